@@ -1,0 +1,3 @@
+/** @module The `avs-orchestrator` command. */
+console.log("avs-orchestrator: not implemented yet");
+process.exitCode = 1;

@@ -1,0 +1,281 @@
+/**
+ * @module The one request validator of every server, built at start-up from a resolved spec.
+ *
+ * For each operation it checks the Content-Type (415), the body size (413), parses JSON or multipart bodies,
+ * coerces multipart text fields to their schema types, checks file fields are files, applies defaults, drops
+ * fields the spec does not declare (as FastAPI does), and validates path, query and header parameters.
+ * Invalid input → 422 `{"detail":[{loc,msg,type}]}`.
+ */
+import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import {
+  loadSpec,
+  type OpenApiDocument,
+  type OperationObject,
+  type SchemaObject,
+  type SpecName,
+} from "../documents.js";
+import { HttpError, RequestValidationError, type ValidationIssue } from "../errors.js";
+import { coerceFormValue } from "./coerce.js";
+import { show, toIssue } from "./messages.js";
+import { flattenObjectSchema, isFileSchema } from "./schema.js";
+
+/** Limits applied before a body is parsed. */
+export interface RequestValidatorOptions {
+  /** Largest JSON body, in bytes (default 1 MiB). */
+  maxJsonBytes?: number;
+  /** Largest multipart body, in bytes (default 64 MiB). */
+  maxMultipartBytes?: number;
+}
+
+/** The parts of a request that passed validation, with defaults applied. */
+export interface ValidatedRequest {
+  body: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+/** One operation of the spec, ready to mount. */
+export interface CompiledOperation {
+  operationId: string;
+  method: string;
+  /** The path as written in the spec, e.g. `/outputs/{name}`. */
+  path: string;
+  /** The same path in Hono's syntax, e.g. `/outputs/:name`. */
+  honoPath: string;
+  operation: OperationObject;
+  /** Body limit + validation; the result is read with {@link validated}. */
+  middleware: MiddlewareHandler[];
+}
+
+const KEY = "avs.validated";
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+/**
+ * What the validator accepted for this request.
+ * @example const { body } = validated(c)
+ */
+export function validated(c: Context): ValidatedRequest {
+  const v = c.get(KEY as never) as ValidatedRequest | undefined;
+  if (!v) throw new Error("validated() called on a route without the validator middleware");
+  return v;
+}
+
+interface BodyPlan {
+  mediaType: "application/json" | "multipart/form-data";
+  schema: SchemaObject;
+  fileFields: Set<string>;
+  validate: ValidateFunction;
+}
+
+interface ParamPlan {
+  name: string;
+  in: string;
+  required: boolean;
+  schema: SchemaObject;
+  validate: ValidateFunction;
+}
+
+/**
+ * Validates requests against one spec.
+ * @example
+ * const validator = await RequestValidator.create("runner");
+ * const op = validator.operation("genUpscale");
+ * app.post(op.honoPath, ...op.middleware, (c) => c.json(validated(c).body));
+ */
+export class RequestValidator {
+  readonly document: OpenApiDocument;
+  readonly #operations = new Map<string, CompiledOperation>();
+
+  private constructor(document: OpenApiDocument, options: RequestValidatorOptions) {
+    this.document = document;
+    const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, coerceTypes: false });
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of HTTP_METHODS) {
+        const operation = item[method];
+        if (!operation?.operationId) continue;
+        const body = planBody(ajv, operation);
+        const params = (operation.parameters ?? []).map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: p.required ?? false,
+          schema: p.schema ?? {},
+          validate: ajv.compile(p.schema ?? {}),
+        }));
+        const limit =
+          body?.mediaType === "multipart/form-data"
+            ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
+            : (options.maxJsonBytes ?? 1024 * 1024);
+        const middleware: MiddlewareHandler[] = [];
+        if (body) {
+          middleware.push(contentTypeCheck(body.mediaType));
+          middleware.push(
+            bodyLimit({
+              maxSize: limit,
+              onError: () => {
+                throw new HttpError(413, `request body is larger than the limit of ${limit} bytes`);
+              },
+            }),
+          );
+        }
+        middleware.push(validateRequest(body, params));
+        this.#operations.set(operation.operationId, {
+          operationId: operation.operationId,
+          method: method.toUpperCase(),
+          path,
+          honoPath: path.replace(/\{([^}]+)\}/g, ":$1"),
+          operation,
+          middleware,
+        });
+      }
+    }
+  }
+
+  /**
+   * Builds the validator of a spec (by name, or an already resolved document).
+   * @example await RequestValidator.create("gateway", { maxMultipartBytes: 50 * 1024 * 1024 })
+   */
+  static async create(
+    spec: SpecName | OpenApiDocument,
+    options: RequestValidatorOptions = {},
+  ): Promise<RequestValidator> {
+    const document = typeof spec === "string" ? await loadSpec(spec) : spec;
+    return new RequestValidator(document, options);
+  }
+
+  /** The compiled operation with this `operationId`; throws for an id the spec does not have. */
+  operation(operationId: string): CompiledOperation {
+    const op = this.#operations.get(operationId);
+    if (!op) throw new Error(`the spec has no operation ${operationId}`);
+    return op;
+  }
+
+  /** Every operation of the spec. */
+  operations(): CompiledOperation[] {
+    return [...this.#operations.values()];
+  }
+}
+
+function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefined {
+  const content = operation.requestBody?.content;
+  if (!content) return undefined;
+  const mediaType = Object.keys(content)[0] as BodyPlan["mediaType"];
+  if (mediaType !== "application/json" && mediaType !== "multipart/form-data") {
+    throw new Error(`${operation.operationId}: unsupported request content type ${mediaType}`);
+  }
+  const schema = flattenObjectSchema(content[mediaType]!.schema);
+  const fileFields = new Set(Object.keys(schema.properties ?? {}).filter((k) => isFileSchema(schema.properties?.[k])));
+  // Files are checked by the multipart reader; a required field keeps no default (the gateway's model_id).
+  const required = new Set(schema.required ?? []);
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([k, s]) => {
+      if (fileFields.has(k)) return [k, {}];
+      if (!required.has(k)) return [k, s];
+      const { default: _dropped, ...rest } = s;
+      return [k, rest];
+    }),
+  );
+  const validate = ajv.compile({ ...schema, type: "object", properties });
+  return { mediaType, schema, fileFields, validate };
+}
+
+function contentTypeCheck(mediaType: string): MiddlewareHandler {
+  return async (c, next) => {
+    const got = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (got !== mediaType) {
+      throw new HttpError(415, `Content-Type must be ${mediaType}, got ${got ? show(got) : "none"}`);
+    }
+    await next();
+  };
+}
+
+function validateRequest(body: BodyPlan | undefined, params: ParamPlan[]): MiddlewareHandler {
+  return async (c, next) => {
+    const issues: ValidationIssue[] = [];
+    const values: Record<string, unknown> = {};
+    for (const p of params) {
+      const raw = p.in === "path" ? c.req.param(p.name) : p.in === "query" ? c.req.query(p.name) : c.req.header(p.name);
+      if (raw === undefined) {
+        if (p.required) issues.push({ loc: [p.in, p.name], msg: `${p.name} is required`, type: "missing" });
+        continue;
+      }
+      const value = coerceFormValue(raw, p.schema);
+      if (!p.validate(value)) {
+        for (const e of p.validate.errors ?? []) {
+          const issue = toIssue(e, p.in, value);
+          issues.push({ ...issue, loc: [p.in, p.name], msg: issue.msg.replace(/^\S+/, p.name) });
+        }
+      } else values[p.name] = value;
+    }
+    let data: Record<string, unknown> = {};
+    if (body) {
+      const parsed = body.mediaType === "application/json" ? await readJson(c) : await readMultipart(c, body);
+      issues.push(...parsed.issues);
+      data = parsed.data;
+      if (parsed.issues.length === 0) {
+        for (const key of Object.keys(data)) if (!(key in (body.schema.properties ?? {}))) delete data[key];
+        if (!body.validate(data)) {
+          for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data));
+        }
+      }
+    }
+    if (issues.length > 0) throw new RequestValidationError(issues);
+    c.set(KEY as never, { body: data, params: values } satisfies ValidatedRequest as never);
+    await next();
+  };
+}
+
+async function readJson(c: Context): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return {
+      data: {},
+      issues: [{ loc: ["body"], msg: `JSON decode error: ${(err as Error).message}`, type: "json_invalid" }],
+    };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      data: {},
+      issues: [{ loc: ["body"], msg: `body must be a JSON object, got ${show(value)}`, type: "dict_type" }],
+    };
+  }
+  return { data: value as Record<string, unknown>, issues: [] };
+}
+
+async function readMultipart(
+  c: Context,
+  body: BodyPlan,
+): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch (err) {
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  const data: Record<string, unknown> = {};
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const [key, value] of form.entries()) {
+    const schema = body.schema.properties?.[key];
+    if (!schema) continue;
+    if (seen.has(key)) {
+      issues.push({ loc: ["body", key], msg: `${key} must be given once`, type: "duplicate" });
+      continue;
+    }
+    seen.add(key);
+    const isFile = typeof value !== "string";
+    if (body.fileFields.has(key)) {
+      if (!isFile)
+        issues.push({ loc: ["body", key], msg: `${key} must be a file upload, got a text field`, type: "file_type" });
+      else data[key] = value;
+    } else if (isFile) {
+      issues.push({ loc: ["body", key], msg: `${key} must be a text field, got a file`, type: "string_type" });
+    } else {
+      data[key] = coerceFormValue(value, schema);
+    }
+  }
+  return { data, issues };
+}

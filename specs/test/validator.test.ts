@@ -1,0 +1,260 @@
+/** @module The request validator on real requests through a Hono app built from the runner and gateway specs. */
+import { Hono } from "hono";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { operations as GatewayOps } from "../src/generated/gateway.js";
+import type { operations as RunnerOps } from "../src/generated/runner.js";
+import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "../src/index.js";
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+function describeFile(v: unknown) {
+  return v instanceof Blob ? { file: v.size } : v;
+}
+
+async function runnerApp() {
+  const validator = await RequestValidator.create("runner", { maxMultipartBytes: 4096, maxJsonBytes: 2048 });
+  const app = new Hono();
+  app.onError(errorHandler());
+  app.notFound(notFoundHandler);
+  const route = typedRoutes<RunnerOps>(app, validator);
+  route("genTextToImage", (body) => ({ images: [{ url: JSON.stringify(body), seed: body.seed ?? 0, nsfw: false }] }));
+  route("genUpscale", (body) => ({
+    images: [
+      {
+        url: JSON.stringify(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, describeFile(v)]))),
+        seed: 1,
+        nsfw: false,
+      },
+    ],
+  }));
+  return app;
+}
+
+function echoed(json: { images: Array<{ url: string }> }) {
+  return JSON.parse(json.images[0]!.url);
+}
+
+function form(fields: Record<string, string | Blob>) {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+}
+
+describe("request validator", () => {
+  let app: Hono;
+  beforeAll(async () => {
+    app = await runnerApp();
+  });
+
+  const postJson = (body: unknown) =>
+    app.request("/text-to-image", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  const postForm = (fields: Record<string, string | Blob>) =>
+    app.request("/upscale", { method: "POST", body: form(fields) });
+
+  it("accepts a valid JSON body and applies the spec's defaults", async () => {
+    const res = await postJson({ prompt: "a cat", seed: 5 });
+    expect(res.status).toBe(200);
+    expect(echoed(await res.json())).toEqual({
+      prompt: "a cat",
+      seed: 5,
+      model_id: "",
+      loras: "",
+      height: 576,
+      width: 1024,
+      guidance_scale: 7.5,
+      negative_prompt: "",
+      safety_check: true,
+      num_inference_steps: 50,
+      num_images_per_prompt: 1,
+    });
+  });
+
+  it("accepts a valid multipart body and coerces text fields to their schema types", async () => {
+    const res = await postForm({
+      prompt: "x",
+      image: new Blob([PNG]),
+      seed: "576",
+      safety_check: "false",
+      num_inference_steps: " 20 ",
+    });
+    expect(res.status).toBe(200);
+    expect(echoed(await res.json())).toEqual({
+      prompt: "x",
+      image: { file: PNG.length },
+      seed: 576,
+      safety_check: false,
+      num_inference_steps: 20,
+      model_id: "",
+    });
+  });
+
+  it("coerces 'true' to true", async () => {
+    const res = await postForm({ prompt: "x", image: new Blob([PNG]), safety_check: "true" });
+    expect(echoed(await res.json()).safety_check).toBe(true);
+  });
+
+  it("drops fields the spec does not declare, as Livepeer does", async () => {
+    const res = await postJson({ prompt: "a", extra: 1, __proto__x: "y" });
+    expect(res.status).toBe(200);
+    const body = echoed(await res.json());
+    expect(body).not.toHaveProperty("extra");
+    expect(body).not.toHaveProperty("__proto__x");
+  });
+
+  it("rejects a missing required file with 422", async () => {
+    const res = await postForm({ prompt: "x" });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      detail: [{ loc: ["body", "image"], msg: "image is required", type: "missing" }],
+    });
+  });
+
+  it("rejects a file field sent as text", async () => {
+    const res = await postForm({ prompt: "x", image: "not a file" });
+    expect(res.status).toBe(422);
+    expect((await res.json()).detail).toEqual([
+      { loc: ["body", "image"], msg: "image must be a file upload, got a text field", type: "file_type" },
+    ]);
+  });
+
+  it("rejects a text field sent as a file", async () => {
+    const res = await postForm({ prompt: new Blob(["x"]), image: new Blob([PNG]) });
+    expect(res.status).toBe(422);
+    expect((await res.json()).detail[0]).toMatchObject({ loc: ["body", "prompt"], type: "string_type" });
+  });
+
+  it("rejects wrong types, naming each field and what it must be", async () => {
+    const res = await postJson({ prompt: 3, height: "576", safety_check: "yes", guidance_scale: [] });
+    expect(res.status).toBe(422);
+    const { detail } = await res.json();
+    expect(detail).toEqual(
+      expect.arrayContaining([
+        { loc: ["body", "prompt"], msg: "prompt must be a string, got 3", type: "string_type" },
+        { loc: ["body", "height"], msg: 'height must be an integer, got "576"', type: "int_type" },
+        {
+          loc: ["body", "safety_check"],
+          msg: 'safety_check must be a boolean (true or false), got "yes"',
+          type: "bool_type",
+        },
+        { loc: ["body", "guidance_scale"], msg: "guidance_scale must be a number, got []", type: "float_type" },
+      ]),
+    );
+    expect(detail).toHaveLength(4);
+  });
+
+  it("rejects a multipart integer that does not parse", async () => {
+    const res = await postForm({ prompt: "x", image: new Blob([PNG]), seed: "12abc" });
+    expect(res.status).toBe(422);
+    expect((await res.json()).detail).toEqual([
+      { loc: ["body", "seed"], msg: 'seed must be an integer, got "12abc"', type: "int_type" },
+    ]);
+  });
+
+  it("rejects oversize values with the allowed bound", async () => {
+    const res = await postJson({ prompt: "a", height: 100000, num_images_per_prompt: 0, seed: -1 });
+    expect(res.status).toBe(422);
+    const { detail } = await res.json();
+    expect(detail).toEqual(
+      expect.arrayContaining([
+        { loc: ["body", "height"], msg: "height must be ≤ 4096, got 100000", type: "less_than_equal" },
+        {
+          loc: ["body", "num_images_per_prompt"],
+          msg: "num_images_per_prompt must be ≥ 1, got 0",
+          type: "greater_than_equal",
+        },
+        { loc: ["body", "seed"], msg: "seed must be ≥ 0, got -1", type: "greater_than_equal" },
+      ]),
+    );
+  });
+
+  it("rejects a body over the size limit with 413", async () => {
+    const res = await postForm({ prompt: "x", image: new Blob([new Uint8Array(10_000)]) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ detail: { msg: "request body is larger than the limit of 4096 bytes" } });
+  });
+
+  it("rejects malformed JSON and non-object JSON with 422", async () => {
+    const bad = await postJson("{not json");
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).detail[0]).toMatchObject({ loc: ["body"], type: "json_invalid" });
+    const arr = await postJson("[1,2]");
+    expect(arr.status).toBe(422);
+    expect((await arr.json()).detail[0]).toEqual({
+      loc: ["body"],
+      msg: "body must be a JSON object, got [1,2]",
+      type: "dict_type",
+    });
+  });
+
+  it("rejects the wrong content type with 415", async () => {
+    const res = await app.request("/upscale", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      detail: { msg: 'Content-Type must be multipart/form-data, got "application/json"' },
+    });
+  });
+
+  it("rejects a duplicated multipart field", async () => {
+    const f = form({ prompt: "x", image: new Blob([PNG]) });
+    f.append("prompt", "y");
+    const res = await app.request("/upscale", { method: "POST", body: f });
+    expect(res.status).toBe(422);
+    expect((await res.json()).detail).toEqual([
+      { loc: ["body", "prompt"], msg: "prompt must be given once", type: "duplicate" },
+    ]);
+  });
+
+  it("rejects a malformed multipart body with 400", async () => {
+    const res = await app.request("/upscale", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=zzz" },
+      body: "--zzz\r\ngarbage",
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).detail.msg).toMatch(/^malformed multipart\/form-data body/);
+  });
+
+  it("rejects an invalid X-Request-Id header", async () => {
+    const res = await app.request("/text-to-image", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "a".repeat(200) },
+      body: JSON.stringify({ prompt: "a" }),
+    });
+    expect(res.status).toBe(422);
+    expect((await res.json()).detail[0]).toMatchObject({ loc: ["header", "X-Request-Id"], type: "string_too_long" });
+  });
+
+  it("answers 404 in the error shape for a pipeline that is not mounted", async () => {
+    const res = await app.request("/image-to-video", { method: "POST", body: form({ image: new Blob([PNG]) }) });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: { msg: "no route POST /image-to-video" } });
+  });
+});
+
+describe("gateway validator", () => {
+  it("requires model_id, which the runner spec leaves optional", async () => {
+    const validator = await RequestValidator.create("gateway");
+    const app = new Hono();
+    app.onError(errorHandler());
+    typedRoutes<GatewayOps>(app, validator)("genTextToImage", (body) => ({
+      images: [{ url: body.model_id, seed: 0, nsfw: false }],
+    }));
+    const res = await app.request("/text-to-image", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "a" }),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      detail: [{ loc: ["body", "model_id"], msg: "model_id is required", type: "missing" }],
+    });
+  });
+});
