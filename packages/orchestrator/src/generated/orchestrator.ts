@@ -541,6 +541,8 @@ export interface components {
     headers: {
         /** @description The request id of this job (see the X-Request-Id request header). */
         RequestId: string;
+        /** @description How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs. */
+        MediaDelivery: "url" | "data";
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
     };
@@ -568,6 +570,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -603,6 +606,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -638,6 +642,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -673,6 +678,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
                     [name: string]: unknown;
                 };
                 content: {
