@@ -1,0 +1,53 @@
+/**
+ * @module DDIMScheduler with η = 0 (Song et al., "Denoising Diffusion Implicit Models", 2021, eq. 12): deterministic
+ * steps x_{t'} = √ᾱ_{t'}·x̂₀ + √(1−ᾱ_{t'})·ε̂ with t' = t − ⌊T/n⌋.
+ */
+import { alphasCumprod } from "./noise-schedule.js";
+import { axpby, clip, predictFromAlpha, type Scheduler } from "./scheduler.js";
+import type { SchedulerConfig } from "./scheduler-config.js";
+import { spacedTimesteps } from "./timestep-spacing.js";
+
+/**
+ * Creates the DDIM scheduler.
+ *
+ * @example
+ * const plan = ddim(config).plan(50);
+ * plan.initNoiseSigma; // 1
+ */
+export function ddim(config: SchedulerConfig): Scheduler {
+  const ac = alphasCumprod(config);
+  const finalAlpha = config.setAlphaToOne ? 1 : (ac[0] as number);
+  const alphaAt = (t: number) => (t >= 0 ? (ac[t] as number) : finalAlpha);
+  return {
+    config,
+    plan(n) {
+      const timesteps = spacedTimesteps({
+        spacing: config.timestepSpacing,
+        numInferenceSteps: n,
+        numTrainTimesteps: config.numTrainTimesteps,
+        stepsOffset: config.stepsOffset,
+        integer: true,
+      });
+      const stride = Math.floor(config.numTrainTimesteps / n);
+      return {
+        timesteps,
+        sigmas: [],
+        initNoiseSigma: 1,
+        scaleModelInput: (sample) => sample,
+        step(modelOutput, i, sample) {
+          const t = timesteps[i] as number;
+          const alpha = alphaAt(t);
+          const alphaPrev = alphaAt(t - stride);
+          const pred = predictFromAlpha(config.predictionType, modelOutput, sample, alpha);
+          const predOriginal = config.clipSample ? clip(pred.predOriginal, config.clipSampleRange) : pred.predOriginal;
+          const prevSample = axpby(Math.sqrt(alphaPrev), predOriginal, Math.sqrt(1 - alphaPrev), pred.predEpsilon);
+          return { prevSample, predOriginal };
+        },
+        addNoise(original, noise, i) {
+          const alpha = alphaAt(timesteps[i] as number);
+          return axpby(Math.sqrt(alpha), original, Math.sqrt(1 - alpha), noise);
+        },
+      };
+    },
+  };
+}

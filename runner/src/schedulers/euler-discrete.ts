@@ -1,0 +1,90 @@
+/**
+ * @module EulerDiscreteScheduler: Euler's method on the probability-flow ODE in σ (Karras et al. 2022, algorithm 2
+ * with no churn), with diffusers' timestep spacings, optional Karras sigmas and continuous (0.25·ln σ) timesteps for SVD.
+ */
+import { karrasSigmas } from "./karras.js";
+import { alphasCumprod, interpOnIndex, sigmaToTimestep, trainingSigmas } from "./noise-schedule.js";
+import { axpby, predictOriginalFromSigma, type SchedulePlan, type Scheduler, scale } from "./scheduler.js";
+import type { SchedulerConfig } from "./scheduler-config.js";
+import { spacedTimesteps } from "./timestep-spacing.js";
+
+/** Timesteps and sigmas of a sigma-based (Euler-family) schedule. */
+export interface SigmaSchedule {
+  timesteps: number[];
+  /** One σ per step plus a final 0. */
+  sigmas: number[];
+  initNoiseSigma: number;
+}
+
+/**
+ * The Euler-family schedule for `n` steps: σ interpolated from the training sigmas at the spaced timesteps (or Karras
+ * sigmas), a final σ of 0, and an initial noise σ of max σ (`linspace`/`trailing`) or √(max σ² + 1) (`leading`).
+ *
+ * @example
+ * sigmaSchedule(parseSchedulerConfig({ _class_name: "EulerDiscreteScheduler", beta_schedule: "scaled_linear",
+ *   beta_start: 0.00085, beta_end: 0.012, timestep_spacing: "trailing" }), 4).timesteps; // [999, 749, 499, 249]
+ */
+export function sigmaSchedule(config: SchedulerConfig, n: number): SigmaSchedule {
+  const train = trainingSigmas(alphasCumprod(config));
+  let timesteps = spacedTimesteps({
+    spacing: config.timestepSpacing,
+    numInferenceSteps: n,
+    numTrainTimesteps: config.numTrainTimesteps,
+    stepsOffset: config.stepsOffset,
+  });
+  let sigmas = timesteps.map((t) => interpOnIndex(t, train));
+  if (config.useKarrasSigmas) {
+    sigmas = karrasSigmas(config.sigmaMin ?? (sigmas.at(-1) as number), config.sigmaMax ?? (sigmas[0] as number), n);
+    timesteps = sigmas.map((s) => sigmaToTimestep(s, train));
+  }
+  if (config.timestepType === "continuous") timesteps = sigmas.map((s) => 0.25 * Math.log(s));
+  sigmas = sigmas.map(Math.fround);
+  const max = Math.max(...sigmas);
+  const initNoiseSigma = config.timestepSpacing === "leading" ? Math.sqrt(max * max + 1) : max;
+  return { timesteps, sigmas: [...sigmas, 0], initNoiseSigma };
+}
+
+/**
+ * The Euler-family operations shared by Euler and Euler ancestral: input scaling 1/√(σ²+1) and `add_noise` x₀ + σ·ε.
+ *
+ * @example
+ * const plan = { ...sigmaPlanBase(schedule), step };
+ */
+export function sigmaPlanBase(schedule: SigmaSchedule): Omit<SchedulePlan, "step"> {
+  const { sigmas } = schedule;
+  return {
+    timesteps: schedule.timesteps,
+    sigmas,
+    initNoiseSigma: schedule.initNoiseSigma,
+    scaleModelInput: (sample, i) => scale(1 / Math.sqrt((sigmas[i] as number) ** 2 + 1), sample),
+    addNoise: (original, noise, i) => axpby(1, original, sigmas[i] as number, noise),
+  };
+}
+
+/**
+ * Creates the Euler discrete scheduler.
+ *
+ * @example
+ * const plan = eulerDiscrete(config).plan(4);
+ * const next = plan.step(eps, 0, latents, noise).prevSample;
+ */
+export function eulerDiscrete(config: SchedulerConfig): Scheduler {
+  return {
+    config,
+    plan(n) {
+      const schedule = sigmaSchedule(config, n);
+      const { sigmas } = schedule;
+      return {
+        ...sigmaPlanBase(schedule),
+        step(modelOutput, i, sample) {
+          const sigma = sigmas[i] as number;
+          const predOriginal = predictOriginalFromSigma(config.predictionType, modelOutput, sample, sigma);
+          const dt = (sigmas[i + 1] as number) - sigma;
+          // x + (x − x₀)/σ · dt
+          const prevSample = axpby(1 + dt / sigma, sample, -dt / sigma, predOriginal);
+          return { prevSample, predOriginal };
+        },
+      };
+    },
+  };
+}

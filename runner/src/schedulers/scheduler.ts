@@ -1,0 +1,114 @@
+/** @module The contract every scheduler implements, and the elementwise helpers they share. */
+import type { PredictionType, SchedulerConfig } from "./scheduler-config.js";
+
+/** Draws `length` standard-normal values (the concatenated per-image noise of a batch). */
+export type NoiseSource = (length: number) => Float32Array;
+
+/** One denoising step's results. */
+export interface StepResult {
+  /** x_{t-1}: the latents for the next step (the final latents after the last step). */
+  prevSample: Float32Array;
+  /** The model's estimate of the clean latents x₀ at this step. */
+  predOriginal: Float32Array;
+}
+
+/** The schedule of one request: a fixed list of timesteps and the operations at each step index. */
+export interface SchedulePlan {
+  /** The values fed to the UNet as `timestep`, one per step, in order. */
+  readonly timesteps: readonly number[];
+  /** σ per step (plus a final 0) for sigma-based schedulers; empty for ᾱ-based ones. */
+  readonly sigmas: readonly number[];
+  /** Standard deviation of the initial noise for text-to-image. */
+  readonly initNoiseSigma: number;
+  /** The UNet's input at step `stepIndex` (Euler divides by √(σ²+1); DDIM/LCM leave it unchanged). */
+  scaleModelInput(sample: Float32Array, stepIndex: number): Float32Array;
+  /** One step from `sample` given the UNet output; `noise` feeds stochastic samplers (ancestral, LCM). */
+  step(modelOutput: Float32Array, stepIndex: number, sample: Float32Array, noise: NoiseSource): StepResult;
+  /** Noises clean latents to the level of step `stepIndex` (image-to-image start). */
+  addNoise(original: Float32Array, noise: Float32Array, stepIndex: number): Float32Array;
+}
+
+/** A loaded scheduler: its config, and a plan per number of inference steps. */
+export interface Scheduler {
+  readonly config: SchedulerConfig;
+  /** The plan for `numInferenceSteps` steps; throws RangeError when the count is outside 1..num_train_timesteps. */
+  plan(numInferenceSteps: number): SchedulePlan;
+}
+
+/**
+ * `a·x + b·y` elementwise, into a new array.
+ *
+ * @example
+ * axpby(2, Float32Array.of(1), 3, Float32Array.of(1)); // Float32Array [5]
+ */
+export function axpby(a: number, x: Float32Array, b: number, y: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = a * (x[i] as number) + b * (y[i] as number);
+  return out;
+}
+
+/**
+ * `a·x` elementwise, into a new array.
+ *
+ * @example
+ * scale(0.5, Float32Array.of(4)); // Float32Array [2]
+ */
+export function scale(a: number, x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = a * (x[i] as number);
+  return out;
+}
+
+/**
+ * x₀ from a sigma-parameterised model output (x = x₀ + σ·ε): ε-prediction `x − σ·ε`; v-prediction with the EDM
+ * preconditioning `c_skip·x + c_out·v`, c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1) (Karras et al. 2022, table 1).
+ *
+ * @example
+ * predictOriginalFromSigma("epsilon", Float32Array.of(0.5), Float32Array.of(1), 2); // Float32Array [0]
+ */
+export function predictOriginalFromSigma(
+  prediction: PredictionType,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  sigma: number,
+): Float32Array {
+  if (prediction === "epsilon") return axpby(1, sample, -sigma, modelOutput);
+  if (prediction === "v_prediction") {
+    return axpby(1 / (sigma * sigma + 1), sample, -sigma / Math.sqrt(sigma * sigma + 1), modelOutput);
+  }
+  return Float32Array.from(modelOutput);
+}
+
+/**
+ * x₀ and ε from an ᾱ-parameterised model output (x = √ᾱ·x₀ + √(1−ᾱ)·ε), as in DDIM (Song et al. 2021, eq. 12) and
+ * v-prediction (Salimans & Ho 2022).
+ *
+ * @example
+ * predictFromAlpha("epsilon", Float32Array.of(0), Float32Array.of(0.5), 0.25).predOriginal; // Float32Array [1]
+ */
+export function predictFromAlpha(
+  prediction: PredictionType,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  alphaProd: number,
+): { predOriginal: Float32Array; predEpsilon: Float32Array } {
+  const a = Math.sqrt(alphaProd);
+  const b = Math.sqrt(1 - alphaProd);
+  if (prediction === "epsilon") {
+    return { predOriginal: axpby(1 / a, sample, -b / a, modelOutput), predEpsilon: Float32Array.from(modelOutput) };
+  }
+  if (prediction === "v_prediction") {
+    return { predOriginal: axpby(a, sample, -b, modelOutput), predEpsilon: axpby(a, modelOutput, b, sample) };
+  }
+  return { predOriginal: Float32Array.from(modelOutput), predEpsilon: axpby(1 / b, sample, -a / b, modelOutput) };
+}
+
+/**
+ * Clamps every value to [−range, range] (diffusers' `clip_sample`).
+ *
+ * @example
+ * clip(Float32Array.of(-3, 0.5), 1); // Float32Array [-1, 0.5]
+ */
+export function clip(x: Float32Array, range: number): Float32Array {
+  return x.map((v) => Math.min(Math.max(v, -range), range));
+}

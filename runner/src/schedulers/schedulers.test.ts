@@ -1,0 +1,282 @@
+/** @module Every scheduler against the numpy reference values in `__fixtures__/scheduler-vectors.json`. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  alphasCumprod,
+  createScheduler,
+  edmScalings,
+  guidanceRamp,
+  lcmScalings,
+  SchedulerConfigError,
+  trainingSigmas,
+} from "./index.js";
+
+const vectors = JSON.parse(
+  readFileSync(new URL("./__fixtures__/scheduler-vectors.json", import.meta.url), "utf8"),
+) as Record<
+  string,
+  // biome-ignore lint/suspicious/noExplicitAny: reference data of several shapes
+  any
+>;
+const covered = new Set<string>();
+const ref = (key: string) => {
+  if (!(key in vectors)) throw new Error(`no vector ${key}`);
+  covered.add(key);
+  return vectors[key];
+};
+
+/**
+ * 1e-5 relative, but never tighter than half a unit of the last digit the reference was printed with (e.g. 0.041314 is
+ * only known to ±5e-7, which is 1.2e-5 relative). Integers (timesteps) must match to 1e-5 relative, zero exactly.
+ */
+function close(actual: readonly number[] | number, expected: readonly number[] | number, what: string): void {
+  const a = typeof actual === "number" ? [actual] : [...actual];
+  const e = typeof expected === "number" ? [expected] : [...expected];
+  expect(a.length, `${what}: length`).toBe(e.length);
+  e.forEach((x, i) => {
+    let tol = 1e-5 * Math.abs(x);
+    if (!Number.isInteger(x)) {
+      const [mantissa = "", exp = "0"] = String(x).split("e");
+      const decimals = mantissa.split(".")[1]?.length ?? 0;
+      tol = Math.max(tol, 0.5 * 10 ** (Number(exp) - decimals) * 1.001);
+    }
+    const got = a[i] as number;
+    expect(Math.abs(got - x) <= tol, `${what}[${i}]: got ${got}, expected ${x} ± ${tol}`).toBe(true);
+  });
+}
+
+const SD = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
+const ones = (n: number) => new Float32Array(n).fill(1);
+const zeros = (n: number) => new Float32Array(n);
+
+describe("noise schedule", () => {
+  const ac = alphasCumprod({
+    betaSchedule: "scaled_linear",
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    numTrainTimesteps: 1000,
+  });
+
+  it("SD scaled_linear ᾱ in float32", () => {
+    close(
+      [0, 1, 249, 499, 749, 999].map((t) => ac[t] as number),
+      ref("alphas_cumprod[0,1,249,499,749,999]"),
+      "ᾱ",
+    );
+  });
+
+  it("float32 ᾱ differ from float64 ᾱ by the reference amount", () => {
+    const lin = Array.from(
+      { length: 1000 },
+      (_, i) => Math.sqrt(0.00085) + (i * (Math.sqrt(0.012) - Math.sqrt(0.00085))) / 999,
+    );
+    let acc = 1;
+    let max = 0;
+    lin.forEach((b, i) => {
+      acc *= 1 - b * b;
+      max = Math.max(max, Math.abs(acc - (ac[i] as number)));
+    });
+    expect(Math.abs(max - ref("max_abs_diff_alphas_cumprod_f32_vs_f64")) / max).toBeLessThan(1e-3);
+  });
+
+  it("training sigma range", () => {
+    const s = trainingSigmas(ac);
+    close([s[0] as number, s[999] as number], ref("train_sigma_min_max"), "σ");
+  });
+});
+
+describe("EulerDiscreteScheduler", () => {
+  for (const n of [1, 4]) {
+    for (const [spacing, offset] of [
+      ["linspace", 0],
+      ["leading", 1],
+      ["trailing", 0],
+    ] as const) {
+      const key = `euler n=${n} ${spacing} steps_offset=${offset}`;
+      it(key, () => {
+        const v = ref(key);
+        const config = {
+          _class_name: "EulerDiscreteScheduler",
+          ...SD,
+          timestep_spacing: spacing,
+          steps_offset: offset,
+        };
+        const plan = createScheduler(config).plan(n);
+        close(plan.timesteps, v.timesteps, "timesteps");
+        close(plan.sigmas, v.sigmas, "sigmas");
+        close(plan.initNoiseSigma, v.init_noise_sigma, "init_noise_sigma");
+        const factors = plan.timesteps.map((_, i) => plan.scaleModelInput(ones(1), i)[0] as number);
+        close(factors, v["scale_model_input_factor_1/sqrt(sigma^2+1)"], "scale_model_input");
+      });
+    }
+  }
+
+  it("single ε step (x=1, ε=0.5, trailing n=4, step 0)", () => {
+    const v = ref("sd euler eps single step (x=1, eps=0.5, trailing n=4, step 0)");
+    const plan = createScheduler({ _class_name: "EulerDiscreteScheduler", ...SD, timestep_spacing: "trailing" }).plan(
+      4,
+    );
+    const { prevSample, predOriginal } = plan.step(Float32Array.of(0.5), 0, ones(1), zeros);
+    close(predOriginal[0] as number, v.pred_x0, "pred_x0");
+    close(prevSample[0] as number, v.prev_sample, "prev_sample");
+  });
+});
+
+const SVD = {
+  _class_name: "EulerDiscreteScheduler",
+  ...SD,
+  prediction_type: "v_prediction",
+  timestep_spacing: "leading",
+  use_karras_sigmas: true,
+  sigma_min: 0.002,
+  sigma_max: 700,
+  timestep_type: "continuous",
+};
+
+describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM)", () => {
+  for (const n of [4, 25]) {
+    it(`svd euler karras n=${n}`, () => {
+      const v = ref(`svd euler karras n=${n}`);
+      const plan = createScheduler(SVD).plan(n);
+      close(plan.sigmas, v.sigmas, "sigmas");
+      close(plan.timesteps, v["timesteps(0.25*ln sigma)"], "timesteps");
+      close(plan.initNoiseSigma, v["init_noise_sigma(leading: sqrt(max^2+1))"], "init_noise_sigma");
+      const steps = plan.sigmas.slice(0, n);
+      close(
+        steps.map((s) => edmScalings(s).cIn),
+        v["c_in=1/sqrt(s^2+1)"],
+        "c_in",
+      );
+      close(
+        plan.timesteps.map((_, i) => plan.scaleModelInput(ones(1), i)[0] as number),
+        v["c_in=1/sqrt(s^2+1)"],
+        "scaled input",
+      );
+      close(
+        steps.map((s) => edmScalings(s).cSkip),
+        v["c_skip=1/(s^2+1)"],
+        "c_skip",
+      );
+      close(
+        steps.map((s) => edmScalings(s).cOut),
+        v["c_out=-s/sqrt(s^2+1)"],
+        "c_out",
+      );
+      close(
+        steps.map((s) => edmScalings(s).cNoise),
+        v["timesteps(0.25*ln sigma)"],
+        "c_noise",
+      );
+    });
+  }
+
+  it("single v-prediction step (x=1, v=0.5, σ0→σ1, n=4)", () => {
+    const v = ref("svd euler v-pred single step (x=1, v=0.5, sigma0->sigma1, n=4)");
+    const { prevSample, predOriginal } = createScheduler(SVD).plan(4).step(Float32Array.of(0.5), 0, ones(1), zeros);
+    close(predOriginal[0] as number, v.pred_x0, "pred_x0");
+    close(prevSample[0] as number, v.prev_sample, "prev_sample");
+  });
+
+  it("guidance ramps", () => {
+    close(guidanceRamp(1, 3, 25), ref("svd guidance ramp 25 frames 1.0->3.0 (torch.linspace)"), "25 frames");
+    close(guidanceRamp(1, 3, 14), ref("svd guidance ramp 14 frames 1.0->3.0"), "14 frames");
+  });
+});
+
+describe("DDIMScheduler", () => {
+  for (const [spacing, offset] of [
+    ["leading", 1],
+    ["trailing", 0],
+    ["linspace", 0],
+  ] as const) {
+    const key = `ddim n=4 ${spacing} steps_offset=${offset}`;
+    it(key, () => {
+      const v = ref(key);
+      const config = {
+        _class_name: "DDIMScheduler",
+        ...SD,
+        set_alpha_to_one: false,
+        clip_sample: false,
+        timestep_spacing: spacing,
+        steps_offset: offset,
+      };
+      const plan = createScheduler(config).plan(4);
+      close(plan.timesteps, v.timesteps, "timesteps");
+      expect(plan.initNoiseSigma).toBe(1);
+      close(
+        plan.timesteps.map((t) => t - 250),
+        v["prev_timesteps(t - T//n)"],
+        "prev timesteps",
+      );
+      // With ε = 0: x̂₀ = x/√ᾱ_t and x_prev = √ᾱ_prev·x̂₀, so the step reveals the ᾱ pair it used.
+      const alphas = plan.timesteps.map((_, i) => plan.step(zeros(1), i, ones(1), zeros));
+      close(
+        alphas.map((r) => 1 / (r.predOriginal[0] as number) ** 2),
+        v.alpha_prod_t,
+        "ᾱ_t",
+      );
+      close(
+        alphas.map((r) => ((r.prevSample[0] as number) / (r.predOriginal[0] as number)) ** 2),
+        v["alpha_prod_t_prev (set_alpha_to_one=False -> ac[0] when prev<0)"],
+        "ᾱ_prev",
+      );
+    });
+  }
+});
+
+describe("LCMScheduler", () => {
+  for (const n of [1, 2, 4, 8]) {
+    const key = `lcm n=${n} original_inference_steps=50`;
+    it(key, () => {
+      const v = ref(key);
+      const plan = createScheduler({ _class_name: "LCMScheduler", ...SD, original_inference_steps: 50 }).plan(n);
+      close(plan.timesteps, v.timesteps, "timesteps");
+      close(
+        plan.timesteps.map((t) => lcmScalings(t, 10).cSkip),
+        v.c_skip,
+        "c_skip",
+      );
+      close(
+        plan.timesteps.map((t) => lcmScalings(t, 10).cOut),
+        v.c_out,
+        "c_out",
+      );
+      // With ε = 0 the denoised output is (c_out/√ᾱ_t + c_skip)·x.
+      const denoised = plan.timesteps.map((_, i) => plan.step(zeros(1), i, ones(1), zeros).predOriginal[0] as number);
+      const alphas = plan.timesteps.map((t, i) => {
+        const { cSkip, cOut } = lcmScalings(t, 10);
+        return (cOut / ((denoised[i] as number) - cSkip)) ** 2;
+      });
+      close(alphas, v.alpha_prod_t, "ᾱ_t");
+    });
+  }
+});
+
+describe("scheduler config", () => {
+  it("names the unknown class and the supported ones", () => {
+    expect(() => createScheduler({ _class_name: "PNDMScheduler" })).toThrow(SchedulerConfigError);
+    expect(() => createScheduler({ _class_name: "PNDMScheduler" })).toThrow(
+      /unknown scheduler _class_name "PNDMScheduler" \(supported: EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DDIMScheduler, LCMScheduler\)/,
+    );
+  });
+
+  it("refuses settings it does not implement instead of ignoring them", () => {
+    expect(() => createScheduler({ _class_name: "DDIMScheduler", rescale_betas_zero_snr: true })).toThrow(
+      /rescale_betas_zero_snr true is not supported/,
+    );
+    expect(() => createScheduler({ _class_name: "EulerDiscreteScheduler", timestep_spacing: "middle" })).toThrow(
+      /timestep_spacing "middle" is not supported \(supported: linspace, leading, trailing\)/,
+    );
+  });
+
+  it("rejects a step count outside the schedule", () => {
+    const lcmScheduler = createScheduler({ _class_name: "LCMScheduler", ...SD });
+    expect(() => lcmScheduler.plan(51)).toThrow(/from 1 to 50/);
+    expect(() => createScheduler({ _class_name: "DDIMScheduler", ...SD }).plan(0)).toThrow(/from 1 to 1000/);
+  });
+});
+
+it("covers every reference vector", () => {
+  const uncovered = Object.keys(vectors).filter((k) => !covered.has(k));
+  expect(uncovered).toEqual([]);
+});
