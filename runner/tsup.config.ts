@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
+  // worker: the inference worker thread's script, loaded by path at run time (dist/worker.js).
+  entry: { index: "src/index.ts", cli: "src/cli.ts", worker: "src/worker/worker-main.ts" },
   format: ["esm"],
   dts: { entry: "src/index.ts" },
   sourcemap: true,

@@ -1,3 +1,89 @@
-/** @module The `avs-runner` command. */
-console.log("avs-runner: not implemented yet");
-process.exitCode = 1;
+/** @module The `avs-runner` command: serve (default), `models install|list|verify`, `bench`. */
+import { loadConfig, parseFlags, settingsHelp } from "./config.js";
+import { jsonLogger } from "./log.js";
+import { CATALOG } from "./models/catalog.js";
+import { installModel } from "./models/install.js";
+import { installedModels } from "./models/layout.js";
+import { verifyModel } from "./models/verify.js";
+import { serveUntilSignal } from "./server/serve.js";
+import { runnerVersion } from "./version.js";
+
+const HELP = `avs-runner ${runnerVersion()} — serves one pipeline with one model on ONNX Runtime
+
+Usage:
+  avs-runner [serve] [flags]            serve (the default); settings below
+  avs-runner models install <id>        install a model into MODEL_DIR (no network needed)
+  avs-runner models list [--available]  installed models (tiny test models are marked); --available: installable ones
+  avs-runner models verify <id>         load an installed model and check its signature
+  avs-runner bench [flags]              benchmark in-process and over HTTP (avs-runner bench --help)
+  avs-runner --help | --version
+
+Settings (flag / env var / key in the JSON file given by --config or CONFIG; flag > env > file > default):
+${settingsHelp()}
+
+Model ids of installable models: ${CATALOG.map((c) => c.id).join(", ")}
+`;
+
+function modelDirFrom(args: string[]): { modelDir: string; rest: string[] } {
+  const rest: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i]!.startsWith("--")) {
+      flags.push(args[i]!);
+      if (!args[i]!.includes("=") && args[i] !== "--available") flags.push(args[++i] ?? "");
+    } else rest.push(args[i]!);
+  }
+  const parsed = parseFlags(
+    flags.filter((f) => f !== "--available"),
+    ["MODEL_DIR"],
+  );
+  return { modelDir: parsed.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models", rest };
+}
+
+async function models(args: string[]) {
+  const [sub, ...tail] = args;
+  const { modelDir, rest } = modelDirFrom(tail);
+  if (sub === "install") {
+    if (rest.length === 0) throw new Error("models install needs a model id (see avs-runner --help)");
+    for (const id of rest) {
+      const { path, manifest } = await installModel(id, modelDir);
+      console.log(`installed ${id} (${manifest.tiny ? "tiny test model" : manifest.source}) → ${path}`);
+    }
+  } else if (sub === "list") {
+    if (tail.includes("--available")) {
+      for (const c of CATALOG)
+        console.log(`${c.id.padEnd(32)} ${c.pipeline.padEnd(10)} ${c.tiny ? "[tiny] " : ""}${c.description}`);
+      return;
+    }
+    const found = await installedModels(modelDir);
+    if (found.length === 0) console.log(`no models installed in ${modelDir}`);
+    for (const m of found) {
+      console.log(`${m.model_id.padEnd(32)} ${m.pipeline.padEnd(10)} ${m.tiny ? "[tiny test model]" : m.source}`);
+    }
+  } else if (sub === "verify") {
+    if (rest.length !== 1) throw new Error("models verify needs one model id");
+    const report = await verifyModel(modelDir, rest[0]!);
+    console.log(
+      `ok ${report.model_id}: ${report.pipeline}, inputs [${report.inputs}] → outputs [${report.outputs}]` +
+        `${report.scale ? `, scale ×${report.scale}` : ""}${report.tiny ? " [tiny test model]" : ""}`,
+    );
+  } else {
+    throw new Error(`unknown command "models ${sub ?? ""}"; use install, list or verify`);
+  }
+}
+
+async function main(argv: string[]) {
+  const [cmd, ...rest] = argv;
+  if (cmd === "--help" || cmd === "-h" || cmd === "help") return void process.stdout.write(HELP);
+  if (cmd === "--version") return void console.log(runnerVersion());
+  if (cmd === "models") return models(rest);
+  if (cmd === "bench") return (await import("./bench/cli.js")).benchMain(rest);
+  const args = cmd === "serve" ? rest : argv;
+  if (args.includes("--help")) return void process.stdout.write(HELP);
+  await serveUntilSignal(loadConfig(args), jsonLogger);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`avs-runner: ${err.message}`);
+  process.exit(1);
+});

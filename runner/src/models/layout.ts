@@ -1,0 +1,75 @@
+/**
+ * @module The models volume: `MODEL_DIR/<model_id>/` holds a model's files (`model.onnx` for single-file models,
+ * the diffusers ONNX layout for Stable Diffusion) and `avs-model.json`, the manifest written on install.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+
+/** What `avs-runner models install` records next to a model's files. */
+export interface ModelManifest {
+  model_id: string;
+  pipeline: string;
+  /** A tiny generated test model (random weights) rather than real weights. */
+  tiny: boolean;
+  /** Where the weights came from. */
+  source: string;
+  installed_at: string;
+  [extra: string]: unknown;
+}
+
+export const MANIFEST = "avs-model.json";
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+/**
+ * The directory of a model; rejects ids that could escape `MODEL_DIR`.
+ * @example modelPath("/models", "upscalerjs/esrgan-slim-x4") // "/models/upscalerjs/esrgan-slim-x4"
+ */
+export function modelPath(modelDir: string, modelId: string): string {
+  if (!ID.test(modelId) || modelId.includes("..")) {
+    throw new Error(`invalid model id ${JSON.stringify(modelId)}: use "name" or "org/name" (letters, digits, . _ -)`);
+  }
+  return join(modelDir, modelId);
+}
+
+/**
+ * Writes a model's manifest.
+ * @example await writeManifest(dir, { model_id, pipeline: "upscale", tiny: true, source: "factory" })
+ */
+export async function writeManifest(
+  dir: string,
+  manifest: { model_id: string; pipeline: string; tiny: boolean; source: string; [extra: string]: unknown },
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const full: ModelManifest = { ...manifest, installed_at: new Date().toISOString() };
+  await writeFile(join(dir, MANIFEST), `${JSON.stringify(full, null, 2)}\n`);
+}
+
+/** Reads a model's manifest, or `undefined` when there is none. */
+export async function readManifest(dir: string): Promise<ModelManifest | undefined> {
+  const file = join(dir, MANIFEST);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(await readFile(file, "utf8")) as ModelManifest;
+}
+
+/**
+ * Every model installed under `modelDir` (directories one or two levels deep holding a manifest).
+ * @example await installedModels("/models") // [{ model_id: "tiny/esrgan-x4", tiny: true, … }]
+ */
+export async function installedModels(modelDir: string): Promise<Array<ModelManifest & { path: string }>> {
+  if (!existsSync(modelDir)) return [];
+  const found: Array<ModelManifest & { path: string }> = [];
+  const visit = async (dir: string, depth: number) => {
+    const manifest = await readManifest(dir);
+    if (manifest) return void found.push({ ...manifest, path: dir });
+    if (depth >= 2) return;
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && !e.name.startsWith(".")) await visit(join(dir, e.name), depth + 1);
+    }
+  };
+  await visit(modelDir, 0);
+  return found
+    .map((m) => ({ ...m, model_id: m.model_id || relative(modelDir, m.path).split(sep).join("/") }))
+    .sort((a, b) => a.model_id.localeCompare(b.model_id));
+}

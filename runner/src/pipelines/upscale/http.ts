@@ -1,0 +1,45 @@
+/**
+ * @module `POST /upscale`, HTTP half: decodes the upload (type from its bytes, limits from the header), queues the
+ * pixels for the worker, and returns the result as a PNG data URL. `prompt` and `num_inference_steps` are accepted
+ * for Livepeer compatibility and ignored by ESRGAN; `nsfw` is always false (no safety checker is configured).
+ */
+import { randomInt } from "node:crypto";
+import { decodeImage, type RgbImage } from "../../image/decode.js";
+import { pngDataUrl } from "../../image/encode.js";
+import type { HttpPipeline } from "../types.js";
+
+/** Livepeer draws a missing seed at random and reports it back. */
+function randomSeed(): number {
+  return randomInt(0, 2 ** 32);
+}
+
+/** Own the pixels in a buffer of their own, so they can be transferred to the worker without a copy. */
+function ownBuffer(pixels: Uint8Array): Uint8Array {
+  return pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
+}
+
+/** The upscale pipeline's HTTP half. */
+export const upscaleHttp: HttpPipeline = {
+  operationId: "genUpscale",
+  mount(route, ctx, before) {
+    route(
+      "genUpscale",
+      async (body, c) => {
+        ctx.checkModelId(body.model_id);
+        const bytes = new Uint8Array(await body.image.arrayBuffer());
+        const image = await decodeImage(bytes, {
+          maxSide: ctx.config.maxImageSide,
+          maxPixels: ctx.config.maxInputPixels,
+        });
+        const seed = body.seed ?? randomSeed();
+        const pixels = ownBuffer(image.pixels);
+        const out = await ctx.run<RgbImage>(
+          { width: image.width, height: image.height, pixels },
+          { signal: c.req.raw.signal, transfer: [pixels.buffer as ArrayBuffer] },
+        );
+        return { images: [{ url: await pngDataUrl(out), seed, nsfw: false }] };
+      },
+      ...before,
+    );
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * @module `upscale`, worker half: loads `model.onnx` (a Real-ESRGAN-style model, `input [N,3,H,W]` 0..1 →
+ * `output [N,3,sH,sW]`), reads the scale factor from the model by running a small probe, and upscales images in
+ * overlapping tiles.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import type { RgbImage } from "../../image/decode.js";
+import { createSession } from "../../worker/session.js";
+import type { WorkerPipeline } from "../types.js";
+import { upscaleTiled } from "./tiling.js";
+
+const PROBE = 16;
+
+/**
+ * Reads an ESRGAN-style model's scale factor by running it on a 16×16 probe (also warms the session up).
+ * @example await probeScale(session) // 4
+ */
+export async function probeScale(session: ort.InferenceSession): Promise<number> {
+  const input = new ort.Tensor("float32", new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
+  const out = (await session.run({ [session.inputNames[0]!]: input }))[session.outputNames[0]!]!;
+  const [n, c, h, w] = out.dims;
+  if (out.dims.length !== 4 || n !== 1 || c !== 3 || h !== w || h! % PROBE !== 0 || h! < PROBE) {
+    throw new Error(
+      `not an ESRGAN-style upscaler: a [1,3,${PROBE},${PROBE}] input gave [${out.dims.join(",")}], expected [1,3,${PROBE}s,${PROBE}s]`,
+    );
+  }
+  return h! / PROBE;
+}
+
+/** The upscale pipeline's worker half. */
+export const upscaleWorker: WorkerPipeline = {
+  async load(ctx) {
+    const file = join(ctx.modelPath, "model.onnx");
+    if (!existsSync(file)) {
+      throw new Error(`${file} does not exist; install the model with \`avs-runner models install ${ctx.modelId}\``);
+    }
+    const { session, provider } = await createSession(file, ctx);
+    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+      throw new Error(
+        `an upscaler has one input and one output; ${file} has inputs [${session.inputNames}] and outputs [${session.outputNames}]`,
+      );
+    }
+    const scale = await probeScale(session);
+    const inputName = session.inputNames[0]!;
+    const outputName = session.outputNames[0]!;
+    const tileSize = Number(ctx.options.tileSize ?? 256);
+    const overlap = Number(ctx.options.tileOverlap ?? 16);
+    return {
+      provider,
+      info: { scale, input: inputName, output: outputName, tile_size: tileSize, tile_overlap: overlap },
+      async run(input) {
+        const image = input as RgbImage;
+        const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (chw, w, h) => {
+          const result = await session.run({ [inputName]: new ort.Tensor("float32", chw, [1, 3, h, w]) });
+          return result[outputName]!.data as Float32Array;
+        });
+        return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
+      },
+      release: () => session.release(),
+    };
+  },
+};

@@ -1,0 +1,153 @@
+/** @module The runner app on a real worker thread and the tiny upscaler: health, routes, auth, model id, queue. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  decodeDataUrl,
+  memoryLogger,
+  modelsDir,
+  testConfig,
+  testImage,
+  upscaleForm,
+  waitFor,
+} from "../../test/helpers.js";
+import { createRunnerApp, type RunnerApp } from "./app.js";
+
+describe("runner app", () => {
+  let models: Awaited<ReturnType<typeof modelsDir>>;
+  let runner: RunnerApp;
+  let firstHealth: unknown;
+  beforeAll(async () => {
+    models = await modelsDir();
+    runner = await createRunnerApp(testConfig(models.dir, { authToken: "s3cret", queueSize: 0 }), memoryLogger());
+    firstHealth = await (await runner.app.request("/health")).json();
+    await runner.ready;
+  });
+  afterAll(async () => {
+    await runner.close();
+    await models.cleanup();
+  });
+  const auth = { authorization: "Bearer s3cret" };
+
+  it("reports LOADING while the model loads, then OK", async () => {
+    expect(firstHealth).toEqual({ status: "LOADING" });
+    expect(await (await runner.app.request("/health")).json()).toEqual({ status: "OK" });
+    expect(runner.engine.info).toMatchObject({ scale: 4 });
+  });
+
+  it("upscales ×4 and echoes the seed", async () => {
+    const res = await runner.app.request("/upscale", {
+      method: "POST",
+      headers: auth,
+      body: upscaleForm(await testImage(24, 16), { seed: "77", model_id: "tiny/esrgan-x4" }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.images).toHaveLength(1);
+    expect(body.images[0]).toMatchObject({ seed: 77, nsfw: false });
+    const out = await decodeDataUrl(body.images[0].url);
+    expect([out.width, out.height, out.channels]).toEqual([96, 64, 3]);
+  });
+
+  it("draws a random seed when none is given", async () => {
+    const res = await runner.app.request("/upscale", {
+      method: "POST",
+      headers: auth,
+      body: upscaleForm(await testImage(8, 8)),
+    });
+    const { images } = await res.json();
+    expect(Number.isInteger(images[0].seed)).toBe(true);
+    expect(images[0].seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it("mounts only the configured pipeline's route", async () => {
+    const res = await runner.app.request("/text-to-image", {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "x" }),
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: { msg: "no route POST /text-to-image" } });
+  });
+
+  it("requires the bearer token on generate routes only", async () => {
+    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "s3cret" }] as Array<
+      Record<string, string>
+    >) {
+      const res = await runner.app.request("/upscale", {
+        method: "POST",
+        headers,
+        body: upscaleForm(await testImage(8, 8)),
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await res.json()).toEqual({ detail: { msg: "Invalid bearer token" } });
+    }
+    expect((await runner.app.request("/health")).status).toBe(200);
+  });
+
+  it("rejects a different model_id with Livepeer's 400 message", async () => {
+    const res = await runner.app.request("/upscale", {
+      method: "POST",
+      headers: auth,
+      body: upscaleForm(await testImage(8, 8), { model_id: "upscalerjs/esrgan-thick-x4" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      detail: { msg: "pipeline configured with tiny/esrgan-x4 but called with upscalerjs/esrgan-thick-x4" },
+    });
+  });
+
+  it("refuses a job with 503 and Retry-After when the queue is full", async () => {
+    const big = await testImage(384, 384);
+    const first = runner.app.request("/upscale", { method: "POST", headers: auth, body: upscaleForm(big) });
+    await waitFor(() => runner.queue.depth === 1, 10_000, "the first job to start");
+    const second = await runner.app.request("/upscale", {
+      method: "POST",
+      headers: auth,
+      body: upscaleForm(await testImage(8, 8)),
+    });
+    expect(second.status).toBe(503);
+    expect(Number(second.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await second.json()).toEqual({ detail: { msg: "the queue is full (0 waiting, 1 running)" } });
+    expect((await first).status).toBe(200);
+  });
+
+  it("serves version, hardware (no GPU here: empty maps) and Prometheus metrics", async () => {
+    expect(await (await runner.app.request("/version")).json()).toEqual({
+      pipeline: "upscale",
+      model_id: "tiny/esrgan-x4",
+      version: "0.1.0",
+    });
+    expect(await (await runner.app.request("/hardware/info")).json()).toEqual({
+      pipeline: "upscale",
+      model_id: "tiny/esrgan-x4",
+      gpu_info: {},
+    });
+    expect(await (await runner.app.request("/hardware/stats")).json()).toMatchObject({ gpu_stats: {} });
+    const metrics = await (await runner.app.request("/metrics")).text();
+    expect(metrics).toMatch(/avs_runner_requests_total\{route="\/upscale",method="POST",status="200"\} [1-9]/);
+    expect(metrics).toMatch(/avs_runner_requests_total\{route="\/upscale",method="POST",status="401"\} 3/);
+    expect(metrics).toMatch(/avs_runner_inference_seconds_count\{pipeline="upscale"\} [1-9]/);
+    expect(metrics).toMatch(/avs_runner_model_load_seconds\{model_id="tiny\/esrgan-x4"\} \d/);
+    expect(metrics).toContain("avs_runner_queue_depth 0");
+  });
+});
+
+describe("runner app without its model", () => {
+  it("reports ERROR, logs why, and answers generate routes with 503", async () => {
+    const models = await modelsDir([]);
+    const log = memoryLogger();
+    const runner = await createRunnerApp(testConfig(models.dir), log);
+    await runner.ready;
+    try {
+      expect(await (await runner.app.request("/health")).json()).toEqual({ status: "ERROR" });
+      const line = log.lines.find((l) => l.msg === "model failed to load");
+      expect(String(line?.error)).toContain("install the model with `avs-runner models install tiny/esrgan-x4`");
+      const res = await runner.app.request("/upscale", { method: "POST", body: upscaleForm(await testImage(8, 8)) });
+      expect(res.status).toBe(503);
+      expect((await res.json()).detail.msg).toContain("the model failed to load");
+    } finally {
+      await runner.close();
+      await models.cleanup();
+    }
+  });
+});

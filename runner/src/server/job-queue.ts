@@ -1,0 +1,96 @@
+/**
+ * @module Sequential execution with a bounded queue: one job runs at a time, at most `size` wait, more are refused
+ * with 503 + `Retry-After`. A waiting job whose client went away is dropped before it starts.
+ */
+import { HttpError } from "@ai-video-subnet/specs";
+
+/** Thrown for a job dropped because its client disconnected before it started. */
+export class JobDroppedError extends Error {
+  constructor() {
+    super("the client disconnected before the job started; dropped");
+    this.name = "JobDroppedError";
+  }
+}
+
+interface Waiting {
+  start: () => void;
+  drop: (err: Error) => void;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A FIFO of jobs run one at a time.
+ * @example
+ * const queue = new JobQueue(8);
+ * const out = await queue.submit(() => engine.run(input), { signal: c.req.raw.signal });
+ */
+export class JobQueue {
+  readonly size: number;
+  #running = false;
+  #closed = false;
+  readonly #waiting: Waiting[] = [];
+  #averageSeconds = 1;
+  /** Called whenever the number of waiting + running jobs changes. */
+  onDepth: (depth: number) => void = () => {};
+  /** Called for each job dropped because its client left. */
+  onDropped: () => void = () => {};
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  /** Jobs waiting plus the one running. */
+  get depth(): number {
+    return this.#waiting.length + (this.#running ? 1 : 0);
+  }
+
+  /** Runs `job` when its turn comes. Rejects with 503 when full or closed, with {@link JobDroppedError} when dropped. */
+  submit<T>(job: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    if (this.#closed) throw this.#unavailable("the runner is shutting down");
+    if (this.#running && this.#waiting.length >= this.size) {
+      throw this.#unavailable(`the queue is full (${this.size} waiting, 1 running)`);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        this.#running = true;
+        this.onDepth(this.depth);
+        const t0 = performance.now();
+        job()
+          .then(resolve, reject)
+          .finally(() => {
+            this.#averageSeconds = 0.8 * this.#averageSeconds + 0.2 * ((performance.now() - t0) / 1000);
+            this.#running = false;
+            this.#next();
+          });
+      };
+      this.#waiting.push({ start, drop: reject, signal: options.signal });
+      this.#next();
+    });
+  }
+
+  /** Refuses new jobs and rejects the waiting ones; resolves when the running job has finished. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) w.drop(this.#unavailable("the runner is shutting down"));
+    this.onDepth(this.depth);
+    while (this.#running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  #next() {
+    while (!this.#running && this.#waiting.length > 0) {
+      const w = this.#waiting.shift()!;
+      if (w.signal?.aborted) {
+        this.onDropped();
+        w.drop(new JobDroppedError());
+        continue;
+      }
+      w.start();
+    }
+    this.onDepth(this.depth);
+  }
+
+  #unavailable(msg: string) {
+    const seconds = Math.max(1, Math.ceil(this.#averageSeconds * (this.#waiting.length + 1)));
+    return new HttpError(503, msg, { headers: { "Retry-After": String(seconds) } });
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * @module The HTTP thread's handle on the inference worker: starts it, loads the model, runs jobs by id and
+ * reports the model's state (`LOADING` → `OK` | `ERROR`).
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { ExecutionProvider } from "../config.js";
+import type { Logger } from "../log.js";
+import type { FromWorker, LoadRequest } from "./protocol.js";
+
+/** The model's state as `/health` reports it. */
+export type EngineState = "LOADING" | "OK" | "ERROR";
+
+/** An error a job failed with inside the worker (status set when the pipeline chose one, e.g. 400). */
+export class JobError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.name = "JobError";
+    this.status = status;
+  }
+}
+
+/**
+ * Where the built worker script is: next to the bundle when running from dist/, or dist/worker.js of the package
+ * when running from source (tests), which therefore need `pnpm build` first.
+ */
+export function workerScriptPath(): string {
+  const here = new URL("./worker.js", import.meta.url);
+  if (import.meta.url.endsWith(".js") && existsSync(fileURLToPath(here))) return fileURLToPath(here);
+  const dist = fileURLToPath(new URL("../../dist/worker.js", import.meta.url));
+  if (existsSync(dist)) return dist;
+  throw new Error(
+    `the inference worker is not built (${dist} is missing); run \`pnpm --filter @ai-video-subnet/runner build\``,
+  );
+}
+
+interface Pending {
+  resolve: (v: { output: unknown; runSeconds: number }) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One inference worker with one loaded model.
+ * @example
+ * const engine = new WorkerEngine(log);
+ * await engine.load({ type: "load", pipeline: "upscale", modelId, modelPath, executionProvider: "cpu", intraOpThreads: 0, options: {} });
+ * const { output } = await engine.run(input);
+ */
+export class WorkerEngine {
+  state: EngineState = "LOADING";
+  loadSeconds: number | undefined;
+  provider: ExecutionProvider | undefined;
+  info: Record<string, unknown> = {};
+  error: string | undefined;
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #log: Logger;
+  #nextId = 1;
+  #onLoad: ((msg: FromWorker) => void) | undefined;
+  #onClosed: (() => void) | undefined;
+
+  constructor(log: Logger) {
+    this.#log = log;
+    this.#worker = new Worker(workerScriptPath());
+    this.#worker.on("message", (msg: FromWorker) => this.#receive(msg));
+    this.#worker.on("error", (err) => this.#fail(`the inference worker crashed: ${err.message}`));
+    this.#worker.on("exit", (code) => {
+      this.#onClosed?.();
+      if (this.state !== "ERROR" && this.#pending.size > 0) this.#fail(`the inference worker exited with code ${code}`);
+    });
+  }
+
+  /** Loads the model; resolves when `OK`, rejects (state `ERROR`) when loading failed. */
+  load(req: LoadRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#onLoad = (msg) => {
+        if (msg.type === "loaded") {
+          Object.assign(this, { state: "OK", loadSeconds: msg.seconds, provider: msg.provider, info: msg.info });
+          resolve();
+        } else if (msg.type === "load-failed") {
+          this.state = "ERROR";
+          this.error = msg.message;
+          reject(new Error(msg.message));
+        }
+      };
+      this.#worker.postMessage(req);
+    });
+  }
+
+  /** Runs one job; inputs in `transfer` are moved to the worker, not copied. */
+  run(input: unknown, transfer: Transferable[] = []): Promise<{ output: unknown; runSeconds: number }> {
+    if (this.state !== "OK") return Promise.reject(new JobError(`the model is not ready (${this.state})`, 503));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: "run", id, input }, transfer as never);
+    });
+  }
+
+  /** Releases the sessions and stops the worker (waits for a running job first). */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      this.#onClosed = resolve;
+    });
+    this.#worker.postMessage({ type: "close" });
+    const timer = setTimeout(() => void this.#worker.terminate(), 30_000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /** Stops the worker at once (a running job is lost). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  #receive(msg: FromWorker) {
+    if (msg.type === "log") this.#log[msg.level](msg.msg, msg.fields);
+    else if (msg.type === "loaded" || msg.type === "load-failed") this.#onLoad?.(msg);
+    else if (msg.type === "result" || msg.type === "failed") {
+      const p = this.#pending.get(msg.id);
+      this.#pending.delete(msg.id);
+      if (msg.type === "result") p?.resolve({ output: msg.output, runSeconds: msg.runSeconds });
+      else p?.reject(new JobError(msg.message, msg.status));
+    } else if (msg.type === "closed") void this.#worker.terminate();
+  }
+
+  #fail(message: string) {
+    this.state = "ERROR";
+    this.error = message;
+    this.#log.error(message);
+    this.#onLoad?.({ type: "load-failed", message });
+    for (const p of this.#pending.values()) p.reject(new JobError(message, 500));
+    this.#pending.clear();
+  }
+}

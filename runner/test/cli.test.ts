@@ -1,0 +1,84 @@
+/** @module `avs-runner` as a real process: models commands, serving on PORT=0, graceful SIGTERM. */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { modelsDir, testImage, upscaleForm, waitFor } from "./helpers.js";
+
+const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+const run = promisify(execFile);
+
+describe("avs-runner CLI", () => {
+  let models: Awaited<ReturnType<typeof modelsDir>>;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    models = await modelsDir([]);
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await models.cleanup();
+  });
+
+  it("prints help with every setting and its default", async () => {
+    const { stdout } = await run("node", [BIN, "--help"]);
+    expect(stdout).toContain("--model-id / MODEL_ID");
+    expect(stdout).toContain("(default: 8000)");
+    expect(stdout).toContain("--execution-provider / EXECUTION_PROVIDER");
+  });
+
+  it("installs, lists and verifies the tiny upscaler", async () => {
+    const install = await run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", models.dir]);
+    expect(install.stdout).toContain("installed tiny/esrgan-x4 (tiny test model)");
+    const list = await run("node", [BIN, "models", "list", "--model-dir", models.dir]);
+    expect(list.stdout).toMatch(/tiny\/esrgan-x4\s+upscale\s+\[tiny test model\]/);
+    const verify = await run("node", [BIN, "models", "verify", "tiny/esrgan-x4", "--model-dir", models.dir]);
+    expect(verify.stdout).toContain("ok tiny/esrgan-x4: upscale, inputs [input] → outputs [output], scale ×4");
+    await expect(run("node", [BIN, "models", "install", "nope/x", "--model-dir", models.dir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('unknown model "nope/x"'),
+    });
+  });
+
+  it("serves on PORT=0, logs the real port, and on SIGTERM finishes the running job before exiting", async () => {
+    const child = spawn("node", [BIN], {
+      env: {
+        ...process.env,
+        PIPELINE: "upscale",
+        MODEL_ID: "tiny/esrgan-x4",
+        MODEL_DIR: models.dir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        AUTH_TOKEN: "",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    const lines: Array<Record<string, unknown>> = [];
+    let buffered = "";
+    child.stdout!.on("data", (d) => {
+      buffered += d;
+      const parts = buffered.split("\n");
+      buffered = parts.pop()!;
+      for (const p of parts) lines.push(JSON.parse(p));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await waitFor(() => lines.some((l) => l.msg === "model loaded"), 15_000, "the model to load");
+    const port = lines.find((l) => l.msg === "listening")?.port as number;
+    expect(port).toBeGreaterThan(0);
+    const url = `http://127.0.0.1:${port}`;
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "OK" });
+
+    const job = fetch(`${url}/upscale`, { method: "POST", body: upscaleForm(await testImage(384, 384)) });
+    await waitFor(
+      async () => /avs_runner_queue_depth 1/.test(await (await fetch(`${url}/metrics`)).text()),
+      10_000,
+      "the job to start",
+    );
+    child.kill("SIGTERM");
+    const res = await job;
+    expect(res.status).toBe(200);
+    expect((await res.json()).images[0].url).toMatch(/^data:image\/png;base64,/);
+    expect(await exited).toBe(0);
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,85 @@
+/** @module Shared test helpers: a models dir with the tiny upscaler, configs on free ports, images, multipart forms. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { loadConfig, type RunnerConfig } from "../src/config.js";
+import type { Logger } from "../src/log.js";
+import { installModel } from "../src/models/install.js";
+
+/** A temporary models dir holding the given catalog models; `cleanup` removes it. */
+export async function modelsDir(ids: string[] = ["tiny/esrgan-x4"]) {
+  const dir = await mkdtemp(join(tmpdir(), "avs-runner-test-"));
+  for (const id of ids) await installModel(id, dir);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A runner config for tests: 127.0.0.1, a free port, the tiny upscaler. */
+export function testConfig(modelDir: string, overrides: Partial<RunnerConfig> = {}): RunnerConfig {
+  return {
+    ...loadConfig([], {}),
+    pipeline: "upscale",
+    modelId: "tiny/esrgan-x4",
+    modelDir,
+    host: "127.0.0.1",
+    port: 0,
+    ...overrides,
+  };
+}
+
+/** A logger that keeps lines for assertions. */
+export function memoryLogger(): Logger & { lines: Array<{ level: string; msg: string; [k: string]: unknown }> } {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const at =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) =>
+      lines.push({ level, msg, ...fields });
+  return { lines, info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** A deterministic RGB test picture (gradients and a disc) encoded as PNG, JPEG or WebP. */
+export async function testImage(width: number, height: number, format: "png" | "jpeg" | "webp" = "png") {
+  const pixels = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const inDisc = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (Math.min(width, height) / 3) ** 2;
+      pixels[i] = Math.round((255 * x) / Math.max(1, width - 1));
+      pixels[i + 1] = Math.round((255 * y) / Math.max(1, height - 1));
+      pixels[i + 2] = inDisc ? 230 : 20;
+    }
+  }
+  const img = sharp(pixels, { raw: { width, height, channels: 3 } });
+  return new Uint8Array(await (format === "png" ? img.png() : format === "jpeg" ? img.jpeg() : img.webp()).toBuffer());
+}
+
+/** A multipart body for /upscale. */
+export function upscaleForm(image: Uint8Array | Blob | string | undefined, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  if (!("prompt" in fields)) form.append("prompt", "");
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (typeof image === "string") form.append("image", image);
+  else if (image !== undefined) {
+    form.append("image", image instanceof Uint8Array ? new Blob([image as Uint8Array<ArrayBuffer>]) : image, "blob");
+  }
+  return form;
+}
+
+/** Decodes a `data:image/png;base64,` URL to raw RGB. */
+export async function decodeDataUrl(url: string) {
+  const prefix = "data:image/png;base64,";
+  if (!url.startsWith(prefix)) throw new Error(`not a PNG data URL: ${url.slice(0, 40)}`);
+  const { data, info } = await sharp(Buffer.from(url.slice(prefix.length), "base64"))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels, pixels: new Uint8Array(data) };
+}
+
+/** Polls `check` every 10 ms until it returns true (or fails after `ms`). */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000, what = "condition") {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
