@@ -1,3 +1,31 @@
-/** @module The `avs-broadcaster` command. */
-console.log("avs-broadcaster: not implemented yet");
-process.exitCode = 1;
+/** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM. */
+import { createBroadcaster } from "./broadcaster.js";
+import { HELP, parseConfig } from "./config/cli-config.js";
+
+let parsed: ReturnType<typeof parseConfig>;
+try {
+  parsed = parseConfig(process.argv.slice(2), process.env);
+} catch (err) {
+  console.error(`avs-broadcaster: ${(err as Error).message}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const broadcaster = createBroadcaster(parsed.options);
+try {
+  await broadcaster.start();
+} catch (err) {
+  broadcaster.logger.log("error", "could not start", { error: (err as Error).message });
+  process.exit(1);
+}
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    broadcaster.logger.log("info", "stopping", { signal });
+    void broadcaster.stop().then(() => process.exit(0));
+  });
+}

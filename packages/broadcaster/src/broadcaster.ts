@@ -1,0 +1,136 @@
+/** @module `createBroadcaster`: wires the registry, output store, metrics and app, and runs the HTTP server. */
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { OrchestratorRegistry } from "./orchestrators/registry.js";
+import { LocalOutputStore } from "./outputs/local-store.js";
+import { S3OutputStore } from "./outputs/s3-store.js";
+import type { OutputStore } from "./outputs/store.js";
+import { ApiKeys, RateLimiter } from "./server/api-keys.js";
+import { buildApp } from "./server/app.js";
+import { createLogger, type Logger } from "./server/logger.js";
+import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
+
+/** A broadcaster: its app (usable without a server through `app.request()`), and its server's lifecycle. */
+export interface Broadcaster {
+  /** The HTTP app; requests wait until the spec is loaded. */
+  app: Hono;
+  /** Resolves when the app is ready (the spec loaded, the store created). */
+  ready: Promise<void>;
+  /** Polls orchestrators, starts the output cleanup and listens. */
+  start(): Promise<{ url: string; port: number }>;
+  /** Stops listening (in-flight jobs finish first, up to 10 s), polling and cleanup. */
+  stop(): Promise<void>;
+  registry: OrchestratorRegistry;
+  store: OutputStore;
+  metrics: BroadcasterMetrics;
+  options: ResolvedOptions;
+  logger: Logger;
+}
+
+function createStore(o: ResolvedOptions): OutputStore {
+  if (o.outputs.kind === "s3") return new S3OutputStore({ ...o.outputs, retentionMs: o.outputRetentionMs });
+  return new LocalOutputStore(o.outputs.dir, o.outputRetentionMs);
+}
+
+/**
+ * Creates a broadcaster. Nothing listens or polls until `start()`.
+ * @example
+ * const b = createBroadcaster({ port: 0, orchestrators: ["http://127.0.0.1:8935"], orchestratorSecret: "s" });
+ * const { url } = await b.start();
+ * await b.stop();
+ */
+export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster {
+  const o = resolveOptions(options);
+  const logger = createLogger(o.logLevel, o.logSink);
+  const metrics = createMetrics();
+  const store = createStore(o);
+  const registry = new OrchestratorRegistry({ ...o, logger });
+  const keys = new ApiKeys(o.apiKeys, o.apiKeysFile);
+  const limiter = o.rateLimit > 0 ? new RateLimiter(o.rateLimit) : undefined;
+  const inner = buildApp({
+    options: o,
+    keys,
+    limiter,
+    registry,
+    store,
+    metrics,
+    logger,
+    maxAttempts: o.maxAttempts,
+    retryBudgetMs: o.retryBudgetMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    maxPricePerPixel: o.maxPricePerUnit === undefined ? undefined : o.maxPricePerUnit / o.pixelsPerUnit,
+  });
+  const ready = Promise.all([inner, store instanceof LocalOutputStore ? store.init() : undefined]).then(() => {});
+  ready.catch(() => {});
+  const app = new Hono();
+  app.all("*", async (c) => (await inner).fetch(c.req.raw, c.env));
+
+  let server: ServerType | undefined;
+  let cleanup: NodeJS.Timeout | undefined;
+  let gauges: NodeJS.Timeout | undefined;
+  const sweep = () =>
+    store
+      .cleanup(Date.now())
+      .then((n) => n > 0 && logger.log("info", "expired outputs removed", { count: n }))
+      .catch((err) => logger.log("warn", "output cleanup failed", { error: (err as Error).message }));
+
+  return {
+    app,
+    ready,
+    registry,
+    store,
+    metrics,
+    options: o,
+    logger,
+    async start() {
+      await ready;
+      await registry.start();
+      void sweep();
+      cleanup = setInterval(sweep, Math.min(3600_000, Math.max(1000, o.outputRetentionMs / 10))).unref();
+      gauges = setInterval(() => {
+        const now = Date.now();
+        const all = registry.list();
+        const held = all.filter((x) => x.backoff.heldBack(now)).length;
+        metrics.orchestrators.set(
+          { state: "ready" },
+          all.filter((x) => x.reachable && !x.backoff.heldBack(now)).length,
+        );
+        metrics.orchestrators.set({ state: "unreachable" }, all.filter((x) => !x.reachable).length);
+        metrics.orchestrators.set({ state: "backoff" }, held);
+      }, 1000).unref();
+      const inst = await inner;
+      const port = await new Promise<number>((resolve, reject) => {
+        server = serve({ fetch: inst.fetch, port: o.port, hostname: o.host }, (info: AddressInfo) =>
+          resolve(info.port),
+        );
+        server.once("error", reject);
+      });
+      const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+      logger.log("info", "listening", {
+        port,
+        url,
+        orchestrators: registry.list().map((x) => x.url),
+        store: o.outputs.kind,
+      });
+      return { url, port };
+    },
+    async stop() {
+      registry.stop();
+      if (gauges) clearInterval(gauges);
+      if (cleanup) clearInterval(cleanup);
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => (s as unknown as { closeAllConnections(): void }).closeAllConnections(), 10_000);
+        s.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        (s as unknown as { closeIdleConnections(): void }).closeIdleConnections();
+      });
+    },
+  };
+}

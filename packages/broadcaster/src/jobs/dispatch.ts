@@ -1,0 +1,137 @@
+/**
+ * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
+ * and time budget, holding failing orchestrators back. A 4xx goes straight back; when nothing is left, 503.
+ */
+import type { OrchestratorRegistry } from "../orchestrators/registry.js";
+import { select } from "../orchestrators/selection.js";
+import type { OutputStore } from "../outputs/store.js";
+import type { Logger } from "../server/logger.js";
+import type { BroadcasterMetrics } from "../server/metrics.js";
+import { type AttemptResult, attempt } from "./attempt.js";
+import type { Job, Media } from "./job.js";
+
+/** What a dispatcher needs. */
+export interface DispatchContext {
+  registry: OrchestratorRegistry;
+  store: OutputStore;
+  metrics: BroadcasterMetrics;
+  logger: Logger;
+  maxAttempts: number;
+  retryBudgetMs: number;
+  requestTimeoutMs: number;
+  /** Largest price per pixel × step, or undefined. */
+  maxPricePerPixel: number | undefined;
+  random?: () => number;
+}
+
+/** The outcome for the client. */
+export type DispatchResult =
+  | { kind: "ok"; media: Array<Media & { name: string }>; orchestrator: string; attempts: number }
+  | { kind: "client_error"; status: number; body: unknown; orchestrator: string }
+  | { kind: "unavailable"; msg: string; retryAfterSeconds: number };
+
+/**
+ * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent.
+ * Throws only when `clientSignal` aborts (the client went away; the upstream call is cancelled with it).
+ * @example const r = await dispatch(ctx, job, "/upscale", c.req.raw.signal);
+ */
+export async function dispatch(
+  ctx: DispatchContext,
+  job: Job,
+  path: string,
+  clientSignal: AbortSignal,
+): Promise<DispatchResult> {
+  const started = Date.now();
+  const tried = new Set<string>();
+  const reasons: string[] = [];
+  let retryAfterMs = 1000;
+  for (let n = 1; n <= ctx.maxAttempts; n++) {
+    if (n > 1 && Date.now() - started > ctx.retryBudgetMs) {
+      reasons.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
+      break;
+    }
+    const pick = select(ctx.registry.list(), {
+      pipeline: job.pipeline,
+      modelId: job.modelId,
+      maxPricePerPixel: ctx.maxPricePerPixel,
+      exclude: tried,
+      now: Date.now(),
+      random: ctx.random,
+    });
+    if (!pick.orchestrator) {
+      ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "none" });
+      reasons.push(pick.reason);
+      retryAfterMs = pick.retryAfterMs;
+      break;
+    }
+    const o = pick.orchestrator;
+    ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "selected" });
+    if (n > 1) ctx.metrics.retries.inc({ pipeline: job.pipeline });
+    tried.add(o.url);
+    const end = o.begin(job.pipeline, job.modelId);
+    const t0 = performance.now();
+    let result: AttemptResult;
+    try {
+      const signal = AbortSignal.any([clientSignal, AbortSignal.timeout(ctx.requestTimeoutMs)]);
+      result = await attempt(o, job, path, ctx.store, signal);
+    } catch (err) {
+      if (clientSignal.aborted) {
+        ctx.logger.log("info", "client went away; upstream call cancelled", {
+          request_id: job.requestId,
+          orchestrator: o.url,
+        });
+        throw err;
+      }
+      result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
+    } finally {
+      end();
+    }
+    const ms = performance.now() - t0;
+    const labels = { pipeline: job.pipeline, orchestrator: o.url };
+    ctx.metrics.attempts.inc({ ...labels, outcome: result.kind });
+    const stats = o.stats(job.pipeline, job.modelId);
+    switch (result.kind) {
+      case "ok":
+        stats.success(ms, job.units);
+        o.backoff.succeed();
+        ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
+        ctx.logger.log("debug", "attempt succeeded", {
+          request_id: job.requestId,
+          orchestrator: o.url,
+          ms,
+          attempt: n,
+        });
+        return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
+      case "client_error":
+        return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
+      case "busy":
+        o.backoff.busy(Date.now(), result.retryAfterMs);
+        reasons.push(`${o.url} busy (${result.reason})`);
+        ctx.logger.log("info", "orchestrator busy; trying another", {
+          request_id: job.requestId,
+          orchestrator: o.url,
+          attempt: n,
+          reason: result.reason,
+        });
+        break;
+      case "failed": {
+        stats.failure();
+        const holdMs = o.backoff.fail(Date.now());
+        reasons.push(`${o.url} failed (${result.reason})`);
+        ctx.logger.log("warn", "attempt failed; orchestrator held back", {
+          request_id: job.requestId,
+          orchestrator: o.url,
+          attempt: n,
+          reason: result.reason,
+          hold_ms: holdMs,
+        });
+        break;
+      }
+    }
+  }
+  return {
+    kind: "unavailable",
+    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${reasons.join("; ")}`,
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  };
+}

@@ -1,0 +1,132 @@
+/** @module The broadcaster's settings: every option with its default, shared by the API, the CLI and the config file. */
+
+/** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
+export interface OrchestratorEndpoint {
+  /** Base URL, e.g. `http://10.0.0.5:8935`. */
+  url: string;
+  /** Bearer secret of that orchestrator (falls back to {@link BroadcasterOptions.orchestratorSecret}). */
+  secret?: string;
+}
+
+/** Where results are stored. */
+export type OutputStoreOptions =
+  | { kind: "local"; dir: string }
+  | {
+      kind: "s3";
+      /** The S3-compatible endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or `http://127.0.0.1:9000`. */
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      /** Key prefix inside the bucket (default `outputs/`). */
+      prefix?: string;
+    };
+
+/** Everything {@link createBroadcaster} accepts; every field is optional except where a default cannot exist. */
+export interface BroadcasterOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Base URL of this broadcaster as clients reach it, used in output URLs (default: the request's own origin). */
+  publicUrl?: string;
+  /** A static list of orchestrators. */
+  orchestrators?: Array<string | OrchestratorEndpoint>;
+  /** Secret sent to orchestrators that have none of their own. */
+  orchestratorSecret?: string;
+  /** A JSON file `[{"address": "...", "secret"?: "..."}]`, re-read when it changes. */
+  orchestratorsFile?: string;
+  /** A URL answering `[{"address": "..."}]` (Livepeer's discovery webhook shape), polled. */
+  discoveryUrl?: string;
+  /** How often discovery URL and orchestrators file are re-read, ms (default 10 000). */
+  discoveryIntervalMs?: number;
+  /** How often each orchestrator's `/info` is polled, ms (default 5 000). */
+  infoIntervalMs?: number;
+  /** Largest price per pixel × step accepted (`price_per_unit / pixels_per_unit`); unset = no cap. */
+  maxPricePerUnit?: number;
+  /** Pixels × steps that `maxPricePerUnit` is quoted for (default 1). */
+  pixelsPerUnit?: number;
+  /** Attempts per job across orchestrators (default 3). */
+  maxAttempts?: number;
+  /** No new attempt starts this long after the job arrived, ms (default 30 000). */
+  retryBudgetMs?: number;
+  /** Longest one attempt on one orchestrator may take, ms (default 300 000). */
+  requestTimeoutMs?: number;
+  /** First hold-back of a failing orchestrator, ms (default 1 000); doubles per failure. */
+  backoffBaseMs?: number;
+  /** Longest hold-back, ms (default 120 000). */
+  backoffMaxMs?: number;
+  /** Output store (default a local `./outputs` directory). */
+  outputs?: OutputStoreOptions;
+  /** How long outputs are kept, ms (default 24 h). */
+  outputRetentionMs?: number;
+  /** API keys; when any are configured, job routes need `Authorization: Bearer <key>`. */
+  apiKeys?: string[];
+  /** A file with one API key a line (`#` comments), re-read when it changes. */
+  apiKeysFile?: string;
+  /** Requests per minute per API key (or per client address without keys); 0 = unlimited (default 0). */
+  rateLimit?: number;
+  /** Largest JSON body, bytes (default 1 MiB). */
+  maxJsonBytes?: number;
+  /** Largest multipart upload, bytes (default 50 MiB). */
+  maxUploadBytes?: number;
+  /** Per-route upload limits in bytes, by path (`{"/upscale": 20971520}`), overriding the two above. */
+  bodyLimits?: Record<string, number>;
+  /** `debug`, `info` (default), `warn`, `error` or `silent`. */
+  logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  /** Where JSON log lines go (default stdout). */
+  logSink?: (line: string) => void;
+}
+
+/** The options with every default filled in. */
+export type ResolvedOptions = Required<
+  Omit<
+    BroadcasterOptions,
+    | "publicUrl"
+    | "orchestratorSecret"
+    | "orchestratorsFile"
+    | "discoveryUrl"
+    | "maxPricePerUnit"
+    | "apiKeysFile"
+    | "orchestrators"
+  >
+> &
+  Pick<
+    BroadcasterOptions,
+    "publicUrl" | "orchestratorSecret" | "orchestratorsFile" | "discoveryUrl" | "maxPricePerUnit" | "apiKeysFile"
+  > & { orchestrators: OrchestratorEndpoint[] };
+
+/** Defaults of every option that has one. */
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8937,
+  discoveryIntervalMs: 10_000,
+  infoIntervalMs: 5_000,
+  pixelsPerUnit: 1,
+  maxAttempts: 3,
+  retryBudgetMs: 30_000,
+  requestTimeoutMs: 300_000,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 120_000,
+  outputRetentionMs: 24 * 3600_000,
+  rateLimit: 0,
+  maxJsonBytes: 1024 * 1024,
+  maxUploadBytes: 50 * 1024 * 1024,
+  logLevel: "info",
+} as const;
+
+/**
+ * Fills in defaults and normalises the orchestrator list.
+ * @example resolveOptions({ orchestrators: ["http://127.0.0.1:8935"] }).maxAttempts // 3
+ */
+export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
+  return {
+    ...DEFAULTS,
+    outputs: { kind: "local", dir: "outputs" },
+    apiKeys: [],
+    bodyLimits: {},
+    logSink: (line) => process.stdout.write(`${line}\n`),
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+    orchestrators: (o.orchestrators ?? []).map((e) => (typeof e === "string" ? { url: e } : e)),
+  } as ResolvedOptions;
+}

@@ -1,0 +1,75 @@
+/** @module What the broadcaster knows about one orchestrator: its last `/info`, hold-back, measurements, jobs in flight. */
+import type { components } from "../generated/orchestrator.js";
+import { Backoff } from "./backoff.js";
+import { CapabilityStats } from "./stats.js";
+
+/** An orchestrator's `GET /info` body. */
+export type OrchestratorInfo = components["schemas"]["OrchestratorInfo"];
+/** One capability of an orchestrator. */
+export type Capability = components["schemas"]["Capability"];
+
+/** The key of a capability: `pipeline/model_id`. */
+export function capabilityKey(pipeline: string, modelId: string): string {
+  return `${pipeline}/${modelId}`;
+}
+
+/**
+ * One known orchestrator.
+ * @example const o = new Orchestrator("http://127.0.0.1:8935", "secret", { baseMs: 1000, maxMs: 120000 });
+ */
+export class Orchestrator {
+  readonly url: string;
+  secret: string | undefined;
+  /** The last `/info` that was read, if any. */
+  info: OrchestratorInfo | undefined;
+  /** Why the last `/info` poll failed; undefined when it succeeded. */
+  infoError: string | undefined = "not polled yet";
+  readonly backoff: Backoff;
+  readonly #stats = new Map<string, CapabilityStats>();
+  readonly #inFlight = new Map<string, number>();
+
+  constructor(url: string, secret: string | undefined, backoff: { baseMs: number; maxMs: number }) {
+    this.url = url.replace(/\/+$/, "");
+    this.secret = secret;
+    this.backoff = new Backoff(backoff.baseMs, backoff.maxMs);
+  }
+
+  /** Reachable: its last `/info` poll succeeded. */
+  get reachable(): boolean {
+    return this.info !== undefined && this.infoError === undefined;
+  }
+
+  /** The capability for this pipeline and model, if offered. */
+  capability(pipeline: string, modelId: string): Capability | undefined {
+    return this.info?.capabilities.find((c) => c.pipeline === pipeline && c.model_id === modelId);
+  }
+
+  /** Free slots: capacity minus the larger of the advertised `in_use` and this broadcaster's own jobs in flight. */
+  free(cap: Capability): number {
+    const mine = this.#inFlight.get(capabilityKey(cap.pipeline, cap.model_id)) ?? 0;
+    return Math.max(0, cap.capacity - Math.max(cap.in_use, mine));
+  }
+
+  /** Measurements for a pipeline and model (created on first use). */
+  stats(pipeline: string, modelId: string): CapabilityStats {
+    const key = capabilityKey(pipeline, modelId);
+    let s = this.#stats.get(key);
+    if (!s) {
+      s = new CapabilityStats();
+      this.#stats.set(key, s);
+    }
+    return s;
+  }
+
+  /** Counts a job of this broadcaster in flight; returns the function that ends it. */
+  begin(pipeline: string, modelId: string): () => void {
+    const key = capabilityKey(pipeline, modelId);
+    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#inFlight.set(key, (this.#inFlight.get(key) ?? 1) - 1);
+    };
+  }
+}

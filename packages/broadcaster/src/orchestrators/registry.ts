@@ -1,0 +1,166 @@
+/**
+ * @module The set of orchestrators this broadcaster knows: merged from the static list, the orchestrators file and
+ * the discovery URL, each polled for `/info` so capabilities, warmth, free capacity and price stay current.
+ */
+import type { OrchestratorEndpoint } from "../options.js";
+import type { Logger } from "../server/logger.js";
+import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
+import { discover, OrchestratorsFile } from "./sources.js";
+
+/** Settings of a registry. */
+export interface RegistryOptions {
+  orchestrators: OrchestratorEndpoint[];
+  orchestratorSecret?: string;
+  orchestratorsFile?: string;
+  discoveryUrl?: string;
+  discoveryIntervalMs: number;
+  infoIntervalMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  logger: Logger;
+}
+
+/**
+ * Known orchestrators, kept current by timers between {@link OrchestratorRegistry.start} and `stop`.
+ * @example
+ * const registry = new OrchestratorRegistry({ orchestrators: [{ url }], ...timers, logger });
+ * await registry.start(); registry.list(); registry.stop();
+ */
+export class OrchestratorRegistry {
+  readonly #o: RegistryOptions;
+  readonly #byUrl = new Map<string, Orchestrator>();
+  readonly #file: OrchestratorsFile | undefined;
+  #discovered: OrchestratorEndpoint[] = [];
+  #timers: NodeJS.Timeout[] = [];
+  #polling = new Map<string, Promise<void>>();
+  #stopped = new AbortController();
+
+  constructor(options: RegistryOptions) {
+    this.#o = options;
+    this.#file = options.orchestratorsFile ? new OrchestratorsFile(options.orchestratorsFile) : undefined;
+    this.#merge([]);
+  }
+
+  /** Every known orchestrator. */
+  list(): Orchestrator[] {
+    return [...this.#byUrl.values()];
+  }
+
+  /** Reads the sources and polls every orchestrator once, then keeps doing so on timers. */
+  async start(): Promise<void> {
+    await this.refreshSources();
+    await this.pollAll();
+    this.#timers.push(setInterval(() => void this.pollAll(), this.#o.infoIntervalMs).unref());
+    if (this.#file || this.#o.discoveryUrl) {
+      const every = this.#file && !this.#o.discoveryUrl ? Math.min(1000, this.#o.discoveryIntervalMs) : undefined;
+      this.#timers.push(
+        setInterval(
+          () => void this.refreshSources().then(() => this.pollAll()),
+          every ?? this.#o.discoveryIntervalMs,
+        ).unref(),
+      );
+    }
+  }
+
+  /** Stops the timers and in-flight polls. */
+  stop(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    this.#stopped.abort();
+  }
+
+  /** Re-reads the orchestrators file (when it changed) and the discovery URL. */
+  async refreshSources(): Promise<void> {
+    let fromFile: OrchestratorEndpoint[] = [];
+    if (this.#file) {
+      try {
+        fromFile = await this.#file.read();
+      } catch (err) {
+        this.#o.logger.log("warn", "orchestrators file unreadable", { error: (err as Error).message });
+        fromFile = this.#file.last;
+      }
+    }
+    if (this.#o.discoveryUrl) {
+      try {
+        this.#discovered = await discover(
+          this.#o.discoveryUrl,
+          AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(5000)]),
+        );
+      } catch (err) {
+        this.#o.logger.log("warn", "discovery failed; keeping the last list", { error: (err as Error).message });
+      }
+    }
+    this.#merge(fromFile);
+  }
+
+  #merge(fromFile: OrchestratorEndpoint[]): void {
+    const wanted = new Map<string, string | undefined>();
+    const add = (e: OrchestratorEndpoint) => {
+      const url = e.url.replace(/\/+$/, "");
+      if (!wanted.has(url) || e.secret !== undefined) wanted.set(url, e.secret ?? this.#o.orchestratorSecret);
+    };
+    for (const e of this.#discovered) add(e);
+    for (const e of fromFile) add(e);
+    for (const e of this.#o.orchestrators) add(e);
+    for (const url of this.#byUrl.keys()) {
+      if (!wanted.has(url)) {
+        this.#byUrl.delete(url);
+        this.#o.logger.log("info", "orchestrator removed", { orchestrator: url });
+      }
+    }
+    for (const [url, secret] of wanted) {
+      const known = this.#byUrl.get(url);
+      if (known) known.secret = secret;
+      else {
+        this.#byUrl.set(
+          url,
+          new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs }),
+        );
+        this.#o.logger.log("info", "orchestrator added", { orchestrator: url });
+      }
+    }
+  }
+
+  /** Polls every orchestrator's `/info` once (a poll already under way is joined, not repeated). */
+  async pollAll(): Promise<void> {
+    await Promise.all(this.list().map((o) => this.poll(o)));
+  }
+
+  /** Polls one orchestrator's `/info`. */
+  poll(o: Orchestrator): Promise<void> {
+    const running = this.#polling.get(o.url);
+    if (running) return running;
+    const p = this.#pollOnce(o).finally(() => this.#polling.delete(o.url));
+    this.#polling.set(o.url, p);
+    return p;
+  }
+
+  async #pollOnce(o: Orchestrator): Promise<void> {
+    const timeout = Math.min(5000, Math.max(500, this.#o.infoIntervalMs));
+    try {
+      const res = await fetch(`${o.url}/info`, {
+        signal: AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(timeout)]),
+        headers: { accept: "application/json" },
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const info = (await res.json()) as OrchestratorInfo;
+      if (!Array.isArray(info?.capabilities)) throw new Error("/info has no capabilities array");
+      const wasDown = o.infoError !== undefined;
+      o.info = info;
+      o.infoError = undefined;
+      if (wasDown) {
+        this.#o.logger.log("info", "orchestrator reachable", {
+          orchestrator: o.url,
+          capabilities: info.capabilities.map((c) => `${c.pipeline}/${c.model_id}`),
+        });
+      }
+    } catch (err) {
+      const reason =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      if (o.infoError === undefined) {
+        this.#o.logger.log("warn", "orchestrator unreachable", { orchestrator: o.url, error: reason });
+      }
+      o.infoError = reason;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module Picking the orchestrator for one attempt of a job.
+ *
+ * 1. Eligible: reachable, not held back, not already tried for this job, offers the pipeline + `model_id`, and its
+ *    price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
+ * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
+ *    non-empty tier is used (a full orchestrator may have freed a slot since its last `/info`).
+ * 3. Score = measured ms per pixel × step ÷ recent success rate (lower is better); one not yet measured gets the
+ *    best measured latency, so it is tried.
+ * 4. Random among near-equals (score within {@link NEAR_EQUAL} of the best), so equal orchestrators share the load.
+ */
+import type { Orchestrator } from "./orchestrator.js";
+
+/** Scores within this factor of the best one count as equal. */
+export const NEAR_EQUAL = 1.3;
+
+/** What a job needs from an orchestrator. */
+export interface SelectionRequest {
+  pipeline: string;
+  modelId: string;
+  /** Largest accepted price per pixel × step; undefined = no cap. */
+  maxPricePerPixel?: number;
+  /** Orchestrators (by URL) already tried for this job. */
+  exclude?: ReadonlySet<string>;
+  now: number;
+  /** Random number in [0, 1), injectable for tests. */
+  random?: () => number;
+}
+
+/** The chosen orchestrator, or why there is none. */
+export type SelectionResult =
+  | { orchestrator: Orchestrator; tier: number; candidates: number }
+  | { orchestrator: undefined; reason: string; retryAfterMs: number };
+
+/**
+ * Picks an orchestrator for one attempt.
+ * @example const pick = select(registry.list(), { pipeline: "upscale", modelId: "tiny/esrgan-x4", now: Date.now() });
+ */
+export function select(all: Orchestrator[], req: SelectionRequest): SelectionResult {
+  const offering = all.filter((o) => o.reachable && o.capability(req.pipeline, req.modelId));
+  if (offering.length === 0) {
+    const reachable = all.filter((o) => o.reachable).length;
+    return none(
+      all.length === 0
+        ? "no orchestrators are configured"
+        : reachable === 0
+          ? `none of ${all.length} orchestrator(s) is reachable`
+          : `none of ${reachable} reachable orchestrator(s) offers this pipeline and model`,
+      5000,
+    );
+  }
+  const priced = offering.filter((o) => {
+    const p = o.capability(req.pipeline, req.modelId)!.price;
+    return req.maxPricePerPixel === undefined || p.price_per_unit / p.pixels_per_unit <= req.maxPricePerPixel;
+  });
+  if (priced.length === 0) return none(`every orchestrator offering it is above the price cap`, 30_000);
+  const untried = priced.filter((o) => !req.exclude?.has(o.url));
+  if (untried.length === 0) return none("every eligible orchestrator failed for this job", 1000);
+  const ready = untried.filter((o) => !o.backoff.heldBack(req.now));
+  if (ready.length === 0) {
+    const soonest = Math.min(...untried.map((o) => o.backoff.until)) - req.now;
+    return none("every eligible orchestrator is held back after failures", soonest);
+  }
+  const tierOf = (o: Orchestrator) => {
+    const cap = o.capability(req.pipeline, req.modelId)!;
+    return (cap.warm ? 0 : 1) + (o.free(cap) > 0 ? 0 : 2);
+  };
+  const bestTier = Math.min(...ready.map(tierOf));
+  const tier = ready.filter((o) => tierOf(o) === bestTier);
+  const measured = tier.map((o) => o.stats(req.pipeline, req.modelId).msPerUnit).filter((v) => v !== undefined);
+  const prior = measured.length > 0 ? Math.min(...measured) : 1;
+  const score = (o: Orchestrator) => {
+    const s = o.stats(req.pipeline, req.modelId);
+    return (s.msPerUnit ?? prior) / Math.max(0.05, s.successRate);
+  };
+  const scored = tier.map((o) => ({ o, s: score(o) }));
+  const best = Math.min(...scored.map((x) => x.s));
+  const near = scored.filter((x) => x.s <= best * NEAR_EQUAL);
+  const pick = near[Math.floor((req.random ?? Math.random)() * near.length)] ?? near[0]!;
+  return { orchestrator: pick.o, tier: bestTier, candidates: near.length };
+}
+
+function none(reason: string, retryAfterMs: number): SelectionResult {
+  return { orchestrator: undefined, reason, retryAfterMs: Math.max(1000, retryAfterMs) };
+}

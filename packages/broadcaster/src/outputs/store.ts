@@ -1,0 +1,46 @@
+/** @module Where job results live until their retention time ends: the interface and output naming. */
+import { randomBytes } from "node:crypto";
+
+/** A stored output, ready to stream to a client. */
+export interface StoredOutput {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  size: number;
+}
+
+/** A place to keep outputs by name. */
+export interface OutputStore {
+  /** Stores a stream under `name`; `size` is known when the source said it. */
+  put(name: string, body: ReadableStream<Uint8Array>, contentType: string, size?: number): Promise<void>;
+  /** The output, or undefined when there is none (never stored, or expired). */
+  get(name: string): Promise<StoredOutput | undefined>;
+  /** Removes one output (a failed attempt's partial results). */
+  delete(name: string): Promise<void>;
+  /** Removes outputs older than the retention time; returns how many. */
+  cleanup(now: number): Promise<number>;
+}
+
+/** The two media types a job produces, by file extension. */
+export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
+/** An output file extension. */
+export type MediaExtension = keyof typeof MEDIA_TYPES;
+
+/**
+ * A new unguessable output name: 192 random bits, base64url, and the media extension.
+ * @example outputName("png") // "q3J0…Zx.png"
+ */
+export function outputName(ext: MediaExtension): string {
+  return `${randomBytes(24).toString("base64url")}.${ext}`;
+}
+
+/** Names this store accepts (the gateway spec's pattern); anything else is not looked up at all. */
+export const OUTPUT_NAME = /^[A-Za-z0-9_-]{16,128}\.(png|mp4)$/;
+
+/**
+ * The media extension of a content type or URL, `png` when unknown.
+ * @example extensionOf("video/mp4", "http://o/outputs/x.mp4") // "mp4"
+ */
+export function extensionOf(contentType: string | null, url: string): MediaExtension {
+  if (contentType?.startsWith("video/") || /\.mp4(\?|$)/.test(url) || url.startsWith("data:video/")) return "mp4";
+  return "png";
+}

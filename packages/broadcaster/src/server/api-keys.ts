@@ -1,0 +1,134 @@
+/**
+ * @module API keys and per-key rate limits. Keys come from the options and/or a file (one key a line, `#`
+ * comments) that is re-read when it changes; with no key configured the job routes are open.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { HttpError } from "@ai-video-subnet/specs";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, MiddlewareHandler } from "hono";
+
+/**
+ * The configured keys; the file is checked for changes at most once a second.
+ * @example const keys = new ApiKeys(["k1"], "keys.txt"); keys.has("k1") // true
+ */
+export class ApiKeys {
+  readonly #fixed: Set<string>;
+  readonly #file: string | undefined;
+  #fromFile = new Set<string>();
+  #stamp = "";
+  #checkedAt = 0;
+
+  constructor(keys: string[], file?: string) {
+    this.#fixed = new Set(keys.filter(Boolean));
+    this.#file = file;
+    this.#reload(true);
+  }
+
+  #reload(force = false): void {
+    if (!this.#file) return;
+    const now = Date.now();
+    if (!force && now - this.#checkedAt < 1000) return;
+    this.#checkedAt = now;
+    const s = statSync(this.#file, { throwIfNoEntry: false });
+    const stamp = s ? `${s.mtimeMs}:${s.size}` : "missing";
+    if (stamp === this.#stamp) return;
+    this.#stamp = stamp;
+    this.#fromFile = s
+      ? new Set(
+          readFileSync(this.#file, "utf8")
+            .split("\n")
+            .map((l) => l.replace(/#.*/, "").trim())
+            .filter(Boolean),
+        )
+      : new Set();
+  }
+
+  /** Whether any key is configured (then every job needs one). */
+  get enabled(): boolean {
+    this.#reload();
+    return this.#fixed.size > 0 || this.#fromFile.size > 0 || this.#file !== undefined;
+  }
+
+  /** Whether `key` is a configured key. */
+  has(key: string): boolean {
+    this.#reload();
+    return this.#fixed.has(key) || this.#fromFile.has(key);
+  }
+}
+
+const KEY = "avs.apiKey";
+
+/**
+ * Middleware: 401 unless the request carries `Authorization: Bearer <a configured key>` (when keys are configured).
+ * @example route("genUpscale", handler, requireApiKey(keys))
+ */
+export function requireApiKey(keys: ApiKeys): MiddlewareHandler {
+  return async (c, next) => {
+    if (keys.enabled) {
+      const auth = c.req.header("authorization") ?? "";
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+      if (!m) throw new HttpError(401, "an API key is required: send Authorization: Bearer <key>");
+      if (!keys.has(m[1]!)) throw new HttpError(401, "invalid API key");
+      c.set(KEY as never, m[1] as never);
+    }
+    await next();
+  };
+}
+
+/**
+ * A token bucket per client: `perMinute` requests a minute, with bursts up to that many.
+ * @example const limiter = new RateLimiter(60); limiter.take("key", Date.now()) // 0 (allowed) or ms to wait
+ */
+export class RateLimiter {
+  readonly perMinute: number;
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(perMinute: number) {
+    this.perMinute = perMinute;
+  }
+
+  /** Takes a token for `client`: 0 when allowed, else the ms until one is available. */
+  take(client: string, now: number): number {
+    const rate = this.perMinute / 60_000;
+    const b = this.#buckets.get(client) ?? { tokens: this.perMinute, at: now };
+    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    this.#buckets.set(client, b);
+    if (this.#buckets.size > 100_000) this.#prune(now);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - b.tokens) / rate);
+  }
+
+  #prune(now: number): void {
+    for (const [k, b] of this.#buckets) if (now - b.at > 60_000) this.#buckets.delete(k);
+  }
+}
+
+function clientOf(c: Context): string {
+  const key = c.get(KEY as never) as string | undefined;
+  if (key) return `key:${key}`;
+  try {
+    return `addr:${getConnInfo(c).remote.address ?? "unknown"}`;
+  } catch {
+    return "addr:unknown";
+  }
+}
+
+/**
+ * Middleware: 429 with `Retry-After` when the client's key (or address, without keys) exceeds its rate.
+ * @example route("genUpscale", handler, requireApiKey(keys), rateLimit(new RateLimiter(60)))
+ */
+export function rateLimit(limiter: RateLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const waitMs = limiter.take(clientOf(c), Date.now());
+    if (waitMs > 0) {
+      throw new HttpError(429, `rate limit of ${limiter.perMinute} requests per minute exceeded`, {
+        headers: { "Retry-After": String(Math.max(1, Math.ceil(waitMs / 1000))) },
+      });
+    }
+    await next();
+  };
+}

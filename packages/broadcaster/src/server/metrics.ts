@@ -1,0 +1,80 @@
+/** @module Prometheus metrics of one broadcaster (its own registry, so several can live in one process). */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The metrics a broadcaster records. */
+export interface BroadcasterMetrics {
+  registry: Registry;
+  /** Every HTTP request, by route and status. */
+  requests: Counter<"route" | "method" | "status">;
+  /** Job latency as the client saw it, by pipeline and status. */
+  jobSeconds: Histogram<"pipeline" | "status">;
+  /** One attempt on one orchestrator, by pipeline, orchestrator and outcome (`ok`, `client_error`, `failed`, `busy`). */
+  attempts: Counter<"pipeline" | "orchestrator" | "outcome">;
+  /** Latency of successful attempts, by pipeline and orchestrator. */
+  attemptSeconds: Histogram<"pipeline" | "orchestrator">;
+  /** Attempts after the first one of a job. */
+  retries: Counter<"pipeline">;
+  /** Selection outcomes: `selected` or `none` (no orchestrator left). */
+  selections: Counter<"pipeline" | "outcome">;
+  /** Known orchestrators, by state (`ready`, `unreachable`, `backoff`). */
+  orchestrators: Gauge<"state">;
+}
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * Creates the metrics on a fresh registry, with Node's default process metrics.
+ * @example const m = createMetrics(); m.retries.inc({ pipeline: "upscale" }); await m.registry.metrics()
+ */
+export function createMetrics(): BroadcasterMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "avs_broadcaster_" });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: "avs_broadcaster_http_requests_total",
+      help: "HTTP requests by route, method and status.",
+      labelNames: ["route", "method", "status"],
+      registers,
+    }),
+    jobSeconds: new Histogram({
+      name: "avs_broadcaster_job_duration_seconds",
+      help: "Job latency as the client saw it, by pipeline and status.",
+      labelNames: ["pipeline", "status"],
+      buckets: SECONDS,
+      registers,
+    }),
+    attempts: new Counter({
+      name: "avs_broadcaster_orchestrator_attempts_total",
+      help: "Attempts on orchestrators by pipeline, orchestrator and outcome (ok, client_error, failed, busy).",
+      labelNames: ["pipeline", "orchestrator", "outcome"],
+      registers,
+    }),
+    attemptSeconds: new Histogram({
+      name: "avs_broadcaster_orchestrator_latency_seconds",
+      help: "Latency of successful attempts by pipeline and orchestrator, outputs stored.",
+      labelNames: ["pipeline", "orchestrator"],
+      buckets: SECONDS,
+      registers,
+    }),
+    retries: new Counter({
+      name: "avs_broadcaster_retries_total",
+      help: "Attempts after the first one of a job, by pipeline.",
+      labelNames: ["pipeline"],
+      registers,
+    }),
+    selections: new Counter({
+      name: "avs_broadcaster_selections_total",
+      help: "Selection outcomes by pipeline: selected, or none when no orchestrator was left.",
+      labelNames: ["pipeline", "outcome"],
+      registers,
+    }),
+    orchestrators: new Gauge({
+      name: "avs_broadcaster_orchestrators",
+      help: "Known orchestrators by state (ready, unreachable, backoff).",
+      labelNames: ["state"],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,52 @@
+/** @module Test helper: a broadcaster with a temporary output directory, quiet logs, and fast polling. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Broadcaster, type BroadcasterOptions, createBroadcaster } from "../../src/index.js";
+
+/** A started broadcaster and how to dispose of it. */
+export interface TestBroadcaster {
+  b: Broadcaster;
+  url: string;
+  dir: string;
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a broadcaster on 127.0.0.1:0.
+ * @example const t = await startBroadcaster({ orchestrators: [fake.url] }); await t.close();
+ */
+export async function startBroadcaster(options: BroadcasterOptions = {}): Promise<TestBroadcaster> {
+  const dir = mkdtempSync(join(tmpdir(), "avs-broadcaster-test-"));
+  const logs: Array<Record<string, unknown>> = [];
+  const b = createBroadcaster({
+    port: 0,
+    infoIntervalMs: 200,
+    backoffBaseMs: 200,
+    outputs: { kind: "local", dir },
+    logLevel: "debug",
+    logSink: (line) => logs.push(JSON.parse(line)),
+    ...options,
+  });
+  const { url } = await b.start();
+  return {
+    b,
+    url,
+    dir,
+    logs,
+    async close() {
+      await b.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs a JSON text-to-image job. */
+export function textToImage(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return fetch(`${url}/text-to-image`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * @module FAKE orchestrator for unit tests of selection, retries and backoff: a real HTTP server on 127.0.0.1 that
+ * speaks the orchestrator API (`/info`, job routes, `/outputs`) with scripted behaviour (delay, errors, dropped
+ * connections). The cross-process tests use the real orchestrator and runner instead (test/e2e).
+ */
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
+
+/** A 1×1 PNG. */
+export const PNG_1X1 = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2217bc60000000049454e44ae426082",
+  "hex",
+);
+
+/** How the fake answers a job. */
+export type FakeBehaviour =
+  | { kind: "ok"; delayMs?: number }
+  | { kind: "status"; status: number; msg: string; retryAfter?: number }
+  | { kind: "drop" };
+
+/** A capability the fake advertises. */
+export interface FakeCapability {
+  pipeline: string;
+  model_id: string;
+  warm?: boolean;
+  capacity?: number;
+  in_use?: number;
+  price_per_unit?: number;
+  pixels_per_unit?: number;
+}
+
+/** A started fake orchestrator. */
+export interface FakeOrchestrator {
+  url: string;
+  /** Requests received on job routes: path, headers and text fields. */
+  jobs: Array<{
+    path: string;
+    auth: string | undefined;
+    requestId: string | undefined;
+    fields: Record<string, unknown>;
+  }>;
+  behaviour: FakeBehaviour;
+  capabilities: FakeCapability[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a FAKE orchestrator.
+ * @example const fake = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
+ */
+export async function startFakeOrchestrator(capabilities: FakeCapability[]): Promise<FakeOrchestrator> {
+  const app = new Hono();
+  const fake = { jobs: [], behaviour: { kind: "ok" }, capabilities } as unknown as FakeOrchestrator;
+  app.get("/info", (c) =>
+    c.json({
+      version: "fake",
+      hardware: [],
+      capabilities: fake.capabilities.map((cap) => ({
+        pipeline: cap.pipeline,
+        model_id: cap.model_id,
+        warm: cap.warm ?? true,
+        capacity: cap.capacity ?? 4,
+        in_use: cap.in_use ?? 0,
+        price: { price_per_unit: cap.price_per_unit ?? 0, pixels_per_unit: cap.pixels_per_unit ?? 1 },
+      })),
+    }),
+  );
+  app.get("/outputs/:name", (c) => c.body(PNG_1X1, 200, { "content-type": "image/png" }));
+  app.post("/:pipeline", async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    const fields: Record<string, unknown> = {};
+    if (type.startsWith("application/json")) Object.assign(fields, await c.req.json());
+    else {
+      for (const [k, v] of (await c.req.formData()).entries()) fields[k] = typeof v === "string" ? v : { file: v.size };
+    }
+    fake.jobs.push({
+      path: c.req.path,
+      auth: c.req.header("authorization"),
+      requestId: c.req.header("x-request-id"),
+      fields,
+    });
+    const b = fake.behaviour;
+    if (b.kind === "drop") {
+      (c.env as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
+      return new Response(null);
+    }
+    if (b.kind === "status") {
+      return c.json(
+        { detail: { msg: b.msg } },
+        b.status as 400,
+        b.retryAfter ? { "Retry-After": String(b.retryAfter) } : {},
+      );
+    }
+    if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
+    return c.json({ images: [{ url: `${fake.url}/outputs/fakeoutput0000000.png`, seed: 42, nsfw: false }] });
+  });
+  let server: ServerType;
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (i: AddressInfo) => resolve(i.port));
+  });
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
+}
