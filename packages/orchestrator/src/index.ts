@@ -1,2 +1,16 @@
-/** @module Public entry of @ai-video-subnet/orchestrator. */
+/**
+ * @module Public entry of @ai-video-subnet/orchestrator: `createOrchestrator`, the launchers, the model-list
+ * parser, and the generated types of the orchestrator API.
+ */
+export { type AiModelEntry, ConfigError, type ModelEntry, parseAiModels, readAiModels } from "./config/ai-models.js";
 export type { components, operations, paths } from "./generated/orchestrator.js";
+export { jsonLogger, type Logger, type LogLevel, silentLogger } from "./internal/log.js";
+export { DockerApi, DockerApiError } from "./launchers/docker-api.js";
+export { DockerLauncher, type DockerLauncherOptions, ORCHESTRATOR_LABEL } from "./launchers/docker-launcher.js";
+export { ExternalLauncher } from "./launchers/external-launcher.js";
+export type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launchers/launcher.js";
+export { defaultRunnerCommand, ProcessLauncher, type ProcessLauncherOptions } from "./launchers/process-launcher.js";
+export { createOrchestrator, type Orchestrator, type OrchestratorOptions, parseGpus } from "./orchestrator.js";
+export type { MediaDelivery } from "./outputs/deliver-media.js";
+export { OutputStore } from "./outputs/output-store.js";
+export type { CapabilityView, Lease } from "./runners/runner-pool.js";

@@ -1,0 +1,193 @@
+/**
+ * @module The model list in Livepeer's `aiModels.json` shape, accepted as is: an array of
+ * `{pipeline, model_id, warm?, capacity?, price_per_unit?, pixels_per_unit?, url?, token?, optimization_flags?}`.
+ * Every problem is reported at start-up, naming the entry (`entry 2 (upscale "a/b")`) and what is allowed.
+ */
+import { readFile } from "node:fs/promises";
+
+/** One entry as written in `aiModels.json`. */
+export interface AiModelEntry {
+  pipeline: string;
+  model_id: string;
+  warm?: boolean;
+  capacity?: number;
+  price_per_unit?: number | string;
+  pixels_per_unit?: number | string;
+  currency?: string;
+  url?: string;
+  token?: string;
+  optimization_flags?: Record<string, string | number | boolean>;
+}
+
+/** One entry after checking, with defaults applied. */
+export interface ModelEntry {
+  /** Position in the list (0-based), for messages. */
+  index: number;
+  pipeline: string;
+  modelId: string;
+  warm: boolean;
+  /** Jobs this entry's runner takes at once. */
+  capacity: number;
+  pricePerUnit: number;
+  pixelsPerUnit: number;
+  /** Set for an external runner: any server speaking the runner API. */
+  url?: string;
+  token?: string;
+  /** Passed to the runner as environment variables (`NAME=value`). */
+  optimizationFlags: Record<string, string>;
+}
+
+/** A configuration problem found at start-up; the message names the setting or entry. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+const KNOWN = new Set([
+  "pipeline",
+  "model_id",
+  "warm",
+  "capacity",
+  "price_per_unit",
+  "pixels_per_unit",
+  "currency",
+  "url",
+  "token",
+  "optimization_flags",
+]);
+
+/**
+ * Checks a parsed `aiModels.json` and returns its entries. `pipelines` are the pipelines this orchestrator
+ * can route (from its spec). Unknown keys are returned as warnings, not errors, so a Livepeer file works as is.
+ * @example
+ * const { entries } = parseAiModels([{ pipeline: "upscale", model_id: "tiny/esrgan-x4", warm: true }], PIPELINES);
+ */
+export function parseAiModels(
+  value: unknown,
+  pipelines: readonly string[],
+  source = "aiModels.json",
+): { entries: ModelEntry[]; warnings: string[] } {
+  if (!Array.isArray(value)) {
+    throw new ConfigError(`${source} must be a JSON array of model entries, got ${kind(value)}`);
+  }
+  if (value.length === 0) throw new ConfigError(`${source} lists no models; add at least one entry`);
+  const warnings: string[] = [];
+  const entries = value.map((raw, index) => {
+    const where = () => `${source} entry ${index}${label(raw)}`;
+    const fail = (msg: string): never => {
+      throw new ConfigError(`${where()}: ${msg}`);
+    };
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) fail(`must be an object, got ${kind(raw)}`);
+    const e = raw as Record<string, unknown>;
+    for (const key of Object.keys(e)) if (!KNOWN.has(key)) warnings.push(`${where()}: ignoring unknown key "${key}"`);
+    if (typeof e.pipeline !== "string" || !pipelines.includes(e.pipeline)) {
+      fail(`pipeline must be one of ${pipelines.join(", ")}, got ${show(e.pipeline)}`);
+    }
+    if (typeof e.model_id !== "string" || e.model_id.trim() === "") {
+      fail(`model_id must be a non-empty string, got ${show(e.model_id)}`);
+    }
+    if (e.warm !== undefined && typeof e.warm !== "boolean") fail(`warm must be true or false, got ${show(e.warm)}`);
+    const capacity = e.capacity ?? 1;
+    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 1) {
+      fail(`capacity must be an integer ≥ 1, got ${show(e.capacity)}`);
+    }
+    const pricePerUnit = numberField(e.price_per_unit, 0, "price_per_unit", "a number ≥ 0", fail);
+    const pixelsPerUnit = numberField(e.pixels_per_unit, 1, "pixels_per_unit", "an integer ≥ 1", fail);
+    if (pricePerUnit < 0) fail(`price_per_unit must be a number ≥ 0, got ${show(e.price_per_unit)}`);
+    if (!Number.isInteger(pixelsPerUnit) || pixelsPerUnit < 1) {
+      fail(`pixels_per_unit must be an integer ≥ 1, got ${show(e.pixels_per_unit)}`);
+    }
+    let url: string | undefined;
+    if (e.url !== undefined && e.url !== "") {
+      if (typeof e.url !== "string" || !/^https?:\/\/[^/]/.test(e.url)) {
+        fail(`url must be an http(s) URL of a runner, got ${show(e.url)}`);
+      }
+      url = (e.url as string).replace(/\/+$/, "");
+    }
+    if (e.token !== undefined && typeof e.token !== "string") fail(`token must be a string, got ${show(e.token)}`);
+    if (e.token && !url) fail(`token is only used with url (an external runner); remove it or add url`);
+    const flags = e.optimization_flags ?? {};
+    if (flags === null || typeof flags !== "object" || Array.isArray(flags)) {
+      fail(`optimization_flags must be an object of NAME: value, got ${show(flags)}`);
+    }
+    const optimizationFlags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(flags as object)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(`optimization_flags key ${show(k)} is not a valid variable name`);
+      if (!["string", "number", "boolean"].includes(typeof v)) {
+        fail(`optimization_flags.${k} must be a string, number or boolean, got ${show(v)}`);
+      }
+      optimizationFlags[k] = String(v);
+    }
+    return {
+      index,
+      pipeline: e.pipeline as string,
+      modelId: e.model_id as string,
+      warm: e.warm === true,
+      capacity: capacity as number,
+      pricePerUnit,
+      pixelsPerUnit,
+      ...(url ? { url } : {}),
+      ...(typeof e.token === "string" && e.token ? { token: e.token } : {}),
+      optimizationFlags,
+    } satisfies ModelEntry;
+  });
+  return { entries, warnings };
+}
+
+/**
+ * Reads and checks an `aiModels.json` file.
+ * @example const { entries } = await readAiModels("./aiModels.json", ["upscale"]);
+ */
+export async function readAiModels(
+  path: string,
+  pipelines: readonly string[],
+): Promise<{ entries: ModelEntry[]; warnings: string[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read the model list ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseAiModels(value, pipelines, path);
+}
+
+function numberField(
+  v: unknown,
+  fallback: number,
+  name: string,
+  allowed: string,
+  fail: (msg: string) => never,
+): number {
+  if (v === undefined || v === null || v === "") return fallback;
+  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v.trim()) : Number.NaN;
+  if (!Number.isFinite(n)) fail(`${name} must be ${allowed}, got ${show(v)}`);
+  return n;
+}
+
+function label(raw: unknown): string {
+  const e = raw as { pipeline?: unknown; model_id?: unknown } | null;
+  if (!e || typeof e !== "object") return "";
+  const p = typeof e.pipeline === "string" ? e.pipeline : "?";
+  const m = typeof e.model_id === "string" ? ` ${JSON.stringify(e.model_id)}` : "";
+  return ` (${p}${m})`;
+}
+
+function kind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : show(v);
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

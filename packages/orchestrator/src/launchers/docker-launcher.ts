@@ -1,0 +1,151 @@
+/**
+ * @module The `docker` launcher: one container per runner through the Docker Engine API — the runner image,
+ * `PIPELINE`/`MODEL_ID`/flags as env, the models directory mounted read-only at `/models`, a GPU device request
+ * per assigned GPU, the port reachable on 127.0.0.1 only, labels naming the orchestrator. Containers left by a
+ * previous run of the same orchestrator name are removed at start; each is removed when its runner stops.
+ */
+import { randomBytes } from "node:crypto";
+import { freePort } from "../internal/free-port.js";
+import type { Logger } from "../internal/log.js";
+import { DockerApi } from "./docker-api.js";
+import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
+import { logRunnerLine, OutputLines } from "./output-lines.js";
+
+/** The label every container of this orchestrator carries, with the orchestrator's name as value. */
+export const ORCHESTRATOR_LABEL = "ai-video-subnet.orchestrator";
+
+/** Options of the docker launcher. */
+export interface DockerLauncherOptions {
+  /** The runner image, e.g. `ai-video-subnet/runner:0.1.0`. */
+  image: string;
+  /** Path of the daemon's socket (default `/var/run/docker.sock`). */
+  socketPath?: string;
+  /**
+   * `bridge` (default): the container's port 8000 is published on 127.0.0.1 at a free port.
+   * `host`: the container shares the host's network and its runner listens on 127.0.0.1 at a free port
+   * (for daemons without a bridge, e.g. `dockerd --bridge=none`).
+   */
+  network?: "bridge" | "host";
+  /** Distinguishes orchestrators sharing one daemon; only containers with this name are cleaned up. */
+  orchestratorName?: string;
+  /** Seconds Docker waits after SIGTERM before SIGKILL on stop (default 5). */
+  stopTimeoutSec?: number;
+}
+
+/**
+ * Starts runners as Docker containers.
+ * @example
+ * const launcher = new DockerLauncher({ image: "ai-video-subnet/runner:0.1.0", network: "host" });
+ * await launcher.cleanup();
+ * const runner = await launcher.start(spec, log);
+ */
+export class DockerLauncher implements Launcher {
+  readonly kind = "docker";
+  readonly docker: DockerApi;
+  readonly #image: string;
+  readonly #network: "bridge" | "host";
+  readonly #name: string;
+  readonly #stopTimeout: number;
+
+  constructor(options: DockerLauncherOptions) {
+    this.docker = new DockerApi(options.socketPath);
+    this.#image = options.image;
+    this.#network = options.network ?? "bridge";
+    this.#name = options.orchestratorName ?? "avs";
+    this.#stopTimeout = options.stopTimeoutSec ?? 5;
+  }
+
+  /** Removes every container labelled with this orchestrator's name (left by a crash). */
+  async cleanup(): Promise<void> {
+    const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${this.#name}`] }));
+    const stale = await this.docker.json<Array<{ Id: string }>>("GET", `/containers/json?all=1&filters=${filters}`);
+    await Promise.all(stale.map((c) => this.#remove(c.Id)));
+  }
+
+  async start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {
+    const host = this.#network === "host";
+    const port = host ? await freePort() : 8000;
+    const name = `avs-${this.#name}-${spec.name.replace(/[^a-zA-Z0-9_.-]/g, "-")}-${randomBytes(3).toString("hex")}`;
+    const env = {
+      ...spec.env,
+      PIPELINE: spec.pipeline,
+      MODEL_ID: spec.modelId,
+      MODEL_DIR: "/models",
+      AUTH_TOKEN: spec.token,
+      PORT: String(port),
+      HOST: host ? "127.0.0.1" : "0.0.0.0",
+      QUEUE_SIZE: String(spec.queueSize),
+      ...(spec.device === "cpu" ? {} : { EXECUTION_PROVIDER: "cuda" }),
+    };
+    const created = await this.docker.json<{ Id: string }>("POST", `/containers/create?name=${name}`, {
+      Image: this.#image,
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Labels: {
+        [ORCHESTRATOR_LABEL]: this.#name,
+        "ai-video-subnet.runner": spec.name,
+        "ai-video-subnet.pipeline": spec.pipeline,
+        "ai-video-subnet.model-id": spec.modelId,
+      },
+      ...(host ? {} : { ExposedPorts: { "8000/tcp": {} } }),
+      HostConfig: {
+        Binds: [`${spec.modelsDir}:/models:ro`],
+        NetworkMode: this.#network,
+        ...(host ? {} : { PortBindings: { "8000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } }),
+        ...(spec.device === "cpu"
+          ? {}
+          : { DeviceRequests: [{ Driver: "nvidia", DeviceIDs: [spec.device], Capabilities: [["gpu"]] }] }),
+      },
+    });
+    const id = created.Id;
+    try {
+      await this.docker.json("POST", `/containers/${id}/start`);
+    } catch (err) {
+      await this.#remove(id);
+      throw err;
+    }
+    const stdout = new OutputLines((line) => logRunnerLine(log, spec.name, line, "stdout"));
+    const stderr = new OutputLines((line) => logRunnerLine(log, spec.name, line, "stderr"));
+    const logs = this.docker.followLogs(id, (stream, chunk) => (stream === "stderr" ? stderr : stdout).push(chunk));
+    const exited = this.docker
+      .json<{ StatusCode: number }>("POST", `/containers/${id}/wait`, undefined, 2 ** 31 - 1)
+      .then(
+        (r) => ({ code: r.StatusCode, signal: null }),
+        (err: Error) => ({ code: null, signal: null, error: err.message }),
+      )
+      .then((r): RunnerExit => {
+        logs.close();
+        const lastOutput = [...stdout.last, ...stderr.last].slice(-20);
+        return { code: r.code, signal: r.signal, lastOutput };
+      });
+    let hostPort = port;
+    if (!host) {
+      const info = await this.docker.json<{
+        NetworkSettings: { Ports: Record<string, Array<{ HostPort: string }> | null> };
+      }>("GET", `/containers/${id}/json`);
+      hostPort = Number(info.NetworkSettings.Ports["8000/tcp"]?.[0]?.HostPort);
+      if (!hostPort) {
+        await this.#remove(id);
+        throw new Error(`container ${name} has no published port for 8000/tcp`);
+      }
+    }
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= this.#remove(id).then(async () => void (await exited));
+      return stopping;
+    };
+    return { url: `http://127.0.0.1:${hostPort}`, token: spec.token, exited, stop };
+  }
+
+  async #remove(id: string): Promise<void> {
+    try {
+      await this.docker.json("POST", `/containers/${id}/stop?t=${this.#stopTimeout}`, undefined, 60_000);
+    } catch {
+      // already stopped or gone
+    }
+    try {
+      await this.docker.json("DELETE", `/containers/${id}?force=1`);
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * @module What every launcher provides: start one runner for a pipeline + model (on a device), and hand back
+ * where it listens, how to reach it, and a promise that settles when it dies.
+ */
+import type { Logger } from "../internal/log.js";
+
+/** What to run. */
+export interface RunnerSpec {
+  /** A readable, unique name, used in logs and container names (`upscale.tiny-esrgan-x4.0`). */
+  name: string;
+  pipeline: string;
+  modelId: string;
+  /** `"cpu"` or a GPU id (`"0"`). */
+  device: string;
+  /** The shared models directory on this machine. */
+  modelsDir: string;
+  /** The bearer token the runner requires (`AUTH_TOKEN`); random per runner. */
+  token: string;
+  /** Jobs the runner queues at most (`QUEUE_SIZE`): the entry's capacity. */
+  queueSize: number;
+  /** Extra environment (optimization flags). */
+  env: Record<string, string>;
+}
+
+/** How a runner ended. */
+export interface RunnerExit {
+  code: number | null;
+  signal: string | null;
+  /** The last lines it wrote, to explain a failure. */
+  lastOutput: string[];
+}
+
+/** A started runner. */
+export interface RunnerHandle {
+  /** Base URL of its API. */
+  url: string;
+  /** Bearer token for its job routes (may be empty). */
+  token: string;
+  /** Settles when the runner has exited (never for external runners). */
+  exited: Promise<RunnerExit>;
+  /** Stops it (graceful, then forced) and resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts runners. */
+export interface Launcher {
+  /** `process`, `docker` or `external`. */
+  readonly kind: string;
+  /** Removes what a previous orchestrator of the same name left behind (containers); called once at start. */
+  cleanup?(): Promise<void>;
+  /** Starts a runner; resolves once it listens (readiness is checked separately through `/health`). */
+  start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle>;
+  /** Releases the launcher's own resources after every runner stopped. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,141 @@
+/**
+ * @module The `process` launcher (the default; needs nothing installed): spawns `avs-runner` per runner on a
+ * free port in its own process group, captures its output under the runner's name, and kills the whole group
+ * on stop. A {@link Reaper} kills the groups if the orchestrator itself dies.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Logger } from "../internal/log.js";
+import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
+import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
+import { Reaper } from "./reaper.js";
+
+/** Options of the process launcher. */
+export interface ProcessLauncherOptions {
+  /** The command that starts a runner, e.g. `["/usr/bin/avs-runner"]`; default: the `avs-runner` of `@ai-video-subnet/runner` run by this Node. */
+  command?: string[];
+  /** Milliseconds to wait for the runner's `listening` line (default 60 000). */
+  listenTimeoutMs?: number;
+  /** Milliseconds between SIGTERM and SIGKILL on stop (default 5000). */
+  killGraceMs?: number;
+}
+
+/**
+ * The `avs-runner` command of the installed `@ai-video-subnet/runner` package.
+ * @example defaultRunnerCommand() // ["/usr/bin/node", ".../runner/bin/avs-runner.mjs"]
+ */
+export function defaultRunnerCommand(): string[] {
+  const entry = createRequire(import.meta.url).resolve("@ai-video-subnet/runner");
+  return [process.execPath, join(dirname(entry), "..", "bin", "avs-runner.mjs")];
+}
+
+/**
+ * Starts runners as child processes.
+ * @example
+ * const launcher = new ProcessLauncher();
+ * const runner = await launcher.start(spec, log); // runner.url = "http://127.0.0.1:41234"
+ * await runner.stop();
+ */
+export class ProcessLauncher implements Launcher {
+  readonly kind = "process";
+  readonly #command: string[];
+  readonly #listenTimeoutMs: number;
+  readonly #killGraceMs: number;
+  readonly #reaper = new Reaper();
+
+  constructor(options: ProcessLauncherOptions = {}) {
+    this.#command = options.command?.length ? options.command : defaultRunnerCommand();
+    this.#listenTimeoutMs = options.listenTimeoutMs ?? 60_000;
+    this.#killGraceMs = options.killGraceMs ?? 5000;
+  }
+
+  start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {
+    const [cmd, ...args] = this.#command as [string, ...string[]];
+    const gpu = spec.device === "cpu" ? {} : { CUDA_VISIBLE_DEVICES: spec.device, EXECUTION_PROVIDER: "cuda" };
+    const child = spawn(cmd, args, {
+      env: {
+        ...process.env,
+        ...spec.env,
+        ...gpu,
+        PIPELINE: spec.pipeline,
+        MODEL_ID: spec.modelId,
+        MODEL_DIR: spec.modelsDir,
+        AUTH_TOKEN: spec.token,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        QUEUE_SIZE: String(spec.queueSize),
+      },
+      // Its own process group, so stop() (and the reaper) can kill the runner with everything it spawned.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const pid = child.pid;
+    if (pid) this.#reaper.watch(pid);
+    let port: number | undefined;
+    let onPort: ((port: number) => void) | undefined;
+    const stdout = new OutputLines((line) => {
+      const p = port === undefined ? listeningPort(line) : undefined;
+      if (p !== undefined) {
+        port = p;
+        onPort?.(p);
+      }
+      logRunnerLine(log, spec.name, line, "stdout");
+    });
+    const stderr = new OutputLines((line) => logRunnerLine(log, spec.name, line, "stderr"));
+    child.stdout?.on("data", (d) => stdout.push(d));
+    child.stderr?.on("data", (d) => stderr.push(d));
+    const lastOutput = () => [...stdout.last, ...stderr.last].slice(-20);
+    const exited = new Promise<RunnerExit>((resolve) => {
+      child.once("error", (err) => resolve({ code: null, signal: null, lastOutput: [err.message] }));
+      child.once("close", (code, signal) => {
+        stdout.flush();
+        stderr.flush();
+        if (pid) {
+          // The runner is gone; make sure nothing it started lingers in its group.
+          try {
+            process.kill(-pid, "SIGKILL");
+          } catch {}
+          this.#reaper.forget(pid);
+        }
+        resolve({ code, signal, lastOutput: lastOutput() });
+      });
+    });
+    const stop = async () => {
+      if (child.exitCode !== null || child.signalCode !== null || !pid) return void (await exited);
+      try {
+        process.kill(-pid, "SIGTERM");
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {}
+      }, this.#killGraceMs);
+      await exited;
+      clearTimeout(timer);
+    };
+    return new Promise<RunnerHandle>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void stop();
+        reject(new Error(`runner ${spec.name} did not report listening within ${this.#listenTimeoutMs} ms`));
+      }, this.#listenTimeoutMs);
+      onPort = (p) => {
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${p}`, token: spec.token, exited, stop });
+      };
+      if (port !== undefined) onPort(port);
+      void exited.then((exit) => {
+        clearTimeout(timer);
+        if (port === undefined) {
+          const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+          const tail = exit.lastOutput.length ? `; last output:\n${exit.lastOutput.join("\n")}` : "";
+          reject(new Error(`runner ${spec.name} exited (${how}) before listening${tail}`));
+        }
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#reaper.close();
+  }
+}

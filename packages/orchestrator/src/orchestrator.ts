@@ -1,0 +1,218 @@
+/**
+ * @module createOrchestrator: builds the Hono app (spec routes, auth, request ids, the two error shapes), the
+ * runner pool and the output store from options that mirror the CLI flags, and starts/stops them together.
+ */
+import { resolve } from "node:path";
+import { errorHandler, notFoundHandler, RequestValidator } from "@ai-video-subnet/specs";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
+import pkg from "../package.json" with { type: "json" };
+import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-models.js";
+import { jsonLogger, type Logger, type LogLevel } from "./internal/log.js";
+import { DockerLauncher } from "./launchers/docker-launcher.js";
+import type { Launcher } from "./launchers/launcher.js";
+import { ProcessLauncher } from "./launchers/process-launcher.js";
+import type { MediaDelivery } from "./outputs/deliver-media.js";
+import { OutputStore } from "./outputs/output-store.js";
+import { bearerAuth } from "./routes/auth.js";
+import { jobPipelines, mountJobRoutes } from "./routes/jobs.js";
+import { createMetrics } from "./routes/metrics.js";
+import { requestId } from "./routes/request-id.js";
+import { mountStatusRoutes } from "./routes/status.js";
+import { RunnerPool } from "./runners/runner-pool.js";
+
+/** Options of {@link createOrchestrator}; each mirrors a CLI flag (durations in seconds, like the flags). */
+export interface OrchestratorOptions {
+  /** The model list, in the `aiModels.json` shape (`--config` reads it from a file). */
+  models: AiModelEntry[] | unknown;
+  /** The shared models directory (default `./models`). */
+  modelsDir?: string;
+  /** Listen address (default `127.0.0.1`). */
+  host?: string;
+  /** Listen port (default 8935; 0 = any free port). */
+  port?: number;
+  /** Bearer secret broadcasters must send on job routes; none = open. */
+  secret?: string;
+  /** Base of the URLs of stored media (default `http://<host>:<port>`). */
+  publicUrl?: string;
+  /** `process` (default), `docker`, or a launcher object. */
+  launcher?: "process" | "docker" | Launcher;
+  /** GPU ids (`["0","1"]` or `"0,1"`); none → the CPU. */
+  gpus?: string[] | string;
+  /** Runners one GPU (or the CPU) holds at once (default 1). */
+  runnersPerGpu?: number;
+  /** Process launcher: the command that starts a runner (default: the bundled `avs-runner`). */
+  runnerCommand?: string[];
+  /** Docker launcher: the runner image (default `ai-video-subnet/runner:latest`). */
+  runnerImage?: string;
+  /** Docker launcher: `bridge` (default) or `host`. */
+  dockerNetwork?: "bridge" | "host";
+  /** Docker launcher: the daemon's socket (default `/var/run/docker.sock`). */
+  dockerSocket?: string;
+  /** Name of this orchestrator, on its containers' labels (default `avs`). */
+  name?: string;
+  /** `url` (default): media as URLs served from `/outputs`; `data`: inline `data:` URLs. */
+  mediaDelivery?: MediaDelivery;
+  /** Where stored media go (default: a temporary directory, removed on stop). */
+  outputsDir?: string;
+  /** Seconds stored media stay available (default 3600). */
+  outputRetention?: number;
+  /** Seconds a runner has to become ready (default 300); a job waiting for a cold start waits this long at most. */
+  startTimeout?: number;
+  /** Seconds a job may run on a runner (default 600). */
+  jobTimeout?: number;
+  /** Seconds between health checks of each runner (default 5). */
+  healthInterval?: number;
+  /** Seconds a refused job is told to wait in `Retry-After` (default 1). */
+  retryAfter?: number;
+  /** Largest multipart job body in bytes (default 64 MiB). */
+  maxUploadBytes?: number;
+  /** Seconds in-flight jobs get to finish on stop (default 30). */
+  shutdownGrace?: number;
+  /** Log level of the default logger (default `info`). */
+  logLevel?: LogLevel;
+  /** A logger instead of JSON lines on stdout. */
+  log?: Logger;
+}
+
+/** A built orchestrator. */
+export interface Orchestrator {
+  /** The Hono app (usable with `app.request()` without listening). */
+  app: Hono;
+  pool: RunnerPool;
+  store: OutputStore;
+  /** Listens and starts warm runners; resolves once both are done (warm runners that fail keep retrying). */
+  start(): Promise<{ url: string; port: number }>;
+  /** Stops listening, lets in-flight jobs finish (up to `shutdownGrace`), stops every runner it started. */
+  stop(): Promise<void>;
+}
+
+/**
+ * @example
+ * const orch = await createOrchestrator({
+ *   models: [{ pipeline: "upscale", model_id: "tiny/esrgan-x4", warm: true, capacity: 2 }],
+ *   modelsDir: "/models", port: 0, secret: "s3cret",
+ * });
+ * const { url } = await orch.start();
+ * // ... POST `${url}/upscale` with Authorization: Bearer s3cret
+ * await orch.stop();
+ */
+export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
+  const log = options.log ?? jsonLogger(options.logLevel ?? "info");
+  const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
+  const validator = await RequestValidator.create("orchestrator", { maxMultipartBytes: maxUpload });
+  const pipelines = jobPipelines(validator);
+  const { entries, warnings } = parseAiModels(options.models, pipelines);
+  for (const w of warnings) log("warn", w);
+  const modelsDir = resolve(options.modelsDir ?? "models");
+  const gpus = parseGpus(options.gpus);
+  const runnersPerGpu = options.runnersPerGpu ?? 1;
+  if (!Number.isInteger(runnersPerGpu) || runnersPerGpu < 1) {
+    throw new ConfigError(`runners-per-gpu must be an integer ≥ 1, got ${runnersPerGpu}`);
+  }
+  const launcher = makeLauncher(options);
+  const pool = new RunnerPool({
+    entries,
+    launcher,
+    modelsDir,
+    gpus,
+    runnersPerGpu,
+    startTimeoutMs: (options.startTimeout ?? 300) * 1000,
+    jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
+    healthIntervalMs: (options.healthInterval ?? 5) * 1000,
+    retryAfterSec: options.retryAfter ?? 1,
+    log,
+  });
+  const store = new OutputStore({
+    ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
+    retentionSec: options.outputRetention ?? 3600,
+  });
+  const metrics = createMetrics(() => pool.capabilities());
+  let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
+
+  const app = new Hono();
+  app.onError(errorHandler());
+  app.notFound(notFoundHandler);
+  app.use(requestId());
+  mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version });
+  mountJobRoutes(
+    app,
+    validator,
+    { pool, metrics, log, delivery: { delivery: options.mediaDelivery ?? "url", store }, publicUrl: () => publicUrl },
+    bearerAuth(options.secret),
+  );
+
+  let server: ServerType | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    pool,
+    store,
+    async start() {
+      const host = options.host ?? "127.0.0.1";
+      const port = await new Promise<number>((resolvePort, reject) => {
+        server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8935 }, (info) =>
+          resolvePort(info.port),
+        );
+        server.once("error", reject);
+      });
+      const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+      const url = `http://${shown}:${port}`;
+      publicUrl ||= url;
+      log("info", "listening", { port, host, url, publicUrl, launcher: launcher.kind, models: entries.length });
+      await pool.start();
+      return { url, port };
+    },
+    stop() {
+      stopping ??= (async () => {
+        if (server) {
+          const s = server;
+          const closed = new Promise<void>((r) => s.close(() => r()));
+          (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          const grace = setTimeout(
+            () => (s as { closeAllConnections?: () => void }).closeAllConnections?.(),
+            (options.shutdownGrace ?? 30) * 1000,
+          );
+          await closed;
+          clearTimeout(grace);
+        }
+        await pool.stop();
+        await store.close();
+        log("info", "stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+function makeLauncher(options: OrchestratorOptions): Launcher {
+  const launcher = options.launcher ?? "process";
+  if (typeof launcher === "object") return launcher;
+  if (launcher === "process") {
+    return new ProcessLauncher(options.runnerCommand ? { command: options.runnerCommand } : {});
+  }
+  if (launcher === "docker") {
+    return new DockerLauncher({
+      image: options.runnerImage ?? "ai-video-subnet/runner:latest",
+      ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+      network: options.dockerNetwork ?? "bridge",
+      orchestratorName: options.name ?? "avs",
+    });
+  }
+  throw new ConfigError(`launcher must be process or docker, got ${JSON.stringify(launcher)}`);
+}
+
+/**
+ * GPU ids from `"0,1"` or `["0","1"]`; empty → none (the CPU).
+ * @example parseGpus("0, 1") // ["0", "1"]
+ */
+export function parseGpus(gpus: string[] | string | undefined): string[] {
+  const list = typeof gpus === "string" ? gpus.split(",") : (gpus ?? []);
+  const ids = list.map((g) => g.trim()).filter((g) => g !== "" && g !== "none" && g !== "cpu");
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9-]+$/.test(id))
+      throw new ConfigError(`gpus must be GPU ids separated by commas (0,1), got ${JSON.stringify(id)}`);
+  }
+  if (new Set(ids).size !== ids.length) throw new ConfigError(`gpus lists a GPU twice: ${ids.join(",")}`);
+  return ids;
+}

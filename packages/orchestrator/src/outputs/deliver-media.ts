@@ -1,0 +1,86 @@
+/**
+ * @module Turns a runner's answer into the orchestrator's: `images` are stored and returned as URLs this
+ * orchestrator serves (delivery `url`) or passed on as `data:` URLs (delivery `data`); `frames` (a video per
+ * list) are encoded to one mp4 each and returned as entries of `images`.
+ */
+import { readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { HttpError } from "@ai-video-subnet/specs";
+import { encodeMp4 } from "./mp4.js";
+import type { MediaExt, OutputStore } from "./output-store.js";
+
+/** A media entry of the specs. */
+export interface Media {
+  url: string;
+  seed: number;
+  nsfw: boolean;
+}
+
+/** How media URLs deliver bytes (the `X-Media-Delivery` header). */
+export type MediaDelivery = "url" | "data";
+
+/** What {@link deliverMedia} needs. */
+export interface DeliveryContext {
+  delivery: MediaDelivery;
+  store: OutputStore;
+  /** Base of the URLs of stored media, e.g. `https://orch.example.com` (no trailing slash). */
+  publicUrl: string;
+  /** Frames per second of encoded videos. */
+  fps: number;
+}
+
+const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)(?:;[^,]*)?;base64,/i;
+const EXT: Record<string, MediaExt> = { "image/png": "png", "video/mp4": "mp4" };
+
+/**
+ * @example
+ * const { images } = await deliverMedia({ images: [{ url: "data:image/png;base64,...", seed: 1, nsfw: false }] }, ctx);
+ * // images[0].url = "http://127.0.0.1:8935/outputs/Xy...Z.png"
+ */
+export async function deliverMedia(
+  result: { images?: Media[]; frames?: Media[][] },
+  ctx: DeliveryContext,
+): Promise<{ images: Media[] }> {
+  if (Array.isArray(result.images)) {
+    return { images: result.images.map((m) => deliverOne(m, ctx)) };
+  }
+  if (Array.isArray(result.frames)) {
+    return { images: await Promise.all(result.frames.map((video) => encodeVideo(video, ctx))) };
+  }
+  throw new HttpError(500, "the runner's answer has neither images nor frames");
+}
+
+function deliverOne(media: Media, ctx: DeliveryContext): Media {
+  const m = DATA_URL.exec(media.url);
+  if (!m || ctx.delivery === "data") return media;
+  const ext = EXT[m[1]!.toLowerCase()];
+  if (!ext) throw new HttpError(500, `the runner returned media of type ${m[1]}; expected image/png or video/mp4`);
+  const bytes = Buffer.from(media.url.slice(m[0].length), "base64");
+  return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(bytes, ext)}` };
+}
+
+async function encodeVideo(frames: Media[], ctx: DeliveryContext): Promise<Media> {
+  if (frames.length === 0) throw new HttpError(500, "the runner returned a video without frames");
+  const pngs = frames.map((f, i) => {
+    const m = DATA_URL.exec(f.url);
+    if (!m || m[1]!.toLowerCase() !== "image/png") {
+      throw new HttpError(500, `frame ${i} of the runner's video is not a PNG data URL`);
+    }
+    return Buffer.from(f.url.slice(m[0].length), "base64");
+  });
+  const tmp = join(ctx.store.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
+  try {
+    await encodeMp4(pngs, ctx.fps, tmp);
+  } catch (err) {
+    throw new HttpError(500, (err as Error).message, { cause: err });
+  }
+  const seed = frames[0]!.seed;
+  const nsfw = frames.some((f) => f.nsfw);
+  if (ctx.delivery === "data") {
+    const bytes = await readFile(tmp);
+    await unlink(tmp).catch(() => {});
+    return { url: `data:video/mp4;base64,${bytes.toString("base64")}`, seed, nsfw };
+  }
+  const name = await ctx.store.adopt(tmp, "mp4");
+  return { url: `${ctx.publicUrl}/outputs/${name}`, seed, nsfw };
+}

@@ -1,0 +1,152 @@
+/**
+ * @module The job routes: every operation of the orchestrator spec tagged `jobs` is mounted from the spec
+ * (a new pipeline needs no code here). A job takes a capacity slot, is forwarded to a runner of its model with
+ * the caller's request id, and its media come back as stored URLs (or data URLs). Runner 4xx answers go back
+ * with the runner's message; a runner that dies mid-job is retried once on another free runner of the model,
+ * else the job fails with a 500 and the runner is restarted.
+ */
+import type { JobPath } from "@ai-video-subnet/runner-client";
+import { RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
+import {
+  HttpError,
+  RequestValidationError,
+  type RequestValidator,
+  typedRoutes,
+  type ValidationIssue,
+} from "@ai-video-subnet/specs";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { operations } from "../generated/orchestrator.js";
+import type { Logger } from "../internal/log.js";
+import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
+import type { Lease, RunnerPool } from "../runners/runner-pool.js";
+import type { OrchestratorMetrics } from "./metrics.js";
+
+/** What the job routes need. */
+export interface JobRoutesContext {
+  pool: RunnerPool;
+  metrics: OrchestratorMetrics;
+  delivery: Omit<DeliveryContext, "fps" | "publicUrl">;
+  /** The base of stored media URLs (known once the server listens). */
+  publicUrl(): string;
+  log: Logger;
+}
+
+/**
+ * The pipelines of a spec: the path (without `/`) of every POST operation tagged `jobs`.
+ * @example jobPipelines(validator) // ["text-to-image", "image-to-image", "image-to-video", "upscale"]
+ */
+export function jobPipelines(validator: RequestValidator): string[] {
+  return jobOperations(validator).map((op) => op.path.slice(1));
+}
+
+function jobOperations(validator: RequestValidator) {
+  return validator
+    .operations()
+    .filter(
+      (op) => op.method === "POST" && op.operation.requestBody && (op.operation.tags as string[])?.includes("jobs"),
+    );
+}
+
+/**
+ * Mounts every job route of the spec on `app`, behind `auth`.
+ * @example mountJobRoutes(app, validator, ctx, bearerAuth(secret))
+ */
+export function mountJobRoutes(
+  app: Hono,
+  validator: RequestValidator,
+  ctx: JobRoutesContext,
+  auth: MiddlewareHandler,
+): void {
+  const route = typedRoutes<operations>(app, validator);
+  for (const op of jobOperations(validator)) {
+    const pipeline = op.path.slice(1);
+    const handler = (body: Record<string, unknown>, c: Context) => runJob(ctx, pipeline, body, c);
+    route(op.operationId as keyof operations & string, handler as never, auth);
+  }
+}
+
+async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<string, unknown>, c: Context) {
+  const modelId = body.model_id as string;
+  const requestId = c.get("requestId" as never) as string;
+  const started = performance.now();
+  const labels = { pipeline, model_id: modelId };
+  let status = 500;
+  try {
+    let lease = await ctx.pool.acquire(pipeline, modelId);
+    let result: { images?: Media[]; frames?: Media[][] };
+    try {
+      try {
+        result = await forward(lease, pipeline, body, requestId);
+      } catch (err) {
+        if (!(err instanceof RunnerConnectionError) || c.req.raw.signal.aborted) throw err;
+        ctx.pool.suspect(lease.runner);
+        const retry = ctx.pool.leaseAnother(lease.runner);
+        ctx.log("warn", "runner failed mid-job", {
+          runner: lease.runner.name,
+          requestId,
+          error: err.message,
+          retry: retry?.runner.name ?? null,
+        });
+        if (!retry) throw err;
+        lease.release();
+        lease = retry;
+        result = await forward(lease, pipeline, body, requestId);
+      }
+    } catch (err) {
+      throw toHttpError(err, pipeline, modelId);
+    } finally {
+      lease.release();
+    }
+    const fps = typeof body.fps === "number" ? body.fps : 6;
+    const answer = await deliverMedia(result, { ...ctx.delivery, fps, publicUrl: ctx.publicUrl() });
+    c.header("X-Media-Delivery", ctx.delivery.delivery);
+    status = 200;
+    return answer;
+  } catch (err) {
+    status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
+    throw err;
+  } finally {
+    ctx.metrics.jobs.inc({ ...labels, status: String(status) });
+    ctx.metrics.jobSeconds.observe(labels, (performance.now() - started) / 1000);
+  }
+}
+
+function forward(lease: Lease, pipeline: string, body: Record<string, unknown>, requestId: string) {
+  const client = lease.runner.client;
+  if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
+  return client.run(`/${pipeline}` as JobPath, body as never, { requestId }) as Promise<{
+    images?: Media[];
+    frames?: Media[][];
+  }>;
+}
+
+function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
+  if (err instanceof HttpError) return err;
+  if (err instanceof RunnerError) {
+    if (err.status === 422 && Array.isArray(err.detail))
+      return new RequestValidationError(err.detail as ValidationIssue[]);
+    if (err.status === 503) {
+      return new HttpError(503, err.detailMessage, { headers: { "Retry-After": String(err.retryAfter ?? 1) } });
+    }
+    if (err.status === 401) {
+      return new HttpError(
+        500,
+        `the runner of ${pipeline} model ${JSON.stringify(modelId)} refused the orchestrator's token`,
+      );
+    }
+    const status = (err.status >= 400 && err.status < 600 ? err.status : 500) as ContentfulStatusCode;
+    return new HttpError(status, err.detailMessage, { cause: err });
+  }
+  if (err instanceof RunnerConnectionError) {
+    const what = err.timedOut ? "did not answer in time" : "died during the job";
+    return new HttpError(
+      500,
+      `the runner of ${pipeline} model ${JSON.stringify(modelId)} ${what}; it is being restarted`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return err;
+}

@@ -1,0 +1,44 @@
+/** @module Prometheus metrics of the orchestrator: jobs by outcome, job latency, slots in use and capacity. */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { CapabilityView } from "../runners/runner-pool.js";
+
+/** The orchestrator's metrics, on their own registry (several orchestrators may share a process in tests). */
+export interface OrchestratorMetrics {
+  registry: Registry;
+  jobs: Counter<"pipeline" | "model_id" | "status">;
+  jobSeconds: Histogram<"pipeline" | "model_id">;
+}
+
+/**
+ * @example const m = createMetrics(() => pool.capabilities()); m.jobs.inc({ pipeline, model_id, status: "200" })
+ */
+export function createMetrics(capabilities: () => CapabilityView[]): OrchestratorMetrics {
+  const registry = new Registry();
+  const jobs = new Counter({
+    name: "avs_orchestrator_jobs_total",
+    help: "Jobs answered, by pipeline, model and HTTP status.",
+    labelNames: ["pipeline", "model_id", "status"] as const,
+    registers: [registry],
+  });
+  const jobSeconds = new Histogram({
+    name: "avs_orchestrator_job_seconds",
+    help: "Time from accepting a job to answering it.",
+    labelNames: ["pipeline", "model_id"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const gauge = (name: string, help: string, pick: (c: CapabilityView) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["pipeline", "model_id"] as const,
+      registers: [registry],
+      collect() {
+        for (const c of capabilities()) this.set({ pipeline: c.pipeline, model_id: c.model_id }, pick(c));
+      },
+    });
+  gauge("avs_orchestrator_slots_in_use", "Jobs running now.", (c) => c.in_use);
+  gauge("avs_orchestrator_capacity", "Jobs that may run at once.", (c) => c.capacity);
+  gauge("avs_orchestrator_warm", "1 when a runner of the model is ready.", (c) => (c.warm ? 1 : 0));
+  return { registry, jobs, jobSeconds };
+}

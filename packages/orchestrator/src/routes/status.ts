@@ -1,0 +1,41 @@
+/** @module The status routes: `/info` (capabilities, prices, hardware), `/health`, `/metrics` and `/outputs/{name}`. */
+import type { RequestValidator } from "@ai-video-subnet/specs";
+import { HttpError, typedRoutes } from "@ai-video-subnet/specs";
+import type { Hono } from "hono";
+import type { components, operations } from "../generated/orchestrator.js";
+import type { OutputStore } from "../outputs/output-store.js";
+import type { RunnerPool } from "../runners/runner-pool.js";
+import type { OrchestratorMetrics } from "./metrics.js";
+
+/**
+ * Mounts the status routes of the spec.
+ * @example mountStatusRoutes(app, validator, { pool, store, metrics, version: "0.1.0" })
+ */
+export function mountStatusRoutes(
+  app: Hono,
+  validator: RequestValidator,
+  ctx: { pool: RunnerPool; store: OutputStore; metrics: OrchestratorMetrics; version: string },
+): void {
+  const route = typedRoutes<operations>(app, validator);
+  route("getInfo", () => ({
+    version: ctx.version,
+    capabilities: ctx.pool.capabilities() as components["schemas"]["Capability"][],
+    hardware: ctx.pool.runners
+      .filter((r) => r.state === "ready" && r.hardware)
+      .map((r) => r.hardware as components["schemas"]["HardwareInformation"]),
+  }));
+  route("health", () => ({ status: "OK" as const }));
+  route("metrics", async (_body, c) => {
+    c.header("Content-Type", ctx.metrics.registry.contentType);
+    return c.body(await ctx.metrics.registry.metrics());
+  });
+  route("getOutput", async (_body, c) => {
+    const name = c.req.param("name")!;
+    const file = await ctx.store.get(name);
+    if (!file) throw new HttpError(404, `no output ${name}: it never existed or its retention time ended`);
+    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+      "Content-Type": file.type,
+      "Cache-Control": "private, max-age=3600, immutable",
+    });
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * @module One runner of one `aiModels.json` entry: its state (stopped → starting → ready → stopping), its job
+ * slots, its client, and the health check the watchdog runs. Starting is deduplicated: every job that needs a
+ * starting runner waits for the same start.
+ */
+import { type components, RunnerClient } from "@ai-video-subnet/runner-client";
+import { Slots } from "../capacity/slots.js";
+import type { ModelEntry } from "../config/ai-models.js";
+import type { Logger } from "../internal/log.js";
+import type { Launcher, RunnerExit, RunnerHandle } from "../launchers/launcher.js";
+
+/** Where a runner is in its life. */
+export type RunnerState = "stopped" | "starting" | "ready" | "stopping";
+
+/** What a runner needs from its pool. */
+export interface RunnerContext {
+  launcher: Launcher;
+  modelsDir: string;
+  startTimeoutMs: number;
+  jobTimeoutMs: number;
+  log: Logger;
+  /** Called when the runner died on its own (not by stop()). */
+  onDied(runner: ManagedRunner, exit: RunnerExit): void;
+  /** A random token for a managed runner's `AUTH_TOKEN`. */
+  newToken(): string;
+}
+
+/**
+ * A runner the orchestrator starts, watches and stops (or an external one it only watches).
+ * @example
+ * const runner = new ManagedRunner(entry, "upscale.tiny.0", ctx);
+ * await runner.start(); const out = await runner.client!.upscale(body);
+ */
+export class ManagedRunner {
+  readonly entry: ModelEntry;
+  readonly name: string;
+  readonly slots: Slots;
+  state: RunnerState = "stopped";
+  /** The device it runs on (`"cpu"`, `"0"`, ...); undefined while it holds none. */
+  device: string | undefined;
+  client: RunnerClient | undefined;
+  hardware: components["schemas"]["HardwareInformation"] | undefined;
+  /** When a job last finished on it (ms since epoch), for evicting the least recently used. */
+  lastUsed = 0;
+  readonly #ctx: RunnerContext;
+  #handle: RunnerHandle | undefined;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #healthFailures = 0;
+  #generation = 0;
+
+  constructor(entry: ModelEntry, name: string, ctx: RunnerContext) {
+    this.entry = entry;
+    this.name = name;
+    this.slots = new Slots(entry.capacity);
+    this.#ctx = ctx;
+  }
+
+  /** True for a runner reached by URL, which the orchestrator neither starts nor stops. */
+  get external(): boolean {
+    return this.entry.url !== undefined;
+  }
+
+  /**
+   * Starts the runner (or joins a start in progress) and resolves once `/health` is OK. `before` is awaited
+   * first (a runner being evicted from the same device).
+   */
+  start(before?: Promise<unknown>): Promise<void> {
+    if (this.state === "ready") return Promise.resolve();
+    this.#starting ??= this.#start(before).finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #start(before?: Promise<unknown>): Promise<void> {
+    if (this.#stopping) await this.#stopping;
+    if (before) await before;
+    const generation = ++this.#generation;
+    this.state = "starting";
+    const { launcher, log } = this.#ctx;
+    const started = Date.now();
+    let handle: RunnerHandle | undefined;
+    try {
+      handle = await launcher.start(
+        {
+          name: this.name,
+          pipeline: this.entry.pipeline,
+          modelId: this.entry.modelId,
+          device: this.device ?? "cpu",
+          modelsDir: this.#ctx.modelsDir,
+          token: this.entry.url ? (this.entry.token ?? "") : this.#ctx.newToken(),
+          queueSize: this.entry.capacity,
+          env: this.entry.optimizationFlags,
+        },
+        log,
+      );
+      this.#handle = handle;
+      const client = new RunnerClient({
+        baseUrl: handle.url,
+        token: handle.token,
+        timeoutMs: this.#ctx.jobTimeoutMs,
+      });
+      void handle.exited.then((exit) => this.#exited(generation, exit));
+      await Promise.race([
+        client.waitUntilReady(this.#ctx.startTimeoutMs),
+        handle.exited.then((exit) => {
+          throw new Error(`runner ${this.name} exited while loading its model (${describeExit(exit)})`);
+        }),
+      ]);
+      if (generation !== this.#generation) throw new Error(`runner ${this.name} was stopped while starting`);
+      this.client = client;
+      this.hardware = await client.hardwareInfo().catch(() => undefined);
+      this.#healthFailures = 0;
+      this.state = "ready";
+      log("info", "runner ready", {
+        runner: this.name,
+        url: handle.url,
+        device: this.device,
+        ms: Date.now() - started,
+      });
+    } catch (err) {
+      if (generation === this.#generation) {
+        this.state = "stopped";
+        this.#handle = undefined;
+      }
+      await handle?.stop().catch(() => {});
+      log("error", "runner failed to start", { runner: this.name, error: (err as Error).message });
+      throw err;
+    }
+  }
+
+  /** Stops the runner (graceful, then forced); resolves once it is gone. */
+  stop(): Promise<void> {
+    this.#generation++;
+    const handle = this.#handle;
+    this.#handle = undefined;
+    this.client = undefined;
+    if (!handle) {
+      this.state = "stopped";
+      return this.#stopping ?? Promise.resolve();
+    }
+    this.state = "stopping";
+    this.#stopping = handle
+      .stop()
+      .catch((err: Error) => this.#ctx.log("warn", "runner stop failed", { runner: this.name, error: err.message }))
+      .finally(() => {
+        this.state = "stopped";
+        this.#stopping = undefined;
+      });
+    return this.#stopping;
+  }
+
+  /** Stops and starts again (after a failed health check or an `ERROR`). */
+  async restart(reason: string): Promise<void> {
+    this.#ctx.log("warn", "restarting runner", { runner: this.name, reason });
+    await this.stop();
+    await this.start();
+  }
+
+  /**
+   * One watchdog check: `OK` resets the failure count; `ERROR` or a second failure in a row restarts the
+   * runner. Returns what it decided.
+   */
+  async checkHealth(): Promise<"ok" | "failing" | "restart"> {
+    const client = this.client;
+    if (this.state !== "ready" || !client) return "ok";
+    let status: string;
+    try {
+      status = (await client.health({ timeoutMs: 3000 })).status;
+    } catch {
+      status = "unreachable";
+    }
+    if (this.state !== "ready" || client !== this.client) return "ok";
+    if (status === "OK") {
+      this.#healthFailures = 0;
+      return "ok";
+    }
+    this.#healthFailures++;
+    if (status === "ERROR" || this.#healthFailures >= 2) {
+      void this.restart(`health check: ${status}`).catch(() => {});
+      return "restart";
+    }
+    return "failing";
+  }
+
+  #exited(generation: number, exit: RunnerExit) {
+    if (generation !== this.#generation) return;
+    this.#generation++;
+    this.#handle = undefined;
+    this.client = undefined;
+    this.state = "stopped";
+    this.#ctx.log("error", "runner exited", { runner: this.name, exit: describeExit(exit), output: exit.lastOutput });
+    this.#ctx.onDied(this, exit);
+  }
+}
+
+function describeExit(exit: RunnerExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}

@@ -1,0 +1,324 @@
+/**
+ * @module The runners of every `aiModels.json` entry, grouped by capability (pipeline + model): device
+ * assignment (GPUs, or the CPU), warm start at boot, cold start on demand with eviction of idle cold runners,
+ * restart of dead warm runners with backoff, the health watchdog, and capacity leases for jobs.
+ */
+import { randomBytes } from "node:crypto";
+import { HttpError } from "@ai-video-subnet/specs";
+import { ConfigError, type ModelEntry } from "../config/ai-models.js";
+import type { Logger } from "../internal/log.js";
+import { ExternalLauncher } from "../launchers/external-launcher.js";
+import type { Launcher, RunnerExit } from "../launchers/launcher.js";
+import { ManagedRunner, type RunnerContext } from "./managed-runner.js";
+
+/** Options of a {@link RunnerPool}. */
+export interface RunnerPoolOptions {
+  entries: ModelEntry[];
+  launcher: Launcher;
+  modelsDir: string;
+  /** GPU ids; empty → the CPU is the one device. */
+  gpus: string[];
+  /** Runners one device holds at once (the CPU counts as one device). */
+  runnersPerGpu: number;
+  startTimeoutMs: number;
+  jobTimeoutMs: number;
+  healthIntervalMs: number;
+  /** Seconds a refused job is told to wait (`Retry-After`). */
+  retryAfterSec: number;
+  log: Logger;
+}
+
+/** A job's hold on one slot of one ready runner; `release()` exactly once. */
+export interface Lease {
+  runner: ManagedRunner;
+  release(): void;
+}
+
+/** One capability as advertised in `/info`. */
+export interface CapabilityView {
+  pipeline: string;
+  model_id: string;
+  warm: boolean;
+  capacity: number;
+  in_use: number;
+  price: { price_per_unit: number; pixels_per_unit: number };
+}
+
+const RANK = { ready: 0, starting: 1, stopped: 2, stopping: 3 } as const;
+
+/**
+ * @example
+ * const pool = new RunnerPool({ entries, launcher, modelsDir, gpus: [], runnersPerGpu: 2, ... });
+ * await pool.start();
+ * const lease = await pool.acquire("upscale", "tiny/esrgan-x4");
+ * try { await lease.runner.client!.upscale(body) } finally { lease.release() }
+ */
+export class RunnerPool {
+  readonly runners: ManagedRunner[];
+  readonly #groups = new Map<string, ManagedRunner[]>();
+  readonly #devices: Map<string, Set<ManagedRunner>>;
+  readonly #options: RunnerPoolOptions;
+  readonly #externals = new Map<ManagedRunner, Launcher>();
+  readonly #backoff = new Map<ManagedRunner, number>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #watchdog: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: RunnerPoolOptions) {
+    this.#options = options;
+    const devices = options.gpus.length ? options.gpus : ["cpu"];
+    this.#devices = new Map(devices.map((d) => [d, new Set<ManagedRunner>()]));
+    const seen = new Map<string, number>();
+    this.runners = options.entries.map((entry) => {
+      const base = `${entry.pipeline}.${entry.modelId.replace(/[^A-Za-z0-9_.-]+/g, "-")}`;
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      const external = entry.url !== undefined;
+      const launcher = external ? new ExternalLauncher(entry.url!, entry.token) : options.launcher;
+      const runner = new ManagedRunner(entry, `${base}.${n}`, this.#context(launcher));
+      if (external) this.#externals.set(runner, launcher);
+      const key = capabilityKey(entry.pipeline, entry.modelId);
+      this.#groups.set(key, [...(this.#groups.get(key) ?? []), runner]);
+      return runner;
+    });
+    const warm = this.runners.filter((r) => r.entry.warm && !r.external);
+    const slots = devices.length * options.runnersPerGpu;
+    if (warm.length > slots) {
+      const extra = warm[slots]!.entry;
+      throw new ConfigError(
+        `aiModels.json entry ${extra.index} (${extra.pipeline} ${JSON.stringify(extra.modelId)}): ${warm.length} warm ` +
+          `runners do not fit on ${devices.length === 1 && devices[0] === "cpu" ? "the CPU" : `${devices.length} GPU(s)`} ` +
+          `with runners-per-gpu ${options.runnersPerGpu} (${slots} runner(s) at once); raise runners-per-gpu, add GPUs or make entries cold`,
+      );
+    }
+    warm.forEach((runner, i) => {
+      const device = devices[i % devices.length]!;
+      runner.device = device;
+      this.#devices.get(device)!.add(runner);
+    });
+  }
+
+  /** Starts warm and external runners (waiting until they are ready) and the watchdog. */
+  async start(): Promise<void> {
+    await this.#options.launcher.cleanup?.();
+    const first = this.runners.filter((r) => r.entry.warm || r.external);
+    const results = await Promise.allSettled(first.map((r) => r.start()));
+    results.forEach((r, i) => {
+      if (r.status === "rejected" && !first[i]!.external) this.#scheduleRestart(first[i]!);
+    });
+    this.#watchdog = setInterval(() => void this.#tick(), this.#options.healthIntervalMs);
+    this.#watchdog.unref();
+  }
+
+  /**
+   * Takes a job slot of a runner of `pipeline` + `modelId`, starting a cold runner when needed (the job waits up
+   * to the start timeout). Throws HttpError 400 for a model not served here, 503 when every slot is taken.
+   */
+  async acquire(pipeline: string, modelId: string): Promise<Lease> {
+    const group = this.#groups.get(capabilityKey(pipeline, modelId));
+    if (!group) {
+      const served = this.runners.filter((r) => r.entry.pipeline === pipeline).map((r) => r.entry.modelId);
+      const list = served.length ? `: ${[...new Set(served)].join(", ")}` : ": none";
+      throw new HttpError(400, `model_id ${JSON.stringify(modelId)} is not served for ${pipeline} here; served${list}`);
+    }
+    const runner = this.#pick(group);
+    if (!runner) throw this.#busy();
+    const lease: Lease = {
+      runner,
+      release: once(() => {
+        runner.slots.give();
+        runner.lastUsed = Date.now();
+      }),
+    };
+    if (runner.state === "ready") return lease;
+    try {
+      const evicting = runner.external || runner.device !== undefined ? undefined : this.#claimDevice(runner);
+      if (evicting === null) throw this.#busy();
+      await runner.start(evicting);
+      if ((runner.state as string) !== "ready") throw new Error(`runner ${runner.name} stopped while starting`);
+      return lease;
+    } catch (err) {
+      lease.release();
+      if (!runner.entry.warm && !runner.external && runner.state === "stopped") this.#freeDevice(runner);
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(
+        503,
+        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${(err as Error).message}`,
+        {
+          cause: err,
+          headers: { "Retry-After": String(this.#options.retryAfterSec) },
+        },
+      );
+    }
+  }
+
+  /**
+   * Another ready runner of the same capability with a free slot, for retrying a job whose runner died; null
+   * when there is none.
+   */
+  leaseAnother(failed: ManagedRunner): Lease | null {
+    const group = this.#groups.get(capabilityKey(failed.entry.pipeline, failed.entry.modelId)) ?? [];
+    const runner = group.find((r) => r !== failed && r.state === "ready" && r.slots.free > 0);
+    if (!runner?.slots.tryTake()) return null;
+    return {
+      runner,
+      release: once(() => {
+        runner.slots.give();
+        runner.lastUsed = Date.now();
+      }),
+    };
+  }
+
+  /** A runner's call failed without an answer: check its health now instead of at the next tick. */
+  suspect(runner: ManagedRunner): void {
+    void runner.checkHealth();
+  }
+
+  /** Every capability, current. */
+  capabilities(): CapabilityView[] {
+    return [...this.#groups.values()].map((group) => {
+      const e = group[0]!.entry;
+      return {
+        pipeline: e.pipeline,
+        model_id: e.modelId,
+        warm: group.some((r) => r.state === "ready"),
+        capacity: group.reduce((n, r) => n + r.slots.capacity, 0),
+        in_use: group.reduce((n, r) => n + r.slots.inUse, 0),
+        price: { price_per_unit: e.pricePerUnit, pixels_per_unit: e.pixelsPerUnit },
+      };
+    });
+  }
+
+  /** Stops the watchdog and every runner; resolves once all are gone. */
+  async stop(): Promise<void> {
+    this.#closed = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.#options.launcher.close?.();
+  }
+
+  #pick(group: ManagedRunner[]): ManagedRunner | undefined {
+    const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping");
+    free.sort((a, b) => RANK[a.state] - RANK[b.state] || b.slots.free - a.slots.free);
+    for (const runner of free) {
+      if (runner.state === "stopped" && !runner.external && runner.device === undefined && !this.#deviceAvailable()) {
+        continue;
+      }
+      if (runner.slots.tryTake()) return runner;
+    }
+    return undefined;
+  }
+
+  #busy(): HttpError {
+    return new HttpError(503, "insufficient capacity", {
+      headers: { "Retry-After": String(this.#options.retryAfterSec) },
+    });
+  }
+
+  #deviceAvailable(): boolean {
+    for (const occupants of this.#devices.values()) {
+      if (occupants.size < this.#options.runnersPerGpu) return true;
+      for (const r of occupants) if (this.#evictable(r)) return true;
+    }
+    return false;
+  }
+
+  #evictable(r: ManagedRunner): boolean {
+    return !r.entry.warm && r.slots.inUse === 0 && (r.state === "ready" || r.state === "stopped");
+  }
+
+  /**
+   * Gives `runner` a device: a free one, or the one of the least recently used idle cold runner, which is
+   * stopped (the returned promise settles when it is gone). Null when every device is busy.
+   */
+  #claimDevice(runner: ManagedRunner): Promise<void> | undefined | null {
+    for (const [device, occupants] of this.#devices) {
+      if (occupants.size < this.#options.runnersPerGpu) {
+        occupants.add(runner);
+        runner.device = device;
+        return undefined;
+      }
+    }
+    let victim: ManagedRunner | undefined;
+    for (const occupants of this.#devices.values()) {
+      for (const r of occupants) {
+        if (this.#evictable(r) && (!victim || r.lastUsed < victim.lastUsed)) victim = r;
+      }
+    }
+    if (!victim) return null;
+    const device = victim.device!;
+    this.#freeDevice(victim);
+    this.#devices.get(device)!.add(runner);
+    runner.device = device;
+    this.#options.log("info", "evicting idle runner", { runner: victim.name, for: runner.name, device });
+    return victim.stop();
+  }
+
+  #freeDevice(runner: ManagedRunner) {
+    if (runner.device === undefined) return;
+    this.#devices.get(runner.device)?.delete(runner);
+    runner.device = undefined;
+  }
+
+  #context(launcher: Launcher): RunnerContext {
+    const o = this.#options;
+    return {
+      launcher,
+      modelsDir: o.modelsDir,
+      startTimeoutMs: o.startTimeoutMs,
+      jobTimeoutMs: o.jobTimeoutMs,
+      log: o.log,
+      newToken: () => randomBytes(24).toString("base64url"),
+      onDied: (runner, exit) => this.#died(runner, exit),
+    };
+  }
+
+  #died(runner: ManagedRunner, _exit: RunnerExit) {
+    if (this.#closed) return;
+    if (runner.entry.warm) this.#scheduleRestart(runner);
+    else if (runner.slots.inUse === 0) this.#freeDevice(runner);
+  }
+
+  /** Restarts a warm runner after a backoff that doubles per failure in a row (1 s … 30 s). */
+  #scheduleRestart(runner: ManagedRunner) {
+    if (this.#closed) return;
+    const attempt = this.#backoff.get(runner) ?? 0;
+    this.#backoff.set(runner, attempt + 1);
+    const delay = attempt === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#closed || runner.state !== "stopped") return;
+      runner.start().then(
+        () => this.#backoff.delete(runner),
+        () => this.#scheduleRestart(runner),
+      );
+    }, delay);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  async #tick() {
+    if (this.#closed) return;
+    await Promise.all(
+      this.runners.map(async (r) => {
+        if (r.state === "ready") await r.checkHealth();
+        else if (r.external && r.state === "stopped") await r.start().catch(() => {});
+      }),
+    );
+  }
+}
+
+function capabilityKey(pipeline: string, modelId: string): string {
+  return `${pipeline}\u0000${modelId}`;
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

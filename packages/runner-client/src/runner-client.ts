@@ -1,0 +1,204 @@
+/**
+ * @module RunnerClient: the typed client of the runner API (specs/runner.yaml) over openapi-fetch — the four
+ * job routes, a generic `run` for any job route of the spec, health, hardware, version and `waitUntilReady`.
+ */
+import createClient, { type Client } from "openapi-fetch";
+import { RunnerConnectionError, RunnerError, RunnerNotReadyError, toDetail } from "./errors.js";
+import { hasFile, toFormData } from "./form-data.js";
+import type { components, paths } from "./generated/runner.js";
+
+type Schemas = components["schemas"];
+
+/** Paths of the runner spec that run a job (a POST with a body). */
+export type JobPath = {
+  [P in keyof paths]: paths[P] extends { post: { requestBody: unknown } } ? P : never;
+}[keyof paths];
+
+/** The request body of a job route. */
+export type JobBody<P extends JobPath> = paths[P]["post"] extends { requestBody: { content: infer C } }
+  ? C[keyof C]
+  : never;
+
+/** The 200 body of a job route. */
+export type JobResult<P extends JobPath> = paths[P]["post"] extends {
+  responses: { 200: { content: { "application/json": infer R } } };
+}
+  ? R
+  : never;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Sent as `X-Request-Id`, so the runner's logs carry the caller's id. */
+  requestId?: string;
+  /** Ends the call early; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Milliseconds before the call gives up with a {@link RunnerConnectionError} (`timedOut: true`). */
+  timeoutMs?: number;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+}
+
+/** Options of a {@link RunnerClient}. */
+export interface RunnerClientOptions {
+  /** The runner's base URL, e.g. `http://127.0.0.1:8000`. */
+  baseUrl: string;
+  /** Bearer token (the runner's `AUTH_TOKEN`), sent on every call when set. */
+  token?: string;
+  /** Default timeout of job calls in ms (default: none — jobs may take minutes). */
+  timeoutMs?: number;
+  /** Timeout of status calls (`health`, `hardware*`, `version`) in ms (default 5000). */
+  statusTimeoutMs?: number;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * A typed client of one runner. Errors are thrown as {@link RunnerError} (the runner answered with an error
+ * status; carries `status` and `detail`) or {@link RunnerConnectionError} (no answer).
+ * @example
+ * const runner = new RunnerClient({ baseUrl: "http://127.0.0.1:8000", token: "secret" });
+ * await runner.waitUntilReady(60_000);
+ * const { images } = await runner.upscale({ prompt: "", image: new Blob([png]) }, { requestId: "job-1" });
+ */
+export class RunnerClient {
+  readonly baseUrl: string;
+  readonly #client: Client<paths>;
+  readonly #token: string | undefined;
+  readonly #timeoutMs: number | undefined;
+  readonly #statusTimeoutMs: number;
+
+  constructor(options: RunnerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#token = options.token || undefined;
+    this.#timeoutMs = options.timeoutMs;
+    this.#statusTimeoutMs = options.statusTimeoutMs ?? 5000;
+    this.#client = createClient<paths>({
+      baseUrl: this.baseUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** `POST /text-to-image` (JSON). */
+  textToImage(body: Schemas["TextToImageParams"], options?: CallOptions): Promise<Schemas["ImageResponse"]> {
+    return this.run("/text-to-image", body, options);
+  }
+
+  /** `POST /image-to-image` (multipart). */
+  imageToImage(body: Schemas["Body_genImageToImage"], options?: CallOptions): Promise<Schemas["ImageResponse"]> {
+    return this.run("/image-to-image", body, options);
+  }
+
+  /** `POST /image-to-video` (multipart); frames come back as PNG data URLs, one list per video. */
+  imageToVideo(body: Schemas["Body_genImageToVideo"], options?: CallOptions): Promise<Schemas["VideoResponse"]> {
+    return this.run("/image-to-video", body, options);
+  }
+
+  /** `POST /upscale` (multipart). */
+  upscale(body: Schemas["Body_genUpscale"], options?: CallOptions): Promise<Schemas["ImageResponse"]> {
+    return this.run("/upscale", body, options);
+  }
+
+  /**
+   * Any job route of the runner spec: a body with a file goes as multipart/form-data, otherwise as JSON.
+   * @example await runner.run("/upscale", { prompt: "", image })
+   */
+  async run<P extends JobPath>(path: P, body: JobBody<P>, options: CallOptions = {}): Promise<JobResult<P>> {
+    const multipart = hasFile(body as object);
+    return this.#call("POST", path, options, this.#timeoutMs, {
+      body: body as never,
+      ...(multipart ? { bodySerializer: (b: object) => toFormData(b) } : {}),
+    }) as Promise<JobResult<P>>;
+  }
+
+  /** `GET /health`: `LOADING`, `OK`, `ERROR` or `IDLE`. */
+  health(options?: CallOptions): Promise<Schemas["HealthCheck"]> {
+    return this.#call("GET", "/health", options, this.#statusTimeoutMs) as Promise<Schemas["HealthCheck"]>;
+  }
+
+  /** `GET /hardware/info`: pipeline, model and the GPUs the runner sees. */
+  hardwareInfo(options?: CallOptions): Promise<Schemas["HardwareInformation"]> {
+    return this.#call("GET", "/hardware/info", options, this.#statusTimeoutMs) as Promise<
+      Schemas["HardwareInformation"]
+    >;
+  }
+
+  /** `GET /hardware/stats`: current GPU utilisation. */
+  hardwareStats(options?: CallOptions): Promise<Schemas["HardwareStats"]> {
+    return this.#call("GET", "/hardware/stats", options, this.#statusTimeoutMs) as Promise<Schemas["HardwareStats"]>;
+  }
+
+  /** `GET /version`. */
+  version(options?: CallOptions): Promise<Schemas["Version"]> {
+    return this.#call("GET", "/version", options, this.#statusTimeoutMs) as Promise<Schemas["Version"]>;
+  }
+
+  /**
+   * Polls `/health` until it says `OK`. Rejects with {@link RunnerNotReadyError} when the runner reports `ERROR`
+   * or is not ready within `timeoutMs`; connection errors while it starts are retried.
+   * @example await runner.waitUntilReady(120_000, { intervalMs: 250 })
+   */
+  async waitUntilReady(timeoutMs: number, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const interval = options.intervalMs ?? 200;
+    const deadline = Date.now() + timeoutMs;
+    let last: string | undefined;
+    let lastError: unknown;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      try {
+        const remaining = Math.max(1, deadline - Date.now());
+        last = (await this.health({ timeoutMs: Math.min(remaining, this.#statusTimeoutMs) })).status;
+        if (last === "OK") return;
+        if (last === "ERROR") {
+          throw new RunnerNotReadyError(`runner at ${this.baseUrl} reports ERROR: its model failed to load`, last);
+        }
+      } catch (err) {
+        if (err instanceof RunnerNotReadyError) throw err;
+        lastError = err;
+      }
+      if (Date.now() + interval > deadline) {
+        const seen = last ? `last status ${last}` : `no answer${lastError ? ` (${(lastError as Error).message})` : ""}`;
+        throw new RunnerNotReadyError(
+          `runner at ${this.baseUrl} was not ready within ${timeoutMs} ms: ${seen}`,
+          last,
+          lastError,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+
+  async #call(
+    method: "GET" | "POST",
+    path: string,
+    options: CallOptions = {},
+    defaultTimeout: number | undefined,
+    init: Record<string, unknown> = {},
+  ): Promise<unknown> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (options.requestId) headers["x-request-id"] = options.requestId;
+    const timeoutMs = options.timeoutMs ?? defaultTimeout;
+    const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      const request = { ...init, headers, ...(signal ? { signal } : {}) };
+      result = await (method === "GET"
+        ? this.#client.GET(path as never, request as never)
+        : this.#client.POST(path as never, request as never));
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      throw new RunnerConnectionError({ method, path, cause: err, timedOut: timeout?.aborted ?? false });
+    }
+    const { response } = result;
+    if (response.ok) return result.data;
+    throw new RunnerError({
+      method,
+      path,
+      status: response.status,
+      detail: toDetail(result.error, response.statusText || "runner error"),
+      headers: response.headers,
+    });
+  }
+}
