@@ -1,2 +1,42 @@
-/** @module Public entry of @ai-video-subnet/sdk. */
+/**
+ * @module Public entry of @ai-video-subnet/sdk: `createClient`, the error classes, `toFile`, and the types mapped
+ * from the gateway spec.
+ */
+export { type Client, type ClientOptions, createClient, type RawClient } from "./client.js";
+export {
+  AbortError,
+  ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  type CallTarget,
+  ConnectionError,
+  type ErrorDetail,
+  InternalServerError,
+  NotFoundError,
+  PayloadTooLargeError,
+  parseRetryAfter,
+  RateLimitError,
+  SdkError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";
 export type { components, operations, paths } from "./generated/gateway.js";
+export type { FetchLike } from "./internal/transport.js";
+export type {
+  CallOptions,
+  ImageResponse,
+  ImageToImageOptions,
+  ImageToVideoOptions,
+  LorasInput,
+  Media,
+  OptionsOf,
+  RequestBodyOf,
+  ResultOf,
+  TextToImageOptions,
+  UpscaleOptions,
+} from "./options.js";
+export { toFile, type Uploadable } from "./uploadable.js";

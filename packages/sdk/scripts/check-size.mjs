@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * @module Size budget of the published bundle: the SDK's own ESM file, and what a browser app ships for it (the SDK
+ * plus openapi-fetch, bundled and minified by esbuild for the browser), both gzipped. Also checks that the browser
+ * bundle pulls in no Node built-ins. Exits 1 over budget. Run after `pnpm build`: `pnpm run check:size`.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** Budgets in gzipped bytes. */
+export const BUDGET = { own: 7 * 1024, browser: 8 * 1024 };
+
+/** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
+export async function measure() {
+  const own = readFileSync(join(ROOT, "dist/index.js"));
+  const result = await build({
+    entryPoints: [join(ROOT, "dist/index.js")],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+  });
+  const browser = result.outputFiles[0].contents;
+  const text = new TextDecoder().decode(browser);
+  // A static import or require of a Node built-in would break (or bloat) every browser bundle.
+  const nodeImports = text.match(/(?:from|require\(|import\()\s*["'](?:node:)?(?:fs|path|stream|buffer|os|util)["']/g);
+  return {
+    ownBytes: own.length,
+    ownGzip: gzipSync(own, { level: 9 }).length,
+    browserBytes: browser.length,
+    browserGzip: gzipSync(browser, { level: 9 }).length,
+    nodeImports: nodeImports ?? [],
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const m = await measure();
+  const kb = (n) => `${(n / 1024).toFixed(2)} kB`;
+  console.log(`dist/index.js: ${kb(m.ownBytes)}, gzipped ${kb(m.ownGzip)} (budget ${kb(BUDGET.own)})`);
+  console.log(
+    `browser bundle (SDK + openapi-fetch, minified): ${kb(m.browserBytes)}, gzipped ${kb(m.browserGzip)} (budget ${kb(BUDGET.browser)})`,
+  );
+  const problems = [];
+  if (m.ownGzip > BUDGET.own) problems.push(`dist/index.js is over budget by ${m.ownGzip - BUDGET.own} bytes`);
+  if (m.browserGzip > BUDGET.browser)
+    problems.push(`the browser bundle is over budget by ${m.browserGzip - BUDGET.browser} bytes`);
+  if (m.nodeImports.length) problems.push(`the browser bundle imports Node built-ins: ${m.nodeImports.join(", ")}`);
+  for (const p of problems) console.error(`size check: ${p}`);
+  process.exit(problems.length ? 1 : 0);
+}

@@ -1,0 +1,177 @@
+/**
+ * @module `createClient`: the typed client of a gateway (specs/gateway.yaml) — one method per pipeline, `download`
+ * for results, and `raw`, the openapi-fetch client over the generated `paths`, for everything else.
+ */
+import createOpenApiClient, { type Client as OpenApiClient } from "openapi-fetch";
+import { apiError, type CallTarget, ConnectionError, SdkError } from "./errors.js";
+import type { operations, paths } from "./generated/gateway.js";
+import { isIdempotentRequest } from "./internal/backoff.js";
+import { toFormData, toWireFields } from "./internal/multipart.js";
+import { type FetchLike, send, targetOf } from "./internal/transport.js";
+import type {
+  CallOptions,
+  ImageToImageOptions,
+  ImageToVideoOptions,
+  Media,
+  ResultOf,
+  TextToImageOptions,
+  UpscaleOptions,
+} from "./options.js";
+
+/** Settings of a client. */
+export interface ClientOptions {
+  /** The gateway's URL, e.g. `https://gateway.example.com` (a path prefix is kept). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` to the gateway (never to other hosts). */
+  apiKey?: string;
+  /** Limit of one call — every attempt, the waits between them and reading the answer. Default 600 000 (10 min). */
+  timeoutMs?: number;
+  /** Retries of idempotent calls on 429, 502, 503, 504 and connection errors. Default 2. */
+  retries?: number;
+  /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Headers sent with every call to the gateway. */
+  headers?: HeadersInit;
+}
+
+/** The openapi-fetch client over the gateway's generated `paths`; it returns errors as data instead of throwing. */
+export type RawClient = OpenApiClient<paths>;
+
+/** A gateway client. See {@link createClient}. */
+export interface Client {
+  /** Generates images from a prompt (`POST /text-to-image`). */
+  textToImage(options: TextToImageOptions, call?: CallOptions): Promise<ResultOf<"genTextToImage">>;
+  /** Transforms an image guided by a prompt (`POST /image-to-image`). */
+  imageToImage(options: ImageToImageOptions, call?: CallOptions): Promise<ResultOf<"genImageToImage">>;
+  /** Animates an image into a short mp4, returned as `images[0]` (`POST /image-to-video`). */
+  imageToVideo(options: ImageToVideoOptions, call?: CallOptions): Promise<ResultOf<"genImageToVideo">>;
+  /** Upscales an image (`POST /upscale`). */
+  upscale(options: UpscaleOptions, call?: CallOptions): Promise<ResultOf<"genUpscale">>;
+  /** The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). */
+  download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
+  /** The typed openapi-fetch client, sharing this client's auth, timeout and retries. */
+  readonly raw: RawClient;
+}
+
+const DEFAULT_TIMEOUT_MS = 600_000;
+const DEFAULT_RETRIES = 2;
+
+type Pipeline = { path: keyof paths & `/${string}`; files: readonly string[] };
+const PIPELINES = {
+  textToImage: { path: "/text-to-image", files: [] },
+  imageToImage: { path: "/image-to-image", files: ["image"] },
+  imageToVideo: { path: "/image-to-video", files: ["image"] },
+  upscale: { path: "/upscale", files: ["image"] },
+} as const satisfies Record<string, Pipeline>;
+
+/**
+ * Creates a client of the gateway at `baseUrl`.
+ *
+ * Retries: a call is retried (up to `retries` times, with exponential backoff and jitter, or after the server's
+ * `Retry-After`) on 429, 502, 503, 504 and connection errors when repeating it cannot change what you get back:
+ * a generation with an explicit `seed`, any `GET`/`HEAD`/`PUT`/`DELETE` (downloads), a request with an
+ * `Idempotency-Key` header — or any call where you pass `retries` in its call options.
+ *
+ * @example
+ * const client = createClient({ baseUrl: "http://127.0.0.1:8937", apiKey: process.env.AVS_API_KEY });
+ * const { images } = await client.textToImage({ modelId: "stabilityai/sd-turbo", prompt: "a lighthouse at dawn" });
+ * const png = await client.download(images[0]!);
+ */
+export function createClient(options: ClientOptions): Client {
+  if (!options?.baseUrl) throw new TypeError("createClient: baseUrl is required, e.g. http://127.0.0.1:8937");
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const origin = new URL(baseUrl).origin;
+  const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const headers = new Headers(options.headers);
+  if (options.apiKey) headers.set("Authorization", `Bearer ${options.apiKey}`);
+
+  const raw = createOpenApiClient<paths>({
+    baseUrl,
+    headers,
+    fetch: (request) => send(fetchImpl, request, { timeoutMs, retries, replaySafe: isIdempotentRequest(request) }),
+  });
+
+  async function generate<Op extends keyof operations>(
+    pipeline: Pipeline,
+    input: object,
+    call: CallOptions = {},
+  ): Promise<ResultOf<Op>> {
+    const target: CallTarget = { method: "POST", path: pipeline.path };
+    const fields = await toWireFields(input, pipeline.files);
+    const stats = { attempts: 1 };
+    const replaySafe = fields.seed !== undefined || call.retries !== undefined;
+    const callHeaders = new Headers(call.headers);
+    if (call.requestId) callHeaders.set("X-Request-Id", call.requestId);
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await raw.POST(pipeline.path as "/text-to-image", {
+        body: fields as never,
+        ...(pipeline.files.length ? { bodySerializer: toFormData } : {}),
+        headers: callHeaders,
+        signal: call.signal ?? null,
+        fetch: (request: Request) =>
+          send(fetchImpl, request, {
+            target,
+            timeoutMs: call.timeoutMs ?? timeoutMs,
+            retries: call.retries ?? retries,
+            replaySafe,
+            stats,
+          }),
+      });
+    } catch (err) {
+      throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
+    }
+    const { data, error, response } = result;
+    if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
+    return data as ResultOf<Op>;
+  }
+
+  async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
+    const url = new URL(typeof media === "string" ? media : media.url, `${baseUrl}/`);
+    const requestHeaders = new Headers(call.headers);
+    // Credentials go to the gateway only: result URLs may point at a CDN or a signed object-store URL.
+    if (url.origin === origin) for (const [k, v] of headers) if (!requestHeaders.has(k)) requestHeaders.set(k, v);
+    const request = new Request(url, { headers: requestHeaders, signal: call.signal ?? null });
+    const target = targetOf(request);
+    const stats = { attempts: 1 };
+    const response = await send(fetchImpl, request, {
+      target,
+      timeoutMs: call.timeoutMs ?? timeoutMs,
+      retries: call.retries ?? retries,
+      replaySafe: true,
+      stats,
+    });
+    try {
+      if (!response.ok) {
+        const text = await response.text();
+        throw apiError({ ...target, ...responseParts(response), body: parseBody(text), attempts: stats.attempts });
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (err) {
+      throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
+    }
+  }
+
+  return {
+    textToImage: (input, call) => generate<"genTextToImage">(PIPELINES.textToImage, input, call),
+    imageToImage: (input, call) => generate<"genImageToImage">(PIPELINES.imageToImage, input, call),
+    imageToVideo: (input, call) => generate<"genImageToVideo">(PIPELINES.imageToVideo, input, call),
+    upscale: (input, call) => generate<"genUpscale">(PIPELINES.upscale, input, call),
+    download,
+    raw,
+  };
+}
+
+function responseParts(response: Response) {
+  return { status: response.status, statusText: response.statusText, headers: response.headers };
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

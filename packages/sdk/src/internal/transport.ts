@@ -1,0 +1,129 @@
+/**
+ * @module The one place requests go out: adds the deadline, retries replay-safe requests with backoff (honouring
+ * `Retry-After`), and turns network failures into {@link ConnectionError}, {@link TimeoutError} or {@link AbortError}.
+ * Both the high-level methods and `client.raw` (openapi-fetch) send through it.
+ */
+import { AbortError, type CallTarget, ConnectionError, parseRetryAfter, SdkError, TimeoutError } from "../errors.js";
+import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
+import { type Deadline, startDeadline } from "./deadline.js";
+
+/** A `fetch` that takes a `Request`: `globalThis.fetch`, or one the caller injects (proxies, tests, instrumentation). */
+export type FetchLike = (request: Request) => Promise<Response>;
+
+/** Settings of one send. */
+export interface SendOptions {
+  /** Method and path to name in error messages. Defaults to the request's method and URL path. */
+  target?: CallTarget;
+  timeoutMs: number;
+  /** Retries allowed if `replaySafe`. */
+  retries: number;
+  /** Whether sending the request again cannot change what the caller ends up with. */
+  replaySafe: boolean;
+  /** Filled in with the number of requests sent. */
+  stats?: { attempts: number };
+  random?: () => number;
+}
+
+/**
+ * Sends `request` (its `signal` is the caller's), retrying while allowed. The returned response's body stays under
+ * the deadline until it is read to the end or cancelled.
+ *
+ * @example
+ * const res = await send(globalThis.fetch, new Request(url), { timeoutMs: 30_000, retries: 2, replaySafe: true });
+ */
+export async function send(fetchImpl: FetchLike, request: Request, options: SendOptions): Promise<Response> {
+  const target = options.target ?? targetOf(request);
+  const deadline = startDeadline(options.timeoutMs, request.signal);
+  const maxRetries = options.replaySafe ? Math.max(0, Math.floor(options.retries)) : 0;
+  let attempt = 0;
+  try {
+    for (;;) {
+      attempt += 1;
+      if (options.stats) options.stats.attempts = attempt;
+      const mayRetry = attempt <= maxRetries;
+      // A body can be sent once; keep the original unread while another attempt may need it.
+      const source = mayRetry ? request.clone() : request;
+      const init: RequestInit & { duplex?: "half" } = { signal: deadline.signal };
+      if (source.body) init.duplex = "half";
+      let response: Response;
+      try {
+        response = await fetchImpl(new Request(source, init));
+      } catch (err) {
+        const failure = failureOf(err, deadline, target, attempt);
+        if (failure instanceof ConnectionError && mayRetry) {
+          await pause(backoffDelay(attempt - 1, undefined, options.random), deadline, target, attempt, failure);
+          continue;
+        }
+        throw failure;
+      }
+      if (mayRetry && RETRYABLE_STATUSES.has(response.status)) {
+        const wait = backoffDelay(attempt - 1, parseRetryAfter(response.headers.get("retry-after")), options.random);
+        // A wait that would outlast the deadline is pointless: hand back this answer now.
+        if (Date.now() + wait < deadline.endsAt) {
+          await response.body?.cancel().catch(() => {});
+          await pause(wait, deadline, target, attempt);
+          continue;
+        }
+      }
+      return guardBody(response, deadline, target, attempt);
+    }
+  } catch (err) {
+    deadline.dispose();
+    throw err;
+  }
+}
+
+/** The method and URL path of `request` (no query: it may hold signed secrets), for messages. */
+export function targetOf(request: Request): CallTarget {
+  const url = new URL(request.url);
+  const path = url.protocol === "data:" ? `${request.url.slice(0, 32)}…` : `${url.origin}${url.pathname}`;
+  return { method: request.method, path };
+}
+
+async function pause(ms: number, deadline: Deadline, target: CallTarget, attempt: number, last?: SdkError) {
+  if (last && Date.now() + ms >= deadline.endsAt) throw last;
+  try {
+    await sleep(ms, deadline.signal);
+  } catch (err) {
+    throw failureOf(err, deadline, target, attempt);
+  }
+}
+
+/** Maps what `fetch` or a body read threw to the SDK's error for it. */
+function failureOf(err: unknown, deadline: Deadline, target: CallTarget, attempts: number): SdkError {
+  if (err instanceof SdkError) return err;
+  const why = deadline.reason();
+  if (why === "timeout") return new TimeoutError(target, deadline.timeoutMs, { attempts });
+  if (why === "abort") return new AbortError(target, { cause: deadline.abortReason(), attempts });
+  return new ConnectionError(target, { cause: err, attempts });
+}
+
+/** Keeps the deadline over the body and maps its read failures; releases the deadline when the body is done. */
+function guardBody(response: Response, deadline: Deadline, target: CallTarget, attempts: number): Response {
+  if (!response.body) {
+    deadline.dispose();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          deadline.dispose();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (err) {
+        deadline.dispose();
+        controller.error(failureOf(err, deadline, target, attempts));
+      }
+    },
+    cancel(reason) {
+      deadline.dispose();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}

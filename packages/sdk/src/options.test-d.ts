@@ -1,0 +1,89 @@
+/** Type-level tests: options and results are the spec's, renamed to camelCase, with the same optionality. */
+import { describe, expectTypeOf, it } from "vitest";
+import { createClient } from "./client.js";
+import type { components, operations } from "./generated/gateway.js";
+import type { CamelCase, SnakeCase } from "./internal/case.js";
+import type {
+  ImageToImageOptions,
+  ImageToVideoOptions,
+  LorasInput,
+  RequestBodyOf,
+  TextToImageOptions,
+  UpscaleOptions,
+} from "./options.js";
+import type { Uploadable } from "./uploadable.js";
+
+type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+type Ops = "genTextToImage" | "genImageToImage" | "genImageToVideo" | "genUpscale";
+const client = createClient({ baseUrl: "http://127.0.0.1:8937" });
+
+describe("option names", () => {
+  it("renames snake_case to camelCase and back", () => {
+    expectTypeOf<CamelCase<"num_images_per_prompt">>().toEqualTypeOf<"numImagesPerPrompt">();
+    expectTypeOf<SnakeCase<"numImagesPerPrompt">>().toEqualTypeOf<"num_images_per_prompt">();
+    expectTypeOf<CamelCase<"prompt">>().toEqualTypeOf<"prompt">();
+  });
+
+  it("has exactly one option per spec field, for every pipeline", () => {
+    type Back<O> = { [K in keyof O]-?: K extends string ? SnakeCase<K> : never }[keyof O];
+    expectTypeOf<Back<TextToImageOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genTextToImage">>();
+    expectTypeOf<Back<ImageToImageOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genImageToImage">>();
+    expectTypeOf<Back<ImageToVideoOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genImageToVideo">>();
+    expectTypeOf<Back<UpscaleOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genUpscale">>();
+  });
+
+  it("requires what the spec requires (model_id is required at the gateway)", () => {
+    expectTypeOf<RequiredKeys<TextToImageOptions>>().toEqualTypeOf<"modelId" | "prompt">();
+    expectTypeOf<RequiredKeys<ImageToImageOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
+    expectTypeOf<RequiredKeys<ImageToVideoOptions>>().toEqualTypeOf<"modelId" | "image">();
+    expectTypeOf<RequiredKeys<UpscaleOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
+  });
+});
+
+describe("option types", () => {
+  it("keeps the spec's value types", () => {
+    type T2I = components["schemas"]["TextToImageParams"];
+    expectTypeOf<TextToImageOptions["numInferenceSteps"]>().toEqualTypeOf<T2I["num_inference_steps"]>();
+    expectTypeOf<TextToImageOptions["safetyCheck"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<ImageToVideoOptions["motionBucketId"]>().toEqualTypeOf<number | undefined>();
+  });
+
+  it("takes any uploadable for binary fields and an object or string for loras", () => {
+    expectTypeOf<ImageToImageOptions["image"]>().toEqualTypeOf<Uploadable>();
+    expectTypeOf<UpscaleOptions["image"]>().toEqualTypeOf<Uploadable>();
+    expectTypeOf<ImageToImageOptions["loras"]>().toEqualTypeOf<LorasInput | undefined>();
+    expectTypeOf<Uint8Array>().toExtend<Uploadable>();
+    expectTypeOf<ReadableStream<Uint8Array>>().toExtend<Uploadable>();
+  });
+
+  it("rejects unknown or wrongly typed options", () => {
+    // @ts-expect-error: the spec has no `steps`
+    client.textToImage({ modelId: "m", prompt: "p", steps: 4 });
+    // @ts-expect-error: height is a number
+    client.textToImage({ modelId: "m", prompt: "p", height: "512" });
+    // @ts-expect-error: model_id is required at the gateway
+    client.upscale({ prompt: "", image: new Blob() });
+    // @ts-expect-error: snake_case names are the wire format, not options
+    client.textToImage({ modelId: "m", prompt: "p", num_inference_steps: 1 });
+  });
+});
+
+describe("results", () => {
+  it("returns the spec's 200 body", async () => {
+    type Ok<Op extends Ops> = operations[Op]["responses"][200]["content"]["application/json"];
+    expectTypeOf(client.textToImage).returns.resolves.toEqualTypeOf<Ok<"genTextToImage">>();
+    expectTypeOf(client.imageToImage).returns.resolves.toEqualTypeOf<Ok<"genImageToImage">>();
+    expectTypeOf(client.imageToVideo).returns.resolves.toEqualTypeOf<Ok<"genImageToVideo">>();
+    expectTypeOf(client.upscale).returns.resolves.toEqualTypeOf<Ok<"genUpscale">>();
+    expectTypeOf(client.download).returns.resolves.toEqualTypeOf<Uint8Array>();
+    const { images } = await client.textToImage({ modelId: "m", prompt: "p" });
+    expectTypeOf(images[0]!).toEqualTypeOf<components["schemas"]["Media"]>();
+  });
+
+  it("keeps the raw client typed by path", async () => {
+    const { data } = await client.raw.GET("/health");
+    expectTypeOf(data).toEqualTypeOf<components["schemas"]["HealthCheck"] | undefined>();
+    // @ts-expect-error: no such route in the gateway spec
+    client.raw.GET("/nope");
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * @module Option and result types of the pipeline methods, mapped from the generated gateway types: each snake_case
+ * request field becomes a camelCase option with the same type and optionality, binary fields accept any
+ * {@link Uploadable}, and `loras` may also be an object. A spec change flows through on `pnpm generate`.
+ */
+import type { components, operations } from "./generated/gateway.js";
+import type { CamelCase } from "./internal/case.js";
+import type { Uploadable } from "./uploadable.js";
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** LoRAs to apply: the spec's JSON string (`'{"org/lora": 0.8}'`) or an object of LoRA ids → weights (≥ 0, at most 4). */
+export type LorasInput = string | Record<string, number>;
+
+type OptionValue<K, V> = K extends "loras" ? LorasInput : NonNullable<V> extends Blob ? Uploadable : V;
+
+/** The camelCase options for a snake_case request body `Body`. */
+export type OptionsOf<Body> = Simplify<{
+  [K in keyof Body as K extends string ? CamelCase<K> : never]: OptionValue<K, Body[K]>;
+}>;
+
+/** The request body of operation `Op`, whichever media type it is sent as. */
+export type RequestBodyOf<Op extends keyof operations> = operations[Op] extends {
+  requestBody: { content: infer C };
+}
+  ? C extends { "application/json": infer B }
+    ? B
+    : C extends { "multipart/form-data": infer B }
+      ? B
+      : never
+  : never;
+
+/** The 200 JSON body of operation `Op`. */
+export type ResultOf<Op extends keyof operations> = operations[Op]["responses"] extends {
+  200: { content: { "application/json": infer R } };
+}
+  ? R
+  : never;
+
+/** Options of {@link Client.textToImage}: `prompt` and `modelId` are required. */
+export type TextToImageOptions = OptionsOf<RequestBodyOf<"genTextToImage">>;
+/** Options of {@link Client.imageToImage}: `prompt`, `image` and `modelId` are required. */
+export type ImageToImageOptions = OptionsOf<RequestBodyOf<"genImageToImage">>;
+/** Options of {@link Client.imageToVideo}: `image` and `modelId` are required. */
+export type ImageToVideoOptions = OptionsOf<RequestBodyOf<"genImageToVideo">>;
+/** Options of {@link Client.upscale}: `prompt`, `image` and `modelId` are required (ESRGAN ignores the prompt). */
+export type UpscaleOptions = OptionsOf<RequestBodyOf<"genUpscale">>;
+
+/** One generated file: a URL the gateway serves, the seed it was made with, and the NSFW flag. */
+export type Media = components["schemas"]["Media"];
+/** `{ images: Media[] }` — what every pipeline returns (image-to-video: one mp4). */
+export type ImageResponse = components["schemas"]["ImageResponse"];
+
+/** Per-call settings, the second argument of every method. */
+export interface CallOptions {
+  /** Aborts the call (the promise rejects with an `AbortError`). */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  /**
+   * Retries for this call. Passing it opts the call into retries even when it is not idempotent (a generation
+   * without a `seed`): you accept that the job may run more than once.
+   */
+  retries?: number;
+  /** Sent as `X-Request-Id`, so you can find this job in every layer's logs. 1-128 visible ASCII characters. */
+  requestId?: string;
+  /** Extra headers for this call. */
+  headers?: HeadersInit;
+}
