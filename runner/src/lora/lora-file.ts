@@ -1,0 +1,153 @@
+/**
+ * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file, the key style (kohya `lora_unet_…`,
+ * diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every adapted layer, and the base model family it declares.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
+import { HttpError } from "@ai-video-subnet/specs";
+import type { LoraRequest } from "./parse-loras.js";
+import { readSafetensors, type SafeTensor } from "./safetensors.js";
+
+/** Stable Diffusion families a LoRA can be made for. */
+export type SdFamily = "sd1" | "sd2" | "sdxl";
+
+/** The component a LoRA layer adapts. */
+export type LoraTarget = "unet" | "text_encoder" | "text_encoder_2";
+
+/** One adapted layer: ΔW = (α/r)·up·down. */
+export interface LoraLayer {
+  target: LoraTarget;
+  /** The module path: dotted (`down_blocks.0.attentions.0…to_q`) or, for kohya files, with `_` for every `.`. */
+  path: string;
+  kohya: boolean;
+  /** [out, r, …] */
+  up: SafeTensor;
+  /** [r, in, …] */
+  down: SafeTensor;
+  alpha: number;
+  rank: number;
+}
+
+/** A LoRA read from disk. */
+export interface LoraFile {
+  id: string;
+  file: string;
+  family: SdFamily | undefined;
+  layers: LoraLayer[];
+}
+
+const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down|lora_up|alpha)(?:\.weight)?$/;
+const PEFT =
+  /^(?:(unet|text_encoder|text_encoder_2)\.)?(?:base_model\.model\.)?(.+?)\.(lora_A|lora_B|lora\.down|lora\.up|alpha)(?:\.default)?(?:\.weight)?$/;
+const KOHYA_TARGET: Record<string, LoraTarget> = {
+  unet: "unet",
+  te: "text_encoder",
+  te1: "text_encoder",
+  te2: "text_encoder_2",
+};
+
+/** The family a LoRA declares in its safetensors metadata (kohya's `ss_base_model_version`, or `modelspec.architecture`). */
+function declaredFamily(metadata: Record<string, string>): SdFamily | undefined {
+  const text = `${metadata.ss_base_model_version ?? ""} ${metadata["modelspec.architecture"] ?? ""}`.toLowerCase();
+  if (/sdxl|stable-diffusion-xl/.test(text)) return "sdxl";
+  if (/sd_v2|stable-diffusion-v2/.test(text)) return "sd2";
+  if (/sd_v1|stable-diffusion-v1/.test(text)) return "sd1";
+  return undefined;
+}
+
+function lora400(id: string, msg: string, cause?: unknown): HttpError {
+  return new HttpError(400, `LoRA ${JSON.stringify(id)}: ${msg}`, { cause });
+}
+
+/**
+ * Finds, reads and groups the LoRA `request.id` under `modelDir`.
+ *
+ * @throws {HttpError} 400 when the LoRA is not installed, unreadable, or holds no LoRA layers.
+ * @example
+ * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
+ * lora.layers.length; // layers it adapts
+ */
+export function readLora(modelDir: string, request: LoraRequest): LoraFile {
+  const { id } = request;
+  const root = resolve(modelDir);
+  const dir = resolve(root, id);
+  if (!dir.startsWith(root + sep)) throw lora400(id, "the id must name a folder inside the models directory");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw lora400(id, `not installed (no folder ${id} in the models directory)`);
+  }
+  const candidates = readdirSync(dir).filter((f) => f.endsWith(".safetensors"));
+  const preferred = ["pytorch_lora_weights.safetensors", "adapter_model.safetensors"].find((f) =>
+    candidates.includes(f),
+  );
+  const name = preferred ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (!name) {
+    throw lora400(
+      id,
+      candidates.length
+        ? `several .safetensors files and none is pytorch_lora_weights.safetensors (${candidates.join(", ")})`
+        : "no .safetensors file in its folder",
+    );
+  }
+  const file = join(dir, name);
+  let parsed: ReturnType<typeof readSafetensors>;
+  try {
+    parsed = readSafetensors(readFileSync(file));
+  } catch (cause) {
+    throw lora400(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
+  }
+  const peftConfig = readPeftConfig(id, join(dir, "adapter_config.json"));
+  const groups = new Map<
+    string,
+    { target: LoraTarget; path: string; kohya: boolean; up?: SafeTensor; down?: SafeTensor; alpha?: number }
+  >();
+  for (const [key, tensor] of parsed.tensors) {
+    const k = KOHYA.exec(key);
+    const p = k ? undefined : PEFT.exec(key);
+    if (!k && !p) continue;
+    const target = k ? (KOHYA_TARGET[k[1] as string] as LoraTarget) : ((p?.[1] as LoraTarget | undefined) ?? "unet");
+    const path = (k ? k[2] : p?.[2]) as string;
+    const part = (k ? k[3] : p?.[3]) as string;
+    const g = groups.get(`${target}:${path}`) ?? { target, path, kohya: Boolean(k) };
+    groups.set(`${target}:${path}`, g);
+    if (part === "alpha") g.alpha = tensor.data[0] as number;
+    else if (part === "lora_down" || part === "lora_A" || part === "lora.down") g.down = tensor;
+    else g.up = tensor;
+  }
+  const layers: LoraLayer[] = [];
+  for (const g of groups.values()) {
+    if (!g.up || !g.down)
+      throw lora400(
+        id,
+        `layer ${g.path} has ${g.up ? "an up" : "a down"} matrix without its ${g.up ? "down" : "up"} matrix`,
+      );
+    const rank = g.down.shape[0] as number;
+    if (g.up.shape[1] !== rank)
+      throw lora400(id, `layer ${g.path}: up [${g.up.shape}] and down [${g.down.shape}] disagree on the rank`);
+    layers.push({
+      target: g.target,
+      path: g.path,
+      kohya: g.kohya,
+      up: g.up,
+      down: g.down,
+      rank,
+      alpha: g.alpha ?? peftConfig.alpha ?? rank,
+    });
+  }
+  if (layers.length === 0)
+    throw lora400(
+      id,
+      `${name} holds no LoRA layers (expected kohya lora_unet_… or diffusers/PEFT …lora_A/lora_B keys)`,
+    );
+  return { id, file, family: declaredFamily(parsed.metadata), layers };
+}
+
+function readPeftConfig(id: string, path: string): { alpha?: number } {
+  if (!existsSync(path)) return {};
+  let c: { lora_alpha?: unknown };
+  try {
+    c = JSON.parse(readFileSync(path, "utf8")) as { lora_alpha?: unknown };
+  } catch (cause) {
+    throw lora400(id, `adapter_config.json is not valid JSON`, cause);
+  }
+  return typeof c.lora_alpha === "number" ? { alpha: c.lora_alpha } : {};
+}

@@ -1,0 +1,216 @@
+/** @module LoRA parsing, reading (kohya and PEFT keys) and merging, checked against hand-computed matrices. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HttpError } from "@ai-video-subnet/specs";
+import onnxProto from "onnx-proto";
+import * as ort from "onnxruntime-node";
+import { afterAll, describe, expect, it } from "vitest";
+import { GraphBuilder } from "../models/onnx/index.js";
+import {
+  indexWeights,
+  mergeLorasIntoModel,
+  parseLoras,
+  readLora,
+  readSafetensors,
+  readWeight,
+  writeSafetensors,
+} from "./index.js";
+
+const root = mkdtempSync(join(tmpdir(), "avs-lora-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function status400(fn: () => unknown, message: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).status).toBe(400);
+    expect((err as Error).message).toMatch(message);
+    return;
+  }
+  throw new Error("expected a 400");
+}
+
+describe("parseLoras", () => {
+  it("accepts an empty field and sorts entries by id", () => {
+    expect(parseLoras("")).toEqual([]);
+    expect(parseLoras('{"b/x": 1, "a": 0.5}')).toEqual([
+      { id: "a", weight: 0.5 },
+      { id: "b/x", weight: 1 },
+    ]);
+  });
+
+  it("refuses bad input with the reason", () => {
+    status400(() => parseLoras("{nope"), /loras must be a JSON object .* invalid JSON/);
+    status400(() => parseLoras("[1]"), /got an array/);
+    status400(() => parseLoras('{"a":1,"b":1,"c":1,"d":1,"e":1}'), /at most 4 LoRAs per request, got 5/);
+    status400(() => parseLoras('{"a": -0.1}'), /LoRA "a": weight must be ≥ 0, got -0.1/);
+    status400(() => parseLoras('{"a": "1"}'), /weight must be a number ≥ 0, got "1"/);
+    for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", ""]) {
+      status400(() => parseLoras(JSON.stringify({ [id]: 1 })), /is not allowed: use "name" or "org\/name"/);
+    }
+  });
+});
+
+/** y = x·W1 (anonymous MatMul weight, [in=3, out=2]) then z = y·W2ᵀ (Gemm transB, named weight [out=2, in=2]). */
+function tinyModel(dir: string, external: boolean): string {
+  const g = new GraphBuilder("lora-target");
+  const x = g.input("x", "float32", [1, 3]);
+  const w1 = g.initializer("onnx::MatMul_7", "float32", [3, 2], Float32Array.of(1, 2, 3, 4, 5, 6));
+  const y = g.node("MatMul", [x, w1], {}, { name: "/down_blocks.0/attentions.0/proj_in/MatMul" });
+  const w2 = g.initializer("mid_block.proj_out.weight", "float32", [2, 2], Float32Array.of(1, 0, 0, 1));
+  g.output(g.node("Gemm", [y, w2], { transB: 1 }), "z", "float32", [1, 2]);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "model.onnx");
+  if (external) {
+    const { model, data } = g.toSplitBytes({}, { location: "model.onnx_data", minBytes: 0 });
+    writeFileSync(file, model);
+    writeFileSync(join(dir, "model.onnx_data"), data);
+  } else writeFileSync(file, g.toBytes());
+  return file;
+}
+
+function installLora(
+  id: string,
+  tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  metadata: Record<string, string> = {},
+  file = "pytorch_lora_weights.safetensors",
+) {
+  mkdirSync(join(root, "models", id), { recursive: true });
+  writeFileSync(join(root, "models", id, file), writeSafetensors(tensors, metadata));
+}
+
+const models = join(root, "models");
+// up [2,1] = [1, 2]ᵀ, down [1,3] = [1, 0, −1], α = 2, r = 1.
+installLora("org/peft", {
+  "unet.down_blocks.0.attentions.0.proj_in.lora_A.weight": { shape: [1, 3], data: Float32Array.of(1, 0, -1) },
+  "unet.down_blocks.0.attentions.0.proj_in.lora_B.weight": { shape: [2, 1], data: Float32Array.of(1, 2) },
+  "unet.down_blocks.0.attentions.0.proj_in.alpha": { shape: [], data: Float32Array.of(2) },
+});
+// Same layer in kohya style plus the Gemm weight: up [2,1] = [1, 1]ᵀ, down [1,2] = [0, 3], α absent → α = r.
+installLora("kohya", {
+  "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight": { shape: [1, 3], data: Float32Array.of(1, 0, -1) },
+  "lora_unet_down_blocks_0_attentions_0_proj_in.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 2) },
+  "lora_unet_down_blocks_0_attentions_0_proj_in.alpha": { shape: [], data: Float32Array.of(2) },
+  "lora_unet_mid_block_proj_out.lora_down.weight": { shape: [1, 2], data: Float32Array.of(0, 3) },
+  "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 1) },
+});
+installLora(
+  "xl",
+  {
+    "lora_unet_mid_block_proj_out.lora_down.weight": { shape: [1, 2], data: Float32Array.of(0, 3) },
+    "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 1) },
+  },
+  { ss_base_model_version: "sdxl_base_v1-0" },
+);
+installLora("wide", {
+  "lora_unet_mid_block_proj_out.lora_down.weight": { shape: [1, 4], data: new Float32Array(4) },
+  "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: new Float32Array(2) },
+});
+installLora("stranger", {
+  "lora_unet_up_blocks_3_attn9_to_v.lora_down.weight": { shape: [1, 2], data: new Float32Array(2) },
+  "lora_unet_up_blocks_3_attn9_to_v.lora_up.weight": { shape: [2, 1], data: new Float32Array(2) },
+});
+installLora("empty", { "something.else": { shape: [1], data: Float32Array.of(1) } });
+
+async function run(bytes: Uint8Array, x: number[]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ x: new ort.Tensor("float32", Float32Array.from(x), [1, 3]) });
+  await session.release();
+  return Array.from(out.z?.data as Float32Array);
+}
+
+describe("readLora", () => {
+  it("reads PEFT keys with alpha, kohya keys, and the declared base", () => {
+    const peft = readLora(models, { id: "org/peft", weight: 1 });
+    expect(peft.layers).toMatchObject([
+      { target: "unet", path: "down_blocks.0.attentions.0.proj_in", kohya: false, rank: 1, alpha: 2 },
+    ]);
+    const kohya = readLora(models, { id: "kohya", weight: 1 });
+    expect(kohya.layers.map((l) => [l.path, l.kohya, l.alpha])).toEqual([
+      ["down_blocks_0_attentions_0_proj_in", true, 2],
+      ["mid_block_proj_out", true, 1],
+    ]);
+    expect(readLora(models, { id: "xl", weight: 1 }).family).toBe("sdxl");
+    expect(kohya.family).toBeUndefined();
+  });
+
+  it("refuses unknown, empty and escaping LoRAs", () => {
+    status400(() => readLora(models, { id: "nobody/here", weight: 1 }), /LoRA "nobody\/here": not installed/);
+    status400(() => readLora(models, { id: "empty", weight: 1 }), /holds no LoRA layers/);
+    status400(() => readLora(join(models, "org"), { id: "../kohya", weight: 1 }), /inside the models directory/);
+  });
+});
+
+describe("mergeLorasIntoModel", () => {
+  for (const external of [false, true]) {
+    it(`adds weight·(α/r)·up·down to the anonymous MatMul weight${external ? " (external data)" : ""}`, async () => {
+      const file = tinyModel(join(root, external ? "ext" : "inline"), external);
+      const lora = readLora(models, { id: "org/peft", weight: 0.5 });
+      const bytes = mergeLorasIntoModel(file, "unet", [{ lora, weight: 0.5 }]) as Uint8Array;
+      // scale = 0.5·2/1 = 1; ΔW (out×in) = [[1,0,−1],[2,0,−2]]; W (in×out) = [[1,2],[3,4],[5,6]] → [[2,4],[3,4],[4,4]].
+      const model = onnxProto.onnx.ModelProto.decode(bytes);
+      const ref = indexWeights(model).get("down_blocks.0.attentions.0.proj_in");
+      expect(ref?.layout).toBe("in-out");
+      expect(Array.from(readWeight(ref?.tensor ?? {}))).toEqual([2, 4, 3, 4, 4, 4]);
+      expect(await run(bytes, [1, 1, 1])).toEqual([9, 12]);
+    });
+  }
+
+  it("merges kohya layers into named Gemm weights, and sums several LoRAs", async () => {
+    const file = tinyModel(join(root, "sum"), false);
+    const kohya = readLora(models, { id: "kohya", weight: 2 });
+    const peft = readLora(models, { id: "org/peft", weight: 1 });
+    const bytes = mergeLorasIntoModel(file, "unet", [
+      { lora: kohya, weight: 2 },
+      { lora: peft, weight: 1 },
+    ]) as Uint8Array;
+    // proj_in: 2·(2/1)·Δ + 1·(2/1)·Δ = 6Δ → W = [[7,14],[3,4],[-1,-6]]; proj_out: 2·(1/1)·[[0,3],[0,3]] → [[1,6],[0,7]].
+    const weights = indexWeights(onnxProto.onnx.ModelProto.decode(bytes));
+    expect(Array.from(readWeight(weights.get("down_blocks.0.attentions.0.proj_in")?.tensor ?? {}))).toEqual([
+      7, 14, 3, 4, -1, -6,
+    ]);
+    expect(Array.from(readWeight(weights.get("mid_block.proj_out")?.tensor ?? {}))).toEqual([1, 6, 0, 7]);
+    // x = [1,0,0] → y = [7,14] → z = y·W2ᵀ = [7·1+14·6, 14·7] = [91, 98]
+    expect(await run(bytes, [1, 0, 0])).toEqual([91, 98]);
+  });
+
+  it("returns nothing when no layer targets the component", () => {
+    const file = tinyModel(join(root, "none"), false);
+    expect(
+      mergeLorasIntoModel(file, "text_encoder", [{ lora: readLora(models, { id: "kohya", weight: 1 }), weight: 1 }]),
+    ).toBeUndefined();
+  });
+
+  it("refuses LoRAs whose layers the model lacks or whose shapes differ", () => {
+    const file = tinyModel(join(root, "bad"), false);
+    status400(
+      () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "wide", weight: 1 }), weight: 1 }]),
+      /layer mid_block.proj_out is \[2×4\] but this model's weight is \[2×2\] — is the LoRA for another base model\?/,
+    );
+    status400(
+      () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "stranger", weight: 1 }), weight: 1 }]),
+      /layer up_blocks_3_attn9_to_v is not in this model's unet/,
+    );
+  });
+});
+
+it("reads F16 and BF16 safetensors", () => {
+  const bytes = writeSafetensors({ a: { shape: [2], data: Float32Array.of(1.5, -2) } });
+  const parsed = readSafetensors(bytes);
+  expect(Array.from(parsed.tensors.get("a")?.data ?? [])).toEqual([1.5, -2]);
+  // Rewrite the header's dtype by hand: F16 halves of 1.5 and −2 are 0x3e00 and 0xc000; BF16 are 0x3fc0 and 0xc000.
+  for (const [dtype, halves] of [
+    ["F16", [0x3e00, 0xc000]],
+    ["BF16", [0x3fc0, 0xc000]],
+  ] as const) {
+    const head = new TextEncoder().encode(JSON.stringify({ a: { dtype, shape: [2], data_offsets: [0, 4] } }));
+    const file = new Uint8Array(8 + head.length + 4);
+    new DataView(file.buffer).setBigUint64(0, BigInt(head.length), true);
+    file.set(head, 8);
+    file.set(new Uint8Array(Uint16Array.from(halves).buffer), 8 + head.length);
+    expect(Array.from(readSafetensors(file).tensors.get("a")?.data ?? [])).toEqual([1.5, -2]);
+  }
+  expect(() => readSafetensors(new Uint8Array(4))).toThrow(/shorter than its 8-byte header/);
+});

@@ -1,0 +1,78 @@
+/**
+ * @module The request's `loras` field: a JSON object string `{"<lora id>": weight}` (Livepeer's format), at most 4
+ * entries, weights numbers ≥ 0, ids that stay inside MODEL_DIR. Every problem is a 400 that names it.
+ */
+import { HttpError } from "@ai-video-subnet/specs";
+
+/** At most this many LoRAs per request (Livepeer's limit). */
+export const MAX_LORAS = 4;
+
+/** One requested LoRA. */
+export interface LoraRequest {
+  id: string;
+  weight: number;
+}
+
+/** A Hugging Face-style id: `name` or `org/name`, segments of letters, digits, `_`, `-`, `.` (never `.` or `..`). */
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * Checks that a LoRA id is a relative path of plain segments, so `MODEL_DIR/<id>` cannot leave MODEL_DIR.
+ *
+ * @example
+ * isSafeLoraId("org/my-lora"); // true
+ * isSafeLoraId("../etc"); // false
+ */
+export function isSafeLoraId(id: string): boolean {
+  const parts = id.split("/");
+  return id.length > 0 && id.length <= 256 && parts.every((p) => SEGMENT.test(p) && p !== "." && p !== "..");
+}
+
+/**
+ * Parses the `loras` string; `""` (the default) means none. Entries come back sorted by id, so the same set in any
+ * order shares one merged-weights cache entry.
+ *
+ * @throws {HttpError} 400 with the reason.
+ * @example
+ * parseLoras('{"org/lora": 0.8}'); // [{ id: "org/lora", weight: 0.8 }]
+ */
+export function parseLoras(text: string | undefined): LoraRequest[] {
+  if (text === undefined || text.trim() === "") return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new HttpError(
+      400,
+      `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got invalid JSON (${(cause as Error).message})`,
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpError(
+      400,
+      `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got ${Array.isArray(value) ? "an array" : typeof value}`,
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_LORAS) {
+    throw new HttpError(400, `at most ${MAX_LORAS} LoRAs per request, got ${entries.length}`);
+  }
+  return entries
+    .map(([id, weight]) => {
+      if (!isSafeLoraId(id)) {
+        throw new HttpError(
+          400,
+          `LoRA id ${JSON.stringify(id)} is not allowed: use "name" or "org/name" (letters, digits, _ - .), a path inside the models directory`,
+        );
+      }
+      if (typeof weight !== "number" || !Number.isFinite(weight)) {
+        throw new HttpError(
+          400,
+          `LoRA ${JSON.stringify(id)}: weight must be a number ≥ 0, got ${JSON.stringify(weight)}`,
+        );
+      }
+      if (weight < 0) throw new HttpError(400, `LoRA ${JSON.stringify(id)}: weight must be ≥ 0, got ${weight}`);
+      return { id, weight };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
