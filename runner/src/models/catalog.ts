@@ -4,6 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { installUpscalerjs, UPSCALERJS_SCALES, UPSCALERJS_SIZES } from "./esrgan/upscalerjs.js";
 import { tinyEsrganModel } from "./factory/esrgan-tiny.js";
 
 /** An installable model. */
@@ -29,8 +30,20 @@ const tinyEntries: CatalogEntry[] = [
   },
 ];
 
+const upscalerjsEntries: CatalogEntry[] = UPSCALERJS_SIZES.flatMap((size) =>
+  UPSCALERJS_SCALES.map(
+    (scale): CatalogEntry => ({
+      id: `upscalerjs/esrgan-${size}-x${scale}`,
+      pipeline: "upscale",
+      tiny: false,
+      description: `ESRGAN ${size} ×${scale}, real weights from @upscalerjs/esrgan-${size} (MIT), converted to ONNX`,
+      install: (dir) => installUpscalerjs(size, scale, dir),
+    }),
+  ),
+);
+
 /** Every installable model. */
-export const CATALOG: CatalogEntry[] = [...tinyEntries];
+export const CATALOG: CatalogEntry[] = [...tinyEntries, ...upscalerjsEntries];
 
 /**
  * The catalog entry of a model id, or an error listing what can be installed.
