@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { installUpscalerjs, UPSCALERJS_SCALES, UPSCALERJS_SIZES } from "./esrgan/upscalerjs.js";
 import { tinyEsrganModel } from "./factory/esrgan-tiny.js";
+import { SD_TINY_ENTRIES } from "./factory/sd-catalog.js";
 
 /** An installable model. */
 export interface CatalogEntry {
@@ -43,7 +44,7 @@ const upscalerjsEntries: CatalogEntry[] = UPSCALERJS_SIZES.flatMap((size) =>
 );
 
 /** Every installable model. */
-export const CATALOG: CatalogEntry[] = [...tinyEntries, ...upscalerjsEntries];
+export const CATALOG: CatalogEntry[] = [...tinyEntries, ...SD_TINY_ENTRIES, ...upscalerjsEntries];
 
 /**
  * The catalog entry of a model id, or an error listing what can be installed.
