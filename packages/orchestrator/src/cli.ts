@@ -1,3 +1,75 @@
-/** @module The `avs-orchestrator` command. */
-console.log("avs-orchestrator: not implemented yet");
-process.exitCode = 1;
+/** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT. */
+
+import { readFile } from "node:fs/promises";
+import pkg from "../package.json" with { type: "json" };
+import { ConfigError } from "./config/ai-models.js";
+import { resolveSettings, settingsHelp } from "./config/settings.js";
+import { jsonLogger } from "./internal/log.js";
+import { createOrchestrator } from "./orchestrator.js";
+
+const HELP = `avs-orchestrator ${pkg.version} — runs runners on this machine's GPUs (or CPU) and serves jobs to broadcasters
+
+Usage:
+  avs-orchestrator --config aiModels.json --models-dir <dir> [--port <n>] [--secret <s>] [flags]
+  avs-orchestrator --help | --version
+
+Settings (flag / env var / key in the JSON file given by --settings or AVS_ORCHESTRATOR_SETTINGS;
+flag > env > file > default; durations in seconds):
+${settingsHelp()}
+
+aiModels.json: [{"pipeline":"upscale","model_id":"upscalerjs/esrgan-slim-x4","warm":true,"capacity":1,
+  "price_per_unit":1,"pixels_per_unit":1}], plus "url" and "token" for an external runner.
+`;
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
+  if (argv.includes("--version")) return void console.log(pkg.version);
+  const settings = resolveSettings(argv, process.env);
+  const log = jsonLogger(settings.logLevel);
+  const models = await readModelList(settings.config);
+  const orchestrator = await createOrchestrator({ ...settings, models, modelsSource: settings.config, log });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log("info", "stopping", { signal });
+    orchestrator.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log("error", "stop failed", { error: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  await orchestrator.start();
+  log("info", "ready", { capabilities: orchestrator.pool.capabilities() });
+}
+
+async function readModelList(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read the model list ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  const config = err instanceof ConfigError;
+  console.error(
+    JSON.stringify({
+      level: "error",
+      time: new Date().toISOString(),
+      msg: config ? "bad configuration" : "failed",
+      error: err.message,
+    }),
+  );
+  process.exit(config ? 2 : 1);
+});

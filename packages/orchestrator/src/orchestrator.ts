@@ -25,6 +25,8 @@ import { RunnerPool } from "./runners/runner-pool.js";
 export interface OrchestratorOptions {
   /** The model list, in the `aiModels.json` shape (`--config` reads it from a file). */
   models: AiModelEntry[] | unknown;
+  /** Where `models` came from, for error messages (default `aiModels.json`). */
+  modelsSource?: string;
   /** The shared models directory (default `./models`). */
   modelsDir?: string;
   /** Listen address (default `127.0.0.1`). */
@@ -102,7 +104,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
   const validator = await RequestValidator.create("orchestrator", { maxMultipartBytes: maxUpload });
   const pipelines = jobPipelines(validator);
-  const { entries, warnings } = parseAiModels(options.models, pipelines);
+  const { entries, warnings } = parseAiModels(options.models, pipelines, options.modelsSource);
   for (const w of warnings) log("warn", w);
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);

@@ -133,7 +133,7 @@ export class DockerLauncher implements Launcher {
       stopping ??= this.#remove(id).then(async () => void (await exited));
       return stopping;
     };
-    return { url: `http://127.0.0.1:${hostPort}`, token: spec.token, exited, stop };
+    return { url: `http://127.0.0.1:${hostPort}`, token: spec.token, id, exited, stop };
   }
 
   async #remove(id: string): Promise<void> {

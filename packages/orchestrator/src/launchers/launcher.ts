@@ -36,6 +36,8 @@ export interface RunnerHandle {
   url: string;
   /** Bearer token for its job routes (may be empty). */
   token: string;
+  /** The process id (process launcher) or container id (docker launcher), for logs and operators. */
+  id?: string;
   /** Settles when the runner has exited (never for external runners). */
   exited: Promise<RunnerExit>;
   /** Stops it (graceful, then forced) and resolves once it is gone. */

@@ -121,7 +121,7 @@ export class ProcessLauncher implements Launcher {
       }, this.#listenTimeoutMs);
       onPort = (p) => {
         clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${p}`, token: spec.token, exited, stop });
+        resolve({ url: `http://127.0.0.1:${p}`, token: spec.token, id: String(pid), exited, stop });
       };
       if (port !== undefined) onPort(port);
       void exited.then((exit) => {

@@ -56,6 +56,11 @@ export class ManagedRunner {
     this.#ctx = ctx;
   }
 
+  /** The running process id (process launcher) or container id (docker), while it runs. */
+  get id(): string | undefined {
+    return this.#handle?.id;
+  }
+
   /** True for a runner reached by URL, which the orchestrator neither starts nor stops. */
   get external(): boolean {
     return this.entry.url !== undefined;
@@ -116,6 +121,7 @@ export class ManagedRunner {
       log("info", "runner ready", {
         runner: this.name,
         url: handle.url,
+        id: handle.id,
         device: this.device,
         ms: Date.now() - started,
       });

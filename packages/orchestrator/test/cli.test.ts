@@ -1,0 +1,104 @@
+/**
+ * @module The `avs-orchestrator` binary as a process: the `listening` line, clear start-up errors naming the bad
+ * entry, graceful SIGTERM, and no orphaned runners when the orchestrator is killed with SIGKILL.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { alive, eventually, modelsDir, TINY } from "./helpers.js";
+
+const BIN = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
+const models = modelsDir();
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill("SIGKILL");
+  models.cleanup();
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const lines: Array<Record<string, unknown>> = [];
+  let stderr = "";
+  let buf = "";
+  child.stdout!.on("data", (d) => {
+    buf += d;
+    let i = buf.indexOf("\n");
+    while (i >= 0) {
+      try {
+        lines.push(JSON.parse(buf.slice(0, i)));
+      } catch {}
+      buf = buf.slice(i + 1);
+      i = buf.indexOf("\n");
+    }
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, lines, exit, stderr: () => stderr };
+}
+
+function config(entries: unknown): string {
+  const file = join(models.dir, "..", `aiModels-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(entries));
+  return file;
+}
+
+describe("avs-orchestrator", () => {
+  it("exits 2 with a message naming the bad entry", async () => {
+    const p = run([
+      "--config",
+      config([
+        { pipeline: "upscale", model_id: TINY },
+        { pipeline: "upscale", model_id: 7 },
+      ]),
+    ]);
+    expect(await p.exit).toBe(2);
+    expect(p.stderr()).toContain("entry 1 (upscale): model_id must be a non-empty string, got 7");
+  });
+
+  it("prints a listening line, and on SIGTERM stops its runners and exits 0", async () => {
+    const p = run([
+      "--config",
+      config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
+      "--models-dir",
+      models.dir,
+      "--port",
+      "0",
+    ]);
+    const listening = await eventually(
+      () => p.lines.find((l) => l.msg === "listening" && !l.runner),
+      20_000,
+      "listening",
+    );
+    expect(typeof listening.port).toBe("number");
+    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
+    const runnerPid = Number(ready.id);
+    expect(alive(runnerPid)).toBe(true);
+    const health = await fetch(`http://127.0.0.1:${listening.port}/health`);
+    expect(await health.json()).toEqual({ status: "OK" });
+    p.child.kill("SIGTERM");
+    expect(await p.exit).toBe(0);
+    expect(alive(runnerPid)).toBe(false);
+  }, 60_000);
+
+  it("leaves no runner behind when killed with SIGKILL", async () => {
+    const p = run([
+      "--config",
+      config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
+      "--models-dir",
+      models.dir,
+      "--port",
+      "0",
+    ]);
+    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
+    const runnerPid = Number(ready.id);
+    expect(alive(runnerPid)).toBe(true);
+    p.child.kill("SIGKILL");
+    await p.exit;
+    await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
+  }, 60_000);
+});

@@ -1,0 +1,173 @@
+/**
+ * @module RunnerClient against a real `avs-runner` process (the tiny ESRGAN model, installed by the runner's own
+ * model tool): job routes, status routes, readiness, and typed errors for every way a call can fail.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RunnerClient, RunnerConnectionError, RunnerError, RunnerNotReadyError } from "../src/index.js";
+
+const MODEL = "tiny/esrgan-x4";
+const TOKEN = "runner-token";
+const bin = join(
+  dirname(createRequire(import.meta.url).resolve("@ai-video-subnet/runner")),
+  "..",
+  "bin",
+  "avs-runner.mjs",
+);
+
+function png(width: number, height: number): Uint8Array {
+  const crcTable = new Int32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  const crc = (b: Buffer) => {
+    let c = -1;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height, 90);
+  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+describe("RunnerClient against avs-runner", () => {
+  const root = mkdtempSync(join(tmpdir(), "avs-runner-client-"));
+  let child: ChildProcess;
+  let baseUrl: string;
+  let runner: RunnerClient;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [bin, "models", "install", MODEL, "--model-dir", root], { stdio: "ignore" });
+    child = spawn(process.execPath, [bin], {
+      env: {
+        ...process.env,
+        PIPELINE: "upscale",
+        MODEL_ID: MODEL,
+        MODEL_DIR: root,
+        AUTH_TOKEN: TOKEN,
+        PORT: "0",
+        HOST: "127.0.0.1",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    baseUrl = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      child.stdout!.on("data", (d) => {
+        buf += d;
+        const m = /"msg":"listening".*?"port":(\d+)/.exec(buf);
+        if (m) resolve(`http://127.0.0.1:${m[1]}`);
+      });
+      child.once("exit", (code) => reject(new Error(`runner exited with ${code}`)));
+    });
+    child.stdout!.resume();
+    runner = new RunnerClient({ baseUrl, token: TOKEN });
+    await runner.waitUntilReady(30_000);
+  }, 60_000);
+
+  afterAll(() => {
+    child?.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("reads health, hardware and version", async () => {
+    expect(await runner.health()).toEqual({ status: "OK" });
+    expect(await runner.hardwareInfo()).toEqual({ pipeline: "upscale", model_id: MODEL, gpu_info: {} });
+    expect(await runner.hardwareStats()).toEqual({ pipeline: "upscale", model_id: MODEL, gpu_stats: {} });
+    expect(await runner.version()).toMatchObject({ pipeline: "upscale", model_id: MODEL });
+  });
+
+  it("upscales with a multipart body built from a Blob and typed fields", async () => {
+    const out = await runner.upscale({ prompt: "", image: new Blob([png(8, 6)]), seed: 42, model_id: MODEL });
+    expect(out.images).toHaveLength(1);
+    expect(out.images[0]!.seed).toBe(42);
+    const bytes = Buffer.from(out.images[0]!.url.replace(/^data:image\/png;base64,/, ""), "base64");
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([32, 24]);
+  });
+
+  it("upscales through the generic run() with the same result shape", async () => {
+    const out = await runner.run("/upscale", { prompt: "x", image: new Blob([png(4, 4)]), seed: 1 });
+    expect(out.images[0]!.seed).toBe(1);
+  });
+
+  it("throws RunnerError with status and detail for a wrong model (400)", async () => {
+    const err = await runner
+      .upscale({ prompt: "", image: new Blob([png(4, 4)]), model_id: "other/model" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerError);
+    expect(err.status).toBe(400);
+    expect(err.detailMessage).toMatch(/other\/model/);
+    expect(err.message).toMatch(/^\[POST\] "\/upscale": 400 Bad Request: /);
+  });
+
+  it("throws RunnerError 401 with a wrong token, carrying the runner's message", async () => {
+    const wrong = new RunnerClient({ baseUrl, token: "nope" });
+    const err = await wrong.upscale({ prompt: "", image: new Blob([png(4, 4)]) }).catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerError);
+    expect(err.status).toBe(401);
+    expect(err.detail).toHaveProperty("msg");
+  });
+
+  it("throws RunnerError 422 with the validation issues as detail", async () => {
+    const err = await runner
+      .run("/upscale", { prompt: "", image: new Blob([png(4, 4)]), seed: -5 } as never)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerError);
+    expect(err.status).toBe(422);
+    expect(Array.isArray(err.detail)).toBe(true);
+    expect(err.detail[0].loc).toEqual(["body", "seed"]);
+  });
+
+  it("sends the request id and reads it back from the error", async () => {
+    const err = await runner
+      .upscale({ prompt: "", image: new Blob([new Uint8Array([1, 2, 3])]) }, { requestId: "rid-123" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerError);
+    expect(err.status).toBe(415);
+    expect(err.requestId).toBe("rid-123");
+  });
+
+  it("throws RunnerConnectionError when nothing listens, and when a call times out", async () => {
+    const dead = new RunnerClient({ baseUrl: "http://127.0.0.1:9" });
+    const err = await dead.health().catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerConnectionError);
+    expect(err.timedOut).toBe(false);
+    expect(err.message).toMatch(/^\[GET\] "\/health": no response from the runner/);
+    const slow = await runner
+      .upscale({ prompt: "", image: new Blob([png(512, 512)]) }, { timeoutMs: 1 })
+      .catch((e) => e);
+    expect(slow).toBeInstanceOf(RunnerConnectionError);
+    expect(slow.timedOut).toBe(true);
+  });
+
+  it("waitUntilReady gives up with RunnerNotReadyError naming the timeout", async () => {
+    const dead = new RunnerClient({ baseUrl: "http://127.0.0.1:9" });
+    const err = await dead.waitUntilReady(300, { intervalMs: 50 }).catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerNotReadyError);
+    expect(err.message).toMatch(/was not ready within 300 ms: no answer/);
+    expect(err.lastStatus).toBeUndefined();
+  });
+});
