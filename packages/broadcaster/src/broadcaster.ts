@@ -124,12 +124,16 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       server = undefined;
       if (!s) return;
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => (s as unknown as { closeAllConnections(): void }).closeAllConnections(), 10_000);
+        const http = s as unknown as { closeAllConnections(): void; closeIdleConnections(): void };
+        // Connections become idle as their in-flight jobs finish; close each one then, and all after 10 s.
+        const idle = setInterval(() => http.closeIdleConnections(), 50);
+        const force = setTimeout(() => http.closeAllConnections(), 10_000);
         s.close(() => {
+          clearInterval(idle);
           clearTimeout(force);
           resolve();
         });
-        (s as unknown as { closeIdleConnections(): void }).closeIdleConnections();
+        http.closeIdleConnections();
       });
     },
   };

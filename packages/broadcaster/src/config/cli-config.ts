@@ -125,7 +125,7 @@ export const SETTINGS: Setting[] = [
   { name: "log-level", kind: "string", help: "debug, info, warn, error or silent", default: DEFAULTS.logLevel },
 ];
 
-const envName = (name: string) => `BROADCASTER_${name.replace(/-/g, "_").toUpperCase()}`;
+const envName = (name: string) => `AVS_BROADCASTER_${name.replace(/-/g, "_").toUpperCase()}`;
 
 /** The `--help` text. */
 export const HELP = `avs-broadcaster — the AI Video Subnet public gateway

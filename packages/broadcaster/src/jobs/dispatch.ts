@@ -45,8 +45,14 @@ export async function dispatch(
   const tried = new Set<string>();
   const reasons: string[] = [];
   let retryAfterMs = 1000;
-  for (let n = 1; n <= ctx.maxAttempts; n++) {
-    if (n > 1 && Date.now() - started > ctx.retryBudgetMs) {
+  let attempts = 0;
+  for (;;) {
+    const elapsed = Date.now() - started;
+    if (attempts >= ctx.maxAttempts) {
+      reasons.push(`all ${ctx.maxAttempts} attempts used`);
+      break;
+    }
+    if (attempts > 0 && elapsed > ctx.retryBudgetMs) {
       reasons.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
       break;
     }
@@ -59,6 +65,11 @@ export async function dispatch(
       random: ctx.random,
     });
     if (!pick.orchestrator) {
+      // Busy or briefly held back: wait for the first to free up if that fits in the retry budget.
+      if (pick.waitMs !== undefined && elapsed + pick.waitMs <= ctx.retryBudgetMs) {
+        await sleep(Math.max(10, pick.waitMs), clientSignal);
+        continue;
+      }
       ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "none" });
       reasons.push(pick.reason);
       retryAfterMs = pick.retryAfterMs;
@@ -66,8 +77,9 @@ export async function dispatch(
     }
     const o = pick.orchestrator;
     ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "selected" });
-    if (n > 1) ctx.metrics.retries.inc({ pipeline: job.pipeline });
-    tried.add(o.url);
+    if (attempts > 0) ctx.metrics.retries.inc({ pipeline: job.pipeline });
+    attempts += 1;
+    const n = attempts;
     const end = o.begin(job.pipeline, job.modelId);
     const t0 = performance.now();
     let result: AttemptResult;
@@ -105,6 +117,7 @@ export async function dispatch(
       case "client_error":
         return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
       case "busy":
+        // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate.
         o.backoff.busy(Date.now(), result.retryAfterMs);
         reasons.push(`${o.url} busy (${result.reason})`);
         ctx.logger.log("info", "orchestrator busy; trying another", {
@@ -115,6 +128,7 @@ export async function dispatch(
         });
         break;
       case "failed": {
+        tried.add(o.url);
         stats.failure();
         const holdMs = o.backoff.fail(Date.now());
         reasons.push(`${o.url} failed (${result.reason})`);
@@ -134,4 +148,19 @@ export async function dispatch(
     msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${reasons.join("; ")}`,
     retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

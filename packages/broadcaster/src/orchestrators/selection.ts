@@ -30,7 +30,13 @@ export interface SelectionRequest {
 /** The chosen orchestrator, or why there is none. */
 export type SelectionResult =
   | { orchestrator: Orchestrator; tier: number; candidates: number }
-  | { orchestrator: undefined; reason: string; retryAfterMs: number };
+  | {
+      orchestrator: undefined;
+      reason: string;
+      retryAfterMs: number;
+      /** Set when every eligible orchestrator is only held back: the first is free again after this many ms. */
+      waitMs?: number;
+    };
 
 /**
  * Picks an orchestrator for one attempt.
@@ -58,8 +64,8 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   if (untried.length === 0) return none("every eligible orchestrator failed for this job", 1000);
   const ready = untried.filter((o) => !o.backoff.heldBack(req.now));
   if (ready.length === 0) {
-    const soonest = Math.min(...untried.map((o) => o.backoff.until)) - req.now;
-    return none("every eligible orchestrator is held back after failures", soonest);
+    const soonest = Math.max(0, Math.min(...untried.map((o) => o.backoff.until)) - req.now);
+    return { ...none("every eligible orchestrator is held back (busy or failing)", soonest), waitMs: soonest };
   }
   const tierOf = (o: Orchestrator) => {
     const cap = o.capability(req.pipeline, req.modelId)!;
@@ -80,6 +86,6 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   return { orchestrator: pick.o, tier: bestTier, candidates: near.length };
 }
 
-function none(reason: string, retryAfterMs: number): SelectionResult {
+function none(reason: string, retryAfterMs: number) {
   return { orchestrator: undefined, reason, retryAfterMs: Math.max(1000, retryAfterMs) };
 }

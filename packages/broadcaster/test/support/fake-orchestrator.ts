@@ -42,6 +42,8 @@ export interface FakeOrchestrator {
     fields: Record<string, unknown>;
   }>;
   behaviour: FakeBehaviour;
+  /** Jobs whose caller went away before the answer was sent. */
+  aborted: number;
   capabilities: FakeCapability[];
   close(): Promise<void>;
 }
@@ -52,7 +54,7 @@ export interface FakeOrchestrator {
  */
 export async function startFakeOrchestrator(capabilities: FakeCapability[]): Promise<FakeOrchestrator> {
   const app = new Hono();
-  const fake = { jobs: [], behaviour: { kind: "ok" }, capabilities } as unknown as FakeOrchestrator;
+  const fake = { jobs: [], behaviour: { kind: "ok" }, aborted: 0, capabilities } as unknown as FakeOrchestrator;
   app.get("/info", (c) =>
     c.json({
       version: "fake",
@@ -93,7 +95,17 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
         b.retryAfter ? { "Retry-After": String(b.retryAfter) } : {},
       );
     }
-    if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
+    if (b.delayMs) {
+      const signal = c.req.raw.signal;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, b.delayMs);
+        signal.addEventListener("abort", () => {
+          clearTimeout(t);
+          fake.aborted += 1;
+          resolve();
+        });
+      });
+    }
     return c.json({ images: [{ url: `${fake.url}/outputs/fakeoutput0000000.png`, seed: 42, nsfw: false }] });
   });
   let server: ServerType;

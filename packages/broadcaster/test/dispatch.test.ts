@@ -1,0 +1,234 @@
+/**
+ * @module Selection, retries, backoff and pass-through against FAKE orchestrators (real HTTP servers on 127.0.0.1
+ * with scripted answers), through a started broadcaster. The same behaviours through real orchestrator and
+ * runner processes are in test/e2e.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
+import {
+  type FakeCapability,
+  type FakeOrchestrator,
+  PNG_1X1,
+  startFakeOrchestrator,
+} from "./support/fake-orchestrator.js";
+
+const CAP: FakeCapability = { pipeline: "text-to-image", model_id: "tiny/sd-turbo" };
+const JOB = { model_id: "tiny/sd-turbo", prompt: "a fox", width: 64, height: 64, num_inference_steps: 1 };
+
+let open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.map((x) => x.close()));
+  open = [];
+});
+
+async function fakes(...caps: FakeCapability[][]): Promise<FakeOrchestrator[]> {
+  const list = await Promise.all(caps.map((c) => startFakeOrchestrator(c)));
+  open.push(...list);
+  return list;
+}
+
+async function gateway(orchestrators: string[], options: Parameters<typeof startBroadcaster>[0] = {}) {
+  const t = await startBroadcaster({ orchestrators, orchestratorSecret: "s3cret", ...options });
+  open.unshift(t);
+  return t;
+}
+
+const count = (f: FakeOrchestrator) => f.jobs.length;
+
+describe("one job", () => {
+  it("stores the output once and returns a URL this broadcaster serves, passing secret and request id on", async () => {
+    const [o] = await fakes([CAP]);
+    const t = await gateway([o!.url]);
+    const res = await textToImage(t.url, JOB, { "x-request-id": "job-1" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBe("job-1");
+    const body = await res.json();
+    expect(body.images).toHaveLength(1);
+    expect(body.images[0]).toMatchObject({ seed: 42, nsfw: false });
+    expect(body.images[0].url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    const out = await fetch(body.images[0].url);
+    expect(out.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+    expect(o!.jobs[0]).toMatchObject({ path: "/text-to-image", auth: "Bearer s3cret", requestId: "job-1" });
+    expect(o!.jobs[0]!.fields).toMatchObject({ ...JOB, guidance_scale: 7.5 });
+  });
+
+  it("passes an orchestrator's 4xx straight to the client without retrying", async () => {
+    const [a, b] = await fakes([CAP], [CAP]);
+    a!.behaviour = b!.behaviour = { kind: "status", status: 400, msg: "Height and width must be divisible by 8" };
+    const t = await gateway([a!.url, b!.url]);
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: { msg: "Height and width must be divisible by 8" } });
+    expect(count(a!) + count(b!)).toBe(1);
+  });
+
+  it("forwards multipart uploads with the file intact", async () => {
+    const [o] = await fakes([{ pipeline: "upscale", model_id: "m" }]);
+    const t = await gateway([o!.url]);
+    const form = new FormData();
+    form.append("model_id", "m");
+    form.append("prompt", "");
+    form.append("image", new Blob([PNG_1X1], { type: "image/png" }), "in.png");
+    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(o!.jobs[0]!.fields).toEqual({
+      model_id: "m",
+      prompt: "",
+      image: { file: PNG_1X1.length },
+      safety_check: "true",
+      num_inference_steps: "75",
+    });
+  });
+});
+
+describe("failures", () => {
+  for (const [name, behaviour] of [
+    ["a 500", { kind: "status", status: 500, msg: "CUDA out of memory" }],
+    ["a dropped connection", { kind: "drop" }],
+    ["a 503 at capacity", { kind: "status", status: 503, msg: "insufficient capacity", retryAfter: 1 }],
+  ] as const) {
+    it(`retries on another orchestrator after ${name}, invisible to the client`, async () => {
+      const [bad, good] = await fakes([CAP], [CAP]);
+      bad!.behaviour = behaviour;
+      const t = await gateway([bad!.url, good!.url]);
+      for (let i = 0; i < 6; i++) {
+        const res = await textToImage(t.url, JOB);
+        expect(res.status).toBe(200);
+      }
+      expect(count(good!)).toBe(6);
+      // Held back after its failure: it saw at most the first job.
+      expect(count(bad!)).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it("times out a slow attempt and retries elsewhere", async () => {
+    const [slow, fast] = await fakes([CAP], [CAP]);
+    slow!.behaviour = { kind: "ok", delayMs: 3000 };
+    const t = await gateway([slow!.url, fast!.url], { requestTimeoutMs: 300 });
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(count(fast!)).toBe(3);
+  });
+
+  it("waits for a busy orchestrator within the retry budget rather than failing the job", async () => {
+    const [o] = await fakes([CAP]);
+    o!.behaviour = { kind: "status", status: 503, msg: "insufficient capacity", retryAfter: 1 };
+    const t = await gateway([o!.url]);
+    setTimeout(() => {
+      o!.behaviour = { kind: "ok" };
+    }, 300);
+    const started = Date.now();
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(count(o!)).toBe(2);
+  });
+
+  it("answers 503 naming each failure when every orchestrator fails", async () => {
+    const [a, b] = await fakes([CAP], [CAP]);
+    a!.behaviour = b!.behaviour = { kind: "status", status: 500, msg: "boom" };
+    const t = await gateway([a!.url, b!.url], { retryBudgetMs: 100 });
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(503);
+    const msg = (await res.json()).detail.msg as string;
+    expect(msg).toMatch(/^no orchestrators available for text-to-image\/tiny\/sd-turbo: /);
+    expect(msg).toContain(`${a!.url} failed (HTTP 500: boom)`);
+    expect(msg).toContain(`${b!.url} failed (HTTP 500: boom)`);
+    const again = await textToImage(t.url, JOB);
+    expect(again.status).toBe(503);
+    expect((await again.json()).detail.msg).toContain("held back (busy or failing)");
+    expect(count(a!) + count(b!)).toBe(2);
+  });
+
+  it("holds a failing orchestrator back with growing backoff, and takes it back when it recovers", async () => {
+    const [o] = await fakes([CAP]);
+    o!.behaviour = { kind: "status", status: 500, msg: "boom" };
+    const t = await gateway([o!.url], { backoffBaseMs: 300, retryBudgetMs: 100 });
+    expect((await textToImage(t.url, JOB)).status).toBe(503);
+    const orch = t.b.registry.list()[0]!;
+    expect(orch.backoff.failures).toBe(1);
+    expect(orch.backoff.until - Date.now()).toBeGreaterThan(150);
+    expect((await textToImage(t.url, JOB)).status).toBe(503); // held back: not even tried
+    expect(count(o!)).toBe(1);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await textToImage(t.url, JOB)).status).toBe(503); // tried again, failed again: 600 ms now
+    expect(orch.backoff.failures).toBe(2);
+    expect(orch.backoff.until - Date.now()).toBeGreaterThan(450);
+    o!.behaviour = { kind: "ok" };
+    await new Promise((r) => setTimeout(r, 650));
+    expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(orch.backoff.failures).toBe(1);
+    expect(orch.backoff.heldBack(Date.now())).toBe(false);
+    expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(orch.backoff.failures).toBe(0);
+  });
+
+  it("cancels the upstream call when the client goes away", async () => {
+    const [o] = await fakes([CAP]);
+    o!.behaviour = { kind: "ok", delayMs: 5000 };
+    const t = await gateway([o!.url]);
+    const ctl = new AbortController();
+    const req = fetch(`${t.url}/text-to-image`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(JOB),
+      signal: ctl.signal,
+    }).catch((e: Error) => e.name);
+    await new Promise((r) => setTimeout(r, 300));
+    ctl.abort();
+    expect(await req).toBe("AbortError");
+    const until = Date.now() + 3000;
+    while (o!.aborted < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(o!.aborted).toBeGreaterThanOrEqual(1);
+    expect(t.logs.some((l) => l.msg === "client went away; upstream call cancelled")).toBe(true);
+  });
+});
+
+describe("selection", () => {
+  it("spreads load across equal orchestrators", async () => {
+    const list = await fakes([CAP], [CAP], [CAP]);
+    const t = await gateway(list.map((f) => f.url));
+    await Promise.all(Array.from({ length: 60 }, () => textToImage(t.url, JOB).then((r) => r.arrayBuffer())));
+    for (const f of list) expect(count(f)).toBeGreaterThanOrEqual(8);
+  });
+
+  it("prefers the faster orchestrator once it has measured both", async () => {
+    const [fast, slow] = await fakes([CAP], [CAP]);
+    slow!.behaviour = { kind: "ok", delayMs: 120 };
+    const t = await gateway([fast!.url, slow!.url]);
+    for (let i = 0; i < 30; i++) await textToImage(t.url, JOB).then((r) => r.arrayBuffer());
+    expect(count(fast!)).toBeGreaterThanOrEqual(25);
+    expect(count(slow!)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("never uses an orchestrator above the price cap", async () => {
+    const [cheap, dear] = await fakes(
+      [{ ...CAP, price_per_unit: 3, pixels_per_unit: 1000 }],
+      [{ ...CAP, price_per_unit: 5, pixels_per_unit: 1 }],
+    );
+    const t = await gateway([cheap!.url, dear!.url], { maxPricePerUnit: 1, pixelsPerUnit: 100 });
+    for (let i = 0; i < 8; i++) expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(count(cheap!)).toBe(8);
+    expect(count(dear!)).toBe(0);
+    cheap!.behaviour = { kind: "status", status: 500, msg: "down" };
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(503);
+    expect(count(dear!)).toBe(0);
+  });
+
+  it("prefers warm orchestrators with free capacity over cold or full ones", async () => {
+    const [cold, full, warm] = await fakes(
+      [{ ...CAP, warm: false }],
+      [{ ...CAP, capacity: 1, in_use: 1 }],
+      [{ ...CAP, warm: true }],
+    );
+    const t = await gateway([cold!.url, full!.url, warm!.url]);
+    for (let i = 0; i < 8; i++) expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect([count(cold!), count(full!), count(warm!)]).toEqual([0, 0, 8]);
+    warm!.behaviour = { kind: "status", status: 500, msg: "down" };
+    expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(count(cold!)).toBe(1);
+  });
+});
