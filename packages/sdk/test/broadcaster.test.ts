@@ -1,0 +1,223 @@
+/**
+ * @module Loopback tests of the SDK against the real stack: `createBroadcaster` in front of an orchestrator that runs
+ * real `avs-runner` processes on the tiny ESRGAN model. Success, every error class the gateway produces, retries
+ * after `Retry-After`, timeout and abort.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConnectionError,
+  createClient,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../src/index.js";
+import { installModels, png, pngSize, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
+
+const KEY = "sk-test";
+const tmp = tempDir("loopback");
+let orchestrator: Awaited<ReturnType<typeof startOrchestrator>>;
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+
+beforeAll(async () => {
+  const models = installModels(tmp.dir, [UPSCALER]);
+  orchestrator = await startOrchestrator(models, [{ pipeline: "upscale", model_id: UPSCALER }]);
+  gateway = await startGateway({ orchestrators: [orchestrator.url], apiKeys: [KEY] });
+  // The broadcaster learns capabilities from /info; wait until a job can be placed.
+  const client = createClient({ baseUrl: gateway.url, apiKey: KEY });
+  for (let i = 0; i < 50; i++) {
+    const ok = await client.upscale({ modelId: UPSCALER, prompt: "", image: png(4, 4) }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await orchestrator?.stop();
+  tmp.cleanup();
+});
+
+const client = () => createClient({ baseUrl: gateway.url, apiKey: KEY });
+
+describe("success", () => {
+  it("upscales bytes ×4 and downloads the result", async () => {
+    const { images } = await client().upscale({ modelId: UPSCALER, prompt: "", image: png(8, 6), seed: 11 });
+    expect(images).toHaveLength(1);
+    expect(images[0]!.seed).toBe(11);
+    expect(images[0]!.url.startsWith(`${gateway.url}/outputs/`)).toBe(true);
+    expect(pngSize(await client().download(images[0]!))).toEqual({ width: 32, height: 24 });
+  });
+
+  it("uploads from a file path and from a stream", async () => {
+    const path = join(tmp.dir, "input.png");
+    writeFileSync(path, png(5, 7));
+    const fromPath = await client().upscale({ modelId: UPSCALER, prompt: "", image: path });
+    expect(pngSize(await client().download(fromPath.images[0]!))).toEqual({ width: 20, height: 28 });
+    const fromStream = await client().upscale({ modelId: UPSCALER, prompt: "", image: new Blob([png(3, 2)]).stream() });
+    expect(pngSize(await client().download(fromStream.images[0]!))).toEqual({ width: 12, height: 8 });
+  });
+
+  it("keeps the raw openapi-fetch client usable, errors as data", async () => {
+    const { data } = await client().raw.GET("/health");
+    expect(data).toEqual({ status: "OK" });
+    const { error, response } = await client().raw.POST("/text-to-image", { body: { model_id: "", prompt: "" } });
+    expect(response.status).toBe(503);
+    expect(error).toMatchObject({ detail: { msg: expect.stringMatching(/^no orchestrators available/) } });
+  });
+});
+
+describe("errors", () => {
+  const upscale = (image: Uint8Array, extra: object = {}, apiKey = KEY) =>
+    createClient({ baseUrl: gateway.url, apiKey })
+      .upscale({ modelId: UPSCALER, prompt: "", image, ...extra })
+      .then(
+        () => expect.unreachable("the call should fail"),
+        (err: Error) => err,
+      );
+
+  it("401 → AuthenticationError", async () => {
+    const err = await upscale(png(4, 4), {}, "wrong");
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.message).toBe("[POST] /upscale: 401 Unauthorized — invalid API key");
+  });
+
+  it("400 → BadRequestError with the runner's reason", async () => {
+    const err = await upscale(png(8, 8).slice(0, 40));
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.message).toMatch(/^\[POST\] \/upscale: 400 Bad Request — image looks like PNG but could not be decoded/);
+  });
+
+  it("413 → PayloadTooLargeError", async () => {
+    // A gateway of its own: after an early 413 the broadcaster keeps the connection alive with the rest of the
+    // upload unread, then drops it, so the next request on that pooled socket would fail (reported to its owner).
+    const small = await startGateway({ orchestrators: [orchestrator.url], maxUploadBytes: 100_000 });
+    try {
+      const err = await createClient({ baseUrl: small.url })
+        .upscale({ modelId: UPSCALER, prompt: "", image: new Uint8Array(150_000) })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(PayloadTooLargeError);
+      expect(err.message).toMatch(
+        /^\[POST\] \/upscale: 413 .+ — request body is larger than the limit of 100000 bytes for \/upscale$/,
+      );
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it("415 → UnsupportedMediaTypeError", async () => {
+    const err = await upscale(new TextEncoder().encode("hello"));
+    expect(err).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect(err.message).toMatch(/415 Unsupported Media Type — image must be a PNG, JPEG or WebP file/);
+  });
+
+  it("422 → ValidationError with the issues", async () => {
+    const err = (await upscale(png(4, 4), { numInferenceSteps: -3 })) as ValidationError;
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toEqual([
+      {
+        loc: ["body", "num_inference_steps"],
+        msg: "num_inference_steps must be ≥ 1, got -3",
+        type: "greater_than_equal",
+      },
+    ]);
+    expect(err.message).toBe(
+      "[POST] /upscale: 422 Unprocessable Entity — body.num_inference_steps: num_inference_steps must be ≥ 1, got -3",
+    );
+    expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("503 → ServiceUnavailableError with Retry-After, not retried without a seed", async () => {
+    const started = Date.now();
+    const err = await createClient({ baseUrl: gateway.url, apiKey: KEY })
+      .upscale({ modelId: "nobody/has-this", prompt: "", image: png(4, 4) }, { requestId: "sdk-test-503" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(err.attempts).toBe(1);
+    expect(err.requestId).toBe("sdk-test-503");
+    expect(Date.now() - started).toBeLessThan(err.retryAfterMs);
+  });
+
+  it("404 → NotFoundError for an unknown output", async () => {
+    const err = await client()
+      .download(`/outputs/${"a".repeat(32)}.png`)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toMatch(/: 404 Not Found — no output a{32}\.png/);
+  });
+
+  it("no server → ConnectionError", async () => {
+    const stopped = await startGateway({ orchestrators: [orchestrator.url] });
+    await stopped.stop();
+    const err = await createClient({ baseUrl: stopped.url, retries: 0 })
+      .upscale({ modelId: UPSCALER, prompt: "", image: png(4, 4), seed: 1 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.message).toMatch(/^\[POST\] \/upscale: connection failed — fetch failed \(ECONNREFUSED\)$/);
+  });
+});
+
+describe("rate limits and retries", () => {
+  let limited: Awaited<ReturnType<typeof startGateway>>;
+  beforeAll(async () => {
+    limited = await startGateway({ orchestrators: [orchestrator.url], rateLimit: 60 });
+  });
+  afterAll(() => limited?.stop());
+
+  // 60 per minute = a bucket of 60 that refills one per second; spend it with cheap requests the limiter counts.
+  const drain = () =>
+    Promise.all(
+      Array.from({ length: 60 }, () => fetch(`${limited.url}/upscale`, { method: "POST" }).then((r) => r.text())),
+    );
+
+  it("429 → RateLimitError when not retried; waits for Retry-After and succeeds when retried", async () => {
+    const c = createClient({ baseUrl: limited.url });
+    await drain();
+    const err = await c.upscale({ modelId: UPSCALER, prompt: "", image: png(4, 4) }).catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.message).toBe("[POST] /upscale: 429 Too Many Requests — rate limit of 60 requests per minute exceeded");
+    expect(err.retryAfterMs).toBe(1000);
+
+    await drain();
+    const started = Date.now();
+    const { images } = await c.upscale({ modelId: UPSCALER, prompt: "", image: png(4, 4), seed: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(images[0]!.seed).toBe(3);
+  });
+});
+
+describe("timeouts and aborts", () => {
+  const big = png(512, 512);
+
+  it("TimeoutError when the job takes longer than timeoutMs", async () => {
+    const started = Date.now();
+    const err = await client()
+      .upscale({ modelId: UPSCALER, prompt: "", image: big }, { timeoutMs: 50 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe("[POST] /upscale: timed out after 50 ms");
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("AbortError when the caller aborts", async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("user navigated away")), 50);
+    const err = await client()
+      .upscale({ modelId: UPSCALER, prompt: "", image: big }, { signal: ac.signal })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect(err.cause.message).toBe("user navigated away");
+  });
+});
