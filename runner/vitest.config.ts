@@ -2,5 +2,11 @@ import { defineProject } from "vitest/config";
 
 export default defineProject({
   resolve: { conditions: ["source"] },
-  test: { name: "runner", include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  // Real worker threads, processes and ONNX sessions on a shared 2-core machine: allow for a busy CPU.
+  test: {
+    name: "runner",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
 });

@@ -24,7 +24,7 @@ describe("avs-runner CLI", () => {
     expect(stdout).toContain("--model-id / MODEL_ID");
     expect(stdout).toContain("(default: 8000)");
     expect(stdout).toContain("--execution-provider / EXECUTION_PROVIDER");
-  });
+  }, 30_000);
 
   it("installs, lists and verifies the tiny upscaler", async () => {
     const install = await run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", models.dir]);
@@ -36,7 +36,7 @@ describe("avs-runner CLI", () => {
     await expect(run("node", [BIN, "models", "install", "nope/x", "--model-dir", models.dir])).rejects.toMatchObject({
       stderr: expect.stringContaining('unknown model "nope/x"'),
     });
-  });
+  }, 30_000);
 
   it("serves on PORT=0, logs the real port, and on SIGTERM finishes the running job before exiting", async () => {
     const child = spawn("node", [BIN], {
@@ -80,5 +80,5 @@ describe("avs-runner CLI", () => {
     expect(await exited).toBe(0);
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
     await expect(fetch(`${url}/health`)).rejects.toThrow();
-  });
+  }, 60_000);
 });

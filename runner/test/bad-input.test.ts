@@ -1,0 +1,153 @@
+/**
+ * @module Bad input against a real runner server: each case gets the right status and error shape, and the server
+ * keeps serving (a good request succeeds after every bad one). The image type comes from the bytes only.
+ */
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
+import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage, upscaleForm } from "./helpers.js";
+
+describe("bad input", () => {
+  let models: Awaited<ReturnType<typeof modelsDir>>;
+  let server: RunnerServer;
+  let png: Uint8Array;
+  const auth = { authorization: "Bearer t0ken" };
+  beforeAll(async () => {
+    models = await modelsDir();
+    server = await startRunnerServer(
+      testConfig(models.dir, {
+        authToken: "t0ken",
+        maxUploadBytes: 200_000,
+        maxImageSide: 1000,
+        maxInputPixels: 300 * 300,
+      }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+    png = await testImage(20, 12);
+  });
+  afterAll(async () => {
+    await server.stop();
+    await models.cleanup();
+  });
+
+  const post = (body: FormData | string, headers: Record<string, string> = auth) =>
+    fetch(`${server.url}/upscale`, { method: "POST", headers, body });
+
+  async function stillServing() {
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "OK" });
+    const ok = await post(upscaleForm(png));
+    expect(ok.status).toBe(200);
+    const out = await decodeDataUrl((await ok.json()).images[0].url);
+    expect([out.width, out.height]).toEqual([80, 48]);
+  }
+
+  const truncated = async () => (await testImage(64, 64)).subarray(0, 200);
+  const cases: Array<[string, () => Promise<Response>, number, string | RegExp]> = [
+    [
+      "not an image",
+      async () => post(upscaleForm(new TextEncoder().encode("<html>hello</html>"))),
+      415,
+      "image must be a PNG, JPEG or WebP file; its bytes start with 3c 68 74 6d 6c 3e 68 65",
+    ],
+    [
+      "a truncated PNG",
+      async () => post(upscaleForm(await truncated())),
+      400,
+      /^image looks like PNG but could not be decoded: /,
+    ],
+    [
+      "a zero-byte file",
+      async () => post(upscaleForm(new Uint8Array(0))),
+      400,
+      "image is empty (0 bytes); send a PNG, JPEG or WebP file",
+    ],
+    [
+      "a 50 000 px wide image",
+      async () =>
+        post(
+          upscaleForm(
+            new Uint8Array(
+              await sharp({ create: { width: 50_000, height: 1, channels: 3, background: "#808080" } })
+                .png()
+                .toBuffer(),
+            ),
+          ),
+        ),
+      413,
+      "image is 50000×1 px; the largest side this runner accepts is 1000 px",
+    ],
+    [
+      "too many pixels",
+      async () => post(upscaleForm(await testImage(400, 400))),
+      413,
+      "image is 400×400 = 160000 px; this runner accepts at most 90000 px",
+    ],
+    [
+      "a body over the upload limit",
+      async () => post(upscaleForm(new Uint8Array(300_000).fill(7))),
+      413,
+      "request body is larger than the limit of 200000 bytes",
+    ],
+    [
+      "the wrong model_id",
+      async () => post(upscaleForm(png, { model_id: "someone/else" })),
+      400,
+      "pipeline configured with tiny/esrgan-x4 but called with someone/else",
+    ],
+    ["a missing token", async () => post(upscaleForm(png), {}), 401, "Invalid bearer token"],
+    [
+      "a JSON body",
+      async () => post(JSON.stringify({ prompt: "x" }), { ...auth, "content-type": "application/json" }),
+      415,
+      'Content-Type must be multipart/form-data, got "application/json"',
+    ],
+  ];
+
+  for (const [name, send, status, msg] of cases) {
+    it(`answers ${name} with ${status}`, async () => {
+      const res = await send();
+      expect(res.status).toBe(status);
+      const body = await res.json();
+      if (typeof msg === "string") expect(body).toEqual({ detail: { msg } });
+      else expect(body.detail.msg).toMatch(msg);
+      if (status === 401) expect(res.headers.get("www-authenticate")).toBe("Bearer");
+      await stillServing();
+    });
+  }
+
+  it("answers wrong types and a missing file with 422 naming each field", async () => {
+    const res = await post(upscaleForm(undefined, { seed: "abc", num_inference_steps: "0" }));
+    expect(res.status).toBe(422);
+    const { detail } = await res.json();
+    expect(detail).toEqual(
+      expect.arrayContaining([
+        { loc: ["body", "image"], msg: "image is required", type: "missing" },
+        { loc: ["body", "seed"], msg: 'seed must be an integer, got "abc"', type: "int_type" },
+      ]),
+    );
+    const asText = await post(upscaleForm("not a file"));
+    expect(asText.status).toBe(422);
+    expect((await asText.json()).detail[0]).toMatchObject({ loc: ["body", "image"], type: "file_type" });
+    await stillServing();
+  });
+
+  it("reads the type from the bytes, not the part's Content-Type or name", async () => {
+    for (const format of ["jpeg", "webp", "png"] as const) {
+      const form = new FormData();
+      form.append("prompt", "");
+      const bytes = await testImage(16, 16, format);
+      form.append(
+        "image",
+        new Blob([bytes as Uint8Array<ArrayBuffer>], {
+          type: format === "png" ? "image/jpeg" : "application/octet-stream",
+        }),
+        "photo.gif",
+      );
+      const res = await post(form);
+      expect(res.status).toBe(200);
+      const out = await decodeDataUrl((await res.json()).images[0].url);
+      expect([out.width, out.height]).toEqual([64, 64]);
+    }
+  });
+});
