@@ -109,13 +109,17 @@ export function alive(pid: number): boolean {
 }
 
 /** Polls `check` every 100 ms until it returns a value other than undefined/false, or throws after `ms`. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 20_000,
+  what = "condition",
+): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== false) return v as Exclude<T, undefined | false>;
     } catch (err) {
       last = err;
     }

@@ -20,7 +20,7 @@ const bin = join(
   "avs-runner.mjs",
 );
 
-function png(width: number, height: number): Uint8Array {
+function png(width: number, height: number): Uint8Array<ArrayBuffer> {
   const crcTable = new Int32Array(256).map((_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -46,12 +46,13 @@ function png(width: number, height: number): Uint8Array {
   ihdr[9] = 2;
   const raw = Buffer.alloc((width * 3 + 1) * height, 90);
   for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-  return Buffer.concat([
+  const bytes = Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", ihdr),
     chunk("IDAT", deflateSync(raw)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
+  return new Uint8Array(bytes);
 }
 
 describe("RunnerClient against avs-runner", () => {
