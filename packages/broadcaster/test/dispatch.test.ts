@@ -4,7 +4,7 @@
  * runner processes are in test/e2e.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
+import { startBroadcaster, textToImage } from "./support/broadcaster.js";
 import {
   type FakeCapability,
   type FakeOrchestrator,

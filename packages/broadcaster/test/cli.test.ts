@@ -1,0 +1,111 @@
+/** @module The configuration (flags, env, config file, one name each) and the `avs-broadcaster` binary itself. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { HELP, parseConfig } from "../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const BIN = fileURLToPath(new URL("../bin/avs-broadcaster.mjs", import.meta.url));
+
+describe("parseConfig", () => {
+  it("takes flag over env over config file, one name per setting", () => {
+    const file = join(dir, "config.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 1000,
+        "max-attempts": 5,
+        "rate-limit": 10,
+        orchestrator: [{ url: "http://o1:8935", secret: "one" }, "http://o2:8935"],
+      }),
+    );
+    const { options } = parseConfig(["--config", file, "--port", "0", "--body-limit", "/upscale=2048"], {
+      AVS_BROADCASTER_PORT: "2000",
+      AVS_BROADCASTER_MAX_ATTEMPTS: "4",
+      AVS_BROADCASTER_API_KEY: "k1, k2",
+    });
+    expect(options).toMatchObject({
+      port: 0,
+      maxAttempts: 4,
+      rateLimit: 10,
+      apiKeys: ["k1", "k2"],
+      bodyLimits: { "/upscale": 2048 },
+      orchestrators: [{ url: "http://o1:8935", secret: "one" }, { url: "http://o2:8935" }],
+    });
+  });
+
+  it("selects the S3 store when an endpoint is given, and names what is missing", () => {
+    const s3 = ["--s3-endpoint", "http://127.0.0.1:9000", "--s3-bucket", "b", "--s3-access-key-id", "a"];
+    expect(() => parseConfig(s3, {})).toThrow("s3-secret-access-key is required with s3-endpoint");
+    expect(parseConfig([...s3, "--s3-secret-access-key", "s"], {}).options.outputs).toEqual({
+      kind: "s3",
+      endpoint: "http://127.0.0.1:9000",
+      bucket: "b",
+      region: "us-east-1",
+      accessKeyId: "a",
+      secretAccessKey: "s",
+      prefix: undefined,
+    });
+  });
+
+  it("rejects unknown and malformed settings with what is allowed", () => {
+    expect(() => parseConfig(["--prot", "1"], {})).toThrow("unknown argument --prot; see --help");
+    expect(() => parseConfig(["--port", "x"], {})).toThrow('port must be a number ≥ 0, got "x"');
+    expect(() => parseConfig(["--orchestrator", "o1:8935"], {})).toThrow(
+      'orchestrator must be an http(s) URL, got "o1:8935"',
+    );
+    expect(() => parseConfig(["--body-limit", "upscale=1"], {})).toThrow("body-limit must look like /upscale=20971520");
+  });
+
+  it("documents every setting with its env var and default in --help", () => {
+    expect(HELP).toContain("--orchestrator <v>");
+    expect(HELP).toContain("env AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
+    expect(HELP).toContain("(default 3)");
+  });
+});
+
+describe("avs-broadcaster", () => {
+  it("prints --help", async () => {
+    const child = spawn(process.execPath, [BIN, "--help"]);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(0);
+    expect(out).toMatch(/^avs-broadcaster — the AI Video Subnet public gateway/);
+  });
+
+  it("exits 2 naming a bad setting", async () => {
+    const child = spawn(process.execPath, [BIN, "--max-attempts", "-1"]);
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    expect(await new Promise((r) => child.on("exit", r))).toBe(2);
+    expect(err).toContain("max-attempts must be a number ≥ 0");
+  });
+
+  it("listens, logs JSON with the port, serves, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "--port", "0", "--output-dir", join(dir, "out")], {
+      env: { ...process.env, AVS_BROADCASTER_ORCHESTRATOR: "http://127.0.0.1:9" },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+      child.stdout.on("data", () => {
+        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
+        if (line) {
+          clearTimeout(t);
+          resolve(JSON.parse(line).port);
+        }
+      });
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(await res.json()).toEqual({ status: "OK" });
+    child.kill("SIGTERM");
+    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+    expect(out).toContain('"msg":"stopping"');
+  });
+});

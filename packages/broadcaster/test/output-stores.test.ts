@@ -1,0 +1,145 @@
+/**
+ * @module The output stores: the local directory (atomic writes, retention, cleanup of only its own files) and the
+ * S3 store against s3rver, a real S3-compatible server in Node (it checks the SigV4 header's form but not the
+ * signature itself; signatures are checked against AWS's published examples in sigv4.test.ts).
+ */
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver from "s3rver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalOutputStore } from "../src/outputs/local-store.js";
+import { S3OutputStore } from "../src/outputs/s3-store.js";
+import { OUTPUT_NAME, outputName } from "../src/outputs/store.js";
+
+const root = mkdtempSync(join(tmpdir(), "avs-stores-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const streamOf = (bytes: Uint8Array) => new Response(bytes as Uint8Array<ArrayBuffer>).body!;
+const bytesOf = async (s: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(s).arrayBuffer());
+const DATA = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+
+describe("output names", () => {
+  it("are unguessable, URL-safe and match the spec's pattern", () => {
+    const names = new Set(Array.from({ length: 1000 }, () => outputName("png")));
+    expect(names.size).toBe(1000);
+    for (const n of names) expect(n).toMatch(OUTPUT_NAME);
+    expect(outputName("mp4")).toMatch(/^[A-Za-z0-9_-]{32}\.mp4$/);
+  });
+});
+
+describe("local store", () => {
+  const dir = join(root, "local");
+  const store = new LocalOutputStore(dir, 60_000);
+  beforeAll(() => store.init());
+
+  it("stores and streams back the same bytes with the media type", async () => {
+    const name = outputName("mp4");
+    await store.put(name, streamOf(DATA), "video/mp4");
+    const out = await store.get(name);
+    expect(out?.contentType).toBe("video/mp4");
+    expect(out?.size).toBe(DATA.length);
+    expect(await bytesOf(out!.body)).toEqual(DATA);
+  });
+
+  it("hides outputs past their retention and removes only its own expired files", async () => {
+    const old = outputName("png");
+    const fresh = outputName("png");
+    await store.put(old, streamOf(DATA), "image/png");
+    await store.put(fresh, streamOf(DATA), "image/png");
+    const past = (Date.now() - 120_000) / 1000;
+    utimesSync(join(dir, old), past, past);
+    writeFileSync(join(dir, "operator-notes.txt"), "keep me");
+    utimesSync(join(dir, "operator-notes.txt"), past, past);
+    expect(await store.get(old)).toBeUndefined();
+    expect(await store.cleanup(Date.now())).toBe(1);
+    expect(existsSync(join(dir, old))).toBe(false);
+    expect(existsSync(join(dir, fresh))).toBe(true);
+    expect(existsSync(join(dir, "operator-notes.txt"))).toBe(true);
+  });
+
+  it("never reads outside its directory", async () => {
+    expect(await store.get("../../etc/passwd")).toBeUndefined();
+    expect(await store.get("operator-notes.txt")).toBeUndefined();
+  });
+});
+
+describe("S3 store (s3rver)", () => {
+  let server: S3rver;
+  let endpoint: string;
+  beforeAll(async () => {
+    server = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: join(root, "s3"),
+      configureBuckets: [{ name: "avs-outputs", configs: [] }],
+    });
+    const { port } = await server.run();
+    endpoint = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => server?.close());
+
+  const store = () =>
+    new S3OutputStore({
+      endpoint,
+      bucket: "avs-outputs",
+      region: "us-east-1",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+      retentionMs: 60_000,
+    });
+
+  it("uploads a stream with its length, and streams it back", async () => {
+    const s = store();
+    const name = outputName("png");
+    await s.put(name, streamOf(DATA), "image/png", DATA.length);
+    const out = await s.get(name);
+    expect(out?.contentType).toBe("image/png");
+    expect(out?.size).toBe(DATA.length);
+    expect(await bytesOf(out!.body)).toEqual(DATA);
+    // It is in the bucket under the prefix, as any S3 client would see it.
+    const listing = await fetch(`${endpoint}/avs-outputs?list-type=2&prefix=outputs/`).then((r) => r.text());
+    expect(listing).toContain(`<Key>outputs/${name}</Key>`);
+  });
+
+  it("uploads a stream of unknown length", async () => {
+    const s = store();
+    const name = outputName("mp4");
+    await s.put(name, streamOf(DATA.subarray(0, 1000)), "video/mp4");
+    expect(await bytesOf((await s.get(name))!.body)).toEqual(DATA.subarray(0, 1000));
+  });
+
+  it("answers undefined for a missing name and deletes", async () => {
+    const s = store();
+    expect(await s.get(outputName("png"))).toBeUndefined();
+    const name = outputName("png");
+    await s.put(name, streamOf(DATA.subarray(0, 10)), "image/png", 10);
+    await s.delete(name);
+    expect(await s.get(name)).toBeUndefined();
+  });
+
+  it("removes objects past the retention time in cleanup", async () => {
+    const s = store();
+    const name = outputName("png");
+    await s.put(name, streamOf(DATA.subarray(0, 10)), "image/png", 10);
+    expect(await s.cleanup(Date.now())).toBe(0);
+    const removed = await s.cleanup(Date.now() + 120_000);
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(await s.get(name)).toBeUndefined();
+  });
+
+  it("reports a wrong bucket with the server's answer", async () => {
+    const s = new S3OutputStore({
+      endpoint,
+      bucket: "no-such-bucket",
+      region: "us-east-1",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+      retentionMs: 1,
+    });
+    await expect(s.put(outputName("png"), streamOf(DATA.subarray(0, 10)), "image/png", 10)).rejects.toThrow(
+      /S3 PUT .*HTTP 404.*NoSuchBucket/s,
+    );
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * @module Where orchestrators come from: the static list, an orchestrators file re-read when it changes, and a
+ * discovery URL (a real HTTP server on 127.0.0.1 answering Livepeer's `[{"address"}]` shape); `/info` polling.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { OrchestratorRegistry } from "../src/orchestrators/registry.js";
+import { parseAddressList } from "../src/orchestrators/sources.js";
+import { createLogger } from "../src/server/logger.js";
+import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-registry-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const logs: string[] = [];
+const base = {
+  orchestrators: [],
+  discoveryIntervalMs: 100,
+  infoIntervalMs: 100,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 60_000,
+  logger: createLogger("debug", (l) => logs.push(l)),
+};
+
+let cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+async function fake(model = "m"): Promise<FakeOrchestrator> {
+  const f = await startFakeOrchestrator([{ pipeline: "upscale", model_id: model, capacity: 3, in_use: 1 }]);
+  cleanup.push(() => f.close());
+  return f;
+}
+
+const until = async (check: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not reached");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe("orchestrator registry", () => {
+  it("polls /info of the static list, with per-orchestrator secrets over the default", async () => {
+    const [a, b] = [await fake("m1"), await fake("m2")];
+    const r = new OrchestratorRegistry({
+      ...base,
+      orchestratorSecret: "default",
+      orchestrators: [{ url: `${a.url}/` }, { url: b.url, secret: "own" }],
+    });
+    cleanup.push(() => r.stop());
+    await r.start();
+    const [oa, ob] = r.list();
+    expect(oa!.url).toBe(a.url);
+    expect([oa!.secret, ob!.secret]).toEqual(["default", "own"]);
+    expect(oa!.capability("upscale", "m1")).toMatchObject({ capacity: 3, in_use: 1, warm: true });
+    expect(oa!.free(oa!.capability("upscale", "m1")!)).toBe(2);
+    expect(ob!.capability("upscale", "m1")).toBeUndefined();
+    b.capabilities[0]!.in_use = 3;
+    await until(() => ob!.capability("upscale", "m2")?.in_use === 3);
+    await b.close();
+    await until(() => !ob!.reachable);
+    expect(ob!.infoError).toMatch(/ECONNREFUSED|fetch failed/);
+  });
+
+  it("re-reads the orchestrators file when it changes and keeps the last good list when it breaks", async () => {
+    const [a, b] = [await fake(), await fake()];
+    const file = join(dir, "orchestrators.json");
+    writeFileSync(file, JSON.stringify([{ address: a.url }]));
+    const r = new OrchestratorRegistry({ ...base, orchestratorsFile: file });
+    cleanup.push(() => r.stop());
+    await r.start();
+    expect(r.list().map((o) => o.url)).toEqual([a.url]);
+    writeFileSync(file, JSON.stringify([{ address: a.url }, { address: b.url, secret: "sb" }]));
+    await until(() => r.list().length === 2);
+    expect(r.list()[1]).toMatchObject({ url: b.url, secret: "sb" });
+    await until(() => r.list()[1]!.reachable);
+    writeFileSync(file, "[{not json");
+    await new Promise((res) => setTimeout(res, 1300));
+    expect(r.list().map((o) => o.url)).toEqual([a.url, b.url]);
+    expect(logs.some((l) => l.includes("orchestrators file unreadable") && l.includes("not JSON"))).toBe(true);
+    writeFileSync(file, JSON.stringify([{ address: b.url }]));
+    await until(() => r.list().length === 1);
+    expect(r.list()[0]!.url).toBe(b.url);
+  });
+
+  it("follows a discovery URL", async () => {
+    const [a, b] = [await fake(), await fake()];
+    let answer: unknown = [{ address: a.url }];
+    const server: Server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(answer));
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+    cleanup.push(() => new Promise((res) => server.close(res)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orchestrators`;
+    const r = new OrchestratorRegistry({ ...base, discoveryUrl: url, orchestratorSecret: "s" });
+    cleanup.push(() => r.stop());
+    await r.start();
+    expect(r.list().map((o) => [o.url, o.secret, o.reachable])).toEqual([[a.url, "s", true]]);
+    answer = [{ address: a.url }, { address: b.url }];
+    await until(() => r.list().length === 2 && r.list()[1]!.reachable);
+    answer = { not: "a list" };
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.list()).toHaveLength(2);
+  });
+});
+
+describe("address lists", () => {
+  it("name the source and entry that is wrong", () => {
+    expect(parseAddressList('[{"address":"http://a:1","secret":"x"}]', "f")).toEqual([
+      { url: "http://a:1", secret: "x" },
+    ]);
+    expect(() => parseAddressList('{"address":"http://a"}', "f.json")).toThrow(
+      'f.json: must be a JSON array of {"address": "..."}',
+    );
+    expect(() => parseAddressList('[{"address":"ftp://a"}]', "f.json")).toThrow(
+      'f.json: entry 0 must be {"address": "http(s)://..."}, got {"address":"ftp://a"}',
+    );
+  });
+});
