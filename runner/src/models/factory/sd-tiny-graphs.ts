@@ -84,17 +84,18 @@ export interface TimestepVariant {
  */
 export function tinyUnetGraph(
   wk: Float32Array,
-  o: { contextDim: number; timestep: TimestepVariant; io: FloatIo; sdxl?: { pooledDim: number } },
+  o: { contextDim: number; timestep: TimestepVariant; io: FloatIo; sdxl?: { pooledDim: number }; batch?: number },
 ): GraphBuilder {
   const g = new GraphBuilder("tiny-unet");
-  const sample = floatInput(g, "sample", o.io, ["batch_size", 4, "height", "width"]);
-  const tDims = { scalar: [], "[1]": [1], "[B]": ["batch_size"] }[o.timestep.shape];
+  const batch = o.batch ?? "batch_size";
+  const sample = floatInput(g, "sample", o.io, [batch, 4, "height", "width"]);
+  const tDims = { scalar: [], "[1]": [1], "[B]": [batch] }[o.timestep.shape];
   const tRaw =
     o.timestep.dtype === "int64"
       ? g.node("Cast", [g.input("timestep", "int64", tDims)], { to: 1 })
       : floatInput(g, "timestep", o.io, tDims);
   const t = o.timestep.shape === "[B]" ? g.node("Reshape", [tRaw, ints(g, "t_shape", [-1, 1, 1, 1])]) : tRaw;
-  const ehs = floatInput(g, "encoder_hidden_states", o.io, ["batch_size", "sequence_length", o.contextDim]);
+  const ehs = floatInput(g, "encoder_hidden_states", o.io, [batch, "sequence_length", o.contextDim]);
   const ctx = g.node("ReduceMean", [ehs], { axes: [1], keepdims: 0 });
   const wkName = g.initializer("onnx::MatMul_2001", "float32", [o.contextDim, 4], wk);
   const proj = g.node(
@@ -174,12 +175,12 @@ export function tinyVaeDecoderGraph(o: { io: FloatIo }): GraphBuilder {
  * @example
  * tinySafetyCheckerGraph();
  */
-export function tinySafetyCheckerGraph(): GraphBuilder {
+export function tinySafetyCheckerGraph(threshold = 0.9): GraphBuilder {
   const g = new GraphBuilder("tiny-safety-checker");
   g.input("clip_input", "float32", ["batch_size", 3, 224, 224]);
   const images = g.input("images", "float32", ["batch_size", "height", "width", 3]);
   const mean = g.node("ReduceMean", [images], { axes: [1, 2, 3], keepdims: 0 });
-  const flagged = g.node("Greater", [mean, g.initializer("threshold", "float32", [], Float32Array.of(0.9))]);
+  const flagged = g.node("Greater", [mean, g.initializer("threshold", "float32", [], Float32Array.of(threshold))]);
   g.output(images, "out_images", "float32", ["batch_size", "height", "width", 3]);
   g.output(flagged, "has_nsfw_concepts", "bool", ["batch_size"]);
   return g;

@@ -32,6 +32,10 @@ export interface TinySdOptions {
   /** Contents of scheduler/scheduler_config.json. */
   scheduler: Record<string, unknown>;
   safetyChecker: boolean;
+  /** The safety checker flags images whose mean pixel value (0 … 1) exceeds this. */
+  safetyThreshold: number;
+  /** A UNet exported for a fixed batch (undefined = dynamic), to prove how many samples a step runs. */
+  unetBatch: number | undefined;
 }
 
 const SD_BETAS = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
@@ -53,6 +57,8 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
       prediction_type: "epsilon",
     },
     safetyChecker: true,
+    safetyThreshold: 0.9,
+    unetBatch: undefined,
   },
   "sd-turbo": {
     idsType: "int64",
@@ -68,6 +74,8 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
       prediction_type: "epsilon",
     },
     safetyChecker: false,
+    safetyThreshold: 0.9,
+    unetBatch: undefined,
   },
   "sdxl-turbo": {
     idsType: "int64",
@@ -83,6 +91,8 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
       prediction_type: "epsilon",
     },
     safetyChecker: false,
+    safetyThreshold: 0.9,
+    unetBatch: undefined,
   },
 };
 
@@ -168,6 +178,7 @@ export function writeTinySdModel(
     contextDim,
     timestep: o.timestep,
     io: o.io,
+    ...(o.unetBatch ? { batch: o.unetBatch } : {}),
     ...(sdxl ? { sdxl: { pooledDim } } : {}),
   });
   writeGraph(join(dir, "unet"), unet, o.externalData, {
@@ -180,6 +191,6 @@ export function writeTinySdModel(
   const vae = { latent_channels: 4, scaling_factor: SCALING[family], sample_size: 64 };
   writeGraph(join(dir, "vae_encoder"), tinyVaeEncoderGraph({ output: o.vaeEncoderOutput, io: o.io }), false, vae);
   writeGraph(join(dir, "vae_decoder"), tinyVaeDecoderGraph({ io: o.io }), false, vae);
-  if (o.safetyChecker) writeGraph(join(dir, "safety_checker"), tinySafetyCheckerGraph(), false);
+  if (o.safetyChecker) writeGraph(join(dir, "safety_checker"), tinySafetyCheckerGraph(o.safetyThreshold), false);
   return o;
 }

@@ -1,0 +1,172 @@
+/**
+ * @module One generation, text-to-image or image-to-image, as in diffusers' Stable Diffusion (XL) pipelines:
+ * encode the prompts, start from seeded noise (or the noised init image from step `steps − int(steps·strength)`),
+ * run the UNet once per step on [negative, positive] when guidance_scale > 1 and combine
+ * ε = ε_u + g·(ε_c − ε_u), step the scheduler, decode with the VAE, and run the safety checker when there is one.
+ */
+import { HttpError } from "@ai-video-subnet/specs";
+import type * as ort from "onnxruntime-node";
+import type { RgbImage } from "../../image/decode.js";
+import { batchNoise, type Scheduler } from "../../schedulers/index.js";
+import type { SdJob, SdResult } from "./job.js";
+import type { SdModelIndex } from "./model-index.js";
+import { checkSafety } from "./safety.js";
+import { describe, floatTensor, readFloats, requireValue, timestepTensor } from "./session-io.js";
+import { encodePrompts, repeatRows, type TextEncoderPlan } from "./text-encoding.js";
+import { decodeLatents, encodeImage, type TimedRun } from "./vae.js";
+
+/** The loaded parts of an SD model a generation uses. */
+export interface SdComponents {
+  index: SdModelIndex;
+  scheduler: Scheduler;
+  textEncoders: TextEncoderPlan[];
+  unet: ort.InferenceSession;
+  vaeDecoder: ort.InferenceSession;
+  vaeEncoder: ort.InferenceSession | undefined;
+  safetyChecker: ort.InferenceSession | undefined;
+}
+
+/**
+ * The first denoising step of image-to-image: diffusers' `init_timestep = min(int(steps·strength), steps)`,
+ * `t_start = steps − init_timestep`.
+ *
+ * @throws {HttpError} 400 when that leaves no step to run.
+ * @example
+ * startStep(50, 0.8); // 10
+ */
+export function startStep(steps: number, strength: number): number {
+  const init = Math.min(Math.floor(steps * strength), steps);
+  if (init < 1) {
+    throw new HttpError(
+      400,
+      `strength ${strength} × num_inference_steps ${steps} leaves no denoising step; raise strength or num_inference_steps so that their product is ≥ 1`,
+    );
+  }
+  return steps - init;
+}
+
+/**
+ * Runs one job; `latents` (the final latents, before decoding) is returned for tests and benchmarks.
+ *
+ * @example
+ * const { result } = await generate(components, job);
+ */
+export async function generate(c: SdComponents, job: SdJob): Promise<{ result: SdResult; latents: Float32Array }> {
+  const started = performance.now();
+  const sessionMs: Record<string, number> = {};
+  const run: TimedRun = async (component, session, feeds) => {
+    const t0 = performance.now();
+    const out = await session.run(feeds);
+    sessionMs[component] = (sessionMs[component] ?? 0) + performance.now() - t0;
+    return out;
+  };
+  const n = job.numImages;
+  const cfg = job.guidanceScale > 1;
+  const sdxl = c.index.family === "sdxl";
+  const { width, height } = job.init?.image ?? job;
+  const h = height / 8;
+  const w = width / 8;
+  const size = 4 * h * w;
+
+  const zeroNegative = cfg && sdxl && c.index.forceZerosForEmptyPrompt && job.negativePrompt === "";
+  const prompts = cfg && !zeroNegative ? [job.negativePrompt, job.prompt] : [job.prompt];
+  const text = await encodePrompts(c.textEncoders, prompts, run);
+  let hidden = text.hidden;
+  let pooled = text.pooled;
+  if (zeroNegative) {
+    hidden = concat(new Float32Array(hidden.length), hidden);
+    pooled = pooled && concat(new Float32Array(pooled.length), pooled);
+  }
+  const groups = cfg ? 2 : 1;
+  const batch = groups * n;
+  const unetIn = describe(c.unet, "input");
+  const sampleInfo = requireValue(unetIn, "sample", "unet");
+  const timestepInfo = requireValue(unetIn, "timestep", "unet");
+  const fixed: Record<string, ort.Tensor> = {
+    encoder_hidden_states: floatTensor(
+      requireValue(unetIn, "encoder_hidden_states", "unet"),
+      repeatRows(hidden, groups, n),
+      [batch, hidden.length / (groups * text.width), text.width],
+    ),
+  };
+  if (sdxl) {
+    const p = pooled as Float32Array;
+    fixed.text_embeds = floatTensor(requireValue(unetIn, "text_embeds", "unet"), repeatRows(p, groups, n), [
+      batch,
+      text.pooledWidth,
+    ]);
+    const ids = new Float32Array(batch * 6);
+    for (let b = 0; b < batch; b++) ids.set([height, width, 0, 0, height, width], b * 6);
+    fixed.time_ids = floatTensor(requireValue(unetIn, "time_ids", "unet"), ids, [batch, 6]);
+  }
+
+  const plan = c.scheduler.plan(job.numInferenceSteps);
+  const noise = batchNoise(Array.from({ length: n }, (_, i) => job.seed + i));
+  let first = 0;
+  let latents: Float32Array;
+  if (job.init) {
+    if (!c.vaeEncoder) throw new HttpError(400, "this model has no vae_encoder, so it cannot do image-to-image");
+    first = startStep(job.numInferenceSteps, job.init.strength);
+    const init = await encodeImage(c.vaeEncoder, job.init.image, n, c.index.vaeScalingFactor, noise, run);
+    latents = plan.addNoise(init, noise(n * size), first);
+  } else {
+    latents = noise(n * size).map((v) => v * plan.initNoiseSigma);
+  }
+
+  const outputName = c.unet.outputNames[0] as string;
+  for (let i = first; i < plan.timesteps.length; i++) {
+    const scaled = plan.scaleModelInput(latents, i);
+    const input = cfg ? concat(scaled, scaled) : scaled;
+    const out = await run("unet", c.unet, {
+      ...fixed,
+      sample: floatTensor(sampleInfo, input, [batch, 4, h, w]),
+      timestep: timestepTensor(timestepInfo, plan.timesteps[i] as number, batch),
+    });
+    let eps = readFloats(out[outputName]);
+    if (cfg) eps = guide(eps, n * size, job.guidanceScale);
+    latents = plan.step(eps, i, latents, noise).prevSample;
+  }
+
+  const images: RgbImage[] = await decodeLatents(
+    c.vaeDecoder,
+    latents,
+    n,
+    width,
+    height,
+    c.index.vaeScalingFactor,
+    run,
+  );
+  const nsfw =
+    job.safetyCheck && c.safetyChecker ? await checkSafety(c.safetyChecker, images, run) : images.map(() => false);
+  const neg = cfg && !zeroNegative ? 0 : -1;
+  const result: SdResult = {
+    images,
+    nsfw,
+    truncated: {
+      prompt: text.truncatedTokens.at(-1) ?? 0,
+      negativePrompt: neg === 0 ? (text.truncatedTokens[0] ?? 0) : 0,
+      text: text.truncatedText.at(-1) ?? "",
+    },
+    steps: plan.timesteps.length - first,
+    sessionMs,
+    totalMs: performance.now() - started,
+  };
+  return { result, latents };
+}
+
+/** ε_u + g·(ε_c − ε_u) over a [uncond; cond] batch of two halves of `half` values. */
+function guide(eps: Float32Array, half: number, g: number): Float32Array {
+  const out = new Float32Array(half);
+  for (let i = 0; i < half; i++) {
+    const u = eps[i] as number;
+    out[i] = u + g * ((eps[half + i] as number) - u);
+  }
+  return out;
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * @module Sessions with LoRAs merged in, cached per (model, LoRAs, weights): the first request with a combination
+ * merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
+ * the base sessions are always kept.
+ */
+import { HttpError } from "@ai-video-subnet/specs";
+import * as ort from "onnxruntime-node";
+import { type LoraFile, type LoraRequest, type LoraTarget, mergeLorasIntoModel, readLora } from "../../lora/index.js";
+import type { SdModelIndex } from "./model-index.js";
+
+/** The LoRA-dependent sessions of a model: the UNet and the text encoders. */
+export interface AdaptedSessions {
+  unet: ort.InferenceSession;
+  textEncoders: ort.InferenceSession[];
+}
+
+/** How many merged combinations stay loaded. */
+const KEEP = 2;
+
+/** A cache of merged sessions for one model. */
+export class LoraSessionCache {
+  readonly #entries = new Map<string, AdaptedSessions>();
+  readonly #pending = new Map<string, Promise<AdaptedSessions>>();
+
+  /**
+   * @param base the model's own sessions
+   * @param options how to create sessions from merged bytes (the provider the base sessions run on)
+   */
+  constructor(
+    readonly index: SdModelIndex,
+    readonly modelDir: string,
+    readonly base: AdaptedSessions,
+    readonly options: ort.InferenceSession.SessionOptions,
+  ) {}
+
+  /** Number of merged combinations loaded now. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The sessions for `loras` (sorted by id, as `parseLoras` returns them).
+   *
+   * @throws {HttpError} 400 for an unknown LoRA, one for another base, or one that does not fit the model.
+   * @example
+   * const { unet, textEncoders } = await cache.get([{ id: "org/style", weight: 0.8 }]);
+   */
+  async get(loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
+    if (loras.length === 0) return this.base;
+    const key = JSON.stringify(loras.map((l) => [l.id, l.weight]));
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    const pending = this.#pending.get(key) ?? this.#load(key, loras);
+    this.#pending.set(key, pending);
+    try {
+      return await pending;
+    } finally {
+      this.#pending.delete(key);
+    }
+  }
+
+  async #load(key: string, loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
+    const files = loras.map((request) => ({ lora: readLora(this.modelDir, request), weight: request.weight }));
+    for (const { lora } of files) checkFamily(lora, this.index);
+    const textFiles = [this.index.files.textEncoder, this.index.files.textEncoder2].filter(
+      (f): f is string => f !== undefined,
+    );
+    const targets: LoraTarget[] = ["text_encoder", "text_encoder_2"];
+    const created: ort.InferenceSession[] = [];
+    const open = async (file: string, target: LoraTarget, fallback: ort.InferenceSession) => {
+      const bytes = mergeLorasIntoModel(file, target, files);
+      if (!bytes) return fallback;
+      const session = await ort.InferenceSession.create(bytes, this.options);
+      created.push(session);
+      return session;
+    };
+    try {
+      const entry: AdaptedSessions = {
+        unet: await open(this.index.files.unet, "unet", this.base.unet),
+        textEncoders: await Promise.all(
+          textFiles.map((f, i) => open(f, targets[i] as LoraTarget, this.base.textEncoders[i] as ort.InferenceSession)),
+        ),
+      };
+      this.#entries.set(key, entry);
+      while (this.#entries.size > KEEP) {
+        const [oldest, sessions] = this.#entries.entries().next().value as [string, AdaptedSessions];
+        this.#entries.delete(oldest);
+        await this.#release(sessions);
+      }
+      return entry;
+    } catch (err) {
+      await Promise.all(created.map((s) => s.release()));
+      throw err;
+    }
+  }
+
+  async #release(sessions: AdaptedSessions): Promise<void> {
+    const own = [sessions.unet, ...sessions.textEncoders].filter(
+      (s) => s !== this.base.unet && !this.base.textEncoders.includes(s),
+    );
+    await Promise.all(own.map((s) => s.release()));
+  }
+
+  /** Releases every merged session (not the base ones). */
+  async clear(): Promise<void> {
+    for (const sessions of this.#entries.values()) await this.#release(sessions);
+    this.#entries.clear();
+  }
+}
+
+function checkFamily(lora: LoraFile, index: SdModelIndex): void {
+  if (lora.family && lora.family !== index.family) {
+    throw new HttpError(
+      400,
+      `LoRA ${JSON.stringify(lora.id)} is for ${familyName(lora.family)} models; this model is ${familyName(index.family)}`,
+    );
+  }
+}
+
+function familyName(f: string): string {
+  return { sd1: "Stable Diffusion 1.x", sd2: "Stable Diffusion 2.x", sdxl: "SDXL" }[f] ?? f;
+}

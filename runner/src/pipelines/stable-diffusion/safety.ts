@@ -1,0 +1,49 @@
+/**
+ * @module The safety checker of diffusers' ONNX export (`clip_input [B,3,224,224]`, `images [B,H,W,3]` →
+ * `has_nsfw_concepts [B]`), run when the model folder has one. The CLIP input is the image resized to 224×224
+ * (nearest neighbour — simpler than the feature extractor's bicubic resize and centre crop) and normalised with CLIP's
+ * mean and std. Images are returned unchanged; only the flags are used.
+ */
+import * as ort from "onnxruntime-node";
+import type { RgbImage } from "../../image/decode.js";
+import type { TimedRun } from "./vae.js";
+
+const MEAN = [0.48145466, 0.4578275, 0.40821073];
+const STD = [0.26862954, 0.26130258, 0.27577711];
+const SIDE = 224;
+
+/**
+ * One flag per image.
+ *
+ * @example
+ * const nsfw = await checkSafety(session, images, run); // [false, true]
+ */
+export async function checkSafety(
+  session: ort.InferenceSession,
+  images: RgbImage[],
+  run: TimedRun,
+): Promise<boolean[]> {
+  const flags: boolean[] = [];
+  for (const image of images) {
+    const { width, height, pixels } = image;
+    const clip = new Float32Array(3 * SIDE * SIDE);
+    for (let y = 0; y < SIDE; y++) {
+      const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / SIDE));
+      for (let x = 0; x < SIDE; x++) {
+        const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / SIDE));
+        for (let c = 0; c < 3; c++) {
+          clip[c * SIDE * SIDE + y * SIDE + x] =
+            ((pixels[(sy * width + sx) * 3 + c] as number) / 255 - (MEAN[c] as number)) / (STD[c] as number);
+        }
+      }
+    }
+    const hwc = Float32Array.from(pixels, (v) => v / 255);
+    const out = await run("safety_checker", session, {
+      clip_input: new ort.Tensor("float32", clip, [1, 3, SIDE, SIDE]),
+      images: new ort.Tensor("float32", hwc, [1, height, width, 3]),
+    });
+    const flag = out.has_nsfw_concepts ?? out[session.outputNames.at(-1) as string];
+    flags.push(Boolean(flag?.data[0]));
+  }
+  return flags;
+}

@@ -1,0 +1,99 @@
+/**
+ * @module The worker half shared by text-to-image and image-to-image: loads every component of the SD folder
+ * (failing with the reason when one is missing or the scheduler is unknown), then runs jobs, with LoRA-merged
+ * sessions from the cache when a job asks for LoRAs.
+ */
+import { resolve } from "node:path";
+import type * as ort from "onnxruntime-node";
+import { createScheduler } from "../../schedulers/index.js";
+import { loadClipTokenizer } from "../../tokenizer/index.js";
+import { createSession } from "../../worker/session.js";
+import type { LoadedPipeline, WorkerLoadContext, WorkerPipeline } from "../types.js";
+import { generate, type SdComponents } from "./generate.js";
+import type { SdJob } from "./job.js";
+import { LoraSessionCache } from "./lora-sessions.js";
+import { readSdModelIndex } from "./model-index.js";
+import { planTextEncoder } from "./text-encoding.js";
+
+/**
+ * Loads an SD model folder into sessions and returns the loaded pipeline.
+ *
+ * @example
+ * const loaded = await loadSd(ctx);
+ * const { output } = await loaded.run(job);
+ */
+export async function loadSd(
+  ctx: WorkerLoadContext,
+): Promise<LoadedPipeline & { components: SdComponents; loras: LoraSessionCache }> {
+  const index = readSdModelIndex(ctx.modelPath);
+  const scheduler = createScheduler(index.schedulerConfig);
+  const tokenizers = index.tokenizerDirs.map((d) => loadClipTokenizer(d));
+  const sessions: ort.InferenceSession[] = [];
+  let provider = ctx.executionProvider;
+  const open = async (file: string) => {
+    const created = await createSession(file, { ...ctx, executionProvider: provider });
+    provider = created.provider;
+    sessions.push(created.session);
+    return created.session;
+  };
+  try {
+    const unet = await open(index.files.unet);
+    const textSessions = [await open(index.files.textEncoder)];
+    if (index.files.textEncoder2) textSessions.push(await open(index.files.textEncoder2));
+    const sdxl = index.family === "sdxl";
+    const plan = (list: ort.InferenceSession[]) =>
+      list.map((s, i) => planTextEncoder(s, tokenizers[i] as (typeof tokenizers)[number], sdxl, i));
+    const components: SdComponents = {
+      index,
+      scheduler,
+      textEncoders: plan(textSessions),
+      unet,
+      vaeDecoder: await open(index.files.vaeDecoder),
+      vaeEncoder: index.files.vaeEncoder ? await open(index.files.vaeEncoder) : undefined,
+      safetyChecker: index.files.safetyChecker ? await open(index.files.safetyChecker) : undefined,
+    };
+    const modelDir = resolve(ctx.modelPath, ...ctx.modelId.split("/").map(() => ".."));
+    const loras = new LoraSessionCache(
+      index,
+      modelDir,
+      { unet, textEncoders: textSessions },
+      {
+        executionProviders: [provider],
+        graphOptimizationLevel: "all",
+        ...(ctx.intraOpThreads > 0 ? { intraOpNumThreads: ctx.intraOpThreads } : {}),
+      },
+    );
+    return {
+      provider,
+      components,
+      loras,
+      info: {
+        family: index.family,
+        scheduler: scheduler.config.className,
+        timestep_spacing: scheduler.config.timestepSpacing,
+        prediction_type: scheduler.config.predictionType,
+        safety_checker: Boolean(components.safetyChecker),
+        image_to_image: Boolean(components.vaeEncoder),
+      },
+      async run(input) {
+        const job = input as SdJob;
+        const adapted = await loras.get(job.loras);
+        const { result } = await generate(
+          { ...components, unet: adapted.unet, textEncoders: plan(adapted.textEncoders) },
+          job,
+        );
+        return { output: result, transfer: result.images.map((i) => i.pixels.buffer as ArrayBuffer) };
+      },
+      async release() {
+        await loras.clear();
+        await Promise.all(sessions.map((s) => s.release()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(sessions.map((s) => s.release()));
+    throw err;
+  }
+}
+
+/** The worker half of `text-to-image` and `image-to-image`. */
+export const sdWorker: WorkerPipeline = { load: loadSd };

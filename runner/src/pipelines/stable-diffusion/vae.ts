@@ -1,0 +1,121 @@
+/**
+ * @module The VAE ends of the pipeline: pixels ↔ latents. Images are NCHW in [−1, 1]; latents are scaled by the
+ * model's `scaling_factor`. A `latent_parameters` encoder (mean ‖ log-variance) is sampled with the image's seeded
+ * noise, as diffusers' `latent_dist.sample(generator)` does; a `latent_sample` encoder's output is used as is.
+ */
+import type * as ort from "onnxruntime-node";
+import type { RgbImage } from "../../image/decode.js";
+import type { NoiseSource } from "../../schedulers/index.js";
+import { describe, floatTensor, readFloats, requireValue } from "./session-io.js";
+
+/** Runs a session and adds its time to a per-component tally. */
+export type TimedRun = (
+  component: string,
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+) => Promise<ort.InferenceSession.ReturnType>;
+
+/**
+ * RGB bytes → NCHW floats in [−1, 1].
+ *
+ * @example
+ * imageToTensor({ width: 8, height: 8, pixels }).length; // 3·8·8
+ */
+export function imageToTensor(image: RgbImage): Float32Array {
+  const { width, height, pixels } = image;
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) out[c * plane + i] = (pixels[i * 3 + c] as number) / 127.5 - 1;
+  }
+  return out;
+}
+
+/**
+ * NCHW floats in [−1, 1] (image `index` of a batch) → RGB bytes, `round(clamp(x/2 + 0.5, 0, 1)·255)`.
+ *
+ * @example
+ * tensorToImage(decoded, 0, 64, 64).pixels.length; // 64·64·3
+ */
+export function tensorToImage(data: Float32Array, index: number, width: number, height: number): RgbImage {
+  const plane = width * height;
+  const base = index * 3 * plane;
+  const pixels = new Uint8Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) {
+      const v = (data[base + c * plane + i] as number) / 2 + 0.5;
+      pixels[i * 3 + c] = Math.round(Math.min(Math.max(v, 0), 1) * 255);
+    }
+  }
+  return { width, height, pixels };
+}
+
+/**
+ * Decodes `batch` latents (already in model scale) to images.
+ *
+ * @example
+ * const images = await decodeLatents(vaeDecoder, latents, 2, 64, 64, 0.18215, run);
+ */
+export async function decodeLatents(
+  session: ort.InferenceSession,
+  latents: Float32Array,
+  batch: number,
+  width: number,
+  height: number,
+  scalingFactor: number,
+  run: TimedRun,
+): Promise<RgbImage[]> {
+  const inputs = describe(session, "input");
+  const input =
+    inputs.get("latent_sample") ?? (inputs.values().next().value as NonNullable<ReturnType<typeof inputs.get>>);
+  const scaled = latents.map((v) => v / scalingFactor);
+  const out = await run("vae_decoder", session, {
+    [input.name]: floatTensor(input, scaled, [batch, 4, height / 8, width / 8]),
+  });
+  const decoded = readFloats(out[session.outputNames[0] as string]);
+  return Array.from({ length: batch }, (_, i) => tensorToImage(decoded, i, width, height));
+}
+
+/**
+ * Encodes the init image once and gives each of `batch` images its scaled latents.
+ *
+ * @example
+ * const init = await encodeImage(vaeEncoder, image, 2, 0.18215, noise, run);
+ */
+export async function encodeImage(
+  session: ort.InferenceSession,
+  image: RgbImage,
+  batch: number,
+  scalingFactor: number,
+  noise: NoiseSource,
+  run: TimedRun,
+): Promise<Float32Array> {
+  const input = requireValue(describe(session, "input"), "sample", "vae_encoder");
+  const out = await run("vae_encoder", session, {
+    sample: floatTensor(input, imageToTensor(image), [1, 3, image.height, image.width]),
+  });
+  const size = 4 * (image.height / 8) * (image.width / 8);
+  const result = new Float32Array(batch * size);
+  if (out.latent_sample) {
+    const latent = readFloats(out.latent_sample);
+    for (let b = 0; b < batch; b++)
+      for (let i = 0; i < size; i++) result[b * size + i] = (latent[i] as number) * scalingFactor;
+    return result;
+  }
+  const name = out.latent_parameters ? "latent_parameters" : (session.outputNames[0] as string);
+  const params = readFloats(out[name]);
+  if (params.length !== 2 * size) {
+    throw new Error(
+      `vae_encoder output ${name} has ${params.length} values; ${2 * size} (mean ‖ logvar) or latent_sample expected`,
+    );
+  }
+  const eps = noise(batch * size);
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < size; i++) {
+      const mean = params[i] as number;
+      const logvar = Math.min(Math.max(params[size + i] as number, -30), 20);
+      result[b * size + i] = (mean + Math.exp(0.5 * logvar) * (eps[b * size + i] as number)) * scalingFactor;
+    }
+  }
+  return result;
+}
