@@ -133,6 +133,8 @@ export class DockerLauncher implements Launcher {
       stopping ??= this.#remove(id).then(async () => void (await exited));
       return stopping;
     };
+    // A container that died on its own is removed too; its runner is recreated as a new container.
+    void exited.then(() => stop().catch(() => {}));
     return { url: `http://127.0.0.1:${hostPort}`, token: spec.token, id, exited, stop };
   }
 
