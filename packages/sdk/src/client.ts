@@ -2,11 +2,12 @@
  * @module `createClient`: the typed client of a gateway (specs/gateway.yaml) — one method per pipeline, `download`
  * for results, and `raw`, the openapi-fetch client over the generated `paths`, for everything else.
  */
-import createOpenApiClient, { type Client as OpenApiClient } from "openapi-fetch";
+import type { Client as OpenApiClient } from "openapi-fetch";
 import { apiError, type CallTarget, ConnectionError, SdkError } from "./errors.js";
 import type { operations, paths } from "./generated/gateway.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
+import { createOpenApiClient } from "./internal/openapi-fetch.js";
 import { type FetchLike, send, targetOf } from "./internal/transport.js";
 import type {
   CallOptions,
