@@ -23,6 +23,8 @@ export interface RunnerConfig {
   tileSize: number;
   tileOverlap: number;
   intraOpThreads: number;
+  maxSdWork: number;
+  pngCompression: number;
 }
 
 interface Setting {
@@ -79,6 +81,20 @@ export const SETTINGS: Setting[] = [
     default: "0",
     help: "ONNX Runtime threads (0 = one per core)",
   },
+  {
+    env: "MAX_SD_WORK",
+    key: "maxSdWork",
+    kind: "int",
+    default: String(1024 * 1024 * 4 * 50),
+    help: "text-to-image / image-to-image: largest width×height×images×steps of a request (400 above)",
+  },
+  {
+    env: "PNG_COMPRESSION",
+    key: "pngCompression",
+    kind: "int",
+    default: "1",
+    help: "zlib level of output PNGs, 0-9 (higher: smaller, slower; 1 keeps encoding ~7 ms per megapixel)",
+  },
 ];
 
 /** `MODEL_ID` → `--model-id`. */
@@ -128,6 +144,7 @@ function parseValue(s: Setting, raw: string): unknown {
     const n = Number(raw.trim());
     if (!Number.isInteger(n) || n < 0)
       throw new Error(`${s.env} must be a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+    if (s.env === "PNG_COMPRESSION" && n > 9) throw new Error(`PNG_COMPRESSION must be 0-9, got ${n}`);
     return n;
   }
   if (s.kind === "provider") {

@@ -1,6 +1,167 @@
-/** @module `avs-runner bench` (filled in by the benchmark milestone). */
+/**
+ * @module `avs-runner bench`: the raw `session.run` baseline in this process and the same upscale over HTTP through
+ * a runner process, run alternately (raw, HTTP, raw, HTTP, …) so both see the same machine load; then an HTTP-only
+ * phase at the given concurrency for throughput and the runner's event-loop delay during continuous inference.
+ * Prints a table (and writes JSON with `--json`).
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseFlags } from "../config.js";
+import { installModel } from "../models/install.js";
+import { modelPath } from "../models/layout.js";
+import { type HttpRunner, type HttpRunnerReport, startHttpRunner } from "./http.js";
+import { openRawSession, type RawSession } from "./raw-session.js";
+import { type LatencySummary, summarise } from "./stats.js";
+
+const HELP = `avs-runner bench — benchmark an upscaler in-process (raw session.run) and over HTTP
+
+Flags (defaults in brackets):
+  --model-id <id>        [upscalerjs/esrgan-slim-x4] installed into a temporary dir if MODEL_DIR lacks it
+  --model-dir <dir>      [MODEL_DIR or /models]
+  --size <px>            [256] input side (256 → 1024×1024 with a ×4 model)
+  --runs <n>             [5] timed runs per path
+  --warmup <n>           [1] untimed runs first
+  --concurrency <n>      [1] HTTP requests in flight
+  --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
+  --mode <m>             [both] raw, http or both
+  --json <file>          also write the results as JSON
+`;
+
+const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
-export async function benchMain(_args: string[]): Promise<void> {
-  throw new Error("bench is not implemented yet");
+export async function benchMain(args: string[]): Promise<void> {
+  if (args.includes("--help")) return void process.stdout.write(HELP);
+  const f = parseFlags(args, KNOWN);
+  const int = (k: string, d: number) => {
+    const v = Number(f[k] ?? d);
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a whole number`);
+    return v;
+  };
+  const modelId = f.MODEL_ID ?? "upscalerjs/esrgan-slim-x4";
+  const mode = f.MODE ?? "both";
+  if (!["raw", "http", "both"].includes(mode)) throw new Error("--mode must be raw, http or both");
+  const opts = {
+    size: int("SIZE", 256),
+    runs: Math.max(1, int("RUNS", 5)),
+    warmup: int("WARMUP", 1),
+    concurrency: Math.max(1, int("CONCURRENCY", 1)),
+    threads: int("INTRA_OP_THREADS", 0),
+  };
+  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  let temp: string | undefined;
+  if (!existsSync(join(modelPath(modelDir, modelId), "model.onnx"))) {
+    temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
+    modelDir = temp;
+    await installModel(modelId, modelDir);
+    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
+  }
+  try {
+    console.log(
+      `benchmarking ${modelId}: ${opts.size}×${opts.size} input, ${opts.runs} runs after ${opts.warmup} warm-up`,
+    );
+    const raw: RawSession | undefined =
+      mode === "http" ? undefined : await openRawSession(modelPath(modelDir, modelId), opts);
+    const runner: HttpRunner | undefined =
+      mode === "raw" ? undefined : await startHttpRunner({ ...opts, modelDir, modelId });
+    const rawMs: number[] = [];
+    const httpMs: number[] = [];
+    let report: HttpRunnerReport | undefined;
+    let httpLoad: LatencySummary | undefined;
+    try {
+      for (let i = 0; i < opts.warmup; i++) {
+        await raw?.runOnce();
+        await runner?.runOnce();
+      }
+      for (let i = 0; i < opts.runs; i++) {
+        if (raw) rawMs.push(await raw.runOnce());
+        if (runner) httpMs.push(await runner.runOnce());
+      }
+      if (runner) {
+        await runner.resetEventLoop();
+        const loadMs: number[] = [];
+        const start = performance.now();
+        let sent = 0;
+        await Promise.all(
+          Array.from({ length: opts.concurrency }, async () => {
+            while (sent < opts.runs) {
+              sent++;
+              loadMs.push(await runner.runOnce());
+            }
+          }),
+        );
+        httpLoad = summarise(loadMs, performance.now() - start);
+        report = await runner.finish();
+      }
+    } finally {
+      await raw?.release();
+      if (runner && !report) await runner.finish().catch(() => undefined);
+    }
+    const rawSummary = raw
+      ? summarise(
+          rawMs,
+          rawMs.reduce((a, b) => a + b, 0),
+        )
+      : undefined;
+    const httpSummary = runner
+      ? summarise(
+          httpMs,
+          httpMs.reduce((a, b) => a + b, 0),
+        )
+      : undefined;
+    const overhead =
+      rawSummary && httpSummary
+        ? Math.round(((httpSummary.p50_ms - rawSummary.p50_ms) / rawSummary.p50_ms) * 1000) / 10
+        : undefined;
+    const rows: Array<[string, string, string]> = [["", "raw session.run", "HTTP POST /upscale"]];
+    const cell = (v: unknown, unit = "") => (v === undefined ? "—" : `${v}${unit}`);
+    rows.push([
+      "load",
+      cell(raw?.load_s, " s"),
+      report ? `${report.model_load_s} s (ready in ${report.ready_s} s)` : "—",
+    ]);
+    rows.push(["p50", cell(rawSummary?.p50_ms, " ms"), cell(httpSummary?.p50_ms, " ms")]);
+    rows.push(["p95", cell(rawSummary?.p95_ms, " ms"), cell(httpSummary?.p95_ms, " ms")]);
+    rows.push([
+      "throughput",
+      cell(rawSummary?.throughput_per_s, " /s"),
+      cell(httpLoad && `${httpLoad.throughput_per_s}`, ` /s @ concurrency ${opts.concurrency}`),
+    ]);
+    rows.push(["worker mean", "—", cell(report?.worker_mean_ms, " ms per job (session.run + tile conversions)")]);
+    rows.push(["output", raw ? `[${raw.output_dims.join(",")}]` : "—", cell(report?.output_size)]);
+    rows.push([
+      "event loop p99",
+      "—",
+      report ? `${report.event_loop_p99_ms} ms (max ${report.event_loop_max_ms} ms), runner HTTP thread` : "—",
+    ]);
+    rows.push([
+      "peak RSS",
+      `${Math.round((process.resourceUsage().maxRSS * 1024) / 1024 / 1024)} MB (bench process)`,
+      cell(report?.peak_rss_mb, " MB (runner process)"),
+    ]);
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+    if (overhead !== undefined) {
+      console.log(`HTTP-path overhead over raw session.run (p50, alternating runs): ${overhead}% (target ≤ 5%)`);
+    }
+    if (report)
+      console.log(`runner event-loop delay p99 during inference: ${report.event_loop_p99_ms} ms (target < 20 ms)`);
+    if (f.JSON) {
+      const result = {
+        model_id: modelId,
+        ...opts,
+        raw: raw && { load_s: raw.load_s, output_dims: raw.output_dims, ...rawSummary },
+        http: report && { ...report, ...httpSummary, throughput_at_concurrency: httpLoad },
+        http_overhead_percent: overhead,
+      };
+      await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${f.JSON}`);
+    }
+  } finally {
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
 }

@@ -6,7 +6,7 @@ import type { RgbImage } from "./decode.js";
  * Encodes RGB pixels as PNG (sharp works on libuv's thread pool, so the event loop stays free).
  * @example const png = await encodePng({ width: 2, height: 1, pixels: new Uint8Array(6) })
  */
-export async function encodePng(image: RgbImage, compressionLevel = 6): Promise<Buffer> {
+export async function encodePng(image: RgbImage, compressionLevel = 3): Promise<Buffer> {
   return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
     .png({ compressionLevel })
     .toBuffer();
@@ -16,6 +16,6 @@ export async function encodePng(image: RgbImage, compressionLevel = 6): Promise<
  * A PNG data URL of an image.
  * @example (await pngDataUrl(image)).startsWith("data:image/png;base64,") // true
  */
-export async function pngDataUrl(image: RgbImage): Promise<string> {
-  return `data:image/png;base64,${(await encodePng(image)).toString("base64")}`;
+export async function pngDataUrl(image: RgbImage, compressionLevel = 3): Promise<string> {
+  return `data:image/png;base64,${(await encodePng(image, compressionLevel)).toString("base64")}`;
 }

@@ -1,5 +1,5 @@
 /** @module Prometheus metrics of one runner: requests by route and status, inference time, queue depth, model load time. */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The runner's metrics, on their own registry (several runners can live in one process, e.g. in tests). */
 export interface RunnerMetrics {
@@ -17,6 +17,17 @@ export interface RunnerMetrics {
  */
 export function createMetrics(): RunnerMetrics {
   const registry = new Registry();
+  // Process metrics, including nodejs_eventloop_lag_p99_seconds (1 ms resolution, reset at each scrape): the
+  // benchmark reads it to show the HTTP thread stays responsive while the worker runs inference.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1 });
+  new Gauge({
+    name: "avs_runner_peak_rss_bytes",
+    help: "Peak resident set size of the runner process",
+    registers: [registry],
+    collect() {
+      this.set(process.resourceUsage().maxRSS * 1024);
+    },
+  });
   return {
     registry,
     requests: new Counter({

@@ -37,7 +37,7 @@ export const upscaleHttp: HttpPipeline = {
           { width: image.width, height: image.height, pixels },
           { signal: c.req.raw.signal, transfer: [pixels.buffer as ArrayBuffer] },
         );
-        return { images: [{ url: await pngDataUrl(out), seed, nsfw: false }] };
+        return { images: [{ url: await pngDataUrl(out, ctx.config.pngCompression), seed, nsfw: false }] };
       },
       ...before,
     );

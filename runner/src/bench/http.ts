@@ -1,0 +1,159 @@
+/**
+ * @module The HTTP path: an `avs-runner` child process serving the model, driven with real `POST /upscale`
+ * requests; load time, latency, throughput at a concurrency, and — from the runner's own `/metrics` — event-loop
+ * delay p99 of its HTTP thread during the runs and its peak RSS.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import sharp from "sharp";
+
+/** What the runner process reports after the runs. */
+export interface HttpRunnerReport {
+  /** Spawn → `/health` OK. */
+  ready_s: number;
+  /** The runner's own `avs_runner_model_load_seconds`. */
+  model_load_s: number;
+  event_loop_p99_ms: number;
+  event_loop_max_ms: number;
+  peak_rss_mb: number;
+  output_size: string;
+  /** Mean time the runner's worker spent per job (`avs_runner_inference_seconds`): session.run + tile conversions. */
+  worker_mean_ms: number;
+}
+
+/** A runner process under benchmark. */
+export interface HttpRunner {
+  ready_s: number;
+  /** One timed `POST /upscale`, in ms. */
+  runOnce(): Promise<number>;
+  /** Resets the runner's event-loop histogram (it is reset at every scrape). */
+  resetEventLoop(): Promise<void>;
+  /** Reads the runner's metrics and stops it. */
+  finish(): Promise<HttpRunnerReport>;
+}
+
+function metric(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, "m").exec(text);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** The CLI script of this build (`dist/cli.js`), run as the benchmarked runner. */
+function cliScript(): string {
+  const here = fileURLToPath(new URL("./cli.js", import.meta.url));
+  return import.meta.url.endsWith(".ts") ? fileURLToPath(new URL("../../dist/cli.js", import.meta.url)) : here;
+}
+
+/**
+ * Starts a runner process for `modelId` and returns a handle that sends it upscales of a `size`² PNG.
+ * @example const runner = await startHttpRunner({ modelDir: "/models", modelId: "upscalerjs/esrgan-slim-x4", size: 256, concurrency: 1, threads: 0 })
+ */
+export async function startHttpRunner(options: {
+  modelDir: string;
+  modelId: string;
+  size: number;
+  concurrency: number;
+  threads: number;
+}): Promise<HttpRunner> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [cliScript(), "serve"], {
+    env: {
+      ...process.env,
+      PIPELINE: "upscale",
+      MODEL_ID: options.modelId,
+      MODEL_DIR: options.modelDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      AUTH_TOKEN: "",
+      QUEUE_SIZE: String(Math.max(8, options.concurrency)),
+      TILE_SIZE: String(Math.max(256, options.size)),
+      INTRA_OP_THREADS: String(options.threads),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      child.stdout!.on("data", (d) => {
+        buf += d;
+        const m = /"msg":"listening".*?"url":"([^"]+)"/.exec(buf);
+        if (m) resolve(m[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`the runner exited with code ${code} before listening`)));
+    });
+    for (;;) {
+      const { status } = (await (await fetch(`${url}/health`)).json()) as { status: string };
+      if (status === "OK") break;
+      if (status === "ERROR") throw new Error("the runner failed to load its model (see its log)");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const readyS = (performance.now() - t0) / 1000;
+    const png = new Uint8Array(
+      await sharp({
+        create: { width: options.size, height: options.size, channels: 3, background: "#000" },
+      })
+        .composite([
+          {
+            input: Buffer.from(
+              `<svg width="${options.size}" height="${options.size}"><circle cx="50%" cy="50%" r="40%" fill="#c83"/><rect x="10" y="10" width="30%" height="20%" fill="#3a8"/></svg>`,
+            ),
+          },
+        ])
+        .png()
+        .toBuffer(),
+    );
+    let outputSize = "";
+    const once = async () => {
+      const form = new FormData();
+      form.append("prompt", "");
+      form.append("image", new Blob([png]), "bench.png");
+      const t = performance.now();
+      const res = await fetch(`${url}/upscale`, { method: "POST", body: form });
+      const body = (await res.json()) as { images: Array<{ url: string }> };
+      if (res.status !== 200) throw new Error(`upscale failed: ${res.status} ${JSON.stringify(body)}`);
+      const elapsed = performance.now() - t;
+      if (!outputSize) {
+        const meta = await sharp(Buffer.from(body.images[0]!.url.split(",")[1]!, "base64")).metadata();
+        outputSize = `${meta.width}×${meta.height}`;
+      }
+      return elapsed;
+    };
+    return {
+      ready_s: Math.round(readyS * 1000) / 1000,
+      runOnce: once,
+      async resetEventLoop() {
+        await fetch(`${url}/metrics`);
+      },
+      async finish() {
+        try {
+          const metrics = await (await fetch(`${url}/metrics`)).text();
+          return {
+            ready_s: Math.round(readyS * 1000) / 1000,
+            model_load_s: Math.round(metric(metrics, "avs_runner_model_load_seconds") * 1000) / 1000,
+            event_loop_p99_ms: Math.round(metric(metrics, "nodejs_eventloop_lag_p99_seconds") * 1e4) / 10,
+            event_loop_max_ms: Math.round(metric(metrics, "nodejs_eventloop_lag_max_seconds") * 1e4) / 10,
+            peak_rss_mb: Math.round(metric(metrics, "avs_runner_peak_rss_bytes") / 1024 / 1024),
+            output_size: outputSize,
+            worker_mean_ms:
+              Math.round(
+                (metric(metrics, "avs_runner_inference_seconds_sum") /
+                  metric(metrics, "avs_runner_inference_seconds_count")) *
+                  1e4,
+              ) / 10,
+          };
+        } finally {
+          await stop();
+        }
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+/** @module Summary statistics of benchmark samples. */
+
+/** Latency summary of one benchmarked path, in milliseconds. */
+export interface LatencySummary {
+  runs: number;
+  p50_ms: number;
+  p95_ms: number;
+  mean_ms: number;
+  /** Completed runs per second. */
+  throughput_per_s: number;
+}
+
+/**
+ * The `p`-th percentile (nearest rank) of `values`.
+ * @example percentile([1, 2, 3, 4], 50) // 2
+ */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+/**
+ * Summarises per-run latencies (ms) and the wall time they took (ms).
+ * @example summarise([100, 120, 110], 330).p50_ms // 110
+ */
+export function summarise(latenciesMs: number[], wallMs: number): LatencySummary {
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return {
+    runs: latenciesMs.length,
+    p50_ms: round(percentile(latenciesMs, 50)),
+    p95_ms: round(percentile(latenciesMs, 95)),
+    mean_ms: round(latenciesMs.reduce((a, b) => a + b, 0) / latenciesMs.length),
+    throughput_per_s: Math.round((latenciesMs.length / (wallMs / 1000)) * 1000) / 1000,
+  };
+}

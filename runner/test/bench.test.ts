@@ -1,0 +1,31 @@
+/** @module `avs-runner bench` runs end to end (on the tiny model, so it is quick) and writes its JSON report. */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { modelsDir } from "./helpers.js";
+
+const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+
+describe("avs-runner bench", () => {
+  it("prints the table and writes JSON for both paths", async () => {
+    const models = await modelsDir();
+    try {
+      const json = join(models.dir, "bench.json");
+      const args = ["bench", "--model-id", "tiny/esrgan-x4", "--model-dir", models.dir, "--size", "32"];
+      const { stdout } = await promisify(execFile)("node", [BIN, ...args, "--runs", "2", "--json", json]);
+      expect(stdout).toMatch(/HTTP-path overhead over raw session\.run \(p50, alternating runs\): -?[\d.]+%/);
+      expect(stdout).toMatch(/runner event-loop delay p99 during inference: [\d.]+ ms/);
+      const report = JSON.parse(await readFile(json, "utf8"));
+      expect(report.raw).toMatchObject({ runs: 2, output_dims: [1, 3, 128, 128] });
+      expect(report.http).toMatchObject({ runs: 2, output_size: "128×128" });
+      expect(report.http.p50_ms).toBeGreaterThan(0);
+      expect(report.http.peak_rss_mb).toBeGreaterThan(10);
+      expect(typeof report.http_overhead_percent).toBe("number");
+    } finally {
+      await models.cleanup();
+    }
+  }, 60_000);
+});
