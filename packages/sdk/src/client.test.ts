@@ -123,6 +123,13 @@ describe("retries", () => {
     expect(server.received).toHaveLength(3);
   });
 
+  it("retries an unseeded generation that carries an Idempotency-Key", async () => {
+    const server = await serve(busy, json(200, OK));
+    const client = createClient({ baseUrl: server.url });
+    await client.textToImage({ modelId: "m", prompt: "p" }, { headers: { "Idempotency-Key": "job-7" } });
+    expect(server.received.map((r) => r.headers["idempotency-key"])).toEqual(["job-7", "job-7"]);
+  });
+
   it("resends multipart bodies whole on every attempt", async () => {
     const server = await serve(busy, json(200, OK));
     const client = createClient({ baseUrl: server.url });

@@ -102,8 +102,8 @@ export function createClient(options: ClientOptions): Client {
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const fields = await toWireFields(input, pipeline.files);
     const stats = { attempts: 1 };
-    const replaySafe = fields.seed !== undefined || call.retries !== undefined;
     const callHeaders = new Headers(call.headers);
+    const replaySafe = fields.seed !== undefined || call.retries !== undefined || callHeaders.has("idempotency-key");
     if (call.requestId) callHeaders.set("X-Request-Id", call.requestId);
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
