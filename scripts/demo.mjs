@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 /**
- * @module `npm run demo`: installs and builds the workspace, then runs the main job of the network.
- * The network (runner, orchestrator, broadcaster, SDK) is being built issue by issue; until it is, this says
- * plainly what the demo will do and shows the contracts that exist.
+ * @module `npm run demo`: installs and builds the workspace, then runs the devnet demo (devnet/src/demo.ts):
+ * models prepared into ./models, a broadcaster and two orchestrators with their runners, one job per pipeline
+ * through the SDK, results in ./demo-output/. Arguments go to the demo (`npm run demo -- --once`, `-- --help`).
+ * Ctrl-C reaches the demo, which stops every process it started; this script waits for it and exits with its status.
  */
-import { install, pnpm } from "./bootstrap.mjs";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ENV, install, pnpm, ROOT } from "./bootstrap.mjs";
 
 install();
+console.log("> building (turbo: generate → build)");
 pnpm(["turbo", "run", "build", "--output-logs=errors-only"]);
-console.log(`
-AI Video Subnet demo
 
-What it will do once the network is in place:
-  1. install the real ESRGAN weights shipped on npm and generate tiny Stable Diffusion test models
-  2. start a broadcaster and two orchestrators, each with its runners
-  3. send one job per pipeline through the SDK and write the results to ./demo-output/
-
-What exists now: the contracts in specs/ (runner, orchestrator and gateway APIs), the generated types of
-every package and the request validator. Run \`npm test\` to check them.
-`);
+const demo = spawn(process.execPath, [join(ROOT, "devnet", "dist", "demo.js"), ...process.argv.slice(2)], {
+  cwd: ROOT,
+  env: ENV,
+  stdio: "inherit",
+});
+// The terminal sends Ctrl-C (and a hang-up) to the demo as well; stay alive until it has stopped everything.
+// A SIGTERM sent to this script alone is passed on.
+for (const signal of ["SIGINT", "SIGHUP"]) process.on(signal, () => {});
+process.on("SIGTERM", () => demo.kill("SIGTERM"));
+demo.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));

@@ -1,0 +1,221 @@
+/**
+ * @module startNetwork: a local AI Video Subnet of real processes — N `avs-orchestrator`s, each running its
+ * runners with the process launcher, and one `avs-broadcaster` in front of them. Each service runs in its own
+ * process group; `stop()` (and the exit handlers, and the guardian if this process is killed) take every process
+ * down, runners included.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { AiModelEntry } from "@ai-video-subnet/orchestrator";
+import { Guardian } from "../processes/guardian.js";
+import type { LogLine } from "../processes/service.js";
+import { Service } from "../processes/service.js";
+import { binaryCommand } from "./binaries.js";
+import { waitForWarm } from "./wait-for-warm.js";
+
+/** Progress of the network, for a display. */
+export type NetworkEvent =
+  | { kind: "starting"; service: string }
+  | { kind: "listening"; service: string; url: string }
+  | { kind: "runner"; service: string; runner: string; msg: string; fields: Record<string, unknown> }
+  | { kind: "ready"; broadcasterUrl: string };
+
+/** Options of {@link startNetwork}. */
+export interface NetworkOptions {
+  /** The models volume every runner reads (models must be installed there). */
+  modelsDir: string;
+  /** A directory for the model lists, logs and outputs of this network. */
+  workDir: string;
+  /** The model list of each orchestrator (`aiModels.json` entries); a function gets the orchestrator's index. */
+  models: AiModelEntry[] | ((index: number) => AiModelEntry[]);
+  /** How many orchestrators (default 2). */
+  orchestrators?: number;
+  /** Shared secret between the broadcaster and the orchestrators (default: random). */
+  secret?: string;
+  /** Extra `avs-orchestrator` flags. */
+  orchestratorArgs?: string[];
+  /** Extra `avs-broadcaster` flags (e.g. `["--retry-budget-ms", "2000"]`). */
+  broadcasterArgs?: string[];
+  /** How long runners may take to load (default 180 s). */
+  startTimeoutMs?: number;
+  onEvent?: (event: NetworkEvent) => void;
+}
+
+/** One orchestrator of the network. */
+export interface NetworkOrchestrator {
+  name: string;
+  url: string;
+  service: Service;
+  /** Runners it reported ready, by runner name: pid (process launcher id) and URL. Replaced on restart. */
+  runners: Map<string, { pid: number; url: string }>;
+}
+
+/** A running network. */
+export interface Network {
+  broadcasterUrl: string;
+  broadcaster: Service;
+  orchestrators: NetworkOrchestrator[];
+  secret: string;
+  /** The orchestrator (name) that served a job, from the broadcaster's `job done` log line for its request id. */
+  servedBy(requestId: string): string | undefined;
+  /** Every live pid of the network (services and runners). */
+  pids(): number[];
+  /** Stops the broadcaster, then the orchestrators (which stop their runners); kills whatever is left. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<Service>();
+let exitHooked = false;
+
+/** Last resort when the process exits without `stop()` (a crash, `process.exit`): kill every service now. */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once("exit", () => {
+    for (const s of live) s.killNow();
+  });
+}
+
+/**
+ * Starts the network and resolves once every warm runner is ready and the broadcaster sees every orchestrator.
+ * @example
+ * const net = await startNetwork({
+ *   modelsDir: "./models", workDir: "/tmp/devnet",
+ *   models: [{ pipeline: "upscale", model_id: "tiny/esrgan-x4", warm: true, capacity: 2 }],
+ * });
+ * const client = createClient({ baseUrl: net.broadcasterUrl });
+ * await net.stop();
+ */
+export async function startNetwork(options: NetworkOptions): Promise<Network> {
+  hookExit();
+  const count = options.orchestrators ?? 2;
+  const secret = options.secret ?? randomBytes(16).toString("hex");
+  const workDir = resolve(options.workDir);
+  const modelsDir = resolve(options.modelsDir);
+  const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+  const emit = options.onEvent ?? (() => {});
+  const guardian = new Guardian();
+  const services: Service[] = [];
+  const track = (s: Service) => {
+    services.push(s);
+    live.add(s);
+    guardian.watch(s.pid);
+  };
+  const stopAll = async () => {
+    for (const s of [...services].reverse()) {
+      await s.stop();
+      guardian.forget(s.pid);
+      live.delete(s);
+    }
+    await guardian.close();
+  };
+
+  try {
+    const orchestrators: NetworkOrchestrator[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `orchestrator-${i + 1}`;
+      const dir = join(workDir, name);
+      mkdirSync(join(dir, "outputs"), { recursive: true });
+      const models = typeof options.models === "function" ? options.models(i) : options.models;
+      writeFileSync(join(dir, "aiModels.json"), `${JSON.stringify(models, null, 2)}\n`);
+      const runners = new Map<string, { pid: number; url: string }>();
+      emit({ kind: "starting", service: name });
+      const service = Service.start({
+        name,
+        command: [
+          ...binaryCommand("orchestrator"),
+          ...["--config", join(dir, "aiModels.json"), "--models-dir", modelsDir, "--port", "0"],
+          ...["--secret", secret, "--outputs-dir", join(dir, "outputs"), "--health-interval", "1"],
+          ...["--start-timeout", String(Math.ceil(startTimeoutMs / 1000))],
+          // Every entry gets its own runner on the CPU (the default of 1 would evict one model for another).
+          ...["--runners-per-gpu", String(Math.max(1, models.length))],
+          ...(options.orchestratorArgs ?? []),
+        ],
+        logFile: join(workDir, `${name}.log`),
+        onLine: (line) => onOrchestratorLine(name, line, runners, service, emit),
+      });
+      track(service);
+      orchestrators.push({ name, url: "", service, runners });
+    }
+    for (const o of orchestrators) {
+      o.url = (await o.service.listening(60_000)).url;
+      emit({ kind: "listening", service: o.name, url: o.url });
+    }
+    await Promise.all(
+      orchestrators.map((o, i) => {
+        const models = typeof options.models === "function" ? options.models(i) : options.models;
+        return waitForWarm(
+          o.url,
+          o.service,
+          startTimeoutMs,
+          models.filter((m) => m.warm),
+        );
+      }),
+    );
+
+    emit({ kind: "starting", service: "broadcaster" });
+    const broadcaster = Service.start({
+      name: "broadcaster",
+      command: [
+        ...binaryCommand("broadcaster"),
+        ...["--port", "0", "--orchestrator-secret", secret, "--output-dir", join(workDir, "broadcaster-outputs")],
+        ...["--info-interval-ms", "1000"],
+        ...orchestrators.flatMap((o) => ["--orchestrator", o.url]),
+        ...(options.broadcasterArgs ?? []),
+      ],
+      logFile: join(workDir, "broadcaster.log"),
+    });
+    track(broadcaster);
+    const broadcasterUrl = (await broadcaster.listening(60_000)).url;
+    emit({ kind: "listening", service: "broadcaster", url: broadcasterUrl });
+    for (const o of orchestrators) {
+      await broadcaster.waitForLine(
+        (l) => l.json?.msg === "orchestrator reachable" && l.json.orchestrator === o.url,
+        30_000,
+        `"orchestrator reachable" for ${o.url}`,
+      );
+    }
+    emit({ kind: "ready", broadcasterUrl });
+
+    const byUrl = new Map(orchestrators.map((o) => [o.url, o.name]));
+    return {
+      broadcasterUrl,
+      broadcaster,
+      orchestrators,
+      secret,
+      servedBy(requestId) {
+        const line = broadcaster.lines.find((l) => l.json?.msg === "job done" && l.json.request_id === requestId);
+        const url = line?.json?.orchestrator;
+        return typeof url === "string" ? (byUrl.get(url) ?? url) : undefined;
+      },
+      pids() {
+        const pids = services.filter((s) => s.alive).map((s) => s.pid);
+        for (const o of orchestrators) for (const r of o.runners.values()) pids.push(r.pid);
+        return pids;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function onOrchestratorLine(
+  name: string,
+  line: LogLine,
+  runners: NetworkOrchestrator["runners"],
+  service: Service,
+  emit: (e: NetworkEvent) => void,
+): void {
+  const j = line.json;
+  if (!j || typeof j.runner !== "string" || typeof j.msg !== "string") return;
+  if (j.msg === "runner ready" && typeof j.id === "string" && /^\d+$/.test(j.id)) {
+    runners.set(j.runner, { pid: Number(j.id), url: String(j.url) });
+    // Runners run in process groups of their own: make sure they die with this orchestrator, however it dies.
+    service.adopt(Number(j.id));
+  }
+  const { msg, runner, level: _l, time: _t, ...fields } = j;
+  emit({ kind: "runner", service: name, runner, msg, fields });
+}
