@@ -10,6 +10,14 @@ export const PIPELINES: Record<string, PipelineModule> = {
     http: async () => (await import("./upscale/http.js")).upscaleHttp,
     worker: async () => (await import("./upscale/worker.js")).upscaleWorker,
   },
+  "text-to-image": {
+    http: async () => (await import("./text-to-image/http.js")).textToImageHttp,
+    worker: async () => (await import("./text-to-image/worker.js")).textToImageWorker,
+  },
+  "image-to-image": {
+    http: async () => (await import("./image-to-image/http.js")).imageToImageHttp,
+    worker: async () => (await import("./image-to-image/worker.js")).imageToImageWorker,
+  },
 };
 
 /**

@@ -1,0 +1,81 @@
+/**
+ * @module The HTTP side shared by text-to-image and image-to-image: the Livepeer size rule (multiples of 8), the
+ * work limit (width × height × images × steps ≤ MAX_SD_WORK), seeds, and turning the worker's images into `Media`.
+ */
+import { randomInt } from "node:crypto";
+import { HttpError } from "@ai-video-subnet/specs";
+import { pngDataUrl } from "../../image/encode.js";
+import type { Logger } from "../../log.js";
+import type { SdResult } from "./job.js";
+
+/**
+ * Livepeer's rule for generated sizes.
+ *
+ * @throws {HttpError} 400 "Height and width must be divisible by 8 …".
+ * @example
+ * checkDivisibleBy8(512, 500); // throws
+ */
+export function checkDivisibleBy8(height: number, width: number): void {
+  if (height % 8 !== 0 || width % 8 !== 0) {
+    throw new HttpError(400, `Height and width must be divisible by 8, got height ${height} and width ${width}`);
+  }
+}
+
+/**
+ * The compute limit of one request.
+ *
+ * @throws {HttpError} 400 naming the product and the limit.
+ * @example
+ * checkWork({ width: 1024, height: 1024, images: 4, steps: 50 }, 209_715_200); // ok, exactly at the default limit
+ */
+export function checkWork(w: { width: number; height: number; images: number; steps: number }, limit: number): void {
+  const work = w.width * w.height * w.images * w.steps;
+  if (work > limit) {
+    throw new HttpError(
+      400,
+      `request too large: width×height×num_images_per_prompt×steps = ${w.width}×${w.height}×${w.images}×${w.steps} = ${work} exceeds this runner's limit of ${limit} (MAX_SD_WORK); ask for fewer pixels, images or steps`,
+    );
+  }
+}
+
+/**
+ * The request's seed, or a random one (Livepeer draws one and reports it); image i uses seed + i, which must stay
+ * an exact integer.
+ *
+ * @example
+ * requestSeed(undefined, 2); // e.g. 3141592653
+ */
+export function requestSeed(seed: number | undefined, images: number): number {
+  const s = seed ?? randomInt(0, 2 ** 32);
+  if (s > Number.MAX_SAFE_INTEGER - (images - 1)) {
+    throw new HttpError(
+      400,
+      `seed + num_images_per_prompt − 1 must be ≤ ${Number.MAX_SAFE_INTEGER} (image i uses seed + i), got seed ${s}`,
+    );
+  }
+  return s;
+}
+
+/**
+ * `{images: Media[]}` from the worker's result: PNG data URLs, seed + i, the safety flags; truncation is logged.
+ *
+ * @example
+ * return c.json(await toImageResponse(result, seed, ctx.log));
+ */
+export async function toImageResponse(result: SdResult, seed: number, log: Logger) {
+  if (result.truncated.prompt > 0 || result.truncated.negativePrompt > 0) {
+    log.warn("prompt truncated to the text encoder's 77 tokens", {
+      prompt_tokens_cut: result.truncated.prompt,
+      negative_prompt_tokens_cut: result.truncated.negativePrompt,
+      cut_text: result.truncated.text,
+    });
+  }
+  const images = await Promise.all(
+    result.images.map(async (image, i) => ({
+      url: await pngDataUrl(image),
+      seed: seed + i,
+      nsfw: result.nsfw[i] ?? false,
+    })),
+  );
+  return { images };
+}

@@ -1,0 +1,256 @@
+/**
+ * @module text-to-image and image-to-image through real runner servers on tiny SD models: good requests, LoRAs,
+ * determinism, and the bad-input matrix (each bad request gets its status and message, and the server keeps serving).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage, upscaleForm } from "../../../test/helpers.js";
+import { writeSafetensors } from "../../lora/index.js";
+import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
+
+type Models = Awaited<ReturnType<typeof modelsDir>>;
+
+/** Installs a LoRA on the tiny SD UNet's attn2.to_k (4 × D) and text encoder q_proj (D × D), kohya style. */
+function installLora(models: string, id: string, d: number, metadata: Record<string, string> = {}) {
+  const dir = join(models, id);
+  mkdirSync(dir, { recursive: true });
+  const ramp = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => s * Math.sin(i + 1));
+  writeFileSync(
+    join(dir, "pytorch_lora_weights.safetensors"),
+    writeSafetensors(
+      {
+        "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight": {
+          shape: [2, d],
+          data: ramp(2 * d, 0.5),
+        },
+        "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_up.weight": {
+          shape: [4, 2],
+          data: ramp(8, 0.5),
+        },
+        "lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight": { shape: [1, d], data: ramp(d, 0.2) },
+        "lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight": { shape: [d, 1], data: ramp(d, 0.2) },
+      },
+      metadata,
+    ),
+  );
+}
+
+const json = (body: unknown) => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+describe("POST /text-to-image (tiny/sd15)", () => {
+  let models: Models;
+  let server: RunnerServer;
+  const base = { prompt: "a red cat", height: 24, width: 32, num_inference_steps: 2, guidance_scale: 3, seed: 5 };
+  const post = (body: unknown) => fetch(`${server.url}/text-to-image`, json(body));
+
+  beforeAll(async () => {
+    models = await modelsDir(["tiny/sd15"]);
+    installLora(models.dir, "styles/red", 32);
+    installLora(models.dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
+    installLora(models.dir, "styles/wide", 48);
+    server = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8 }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("returns PNG data URLs with seed + i, nsfw flags, and the same bytes for the same request", async () => {
+    const res = await post({ ...base, num_images_per_prompt: 2, model_id: "tiny/sd15" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { images: { url: string; seed: number; nsfw: boolean }[] };
+    expect(body.images.map((m) => [m.seed, m.nsfw])).toEqual([
+      [5, false],
+      [6, false],
+    ]);
+    const first = await decodeDataUrl(body.images[0]?.url as string);
+    expect([first.width, first.height]).toEqual([32, 24]);
+    const again = (await (await post({ ...base, num_images_per_prompt: 2 })).json()) as typeof body;
+    expect(again.images.map((m) => m.url)).toEqual(body.images.map((m) => m.url));
+    const single = (await (await post({ ...base, seed: 6 })).json()) as typeof body;
+    expect(single.images[0]?.url).toBe(body.images[1]?.url);
+  });
+
+  it("draws and reports a seed when none is given", async () => {
+    const { seed, ...noSeed } = base;
+    const body = (await (await post(noSeed)).json()) as { images: { seed: number }[] };
+    expect(Number.isInteger(body.images[0]?.seed)).toBe(true);
+  });
+
+  it("applies LoRAs (merged weights change the image; a repeat gives the same bytes)", async () => {
+    const plain = (await (await post(base)).json()) as { images: { url: string }[] };
+    const withLora = await post({ ...base, loras: JSON.stringify({ "styles/red": 1 }) });
+    expect(withLora.status).toBe(200);
+    const a = ((await withLora.json()) as typeof plain).images[0]?.url;
+    expect(a).not.toBe(plain.images[0]?.url);
+    const b = ((await (await post({ ...base, loras: '{"styles/red": 1.0}' })).json()) as typeof plain).images[0]?.url;
+    expect(b).toBe(a);
+    const zero = ((await (await post({ ...base, loras: '{"styles/red": 0}' })).json()) as typeof plain).images[0]?.url;
+    expect(zero).toBe(plain.images[0]?.url);
+  });
+
+  const cases: [string, unknown, number, RegExp][] = [
+    [
+      "height not a multiple of 8",
+      { ...base, height: 500, width: 512 },
+      400,
+      /^Height and width must be divisible by 8, got height 500 and width 512$/,
+    ],
+    [
+      "too much work",
+      { ...base, height: 64, width: 64, num_images_per_prompt: 4, num_inference_steps: 8 },
+      400,
+      /width×height×num_images_per_prompt×steps = 64×64×4×8 = 131072 exceeds this runner's limit of 65536 \(MAX_SD_WORK\)/,
+    ],
+    [
+      "another model",
+      { ...base, model_id: "other/model" },
+      400,
+      /pipeline configured with tiny\/sd15 but called with other\/model/,
+    ],
+    ["loras not JSON", { ...base, loras: "{red" }, 400, /loras must be a JSON object .* invalid JSON/],
+    ["negative LoRA weight", { ...base, loras: '{"styles/red": -1}' }, 400, /weight must be ≥ 0, got -1/],
+    ["unknown LoRA", { ...base, loras: '{"styles/none": 1}' }, 400, /LoRA "styles\/none": not installed/],
+    ["LoRA path trick", { ...base, loras: '{"../../etc": 1}' }, 400, /LoRA id "..\/..\/etc" is not allowed/],
+    [
+      "LoRA for SDXL",
+      { ...base, loras: '{"styles/xl": 1}' },
+      400,
+      /LoRA "styles\/xl" is for SDXL models; this model is Stable Diffusion 1.x/,
+    ],
+    [
+      "LoRA of another shape",
+      { ...base, loras: '{"styles/wide": 1}' },
+      400,
+      /is \[4×48\] but this model's weight is \[32×4\] — is the LoRA for another base model\?/,
+    ],
+    ["five LoRAs", { ...base, loras: '{"a":1,"b":1,"c":1,"d":1,"e":1}' }, 400, /at most 4 LoRAs per request, got 5/],
+    [
+      "seed overflow",
+      { ...base, seed: Number.MAX_SAFE_INTEGER, num_images_per_prompt: 2 },
+      400,
+      /seed \+ num_images_per_prompt − 1 must be ≤ 9007199254740991/,
+    ],
+    ["no prompt", { height: 24, width: 32 }, 422, /prompt/],
+    ["height over the schema maximum", { ...base, height: 8192 }, 422, /height/],
+    ["steps 0", { ...base, num_inference_steps: 0 }, 422, /num_inference_steps/],
+  ];
+  for (const [name, body, status, message] of cases) {
+    it(`${name} → ${status}, and the server keeps serving`, async () => {
+      const res = await post(body);
+      expect(res.status).toBe(status);
+      const detail = ((await res.json()) as { detail: { msg: string } | { msg: string }[] }).detail;
+      const text = Array.isArray(detail) ? detail.map((d) => d.msg).join("; ") + JSON.stringify(detail) : detail.msg;
+      expect(text).toMatch(message);
+      expect((await post(base)).status).toBe(200);
+    });
+  }
+});
+
+describe("POST /image-to-image (tiny/sd-turbo)", () => {
+  let models: Models;
+  let server: RunnerServer;
+  const post = (form: FormData) => fetch(`${server.url}/image-to-image`, { method: "POST", body: form });
+  const form = (image: Uint8Array | undefined, fields: Record<string, string> = {}) =>
+    upscaleForm(image, {
+      prompt: "a green house",
+      num_inference_steps: "4",
+      strength: "0.5",
+      guidance_scale: "0",
+      seed: "3",
+      ...fields,
+    });
+
+  beforeAll(async () => {
+    models = await modelsDir(["tiny/sd-turbo"]);
+    server = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "image-to-image", modelId: "tiny/sd-turbo" }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("resizes the input down to multiples of 8 and returns that size", async () => {
+    const res = await post(form(await testImage(37, 21, "jpeg"), { num_images_per_prompt: "2" }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { images: { url: string; seed: number }[] };
+    expect(body.images.map((m) => m.seed)).toEqual([3, 4]);
+    const out = await decodeDataUrl(body.images[0]?.url as string);
+    expect([out.width, out.height]).toEqual([32, 16]);
+  });
+
+  it("stays close to the input at low strength and moves away at strength 1", async () => {
+    const png = await testImage(32, 32);
+    const input = await decodeDataUrl(`data:image/png;base64,${Buffer.from(png).toString("base64")}`);
+    const distance = async (strength: string) => {
+      const body = (await (await post(form(png, { strength, num_inference_steps: "10" }))).json()) as {
+        images: { url: string }[];
+      };
+      const out = await decodeDataUrl(body.images[0]?.url as string);
+      return out.pixels.reduce((s, v, i) => s + Math.abs(v - (input.pixels[i] as number)), 0) / out.pixels.length;
+    };
+    expect(await distance("0.1")).toBeLessThan(await distance("1"));
+  });
+
+  const cases: [string, () => Promise<FormData>, number, RegExp][] = [
+    ["an image under 8 px", async () => form(await testImage(5, 5)), 400, /image must be at least 8×8 px, got 5×5/],
+    [
+      "not an image",
+      async () => form(new TextEncoder().encode("hello")),
+      415,
+      /image must be a PNG, JPEG or WebP file/,
+    ],
+    [
+      "strength that leaves no step",
+      async () => form(await testImage(16, 16), { strength: "0.1", num_inference_steps: "5" }),
+      400,
+      /strength 0.1 × num_inference_steps 5 leaves no denoising step/,
+    ],
+    ["no image", async () => form(undefined), 422, /image/],
+    ["strength above 1", async () => form(await testImage(16, 16), { strength: "1.5" }), 422, /strength/],
+  ];
+  for (const [name, body, status, message] of cases) {
+    it(`${name} → ${status}`, async () => {
+      const res = await post(await body());
+      expect(res.status).toBe(status);
+      expect(JSON.stringify(await res.json())).toMatch(message);
+      expect((await post(form(await testImage(16, 16)))).status).toBe(200);
+    });
+  }
+});
+
+describe("a model that cannot load", () => {
+  it("reports health ERROR with the reason for an unknown scheduler", async () => {
+    const models = await modelsDir(["tiny/sd15"]);
+    writeFileSync(
+      join(models.dir, "tiny/sd15/scheduler/scheduler_config.json"),
+      JSON.stringify({ _class_name: "PNDMScheduler" }),
+    );
+    const log = memoryLogger();
+    const server = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "text-to-image", modelId: "tiny/sd15" }),
+      log,
+    );
+    try {
+      await server.runner.ready;
+      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "ERROR" });
+      expect(JSON.stringify(log.lines)).toMatch(/unknown scheduler _class_name \\"PNDMScheduler\\"/);
+    } finally {
+      await server.stop();
+      await models.cleanup();
+    }
+  });
+});
