@@ -72,6 +72,11 @@ async function models(args: string[]) {
   }
 }
 
+// A closed stdout (e.g. piped into `head`) must not crash a runner that is shutting down.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   if (cmd === "--help" || cmd === "-h" || cmd === "help") return void process.stdout.write(HELP);
