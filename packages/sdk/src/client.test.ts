@@ -101,6 +101,22 @@ describe("requests", () => {
   });
 });
 
+describe("settings", () => {
+  it("rejects a missing or relative baseUrl and nonsense timeouts and retries, saying what is allowed", async () => {
+    expect(() => createClient({ baseUrl: "/api" })).toThrow(
+      'createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "/api"',
+    );
+    expect(() => createClient({} as never)).toThrow(/baseUrl must be an absolute URL/);
+    expect(() => createClient({ baseUrl: "http://x", timeoutMs: Number.NaN })).toThrow(
+      "createClient: timeoutMs must be a positive number of milliseconds, got NaN",
+    );
+    const client = createClient({ baseUrl: "http://127.0.0.1:9" });
+    await expect(client.textToImage({ modelId: "m", prompt: "p" }, { retries: 1.5 })).rejects.toThrow(
+      "/text-to-image: retries must be a whole number ≥ 0, got 1.5",
+    );
+  });
+});
+
 describe("retries", () => {
   const busy = json(503, { detail: { msg: "no orchestrators available" } }, { "retry-after": "0" });
 

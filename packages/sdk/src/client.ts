@@ -79,8 +79,13 @@ const PIPELINES = {
  * const png = await client.download(images[0]!);
  */
 export function createClient(options: ClientOptions): Client {
-  if (!options?.baseUrl) throw new TypeError("createClient: baseUrl is required, e.g. http://127.0.0.1:8937");
-  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const baseUrl = options?.baseUrl?.replace(/\/+$/, "") ?? "";
+  if (!isAbsoluteUrl(baseUrl)) {
+    throw new TypeError(
+      `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl}"`,
+    );
+  }
+  checkSettings("createClient", options);
   const origin = new URL(baseUrl).origin;
   const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -99,6 +104,7 @@ export function createClient(options: ClientOptions): Client {
     input: object,
     call: CallOptions = {},
   ): Promise<ResultOf<Op>> {
+    checkSettings(pipeline.path, call);
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const fields = await toWireFields(input, pipeline.files);
     const stats = { attempts: 1 };
@@ -163,6 +169,25 @@ export function createClient(options: ClientOptions): Client {
     download,
     raw,
   };
+}
+
+function isAbsoluteUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rejects settings that would silently misbehave (a NaN timeout fires at once, a negative retry count never retries). */
+function checkSettings(where: string, o: { timeoutMs?: number; retries?: number }) {
+  if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
+    throw new RangeError(`${where}: timeoutMs must be a positive number of milliseconds, got ${o.timeoutMs}`);
+  }
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
+    throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
+  }
 }
 
 function responseParts(response: Response) {
