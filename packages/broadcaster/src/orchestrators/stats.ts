@@ -3,8 +3,12 @@
  * (ms per pixel × step) and recent success rate, both as exponentially weighted moving averages.
  */
 
-/** Weight of the newest sample (the last ~5 samples dominate). */
-const ALPHA = 0.3;
+/** Weight of the newest sample (the last ~10 samples dominate). */
+const ALPHA = 0.2;
+/** A latency sample counts at most this factor away from the running average (one stall is not a trend). */
+const CLAMP = 3;
+/** Successes before the latency average is trusted for ranking (the first jobs pay connection set-up). */
+export const MIN_SAMPLES = 2;
 
 /** Running averages for one (orchestrator, pipeline, model). */
 export class CapabilityStats {
@@ -13,6 +17,8 @@ export class CapabilityStats {
   /** Fraction of recent attempts that succeeded, starting optimistic at 1. */
   successRate = 1;
   samples = 0;
+  /** Successful attempts measured. */
+  successes = 0;
 
   /**
    * Records a successful attempt of `units` pixel-steps that took `ms`.
@@ -20,9 +26,17 @@ export class CapabilityStats {
    */
   success(ms: number, units: number): void {
     const perUnit = ms / Math.max(1, units);
-    this.msPerUnit = this.msPerUnit === undefined ? perUnit : this.msPerUnit + ALPHA * (perUnit - this.msPerUnit);
+    const avg = this.msPerUnit;
+    this.msPerUnit =
+      avg === undefined ? perUnit : avg + ALPHA * (Math.min(avg * CLAMP, Math.max(avg / CLAMP, perUnit)) - avg);
+    this.successes += 1;
     this.successRate += ALPHA * (1 - this.successRate);
     this.samples += 1;
+  }
+
+  /** Whether enough successes were measured to rank by latency. */
+  get measured(): boolean {
+    return this.successes >= MIN_SAMPLES && this.msPerUnit !== undefined;
   }
 
   /** Records a failed attempt. */

@@ -1,0 +1,210 @@
+/**
+ * @module The broadcaster in front of real `avs-orchestrator` processes, each running real `avs-runner` processes
+ * on the runner's tiny models: every pipeline, selection (spread, speed, price, warmth), retry when an orchestrator
+ * is killed mid-load, backoff and recovery, 4xx pass-through, keys, rate limits and size limits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBroadcaster, type TestBroadcaster } from "../support/broadcaster.js";
+import {
+  type ModelEntry,
+  type OrchestratorProcess,
+  okAttempts,
+  png,
+  pngSize,
+  startOrchestratorProcess,
+  upscaleForm,
+  workspace,
+} from "../support/network.js";
+import { startSlowLink } from "../support/slow-link.js";
+
+const UPSCALE = "tiny/esrgan-x4";
+const SECRET = "net-secret";
+const entry = (over: Partial<ModelEntry> = {}): ModelEntry => ({
+  pipeline: "upscale",
+  model_id: UPSCALE,
+  warm: true,
+  capacity: 2,
+  price_per_unit: 1,
+  pixels_per_unit: 1,
+  ...over,
+});
+
+const ws = workspace();
+const procs: OrchestratorProcess[] = [];
+const gateways: TestBroadcaster[] = [];
+let a: OrchestratorProcess; // warm, price 1
+let b: OrchestratorProcess; // warm, price 5
+let cold: OrchestratorProcess; // cold, price 1
+
+async function orchestrator(models: ModelEntry[], port?: number) {
+  const o = await startOrchestratorProcess(ws, models, { secret: SECRET, port });
+  procs.push(o);
+  return o;
+}
+
+async function gateway(urls: string[], options: Parameters<typeof startBroadcaster>[0] = {}) {
+  const t = await startBroadcaster({ orchestrators: urls, orchestratorSecret: SECRET, logLevel: "warn", ...options });
+  gateways.push(t);
+  return t;
+}
+
+const upscale = (url: string, image = png(16, 12), headers: Record<string, string> = {}) =>
+  fetch(`${url}/upscale`, { method: "POST", body: upscaleForm(UPSCALE, image), headers });
+
+async function run(url: string, n: number, concurrency: number) {
+  const statuses: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        next += 1;
+        const res = await upscale(url);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+    }),
+  );
+  return statuses;
+}
+
+beforeAll(async () => {
+  ws.install(UPSCALE);
+  [a, b, cold] = await Promise.all([
+    orchestrator([entry()]),
+    orchestrator([entry({ price_per_unit: 5 })]),
+    orchestrator([entry({ warm: false, capacity: 1 })]),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(gateways.map((g) => g.close()));
+  await Promise.all(procs.map((p) => p.stop()));
+  ws.cleanup();
+}, 60_000);
+
+describe("pipelines through broadcaster → orchestrator → runner", () => {
+  it("upscale: the ×4 image, stored once and served by the broadcaster", async () => {
+    const t = await gateway([a.url]);
+    const res = await upscale(t.url, png(16, 12), { "x-request-id": "e2e-upscale-1" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBe("e2e-upscale-1");
+    const { images } = await res.json();
+    expect(images).toHaveLength(1);
+    expect(images[0].url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    expect(typeof images[0].seed).toBe("number");
+    const out = await fetch(images[0].url);
+    expect(out.headers.get("content-type")).toBe("image/png");
+    expect(pngSize(new Uint8Array(await out.arrayBuffer()))).toEqual({ width: 64, height: 48 });
+  });
+
+  it("passes the runner's 4xx (an upload that is not an image) straight to the client, once", async () => {
+    const t = await gateway([a.url, b.url]);
+    const res = await upscale(t.url, new TextEncoder().encode("not an image at all"));
+    expect(res.status).toBe(415);
+    expect((await res.json()).detail.msg).toMatch(/image must be a PNG, JPEG or WebP file/);
+    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/avs_broadcaster_orchestrator_attempts_total\{[^}]*outcome="client_error"\} 1\n/);
+    expect(metrics).not.toMatch(/avs_broadcaster_retries_total\{pipeline="upscale"\} [1-9]/);
+  });
+});
+
+describe("selection across real orchestrators", () => {
+  it("spreads load across equal orchestrators", async () => {
+    const t = await gateway([a.url, b.url]);
+    expect(await run(t.url, 20, 2)).toEqual(Array(20).fill(200));
+    const ok = await okAttempts(t.url);
+    expect(ok[a.url]).toBeGreaterThanOrEqual(4);
+    expect(ok[b.url]).toBeGreaterThanOrEqual(4);
+  });
+
+  it("prefers the faster orchestrator (one behind a slow link), and passes the request id on", async () => {
+    const link = await startSlowLink(b.url, 150);
+    try {
+      // The request id travels to the orchestrator (the link sees the request the orchestrator gets).
+      const only = await gateway([link.url]);
+      expect((await upscale(only.url, png(16, 12), { "x-request-id": "through-the-link" })).status).toBe(200);
+      expect(link.requestIds).toEqual(["through-the-link"]);
+      const t = await gateway([a.url, link.url]);
+      expect(await run(t.url, 24, 1)).toEqual(Array(24).fill(200));
+      const ok = await okAttempts(t.url);
+      expect(ok[a.url]).toBeGreaterThanOrEqual(17);
+      expect(link.requestIds.length - 1).toBe(ok[link.url] ?? 0);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it("never sends a job to an orchestrator above the price cap", async () => {
+    const t = await gateway([a.url, b.url], { maxPricePerUnit: 2 });
+    expect(await run(t.url, 8, 2)).toEqual(Array(8).fill(200));
+    expect(await okAttempts(t.url)).toEqual({ [a.url]: 8 });
+  });
+
+  it("prefers a warm orchestrator over a cold one, which stays cold", async () => {
+    const t = await gateway([cold.url, a.url]);
+    expect(await run(t.url, 6, 1)).toEqual(Array(6).fill(200));
+    expect(await okAttempts(t.url)).toEqual({ [a.url]: 6 });
+    const info = await fetch(`${cold.url}/info`).then((r) => r.json());
+    expect(info.capabilities[0].warm).toBe(false);
+  });
+});
+
+describe("failures of real orchestrators", () => {
+  it("retries elsewhere when an orchestrator is killed mid-load — no client sees a failure — then takes it back", async () => {
+    const victim = await orchestrator([entry()]);
+    const t = await gateway([a.url, victim.url], { backoffBaseMs: 500, infoIntervalMs: 200 });
+    let started = 0;
+    let killed = false;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (started < 24) {
+          started += 1;
+          const res = await upscale(t.url, png(48, 48));
+          await res.arrayBuffer();
+          statuses.push(res.status);
+          if (statuses.length === 6 && !killed) {
+            killed = true;
+            await victim.kill();
+          }
+        }
+      }),
+    );
+    expect(statuses).toEqual(Array(24).fill(200));
+    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    const failed = new RegExp(`orchestrator="${victim.url}",outcome="failed"\\} (\\d+)`).exec(metrics);
+    const o = t.b.registry.list().find((x) => x.url === victim.url)!;
+    // Jobs were in flight on it when it died (failed attempts, retried), or the poll saw it gone first.
+    expect(Number(failed?.[1] ?? 0) > 0 || !o.reachable).toBe(true);
+    expect(o.reachable).toBe(false);
+
+    // Recovery: the same orchestrator comes back on its port; it is polled, and gets jobs again.
+    const back = await orchestrator([entry()], victim.port);
+    expect(back.url).toBe(victim.url);
+    const deadline = Date.now() + 15_000;
+    while (!(o.reachable && !o.backoff.heldBack(Date.now())) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(o.reachable).toBe(true);
+    const before = (await okAttempts(t.url))[victim.url] ?? 0;
+    expect(await run(t.url, 12, 2)).toEqual(Array(12).fill(200));
+    expect((await okAttempts(t.url))[victim.url] ?? 0).toBeGreaterThan(before);
+  }, 90_000);
+});
+
+describe("keys and limits in front of real orchestrators", () => {
+  it("401 without a key, 200 with one, 429 past the rate, 413 past the size limit", async () => {
+    const t = await gateway([a.url], { apiKeys: ["team-key"], rateLimit: 3, bodyLimits: { "/upscale": 4096 } });
+    const key = { authorization: "Bearer team-key" };
+    expect((await upscale(t.url)).status).toBe(401);
+    const big = await upscale(t.url, png(200, 200).slice(0), key);
+    // The first keyed request may be the big one: it is limited by size before anything is read.
+    expect(big.status).toBe(413);
+    const ok = await upscale(t.url, png(16, 12), key);
+    expect(ok.status).toBe(200);
+    expect((await upscale(t.url, png(16, 12), key)).status).toBe(200);
+    const limited = await upscale(t.url, png(16, 12), key);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  });
+});
