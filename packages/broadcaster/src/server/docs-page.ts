@@ -58,7 +58,7 @@ function fieldsTable(schema: SchemaObject): string {
   const rows = Object.entries(flat.properties ?? {}).map(([name, raw]) => {
     const s = flatten(raw);
     return `<tr><td><code>${esc(name)}</code>${required.has(name) ? ' <span class="req">required</span>' : ""}</td>
-<td>${esc(typeOf(s))}</td><td>${s.default === undefined ? "" : `<code>${esc(JSON.stringify(s.default))}</code>`}</td>
+<td>${esc(typeOf(s))}</td><td>${s.default === undefined || required.has(name) ? "" : `<code>${esc(JSON.stringify(s.default))}</code>`}</td>
 <td>${bounds(s)}</td><td>${prose(s.description)}</td></tr>`;
   });
   return `<table><thead><tr><th>field</th><th>type</th><th>default</th><th>allowed</th><th>description</th></tr></thead>
