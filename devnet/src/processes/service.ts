@@ -91,11 +91,12 @@ export class Service {
         this.#exit = { code: null, signal: null };
         resolve(this.#exit);
       });
-      child.once("close", (code, signal) => {
+      // "exit", not "close": a grandchild that inherited stderr (the orchestrator's reaper) may hold the pipe open.
+      child.once("exit", (code, signal) => {
         this.#exit = { code, signal };
-        this.#log?.end();
         resolve(this.#exit);
       });
+      child.once("close", () => this.#log?.end());
     });
   }
 

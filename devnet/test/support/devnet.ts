@@ -121,3 +121,44 @@ export async function pool<T>(n: number, concurrency: number, task: (i: number) 
   );
   return results;
 }
+
+/**
+ * POSTs `body` with node:http and resolves with the answer even when the server answers before reading the
+ * whole body and closes the connection (a 413 on a huge upload) — where fetch reports only "fetch failed".
+ * @example const { status, body } = await postEarlyAnswer(url, form, 30_000);
+ */
+export async function postEarlyAnswer(
+  url: string,
+  formData: FormData,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
+  const { request } = await import("node:http");
+  const encoded = new Response(formData);
+  const bytes = Buffer.from(await encoded.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        headers: { "content-type": encoded.headers.get("content-type")!, "content-length": bytes.length },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {}
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    // The server may stop reading once it has answered: a write error after the answer is not a failure.
+    req.on("error", (err) => setTimeout(() => reject(err), 1000));
+    req.end(bytes);
+  });
+}

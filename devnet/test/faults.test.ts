@@ -1,0 +1,100 @@
+/**
+ * @module Fault cases on a network of real processes: a runner killed with SIGKILL is restarted by its
+ * orchestrator and later jobs succeed; an orchestrator killed with SIGKILL in the middle of a burst of 100 jobs
+ * costs the clients nothing (the broadcaster retries on the other one) and leaves none of its runners behind.
+ */
+import { createClient } from "@ai-video-subnet/sdk";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../src/processes/process-tree.js";
+import { form, patternPng, pool, type TestNet, testNetwork } from "./support/devnet.js";
+
+const MODEL = "tiny/esrgan-x4";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await sleep(100);
+  }
+  return check();
+}
+
+describe("faults: killed runners and orchestrators", () => {
+  let t: TestNet;
+  let client: ReturnType<typeof createClient>;
+  let png: Uint8Array;
+
+  beforeAll(async () => {
+    png = await patternPng(16, 16);
+    t = await testNetwork([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: 2 }]);
+    client = createClient({ baseUrl: t.net.broadcasterUrl, timeoutMs: 60_000 });
+  });
+  afterAll(async () => {
+    const left = await t?.close();
+    expect(left ?? []).toEqual([]);
+  });
+
+  it("kill -9 of a runner: its orchestrator starts a new one and later jobs succeed", async () => {
+    const o1 = t.net.orchestrators[0]!;
+    const [name, before] = [...o1.runners.entries()][0]!;
+    process.kill(before.pid, "SIGKILL");
+    const ready = await o1.service.waitForLine(
+      (l) => l.json?.msg === "runner ready" && l.json.runner === name && l.json.id !== String(before.pid),
+      60_000,
+      `a restarted runner ${name}`,
+    );
+    expect(isAlive(before.pid)).toBe(false);
+    expect(Number(ready.json!.id)).not.toBe(before.pid);
+
+    // Straight to the restarted orchestrator (as the broadcaster would), then through the broadcaster.
+    const direct = await fetch(`${o1.url}/upscale`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.net.secret}` },
+      body: form({ prompt: "", model_id: MODEL, image: png }),
+    });
+    expect(direct.status).toBe(200);
+    for (let i = 0; i < 6; i++) {
+      const r = await client.upscale({ modelId: MODEL, prompt: "", image: png, seed: i });
+      expect(r.images).toHaveLength(1);
+    }
+  });
+
+  it("kill -9 of an orchestrator during a burst of 100 jobs: zero client failures, its runners die with it", async () => {
+    const [o1, o2] = t.net.orchestrators as [(typeof t.net.orchestrators)[0], (typeof t.net.orchestrators)[0]];
+    const runnerPids = [...o1.runners.values()].map((r) => r.pid);
+    expect(runnerPids.length).toBeGreaterThan(0);
+    const inputs = await Promise.all([16, 20, 24].map((s) => sharp(Buffer.from(png)).resize(s, s).png().toBuffer()));
+    let done = 0;
+    let killedAt = -1;
+    const failures: string[] = [];
+    const killer = (async () => {
+      while (done < 20) await sleep(5);
+      killedAt = done;
+      o1.service.signal("SIGKILL");
+    })();
+    await pool(100, 4, async (i) => {
+      try {
+        const r = await client.upscale(
+          { modelId: MODEL, prompt: "", image: inputs[i % inputs.length]!, seed: i },
+          { requestId: `burst-${i}` },
+        );
+        if (r.images.length !== 1) failures.push(`job ${i}: ${r.images.length} images`);
+      } catch (err) {
+        failures.push(`job ${i}: ${(err as Error).message}`);
+      } finally {
+        done++;
+      }
+    });
+    await killer;
+    expect(failures).toEqual([]);
+    expect(killedAt).toBeGreaterThanOrEqual(20);
+    expect(o1.service.alive).toBe(false);
+    // After the kill, jobs went to the surviving orchestrator.
+    const late = Array.from({ length: 20 }, (_, k) => t.net.servedBy(`burst-${99 - k}`));
+    expect(late.every((o) => o === o2.name)).toBe(true);
+    // The orchestrator's reaper takes its runners down even though the orchestrator itself got no chance to.
+    expect(await eventually(() => runnerPids.every((p) => !isAlive(p)), 15_000)).toBe(true);
+  });
+});
