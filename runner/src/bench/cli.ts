@@ -27,12 +27,16 @@ Flags (defaults in brackets):
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
   --mode <m>             [both] raw, http or both
   --json <file>          also write the results as JSON
+
+Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
+  if (/^--pipeline(=|$)/.test(args.find((x) => x.startsWith("--pipeline")) ?? ""))
+    return (await import("./sd-bench.js")).sdBenchMain(args);
   if (args.includes("--help")) return void process.stdout.write(HELP);
   const f = parseFlags(args, KNOWN);
   const int = (k: string, d: number) => {

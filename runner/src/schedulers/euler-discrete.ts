@@ -24,8 +24,11 @@ export interface SigmaSchedule {
  * sigmaSchedule(parseSchedulerConfig({ _class_name: "EulerDiscreteScheduler", beta_schedule: "scaled_linear",
  *   beta_start: 0.00085, beta_end: 0.012, timestep_spacing: "trailing" }), 4).timesteps; // [999, 749, 499, 249]
  */
-export function sigmaSchedule(config: SchedulerConfig, n: number): SigmaSchedule {
-  const train = trainingSigmas(alphasCumprod(config));
+export function sigmaSchedule(
+  config: SchedulerConfig,
+  n: number,
+  train: Float32Array = trainingSigmas(alphasCumprod(config)),
+): SigmaSchedule {
   let timesteps = spacedTimesteps({
     spacing: config.timestepSpacing,
     numInferenceSteps: n,
@@ -69,10 +72,11 @@ export function sigmaPlanBase(schedule: SigmaSchedule): Omit<SchedulePlan, "step
  * const next = plan.step(eps, 0, latents, noise).prevSample;
  */
 export function eulerDiscrete(config: SchedulerConfig): Scheduler {
+  const train = trainingSigmas(alphasCumprod(config));
   return {
     config,
     plan(n) {
-      const schedule = sigmaSchedule(config, n);
+      const schedule = sigmaSchedule(config, n, train);
       const { sigmas } = schedule;
       return {
         ...sigmaPlanBase(schedule),

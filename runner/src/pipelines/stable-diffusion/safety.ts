@@ -24,20 +24,25 @@ export async function checkSafety(
   run: TimedRun,
 ): Promise<boolean[]> {
   const flags: boolean[] = [];
+  const plane = SIDE * SIDE;
   for (const image of images) {
     const { width, height, pixels } = image;
-    const clip = new Float32Array(3 * SIDE * SIDE);
-    for (let y = 0; y < SIDE; y++) {
-      const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / SIDE));
-      for (let x = 0; x < SIDE; x++) {
-        const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / SIDE));
-        for (let c = 0; c < 3; c++) {
-          clip[c * SIDE * SIDE + y * SIDE + x] =
-            ((pixels[(sy * width + sx) * 3 + c] as number) / 255 - (MEAN[c] as number)) / (STD[c] as number);
-        }
+    const clip = new Float32Array(3 * plane);
+    const columns = Int32Array.from(
+      { length: SIDE },
+      (_, x) => Math.min(width - 1, Math.floor(((x + 0.5) * width) / SIDE)) * 3,
+    );
+    for (let c = 0; c < 3; c++) {
+      const scale = 1 / (255 * (STD[c] as number));
+      const shift = (MEAN[c] as number) / (STD[c] as number);
+      for (let y = 0; y < SIDE; y++) {
+        const row = Math.min(height - 1, Math.floor(((y + 0.5) * height) / SIDE)) * width * 3 + c;
+        const at = c * plane + y * SIDE;
+        for (let x = 0; x < SIDE; x++) clip[at + x] = (pixels[row + (columns[x] as number)] as number) * scale - shift;
       }
     }
-    const hwc = Float32Array.from(pixels, (v) => v / 255);
+    const hwc = new Float32Array(pixels.length);
+    for (let i = 0; i < pixels.length; i++) hwc[i] = (pixels[i] as number) / 255;
     const out = await run("safety_checker", session, {
       clip_input: new ort.Tensor("float32", clip, [1, 3, SIDE, SIDE]),
       images: new ort.Tensor("float32", hwc, [1, height, width, 3]),

@@ -40,14 +40,13 @@ export function imageToTensor(image: RgbImage): Float32Array {
 export function tensorToImage(data: Float32Array, index: number, width: number, height: number): RgbImage {
   const plane = width * height;
   const base = index * 3 * plane;
-  const pixels = new Uint8Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      const v = (data[base + c * plane + i] as number) / 2 + 0.5;
-      pixels[i * 3 + c] = Math.round(Math.min(Math.max(v, 0), 1) * 255);
-    }
+  // Uint8ClampedArray clamps to 0…255 and rounds half to even, as numpy's round does.
+  const pixels = new Uint8ClampedArray(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const from = base + c * plane;
+    for (let i = 0, o = c; i < plane; i++, o += 3) pixels[o] = ((data[from + i] as number) + 1) * 127.5;
   }
-  return { width, height, pixels };
+  return { width, height, pixels: new Uint8Array(pixels.buffer) };
 }
 
 /**

@@ -1,0 +1,191 @@
+/**
+ * @module `avs-runner bench --pipeline text-to-image|image-to-image`: runs a Stable Diffusion model in this process
+ * and compares each request's wall time with the summed `session.run` time of its components (text encoders, UNet
+ * steps, VAE, safety checker) — everything else the pipeline does (tokenising, noise, scheduler arithmetic, tensor
+ * conversion) is the overhead (target ≤ 5 %). Then it runs `--requests` more and reports RSS and heap after GC at
+ * checkpoints, to show memory stays flat.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { parseFlags } from "../config.js";
+import { installModel } from "../models/install.js";
+import { modelPath } from "../models/layout.js";
+import { generate } from "../pipelines/stable-diffusion/generate.js";
+import type { SdJob } from "../pipelines/stable-diffusion/job.js";
+import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
+import { percentile } from "./stats.js";
+
+/** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
+export const SD_BENCH_HELP = `avs-runner bench --pipeline text-to-image|image-to-image — Stable Diffusion pipeline time vs summed session.run
+
+Flags (defaults in brackets):
+  --pipeline <p>         text-to-image or image-to-image
+  --model-id <id>        [tiny/sd15] installed into a temporary dir if MODEL_DIR lacks it
+  --model-dir <dir>      [MODEL_DIR or /models]
+  --size <px>            [64] image side
+  --steps <n>            [4] num_inference_steps
+  --guidance <g>         [7.5] guidance_scale (> 1 runs the UNet on [negative, positive])
+  --images <n>           [1] num_images_per_prompt
+  --strength <s>         [0.75] image-to-image strength
+  --runs <n>             [20] timed requests for the time comparison
+  --warmup <n>           [3] untimed requests first
+  --requests <n>         [100] requests of the memory phase
+  --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
+  --json <file>          also write the results as JSON
+`;
+
+const KNOWN = [
+  "PIPELINE",
+  "MODEL_ID",
+  "MODEL_DIR",
+  "SIZE",
+  "STEPS",
+  "GUIDANCE",
+  "IMAGES",
+  "STRENGTH",
+  "RUNS",
+  "WARMUP",
+  "REQUESTS",
+  "INTRA_OP_THREADS",
+  "JSON",
+];
+
+/** A full garbage collection (V8's `gc`, enabled for this process only when the benchmark needs it). */
+function collector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/**
+ * Runs the SD benchmark.
+ *
+ * @example
+ * await sdBenchMain(["--pipeline", "text-to-image", "--model-id", "tiny/sdxl-turbo", "--guidance", "0"]);
+ */
+export async function sdBenchMain(args: string[]): Promise<void> {
+  if (args.includes("--help")) return void process.stdout.write(SD_BENCH_HELP);
+  const f = parseFlags(args, KNOWN);
+  const num = (k: string, d: number) => {
+    const v = Number(f[k] ?? d);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
+    return v;
+  };
+  const pipeline = f.PIPELINE ?? "text-to-image";
+  if (pipeline !== "text-to-image" && pipeline !== "image-to-image")
+    throw new Error("--pipeline must be text-to-image or image-to-image here");
+  const modelId = f.MODEL_ID ?? "tiny/sd15";
+  const size = num("SIZE", 64);
+  const o = {
+    steps: num("STEPS", 4),
+    guidance: num("GUIDANCE", 7.5),
+    images: num("IMAGES", 1),
+    strength: num("STRENGTH", 0.75),
+  };
+  const runs = Math.max(1, num("RUNS", 20));
+  const warmup = num("WARMUP", 3);
+  const requests = Math.max(10, num("REQUESTS", 100));
+  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  let temp: string | undefined;
+  if (!existsSync(join(modelPath(modelDir, modelId), "model_index.json"))) {
+    temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
+    modelDir = temp;
+    await installModel(modelId, modelDir);
+    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
+  }
+  const gc = collector();
+  const sd = await loadSd({
+    modelId,
+    modelPath: modelPath(modelDir, modelId),
+    executionProvider: "cpu",
+    intraOpThreads: num("INTRA_OP_THREADS", 0),
+    options: {},
+    log: () => {},
+  });
+  try {
+    const pixels = Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 31) % 256);
+    const job = (seed: number): SdJob => ({
+      prompt: "a photo of a red house on mars",
+      negativePrompt: "blue",
+      guidanceScale: o.guidance,
+      numInferenceSteps: o.steps,
+      numImages: o.images,
+      seed,
+      width: size,
+      height: size,
+      safetyCheck: true,
+      loras: [],
+      ...(pipeline === "image-to-image"
+        ? { init: { image: { width: size, height: size, pixels }, strength: o.strength } }
+        : {}),
+    });
+    for (let i = 0; i < warmup; i++) await generate(sd.components, job(i));
+    const totals: number[] = [];
+    const sessions: number[] = [];
+    const byComponent: Record<string, number> = {};
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const { result } = await generate(sd.components, job(1000 + i));
+      totals.push(performance.now() - t0);
+      const s = Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
+      sessions.push(s);
+      for (const [k, v] of Object.entries(result.sessionMs)) byComponent[k] = (byComponent[k] ?? 0) + v / runs;
+    }
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const ratio = sum(totals) / sum(sessions);
+    const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+    const memory: { after: number; rss_mb: number; heap_mb: number }[] = [];
+    const mb = (b: number) => round(b / 1024 / 1024, 1);
+    for (let i = 1; i <= requests; i++) {
+      await generate(sd.components, job(5000 + i));
+      if (i === 10 || i === Math.round(requests / 2) || i === requests) {
+        gc();
+        const m = process.memoryUsage();
+        memory.push({ after: i, rss_mb: mb(m.rss), heap_mb: mb(m.heapUsed) });
+      }
+    }
+    const first = memory[0] as (typeof memory)[number];
+    const last = memory.at(-1) as (typeof memory)[number];
+    console.log(
+      `benchmarking ${pipeline} on ${modelId}: ${size}×${size}, ${o.steps} steps, guidance ${o.guidance}, ${o.images} image(s), ${runs} runs after ${warmup} warm-up`,
+    );
+    console.log(`pipeline time      p50 ${round(percentile(totals, 50))} ms, mean ${round(sum(totals) / runs)} ms`);
+    console.log(
+      `summed session.run p50 ${round(percentile(sessions, 50))} ms, mean ${round(sum(sessions) / runs)} ms (${Object.entries(
+        byComponent,
+      )
+        .map(([k, v]) => `${k} ${round(v)} ms`)
+        .join(", ")})`,
+    );
+    console.log(`pipeline / session.run = ${round(ratio)} (target ≤ 1.05)`);
+    console.log(
+      `memory after GC over ${requests} requests: ${memory.map((m) => `#${m.after}: RSS ${m.rss_mb} MB, heap ${m.heap_mb} MB`).join("; ")}`,
+    );
+    console.log(
+      `growth from #${first.after} to #${last.after}: RSS ${round(last.rss_mb - first.rss_mb, 1)} MB, heap ${round(last.heap_mb - first.heap_mb, 1)} MB`,
+    );
+    if (f.JSON) {
+      const out = {
+        pipeline,
+        model_id: modelId,
+        size,
+        ...o,
+        runs,
+        warmup,
+        pipeline_ms: totals.map((v) => round(v)),
+        session_ms: sessions.map((v) => round(v)),
+        session_ms_by_component: byComponent,
+        ratio: round(ratio),
+        memory,
+      };
+      await writeFile(f.JSON, `${JSON.stringify(out, null, 2)}\n`);
+      console.log(`wrote ${f.JSON}`);
+    }
+  } finally {
+    await sd.release();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
+}
