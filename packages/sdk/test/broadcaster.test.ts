@@ -1,7 +1,7 @@
 /**
  * @module Loopback tests of the SDK against the real stack: `createBroadcaster` in front of an orchestrator that runs
- * real `avs-runner` processes on the tiny ESRGAN model. Success, every error class the gateway produces, retries
- * after `Retry-After`, timeout and abort.
+ * real `avs-runner` processes on the tiny ESRGAN and SD-Turbo models. Success of each pipeline the runner serves,
+ * every error class the gateway produces, retries after `Retry-After`, timeout and abort.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../src/index.js";
-import { installModels, png, pngSize, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
+import { installModels, png, pngSize, SD, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
 
 const KEY = "sk-test";
 const tmp = tempDir("loopback");
@@ -28,8 +28,12 @@ let orchestrator: Awaited<ReturnType<typeof startOrchestrator>>;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
-  const models = installModels(tmp.dir, [UPSCALER]);
-  orchestrator = await startOrchestrator(models, [{ pipeline: "upscale", model_id: UPSCALER }]);
+  const models = installModels(tmp.dir, [UPSCALER, SD]);
+  orchestrator = await startOrchestrator(models, [
+    { pipeline: "upscale", model_id: UPSCALER },
+    { pipeline: "text-to-image", model_id: SD },
+    { pipeline: "image-to-image", model_id: SD },
+  ]);
   gateway = await startGateway({ orchestrators: [orchestrator.url], apiKeys: [KEY] });
   // The broadcaster learns capabilities from /info; wait until a job can be placed.
   const client = createClient({ baseUrl: gateway.url, apiKey: KEY });
@@ -58,6 +62,41 @@ describe("success", () => {
     expect(images[0]!.seed).toBe(11);
     expect(images[0]!.url.startsWith(`${gateway.url}/outputs/`)).toBe(true);
     expect(pngSize(await client().download(images[0]!))).toEqual({ width: 32, height: 24 });
+  });
+
+  it("generates images from text, two per prompt with seeds seed and seed + 1", async () => {
+    const { images } = await client().textToImage({
+      modelId: SD,
+      prompt: "a lighthouse at dawn",
+      width: 64,
+      height: 48,
+      numInferenceSteps: 1,
+      numImagesPerPrompt: 2,
+      seed: 100,
+    });
+    expect(images.map((m) => m.seed)).toEqual([100, 101]);
+    expect(pngSize(await client().download(images[1]!))).toEqual({ width: 64, height: 48 });
+  });
+
+  it("transforms an uploaded Blob guided by a prompt, keeping its size", async () => {
+    const { images } = await client().imageToImage({
+      modelId: SD,
+      prompt: "make it winter",
+      image: new Blob([png(32, 24)], { type: "image/png" }),
+      strength: 0.5,
+      numInferenceSteps: 2,
+      seed: 4,
+    });
+    expect(images[0]!.seed).toBe(4);
+    expect(pngSize(await client().download(images[0]!))).toEqual({ width: 32, height: 24 });
+  });
+
+  it("sends image-to-video through the same multipart path (no runner serves it here: 503)", async () => {
+    const err = await client()
+      .imageToVideo({ modelId: "tiny/svd", image: png(8, 8), fps: 6 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err.message).toMatch(/^\[POST\] \/image-to-video: 503 Service Unavailable — no orchestrators available/);
   });
 
   it("uploads from a file path and from a stream", async () => {
@@ -93,7 +132,17 @@ describe("errors", () => {
     expect(err.message).toBe("[POST] /upscale: 401 Unauthorized — invalid API key");
   });
 
-  it("400 → BadRequestError with the runner's reason", async () => {
+  it("400 → BadRequestError: height must be a multiple of 8", async () => {
+    const err = await client()
+      .textToImage({ modelId: SD, prompt: "p", width: 64, height: 60, numInferenceSteps: 1 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.message).toBe(
+      "[POST] /text-to-image: 400 Bad Request — Height and width must be divisible by 8, got height 60 and width 64",
+    );
+  });
+
+  it("400 → BadRequestError with the runner's reason for an undecodable image", async () => {
     const err = await upscale(png(8, 8).slice(0, 40));
     expect(err).toBeInstanceOf(BadRequestError);
     expect(err.message).toMatch(/^\[POST\] \/upscale: 400 Bad Request — image looks like PNG but could not be decoded/);

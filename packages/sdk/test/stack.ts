@@ -13,6 +13,8 @@ import { type AiModelEntry, createOrchestrator, defaultRunnerCommand } from "@ai
 
 /** The runner's tiny ×4 ESRGAN-shaped test model. */
 export const UPSCALER = "tiny/esrgan-x4";
+/** The runner's tiny SD-Turbo-shaped test model (text-to-image and image-to-image). */
+export const SD = "tiny/sd-turbo";
 /** Secret between the test broadcasters and the orchestrator. */
 export const SECRET = "orchestrator-secret";
 
@@ -30,7 +32,10 @@ export function installModels(root: string, ids: string[]): string {
   return dir;
 }
 
-/** Starts an orchestrator with warm runners for `models` (two slots each, so an abandoned job does not block the next). */
+/**
+ * Starts an orchestrator with a warm runner for each of `models` (two slots each, so an abandoned job does not block
+ * the next).
+ */
 export async function startOrchestrator(modelsDir: string, models: Array<Pick<AiModelEntry, "pipeline" | "model_id">>) {
   const orch = await createOrchestrator({
     models: models.map((m) => ({ ...m, warm: true, capacity: 2, price_per_unit: 1, pixels_per_unit: 1 })),
@@ -38,6 +43,7 @@ export async function startOrchestrator(modelsDir: string, models: Array<Pick<Ai
     secret: SECRET,
     host: "127.0.0.1",
     port: 0,
+    runnersPerGpu: models.length,
     healthInterval: 0.5,
     startTimeout: 90,
     ...(process.env.AVS_TEST_LOGS ? {} : { log: () => {} }),
