@@ -47,6 +47,13 @@ describe("runner app", () => {
     expect([out.width, out.height, out.channels]).toEqual([96, 64, 3]);
   });
 
+  it("echoes the caller's X-Request-Id, or creates one", async () => {
+    const given = await runner.app.request("/health", { headers: { "x-request-id": "job-42" } });
+    expect(given.headers.get("x-request-id")).toBe("job-42");
+    const made = await runner.app.request("/health");
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("draws a random seed when none is given", async () => {
     const res = await runner.app.request("/upscale", {
       method: "POST",

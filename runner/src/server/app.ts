@@ -16,7 +16,7 @@ import { runnerVersion } from "../version.js";
 import { JobError, WorkerEngine } from "../worker/engine.js";
 import { bearerAuth } from "./auth.js";
 import { gpuInfo, gpuStats } from "./hardware.js";
-import { JobQueue } from "./job-queue.js";
+import { JobDroppedError, JobQueue } from "./job-queue.js";
 import { createMetrics, type RunnerMetrics } from "./metrics.js";
 
 /** A runner app with its worker, queue and metrics. */
@@ -81,11 +81,15 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
       if (engine.state === "LOADING") {
         throw new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
       }
-      if (engine.state === "ERROR") throw new HttpError(503, `the model failed to load: ${engine.error}`);
+      if (engine.state === "ERROR") {
+        throw new HttpError(503, `the model failed to load: ${engine.error}`, { headers: { "Retry-After": "60" } });
+      }
       const result = await queue
         .submit(() => engine.run(input, options.transfer), options)
         .catch((err) => {
           if (err instanceof JobError) throw new HttpError((err.status ?? 500) as 500, err.message, { cause: err });
+          // Nobody is listening any more; answer without logging it as an unexpected failure.
+          if (err instanceof JobDroppedError) throw new HttpError(503, err.message, { cause: err });
           throw err;
         });
       metrics.inferenceSeconds.observe({ pipeline: config.pipeline }, result.runSeconds);

@@ -31,7 +31,7 @@ async function compare(size: "slim" | "thick", scale: number, crop: number, rang
   const path = upscalerjsModelJson(size, scale);
   const rgb = await photoCrop(crop);
   const reference = await runLayersModel(path, rgb, crop, crop, range);
-  const onnx = convertEsrganLayers(await readLayersModel(path), { pixelRange: range, name: "t" });
+  const { onnx } = convertEsrganLayers(await readLayersModel(path), { pixelRange: range, name: "t" });
   const session = await ort.InferenceSession.create(onnx);
   const out = await session.run({ input: new ort.Tensor("float32", nhwcToNchw(rgb, crop, crop), [1, 3, crop, crop]) });
   await session.release();

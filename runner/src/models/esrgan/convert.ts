@@ -47,15 +47,28 @@ function pair(v: unknown, what: string): [number, number] {
   return [a[0]!, a[1]!];
 }
 
+/** The ONNX model and facts about it. */
+export interface ConvertedEsrgan {
+  onnx: Uint8Array;
+  scale: number;
+  /**
+   * Receptive-field radius in input pixels: how far an output pixel can see. Tiles with at least this much
+   * context give exactly the untiled result.
+   */
+  receptiveRadius: number;
+}
+
 /**
  * Converts a loaded ESRGAN layers model into ONNX bytes with a symbolic `[N,3,H,W]` input.
  * @example
- * const onnx = convertEsrganLayers(await readLayersModel(path), { pixelRange: 255, name: "esrgan-slim-x4" });
+ * const { onnx, scale } = convertEsrganLayers(await readLayersModel(path), { pixelRange: 255, name: "esrgan-slim-x4" });
  */
-export function convertEsrganLayers(model: LayersModel, options: EsrganConversion): Uint8Array {
+export function convertEsrganLayers(model: LayersModel, options: EsrganConversion): ConvertedEsrgan {
   const g = new GraphBuilder(options.name);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Error("expected one input and one output");
   const values = new Map<string, string>();
+  // Per value: its resolution relative to the input, and how far (in input px) its pixels see.
+  const reach = new Map<string, { scale: number; radius: number }>([[model.inputs[0]!, { scale: 1, radius: 0 }]]);
   const input = g.input("input", "float32", ["N", 3, "H", "W"]);
   values.set(
     model.inputs[0]!,
@@ -71,8 +84,11 @@ export function convertEsrganLayers(model: LayersModel, options: EsrganConversio
   };
   for (const layer of model.layers) {
     if (layer.class_name === "InputLayer") continue;
-    const ins = inputsOf(layer).map(get);
+    const inNames = inputsOf(layer);
+    const ins = inNames.map(get);
     const c = layer.config;
+    const from = inNames.map((n) => reach.get(n)!);
+    let here = { scale: from[0]!.scale, radius: Math.max(...from.map((r) => r.radius)) };
     let out: string;
     switch (layer.class_name) {
       case "Conv2D": {
@@ -95,6 +111,7 @@ export function convertEsrganLayers(model: LayersModel, options: EsrganConversio
           conv.push(g.initializer(`${layer.name}.bias`, "float32", b.shape, b.data));
         }
         out = g.node("Conv", conv, { kernel_shape: [kh, kw], pads }, { name: layer.name });
+        here = { ...here, radius: here.radius + (Math.max(kh, kw) - 1) / 2 / here.scale };
         if (c.activation === "relu") out = g.node("Relu", [out]);
         break;
       }
@@ -119,6 +136,7 @@ export function convertEsrganLayers(model: LayersModel, options: EsrganConversio
         if (c.interpolation !== "nearest" || sy !== sx)
           throw new Error(`${layer.name}: only square nearest upsampling`);
         scale *= sy;
+        here = { ...here, scale: here.scale * sy };
         const scales = g.initializer(`${layer.name}.scales`, "float32", [4], new Float32Array([1, 1, sy, sx]));
         out = g.node(
           "Resize",
@@ -133,10 +151,12 @@ export function convertEsrganLayers(model: LayersModel, options: EsrganConversio
         if (!shuffle) throw new Error(`unsupported layer ${layer.class_name} (${layer.name})`);
         const s = Number(c.scale ?? shuffle[1]);
         scale *= s;
+        here = { ...here, scale: here.scale * s };
         out = g.node("DepthToSpace", ins, { blocksize: s, mode: "DCR" }, { name: layer.name });
       }
     }
     values.set(layer.name, out);
+    reach.set(layer.name, here);
   }
   let result = get(model.outputs[0]!);
   if (options.pixelRange !== 1) {
@@ -144,5 +164,7 @@ export function convertEsrganLayers(model: LayersModel, options: EsrganConversio
     result = g.node("Mul", [result, inv]);
   }
   g.output(result, "output", "float32", ["N", 3, `H*${scale}`, `W*${scale}`]);
-  return g.toBytes({ metadata: { scale: String(scale), ...options.metadata } });
+  const receptiveRadius = Math.ceil(reach.get(model.outputs[0]!)!.radius);
+  const metadata = { scale: String(scale), receptive_radius: String(receptiveRadius), ...options.metadata };
+  return { onnx: g.toBytes({ metadata }), scale, receptiveRadius };
 }

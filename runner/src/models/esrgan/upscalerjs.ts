@@ -48,11 +48,14 @@ export async function installUpscalerjs(size: UpscalerjsSize, scale: number, dir
   const pkg = `@upscalerjs/esrgan-${size}`;
   const version = JSON.parse(readFileSync(join(packageRoot(pkg), "package.json"), "utf8")).version as string;
   const model = await readLayersModel(upscalerjsModelJson(size, scale));
-  const onnx = convertEsrganLayers(model, {
+  const { onnx, receptiveRadius } = convertEsrganLayers(model, {
     pixelRange: PIXEL_RANGE[size],
     name: `esrgan-${size}-x${scale}`,
     metadata: { source: `${pkg}@${version} models/x${scale}`, license: "MIT" },
   });
   await writeFile(join(dir, "model.onnx"), onnx);
-  return { source: `${pkg}@${version} (TF.js layers, converted to ONNX)`, extra: { scale, license: "MIT" } };
+  return {
+    source: `${pkg}@${version} (TF.js layers, converted to ONNX)`,
+    extra: { scale, receptive_radius: receptiveRadius, license: "MIT" },
+  };
 }

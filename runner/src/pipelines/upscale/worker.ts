@@ -7,11 +7,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
+import { readManifest } from "../../models/layout.js";
 import { createSession } from "../../worker/session.js";
 import type { WorkerPipeline } from "../types.js";
 import { upscaleTiled } from "./tiling.js";
 
 const PROBE = 16;
+
+/** Automatic overlap never grows past this: deep models (thick: ~155 px in theory) see far less in practice. */
+const MAX_AUTO_OVERLAP = 32;
 
 /**
  * Reads an ESRGAN-style model's scale factor by running it on a 16×16 probe (also warms the session up).
@@ -46,10 +50,19 @@ export const upscaleWorker: WorkerPipeline = {
     const inputName = session.inputNames[0]!;
     const outputName = session.outputNames[0]!;
     const tileSize = Number(ctx.options.tileSize ?? 256);
-    const overlap = Number(ctx.options.tileOverlap ?? 16);
+    // Enough context for exact tiles when the model's receptive radius is known (slim 11 px, medium 19 px).
+    const radius = Number((await readManifest(ctx.modelPath))?.receptive_radius ?? 0);
+    const overlap = Math.max(Number(ctx.options.tileOverlap ?? 16), Math.min(radius, MAX_AUTO_OVERLAP));
     return {
       provider,
-      info: { scale, input: inputName, output: outputName, tile_size: tileSize, tile_overlap: overlap },
+      info: {
+        scale,
+        input: inputName,
+        output: outputName,
+        tile_size: tileSize,
+        tile_overlap: overlap,
+        ...(radius ? { receptive_radius: radius } : {}),
+      },
       async run(input) {
         const image = input as RgbImage;
         const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (chw, w, h) => {
