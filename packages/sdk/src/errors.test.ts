@@ -5,11 +5,15 @@ import {
   apiError,
   BadRequestError,
   ConnectionError,
+  InternalServerError,
+  NotFoundError,
+  PayloadTooLargeError,
   parseRetryAfter,
   RateLimitError,
   SdkError,
   ServiceUnavailableError,
   TimeoutError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from "./errors.js";
 
@@ -53,6 +57,10 @@ describe("apiError", () => {
     expect(make(401)).toBeInstanceOf(AuthenticationError);
     expect(make(429)).toBeInstanceOf(RateLimitError);
     expect(make(503)).toBeInstanceOf(ServiceUnavailableError);
+    expect(make(500)).toBeInstanceOf(InternalServerError);
+    expect(make(404)).toBeInstanceOf(NotFoundError);
+    expect(make(413)).toBeInstanceOf(PayloadTooLargeError);
+    expect(make(415)).toBeInstanceOf(UnsupportedMediaTypeError);
     const e502 = make(502);
     expect(e502.constructor).toBe(ApiError);
     expect(e502.message).toBe("[POST] /image-to-image: 502 Bad Gateway");
