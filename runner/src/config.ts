@@ -20,6 +20,7 @@ export interface RunnerConfig {
   maxUploadBytes: number;
   maxImageSide: number;
   maxInputPixels: number;
+  maxOutputPixels: number;
   tileSize: number;
   tileOverlap: number;
   intraOpThreads: number;
@@ -71,6 +72,13 @@ export const SETTINGS: Setting[] = [
     kind: "int",
     default: String(2048 * 2048),
     help: "largest input width×height (413)",
+  },
+  {
+    env: "MAX_OUTPUT_PIXELS",
+    key: "maxOutputPixels",
+    kind: "int",
+    default: String(8192 * 8192),
+    help: "largest upscaled width×height (413)",
   },
   { env: "TILE_SIZE", key: "tileSize", kind: "int", default: "256", help: "input tile side in px for large images" },
   { env: "TILE_OVERLAP", key: "tileOverlap", kind: "int", default: "16", help: "context px around each tile" },

@@ -20,6 +20,7 @@ describe("bad input", () => {
         maxUploadBytes: 200_000,
         maxImageSide: 1000,
         maxInputPixels: 300 * 300,
+        maxOutputPixels: 800 * 800,
       }),
       memoryLogger(),
     );
@@ -82,6 +83,12 @@ describe("bad input", () => {
       async () => post(upscaleForm(await testImage(400, 400))),
       413,
       "image is 400×400 = 160000 px; this runner accepts at most 90000 px",
+    ],
+    [
+      "an output over the pixel limit",
+      async () => post(upscaleForm(await testImage(250, 201))),
+      413,
+      "the ×4 result of a 250×201 px image would be 1000×804 = 804000 px; this runner produces at most 640000 px",
     ],
     [
       "a body over the upload limit",

@@ -7,7 +7,10 @@ import type { RgbImage } from "./decode.js";
  * @example const png = await encodePng({ width: 2, height: 1, pixels: new Uint8Array(6) })
  */
 export async function encodePng(image: RgbImage, compressionLevel = 3): Promise<Buffer> {
-  return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
+  return sharp(image.pixels, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+    limitInputPixels: false,
+  })
     .png({ compressionLevel })
     .toBuffer();
 }

@@ -17,6 +17,8 @@ export interface PipelineHttpContext {
    * the job without running it when `signal` aborts (client gone) before it starts.
    */
   run<O = unknown>(input: unknown, options?: { signal?: AbortSignal; transfer?: Transferable[] }): Promise<O>;
+  /** What the worker reported about the loaded model (e.g. `scale`); empty until it has loaded. */
+  modelInfo(): Record<string, unknown>;
   /** Throws the Livepeer-style 400 when a non-empty `model_id` is not the loaded model. */
   checkModelId(modelId: string | undefined): void;
 }

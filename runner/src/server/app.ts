@@ -72,6 +72,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   const ctx: PipelineHttpContext = {
     config,
     log,
+    modelInfo: () => engine.info,
     checkModelId(modelId) {
       if (modelId && modelId !== config.modelId) {
         throw new HttpError(400, `pipeline configured with ${config.modelId} but called with ${modelId}`);

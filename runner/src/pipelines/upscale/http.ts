@@ -4,6 +4,7 @@
  * for Livepeer compatibility and ignored by ESRGAN; `nsfw` is always false (no safety checker is configured).
  */
 import { randomInt } from "node:crypto";
+import { HttpError } from "@ai-video-subnet/specs";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
 import { pngDataUrl } from "../../image/encode.js";
 import type { HttpPipeline } from "../types.js";
@@ -31,6 +32,14 @@ export const upscaleHttp: HttpPipeline = {
           maxSide: ctx.config.maxImageSide,
           maxPixels: ctx.config.maxInputPixels,
         });
+        const scale = Number(ctx.modelInfo().scale ?? 1);
+        const outPixels = image.width * scale * image.height * scale;
+        if (outPixels > ctx.config.maxOutputPixels) {
+          throw new HttpError(
+            413,
+            `the ×${scale} result of a ${image.width}×${image.height} px image would be ${image.width * scale}×${image.height * scale} = ${outPixels} px; this runner produces at most ${ctx.config.maxOutputPixels} px`,
+          );
+        }
         const seed = body.seed ?? randomSeed();
         const pixels = ownBuffer(image.pixels);
         const out = await ctx.run<RgbImage>(
