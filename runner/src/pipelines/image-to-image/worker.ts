@@ -1,2 +1,2 @@
-/** @module `image-to-image`, worker half: the shared Stable Diffusion worker (it needs the folder's `vae_encoder`). */
-export { sdWorker as imageToImageWorker } from "../stable-diffusion/sd-worker.js";
+/** @module `image-to-image`, worker half: the shared Stable Diffusion worker, which then requires `vae_encoder/`. */
+export { sdImageWorker as imageToImageWorker } from "../stable-diffusion/sd-worker.js";

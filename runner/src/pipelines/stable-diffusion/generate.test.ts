@@ -269,3 +269,73 @@ it("fails to load with an unknown scheduler, naming it", async () => {
     /unknown scheduler _class_name "PNDMScheduler"/,
   );
 });
+
+describe("LoRAs through the pipeline", () => {
+  it("matches the reference with W + weight·(α/r)·up·down merged into the UNet and the text encoder", async () => {
+    const { sd, reference, dir } = await model("lora-base", "sd15");
+    const loaded = sd as unknown as { components: SdComponents; loras: import("./lora-sessions.js").LoraSessionCache };
+    const d = 32;
+    const r = 2;
+    const alpha = 1;
+    const ramp = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => s * Math.cos(i));
+    const upK = ramp(4 * r, 0.7);
+    const downK = ramp(r * d, 0.9);
+    const upQ = ramp(d * r, 0.3);
+    const downQ = ramp(r * d, 0.2);
+    const { writeSafetensors } = await import("../../lora/index.js");
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const loraDir = join(root, "models", "org", "style");
+    mkdirSync(loraDir, { recursive: true });
+    writeFileSync(
+      join(loraDir, "pytorch_lora_weights.safetensors"),
+      writeSafetensors({
+        "unet.mid_block.attentions.0.transformer_blocks.0.attn2.to_k.lora_A.weight": { shape: [r, d], data: downK },
+        "unet.mid_block.attentions.0.transformer_blocks.0.attn2.to_k.lora_B.weight": { shape: [4, r], data: upK },
+        "unet.mid_block.attentions.0.transformer_blocks.0.attn2.to_k.alpha": {
+          shape: [],
+          data: Float32Array.of(alpha),
+        },
+        "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight": { shape: [r, d], data: downQ },
+        "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight": { shape: [d, r], data: upQ },
+        "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.alpha": { shape: [], data: Float32Array.of(alpha) },
+      }),
+    );
+    const weight = 0.6;
+    /** W (in × out) + weight·(α/r)·(up·down)ᵀ, by hand. */
+    const merged = (w: Float32Array, up: Float32Array, down: Float32Array, out: number, inn: number) => {
+      const m = Float32Array.from(w);
+      for (let o = 0; o < out; o++) {
+        for (let j = 0; j < inn; j++) {
+          let s = 0;
+          for (let k = 0; k < r; k++) s += (up[o * r + k] as number) * (down[k * inn + j] as number);
+          m[j * out + o] = (m[j * out + o] as number) + weight * (alpha / r) * s;
+        }
+      }
+      return m;
+    };
+    const { tinySdWeights } = await import("../../models/factory/sd-tiny-weights.js");
+    const { loadClipTokenizer } = await import("../../tokenizer/index.js");
+    const w = tinySdWeights("sd15", loadClipTokenizer(join(dir, "tokenizer")).vocabSize);
+    const loras = [{ id: "org/style", weight }];
+    const adapted = await loaded.loras.get(loras);
+    expect(adapted.unet).not.toBe(loaded.components.unet);
+    const { planTextEncoder } = await import("./text-encoding.js");
+    const c = {
+      ...loaded.components,
+      unet: adapted.unet,
+      textEncoders: adapted.textEncoders.map((s, i) =>
+        planTextEncoder(s, loaded.components.textEncoders[i]?.tokenizer as never, false, i),
+      ),
+    };
+    const j = job({ loras, numImages: 2 });
+    const expected = referenceLatents(
+      { ...reference, wk: merged(w.wk, upK, downK, 4, d), wq: merged(w.text[0]?.wq as Float32Array, upQ, downQ, d, d) },
+      j,
+    );
+    expectClose((await generate(c, j)).latents, expected, 1e-5);
+    expect(await loaded.loras.get([{ id: "org/style", weight }])).toBe(adapted);
+    expect(loaded.loras.size).toBe(1);
+    const withoutLora = (await generate(loaded.components, j)).latents;
+    expect(Math.abs((withoutLora[0] as number) - (expected[0] as number))).toBeGreaterThan(1e-3);
+  });
+});

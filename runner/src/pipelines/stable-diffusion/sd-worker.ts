@@ -24,8 +24,12 @@ import { planTextEncoder } from "./text-encoding.js";
  */
 export async function loadSd(
   ctx: WorkerLoadContext,
+  options: { imageToImage?: boolean } = {},
 ): Promise<LoadedPipeline & { components: SdComponents; loras: LoraSessionCache }> {
   const index = readSdModelIndex(ctx.modelPath);
+  if (options.imageToImage && !index.files.vaeEncoder) {
+    throw new Error(`${ctx.modelPath}/vae_encoder/model.onnx is missing; image-to-image needs the VAE encoder`);
+  }
   const scheduler = createScheduler(index.schedulerConfig);
   const tokenizers = index.tokenizerDirs.map((d) => loadClipTokenizer(d));
   const sessions: ort.InferenceSession[] = [];
@@ -95,5 +99,8 @@ export async function loadSd(
   }
 }
 
-/** The worker half of `text-to-image` and `image-to-image`. */
-export const sdWorker: WorkerPipeline = { load: loadSd };
+/** The worker half of `text-to-image`. */
+export const sdWorker: WorkerPipeline = { load: (ctx) => loadSd(ctx) };
+
+/** The worker half of `image-to-image` (the folder must have a VAE encoder). */
+export const sdImageWorker: WorkerPipeline = { load: (ctx) => loadSd(ctx, { imageToImage: true }) };
