@@ -10,13 +10,15 @@ import { seededWeights } from "./random.js";
 export const TINY_ESRGAN_RECEPTIVE_RADIUS = 2;
 
 /**
- * Builds the tiny upscaler's ONNX bytes.
+ * Builds the tiny upscaler's ONNX bytes; `io: "float16"` gives the half-precision I/O of fp16 exports.
  * @example await writeFile("model.onnx", tinyEsrganModel(4))
  */
-export function tinyEsrganModel(scale = 4, seed = 1234): Uint8Array {
+export function tinyEsrganModel(scale = 4, seed = 1234, io: "float32" | "float16" = "float32"): Uint8Array {
   const hidden = 8;
   const g = new GraphBuilder(`tiny-esrgan-x${scale}`);
-  const x = g.input("input", "float32", ["N", 3, "H", "W"]);
+  const input = g.input("input", io, ["N", 3, "H", "W"]);
+  // ONNX TensorProto.DataType FLOAT = 1, FLOAT16 = 10.
+  const x = io === "float32" ? input : g.node("Cast", [input], { to: 1 });
   const w1 = g.initializer("conv1.weight", "float32", [hidden, 3, 3, 3], seededWeights(seed, hidden * 27, 0.5));
   const b1 = g.initializer("conv1.bias", "float32", [hidden], seededWeights(seed + 1, hidden, 0.1));
   const out2 = 3 * scale * scale;
@@ -36,6 +38,8 @@ export function tinyEsrganModel(scale = 4, seed = 1234): Uint8Array {
     coordinate_transformation_mode: "asymmetric",
     nearest_mode: "floor",
   });
-  g.output(g.node("Add", [base, residual]), "output", "float32", ["N", 3, `H*${scale}`, `W*${scale}`]);
+  const sum = g.node("Add", [base, residual]);
+  const out = io === "float32" ? sum : g.node("Cast", [sum], { to: 10 });
+  g.output(out, "output", io, ["N", 3, `H*${scale}`, `W*${scale}`]);
   return g.toBytes({ metadata: { scale: String(scale), architecture: "tiny-esrgan" } });
 }

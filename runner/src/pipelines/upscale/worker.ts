@@ -9,6 +9,7 @@ import * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
 import { createSession } from "../../worker/session.js";
+import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
 import type { WorkerPipeline } from "../types.js";
 import { upscaleTiled } from "./tiling.js";
 
@@ -22,7 +23,7 @@ const MAX_AUTO_OVERLAP = 32;
  * @example await probeScale(session) // 4
  */
 export async function probeScale(session: ort.InferenceSession): Promise<number> {
-  const input = new ort.Tensor("float32", new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
+  const input = floatInput(session, new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
   const out = (await session.run({ [session.inputNames[0]!]: input }))[session.outputNames[0]!]!;
   const [n, c, h, w] = out.dims;
   if (out.dims.length !== 4 || n !== 1 || c !== 3 || h !== w || h! % PROBE !== 0 || h! < PROBE) {
@@ -31,6 +32,29 @@ export async function probeScale(session: ort.InferenceSession): Promise<number>
     );
   }
   return h! / PROBE;
+}
+
+/** The element type of the model's input as its metadata declares it (fp16 exports take float16). */
+function inputType(session: ort.InferenceSession): "float32" | "float16" {
+  const meta = session.inputMetadata?.[0];
+  const type = meta?.isTensor ? meta.type : "float32";
+  if (type !== "float32" && type !== "float16")
+    throw new Error(`an upscaler's input must be float32 or float16, got ${type}`);
+  return type;
+}
+
+/** A 0..1 input tensor in the model's input type. */
+function floatInput(session: ort.InferenceSession, data: Float32Array, dims: number[]): ort.Tensor {
+  return inputType(session) === "float16"
+    ? new ort.Tensor("float16", toHalfBits(data), dims)
+    : new ort.Tensor("float32", data, dims);
+}
+
+/** An output tensor as float32, whatever the model returns. */
+function floatOutput(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === "float32") return tensor.data as Float32Array;
+  if (tensor.type === "float16") return fromHalfBits(tensor.data as Uint16Array);
+  throw new Error(`an upscaler's output must be float32 or float16, got ${tensor.type}`);
 }
 
 /** The upscale pipeline's worker half. */
@@ -58,6 +82,7 @@ export const upscaleWorker: WorkerPipeline = {
       info: {
         scale,
         input: inputName,
+        input_type: inputType(session),
         output: outputName,
         tile_size: tileSize,
         tile_overlap: overlap,
@@ -66,8 +91,8 @@ export const upscaleWorker: WorkerPipeline = {
       async run(input) {
         const image = input as RgbImage;
         const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (chw, w, h) => {
-          const result = await session.run({ [inputName]: new ort.Tensor("float32", chw, [1, 3, h, w]) });
-          return result[outputName]!.data as Float32Array;
+          const result = await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) });
+          return floatOutput(result[outputName]!);
         });
         return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
       },
