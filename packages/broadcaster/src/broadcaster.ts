@@ -51,6 +51,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   const limiter = o.rateLimit > 0 ? new RateLimiter(o.rateLimit) : undefined;
   const inner = buildApp({
     options: o,
+    uploadDir: o.uploadDir,
     keys,
     limiter,
     registry,

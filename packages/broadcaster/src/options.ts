@@ -1,4 +1,6 @@
 /** @module The broadcaster's settings: every option with its default, shared by the API, the CLI and the config file. */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -58,6 +60,8 @@ export interface BroadcasterOptions {
   backoffMaxMs?: number;
   /** Output store (default a local `./outputs` directory). */
   outputs?: OutputStoreOptions;
+  /** Where uploads are spooled while their job runs (default a directory under the system temp dir). */
+  uploadDir?: string;
   /** How long outputs are kept, ms (default 24 h). */
   outputRetentionMs?: number;
   /** API keys; when any are configured, job routes need `Authorization: Bearer <key>`. */
@@ -123,6 +127,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   return {
     ...DEFAULTS,
     outputs: { kind: "local", dir: "outputs" },
+    uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}`),
     apiKeys: [],
     bodyLimits: {},
     logSink: (line) => process.stdout.write(`${line}\n`),

@@ -3,6 +3,8 @@
  * with scripted answers), through a started broadcaster. The same behaviours through real orchestrator and
  * runner processes are in test/e2e.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
 import {
@@ -72,6 +74,8 @@ describe("one job", () => {
     form.append("image", new Blob([PNG_1X1], { type: "image/png" }), "in.png");
     const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
     expect(res.status).toBe(200);
+    // The spooled upload is gone once the job is answered.
+    expect(readdirSync(join(t.dir, "uploads"))).toEqual([]);
     expect(o!.jobs[0]!.fields).toEqual({
       model_id: "m",
       prompt: "",

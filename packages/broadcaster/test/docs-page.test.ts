@@ -56,6 +56,7 @@ describe("/docs in Chromium", () => {
     ]);
     const upscale = page.locator("section#genUpscale");
     await expect(upscale.locator("td code", { hasText: /^image$/ }).isVisible()).resolves.toBe(true);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
     expect(await upscale.locator("tr", { hasText: "num_inference_steps" }).innerText()).toMatch(/integer\s+75/);
     // Layout: the navigation is beside the content, and the content is laid out (not an empty page).
     const nav = await page.locator("nav").boundingBox();

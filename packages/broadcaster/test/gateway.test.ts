@@ -1,5 +1,5 @@
 /** @module The gateway's own routes and checks through `app.request()`: spec, docs, health, metrics, validation, keys, limits. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,7 +10,12 @@ const dir = mkdtempSync(join(tmpdir(), "avs-gw-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function app(options: Parameters<typeof createBroadcaster>[0] = {}) {
-  return createBroadcaster({ logLevel: "silent", outputs: { kind: "local", dir }, ...options }).app;
+  return createBroadcaster({
+    logLevel: "silent",
+    outputs: { kind: "local", dir },
+    uploadDir: join(dir, "up"),
+    ...options,
+  }).app;
 }
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -92,6 +97,20 @@ describe("gateway routes", () => {
   });
 });
 
+describe("multipart uploads", () => {
+  it("rejects a malformed multipart body with 400 and leaves no spooled file", async () => {
+    const a = app();
+    const res = await a.request("/upscale", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=B" },
+      body: '--B\r\ncontent-disposition: form-data; name="image"; filename="x.png"\r\n\r\nabc',
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).detail.msg).toMatch(/^malformed multipart\/form-data body: /);
+    expect(readdirSync(join(dir, "up"))).toEqual([]);
+  });
+});
+
 describe("API keys, rate limits and body limits", () => {
   it("requires a configured key (from options or the keys file) on job routes only", async () => {
     const keysFile = join(dir, "keys.txt");
@@ -145,6 +164,19 @@ describe("API keys, rate limits and body limits", () => {
     form2.append("prompt", "");
     form2.append("image", new Blob([new Uint8Array(5000)]), "x.png");
     form2.append("model_id", "m");
+    // A chunked upload (no Content-Length) is cut off at the limit too.
+    const chunked = await a.request("/upscale", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=XX" },
+      body: new ReadableStream({
+        start(ctl) {
+          for (let i = 0; i < 10; i++) ctl.enqueue(new Uint8Array(1000));
+          ctl.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     // Past the size check (10 000 bytes elsewhere), the job reaches selection: no orchestrator → 503.
     expect((await a.request("/image-to-image", { method: "POST", body: form2 })).status).toBe(503);
   });

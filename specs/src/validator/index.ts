@@ -27,6 +27,11 @@ export interface RequestValidatorOptions {
   maxJsonBytes?: number;
   /** Largest multipart body, in bytes (default 64 MiB). */
   maxMultipartBytes?: number;
+  /**
+   * Reads a multipart body (default: `c.req.raw.formData()`, which holds the whole upload in memory). A server can
+   * stream uploads elsewhere (e.g. file parts to disk, returned as file-backed Blobs); an `HttpError` it throws is kept.
+   */
+  readMultipart?: (c: Context) => Promise<FormData>;
 }
 
 /** The parts of a request that passed validation, with defaults applied. */
@@ -118,7 +123,7 @@ export class RequestValidator {
             }),
           );
         }
-        middleware.push(validateRequest(body, params));
+        middleware.push(validateRequest(body, params, options.readMultipart));
         this.#operations.set(operation.operationId, {
           operationId: operation.operationId,
           method: method.toUpperCase(),
@@ -189,7 +194,11 @@ function contentTypeCheck(mediaType: string): MiddlewareHandler {
   };
 }
 
-function validateRequest(body: BodyPlan | undefined, params: ParamPlan[]): MiddlewareHandler {
+function validateRequest(
+  body: BodyPlan | undefined,
+  params: ParamPlan[],
+  reader?: (c: Context) => Promise<FormData>,
+): MiddlewareHandler {
   return async (c, next) => {
     const issues: ValidationIssue[] = [];
     const values: Record<string, unknown> = {};
@@ -209,7 +218,7 @@ function validateRequest(body: BodyPlan | undefined, params: ParamPlan[]): Middl
     }
     let data: Record<string, unknown> = {};
     if (body) {
-      const parsed = body.mediaType === "application/json" ? await readJson(c) : await readMultipart(c, body);
+      const parsed = body.mediaType === "application/json" ? await readJson(c) : await readMultipart(c, body, reader);
       issues.push(...parsed.issues);
       data = parsed.data;
       if (parsed.issues.length === 0) {
@@ -248,11 +257,13 @@ async function readJson(c: Context): Promise<{ data: Record<string, unknown>; is
 async function readMultipart(
   c: Context,
   body: BodyPlan,
+  reader?: (c: Context) => Promise<FormData>,
 ): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
   let form: FormData;
   try {
-    form = await c.req.raw.formData();
+    form = reader ? await reader(c) : await c.req.raw.formData();
   } catch (err) {
+    if (err instanceof HttpError) throw err;
     throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
   }
   const data: Record<string, unknown> = {};

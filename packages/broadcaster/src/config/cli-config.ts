@@ -271,6 +271,7 @@ export function parseConfig(
       backoffMaxMs: num("backoff-max-ms"),
       outputs,
       outputRetentionMs: num("output-retention-ms"),
+      uploadDir: str("upload-dir"),
       apiKeys: list("api-key")?.map(String),
       apiKeysFile: str("api-keys-file"),
       rateLimit: num("rate-limit"),

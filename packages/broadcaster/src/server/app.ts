@@ -21,12 +21,15 @@ import type { ResolvedOptions } from "../options.js";
 import { type ApiKeys, type RateLimiter, rateLimit, requireApiKey } from "./api-keys.js";
 import { renderDocsPage } from "./docs-page.js";
 import { getRequestId, requestId } from "./request-id.js";
+import { cleanupUploads, spoolingMultipartReader } from "./upload-spool.js";
 
 /** What the app is built from. */
 export interface AppContext extends DispatchContext {
   options: ResolvedOptions;
   keys: ApiKeys;
   limiter: RateLimiter | undefined;
+  /** Where multipart file parts are spooled while their job runs. */
+  uploadDir: string;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
   const validator = await RequestValidator.create(doc, {
     maxJsonBytes: Math.max(options.maxJsonBytes, ...Object.values(options.bodyLimits)),
     maxMultipartBytes: Math.max(...uploadLimits),
+    readMultipart: spoolingMultipartReader(ctx.uploadDir),
   });
   const yaml = stringify(doc, { lineWidth: 0 });
   const html = renderDocsPage(doc);
@@ -118,6 +122,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
       },
       ...guards,
       sizeLimit,
+      ...(multipart ? [cleanupUploads()] : []),
     );
   }
 

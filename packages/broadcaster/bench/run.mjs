@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+/**
+ * @module Broadcaster overhead benchmark, one command (`pnpm --filter @ai-video-subnet/broadcaster bench`, after a
+ * build). In one run, on the runner's tiny ESRGAN model with an 8×8 input (near-instant inference), it sends the
+ * same upscale job at a fixed concurrency to: the runner directly; an orchestrator alone (its own runner); and a
+ * broadcaster in front of that orchestrator. Each is a real process. It prints p50/p90/p99 latency and throughput
+ * of each, the overhead of each layer against the runner, and then the broadcaster's peak-RSS rise for one 20 MB
+ * upload (a valid PNG carrying a 20 MB private ancillary chunk, so the job succeeds end to end).
+ *
+ * Flags: --concurrency 32  --requests 1000  --warmup 100  --upload-mb 20  --json <file>
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { deflateSync } from "node:zlib";
+
+const { values: flags } = parseArgs({
+  options: {
+    concurrency: { type: "string", default: "32" },
+    requests: { type: "string", default: "1000" },
+    warmup: { type: "string", default: "100" },
+    "upload-mb": { type: "string", default: "20" },
+    json: { type: "string" },
+  },
+});
+const CONCURRENCY = Number(flags.concurrency);
+const REQUESTS = Number(flags.requests);
+const WARMUP = Number(flags.warmup);
+const UPLOAD_MB = Number(flags["upload-mb"]);
+
+const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (pkg, name) => join(PKG, "node_modules/@ai-video-subnet", pkg, "bin", name);
+const RUNNER = bin("runner", "avs-runner.mjs");
+const ORCHESTRATOR = bin("orchestrator", "avs-orchestrator.mjs");
+const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
+const MODEL = "tiny/esrgan-x4";
+const SECRET = "bench-secret";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-bench-"));
+const models = join(dir, "models");
+const children = [];
+
+function crc32(buf) {
+  let c = -1;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ -1) >>> 0;
+}
+
+function chunk(type, data) {
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), body.length + 4);
+  return out;
+}
+
+/** An RGB PNG; `padding` bytes go in a private ancillary chunk that decoders skip. */
+function png(width, height, padding = 0) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let i = 0; i < raw.length; i++) raw[i] = i % (width * 3 + 1) === 0 ? 0 : (i * 37) & 0xff;
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
+  if (padding > 0) parts.push(chunk("avSp", Buffer.alloc(padding, 7)));
+  parts.push(chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0)));
+  return Buffer.concat(parts);
+}
+
+/** Spawns a server process and resolves with its port from its `"msg":"listening"` line. */
+function start(name, args, env = {}) {
+  // BENCH_NODE_OPTIONS_<NAME> (e.g. --cpu-prof for BROADCASTER) profiles one of the three processes.
+  const extra = process.env[`BENCH_NODE_OPTIONS_${name.toUpperCase()}`]?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let tail = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${tail}`)), 60_000);
+    let buf = "";
+    let found = false;
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const lines = buf.split("\n");
+      buf = lines.pop();
+      for (const line of lines) {
+        tail = `${tail}${line}\n`.slice(-4000);
+        if (!found && line.includes('"msg":"listening"') && !line.includes('"runner"')) {
+          found = true;
+          clearTimeout(timer);
+          resolve({ child, port: JSON.parse(line).port, url: `http://127.0.0.1:${JSON.parse(line).port}` });
+        }
+      }
+    });
+    child.stderr.on("data", (d) => {
+      tail = `${tail}${d}`.slice(-4000);
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited ${code}:\n${tail}`)));
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(url)
+      .then(async (r) => r.ok && (await r.text()))
+      .catch(() => false);
+    if (ok && !ok.includes('"warm":false') && !ok.includes("LOADING")) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+const IMAGE = png(8, 8);
+function job(url, headers = {}) {
+  const form = new FormData();
+  form.append("model_id", MODEL);
+  form.append("prompt", "");
+  form.append("image", new Blob([IMAGE], { type: "image/png" }), "in.png");
+  return fetch(`${url}/upscale`, { method: "POST", body: form, headers });
+}
+
+async function load(url, headers, n, concurrency) {
+  const latencies = [];
+  let next = 0;
+  let failures = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        next += 1;
+        const t = performance.now();
+        const res = await job(url, headers);
+        await res.arrayBuffer();
+        if (res.status !== 200) failures += 1;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), rps: n / seconds, failures };
+}
+
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)[1]);
+  return { rss: kb("VmRSS") * 1024, hwm: kb("VmHWM") * 1024 };
+}
+
+const fmt = (ms) => ms.toFixed(2).padStart(8);
+const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+
+try {
+  execFileSync(process.execPath, [RUNNER, "models", "install", MODEL, "--model-dir", models], { stdio: "ignore" });
+  const aiModels = join(dir, "ai-models.json");
+  writeFileSync(
+    aiModels,
+    JSON.stringify([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: CONCURRENCY * 2, price_per_unit: 1, pixels_per_unit: 1 }]),
+  );
+  const runner = await start("runner", [RUNNER], {
+    PIPELINE: "upscale",
+    MODEL_ID: MODEL,
+    MODEL_DIR: models,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    QUEUE_SIZE: String(CONCURRENCY * 2),
+  });
+  await waitReady(`${runner.url}/health`);
+  const orch = await start("orchestrator", [
+    ORCHESTRATOR,
+    ...["--config", aiModels, "--models-dir", models, "--port", "0", "--secret", SECRET],
+  ]);
+  await waitReady(`${orch.url}/info`);
+  const bcast = await start("broadcaster", [
+    BROADCASTER,
+    ...["--port", "0", "--orchestrator", orch.url, "--orchestrator-secret", SECRET],
+    ...["--output-dir", join(dir, "outputs"), "--max-upload-bytes", String(64 * 1024 * 1024)],
+  ]);
+  // Drain the broadcaster's JSON log lines (info level, as operators run it).
+  await waitReady(`${bcast.url}/health`);
+  await new Promise((r) => setTimeout(r, 300));
+
+  const targets = [
+    ["runner direct", runner.url, {}],
+    ["orchestrator → runner", orch.url, { authorization: `Bearer ${SECRET}` }],
+    ["broadcaster → orchestrator → runner", bcast.url, {}],
+  ];
+  const results = {};
+  for (const [name, url, headers] of targets) await load(url, headers, WARMUP, CONCURRENCY);
+  // Interleave the three in rounds so drift on a shared machine affects each equally.
+  const rounds = 2;
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, url, headers] of targets) {
+      const res = await load(url, headers, Math.ceil(REQUESTS / rounds), CONCURRENCY);
+      const prev = results[name];
+      results[name] = prev
+        ? {
+            p50: (prev.p50 + res.p50) / 2,
+            p90: (prev.p90 + res.p90) / 2,
+            p99: Math.max(prev.p99, res.p99),
+            rps: (prev.rps + res.rps) / 2,
+            failures: prev.failures + res.failures,
+          }
+        : res;
+    }
+  }
+  const base = results["runner direct"];
+  console.log(`\nupscale ${MODEL}, 8×8 input, ${REQUESTS} requests at concurrency ${CONCURRENCY} (after ${WARMUP} warm-up)\n`);
+  console.log(`${"target".padEnd(38)}  p50 ms   p90 ms   p99 ms   req/s  failed   +p50 ms  +p99 ms`);
+  for (const [name] of targets) {
+    const r = results[name];
+    console.log(
+      `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - base.p50)} ${fmt(r.p99 - base.p99)}`,
+    );
+  }
+  const viaOrch = results["orchestrator → runner"];
+  const viaB = results["broadcaster → orchestrator → runner"];
+  console.log(
+    `\nbroadcaster + orchestrator add: p50 ${(viaB.p50 - base.p50).toFixed(2)} ms (target ≤ 3), p99 ${(viaB.p99 - base.p99).toFixed(2)} ms (target ≤ 15)`,
+  );
+  console.log(`broadcaster alone adds (vs orchestrator): p50 ${(viaB.p50 - viaOrch.p50).toFixed(2)} ms, p99 ${(viaB.p99 - viaOrch.p99).toFixed(2)} ms`);
+
+  // Peak RSS for one large upload: reset the high-water mark (Linux clear_refs 5), upload, read it again.
+  const big = png(16, 16, UPLOAD_MB * 1024 * 1024);
+  await new Promise((r) => setTimeout(r, 500));
+  global.gc?.();
+  let reset = true;
+  try {
+    writeFileSync(`/proc/${bcast.child.pid}/clear_refs`, "5");
+  } catch {
+    reset = false;
+  }
+  const before = memory(bcast.child.pid);
+  const form = new FormData();
+  form.append("model_id", MODEL);
+  form.append("prompt", "");
+  form.append("image", new Blob([big], { type: "image/png" }), "big.png");
+  const res = await fetch(`${bcast.url}/upscale`, { method: "POST", body: form });
+  const answer = await res.text();
+  const after = memory(bcast.child.pid);
+  const rise = after.hwm - (reset ? before.rss : before.hwm);
+  console.log(
+    `\n${mb(big.length)} upload through the broadcaster: HTTP ${res.status}${res.status === 200 ? "" : ` ${answer.slice(0, 160)}`}`,
+  );
+  console.log(
+    `broadcaster RSS before ${mb(before.rss)}, peak during ${mb(after.hwm)}: rise ${mb(rise)} = ${(rise / big.length).toFixed(2)}× the payload (target < 3×)${reset ? "" : " (peak not resettable here: rise is against the earlier peak)"}`,
+  );
+  if (flags.json) {
+    writeFileSync(
+      flags.json,
+      JSON.stringify({ concurrency: CONCURRENCY, requests: REQUESTS, results, upload: { bytes: big.length, status: res.status, rise } }, null, 2),
+    );
+  }
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
+  rmSync(dir, { recursive: true, force: true });
+}

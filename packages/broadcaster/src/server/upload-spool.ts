@@ -1,0 +1,78 @@
+/**
+ * @module Streaming multipart uploads: file parts go straight to temporary files and come back as file-backed
+ * Blobs (`fs.openAsBlob`), so a 20 MB image is never held in memory, and the same Blob is streamed again to each
+ * orchestrator attempt. Text fields stay in memory (they are small and bounded by the body limit). The files are
+ * removed when the response has been produced.
+ */
+import { randomBytes } from "node:crypto";
+import { createWriteStream, openAsBlob } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { HttpError } from "@ai-video-subnet/specs";
+import busboy from "busboy";
+import type { Context, MiddlewareHandler } from "hono";
+
+const KEY = "avs.spooled";
+
+/**
+ * Middleware that removes the temporary files of this request's upload once the handler is done.
+ * @example route("genUpscale", handler, cleanupUploads())
+ */
+export function cleanupUploads(): MiddlewareHandler {
+  return async (c, next) => {
+    const files: string[] = [];
+    c.set(KEY as never, files as never);
+    try {
+      await next();
+    } finally {
+      await Promise.all(files.map((f) => rm(f, { force: true })));
+    }
+  };
+}
+
+/**
+ * A multipart reader for the spec validator that spools file parts into `dir`.
+ * @example await RequestValidator.create("gateway", { readMultipart: spoolingMultipartReader("/tmp/uploads") })
+ */
+export function spoolingMultipartReader(dir: string): (c: Context) => Promise<FormData> {
+  let made: Promise<unknown> | undefined;
+  return async (c) => {
+    made ??= mkdir(dir, { recursive: true });
+    await made;
+    const files = (c.get(KEY as never) as string[] | undefined) ?? [];
+    const body = c.req.raw.body;
+    if (!body) throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
+    const form = new FormData();
+    const writes: Array<Promise<void>> = [];
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { "content-type": c.req.header("content-type") ?? "" }, defParamCharset: "utf8" });
+    } catch (err) {
+      throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    }
+    parser.on("field", (name, value) => form.append(name, value));
+    parser.on("file", (name, stream, info) => {
+      const path = join(dir, `${randomBytes(12).toString("hex")}.upload`);
+      files.push(path);
+      writes.push(
+        pipeline(stream, createWriteStream(path)).then(async () => {
+          form.append(name, await openAsBlob(path, { type: info.mimeType }), info.filename ?? "upload");
+        }),
+      );
+    });
+    try {
+      await pipeline(Readable.fromWeb(body as never), parser);
+      await Promise.all(writes);
+    } catch (err) {
+      await Promise.allSettled(writes);
+      if (err instanceof HttpError) throw err;
+      const cause = (err as { cause?: unknown }).cause;
+      if (cause instanceof HttpError) throw cause;
+      if ((err as Error).name === "BodyLimitError") throw err;
+      throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    }
+    return form;
+  };
+}
