@@ -1,0 +1,803 @@
+/**
+ * Generated from specs/gateway.yaml by `avs-codegen` (openapi-typescript). Do not edit by hand:
+ * change the spec and run `pnpm generate`.
+ */
+
+export interface paths {
+    "/text-to-image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text To Image
+         * @description Generate images from text prompts.
+         */
+        post: operations["genTextToImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image-to-image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Image To Image
+         * @description Apply image transformations to a provided image.
+         */
+        post: operations["genImageToImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image-to-video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Image To Video
+         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`.
+         */
+        post: operations["genImageToVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/upscale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upscale
+         * @description Upscale an image by increasing its resolution.
+         */
+        post: operations["genUpscale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health
+         * @description `OK` once the gateway serves requests.
+         */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenAPI document
+         * @description This API's OpenAPI 3.1 document, with the shared components inlined.
+         */
+        get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API reference
+         * @description A rendered reference page of this API.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics
+         * @description Prometheus metrics in the text exposition format.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/outputs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Output
+         * @description A stored result, by the unguessable name in a job's media URL, until its retention time ends.
+         */
+        get: operations["getOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.
+         * @default
+         */
+        ModelId: string;
+        /**
+         * @description A JSON object of LoRA ids and weights, as a string, e.g. `{"latent-consistency/lcm-lora-sdxl": 1.0}`. At most 4 entries; weights are numbers ≥ 0.
+         * @default
+         */
+        Loras: string;
+        /** @description Text prompt(s) to guide image generation. */
+        Prompt: string;
+        /** @description The height in pixels of the generated image; must be a multiple of 8. */
+        Height: number;
+        /** @description The width in pixels of the generated image; must be a multiple of 8. */
+        Width: number;
+        /**
+         * @description Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).
+         * @default 7.5
+         */
+        GuidanceScale: number;
+        /**
+         * @description Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.
+         * @default
+         */
+        NegativePrompt: string;
+        /**
+         * @description Perform a safety check to estimate if generated images could be offensive or harmful.
+         * @default true
+         */
+        SafetyCheck: boolean;
+        /** @description Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent. */
+        Seed: number;
+        /**
+         * @description Number of images to generate per prompt.
+         * @default 1
+         */
+        NumImagesPerPrompt: number;
+        TextToImageParams: {
+            model_id?: components["schemas"]["ModelId"];
+            loras?: components["schemas"]["Loras"];
+            prompt: components["schemas"]["Prompt"];
+            /** @default 576 */
+            height?: components["schemas"]["Height"];
+            /** @default 1024 */
+            width?: components["schemas"]["Width"];
+            guidance_scale?: components["schemas"]["GuidanceScale"];
+            negative_prompt?: components["schemas"]["NegativePrompt"];
+            safety_check?: components["schemas"]["SafetyCheck"];
+            seed?: components["schemas"]["Seed"];
+            /**
+             * @description Number of denoising steps. More steps usually lead to higher quality images but slower inference.
+             * @default 50
+             */
+            num_inference_steps?: number;
+            num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
+        };
+        TextToImageRequest: WithRequired<components["schemas"]["TextToImageParams"], "model_id">;
+        /** @description A media object containing information about the generated media. */
+        Media: {
+            /** @description The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway. */
+            url: string;
+            /** @description The seed used to generate the media. */
+            seed: number;
+            /** @description Whether the media was flagged as NSFW (always false when no safety checker is installed). */
+            nsfw: boolean;
+        };
+        /** @description Response model for image generation. */
+        ImageResponse: {
+            /** @description The generated images. */
+            images: components["schemas"]["Media"][];
+        };
+        /** @description API error response model. */
+        APIError: {
+            /** @description The error message. */
+            msg: string;
+        };
+        /** @description HTTP error response model. Every non-validation error of every layer has this shape. */
+        HTTPError: {
+            detail: components["schemas"]["APIError"];
+        };
+        ValidationError: {
+            /** @description Where the error is, e.g. `["body", "height"]`. */
+            loc: (string | number)[];
+            /** @description What is wrong and what is allowed. */
+            msg: string;
+            /** @description A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`. */
+            type: string;
+        };
+        /** @description Request validation errors (422). */
+        HTTPValidationError: {
+            detail: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * Format: binary
+         * @description Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name.
+         */
+        ImageFile: Blob;
+        Body_genImageToImage: {
+            prompt: components["schemas"]["Prompt"];
+            image: components["schemas"]["ImageFile"];
+            model_id?: components["schemas"]["ModelId"];
+            loras?: components["schemas"]["Loras"];
+            /**
+             * @description Degree of transformation applied to the reference image (0 to 1).
+             * @default 0.8
+             */
+            strength?: number;
+            guidance_scale?: components["schemas"]["GuidanceScale"];
+            /**
+             * @description Degree to which the generated image is pushed towards the initial image.
+             * @default 1.5
+             */
+            image_guidance_scale?: number;
+            negative_prompt?: components["schemas"]["NegativePrompt"];
+            safety_check?: components["schemas"]["SafetyCheck"];
+            seed?: components["schemas"]["Seed"];
+            /**
+             * @description Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.
+             * @default 100
+             */
+            num_inference_steps?: number;
+            num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
+        };
+        ImageToImageRequest: WithRequired<components["schemas"]["Body_genImageToImage"], "model_id">;
+        Body_genImageToVideo: {
+            image: components["schemas"]["ImageFile"];
+            model_id?: components["schemas"]["ModelId"];
+            /**
+             * @description The height in pixels of the generated video; must be a multiple of 8.
+             * @default 576
+             */
+            height?: components["schemas"]["Height"];
+            /**
+             * @description The width in pixels of the generated video; must be a multiple of 8.
+             * @default 1024
+             */
+            width?: components["schemas"]["Width"];
+            /**
+             * @description The frames per second of the generated video.
+             * @default 6
+             */
+            fps?: number;
+            /**
+             * @description Used for conditioning the amount of motion for the generation. The higher the number the more motion will be in the video.
+             * @default 127
+             */
+            motion_bucket_id?: number;
+            /**
+             * @description Amount of noise added to the conditioning image. Higher values reduce resemblance to the conditioning image and increase motion.
+             * @default 0.02
+             */
+            noise_aug_strength?: number;
+            safety_check?: components["schemas"]["SafetyCheck"];
+            seed?: components["schemas"]["Seed"];
+            /**
+             * @description Number of denoising steps. More steps usually lead to higher quality videos but slower inference.
+             * @default 25
+             */
+            num_inference_steps?: number;
+        };
+        ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id">;
+        Body_genUpscale: {
+            /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. */
+            prompt: components["schemas"]["Prompt"];
+            image: components["schemas"]["ImageFile"];
+            model_id?: components["schemas"]["ModelId"];
+            safety_check?: components["schemas"]["SafetyCheck"];
+            seed?: components["schemas"]["Seed"];
+            /**
+             * @description Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).
+             * @default 75
+             */
+            num_inference_steps?: number;
+        };
+        UpscaleRequest: WithRequired<components["schemas"]["Body_genUpscale"], "model_id">;
+        HealthCheck: {
+            /**
+             * @description `LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded.
+             * @enum {string}
+             */
+            status: "LOADING" | "OK" | "ERROR" | "IDLE";
+        };
+    };
+    responses: {
+        /** @description This API key sent more requests than its rate limit allows; retry after the given time. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "rate limit of 60 requests per minute exceeded"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description No orchestrator could run the job within the retry budget; retry after the given time. */
+        NoOrchestrators: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "Height and width must be divisible by 8"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The bearer token is missing or wrong. */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "Invalid bearer token"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The body, an uploaded file or the decoded image is larger than this server accepts. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "request body is larger than the limit of 52428800 bytes"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "image must be a PNG, JPEG or WebP file"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description A field is missing, of the wrong type or out of range. */
+        ValidationError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": [
+                 *         {
+                 *           "loc": [
+                 *             "body",
+                 *             "height"
+                 *           ],
+                 *           "msg": "Input should be a valid integer",
+                 *           "type": "int_type"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPValidationError"];
+            };
+        };
+        /** @description Inference failed (for example out of memory). Nothing was produced. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "inference failed: out of memory"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description No such route, pipeline or stored object. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "Not Found"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+        RequestId: string;
+    };
+    requestBodies: never;
+    headers: {
+        /** @description The request id of this job (see the X-Request-Id request header). */
+        RequestId: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    genTextToImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TextToImageRequest"];
+            };
+        };
+        responses: {
+            /** @description The generated images, as URLs this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    genImageToImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImageToImageRequest"];
+            };
+        };
+        responses: {
+            /** @description The generated images, as URLs this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    genImageToVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImageToVideoRequest"];
+            };
+        };
+        responses: {
+            /** @description One mp4 URL this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    genUpscale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UpscaleRequest"];
+            };
+        };
+        responses: {
+            /** @description The upscaled image, as a URL this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "OK"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthCheck"];
+                };
+            };
+        };
+    };
+    getOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    getOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The media bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": Blob;
+                    "video/mp4": Blob;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+}
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
