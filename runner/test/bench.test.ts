@@ -18,12 +18,14 @@ describe("avs-runner bench", () => {
       const { stdout } = await promisify(execFile)("node", [BIN, ...args, "--runs", "2", "--json", json]);
       expect(stdout).toMatch(/HTTP-path overhead over raw session\.run \(p50, alternating runs\): -?[\d.]+%/);
       expect(stdout).toMatch(/runner event-loop delay p99 during inference: [\d.]+ ms/);
+      expect(stdout).toMatch(/in-process runner app \(app\.request → worker thread\): p50 [\d.]+ ms/);
       const report = JSON.parse(await readFile(json, "utf8"));
       expect(report.raw).toMatchObject({ runs: 2, output_dims: [1, 3, 128, 128] });
       expect(report.http).toMatchObject({ runs: 2, output_size: "128×128" });
       expect(report.http.p50_ms).toBeGreaterThan(0);
       expect(report.http.peak_rss_mb).toBeGreaterThan(10);
       expect(typeof report.http_overhead_percent).toBe("number");
+      expect(report.in_process).toMatchObject({ runs: 2 });
     } finally {
       await models.cleanup();
     }

@@ -1,6 +1,7 @@
 /**
- * @module `avs-runner bench`: the raw `session.run` baseline in this process and the same upscale over HTTP through
- * a runner process, run alternately (raw, HTTP, raw, HTTP, …) so both see the same machine load; then an HTTP-only
+ * @module `avs-runner bench`: the raw `session.run` baseline in this process, the runner app in this process
+ * (`app.request()`), and the same upscale over HTTP through a runner process, run alternately (raw, app, HTTP, raw,
+ * …) so all see the same machine load; then an HTTP-only
  * phase at the given concurrency for throughput and the runner's event-loop delay during continuous inference.
  * Prints a table (and writes JSON with `--json`).
  */
@@ -12,6 +13,7 @@ import { parseFlags } from "../config.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import { type HttpRunner, type HttpRunnerReport, startHttpRunner } from "./http.js";
+import { type InProcessRunner, startInProcessRunner } from "./in-process.js";
 import { openRawSession, type RawSession } from "./raw-session.js";
 import { type LatencySummary, summarise } from "./stats.js";
 
@@ -25,7 +27,7 @@ Flags (defaults in brackets):
   --warmup <n>           [1] untimed runs first
   --concurrency <n>      [1] HTTP requests in flight
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
-  --mode <m>             [both] raw, http or both
+  --mode <m>             [both] raw, http or both (both = raw, in-process app and HTTP)
   --json <file>          also write the results as JSON
 
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
@@ -71,6 +73,9 @@ export async function benchMain(args: string[]): Promise<void> {
       mode === "http" ? undefined : await openRawSession(modelPath(modelDir, modelId), opts);
     const runner: HttpRunner | undefined =
       mode === "raw" ? undefined : await startHttpRunner({ ...opts, modelDir, modelId });
+    const app: InProcessRunner | undefined =
+      mode === "both" ? await startInProcessRunner({ ...opts, modelDir, modelId }) : undefined;
+    const appMs: number[] = [];
     const rawMs: number[] = [];
     const httpMs: number[] = [];
     let report: HttpRunnerReport | undefined;
@@ -78,10 +83,12 @@ export async function benchMain(args: string[]): Promise<void> {
     try {
       for (let i = 0; i < opts.warmup; i++) {
         await raw?.runOnce();
+        await app?.runOnce();
         await runner?.runOnce();
       }
       for (let i = 0; i < opts.runs; i++) {
         if (raw) rawMs.push(await raw.runOnce());
+        if (app) appMs.push(await app.runOnce());
         if (runner) httpMs.push(await runner.runOnce());
       }
       if (runner) {
@@ -102,12 +109,19 @@ export async function benchMain(args: string[]): Promise<void> {
       }
     } finally {
       await raw?.release();
+      await app?.close();
       if (runner && !report) await runner.finish().catch(() => undefined);
     }
     const rawSummary = raw
       ? summarise(
           rawMs,
           rawMs.reduce((a, b) => a + b, 0),
+        )
+      : undefined;
+    const appSummary = app
+      ? summarise(
+          appMs,
+          appMs.reduce((a, b) => a + b, 0),
         )
       : undefined;
     const httpSummary = runner
@@ -149,6 +163,16 @@ export async function benchMain(args: string[]): Promise<void> {
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+    const appOverhead =
+      rawSummary && appSummary
+        ? Math.round(((appSummary.p50_ms - rawSummary.p50_ms) / rawSummary.p50_ms) * 1000) / 10
+        : undefined;
+    if (appSummary) {
+      console.log(
+        `in-process runner app (app.request → worker thread): p50 ${appSummary.p50_ms} ms, p95 ${appSummary.p95_ms} ms, ` +
+          `overhead over raw session.run (p50): ${appOverhead}%`,
+      );
+    }
     if (overhead !== undefined) {
       console.log(`HTTP-path overhead over raw session.run (p50, alternating runs): ${overhead}% (target ≤ 5%)`);
     }
@@ -160,6 +184,8 @@ export async function benchMain(args: string[]): Promise<void> {
         ...opts,
         raw: raw && { load_s: raw.load_s, output_dims: raw.output_dims, ...rawSummary },
         http: report && { ...report, ...httpSummary, throughput_at_concurrency: httpLoad },
+        in_process: appSummary,
+        in_process_overhead_percent: appOverhead,
         http_overhead_percent: overhead,
       };
       await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);

@@ -37,6 +37,19 @@ function metric(text: string, name: string): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
+/**
+ * A synthetic test picture (a disc and a box on black) as PNG bytes.
+ * @example const png = await benchImage(256)
+ */
+export async function benchImage(size: number): Promise<Uint8Array<ArrayBuffer>> {
+  const svg = `<svg width="${size}" height="${size}"><circle cx="50%" cy="50%" r="40%" fill="#c83"/><rect x="10" y="10" width="30%" height="20%" fill="#3a8"/></svg>`;
+  const png = await sharp({ create: { width: size, height: size, channels: 3, background: "#000" } })
+    .composite([{ input: Buffer.from(svg) }])
+    .png()
+    .toBuffer();
+  return new Uint8Array(png);
+}
+
 /** The CLI script of this build (`dist/cli.js`), run as the benchmarked runner. */
 function cliScript(): string {
   const here = fileURLToPath(new URL("./cli.js", import.meta.url));
@@ -94,20 +107,7 @@ export async function startHttpRunner(options: {
       await new Promise((r) => setTimeout(r, 20));
     }
     const readyS = (performance.now() - t0) / 1000;
-    const png = new Uint8Array(
-      await sharp({
-        create: { width: options.size, height: options.size, channels: 3, background: "#000" },
-      })
-        .composite([
-          {
-            input: Buffer.from(
-              `<svg width="${options.size}" height="${options.size}"><circle cx="50%" cy="50%" r="40%" fill="#c83"/><rect x="10" y="10" width="30%" height="20%" fill="#3a8"/></svg>`,
-            ),
-          },
-        ])
-        .png()
-        .toBuffer(),
-    );
+    const png = await benchImage(options.size);
     let outputSize = "";
     const once = async () => {
       const form = new FormData();
