@@ -6,6 +6,7 @@ import { ddim } from "./ddim.js";
 import { eulerAncestralDiscrete } from "./euler-ancestral-discrete.js";
 import { eulerDiscrete } from "./euler-discrete.js";
 import { lcm } from "./lcm.js";
+import { pndm } from "./pndm.js";
 import type { Scheduler } from "./scheduler.js";
 import { parseSchedulerConfig } from "./scheduler-config.js";
 
@@ -15,6 +16,7 @@ export { eulerDiscrete, sigmaSchedule } from "./euler-discrete.js";
 export { edmScalings, guidanceRamp, karrasSigmas } from "./karras.js";
 export { lcm, lcmScalings, lcmTimesteps } from "./lcm.js";
 export { alphasCumprod, trainingSigmas } from "./noise-schedule.js";
+export { plmsTimesteps, pndm } from "./pndm.js";
 export type { NoiseSource, SchedulePlan, Scheduler, StepResult } from "./scheduler.js";
 export {
   parseSchedulerConfig,
@@ -44,5 +46,7 @@ export function createScheduler(rawConfig: unknown): Scheduler {
       return ddim(config);
     case "LCMScheduler":
       return lcm(config);
+    case "PNDMScheduler":
+      return pndm(config);
   }
 }

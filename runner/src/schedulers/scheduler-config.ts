@@ -11,6 +11,7 @@ export const SCHEDULER_CLASSES = [
   "EulerAncestralDiscreteScheduler",
   "DDIMScheduler",
   "LCMScheduler",
+  "PNDMScheduler",
 ] as const;
 
 /** One of {@link SCHEDULER_CLASSES}. */
@@ -119,6 +120,10 @@ export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
   refuse(r, "use_exponential_sigmas", (v) => v !== false, "not implemented");
   refuse(r, "use_beta_sigmas", (v) => v !== false, "not implemented");
   refuse(r, "eta", (v) => v !== 0, "DDIM runs with eta 0");
+  if (cls === "PNDMScheduler") {
+    refuse(r, "skip_prk_steps", (v) => v !== true, "only the PLMS form (skip_prk_steps true) is implemented");
+    refuse(r, "prediction_type", (v) => v === "sample", "PNDM needs epsilon or v_prediction");
+  }
   const trained = r.trained_betas;
   if (
     trained !== undefined &&
@@ -147,7 +152,7 @@ export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
       isEuler ? "linspace" : "leading",
     ),
     stepsOffset: num(r, "steps_offset", 0),
-    setAlphaToOne: bool(r, "set_alpha_to_one", true),
+    setAlphaToOne: bool(r, "set_alpha_to_one", cls !== "PNDMScheduler"),
     clipSample: bool(r, "clip_sample", cls === "DDIMScheduler"),
     clipSampleRange: num(r, "clip_sample_range", 1),
     useKarrasSigmas: bool(r, "use_karras_sigmas", false),

@@ -254,9 +254,9 @@ describe("LCMScheduler", () => {
 
 describe("scheduler config", () => {
   it("names the unknown class and the supported ones", () => {
-    expect(() => createScheduler({ _class_name: "PNDMScheduler" })).toThrow(SchedulerConfigError);
-    expect(() => createScheduler({ _class_name: "PNDMScheduler" })).toThrow(
-      /unknown scheduler _class_name "PNDMScheduler" \(supported: EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DDIMScheduler, LCMScheduler\)/,
+    expect(() => createScheduler({ _class_name: "KDPM2DiscreteScheduler" })).toThrow(SchedulerConfigError);
+    expect(() => createScheduler({ _class_name: "KDPM2DiscreteScheduler" })).toThrow(
+      /unknown scheduler _class_name "KDPM2DiscreteScheduler" \(supported: EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DDIMScheduler, LCMScheduler, PNDMScheduler\)/,
     );
   });
 

@@ -84,3 +84,28 @@ describe("seeded noise", () => {
     expect(() => new SeededNoise(-1)).toThrow(/seed must be an integer/);
   });
 });
+
+describe("PNDMScheduler (PLMS, skip_prk_steps)", () => {
+  const config = { _class_name: "PNDMScheduler", ...SD, skip_prk_steps: true, steps_offset: 1 };
+
+  it("repeats the second timestep (n steps → n + 1 UNet calls)", () => {
+    expect(createScheduler(config).plan(4).timesteps).toEqual([751, 501, 501, 251, 1]);
+  });
+
+  it("warms up by averaging the first two outputs, then runs the 2-step multistep rule", () => {
+    // Expected by the DDIM (η = 0) update, which PLMS's transfer equals: x' = √ᾱ'·(x − √(1−ᾱ)ε)/√ᾱ + √(1−ᾱ')ε.
+    const plan = createScheduler(config).plan(4);
+    const x1 = plan.step(Float32Array.of(0.5), 0, Float32Array.of(1), constant(0)).prevSample;
+    expect(x1[0]).toBeCloseTo(1.56792, 5);
+    const x2 = plan.step(Float32Array.of(0.3), 1, x1, constant(0)).prevSample; // from x=1 with ε=(0.3+0.5)/2
+    expect(x2[0]).toBeCloseTo(1.6986542, 5);
+    const x3 = plan.step(Float32Array.of(0.2), 2, x2, constant(0)).prevSample; // ε=(3·0.2−0.5)/2, 501 → 251
+    expect(x3[0]).toBeCloseTo(2.6177333, 4);
+  });
+
+  it("refuses the PRK warm-up it does not implement", () => {
+    expect(() => createScheduler({ ...config, skip_prk_steps: false })).toThrow(
+      /skip_prk_steps false is not supported/,
+    );
+  });
+});

@@ -157,6 +157,22 @@ describe("export variants", () => {
       },
       1e-5,
     ],
+    [
+      "PNDM (SD 1.5's own scheduler config)",
+      "sd15",
+      {
+        scheduler: {
+          _class_name: "PNDMScheduler",
+          beta_schedule: "scaled_linear",
+          beta_start: 0.00085,
+          beta_end: 0.012,
+          skip_prk_steps: true,
+          steps_offset: 1,
+          set_alpha_to_one: false,
+        },
+      },
+      1e-5,
+    ],
     ["fp16 I/O everywhere", "sd-turbo", { io: "float16", timestep: { shape: "[1]", dtype: "float" } }, 2e-2],
     ["fp16 SDXL with int32 ids", "sdxl-turbo", { io: "float16", idsType: "int32" }, 2e-2],
   ];
@@ -265,8 +281,8 @@ describe("image-to-image", () => {
 });
 
 it("fails to load with an unknown scheduler, naming it", async () => {
-  await expect(model("pndm", "sd15", { scheduler: { _class_name: "PNDMScheduler" } })).rejects.toThrow(
-    /unknown scheduler _class_name "PNDMScheduler"/,
+  await expect(model("kdpm2", "sd15", { scheduler: { _class_name: "KDPM2DiscreteScheduler" } })).rejects.toThrow(
+    /unknown scheduler _class_name "KDPM2DiscreteScheduler"/,
   );
 });
 

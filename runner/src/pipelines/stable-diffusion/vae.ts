@@ -40,11 +40,15 @@ export function imageToTensor(image: RgbImage): Float32Array {
 export function tensorToImage(data: Float32Array, index: number, width: number, height: number): RgbImage {
   const plane = width * height;
   const base = index * 3 * plane;
+  const r = data.subarray(base, base + plane);
+  const g = data.subarray(base + plane, base + 2 * plane);
+  const b = data.subarray(base + 2 * plane, base + 3 * plane);
   // Uint8ClampedArray clamps to 0…255 and rounds half to even, as numpy's round does.
   const pixels = new Uint8ClampedArray(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const from = base + c * plane;
-    for (let i = 0, o = c; i < plane; i++, o += 3) pixels[o] = ((data[from + i] as number) + 1) * 127.5;
+  for (let i = 0, o = 0; i < plane; i++, o += 3) {
+    pixels[o] = (r[i] as number) * 127.5 + 127.5;
+    pixels[o + 1] = (g[i] as number) * 127.5 + 127.5;
+    pixels[o + 2] = (b[i] as number) * 127.5 + 127.5;
   }
   return { width, height, pixels: new Uint8Array(pixels.buffer) };
 }

@@ -237,7 +237,7 @@ describe("a model that cannot load", () => {
     const models = await modelsDir(["tiny/sd15"]);
     writeFileSync(
       join(models.dir, "tiny/sd15/scheduler/scheduler_config.json"),
-      JSON.stringify({ _class_name: "PNDMScheduler" }),
+      JSON.stringify({ _class_name: "KDPM2DiscreteScheduler" }),
     );
     const log = memoryLogger();
     const server = await startRunnerServer(
@@ -247,7 +247,7 @@ describe("a model that cannot load", () => {
     try {
       await server.runner.ready;
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "ERROR" });
-      expect(JSON.stringify(log.lines)).toMatch(/unknown scheduler _class_name \\"PNDMScheduler\\"/);
+      expect(JSON.stringify(log.lines)).toMatch(/unknown scheduler _class_name \\"KDPM2DiscreteScheduler\\"/);
     } finally {
       await server.stop();
       await models.cleanup();
