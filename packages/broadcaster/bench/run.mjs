@@ -80,7 +80,10 @@ function png(width, height, padding = 0) {
 function start(name, args, env = {}) {
   // BENCH_NODE_OPTIONS_<NAME> (e.g. --cpu-prof for BROADCASTER) profiles one of the three processes.
   const extra = process.env[`BENCH_NODE_OPTIONS_${name.toUpperCase()}`]?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...extra, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let tail = "";
   return new Promise((resolve, reject) => {
@@ -164,7 +167,16 @@ try {
   const aiModels = join(dir, "ai-models.json");
   writeFileSync(
     aiModels,
-    JSON.stringify([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: CONCURRENCY * 2, price_per_unit: 1, pixels_per_unit: 1 }]),
+    JSON.stringify([
+      {
+        pipeline: "upscale",
+        model_id: MODEL,
+        warm: true,
+        capacity: CONCURRENCY * 2,
+        price_per_unit: 1,
+        pixels_per_unit: 1,
+      },
+    ]),
   );
   const runner = await start("runner", [RUNNER], {
     PIPELINE: "upscale",
@@ -195,7 +207,7 @@ try {
     ["broadcaster → orchestrator → runner", bcast.url, {}],
   ];
   const results = {};
-  for (const [name, url, headers] of targets) await load(url, headers, WARMUP, CONCURRENCY);
+  for (const [, url, headers] of targets) await load(url, headers, WARMUP, CONCURRENCY);
   // Interleave the three in rounds so drift on a shared machine affects each equally.
   const rounds = 2;
   for (let r = 0; r < rounds; r++) {
@@ -213,8 +225,13 @@ try {
         : res;
     }
   }
+  // One request at a time: the latency each hop adds when nothing queues.
+  const single = {};
+  for (const [name, url, headers] of targets) single[name] = await load(url, headers, Math.min(200, REQUESTS), 1);
   const base = results["runner direct"];
-  console.log(`\nupscale ${MODEL}, 8×8 input, ${REQUESTS} requests at concurrency ${CONCURRENCY} (after ${WARMUP} warm-up)\n`);
+  console.log(
+    `\nupscale ${MODEL}, 8×8 input, ${REQUESTS} requests at concurrency ${CONCURRENCY} (after ${WARMUP} warm-up)\n`,
+  );
   console.log(`${"target".padEnd(38)}  p50 ms   p90 ms   p99 ms   req/s  failed   +p50 ms  +p99 ms`);
   for (const [name] of targets) {
     const r = results[name];
@@ -222,12 +239,22 @@ try {
       `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - base.p50)} ${fmt(r.p99 - base.p99)}`,
     );
   }
+  console.log(`\none request at a time (${Math.min(200, REQUESTS)} requests):`);
+  for (const [name] of targets) {
+    const r = single[name];
+    const b1 = single["runner direct"];
+    console.log(
+      `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - b1.p50)} ${fmt(r.p99 - b1.p99)}`,
+    );
+  }
   const viaOrch = results["orchestrator → runner"];
   const viaB = results["broadcaster → orchestrator → runner"];
   console.log(
     `\nbroadcaster + orchestrator add: p50 ${(viaB.p50 - base.p50).toFixed(2)} ms (target ≤ 3), p99 ${(viaB.p99 - base.p99).toFixed(2)} ms (target ≤ 15)`,
   );
-  console.log(`broadcaster alone adds (vs orchestrator): p50 ${(viaB.p50 - viaOrch.p50).toFixed(2)} ms, p99 ${(viaB.p99 - viaOrch.p99).toFixed(2)} ms`);
+  console.log(
+    `broadcaster alone adds (vs orchestrator): p50 ${(viaB.p50 - viaOrch.p50).toFixed(2)} ms, p99 ${(viaB.p99 - viaOrch.p99).toFixed(2)} ms`,
+  );
 
   // Peak RSS for one large upload: reset the high-water mark (Linux clear_refs 5), upload, read it again.
   const big = png(16, 16, UPLOAD_MB * 1024 * 1024);
@@ -257,7 +284,17 @@ try {
   if (flags.json) {
     writeFileSync(
       flags.json,
-      JSON.stringify({ concurrency: CONCURRENCY, requests: REQUESTS, results, upload: { bytes: big.length, status: res.status, rise } }, null, 2),
+      JSON.stringify(
+        {
+          concurrency: CONCURRENCY,
+          requests: REQUESTS,
+          results,
+          single,
+          upload: { bytes: big.length, status: res.status, rise },
+        },
+        null,
+        2,
+      ),
     );
   }
 } finally {

@@ -18,6 +18,7 @@ import {
 import { startSlowLink } from "../support/slow-link.js";
 
 const UPSCALE = "tiny/esrgan-x4";
+const SD = "tiny/sd-turbo";
 const SECRET = "net-secret";
 const entry = (over: Partial<ModelEntry> = {}): ModelEntry => ({
   pipeline: "upscale",
@@ -35,9 +36,10 @@ const gateways: TestBroadcaster[] = [];
 let a: OrchestratorProcess; // warm, price 1
 let b: OrchestratorProcess; // warm, price 5
 let cold: OrchestratorProcess; // cold, price 1
+let sd: OrchestratorProcess; // text-to-image and image-to-image on the tiny SD-Turbo
 
-async function orchestrator(models: ModelEntry[], port?: number) {
-  const o = await startOrchestratorProcess(ws, models, { secret: SECRET, port });
+async function orchestrator(models: ModelEntry[], port?: number, args?: string[]) {
+  const o = await startOrchestratorProcess(ws, models, { secret: SECRET, port, args });
   procs.push(o);
   return o;
 }
@@ -69,10 +71,19 @@ async function run(url: string, n: number, concurrency: number) {
 
 beforeAll(async () => {
   ws.install(UPSCALE);
-  [a, b, cold] = await Promise.all([
+  ws.install(SD);
+  [a, b, cold, sd] = await Promise.all([
     orchestrator([entry()]),
     orchestrator([entry({ price_per_unit: 5 })]),
     orchestrator([entry({ warm: false, capacity: 1 })]),
+    orchestrator(
+      [
+        entry({ pipeline: "text-to-image", model_id: SD, capacity: 1 }),
+        entry({ pipeline: "image-to-image", model_id: SD, capacity: 1 }),
+      ],
+      undefined,
+      ["--runners-per-gpu", "2"],
+    ),
   ]);
 }, 120_000);
 
@@ -95,6 +106,63 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     const out = await fetch(images[0].url);
     expect(out.headers.get("content-type")).toBe("image/png");
     expect(pngSize(new Uint8Array(await out.arrayBuffer()))).toEqual({ width: 64, height: 48 });
+  });
+
+  it("text-to-image: JSON in, one image per prompt with the seeds reported", async () => {
+    const t = await gateway([a.url, sd.url]);
+    const res = await fetch(`${t.url}/text-to-image`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model_id: SD,
+        prompt: "a lighthouse at dawn",
+        width: 64,
+        height: 48,
+        num_inference_steps: 1,
+        guidance_scale: 0,
+        seed: 11,
+        num_images_per_prompt: 2,
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { images } = await res.json();
+    expect(images.map((m: { seed: number }) => m.seed)).toEqual([11, 12]);
+    for (const m of images) {
+      expect(m.url.startsWith(`${t.url}/outputs/`)).toBe(true);
+      expect(pngSize(new Uint8Array(await (await fetch(m.url)).arrayBuffer()))).toEqual({ width: 64, height: 48 });
+    }
+  });
+
+  it("image-to-image: multipart in, the transformed image out", async () => {
+    const t = await gateway([sd.url]);
+    const form = new FormData();
+    form.append("model_id", SD);
+    form.append("prompt", "as a watercolour");
+    form.append("image", new Blob([png(64, 64) as Uint8Array<ArrayBuffer>], { type: "image/png" }), "in.png");
+    form.append("strength", "0.5");
+    form.append("num_inference_steps", "2");
+    form.append("seed", "5");
+    const res = await fetch(`${t.url}/image-to-image`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    const { images } = await res.json();
+    expect(images).toHaveLength(1);
+    expect(images[0].seed).toBe(5);
+    expect(pngSize(new Uint8Array(await (await fetch(images[0].url)).arrayBuffer()))).toEqual({
+      width: 64,
+      height: 64,
+    });
+  });
+
+  it("answers 503 for a pipeline and model no orchestrator offers (image-to-video is not served by this network)", async () => {
+    const t = await gateway([a.url, sd.url]);
+    const form = new FormData();
+    form.append("model_id", "tiny/svd");
+    form.append("image", new Blob([png(16, 16) as Uint8Array<ArrayBuffer>], { type: "image/png" }), "in.png");
+    const res = await fetch(`${t.url}/image-to-video`, { method: "POST", body: form });
+    expect(res.status).toBe(503);
+    expect((await res.json()).detail.msg).toBe(
+      "no orchestrators available for image-to-video/tiny/svd: none of 2 reachable orchestrator(s) offers this pipeline and model",
+    );
   });
 
   it("passes the runner's 4xx (an upload that is not an image) straight to the client, once", async () => {

@@ -58,7 +58,7 @@ let seq = 0;
 export async function startOrchestratorProcess(
   ws: { dir: string; models: string },
   models: ModelEntry[],
-  options: { secret: string; port?: number },
+  options: { secret: string; port?: number; args?: string[] },
 ): Promise<OrchestratorProcess> {
   const config = join(ws.dir, `ai-models-${seq++}.json`);
   writeFileSync(config, JSON.stringify(models));
@@ -68,6 +68,7 @@ export async function startOrchestratorProcess(
       ORCHESTRATOR_BIN,
       ...["--config", config, "--models-dir", ws.models, "--port", String(options.port ?? 0)],
       ...["--secret", options.secret, "--health-interval", "0.5"],
+      ...(options.args ?? []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
