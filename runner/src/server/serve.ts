@@ -42,8 +42,13 @@ export async function startRunnerServer(config: RunnerConfig, log: Logger = json
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.close();
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      http.closeIdleConnections?.();
+      // Keep-alive clients that never hang up must not hold the exit back for long.
+      const force = setTimeout(() => http.closeAllConnections?.(), 5000);
+      force.unref();
       await closed;
+      clearTimeout(force);
     })();
     return stopping;
   };
