@@ -40,6 +40,7 @@ async function compare(size: "slim" | "thick", scale: number, crop: number, rang
   const got = out.output!.data as Float32Array;
   let maxDiff = 0;
   for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+  console.log(`${size} ×${scale} on a ${crop}² crop: max |ONNX − TF.js| = ${maxDiff.toExponential(2)}`);
   return { maxDiff, spread: Math.max(...expected.slice(0, 5000)) - Math.min(...expected.slice(0, 5000)) };
 }
 
