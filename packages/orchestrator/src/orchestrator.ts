@@ -59,6 +59,8 @@ export interface OrchestratorOptions {
   outputsDir?: string;
   /** Seconds stored media stay available (default 3600). */
   outputRetention?: number;
+  /** Bytes of stored media held in memory before the oldest go to `outputsDir` (default 256 MiB). */
+  outputMemoryBytes?: number;
   /** Seconds a runner has to become ready (default 300); a job waiting for a cold start waits this long at most. */
   startTimeout?: number;
   /** Seconds a job may run on a runner (default 600). */
@@ -128,6 +130,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const store = new OutputStore({
     ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
     retentionSec: options.outputRetention ?? 3600,
+    ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
   });
   const metrics = createMetrics(() => pool.capabilities());
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";

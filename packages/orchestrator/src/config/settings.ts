@@ -49,6 +49,12 @@ export const SETTINGS: Setting[] = [
   },
   { name: "outputs-dir", kind: "string", help: "where stored media go (default: a temporary directory)" },
   { name: "output-retention", kind: "number", default: "3600", help: "seconds stored media stay available" },
+  {
+    name: "output-memory-bytes",
+    kind: "number",
+    default: String(256 * 1024 * 1024),
+    help: "stored media kept in memory before the oldest go to outputs-dir",
+  },
   { name: "start-timeout", kind: "number", default: "300", help: "seconds a runner has to become ready" },
   { name: "job-timeout", kind: "number", default: "600", help: "seconds a job may run on a runner" },
   { name: "health-interval", kind: "number", default: "5", help: "seconds between runner health checks" },
@@ -88,6 +94,7 @@ export interface Settings {
   mediaDelivery: MediaDelivery;
   outputsDir?: string;
   outputRetention: number;
+  outputMemoryBytes: number;
   startTimeout: number;
   jobTimeout: number;
   healthInterval: number;

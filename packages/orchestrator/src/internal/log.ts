@@ -15,7 +15,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 export function jsonLogger(level: LogLevel = "info", write: (line: string) => void = (l) => process.stdout.write(l)) {
   const min = ORDER[level];
   const logger: Logger = (lvl, msg, fields) => {
-    if (ORDER[lvl] < min) return;
+    // The `listening` line is a contract (supervisors and tests wait for it), so no level hides it.
+    if (ORDER[lvl] < min && msg !== "listening") return;
     write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...fields })}\n`);
   };
   return logger;

@@ -1,7 +1,8 @@
 /**
- * @module Stored job results: media a runner returned as `data:` URLs, written to a directory under unguessable
- * names and served at `/outputs/<name>` until their retention time ends. A result is served from memory until
- * its file is written, so the job's answer never waits for the disk.
+ * @module Stored job results: media a runner returned as `data:` URLs, kept under unguessable names and served
+ * at `/outputs/<name>` until their retention time ends. Results stay in memory up to a byte budget (a
+ * broadcaster usually fetches them right away) and the oldest are spilled to a directory beyond it, so a job's
+ * answer never waits for the disk and small results never touch it.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -18,9 +19,11 @@ interface Stored {
   path: string;
   ext: MediaExt;
   expires: number;
-  /** The bytes, until the file is written. */
-  pending: Uint8Array | undefined;
+  /** The bytes while they are held in memory (until spilled to `path`). */
+  bytes: Uint8Array | undefined;
+  /** Settles once the file at `path` is complete (resolved at once for results never spilled). */
   written: Promise<void>;
+  onDisk: boolean;
 }
 
 /** Options of an {@link OutputStore}. */
@@ -29,6 +32,8 @@ export interface OutputStoreOptions {
   dir?: string;
   /** Seconds a result stays available (default 3600). */
   retentionSec?: number;
+  /** Bytes of results held in memory before the oldest are written to `dir` (default 256 MiB). */
+  memoryBytes?: number;
 }
 
 /**
@@ -43,12 +48,17 @@ export class OutputStore {
   readonly #owned: boolean;
   readonly #items = new Map<string, Stored>();
   readonly #sweeper: NodeJS.Timeout;
+  readonly #memoryBudget: number;
+  /** Names of results held in memory, oldest first. */
+  readonly #inMemory = new Set<string>();
+  #memoryUsed = 0;
 
   constructor(options: OutputStoreOptions = {}) {
     this.#owned = options.dir === undefined;
     this.dir = options.dir ?? mkdtempSync(join(tmpdir(), "avs-orchestrator-outputs-"));
     mkdirSync(this.dir, { recursive: true });
     this.retentionMs = (options.retentionSec ?? 3600) * 1000;
+    this.#memoryBudget = options.memoryBytes ?? 256 * 1024 * 1024;
     this.#sweeper = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1000, this.retentionMs / 4)));
     this.#sweeper.unref();
   }
@@ -57,18 +67,42 @@ export class OutputStore {
   put(bytes: Uint8Array, ext: MediaExt): string {
     const name = `${randomBytes(24).toString("base64url")}.${ext}`;
     const path = join(this.dir, name);
-    const item: Stored = {
+    this.#items.set(name, {
       path,
       ext,
       expires: Date.now() + this.retentionMs,
-      pending: bytes,
+      bytes,
       written: Promise.resolve(),
-    };
-    item.written = writeFile(path, bytes).then(() => {
-      item.pending = undefined;
+      onDisk: false,
     });
-    this.#items.set(name, item);
+    this.#inMemory.add(name);
+    this.#memoryUsed += bytes.byteLength;
+    this.#spill();
     return name;
+  }
+
+  /** Bytes of results held in memory now. */
+  get memoryUsed(): number {
+    return this.#memoryUsed;
+  }
+
+  #spill() {
+    for (const name of this.#inMemory) {
+      if (this.#memoryUsed <= this.#memoryBudget) return;
+      const item = this.#items.get(name)!;
+      const bytes = item.bytes!;
+      this.#inMemory.delete(name);
+      this.#memoryUsed -= bytes.byteLength;
+      item.onDisk = true;
+      item.written = writeFile(item.path, bytes).then(() => {
+        item.bytes = undefined;
+      });
+    }
+  }
+
+  #forget(name: string, item: Stored) {
+    this.#items.delete(name);
+    if (this.#inMemory.delete(name)) this.#memoryUsed -= item.bytes?.byteLength ?? 0;
   }
 
   /** Takes over a file already written (e.g. an encoded mp4) under a new name. */
@@ -80,7 +114,8 @@ export class OutputStore {
       path,
       ext,
       expires: Date.now() + this.retentionMs,
-      pending: undefined,
+      bytes: undefined,
+      onDisk: true,
       written: Promise.resolve(),
     });
     return name;
@@ -90,7 +125,7 @@ export class OutputStore {
   async get(name: string): Promise<{ bytes: Uint8Array; type: string } | undefined> {
     const item = this.#items.get(name);
     if (!item || item.expires <= Date.now()) return undefined;
-    const bytes = item.pending ?? (await readFile(item.path).catch(() => undefined));
+    const bytes = item.bytes ?? (await readFile(item.path).catch(() => undefined));
     return bytes ? { bytes, type: MEDIA_TYPES[item.ext] } : undefined;
   }
 
@@ -98,7 +133,8 @@ export class OutputStore {
   async sweep(now = Date.now()): Promise<number> {
     const expired = [...this.#items].filter(([, item]) => item.expires <= now);
     for (const [name, item] of expired) {
-      this.#items.delete(name);
+      this.#forget(name, item);
+      if (!item.onDisk) continue;
       await item.written.catch(() => {});
       await unlink(item.path).catch(() => {});
     }

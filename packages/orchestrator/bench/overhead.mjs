@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+/**
+ * @module Benchmark: the orchestrator's added latency over calling the runner directly, in the same run on the
+ * same runner. One `avs-runner` process (tiny ESRGAN ×4) and one `avs-orchestrator` process that reaches it as an
+ * external runner; the client sends upscales of a 64×64 PNG at a fixed concurrency, alternating rounds of
+ * direct and through-the-orchestrator calls so machine noise hits both alike, and prints p50/p90/p99 and the
+ * difference. Not a test: run it on a quiet machine.
+ *
+ * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --json]
+ * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+import { defaultRunnerCommand } from "../dist/index.js";
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(" ")
+    .split(/\s*--/)
+    .filter(Boolean)
+    .map((a) => {
+      const [k, v] = a.split(/[ =]/);
+      return [k, v ?? "true"];
+    }),
+);
+const REQUESTS = Number(args.requests ?? 400);
+const CONCURRENCY = Number(args.concurrency ?? 8);
+const ROUNDS = Number(args.rounds ?? 3);
+const WARMUP = Number(args.warmup ?? 50);
+const SIZE = Number(args.size ?? 64);
+const MODEL = "tiny/esrgan-x4";
+const TOKEN = "bench-runner-token";
+const SECRET = "bench-secret";
+
+function png(width, height) {
+  const table = new Int32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  const crc = (b) => {
+    let c = -1;
+    for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    Buffer.concat([Buffer.from(type), data]).copy(out, 4);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let i = 0; i < raw.length; i++) raw[i] = i % (width * 3 + 1) === 0 ? 0 : (i * 7) & 255;
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+function startProcess(cmd, argv, env, name) {
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      for (const line of buf.split("\n")) {
+        if (line.includes('"msg":"listening"') && !line.includes('"runner"')) {
+          resolve(JSON.parse(line).port);
+        }
+      }
+      buf = buf.slice(buf.lastIndexOf("\n") + 1);
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before listening`)));
+  });
+  return { child, port };
+}
+
+async function waitOk(url, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      const body = await r.json();
+      if (body.status === "OK" || body.capabilities?.[0]?.warm) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+async function load(url, headers, image, n) {
+  const latencies = [];
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const form = new FormData();
+      form.append("model_id", MODEL);
+      form.append("prompt", "");
+      form.append("image", new Blob([image], { type: "image/png" }), "in.png");
+      const t0 = performance.now();
+      const res = await fetch(url, { method: "POST", headers, body: form });
+      await res.arrayBuffer();
+      const ms = performance.now() - t0;
+      if (res.status === 200) latencies.push(ms);
+      else failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { latencies, failures };
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: pct(s, 50),
+    p90: pct(s, 90),
+    p99: pct(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
+};
+
+const root = mkdtempSync(join(tmpdir(), "avs-orch-bench-"));
+const models = join(root, "models");
+const [node, runnerBin] = defaultRunnerCommand();
+execFileSync(node, [runnerBin, "models", "install", MODEL, "--model-dir", models], { stdio: "ignore" });
+const runner = startProcess(
+  node,
+  [runnerBin],
+  {
+    PIPELINE: "upscale",
+    MODEL_ID: MODEL,
+    MODEL_DIR: models,
+    AUTH_TOKEN: TOKEN,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    QUEUE_SIZE: "64",
+  },
+  "runner",
+);
+const children = [runner.child];
+try {
+  const runnerUrl = `http://127.0.0.1:${await runner.port}`;
+  await waitOk(`${runnerUrl}/health`);
+  const config = join(root, "aiModels.json");
+  writeFileSync(
+    config,
+    JSON.stringify([{ pipeline: "upscale", model_id: MODEL, url: runnerUrl, token: TOKEN, capacity: 64 }]),
+  );
+  const orchBin = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
+  const orch = startProcess(
+    node,
+    [
+      ...(process.env.AVS_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.AVS_BENCH_PROFILE}`] : []),
+      orchBin,
+      "--config",
+      config,
+      "--models-dir",
+      models,
+      "--port",
+      "0",
+      "--secret",
+      SECRET,
+      "--log-level",
+      "warn",
+    ],
+    {},
+    "orchestrator",
+  );
+  children.push(orch.child);
+  const orchUrl = `http://127.0.0.1:${await orch.port}`;
+  await waitOk(`${orchUrl}/info`);
+
+  const image = png(SIZE, SIZE);
+  const direct = { url: `${runnerUrl}/upscale`, headers: { authorization: `Bearer ${TOKEN}` } };
+  const via = { url: `${orchUrl}/upscale`, headers: { authorization: `Bearer ${SECRET}` } };
+  await load(direct.url, direct.headers, image, WARMUP);
+  await load(via.url, via.headers, image, WARMUP);
+
+  const all = { direct: [], orchestrator: [] };
+  let failures = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, target] of round % 2
+      ? [
+          ["orchestrator", via],
+          ["direct", direct],
+        ]
+      : [
+          ["direct", direct],
+          ["orchestrator", via],
+        ]) {
+      const r = await load(target.url, target.headers, image, REQUESTS);
+      all[name].push(...r.latencies);
+      failures += r.failures;
+    }
+  }
+  const d = stats(all.direct);
+  const o = stats(all.orchestrator);
+  const rows = [
+    ["runner direct", d],
+    ["via orchestrator", o],
+    [
+      "added by orchestrator",
+      { n: "", p50: o.p50 - d.p50, p90: o.p90 - d.p90, p99: o.p99 - d.p99, mean: o.mean - d.mean },
+    ],
+  ];
+  const f = (x) => (typeof x === "number" ? `${x.toFixed(2)} ms` : String(x));
+  console.log(
+    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}\n`,
+  );
+  console.log(
+    `${"".padEnd(24)}${"n".padStart(7)}${"p50".padStart(12)}${"p90".padStart(12)}${"p99".padStart(12)}${"mean".padStart(12)}`,
+  );
+  for (const [name, s] of rows) {
+    console.log(
+      `${name.padEnd(24)}${String(s.n).padStart(7)}${f(s.p50).padStart(12)}${f(s.p90).padStart(12)}${f(s.p99).padStart(12)}${f(s.mean).padStart(12)}`,
+    );
+  }
+  const pass = o.p50 - d.p50 <= 1 && o.p99 - d.p99 <= 5;
+  console.log(`\ntarget: added p50 ≤ 1 ms and p99 ≤ 5 ms → ${pass ? "met" : "NOT met"}`);
+  if (args.json)
+    console.log(JSON.stringify({ direct: d, orchestrator: o, failures, concurrency: CONCURRENCY, size: SIZE }));
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  rmSync(root, { recursive: true, force: true });
+}
