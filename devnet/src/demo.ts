@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   let network: Network | undefined;
   let stopping: Promise<void> | undefined;
   let signalled = false;
+  let serving = false;
   const stop = () => (stopping ??= network ? network.stop() : Promise.resolve());
   const waitForSignal = new Promise<string>((resolveSignal) => {
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -45,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
     p.say(`${sig}: stopping the network …`);
     await stop();
     p.say("stopped; no process left behind");
-    return 130;
+    // Ctrl-C is how a serving demo normally ends; during set-up or the jobs it is an interruption.
+    return serving ? 0 : 130;
   });
 
   const run = async (): Promise<number> => {
@@ -124,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       p.say(failed ? `${failed} of ${results.length} job(s) failed` : `all ${results.length} job(s) succeeded`);
       return failed ? 1 : 0;
     }
+    serving = true;
     console.log(`Serving until Ctrl-C:
   broadcaster  ${network.broadcasterUrl}   (API reference: ${network.broadcasterUrl}/docs, metrics: /metrics)
 ${network.orchestrators.map((o) => `  ${o.name.padEnd(12)} ${o.url}/info`).join("\n")}

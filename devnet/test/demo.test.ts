@@ -1,0 +1,83 @@
+/**
+ * @module The demo program as a user runs it (the built `devnet/dist/demo.js`, which `npm run demo` starts after
+ * installing and building): `--once` runs one job per available pipeline, writes the results, prints the table
+ * and exits 0; without it, it serves until SIGINT (Ctrl-C) and then leaves no process behind.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { planModels } from "../src/models/model-plan.js";
+import { descendants, isAlive } from "../src/processes/process-tree.js";
+
+const DEMO = join(import.meta.dirname, "..", "dist", "demo.js");
+
+function startDemo(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = "";
+  const child = spawn(process.execPath, [DEMO, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe("the demo program", () => {
+  const dir = mkdtempSync(join(tmpdir(), "avs-demo-"));
+  const common = ["--models-dir", join(dir, "models"), "--output-dir", join(dir, "out")];
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--once: one job per available pipeline, results written, a table, exit 0", async () => {
+    const demo = startDemo(["--once", ...common]);
+    const code = await demo.exited;
+    const out = demo.output();
+    expect(code, out).toBe(0);
+    const plan = planModels();
+    expect(plan.some((m) => m.pipeline === "upscale")).toBe(true);
+    for (const m of plan) {
+      expect(out).toMatch(
+        new RegExp(`^${m.pipeline} +${m.modelId.replace(/[/.]/g, "\\$&")}.* +orchestrator-[12] +\\d+ ms`, "m"),
+      );
+      const files = ["png", "mp4"].map((ext) => join(dir, "out", `${m.pipeline}.${ext}`)).filter(existsSync);
+      expect(files, `${m.pipeline} result`).toHaveLength(1);
+      expect(statSync(files[0]!).size).toBeGreaterThan(100);
+    }
+    if (plan.some((m) => m.tiny)) expect(out).toMatch(/tiny test model .*noise/);
+    expect(out).toMatch(/all \d+ job\(s\) succeeded/);
+  });
+
+  it("serves until SIGINT, then stops every process it started", async () => {
+    const demo = startDemo(common);
+    const deadline = Date.now() + 120_000;
+    while (!demo.output().includes("Serving until Ctrl-C") && Date.now() < deadline && demo.child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(demo.output()).toContain("Serving until Ctrl-C");
+    const started = descendants(demo.child.pid!);
+    // The broadcaster, two orchestrators with their runners and reapers, and the guardian at least.
+    expect(started.length).toBeGreaterThanOrEqual(6);
+    const broadcaster = /broadcaster +(http:\/\/127\.0\.0\.1:\d+)/.exec(demo.output())![1]!;
+    expect((await fetch(`${broadcaster}/health`)).status).toBe(200);
+    demo.child.kill("SIGINT");
+    expect(await demo.exited).toBe(0);
+    expect(demo.output()).toMatch(/stopped; no process left behind/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(started.filter(isAlive)).toEqual([]);
+  });
+
+  it("killed outright (SIGKILL), it still leaves no process behind: the guardian and the reapers clean up", async () => {
+    const demo = startDemo(common);
+    const deadline = Date.now() + 120_000;
+    while (!demo.output().includes("Serving until Ctrl-C") && Date.now() < deadline && demo.child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(demo.output()).toContain("Serving until Ctrl-C");
+    const started = descendants(demo.child.pid!);
+    expect(started.length).toBeGreaterThanOrEqual(6);
+    demo.child.kill("SIGKILL");
+    await demo.exited;
+    const gone = Date.now() + 20_000;
+    while (started.some(isAlive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 250));
+    expect(started.filter(isAlive)).toEqual([]);
+  });
+});
