@@ -4,12 +4,12 @@
  * inference worker in the background; `/health` says `LOADING` until it is ready.
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { errorHandler, HttpError, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/specs";
 import { Hono } from "hono";
 import type { RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
 import { jsonLogger, type Logger } from "../log.js";
+import { modelPath } from "../models/layout.js";
 import { pipelineModule } from "../pipelines/index.js";
 import type { PipelineHttpContext } from "../pipelines/types.js";
 import { runnerVersion } from "../version.js";
@@ -41,6 +41,7 @@ const STATUS_ROUTES = new Set(["/health", "/hardware/info", "/hardware/stats", "
  * const res = await runner.app.request("/health"); // {"status":"OK"}
  */
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
+  const modelDirOfId = modelPath(config.modelDir, config.modelId);
   const pipeline = await pipelineModule(config.pipeline).http();
   const validator = await RequestValidator.create("runner", { maxMultipartBytes: config.maxUploadBytes });
   const metrics = createMetrics();
@@ -88,7 +89,12 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
       const result = await queue
         .submit(() => engine.run(input, options.transfer), options)
         .catch((err) => {
-          if (err instanceof JobError) throw new HttpError((err.status ?? 500) as 500, err.message, { cause: err });
+          if (err instanceof JobError) {
+            const status = (err.status ?? 500) as 500;
+            throw new HttpError(status, status === 500 ? `inference failed: ${err.message}` : err.message, {
+              cause: err,
+            });
+          }
           // Nobody is listening any more; answer without logging it as an unexpected failure.
           if (err instanceof JobDroppedError) throw new HttpError(503, err.message, { cause: err });
           throw err;
@@ -116,14 +122,13 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }),
   );
 
-  const modelPath = join(config.modelDir, config.modelId);
-  log.info("loading model", { pipeline: config.pipeline, model_id: config.modelId, path: modelPath });
+  log.info("loading model", { pipeline: config.pipeline, model_id: config.modelId, path: modelDirOfId });
   const ready = engine
     .load({
       type: "load",
       pipeline: config.pipeline,
       modelId: config.modelId,
-      modelPath,
+      modelPath: modelDirOfId,
       executionProvider: config.executionProvider,
       intraOpThreads: config.intraOpThreads,
       options: { tileSize: config.tileSize, tileOverlap: config.tileOverlap },
@@ -139,7 +144,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
         });
       },
       (err: Error) =>
-        log.error("model failed to load", { model_id: config.modelId, path: modelPath, error: err.message }),
+        log.error("model failed to load", { model_id: config.modelId, path: modelDirOfId, error: err.message }),
     );
 
   return {
