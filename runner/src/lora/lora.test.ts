@@ -214,3 +214,25 @@ it("reads F16 and BF16 safetensors", () => {
   }
   expect(() => readSafetensors(new Uint8Array(4))).toThrow(/shorter than its 8-byte header/);
 });
+
+it("merges into float16 initializers in their own type", async () => {
+  const { toHalfBits } = await import("../pipelines/stable-diffusion/float16.js");
+  const g = new GraphBuilder("fp16-weight");
+  const x = g.input("x", "float16", [1, 3]);
+  const w = g.initializer("onnx::MatMul_9", "float16", [3, 2], toHalfBits([1, 2, 3, 4, 5, 6]));
+  g.output(
+    g.node("MatMul", [x, w], {}, { name: "/down_blocks.0/attentions.0/proj_in/MatMul" }),
+    "z",
+    "float16",
+    [1, 2],
+  );
+  const dir = join(root, "fp16");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "model.onnx"), g.toBytes());
+  const bytes = mergeLorasIntoModel(join(dir, "model.onnx"), "unet", [
+    { lora: readLora(models, { id: "org/peft", weight: 0.5 }), weight: 0.5 },
+  ]) as Uint8Array;
+  const ref = indexWeights(onnxProto.onnx.ModelProto.decode(bytes)).get("down_blocks.0.attentions.0.proj_in");
+  expect(ref?.tensor.dataType).toBe(10);
+  expect(Array.from(readWeight(ref?.tensor ?? {}))).toEqual([2, 4, 3, 4, 4, 4]);
+});

@@ -45,6 +45,7 @@ const json = (body: unknown) => ({
 describe("POST /text-to-image (tiny/sd15)", () => {
   let models: Models;
   let server: RunnerServer;
+  const log = memoryLogger();
   const base = { prompt: "a red cat", height: 24, width: 32, num_inference_steps: 2, guidance_scale: 3, seed: 5 };
   const post = (body: unknown) => fetch(`${server.url}/text-to-image`, json(body));
 
@@ -55,7 +56,7 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     installLora(models.dir, "styles/wide", 48);
     server = await startRunnerServer(
       testConfig(models.dir, { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8 }),
-      memoryLogger(),
+      log,
     );
     await server.runner.ready;
   });
@@ -78,6 +79,17 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     expect(again.images.map((m) => m.url)).toEqual(body.images.map((m) => m.url));
     const single = (await (await post({ ...base, seed: 6 })).json()) as typeof body;
     expect(single.images[0]?.url).toBe(body.images[1]?.url);
+  });
+
+  it("logs a prompt truncated to 77 tokens", async () => {
+    const prompt = Array.from({ length: 80 }, (_, i) => (i < 75 ? "cat" : "dog")).join(" ");
+    expect((await post({ ...base, prompt })).status).toBe(200);
+    expect(log.lines.find((l) => l.msg.startsWith("prompt truncated"))).toMatchObject({
+      level: "warn",
+      prompt_tokens_cut: 5,
+      negative_prompt_tokens_cut: 0,
+      cut_text: "dog dog dog dog dog",
+    });
   });
 
   it("draws and reports a seed when none is given", async () => {
