@@ -1,0 +1,86 @@
+/**
+ * @module Media delivery: runner data URLs become stored URLs (or stay inline), and a runner's video frames
+ * become one H.264 mp4 (encoded by the real ffmpeg, checked with ffprobe).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { deliverMedia } from "./deliver-media.js";
+import { OutputStore } from "./output-store.js";
+
+const work = mkdtempSync(join(tmpdir(), "avs-deliver-"));
+const store = new OutputStore({ dir: join(work, "out") });
+afterAll(async () => {
+  await store.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function frames(n: number, width: number, height: number): string[] {
+  const dir = join(work, `frames-${n}`);
+  execFileSync("mkdir", ["-p", dir]);
+  execFileSync("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc=size=${width}x${height}:rate=6`],
+    ...["-frames:v", String(n), join(dir, "f%03d.png")],
+  ]);
+  return readdirSync(dir)
+    .sort()
+    .map((f) => `data:image/png;base64,${readFileSync(join(dir, f)).toString("base64")}`);
+}
+
+function probe(file: string) {
+  const out = execFileSync("ffprobe", [
+    ...["-v", "error", "-select_streams", "v:0", "-count_frames"],
+    ...["-show_entries", "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "json", file],
+  ]);
+  return JSON.parse(out.toString()).streams[0];
+}
+
+describe("deliverMedia", () => {
+  const ctx = { delivery: "url" as const, store, publicUrl: "https://orch.example", fps: 6 };
+
+  it("stores PNG data URLs and returns URLs under /outputs, keeping seed and nsfw", async () => {
+    const [frame] = frames(1, 16, 16);
+    const out = await deliverMedia({ images: [{ url: frame!, seed: 5, nsfw: true }] }, ctx);
+    expect(out.images).toHaveLength(1);
+    expect(out.images[0]).toMatchObject({ seed: 5, nsfw: true });
+    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    expect(name).toMatch(/^[A-Za-z0-9_-]{32}\.png$/);
+    const stored = await store.get(name);
+    expect(Buffer.from(stored!.bytes).toString("base64")).toBe(frame!.split(",")[1]);
+  });
+
+  it("passes data URLs through with delivery data", async () => {
+    const [frame] = frames(1, 8, 8);
+    const out = await deliverMedia({ images: [{ url: frame!, seed: 1, nsfw: false }] }, { ...ctx, delivery: "data" });
+    expect(out.images[0]!.url).toBe(frame);
+  });
+
+  it("encodes each video's frames into one H.264 mp4 at the requested fps", async () => {
+    const video = frames(12, 34, 22).map((url, i) => ({ url, seed: 40, nsfw: i === 3 }));
+    const out = await deliverMedia({ frames: [video] }, { ...ctx, fps: 12 });
+    expect(out.images).toHaveLength(1);
+    expect(out.images[0]).toMatchObject({ seed: 40, nsfw: true });
+    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    expect(name).toMatch(/\.mp4$/);
+    const file = join(work, "check.mp4");
+    writeFileSync(file, (await store.get(name))!.bytes);
+    expect(probe(file)).toMatchObject({
+      codec_name: "h264",
+      width: 34,
+      height: 22,
+      nb_read_frames: "12",
+      r_frame_rate: "12/1",
+    });
+  });
+
+  it("refuses a frame that is not a PNG data URL with a 500 naming it", async () => {
+    const err = await deliverMedia(
+      { frames: [[{ url: "data:image/gif;base64,AAAA", seed: 1, nsfw: false }]] },
+      ctx,
+    ).catch((e) => e);
+    expect(err.status).toBe(500);
+    expect(err.message).toBe("frame 0 of the runner's video is not a PNG data URL");
+  });
+});
