@@ -38,7 +38,13 @@ interface Setting {
 
 /** The settings table; `--help` is printed from it. */
 export const SETTINGS: Setting[] = [
-  { env: "PIPELINE", key: "pipeline", kind: "string", default: "upscale", help: "pipeline to serve (upscale)" },
+  {
+    env: "PIPELINE",
+    key: "pipeline",
+    kind: "string",
+    default: "upscale",
+    help: "pipeline to serve (upscale, text-to-image, image-to-image)",
+  },
   {
     env: "MODEL_ID",
     key: "modelId",
