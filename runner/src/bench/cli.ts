@@ -141,6 +141,7 @@ export async function benchMain(args: string[]): Promise<void> {
       cell(raw?.load_s, " s"),
       report ? `${report.model_load_s} s (ready in ${report.ready_s} s)` : "—",
     ]);
+    rows.push(["min", cell(rawSummary?.min_ms, " ms"), cell(httpSummary?.min_ms, " ms")]);
     rows.push(["p50", cell(rawSummary?.p50_ms, " ms"), cell(httpSummary?.p50_ms, " ms")]);
     rows.push(["p95", cell(rawSummary?.p95_ms, " ms"), cell(httpSummary?.p95_ms, " ms")]);
     rows.push([
@@ -173,8 +174,15 @@ export async function benchMain(args: string[]): Promise<void> {
           `overhead over raw session.run (p50): ${appOverhead}%`,
       );
     }
+    const minOverhead =
+      rawSummary && httpSummary
+        ? Math.round(((httpSummary.min_ms - rawSummary.min_ms) / rawSummary.min_ms) * 1000) / 10
+        : undefined;
     if (overhead !== undefined) {
-      console.log(`HTTP-path overhead over raw session.run (p50, alternating runs): ${overhead}% (target ≤ 5%)`);
+      console.log(
+        `HTTP-path overhead over raw session.run: p50 ${overhead}%, best run ${minOverhead}% (target ≤ 5%; ` +
+          "on a busy machine the best runs are the least disturbed comparison)",
+      );
     }
     if (report)
       console.log(`runner event-loop delay p99 during inference: ${report.event_loop_p99_ms} ms (target < 20 ms)`);
@@ -187,6 +195,7 @@ export async function benchMain(args: string[]): Promise<void> {
         in_process: appSummary,
         in_process_overhead_percent: appOverhead,
         http_overhead_percent: overhead,
+        http_overhead_best_run_percent: minOverhead,
       };
       await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`wrote ${f.JSON}`);

@@ -3,6 +3,8 @@
 /** Latency summary of one benchmarked path, in milliseconds. */
 export interface LatencySummary {
   runs: number;
+  /** Best run: the least disturbed by other load on the machine. */
+  min_ms: number;
   p50_ms: number;
   p95_ms: number;
   mean_ms: number;
@@ -28,6 +30,7 @@ export function summarise(latenciesMs: number[], wallMs: number): LatencySummary
   const round = (v: number) => Math.round(v * 10) / 10;
   return {
     runs: latenciesMs.length,
+    min_ms: round(Math.min(...latenciesMs)),
     p50_ms: round(percentile(latenciesMs, 50)),
     p95_ms: round(percentile(latenciesMs, 95)),
     mean_ms: round(latenciesMs.reduce((a, b) => a + b, 0) / latenciesMs.length),
