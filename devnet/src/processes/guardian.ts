@@ -2,8 +2,8 @@
  * @module The guardian: a tiny detached process that outlives the devnet if it is killed outright (`kill -9`, a
  * crashed test worker) just long enough to stop what it started. The devnet tells it each process group over a
  * pipe (`+pgid` / `-pgid`); when the pipe closes it sends SIGTERM to every group it still knows (orchestrators
- * then stop their runners), waits, and sends SIGKILL. The orchestrator's own reaper does the same for runners;
- * this covers the broadcaster and orchestrators themselves.
+ * then stop their runners) and SIGKILL to whatever is left after 8 s. The orchestrator's own reaper does the
+ * same for runners; this covers the broadcaster and the orchestrators themselves.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
@@ -26,9 +26,11 @@ process.stdin.on("data", (d) => {
   }
 });
 const kill = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
+const alive = () => [...groups].some((g) => { try { process.kill(-g, 0); return true; } catch { return false; } });
 process.stdin.on("close", () => {
   if (groups.size === 0) process.exit(0);
   kill("SIGTERM");
+  setInterval(() => { if (!alive()) process.exit(0); }, 200);
   setTimeout(() => { kill("SIGKILL"); process.exit(0); }, 8000);
 });
 `;
