@@ -236,3 +236,20 @@ describe("selection", () => {
     expect(count(cold!)).toBe(1);
   });
 });
+
+describe("large uploads", () => {
+  it("spools a file part past the threshold to disk, forwards it intact, and removes it", async () => {
+    const [o] = await fakes([{ pipeline: "upscale", model_id: "m" }]);
+    const t = await gateway([o!.url]);
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    const form = new FormData();
+    form.append("model_id", "m");
+    form.append("prompt", "");
+    form.append("image", new Blob([big], { type: "image/png" }), "big.png");
+    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(o!.jobs[0]!.fields.image).toEqual({ file: big.length });
+    expect(o!.uploads[0]!.equals(Buffer.from(big))).toBe(true);
+    expect(readdirSync(join(t.dir, "uploads"))).toEqual([]);
+  });
+});

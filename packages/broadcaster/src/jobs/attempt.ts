@@ -5,6 +5,7 @@
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, Media } from "./job.js";
+import { readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
@@ -20,14 +21,16 @@ export type AttemptResult =
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
 
-function requestBody(job: Job): BodyInit {
-  if (!job.multipart) return JSON.stringify(job.body);
+/** The body to send and its content type; multipart is serialised as a stream that reads file parts as it goes. */
+function requestBody(job: Job): { body: UpstreamBody; contentType: string } {
+  if (!job.multipart) return { body: JSON.stringify(job.body), contentType: "application/json" };
   const form = new FormData();
   for (const [k, v] of Object.entries(job.body)) {
     if (v === undefined || v === null) continue;
     form.append(k, v instanceof Blob ? v : String(v));
   }
-  return form;
+  const encoded = new Response(form);
+  return { body: encoded.body!, contentType: encoded.headers.get("content-type")! };
 }
 
 /**
@@ -41,20 +44,29 @@ export async function attempt(
   store: OutputStore,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
-  let res: Response;
+  let res: UpstreamResponse;
+  let text: string | undefined;
   try {
-    const headers: Record<string, string> = { "x-request-id": job.requestId, accept: "application/json" };
-    if (!job.multipart) headers["content-type"] = "application/json";
+    const { body, contentType } = requestBody(job);
+    const headers: Record<string, string> = {
+      "x-request-id": job.requestId,
+      accept: "application/json",
+      "content-type": contentType,
+    };
     if (o.secret) headers.authorization = `Bearer ${o.secret}`;
-    res = await fetch(`${o.url}${path}`, { method: "POST", headers, body: requestBody(job), signal });
+    res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     return { kind: "failed", reason: `connection failed: ${causeOf(err)}` };
   }
-  const text = await readText(res, signal);
-  if (text === undefined) return { kind: "failed", reason: "connection lost while reading the answer" };
+  try {
+    text = await readText(res.body);
+  } catch {
+    if (signal.aborted) throw signal.reason;
+    return { kind: "failed", reason: "connection lost while reading the answer" };
+  }
   if (res.status === 503 || res.status === 429) {
-    const seconds = Number(res.headers.get("retry-after"));
+    const seconds = Number(res.headers["retry-after"]);
     return {
       kind: "busy",
       retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
@@ -88,25 +100,17 @@ export async function attempt(
 
 /** Streams one output (a fetchable URL or a `data:` URL) into the store; returns its new name. */
 async function copyOutput(url: URL, store: OutputStore, signal: AbortSignal): Promise<string> {
-  const res = await fetch(url, { signal });
-  if (!res.ok || !res.body) {
-    await res.body?.cancel();
+  const res = await upstream(url, { method: "GET", signal });
+  if (res.status !== 200) {
+    res.body.resume();
     throw new Error(`GET ${url.protocol === "data:" ? "data URL" : url.href}: HTTP ${res.status}`);
   }
-  const ext = extensionOf(res.headers.get("content-type"), url.href.slice(0, 64));
+  const type = res.headers["content-type"] ?? null;
+  const ext = extensionOf(type, url.href.slice(0, 64));
   const name = outputName(ext);
-  const size = res.headers.get("content-length");
-  await store.put(name, res.body, MEDIA_TYPES[ext], size === null ? undefined : Number(size));
+  const size = res.headers["content-length"];
+  await store.put(name, res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
   return name;
-}
-
-async function readText(res: Response, signal: AbortSignal): Promise<string | undefined> {
-  try {
-    return await res.text();
-  } catch {
-    if (signal.aborted) throw signal.reason;
-    return undefined;
-  }
 }
 
 /** An orchestrator's 4xx body in the error shapes: kept when it is one, wrapped when it is not. */

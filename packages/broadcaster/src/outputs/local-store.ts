@@ -24,10 +24,10 @@ export class LocalOutputStore implements OutputStore {
     await mkdir(this.dir, { recursive: true });
   }
 
-  async put(name: string, body: ReadableStream<Uint8Array>, _contentType: string): Promise<void> {
+  async put(name: string, body: Readable | ReadableStream<Uint8Array>, _contentType: string): Promise<void> {
     const tmp = join(this.dir, `.${name}.part`);
     try {
-      await pipeline(Readable.fromWeb(body as never), createWriteStream(tmp));
+      await pipeline(body instanceof Readable ? body : Readable.fromWeb(body as never), createWriteStream(tmp));
       await rename(tmp, join(this.dir, name));
     } catch (err) {
       await rm(tmp, { force: true });

@@ -4,6 +4,7 @@
  * bucket access and URLs stay the same whichever store is configured.
  */
 
+import type { Readable } from "node:stream";
 import { EMPTY_SHA256, type SigV4Credentials, signV4 } from "./sigv4.js";
 import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
 
@@ -43,12 +44,19 @@ export class S3OutputStore implements OutputStore {
     return fetch(url, { method, headers, body: init.body as BodyInit, duplex: "half" } as RequestInit);
   }
 
-  async put(name: string, body: ReadableStream<Uint8Array>, contentType: string, size?: number): Promise<void> {
+  async put(
+    name: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    contentType: string,
+    size?: number,
+  ): Promise<void> {
     // S3 needs a Content-Length on a plain PUT: stream when the source gave one, else read the (small) output first.
-    let payload: ReadableStream<Uint8Array> | Uint8Array = body;
+    let payload: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array = body;
     let length = size;
     if (length === undefined) {
-      payload = new Uint8Array(await new Response(body).arrayBuffer());
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      payload = Buffer.concat(chunks);
       length = payload.byteLength;
     }
     const res = await this.#send("PUT", this.#url(this.#prefix + name), {

@@ -1,5 +1,6 @@
 /** @module Where job results live until their retention time ends: the interface and output naming. */
 import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
 
 /** A stored output, ready to stream to a client. */
 export interface StoredOutput {
@@ -11,7 +12,7 @@ export interface StoredOutput {
 /** A place to keep outputs by name. */
 export interface OutputStore {
   /** Stores a stream under `name`; `size` is known when the source said it. */
-  put(name: string, body: ReadableStream<Uint8Array>, contentType: string, size?: number): Promise<void>;
+  put(name: string, body: Readable | ReadableStream<Uint8Array>, contentType: string, size?: number): Promise<void>;
   /** The output, or undefined when there is none (never stored, or expired). */
   get(name: string): Promise<StoredOutput | undefined>;
   /** Removes one output (a failed attempt's partial results). */

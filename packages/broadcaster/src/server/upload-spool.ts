@@ -1,8 +1,8 @@
 /**
- * @module Streaming multipart uploads: file parts go straight to temporary files and come back as file-backed
- * Blobs (`fs.openAsBlob`), so a 20 MB image is never held in memory, and the same Blob is streamed again to each
- * orchestrator attempt. Text fields stay in memory (they are small and bounded by the body limit). The files are
- * removed when the response has been produced.
+ * @module Streaming multipart uploads: a file part larger than {@link SPOOL_THRESHOLD} goes to a temporary file as it
+ * arrives and comes back as a file-backed Blob (`fs.openAsBlob`), so a 20 MB image is never held in memory, and the
+ * same Blob is streamed again to each orchestrator attempt. Smaller parts and text fields stay in memory (a file
+ * costs more than it saves for them). The files are removed when the response has been produced.
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream, openAsBlob } from "node:fs";
@@ -15,6 +15,33 @@ import busboy from "busboy";
 import type { Context, MiddlewareHandler } from "hono";
 
 const KEY = "avs.spooled";
+
+/** File parts up to this size stay in memory. */
+export const SPOOL_THRESHOLD = 1024 * 1024;
+
+/** Reads a file part: in memory while small, spilled to `path()` once it passes the threshold. */
+async function spool(stream: Readable, type: string, path: () => string): Promise<Blob> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const it = stream[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return new Blob(chunks as unknown as BlobPart[], { type });
+    chunks.push(next.value as Buffer);
+    size += (next.value as Buffer).length;
+    if (size > SPOOL_THRESHOLD) break;
+  }
+  const file = path();
+  await pipeline(async function* () {
+    yield* chunks.splice(0);
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }, createWriteStream(file));
+  return openAsBlob(file, { type });
+}
 
 /**
  * Middleware that removes the temporary files of this request's upload once the handler is done.
@@ -39,8 +66,6 @@ export function cleanupUploads(): MiddlewareHandler {
 export function spoolingMultipartReader(dir: string): (c: Context) => Promise<FormData> {
   let made: Promise<unknown> | undefined;
   return async (c) => {
-    made ??= mkdir(dir, { recursive: true });
-    await made;
     const files = (c.get(KEY as never) as string[] | undefined) ?? [];
     const body = c.req.raw.body;
     if (!body) throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
@@ -54,12 +79,16 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
     }
     parser.on("field", (name, value) => form.append(name, value));
     parser.on("file", (name, stream, info) => {
-      const path = join(dir, `${randomBytes(12).toString("hex")}.upload`);
-      files.push(path);
+      const path = () => {
+        const p = join(dir, `${randomBytes(12).toString("hex")}.upload`);
+        files.push(p);
+        return p;
+      };
       writes.push(
-        pipeline(stream, createWriteStream(path)).then(async () => {
-          form.append(name, await openAsBlob(path, { type: info.mimeType }), info.filename ?? "upload");
-        }),
+        (async () => {
+          await (made ??= mkdir(dir, { recursive: true }));
+          form.append(name, await spool(stream, info.mimeType, path), info.filename ?? "upload");
+        })(),
       );
     });
     try {

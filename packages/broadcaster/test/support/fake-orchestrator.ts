@@ -42,6 +42,8 @@ export interface FakeOrchestrator {
     fields: Record<string, unknown>;
   }>;
   behaviour: FakeBehaviour;
+  /** The bytes of each uploaded file part, in order. */
+  uploads: Buffer[];
   /** Jobs whose caller went away before the answer was sent. */
   aborted: number;
   capabilities: FakeCapability[];
@@ -54,7 +56,13 @@ export interface FakeOrchestrator {
  */
 export async function startFakeOrchestrator(capabilities: FakeCapability[]): Promise<FakeOrchestrator> {
   const app = new Hono();
-  const fake = { jobs: [], behaviour: { kind: "ok" }, aborted: 0, capabilities } as unknown as FakeOrchestrator;
+  const fake = {
+    jobs: [],
+    uploads: [],
+    behaviour: { kind: "ok" },
+    aborted: 0,
+    capabilities,
+  } as unknown as FakeOrchestrator;
   app.get("/info", (c) =>
     c.json({
       version: "fake",
@@ -75,7 +83,10 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     const fields: Record<string, unknown> = {};
     if (type.startsWith("application/json")) Object.assign(fields, await c.req.json());
     else {
-      for (const [k, v] of (await c.req.formData()).entries()) fields[k] = typeof v === "string" ? v : { file: v.size };
+      for (const [k, v] of (await c.req.formData()).entries()) {
+        if (typeof v !== "string") fake.uploads.push(Buffer.from(await v.arrayBuffer()));
+        fields[k] = typeof v === "string" ? v : { file: v.size };
+      }
     }
     fake.jobs.push({
       path: c.req.path,
