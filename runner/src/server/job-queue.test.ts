@@ -1,0 +1,90 @@
+/** @module The job queue: one at a time in order, bounded, drops abandoned jobs, refuses work while shutting down. */
+import { HttpError } from "@ai-video-subnet/specs";
+import { describe, expect, it } from "vitest";
+import { JobDroppedError, JobQueue } from "./job-queue.js";
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, opened };
+}
+
+describe("JobQueue", () => {
+  it("runs jobs one at a time, in order", async () => {
+    const queue = new JobQueue(5);
+    const order: string[] = [];
+    const g = gate();
+    const a = queue.submit(async () => {
+      order.push("a start");
+      await g.opened;
+      order.push("a end");
+    });
+    const b = queue.submit(async () => void order.push("b"));
+    expect(queue.depth).toBe(2);
+    g.open();
+    await Promise.all([a, b]);
+    expect(order).toEqual(["a start", "a end", "b"]);
+    expect(queue.depth).toBe(0);
+  });
+
+  it("refuses a job beyond its size with 503 and a Retry-After", async () => {
+    const queue = new JobQueue(1);
+    const g = gate();
+    const running = queue.submit(() => g.opened);
+    const waiting = queue.submit(async () => 1);
+    let refused: unknown;
+    try {
+      await queue.submit(async () => 2);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(HttpError);
+    expect((refused as HttpError).status).toBe(503);
+    expect((refused as HttpError).message).toBe("the queue is full (1 waiting, 1 running)");
+    expect(Number((refused as HttpError).headers["Retry-After"])).toBeGreaterThanOrEqual(1);
+    g.open();
+    await running;
+    expect(await waiting).toBe(1);
+  });
+
+  it("drops a waiting job whose signal aborted, without running it", async () => {
+    const queue = new JobQueue(3);
+    let dropped = 0;
+    queue.onDropped = () => dropped++;
+    const g = gate();
+    const running = queue.submit(() => g.opened);
+    const abort = new AbortController();
+    let ran = false;
+    const abandoned = queue.submit(
+      async () => {
+        ran = true;
+      },
+      { signal: abort.signal },
+    );
+    abort.abort();
+    g.open();
+    await running;
+    await expect(abandoned).rejects.toBeInstanceOf(JobDroppedError);
+    expect(ran).toBe(false);
+    expect(dropped).toBe(1);
+  });
+
+  it("on close, rejects waiting jobs, lets the running one finish, and refuses new ones", async () => {
+    const queue = new JobQueue(3);
+    const g = gate();
+    const running = queue.submit(async () => {
+      await g.opened;
+      return "done";
+    });
+    const waiting = queue.submit(async () => "never");
+    const closed = queue.close();
+    await expect(waiting).rejects.toMatchObject({ status: 503, message: "the runner is shutting down" });
+    expect(() => queue.submit(async () => 1)).toThrow("the runner is shutting down");
+    g.open();
+    expect(await running).toBe("done");
+    await closed;
+    expect(queue.depth).toBe(0);
+  });
+});
