@@ -1,5 +1,5 @@
 /** @module LoRA parsing, reading (kohya and PEFT keys) and merging, checked against hand-computed matrices. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpError } from "@ai-video-subnet/specs";
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { GraphBuilder } from "../models/onnx/index.js";
 import {
   indexWeights,
+  type MergedModel,
   mergeLorasIntoModel,
   parseLoras,
   readLora,
@@ -114,8 +115,17 @@ installLora("stranger", {
 });
 installLora("empty", { "something.else": { shape: [1], data: Float32Array.of(1) } });
 
-async function run(bytes: Uint8Array, x: number[]): Promise<number[]> {
-  const session = await ort.InferenceSession.create(bytes);
+/** The merged model's bytes and folder (for its external data) — inline models come back as bytes. */
+function materialise(merged: MergedModel | undefined): { bytes: Uint8Array; dir: string; file?: string } {
+  if (!merged) throw new Error("nothing merged");
+  if (merged.kind === "bytes") return { bytes: merged.bytes, dir: root };
+  return { bytes: readFileSync(merged.path), dir: merged.dir, file: merged.path };
+}
+
+async function run(model: { bytes: Uint8Array; file?: string }, x: number[]): Promise<number[]> {
+  const session = await (model.file
+    ? ort.InferenceSession.create(model.file)
+    : ort.InferenceSession.create(model.bytes));
   const out = await session.run({ x: new ort.Tensor("float32", Float32Array.from(x), [1, 3]) });
   await session.release();
   return Array.from(out.z?.data as Float32Array);
@@ -148,13 +158,20 @@ describe("mergeLorasIntoModel", () => {
     it(`adds weight·(α/r)·up·down to the anonymous MatMul weight${external ? " (external data)" : ""}`, async () => {
       const file = tinyModel(join(root, external ? "ext" : "inline"), external);
       const lora = readLora(models, { id: "org/peft", weight: 0.5 });
-      const bytes = mergeLorasIntoModel(file, "unet", [{ lora, weight: 0.5 }]) as Uint8Array;
+      const merged = mergeLorasIntoModel(file, "unet", [{ lora, weight: 0.5 }]);
+      expect(merged?.kind).toBe(external ? "file" : "bytes");
+      const m = materialise(merged);
       // scale = 0.5·2/1 = 1; ΔW (out×in) = [[1,0,−1],[2,0,−2]]; W (in×out) = [[1,2],[3,4],[5,6]] → [[2,4],[3,4],[4,4]].
-      const model = onnxProto.onnx.ModelProto.decode(bytes);
+      const model = onnxProto.onnx.ModelProto.decode(m.bytes);
       const ref = indexWeights(model).get("down_blocks.0.attentions.0.proj_in");
       expect(ref?.layout).toBe("in-out");
-      expect(Array.from(readWeight(ref?.tensor ?? {}))).toEqual([2, 4, 3, 4, 4, 4]);
-      expect(await run(bytes, [1, 1, 1])).toEqual([9, 12]);
+      expect(Array.from(readWeight(ref?.tensor ?? {}, m.dir))).toEqual([2, 4, 3, 4, 4, 4]);
+      // The untouched Gemm weight still comes from the original data file (through a symlink), unchanged.
+      expect(Array.from(readWeight(indexWeights(model).get("mid_block.proj_out")?.tensor ?? {}, m.dir))).toEqual([
+        1, 0, 0, 1,
+      ]);
+      expect(await run(m, [1, 1, 1])).toEqual([9, 12]);
+      if (merged?.kind === "file") rmSync(merged.dir, { recursive: true, force: true });
     });
   }
 
@@ -162,10 +179,11 @@ describe("mergeLorasIntoModel", () => {
     const file = tinyModel(join(root, "sum"), false);
     const kohya = readLora(models, { id: "kohya", weight: 2 });
     const peft = readLora(models, { id: "org/peft", weight: 1 });
-    const bytes = mergeLorasIntoModel(file, "unet", [
+    const merged = mergeLorasIntoModel(file, "unet", [
       { lora: kohya, weight: 2 },
       { lora: peft, weight: 1 },
-    ]) as Uint8Array;
+    ]);
+    const bytes = materialise(merged).bytes;
     // proj_in: 2·(2/1)·Δ + 1·(2/1)·Δ = 6Δ → W = [[7,14],[3,4],[-1,-6]]; proj_out: 2·(1/1)·[[0,3],[0,3]] → [[1,6],[0,7]].
     const weights = indexWeights(onnxProto.onnx.ModelProto.decode(bytes));
     expect(Array.from(readWeight(weights.get("down_blocks.0.attentions.0.proj_in")?.tensor ?? {}))).toEqual([
@@ -173,7 +191,7 @@ describe("mergeLorasIntoModel", () => {
     ]);
     expect(Array.from(readWeight(weights.get("mid_block.proj_out")?.tensor ?? {}))).toEqual([1, 6, 0, 7]);
     // x = [1,0,0] → y = [7,14] → z = y·W2ᵀ = [7·1+14·6, 14·7] = [91, 98]
-    expect(await run(bytes, [1, 0, 0])).toEqual([91, 98]);
+    expect(await run({ bytes }, [1, 0, 0])).toEqual([91, 98]);
   });
 
   it("returns nothing when no layer targets the component", () => {
@@ -229,9 +247,10 @@ it("merges into float16 initializers in their own type", async () => {
   const dir = join(root, "fp16");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "model.onnx"), g.toBytes());
-  const bytes = mergeLorasIntoModel(join(dir, "model.onnx"), "unet", [
+  const merged = mergeLorasIntoModel(join(dir, "model.onnx"), "unet", [
     { lora: readLora(models, { id: "org/peft", weight: 0.5 }), weight: 0.5 },
-  ]) as Uint8Array;
+  ]);
+  const bytes = materialise(merged).bytes;
   const ref = indexWeights(onnxProto.onnx.ModelProto.decode(bytes)).get("down_blocks.0.attentions.0.proj_in");
   expect(ref?.tensor.dataType).toBe(10);
   expect(Array.from(readWeight(ref?.tensor ?? {}))).toEqual([2, 4, 3, 4, 4, 4]);

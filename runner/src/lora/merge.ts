@@ -2,12 +2,13 @@
  * @module Merging LoRAs into an ONNX component: W ← W + Σ weight·(α/r)·up·down for every adapted layer, in the
  * component's own dtype, giving a new in-memory model for ONNX Runtime (weights inline, so ≤ 2 GiB per component).
  */
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { HttpError } from "@ai-video-subnet/specs";
 import onnxProto from "onnx-proto";
 import type { LoraFile, LoraLayer, LoraTarget } from "./lora-file.js";
-import { indexWeights, inlineExternalData, readWeight, writeWeight } from "./onnx-weights.js";
+import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, writeWeight } from "./onnx-weights.js";
 
 const { onnx } = onnxProto;
 
@@ -40,26 +41,43 @@ export function loraDelta(layer: Pick<LoraLayer, "up" | "down" | "rank">): {
   return { out, rest, delta };
 }
 
+/** A merged component: an in-memory model, or (when the source keeps its weights external) a model file. */
+export type MergedModel =
+  | { kind: "bytes"; bytes: Uint8Array }
+  | {
+      kind: "file";
+      /** The merged `model.onnx`; remove `dir` when its session is released. */
+      path: string;
+      dir: string;
+    };
+
+/** Name of the data file holding the merged weights of a model with external data. */
+const MERGED_DATA = "avs-lora-merged.data";
+
 /**
  * A copy of the ONNX model at `modelFile` with the layers of `loras` that target `target` merged in, or `undefined`
- * when none of them targets it (the base session can be reused).
+ * when none of them targets it (the base session can be reused). An inline model comes back as bytes. A model with
+ * external weights is written to a temporary folder (under TMPDIR): a new graph file, the merged weights in a data file
+ * of their own, and the original data files for every untouched weight — hard-linked, so a multi-GiB SDXL UNet is
+ * neither read whole nor copied, or copied when TMPDIR is on another filesystem than the model. (ONNX Runtime refuses
+ * data files that resolve outside the model's folder, so symlinks cannot be used.)
  *
  * @throws {HttpError} 400 when a layer has no counterpart in the model or its shape differs (a LoRA for another base).
  * @example
- * const bytes = mergeLorasIntoModel("/models/x/unet/model.onnx", "unet", [{ lora, weight: 0.8 }]);
- * if (bytes) session = await ort.InferenceSession.create(bytes);
+ * const merged = mergeLorasIntoModel("/models/x/unet/model.onnx", "unet", [{ lora, weight: 0.8 }]);
+ * if (merged?.kind === "bytes") session = await ort.InferenceSession.create(merged.bytes);
  */
 export function mergeLorasIntoModel(
   modelFile: string,
   target: LoraTarget,
   loras: readonly { lora: LoraFile; weight: number }[],
-): Uint8Array | undefined {
+): MergedModel | undefined {
   const wanted = loras.flatMap(({ lora, weight }) =>
     lora.layers.filter((l) => l.target === target).map((layer) => ({ lora, weight, layer })),
   );
   if (wanted.length === 0) return undefined;
+  const sourceDir = dirname(modelFile);
   const model = onnx.ModelProto.decode(readFileSync(modelFile));
-  inlineExternalData(model, dirname(modelFile));
   const weights = indexWeights(model);
   const kohyaNames = new Map([...weights.keys()].map((path) => [path.replace(/\./g, "_"), path]));
   const merged = new Map<string, Float32Array>();
@@ -84,18 +102,55 @@ export function mergeLorasIntoModel(
         `LoRA ${JSON.stringify(lora.id)}: layer ${path} is [${out}×${rest}] but this model's weight is [${dims.join("×")}] — is the LoRA for another base model?`,
       );
     }
-    const values = merged.get(path) ?? readWeight(ref.tensor);
+    const values = merged.get(path) ?? readWeight(ref.tensor, sourceDir);
     merged.set(path, values);
     const s = weight * (layer.alpha / layer.rank);
     if (ref.layout === "out-in") {
       for (let i = 0; i < delta.length; i++) values[i] = (values[i] as number) + s * (delta[i] as number);
     } else {
-      for (let o = 0; o < out; o++)
-        for (let j = 0; j < rest; j++)
+      for (let o = 0; o < out; o++) {
+        for (let j = 0; j < rest; j++) {
           values[j * out + o] = (values[j * out + o] as number) + s * (delta[o * rest + j] as number);
+        }
+      }
     }
   }
-  for (const [path, values] of merged)
-    writeWeight((weights.get(path) as { tensor: onnxProto.onnx.ITensorProto }).tensor, values);
-  return onnx.ModelProto.encode(model).finish();
+  const locations = new Set(
+    (model.graph?.initializer ?? []).map((t) => externalRange(t)?.location).filter((l): l is string => l !== undefined),
+  );
+  if (locations.size === 0) {
+    for (const [path, values] of merged) writeWeight((weights.get(path) as WeightRef).tensor, values);
+    return { kind: "bytes", bytes: onnx.ModelProto.encode(model).finish() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "avs-lora-"));
+  try {
+    for (const location of locations) {
+      mkdirSync(dirname(join(dir, location)), { recursive: true });
+      linkOrCopy(resolve(sourceDir, location), join(dir, location));
+    }
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const [path, values] of merged) {
+      const tensor = (weights.get(path) as WeightRef).tensor;
+      writeWeight(tensor, values, { location: MERGED_DATA, offset });
+      const bytes = weightBytes(tensor, values);
+      chunks.push(bytes);
+      offset += bytes.byteLength;
+    }
+    writeFileSync(join(dir, MERGED_DATA), Buffer.concat(chunks));
+    writeFileSync(join(dir, "model.onnx"), onnx.ModelProto.encode(model).finish());
+    return { kind: "file", path: join(dir, "model.onnx"), dir };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Hard-links `from` to `to`, or copies it when a link is impossible (another filesystem, no permission). */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
 }

@@ -4,7 +4,7 @@
  * or anonymously (`onnx::MatMul_123`, transposed to [in, out]) — then the consuming node's name
  * (`/mid_block/attentions.0/…/to_k/MatMul`) still carries the module path, so both are indexed.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { onnx } from "onnx-proto";
 import { fromHalfBits, toHalfBits } from "../pipelines/stable-diffusion/float16.js";
@@ -47,14 +47,28 @@ export function indexWeights(model: onnx.IModelProto): Map<string, WeightRef> {
 }
 
 /**
- * The float32 values of an inline float or float16 initializer (`raw_data`, `float_data`, or `int32_data` halves);
- * call {@link inlineExternalData} first for models with external weights.
+ * The float32 values of a float or float16 initializer: inline (`raw_data`, `float_data`, `int32_data` halves) or
+ * external, in which case only its byte range is read from the data file next to the model.
  *
  * @example
- * const w = readWeight(ref.tensor);
+ * const w = readWeight(ref.tensor, "/models/x/unet");
  */
-export function readWeight(tensor: onnx.ITensorProto): Float32Array {
-  const raw = tensor.rawData;
+export function readWeight(tensor: onnx.ITensorProto, modelDir = "."): Float32Array {
+  const range = externalRange(tensor);
+  let raw = tensor.rawData;
+  if (range) {
+    raw = new Uint8Array(range.length);
+    const fd = openSync(join(modelDir, range.location), "r");
+    try {
+      if (readSync(fd, raw, 0, range.length, range.offset) !== range.length) {
+        throw new Error(
+          `${range.location} ends before initializer ${tensor.name} (offset ${range.offset}, ${range.length} bytes)`,
+        );
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
   if (raw?.length) {
     const copy = new Uint8Array(raw);
     return tensor.dataType === FLOAT16 ? fromHalfBits(new Uint16Array(copy.buffer)) : new Float32Array(copy.buffer);
@@ -64,53 +78,65 @@ export function readWeight(tensor: onnx.ITensorProto): Float32Array {
 }
 
 /**
- * Stores values into an initializer as inline `raw_data` in its own type (dropping any external location).
+ * The bytes of values in an initializer's own type (float32, or float16 half bits).
+ *
+ * @example
+ * const bytes = weightBytes(ref.tensor, merged);
+ */
+export function weightBytes(tensor: onnx.ITensorProto, values: Float32Array): Uint8Array {
+  const typed = tensor.dataType === FLOAT16 ? toHalfBits(values) : values;
+  return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+}
+
+/**
+ * Stores values into an initializer: inline `raw_data`, or at `external` (a data file next to the model) when given.
  *
  * @example
  * writeWeight(ref.tensor, merged);
  */
-export function writeWeight(tensor: onnx.ITensorProto, values: Float32Array): void {
-  const typed = tensor.dataType === FLOAT16 ? toHalfBits(values) : values;
-  tensor.rawData = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+export function writeWeight(
+  tensor: onnx.ITensorProto,
+  values: Float32Array,
+  external?: { location: string; offset: number },
+): void {
+  const bytes = weightBytes(tensor, values);
   tensor.floatData = [];
   tensor.int32Data = [];
-  tensor.externalData = [];
-  tensor.dataLocation = 0;
-}
-
-/**
- * Moves every externally stored initializer inline, so the model can be handed to ONNX Runtime as one buffer.
- *
- * @example
- * inlineExternalData(model, "/models/x/unet");
- */
-export function inlineExternalData(model: onnx.IModelProto, modelDir: string): void {
-  const files = new Map<string, Uint8Array>();
-  for (const tensor of model.graph?.initializer ?? []) {
-    const bytes = externalBytes(tensor, modelDir, files);
-    if (!bytes) continue;
+  if (external) {
+    tensor.rawData = new Uint8Array(0);
+    tensor.dataLocation = 1;
+    tensor.externalData = [
+      { key: "location", value: external.location },
+      { key: "offset", value: String(external.offset) },
+      { key: "length", value: String(bytes.byteLength) },
+    ];
+  } else {
     tensor.rawData = bytes;
     tensor.externalData = [];
     tensor.dataLocation = 0;
   }
 }
 
-function externalBytes(
-  tensor: onnx.ITensorProto,
-  modelDir: string,
-  files: Map<string, Uint8Array>,
-): Uint8Array | undefined {
+/** Where an externally stored initializer's bytes are, or undefined for an inline one. */
+export interface ExternalRange {
+  location: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * The external-data range of an initializer.
+ *
+ * @example
+ * externalRange(tensor)?.location; // "model.onnx_data"
+ */
+export function externalRange(tensor: onnx.ITensorProto): ExternalRange | undefined {
   if (tensor.dataLocation !== 1 || !tensor.externalData?.length) return undefined;
   const entry = (key: string) => tensor.externalData?.find((e) => e.key === key)?.value ?? undefined;
   const location = entry("location");
   if (!location) throw new Error(`initializer ${tensor.name} has external data without a location`);
-  const path = join(modelDir, location);
-  let file = files.get(path);
-  if (!file) {
-    file = readFileSync(path);
-    files.set(path, file);
-  }
   const offset = Number(entry("offset") ?? 0);
-  const length = Number(entry("length") ?? file.byteLength - offset);
-  return file.subarray(offset, offset + length);
+  const length = entry("length");
+  if (length === undefined) throw new Error(`initializer ${tensor.name} has external data without a length`);
+  return { location, offset, length: Number(length) };
 }

@@ -355,3 +355,55 @@ describe("LoRAs through the pipeline", () => {
     expect(Math.abs((withoutLora[0] as number) - (expected[0] as number))).toBeGreaterThan(1e-3);
   });
 });
+
+describe("LoRAs on a model with external weights (tiny/sdxl-turbo)", () => {
+  it("merges into a temporary model, matches the reference, and removes it when evicted", async () => {
+    const { sd, reference, dir } = await model("lora-xl", "sdxl-turbo");
+    const loaded = sd as unknown as { components: SdComponents; loras: import("./lora-sessions.js").LoraSessionCache };
+    const { writeSafetensors } = await import("../../lora/index.js");
+    const { existsSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const d = 80;
+    const up = Float32Array.from({ length: 4 }, (_, i) => 0.5 - i * 0.3);
+    const down = Float32Array.from({ length: d }, (_, i) => Math.sin(i) * 0.4);
+    for (const id of ["xl/a", "xl/b", "xl/c"]) {
+      mkdirSync(join(root, "models", id), { recursive: true });
+      writeFileSync(
+        join(root, "models", id, "pytorch_lora_weights.safetensors"),
+        writeSafetensors(
+          {
+            "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight": {
+              shape: [1, d],
+              data: down,
+            },
+            "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_up.weight": {
+              shape: [4, 1],
+              data: up,
+            },
+          },
+          { ss_base_model_version: "sdxl_base_v1-0" },
+        ),
+      );
+    }
+    const { tinySdWeights } = await import("../../models/factory/sd-tiny-weights.js");
+    const { loadClipTokenizer } = await import("../../tokenizer/index.js");
+    const wk = Float32Array.from(tinySdWeights("sdxl-turbo", loadClipTokenizer(join(dir, "tokenizer")).vocabSize).wk);
+    const weight = 1.5;
+    for (let o = 0; o < 4; o++)
+      for (let j = 0; j < d; j++)
+        wk[j * 4 + o] = (wk[j * 4 + o] as number) + weight * (up[o] as number) * (down[j] as number);
+    const loras = [{ id: "xl/a", weight }];
+    const adapted = await loaded.loras.get(loras);
+    const temp = adapted.tempDirs?.[0] as string;
+    expect(existsSync(join(temp, "model.onnx"))).toBe(true);
+    const j = job({ loras, guidanceScale: 0, numInferenceSteps: 2 });
+    expectClose(
+      (await generate({ ...loaded.components, unet: adapted.unet }, j)).latents,
+      referenceLatents({ ...reference, wk }, j),
+      1e-5,
+    );
+    await loaded.loras.get([{ id: "xl/b", weight }]);
+    await loaded.loras.get([{ id: "xl/c", weight }]);
+    expect(loaded.loras.size).toBe(2);
+    expect(existsSync(temp)).toBe(false);
+  });
+});

@@ -3,6 +3,7 @@
  * merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
  * the base sessions are always kept.
  */
+import { rmSync } from "node:fs";
 import { HttpError } from "@ai-video-subnet/specs";
 import * as ort from "onnxruntime-node";
 import { type LoraFile, type LoraRequest, type LoraTarget, mergeLorasIntoModel, readLora } from "../../lora/index.js";
@@ -12,6 +13,8 @@ import type { SdModelIndex } from "./model-index.js";
 export interface AdaptedSessions {
   unet: ort.InferenceSession;
   textEncoders: ort.InferenceSession[];
+  /** Folders of merged models written to disk (models with external weights), removed on release. */
+  tempDirs?: string[];
 }
 
 /** How many merged combinations stay loaded. */
@@ -71,15 +74,21 @@ export class LoraSessionCache {
     );
     const targets: LoraTarget[] = ["text_encoder", "text_encoder_2"];
     const created: ort.InferenceSession[] = [];
+    const dirs: string[] = [];
     const open = async (file: string, target: LoraTarget, fallback: ort.InferenceSession) => {
-      const bytes = mergeLorasIntoModel(file, target, files);
-      if (!bytes) return fallback;
-      const session = await ort.InferenceSession.create(bytes, this.options);
+      const merged = mergeLorasIntoModel(file, target, files);
+      if (!merged) return fallback;
+      if (merged.kind === "file") dirs.push(merged.dir);
+      const session =
+        merged.kind === "bytes"
+          ? await ort.InferenceSession.create(merged.bytes, this.options)
+          : await ort.InferenceSession.create(merged.path, this.options);
       created.push(session);
       return session;
     };
     try {
       const entry: AdaptedSessions = {
+        tempDirs: dirs,
         unet: await open(this.index.files.unet, "unet", this.base.unet),
         textEncoders: await Promise.all(
           textFiles.map((f, i) => open(f, targets[i] as LoraTarget, this.base.textEncoders[i] as ort.InferenceSession)),
@@ -94,6 +103,7 @@ export class LoraSessionCache {
       return entry;
     } catch (err) {
       await Promise.all(created.map((s) => s.release()));
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
       throw err;
     }
   }
@@ -103,6 +113,7 @@ export class LoraSessionCache {
       (s) => s !== this.base.unet && !this.base.textEncoders.includes(s),
     );
     await Promise.all(own.map((s) => s.release()));
+    for (const d of sessions.tempDirs ?? []) rmSync(d, { recursive: true, force: true });
   }
 
   /** Releases every merged session (not the base ones). */
