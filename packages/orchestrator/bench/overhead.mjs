@@ -10,7 +10,7 @@
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,6 +120,16 @@ async function load(url, headers, image, n) {
   return { latencies, failures };
 }
 
+/** CPU ms a process used so far (Linux /proc; undefined elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -190,6 +200,7 @@ try {
   await load(via.url, via.headers, image, WARMUP);
 
   const all = { direct: [], orchestrator: [] };
+  const cpu = { runner: { direct: 0, orchestrator: 0 }, orchestrator: 0 };
   let failures = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, target] of round % 2
@@ -201,7 +212,11 @@ try {
           ["direct", direct],
           ["orchestrator", via],
         ]) {
+      const before = [cpuMs(runner.child.pid), cpuMs(orch.child.pid)];
       const r = await load(target.url, target.headers, image, REQUESTS);
+      const after = [cpuMs(runner.child.pid), cpuMs(orch.child.pid)];
+      cpu.runner[name] += (after[0] ?? 0) - (before[0] ?? 0);
+      if (name === "orchestrator") cpu.orchestrator += (after[1] ?? 0) - (before[1] ?? 0);
       all[name].push(...r.latencies);
       failures += r.failures;
     }
@@ -228,6 +243,10 @@ try {
       `${name.padEnd(24)}${String(s.n).padStart(7)}${f(s.p50).padStart(12)}${f(s.p90).padStart(12)}${f(s.p99).padStart(12)}${f(s.mean).padStart(12)}`,
     );
   }
+  const per = (ms, n) => (n ? `${(ms / n).toFixed(2)} ms` : "n/a");
+  console.log(
+    `\nCPU per request (user+sys, /proc): runner ${per(cpu.runner.direct, d.n)} direct, ${per(cpu.runner.orchestrator, o.n)} via orchestrator; orchestrator ${per(cpu.orchestrator, o.n)}`,
+  );
   const pass = o.p50 - d.p50 <= 1 && o.p99 - d.p99 <= 5;
   console.log(`\ntarget: added p50 ≤ 1 ms and p99 ≤ 5 ms → ${pass ? "met" : "NOT met"}`);
   if (args.json)
