@@ -248,7 +248,8 @@ describe("rate limits and retries", () => {
 });
 
 describe("timeouts and aborts", () => {
-  const big = png(512, 512);
+  // About 2 s of work for the tiny model on this machine: far longer than the 50 ms the tests wait.
+  const big = png(768, 768);
 
   it("TimeoutError when the job takes longer than timeoutMs", async () => {
     const started = Date.now();
@@ -260,13 +261,29 @@ describe("timeouts and aborts", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it("AbortError when the caller aborts", async () => {
+  it("AbortError when the caller aborts while the job runs", async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error("user navigated away")), 50);
+    // Abort right after the request is handed to fetch: deterministic, unlike a timer racing a loaded machine.
+    const c = createClient({
+      baseUrl: gateway.url,
+      apiKey: KEY,
+      fetch: (request) => {
+        const response = fetch(request);
+        setImmediate(() => ac.abort(new Error("user navigated away")));
+        return response;
+      },
+    });
+    const err = await c.upscale({ modelId: UPSCALER, prompt: "", image: big }, { signal: ac.signal }).catch((e) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect(err.message).toBe("[POST] /upscale: aborted");
+    expect(err.cause.message).toBe("user navigated away");
+  });
+
+  it("AbortError without sending anything when the signal has already fired", async () => {
     const err = await client()
-      .upscale({ modelId: UPSCALER, prompt: "", image: big }, { signal: ac.signal })
+      .upscale({ modelId: UPSCALER, prompt: "", image: big }, { signal: AbortSignal.abort(new Error("too late")) })
       .catch((e) => e);
     expect(err).toBeInstanceOf(AbortError);
-    expect(err.cause.message).toBe("user navigated away");
+    expect(err.cause.message).toBe("too late");
   });
 });
