@@ -141,8 +141,12 @@ async function load(url, headers, n, concurrency) {
         next += 1;
         const t = performance.now();
         const res = await job(url, headers);
-        await res.arrayBuffer();
-        if (res.status !== 200) failures += 1;
+        const text = await res.text();
+        if (res.status !== 200 && process.env.BENCH_VERBOSE) console.error(text.slice(0, 300));
+        if (res.status !== 200) {
+          failures += 1;
+          if (process.env.BENCH_VERBOSE) console.error(`HTTP ${res.status} from ${url}`);
+        }
         latencies.push(performance.now() - t);
       }
     }),
@@ -151,6 +155,12 @@ async function load(url, headers, n, concurrency) {
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   return { p50: q(0.5), p90: q(0.9), p99: q(0.99), rps: n / seconds, failures };
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function memory(pid) {
@@ -207,12 +217,23 @@ try {
     ["broadcaster → orchestrator → runner", bcast.url, {}],
   ];
   const results = {};
+  const cpu = {
+    orchestrator: 0,
+    broadcaster: 0,
+    jobs: { "orchestrator → runner": 0, "broadcaster → orchestrator → runner": 0 },
+  };
   for (const [, url, headers] of targets) await load(url, headers, WARMUP, CONCURRENCY);
   // Interleave the three in rounds so drift on a shared machine affects each equally.
   const rounds = 2;
   for (let r = 0; r < rounds; r++) {
     for (const [name, url, headers] of targets) {
+      const c0 = { o: cpuMs(orch.child.pid), b: cpuMs(bcast.child.pid) };
       const res = await load(url, headers, Math.ceil(REQUESTS / rounds), CONCURRENCY);
+      if (name === "broadcaster → orchestrator → runner") {
+        cpu.broadcaster += cpuMs(bcast.child.pid) - c0.b;
+        cpu.orchestrator += cpuMs(orch.child.pid) - c0.o;
+      }
+      if (name !== "runner direct") cpu.jobs[name] += Math.ceil(REQUESTS / rounds);
       const prev = results[name];
       results[name] = prev
         ? {
@@ -254,6 +275,10 @@ try {
   );
   console.log(
     `broadcaster alone adds (vs orchestrator): p50 ${(viaB.p50 - viaOrch.p50).toFixed(2)} ms, p99 ${(viaB.p99 - viaOrch.p99).toFixed(2)} ms`,
+  );
+  const perJob = (ms) => (ms / cpu.jobs["broadcaster → orchestrator → runner"]).toFixed(2);
+  console.log(
+    `CPU per job (from /proc, whatever else runs on the machine): broadcaster ${perJob(cpu.broadcaster)} ms, orchestrator ${perJob(cpu.orchestrator)} ms`,
   );
 
   // Peak RSS for one large upload: reset the high-water mark (Linux clear_refs 5), upload, read it again.

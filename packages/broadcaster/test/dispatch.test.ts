@@ -55,6 +55,15 @@ describe("one job", () => {
     expect(o!.jobs[0]!.fields).toMatchObject({ ...JOB, guidance_scale: 7.5 });
   });
 
+  it("waits out a job longer than the idle-socket timeout of the upstream connection pool", async () => {
+    const [o] = await fakes([CAP]);
+    o!.behaviour = { kind: "ok", delayMs: 4500 };
+    const t = await gateway([o!.url]);
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(200);
+    expect(count(o!)).toBe(1);
+  }, 15_000);
+
   it("passes an orchestrator's 4xx straight to the client without retrying", async () => {
     const [a, b] = await fakes([CAP], [CAP]);
     a!.behaviour = b!.behaviour = { kind: "status", status: 400, msg: "Height and width must be divisible by 8" };
