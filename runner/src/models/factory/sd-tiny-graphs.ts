@@ -4,7 +4,7 @@
  * float/int64 timestep, `latent_sample`/`latent_parameters`, fp16 I/O). Arithmetic: see sd-tiny-weights.ts.
  */
 import { GraphBuilder } from "../onnx/index.js";
-import { type TinyTextWeights, UNET_GAMMA, UNET_K, UNET_TAU, UNET_TE, VAE_LOGVAR } from "./sd-tiny-weights.js";
+import { type TinyTextWeights, UNET_GAMMA, UNET_K, UNET_TAU, UNET_TC, UNET_TE, VAE_LOGVAR } from "./sd-tiny-weights.js";
 
 /** How the float inputs and outputs of a component are typed. */
 export type FloatIo = "float32" | "float16";
@@ -84,7 +84,15 @@ export interface TimestepVariant {
  */
 export function tinyUnetGraph(
   wk: Float32Array,
-  o: { contextDim: number; timestep: TimestepVariant; io: FloatIo; sdxl?: { pooledDim: number }; batch?: number },
+  o: {
+    contextDim: number;
+    timestep: TimestepVariant;
+    io: FloatIo;
+    sdxl?: { pooledDim: number };
+    batch?: number;
+    /** LCM-distilled UNets take a guidance embedding `timestep_cond [B, dim]`. */
+    timestepCond?: number;
+  },
 ): GraphBuilder {
   const g = new GraphBuilder("tiny-unet");
   const batch = o.batch ?? "batch_size";
@@ -107,6 +115,12 @@ export function tinyUnetGraph(
   const perChannel = g.node("Reshape", [proj, ints(g, "c_shape", [-1, 4, 1, 1])]);
   let out = g.node("Add", [g.node("Mul", [sample, scalar(g, "k", UNET_K)]), perChannel]);
   out = g.node("Add", [out, g.node("Mul", [t, scalar(g, "tau", UNET_TAU)])]);
+  if (o.timestepCond) {
+    const cond = floatInput(g, "timestep_cond", o.io, ["batch_size", o.timestepCond]);
+    const mean = g.node("ReduceMean", [cond], { axes: [1], keepdims: 1 });
+    const term = g.node("Mul", [mean, scalar(g, "tc_gain", UNET_TC)]);
+    out = g.node("Add", [out, g.node("Reshape", [term, ints(g, "tc_shape", [-1, 1, 1, 1])])]);
+  }
   if (o.sdxl) {
     const te = floatInput(g, "text_embeds", o.io, ["batch_size", o.sdxl.pooledDim]);
     const ids = floatInput(g, "time_ids", o.io, ["batch_size", 6]);

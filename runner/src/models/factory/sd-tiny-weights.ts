@@ -15,6 +15,8 @@ import { seededWeights } from "./random.js";
 export const UNET_K = 0.5;
 /** UNet gain on the timestep. */
 export const UNET_TAU = 1e-4;
+/** LCM UNet gain on mean(timestep_cond). */
+export const UNET_TC = 0.2;
 /** SDXL UNet gain on mean(text_embeds). */
 export const UNET_TE = 0.1;
 /** SDXL UNet gain on Σ time_ids. */

@@ -36,6 +36,8 @@ export interface TinySdOptions {
   safetyThreshold: number;
   /** A UNet exported for a fixed batch (undefined = dynamic), to prove how many samples a step runs. */
   unetBatch: number | undefined;
+  /** An LCM-distilled UNet: a `timestep_cond [B, dim]` guidance-embedding input of this width. */
+  timestepCond: number | undefined;
 }
 
 const SD_BETAS = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
@@ -59,6 +61,7 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
     safetyChecker: true,
     safetyThreshold: 0.9,
     unetBatch: undefined,
+    timestepCond: undefined,
   },
   "sd-turbo": {
     idsType: "int64",
@@ -76,6 +79,7 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
     safetyChecker: false,
     safetyThreshold: 0.9,
     unetBatch: undefined,
+    timestepCond: undefined,
   },
   "sdxl-turbo": {
     idsType: "int64",
@@ -93,6 +97,7 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
     safetyChecker: false,
     safetyThreshold: 0.9,
     unetBatch: undefined,
+    timestepCond: undefined,
   },
 };
 
@@ -179,6 +184,7 @@ export function writeTinySdModel(
     timestep: o.timestep,
     io: o.io,
     ...(o.unetBatch ? { batch: o.unetBatch } : {}),
+    ...(o.timestepCond ? { timestepCond: o.timestepCond } : {}),
     ...(sdxl ? { sdxl: { pooledDim } } : {}),
   });
   writeGraph(join(dir, "unet"), unet, o.externalData, {

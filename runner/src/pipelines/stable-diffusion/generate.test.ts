@@ -173,12 +173,27 @@ describe("export variants", () => {
       },
       1e-5,
     ],
+    [
+      "LCM-distilled UNet (timestep_cond guidance embedding, no negative pass)",
+      "sd15",
+      {
+        timestepCond: 32,
+        scheduler: {
+          _class_name: "LCMScheduler",
+          beta_schedule: "scaled_linear",
+          beta_start: 0.00085,
+          beta_end: 0.012,
+        },
+      },
+      1e-5,
+    ],
     ["fp16 I/O everywhere", "sd-turbo", { io: "float16", timestep: { shape: "[1]", dtype: "float" } }, 2e-2],
     ["fp16 SDXL with int32 ids", "sdxl-turbo", { io: "float16", idsType: "int32" }, 2e-2],
   ];
   for (const [name, family, overrides, tolerance] of variants) {
     it(name, async () => {
-      const { sd, reference } = await model(name.replace(/[^a-z0-9]+/gi, "-"), family, overrides);
+      const { sd, reference: base } = await model(name.replace(/[^a-z0-9]+/gi, "-"), family, overrides);
+      const reference = { ...base, ...(overrides.timestepCond ? { timestepCond: overrides.timestepCond } : {}) };
       const c = (sd as unknown as { components: SdComponents }).components;
       const j = job({ numImages: 2, guidanceScale: 3 });
       expectClose((await generate(c, j)).latents, referenceLatents(reference, j), tolerance);
@@ -406,4 +421,39 @@ describe("LoRAs on a model with external weights (tiny/sdxl-turbo)", () => {
     expect(loaded.loras.size).toBe(2);
     expect(existsSync(temp)).toBe(false);
   });
+});
+
+it("guidance embedding: sin/cos of 1000·w at geometric frequencies", async () => {
+  const { guidanceEmbedding } = await import("./generate.js");
+  const e = guidanceEmbedding(0.5, 8);
+  // half = 4, frequencies 10000^(−k/3): 1, 0.0464159, 0.00215443, 0.0001; v = 500·f
+  const v = [500, 23.20794, 1.077217, 0.05];
+  expect(Array.from(e).map((x) => Number(x.toFixed(4)))).toEqual([
+    ...v.map((x) => Number(Math.sin(x).toFixed(4))),
+    ...v.map((x) => Number(Math.cos(x).toFixed(4))),
+  ]);
+});
+
+it("fails to load a UNet with an input it cannot feed, naming it", async () => {
+  const { GraphBuilder } = await import("../../models/onnx/index.js");
+  const { writeFileSync } = await import("node:fs");
+  const dir = join(root, "models", "tiny", "odd-unet");
+  writeTinySdModel(dir, "sd15");
+  const g = new GraphBuilder("odd-unet");
+  const sample = g.input("sample", "float32", ["batch_size", 4, "h", "w"]);
+  g.input("timestep", "int64", ["batch_size"]);
+  g.input("encoder_hidden_states", "float32", ["batch_size", 77, 32]);
+  g.input("controlnet_residual", "float32", ["batch_size", 4, "h", "w"]);
+  g.output(sample, "out_sample", "float32", ["batch_size", 4, "h", "w"]);
+  writeFileSync(join(dir, "unet", "model.onnx"), g.toBytes());
+  await expect(
+    loadSd({
+      modelId: "tiny/odd-unet",
+      modelPath: dir,
+      executionProvider: "cpu",
+      intraOpThreads: 1,
+      options: {},
+      log: () => {},
+    }),
+  ).rejects.toThrow(/unet has inputs this runner does not feed: controlnet_residual \(known: sample, timestep/);
 });

@@ -61,7 +61,10 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
     return out;
   };
   const n = job.numImages;
-  const cfg = job.guidanceScale > 1;
+  const unetIn = describe(c.unet, "input");
+  // LCM-distilled UNets take the guidance scale as an embedding and run without a negative pass.
+  const guidanceEmbedded = unetIn.has("timestep_cond");
+  const cfg = job.guidanceScale > 1 && !guidanceEmbedded;
   const sdxl = c.index.family === "sdxl";
   const { width, height } = job.init?.image ?? job;
   const h = height / 8;
@@ -79,7 +82,6 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
   }
   const groups = cfg ? 2 : 1;
   const batch = groups * n;
-  const unetIn = describe(c.unet, "input");
   const sampleInfo = requireValue(unetIn, "sample", "unet");
   const timestepInfo = requireValue(unetIn, "timestep", "unet");
   const fixed: Record<string, ort.Tensor> = {
@@ -89,6 +91,14 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
       [batch, hidden.length / (groups * text.width), text.width],
     ),
   };
+  if (guidanceEmbedded) {
+    const info = requireValue(unetIn, "timestep_cond", "unet");
+    const dim = info.shape[1];
+    if (typeof dim !== "number")
+      throw new Error(`unet input timestep_cond must have a fixed width, got [${info.shape}]`);
+    const emb = guidanceEmbedding(job.guidanceScale - 1, dim);
+    fixed.timestep_cond = floatTensor(info, repeatRows(emb, 1, batch), [batch, dim]);
+  }
   if (sdxl) {
     const p = pooled as Float32Array;
     fixed.text_embeds = floatTensor(requireValue(unetIn, "text_embeds", "unet"), repeatRows(p, groups, n), [
@@ -152,6 +162,25 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
     totalMs: performance.now() - started,
   };
   return { result, latents };
+}
+
+/**
+ * The guidance-scale embedding of LCM-distilled UNets (`timestep_cond`): sinusoids of 1000·w, half sin, half cos,
+ * frequencies 10000^(−k/(dim/2 − 1)) — diffusers' `get_guidance_scale_embedding` with w = guidance_scale − 1.
+ *
+ * @example
+ * guidanceEmbedding(7.5, 256).length; // 256
+ */
+export function guidanceEmbedding(w: number, dim: number): Float32Array {
+  const half = Math.floor(dim / 2);
+  const out = new Float32Array(dim);
+  const step = Math.log(10000) / (half - 1);
+  for (let k = 0; k < half; k++) {
+    const v = w * 1000 * Math.exp(-step * k);
+    out[k] = Math.sin(v);
+    out[half + k] = Math.cos(v);
+  }
+  return out;
 }
 
 /** ε_u + g·(ε_c − ε_u) over a [uncond; cond] batch of two halves of `half` values. */

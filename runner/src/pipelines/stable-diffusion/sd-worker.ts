@@ -15,6 +15,16 @@ import { LoraSessionCache } from "./lora-sessions.js";
 import { readSdModelIndex } from "./model-index.js";
 import { planTextEncoder } from "./text-encoding.js";
 
+/** UNet inputs the pipeline knows how to feed. */
+const UNET_INPUTS = new Set([
+  "sample",
+  "timestep",
+  "encoder_hidden_states",
+  "text_embeds",
+  "time_ids",
+  "timestep_cond",
+]);
+
 /**
  * Loads an SD model folder into sessions and returns the loaded pipeline.
  *
@@ -42,6 +52,12 @@ export async function loadSd(
   };
   try {
     const unet = await open(index.files.unet);
+    const unknown = unet.inputNames.filter((n) => !UNET_INPUTS.has(n));
+    if (unknown.length > 0) {
+      throw new Error(
+        `unet has inputs this runner does not feed: ${unknown.join(", ")} (known: ${[...UNET_INPUTS].join(", ")})`,
+      );
+    }
     const textSessions = [await open(index.files.textEncoder)];
     if (index.files.textEncoder2) textSessions.push(await open(index.files.textEncoder2));
     const sdxl = index.family === "sdxl";

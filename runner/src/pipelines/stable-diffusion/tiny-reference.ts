@@ -13,11 +13,12 @@ import {
   UNET_GAMMA,
   UNET_K,
   UNET_TAU,
+  UNET_TC,
   UNET_TE,
 } from "../../models/factory/sd-tiny-weights.js";
 import { batchNoise, createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
-import { startStep } from "./generate.js";
+import { guidanceEmbedding, startStep } from "./generate.js";
 import type { SdJob } from "./job.js";
 
 /** Options of the reference that mirror the model's export variant. */
@@ -33,6 +34,8 @@ export interface ReferenceModel {
   wq?: Float32Array;
   /** Latents of the init image per image (image-to-image), already scaled. */
   initLatents?: (noise: (n: number) => Float32Array, count: number) => Float32Array;
+  /** Width of an LCM UNet's `timestep_cond` (guidance embedded, no negative pass). */
+  timestepCond?: number;
 }
 
 /**
@@ -69,7 +72,9 @@ export function referenceLatents(m: ReferenceModel, job: SdJob): Float32Array {
     const te = sdxl ? (outs[1]?.textEmbeds as Float32Array) : undefined;
     return { bias, teMean: te ? te.reduce((s, v) => s + v, 0) / te.length : 0 };
   };
-  const cfg = job.guidanceScale > 1;
+  const cfg = job.guidanceScale > 1 && !m.timestepCond;
+  const tc = m.timestepCond ? guidanceEmbedding(job.guidanceScale - 1, m.timestepCond) : undefined;
+  const tcTerm = tc ? (UNET_TC * tc.reduce((s, v) => s + v, 0)) / tc.length : 0;
   const pos = condition(job.prompt);
   const neg = cfg
     ? sdxl && job.negativePrompt === ""
@@ -102,7 +107,8 @@ export function referenceLatents(m: ReferenceModel, job: SdJob): Float32Array {
         UNET_K * (xin[k] as number) +
         (cond.bias[c] as number) +
         UNET_TAU * tt +
-        (sdxl ? UNET_TE * cond.teMean + UNET_GAMMA * idsSum : 0);
+        (sdxl ? UNET_TE * cond.teMean + UNET_GAMMA * idsSum : 0) +
+        tcTerm;
       const u = unet(neg);
       eps[k] = cfg ? u + job.guidanceScale * (unet(pos) - u) : unet(pos);
     }
