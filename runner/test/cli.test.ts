@@ -67,10 +67,11 @@ describe("avs-runner CLI", () => {
     const url = `http://127.0.0.1:${port}`;
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "OK" });
 
-    const job = fetch(`${url}/upscale`, { method: "POST", body: upscaleForm(await testImage(384, 384)) });
+    // Large enough (→ 3072×3072) that the job is still running when SIGTERM arrives, even on a busy machine.
+    const job = fetch(`${url}/upscale`, { method: "POST", body: upscaleForm(await testImage(768, 768)) });
     await waitFor(
       async () => /avs_runner_queue_depth 1/.test(await (await fetch(`${url}/metrics`)).text()),
-      10_000,
+      20_000,
       "the job to start",
     );
     child.kill("SIGTERM");
