@@ -91,6 +91,18 @@ describe("faults: killed runners and orchestrators", () => {
     expect(failures).toEqual([]);
     expect(killedAt).toBeGreaterThanOrEqual(20);
     expect(o1.service.alive).toBe(false);
+    // The kill cost attempts (jobs in flight on it, or sent before the broadcaster noticed), retried elsewhere.
+    const failedAttempts = t.net.broadcaster.lines.filter(
+      (l) => l.json?.msg === "attempt failed; orchestrator held back" && l.json.orchestrator === o1.url,
+    ).length;
+    console.log(`burst: orchestrator-1 killed after ${killedAt} jobs; ${failedAttempts} attempt(s) on it retried`);
+    expect(failedAttempts).toBeGreaterThan(0);
+    // Not even an SDK retry was needed: the broadcaster answered every job of the burst with a 200.
+    const answers = t.net.broadcaster.lines.filter(
+      (l) => l.json?.msg === "job done" && String(l.json.request_id).startsWith("burst-"),
+    );
+    expect(answers.map((l) => l.json!.status).filter((s) => s !== 200)).toEqual([]);
+    expect(answers).toHaveLength(100);
     // After the kill, jobs went to the surviving orchestrator.
     const late = Array.from({ length: 20 }, (_, k) => t.net.servedBy(`burst-${99 - k}`));
     expect(late.every((o) => o === o2.name)).toBe(true);
