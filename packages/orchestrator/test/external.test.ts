@@ -4,8 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/internal/free-port.js";
 import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
-import { modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+import { eventually, modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
 describe("external runners", () => {
   const models = modelsDir();
@@ -88,4 +89,38 @@ describe("external runners", () => {
       await orch.stop();
     }
   }, 30_000);
+
+  it("refuses jobs with 503 while an external runner is down, and uses it once the watchdog sees it up", async () => {
+    const port = await freePort();
+    const orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, url: `http://127.0.0.1:${port}`, token: "late" }],
+      modelsDir: models.dir,
+      startTimeout: 1,
+    });
+    const [node, bin] = defaultRunnerCommand() as [string, string];
+    let late: ChildProcess | undefined;
+    try {
+      const down = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ detail: { msg: "insufficient capacity" } });
+      late = spawn(node, [bin], {
+        env: {
+          ...process.env,
+          PIPELINE: "upscale",
+          MODEL_ID: TINY,
+          MODEL_DIR: models.dir,
+          AUTH_TOKEN: "late",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+        },
+        stdio: "ignore",
+      });
+      await eventually(() => orch.pool.capabilities()[0]!.warm, 20_000, "external runner seen up");
+      const up = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+      expect(up.status).toBe(200);
+    } finally {
+      await orch.stop();
+      late?.kill("SIGKILL");
+    }
+  }, 40_000);
 });

@@ -108,7 +108,8 @@ export class ManagedRunner {
       });
       void handle.exited.then((exit) => this.#exited(generation, exit));
       await Promise.race([
-        client.waitUntilReady(this.#ctx.startTimeoutMs),
+        // An external runner is either up or not: do not hold jobs or the boot for a long load time.
+        client.waitUntilReady(this.external ? Math.min(this.#ctx.startTimeoutMs, 10_000) : this.#ctx.startTimeoutMs),
         handle.exited.then((exit) => {
           throw new Error(`runner ${this.name} exited while loading its model (${describeExit(exit)})`);
         }),

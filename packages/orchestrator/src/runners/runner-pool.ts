@@ -60,6 +60,7 @@ export class RunnerPool {
   readonly #options: RunnerPoolOptions;
   readonly #externals = new Map<ManagedRunner, Launcher>();
   readonly #backoff = new Map<ManagedRunner, number>();
+  readonly #restartPending = new Set<ManagedRunner>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #watchdog: NodeJS.Timeout | undefined;
   #closed = false;
@@ -203,6 +204,8 @@ export class RunnerPool {
     const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping");
     free.sort((a, b) => RANK[a.state] - RANK[b.state] || b.slots.free - a.slots.free);
     for (const runner of free) {
+      // An external runner that is down comes back through the watchdog, not by making a job wait for it.
+      if (runner.external && runner.state !== "ready") continue;
       if (runner.state === "stopped" && !runner.external && runner.device === undefined && !this.#deviceAvailable()) {
         continue;
       }
@@ -287,11 +290,18 @@ export class RunnerPool {
     const attempt = this.#backoff.get(runner) ?? 0;
     this.#backoff.set(runner, attempt + 1);
     const delay = attempt === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    this.#restartPending.add(runner);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      if (this.#closed || runner.state !== "stopped") return;
+      if (this.#closed || runner.state !== "stopped") {
+        this.#restartPending.delete(runner);
+        return;
+      }
       runner.start().then(
-        () => this.#backoff.delete(runner),
+        () => {
+          this.#backoff.delete(runner);
+          this.#restartPending.delete(runner);
+        },
         () => this.#scheduleRestart(runner),
       );
     }, delay);
@@ -305,6 +315,8 @@ export class RunnerPool {
       this.runners.map(async (r) => {
         if (r.state === "ready") await r.checkHealth();
         else if (r.external && r.state === "stopped") await r.start().catch(() => {});
+        // A warm runner whose restart after a failed health check did not succeed.
+        else if (r.entry.warm && r.state === "stopped" && !this.#restartPending.has(r)) this.#scheduleRestart(r);
       }),
     );
   }
