@@ -140,4 +140,24 @@ describe("watchdog", () => {
     await eventually(() => runner(TINY).state === "ready" && Number(runner(TINY).id) !== pid, 30_000, "restart");
     expect((await upscale(TINY)).status).toBe(200);
   }, 60_000);
+
+  it("retries a job on another free runner of the same model when its runner dies mid-job", async () => {
+    orch = await startOrchestrator({
+      models: [
+        { pipeline: "upscale", model_id: TINY, warm: true },
+        { pipeline: "upscale", model_id: TINY, warm: true },
+      ],
+      modelsDir: models.dir,
+      runnersPerGpu: 2,
+    });
+    expect((await cap(TINY)).capacity).toBe(2);
+    const pending = upscale(TINY, png(1024, 1024));
+    const busy = await eventually(() => orch!.pool.runners.find((r) => r.slots.inUse === 1), 5000, "job running");
+    const other = orch.pool.runners.find((r) => r !== busy)!;
+    await new Promise((r) => setTimeout(r, 150));
+    process.kill(Number(busy.id), "SIGKILL");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(other.lastUsed).toBeGreaterThan(0);
+  }, 90_000);
 });
