@@ -189,13 +189,13 @@ export function tinyVaeDecoderGraph(o: { io: FloatIo }): GraphBuilder {
  * @example
  * tinySafetyCheckerGraph();
  */
-export function tinySafetyCheckerGraph(threshold = 0.9): GraphBuilder {
+export function tinySafetyCheckerGraph(threshold = 0.9, io: FloatIo = "float32"): GraphBuilder {
   const g = new GraphBuilder("tiny-safety-checker");
-  g.input("clip_input", "float32", ["batch_size", 3, 224, 224]);
-  const images = g.input("images", "float32", ["batch_size", "height", "width", 3]);
+  floatInput(g, "clip_input", io, ["batch_size", 3, 224, 224]);
+  const images = floatInput(g, "images", io, ["batch_size", "height", "width", 3]);
   const mean = g.node("ReduceMean", [images], { axes: [1, 2, 3], keepdims: 0 });
   const flagged = g.node("Greater", [mean, g.initializer("threshold", "float32", [], Float32Array.of(threshold))]);
-  g.output(images, "out_images", "float32", ["batch_size", "height", "width", 3]);
+  floatOutput(g, images, "out_images", io, ["batch_size", "height", "width", 3]);
   g.output(flagged, "has_nsfw_concepts", "bool", ["batch_size"]);
   return g;
 }

@@ -197,6 +197,6 @@ export function writeTinySdModel(
   const vae = { latent_channels: 4, scaling_factor: SCALING[family], sample_size: 64 };
   writeGraph(join(dir, "vae_encoder"), tinyVaeEncoderGraph({ output: o.vaeEncoderOutput, io: o.io }), false, vae);
   writeGraph(join(dir, "vae_decoder"), tinyVaeDecoderGraph({ io: o.io }), false, vae);
-  if (o.safetyChecker) writeGraph(join(dir, "safety_checker"), tinySafetyCheckerGraph(o.safetyThreshold), false);
+  if (o.safetyChecker) writeGraph(join(dir, "safety_checker"), tinySafetyCheckerGraph(o.safetyThreshold, o.io), false);
   return o;
 }

@@ -187,7 +187,12 @@ describe("export variants", () => {
       },
       1e-5,
     ],
-    ["fp16 I/O everywhere", "sd-turbo", { io: "float16", timestep: { shape: "[1]", dtype: "float" } }, 2e-2],
+    [
+      "fp16 I/O everywhere (safety checker too)",
+      "sd-turbo",
+      { io: "float16", safetyChecker: true, timestep: { shape: "[1]", dtype: "float" } },
+      2e-2,
+    ],
     ["fp16 SDXL with int32 ids", "sdxl-turbo", { io: "float16", idsType: "int32" }, 2e-2],
   ];
   for (const [name, family, overrides, tolerance] of variants) {

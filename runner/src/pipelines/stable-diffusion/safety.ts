@@ -1,11 +1,12 @@
 /**
  * @module The safety checker of diffusers' ONNX export (`clip_input [B,3,224,224]`, `images [B,H,W,3]` →
  * `has_nsfw_concepts [B]`), run when the model folder has one. The CLIP input is the image resized to 224×224
- * (nearest neighbour — simpler than the feature extractor's bicubic resize and centre crop) and normalised with CLIP's
+ * (float32 or float16, as the export declares; nearest neighbour — simpler than the feature extractor's bicubic resize and centre crop) and normalised with CLIP's
  * mean and std. Images are returned unchanged; only the flags are used.
  */
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
+import { describe, floatTensor, requireValue } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
 
 const MEAN = [0.48145466, 0.4578275, 0.40821073];
@@ -43,9 +44,10 @@ export async function checkSafety(
     }
     const hwc = new Float32Array(pixels.length);
     for (let i = 0; i < pixels.length; i++) hwc[i] = (pixels[i] as number) / 255;
+    const inputs = describe(session, "input");
     const out = await run("safety_checker", session, {
-      clip_input: new ort.Tensor("float32", clip, [1, 3, SIDE, SIDE]),
-      images: new ort.Tensor("float32", hwc, [1, height, width, 3]),
+      clip_input: floatTensor(requireValue(inputs, "clip_input", "safety_checker"), clip, [1, 3, SIDE, SIDE]),
+      images: floatTensor(requireValue(inputs, "images", "safety_checker"), hwc, [1, height, width, 3]),
     });
     const flag = out.has_nsfw_concepts ?? out[session.outputNames.at(-1) as string];
     flags.push(Boolean(flag?.data[0]));
