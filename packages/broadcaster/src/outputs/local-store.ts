@@ -1,10 +1,13 @@
-/** @module The default output store: files in a local directory, written atomically, removed after the retention time. */
+/** @module The default output store: files in a local directory, removed after the retention time. */
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
+
+/** Outputs up to this size are written with one `writeFile`. */
+const SMALL_OUTPUT = 4 * 1024 * 1024;
 
 /**
  * Outputs as files in `dir`.
@@ -24,13 +27,26 @@ export class LocalOutputStore implements OutputStore {
     await mkdir(this.dir, { recursive: true });
   }
 
-  async put(name: string, body: Readable | ReadableStream<Uint8Array>, _contentType: string): Promise<void> {
-    const tmp = join(this.dir, `.${name}.part`);
+  async put(
+    name: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    _contentType: string,
+    size?: number,
+  ): Promise<void> {
+    // The name is secret until the job is answered, so the file is written under it directly: nobody can ask for it
+    // half-written. Small outputs are collected and written in one call, large ones streamed.
+    const path = join(this.dir, name);
+    const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
     try {
-      await pipeline(body instanceof Readable ? body : Readable.fromWeb(body as never), createWriteStream(tmp));
-      await rename(tmp, join(this.dir, name));
+      if (size !== undefined && size <= SMALL_OUTPUT) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of source) chunks.push(chunk as Buffer);
+        await writeFile(path, Buffer.concat(chunks));
+      } else {
+        await pipeline(source, createWriteStream(path));
+      }
     } catch (err) {
-      await rm(tmp, { force: true });
+      await rm(path, { force: true });
       throw err;
     }
   }
@@ -62,8 +78,7 @@ export class LocalOutputStore implements OutputStore {
       const path = join(this.dir, entry);
       try {
         const s = await stat(path);
-        // Partial files of a crashed upload are also old after the retention time.
-        const ours = OUTPUT_NAME.test(entry) || /^\..+\.part$/.test(entry);
+        const ours = OUTPUT_NAME.test(entry);
         if (ours && s.isFile() && now - s.mtimeMs > this.retentionMs) {
           await rm(path, { force: true });
           removed += 1;

@@ -20,7 +20,7 @@ const KEY = "avs.spooled";
 export const SPOOL_THRESHOLD = 1024 * 1024;
 
 /** Reads a file part: in memory while small, spilled to `path()` once it passes the threshold. */
-async function spool(stream: Readable, type: string, path: () => string): Promise<Blob> {
+async function spool(stream: Readable, type: string, path: () => Promise<string>): Promise<Blob> {
   const chunks: Buffer[] = [];
   let size = 0;
   const it = stream[Symbol.asyncIterator]();
@@ -31,7 +31,7 @@ async function spool(stream: Readable, type: string, path: () => string): Promis
     size += (next.value as Buffer).length;
     if (size > SPOOL_THRESHOLD) break;
   }
-  const file = path();
+  const file = await path();
   await pipeline(async function* () {
     yield* chunks.splice(0);
     for (;;) {
@@ -79,16 +79,16 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
     }
     parser.on("field", (name, value) => form.append(name, value));
     parser.on("file", (name, stream, info) => {
-      const path = () => {
+      // Errors of a part (a truncated body) reach the spool through its iterator; none may go unheard meanwhile.
+      stream.on("error", () => {});
+      const path = async () => {
+        await (made ??= mkdir(dir, { recursive: true }));
         const p = join(dir, `${randomBytes(12).toString("hex")}.upload`);
         files.push(p);
         return p;
       };
       writes.push(
-        (async () => {
-          await (made ??= mkdir(dir, { recursive: true }));
-          form.append(name, await spool(stream, info.mimeType, path), info.filename ?? "upload");
-        })(),
+        spool(stream, info.mimeType, path).then((blob) => form.append(name, blob, info.filename ?? "upload")),
       );
     });
     try {

@@ -1,0 +1,58 @@
+/**
+ * @module multipart/form-data encoding of a job for the orchestrator (RFC 7578). Small jobs (every file part in
+ * memory) become one Buffer sent with a Content-Length; a job with a spooled (file-backed) part is streamed, reading
+ * the file as it is sent.
+ */
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+
+/** Parts larger than this are streamed rather than copied into one buffer. */
+const INLINE_LIMIT = 1024 * 1024;
+
+const quote = (s: string) => s.replace(/[\r\n"]/g, (ch) => encodeURIComponent(ch));
+
+/**
+ * Encodes fields (strings and Blobs) as multipart/form-data.
+ * @example const { body, contentType } = await encodeMultipart({ prompt: "", image: blob });
+ */
+export async function encodeMultipart(
+  fields: Record<string, unknown>,
+): Promise<{ body: Buffer | Readable; contentType: string }> {
+  const boundary = `----avs${randomBytes(16).toString("hex")}`;
+  const parts: Array<Buffer | Blob> = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    if (value instanceof Blob) {
+      const filename = (value as File).name || "upload";
+      const type = value.type || "application/octet-stream";
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"; filename="${quote(filename)}"\r\n` +
+            `Content-Type: ${type}\r\n\r\n`,
+        ),
+        value,
+        Buffer.from("\r\n"),
+      );
+    } else {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${String(value)}\r\n`,
+        ),
+      );
+    }
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  const isBlob = (p: Buffer | Blob): p is Blob => !Buffer.isBuffer(p);
+  if (parts.every((p) => !isBlob(p) || p.size <= INLINE_LIMIT)) {
+    const buffers = await Promise.all(parts.map(async (p) => (isBlob(p) ? Buffer.from(await p.arrayBuffer()) : p)));
+    return { body: Buffer.concat(buffers), contentType };
+  }
+  async function* stream() {
+    for (const p of parts) {
+      if (isBlob(p)) yield* p.stream() as unknown as AsyncIterable<Uint8Array>;
+      else yield p;
+    }
+  }
+  return { body: Readable.from(stream()), contentType };
+}
