@@ -148,13 +148,13 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
   );
   const nsfw =
     job.safetyCheck && c.safetyChecker ? await checkSafety(c.safetyChecker, images, run) : images.map(() => false);
-  const neg = cfg && !zeroNegative ? 0 : -1;
+  const negativeEncoded = prompts.length === 2;
   const result: SdResult = {
     images,
     nsfw,
     truncated: {
       prompt: text.truncatedTokens.at(-1) ?? 0,
-      negativePrompt: neg === 0 ? (text.truncatedTokens[0] ?? 0) : 0,
+      negativePrompt: negativeEncoded ? (text.truncatedTokens[0] ?? 0) : 0,
       text: text.truncatedText.at(-1) ?? "",
     },
     steps: plan.timesteps.length - first,
