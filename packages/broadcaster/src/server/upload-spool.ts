@@ -82,7 +82,8 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
       // Errors of a part (a truncated body) reach the spool through its iterator; none may go unheard meanwhile.
       stream.on("error", () => {});
       const path = async () => {
-        await (made ??= mkdir(dir, { recursive: true }));
+        made ??= mkdir(dir, { recursive: true });
+        await made;
         const p = join(dir, `${randomBytes(12).toString("hex")}.upload`);
         files.push(p);
         return p;
