@@ -1,0 +1,129 @@
+/** @module `select()` on orchestrator states built in memory: eligibility, tiers, scoring and the random spread. */
+import { describe, expect, it } from "vitest";
+import { Orchestrator, type OrchestratorInfo } from "../src/orchestrators/orchestrator.js";
+import { EXPLORE, select } from "../src/orchestrators/selection.js";
+
+const P = "upscale";
+const M = "m";
+
+function orch(name: string, cap: Partial<OrchestratorInfo["capabilities"][number]> = {}): Orchestrator {
+  const o = new Orchestrator(`http://${name}`, undefined, { baseMs: 1000, maxMs: 60_000 });
+  o.info = {
+    version: "t",
+    hardware: [],
+    capabilities: [
+      {
+        pipeline: P,
+        model_id: M,
+        warm: true,
+        capacity: 2,
+        in_use: 0,
+        price: { price_per_unit: 1, pixels_per_unit: 1 },
+        ...cap,
+      },
+    ],
+  };
+  o.infoError = undefined;
+  return o;
+}
+
+function measure(o: Orchestrator, msPerUnit: number, n = 3) {
+  for (let i = 0; i < n; i++) o.stats(P, M).success(msPerUnit * 100, 100);
+}
+
+/** A deterministic sequence in [0, 1). */
+function lcg(seed = 1) {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+function tally(list: Orchestrator[], n: number, random = lcg()) {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const pick = select(list, { pipeline: P, modelId: M, now: 0, random });
+    const url = pick.orchestrator?.url ?? "none";
+    counts.set(url, (counts.get(url) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe("select", () => {
+  it("spreads picks evenly across equal orchestrators", () => {
+    const list = [orch("a"), orch("b"), orch("c")];
+    for (const o of list) measure(o, 1);
+    const counts = tally(list, 3000);
+    for (const o of list) expect(counts.get(o.url)).toBeGreaterThan(850);
+  });
+
+  it("weights near-equals by speed and keeps a slow one only for exploration", () => {
+    const [fast, almost, slow] = [orch("fast"), orch("almost"), orch("slow")];
+    measure(fast, 1);
+    measure(almost, 1.5);
+    measure(slow, 5);
+    const counts = tally([fast, almost, slow], 4000);
+    expect(counts.get(fast.url)! / 4000).toBeCloseTo((1 - EXPLORE) * 0.6 + EXPLORE / 3, 1);
+    expect(counts.get(almost.url)! / 4000).toBeCloseTo((1 - EXPLORE) * 0.4 + EXPLORE / 3, 1);
+    expect(counts.get(slow.url)! / 4000).toBeLessThan(EXPLORE);
+    expect(counts.get(slow.url)).toBeGreaterThan(0);
+  });
+
+  it("ranks by success rate too", () => {
+    const [ok, flaky] = [orch("ok"), orch("flaky")];
+    measure(ok, 1);
+    measure(flaky, 1);
+    for (let i = 0; i < 6; i++) flaky.stats(P, M).failure();
+    const counts = tally([ok, flaky], 1000);
+    expect(counts.get(ok.url)).toBeGreaterThan(950);
+  });
+
+  it("tries an unmeasured orchestrator as if it were the best measured one", () => {
+    const [known, fresh] = [orch("known"), orch("fresh")];
+    measure(known, 1);
+    const counts = tally([known, fresh], 2000);
+    expect(counts.get(fresh.url)).toBeGreaterThan(800);
+  });
+
+  it("prefers warm with free slots, then cold with free slots, then full", () => {
+    const full = orch("full", { capacity: 1, in_use: 1 });
+    const cold = orch("cold", { warm: false });
+    const warm = orch("warm");
+    expect(select([full, cold, warm], { pipeline: P, modelId: M, now: 0 })).toMatchObject({
+      orchestrator: warm,
+      tier: 0,
+    });
+    expect(select([full, cold], { pipeline: P, modelId: M, now: 0 })).toMatchObject({ orchestrator: cold, tier: 1 });
+    expect(select([full], { pipeline: P, modelId: M, now: 0 })).toMatchObject({ orchestrator: full, tier: 2 });
+    // Its own jobs in flight count even before the next /info says so.
+    const end = warm.begin(P, M);
+    warm.begin(P, M);
+    expect(select([cold, warm], { pipeline: P, modelId: M, now: 0 }).orchestrator).toBe(cold);
+    end();
+    expect(select([cold, warm], { pipeline: P, modelId: M, now: 0 }).orchestrator).toBe(warm);
+  });
+
+  it("says why there is no orchestrator, and when one is free again", () => {
+    const a = orch("a", { price: { price_per_unit: 10, pixels_per_unit: 2 } });
+    const sel = (list: Orchestrator[], extra = {}) => select(list, { pipeline: P, modelId: M, now: 1000, ...extra });
+    expect(sel([])).toMatchObject({ reason: "no orchestrators are configured" });
+    expect(select([a], { pipeline: P, modelId: "other", now: 0 })).toMatchObject({
+      reason: "none of 1 reachable orchestrator(s) offers this pipeline and model",
+    });
+    expect(sel([a], { maxPricePerPixel: 4.9 })).toMatchObject({
+      reason: "every orchestrator offering it is above the price cap",
+    });
+    expect(sel([a], { maxPricePerPixel: 5 }).orchestrator).toBe(a);
+    expect(sel([a], { exclude: new Set([a.url]) })).toMatchObject({
+      reason: "every eligible orchestrator failed for this job",
+    });
+    a.backoff.fail(1000);
+    expect(sel([a])).toMatchObject({
+      waitMs: 1000,
+      reason: "every eligible orchestrator is held back (busy or failing)",
+    });
+    a.infoError = "ECONNREFUSED";
+    expect(sel([a])).toMatchObject({ reason: "none of 1 orchestrator(s) is reachable" });
+  });
+});
