@@ -9,6 +9,7 @@ import { ConfigError, type ModelEntry } from "../config/ai-models.js";
 import type { Logger } from "../internal/log.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
+import { Devices } from "./devices.js";
 import { ManagedRunner, type RunnerContext } from "./managed-runner.js";
 
 /** Options of a {@link RunnerPool}. */
@@ -56,7 +57,7 @@ const RANK = { ready: 0, starting: 1, stopped: 2, stopping: 3 } as const;
 export class RunnerPool {
   readonly runners: ManagedRunner[];
   readonly #groups = new Map<string, ManagedRunner[]>();
-  readonly #devices: Map<string, Set<ManagedRunner>>;
+  readonly #devices: Devices;
   readonly #options: RunnerPoolOptions;
   readonly #externals = new Map<ManagedRunner, Launcher>();
   readonly #backoff = new Map<ManagedRunner, number>();
@@ -68,7 +69,7 @@ export class RunnerPool {
   constructor(options: RunnerPoolOptions) {
     this.#options = options;
     const devices = options.gpus.length ? options.gpus : ["cpu"];
-    this.#devices = new Map(devices.map((d) => [d, new Set<ManagedRunner>()]));
+    this.#devices = new Devices(devices, options.runnersPerGpu);
     const seen = new Map<string, number>();
     this.runners = options.entries.map((entry) => {
       const base = `${entry.pipeline}.${entry.modelId.replace(/[^A-Za-z0-9_.-]+/g, "-")}`;
@@ -94,8 +95,7 @@ export class RunnerPool {
     }
     warm.forEach((runner, i) => {
       const device = devices[i % devices.length]!;
-      runner.device = device;
-      this.#devices.get(device)!.add(runner);
+      this.#devices.place(runner, device);
     });
   }
 
@@ -140,7 +140,7 @@ export class RunnerPool {
       return lease;
     } catch (err) {
       lease.release();
-      if (!runner.entry.warm && !runner.external && runner.state === "stopped") this.#freeDevice(runner);
+      if (!runner.entry.warm && !runner.external && runner.state === "stopped") this.#devices.free(runner);
       if (err instanceof HttpError) throw err;
       throw new HttpError(
         503,
@@ -206,7 +206,7 @@ export class RunnerPool {
     for (const runner of free) {
       // An external runner that is down comes back through the watchdog, not by making a job wait for it.
       if (runner.external && runner.state !== "ready") continue;
-      if (runner.state === "stopped" && !runner.external && runner.device === undefined && !this.#deviceAvailable()) {
+      if (runner.state === "stopped" && !runner.external && runner.device === undefined && !this.#devices.hasRoom()) {
         continue;
       }
       if (runner.slots.tryTake()) return runner;
@@ -220,49 +220,20 @@ export class RunnerPool {
     });
   }
 
-  #deviceAvailable(): boolean {
-    for (const occupants of this.#devices.values()) {
-      if (occupants.size < this.#options.runnersPerGpu) return true;
-      for (const r of occupants) if (this.#evictable(r)) return true;
-    }
-    return false;
-  }
-
-  #evictable(r: ManagedRunner): boolean {
-    return !r.entry.warm && r.slots.inUse === 0 && (r.state === "ready" || r.state === "stopped");
-  }
-
   /**
-   * Gives `runner` a device: a free one, or the one of the least recently used idle cold runner, which is
-   * stopped (the returned promise settles when it is gone). Null when every device is busy.
+   * Gives `runner` a device, evicting an idle cold runner when none is free: undefined when a slot was free, the
+   * evicted runner's stop (settles when it is gone) otherwise, null when every device is busy.
    */
   #claimDevice(runner: ManagedRunner): Promise<void> | undefined | null {
-    for (const [device, occupants] of this.#devices) {
-      if (occupants.size < this.#options.runnersPerGpu) {
-        occupants.add(runner);
-        runner.device = device;
-        return undefined;
-      }
-    }
-    let victim: ManagedRunner | undefined;
-    for (const occupants of this.#devices.values()) {
-      for (const r of occupants) {
-        if (this.#evictable(r) && (!victim || r.lastUsed < victim.lastUsed)) victim = r;
-      }
-    }
-    if (!victim) return null;
-    const device = victim.device!;
-    this.#freeDevice(victim);
-    this.#devices.get(device)!.add(runner);
-    runner.device = device;
-    this.#options.log("info", "evicting idle runner", { runner: victim.name, for: runner.name, device });
-    return victim.stop();
-  }
-
-  #freeDevice(runner: ManagedRunner) {
-    if (runner.device === undefined) return;
-    this.#devices.get(runner.device)?.delete(runner);
-    runner.device = undefined;
+    const claim = this.#devices.claim(runner);
+    if (!claim) return null;
+    if (!claim.victim) return undefined;
+    this.#options.log("info", "evicting idle runner", {
+      runner: claim.victim.name,
+      for: runner.name,
+      device: runner.device,
+    });
+    return claim.victim.stop();
   }
 
   #context(launcher: Launcher): RunnerContext {
@@ -281,7 +252,7 @@ export class RunnerPool {
   #died(runner: ManagedRunner, _exit: RunnerExit) {
     if (this.#closed) return;
     if (runner.entry.warm) this.#scheduleRestart(runner);
-    else if (runner.slots.inUse === 0) this.#freeDevice(runner);
+    else if (runner.slots.inUse === 0) this.#devices.free(runner);
   }
 
   /** Restarts a warm runner after a backoff that doubles per failure in a row (1 s … 30 s). */
