@@ -1,4 +1,5 @@
 /** @module `createBroadcaster`: wires the registry, output store, metrics and app, and runs the HTTP server. */
+import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -123,7 +124,14 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       if (cleanup) clearInterval(cleanup);
       const s = server;
       server = undefined;
-      if (!s) return;
+      // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
+      // once in-flight jobs are done.
+      const removeSpool = () =>
+        options.uploadDir === undefined ? rm(o.uploadDir, { recursive: true, force: true }) : undefined;
+      if (!s) {
+        await removeSpool();
+        return;
+      }
       await new Promise<void>((resolve) => {
         const http = s as unknown as { closeAllConnections(): void; closeIdleConnections(): void };
         // Connections become idle as their in-flight jobs finish; close each one then, and all after 10 s.
@@ -136,6 +144,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
         });
         http.closeIdleConnections();
       });
+      await removeSpool();
     },
   };
 }

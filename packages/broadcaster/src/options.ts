@@ -1,4 +1,5 @@
 /** @module The broadcaster's settings: every option with its default, shared by the API, the CLI and the config file. */
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -127,7 +128,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   return {
     ...DEFAULTS,
     outputs: { kind: "local", dir: "outputs" },
-    uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}`),
+    uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}-${randomBytes(4).toString("hex")}`),
     apiKeys: [],
     bodyLimits: {},
     logSink: (line) => process.stdout.write(`${line}\n`),
