@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalOutputStore } from "../src/outputs/local-store.js";
 import { S3OutputStore } from "../src/outputs/s3-store.js";
 import { OUTPUT_NAME, outputName } from "../src/outputs/store.js";
+import { startBroadcaster } from "./support/broadcaster.js";
+import { PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const root = mkdtempSync(join(tmpdir(), "avs-stores-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -127,6 +129,40 @@ describe("S3 store (s3rver)", () => {
     const removed = await s.cleanup(Date.now() + 120_000);
     expect(removed).toBeGreaterThanOrEqual(1);
     expect(await s.get(name)).toBeUndefined();
+  });
+
+  it("serves a job's output from the bucket through the broadcaster", async () => {
+    const fake = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
+    const t = await startBroadcaster({
+      orchestrators: [fake.url],
+      outputs: {
+        kind: "s3",
+        endpoint,
+        bucket: "avs-outputs",
+        region: "us-east-1",
+        accessKeyId: "S3RVER",
+        secretAccessKey: "S3RVER",
+        prefix: "jobs/",
+      },
+    });
+    try {
+      const form = new FormData();
+      form.append("model_id", "m");
+      form.append("prompt", "");
+      form.append("image", new Blob([PNG_1X1], { type: "image/png" }), "in.png");
+      const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+      expect(res.status).toBe(200);
+      const url: string = (await res.json()).images[0].url;
+      const name = url.slice(url.lastIndexOf("/") + 1);
+      const listing = await fetch(`${endpoint}/avs-outputs?list-type=2&prefix=jobs/`).then((r) => r.text());
+      expect(listing).toContain(`<Key>jobs/${name}</Key>`);
+      const out = await fetch(url);
+      expect(out.headers.get("content-type")).toBe("image/png");
+      expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
   });
 
   it("reports a wrong bucket with the server's answer", async () => {
