@@ -64,6 +64,7 @@ describe("parseConfig", () => {
   it("documents every setting with its env var and default in --help", () => {
     expect(HELP).toContain("--orchestrator <v>");
     expect(HELP).toContain("env AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
+    expect(HELP).not.toMatch(/[^_]BROADCASTER_REQUEST/);
     expect(HELP).toContain("(default 3)");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module Configuration from flags, environment and a JSON config file, with one name per setting:
- * flag `--request-timeout-ms`, env `BROADCASTER_REQUEST_TIMEOUT_MS`, config key `"request-timeout-ms"`.
+ * flag `--request-timeout-ms`, env `AVS_BROADCASTER_REQUEST_TIMEOUT_MS`, config key `"request-timeout-ms"`.
  * Precedence: flag > env > config file > default.
  */
 import { readFileSync } from "node:fs";
@@ -133,7 +133,7 @@ export const HELP = `avs-broadcaster — the AI Video Subnet public gateway
 Usage: avs-broadcaster [--port <n>] --orchestrator <url> [--orchestrator <url> ...] [--orchestrator-secret <s>] [options]
 
 Every setting is a flag, an environment variable and a config-file key of the same name:
---request-timeout-ms 5000 = BROADCASTER_REQUEST_TIMEOUT_MS=5000 = {"request-timeout-ms": 5000}.
+--request-timeout-ms 5000 = AVS_BROADCASTER_REQUEST_TIMEOUT_MS=5000 = {"request-timeout-ms": 5000}.
 Precedence: flag, then environment, then config file, then default.
 
 ${SETTINGS.map((s) => {
