@@ -69,6 +69,11 @@ export interface BroadcasterOptions {
   apiKeys?: string[];
   /** A file with one API key a line (`#` comments), re-read when it changes. */
   apiKeysFile?: string;
+  /**
+   * Web origins allowed to call the API from a browser (CORS), e.g. `["https://app.example.com"]`; `["*"]` allows any.
+   * None (the default) sends no CORS headers, so browsers on other origins are refused.
+   */
+  corsOrigins?: string[];
   /** Requests per minute per API key (or per client address without keys); 0 = unlimited (default 0). */
   rateLimit?: number;
   /** Largest JSON body, bytes (default 1 MiB). */
@@ -130,6 +135,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
     outputs: { kind: "local", dir: "outputs" },
     uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}-${randomBytes(4).toString("hex")}`),
     apiKeys: [],
+    corsOrigins: [],
     bodyLimits: {},
     logSink: (line) => process.stdout.write(`${line}\n`),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -107,6 +107,12 @@ export const SETTINGS: Setting[] = [
     kind: "list",
     help: "an accepted API key (repeat; comma-separated in env); any key set = keys required",
   },
+  {
+    name: "cors-origin",
+    kind: "list",
+    help: "a web origin browsers may call this API from (repeat; comma-separated in env; * = any)",
+    default: "none",
+  },
   { name: "api-keys-file", kind: "string", help: "file with one API key a line (# comments), re-read when it changes" },
   {
     name: "rate-limit",
@@ -274,6 +280,7 @@ export function parseConfig(
       uploadDir: str("upload-dir"),
       apiKeys: list("api-key")?.map(String),
       apiKeysFile: str("api-keys-file"),
+      corsOrigins: list("cors-origin")?.map(String),
       rateLimit: num("rate-limit"),
       maxJsonBytes: num("max-json-bytes"),
       maxUploadBytes: num("max-upload-bytes"),

@@ -12,6 +12,7 @@ import {
 } from "@ai-video-subnet/specs";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { stringify } from "yaml";
 import type { operations } from "../generated/gateway.js";
 import { type DispatchContext, dispatch } from "../jobs/dispatch.js";
@@ -61,6 +62,19 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
     }),
   );
   app.notFound(notFoundHandler);
+  if (options.corsOrigins.length > 0) {
+    // Browsers send a preflight for bearer-authenticated JSON and multipart calls; answer it before any route or
+    // guard, and let pages read the request id and Retry-After of every answer, errors included.
+    app.use(
+      cors({
+        origin: options.corsOrigins.includes("*") ? "*" : options.corsOrigins,
+        allowMethods: ["GET", "HEAD", "POST"],
+        allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key", "Prefer"],
+        exposeHeaders: ["X-Request-Id", "Retry-After"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(requestId());
   app.use(async (c, next) => {
     await next();

@@ -1,0 +1,73 @@
+/** @module CORS: off by default; with `corsOrigins`, preflights are answered and every answer (errors too) is readable. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createBroadcaster, parseConfig } from "../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-cors-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const APP = "https://app.example";
+function app(options: Parameters<typeof createBroadcaster>[0] = {}) {
+  return createBroadcaster({ logLevel: "silent", outputs: { kind: "local", dir }, ...options }).app;
+}
+const preflight = (origin: string) => ({
+  method: "OPTIONS",
+  headers: {
+    origin,
+    "access-control-request-method": "POST",
+    "access-control-request-headers": "authorization,content-type",
+  },
+});
+
+describe("CORS", () => {
+  it("sends no CORS headers unless origins are configured", async () => {
+    const res = await app().request("/health", { headers: { origin: APP } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers a preflight for an allowed origin: methods, bearer and content-type headers, cache time", async () => {
+    const res = await app({ corsOrigins: [APP] }).request("/text-to-image", preflight(APP));
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+    expect(res.headers.get("access-control-allow-methods")).toBe("GET,HEAD,POST");
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase().split(",")).toEqual(
+      expect.arrayContaining(["authorization", "content-type", "x-request-id"]),
+    );
+    expect(res.headers.get("access-control-max-age")).toBe("600");
+  });
+
+  it("does not allow other origins", async () => {
+    const res = await app({ corsOrigins: [APP] }).request("/text-to-image", preflight("https://evil.example"));
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("lets the page read errors and their request id and Retry-After (401, 422, 503)", async () => {
+    const a = app({ corsOrigins: ["*"], apiKeys: ["k"] });
+    const post = (headers: Record<string, string>, body: unknown) =>
+      a.request("/text-to-image", {
+        method: "POST",
+        headers: { origin: APP, "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+    for (const [res, status] of [
+      [await post({}, { model_id: "m", prompt: "p" }), 401],
+      [await post({ authorization: "Bearer k" }, { prompt: "p" }), 422],
+      [await post({ authorization: "Bearer k" }, { model_id: "m", prompt: "p" }), 503],
+    ] as const) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-expose-headers")).toBe("X-Request-Id,Retry-After");
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('is one setting: --cors-origin, AVS_BROADCASTER_CORS_ORIGIN, "cors-origin"', () => {
+    expect(
+      parseConfig(["--cors-origin", APP, "--cors-origin", "http://localhost:5173"], {}).options.corsOrigins,
+    ).toEqual([APP, "http://localhost:5173"]);
+    expect(parseConfig([], { AVS_BROADCASTER_CORS_ORIGIN: "*" }).options.corsOrigins).toEqual(["*"]);
+  });
+});
