@@ -159,6 +159,8 @@ export async function postEarlyAnswer(
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     // The server may stop reading once it has answered: a write error after the answer is not a failure.
     req.on("error", (err) => setTimeout(() => reject(err), 1000));
+    // After the answer the socket may be detached from req; its late EPIPE must not become an uncaught error.
+    req.on("socket", (socket) => socket.on("error", () => {}));
     req.end(bytes);
   });
 }
