@@ -86,6 +86,28 @@ describe("select", () => {
     expect(counts.get(fresh.url)).toBeGreaterThan(800);
   });
 
+  it("sends a concurrent job to the idle one of two equal orchestrators", () => {
+    const [busy, idle] = [orch("busy", { capacity: 4 }), orch("idle", { capacity: 4 })];
+    measure(busy, 1);
+    measure(idle, 1.5);
+    busy.begin(P, M);
+    busy.begin(P, M);
+    // busy costs 1 × 3 jobs, idle 1.5 × 1: idle is the better pick despite its slower average.
+    const counts = tally([busy, idle], 2000);
+    expect(counts.get(idle.url)! / 2000).toBeGreaterThan(0.6);
+  });
+
+  it("does not rank an orchestrator by its cold first job", () => {
+    const [steady, warmingUp] = [orch("steady"), orch("warming-up")];
+    measure(steady, 1);
+    warmingUp.stats(P, M).success(5000, 100); // first inference: 50× slower (runner warm-up, TCP set-up)
+    warmingUp.stats(P, M).success(100, 100);
+    warmingUp.stats(P, M).success(100, 100);
+    expect(warmingUp.stats(P, M).msPerUnit).toBe(1);
+    const counts = tally([steady, warmingUp], 2000);
+    expect(counts.get(warmingUp.url)! / 2000).toBeGreaterThan(0.4);
+  });
+
   it("prefers warm with free slots, then cold with free slots, then full", () => {
     const full = orch("full", { capacity: 1, in_use: 1 });
     const cold = orch("cold", { warm: false });

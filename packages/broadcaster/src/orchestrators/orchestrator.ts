@@ -50,6 +50,11 @@ export class Orchestrator {
     return Math.max(0, cap.capacity - Math.max(cap.in_use, mine));
   }
 
+  /** This broadcaster's jobs in flight on this orchestrator for a pipeline and model. */
+  inFlight(pipeline: string, modelId: string): number {
+    return this.#inFlight.get(capabilityKey(pipeline, modelId)) ?? 0;
+  }
+
   /** Measurements for a pipeline and model (created on first use). */
   stats(pipeline: string, modelId: string): CapabilityStats {
     const key = capabilityKey(pipeline, modelId);

@@ -5,7 +5,9 @@
  *    price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
  * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
  *    non-empty tier is used (a full orchestrator may have freed a slot since its last `/info`).
- * 3. Score = measured ms per pixel × step ÷ recent success rate (lower is better); one not yet measured
+ * 3. Score = measured ms per pixel × step × (this broadcaster's jobs in flight there + 1) ÷ recent success rate
+ *    (lower is better): the expected wait, as in least-loaded balancers with latency EWMAs, so concurrent jobs go
+ *    to the idle one of two equal orchestrators instead of queueing behind each other. One not yet measured
  *    (fewer than `MIN_SAMPLES` successes) gets the best measured latency, so it is tried.
  * 4. Random among near-equals (score within {@link NEAR_EQUAL} of the best), weighted by best score ÷ own score,
  *    so equal orchestrators share the load and measurement noise only tilts the split. With probability
@@ -85,7 +87,8 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   const prior = measured.length > 0 ? Math.min(...measured) : 1;
   const score = (o: Orchestrator) => {
     const s = o.stats(req.pipeline, req.modelId);
-    return (s.measured ? s.msPerUnit! : prior) / Math.max(0.05, s.successRate);
+    const load = o.inFlight(req.pipeline, req.modelId) + 1;
+    return ((s.measured ? s.msPerUnit! : prior) * load) / Math.max(0.05, s.successRate);
   };
   const scored = tier.map((o) => ({ o, s: score(o) }));
   const best = Math.min(...scored.map((x) => x.s));

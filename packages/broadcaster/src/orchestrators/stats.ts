@@ -7,7 +7,10 @@
 const ALPHA = 0.2;
 /** A latency sample counts at most this factor away from the running average (one stall is not a trend). */
 const CLAMP = 3;
-/** Successes before the latency average is trusted for ranking (the first jobs pay connection set-up). */
+/**
+ * Successes before the latency average is trusted for ranking. The first jobs pay connection set-up and the
+ * runner's first-inference warm-up, so the average starts from the fastest of these, not from the first.
+ */
 export const MIN_SAMPLES = 2;
 
 /** Running averages for one (orchestrator, pipeline, model). */
@@ -27,8 +30,12 @@ export class CapabilityStats {
   success(ms: number, units: number): void {
     const perUnit = ms / Math.max(1, units);
     const avg = this.msPerUnit;
-    this.msPerUnit =
-      avg === undefined ? perUnit : avg + ALPHA * (Math.min(avg * CLAMP, Math.max(avg / CLAMP, perUnit)) - avg);
+    if (avg === undefined || this.successes < MIN_SAMPLES) {
+      // Warm-up: keep the fastest sample, so one cold start does not rank the orchestrator as slow.
+      this.msPerUnit = avg === undefined ? perUnit : Math.min(avg, perUnit);
+    } else {
+      this.msPerUnit = avg + ALPHA * (Math.min(avg * CLAMP, Math.max(avg / CLAMP, perUnit)) - avg);
+    }
     this.successes += 1;
     this.successRate += ALPHA * (1 - this.successRate);
     this.samples += 1;

@@ -186,7 +186,7 @@ describe("selection across real orchestrators", () => {
   });
 
   it("prefers the faster orchestrator (one behind a slow link), and passes the request id on", async () => {
-    const link = await startSlowLink(b.url, 150);
+    const link = await startSlowLink(b.url, 300);
     try {
       // The request id travels to the orchestrator (the link sees the request the orchestrator gets).
       const only = await gateway([link.url]);
