@@ -24,6 +24,7 @@ export interface RunnerConfig {
   tileSize: number;
   tileOverlap: number;
   intraOpThreads: number;
+  spinWait: number;
   maxSdWork: number;
   pngCompression: number;
 }
@@ -94,6 +95,13 @@ export const SETTINGS: Setting[] = [
     kind: "int",
     default: "0",
     help: "ONNX Runtime threads (0 = one per core)",
+  },
+  {
+    env: "SPIN_WAIT",
+    key: "spinWait",
+    kind: "int",
+    default: "0",
+    help: "1 = ONNX Runtime threads busy-wait between operators: slightly lower latency on a dedicated machine, but they burn the CPU the HTTP thread and other processes need",
   },
   {
     env: "MAX_SD_WORK",

@@ -37,6 +37,7 @@ export interface WorkerLoadContext {
   modelPath: string;
   executionProvider: ExecutionProvider;
   intraOpThreads: number;
+  spinWait?: boolean;
   options: Record<string, unknown>;
   log: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }

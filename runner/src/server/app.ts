@@ -131,6 +131,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
       modelPath: modelDirOfId,
       executionProvider: config.executionProvider,
       intraOpThreads: config.intraOpThreads,
+      spinWait: config.spinWait === 1,
       options: { tileSize: config.tileSize, tileOverlap: config.tileOverlap },
     })
     .then(

@@ -13,6 +13,8 @@ export interface LoadRequest {
   modelPath: string;
   executionProvider: ExecutionProvider;
   intraOpThreads: number;
+  /** Let ONNX Runtime's thread pools busy-wait (`SPIN_WAIT=1`). */
+  spinWait?: boolean;
   /** Pipeline-specific settings (tile size, ...). */
   options: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
-import { createSession } from "../../worker/session.js";
+import { createSession, sessionOptions } from "../../worker/session.js";
 import type { LoadedPipeline, WorkerLoadContext, WorkerPipeline } from "../types.js";
 import { generate, type SdComponents } from "./generate.js";
 import type { SdJob } from "./job.js";
@@ -77,11 +77,7 @@ export async function loadSd(
       index,
       modelDir,
       { unet, textEncoders: textSessions },
-      {
-        executionProviders: [provider],
-        graphOptimizationLevel: "all",
-        ...(ctx.intraOpThreads > 0 ? { intraOpNumThreads: ctx.intraOpThreads } : {}),
-      },
+      { ...sessionOptions(ctx), executionProviders: [provider] },
     );
     return {
       provider,
