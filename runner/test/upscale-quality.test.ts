@@ -1,9 +1,13 @@
 /**
  * @module Quality on real pixels, through the HTTP API: the packaged photo downscaled ×4 (cubic) and upscaled by
- * ESRGAN is closer to the original (PSNR) than a bicubic upscale of the same small image — for the thick model.
- * The slim and medium models trade PSNR for sharpness and score *below* bicubic on this photo (measured: slim
- * 22.57 dB, medium 23.00 dB, bicubic 23.19 dB, thick 23.67 dB), so for slim the test pins its output to the
- * result image UpscalerJS publishes for the same photo instead (within one 8-bit level).
+ * ESRGAN is closer to the original than a bicubic upscale of the same small image.
+ *
+ * PSNR is measured as super-resolution papers and BasicSR do: on luma (ITU-R BT.601 Y of YCbCr) with a border of
+ * `scale` pixels cropped. On that measure slim, medium and thick all beat bicubic (slim 26.63 dB, medium 26.76,
+ * thick 27.40, bicubic 26.38). On plain RGB PSNR over the whole image only thick does (thick 23.67 dB, bicubic
+ * 23.19, medium 23.00, slim 22.57): the small models sharpen luma but shift colour slightly, which RGB PSNR
+ * counts three times. Both are asserted, and slim's output is also pinned to the result UpscalerJS publishes
+ * for the same photo (within one 8-bit level), which shows the conversion, not the model, is exact.
  */
 import { join } from "node:path";
 import sharp from "sharp";
@@ -12,10 +16,42 @@ import { packageRoot } from "../src/models/esrgan/upscalerjs.js";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
 import { decodeDataUrl, memoryLogger, modelsDir, testConfig, upscaleForm } from "./helpers.js";
 
+/** PSNR in dB of two RGB images over all channels and pixels. */
 function psnr(a: Uint8Array, b: Uint8Array): number {
   let se = 0;
   for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
   return 10 * Math.log10((255 * 255) / (se / a.length));
+}
+
+/** BT.601 luma of the RGB pixel at byte offset `i`, on the 16..235 scale. */
+const luma = (p: Uint8Array, i: number) => 16 + (65.481 * p[i]! + 128.553 * p[i + 1]! + 24.966 * p[i + 2]!) / 255;
+
+/** PSNR in dB on luma, `crop` pixels cut from every border: the super-resolution benchmark measure. */
+function psnrY(a: Uint8Array, b: Uint8Array, width: number, height: number, crop: number): number {
+  let se = 0;
+  let n = 0;
+  for (let y = crop; y < height - crop; y++) {
+    for (let x = crop; x < width - crop; x++) {
+      const i = (y * width + x) * 3;
+      se += (luma(a, i) - luma(b, i)) ** 2;
+      n += 1;
+    }
+  }
+  return 10 * Math.log10((255 * 255) / (se / n));
+}
+
+/** The packaged photo, the photo downscaled ×4 (cubic) as PNG, and a bicubic ×4 upscale of that small PNG. */
+async function degraded(path: string) {
+  const photo = sharp(path).removeAlpha();
+  const original = await photo.clone().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = original.info;
+  const small = await photo
+    .clone()
+    .resize(width / 4, height / 4, { kernel: "cubic" })
+    .png()
+    .toBuffer();
+  const bicubic = new Uint8Array(await sharp(small).resize(width, height, { kernel: "cubic" }).raw().toBuffer());
+  return { original: new Uint8Array(original.data), width, height, small: new Uint8Array(small), bicubic };
 }
 
 describe("upscale quality (real weights, over HTTP)", () => {
@@ -55,32 +91,41 @@ describe("upscale quality (real weights, over HTTP)", () => {
     expect(maxDiff).toBeLessThanOrEqual(1);
   });
 
-  it("thick ×4 beats bicubic on the packaged photo", async () => {
-    const server = await serve("upscalerjs/esrgan-thick-x4");
-    const photo = sharp(photoPath()).removeAlpha();
-    const original = await photo.clone().raw().toBuffer({ resolveWithObject: true });
-    const { width, height } = original.info;
-    const small = await photo
-      .clone()
-      .resize(width / 4, height / 4, { kernel: "cubic" })
-      .png()
-      .toBuffer();
-    const bicubic = await sharp(small).resize(width, height, { kernel: "cubic" }).raw().toBuffer();
-
+  it("slim ×4 beats bicubic on PSNR (luma, border cropped) for a real photo", async () => {
+    const server = await serve("upscalerjs/esrgan-slim-x4");
+    const { original, width, height, small, bicubic } = await degraded(photoPath());
     const res = await fetch(`${server.url}/upscale`, {
       method: "POST",
-      body: upscaleForm(new Uint8Array(small), { model_id: "upscalerjs/esrgan-thick-x4", seed: "1" }),
+      body: upscaleForm(small, { model_id: "upscalerjs/esrgan-slim-x4", seed: "1" }),
     });
     expect(res.status).toBe(200);
     const out = await decodeDataUrl((await res.json()).images[0].url);
     expect([out.width, out.height]).toEqual([width, height]);
-
-    const esrgan = psnr(out.pixels, original.data);
-    const baseline = psnr(new Uint8Array(bicubic), original.data);
+    const esrgan = psnrY(out.pixels, original, width, height, 4);
+    const baseline = psnrY(bicubic, original, width, height, 4);
     console.log(
-      `PSNR on the packaged photo: esrgan-thick-x4 ${esrgan.toFixed(2)} dB, bicubic ${baseline.toFixed(2)} dB`,
+      `PSNR-Y (4 px border cropped) on the packaged photo: esrgan-slim-x4 ${esrgan.toFixed(2)} dB, bicubic ${baseline.toFixed(2)} dB; ` +
+        `RGB PSNR: slim ${psnr(out.pixels, original).toFixed(2)} dB, bicubic ${psnr(bicubic, original).toFixed(2)} dB`,
+    );
+    expect(esrgan).toBeGreaterThan(baseline + 0.1);
+  });
+
+  it("thick ×4 beats bicubic on plain RGB PSNR too", async () => {
+    const server = await serve("upscalerjs/esrgan-thick-x4");
+    const { original, width, height, small, bicubic } = await degraded(photoPath());
+    const res = await fetch(`${server.url}/upscale`, {
+      method: "POST",
+      body: upscaleForm(small, { model_id: "upscalerjs/esrgan-thick-x4", seed: "1" }),
+    });
+    expect(res.status).toBe(200);
+    const out = await decodeDataUrl((await res.json()).images[0].url);
+    expect([out.width, out.height]).toEqual([width, height]);
+    const esrgan = psnr(out.pixels, original);
+    const baseline = psnr(bicubic, original);
+    console.log(
+      `RGB PSNR on the packaged photo: esrgan-thick-x4 ${esrgan.toFixed(2)} dB, bicubic ${baseline.toFixed(2)} dB`,
     );
     expect(esrgan).toBeGreaterThan(baseline);
-    expect(esrgan).toBeGreaterThan(20);
+    expect(psnrY(out.pixels, original, width, height, 4)).toBeGreaterThan(psnrY(bicubic, original, width, height, 4));
   });
 });
