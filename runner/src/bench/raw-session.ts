@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { sessionOptions } from "../worker/session.js";
 
 /** A loaded baseline session. */
 export interface RawSession {
@@ -23,10 +24,10 @@ export async function openRawSession(
   options: { size: number; threads: number },
 ): Promise<RawSession> {
   const t0 = performance.now();
+  // The runner's own session options, so the comparison is of the paths around session.run, not of settings.
   const session = await ort.InferenceSession.create(join(modelPath, "model.onnx"), {
-    graphOptimizationLevel: "all",
+    ...sessionOptions({ intraOpThreads: options.threads }),
     executionProviders: ["cpu"],
-    ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
   });
   const loadS = (performance.now() - t0) / 1000;
   const { size } = options;
