@@ -68,6 +68,23 @@ describe("orchestrator registry", () => {
     expect(ob!.infoError).toMatch(/ECONNREFUSED|fetch failed/);
   });
 
+  it("measures an orchestrator afresh when it comes back after being unreachable", async () => {
+    const a = await fake("m");
+    const r = new OrchestratorRegistry({ ...base, orchestrators: [{ url: a.url }] });
+    cleanup.push(() => r.stop());
+    await r.start();
+    const o = r.list()[0]!;
+    for (let i = 0; i < 3; i++) o.stats("upscale", "m").success(100, 10);
+    for (let i = 0; i < 4; i++) o.stats("upscale", "m").failure();
+    expect(o.stats("upscale", "m").successRate).toBeLessThan(0.5);
+    a.infoDown = true;
+    await until(() => !o.reachable);
+    expect(o.stats("upscale", "m").successes).toBe(3);
+    a.infoDown = false;
+    await until(() => o.reachable);
+    expect(o.stats("upscale", "m")).toMatchObject({ successes: 0, successRate: 1, msPerUnit: undefined });
+  });
+
   it("re-reads the orchestrators file when it changes and keeps the last good list when it breaks", async () => {
     const [a, b] = [await fake(), await fake()];
     const file = join(dir, "orchestrators.json");

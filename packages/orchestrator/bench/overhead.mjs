@@ -6,7 +6,13 @@
  * direct and through-the-orchestrator calls so machine noise hits both alike, and prints p50/p90/p99 and the
  * difference. Not a test: run it on a quiet machine.
  *
- * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --json]
+ * `--pin` (Linux, needs `taskset`) runs the runner alone on CPU 1 with one ONNX Runtime thread, and the
+ * orchestrator and this client on CPU 0: the layout of a GPU host, where inference does not compete with the
+ * orchestrator for the same cores. Without it every process shares every core, and on a small machine the
+ * orchestrator's added latency is mostly the CPU it takes from the runner (added ≈ concurrency × its CPU per job
+ * ÷ cores once the cores are saturated).
+ *
+ * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json]
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -66,7 +72,13 @@ function png(width, height) {
   return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
+const PIN = args.pin === "true";
+/** Runs `cmd` on the given CPUs when pinning. */
+const pinned = (cpus, cmd, argv) => (PIN ? ["taskset", ["-c", cpus, cmd, ...argv]] : [cmd, argv]);
+if (PIN) execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+
 function startProcess(cmd, argv, env, name) {
+  [cmd, argv] = pinned(env.PIPELINE ? "1" : "0", cmd, argv);
   const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = new Promise((resolve, reject) => {
     let buf = "";
@@ -157,6 +169,7 @@ const runner = startProcess(
     PORT: "0",
     HOST: "127.0.0.1",
     QUEUE_SIZE: "64",
+    ...(PIN ? { INTRA_OP_THREADS: "1" } : {}),
   },
   "runner",
 );
@@ -233,7 +246,8 @@ try {
   ];
   const f = (x) => (typeof x === "number" ? `${x.toFixed(2)} ms` : String(x));
   console.log(
-    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}\n`,
+    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
+      (PIN ? "\nCPUs: runner alone on CPU 1 (1 ONNX Runtime thread); orchestrator and client on CPU 0\n" : "\nCPUs: shared by every process\n"),
   );
   console.log(
     `${"".padEnd(24)}${"n".padStart(7)}${"p50".padStart(12)}${"p90".padStart(12)}${"p99".padStart(12)}${"mean".padStart(12)}`,

@@ -114,6 +114,38 @@ describe("RunnerClient against avs-runner", () => {
     expect(out.images[0]!.seed).toBe(1);
   });
 
+  it("sends job calls through a custom fetch when one is given (the path browsers take), with the same results and errors", async () => {
+    const seen: string[] = [];
+    const viaFetch = new RunnerClient({
+      baseUrl,
+      token: TOKEN,
+      fetch: (input, init) => {
+        const request = input instanceof Request ? input : new Request(input, init);
+        seen.push(`${request.method} ${new URL(request.url).pathname} ${request.headers.get("content-type")}`);
+        return fetch(request);
+      },
+    });
+    const out = await viaFetch.upscale({ prompt: "", image: new Blob([png(8, 6)]), seed: 3 });
+    expect(out.images[0]!.seed).toBe(3);
+    expect(seen[0]).toMatch(/^POST \/upscale multipart\/form-data; boundary=/);
+    const err = await viaFetch
+      .upscale({ prompt: "", image: new Blob([png(4, 4)]), model_id: "other/model" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(RunnerError);
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/^\[POST\] "\/upscale": 400 Bad Request: /);
+  });
+
+  it("sends text fields of every type as their text over node:http (multipart built in one place)", async () => {
+    const out = await runner.run("/upscale", {
+      prompt: 'a "quoted"\r\nprompt',
+      image: new Blob([png(4, 4)], { type: "image/png" }),
+      seed: 9,
+      safety_check: false,
+    } as never);
+    expect(out.images[0]!.seed).toBe(9);
+  });
+
   it("throws RunnerError with status and detail for a wrong model (400)", async () => {
     const err = await runner
       .upscale({ prompt: "", image: new Blob([png(4, 4)]), model_id: "other/model" })

@@ -2,10 +2,10 @@
  * @module One attempt of a job on one orchestrator: send the request (media streamed from the parsed upload),
  * classify the answer, and on success copy each output once into the output store.
  */
+import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, Media } from "./job.js";
-import { encodeMultipart } from "./multipart.js";
 import { readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */

@@ -66,6 +66,15 @@ export class Orchestrator {
     return s;
   }
 
+  /**
+   * Forgets latency and success measurements: an orchestrator that comes back after being unreachable is most
+   * likely a restarted process, so it is measured afresh (and tried as a new one) rather than judged by the jobs
+   * that failed when it went down.
+   */
+  forgetMeasurements(): void {
+    this.#stats.clear();
+  }
+
   /** Counts a job of this broadcaster in flight; returns the function that ends it. */
   begin(pipeline: string, modelId: string): () => void {
     const key = capabilityKey(pipeline, modelId);

@@ -47,6 +47,8 @@ export interface FakeOrchestrator {
   /** Jobs whose caller went away before the answer was sent. */
   aborted: number;
   capabilities: FakeCapability[];
+  /** When set, `/info` answers 503 (the orchestrator looks down to a poller). */
+  infoDown?: boolean;
   close(): Promise<void>;
 }
 
@@ -64,18 +66,20 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     capabilities,
   } as unknown as FakeOrchestrator;
   app.get("/info", (c) =>
-    c.json({
-      version: "fake",
-      hardware: [],
-      capabilities: fake.capabilities.map((cap) => ({
-        pipeline: cap.pipeline,
-        model_id: cap.model_id,
-        warm: cap.warm ?? true,
-        capacity: cap.capacity ?? 4,
-        in_use: cap.in_use ?? 0,
-        price: { price_per_unit: cap.price_per_unit ?? 0, pixels_per_unit: cap.pixels_per_unit ?? 1 },
-      })),
-    }),
+    fake.infoDown
+      ? c.json({ detail: { msg: "down" } }, 503)
+      : c.json({
+          version: "fake",
+          hardware: [],
+          capabilities: fake.capabilities.map((cap) => ({
+            pipeline: cap.pipeline,
+            model_id: cap.model_id,
+            warm: cap.warm ?? true,
+            capacity: cap.capacity ?? 4,
+            in_use: cap.in_use ?? 0,
+            price: { price_per_unit: cap.price_per_unit ?? 0, pixels_per_unit: cap.pixels_per_unit ?? 1 },
+          })),
+        }),
   );
   app.get("/outputs/:name", (c) => c.body(PNG_1X1, 200, { "content-type": "image/png" }));
   app.post("/:pipeline", async (c) => {

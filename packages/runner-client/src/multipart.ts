@@ -1,7 +1,8 @@
 /**
- * @module multipart/form-data encoding of a job for the orchestrator (RFC 7578). Small jobs (every file part in
- * memory) become one Buffer sent with a Content-Length; a job with a spooled (file-backed) part is streamed, reading
- * the file as it is sent.
+ * @module multipart/form-data encoding of a job (RFC 7578), shared by every hop that forwards one over `node:http`
+ * (orchestrator → runner here, broadcaster → orchestrator). Small jobs (every file part in memory) become one
+ * Buffer sent with a Content-Length; a job with a large (for instance file-backed) part is streamed, reading it as
+ * it is sent. Numbers and booleans go as their text, objects as JSON, `undefined`/`null` fields are left out.
  */
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
@@ -12,7 +13,7 @@ const INLINE_LIMIT = 1024 * 1024;
 const quote = (s: string) => s.replace(/[\r\n"]/g, (ch) => encodeURIComponent(ch));
 
 /**
- * Encodes fields (strings and Blobs) as multipart/form-data.
+ * Encodes fields (Blobs as file parts, everything else as text) as multipart/form-data.
  * @example const { body, contentType } = await encodeMultipart({ prompt: "", image: blob });
  */
 export async function encodeMultipart(
@@ -34,10 +35,9 @@ export async function encodeMultipart(
         Buffer.from("\r\n"),
       );
     } else {
+      const text = typeof value === "object" ? JSON.stringify(value) : String(value);
       parts.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${String(value)}\r\n`,
-        ),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${text}\r\n`),
       );
     }
   }
