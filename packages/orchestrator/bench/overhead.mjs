@@ -247,7 +247,9 @@ try {
   const f = (x) => (typeof x === "number" ? `${x.toFixed(2)} ms` : String(x));
   console.log(
     `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
-      (PIN ? "\nCPUs: runner alone on CPU 1 (1 ONNX Runtime thread); orchestrator and client on CPU 0\n" : "\nCPUs: shared by every process\n"),
+      (PIN
+        ? "\nCPUs: runner alone on CPU 1 (1 ONNX Runtime thread); orchestrator and client on CPU 0\n"
+        : "\nCPUs: shared by every process\n"),
   );
   console.log(
     `${"".padEnd(24)}${"n".padStart(7)}${"p50".padStart(12)}${"p90".padStart(12)}${"p99".padStart(12)}${"mean".padStart(12)}`,

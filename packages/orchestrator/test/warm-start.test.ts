@@ -85,6 +85,9 @@ describe("warm process runners", () => {
     expect(metrics).toMatch(
       /avs_orchestrator_jobs_total\{pipeline="upscale",model_id="tiny\/esrgan-x4",status="200"\} 1/,
     );
+    const rss = /^avs_orchestrator_process_resident_memory_bytes (\d+)/m.exec(metrics);
+    expect(Number(rss?.[1])).toBeGreaterThan(10 * 1024 * 1024);
+    expect(metrics).toMatch(/^avs_orchestrator_nodejs_eventloop_lag_seconds \d/m);
   });
 
   it("answers 400 naming what is served for a model it does not serve", async () => {

@@ -268,6 +268,8 @@ describe("keys and limits in front of real orchestrators", () => {
     const big = await upscale(t.url, png(200, 200).slice(0), key);
     // The first keyed request may be the big one: it is limited by size before anything is read.
     expect(big.status).toBe(413);
+    // The unread upload is not drained: the connection is closed.
+    expect(big.headers.get("connection")).toBe("close");
     const ok = await upscale(t.url, png(16, 12), key);
     expect(ok.status).toBe(200);
     expect((await upscale(t.url, png(16, 12), key)).status).toBe(200);

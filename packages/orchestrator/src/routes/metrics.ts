@@ -1,5 +1,8 @@
-/** @module Prometheus metrics of the orchestrator: jobs by outcome, job latency, slots in use and capacity. */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+/**
+ * @module Prometheus metrics of the orchestrator: jobs by outcome, job latency, slots in use and capacity, and the
+ * process's own (memory, CPU, event-loop lag; `avs_orchestrator_process_resident_memory_bytes`, …).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CapabilityView } from "../runners/runner-pool.js";
 
 /** The orchestrator's metrics, on their own registry (several orchestrators may share a process in tests). */
@@ -14,6 +17,7 @@ export interface OrchestratorMetrics {
  */
 export function createMetrics(capabilities: () => CapabilityView[]): OrchestratorMetrics {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "avs_orchestrator_" });
   const jobs = new Counter({
     name: "avs_orchestrator_jobs_total",
     help: "Jobs answered, by pipeline, model and HTTP status.",
