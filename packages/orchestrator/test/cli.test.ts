@@ -1,6 +1,7 @@
 /**
  * @module The `avs-orchestrator` binary as a process: the `listening` line, clear start-up errors naming the bad
- * entry, graceful SIGTERM, and no orphaned runners when the orchestrator is killed with SIGKILL.
+ * entry, graceful SIGTERM, and no orphaned runners when the orchestrator is killed with SIGKILL — alone, or with its
+ * whole process group (as a service manager or `kill -9 -<pgid>` does).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -17,8 +18,11 @@ afterAll(() => {
   models.cleanup();
 });
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function run(args: string[], options: { ownGroup?: boolean } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownGroup ?? false,
+  });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let stderr = "";
@@ -98,6 +102,26 @@ describe("avs-orchestrator", () => {
     const runnerPid = Number(ready.id);
     expect(alive(runnerPid)).toBe(true);
     p.child.kill("SIGKILL");
+    await p.exit;
+    await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
+  }, 60_000);
+
+  it("leaves no runner behind when its whole process group is killed with SIGKILL", async () => {
+    const p = run(
+      [
+        "--config",
+        config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
+        "--models-dir",
+        models.dir,
+        "--port",
+        "0",
+      ],
+      { ownGroup: true },
+    );
+    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
+    const runnerPid = Number(ready.id);
+    expect(alive(runnerPid)).toBe(true);
+    process.kill(-p.child.pid!, "SIGKILL");
     await p.exit;
     await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
   }, 60_000);

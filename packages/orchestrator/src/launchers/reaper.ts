@@ -1,7 +1,9 @@
 /**
  * @module The reaper: a tiny child process that outlives a crashed orchestrator just long enough to kill its
  * runners. The orchestrator tells it each runner's process group over a pipe (`+pgid` / `-pgid`); when the pipe
- * closes — the orchestrator exited, even by `kill -9` — it kills every group it still knows and exits.
+ * closes — the orchestrator exited, even by `kill -9` — it kills every group it still knows and exits. It runs in
+ * a session of its own, so a signal to the orchestrator's whole process group (a service manager stopping it,
+ * `kill -9 -<pgid>`, Ctrl-C in a terminal) does not take the reaper down with it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
@@ -40,7 +42,10 @@ export class Reaper {
 
   #ensure(): ChildProcess {
     if (!this.#child) {
-      this.#child = spawn(process.execPath, ["-e", REAPER_SOURCE], { stdio: ["pipe", "ignore", "inherit"] });
+      this.#child = spawn(process.execPath, ["-e", REAPER_SOURCE], {
+        stdio: ["pipe", "ignore", "inherit"],
+        detached: true,
+      });
       // The reaper must not keep the orchestrator's event loop alive.
       this.#child.unref();
       (this.#child.stdin as unknown as { unref?: () => void }).unref?.();
