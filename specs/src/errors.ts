@@ -57,9 +57,6 @@ export function errorBody(msg: string): { detail: { msg: string } } {
 /** Sends `{"detail":{"msg"}}` with `status` and optional headers. */
 export function errorResponse(c: Context, status: ContentfulStatusCode, msg: string, headers?: Record<string, string>) {
   for (const [k, v] of Object.entries(headers ?? {})) c.header(k, v);
-  // A body refused before or part-way through reading (413) leaves unread bytes on the connection: close it, so the
-  // server neither drains a huge upload nor lets the client reuse a connection in an unknown state.
-  if (status === 413) c.header("Connection", "close");
   return c.json(errorBody(msg), status);
 }
 

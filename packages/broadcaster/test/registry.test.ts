@@ -68,14 +68,18 @@ describe("orchestrator registry", () => {
     expect(ob!.infoError).toMatch(/ECONNREFUSED|fetch failed/);
   });
 
-  it("measures an orchestrator afresh when it comes back after being unreachable", async () => {
+  it("measures an orchestrator afresh, and ends its hold-back, when it comes back after being unreachable", async () => {
     const a = await fake("m");
     const r = new OrchestratorRegistry({ ...base, orchestrators: [{ url: a.url }] });
     cleanup.push(() => r.stop());
     await r.start();
     const o = r.list()[0]!;
     for (let i = 0; i < 3; i++) o.stats("upscale", "m").success(100, 10);
-    for (let i = 0; i < 4; i++) o.stats("upscale", "m").failure();
+    for (let i = 0; i < 4; i++) {
+      o.stats("upscale", "m").failure();
+      o.backoff.fail(Date.now());
+    }
+    expect(o.backoff.heldBack(Date.now())).toBe(true);
     expect(o.stats("upscale", "m").successRate).toBeLessThan(0.5);
     a.infoDown = true;
     await until(() => !o.reachable);
@@ -83,6 +87,8 @@ describe("orchestrator registry", () => {
     a.infoDown = false;
     await until(() => o.reachable);
     expect(o.stats("upscale", "m")).toMatchObject({ successes: 0, successRate: 1, msPerUnit: undefined });
+    expect(o.backoff.heldBack(Date.now())).toBe(false);
+    expect(o.backoff.failures).toBe(0);
   });
 
   it("re-reads the orchestrators file when it changes and keeps the last good list when it breaks", async () => {

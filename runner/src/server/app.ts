@@ -63,6 +63,8 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     const requestId = c.req.header("x-request-id") || randomUUID();
     await next();
     c.header("X-Request-Id", requestId);
+    // A body refused part-way (413) leaves unread bytes on the connection: close it rather than let a client reuse it.
+    if (c.res.status === 413) c.header("Connection", "close");
     const path = c.req.path;
     const route = path === pipelinePath || STATUS_ROUTES.has(path) ? path : "unmatched";
     metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });

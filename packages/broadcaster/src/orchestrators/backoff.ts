@@ -48,6 +48,12 @@ export class Backoff {
     this.#until = 0;
   }
 
+  /** Forgets every failure and ends any hold-back (the orchestrator was seen to come back). */
+  reset(): void {
+    this.#failures = 0;
+    this.#until = 0;
+  }
+
   /** Whether the orchestrator is held back at `now`. */
   heldBack(now: number): boolean {
     return now < this.#until;

@@ -67,12 +67,14 @@ export class Orchestrator {
   }
 
   /**
-   * Forgets latency and success measurements: an orchestrator that comes back after being unreachable is most
-   * likely a restarted process, so it is measured afresh (and tried as a new one) rather than judged by the jobs
-   * that failed when it went down.
+   * Starts over after being unreachable: an orchestrator whose `/info` answers again is most likely a restarted
+   * process, so it is measured afresh (tried as a new one) and its hold-back ends, rather than being judged by
+   * the jobs that failed while it was down. One that answers `/info` but keeps failing jobs is never unreachable,
+   * so its backoff keeps growing.
    */
-  forgetMeasurements(): void {
+  cameBack(): void {
     this.#stats.clear();
+    this.backoff.reset();
   }
 
   /** Counts a job of this broadcaster in flight; returns the function that ends it. */

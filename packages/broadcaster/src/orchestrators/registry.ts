@@ -146,7 +146,7 @@ export class OrchestratorRegistry {
       const info = (await res.json()) as OrchestratorInfo;
       if (!Array.isArray(info?.capabilities)) throw new Error("/info has no capabilities array");
       const wasDown = o.infoError !== undefined;
-      if (wasDown && o.info !== undefined) o.forgetMeasurements();
+      if (wasDown && o.info !== undefined) o.cameBack();
       o.info = info;
       o.infoError = undefined;
       if (wasDown) {

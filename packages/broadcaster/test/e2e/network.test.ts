@@ -254,6 +254,7 @@ describe("failures of real orchestrators", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(o.reachable).toBe(true);
+    expect(o.backoff.heldBack(Date.now())).toBe(false);
     const before = (await okAttempts(t.url))[victim.url] ?? 0;
     expect(await run(t.url, 12, 2)).toEqual(Array(12).fill(200));
     expect((await okAttempts(t.url))[victim.url] ?? 0).toBeGreaterThan(before);
@@ -268,8 +269,6 @@ describe("keys and limits in front of real orchestrators", () => {
     const big = await upscale(t.url, png(200, 200).slice(0), key);
     // The first keyed request may be the big one: it is limited by size before anything is read.
     expect(big.status).toBe(413);
-    // The unread upload is not drained: the connection is closed.
-    expect(big.headers.get("connection")).toBe("close");
     const ok = await upscale(t.url, png(16, 12), key);
     expect(ok.status).toBe(200);
     expect((await upscale(t.url, png(16, 12), key)).status).toBe(200);
