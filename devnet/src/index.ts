@@ -21,6 +21,5 @@ export {
   startNetwork,
 } from "./network/start-network.js";
 export { type Capability, waitForWarm } from "./network/wait-for-warm.js";
-export { Guardian } from "./processes/guardian.js";
 export { descendants, isAlive, rssBytes, startTime } from "./processes/process-tree.js";
 export { type LogLine, Service, type ServiceExit, type ServiceOptions } from "./processes/service.js";

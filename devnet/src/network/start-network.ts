@@ -1,14 +1,13 @@
 /**
  * @module startNetwork: a local AI Video Subnet of real processes — N `avs-orchestrator`s, each running its
  * runners with the process launcher, and one `avs-broadcaster` in front of them. Each service runs in its own
- * process group; `stop()` (and the exit handlers, and the guardian if this process is killed) take every process
+ * process group; `stop()` (and the exit handlers, and a {@link Reaper} — the guardian — if this process is killed) take every process
  * down, runners included.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AiModelEntry } from "@ai-video-subnet/orchestrator";
-import { Guardian } from "../processes/guardian.js";
+import { type AiModelEntry, Reaper } from "@ai-video-subnet/orchestrator";
 import type { LogLine } from "../processes/service.js";
 import { Service } from "../processes/service.js";
 import { binaryCommand } from "./binaries.js";
@@ -95,7 +94,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const modelsDir = resolve(options.modelsDir);
   const startTimeoutMs = options.startTimeoutMs ?? 180_000;
   const emit = options.onEvent ?? (() => {});
-  const guardian = new Guardian();
+  // Detached from this process's group: a Ctrl-C reaches the devnet, which stops things in order, not the reaper.
+  const guardian = new Reaper({ graceMs: 8000 });
   const services: Service[] = [];
   const track = (s: Service) => {
     services.push(s);

@@ -10,6 +10,7 @@ export { DockerLauncher, type DockerLauncherOptions, ORCHESTRATOR_LABEL } from "
 export { ExternalLauncher } from "./launchers/external-launcher.js";
 export type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launchers/launcher.js";
 export { defaultRunnerCommand, ProcessLauncher, type ProcessLauncherOptions } from "./launchers/process-launcher.js";
+export { Reaper, type ReaperOptions } from "./launchers/reaper.js";
 export { createOrchestrator, type Orchestrator, type OrchestratorOptions, parseGpus } from "./orchestrator.js";
 export type { MediaDelivery } from "./outputs/deliver-media.js";
 export { OutputStore } from "./outputs/output-store.js";

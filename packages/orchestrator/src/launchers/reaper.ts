@@ -1,18 +1,22 @@
 /**
- * @module The reaper: a tiny child process that outlives a crashed orchestrator just long enough to kill its
- * runners. The orchestrator tells it each runner's process group over a pipe (`+pgid` / `-pgid`); when the pipe
- * closes — the orchestrator exited, even by `kill -9` — it kills every group it still knows and exits. It runs in
- * a session of its own, so a signal to the orchestrator's whole process group (a service manager stopping it,
- * `kill -9 -<pgid>`, Ctrl-C in a terminal) does not take the reaper down with it.
+ * @module The reaper: a tiny child process that outlives a crashed parent just long enough to stop the process
+ * groups the parent started. The parent tells it each group over a pipe (`+pgid` / `-pgid`); when the pipe closes
+ * — the parent exited, even by `kill -9` — it sends SIGTERM to every group it still knows, exits as soon as they are
+ * all gone, and sends SIGKILL to what is left after the grace period. It runs in a session of its own, so a signal
+ * to the parent's whole process group (a service manager stopping it, `kill -9 -<pgid>`, Ctrl-C in a terminal)
+ * does not take the reaper down with it.
+ *
+ * The orchestrator's process launcher uses one for its runners; devnet uses one for the broadcaster and the
+ * orchestrators it starts (whose own reapers then stop their runners).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
 // Runs as `node -e`, so it needs no file of its own at run time (from source or from dist alike).
 const REAPER_SOURCE = `
+const graceMs = Number(process.argv[1]);
 const groups = new Set();
 let buf = "";
-process.on("SIGINT", () => {});
-process.on("SIGTERM", () => {});
+for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => {});
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (d) => {
   buf += d;
@@ -25,35 +29,48 @@ process.stdin.on("data", (d) => {
   }
 });
 const kill = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
+const alive = () => [...groups].some((g) => { try { process.kill(-g, 0); return true; } catch { return false; } });
 process.stdin.on("close", () => {
   if (groups.size === 0) process.exit(0);
   kill("SIGTERM");
-  setTimeout(() => { kill("SIGKILL"); process.exit(0); }, 3000);
+  setInterval(() => { if (!alive()) process.exit(0); }, 200);
+  setTimeout(() => { kill("SIGKILL"); process.exit(0); }, graceMs);
 });
 `;
 
+/** Options of a {@link Reaper}. */
+export interface ReaperOptions {
+  /** Time the groups get between SIGTERM and SIGKILL once the parent died (default 3000 ms). */
+  graceMs?: number;
+}
+
 /**
- * Keeps the list of runner process groups the reaper must kill if this process dies.
+ * Keeps the list of process groups the reaper must stop if this process dies.
  * @example
  * const reaper = new Reaper(); reaper.watch(child.pid); ... reaper.forget(child.pid); await reaper.close();
  */
 export class Reaper {
   #child: ChildProcess | undefined;
+  readonly #graceMs: number;
+
+  constructor(options: ReaperOptions = {}) {
+    this.#graceMs = options.graceMs ?? 3000;
+  }
 
   #ensure(): ChildProcess {
     if (!this.#child) {
-      this.#child = spawn(process.execPath, ["-e", REAPER_SOURCE], {
+      this.#child = spawn(process.execPath, ["-e", REAPER_SOURCE, String(this.#graceMs)], {
         stdio: ["pipe", "ignore", "inherit"],
         detached: true,
       });
-      // The reaper must not keep the orchestrator's event loop alive.
+      // The reaper must not keep this process's event loop alive.
       this.#child.unref();
       (this.#child.stdin as unknown as { unref?: () => void }).unref?.();
     }
     return this.#child;
   }
 
-  /** Kill this process group if the orchestrator dies. */
+  /** Stop this process group if this process dies. */
   watch(pgid: number): void {
     this.#ensure().stdin?.write(`+${pgid}\n`);
   }
@@ -63,12 +80,14 @@ export class Reaper {
     this.#child?.stdin?.write(`-${pgid}\n`);
   }
 
-  /** Ends the reaper (after every runner stopped). */
+  /** Ends the reaper (after every group it watched stopped). */
   async close(): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
     if (!child || child.exitCode !== null) return;
     const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    // Keep this process alive until the reaper has gone (it was unref'd so it never held the process up).
+    child.ref();
     child.stdin?.end();
     await done;
   }
