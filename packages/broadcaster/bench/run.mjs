@@ -253,21 +253,14 @@ try {
   console.log(
     `\nupscale ${MODEL}, 8×8 input, ${REQUESTS} requests at concurrency ${CONCURRENCY} (after ${WARMUP} warm-up)\n`,
   );
-  console.log(`${"target".padEnd(38)}  p50 ms   p90 ms   p99 ms   req/s  failed   +p50 ms  +p99 ms`);
-  for (const [name] of targets) {
-    const r = results[name];
-    console.log(
-      `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - base.p50)} ${fmt(r.p99 - base.p99)}`,
-    );
-  }
+  const header = `${"target".padEnd(38)}  p50 ms   p90 ms   p99 ms   req/s  failed   +p50 ms  +p99 ms  ×p50`;
+  // Each row against the runner-direct baseline of the same run: added ms and the p50 ratio.
+  const row = (name, r, b) =>
+    `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - b.p50)} ${fmt(r.p99 - b.p99)} ${(r.p50 / b.p50).toFixed(2).padStart(5)}`;
+  console.log(header);
+  for (const [name] of targets) console.log(row(name, results[name], base));
   console.log(`\none request at a time (${Math.min(200, REQUESTS)} requests):`);
-  for (const [name] of targets) {
-    const r = single[name];
-    const b1 = single["runner direct"];
-    console.log(
-      `${name.padEnd(38)}${fmt(r.p50)} ${fmt(r.p90)} ${fmt(r.p99)} ${r.rps.toFixed(0).padStart(7)} ${String(r.failures).padStart(7)}  ${fmt(r.p50 - b1.p50)} ${fmt(r.p99 - b1.p99)}`,
-    );
-  }
+  for (const [name] of targets) console.log(row(name, single[name], single["runner direct"]));
   const viaOrch = results["orchestrator → runner"];
   const viaB = results["broadcaster → orchestrator → runner"];
   console.log(

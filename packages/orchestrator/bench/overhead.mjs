@@ -243,8 +243,12 @@ try {
       "added by orchestrator",
       { n: "", p50: o.p50 - d.p50, p90: o.p90 - d.p90, p99: o.p99 - d.p99, mean: o.mean - d.mean },
     ],
+    [
+      "ratio via / direct",
+      { n: "", p50: o.p50 / d.p50, p90: o.p90 / d.p90, p99: o.p99 / d.p99, mean: o.mean / d.mean },
+    ],
   ];
-  const f = (x) => (typeof x === "number" ? `${x.toFixed(2)} ms` : String(x));
+  const f = (x, unit = " ms") => (typeof x === "number" ? `${x.toFixed(2)}${unit}` : String(x));
   console.log(
     `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
       (PIN
@@ -255,8 +259,9 @@ try {
     `${"".padEnd(24)}${"n".padStart(7)}${"p50".padStart(12)}${"p90".padStart(12)}${"p99".padStart(12)}${"mean".padStart(12)}`,
   );
   for (const [name, s] of rows) {
+    const unit = name.startsWith("ratio") ? "×" : " ms";
     console.log(
-      `${name.padEnd(24)}${String(s.n).padStart(7)}${f(s.p50).padStart(12)}${f(s.p90).padStart(12)}${f(s.p99).padStart(12)}${f(s.mean).padStart(12)}`,
+      `${name.padEnd(24)}${String(s.n).padStart(7)}${f(s.p50, unit).padStart(12)}${f(s.p90, unit).padStart(12)}${f(s.p99, unit).padStart(12)}${f(s.mean, unit).padStart(12)}`,
     );
   }
   const per = (ms, n) => (n ? `${(ms / n).toFixed(2)} ms` : "n/a");
