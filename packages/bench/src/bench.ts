@@ -25,6 +25,23 @@ export interface LevelResult {
   peak: MemoryPeaks;
 }
 
+/**
+ * Sequential vs batched, at concurrency 1: `images` single-image jobs one after another against one job asking for
+ * `images` images (`num_images_per_prompt`), which the runner runs as one batch through the UNet.
+ */
+export interface BatchComparison {
+  images: number;
+  runs: number;
+  /** Latency of one single-image job. */
+  single: Latency;
+  /** Latency of one job of `images` images. */
+  batched: Latency;
+  /** Images per second each way (successful jobs × images ÷ wall time). */
+  singleImagesPerSecond: number;
+  batchedImagesPerSecond: number;
+  errors: Record<string, number>;
+}
+
 /** A whole benchmark. */
 export interface BenchReport {
   target: TargetKind | "in-process";
@@ -38,6 +55,8 @@ export interface BenchReport {
   /** Model load time, when known (in-process: measured; runner: from its metrics). */
   loadMs?: number;
   levels: LevelResult[];
+  /** With `--batch n` (text-to-image, image-to-image): n single-image jobs against one job of n images. */
+  batch?: BatchComparison;
   /** The level with the most successful jobs per second: a starting point for `capacity`. */
   suggestedCapacity?: number;
   /** With `--cost-per-hour`: the `price_per_unit` that covers the machine at the best level's throughput. */
@@ -55,7 +74,12 @@ export interface BenchReport {
  */
 export async function runBench(
   o: BenchOptions,
-  onProgress: (p: { phase: "warmup" | "measure"; concurrency: number; done: number; total: number }) => void = () => {},
+  onProgress: (p: {
+    phase: "warmup" | "measure" | "batch";
+    concurrency: number;
+    done: number;
+    total: number;
+  }) => void = () => {},
 ): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const inProcess = o.target === "in-process" || (!o.url && o.target === "auto");
@@ -138,6 +162,39 @@ export async function runBench(
         peak,
       });
     }
+    let batch: BatchComparison | undefined;
+    if (o.batch > 1) {
+      if (pipeline !== "text-to-image" && pipeline !== "image-to-image") {
+        throw new Error(`--batch applies to text-to-image and image-to-image, not ${pipeline}`);
+      }
+      const many = jobRequest({ pipeline, modelId: modelId!, size: o.size, steps, prompt: o.prompt, images: o.batch });
+      const total = o.runs * 2;
+      // Warm the batched shape up too: ONNX Runtime plans memory per input shape.
+      await runLoad(url, many, { ...common, runs: 1, concurrency: 1 });
+      const single = await runLoad(url, req, {
+        ...common,
+        runs: o.runs,
+        concurrency: 1,
+        onDone: (done) => onProgress({ phase: "batch", concurrency: 1, done, total }),
+      });
+      const batched = await runLoad(url, many, {
+        ...common,
+        runs: o.runs,
+        concurrency: 1,
+        onDone: (done) => onProgress({ phase: "batch", concurrency: 1, done: o.runs + done, total }),
+      });
+      const errors = { ...single.errors };
+      for (const [k, v] of Object.entries(batched.errors)) errors[k] = (errors[k] ?? 0) + v;
+      batch = {
+        images: o.batch,
+        runs: o.runs,
+        single: summarise(single.latenciesMs),
+        batched: summarise(batched.latenciesMs),
+        singleImagesPerSecond: single.ok / (single.wallMs / 1000),
+        batchedImagesPerSecond: (batched.ok * o.batch) / (batched.wallMs / 1000),
+        errors,
+      };
+    }
     const best = [...levels].sort((a, b) => b.jobsPerSecond - a.jobsPerSecond || a.concurrency - b.concurrency)[0];
     const report: BenchReport = {
       target: kind,
@@ -149,6 +206,7 @@ export async function runBench(
       unitsPerJob: req.units,
       ...(loadMs !== undefined ? { loadMs } : {}),
       levels,
+      ...(batch ? { batch } : {}),
       ...(best && best.ok > 0 ? { suggestedCapacity: best.concurrency } : {}),
       pixelsPerUnit: o.pixelsPerUnit,
       machine: {

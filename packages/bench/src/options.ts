@@ -28,6 +28,11 @@ export const SETTINGS: Setting[] = [
   { name: "size", help: "image side in px: input of image pipelines, output of text-to-image/video", default: "256" },
   { name: "steps", help: "denoising steps (default 1 for upscale, 4 otherwise)" },
   { name: "prompt", help: "prompt of text-guided pipelines", default: "a lighthouse on a cliff at dawn" },
+  {
+    name: "batch",
+    help: "text-to-image / image-to-image: also compare n single-image jobs with one job of num_images_per_prompt n (one UNet batch), at concurrency 1",
+    default: "1",
+  },
   { name: "token", help: "bearer token: runner AUTH_TOKEN, orchestrator secret or broadcaster API key" },
   { name: "timeout", help: "seconds one job may take before it counts as an error", default: "300" },
   { name: "execution-provider", help: "in-process: cpu, cuda or webgpu", default: "cpu" },
@@ -54,6 +59,8 @@ export interface BenchOptions {
   size: number;
   steps?: number;
   prompt: string;
+  /** Images of the batched job in the sequential-vs-batched comparison; 1 = no comparison. */
+  batch: number;
   token?: string;
   timeoutMs: number;
   executionProvider: string;
@@ -141,6 +148,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
     size: int("size", 8),
     ...(steps ? { steps } : {}),
     prompt: String(get("prompt")),
+    batch: batchSize(int("batch", 1)),
     ...(get("token") ? { token: get("token")! } : {}),
     timeoutMs: num("timeout")! * 1000,
     executionProvider: String(get("execution-provider")),
@@ -176,4 +184,13 @@ export function settingsHelp(): string {
     const def = s.default !== undefined ? ` (default ${s.default})` : "";
     return `  --${s.name.padEnd(20)} ${s.help}${def}\n  ${"".padEnd(22)} env ${envName(s.name)}`;
   }).join("\n");
+}
+
+/** The largest `num_images_per_prompt` of the specs. */
+const MAX_IMAGES_PER_PROMPT = 8;
+
+function batchSize(n: number): number {
+  if (n > MAX_IMAGES_PER_PROMPT)
+    throw new Error(`--batch must be an integer from 1 to ${MAX_IMAGES_PER_PROMPT}, got ${n}`);
+  return n;
 }

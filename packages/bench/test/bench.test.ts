@@ -5,6 +5,8 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,6 +21,9 @@ import {
 } from "@ai-video-subnet/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BenchReport, detectTarget, parseBenchArgs, runBench } from "../src/index.js";
+import { runLoad } from "../src/measure/run-load.js";
+import { formatReport } from "../src/report/format-report.js";
+import { jobRequest } from "../src/workload/job-request.js";
 
 const MODEL = "tiny/esrgan-x4";
 const run = promisify(execFile);
@@ -161,6 +166,64 @@ describe("avs-bench", () => {
     expect(r.target).toBe("in-process");
     expect(r.loadMs).toBeGreaterThan(0);
     checkNumbers(r, 3);
+  });
+
+  it("compares n single-image jobs with one batched job of n images (text-to-image, in-process)", async () => {
+    await installModel("tiny/sd-turbo", join(dir, "models"));
+    const r = await bench([
+      "--model-dir",
+      join(dir, "models"),
+      "--pipeline",
+      "text-to-image",
+      "--model-id",
+      "tiny/sd-turbo",
+      "--runs",
+      "3",
+      "--size",
+      "64",
+      "--steps",
+      "1",
+      "--batch",
+      "3",
+    ]);
+    expect(r.batch).toMatchObject({ images: 3, runs: 3, errors: {} });
+    const b = r.batch!;
+    expect(b.single.p50).toBeGreaterThan(0);
+    expect(b.batched.p50).toBeGreaterThan(0);
+    expect(b.singleImagesPerSecond).toBeGreaterThan(0);
+    expect(b.batchedImagesPerSecond).toBeGreaterThan(0);
+    expect(formatReport(r)).toMatch(
+      /^batching \(concurrency 1, 3 jobs each\): 3 single-image jobs p50 .* one job of 3 images p50 /m,
+    );
+    // Every batched job came back with its three images (runLoad counts a short answer as an error).
+    expect(b.errors).toEqual({});
+    const many = jobRequest({
+      pipeline: "text-to-image",
+      modelId: "tiny/sd-turbo",
+      size: 64,
+      steps: 1,
+      prompt: "x",
+      images: 3,
+    });
+    expect(JSON.parse(many.body().body as string).num_images_per_prompt).toBe(3);
+    expect(many.units).toBe(64 * 64 * 3);
+    expect(() => parseBenchArgs(["--batch", "9"], {})).toThrow(/--batch must be an integer from 1 to 8/);
+  });
+
+  it("counts a batched answer with fewer images than asked as an error", async () => {
+    const server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ images: [{ url: "data:,", seed: 1, nsfw: false }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const req = jobRequest({ pipeline: "text-to-image", modelId: "m", size: 8, steps: 1, prompt: "", images: 2 });
+      const r = await runLoad(url, req, { runs: 2, concurrency: 1, timeoutMs: 5000 });
+      expect(r).toMatchObject({ ok: 0, errors: { "wrong image count": 2 } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("the avs-bench command prints the table and writes the JSON", async () => {

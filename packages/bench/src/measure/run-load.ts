@@ -43,9 +43,13 @@ export async function runLoad(
         body,
         signal: AbortSignal.timeout(o.timeoutMs),
       });
-      await res.arrayBuffer();
-      if (res.ok) latenciesMs.push(performance.now() - t0);
-      else errors[String(res.status)] = (errors[String(res.status)] ?? 0) + 1;
+      const answer = await res.arrayBuffer();
+      const ms = performance.now() - t0;
+      if (!res.ok) errors[String(res.status)] = (errors[String(res.status)] ?? 0) + 1;
+      else if (req.images > 1 && imageCount(answer) !== req.images) {
+        // A batched job must come back with every image it asked for (checked outside the timed span).
+        errors["wrong image count"] = (errors["wrong image count"] ?? 0) + 1;
+      } else latenciesMs.push(ms);
     } catch (err) {
       const name = (err as Error).name === "TimeoutError" ? "timeout" : "connection";
       errors[name] = (errors[name] ?? 0) + 1;
@@ -61,4 +65,14 @@ export async function runLoad(
     }),
   );
   return { latenciesMs, errors, wallMs: performance.now() - started, ok: latenciesMs.length };
+}
+
+/** How many images a JSON answer carries (`images.length`), or -1 when it has none. */
+function imageCount(answer: ArrayBuffer): number {
+  try {
+    const images = (JSON.parse(new TextDecoder().decode(answer)) as { images?: unknown }).images;
+    return Array.isArray(images) ? images.length : -1;
+  } catch {
+    return -1;
+  }
 }

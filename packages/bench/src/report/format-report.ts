@@ -58,6 +58,17 @@ export function formatReport(r: BenchReport): string {
     ...rows.map(line),
     "",
   ];
+  if (r.batch) {
+    const b = r.batch;
+    const perImage = b.batched.p50 / b.images;
+    out.push(
+      `batching (concurrency 1, ${b.runs} jobs each): ${b.images} single-image jobs p50 ${ms(b.single.p50)} ms each, ` +
+        `${b.singleImagesPerSecond.toFixed(2)} images/s; one job of ${b.images} images p50 ${ms(b.batched.p50)} ms ` +
+        `(${ms(perImage)} ms per image), ${b.batchedImagesPerSecond.toFixed(2)} images/s — ` +
+        `${(b.batchedImagesPerSecond / Math.max(b.singleImagesPerSecond, 1e-9)).toFixed(2)}× the images/s` +
+        (describeErrors(b.errors) === "none" ? "" : `; errors ${describeErrors(b.errors)}`),
+    );
+  }
   if (r.suggestedCapacity !== undefined) {
     out.push(
       `capacity: ${r.suggestedCapacity} in flight gave the most jobs/s (measured levels: ${r.levels.map((l) => l.concurrency).join(", ")})`,

@@ -22,6 +22,8 @@ export interface Workload {
   /** Denoising steps (ignored by ESRGAN; still counted in units, as the broadcaster does). */
   steps: number;
   prompt: string;
+  /** `num_images_per_prompt` of text-to-image and image-to-image (default 1). */
+  images?: number;
 }
 
 /** A built request. */
@@ -29,8 +31,10 @@ export interface JobRequest {
   path: `/${Pipeline}`;
   /** A fresh body each call (a FormData or a JSON string can be sent once). */
   body(): { body: BodyInit; contentType?: string };
-  /** Pixels × steps of one job. */
+  /** Pixels × steps of one job (× images). */
   units: number;
+  /** Images one job produces. */
+  images: number;
 }
 
 /**
@@ -39,6 +43,12 @@ export interface JobRequest {
  */
 export function jobRequest(w: Workload): JobRequest {
   const seed = 42;
+  const images = w.images ?? 1;
+  if (images !== 1 && w.pipeline !== "text-to-image" && w.pipeline !== "image-to-image") {
+    throw new Error(
+      `${w.pipeline} makes one output per job; only text-to-image and image-to-image take several images`,
+    );
+  }
   if (w.pipeline === "text-to-image") {
     const body: Schemas["TextToImageRequest"] = {
       model_id: w.modelId,
@@ -47,12 +57,14 @@ export function jobRequest(w: Workload): JobRequest {
       height: w.size,
       num_inference_steps: w.steps,
       seed,
+      ...(images !== 1 ? { num_images_per_prompt: images } : {}),
     };
     const text = JSON.stringify(body);
     return {
       path: "/text-to-image",
       body: () => ({ body: text, contentType: "application/json" }),
-      units: w.size * w.size * w.steps,
+      units: w.size * w.size * w.steps * images,
+      images,
     };
   }
   const image = testImage(w.size);
@@ -62,6 +74,7 @@ export function jobRequest(w: Workload): JobRequest {
     num_inference_steps: String(w.steps),
   };
   if (w.pipeline !== "image-to-video") fields.prompt = w.prompt;
+  if (images !== 1) fields.num_images_per_prompt = String(images);
   if (w.pipeline === "image-to-video") Object.assign(fields, { width: String(w.size), height: String(w.size) });
   const body = () => {
     const form = new FormData();
@@ -69,5 +82,5 @@ export function jobRequest(w: Workload): JobRequest {
     form.append("image", new Blob([new Uint8Array(image)], { type: "image/png" }), "bench.png");
     return { body: form };
   };
-  return { path: `/${w.pipeline}`, body, units: w.size * w.size * w.steps };
+  return { path: `/${w.pipeline}`, body, units: w.size * w.size * w.steps * images, images };
 }
