@@ -35,6 +35,24 @@ describe("bad input", () => {
   const post = (body: FormData | string, headers: Record<string, string> = auth) =>
     fetch(`${server.url}/upscale`, { method: "POST", headers, body });
 
+  /** Sends a form as a stream, so it goes chunked (no Content-Length) and is counted as it is read. */
+  async function postChunked(form: FormData) {
+    const encoded = new Response(form);
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    const body = new ReadableStream({
+      start(ctl) {
+        for (let i = 0; i < bytes.length; i += 16_384) ctl.enqueue(bytes.subarray(i, i + 16_384));
+        ctl.close();
+      },
+    });
+    return fetch(`${server.url}/upscale`, {
+      method: "POST",
+      headers: { ...auth, "content-type": encoded.headers.get("content-type")! },
+      body,
+      duplex: "half",
+    } as RequestInit);
+  }
+
   async function stillServing() {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "OK" });
     const ok = await post(upscaleForm(png));
@@ -97,6 +115,12 @@ describe("bad input", () => {
       "request body is larger than the limit of 200000 bytes",
     ],
     [
+      "a chunked body (no Content-Length) over the upload limit",
+      async () => postChunked(upscaleForm(new Uint8Array(300_000).fill(7))),
+      413,
+      "request body is larger than the limit of 200000 bytes",
+    ],
+    [
       "the wrong model_id",
       async () => post(upscaleForm(png, { model_id: "someone/else" })),
       400,
@@ -122,6 +146,13 @@ describe("bad input", () => {
       await stillServing();
     });
   }
+
+  it("reads a chunked body (no Content-Length) within the limit", async () => {
+    const res = await postChunked(upscaleForm(png));
+    expect(res.status).toBe(200);
+    const out = await decodeDataUrl((await res.json()).images[0].url);
+    expect([out.width, out.height]).toEqual([80, 48]);
+  });
 
   it("answers wrong types and a missing file with 422 naming each field", async () => {
     const res = await post(upscaleForm(undefined, { seed: "abc", num_inference_steps: "0" }));
