@@ -8,7 +8,6 @@
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import {
   loadSpec,
   type OpenApiDocument,
@@ -17,6 +16,7 @@ import {
   type SpecName,
 } from "../documents.js";
 import { HttpError, RequestValidationError, type ValidationIssue } from "../errors.js";
+import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { show, toIssue } from "./messages.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
@@ -227,26 +227,6 @@ function validateRequest(
   };
 }
 
-/**
- * 413 for a body over `limit` bytes. A declared Content-Length is checked before anything is read, and then the
- * body is left untouched: Node's HTTP parser never delivers more bytes than declared, and on `@hono/node-server`
- * the body can then be read straight from the socket (`arrayBuffer()`/`text()`) without building a WHATWG Request
- * and stream first — the bulk of the per-request CPU of a small job. A chunked body (no Content-Length) is counted
- * as it is read, by Hono's `bodyLimit`.
- */
-function sizeLimit(limit: number): MiddlewareHandler {
-  const tooLarge = () => {
-    throw new HttpError(413, `request body is larger than the limit of ${limit} bytes`);
-  };
-  const counted = bodyLimit({ maxSize: limit, onError: tooLarge });
-  return async (c, next) => {
-    const declared = c.req.header("content-length");
-    if (declared === undefined || c.req.header("transfer-encoding") !== undefined) return counted(c, next);
-    if (Number(declared) > limit) tooLarge();
-    await next();
-  };
-}
-
 async function readJson(c: Context): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
   const text = await c.req.text();
   let value: unknown;
@@ -268,8 +248,8 @@ async function readJson(c: Context): Promise<{ data: Record<string, unknown>; is
 }
 
 /**
- * The multipart body as FormData: read whole (straight from the socket on `@hono/node-server`, see
- * {@link sizeLimit}) and parsed by the platform's parser.
+ * The multipart body as FormData: read whole (straight from the socket on `@hono/node-server` when its length was
+ * declared, see `sizeLimit` in body.ts) and parsed by the platform's parser.
  */
 async function readFormData(c: Context): Promise<FormData> {
   const bytes = await c.req.raw.arrayBuffer();

@@ -8,10 +8,10 @@ import {
   loadSpec,
   notFoundHandler,
   RequestValidator,
+  sizeLimit,
   typedRoutes,
 } from "@ai-video-subnet/specs";
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { stringify } from "yaml";
 import type { operations } from "../generated/gateway.js";
@@ -89,12 +89,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
     const op = validator.operation(operationId);
     const multipart = op.operation.requestBody?.content["multipart/form-data"] !== undefined;
     const limit = options.bodyLimits[op.path] ?? (multipart ? options.maxUploadBytes : options.maxJsonBytes);
-    const sizeLimit = bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new HttpError(413, `request body is larger than the limit of ${limit} bytes for ${op.path}`);
-      },
-    });
+    const routeLimit = sizeLimit(limit, `request body is larger than the limit of ${limit} bytes for ${op.path}`);
     route(
       operationId,
       async (body, c) => {
@@ -135,7 +130,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
         };
       },
       ...guards,
-      sizeLimit,
+      routeLimit,
       ...(multipart ? [cleanupUploads()] : []),
     );
   }

@@ -10,7 +10,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { HttpError } from "@ai-video-subnet/specs";
+import { bodyStream, HttpError } from "@ai-video-subnet/specs";
 import busboy from "busboy";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -67,8 +67,9 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
   let made: Promise<unknown> | undefined;
   return async (c) => {
     const files = (c.get(KEY as never) as string[] | undefined) ?? [];
-    const body = c.req.raw.body;
-    if (!body) throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
+    if (c.req.header("content-length") === "0") {
+      throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
+    }
     const form = new FormData();
     const writes: Array<Promise<void>> = [];
     let parser: busboy.Busboy;
@@ -93,7 +94,7 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
       );
     });
     try {
-      await pipeline(Readable.fromWeb(body as never), parser);
+      await pipeline(bodyStream(c), parser);
       await Promise.all(writes);
     } catch (err) {
       await Promise.allSettled(writes);
