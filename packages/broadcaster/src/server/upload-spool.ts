@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, openAsBlob } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { bodyStream, HttpError } from "@ai-video-subnet/specs";
 import busboy from "busboy";
