@@ -250,11 +250,14 @@ describe("failures of real orchestrators", () => {
     const back = await orchestrator([entry()], victim.port);
     expect(back.url).toBe(victim.url);
     const deadline = Date.now() + 15_000;
-    while (!(o.reachable && !o.backoff.heldBack(Date.now())) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Back means: polled as reachable, not held back, and — once its runner is up — warm again (a cold one is only
+    // picked when no warm one has a free slot, so the 12 jobs below would all go elsewhere).
+    const isBack = () =>
+      o.reachable && !o.backoff.heldBack(Date.now()) && o.capability("upscale", UPSCALE)?.warm === true;
+    while (!isBack() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(o.reachable).toBe(true);
     expect(o.backoff.heldBack(Date.now())).toBe(false);
+    expect(o.capability("upscale", UPSCALE)?.warm).toBe(true);
     const before = (await okAttempts(t.url))[victim.url] ?? 0;
     expect(await run(t.url, 12, 2)).toEqual(Array(12).fill(200));
     expect((await okAttempts(t.url))[victim.url] ?? 0).toBeGreaterThan(before);
