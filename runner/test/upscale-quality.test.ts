@@ -91,16 +91,22 @@ describe("upscale quality (real weights, over HTTP)", () => {
     expect(maxDiff).toBeLessThanOrEqual(1);
   });
 
-  it("slim ×4 beats bicubic on PSNR (luma, border cropped) for a real photo", async () => {
-    const server = await serve("upscalerjs/esrgan-slim-x4");
+  /** The packaged photo downscaled ×4, upscaled by `modelId` through `POST /upscale`, with the references. */
+  async function upscaleDegraded(modelId: string) {
+    const server = await serve(modelId);
     const { original, width, height, small, bicubic } = await degraded(photoPath());
     const res = await fetch(`${server.url}/upscale`, {
       method: "POST",
-      body: upscaleForm(small, { model_id: "upscalerjs/esrgan-slim-x4", seed: "1" }),
+      body: upscaleForm(small, { model_id: modelId, seed: "1" }),
     });
     expect(res.status).toBe(200);
     const out = await decodeDataUrl((await res.json()).images[0].url);
     expect([out.width, out.height]).toEqual([width, height]);
+    return { out, original, width, height, bicubic };
+  }
+
+  it("slim ×4 beats bicubic on PSNR (luma, border cropped) for a real photo", async () => {
+    const { out, original, width, height, bicubic } = await upscaleDegraded("upscalerjs/esrgan-slim-x4");
     const esrgan = psnrY(out.pixels, original, width, height, 4);
     const baseline = psnrY(bicubic, original, width, height, 4);
     console.log(
@@ -111,15 +117,7 @@ describe("upscale quality (real weights, over HTTP)", () => {
   });
 
   it("thick ×4 beats bicubic on plain RGB PSNR too", async () => {
-    const server = await serve("upscalerjs/esrgan-thick-x4");
-    const { original, width, height, small, bicubic } = await degraded(photoPath());
-    const res = await fetch(`${server.url}/upscale`, {
-      method: "POST",
-      body: upscaleForm(small, { model_id: "upscalerjs/esrgan-thick-x4", seed: "1" }),
-    });
-    expect(res.status).toBe(200);
-    const out = await decodeDataUrl((await res.json()).images[0].url);
-    expect([out.width, out.height]).toEqual([width, height]);
+    const { out, original, width, height, bicubic } = await upscaleDegraded("upscalerjs/esrgan-thick-x4");
     const esrgan = psnr(out.pixels, original);
     const baseline = psnr(bicubic, original);
     console.log(

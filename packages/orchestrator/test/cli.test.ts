@@ -51,6 +51,25 @@ function config(entries: unknown): string {
   return file;
 }
 
+/** An orchestrator with one warm tiny upscaler; resolves with it and its runner's pid once the runner is ready. */
+async function withWarmRunner(options: { ownGroup?: boolean } = {}) {
+  const p = run(
+    [
+      "--config",
+      config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
+      "--models-dir",
+      models.dir,
+      "--port",
+      "0",
+    ],
+    options,
+  );
+  const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
+  const runnerPid = Number(ready.id);
+  expect(alive(runnerPid)).toBe(true);
+  return { p, runnerPid };
+}
+
 describe("avs-orchestrator", () => {
   it("exits 2 with a message naming the bad entry", async () => {
     const p = run([
@@ -65,23 +84,13 @@ describe("avs-orchestrator", () => {
   });
 
   it("prints a listening line, and on SIGTERM stops its runners and exits 0", async () => {
-    const p = run([
-      "--config",
-      config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
-      "--models-dir",
-      models.dir,
-      "--port",
-      "0",
-    ]);
+    const { p, runnerPid } = await withWarmRunner();
     const listening = await eventually(
       () => p.lines.find((l) => l.msg === "listening" && !l.runner),
       20_000,
       "listening",
     );
     expect(typeof listening.port).toBe("number");
-    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
-    const runnerPid = Number(ready.id);
-    expect(alive(runnerPid)).toBe(true);
     const health = await fetch(`http://127.0.0.1:${listening.port}/health`);
     expect(await health.json()).toEqual({ status: "OK" });
     p.child.kill("SIGTERM");
@@ -90,37 +99,14 @@ describe("avs-orchestrator", () => {
   }, 60_000);
 
   it("leaves no runner behind when killed with SIGKILL", async () => {
-    const p = run([
-      "--config",
-      config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
-      "--models-dir",
-      models.dir,
-      "--port",
-      "0",
-    ]);
-    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
-    const runnerPid = Number(ready.id);
-    expect(alive(runnerPid)).toBe(true);
+    const { p, runnerPid } = await withWarmRunner();
     p.child.kill("SIGKILL");
     await p.exit;
     await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
   }, 60_000);
 
   it("leaves no runner behind when its whole process group is killed with SIGKILL", async () => {
-    const p = run(
-      [
-        "--config",
-        config([{ pipeline: "upscale", model_id: TINY, warm: true }]),
-        "--models-dir",
-        models.dir,
-        "--port",
-        "0",
-      ],
-      { ownGroup: true },
-    );
-    const ready = await eventually(() => p.lines.find((l) => l.msg === "runner ready"), 30_000, "runner ready");
-    const runnerPid = Number(ready.id);
-    expect(alive(runnerPid)).toBe(true);
+    const { p, runnerPid } = await withWarmRunner({ ownGroup: true });
     process.kill(-p.child.pid!, "SIGKILL");
     await p.exit;
     await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
