@@ -28,7 +28,7 @@ export {
   type TypedRouteMounter,
   typedRoutes,
 } from "./routes.js";
-export { bodyStream, sizeLimit } from "./validator/body.js";
+export { bodyStream } from "./validator/body.js";
 export { coerceFormValue } from "./validator/coerce.js";
 export {
   type CompiledOperation,

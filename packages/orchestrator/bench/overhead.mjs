@@ -78,7 +78,8 @@ const pinned = (cpus, cmd, argv) => (PIN ? ["taskset", ["-c", cpus, cmd, ...argv
 if (PIN) execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
 
 function startProcess(cmd, argv, env, name) {
-  [cmd, argv] = pinned(env.PIPELINE ? "1" : "0", cmd, argv);
+  // The runner alone on CPU 1; the orchestrator with this client on CPU 0.
+  [cmd, argv] = pinned(name === "runner" ? "1" : "0", cmd, argv);
   const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = new Promise((resolve, reject) => {
     let buf = "";

@@ -23,12 +23,9 @@ function declaredLength(c: Context): boolean {
 
 /**
  * 413 for a body over `limit` bytes: at once when its Content-Length says so, else while it is read.
- * @example app.post("/upscale", sizeLimit(50 * 1024 * 1024), handler)
+ * @example app.post("/upscale", sizeLimit(50 * 1024 * 1024, "request body is larger than 50 MiB"), handler)
  */
-export function sizeLimit(
-  limit: number,
-  message = `request body is larger than the limit of ${limit} bytes`,
-): MiddlewareHandler {
+export function sizeLimit(limit: number, message: string): MiddlewareHandler {
   const tooLarge = (): never => {
     throw new HttpError(413, message);
   };

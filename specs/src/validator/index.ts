@@ -28,7 +28,12 @@ export interface RequestValidatorOptions {
   /** Largest multipart body, in bytes (default 64 MiB). */
   maxMultipartBytes?: number;
   /**
-   * Reads a multipart body (default: `c.req.raw.formData()`, which holds the whole upload in memory). A server can
+   * Per-path limits over the two above, e.g. `{ "/upscale": 20 * 1024 * 1024 }`; the 413 of such a route names its
+   * path.
+   */
+  bodyLimits?: Record<string, number>;
+  /**
+   * Reads a multipart body (default: the whole body parsed from memory, which holds the whole upload in memory). A server can
    * stream uploads elsewhere (e.g. file parts to disk, returned as file-backed Blobs); an `HttpError` it throws is kept.
    */
   readMultipart?: (c: Context) => Promise<FormData>;
@@ -107,14 +112,17 @@ export class RequestValidator {
           schema: p.schema ?? {},
           validate: ajv.compile(p.schema ?? {}),
         }));
+        const routeLimit = options.bodyLimits?.[path];
         const limit =
-          body?.mediaType === "multipart/form-data"
+          routeLimit ??
+          (body?.mediaType === "multipart/form-data"
             ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
-            : (options.maxJsonBytes ?? 1024 * 1024);
+            : (options.maxJsonBytes ?? 1024 * 1024));
         const middleware: MiddlewareHandler[] = [];
         if (body) {
           middleware.push(contentTypeCheck(body.mediaType));
-          middleware.push(sizeLimit(limit));
+          const message = `request body is larger than the limit of ${limit} bytes`;
+          middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`));
         }
         middleware.push(validateRequest(body, params, options.readMultipart));
         this.#operations.set(operation.operationId, {

@@ -46,8 +46,7 @@ export class Orchestrator {
 
   /** Free slots: capacity minus the larger of the advertised `in_use` and this broadcaster's own jobs in flight. */
   free(cap: Capability): number {
-    const mine = this.#inFlight.get(capabilityKey(cap.pipeline, cap.model_id)) ?? 0;
-    return Math.max(0, cap.capacity - Math.max(cap.in_use, mine));
+    return Math.max(0, cap.capacity - Math.max(cap.in_use, this.inFlight(cap.pipeline, cap.model_id)));
   }
 
   /** This broadcaster's jobs in flight on this orchestrator for a pipeline and model. */

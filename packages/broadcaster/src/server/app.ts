@@ -8,7 +8,6 @@ import {
   loadSpec,
   notFoundHandler,
   RequestValidator,
-  sizeLimit,
   typedRoutes,
 } from "@ai-video-subnet/specs";
 import { Hono, type MiddlewareHandler } from "hono";
@@ -40,10 +39,19 @@ export interface AppContext extends DispatchContext {
 export async function buildApp(ctx: AppContext): Promise<Hono> {
   const { options, metrics, logger } = ctx;
   const doc = await loadSpec("gateway");
-  const uploadLimits = [options.maxUploadBytes, ...Object.values(options.bodyLimits)];
+  // Every job route gets its own limit (named in its 413): the configured one, else the JSON or upload default.
+  const bodyLimits: Record<string, number> = {};
+  const multipartPipelines = new Set<string>();
+  for (const pipeline of Object.values(PIPELINES)) {
+    const path = `/${pipeline}`;
+    const multipart = doc.paths[path]?.post?.requestBody?.content["multipart/form-data"] !== undefined;
+    if (multipart) multipartPipelines.add(pipeline);
+    bodyLimits[path] = options.bodyLimits[path] ?? (multipart ? options.maxUploadBytes : options.maxJsonBytes);
+  }
   const validator = await RequestValidator.create(doc, {
-    maxJsonBytes: Math.max(options.maxJsonBytes, ...Object.values(options.bodyLimits)),
-    maxMultipartBytes: Math.max(...uploadLimits),
+    maxJsonBytes: options.maxJsonBytes,
+    maxMultipartBytes: options.maxUploadBytes,
+    bodyLimits,
     readMultipart: spoolingMultipartReader(ctx.uploadDir),
   });
   const yaml = stringify(doc, { lineWidth: 0 });
@@ -69,7 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
       cors({
         origin: options.corsOrigins.includes("*") ? "*" : options.corsOrigins,
         allowMethods: ["GET", "HEAD", "POST"],
-        allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key", "Prefer"],
+        // Idempotency-Key: the SDK sends it when a caller sets one (it then retries unseeded jobs).
+        allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key"],
         exposeHeaders: ["X-Request-Id", "Retry-After"],
         maxAge: 600,
       }),
@@ -86,10 +95,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
   if (ctx.limiter) guards.push(rateLimit(ctx.limiter));
 
   for (const [operationId, pipeline] of Object.entries(PIPELINES) as Array<[JobOperation, string]>) {
-    const op = validator.operation(operationId);
-    const multipart = op.operation.requestBody?.content["multipart/form-data"] !== undefined;
-    const limit = options.bodyLimits[op.path] ?? (multipart ? options.maxUploadBytes : options.maxJsonBytes);
-    const routeLimit = sizeLimit(limit, `request body is larger than the limit of ${limit} bytes for ${op.path}`);
+    const multipart = multipartPipelines.has(pipeline);
     route(
       operationId,
       async (body, c) => {
@@ -105,7 +111,7 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
         };
         let result: Awaited<ReturnType<typeof dispatch>>;
         try {
-          result = await dispatch(ctx, job, op.path, c.req.raw.signal);
+          result = await dispatch(ctx, job, `/${pipeline}`, c.req.raw.signal);
         } catch (err) {
           if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
           throw err;
@@ -130,7 +136,6 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
         };
       },
       ...guards,
-      routeLimit,
       ...(multipart ? [cleanupUploads()] : []),
     );
   }
