@@ -31,18 +31,26 @@ export function sessionOptions(
   };
 }
 
+/** Opens a model given as a file path or as its bytes (after graph surgery). */
+function open(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions) {
+  return typeof model === "string"
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
+}
+
 /**
- * Creates a session on the requested provider, or on the CPU when that provider cannot start.
+ * Creates a session on the requested provider, or on the CPU when that provider cannot start. `model` is a file
+ * path or the model's bytes.
  * @example const { session, provider } = await createSession("/models/x/model.onnx", settings)
  */
 export async function createSession(
-  modelPath: string,
+  model: string | Uint8Array,
   settings: SessionSettings,
 ): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const base = sessionOptions(settings);
   if (settings.executionProvider !== "cpu") {
     try {
-      const session = await ort.InferenceSession.create(modelPath, {
+      const session = await open(model, {
         ...base,
         executionProviders: [settings.executionProvider, "cpu"],
       });
@@ -54,6 +62,6 @@ export async function createSession(
       });
     }
   }
-  const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ["cpu"] });
+  const session = await open(model, { ...base, executionProviders: ["cpu"] });
   return { session, provider: "cpu" };
 }

@@ -7,4 +7,5 @@ export {
   type ModelOptions,
   type SplitModel,
 } from "./graph-builder.js";
+export { RGB_OUTPUT, type RgbMapping, withRgbOutput } from "./rgb-output.js";
 export { bytesPerElement, DATA_TYPE_CODE, type OnnxDType, rawBytes, type TypedArrayOf } from "./tensor-types.js";

@@ -5,7 +5,7 @@
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "../../models/factory/esrgan-tiny.js";
-import { type PatchRunner, planTiles, upscaleTiled } from "./tiling.js";
+import { floatChwToRgb, type PatchRunner, planTiles, upscaleTiled } from "./tiling.js";
 
 function picture(width: number, height: number) {
   const pixels = new Uint8Array(width * height * 3);
@@ -18,8 +18,10 @@ describe("tiling", () => {
   let runPatch: PatchRunner;
   beforeAll(async () => {
     session = await ort.InferenceSession.create(tinyEsrganModel(4));
-    runPatch = async (chw, w, h) =>
-      (await session.run({ input: new ort.Tensor("float32", chw, [1, 3, h, w]) })).output!.data as Float32Array;
+    runPatch = async (chw, w, h) => {
+      const out = (await session.run({ input: new ort.Tensor("float32", chw, [1, 3, h, w]) })).output!;
+      return floatChwToRgb(out.data as Float32Array, w * 4, h * 4);
+    };
   });
   afterAll(() => session.release());
 
@@ -43,6 +45,18 @@ describe("tiling", () => {
       maxDiff = Math.max(maxDiff, Math.abs(whole.pixels[i]! - tiled.pixels[i]!));
     // Float sums in a different order may round one 8-bit level apart; a seam is far larger.
     expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
+  it("converts float CHW to rounded, clamped HWC bytes", () => {
+    // Two pixels, planes R, G, B: below 0 and above 1 clamp, fractions round to the nearest level.
+    const chw = new Float32Array([-0.2, 1.5, 0.6 / 255, 2.4 / 255, 1, 254.7 / 255]);
+    expect([...floatChwToRgb(chw, 2, 1)]).toEqual([0, 1, 255, 255, 2, 255]);
+  });
+
+  it("refuses a patch result of the wrong size", async () => {
+    await expect(
+      upscaleTiled(picture(8, 8), 4, { tileSize: 64, overlap: 0 }, async () => new Uint8Array(5)),
+    ).rejects.toThrow(/returned 5 values for a 8×8 patch, expected 3072/);
   });
 
   it("shows seams without overlap (the check above is not vacuous)", async () => {

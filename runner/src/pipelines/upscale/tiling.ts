@@ -47,8 +47,27 @@ export function planTiles(width: number, height: number, tileSize: number, overl
   return tiles;
 }
 
-/** Runs the model on one NCHW float patch (0..1) and returns its NCHW float output of `scale` times the size. */
-export type PatchRunner = (chw: Float32Array, width: number, height: number) => Promise<Float32Array>;
+/**
+ * Runs the model on one NCHW float patch (0..1) and returns its result as 8-bit RGB (HWC), `scale` times the size:
+ * straight from a session with an RGB output (see `withRgbOutput`), or through {@link floatChwToRgb}.
+ */
+export type PatchRunner = (chw: Float32Array, width: number, height: number) => Promise<Uint8Array>;
+
+/**
+ * Converts a model's 0..1 float NCHW output to 8-bit RGB (HWC), rounding and clamping as the ONNX `Round`/`Clip` do.
+ * @example floatChwToRgb(new Float32Array([0, 0.5, 1]), 1, 1) // Uint8Array [0, 128, 255]
+ */
+export function floatChwToRgb(chw: Float32Array, width: number, height: number): Uint8Array {
+  const plane = width * height;
+  // A clamped array rounds (half to even) and clamps on assignment, at native speed.
+  const out = new Uint8ClampedArray(plane * 3);
+  for (let i = 0, dst = 0; i < plane; i++, dst += 3) {
+    out[dst] = chw[i]! * 255;
+    out[dst + 1] = chw[i + plane]! * 255;
+    out[dst + 2] = chw[i + 2 * plane]! * 255;
+  }
+  return new Uint8Array(out.buffer);
+}
 
 /**
  * Upscales an RGB image tile by tile with `runPatch`, writing each tile's core into the output.
@@ -63,9 +82,9 @@ export async function upscaleTiled(
   const { width, height, pixels } = image;
   const outW = width * scale;
   const outH = height * scale;
-  // A clamped array rounds and clamps on assignment, which is the 0..1 → 0..255 conversion, at native speed.
-  const out = new Uint8ClampedArray(outW * outH * 3);
-  for (const t of planTiles(width, height, tiling.tileSize, tiling.overlap)) {
+  const tiles = planTiles(width, height, tiling.tileSize, tiling.overlap);
+  let out: Uint8Array | undefined;
+  for (const t of tiles) {
     const pw = t.px1 - t.px0;
     const ph = t.py1 - t.py0;
     const plane = pw * ph;
@@ -80,18 +99,21 @@ export async function upscaleTiled(
       }
     }
     const result = await runPatch(chw, pw, ph);
-    const rw = pw * scale;
-    const rplane = rw * ph * scale;
+    if (result.length !== plane * scale * scale * 3) {
+      throw new Error(
+        `the model returned ${result.length} values for a ${pw}×${ph} patch, expected ${plane * scale * scale * 3}`,
+      );
+    }
+    // One tile is the whole image: its result is the output, no copy.
+    if (tiles.length === 1) return { width: outW, height: outH, pixels: result };
+    out ??= new Uint8Array(outW * outH * 3);
+    const rowBytes = pw * scale * 3;
+    const coreBytes = (t.x1 - t.x0) * scale * 3;
+    const coreLeft = (t.x0 - t.px0) * scale * 3;
     for (let y = t.y0 * scale; y < t.y1 * scale; y++) {
-      const ry = y - t.py0 * scale;
-      let dst = (y * outW + t.x0 * scale) * 3;
-      let src = ry * rw + (t.x0 - t.px0) * scale;
-      for (let x = t.x0 * scale; x < t.x1 * scale; x++, dst += 3, src++) {
-        out[dst] = result[src]! * 255;
-        out[dst + 1] = result[src + rplane]! * 255;
-        out[dst + 2] = result[src + 2 * rplane]! * 255;
-      }
+      const from = (y - t.py0 * scale) * rowBytes + coreLeft;
+      out.set(result.subarray(from, from + coreBytes), (y * outW + t.x0 * scale) * 3);
     }
   }
-  return { width: outW, height: outH, pixels: new Uint8Array(out.buffer) };
+  return { width: outW, height: outH, pixels: out ?? new Uint8Array(0) };
 }

@@ -4,14 +4,16 @@
  * overlapping tiles.
  */
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
+import { withRgbOutput } from "../../models/onnx/rgb-output.js";
 import { createSession } from "../../worker/session.js";
 import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
 import type { WorkerPipeline } from "../types.js";
-import { upscaleTiled } from "./tiling.js";
+import { floatChwToRgb, upscaleTiled } from "./tiling.js";
 
 const PROBE = 16;
 
@@ -19,16 +21,18 @@ const PROBE = 16;
 const MAX_AUTO_OVERLAP = 32;
 
 /**
- * Reads an ESRGAN-style model's scale factor by running it on a 16×16 probe (also warms the session up).
+ * Reads an ESRGAN-style model's scale factor by running it on a 16×16 probe (also warms the session up). `rgb`: the
+ * session answers in 8-bit NHWC (see {@link withRgbOutput}) rather than the model's float NCHW.
  * @example await probeScale(session) // 4
  */
-export async function probeScale(session: ort.InferenceSession): Promise<number> {
+export async function probeScale(session: ort.InferenceSession, rgb = false): Promise<number> {
   const input = floatInput(session, new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
   const out = (await session.run({ [session.inputNames[0]!]: input }))[session.outputNames[0]!]!;
-  const [n, c, h, w] = out.dims;
+  const [n, c, h, w] = rgb ? [out.dims[0], out.dims[3], out.dims[1], out.dims[2]] : out.dims;
   if (out.dims.length !== 4 || n !== 1 || c !== 3 || h !== w || h! % PROBE !== 0 || h! < PROBE) {
+    const expected = rgb ? `[1,${PROBE}s,${PROBE}s,3]` : `[1,3,${PROBE}s,${PROBE}s]`;
     throw new Error(
-      `not an ESRGAN-style upscaler: a [1,3,${PROBE},${PROBE}] input gave [${out.dims.join(",")}], expected [1,3,${PROBE}s,${PROBE}s]`,
+      `not an ESRGAN-style upscaler: a [1,3,${PROBE},${PROBE}] input gave [${out.dims.join(",")}], expected ${expected}`,
     );
   }
   return h! / PROBE;
@@ -57,6 +61,12 @@ function floatOutput(tensor: ort.Tensor): Float32Array {
   throw new Error(`an upscaler's output must be float32 or float16, got ${tensor.type}`);
 }
 
+/** The bytes of an 8-bit output in a buffer of their own, so they can be transferred to the HTTP thread. */
+function ownBytes(tensor: ort.Tensor): Uint8Array {
+  const data = tensor.data as Uint8Array;
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+}
+
 /** The upscale pipeline's worker half. */
 export const upscaleWorker: WorkerPipeline = {
   async load(ctx) {
@@ -64,13 +74,18 @@ export const upscaleWorker: WorkerPipeline = {
     if (!existsSync(file)) {
       throw new Error(`${file} does not exist; install the model with \`avs-runner models install ${ctx.modelId}\``);
     }
-    const { session, provider } = await createSession(file, ctx);
+    // The 0..1 → 8-bit conversion joins the graph, so ONNX Runtime does it (fused with the model's last multiply)
+    // and hands back RGB bytes; models it cannot be added to are converted in JS.
+    const fused = withRgbOutput(await readFile(file), { scale: 255, offset: 0 });
+    if (fused.reason) ctx.log("info", `8-bit conversion runs in JS: ${fused.reason}`, { model: file });
+    const rgb = fused.bytes !== undefined;
+    const { session, provider } = await createSession(fused.bytes ?? file, ctx);
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       throw new Error(
         `an upscaler has one input and one output; ${file} has inputs [${session.inputNames}] and outputs [${session.outputNames}]`,
       );
     }
-    const scale = await probeScale(session);
+    const scale = await probeScale(session, rgb);
     const inputName = session.inputNames[0]!;
     const outputName = session.outputNames[0]!;
     const tileSize = Number(ctx.options.tileSize ?? 256);
@@ -84,6 +99,7 @@ export const upscaleWorker: WorkerPipeline = {
         input: inputName,
         input_type: inputType(session),
         output: outputName,
+        rgb_in_graph: rgb,
         tile_size: tileSize,
         tile_overlap: overlap,
         ...(radius ? { receptive_radius: radius } : {}),
@@ -91,8 +107,8 @@ export const upscaleWorker: WorkerPipeline = {
       async run(input) {
         const image = input as RgbImage;
         const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (chw, w, h) => {
-          const result = await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) });
-          return floatOutput(result[outputName]!);
+          const result = (await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) }))[outputName]!;
+          return rgb ? ownBytes(result) : floatChwToRgb(floatOutput(result), w * scale, h * scale);
         });
         return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
       },

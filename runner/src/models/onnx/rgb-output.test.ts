@@ -1,0 +1,79 @@
+/**
+ * @module The RGB output added by graph surgery gives the bytes the JS conversion gives: on the tiny upscaler in
+ * float32 and float16, with an affine mapping and clipping on a pass-through graph, and it refuses the models it
+ * cannot change (external weights, old opsets, non-image outputs) with the reason.
+ */
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { fromHalfBits, toHalfBits } from "../../pipelines/stable-diffusion/float16.js";
+import { floatChwToRgb } from "../../pipelines/upscale/tiling.js";
+import { tinyEsrganModel } from "../factory/esrgan-tiny.js";
+import { GraphBuilder } from "./graph-builder.js";
+import { RGB_OUTPUT, withRgbOutput } from "./rgb-output.js";
+
+function passThrough(opset = 17): Uint8Array {
+  const g = new GraphBuilder("identity");
+  g.output(g.node("Identity", [g.input("x", "float32", [1, 3, "H", "W"])]), "y", "float32", [1, 3, "H", "W"]);
+  return g.toBytes({ opset });
+}
+
+async function run(bytes: Uint8Array, feeds: Record<string, ort.Tensor>) {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    return { names: session.outputNames, out: (await session.run(feeds))[session.outputNames[0]!]! };
+  } finally {
+    await session.release();
+  }
+}
+
+describe("withRgbOutput", () => {
+  it("maps, clips and rounds (half to even) inside the graph, as NHWC bytes", async () => {
+    const fused = withRgbOutput(passThrough(), { scale: 127.5, offset: 127.5 });
+    expect(fused.reason).toBeUndefined();
+    // One row of two pixels; planes R, G, B. -1 → 0, 1 → 255, out of range clips, 0 → 127.5 → 128 (even).
+    const x = new ort.Tensor("float32", new Float32Array([-1, 1, -3, 3, 0, 1 / 127.5]), [1, 3, 1, 2]);
+    const { names, out } = await run(fused.bytes!, { x });
+    expect(names).toEqual([RGB_OUTPUT]);
+    expect(out.type).toBe("uint8");
+    expect(out.dims).toEqual([1, 1, 2, 3]);
+    expect([...(out.data as Uint8Array)]).toEqual([0, 0, 128, 255, 255, 128]);
+  });
+
+  it.each(["float32", "float16"] as const)("gives the JS conversion's bytes on the tiny upscaler (%s)", async (io) => {
+    const model = tinyEsrganModel(4, 1234, io);
+    const fused = withRgbOutput(model, { scale: 255, offset: 0 });
+    expect(fused.reason).toBeUndefined();
+    const [w, h] = [13, 9];
+    const input = Float32Array.from({ length: 3 * w * h }, (_, i) => ((i * 37) % 256) / 255);
+    const feed =
+      io === "float16"
+        ? new ort.Tensor("float16", toHalfBits(input), [1, 3, h, w])
+        : new ort.Tensor(input, [1, 3, h, w]);
+    const plain = (await run(model, { input: feed })).out;
+    const floats = io === "float16" ? fromHalfBits(plain.data as Uint16Array) : (plain.data as Float32Array);
+    const expected = floatChwToRgb(floats, w * 4, h * 4);
+    const { out } = await run(fused.bytes!, { input: feed });
+    expect(out.dims).toEqual([1, h * 4, w * 4, 3]);
+    const got = out.data as Uint8Array;
+    let off = 0;
+    for (let i = 0; i < expected.length; i++) if (got[i] !== expected[i]) off++;
+    // ONNX Runtime may fold ×255 into the model's last multiply; the float result can then land on the other
+    // side of a .5 for a rare value, never more than one level.
+    expect(off).toBeLessThanOrEqual(expected.length / 1000);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(1);
+  });
+
+  it("says why it cannot change a model", () => {
+    const g = new GraphBuilder("external");
+    const x = g.input("x", "float32", [1, 3, "H", "W"]);
+    const w = g.initializer("w", "float32", [1, 3, 1, 1], new Float32Array([1, 2, 3]));
+    g.output(g.node("Mul", [x, w]), "y", "float32", [1, 3, "H", "W"]);
+    const split = g.toSplitBytes({}, { location: "model.onnx_data", minBytes: 0 });
+    expect(withRgbOutput(split.model, { scale: 255, offset: 0 }).reason).toMatch(/external data file/);
+    expect(withRgbOutput(passThrough(10), { scale: 255, offset: 0 }).reason).toMatch(/opset 10 is below 11/);
+    expect(withRgbOutput(passThrough(), { scale: 255, offset: 0, output: "nope" }).reason).toMatch(/no such output/);
+    const flat = new GraphBuilder("flat");
+    flat.output(flat.node("Identity", [flat.input("x", "float32", [1, 3])]), "y", "float32", [1, 3]);
+    expect(withRgbOutput(flat.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/not a 4-d NCHW image/);
+  });
+});
