@@ -2,8 +2,9 @@
 /**
  * @module Broadcaster overhead benchmark, one command (`pnpm --filter @ai-video-subnet/broadcaster bench`, after a
  * build). In one run, on the runner's tiny ESRGAN model with an 8×8 input (near-instant inference), it sends the
- * same upscale job at a fixed concurrency to: the runner directly; an orchestrator alone (its own runner); and a
- * broadcaster in front of that orchestrator. Each is a real process. It prints p50/p90/p99 latency and throughput
+ * same upscale job at a fixed concurrency to: the runner directly; two pass-through proxies chained in front of it
+ * (`bench/pass-through.mjs`: they only pipe bytes, so they show what two Node HTTP hops cost on this machine — the
+ * floor under the real pair); an orchestrator alone (its own runner); and a broadcaster in front of that orchestrator. Each is a real process. It prints p50/p90/p99 latency and throughput
  * of each, the overhead of each layer against the runner, and then the broadcaster's peak-RSS rise for one 20 MB
  * upload (a valid PNG carrying a 20 MB private ancillary chunk, so the job succeeds end to end).
  *
@@ -36,6 +37,8 @@ const bin = (pkg, name) => join(PKG, "node_modules/@ai-video-subnet", pkg, "bin"
 const RUNNER = bin("runner", "avs-runner.mjs");
 const ORCHESTRATOR = bin("orchestrator", "avs-orchestrator.mjs");
 const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
+const PASS_THROUGH = join(PKG, "bench/pass-through.mjs");
+const FLOOR = "2 pass-through proxies → runner";
 const MODEL = "tiny/esrgan-x4";
 const SECRET = "bench-secret";
 
@@ -209,10 +212,14 @@ try {
   ]);
   // Drain the broadcaster's JSON log lines (info level, as operators run it).
   await waitReady(`${bcast.url}/health`);
+  // The floor: two proxies that only pipe bytes, in the broadcaster's and orchestrator's places.
+  const inner = await start("pass-through", [PASS_THROUGH, runner.url]);
+  const outer = await start("pass-through", [PASS_THROUGH, inner.url]);
   await new Promise((r) => setTimeout(r, 300));
 
   const targets = [
     ["runner direct", runner.url, {}],
+    [FLOOR, outer.url, {}],
     ["orchestrator → runner", orch.url, { authorization: `Bearer ${SECRET}` }],
     ["broadcaster → orchestrator → runner", bcast.url, {}],
   ];
@@ -220,20 +227,23 @@ try {
   const cpu = {
     orchestrator: 0,
     broadcaster: 0,
-    jobs: { "orchestrator → runner": 0, "broadcaster → orchestrator → runner": 0 },
+    floor: 0,
+    jobs: { [FLOOR]: 0, "orchestrator → runner": 0, "broadcaster → orchestrator → runner": 0 },
   };
   for (const [, url, headers] of targets) await load(url, headers, WARMUP, CONCURRENCY);
   // Interleave the three in rounds so drift on a shared machine affects each equally.
   const rounds = 2;
   for (let r = 0; r < rounds; r++) {
     for (const [name, url, headers] of targets) {
-      const c0 = { o: cpuMs(orch.child.pid), b: cpuMs(bcast.child.pid) };
+      const proxies = () => cpuMs(inner.child.pid) + cpuMs(outer.child.pid);
+      const c0 = { o: cpuMs(orch.child.pid), b: cpuMs(bcast.child.pid), f: proxies() };
       const res = await load(url, headers, Math.ceil(REQUESTS / rounds), CONCURRENCY);
       if (name === "broadcaster → orchestrator → runner") {
         cpu.broadcaster += cpuMs(bcast.child.pid) - c0.b;
         cpu.orchestrator += cpuMs(orch.child.pid) - c0.o;
       }
-      if (name !== "runner direct") cpu.jobs[name] += Math.ceil(REQUESTS / rounds);
+      if (name === FLOOR) cpu.floor += proxies() - c0.f;
+      if (name in cpu.jobs) cpu.jobs[name] += Math.ceil(REQUESTS / rounds);
       const prev = results[name];
       results[name] = prev
         ? {
@@ -266,12 +276,16 @@ try {
   console.log(
     `\nbroadcaster + orchestrator add: p50 ${(viaB.p50 - base.p50).toFixed(2)} ms (target ≤ 3), p99 ${(viaB.p99 - base.p99).toFixed(2)} ms (target ≤ 15)`,
   );
+  const floor = results[FLOOR];
+  console.log(
+    `two pass-through proxies (the floor of any two Node HTTP hops here) add: p50 ${(floor.p50 - base.p50).toFixed(2)} ms, p99 ${(floor.p99 - base.p99).toFixed(2)} ms`,
+  );
   console.log(
     `broadcaster alone adds (vs orchestrator): p50 ${(viaB.p50 - viaOrch.p50).toFixed(2)} ms, p99 ${(viaB.p99 - viaOrch.p99).toFixed(2)} ms`,
   );
-  const perJob = (ms) => (ms / cpu.jobs["broadcaster → orchestrator → runner"]).toFixed(2);
+  const perJob = (ms, name = "broadcaster → orchestrator → runner") => (ms / cpu.jobs[name]).toFixed(2);
   console.log(
-    `CPU per job (from /proc, whatever else runs on the machine): broadcaster ${perJob(cpu.broadcaster)} ms, orchestrator ${perJob(cpu.orchestrator)} ms`,
+    `CPU per job (from /proc, whatever else runs on the machine): broadcaster ${perJob(cpu.broadcaster)} ms, orchestrator ${perJob(cpu.orchestrator)} ms; the two pass-through proxies ${perJob(cpu.floor, FLOOR)} ms together`,
   );
 
   // Peak RSS for one large upload: reset the high-water mark (Linux clear_refs 5), upload, read it again.
@@ -308,6 +322,11 @@ try {
           requests: REQUESTS,
           results,
           single,
+          cpu_ms_per_job: {
+            broadcaster: cpu.broadcaster / cpu.jobs["broadcaster → orchestrator → runner"],
+            orchestrator: cpu.orchestrator / cpu.jobs["broadcaster → orchestrator → runner"],
+            pass_through_pair: cpu.floor / cpu.jobs[FLOOR],
+          },
           upload: { bytes: big.length, status: res.status, rise },
         },
         null,
