@@ -3,8 +3,9 @@
  * @module Broadcaster overhead benchmark, one command (`pnpm --filter @ai-video-subnet/broadcaster bench`, after a
  * build). In one run, on the runner's tiny ESRGAN model with an 8×8 input (near-instant inference), it sends the
  * same upscale job at a fixed concurrency to: the runner directly; two pass-through proxies chained in front of it
- * (`bench/pass-through.mjs`: they only pipe bytes, so they show what two Node HTTP hops cost on this machine — the
- * floor under the real pair); an orchestrator alone (its own runner); and a broadcaster in front of that orchestrator. Each is a real process. It prints p50/p90/p99 latency and throughput
+ * (the orchestrator package's `bench/pass-through.mjs`: they only pipe bytes, so they show what two Node HTTP hops
+ * cost on this machine — the floor under the real pair); an orchestrator alone (its own runner); and a broadcaster
+ * in front of that orchestrator. Each is a real process. It prints p50/p90/p99 latency and throughput
  * of each, the overhead of each layer against the runner, and then the broadcaster's peak-RSS rise for one 20 MB
  * upload (a valid PNG carrying a 20 MB private ancillary chunk, so the job succeeds end to end).
  *
@@ -37,7 +38,7 @@ const bin = (pkg, name) => join(PKG, "node_modules/@ai-video-subnet", pkg, "bin"
 const RUNNER = bin("runner", "avs-runner.mjs");
 const ORCHESTRATOR = bin("orchestrator", "avs-orchestrator.mjs");
 const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
-const PASS_THROUGH = join(PKG, "bench/pass-through.mjs");
+const PASS_THROUGH = join(PKG, "node_modules/@ai-video-subnet/orchestrator/bench/pass-through.mjs");
 const FLOOR = "2 pass-through proxies → runner";
 const MODEL = "tiny/esrgan-x4";
 const SECRET = "bench-secret";

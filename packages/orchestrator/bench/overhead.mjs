@@ -2,9 +2,10 @@
 /**
  * @module Benchmark: the orchestrator's added latency over calling the runner directly, in the same run on the
  * same runner. One `avs-runner` process (tiny ESRGAN ×4) and one `avs-orchestrator` process that reaches it as an
- * external runner; the client sends upscales of a 64×64 PNG at a fixed concurrency, alternating rounds of
- * direct and through-the-orchestrator calls so machine noise hits both alike, and prints p50/p90/p99 and the
- * difference. Not a test: run it on a quiet machine.
+ * external runner; the client sends upscales of a 64×64 PNG at a fixed concurrency, in rounds of direct calls,
+ * calls through a pass-through proxy (`pass-through.mjs`, which only pipes bytes: the floor of any Node HTTP hop
+ * here) and calls through the orchestrator, in a rotating order so machine noise hits all alike, and prints
+ * p50/p90/p99 and the differences. Not a test: run it on a quiet machine.
  *
  * `--pin` (Linux, needs `taskset`) runs the runner alone on CPU 1 with one ONNX Runtime thread, and the
  * orchestrator and this client on CPU 0: the layout of a GPU host, where inference does not compete with the
@@ -204,42 +205,58 @@ try {
     "orchestrator",
   );
   children.push(orch.child);
+  // The floor of one HTTP hop: a proxy that only pipes bytes, where the orchestrator stands (and on its CPU).
+  const proxy = startProcess(
+    node,
+    [fileURLToPath(new URL("./pass-through.mjs", import.meta.url)), runnerUrl],
+    {},
+    "pass-through",
+  );
+  children.push(proxy.child);
   const orchUrl = `http://127.0.0.1:${await orch.port}`;
   await waitOk(`${orchUrl}/info`);
 
   const image = png(SIZE, SIZE);
   const direct = { url: `${runnerUrl}/upscale`, headers: { authorization: `Bearer ${TOKEN}` } };
+  const floor = { url: `http://127.0.0.1:${await proxy.port}/upscale`, headers: direct.headers };
   const via = { url: `${orchUrl}/upscale`, headers: { authorization: `Bearer ${SECRET}` } };
   await load(direct.url, direct.headers, image, WARMUP);
+  await load(floor.url, floor.headers, image, WARMUP);
   await load(via.url, via.headers, image, WARMUP);
 
-  const all = { direct: [], orchestrator: [] };
-  const cpu = { runner: { direct: 0, orchestrator: 0 }, orchestrator: 0 };
+  const all = { direct: [], floor: [], orchestrator: [] };
+  const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0 };
+  const paths = [
+    ["direct", direct],
+    ["floor", floor],
+    ["orchestrator", via],
+  ];
   let failures = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, target] of round % 2
-      ? [
-          ["orchestrator", via],
-          ["direct", direct],
-        ]
-      : [
-          ["direct", direct],
-          ["orchestrator", via],
-        ]) {
-      const before = [cpuMs(runner.child.pid), cpuMs(orch.child.pid)];
+    // Rotate the order each round so drift on a shared machine hits every path alike.
+    for (const [name, target] of [...paths.slice(round % 3), ...paths.slice(0, round % 3)]) {
+      const pids = [runner.child.pid, orch.child.pid, proxy.child.pid];
+      const before = pids.map(cpuMs);
       const r = await load(target.url, target.headers, image, REQUESTS);
-      const after = [cpuMs(runner.child.pid), cpuMs(orch.child.pid)];
-      cpu.runner[name] += (after[0] ?? 0) - (before[0] ?? 0);
-      if (name === "orchestrator") cpu.orchestrator += (after[1] ?? 0) - (before[1] ?? 0);
+      const spent = pids.map((pid, i) => (cpuMs(pid) ?? 0) - (before[i] ?? 0));
+      cpu.runner[name] += spent[0];
+      if (name === "orchestrator") cpu.orchestrator += spent[1];
+      if (name === "floor") cpu.floor += spent[2];
       all[name].push(...r.latencies);
       failures += r.failures;
     }
   }
   const d = stats(all.direct);
   const o = stats(all.orchestrator);
+  const p = stats(all.floor);
   const rows = [
     ["runner direct", d],
+    ["via pass-through proxy", p],
     ["via orchestrator", o],
+    [
+      "added by pass-through",
+      { n: "", p50: p.p50 - d.p50, p90: p.p90 - d.p90, p99: p.p99 - d.p99, mean: p.mean - d.mean },
+    ],
     [
       "added by orchestrator",
       { n: "", p50: o.p50 - d.p50, p90: o.p90 - d.p90, p99: o.p99 - d.p99, mean: o.mean - d.mean },
@@ -267,12 +284,14 @@ try {
   }
   const per = (ms, n) => (n ? `${(ms / n).toFixed(2)} ms` : "n/a");
   console.log(
-    `\nCPU per request (user+sys, /proc): runner ${per(cpu.runner.direct, d.n)} direct, ${per(cpu.runner.orchestrator, o.n)} via orchestrator; orchestrator ${per(cpu.orchestrator, o.n)}`,
+    `\nCPU per request (user+sys, /proc): runner ${per(cpu.runner.direct, d.n)} direct, ${per(cpu.runner.orchestrator, o.n)} via orchestrator; orchestrator ${per(cpu.orchestrator, o.n)}; pass-through proxy ${per(cpu.floor, p.n)}`,
   );
   const pass = o.p50 - d.p50 <= 1 && o.p99 - d.p99 <= 5;
   console.log(`\ntarget: added p50 ≤ 1 ms and p99 ≤ 5 ms → ${pass ? "met" : "NOT met"}`);
   if (args.json)
-    console.log(JSON.stringify({ direct: d, orchestrator: o, failures, concurrency: CONCURRENCY, size: SIZE }));
+    console.log(
+      JSON.stringify({ direct: d, pass_through: p, orchestrator: o, failures, concurrency: CONCURRENCY, size: SIZE }),
+    );
 } finally {
   for (const c of children) c.kill("SIGTERM");
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * @module The floor of an HTTP hop, for the benchmark: a reverse proxy that does nothing but pipe each request to
+ * @module The floor of an HTTP hop, for the benchmarks: a reverse proxy that does nothing but pipe each request to
  * its upstream and the answer back, over keep-alive connections both ways — no parsing, validation, selection or
- * storage. Chaining two in front of the runner measures what any two Node HTTP hops cost on this machine, which
- * puts the broadcaster + orchestrator figures in context.
+ * storage. One in front of the runner shows what any Node HTTP hop costs on this machine (the orchestrator bench);
+ * two chained, what any two cost (the broadcaster bench). The real hops' figures are read against these.
  *
  * Usage: node bench/pass-through.mjs <upstream url>   (prints {"msg":"listening","port":N} once it listens)
  */
