@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tinyClipVocab, writeTinyTokenizerFolder } from "../models/factory/sd-tokenizer.js";
+import { PROMPT_CACHE_SIZE } from "./clip-tokenizer.js";
 import { loadClipTokenizer, TokenizerLoadError } from "./index.js";
 
 const root = mkdtempSync(join(tmpdir(), "avs-tokenizer-"));
@@ -62,6 +63,17 @@ describe("loadClipTokenizer", () => {
     expect(ids[76]).toBe(EOS);
     expect(truncatedTokens).toBe(5);
     expect(truncatedText).toBe("dog dog dog dog dog");
+  });
+
+  it("remembers recent prompts: a repeat returns the same frozen result, an evicted one is encoded again equal", () => {
+    const tokenizer = loadClipTokenizer(folder("cache", "tokenizer.json", "<|endoftext|>"));
+    const first = tokenizer.encode("a red cat");
+    expect(tokenizer.encode("a red cat")).toBe(first);
+    expect(Object.isFrozen(first.ids)).toBe(true);
+    for (let i = 0; i < PROMPT_CACHE_SIZE; i++) tokenizer.encode(`cat ${i}`);
+    const again = tokenizer.encode("a red cat");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 
   it("fails to load with a reason", () => {

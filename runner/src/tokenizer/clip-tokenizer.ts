@@ -6,12 +6,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
+import { Lru } from "../internal/lru.js";
 import { CLIP_EOS, clipTokenizerJson, parseMerges } from "./clip-tokenizer-json.js";
+
+/** How many distinct prompt texts each tokenizer remembers. */
+export const PROMPT_CACHE_SIZE = 64;
 
 /** The ids of one prompt, ready for the text encoder. */
 export interface TokenizedPrompt {
-  /** Exactly `maxLength` ids: BOS, tokens, EOS, then pad ids. */
-  ids: number[];
+  /** Exactly `maxLength` ids: BOS, tokens, EOS, then pad ids (shared between calls with the same text: do not modify). */
+  readonly ids: readonly number[];
   /** The tokens cut off to fit, decoded back to text; empty when nothing was cut. */
   truncatedText: string;
   /** How many tokens were cut off. */
@@ -24,7 +28,8 @@ export interface ClipTokenizer {
   readonly padId: number;
   readonly vocabSize: number;
   /**
-   * Tokenises, truncates and pads one prompt.
+   * Tokenises, truncates and pads one prompt. The last {@link PROMPT_CACHE_SIZE} distinct texts are remembered, so a
+   * repeated prompt (a negative prompt, a retry, a batch of seeds) costs a map lookup.
    *
    * @example
    * tokenizer.encode("a photo of a cat").ids.length; // 77
@@ -95,27 +100,26 @@ export function loadClipTokenizer(dir: string): ClipTokenizer {
     throw new TokenizerLoadError(`${dir}: pad token ${JSON.stringify(padToken)} is not in the vocabulary`);
   const eosId = tokenizer.token_to_id(CLIP_EOS);
   const vocabSize = tokenizer.get_vocab(true).size;
+  const encode = (text: string): TokenizedPrompt => {
+    const full = tokenizer.encode(text).ids;
+    let ids = full;
+    let truncatedTokens = 0;
+    let truncatedText = "";
+    if (full.length > maxLength) {
+      // Keep BOS + the first maxLength−2 tokens and close with EOS, as transformers' truncation does.
+      const cut = full.slice(maxLength - 1, full.length - 1);
+      truncatedTokens = cut.length;
+      truncatedText = tokenizer.decode(cut, { skip_special_tokens: true }).trim();
+      ids = [...full.slice(0, maxLength - 1), eosId ?? (full.at(-1) as number)];
+    }
+    const padded = Object.freeze([...ids, ...new Array<number>(maxLength - ids.length).fill(padId)]);
+    return Object.freeze({ ids: padded, truncatedText, truncatedTokens });
+  };
+  const cache = new Lru<string, TokenizedPrompt>(PROMPT_CACHE_SIZE);
   return {
     maxLength,
     padId,
     vocabSize,
-    encode(text) {
-      const full = tokenizer.encode(text).ids;
-      let ids = full;
-      let truncatedTokens = 0;
-      let truncatedText = "";
-      if (full.length > maxLength) {
-        // Keep BOS + the first maxLength−2 tokens and close with EOS, as transformers' truncation does.
-        const cut = full.slice(maxLength - 1, full.length - 1);
-        truncatedTokens = cut.length;
-        truncatedText = tokenizer.decode(cut, { skip_special_tokens: true }).trim();
-        ids = [...full.slice(0, maxLength - 1), eosId ?? (full.at(-1) as number)];
-      }
-      return {
-        ids: [...ids, ...new Array<number>(maxLength - ids.length).fill(padId)],
-        truncatedText,
-        truncatedTokens,
-      };
-    },
+    encode: (text) => cache.getOrSet(text, encode),
   };
 }
