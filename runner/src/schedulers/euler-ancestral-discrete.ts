@@ -2,8 +2,7 @@
  * @module EulerAncestralDiscreteScheduler: an Euler step down to σ_down followed by fresh noise of σ_up, with
  * σ_up² = σ_to²(σ_from² − σ_to²)/σ_from² and σ_down² = σ_to² − σ_up² (k-diffusion's `get_ancestral_step`, η = 1).
  */
-import { sigmaPlanBase, sigmaSchedule } from "./euler-discrete.js";
-import { alphasCumprod, trainingSigmas } from "./noise-schedule.js";
+import { sigmaPlanBase, sigmaSchedules } from "./euler-discrete.js";
 import { axpby, predictOriginalFromSigma, type Scheduler } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 
@@ -15,11 +14,11 @@ import type { SchedulerConfig } from "./scheduler-config.js";
  * const x0 = plan.step(eps, 0, latents, batchNoise([seed])).prevSample;
  */
 export function eulerAncestralDiscrete(config: SchedulerConfig): Scheduler {
-  const train = trainingSigmas(alphasCumprod(config));
+  const schedules = sigmaSchedules(config);
   return {
     config,
     plan(n) {
-      const schedule = sigmaSchedule(config, n, train);
+      const schedule = schedules(n);
       const { sigmas } = schedule;
       return {
         ...sigmaPlanBase(schedule),

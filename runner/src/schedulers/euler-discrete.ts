@@ -2,6 +2,7 @@
  * @module EulerDiscreteScheduler: Euler's method on the probability-flow ODE in σ (Karras et al. 2022, algorithm 2
  * with no churn), with diffusers' timestep spacings, optional Karras sigmas and continuous (0.25·ln σ) timesteps for SVD.
  */
+import { Lru } from "../internal/lru.js";
 import { karrasSigmas } from "./karras.js";
 import { alphasCumprod, interpOnIndex, sigmaToTimestep, trainingSigmas } from "./noise-schedule.js";
 import { axpby, predictOriginalFromSigma, type SchedulePlan, type Scheduler, scale } from "./scheduler.js";
@@ -10,9 +11,9 @@ import { spacedTimesteps } from "./timestep-spacing.js";
 
 /** Timesteps and sigmas of a sigma-based (Euler-family) schedule. */
 export interface SigmaSchedule {
-  timesteps: number[];
+  timesteps: readonly number[];
   /** One σ per step plus a final 0. */
-  sigmas: number[];
+  sigmas: readonly number[];
   initNoiseSigma: number;
 }
 
@@ -47,13 +48,34 @@ export function sigmaSchedule(
   return { timesteps, sigmas: [...sigmas, 0], initNoiseSigma };
 }
 
+/** How many step counts an Euler-family scheduler keeps the schedule of. */
+export const SCHEDULE_CACHE_SIZE = 16;
+
+/**
+ * {@link sigmaSchedule} per step count, computed once and then shared (frozen) by every plan with that count: a
+ * request's plan then costs no schedule arithmetic.
+ *
+ * @example
+ * const schedules = sigmaSchedules(config);
+ * schedules(4) === schedules(4); // true
+ */
+export function sigmaSchedules(config: SchedulerConfig): (n: number) => Readonly<SigmaSchedule> {
+  const train = trainingSigmas(alphasCumprod(config));
+  const cache = new Lru<number, Readonly<SigmaSchedule>>(SCHEDULE_CACHE_SIZE);
+  return (n) =>
+    cache.getOrSet(n, (steps) => {
+      const { timesteps, sigmas, initNoiseSigma } = sigmaSchedule(config, steps, train);
+      return Object.freeze({ timesteps: Object.freeze(timesteps), sigmas: Object.freeze(sigmas), initNoiseSigma });
+    });
+}
+
 /**
  * The Euler-family operations shared by Euler and Euler ancestral: input scaling 1/√(σ²+1) and `add_noise` x₀ + σ·ε.
  *
  * @example
  * const plan = { ...sigmaPlanBase(schedule), step };
  */
-export function sigmaPlanBase(schedule: SigmaSchedule): Omit<SchedulePlan, "step"> {
+export function sigmaPlanBase(schedule: Readonly<SigmaSchedule>): Omit<SchedulePlan, "step"> {
   const { sigmas } = schedule;
   return {
     timesteps: schedule.timesteps,
@@ -72,11 +94,11 @@ export function sigmaPlanBase(schedule: SigmaSchedule): Omit<SchedulePlan, "step
  * const next = plan.step(eps, 0, latents, noise).prevSample;
  */
 export function eulerDiscrete(config: SchedulerConfig): Scheduler {
-  const train = trainingSigmas(alphasCumprod(config));
+  const schedules = sigmaSchedules(config);
   return {
     config,
     plan(n) {
-      const schedule = sigmaSchedule(config, n, train);
+      const schedule = schedules(n);
       const { sigmas } = schedule;
       return {
         ...sigmaPlanBase(schedule),

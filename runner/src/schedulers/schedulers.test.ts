@@ -1,13 +1,16 @@
 /** @module Every scheduler against the numpy reference values in `__fixtures__/scheduler-vectors.json`. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { SCHEDULE_CACHE_SIZE, sigmaSchedules } from "./euler-discrete.js";
 import {
   alphasCumprod,
   createScheduler,
   edmScalings,
   guidanceRamp,
   lcmScalings,
+  parseSchedulerConfig,
   SchedulerConfigError,
+  sigmaSchedule,
   trainingSigmas,
 } from "./index.js";
 
@@ -119,6 +122,20 @@ describe("EulerDiscreteScheduler", () => {
     const { prevSample, predOriginal } = plan.step(Float32Array.of(0.5), 0, ones(1), zeros);
     close(predOriginal[0] as number, v.pred_x0, "pred_x0");
     close(prevSample[0] as number, v.prev_sample, "prev_sample");
+  });
+});
+
+describe("Euler-family schedules per step count", () => {
+  it("are computed once, shared frozen by later plans, and equal a fresh computation", () => {
+    const config = parseSchedulerConfig({ _class_name: "EulerDiscreteScheduler", ...SD, timestep_spacing: "leading" });
+    const schedules = sigmaSchedules(config);
+    const four = schedules(4);
+    expect(schedules(4)).toBe(four);
+    expect(Object.isFrozen(four.sigmas)).toBe(true);
+    expect(four).toEqual(sigmaSchedule(config, 4, trainingSigmas(alphasCumprod(config))));
+    for (let n = 5; n < 5 + SCHEDULE_CACHE_SIZE; n++) schedules(n);
+    expect(schedules(4)).not.toBe(four);
+    expect(schedules(4)).toEqual(four);
   });
 });
 
