@@ -13,14 +13,24 @@ export interface ValueInfo {
   shape: readonly (number | string | null)[];
 }
 
+const described = new WeakMap<ort.InferenceSession, Record<"input" | "output", Map<string, ValueInfo>>>();
+
 /**
- * The declared inputs or outputs of a session, by name.
+ * The declared inputs or outputs of a session, by name (read once per session, then served from a cache).
  *
  * @example
  * describe(session, "input").get("timestep")?.type; // "int64"
  */
 export function describe(session: ort.InferenceSession, side: "input" | "output"): Map<string, ValueInfo> {
-  const list = side === "input" ? session.inputMetadata : session.outputMetadata;
+  let both = described.get(session);
+  if (!both) {
+    both = { input: valueInfos(session.inputMetadata), output: valueInfos(session.outputMetadata) };
+    described.set(session, both);
+  }
+  return both[side];
+}
+
+function valueInfos(list: readonly ort.InferenceSession.ValueMetadata[]): Map<string, ValueInfo> {
   return new Map(
     list.map((m) => [
       m.name,
@@ -57,20 +67,25 @@ export function readFloats(tensor: ort.Tensor | undefined): Float32Array {
 }
 
 /**
- * Token ids as int32 or int64, as the text encoder declares.
+ * Token ids as int32 or int64, as the text encoder declares: one row per prompt, all of the same length.
  *
  * @example
- * idsTensor(inputs.get("input_ids"), ids, 2);
+ * idsTensor(inputs.get("input_ids"), [negative.ids, positive.ids]); // [2, 77]
  */
-export function idsTensor(info: ValueInfo, ids: readonly number[], batch: number): ort.Tensor {
-  const dims = [batch, ids.length / batch];
-  if (info.type === "int32") return new ort.Tensor("int32", Int32Array.from(ids), dims);
-  if (info.type === "int64")
-    return new ort.Tensor(
-      "int64",
-      BigInt64Array.from(ids, (v) => BigInt(v)),
-      dims,
-    );
+export function idsTensor(info: ValueInfo, rows: readonly (readonly number[])[]): ort.Tensor {
+  const length = rows[0]?.length ?? 0;
+  const dims = [rows.length, length];
+  if (info.type === "int32") {
+    const data = new Int32Array(rows.length * length);
+    for (const [r, row] of rows.entries()) data.set(row, r * length);
+    return new ort.Tensor("int32", data, dims);
+  }
+  if (info.type === "int64") {
+    const data = new BigInt64Array(rows.length * length);
+    for (const [r, row] of rows.entries())
+      for (let i = 0; i < length; i++) data[r * length + i] = BigInt(row[i] as number);
+    return new ort.Tensor("int64", data, dims);
+  }
   throw new Error(`input ${info.name} is ${info.type}; int32 or int64 expected`);
 }
 

@@ -95,8 +95,7 @@ export async function encodePrompts(
     const out = await run(i === 0 ? "text_encoder" : "text_encoder_2", enc.session, {
       input_ids: idsTensor(
         idsInfo,
-        tokenized.flatMap((t) => t.ids),
-        n,
+        tokenized.map((t) => t.ids),
       ),
     });
     const hidden = readFloats(out[enc.hiddenOutput]);
@@ -122,12 +121,13 @@ export async function encodePrompts(
 }
 
 /**
- * Repeats each prompt's rows `times` times: [p0, p1] → [p0 × times, p1 × times].
+ * Repeats each prompt's rows `times` times: [p0, p1] → [p0 × times, p1 × times]; `data` itself when `times` is 1.
  *
  * @example
  * repeatRows(Float32Array.of(1, 2), 2, 2); // [1, 1, 2, 2]
  */
 export function repeatRows(data: Float32Array, rows: number, times: number): Float32Array {
+  if (times === 1) return data;
   const size = data.length / rows;
   const out = new Float32Array(data.length * times);
   for (let r = 0; r < rows; r++)
