@@ -3,6 +3,7 @@
  * TypeScript (tiny-reference.ts) for CFG, seeds, every export variant and SDXL; load failures name their cause.
  */
 import { join } from "node:path";
+import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TinySdOptions } from "../../models/factory/sd-tiny.js";
 import { writeTinySdModel } from "../../models/factory/sd-tiny.js";
@@ -11,6 +12,7 @@ import { generate, type SdComponents } from "./generate.js";
 import { loadSd } from "./sd-worker.js";
 import { expectClose, job, tinyHarness } from "./tiny-harness.js";
 import { referenceLatents } from "./tiny-reference.js";
+import { VAE_RGB_OUTPUT } from "./vae-rgb.js";
 
 const h = tinyHarness();
 afterAll(h.cleanup);
@@ -62,6 +64,34 @@ describe("text-to-image on tiny/sd15", async () => {
     expect((await generate(c, job({ numImages: 2 }))).result.nsfw).toEqual([true, true]);
     expect((await generate(c, job({ numImages: 2, safetyCheck: false }))).result.nsfw).toEqual([false, false]);
     expect((await generate(components, job())).result.nsfw).toEqual([false]);
+  });
+});
+
+describe("pixel work in ONNX Runtime", () => {
+  it("the RGB-output VAE and the preparation session give the JS paths' images and flags", async () => {
+    const { sd, dir } = await model("sd15-fallbacks", "sd15", { safetyThreshold: 0.5 });
+    const fused = (sd as unknown as { components: SdComponents }).components;
+    expect(fused.vaeDecoder.outputNames).toEqual([VAE_RGB_OUTPUT]);
+    expect(fused.safetyPreprocess).toBeDefined();
+    const plainVae = await ort.InferenceSession.create(join(dir, "vae_decoder", "model.onnx"));
+    const js: SdComponents = { ...fused, vaeDecoder: plainVae, safetyPreprocess: undefined };
+    try {
+      let flagged = 0;
+      for (const seed of [1, 2, 3, 4]) {
+        const j = job({ numImages: 2, seed });
+        const a = (await generate(fused, j)).result;
+        const b = (await generate(js, j)).result;
+        expect(a.images.map((i) => Buffer.from(i.pixels))).toEqual(b.images.map((i) => Buffer.from(i.pixels)));
+        expect(a.nsfw).toEqual(b.nsfw);
+        flagged += a.nsfw.filter(Boolean).length;
+        expect(a.sessionMs.safety_preprocess).toBeGreaterThan(0);
+        expect(b.sessionMs.safety_preprocess).toBeUndefined();
+      }
+      expect(flagged, "the threshold should flag some images and pass others").toBeGreaterThan(0);
+      expect(flagged).toBeLessThan(8);
+    } finally {
+      await plainVae.release();
+    }
   });
 });
 

@@ -24,6 +24,8 @@ export interface SdComponents {
   vaeDecoder: ort.InferenceSession;
   vaeEncoder: ort.InferenceSession | undefined;
   safetyChecker: ort.InferenceSession | undefined;
+  /** Prepares the checker's inputs in ONNX Runtime (safety-preprocess.ts); without it they are prepared in JS. */
+  safetyPreprocess?: ort.InferenceSession | undefined;
 }
 
 /**
@@ -120,7 +122,8 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
     const init = await encodeImage(c.vaeEncoder, job.init.image, n, c.index.vaeScalingFactor, noise, run);
     latents = plan.addNoise(init, noise(n * size), first);
   } else {
-    latents = noise(n * size).map((v) => v * plan.initNoiseSigma);
+    latents = noise(n * size);
+    for (let i = 0; i < latents.length; i++) latents[i] = (latents[i] as number) * plan.initNoiseSigma;
   }
 
   const outputName = c.unet.outputNames[0] as string;
@@ -147,7 +150,9 @@ export async function generate(c: SdComponents, job: SdJob): Promise<{ result: S
     run,
   );
   const nsfw =
-    job.safetyCheck && c.safetyChecker ? await checkSafety(c.safetyChecker, images, run) : images.map(() => false);
+    job.safetyCheck && c.safetyChecker
+      ? await checkSafety(c.safetyChecker, images, run, c.safetyPreprocess)
+      : images.map(() => false);
   const negativeEncoded = prompts.length === 2;
   const result: SdResult = {
     images,

@@ -1,19 +1,19 @@
 /**
  * @module The safety checker of diffusers' ONNX export (`clip_input [B,3,224,224]`, `images [B,H,W,3]` →
- * `has_nsfw_concepts [B]`), run when the model folder has one. The CLIP input is prepared as the pipelines'
+ * `has_nsfw_concepts [B]`), run when the model folder has one. Its inputs are prepared as the pipelines'
  * `CLIPImageProcessor` does: the shortest side resized to 224 (bicubic), the centre 224×224 cropped, scaled to
- * 0..1 and normalised with CLIP's mean and std (float32 or float16, as the export declares). Images are returned
- * unchanged; only the flags are used.
+ * 0..1 and normalised with CLIP's mean and std (float32 or float16, as the export declares) — by the preparation
+ * session of safety-preprocess.ts when the runner loaded one, else here with sharp's bicubic (Catmull-Rom, up to ~20
+ * levels from PIL on upscales; the session is within one). Images are returned unchanged; only the flags are used.
  */
-import type * as ort from "onnxruntime-node";
+import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { RgbImage } from "../../image/decode.js";
+import { Lru } from "../../internal/lru.js";
+import { clipGeometry, CLIP_MEAN as MEAN, CLIP_SIDE as SIDE, CLIP_STD as STD } from "./safety-preprocess.js";
 import { describe, floatTensor, requireValue } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
 
-const MEAN = [0.48145466, 0.4578275, 0.40821073];
-const STD = [0.26862954, 0.26130258, 0.27577711];
-const SIDE = 224;
 /** `value / 255` normalised with CLIP's mean and std, per channel, for every 8-bit value. */
 const NORMALISED = [0, 1, 2].map((c) =>
   Float32Array.from({ length: 256 }, (_, v) => (v / 255 - (MEAN[c] as number)) / (STD[c] as number)),
@@ -29,22 +29,57 @@ export async function checkSafety(
   session: ort.InferenceSession,
   images: RgbImage[],
   run: TimedRun,
+  preprocess?: ort.InferenceSession,
 ): Promise<boolean[]> {
   const flags: boolean[] = [];
   for (const image of images) {
-    const { width, height, pixels } = image;
-    const clip = await clipInput(image);
-    const hwc = new Float32Array(pixels.length);
-    for (let i = 0; i < pixels.length; i++) hwc[i] = (pixels[i] as number) / 255;
-    const inputs = describe(session, "input");
-    const out = await run("safety_checker", session, {
-      clip_input: floatTensor(requireValue(inputs, "clip_input", "safety_checker"), clip, [1, 3, SIDE, SIDE]),
-      images: floatTensor(requireValue(inputs, "images", "safety_checker"), hwc, [1, height, width, 3]),
-    });
+    const feeds = preprocess ? await preparedFeeds(preprocess, image, run) : await jsFeeds(session, image);
+    const out = await run("safety_checker", session, feeds);
     const flag = out.has_nsfw_concepts ?? out[session.outputNames.at(-1) as string];
     flags.push(Boolean(flag?.data[0]));
   }
   return flags;
+}
+
+/** The checker's inputs for one image, from the preparation session. */
+async function preparedFeeds(
+  preprocess: ort.InferenceSession,
+  image: RgbImage,
+  run: TimedRun,
+): Promise<Record<string, ort.Tensor>> {
+  const { width, height, pixels } = image;
+  const geometry = geometries.getOrSet(`${width}x${height}`, () => geometryFeeds(width, height));
+  const out = await run("safety_preprocess", preprocess, {
+    ...geometry,
+    pixels: new ort.Tensor("uint8", pixels, [1, height, width, 3]),
+  });
+  return { clip_input: out.clip_input as ort.Tensor, images: out.images as ort.Tensor };
+}
+
+const geometries = new Lru<string, Record<string, ort.Tensor>>(8);
+
+function geometryFeeds(width: number, height: number): Record<string, ort.Tensor> {
+  const { resized, top, left } = clipGeometry(width, height);
+  const ints = (...v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v, BigInt), [v.length]);
+  return {
+    column_sizes: ints(1, 3, height, resized[1]),
+    resize_sizes: ints(1, 3, ...resized),
+    crop_starts: ints(top, left),
+    crop_ends: ints(top + SIDE, left + SIDE),
+  };
+}
+
+/** The checker's inputs for one image, computed here. */
+async function jsFeeds(session: ort.InferenceSession, image: RgbImage): Promise<Record<string, ort.Tensor>> {
+  const { width, height, pixels } = image;
+  const clip = await clipInput(image);
+  const hwc = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) hwc[i] = (pixels[i] as number) / 255;
+  const inputs = describe(session, "input");
+  return {
+    clip_input: floatTensor(requireValue(inputs, "clip_input", "safety_checker"), clip, [1, 3, SIDE, SIDE]),
+    images: floatTensor(requireValue(inputs, "images", "safety_checker"), hwc, [1, height, width, 3]),
+  };
 }
 
 /**

@@ -3,8 +3,9 @@
  * (failing with the reason when one is missing or the scheduler is unknown), then runs jobs, with LoRA-merged
  * sessions from the cache when a job asks for LoRAs.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type * as ort from "onnxruntime-node";
+import * as ort from "onnxruntime-node";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
 import { createSession, sessionOptions } from "../../worker/session.js";
@@ -13,7 +14,10 @@ import { generate, type SdComponents } from "./generate.js";
 import type { SdJob } from "./job.js";
 import { LoraSessionCache } from "./lora-sessions.js";
 import { readSdModelIndex } from "./model-index.js";
+import { safetyPreprocessModel } from "./safety-preprocess.js";
+import { describe, requireValue } from "./session-io.js";
 import { planTextEncoder } from "./text-encoding.js";
+import { withVaeRgbOutput } from "./vae-rgb.js";
 
 /** UNet inputs the pipeline knows how to feed. */
 const UNET_INPUTS = new Set([
@@ -50,6 +54,25 @@ export async function loadSd(
     sessions.push(created.session);
     return created.session;
   };
+  const fromBytes = async (bytes: Uint8Array, executionProviders: string[]) => {
+    const session = await ort.InferenceSession.create(bytes, { ...sessionOptions(ctx), executionProviders });
+    sessions.push(session);
+    return session;
+  };
+  const openVaeDecoder = async (file: string) => {
+    const fused = withVaeRgbOutput(readFileSync(file));
+    if (!("bytes" in fused)) {
+      ctx.log("info", "vae_decoder: pixels are converted to RGB in JavaScript", { reason: fused.reason });
+      return open(file);
+    }
+    return fromBytes(fused.bytes, provider === "cpu" ? ["cpu"] : [provider, "cpu"]);
+  };
+  // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
+  const openSafetyPreprocess = (checker: ort.InferenceSession) => {
+    const inputs = describe(checker, "input");
+    const type = (name: string) => requireValue(inputs, name, "safety_checker").type as "float32" | "float16";
+    return fromBytes(safetyPreprocessModel(type("clip_input"), type("images")), ["cpu"]);
+  };
   try {
     const unet = await open(index.files.unet);
     const unknown = unet.inputNames.filter((n) => !UNET_INPUTS.has(n));
@@ -68,10 +91,11 @@ export async function loadSd(
       scheduler,
       textEncoders: plan(textSessions),
       unet,
-      vaeDecoder: await open(index.files.vaeDecoder),
+      vaeDecoder: await openVaeDecoder(index.files.vaeDecoder),
       vaeEncoder: index.files.vaeEncoder ? await open(index.files.vaeEncoder) : undefined,
       safetyChecker: index.files.safetyChecker ? await open(index.files.safetyChecker) : undefined,
     };
+    if (components.safetyChecker) components.safetyPreprocess = await openSafetyPreprocess(components.safetyChecker);
     const modelDir = resolve(ctx.modelPath, ...ctx.modelId.split("/").map(() => ".."));
     const loras = new LoraSessionCache(
       index,

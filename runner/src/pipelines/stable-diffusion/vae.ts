@@ -7,6 +7,7 @@ import type * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import { describe, floatTensor, readFloats, requireValue } from "./session-io.js";
+import { VAE_RGB_OUTPUT } from "./vae-rgb.js";
 
 /** Runs a session and adds its time to a per-component tally. */
 export type TimedRun = (
@@ -54,7 +55,8 @@ export function tensorToImage(data: Float32Array, index: number, width: number, 
 }
 
 /**
- * Decodes `batch` latents (already in model scale) to images.
+ * Decodes `batch` latents (already in model scale) to images: read from the decoder's {@link VAE_RGB_OUTPUT} when
+ * the session has it (vae-rgb.ts), converted by {@link tensorToImage} otherwise.
  *
  * @example
  * const images = await decodeLatents(vaeDecoder, latents, 2, 64, 64, 0.18215, run);
@@ -71,10 +73,20 @@ export async function decodeLatents(
   const inputs = describe(session, "input");
   const input =
     inputs.get("latent_sample") ?? (inputs.values().next().value as NonNullable<ReturnType<typeof inputs.get>>);
-  const scaled = latents.map((v) => v / scalingFactor);
+  const scaled = new Float32Array(latents.length);
+  for (let i = 0; i < latents.length; i++) scaled[i] = (latents[i] as number) / scalingFactor;
   const out = await run("vae_decoder", session, {
     [input.name]: floatTensor(input, scaled, [batch, 4, height / 8, width / 8]),
   });
+  const rgb = out[VAE_RGB_OUTPUT];
+  if (rgb) {
+    const pixels = rgb.data as Uint8Array;
+    const size = width * height * 3;
+    // Each image owns its buffer: the worker transfers them one by one.
+    if (batch === 1 && pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength)
+      return [{ width, height, pixels }];
+    return Array.from({ length: batch }, (_, i) => ({ width, height, pixels: pixels.slice(i * size, (i + 1) * size) }));
+  }
   const decoded = readFloats(out[session.outputNames[0] as string]);
   return Array.from({ length: batch }, (_, i) => tensorToImage(decoded, i, width, height));
 }

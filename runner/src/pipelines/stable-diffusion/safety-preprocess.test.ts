@@ -1,0 +1,97 @@
+/**
+ * @module The safety checker's preparation session against what diffusers feeds the checker: PIL's bicubic resize
+ * (pil-resample.ts, transcribed from Pillow), transformers' resize and crop geometry, CLIP normalisation; and the
+ * `images` input equal to the JS path's value / 255.
+ */
+import * as ort from "onnxruntime-node";
+import { afterAll, describe, expect, it } from "vitest";
+import { pilBicubic } from "./pil-resample.js";
+import { CLIP_MEAN, CLIP_SIDE, CLIP_STD, clipGeometry, safetyPreprocessModel } from "./safety-preprocess.js";
+
+/** A photo-like test card: smooth waves per channel plus a fine texture that aliases when shrunk carelessly. */
+function card(width: number, height: number) {
+  const pixels = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < 3; c++) {
+        const wave = 120 * Math.sin(x * (0.21 + c * 0.05)) * Math.cos(y * 0.13 + c);
+        pixels[(y * width + x) * 3 + c] = Math.round(127.5 + wave) + ((x * 7 + y * 13 + c * 5) % 9) - 4;
+      }
+  return { width, height, pixels };
+}
+
+const sessions: ort.InferenceSession[] = [];
+afterAll(() => Promise.all(sessions.map((s) => s.release())));
+
+async function prepare(image: ReturnType<typeof card>, type: "float32" | "float16" = "float32") {
+  const session = await ort.InferenceSession.create(safetyPreprocessModel(type, "float32"));
+  sessions.push(session);
+  const { width, height } = image;
+  const { resized, top, left } = clipGeometry(width, height);
+  const ints = (...v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v, BigInt), [v.length]);
+  return session.run({
+    pixels: new ort.Tensor("uint8", image.pixels, [1, height, width, 3]),
+    column_sizes: ints(1, 3, height, resized[1]),
+    resize_sizes: ints(1, 3, ...resized),
+    crop_starts: ints(top, left),
+    crop_ends: ints(top + CLIP_SIDE, left + CLIP_SIDE),
+  });
+}
+
+describe("clipGeometry", () => {
+  it("resizes the shortest side to 224, truncates the other, and crops the centre", () => {
+    expect(clipGeometry(64, 64)).toEqual({ resized: [224, 224], top: 0, left: 0 });
+    expect(clipGeometry(768, 512)).toEqual({ resized: [224, 336], top: 0, left: 56 });
+    // 224·160/96 = 373.33 → 373 rows; (373 − 224) // 2 = 74.
+    expect(clipGeometry(96, 160)).toEqual({ resized: [373, 224], top: 74, left: 0 });
+  });
+});
+
+describe("safetyPreprocessModel", () => {
+  for (const [width, height] of [
+    [64, 64],
+    [512, 512],
+    [300, 200],
+    [96, 160],
+  ] as const) {
+    it(`${width}×${height}: the CLIP input is PIL's resize and crop within one 8-bit level, ≥ 99 % exactly`, async () => {
+      const image = card(width, height);
+      const clip = (await prepare(image)).clip_input as ort.Tensor;
+      expect(clip.dims).toEqual([1, 3, CLIP_SIDE, CLIP_SIDE]);
+      const { resized, top, left } = clipGeometry(width, height);
+      const pil = pilBicubic(image, resized[1], resized[0]);
+      const plane = CLIP_SIDE * CLIP_SIDE;
+      let worst = 0;
+      let equal = 0;
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < CLIP_SIDE; y++)
+          for (let x = 0; x < CLIP_SIDE; x++) {
+            const value = (clip.data as Float32Array)[c * plane + y * CLIP_SIDE + x] as number;
+            const level = Math.round((value * (CLIP_STD[c] as number) + (CLIP_MEAN[c] as number)) * 255);
+            const diff = Math.abs(level - (pil.pixels[((y + top) * pil.width + x + left) * 3 + c] as number));
+            worst = Math.max(worst, diff);
+            if (diff === 0) equal++;
+          }
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(equal / (3 * plane)).toBeGreaterThan(0.99);
+    });
+  }
+
+  it("normalises a byte exactly as the JS table does, and gives images = value / 255 as float32", async () => {
+    const flat = { width: 32, height: 32, pixels: new Uint8Array(32 * 32 * 3).fill(200) };
+    const out = await prepare(flat);
+    const clip = out.clip_input?.data as Float32Array;
+    const plane = CLIP_SIDE * CLIP_SIDE;
+    for (let c = 0; c < 3; c++)
+      expect(clip[c * plane + 777]).toBe(Math.fround((200 / 255 - (CLIP_MEAN[c] as number)) / (CLIP_STD[c] as number)));
+    const images = out.images as ort.Tensor;
+    expect(images.dims).toEqual([1, 32, 32, 3]);
+    expect((images.data as Float32Array)[5]).toBe(Math.fround(200 / 255));
+  });
+
+  it("answers in float16 when the checker declares it", async () => {
+    const out = await prepare(card(64, 64), "float16");
+    expect(out.clip_input?.type).toBe("float16");
+    expect(out.images?.type).toBe("float32");
+  });
+});
