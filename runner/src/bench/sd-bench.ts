@@ -2,8 +2,10 @@
  * @module `avs-runner bench --pipeline text-to-image|image-to-image`: runs a Stable Diffusion model in this process
  * and compares each request's wall time with the summed `session.run` time of its components (text encoders, UNet
  * steps, VAE, safety checker) — everything else the pipeline does (tokenising, noise, scheduler arithmetic, tensor
- * conversion) is the overhead (target ≤ 5 %). Then it runs `--requests` more and reports RSS and heap after GC at
- * checkpoints, to show memory stays flat.
+ * conversion) is the overhead (target ≤ 5 %). The pixel work that runs inside ONNX Runtime counts as session.run:
+ * the VAE decoder's conversion to 8-bit RGB (appended to its graph, vae-rgb.ts) and the safety checker's input
+ * preparation (its own session, `safety_preprocess`). Then it runs `--requests` more and reports RSS and heap after
+ * GC at checkpoints, to show memory stays flat.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -21,6 +23,11 @@ import { percentile } from "./stats.js";
 
 /** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
 export const SD_BENCH_HELP = `avs-runner bench --pipeline text-to-image|image-to-image — Stable Diffusion pipeline time vs summed session.run
+
+session.run includes the pixel work done inside ONNX Runtime: the VAE decoder's float → 8-bit RGB conversion
+(appended to its graph unless its weights are external) and the safety checker's input preparation (resize,
+crop, normalise: the safety_preprocess session). Everything else (tokenising, noise, scheduler, tensors) is
+"outside ONNX Runtime".
 
 Flags (defaults in brackets):
   --pipeline <p>         text-to-image or image-to-image
