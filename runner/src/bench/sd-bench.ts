@@ -3,7 +3,7 @@
  * and compares each request's wall time with the summed `session.run` time of its components (text encoders, UNet
  * steps, VAE, safety checker) — everything else the pipeline does (tokenising, noise, scheduler arithmetic, tensor
  * conversion) is the overhead (target ≤ 5 %). The pixel work that runs inside ONNX Runtime counts as session.run:
- * the VAE decoder's conversion to 8-bit RGB (appended to its graph, vae-rgb.ts) and the safety checker's input
+ * the VAE decoder's conversion to 8-bit RGB (appended to its graph by `withRgbOutput`) and the safety checker's input
  * preparation (its own session, `safety_preprocess`). Then it runs `--requests` more and reports RSS and heap after
  * GC at checkpoints, to show memory stays flat.
  */

@@ -1,11 +1,13 @@
 /**
  * @module The RGB output added by graph surgery gives the bytes the JS conversion gives: on the tiny upscaler in
- * float32 and float16, with an affine mapping and clipping on a pass-through graph, and it refuses the models it
- * cannot change (external weights, old opsets, non-image outputs) with the reason.
+ * float32 and float16; in float64 exactly the bytes of the VAE's `tensorToImage` at every rounding edge; with an
+ * affine mapping and clipping on a pass-through graph; and it refuses the models it cannot change (external
+ * weights, old opsets, non-image outputs) with the reason.
  */
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { fromHalfBits, toHalfBits } from "../../pipelines/stable-diffusion/float16.js";
+import { tensorToImage } from "../../pipelines/stable-diffusion/vae.js";
 import { floatChwToRgb } from "../../pipelines/upscale/tiling.js";
 import { tinyEsrganModel } from "../factory/esrgan-tiny.js";
 import { GraphBuilder } from "./graph-builder.js";
@@ -63,6 +65,37 @@ describe("withRgbOutput", () => {
     for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(1);
   });
 
+  for (const io of ["float32", "float16"] as const) {
+    it(`in float64, gives exactly the bytes of the VAE's tensorToImage (${io} decoder, batch of 2)`, async () => {
+      const [W, H] = [16, 8];
+      // A decoder stand-in: sample = latent·1, NCHW.
+      const g = new GraphBuilder("decoder");
+      const one = io === "float32" ? Float32Array.of(1) : toHalfBits([1]);
+      const x = g.input("latent_sample", io, ["batch", 3, H, W]);
+      g.output(g.node("Mul", [x, g.initializer("w", io, [1], one as never)]), "sample", io, ["batch", 3, H, W]);
+      const plain = g.toBytes();
+      const fused = withRgbOutput(plain, { scale: 127.5, offset: 127.5, precision: "float64" });
+      expect(fused.reason).toBeUndefined();
+      // Every rounding edge: 0 (127.5, a tie), ±1, beyond ±1, ±∞, tiny values, then a sweep.
+      const edges = [0, 1, -1, 1.5, -1.5, 7, -7, Infinity, -Infinity, 1e-30, -1e-30, 2 / 255, -2 / 255, 1 / 255];
+      const data = Float32Array.from({ length: 2 * 3 * H * W }, (_, i) => edges[i] ?? Math.sin(i * 0.731) * 1.02);
+      const feed = {
+        latent_sample:
+          io === "float32"
+            ? new ort.Tensor(data, [2, 3, H, W])
+            : new ort.Tensor("float16", toHalfBits(data), [2, 3, H, W]),
+      };
+      const { out: rgb } = await run(fused.bytes!, feed);
+      expect(rgb.dims).toEqual([2, H, W, 3]);
+      const floats = (await run(plain, feed)).out;
+      const decoded = io === "float32" ? (floats.data as Float32Array) : fromHalfBits(floats.data as Uint16Array);
+      const expected = [0, 1].map((i) => tensorToImage(decoded, i, W, H).pixels);
+      expect(Buffer.from(rgb.data as Uint8Array)).toEqual(Buffer.concat(expected));
+      // Red of the first pixels: the tie at 0 (127.5) goes to the even 128, ±1 to 255 and 0, ±∞ are clipped.
+      expect([0, 1, 2, 7, 8].map((p) => (rgb.data as Uint8Array)[p * 3])).toEqual([128, 255, 0, 255, 0]);
+    });
+  }
+
   it("says why it cannot change a model", () => {
     const g = new GraphBuilder("external");
     const x = g.input("x", "float32", [1, 3, "H", "W"]);
@@ -75,5 +108,8 @@ describe("withRgbOutput", () => {
     const flat = new GraphBuilder("flat");
     flat.output(flat.node("Identity", [flat.input("x", "float32", [1, 3])]), "y", "float32", [1, 3]);
     expect(withRgbOutput(flat.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/not a 4-d NCHW image/);
+    const ints = new GraphBuilder("ints");
+    ints.output(ints.node("Identity", [ints.input("x", "int32", [1, 3, 2, 2])]), "y", "int32", [1, 3, 2, 2]);
+    expect(withRgbOutput(ints.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/not float/);
   });
 });

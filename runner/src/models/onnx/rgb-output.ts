@@ -21,6 +21,12 @@ export interface RgbMapping {
   offset: number;
   /** The float output to convert (default: the first). */
   output?: string;
+  /**
+   * `float32` (default): the fastest, and ONNX Runtime may fold `scale` into the model's last multiply, so a rare
+   * value lands one level from a JS conversion's. `float64`: computed as JS numbers are (the same IEEE operations
+   * in the same order), so the bytes equal a `Uint8ClampedArray` conversion of `x·scale + offset` exactly.
+   */
+  precision?: "float32" | "float64";
 }
 
 /** Why a model cannot take the RGB output, or `undefined` when it can. */
@@ -72,10 +78,15 @@ export function withRgbOutput(
     taken.add(candidate);
     return candidate;
   };
+  const wide = mapping.precision === "float64";
   const scalar = (base: string, value: number) => {
     const tensorName = fresh(base);
     graph.initializer.push(
-      proto.TensorProto.create({ name: tensorName, dataType: DATA_TYPE_CODE.float32, floatData: [value] }),
+      proto.TensorProto.create(
+        wide
+          ? { name: tensorName, dataType: DATA_TYPE_CODE.float64, doubleData: [value] }
+          : { name: tensorName, dataType: DATA_TYPE_CODE.float32, floatData: [value] },
+      ),
     );
     return tensorName;
   };
@@ -86,18 +97,15 @@ export function withRgbOutput(
   };
 
   let x = name;
-  if (output.type?.tensorType?.elemType === DATA_TYPE_CODE.float16) {
-    x = node(
-      "Cast",
-      [x],
-      [attr({ name: "to", type: proto.AttributeProto.AttributeType.INT, i: DATA_TYPE_CODE.float32 })],
-    );
-  }
+  const cast = (to: number) => [attr({ name: "to", type: proto.AttributeProto.AttributeType.INT, i: to })];
+  if (wide) x = node("Cast", [x], cast(DATA_TYPE_CODE.float64));
+  else if (output.type?.tensorType?.elemType === DATA_TYPE_CODE.float16)
+    x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
   if (mapping.scale !== 1) x = node("Mul", [x, scalar("scale", mapping.scale)]);
   if (mapping.offset !== 0) x = node("Add", [x, scalar("offset", mapping.offset)]);
   x = node("Clip", [x, scalar("min", 0), scalar("max", 255)]);
   x = node("Round", [x]);
-  x = node("Cast", [x], [attr({ name: "to", type: proto.AttributeProto.AttributeType.INT, i: DATA_TYPE_CODE.uint8 })]);
+  x = node("Cast", [x], cast(DATA_TYPE_CODE.uint8));
   node(
     "Transpose",
     [x],

@@ -8,11 +8,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { TinySdOptions } from "../../models/factory/sd-tiny.js";
 import { writeTinySdModel } from "../../models/factory/sd-tiny.js";
 import type { TinySdFamily } from "../../models/factory/sd-tiny-weights.js";
+import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
 import { generate, type SdComponents } from "./generate.js";
 import { loadSd } from "./sd-worker.js";
 import { expectClose, job, tinyHarness } from "./tiny-harness.js";
 import { referenceLatents } from "./tiny-reference.js";
-import { VAE_RGB_OUTPUT } from "./vae-rgb.js";
 
 const h = tinyHarness();
 afterAll(h.cleanup);
@@ -71,7 +71,7 @@ describe("pixel work in ONNX Runtime", () => {
   it("the RGB-output VAE and the preparation session give the JS paths' images and flags", async () => {
     const { sd, dir } = await model("sd15-fallbacks", "sd15", { safetyThreshold: 0.5 });
     const fused = (sd as unknown as { components: SdComponents }).components;
-    expect(fused.vaeDecoder.outputNames).toEqual([VAE_RGB_OUTPUT]);
+    expect(fused.vaeDecoder.outputNames).toEqual([RGB_OUTPUT]);
     expect(fused.safetyPreprocess).toBeDefined();
     const plainVae = await ort.InferenceSession.create(join(dir, "vae_decoder", "model.onnx"));
     const js: SdComponents = { ...fused, vaeDecoder: plainVae, safetyPreprocess: undefined };

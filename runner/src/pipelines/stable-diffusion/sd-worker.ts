@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as ort from "onnxruntime-node";
+import { withRgbOutput } from "../../models/onnx/rgb-output.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
 import { createSession, sessionOptions } from "../../worker/session.js";
@@ -17,7 +18,6 @@ import { readSdModelIndex } from "./model-index.js";
 import { safetyPreprocessModel } from "./safety-preprocess.js";
 import { describe, requireValue } from "./session-io.js";
 import { planTextEncoder } from "./text-encoding.js";
-import { withVaeRgbOutput } from "./vae-rgb.js";
 
 /** UNet inputs the pipeline knows how to feed. */
 const UNET_INPUTS = new Set([
@@ -60,8 +60,9 @@ export async function loadSd(
     return session;
   };
   const openVaeDecoder = async (file: string) => {
-    const fused = withVaeRgbOutput(readFileSync(file));
-    if (!("bytes" in fused)) {
+    // Decoded images are x·127.5 + 127.5, computed in float64 as tensorToImage does: the same bytes either way.
+    const fused = withRgbOutput(readFileSync(file), { scale: 127.5, offset: 127.5, precision: "float64" });
+    if (fused.reason !== undefined) {
       ctx.log("info", "vae_decoder: pixels are converted to RGB in JavaScript", { reason: fused.reason });
       return open(file);
     }

@@ -5,9 +5,9 @@
  */
 import type * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
+import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import { describe, floatTensor, readFloats, requireValue } from "./session-io.js";
-import { VAE_RGB_OUTPUT } from "./vae-rgb.js";
 
 /** Runs a session and adds its time to a per-component tally. */
 export type TimedRun = (
@@ -55,8 +55,8 @@ export function tensorToImage(data: Float32Array, index: number, width: number, 
 }
 
 /**
- * Decodes `batch` latents (already in model scale) to images: read from the decoder's {@link VAE_RGB_OUTPUT} when
- * the session has it (vae-rgb.ts), converted by {@link tensorToImage} otherwise.
+ * Decodes `batch` latents (already in model scale) to images: read from the decoder's {@link RGB_OUTPUT} when
+ * the session has it (`withRgbOutput`), converted by {@link tensorToImage} otherwise.
  *
  * @example
  * const images = await decodeLatents(vaeDecoder, latents, 2, 64, 64, 0.18215, run);
@@ -78,7 +78,7 @@ export async function decodeLatents(
   const out = await run("vae_decoder", session, {
     [input.name]: floatTensor(input, scaled, [batch, 4, height / 8, width / 8]),
   });
-  const rgb = out[VAE_RGB_OUTPUT];
+  const rgb = out[RGB_OUTPUT];
   if (rgb) {
     const pixels = rgb.data as Uint8Array;
     const size = width * height * 3;
