@@ -4,7 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import { HttpError } from "@ai-video-subnet/specs";
-import { pngDataUrl } from "../../image/encode.js";
+import { encodePng, mediaResponse } from "../../image/encode.js";
 import type { Logger } from "../../log.js";
 import type { SdResult } from "./job.js";
 
@@ -57,10 +57,11 @@ export function requestSeed(seed: number | undefined, images: number): number {
 }
 
 /**
- * `{images: Media[]}` from the worker's result: PNG data URLs, seed + i, the safety flags; truncation is logged.
+ * The `{images: Media[]}` answer from the worker's result: PNG data URLs, seed + i, the safety flags; truncation is
+ * logged.
  *
  * @example
- * return c.json(await toImageResponse(result, seed, ctx.log));
+ * return toImageResponse(result, seed, ctx.log);
  */
 export async function toImageResponse(result: SdResult, seed: number, log: Logger) {
   if (result.truncated.prompt > 0 || result.truncated.negativePrompt > 0) {
@@ -72,10 +73,10 @@ export async function toImageResponse(result: SdResult, seed: number, log: Logge
   }
   const images = await Promise.all(
     result.images.map(async (image, i) => ({
-      url: await pngDataUrl(image),
+      png: await encodePng(image),
       seed: seed + i,
       nsfw: result.nsfw[i] ?? false,
     })),
   );
-  return { images };
+  return mediaResponse(images);
 }

@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import { HttpError } from "@ai-video-subnet/specs";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
-import { pngDataUrl } from "../../image/encode.js";
+import { encodePng, mediaResponse } from "../../image/encode.js";
 import type { HttpPipeline } from "../types.js";
 
 /** Livepeer draws a missing seed at random and reports it back. */
@@ -46,7 +46,7 @@ export const upscaleHttp: HttpPipeline = {
           { width: image.width, height: image.height, pixels },
           { signal: c.req.raw.signal, transfer: [pixels.buffer as ArrayBuffer] },
         );
-        return { images: [{ url: await pngDataUrl(out, ctx.config.pngCompression), seed, nsfw: false }] };
+        return mediaResponse([{ png: await encodePng(out, ctx.config.pngCompression), seed, nsfw: false }]);
       },
       ...before,
     );
