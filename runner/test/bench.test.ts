@@ -16,7 +16,9 @@ describe("avs-runner bench", () => {
       const json = join(models.dir, "bench.json");
       const args = ["bench", "--model-id", "tiny/esrgan-x4", "--model-dir", models.dir, "--size", "32"];
       const { stdout } = await promisify(execFile)("node", [BIN, ...args, "--runs", "2", "--json", json]);
-      expect(stdout).toMatch(/HTTP-path overhead over raw session\.run: p50 -?[\d.]+%, best run -?[\d.]+%/);
+      expect(stdout).toMatch(
+        /HTTP-path overhead over raw session\.run: [+-][\d.]+ ms = -?[\d.]+% \(target ≤ 5%\), the median of \d+ back-to-back pairs/,
+      );
       expect(stdout).toMatch(/runner event-loop delay p99 during inference: [\d.]+ ms/);
       expect(stdout).toMatch(/in-process runner app \(app\.request → worker thread\): p50 [\d.]+ ms/);
       const report = JSON.parse(await readFile(json, "utf8"));
@@ -25,6 +27,7 @@ describe("avs-runner bench", () => {
       expect(report.http.p50_ms).toBeGreaterThan(0);
       expect(report.http.peak_rss_mb).toBeGreaterThan(10);
       expect(typeof report.http_overhead_percent).toBe("number");
+      expect(typeof report.http_overhead_paired.percent).toBe("number");
       expect(report.in_process).toMatchObject({ runs: 2 });
     } finally {
       await models.cleanup();

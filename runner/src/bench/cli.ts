@@ -15,7 +15,7 @@ import { modelPath } from "../models/layout.js";
 import { type HttpRunner, type HttpRunnerReport, startHttpRunner } from "./http.js";
 import { type InProcessRunner, startInProcessRunner } from "./in-process.js";
 import { openRawSession, type RawSession } from "./raw-session.js";
-import { type LatencySummary, summarise } from "./stats.js";
+import { type LatencySummary, pairedMedian, summarise } from "./stats.js";
 
 const HELP = `avs-runner bench — benchmark an upscaler in-process (raw session.run) and over HTTP
 
@@ -130,6 +130,16 @@ export async function benchMain(args: string[]): Promise<void> {
           httpMs.reduce((a, b) => a + b, 0),
         )
       : undefined;
+    // Each iteration runs raw, in-process and HTTP back to back: the median of the per-iteration differences is
+    // the overhead with the machine's drift cancelled; as a share of the raw p50.
+    const paired = (ms: number[]) => {
+      if (!rawSummary || ms.length === 0) return undefined;
+      const added = pairedMedian(rawMs, ms);
+      return { added_ms: Math.round(added * 10) / 10, percent: Math.round((added / rawSummary.p50_ms) * 1000) / 10 };
+    };
+    const httpPaired = paired(httpMs);
+    const signed = (v: number | undefined) => (v === undefined ? "—" : v >= 0 ? `+${v}` : `${v}`);
+    const appPaired = paired(appMs);
     const overhead =
       rawSummary && httpSummary
         ? Math.round(((httpSummary.p50_ms - rawSummary.p50_ms) / rawSummary.p50_ms) * 1000) / 10
@@ -171,17 +181,17 @@ export async function benchMain(args: string[]): Promise<void> {
     if (appSummary) {
       console.log(
         `in-process runner app (app.request → worker thread): p50 ${appSummary.p50_ms} ms, p95 ${appSummary.p95_ms} ms, ` +
-          `overhead over raw session.run (p50): ${appOverhead}%`,
+          `overhead over raw session.run: ${signed(appPaired?.added_ms)} ms = ${appPaired?.percent}% paired (p50 vs p50: ${appOverhead}%)`,
       );
     }
     const minOverhead =
       rawSummary && httpSummary
         ? Math.round(((httpSummary.min_ms - rawSummary.min_ms) / rawSummary.min_ms) * 1000) / 10
         : undefined;
-    if (overhead !== undefined) {
+    if (overhead !== undefined && httpPaired) {
       console.log(
-        `HTTP-path overhead over raw session.run: p50 ${overhead}%, best run ${minOverhead}% (target ≤ 5%; ` +
-          "on a busy machine the best runs are the least disturbed comparison)",
+        `HTTP-path overhead over raw session.run: ${signed(httpPaired.added_ms)} ms = ${httpPaired.percent}% (target ≤ 5%), ` +
+          `the median of ${httpMs.length} back-to-back pairs; p50 vs p50 ${overhead}%, best run vs best run ${minOverhead}%`,
       );
     }
     if (report)
@@ -194,6 +204,8 @@ export async function benchMain(args: string[]): Promise<void> {
         http: report && { ...report, ...httpSummary, throughput_at_concurrency: httpLoad },
         in_process: appSummary,
         in_process_overhead_percent: appOverhead,
+        in_process_overhead_paired: appPaired,
+        http_overhead_paired: httpPaired,
         http_overhead_percent: overhead,
         http_overhead_best_run_percent: minOverhead,
       };

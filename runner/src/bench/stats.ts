@@ -37,3 +37,16 @@ export function summarise(latenciesMs: number[], wallMs: number): LatencySummary
     throughput_per_s: Math.round((latenciesMs.length / (wallMs / 1000)) * 1000) / 1000,
   };
 }
+
+/**
+ * The median of paired differences `b[i] − a[i]` (runs of two paths taken back to back in the same iteration): slow
+ * drift of a shared machine hits both runs of a pair alike and cancels, which two separate medians do not.
+ * @example pairedMedian([100, 200, 150], [104, 203, 160]) // 4
+ */
+export function pairedMedian(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  return percentile(
+    Array.from({ length: n }, (_, i) => (b[i] as number) - (a[i] as number)),
+    50,
+  );
+}
