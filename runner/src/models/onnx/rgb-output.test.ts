@@ -11,7 +11,7 @@ import { tensorToImage } from "../../pipelines/stable-diffusion/vae.js";
 import { floatChwToRgb } from "../../pipelines/upscale/tiling.js";
 import { tinyEsrganModel } from "../factory/esrgan-tiny.js";
 import { GraphBuilder } from "./graph-builder.js";
-import { RGB_OUTPUT, withRgbOutput } from "./rgb-output.js";
+import { RGB_INPUT, RGB_OUTPUT, withRgbOutput, withRgbPixels } from "./rgb-output.js";
 
 function passThrough(opset = 17): Uint8Array {
   const g = new GraphBuilder("identity");
@@ -96,6 +96,36 @@ describe("withRgbOutput", () => {
     });
   }
 
+  it.each(["float32", "float16"] as const)(
+    "takes NHWC bytes as the JS conversion's x/255 floats (%s input)",
+    async (io) => {
+      const g = new GraphBuilder("identity");
+      g.output(g.node("Identity", [g.input("x", io, [1, 3, "H", "W"])]), "y", io, [1, 3, "H", "W"]);
+      const fused = withRgbPixels(g.toBytes(), { input: { divisor: 255 } });
+      expect(fused.reason).toBeUndefined();
+      // Every 8-bit value, in a 16×16 image whose three channels differ.
+      const [w, h] = [16, 16];
+      const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) =>
+        i % 3 === 0 ? i / 3 : i % 3 === 1 ? 255 - (i - 1) / 3 : (i * 7) % 256,
+      );
+      const session = await ort.InferenceSession.create(fused.bytes!);
+      try {
+        expect(session.inputNames).toEqual([RGB_INPUT]);
+        const out = (await session.run({ [RGB_INPUT]: new ort.Tensor("uint8", rgb, [1, h, w, 3]) })).y!;
+        expect(out.dims).toEqual([1, 3, h, w]);
+        const got = io === "float16" ? fromHalfBits(out.data as Uint16Array) : (out.data as Float32Array);
+        // What the JS path feeds: CHW planes of value / 255 (in float16 for a float16 model).
+        const plane = w * h;
+        const chw = new Float32Array(plane * 3);
+        for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) chw[c * plane + i] = rgb[i * 3 + c]! / 255;
+        const expected = io === "float16" ? fromHalfBits(toHalfBits(chw)) : chw;
+        expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength)).toEqual(Buffer.from(expected.buffer));
+      } finally {
+        await session.release();
+      }
+    },
+  );
+
   it("says why it cannot change a model", () => {
     const g = new GraphBuilder("external");
     const x = g.input("x", "float32", [1, 3, "H", "W"]);
@@ -110,6 +140,7 @@ describe("withRgbOutput", () => {
     expect(withRgbOutput(flat.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/not a 4-d NCHW image/);
     const ints = new GraphBuilder("ints");
     ints.output(ints.node("Identity", [ints.input("x", "int32", [1, 3, 2, 2])]), "y", "int32", [1, 3, 2, 2]);
-    expect(withRgbOutput(ints.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/not float/);
+    expect(withRgbOutput(ints.toBytes(), { scale: 255, offset: 0 }).reason).toMatch(/output is not float/);
+    expect(withRgbPixels(ints.toBytes(), { input: { divisor: 1 } }).reason).toMatch(/input is not float/);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * @module Graph surgery that makes a model answer in 8-bit RGB: its float NCHW image output is followed by
- * `round(clip(x·scale + offset, 0, 255))`, a cast to uint8 and a transpose to NHWC, all inside ONNX Runtime. The
- * pixel conversion then runs in the session's native thread pool (and fuses with the model's last multiply)
- * instead of as a JavaScript loop over every output value, and the session hands back a quarter of the bytes.
+ * @module Graph surgery that makes an image model speak 8-bit RGB. {@link withRgbOutput}: its float NCHW output is
+ * followed by `round(clip(x·scale + offset, 0, 255))`, a cast to uint8 and a transpose to NHWC. {@link withRgbInput}:
+ * its float NCHW input is preceded by a transpose from NHWC uint8, a cast and `x / divisor`. The pixel conversions
+ * then run in ONNX Runtime's native thread pool (fused with the model's first and last operators where it can)
+ * instead of as JavaScript loops over every value, and the session takes and hands back a quarter of the bytes.
  */
 import onnxProto, { type onnx } from "onnx-proto";
 import { DATA_TYPE_CODE } from "./tensor-types.js";
@@ -11,6 +12,8 @@ const { onnx: proto } = onnxProto;
 
 /** The name of the added uint8 NHWC output. */
 export const RGB_OUTPUT = "avs_rgb";
+/** The name of the added uint8 NHWC input. */
+export const RGB_INPUT = "avs_rgb_in";
 
 /** `Clip` with bounds as inputs and `Round` exist from opset 11. */
 const MIN_OPSET = 11;
@@ -29,61 +32,84 @@ export interface RgbMapping {
   precision?: "float32" | "float64";
 }
 
-/** Why a model cannot take the RGB output, or `undefined` when it can. */
+/**
+ * How 8-bit input values map to the model's float input: `x / divisor` (ESRGAN's 0..1: 255), a division as the JS
+ * conversion does it, so the floats are the same (a multiply by 1/255 is not, for some values).
+ */
+export interface RgbInputMapping {
+  divisor: number;
+  /** The float input to feed (default: the first). */
+  input?: string;
+}
+
+/** The changed model, with the float types its replaced input and output had; or why it was left alone. */
+type Surgery =
+  | {
+      bytes: Uint8Array;
+      replaced: { input?: "float32" | "float16"; output?: "float32" | "float16" };
+      reason?: undefined;
+    }
+  | { bytes?: undefined; replaced?: undefined; reason: string };
+
+const floatName = (value: onnx.IValueInfoProto) =>
+  value.type?.tensorType?.elemType === DATA_TYPE_CODE.float16 ? "float16" : "float32";
+
+/** Why a model cannot take 8-bit pixels at this input or output, or `undefined` when it can. */
 function unsupported(
   model: onnx.ModelProto,
-  graph: onnx.GraphProto,
-  output: onnx.IValueInfoProto | undefined,
+  value: onnx.IValueInfoProto | undefined,
+  what: string,
 ): string | undefined {
-  if (!output) return "the model has no such output";
+  if (!value) return `the model has no such ${what}`;
   const opset = model.opsetImport.find((o) => !o.domain || o.domain === "ai.onnx")?.version;
   if (opset === undefined || Number(opset) < MIN_OPSET) return `its opset ${opset ?? "?"} is below ${MIN_OPSET}`;
-  const elem = output.type?.tensorType?.elemType;
-  if (elem !== DATA_TYPE_CODE.float32 && elem !== DATA_TYPE_CODE.float16) return "its output is not float";
-  if ((output.type?.tensorType?.shape?.dim?.length ?? 4) !== 4) return "its output is not a 4-d NCHW image";
-  if (graph.initializer.some((t) => t.dataLocation === proto.TensorProto.DataLocation.EXTERNAL)) {
-    // A model read from bytes has no directory to resolve external weight files against.
-    return "its weights live in an external data file";
-  }
+  const elem = value.type?.tensorType?.elemType;
+  if (elem !== DATA_TYPE_CODE.float32 && elem !== DATA_TYPE_CODE.float16) return `its ${what} is not float`;
+  if ((value.type?.tensorType?.shape?.dim?.length ?? 4) !== 4) return `its ${what} is not a 4-d NCHW image`;
   return undefined;
 }
 
 /**
- * Returns the model's bytes with `output` replaced by a uint8 `[N,H,W,3]` output named {@link RGB_OUTPUT}, or the
- * reason it cannot (external weights, old opset, a non-float or non-4-d output) — callers then convert in JS.
- * @example const fused = withRgbOutput(await readFile("model.onnx"), { scale: 255, offset: 0 }) // ESRGAN's 0..1
+ * Returns the model's bytes with an 8-bit RGB (NHWC) output in place of its float NCHW `output` and/or an 8-bit
+ * RGB input in place of its float NCHW `input`, or the reason it cannot (external weights, old opset, a non-float
+ * or non-4-d value) — callers then convert in JS. The new values are {@link RGB_OUTPUT} and {@link RGB_INPUT}.
+ * @example const fused = withRgbPixels(await readFile("model.onnx"), { input: { divisor: 255 }, output: { scale: 255, offset: 0 } })
  */
-export function withRgbOutput(
-  bytes: Uint8Array,
-  mapping: RgbMapping,
-): { bytes: Uint8Array; reason?: undefined } | { bytes?: undefined; reason: string } {
+export function withRgbPixels(bytes: Uint8Array, ends: { input?: RgbInputMapping; output?: RgbMapping }): Surgery {
   const model = proto.ModelProto.decode(bytes);
   // Decoded messages have every repeated field, empty or not.
   const graph = model.graph as onnx.GraphProto | null;
   if (!graph) return { reason: "the model has no graph" };
-  const name = mapping.output ?? graph.output[0]?.name;
-  const output = graph.output.find((o) => o.name === name);
-  const reason = unsupported(model, graph, output);
-  if (reason || !output || !name) return { reason: reason ?? "the model has no such output" };
+  if (graph.initializer.some((t) => t.dataLocation === proto.TensorProto.DataLocation.EXTERNAL)) {
+    // A model read from bytes has no directory to resolve external weight files against.
+    return { reason: "its weights live in an external data file" };
+  }
+  const outputName = ends.output && (ends.output.output ?? graph.output[0]?.name);
+  const output = ends.output && graph.output.find((o) => o.name === outputName);
+  const inputName = ends.input && (ends.input.input ?? graph.input[0]?.name);
+  const input = ends.input && graph.input.find((i) => i.name === inputName);
+  const reason =
+    (ends.output && unsupported(model, output, "output")) || (ends.input && unsupported(model, input, "input"));
+  if (reason) return { reason };
 
   const taken = new Set<string | null | undefined>([
     ...graph.node.flatMap((n) => [...(n.input ?? []), ...(n.output ?? [])]),
     ...graph.initializer.map((t) => t.name),
     ...graph.input.map((i) => i.name),
   ]);
-  if (taken.has(RGB_OUTPUT)) return { reason: `it already has a value named ${RGB_OUTPUT}` };
+  for (const name of [RGB_OUTPUT, RGB_INPUT])
+    if (taken.has(name)) return { reason: `it already has a value named ${name}` };
   const fresh = (base: string) => {
     let candidate = `avs_rgb_${base}`;
     for (let i = 1; taken.has(candidate); i++) candidate = `avs_rgb_${base}_${i}`;
     taken.add(candidate);
     return candidate;
   };
-  const wide = mapping.precision === "float64";
-  const scalar = (base: string, value: number) => {
+  const scalar = (base: string, value: number, dtype: "float32" | "float64" = "float32") => {
     const tensorName = fresh(base);
     graph.initializer.push(
       proto.TensorProto.create(
-        wide
+        dtype === "float64"
           ? { name: tensorName, dataType: DATA_TYPE_CODE.float64, doubleData: [value] }
           : { name: tensorName, dataType: DATA_TYPE_CODE.float32, floatData: [value] },
       ),
@@ -91,46 +117,71 @@ export function withRgbOutput(
     return tensorName;
   };
   const attr = (a: Partial<onnx.IAttributeProto>) => proto.AttributeProto.create(a);
+  const cast = (to: number) => [attr({ name: "to", type: proto.AttributeProto.AttributeType.INT, i: to })];
+  const perm = (ints: number[]) => [attr({ name: "perm", type: proto.AttributeProto.AttributeType.INTS, ints })];
+  const made: onnx.INodeProto[] = [];
   const node = (opType: string, inputs: string[], attributes: onnx.IAttributeProto[] = [], out = fresh(opType)) => {
-    graph.node.push(proto.NodeProto.create({ opType, input: inputs, output: [out], name: out, attribute: attributes }));
+    made.push(proto.NodeProto.create({ opType, input: inputs, output: [out], name: out, attribute: attributes }));
     return out;
   };
-
-  let x = name;
-  const cast = (to: number) => [attr({ name: "to", type: proto.AttributeProto.AttributeType.INT, i: to })];
-  if (wide) x = node("Cast", [x], cast(DATA_TYPE_CODE.float64));
-  else if (output.type?.tensorType?.elemType === DATA_TYPE_CODE.float16)
-    x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
-  if (mapping.scale !== 1) x = node("Mul", [x, scalar("scale", mapping.scale)]);
-  if (mapping.offset !== 0) x = node("Add", [x, scalar("offset", mapping.offset)]);
-  x = node("Clip", [x, scalar("min", 0), scalar("max", 255)]);
-  x = node("Round", [x]);
-  x = node("Cast", [x], cast(DATA_TYPE_CODE.uint8));
-  node(
-    "Transpose",
-    [x],
-    [attr({ name: "perm", type: proto.AttributeProto.AttributeType.INTS, ints: [0, 2, 3, 1] })],
-    RGB_OUTPUT,
-  );
-
-  const dims = output.type?.tensorType?.shape?.dim ?? [];
-  const dim = (i: number, fallback: string) => {
-    const d = dims[i];
-    if (d?.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0) return { dimValue: d.dimValue };
-    return { dimParam: d?.dimParam || fallback };
+  const dimsOf = (value: onnx.IValueInfoProto) => {
+    const dims = value.type?.tensorType?.shape?.dim ?? [];
+    return (i: number, fallback: string) => {
+      const d = dims[i];
+      if (d?.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0) return { dimValue: d.dimValue };
+      return { dimParam: d?.dimParam || fallback };
+    };
   };
-  graph.output = graph.output.map((o) =>
-    o.name === name
-      ? proto.ValueInfoProto.create({
-          name: RGB_OUTPUT,
-          type: {
-            tensorType: {
-              elemType: DATA_TYPE_CODE.uint8,
-              shape: { dim: [dim(0, "N"), dim(2, "H"), dim(3, "W"), { dimValue: 3 }] },
-            },
-          },
-        })
-      : o,
-  );
-  return { bytes: proto.ModelProto.encode(model).finish() };
+  const rgbValue = (name: string, dim: ReturnType<typeof dimsOf>) =>
+    proto.ValueInfoProto.create({
+      name,
+      type: {
+        tensorType: {
+          elemType: DATA_TYPE_CODE.uint8,
+          shape: { dim: [dim(0, "N"), dim(2, "H"), dim(3, "W"), { dimValue: 3 }] },
+        },
+      },
+    });
+
+  if (input && inputName && ends.input) {
+    // NHWC uint8 → NCHW float (x / divisor), cast to the input's own float type; the nodes go first in the graph.
+    const elem = input.type?.tensorType?.elemType as number;
+    let x = node("Transpose", [RGB_INPUT], perm([0, 3, 1, 2]));
+    x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
+    if (elem === DATA_TYPE_CODE.float16) {
+      x = node("Div", [x, scalar("divisor", ends.input.divisor)]);
+      node("Cast", [x], cast(DATA_TYPE_CODE.float16), inputName);
+    } else node("Div", [x, scalar("divisor", ends.input.divisor)], [], inputName);
+    graph.node.unshift(...made.splice(0));
+    graph.input = graph.input.map((i) => (i.name === inputName ? rgbValue(RGB_INPUT, dimsOf(input)) : i));
+  }
+
+  if (output && outputName && ends.output) {
+    const mapping = ends.output;
+    const wide = mapping.precision === "float64" ? "float64" : "float32";
+    let x = outputName;
+    if (wide === "float64") x = node("Cast", [x], cast(DATA_TYPE_CODE.float64));
+    else if (output.type?.tensorType?.elemType === DATA_TYPE_CODE.float16)
+      x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
+    if (mapping.scale !== 1) x = node("Mul", [x, scalar("scale", mapping.scale, wide)]);
+    if (mapping.offset !== 0) x = node("Add", [x, scalar("offset", mapping.offset, wide)]);
+    x = node("Clip", [x, scalar("min", 0, wide), scalar("max", 255, wide)]);
+    x = node("Round", [x]);
+    x = node("Cast", [x], cast(DATA_TYPE_CODE.uint8));
+    node("Transpose", [x], perm([0, 2, 3, 1]), RGB_OUTPUT);
+    graph.node.push(...made.splice(0));
+    graph.output = graph.output.map((o) => (o.name === outputName ? rgbValue(RGB_OUTPUT, dimsOf(output)) : o));
+  }
+  return {
+    bytes: proto.ModelProto.encode(model).finish(),
+    replaced: { ...(input ? { input: floatName(input) } : {}), ...(output ? { output: floatName(output) } : {}) },
+  };
+}
+
+/**
+ * {@link withRgbPixels} for the output alone: `output` replaced by a uint8 `[N,H,W,3]` output named {@link RGB_OUTPUT}.
+ * @example const fused = withRgbOutput(await readFile("model.onnx"), { scale: 127.5, offset: 127.5, precision: "float64" }) // a VAE's −1..1
+ */
+export function withRgbOutput(bytes: Uint8Array, mapping: RgbMapping): Surgery {
+  return withRgbPixels(bytes, { output: mapping });
 }

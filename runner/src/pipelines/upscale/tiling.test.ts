@@ -5,7 +5,7 @@
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "../../models/factory/esrgan-tiny.js";
-import { floatChwToRgb, type PatchRunner, planTiles, upscaleTiled } from "./tiling.js";
+import { floatChwToRgb, type PatchRunner, planTiles, rgbToFloatChw, upscaleTiled } from "./tiling.js";
 
 function picture(width: number, height: number) {
   const pixels = new Uint8Array(width * height * 3);
@@ -18,8 +18,9 @@ describe("tiling", () => {
   let runPatch: PatchRunner;
   beforeAll(async () => {
     session = await ort.InferenceSession.create(tinyEsrganModel(4));
-    runPatch = async (chw, w, h) => {
-      const out = (await session.run({ input: new ort.Tensor("float32", chw, [1, 3, h, w]) })).output!;
+    runPatch = async (rgb, w, h) => {
+      const out = (await session.run({ input: new ort.Tensor("float32", rgbToFloatChw(rgb, w, h), [1, 3, h, w]) }))
+        .output!;
       return floatChwToRgb(out.data as Float32Array, w * 4, h * 4);
     };
   });
@@ -51,6 +52,12 @@ describe("tiling", () => {
     // Two pixels, planes R, G, B: below 0 and above 1 clamp, fractions round to the nearest level.
     const chw = new Float32Array([-0.2, 1.5, 0.6 / 255, 2.4 / 255, 1, 254.7 / 255]);
     expect([...floatChwToRgb(chw, 2, 1)]).toEqual([0, 1, 255, 255, 2, 255]);
+  });
+
+  it("converts HWC bytes to 0..1 CHW planes", () => {
+    expect([...rgbToFloatChw(Uint8Array.of(0, 51, 255, 255, 102, 0), 2, 1)]).toEqual(
+      [0, 1, 0.2, 0.4, 1, 0].map(Math.fround),
+    );
   });
 
   it("refuses a patch result of the wrong size", async () => {

@@ -48,10 +48,25 @@ export function planTiles(width: number, height: number, tileSize: number, overl
 }
 
 /**
- * Runs the model on one NCHW float patch (0..1) and returns its result as 8-bit RGB (HWC), `scale` times the size:
- * straight from a session with an RGB output (see `withRgbOutput`), or through {@link floatChwToRgb}.
+ * Runs the model on one 8-bit RGB (HWC) patch and returns its result as 8-bit RGB, `scale` times the size: straight
+ * through a session that speaks RGB (see `withRgbPixels`), or through {@link rgbToFloatChw} and {@link floatChwToRgb}.
  */
-export type PatchRunner = (chw: Float32Array, width: number, height: number) => Promise<Uint8Array>;
+export type PatchRunner = (rgb: Uint8Array, width: number, height: number) => Promise<Uint8Array>;
+
+/**
+ * Converts 8-bit RGB (HWC) to the 0..1 float NCHW planes an ESRGAN-style model takes.
+ * @example rgbToFloatChw(Uint8Array.of(0, 51, 255), 1, 1) // Float32Array [0, 0.2, 1]
+ */
+export function rgbToFloatChw(rgb: Uint8Array, width: number, height: number): Float32Array {
+  const plane = width * height;
+  const chw = new Float32Array(plane * 3);
+  for (let i = 0, src = 0; i < plane; i++, src += 3) {
+    chw[i] = rgb[src]! / 255;
+    chw[i + plane] = rgb[src + 1]! / 255;
+    chw[i + 2 * plane] = rgb[src + 2]! / 255;
+  }
+  return chw;
+}
 
 /**
  * Converts a model's 0..1 float NCHW output to 8-bit RGB (HWC), rounding and clamping as the ONNX `Round`/`Clip` do.
@@ -88,17 +103,16 @@ export async function upscaleTiled(
     const pw = t.px1 - t.px0;
     const ph = t.py1 - t.py0;
     const plane = pw * ph;
-    const chw = new Float32Array(plane * 3);
-    for (let y = 0; y < ph; y++) {
-      let src = ((t.py0 + y) * width + t.px0) * 3;
-      let dst = y * pw;
-      for (let x = 0; x < pw; x++, src += 3, dst++) {
-        chw[dst] = pixels[src]! / 255;
-        chw[dst + plane] = pixels[src + 1]! / 255;
-        chw[dst + 2 * plane] = pixels[src + 2]! / 255;
+    // One tile is the whole image: its pixels are the patch, no copy.
+    let patch = pixels;
+    if (tiles.length > 1) {
+      patch = new Uint8Array(plane * 3);
+      for (let y = 0; y < ph; y++) {
+        const from = ((t.py0 + y) * width + t.px0) * 3;
+        patch.set(pixels.subarray(from, from + pw * 3), y * pw * 3);
       }
     }
-    const result = await runPatch(chw, pw, ph);
+    const result = await runPatch(patch, pw, ph);
     if (result.length !== plane * scale * scale * 3) {
       throw new Error(
         `the model returned ${result.length} values for a ${pw}×${ph} patch, expected ${plane * scale * scale * 3}`,

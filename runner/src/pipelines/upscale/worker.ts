@@ -9,11 +9,11 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
-import { withRgbOutput } from "../../models/onnx/rgb-output.js";
+import { withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createSession } from "../../worker/session.js";
 import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
 import type { WorkerPipeline } from "../types.js";
-import { floatChwToRgb, upscaleTiled } from "./tiling.js";
+import { floatChwToRgb, rgbToFloatChw, upscaleTiled } from "./tiling.js";
 
 const PROBE = 16;
 
@@ -22,11 +22,13 @@ const MAX_AUTO_OVERLAP = 32;
 
 /**
  * Reads an ESRGAN-style model's scale factor by running it on a 16×16 probe (also warms the session up). `rgb`: the
- * session answers in 8-bit NHWC (see {@link withRgbOutput}) rather than the model's float NCHW.
+ * session speaks 8-bit NHWC (see {@link withRgbPixels}) rather than the model's float NCHW.
  * @example await probeScale(session) // 4
  */
 export async function probeScale(session: ort.InferenceSession, rgb = false): Promise<number> {
-  const input = floatInput(session, new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
+  const input = rgb
+    ? new ort.Tensor("uint8", new Uint8Array(3 * PROBE * PROBE).fill(128), [1, PROBE, PROBE, 3])
+    : floatInput(session, new Float32Array(3 * PROBE * PROBE).fill(0.5), [1, 3, PROBE, PROBE]);
   const out = (await session.run({ [session.inputNames[0]!]: input }))[session.outputNames[0]!]!;
   const [n, c, h, w] = rgb ? [out.dims[0], out.dims[3], out.dims[1], out.dims[2]] : out.dims;
   if (out.dims.length !== 4 || n !== 1 || c !== 3 || h !== w || h! % PROBE !== 0 || h! < PROBE) {
@@ -74,10 +76,10 @@ export const upscaleWorker: WorkerPipeline = {
     if (!existsSync(file)) {
       throw new Error(`${file} does not exist; install the model with \`avs-runner models install ${ctx.modelId}\``);
     }
-    // The 0..1 → 8-bit conversion joins the graph, so ONNX Runtime does it (fused with the model's last multiply)
-    // and hands back RGB bytes; models it cannot be added to are converted in JS.
-    const fused = withRgbOutput(await readFile(file), { scale: 255, offset: 0 });
-    if (fused.reason) ctx.log("info", `8-bit conversion runs in JS: ${fused.reason}`, { model: file });
+    // The 8-bit ↔ 0..1 conversions join the graph, so ONNX Runtime does them (fused with the model's first and last
+    // operators where it can) and the session takes and hands back RGB bytes; other models are converted in JS.
+    const fused = withRgbPixels(await readFile(file), { input: { divisor: 255 }, output: { scale: 255, offset: 0 } });
+    if (fused.reason) ctx.log("info", `8-bit conversions run in JS: ${fused.reason}`, { model: file });
     const rgb = fused.bytes !== undefined;
     const { session, provider } = await createSession(fused.bytes ?? file, ctx);
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
@@ -97,18 +99,23 @@ export const upscaleWorker: WorkerPipeline = {
       info: {
         scale,
         input: inputName,
-        input_type: inputType(session),
+        input_type: fused.replaced?.input ?? inputType(session),
         output: outputName,
-        rgb_in_graph: rgb,
+        pixels_in_graph: rgb,
         tile_size: tileSize,
         tile_overlap: overlap,
         ...(radius ? { receptive_radius: radius } : {}),
       },
       async run(input) {
         const image = input as RgbImage;
-        const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (chw, w, h) => {
+        const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (patch, w, h) => {
+          if (rgb) {
+            const result = await session.run({ [inputName]: new ort.Tensor("uint8", patch, [1, h, w, 3]) });
+            return ownBytes(result[outputName]!);
+          }
+          const chw = rgbToFloatChw(patch, w, h);
           const result = (await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) }))[outputName]!;
-          return rgb ? ownBytes(result) : floatChwToRgb(floatOutput(result), w * scale, h * scale);
+          return floatChwToRgb(floatOutput(result), w * scale, h * scale);
         });
         return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
       },
