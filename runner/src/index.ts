@@ -10,7 +10,7 @@ export {
 } from "./config.js";
 export type { components, operations, paths } from "./generated/runner.js";
 export { decodeImage, type ImageLimits, type RgbImage } from "./image/decode.js";
-export { encodePng, pngDataUrl } from "./image/encode.js";
+export { type AnswerImage, encodePng, mediaResponse, pngDataUrl } from "./image/encode.js";
 export { type ImageFormat, sniffImage } from "./image/sniff.js";
 export { jsonLogger, type LogFields, type Logger, silentLogger } from "./log.js";
 export { CATALOG, type CatalogEntry, catalogEntry } from "./models/catalog.js";
@@ -36,9 +36,15 @@ export {
   GraphBuilder,
   type ModelOptions,
   type OnnxDType,
+  RGB_INPUT,
+  RGB_OUTPUT,
+  type RgbInputMapping,
+  type RgbMapping,
   rawBytes,
   type SplitModel,
   type TypedArrayOf,
+  withRgbOutput,
+  withRgbPixels,
 } from "./models/onnx/index.js";
 export { type VerifyReport, verifyModel } from "./models/verify.js";
 export { PIPELINES, pipelineModule } from "./pipelines/index.js";

@@ -7,5 +7,12 @@ export {
   type ModelOptions,
   type SplitModel,
 } from "./graph-builder.js";
-export { RGB_OUTPUT, type RgbMapping, withRgbOutput } from "./rgb-output.js";
+export {
+  RGB_INPUT,
+  RGB_OUTPUT,
+  type RgbInputMapping,
+  type RgbMapping,
+  withRgbOutput,
+  withRgbPixels,
+} from "./rgb-output.js";
 export { bytesPerElement, DATA_TYPE_CODE, type OnnxDType, rawBytes, type TypedArrayOf } from "./tensor-types.js";
