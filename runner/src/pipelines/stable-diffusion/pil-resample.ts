@@ -1,70 +1,90 @@
 /**
- * @module A reference of PIL's `Image.resize(..., BICUBIC)` for 8-bit RGB images, transcribed from Pillow's
- * `libImaging/Resample.c` (`precompute_coeffs`, `normalize_coeffs_8bpc`, `ImagingResampleHorizontal_8bpc`, then the
- * vertical pass on the 8-bit result): the filter is stretched by the scale when shrinking, its taps are clipped to
- * the image and renormalised, and the weights are 22-bit fixed point. Used by tests to check what diffusers'
- * `CLIPImageProcessor` would feed the safety checker.
+ * @module A test reference for what PIL's `Image.resize(size, BICUBIC)` produces on an 8-bit RGB image — the resize
+ * diffusers' `CLIPImageProcessor` applies before the safety checker — written from PIL's documented behaviour: a
+ * separable Keys cubic (a = −0.5) sampled at pixel centres, widened by the scale factor when shrinking
+ * (antialiasing), taps outside the image dropped and the rest renormalised to sum to one, weights held as fixed-point
+ * integers with 22 fractional bits, and each pass (width, then height) rounded and clamped to 8 bits.
  */
 import type { RgbImage } from "../../image/decode.js";
 
-const PRECISION_BITS = 32 - 8 - 2;
+const FRACTION_BITS = 22;
+const ONE = 2 ** FRACTION_BITS;
 
-function bicubic(x: number): number {
-  const a = -0.5;
-  const t = Math.abs(x);
-  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
-  return 0;
+/** Keys' cubic convolution kernel with a = −0.5 (Catmull-Rom). */
+function keys(distance: number): number {
+  const t = Math.abs(distance);
+  if (t >= 2) return 0;
+  if (t >= 1) return -0.5 * (((t - 5) * t + 8) * t - 4);
+  return (1.5 * t - 2.5) * t * t + 1;
 }
 
-/** Per output position: the first input index and the fixed-point weights of the taps. */
-function coefficients(inSize: number, outSize: number): { first: number; weights: number[] }[] {
-  const scale = inSize / outSize;
-  const filterScale = Math.max(scale, 1);
-  const support = 2 * filterScale;
-  return Array.from({ length: outSize }, (_, xx) => {
-    const center = (xx + 0.5) * scale;
-    const first = Math.max(Math.trunc(center - support + 0.5), 0);
-    const count = Math.min(Math.trunc(center + support + 0.5), inSize) - first;
-    const raw = Array.from({ length: count }, (_, x) => bicubic((x + first - center + 0.5) / filterScale));
-    const total = raw.reduce((a, b) => a + b, 0);
-    const weights = raw.map((w) => {
-      const k = total === 0 ? 0 : w / total;
-      return Math.trunc(k < 0 ? -0.5 + k * 2 ** PRECISION_BITS : 0.5 + k * 2 ** PRECISION_BITS);
+/** The taps of one output position along an axis: where they start and their fixed-point weights. */
+interface Taps {
+  start: number;
+  weights: Int32Array;
+}
+
+/** The taps of every output position when `inSize` samples are resampled to `outSize`. */
+function tapsOf(inSize: number, outSize: number): Taps[] {
+  const step = inSize / outSize;
+  const widen = Math.max(step, 1);
+  const reach = 2 * widen;
+  const taps: Taps[] = [];
+  for (let o = 0; o < outSize; o++) {
+    const centre = (o + 0.5) * step;
+    const start = Math.max(0, Math.trunc(centre - reach + 0.5));
+    const end = Math.min(inSize, Math.trunc(centre + reach + 0.5));
+    const raw = new Float64Array(end - start);
+    let total = 0;
+    for (let i = start; i < end; i++) {
+      raw[i - start] = keys((i + 0.5 - centre) / widen);
+      total += raw[i - start] as number;
+    }
+    // Normalised, then to fixed point, rounding halves away from zero.
+    const weights = Int32Array.from(raw, (w) => {
+      const scaled = (total === 0 ? 0 : w / total) * ONE;
+      return Math.trunc(scaled + (scaled < 0 ? -0.5 : 0.5));
     });
-    return { first, weights };
-  });
+    taps.push({ start, weights });
+  }
+  return taps;
 }
 
-function pass(src: RgbImage, outSize: number, horizontal: boolean): RgbImage {
-  const { width, height, pixels } = src;
-  const coeffs = coefficients(horizontal ? width : height, outSize);
-  const w = horizontal ? outSize : width;
-  const h = horizontal ? height : outSize;
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const { first, weights } = coeffs[horizontal ? x : y] as { first: number; weights: number[] };
-      for (let c = 0; c < 3; c++) {
-        let sum = 2 ** (PRECISION_BITS - 1);
-        weights.forEach((k, i) => {
-          const at = horizontal ? (y * width + first + i) * 3 : ((first + i) * width + x) * 3;
-          sum += (pixels[at + c] as number) * k;
-        });
-        out[(y * w + x) * 3 + c] = Math.min(Math.max(Math.floor(sum / 2 ** PRECISION_BITS), 0), 255);
+/** Resamples along one axis; the other axis keeps its size. */
+function resampleAxis(image: RgbImage, outSize: number, axis: "x" | "y"): RgbImage {
+  const { width, height, pixels } = image;
+  const along = axis === "x";
+  const taps = tapsOf(along ? width : height, outSize);
+  const outWidth = along ? outSize : width;
+  const outHeight = along ? height : outSize;
+  // Neighbouring taps are 3 bytes apart along a row, a row apart down a column.
+  const stride = along ? 3 : width * 3;
+  const out = new Uint8Array(outWidth * outHeight * 3);
+  let at = 0;
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      const { start, weights } = taps[along ? x : y] as Taps;
+      const base = along ? (y * width + start) * 3 : (start * width + x) * 3;
+      for (let channel = 0; channel < 3; channel++, at++) {
+        let sum = ONE / 2;
+        for (let k = 0, p = base + channel; k < weights.length; k++, p += stride) {
+          sum += (pixels[p] as number) * (weights[k] as number);
+        }
+        const value = Math.floor(sum / ONE);
+        out[at] = Math.min(Math.max(value, 0), 255);
       }
     }
   }
-  return { width: w, height: h, pixels: out };
+  return { width: outWidth, height: outHeight, pixels: out };
 }
 
 /**
- * PIL's bicubic resize of an RGB image to `width`×`height`.
+ * PIL's bicubic resize of an RGB image to `width`×`height` (width first, as PIL does).
  *
  * @example
  * pilBicubic({ width: 64, height: 64, pixels }, 224, 224).pixels.length; // 224·224·3
  */
 export function pilBicubic(image: RgbImage, width: number, height: number): RgbImage {
-  const wide = image.width === width ? image : pass(image, width, true);
-  return wide.height === height ? wide : pass(wide, height, false);
+  const wide = image.width === width ? image : resampleAxis(image, width, "x");
+  return wide.height === height ? wide : resampleAxis(wide, height, "y");
 }

@@ -1,6 +1,6 @@
 /**
  * @module The safety checker's preparation session against what diffusers feeds the checker: PIL's bicubic resize
- * (pil-resample.ts, transcribed from Pillow), transformers' resize and crop geometry, CLIP normalisation; and the
+ * (pil-resample.ts, a reference of PIL's resize), transformers' resize and crop geometry, CLIP normalisation; and the
  * `images` input equal to the JS path's value / 255.
  */
 import * as ort from "onnxruntime-node";
