@@ -6,6 +6,8 @@ export default defineProject({
   test: {
     name: "runner",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The worker thread starts from dist/worker.js: rebuild first when src/ is newer.
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
