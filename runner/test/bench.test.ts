@@ -1,6 +1,7 @@
 /** @module `avs-runner bench` runs end to end (on the tiny model, so it is quick) and writes its JSON report. */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -31,6 +32,25 @@ describe("avs-runner bench", () => {
       expect(report.in_process).toMatchObject({ runs: 2 });
     } finally {
       await models.cleanup();
+    }
+  }, 60_000);
+
+  it("benchmarks a Stable Diffusion pipeline against its sessions and the replay floor", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "avs-sd-bench-"));
+    try {
+      const json = join(dir, "sd.json");
+      const args = ["bench", "--pipeline", "text-to-image", "--model-dir", dir, "--runs", "3", "--warmup", "1"];
+      const { stdout } = await promisify(execFile)("node", [BIN, ...args, "--requests", "30", "--json", json]);
+      expect(stdout).toMatch(/pipeline \/ session\.run = [\d.]+ \(target ≤ 1\.05\)/);
+      expect(stdout).toMatch(/floor: the same \d+ session\.run calls replayed back to back = [\d.]+/);
+      const report = JSON.parse(await readFile(json, "utf8"));
+      expect(report).toMatchObject({ pipeline: "text-to-image", model_id: "tiny/sd15", runs: 3 });
+      expect(report.ratio).toBeGreaterThan(0);
+      // The replay does the sessions' work and nothing else, so it cannot cost less than the sessions.
+      expect(report.replay_floor_ratio).toBeGreaterThanOrEqual(1);
+      expect(report.memory).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

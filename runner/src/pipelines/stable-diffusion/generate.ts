@@ -50,13 +50,20 @@ export function startStep(steps: number, strength: number): number {
 /**
  * Runs one job; `latents` (the final latents, before decoding) is returned for tests and benchmarks.
  *
+ * `onRun` sees every `session.run` call with its inputs (the benchmark replays them to measure the floor).
+ *
  * @example
  * const { result } = await generate(components, job);
  */
-export async function generate(c: SdComponents, job: SdJob): Promise<{ result: SdResult; latents: Float32Array }> {
+export async function generate(
+  c: SdComponents,
+  job: SdJob,
+  onRun?: (component: string, session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) => void,
+): Promise<{ result: SdResult; latents: Float32Array }> {
   const started = performance.now();
   const sessionMs: Record<string, number> = {};
   const run: TimedRun = async (component, session, feeds) => {
+    onRun?.(component, session, feeds);
     const t0 = performance.now();
     const out = await session.run(feeds);
     sessionMs[component] = (sessionMs[component] ?? 0) + performance.now() - t0;
