@@ -23,7 +23,7 @@ Flags (defaults in brackets):
   --model-id <id>        [upscalerjs/esrgan-slim-x4] installed into a temporary dir if MODEL_DIR lacks it
   --model-dir <dir>      [MODEL_DIR or /models]
   --size <px>            [256] input side (256 → 1024×1024 with a ×4 model)
-  --runs <n>             [5] timed runs per path
+  --runs <n>             [30] timed runs per path (the overhead is their paired median; 60+ for a stable figure)
   --warmup <n>           [1] untimed runs first
   --concurrency <n>      [1] HTTP requests in flight
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
@@ -52,7 +52,7 @@ export async function benchMain(args: string[]): Promise<void> {
   if (!["raw", "http", "both"].includes(mode)) throw new Error("--mode must be raw, http or both");
   const opts = {
     size: int("SIZE", 256),
-    runs: Math.max(1, int("RUNS", 5)),
+    runs: Math.max(1, int("RUNS", 30)),
     warmup: int("WARMUP", 1),
     concurrency: Math.max(1, int("CONCURRENCY", 1)),
     threads: int("INTRA_OP_THREADS", 0),
