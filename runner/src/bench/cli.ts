@@ -159,7 +159,11 @@ export async function benchMain(args: string[]): Promise<void> {
       cell(rawSummary?.throughput_per_s, " /s"),
       cell(httpLoad && `${httpLoad.throughput_per_s}`, ` /s @ concurrency ${opts.concurrency}`),
     ]);
-    rows.push(["worker mean", "—", cell(report?.worker_mean_ms, " ms per job (session.run + tile conversions)")]);
+    rows.push([
+      "worker mean",
+      "—",
+      cell(report?.worker_mean_ms, " ms per job (session.run + tiling; warm-up job included)"),
+    ]);
     rows.push(["output", raw ? `[${raw.output_dims.join(",")}]` : "—", cell(report?.output_size)]);
     rows.push([
       "event loop p99",

@@ -17,7 +17,7 @@ export interface HttpRunnerReport {
   event_loop_max_ms: number;
   peak_rss_mb: number;
   output_size: string;
-  /** Mean time the runner's worker spent per job (`avs_runner_inference_seconds`): session.run + tile conversions. */
+  /** Mean time the runner's worker spent per job (`avs_runner_inference_seconds`), the warm-up job included. */
   worker_mean_ms: number;
 }
 

@@ -15,6 +15,15 @@ export interface RgbImage {
 }
 
 /** Size limits of decoded images. */
+/**
+ * `bytes` when they fill their buffer alone, else a copy that does: pixels that can be transferred to another
+ * thread without taking neighbouring data along (or failing on a shared pool buffer).
+ * @example ownedBytes(Buffer.from("abc")) // its own 3-byte buffer
+ */
+export function ownedBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
 export interface ImageLimits {
   maxSide: number;
   maxPixels: number;

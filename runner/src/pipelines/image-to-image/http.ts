@@ -6,7 +6,7 @@
  */
 import { HttpError } from "@ai-video-subnet/specs";
 import sharp from "sharp";
-import { decodeImage, type RgbImage } from "../../image/decode.js";
+import { decodeImage, ownedBytes, type RgbImage } from "../../image/decode.js";
 import { parseLoras } from "../../lora/index.js";
 import { checkWork, requestSeed, toImageResponse } from "../stable-diffusion/http-common.js";
 import type { SdJob, SdResult } from "../stable-diffusion/job.js";
@@ -55,10 +55,7 @@ export const imageToImageHttp: HttpPipeline = {
         const image = await toMultipleOf8(decoded);
         const runSteps = Math.min(Math.floor(steps * strength), steps);
         checkWork({ width: image.width, height: image.height, images, steps: runSteps }, ctx.config.maxSdWork);
-        const pixels =
-          image.pixels.byteOffset === 0 && image.pixels.byteLength === image.pixels.buffer.byteLength
-            ? image.pixels
-            : image.pixels.slice();
+        const pixels = ownedBytes(image.pixels);
         const job: SdJob = {
           prompt: body.prompt,
           negativePrompt: body.negative_prompt ?? "",

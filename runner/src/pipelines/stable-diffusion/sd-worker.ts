@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { withRgbOutput } from "../../models/onnx/rgb-output.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
@@ -48,16 +48,12 @@ export async function loadSd(
   const tokenizers = index.tokenizerDirs.map((d) => loadClipTokenizer(d));
   const sessions: ort.InferenceSession[] = [];
   let provider = ctx.executionProvider;
-  const open = async (file: string) => {
-    const created = await createSession(file, { ...ctx, executionProvider: provider });
-    provider = created.provider;
+  /** A model file, or model bytes after graph surgery, on the runner's provider (`cpu` forces the CPU). */
+  const open = async (model: string | Uint8Array, on = provider) => {
+    const created = await createSession(model, { ...ctx, executionProvider: on });
+    if (on === provider) provider = created.provider;
     sessions.push(created.session);
     return created.session;
-  };
-  const fromBytes = async (bytes: Uint8Array, executionProviders: string[]) => {
-    const session = await ort.InferenceSession.create(bytes, { ...sessionOptions(ctx), executionProviders });
-    sessions.push(session);
-    return session;
   };
   const openVaeDecoder = async (file: string) => {
     // Decoded images are x·127.5 + 127.5, computed in float64 as tensorToImage does: the same bytes either way.
@@ -66,13 +62,13 @@ export async function loadSd(
       ctx.log("info", "vae_decoder: pixels are converted to RGB in JavaScript", { reason: fused.reason });
       return open(file);
     }
-    return fromBytes(fused.bytes, provider === "cpu" ? ["cpu"] : [provider, "cpu"]);
+    return open(fused.bytes);
   };
   // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
   const openSafetyPreprocess = (checker: ort.InferenceSession) => {
     const inputs = describe(checker, "input");
     const type = (name: string) => requireValue(inputs, name, "safety_checker").type as "float32" | "float16";
-    return fromBytes(safetyPreprocessModel(type("clip_input"), type("images")), ["cpu"]);
+    return open(safetyPreprocessModel(type("clip_input"), type("images")), "cpu");
   };
   try {
     const unet = await open(index.files.unet);

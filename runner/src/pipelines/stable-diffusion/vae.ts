@@ -4,7 +4,7 @@
  * noise, as diffusers' `latent_dist.sample(generator)` does; a `latent_sample` encoder's output is used as is.
  */
 import type * as ort from "onnxruntime-node";
-import type { RgbImage } from "../../image/decode.js";
+import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import { describe, floatTensor, readFloats, requireValue } from "./session-io.js";
@@ -83,8 +83,7 @@ export async function decodeLatents(
     const pixels = rgb.data as Uint8Array;
     const size = width * height * 3;
     // Each image owns its buffer: the worker transfers them one by one.
-    if (batch === 1 && pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength)
-      return [{ width, height, pixels }];
+    if (batch === 1) return [{ width, height, pixels: ownedBytes(pixels) }];
     return Array.from({ length: batch }, (_, i) => ({ width, height, pixels: pixels.slice(i * size, (i + 1) * size) }));
   }
   const decoded = readFloats(out[session.outputNames[0] as string]);

@@ -5,18 +5,13 @@
  */
 import { randomInt } from "node:crypto";
 import { HttpError } from "@ai-video-subnet/specs";
-import { decodeImage, type RgbImage } from "../../image/decode.js";
+import { decodeImage, ownedBytes, type RgbImage } from "../../image/decode.js";
 import { encodePng, mediaResponse } from "../../image/encode.js";
 import type { HttpPipeline } from "../types.js";
 
 /** Livepeer draws a missing seed at random and reports it back. */
 function randomSeed(): number {
   return randomInt(0, 2 ** 32);
-}
-
-/** Own the pixels in a buffer of their own, so they can be transferred to the worker without a copy. */
-function ownBuffer(pixels: Uint8Array): Uint8Array {
-  return pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
 }
 
 /** The upscale pipeline's HTTP half. */
@@ -41,7 +36,7 @@ export const upscaleHttp: HttpPipeline = {
           );
         }
         const seed = body.seed ?? randomSeed();
-        const pixels = ownBuffer(image.pixels);
+        const pixels = ownedBytes(image.pixels);
         const out = await ctx.run<RgbImage>(
           { width: image.width, height: image.height, pixels },
           { signal: c.req.raw.signal, transfer: [pixels.buffer as ArrayBuffer] },

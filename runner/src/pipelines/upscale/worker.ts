@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import type { RgbImage } from "../../image/decode.js";
+import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
 import { withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createSession } from "../../worker/session.js";
@@ -63,12 +63,6 @@ function floatOutput(tensor: ort.Tensor): Float32Array {
   throw new Error(`an upscaler's output must be float32 or float16, got ${tensor.type}`);
 }
 
-/** The bytes of an 8-bit output in a buffer of their own, so they can be transferred to the HTTP thread. */
-function ownBytes(tensor: ort.Tensor): Uint8Array {
-  const data = tensor.data as Uint8Array;
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-}
-
 /** The upscale pipeline's worker half. */
 export const upscaleWorker: WorkerPipeline = {
   async load(ctx) {
@@ -111,7 +105,8 @@ export const upscaleWorker: WorkerPipeline = {
         const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (patch, w, h) => {
           if (rgb) {
             const result = await session.run({ [inputName]: new ort.Tensor("uint8", patch, [1, h, w, 3]) });
-            return ownBytes(result[outputName]!);
+            // Transferred to the HTTP thread: in a buffer of its own.
+            return ownedBytes(result[outputName]!.data as Uint8Array);
           }
           const chw = rgbToFloatChw(patch, w, h);
           const result = (await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) }))[outputName]!;
