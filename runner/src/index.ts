@@ -10,7 +10,7 @@ export {
 } from "./config.js";
 export type { components, operations, paths } from "./generated/runner.js";
 export { decodeImage, type ImageLimits, type RgbImage } from "./image/decode.js";
-export { type AnswerImage, encodePng, mediaResponse, pngDataUrl } from "./image/encode.js";
+export { type AnswerImage, encodePng, mediaResponse } from "./image/encode.js";
 export { type ImageFormat, sniffImage } from "./image/sniff.js";
 export { jsonLogger, type LogFields, type Logger, silentLogger } from "./log.js";
 export { CATALOG, type CatalogEntry, catalogEntry } from "./models/catalog.js";

@@ -1,4 +1,4 @@
-/** @module RGB pixels → PNG bytes and `data:` URLs (what the runner returns). */
+/** @module RGB pixels → PNG bytes, and the JSON answer carrying them as `data:` URLs (what the runner returns). */
 import sharp from "sharp";
 import type { RgbImage } from "./decode.js";
 
@@ -13,14 +13,6 @@ export async function encodePng(image: RgbImage, compressionLevel = 3): Promise<
   })
     .png({ compressionLevel })
     .toBuffer();
-}
-
-/**
- * A PNG data URL of an image.
- * @example (await pngDataUrl(image)).startsWith("data:image/png;base64,") // true
- */
-export async function pngDataUrl(image: RgbImage, compressionLevel = 3): Promise<string> {
-  return `data:image/png;base64,${(await encodePng(image, compressionLevel)).toString("base64")}`;
 }
 
 /** One image of a job's answer: its PNG bytes, seed and safety flag. */
