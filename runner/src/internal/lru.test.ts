@@ -15,6 +15,18 @@ describe("Lru", () => {
     expect(lru.get("c")).toBe(3);
   });
 
+  it("keeps what is read, whatever order it was stored in", () => {
+    const lru = new Lru<number, number>(3);
+    for (let k = 0; k < 3; k++) lru.set(k, k);
+    lru.get(0);
+    lru.set(1, 10); // an update counts as a use
+    lru.set(3, 3); // drops 2, the least recently used
+    expect([0, 1, 2, 3].map((k) => lru.get(k))).toEqual([0, 10, undefined, 3]);
+    lru.set(4, 4); // drops 0: the reads above touched 0 before 1 and 3
+    expect(lru.size).toBe(3);
+    expect(lru.get(0)).toBeUndefined();
+  });
+
   it("computes a missing value once and then serves it", () => {
     const lru = new Lru<number, number[]>(4);
     let calls = 0;

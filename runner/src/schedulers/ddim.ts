@@ -3,7 +3,7 @@
  * steps x_{t'} = √ᾱ_{t'}·x̂₀ + √(1−ᾱ_{t'})·ε̂ with t' = t − ⌊T/n⌋.
  */
 import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, clip, predictFromAlpha, type Scheduler } from "./scheduler.js";
+import { axpby, clip, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 import { spacedTimesteps } from "./timestep-spacing.js";
 
@@ -33,15 +33,15 @@ export function ddim(config: SchedulerConfig): Scheduler {
         timesteps,
         sigmas: [],
         initNoiseSigma: 1,
-        scaleModelInput: (sample) => sample,
-        step(modelOutput, i, sample) {
+        scaleModelInput: unscaled,
+        step(modelOutput, i, sample, _noise, into) {
           const t = timesteps[i] as number;
           const alpha = alphaAt(t);
           const alphaPrev = alphaAt(t - stride);
           const pred = predictFromAlpha(config.predictionType, modelOutput, sample, alpha);
           const predOriginal = config.clipSample ? clip(pred.predOriginal, config.clipSampleRange) : pred.predOriginal;
           const prevSample = axpby(Math.sqrt(alphaPrev), predOriginal, Math.sqrt(1 - alphaPrev), pred.predEpsilon);
-          return { prevSample, predOriginal };
+          return stepResult(prevSample, predOriginal, into);
         },
         addNoise(original, noise, i) {
           const alpha = alphaAt(timesteps[i] as number);

@@ -2,8 +2,8 @@
  * @module EulerAncestralDiscreteScheduler: an Euler step down to σ_down followed by fresh noise of σ_up, with
  * σ_up² = σ_to²(σ_from² − σ_to²)/σ_from² and σ_down² = σ_to² − σ_up² (k-diffusion's `get_ancestral_step`, η = 1).
  */
-import { sigmaPlanBase, sigmaSchedules } from "./euler-discrete.js";
-import { axpby, predictOriginalFromSigma, type Scheduler } from "./scheduler.js";
+import { sigmaPlans } from "./euler-discrete.js";
+import { eulerStep, type Scheduler } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 
 /**
@@ -14,30 +14,20 @@ import type { SchedulerConfig } from "./scheduler-config.js";
  * const x0 = plan.step(eps, 0, latents, batchNoise([seed])).prevSample;
  */
 export function eulerAncestralDiscrete(config: SchedulerConfig): Scheduler {
-  const schedules = sigmaSchedules(config);
   return {
     config,
-    plan(n) {
-      const schedule = schedules(n);
-      const { sigmas } = schedule;
-      return {
-        ...sigmaPlanBase(schedule),
-        step(modelOutput, i, sample, noise) {
-          const from = sigmas[i] as number;
-          const to = sigmas[i + 1] as number;
-          const predOriginal = predictOriginalFromSigma(config.predictionType, modelOutput, sample, from);
-          const up = Math.sqrt((to * to * (from * from - to * to)) / (from * from));
-          const down = Math.sqrt(to * to - up * up);
-          const dt = down - from;
-          const prevSample = axpby(1 + dt / from, sample, -dt / from, predOriginal);
-          if (up > 0) {
-            const eps = noise(sample.length);
-            for (let k = 0; k < prevSample.length; k++)
-              prevSample[k] = (prevSample[k] as number) + up * (eps[k] as number);
-          }
-          return { prevSample, predOriginal };
-        },
-      };
-    },
+    plan: sigmaPlans(config, (sigmas) => (modelOutput, i, sample, noise, into) => {
+      const from = sigmas[i] as number;
+      const to = sigmas[i + 1] as number;
+      const up = Math.sqrt((to * to * (from * from - to * to)) / (from * from));
+      const down = Math.sqrt(to * to - up * up);
+      const result = eulerStep(config.predictionType, modelOutput, sample, from, down - from, into);
+      if (up > 0) {
+        const { prevSample } = result;
+        const eps = noise(sample.length);
+        for (let k = 0; k < prevSample.length; k++) prevSample[k] = (prevSample[k] as number) + up * (eps[k] as number);
+      }
+      return result;
+    }),
   };
 }

@@ -5,7 +5,7 @@
 import { Lru } from "../internal/lru.js";
 import { karrasSigmas } from "./karras.js";
 import { alphasCumprod, interpOnIndex, sigmaToTimestep, trainingSigmas } from "./noise-schedule.js";
-import { axpby, predictOriginalFromSigma, type SchedulePlan, type Scheduler, scale } from "./scheduler.js";
+import { axpby, eulerStep, type SchedulePlan, type Scheduler, scale } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 import { spacedTimesteps } from "./timestep-spacing.js";
 
@@ -48,40 +48,39 @@ export function sigmaSchedule(
   return { timesteps, sigmas: [...sigmas, 0], initNoiseSigma };
 }
 
-/** How many step counts an Euler-family scheduler keeps the schedule of. */
+/** How many step counts an Euler-family scheduler keeps the plan of. */
 export const SCHEDULE_CACHE_SIZE = 16;
 
 /**
- * {@link sigmaSchedule} per step count, computed once and then shared (frozen) by every plan with that count: a
- * request's plan then costs no schedule arithmetic.
+ * The plans of an Euler-family scheduler whose step is `stepFor(sigmas)`: built once per step count and shared (frozen)
+ * by every request with that count (a plan holds no state between steps), so a request's plan costs a map lookup.
  *
  * @example
- * const schedules = sigmaSchedules(config);
- * schedules(4) === schedules(4); // true
+ * const plans = sigmaPlans(config, (sigmas) => (eps, i, x) => ({ prevSample: x, predOriginal: x }));
+ * plans(4) === plans(4); // true
  */
-export function sigmaSchedules(config: SchedulerConfig): (n: number) => Readonly<SigmaSchedule> {
+export function sigmaPlans(
+  config: SchedulerConfig,
+  stepFor: (sigmas: readonly number[]) => SchedulePlan["step"],
+): (n: number) => SchedulePlan {
   const train = trainingSigmas(alphasCumprod(config));
-  const cache = new Lru<number, Readonly<SigmaSchedule>>(SCHEDULE_CACHE_SIZE);
+  const plans = new Lru<number, SchedulePlan>(SCHEDULE_CACHE_SIZE);
   return (n) =>
-    cache.getOrSet(n, (steps) => {
+    plans.getOrSet(n, (steps) => {
       const { timesteps, sigmas, initNoiseSigma } = sigmaSchedule(config, steps, train);
-      return Object.freeze({ timesteps: Object.freeze(timesteps), sigmas: Object.freeze(sigmas), initNoiseSigma });
+      const schedule = { timesteps: Object.freeze(timesteps), sigmas: Object.freeze(sigmas), initNoiseSigma };
+      return Object.freeze({ ...sigmaPlanBase(schedule), step: stepFor(schedule.sigmas) });
     });
 }
 
-/**
- * The Euler-family operations shared by Euler and Euler ancestral: input scaling 1/√(σ²+1) and `add_noise` x₀ + σ·ε.
- *
- * @example
- * const plan = { ...sigmaPlanBase(schedule), step };
- */
-export function sigmaPlanBase(schedule: Readonly<SigmaSchedule>): Omit<SchedulePlan, "step"> {
+/** The Euler-family operations shared by Euler and Euler ancestral: input scaling 1/√(σ²+1) and `add_noise` x₀ + σ·ε. */
+function sigmaPlanBase(schedule: Readonly<SigmaSchedule>): Omit<SchedulePlan, "step"> {
   const { sigmas } = schedule;
   return {
     timesteps: schedule.timesteps,
     sigmas,
     initNoiseSigma: schedule.initNoiseSigma,
-    scaleModelInput: (sample, i) => scale(1 / Math.sqrt((sigmas[i] as number) ** 2 + 1), sample),
+    scaleModelInput: (sample, i, out) => scale(1 / Math.sqrt((sigmas[i] as number) ** 2 + 1), sample, out),
     addNoise: (original, noise, i) => axpby(1, original, sigmas[i] as number, noise),
   };
 }
@@ -94,23 +93,11 @@ export function sigmaPlanBase(schedule: Readonly<SigmaSchedule>): Omit<ScheduleP
  * const next = plan.step(eps, 0, latents, noise).prevSample;
  */
 export function eulerDiscrete(config: SchedulerConfig): Scheduler {
-  const schedules = sigmaSchedules(config);
   return {
     config,
-    plan(n) {
-      const schedule = schedules(n);
-      const { sigmas } = schedule;
-      return {
-        ...sigmaPlanBase(schedule),
-        step(modelOutput, i, sample) {
-          const sigma = sigmas[i] as number;
-          const predOriginal = predictOriginalFromSigma(config.predictionType, modelOutput, sample, sigma);
-          const dt = (sigmas[i + 1] as number) - sigma;
-          // x + (x − x₀)/σ · dt
-          const prevSample = axpby(1 + dt / sigma, sample, -dt / sigma, predOriginal);
-          return { prevSample, predOriginal };
-        },
-      };
-    },
+    plan: sigmaPlans(config, (sigmas) => (modelOutput, i, sample, _noise, into) => {
+      const sigma = sigmas[i] as number;
+      return eulerStep(config.predictionType, modelOutput, sample, sigma, (sigmas[i + 1] as number) - sigma, into);
+    }),
   };
 }

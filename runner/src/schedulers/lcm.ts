@@ -4,7 +4,7 @@
  * timestep (no noise after the last step).
  */
 import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, clip, predictFromAlpha, type Scheduler } from "./scheduler.js";
+import { axpby, clip, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 
 /** σ_data of the consistency boundary condition. */
@@ -62,17 +62,17 @@ export function lcm(config: SchedulerConfig): Scheduler {
         timesteps,
         sigmas: [],
         initNoiseSigma: 1,
-        scaleModelInput: (sample) => sample,
-        step(modelOutput, i, sample, noise) {
+        scaleModelInput: unscaled,
+        step(modelOutput, i, sample, noise, into) {
           const t = timesteps[i] as number;
           const pred = predictFromAlpha(config.predictionType, modelOutput, sample, alphaAt(t));
           const x0 = config.clipSample ? clip(pred.predOriginal, config.clipSampleRange) : pred.predOriginal;
           const { cSkip, cOut } = lcmScalings(t, config.timestepScaling);
           const denoised = axpby(cOut, x0, cSkip, sample);
-          if (i === n - 1) return { prevSample: denoised, predOriginal: denoised };
+          if (i === n - 1) return stepResult(denoised, denoised, into);
           const alphaPrev = alphaAt(timesteps[i + 1] as number);
           const prevSample = axpby(Math.sqrt(alphaPrev), denoised, Math.sqrt(1 - alphaPrev), noise(sample.length));
-          return { prevSample, predOriginal: denoised };
+          return stepResult(prevSample, denoised, into);
         },
         addNoise(original, noise, i) {
           const alpha = alphaAt(timesteps[i] as number);

@@ -5,7 +5,7 @@
  * the UNet n + 1 times. The plan keeps the past outputs, so its steps must be taken in order.
  */
 import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, predictFromAlpha, type Scheduler } from "./scheduler.js";
+import { axpby, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 import { spacedTimesteps } from "./timestep-spacing.js";
 
@@ -49,13 +49,14 @@ export function pndm(config: SchedulerConfig): Scheduler {
         timesteps,
         sigmas: [],
         initNoiseSigma: 1,
-        scaleModelInput: (sample) => sample,
-        step(modelOutput, i, sample) {
+        scaleModelInput: unscaled,
+        step(modelOutput, i, sample, _noise, into) {
           let t = timesteps[i] as number;
           let prevT = t - stride;
           if (counter !== 1) {
             if (ets.length > 3) ets.shift();
-            ets.push(modelOutput);
+            // Copies: the caller may reuse its arrays for the next step.
+            ets.push(Float32Array.from(modelOutput));
           } else {
             prevT = t;
             t += stride;
@@ -65,7 +66,7 @@ export function pndm(config: SchedulerConfig): Scheduler {
           const e = (k: number) => ets[ets.length - k] as Float32Array;
           if (ets.length === 1 && counter === 0) {
             eps = modelOutput;
-            firstSample = sample;
+            firstSample = Float32Array.from(sample);
           } else if (ets.length === 1 && counter === 1) {
             eps = axpby(0.5, modelOutput, 0.5, e(1));
             from = firstSample as Float32Array;
@@ -88,7 +89,7 @@ export function pndm(config: SchedulerConfig): Scheduler {
           const denom = a * Math.sqrt(1 - aPrev) + Math.sqrt(a * (1 - a) * aPrev);
           const prevSample = axpby(Math.sqrt(aPrev / a), from, -(aPrev - a) / denom, epsilon);
           const predOriginal = axpby(1 / Math.sqrt(a), from, -Math.sqrt(1 - a) / Math.sqrt(a), epsilon);
-          return { prevSample, predOriginal };
+          return stepResult(prevSample, predOriginal, into);
         },
         addNoise(original, noise, i) {
           const alpha = alphaAt(timesteps[i] as number);

@@ -1,8 +1,11 @@
 /** @module The contract every scheduler implements, and the elementwise helpers they share. */
 import type { PredictionType, SchedulerConfig } from "./scheduler-config.js";
 
-/** Draws `length` standard-normal values (the concatenated per-image noise of a batch). */
-export type NoiseSource = (length: number) => Float32Array;
+/**
+ * Draws `length` standard-normal values (the concatenated per-image noise of a batch), into `out` when given (its
+ * first `length` values), else into a new array.
+ */
+export type NoiseSource = (length: number, out?: Float32Array) => Float32Array;
 
 /** One denoising step's results. */
 export interface StepResult {
@@ -20,10 +23,24 @@ export interface SchedulePlan {
   readonly sigmas: readonly number[];
   /** Standard deviation of the initial noise for text-to-image. */
   readonly initNoiseSigma: number;
-  /** The UNet's input at step `stepIndex` (Euler divides by √(σ²+1); DDIM/LCM leave it unchanged). */
-  scaleModelInput(sample: Float32Array, stepIndex: number): Float32Array;
-  /** One step from `sample` given the UNet output; `noise` feeds stochastic samplers (ancestral, LCM). */
-  step(modelOutput: Float32Array, stepIndex: number, sample: Float32Array, noise: NoiseSource): StepResult;
+  /**
+   * The UNet's input at step `stepIndex` (Euler divides by √(σ²+1); DDIM/LCM leave it unchanged). With `out`, the
+   * input is written there and `out` is returned; without, a new array (or `sample` itself when unchanged).
+   */
+  scaleModelInput(sample: Float32Array, stepIndex: number, out?: Float32Array): Float32Array;
+  /**
+   * One step from `sample` given the UNet output; `noise` feeds stochastic samplers (ancestral, LCM). With `into`,
+   * both results are written into its arrays (which must not be `modelOutput` or `sample`) and `into` is returned,
+   * so a denoising loop can run without allocating. A step keeps no reference to its arguments after it returns:
+   * the caller may reuse them.
+   */
+  step(
+    modelOutput: Float32Array,
+    stepIndex: number,
+    sample: Float32Array,
+    noise: NoiseSource,
+    into?: StepResult,
+  ): StepResult;
   /** Noises clean latents to the level of step `stepIndex` (image-to-image start). */
   addNoise(original: Float32Array, noise: Float32Array, stepIndex: number): Float32Array;
 }
@@ -36,32 +53,64 @@ export interface Scheduler {
 }
 
 /**
- * `a·x + b·y` elementwise, into a new array.
+ * The input scaling of schedulers that feed the UNet the sample unchanged (DDIM, LCM, PNDM): `sample` itself, or a
+ * copy in `out` when one is given.
+ *
+ * @example
+ * const plan = { scaleModelInput: unscaled, ... };
+ */
+export function unscaled(sample: Float32Array, _stepIndex: number, out?: Float32Array): Float32Array {
+  if (!out) return sample;
+  out.set(sample);
+  return out;
+}
+
+/**
+ * A step's results, copied into `into` when the caller gave arrays to fill (for schedulers that compute them in new
+ * arrays).
+ *
+ * @example
+ * return stepResult(prevSample, predOriginal, into);
+ */
+export function stepResult(prevSample: Float32Array, predOriginal: Float32Array, into?: StepResult): StepResult {
+  if (!into) return { prevSample, predOriginal };
+  into.prevSample.set(prevSample);
+  into.predOriginal.set(predOriginal);
+  return into;
+}
+
+/**
+ * `a·x + b·y` elementwise, into `out` (a new array by default; it may be `x` or `y`).
  *
  * @example
  * axpby(2, Float32Array.of(1), 3, Float32Array.of(1)); // Float32Array [5]
  */
-export function axpby(a: number, x: Float32Array, b: number, y: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+export function axpby(
+  a: number,
+  x: Float32Array,
+  b: number,
+  y: Float32Array,
+  out: Float32Array = new Float32Array(x.length),
+): Float32Array {
   for (let i = 0; i < x.length; i++) out[i] = a * (x[i] as number) + b * (y[i] as number);
   return out;
 }
 
 /**
- * `a·x` elementwise, into a new array.
+ * `a·x` elementwise, into `out` (a new array by default; it may be `x`).
  *
  * @example
  * scale(0.5, Float32Array.of(4)); // Float32Array [2]
  */
-export function scale(a: number, x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+export function scale(a: number, x: Float32Array, out: Float32Array = new Float32Array(x.length)): Float32Array {
   for (let i = 0; i < x.length; i++) out[i] = a * (x[i] as number);
   return out;
 }
 
 /**
  * x₀ from a sigma-parameterised model output (x = x₀ + σ·ε): ε-prediction `x − σ·ε`; v-prediction with the EDM
- * preconditioning `c_skip·x + c_out·v`, c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1) (Karras et al. 2022, table 1).
+ * preconditioning `c_skip·x + c_out·v`, c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1) (Karras et al. 2022, table 1); into `out`
+ * (a new array by default).
  *
  * @example
  * predictOriginalFromSigma("epsilon", Float32Array.of(0.5), Float32Array.of(1), 2); // Float32Array [0]
@@ -71,12 +120,50 @@ export function predictOriginalFromSigma(
   modelOutput: Float32Array,
   sample: Float32Array,
   sigma: number,
+  out: Float32Array = new Float32Array(sample.length),
 ): Float32Array {
-  if (prediction === "epsilon") return axpby(1, sample, -sigma, modelOutput);
+  if (prediction === "epsilon") return axpby(1, sample, -sigma, modelOutput, out);
   if (prediction === "v_prediction") {
-    return axpby(1 / (sigma * sigma + 1), sample, -sigma / Math.sqrt(sigma * sigma + 1), modelOutput);
+    return axpby(1 / (sigma * sigma + 1), sample, -sigma / Math.sqrt(sigma * sigma + 1), modelOutput, out);
   }
-  return Float32Array.from(modelOutput);
+  out.set(modelOutput);
+  return out;
+}
+
+/**
+ * The Euler step of the sigma-parameterised schedulers in one pass: x₀ as {@link predictOriginalFromSigma} gives it,
+ * then `x + (x − x₀)/σ · dt`, the same float32 values as those two operations in turn. Without `into` the results
+ * are new arrays.
+ *
+ * @example
+ * eulerStep("epsilon", Float32Array.of(0.5), Float32Array.of(1), 2, -1).prevSample; // Float32Array [0.5]
+ */
+export function eulerStep(
+  prediction: PredictionType,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  sigma: number,
+  dt: number,
+  into: StepResult = { prevSample: new Float32Array(sample.length), predOriginal: new Float32Array(sample.length) },
+): StepResult {
+  // x₀ = a·x + b·m (the sample prediction: a = 0, b = 1)
+  const [a, b] =
+    prediction === "epsilon"
+      ? [1, -sigma]
+      : prediction === "v_prediction"
+        ? [1 / (sigma * sigma + 1), -sigma / Math.sqrt(sigma * sigma + 1)]
+        : [0, 1];
+  const keep = 1 + dt / sigma;
+  const toward = -dt / sigma;
+  const { prevSample, predOriginal } = into;
+  for (let i = 0; i < sample.length; i++) {
+    const x = sample[i] as number;
+    const m = modelOutput[i] as number;
+    const x0 = Math.fround(a === 0 ? m : a * x + b * m);
+    predOriginal[i] = x0;
+    prevSample[i] = keep * x + toward * x0;
+  }
+  return into;
 }
 
 /**

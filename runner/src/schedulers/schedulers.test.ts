@@ -1,15 +1,17 @@
 /** @module Every scheduler against the numpy reference values in `__fixtures__/scheduler-vectors.json`. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SCHEDULE_CACHE_SIZE, sigmaSchedules } from "./euler-discrete.js";
+import { SCHEDULE_CACHE_SIZE, sigmaPlans } from "./euler-discrete.js";
 import {
   alphasCumprod,
   createScheduler,
   edmScalings,
   guidanceRamp,
   lcmScalings,
+  type NoiseSource,
   parseSchedulerConfig,
   SchedulerConfigError,
+  type StepResult,
   sigmaSchedule,
   trainingSigmas,
 } from "./index.js";
@@ -125,17 +127,21 @@ describe("EulerDiscreteScheduler", () => {
   });
 });
 
-describe("Euler-family schedules per step count", () => {
-  it("are computed once, shared frozen by later plans, and equal a fresh computation", () => {
+describe("Euler-family plans per step count", () => {
+  it("are built once, shared frozen by later requests, and equal a fresh computation", () => {
     const config = parseSchedulerConfig({ _class_name: "EulerDiscreteScheduler", ...SD, timestep_spacing: "leading" });
-    const schedules = sigmaSchedules(config);
-    const four = schedules(4);
-    expect(schedules(4)).toBe(four);
+    const plans = sigmaPlans(config, () => () => {
+      throw new Error("not stepped here");
+    });
+    const four = plans(4);
+    expect(plans(4)).toBe(four);
+    expect(Object.isFrozen(four)).toBe(true);
     expect(Object.isFrozen(four.sigmas)).toBe(true);
-    expect(four).toEqual(sigmaSchedule(config, 4, trainingSigmas(alphasCumprod(config))));
-    for (let n = 5; n < 5 + SCHEDULE_CACHE_SIZE; n++) schedules(n);
-    expect(schedules(4)).not.toBe(four);
-    expect(schedules(4)).toEqual(four);
+    const fresh = sigmaSchedule(config, 4, trainingSigmas(alphasCumprod(config)));
+    expect({ timesteps: four.timesteps, sigmas: four.sigmas, initNoiseSigma: four.initNoiseSigma }).toEqual(fresh);
+    for (let n = 5; n < 5 + SCHEDULE_CACHE_SIZE; n++) plans(n);
+    expect(plans(4)).not.toBe(four);
+    expect(plans(4).sigmas).toEqual(four.sigmas);
   });
 });
 
@@ -296,4 +302,61 @@ describe("scheduler config", () => {
 it("covers every reference vector", () => {
   const uncovered = Object.keys(vectors).filter((k) => !covered.has(k));
   expect(uncovered).toEqual([]);
+});
+
+describe("stepping into the caller's arrays", () => {
+  const classes = [
+    { _class_name: "EulerDiscreteScheduler", timestep_spacing: "leading" },
+    { _class_name: "EulerDiscreteScheduler", prediction_type: "v_prediction", timestep_spacing: "trailing" },
+    { _class_name: "EulerAncestralDiscreteScheduler", timestep_spacing: "trailing" },
+    { _class_name: "DDIMScheduler", clip_sample: true, set_alpha_to_one: false },
+    { _class_name: "LCMScheduler", original_inference_steps: 50 },
+    { _class_name: "PNDMScheduler", skip_prk_steps: true, steps_offset: 1 },
+  ];
+  // A deterministic "model": ε depends on the sample and the step, so each trajectory is distinct.
+  const model = (x: Float32Array, i: number, out: Float32Array) => {
+    for (let k = 0; k < x.length; k++) out[k] = Math.sin((x[k] as number) * 3 + k + i) * 0.8;
+    return out;
+  };
+  const noise = (): NoiseSource => {
+    let seed = 0;
+    return (n, out = new Float32Array(n)) => {
+      for (let k = 0; k < n; k++) out[k] = Math.cos(++seed * 1.7);
+      return out;
+    };
+  };
+
+  for (const cls of classes) {
+    it(`${cls._class_name} ${JSON.stringify(cls).slice(0, 60)}…: the same values as new arrays, arrays reusable`, () => {
+      const scheduler = createScheduler({ ...SD, ...cls });
+      const start = Float32Array.from({ length: 16 }, (_, k) => Math.cos(k) * 2);
+      // New arrays everywhere.
+      const fresh = scheduler.plan(5);
+      const freshNoise = noise();
+      let x: Float32Array = Float32Array.from(start);
+      const want: number[][] = [];
+      for (let i = 0; i < fresh.timesteps.length; i++) {
+        const input = fresh.scaleModelInput(x, i);
+        const r = fresh.step(model(input, i, new Float32Array(16)), i, x, freshNoise);
+        want.push([...r.prevSample, ...r.predOriginal]);
+        x = r.prevSample;
+      }
+      // Reused arrays, as the denoising loop does: the model output and the input are overwritten at every step.
+      const plan = scheduler.plan(5);
+      const reusedNoise = noise();
+      const into: StepResult = { prevSample: new Float32Array(16), predOriginal: new Float32Array(16) };
+      const input = new Float32Array(16);
+      const eps = new Float32Array(16);
+      x = Float32Array.from(start);
+      for (let i = 0; i < plan.timesteps.length; i++) {
+        plan.scaleModelInput(x, i, input);
+        const r = plan.step(model(input, i, eps), i, x, reusedNoise, into);
+        expect(r).toBe(into);
+        expect([...r.prevSample, ...r.predOriginal]).toEqual(want[i]);
+        const previous = x;
+        x = into.prevSample;
+        into.prevSample = previous;
+      }
+    });
+  }
 });

@@ -1,6 +1,7 @@
 /** @module Euler ancestral, `add_noise` and the seeded noise stream, checked against hand-computed values. */
 import { describe, expect, it } from "vitest";
 import { batchNoise, createScheduler, SeededNoise } from "./index.js";
+import { splitMix64 } from "./seeded-noise.js";
 
 const SD = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012 };
 const constant = (c: number) => (n: number) => new Float32Array(n).fill(c);
@@ -66,6 +67,38 @@ describe("seeded noise", () => {
     const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / x.length;
     expect(Math.abs(mean)).toBeLessThan(0.01);
     expect(Math.abs(variance - 1)).toBeLessThan(0.01);
+  });
+
+  it("seeds with SplitMix64 in 32-bit halves, equal to the 64-bit definition", () => {
+    const MASK = (1n << 64n) - 1n;
+    const reference = (state: bigint) => {
+      const next = (state + 0x9e3779b97f4a7c15n) & MASK;
+      let z = next;
+      z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+      return { next, out: z ^ (z >> 31n) };
+    };
+    const join = ([hi, lo]: [number, number]) => (BigInt(hi) << 32n) | BigInt(lo);
+    const seeds = [
+      0,
+      1,
+      42,
+      0xffffffff,
+      2 ** 32,
+      2 ** 53 - 1,
+      ...Array.from({ length: 200 }, (_, i) => i * 45_035_996_273_705 + 7),
+    ];
+    for (const seed of seeds) {
+      let state = BigInt(seed);
+      let halves = splitMix64(Math.floor(seed / 2 ** 32), seed >>> 0);
+      for (let k = 0; k < 3; k++) {
+        const want = reference(state);
+        expect(join(halves.out)).toBe(want.out);
+        expect(join(halves.state)).toBe(want.next);
+        state = want.next;
+        halves = splitMix64(...halves.state);
+      }
+    }
   });
 
   it("is pinned: seed 0's first values never change between versions", () => {
