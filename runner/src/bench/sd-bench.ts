@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type * as ort from "onnxruntime-node";
+import { Tensor } from "onnxruntime-node";
 import { parseFlags } from "../config.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
@@ -41,8 +42,9 @@ Flags (defaults in brackets):
   --images <n>           [1] num_images_per_prompt
   --strength <s>         [0.75] image-to-image strength
   --safety-check <b>     [true] run the model's safety checker when it has one
-  --runs <n>             [20] timed requests for the time comparison
-  --warmup <n>           [3] untimed requests first
+  --runs <n>             [500] timed requests for the time comparison
+  --warmup <n>           [200] requests first, reported apart: V8 optimises the pipeline's code over the first
+                         few hundred requests, and a runner serves many more than that
   --requests <n>         [100] requests of the memory phase
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
   --json <file>          also write the results as JSON
@@ -64,6 +66,13 @@ const KNOWN = [
   "INTRA_OP_THREADS",
   "JSON",
 ];
+
+function copyFeeds(feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  const copy: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds))
+    copy[name] = new Tensor(t.type as "float32", (t.data as Float32Array).slice(), t.dims);
+  return copy;
+}
 
 /** A full garbage collection (V8's `gc`, enabled for this process only when the benchmark needs it). */
 function collector(): () => void {
@@ -96,8 +105,8 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     images: num("IMAGES", 1),
     strength: num("STRENGTH", 0.75),
   };
-  const runs = Math.max(1, num("RUNS", 20));
-  const warmup = num("WARMUP", 3);
+  const runs = Math.max(1, num("RUNS", 500));
+  const warmup = num("WARMUP", 200);
   const requests = Math.max(10, num("REQUESTS", 100));
   let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   let temp: string | undefined;
@@ -133,7 +142,14 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ? { init: { image: { width: size, height: size, pixels }, strength: o.strength } }
         : {}),
     });
-    for (let i = 0; i < warmup; i++) await generate(sd.components, job(i));
+    let coldWall = 0;
+    let coldSessions = 0;
+    for (let i = 0; i < warmup; i++) {
+      const t0 = performance.now();
+      const { result } = await generate(sd.components, job(i));
+      coldWall += performance.now() - t0;
+      coldSessions += Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
+    }
     const totals: number[] = [];
     const sessions: number[] = [];
     const byComponent: Record<string, number> = {};
@@ -149,16 +165,19 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     const ratio = sum(totals) / sum(sessions);
     // The floor: one request's session.run calls, recorded with their inputs and replayed back to back — what any
     // pipeline making the same calls costs, with no work of its own between them.
-    const calls: Array<[ort.InferenceSession, Record<string, ort.Tensor>]> = [];
-    await generate(sd.components, job(999), (_, session, feeds) => calls.push([session, feeds]));
+    const calls: Array<[ort.InferenceSession, Record<string, ort.Tensor>, string[] | undefined]> = [];
+    // Copied: the pipeline refills its UNet inputs in place at every step.
+    await generate(sd.components, job(999), (_, session, feeds, fetches) =>
+      calls.push([session, copyFeeds(feeds), fetches && [...fetches]]),
+    );
     const replayWall: number[] = [];
     const replaySessions: number[] = [];
     for (let i = 0; i < runs; i++) {
       let inside = 0;
       const t0 = performance.now();
-      for (const [session, feeds] of calls) {
+      for (const [session, feeds, fetches] of calls) {
         const t = performance.now();
-        await session.run(feeds);
+        await (fetches ? session.run(feeds, fetches) : session.run(feeds));
         inside += performance.now() - t;
       }
       replayWall.push(performance.now() - t0);
@@ -192,6 +211,11 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     console.log(
       `pipeline / session.run = ${round(ratio)} (target ≤ 1.05); outside ONNX Runtime: ${round((sum(totals) - sum(sessions)) / runs)} ms per request`,
     );
+    if (warmup > 0) {
+      console.log(
+        `warm-up (first ${warmup} requests, code not yet optimised): pipeline / session.run = ${round(coldWall / coldSessions)}, ${round((coldWall - coldSessions) / warmup)} ms outside per request`,
+      );
+    }
     console.log(
       `floor: the same ${calls.length} session.run calls replayed back to back = ${round(floor)} (${round((sum(replayWall) - sum(replaySessions)) / runs, 4)} ms outside per request)`,
     );
@@ -213,6 +237,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         session_ms: sessions.map((v) => round(v)),
         session_ms_by_component: byComponent,
         ratio: round(ratio),
+        warmup_ratio: warmup > 0 ? round(coldWall / coldSessions) : null,
         replay_floor_ratio: round(floor),
         memory,
       };

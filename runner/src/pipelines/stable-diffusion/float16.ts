@@ -7,18 +7,24 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
 /**
- * Float → half bits, rounding to nearest even; overflow gives ±Infinity, NaN stays NaN.
+ * Float → half bits, rounding to nearest even; overflow gives ±Infinity, NaN stays NaN. Written into `out` when
+ * given (a buffer reused between runs), else into a new array.
  *
  * @example
  * toHalfBits(Float32Array.of(1, -2)); // Uint16Array [0x3c00, 0xc000]
  */
-export function toHalfBits(values: ArrayLike<number>): Uint16Array {
-  const out = new Uint16Array(values.length);
+export function toHalfBits(values: ArrayLike<number>, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = halfBits(values[i] as number);
   return out;
 }
 
-function halfBits(value: number): number {
+/**
+ * One float → half bits (see {@link toHalfBits}).
+ *
+ * @example
+ * halfBits(1); // 0x3c00
+ */
+export function halfBits(value: number): number {
   f32[0] = value;
   const x = u32[0] as number;
   const sign = (x >>> 16) & 0x8000;

@@ -48,6 +48,23 @@ describe("text-to-image on tiny/sd15", async () => {
     }
   });
 
+  it("reuses its arrays across requests without mixing shapes, also when requests overlap", async () => {
+    // One image with guidance and two without both run the UNet on a batch of 2; sizes and counts interleave.
+    const jobs = [
+      job({ numImages: 2, guidanceScale: 0 }),
+      job({ numImages: 1 }),
+      job({ numImages: 2, guidanceScale: 0, seed: 3 }),
+      job({ numImages: 1, width: 16, height: 16 }),
+      job({ numImages: 1, seed: 5 }),
+      job({ numImages: 2 }),
+    ];
+    for (const j of jobs) expectClose((await generate(components, j)).latents, referenceLatents(reference, j), 1e-5);
+    const overlapping = await Promise.all(jobs.map((j) => generate(components, j)));
+    overlapping.forEach(({ latents }, i) => {
+      expectClose(latents, referenceLatents(reference, jobs[i] as (typeof jobs)[number]), 1e-5);
+    });
+  });
+
   it("reports prompt truncation", async () => {
     const long = Array.from({ length: 90 }, () => "cat").join(" ");
     const { result } = await generate(components, job({ prompt: long, guidanceScale: 0 }));

@@ -8,10 +8,12 @@ import { HttpError } from "@ai-video-subnet/specs";
 import type * as ort from "onnxruntime-node";
 import type { RgbImage } from "../../image/decode.js";
 import { batchNoise, type Scheduler } from "../../schedulers/index.js";
+import { scale } from "../../schedulers/scheduler.js";
+import { denoise } from "./denoise.js";
 import type { SdJob, SdResult } from "./job.js";
 import type { SdModelIndex } from "./model-index.js";
 import { checkSafety } from "./safety.js";
-import { describe, floatTensor, readFloats, requireValue, timestepTensor } from "./session-io.js";
+import { describe, floatTensor, requireValue } from "./session-io.js";
 import { encodePrompts, repeatRows, type TextEncoderPlan } from "./text-encoding.js";
 import { decodeLatents, encodeImage, type TimedRun } from "./vae.js";
 
@@ -50,7 +52,8 @@ export function startStep(steps: number, strength: number): number {
 /**
  * Runs one job; `latents` (the final latents, before decoding) is returned for tests and benchmarks.
  *
- * `onRun` sees every `session.run` call with its inputs (the benchmark replays them to measure the floor).
+ * `onRun` sees every `session.run` call with its inputs (the benchmark replays them to measure the floor). The
+ * denoising loop refills the same UNet input tensors at every step, so an observer that keeps feeds must copy them.
  *
  * @example
  * const { result } = await generate(components, job);
@@ -58,14 +61,19 @@ export function startStep(steps: number, strength: number): number {
 export async function generate(
   c: SdComponents,
   job: SdJob,
-  onRun?: (component: string, session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) => void,
+  onRun?: (
+    component: string,
+    session: ort.InferenceSession,
+    feeds: Record<string, ort.Tensor>,
+    fetches?: readonly string[],
+  ) => void,
 ): Promise<{ result: SdResult; latents: Float32Array }> {
   const started = performance.now();
   const sessionMs: Record<string, number> = {};
-  const run: TimedRun = async (component, session, feeds) => {
-    onRun?.(component, session, feeds);
+  const run: TimedRun = async (component, session, feeds, fetches) => {
+    onRun?.(component, session, feeds, fetches);
     const t0 = performance.now();
-    const out = await session.run(feeds);
+    const out = await (fetches ? session.run(feeds, fetches as string[]) : session.run(feeds));
     sessionMs[component] = (sessionMs[component] ?? 0) + performance.now() - t0;
     return out;
   };
@@ -91,9 +99,7 @@ export async function generate(
   }
   const groups = cfg ? 2 : 1;
   const batch = groups * n;
-  const sampleInfo = requireValue(unetIn, "sample", "unet");
-  const timestepInfo = requireValue(unetIn, "timestep", "unet");
-  const fixed: Record<string, ort.Tensor> = {
+  const conditioning: Record<string, ort.Tensor> = {
     encoder_hidden_states: floatTensor(
       requireValue(unetIn, "encoder_hidden_states", "unet"),
       repeatRows(hidden, groups, n),
@@ -106,46 +112,50 @@ export async function generate(
     if (typeof dim !== "number")
       throw new Error(`unet input timestep_cond must have a fixed width, got [${info.shape}]`);
     const emb = guidanceEmbedding(job.guidanceScale - 1, dim);
-    fixed.timestep_cond = floatTensor(info, repeatRows(emb, 1, batch), [batch, dim]);
+    conditioning.timestep_cond = floatTensor(info, repeatRows(emb, 1, batch), [batch, dim]);
   }
   if (sdxl) {
     const p = pooled as Float32Array;
-    fixed.text_embeds = floatTensor(requireValue(unetIn, "text_embeds", "unet"), repeatRows(p, groups, n), [
+    conditioning.text_embeds = floatTensor(requireValue(unetIn, "text_embeds", "unet"), repeatRows(p, groups, n), [
       batch,
       text.pooledWidth,
     ]);
     const ids = new Float32Array(batch * 6);
     for (let b = 0; b < batch; b++) ids.set([height, width, 0, 0, height, width], b * 6);
-    fixed.time_ids = floatTensor(requireValue(unetIn, "time_ids", "unet"), ids, [batch, 6]);
+    conditioning.time_ids = floatTensor(requireValue(unetIn, "time_ids", "unet"), ids, [batch, 6]);
   }
 
   const plan = c.scheduler.plan(job.numInferenceSteps);
-  const noise = batchNoise(Array.from({ length: n }, (_, i) => job.seed + i));
+  const seeds: number[] = [];
+  for (let i = 0; i < n; i++) seeds.push(job.seed + i);
+  const noise = batchNoise(seeds);
+  const count = n * size;
   let first = 0;
-  let latents: Float32Array;
+  let start: Float32Array;
   if (job.init) {
     if (!c.vaeEncoder) throw new HttpError(400, "this model has no vae_encoder, so it cannot do image-to-image");
     first = startStep(job.numInferenceSteps, job.init.strength);
     const init = await encodeImage(c.vaeEncoder, job.init.image, n, c.index.vaeScalingFactor, noise, run);
-    latents = plan.addNoise(init, noise(n * size), first);
+    start = plan.addNoise(init, noise(count), first);
   } else {
-    latents = noise(n * size);
-    for (let i = 0; i < latents.length; i++) latents[i] = (latents[i] as number) * plan.initNoiseSigma;
+    const drawn = noise(count);
+    start = scale(plan.initNoiseSigma, drawn, drawn);
   }
-
-  const outputName = c.unet.outputNames[0] as string;
-  for (let i = first; i < plan.timesteps.length; i++) {
-    const scaled = plan.scaleModelInput(latents, i);
-    const input = cfg ? concat(scaled, scaled) : scaled;
-    const out = await run("unet", c.unet, {
-      ...fixed,
-      sample: floatTensor(sampleInfo, input, [batch, 4, h, w]),
-      timestep: timestepTensor(timestepInfo, plan.timesteps[i] as number, batch),
-    });
-    let eps = readFloats(out[outputName]);
-    if (cfg) eps = guide(eps, n * size, job.guidanceScale);
-    latents = plan.step(eps, i, latents, noise).prevSample;
-  }
+  const latents = await denoise({
+    unet: c.unet,
+    sampleInfo: requireValue(unetIn, "sample", "unet"),
+    timestepInfo: requireValue(unetIn, "timestep", "unet"),
+    plan,
+    first,
+    latents: start,
+    noise,
+    conditioning,
+    guidance: cfg ? job.guidanceScale : undefined,
+    images: n,
+    h,
+    w,
+    run,
+  });
 
   const images: RgbImage[] = await decodeLatents(
     c.vaeDecoder,
@@ -191,16 +201,6 @@ export function guidanceEmbedding(w: number, dim: number): Float32Array {
     const v = w * 1000 * Math.exp(-step * k);
     out[k] = Math.sin(v);
     out[half + k] = Math.cos(v);
-  }
-  return out;
-}
-
-/** ε_u + g·(ε_c − ε_u) over a [uncond; cond] batch of two halves of `half` values. */
-function guide(eps: Float32Array, half: number, g: number): Float32Array {
-  const out = new Float32Array(half);
-  for (let i = 0; i < half; i++) {
-    const u = eps[i] as number;
-    out[i] = u + g * ((eps[half + i] as number) - u);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { RgbImage } from "../../image/decode.js";
 import { Lru } from "../../internal/lru.js";
+import { shapeKey } from "../../internal/shape-pool.js";
 import { clipGeometry, CLIP_MEAN as MEAN, CLIP_SIDE as SIDE, CLIP_STD as STD } from "./safety-preprocess.js";
 import { describe, floatTensor, requireValue } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
@@ -34,9 +35,12 @@ export async function checkSafety(
   const flags: boolean[] = [];
   for (const image of images) {
     const feeds = preprocess ? await preparedFeeds(preprocess, image, run) : await jsFeeds(session, image);
-    const out = await run("safety_checker", session, feeds);
-    const flag = out.has_nsfw_concepts ?? out[session.outputNames.at(-1) as string];
-    flags.push(Boolean(flag?.data[0]));
+    // Only the flag: the checker's image output (the input, or black where NSFW) is not used.
+    const flagName = session.outputNames.includes("has_nsfw_concepts")
+      ? "has_nsfw_concepts"
+      : (session.outputNames.at(-1) as string);
+    const out = await run("safety_checker", session, feeds, [flagName]);
+    flags.push(Boolean(out[flagName]?.data[0]));
   }
   return flags;
 }
@@ -48,17 +52,28 @@ async function preparedFeeds(
   run: TimedRun,
 ): Promise<Record<string, ort.Tensor>> {
   const { width, height, pixels } = image;
-  const geometry = geometries.getOrSet(`${width}x${height}`, () => geometryFeeds(width, height));
+  const geometry = geometries.getOrSet(shapeKey(1, height, width), () => geometryFeeds(width, height));
   const out = await run("safety_preprocess", preprocess, {
-    ...geometry,
+    column_sizes: geometry.column_sizes,
+    resize_sizes: geometry.resize_sizes,
+    crop_starts: geometry.crop_starts,
+    crop_ends: geometry.crop_ends,
     pixels: new ort.Tensor("uint8", pixels, [1, height, width, 3]),
   });
   return { clip_input: out.clip_input as ort.Tensor, images: out.images as ort.Tensor };
 }
 
-const geometries = new Lru<string, Record<string, ort.Tensor>>(8);
+/** The preparation session's geometry inputs for one image size. */
+interface GeometryFeeds {
+  column_sizes: ort.Tensor;
+  resize_sizes: ort.Tensor;
+  crop_starts: ort.Tensor;
+  crop_ends: ort.Tensor;
+}
 
-function geometryFeeds(width: number, height: number): Record<string, ort.Tensor> {
+const geometries = new Lru<number, GeometryFeeds>(8);
+
+function geometryFeeds(width: number, height: number): GeometryFeeds {
   const { resized, top, left } = clipGeometry(width, height);
   const ints = (...v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v, BigInt), [v.length]);
   return {

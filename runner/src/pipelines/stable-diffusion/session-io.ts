@@ -4,7 +4,7 @@
  * `timestep` a scalar, a [1] or a [B] tensor of float or int64.
  */
 import * as ort from "onnxruntime-node";
-import { fromHalfBits, toHalfBits } from "./float16.js";
+import { fromHalfBits, halfBits, toHalfBits } from "./float16.js";
 
 /** What a session declares about one input or output. */
 export interface ValueInfo {
@@ -53,6 +53,31 @@ export function floatTensor(info: ValueInfo, data: Float32Array, dims: readonly 
   throw new Error(`input ${info.name} is ${info.type}; float32 or float16 expected`);
 }
 
+/** A float input made once per request and refilled in place before each run. */
+export interface ReusedFloatTensor {
+  /** The values to feed: write them, then call {@link ReusedFloatTensor.refresh}. */
+  readonly values: Float32Array;
+  readonly tensor: ort.Tensor;
+  /** Makes the tensor carry the current `values` (converts to half bits for a float16 input; nothing for float32). */
+  refresh(): void;
+}
+
+/**
+ * A float tensor over `values` that a loop rewrites between runs (ONNX Runtime reads a tensor's data when `run` is
+ * called, so one tensor serves every step): float32 inputs share `values`; float16 inputs get a half-bit buffer that
+ * `refresh` rewrites.
+ *
+ * @example
+ * const sample = reusedFloatTensor(inputs.get("sample"), new Float32Array(2 * 4 * 8 * 8), [2, 4, 8, 8]);
+ * sample.values.set(latents); sample.refresh(); await unet.run({ sample: sample.tensor, ... });
+ */
+export function reusedFloatTensor(info: ValueInfo, values: Float32Array, dims: readonly number[]): ReusedFloatTensor {
+  const tensor = floatTensor(info, values, dims);
+  if (tensor.type === "float32") return { values, tensor, refresh: () => {} };
+  const half = tensor.data as Uint16Array;
+  return { values, tensor, refresh: () => void toHalfBits(values, half) };
+}
+
 /**
  * The values of a float32 or float16 output as float32.
  *
@@ -67,26 +92,53 @@ export function readFloats(tensor: ort.Tensor | undefined): Float32Array {
 }
 
 /**
- * Token ids as int32 or int64, as the text encoder declares: one row per prompt, all of the same length.
+ * Token ids as int32 or int64, as the text encoder declares: one row per prompt, all of the same length. Written into
+ * `into` when given (an earlier result of the same shape, reused), else into a new tensor.
  *
  * @example
  * idsTensor(inputs.get("input_ids"), [negative.ids, positive.ids]); // [2, 77]
  */
-export function idsTensor(info: ValueInfo, rows: readonly (readonly number[])[]): ort.Tensor {
+export function idsTensor(info: ValueInfo, rows: readonly (readonly number[])[], into?: ort.Tensor): ort.Tensor {
   const length = rows[0]?.length ?? 0;
   const dims = [rows.length, length];
   if (info.type === "int32") {
-    const data = new Int32Array(rows.length * length);
-    for (const [r, row] of rows.entries()) data.set(row, r * length);
-    return new ort.Tensor("int32", data, dims);
+    const tensor = into ?? new ort.Tensor("int32", new Int32Array(rows.length * length), dims);
+    const data = tensor.data as Int32Array;
+    for (let r = 0; r < rows.length; r++)
+      data.set(typedRow(rows[r] as readonly number[], int32Rows, toInt32), r * length);
+    return tensor;
   }
   if (info.type === "int64") {
-    const data = new BigInt64Array(rows.length * length);
-    for (const [r, row] of rows.entries())
-      for (let i = 0; i < length; i++) data[r * length + i] = BigInt(row[i] as number);
-    return new ort.Tensor("int64", data, dims);
+    const tensor = into ?? new ort.Tensor("int64", new BigInt64Array(rows.length * length), dims);
+    const data = tensor.data as BigInt64Array;
+    for (let r = 0; r < rows.length; r++)
+      data.set(typedRow(rows[r] as readonly number[], int64Rows, toInt64), r * length);
+    return tensor;
   }
   throw new Error(`input ${info.name} is ${info.type}; int32 or int64 expected`);
+}
+
+/**
+ * Typed copies of id rows, kept as long as the row is: the tokenizer's cache shares a repeated prompt's (frozen) row,
+ * and copying from a typed array is a memcpy where copying from a frozen array converts id by id.
+ */
+const int32Rows = new WeakMap<readonly number[], Int32Array>();
+const int64Rows = new WeakMap<readonly number[], BigInt64Array>();
+
+const toInt32 = (row: readonly number[]) => Int32Array.from(row);
+const toInt64 = (row: readonly number[]) => BigInt64Array.from(row, (id) => BigInt(id));
+
+function typedRow<T>(
+  row: readonly number[],
+  cache: WeakMap<readonly number[], T>,
+  make: (row: readonly number[]) => T,
+): T {
+  let typed = cache.get(row);
+  if (!typed) {
+    typed = make(row);
+    cache.set(row, typed);
+  }
+  return typed;
 }
 
 /**
@@ -97,11 +149,38 @@ export function idsTensor(info: ValueInfo, rows: readonly (readonly number[])[])
  * timestepTensor(inputs.get("timestep"), 999, 2); // int64 [2] for a [batch_size] int64 input
  */
 export function timestepTensor(info: ValueInfo, t: number, batch: number): ort.Tensor {
+  const timestep = reusedTimestepTensor(info, batch);
+  timestep.set(t);
+  return timestep.tensor;
+}
+
+/** The UNet's timestep input, made once per request and set before each step. */
+export interface ReusedTimestepTensor {
+  readonly tensor: ort.Tensor;
+  set(t: number): void;
+}
+
+/**
+ * A {@link timestepTensor} whose value `set` rewrites in place.
+ *
+ * @example
+ * const timestep = reusedTimestepTensor(inputs.get("timestep"), 2);
+ * timestep.set(999); await unet.run({ timestep: timestep.tensor, ... });
+ */
+export function reusedTimestepTensor(info: ValueInfo, batch: number): ReusedTimestepTensor {
   const dims = info.shape.length === 0 ? [] : info.shape[0] === 1 ? [1] : [batch];
   const count = dims.length === 0 ? 1 : (dims[0] as number);
-  if (info.type === "int64") return new ort.Tensor("int64", new BigInt64Array(count).fill(BigInt(Math.trunc(t))), dims);
-  if (info.type === "int32") return new ort.Tensor("int32", new Int32Array(count).fill(Math.trunc(t)), dims);
-  return floatTensor(info, new Float32Array(count).fill(t), dims);
+  if (info.type === "int64") {
+    const data = new BigInt64Array(count);
+    return { tensor: new ort.Tensor("int64", data, dims), set: (t) => void data.fill(BigInt(Math.trunc(t))) };
+  }
+  if (info.type === "int32") {
+    const data = new Int32Array(count);
+    return { tensor: new ort.Tensor("int32", data, dims), set: (t) => void data.fill(Math.trunc(t)) };
+  }
+  const tensor = floatTensor(info, new Float32Array(count), dims);
+  const data = tensor.data as Float32Array | Uint16Array;
+  return { tensor, set: (t) => void data.fill(tensor.type === "float16" ? halfBits(t) : t) };
 }
 
 /**

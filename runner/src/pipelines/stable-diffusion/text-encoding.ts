@@ -4,6 +4,7 @@
  * encoder's pooled `text_embeds`, as in diffusers' `StableDiffusionXLPipeline.encode_prompt`.
  */
 import type * as ort from "onnxruntime-node";
+import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
 import type { ClipTokenizer } from "../../tokenizer/index.js";
 import { describe, idsTensor, readFloats, requireValue } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
@@ -51,6 +52,9 @@ export function planTextEncoder(
   return { session, tokenizer, hiddenOutput: `hidden_states.${layers.at(-2)}`, pooledOutput };
 }
 
+/** `input_ids` tensors per text encoder and batch shape, refilled by later requests. */
+const idsPool = new ShapePool<ort.Tensor>();
+
 /** Conditioning for a list of prompts. */
 export interface Conditioning {
   /** [prompts, 77, ΣD] */
@@ -80,7 +84,8 @@ export async function encodePrompts(
   let pooledWidth = 0;
   let truncatedTokens: number[] = [];
   let truncatedText: string[] = [];
-  for (const [i, enc] of encoders.entries()) {
+  for (let i = 0; i < encoders.length; i++) {
+    const enc = encoders[i] as TextEncoderPlan;
     const tokenized = prompts.map((p) => enc.tokenizer.encode(p));
     if (i === 0) {
       truncatedTokens = tokenized.map((t) => t.truncatedTokens);
@@ -92,12 +97,18 @@ export async function encodePrompts(
       "input_ids",
       i === 0 ? "text_encoder" : "text_encoder_2",
     );
-    const out = await run(i === 0 ? "text_encoder" : "text_encoder_2", enc.session, {
-      input_ids: idsTensor(
-        idsInfo,
-        tokenized.map((t) => t.ids),
-      ),
-    });
+    const key = shapeKey(n, length, 1);
+    const ids = idsTensor(
+      idsInfo,
+      tokenized.map((t) => t.ids),
+      idsPool.take(enc.session, key),
+    );
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await run(i === 0 ? "text_encoder" : "text_encoder_2", enc.session, { input_ids: ids });
+    } finally {
+      idsPool.give(enc.session, key, ids);
+    }
     const hidden = readFloats(out[enc.hiddenOutput]);
     parts.push({ data: hidden, width: hidden.length / (n * length) });
     if (enc.pooledOutput) {

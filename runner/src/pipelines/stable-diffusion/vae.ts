@@ -5,15 +5,24 @@
  */
 import type * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
+import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
 import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
-import { describe, floatTensor, readFloats, requireValue } from "./session-io.js";
+import {
+  describe,
+  floatTensor,
+  type ReusedFloatTensor,
+  readFloats,
+  requireValue,
+  reusedFloatTensor,
+} from "./session-io.js";
 
-/** Runs a session and adds its time to a per-component tally. */
+/** Runs a session (for the outputs `fetches` names, or all) and adds its time to a per-component tally. */
 export type TimedRun = (
   component: string,
   session: ort.InferenceSession,
   feeds: Record<string, ort.Tensor>,
+  fetches?: readonly string[],
 ) => Promise<ort.InferenceSession.ReturnType>;
 
 /**
@@ -54,6 +63,9 @@ export function tensorToImage(data: Float32Array, index: number, width: number, 
   return { width, height, pixels: new Uint8Array(pixels.buffer) };
 }
 
+/** The decoder's input per session and shape, refilled by later requests. */
+const inputPool = new ShapePool<ReusedFloatTensor>();
+
 /**
  * Decodes `batch` latents (already in model scale) to images: read from the decoder's {@link RGB_OUTPUT} when
  * the session has it (`withRgbOutput`), converted by {@link tensorToImage} otherwise.
@@ -73,11 +85,18 @@ export async function decodeLatents(
   const inputs = describe(session, "input");
   const input =
     inputs.get("latent_sample") ?? (inputs.values().next().value as NonNullable<ReturnType<typeof inputs.get>>);
-  const scaled = new Float32Array(latents.length);
-  for (let i = 0; i < latents.length; i++) scaled[i] = (latents[i] as number) / scalingFactor;
-  const out = await run("vae_decoder", session, {
-    [input.name]: floatTensor(input, scaled, [batch, 4, height / 8, width / 8]),
-  });
+  const dims = [batch, 4, height / 8, width / 8];
+  const key = shapeKey(batch, height, width);
+  const scaled = inputPool.take(session, key) ?? reusedFloatTensor(input, new Float32Array(latents.length), dims);
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    const values = scaled.values;
+    for (let i = 0; i < latents.length; i++) values[i] = (latents[i] as number) / scalingFactor;
+    scaled.refresh();
+    out = await run("vae_decoder", session, { [input.name]: scaled.tensor });
+  } finally {
+    inputPool.give(session, key, scaled);
+  }
   const rgb = out[RGB_OUTPUT];
   if (rgb) {
     const pixels = rgb.data as Uint8Array;
