@@ -7,7 +7,7 @@
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { fromHalfBits, toHalfBits } from "../../pipelines/stable-diffusion/float16.js";
-import { tensorToImage } from "../../pipelines/stable-diffusion/vae.js";
+import { imageToTensor, tensorToImage } from "../../pipelines/stable-diffusion/vae.js";
 import { floatChwToRgb } from "../../pipelines/upscale/tiling.js";
 import { tinyEsrganModel } from "../factory/esrgan-tiny.js";
 import { GraphBuilder } from "./graph-builder.js";
@@ -119,6 +119,29 @@ describe("withRgbOutput", () => {
         const chw = new Float32Array(plane * 3);
         for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) chw[c * plane + i] = rgb[i * 3 + c]! / 255;
         const expected = io === "float16" ? fromHalfBits(toHalfBits(chw)) : chw;
+        expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength)).toEqual(Buffer.from(expected.buffer));
+      } finally {
+        await session.release();
+      }
+    },
+  );
+
+  it.each(["float32", "float16"] as const)(
+    "in float64 with an offset, takes NHWC bytes as exactly the VAE encoder's imageToTensor floats (%s input)",
+    async (io) => {
+      const g = new GraphBuilder("identity");
+      g.output(g.node("Identity", [g.input("sample", io, [1, 3, "H", "W"])]), "y", io, [1, 3, "H", "W"]);
+      const fused = withRgbPixels(g.toBytes(), { input: { divisor: 127.5, offset: -1, precision: "float64" } });
+      expect(fused.reason).toBeUndefined();
+      const [w, h] = [16, 16];
+      // Every 8-bit value in every channel.
+      const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (Math.floor(i / 3) + (i % 3) * 85) % 256);
+      const session = await ort.InferenceSession.create(fused.bytes!);
+      try {
+        const out = (await session.run({ [RGB_INPUT]: new ort.Tensor("uint8", rgb, [1, h, w, 3]) })).y!;
+        const got = io === "float16" ? fromHalfBits(out.data as Uint16Array) : (out.data as Float32Array);
+        const js = imageToTensor({ width: w, height: h, pixels: rgb });
+        const expected = io === "float16" ? fromHalfBits(toHalfBits(js)) : js;
         expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength)).toEqual(Buffer.from(expected.buffer));
       } finally {
         await session.release();

@@ -33,11 +33,19 @@ export interface RgbMapping {
 }
 
 /**
- * How 8-bit input values map to the model's float input: `x / divisor` (ESRGAN's 0..1: 255), a division as the JS
- * conversion does it, so the floats are the same (a multiply by 1/255 is not, for some values).
+ * How 8-bit input values map to the model's float input: `x / divisor + offset` (ESRGAN's 0..1: divisor 255; a
+ * VAE encoder's −1..1: divisor 127.5, offset −1), a division as the JS conversion does it, so the floats are the
+ * same (a multiply by 1/255 is not, for some values).
  */
 export interface RgbInputMapping {
   divisor: number;
+  /** Added after the division (default 0). */
+  offset?: number;
+  /**
+   * `float32` (default): divided (and offset) in float32. `float64`: computed as JS numbers are and rounded once to
+   * the input's type, so the floats equal a JS conversion `x / divisor + offset` stored in a Float32Array.
+   */
+  precision?: "float32" | "float64";
   /** The float input to feed (default: the first). */
   input?: string;
 }
@@ -144,14 +152,18 @@ export function withRgbPixels(bytes: Uint8Array, ends: { input?: RgbInputMapping
     });
 
   if (input && inputName && ends.input) {
-    // NHWC uint8 → NCHW float (x / divisor), cast to the input's own float type; the nodes go first in the graph.
+    // NHWC uint8 → NCHW float (x / divisor + offset), cast to the input's own float type; the nodes go first.
+    const mapping = ends.input;
+    const wide = mapping.precision === "float64" ? "float64" : "float32";
     const elem = input.type?.tensorType?.elemType as number;
     let x = node("Transpose", [RGB_INPUT], perm([0, 3, 1, 2]));
-    x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
-    if (elem === DATA_TYPE_CODE.float16) {
-      x = node("Div", [x, scalar("divisor", ends.input.divisor)]);
-      node("Cast", [x], cast(DATA_TYPE_CODE.float16), inputName);
-    } else node("Div", [x, scalar("divisor", ends.input.divisor)], [], inputName);
+    x = node("Cast", [x], cast(DATA_TYPE_CODE[wide]));
+    x = node("Div", [x, scalar("divisor", mapping.divisor, wide)]);
+    if (mapping.offset) x = node("Add", [x, scalar("offset", mapping.offset, wide)]);
+    // float64 → float32 → float16 rounds as the JS path does (Float32Array, then half bits).
+    if (wide === "float64") x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
+    if (elem === DATA_TYPE_CODE.float16) x = node("Cast", [x], cast(DATA_TYPE_CODE.float16));
+    (made.at(-1) as onnx.INodeProto).output = [inputName]; // the last node now feeds the model
     graph.node.unshift(...made.splice(0));
     graph.input = graph.input.map((i) => (i.name === inputName ? rgbValue(RGB_INPUT, dimsOf(input)) : i));
   }

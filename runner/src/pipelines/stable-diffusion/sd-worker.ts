@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
-import { withRgbOutput } from "../../models/onnx/rgb-output.js";
+import { withRgbOutput, withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
 import { createSession, sessionOptions } from "../../worker/session.js";
@@ -64,6 +64,17 @@ export async function loadSd(
     }
     return open(fused.bytes);
   };
+  const openVaeEncoder = async (file: string) => {
+    // The init image goes in as RGB bytes: x / 127.5 − 1, computed in float64 as imageToTensor does.
+    const fused = withRgbPixels(readFileSync(file), {
+      input: { divisor: 127.5, offset: -1, precision: "float64", input: "sample" },
+    });
+    if (fused.reason !== undefined) {
+      ctx.log("info", "vae_encoder: pixels are converted from RGB in JavaScript", { reason: fused.reason });
+      return open(file);
+    }
+    return open(fused.bytes);
+  };
   // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
   const openSafetyPreprocess = (checker: ort.InferenceSession) => {
     const inputs = describe(checker, "input");
@@ -89,7 +100,7 @@ export async function loadSd(
       textEncoders: plan(textSessions),
       unet,
       vaeDecoder: await openVaeDecoder(index.files.vaeDecoder),
-      vaeEncoder: index.files.vaeEncoder ? await open(index.files.vaeEncoder) : undefined,
+      vaeEncoder: index.files.vaeEncoder ? await openVaeEncoder(index.files.vaeEncoder) : undefined,
       safetyChecker: index.files.safetyChecker ? await open(index.files.safetyChecker) : undefined,
     };
     if (components.safetyChecker) components.safetyPreprocess = await openSafetyPreprocess(components.safetyChecker);

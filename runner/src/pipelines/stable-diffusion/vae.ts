@@ -3,10 +3,10 @@
  * model's `scaling_factor`. A `latent_parameters` encoder (mean ‖ log-variance) is sampled with the image's seeded
  * noise, as diffusers' `latent_dist.sample(generator)` does; a `latent_sample` encoder's output is used as is.
  */
-import type * as ort from "onnxruntime-node";
+import * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
-import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
+import { RGB_INPUT, RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import {
   describe,
@@ -110,7 +110,8 @@ export async function decodeLatents(
 }
 
 /**
- * Encodes the init image once and gives each of `batch` images its scaled latents.
+ * Encodes the init image once and gives each of `batch` images its scaled latents. An encoder with {@link RGB_INPUT}
+ * (`withRgbPixels` at load) takes the image's bytes; otherwise {@link imageToTensor} converts them here.
  *
  * @example
  * const init = await encodeImage(vaeEncoder, image, 2, 0.18215, noise, run);
@@ -123,10 +124,21 @@ export async function encodeImage(
   noise: NoiseSource,
   run: TimedRun,
 ): Promise<Float32Array> {
-  const input = requireValue(describe(session, "input"), "sample", "vae_encoder");
-  const out = await run("vae_encoder", session, {
-    sample: floatTensor(input, imageToTensor(image), [1, 3, image.height, image.width]),
-  });
+  const inputs = describe(session, "input");
+  const out = await run(
+    "vae_encoder",
+    session,
+    inputs.has(RGB_INPUT)
+      ? { [RGB_INPUT]: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]) }
+      : {
+          sample: floatTensor(requireValue(inputs, "sample", "vae_encoder"), imageToTensor(image), [
+            1,
+            3,
+            image.height,
+            image.width,
+          ]),
+        },
+  );
   const size = 4 * (image.height / 8) * (image.width / 8);
   const result = new Float32Array(batch * size);
   if (out.latent_sample) {
