@@ -44,10 +44,12 @@ describe("avs-runner bench", () => {
       expect(stdout).toMatch(/pipeline \/ session\.run = [\d.]+ \(target ≤ 1\.05\)/);
       // Every call of the request is replayed: text encoder, four UNet steps, VAE, checker preparation, checker.
       expect(stdout).toMatch(/floor: the same 8 session\.run calls replayed back to back = [\d.]+/);
+      expect(stdout).toMatch(/warm-up \(first 1 requests, code not yet optimised\): pipeline \/ session\.run = [\d.]+/);
       const report = JSON.parse(await readFile(json, "utf8"));
       expect(report).toMatchObject({ pipeline: "text-to-image", model_id: "tiny/sd15", runs: 3 });
       expect(report.ratio).toBeGreaterThan(0);
       expect(typeof report.replay_floor_ratio).toBe("number");
+      expect(report.warmup_ratio).toBeGreaterThan(0);
       expect(report.memory).toHaveLength(3);
     } finally {
       await rm(dir, { recursive: true, force: true });
