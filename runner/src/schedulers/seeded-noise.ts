@@ -51,7 +51,7 @@ function mul64(aHi: number, aLo: number, bHi: number, bLo: number): [number, num
 
 /** A seeded stream of uniform and normal numbers. */
 export class SeededNoise {
-  // xoshiro128** state, kept in fields rather than an array so the hot loop works on locals.
+  // xoshiro128** state.
   #s0: number;
   #s1: number;
   #s2: number;
@@ -106,30 +106,30 @@ export class SeededNoise {
       out[i++] = this.#spare;
       this.#hasSpare = false;
     }
+    // The uniforms first, in one pass over the generator's state held in locals, then the transform.
+    const pairs = Math.ceil((end - i) / 2);
+    const u = uniforms(pairs * 2);
     let s0 = this.#s0;
     let s1 = this.#s1;
     let s2 = this.#s2;
     let s3 = this.#s3;
-    while (i < end) {
-      // Two xoshiro128** outputs, inlined (the same sequence as nextUint32).
-      const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      let t = s1 << 9;
+    for (let k = 0; k < pairs * 2; k++) {
+      u[k] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
       s3 = rotl(s3, 11);
-      const b = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-      const r = Math.sqrt(-2 * Math.log((a + 1) / 4294967296));
-      const angle = 2 * Math.PI * (b / 4294967296);
+    }
+    this.#s0 = s0 >>> 0;
+    this.#s1 = s1 >>> 0;
+    this.#s2 = s2 >>> 0;
+    this.#s3 = s3 >>> 0;
+    for (let k = 0; i < end; k += 2) {
+      const r = Math.sqrt(-2 * Math.log(((u[k] as number) + 1) / 4294967296));
+      const angle = 2 * Math.PI * ((u[k + 1] as number) / 4294967296);
       out[i++] = r * Math.cos(angle);
       const second = r * Math.sin(angle);
       if (i < end) out[i++] = second;
@@ -138,12 +138,16 @@ export class SeededNoise {
         this.#hasSpare = true;
       }
     }
-    this.#s0 = s0 >>> 0;
-    this.#s1 = s1 >>> 0;
-    this.#s2 = s2 >>> 0;
-    this.#s3 = s3 >>> 0;
     return out;
   }
+}
+
+/** Scratch for {@link SeededNoise.normal}'s uniform draws (used synchronously, so one serves every stream). */
+let scratch = new Uint32Array(1024);
+
+function uniforms(count: number): Uint32Array {
+  if (scratch.length < count) scratch = new Uint32Array(count);
+  return scratch;
 }
 
 function rotl(x: number, k: number): number {
