@@ -27,6 +27,17 @@ export function testConfig(modelDir: string, overrides: Partial<RunnerConfig> = 
   };
 }
 
+/**
+ * The compression level class a PNG's zlib stream declares (FLEVEL of its first IDAT: 0 fastest (levels 0–1),
+ * 1 fast (2–5), 2 default (6), 3 best (7–9)); `png` is the file or a `data:image/png;base64,` URL.
+ */
+export function pngZlibLevel(png: Buffer | string): number {
+  if (typeof png === "string") png = Buffer.from(png.slice(png.indexOf(",") + 1), "base64");
+  const at = png.indexOf("IDAT", 8, "latin1");
+  if (at < 0) throw new Error("no IDAT chunk");
+  return (png[at + 5] as number) >> 6;
+}
+
 /** A logger that keeps lines for assertions. */
 export function memoryLogger(): Logger & { lines: Array<{ level: string; msg: string; [k: string]: unknown }> } {
   const lines: Array<{ level: string; msg: string }> = [];

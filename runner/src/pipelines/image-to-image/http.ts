@@ -73,7 +73,7 @@ export const imageToImageHttp: HttpPipeline = {
           signal: c.req.raw.signal,
           transfer: [pixels.buffer as ArrayBuffer],
         });
-        return toImageResponse(result, job.seed, ctx.log);
+        return toImageResponse(result, job.seed, ctx.log, ctx.config.pngCompression);
       },
       ...before,
     );

@@ -57,13 +57,13 @@ export function requestSeed(seed: number | undefined, images: number): number {
 }
 
 /**
- * The `{images: Media[]}` answer from the worker's result: PNG data URLs, seed + i, the safety flags; truncation is
- * logged.
+ * The `{images: Media[]}` answer from the worker's result: PNG data URLs (zlib level `pngCompression`, the runner's
+ * `PNG_COMPRESSION`), seed + i, the safety flags; truncation is logged.
  *
  * @example
- * return toImageResponse(result, seed, ctx.log);
+ * return toImageResponse(result, seed, ctx.log, ctx.config.pngCompression);
  */
-export async function toImageResponse(result: SdResult, seed: number, log: Logger) {
+export async function toImageResponse(result: SdResult, seed: number, log: Logger, pngCompression: number) {
   if (result.truncated.prompt > 0 || result.truncated.negativePrompt > 0) {
     log.warn("prompt truncated to the text encoder's 77 tokens", {
       prompt_tokens_cut: result.truncated.prompt,
@@ -73,7 +73,7 @@ export async function toImageResponse(result: SdResult, seed: number, log: Logge
   }
   const images = await Promise.all(
     result.images.map(async (image, i) => ({
-      png: await encodePng(image),
+      png: await encodePng(image, pngCompression),
       seed: seed + i,
       nsfw: result.nsfw[i] ?? false,
     })),

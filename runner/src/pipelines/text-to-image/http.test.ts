@@ -5,7 +5,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage, upscaleForm } from "../../../test/helpers.js";
+import {
+  decodeDataUrl,
+  memoryLogger,
+  modelsDir,
+  pngZlibLevel,
+  testConfig,
+  testImage,
+  upscaleForm,
+} from "../../../test/helpers.js";
 import { writeSafetensors } from "../../lora/index.js";
 import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
 
@@ -55,7 +63,12 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     installLora(models.dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
     installLora(models.dir, "styles/wide", 48);
     server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8 }),
+      testConfig(models.dir, {
+        pipeline: "text-to-image",
+        modelId: "tiny/sd15",
+        maxSdWork: 64 * 64 * 2 * 8,
+        pngCompression: 9,
+      }),
       log,
     );
     await server.runner.ready;
@@ -79,6 +92,8 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     expect(again.images.map((m) => m.url)).toEqual(body.images.map((m) => m.url));
     const single = (await (await post({ ...base, seed: 6 })).json()) as typeof body;
     expect(single.images[0]?.url).toBe(body.images[1]?.url);
+    // PNG_COMPRESSION (9 here) decides the zlib level, as for upscaling.
+    expect(pngZlibLevel(body.images[0]?.url as string)).toBe(3);
   });
 
   it("logs a prompt truncated to 77 tokens", async () => {
@@ -202,6 +217,8 @@ describe("POST /image-to-image (tiny/sd-turbo)", () => {
     expect(body.images.map((m) => m.seed)).toEqual([3, 4]);
     const out = await decodeDataUrl(body.images[0]?.url as string);
     expect([out.width, out.height]).toEqual([32, 16]);
+    // The default PNG_COMPRESSION, 1: zlib's fastest class.
+    expect(pngZlibLevel(body.images[0]?.url as string)).toBe(0);
   });
 
   it("stays close to the input at low strength and moves away at strength 1", async () => {

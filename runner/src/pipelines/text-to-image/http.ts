@@ -34,7 +34,7 @@ export const textToImageHttp: HttpPipeline = {
           loras: parseLoras(body.loras),
         };
         const result = await ctx.run<SdResult>(job, { signal: c.req.raw.signal });
-        return toImageResponse(result, job.seed, ctx.log);
+        return toImageResponse(result, job.seed, ctx.log, ctx.config.pngCompression);
       },
       ...before,
     );
