@@ -2,8 +2,16 @@
  * @module DDIMScheduler with η = 0 (Song et al., "Denoising Diffusion Implicit Models", 2021, eq. 12): deterministic
  * steps x_{t'} = √ᾱ_{t'}·x̂₀ + √(1−ᾱ_{t'})·ε̂ with t' = t − ⌊T/n⌋.
  */
-import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, clip, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
+import {
+  alphaAddNoise,
+  alphaAtTimestep,
+  axpby,
+  clip,
+  predictFromAlpha,
+  type Scheduler,
+  stepResult,
+  unscaled,
+} from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 import { spacedTimesteps } from "./timestep-spacing.js";
 
@@ -15,9 +23,7 @@ import { spacedTimesteps } from "./timestep-spacing.js";
  * plan.initNoiseSigma; // 1
  */
 export function ddim(config: SchedulerConfig): Scheduler {
-  const ac = alphasCumprod(config);
-  const finalAlpha = config.setAlphaToOne ? 1 : (ac[0] as number);
-  const alphaAt = (t: number) => (t >= 0 ? (ac[t] as number) : finalAlpha);
+  const alphaAt = alphaAtTimestep(config);
   return {
     config,
     plan(n) {
@@ -43,10 +49,7 @@ export function ddim(config: SchedulerConfig): Scheduler {
           const prevSample = axpby(Math.sqrt(alphaPrev), predOriginal, Math.sqrt(1 - alphaPrev), pred.predEpsilon);
           return stepResult(prevSample, predOriginal, into);
         },
-        addNoise(original, noise, i) {
-          const alpha = alphaAt(timesteps[i] as number);
-          return axpby(Math.sqrt(alpha), original, Math.sqrt(1 - alpha), noise);
-        },
+        addNoise: alphaAddNoise(alphaAt, timesteps),
       };
     },
   };

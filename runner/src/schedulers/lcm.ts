@@ -3,8 +3,16 @@
  * teacher schedule, each step maps to the consistency-model output c_out·x̂₀ + c_skip·x and re-noises it to the next
  * timestep (no noise after the last step).
  */
-import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, clip, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
+import {
+  alphaAddNoise,
+  alphaAtTimestep,
+  axpby,
+  clip,
+  predictFromAlpha,
+  type Scheduler,
+  stepResult,
+  unscaled,
+} from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 
 /** σ_data of the consistency boundary condition. */
@@ -51,9 +59,7 @@ export function lcmTimesteps(n: number, numTrainTimesteps: number, originalSteps
  * plan.timesteps; // [999, 759, 499, 259]
  */
 export function lcm(config: SchedulerConfig): Scheduler {
-  const ac = alphasCumprod(config);
-  const finalAlpha = config.setAlphaToOne ? 1 : (ac[0] as number);
-  const alphaAt = (t: number) => (t >= 0 ? (ac[t] as number) : finalAlpha);
+  const alphaAt = alphaAtTimestep(config);
   return {
     config,
     plan(n) {
@@ -74,10 +80,7 @@ export function lcm(config: SchedulerConfig): Scheduler {
           const prevSample = axpby(Math.sqrt(alphaPrev), denoised, Math.sqrt(1 - alphaPrev), noise(sample.length));
           return stepResult(prevSample, denoised, into);
         },
-        addNoise(original, noise, i) {
-          const alpha = alphaAt(timesteps[i] as number);
-          return axpby(Math.sqrt(alpha), original, Math.sqrt(1 - alpha), noise);
-        },
+        addNoise: alphaAddNoise(alphaAt, timesteps),
       };
     },
   };

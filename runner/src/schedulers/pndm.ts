@@ -4,8 +4,15 @@
  * diffusers' warm-up — the second timestep is repeated once to average the first two model outputs — so n steps run
  * the UNet n + 1 times. The plan keeps the past outputs, so its steps must be taken in order.
  */
-import { alphasCumprod } from "./noise-schedule.js";
-import { axpby, predictFromAlpha, type Scheduler, stepResult, unscaled } from "./scheduler.js";
+import {
+  alphaAddNoise,
+  alphaAtTimestep,
+  axpby,
+  predictFromAlpha,
+  type Scheduler,
+  stepResult,
+  unscaled,
+} from "./scheduler.js";
 import type { SchedulerConfig } from "./scheduler-config.js";
 import { spacedTimesteps } from "./timestep-spacing.js";
 
@@ -27,9 +34,7 @@ export function plmsTimesteps(descending: readonly number[]): number[] {
  * const plan = pndm(config).plan(50); // 51 UNet calls
  */
 export function pndm(config: SchedulerConfig): Scheduler {
-  const ac = alphasCumprod(config);
-  const finalAlpha = config.setAlphaToOne ? 1 : (ac[0] as number);
-  const alphaAt = (t: number) => (t >= 0 ? (ac[t] as number) : finalAlpha);
+  const alphaAt = alphaAtTimestep(config);
   return {
     config,
     plan(n) {
@@ -91,10 +96,7 @@ export function pndm(config: SchedulerConfig): Scheduler {
           const predOriginal = axpby(1 / Math.sqrt(a), from, -Math.sqrt(1 - a) / Math.sqrt(a), epsilon);
           return stepResult(prevSample, predOriginal, into);
         },
-        addNoise(original, noise, i) {
-          const alpha = alphaAt(timesteps[i] as number);
-          return axpby(Math.sqrt(alpha), original, Math.sqrt(1 - alpha), noise);
-        },
+        addNoise: alphaAddNoise(alphaAt, timesteps),
       };
     },
   };

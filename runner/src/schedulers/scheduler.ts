@@ -1,4 +1,5 @@
 /** @module The contract every scheduler implements, and the elementwise helpers they share. */
+import { alphasCumprod } from "./noise-schedule.js";
 import type { PredictionType, SchedulerConfig } from "./scheduler-config.js";
 
 /**
@@ -50,6 +51,33 @@ export interface Scheduler {
   readonly config: SchedulerConfig;
   /** The plan for `numInferenceSteps` steps; throws RangeError when the count is outside 1..num_train_timesteps. */
   plan(numInferenceSteps: number): SchedulePlan;
+}
+
+/**
+ * ᾱ at a timestep, for the ᾱ-parameterised schedulers (DDIM, LCM, PNDM): the training ᾱ_t for t ≥ 0; for the step
+ * after the last (t < 0) 1 with `set_alpha_to_one`, else ᾱ_0 (diffusers' `final_alpha_cumprod`).
+ *
+ * @example
+ * const alphaAt = alphaAtTimestep(config);
+ * alphaAt(999); // ≈ 0.0046601 for Stable Diffusion's schedule
+ */
+export function alphaAtTimestep(config: SchedulerConfig): (t: number) => number {
+  const ac = alphasCumprod(config);
+  const finalAlpha = config.setAlphaToOne ? 1 : (ac[0] as number);
+  return (t) => (t >= 0 ? (ac[t] as number) : finalAlpha);
+}
+
+/**
+ * `add_noise` of the ᾱ-parameterised schedulers: √ᾱ·x₀ + √(1−ᾱ)·ε at the timestep of step `i`.
+ *
+ * @example
+ * const plan = { addNoise: alphaAddNoise(alphaAt, timesteps), ... };
+ */
+export function alphaAddNoise(alphaAt: (t: number) => number, timesteps: readonly number[]): SchedulePlan["addNoise"] {
+  return (original, noise, i) => {
+    const alpha = alphaAt(timesteps[i] as number);
+    return axpby(Math.sqrt(alpha), original, Math.sqrt(1 - alpha), noise);
+  };
 }
 
 /**
