@@ -7,6 +7,9 @@ describe("ShapePool", () => {
     const owner = {};
     const [k, other] = [shapeKey(1, 8, 8), shapeKey(1, 8, 16)];
     expect(new Set([k, other, shapeKey(2, 8, 8), shapeKey(1, 16, 8)]).size).toBe(4);
+    // Sides of 65536 and more still give distinct keys.
+    expect(shapeKey(1, 8, 65536 + 8)).not.toBe(shapeKey(1, 9, 8));
+    expect(shapeKey(1, 8, 65536 + 8)).toBe(shapeKey(1, 8, 65536 + 8));
     expect(pool.take(owner, k)).toBeUndefined();
     const a = new Float32Array(4);
     pool.give(owner, k, a);

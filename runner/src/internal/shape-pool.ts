@@ -6,19 +6,23 @@
  */
 import { Lru } from "./lru.js";
 
+/** A shape as a map key. */
+export type ShapeKey = number | string;
+
 /**
- * One number for a shape of up to three dimensions below 65536 each (cheaper to hash than a string).
+ * A key for a shape of three non-negative integers: one number when the last two are below 65536 (the usual case,
+ * cheaper to hash), else a string, so distinct shapes never share a key.
  *
  * @example
  * shapeKey(2, 8, 8) === shapeKey(2, 8, 8); // true, and ≠ shapeKey(2, 8, 16)
  */
-export function shapeKey(a: number, b: number, c: number): number {
-  return (a * 65536 + b) * 65536 + c;
+export function shapeKey(a: number, b: number, c: number): ShapeKey {
+  return b < 65536 && c < 65536 && a < 2 ** 20 ? (a * 65536 + b) * 65536 + c : `${a}x${b}x${c}`;
 }
 
 /**
- * Free values per owner and shape key (a number, see {@link shapeKey}); an owner keeps its `shapesPerOwner` most
- * recently used shapes.
+ * Free values per owner and shape key (see {@link shapeKey}); an owner keeps its `shapesPerOwner` most recently used
+ * shapes.
  *
  * @example
  * const pool = new ShapePool<Float32Array>();
@@ -27,17 +31,17 @@ export function shapeKey(a: number, b: number, c: number): number {
  * try { ... } finally { pool.give(session, key, buf); }
  */
 export class ShapePool<T> {
-  readonly #free = new WeakMap<object, Lru<number, T[]>>();
+  readonly #free = new WeakMap<object, Lru<ShapeKey, T[]>>();
 
   constructor(readonly shapesPerOwner = 4) {}
 
   /** A free value of this owner and shape, now the caller's until it is given back; `undefined` when none is free. */
-  take(owner: object, key: number): T | undefined {
+  take(owner: object, key: ShapeKey): T | undefined {
     return this.#free.get(owner)?.get(key)?.pop();
   }
 
   /** Returns a value to the pool (the caller must not use it afterwards). */
-  give(owner: object, key: number, value: T): void {
+  give(owner: object, key: ShapeKey, value: T): void {
     let shapes = this.#free.get(owner);
     if (!shapes) {
       shapes = new Lru(this.shapesPerOwner);

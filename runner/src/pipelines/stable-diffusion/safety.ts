@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { RgbImage } from "../../image/decode.js";
 import { Lru } from "../../internal/lru.js";
-import { shapeKey } from "../../internal/shape-pool.js";
+import { type ShapeKey, shapeKey } from "../../internal/shape-pool.js";
 import { clipGeometry, CLIP_MEAN as MEAN, CLIP_SIDE as SIDE, CLIP_STD as STD } from "./safety-preprocess.js";
 import { describe, floatTensor, requireValue } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
@@ -71,7 +71,7 @@ interface GeometryFeeds {
   crop_ends: ort.Tensor;
 }
 
-const geometries = new Lru<number, GeometryFeeds>(8);
+const geometries = new Lru<ShapeKey, GeometryFeeds>(8);
 
 function geometryFeeds(width: number, height: number): GeometryFeeds {
   const { resized, top, left } = clipGeometry(width, height);
