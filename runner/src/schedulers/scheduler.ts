@@ -136,32 +136,10 @@ export function scale(a: number, x: Float32Array, out: Float32Array = new Float3
 }
 
 /**
- * x₀ from a sigma-parameterised model output (x = x₀ + σ·ε): ε-prediction `x − σ·ε`; v-prediction with the EDM
- * preconditioning `c_skip·x + c_out·v`, c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1) (Karras et al. 2022, table 1); into `out`
- * (a new array by default).
- *
- * @example
- * predictOriginalFromSigma("epsilon", Float32Array.of(0.5), Float32Array.of(1), 2); // Float32Array [0]
- */
-export function predictOriginalFromSigma(
-  prediction: PredictionType,
-  modelOutput: Float32Array,
-  sample: Float32Array,
-  sigma: number,
-  out: Float32Array = new Float32Array(sample.length),
-): Float32Array {
-  if (prediction === "epsilon") return axpby(1, sample, -sigma, modelOutput, out);
-  if (prediction === "v_prediction") {
-    return axpby(1 / (sigma * sigma + 1), sample, -sigma / Math.sqrt(sigma * sigma + 1), modelOutput, out);
-  }
-  out.set(modelOutput);
-  return out;
-}
-
-/**
- * The Euler step of the sigma-parameterised schedulers in one pass: x₀ as {@link predictOriginalFromSigma} gives it,
- * then `x + (x − x₀)/σ · dt`, the same float32 values as those two operations in turn. Without `into` the results
- * are new arrays.
+ * The Euler step of the sigma-parameterised schedulers (x = x₀ + σ·ε) in one pass. x₀ from the model output m:
+ * ε-prediction `x − σ·m`; v-prediction with the EDM preconditioning `c_skip·x + c_out·m`, c_skip = 1/(σ²+1),
+ * c_out = −σ/√(σ²+1) (Karras et al. 2022, table 1); sample prediction `m`. Then `x + (x − x₀)/σ · dt`, with x₀
+ * rounded to float32 in between as when the two are stored in turn. Without `into` the results are new arrays.
  *
  * @example
  * eulerStep("epsilon", Float32Array.of(0.5), Float32Array.of(1), 2, -1).prevSample; // Float32Array [0.5]

@@ -53,7 +53,7 @@ export function floatTensor(info: ValueInfo, data: Float32Array, dims: readonly 
   throw new Error(`input ${info.name} is ${info.type}; float32 or float16 expected`);
 }
 
-/** A float input made once per request and refilled in place before each run. */
+/** A float input made once and refilled in place before each run. */
 export interface ReusedFloatTensor {
   /** The values to feed: write them, then call {@link ReusedFloatTensor.refresh}. */
   readonly values: Float32Array;
@@ -154,7 +154,7 @@ export function timestepTensor(info: ValueInfo, t: number, batch: number): ort.T
   return timestep.tensor;
 }
 
-/** The UNet's timestep input, made once per request and set before each step. */
+/** The UNet's timestep input, made once and set before each step. */
 export interface ReusedTimestepTensor {
   readonly tensor: ort.Tensor;
   set(t: number): void;
