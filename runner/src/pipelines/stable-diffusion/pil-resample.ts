@@ -3,7 +3,9 @@
  * diffusers' `CLIPImageProcessor` applies before the safety checker — written from PIL's documented behaviour: a
  * separable Keys cubic (a = −0.5) sampled at pixel centres, widened by the scale factor when shrinking
  * (antialiasing), taps outside the image dropped and the rest renormalised to sum to one, weights held as fixed-point
- * integers with 22 fractional bits, and each pass (width, then height) rounded and clamped to 8 bits.
+ * integers with 22 fractional bits, and each pass (width, then height) rounded and clamped to 8 bits. It gives
+ * exactly Pillow 9.4's bytes on the cards of __fixtures__/pil-clip.json (scripts/pil-clip-fixture.py writes them
+ * with Pillow itself).
  */
 import type { RgbImage } from "../../image/decode.js";
 
