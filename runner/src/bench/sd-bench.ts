@@ -3,7 +3,7 @@
  * and compares each request's wall time with the summed `session.run` time of its components (text encoders, UNet
  * steps, VAE, safety checker) — everything else the pipeline does (tokenising, noise, scheduler arithmetic, tensor
  * conversion) is the overhead (target ≤ 5 %). The pixel work that runs inside ONNX Runtime counts as session.run:
- * the VAE decoder's conversion to 8-bit RGB (appended to its graph by `withRgbOutput`) and the safety checker's input
+ * the VAE's conversions between 8-bit RGB and floats (added to its graphs by `withRgbPixels`) and the safety checker's input
  * preparation (its own session, `safety_preprocess`). It also replays one request's `session.run` calls with their
  * recorded inputs back to back: the floor any pipeline making the same calls would reach. Then it runs
  * `--requests` more and reports RSS and heap after GC at checkpoints, to show memory stays flat.

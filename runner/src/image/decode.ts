@@ -14,7 +14,6 @@ export interface RgbImage {
   pixels: Uint8Array;
 }
 
-/** Size limits of decoded images. */
 /**
  * `bytes` when they fill their buffer alone, else a copy that does: pixels that can be transferred to another
  * thread without taking neighbouring data along (or failing on a shared pool buffer).
@@ -24,6 +23,7 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
+/** Size limits of decoded images. */
 export interface ImageLimits {
   maxSide: number;
   maxPixels: number;

@@ -3,10 +3,11 @@ import sharp from "sharp";
 import type { RgbImage } from "./decode.js";
 
 /**
- * Encodes RGB pixels as PNG (sharp works on libuv's thread pool, so the event loop stays free).
- * @example const png = await encodePng({ width: 2, height: 1, pixels: new Uint8Array(6) })
+ * Encodes RGB pixels as PNG at zlib level `compressionLevel` (0–9; the runner passes its `PNG_COMPRESSION`). sharp
+ * works on libuv's thread pool, so the event loop stays free.
+ * @example const png = await encodePng({ width: 2, height: 1, pixels: new Uint8Array(6) }, 1)
  */
-export async function encodePng(image: RgbImage, compressionLevel = 3): Promise<Buffer> {
+export async function encodePng(image: RgbImage, compressionLevel: number): Promise<Buffer> {
   return sharp(image.pixels, {
     raw: { width: image.width, height: image.height, channels: 3 },
     limitInputPixels: false,

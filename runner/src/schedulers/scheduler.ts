@@ -108,18 +108,13 @@ export function stepResult(prevSample: Float32Array, predOriginal: Float32Array,
 }
 
 /**
- * `a·x + b·y` elementwise, into `out` (a new array by default; it may be `x` or `y`).
+ * `a·x + b·y` elementwise, into a new array.
  *
  * @example
  * axpby(2, Float32Array.of(1), 3, Float32Array.of(1)); // Float32Array [5]
  */
-export function axpby(
-  a: number,
-  x: Float32Array,
-  b: number,
-  y: Float32Array,
-  out: Float32Array = new Float32Array(x.length),
-): Float32Array {
+export function axpby(a: number, x: Float32Array, b: number, y: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = a * (x[i] as number) + b * (y[i] as number);
   return out;
 }

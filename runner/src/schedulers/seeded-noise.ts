@@ -49,7 +49,7 @@ function mul64(aHi: number, aLo: number, bHi: number, bLo: number): [number, num
   return [(carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0, lo];
 }
 
-/** A seeded stream of uniform and normal numbers. */
+/** A seeded stream of standard-normal numbers. */
 export class SeededNoise {
   // xoshiro128** state.
   #s0: number;
@@ -72,24 +72,6 @@ export class SeededNoise {
     const second = splitMix64(first.state[0], first.state[1]);
     [this.#s1, this.#s0] = first.out;
     [this.#s3, this.#s2] = second.out;
-  }
-
-  /**
-   * The next 32-bit output of xoshiro128**.
-   *
-   * @example
-   * new SeededNoise(1).nextUint32(); // an integer 0 … 2^32−1
-   */
-  nextUint32(): number {
-    const s1 = this.#s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const s2 = this.#s2 ^ this.#s0;
-    const s3 = this.#s3 ^ s1;
-    this.#s1 = (s1 ^ s2) >>> 0;
-    this.#s0 = (this.#s0 ^ s3) >>> 0;
-    this.#s2 = (s2 ^ (s1 << 9)) >>> 0;
-    this.#s3 = rotl(s3, 11);
-    return result;
   }
 
   /**

@@ -191,6 +191,54 @@ export function withRgbPixels(bytes: Uint8Array, ends: { input?: RgbInputMapping
 }
 
 /**
+ * What the input nodes of an {@link RgbInputMapping} compute, in JavaScript (for models the surgery cannot take):
+ * 8-bit RGB (HWC) → float NCHW planes `x / divisor + offset`, equal to the graph's floats in float64 precision.
+ *
+ * @example
+ * rgbToPlanes(Uint8Array.of(0, 51, 255), 1, 1, { divisor: 255 }); // Float32Array [0, 0.2, 1]
+ */
+export function rgbToPlanes(rgb: Uint8Array, width: number, height: number, mapping: RgbInputMapping): Float32Array {
+  const { divisor } = mapping;
+  const offset = mapping.offset ?? 0;
+  const plane = width * height;
+  const out = new Float32Array(plane * 3);
+  for (let i = 0, src = 0; i < plane; i++, src += 3) {
+    out[i] = (rgb[src] as number) / divisor + offset;
+    out[i + plane] = (rgb[src + 1] as number) / divisor + offset;
+    out[i + 2 * plane] = (rgb[src + 2] as number) / divisor + offset;
+  }
+  return out;
+}
+
+/**
+ * What the output nodes of an {@link RgbMapping} compute, in JavaScript: float NCHW planes (image `index` of a
+ * batch) → 8-bit RGB (HWC), `x·scale + offset` rounded half to even and clamped to 0…255 — the graph's bytes exactly
+ * in float64 precision.
+ *
+ * @example
+ * planesToRgb(Float32Array.of(0, 0.5, 1), 1, 1, { scale: 255, offset: 0 }); // Uint8Array [0, 128, 255]
+ */
+export function planesToRgb(
+  planes: Float32Array,
+  width: number,
+  height: number,
+  mapping: RgbMapping,
+  index = 0,
+): Uint8Array {
+  const { scale, offset } = mapping;
+  const plane = width * height;
+  const base = index * 3 * plane;
+  // A clamped array rounds (half to even, as ONNX Round does) and clamps on assignment, at native speed.
+  const out = new Uint8ClampedArray(plane * 3);
+  for (let i = 0, dst = 0; i < plane; i++, dst += 3) {
+    out[dst] = (planes[base + i] as number) * scale + offset;
+    out[dst + 1] = (planes[base + i + plane] as number) * scale + offset;
+    out[dst + 2] = (planes[base + i + 2 * plane] as number) * scale + offset;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/**
  * {@link withRgbPixels} for the output alone: `output` replaced by a uint8 `[N,H,W,3]` output named {@link RGB_OUTPUT}.
  * @example const fused = withRgbOutput(await readFile("model.onnx"), { scale: 127.5, offset: 127.5, precision: "float64" }) // a VAE's −1..1
  */

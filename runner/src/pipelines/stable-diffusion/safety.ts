@@ -32,13 +32,13 @@ export async function checkSafety(
   run: TimedRun,
   preprocess?: ort.InferenceSession,
 ): Promise<boolean[]> {
+  // Only the flag: the checker's image output (the input, or black where NSFW) is not used.
+  const flagName = session.outputNames.includes("has_nsfw_concepts")
+    ? "has_nsfw_concepts"
+    : (session.outputNames.at(-1) as string);
   const flags: boolean[] = [];
   for (const image of images) {
     const feeds = preprocess ? await preparedFeeds(preprocess, image, run) : await jsFeeds(session, image);
-    // Only the flag: the checker's image output (the input, or black where NSFW) is not used.
-    const flagName = session.outputNames.includes("has_nsfw_concepts")
-      ? "has_nsfw_concepts"
-      : (session.outputNames.at(-1) as string);
     const out = await run("safety_checker", session, feeds, [flagName]);
     flags.push(Boolean(out[flagName]?.data[0]));
   }

@@ -3,10 +3,10 @@
  * (failing with the reason when one is missing or the scheduler is unknown), then runs jobs, with LoRA-merged
  * sessions from the cache when a job asks for LoRAs.
  */
-import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
-import { withRgbOutput, withRgbPixels } from "../../models/onnx/rgb-output.js";
+import { withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
 import { createSession, sessionOptions } from "../../worker/session.js";
@@ -18,6 +18,7 @@ import { readSdModelIndex } from "./model-index.js";
 import { safetyPreprocessModel } from "./safety-preprocess.js";
 import { describe, requireValue } from "./session-io.js";
 import { planTextEncoder } from "./text-encoding.js";
+import { VAE_RGB_IN, VAE_RGB_OUT } from "./vae.js";
 
 /** UNet inputs the pipeline knows how to feed. */
 const UNET_INPUTS = new Set([
@@ -55,22 +56,11 @@ export async function loadSd(
     sessions.push(created.session);
     return created.session;
   };
-  const openVaeDecoder = async (file: string) => {
-    // Decoded images are x·127.5 + 127.5, computed in float64 as tensorToImage does: the same bytes either way.
-    const fused = withRgbOutput(readFileSync(file), { scale: 127.5, offset: 127.5, precision: "float64" });
+  /** A VAE end that takes or gives 8-bit RGB (graph surgery, same bytes as vae.ts' JS conversions), else the file. */
+  const openVae = async (file: string, component: string, ends: Parameters<typeof withRgbPixels>[1]) => {
+    const fused = withRgbPixels(await readFile(file), ends);
     if (fused.reason !== undefined) {
-      ctx.log("info", "vae_decoder: pixels are converted to RGB in JavaScript", { reason: fused.reason });
-      return open(file);
-    }
-    return open(fused.bytes);
-  };
-  const openVaeEncoder = async (file: string) => {
-    // The init image goes in as RGB bytes: x / 127.5 − 1, computed in float64 as imageToTensor does.
-    const fused = withRgbPixels(readFileSync(file), {
-      input: { divisor: 127.5, offset: -1, precision: "float64", input: "sample" },
-    });
-    if (fused.reason !== undefined) {
-      ctx.log("info", "vae_encoder: pixels are converted from RGB in JavaScript", { reason: fused.reason });
+      ctx.log("info", `${component}: 8-bit pixels are converted in JavaScript`, { reason: fused.reason });
       return open(file);
     }
     return open(fused.bytes);
@@ -99,8 +89,10 @@ export async function loadSd(
       scheduler,
       textEncoders: plan(textSessions),
       unet,
-      vaeDecoder: await openVaeDecoder(index.files.vaeDecoder),
-      vaeEncoder: index.files.vaeEncoder ? await openVaeEncoder(index.files.vaeEncoder) : undefined,
+      vaeDecoder: await openVae(index.files.vaeDecoder, "vae_decoder", { output: VAE_RGB_OUT }),
+      vaeEncoder: index.files.vaeEncoder
+        ? await openVae(index.files.vaeEncoder, "vae_encoder", { input: { ...VAE_RGB_IN, input: "sample" } })
+        : undefined,
       safetyChecker: index.files.safetyChecker ? await open(index.files.safetyChecker) : undefined,
     };
     if (components.safetyChecker) components.safetyPreprocess = await openSafetyPreprocess(components.safetyChecker);

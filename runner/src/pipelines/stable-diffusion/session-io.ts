@@ -99,60 +99,45 @@ export function readFloats(tensor: ort.Tensor | undefined): Float32Array {
  * idsTensor(inputs.get("input_ids"), [negative.ids, positive.ids]); // [2, 77]
  */
 export function idsTensor(info: ValueInfo, rows: readonly (readonly number[])[], into?: ort.Tensor): ort.Tensor {
+  if (info.type !== "int32" && info.type !== "int64")
+    throw new Error(`input ${info.name} is ${info.type}; int32 or int64 expected`);
+  const ids = ID_TYPES[info.type];
   const length = rows[0]?.length ?? 0;
-  const dims = [rows.length, length];
-  if (info.type === "int32") {
-    const tensor = into ?? new ort.Tensor("int32", new Int32Array(rows.length * length), dims);
-    const data = tensor.data as Int32Array;
-    for (let r = 0; r < rows.length; r++)
-      data.set(typedRow(rows[r] as readonly number[], int32Rows, toInt32), r * length);
-    return tensor;
+  const tensor = into ?? new ort.Tensor(info.type, ids.alloc(rows.length * length), [rows.length, length]);
+  const data = tensor.data as { set(row: ArrayLike<number | bigint>, offset: number): void };
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly number[];
+    let typed = ids.rows.get(row);
+    if (!typed) {
+      typed = ids.from(row);
+      ids.rows.set(row, typed);
+    }
+    data.set(typed, r * length);
   }
-  if (info.type === "int64") {
-    const tensor = into ?? new ort.Tensor("int64", new BigInt64Array(rows.length * length), dims);
-    const data = tensor.data as BigInt64Array;
-    for (let r = 0; r < rows.length; r++)
-      data.set(typedRow(rows[r] as readonly number[], int64Rows, toInt64), r * length);
-    return tensor;
-  }
-  throw new Error(`input ${info.name} is ${info.type}; int32 or int64 expected`);
+  return tensor;
 }
 
 /**
- * Typed copies of id rows, kept as long as the row is: the tokenizer's cache shares a repeated prompt's (frozen) row,
- * and copying from a typed array is a memcpy where copying from a frozen array converts id by id.
+ * How to make each id type, and typed copies of id rows kept as long as the row is: the tokenizer's cache shares a
+ * repeated prompt's (frozen) row, and copying from a typed array is a memcpy where copying from a frozen array
+ * converts id by id.
  */
-const int32Rows = new WeakMap<readonly number[], Int32Array>();
-const int64Rows = new WeakMap<readonly number[], BigInt64Array>();
-
-const toInt32 = (row: readonly number[]) => Int32Array.from(row);
-const toInt64 = (row: readonly number[]) => BigInt64Array.from(row, (id) => BigInt(id));
-
-function typedRow<T>(
-  row: readonly number[],
-  cache: WeakMap<readonly number[], T>,
-  make: (row: readonly number[]) => T,
-): T {
-  let typed = cache.get(row);
-  if (!typed) {
-    typed = make(row);
-    cache.set(row, typed);
-  }
-  return typed;
-}
-
-/**
- * The UNet's timestep: rank 0 → scalar, a fixed [1] → [1], otherwise [batch]; int64 timesteps are truncated like
- * diffusers' `np.array([t], dtype=int64)`.
- *
- * @example
- * timestepTensor(inputs.get("timestep"), 999, 2); // int64 [2] for a [batch_size] int64 input
- */
-export function timestepTensor(info: ValueInfo, t: number, batch: number): ort.Tensor {
-  const timestep = reusedTimestepTensor(info, batch);
-  timestep.set(t);
-  return timestep.tensor;
-}
+type Ids = Int32Array | BigInt64Array;
+const ID_TYPES: Record<
+  "int32" | "int64",
+  { rows: WeakMap<readonly number[], Ids>; alloc(n: number): Ids; from(row: readonly number[]): Ids }
+> = {
+  int32: {
+    rows: new WeakMap(),
+    alloc: (n: number) => new Int32Array(n),
+    from: (row: readonly number[]) => Int32Array.from(row),
+  },
+  int64: {
+    rows: new WeakMap(),
+    alloc: (n: number) => new BigInt64Array(n),
+    from: (row: readonly number[]) => BigInt64Array.from(row, (id) => BigInt(id)),
+  },
+};
 
 /** The UNet's timestep input, made once and set before each step. */
 export interface ReusedTimestepTensor {
@@ -161,7 +146,8 @@ export interface ReusedTimestepTensor {
 }
 
 /**
- * A {@link timestepTensor} whose value `set` rewrites in place.
+ * The UNet's timestep, made once and rewritten in place by `set`: rank 0 → scalar, a fixed [1] → [1], otherwise
+ * [batch]; int64 timesteps are truncated like diffusers' `np.array([t], dtype=int64)`.
  *
  * @example
  * const timestep = reusedTimestepTensor(inputs.get("timestep"), 2);

@@ -6,7 +6,14 @@
 import * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
-import { RGB_INPUT, RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
+import {
+  planesToRgb,
+  RGB_INPUT,
+  RGB_OUTPUT,
+  type RgbInputMapping,
+  type RgbMapping,
+  rgbToPlanes,
+} from "../../models/onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import {
   describe,
@@ -26,41 +33,32 @@ export type TimedRun = (
 ) => Promise<ort.InferenceSession.ReturnType>;
 
 /**
- * RGB bytes → NCHW floats in [−1, 1].
+ * The VAE's pixel range: image bytes ↔ floats in [−1, 1], computed in float64. The same mappings feed the graph
+ * surgery that moves these conversions into the encoder and decoder (sd-worker.ts) and the JS conversions below, so
+ * both give the same bytes.
+ */
+export const VAE_RGB_IN: RgbInputMapping = { divisor: 127.5, offset: -1, precision: "float64" };
+export const VAE_RGB_OUT: RgbMapping = { scale: 127.5, offset: 127.5, precision: "float64" };
+
+/**
+ * RGB bytes → NCHW floats in [−1, 1] (`x / 127.5 − 1`).
  *
  * @example
  * imageToTensor({ width: 8, height: 8, pixels }).length; // 3·8·8
  */
 export function imageToTensor(image: RgbImage): Float32Array {
-  const { width, height, pixels } = image;
-  const plane = width * height;
-  const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (pixels[i * 3 + c] as number) / 127.5 - 1;
-  }
-  return out;
+  return rgbToPlanes(image.pixels, image.width, image.height, VAE_RGB_IN);
 }
 
 /**
- * NCHW floats in [−1, 1] (image `index` of a batch) → RGB bytes, `round(clamp(x/2 + 0.5, 0, 1)·255)`.
+ * NCHW floats in [−1, 1] (image `index` of a batch) → RGB bytes, `x·127.5 + 127.5` rounded half to even (as numpy's
+ * round) and clamped.
  *
  * @example
  * tensorToImage(decoded, 0, 64, 64).pixels.length; // 64·64·3
  */
 export function tensorToImage(data: Float32Array, index: number, width: number, height: number): RgbImage {
-  const plane = width * height;
-  const base = index * 3 * plane;
-  const r = data.subarray(base, base + plane);
-  const g = data.subarray(base + plane, base + 2 * plane);
-  const b = data.subarray(base + 2 * plane, base + 3 * plane);
-  // Uint8ClampedArray clamps to 0…255 and rounds half to even, as numpy's round does.
-  const pixels = new Uint8ClampedArray(3 * plane);
-  for (let i = 0, o = 0; i < plane; i++, o += 3) {
-    pixels[o] = (r[i] as number) * 127.5 + 127.5;
-    pixels[o + 1] = (g[i] as number) * 127.5 + 127.5;
-    pixels[o + 2] = (b[i] as number) * 127.5 + 127.5;
-  }
-  return { width, height, pixels: new Uint8Array(pixels.buffer) };
+  return { width, height, pixels: planesToRgb(data, width, height, VAE_RGB_OUT, index) };
 }
 
 /** The decoder's input per session and shape, refilled by later requests. */
@@ -68,7 +66,7 @@ const inputPool = new ShapePool<ReusedFloatTensor>();
 
 /**
  * Decodes `batch` latents (already in model scale) to images: read from the decoder's {@link RGB_OUTPUT} when
- * the session has it (`withRgbOutput`), converted by {@link tensorToImage} otherwise.
+ * the session has it (`withRgbPixels` at load), converted by {@link tensorToImage} otherwise.
  *
  * @example
  * const images = await decodeLatents(vaeDecoder, latents, 2, 64, 64, 0.18215, run);

@@ -4,6 +4,7 @@
  * the model's receptive-field radius the result equals running the whole image at once: seamless by construction.
  */
 import type { RgbImage } from "../../image/decode.js";
+import { planesToRgb, type RgbInputMapping, type RgbMapping, rgbToPlanes } from "../../models/onnx/rgb-output.js";
 
 /** One tile: the core it contributes and the padded region it is run on (input pixels, end-exclusive). */
 export interface Tile {
@@ -53,19 +54,16 @@ export function planTiles(width: number, height: number, tileSize: number, overl
  */
 export type PatchRunner = (rgb: Uint8Array, width: number, height: number) => Promise<Uint8Array>;
 
+/** An ESRGAN-style model's pixel range, 0..1 floats: for the graph surgery (worker.ts) and the JS conversions below. */
+export const UPSCALE_RGB_IN: RgbInputMapping = { divisor: 255 };
+export const UPSCALE_RGB_OUT: RgbMapping = { scale: 255, offset: 0 };
+
 /**
  * Converts 8-bit RGB (HWC) to the 0..1 float NCHW planes an ESRGAN-style model takes.
  * @example rgbToFloatChw(Uint8Array.of(0, 51, 255), 1, 1) // Float32Array [0, 0.2, 1]
  */
 export function rgbToFloatChw(rgb: Uint8Array, width: number, height: number): Float32Array {
-  const plane = width * height;
-  const chw = new Float32Array(plane * 3);
-  for (let i = 0, src = 0; i < plane; i++, src += 3) {
-    chw[i] = rgb[src]! / 255;
-    chw[i + plane] = rgb[src + 1]! / 255;
-    chw[i + 2 * plane] = rgb[src + 2]! / 255;
-  }
-  return chw;
+  return rgbToPlanes(rgb, width, height, UPSCALE_RGB_IN);
 }
 
 /**
@@ -73,15 +71,7 @@ export function rgbToFloatChw(rgb: Uint8Array, width: number, height: number): F
  * @example floatChwToRgb(new Float32Array([0, 0.5, 1]), 1, 1) // Uint8Array [0, 128, 255]
  */
 export function floatChwToRgb(chw: Float32Array, width: number, height: number): Uint8Array {
-  const plane = width * height;
-  // A clamped array rounds (half to even) and clamps on assignment, at native speed.
-  const out = new Uint8ClampedArray(plane * 3);
-  for (let i = 0, dst = 0; i < plane; i++, dst += 3) {
-    out[dst] = chw[i]! * 255;
-    out[dst + 1] = chw[i + plane]! * 255;
-    out[dst + 2] = chw[i + 2 * plane]! * 255;
-  }
-  return new Uint8Array(out.buffer);
+  return planesToRgb(chw, width, height, UPSCALE_RGB_OUT);
 }
 
 /**

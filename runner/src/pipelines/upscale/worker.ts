@@ -13,7 +13,7 @@ import { withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createSession } from "../../worker/session.js";
 import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
 import type { WorkerPipeline } from "../types.js";
-import { floatChwToRgb, rgbToFloatChw, upscaleTiled } from "./tiling.js";
+import { floatChwToRgb, rgbToFloatChw, UPSCALE_RGB_IN, UPSCALE_RGB_OUT, upscaleTiled } from "./tiling.js";
 
 const PROBE = 16;
 
@@ -72,7 +72,7 @@ export const upscaleWorker: WorkerPipeline = {
     }
     // The 8-bit ↔ 0..1 conversions join the graph, so ONNX Runtime does them (fused with the model's first and last
     // operators where it can) and the session takes and hands back RGB bytes; other models are converted in JS.
-    const fused = withRgbPixels(await readFile(file), { input: { divisor: 255 }, output: { scale: 255, offset: 0 } });
+    const fused = withRgbPixels(await readFile(file), { input: UPSCALE_RGB_IN, output: UPSCALE_RGB_OUT });
     if (fused.reason) ctx.log("info", `8-bit conversions run in JS: ${fused.reason}`, { model: file });
     const rgb = fused.bytes !== undefined;
     const { session, provider } = await createSession(fused.bytes ?? file, ctx);
