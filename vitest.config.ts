@@ -2,6 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["specs", "runner", "packages/*", "devnet"],
+    projects: ["specs", "runner", "packages/*", "devnet", "scripts"],
   },
 });

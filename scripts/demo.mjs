@@ -8,7 +8,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { ENV, install, pnpm, ROOT } from "./bootstrap.mjs";
+import { ensureSystemDeps } from "./system-deps.mjs";
 
+ensureSystemDeps(["ffmpeg"]);
 install();
 console.log("> building (turbo: generate → build)");
 pnpm(["turbo", "run", "build", "--output-logs=errors-only"]);
