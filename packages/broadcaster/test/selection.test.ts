@@ -130,9 +130,18 @@ describe("select", () => {
     const a = orch("a", { price: { price_per_unit: 10, pixels_per_unit: 2 } });
     const sel = (list: Orchestrator[], extra = {}) => select(list, { pipeline: P, modelId: M, now: 1000, ...extra });
     expect(sel([])).toMatchObject({ reason: "no orchestrators are configured" });
-    expect(select([a], { pipeline: P, modelId: "other", now: 0 })).toMatchObject({
-      reason: "none of 1 reachable orchestrator(s) offers this pipeline and model",
+    // A model no orchestrator that answered offers is a client's mistake: the result names what is offered.
+    const b = orch("b", { model_id: "m2" });
+    expect(select([a, b], { pipeline: P, modelId: "other", now: 0 })).toMatchObject({
+      offered: ["m", "m2"],
     });
+    expect(select([a], { pipeline: "text-to-image", modelId: "m", now: 0 })).toMatchObject({ offered: [] });
+    // One that never answered might offer it: not a client error yet.
+    const silent = new Orchestrator("http://silent", undefined, { baseMs: 1000, maxMs: 60_000 });
+    silent.infoError = "ECONNREFUSED";
+    const unknown = select([silent], { pipeline: P, modelId: "other", now: 0 });
+    expect(unknown).toMatchObject({ reason: "none of 1 orchestrator(s) is reachable" });
+    expect(unknown).not.toHaveProperty("offered");
     expect(sel([a], { maxPricePerPixel: 4.9 })).toMatchObject({
       reason: "every orchestrator offering it is above the price cap",
     });

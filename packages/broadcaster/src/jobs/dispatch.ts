@@ -2,6 +2,7 @@
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back. A 4xx goes straight back; when nothing is left, 503.
  */
+import { errorBody } from "@ai-video-subnet/specs";
 import type { OrchestratorRegistry } from "../orchestrators/registry.js";
 import { select } from "../orchestrators/selection.js";
 import type { OutputStore } from "../outputs/store.js";
@@ -27,7 +28,7 @@ export interface DispatchContext {
 /** The outcome for the client. */
 export type DispatchResult =
   | { kind: "ok"; media: Array<Media & { name: string }>; orchestrator: string; attempts: number }
-  | { kind: "client_error"; status: number; body: unknown; orchestrator: string }
+  | { kind: "client_error"; status: number; body: unknown; orchestrator: string | undefined }
   | { kind: "unavailable"; msg: string; retryAfterSeconds: number };
 
 /**
@@ -65,6 +66,10 @@ export async function dispatch(
       random: ctx.random,
     });
     if (!pick.orchestrator) {
+      if (pick.offered) {
+        ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
+        return { kind: "client_error", status: 400, body: unknownModel(job, pick.offered), orchestrator: undefined };
+      }
       // Busy or briefly held back: wait for the first to free up if that fits in the retry budget.
       if (pick.waitMs !== undefined && elapsed + pick.waitMs <= ctx.retryBudgetMs) {
         await sleep(Math.max(10, pick.waitMs), clientSignal);
@@ -148,6 +153,14 @@ export async function dispatch(
     msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${reasons.join("; ")}`,
     retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   };
+}
+
+/** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */
+function unknownModel(job: Job, offered: string[]) {
+  const list = offered.length > 0 ? `offered: ${offered.join(", ")}` : "no model is offered for it";
+  return errorBody(
+    `model_id ${JSON.stringify(job.modelId)} is not offered for ${job.pipeline} by any orchestrator; ${list}`,
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

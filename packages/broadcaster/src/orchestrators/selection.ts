@@ -43,6 +43,11 @@ export type SelectionResult =
       retryAfterMs: number;
       /** Set when every eligible orchestrator is only held back: the first is free again after this many ms. */
       waitMs?: number;
+      /**
+       * Set when no orchestrator that ever answered `/info` offers the pipeline + model (a mistyped `model_id`):
+       * the models they do offer for the pipeline, sorted. A client error, not a reason to retry.
+       */
+      offered?: string[];
     };
 
 /**
@@ -52,6 +57,13 @@ export type SelectionResult =
 export function select(all: Orchestrator[], req: SelectionRequest): SelectionResult {
   const offering = all.filter((o) => o.reachable && o.capability(req.pipeline, req.modelId));
   if (offering.length === 0) {
+    const known = all.filter((o) => o.info !== undefined);
+    if (known.length > 0 && !known.some((o) => o.capability(req.pipeline, req.modelId))) {
+      const offered = new Set(
+        known.flatMap((o) => o.info!.capabilities.filter((c) => c.pipeline === req.pipeline).map((c) => c.model_id)),
+      );
+      return { ...none(`no orchestrator offers ${req.pipeline} with this model`, 5000), offered: [...offered].sort() };
+    }
     const reachable = all.filter((o) => o.reachable).length;
     return none(
       all.length === 0

@@ -66,7 +66,7 @@ export function createMetrics(): BroadcasterMetrics {
     }),
     selections: new Counter({
       name: "avs_broadcaster_selections_total",
-      help: "Selection outcomes by pipeline: selected, or none when no orchestrator was left.",
+      help: "Selection outcomes by pipeline: selected, none when no orchestrator was left, unknown_model when none offers the model.",
       labelNames: ["pipeline", "outcome"],
       registers,
     }),

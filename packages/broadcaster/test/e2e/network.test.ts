@@ -153,16 +153,32 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     });
   });
 
-  it("answers 503 for a pipeline and model no orchestrator offers (image-to-video is not served by this network)", async () => {
+  it("answers 400 at once, naming what is offered, for a model no orchestrator offers (a mistyped model_id)", async () => {
     const t = await gateway([a.url, sd.url]);
+    const started = performance.now();
+    const typo = await fetch(`${t.url}/text-to-image`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model_id: "tiny/sd-trubo", prompt: "a fox" }),
+    });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toEqual({
+      detail: {
+        msg: 'model_id "tiny/sd-trubo" is not offered for text-to-image by any orchestrator; offered: tiny/sd-turbo',
+      },
+    });
+    expect(performance.now() - started).toBeLessThan(1000);
     const form = new FormData();
     form.append("model_id", "tiny/svd");
     form.append("image", new Blob([png(16, 16) as Uint8Array<ArrayBuffer>], { type: "image/png" }), "in.png");
     const res = await fetch(`${t.url}/image-to-video`, { method: "POST", body: form });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(400);
     expect((await res.json()).detail.msg).toBe(
-      "no orchestrators available for image-to-video/tiny/svd: none of 2 reachable orchestrator(s) offers this pipeline and model",
+      'model_id "tiny/svd" is not offered for image-to-video by any orchestrator; no model is offered for it',
     );
+    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    expect(metrics).not.toMatch(/avs_broadcaster_orchestrator_attempts_total\{pipeline="text-to-image"/);
+    expect(metrics).toContain('avs_broadcaster_selections_total{pipeline="text-to-image",outcome="unknown_model"} 1');
   });
 
   it("passes the runner's 4xx (an upload that is not an image) straight to the client, once", async () => {
