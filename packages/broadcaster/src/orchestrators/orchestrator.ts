@@ -24,6 +24,8 @@ export class Orchestrator {
   info: OrchestratorInfo | undefined;
   /** Why the last `/info` poll failed; undefined when it succeeded. */
   infoError: string | undefined = "not polled yet";
+  /** `/info` polls that failed in a row (0 after one that answered, and before the first poll). */
+  failedPolls = 0;
   readonly backoff: Backoff;
   readonly #stats = new Map<string, CapabilityStats>();
   readonly #inFlight = new Map<string, number>();

@@ -20,6 +20,11 @@ export interface RegistryOptions {
   logger: Logger;
 }
 
+/** What the registry can reach (see {@link OrchestratorRegistry.readiness}). */
+export type Readiness =
+  | { ready: true; orchestrators: number; reachable: number; capabilities: number }
+  | { ready: false; reason: string };
+
 /**
  * Known orchestrators, kept current by timers between {@link OrchestratorRegistry.start} and `stop`.
  * @example
@@ -46,10 +51,47 @@ export class OrchestratorRegistry {
     return [...this.#byUrl.values()];
   }
 
+  /**
+   * Whether any orchestrator capacity is reachable: at least one orchestrator answered its last `/info` poll and
+   * advertises a capability. When not, the reason says which of those is missing.
+   * @example registry.readiness() // { ready: false, reason: "no orchestrators are configured" }
+   */
+  readiness(): Readiness {
+    const all = this.list();
+    const reachable = all.filter((o) => o.reachable);
+    const capabilities = new Set(
+      reachable.flatMap((o) => o.info!.capabilities.map((c) => `${c.pipeline}/${c.model_id}`)),
+    );
+    if (capabilities.size > 0) {
+      return { ready: true, orchestrators: all.length, reachable: reachable.length, capabilities: capabilities.size };
+    }
+    if (all.length === 0) {
+      const sources = this.#file || this.#o.discoveryUrl ? " (the orchestrators file and discovery list none)" : "";
+      return { ready: false, reason: `no orchestrators are configured${sources}` };
+    }
+    if (reachable.length === 0) {
+      const last = all.find((o) => o.failedPolls > 0)?.infoError;
+      const polled = all.some((o) => o.failedPolls > 0 || o.info !== undefined);
+      return {
+        ready: false,
+        reason: polled
+          ? `none of ${all.length} orchestrator(s) answers /info${last ? ` (last error: ${last})` : ""}`
+          : `none of ${all.length} orchestrator(s) has been polled yet`,
+      };
+    }
+    return { ready: false, reason: `none of ${reachable.length} reachable orchestrator(s) advertises a capability` };
+  }
+
   /** Reads the sources and polls every orchestrator once, then keeps doing so on timers. */
   async start(): Promise<void> {
     await this.refreshSources();
     await this.pollAll();
+    const state = this.readiness();
+    if (!state.ready) {
+      this.#o.logger.log("warn", "no orchestrator capacity is reachable; every job gets 503 until one is", {
+        reason: state.reason,
+      });
+    }
     this.#timers.push(setInterval(() => void this.pollAll(), this.#o.infoIntervalMs).unref());
     if (this.#file || this.#o.discoveryUrl) {
       const every = this.#file && !this.#o.discoveryUrl ? Math.min(1000, this.#o.discoveryIntervalMs) : undefined;
@@ -149,6 +191,7 @@ export class OrchestratorRegistry {
       if (wasDown && o.info !== undefined) o.cameBack();
       o.info = info;
       o.infoError = undefined;
+      o.failedPolls = 0;
       if (wasDown) {
         this.#o.logger.log("info", "orchestrator reachable", {
           orchestrator: o.url,
@@ -158,9 +201,12 @@ export class OrchestratorRegistry {
     } catch (err) {
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      if (o.infoError === undefined) {
-        this.#o.logger.log("warn", "orchestrator unreachable", { orchestrator: o.url, error: reason });
-      }
+      o.failedPolls += 1;
+      this.#o.logger.log("warn", "orchestrator unreachable", {
+        orchestrator: o.url,
+        error: reason,
+        failed_polls: o.failedPolls,
+      });
       o.infoError = reason;
     }
   }

@@ -141,6 +141,12 @@ export async function buildApp(ctx: AppContext): Promise<Hono> {
   }
 
   route("health", () => ({ status: "OK" as const }));
+  route("ready", () => {
+    const state = ctx.registry.readiness();
+    if (!state.ready) throw new HttpError(503, `no orchestrator capacity is reachable: ${state.reason}`);
+    const { ready: _, ...counts } = state;
+    return { status: "OK" as const, ...counts };
+  });
   route("getOpenApi", (_b, c) => c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" }));
   route("getDocs", (_b, c) => c.html(html));
   route("metrics", async (_b, c) =>

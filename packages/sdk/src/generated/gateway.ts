@@ -104,6 +104,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Whether jobs can be served: 200 when at least one orchestrator answers `/info` and advertises a capability, 503 saying what is missing otherwise (no orchestrator configured, none reachable, or none advertising anything). `/health` only says the process is up; use `/ready` for load balancers and orchestration readiness probes.
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -188,6 +208,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What the gateway can reach. */
+        Readiness: {
+            /** @enum {string} */
+            status: "OK";
+            /** @description Orchestrators configured or discovered. */
+            orchestrators: number;
+            /** @description Orchestrators whose last `/info` poll answered. */
+            reachable: number;
+            /** @description Distinct pipeline + model pairs the reachable orchestrators advertise. */
+            capabilities: number;
+        };
         /**
          * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.
          * @default
@@ -709,6 +740,50 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["HealthCheck"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orchestrator capacity is reachable. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "OK",
+                     *       "orchestrators": 2,
+                     *       "reachable": 2,
+                     *       "capabilities": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description No orchestrator capacity is reachable; every job would get 503. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "no orchestrator capacity is reachable: none of 1 orchestrator(s) answers /info (last error: connect ECONNREFUSED 127.0.0.1:8935)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
                 };
             };
         };
