@@ -17,7 +17,7 @@ import { createSession, type SessionSettings } from "../../worker/session.js";
 import { toHalfBits } from "../stable-diffusion/float16.js";
 import { FrameInterpolationError } from "./errors.js";
 import { framePixels, frameTensor } from "./film-convert.js";
-import { FILM_RGB_INPUTS, FILM_RGB_OUTPUT, filmPixelsInGraph } from "./film-pixels.js";
+import { FILM_CROP, FILM_PADS, FILM_RGB_INPUTS, FILM_RGB_OUTPUT, filmPixelsInGraph } from "./film-pixels.js";
 import {
   describeFilm,
   type FilmManifest,
@@ -124,10 +124,22 @@ export async function loadFilmModel(dir: string, settings: SessionSettings): Pro
   const prepare = (a: RgbImage, b: RgbImage) => {
     checkPair(a, b);
     const pad = padFor(sig, a.width, a.height);
-    const [w, h] = [pad.paddedWidth, pad.paddedHeight];
-    const tensor = (f: RgbImage) =>
-      inGraph ? new ort.Tensor("uint8", padPixels(f, pad), [1, h, w, 3]) : frameTensor(padPixels(f, pad), w, h, sig);
-    return { a, b, pad, feeds: { [in0]: tensor(a), [in1]: tensor(b) } };
+    if (!inGraph) {
+      const [w, h] = [pad.paddedWidth, pad.paddedHeight];
+      const tensor = (f: RgbImage) => frameTensor(padPixels(f, pad), w, h, sig);
+      return { a, b, pad, feeds: { [in0]: tensor(a), [in1]: tensor(b) } };
+    }
+    const { width, height, top, left } = pad;
+    const ints = (...v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v, BigInt), [v.length]);
+    const [bottom, right] = [pad.paddedHeight - height - top, pad.paddedWidth - width - left];
+    const feeds = {
+      [in0]: new ort.Tensor("uint8", a.pixels, [1, height, width, 3]),
+      [in1]: new ort.Tensor("uint8", b.pixels, [1, height, width, 3]),
+      [FILM_PADS]: ints(0, top, left, 0, 0, bottom, right, 0),
+      [FILM_CROP[0]]: ints(top, left),
+      [FILM_CROP[1]]: ints(top + height, left + width),
+    };
+    return { a, b, pad, feeds };
   };
 
   return {
@@ -150,14 +162,14 @@ export async function loadFilmModel(dir: string, settings: SessionSettings): Pro
       stats.sessionMs += performance.now() - started;
       stats.runs++;
       const out = result[outName]!;
-      const [w, h] = [pad.paddedWidth, pad.paddedHeight];
+      const [w, h] = inGraph ? [a.width, a.height] : [pad.paddedWidth, pad.paddedHeight];
       const expected = inGraph || sig.layout === "nhwc" ? [1, h, w, 3] : [1, 3, h, w];
       if (out.dims.join() !== expected.join()) {
         throw new Error(`the model returned a [${out.dims}] frame for [${expected}] inputs`);
       }
-      const canvas = inGraph ? (out.data as Uint8Array) : framePixels(out, w, h, sig);
       // Transferred to another thread later: in a buffer of its own.
-      return { width: a.width, height: a.height, pixels: ownedBytes(cropPixels(canvas, pad)) };
+      const pixels = inGraph ? ownedBytes(out.data as Uint8Array) : cropPixels(framePixels(out, w, h, sig), pad);
+      return { width: a.width, height: a.height, pixels };
     },
     release: () => session.release(),
   };
