@@ -17,6 +17,7 @@ import { testFrame } from "../pipelines/frame-interpolation/film-fixtures.js";
 import { loadFilmModel } from "../pipelines/frame-interpolation/film-model.js";
 import { type FramePlan, planFrameTimes, planMidpoints } from "../pipelines/frame-interpolation/frame-plan.js";
 import { interpolateFrames } from "../pipelines/frame-interpolation/interpolate-stream.js";
+import { numberFlags } from "./flags.js";
 import { percentile } from "./stats.js";
 
 /** Flags of the frame interpolation benchmark. */
@@ -41,22 +42,10 @@ Flags (defaults in brackets):
   --json <file>                also write the results as JSON
 `;
 
-const KNOWN = [
-  "PIPELINE",
-  "MODEL_ID",
-  "MODEL_DIR",
-  "WIDTH",
-  "HEIGHT",
-  "FRAMES",
-  "FPS",
-  "TARGET_FPS",
-  "MULTIPLIER",
-  "TIMES_TO_INTERPOLATE",
-  "RUNS",
-  "WARMUP",
-  "INTRA_OP_THREADS",
-  "JSON",
-];
+const KNOWN =
+  "PIPELINE MODEL_ID MODEL_DIR WIDTH HEIGHT FRAMES FPS TARGET_FPS MULTIPLIER TIMES_TO_INTERPOLATE RUNS WARMUP INTRA_OP_THREADS JSON".split(
+    " ",
+  );
 
 /** Source frames cycling through three distinct pictures: memory stays flat however many frames a run has. */
 function* frames(count: number, pool: RgbImage[]): Generator<RgbImage> {
@@ -70,11 +59,7 @@ function* frames(count: number, pool: RgbImage[]): Generator<RgbImage> {
 export async function filmBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
-  const num = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
+  const num = numberFlags(f);
   const [width, height, count, fps] = [num("WIDTH", 1024), num("HEIGHT", 576), num("FRAMES", 14), num("FPS", 7)];
   const plan: FramePlan = f.TIMES_TO_INTERPOLATE
     ? planMidpoints({ frames: count, fps, timesToInterpolate: num("TIMES_TO_INTERPOLATE", 1) })
