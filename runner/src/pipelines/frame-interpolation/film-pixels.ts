@@ -27,7 +27,10 @@ export const FILM_CROP = ["avs_film_crop_start", "avs_film_crop_end"] as const;
 /** Float64 `Clip` (with min/max inputs) needs opset 12. */
 const MIN_OPSET = 12;
 
-/** How 8-bit values map to the model's range and back: `v / divisor + lo`, and `x · scale + offset`. */
+/**
+ * How 8-bit values map to the model's range and back: `v / divisor + lo`, and `x · scale + offset`.
+ * @example pixelMapping({ range: { lo: -1, hi: 1 } }) // { divisor: 127.5, lo: -1, scale: 127.5, offset: 127.5 }
+ */
 export function pixelMapping(sig: Pick<FilmSignature, "range">) {
   const span = sig.range.hi - sig.range.lo;
   return { divisor: 255 / span, lo: sig.range.lo, scale: 255 / span, offset: (-sig.range.lo * 255) / span };
