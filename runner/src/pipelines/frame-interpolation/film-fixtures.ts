@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { RgbImage } from "../../image/decode.js";
 import { type TinyFilmOptions, tinyFilmModel } from "../../models/factory/film-tiny.js";
 import type { SessionSettings } from "../../worker/session.js";
+import { type FilmModel, loadFilmModel } from "./film-model.js";
 import type { FilmManifest } from "./film-signature.js";
 
 /** CPU sessions, one thread each (the machine is shared), no logging. */
@@ -55,4 +56,22 @@ export function testFrame(width: number, height: number, index: number): RgbImag
  */
 export function blend(a: RgbImage, b: RgbImage, t: number): RgbImage {
   return { ...a, pixels: a.pixels.map((v, i) => Math.round(v + t * ((b.pixels[i] as number) - v))) };
+}
+
+/**
+ * A tiny FILM model loaded from its own temporary folder; `close` releases the session and removes the folder.
+ * @example const tiny = await openTinyFilm(TINY_FILM_TF); await tiny.film.interpolate(a, b, 0.5); await tiny.close()
+ */
+export async function openTinyFilm(
+  options: TinyFilmOptions,
+  manifest?: FilmManifest,
+): Promise<{ film: FilmModel; close: () => Promise<void> }> {
+  const m = await tinyFilmDir(options, manifest);
+  try {
+    const film = await loadFilmModel(m.dir, FILM_TEST_SETTINGS);
+    return { film, close: () => film.release().finally(m.cleanup) };
+  } catch (err) {
+    await m.cleanup();
+    throw err;
+  }
 }

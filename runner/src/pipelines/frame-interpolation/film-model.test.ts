@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { TINY_FILM_TF, TINY_FILM_TORCH, type TinyFilmOptions } from "../../models/factory/film-tiny.js";
 import { FrameInterpolationError } from "./errors.js";
-import { blend, FILM_TEST_SETTINGS, testFrame, tinyFilmDir } from "./film-fixtures.js";
+import { blend, FILM_TEST_SETTINGS, openTinyFilm, testFrame, tinyFilmDir } from "./film-fixtures.js";
 import { type FilmModel, loadFilmModel, modelValueInfos } from "./film-model.js";
 import type { FilmManifest } from "./film-signature.js";
 
@@ -20,10 +20,9 @@ afterAll(async () => {
 });
 
 async function load(options: TinyFilmOptions, manifest?: FilmManifest): Promise<FilmModel> {
-  const m = await tinyFilmDir(options, manifest);
-  const film = await loadFilmModel(m.dir, FILM_TEST_SETTINGS);
-  cleanups.push(() => film.release(), m.cleanup);
-  return film;
+  const tiny = await openTinyFilm(options, manifest);
+  cleanups.push(tiny.close);
+  return tiny.film;
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {

@@ -5,23 +5,18 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RgbImage } from "../../image/decode.js";
 import { TINY_FILM_TF } from "../../models/factory/film-tiny.js";
-import { FILM_TEST_SETTINGS, testFrame, tinyFilmDir } from "./film-fixtures.js";
-import { type FilmModel, loadFilmModel } from "./film-model.js";
+import { openTinyFilm, testFrame } from "./film-fixtures.js";
+import type { FilmModel } from "./film-model.js";
 import { planFrameTimes, planMidpoints } from "./frame-plan.js";
 import { type InterpolateFrameJob, slotInfer, slotRunner } from "./frame-slots.js";
 import { interpolateFrames } from "./interpolate-stream.js";
 
 let film: FilmModel;
-let cleanup: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const m = await tinyFilmDir(TINY_FILM_TF);
-  cleanup = m.cleanup;
-  film = await loadFilmModel(m.dir, FILM_TEST_SETTINGS);
+  ({ film, close } = await openTinyFilm(TINY_FILM_TF));
 });
-afterAll(async () => {
-  await film.release();
-  await cleanup();
-});
+afterAll(() => close());
 
 /** A worker reached through structured cloning with transfer; counts the frames that cross. */
 function worker() {

@@ -7,22 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RgbImage } from "../../image/decode.js";
 import { TINY_FILM_TF } from "../../models/factory/film-tiny.js";
 import { FrameInterpolationError } from "./errors.js";
-import { blend, FILM_TEST_SETTINGS, testFrame, tinyFilmDir } from "./film-fixtures.js";
-import { type FilmModel, loadFilmModel } from "./film-model.js";
+import { blend, openTinyFilm, testFrame } from "./film-fixtures.js";
+import type { FilmModel } from "./film-model.js";
 import { planFrameTimes, planMidpoints } from "./frame-plan.js";
 import { FrameLoopAbortedError, type InferFrame, interpolateFrames, type OutputFrame } from "./interpolate-stream.js";
 
 let film: FilmModel;
-let cleanup: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const m = await tinyFilmDir(TINY_FILM_TF);
-  cleanup = m.cleanup;
-  film = await loadFilmModel(m.dir, FILM_TEST_SETTINGS);
+  ({ film, close } = await openTinyFilm(TINY_FILM_TF));
 });
-afterAll(async () => {
-  await film.release();
-  await cleanup();
-});
+afterAll(() => close());
 
 const frames = Array.from({ length: 14 }, (_, i) => testFrame(40, 30, i));
 
