@@ -65,7 +65,8 @@ async function models(args: string[]) {
     const report = await verifyModel(modelDir, rest[0]!);
     console.log(
       `ok ${report.model_id}: ${report.pipeline}, inputs [${report.inputs}] → outputs [${report.outputs}]` +
-        `${report.scale ? `, scale ×${report.scale}` : ""}${report.tiny ? " [tiny test model]" : ""}`,
+        `${report.scale ? `, scale ×${report.scale}` : ""}${report.signature ? `; FILM: ${report.signature}` : ""}` +
+        `${report.tiny ? " [tiny test model]" : ""}`,
     );
   } else {
     throw new Error(`unknown command "models ${sub ?? ""}"; use install, list or verify`);

@@ -31,14 +31,19 @@ Flags (defaults in brackets):
   --json <file>          also write the results as JSON
 
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
+Frame interpolation (FILM): avs-runner bench --pipeline frame-interpolation --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
-  if (/^--pipeline(=|$)/.test(args.find((x) => x.startsWith("--pipeline")) ?? ""))
+  const pipelineAt = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
+  if (pipelineAt >= 0) {
+    const pipeline = args[pipelineAt]!.includes("=") ? args[pipelineAt]!.split("=")[1] : args[pipelineAt + 1];
+    if (pipeline === "frame-interpolation") return (await import("./film-bench.js")).filmBenchMain(args);
     return (await import("./sd-bench.js")).sdBenchMain(args);
+  }
   if (args.includes("--help")) return void process.stdout.write(HELP);
   const f = parseFlags(args, KNOWN);
   const int = (k: string, d: number) => {

@@ -22,6 +22,7 @@ import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
+import { numberFlags } from "./flags.js";
 import { percentile } from "./stats.js";
 
 /** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
@@ -89,11 +90,7 @@ function collector(): () => void {
 export async function sdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SD_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
-  const num = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
+  const num = numberFlags(f);
   const pipeline = f.PIPELINE ?? "text-to-image";
   if (pipeline !== "text-to-image" && pipeline !== "image-to-image")
     throw new Error("--pipeline must be text-to-image or image-to-image here");

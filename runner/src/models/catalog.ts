@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { installUpscalerjs, UPSCALERJS_SCALES, UPSCALERJS_SIZES } from "./esrgan/upscalerjs.js";
 import { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "./factory/esrgan-tiny.js";
+import { TINY_FILM_ENTRY } from "./factory/film-tiny.js";
 import { SD_TINY_ENTRIES } from "./factory/sd-catalog.js";
 
 /** An installable model. */
@@ -47,7 +48,7 @@ const upscalerjsEntries: CatalogEntry[] = UPSCALERJS_SIZES.flatMap((size) =>
 );
 
 /** Every installable model. */
-export const CATALOG: CatalogEntry[] = [...tinyEntries, ...SD_TINY_ENTRIES, ...upscalerjsEntries];
+export const CATALOG: CatalogEntry[] = [...tinyEntries, ...SD_TINY_ENTRIES, TINY_FILM_ENTRY, ...upscalerjsEntries];
 
 /**
  * The catalog entry of a model id, or an error listing what can be installed.

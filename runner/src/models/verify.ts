@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { verifyFilmModel } from "../pipelines/frame-interpolation/verify-film.js";
 import { verifySdModel } from "../pipelines/stable-diffusion/verify-sd.js";
 import { probeScale } from "../pipelines/upscale/worker.js";
 import { modelPath, readManifest } from "./layout.js";
@@ -15,6 +16,8 @@ export interface VerifyReport {
   outputs: string[];
   /** Upscalers: the factor measured by running the model. */
   scale?: number;
+  /** Frame interpolation: the recognised signature in one line. */
+  signature?: string;
 }
 
 /**
@@ -27,8 +30,11 @@ export async function verifyModel(modelDir: string, modelId: string): Promise<Ve
   if (!manifest) throw new Error(`${modelId} is not installed in ${modelDir} (no ${join(dir, "avs-model.json")})`);
   if (manifest.pipeline === "text-to-image" || manifest.pipeline === "image-to-image")
     return verifySdModel(dir, modelId, manifest);
+  if (manifest.pipeline === "frame-interpolation") return verifyFilmModel(dir, modelId, manifest);
   if (manifest.pipeline !== "upscale") {
-    throw new Error(`verify knows the upscale pipeline only; ${modelId} is for ${manifest.pipeline}`);
+    throw new Error(
+      `verify knows upscale, text-to-image, image-to-image and frame-interpolation; ${modelId} is for ${manifest.pipeline}`,
+    );
   }
   const file = join(dir, "model.onnx");
   if (!existsSync(file)) throw new Error(`${file} is missing`);

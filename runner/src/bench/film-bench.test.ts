@@ -1,0 +1,37 @@
+/** @module `avs-runner bench --pipeline frame-interpolation` runs end to end on tiny/film and writes its JSON report. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../../bin/avs-runner.mjs", import.meta.url));
+
+it("benchmarks the FILM core against its summed session.run and reports the ratio", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
+  try {
+    const json = join(dir, "film.json");
+    const args = ["bench", "--pipeline", "frame-interpolation", "--model-dir", dir, "--width", "100", "--height", "60"];
+    const { stdout } = await promisify(execFile)("node", [
+      BIN,
+      ...args,
+      "--runs",
+      "2",
+      "--warmup",
+      "0",
+      "--json",
+      json,
+    ]);
+    expect(stdout).toContain("14 frames 100×60 at 7 fps → 48 frames at 24 fps (43 interpolated), 2 runs");
+    expect(stdout).toMatch(/wall \/ session\.run: [\d.]+ p50, [\d.]+ best \(target ≤ 1\.05\)/);
+    const report = JSON.parse(await readFile(json, "utf8"));
+    expect(report).toMatchObject({ output_frames: 48, interpolated_frames: 43, pixels_in_graph: true });
+    expect(report.runs).toHaveLength(2);
+    for (const run of report.runs) expect(run.wall_ms).toBeGreaterThanOrEqual(run.session_ms);
+    expect(report.ratio_p50).toBeGreaterThanOrEqual(1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -1,0 +1,131 @@
+/** @module The frame-time planner: duration-preserving plans by target fps or multiplier, midpoint plans, and its errors. */
+import { describe, expect, it } from "vitest";
+import { FrameInterpolationError } from "./errors.js";
+import { planFrameTimes, planMidpoints } from "./frame-plan.js";
+
+/** The error a call throws (or fails the test). */
+function thrown(fn: () => unknown): FrameInterpolationError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof FrameInterpolationError) return err;
+    throw err;
+  }
+  throw new Error("expected a FrameInterpolationError");
+}
+
+describe("planFrameTimes", () => {
+  it("turns 14 frames at 7 fps into 48 frames at 24 fps over the same 2 s", () => {
+    const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+    expect(plan).toMatchObject({ mode: "times", sourceFrames: 14, fps: 24, duration: 2 });
+    expect(plan.frames).toHaveLength(48);
+    for (const f of plan.frames) {
+      // Output frame j shows source position 7j/24: pair ⌊7j/24⌋ at t = (7j mod 24) / 24; past frame 13, frame 13 held.
+      const j = f.index;
+      const held = 7 * j > 13 * 24;
+      expect(f.time).toBe(j / 24);
+      expect(f.source).toBe(held ? 13 : Math.floor((7 * j) / 24));
+      expect(f.t).toBe(held ? 0 : ((7 * j) % 24) / 24);
+    }
+    const passed = plan.frames.filter((f) => f.t === 0).map((f) => [f.index, f.source]);
+    expect(passed).toEqual([
+      [0, 0],
+      [24, 7],
+      [45, 13],
+      [46, 13],
+      [47, 13],
+    ]);
+    expect(plan.inferences).toBe(43);
+  });
+
+  it("doubles and quadruples with a multiplier, source frames passed through at whole positions", () => {
+    const x2 = planFrameTimes({ frames: 5, fps: 10, multiplier: 2 });
+    expect(x2.fps).toBe(20);
+    expect(x2.duration).toBe(0.5);
+    expect(x2.frames.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [1, 0],
+      [1, 0.5],
+      [2, 0],
+      [2, 0.5],
+      [3, 0],
+      [3, 0.5],
+      [4, 0],
+      [4, 0],
+    ]);
+    const x4 = planFrameTimes({ frames: 3, fps: 8, multiplier: 4 });
+    expect(x4.fps).toBe(32);
+    expect(x4.frames.map((f) => f.t)).toEqual([0, 0.25, 0.5, 0.75, 0, 0.25, 0.5, 0.75, 0, 0, 0, 0]);
+    expect(x4.inferences).toBe(6);
+  });
+
+  it("keeps NTSC rates exact and leaves an equal rate untouched", () => {
+    const ntsc = planFrameTimes({ frames: 30, fps: 30000 / 1001, targetFps: 60000 / 1001 });
+    expect(ntsc.frames).toHaveLength(60);
+    expect(new Set(ntsc.frames.map((f) => f.t))).toEqual(new Set([0, 0.5]));
+    expect(ntsc.frames[59]).toMatchObject({ source: 29, t: 0 });
+    const same = planFrameTimes({ frames: 4, fps: 6, targetFps: 6 });
+    expect(same.frames.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
+    expect(same.inferences).toBe(0);
+  });
+
+  it("refuses too few frames, a lower target rate, an unusable rate and a plan over the budget", () => {
+    for (const frames of [0, 1]) {
+      const err = thrown(() => planFrameTimes({ frames, fps: 7, targetFps: 24 }));
+      expect(err.code).toBe("too-few-frames");
+      expect(err.message).toBe(`frame interpolation needs at least 2 frames, got ${frames}`);
+    }
+    const low = thrown(() => planFrameTimes({ frames: 14, fps: 7, targetFps: 5 }));
+    expect(low.code).toBe("fps-below-source");
+    expect(low.message).toBe(
+      "the target fps 5 is below the source's 7 fps; frame interpolation only raises the frame rate",
+    );
+    expect(thrown(() => planFrameTimes({ frames: 14, fps: 7, targetFps: 24, multiplier: 2 })).code).toBe("bad-rate");
+    expect(thrown(() => planFrameTimes({ frames: 14, fps: 7 })).code).toBe("bad-rate");
+    expect(thrown(() => planFrameTimes({ frames: 14, fps: 7, multiplier: 0.5 })).message).toBe(
+      "the multiplier must be a number ≥ 1, got 0.5",
+    );
+    expect(thrown(() => planFrameTimes({ frames: 14, fps: 0, targetFps: 24 })).code).toBe("bad-rate");
+    const over = thrown(() => planFrameTimes({ frames: 14, fps: 7, targetFps: 24, maxFrames: 40 }));
+    expect(over.code).toBe("frame-budget");
+    expect(over.message).toBe(
+      "interpolating 14 frames at 7 fps to 24 fps makes 48 output frames; at most 40 output frames are allowed per job",
+    );
+    expect(over.facts).toEqual({ frames: 48, budget: 40 });
+    expect(planFrameTimes({ frames: 14, fps: 7, targetFps: 24, maxFrames: 48 }).frames).toHaveLength(48);
+  });
+});
+
+describe("planMidpoints", () => {
+  it("puts 2^k − 1 frames between each pair at t = m / 2^k", () => {
+    const plan = planMidpoints({ frames: 3, fps: 6, timesToInterpolate: 2 });
+    expect(plan).toMatchObject({ mode: "midpoints", fps: 24, timesToInterpolate: 2, inferences: 6 });
+    expect(plan.frames.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [0, 0.25],
+      [0, 0.5],
+      [0, 0.75],
+      [1, 0],
+      [1, 0.25],
+      [1, 0.5],
+      [1, 0.75],
+      [2, 0],
+    ]);
+    expect(plan.frames[8]!.time).toBe(8 / 24);
+  });
+
+  it("refuses a depth outside 1..16 and a plan over the budget", () => {
+    expect(thrown(() => planMidpoints({ frames: 3, fps: 6, timesToInterpolate: 0 })).code).toBe("bad-rate");
+    expect(thrown(() => planMidpoints({ frames: 1, fps: 6, timesToInterpolate: 1 })).code).toBe("too-few-frames");
+    const over = thrown(() => planMidpoints({ frames: 14, fps: 7, timesToInterpolate: 3, maxFrames: 100 }));
+    expect(over.message).toBe(
+      "3 recursive midpoint levels over 14 frames makes 105 output frames; at most 100 output frames are allowed per job",
+    );
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * @module The frame-time planner: which output frames a frame-rate change makes, each with its source pair and the
+ * time `t` between them. Two modes:
+ *
+ * * **times** (a target fps or a multiplier): duration-preserving resampling. N frames at `fps` span N / fps
+ *   seconds (each frame is shown for 1 / fps); the output has round(N · target / fps) frames at `target`, so it
+ *   spans the same time. Output frame j is at j / target s, which falls at source position p = j · fps / target:
+ *   it is source frame ⌊p⌋ blended towards ⌊p⌋ + 1 by t = p − ⌊p⌋. A whole p is a source frame, passed through
+ *   without inference (t = 0); a p past the last source frame holds that frame (the last source frame is on
+ *   screen until N / fps). 14 frames at 7 fps (2 s) → 48 frames at 24 fps (2 s), with source frames 0 and 7 passed
+ *   through at 0 s and 1 s.
+ * * **midpoints** (`times_to_interpolate = k`): FILM's recursive midpoints (the reference's
+ *   `interpolate_recursively`): 2^k − 1 frames between each pair, at t = m / 2^k, computed by halving (the frame at
+ *   1/4 is the midpoint of the pair's first frame and the frame at 1/2). (N − 1) · 2^k + 1 frames at fps · 2^k,
+ *   which span half a source frame less than the input, as in the reference.
+ *
+ * Rates are handled as exact fractions (30000/1001 stays exact), so `t` and the source indices are exact.
+ */
+import { FrameInterpolationError } from "./errors.js";
+
+/** One output frame of a plan. */
+export interface PlannedFrame {
+  /** Position in the output, from 0. */
+  index: number;
+  /** Presentation time in seconds (index / fps). */
+  time: number;
+  /** The source frame it starts from (the pair is `source`, `source + 1`). */
+  source: number;
+  /** Time between the pair in [0, 1): 0 = the source frame itself, passed through without inference. */
+  t: number;
+}
+
+/** The output frames of a frame-rate change. */
+export interface FramePlan {
+  mode: "times" | "midpoints";
+  sourceFrames: number;
+  sourceFps: number;
+  /** Output frame rate. */
+  fps: number;
+  /** Output duration in seconds (frames / fps). */
+  duration: number;
+  /** Output frames that need inference (t > 0). */
+  inferences: number;
+  /** Midpoints mode: the recursion depth k. */
+  timesToInterpolate?: number;
+  frames: PlannedFrame[];
+}
+
+/** A frame-rate change by target rate or by multiplier (exactly one of them). */
+export interface FrameTimesRequest {
+  /** Source frame count (≥ 2). */
+  frames: number;
+  /** Source frame rate. */
+  fps: number;
+  /** Output frame rate, at least the source's. */
+  targetFps?: number;
+  /** Output rate as a multiple of the source's (≥ 1); 2 doubles it. */
+  multiplier?: number;
+  /** Most output frames allowed (the job's budget); more is a `frame-budget` error. */
+  maxFrames?: number;
+}
+
+/** FILM's recursive midpoints. */
+export interface MidpointsRequest {
+  frames: number;
+  fps: number;
+  /** Recursion depth k ≥ 1: 2^k − 1 frames between each pair. */
+  timesToInterpolate: number;
+  maxFrames?: number;
+}
+
+/** A positive rate as an exact fraction. */
+interface Ratio {
+  num: number;
+  den: number;
+}
+
+/** Largest denominator tried when reading a rate as a fraction (NTSC's 1001 and finer fit). */
+const MAX_DEN = 100_000;
+
+/** The fraction closest to `x` with a denominator ≤ {@link MAX_DEN} (continued fractions). */
+function toRatio(x: number): Ratio {
+  let [h0, h1, k0, k1] = [0, 1, 1, 0];
+  let rest = x;
+  for (let i = 0; i < 64; i++) {
+    const a = Math.floor(rest);
+    const [h2, k2] = [a * h1 + h0, a * k1 + k0];
+    if (k2 > MAX_DEN) break;
+    [h0, h1, k0, k1] = [h1, h2, k1, k2];
+    if (Math.abs(x - h1 / k1) <= 1e-12 * x || rest === a) break;
+    rest = 1 / (rest - a);
+  }
+  return { num: h1, den: k1 };
+}
+
+function checkSource(frames: number, fps: number): void {
+  if (!Number.isInteger(frames) || frames < 2) {
+    throw new FrameInterpolationError("too-few-frames", `frame interpolation needs at least 2 frames, got ${frames}`, {
+      frames,
+    });
+  }
+  if (!Number.isFinite(fps) || fps <= 0) {
+    throw new FrameInterpolationError("bad-rate", `the source frame rate must be a positive number, got ${fps}`);
+  }
+}
+
+function checkBudget(count: number, maxFrames: number | undefined, what: string): void {
+  if (maxFrames !== undefined && count > maxFrames) {
+    throw new FrameInterpolationError(
+      "frame-budget",
+      `${what} makes ${count} output frames; at most ${maxFrames} output frames are allowed per job`,
+      { frames: count, budget: maxFrames },
+    );
+  }
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Plans a duration-preserving frame-rate change (see the module comment for the convention).
+ * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate`, `fps-below-source` or `frame-budget`.
+ * @example
+ * const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+ * plan.frames.length // 48
+ * plan.frames[1] // { index: 1, time: 0.041667, source: 0, t: 0.291666… (7/24) }
+ */
+export function planFrameTimes(request: FrameTimesRequest): FramePlan {
+  const { frames, fps, targetFps, multiplier, maxFrames } = request;
+  checkSource(frames, fps);
+  if ((targetFps === undefined) === (multiplier === undefined)) {
+    throw new FrameInterpolationError("bad-rate", "give either a target fps or a multiplier, not both or neither");
+  }
+  const src = toRatio(fps);
+  let target: Ratio;
+  if (multiplier !== undefined) {
+    if (!Number.isFinite(multiplier) || multiplier < 1) {
+      throw new FrameInterpolationError("bad-rate", `the multiplier must be a number ≥ 1, got ${multiplier}`);
+    }
+    const m = toRatio(multiplier);
+    target = { num: src.num * m.num, den: src.den * m.den };
+  } else {
+    if (!Number.isFinite(targetFps) || targetFps! <= 0) {
+      throw new FrameInterpolationError("bad-rate", `the target fps must be a positive number, got ${targetFps}`);
+    }
+    target = toRatio(targetFps!);
+    if (target.num * src.den < src.num * target.den) {
+      throw new FrameInterpolationError(
+        "fps-below-source",
+        `the target fps ${targetFps} is below the source's ${fps} fps; frame interpolation only raises the frame rate`,
+        { fps, targetFps: targetFps! },
+      );
+    }
+  }
+  // count = round(N · target / fps), with target / fps = (tn · sd) / (td · sn); halves round up.
+  const num = frames * target.num * src.den;
+  const den = target.den * src.num;
+  const count = Math.floor((2 * num + den) / (2 * den));
+  if (!Number.isSafeInteger(2 * num + den) || !Number.isSafeInteger(count * src.num * target.den)) {
+    throw new FrameInterpolationError("bad-rate", `the frame rates ${fps} and ${targetFps ?? multiplier} are too fine`);
+  }
+  const outFps = target.num / target.den;
+  checkBudget(count, maxFrames, `interpolating ${frames} frames at ${round6(fps)} fps to ${round6(outFps)} fps`);
+  // Source position of frame j: j · fps / target = j · (sn · td) / (sd · tn) = P / Q, exactly.
+  const step = src.num * target.den;
+  const q = src.den * target.num;
+  const planned: PlannedFrame[] = new Array(count);
+  let inferences = 0;
+  for (let j = 0; j < count; j++) {
+    const p = j * step;
+    let source = Math.floor(p / q);
+    let t = (p - source * q) / q;
+    if (source >= frames - 1) [source, t] = [frames - 1, 0];
+    if (t > 0) inferences++;
+    planned[j] = { index: j, time: (j * target.den) / target.num, source, t };
+  }
+  return {
+    mode: "times",
+    sourceFrames: frames,
+    sourceFps: fps,
+    fps: outFps,
+    duration: (count * target.den) / target.num,
+    inferences,
+    frames: planned,
+  };
+}
+
+/**
+ * Plans FILM's recursive midpoints: 2^k − 1 frames between each pair, at fps · 2^k.
+ * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate` or `frame-budget`.
+ * @example planMidpoints({ frames: 14, fps: 7, timesToInterpolate: 2 }).frames.length // 53 = 13 · 4 + 1
+ */
+export function planMidpoints(request: MidpointsRequest): FramePlan {
+  const { frames, fps, timesToInterpolate: k, maxFrames } = request;
+  checkSource(frames, fps);
+  if (!Number.isInteger(k) || k < 1 || k > 16) {
+    throw new FrameInterpolationError("bad-rate", `times_to_interpolate must be a whole number from 1 to 16, got ${k}`);
+  }
+  const per = 2 ** k;
+  const count = (frames - 1) * per + 1;
+  checkBudget(count, maxFrames, `${k} recursive midpoint level${k > 1 ? "s" : ""} over ${frames} frames`);
+  const outFps = fps * per;
+  const planned: PlannedFrame[] = new Array(count);
+  for (let j = 0; j < count; j++) {
+    const source = Math.min(Math.floor(j / per), frames - 1);
+    planned[j] = { index: j, time: j / outFps, source, t: (j - source * per) / per };
+  }
+  return {
+    mode: "midpoints",
+    sourceFrames: frames,
+    sourceFps: fps,
+    fps: outFps,
+    duration: count / outFps,
+    inferences: count - frames,
+    timesToInterpolate: k,
+    frames: planned,
+  };
+}

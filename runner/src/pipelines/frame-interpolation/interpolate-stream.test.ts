@@ -1,0 +1,153 @@
+/**
+ * @module The streaming driver on a real tiny FILM session: 14 frames at 7 fps → 48 at 24 fps in order with exact
+ * pixels, source frames passed through, bounded look-ahead, recursive midpoints equal to arbitrary t at the dyadic
+ * times, progress and abort, and sources that do not match their plan.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RgbImage } from "../../image/decode.js";
+import { TINY_FILM_TF } from "../../models/factory/film-tiny.js";
+import { FrameInterpolationError } from "./errors.js";
+import { blend, openTinyFilm, testFrame } from "./film-fixtures.js";
+import type { FilmModel } from "./film-model.js";
+import { planFrameTimes, planMidpoints } from "./frame-plan.js";
+import { FrameLoopAbortedError, type InferFrame, interpolateFrames, type OutputFrame } from "./interpolate-stream.js";
+
+let film: FilmModel;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ film, close } = await openTinyFilm(TINY_FILM_TF));
+});
+afterAll(() => close());
+
+const frames = Array.from({ length: 14 }, (_, i) => testFrame(40, 30, i));
+
+/** A source that counts how many frames were pulled and whether it was closed. */
+function counted(list: RgbImage[]) {
+  const state = { pulled: 0, closed: false };
+  async function* gen() {
+    try {
+      for (const f of list) {
+        state.pulled++;
+        yield f;
+      }
+    } finally {
+      state.closed = true;
+    }
+  }
+  return { state, source: gen() };
+}
+
+async function collect(it: AsyncIterable<OutputFrame>): Promise<OutputFrame[]> {
+  const out: OutputFrame[] = [];
+  for await (const f of it) out.push(f);
+  return out;
+}
+
+async function failure(it: AsyncIterable<OutputFrame>): Promise<Error> {
+  return collect(it).then(
+    () => {
+      throw new Error("expected the stream to fail");
+    },
+    (err: Error) => err,
+  );
+}
+
+describe("interpolateFrames", () => {
+  it("streams 14 frames at 7 fps into 48 frames at 24 fps, in order, exact, looking ahead one frame", async () => {
+    const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+    const { state, source } = counted(frames);
+    const calls: number[] = [];
+    const infer: InferFrame = (x, y, t) => {
+      calls.push(t);
+      return film.interpolate(x, y, t);
+    };
+    const progress: number[] = [];
+    const out: OutputFrame[] = [];
+    for await (const f of interpolateFrames(source, plan, infer, {
+      progress: (p) => progress.push(p.step * 1000 + p.total),
+    })) {
+      // Source frames are pulled only as the plan reaches them: at most the pair's second frame.
+      expect(state.pulled).toBeLessThanOrEqual(Math.min(14, f.source + 2));
+      out.push(f);
+    }
+    expect(out).toHaveLength(48);
+    for (const [j, f] of out.entries()) {
+      const held = 7 * j > 13 * 24;
+      const source = held ? 13 : Math.floor((7 * j) / 24);
+      const m = held ? 0 : (7 * j) % 24;
+      expect([f.index, f.time, f.source, f.t]).toEqual([j, j / 24, source, m / 24]);
+      if (m === 0) expect(f.image).toBe(frames[source]);
+      else expect(f.image.pixels).toEqual(blend(frames[source]!, frames[source + 1]!, m / 24).pixels);
+    }
+    expect(calls).toHaveLength(43);
+    expect(progress).toEqual(Array.from({ length: 48 }, (_, j) => (j + 1) * 1000 + 48));
+    expect(state.closed).toBe(true);
+  });
+
+  it("computes FILM's recursive midpoints, which equal arbitrary-t frames at the dyadic times", async () => {
+    const five = frames.slice(0, 5);
+    const recursive = await collect(
+      interpolateFrames(five, planMidpoints({ frames: 5, fps: 6, timesToInterpolate: 3 }), film.interpolate),
+    );
+    const direct = await collect(
+      interpolateFrames(five, planFrameTimes({ frames: 5, fps: 6, multiplier: 8 }), film.interpolate),
+    );
+    expect(recursive).toHaveLength(33);
+    expect(recursive.map((f) => [f.source, f.t])).toEqual(direct.slice(0, 33).map((f) => [f.source, f.t]));
+    for (const [j, f] of recursive.entries()) expect(f.image.pixels).toEqual(direct[j]!.image.pixels);
+    // The midpoints really were computed by halving: 7 calls per pair, all at t = 0.5.
+    const times: number[] = [];
+    const spy: InferFrame = (x, y, t) => {
+      times.push(t);
+      return film.interpolate(x, y, t);
+    };
+    await collect(interpolateFrames(five, planMidpoints({ frames: 5, fps: 6, timesToInterpolate: 3 }), spy));
+    expect(times).toEqual(new Array(28).fill(0.5));
+  });
+
+  it("stops between frames when aborted and closes the source", async () => {
+    const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+    const control = {
+      aborted: false,
+      progress(p: { step: number }) {
+        control.aborted = p.step >= 5;
+      },
+    };
+    const { state, source } = counted(frames);
+    const err = await failure(interpolateFrames(source, plan, film.interpolate, control));
+    expect(err).toBeInstanceOf(FrameLoopAbortedError);
+    expect(state.closed).toBe(true);
+    expect(state.pulled).toBeLessThan(4);
+    class Cancelled extends Error {}
+    const own = await failure(
+      interpolateFrames(frames, plan, film.interpolate, {
+        throwIfAborted: () => {
+          throw new Cancelled("cancelled");
+        },
+      }),
+    );
+    expect(own).toBeInstanceOf(Cancelled);
+  });
+
+  it("refuses a frame of another size, and a source shorter or longer than its plan", async () => {
+    const plan = planFrameTimes({ frames: 4, fps: 6, multiplier: 2 });
+    const odd = [frames[0]!, frames[1]!, frames[2]!, testFrame(40, 31, 3)];
+    const err = await failure(interpolateFrames(odd, plan, film.interpolate));
+    expect(err).toBeInstanceOf(FrameInterpolationError);
+    expect(err).toMatchObject({
+      code: "frame-size-mismatch",
+      message: "frame 3 is 40×31 px (3720 bytes); frame 0 is 40×30 px: every frame must have the same size",
+    });
+    const short = await failure(interpolateFrames(frames.slice(0, 3), plan, film.interpolate));
+    expect(short).toMatchObject({
+      code: "frame-count-mismatch",
+      message: "the source ended after 3 frames; 4 were expected",
+    });
+    const long = counted(frames.slice(0, 5));
+    expect(await failure(interpolateFrames(long.source, plan, film.interpolate))).toMatchObject({
+      code: "frame-count-mismatch",
+      message: "the source has more than the 4 frames expected",
+    });
+    expect(long.state.closed).toBe(true);
+  });
+});
