@@ -7,7 +7,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { memoryLogger, testConfig } from "../../../test/helpers.js";
 import { readLora } from "../../lora/index.js";
+import { startRunnerServer } from "../../server/serve.js";
 import { MANIFEST, readManifest } from "../layout.js";
 import { verifyModel } from "../verify.js";
 import { folder, QUICK, requestsOf, stagingLeft, useLocalHubFixtures } from "./fetch-fixtures.js";
@@ -63,6 +65,33 @@ describe("a Stable Diffusion ONNX repository", () => {
     expect(report).toMatchObject({ pipeline: "text-to-image", scheduler: "DPMSolverMultistepScheduler" });
     rmSync(join(dir, "org", "sd", MANIFEST));
     expect(await verifyModel(dir, "org/sd")).toMatchObject({ pipeline: "text-to-image", tiny: false });
+  });
+
+  it("serves the fetched DPM++ model: text-to-image over HTTP, the same bytes for the same seed", async () => {
+    const dir = f.modelDir();
+    const include = ["*.json", "*.txt", "*.onnx", "*.onnx_data"];
+    await fetchModel({ repo: "org/sd", revision: "onnx", include, endpoint: f.hub.endpoint, modelDir: dir, ...QUICK });
+    const server = await startRunnerServer(
+      testConfig(dir, { pipeline: "text-to-image", modelId: "org/sd" }),
+      memoryLogger(),
+    );
+    try {
+      await server.runner.ready;
+      const ask = () =>
+        fetch(`${server.url}/text-to-image`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ prompt: "a red cat", width: 32, height: 24, num_inference_steps: 6, seed: 3 }),
+        });
+      const res = await ask();
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { images: Array<{ url: string; seed: number }> };
+      expect(body.images[0]?.seed).toBe(3);
+      expect(body.images[0]?.url.startsWith("data:image/png;base64,")).toBe(true);
+      expect(((await (await ask()).json()) as typeof body).images[0]?.url).toBe(body.images[0]?.url);
+    } finally {
+      await server.stop();
+    }
   });
 
   it("refuses a revision without an ONNX export before downloading anything; an unknown revision is a 404", async () => {
