@@ -76,8 +76,12 @@ function localPath(plan: LayoutPlan, path: string): string {
 /** Takes `<staging>.lock` for this process, refusing while another live process holds it. */
 async function lock(file: string): Promise<() => Promise<void>> {
   await mkdir(dirname(file), { recursive: true });
-  const held = await readFile(file, "utf8").catch(() => "");
-  const pid = Number(held);
+  const created = await writeFile(file, String(process.pid), { flag: "wx" }).then(
+    () => true,
+    () => false,
+  );
+  if (created) return () => rm(file, { force: true });
+  const pid = Number(await readFile(file, "utf8").catch(() => ""));
   if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
     let alive = true;
     try {
