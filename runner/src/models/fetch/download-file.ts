@@ -160,7 +160,7 @@ export async function downloadFile(
       if (offset > 0 && (!range || Number(range[1]) !== offset)) await restart();
       const total =
         file.size ?? (res.status === 200 ? Number(res.headers.get("content-length") ?? Number.NaN) : Number.NaN);
-      const pending: Buffer[] = [];
+      const pending: Uint8Array[] = [];
       let pendingBytes = 0;
       const flush = async () => {
         if (pendingBytes === 0) return;
@@ -177,7 +177,7 @@ export async function downloadFile(
         const reader = res.body?.getReader();
         for (let r = await reader?.read(); r && !r.done; r = await reader?.read()) {
           alive();
-          pending.push(Buffer.from(r.value));
+          pending.push(r.value);
           pendingBytes += r.value.byteLength;
           if (Number.isFinite(total) && offset + pendingBytes > total) {
             throw new ChecksumError(`${file.path}: the server sent more than the ${total} bytes it lists`);
