@@ -1,4 +1,4 @@
-/** @module The `avs-runner` command: serve (default), `models install|list|verify`, `bench`. */
+/** @module The `avs-runner` command: serve (default), `models install|fetch|list|verify`, `bench`. */
 import { loadConfig, parseFlags, settingsHelp } from "./config.js";
 import { jsonLogger } from "./log.js";
 import { CATALOG } from "./models/catalog.js";
@@ -13,8 +13,12 @@ const HELP = `avs-runner ${runnerVersion()} — serves one pipeline with one mod
 Usage:
   avs-runner [serve] [flags]            serve (the default); settings below
   avs-runner models install <id>        install a model into MODEL_DIR (no network needed)
+  avs-runner models fetch <repo> [--revision R] [--include pattern…] [--endpoint URL]
+                                        download a model or LoRA from a Hugging Face-style server into MODEL_DIR
+                                        (token from HF_TOKEN; avs-runner models fetch --help)
   avs-runner models list [--available]  installed models (tiny test models are marked); --available: installable ones
-  avs-runner models verify <id>         load an installed model and check its signature
+  avs-runner models verify <id>         load an installed model and check its signature (a folder without
+                                        avs-model.json is checked as the pipeline its layout shows)
   avs-runner bench [flags]              benchmark in-process and over HTTP (avs-runner bench --help)
   avs-runner --help | --version
 
@@ -42,6 +46,7 @@ function modelDirFrom(args: string[]): { modelDir: string; rest: string[] } {
 
 async function models(args: string[]) {
   const [sub, ...tail] = args;
+  if (sub === "fetch") return (await import("./models/fetch/fetch-cli.js")).fetchMain(tail);
   const { modelDir, rest } = modelDirFrom(tail);
   if (sub === "install") {
     if (rest.length === 0) throw new Error("models install needs a model id (see avs-runner --help)");
@@ -66,10 +71,11 @@ async function models(args: string[]) {
     console.log(
       `ok ${report.model_id}: ${report.pipeline}, inputs [${report.inputs}] → outputs [${report.outputs}]` +
         `${report.scale ? `, scale ×${report.scale}` : ""}${report.signature ? `; FILM: ${report.signature}` : ""}` +
+        `${report.summary ? `, ${report.summary}` : ""}` +
         `${report.tiny ? " [tiny test model]" : ""}`,
     );
   } else {
-    throw new Error(`unknown command "models ${sub ?? ""}"; use install, list or verify`);
+    throw new Error(`unknown command "models ${sub ?? ""}"; use install, fetch, list or verify`);
   }
 }
 

@@ -16,6 +16,17 @@ export { jsonLogger, type LogFields, type Logger, silentLogger } from "./log.js"
 export { CATALOG, type CatalogEntry, catalogEntry } from "./models/catalog.js";
 export { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "./models/factory/esrgan-tiny.js";
 export { seededUniform, seededWeights } from "./models/factory/random.js";
+export {
+  type FetchModelOptions,
+  type FetchProgress,
+  type FetchResult,
+  fetchModel,
+  HubError,
+  identifyLayout,
+  jsonProgress,
+  type LayoutIdentity,
+  ttyProgress,
+} from "./models/fetch/index.js";
 export { installModel } from "./models/install.js";
 export {
   installedModels,

@@ -1,10 +1,14 @@
-/** @module `avs-runner models verify <id>`: loads an installed model and checks its input/output signature. */
+/**
+ * @module `avs-runner models verify <id>`: loads an installed model and checks its input/output signature. A folder
+ * without `avs-model.json` is verified as the pipeline its layout shows.
+ */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { verifyFilmModel } from "../pipelines/frame-interpolation/verify-film.js";
 import { verifySdModel } from "../pipelines/stable-diffusion/verify-sd.js";
 import { probeScale } from "../pipelines/upscale/worker.js";
+import { manifestFromLayout, verifyFetchedLayout } from "./fetch/verify-fetched.js";
 import { modelPath, readManifest } from "./layout.js";
 
 /** What verification found. */
@@ -18,6 +22,8 @@ export interface VerifyReport {
   scale?: number;
   /** Frame interpolation: the recognised signature in one line. */
   signature?: string;
+  /** What else was checked, in words (LoRAs, video components). */
+  summary?: string;
 }
 
 /**
@@ -26,16 +32,11 @@ export interface VerifyReport {
  */
 export async function verifyModel(modelDir: string, modelId: string): Promise<VerifyReport> {
   const dir = modelPath(modelDir, modelId);
-  const manifest = await readManifest(dir);
-  if (!manifest) throw new Error(`${modelId} is not installed in ${modelDir} (no ${join(dir, "avs-model.json")})`);
+  const manifest = (await readManifest(dir)) ?? (await manifestFromLayout(dir, modelId));
   if (manifest.pipeline === "text-to-image" || manifest.pipeline === "image-to-image")
     return verifySdModel(dir, modelId, manifest);
   if (manifest.pipeline === "frame-interpolation") return verifyFilmModel(dir, modelId, manifest);
-  if (manifest.pipeline !== "upscale") {
-    throw new Error(
-      `verify knows upscale, text-to-image, image-to-image and frame-interpolation; ${modelId} is for ${manifest.pipeline}`,
-    );
-  }
+  if (manifest.pipeline !== "upscale") return verifyFetchedLayout(dir, modelId, manifest);
   const file = join(dir, "model.onnx");
   if (!existsSync(file)) throw new Error(`${file} is missing`);
   const session = await ort.InferenceSession.create(file);

@@ -3,6 +3,7 @@
  * setting fails the model load with a clear message rather than running a substitute.
  */
 import { ddim } from "./ddim.js";
+import { dpmSolverMultistep } from "./dpm-solver-multistep.js";
 import { eulerAncestralDiscrete } from "./euler-ancestral-discrete.js";
 import { eulerDiscrete } from "./euler-discrete.js";
 import { lcm } from "./lcm.js";
@@ -11,6 +12,8 @@ import type { Scheduler } from "./scheduler.js";
 import { parseSchedulerConfig } from "./scheduler-config.js";
 
 export { ddim } from "./ddim.js";
+export { dpmSolverMultistep } from "./dpm-solver-multistep.js";
+export { type DpmSolverSchedule, dpmSolverSchedule, dpmSolverTimesteps } from "./dpm-solver-schedule.js";
 export { eulerAncestralDiscrete } from "./euler-ancestral-discrete.js";
 export { eulerDiscrete, sigmaSchedule } from "./euler-discrete.js";
 export { edmScalings, guidanceRamp, karrasSigmas } from "./karras.js";
@@ -19,6 +22,7 @@ export { alphasCumprod, trainingSigmas } from "./noise-schedule.js";
 export { plmsTimesteps, pndm } from "./pndm.js";
 export type { NoiseSource, SchedulePlan, Scheduler, StepResult } from "./scheduler.js";
 export {
+  type DpmSolverSettings,
   parseSchedulerConfig,
   SCHEDULER_CLASSES,
   type SchedulerClass,
@@ -48,5 +52,7 @@ export function createScheduler(rawConfig: unknown): Scheduler {
       return lcm(config);
     case "PNDMScheduler":
       return pndm(config);
+    case "DPMSolverMultistepScheduler":
+      return dpmSolverMultistep(config);
   }
 }

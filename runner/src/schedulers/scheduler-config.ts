@@ -12,6 +12,7 @@ export const SCHEDULER_CLASSES = [
   "DDIMScheduler",
   "LCMScheduler",
   "PNDMScheduler",
+  "DPMSolverMultistepScheduler",
 ] as const;
 
 /** One of {@link SCHEDULER_CLASSES}. */
@@ -45,6 +46,26 @@ export interface SchedulerConfig {
   originalInferenceSteps: number;
   /** LCM: scale of t in the boundary-condition scalings. */
   timestepScaling: number;
+  /** DPM-Solver: the settings of `DPMSolverMultistepScheduler` (defaults for the other classes). */
+  dpmSolver: DpmSolverSettings;
+}
+
+/** The settings only `DPMSolverMultistepScheduler` reads (diffusers' names in the comments). */
+export interface DpmSolverSettings {
+  /** `solver_order`: 1, 2 (DPM++ 2M, the default) or 3. */
+  order: 1 | 2 | 3;
+  /** `algorithm_type`: the ODE solver, or its SDE variant that adds fresh noise at every step. */
+  algorithm: "dpmsolver++" | "sde-dpmsolver++";
+  /** `solver_type`: how the second-order term is formed. */
+  solverType: "midpoint" | "heun";
+  /** `lower_order_final`: first/second order at the last two steps of schedules shorter than 15 steps. */
+  lowerOrderFinal: boolean;
+  /** `euler_at_final`: always a first-order last step. */
+  eulerAtFinal: boolean;
+  /** `final_sigmas_type`: the σ after the last step, 0 or the training schedule's smallest. */
+  finalSigmas: "zero" | "sigma_min";
+  /** `lambda_min_clipped`: timesteps whose log-SNR λ = −ln σ is below this are not used (−∞: none cut). */
+  lambdaMinClipped: number;
 }
 
 /** Thrown when a scheduler config cannot be used; the model then fails to load with this message. */
@@ -93,6 +114,52 @@ function refuse(raw: Json, key: string, isUnsupported: (v: unknown) => boolean, 
   }
 }
 
+/** diffusers' defaults of the DPM-Solver settings (DPM++ 2M, midpoint). */
+const DPM_SOLVER_DEFAULTS: DpmSolverSettings = Object.freeze({
+  order: 2,
+  algorithm: "dpmsolver++",
+  solverType: "midpoint",
+  lowerOrderFinal: true,
+  eulerAtFinal: false,
+  finalSigmas: "zero",
+  lambdaMinClipped: -Infinity,
+});
+
+/**
+ * The DPM-Solver settings of a `DPMSolverMultistepScheduler` config. Its `sigma_min`/`sigma_max` are not read: diffusers'
+ * class has no such parameters and ignores the keys, so its Karras sigmas always span the training schedule.
+ */
+function parseDpmSolverSettings(r: Json): DpmSolverSettings {
+  refuse(r, "use_lu_lambdas", (v) => v !== false, "uniform log-SNR steps are not implemented");
+  refuse(r, "use_flow_sigmas", (v) => v !== false, "flow-matching sigmas are not implemented");
+  refuse(r, "variance_type", () => true, "models that predict their variance are not supported");
+  const order = num(r, "solver_order", 2);
+  if (order !== 1 && order !== 2 && order !== 3) {
+    throw new SchedulerConfigError(`scheduler_config.json: solver_order must be 1, 2 or 3, got ${order}`);
+  }
+  const algorithm = pick(r, "algorithm_type", ["dpmsolver++", "sde-dpmsolver++"] as const, "dpmsolver++");
+  if (algorithm === "sde-dpmsolver++" && order === 3) {
+    throw new SchedulerConfigError(
+      "scheduler_config.json: solver_order 3 is not defined for algorithm_type sde-dpmsolver++ (use 1 or 2)",
+    );
+  }
+  const clipped = r.lambda_min_clipped;
+  if (clipped !== undefined && clipped !== null && (typeof clipped !== "number" || Number.isNaN(clipped))) {
+    throw new SchedulerConfigError(
+      `scheduler_config.json: lambda_min_clipped must be a number or -Infinity, got ${JSON.stringify(clipped)}`,
+    );
+  }
+  return {
+    order,
+    algorithm,
+    solverType: pick(r, "solver_type", ["midpoint", "heun"] as const, "midpoint"),
+    lowerOrderFinal: bool(r, "lower_order_final", true),
+    eulerAtFinal: bool(r, "euler_at_final", false),
+    finalSigmas: pick(r, "final_sigmas_type", ["zero", "sigma_min"] as const, "zero"),
+    lambdaMinClipped: (clipped as number | null | undefined) ?? -Infinity,
+  };
+}
+
 /**
  * Checks a parsed `scheduler_config.json` and fills in the defaults diffusers uses for its class.
  *
@@ -113,10 +180,11 @@ export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
   }
   const cls = className as SchedulerClass;
   const isEuler = cls === "EulerDiscreteScheduler" || cls === "EulerAncestralDiscreteScheduler";
+  const isDpm = cls === "DPMSolverMultistepScheduler";
   refuse(r, "thresholding", (v) => v !== false, "dynamic thresholding is not implemented");
   refuse(r, "rescale_betas_zero_snr", (v) => v !== false, "zero-SNR rescaling is not implemented");
   refuse(r, "interpolation_type", (v) => v !== "linear", "only linear sigma interpolation is implemented");
-  refuse(r, "final_sigmas_type", (v) => v !== "zero", "only a final sigma of zero is implemented");
+  if (!isDpm) refuse(r, "final_sigmas_type", (v) => v !== "zero", "only a final sigma of zero is implemented");
   refuse(r, "use_exponential_sigmas", (v) => v !== false, "not implemented");
   refuse(r, "use_beta_sigmas", (v) => v !== false, "not implemented");
   refuse(r, "eta", (v) => v !== 0, "DDIM runs with eta 0");
@@ -149,7 +217,7 @@ export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
       r,
       "timestep_spacing",
       ["linspace", "leading", "trailing"],
-      isEuler ? "linspace" : "leading",
+      isEuler || isDpm ? "linspace" : "leading",
     ),
     stepsOffset: num(r, "steps_offset", 0),
     setAlphaToOne: bool(r, "set_alpha_to_one", cls !== "PNDMScheduler"),
@@ -161,6 +229,7 @@ export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
     timestepType: pick(r, "timestep_type", ["discrete", "continuous"] as const, "discrete"),
     originalInferenceSteps: num(r, "original_inference_steps", 50),
     timestepScaling: num(r, "timestep_scaling", 10),
+    dpmSolver: isDpm ? parseDpmSolverSettings(r) : DPM_SOLVER_DEFAULTS,
   };
   if (!Number.isInteger(config.numTrainTimesteps) || config.numTrainTimesteps < 2) {
     throw new SchedulerConfigError(

@@ -279,7 +279,7 @@ describe("scheduler config", () => {
   it("names the unknown class and the supported ones", () => {
     expect(() => createScheduler({ _class_name: "KDPM2DiscreteScheduler" })).toThrow(SchedulerConfigError);
     expect(() => createScheduler({ _class_name: "KDPM2DiscreteScheduler" })).toThrow(
-      /unknown scheduler _class_name "KDPM2DiscreteScheduler" \(supported: EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DDIMScheduler, LCMScheduler, PNDMScheduler\)/,
+      /unknown scheduler _class_name "KDPM2DiscreteScheduler" \(supported: EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DDIMScheduler, LCMScheduler, PNDMScheduler, DPMSolverMultistepScheduler\)/,
     );
   });
 
@@ -312,6 +312,9 @@ describe("stepping into the caller's arrays", () => {
     { _class_name: "DDIMScheduler", clip_sample: true, set_alpha_to_one: false },
     { _class_name: "LCMScheduler", original_inference_steps: 50 },
     { _class_name: "PNDMScheduler", skip_prk_steps: true, steps_offset: 1 },
+    { _class_name: "DPMSolverMultistepScheduler", use_karras_sigmas: true },
+    { _class_name: "DPMSolverMultistepScheduler", solver_order: 3, prediction_type: "v_prediction" },
+    { _class_name: "DPMSolverMultistepScheduler", algorithm_type: "sde-dpmsolver++", solver_type: "heun" },
   ];
   // A deterministic "model": ε depends on the sample and the step, so each trajectory is distinct.
   const model = (x: Float32Array, i: number, out: Float32Array) => {

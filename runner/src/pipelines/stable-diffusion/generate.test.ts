@@ -192,6 +192,37 @@ describe("export variants", () => {
       1e-5,
     ],
     [
+      "DPM++ 2M Karras, [B] int64 timestep",
+      "sd15",
+      {
+        scheduler: {
+          _class_name: "DPMSolverMultistepScheduler",
+          beta_schedule: "scaled_linear",
+          beta_start: 0.00085,
+          beta_end: 0.012,
+          use_karras_sigmas: true,
+        },
+      },
+      1e-5,
+    ],
+    [
+      "DPM++ 2M SDE, v-prediction, float timestep",
+      "sd-turbo",
+      {
+        timestep: { shape: "[1]", dtype: "float" },
+        scheduler: {
+          _class_name: "DPMSolverMultistepScheduler",
+          beta_schedule: "scaled_linear",
+          beta_start: 0.00085,
+          beta_end: 0.012,
+          algorithm_type: "sde-dpmsolver++",
+          prediction_type: "v_prediction",
+          timestep_spacing: "trailing",
+        },
+      },
+      1e-5,
+    ],
+    [
       "fp16 I/O everywhere (safety checker too)",
       "sd-turbo",
       { io: "float16", safetyChecker: true, timestep: { shape: "[1]", dtype: "float" } },
@@ -224,6 +255,48 @@ describe("SDXL (tiny/sdxl-turbo)", async () => {
     const k = job({ guidanceScale: 2, negativePrompt: "dog", numInferenceSteps: 2 });
     expectClose((await generate(c, k)).latents, referenceLatents(reference, k), 1e-5);
   });
+});
+
+it("loads a DPM++ scheduler_config.json as diffusers writes it (-Infinity, other classes' leftover keys)", async () => {
+  const { writeFileSync } = await import("node:fs");
+  const { parsePythonJson } = await import("../../internal/python-json.js");
+  const text = `{
+  "_class_name": "DPMSolverMultistepScheduler",
+  "_diffusers_version": "0.21.4",
+  "algorithm_type": "dpmsolver++",
+  "beta_end": 0.012,
+  "beta_schedule": "scaled_linear",
+  "beta_start": 0.00085,
+  "clip_sample": false,
+  "dynamic_thresholding_ratio": 0.995,
+  "euler_at_final": false,
+  "lambda_min_clipped": -Infinity,
+  "lower_order_final": true,
+  "num_train_timesteps": 1000,
+  "prediction_type": "epsilon",
+  "sample_max_value": 1.0,
+  "set_alpha_to_one": false,
+  "skip_prk_steps": true,
+  "solver_order": 2,
+  "solver_type": "midpoint",
+  "steps_offset": 1,
+  "thresholding": false,
+  "timestep_spacing": "leading",
+  "trained_betas": null,
+  "use_karras_sigmas": true,
+  "use_lu_lambdas": false,
+  "variance_type": null
+}
+`;
+  const { sd, reference } = await model("dpm-finetune", "sd15", {}, (dir) =>
+    writeFileSync(join(dir, "scheduler", "scheduler_config.json"), text),
+  );
+  const c = (sd as unknown as { components: SdComponents }).components;
+  expect(c.scheduler.config.className).toBe("DPMSolverMultistepScheduler");
+  expect(c.scheduler.config.dpmSolver.lambdaMinClipped).toBe(Number.NEGATIVE_INFINITY);
+  const j = job({ numInferenceSteps: 5, numImages: 2 });
+  const scheduler = parsePythonJson(text) as Record<string, unknown>;
+  expectClose((await generate(c, j)).latents, referenceLatents({ ...reference, scheduler }, j), 1e-5);
 });
 
 it("fails to load with an unknown scheduler, naming it", async () => {

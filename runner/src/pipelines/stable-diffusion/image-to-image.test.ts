@@ -59,6 +59,27 @@ describe("image-to-image", () => {
     expectClose(latents, ref, 1e-5);
   });
 
+  it("starts a DPM++ 2M trajectory mid-schedule: first order at the start step, then its own history", async () => {
+    const scheduler = {
+      _class_name: "DPMSolverMultistepScheduler",
+      beta_schedule: "scaled_linear",
+      beta_start: 0.00085,
+      beta_end: 0.012,
+      use_karras_sigmas: true,
+    };
+    const { sd, reference } = await model("i2i-dpm", "sd15", { scheduler });
+    const c = (sd as unknown as { components: SdComponents }).components;
+    const img = image(16, 16);
+    const j = job({ init: { image: img, strength: 0.6 }, numInferenceSteps: 10 });
+    const { latents, result } = await generate(c, j);
+    expect(result.steps).toBe(6);
+    const init = encoded(img, 0.18215);
+    const ref = referenceLatents({ ...reference, initLatents: () => Float32Array.from(init) }, j);
+    expectClose(latents, ref, 1e-5);
+    // The same request again (a new plan, its history empty) gives the same latents.
+    expect(Buffer.from((await generate(c, j)).latents.buffer)).toEqual(Buffer.from(latents.buffer));
+  });
+
   it("samples a latent_parameters encoder with each image's seeded noise", async () => {
     const { sd, reference } = await model("i2i-turbo", "sd-turbo");
     const c = (sd as unknown as { components: SdComponents }).components;

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parsePythonJson } from "../../internal/python-json.js";
 import type { SdFamily } from "../../lora/index.js";
 
 /** A Stable Diffusion model folder, resolved. */
@@ -35,7 +36,7 @@ export class SdModelError extends Error {
 function readJson(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new SdModelError(`${path} is missing`);
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    return parsePythonJson(readFileSync(path, "utf8")) as Record<string, unknown>;
   } catch (cause) {
     throw new SdModelError(`${path} is not valid JSON: ${(cause as Error).message}`, { cause });
   }

@@ -34,9 +34,16 @@ export function tinyHarness() {
   const loaded: TinyModel["sd"][] = [];
   return {
     root,
-    async model(name: string, family: TinySdFamily, overrides: Partial<TinySdOptions> = {}): Promise<TinyModel> {
+    /** Writes the tiny model, lets `edit` change its files (e.g. a config JSON cannot write), and loads it. */
+    async model(
+      name: string,
+      family: TinySdFamily,
+      overrides: Partial<TinySdOptions> = {},
+      edit?: (dir: string) => void,
+    ): Promise<TinyModel> {
       const dir = join(root, "models", "tiny", name);
       const options = writeTinySdModel(dir, family, overrides);
+      edit?.(dir);
       const sd = await loadSd({
         modelId: `tiny/${name}`,
         modelPath: dir,

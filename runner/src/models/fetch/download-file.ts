@@ -1,0 +1,221 @@
+/**
+ * @module Downloading one file resumably: bytes go to `<dest>.part`, a dropped or stalled connection is retried from
+ * where it stopped with an HTTP `Range: bytes=<n>-` request (a `.part` left by an earlier run is resumed the same
+ * way), the content is hashed as it is written, and only a file whose size and hash match what the server listed is
+ * renamed to `dest`.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
+
+/** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
+export class ChecksumError extends Error {
+  override name = "ChecksumError";
+}
+
+/** How a download behaves on a flaky network, and whom it tells. */
+export interface DownloadOptions {
+  hub: HubOptions;
+  repo: string;
+  revision: string;
+  /** Further attempts after a dropped connection, a stall or a 5xx/429 answer. */
+  retries: number;
+  /** First wait before a retry; doubled each time. */
+  retryDelayMs: number;
+  /** A connection that delivers no byte for this long is dropped and retried. */
+  stallMs: number;
+  onBytes?: (done: number, size: number | undefined) => void;
+  onRetry?: (attempt: number, at: number, error: Error) => void;
+}
+
+/** An error worth another attempt (network, stall, 5xx, 429, a response cut short). */
+class Retryable extends Error {}
+
+const FLUSH_BYTES = 1 << 20;
+const MAX_REDIRECTS = 10;
+
+/** GET with `Range` from `offset`, following redirects by hand so the token never follows one to another origin. */
+async function get(url: string, options: DownloadOptions, offset: number, signal: AbortSignal): Promise<Response> {
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const headers = hubHeaders(options.hub, current, offset > 0 ? { range: `bytes=${offset}-` } : {});
+    const res = await fetch(current, { headers, redirect: "manual", signal });
+    const location = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel();
+      current = new URL(location, current).href;
+      continue;
+    }
+    return res;
+  }
+  throw new Error(`${url}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+/** The hashes of a file, fed in order: SHA-256, and git's blob SHA-1 when the server gave a git oid. */
+function hashers(file: HubFile): { sha: Hash; git: Hash | undefined } {
+  const git = file.gitOid && file.size !== undefined ? createHash("sha1").update(`blob ${file.size}\0`) : undefined;
+  return { sha: createHash("sha256"), git };
+}
+
+/**
+ * The SHA-256 of a file on disk, as hex.
+ *
+ * @example await sha256File("/models/org/m/model_index.json"); // "9f86d0…"
+ */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+async function hashExisting(path: string, h: { sha: Hash; git: Hash | undefined }): Promise<void> {
+  for await (const chunk of createReadStream(path)) {
+    h.sha.update(chunk as Buffer);
+    h.git?.update(chunk as Buffer);
+  }
+}
+
+/**
+ * Downloads `file` from `url` to `dest` (its folder is created), resuming a `.part` left by an earlier attempt.
+ *
+ * @throws {ChecksumError} when the size or hash differs from the listing (the partial file is removed).
+ * @throws {HubError} for 4xx answers (not retried); {Error} when the retries run out.
+ * @example
+ * const { sha256 } = await downloadFile(url, file, "/models/.fetching-x/unet/model.onnx", options);
+ */
+export async function downloadFile(
+  url: string,
+  file: HubFile,
+  dest: string,
+  options: DownloadOptions,
+): Promise<{ size: number; sha256: string }> {
+  const part = `${dest}.part`;
+  await mkdir(dirname(part), { recursive: true });
+  let offset = await stat(part).then(
+    (s) => s.size,
+    () => 0,
+  );
+  if (file.size !== undefined && offset > file.size) {
+    await truncate(part, 0);
+    offset = 0;
+  }
+  let h = hashers(file);
+  if (offset > 0) await hashExisting(part, h);
+  const restart = async () => {
+    await truncate(part, 0);
+    offset = 0;
+    h = hashers(file);
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (file.size !== undefined && offset === file.size) break;
+      await receive();
+      break;
+    } catch (err) {
+      if (err instanceof ChecksumError) await rm(part, { force: true });
+      if (!(err instanceof Retryable)) throw err;
+      if (attempt >= options.retries) {
+        throw new Error(
+          `${file.path}: ${err.message}; gave up after ${attempt + 1} attempts (${offset} bytes kept in ${part}, a new fetch resumes there)`,
+          { cause: err },
+        );
+      }
+      options.onRetry?.(attempt + 1, offset, err);
+      await new Promise((r) => setTimeout(r, options.retryDelayMs * 2 ** attempt));
+    }
+  }
+
+  async function receive(): Promise<void> {
+    const abort = new AbortController();
+    let timer = setTimeout(() => abort.abort(), options.stallMs);
+    const alive = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(), options.stallMs);
+    };
+    const handle = await open(part, "a");
+    try {
+      let res: Response;
+      try {
+        res = await get(url, options, offset, abort.signal);
+      } catch (cause) {
+        throw new Retryable(`request failed: ${(cause as Error).message}`, { cause });
+      }
+      if (res.status === 416 && offset > 0) {
+        await res.body?.cancel();
+        await restart();
+        throw new Retryable(`the server refused to resume at byte ${offset}`);
+      }
+      if (res.status >= 500 || res.status === 429 || res.status === 408) {
+        await res.body?.cancel();
+        throw new Retryable(`the server answered ${res.status}`);
+      }
+      if (!res.ok) {
+        const e = await hubError(res, options.hub, options.repo, options.revision);
+        e.message = `${file.path}: ${e.message}`;
+        throw e;
+      }
+      const range = res.status === 206 ? /^bytes (\d+)-/.exec(res.headers.get("content-range") ?? "") : null;
+      if (offset > 0 && (!range || Number(range[1]) !== offset)) await restart();
+      const total =
+        file.size ?? (res.status === 200 ? Number(res.headers.get("content-length") ?? Number.NaN) : Number.NaN);
+      const pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const buf = Buffer.concat(pending, pendingBytes);
+        pending.length = 0;
+        pendingBytes = 0;
+        await handle.write(buf);
+        h.sha.update(buf);
+        h.git?.update(buf);
+        offset += buf.length;
+        options.onBytes?.(offset, file.size);
+      };
+      try {
+        const reader = res.body?.getReader();
+        for (let r = await reader?.read(); r && !r.done; r = await reader?.read()) {
+          alive();
+          pending.push(r.value);
+          pendingBytes += r.value.byteLength;
+          if (Number.isFinite(total) && offset + pendingBytes > total) {
+            throw new ChecksumError(`${file.path}: the server sent more than the ${total} bytes it lists`);
+          }
+          if (pendingBytes >= FLUSH_BYTES) await flush();
+        }
+        await flush();
+      } catch (err) {
+        await flush();
+        if (err instanceof ChecksumError) throw err;
+        const why = abort.signal.aborted ? `no data for ${options.stallMs} ms` : (err as Error).message;
+        throw new Retryable(`connection lost at byte ${offset}: ${why}`, { cause: err });
+      }
+      if (Number.isFinite(total) && offset < total) {
+        throw new Retryable(`the server closed the connection at byte ${offset} of ${total}`);
+      }
+    } finally {
+      clearTimeout(timer);
+      await handle.close();
+    }
+  }
+
+  const sha256 = h.sha.digest("hex");
+  const git = h.git?.digest("hex");
+  const problem =
+    file.size !== undefined && offset !== file.size
+      ? `${offset} bytes, the server lists ${file.size}`
+      : file.sha256 && sha256 !== file.sha256
+        ? `sha256 ${sha256}, the server lists ${file.sha256}`
+        : file.gitOid && git && git !== file.gitOid
+          ? `git blob id ${git}, the server lists ${file.gitOid}`
+          : undefined;
+  if (problem) {
+    await rm(part, { force: true });
+    throw new ChecksumError(
+      `${file.path}: downloaded ${problem}; the file is corrupt or changed on the server, so it was discarded`,
+    );
+  }
+  await rename(part, dest);
+  return { size: offset, sha256 };
+}

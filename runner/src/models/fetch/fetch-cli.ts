@@ -1,0 +1,135 @@
+/** @module `avs-runner models fetch <repo> [flags]`: argument parsing, progress on the terminal or as JSON lines. */
+import { fetchModel } from "./fetch-model.js";
+import { type FetchProgress, formatBytes, jsonProgress, ttyProgress } from "./progress.js";
+
+/** The `--help` of `models fetch`. */
+export const FETCH_HELP = `Usage: avs-runner models fetch <repo> [flags]
+
+Downloads a model repository from a Hugging Face-style server into MODEL_DIR/<repo>/ (or MODEL_DIR/<model id>/):
+ONNX Stable Diffusion / SDXL / SVD folders (at the top or under one subfolder such as onnx/), single-file ONNX
+models (ESRGAN, FILM; model.onnx, onnx/model.onnx or one *.onnx), and LoRAs (*.safetensors). Files are resumed with
+HTTP Range after a dropped connection (and by re-running the same command), checked against the server's size and
+sha256 (git blob id for small files), and the model is moved into place only when complete, with an avs-model.json.
+
+Flags:
+  --revision <rev>         branch, tag or commit (default main)
+  --include <pattern>…     fetch only matching paths (shell wildcards on the whole path; * crosses /; repeatable),
+                           e.g. --include '*.json' '*.txt' '*.onnx' '*.onnx_data' '*.pb'
+  --endpoint <url>         the server (env HF_ENDPOINT, default https://huggingface.co)
+  --model-dir <dir>        the models volume (env MODEL_DIR, default /models)
+  --model-id <id>          store under this id instead of the repository id
+  --retries <n>            attempts after a dropped or stalled connection per file (default 5)
+  --dry-run                list the files and sizes; download nothing
+  --help
+
+Environment: HF_TOKEN (sent as a bearer token to the server only, never to the CDN it redirects to).
+Progress: a bar when stdout is a terminal, else JSON lines ({"event":"listed"|"start"|"progress"|"retry"|"file"|"done"|"error",…}).
+`;
+
+/** Parsed `models fetch` arguments. */
+interface FetchArgs {
+  repo: string;
+  revision: string | undefined;
+  include: string[];
+  endpoint: string | undefined;
+  modelDir: string | undefined;
+  modelId: string | undefined;
+  retries: number | undefined;
+  dryRun: boolean;
+  help: boolean;
+}
+
+function parse(args: string[]): FetchArgs {
+  const out: FetchArgs = {
+    repo: "",
+    revision: undefined,
+    include: [],
+    endpoint: undefined,
+    modelDir: undefined,
+    modelId: undefined,
+    retries: undefined,
+    dryRun: false,
+    help: false,
+  };
+  let including = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (!flag.startsWith("--")) {
+      if (including) out.include.push(flag);
+      else if (!out.repo) out.repo = flag;
+      else
+        throw new Error(
+          `unexpected argument ${JSON.stringify(flag)} (one repository per fetch; patterns follow --include)`,
+        );
+      continue;
+    }
+    including = false;
+    if (flag === "--help" || flag === "-h") out.help = true;
+    else if (flag === "--dry-run") out.dryRun = true;
+    else if (flag === "--revision") out.revision = value();
+    else if (flag === "--endpoint") out.endpoint = value();
+    else if (flag === "--model-dir") out.modelDir = value();
+    else if (flag === "--model-id") out.modelId = value();
+    else if (flag === "--include") {
+      out.include.push(value());
+      including = true;
+    } else if (flag === "--retries") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`--retries must be a whole number ≥ 0, got ${JSON.stringify(args[i])}`);
+      out.retries = n;
+    } else throw new Error(`unknown flag ${flag} for models fetch (see avs-runner models fetch --help)`);
+  }
+  return out;
+}
+
+/**
+ * Runs `models fetch` with `args` (after `fetch`).
+ *
+ * @example await fetchMain(["stabilityai/sd-turbo", "--revision", "onnx", "--include", "*.json", "*.onnx*"]);
+ */
+export async function fetchMain(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<void> {
+  const a = parse(args);
+  if (a.help) return void out.write(FETCH_HELP);
+  if (!a.repo) throw new Error("models fetch needs a repository, e.g. avs-runner models fetch org/name (see --help)");
+  const json = !out.isTTY;
+  const progress: FetchProgress = json ? jsonProgress((line) => out.write(`${line}\n`)) : ttyProgress(out);
+  try {
+    const result = await fetchModel({
+      repo: a.repo,
+      revision: a.revision,
+      include: a.include,
+      endpoint: a.endpoint ?? env.HF_ENDPOINT ?? "https://huggingface.co",
+      token: env.HF_TOKEN || undefined,
+      modelDir: a.modelDir ?? env.MODEL_DIR ?? "/models",
+      modelId: a.modelId,
+      dryRun: a.dryRun,
+      retries: a.retries,
+      progress,
+    });
+    if (result.dryRun) {
+      for (const f of result.files) {
+        out.write(`${formatBytes(f.size).padStart(9)}  ${f.path}${f.local !== f.path ? ` → ${f.local}` : ""}\n`);
+      }
+      out.write(
+        `${result.files.length} files, ${formatBytes(result.files.reduce((s, f) => s + f.size, 0))} → ${result.path} (dry run: nothing written)\n`,
+      );
+    }
+  } catch (err) {
+    if (json) out.write(`${JSON.stringify({ event: "error", msg: (err as Error).message })}\n`);
+    throw err;
+  }
+}

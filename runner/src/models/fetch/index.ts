@@ -1,0 +1,23 @@
+/** @module Fetching models from a Hugging Face-style server (`avs-runner models fetch`). */
+export {
+  arrangeLayout,
+  identifyLayout,
+  LayoutError,
+  type LayoutIdentity,
+  type LayoutPlan,
+  planLayout,
+} from "./detect-layout.js";
+export { ChecksumError, type DownloadOptions, downloadFile, sha256File } from "./download-file.js";
+export { FETCH_HELP, fetchMain } from "./fetch-cli.js";
+export { type FetchedFile, type FetchModelOptions, type FetchResult, fetchModel } from "./fetch-model.js";
+export {
+  checkRepoId,
+  HubError,
+  type HubFile,
+  type HubOptions,
+  type HubRepo,
+  hubRepoInfo,
+  resolveUrl,
+} from "./hub-api.js";
+export { globMatcher, selectPaths } from "./include.js";
+export { type FetchProgress, formatBytes, jsonProgress, silentProgress, ttyProgress } from "./progress.js";

@@ -1,0 +1,201 @@
+/**
+ * @module A local Hugging Face-style file server for tests (node:http on 127.0.0.1, port 0): the hub API's
+ * `GET /api/models/{repo}/revision/{rev}` with `siblings` (size, git blob id, LFS sha256), `/{repo}/resolve/{rev}/{path}`
+ * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
+ * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
+ * a connection that stalls after n bytes, a corrupted file.
+ */
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A repository: its revisions (branch or tag name → files), and whether it needs the token. */
+export interface LocalRepo {
+  revisions: Record<string, Record<string, Uint8Array>>;
+  private?: boolean;
+}
+
+/** One request the servers saw. */
+export interface SeenRequest {
+  server: "hub" | "cdn";
+  url: string;
+  range: string | undefined;
+  authorization: string | undefined;
+}
+
+/** A running local hub. */
+export interface LocalHub {
+  /** The hub's URL, for `--endpoint` / `HF_ENDPOINT`. */
+  endpoint: string;
+  /** The commit id a revision resolves to. */
+  commit(repo: string, revision: string): string;
+  requests: SeenRequest[];
+  /** Repository path → bytes after which the next response for that file drops its connection (once). */
+  cutAfter: Map<string, number>;
+  /** Repository path → bytes after which the next response for that file stops sending, connection open (once). */
+  stallAfter: Map<string, number>;
+  /** Repository paths served with one byte changed (their listed size and sha256 stay the true ones). */
+  corrupt: Set<string>;
+  close(): Promise<void>;
+}
+
+const LFS = /\.(onnx|onnx_data|pb|safetensors|bin|data)$/;
+
+function gitOid(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+/**
+ * Starts a hub serving `repos` (`{"org/name": {revisions: {main: {"path": bytes}}}}`); `token` opens private ones.
+ *
+ * @example
+ * const hub = await startLocalHub({ "org/m": { revisions: { main: { "model.onnx": bytes } } } });
+ * await fetchModel({ repo: "org/m", endpoint: hub.endpoint, modelDir });
+ * await hub.close();
+ */
+export async function startLocalHub(repos: Record<string, LocalRepo>, token?: string): Promise<LocalHub> {
+  const requests: SeenRequest[] = [];
+  const cutAfter = new Map<string, number>();
+  const stallAfter = new Map<string, number>();
+  const corrupt = new Set<string>();
+  const commit = (repo: string, revision: string) => createHash("sha1").update(`${repo}@${revision}`).digest("hex");
+  const byCommit = new Map<string, Record<string, Uint8Array>>();
+  const lfsBlobs = new Map<string, Uint8Array>();
+  for (const [repo, r] of Object.entries(repos)) {
+    for (const [rev, files] of Object.entries(r.revisions)) {
+      byCommit.set(`${repo}@${commit(repo, rev)}`, files);
+      for (const [path, bytes] of Object.entries(files)) if (LFS.test(path)) lfsBlobs.set(sha256(bytes), bytes);
+    }
+  }
+
+  const seen = (server: "hub" | "cdn", req: IncomingMessage) =>
+    requests.push({ server, url: req.url ?? "", range: req.headers.range, authorization: req.headers.authorization });
+
+  const fail = (res: ServerResponse, status: number, code: string, message: string) => {
+    res.writeHead(status, { "content-type": "application/json", "x-error-code": code, "x-error-message": message });
+    res.end(JSON.stringify({ error: message }));
+  };
+
+  /** Serves `bytes` with Range support and the armed faults for `path`. */
+  const serve = (req: IncomingMessage, res: ServerResponse, path: string, original: Uint8Array) => {
+    let bytes = original;
+    if (corrupt.has(path)) {
+      bytes = Uint8Array.from(original);
+      bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0xff;
+    }
+    let start = 0;
+    let end = bytes.length - 1;
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    if (m) {
+      start = Number(m[1]);
+      if (m[2]) end = Math.min(Number(m[2]), end);
+      if (start >= bytes.length) {
+        res.writeHead(416, { "content-range": `bytes */${bytes.length}` });
+        return void res.end();
+      }
+    }
+    const body = bytes.subarray(start, end + 1);
+    res.writeHead(m ? 206 : 200, {
+      "content-type": "application/octet-stream",
+      "content-length": body.length,
+      "accept-ranges": "bytes",
+      ...(m ? { "content-range": `bytes ${start}-${end}/${bytes.length}` } : {}),
+    });
+    if (req.method === "HEAD") return void res.end();
+    const cut = cutAfter.get(path);
+    if (cut !== undefined && cut < body.length) {
+      cutAfter.delete(path);
+      res.write(body.subarray(0, cut), () => res.socket?.destroy());
+      return;
+    }
+    const stall = stallAfter.get(path);
+    if (stall !== undefined && stall < body.length) {
+      stallAfter.delete(path);
+      res.write(body.subarray(0, stall));
+      return;
+    }
+    res.end(body);
+  };
+
+  const cdn = createServer((req, res) => {
+    seen("cdn", req);
+    const [, sha = "", path = ""] = /^\/lfs\/([0-9a-f]+)\/(.+)$/.exec(req.url ?? "") ?? [];
+    const bytes = lfsBlobs.get(sha);
+    if (!bytes) return fail(res, 404, "EntryNotFound", "no such object");
+    serve(req, res, decodeURIComponent(path), bytes);
+  });
+  const cdnUrl = await listen(cdn);
+
+  const hub = createServer((req, res) => {
+    seen("hub", req);
+    const url = new URL(req.url ?? "/", "http://hub");
+    const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/.exec(url.pathname);
+    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const repo = api?.[1] ?? resolve?.[1] ?? "";
+    const revision = decodeURIComponent(api?.[2] ?? resolve?.[2] ?? "");
+    const r = repos[repo];
+    const auth = req.headers.authorization;
+    if (auth !== undefined && auth !== `Bearer ${token}`) {
+      return fail(res, 401, "Unauthorized", "Invalid credentials in Authorization header");
+    }
+    if (!r || (r.private && auth === undefined)) return fail(res, 401, "RepoNotFound", "Repository not found");
+    const sha = r.revisions[revision] ? commit(repo, revision) : revision;
+    const files = byCommit.get(`${repo}@${sha}`);
+    if (!files) return fail(res, 404, "RevisionNotFound", `Invalid rev id: ${revision}`);
+    if (api) {
+      res.writeHead(200, { "content-type": "application/json" });
+      const siblings = Object.entries(files).map(([rfilename, bytes]) => ({
+        rfilename,
+        size: bytes.length,
+        blobId: gitOid(
+          LFS.test(rfilename)
+            ? Buffer.from(
+                `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(bytes)}\nsize ${bytes.length}\n`,
+              )
+            : bytes,
+        ),
+        ...(LFS.test(rfilename) ? { lfs: { sha256: sha256(bytes), size: bytes.length, pointerSize: 134 } } : {}),
+      }));
+      return void res.end(JSON.stringify({ id: repo, sha, siblings }));
+    }
+    const path = (resolve?.[3] ?? "").split("/").map(decodeURIComponent).join("/");
+    const bytes = files[path];
+    if (!bytes) return fail(res, 404, "EntryNotFound", `${path} does not exist`);
+    if (LFS.test(path)) {
+      res.writeHead(302, {
+        location: `${cdnUrl}/lfs/${sha256(bytes)}/${encodeURIComponent(path)}`,
+        "x-linked-size": bytes.length,
+        "x-linked-etag": `"${sha256(bytes)}"`,
+        "x-repo-commit": sha,
+      });
+      return void res.end();
+    }
+    serve(req, res, path, bytes);
+  });
+  const endpoint = await listen(hub);
+
+  return {
+    endpoint,
+    commit,
+    requests,
+    cutAfter,
+    stallAfter,
+    corrupt,
+    close: async () => {
+      for (const s of [hub, cdn]) {
+        s.closeAllConnections();
+        await new Promise((r) => s.close(r));
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/** @module `avs-runner models fetch` as a real process against a local Hugging Face-style server: JSON progress, exit codes. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tinyEsrganModel } from "../src/index.js";
+import { type LocalHub, startLocalHub } from "../src/models/fetch/local-hub.js";
+
+const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+const run = promisify(execFile);
+
+describe("avs-runner models fetch", () => {
+  let hub: LocalHub;
+  let dir: string;
+  const model = tinyEsrganModel(4);
+  beforeAll(async () => {
+    hub = await startLocalHub(
+      {
+        "org/upscaler": {
+          private: true,
+          revisions: { main: { "onnx/model.onnx": model, "README.md": Buffer.from("hi\n") } },
+        },
+      },
+      "hf_cli",
+    );
+    dir = await mkdtemp(join(tmpdir(), "avs-fetch-cli-"));
+  });
+  afterAll(async () => {
+    await hub.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const env = (extra: Record<string, string> = {}) => ({
+    ...process.env,
+    HF_ENDPOINT: hub.endpoint,
+    MODEL_DIR: dir,
+    ...extra,
+  });
+
+  it("prints its help, and the runner's help names it", async () => {
+    const { stdout } = await run("node", [BIN, "models", "fetch", "--help"]);
+    expect(stdout).toContain("Usage: avs-runner models fetch <repo> [flags]");
+    expect(stdout).toContain("--include <pattern>…");
+    expect((await run("node", [BIN, "--help"])).stdout).toContain(
+      "avs-runner models fetch <repo> [--revision R] [--include pattern…] [--endpoint URL]",
+    );
+  }, 30_000);
+
+  it("fetches with HF_TOKEN and HF_ENDPOINT, printing JSON progress lines when stdout is not a terminal", async () => {
+    const { stdout } = await run("node", [BIN, "models", "fetch", "org/upscaler", "--include", "onnx/*", "*.md"], {
+      env: env({ HF_TOKEN: "hf_cli" }),
+    });
+    const events = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.map((e) => e.event)).toEqual([
+      "listed",
+      "start",
+      "progress",
+      "file",
+      "start",
+      "progress",
+      "file",
+      "done",
+    ]);
+    expect(events[0]).toMatchObject({ repo: "org/upscaler", revision: "main", files: 2, bytes: model.length + 3 });
+    expect(events.at(-1)).toMatchObject({
+      model_id: "org/upscaler",
+      pipeline: "upscale",
+      path: join(dir, "org", "upscaler"),
+    });
+    expect(Buffer.compare(await readFile(join(dir, "org", "upscaler", "model.onnx")), model)).toBe(0);
+    const list = await run("node", [BIN, "models", "list", "--model-dir", dir]);
+    expect(list.stdout).toContain(`org/upscaler                     upscale    ${hub.endpoint}/org/upscaler`);
+    const verify = await run("node", [BIN, "models", "verify", "org/upscaler", "--model-dir", dir]);
+    expect(verify.stdout).toContain("ok org/upscaler: upscale, inputs [input] → outputs [output], scale ×4");
+  }, 60_000);
+
+  it("exits 1 with the reason on stderr and an error event on stdout", async () => {
+    const failed = run("node", [BIN, "models", "fetch", "org/upscaler", "--model-dir", join(dir, "other")], {
+      env: env(),
+    });
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        "avs-runner: org/upscaler needs authentication (401: Repository not found); set HF_TOKEN",
+      ),
+      stdout: expect.stringContaining('{"event":"error","msg":"org/upscaler needs authentication'),
+    });
+    await expect(run("node", [BIN, "models", "fetch", "--revision"], { env: env() })).rejects.toMatchObject({
+      stderr: expect.stringContaining("--revision needs a value"),
+    });
+  }, 30_000);
+});
