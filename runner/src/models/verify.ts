@@ -1,21 +1,13 @@
-/** @module `avs-runner models verify <id>`: loads an installed model and checks its input/output signature. */
-import { existsSync } from "node:fs";
+/**
+ * @module `avs-runner models verify <id>`: loads an installed model the way its pipeline would and checks it. The
+ * check belongs to the pipeline (its definition's `verify`); this finds the pipeline from the model's manifest.
+ */
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
-import { verifySdModel } from "../pipelines/stable-diffusion/verify-sd.js";
-import { probeScale } from "../pipelines/upscale/worker.js";
+import type { VerifyReport } from "../pipelines/contract.js";
+import { PIPELINES } from "../pipelines/index.js";
 import { modelPath, readManifest } from "./layout.js";
 
-/** What verification found. */
-export interface VerifyReport {
-  model_id: string;
-  pipeline: string;
-  tiny: boolean;
-  inputs: string[];
-  outputs: string[];
-  /** Upscalers: the factor measured by running the model. */
-  scale?: number;
-}
+export type { VerifyReport } from "../pipelines/contract.js";
 
 /**
  * Loads `MODEL_DIR/<id>` and checks it is usable by its pipeline; throws with the reason when not.
@@ -25,28 +17,12 @@ export async function verifyModel(modelDir: string, modelId: string): Promise<Ve
   const dir = modelPath(modelDir, modelId);
   const manifest = await readManifest(dir);
   if (!manifest) throw new Error(`${modelId} is not installed in ${modelDir} (no ${join(dir, "avs-model.json")})`);
-  if (manifest.pipeline === "text-to-image" || manifest.pipeline === "image-to-image")
-    return verifySdModel(dir, modelId, manifest);
-  if (manifest.pipeline !== "upscale") {
-    throw new Error(`verify knows the upscale pipeline only; ${modelId} is for ${manifest.pipeline}`);
+  const verify = PIPELINES[manifest.pipeline]?.verify;
+  if (!verify) {
+    const known = Object.values(PIPELINES).filter((p) => p.verify);
+    throw new Error(
+      `verify knows the ${known.map((p) => p.name).join(", ")} pipelines; ${modelId} is for ${manifest.pipeline}`,
+    );
   }
-  const file = join(dir, "model.onnx");
-  if (!existsSync(file)) throw new Error(`${file} is missing`);
-  const session = await ort.InferenceSession.create(file);
-  try {
-    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
-      throw new Error(`expected one input and one output, got [${session.inputNames}] → [${session.outputNames}]`);
-    }
-    const scale = await probeScale(session);
-    return {
-      model_id: modelId,
-      pipeline: manifest.pipeline,
-      tiny: manifest.tiny,
-      inputs: [...session.inputNames],
-      outputs: [...session.outputNames],
-      scale,
-    };
-  } finally {
-    await session.release();
-  }
+  return (await verify())(dir, modelId, manifest);
 }
