@@ -60,6 +60,11 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   const engine = new WorkerEngine(log);
   const progress = new ProgressHub({ waitMs: config.progressWaitMs, keepMs: config.progressKeepMs });
   const pipelinePath = `/${config.pipeline}`;
+  /** The metrics' `route` label: a known route, or one label for anything else, so the label set stays small. */
+  const routeLabel = (path: string) => {
+    if (path === pipelinePath || STATUS_ROUTES.has(path)) return path;
+    return path.startsWith("/progress/") ? "/progress" : "unmatched";
+  };
 
   const app = new Hono<{ Variables: RequestIdVariables }>();
   app.onError(
@@ -73,14 +78,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     c.header("X-Request-Id", requestId);
     // A body refused part-way (413) leaves unread bytes on the connection: close it rather than let a client reuse it.
     if (c.res.status === 413) c.header("Connection", "close");
-    const path = c.req.path;
-    const route =
-      path === pipelinePath || STATUS_ROUTES.has(path)
-        ? path
-        : path.startsWith("/progress/")
-          ? "/progress"
-          : "unmatched";
-    metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    metrics.requests.inc({ route: routeLabel(c.req.path), method: c.req.method, status: String(c.res.status) });
   });
 
   const route = typedRoutes<operations, { Variables: RequestIdVariables }>(app, validator);

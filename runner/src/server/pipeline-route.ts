@@ -14,7 +14,7 @@ import type { Logger } from "../log.js";
 import type { JobControl, Progress, SessionContext, WorkerCall } from "../pipelines/contract.js";
 import type { Pipeline } from "../pipelines/define.js";
 import type { WorkerEngine } from "../worker/engine.js";
-import { abortJob, createAbortFlag, FlagJobControl } from "../worker/job-control.js";
+import { abortJob, createAbortFlag, FlagJobControl, setWatched } from "../worker/job-control.js";
 import { toHttpError } from "./http-errors.js";
 import type { JobQueue } from "./job-queue.js";
 import type { RunnerMetrics } from "./metrics.js";
@@ -95,7 +95,9 @@ export function mountPipeline(
       try {
         return (await pipeline.handle(fields, ctx)) as never;
       } catch (err) {
-        if (err instanceof JobAbortedError) log.info("job cancelled: the client disconnected", { path: c.req.path });
+        if (err instanceof JobAbortedError) {
+          log.info("job cancelled: the client disconnected", { path: c.req.path, request_id: c.get("requestId") });
+        }
         const mapped = toHttpError(err);
         if (mapped instanceof Error) progress?.fail(mapped.message);
         throw mapped;
@@ -131,6 +133,7 @@ export function runInSlot<T>(
       const abort = () => abortJob(flag);
       signal.addEventListener("abort", abort, { once: true });
       if (signal.aborted) abort();
+      const unwatch = progress?.onSubscribers((n) => setWatched(flag, n > 0));
       const publish = (p: Progress) => progress?.publish(p);
       const control = new FlagJobControl(flag, publish);
       const run: WorkerCall<unknown, unknown> = async (job, options = {}) => {
@@ -147,6 +150,7 @@ export function runInSlot<T>(
         return await fn(run, control);
       } finally {
         signal.removeEventListener("abort", abort);
+        unwatch?.();
       }
     },
     { signal },

@@ -23,6 +23,20 @@ describe("ProgressHub", () => {
     hub.close();
   });
 
+  it("tells watchers how many subscribers follow the job", () => {
+    const hub = new ProgressHub();
+    const job = hub.open("watched");
+    const counts: number[] = [];
+    job.onSubscribers((n) => counts.push(n));
+    const stop = job.subscribe(() => {});
+    job.subscribe(() => {});
+    stop();
+    stop();
+    job.finish(200);
+    expect(counts).toEqual([0, 1, 2, 1]);
+    hub.close();
+  });
+
   it("leaves msg out of a successful end", () => {
     const hub = new ProgressHub();
     const job = hub.open("ok");

@@ -35,6 +35,7 @@ export class JobProgress {
   #end: ProgressEvent | undefined;
   #failure: string | undefined;
   readonly #listeners = new Set<(e: ProgressEvent) => void>();
+  readonly #watchers = new Set<(subscribers: number) => void>();
   readonly #onEnd: () => void;
 
   constructor(onEnd: () => void) {
@@ -71,7 +72,15 @@ export class JobProgress {
     this.#end = { id: ++this.#seq, event: "end", data };
     for (const listener of this.#listeners) listener(this.#end);
     this.#listeners.clear();
+    this.#watchers.clear();
     this.#onEnd();
+  }
+
+  /** Calls `watcher` with the number of subscribers now and whenever it changes; returns the function that stops it. */
+  onSubscribers(watcher: (subscribers: number) => void): () => void {
+    watcher(this.#listeners.size);
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /** The events a new subscriber starts with: the last progress, and the end if the job ended. */
@@ -83,7 +92,14 @@ export class JobProgress {
   subscribe(listener: (e: ProgressEvent) => void): () => void {
     if (this.#end) return () => {};
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#tellWatchers();
+    return () => {
+      if (this.#listeners.delete(listener)) this.#tellWatchers();
+    };
+  }
+
+  #tellWatchers() {
+    for (const watcher of this.#watchers) watcher(this.#listeners.size);
   }
 }
 

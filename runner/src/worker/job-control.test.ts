@@ -2,7 +2,14 @@
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { JobAbortedError } from "../errors.js";
-import { abortJob, createAbortFlag, FlagJobControl, NO_JOB_CONTROL } from "./job-control.js";
+import {
+  abortJob,
+  createAbortFlag,
+  FlagJobControl,
+  NO_JOB_CONTROL,
+  setWatched,
+  worthReporting,
+} from "./job-control.js";
 
 describe("job control", () => {
   it("reports progress to its sink and throws JobAbortedError once the flag is set", () => {
@@ -17,6 +24,16 @@ describe("job control", () => {
     expect(() => control.throwIfAborted()).toThrow(JobAbortedError);
     expect(seen).toEqual(["denoise 1/2"]);
     expect(NO_JOB_CONTROL.aborted).toBe(false);
+  });
+
+  it("reports a step nobody watches only when it ends its stage", () => {
+    const flag = createAbortFlag();
+    const step = (n: number) => ({ stage: "denoise", step: n, total: 4 });
+    expect([1, 2, 3, 4].map((n) => worthReporting(flag, step(n)))).toEqual([false, false, false, true]);
+    setWatched(flag, true);
+    expect([1, 2, 3, 4].map((n) => worthReporting(flag, step(n)))).toEqual([true, true, true, true]);
+    setWatched(flag, false);
+    expect(worthReporting(flag, step(2))).toBe(false);
   });
 
   it("is seen by a thread that never yields to its event loop", async () => {

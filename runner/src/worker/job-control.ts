@@ -1,25 +1,47 @@
 /**
- * @module Job control across the HTTP ↔ worker boundary. A job's abort flag is one Int32 in a `SharedArrayBuffer`:
- * the HTTP thread sets it when the client goes away, and the worker, busy in synchronous `session.run` calls,
- * reads it between steps with one `Atomics.load` — no message, no event loop turn needed.
+ * @module Job control across the HTTP ↔ worker boundary. A job's flags are two Int32s in a `SharedArrayBuffer`: the
+ * abort flag, which the HTTP thread sets when the client goes away and the worker — busy in synchronous
+ * `session.run` calls — reads between steps with one `Atomics.load` (no message, no event loop turn needed); and the
+ * watched flag, set while someone follows the job's progress, so the worker posts a step nobody sees only when it
+ * ends a stage.
  */
 import { JobAbortedError } from "../errors.js";
 import type { JobControl, Progress } from "../pipelines/contract.js";
 
+const ABORTED = 0;
+const WATCHED = 1;
+
 /**
- * A new, unset abort flag (shared, so it can be posted to the worker without being copied).
+ * A job's new, unset flags (shared, so they can be posted to the worker without being copied).
  * @example const flag = createAbortFlag(); engine.run(job, { abort: flag })
  */
 export function createAbortFlag(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4));
+  return new Int32Array(new SharedArrayBuffer(8));
 }
 
 /**
- * Sets the flag: every control reading it reports `aborted` from now on, in any thread.
+ * Sets the abort flag: every control reading it reports `aborted` from now on, in any thread.
  * @example signal.addEventListener("abort", () => abortJob(flag))
  */
 export function abortJob(flag: Int32Array): void {
-  Atomics.store(flag, 0, 1);
+  Atomics.store(flag, ABORTED, 1);
+}
+
+/**
+ * Records whether anyone follows the job's progress now.
+ * @example channel.onSubscribers((n) => setWatched(flag, n > 0))
+ */
+export function setWatched(flag: Int32Array, watched: boolean): void {
+  Atomics.store(flag, WATCHED, watched ? 1 : 0);
+}
+
+/**
+ * Whether a progress report is worth sending: someone follows the job, or it ends a stage (the state a late
+ * subscriber is shown).
+ * @example if (worthReporting(flag, p)) port.postMessage(report)
+ */
+export function worthReporting(flag: Int32Array, p: Progress): boolean {
+  return p.step >= p.total || Atomics.load(flag, WATCHED) !== 0;
 }
 
 /**
@@ -38,11 +60,11 @@ export class FlagJobControl implements JobControl {
   }
 
   get aborted(): boolean {
-    return Atomics.load(this.#flag, 0) !== 0;
+    return Atomics.load(this.#flag, ABORTED) !== 0;
   }
 
   throwIfAborted(): void {
-    if (Atomics.load(this.#flag, 0) !== 0) throw new JobAbortedError();
+    if (Atomics.load(this.#flag, ABORTED) !== 0) throw new JobAbortedError();
   }
 
   progress(p: Progress): void {

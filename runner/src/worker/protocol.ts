@@ -25,7 +25,7 @@ export interface RunRequest {
   type: "run";
   id: number;
   input: unknown;
-  /** The job's abort flag (one Int32, see job-control.ts); shared, not copied. */
+  /** The job's flags (abort, watched: see job-control.ts); shared, not copied. */
   abort: SharedArrayBuffer;
 }
 
