@@ -2,9 +2,15 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // worker: the inference worker thread's script, loaded by path at run time (dist/worker.js).
-  entry: { index: "src/index.ts", cli: "src/cli.ts", worker: "src/worker/worker-main.ts" },
+  // testing: the tiny model factory and test harness (`@ai-video-subnet/runner/testing`).
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing/index.ts",
+    cli: "src/cli.ts",
+    worker: "src/worker/worker-main.ts",
+  },
   format: ["esm"],
-  dts: { entry: "src/index.ts" },
+  dts: { entry: { index: "src/index.ts", testing: "src/testing/index.ts" } },
   sourcemap: true,
   clean: true,
   target: "node20",

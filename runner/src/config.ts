@@ -27,6 +27,10 @@ export interface RunnerConfig {
   spinWait: number;
   maxSdWork: number;
   pngCompression: number;
+  /** How long `GET /progress/{id}` waits for a job that has not started (default 30 s; not a setting). */
+  progressWaitMs?: number;
+  /** How long an ended job's last state stays visible to `GET /progress/{id}` (default 60 s; not a setting). */
+  progressKeepMs?: number;
 }
 
 interface Setting {

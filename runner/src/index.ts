@@ -1,6 +1,7 @@
 /**
  * @module Public entry of @ai-video-subnet/runner. The CLI (`avs-runner`) is the primary interface; this entry
- * exposes the app factory, the model tools and the ONNX graph builder for other packages and tests.
+ * exposes the app factory, the pipeline contract, the model tools and the ONNX graph builder for other packages.
+ * Tiny test models and the test harness are in `@ai-video-subnet/runner/testing`.
  */
 export {
   type ExecutionProvider,
@@ -8,14 +9,22 @@ export {
   type RunnerConfig,
   SETTINGS,
 } from "./config.js";
+export {
+  BadRequestError,
+  JobAbortedError,
+  JobError,
+  ModelUnavailableError,
+  OutOfMemoryError,
+  PayloadTooLargeError,
+  RunnerError,
+  UnsupportedMediaError,
+} from "./errors.js";
 export type { components, operations, paths } from "./generated/runner.js";
 export { decodeImage, type ImageLimits, type RgbImage } from "./image/decode.js";
 export { type AnswerImage, encodePng, mediaResponse } from "./image/encode.js";
 export { type ImageFormat, sniffImage } from "./image/sniff.js";
 export { jsonLogger, type LogFields, type Logger, silentLogger } from "./log.js";
 export { CATALOG, type CatalogEntry, catalogEntry } from "./models/catalog.js";
-export { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "./models/factory/esrgan-tiny.js";
-export { seededUniform, seededWeights } from "./models/factory/random.js";
 export {
   type FetchModelOptions,
   type FetchProgress,
@@ -36,6 +45,7 @@ export {
   readManifest,
   writeManifest,
 } from "./models/layout.js";
+export { type VerifyReport, verifyModel } from "./models/verify.js";
 export {
   type AttrValue,
   bytesPerElement,
@@ -44,6 +54,7 @@ export {
   type ExternalDataOptions,
   float,
   floats,
+  fromHalfBits,
   GraphBuilder,
   type ModelOptions,
   type OnnxDType,
@@ -54,19 +65,37 @@ export {
   rawBytes,
   type SplitModel,
   type TypedArrayOf,
+  toHalfBits,
   withRgbOutput,
   withRgbPixels,
-} from "./models/onnx/index.js";
-export { type VerifyReport, verifyModel } from "./models/verify.js";
-export { PIPELINES, pipelineModule } from "./pipelines/index.js";
-export type {
-  HttpPipeline,
-  LoadedPipeline,
-  PipelineHttpContext,
-  PipelineModule,
-  WorkerLoadContext,
-  WorkerPipeline,
-} from "./pipelines/types.js";
+} from "./onnx/index.js";
+export { createSession, type SessionSettings } from "./onnx/session.js";
+export {
+  type BodyOf,
+  type Defaulted,
+  definePipeline,
+  type JobControl,
+  type LoadedModel,
+  type ModelInfo,
+  type OperationId,
+  PIPELINES,
+  type Pipeline,
+  type PipelineContext,
+  type PipelineDefinition,
+  type Prepared,
+  type Progress,
+  pipelineDefinition,
+  type ReplyOf,
+  type SessionContext,
+  type SingleCallPipeline,
+  type StreamingPipeline,
+  type Verifier,
+  type WorkerCall,
+  type WorkerCallOptions,
+  type WorkerHalf,
+  type WorkerLoadContext,
+  type WorkerReply,
+} from "./pipelines/index.js";
 export { createRunnerApp, type RunnerApp } from "./server/app.js";
+export type { EndData, ProgressData, ProgressEvent } from "./server/progress-hub.js";
 export { type RunnerServer, startRunnerServer } from "./server/serve.js";
-export { createSession, type SessionSettings } from "./worker/session.js";

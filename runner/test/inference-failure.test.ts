@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeManifest } from "../src/models/layout.js";
-import { GraphBuilder } from "../src/models/onnx/index.js";
+import { GraphBuilder } from "../src/onnx/index.js";
 import { createRunnerApp, type RunnerApp } from "../src/server/app.js";
 import { memoryLogger, modelsDir, testConfig, testImage, upscaleForm } from "./helpers.js";
 

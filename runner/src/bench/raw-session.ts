@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { sessionOptions } from "../worker/session.js";
+import { sessionOptions } from "../onnx/session.js";
 
 /** A loaded baseline session. */
 export interface RawSession {

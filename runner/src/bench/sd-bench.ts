@@ -22,6 +22,7 @@ import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
+import { createAbortFlag, FlagJobControl } from "../worker/job-control.js";
 import { numberFlags } from "./flags.js";
 import { percentile } from "./stats.js";
 
@@ -139,11 +140,19 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ? { init: { image: { width: size, height: size, pixels }, strength: o.strength } }
         : {}),
     });
+    // The control the worker gives a job: its abort flag is read before every step, its progress reported after
+    // (here into a reused object, as the worker refills the one message it posts).
+    const reported = { stage: "", step: 0, total: 0 };
+    const control = new FlagJobControl(createAbortFlag(), (p) => {
+      reported.stage = p.stage;
+      reported.step = p.step;
+      reported.total = p.total;
+    });
     let coldWall = 0;
     let coldSessions = 0;
     for (let i = 0; i < warmup; i++) {
       const t0 = performance.now();
-      const { result } = await generate(sd.components, job(i));
+      const { result } = await generate(sd.components, job(i), control);
       coldWall += performance.now() - t0;
       coldSessions += Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
     }
@@ -152,7 +161,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     const byComponent: Record<string, number> = {};
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const { result } = await generate(sd.components, job(1000 + i));
+      const { result } = await generate(sd.components, job(1000 + i), control);
       totals.push(performance.now() - t0);
       const s = Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
       sessions.push(s);
@@ -164,7 +173,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     // pipeline making the same calls costs, with no work of its own between them.
     const calls: Array<[ort.InferenceSession, Record<string, ort.Tensor>, string[] | undefined]> = [];
     // Copied: the pipeline refills its UNet inputs in place at every step.
-    await generate(sd.components, job(999), (_, session, feeds, fetches) =>
+    await generate(sd.components, job(999), control, (_, session, feeds, fetches) =>
       calls.push([session, copyFeeds(feeds), fetches && [...fetches]]),
     );
     const replayWall: number[] = [];
@@ -185,7 +194,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     const memory: { after: number; rss_mb: number; heap_mb: number }[] = [];
     const mb = (b: number) => round(b / 1024 / 1024, 1);
     for (let i = 1; i <= requests; i++) {
-      await generate(sd.components, job(5000 + i));
+      await generate(sd.components, job(5000 + i), control);
       if (i === 10 || i === Math.round(requests / 2) || i === requests) {
         gc();
         const m = process.memoryUsage();

@@ -2,8 +2,9 @@
  * @module Uploaded images → raw RGB pixels, with the checks that turn bad uploads into clear 4xx errors:
  * type from the bytes (415), empty or undecodable (400), too large (413) — checked from the header before decoding.
  */
-import { HttpError } from "@ai-video-subnet/specs";
+
 import sharp from "sharp";
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaError } from "../errors.js";
 import { type ImageFormat, sniffImage } from "./sniff.js";
 
 /** An image as interleaved 8-bit RGB. */
@@ -34,11 +35,11 @@ export interface ImageLimits {
  * @example const { width, height, pixels } = await decodeImage(bytes, { maxSide: 4096, maxPixels: 4_194_304 })
  */
 export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field = "image"): Promise<RgbImage> {
-  if (bytes.byteLength === 0) throw new HttpError(400, `${field} is empty (0 bytes); send a PNG, JPEG or WebP file`);
+  if (bytes.byteLength === 0) throw new BadRequestError(`${field} is empty (0 bytes); send a PNG, JPEG or WebP file`);
   const format = sniffImage(bytes);
   if (!format) {
     const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
-    throw new HttpError(415, `${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
+    throw new UnsupportedMediaError(`${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
   }
   const meta = await sharp(bytes, { limitInputPixels: false })
     .metadata()
@@ -46,16 +47,14 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
       throw undecodable(field, format, err);
     });
   const { width = 0, height = 0 } = meta;
-  if (width === 0 || height === 0) throw new HttpError(400, `${field} has zero size (${width}×${height} px)`);
+  if (width === 0 || height === 0) throw new BadRequestError(`${field} has zero size (${width}×${height} px)`);
   if (width > limits.maxSide || height > limits.maxSide) {
-    throw new HttpError(
-      413,
+    throw new PayloadTooLargeError(
       `${field} is ${width}×${height} px; the largest side this runner accepts is ${limits.maxSide} px`,
     );
   }
   if (width * height > limits.maxPixels) {
-    throw new HttpError(
-      413,
+    throw new PayloadTooLargeError(
       `${field} is ${width}×${height} = ${width * height} px; this runner accepts at most ${limits.maxPixels} px`,
     );
   }
@@ -78,7 +77,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
 }
 
 function undecodable(field: string, format: ImageFormat, err: Error) {
-  return new HttpError(400, `${field} looks like ${format.toUpperCase()} but could not be decoded: ${err.message}`, {
+  return new BadRequestError(`${field} looks like ${format.toUpperCase()} but could not be decoded: ${err.message}`, {
     cause: err,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { HttpError } from "@ai-video-subnet/specs";
+import { BadRequestError } from "../errors.js";
 import type { LoraRequest } from "./parse-loras.js";
 import { readSafetensors, type SafeTensor } from "./safetensors.js";
 
@@ -55,14 +55,14 @@ function declaredFamily(metadata: Record<string, string>): SdFamily | undefined 
   return undefined;
 }
 
-function lora400(id: string, msg: string, cause?: unknown): HttpError {
-  return new HttpError(400, `LoRA ${JSON.stringify(id)}: ${msg}`, { cause });
+function badLora(id: string, msg: string, cause?: unknown): BadRequestError {
+  return new BadRequestError(`LoRA ${JSON.stringify(id)}: ${msg}`, { cause });
 }
 
 /**
  * Finds, reads and groups the LoRA `request.id` under `modelDir`.
  *
- * @throws {HttpError} 400 when the LoRA is not installed, unreadable, or holds no LoRA layers.
+ * @throws {BadRequestError} when the LoRA is not installed, unreadable, or holds no LoRA layers.
  * @example
  * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
  * lora.layers.length; // layers it adapts
@@ -71,9 +71,9 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
   const { id } = request;
   const root = resolve(modelDir);
   const dir = resolve(root, id);
-  if (!dir.startsWith(root + sep)) throw lora400(id, "the id must name a folder inside the models directory");
+  if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw lora400(id, `not installed (no folder ${id} in the models directory)`);
+    throw badLora(id, `not installed (no folder ${id} in the models directory)`);
   }
   const candidates = readdirSync(dir).filter((f) => f.endsWith(".safetensors"));
   const preferred = ["pytorch_lora_weights.safetensors", "adapter_model.safetensors"].find((f) =>
@@ -81,7 +81,7 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
   );
   const name = preferred ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (!name) {
-    throw lora400(
+    throw badLora(
       id,
       candidates.length
         ? `several .safetensors files and none is pytorch_lora_weights.safetensors (${candidates.join(", ")})`
@@ -93,7 +93,7 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
   try {
     parsed = readSafetensors(readFileSync(file));
   } catch (cause) {
-    throw lora400(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
+    throw badLora(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
   }
   const peftConfig = readPeftConfig(id, join(dir, "adapter_config.json"));
   const groups = new Map<
@@ -116,13 +116,13 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
   const layers: LoraLayer[] = [];
   for (const g of groups.values()) {
     if (!g.up || !g.down)
-      throw lora400(
+      throw badLora(
         id,
         `layer ${g.path} has ${g.up ? "an up" : "a down"} matrix without its ${g.up ? "down" : "up"} matrix`,
       );
     const rank = g.down.shape[0] as number;
     if (g.up.shape[1] !== rank)
-      throw lora400(id, `layer ${g.path}: up [${g.up.shape}] and down [${g.down.shape}] disagree on the rank`);
+      throw badLora(id, `layer ${g.path}: up [${g.up.shape}] and down [${g.down.shape}] disagree on the rank`);
     layers.push({
       target: g.target,
       path: g.path,
@@ -134,7 +134,7 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
     });
   }
   if (layers.length === 0)
-    throw lora400(
+    throw badLora(
       id,
       `${name} holds no LoRA layers (expected kohya lora_unet_… or diffusers/PEFT …lora_A/lora_B keys)`,
     );
@@ -147,7 +147,7 @@ function readPeftConfig(id: string, path: string): { alpha?: number } {
   try {
     c = JSON.parse(readFileSync(path, "utf8")) as { lora_alpha?: unknown };
   } catch (cause) {
-    throw lora400(id, `adapter_config.json is not valid JSON`, cause);
+    throw badLora(id, `adapter_config.json is not valid JSON`, cause);
   }
   return typeof c.lora_alpha === "number" ? { alpha: c.lora_alpha } : {};
 }

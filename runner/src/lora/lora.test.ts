@@ -2,11 +2,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HttpError } from "@ai-video-subnet/specs";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { GraphBuilder } from "../models/onnx/index.js";
+import { BadRequestError } from "../errors.js";
+import { GraphBuilder } from "../onnx/index.js";
+import { statusOf } from "../server/http-errors.js";
 import {
   indexWeights,
   type MergedModel,
@@ -25,8 +26,8 @@ function status400(fn: () => unknown, message: RegExp): void {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(HttpError);
-    expect((err as HttpError).status).toBe(400);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(statusOf(err)).toBe(400);
     expect((err as Error).message).toMatch(message);
     return;
   }
@@ -234,7 +235,7 @@ it("reads F16 and BF16 safetensors", () => {
 });
 
 it("merges into float16 initializers in their own type", async () => {
-  const { toHalfBits } = await import("../pipelines/stable-diffusion/float16.js");
+  const { toHalfBits } = await import("../onnx/float16.js");
   const g = new GraphBuilder("fp16-weight");
   const x = g.input("x", "float16", [1, 3]);
   const w = g.initializer("onnx::MatMul_9", "float16", [3, 2], toHalfBits([1, 2, 3, 4, 5, 6]));

@@ -5,8 +5,8 @@
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { HttpError } from "@ai-video-subnet/specs";
 import onnxProto from "onnx-proto";
+import { BadRequestError } from "../errors.js";
 import type { LoraFile, LoraLayer, LoraTarget } from "./lora-file.js";
 import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, writeWeight } from "./onnx-weights.js";
 
@@ -62,7 +62,7 @@ const MERGED_DATA = "avs-lora-merged.data";
  * neither read whole nor copied, or copied when TMPDIR is on another filesystem than the model. (ONNX Runtime refuses
  * data files that resolve outside the model's folder, so symlinks cannot be used.)
  *
- * @throws {HttpError} 400 when a layer has no counterpart in the model or its shape differs (a LoRA for another base).
+ * @throws {BadRequestError} when a layer has no counterpart in the model or its shape differs (a LoRA for another base).
  * @example
  * const merged = mergeLorasIntoModel("/models/x/unet/model.onnx", "unet", [{ lora, weight: 0.8 }]);
  * if (merged?.kind === "bytes") session = await ort.InferenceSession.create(merged.bytes);
@@ -85,8 +85,7 @@ export function mergeLorasIntoModel(
     const path = layer.kohya ? kohyaNames.get(layer.path) : layer.path;
     const ref = path === undefined ? undefined : weights.get(path);
     if (!ref || path === undefined) {
-      throw new HttpError(
-        400,
+      throw new BadRequestError(
         `LoRA ${JSON.stringify(lora.id)}: layer ${layer.path} is not in this model's ${target} — is the LoRA for another base model?`,
       );
     }
@@ -97,8 +96,7 @@ export function mergeLorasIntoModel(
         ? dims[0] === out && dims.slice(1).reduce((a, b) => a * b, 1) === rest
         : dims.length === 2 && dims[0] === rest && dims[1] === out;
     if (!fits) {
-      throw new HttpError(
-        400,
+      throw new BadRequestError(
         `LoRA ${JSON.stringify(lora.id)}: layer ${path} is [${out}×${rest}] but this model's weight is [${dims.join("×")}] — is the LoRA for another base model?`,
       );
     }

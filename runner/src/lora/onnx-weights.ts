@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { onnx } from "onnx-proto";
-import { fromHalfBits, toHalfBits } from "../pipelines/stable-diffusion/float16.js";
+import { fromHalfBits, toHalfBits } from "../onnx/float16.js";
 
 /** A weight tensor of the model and how its axes are laid out. */
 export interface WeightRef {

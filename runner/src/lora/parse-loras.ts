@@ -2,7 +2,7 @@
  * @module The request's `loras` field: a JSON object string `{"<lora id>": weight}` (Livepeer's format), at most 4
  * entries, weights numbers ≥ 0, ids that stay inside MODEL_DIR. Every problem is a 400 that names it.
  */
-import { HttpError } from "@ai-video-subnet/specs";
+import { BadRequestError } from "../errors.js";
 
 /** At most this many LoRAs per request (Livepeer's limit). */
 export const MAX_LORAS = 4;
@@ -32,7 +32,7 @@ export function isSafeLoraId(id: string): boolean {
  * Parses the `loras` string; `""` (the default) means none. Entries come back sorted by id, so the same set in any
  * order shares one merged-weights cache entry.
  *
- * @throws {HttpError} 400 with the reason.
+ * @throws {BadRequestError} with the reason.
  * @example
  * parseLoras('{"org/lora": 0.8}'); // [{ id: "org/lora", weight: 0.8 }]
  */
@@ -42,36 +42,32 @@ export function parseLoras(text: string | undefined): LoraRequest[] {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got invalid JSON (${(cause as Error).message})`,
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got ${Array.isArray(value) ? "an array" : typeof value}`,
     );
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_LORAS) {
-    throw new HttpError(400, `at most ${MAX_LORAS} LoRAs per request, got ${entries.length}`);
+    throw new BadRequestError(`at most ${MAX_LORAS} LoRAs per request, got ${entries.length}`);
   }
   return entries
     .map(([id, weight]) => {
       if (!isSafeLoraId(id)) {
-        throw new HttpError(
-          400,
+        throw new BadRequestError(
           `LoRA id ${JSON.stringify(id)} is not allowed: use "name" or "org/name" (letters, digits, _ - .), a path inside the models directory`,
         );
       }
       if (typeof weight !== "number" || !Number.isFinite(weight)) {
-        throw new HttpError(
-          400,
+        throw new BadRequestError(
           `LoRA ${JSON.stringify(id)}: weight must be a number ≥ 0, got ${JSON.stringify(weight)}`,
         );
       }
-      if (weight < 0) throw new HttpError(400, `LoRA ${JSON.stringify(id)}: weight must be ≥ 0, got ${weight}`);
+      if (weight < 0) throw new BadRequestError(`LoRA ${JSON.stringify(id)}: weight must be ≥ 0, got ${weight}`);
       return { id, weight };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

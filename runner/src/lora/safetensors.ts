@@ -3,7 +3,7 @@
  * `{name: {dtype, shape, data_offsets}}` plus optional `__metadata__`, then the raw little-endian data), giving
  * float32 values for F32, F16, BF16 and F64 tensors.
  */
-import { fromHalfBits } from "../pipelines/stable-diffusion/float16.js";
+import { fromHalfBits } from "../onnx/float16.js";
 
 /** One tensor of a safetensors file. */
 export interface SafeTensor {

@@ -1,30 +1,15 @@
 /**
- * @module `avs-runner models verify <id>`: loads an installed model and checks its input/output signature. A folder
- * without `avs-model.json` is verified as the pipeline its layout shows.
+ * @module `avs-runner models verify <id>`: loads an installed model the way its pipeline would and checks it. The
+ * check belongs to the pipeline (its definition's `verify`); this finds the pipeline from the model's manifest, or,
+ * for a folder without `avs-model.json` (a fetched or hand-copied export), from its layout. Layouts of pipelines
+ * the runner does not serve yet get the fetch tool's signature checks.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import * as ort from "onnxruntime-node";
-import { verifyFilmModel } from "../pipelines/frame-interpolation/verify-film.js";
-import { verifySdModel } from "../pipelines/stable-diffusion/verify-sd.js";
-import { probeScale } from "../pipelines/upscale/worker.js";
+import type { VerifyReport } from "../pipelines/contract.js";
+import { PIPELINES } from "../pipelines/index.js";
 import { manifestFromLayout, verifyFetchedLayout } from "./fetch/verify-fetched.js";
 import { modelPath, readManifest } from "./layout.js";
 
-/** What verification found. */
-export interface VerifyReport {
-  model_id: string;
-  pipeline: string;
-  tiny: boolean;
-  inputs: string[];
-  outputs: string[];
-  /** Upscalers: the factor measured by running the model. */
-  scale?: number;
-  /** Frame interpolation: the recognised signature in one line. */
-  signature?: string;
-  /** What else was checked, in words (LoRAs, video components). */
-  summary?: string;
-}
+export type { VerifyReport } from "../pipelines/contract.js";
 
 /**
  * Loads `MODEL_DIR/<id>` and checks it is usable by its pipeline; throws with the reason when not.
@@ -33,27 +18,11 @@ export interface VerifyReport {
 export async function verifyModel(modelDir: string, modelId: string): Promise<VerifyReport> {
   const dir = modelPath(modelDir, modelId);
   const manifest = (await readManifest(dir)) ?? (await manifestFromLayout(dir, modelId));
-  if (manifest.pipeline === "text-to-image" || manifest.pipeline === "image-to-image")
-    return verifySdModel(dir, modelId, manifest);
-  if (manifest.pipeline === "frame-interpolation") return verifyFilmModel(dir, modelId, manifest);
-  if (manifest.pipeline !== "upscale") return verifyFetchedLayout(dir, modelId, manifest);
-  const file = join(dir, "model.onnx");
-  if (!existsSync(file)) throw new Error(`${file} is missing`);
-  const session = await ort.InferenceSession.create(file);
-  try {
-    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
-      throw new Error(`expected one input and one output, got [${session.inputNames}] → [${session.outputNames}]`);
-    }
-    const scale = await probeScale(session);
-    return {
-      model_id: modelId,
-      pipeline: manifest.pipeline,
-      tiny: manifest.tiny,
-      inputs: [...session.inputNames],
-      outputs: [...session.outputNames],
-      scale,
-    };
-  } finally {
-    await session.release();
+  const verify = PIPELINES[manifest.pipeline]?.verify;
+  if (verify) return (await verify())(dir, modelId, manifest);
+  if (manifest.pipeline === "frame-interpolation") {
+    const { verifyFilmModel } = await import("../pipelines/frame-interpolation/verify-film.js");
+    return verifyFilmModel(dir, modelId, manifest);
   }
+  return verifyFetchedLayout(dir, modelId, manifest);
 }

@@ -1,36 +1,31 @@
 /**
- * @module The pipeline registry: a pipeline is a folder with its HTTP half and worker half; adding one is that
- * folder plus one line here (keyed by the `PIPELINE` name, which is also the route's path).
+ * @module The pipeline registry: the one list of the pipelines this runner serves, keyed by `PIPELINE` name (also the
+ * route's path). A pipeline is a folder with its definition (`definePipeline`, see `define.ts`); its worker half and
+ * verifier are imported lazily, so each thread loads only what it runs. Adding one = its folder + one line here.
  */
-import type { PipelineModule } from "./types.js";
+import type { Pipeline } from "./define.js";
+import { imageToImage } from "./image-to-image/index.js";
+import { textToImage } from "./text-to-image/index.js";
+import { upscale } from "./upscale/index.js";
 
-/** Every pipeline this runner can serve. */
-export const PIPELINES: Record<string, PipelineModule> = {
-  upscale: {
-    http: async () => (await import("./upscale/http.js")).upscaleHttp,
-    worker: async () => (await import("./upscale/worker.js")).upscaleWorker,
-  },
-  "text-to-image": {
-    http: async () => (await import("./text-to-image/http.js")).textToImageHttp,
-    worker: async () => (await import("./text-to-image/worker.js")).textToImageWorker,
-  },
-  "image-to-image": {
-    http: async () => (await import("./image-to-image/http.js")).imageToImageHttp,
-    worker: async () => (await import("./image-to-image/worker.js")).imageToImageWorker,
-  },
-};
+/** Every pipeline this runner can serve, by name. */
+export const PIPELINES: Readonly<Record<string, Pipeline>> = Object.fromEntries(
+  [upscale, textToImage, imageToImage].map((p) => [p.name, p]),
+);
 
 /**
- * The registry entry of a pipeline, or an error naming the ones that exist.
- * @example await pipelineModule("upscale").http()
+ * The definition of a pipeline, or an error naming the ones that exist.
+ * @example await pipelineDefinition("upscale").worker()
  */
-export function pipelineModule(name: string): PipelineModule {
-  const p = PIPELINES[name];
-  if (!p)
+export function pipelineDefinition(name: string): Pipeline {
+  const p = Object.hasOwn(PIPELINES, name) ? PIPELINES[name] : undefined;
+  if (!p) {
     throw new Error(
       `unknown PIPELINE ${JSON.stringify(name)}; this runner serves ${Object.keys(PIPELINES).join(", ")}`,
     );
+  }
   return p;
 }
 
-export type * from "./types.js";
+export type * from "./contract.js";
+export { definePipeline, type Pipeline } from "./define.js";

@@ -1,30 +1,36 @@
 /**
  * @module The runner's HTTP app: the configured pipeline's route (only that one; others 404) behind auth and the
- * job queue, plus `/health`, `/hardware/info`, `/hardware/stats`, `/version` and `/metrics`. The model loads in the
- * inference worker in the background; `/health` says `LOADING` until it is ready.
+ * job queue, its jobs' progress (`/progress/{request_id}`), plus `/health`, `/hardware/info`, `/hardware/stats`,
+ * `/version` and `/metrics`. The model loads in the inference worker in the background; `/health` says `LOADING`
+ * until it is ready.
  */
 import { randomUUID } from "node:crypto";
-import { errorHandler, HttpError, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/specs";
+import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/specs";
 import { Hono } from "hono";
+import type { RequestIdVariables } from "hono/request-id";
 import type { RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { modelPath } from "../models/layout.js";
-import { pipelineModule } from "../pipelines/index.js";
-import type { PipelineHttpContext } from "../pipelines/types.js";
+import { pipelineDefinition } from "../pipelines/index.js";
 import { runnerVersion } from "../version.js";
-import { JobError, WorkerEngine } from "../worker/engine.js";
+import { WorkerEngine } from "../worker/engine.js";
 import { bearerAuth } from "./auth.js";
 import { gpuInfo, gpuStats } from "./hardware.js";
-import { JobDroppedError, JobQueue } from "./job-queue.js";
+import { JobQueue } from "./job-queue.js";
 import { createMetrics, type RunnerMetrics } from "./metrics.js";
+import { mountPipeline } from "./pipeline-route.js";
+import { ProgressHub } from "./progress-hub.js";
+import { mountProgress } from "./progress-route.js";
 
 /** A runner app with its worker, queue and metrics. */
 export interface RunnerApp {
-  app: Hono;
+  app: Hono<{ Variables: RequestIdVariables }>;
   engine: WorkerEngine;
   queue: JobQueue;
   metrics: RunnerMetrics;
+  /** Progress channels of the jobs, by request id. */
+  progress: ProgressHub;
   /** Settles when the model has loaded or failed to (see `engine.state`). */
   ready: Promise<void>;
   /** Refuses new jobs, finishes the running one, stops the worker. */
@@ -42,7 +48,7 @@ const STATUS_ROUTES = new Set(["/health", "/hardware/info", "/hardware/stats", "
  */
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
   const modelDirOfId = modelPath(config.modelDir, config.modelId);
-  const pipeline = await pipelineModule(config.pipeline).http();
+  const pipeline = pipelineDefinition(config.pipeline);
   const validator = await RequestValidator.create("runner", { maxMultipartBytes: config.maxUploadBytes });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);
@@ -52,60 +58,34 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     log.info("job dropped: client disconnected before it started");
   };
   const engine = new WorkerEngine(log);
+  const progress = new ProgressHub({ waitMs: config.progressWaitMs, keepMs: config.progressKeepMs });
   const pipelinePath = `/${config.pipeline}`;
+  /** The metrics' `route` label: a known route, or one label for anything else, so the label set stays small. */
+  const routeLabel = (path: string) => {
+    if (path === pipelinePath || STATUS_ROUTES.has(path)) return path;
+    return path.startsWith("/progress/") ? "/progress" : "unmatched";
+  };
 
-  const app = new Hono();
+  const app = new Hono<{ Variables: RequestIdVariables }>();
   app.onError(
     errorHandler((err, c) => log.error("unhandled error", { path: c.req.path, error: (err as Error).message })),
   );
   app.notFound(notFoundHandler);
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id") || randomUUID();
+    c.set("requestId", requestId);
     await next();
     c.header("X-Request-Id", requestId);
     // A body refused part-way (413) leaves unread bytes on the connection: close it rather than let a client reuse it.
     if (c.res.status === 413) c.header("Connection", "close");
-    const path = c.req.path;
-    const route = path === pipelinePath || STATUS_ROUTES.has(path) ? path : "unmatched";
-    metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    metrics.requests.inc({ route: routeLabel(c.req.path), method: c.req.method, status: String(c.res.status) });
   });
 
-  const ctx: PipelineHttpContext = {
-    config,
-    log,
-    modelInfo: () => engine.info,
-    checkModelId(modelId) {
-      if (modelId && modelId !== config.modelId) {
-        throw new HttpError(400, `pipeline configured with ${config.modelId} but called with ${modelId}`);
-      }
-    },
-    async run<O>(input: unknown, options: { signal?: AbortSignal; transfer?: Transferable[] } = {}) {
-      if (engine.state === "LOADING") {
-        throw new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
-      }
-      if (engine.state === "ERROR") {
-        throw new HttpError(503, `the model failed to load: ${engine.error}`, { headers: { "Retry-After": "60" } });
-      }
-      const result = await queue
-        .submit(() => engine.run(input, options.transfer), options)
-        .catch((err) => {
-          if (err instanceof JobError) {
-            const status = (err.status ?? 500) as 500;
-            throw new HttpError(status, status === 500 ? `inference failed: ${err.message}` : err.message, {
-              cause: err,
-            });
-          }
-          // Nobody is listening any more; answer without logging it as an unexpected failure.
-          if (err instanceof JobDroppedError) throw new HttpError(503, err.message, { cause: err });
-          throw err;
-        });
-      metrics.inferenceSeconds.observe({ pipeline: config.pipeline }, result.runSeconds);
-      return result.output as O;
-    },
-  };
-
-  const route = typedRoutes<operations>(app, validator);
-  pipeline.mount(route, ctx, [bearerAuth(config.authToken)]);
+  const route = typedRoutes<operations, { Variables: RequestIdVariables }>(app, validator);
+  const auth = bearerAuth(config.authToken);
+  const op = validator.operation(pipeline.operationId);
+  mountPipeline(route, pipeline, op, { config, log, engine, queue, metrics, hub: progress }, [auth]);
+  mountProgress(route, progress, [auth]);
   route("health", () => ({ status: engine.state }));
   route("version", () => ({ pipeline: config.pipeline, model_id: config.modelId, version: runnerVersion() }));
   route("hardware_info", async () => ({
@@ -132,7 +112,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
       executionProvider: config.executionProvider,
       intraOpThreads: config.intraOpThreads,
       spinWait: config.spinWait === 1,
-      options: { tileSize: config.tileSize, tileOverlap: config.tileOverlap },
+      options: pipeline.loadOptions(config),
     })
     .then(
       () => {
@@ -153,10 +133,12 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     engine,
     queue,
     metrics,
+    progress,
     ready,
     async close() {
       await queue.close();
       await engine.close();
+      progress.close();
     },
   };
 }

@@ -6,21 +6,23 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ExecutionProvider } from "../config.js";
+import { errorFromWire, JobError, ModelUnavailableError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Progress } from "../pipelines/contract.js";
+import { createAbortFlag } from "./job-control.js";
 import type { FromWorker, LoadRequest } from "./protocol.js";
+
+/** How one job is run: buffers to move, its abort flag, where its progress goes. */
+export interface RunOptions {
+  /** Buffers of the input to move to the worker, not copy. */
+  transfer?: Transferable[];
+  /** The job's abort flag (see job-control.ts); a fresh, unset one when absent. */
+  abort?: Int32Array;
+  onProgress?: (p: Progress) => void;
+}
 
 /** The model's state as `/health` reports it. */
 export type EngineState = "LOADING" | "OK" | "ERROR";
-
-/** An error a job failed with inside the worker (status set when the pipeline chose one, e.g. 400). */
-export class JobError extends Error {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number) {
-    super(message);
-    this.name = "JobError";
-    this.status = status;
-  }
-}
 
 /**
  * Where the built worker script is: next to the bundle when running from dist/, or dist/worker.js of the package
@@ -39,6 +41,7 @@ export function workerScriptPath(): string {
 interface Pending {
   resolve: (v: { output: unknown; runSeconds: number }) => void;
   reject: (e: Error) => void;
+  onProgress: ((p: Progress) => void) | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ interface Pending {
  * @example
  * const engine = new WorkerEngine(log);
  * await engine.load({ type: "load", pipeline: "upscale", modelId, modelPath, executionProvider: "cpu", intraOpThreads: 0, options: {} });
- * const { output } = await engine.run(input);
+ * const { output } = await engine.run(input, { abort: createAbortFlag(), onProgress: (p) => console.log(p) });
  */
 export class WorkerEngine {
   state: EngineState = "LOADING";
@@ -89,13 +92,17 @@ export class WorkerEngine {
     });
   }
 
-  /** Runs one job; inputs in `transfer` are moved to the worker, not copied. */
-  run(input: unknown, transfer: Transferable[] = []): Promise<{ output: unknown; runSeconds: number }> {
-    if (this.state !== "OK") return Promise.reject(new JobError(`the model is not ready (${this.state})`, 503));
+  /**
+   * Runs one job. It fails with the domain error the worker threw (`JobAbortedError` once `abort` is set and the
+   * worker reached its next check), `JobError` for any other failure, `ModelUnavailableError` without a model.
+   */
+  run(input: unknown, options: RunOptions = {}): Promise<{ output: unknown; runSeconds: number }> {
+    if (this.state !== "OK") return Promise.reject(new ModelUnavailableError(`the model is not ready (${this.state})`));
     const id = this.#nextId++;
+    const abort = (options.abort ?? createAbortFlag()).buffer as SharedArrayBuffer;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: "run", id, input }, transfer as never);
+      this.#pending.set(id, { resolve, reject, onProgress: options.onProgress });
+      this.#worker.postMessage({ type: "run", id, input, abort }, (options.transfer ?? []) as never);
     });
   }
 
@@ -118,11 +125,12 @@ export class WorkerEngine {
   #receive(msg: FromWorker) {
     if (msg.type === "log") this.#log[msg.level](msg.msg, msg.fields);
     else if (msg.type === "loaded" || msg.type === "load-failed") this.#onLoad?.(msg);
+    else if (msg.type === "progress") this.#pending.get(msg.id)?.onProgress?.(msg);
     else if (msg.type === "result" || msg.type === "failed") {
       const p = this.#pending.get(msg.id);
       this.#pending.delete(msg.id);
       if (msg.type === "result") p?.resolve({ output: msg.output, runSeconds: msg.runSeconds });
-      else p?.reject(new JobError(msg.message, msg.status));
+      else p?.reject(errorFromWire(msg.error));
     } else if (msg.type === "closed") void this.#worker.terminate();
   }
 
@@ -131,7 +139,7 @@ export class WorkerEngine {
     this.error = message;
     this.#log.error(message);
     this.#onLoad?.({ type: "load-failed", message });
-    for (const p of this.#pending.values()) p.reject(new JobError(message, 500));
+    for (const p of this.#pending.values()) p.reject(new JobError(message));
     this.#pending.clear();
   }
 }

@@ -3,6 +3,7 @@
  * `session.run` blocks its thread, so it never runs on the HTTP thread.
  */
 import type { ExecutionProvider } from "../config.js";
+import type { WireError } from "../errors.js";
 
 /** What the worker is told to load. */
 export interface LoadRequest {
@@ -15,8 +16,8 @@ export interface LoadRequest {
   intraOpThreads: number;
   /** Let ONNX Runtime's thread pools busy-wait (`SPIN_WAIT=1`). */
   spinWait?: boolean;
-  /** Pipeline-specific settings (tile size, ...). */
-  options: Record<string, unknown>;
+  /** The pipeline's settings, from its definition's `loadOptions(config)` (tile size, ...). */
+  options: unknown;
 }
 
 /** Runs one job on the loaded model. */
@@ -24,6 +25,8 @@ export interface RunRequest {
   type: "run";
   id: number;
   input: unknown;
+  /** The job's flags (abort, watched: see job-control.ts); shared, not copied. */
+  abort: SharedArrayBuffer;
 }
 
 /** Releases the sessions and ends the worker. */
@@ -37,6 +40,16 @@ export type FromWorker =
   | { type: "loaded"; seconds: number; provider: ExecutionProvider; info: Record<string, unknown> }
   | { type: "load-failed"; message: string }
   | { type: "result"; id: number; output: unknown; runSeconds: number }
-  | { type: "failed"; id: number; message: string; status?: number }
+  | { type: "failed"; id: number; error: WireError }
+  | ProgressMessage
   | { type: "log"; level: "info" | "warn" | "error"; msg: string; fields: Record<string, unknown> }
   | { type: "closed" };
+
+/** Progress of a running job; the worker reuses one such object per job and posts it at every report. */
+export interface ProgressMessage {
+  type: "progress";
+  id: number;
+  stage: string;
+  step: number;
+  total: number;
+}

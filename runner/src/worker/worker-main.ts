@@ -1,16 +1,18 @@
 /**
  * @module Entry of the inference worker thread (built to dist/worker.js): loads one pipeline's model and runs
- * jobs one at a time, reporting results, errors and log lines to the HTTP thread.
+ * jobs one at a time, reporting results, domain errors, progress and log lines to the HTTP thread.
  */
 import { parentPort } from "node:worker_threads";
-import { pipelineModule } from "../pipelines/index.js";
-import type { LoadedPipeline } from "../pipelines/types.js";
-import type { FromWorker, LoadRequest, ToWorker } from "./protocol.js";
+import { errorToWire } from "../errors.js";
+import type { LoadedModel } from "../pipelines/contract.js";
+import { pipelineDefinition } from "../pipelines/index.js";
+import { FlagJobControl, worthReporting } from "./job-control.js";
+import type { FromWorker, LoadRequest, ProgressMessage, RunRequest, ToWorker } from "./protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("worker-main must run in a worker thread");
 
-let loaded: LoadedPipeline | undefined;
+let loaded: LoadedModel<unknown, unknown> | undefined;
 const send = (msg: FromWorker, transfer: Transferable[] = []) => port.postMessage(msg, transfer as never);
 const log = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
   send({ type: "log", level, msg, fields });
@@ -18,8 +20,8 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
 async function load(req: LoadRequest) {
   const started = performance.now();
   try {
-    const pipeline = await pipelineModule(req.pipeline).worker();
-    loaded = await pipeline.load({ ...req, log });
+    const worker = await pipelineDefinition(req.pipeline).worker();
+    loaded = await worker.load({ ...req, log });
     send({
       type: "loaded",
       seconds: (performance.now() - started) / 1000,
@@ -31,24 +33,36 @@ async function load(req: LoadRequest) {
   }
 }
 
+async function run(msg: RunRequest) {
+  if (!loaded) return send({ type: "failed", id: msg.id, error: { name: "JobError", message: "no model is loaded" } });
+  // One message object per job, refilled at every report. Posting one costs ~10 µs, so a step nobody follows is
+  // not posted unless it ends its stage (what a late subscriber is shown): unwatched, a step allocates nothing.
+  const report: ProgressMessage = { type: "progress", id: msg.id, stage: "", step: 0, total: 0 };
+  const flag = new Int32Array(msg.abort);
+  const control = new FlagJobControl(flag, (p) => {
+    if (!worthReporting(flag, p)) return;
+    report.stage = p.stage;
+    report.step = p.step;
+    report.total = p.total;
+    send(report);
+  });
+  const started = performance.now();
+  try {
+    control.throwIfAborted();
+    const { output, transfer } = await loaded.run(msg.input, control);
+    send({ type: "result", id: msg.id, output, runSeconds: (performance.now() - started) / 1000 }, transfer);
+  } catch (err) {
+    send({ type: "failed", id: msg.id, error: errorToWire(err) });
+  }
+}
+
 // Jobs arrive one at a time (the HTTP side queues), but chain them anyway so the worker never interleaves runs.
 let chain: Promise<void> = Promise.resolve();
 
 port.on("message", (msg: ToWorker) => {
   if (msg.type === "load") chain = chain.then(() => load(msg));
-  else if (msg.type === "run") {
-    chain = chain.then(async () => {
-      if (!loaded) return send({ type: "failed", id: msg.id, message: "no model is loaded" });
-      const started = performance.now();
-      try {
-        const { output, transfer } = await loaded.run(msg.input);
-        send({ type: "result", id: msg.id, output, runSeconds: (performance.now() - started) / 1000 }, transfer);
-      } catch (err) {
-        const status = (err as { status?: number }).status;
-        send({ type: "failed", id: msg.id, message: (err as Error).message, ...(status ? { status } : {}) });
-      }
-    });
-  } else if (msg.type === "close") {
+  else if (msg.type === "run") chain = chain.then(() => run(msg));
+  else if (msg.type === "close") {
     chain = chain.then(async () => {
       await loaded?.release();
       send({ type: "closed" });

@@ -6,7 +6,7 @@
  * NCHW: kernels `[kh,kw,in,out]` → `[out,in,kh,kw]`, channel axis 3 → 1. The RDN models (slim, medium) work on
  * 0..255 pixels, so the graph scales its input by 255 and its output by 1/255; the RRDN model (thick) works on 0..1.
  */
-import { GraphBuilder } from "../onnx/index.js";
+import { GraphBuilder } from "../../onnx/index.js";
 import type { KerasLayer, LayersModel } from "./tfjs-layers.js";
 
 /** Options of {@link convertEsrganLayers}. */

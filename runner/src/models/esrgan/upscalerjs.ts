@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { CatalogEntry } from "../catalog-entry.js";
 import { convertEsrganLayers } from "./convert.js";
 import { readLayersModel } from "./tfjs-layers.js";
 
@@ -59,3 +60,16 @@ export async function installUpscalerjs(size: UpscalerjsSize, scale: number, dir
     extra: { scale, receptive_radius: receptiveRadius, license: "MIT" },
   };
 }
+
+/** `upscalerjs/esrgan-<size>-x<scale>`: every size at every scale. */
+export const UPSCALERJS_ENTRIES: CatalogEntry[] = UPSCALERJS_SIZES.flatMap((size) =>
+  UPSCALERJS_SCALES.map(
+    (scale): CatalogEntry => ({
+      id: `upscalerjs/esrgan-${size}-x${scale}`,
+      pipeline: "upscale",
+      tiny: false,
+      description: `ESRGAN ${size} ×${scale}, real weights from @upscalerjs/esrgan-${size} (MIT), converted to ONNX`,
+      install: (dir) => installUpscalerjs(size, scale, dir),
+    }),
+  ),
+);

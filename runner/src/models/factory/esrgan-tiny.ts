@@ -3,7 +3,7 @@
  * weights: nearest-neighbour upsampling plus a small learned-looking residual (conv 3×3 → ReLU → conv 3×3 →
  * pixel shuffle). Its receptive-field radius is 2 input pixels, which the tiling tests rely on.
  */
-import { GraphBuilder } from "../onnx/index.js";
+import { GraphBuilder } from "../../onnx/index.js";
 import { seededWeights } from "./random.js";
 
 /** Receptive-field radius of {@link tinyEsrganModel}, in input pixels (two 3×3 convolutions). */

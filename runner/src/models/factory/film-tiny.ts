@@ -9,8 +9,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type Dim, GraphBuilder } from "../../onnx/index.js";
 import type { CatalogEntry } from "../catalog.js";
-import { type Dim, GraphBuilder } from "../onnx/index.js";
 
 /** How to build a tiny FILM model. */
 export interface TinyFilmOptions {

@@ -2,7 +2,7 @@
  * @module Catalog entries of the tiny Stable Diffusion models (`avs-runner models install tiny/sd15` …). Each folder
  * serves both `text-to-image` and `image-to-image`.
  */
-import type { CatalogEntry } from "../catalog.js";
+import type { CatalogEntry } from "../catalog-entry.js";
 import { writeTinySdModel } from "./sd-tiny.js";
 import type { TinySdFamily } from "./sd-tiny-weights.js";
 

@@ -3,7 +3,7 @@
  * Optimum/diffusers exports and the export variants seen in the wild (int32/int64 ids, scalar/[1]/[B] timestep,
  * float/int64 timestep, `latent_sample`/`latent_parameters`, fp16 I/O). Arithmetic: see sd-tiny-weights.ts.
  */
-import { GraphBuilder } from "../onnx/index.js";
+import { GraphBuilder } from "../../onnx/index.js";
 import { type TinyTextWeights, UNET_GAMMA, UNET_K, UNET_TAU, UNET_TC, UNET_TE, VAE_LOGVAR } from "./sd-tiny-weights.js";
 
 /** How the float inputs and outputs of a component are typed. */

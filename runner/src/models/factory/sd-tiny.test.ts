@@ -104,7 +104,7 @@ describe("tiny SD model folders", () => {
   it("VAE round trip of a block-constant image, fp16 I/O and latent_parameters", async () => {
     const dir = join(root, "fp16");
     writeTinySdModel(dir, "sd-turbo", { io: "float16" });
-    const { toHalfBits, fromHalfBits } = await import("../../pipelines/stable-diffusion/float16.js");
+    const { toHalfBits, fromHalfBits } = await import("../../onnx/float16.js");
     const image = new Float32Array(3 * 16 * 8).map((_, i) => (Math.floor(i / 128) === 1 ? 0.5 : -0.25));
     const enc = await run(join(dir, "vae_encoder/model.onnx"), {
       sample: new ort.Tensor("float16", toHalfBits(image), [1, 3, 16, 8]),

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { GraphBuilder } from "../onnx/index.js";
+import type { GraphBuilder } from "../../onnx/index.js";
 import {
   type FloatIo,
   type TimestepVariant,

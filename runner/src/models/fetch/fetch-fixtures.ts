@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { GraphBuilder, tinyEsrganModel } from "../../index.js";
 import { writeSafetensors } from "../../lora/index.js";
+import { GraphBuilder } from "../../onnx/index.js";
+import { tinyEsrganModel } from "../../testing/index.js";
 import { TINY_SD_DEFAULTS, writeTinySdModel } from "../factory/sd-tiny.js";
 import { type LocalHub, type LocalRepo, startLocalHub } from "./local-hub.js";
 

@@ -4,8 +4,8 @@
  * paths give the same bytes.
  */
 import * as ort from "onnxruntime-node";
-import { planesToRgb, rgbToPlanes } from "../../models/onnx/rgb-output.js";
-import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
+import { fromHalfBits, toHalfBits } from "../../onnx/float16.js";
+import { planesToRgb, rgbToPlanes } from "../../onnx/rgb-output.js";
 import { pixelMapping } from "./film-pixels.js";
 import type { FilmSignature } from "./film-signature.js";
 

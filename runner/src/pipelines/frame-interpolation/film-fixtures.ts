@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RgbImage } from "../../image/decode.js";
 import { type TinyFilmOptions, tinyFilmModel } from "../../models/factory/film-tiny.js";
-import type { SessionSettings } from "../../worker/session.js";
+import type { SessionSettings } from "../../onnx/session.js";
 import { type FilmModel, loadFilmModel } from "./film-model.js";
 import type { FilmManifest } from "./film-signature.js";
 

@@ -10,7 +10,7 @@
  * (`film-convert.ts`) compute it, so both give the same bytes.
  */
 import onnxProto, { type onnx } from "onnx-proto";
-import { DATA_TYPE_CODE } from "../../models/onnx/index.js";
+import { DATA_TYPE_CODE } from "../../onnx/index.js";
 import type { FilmSignature } from "./film-signature.js";
 
 const { onnx: proto } = onnxProto;

@@ -1,11 +1,13 @@
 /**
  * @module The denoising loop: at each step, the scheduler-scaled latents go to the UNet (as [x; x] under classifier-free
  * guidance), ε = ε_u + g·(ε_c − ε_u) combines the two halves, and the scheduler steps. Its arrays and tensors are made
- * once per UNet and shape and lent to one request at a time, so a step allocates nothing in JavaScript.
+ * once per UNet and shape and lent to one request at a time, so a step allocates nothing in JavaScript; the job's
+ * abort flag is read (one `Atomics.load`) before each step and one reused progress object reports it after.
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
 import type { NoiseSource, SchedulePlan, StepResult } from "../../schedulers/index.js";
+import type { JobControl } from "../contract.js";
 import {
   type ReusedFloatTensor,
   type ReusedTimestepTensor,
@@ -38,6 +40,8 @@ export interface DenoiseInput {
   h: number;
   w: number;
   run: TimedRun;
+  /** Checked before every step (a cancelled job stops there); told of every finished step (stage `denoise`). */
+  control: JobControl;
 }
 
 /** The arrays and tensors of one loop shape. */
@@ -71,7 +75,7 @@ function makeBuffers(d: DenoiseInput, batch: number, count: number): LoopBuffers
  *
  * @example
  * const latents = await denoise({ unet, sampleInfo, timestepInfo, plan, first: 0, latents: x, noise, conditioning,
- *   guidance: 7.5, images: 1, h: 8, w: 8, run });
+ *   guidance: 7.5, images: 1, h: 8, w: 8, run, control });
  */
 export async function denoise(d: DenoiseInput): Promise<Float32Array> {
   const count = d.latents.length;
@@ -86,8 +90,11 @@ export async function denoise(d: DenoiseInput): Promise<Float32Array> {
     feeds.timestep = b.timestep.tensor;
     const { plan } = d;
     const outputName = d.unet.outputNames[0] as string;
+    const { control } = d;
+    const progress = { stage: "denoise", step: 0, total: plan.timesteps.length - d.first };
     let latents = d.latents;
     for (let i = d.first; i < plan.timesteps.length; i++) {
+      control.throwIfAborted();
       plan.scaleModelInput(latents, i, b.scaled);
       if (b.guided) b.sample.values.copyWithin(count, 0, count);
       b.sample.refresh();
@@ -100,6 +107,8 @@ export async function denoise(d: DenoiseInput): Promise<Float32Array> {
       const previous = latents;
       latents = b.next.prevSample;
       b.next.prevSample = previous;
+      progress.step++;
+      control.progress(progress);
     }
     return latents;
   } finally {

@@ -5,14 +5,15 @@
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectClose } from "../../../test/expect-close.js";
 import type { TinySdOptions } from "../../models/factory/sd-tiny.js";
 import { writeTinySdModel } from "../../models/factory/sd-tiny.js";
 import type { TinySdFamily } from "../../models/factory/sd-tiny-weights.js";
-import { RGB_OUTPUT } from "../../models/onnx/rgb-output.js";
+import { RGB_OUTPUT } from "../../onnx/rgb-output.js";
+import { job, tinyHarness } from "../../testing/sd-harness.js";
+import { referenceLatents } from "../../testing/sd-reference.js";
 import { generate, type SdComponents } from "./generate.js";
 import { loadSd } from "./sd-worker.js";
-import { expectClose, job, tinyHarness } from "./tiny-harness.js";
-import { referenceLatents } from "./tiny-reference.js";
 
 const h = tinyHarness();
 afterAll(h.cleanup);
@@ -317,7 +318,7 @@ it("guidance embedding: sin/cos of 1000·w at geometric frequencies", async () =
 });
 
 it("fails to load a UNet with an input it cannot feed, naming it", async () => {
-  const { GraphBuilder } = await import("../../models/onnx/index.js");
+  const { GraphBuilder } = await import("../../onnx/index.js");
   const { writeFileSync } = await import("node:fs");
   const dir = join(root, "models", "tiny", "odd-unet");
   writeTinySdModel(dir, "sd15");

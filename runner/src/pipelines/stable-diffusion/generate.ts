@@ -4,11 +4,14 @@
  * run the UNet once per step on [negative, positive] when guidance_scale > 1 and combine
  * ε = ε_u + g·(ε_c − ε_u), step the scheduler, decode with the VAE, and run the safety checker when there is one.
  */
-import { HttpError } from "@ai-video-subnet/specs";
+
 import type * as ort from "onnxruntime-node";
+import { BadRequestError } from "../../errors.js";
 import type { RgbImage } from "../../image/decode.js";
 import { batchNoise, type Scheduler } from "../../schedulers/index.js";
 import { scale } from "../../schedulers/scheduler.js";
+import { NO_JOB_CONTROL } from "../../worker/job-control.js";
+import type { JobControl } from "../contract.js";
 import { denoise } from "./denoise.js";
 import type { SdJob, SdResult } from "./job.js";
 import type { SdModelIndex } from "./model-index.js";
@@ -34,15 +37,14 @@ export interface SdComponents {
  * The first denoising step of image-to-image: diffusers' `init_timestep = min(int(steps·strength), steps)`,
  * `t_start = steps − init_timestep`.
  *
- * @throws {HttpError} 400 when that leaves no step to run.
+ * @throws {BadRequestError} when that leaves no step to run.
  * @example
  * startStep(50, 0.8); // 10
  */
 export function startStep(steps: number, strength: number): number {
   const init = Math.min(Math.floor(steps * strength), steps);
   if (init < 1) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `strength ${strength} × num_inference_steps ${steps} leaves no denoising step; raise strength or num_inference_steps so that their product is ≥ 1`,
     );
   }
@@ -52,15 +54,18 @@ export function startStep(steps: number, strength: number): number {
 /**
  * Runs one job; `latents` (the final latents, before decoding) is returned for tests and benchmarks.
  *
+ * `control` is checked before every denoising step and before decoding and the safety check (a cancelled job
+ * throws `JobAbortedError` there) and told of each step (`denoise`) and of the decoding (`decode`).
  * `onRun` sees every `session.run` call with its inputs (the benchmark replays them to measure the floor). The
  * denoising loop refills the same UNet input tensors at every step, so an observer that keeps feeds must copy them.
  *
  * @example
- * const { result } = await generate(components, job);
+ * const { result } = await generate(components, job, control);
  */
 export async function generate(
   c: SdComponents,
   job: SdJob,
+  control: JobControl = NO_JOB_CONTROL,
   onRun?: (
     component: string,
     session: ort.InferenceSession,
@@ -133,7 +138,7 @@ export async function generate(
   let first = 0;
   let start: Float32Array;
   if (job.init) {
-    if (!c.vaeEncoder) throw new HttpError(400, "this model has no vae_encoder, so it cannot do image-to-image");
+    if (!c.vaeEncoder) throw new BadRequestError("this model has no vae_encoder, so it cannot do image-to-image");
     first = startStep(job.numInferenceSteps, job.init.strength);
     const init = await encodeImage(c.vaeEncoder, job.init.image, n, c.index.vaeScalingFactor, noise, run);
     start = plan.addNoise(init, noise(count), first);
@@ -155,8 +160,10 @@ export async function generate(
     h,
     w,
     run,
+    control,
   });
 
+  control.throwIfAborted();
   const images: RgbImage[] = await decodeLatents(
     c.vaeDecoder,
     latents,
@@ -166,6 +173,8 @@ export async function generate(
     c.index.vaeScalingFactor,
     run,
   );
+  control.progress({ stage: "decode", step: 1, total: 1 });
+  control.throwIfAborted();
   const nsfw =
     job.safetyCheck && c.safetyChecker
       ? await checkSafety(c.safetyChecker, images, run, c.safetyPreprocess)

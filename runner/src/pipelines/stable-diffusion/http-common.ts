@@ -1,38 +1,64 @@
 /**
  * @module The HTTP side shared by text-to-image and image-to-image: the Livepeer size rule (multiples of 8), the
- * work limit (width × height × images × steps ≤ MAX_SD_WORK), seeds, and turning the worker's images into `Media`.
+ * work limit (width × height × images × steps ≤ MAX_SD_WORK), seeds, the worker's job from the request's common fields,
+ * and turning the worker's images into `Media`.
  */
 import { randomInt } from "node:crypto";
-import { HttpError } from "@ai-video-subnet/specs";
+import { BadRequestError } from "../../errors.js";
 import { encodePng, mediaResponse } from "../../image/encode.js";
 import type { Logger } from "../../log.js";
-import type { SdResult } from "./job.js";
+import type { SdJob, SdResult } from "./job.js";
+
+/** The body fields text-to-image and image-to-image share (defaults filled in by the validator). */
+export interface SdRequestFields {
+  prompt: string;
+  negative_prompt: string;
+  guidance_scale: number;
+  num_inference_steps: number;
+  num_images_per_prompt: number;
+  safety_check: boolean;
+}
+
+/**
+ * The worker's job: the request's common fields plus what the pipeline worked out (seed, size, LoRAs, init image).
+ * @example sdJob(body, { seed, width: body.width, height: body.height, loras: parseLoras(body.loras) })
+ */
+export function sdJob(body: SdRequestFields, rest: Pick<SdJob, "seed" | "width" | "height" | "loras" | "init">): SdJob {
+  return {
+    prompt: body.prompt,
+    negativePrompt: body.negative_prompt,
+    guidanceScale: body.guidance_scale,
+    numInferenceSteps: body.num_inference_steps,
+    numImages: body.num_images_per_prompt,
+    ...rest,
+    safetyCheck: body.safety_check,
+  };
+}
 
 /**
  * Livepeer's rule for generated sizes.
  *
- * @throws {HttpError} 400 "Height and width must be divisible by 8 …".
+ * @throws {BadRequestError} "Height and width must be divisible by 8 …".
  * @example
  * checkDivisibleBy8(512, 500); // throws
  */
 export function checkDivisibleBy8(height: number, width: number): void {
   if (height % 8 !== 0 || width % 8 !== 0) {
-    throw new HttpError(400, `Height and width must be divisible by 8, got height ${height} and width ${width}`);
+    throw new BadRequestError(`Height and width must be divisible by 8, got height ${height} and width ${width}`);
   }
 }
 
 /**
  * The compute limit of one request.
  *
- * @throws {HttpError} 400 naming the product and the limit.
+ * @throws {BadRequestError} naming the product and the limit.
  * @example
  * checkWork({ width: 1024, height: 1024, images: 4, steps: 50 }, 209_715_200); // ok, exactly at the default limit
  */
 export function checkWork(w: { width: number; height: number; images: number; steps: number }, limit: number): void {
   const work = w.width * w.height * w.images * w.steps;
   if (work > limit) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `request too large: width×height×num_images_per_prompt×steps = ${w.width}×${w.height}×${w.images}×${w.steps} = ${work} exceeds this runner's limit of ${limit} (MAX_SD_WORK); ask for fewer pixels, images or steps`,
     );
   }
@@ -48,8 +74,7 @@ export function checkWork(w: { width: number; height: number; images: number; st
 export function requestSeed(seed: number | undefined, images: number): number {
   const s = seed ?? randomInt(0, 2 ** 32);
   if (s > Number.MAX_SAFE_INTEGER - (images - 1)) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `seed + num_images_per_prompt − 1 must be ≤ ${Number.MAX_SAFE_INTEGER} (image i uses seed + i), got seed ${s}`,
     );
   }

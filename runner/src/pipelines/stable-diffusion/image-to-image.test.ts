@@ -3,9 +3,10 @@
  * (latent_sample and latent_parameters encoders), and the 400 for a strength that leaves no step.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { expectClose } from "../../../test/expect-close.js";
+import { job, tinyHarness } from "../../testing/sd-harness.js";
+import { referenceLatents } from "../../testing/sd-reference.js";
 import { generate, type SdComponents } from "./generate.js";
-import { expectClose, job, tinyHarness } from "./tiny-harness.js";
-import { referenceLatents } from "./tiny-reference.js";
 
 const h = tinyHarness();
 afterAll(h.cleanup);
@@ -103,7 +104,8 @@ describe("image-to-image", () => {
     await expect(
       generate(c, job({ init: { image: image(16, 16), strength: 0.1 }, numInferenceSteps: 5 })),
     ).rejects.toMatchObject({
-      status: 400,
+      // BadRequestError: the server answers it 400.
+      name: "BadRequestError",
       message: expect.stringMatching(/strength 0.1 × num_inference_steps 5 leaves no denoising step/),
     });
   });

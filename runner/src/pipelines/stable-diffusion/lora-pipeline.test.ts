@@ -4,9 +4,10 @@
  */
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectClose } from "../../../test/expect-close.js";
+import { job, tinyHarness } from "../../testing/sd-harness.js";
+import { referenceLatents } from "../../testing/sd-reference.js";
 import { generate, type SdComponents } from "./generate.js";
-import { expectClose, job, tinyHarness } from "./tiny-harness.js";
-import { referenceLatents } from "./tiny-reference.js";
 
 const h = tinyHarness();
 afterAll(h.cleanup);

@@ -4,8 +4,8 @@
  * the base sessions are always kept.
  */
 import { rmSync } from "node:fs";
-import { HttpError } from "@ai-video-subnet/specs";
 import * as ort from "onnxruntime-node";
+import { BadRequestError } from "../../errors.js";
 import { type LoraFile, type LoraRequest, type LoraTarget, mergeLorasIntoModel, readLora } from "../../lora/index.js";
 import type { SdModelIndex } from "./model-index.js";
 
@@ -44,7 +44,7 @@ export class LoraSessionCache {
   /**
    * The sessions for `loras` (sorted by id, as `parseLoras` returns them).
    *
-   * @throws {HttpError} 400 for an unknown LoRA, one for another base, or one that does not fit the model.
+   * @throws {BadRequestError} for an unknown LoRA, one for another base, or one that does not fit the model.
    * @example
    * const { unet, textEncoders } = await cache.get([{ id: "org/style", weight: 0.8 }]);
    */
@@ -125,8 +125,7 @@ export class LoraSessionCache {
 
 function checkFamily(lora: LoraFile, index: SdModelIndex): void {
   if (lora.family && lora.family !== index.family) {
-    throw new HttpError(
-      400,
+    throw new BadRequestError(
       `LoRA ${JSON.stringify(lora.id)} is for ${familyName(lora.family)} models; this model is ${familyName(index.family)}`,
     );
   }

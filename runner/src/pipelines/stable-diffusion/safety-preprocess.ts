@@ -12,9 +12,9 @@
  * (external weights included, no second in-memory copy of its 1.2 GB), and `antialias` needs opset 18, which the
  * checker's own exports (opset 14) cannot take.
  */
-import { float } from "../../models/onnx/attributes.js";
-import { GraphBuilder } from "../../models/onnx/graph-builder.js";
-import { DATA_TYPE_CODE, type OnnxDType } from "../../models/onnx/tensor-types.js";
+import { float } from "../../onnx/attributes.js";
+import { GraphBuilder } from "../../onnx/graph-builder.js";
+import { DATA_TYPE_CODE, type OnnxDType } from "../../onnx/tensor-types.js";
 
 /** CLIP's side, mean and std (`CLIPImageProcessor` of SD's safety checker). */
 export const CLIP_SIDE = 224;

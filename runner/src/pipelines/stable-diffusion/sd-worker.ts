@@ -6,13 +6,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
-import { withRgbPixels } from "../../models/onnx/rgb-output.js";
+import { withRgbPixels } from "../../onnx/rgb-output.js";
+import { createSession, sessionOptions } from "../../onnx/session.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
-import { createSession, sessionOptions } from "../../worker/session.js";
-import type { LoadedPipeline, WorkerLoadContext, WorkerPipeline } from "../types.js";
+import type { LoadedModel, WorkerHalf, WorkerLoadContext } from "../contract.js";
 import { generate, type SdComponents } from "./generate.js";
-import type { SdJob } from "./job.js";
+import type { SdJob, SdResult } from "./job.js";
 import { LoraSessionCache } from "./lora-sessions.js";
 import { readSdModelIndex } from "./model-index.js";
 import { safetyPreprocessModel } from "./safety-preprocess.js";
@@ -30,6 +30,19 @@ const UNET_INPUTS = new Set([
   "timestep_cond",
 ]);
 
+/** What a loaded SD model reports. */
+export type SdInfo = {
+  family: string;
+  scheduler: string;
+  timestep_spacing: string;
+  prediction_type: string;
+  safety_checker: boolean;
+  image_to_image: boolean;
+};
+
+/** A loaded SD model, with its components and LoRA cache for tests and benchmarks. */
+export type LoadedSd = LoadedModel<SdJob, SdResult, SdInfo> & { components: SdComponents; loras: LoraSessionCache };
+
 /**
  * Loads an SD model folder into sessions and returns the loaded pipeline.
  *
@@ -37,10 +50,7 @@ const UNET_INPUTS = new Set([
  * const loaded = await loadSd(ctx);
  * const { output } = await loaded.run(job);
  */
-export async function loadSd(
-  ctx: WorkerLoadContext,
-  options: { imageToImage?: boolean } = {},
-): Promise<LoadedPipeline & { components: SdComponents; loras: LoraSessionCache }> {
+export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: boolean } = {}): Promise<LoadedSd> {
   const index = readSdModelIndex(ctx.modelPath);
   if (options.imageToImage && !index.files.vaeEncoder) {
     throw new Error(`${ctx.modelPath}/vae_encoder/model.onnx is missing; image-to-image needs the VAE encoder`);
@@ -115,12 +125,12 @@ export async function loadSd(
         safety_checker: Boolean(components.safetyChecker),
         image_to_image: Boolean(components.vaeEncoder),
       },
-      async run(input) {
-        const job = input as SdJob;
+      async run(job, control) {
         const adapted = await loras.get(job.loras);
         const { result } = await generate(
           { ...components, unet: adapted.unet, textEncoders: plan(adapted.textEncoders) },
           job,
+          control,
         );
         return { output: result, transfer: result.images.map((i) => i.pixels.buffer as ArrayBuffer) };
       },
@@ -136,7 +146,9 @@ export async function loadSd(
 }
 
 /** The worker half of `text-to-image`. */
-export const sdWorker: WorkerPipeline = { load: (ctx) => loadSd(ctx) };
+export const sdWorker: WorkerHalf<SdJob, SdResult, Record<string, never>, SdInfo> = { load: (ctx) => loadSd(ctx) };
 
 /** The worker half of `image-to-image` (the folder must have a VAE encoder). */
-export const sdImageWorker: WorkerPipeline = { load: (ctx) => loadSd(ctx, { imageToImage: true }) };
+export const sdImageWorker: WorkerHalf<SdJob, SdResult, Record<string, never>, SdInfo> = {
+  load: (ctx) => loadSd(ctx, { imageToImage: true }),
+};

@@ -4,7 +4,7 @@
  * `timestep` a scalar, a [1] or a [B] tensor of float or int64.
  */
 import * as ort from "onnxruntime-node";
-import { fromHalfBits, halfBits, toHalfBits } from "./float16.js";
+import { fromHalfBits, halfBits, toHalfBits } from "../../onnx/float16.js";
 
 /** What a session declares about one input or output. */
 export interface ValueInfo {

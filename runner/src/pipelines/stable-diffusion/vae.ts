@@ -13,7 +13,7 @@ import {
   type RgbInputMapping,
   type RgbMapping,
   rgbToPlanes,
-} from "../../models/onnx/rgb-output.js";
+} from "../../onnx/rgb-output.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import {
   describe,

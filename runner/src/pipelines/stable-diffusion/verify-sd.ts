@@ -2,7 +2,7 @@
  * @module `avs-runner models verify <id>` for Stable Diffusion folders: loads every component as the pipeline would and
  * runs one 64×64 (or smaller) single-step generation, so a broken export fails here rather than at the first request.
  */
-import type { VerifyReport } from "../../models/verify.js";
+import type { VerifyReport } from "../contract.js";
 import { generate } from "./generate.js";
 import { loadSd } from "./sd-worker.js";
 

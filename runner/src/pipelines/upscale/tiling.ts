@@ -4,7 +4,9 @@
  * the model's receptive-field radius the result equals running the whole image at once: seamless by construction.
  */
 import type { RgbImage } from "../../image/decode.js";
-import { planesToRgb, type RgbInputMapping, type RgbMapping, rgbToPlanes } from "../../models/onnx/rgb-output.js";
+import { planesToRgb, type RgbInputMapping, type RgbMapping, rgbToPlanes } from "../../onnx/rgb-output.js";
+import { NO_JOB_CONTROL } from "../../worker/job-control.js";
+import type { JobControl } from "../contract.js";
 
 /** One tile: the core it contributes and the padded region it is run on (input pixels, end-exclusive). */
 export interface Tile {
@@ -75,21 +77,25 @@ export function floatChwToRgb(chw: Float32Array, width: number, height: number):
 }
 
 /**
- * Upscales an RGB image tile by tile with `runPatch`, writing each tile's core into the output.
- * @example const out = await upscaleTiled(image, 4, { tileSize: 256, overlap: 16 }, runPatch)
+ * Upscales an RGB image tile by tile with `runPatch`, writing each tile's core into the output. Each finished tile
+ * is reported to `control` (stage `tiles`); a cancelled job stops before its next tile.
+ * @example const out = await upscaleTiled(image, 4, { tileSize: 256, overlap: 16 }, runPatch, control)
  */
 export async function upscaleTiled(
   image: RgbImage,
   scale: number,
   tiling: { tileSize: number; overlap: number },
   runPatch: PatchRunner,
+  control: JobControl = NO_JOB_CONTROL,
 ): Promise<RgbImage> {
   const { width, height, pixels } = image;
   const outW = width * scale;
   const outH = height * scale;
   const tiles = planTiles(width, height, tiling.tileSize, tiling.overlap);
+  const progress = { stage: "tiles", step: 0, total: tiles.length };
   let out: Uint8Array | undefined;
   for (const t of tiles) {
+    control.throwIfAborted();
     const pw = t.px1 - t.px0;
     const ph = t.py1 - t.py0;
     const plane = pw * ph;
@@ -108,6 +114,8 @@ export async function upscaleTiled(
         `the model returned ${result.length} values for a ${pw}×${ph} patch, expected ${plane * scale * scale * 3}`,
       );
     }
+    progress.step++;
+    control.progress(progress);
     // One tile is the whole image: its result is the output, no copy.
     if (tiles.length === 1) return { width: outW, height: outH, pixels: result };
     out ??= new Uint8Array(outW * outH * 3);

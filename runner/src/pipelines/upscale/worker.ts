@@ -1,7 +1,7 @@
 /**
  * @module `upscale`, worker half: loads `model.onnx` (a Real-ESRGAN-style model, `input [N,3,H,W]` 0..1 →
  * `output [N,3,sH,sW]`), reads the scale factor from the model by running a small probe, and upscales images in
- * overlapping tiles.
+ * overlapping tiles, reporting each tile (`tiles`) and stopping between tiles when the job is cancelled.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -9,11 +9,18 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
-import { withRgbPixels } from "../../models/onnx/rgb-output.js";
-import { createSession } from "../../worker/session.js";
-import { fromHalfBits, toHalfBits } from "../stable-diffusion/float16.js";
-import type { WorkerPipeline } from "../types.js";
-import { floatChwToRgb, rgbToFloatChw, UPSCALE_RGB_IN, UPSCALE_RGB_OUT, upscaleTiled } from "./tiling.js";
+import { fromHalfBits, toHalfBits } from "../../onnx/float16.js";
+import { withRgbPixels } from "../../onnx/rgb-output.js";
+import { createSession } from "../../onnx/session.js";
+import type { WorkerHalf } from "../contract.js";
+import {
+  floatChwToRgb,
+  type PatchRunner,
+  rgbToFloatChw,
+  UPSCALE_RGB_IN,
+  UPSCALE_RGB_OUT,
+  upscaleTiled,
+} from "./tiling.js";
 
 const PROBE = 16;
 
@@ -63,8 +70,27 @@ function floatOutput(tensor: ort.Tensor): Float32Array {
   throw new Error(`an upscaler's output must be float32 or float16, got ${tensor.type}`);
 }
 
-/** The upscale pipeline's worker half. */
-export const upscaleWorker: WorkerPipeline = {
+/** The worker half's settings (`TILE_SIZE`, `TILE_OVERLAP`). */
+export interface UpscaleOptions {
+  tileSize: number;
+  tileOverlap: number;
+}
+
+/** What the loaded upscaler reports. */
+export type UpscaleInfo = {
+  scale: number;
+  input: string;
+  input_type: string;
+  output: string;
+  /** The 8-bit ↔ 0..1 conversions run inside the graph. */
+  pixels_in_graph: boolean;
+  tile_size: number;
+  tile_overlap: number;
+  receptive_radius?: number;
+};
+
+/** The upscale pipeline's worker half: an RGB image in, the upscaled RGB image out. */
+export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, UpscaleInfo> = {
   async load(ctx) {
     const file = join(ctx.modelPath, "model.onnx");
     if (!existsSync(file)) {
@@ -84,10 +110,10 @@ export const upscaleWorker: WorkerPipeline = {
     const scale = await probeScale(session, rgb);
     const inputName = session.inputNames[0]!;
     const outputName = session.outputNames[0]!;
-    const tileSize = Number(ctx.options.tileSize ?? 256);
+    const tileSize = ctx.options.tileSize;
     // Enough context for exact tiles when the model's receptive radius is known (slim 11 px, medium 19 px).
     const radius = Number((await readManifest(ctx.modelPath))?.receptive_radius ?? 0);
-    const overlap = Math.max(Number(ctx.options.tileOverlap ?? 16), Math.min(radius, MAX_AUTO_OVERLAP));
+    const overlap = Math.max(ctx.options.tileOverlap, Math.min(radius, MAX_AUTO_OVERLAP));
     return {
       provider,
       info: {
@@ -100,9 +126,8 @@ export const upscaleWorker: WorkerPipeline = {
         tile_overlap: overlap,
         ...(radius ? { receptive_radius: radius } : {}),
       },
-      async run(input) {
-        const image = input as RgbImage;
-        const out = await upscaleTiled(image, scale, { tileSize, overlap }, async (patch, w, h) => {
+      async run(image, control) {
+        const runPatch: PatchRunner = async (patch, w, h) => {
           if (rgb) {
             const result = await session.run({ [inputName]: new ort.Tensor("uint8", patch, [1, h, w, 3]) });
             // Transferred to the HTTP thread: in a buffer of its own.
@@ -111,7 +136,8 @@ export const upscaleWorker: WorkerPipeline = {
           const chw = rgbToFloatChw(patch, w, h);
           const result = (await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) }))[outputName]!;
           return floatChwToRgb(floatOutput(result), w * scale, h * scale);
-        });
+        };
+        const out = await upscaleTiled(image, scale, { tileSize, overlap }, runPatch, control);
         return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
       },
       release: () => session.release(),

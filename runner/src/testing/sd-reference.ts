@@ -15,11 +15,11 @@ import {
   UNET_TAU,
   UNET_TC,
   UNET_TE,
-} from "../../models/factory/sd-tiny-weights.js";
-import { batchNoise, createScheduler } from "../../schedulers/index.js";
-import { loadClipTokenizer } from "../../tokenizer/index.js";
-import { guidanceEmbedding, startStep } from "./generate.js";
-import type { SdJob } from "./job.js";
+} from "../models/factory/sd-tiny-weights.js";
+import { guidanceEmbedding, startStep } from "../pipelines/stable-diffusion/generate.js";
+import type { SdJob } from "../pipelines/stable-diffusion/job.js";
+import { batchNoise, createScheduler } from "../schedulers/index.js";
+import { loadClipTokenizer } from "../tokenizer/index.js";
 
 /** Options of the reference that mirror the model's export variant. */
 export interface ReferenceModel {

@@ -1,22 +1,20 @@
 /**
- * @module Test harness for the whole-pipeline tests: tiny models written to a temporary folder and loaded as the
- * worker would, a default job, and a closeness check relative to the largest expected value. Used by tests only.
+ * @module Harness for whole-pipeline Stable Diffusion tests: tiny models written to a temporary folder and loaded as
+ * the worker would, with what the TypeScript reference (`sd-reference.ts`) needs to know about them, and a default
+ * job. Free of any test runner, so any test framework can use it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
-import { type TinySdOptions, writeTinySdModel } from "../../models/factory/sd-tiny.js";
-import type { TinySdFamily } from "../../models/factory/sd-tiny-weights.js";
-import type { SdComponents } from "./generate.js";
-import type { SdJob } from "./job.js";
-import type { LoraSessionCache } from "./lora-sessions.js";
-import { loadSd } from "./sd-worker.js";
-import type { ReferenceModel } from "./tiny-reference.js";
+import { type TinySdOptions, writeTinySdModel } from "../models/factory/sd-tiny.js";
+import type { TinySdFamily } from "../models/factory/sd-tiny-weights.js";
+import type { SdJob } from "../pipelines/stable-diffusion/job.js";
+import { type LoadedSd, loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
+import type { ReferenceModel } from "./sd-reference.js";
 
 /** A loaded tiny model with what the reference needs to know about it. */
 export interface TinyModel {
-  sd: Awaited<ReturnType<typeof loadSd>> & { components: SdComponents; loras: LoraSessionCache };
+  sd: LoadedSd;
   options: TinySdOptions;
   dir: string;
   reference: ReferenceModel;
@@ -88,18 +86,3 @@ export const job = (over: Partial<SdJob> = {}): SdJob => ({
   loras: [],
   ...over,
 });
-
-/**
- * Asserts max |actual − expected| ≤ rel × max |expected|.
- *
- * @example
- * expectClose(latents, referenceLatents(reference, j), 1e-5);
- */
-export function expectClose(actual: Float32Array, expected: Float32Array, rel: number): void {
-  expect(actual.length).toBe(expected.length);
-  const scale = Math.max(...Array.from(expected, Math.abs));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++)
-    worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
-  expect(worst / scale, `worst difference ${worst} against a scale of ${scale}`).toBeLessThan(rel);
-}

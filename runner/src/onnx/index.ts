@@ -1,5 +1,9 @@
-/** @module Writing ONNX models from TypeScript: the graph builder, attribute helpers and element types. */
+/**
+ * @module Runtime ONNX helpers: writing models from TypeScript (the graph builder, attribute helpers, element types),
+ * the 8-bit pixel graph surgery and half-precision conversion (sessions: `session.ts`, which loads ONNX Runtime).
+ */
 export { type AttrValue, float, floats } from "./attributes.js";
+export { fromHalfBits, toHalfBits } from "./float16.js";
 export {
   type Dim,
   type ExternalDataOptions,

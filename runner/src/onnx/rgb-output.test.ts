@@ -6,10 +6,10 @@
  */
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { fromHalfBits, toHalfBits } from "../../pipelines/stable-diffusion/float16.js";
-import { imageToTensor, tensorToImage } from "../../pipelines/stable-diffusion/vae.js";
-import { floatChwToRgb } from "../../pipelines/upscale/tiling.js";
-import { tinyEsrganModel } from "../factory/esrgan-tiny.js";
+import { tinyEsrganModel } from "../models/factory/esrgan-tiny.js";
+import { imageToTensor, tensorToImage } from "../pipelines/stable-diffusion/vae.js";
+import { floatChwToRgb } from "../pipelines/upscale/tiling.js";
+import { fromHalfBits, toHalfBits } from "./float16.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { RGB_INPUT, RGB_OUTPUT, withRgbOutput, withRgbPixels } from "./rgb-output.js";
 

@@ -1,0 +1,158 @@
+/**
+ * @module Mounting the configured pipeline's route: what every pipeline gets from the server rather than writing it
+ * itself. The server checks `model_id` (Livepeer's 400), runs the pipeline's `handle` with a session context whose
+ * queue slot carries the job's abort flag (set when the client goes away, queued or running) and its progress
+ * channel, and maps domain errors to statuses in one place.
+ */
+import type { CompiledOperation, TypedRouteMounter } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/specs";
+import type { MiddlewareHandler } from "hono";
+import type { RunnerConfig } from "../config.js";
+import { JobAbortedError } from "../errors.js";
+import type { operations } from "../generated/runner.js";
+import type { Logger } from "../log.js";
+import type { JobControl, Progress, SessionContext, WorkerCall } from "../pipelines/contract.js";
+import type { Pipeline } from "../pipelines/define.js";
+import type { WorkerEngine } from "../worker/engine.js";
+import { abortJob, createAbortFlag, FlagJobControl, setWatched } from "../worker/job-control.js";
+import { toHttpError } from "./http-errors.js";
+import type { JobQueue } from "./job-queue.js";
+import type { RunnerMetrics } from "./metrics.js";
+import type { JobProgress, ProgressHub } from "./progress-hub.js";
+
+/** What the pipeline route needs from the runner app. */
+export interface PipelineRouteDeps {
+  config: RunnerConfig;
+  log: Logger;
+  engine: WorkerEngine;
+  queue: JobQueue;
+  metrics: RunnerMetrics;
+  hub: ProgressHub;
+}
+
+/**
+ * Throws unless the spec's body fields without a default are exactly the pipeline's `optional` list, so the body
+ * type the pipeline is written against (`Defaulted<…>`) is what the validator delivers.
+ * @example checkOptionalFields(upscale, validator.operation("genUpscale")) // ok: only `seed` has no default
+ */
+export function checkOptionalFields(pipeline: Pipeline, op: CompiledOperation): void {
+  const content = op.operation.requestBody?.content ?? {};
+  const schema = Object.values(content)[0]?.schema ?? {};
+  const required = new Set(schema.required ?? []);
+  const undefaulted = Object.entries(schema.properties ?? {})
+    .filter(([name, s]) => !required.has(name) && s.default === undefined)
+    .map(([name]) => name)
+    .sort();
+  const declared = [...pipeline.optional].sort();
+  if (undefaulted.join() !== declared.join()) {
+    throw new Error(
+      `pipeline ${pipeline.name}: the spec's ${op.operationId} body has no default for [${undefaulted.join(", ")}], but the pipeline declares optional [${declared.join(", ")}]; make its \`optional\` list match the spec`,
+    );
+  }
+}
+
+/**
+ * Mounts `pipeline`'s operation behind `before` (auth).
+ * @example mountPipeline(route, pipeline, validator.operation(pipeline.operationId), deps, [bearerAuth(token)])
+ */
+export function mountPipeline(
+  route: TypedRouteMounter<operations>,
+  pipeline: Pipeline,
+  op: CompiledOperation,
+  deps: PipelineRouteDeps,
+  before: MiddlewareHandler[],
+): void {
+  checkOptionalFields(pipeline, op);
+  const { config, log, engine, hub } = deps;
+  const channels = new WeakMap<Request, JobProgress>();
+  // After auth, around validation and the handler: the job's channel ends with whatever status the POST answered.
+  const track: MiddlewareHandler = async (c, next) => {
+    const requestId = c.get("requestId") as string | undefined;
+    const job = requestId ? hub.open(requestId) : undefined;
+    if (job) channels.set(c.req.raw, job);
+    try {
+      await next();
+    } finally {
+      job?.finish(c.res.status);
+    }
+  };
+  const base = { config, log, modelInfo: () => engine.info };
+
+  route(
+    pipeline.operationId,
+    async (body, c) => {
+      const fields = body as Record<string, unknown>;
+      const modelId = fields.model_id;
+      if (typeof modelId === "string" && modelId !== "" && modelId !== config.modelId) {
+        throw new HttpError(400, `pipeline configured with ${config.modelId} but called with ${modelId}`);
+      }
+      const progress = channels.get(c.req.raw);
+      const signal = c.req.raw.signal;
+      const ctx: SessionContext<unknown, unknown> = {
+        ...base,
+        session: (fn) => runInSlot(deps, signal, progress, fn),
+      };
+      try {
+        return (await pipeline.handle(fields, ctx)) as never;
+      } catch (err) {
+        if (err instanceof JobAbortedError) {
+          log.info("job cancelled: the client disconnected", { path: c.req.path, request_id: c.get("requestId") });
+        }
+        const mapped = toHttpError(err);
+        if (mapped instanceof Error) progress?.fail(mapped.message);
+        throw mapped;
+      }
+    },
+    ...before,
+    track,
+  );
+}
+
+/**
+ * Runs `fn` in one queue slot (503 while the model is not loaded or the queue is full): `fn` gets a worker call and
+ * the job's control, both tied to `signal` (its abort cancels the job, queued or running) and to the job's progress
+ * channel. The slot is freed when `fn` settles, however many worker calls it made.
+ * @example const frames = await runInSlot(deps, c.req.raw.signal, progress, async (run) => Promise.all(jobs.map(run)))
+ */
+export function runInSlot<T>(
+  deps: PipelineRouteDeps,
+  signal: AbortSignal,
+  progress: JobProgress | undefined,
+  fn: (run: WorkerCall<unknown, unknown>, control: JobControl) => Promise<T>,
+): Promise<T> {
+  const { config, engine, queue, metrics } = deps;
+  if (engine.state === "LOADING") {
+    throw new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
+  }
+  if (engine.state === "ERROR") {
+    throw new HttpError(503, `the model failed to load: ${engine.error}`, { headers: { "Retry-After": "60" } });
+  }
+  return queue.submit(
+    async () => {
+      const flag = createAbortFlag();
+      const abort = () => abortJob(flag);
+      signal.addEventListener("abort", abort, { once: true });
+      if (signal.aborted) abort();
+      const unwatch = progress?.onSubscribers((n) => setWatched(flag, n > 0));
+      const publish = (p: Progress) => progress?.publish(p);
+      const control = new FlagJobControl(flag, publish);
+      const run: WorkerCall<unknown, unknown> = async (job, options = {}) => {
+        control.throwIfAborted();
+        const result = await engine.run(job, {
+          abort: flag,
+          transfer: options.transfer ?? [],
+          onProgress: options.onProgress ?? publish,
+        });
+        metrics.inferenceSeconds.observe({ pipeline: config.pipeline }, result.runSeconds);
+        return result.output;
+      };
+      try {
+        return await fn(run, control);
+      } finally {
+        signal.removeEventListener("abort", abort);
+        unwatch?.();
+      }
+    },
+    { signal },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * @module `GET /progress/{request_id}`: waits for the job with that request id (404 when none starts in time), then
+ * streams its events as server-sent events (`id:`, `event:`, `data:` lines, WHATWG HTML § 9.2), starting with its
+ * last state and closing after `end`. A comment line every 15 s keeps proxies from timing out a quiet job.
+ */
+import { HttpError, type TypedRouteMounter } from "@ai-video-subnet/specs";
+import type { MiddlewareHandler } from "hono";
+import type { operations } from "../generated/runner.js";
+import type { JobProgress, ProgressEvent, ProgressHub } from "./progress-hub.js";
+
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * One event in the text/event-stream format.
+ * @example formatEvent({ id: 1, event: "end", data: { status: 200 } }) // 'id: 1\nevent: end\ndata: {"status":200}\n\n'
+ */
+export function formatEvent(e: ProgressEvent): string {
+  return `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+}
+
+/**
+ * The streaming response of one job's progress; it ends after `end`, or when `signal` aborts (subscriber gone).
+ * @example return progressResponse(await hub.find(id), c.req.raw.signal)
+ */
+export function progressResponse(job: JobProgress, signal: AbortSignal): Response {
+  const encoder = new TextEncoder();
+  let stop = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let closed = false;
+      let unsubscribe = () => {};
+      const keepAlive = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), KEEP_ALIVE_MS);
+      keepAlive.unref();
+      stop = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(keepAlive);
+        unsubscribe();
+        signal.removeEventListener("abort", close);
+      };
+      const close = () => {
+        if (closed) return;
+        stop();
+        controller.close();
+      };
+      const write = (e: ProgressEvent) => {
+        if (closed) return;
+        controller.enqueue(encoder.encode(formatEvent(e)));
+        if (e.event === "end") close();
+      };
+      for (const e of job.snapshot()) write(e);
+      if (closed) return;
+      unsubscribe = job.subscribe(write);
+      signal.addEventListener("abort", close, { once: true });
+    },
+    cancel() {
+      stop();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  });
+}
+
+/**
+ * Mounts `GET /progress/{request_id}` behind `before` (auth, as on the generate route).
+ * @example mountProgress(route, hub, [bearerAuth(config.authToken)])
+ */
+export function mountProgress(
+  route: TypedRouteMounter<operations>,
+  hub: ProgressHub,
+  before: MiddlewareHandler[],
+): void {
+  route(
+    "getProgress",
+    async (_body, c) => {
+      const id = c.req.param("request_id") ?? "";
+      const job = await hub.find(id, c.req.raw.signal);
+      if (!job) {
+        throw new HttpError(
+          404,
+          `no job with request id ${JSON.stringify(id)} started within ${hub.waitMs / 1000} s, and none ended in the last ${hub.keepMs / 1000} s`,
+        );
+      }
+      return progressResponse(job, c.req.raw.signal);
+    },
+    ...before,
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * @module `GET /progress/{request_id}` on a real runner with a tiny SD model: a subscriber that connects before the
+ * POST sees every denoising step in order, the decoding, then `end`; a late one sees the last state; failed requests
+ * end with their status; an unknown id gets 404 after the wait; the route needs the token like generate routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRunnerApp } from "../src/server/app.js";
+import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
+import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
+import { readEvents } from "./sse.js";
+
+describe("progress of text-to-image jobs", () => {
+  let models: Awaited<ReturnType<typeof modelsDir>>;
+  let server: RunnerServer;
+  const auth = { authorization: "Bearer s3cret" };
+  const post = (requestId: string, body: Record<string, unknown>) =>
+    fetch(`${server.url}/text-to-image`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "x-request-id": requestId },
+      body: JSON.stringify({ prompt: "a red cat", height: 32, width: 32, guidance_scale: 3, seed: 1, ...body }),
+    });
+  /** Subscribes, and resolves once the runner waits for that job (so it cannot miss a step), with the response to come. */
+  const subscribeFirst = async (requestId: string) => {
+    const response = fetch(`${server.url}/progress/${requestId}`, { headers: auth });
+    await waitFor(() => server.runner.progress.waitingFor(requestId) === 1, 10_000, "the subscriber to wait");
+    return { response };
+  };
+
+  beforeAll(async () => {
+    models = await modelsDir(["tiny/sd15", "tiny/esrgan-x4"]);
+    server = await startRunnerServer(
+      testConfig(models.dir, {
+        pipeline: "text-to-image",
+        modelId: "tiny/sd15",
+        authToken: "s3cret",
+        // A POST on a busy shared machine can take seconds to arrive.
+        progressWaitMs: 10_000,
+      }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("shows an early subscriber every step in order, the decoding, then end", async () => {
+    const { response: subscribed } = await subscribeFirst("job-steps");
+    const res = await post("job-steps", { num_inference_steps: 12 });
+    expect(res.status).toBe(200);
+    expect((await res.json()).images).toHaveLength(1);
+    const sub = await subscribed;
+    expect(sub.status).toBe(200);
+    expect(sub.headers.get("content-type")).toBe("text/event-stream");
+    const events = await readEvents(sub);
+    const denoise = Array.from({ length: 12 }, (_, i) => ({
+      id: i + 1,
+      event: "progress",
+      data: { stage: "denoise", step: i + 1, total: 12, fraction: Math.round(((i + 1) / 12) * 1e4) / 1e4 },
+    }));
+    expect(events).toEqual([
+      ...denoise,
+      { id: 13, event: "progress", data: { stage: "decode", step: 1, total: 1, fraction: 1 } },
+      { id: 14, event: "end", data: { status: 200 } },
+    ]);
+  });
+
+  it("shows a late subscriber the last state and the end", async () => {
+    expect((await post("job-late", { num_inference_steps: 3 })).status).toBe(200);
+    const events = await readEvents(await fetch(`${server.url}/progress/job-late`, { headers: auth }));
+    // Unwatched, the worker posted only the steps that end a stage: denoise 3/3 (id 1) and decode 1/1 (id 2).
+    expect(events).toEqual([
+      { id: 2, event: "progress", data: { stage: "decode", step: 1, total: 1, fraction: 1 } },
+      { id: 3, event: "end", data: { status: 200 } },
+    ]);
+  });
+
+  it("ends a refused request with its status, and its message when the pipeline gave one", async () => {
+    const { response: subscribed } = await subscribeFirst("job-400");
+    expect((await post("job-400", { height: 500 })).status).toBe(400);
+    expect(await readEvents(await subscribed)).toEqual([
+      {
+        id: 1,
+        event: "end",
+        data: { status: 400, msg: "Height and width must be divisible by 8, got height 500 and width 32" },
+      },
+    ]);
+    expect((await post("job-422", { num_inference_steps: 0 })).status).toBe(422);
+    const events = await readEvents(await fetch(`${server.url}/progress/job-422`, { headers: auth }));
+    expect(events).toEqual([{ id: 1, event: "end", data: { status: 422 } }]);
+  });
+
+  it("answers 404 for an id no job had, after the wait", async () => {
+    const short = await createRunnerApp(testConfig(models.dir, { progressWaitMs: 200 }), memoryLogger());
+    try {
+      const t0 = performance.now();
+      const res = await short.app.request("/progress/nobody");
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({
+        detail: { msg: 'no job with request id "nobody" started within 0.2 s, and none ended in the last 60 s' },
+      });
+    } finally {
+      await short.close();
+    }
+  });
+
+  it("needs the bearer token, and refuses a malformed id", async () => {
+    const res = await fetch(`${server.url}/progress/job-steps`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: { msg: "Invalid bearer token" } });
+    const long = await fetch(`${server.url}/progress/${"x".repeat(129)}`, { headers: auth });
+    expect(long.status).toBe(422);
+    expect(JSON.stringify(await long.json())).toMatch(/request_id/);
+  });
+});
