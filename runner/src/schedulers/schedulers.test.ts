@@ -200,6 +200,16 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
     close(prevSample[0] as number, v.prev_sample, "prev_sample");
   });
 
+  it("feeds continuous timesteps to v-prediction only, as diffusers does; other predictions keep Karras' discrete ones", () => {
+    const epsilon = createScheduler({ ...SVD, prediction_type: "epsilon" }).plan(4);
+    const v = createScheduler(SVD).plan(4);
+    expect(epsilon.sigmas).toEqual(v.sigmas);
+    close(v.timesteps, ref("svd euler karras n=4")["timesteps(0.25*ln sigma)"], "continuous");
+    // σ = 700 and 70.5 lie above the training range (σ_max 14.6): the training timestep clamps to 999.
+    expect(epsilon.timesteps[0]).toBe(999);
+    expect(epsilon.timesteps.every((t) => t >= 0 && t <= 999)).toBe(true);
+  });
+
   it("guidance ramps", () => {
     close(guidanceRamp(1, 3, 25), ref("svd guidance ramp 25 frames 1.0->3.0 (torch.linspace)"), "25 frames");
     close(guidanceRamp(1, 3, 14), ref("svd guidance ramp 14 frames 1.0->3.0"), "14 frames");
