@@ -9,7 +9,8 @@ import type * as ort from "onnxruntime-node";
 import { withRgbPixels } from "../../models/onnx/rgb-output.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
-import { createSession, sessionOptions } from "../../worker/session.js";
+import { sessionOptions } from "../../worker/session.js";
+import { sessionOpener } from "../session-opener.js";
 import type { LoadedPipeline, WorkerLoadContext, WorkerPipeline } from "../types.js";
 import { generate, type SdComponents } from "./generate.js";
 import type { SdJob } from "./job.js";
@@ -47,15 +48,9 @@ export async function loadSd(
   }
   const scheduler = createScheduler(index.schedulerConfig);
   const tokenizers = index.tokenizerDirs.map((d) => loadClipTokenizer(d));
-  const sessions: ort.InferenceSession[] = [];
-  let provider = ctx.executionProvider;
+  const sessions = sessionOpener(ctx);
   /** A model file, or model bytes after graph surgery, on the runner's provider (`cpu` forces the CPU). */
-  const open = async (model: string | Uint8Array, on = provider) => {
-    const created = await createSession(model, { ...ctx, executionProvider: on });
-    if (on === provider) provider = created.provider;
-    sessions.push(created.session);
-    return created.session;
-  };
+  const open = sessions.open;
   /** A VAE end that takes or gives 8-bit RGB (graph surgery, same bytes as vae.ts' JS conversions), else the file. */
   const openVae = async (file: string, component: string, ends: Parameters<typeof withRgbPixels>[1]) => {
     const fused = withRgbPixels(await readFile(file), ends);
@@ -101,10 +96,10 @@ export async function loadSd(
       index,
       modelDir,
       { unet, textEncoders: textSessions },
-      { ...sessionOptions(ctx), executionProviders: [provider] },
+      { ...sessionOptions(ctx), executionProviders: [sessions.provider] },
     );
     return {
-      provider,
+      provider: sessions.provider,
       components,
       loras,
       info: {
@@ -126,11 +121,11 @@ export async function loadSd(
       },
       async release() {
         await loras.clear();
-        await Promise.all(sessions.map((s) => s.release()));
+        await sessions.releaseAll();
       },
     };
   } catch (err) {
-    await Promise.all(sessions.map((s) => s.release()));
+    await sessions.releaseAll();
     throw err;
   }
 }
