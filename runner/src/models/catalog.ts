@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { installUpscalerjs, UPSCALERJS_SCALES, UPSCALERJS_SIZES } from "./esrgan/upscalerjs.js";
 import { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "./factory/esrgan-tiny.js";
 import { SD_TINY_ENTRIES } from "./factory/sd-catalog.js";
+import { SVD_TINY_ENTRIES } from "./factory/svd-catalog.js";
 
 /** An installable model. */
 export interface CatalogEntry {
@@ -47,7 +48,7 @@ const upscalerjsEntries: CatalogEntry[] = UPSCALERJS_SIZES.flatMap((size) =>
 );
 
 /** Every installable model. */
-export const CATALOG: CatalogEntry[] = [...tinyEntries, ...SD_TINY_ENTRIES, ...upscalerjsEntries];
+export const CATALOG: CatalogEntry[] = [...tinyEntries, ...SD_TINY_ENTRIES, ...SVD_TINY_ENTRIES, ...upscalerjsEntries];
 
 /**
  * The catalog entry of a model id, or an error listing what can be installed.
