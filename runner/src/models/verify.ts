@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { verifySvdModel } from "../pipelines/image-to-video/verify-svd.js";
 import { verifySdModel } from "../pipelines/stable-diffusion/verify-sd.js";
 import { probeScale } from "../pipelines/upscale/worker.js";
 import { modelPath, readManifest } from "./layout.js";
@@ -27,6 +28,7 @@ export async function verifyModel(modelDir: string, modelId: string): Promise<Ve
   if (!manifest) throw new Error(`${modelId} is not installed in ${modelDir} (no ${join(dir, "avs-model.json")})`);
   if (manifest.pipeline === "text-to-image" || manifest.pipeline === "image-to-image")
     return verifySdModel(dir, modelId, manifest);
+  if (manifest.pipeline === "image-to-video") return verifySvdModel(dir, modelId, manifest);
   if (manifest.pipeline !== "upscale") {
     throw new Error(`verify knows the upscale pipeline only; ${modelId} is for ${manifest.pipeline}`);
   }
