@@ -53,8 +53,9 @@ export interface TinySvdUnetOptions {
 }
 
 /**
- * A tiny spatio-temporal UNet: a 1×1 convolution over each frame's 8 channels (K on the noisy latents, L on the image
- * latents) plus a per-batch, per-channel bias from the image embeddings, the added time ids and the timestep.
+ * A tiny spatio-temporal UNet: per frame, a 4×8 matrix over the 8 channels (K on the noisy latents, L on the image
+ * latents) plus a per-batch, per-channel bias from the image embeddings, the added time ids and the timestep. Two
+ * full-size operators (MatMul, Add), so a 25-frame 1024×576 step costs little time and memory.
  *
  * @example
  * tinySvdUnetGraph(weights, { frames: 14, timestep: "scalar", io: "float32" });
@@ -68,20 +69,17 @@ export function tinySvdUnetGraph(w: TinySvdWeights, o: TinySvdUnetOptions): Grap
   const ehs = floatInput(g, "encoder_hidden_states", o.io, ["batch_size", 1, SVD_EMBED_DIM]);
   const ids = floatInput(g, "added_time_ids", o.io, ["batch_size", 3]);
 
-  // [B,F,8,h,w] → [B·F,8,h,w] → 1×1 conv → [B·F,4,h,w] → [B,F,4,h,w]
+  // [B,F,8,h,w] → [B,F,8,h·w]; W [4,8] · that → [B,F,4,h·w]; + bias [B,1,4,1]; → [B,F,4,h,w]
   const shape = g.node("Shape", [sample]);
   const slice = (name: string, from: number, to: number) =>
     g.node("Slice", [shape, ints(g, `${name}_start`, [from]), ints(g, `${name}_end`, [to])]);
-  const spatial = slice("hw", 3, 5);
-  const flat = g.node("Reshape", [sample, g.node("Concat", [ints(g, "bf8", [-1, 8]), spatial], { axis: 0 })]);
-  const kernel = new Float32Array(4 * 8);
+  const flat = g.node("Reshape", [sample, g.node("Concat", [slice("bf8", 0, 3), ints(g, "rest", [-1])], { axis: 0 })]);
+  const mix = new Float32Array(4 * 8);
   for (let c = 0; c < 4; c++) {
-    kernel[c * 8 + c] = SVD_UNET_K;
-    kernel[c * 8 + 4 + c] = SVD_UNET_L;
+    mix[c * 8 + c] = SVD_UNET_K;
+    mix[c * 8 + 4 + c] = SVD_UNET_L;
   }
-  const conv = g.node("Conv", [flat, g.initializer("conv_in.weight", "float32", [4, 8, 1, 1], kernel)]);
-  const outShape = g.node("Concat", [slice("bf", 0, 2), ints(g, "four", [4]), spatial], { axis: 0 });
-  const perFrame = g.node("Reshape", [conv, outShape]);
+  const perFrame = g.node("MatMul", [g.initializer("conv_in.weight", "float32", [4, 8], mix), flat]);
 
   const wk = g.initializer("onnx::MatMul_3001", "float32", [SVD_EMBED_DIM, 4], w.wk);
   const wt = g.initializer("add_embedding.linear_1.weight", "float32", [3, 4], w.wt);
@@ -89,8 +87,10 @@ export function tinySvdUnetGraph(w: TinySvdWeights, o: TinySvdUnetOptions): Grap
   let bias = g.node("Add", [fromImage, g.node("MatMul", [ids, wt])]);
   const tCol = o.timestep === "[B]" ? g.node("Reshape", [t, ints(g, "t_col", [-1, 1])]) : t;
   bias = g.node("Add", [bias, g.node("Mul", [tCol, scalar(g, "tau", SVD_UNET_TAU)])]);
-  const bias5 = g.node("Reshape", [bias, ints(g, "bias5", [-1, 1, 4, 1, 1])]);
-  floatOutput(g, g.node("Add", [perFrame, bias5]), "out_sample", o.io, ["batch_size", frames, 4, "height", "width"]);
+  const biased = g.node("Add", [perFrame, g.node("Reshape", [bias, ints(g, "bias4", [-1, 1, 4, 1])])]);
+  const outShape = g.node("Concat", [slice("bf", 0, 2), ints(g, "four", [4]), slice("hw", 3, 5)], { axis: 0 });
+  const out = g.node("Reshape", [biased, outShape]);
+  floatOutput(g, out, "out_sample", o.io, ["batch_size", frames, 4, "height", "width"]);
   return g;
 }
 
@@ -110,30 +110,35 @@ export interface NumFramesVariant {
 export function tinyTemporalDecoderGraph(o: { io: FloatIo; numFrames: NumFramesVariant | "none" }): GraphBuilder {
   const g = new GraphBuilder("tiny-svd-temporal-decoder");
   const z = floatInput(g, "latent_sample", o.io, ["num_latents", 4, "latent_height", "latent_width"]);
-  // rgb_c = z_c + MIX·z_3, as a 1×1 convolution (a weight that an external-data export moves out of the graph).
+  const shape = g.node("Shape", [z]);
+  const dim = (name: string, i: number) =>
+    g.node("Slice", [shape, ints(g, `${name}_start`, [i]), ints(g, `${name}_end`, [i + 1])]);
+  const [n, h, w] = [dim("n", 0), dim("h", 2), dim("w", 3)];
+  // rgb_c = z_c + MIX·z_3 at latent resolution: [3,4] · [N,4,h·w] → [N,3,h·w]
   const mix = new Float32Array(3 * 4);
   for (let c = 0; c < 3; c++) {
     mix[c * 4 + c] = 1;
     mix[c * 4 + 3] = SVD_DECODER_MIX;
   }
-  const rgb = g.node("Conv", [z, g.initializer("decoder.conv_out.weight", "float32", [3, 4, 1, 1], mix)]);
-  let up = g.node("Resize", [rgb, "", g.initializer("scales", "float32", [4], Float32Array.of(1, 1, 8, 8))], {
-    mode: "nearest",
-    coordinate_transformation_mode: "asymmetric",
-    nearest_mode: "floor",
-  });
+  const flat = g.node("Reshape", [z, g.node("Concat", [n, ints(g, "four", [4]), ints(g, "rest", [-1])], { axis: 0 })]);
+  let rgb = g.node("MatMul", [g.initializer("decoder.conv_out.weight", "float32", [3, 4], mix), flat]);
   if (o.numFrames !== "none") {
     const dims = o.numFrames.shape === "scalar" ? [] : [1];
     const declared =
       o.numFrames.dtype === "int64"
         ? g.node("Cast", [g.input("num_frames", "int64", dims)], { to: 1 })
         : floatInput(g, "num_frames", o.io, dims);
-    const given = g.node("Cast", [g.node("Gather", [g.node("Shape", [z]), ints(g, "zero", [0])], { axis: 0 })], {
-      to: 1,
-    });
-    const wrong = g.node("Sub", [declared, g.node("Reshape", [given, ints(g, "scalar_shape", [])])]);
-    up = g.node("Add", [up, g.node("Mul", [wrong, scalar(g, "frames_gain", SVD_DECODER_FRAMES)])]);
+    const given = g.node("Cast", [g.node("Reshape", [n, ints(g, "scalar_shape", [])])], { to: 1 });
+    const wrong = g.node("Sub", [declared, given]);
+    rgb = g.node("Add", [rgb, g.node("Mul", [wrong, scalar(g, "frames_gain", SVD_DECODER_FRAMES)])]);
   }
-  floatOutput(g, up, "sample", o.io, ["num_latents", 3, "height", "width"]);
+  // Nearest ×8: [N,3,h,1,w,1] expanded to [N,3,h,8,w,8], read as [N,3,8h,8w] (one full-size copy, no Resize).
+  const eight = ints(g, "eight", [8]);
+  const one = ints(g, "one", [1]);
+  const three = ints(g, "three", [3]);
+  const cells = g.node("Reshape", [rgb, g.node("Concat", [n, three, h, one, w, one], { axis: 0 })]);
+  const blocks = g.node("Expand", [cells, g.node("Concat", [n, three, h, eight, w, eight], { axis: 0 })]);
+  const full = g.node("Concat", [n, three, g.node("Mul", [h, eight]), g.node("Mul", [w, eight])], { axis: 0 });
+  floatOutput(g, g.node("Reshape", [blocks, full]), "sample", o.io, ["num_latents", 3, "height", "width"]);
   return g;
 }

@@ -6,7 +6,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RgbImage } from "../../image/decode.js";
 import { SVD_FEATURE_EXTRACTOR } from "../../models/factory/svd-tiny.js";
-import { blurAxis, clipBlur, clipPreprocessModel, gaussianKernel } from "./clip-preprocess.js";
+import { blurAxis, clipPreprocessModel, clipResample, gaussianKernel, resampleAxis } from "./clip-preprocess.js";
 import { clipPixelValuesReference } from "./clip-reference.js";
 import { testCard } from "./tiny-svd-harness.js";
 
@@ -18,10 +18,25 @@ describe("diffusers' antialiasing geometry", () => {
     expect(blurAxis(576, 224)).toEqual({ sigma: (576 / 224 - 1) / 2, size: 3 });
     expect(blurAxis(2048, 224).size).toBe(17); // int(16.29) = 16, made odd
     expect(blurAxis(64, 224)).toEqual({ sigma: 0.001, size: 3 });
-    const b = clipBlur(1024, 576);
-    expect([b.kx, b.ky]).toEqual([7, 3]);
-    expect(Array.from(b.padsX)).toEqual([0n, 0n, 0n, 3n, 0n, 0n, 0n, 3n]);
-    expect(Array.from(b.padsY)).toEqual([0n, 0n, 1n, 0n, 0n, 0n, 1n, 0n]);
+  });
+
+  it("folds blur and bicubic into taps per output: rows sum to one, the identity stays the identity", () => {
+    const { x, y } = clipResample(1024, 576);
+    // 7 blur taps around 4 cubic taps one pixel apart; 3 around 4 along y.
+    expect([x.taps, y.taps]).toEqual([10, 6]);
+    for (const axis of [x, y]) {
+      for (let o = 0; o < 224; o++) {
+        const row = axis.weight.subarray(o * axis.taps, (o + 1) * axis.taps);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+    }
+    const same = resampleAxis(224, 224);
+    expect(same.taps).toBe(1);
+    expect(Array.from(same.index.subarray(0, 3))).toEqual([0n, 1n, 2n]);
+    expect(Array.from(same.weight.subarray(0, 3))).toEqual([1, 1, 1]);
+    // Output 0 sits on input 0 (t = 0: one cubic tap), so it reads the blur's 7 taps around 0, reflected: inputs 0 … 3.
+    const first = Array.from(x.index.subarray(0, x.taps)).filter((_, t) => (x.weight[t] as number) !== 0);
+    expect(first.map(Number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
   });
 
   it("Gaussian kernels are normalised, symmetric, and a delta for tiny σ", () => {
@@ -46,13 +61,13 @@ describe("the CLIP preparation session", async () => {
   afterAll(() => session.release());
 
   const prepare = async (image: RgbImage) => {
-    const b = clipBlur(image.width, image.height);
+    const { x, y } = clipResample(image.width, image.height);
     const out = await session.run({
       pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
-      kernel_x: new ort.Tensor("float32", b.kernelX, [3, 1, 1, b.kx]),
-      kernel_y: new ort.Tensor("float32", b.kernelY, [3, 1, b.ky, 1]),
-      pads_x: new ort.Tensor("int64", b.padsX, [8]),
-      pads_y: new ort.Tensor("int64", b.padsY, [8]),
+      index_x: new ort.Tensor("int64", x.index, [224, x.taps]),
+      weight_x: new ort.Tensor("float32", x.weight, [224, x.taps]),
+      index_y: new ort.Tensor("int64", y.index, [224, y.taps]),
+      weight_y: new ort.Tensor("float32", y.weight, [224, y.taps]),
     });
     return out.pixel_values as ort.Tensor;
   };

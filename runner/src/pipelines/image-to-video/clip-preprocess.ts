@@ -4,26 +4,18 @@
  * image at its own size as floats (`/255`, then `·2 − 1`), `_resize_with_antialiasing` to 224×224 — a separable
  * Gaussian blur with reflect padding whose σ per axis is max((size/224 − 1)/2, 0.001) and whose odd kernel size is
  * int(max(4σ, 3)) (kornia's `gaussian_blur2d`, σ from skimage's rule), then PyTorch's bicubic interpolation with
- * `align_corners=True` (cubic a = −0.75, edge samples clamped: ONNX `Resize` cubic, `align_corners`,
- * `exclude_outside` 0) — then `(x + 1)/2` and CLIP's normalisation `(x − mean)/std` with the mean and std of
+ * `align_corners=True` (Keys' cubic, A = −0.75, on the four neighbours of src = dst·(in − 1)/(out − 1), indices
+ * clamped) — then `(x + 1)/2` and CLIP's normalisation `(x − mean)/std` with the mean and std of
  * `feature_extractor/preprocessor_config.json` (`CLIPImageProcessor` with resize, crop and rescale off).
- * The blur kernels depend on the image's size, so they are inputs computed here ({@link clipBlur}).
+ *
+ * Blur and interpolation are both linear and separable, so along each axis they fold into one resampling: each output
+ * sample is a weighted sum of a few input samples (the blur's taps around each of the four cubic taps, reflected at
+ * the border). Those indices and weights depend only on the image's size; they are computed here
+ * ({@link clipResample}) and the graph applies them with `Gather`, `Mul` and `ReduceSum` — ONNX Runtime's cubic
+ * `Resize` took 100–400 ms per image on this machine, the folded form a few ms.
  */
 import { GraphBuilder } from "../../models/onnx/graph-builder.js";
 import { DATA_TYPE_CODE, type OnnxDType } from "../../models/onnx/tensor-types.js";
-
-/** The blur of one image size: a kernel and padding per axis, as the preparation model's inputs take them. */
-export interface ClipBlur {
-  /** `kernel_x` [3,1,1,kx] (the same normalised Gaussian for each channel). */
-  kernelX: Float32Array;
-  /** `kernel_y` [3,1,ky,1]. */
-  kernelY: Float32Array;
-  kx: number;
-  ky: number;
-  /** ONNX `Pad` pads of the horizontal and vertical passes (NCHW begins, then ends). */
-  padsX: BigInt64Array;
-  padsY: BigInt64Array;
-}
 
 /**
  * kornia's `get_gaussian_kernel1d` in float32: exp(−x²/(2σ²)) at x = i − size//2, normalised to sum to one.
@@ -58,33 +50,95 @@ export function blurAxis(size: number, target: number): { sigma: number; size: n
 }
 
 /**
- * The blur inputs for an image of `width`×`height` resized to `side`×`side`.
+ * PyTorch's bicubic weights (`cubic_convolution1`/`2`, A = −0.75) of the four taps floor(src) − 1 … + 2 at fraction t.
  *
  * @example
- * clipBlur(1024, 576).kx; // 7
+ * cubicWeights(0); // [0, 1, 0, 0]
  */
-export function clipBlur(width: number, height: number, side = 224): ClipBlur {
-  const x = blurAxis(width, side);
-  const y = blurAxis(height, side);
-  const repeat = (k: Float32Array) => {
-    const out = new Float32Array(3 * k.length);
-    for (let c = 0; c < 3; c++) out.set(k, c * k.length);
-    return out;
-  };
-  const half = (k: number) => BigInt((k - 1) / 2);
-  return {
-    kernelX: repeat(gaussianKernel(x.size, x.sigma)),
-    kernelY: repeat(gaussianKernel(y.size, y.sigma)),
-    kx: x.size,
-    ky: y.size,
-    padsX: BigInt64Array.of(0n, 0n, 0n, half(x.size), 0n, 0n, 0n, half(x.size)),
-    padsY: BigInt64Array.of(0n, 0n, half(y.size), 0n, 0n, 0n, half(y.size), 0n),
-  };
+export function cubicWeights(t: number): [number, number, number, number] {
+  const A = -0.75;
+  const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1;
+  const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
+/** Index `i` reflected into 0 … n − 1 the way `pad(mode="reflect")` does (the edge sample is not repeated). */
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  let r = i;
+  while (r < 0 || r >= n) r = r < 0 ? -r : 2 * (n - 1) - r;
+  return r;
+}
+
+/** One axis of the folded blur + bicubic resampling: `taps` input indices and weights per output sample. */
+export interface AxisResample {
+  taps: number;
+  /** [target, taps] input indices (unused taps point at 0 with weight 0). */
+  index: BigInt64Array;
+  /** [target, taps] weights; each row sums to one. */
+  weight: Float32Array;
 }
 
 /**
- * The preparation model: `pixels` uint8 [1,H,W,3], `kernel_x`, `kernel_y`, `pads_x`, `pads_y` (from
- * {@link clipBlur}) → `pixel_values` [1,3,side,side] in the image encoder's float type.
+ * The blur of {@link blurAxis} followed by bicubic `align_corners` interpolation, from `size` samples to `target`,
+ * as taps per output sample (weights of the same input index summed).
+ *
+ * @example
+ * resampleAxis(224, 224).taps; // 1: the identity
+ */
+export function resampleAxis(size: number, target: number): AxisResample {
+  const { sigma, size: ks } = blurAxis(size, target);
+  const kernel = gaussianKernel(ks, sigma);
+  const half = (ks - 1) / 2;
+  const rows: Map<number, number>[] = [];
+  for (let o = 0; o < target; o++) {
+    const src = target === 1 ? 0 : (o * (size - 1)) / (target - 1);
+    const i0 = Math.floor(src);
+    const cubic = cubicWeights(src - i0);
+    const row = new Map<number, number>();
+    for (let j = 0; j < 4; j++) {
+      const c = cubic[j] as number;
+      if (c === 0) continue;
+      const q = Math.min(Math.max(i0 - 1 + j, 0), size - 1);
+      for (let k = 0; k < ks; k++) {
+        const g = kernel[k] as number;
+        if (g === 0) continue;
+        const r = reflect(q + k - half, size);
+        row.set(r, (row.get(r) ?? 0) + c * g);
+      }
+    }
+    rows.push(row);
+  }
+  const taps = Math.max(...rows.map((r) => r.size));
+  const index = new BigInt64Array(target * taps);
+  const weight = new Float32Array(target * taps);
+  rows.forEach((row, o) => {
+    let t = 0;
+    for (const [i, w] of row) {
+      index[o * taps + t] = BigInt(i);
+      weight[o * taps + t] = w;
+      t++;
+    }
+  });
+  return { taps, index, weight };
+}
+
+/**
+ * Both axes' resampling for an image of `width`×`height` resized to `side`×`side`.
+ *
+ * @example
+ * clipResample(1024, 576).x.taps; // 10: 7 blur taps around 4 cubic taps one pixel apart
+ */
+export function clipResample(width: number, height: number, side = 224): { x: AxisResample; y: AxisResample } {
+  return { x: resampleAxis(width, side), y: resampleAxis(height, side) };
+}
+
+/**
+ * The preparation model: `pixels` uint8 [1,H,W,3], `index_x`/`weight_x` [side, taps_x] and `index_y`/`weight_y`
+ * [side, taps_y] (from {@link clipResample}) → `pixel_values` [1,3,side,side] in the image encoder's float type.
+ * It resamples the 8-bit pixels first (gathering bytes, so the only full-size float tensor has the taps of one axis)
+ * and maps to CLIP's range after: each output is a weighted mean of inputs (its weights sum to one), so
+ * ((mean of x/255·2 − 1) + 1)/2 = (mean of x)/255, as diffusers' order computes it up to float rounding.
  *
  * @example
  * const session = await ort.InferenceSession.create(clipPreprocessModel({ mean, std, side: 224, type: "float32" }));
@@ -97,31 +151,33 @@ export function clipPreprocessModel(o: {
 }): Uint8Array {
   const g = new GraphBuilder("avs-svd-clip-preprocess");
   const pixels = g.input("pixels", "uint8", [1, "height", "width", 3]);
-  const kernelX = g.input("kernel_x", "float32", [3, 1, 1, "kx"]);
-  const kernelY = g.input("kernel_y", "float32", [3, 1, "ky", 1]);
-  const padsX = g.input("pads_x", "int64", [8]);
-  const padsY = g.input("pads_y", "int64", [8]);
-  const scalar = (name: string, v: number) => g.initializer(name, "float32", [], Float32Array.of(v));
-  const one = scalar("one", 1);
-  const two = scalar("two", 2);
-  const planes = g.node("Transpose", [g.node("Cast", [pixels], { to: DATA_TYPE_CODE.float32 })], {
-    perm: [0, 3, 1, 2],
-  });
-  // pil_to_numpy (/255), then image·2 − 1 before resizing, as the pipeline does "to match the original implementation".
-  const signed = g.node("Sub", [g.node("Mul", [g.node("Div", [planes, scalar("v255", 255)]), two]), one]);
-  const blur = (x: string, pads: string, kernel: string) =>
-    g.node("Conv", [g.node("Pad", [x, pads], { mode: "reflect" }), kernel], { group: 3 });
-  const blurred = blur(blur(signed, padsX, kernelX), padsY, kernelY);
-  const sizes = g.initializer("sizes", "int64", [4], BigInt64Array.of(1n, 3n, BigInt(o.side), BigInt(o.side)));
-  const resized = g.node("Resize", [blurred, "", "", sizes], {
-    mode: "cubic",
-    cubic_coeff_a: -0.75,
-    coordinate_transformation_mode: "align_corners",
-    exclude_outside: 0,
-  });
-  const unit = g.node("Div", [g.node("Add", [resized, one]), two]);
+  const indexX = g.input("index_x", "int64", [o.side, "taps_x"]);
+  const weightX = g.input("weight_x", "float32", [o.side, "taps_x"]);
+  const indexY = g.input("index_y", "int64", [o.side, "taps_y"]);
+  const weightY = g.input("weight_y", "float32", [o.side, "taps_y"]);
+  const ints = (name: string, v: number[]) =>
+    g.initializer(name, "int64", [v.length], BigInt64Array.from(v.map(BigInt)));
+  const float = (x: string) => g.node("Cast", [x], { to: DATA_TYPE_CODE.float32 });
+  // Σ_t w[o,t]·x[…, idx[o,t], …]: gather the taps (a new axis after the resampled one), weigh, sum them away.
+  const resample = (x: string, index: string, weight: string, axis: number, weightShape: number[]) =>
+    g.node(
+      "ReduceSum",
+      [
+        g.node("Mul", [
+          float(g.node("Gather", [x, index], { axis })),
+          g.node("Reshape", [weight, ints(`w${axis}`, weightShape)]),
+        ]),
+        ints(`taps${axis}`, [axis + 1]),
+      ],
+      { keepdims: 0 },
+    );
+  // [1,H,W,3] → x: gather [1,H,side,tx,3] → [1,H,side,3] → y: gather [1,side,ty,side,3] → [1,side,side,3]
+  const alongX = resample(pixels, indexX, weightX, 2, [o.side, -1, 1]);
+  const resized = resample(alongX, indexY, weightY, 1, [o.side, -1, 1, 1]);
+  const planes = g.node("Transpose", [resized], { perm: [0, 3, 1, 2] });
   const channel = (name: string, v: readonly number[]) =>
     g.initializer(name, "float32", [1, 3, 1, 1], Float32Array.from(v));
+  const unit = g.node("Div", [planes, g.initializer("v255", "float32", [], Float32Array.of(255))]);
   const normalised = g.node("Div", [g.node("Sub", [unit, channel("mean", o.mean)]), channel("std", o.std)]);
   const out = o.type === "float32" ? normalised : g.node("Cast", [normalised], { to: DATA_TYPE_CODE[o.type] });
   g.output(out, "pixel_values", o.type, [1, 3, o.side, o.side]);

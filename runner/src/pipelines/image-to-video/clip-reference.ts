@@ -12,12 +12,13 @@ import { blurAxis, gaussianKernel } from "./clip-preprocess.js";
 
 const f32 = Math.fround;
 
-/** torch's `cubic_convolution1` (|x| ≤ 1) and `cubic_convolution2` (1 < |x| < 2) with A = −0.75. */
-function cubicWeights(t: number): [number, number, number, number] {
+/** Keys' cubic convolution kernel with A = −0.75 (PyTorch's), at a distance from the sample point. */
+function keys(distance: number): number {
   const A = -0.75;
-  const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1;
-  const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
-  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+  const d = Math.abs(distance);
+  if (d <= 1) return ((A + 2) * d - (A + 3)) * d * d + 1;
+  if (d < 2) return A * d * d * d - 5 * A * d * d + 8 * A * d - 4 * A;
+  return 0;
 }
 
 /** Reflect-padded index (torch's `reflect`: the edge sample is not repeated). */
@@ -70,11 +71,11 @@ export function clipPixelValuesReference(
   for (let oy = 0; oy < side; oy++) {
     const sy = (oy * (h - 1)) / (side - 1);
     const y0 = Math.floor(sy);
-    const wy = cubicWeights(sy - y0);
+    const wy = [1, 0, -1, -2].map((k) => keys(sy - y0 + k));
     for (let ox = 0; ox < side; ox++) {
       const sx = (ox * (w - 1)) / (side - 1);
       const x0 = Math.floor(sx);
-      const wx = cubicWeights(sx - x0);
+      const wx = [1, 0, -1, -2].map((k) => keys(sx - x0 + k));
       for (let c = 0; c < 3; c++) {
         let v = 0;
         for (let j = 0; j < 4; j++) {

@@ -12,20 +12,20 @@ import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import { type ReusedFloatTensor, readFloats, reusedFloatTensor } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
-import { type ClipBlur, clipBlur } from "./clip-preprocess.js";
+import { clipResample } from "./clip-preprocess.js";
 import type { SvdComponents } from "./svd-load.js";
 
-/** The blur inputs of recent image sizes (uploads of one size repeat). */
-const blurs = new Lru<string, Record<string, ort.Tensor>>(16);
+/** The resampling inputs of recent image sizes (uploads of one size repeat). */
+const resamplings = new Lru<string, Record<string, ort.Tensor>>(16);
 
-function blurFeeds(width: number, height: number, side: number): Record<string, ort.Tensor> {
-  return blurs.getOrSet(`${width}x${height}x${side}`, () => {
-    const b: ClipBlur = clipBlur(width, height, side);
+function resampleFeeds(width: number, height: number, side: number): Record<string, ort.Tensor> {
+  return resamplings.getOrSet(`${width}x${height}x${side}`, () => {
+    const { x, y } = clipResample(width, height, side);
     return {
-      kernel_x: new ort.Tensor("float32", b.kernelX, [3, 1, 1, b.kx]),
-      kernel_y: new ort.Tensor("float32", b.kernelY, [3, 1, b.ky, 1]),
-      pads_x: new ort.Tensor("int64", b.padsX, [8]),
-      pads_y: new ort.Tensor("int64", b.padsY, [8]),
+      index_x: new ort.Tensor("int64", x.index, [side, x.taps]),
+      weight_x: new ort.Tensor("float32", x.weight, [side, x.taps]),
+      index_y: new ort.Tensor("int64", y.index, [side, y.taps]),
+      weight_y: new ort.Tensor("float32", y.weight, [side, y.taps]),
     };
   });
 }
@@ -40,7 +40,7 @@ function blurFeeds(width: number, height: number, side: number): Record<string, 
 export async function imageEmbeddings(c: SvdComponents, image: RgbImage, run: TimedRun): Promise<Float32Array> {
   const prepared = await run("clip_preprocess", c.clipPreprocess, {
     pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
-    ...blurFeeds(image.width, image.height, c.io.clipSide),
+    ...resampleFeeds(image.width, image.height, c.io.clipSide),
   });
   const name = c.io.pixelValues.name;
   const out = await run("image_encoder", c.imageEncoder, { [name]: prepared.pixel_values as ort.Tensor }, [

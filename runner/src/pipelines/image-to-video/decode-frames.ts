@@ -16,6 +16,7 @@ import {
   type ValueInfo,
 } from "../stable-diffusion/session-io.js";
 import { type TimedRun, VAE_RGB_OUT } from "../stable-diffusion/vae.js";
+import { releaseDeadOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { checkAborted, type FrameChunk, type FrameSink, type VideoControl } from "./video-job.js";
 
@@ -67,7 +68,10 @@ export async function decodeFrames(
   const chunk = Math.max(1, Math.min(Math.trunc(o.chunkSize), frames));
   const io = c.io.vaeDecoder;
   const scaling = c.index.vaeScalingFactor;
+  let handed = 0;
   for (let first = 0; first < frames; first += chunk) {
+    // The previous chunk's buffers went to the sink: dead here unless it kept them (a worker transfers them away).
+    releaseDeadOutput(handed);
     checkAborted(control);
     const n = Math.min(chunk, frames - first);
     const key = shapeKey(n, h, w);
@@ -87,7 +91,9 @@ export async function decodeFrames(
     } finally {
       pool.give(c.vaeDecoder, key, inputs);
     }
-    await o.sink(toChunk(out[io.output] as ort.Tensor, io.rgb, first, n, width, height));
+    const decoded = toChunk(out[io.output] as ort.Tensor, io.rgb, first, n, width, height);
+    handed = decoded.buffers.reduce((bytes, b) => bytes + b.byteLength, 0);
+    await o.sink(decoded);
     control.progress?.({ stage: "decode", step: first + n, total: frames });
   }
 }

@@ -5,11 +5,11 @@
  * the UNet runs once on the batch, frame f's output is v_u + g_f·(v_c − v_u) with g_f the linear guidance ramp, and the
  * scheduler steps. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
  * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
- * nothing in JavaScript.
+ * nothing in JavaScript; large dead UNet outputs are freed before the next step (release-outputs.ts).
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
-import type { NoiseSource, SchedulePlan, StepResult } from "../../schedulers/index.js";
+import { guidedEulerStep, type NoiseSource, type SchedulePlan, type StepResult } from "../../schedulers/index.js";
 import {
   type ReusedFloatTensor,
   type ReusedTimestepTensor,
@@ -18,6 +18,7 @@ import {
   reusedTimestepTensor,
 } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
+import { releaseDeadOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { checkAborted, type VideoControl } from "./video-job.js";
 
@@ -48,8 +49,8 @@ interface LoopBuffers {
   hidden: ReusedFloatTensor;
   timeIds: ReusedFloatTensor;
   feeds: Record<string, ort.Tensor>;
-  /** v after guidance (under guidance only). */
-  guided: Float32Array | undefined;
+  /** Under guidance, the UNet runs on [unconditional; conditional]. */
+  guided: boolean;
   /** The step's results; `prevSample` swaps with the current latents after every step. */
   next: StepResult;
 }
@@ -74,7 +75,7 @@ function makeBuffers(c: SvdComponents, batch: number, count: number, h: number, 
       [unet.hidden.name]: hidden.tensor,
       [unet.timeIds.name]: timeIds.tensor,
     },
-    guided: batch === 2 ? new Float32Array(count) : undefined,
+    guided: batch === 2,
     next: { prevSample: new Float32Array(count), predOriginal: new Float32Array(count) },
   };
 }
@@ -110,47 +111,51 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
   try {
     condition(b, d, frames, count);
     const { plan, control } = d;
+    const prediction = c.scheduler.config.predictionType;
     const sample = b.sample.values;
     const total = plan.timesteps.length;
     let latents = d.latents;
+    let dropped = 0;
     for (let i = 0; i < total; i++) {
+      releaseDeadOutput(dropped);
       checkAborted(control);
       const sigma = plan.sigmas[i] as number;
       // Euler's scale_model_input, the EDM c_in.
       const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-      for (let r = 0; r < batch; r++) {
-        for (let f = 0; f < frames; f++) {
-          const src = f * perFrame;
-          const dst = (r * frames + f) * 2 * perFrame;
-          for (let k = 0; k < perFrame; k++) sample[dst + k] = cIn * (latents[src + k] as number);
-        }
+      for (let f = 0; f < frames; f++) {
+        const src = f * perFrame;
+        const dst = 2 * f * perFrame;
+        for (let k = 0; k < perFrame; k++) sample[dst + k] = cIn * (latents[src + k] as number);
+        // The conditional row's noisy half is the same values.
+        if (batch === 2) sample.copyWithin(dst + 2 * count, dst, dst + perFrame);
       }
       b.sample.refresh();
       b.timestep.set(plan.timesteps[i] as number);
       const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
       const v = readFloats(out[c.io.unet.output]);
-      const modelOutput = b.guided ? guide(v, d.ramp as Float32Array, perFrame, b.guided) : v;
-      plan.step(modelOutput, i, latents, d.noise, b.next);
+      dropped = v.byteLength;
+      if (d.ramp) {
+        // Guidance and the Euler update in one pass (the scheduler is Euler: loadSvd refuses others).
+        guidedEulerStep(
+          prediction,
+          v,
+          latents,
+          sigma,
+          (plan.sigmas[i + 1] as number) - sigma,
+          d.ramp,
+          b.next.prevSample,
+        );
+      } else {
+        plan.step(v, i, latents, d.noise, b.next);
+      }
       const previous = latents;
       latents = b.next.prevSample;
       b.next.prevSample = previous;
       control.progress?.({ stage: "denoise", step: i + 1, total });
     }
+    releaseDeadOutput(dropped);
     return latents;
   } finally {
     pool.give(c.unet, key, b);
   }
-}
-
-/** Frame f of `out` is v_u + g_f·(v_c − v_u), over a [unconditional; conditional] batch of `out.length` values each. */
-function guide(v: Float32Array, ramp: Float32Array, perFrame: number, out: Float32Array): Float32Array {
-  const half = out.length;
-  for (let f = 0, at = 0; f < ramp.length; f++) {
-    const g = ramp[f] as number;
-    for (let k = 0; k < perFrame; k++, at++) {
-      const u = v[at] as number;
-      out[at] = u + g * ((v[half + at] as number) - u);
-    }
-  }
-  return out;
 }
