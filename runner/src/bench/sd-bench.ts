@@ -8,20 +8,13 @@
  * recorded inputs back to back: the floor any pipeline making the same calls would reach. Then it runs
  * `--requests` more and reports RSS and heap after GC at checkpoints, to show memory stays flat.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-import type * as ort from "onnxruntime-node";
-import { Tensor } from "onnxruntime-node";
+import { writeFile } from "node:fs/promises";
 import { parseFlags } from "../config.js";
-import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
+import { collector, modelsFor, recorder, replay } from "./pipeline-bench.js";
 import { percentile } from "./stats.js";
 
 /** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
@@ -67,19 +60,6 @@ const KNOWN = [
   "JSON",
 ];
 
-function copyFeeds(feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
-  const copy: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds))
-    copy[name] = new Tensor(t.type as "float32", (t.data as Float32Array).slice(), t.dims);
-  return copy;
-}
-
-/** A full garbage collection (V8's `gc`, enabled for this process only when the benchmark needs it). */
-function collector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
 /**
  * Runs the SD benchmark.
  *
@@ -108,18 +88,11 @@ export async function sdBenchMain(args: string[]): Promise<void> {
   const runs = Math.max(1, num("RUNS", 500));
   const warmup = num("WARMUP", 200);
   const requests = Math.max(10, num("REQUESTS", 100));
-  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
-  let temp: string | undefined;
-  if (!existsSync(join(modelPath(modelDir, modelId), "model_index.json"))) {
-    temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
-    modelDir = temp;
-    await installModel(modelId, modelDir);
-    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
-  }
+  const models = await modelsFor(modelId, f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models", "model_index.json");
   const gc = collector();
   const sd = await loadSd({
     modelId,
-    modelPath: modelPath(modelDir, modelId),
+    modelPath: modelPath(models.dir, modelId),
     executionProvider: "cpu",
     intraOpThreads: num("INTRA_OP_THREADS", 0),
     options: {},
@@ -165,24 +138,9 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     const ratio = sum(totals) / sum(sessions);
     // The floor: one request's session.run calls, recorded with their inputs and replayed back to back — what any
     // pipeline making the same calls costs, with no work of its own between them.
-    const calls: Array<[ort.InferenceSession, Record<string, ort.Tensor>, string[] | undefined]> = [];
-    // Copied: the pipeline refills its UNet inputs in place at every step.
-    await generate(sd.components, job(999), (_, session, feeds, fetches) =>
-      calls.push([session, copyFeeds(feeds), fetches && [...fetches]]),
-    );
-    const replayWall: number[] = [];
-    const replaySessions: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      let inside = 0;
-      const t0 = performance.now();
-      for (const [session, feeds, fetches] of calls) {
-        const t = performance.now();
-        await (fetches ? session.run(feeds, fetches) : session.run(feeds));
-        inside += performance.now() - t;
-      }
-      replayWall.push(performance.now() - t0);
-      replaySessions.push(inside);
-    }
+    const { calls, observe } = recorder();
+    await generate(sd.components, job(999), observe);
+    const { wall: replayWall, inside: replaySessions } = await replay(calls, runs);
     const floor = sum(replayWall) / sum(replaySessions);
     const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
     const memory: { after: number; rss_mb: number; heap_mb: number }[] = [];
@@ -246,6 +204,6 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     }
   } finally {
     await sd.release();
-    if (temp) await rm(temp, { recursive: true, force: true });
+    await models.cleanup();
   }
 }
