@@ -14,8 +14,17 @@ import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
-import { collector, modelsFor, recorder, replay } from "./pipeline-bench.js";
-import { percentile } from "./stats.js";
+import {
+  COMMON_FLAGS,
+  collector,
+  modelsFor,
+  numberFlags,
+  recorder,
+  replay,
+  reportTimings,
+  round,
+  timeRequests,
+} from "./pipeline-bench.js";
 
 /** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
 export const SD_BENCH_HELP = `avs-runner bench --pipeline text-to-image|image-to-image — Stable Diffusion pipeline time vs summed session.run
@@ -43,22 +52,7 @@ Flags (defaults in brackets):
   --json <file>          also write the results as JSON
 `;
 
-const KNOWN = [
-  "PIPELINE",
-  "MODEL_ID",
-  "MODEL_DIR",
-  "SIZE",
-  "STEPS",
-  "GUIDANCE",
-  "IMAGES",
-  "STRENGTH",
-  "SAFETY_CHECK",
-  "RUNS",
-  "WARMUP",
-  "REQUESTS",
-  "INTRA_OP_THREADS",
-  "JSON",
-];
+const KNOWN = [...COMMON_FLAGS, "SIZE", "GUIDANCE", "IMAGES", "STRENGTH", "SAFETY_CHECK", "REQUESTS"];
 
 /**
  * Runs the SD benchmark.
@@ -69,11 +63,7 @@ const KNOWN = [
 export async function sdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SD_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
-  const num = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
+  const num = numberFlags(f);
   const pipeline = f.PIPELINE ?? "text-to-image";
   if (pipeline !== "text-to-image" && pipeline !== "image-to-image")
     throw new Error("--pipeline must be text-to-image or image-to-image here");
@@ -115,34 +105,16 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ? { init: { image: { width: size, height: size, pixels }, strength: o.strength } }
         : {}),
     });
-    let coldWall = 0;
-    let coldSessions = 0;
-    for (let i = 0; i < warmup; i++) {
-      const t0 = performance.now();
-      const { result } = await generate(sd.components, job(i));
-      coldWall += performance.now() - t0;
-      coldSessions += Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
-    }
-    const totals: number[] = [];
-    const sessions: number[] = [];
-    const byComponent: Record<string, number> = {};
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const { result } = await generate(sd.components, job(1000 + i));
-      totals.push(performance.now() - t0);
-      const s = Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
-      sessions.push(s);
-      for (const [k, v] of Object.entries(result.sessionMs)) byComponent[k] = (byComponent[k] ?? 0) + v / runs;
-    }
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const ratio = sum(totals) / sum(sessions);
+    const timings = await timeRequests(
+      warmup,
+      runs,
+      async (i) => (await generate(sd.components, job(i))).result.sessionMs,
+    );
     // The floor: one request's session.run calls, recorded with their inputs and replayed back to back — what any
     // pipeline making the same calls costs, with no work of its own between them.
     const { calls, observe } = recorder();
     await generate(sd.components, job(999), observe);
-    const { wall: replayWall, inside: replaySessions } = await replay(calls, runs);
-    const floor = sum(replayWall) / sum(replaySessions);
-    const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+    const floor = await replay(calls, runs);
     const memory: { after: number; rss_mb: number; heap_mb: number }[] = [];
     const mb = (b: number) => round(b / 1024 / 1024, 1);
     for (let i = 1; i <= requests; i++) {
@@ -158,25 +130,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     console.log(
       `benchmarking ${pipeline} on ${modelId}: ${size}×${size}, ${o.steps} steps, guidance ${o.guidance}, ${o.images} image(s), ${runs} runs after ${warmup} warm-up`,
     );
-    console.log(`pipeline time      p50 ${round(percentile(totals, 50))} ms, mean ${round(sum(totals) / runs)} ms`);
-    console.log(
-      `summed session.run p50 ${round(percentile(sessions, 50))} ms, mean ${round(sum(sessions) / runs)} ms (${Object.entries(
-        byComponent,
-      )
-        .map(([k, v]) => `${k} ${round(v)} ms`)
-        .join(", ")})`,
-    );
-    console.log(
-      `pipeline / session.run = ${round(ratio)} (target ≤ 1.05); outside ONNX Runtime: ${round((sum(totals) - sum(sessions)) / runs)} ms per request`,
-    );
-    if (warmup > 0) {
-      console.log(
-        `warm-up (first ${warmup} requests, code not yet optimised): pipeline / session.run = ${round(coldWall / coldSessions)}, ${round((coldWall - coldSessions) / warmup)} ms outside per request`,
-      );
-    }
-    console.log(
-      `floor: the same ${calls.length} session.run calls replayed back to back = ${round(floor)} (${round((sum(replayWall) - sum(replaySessions)) / runs, 4)} ms outside per request)`,
-    );
+    const timing = reportTimings(timings, calls.length, floor);
     console.log(
       `memory after GC over ${requests} requests: ${memory.map((m) => `#${m.after}: RSS ${m.rss_mb} MB, heap ${m.heap_mb} MB`).join("; ")}`,
     );
@@ -191,12 +145,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ...o,
         runs,
         warmup,
-        pipeline_ms: totals.map((v) => round(v)),
-        session_ms: sessions.map((v) => round(v)),
-        session_ms_by_component: byComponent,
-        ratio: round(ratio),
-        warmup_ratio: warmup > 0 ? round(coldWall / coldSessions) : null,
-        replay_floor_ratio: round(floor),
+        ...timing,
         memory,
       };
       await writeFile(f.JSON, `${JSON.stringify(out, null, 2)}\n`);

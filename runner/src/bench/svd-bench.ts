@@ -16,8 +16,17 @@ import { generateVideo } from "../pipelines/image-to-video/generate-video.js";
 import { loadSvd } from "../pipelines/image-to-video/svd-load.js";
 import type { VideoParams } from "../pipelines/image-to-video/video-job.js";
 import { VIDEO_DEFAULTS } from "../pipelines/image-to-video/video-limits.js";
-import { collector, modelsFor, recorder, replay } from "./pipeline-bench.js";
-import { percentile } from "./stats.js";
+import {
+  COMMON_FLAGS,
+  collector,
+  modelsFor,
+  numberFlags,
+  recorder,
+  replay,
+  reportTimings,
+  round,
+  timeRequests,
+} from "./pipeline-bench.js";
 
 /** Flags of the image-to-video benchmark. */
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, and peak memory
@@ -41,26 +50,17 @@ Flags (defaults in brackets):
 `;
 
 const KNOWN = [
-  "PIPELINE",
-  "MODEL_ID",
-  "MODEL_DIR",
+  ...COMMON_FLAGS,
   "WIDTH",
   "HEIGHT",
-  "STEPS",
   "CHUNK",
   "MAX_GUIDANCE",
-  "RUNS",
-  "WARMUP",
   "MEMORY_MODEL_ID",
   "MEMORY_WIDTH",
   "MEMORY_HEIGHT",
   "MEMORY_STEPS",
-  "INTRA_OP_THREADS",
-  "JSON",
 ];
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
 /** A test card of the video's size (no resize), different per seed so no cache hides work. */
@@ -100,11 +100,7 @@ function resetPeakRss(): boolean {
 export async function svdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SVD_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
-  const num = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
+  const num = numberFlags(f);
   const modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   const modelId = f.MODEL_ID ?? "tiny/svd";
   const threads = num("INTRA_OP_THREADS", 0);
@@ -144,60 +140,22 @@ export async function svdBenchMain(args: string[]): Promise<void> {
   const svd = await load(modelId, models.dir);
   try {
     const drop = () => {};
-    let coldWall = 0;
-    let coldSessions = 0;
-    for (let i = 0; i < warmup; i++) {
-      const t0 = performance.now();
-      const r = await generateVideo(svd.components, { ...base, seed: i }, {}, drop);
-      coldWall += performance.now() - t0;
-      coldSessions += sum(Object.values(r.sessionMs));
-    }
-    const totals: number[] = [];
-    const sessions: number[] = [];
-    const byComponent: Record<string, number> = {};
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const r = await generateVideo(svd.components, { ...base, seed: 1000 + i }, {}, drop);
-      totals.push(performance.now() - t0);
-      sessions.push(sum(Object.values(r.sessionMs)));
-      for (const [k, v] of Object.entries(r.sessionMs)) byComponent[k] = (byComponent[k] ?? 0) + v / runs;
-    }
-    const ratio = sum(totals) / sum(sessions);
+    const timings = await timeRequests(
+      warmup,
+      runs,
+      async (i) => (await generateVideo(svd.components, { ...base, seed: i }, {}, drop)).sessionMs,
+    );
     const { calls, observe } = recorder();
     await generateVideo(svd.components, { ...base, seed: 999 }, {}, drop, observe);
     const floor = await replay(calls, runs);
-    const outside = (sum(totals) - sum(sessions)) / runs;
     console.log(
       `benchmarking image-to-video on ${modelId}: ${svd.components.frames} frames ${width}×${height}, ${base.numInferenceSteps} steps, max guidance ${base.maxGuidanceScale}, decode chunk ${base.decodeChunkSize}, ${runs} runs after ${warmup} warm-up`,
     );
-    console.log(`pipeline time      p50 ${round(percentile(totals, 50))} ms, mean ${round(sum(totals) / runs)} ms`);
-    console.log(
-      `summed session.run p50 ${round(percentile(sessions, 50))} ms, mean ${round(sum(sessions) / runs)} ms (${Object.entries(
-        byComponent,
-      )
-        .map(([k, v]) => `${k} ${round(v)} ms`)
-        .join(", ")})`,
+    const steps = base.numInferenceSteps;
+    Object.assign(
+      report,
+      reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
     );
-    console.log(
-      `pipeline / session.run = ${round(ratio)} (target ≤ 1.05); outside ONNX Runtime: ${round(outside)} ms per request, ${round((outside * 1000) / base.numInferenceSteps, 1)} µs per step`,
-    );
-    if (warmup > 0)
-      console.log(
-        `warm-up (first ${warmup} requests, code not yet optimised): pipeline / session.run = ${round(coldWall / coldSessions)}`,
-      );
-    console.log(
-      `floor: the same ${calls.length} session.run calls replayed back to back = ${round(sum(floor.wall) / sum(floor.inside))} (${round((sum(floor.wall) - sum(floor.inside)) / runs, 4)} ms outside per request)`,
-    );
-    Object.assign(report, {
-      pipeline_ms: totals.map((v) => round(v)),
-      session_ms: sessions.map((v) => round(v)),
-      session_ms_by_component: byComponent,
-      ratio: round(ratio),
-      outside_ms_per_request: round(outside),
-      warmup_ratio: warmup > 0 ? round(coldWall / coldSessions) : null,
-      replay_floor_ratio: round(sum(floor.wall) / sum(floor.inside)),
-      session_runs_per_request: calls.length,
-    });
   } finally {
     await svd.release();
     await models.cleanup();
@@ -213,7 +171,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
 
 /** The memory phase: peak RSS of a large generation above the RSS before it, cold and warm. */
 async function measureMemory(
-  num: (k: string, d: number) => number,
+  num: ReturnType<typeof numberFlags>,
   modelId: string,
   modelDir: string,
   load: (id: string, dir: string) => ReturnType<typeof loadSvd>,
