@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalHub, startLocalHub } from "../src/models/fetch/local-hub.js";
 import { tinyEsrganModel } from "../src/testing/index.js";
+import { type LocalHub, startLocalHub } from "./local-hub.js";
 
 const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
 const run = promisify(execFile);

@@ -32,16 +32,18 @@ Flags (defaults in brackets):
 
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
 Frame interpolation (FILM): avs-runner bench --pipeline frame-interpolation --help
+Image-to-video:   avs-runner bench --pipeline image-to-video --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
-  const pipelineAt = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
-  if (pipelineAt >= 0) {
-    const pipeline = args[pipelineAt]!.includes("=") ? args[pipelineAt]!.split("=")[1] : args[pipelineAt + 1];
+  const at = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
+  if (at >= 0) {
+    const pipeline = (args[at] as string).includes("=") ? (args[at] as string).split("=")[1] : args[at + 1];
     if (pipeline === "frame-interpolation") return (await import("./film-bench.js")).filmBenchMain(args);
+    if (pipeline === "image-to-video") return (await import("./svd-bench.js")).svdBenchMain(args);
     return (await import("./sd-bench.js")).sdBenchMain(args);
   }
   if (args.includes("--help")) return void process.stdout.write(HELP);

@@ -8,23 +8,24 @@
  * recorded inputs back to back: the floor any pipeline making the same calls would reach. Then it runs
  * `--requests` more and reports RSS and heap after GC at checkpoints, to show memory stays flat.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-import type * as ort from "onnxruntime-node";
-import { Tensor } from "onnxruntime-node";
+import { writeFile } from "node:fs/promises";
 import { parseFlags } from "../config.js";
-import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
 import { createAbortFlag, FlagJobControl } from "../worker/job-control.js";
-import { numberFlags } from "./flags.js";
-import { percentile } from "./stats.js";
+import {
+  COMMON_FLAGS,
+  collector,
+  modelsFor,
+  numberFlags,
+  recorder,
+  replay,
+  reportTimings,
+  round,
+  timeRequests,
+} from "./pipeline-bench.js";
 
 /** Flags of the SD benchmark (see `avs-runner bench --pipeline text-to-image --help`). */
 export const SD_BENCH_HELP = `avs-runner bench --pipeline text-to-image|image-to-image — Stable Diffusion pipeline time vs summed session.run
@@ -52,35 +53,7 @@ Flags (defaults in brackets):
   --json <file>          also write the results as JSON
 `;
 
-const KNOWN = [
-  "PIPELINE",
-  "MODEL_ID",
-  "MODEL_DIR",
-  "SIZE",
-  "STEPS",
-  "GUIDANCE",
-  "IMAGES",
-  "STRENGTH",
-  "SAFETY_CHECK",
-  "RUNS",
-  "WARMUP",
-  "REQUESTS",
-  "INTRA_OP_THREADS",
-  "JSON",
-];
-
-function copyFeeds(feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
-  const copy: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds))
-    copy[name] = new Tensor(t.type as "float32", (t.data as Float32Array).slice(), t.dims);
-  return copy;
-}
-
-/** A full garbage collection (V8's `gc`, enabled for this process only when the benchmark needs it). */
-function collector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
+const KNOWN = [...COMMON_FLAGS, "SIZE", "GUIDANCE", "IMAGES", "STRENGTH", "SAFETY_CHECK", "REQUESTS"];
 
 /**
  * Runs the SD benchmark.
@@ -106,18 +79,11 @@ export async function sdBenchMain(args: string[]): Promise<void> {
   const runs = Math.max(1, num("RUNS", 500));
   const warmup = num("WARMUP", 200);
   const requests = Math.max(10, num("REQUESTS", 100));
-  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
-  let temp: string | undefined;
-  if (!existsSync(join(modelPath(modelDir, modelId), "model_index.json"))) {
-    temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
-    modelDir = temp;
-    await installModel(modelId, modelDir);
-    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
-  }
+  const models = await modelsFor(modelId, f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models", "model_index.json");
   const gc = collector();
   const sd = await loadSd({
     modelId,
-    modelPath: modelPath(modelDir, modelId),
+    modelPath: modelPath(models.dir, modelId),
     executionProvider: "cpu",
     intraOpThreads: num("INTRA_OP_THREADS", 0),
     options: {},
@@ -148,49 +114,16 @@ export async function sdBenchMain(args: string[]): Promise<void> {
       reported.step = p.step;
       reported.total = p.total;
     });
-    let coldWall = 0;
-    let coldSessions = 0;
-    for (let i = 0; i < warmup; i++) {
-      const t0 = performance.now();
-      const { result } = await generate(sd.components, job(i), control);
-      coldWall += performance.now() - t0;
-      coldSessions += Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
-    }
-    const totals: number[] = [];
-    const sessions: number[] = [];
-    const byComponent: Record<string, number> = {};
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const { result } = await generate(sd.components, job(1000 + i), control);
-      totals.push(performance.now() - t0);
-      const s = Object.values(result.sessionMs).reduce((a, b) => a + b, 0);
-      sessions.push(s);
-      for (const [k, v] of Object.entries(result.sessionMs)) byComponent[k] = (byComponent[k] ?? 0) + v / runs;
-    }
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const ratio = sum(totals) / sum(sessions);
+    const timings = await timeRequests(
+      warmup,
+      runs,
+      async (i) => (await generate(sd.components, job(i), control)).result.sessionMs,
+    );
     // The floor: one request's session.run calls, recorded with their inputs and replayed back to back — what any
     // pipeline making the same calls costs, with no work of its own between them.
-    const calls: Array<[ort.InferenceSession, Record<string, ort.Tensor>, string[] | undefined]> = [];
-    // Copied: the pipeline refills its UNet inputs in place at every step.
-    await generate(sd.components, job(999), control, (_, session, feeds, fetches) =>
-      calls.push([session, copyFeeds(feeds), fetches && [...fetches]]),
-    );
-    const replayWall: number[] = [];
-    const replaySessions: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      let inside = 0;
-      const t0 = performance.now();
-      for (const [session, feeds, fetches] of calls) {
-        const t = performance.now();
-        await (fetches ? session.run(feeds, fetches) : session.run(feeds));
-        inside += performance.now() - t;
-      }
-      replayWall.push(performance.now() - t0);
-      replaySessions.push(inside);
-    }
-    const floor = sum(replayWall) / sum(replaySessions);
-    const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+    const { calls, observe } = recorder();
+    await generate(sd.components, job(999), control, observe);
+    const floor = await replay(calls, runs);
     const memory: { after: number; rss_mb: number; heap_mb: number }[] = [];
     const mb = (b: number) => round(b / 1024 / 1024, 1);
     for (let i = 1; i <= requests; i++) {
@@ -206,25 +139,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     console.log(
       `benchmarking ${pipeline} on ${modelId}: ${size}×${size}, ${o.steps} steps, guidance ${o.guidance}, ${o.images} image(s), ${runs} runs after ${warmup} warm-up`,
     );
-    console.log(`pipeline time      p50 ${round(percentile(totals, 50))} ms, mean ${round(sum(totals) / runs)} ms`);
-    console.log(
-      `summed session.run p50 ${round(percentile(sessions, 50))} ms, mean ${round(sum(sessions) / runs)} ms (${Object.entries(
-        byComponent,
-      )
-        .map(([k, v]) => `${k} ${round(v)} ms`)
-        .join(", ")})`,
-    );
-    console.log(
-      `pipeline / session.run = ${round(ratio)} (target ≤ 1.05); outside ONNX Runtime: ${round((sum(totals) - sum(sessions)) / runs)} ms per request`,
-    );
-    if (warmup > 0) {
-      console.log(
-        `warm-up (first ${warmup} requests, code not yet optimised): pipeline / session.run = ${round(coldWall / coldSessions)}, ${round((coldWall - coldSessions) / warmup)} ms outside per request`,
-      );
-    }
-    console.log(
-      `floor: the same ${calls.length} session.run calls replayed back to back = ${round(floor)} (${round((sum(replayWall) - sum(replaySessions)) / runs, 4)} ms outside per request)`,
-    );
+    const timing = reportTimings(timings, calls.length, floor);
     console.log(
       `memory after GC over ${requests} requests: ${memory.map((m) => `#${m.after}: RSS ${m.rss_mb} MB, heap ${m.heap_mb} MB`).join("; ")}`,
     );
@@ -239,12 +154,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ...o,
         runs,
         warmup,
-        pipeline_ms: totals.map((v) => round(v)),
-        session_ms: sessions.map((v) => round(v)),
-        session_ms_by_component: byComponent,
-        ratio: round(ratio),
-        warmup_ratio: warmup > 0 ? round(coldWall / coldSessions) : null,
-        replay_floor_ratio: round(floor),
+        ...timing,
         memory,
       };
       await writeFile(f.JSON, `${JSON.stringify(out, null, 2)}\n`);
@@ -252,6 +162,6 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     }
   } finally {
     await sd.release();
-    if (temp) await rm(temp, { recursive: true, force: true });
+    await models.cleanup();
   }
 }

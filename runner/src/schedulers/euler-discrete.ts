@@ -41,7 +41,10 @@ export function sigmaSchedule(
     sigmas = karrasSigmas(config.sigmaMin ?? (sigmas.at(-1) as number), config.sigmaMax ?? (sigmas[0] as number), n);
     timesteps = sigmas.map((s) => sigmaToTimestep(s, train));
   }
-  if (config.timestepType === "continuous") timesteps = sigmas.map((s) => 0.25 * Math.log(s));
+  // diffusers feeds 0.25·ln σ only to a v-prediction model ("continuous" with another prediction type keeps the
+  // discrete timesteps: EDM scalings are implemented for v-prediction alone).
+  if (config.timestepType === "continuous" && config.predictionType === "v_prediction")
+    timesteps = sigmas.map((s) => 0.25 * Math.log(s));
   sigmas = sigmas.map(Math.fround);
   const max = Math.max(...sigmas);
   const initNoiseSigma = config.timestepSpacing === "leading" ? Math.sqrt(max * max + 1) : max;

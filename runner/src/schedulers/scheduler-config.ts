@@ -40,7 +40,7 @@ export interface SchedulerConfig {
   useKarrasSigmas: boolean;
   sigmaMin: number | undefined;
   sigmaMax: number | undefined;
-  /** Euler: `continuous` feeds the UNet 0.25·ln σ (EDM/SVD) instead of training timesteps. */
+  /** Euler: `continuous` feeds a v-prediction UNet 0.25·ln σ (EDM/SVD) instead of training timesteps. */
   timestepType: "discrete" | "continuous";
   /** LCM: the number of teacher steps the model was distilled on. */
   originalInferenceSteps: number;

@@ -147,15 +147,7 @@ export function eulerStep(
   dt: number,
   into: StepResult = { prevSample: new Float32Array(sample.length), predOriginal: new Float32Array(sample.length) },
 ): StepResult {
-  // x₀ = a·x + b·m (the sample prediction: a = 0, b = 1)
-  const [a, b] =
-    prediction === "epsilon"
-      ? [1, -sigma]
-      : prediction === "v_prediction"
-        ? [1 / (sigma * sigma + 1), -sigma / Math.sqrt(sigma * sigma + 1)]
-        : [0, 1];
-  const keep = 1 + dt / sigma;
-  const toward = -dt / sigma;
+  const { a, b, keep, toward } = eulerCoefficients(prediction, sigma, dt);
   const { prevSample, predOriginal } = into;
   for (let i = 0; i < sample.length; i++) {
     const x = sample[i] as number;
@@ -165,6 +157,56 @@ export function eulerStep(
     prevSample[i] = keep * x + toward * x0;
   }
   return into;
+}
+
+/** Euler's coefficients: x₀ = a·x + b·m (sample prediction: a = 0, b = 1), then x' = keep·x + toward·x₀. */
+function eulerCoefficients(
+  prediction: PredictionType,
+  sigma: number,
+  dt: number,
+): { a: number; b: number; keep: number; toward: number } {
+  const [a, b] =
+    prediction === "epsilon"
+      ? [1, -sigma]
+      : prediction === "v_prediction"
+        ? [1 / (sigma * sigma + 1), -sigma / Math.sqrt(sigma * sigma + 1)]
+        : [0, 1];
+  return { a, b, keep: 1 + dt / sigma, toward: -dt / sigma };
+}
+
+/**
+ * {@link eulerStep} of a model run on a [unconditional; conditional] batch with classifier-free guidance whose scale
+ * changes along the sample's first axis (Stable Video Diffusion's per-frame ramp): block f of `sample` (of
+ * `sample.length / scales.length` values) takes m = m_u + g_f·(m_c − m_u), rounded to float32 as when it is stored,
+ * then the Euler update — in one pass that writes only the next sample into `out` (which must not be `sample`).
+ * The result equals guiding into an array and calling {@link eulerStep}.
+ *
+ * @example
+ * guidedEulerStep("v_prediction", out, latents, 700, -629.5, Float32Array.of(1, 2, 3), next);
+ */
+export function guidedEulerStep(
+  prediction: PredictionType,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  sigma: number,
+  dt: number,
+  scales: Float32Array,
+  out: Float32Array,
+): Float32Array {
+  const { a, b, keep, toward } = eulerCoefficients(prediction, sigma, dt);
+  const half = sample.length;
+  const block = half / scales.length;
+  for (let f = 0, i = 0; f < scales.length; f++) {
+    const g = scales[f] as number;
+    for (let end = i + block; i < end; i++) {
+      const x = sample[i] as number;
+      const u = modelOutput[i] as number;
+      const m = Math.fround(u + g * ((modelOutput[half + i] as number) - u));
+      const x0 = Math.fround(a === 0 ? m : a * x + b * m);
+      out[i] = keep * x + toward * x0;
+    }
+  }
+  return out;
 }
 
 /**

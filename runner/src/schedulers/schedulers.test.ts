@@ -7,6 +7,7 @@ import {
   createScheduler,
   edmScalings,
   guidanceRamp,
+  guidedEulerStep,
   lcmScalings,
   type NoiseSource,
   parseSchedulerConfig,
@@ -15,6 +16,7 @@ import {
   sigmaSchedule,
   trainingSigmas,
 } from "./index.js";
+import { eulerStep } from "./scheduler.js";
 
 const vectors = JSON.parse(
   readFileSync(new URL("./__fixtures__/scheduler-vectors.json", import.meta.url), "utf8"),
@@ -198,6 +200,34 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
     const { prevSample, predOriginal } = createScheduler(SVD).plan(4).step(Float32Array.of(0.5), 0, ones(1), zeros);
     close(predOriginal[0] as number, v.pred_x0, "pred_x0");
     close(prevSample[0] as number, v.prev_sample, "prev_sample");
+  });
+
+  it("feeds continuous timesteps to v-prediction only, as diffusers does; other predictions keep Karras' discrete ones", () => {
+    const epsilon = createScheduler({ ...SVD, prediction_type: "epsilon" }).plan(4);
+    const v = createScheduler(SVD).plan(4);
+    expect(epsilon.sigmas).toEqual(v.sigmas);
+    close(v.timesteps, ref("svd euler karras n=4")["timesteps(0.25*ln sigma)"], "continuous");
+    // σ = 700 and 70.5 lie above the training range (σ_max 14.6): the training timestep clamps to 999.
+    expect(epsilon.timesteps[0]).toBe(999);
+    expect(epsilon.timesteps.every((t) => t >= 0 && t <= 999)).toBe(true);
+  });
+
+  it("the guided Euler step equals guiding per frame, then stepping, for every prediction type", () => {
+    const frames = 5;
+    const per = 7;
+    const sample = Float32Array.from({ length: frames * per }, (_, i) => Math.sin(i) * 40);
+    const output = Float32Array.from({ length: 2 * frames * per }, (_, i) => Math.cos(i * 1.7) * 2);
+    const scales = Float32Array.from(guidanceRamp(1, 3, frames));
+    for (const prediction of ["epsilon", "v_prediction", "sample"] as const) {
+      const guided = new Float32Array(frames * per);
+      for (let i = 0; i < guided.length; i++) {
+        const u = output[i] as number;
+        guided[i] = u + (scales[Math.floor(i / per)] as number) * ((output[guided.length + i] as number) - u);
+      }
+      const expected = eulerStep(prediction, guided, sample, 14.6, -4.2).prevSample;
+      const got = guidedEulerStep(prediction, output, sample, 14.6, -4.2, scales, new Float32Array(frames * per));
+      expect(Buffer.from(got.buffer), prediction).toEqual(Buffer.from(expected.buffer));
+    }
   });
 
   it("guidance ramps", () => {

@@ -88,41 +88,47 @@ export class SeededNoise {
       out[i++] = this.#spare;
       this.#hasSpare = false;
     }
-    // The uniforms first, in one pass over the generator's state held in locals, then the transform.
-    const pairs = Math.ceil((end - i) / 2);
-    const u = uniforms(pairs * 2);
-    let s0 = this.#s0;
-    let s1 = this.#s1;
-    let s2 = this.#s2;
-    let s3 = this.#s3;
-    for (let k = 0; k < pairs * 2; k++) {
-      u[k] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-    }
-    this.#s0 = s0 >>> 0;
-    this.#s1 = s1 >>> 0;
-    this.#s2 = s2 >>> 0;
-    this.#s3 = s3 >>> 0;
-    for (let k = 0; i < end; k += 2) {
-      const r = Math.sqrt(-2 * Math.log(((u[k] as number) + 1) / 4294967296));
-      const angle = 2 * Math.PI * ((u[k + 1] as number) / 4294967296);
-      out[i++] = r * Math.cos(angle);
-      const second = r * Math.sin(angle);
-      if (i < end) out[i++] = second;
-      else {
-        this.#spare = second;
-        this.#hasSpare = true;
+    // In blocks of at most BLOCK_PAIRS pairs, so the scratch stays small for a video's millions of values: per block
+    // the uniforms first, in one pass over the generator's state held in locals, then the transform.
+    while (i < end) {
+      const pairs = Math.min(Math.ceil((end - i) / 2), BLOCK_PAIRS);
+      const u = uniforms(pairs * 2);
+      let s0 = this.#s0;
+      let s1 = this.#s1;
+      let s2 = this.#s2;
+      let s3 = this.#s3;
+      for (let k = 0; k < pairs * 2; k++) {
+        u[k] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl(s3, 11);
+      }
+      this.#s0 = s0 >>> 0;
+      this.#s1 = s1 >>> 0;
+      this.#s2 = s2 >>> 0;
+      this.#s3 = s3 >>> 0;
+      for (let k = 0; k < pairs * 2 && i < end; k += 2) {
+        const r = Math.sqrt(-2 * Math.log(((u[k] as number) + 1) / 4294967296));
+        const angle = 2 * Math.PI * ((u[k + 1] as number) / 4294967296);
+        out[i++] = r * Math.cos(angle);
+        const second = r * Math.sin(angle);
+        if (i < end) out[i++] = second;
+        else {
+          this.#spare = second;
+          this.#hasSpare = true;
+        }
       }
     }
     return out;
   }
 }
+
+/** Pairs drawn per block: the scratch holds at most 2·8192 uniforms (64 kB). */
+const BLOCK_PAIRS = 8192;
 
 /** Scratch for {@link SeededNoise.normal}'s uniform draws (used synchronously, so one serves every stream). */
 let scratch = new Uint32Array(1024);

@@ -111,6 +111,19 @@ describe("seeded noise", () => {
     `);
   });
 
+  it("draws a long stream in blocks that continue each other: the same values as many small draws", () => {
+    // 100 003 values span several blocks and end on half a pair; small draws never fill a block.
+    const whole = new SeededNoise(5).normal(100_003);
+    const pieces = new SeededNoise(5);
+    const parts: Float32Array[] = [];
+    for (let n = 0; n < 100_003; n += 1001) parts.push(pieces.normal(Math.min(1001, 100_003 - n)));
+    expect(Buffer.from(whole.buffer)).toEqual(Buffer.concat(parts.map((p) => Buffer.from(p.buffer))));
+    // The spare value of the odd end carries over to the next draw, as between small draws.
+    const next = new SeededNoise(5);
+    next.normal(100_003);
+    expect(next.normal(2)).toEqual(pieces.normal(2));
+  });
+
   it("gives image i of a batch the stream of seed+i whatever the batch size", () => {
     const batch = batchNoise([10, 11])(8);
     expect(batch.subarray(4)).toEqual(new SeededNoise(11).normal(4));

@@ -9,22 +9,50 @@ import { type TinyTextWeights, UNET_GAMMA, UNET_K, UNET_TAU, UNET_TC, UNET_TE, V
 /** How the float inputs and outputs of a component are typed. */
 export type FloatIo = "float32" | "float16";
 
-/** Adds a float input, cast to float32 inside the graph when the I/O is fp16. */
-function floatInput(g: GraphBuilder, name: string, io: FloatIo, dims: (string | number)[]): string {
+/**
+ * Adds a float input, cast to float32 inside the graph when the I/O is fp16.
+ *
+ * @example
+ * const x = floatInput(g, "sample", "float16", ["batch_size", 4, "height", "width"]);
+ */
+export function floatInput(g: GraphBuilder, name: string, io: FloatIo, dims: (string | number)[]): string {
   const x = g.input(name, io, dims);
   return io === "float16" ? g.node("Cast", [x], { to: 1 }) : x;
 }
 
-/** Declares a float output, cast from float32 when the I/O is fp16. */
-function floatOutput(g: GraphBuilder, value: string, name: string, io: FloatIo, dims: (string | number)[]): void {
+/**
+ * Declares a float output, cast from float32 when the I/O is fp16.
+ *
+ * @example
+ * floatOutput(g, y, "out_sample", "float16", ["batch_size", 4, "height", "width"]);
+ */
+export function floatOutput(
+  g: GraphBuilder,
+  value: string,
+  name: string,
+  io: FloatIo,
+  dims: (string | number)[],
+): void {
   g.output(io === "float16" ? g.node("Cast", [value], { to: 10 }) : value, name, io, dims);
 }
 
-function scalar(g: GraphBuilder, name: string, value: number): string {
+/**
+ * A float32 scalar initializer.
+ *
+ * @example
+ * g.node("Mul", [x, scalar(g, "k", 0.5)]);
+ */
+export function scalar(g: GraphBuilder, name: string, value: number): string {
   return g.initializer(name, "float32", [], Float32Array.of(value));
 }
 
-function ints(g: GraphBuilder, name: string, values: number[]): string {
+/**
+ * An int64 vector initializer (shapes, axes, slice bounds).
+ *
+ * @example
+ * g.node("Reshape", [x, ints(g, "shape", [-1, 4, 1, 1])]);
+ */
+export function ints(g: GraphBuilder, name: string, values: number[]): string {
   return g.initializer(name, "int64", [values.length], BigInt64Array.from(values.map(BigInt)));
 }
 

@@ -104,14 +104,33 @@ export const TINY_SD_DEFAULTS: Record<TinySdFamily, TinySdOptions> = {
 /** VAE latent scaling factor of each family (SD 0.18215, SDXL 0.13025). */
 const SCALING = { sd15: 0.18215, "sd-turbo": 0.18215, "sdxl-turbo": 0.13025 } as const;
 
-function writeJson(path: string, value: unknown): void {
+/**
+ * Writes `value` as indented JSON.
+ *
+ * @example
+ * writeJson(join(dir, "model_index.json"), { _class_name: "StableDiffusionPipeline" });
+ */
+export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function writeGraph(dir: string, g: GraphBuilder, external: boolean, config?: Record<string, unknown>): void {
+/**
+ * Writes a component folder: `model.onnx` (with its weights in `model.onnx_data` when `external`, initializers of at
+ * least `minBytes` moved there) and `config.json` when given.
+ *
+ * @example
+ * writeGraph(join(dir, "unet"), unetGraph, true, { in_channels: 4 });
+ */
+export function writeGraph(
+  dir: string,
+  g: GraphBuilder,
+  external: boolean,
+  config?: Record<string, unknown>,
+  minBytes = 256,
+): void {
   mkdirSync(dir, { recursive: true });
   if (external) {
-    const { model, data } = g.toSplitBytes({}, { location: "model.onnx_data", minBytes: 256 });
+    const { model, data } = g.toSplitBytes({}, { location: "model.onnx_data", minBytes });
     writeFileSync(join(dir, "model.onnx"), model);
     writeFileSync(join(dir, "model.onnx_data"), data);
   } else {

@@ -6,9 +6,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { lora, QUICK, requestsOf, stagingLeft, TOKEN, useLocalHubFixtures } from "../../../test/fetch-fixtures.js";
 import { readManifest } from "../layout.js";
 import { ChecksumError } from "./download-file.js";
-import { lora, QUICK, requestsOf, stagingLeft, TOKEN, useLocalHubFixtures } from "./fetch-fixtures.js";
 import { fetchModel } from "./fetch-model.js";
 import { jsonProgress } from "./progress.js";
 

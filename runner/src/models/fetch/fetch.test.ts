@@ -7,12 +7,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { folder, QUICK, requestsOf, stagingLeft, useLocalHubFixtures } from "../../../test/fetch-fixtures.js";
 import { memoryLogger, testConfig } from "../../../test/helpers.js";
 import { readLora } from "../../lora/index.js";
 import { startRunnerServer } from "../../server/serve.js";
 import { MANIFEST, readManifest } from "../layout.js";
 import { verifyModel } from "../verify.js";
-import { folder, QUICK, requestsOf, stagingLeft, useLocalHubFixtures } from "./fetch-fixtures.js";
 import { fetchModel } from "./fetch-model.js";
 import { HubError } from "./hub-api.js";
 

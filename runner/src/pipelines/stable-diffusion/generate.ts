@@ -18,7 +18,7 @@ import type { SdModelIndex } from "./model-index.js";
 import { checkSafety } from "./safety.js";
 import { describe, floatTensor, requireValue } from "./session-io.js";
 import { encodePrompts, repeatRows, type TextEncoderPlan } from "./text-encoding.js";
-import { decodeLatents, encodeImage, type TimedRun } from "./vae.js";
+import { decodeLatents, encodeImage, type RunObserver, timedRunner } from "./vae.js";
 
 /** The loaded parts of an SD model a generation uses. */
 export interface SdComponents {
@@ -66,22 +66,11 @@ export async function generate(
   c: SdComponents,
   job: SdJob,
   control: JobControl = NO_JOB_CONTROL,
-  onRun?: (
-    component: string,
-    session: ort.InferenceSession,
-    feeds: Record<string, ort.Tensor>,
-    fetches?: readonly string[],
-  ) => void,
+  onRun?: RunObserver,
 ): Promise<{ result: SdResult; latents: Float32Array }> {
   const started = performance.now();
   const sessionMs: Record<string, number> = {};
-  const run: TimedRun = async (component, session, feeds, fetches) => {
-    onRun?.(component, session, feeds, fetches);
-    const t0 = performance.now();
-    const out = await (fetches ? session.run(feeds, fetches as string[]) : session.run(feeds));
-    sessionMs[component] = (sessionMs[component] ?? 0) + performance.now() - t0;
-    return out;
-  };
+  const run = timedRunner(sessionMs, onRun);
   const n = job.numImages;
   const unetIn = describe(c.unet, "input");
   // LCM-distilled UNets take the guidance scale as an embedding and run without a negative pass.

@@ -7,10 +7,11 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
-import { createSession, sessionOptions } from "../../onnx/session.js";
+import { sessionOptions } from "../../onnx/session.js";
 import { createScheduler } from "../../schedulers/index.js";
 import { loadClipTokenizer } from "../../tokenizer/index.js";
 import type { LoadedModel, WorkerHalf, WorkerLoadContext } from "../contract.js";
+import { sessionOpener } from "../session-opener.js";
 import { generate, type SdComponents } from "./generate.js";
 import type { SdJob, SdResult } from "./job.js";
 import { LoraSessionCache } from "./lora-sessions.js";
@@ -57,15 +58,9 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
   }
   const scheduler = createScheduler(index.schedulerConfig);
   const tokenizers = index.tokenizerDirs.map((d) => loadClipTokenizer(d));
-  const sessions: ort.InferenceSession[] = [];
-  let provider = ctx.executionProvider;
+  const sessions = sessionOpener(ctx);
   /** A model file, or model bytes after graph surgery, on the runner's provider (`cpu` forces the CPU). */
-  const open = async (model: string | Uint8Array, on = provider) => {
-    const created = await createSession(model, { ...ctx, executionProvider: on });
-    if (on === provider) provider = created.provider;
-    sessions.push(created.session);
-    return created.session;
-  };
+  const open = sessions.open;
   /** A VAE end that takes or gives 8-bit RGB (graph surgery, same bytes as vae.ts' JS conversions), else the file. */
   const openVae = async (file: string, component: string, ends: Parameters<typeof withRgbPixels>[1]) => {
     const fused = withRgbPixels(await readFile(file), ends);
@@ -111,10 +106,10 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
       index,
       modelDir,
       { unet, textEncoders: textSessions },
-      { ...sessionOptions(ctx), executionProviders: [provider] },
+      { ...sessionOptions(ctx), executionProviders: [sessions.provider] },
     );
     return {
-      provider,
+      provider: sessions.provider,
       components,
       loras,
       info: {
@@ -136,11 +131,11 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
       },
       async release() {
         await loras.clear();
-        await Promise.all(sessions.map((s) => s.release()));
+        await sessions.releaseAll();
       },
     };
   } catch (err) {
-    await Promise.all(sessions.map((s) => s.release()));
+    await sessions.releaseAll();
     throw err;
   }
 }

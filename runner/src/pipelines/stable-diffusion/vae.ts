@@ -32,6 +32,27 @@ export type TimedRun = (
   fetches?: readonly string[],
 ) => Promise<ort.InferenceSession.ReturnType>;
 
+/** Sees every `session.run` call with its inputs (benchmarks replay them); feeds may be refilled in place later. */
+export type RunObserver = (...call: Parameters<TimedRun>) => void;
+
+/**
+ * A {@link TimedRun} that adds each component's `session.run` time to `sessionMs` and shows each call to `onRun`.
+ *
+ * @example
+ * const sessionMs: Record<string, number> = {};
+ * const run = timedRunner(sessionMs);
+ * await run("unet", unet, feeds); // sessionMs.unet is now its time in ms
+ */
+export function timedRunner(sessionMs: Record<string, number>, onRun?: RunObserver): TimedRun {
+  return async (component, session, feeds, fetches) => {
+    onRun?.(component, session, feeds, fetches);
+    const t0 = performance.now();
+    const out = await (fetches ? session.run(feeds, fetches as string[]) : session.run(feeds));
+    sessionMs[component] = (sessionMs[component] ?? 0) + performance.now() - t0;
+    return out;
+  };
+}
+
 /**
  * The VAE's pixel range: image bytes ↔ floats in [−1, 1], computed in float64. The same mappings feed the graph
  * surgery that moves these conversions into the encoder and decoder (sd-worker.ts) and the JS conversions below, so

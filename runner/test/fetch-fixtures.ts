@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { writeSafetensors } from "../../lora/index.js";
-import { GraphBuilder } from "../../onnx/index.js";
-import { tinyEsrganModel } from "../../testing/index.js";
-import { TINY_SD_DEFAULTS, writeTinySdModel } from "../factory/sd-tiny.js";
+import { writeSafetensors } from "../src/lora/index.js";
+import { TINY_SD_DEFAULTS, writeTinySdModel } from "../src/models/factory/sd-tiny.js";
+import { GraphBuilder } from "../src/onnx/index.js";
+import { tinyEsrganModel } from "../src/testing/index.js";
 import { type LocalHub, type LocalRepo, startLocalHub } from "./local-hub.js";
 
 /**

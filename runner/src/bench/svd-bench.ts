@@ -1,0 +1,241 @@
+/**
+ * @module `avs-runner bench --pipeline image-to-video`: the image-to-video core in this process. Time: each request's
+ * wall time against the summed `session.run` of its components (CLIP preparation, image encoder, VAE encoder, UNet
+ * steps, temporal decoder chunks) — everything else (noise, conditioning arrays, the guidance ramp and Euler steps in
+ * JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
+ * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
+ * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
+ * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
+ * pools grow to the request's size), then twice more on the warm runner.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { parseFlags } from "../config.js";
+import { modelPath } from "../models/layout.js";
+import { generateVideo } from "../pipelines/image-to-video/generate-video.js";
+import { loadSvd } from "../pipelines/image-to-video/svd-load.js";
+import type { VideoParams } from "../pipelines/image-to-video/video-job.js";
+import { VIDEO_DEFAULTS } from "../pipelines/image-to-video/video-limits.js";
+import {
+  COMMON_FLAGS,
+  collector,
+  modelsFor,
+  numberFlags,
+  recorder,
+  replay,
+  reportTimings,
+  round,
+  timeRequests,
+} from "./pipeline-bench.js";
+
+/** Flags of the image-to-video benchmark. */
+export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, and peak memory
+
+session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (its own session) and the
+temporal decoder's float → 8-bit RGB conversion (appended to its graph unless its weights are external).
+
+Flags (defaults in brackets):
+  --model-id <id>          [tiny/svd] model of the time comparison, installed into a temporary dir if MODEL_DIR lacks it
+  --model-dir <dir>        [MODEL_DIR or /models]
+  --width <px>, --height   [64, 64] video size of the time comparison
+  --steps <n>              [25] num_inference_steps
+  --chunk <n>              [${VIDEO_DEFAULTS.decodeChunkSize}] decode_chunk_size
+  --max-guidance <g>       [3] max_guidance_scale (> 1 runs the UNet on [unconditional; conditional])
+  --runs <n>               [200] timed requests
+  --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
+  --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
+  --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
+  --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
+  --json <file>            also write the results as JSON
+`;
+
+const KNOWN = [
+  ...COMMON_FLAGS,
+  "WIDTH",
+  "HEIGHT",
+  "CHUNK",
+  "MAX_GUIDANCE",
+  "MEMORY_MODEL_ID",
+  "MEMORY_WIDTH",
+  "MEMORY_HEIGHT",
+  "MEMORY_STEPS",
+];
+
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+
+/** A test card of the video's size (no resize), different per seed so no cache hides work. */
+function card(width: number, height: number): VideoParams["image"] {
+  return {
+    width,
+    height,
+    pixels: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 31 + (i >> 7)) % 256),
+  };
+}
+
+/** Peak resident set since the last reset, or undefined off Linux. */
+function peakRss(): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the image-to-video benchmark.
+ *
+ * @example
+ * await svdBenchMain(["--pipeline", "image-to-video", "--runs", "50"]);
+ */
+export async function svdBenchMain(args: string[]): Promise<void> {
+  if (args.includes("--help")) return void process.stdout.write(SVD_BENCH_HELP);
+  const f = parseFlags(args, KNOWN);
+  const num = numberFlags(f);
+  const modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  const modelId = f.MODEL_ID ?? "tiny/svd";
+  const threads = num("INTRA_OP_THREADS", 0);
+  const width = num("WIDTH", 64);
+  const height = num("HEIGHT", 64);
+  const base: Omit<VideoParams, "seed"> = {
+    ...VIDEO_DEFAULTS,
+    image: card(width, height),
+    width,
+    height,
+    numInferenceSteps: num("STEPS", 25),
+    decodeChunkSize: num("CHUNK", VIDEO_DEFAULTS.decodeChunkSize),
+    maxGuidanceScale: num("MAX_GUIDANCE", VIDEO_DEFAULTS.maxGuidanceScale),
+  };
+  const runs = Math.max(1, num("RUNS", 200));
+  const warmup = num("WARMUP", 100);
+  const gc = collector();
+  const load = (id: string, dir: string) =>
+    loadSvd({
+      modelId: id,
+      modelPath: modelPath(dir, id),
+      executionProvider: "cpu",
+      intraOpThreads: threads,
+      log: () => {},
+    });
+  const report: Record<string, unknown> = {
+    model_id: modelId,
+    width,
+    height,
+    steps: base.numInferenceSteps,
+    chunk: base.decodeChunkSize,
+    runs,
+    warmup,
+  };
+
+  const models = await modelsFor(modelId, modelDir, "model_index.json");
+  const svd = await load(modelId, models.dir);
+  try {
+    const drop = () => {};
+    const timings = await timeRequests(
+      warmup,
+      runs,
+      async (i) => (await generateVideo(svd.components, { ...base, seed: i }, {}, drop)).sessionMs,
+    );
+    const { calls, observe } = recorder();
+    await generateVideo(svd.components, { ...base, seed: 999 }, {}, drop, observe);
+    const floor = await replay(calls, runs);
+    console.log(
+      `benchmarking image-to-video on ${modelId}: ${svd.components.frames} frames ${width}×${height}, ${base.numInferenceSteps} steps, max guidance ${base.maxGuidanceScale}, decode chunk ${base.decodeChunkSize}, ${runs} runs after ${warmup} warm-up`,
+    );
+    const steps = base.numInferenceSteps;
+    Object.assign(
+      report,
+      reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
+    );
+  } finally {
+    await svd.release();
+    await models.cleanup();
+  }
+
+  const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
+  if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
+  if (f.JSON) {
+    await writeFile(f.JSON, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${f.JSON}`);
+  }
+}
+
+/** The memory phase: peak RSS of a large generation above the RSS before it, cold and warm. */
+async function measureMemory(
+  num: ReturnType<typeof numberFlags>,
+  modelId: string,
+  modelDir: string,
+  load: (id: string, dir: string) => ReturnType<typeof loadSvd>,
+  gc: () => void,
+): Promise<Record<string, unknown>> {
+  const width = num("MEMORY_WIDTH", 1024);
+  const height = num("MEMORY_HEIGHT", 576);
+  const steps = num("MEMORY_STEPS", 25);
+  const chunk = num("CHUNK", VIDEO_DEFAULTS.decodeChunkSize);
+  const models = await modelsFor(modelId, modelDir, "model_index.json");
+  const svd = await load(modelId, models.dir);
+  try {
+    const frames = svd.components.frames;
+    const raw = frames * width * height * 3;
+    const params: VideoParams = {
+      ...VIDEO_DEFAULTS,
+      image: card(width, height),
+      width,
+      height,
+      numInferenceSteps: steps,
+      decodeChunkSize: chunk,
+      seed: 1,
+    };
+    const rounds: {
+      run: string;
+      seconds: number;
+      idle_mb: number;
+      peak_above_idle_mb: number | null;
+      ratio: number | null;
+    }[] = [];
+    for (const run of ["cold", "warm", "warm again"]) {
+      gc();
+      const idle = process.memoryUsage().rss;
+      const reset = resetPeakRss();
+      const t0 = performance.now();
+      let handed = 0;
+      await generateVideo(svd.components, params, {}, (chunkOut) => {
+        handed += chunkOut.frames.length;
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      if (handed !== frames) throw new Error(`the generation handed out ${handed} frames of ${frames}`);
+      const peak = reset ? peakRss() : undefined;
+      const above = peak === undefined ? null : peak - idle;
+      rounds.push({
+        run,
+        seconds: round(seconds, 1),
+        idle_mb: mb(idle),
+        peak_above_idle_mb: above === null ? null : mb(above),
+        ratio: above === null ? null : round(above / raw, 2),
+      });
+    }
+    console.log(
+      `memory, ${modelId} ${frames} frames ${width}×${height}, ${steps} steps, decode chunk ${chunk}, frames dropped as they come; raw frames ${mb(raw)} MB (target: peak above idle ≤ 1.5× that)`,
+    );
+    for (const r of rounds) {
+      console.log(
+        r.ratio === null
+          ? `  ${r.run}: ${r.seconds} s (peak RSS not measurable here: needs Linux /proc/self/clear_refs)`
+          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames`,
+      );
+    }
+    return { model_id: modelId, frames, width, height, steps, chunk, raw_frames_mb: mb(raw), rounds };
+  } finally {
+    await svd.release();
+    await models.cleanup();
+  }
+}

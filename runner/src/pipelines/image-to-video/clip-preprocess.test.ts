@@ -1,0 +1,102 @@
+/**
+ * @module The CLIP preparation session against the plain-TypeScript reference of diffusers' `_encode_image`
+ * (clip-reference.ts), on images smaller and larger than 224 px, and diffusers' blur σ and kernel sizes.
+ */
+import * as ort from "onnxruntime-node";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RgbImage } from "../../image/decode.js";
+import { SVD_FEATURE_EXTRACTOR } from "../../models/factory/svd-tiny.js";
+import { blurAxis, clipPreprocessModel, clipResample, gaussianKernel, resampleAxis } from "./clip-preprocess.js";
+import { clipPixelValuesReference } from "./clip-reference.js";
+import { testCard } from "./tiny-svd-harness.js";
+
+const { image_mean: mean, image_std: std } = SVD_FEATURE_EXTRACTOR;
+
+describe("diffusers' antialiasing geometry", () => {
+  it("σ = max((size/224 − 1)/2, 0.001) and an odd kernel of int(max(4σ, 3))", () => {
+    expect(blurAxis(1024, 224)).toEqual({ sigma: (1024 / 224 - 1) / 2, size: 7 });
+    expect(blurAxis(576, 224)).toEqual({ sigma: (576 / 224 - 1) / 2, size: 3 });
+    expect(blurAxis(2048, 224).size).toBe(17); // int(16.29) = 16, made odd
+    expect(blurAxis(64, 224)).toEqual({ sigma: 0.001, size: 3 });
+  });
+
+  it("folds blur and bicubic into taps per output: rows sum to one, the identity stays the identity", () => {
+    const { x, y } = clipResample(1024, 576);
+    // 7 blur taps around 4 cubic taps one pixel apart; 3 around 4 along y.
+    expect([x.taps, y.taps]).toEqual([10, 6]);
+    for (const axis of [x, y]) {
+      for (let o = 0; o < 224; o++) {
+        const row = axis.weight.subarray(o * axis.taps, (o + 1) * axis.taps);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+    }
+    const same = resampleAxis(224, 224);
+    expect(same.taps).toBe(1);
+    expect(Array.from(same.index.subarray(0, 3))).toEqual([0n, 1n, 2n]);
+    expect(Array.from(same.weight.subarray(0, 3))).toEqual([1, 1, 1]);
+    // Output 0 sits on input 0 (t = 0: one cubic tap), so it reads the blur's 7 taps around 0, reflected: inputs 0 … 3.
+    const first = Array.from(x.index.subarray(0, x.taps)).filter((_, t) => (x.weight[t] as number) !== 0);
+    expect(first.map(Number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("Gaussian kernels are normalised, symmetric, and a delta for tiny σ", () => {
+    const k = gaussianKernel(7, 1.7857142857142858);
+    expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(k[0]).toBeCloseTo(k[6] as number, 7);
+    expect(k[3] as number).toBeGreaterThan(k[2] as number);
+    expect(k[0]).toBeCloseTo(
+      Math.exp(-9 / (2 * 1.7857142857142858 ** 2)) /
+        Array.from({ length: 7 }, (_, i) => Math.exp(-((i - 3) ** 2) / (2 * 1.7857142857142858 ** 2))).reduce(
+          (a, b) => a + b,
+          0,
+        ),
+      6,
+    );
+    expect(Array.from(gaussianKernel(3, 0.001))).toEqual([0, 1, 0]);
+  });
+});
+
+describe("the CLIP preparation session", async () => {
+  const session = await ort.InferenceSession.create(clipPreprocessModel({ mean, std, side: 224, type: "float32" }));
+  afterAll(() => session.release());
+
+  const prepare = async (image: RgbImage) => {
+    const { x, y } = clipResample(image.width, image.height);
+    const out = await session.run({
+      pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
+      index_x: new ort.Tensor("int64", x.index, [224, x.taps]),
+      weight_x: new ort.Tensor("float32", x.weight, [224, x.taps]),
+      index_y: new ort.Tensor("int64", y.index, [224, y.taps]),
+      weight_y: new ort.Tensor("float32", y.weight, [224, y.taps]),
+    });
+    return out.pixel_values as ort.Tensor;
+  };
+
+  for (const [w, h] of [
+    [1024, 576],
+    [64, 48],
+    [517, 301],
+    [224, 224],
+    [8, 900],
+  ] as const) {
+    it(`${w}×${h}: equals the reference (blur, bicubic align_corners, CLIP normalisation)`, async () => {
+      const image = testCard(w, h);
+      const got = await prepare(image);
+      expect(got.dims).toEqual([1, 3, 224, 224]);
+      const expected = clipPixelValuesReference(image, mean, std);
+      const data = got.data as Float32Array;
+      let worst = 0;
+      for (let i = 0; i < expected.length; i++)
+        worst = Math.max(worst, Math.abs((data[i] as number) - (expected[i] as number)));
+      // float32 sums and coordinates (see clip-reference.ts) on the card's sharp edges: < 1e-4 after ÷ std; a wrong σ,
+      // kernel size, padding mode or cubic coefficient is off by 1e-2 or more.
+      expect(worst, `worst difference ${worst}`).toBeLessThan(1e-4);
+    });
+  }
+
+  it("a different image gives different pixel values (the session reads its input)", async () => {
+    const a = (await prepare(testCard(300, 200, 1))).data as Float32Array;
+    const b = (await prepare(testCard(300, 200, 2))).data as Float32Array;
+    expect(a.some((v, i) => Math.abs(v - (b[i] as number)) > 0.01)).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * @module The two conditionings SVD takes from the input image, as diffusers' `StableVideoDiffusionPipeline` makes
+ * them: the CLIP image embedding of the image at its own size (`_encode_image`), and the VAE latents of the image
+ * resized to the video's size with noise augmentation `image + noise_aug_strength·ε` (`_encode_vae_image`: the mode of
+ * the latent distribution, not scaled by the VAE's scaling factor).
+ */
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import type { RgbImage } from "../../image/decode.js";
+import { Lru } from "../../internal/lru.js";
+import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
+import type { NoiseSource } from "../../schedulers/index.js";
+import { type ReusedFloatTensor, readFloats, reusedFloatTensor } from "../stable-diffusion/session-io.js";
+import type { TimedRun } from "../stable-diffusion/vae.js";
+import { clipResample } from "./clip-preprocess.js";
+import type { SvdComponents } from "./svd-load.js";
+
+/** The resampling inputs of recent image sizes (uploads of one size repeat). */
+const resamplings = new Lru<string, Record<string, ort.Tensor>>(16);
+
+function resampleFeeds(width: number, height: number, side: number): Record<string, ort.Tensor> {
+  return resamplings.getOrSet(`${width}x${height}x${side}`, () => {
+    const { x, y } = clipResample(width, height, side);
+    return {
+      index_x: new ort.Tensor("int64", x.index, [side, x.taps]),
+      weight_x: new ort.Tensor("float32", x.weight, [side, x.taps]),
+      index_y: new ort.Tensor("int64", y.index, [side, y.taps]),
+      weight_y: new ort.Tensor("float32", y.weight, [side, y.taps]),
+    };
+  });
+}
+
+/**
+ * The CLIP image embedding of `image` (its own size): the preparation session, then the image encoder's
+ * `image_embeds` ([D] values).
+ *
+ * @example
+ * const embeds = await imageEmbeddings(components, image, run);
+ */
+export async function imageEmbeddings(c: SvdComponents, image: RgbImage, run: TimedRun): Promise<Float32Array> {
+  const prepared = await run("clip_preprocess", c.clipPreprocess, {
+    pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
+    ...resampleFeeds(image.width, image.height, c.io.clipSide),
+  });
+  const name = c.io.pixelValues.name;
+  const out = await run("image_encoder", c.imageEncoder, { [name]: prepared.pixel_values as ort.Tensor }, [
+    "image_embeds",
+  ]);
+  const embeds = readFloats(out.image_embeds);
+  if (embeds.length !== c.io.embedDim) {
+    throw new Error(`image_encoder gave ${embeds.length} image_embeds values; the unet takes ${c.io.embedDim}`);
+  }
+  return embeds;
+}
+
+/**
+ * The image at `width`×`height`: itself when it has that size, else resized with Lanczos (a = 3), the filter of
+ * diffusers' `VaeImageProcessor` (whose SVD pipeline expects the caller to pass an image of the video's size).
+ *
+ * @example
+ * const fitted = await fitImage(upload, 1024, 576);
+ */
+export async function fitImage(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (image.width === width && image.height === height) return image;
+  const { data, info } = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: "fill", kernel: "lanczos3" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** The VAE encoder's input per session and size, refilled by later requests. */
+const encoderInputs = new ShapePool<ReusedFloatTensor>(2);
+
+/**
+ * Latents of the noise-augmented image, [4, height/8, width/8], unscaled: `x = pixels/127.5 − 1 + s·ε` (ε drawn from
+ * `noise` in NCHW order, before the initial latents, as diffusers draws it), encoded, and the distribution's mode
+ * taken (the mean half of a `latent_parameters` output; a 4-channel output is used as it is).
+ *
+ * @example
+ * const latents = await imageLatents(components, fitted, 0.02, noise, run);
+ */
+export async function imageLatents(
+  c: SvdComponents,
+  image: RgbImage,
+  noiseAugStrength: number,
+  noise: NoiseSource,
+  run: TimedRun,
+): Promise<Float32Array> {
+  const { width, height, pixels } = image;
+  const plane = width * height;
+  const key = shapeKey(1, height, width);
+  const input =
+    encoderInputs.take(c.vaeEncoder, key) ??
+    reusedFloatTensor(c.io.vaeEncoder.sample, new Float32Array(3 * plane), [1, 3, height, width]);
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    const x = noise(3 * plane, input.values);
+    for (let i = 0, src = 0; i < plane; i++, src += 3) {
+      for (let ch = 0; ch < 3; ch++) {
+        const at = ch * plane + i;
+        x[at] = (pixels[src + ch] as number) / 127.5 - 1 + noiseAugStrength * (x[at] as number);
+      }
+    }
+    input.refresh();
+    out = await run("vae_encoder", c.vaeEncoder, { [c.io.vaeEncoder.sample.name]: input.tensor }, [
+      c.io.vaeEncoder.output,
+    ]);
+  } finally {
+    encoderInputs.give(c.vaeEncoder, key, input);
+  }
+  const size = 4 * (height / 8) * (width / 8);
+  const latents = readFloats(out[c.io.vaeEncoder.output]);
+  if (latents.length === size) return latents;
+  if (latents.length === 2 * size) return latents.subarray(0, size);
+  throw new Error(
+    `vae_encoder output ${c.io.vaeEncoder.output} has ${latents.length} values; ${size} (latents) or ${2 * size} (mean ‖ logvar) expected`,
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * @module One image-to-video generation, as diffusers' `StableVideoDiffusionPipeline.__call__` computes it: the CLIP
+ * embedding of the image (zeros for the unconditional half under guidance), the noise-augmented image's VAE latents,
+ * `added_time_ids = [fps − 1, motion_bucket_id, noise_aug_strength]` ("SVD was conditioned on fps − 1"), the scheduler's
+ * initial noise (σ-scaled, from the same seeded stream after the image's noise), the denoising loop with the per-frame
+ * guidance ramp `linspace(min_guidance_scale, max_guidance_scale, frames)` (guidance runs when max > 1), and chunked
+ * temporal decoding whose frames go to the caller as they are made.
+ */
+import { batchNoise, guidanceRamp } from "../../schedulers/index.js";
+import { type RunObserver, timedRunner } from "../stable-diffusion/vae.js";
+import { fitImage, imageEmbeddings, imageLatents } from "./conditioning.js";
+import { decodeFrames } from "./decode-frames.js";
+import type { SvdComponents } from "./svd-load.js";
+import { denoiseVideo } from "./video-denoise.js";
+import { checkAborted, type FrameSink, type VideoControl, type VideoParams, type VideoResult } from "./video-job.js";
+import { checkGuidance, checkVideoSize } from "./video-limits.js";
+
+/**
+ * Generates a video: frames reach `onFrames` chunk by chunk (8-bit RGB, `width`×`height`, in order), progress and
+ * abort go through `control`. Resolves with the counts and times once the last chunk was handed out; rejects with the
+ * control's abort error (or {@link VideoAbortedError}) when aborted between steps or chunks, and with a `BadRequestError`
+ * 400 for a size that is not a multiple of 8 or a guidance ramp that falls.
+ *
+ * @example
+ * const frames: RgbImage[] = [];
+ * const result = await generateVideo(components, params, control, (chunk) => void frames.push(...chunk.frames));
+ */
+export async function generateVideo(
+  c: SvdComponents,
+  p: VideoParams,
+  control: VideoControl,
+  onFrames: FrameSink,
+  onRun?: RunObserver,
+): Promise<VideoResult> {
+  const started = performance.now();
+  checkVideoSize(p.height, p.width);
+  checkGuidance(p.minGuidanceScale, p.maxGuidanceScale);
+  const sessionMs: Record<string, number> = {};
+  const run = timedRunner(sessionMs, onRun);
+  const frames = c.frames;
+  const h = p.height / 8;
+  const w = p.width / 8;
+  const guided = p.maxGuidanceScale > 1;
+  const plan = c.scheduler.plan(p.numInferenceSteps);
+  const noise = batchNoise([p.seed]);
+
+  checkAborted(control);
+  const embeds = await imageEmbeddings(c, p.image, run);
+  const fitted = await fitImage(p.image, p.width, p.height);
+  const image = await imageLatents(c, fitted, p.noiseAugStrength, noise, run);
+  const drawn = noise(frames * 4 * h * w);
+  for (let i = 0; i < drawn.length; i++) drawn[i] = (drawn[i] as number) * plan.initNoiseSigma;
+
+  const latents = await denoiseVideo(c, {
+    plan,
+    h,
+    w,
+    ramp: guided ? Float32Array.from(guidanceRamp(p.minGuidanceScale, p.maxGuidanceScale, frames)) : undefined,
+    embeds,
+    imageLatents: image,
+    timeIds: [p.fps - 1, p.motionBucketId, p.noiseAugStrength],
+    latents: drawn,
+    noise,
+    run,
+    control,
+  });
+  await decodeFrames(c, latents, {
+    width: p.width,
+    height: p.height,
+    chunkSize: p.decodeChunkSize,
+    run,
+    control,
+    sink: onFrames,
+  });
+  return {
+    frames,
+    width: p.width,
+    height: p.height,
+    steps: plan.timesteps.length,
+    guided,
+    sessionMs,
+    totalMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * @module Loading a Stable Video Diffusion folder into ONNX Runtime sessions inside the worker, with every name, dtype
+ * and shape the generation needs read from the sessions' metadata and checked once: a model that cannot be used fails
+ * here with the reason (missing component, a UNet input the pipeline does not feed, an integer timestep where SVD's
+ * are continuous, a scheduler other than Euler, no frame count anywhere).
+ */
+import { readFile } from "node:fs/promises";
+import type * as ort from "onnxruntime-node";
+import type { ExecutionProvider } from "../../config.js";
+import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
+import type { SessionSettings } from "../../onnx/session.js";
+import { createScheduler, type Scheduler } from "../../schedulers/index.js";
+import { sessionOpener } from "../session-opener.js";
+import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
+import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
+import { clipPreprocessModel } from "./clip-preprocess.js";
+import { readSvdModelIndex, SvdModelError, type SvdModelIndex } from "./svd-model-index.js";
+
+/** What loading needs: where the model is, and how sessions are made (the worker's load context has these). */
+export interface SvdLoadContext extends SessionSettings {
+  modelId: string;
+  modelPath: string;
+}
+
+/** The names and types of the values a generation feeds and reads, resolved at load. */
+export interface SvdIo {
+  /** The image encoder's input; the CLIP preparation writes it in this type, `clipSide` px square. */
+  pixelValues: ValueInfo;
+  clipSide: number;
+  embedDim: number;
+  unet: { sample: ValueInfo; timestep: ValueInfo; hidden: ValueInfo; timeIds: ValueInfo; output: string };
+  /** The encoder's output holds the latents (4 channels) or mean ‖ logvar (8 channels, whose mode is the mean). */
+  vaeEncoder: { sample: ValueInfo; output: string };
+  vaeDecoder: {
+    latent: ValueInfo;
+    numFrames: ValueInfo | undefined;
+    /** The decoder gives 8-bit RGB (graph surgery at load) under this name, else floats under `output`. */
+    rgb: boolean;
+    output: string;
+  };
+}
+
+/** A loaded SVD model. */
+export interface SvdComponents {
+  index: SvdModelIndex;
+  scheduler: Scheduler;
+  /** Frames per video: the UNet's fixed frame dimension, else unet/config.json's `num_frames`. */
+  frames: number;
+  clipPreprocess: ort.InferenceSession;
+  imageEncoder: ort.InferenceSession;
+  vaeEncoder: ort.InferenceSession;
+  unet: ort.InferenceSession;
+  vaeDecoder: ort.InferenceSession;
+  io: SvdIo;
+}
+
+/** UNet inputs the pipeline feeds. */
+const UNET_INPUTS = ["sample", "timestep", "encoder_hidden_states", "added_time_ids"];
+const FLOATS = new Set(["float32", "float16"]);
+
+function floatValue(values: Map<string, ValueInfo>, name: string, component: string, rank?: number): ValueInfo {
+  const v = requireValue(values, name, component);
+  if (!FLOATS.has(v.type)) throw new SvdModelError(`${component} ${name} is ${v.type}; float32 or float16 expected`);
+  if (rank !== undefined && v.shape.length !== rank) {
+    throw new SvdModelError(`${component} ${name} has rank ${v.shape.length} ([${v.shape}]); rank ${rank} expected`);
+  }
+  return v;
+}
+
+/** The resolved I/O of each session, or an error naming what does not fit. */
+function resolveIo(
+  s: Pick<SvdComponents, "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder">,
+  index: SvdModelIndex,
+): { io: SvdIo; frames: number } {
+  const encIn = describe(s.imageEncoder, "input");
+  const pixelValues = floatValue(
+    encIn,
+    encIn.has("pixel_values") ? "pixel_values" : (s.imageEncoder.inputNames[0] as string),
+    "image_encoder",
+    4,
+  );
+  const embeds = requireValue(describe(s.imageEncoder, "output"), "image_embeds", "image_encoder");
+  const side = pixelValues.shape[2];
+  const clipSide = typeof side === "number" && side > 0 ? side : 224;
+
+  const unetIn = describe(s.unet, "input");
+  const unknown = s.unet.inputNames.filter((n) => !UNET_INPUTS.includes(n));
+  if (unknown.length > 0) {
+    throw new SvdModelError(
+      `unet has inputs this runner does not feed: ${unknown.join(", ")} (known: ${UNET_INPUTS.join(", ")})`,
+    );
+  }
+  const sample = floatValue(unetIn, "sample", "unet", 5);
+  const channels = sample.shape[2];
+  if (typeof channels === "number" && channels !== 8) {
+    throw new SvdModelError(
+      `unet sample has ${channels} channels; SVD's UNet takes 8 (4 noisy latents + 4 image latents)`,
+    );
+  }
+  const timestep = requireValue(unetIn, "timestep", "unet");
+  if (!FLOATS.has(timestep.type)) {
+    throw new SvdModelError(
+      `unet timestep is ${timestep.type}; SVD's timesteps are continuous (0.25·ln σ), so a float input is needed`,
+    );
+  }
+  const hidden = floatValue(unetIn, "encoder_hidden_states", "unet", 3);
+  const embedDim = [hidden.shape[2], embeds.shape[1]].find((d): d is number => typeof d === "number" && d > 0);
+  if (embedDim === undefined) {
+    throw new SvdModelError(
+      "cannot tell the image embedding width: unet encoder_hidden_states and image_encoder image_embeds both leave it symbolic",
+    );
+  }
+  const fixed = sample.shape[1];
+  const frames = typeof fixed === "number" && fixed > 0 ? fixed : index.configFrames;
+  if (frames === undefined) {
+    throw new SvdModelError(
+      "the unet's frame dimension is symbolic and unet/config.json has no num_frames; add it (14 for SVD, 25 for SVD-XT)",
+    );
+  }
+  const unetOut = describe(s.unet, "output");
+  const vaeIn = describe(s.vaeEncoder, "input");
+  const encoderOutput =
+    ["latent_parameters", "latent_sample"].find((n) => s.vaeEncoder.outputNames.includes(n)) ??
+    (s.vaeEncoder.outputNames[0] as string);
+  const decIn = describe(s.vaeDecoder, "input");
+  const extra = s.vaeDecoder.inputNames.filter((n) => n !== "latent_sample" && n !== "num_frames");
+  if (!decIn.has("latent_sample") || extra.length > 0) {
+    throw new SvdModelError(
+      `vae_decoder must take latent_sample (and optionally num_frames); it takes ${s.vaeDecoder.inputNames.join(", ")}`,
+    );
+  }
+  const numFrames = decIn.get("num_frames");
+  if (numFrames && !["int64", "int32", "float32", "float16"].includes(numFrames.type)) {
+    throw new SvdModelError(`vae_decoder num_frames is ${numFrames.type}; an integer or float scalar expected`);
+  }
+  const rgb = s.vaeDecoder.outputNames.includes(RGB_OUTPUT);
+  return {
+    frames,
+    io: {
+      pixelValues,
+      clipSide,
+      embedDim,
+      unet: {
+        sample,
+        timestep,
+        hidden,
+        timeIds: floatValue(unetIn, "added_time_ids", "unet", 2),
+        output: unetOut.has("out_sample") ? "out_sample" : (s.unet.outputNames[0] as string),
+      },
+      vaeEncoder: {
+        sample: floatValue(
+          vaeIn,
+          vaeIn.has("sample") ? "sample" : (s.vaeEncoder.inputNames[0] as string),
+          "vae_encoder",
+          4,
+        ),
+        output: encoderOutput,
+      },
+      vaeDecoder: {
+        latent: floatValue(decIn, "latent_sample", "vae_decoder", 4),
+        numFrames,
+        rgb,
+        output: rgb ? RGB_OUTPUT : (s.vaeDecoder.outputNames[0] as string),
+      },
+    },
+  };
+}
+
+/**
+ * Loads the SVD folder at `ctx.modelPath`. The temporal decoder gets an 8-bit RGB output appended to its graph when it
+ * can take one (inline weights), so frames leave ONNX Runtime as bytes; the CLIP preparation runs as its own small
+ * session on the CPU.
+ *
+ * @throws {SvdModelError} (or a scheduler config error) naming what is missing or unsupported.
+ * @example
+ * const svd = await loadSvd({ modelId: "tiny/svd", modelPath: "/models/tiny/svd", executionProvider: "cpu", intraOpThreads: 0, log });
+ * svd.components.frames; // 14
+ */
+export async function loadSvd(ctx: SvdLoadContext): Promise<{
+  provider: ExecutionProvider;
+  components: SvdComponents;
+  info: Record<string, unknown>;
+  release(): Promise<void>;
+}> {
+  const index = readSvdModelIndex(ctx.modelPath);
+  const scheduler = createScheduler(index.schedulerConfig);
+  if (scheduler.config.className !== "EulerDiscreteScheduler") {
+    throw new SvdModelError(
+      `scheduler_config.json: image-to-video runs EulerDiscreteScheduler (as SVD ships), got ${scheduler.config.className}`,
+    );
+  }
+  const sessions = sessionOpener(ctx);
+  const open = sessions.open;
+  try {
+    const imageEncoder = await open(index.files.imageEncoder);
+    const vaeEncoder = await open(index.files.vaeEncoder);
+    const unet = await open(index.files.unet);
+    const decoderBytes = await readFile(index.files.vaeDecoder);
+    const fused = withRgbPixels(decoderBytes, { output: { ...VAE_RGB_OUT, precision: "float32" } });
+    if (fused.reason !== undefined)
+      ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
+    const vaeDecoder = await open(fused.bytes ?? index.files.vaeDecoder);
+    const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
+    // A few hundred kB of pixel arithmetic per request: the CPU, whatever runs the models.
+    const clipPreprocess = await open(
+      clipPreprocessModel({
+        mean: index.imageMean,
+        std: index.imageStd,
+        side: io.clipSide,
+        type: io.pixelValues.type as "float32" | "float16",
+      }),
+      "cpu",
+    );
+    const components: SvdComponents = {
+      index,
+      scheduler,
+      frames,
+      clipPreprocess,
+      imageEncoder,
+      vaeEncoder,
+      unet,
+      vaeDecoder,
+      io,
+    };
+    return {
+      provider: sessions.provider,
+      components,
+      info: {
+        num_frames: frames,
+        scheduler: scheduler.config.className,
+        prediction_type: scheduler.config.predictionType,
+        timestep_type: scheduler.config.timestepType,
+        karras_sigmas: scheduler.config.useKarrasSigmas,
+        image_embed_dim: io.embedDim,
+        decoder_takes_num_frames: Boolean(io.vaeDecoder.numFrames),
+        pixels_in_graph: io.vaeDecoder.rgb,
+      },
+      release: () => sessions.releaseAll(),
+    };
+  } catch (err) {
+    await sessions.releaseAll();
+    throw err;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * @module SVD's denoising loop, as diffusers' `StableVideoDiffusionPipeline.__call__` runs it: at each step the
+ * latents [F,4,h,w] scaled by Euler's 1/√(σ²+1) are concatenated channel-wise with the image latents into the UNet's
+ * `sample` [B,F,8,h,w] — under guidance B = 2, [unconditional (zero image latents, zero embeddings); conditional] —
+ * the UNet runs once on the batch, frame f's output is v_u + g_f·(v_c − v_u) with g_f the linear guidance ramp, and the
+ * scheduler steps. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
+ * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
+ * nothing in JavaScript; large dead UNet outputs are freed before the next step (release-outputs.ts).
+ */
+import type * as ort from "onnxruntime-node";
+import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
+import { guidedEulerStep, type NoiseSource, type SchedulePlan, type StepResult } from "../../schedulers/index.js";
+import {
+  type ReusedFloatTensor,
+  type ReusedTimestepTensor,
+  readFloats,
+  reusedFloatTensor,
+  reusedTimestepTensor,
+} from "../stable-diffusion/session-io.js";
+import type { TimedRun } from "../stable-diffusion/vae.js";
+import { releaseDeadOutput } from "./release-outputs.js";
+import type { SvdComponents } from "./svd-load.js";
+import { checkAborted, type VideoControl } from "./video-job.js";
+
+/** What one denoising run needs. */
+export interface VideoDenoiseInput {
+  plan: SchedulePlan;
+  /** Latent size: h = height/8, w = width/8. */
+  h: number;
+  w: number;
+  /** Per-frame guidance g_f when the UNet runs on [unconditional; conditional], else undefined. */
+  ramp: Float32Array | undefined;
+  embeds: Float32Array;
+  /** [4,h,w], repeated over the frames (zeros in the unconditional half). */
+  imageLatents: Float32Array;
+  /** `added_time_ids` = [fps − 1, motion_bucket_id, noise_aug_strength]. */
+  timeIds: readonly [number, number, number];
+  /** The initial latents [F,4,h,w]: the loop takes them over. */
+  latents: Float32Array;
+  noise: NoiseSource;
+  run: TimedRun;
+  control: VideoControl;
+}
+
+/** The arrays and tensors of one loop shape. */
+interface LoopBuffers {
+  sample: ReusedFloatTensor;
+  timestep: ReusedTimestepTensor;
+  hidden: ReusedFloatTensor;
+  timeIds: ReusedFloatTensor;
+  feeds: Record<string, ort.Tensor>;
+  /** Under guidance, the UNet runs on [unconditional; conditional]. */
+  guided: boolean;
+  /** The step's results; `prevSample` swaps with the current latents after every step. */
+  next: StepResult;
+}
+
+const pool = new ShapePool<LoopBuffers>(2);
+
+function makeBuffers(c: SvdComponents, batch: number, count: number, h: number, w: number): LoopBuffers {
+  const { unet } = c.io;
+  const frames = c.frames;
+  const sample = reusedFloatTensor(unet.sample, new Float32Array(batch * 2 * count), [batch, frames, 8, h, w]);
+  const timestep = reusedTimestepTensor(unet.timestep, batch);
+  const hidden = reusedFloatTensor(unet.hidden, new Float32Array(batch * c.io.embedDim), [batch, 1, c.io.embedDim]);
+  const timeIds = reusedFloatTensor(unet.timeIds, new Float32Array(batch * 3), [batch, 3]);
+  return {
+    sample,
+    timestep,
+    hidden,
+    timeIds,
+    feeds: {
+      [unet.sample.name]: sample.tensor,
+      [unet.timestep.name]: timestep.tensor,
+      [unet.hidden.name]: hidden.tensor,
+      [unet.timeIds.name]: timeIds.tensor,
+    },
+    guided: batch === 2,
+    next: { prevSample: new Float32Array(count), predOriginal: new Float32Array(count) },
+  };
+}
+
+/** Writes the per-request conditioning: embeddings, time ids, and the image latents of every frame's second half. */
+function condition(b: LoopBuffers, d: VideoDenoiseInput, frames: number, count: number): void {
+  const batch = b.guided ? 2 : 1;
+  const dim = d.embeds.length;
+  b.hidden.values.fill(0);
+  b.hidden.values.set(d.embeds, (batch - 1) * dim);
+  b.hidden.refresh();
+  for (let r = 0; r < batch; r++) b.timeIds.values.set(d.timeIds, 3 * r);
+  b.timeIds.refresh();
+  const perFrame = count / frames;
+  const conditional = (batch - 1) * frames;
+  for (let f = 0; f < frames; f++) b.sample.values.set(d.imageLatents, ((conditional + f) * 2 + 1) * perFrame);
+}
+
+/**
+ * Runs every step of the plan and returns the final latents [F,4,h,w], which belong to the caller. Progress is
+ * reported after each step (`denoise`, step i of n); the job is checked for abort before each.
+ *
+ * @example
+ * const latents = await denoiseVideo(components, { plan, h: 8, w: 8, ramp, embeds, imageLatents, timeIds, latents: x, noise, run, control });
+ */
+export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Promise<Float32Array> {
+  const frames = c.frames;
+  const count = d.latents.length;
+  const perFrame = count / frames;
+  const batch = d.ramp ? 2 : 1;
+  const key = shapeKey(2 * frames + batch - 1, d.h, d.w);
+  const b = pool.take(c.unet, key) ?? makeBuffers(c, batch, count, d.h, d.w);
+  try {
+    condition(b, d, frames, count);
+    const { plan, control } = d;
+    const prediction = c.scheduler.config.predictionType;
+    const sample = b.sample.values;
+    const total = plan.timesteps.length;
+    let latents = d.latents;
+    let dropped = 0;
+    for (let i = 0; i < total; i++) {
+      releaseDeadOutput(dropped);
+      checkAborted(control);
+      const sigma = plan.sigmas[i] as number;
+      // Euler's scale_model_input, the EDM c_in.
+      const cIn = 1 / Math.sqrt(sigma * sigma + 1);
+      for (let f = 0; f < frames; f++) {
+        const src = f * perFrame;
+        const dst = 2 * f * perFrame;
+        for (let k = 0; k < perFrame; k++) sample[dst + k] = cIn * (latents[src + k] as number);
+        // The conditional row's noisy half is the same values.
+        if (batch === 2) sample.copyWithin(dst + 2 * count, dst, dst + perFrame);
+      }
+      b.sample.refresh();
+      b.timestep.set(plan.timesteps[i] as number);
+      const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
+      const v = readFloats(out[c.io.unet.output]);
+      dropped = v.byteLength;
+      if (d.ramp) {
+        // Guidance and the Euler update in one pass (the scheduler is Euler: loadSvd refuses others).
+        guidedEulerStep(
+          prediction,
+          v,
+          latents,
+          sigma,
+          (plan.sigmas[i + 1] as number) - sigma,
+          d.ramp,
+          b.next.prevSample,
+        );
+      } else {
+        plan.step(v, i, latents, d.noise, b.next);
+      }
+      const previous = latents;
+      latents = b.next.prevSample;
+      b.next.prevSample = previous;
+      control.progress?.({ stage: "denoise", step: i + 1, total });
+    }
+    releaseDeadOutput(dropped);
+    return latents;
+  } finally {
+    pool.give(c.unet, key, b);
+  }
+}

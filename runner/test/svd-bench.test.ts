@@ -1,0 +1,59 @@
+/** @module `avs-runner bench --pipeline image-to-video` runs end to end on the tiny models and writes its JSON report. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+
+describe("avs-runner bench --pipeline image-to-video", () => {
+  it("compares the pipeline with its sessions and the floor, and measures peak memory cold and warm", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "avs-svd-bench-"));
+    try {
+      const json = join(dir, "svd.json");
+      const args = [
+        "bench",
+        "--pipeline",
+        "image-to-video",
+        "--model-dir",
+        dir,
+        "--runs",
+        "3",
+        "--warmup",
+        "1",
+        "--steps",
+        "4",
+      ];
+      const memory = ["--memory-width", "128", "--memory-height", "64", "--memory-steps", "2"];
+      const { stdout } = await promisify(execFile)("node", [BIN, ...args, ...memory, "--json", json]);
+      expect(stdout).toMatch(/benchmarking image-to-video on tiny\/svd: 14 frames 64×64, 4 steps/);
+      expect(stdout).toMatch(
+        /pipeline \/ session\.run = [\d.]+ \(target ≤ 1\.05\); outside ONNX Runtime: [\d.]+ ms per request/,
+      );
+      // CLIP preparation, image encoder, VAE encoder, four UNet steps, two decoder chunks of 8 and 6 frames.
+      expect(stdout).toMatch(/floor: the same 9 session\.run calls replayed back to back = [\d.]+/);
+      expect(stdout).toMatch(/memory, tiny\/svd-xt 25 frames 128×64, 2 steps, decode chunk 8, .*raw frames 0\.6 MB/);
+      expect(stdout).toMatch(
+        / {2}warm again: [\d.]+ s, idle RSS [\d.]+ MB, peak above idle -?[\d.]+ MB = -?[\d.]+× the raw frames/,
+      );
+      const report = JSON.parse(await readFile(json, "utf8"));
+      expect(report).toMatchObject({ model_id: "tiny/svd", runs: 3, steps: 4, session_runs_per_request: 9 });
+      expect(Object.keys(report.session_ms_by_component).sort()).toEqual([
+        "clip_preprocess",
+        "image_encoder",
+        "unet",
+        "vae_decoder",
+        "vae_encoder",
+      ]);
+      expect(report.ratio).toBeGreaterThan(1);
+      expect(report.memory).toMatchObject({ model_id: "tiny/svd-xt", frames: 25, width: 128, height: 64 });
+      expect(report.memory.rounds.map((r: { run: string }) => r.run)).toEqual(["cold", "warm", "warm again"]);
+      expect(report.memory.rounds[0].peak_above_idle_mb).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
