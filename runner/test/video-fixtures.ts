@@ -4,7 +4,7 @@
  * line of every ffmpeg/ffprobe a test starts (and on no one else's).
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -55,6 +55,20 @@ export async function lavfiClip(
   args.push(...(o.videoArgs ?? ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]));
   if (o.audio) args.push(...(o.audioArgs ?? ["-c:a", "aac"]), "-shortest");
   await ffmpeg([...args, out]);
+  return out;
+}
+
+/**
+ * Writes `frames` (raw RGB, `width × height`) as a lossless H.264 RGB mp4 (`libx264rgb -qp 0`): decoding it must
+ * give back exactly these bytes.
+ * @example await losslessRgbVideo(dir.path("exact.mp4"), frames, 48, 32, 12)
+ */
+export async function losslessRgbVideo(out: string, frames: Uint8Array[], width: number, height: number, fps: number) {
+  const raw = `${out}.rgb`;
+  await writeFile(raw, Buffer.concat(frames));
+  const input = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-r", String(fps), "-i", raw];
+  await ffmpeg([...input, "-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", out]);
+  await rm(raw);
   return out;
 }
 

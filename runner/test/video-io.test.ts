@@ -4,7 +4,7 @@
  * MOV with their audio packets unchanged, rotation, odd sizes, and no ffmpeg left behind after an early stop, an
  * abort, a failure or a shutdown.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkFfmpeg,
@@ -18,11 +18,13 @@ import {
   runningFfmpegCount,
   VideoProcessError,
 } from "../src/video/index.js";
+import { psnr } from "./psnr.js";
 import {
   audioPacketsMd5,
   ffmpeg,
   lavfiClip,
   leftovers,
+  losslessRgbVideo,
   moovFirst,
   videoDir,
   videoPacketTimes,
@@ -53,13 +55,6 @@ function smoothFrame(i: number, w: number, h: number): Uint8Array {
     f[p * 3 + 2] = Math.round(200 - (100 * (x + y)) / (w + h) - 3 * i);
   }
   return f;
-}
-
-/** PSNR in dB of two byte arrays. */
-function psnr(a: Uint8Array, b: Uint8Array): number {
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length));
 }
 
 async function collect(file: string) {
@@ -126,19 +121,12 @@ describe("video I/O", () => {
 
   it("decodes the exact frames of a lossless source, in order, with their timestamps", async () => {
     const [w, h, n] = [48, 32, 12];
-    const raw = dir.path("frames.rgb");
-    await writeFile(raw, Buffer.concat(Array.from({ length: n }, (_, i) => patternFrame(i, w, h))));
-    const file = dir.path("lossless.mp4");
-    await ffmpeg(
-      ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${w}x${h}`, "-r", "12", "-i", raw].concat([
-        "-c:v",
-        "libx264rgb",
-        "-qp",
-        "0",
-        "-pix_fmt",
-        "rgb24",
-        file,
-      ]),
+    const file = await losslessRgbVideo(
+      dir.path("lossless.mp4"),
+      Array.from({ length: n }, (_, i) => patternFrame(i, w, h)),
+      w,
+      h,
+      12,
     );
     const { probe, frames } = await collect(file);
     expect(frames).toHaveLength(n);

@@ -31,14 +31,19 @@ Flags (defaults in brackets):
   --json <file>          also write the results as JSON
 
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
+Video upscaling:  avs-runner bench --pipeline video-upscale --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
-  if (/^--pipeline(=|$)/.test(args.find((x) => x.startsWith("--pipeline")) ?? ""))
+  const at = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
+  if (at >= 0) {
+    const pipeline = args[at]!.includes("=") ? args[at]!.slice(args[at]!.indexOf("=") + 1) : args[at + 1];
+    if (pipeline === "video-upscale") return (await import("./video-bench.js")).videoBenchMain(args);
     return (await import("./sd-bench.js")).sdBenchMain(args);
+  }
   if (args.includes("--help")) return void process.stdout.write(HELP);
   const f = parseFlags(args, KNOWN);
   const int = (k: string, d: number) => {
