@@ -4,7 +4,7 @@
  * MOV with their audio packets unchanged, rotation, odd sizes, and no ffmpeg left behind after an early stop, an
  * abort, a failure or a shutdown.
  */
-import { readFile, stat } from "node:fs/promises";
+import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkFfmpeg,
@@ -94,6 +94,27 @@ describe("video I/O", () => {
     await expect(missing).rejects.toThrow(
       /ffmpeg was not found \(tried `\/nowhere\/ffmpeg` from FFMPEG_PATH\).*apt-get install ffmpeg/,
     );
+    // Fakes of binaries that cannot run here: an ffmpeg older than 5.1, and one built without libx264.
+    const fake = async (name: string, version: string, encoders: string) => {
+      const file = dir.path(name);
+      await writeFile(
+        file,
+        `#!/bin/sh\ncase "$*" in *-encoders*) echo '${encoders}';; *) echo 'ffmpeg version ${version}';; esac\n`,
+      );
+      await chmod(file, 0o755);
+      return file;
+    };
+    await expect(
+      checkFfmpeg({
+        ffmpeg: await fake("fake-ffmpeg-4.4", "4.4.2-0ubuntu0.22.04.1", " V....D libx264"),
+        ffprobe: "ffprobe",
+      }),
+    ).rejects.toThrow(
+      /is ffmpeg 4\.4\.2-0ubuntu0\.22\.04\.1; the video pipelines need ffmpeg 5\.1 or newer.*apt-get install ffmpeg/,
+    );
+    await expect(
+      checkFfmpeg({ ffmpeg: await fake("fake-ffmpeg-no-x264", "n6.1", " V....D libopenh264"), ffprobe: "ffprobe" }),
+    ).rejects.toThrow(/fake-ffmpeg-no-x264 has no libx264 encoder/);
     await expect(checkFfmpeg({ ffmpeg: "ffmpeg", ffprobe: "/nowhere/ffprobe" })).rejects.toThrow(
       /ffprobe was not found.*FFPROBE_PATH/,
     );

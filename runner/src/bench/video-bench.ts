@@ -40,7 +40,7 @@ Flags (defaults in brackets):
   --size <px>            [64] frame side of the clip (a pan across the packaged photo)
   --fps <n>              [24] frames per second of the clips
   --seconds <s>          [10] length of the clip timed against raw session.run
-  --rounds <n>           [2] alternations of the raw pass and the streamed pass
+  --rounds <n>           [3] alternations of the raw pass and the streamed pass (the median is reported)
   --rss-seconds <a,b>    [10,60] lengths whose peak RSS is compared (each upscaled in a fresh process); "" skips
   --in-flight <n>        [2] frames handed to the model ahead of the one being encoded
   --crf <n>, --preset <p> x264 settings of the output (defaults: the encoder's)
@@ -180,7 +180,7 @@ export async function videoBenchMain(args: string[]): Promise<void> {
       return file;
     };
     const seconds = num("SECONDS", 10);
-    const rounds = Math.max(1, num("ROUNDS", 2));
+    const rounds = Math.max(1, num("ROUNDS", 3));
     const result: Record<string, unknown> = { model_id: s.modelId, size: s.size, fps: s.fps, in_flight: s.inFlight };
     const clip = await clipOf(seconds);
     const probe = await probeVideo(clip);

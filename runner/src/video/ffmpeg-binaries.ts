@@ -1,7 +1,7 @@
 /**
  * @module Where ffmpeg and ffprobe are (`FFMPEG_PATH` / `FFPROBE_PATH`, else the `PATH`), and the start-up check
- * that they run and that ffmpeg can encode H.264 — so a runner without them refuses to start with how to install
- * them, instead of answering 500 to every video request.
+ * that they run, that ffmpeg is 5.1 or newer and that it can encode H.264 — so a runner without them refuses to
+ * start with how to install them, instead of answering 500 to every video request.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -57,7 +57,7 @@ async function versionLine(bin: string, name: string, env: string): Promise<stri
 }
 
 /**
- * Checks that ffmpeg and ffprobe run and that ffmpeg has the libx264 encoder; throws
+ * Checks that ffmpeg and ffprobe run, that ffmpeg is 5.1 or newer and has the libx264 encoder; throws
  * {@link FfmpegUnavailableError} saying what is missing and how to install it.
  * @example const { version } = await checkFfmpeg() // call once at start-up of a video pipeline
  */
@@ -71,5 +71,12 @@ export async function checkFfmpeg(paths: FfmpegPaths = ffmpegPaths()): Promise<F
     );
   }
   const version = /version (\S+)/.exec(line)?.[1] ?? line;
+  const release = /^n?(\d+)\.(\d+)/.exec(version);
+  // Git builds ("N-113254-g…") carry no release number; they are newer than any release they follow.
+  if (release && Number(release[1]) * 100 + Number(release[2]) < 501) {
+    throw new FfmpegUnavailableError(
+      `${paths.ffmpeg} is ffmpeg ${version}; the video pipelines need ffmpeg 5.1 or newer (for -fps_mode): Debian 12 and Ubuntu 24.04 ship one; ${INSTALL}`,
+    );
+  }
   return { ...paths, version };
 }
