@@ -14,7 +14,7 @@ import type { LoadedPipeline } from "../src/pipelines/types.js";
 import { upscaleWorker } from "../src/pipelines/upscale/worker.js";
 import { type FrameUpscaler, upscaleVideo } from "../src/pipelines/video-upscale/upscale-video.js";
 import { decodeVideo, probeVideo, runningFfmpegCount } from "../src/video/index.js";
-import { modelsDir } from "./helpers.js";
+import { modelsDir, waitFor } from "./helpers.js";
 import { psnr } from "./psnr.js";
 import {
   audioPacketsMd5,
@@ -174,6 +174,36 @@ describe("video upscaling (tiny ×4 model, in-process worker code)", () => {
       await expect(job).rejects.toThrow(/the video job was cancelled/);
       expect(calls).toBeLessThanOrEqual(3 + 2);
       await gone(out);
+    });
+
+    it("kills ffmpeg at once, before waiting for the frames still with the model", async () => {
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const control = {
+        aborted: false,
+        progress(p: { step: number }) {
+          if (p.step === 2) control.aborted = true;
+        },
+      };
+      let calls = 0;
+      const job = upscaleVideo({
+        probe,
+        output: dir.path("held.mp4"),
+        scale: 4,
+        control,
+        // Frame 3 stays with the "model" until released.
+        upscaleFrame: async (rgb, w, h) => {
+          const out = await model(rgb, w, h);
+          if (calls++ === 2) await held;
+          return out;
+        },
+      });
+      const settled = job.catch((e: unknown) => e);
+      await waitFor(() => control.aborted && runningFfmpegCount() === 0, 20_000, "ffmpeg to be killed");
+      release();
+      expect(await settled).toMatchObject({ message: "the video job was cancelled" });
     });
 
     it("with the control's own error when it has throwIfAborted", async () => {

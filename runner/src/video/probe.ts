@@ -213,7 +213,8 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const timeBase = parseRational(v.time_base) ?? { num: 1, den: 1000 };
   const frameRate = positive(parseRational(v.r_frame_rate));
   const declaredFrames = Number(v.nb_frames ?? Number.NaN);
-  const declaredDuration = Number(v.duration ?? headers.format?.duration ?? Number.NaN);
+  // The stream's own duration (Matroska keeps it in a DURATION tag); the container's may be a longer audio track's.
+  const declaredDuration = Number(v.duration ?? tagSeconds(v.tags?.DURATION) ?? Number.NaN);
   if (limits) {
     checkVideoLimits(
       {
@@ -300,6 +301,12 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       sampleRate: Number(a.sample_rate ?? 0),
     },
   };
+}
+
+/** Seconds of a Matroska `DURATION` tag such as `00:01:02.500000000`. */
+function tagSeconds(tag: string | undefined): number | undefined {
+  const m = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(tag ?? "");
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
 }
 
 function positive(r: Rational | undefined): Rational | undefined {

@@ -81,6 +81,12 @@ export async function upscaleVideo(options: UpscaleVideoOptions): Promise<Upscal
   const onAbort = () => job.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
+  // A failure or a cancellation kills both ffmpeg processes at once (through the job's signal), before the frames
+  // still with the model are waited for.
+  const stop = (err: unknown) => {
+    if (!job.signal.aborted) job.abort(err);
+    return err;
+  };
   const encoder = createVideoEncoder({
     ...encodeOptionsFor(probe, scale, options.audio ?? true),
     output: options.output,
@@ -95,14 +101,18 @@ export async function upscaleVideo(options: UpscaleVideoOptions): Promise<Upscal
     const upscaled = mapInOrder(
       decoded,
       async (frame) => {
-        checkAborted(control, job.signal);
-        const rgb = await upscaleFrame(frame.rgb, frame.width, frame.height);
-        if (rgb.length !== outBytes) {
-          throw new Error(
-            `upscaleFrame returned ${rgb.length} bytes for frame ${frame.index + 1}; a ×${scale} ${width}×${height} frame is ${outBytes}`,
-          );
+        try {
+          checkAborted(control, job.signal);
+          const rgb = await upscaleFrame(frame.rgb, frame.width, frame.height);
+          if (rgb.length !== outBytes) {
+            throw new Error(
+              `upscaleFrame returned ${rgb.length} bytes for frame ${frame.index + 1}; a ×${scale} ${width}×${height} frame is ${outBytes}`,
+            );
+          }
+          return { rgb, pts: frame.pts };
+        } catch (err) {
+          throw stop(err);
         }
-        return { rgb, pts: frame.pts };
       },
       { inFlight: options.inFlight ?? 2 },
     );
@@ -110,7 +120,11 @@ export async function upscaleVideo(options: UpscaleVideoOptions): Promise<Upscal
     for await (const frame of upscaled) {
       await encoder.write(frame.rgb, frame.pts);
       control?.progress?.({ stage: "upscale", step: ++step, total: frames });
-      checkAborted(control, job.signal);
+      try {
+        checkAborted(control, job.signal);
+      } catch (err) {
+        throw stop(err);
+      }
     }
     const result = await encoder.finish();
     return {
