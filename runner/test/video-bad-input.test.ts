@@ -33,7 +33,7 @@ describe("bad video uploads", () => {
 
   /** Probes `file` (with the default limits and ×4 unless given) and returns the error it must throw. */
   async function refusal(file: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS, scale = 4) {
-    const err = await probeVideo(file, { limits, scale }).then(
+    const err = await probeVideo(file, { limits, scale, imageHint: "to upscale one image, use /upscale" }).then(
       () => undefined,
       (e: unknown) => e,
     );

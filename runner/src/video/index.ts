@@ -10,10 +10,13 @@
  * for await (const frame of decodeVideo(probe, { signal })) await encoder.write(await process(frame), frame.pts);
  * const result = await encoder.finish();
  */
+export { ACCEPTED_CONTAINERS, ACCEPTED_VIDEOS } from "./container.js";
 export { type DecodeOptions, decodeArgs, decodeVideo, type VideoFrame } from "./decode.js";
 export {
   type AudioOutcome,
   createVideoEncoder,
+  DEFAULT_CRF,
+  DEFAULT_PRESET,
   type EncodeOptions,
   type EncodeResult,
   encodeArgs,

@@ -6,10 +6,10 @@
  * checked in the order that costs least: bytes from `stat`, then size and declared length from the header, then
  * the counted frames.
  */
-import { open, stat } from "node:fs/promises";
-import { VideoInputError, VideoProcessError } from "./errors.js";
+import { stat } from "node:fs/promises";
+import { ACCEPTED_CONTAINERS, ACCEPTED_VIDEOS, imageKind, type ProbeStream, readHeaders } from "./container.js";
+import { VideoInputError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
-import { captureFfmpeg } from "./ffmpeg-process.js";
 import { scanFrameIndex } from "./frame-index.js";
 import { checkVideoLimits, type VideoLimits } from "./limits.js";
 import { parseRational, type Rational, toNumber } from "./rational.js";
@@ -75,49 +75,10 @@ export interface ProbeOptions {
   scale?: number;
   /** The upload's name in messages. */
   field?: string;
+  /** Added to the refusal of an image, e.g. "to upscale one image, use /upscale". */
+  imageHint?: string;
   ffprobe?: string;
   signal?: AbortSignal;
-}
-
-/** Containers accepted: ffmpeg's demuxer names. */
-const CONTAINERS: Record<string, string> = {
-  "mov,mp4,m4a,3gp,3g2,mj2": "MP4/MOV",
-  "matroska,webm": "WebM/Matroska",
-  avi: "AVI",
-  mpegts: "MPEG-TS",
-  mpeg: "MPEG-PS",
-  flv: "FLV",
-  ogg: "Ogg",
-};
-const ACCEPTED = "MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream";
-
-/** Image demuxers (ffmpeg decodes images as one-frame videos, so they are refused by name). */
-function imageKind(format: string): string | undefined {
-  const pipe = /^(\w+)_pipe$/.exec(format);
-  if (pipe) return pipe[1]!.toUpperCase();
-  if (format === "image2") return "image";
-  if (format === "gif" || format === "apng" || format === "webp") return format.toUpperCase();
-  return undefined;
-}
-
-interface ProbeStream {
-  index: number;
-  codec_type?: string;
-  codec_name?: string;
-  width?: number;
-  height?: number;
-  pix_fmt?: string;
-  r_frame_rate?: string;
-  avg_frame_rate?: string;
-  time_base?: string;
-  nb_frames?: string;
-  duration?: string;
-  sample_aspect_ratio?: string;
-  channels?: number;
-  sample_rate?: string;
-  disposition?: { attached_pic?: number };
-  tags?: Record<string, string>;
-  side_data_list?: Array<{ rotation?: number }>;
 }
 
 /** The display rotation of a stream, normalised to 0/90/180/270. */
@@ -125,48 +86,6 @@ function rotationOf(s: ProbeStream): number {
   const fromMatrix = s.side_data_list?.find((d) => typeof d.rotation === "number")?.rotation;
   const degrees = fromMatrix ?? Number(s.tags?.rotate ?? 0);
   return (((Math.round(degrees / 90) * 90) % 360) + 360) % 360;
-}
-
-/** Whether the file starts with an ISO-BMFF box (`ftyp`, `moov`, `mdat`, …), as every MP4/MOV does. */
-async function startsLikeMp4(path: string): Promise<boolean> {
-  const file = await open(path, "r");
-  try {
-    const head = Buffer.alloc(8);
-    await file.read(head, 0, 8, 0);
-    return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].includes(head.toString("latin1", 4, 8));
-  } finally {
-    await file.close();
-  }
-}
-
-/** Reads the container and stream headers; classifies what ffprobe cannot open. */
-async function readHeaders(ffprobe: string, path: string, field: string, signal?: AbortSignal) {
-  const run = await captureFfmpeg(
-    ffprobe,
-    ["-v", "error", "-of", "json", "-show_format", "-show_streams", path],
-    signal ? { signal, timeoutMs: 60_000 } : { timeoutMs: 60_000 },
-  );
-  if (signal?.aborted) throw signal.reason;
-  if (run.spawnError) {
-    throw new VideoProcessError("probe", `cannot run ${ffprobe}: ${run.spawnError.message}`, { cause: run.spawnError });
-  }
-  if (run.code !== 0) {
-    // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short.
-    if (/moov atom not found/.test(run.stderr) && (await startsLikeMp4(path))) {
-      throw new VideoInputError(
-        "truncated",
-        `${field} is an MP4/MOV file without its index (no moov box): the upload was cut short or the recording was not finished; send the complete file`,
-      );
-    }
-    throw new VideoInputError(
-      "not_a_video",
-      `${field} is not a video ffmpeg can read (${run.stderr.split("\n").at(-1)?.replace(`${path}: `, "")}); send ${ACCEPTED}`,
-    );
-  }
-  return JSON.parse(run.stdout) as {
-    format?: { format_name?: string; start_time?: string; duration?: string };
-    streams?: ProbeStream[];
-  };
 }
 
 /**
@@ -179,7 +98,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const ffprobe = options.ffprobe ?? ffmpegPaths().ffprobe;
   const { limits, scale = 1, signal } = options;
   const bytes = (await stat(path)).size;
-  if (bytes === 0) throw new VideoInputError("not_a_video", `${field} is empty (0 bytes); send ${ACCEPTED}`);
+  if (bytes === 0) throw new VideoInputError("not_a_video", `${field} is empty (0 bytes); send ${ACCEPTED_VIDEOS}`);
   if (limits) checkVideoLimits({ bytes }, limits, scale, field);
 
   const headers = await readHeaders(ffprobe, path, field, signal);
@@ -188,7 +107,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (image) {
     throw new VideoInputError(
       "image_not_video",
-      `${field} is a ${image} image, not a video; send ${ACCEPTED} (to upscale one image, use /upscale)`,
+      `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${options.imageHint ? ` (${options.imageHint})` : ""}`,
     );
   }
   const streams = headers.streams ?? [];
@@ -197,11 +116,11 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     const kinds = streams.map((s) => (s.disposition?.attached_pic ? "cover image" : (s.codec_type ?? "unknown")));
     throw new VideoInputError(
       "no_video_stream",
-      `${field} has no video stream (it holds ${kinds.length ? kinds.join(", ") : "no streams"}); send ${ACCEPTED}`,
+      `${field} has no video stream (it holds ${kinds.length ? kinds.join(", ") : "no streams"}); send ${ACCEPTED_VIDEOS}`,
     );
   }
-  if (!CONTAINERS[container]) {
-    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED}`);
+  if (!ACCEPTED_CONTAINERS.has(container)) {
+    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
   }
 
   const rotation = rotationOf(v);
@@ -253,7 +172,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (width === 0 || height === 0) {
     throw new VideoInputError(
       "not_a_video",
-      `${field}'s ${v.codec_name} video stream has no readable frame size; send ${ACCEPTED}`,
+      `${field}'s ${v.codec_name} video stream has no readable frame size; send ${ACCEPTED_VIDEOS}`,
     );
   }
 
