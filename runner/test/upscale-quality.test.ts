@@ -15,30 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../src/models/esrgan/upscalerjs.js";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
 import { decodeDataUrl, memoryLogger, modelsDir, testConfig, upscaleForm } from "./helpers.js";
-
-/** PSNR in dB of two RGB images over all channels and pixels. */
-function psnr(a: Uint8Array, b: Uint8Array): number {
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / (se / a.length));
-}
-
-/** BT.601 luma of the RGB pixel at byte offset `i`, on the 16..235 scale. */
-const luma = (p: Uint8Array, i: number) => 16 + (65.481 * p[i]! + 128.553 * p[i + 1]! + 24.966 * p[i + 2]!) / 255;
-
-/** PSNR in dB on luma, `crop` pixels cut from every border: the super-resolution benchmark measure. */
-function psnrY(a: Uint8Array, b: Uint8Array, width: number, height: number, crop: number): number {
-  let se = 0;
-  let n = 0;
-  for (let y = crop; y < height - crop; y++) {
-    for (let x = crop; x < width - crop; x++) {
-      const i = (y * width + x) * 3;
-      se += (luma(a, i) - luma(b, i)) ** 2;
-      n += 1;
-    }
-  }
-  return 10 * Math.log10((255 * 255) / (se / n));
-}
+import { psnr, psnrY } from "./psnr.js";
 
 /** The packaged photo, the photo downscaled ×4 (cubic) as PNG, and a bicubic ×4 upscale of that small PNG. */
 async function degraded(path: string) {

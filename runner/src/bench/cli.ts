@@ -33,6 +33,7 @@ Flags (defaults in brackets):
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
 Frame interpolation (FILM): avs-runner bench --pipeline frame-interpolation --help
 Image-to-video:   avs-runner bench --pipeline image-to-video --help
+Video upscaling:  avs-runner bench --pipeline video-upscale --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
@@ -44,6 +45,7 @@ export async function benchMain(args: string[]): Promise<void> {
     const pipeline = (args[at] as string).includes("=") ? (args[at] as string).split("=")[1] : args[at + 1];
     if (pipeline === "frame-interpolation") return (await import("./film-bench.js")).filmBenchMain(args);
     if (pipeline === "image-to-video") return (await import("./svd-bench.js")).svdBenchMain(args);
+    if (pipeline === "video-upscale") return (await import("./video-bench.js")).videoBenchMain(args);
     return (await import("./sd-bench.js")).sdBenchMain(args);
   }
   if (args.includes("--help")) return void process.stdout.write(HELP);

@@ -1,0 +1,140 @@
+/**
+ * @module Decoding a probed video to raw RGB frames, as an async iterable with backpressure: ffmpeg writes rgb24
+ * frames to its stdout and each step reads exactly width × height × 3 bytes of them, so ffmpeg runs only as far
+ * ahead as the pipe holds. Each frame carries its timestamp from the probe's frame index (ffmpeg's raw output has
+ * none; `-fps_mode passthrough` makes ffmpeg emit every decoded frame once, neither dropped nor duplicated, so the
+ * i-th frame out is the i-th timestamp). Stopping early, an abort or an error kills ffmpeg before the iterator
+ * settles.
+ */
+import type { Readable } from "node:stream";
+import { VideoInputError, VideoProcessError } from "./errors.js";
+import { ffmpegPaths } from "./ffmpeg-binaries.js";
+import { spawnFfmpeg } from "./ffmpeg-process.js";
+import type { VideoProbe } from "./probe.js";
+
+/** One decoded frame. */
+export interface VideoFrame {
+  /** 0-based position in the stream. */
+  index: number;
+  /** Presentation timestamp in the stream's time base units (`probe.video.timeBase`). */
+  pts: number;
+  /** The timestamp in seconds. */
+  seconds: number;
+  width: number;
+  height: number;
+  /** `width * height * 3` bytes of RGB, row-major, in a buffer of its own (it can be transferred to a worker). */
+  rgb: Uint8Array;
+}
+
+/** Options of {@link decodeVideo}. */
+export interface DecodeOptions {
+  signal?: AbortSignal;
+  ffmpeg?: string;
+  /** The upload's name in messages. */
+  field?: string;
+}
+
+/** Reads exact byte counts from a stream, chunk by chunk, pulling only when asked. */
+class ExactReader {
+  readonly #chunks: AsyncIterator<Buffer>;
+  #rest: Buffer | undefined;
+  constructor(stream: Readable) {
+    this.#chunks = stream[Symbol.asyncIterator]();
+  }
+
+  /** Fills `target`; returns how many bytes it got (less only at the end of the stream). */
+  async readInto(target: Uint8Array): Promise<number> {
+    let filled = 0;
+    while (filled < target.length) {
+      let chunk = this.#rest;
+      this.#rest = undefined;
+      if (!chunk) {
+        const next = await this.#chunks.next().catch(() => ({ done: true, value: undefined }));
+        if (next.done) return filled;
+        chunk = next.value as Buffer;
+      }
+      const take = Math.min(chunk.length, target.length - filled);
+      target.set(chunk.subarray(0, take), filled);
+      filled += take;
+      if (take < chunk.length) this.#rest = chunk.subarray(take);
+    }
+    return filled;
+  }
+}
+
+/**
+ * The ffmpeg arguments that decode stream `index` of `path` to rgb24 on stdout: every frame once
+ * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
+ * resolution with accurate rounding.
+ * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
+ */
+export function decodeArgs(path: string, index: number): string[] {
+  return [
+    ...["-nostdin", "-hide_banner", "-loglevel", "error", "-i", path],
+    ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough"],
+    ...["-sws_flags", "bicubic+accurate_rnd+full_chroma_int", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
+  ];
+}
+
+/**
+ * Decodes the probed video's frames in order. Breaking out of the loop, an abort of `signal` (the iterator then
+ * throws `signal.reason`) or a decoding error ({@link VideoProcessError} with ffmpeg's stderr) kills ffmpeg; a
+ * stream that yields fewer frames than its index lists throws a `truncated` {@link VideoInputError}.
+ * @example for await (const frame of decodeVideo(probe, { signal })) encoder.write(await upscale(frame.rgb), frame.pts)
+ */
+export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {}): AsyncGenerator<VideoFrame> {
+  const { width, height, frames, timestamps, timeBase } = probe.video;
+  const { signal } = options;
+  const field = options.field ?? "video";
+  const frameBytes = width * height * 3;
+  signal?.throwIfAborted();
+  const child = spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(probe.path, probe.video.index), {
+    stdout: "pipe",
+    ...(signal ? { signal } : {}),
+  });
+  const reader = new ExactReader(child.process.stdout as Readable);
+  let index = 0;
+  try {
+    for (;;) {
+      const rgb = new Uint8Array(frameBytes);
+      const got = await reader.readInto(rgb);
+      signal?.throwIfAborted();
+      if (got === 0) break;
+      if (got < frameBytes || index >= frames) {
+        // ffmpeg's exit status explains a cut frame better than the byte count does.
+        await child.exited;
+        signal?.throwIfAborted();
+        if (got < frameBytes && child.process.exitCode !== 0) break;
+        throw new VideoProcessError(
+          "decode",
+          got < frameBytes
+            ? `ffmpeg's output of ${field} ended inside frame ${index + 1} (${got} of ${frameBytes} bytes)`
+            : `${field} decoded to more frames than the ${frames} its packets list`,
+          { status: 400 },
+        );
+      }
+      const pts = timestamps[index]!;
+      yield { index, pts, seconds: (pts * timeBase.num) / timeBase.den, width, height, rgb };
+      index++;
+    }
+    const exit = await child.exited;
+    signal?.throwIfAborted();
+    if (exit.code !== 0) {
+      throw new VideoProcessError(
+        "decode",
+        child.spawnError
+          ? `cannot run ffmpeg to decode ${field} (${child.spawnError.message})`
+          : `ffmpeg stopped decoding ${field} at frame ${index + 1} of ${frames} (${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`})`,
+        { exitCode: exit.code, stderr: child.stderrTail(), status: exit.code === null || child.spawnError ? 500 : 400 },
+      );
+    }
+    if (index < frames) {
+      throw new VideoInputError(
+        "truncated",
+        `${field} decoded to ${index} frames but its packets list ${frames}: the data is damaged; send the complete file`,
+      );
+    }
+  } finally {
+    await child.kill();
+  }
+}

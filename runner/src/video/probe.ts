@@ -1,0 +1,237 @@
+/**
+ * @module What a video file is, read with ffprobe before anything is decoded: container, codec, frame size (as
+ * displayed, after rotation), frame rate and time base as exact rationals, the exact frame count and every frame's
+ * timestamp, duration, rotation and whether it has audio. Every way an upload can fail to be a usable video ends
+ * here as a {@link VideoInputError} saying what was wrong and what is allowed, and the {@link VideoLimits} are
+ * checked in the order that costs least: bytes from `stat`, then size and declared length from the header, then
+ * the counted frames.
+ */
+import { stat } from "node:fs/promises";
+import { ACCEPTED_CONTAINERS, ACCEPTED_VIDEOS, imageKind, type ProbeStream, readHeaders } from "./container.js";
+import { VideoInputError } from "./errors.js";
+import { ffmpegPaths } from "./ffmpeg-binaries.js";
+import { scanFrameIndex } from "./frame-index.js";
+import { checkVideoLimits, type VideoLimits } from "./limits.js";
+import { parseRational, type Rational, toNumber } from "./rational.js";
+
+/** The video stream the pipelines work on (the first one that is not cover art). */
+export interface VideoStreamInfo {
+  /** Index of the stream in the container. */
+  index: number;
+  /** ffmpeg's codec name, e.g. `h264`, `vp9`, `prores`. */
+  codec: string;
+  /** Size of the decoded frames: the displayed size, i.e. the coded size turned by `rotation`. */
+  width: number;
+  height: number;
+  /** Size as stored in the stream, before rotation. */
+  codedWidth: number;
+  codedHeight: number;
+  /** Display rotation in degrees from the container's display matrix (0, 90, 180 or 270); decoding applies it. */
+  rotation: number;
+  pixelFormat: string;
+  /** The base frame rate (ffprobe's `r_frame_rate`): the rate on whose grid every timestamp lies. */
+  frameRate: Rational | undefined;
+  /** Frames per second on average (ffprobe's `avg_frame_rate`); differs from `frameRate` for variable-rate video. */
+  averageFrameRate: Rational | undefined;
+  /** The unit of `timestamps`, e.g. 1/15360. */
+  timeBase: Rational;
+  /** Frames in the stream, counted from its packets (not the container's claim). */
+  frames: number;
+  /** Presentation timestamps of the frames in `timeBase` units, ascending. */
+  timestamps: Float64Array;
+  /** True when frame durations differ (beyond one tick of rounding). */
+  variableFrameRate: boolean;
+  /** From the first frame's start to the last frame's end, in seconds. */
+  durationSeconds: number;
+  /** Pixel aspect ratio when it is not square. */
+  sampleAspectRatio: Rational | undefined;
+}
+
+/** The first audio stream, which the video pipelines carry over. */
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  channels: number;
+  sampleRate: number;
+}
+
+/** A probed video. */
+export interface VideoProbe {
+  path: string;
+  bytes: number;
+  /** ffmpeg's demuxer name, e.g. `mov,mp4,m4a,3gp,3g2,mj2` or `matroska,webm`. */
+  container: string;
+  /** The earliest start of any stream, in seconds (non-zero e.g. for MPEG-TS). */
+  startSeconds: number;
+  video: VideoStreamInfo;
+  audio: AudioStreamInfo | undefined;
+}
+
+/** Options of {@link probeVideo}. */
+export interface ProbeOptions {
+  /** Checked as early as each fact is known; without them nothing is refused for size. */
+  limits?: VideoLimits;
+  /** The pipeline's scale factor, for the output-pixel limit. */
+  scale?: number;
+  /** The upload's name in messages. */
+  field?: string;
+  /** Added to the refusal of an image, e.g. "to upscale one image, use /upscale". */
+  imageHint?: string;
+  ffprobe?: string;
+  signal?: AbortSignal;
+}
+
+/** The display rotation of a stream, normalised to 0/90/180/270. */
+function rotationOf(s: ProbeStream): number {
+  const fromMatrix = s.side_data_list?.find((d) => typeof d.rotation === "number")?.rotation;
+  const degrees = fromMatrix ?? Number(s.tags?.rotate ?? 0);
+  return (((Math.round(degrees / 90) * 90) % 360) + 360) % 360;
+}
+
+/**
+ * Probes `path`: headers, then the frame index. Throws {@link VideoInputError} for every unusable upload (not a
+ * video, an image, no video stream, truncated, zero frames, over the limits).
+ * @example const probe = await probeVideo("/tmp/upload", { limits: DEFAULT_VIDEO_LIMITS, scale: 4 })
+ */
+export async function probeVideo(path: string, options: ProbeOptions = {}): Promise<VideoProbe> {
+  const field = options.field ?? "video";
+  const ffprobe = options.ffprobe ?? ffmpegPaths().ffprobe;
+  const { limits, scale = 1, signal } = options;
+  const bytes = (await stat(path)).size;
+  if (bytes === 0) throw new VideoInputError("not_a_video", `${field} is empty (0 bytes); send ${ACCEPTED_VIDEOS}`);
+  if (limits) checkVideoLimits({ bytes }, limits, scale, field);
+
+  const headers = await readHeaders(ffprobe, path, field, signal);
+  const container = headers.format?.format_name ?? "";
+  const image = imageKind(container);
+  if (image) {
+    throw new VideoInputError(
+      "image_not_video",
+      `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${options.imageHint ? ` (${options.imageHint})` : ""}`,
+    );
+  }
+  const streams = headers.streams ?? [];
+  const v = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  if (!v) {
+    const kinds = streams.map((s) => (s.disposition?.attached_pic ? "cover image" : (s.codec_type ?? "unknown")));
+    throw new VideoInputError(
+      "no_video_stream",
+      `${field} has no video stream (it holds ${kinds.length ? kinds.join(", ") : "no streams"}); send ${ACCEPTED_VIDEOS}`,
+    );
+  }
+  if (!ACCEPTED_CONTAINERS.has(container)) {
+    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
+  }
+
+  const rotation = rotationOf(v);
+  const turned = rotation % 180 === 90;
+  const codedWidth = v.width ?? 0;
+  const codedHeight = v.height ?? 0;
+  const width = turned ? codedHeight : codedWidth;
+  const height = turned ? codedWidth : codedHeight;
+  const timeBase = parseRational(v.time_base) ?? { num: 1, den: 1000 };
+  const frameRate = positive(parseRational(v.r_frame_rate));
+  const declaredFrames = Number(v.nb_frames ?? Number.NaN);
+  // The stream's own duration (Matroska keeps it in a DURATION tag); the container's may be a longer audio track's.
+  const declaredDuration = Number(v.duration ?? tagSeconds(v.tags?.DURATION) ?? Number.NaN);
+  if (limits) {
+    checkVideoLimits(
+      {
+        ...(width > 0 && height > 0 ? { width, height } : {}),
+        ...(declaredFrames > 0 ? { frames: declaredFrames } : {}),
+        ...(declaredDuration > 0 ? { durationSeconds: declaredDuration } : {}),
+      },
+      limits,
+      scale,
+      field,
+    );
+  }
+
+  const index = await scanFrameIndex(ffprobe, path, v.index, {
+    timeBase,
+    frameRate,
+    field,
+    ...(limits ? { limit: limits.maxFrames } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const { timestamps } = index;
+  if (index.capped && limits)
+    checkVideoLimits({ frames: limits.maxFrames + 1, framesAtLeast: true }, limits, scale, field);
+  const cut =
+    index.damage ??
+    (declaredFrames > timestamps.length
+      ? `${timestamps.length} of the ${declaredFrames} frames its index lists are there`
+      : undefined);
+  if (cut) throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`);
+  if (timestamps.length === 0) {
+    throw new VideoInputError(
+      "zero_frames",
+      `${field} has a ${v.codec_name} video stream with no frames; send a video with at least one frame`,
+    );
+  }
+  if (width === 0 || height === 0) {
+    throw new VideoInputError(
+      "not_a_video",
+      `${field}'s ${v.codec_name} video stream has no readable frame size; send ${ACCEPTED_VIDEOS}`,
+    );
+  }
+
+  const deltas = timestamps.slice(1).map((t, i) => t - timestamps[i]!);
+  const sorted = Float64Array.from(deltas).sort();
+  const typical = sorted.length
+    ? sorted[sorted.length >> 1]!
+    : frameRate
+      ? timeBase.den / (timeBase.num * toNumber(frameRate))
+      : 1;
+  const spread = sorted.length ? sorted[sorted.length - 1]! - sorted[0]! : 0;
+  const last = index.lastDuration ?? typical;
+  const durationSeconds = ((timestamps[timestamps.length - 1]! - timestamps[0]! + last) * timeBase.num) / timeBase.den;
+  if (limits) checkVideoLimits({ durationSeconds }, limits, scale, field);
+
+  const a = streams.find((s) => s.codec_type === "audio");
+  const starts = Number(headers.format?.start_time ?? 0);
+  return {
+    path,
+    bytes,
+    container,
+    startSeconds: Number.isFinite(starts) ? starts : 0,
+    video: {
+      index: v.index,
+      codec: v.codec_name ?? "unknown",
+      width,
+      height,
+      codedWidth,
+      codedHeight,
+      rotation,
+      pixelFormat: v.pix_fmt ?? "unknown",
+      frameRate,
+      averageFrameRate: positive(parseRational(v.avg_frame_rate)),
+      timeBase,
+      frames: timestamps.length,
+      timestamps,
+      variableFrameRate: spread > Math.max(1, typical * 0.01),
+      durationSeconds,
+      sampleAspectRatio: squareOr(parseRational(v.sample_aspect_ratio)),
+    },
+    audio: a && {
+      index: a.index,
+      codec: a.codec_name ?? "unknown",
+      channels: a.channels ?? 0,
+      sampleRate: Number(a.sample_rate ?? 0),
+    },
+  };
+}
+
+/** Seconds of a Matroska `DURATION` tag such as `00:01:02.500000000`. */
+function tagSeconds(tag: string | undefined): number | undefined {
+  const m = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(tag ?? "");
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+}
+
+function positive(r: Rational | undefined): Rational | undefined {
+  return r && r.num > 0 ? r : undefined;
+}
+
+function squareOr(r: Rational | undefined): Rational | undefined {
+  return r && r.num > 0 && r.num !== r.den ? r : undefined;
+}
