@@ -1,39 +1,31 @@
 /**
- * @module The contracts of AI Video Subnet: the OpenAPI documents, the request validator every server uses,
- * the two error shapes, and typed route mounting.
+ * @module The contracts of AI Video Subnet at build and test time: the OpenAPI documents (`loadSpec`) and, through
+ * the `avs-codegen` binary, each package's generated types, `PIPELINES` table and resolved document.
+ *
+ * The runtime pieces that used to live here (validator, error shapes, typed routes) are in
+ * `@ai-video-subnet/server-kit`; they are re-exported below only so that code not yet moved over keeps working.
  */
+export type { OpenApiDocument, OperationObject, SchemaObject } from "@ai-video-subnet/server-kit";
 export {
-  loadSpec,
-  type OpenApiDocument,
-  type OperationObject,
-  type SchemaObject,
-  type SpecName,
-  specPath,
-  specSource,
-} from "./documents.js";
-export {
+  bodyStream,
+  type CompiledOperation,
+  coerceFormValue,
   errorBody,
   errorHandler,
   errorResponse,
   HttpError,
   notFoundHandler,
-  RequestValidationError,
-  type UnexpectedErrorLogger,
-  type ValidationIssue,
-} from "./errors.js";
-export {
   type OperationHandler,
   type RequestBodyOf,
+  RequestValidationError,
+  RequestValidator,
+  type RequestValidatorOptions,
   type SuccessBodyOf,
   type TypedRouteMounter,
   typedRoutes,
-} from "./routes.js";
-export { bodyStream } from "./validator/body.js";
-export { coerceFormValue } from "./validator/coerce.js";
-export {
-  type CompiledOperation,
-  RequestValidator,
-  type RequestValidatorOptions,
+  type UnexpectedErrorLogger,
   type ValidatedRequest,
+  type ValidationIssue,
   validated,
-} from "./validator/index.js";
+} from "@ai-video-subnet/server-kit";
+export { loadSpec, type SpecName, specPath, specSource } from "./documents.js";

@@ -4,10 +4,11 @@
  * inference worker in the background; `/health` says `LOADING` until it is ready.
  */
 import { randomUUID } from "node:crypto";
-import { errorHandler, HttpError, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/specs";
+import { errorHandler, HttpError, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import type { RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
+import { runnerDocument } from "../generated/runner-document.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { modelPath } from "../models/layout.js";
 import { pipelineModule } from "../pipelines/index.js";
@@ -43,7 +44,7 @@ const STATUS_ROUTES = new Set(["/health", "/hardware/info", "/hardware/stats", "
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
   const modelDirOfId = modelPath(config.modelDir, config.modelId);
   const pipeline = await pipelineModule(config.pipeline).http();
-  const validator = await RequestValidator.create("runner", { maxMultipartBytes: config.maxUploadBytes });
+  const validator = await RequestValidator.create(runnerDocument, { maxMultipartBytes: config.maxUploadBytes });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);
   queue.onDepth = (d) => metrics.queueDepth.set(d);

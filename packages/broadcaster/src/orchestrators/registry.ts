@@ -2,8 +2,9 @@
  * @module The set of orchestrators this broadcaster knows: merged from the static list, the orchestrators file and
  * the discovery URL, each polled for `/info` so capabilities, warmth, free capacity and price stay current.
  */
+
+import type { Logger } from "@ai-video-subnet/server-kit";
 import type { OrchestratorEndpoint } from "../options.js";
-import type { Logger } from "../server/logger.js";
 import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
 import { discover, OrchestratorsFile } from "./sources.js";
 
@@ -76,7 +77,7 @@ export class OrchestratorRegistry {
       try {
         fromFile = await this.#file.read();
       } catch (err) {
-        this.#o.logger.log("warn", "orchestrators file unreadable", { error: (err as Error).message });
+        this.#o.logger.warn("orchestrators file unreadable", { error: (err as Error).message });
         fromFile = this.#file.last;
       }
     }
@@ -87,7 +88,7 @@ export class OrchestratorRegistry {
           AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(5000)]),
         );
       } catch (err) {
-        this.#o.logger.log("warn", "discovery failed; keeping the last list", { error: (err as Error).message });
+        this.#o.logger.warn("discovery failed; keeping the last list", { error: (err as Error).message });
       }
     }
     this.#merge(fromFile);
@@ -105,7 +106,7 @@ export class OrchestratorRegistry {
     for (const url of this.#byUrl.keys()) {
       if (!wanted.has(url)) {
         this.#byUrl.delete(url);
-        this.#o.logger.log("info", "orchestrator removed", { orchestrator: url });
+        this.#o.logger.info("orchestrator removed", { orchestrator: url });
       }
     }
     for (const [url, secret] of wanted) {
@@ -116,7 +117,7 @@ export class OrchestratorRegistry {
           url,
           new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs }),
         );
-        this.#o.logger.log("info", "orchestrator added", { orchestrator: url });
+        this.#o.logger.info("orchestrator added", { orchestrator: url });
       }
     }
   }
@@ -150,7 +151,7 @@ export class OrchestratorRegistry {
       o.info = info;
       o.infoError = undefined;
       if (wasDown) {
-        this.#o.logger.log("info", "orchestrator reachable", {
+        this.#o.logger.info("orchestrator reachable", {
           orchestrator: o.url,
           capabilities: info.capabilities.map((c) => `${c.pipeline}/${c.model_id}`),
         });
@@ -159,7 +160,7 @@ export class OrchestratorRegistry {
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       if (o.infoError === undefined) {
-        this.#o.logger.log("warn", "orchestrator unreachable", { orchestrator: o.url, error: reason });
+        this.#o.logger.warn("orchestrator unreachable", { orchestrator: o.url, error: reason });
       }
       o.infoError = reason;
     }
