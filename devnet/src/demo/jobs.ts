@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { type Client, type Media, PIPELINES, type PipelineEntry } from "@ai-video-subnet/sdk";
+import { testVideo } from "@ai-video-subnet/test-kit";
 import type { PlannedModel } from "../models/model-plan.js";
 
 /** The outcome of one demo job. */
@@ -53,14 +54,23 @@ const DEMO_FIELDS: Record<string, unknown> = {
   seed: 42,
 };
 
-/** The SDK options of a demo job of `pipeline`: its fields from {@link DEMO_FIELDS}, the photo in its image fields. */
-export function demoOptions(pipeline: PipelineEntry, modelId: string, photo: Uint8Array): Record<string, unknown> {
+/**
+ * The SDK options of a demo job of `pipeline`: its fields from {@link DEMO_FIELDS}, the photo in its image fields,
+ * a short test video (made with ffmpeg) in its video fields.
+ * @example await demoOptions(PIPELINES.upscale, "tiny/esrgan-x4", photo) // { modelId, prompt, image, seed }
+ */
+export async function demoOptions(
+  pipeline: PipelineEntry,
+  modelId: string,
+  photo: Uint8Array,
+): Promise<Record<string, unknown>> {
   const fields: readonly string[] = pipeline.fields;
   const files = pipeline.files as Record<string, string>;
   const options: Record<string, unknown> = { modelId };
   const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const field of fields) {
     if (files[field] === "image") options[camel(field)] = photo;
+    else if (files[field] === "video") options[camel(field)] = await testVideo({ width: 64, height: 64, frames: 12 });
     else if (field in DEMO_FIELDS) options[camel(field)] = DEMO_FIELDS[field];
   }
   // Upscalers ignore the prompt; image pipelines repaint the photo, the others draw from the prompt alone.
@@ -91,7 +101,7 @@ export async function runJob(
   const requestId = `demo-${model.pipeline}-${Date.now().toString(36)}`;
   const started = performance.now();
   try {
-    const { images: media } = await method(demoOptions(pipeline, model.modelId, photo), { requestId });
+    const { images: media } = await method(await demoOptions(pipeline, model.modelId, photo), { requestId });
     const latencyMs = performance.now() - started;
     const first = media[0];
     if (!first) throw new Error("the answer held no media");
