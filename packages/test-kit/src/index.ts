@@ -3,6 +3,7 @@
  * video fixtures, multipart forms, models directories, temporary directories, polling — and the local network of
  * real processes (`startNetwork`, `startStack`) that the end-to-end tests and the devnet demo run.
  */
+export { chromiumLaunchOptions } from "./chromium.js";
 export { eventually } from "./eventually.js";
 export { png, pngClaiming, pngSize } from "./fixtures/png.js";
 export { probeVideo, type TestVideoOptions, testVideo, type VideoInfo } from "./fixtures/video.js";
