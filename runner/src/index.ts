@@ -6,6 +6,7 @@ export {
   type ExecutionProvider,
   loadConfig,
   type RunnerConfig,
+  RUNNER_SETTINGS,
   SETTINGS,
 } from "./config.js";
 export type { components, operations, paths } from "./generated/runner.js";
