@@ -6,13 +6,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { createClient } from "@ai-video-subnet/sdk";
+import { type Network, startNetwork } from "@ai-video-subnet/test-kit";
 import { demoPhotoPath, type JobResult, runJob } from "./demo/jobs.js";
 import { DEMO_HELP, parseDemoArgs } from "./demo/options.js";
 import { progress } from "./demo/progress.js";
 import { formatTable } from "./demo/table.js";
 import { PIPELINE_ORDER, planModels } from "./models/model-plan.js";
 import { prepareModels } from "./models/prepare-models.js";
-import { type Network, startNetwork } from "./network/start-network.js";
 
 async function main(argv: string[]): Promise<number> {
   const options = parseDemoArgs(argv, process.env);

@@ -3,12 +3,12 @@
  * and huge files, hostile strings, path tricks in `model_id` and LoRA ids. Every answer must be a 4xx in one of the
  * two error shapes (never a 5xx, never a hang), and afterwards every process is still healthy and serves jobs.
  */
-import { deflateSync } from "node:zlib";
+
+import { form, isAlive, png as makePng, pngClaiming, type Stack, startStack } from "@ai-video-subnet/test-kit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planModels } from "../src/models/model-plan.js";
-import { isAlive } from "../src/processes/process-tree.js";
-import { form, patternPng, postEarlyAnswer, type TestNet, testNetwork } from "./support/devnet.js";
+import { postEarlyAnswer } from "./support/devnet.js";
 
 const UPSCALER = "tiny/esrgan-x4";
 const sd = planModels().find((m) => m.pipeline === "text-to-image" && m.modelId.startsWith("tiny/sd"));
@@ -24,39 +24,6 @@ const PATH_TRICKS = [
   "file:///etc/passwd",
   "a".repeat(300),
 ];
-
-/** A PNG signature + IHDR chunk claiming `width`×`height` and one tiny IDAT: a decompression-bomb header. */
-function pngClaiming(width: number, height: number): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk("IHDR", ihdr),
-      chunk("IDAT", deflateSync(Buffer.alloc(64))),
-      chunk("IEND", Buffer.alloc(0)),
-    ]),
-  );
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
-}
 
 interface Case {
   name: string;
@@ -86,7 +53,7 @@ const t2i = (name: string, fields: Record<string, unknown>, omit: string[] = [])
 };
 
 describe("bad input through the public API", () => {
-  let t: TestNet;
+  let t: Stack;
   let png: Uint8Array;
   const multipart = (name: string, path: string, fields: () => Promise<Record<string, string | Uint8Array>>): Case => ({
     name: `${path.slice(1)}: ${name}`,
@@ -97,8 +64,8 @@ describe("bad input through the public API", () => {
     multipart(name, "/upscale", fields);
 
   beforeAll(async () => {
-    png = await patternPng(16, 16);
-    t = await testNetwork([
+    png = makePng(16, 16);
+    t = await startStack([
       { pipeline: "upscale", model_id: UPSCALER, warm: true, capacity: 2 },
       ...(sd
         ? [

@@ -7,9 +7,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { descendants, isAlive } from "@ai-video-subnet/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { planModels } from "../src/models/model-plan.js";
-import { descendants, isAlive } from "../src/processes/process-tree.js";
 
 const DEMO = join(import.meta.dirname, "..", "dist", "demo.js");
 

@@ -4,10 +4,10 @@
  * costs the clients nothing (the broadcaster retries on the other one) and leaves none of its runners behind.
  */
 import { createClient } from "@ai-video-subnet/sdk";
+import { form, isAlive, png as makePng, type Stack, startStack } from "@ai-video-subnet/test-kit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAlive } from "../src/processes/process-tree.js";
-import { form, patternPng, pool, type TestNet, testNetwork } from "./support/devnet.js";
+import { pool } from "./support/devnet.js";
 
 const MODEL = "tiny/esrgan-x4";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,13 +22,13 @@ async function eventually(check: () => boolean, timeoutMs: number): Promise<bool
 }
 
 describe("faults: killed runners and orchestrators", () => {
-  let t: TestNet;
+  let t: Stack;
   let client: ReturnType<typeof createClient>;
   let png: Uint8Array;
 
   beforeAll(async () => {
-    png = await patternPng(16, 16);
-    t = await testNetwork([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: 2 }]);
+    png = makePng(16, 16);
+    t = await startStack([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: 2 }]);
     client = createClient({ baseUrl: t.net.broadcasterUrl, timeoutMs: 60_000 });
   });
   afterAll(async () => {

@@ -3,9 +3,10 @@
  * `Retry-After` in the error shape — no timeouts, no other status — from the broadcaster and from an orchestrator
  * alike, every process stays healthy, and the network's memory returns to its baseline afterwards.
  */
+
+import { form, png as makePng, rssBytes, type Stack, startStack } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rssBytes } from "../src/processes/process-tree.js";
-import { form, patternPng, pool, type TestNet, testNetwork } from "./support/devnet.js";
+import { pool } from "./support/devnet.js";
 
 const MODEL = "tiny/esrgan-x4";
 const CAPACITY = 1;
@@ -46,7 +47,7 @@ function expectOnly200Or503(answers: Answer[]): void {
 }
 
 describe("overload at 10× capacity", () => {
-  let t: TestNet;
+  let t: Stack;
   let png: Uint8Array;
   const totalRss = () => t.net.pids().reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
   const health = async () =>
@@ -58,8 +59,8 @@ describe("overload at 10× capacity", () => {
 
   beforeAll(async () => {
     // Each job writes a 1024×1024 PNG, so a slot is held long enough for the burst to pile up.
-    png = await patternPng(256, 256);
-    t = await testNetwork([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: CAPACITY }], {
+    png = makePng(256, 256);
+    t = await startStack([{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: CAPACITY }], {
       // A short retry budget: when every orchestrator is full the broadcaster answers 503 quickly instead of waiting.
       broadcasterArgs: ["--retry-budget-ms", "500"],
     });

@@ -4,13 +4,14 @@
  * ESRGAN (thick ×4, weights from npm) beating a bicubic upscale of the same picture on PSNR.
  */
 import { readFileSync } from "node:fs";
-import type { AiModelEntry } from "@ai-video-subnet/orchestrator";
+import { join } from "node:path";
 import { createClient } from "@ai-video-subnet/sdk";
+import { form, type ModelEntry, type Stack, startStack } from "@ai-video-subnet/test-kit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPhotoPath } from "../src/demo/jobs.js";
 import { planModels } from "../src/models/model-plan.js";
-import { form, psnr, rgb, type TestNet, testNetwork } from "./support/devnet.js";
+import { psnr, rgb } from "./support/devnet.js";
 
 const plan = planModels();
 const sdModel = (pipeline: string) => plan.find((m) => m.pipeline === pipeline && m.modelId.startsWith("tiny/sd"));
@@ -18,7 +19,7 @@ const t2i = sdModel("text-to-image");
 const i2i = sdModel("image-to-image");
 const i2v = plan.find((m) => m.pipeline === "image-to-video");
 
-const MODELS: AiModelEntry[] = [
+const MODELS: ModelEntry[] = [
   { pipeline: "upscale", model_id: "tiny/esrgan-x4", warm: true, capacity: 2 },
   { pipeline: "upscale", model_id: "upscalerjs/esrgan-thick-x4", warm: true, capacity: 1 },
   ...[t2i, i2i, i2v]
@@ -27,12 +28,12 @@ const MODELS: AiModelEntry[] = [
 ];
 
 describe("every available pipeline through SDK → broadcaster → orchestrator → runner", () => {
-  let t: TestNet;
+  let t: Stack;
   let client: ReturnType<typeof createClient>;
   const photo = new Uint8Array(readFileSync(demoPhotoPath()));
 
   beforeAll(async () => {
-    t = await testNetwork(MODELS);
+    t = await startStack(MODELS);
     client = createClient({ baseUrl: t.net.broadcasterUrl, timeoutMs: 120_000 });
   });
   afterAll(async () => {
@@ -74,6 +75,40 @@ describe("every available pipeline through SDK → broadcaster → orchestrator 
       served.add(t.net.servedBy(requestId) ?? "unknown");
     }
     expect([...served].sort()).toEqual(["orchestrator-1", "orchestrator-2"]);
+  });
+
+  it("one request id finds a job in every layer's log: broadcaster, orchestrator, runner", async () => {
+    const requestId = `trace-${Date.now().toString(36)}`;
+    const small = await sharp(photo).resize(8, 8).png().toBuffer();
+    await client.upscale({ modelId: "tiny/esrgan-x4", prompt: "", image: small, seed: 3 }, { requestId });
+    const orchestrator = t.net.servedBy(requestId);
+    expect(orchestrator).toMatch(/^orchestrator-\d$/);
+    // The log files on disk, as an operator would grep them; a runner's lines are in its orchestrator's log, tagged
+    // with the runner's name.
+    const grep = (file: string) =>
+      readFileSync(join(t.net.workDir, file), "utf8")
+        .split("\n")
+        .filter((line) => line.includes(requestId))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Each layer logs a job once it has answered it: the lines may land a moment after the client has its result.
+    const done = (lines: Array<Record<string, unknown>>) => lines.filter((l) => l.msg === "job done").length;
+    await expect.poll(() => done(grep("broadcaster.log")), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => done(grep(`${orchestrator}.log`)), { timeout: 5000 }).toBe(2);
+    const broadcaster = grep("broadcaster.log");
+    expect(broadcaster).toContainEqual(
+      expect.objectContaining({ msg: "job done", request_id: requestId, pipeline: "upscale", status: 200 }),
+    );
+    const lines = grep(`${orchestrator}.log`);
+    const own = lines.filter((l) => l.runner === undefined);
+    const runner = lines.filter((l) => typeof l.runner === "string");
+    expect(own).toContainEqual(
+      expect.objectContaining({ msg: "job done", request_id: requestId, model_id: "tiny/esrgan-x4", status: 200 }),
+    );
+    expect(runner).toContainEqual(
+      expect.objectContaining({ msg: "job done", request_id: requestId, path: "/upscale", status: 200 }),
+    );
+    // Every line that names the job names it in the one field, `request_id`.
+    for (const line of [...broadcaster, ...lines]) expect(line.request_id).toBe(requestId);
   });
 
   it("the public API answers a multipart upscale from plain fetch (Livepeer-style curl clients) too", async () => {

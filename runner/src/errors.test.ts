@@ -1,5 +1,5 @@
 /** @module Domain errors: their wire form across the worker boundary, and the one mapping to HTTP statuses. */
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import { describe, expect, it } from "vitest";
 import {
   BadRequestError,

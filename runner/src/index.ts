@@ -6,6 +6,7 @@
 export {
   type ExecutionProvider,
   loadConfig,
+  RUNNER_SETTINGS,
   type RunnerConfig,
   SETTINGS,
 } from "./config.js";

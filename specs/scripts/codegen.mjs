@@ -1,29 +1,51 @@
 #!/usr/bin/env node
 /**
- * @module Generates TypeScript types of one spec with openapi-typescript, one call per spec.
+ * @module Generates the code of one spec into a package's `src/generated/`: its types with openapi-typescript (one
+ * call per spec), and on request the `PIPELINES` table of its job operations and the resolved document.
  *
- * Usage: avs-codegen <runner|orchestrator|gateway> <output file>
- * File fields (`format: binary`) are typed as `Blob`. The output carries a do-not-edit banner; CI regenerates
- * every package's file and fails when anything changes.
+ * Usage: avs-codegen <runner|orchestrator|gateway> <types file> [--pipelines] [--document]
+ *   <types file>         `paths`, `components`, `operations` (file fields typed as `Blob`)
+ *   --pipelines          `<spec>-pipelines.ts` next to it: the `PIPELINES` table (see pipelines.mjs)
+ *   --document           `<spec>-document.ts` next to it: the spec with every `$ref` inlined, for a server
+ * Every file carries a do-not-edit banner; CI regenerates every package's files and fails when anything changes.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { $RefParser } from "@apidevtools/json-schema-ref-parser";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
+import { parse } from "yaml";
+import { pipelinesTable, renderDocument, renderPipelines } from "./pipelines.mjs";
 
 const SPECS = ["runner", "orchestrator", "gateway"];
-const [spec, out] = process.argv.slice(2);
-if (!SPECS.includes(spec) || !out) {
-  console.error(`usage: avs-codegen <${SPECS.join("|")}> <output file>`);
+const FLAGS = ["--pipelines", "--document"];
+const args = process.argv.slice(2);
+const [spec, out] = args.filter((a) => !a.startsWith("--"));
+const flags = new Set(args.filter((a) => a.startsWith("--")));
+if (!SPECS.includes(spec) || !out || [...flags].some((f) => !FLAGS.includes(f))) {
+  console.error(`usage: avs-codegen <${SPECS.join("|")}> <types file> [${FLAGS.join("] [")}]`);
   process.exit(2);
 }
 
 const specsDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const specFile = resolve(specsDir, `${spec}.yaml`);
 const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
 const NULL = ts.factory.createLiteralTypeNode(ts.factory.createNull());
 
-const ast = await openapiTS(pathToFileURL(resolve(specsDir, `${spec}.yaml`)), {
+const banner = (what) => `/**
+ * Generated from specs/${spec}.yaml by \`avs-codegen\` (${what}). Do not edit by hand:
+ * change the spec and run \`pnpm generate\`.
+ */
+
+`;
+
+async function write(file, text) {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+const ast = await openapiTS(pathToFileURL(specFile), {
   // A field with a default may be omitted by the caller; servers see it filled in by the validator.
   defaultNonNullable: false,
   transform(schemaObject) {
@@ -33,13 +55,18 @@ const ast = await openapiTS(pathToFileURL(resolve(specsDir, `${spec}.yaml`)), {
     return undefined;
   },
 });
-
-const banner = `/**
- * Generated from specs/${spec}.yaml by \`avs-codegen\` (openapi-typescript). Do not edit by hand:
- * change the spec and run \`pnpm generate\`.
- */
-
-`;
 const target = resolve(process.cwd(), out);
-await mkdir(dirname(target), { recursive: true });
-await writeFile(target, banner + astToString(ast));
+await write(target, banner("openapi-typescript") + astToString(ast));
+
+if (flags.size > 0) {
+  const doc = await $RefParser.dereference(specFile, parse(await readFile(specFile, "utf8")), {
+    dereference: { circular: false },
+  });
+  if (flags.has("--pipelines")) {
+    const table = pipelinesTable(doc, spec);
+    await write(join(dirname(target), `${spec}-pipelines.ts`), renderPipelines(table, spec, banner("x-avs-pipeline")));
+  }
+  if (flags.has("--document")) {
+    await write(join(dirname(target), `${spec}-document.ts`), renderDocument(doc, spec, banner("resolved document")));
+  }
+}

@@ -1,49 +1,16 @@
-/** @module Loads the OpenAPI documents of the three APIs, resolved (every `$ref` inlined) for validation and serving. */
+/**
+ * @module Loads the OpenAPI documents of the three APIs, resolved (every `$ref` inlined), for tests and tools.
+ * Servers do not load YAML at run time: `avs-codegen --document` writes the resolved document into their
+ * `src/generated/`.
+ */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import type { OpenApiDocument } from "@ai-video-subnet/server-kit";
 import { $RefParser } from "@apidevtools/json-schema-ref-parser";
 import { parse } from "yaml";
 
 /** The three APIs, each described by `specs/<name>.yaml`. */
 export type SpecName = "runner" | "orchestrator" | "gateway";
-
-/** A resolved OpenAPI 3.1 document: plain data, no `$ref` left. */
-export interface OpenApiDocument {
-  openapi: string;
-  info: { title: string; version: string; description?: string };
-  paths: Record<string, Record<string, OperationObject>>;
-  components?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-/** The parts of an OpenAPI operation the servers use. */
-export interface OperationObject {
-  operationId?: string;
-  summary?: string;
-  description?: string;
-  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: SchemaObject }>;
-  requestBody?: { required?: boolean; content: Record<string, { schema: SchemaObject }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema?: SchemaObject }> }>;
-  security?: Array<Record<string, string[]>>;
-  [key: string]: unknown;
-}
-
-/** A JSON Schema 2020-12 object as used in the specs. */
-export interface SchemaObject {
-  type?: string | string[];
-  format?: string;
-  properties?: Record<string, SchemaObject>;
-  required?: string[];
-  allOf?: SchemaObject[];
-  items?: SchemaObject;
-  default?: unknown;
-  description?: string;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-  [key: string]: unknown;
-}
 
 /**
  * Path of a spec file inside this package.

@@ -1,39 +1,7 @@
 /**
- * @module The contracts of AI Video Subnet: the OpenAPI documents, the request validator every server uses,
- * the two error shapes, and typed route mounting.
+ * @module The contracts of AI Video Subnet at build and test time: the OpenAPI documents (`loadSpec`) and, through
+ * the `avs-codegen` binary, each package's generated types, `PIPELINES` table and resolved document.
+ * The runtime pieces (validator, error shapes, typed routes) are in `@ai-video-subnet/server-kit`.
  */
-export {
-  loadSpec,
-  type OpenApiDocument,
-  type OperationObject,
-  type SchemaObject,
-  type SpecName,
-  specPath,
-  specSource,
-} from "./documents.js";
-export {
-  errorBody,
-  errorHandler,
-  errorResponse,
-  HttpError,
-  notFoundHandler,
-  RequestValidationError,
-  type UnexpectedErrorLogger,
-  type ValidationIssue,
-} from "./errors.js";
-export {
-  type OperationHandler,
-  type RequestBodyOf,
-  type SuccessBodyOf,
-  type TypedRouteMounter,
-  typedRoutes,
-} from "./routes.js";
-export { bodyStream } from "./validator/body.js";
-export { coerceFormValue } from "./validator/coerce.js";
-export {
-  type CompiledOperation,
-  RequestValidator,
-  type RequestValidatorOptions,
-  type ValidatedRequest,
-  validated,
-} from "./validator/index.js";
+export type { OpenApiDocument, OperationObject, SchemaObject } from "@ai-video-subnet/server-kit";
+export { loadSpec, type SpecName, specPath, specSource } from "./documents.js";

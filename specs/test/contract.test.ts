@@ -1,7 +1,8 @@
 /** @module Contract tests: our specs hold the Livepeer wire format field by field, and every error uses one of the two shapes. */
+
+import { flattenObjectSchema } from "@ai-video-subnet/server-kit";
 import { describe, expect, it } from "vitest";
 import { loadSpec, type SchemaObject, type SpecName } from "../src/index.js";
-import { flattenObjectSchema } from "../src/validator/schema.js";
 import { PIPELINES } from "./compatibility-table.js";
 
 function typeOf(schema: SchemaObject): string | undefined {

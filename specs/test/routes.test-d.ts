@@ -1,9 +1,10 @@
 /** @module Type-level tests: a handler's input and response types come from the spec. */
+
+import type { OperationHandler, RequestBodyOf, SuccessBodyOf } from "@ai-video-subnet/server-kit";
+import { type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import { describe, expectTypeOf, it } from "vitest";
 import type { components, operations } from "../src/generated/runner.js";
-import type { OperationHandler, RequestBodyOf, SuccessBodyOf } from "../src/index.js";
-import { type RequestValidator, typedRoutes } from "../src/index.js";
 
 declare const validator: RequestValidator;
 

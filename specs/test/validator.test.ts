@@ -1,9 +1,11 @@
-/** @module The request validator on real requests through a Hono app built from the runner and gateway specs. */
+/** @module The server kit's request validator on real requests through a Hono app built from the runner and gateway specs. */
+
+import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { operations as GatewayOps } from "../src/generated/gateway.js";
 import type { operations as RunnerOps } from "../src/generated/runner.js";
-import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "../src/index.js";
+import { loadSpec } from "../src/index.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
@@ -12,7 +14,10 @@ function describeFile(v: unknown) {
 }
 
 async function runnerApp() {
-  const validator = await RequestValidator.create("runner", { maxMultipartBytes: 4096, maxJsonBytes: 2048 });
+  const validator = await RequestValidator.create(await loadSpec("runner"), {
+    maxMultipartBytes: 4096,
+    maxJsonBytes: 2048,
+  });
   const app = new Hono();
   app.onError(errorHandler());
   app.notFound(notFoundHandler);
@@ -241,7 +246,7 @@ describe("request validator", () => {
 
 describe("gateway validator", () => {
   it("requires model_id, which the runner spec leaves optional", async () => {
-    const validator = await RequestValidator.create("gateway");
+    const validator = await RequestValidator.create(await loadSpec("gateway"));
     const app = new Hono();
     app.onError(errorHandler());
     typedRoutes<GatewayOps>(app, validator)("genTextToImage", (body) => ({

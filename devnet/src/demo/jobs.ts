@@ -1,12 +1,16 @@
 /**
- * @module The demo's jobs: one per available pipeline, sent through the SDK to the broadcaster, results
- * downloaded into the output directory. Inputs are the photo shipped with `@upscalerjs/esrgan-slim` (MIT).
+ * @module The demo's jobs: one per available pipeline, sent through the SDK to the broadcaster, results downloaded
+ * into the output directory. Each job is built from the gateway's `PIPELINES` table — the pipeline's SDK method,
+ * its fields and its file fields — so a new pipeline is demonstrated without code here. Inputs are the photo shipped
+ * with `@upscalerjs/esrgan-slim` (MIT).
  */
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { extname, join } from "node:path";
-import type { Client, Media } from "@ai-video-subnet/sdk";
+import { createRequire } from "node:module";
+import { dirname, extname, join } from "node:path";
+import { type Client, type Media, PIPELINES, type PipelineEntry } from "@ai-video-subnet/sdk";
+import { testVideo } from "@ai-video-subnet/test-kit";
 import type { PlannedModel } from "../models/model-plan.js";
-import { packageRoot } from "../network/binaries.js";
 
 /** The outcome of one demo job. */
 export interface JobResult {
@@ -27,53 +31,54 @@ export interface JobResult {
  * @example const png = await readFile(demoPhotoPath());
  */
 export function demoPhotoPath(): string {
-  return join(packageRoot("@upscalerjs/esrgan-slim"), "assets", "fixture.png");
+  // The runner depends on the model package; its main file lies somewhere below the package's root.
+  const require = createRequire(import.meta.url);
+  let dir = dirname(createRequire(require.resolve("@ai-video-subnet/runner")).resolve("@upscalerjs/esrgan-slim"));
+  while (!existsSync(join(dir, "assets", "fixture.png"))) {
+    if (dirname(dir) === dir) throw new Error("cannot find the package directory of @upscalerjs/esrgan-slim");
+    dir = dirname(dir);
+  }
+  return join(dir, "assets", "fixture.png");
 }
 
-type Send = (client: Client, model: PlannedModel, photo: Uint8Array, call: { requestId: string }) => Promise<Media[]>;
-
-// Tiny Stable Diffusion models are small and fast at 64×64 with a couple of steps; their output is noise anyway.
-const SENDERS: Record<string, Send> = {
-  "text-to-image": async (client, m, _photo, call) =>
-    (
-      await client.textToImage(
-        {
-          modelId: m.modelId,
-          prompt: "a lighthouse on a cliff at dawn",
-          width: 64,
-          height: 64,
-          numInferenceSteps: 2,
-          guidanceScale: 1,
-          seed: 42,
-        },
-        call,
-      )
-    ).images,
-  "image-to-image": async (client, m, photo, call) =>
-    (
-      await client.imageToImage(
-        {
-          modelId: m.modelId,
-          prompt: "the same scene as a watercolour",
-          image: photo,
-          numInferenceSteps: 2,
-          strength: 0.6,
-          guidanceScale: 1,
-          seed: 42,
-        },
-        call,
-      )
-    ).images,
-  "image-to-video": async (client, m, photo, call) =>
-    (
-      await client.imageToVideo(
-        { modelId: m.modelId, image: photo, width: 64, height: 64, numInferenceSteps: 2, seed: 42 },
-        call,
-      )
-    ).images,
-  upscale: async (client, m, photo, call) =>
-    (await client.upscale({ modelId: m.modelId, prompt: "", image: photo, seed: 42 }, call)).images,
+/**
+ * The demo's settings, each used by a pipeline whose request has that field: tiny Stable Diffusion models are small
+ * and fast at 64×64 with a couple of steps (their output is noise anyway); the seed makes every run the same.
+ */
+const DEMO_FIELDS: Record<string, unknown> = {
+  width: 64,
+  height: 64,
+  num_inference_steps: 2,
+  guidance_scale: 1,
+  strength: 0.6,
+  seed: 42,
 };
+
+/**
+ * The SDK options of a demo job of `pipeline`: its fields from {@link DEMO_FIELDS}, the photo in its image fields,
+ * a short test video (made with ffmpeg) in its video fields.
+ * @example await demoOptions(PIPELINES.upscale, "tiny/esrgan-x4", photo) // { modelId, prompt, image, seed }
+ */
+export async function demoOptions(
+  pipeline: PipelineEntry,
+  modelId: string,
+  photo: Uint8Array,
+): Promise<Record<string, unknown>> {
+  const fields: readonly string[] = pipeline.fields;
+  const files = pipeline.files as Record<string, string>;
+  const options: Record<string, unknown> = { modelId };
+  const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const field of fields) {
+    if (files[field] === "image") options[camel(field)] = photo;
+    else if (files[field] === "video") options[camel(field)] = await testVideo({ width: 64, height: 64, frames: 12 });
+    else if (field in DEMO_FIELDS) options[camel(field)] = DEMO_FIELDS[field];
+  }
+  // Upscalers ignore the prompt; image pipelines repaint the photo, the others draw from the prompt alone.
+  if (fields.includes("prompt")) {
+    options.prompt = Object.keys(files).length ? "the same scene as a watercolour" : "a lighthouse on a cliff at dawn";
+  }
+  return options;
+}
 
 /**
  * Runs one job and writes its result to `outputDir/<pipeline><ext>`.
@@ -86,13 +91,17 @@ export async function runJob(
   outputDir: string,
   servedBy: (requestId: string) => string | undefined,
 ): Promise<JobResult> {
-  const send = SENDERS[model.pipeline];
+  const pipeline = (PIPELINES as Record<string, PipelineEntry>)[model.pipeline];
   const base = { pipeline: model.pipeline, modelId: model.modelId, tiny: model.tiny };
-  if (!send) return { ...base, ok: false, latencyMs: 0, error: `the demo has no job for ${model.pipeline}` };
+  if (!pipeline) return { ...base, ok: false, latencyMs: 0, error: `the gateway has no pipeline ${model.pipeline}` };
+  const method = client[pipeline.clientMethod as keyof Client] as (
+    options: Record<string, unknown>,
+    call: { requestId: string },
+  ) => Promise<{ images: Media[] }>;
   const requestId = `demo-${model.pipeline}-${Date.now().toString(36)}`;
   const started = performance.now();
   try {
-    const media = await send(client, model, photo, { requestId });
+    const { images: media } = await method(await demoOptions(pipeline, model.modelId, photo), { requestId });
     const latencyMs = performance.now() - started;
     const first = media[0];
     if (!first) throw new Error("the answer held no media");

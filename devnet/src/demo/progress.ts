@@ -2,8 +2,9 @@
  * @module What the demo shows while it works: one line per step of model preparation and per runner state change
  * (loading, listening, model loaded, ready), prefixed with the seconds since start.
  */
+
+import type { NetworkEvent } from "@ai-video-subnet/test-kit";
 import type { PrepareEvent } from "../models/prepare-models.js";
-import type { NetworkEvent } from "../network/start-network.js";
 
 const RUNNER_MESSAGES = new Set([
   "loading model",

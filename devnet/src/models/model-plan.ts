@@ -4,6 +4,7 @@
  * weights are preferred; tiny generated models (random weights: their pictures are noise) fill the other pipelines.
  */
 import { CATALOG, PIPELINES } from "@ai-video-subnet/runner";
+import { PIPELINES as GATEWAY_PIPELINES } from "@ai-video-subnet/sdk";
 
 /** A model the devnet installs and serves for one pipeline. */
 export interface PlannedModel {
@@ -25,8 +26,8 @@ export const PREFERRED_MODELS: Record<string, readonly string[]> = {
   "image-to-video": ["tiny/svd", "tiny/svd-xt"],
 };
 
-/** The pipelines in the order the demo runs them. */
-export const PIPELINE_ORDER = ["text-to-image", "image-to-image", "image-to-video", "upscale"] as const;
+/** The pipelines in the order the demo runs them: the gateway spec's order. */
+export const PIPELINE_ORDER: readonly string[] = Object.keys(GATEWAY_PIPELINES);
 
 /**
  * One model per available pipeline: the first preferred model in the catalog, else any catalog model of that
@@ -37,7 +38,7 @@ export function planModels(
   pipelines: readonly string[] = Object.keys(PIPELINES),
   catalog: ReadonlyArray<{ id: string; pipeline: string; tiny: boolean; description: string }> = CATALOG,
 ): PlannedModel[] {
-  const order = [...PIPELINE_ORDER, ...pipelines.filter((p) => !(PIPELINE_ORDER as readonly string[]).includes(p))];
+  const order = [...PIPELINE_ORDER, ...pipelines.filter((p) => !PIPELINE_ORDER.includes(p))];
   const out: PlannedModel[] = [];
   for (const pipeline of order) {
     if (!pipelines.includes(pipeline)) continue;

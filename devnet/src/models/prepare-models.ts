@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { modelPath, readManifest } from "@ai-video-subnet/runner";
-import { binaryCommand } from "../network/binaries.js";
+import { binaryCommand } from "@ai-video-subnet/test-kit";
 
 /** Progress of {@link prepareModels}. */
 export type PrepareEvent =

@@ -119,7 +119,7 @@ export async function runBench(
           : `a ${kind} does not list its models: give --pipeline and --model-id`,
       );
     }
-    if (!(PIPELINES as readonly string[]).includes(pipeline)) throw new Error(`avs-bench cannot drive ${pipeline}`);
+    if (!(pipeline in PIPELINES)) throw new Error(`avs-bench cannot drive ${pipeline}`);
     if (kind === "runner") loadMs = await runnerLoadMs(url, o.token);
   }
 

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { deflateSync } from "node:zlib";
+import { encodePng, pngChunk } from "@ai-video-subnet/server-kit";
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,37 +47,18 @@ const dir = mkdtempSync(join(tmpdir(), "avs-bench-"));
 const models = join(dir, "models");
 const children = [];
 
-function crc32(buf) {
-  let c = -1;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}
-
-function chunk(type, data) {
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
-
-/** An RGB PNG; `padding` bytes go in a private ancillary chunk that decoders skip. */
+/** An RGB PNG; `padding` bytes go in a private ancillary chunk (after IHDR) that decoders skip. */
 function png(width, height, padding = 0) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let i = 0; i < raw.length; i++) raw[i] = i % (width * 3 + 1) === 0 ? 0 : (i * 37) & 0xff;
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
-  if (padding > 0) parts.push(chunk("avSp", Buffer.alloc(padding, 7)));
-  parts.push(chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0)));
-  return Buffer.concat(parts);
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 37) & 0xff;
+  const file = Buffer.from(encodePng(width, height, rgb));
+  if (padding === 0) return file;
+  const afterHeader = 8 + 25;
+  return Buffer.concat([
+    file.subarray(0, afterHeader),
+    pngChunk("avSp", Buffer.alloc(padding, 7)),
+    file.subarray(afterHeader),
+  ]);
 }
 
 /** Spawns a server process and resolves with its port from its `"msg":"listening"` line. */

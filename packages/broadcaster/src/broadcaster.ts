@@ -1,7 +1,6 @@
 /** @module `createBroadcaster`: wires the registry, output store, metrics and app, and runs the HTTP server. */
 import { rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import { type HttpServer, jsonLogger, type Logger, listen } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { OrchestratorRegistry } from "./orchestrators/registry.js";
@@ -10,7 +9,6 @@ import { S3OutputStore } from "./outputs/s3-store.js";
 import type { OutputStore } from "./outputs/store.js";
 import { ApiKeys, RateLimiter } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
-import { createLogger, type Logger } from "./server/logger.js";
 import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
 
 /** A broadcaster: its app (usable without a server through `app.request()`), and its server's lifecycle. */
@@ -21,7 +19,7 @@ export interface Broadcaster {
   ready: Promise<void>;
   /** Polls orchestrators, starts the output cleanup and listens. */
   start(): Promise<{ url: string; port: number }>;
-  /** Stops listening (in-flight jobs finish first, up to 10 s), polling and cleanup. */
+  /** Stops listening (in-flight jobs finish first, up to `shutdownGrace` seconds), polling and cleanup. */
   stop(): Promise<void>;
   registry: OrchestratorRegistry;
   store: OutputStore;
@@ -44,7 +42,7 @@ function createStore(o: ResolvedOptions): OutputStore {
  */
 export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster {
   const o = resolveOptions(options);
-  const logger = createLogger(o.logLevel, o.logSink);
+  const logger = jsonLogger({ level: o.logLevel, write: o.logSink });
   const metrics = createMetrics();
   const store = createStore(o);
   const registry = new OrchestratorRegistry({ ...o, logger });
@@ -69,14 +67,14 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   const app = new Hono();
   app.all("*", async (c) => (await inner).fetch(c.req.raw, c.env));
 
-  let server: ServerType | undefined;
+  let server: HttpServer | undefined;
   let cleanup: NodeJS.Timeout | undefined;
   let gauges: NodeJS.Timeout | undefined;
   const sweep = () =>
     store
       .cleanup(Date.now())
-      .then((n) => n > 0 && logger.log("info", "expired outputs removed", { count: n }))
-      .catch((err) => logger.log("warn", "output cleanup failed", { error: (err as Error).message }));
+      .then((n) => n > 0 && logger.info("expired outputs removed", { count: n }))
+      .catch((err) => logger.warn("output cleanup failed", { error: (err as Error).message }));
 
   return {
     app,
@@ -103,14 +101,9 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
         metrics.orchestrators.set({ state: "backoff" }, held);
       }, 1000).unref();
       const inst = await inner;
-      const port = await new Promise<number>((resolve, reject) => {
-        server = serve({ fetch: inst.fetch, port: o.port, hostname: o.host }, (info: AddressInfo) =>
-          resolve(info.port),
-        );
-        server.once("error", reject);
-      });
-      const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
-      logger.log("info", "listening", {
+      server = await listen(inst.fetch, { host: o.host, port: o.port });
+      const { url, port } = server;
+      logger.info("listening", {
         port,
         url,
         orchestrators: registry.list().map((x) => x.url),
@@ -124,27 +117,10 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       if (cleanup) clearInterval(cleanup);
       const s = server;
       server = undefined;
+      await s?.stop(o.shutdownGrace * 1000);
       // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
       // once in-flight jobs are done.
-      const removeSpool = () =>
-        options.uploadDir === undefined ? rm(o.uploadDir, { recursive: true, force: true }) : undefined;
-      if (!s) {
-        await removeSpool();
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        const http = s as unknown as { closeAllConnections(): void; closeIdleConnections(): void };
-        // Connections become idle as their in-flight jobs finish; close each one then, and all after 10 s.
-        const idle = setInterval(() => http.closeIdleConnections(), 50);
-        const force = setTimeout(() => http.closeAllConnections(), 10_000);
-        s.close(() => {
-          clearInterval(idle);
-          clearTimeout(force);
-          resolve();
-        });
-        http.closeIdleConnections();
-      });
-      await removeSpool();
+      if (options.uploadDir === undefined) await rm(o.uploadDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,7 +17,7 @@ const broadcaster = createBroadcaster(parsed.options);
 try {
   await broadcaster.start();
 } catch (err) {
-  broadcaster.logger.log("error", "could not start", { error: (err as Error).message });
+  broadcaster.logger.error("could not start", { error: (err as Error).message });
   process.exit(1);
 }
 let stopping = false;
@@ -25,7 +25,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    broadcaster.logger.log("info", "stopping", { signal });
+    broadcaster.logger.info("stopping", { signal });
     void broadcaster.stop().then(() => process.exit(0));
   });
 }

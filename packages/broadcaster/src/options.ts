@@ -82,6 +82,8 @@ export interface BroadcasterOptions {
   maxUploadBytes?: number;
   /** Per-route upload limits in bytes, by path (`{"/upscale": 20971520}`), overriding the two above. */
   bodyLimits?: Record<string, number>;
+  /** Seconds in-flight jobs get to finish on stop before their connections are cut (default 10). */
+  shutdownGrace?: number;
   /** `debug`, `info` (default), `warn`, `error` or `silent`. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
   /** Where JSON log lines go (default stdout). */
@@ -122,6 +124,7 @@ export const DEFAULTS = {
   rateLimit: 0,
   maxJsonBytes: 1024 * 1024,
   maxUploadBytes: 50 * 1024 * 1024,
+  shutdownGrace: 10,
   logLevel: "info",
 } as const;
 

@@ -53,7 +53,7 @@ describe("parseConfig", () => {
   });
 
   it("rejects unknown and malformed settings with what is allowed", () => {
-    expect(() => parseConfig(["--prot", "1"], {})).toThrow("unknown argument --prot; see --help");
+    expect(() => parseConfig(["--prot", "1"], {})).toThrow("unknown flag --prot (see --help)");
     expect(() => parseConfig(["--port", "x"], {})).toThrow('port must be a number ≥ 0, got "x"');
     expect(() => parseConfig(["--orchestrator", "o1:8935"], {})).toThrow(
       'orchestrator must be an http(s) URL, got "o1:8935"',
@@ -62,10 +62,11 @@ describe("parseConfig", () => {
   });
 
   it("documents every setting with its env var and default in --help", () => {
-    expect(HELP).toContain("--orchestrator <v>");
-    expect(HELP).toContain("env AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
+    expect(HELP).toContain("--orchestrator / AVS_BROADCASTER_ORCHESTRATOR");
+    expect(HELP).toContain("--request-timeout-ms / AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
     expect(HELP).not.toMatch(/[^_]BROADCASTER_REQUEST/);
-    expect(HELP).toContain("(default 3)");
+    expect(HELP).toContain("attempts per job across orchestrators (default: 3)");
+    expect(HELP).toContain("--shutdown-grace / AVS_BROADCASTER_SHUTDOWN_GRACE");
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { upscaleForm } from "@ai-video-subnet/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
 import {
@@ -80,11 +81,7 @@ describe("one job", () => {
   it("forwards multipart uploads with the file intact", async () => {
     const [o] = await fakes([{ pipeline: "upscale", model_id: "m" }]);
     const t = await gateway([o!.url]);
-    const form = new FormData();
-    form.append("model_id", "m");
-    form.append("prompt", "");
-    form.append("image", new Blob([PNG_1X1], { type: "image/png" }), "in.png");
-    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", PNG_1X1) });
     expect(res.status).toBe(200);
     // The spooled upload is gone once the job is answered.
     expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
@@ -254,11 +251,7 @@ describe("large uploads", () => {
     const [o] = await fakes([{ pipeline: "upscale", model_id: "m" }]);
     const t = await gateway([o!.url]);
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
-    const form = new FormData();
-    form.append("model_id", "m");
-    form.append("prompt", "");
-    form.append("image", new Blob([big], { type: "image/png" }), "big.png");
-    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+    const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", big) });
     expect(res.status).toBe(200);
     expect(o!.jobs[0]!.fields.image).toEqual({ file: big.length });
     expect(o!.uploads[0]!.equals(Buffer.from(big))).toBe(true);

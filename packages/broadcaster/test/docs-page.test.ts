@@ -2,6 +2,8 @@
  * @module `/docs` rendered by headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): the page
  * loads with no network request besides itself, shows every operation, and its navigation links work.
  */
+
+import { chromiumLaunchOptions } from "@ai-video-subnet/test-kit";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
@@ -11,18 +13,7 @@ let t: TestBroadcaster;
 
 beforeAll(async () => {
   t = await startBroadcaster({ logLevel: "silent" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
 }, 60_000);
 
 afterAll(async () => {
@@ -49,6 +40,7 @@ describe("/docs in Chromium", () => {
       "POST /image-to-video",
       "POST /upscale",
       "GET /health",
+      "GET /ready",
       "GET /openapi.yaml",
       "GET /docs",
       "GET /metrics",

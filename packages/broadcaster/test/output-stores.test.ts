@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { upscaleForm } from "@ai-video-subnet/test-kit";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalOutputStore } from "../src/outputs/local-store.js";
@@ -146,11 +147,7 @@ describe("S3 store (s3rver)", () => {
       },
     });
     try {
-      const form = new FormData();
-      form.append("model_id", "m");
-      form.append("prompt", "");
-      form.append("image", new Blob([PNG_1X1], { type: "image/png" }), "in.png");
-      const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form });
+      const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", PNG_1X1) });
       expect(res.status).toBe(200);
       const url: string = (await res.json()).images[0].url;
       const name = url.slice(url.lastIndexOf("/") + 1);

@@ -47,7 +47,9 @@ describe("readiness", () => {
     expect(await (await fetch(`${t.url}/health`)).json()).toEqual({ status: "OK" });
   });
 
-  it("with an orchestrator that never answers: a warning on every failed poll, and /ready says why", async () => {
+  it("with an orchestrator that never answers: a warning on every failed poll, and /ready says why", {
+    timeout: 20_000,
+  }, async () => {
     const url = await neverAnswers();
     const t = await gateway([url]);
     expect(warnings(t, "no orchestrator capacity is reachable; every job gets 503 until one is")).toHaveLength(1);

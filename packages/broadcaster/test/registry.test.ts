@@ -7,10 +7,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jsonLogger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { OrchestratorRegistry } from "../src/orchestrators/registry.js";
 import { parseAddressList } from "../src/orchestrators/sources.js";
-import { createLogger } from "../src/server/logger.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-registry-"));
@@ -22,7 +22,7 @@ const base = {
   infoIntervalMs: 100,
   backoffBaseMs: 1000,
   backoffMaxMs: 60_000,
-  logger: createLogger("debug", (l) => logs.push(l)),
+  logger: jsonLogger({ level: "debug", write: (l) => logs.push(l) }),
 };
 
 let cleanup: Array<() => unknown> = [];

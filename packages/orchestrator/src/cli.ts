@@ -1,10 +1,10 @@
 /** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT. */
 
 import { readFile } from "node:fs/promises";
+import { jsonLogger, SettingsError } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError } from "./config/ai-models.js";
 import { resolveSettings, settingsHelp } from "./config/settings.js";
-import { jsonLogger } from "./internal/log.js";
 import { createOrchestrator } from "./orchestrator.js";
 
 const HELP = `avs-orchestrator ${pkg.version} — runs runners on this machine's GPUs (or CPU) and serves jobs to broadcasters
@@ -25,18 +25,18 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
   if (argv.includes("--version")) return void console.log(pkg.version);
   const settings = resolveSettings(argv, process.env);
-  const log = jsonLogger(settings.logLevel);
+  const log = jsonLogger({ level: settings.logLevel });
   const models = await readModelList(settings.config);
   const orchestrator = await createOrchestrator({ ...settings, models, modelsSource: settings.config, log });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log("info", "stopping", { signal });
+    log.info("stopping", { signal });
     orchestrator.stop().then(
       () => process.exit(0),
       (err: Error) => {
-        log("error", "stop failed", { error: err.message });
+        log.error("stop failed", { error: err.message });
         process.exit(1);
       },
     );
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   await orchestrator.start();
-  log("info", "ready", { capabilities: orchestrator.pool.capabilities() });
+  log.info("ready", { capabilities: orchestrator.pool.capabilities() });
 }
 
 async function readModelList(path: string): Promise<unknown> {
@@ -62,7 +62,7 @@ async function readModelList(path: string): Promise<unknown> {
 }
 
 main(process.argv.slice(2)).catch((err: Error) => {
-  const config = err instanceof ConfigError;
+  const config = err instanceof ConfigError || err instanceof SettingsError;
   console.error(
     JSON.stringify({
       level: "error",

@@ -3,21 +3,30 @@
  * runner pool and the output store from options that mirror the CLI flags, and starts/stops them together.
  */
 import { resolve } from "node:path";
-import { errorHandler, notFoundHandler, RequestValidator } from "@ai-video-subnet/specs";
-import { type ServerType, serve } from "@hono/node-server";
+import {
+  bearerAuth,
+  errorHandler,
+  type HttpServer,
+  jsonLogger,
+  type Logger,
+  type LogLevel,
+  listen,
+  notFoundHandler,
+  RequestValidator,
+  requestId,
+} from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-models.js";
-import { jsonLogger, type Logger, type LogLevel } from "./internal/log.js";
+import { orchestratorDocument } from "./generated/orchestrator-document.js";
+import { PIPELINES } from "./generated/orchestrator-pipelines.js";
 import { DockerLauncher } from "./launchers/docker-launcher.js";
 import type { Launcher } from "./launchers/launcher.js";
 import { ProcessLauncher } from "./launchers/process-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
 import { OutputStore } from "./outputs/output-store.js";
-import { bearerAuth } from "./routes/auth.js";
-import { jobPipelines, mountJobRoutes } from "./routes/jobs.js";
+import { mountJobRoutes } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
-import { requestId } from "./routes/request-id.js";
 import { mountStatusRoutes } from "./routes/status.js";
 import { RunnerPool } from "./runners/runner-pool.js";
 
@@ -71,11 +80,11 @@ export interface OrchestratorOptions {
   retryAfter?: number;
   /** Largest multipart job body in bytes (default 64 MiB). */
   maxUploadBytes?: number;
-  /** Seconds in-flight jobs get to finish on stop (default 30). */
+  /** Seconds in-flight jobs get to finish on stop (default 30; the `shutdown-grace` of every binary). */
   shutdownGrace?: number;
   /** Log level of the default logger (default `info`). */
   logLevel?: LogLevel;
-  /** A logger instead of JSON lines on stdout. */
+  /** A logger instead of JSON lines on stdout (the server kit's {@link Logger}, e.g. `silentLogger`). */
   log?: Logger;
 }
 
@@ -102,12 +111,11 @@ export interface Orchestrator {
  * await orch.stop();
  */
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
-  const log = options.log ?? jsonLogger(options.logLevel ?? "info");
+  const log = options.log ?? jsonLogger({ level: options.logLevel ?? "info" });
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
-  const validator = await RequestValidator.create("orchestrator", { maxMultipartBytes: maxUpload });
-  const pipelines = jobPipelines(validator);
-  const { entries, warnings } = parseAiModels(options.models, pipelines, options.modelsSource);
-  for (const w of warnings) log("warn", w);
+  const validator = await RequestValidator.create(orchestratorDocument, { maxMultipartBytes: maxUpload });
+  const { entries, warnings } = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
+  for (const w of warnings) log.warn(w);
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);
   const runnersPerGpu = options.runnersPerGpu ?? 1;
@@ -136,7 +144,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
 
   const app = new Hono();
-  app.onError(errorHandler());
+  app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   app.use(requestId());
   mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version });
@@ -144,10 +152,13 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     app,
     validator,
     { pool, metrics, log, delivery: { delivery: options.mediaDelivery ?? "url", store }, publicUrl: () => publicUrl },
-    bearerAuth(options.secret),
+    bearerAuth({
+      token: options.secret,
+      missing: "missing bearer token: send Authorization: Bearer <secret>",
+    }),
   );
 
-  let server: ServerType | undefined;
+  let http: HttpServer | undefined;
   let stopping: Promise<void> | undefined;
   return {
     app,
@@ -155,35 +166,25 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     store,
     async start() {
       const host = options.host ?? "127.0.0.1";
-      const port = await new Promise<number>((resolvePort, reject) => {
-        server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8935 }, (info) =>
-          resolvePort(info.port),
-        );
-        server.once("error", reject);
+      http = await listen(app.fetch, { host, port: options.port ?? 8935 });
+      publicUrl ||= http.url;
+      log.info("listening", {
+        port: http.port,
+        host,
+        url: http.url,
+        publicUrl,
+        launcher: launcher.kind,
+        models: entries.length,
       });
-      const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-      const url = `http://${shown}:${port}`;
-      publicUrl ||= url;
-      log("info", "listening", { port, host, url, publicUrl, launcher: launcher.kind, models: entries.length });
       await pool.start();
-      return { url, port };
+      return { url: http.url, port: http.port };
     },
     stop() {
       stopping ??= (async () => {
-        if (server) {
-          const s = server;
-          const closed = new Promise<void>((r) => s.close(() => r()));
-          (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          const grace = setTimeout(
-            () => (s as { closeAllConnections?: () => void }).closeAllConnections?.(),
-            (options.shutdownGrace ?? 30) * 1000,
-          );
-          await closed;
-          clearTimeout(grace);
-        }
+        await http?.stop((options.shutdownGrace ?? 30) * 1000);
         await pool.stop();
         await store.close();
-        log("info", "stopped");
+        log.info("stopped");
       })();
       return stopping;
     },

@@ -1,8 +1,9 @@
 /** @module Start-up errors of createOrchestrator: each names the entry or setting and what is allowed. */
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../src/index.js";
 import { createOrchestrator } from "../src/orchestrator.js";
 
-const quiet = { log: () => {}, modelsDir: "/nonexistent-models" };
+const quiet = { log: silentLogger, modelsDir: "/nonexistent-models" };
 
 describe("createOrchestrator refuses bad configuration", () => {
   it("names the first warm entry that does not fit on the devices", async () => {

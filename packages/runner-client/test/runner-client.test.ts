@@ -2,68 +2,25 @@
  * @module RunnerClient against a real `avs-runner` process (the tiny ESRGAN model, installed by the runner's own
  * model tool): job routes, status routes, readiness, and typed errors for every way a call can fail.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { deflateSync } from "node:zlib";
+import { type ChildProcess, spawn } from "node:child_process";
+import { binaryCommand, installModels, png, TINY_UPSCALER, tempDir } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunnerClient, RunnerConnectionError, RunnerError, RunnerNotReadyError } from "../src/index.js";
 
-const MODEL = "tiny/esrgan-x4";
+const MODEL = TINY_UPSCALER;
 const TOKEN = "runner-token";
-const bin = join(
-  dirname(createRequire(import.meta.url).resolve("@ai-video-subnet/runner")),
-  "..",
-  "bin",
-  "avs-runner.mjs",
-);
-
-function png(width: number, height: number): Uint8Array<ArrayBuffer> {
-  const crcTable = new Int32Array(256).map((_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c;
-  });
-  const crc = (b: Buffer) => {
-    let c = -1;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
-    return (c ^ -1) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((width * 3 + 1) * height, 90);
-  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-  const bytes = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-  return new Uint8Array(bytes);
-}
+const [node, bin] = binaryCommand("runner") as [string, string];
 
 describe("RunnerClient against avs-runner", () => {
-  const root = mkdtempSync(join(tmpdir(), "avs-runner-client-"));
+  const tmp = tempDir("runner-client");
+  const root = tmp.dir;
   let child: ChildProcess;
   let baseUrl: string;
   let runner: RunnerClient;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [bin, "models", "install", MODEL, "--model-dir", root], { stdio: "ignore" });
-    child = spawn(process.execPath, [bin], {
+    installModels(root, [MODEL]);
+    child = spawn(node, [bin], {
       env: {
         ...process.env,
         PIPELINE: "upscale",
@@ -91,7 +48,7 @@ describe("RunnerClient against avs-runner", () => {
 
   afterAll(() => {
     child?.kill("SIGKILL");
-    rmSync(root, { recursive: true, force: true });
+    tmp.cleanup();
   });
 
   it("reads health, hardware and version", async () => {

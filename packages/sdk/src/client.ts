@@ -1,23 +1,17 @@
 /**
- * @module `createClient`: the typed client of a gateway (specs/gateway.yaml) — one method per pipeline, `download`
- * for results, and `raw`, the openapi-fetch client over the generated `paths`, for everything else.
+ * @module `createClient`: the typed client of a gateway (specs/gateway.yaml) — one method per pipeline of the
+ * generated `PIPELINES` table (all through one call path), `download` for results, and `raw`, the openapi-fetch
+ * client over the generated `paths`, for everything else.
  */
 import type { Client as OpenApiClient } from "openapi-fetch";
 import { apiError, type CallTarget, ConnectionError, SdkError } from "./errors.js";
-import type { operations, paths } from "./generated/gateway.js";
+import type { paths } from "./generated/gateway.js";
+import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
 import { type FetchLike, send, targetOf } from "./internal/transport.js";
-import type {
-  CallOptions,
-  ImageToImageOptions,
-  ImageToVideoOptions,
-  Media,
-  ResultOf,
-  TextToImageOptions,
-  UpscaleOptions,
-} from "./options.js";
+import type { CallOptions, Media, PipelineMethods } from "./options.js";
 
 /** Settings of a client. */
 export interface ClientOptions {
@@ -38,16 +32,12 @@ export interface ClientOptions {
 /** The openapi-fetch client over the gateway's generated `paths`; it returns errors as data instead of throwing. */
 export type RawClient = OpenApiClient<paths>;
 
-/** A gateway client. See {@link createClient}. */
-export interface Client {
-  /** Generates images from a prompt (`POST /text-to-image`). */
-  textToImage(options: TextToImageOptions, call?: CallOptions): Promise<ResultOf<"genTextToImage">>;
-  /** Transforms an image guided by a prompt (`POST /image-to-image`). */
-  imageToImage(options: ImageToImageOptions, call?: CallOptions): Promise<ResultOf<"genImageToImage">>;
-  /** Animates an image into a short mp4, returned as `images[0]` (`POST /image-to-video`). */
-  imageToVideo(options: ImageToVideoOptions, call?: CallOptions): Promise<ResultOf<"genImageToVideo">>;
-  /** Upscales an image (`POST /upscale`). */
-  upscale(options: UpscaleOptions, call?: CallOptions): Promise<ResultOf<"genUpscale">>;
+/**
+ * A gateway client. See {@link createClient}. Besides `download` and `raw`, it has one method per pipeline of the
+ * gateway spec, named after the route: `textToImage` (`POST /text-to-image`), `imageToImage`, `imageToVideo` (an
+ * mp4, returned as `images[0]`), `upscale`, and any pipeline the spec adds.
+ */
+export interface Client extends PipelineMethods {
   /** The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). */
   download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
   /** The typed openapi-fetch client, sharing this client's auth, timeout and retries. */
@@ -56,14 +46,6 @@ export interface Client {
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_RETRIES = 2;
-
-type Pipeline = { path: keyof paths & `/${string}`; files: readonly string[] };
-const PIPELINES = {
-  textToImage: { path: "/text-to-image", files: [] },
-  imageToImage: { path: "/image-to-image", files: ["image"] },
-  imageToVideo: { path: "/image-to-video", files: ["image"] },
-  upscale: { path: "/upscale", files: ["image"] },
-} as const satisfies Record<string, Pipeline>;
 
 /**
  * Creates a client of the gateway at `baseUrl`.
@@ -99,14 +81,10 @@ export function createClient(options: ClientOptions): Client {
     fetch: (request) => send(fetchImpl, request, { timeoutMs, retries, replaySafe: isIdempotentRequest(request) }),
   });
 
-  async function generate<Op extends keyof operations>(
-    pipeline: Pipeline,
-    input: object,
-    call: CallOptions = {},
-  ): Promise<ResultOf<Op>> {
+  async function generate(pipeline: PipelineEntry, input: object, call: CallOptions = {}): Promise<unknown> {
     checkSettings(pipeline.path, call);
     const target: CallTarget = { method: "POST", path: pipeline.path };
-    const fields = await toWireFields(input, pipeline.files);
+    const fields = await toWireFields(input, Object.keys(pipeline.files));
     const stats = { attempts: 1 };
     const callHeaders = new Headers(call.headers);
     const replaySafe = fields.seed !== undefined || call.retries !== undefined || callHeaders.has("idempotency-key");
@@ -115,7 +93,7 @@ export function createClient(options: ClientOptions): Client {
     try {
       result = await raw.POST(pipeline.path as "/text-to-image", {
         body: fields as never,
-        ...(pipeline.files.length ? { bodySerializer: toFormData } : {}),
+        ...(pipeline.body === "multipart" ? { bodySerializer: toFormData } : {}),
         headers: callHeaders,
         signal: call.signal ?? null,
         fetch: (request: Request) =>
@@ -132,7 +110,7 @@ export function createClient(options: ClientOptions): Client {
     }
     const { data, error, response } = result;
     if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
-    return data as ResultOf<Op>;
+    return data;
   }
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
@@ -161,14 +139,13 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
-  return {
-    textToImage: (input, call) => generate<"genTextToImage">(PIPELINES.textToImage, input, call),
-    imageToImage: (input, call) => generate<"genImageToImage">(PIPELINES.imageToImage, input, call),
-    imageToVideo: (input, call) => generate<"genImageToVideo">(PIPELINES.imageToVideo, input, call),
-    upscale: (input, call) => generate<"genUpscale">(PIPELINES.upscale, input, call),
-    download,
-    raw,
-  };
+  const methods = Object.fromEntries(
+    Object.values(PIPELINES).map((p) => [
+      p.clientMethod,
+      (input: object, call?: CallOptions) => generate(p, input, call),
+    ]),
+  ) as unknown as PipelineMethods;
+  return { ...methods, download, raw };
 }
 
 function isAbsoluteUrl(url: string): boolean {

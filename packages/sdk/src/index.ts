@@ -25,6 +25,7 @@ export {
   type ValidationIssue,
 } from "./errors.js";
 export type { components, operations, paths } from "./generated/gateway.js";
+export { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 export type { FetchLike } from "./internal/transport.js";
 export type {
   CallOptions,
@@ -34,6 +35,11 @@ export type {
   LorasInput,
   Media,
   OptionsOf,
+  PipelineMethods,
+  PipelineName,
+  PipelineOptions,
+  PipelineResult,
+  Pipelines,
   RequestBodyOf,
   ResultOf,
   TextToImageOptions,

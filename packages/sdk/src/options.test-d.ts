@@ -1,12 +1,20 @@
-/** Type-level tests: options and results are the spec's, renamed to camelCase, with the same optionality. */
+/**
+ * Type-level tests: the methods are mapped from the generated `PIPELINES` table; options and results are the
+ * spec's, renamed to camelCase, with the same optionality.
+ */
 import { describe, expectTypeOf, it } from "vitest";
-import { createClient } from "./client.js";
+import { type Client, createClient } from "./client.js";
 import type { components, operations } from "./generated/gateway.js";
+import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase, SnakeCase } from "./internal/case.js";
 import type {
   ImageToImageOptions,
   ImageToVideoOptions,
   LorasInput,
+  PipelineMethods,
+  PipelineName,
+  PipelineOptions,
+  PipelineResult,
   RequestBodyOf,
   TextToImageOptions,
   UpscaleOptions,
@@ -16,6 +24,35 @@ import type { Uploadable } from "./uploadable.js";
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 type Ops = "genTextToImage" | "genImageToImage" | "genImageToVideo" | "genUpscale";
 const client = createClient({ baseUrl: "http://127.0.0.1:8937" });
+
+describe("methods from the PIPELINES table", () => {
+  it("has one method per pipeline of the spec, named after its route, and nothing else", () => {
+    expectTypeOf<keyof PipelineMethods>().toEqualTypeOf<"textToImage" | "imageToImage" | "imageToVideo" | "upscale">();
+    expectTypeOf<keyof Client>().toEqualTypeOf<keyof PipelineMethods | "download" | "raw">();
+    expectTypeOf<PipelineName>().toEqualTypeOf<"text-to-image" | "image-to-image" | "image-to-video" | "upscale">();
+    expectTypeOf<(typeof PIPELINES)["image-to-video"]["clientMethod"]>().toEqualTypeOf<"imageToVideo">();
+    // @ts-expect-error: no such pipeline in the gateway spec
+    client.videoMagic;
+  });
+
+  it("gives each method its pipeline's options and result", () => {
+    expectTypeOf(client.textToImage).parameter(0).toEqualTypeOf<PipelineOptions<"text-to-image">>();
+    expectTypeOf(client.upscale).parameter(0).toEqualTypeOf<PipelineOptions<"upscale">>();
+    expectTypeOf(client.imageToVideo).returns.resolves.toEqualTypeOf<PipelineResult<"image-to-video">>();
+    expectTypeOf<PipelineOptions<"image-to-image">>().toEqualTypeOf<ImageToImageOptions>();
+    expectTypeOf<PipelineOptions<"upscale">>().toEqualTypeOf<UpscaleOptions>();
+  });
+
+  it("turns a pipeline added to the table into a typed method", () => {
+    type Grown = typeof PIPELINES & {
+      "video-upscale": { clientMethod: "videoUpscale"; operationId: "genUpscale" };
+    };
+    type Methods = PipelineMethods<Grown>;
+    expectTypeOf<keyof Methods>().toEqualTypeOf<keyof PipelineMethods | "videoUpscale">();
+    expectTypeOf<Methods["videoUpscale"]>().parameter(0).toEqualTypeOf<UpscaleOptions>();
+    expectTypeOf<Methods["videoUpscale"]>().returns.resolves.toEqualTypeOf<PipelineResult<"upscale">>();
+  });
+});
 
 describe("option names", () => {
   it("renames snake_case to camelCase and back", () => {

@@ -1,9 +1,11 @@
 /**
  * @module Option and result types of the pipeline methods, mapped from the generated gateway types: each snake_case
  * request field becomes a camelCase option with the same type and optionality, binary fields accept any
- * {@link Uploadable}, and `loras` may also be an object. A spec change flows through on `pnpm generate`.
+ * {@link Uploadable}, and `loras` may also be an object; the pipeline methods themselves are mapped from the
+ * generated `PIPELINES` table. A spec change — a field or a whole pipeline — flows through on `pnpm generate`.
  */
 import type { components, operations } from "./generated/gateway.js";
+import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase } from "./internal/case.js";
 import type { Uploadable } from "./uploadable.js";
 
@@ -37,14 +39,42 @@ export type ResultOf<Op extends keyof operations> = operations[Op]["responses"] 
   ? R
   : never;
 
+/** The pipelines of the gateway, as the generated table describes them. */
+export type Pipelines = typeof PIPELINES;
+/** A pipeline of the gateway, e.g. `"text-to-image"`. */
+export type PipelineName = keyof Pipelines;
+
+/** The options of pipeline `P`'s method. */
+export type PipelineOptions<P extends PipelineName> = OptionsOf<RequestBodyOf<Pipelines[P]["operationId"]>>;
+/** What pipeline `P`'s method resolves with. */
+export type PipelineResult<P extends PipelineName> = ResultOf<Pipelines[P]["operationId"]>;
+
+/** An entry of a pipelines table, as far as the methods are mapped from it. */
+interface MethodSource {
+  readonly clientMethod: string;
+  readonly operationId: keyof operations;
+}
+
+/**
+ * One method per pipeline of `Table`, named by its `clientMethod`, taking the options of its operation and
+ * resolving with its 200 body. `Client` is this over the gateway's generated table, so a pipeline added to the spec
+ * becomes a typed method after `pnpm generate`.
+ */
+export type PipelineMethods<Table extends Record<string, MethodSource> = Pipelines> = {
+  [P in keyof Table as Table[P]["clientMethod"]]: (
+    options: OptionsOf<RequestBodyOf<Table[P]["operationId"]>>,
+    call?: CallOptions,
+  ) => Promise<ResultOf<Table[P]["operationId"]>>;
+};
+
 /** Options of {@link Client.textToImage}: `prompt` and `modelId` are required. */
-export type TextToImageOptions = OptionsOf<RequestBodyOf<"genTextToImage">>;
+export type TextToImageOptions = PipelineOptions<"text-to-image">;
 /** Options of {@link Client.imageToImage}: `prompt`, `image` and `modelId` are required. */
-export type ImageToImageOptions = OptionsOf<RequestBodyOf<"genImageToImage">>;
+export type ImageToImageOptions = PipelineOptions<"image-to-image">;
 /** Options of {@link Client.imageToVideo}: `image` and `modelId` are required. */
-export type ImageToVideoOptions = OptionsOf<RequestBodyOf<"genImageToVideo">>;
+export type ImageToVideoOptions = PipelineOptions<"image-to-video">;
 /** Options of {@link Client.upscale}: `prompt`, `image` and `modelId` are required (ESRGAN ignores the prompt). */
-export type UpscaleOptions = OptionsOf<RequestBodyOf<"genUpscale">>;
+export type UpscaleOptions = PipelineOptions<"upscale">;
 
 /** One generated file: a URL the gateway serves, the seed it was made with, and the NSFW flag. */
 export type Media = components["schemas"]["Media"];

@@ -91,12 +91,15 @@ describe("success", () => {
     expect(pngSize(await client().download(images[0]!))).toEqual({ width: 32, height: 24 });
   });
 
-  it("sends image-to-video through the same multipart path (no runner serves it here: 503)", async () => {
+  it("sends image-to-video through the same multipart path (no orchestrator offers it here: 400)", async () => {
     const err = await client()
       .imageToVideo({ modelId: "tiny/svd", image: png(8, 8), fps: 6 })
       .catch((e) => e);
-    expect(err).toBeInstanceOf(ServiceUnavailableError);
-    expect(err.message).toMatch(/^\[POST\] \/image-to-video: 503 Service Unavailable — no orchestrators available/);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.message).toBe(
+      '[POST] /image-to-video: 400 Bad Request — model_id "tiny/svd" is not offered for image-to-video by any orchestrator; no model is offered for it',
+    );
+    expect(err.attempts).toBe(1);
   });
 
   it("uploads from a file path and from a stream", async () => {
@@ -112,8 +115,10 @@ describe("success", () => {
     const { data } = await client().raw.GET("/health");
     expect(data).toEqual({ status: "OK" });
     const { error, response } = await client().raw.POST("/text-to-image", { body: { model_id: "", prompt: "" } });
-    expect(response.status).toBe(503);
-    expect(error).toMatchObject({ detail: { msg: expect.stringMatching(/^no orchestrators available/) } });
+    expect(response.status).toBe(400);
+    expect(error).toMatchObject({
+      detail: { msg: expect.stringMatching(/^model_id "" is not offered for text-to-image/) },
+    });
   });
 });
 
@@ -188,10 +193,13 @@ describe("errors", () => {
   });
 
   it("503 → ServiceUnavailableError with Retry-After, not retried without a seed", async () => {
+    // A gateway whose only orchestrator is down: nothing can run the job now.
+    const down = await startGateway({ orchestrators: ["http://127.0.0.1:9"] });
     const started = Date.now();
-    const err = await createClient({ baseUrl: gateway.url, apiKey: KEY })
-      .upscale({ modelId: "nobody/has-this", prompt: "", image: png(4, 4) }, { requestId: "sdk-test-503" })
+    const err = await createClient({ baseUrl: down.url })
+      .upscale({ modelId: UPSCALER, prompt: "", image: png(4, 4) }, { requestId: "sdk-test-503" })
       .catch((e) => e);
+    await down.stop();
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect(err.retryAfterMs).toBeGreaterThanOrEqual(1000);
     expect(err.attempts).toBe(1);

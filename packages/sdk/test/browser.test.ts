@@ -11,21 +11,13 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromiumLaunchOptions } from "@ai-video-subnet/test-kit";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installModels, SD, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "sk-browser";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -68,7 +60,7 @@ beforeAll(async () => {
       { pipeline: "text-to-image", model_id: SD },
     ]),
     startPageServer(),
-    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS }),
+    chromium.launch(chromiumLaunchOptions()),
   ]);
   gateway = await startGateway({ orchestrators: [orchestrator.url], apiKeys: [KEY], corsOrigins: [pages.url] });
 });

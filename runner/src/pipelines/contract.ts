@@ -4,7 +4,7 @@
  * the job the worker's `run` receives, and the worker's output is what `respond` gets. Worker and HTTP code throw
  * the domain errors of `../errors.ts`; the server maps them to statuses.
  */
-import type { RequestBodyOf, SuccessBodyOf } from "@ai-video-subnet/specs";
+import type { RequestBodyOf, SuccessBodyOf } from "@ai-video-subnet/server-kit";
 import type { ExecutionProvider, RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
 import type { Logger } from "../log.js";

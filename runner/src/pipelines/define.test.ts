@@ -3,8 +3,10 @@
  * a definition whose halves disagree on the job or output type does not compile, and a single-call definition runs
  * prepare → one worker call in a slot → respond.
  */
-import { RequestValidator } from "@ai-video-subnet/specs";
+
+import { RequestValidator } from "@ai-video-subnet/server-kit";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { runnerDocument } from "../generated/runner-document.js";
 import type { RgbImage } from "../image/decode.js";
 import { checkOptionalFields } from "../server/pipeline-route.js";
 import { NO_JOB_CONTROL } from "../worker/job-control.js";
@@ -31,7 +33,7 @@ describe("definePipeline", () => {
   });
 
   it("declares exactly the body fields the spec gives no default, for every pipeline", async () => {
-    const validator = await RequestValidator.create("runner");
+    const validator = await RequestValidator.create(runnerDocument);
     for (const p of Object.values(PIPELINES)) {
       expect(() => checkOptionalFields(p, validator.operation(p.operationId))).not.toThrow();
     }

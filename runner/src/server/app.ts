@@ -5,11 +5,12 @@
  * until it is ready.
  */
 import { randomUUID } from "node:crypto";
-import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/specs";
+import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
 import type { RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
+import { runnerDocument } from "../generated/runner-document.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { modelPath } from "../models/layout.js";
 import { pipelineDefinition } from "../pipelines/index.js";
@@ -49,7 +50,7 @@ const STATUS_ROUTES = new Set(["/health", "/hardware/info", "/hardware/stats", "
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
   const modelDirOfId = modelPath(config.modelDir, config.modelId);
   const pipeline = pipelineDefinition(config.pipeline);
-  const validator = await RequestValidator.create("runner", { maxMultipartBytes: config.maxUploadBytes });
+  const validator = await RequestValidator.create(runnerDocument, { maxMultipartBytes: config.maxUploadBytes });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);
   queue.onDepth = (d) => metrics.queueDepth.set(d);

@@ -4,7 +4,7 @@
  * memory included), 503 when the model is not available or for a job whose client left (nobody reads that answer;
  * it shows in metrics and progress).
  */
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import {
   BadRequestError,
   JobAbortedError,

@@ -1,5 +1,5 @@
 /** @module The job queue: one at a time in order, bounded, drops abandoned jobs, refuses work while shutting down. */
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import { describe, expect, it } from "vitest";
 import { JobDroppedError, JobQueue } from "./job-queue.js";
 

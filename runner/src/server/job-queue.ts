@@ -2,7 +2,7 @@
  * @module Sequential execution with a bounded queue: one job runs at a time, at most `size` wait, more are refused
  * with 503 + `Retry-After`. A waiting job whose client went away is dropped before it starts.
  */
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 
 /** Thrown for a job dropped because its client disconnected before it started. */
 export class JobDroppedError extends Error {

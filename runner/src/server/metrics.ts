@@ -1,5 +1,6 @@
 /** @module Prometheus metrics of one runner: requests by route and status, inference time, queue depth, model load time. */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { metricsRegistry, requestCounter } from "@ai-video-subnet/server-kit";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** The runner's metrics, on their own registry (several runners can live in one process, e.g. in tests). */
 export interface RunnerMetrics {
@@ -16,10 +17,9 @@ export interface RunnerMetrics {
  * @example const m = createMetrics(); m.requests.inc({ route: "/upscale", method: "POST", status: "200" })
  */
 export function createMetrics(): RunnerMetrics {
-  const registry = new Registry();
   // Process metrics, including nodejs_eventloop_lag_p99_seconds (1 ms resolution, reset at each scrape): the
   // benchmark reads it to show the HTTP thread stays responsive while the worker runs inference.
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1 });
+  const registry = metricsRegistry({ eventLoopMonitoringPrecision: 1 });
   new Gauge({
     name: "avs_runner_peak_rss_bytes",
     help: "Peak resident set size of the runner process",
@@ -30,12 +30,7 @@ export function createMetrics(): RunnerMetrics {
   });
   return {
     registry,
-    requests: new Counter({
-      name: "avs_runner_requests_total",
-      help: "HTTP requests by route, method and status",
-      labelNames: ["route", "method", "status"],
-      registers: [registry],
-    }),
+    requests: requestCounter(registry, "avs_runner_requests_total", "HTTP requests by route, method and status"),
     inferenceSeconds: new Histogram({
       name: "avs_runner_inference_seconds",
       help: "Time the worker spent on one job",

@@ -4,8 +4,8 @@
  * queue slot carries the job's abort flag (set when the client goes away, queued or running) and its progress
  * channel, and maps domain errors to statuses in one place.
  */
-import type { CompiledOperation, TypedRouteMounter } from "@ai-video-subnet/specs";
-import { HttpError } from "@ai-video-subnet/specs";
+import type { CompiledOperation, TypedRouteMounter } from "@ai-video-subnet/server-kit";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import type { MiddlewareHandler } from "hono";
 import type { RunnerConfig } from "../config.js";
 import { JobAbortedError } from "../errors.js";

@@ -3,7 +3,7 @@
  * streams its events as server-sent events (`id:`, `event:`, `data:` lines, WHATWG HTML § 9.2), starting with its
  * last state and closing after `end`. A comment line every 15 s keeps proxies from timing out a quiet job.
  */
-import { HttpError, type TypedRouteMounter } from "@ai-video-subnet/specs";
+import { HttpError, type TypedRouteMounter } from "@ai-video-subnet/server-kit";
 import type { MiddlewareHandler } from "hono";
 import type { operations } from "../generated/runner.js";
 import type { JobProgress, ProgressEvent, ProgressHub } from "./progress-hub.js";

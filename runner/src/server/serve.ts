@@ -1,9 +1,10 @@
 /**
- * @module Serving a runner app on a port: logs one `listening` line with the real port, and on SIGTERM/SIGINT stops
- * accepting, finishes the running job, stops the worker and exits.
+ * @module Serving a runner app on a port: logs one `listening` line with the real port and one `job done` line per
+ * job with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting,
+ * finish the running job, stop the worker, then give connections `SHUTDOWN_GRACE` seconds) and exits.
  */
-import type { AddressInfo } from "node:net";
-import { serve as honoServe, type ServerType } from "@hono/node-server";
+import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER } from "@ai-video-subnet/server-kit";
+import type { ServerType } from "@hono/node-server";
 import type { RunnerConfig } from "../config.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { createRunnerApp, type RunnerApp } from "./app.js";
@@ -19,40 +20,47 @@ export interface RunnerServer {
 }
 
 /**
+ * Logs every job (a POST) once it is answered: its request id (the caller's `X-Request-Id`, or the one the app
+ * made), route, status and time, so one id finds the job in the runner's log as in every other layer's.
+ */
+function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchHandler {
+  return async (request, env) => {
+    if (request.method !== "POST") return fetch(request, env);
+    const started = performance.now();
+    const res = await fetch(request, env);
+    log.info("job done", {
+      request_id: res.headers.get(REQUEST_ID_HEADER) ?? request.headers.get(REQUEST_ID_HEADER) ?? "",
+      path: new URL(request.url).pathname,
+      pipeline: config.pipeline,
+      model_id: config.modelId,
+      status: res.status,
+      ms: Math.round(performance.now() - started),
+    });
+    return res;
+  };
+}
+
+/**
  * Starts a runner server (use `port: 0` for any free port).
  * @example const { url, stop } = await startRunnerServer({ ...config, host: "127.0.0.1", port: 0 })
  */
 export async function startRunnerServer(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerServer> {
   const runner = await createRunnerApp(config, log);
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = honoServe({ fetch: runner.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once("error", reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const http: HttpServer = await listen(logJobs(runner.app.fetch, log, config), config);
   log.info("listening", {
-    port,
+    port: http.port,
     host: config.host,
     pipeline: config.pipeline,
     model_id: config.modelId,
-    url: `http://${host}:${port}`,
+    url: http.url,
   });
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await runner.close();
-      const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
-      http.closeIdleConnections?.();
-      // Keep-alive clients that never hang up must not hold the exit back for long.
-      const force = setTimeout(() => http.closeAllConnections?.(), 5000);
-      force.unref();
-      await closed;
-      clearTimeout(force);
-    })();
-    return stopping;
+  return {
+    runner,
+    server: http.server,
+    port: http.port,
+    url: http.url,
+    stop: () => http.stop(config.shutdownGrace * 1000, () => runner.close()),
   };
-  return { runner, server, port, url: `http://${host}:${port}`, stop };
 }
 
 /**

@@ -3,7 +3,7 @@
  * was wrong and what is allowed), ffmpeg failing on a file the probe accepted ({@link VideoProcessError}, with the
  * tail of ffmpeg's stderr), and ffmpeg missing at start-up ({@link FfmpegUnavailableError}).
  */
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 
 /** Why an upload is not a video this runner can work on. */
 export type VideoInputErrorCode =

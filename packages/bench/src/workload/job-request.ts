@@ -1,28 +1,27 @@
 /**
- * @module One benchmark job as an HTTP request: the pipeline's route with its body (JSON for text-to-image,
- * multipart for the image pipelines), typed by the gateway spec, plus its work units — output pixels × steps for
- * text-to-image and image-to-video, input pixels × steps for the image pipelines, as the broadcaster counts them
- * when it compares prices (`price_per_unit` per `pixels_per_unit` units).
+ * @module One benchmark job as an HTTP request, built from the gateway spec's generated `PIPELINES` table: the
+ * pipeline's route with its body (JSON, or multipart with the test picture in every image field), plus its work
+ * units counted by the pipeline's recipe, as the broadcaster counts them when it compares prices
+ * (`price_per_unit` per `pixels_per_unit` units). A pipeline added to the spec is benchmarked with no change here.
  */
-import type { components } from "../generated/gateway.js";
+import { PIPELINES, type PipelineName } from "../generated/gateway-pipelines.js";
 import { testImage } from "./test-image.js";
 
-type Schemas = components["schemas"];
+export { PIPELINES };
 
-/** The pipelines avs-bench can drive. */
-export const PIPELINES = ["text-to-image", "image-to-image", "image-to-video", "upscale"] as const;
-export type Pipeline = (typeof PIPELINES)[number];
+/** A pipeline avs-bench can drive: every pipeline of the gateway spec. */
+export type Pipeline = PipelineName;
 
 /** What a job looks like. */
 export interface Workload {
   pipeline: Pipeline;
   modelId: string;
-  /** Side in px: of the input image (image pipelines) or of the output (text-to-image, image-to-video). */
+  /** Side in px: of the input image (image inputs) or of the output (pipelines sized by width and height). */
   size: number;
   /** Denoising steps (ignored by ESRGAN; still counted in units, as the broadcaster does). */
   steps: number;
   prompt: string;
-  /** `num_images_per_prompt` of text-to-image and image-to-image (default 1). */
+  /** Images per job, for pipelines that count them (`num_images_per_prompt`; default 1). */
   images?: number;
 }
 
@@ -42,45 +41,41 @@ export interface JobRequest {
  * @example const req = jobRequest({ pipeline: "upscale", modelId: "tiny/esrgan-x4", size: 64, steps: 1, prompt: "" });
  */
 export function jobRequest(w: Workload): JobRequest {
-  const seed = 42;
+  const p = PIPELINES[w.pipeline];
+  const units: { pixels: string | readonly string[]; steps?: string; images?: string } = p.units;
+  const fields: readonly string[] = p.fields;
   const images = w.images ?? 1;
-  if (images !== 1 && w.pipeline !== "text-to-image" && w.pipeline !== "image-to-image") {
+  if (images !== 1 && !units.images) {
+    const several = Object.values(PIPELINES).filter((q) => "images" in q.units);
     throw new Error(
-      `${w.pipeline} makes one output per job; only text-to-image and image-to-image take several images`,
+      `${w.pipeline} makes one output per job; only ${several.map((q) => q.pipeline).join(" and ")} take several images`,
     );
   }
-  if (w.pipeline === "text-to-image") {
-    const body: Schemas["TextToImageRequest"] = {
-      model_id: w.modelId,
-      prompt: w.prompt,
-      width: w.size,
-      height: w.size,
-      num_inference_steps: w.steps,
-      seed,
-      ...(images !== 1 ? { num_images_per_prompt: images } : {}),
-    };
-    const text = JSON.stringify(body);
+  const files = Object.entries(p.files as Record<string, "image" | "video">);
+  const video = files.find(([, kind]) => kind === "video");
+  if (video) throw new Error(`avs-bench has no video workload yet (${w.pipeline} takes a video in ${video[0]})`);
+  const values: Record<string, string | number> = { model_id: w.modelId, seed: 42 };
+  if (fields.includes("prompt")) values.prompt = w.prompt;
+  if (units.steps) values[units.steps] = w.steps;
+  if (units.images && images !== 1) values[units.images] = images;
+  if (Array.isArray(units.pixels)) for (const side of units.pixels) values[side] = w.size;
+  // Every pixel source is a w.size square: the output size fields, or the test picture.
+  const jobUnits = w.size * w.size * (units.steps ? w.steps : 1) * (units.images ? images : 1);
+  if (p.body === "json") {
+    const text = JSON.stringify(values);
     return {
-      path: "/text-to-image",
+      path: p.path,
       body: () => ({ body: text, contentType: "application/json" }),
-      units: w.size * w.size * w.steps * images,
+      units: jobUnits,
       images,
     };
   }
   const image = testImage(w.size);
-  const fields: Record<string, string> = {
-    model_id: w.modelId,
-    seed: String(seed),
-    num_inference_steps: String(w.steps),
-  };
-  if (w.pipeline !== "image-to-video") fields.prompt = w.prompt;
-  if (images !== 1) fields.num_images_per_prompt = String(images);
-  if (w.pipeline === "image-to-video") Object.assign(fields, { width: String(w.size), height: String(w.size) });
   const body = () => {
     const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append("image", new Blob([new Uint8Array(image)], { type: "image/png" }), "bench.png");
+    for (const [k, v] of Object.entries(values)) form.append(k, String(v));
+    for (const [field] of files) form.append(field, new Blob([image], { type: "image/png" }), "bench.png");
     return { body: form };
   };
-  return { path: `/${w.pipeline}`, body, units: w.size * w.size * w.steps * images, images };
+  return { path: p.path, body, units: jobUnits, images };
 }

@@ -1,32 +1,22 @@
 /**
- * @module Configuration from flags, environment and a JSON config file, with one name per setting:
- * flag `--request-timeout-ms`, env `AVS_BROADCASTER_REQUEST_TIMEOUT_MS`, config key `"request-timeout-ms"`.
- * Precedence: flag > env > config file > default.
+ * @module Configuration from flags, environment and a JSON config file, read by the server kit's one settings
+ * parser with one name per setting: flag `--request-timeout-ms`, env `AVS_BROADCASTER_REQUEST_TIMEOUT_MS`, config
+ * key `"request-timeout-ms"`. Precedence: flag > env > config file > default.
  */
-import { readFileSync } from "node:fs";
+import { parseSettings, type Setting, type SettingsSchema, settingsHelp } from "@ai-video-subnet/server-kit";
 import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
-
-type Kind = "string" | "number" | "list";
-
-interface Setting {
-  name: string;
-  kind: Kind;
-  help: string;
-  default?: string;
-}
 
 const MB = 1024 * 1024;
 
-/** Every setting, in `--help` order. */
-export const SETTINGS: Setting[] = [
-  { name: "config", kind: "string", help: "JSON config file with any of these settings as keys" },
-  { name: "host", kind: "string", help: "address to listen on", default: DEFAULTS.host },
-  { name: "port", kind: "number", help: "port to listen on (0 = any free port)", default: String(DEFAULTS.port) },
+/** Every setting, in `--help` order. Defaults are shown here and applied by `createBroadcaster`. */
+export const SETTINGS = [
+  { name: "host", kind: "string", help: "address to listen on", shownDefault: DEFAULTS.host },
+  { name: "port", kind: "number", help: "port to listen on (0 = any free port)", shownDefault: String(DEFAULTS.port) },
   {
     name: "public-url",
     kind: "string",
     help: "base URL clients reach this gateway at, for output URLs",
-    default: "the request's origin",
+    shownDefault: "the request's origin",
   },
   {
     name: "orchestrator",
@@ -44,64 +34,70 @@ export const SETTINGS: Setting[] = [
     name: "discovery-interval-ms",
     kind: "number",
     help: "how often the discovery URL is read",
-    default: String(DEFAULTS.discoveryIntervalMs),
+    shownDefault: String(DEFAULTS.discoveryIntervalMs),
   },
   {
     name: "info-interval-ms",
     kind: "number",
     help: "how often each orchestrator's /info is polled",
-    default: String(DEFAULTS.infoIntervalMs),
+    shownDefault: String(DEFAULTS.infoIntervalMs),
   },
   {
     name: "max-price-per-unit",
     kind: "number",
     help: "largest price accepted per --pixels-per-unit pixels × steps",
-    default: "no cap",
+    shownDefault: "no cap",
   },
   {
     name: "pixels-per-unit",
     kind: "number",
     help: "pixels × steps that --max-price-per-unit is quoted for",
-    default: String(DEFAULTS.pixelsPerUnit),
+    shownDefault: String(DEFAULTS.pixelsPerUnit),
   },
   {
     name: "max-attempts",
     kind: "number",
     help: "attempts per job across orchestrators",
-    default: String(DEFAULTS.maxAttempts),
+    shownDefault: String(DEFAULTS.maxAttempts),
   },
   {
     name: "retry-budget-ms",
     kind: "number",
     help: "no new attempt starts this long after the job arrived",
-    default: String(DEFAULTS.retryBudgetMs),
+    shownDefault: String(DEFAULTS.retryBudgetMs),
   },
   {
     name: "request-timeout-ms",
     kind: "number",
     help: "longest one attempt on one orchestrator may take",
-    default: String(DEFAULTS.requestTimeoutMs),
+    shownDefault: String(DEFAULTS.requestTimeoutMs),
   },
   {
     name: "backoff-base-ms",
     kind: "number",
     help: "first hold-back of a failing orchestrator (doubles per failure)",
-    default: String(DEFAULTS.backoffBaseMs),
+    shownDefault: String(DEFAULTS.backoffBaseMs),
   },
-  { name: "backoff-max-ms", kind: "number", help: "longest hold-back", default: String(DEFAULTS.backoffMaxMs) },
-  { name: "output-dir", kind: "string", help: "directory of the local output store", default: "outputs" },
+  { name: "backoff-max-ms", kind: "number", help: "longest hold-back", shownDefault: String(DEFAULTS.backoffMaxMs) },
+  { name: "output-dir", kind: "string", help: "directory of the local output store", shownDefault: "outputs" },
+  {
+    name: "upload-dir",
+    kind: "string",
+    help: "where uploads are spooled while their job runs",
+    shownDefault: "a new directory under the system temp dir",
+  },
   {
     name: "output-retention-ms",
     kind: "number",
     help: "how long outputs are kept",
-    default: String(DEFAULTS.outputRetentionMs),
+    shownDefault: String(DEFAULTS.outputRetentionMs),
   },
   { name: "s3-endpoint", kind: "string", help: "S3-compatible endpoint; setting it selects the S3 store" },
   { name: "s3-bucket", kind: "string", help: "bucket of the S3 store" },
-  { name: "s3-region", kind: "string", help: "region the S3 signature is scoped to", default: "us-east-1" },
+  { name: "s3-region", kind: "string", help: "region the S3 signature is scoped to", shownDefault: "us-east-1" },
   { name: "s3-access-key-id", kind: "string", help: "access key id of the S3 store" },
   { name: "s3-secret-access-key", kind: "string", help: "secret access key of the S3 store" },
-  { name: "s3-prefix", kind: "string", help: "key prefix inside the bucket", default: "outputs/" },
+  { name: "s3-prefix", kind: "string", help: "key prefix inside the bucket", shownDefault: "outputs/" },
   {
     name: "api-key",
     kind: "list",
@@ -111,27 +107,44 @@ export const SETTINGS: Setting[] = [
     name: "cors-origin",
     kind: "list",
     help: "a web origin browsers may call this API from (repeat; comma-separated in env; * = any)",
-    default: "none",
+    shownDefault: "none",
   },
   { name: "api-keys-file", kind: "string", help: "file with one API key a line (# comments), re-read when it changes" },
   {
     name: "rate-limit",
     kind: "number",
     help: "requests per minute per API key (per address without keys); 0 = off",
-    default: "0",
+    shownDefault: "0",
   },
-  { name: "max-json-bytes", kind: "number", help: "largest JSON body", default: String(DEFAULTS.maxJsonBytes) },
+  { name: "max-json-bytes", kind: "number", help: "largest JSON body", shownDefault: String(DEFAULTS.maxJsonBytes) },
   {
     name: "max-upload-bytes",
     kind: "number",
     help: "largest multipart upload",
-    default: `${DEFAULTS.maxUploadBytes} (${DEFAULTS.maxUploadBytes / MB} MiB)`,
+    shownDefault: `${DEFAULTS.maxUploadBytes} (${DEFAULTS.maxUploadBytes / MB} MiB)`,
   },
   { name: "body-limit", kind: "list", help: "per-route limit as /route=bytes, e.g. /upscale=20971520 (repeat)" },
-  { name: "log-level", kind: "string", help: "debug, info, warn, error or silent", default: DEFAULTS.logLevel },
-];
+  {
+    name: "shutdown-grace",
+    kind: "number",
+    help: "seconds in-flight jobs get on stop before their connections are cut",
+    shownDefault: String(DEFAULTS.shutdownGrace),
+  },
+  {
+    name: "log-level",
+    kind: "choice",
+    choices: ["debug", "info", "warn", "error", "silent"],
+    help: "least severe log level written",
+    shownDefault: DEFAULTS.logLevel,
+  },
+] as const satisfies readonly Setting[];
 
-const envName = (name: string) => `AVS_BROADCASTER_${name.replace(/-/g, "_").toUpperCase()}`;
+/** The broadcaster's settings schema: env vars `AVS_BROADCASTER_*`, the JSON file given by `--config`. */
+export const BROADCASTER_SETTINGS = {
+  envPrefix: "AVS_BROADCASTER_",
+  file: "config",
+  settings: SETTINGS,
+} as const satisfies SettingsSchema;
 
 /** The `--help` text. */
 export const HELP = `avs-broadcaster — the AI Video Subnet public gateway
@@ -142,14 +155,9 @@ Every setting is a flag, an environment variable and a config-file key of the sa
 --request-timeout-ms 5000 = AVS_BROADCASTER_REQUEST_TIMEOUT_MS=5000 = {"request-timeout-ms": 5000}.
 Precedence: flag, then environment, then config file, then default.
 
-${SETTINGS.map((s) => {
-  const flag = `  --${s.name}${s.kind === "number" ? " <n>" : s.kind === "list" ? " <v>" : " <s>"}`;
-  return `${flag.padEnd(34)}${s.help}${s.default ? ` (default ${s.default})` : ""}\n${"".padEnd(34)}env ${envName(s.name)}`;
-}).join("\n")}
-  --help                          this text
+${settingsHelp(BROADCASTER_SETTINGS)}
+  --help                                        this text
 `;
-
-type Raw = Record<string, unknown>;
 
 /**
  * Parses flags, environment and the config file into broadcaster options.
@@ -159,64 +167,9 @@ export function parseConfig(
   argv: string[],
   env: Record<string, string | undefined>,
 ): { help: boolean; options: BroadcasterOptions } {
-  const flags: Raw = {};
-  const byName = new Map(SETTINGS.map((s) => [s.name, s]));
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    const setting = m ? byName.get(m[1]!) : undefined;
-    if (!m || !setting) throw new Error(`unknown argument ${arg}; see --help`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new Error(`--${setting.name} needs a value`);
-    if (setting.kind === "list") flags[setting.name] = [...((flags[setting.name] as string[]) ?? []), value];
-    else flags[setting.name] = value;
-  }
-  const fromEnv: Raw = {};
-  for (const s of SETTINGS) {
-    const v = env[envName(s.name)];
-    if (v !== undefined && v !== "")
-      fromEnv[s.name] =
-        s.kind === "list"
-          ? v
-              .split(",")
-              .map((x) => x.trim())
-              .filter(Boolean)
-          : v;
-  }
-  const configPath = (flags.config ?? fromEnv.config) as string | undefined;
-  let fromFile: Raw = {};
-  if (configPath) {
-    try {
-      fromFile = JSON.parse(readFileSync(configPath, "utf8")) as Raw;
-    } catch (err) {
-      throw new Error(`config file ${configPath}: ${(err as Error).message}`, { cause: err });
-    }
-    for (const key of Object.keys(fromFile)) {
-      if (!byName.has(key)) throw new Error(`config file ${configPath}: unknown setting "${key}"; see --help`);
-    }
-  }
-  const get = (name: string): unknown => flags[name] ?? fromEnv[name] ?? fromFile[name];
-  const str = (name: string) => {
-    const v = get(name);
-    return v === undefined ? undefined : String(v);
-  };
-  const num = (name: string) => {
-    const v = get(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  const list = (name: string) => {
-    const v = get(name);
-    return v === undefined ? undefined : Array.isArray(v) ? v : [v];
-  };
-  const orchestrators = list("orchestrator")?.map((e): OrchestratorEndpoint => {
+  const { help, values: v } = parseSettings(BROADCASTER_SETTINGS, argv, env);
+  if (help) return { help, options: {} };
+  const orchestrators = v.orchestrator?.map((e): OrchestratorEndpoint => {
     if (typeof e === "string") return { url: e };
     const o = e as { url?: unknown; secret?: unknown };
     if (typeof o.url !== "string")
@@ -228,64 +181,60 @@ export function parseConfig(
       throw new Error(`orchestrator must be an http(s) URL, got ${JSON.stringify(o.url)}`);
   }
   const bodyLimits = Object.fromEntries(
-    (list("body-limit") ?? []).map((e) => {
+    (v["body-limit"] ?? []).map((e) => {
       const m = /^(\/[a-z0-9-]+)=(\d+)$/.exec(String(e));
       if (!m) throw new Error(`body-limit must look like /upscale=20971520, got ${JSON.stringify(e)}`);
       return [m[1]!, Number(m[2])];
     }),
   );
-  const logLevel = str("log-level");
-  if (logLevel && !["debug", "info", "warn", "error", "silent"].includes(logLevel)) {
-    throw new Error(`log-level must be debug, info, warn, error or silent, got ${JSON.stringify(logLevel)}`);
-  }
-  const s3Endpoint = str("s3-endpoint");
   let outputs: BroadcasterOptions["outputs"];
-  if (s3Endpoint) {
-    const need = (name: string) => {
-      const v = str(name);
-      if (!v) throw new Error(`${name} is required with s3-endpoint`);
-      return v;
+  if (v["s3-endpoint"]) {
+    const need = (name: "s3-bucket" | "s3-access-key-id" | "s3-secret-access-key") => {
+      const value = v[name];
+      if (!value) throw new Error(`${name} is required with s3-endpoint`);
+      return value;
     };
     outputs = {
       kind: "s3",
-      endpoint: s3Endpoint,
+      endpoint: v["s3-endpoint"],
       bucket: need("s3-bucket"),
-      region: str("s3-region") ?? "us-east-1",
+      region: v["s3-region"] ?? "us-east-1",
       accessKeyId: need("s3-access-key-id"),
       secretAccessKey: need("s3-secret-access-key"),
-      prefix: str("s3-prefix"),
+      prefix: v["s3-prefix"],
     };
-  } else if (str("output-dir")) outputs = { kind: "local", dir: str("output-dir")! };
+  } else if (v["output-dir"]) outputs = { kind: "local", dir: v["output-dir"] };
   return {
     help,
     options: {
-      host: str("host"),
-      port: num("port"),
-      publicUrl: str("public-url"),
+      host: v.host,
+      port: v.port,
+      publicUrl: v["public-url"],
       orchestrators,
-      orchestratorSecret: str("orchestrator-secret"),
-      orchestratorsFile: str("orchestrators-file"),
-      discoveryUrl: str("discovery-url"),
-      discoveryIntervalMs: num("discovery-interval-ms"),
-      infoIntervalMs: num("info-interval-ms"),
-      maxPricePerUnit: num("max-price-per-unit"),
-      pixelsPerUnit: num("pixels-per-unit"),
-      maxAttempts: num("max-attempts"),
-      retryBudgetMs: num("retry-budget-ms"),
-      requestTimeoutMs: num("request-timeout-ms"),
-      backoffBaseMs: num("backoff-base-ms"),
-      backoffMaxMs: num("backoff-max-ms"),
+      orchestratorSecret: v["orchestrator-secret"],
+      orchestratorsFile: v["orchestrators-file"],
+      discoveryUrl: v["discovery-url"],
+      discoveryIntervalMs: v["discovery-interval-ms"],
+      infoIntervalMs: v["info-interval-ms"],
+      maxPricePerUnit: v["max-price-per-unit"],
+      pixelsPerUnit: v["pixels-per-unit"],
+      maxAttempts: v["max-attempts"],
+      retryBudgetMs: v["retry-budget-ms"],
+      requestTimeoutMs: v["request-timeout-ms"],
+      backoffBaseMs: v["backoff-base-ms"],
+      backoffMaxMs: v["backoff-max-ms"],
       outputs,
-      outputRetentionMs: num("output-retention-ms"),
-      uploadDir: str("upload-dir"),
-      apiKeys: list("api-key")?.map(String),
-      apiKeysFile: str("api-keys-file"),
-      corsOrigins: list("cors-origin")?.map(String),
-      rateLimit: num("rate-limit"),
-      maxJsonBytes: num("max-json-bytes"),
-      maxUploadBytes: num("max-upload-bytes"),
+      outputRetentionMs: v["output-retention-ms"],
+      uploadDir: v["upload-dir"],
+      apiKeys: v["api-key"]?.map(String),
+      apiKeysFile: v["api-keys-file"],
+      corsOrigins: v["cors-origin"]?.map(String),
+      rateLimit: v["rate-limit"],
+      maxJsonBytes: v["max-json-bytes"],
+      maxUploadBytes: v["max-upload-bytes"],
       bodyLimits,
-      logLevel: logLevel as BroadcasterOptions["logLevel"],
+      shutdownGrace: v["shutdown-grace"],
+      logLevel: v["log-level"] as BroadcasterOptions["logLevel"],
     },
   };
 }

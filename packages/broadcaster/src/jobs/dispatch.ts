@@ -2,11 +2,10 @@
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back. A 4xx goes straight back; when nothing is left, 503.
  */
-import { errorBody } from "@ai-video-subnet/specs";
+import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
 import type { OrchestratorRegistry } from "../orchestrators/registry.js";
 import { select } from "../orchestrators/selection.js";
 import type { OutputStore } from "../outputs/store.js";
-import type { Logger } from "../server/logger.js";
 import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
 import type { Job, Media } from "./job.js";
@@ -88,12 +87,12 @@ export async function dispatch(
     const end = o.begin(job.pipeline, job.modelId);
     const t0 = performance.now();
     let result: AttemptResult;
+    const limit = deadline(ctx.requestTimeoutMs, clientSignal);
     try {
-      const signal = AbortSignal.any([clientSignal, AbortSignal.timeout(ctx.requestTimeoutMs)]);
-      result = await attempt(o, job, path, ctx.store, signal);
+      result = await attempt(o, job, path, ctx.store, limit.signal);
     } catch (err) {
       if (clientSignal.aborted) {
-        ctx.logger.log("info", "client went away; upstream call cancelled", {
+        ctx.logger.info("client went away; upstream call cancelled", {
           request_id: job.requestId,
           orchestrator: o.url,
         });
@@ -101,6 +100,7 @@ export async function dispatch(
       }
       result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
     } finally {
+      limit.clear();
       end();
     }
     const ms = performance.now() - t0;
@@ -112,7 +112,7 @@ export async function dispatch(
         stats.success(ms, job.units);
         o.backoff.succeed();
         ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
-        ctx.logger.log("debug", "attempt succeeded", {
+        ctx.logger.debug?.("attempt succeeded", {
           request_id: job.requestId,
           orchestrator: o.url,
           ms,
@@ -125,7 +125,7 @@ export async function dispatch(
         // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate.
         o.backoff.busy(Date.now(), result.retryAfterMs);
         reasons.push(`${o.url} busy (${result.reason})`);
-        ctx.logger.log("info", "orchestrator busy; trying another", {
+        ctx.logger.info("orchestrator busy; trying another", {
           request_id: job.requestId,
           orchestrator: o.url,
           attempt: n,
@@ -137,7 +137,7 @@ export async function dispatch(
         stats.failure();
         const holdMs = o.backoff.fail(Date.now());
         reasons.push(`${o.url} failed (${result.reason})`);
-        ctx.logger.log("warn", "attempt failed; orchestrator held back", {
+        ctx.logger.warn("attempt failed; orchestrator held back", {
           request_id: job.requestId,
           orchestrator: o.url,
           attempt: n,

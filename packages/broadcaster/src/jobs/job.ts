@@ -1,15 +1,6 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
-
-/** The four pipelines, by gateway route path. */
-export const PIPELINES = {
-  genTextToImage: "text-to-image",
-  genImageToImage: "image-to-image",
-  genImageToVideo: "image-to-video",
-  genUpscale: "upscale",
-} as const;
-
-/** A job operation id of the gateway spec. */
-export type JobOperation = keyof typeof PIPELINES;
+import { workUnits } from "@ai-video-subnet/server-kit";
+import type { PipelineEntry } from "../generated/gateway-pipelines.js";
 
 /** A validated job. */
 export interface Job {
@@ -19,7 +10,7 @@ export interface Job {
   body: Record<string, unknown>;
   multipart: boolean;
   requestId: string;
-  /** Pixels × steps, see `workUnits`. */
+  /** Pixels × frames × steps × images, by the pipeline's recipe in the spec (see `workUnits`). */
   units: number;
 }
 
@@ -28,4 +19,19 @@ export interface Media {
   url: string;
   seed: number;
   nsfw: boolean;
+}
+
+/**
+ * The job of a validated request to one of the gateway's pipelines.
+ * @example const job = await jobOf(PIPELINES.upscale, body, getRequestId(c));
+ */
+export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknown>, requestId: string): Promise<Job> {
+  return {
+    pipeline: pipeline.pipeline,
+    modelId: String(body.model_id),
+    body,
+    multipart: pipeline.body === "multipart",
+    requestId,
+    units: await workUnits(pipeline, body),
+  };
 }

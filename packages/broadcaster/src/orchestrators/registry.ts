@@ -2,8 +2,9 @@
  * @module The set of orchestrators this broadcaster knows: merged from the static list, the orchestrators file and
  * the discovery URL, each polled for `/info` so capabilities, warmth, free capacity and price stay current.
  */
+
+import { deadline, type Logger } from "@ai-video-subnet/server-kit";
 import type { OrchestratorEndpoint } from "../options.js";
-import type { Logger } from "../server/logger.js";
 import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
 import { discover, OrchestratorsFile } from "./sources.js";
 
@@ -88,7 +89,7 @@ export class OrchestratorRegistry {
     await this.pollAll();
     const state = this.readiness();
     if (!state.ready) {
-      this.#o.logger.log("warn", "no orchestrator capacity is reachable; every job gets 503 until one is", {
+      this.#o.logger.warn("no orchestrator capacity is reachable; every job gets 503 until one is", {
         reason: state.reason,
       });
     }
@@ -118,18 +119,18 @@ export class OrchestratorRegistry {
       try {
         fromFile = await this.#file.read();
       } catch (err) {
-        this.#o.logger.log("warn", "orchestrators file unreadable", { error: (err as Error).message });
+        this.#o.logger.warn("orchestrators file unreadable", { error: (err as Error).message });
         fromFile = this.#file.last;
       }
     }
     if (this.#o.discoveryUrl) {
+      const limit = deadline(5000, this.#stopped.signal);
       try {
-        this.#discovered = await discover(
-          this.#o.discoveryUrl,
-          AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(5000)]),
-        );
+        this.#discovered = await discover(this.#o.discoveryUrl, limit.signal);
       } catch (err) {
-        this.#o.logger.log("warn", "discovery failed; keeping the last list", { error: (err as Error).message });
+        this.#o.logger.warn("discovery failed; keeping the last list", { error: (err as Error).message });
+      } finally {
+        limit.clear();
       }
     }
     this.#merge(fromFile);
@@ -147,7 +148,7 @@ export class OrchestratorRegistry {
     for (const url of this.#byUrl.keys()) {
       if (!wanted.has(url)) {
         this.#byUrl.delete(url);
-        this.#o.logger.log("info", "orchestrator removed", { orchestrator: url });
+        this.#o.logger.info("orchestrator removed", { orchestrator: url });
       }
     }
     for (const [url, secret] of wanted) {
@@ -158,7 +159,7 @@ export class OrchestratorRegistry {
           url,
           new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs }),
         );
-        this.#o.logger.log("info", "orchestrator added", { orchestrator: url });
+        this.#o.logger.info("orchestrator added", { orchestrator: url });
       }
     }
   }
@@ -178,12 +179,9 @@ export class OrchestratorRegistry {
   }
 
   async #pollOnce(o: Orchestrator): Promise<void> {
-    const timeout = Math.min(5000, Math.max(500, this.#o.infoIntervalMs));
+    const limit = deadline(Math.min(5000, Math.max(500, this.#o.infoIntervalMs)), this.#stopped.signal);
     try {
-      const res = await fetch(`${o.url}/info`, {
-        signal: AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(timeout)]),
-        headers: { accept: "application/json" },
-      });
+      const res = await fetch(`${o.url}/info`, { signal: limit.signal, headers: { accept: "application/json" } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const info = (await res.json()) as OrchestratorInfo;
       if (!Array.isArray(info?.capabilities)) throw new Error("/info has no capabilities array");
@@ -193,7 +191,7 @@ export class OrchestratorRegistry {
       o.infoError = undefined;
       o.failedPolls = 0;
       if (wasDown) {
-        this.#o.logger.log("info", "orchestrator reachable", {
+        this.#o.logger.info("orchestrator reachable", {
           orchestrator: o.url,
           capabilities: info.capabilities.map((c) => `${c.pipeline}/${c.model_id}`),
         });
@@ -202,12 +200,14 @@ export class OrchestratorRegistry {
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       o.failedPolls += 1;
-      this.#o.logger.log("warn", "orchestrator unreachable", {
+      this.#o.logger.warn("orchestrator unreachable", {
         orchestrator: o.url,
         error: reason,
         failed_polls: o.failedPolls,
       });
       o.infoError = reason;
+    } finally {
+      limit.clear();
     }
   }
 }

@@ -3,7 +3,7 @@
  * comments) that is re-read when it changes; with no key configured the job routes are open.
  */
 import { readFileSync, statSync } from "node:fs";
-import { HttpError } from "@ai-video-subnet/specs";
+import { bearerAuth, HttpError } from "@ai-video-subnet/server-kit";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -60,19 +60,20 @@ const KEY = "avs.apiKey";
 
 /**
  * Middleware: 401 unless the request carries `Authorization: Bearer <a configured key>` (when keys are configured).
+ * The key is remembered for the rate limit.
  * @example route("genUpscale", handler, requireApiKey(keys))
  */
 export function requireApiKey(keys: ApiKeys): MiddlewareHandler {
-  return async (c, next) => {
-    if (keys.enabled) {
-      const auth = c.req.header("authorization") ?? "";
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      if (!m) throw new HttpError(401, "an API key is required: send Authorization: Bearer <key>");
-      if (!keys.has(m[1]!)) throw new HttpError(401, "invalid API key");
-      c.set(KEY as never, m[1] as never);
-    }
-    await next();
-  };
+  const check = bearerAuth({
+    verify: (key, c) => {
+      if (!keys.has(key)) return false;
+      c.set(KEY as never, key as never);
+      return true;
+    },
+    missing: "an API key is required: send Authorization: Bearer <key>",
+    invalid: "invalid API key",
+  });
+  return async (c, next) => (keys.enabled ? check(c, next) : next());
 }
 
 /**

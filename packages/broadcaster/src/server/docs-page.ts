@@ -2,7 +2,7 @@
  * @module The API reference page at `/docs`: one self-contained HTML document (inline CSS, no scripts, no CDN)
  * rendered from the resolved gateway spec, so it is always exactly what the server validates.
  */
-import type { OpenApiDocument, OperationObject, SchemaObject } from "@ai-video-subnet/specs";
+import type { OpenApiDocument, OperationObject, SchemaObject } from "@ai-video-subnet/server-kit";
 
 const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

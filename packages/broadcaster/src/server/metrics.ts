@@ -1,5 +1,6 @@
 /** @module Prometheus metrics of one broadcaster (its own registry, so several can live in one process). */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { metricsRegistry, requestCounter } from "@ai-video-subnet/server-kit";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** The metrics a broadcaster records. */
 export interface BroadcasterMetrics {
@@ -27,17 +28,11 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
  * @example const m = createMetrics(); m.retries.inc({ pipeline: "upscale" }); await m.registry.metrics()
  */
 export function createMetrics(): BroadcasterMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "avs_broadcaster_" });
+  const registry = metricsRegistry({ prefix: "avs_broadcaster_" });
   const registers = [registry];
   return {
     registry,
-    requests: new Counter({
-      name: "avs_broadcaster_http_requests_total",
-      help: "HTTP requests by route, method and status.",
-      labelNames: ["route", "method", "status"],
-      registers,
-    }),
+    requests: requestCounter(registry, "avs_broadcaster_http_requests_total"),
     jobSeconds: new Histogram({
       name: "avs_broadcaster_job_duration_seconds",
       help: "Job latency as the client saw it, by pipeline and status.",

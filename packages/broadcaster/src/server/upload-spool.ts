@@ -10,7 +10,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bodyStream, HttpError } from "@ai-video-subnet/specs";
+import { bodyStream, HttpError } from "@ai-video-subnet/server-kit";
 import busboy from "busboy";
 import type { Context, MiddlewareHandler } from "hono";
 

@@ -138,7 +138,7 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     const form = new FormData();
     form.append("model_id", SD);
     form.append("prompt", "as a watercolour");
-    form.append("image", new Blob([png(64, 64) as Uint8Array<ArrayBuffer>], { type: "image/png" }), "in.png");
+    form.append("image", new Blob([png(64, 64)], { type: "image/png" }), "in.png");
     form.append("strength", "0.5");
     form.append("num_inference_steps", "2");
     form.append("seed", "5");
@@ -170,7 +170,7 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     expect(performance.now() - started).toBeLessThan(1000);
     const form = new FormData();
     form.append("model_id", "tiny/svd");
-    form.append("image", new Blob([png(16, 16) as Uint8Array<ArrayBuffer>], { type: "image/png" }), "in.png");
+    form.append("image", new Blob([png(16, 16)], { type: "image/png" }), "in.png");
     const res = await fetch(`${t.url}/image-to-video`, { method: "POST", body: form });
     expect(res.status).toBe(400);
     expect((await res.json()).detail.msg).toBe(

@@ -1,25 +1,21 @@
 /**
  * @module The orchestrator's settings: one name per setting across flag (`--models-dir`), env var
- * (`AVS_ORCHESTRATOR_MODELS_DIR`) and settings file key (`"models-dir"` in the JSON file given by `--settings`).
- * Precedence: flag > env > settings file > default. `--help` is printed from the same table.
+ * (`AVS_ORCHESTRATOR_MODELS_DIR`) and settings file key (`"models-dir"` in the JSON file given by `--settings`), read
+ * by the server kit's one settings parser. Precedence: flag > env > settings file > default. `--help` is printed
+ * from the same table.
  */
-import { readFileSync } from "node:fs";
-import type { LogLevel } from "../internal/log.js";
+import {
+  envName as envNameOf,
+  settingsHelp as helpOf,
+  type LogLevel,
+  parseSettings,
+  type Setting,
+  type SettingsSchema,
+} from "@ai-video-subnet/server-kit";
 import type { MediaDelivery } from "../outputs/deliver-media.js";
-import { ConfigError } from "./ai-models.js";
-
-type Kind = "string" | "number" | "choice";
-
-interface Setting {
-  name: string;
-  kind: Kind;
-  choices?: string[];
-  default?: string;
-  help: string;
-}
 
 /** Every setting of `avs-orchestrator`. */
-export const SETTINGS: Setting[] = [
+export const SETTINGS = [
   { name: "config", kind: "string", default: "aiModels.json", help: "the model list (Livepeer aiModels.json shape)" },
   { name: "models-dir", kind: "string", default: "./models", help: "shared models directory, mounted into runners" },
   { name: "host", kind: "string", default: "127.0.0.1", help: "listen address (0.0.0.0 for all interfaces)" },
@@ -27,7 +23,7 @@ export const SETTINGS: Setting[] = [
   { name: "secret", kind: "string", help: "bearer secret broadcasters send on job routes (none = open)" },
   { name: "public-url", kind: "string", help: "base of stored media URLs (default http://<host>:<port>)" },
   { name: "launcher", kind: "choice", choices: ["process", "docker"], default: "process", help: "how runners start" },
-  { name: "gpus", kind: "string", default: "", help: "GPU ids, e.g. 0,1 (none = CPU only)" },
+  { name: "gpus", kind: "string", shownDefault: "none: the CPU only", help: "GPU ids, e.g. 0,1" },
   { name: "runners-per-gpu", kind: "number", default: "1", help: "runners one GPU (or the CPU) holds at once" },
   { name: "runner-command", kind: "string", help: "process launcher: command of avs-runner (default: bundled)" },
   { name: "runner-image", kind: "string", default: "ai-video-subnet/runner:latest", help: "docker: runner image" },
@@ -68,11 +64,18 @@ export const SETTINGS: Setting[] = [
     default: "info",
     help: "least severe log level written",
   },
-];
+] as const satisfies readonly Setting[];
+
+/** The orchestrator's settings schema. */
+export const ORCHESTRATOR_SETTINGS = {
+  envPrefix: "AVS_ORCHESTRATOR_",
+  file: "settings",
+  settings: SETTINGS,
+} as const satisfies SettingsSchema;
 
 /** The env var of a setting: `AVS_ORCHESTRATOR_` + upper snake case. */
 export function envName(setting: string): string {
-  return `AVS_ORCHESTRATOR_${setting.toUpperCase().replace(/-/g, "_")}`;
+  return envNameOf(ORCHESTRATOR_SETTINGS.envPrefix, setting);
 }
 
 /** Settings after precedence, as typed values. */
@@ -105,82 +108,41 @@ export interface Settings {
 }
 
 /**
- * Resolves every setting from flags, env and the settings file. Throws ConfigError naming the setting.
+ * Resolves every setting from flags, env and the settings file. Throws a SettingsError naming the setting.
  * @example resolveSettings(["--port", "0", "--config", "aiModels.json"], process.env)
  */
 export function resolveSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
-  const flags = parseArgs(argv);
-  const fileName = flags.settings ?? env.AVS_ORCHESTRATOR_SETTINGS;
-  delete flags.settings;
-  const file = fileName ? readSettingsFile(fileName) : {};
-  const raw: Record<string, string | undefined> = {};
-  for (const s of SETTINGS) {
-    raw[s.name] = flags[s.name] ?? env[envName(s.name)] ?? file[s.name] ?? s.default;
-  }
-  const out: Record<string, unknown> = {};
-  for (const s of SETTINGS) {
-    const v = raw[s.name];
-    if (v === undefined || (v === "" && s.kind !== "string")) continue;
-    const key = s.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (s.kind === "number") {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0)
-        throw new ConfigError(`${s.name} must be a number ≥ 0, got ${JSON.stringify(v)}`);
-      out[key] = n;
-    } else if (s.kind === "choice") {
-      if (!s.choices!.includes(v)) {
-        throw new ConfigError(`${s.name} must be one of ${s.choices!.join(", ")}, got ${JSON.stringify(v)}`);
-      }
-      out[key] = v;
-    } else if (s.name === "runner-command") {
-      out[key] = v.split(" ").filter(Boolean);
-    } else {
-      out[key] = v;
-    }
-  }
-  return out as unknown as Settings;
-}
-
-function parseArgs(argv: string[]): Record<string, string> {
-  const known = new Set([...SETTINGS.map((s) => s.name), "settings"]);
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)} (see --help)`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!known.has(name)) throw new ConfigError(`unknown flag --${name} (see --help)`);
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
-    out[name] = value;
-  }
-  return out;
-}
-
-function readSettingsFile(path: string): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new ConfigError(`cannot read the settings file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`the settings file ${path} must hold a JSON object of setting names`);
-  }
-  const known = new Set(SETTINGS.map((s) => s.name));
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (!known.has(k)) throw new ConfigError(`the settings file ${path} has an unknown setting "${k}"`);
-    out[k] = Array.isArray(v) ? v.join(",") : String(v);
-  }
-  return out;
+  const v = parseSettings(ORCHESTRATOR_SETTINGS, argv, env).values;
+  return {
+    config: v.config,
+    modelsDir: v["models-dir"],
+    host: v.host,
+    port: v.port,
+    secret: v.secret,
+    publicUrl: v["public-url"],
+    launcher: v.launcher as Settings["launcher"],
+    gpus: v.gpus ?? "",
+    runnersPerGpu: v["runners-per-gpu"],
+    runnerCommand: v["runner-command"]?.split(" ").filter(Boolean),
+    runnerImage: v["runner-image"],
+    dockerNetwork: v["docker-network"] as Settings["dockerNetwork"],
+    dockerSocket: v["docker-socket"],
+    name: v.name,
+    mediaDelivery: v["media-delivery"] as MediaDelivery,
+    outputsDir: v["outputs-dir"],
+    outputRetention: v["output-retention"],
+    outputMemoryBytes: v["output-memory-bytes"],
+    startTimeout: v["start-timeout"],
+    jobTimeout: v["job-timeout"],
+    healthInterval: v["health-interval"],
+    retryAfter: v["retry-after"],
+    maxUploadBytes: v["max-upload-bytes"],
+    shutdownGrace: v["shutdown-grace"],
+    logLevel: v["log-level"] as LogLevel,
+  };
 }
 
 /** The settings table of `--help`. */
 export function settingsHelp(): string {
-  return SETTINGS.map((s) => {
-    const flag = `--${s.name} <${s.choices ? s.choices.join("|") : s.kind === "number" ? "n" : "value"}>`;
-    const def = s.default !== undefined && s.default !== "" ? ` (default ${s.default})` : "";
-    return `  ${flag.padEnd(34)} ${s.help}${def}\n  ${"".padEnd(34)} env ${envName(s.name)}`;
-  }).join("\n");
+  return helpOf(ORCHESTRATOR_SETTINGS);
 }

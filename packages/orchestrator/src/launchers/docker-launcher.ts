@@ -5,8 +5,8 @@
  * previous run of the same orchestrator name are removed at start; each is removed when its runner stops.
  */
 import { randomBytes } from "node:crypto";
+import type { Logger } from "@ai-video-subnet/server-kit";
 import { freePort } from "../internal/free-port.js";
-import type { Logger } from "../internal/log.js";
 import { DockerApi } from "./docker-api.js";
 import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";

@@ -2,7 +2,7 @@
  * @module What every launcher provides: start one runner for a pipeline + model (on a device), and hand back
  * where it listens, how to reach it, and a promise that settles when it dies.
  */
-import type { Logger } from "../internal/log.js";
+import type { Logger } from "@ai-video-subnet/server-kit";
 
 /** What to run. */
 export interface RunnerSpec {

@@ -1,5 +1,5 @@
 /** @module Splits a child's output into lines, forwards them to the orchestrator's log, and keeps the last few. */
-import type { Logger } from "../internal/log.js";
+import type { Logger } from "@ai-video-subnet/server-kit";
 
 /**
  * Calls `onLine` for each complete line of `chunk`s and remembers the last `keep` lines.
@@ -49,13 +49,13 @@ export function logRunnerLine(log: Logger, runner: string, line: string, stream:
     try {
       const { level, msg, time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
       const lvl = level === "error" || level === "warn" || level === "debug" ? level : "info";
-      log(lvl, typeof msg === "string" ? msg : "runner output", { runner, ...rest });
+      log[lvl]?.(typeof msg === "string" ? msg : "runner output", { runner, ...rest });
       return;
     } catch {
       // not JSON after all: log the text as is
     }
   }
-  log(stream === "stderr" ? "warn" : "info", line, { runner, stream });
+  log[stream === "stderr" ? "warn" : "info"](line, { runner, stream });
 }
 
 /** The port of a runner's `{"msg":"listening","port":N}` line, if `line` is one. */

@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Logger } from "../internal/log.js";
+import type { Logger } from "@ai-video-subnet/server-kit";
+import { Reaper } from "@ai-video-subnet/server-kit";
 import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
 import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
-import { Reaper } from "./reaper.js";
 
 /** Options of the process launcher. */
 export interface ProcessLauncherOptions {

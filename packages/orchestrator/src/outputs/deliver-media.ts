@@ -5,7 +5,7 @@
  */
 import { readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { HttpError } from "@ai-video-subnet/specs";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import { encodeMp4 } from "./mp4.js";
 import type { MediaExt, OutputStore } from "./output-store.js";
 

@@ -1,23 +1,25 @@
 /**
- * @module The job routes: every operation of the orchestrator spec tagged `jobs` is mounted from the spec
- * (a new pipeline needs no code here). A job takes a capacity slot, is forwarded to a runner of its model with
- * the caller's request id, and its media come back as stored URLs (or data URLs). Runner 4xx answers go back
- * with the runner's message; a runner that dies mid-job is retried once on another free runner of the model,
- * else the job fails with a 500 and the runner is restarted.
+ * @module The job routes: every pipeline of the orchestrator spec's generated `PIPELINES` table is mounted (a new
+ * pipeline needs no code here). A job takes a capacity slot, is forwarded to a runner of its model with the
+ * caller's request id, and its media come back as stored URLs (or data URLs); each job is logged once, with its
+ * request id. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
+ * another free runner of the model, else the job fails with a 500 and the runner is restarted.
  */
 import type { JobPath } from "@ai-video-subnet/runner-client";
 import { RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
 import {
+  getRequestId,
   HttpError,
+  type Logger,
   RequestValidationError,
   type RequestValidator,
   typedRoutes,
   type ValidationIssue,
-} from "@ai-video-subnet/specs";
+} from "@ai-video-subnet/server-kit";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { operations } from "../generated/orchestrator.js";
-import type { Logger } from "../internal/log.js";
+import { PIPELINES } from "../generated/orchestrator-pipelines.js";
 import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
@@ -33,24 +35,8 @@ export interface JobRoutesContext {
 }
 
 /**
- * The pipelines of a spec: the path (without `/`) of every POST operation tagged `jobs`.
- * @example jobPipelines(validator) // ["text-to-image", "image-to-image", "image-to-video", "upscale"]
- */
-export function jobPipelines(validator: RequestValidator): string[] {
-  return jobOperations(validator).map((op) => op.path.slice(1));
-}
-
-function jobOperations(validator: RequestValidator) {
-  return validator
-    .operations()
-    .filter(
-      (op) => op.method === "POST" && op.operation.requestBody && (op.operation.tags as string[])?.includes("jobs"),
-    );
-}
-
-/**
  * Mounts every job route of the spec on `app`, behind `auth`.
- * @example mountJobRoutes(app, validator, ctx, bearerAuth(secret))
+ * @example mountJobRoutes(app, validator, ctx, bearerAuth({ token: secret }))
  */
 export function mountJobRoutes(
   app: Hono,
@@ -59,21 +45,22 @@ export function mountJobRoutes(
   auth: MiddlewareHandler,
 ): void {
   const route = typedRoutes<operations>(app, validator);
-  for (const op of jobOperations(validator)) {
-    const pipeline = op.path.slice(1);
+  for (const { pipeline, operationId } of Object.values(PIPELINES)) {
     const handler = (body: Record<string, unknown>, c: Context) => runJob(ctx, pipeline, body, c);
-    route(op.operationId as keyof operations & string, handler as never, auth);
+    route(operationId, handler as never, auth);
   }
 }
 
 async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<string, unknown>, c: Context) {
   const modelId = body.model_id as string;
-  const requestId = c.get("requestId" as never) as string;
+  const requestId = getRequestId(c);
   const started = performance.now();
   const labels = { pipeline, model_id: modelId };
   let status = 500;
+  let runner: string | undefined;
   try {
     let lease = await ctx.pool.acquire(pipeline, modelId);
+    runner = lease.runner.name;
     let result: { images?: Media[]; frames?: Media[][] };
     try {
       try {
@@ -82,15 +69,16 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
         if (!(err instanceof RunnerConnectionError) || c.req.raw.signal.aborted) throw err;
         ctx.pool.suspect(lease.runner);
         const retry = ctx.pool.leaseAnother(lease.runner);
-        ctx.log("warn", "runner failed mid-job", {
+        ctx.log.warn("runner failed mid-job", {
+          request_id: requestId,
           runner: lease.runner.name,
-          requestId,
           error: err.message,
           retry: retry?.runner.name ?? null,
         });
         if (!retry) throw err;
         lease.release();
         lease = retry;
+        runner = lease.runner.name;
         result = await forward(lease, pipeline, body, requestId);
       }
     } catch (err) {
@@ -107,8 +95,18 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     throw err;
   } finally {
+    const seconds = (performance.now() - started) / 1000;
     ctx.metrics.jobs.inc({ ...labels, status: String(status) });
-    ctx.metrics.jobSeconds.observe(labels, (performance.now() - started) / 1000);
+    ctx.metrics.jobSeconds.observe(labels, seconds);
+    ctx.log[status < 500 ? "info" : "warn"]("job done", {
+      request_id: requestId,
+      pipeline,
+      model_id: modelId,
+      status,
+      ms: Math.round(seconds * 1000),
+      // Not `runner`: that field marks the runner's own lines, which the launchers copy into this log.
+      served_by: runner ?? null,
+    });
   }
 }
 

@@ -2,7 +2,8 @@
  * @module Prometheus metrics of the orchestrator: jobs by outcome, job latency, slots in use and capacity, and the
  * process's own (memory, CPU, event-loop lag; `avs_orchestrator_process_resident_memory_bytes`, …).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { metricsRegistry } from "@ai-video-subnet/server-kit";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { CapabilityView } from "../runners/runner-pool.js";
 
 /** The orchestrator's metrics, on their own registry (several orchestrators may share a process in tests). */
@@ -16,8 +17,7 @@ export interface OrchestratorMetrics {
  * @example const m = createMetrics(() => pool.capabilities()); m.jobs.inc({ pipeline, model_id, status: "200" })
  */
 export function createMetrics(capabilities: () => CapabilityView[]): OrchestratorMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "avs_orchestrator_" });
+  const registry = metricsRegistry({ prefix: "avs_orchestrator_" });
   const jobs = new Counter({
     name: "avs_orchestrator_jobs_total",
     help: "Jobs answered, by pipeline, model and HTTP status.",

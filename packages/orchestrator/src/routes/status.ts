@@ -1,6 +1,5 @@
 /** @module The status routes: `/info` (capabilities, prices, hardware), `/health`, `/metrics` and `/outputs/{name}`. */
-import type { RequestValidator } from "@ai-video-subnet/specs";
-import { HttpError, typedRoutes } from "@ai-video-subnet/specs";
+import { HttpError, metricsResponse, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import type { Hono } from "hono";
 import type { components, operations } from "../generated/orchestrator.js";
 import type { OutputStore } from "../outputs/output-store.js";
@@ -25,10 +24,7 @@ export function mountStatusRoutes(
       .map((r) => r.hardware as components["schemas"]["HardwareInformation"]),
   }));
   route("health", () => ({ status: "OK" as const }));
-  route("metrics", async (_body, c) => {
-    c.header("Content-Type", ctx.metrics.registry.contentType);
-    return c.body(await ctx.metrics.registry.metrics());
-  });
+  route("metrics", (_body, c) => metricsResponse(c, ctx.metrics.registry));
   route("getOutput", async (_body, c) => {
     const name = c.req.param("name")!;
     const file = await ctx.store.get(name);

@@ -4,9 +4,9 @@
  * starting runner waits for the same start.
  */
 import { type components, RunnerClient } from "@ai-video-subnet/runner-client";
+import type { Logger } from "@ai-video-subnet/server-kit";
 import { Slots } from "../capacity/slots.js";
 import type { ModelEntry } from "../config/ai-models.js";
-import type { Logger } from "../internal/log.js";
 import type { Launcher, RunnerExit, RunnerHandle } from "../launchers/launcher.js";
 
 /** Where a runner is in its life. */
@@ -119,7 +119,7 @@ export class ManagedRunner {
       this.hardware = await client.hardwareInfo().catch(() => undefined);
       this.#healthFailures = 0;
       this.state = "ready";
-      log("info", "runner ready", {
+      log.info("runner ready", {
         runner: this.name,
         url: handle.url,
         id: handle.id,
@@ -132,7 +132,7 @@ export class ManagedRunner {
         this.#handle = undefined;
       }
       await handle?.stop().catch(() => {});
-      log("error", "runner failed to start", { runner: this.name, error: (err as Error).message });
+      log.error("runner failed to start", { runner: this.name, error: (err as Error).message });
       throw err;
     }
   }
@@ -150,7 +150,7 @@ export class ManagedRunner {
     this.state = "stopping";
     this.#stopping = handle
       .stop()
-      .catch((err: Error) => this.#ctx.log("warn", "runner stop failed", { runner: this.name, error: err.message }))
+      .catch((err: Error) => this.#ctx.log.warn("runner stop failed", { runner: this.name, error: err.message }))
       .finally(() => {
         this.state = "stopped";
         this.#stopping = undefined;
@@ -160,7 +160,7 @@ export class ManagedRunner {
 
   /** Stops and starts again (after a failed health check or an `ERROR`). */
   async restart(reason: string): Promise<void> {
-    this.#ctx.log("warn", "restarting runner", { runner: this.name, reason });
+    this.#ctx.log.warn("restarting runner", { runner: this.name, reason });
     await this.stop();
     await this.start();
   }
@@ -197,7 +197,7 @@ export class ManagedRunner {
     this.#handle = undefined;
     this.client = undefined;
     this.state = "stopped";
-    this.#ctx.log("error", "runner exited", { runner: this.name, exit: describeExit(exit), output: exit.lastOutput });
+    this.#ctx.log.error("runner exited", { runner: this.name, exit: describeExit(exit), output: exit.lastOutput });
     this.#ctx.onDied(this, exit);
   }
 }

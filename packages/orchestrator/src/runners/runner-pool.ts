@@ -4,9 +4,9 @@
  * restart of dead warm runners with backoff, the health watchdog, and capacity leases for jobs.
  */
 import { randomBytes } from "node:crypto";
-import { HttpError } from "@ai-video-subnet/specs";
+import type { Logger } from "@ai-video-subnet/server-kit";
+import { HttpError } from "@ai-video-subnet/server-kit";
 import { ConfigError, type ModelEntry } from "../config/ai-models.js";
-import type { Logger } from "../internal/log.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
 import { Devices } from "./devices.js";
@@ -228,7 +228,7 @@ export class RunnerPool {
     const claim = this.#devices.claim(runner);
     if (!claim) return null;
     if (!claim.victim) return undefined;
-    this.#options.log("info", "evicting idle runner", {
+    this.#options.log.info("evicting idle runner", {
       runner: claim.victim.name,
       for: runner.name,
       device: runner.device,

@@ -1,0 +1,2486 @@
+/**
+ * Generated from specs/gateway.yaml by `avs-codegen` (resolved document). Do not edit by hand:
+ * change the spec and run `pnpm generate`.
+ */
+
+import type { OpenApiDocument } from "@ai-video-subnet/server-kit";
+
+/** The gateway API with every `$ref` inlined: what this server validates requests against and serves. */
+export const gatewayDocument: OpenApiDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "AI Video Subnet gateway API",
+    "version": "0.1.0",
+    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has `model_id` (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. Results come back as URLs this gateway serves. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
+    "license": {
+      "name": "MIT",
+      "identifier": "MIT"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8937",
+      "description": "A broadcaster started with its defaults."
+    }
+  ],
+  "tags": [
+    {
+      "name": "generate",
+      "description": "Generative media jobs."
+    },
+    {
+      "name": "status",
+      "description": "Health, the API reference and stored outputs."
+    }
+  ],
+  "security": [
+    {
+      "HTTPBearer": []
+    }
+  ],
+  "paths": {
+    "/text-to-image": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Text To Image",
+        "description": "Generate images from text prompts.",
+        "operationId": "genTextToImage",
+        "x-avs-pipeline": {
+          "files": {},
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt"
+                    ],
+                    "properties": {
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "loras": {
+                        "type": "string",
+                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                        "maxLength": 4096,
+                        "default": ""
+                      },
+                      "prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide image generation.",
+                        "maxLength": 20000
+                      },
+                      "height": {
+                        "default": 576,
+                        "type": "integer",
+                        "description": "The height in pixels of the generated image; must be a multiple of 8.",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "width": {
+                        "default": 1024,
+                        "type": "integer",
+                        "description": "The width in pixels of the generated image; must be a multiple of 8.",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "guidance_scale": {
+                        "type": "number",
+                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 7.5
+                      },
+                      "negative_prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                        "maxLength": 20000,
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 50
+                      },
+                      "num_images_per_prompt": {
+                        "type": "integer",
+                        "description": "Number of images to generate per prompt.",
+                        "minimum": 1,
+                        "maximum": 16,
+                        "default": 1
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "turbo": {
+                  "summary": "One image from SD-Turbo in one step",
+                  "value": {
+                    "model_id": "stabilityai/sd-turbo",
+                    "prompt": "a lighthouse on a cliff at dawn, oil painting",
+                    "width": 512,
+                    "height": 512,
+                    "guidance_scale": 0,
+                    "num_inference_steps": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images, as URLs this gateway serves.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-image": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Image To Image",
+        "description": "Apply image transformations to a provided image.",
+        "operationId": "genImageToImage",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt",
+                      "image"
+                    ],
+                    "properties": {
+                      "prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide image generation.",
+                        "maxLength": 20000
+                      },
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "loras": {
+                        "type": "string",
+                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                        "maxLength": 4096,
+                        "default": ""
+                      },
+                      "strength": {
+                        "type": "number",
+                        "description": "Degree of transformation applied to the reference image (0 to 1).",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "default": 0.8
+                      },
+                      "guidance_scale": {
+                        "type": "number",
+                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 7.5
+                      },
+                      "image_guidance_scale": {
+                        "type": "number",
+                        "description": "Degree to which the generated image is pushed towards the initial image.",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 1.5
+                      },
+                      "negative_prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                        "maxLength": 20000,
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 100
+                      },
+                      "num_images_per_prompt": {
+                        "type": "integer",
+                        "description": "Number of images to generate per prompt.",
+                        "minimum": 1,
+                        "maximum": 16,
+                        "default": 1
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "repaint": {
+                  "summary": "Repaint a photo as a watercolour",
+                  "value": {
+                    "model_id": "stabilityai/sd-turbo",
+                    "prompt": "as a watercolour",
+                    "image": "(image bytes)",
+                    "strength": 0.5
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images, as URLs this gateway serves.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-video": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Image To Video",
+        "description": "Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`.",
+        "operationId": "genImageToVideo",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "image"
+                    ],
+                    "properties": {
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "height": {
+                        "description": "The height in pixels of the generated video; must be a multiple of 8.",
+                        "default": 576,
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "width": {
+                        "description": "The width in pixels of the generated video; must be a multiple of 8.",
+                        "default": 1024,
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "fps": {
+                        "type": "integer",
+                        "description": "The frames per second of the generated video.",
+                        "minimum": 1,
+                        "maximum": 120,
+                        "default": 6
+                      },
+                      "motion_bucket_id": {
+                        "type": "integer",
+                        "description": "Used for conditioning the amount of motion for the generation. The higher the number the more motion will be in the video.",
+                        "minimum": 0,
+                        "maximum": 1023,
+                        "default": 127
+                      },
+                      "noise_aug_strength": {
+                        "type": "number",
+                        "description": "Amount of noise added to the conditioning image. Higher values reduce resemblance to the conditioning image and increase motion.",
+                        "minimum": 0,
+                        "maximum": 10,
+                        "default": 0.02
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality videos but slower inference.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 25
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "clip": {
+                  "summary": "A clip from a still",
+                  "value": {
+                    "model_id": "stabilityai/stable-video-diffusion-img2vid-xt",
+                    "image": "(image bytes)",
+                    "seed": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "One mp4 URL this gateway serves.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/upscale": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Upscale",
+        "description": "Upscale an image by increasing its resolution.",
+        "operationId": "genUpscale",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt",
+                      "image"
+                    ],
+                    "properties": {
+                      "prompt": {
+                        "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
+                        "type": "string",
+                        "maxLength": 20000
+                      },
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 75
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "x4": {
+                  "summary": "Upscale four times with the real ESRGAN weights",
+                  "value": {
+                    "model_id": "upscalerjs/esrgan-slim-x4",
+                    "prompt": "",
+                    "image": "(image bytes)"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The upscaled image, as a URL this gateway serves.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/health": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Health",
+        "description": "`OK` once the gateway serves requests.",
+        "operationId": "health",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The gateway's state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "LOADING",
+                        "OK",
+                        "ERROR",
+                        "IDLE"
+                      ],
+                      "description": "`LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "OK"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/ready": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Readiness",
+        "description": "Whether jobs can be served: 200 when at least one orchestrator answers `/info` and advertises a capability, 503 saying what is missing otherwise (no orchestrator configured, none reachable, or none advertising anything). `/health` only says the process is up; use `/ready` for load balancers and orchestration readiness probes.",
+        "operationId": "ready",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Orchestrator capacity is reachable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "What the gateway can reach.",
+                  "required": [
+                    "status",
+                    "orchestrators",
+                    "reachable",
+                    "capabilities"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "OK"
+                      ]
+                    },
+                    "orchestrators": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Orchestrators configured or discovered."
+                    },
+                    "reachable": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Orchestrators whose last `/info` poll answered."
+                    },
+                    "capabilities": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Distinct pipeline + model pairs the reachable orchestrators advertise."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "OK",
+                  "orchestrators": 2,
+                  "reachable": 2,
+                  "capabilities": 3
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator capacity is reachable; every job would get 503.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator capacity is reachable: none of 1 orchestrator(s) answers /info (last error: connect ECONNREFUSED 127.0.0.1:8935)"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/openapi.yaml": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "OpenAPI document",
+        "description": "This API's OpenAPI 3.1 document, with the shared components inlined.",
+        "operationId": "getOpenApi",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The document.",
+            "content": {
+              "application/yaml": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/docs": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "API reference",
+        "description": "A rendered reference page of this API.",
+        "operationId": "getDocs",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "An HTML page.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Metrics",
+        "description": "Prometheus metrics in the text exposition format.",
+        "operationId": "metrics",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Metrics.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/outputs/{name}": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Output",
+        "description": "A stored result, by the unguessable name in a job's media URL, until its retention time ends.",
+        "operationId": "getOutput",
+        "security": [],
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{16,128}\\.(png|mp4)$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The media bytes.",
+            "content": {
+              "image/png": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "video/mp4": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such route, pipeline or stored object.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Not Found"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Readiness": {
+        "type": "object",
+        "description": "What the gateway can reach.",
+        "required": [
+          "status",
+          "orchestrators",
+          "reachable",
+          "capabilities"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "OK"
+            ]
+          },
+          "orchestrators": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Orchestrators configured or discovered."
+          },
+          "reachable": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Orchestrators whose last `/info` poll answered."
+          },
+          "capabilities": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Distinct pipeline + model pairs the reachable orchestrators advertise."
+          }
+        }
+      }
+    },
+    "securitySchemes": {
+      "HTTPBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key, required when the gateway is configured with keys."
+      }
+    },
+    "responses": {
+      "TooManyRequests": {
+        "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+              "required": [
+                "detail"
+              ],
+              "properties": {
+                "detail": {
+                  "type": "object",
+                  "description": "API error response model.",
+                  "required": [
+                    "msg"
+                  ],
+                  "properties": {
+                    "msg": {
+                      "type": "string",
+                      "description": "The error message."
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "detail": {
+                "msg": "rate limit of 60 requests per minute exceeded"
+              }
+            }
+          }
+        }
+      },
+      "NoOrchestrators": {
+        "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+              "required": [
+                "detail"
+              ],
+              "properties": {
+                "detail": {
+                  "type": "object",
+                  "description": "API error response model.",
+                  "required": [
+                    "msg"
+                  ],
+                  "properties": {
+                    "msg": {
+                      "type": "string",
+                      "description": "The error message."
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "detail": {
+                "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+};

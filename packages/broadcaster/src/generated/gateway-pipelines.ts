@@ -1,0 +1,104 @@
+/**
+ * Generated from specs/gateway.yaml by `avs-codegen` (x-avs-pipeline). Do not edit by hand:
+ * change the spec and run `pnpm generate`.
+ */
+
+/** One job operation of the gateway API, as its `x-avs-pipeline` extension and the operation describe it. */
+export interface PipelineEntry {
+  /** The route's path without its `/`: the runner's `PIPELINE`, the capability an orchestrator advertises. */
+  readonly pipeline: string;
+  readonly operationId: string;
+  readonly path: string;
+  /** The SDK method: the pipeline name in camelCase. */
+  readonly clientMethod: string;
+  /** How the request body is sent. */
+  readonly body: "json" | "multipart";
+  /** Every field of the request body, in the spec's order. */
+  readonly fields: readonly string[];
+  /** The file fields and the media each holds. */
+  readonly files: Readonly<Record<string, "image" | "video">>;
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field). */
+  readonly units: {
+    readonly pixels: string | readonly string[];
+    readonly frames?: string;
+    readonly steps?: string;
+    readonly images?: string;
+  };
+  /** The 200 answer: `{images}`, `{frames}` or the video file itself. */
+  readonly response: "images" | "frames" | "video";
+}
+
+/** The job operations of the gateway API, by pipeline name, in the spec's order. */
+export const PIPELINES = {
+  /** Generate images from text prompts. `POST /text-to-image` (genTextToImage). */
+  "text-to-image": {
+    "pipeline": "text-to-image",
+    "operationId": "genTextToImage",
+    "path": "/text-to-image",
+    "clientMethod": "textToImage",
+    "body": "json",
+    "fields": ["model_id", "loras", "prompt", "height", "width", "guidance_scale", "negative_prompt", "safety_check", "seed", "num_inference_steps", "num_images_per_prompt"],
+    "files": {},
+    "units": {
+      "pixels": ["width", "height"],
+      "steps": "num_inference_steps",
+      "images": "num_images_per_prompt",
+    },
+    "response": "images",
+  },
+  /** Apply image transformations to a provided image. `POST /image-to-image` (genImageToImage). */
+  "image-to-image": {
+    "pipeline": "image-to-image",
+    "operationId": "genImageToImage",
+    "path": "/image-to-image",
+    "clientMethod": "imageToImage",
+    "body": "multipart",
+    "fields": ["prompt", "image", "model_id", "loras", "strength", "guidance_scale", "image_guidance_scale", "negative_prompt", "safety_check", "seed", "num_inference_steps", "num_images_per_prompt"],
+    "files": {
+      "image": "image",
+    },
+    "units": {
+      "pixels": "image",
+      "steps": "num_inference_steps",
+      "images": "num_images_per_prompt",
+    },
+    "response": "images",
+  },
+  /** Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. `POST /image-to-video` (genImageToVideo). */
+  "image-to-video": {
+    "pipeline": "image-to-video",
+    "operationId": "genImageToVideo",
+    "path": "/image-to-video",
+    "clientMethod": "imageToVideo",
+    "body": "multipart",
+    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps"],
+    "files": {
+      "image": "image",
+    },
+    "units": {
+      "pixels": ["width", "height"],
+      "steps": "num_inference_steps",
+    },
+    "response": "images",
+  },
+  /** Upscale an image by increasing its resolution. `POST /upscale` (genUpscale). */
+  "upscale": {
+    "pipeline": "upscale",
+    "operationId": "genUpscale",
+    "path": "/upscale",
+    "clientMethod": "upscale",
+    "body": "multipart",
+    "fields": ["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"],
+    "files": {
+      "image": "image",
+    },
+    "units": {
+      "pixels": "image",
+      "steps": "num_inference_steps",
+    },
+    "response": "images",
+  },
+} as const satisfies Record<string, PipelineEntry>;
+
+/** A pipeline of the gateway API. */
+export type PipelineName = keyof typeof PIPELINES;

@@ -1,0 +1,56 @@
+/**
+ * @module The job routes: every pipeline of the gateway spec's generated `PIPELINES` table, mounted the same way
+ * (a new pipeline in the spec needs no code here). A job is dispatched to orchestrators, its outputs stored, and
+ * it is logged once with its request id.
+ */
+import { getRequestId, HttpError } from "@ai-video-subnet/server-kit";
+import type { Context } from "hono";
+import { PIPELINES } from "../../generated/gateway-pipelines.js";
+import { dispatch } from "../../jobs/dispatch.js";
+import { jobOf } from "../../jobs/job.js";
+import { cleanupUploads } from "../upload-spool.js";
+import type { RouteKit } from "./route-kit.js";
+
+/**
+ * Mounts a route for every pipeline.
+ * @example jobRoutes({ app, route, guards, ctx })
+ */
+export function jobRoutes({ route, guards, ctx }: RouteKit): void {
+  const { options, metrics, logger } = ctx;
+  for (const pipeline of Object.values(PIPELINES)) {
+    const multipart = pipeline.body === "multipart";
+    const handler = async (body: Record<string, unknown>, c: Context) => {
+      const started = performance.now();
+      const job = await jobOf(pipeline, body, getRequestId(c));
+      let result: Awaited<ReturnType<typeof dispatch>>;
+      try {
+        result = await dispatch(ctx, job, pipeline.path, c.req.raw.signal);
+      } catch (err) {
+        if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+        throw err;
+      }
+      const status = result.kind === "ok" ? 200 : result.kind === "client_error" ? result.status : 503;
+      metrics.jobSeconds.observe(
+        { pipeline: job.pipeline, status: String(status) },
+        (performance.now() - started) / 1000,
+      );
+      logger[status === 200 ? "info" : "warn"]("job done", {
+        request_id: job.requestId,
+        pipeline: job.pipeline,
+        model_id: job.modelId,
+        status,
+        ms: Math.round(performance.now() - started),
+        ...(result.kind === "unavailable" ? { reason: result.msg } : { orchestrator: result.orchestrator }),
+      });
+      if (result.kind === "client_error") return c.json(result.body as object, status as 400);
+      if (result.kind === "unavailable") {
+        throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
+      }
+      const base = options.publicUrl?.replace(/\/+$/, "") ?? new URL(c.req.url).origin;
+      return {
+        images: result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw })),
+      };
+    };
+    route(pipeline.operationId, handler as never, ...guards, ...(multipart ? [cleanupUploads()] : []));
+  }
+}

@@ -1,0 +1,37 @@
+/** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
+import { HttpError, metricsResponse } from "@ai-video-subnet/server-kit";
+import { stringify } from "yaml";
+import { gatewayDocument } from "../../generated/gateway-document.js";
+import { renderDocsPage } from "../docs-page.js";
+import type { RouteKit } from "./route-kit.js";
+
+/**
+ * Mounts the status routes of the gateway spec.
+ * @example statusRoutes({ app, route, guards, ctx })
+ */
+export function statusRoutes({ route, ctx }: RouteKit): void {
+  const yaml = stringify(gatewayDocument, { lineWidth: 0 });
+  const html = renderDocsPage(gatewayDocument);
+  route("health", () => ({ status: "OK" as const }));
+  route("ready", () => {
+    const state = ctx.registry.readiness();
+    if (!state.ready) throw new HttpError(503, `no orchestrator capacity is reachable: ${state.reason}`);
+    const { ready: _, ...counts } = state;
+    return { status: "OK" as const, ...counts };
+  });
+  route("getOpenApi", (_b, c) => c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" }));
+  route("getDocs", (_b, c) => c.html(html));
+  route("metrics", (_b, c) => metricsResponse(c, ctx.metrics.registry));
+  route("getOutput", async (_b, c) => {
+    const name = c.req.param("name") ?? "";
+    const out = await ctx.store.get(name);
+    if (!out) throw new HttpError(404, `no output ${name}: never stored, or past its retention time`);
+    return new Response(out.body, {
+      headers: {
+        "content-type": out.contentType,
+        ...(out.size ? { "content-length": String(out.size) } : {}),
+        "cache-control": "private, max-age=3600, immutable",
+      },
+    });
+  });
+}

@@ -1,0 +1,2258 @@
+/**
+ * Generated from specs/orchestrator.yaml by `avs-codegen` (resolved document). Do not edit by hand:
+ * change the spec and run `pnpm generate`.
+ */
+
+import type { OpenApiDocument } from "@ai-video-subnet/server-kit";
+
+/** The orchestrator API with every `$ref` inlined: what this server validates requests against and serves. */
+export const orchestratorDocument: OpenApiDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "AI Video Subnet orchestrator API",
+    "version": "0.1.0",
+    "description": "An orchestrator is run by a GPU operator. It advertises what it can run and at what price (`GET /info`), manages runners on its GPUs, and runs jobs that broadcasters send it. Job routes take the runner's bodies with `model_id` required; media comes back as URLs the orchestrator serves for a retention time, so large media is not re-encoded as base64 on the next hop. Image-to-video returns one mp4.",
+    "license": {
+      "name": "MIT",
+      "identifier": "MIT"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8935",
+      "description": "An orchestrator started with its defaults."
+    }
+  ],
+  "tags": [
+    {
+      "name": "jobs",
+      "description": "Run a job on one of this orchestrator's runners."
+    },
+    {
+      "name": "status",
+      "description": "Capabilities, prices, health and stored outputs."
+    }
+  ],
+  "security": [
+    {
+      "HTTPBearer": []
+    }
+  ],
+  "paths": {
+    "/text-to-image": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Text To Image",
+        "description": "Generate images from text prompts on a runner of `model_id`.",
+        "operationId": "genTextToImage",
+        "x-avs-pipeline": {
+          "files": {},
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt"
+                    ],
+                    "properties": {
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "loras": {
+                        "type": "string",
+                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                        "maxLength": 4096,
+                        "default": ""
+                      },
+                      "prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide image generation.",
+                        "maxLength": 20000
+                      },
+                      "height": {
+                        "default": 576,
+                        "type": "integer",
+                        "description": "The height in pixels of the generated image; must be a multiple of 8.",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "width": {
+                        "default": 1024,
+                        "type": "integer",
+                        "description": "The width in pixels of the generated image; must be a multiple of 8.",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "guidance_scale": {
+                        "type": "number",
+                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 7.5
+                      },
+                      "negative_prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                        "maxLength": 20000,
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 50
+                      },
+                      "num_images_per_prompt": {
+                        "type": "integer",
+                        "description": "Number of images to generate per prompt.",
+                        "minimum": 1,
+                        "maximum": 16,
+                        "default": 1
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "turbo": {
+                  "summary": "One image from SD-Turbo",
+                  "value": {
+                    "model_id": "stabilityai/sd-turbo",
+                    "prompt": "a red fox in snow",
+                    "height": 512,
+                    "width": 512,
+                    "guidance_scale": 0,
+                    "num_inference_steps": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Media-Delivery": {
+                "description": "How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "url",
+                    "data"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-image": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Image To Image",
+        "description": "Transform an image on a runner of `model_id`.",
+        "operationId": "genImageToImage",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt",
+                      "image"
+                    ],
+                    "properties": {
+                      "prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide image generation.",
+                        "maxLength": 20000
+                      },
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "loras": {
+                        "type": "string",
+                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                        "maxLength": 4096,
+                        "default": ""
+                      },
+                      "strength": {
+                        "type": "number",
+                        "description": "Degree of transformation applied to the reference image (0 to 1).",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "default": 0.8
+                      },
+                      "guidance_scale": {
+                        "type": "number",
+                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 7.5
+                      },
+                      "image_guidance_scale": {
+                        "type": "number",
+                        "description": "Degree to which the generated image is pushed towards the initial image.",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 1.5
+                      },
+                      "negative_prompt": {
+                        "type": "string",
+                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                        "maxLength": 20000,
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 100
+                      },
+                      "num_images_per_prompt": {
+                        "type": "integer",
+                        "description": "Number of images to generate per prompt.",
+                        "minimum": 1,
+                        "maximum": 16,
+                        "default": 1
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "repaint": {
+                  "summary": "Repaint a photo",
+                  "value": {
+                    "model_id": "stabilityai/sd-turbo",
+                    "prompt": "as a watercolour",
+                    "image": "(image bytes)",
+                    "strength": 0.5
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Media-Delivery": {
+                "description": "How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "url",
+                    "data"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-video": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Image To Video",
+        "description": "Generate a video from an image on a runner of `model_id`; the frames are encoded as one H.264 mp4.",
+        "operationId": "genImageToVideo",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "image"
+                    ],
+                    "properties": {
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "height": {
+                        "description": "The height in pixels of the generated video; must be a multiple of 8.",
+                        "default": 576,
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "width": {
+                        "description": "The width in pixels of the generated video; must be a multiple of 8.",
+                        "default": 1024,
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 4096
+                      },
+                      "fps": {
+                        "type": "integer",
+                        "description": "The frames per second of the generated video.",
+                        "minimum": 1,
+                        "maximum": 120,
+                        "default": 6
+                      },
+                      "motion_bucket_id": {
+                        "type": "integer",
+                        "description": "Used for conditioning the amount of motion for the generation. The higher the number the more motion will be in the video.",
+                        "minimum": 0,
+                        "maximum": 1023,
+                        "default": 127
+                      },
+                      "noise_aug_strength": {
+                        "type": "number",
+                        "description": "Amount of noise added to the conditioning image. Higher values reduce resemblance to the conditioning image and increase motion.",
+                        "minimum": 0,
+                        "maximum": 10,
+                        "default": 0.02
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps. More steps usually lead to higher quality videos but slower inference.",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 25
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "clip": {
+                  "summary": "A clip from a still",
+                  "value": {
+                    "model_id": "stabilityai/stable-video-diffusion-img2vid-xt",
+                    "image": "(image bytes)",
+                    "seed": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "One mp4, as the single entry of `images`.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Media-Delivery": {
+                "description": "How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "url",
+                    "data"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/upscale": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Upscale",
+        "description": "Upscale an image on a runner of `model_id`.",
+        "operationId": "genUpscale",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "required": [
+                      "prompt",
+                      "image"
+                    ],
+                    "properties": {
+                      "prompt": {
+                        "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
+                        "type": "string",
+                        "maxLength": 20000
+                      },
+                      "image": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "safety_check": {
+                        "type": "boolean",
+                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                        "default": true
+                      },
+                      "seed": {
+                        "type": "integer",
+                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      },
+                      "num_inference_steps": {
+                        "type": "integer",
+                        "description": "Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "default": 75
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "x4": {
+                  "summary": "Upscale four times with the real ESRGAN weights",
+                  "value": {
+                    "model_id": "upscalerjs/esrgan-slim-x4",
+                    "prompt": "",
+                    "image": "(image bytes)"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The upscaled image.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Media-Delivery": {
+                "description": "How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "url",
+                    "data"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/info": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Info",
+        "description": "Version, hardware, and every capability with its warmth, capacity, jobs in use and price. Always current.",
+        "operationId": "getInfo",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "What this orchestrator offers now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "version",
+                    "capabilities",
+                    "hardware"
+                  ],
+                  "properties": {
+                    "version": {
+                      "type": "string"
+                    },
+                    "capabilities": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "pipeline",
+                          "model_id",
+                          "warm",
+                          "capacity",
+                          "in_use",
+                          "price"
+                        ],
+                        "properties": {
+                          "pipeline": {
+                            "type": "string",
+                            "enum": [
+                              "text-to-image",
+                              "image-to-image",
+                              "image-to-video",
+                              "upscale"
+                            ]
+                          },
+                          "model_id": {
+                            "type": "string"
+                          },
+                          "warm": {
+                            "type": "boolean",
+                            "description": "A runner for this model is loaded and ready now."
+                          },
+                          "capacity": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "Jobs this orchestrator runs at once for this pipeline and model."
+                          },
+                          "in_use": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "Jobs running now."
+                          },
+                          "price": {
+                            "type": "object",
+                            "description": "Price of one unit of work: `price_per_unit` (wei) for every `pixels_per_unit` output pixels × steps.",
+                            "required": [
+                              "price_per_unit",
+                              "pixels_per_unit"
+                            ],
+                            "properties": {
+                              "price_per_unit": {
+                                "type": "number",
+                                "minimum": 0
+                              },
+                              "pixels_per_unit": {
+                                "type": "integer",
+                                "minimum": 1
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "hardware": {
+                      "type": "array",
+                      "description": "The hardware each running runner reported.",
+                      "items": {
+                        "type": "object",
+                        "description": "Response model for GPU information.",
+                        "required": [
+                          "pipeline",
+                          "model_id",
+                          "gpu_info"
+                        ],
+                        "properties": {
+                          "pipeline": {
+                            "type": "string"
+                          },
+                          "model_id": {
+                            "type": "string"
+                          },
+                          "gpu_info": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "object",
+                              "description": "Model for detailed GPU compute information.",
+                              "required": [
+                                "id",
+                                "name",
+                                "memory_total",
+                                "memory_free",
+                                "major",
+                                "minor"
+                              ],
+                              "properties": {
+                                "id": {
+                                  "type": "string"
+                                },
+                                "name": {
+                                  "type": "string"
+                                },
+                                "memory_total": {
+                                  "type": "integer"
+                                },
+                                "memory_free": {
+                                  "type": "integer"
+                                },
+                                "major": {
+                                  "type": "integer"
+                                },
+                                "minor": {
+                                  "type": "integer"
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "version": "0.1.0",
+                  "hardware": [],
+                  "capabilities": [
+                    {
+                      "pipeline": "upscale",
+                      "model_id": "upscalerjs/esrgan-slim-x4",
+                      "warm": true,
+                      "capacity": 1,
+                      "in_use": 0,
+                      "price": {
+                        "price_per_unit": 1,
+                        "pixels_per_unit": 1
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/health": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Health",
+        "description": "`OK` once the orchestrator serves requests.",
+        "operationId": "health",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The orchestrator's state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "LOADING",
+                        "OK",
+                        "ERROR",
+                        "IDLE"
+                      ],
+                      "description": "`LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "OK"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Metrics",
+        "description": "Prometheus metrics in the text exposition format.",
+        "operationId": "metrics",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Metrics.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/outputs/{name}": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Output",
+        "description": "A stored result, by the unguessable name returned in a job's media URL, until its retention time ends.",
+        "operationId": "getOutput",
+        "security": [],
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{16,128}\\.(png|mp4)$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The media bytes.",
+            "content": {
+              "image/png": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "video/mp4": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such route, pipeline or stored object.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Not Found"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "HTTPBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The secret shared with trusted broadcasters, required on job routes when configured."
+      }
+    }
+  }
+};

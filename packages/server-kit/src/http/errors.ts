@@ -1,0 +1,110 @@
+/**
+ * @module The two error shapes of every layer, produced in one place.
+ *
+ * `{"detail": {"msg": "..."}}` for every error but request validation, which is
+ * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` with status 422 (the Livepeer / FastAPI shapes).
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "../log/logger.js";
+
+/** One entry of a 422 body. */
+export interface ValidationIssue {
+  loc: Array<string | number>;
+  msg: string;
+  type: string;
+}
+
+/**
+ * An error with an HTTP status and a message for the caller; `onError` turns it into `{"detail":{"msg"}}`.
+ * @example throw new HttpError(400, "Height and width must be divisible by 8", { cause: err })
+ */
+export class HttpError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly headers: Record<string, string>;
+  constructor(
+    status: ContentfulStatusCode,
+    message: string,
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
+    super(message, { cause: options?.cause });
+    this.name = "HttpError";
+    this.status = status;
+    this.headers = options?.headers ?? {};
+  }
+}
+
+/**
+ * A request that failed validation; `onError` turns it into a 422 with every issue.
+ * @example throw new RequestValidationError([{ loc: ["body", "image"], msg: "image is required", type: "missing" }])
+ */
+export class RequestValidationError extends Error {
+  readonly issues: ValidationIssue[];
+  constructor(issues: ValidationIssue[]) {
+    super(issues.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; "));
+    this.name = "RequestValidationError";
+    this.issues = issues;
+  }
+}
+
+/**
+ * The body of an error response.
+ * @example errorBody("insufficient capacity") // { detail: { msg: "insufficient capacity" } }
+ */
+export function errorBody(msg: string): { detail: { msg: string } } {
+  return { detail: { msg } };
+}
+
+/** Sends `{"detail":{"msg"}}` with `status` and optional headers. */
+export function errorResponse(c: Context, status: ContentfulStatusCode, msg: string, headers?: Record<string, string>) {
+  for (const [k, v] of Object.entries(headers ?? {})) c.header(k, v);
+  return c.json(errorBody(msg), status);
+}
+
+/** What the error handler reports for errors it did not expect (a 500), when it is not given a {@link Logger}. */
+export type UnexpectedErrorLogger = (err: unknown, c: Context) => void;
+
+function logUnexpected(log: Logger): UnexpectedErrorLogger {
+  return (err, c) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    log.error("unhandled error", {
+      request_id: (c.get("requestId" as never) as string | undefined) ?? "",
+      path: c.req.path,
+      error: e.message,
+      stack: e.stack,
+    });
+  };
+}
+
+const stderrLogger: Logger = {
+  info() {},
+  warn() {},
+  error: (msg, fields) =>
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg, ...fields })),
+};
+
+/**
+ * The one `app.onError` of every server: HttpError → its status; validation → 422; Hono's own HTTP errors
+ * (body limit → 413, malformed body → 400) → their status; anything else → 500 without internals, reported to
+ * `log` (a {@link Logger}: an `unhandled error` line with the request id and stack; default stderr).
+ * @example app.onError(errorHandler(log))
+ */
+export function errorHandler(log: Logger | UnexpectedErrorLogger = stderrLogger): ErrorHandler {
+  const report = typeof log === "function" ? log : logUnexpected(log);
+  return (err, c) => {
+    if (err instanceof RequestValidationError) return c.json({ detail: err.issues }, 422);
+    if (err instanceof HttpError) return errorResponse(c, err.status, err.message, err.headers);
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return errorResponse(c, status as ContentfulStatusCode, err.message || "bad request");
+    }
+    report(err, c);
+    return errorResponse(c, 500, "internal server error");
+  };
+}
+
+/**
+ * The one `app.notFound` of every server.
+ * @example app.notFound(notFoundHandler)
+ */
+export const notFoundHandler: NotFoundHandler = (c) => errorResponse(c, 404, `no route ${c.req.method} ${c.req.path}`);

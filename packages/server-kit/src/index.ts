@@ -1,0 +1,81 @@
+/**
+ * @module Public entry of @ai-video-subnet/server-kit: what the runner, the orchestrator and the broadcaster are
+ * built from at run time. The contracts themselves (the OpenAPI documents, their generated types and `PIPELINES`
+ * tables) are generated into each package by `avs-codegen` from `specs/`; this kit reads them.
+ */
+
+export { type BearerAuthOptions, bearerAuth } from "./http/bearer-auth.js";
+export { type Deadline, deadline } from "./http/deadline.js";
+export {
+  errorBody,
+  errorHandler,
+  errorResponse,
+  HttpError,
+  notFoundHandler,
+  RequestValidationError,
+  type UnexpectedErrorLogger,
+  type ValidationIssue,
+} from "./http/errors.js";
+export { getRequestId, REQUEST_ID_HEADER, requestId } from "./http/request-id.js";
+export {
+  type OperationHandler,
+  type RequestBodyOf,
+  type SuccessBodyOf,
+  type TypedRouteMounter,
+  typedRoutes,
+} from "./http/routes.js";
+export {
+  type JsonLoggerOptions,
+  jsonLogger,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  REQUEST_ID_FIELD,
+  silentLogger,
+  withFields,
+} from "./log/logger.js";
+export { imageSize } from "./media/image-size.js";
+export { encodePng, PNG_SIGNATURE, pngChunk, pngHeader } from "./media/png.js";
+export {
+  countRequests,
+  type MetricsRegistryOptions,
+  metricsRegistry,
+  metricsResponse,
+  type RequestLabels,
+  requestCounter,
+} from "./metrics/metrics.js";
+export type { MediaTypeObject, OpenApiDocument, OperationObject, SchemaObject } from "./openapi.js";
+export {
+  FALLBACK_PIXELS,
+  headerMeasure,
+  type MediaKind,
+  type MediaMeasure,
+  type WorkUnitRecipe,
+  type WorkUnitSource,
+  workUnits,
+} from "./pipelines/work-units.js";
+export { Reaper, type ReaperOptions } from "./process/reaper.js";
+export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
+export { settingsHelp } from "./settings/help.js";
+export {
+  envName,
+  flagName,
+  orList,
+  parseSettings,
+  readFlags,
+  type Setting,
+  type SettingKind,
+  SettingsError,
+  type SettingsSchema,
+  type SettingValues,
+} from "./settings/settings.js";
+export { bodyStream } from "./validator/body.js";
+export { coerceFormValue } from "./validator/coerce.js";
+export {
+  type CompiledOperation,
+  RequestValidator,
+  type RequestValidatorOptions,
+  type ValidatedRequest,
+  validated,
+} from "./validator/index.js";
+export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";

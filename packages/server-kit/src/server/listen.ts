@@ -1,0 +1,129 @@
+/**
+ * @module Listening on a port and stopping gracefully, the same in every server: stop accepting, close each
+ * keep-alive connection as soon as it is idle, let the server drain its in-flight work, then cut whatever is still
+ * open once the grace period (the `shutdown-grace` setting of every binary, in seconds) is over.
+ */
+import type http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+
+/** The `fetch` of a Hono app (or anything shaped like it). */
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** A listening server. */
+export interface HttpServer {
+  server: ServerType;
+  /** The port it listens on (the real one when 0 was asked for). */
+  port: number;
+  /** A URL a client on this machine reaches it at (`0.0.0.0` and `::` shown as `127.0.0.1`). */
+  url: string;
+  /**
+   * Stops gracefully; resolves once every connection is closed. Calling it again returns the same promise.
+   * @param graceMs time connections get after `drain` before they are cut
+   * @param drain the server's own wind-down (finish the running job, stop a worker), awaited before the grace starts
+   */
+  stop(graceMs: number, drain?: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Listens with `@hono/node-server`; rejects when the port cannot be bound.
+ * @example
+ * const http = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+ * await http.stop(10_000);
+ */
+export async function listen(fetch: FetchHandler, options: { host: string; port: number }): Promise<HttpServer> {
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: fetch as never, hostname: options.host, port: options.port }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const connections = trackConnections(server as unknown as http.Server);
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    port,
+    url: `http://${shownHost(options.host)}:${port}`,
+    stop(graceMs, drain) {
+      stopping ??= closeGracefully(server, connections, graceMs, drain);
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The host part of a URL that reaches a server listening on `host` from this machine.
+ * @example shownHost("0.0.0.0") // "127.0.0.1"
+ * @example shownHost("::1") // "[::1]"
+ */
+export function shownHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+interface Connections {
+  /** From now on answers say `Connection: close`, and each socket closes once its answers are out. */
+  drainAll(): void;
+  /** Cuts every connection. */
+  cutAll(): void;
+}
+
+/**
+ * Counts the answers in flight on each socket. Node's own `closeIdleConnections` (which `server.close()` calls)
+ * counts an answer as done once it is ended, before its bytes are flushed, and so cuts a large answer short; a
+ * socket here is idle only when its answers have finished (handed to the kernel) and its write buffer is empty.
+ */
+function trackConnections(server: http.Server): Connections {
+  const inFlight = new Map<Socket, number>();
+  let draining = false;
+  const idle = (socket: Socket) => (inFlight.get(socket) ?? 0) === 0 && socket.writableLength === 0;
+  const closeIdle = () => {
+    for (const socket of inFlight.keys()) if (idle(socket)) socket.destroy();
+  };
+  server.on("connection", (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once("close", () => inFlight.delete(socket));
+  });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    if (draining) res.shouldKeepAlive = false;
+    res.once("close", () => {
+      inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
+      if (!draining) return;
+      // Let the last bytes leave the socket's own buffer before it is closed.
+      if (socket.writableLength === 0) closeIdle();
+      else socket.once("drain", closeIdle);
+    });
+  });
+  // http.Server#close calls this; Node's own version would cut a large answer that is still flushing.
+  server.closeIdleConnections = closeIdle;
+  return {
+    drainAll() {
+      draining = true;
+      closeIdle();
+    },
+    cutAll() {
+      for (const socket of inFlight.keys()) socket.destroy();
+    },
+  };
+}
+
+async function closeGracefully(
+  server: ServerType,
+  connections: Connections,
+  graceMs: number,
+  drain?: () => Promise<void>,
+): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive sockets close now, busy ones as soon as their answers are out: no new work reaches the server
+  // and `close` resolves with the last answer.
+  connections.drainAll();
+  let force: NodeJS.Timeout | undefined;
+  try {
+    await drain?.();
+    force = setTimeout(() => connections.cutAll(), graceMs);
+    await closed;
+  } finally {
+    clearTimeout(force);
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * @module The one settings parser of every binary. Each setting has one name, used as is in messages and as the key
+ * of the JSON settings file, and derived from it: the flag (`--models-dir`, `--model-id` for `MODEL_ID`) and the
+ * environment variable (the binary's prefix + the name in upper snake case: `AVS_ORCHESTRATOR_MODELS_DIR`,
+ * `MODEL_ID`). Precedence: flag > environment > settings file > default. An empty value counts as not given.
+ */
+import { readFileSync } from "node:fs";
+
+/** How a setting's text is read. */
+export type SettingKind = "string" | "number" | "integer" | "choice" | "list";
+
+/** One setting of a binary. */
+export interface Setting {
+  /** The one name: `models-dir` (flag `--models-dir`) or, for Livepeer's env-first names, `MODEL_ID`. */
+  readonly name: string;
+  readonly kind: SettingKind;
+  /** One line for `--help`. */
+  readonly help: string;
+  /** Applied when no source gives the setting, and shown in `--help`. */
+  readonly default?: string;
+  /** Shown in `--help` only, for a default that is applied elsewhere (or described, like "the request's origin"). */
+  readonly shownDefault?: string;
+  /** `choice`: the allowed values (matched without regard to case). */
+  readonly choices?: readonly string[];
+  /** `number`/`integer`: the smallest value (default 0). */
+  readonly min?: number;
+  /** `number`/`integer`: the largest value. */
+  readonly max?: number;
+}
+
+/** The settings of one binary. */
+export interface SettingsSchema {
+  readonly settings: readonly Setting[];
+  /** Prefix of the environment variables, e.g. `AVS_ORCHESTRATOR_` (`""` for the runner's Livepeer names). */
+  readonly envPrefix: string;
+  /** The name of the setting that names the JSON settings file (`config` or `settings`); flag and env as above. */
+  readonly file: string;
+  /** A setting that may also be given as the one positional argument (e.g. `avs-bench <url>`). */
+  readonly positional?: string;
+}
+
+/** A bad flag, environment variable or settings file; the message names the setting and what is allowed. */
+export class SettingsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SettingsError";
+  }
+}
+
+type ValueOf<S extends Setting> = S["kind"] extends "number" | "integer"
+  ? number
+  : S["kind"] extends "list"
+    ? unknown[]
+    : string;
+
+/** The parsed values of a schema, by setting name; settings without a default may be undefined. */
+export type SettingValues<T extends SettingsSchema> = {
+  [S in T["settings"][number] as S["name"]]: ValueOf<S> | (S extends { default: string } ? never : undefined);
+};
+
+/**
+ * The flag of a setting.
+ * @example flagName("MODEL_ID") // "--model-id"
+ */
+export function flagName(name: string): string {
+  return `--${name.toLowerCase().replaceAll("_", "-")}`;
+}
+
+/**
+ * The environment variable of a setting.
+ * @example envName("AVS_ORCHESTRATOR_", "models-dir") // "AVS_ORCHESTRATOR_MODELS_DIR"
+ */
+export function envName(prefix: string, name: string): string {
+  return `${prefix}${name.toUpperCase().replaceAll("-", "_")}`;
+}
+
+/**
+ * Reads flags, the environment and the settings file. `help` is true when `--help` or `-h` was given (nothing
+ * else is checked then). Throws {@link SettingsError}.
+ * @example
+ * const { values } = parseSettings(SCHEMA, ["--port", "0"], process.env);
+ * values.port // 0
+ */
+export function parseSettings<T extends SettingsSchema>(
+  schema: T,
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): { help: boolean; values: SettingValues<T> } {
+  if (argv.includes("--help") || argv.includes("-h")) return { help: true, values: {} as SettingValues<T> };
+  const flags = readFlags(argv, [...schema.settings.map((s) => s.name), schema.file], schema.positional);
+  const fromEnv = (name: string) => given(env[envName(schema.envPrefix, name)]);
+  const fileName = flags.get(schema.file)?.at(-1) ?? fromEnv(schema.file);
+  const file = fileName ? readSettingsFile(schema, fileName) : new Map<string, unknown>();
+  const values: Record<string, unknown> = {};
+  for (const s of schema.settings) {
+    if (s.name === schema.file) continue;
+    const flag = flags.get(s.name);
+    const envText = fromEnv(s.name);
+    let raw: unknown;
+    if (s.kind === "list") {
+      raw =
+        flag ??
+        envText
+          ?.split(",")
+          .map((x) => x.trim())
+          .filter(Boolean) ??
+        listFromFile(file.get(s.name));
+    } else {
+      raw = flag?.at(-1) ?? envText ?? textFromFile(file.get(s.name)) ?? s.default;
+    }
+    values[s.name] = raw === undefined ? undefined : parseValue(s, raw);
+  }
+  return { help: false, values: values as SettingValues<T> };
+}
+
+function given(text: string | undefined): string | undefined {
+  return text === undefined || text === "" ? undefined : text;
+}
+
+/**
+ * Reads `--name value` and `--name=value` flags of the settings `names` (repeats kept in order, empty values
+ * dropped); a non-flag argument is the `positional` setting, once. Throws {@link SettingsError} for anything else.
+ * @example readFlags(["--model-dir", "/m", "--port=0"], ["MODEL_DIR", "PORT"]) // Map { MODEL_DIR → ["/m"], PORT → ["0"] }
+ */
+export function readFlags(
+  argv: readonly string[],
+  names: readonly string[],
+  positional?: string,
+): Map<string, string[]> {
+  const byFlag = new Map(names.map((name) => [flagName(name), name]));
+  const out = new Map<string, string[]>();
+  const add = (name: string, value: string) => {
+    if (value !== "") out.set(name, [...(out.get(name) ?? []), value]);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) {
+      if (positional && !out.has(positional)) add(positional, arg);
+      else throw new SettingsError(`unexpected argument ${JSON.stringify(arg)} (see --help)`);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const name = byFlag.get(flag);
+    if (!name) throw new SettingsError(`unknown flag ${flag} (see --help)`);
+    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new SettingsError(`${flag} needs a value`);
+    add(name, value);
+  }
+  return out;
+}
+
+function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unknown> {
+  let value: unknown;
+  try {
+    // Read at start-up only, before anything listens: a synchronous read keeps the parser synchronous.
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new SettingsError(`cannot read the ${schema.file} file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new SettingsError(`the ${schema.file} file ${path} must hold a JSON object of setting names`);
+  }
+  const known = new Set(schema.settings.map((s) => s.name));
+  for (const key of Object.keys(value)) {
+    if (!known.has(key) || key === schema.file) {
+      throw new SettingsError(`the ${schema.file} file ${path} has an unknown setting "${key}" (see --help)`);
+    }
+  }
+  return new Map(Object.entries(value));
+}
+
+function textFromFile(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return given(Array.isArray(value) ? value.join(",") : String(value));
+}
+
+function listFromFile(value: unknown): unknown[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+function parseValue(s: Setting, raw: unknown): unknown {
+  if (s.kind === "list") return raw;
+  const text = String(raw);
+  switch (s.kind) {
+    case "number":
+    case "integer": {
+      const n = Number(text.trim());
+      const min = s.min ?? 0;
+      const whole = s.kind === "integer";
+      if (Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && (s.max === undefined || n <= s.max)) {
+        return n;
+      }
+      const what = whole ? "a whole number" : "a number";
+      const range = s.max === undefined ? `≥ ${min}` : `from ${min} to ${s.max}`;
+      throw new SettingsError(`${s.name} must be ${what} ${range}, got ${JSON.stringify(text)}`);
+    }
+    case "choice": {
+      const v = text.trim().toLowerCase();
+      const choices = s.choices ?? [];
+      if (choices.includes(v)) return v;
+      throw new SettingsError(`${s.name} must be ${orList(choices)}, got ${JSON.stringify(text)}`);
+    }
+    default:
+      return text;
+  }
+}
+
+/**
+ * `a, b or c`.
+ * @example orList(["cpu", "cuda", "webgpu"]) // "cpu, cuda or webgpu"
+ */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}

@@ -1,0 +1,294 @@
+/**
+ * @module The one request validator of every server, built at start-up from a resolved spec (each server's
+ * `src/generated/<api>-document.ts`, written by `avs-codegen`).
+ *
+ * For each operation it checks the Content-Type (415), the body size (413), parses JSON or multipart bodies,
+ * coerces multipart text fields to their schema types, checks file fields are files, applies defaults, drops
+ * fields the spec does not declare (as FastAPI does), and validates path, query and header parameters.
+ * Invalid input → 422 `{"detail":[{loc,msg,type}]}`.
+ */
+import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
+import type { Context, MiddlewareHandler } from "hono";
+import { HttpError, RequestValidationError, type ValidationIssue } from "../http/errors.js";
+import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.js";
+import { sizeLimit } from "./body.js";
+import { coerceFormValue } from "./coerce.js";
+import { show, toIssue } from "./messages.js";
+import { flattenObjectSchema, isFileSchema } from "./schema.js";
+
+/** Limits applied before a body is parsed. */
+export interface RequestValidatorOptions {
+  /** Largest JSON body, in bytes (default 1 MiB). */
+  maxJsonBytes?: number;
+  /** Largest multipart body, in bytes (default 64 MiB). */
+  maxMultipartBytes?: number;
+  /**
+   * Per-path limits over the two above, e.g. `{ "/upscale": 20 * 1024 * 1024 }`; the 413 of such a route names its
+   * path.
+   */
+  bodyLimits?: Record<string, number>;
+  /**
+   * Reads a multipart body (default: the whole body parsed from memory, which holds the whole upload in memory). A server can
+   * stream uploads elsewhere (e.g. file parts to disk, returned as file-backed Blobs); an `HttpError` it throws is kept.
+   */
+  readMultipart?: (c: Context) => Promise<FormData>;
+}
+
+/** The parts of a request that passed validation, with defaults applied. */
+export interface ValidatedRequest {
+  body: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+/** One operation of the spec, ready to mount. */
+export interface CompiledOperation {
+  operationId: string;
+  method: string;
+  /** The path as written in the spec, e.g. `/outputs/{name}`. */
+  path: string;
+  /** The same path in Hono's syntax, e.g. `/outputs/:name`. */
+  honoPath: string;
+  operation: OperationObject;
+  /** Body limit + validation; the result is read with {@link validated}. */
+  middleware: MiddlewareHandler[];
+}
+
+const KEY = "avs.validated";
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+/**
+ * What the validator accepted for this request.
+ * @example const { body } = validated(c)
+ */
+export function validated(c: Context): ValidatedRequest {
+  const v = c.get(KEY as never) as ValidatedRequest | undefined;
+  if (!v) throw new Error("validated() called on a route without the validator middleware");
+  return v;
+}
+
+interface BodyPlan {
+  mediaType: "application/json" | "multipart/form-data";
+  schema: SchemaObject;
+  fileFields: Set<string>;
+  validate: ValidateFunction;
+}
+
+interface ParamPlan {
+  name: string;
+  in: string;
+  required: boolean;
+  schema: SchemaObject;
+  validate: ValidateFunction;
+}
+
+/**
+ * Validates requests against one spec.
+ * @example
+ * const validator = await RequestValidator.create(runnerDocument);
+ * const op = validator.operation("genUpscale");
+ * app.post(op.honoPath, ...op.middleware, (c) => c.json(validated(c).body));
+ */
+export class RequestValidator {
+  readonly document: OpenApiDocument;
+  readonly #operations = new Map<string, CompiledOperation>();
+
+  private constructor(document: OpenApiDocument, options: RequestValidatorOptions) {
+    this.document = document;
+    const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, coerceTypes: false });
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of HTTP_METHODS) {
+        const operation = item[method];
+        if (!operation?.operationId) continue;
+        const body = planBody(ajv, operation);
+        const params = (operation.parameters ?? []).map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: p.required ?? false,
+          schema: p.schema ?? {},
+          validate: ajv.compile(p.schema ?? {}),
+        }));
+        const routeLimit = options.bodyLimits?.[path];
+        const limit =
+          routeLimit ??
+          (body?.mediaType === "multipart/form-data"
+            ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
+            : (options.maxJsonBytes ?? 1024 * 1024));
+        const middleware: MiddlewareHandler[] = [];
+        if (body) {
+          middleware.push(contentTypeCheck(body.mediaType));
+          const message = `request body is larger than the limit of ${limit} bytes`;
+          middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`));
+        }
+        middleware.push(validateRequest(body, params, options.readMultipart));
+        this.#operations.set(operation.operationId, {
+          operationId: operation.operationId,
+          method: method.toUpperCase(),
+          path,
+          honoPath: path.replace(/\{([^}]+)\}/g, ":$1"),
+          operation,
+          middleware,
+        });
+      }
+    }
+  }
+
+  /**
+   * Builds the validator of a resolved spec document (async so that a server can await it with the rest of its
+   * start-up; compiling the schemas is synchronous).
+   * @example await RequestValidator.create(gatewayDocument, { maxMultipartBytes: 50 * 1024 * 1024 })
+   */
+  static async create(document: OpenApiDocument, options: RequestValidatorOptions = {}): Promise<RequestValidator> {
+    return new RequestValidator(document, options);
+  }
+
+  /** The compiled operation with this `operationId`; throws for an id the spec does not have. */
+  operation(operationId: string): CompiledOperation {
+    const op = this.#operations.get(operationId);
+    if (!op) throw new Error(`the spec has no operation ${operationId}`);
+    return op;
+  }
+
+  /** Every operation of the spec. */
+  operations(): CompiledOperation[] {
+    return [...this.#operations.values()];
+  }
+}
+
+function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefined {
+  const content = operation.requestBody?.content;
+  if (!content) return undefined;
+  const mediaType = Object.keys(content)[0] as BodyPlan["mediaType"];
+  if (mediaType !== "application/json" && mediaType !== "multipart/form-data") {
+    throw new Error(`${operation.operationId}: unsupported request content type ${mediaType}`);
+  }
+  const schema = flattenObjectSchema(content[mediaType]!.schema);
+  const fileFields = new Set(Object.keys(schema.properties ?? {}).filter((k) => isFileSchema(schema.properties?.[k])));
+  // Files are checked by the multipart reader; a required field keeps no default (the gateway's model_id).
+  const required = new Set(schema.required ?? []);
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([k, s]) => {
+      if (fileFields.has(k)) return [k, {}];
+      if (!required.has(k)) return [k, s];
+      const { default: _dropped, ...rest } = s;
+      return [k, rest];
+    }),
+  );
+  const validate = ajv.compile({ ...schema, type: "object", properties });
+  return { mediaType, schema, fileFields, validate };
+}
+
+function contentTypeCheck(mediaType: string): MiddlewareHandler {
+  return async (c, next) => {
+    const got = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (got !== mediaType) {
+      throw new HttpError(415, `Content-Type must be ${mediaType}, got ${got ? show(got) : "none"}`);
+    }
+    await next();
+  };
+}
+
+function validateRequest(
+  body: BodyPlan | undefined,
+  params: ParamPlan[],
+  reader?: (c: Context) => Promise<FormData>,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const issues: ValidationIssue[] = [];
+    const values: Record<string, unknown> = {};
+    for (const p of params) {
+      const raw = p.in === "path" ? c.req.param(p.name) : p.in === "query" ? c.req.query(p.name) : c.req.header(p.name);
+      if (raw === undefined) {
+        if (p.required) issues.push({ loc: [p.in, p.name], msg: `${p.name} is required`, type: "missing" });
+        continue;
+      }
+      const value = coerceFormValue(raw, p.schema);
+      if (!p.validate(value)) {
+        for (const e of p.validate.errors ?? []) {
+          const issue = toIssue(e, p.in, value);
+          issues.push({ ...issue, loc: [p.in, p.name], msg: issue.msg.replace(/^\S+/, p.name) });
+        }
+      } else values[p.name] = value;
+    }
+    let data: Record<string, unknown> = {};
+    if (body) {
+      const parsed = body.mediaType === "application/json" ? await readJson(c) : await readMultipart(c, body, reader);
+      issues.push(...parsed.issues);
+      data = parsed.data;
+      if (parsed.issues.length === 0) {
+        for (const key of Object.keys(data)) if (!(key in (body.schema.properties ?? {}))) delete data[key];
+        if (!body.validate(data)) {
+          for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data));
+        }
+      }
+    }
+    if (issues.length > 0) throw new RequestValidationError(issues);
+    c.set(KEY as never, { body: data, params: values } satisfies ValidatedRequest as never);
+    await next();
+  };
+}
+
+async function readJson(c: Context): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return {
+      data: {},
+      issues: [{ loc: ["body"], msg: `JSON decode error: ${(err as Error).message}`, type: "json_invalid" }],
+    };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      data: {},
+      issues: [{ loc: ["body"], msg: `body must be a JSON object, got ${show(value)}`, type: "dict_type" }],
+    };
+  }
+  return { data: value as Record<string, unknown>, issues: [] };
+}
+
+/**
+ * The multipart body as FormData: read whole (straight from the socket on `@hono/node-server` when its length was
+ * declared, see `sizeLimit` in body.ts) and parsed by the platform's parser.
+ */
+async function readFormData(c: Context): Promise<FormData> {
+  const bytes = await c.req.raw.arrayBuffer();
+  return new Response(bytes, { headers: { "content-type": c.req.header("content-type") ?? "" } }).formData();
+}
+
+async function readMultipart(
+  c: Context,
+  body: BodyPlan,
+  reader?: (c: Context) => Promise<FormData>,
+): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+  let form: FormData;
+  try {
+    form = reader ? await reader(c) : await readFormData(c);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  const data: Record<string, unknown> = {};
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const [key, value] of form.entries()) {
+    const schema = body.schema.properties?.[key];
+    if (!schema) continue;
+    if (seen.has(key)) {
+      issues.push({ loc: ["body", key], msg: `${key} must be given once`, type: "duplicate" });
+      continue;
+    }
+    seen.add(key);
+    const isFile = typeof value !== "string";
+    if (body.fileFields.has(key)) {
+      if (!isFile)
+        issues.push({ loc: ["body", key], msg: `${key} must be a file upload, got a text field`, type: "file_type" });
+      else data[key] = value;
+    } else if (isFile) {
+      issues.push({ loc: ["body", key], msg: `${key} must be a text field, got a file`, type: "string_type" });
+    } else {
+      data[key] = coerceFormValue(value, schema);
+    }
+  }
+  return { data, issues };
+}

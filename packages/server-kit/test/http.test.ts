@@ -1,0 +1,152 @@
+/** @module The HTTP building blocks on a real Hono app: request ids, bearer auth, the error shapes and logging, metrics. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { describe, expect, it } from "vitest";
+import {
+  bearerAuth,
+  countRequests,
+  errorHandler,
+  getRequestId,
+  HttpError,
+  jsonLogger,
+  metricsRegistry,
+  metricsResponse,
+  notFoundHandler,
+  requestCounter,
+  requestId,
+} from "../src/index.js";
+
+function app(...middleware: Parameters<Hono["use"]>[1][]) {
+  const lines: Array<Record<string, unknown>> = [];
+  const a = new Hono();
+  a.onError(errorHandler(jsonLogger({ write: (l) => lines.push(JSON.parse(l)) })));
+  a.notFound(notFoundHandler);
+  a.use(requestId());
+  for (const m of middleware) a.use(m);
+  a.get("/id", (c) => c.text(getRequestId(c)));
+  a.get("/raw", () => new Response("raw"));
+  a.get("/boom", () => {
+    throw new Error("disk on fire");
+  });
+  a.post("/upload", bodyLimit({ maxSize: 4 }), async (c) => c.text(await c.req.text()));
+  return { a, lines };
+}
+
+describe("requestId", () => {
+  it("keeps a caller's id of visible ASCII, echoes it, and makes one for everything else", async () => {
+    const { a } = app();
+    for (const id of ["job-1", "job:1/2", "a".repeat(128)]) {
+      const res = await a.request("/id", { headers: { "x-request-id": id } });
+      expect([await res.text(), res.headers.get("x-request-id")]).toEqual([id, id]);
+    }
+    for (const id of ["a".repeat(129), "has space", "tab\there"]) {
+      const res = await a.request("/id", { headers: { "x-request-id": id } });
+      const made = await res.text();
+      expect(made).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get("x-request-id")).toBe(made);
+    }
+  });
+
+  it("puts the id on answers a handler built itself, and on errors", async () => {
+    const { a } = app();
+    const raw = await a.request("/raw", { headers: { "x-request-id": "r-1" } });
+    expect(raw.headers.get("x-request-id")).toBe("r-1");
+    const missing = await a.request("/nope", { headers: { "x-request-id": "r-2" } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-request-id")).toBe("r-2");
+  });
+});
+
+describe("errorHandler", () => {
+  it("answers an unexpected error with a bare 500 and logs it with the request id", async () => {
+    const { a, lines } = app();
+    const res = await a.request("/boom", { headers: { "x-request-id": "boom-1" } });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ detail: { msg: "internal server error" } });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "error", msg: "unhandled error", request_id: "boom-1", error: "disk on fire" }),
+    ]);
+  });
+
+  it("keeps the status of Hono's own HTTP errors, in the error shape", async () => {
+    const { a } = app();
+    const res = await a.request("/upload", { method: "POST", body: "too long" });
+    expect(res.status).toBe(413);
+    expect((await res.json()).detail.msg).toBeTruthy();
+  });
+
+  it("sends HttpError headers", async () => {
+    const a = new Hono();
+    a.onError(errorHandler());
+    a.get("/", () => {
+      throw new HttpError(503, "busy", { headers: { "Retry-After": "3" } });
+    });
+    const res = await a.request("/");
+    expect([res.status, res.headers.get("retry-after"), await res.json()]).toEqual([
+      503,
+      "3",
+      { detail: { msg: "busy" } },
+    ]);
+  });
+});
+
+describe("bearerAuth", () => {
+  it("lets everything through without a token", async () => {
+    const { a } = app(bearerAuth({ token: "" }));
+    expect((await a.request("/id")).status).toBe(200);
+  });
+
+  it("answers a missing, malformed or wrong token with 401, WWW-Authenticate: Bearer and the error shape", async () => {
+    const { a } = app(bearerAuth({ token: "s3cret", missing: "send a token" }));
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, "send a token"],
+      [{ authorization: "Bearer wrong" }, "Invalid bearer token"],
+      [{ authorization: "s3cret" }, "Invalid bearer token"],
+      [{ authorization: "Basic czNjcmV0" }, "Invalid bearer token"],
+      [{ authorization: "Bearer s3cret!" }, "Invalid bearer token"],
+    ];
+    for (const [headers, msg] of cases) {
+      const res = await a.request("/id", { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await res.json()).toEqual({ detail: { msg } });
+    }
+    const ok = await a.request("/id", { headers: { authorization: "bearer s3cret", "x-request-id": "ok-1" } });
+    expect([ok.status, await ok.text()]).toEqual([200, "ok-1"]);
+  });
+
+  it("checks tokens with verify, and leaves errors of the routes behind it alone", async () => {
+    const keys = new Set(["k1"]);
+    const { a } = app(bearerAuth({ verify: (t) => keys.has(t), invalid: "invalid API key" }));
+    expect((await a.request("/id", { headers: { authorization: "Bearer k2" } })).status).toBe(401);
+    const boom = await a.request("/boom", { headers: { authorization: "Bearer k1" } });
+    expect(boom.status).toBe(500);
+    const big = await a.request("/upload", { method: "POST", body: "12345", headers: { authorization: "Bearer k1" } });
+    expect(big.status).toBe(413);
+  });
+
+  it("refuses a configured token no request could carry", () => {
+    expect(() => bearerAuth({ token: "pass word" })).toThrow(/RFC 6750/);
+  });
+});
+
+describe("metrics", () => {
+  it("counts requests by route pattern, method and status, and serves the registry", async () => {
+    const registry = metricsRegistry({ prefix: "avs_test_" });
+    const requests = requestCounter(registry, "avs_test_http_requests_total");
+    const a = new Hono();
+    a.notFound(notFoundHandler);
+    a.use(countRequests(requests));
+    a.get("/outputs/:name", (c) => c.text(c.req.param("name")));
+    a.get("/metrics", (c) => metricsResponse(c, registry));
+    await a.request("/outputs/a");
+    await a.request("/outputs/b");
+    await a.request("/missing");
+    const res = await a.request("/metrics");
+    expect(res.headers.get("content-type")).toBe(registry.contentType);
+    const text = await res.text();
+    expect(text).toContain('avs_test_http_requests_total{route="/outputs/:name",method="GET",status="200"} 2');
+    expect(text).toContain('avs_test_http_requests_total{route="/*",method="GET",status="404"} 1');
+    expect(text).toMatch(/^avs_test_process_resident_memory_bytes \d+/m);
+  });
+});

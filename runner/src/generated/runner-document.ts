@@ -1,0 +1,2334 @@
+/**
+ * Generated from specs/runner.yaml by `avs-codegen` (resolved document). Do not edit by hand:
+ * change the spec and run `pnpm generate`.
+ */
+
+import type { OpenApiDocument } from "@ai-video-subnet/server-kit";
+
+/** The runner API with every `$ref` inlined: what this server validates requests against and serves. */
+export const runnerDocument: OpenApiDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "AI Video Subnet runner API",
+    "version": "0.1.0",
+    "description": "A runner serves one pipeline with one model, loaded at start from the shared models volume. Only the configured pipeline's route is mounted; the others answer 404. Wire-compatible with Livepeer's AI runner (v0.14.1): a Livepeer client or orchestrator can drive it, and our orchestrator can drive a Livepeer runner. Media comes back as `data:` URLs.",
+    "license": {
+      "name": "MIT",
+      "identifier": "MIT"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8000",
+      "description": "A runner started with its defaults."
+    }
+  ],
+  "tags": [
+    {
+      "name": "generate",
+      "description": "Inference routes; one of them is mounted, for the configured pipeline."
+    },
+    {
+      "name": "progress",
+      "description": "Progress events of running jobs (our extension)."
+    },
+    {
+      "name": "status",
+      "description": "Health, hardware, version and metrics."
+    }
+  ],
+  "security": [
+    {
+      "HTTPBearer": []
+    }
+  ],
+  "paths": {
+    "/text-to-image": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Text To Image",
+        "description": "Generate images from text prompts.",
+        "operationId": "genTextToImage",
+        "x-avs-pipeline": {
+          "files": {},
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "prompt"
+                ],
+                "properties": {
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "loras": {
+                    "type": "string",
+                    "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                    "maxLength": 4096,
+                    "default": ""
+                  },
+                  "prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide image generation.",
+                    "maxLength": 20000
+                  },
+                  "height": {
+                    "default": 576,
+                    "type": "integer",
+                    "description": "The height in pixels of the generated image; must be a multiple of 8.",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "width": {
+                    "default": 1024,
+                    "type": "integer",
+                    "description": "The width in pixels of the generated image; must be a multiple of 8.",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "guidance_scale": {
+                    "type": "number",
+                    "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 7.5
+                  },
+                  "negative_prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                    "maxLength": 20000,
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference.",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 50
+                  },
+                  "num_images_per_prompt": {
+                    "type": "integer",
+                    "description": "Number of images to generate per prompt.",
+                    "minimum": 1,
+                    "maximum": 16,
+                    "default": 1
+                  }
+                }
+              },
+              "examples": {
+                "turbo": {
+                  "summary": "One 512×512 image from SD-Turbo in one step",
+                  "value": {
+                    "model_id": "stabilityai/sd-turbo",
+                    "prompt": "a lighthouse on a cliff at dawn, oil painting",
+                    "height": 512,
+                    "width": 512,
+                    "guidance_scale": 0,
+                    "num_inference_steps": 1,
+                    "seed": 42
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images, as PNG data URLs.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-image": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Image To Image",
+        "description": "Apply image transformations to a provided image. The image is resized to a multiple of 8.",
+        "operationId": "genImageToImage",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps",
+            "images": "num_images_per_prompt"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "prompt",
+                  "image"
+                ],
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide image generation.",
+                    "maxLength": 20000
+                  },
+                  "image": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "loras": {
+                    "type": "string",
+                    "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                    "maxLength": 4096,
+                    "default": ""
+                  },
+                  "strength": {
+                    "type": "number",
+                    "description": "Degree of transformation applied to the reference image (0 to 1).",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "default": 0.8
+                  },
+                  "guidance_scale": {
+                    "type": "number",
+                    "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 7.5
+                  },
+                  "image_guidance_scale": {
+                    "type": "number",
+                    "description": "Degree to which the generated image is pushed towards the initial image.",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 1.5
+                  },
+                  "negative_prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                    "maxLength": 20000,
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 100
+                  },
+                  "num_images_per_prompt": {
+                    "type": "integer",
+                    "description": "Number of images to generate per prompt.",
+                    "minimum": 1,
+                    "maximum": 16,
+                    "default": 1
+                  }
+                }
+              },
+              "examples": {
+                "sketch": {
+                  "summary": "Repaint a photo, keeping its layout",
+                  "value": {
+                    "prompt": "the same scene as a watercolour",
+                    "image": "(PNG, JPEG or WebP bytes)",
+                    "strength": 0.6,
+                    "num_inference_steps": 20,
+                    "seed": 7
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated images, as PNG data URLs.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/image-to-video": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Image To Video",
+        "description": "Generate a video from a provided image. The frames come back as PNG data URLs.",
+        "operationId": "genImageToVideo",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": [
+              "width",
+              "height"
+            ],
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "image"
+                ],
+                "properties": {
+                  "image": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "height": {
+                    "description": "The height in pixels of the generated video; must be a multiple of 8.",
+                    "default": 576,
+                    "type": "integer",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "width": {
+                    "description": "The width in pixels of the generated video; must be a multiple of 8.",
+                    "default": 1024,
+                    "type": "integer",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "fps": {
+                    "type": "integer",
+                    "description": "The frames per second of the generated video.",
+                    "minimum": 1,
+                    "maximum": 120,
+                    "default": 6
+                  },
+                  "motion_bucket_id": {
+                    "type": "integer",
+                    "description": "Used for conditioning the amount of motion for the generation. The higher the number the more motion will be in the video.",
+                    "minimum": 0,
+                    "maximum": 1023,
+                    "default": 127
+                  },
+                  "noise_aug_strength": {
+                    "type": "number",
+                    "description": "Amount of noise added to the conditioning image. Higher values reduce resemblance to the conditioning image and increase motion.",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "default": 0.02
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps. More steps usually lead to higher quality videos but slower inference.",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 25
+                  }
+                }
+              },
+              "examples": {
+                "short": {
+                  "summary": "A short clip from a still",
+                  "value": {
+                    "image": "(PNG, JPEG or WebP bytes)",
+                    "height": 576,
+                    "width": 1024,
+                    "motion_bucket_id": 127,
+                    "seed": 3
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generated frames, one list per video.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for video generation.",
+                  "required": [
+                    "frames"
+                  ],
+                  "properties": {
+                    "frames": {
+                      "type": "array",
+                      "description": "The generated video frames.",
+                      "items": {
+                        "type": "array",
+                        "items": {
+                          "type": "object",
+                          "description": "A media object containing information about the generated media.",
+                          "required": [
+                            "url",
+                            "seed",
+                            "nsfw"
+                          ],
+                          "properties": {
+                            "url": {
+                              "type": "string",
+                              "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                            },
+                            "seed": {
+                              "type": "integer",
+                              "description": "The seed used to generate the media."
+                            },
+                            "nsfw": {
+                              "type": "boolean",
+                              "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/upscale": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Upscale",
+        "description": "Upscale an image by increasing its resolution. ESRGAN models upscale by the factor the model was trained for; large images are processed in overlapping tiles.",
+        "operationId": "genUpscale",
+        "x-avs-pipeline": {
+          "files": {
+            "image": "image"
+          },
+          "units": {
+            "pixels": "image",
+            "steps": "num_inference_steps"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "prompt",
+                  "image"
+                ],
+                "properties": {
+                  "prompt": {
+                    "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
+                    "type": "string",
+                    "maxLength": 20000
+                  },
+                  "image": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 75
+                  }
+                }
+              },
+              "examples": {
+                "x4": {
+                  "summary": "Upscale a photo four times",
+                  "value": {
+                    "prompt": "",
+                    "image": "(PNG, JPEG or WebP bytes)",
+                    "model_id": "upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The upscaled image, as a PNG data URL.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/progress/{request_id}": {
+      "get": {
+        "tags": [
+          "progress"
+        ],
+        "summary": "Progress",
+        "description": "Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job.",
+        "operationId": "getProgress",
+        "parameters": [
+          {
+            "name": "request_id",
+            "in": "path",
+            "required": true,
+            "description": "The `X-Request-Id` of the POST whose job to follow.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "job-42"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job's progress events, then `end`; the stream closes after `end`.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "id: 1\nevent: progress\ndata: {\"stage\":\"denoise\",\"step\":1,\"total\":25,\"fraction\":0.04}\n\nid: 27\nevent: end\ndata: {\"status\":200}\n\n"
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No job with this request id started within the wait (30 s), and none ended within the last 60 s.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no job with request id \"job-42\" started within 30 s"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/health": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Health",
+        "description": "`LOADING` while the model loads, `OK` when it is ready, `ERROR` when loading failed (the reason is in the log).",
+        "operationId": "health",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The runner's state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "LOADING",
+                        "OK",
+                        "ERROR",
+                        "IDLE"
+                      ],
+                      "description": "`LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "OK"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/hardware/info": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Hardware Info",
+        "description": "The pipeline, the model and the GPUs this runner can see (an empty map without GPUs).",
+        "operationId": "hardware_info",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "GPU information.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for GPU information.",
+                  "required": [
+                    "pipeline",
+                    "model_id",
+                    "gpu_info"
+                  ],
+                  "properties": {
+                    "pipeline": {
+                      "type": "string"
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "gpu_info": {
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": "object",
+                        "description": "Model for detailed GPU compute information.",
+                        "required": [
+                          "id",
+                          "name",
+                          "memory_total",
+                          "memory_free",
+                          "major",
+                          "minor"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": "string"
+                          },
+                          "name": {
+                            "type": "string"
+                          },
+                          "memory_total": {
+                            "type": "integer"
+                          },
+                          "memory_free": {
+                            "type": "integer"
+                          },
+                          "major": {
+                            "type": "integer"
+                          },
+                          "minor": {
+                            "type": "integer"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "gpu_info": {}
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/hardware/stats": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Hardware Stats",
+        "description": "Current GPU utilisation (an empty map without GPUs).",
+        "operationId": "hardware_stats",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "GPU statistics.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for real-time GPU statistics.",
+                  "required": [
+                    "pipeline",
+                    "model_id",
+                    "gpu_stats"
+                  ],
+                  "properties": {
+                    "pipeline": {
+                      "type": "string"
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "gpu_stats": {
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": "object",
+                        "description": "Model for GPU utilization statistics.",
+                        "required": [
+                          "id",
+                          "name",
+                          "memory_total",
+                          "memory_free",
+                          "utilization_compute",
+                          "utilization_memory"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": "string"
+                          },
+                          "name": {
+                            "type": "string"
+                          },
+                          "memory_total": {
+                            "type": "integer"
+                          },
+                          "memory_free": {
+                            "type": "integer"
+                          },
+                          "utilization_compute": {
+                            "type": "integer"
+                          },
+                          "utilization_memory": {
+                            "type": "integer"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "gpu_stats": {}
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/version": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Version",
+        "description": "The runner's version, pipeline and model.",
+        "operationId": "version",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Version information.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "version"
+                  ],
+                  "properties": {
+                    "pipeline": {
+                      "type": "string"
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "version": {
+                      "type": "string",
+                      "description": "The version of the server."
+                    }
+                  }
+                },
+                "example": {
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "version": "0.1.0"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Metrics",
+        "description": "Prometheus metrics in the text exposition format.",
+        "operationId": "metrics",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Metrics.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "# TYPE avs_runner_requests_total counter\n"
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "HTTPBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Required on generate routes when the runner is started with AUTH_TOKEN."
+      }
+    }
+  }
+};
