@@ -11,13 +11,14 @@
  *
  * Flags: --concurrency 32  --requests 1000  --warmup 100  --upload-mb 20  --json <file>
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { encodePng, pngChunk } from "@ai-video-subnet/server-kit";
+import { startServer } from "./server-process.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -62,38 +63,7 @@ function png(width, height, padding = 0) {
 }
 
 /** Spawns a server process and resolves with its port from its `"msg":"listening"` line. */
-function start(name, args, env = {}) {
-  // BENCH_NODE_OPTIONS_<NAME> (e.g. --cpu-prof for BROADCASTER) profiles one of the three processes.
-  const extra = process.env[`BENCH_NODE_OPTIONS_${name.toUpperCase()}`]?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let tail = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${tail}`)), 60_000);
-    let buf = "";
-    let found = false;
-    child.stdout.on("data", (d) => {
-      buf += d;
-      const lines = buf.split("\n");
-      buf = lines.pop();
-      for (const line of lines) {
-        tail = `${tail}${line}\n`.slice(-4000);
-        if (!found && line.includes('"msg":"listening"') && !line.includes('"runner"')) {
-          found = true;
-          clearTimeout(timer);
-          resolve({ child, port: JSON.parse(line).port, url: `http://127.0.0.1:${JSON.parse(line).port}` });
-        }
-      }
-    });
-    child.stderr.on("data", (d) => {
-      tail = `${tail}${d}`.slice(-4000);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited ${code}:\n${tail}`)));
-  });
-}
+const start = (name, args, env = {}) => startServer(name, args, children, env);
 
 async function waitReady(url) {
   for (let i = 0; i < 600; i++) {

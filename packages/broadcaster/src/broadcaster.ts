@@ -2,9 +2,12 @@
 import { rm } from "node:fs/promises";
 import { type HttpServer, jsonLogger, type Logger, listen } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
+import { type AsyncJobs, createAsyncJobs } from "./async-jobs/index.js";
+import { asyncJobSettings } from "./async-jobs/options.js";
 import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { OrchestratorRegistry } from "./orchestrators/registry.js";
 import { LocalOutputStore } from "./outputs/local-store.js";
+import { PostgresOutputStore } from "./outputs/postgres-store.js";
 import { S3OutputStore } from "./outputs/s3-store.js";
 import type { OutputStore } from "./outputs/store.js";
 import { ApiKeys, RateLimiter } from "./server/api-keys.js";
@@ -19,10 +22,15 @@ export interface Broadcaster {
   ready: Promise<void>;
   /** Polls orchestrators, starts the output cleanup and listens. */
   start(): Promise<{ url: string; port: number }>;
-  /** Stops listening (in-flight jobs finish first, up to `shutdownGrace` seconds), polling and cleanup. */
+  /**
+   * Stops listening (in-flight jobs finish first, up to `shutdownGrace` seconds), polling and cleanup; running
+   * asynchronous jobs are handed back to the queue at once.
+   */
   stop(): Promise<void>;
   registry: OrchestratorRegistry;
   store: OutputStore;
+  /** Asynchronous jobs: their store (SQLite or PostgreSQL), executor and webhooks. */
+  jobs: AsyncJobs;
   metrics: BroadcasterMetrics;
   options: ResolvedOptions;
   logger: Logger;
@@ -30,6 +38,14 @@ export interface Broadcaster {
 
 function createStore(o: ResolvedOptions): OutputStore {
   if (o.outputs.kind === "s3") return new S3OutputStore({ ...o.outputs, retentionMs: o.outputRetentionMs });
+  if (o.outputs.kind === "postgres") {
+    const url = o.outputs.url ?? o.jobsDb;
+    if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+      throw new Error("outputs in PostgreSQL need a postgres:// URL: set jobs-db (or the output store's url)");
+    }
+    const schema = o.outputs.schema ?? o.jobsDbSchema ?? "avs";
+    return new PostgresOutputStore({ url, schema, retentionMs: o.outputRetentionMs });
+  }
   return new LocalOutputStore(o.outputs.dir, o.outputRetentionMs);
 }
 
@@ -48,11 +64,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   const registry = new OrchestratorRegistry({ ...o, logger });
   const keys = new ApiKeys(o.apiKeys, o.apiKeysFile);
   const limiter = o.rateLimit > 0 ? new RateLimiter(o.rateLimit) : undefined;
-  const inner = buildApp({
-    options: o,
-    uploadDir: o.uploadDir,
-    keys,
-    limiter,
+  const dispatchContext = {
     registry,
     store,
     metrics,
@@ -61,8 +73,19 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     retryBudgetMs: o.retryBudgetMs,
     requestTimeoutMs: o.requestTimeoutMs,
     maxPricePerPixel: o.maxPricePerUnit === undefined ? undefined : o.maxPricePerUnit / o.pixelsPerUnit,
+  };
+  const jobs = createAsyncJobs(asyncJobSettings(o), {
+    dispatch: dispatchContext,
+    uploadDir: o.uploadDir,
+    logger,
+    metrics,
+    publicUrl: o.publicUrl,
+    progressSource: o.progressSource,
   });
-  const ready = Promise.all([inner, store instanceof LocalOutputStore ? store.init() : undefined]).then(() => {});
+  const inner = buildApp({ ...dispatchContext, options: o, uploadDir: o.uploadDir, keys, limiter, jobs });
+  const storeReady =
+    store instanceof LocalOutputStore || store instanceof PostgresOutputStore ? store.init() : undefined;
+  const ready = Promise.all([inner, storeReady, jobs.ready]).then(() => {});
   ready.catch(() => {});
   const app = new Hono();
   app.all("*", async (c) => (await inner).fetch(c.req.raw, c.env));
@@ -81,12 +104,14 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     ready,
     registry,
     store,
+    jobs,
     metrics,
     options: o,
     logger,
     async start() {
       await ready;
       await registry.start();
+      await jobs.start();
       void sweep();
       cleanup = setInterval(sweep, Math.min(3600_000, Math.max(1000, o.outputRetentionMs / 10))).unref();
       gauges = setInterval(() => {
@@ -117,7 +142,10 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       if (cleanup) clearInterval(cleanup);
       const s = server;
       server = undefined;
+      // Running asynchronous jobs go back to the queue (another broadcaster, or this one restarted, takes them).
+      await jobs.stop();
       await s?.stop(o.shutdownGrace * 1000);
+      await Promise.all([jobs.close(), store.close?.()]);
       // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
       // once in-flight jobs are done.
       if (options.uploadDir === undefined) await rm(o.uploadDir, { recursive: true, force: true });

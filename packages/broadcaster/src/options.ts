@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -24,10 +25,18 @@ export type OutputStoreOptions =
       secretAccessKey: string;
       /** Key prefix inside the bucket (default `outputs/`). */
       prefix?: string;
+    }
+  | {
+      /** Outputs in PostgreSQL (several broadcasters without a shared filesystem or bucket). */
+      kind: "postgres";
+      /** Default: the `jobsDb` URL. */
+      url?: string;
+      /** Default: the `jobsDbSchema`. */
+      schema?: string;
     };
 
 /** Everything {@link createBroadcaster} accepts; every field is optional except where a default cannot exist. */
-export interface BroadcasterOptions {
+export interface BroadcasterOptions extends AsyncJobOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -59,7 +68,7 @@ export interface BroadcasterOptions {
   backoffBaseMs?: number;
   /** Longest hold-back, ms (default 120 000). */
   backoffMaxMs?: number;
-  /** Output store (default a local `./outputs` directory). */
+  /** Output store (default a local `./outputs` directory; PostgreSQL when `jobsDb` is a `postgres://` URL). */
   outputs?: OutputStoreOptions;
   /** Where uploads are spooled while their job runs (default a directory under the system temp dir). */
   uploadDir?: string;
@@ -94,6 +103,7 @@ export interface BroadcasterOptions {
 export type ResolvedOptions = Required<
   Omit<
     BroadcasterOptions,
+    | keyof AsyncJobOptions
     | "publicUrl"
     | "orchestratorSecret"
     | "orchestratorsFile"
@@ -106,7 +116,8 @@ export type ResolvedOptions = Required<
   Pick<
     BroadcasterOptions,
     "publicUrl" | "orchestratorSecret" | "orchestratorsFile" | "discoveryUrl" | "maxPricePerUnit" | "apiKeysFile"
-  > & { orchestrators: OrchestratorEndpoint[] };
+  > &
+  AsyncJobOptions & { orchestrators: OrchestratorEndpoint[] };
 
 /** Defaults of every option that has one. */
 export const DEFAULTS = {
@@ -135,7 +146,7 @@ export const DEFAULTS = {
 export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   return {
     ...DEFAULTS,
-    outputs: { kind: "local", dir: "outputs" },
+    outputs: isPostgresUrl(o.jobsDb) ? { kind: "postgres" } : { kind: "local", dir: "outputs" },
     uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}-${randomBytes(4).toString("hex")}`),
     apiKeys: [],
     corsOrigins: [],

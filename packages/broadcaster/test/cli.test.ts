@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { HELP, parseConfig } from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +51,44 @@ describe("parseConfig", () => {
       secretAccessKey: "s",
       prefix: undefined,
     });
+  });
+
+  it("reads the async-job settings, and keeps outputs beside the jobs in PostgreSQL unless told otherwise", () => {
+    const pg = ["--jobs-db", "postgres://u@db:5432/avs", "--jobs-db-schema", "gw", "--jobs-lease-ms", "3000"];
+    const { options } = parseConfig([...pg, "--webhook-attempts", "4"], { AVS_BROADCASTER_JOBS_CONCURRENCY: "8" });
+    expect(options).toMatchObject({
+      jobsDb: "postgres://u@db:5432/avs",
+      jobsDbSchema: "gw",
+      jobsLeaseMs: 3000,
+      jobsConcurrency: 8,
+      webhookAttempts: 4,
+    });
+    expect(resolveOptions(options).outputs).toEqual({ kind: "postgres" });
+    expect(parseConfig([...pg, "--output-store", "local"], {}).options.outputs).toEqual({
+      kind: "local",
+      dir: "outputs",
+    });
+    expect(resolveOptions(parseConfig(["--jobs-db", "j.sqlite"], {}).options).outputs).toEqual({
+      kind: "local",
+      dir: "outputs",
+    });
+    expect(() => parseConfig(["--output-store", "disk"], {})).toThrow(
+      'output-store must be local, s3 or postgres, got "disk"',
+    );
+    expect(() => parseConfig(["--output-store", "s3"], {})).toThrow("output-store s3 needs s3-endpoint");
+    expect(() => parseConfig(["--output-store", "postgres", "--jobs-db", "j.sqlite"], {})).toThrow(
+      "output-store postgres keeps outputs in the jobs-db database: set jobs-db to a postgres:// URL",
+    );
+    expect(() => parseConfig(["--jobs-db-schema", "Bad-Name"], {})).toThrow(
+      'jobs-db-schema must be a lower-case SQL name (letters, digits, _; at most 41), got "Bad-Name"',
+    );
+    expect(() => parseConfig(["--jobs-concurrency", "0"], {})).toThrow(
+      'jobs-concurrency must be a whole number ≥ 1, got "0"',
+    );
+    expect(() => parseConfig(["--jobs-lease-ms", "100"], {})).toThrow(
+      'jobs-lease-ms must be a whole number ≥ 300, got "100"',
+    );
+    expect(HELP).toContain("--jobs-db / AVS_BROADCASTER_JOBS_DB");
   });
 
   it("rejects unknown and malformed settings with what is allowed", () => {

@@ -39,6 +39,14 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-max-age")).toBe("600");
   });
 
+  it("lets a page send the asynchronous-job headers (Prefer, Idempotency-Key, webhooks, Last-Event-ID)", async () => {
+    const res = await app({ corsOrigins: [APP] }).request("/jobs/job_AAAAAAAAAAAAAAAAAAAAAA/events", preflight(APP));
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase().split(",")).toEqual(
+      expect.arrayContaining(["prefer", "idempotency-key", "webhook-url", "webhook-secret", "last-event-id"]),
+    );
+  });
+
   it("does not allow other origins", async () => {
     const res = await app({ corsOrigins: [APP] }).request("/text-to-image", preflight("https://evil.example"));
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
@@ -59,7 +67,9 @@ describe("CORS", () => {
     ] as const) {
       expect(res.status).toBe(status);
       expect(res.headers.get("access-control-allow-origin")).toBe("*");
-      expect(res.headers.get("access-control-expose-headers")).toBe("X-Request-Id,Retry-After");
+      expect(res.headers.get("access-control-expose-headers")).toBe(
+        "X-Request-Id,Retry-After,Location,Preference-Applied,Idempotent-Replayed",
+      );
       expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     }
   });

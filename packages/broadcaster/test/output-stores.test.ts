@@ -1,7 +1,8 @@
 /**
- * @module The output stores: the local directory (atomic writes, retention, cleanup of only its own files) and the
+ * @module The output stores: the local directory (atomic writes, retention, cleanup of only its own files), the
  * S3 store against s3rver, a real S3-compatible server in Node (it checks the SigV4 header's form but not the
- * signature itself; signatures are checked against AWS's published examples in sigv4.test.ts).
+ * signature itself; signatures are checked against AWS's published examples in sigv4.test.ts), and the PostgreSQL
+ * store (in a schema of the test's own, dropped afterwards).
  */
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,10 +11,12 @@ import { upscaleForm } from "@ai-video-subnet/test-kit";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalOutputStore } from "../src/outputs/local-store.js";
+import { PostgresOutputStore } from "../src/outputs/postgres-store.js";
 import { S3OutputStore } from "../src/outputs/s3-store.js";
 import { OUTPUT_NAME, outputName } from "../src/outputs/store.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
+import { pgQuery, testSchema } from "./support/postgres.js";
 
 const root = mkdtempSync(join(tmpdir(), "avs-stores-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -174,5 +177,62 @@ describe("S3 store (s3rver)", () => {
     await expect(s.put(outputName("png"), streamOf(DATA.subarray(0, 10)), "image/png", 10)).rejects.toThrow(
       /S3 PUT .*HTTP 404.*NoSuchBucket/s,
     );
+  });
+});
+
+describe("PostgreSQL store", () => {
+  const db = testSchema("outputs");
+  const store = new PostgresOutputStore({ url: db.url, schema: db.schema, retentionMs: 60_000 });
+  beforeAll(() => store.init());
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it("stores in 1 MiB chunks and streams back the same bytes with the media type", async () => {
+    const big = new Uint8Array(2.5 * 1024 * 1024).map((_, i) => (i * 13) % 251);
+    const name = outputName("mp4");
+    await store.put(name, streamOf(big), "video/mp4");
+    const chunks = await pgQuery<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${db.schema}".output_chunks WHERE name = $1`,
+      [name],
+    );
+    expect(chunks[0]!.n).toBe(3);
+    const out = await store.get(name);
+    expect(out?.contentType).toBe("video/mp4");
+    expect(out?.size).toBe(big.length);
+    // Buffer.compare: a deep equal of 2.5 MB element by element takes vitest half a minute.
+    expect(Buffer.compare(await bytesOf(out!.body), big)).toBe(0);
+  });
+
+  it("keeps an empty output, and nothing of one whose stream failed", async () => {
+    const empty = outputName("png");
+    await store.put(empty, streamOf(new Uint8Array(0)), "image/png");
+    expect(await bytesOf((await store.get(empty))!.body)).toEqual(new Uint8Array(0));
+    const broken = outputName("png");
+    const failing = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(DATA);
+        c.error(new Error("connection lost"));
+      },
+    });
+    await expect(store.put(broken, failing, "image/png")).rejects.toThrow("connection lost");
+    expect(await store.get(broken)).toBeUndefined();
+    const rows = await pgQuery(`SELECT 1 FROM "${db.schema}".output_chunks WHERE name = $1`, [broken]);
+    expect(rows).toEqual([]);
+  });
+
+  it("hides and removes outputs past their retention, and looks up no name outside the pattern", async () => {
+    const old = outputName("png");
+    const fresh = outputName("png");
+    await store.put(old, streamOf(DATA), "image/png");
+    await store.put(fresh, streamOf(DATA), "image/png");
+    await pgQuery(`UPDATE "${db.schema}".outputs SET created_at = now() - interval '2 minutes' WHERE name = $1`, [old]);
+    expect(await store.get(old)).toBeUndefined();
+    expect(await store.cleanup(Date.now())).toBe(1);
+    expect(await store.get(fresh)).toBeDefined();
+    expect(await store.get("../../etc/passwd")).toBeUndefined();
+    await store.delete(fresh);
+    expect(await store.get(fresh)).toBeUndefined();
   });
 });

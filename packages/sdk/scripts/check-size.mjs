@@ -11,8 +11,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-/** Budgets in gzipped bytes. */
-export const BUDGET = { own: 7 * 1024, browser: 8 * 1024 };
+/** Budgets in gzipped bytes (raised by 1.5 kB and 1 kB for asynchronous jobs: handles, event streams, SSE parser). */
+export const BUDGET = { own: 8.5 * 1024, browser: 9 * 1024 };
 
 /** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
 export async function measure() {

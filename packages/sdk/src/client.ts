@@ -11,6 +11,7 @@ import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
 import { type FetchLike, send, targetOf } from "./internal/transport.js";
+import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
 import type { CallOptions, Media, PipelineMethods } from "./options.js";
 
 /** Settings of a client. */
@@ -40,6 +41,17 @@ export type RawClient = OpenApiClient<paths>;
 export interface Client extends PipelineMethods {
   /** The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). */
   download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
+  /**
+   * Submits a job of `pipeline` (a method name: `"textToImage"`, `"imageToImage"`, `"imageToVideo"`, `"upscale"`, …) with
+   * `Prefer: respond-async` and returns its {@link JobHandle} at once: `wait({ onProgress })`, `events()`, `cancel()`.
+   */
+  submit<P extends JobPipeline>(
+    pipeline: P,
+    options: JobPipelines[P]["options"],
+    submit?: SubmitOptions,
+  ): Promise<JobHandle<P>>;
+  /** The handle of an existing job by its id (e.g. after a restart, or from a webhook). */
+  job<P extends JobPipeline = JobPipeline>(id: string): JobHandle<P>;
   /** The typed openapi-fetch client, sharing this client's auth, timeout and retries. */
   readonly raw: RawClient;
 }
@@ -82,6 +94,15 @@ export function createClient(options: ClientOptions): Client {
   });
 
   async function generate(pipeline: PipelineEntry, input: object, call: CallOptions = {}): Promise<unknown> {
+    return (await post(pipeline, input, call)).data;
+  }
+
+  /** Sends a generate request; resolves with its 2xx body and response (a 202 for asynchronous jobs). */
+  async function post(
+    pipeline: PipelineEntry,
+    input: object,
+    call: CallOptions = {},
+  ): Promise<{ data: unknown; response: Response }> {
     checkSettings(pipeline.path, call);
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const fields = await toWireFields(input, Object.keys(pipeline.files));
@@ -110,7 +131,7 @@ export function createClient(options: ClientOptions): Client {
     }
     const { data, error, response } = result;
     if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
-    return data;
+    return { data, response };
   }
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
@@ -145,7 +166,16 @@ export function createClient(options: ClientOptions): Client {
       (input: object, call?: CallOptions) => generate(p, input, call),
     ]),
   ) as unknown as PipelineMethods;
-  return { ...methods, download, raw };
+  const byMethod = new Map<string, PipelineEntry>(Object.values(PIPELINES).map((p) => [p.clientMethod, p]));
+  const jobs = jobMethods({
+    baseUrl,
+    headers,
+    fetch: fetchImpl,
+    timeoutMs,
+    retries,
+    post: (method, input, call) => post(byMethod.get(method)!, input, call),
+  });
+  return { ...methods, download, raw, ...jobs };
 }
 
 function isAbsoluteUrl(url: string): boolean {

@@ -1,6 +1,6 @@
 /**
- * @module Public entry of @ai-video-subnet/sdk: `createClient`, the error classes, `toFile`, and the types mapped
- * from the gateway spec.
+ * @module Public entry of @ai-video-subnet/sdk: `createClient`, the error classes, `toFile`, asynchronous job
+ * handles, and the types mapped from the gateway spec.
  */
 export { type Client, type ClientOptions, createClient, type RawClient } from "./client.js";
 export {
@@ -27,6 +27,18 @@ export {
 export type { components, operations, paths } from "./generated/gateway.js";
 export { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 export type { FetchLike } from "./internal/transport.js";
+export {
+  type Job,
+  JobCancelledError,
+  type JobEvent,
+  type JobHandle,
+  type JobPipeline,
+  type JobPipelines,
+  type JobProgress,
+  type JobStatus,
+  type SubmitOptions,
+  type WaitOptions,
+} from "./jobs.js";
 export type {
   CallOptions,
   ImageResponse,

@@ -7,6 +7,7 @@ import { type Client, createClient } from "./client.js";
 import type { components, operations } from "./generated/gateway.js";
 import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase, SnakeCase } from "./internal/case.js";
+import type { JobPipeline, JobPipelines } from "./jobs.js";
 import type {
   ImageToImageOptions,
   ImageToVideoOptions,
@@ -28,7 +29,7 @@ const client = createClient({ baseUrl: "http://127.0.0.1:8937" });
 describe("methods from the PIPELINES table", () => {
   it("has one method per pipeline of the spec, named after its route, and nothing else", () => {
     expectTypeOf<keyof PipelineMethods>().toEqualTypeOf<"textToImage" | "imageToImage" | "imageToVideo" | "upscale">();
-    expectTypeOf<keyof Client>().toEqualTypeOf<keyof PipelineMethods | "download" | "raw">();
+    expectTypeOf<keyof Client>().toEqualTypeOf<keyof PipelineMethods | "download" | "raw" | "submit" | "job">();
     expectTypeOf<PipelineName>().toEqualTypeOf<"text-to-image" | "image-to-image" | "image-to-video" | "upscale">();
     expectTypeOf<(typeof PIPELINES)["image-to-video"]["clientMethod"]>().toEqualTypeOf<"imageToVideo">();
     // @ts-expect-error: no such pipeline in the gateway spec
@@ -122,5 +123,15 @@ describe("results", () => {
     expectTypeOf(data).toEqualTypeOf<components["schemas"]["HealthCheck"] | undefined>();
     // @ts-expect-error: no such route in the gateway spec
     client.raw.GET("/nope");
+  });
+});
+
+describe("asynchronous jobs from the same table", () => {
+  it("submits any pipeline by its method name, with that method's options and result", () => {
+    expectTypeOf<JobPipeline>().toEqualTypeOf<keyof PipelineMethods>();
+    expectTypeOf<JobPipelines["upscale"]["options"]>().toEqualTypeOf<PipelineOptions<"upscale">>();
+    expectTypeOf<JobPipelines["imageToVideo"]["result"]>().toEqualTypeOf<PipelineResult<"image-to-video">>();
+    // @ts-expect-error: submit takes method names, not routes
+    void client.submit("text-to-image", { modelId: "m", prompt: "p" });
   });
 });

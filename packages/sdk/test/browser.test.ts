@@ -2,7 +2,7 @@
  * @module Headless Chromium (Debian's /usr/bin/chromium through playwright-core) loads a page that imports the built
  * ESM bundle (dist/index.js, with openapi-fetch through an import map) and runs real calls against a local broadcaster
  * on another origin (so CORS applies), backed by real runners: text-to-image on the tiny SD-Turbo model, an upscale
- * of a canvas image, the downloads, and a typed error.
+ * of a canvas image, the downloads, an asynchronous job followed through its event stream, and a typed error.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { chromiumLaunchOptions } from "@ai-video-subnet/test-kit";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installModels, SD, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
+import { installModels, png, SD, startGateway, startOrchestrator, tempDir, UPSCALER } from "./stack.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "sk-browser";
@@ -31,8 +31,9 @@ const PAGE = `<!doctype html>
 /** Serves the page, the built bundle and openapi-fetch's ESM build. */
 async function startPageServer(): Promise<{ url: string; server: Server }> {
   const openapiFetch = join(dirname(createRequire(import.meta.url).resolve("openapi-fetch")), "index.mjs");
-  const files: Record<string, [string, () => string]> = {
+  const files: Record<string, [string, () => string | Uint8Array]> = {
     "/": ["text/html", () => PAGE],
+    "/in.png": ["image/png", () => png(2, 2)],
     "/sdk/index.js": ["text/javascript", () => readFileSync(join(ROOT, "dist/index.js"), "utf8")],
     "/vendor/openapi-fetch.mjs": ["text/javascript", () => readFileSync(openapiFetch, "utf8")],
   };
@@ -129,6 +130,37 @@ describe("in headless Chromium", () => {
     );
     expect(problems).toEqual([]);
     expect(result).toEqual({ seed: 5, width: 48, height: 40 });
+  });
+
+  it("submits an asynchronous job, follows its events over fetch with the bearer header, and waits with progress", async () => {
+    const { page, problems } = await openPage();
+    const result = await page.evaluate(
+      async ({ baseUrl, apiKey, modelId }) => {
+        // biome-ignore lint/suspicious/noExplicitAny: the page's global, typed by the bundle it loaded
+        const { createClient } = (window as any).sdk as typeof import("../src/index.js");
+        const client = createClient({ baseUrl, apiKey });
+        const job = await client.submit(
+          "upscale",
+          { modelId, prompt: "", image: await (await fetch("/in.png")).blob(), seed: 9 },
+          { retries: 20, timeoutMs: 20_000, idempotencyKey: "browser-job" },
+        );
+        const seen: string[] = [];
+        for await (const e of job.events()) seen.push(`${e.id}:${e.type}`);
+        const progress: number[] = [];
+        const { images } = await client.job<"upscale">(job.id).wait({ onProgress: (p) => progress.push(p.fraction) });
+        const bitmap = await createImageBitmap(new Blob([(await client.download(images[0]!)) as BlobPart]));
+        return { seen, progress, seed: images[0]!.seed, width: bitmap.width, height: bitmap.height };
+      },
+      { baseUrl: gateway.url, apiKey: KEY, modelId: UPSCALER },
+    );
+    expect(problems).toEqual([]);
+    expect(result).toEqual({
+      seen: ["1:status", "2:status", "3:result"],
+      progress: [0, 0, 1],
+      seed: 9,
+      width: 8,
+      height: 8,
+    });
   });
 
   it("throws the typed errors in the browser", async () => {

@@ -4,6 +4,8 @@
  * key `"request-timeout-ms"`. Precedence: flag > env > config file > default.
  */
 import { parseSettings, type Setting, type SettingsSchema, settingsHelp } from "@ai-video-subnet/server-kit";
+import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.js";
+import { isPostgresUrl } from "../async-jobs/options.js";
 import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
 
 const MB = 1024 * 1024;
@@ -87,6 +89,13 @@ export const SETTINGS = [
     shownDefault: "a new directory under the system temp dir",
   },
   {
+    name: "output-store",
+    kind: "choice",
+    choices: ["local", "s3", "postgres"],
+    help: "local, s3 or postgres (the jobs-db database; for several broadcasters without a shared disk)",
+    shownDefault: "s3 with s3-endpoint, postgres with a postgres:// jobs-db, else local",
+  },
+  {
     name: "output-retention-ms",
     kind: "number",
     help: "how long outputs are kept",
@@ -137,6 +146,7 @@ export const SETTINGS = [
     help: "least severe log level written",
     shownDefault: DEFAULTS.logLevel,
   },
+  ...ASYNC_JOB_SETTINGS,
 ] as const satisfies readonly Setting[];
 
 /** The broadcaster's settings schema: env vars `AVS_BROADCASTER_*`, the JSON file given by `--config`. */
@@ -187,8 +197,15 @@ export function parseConfig(
       return [m[1]!, Number(m[2])];
     }),
   );
+  const outputStore = v["output-store"];
+  if (outputStore === "s3" && !v["s3-endpoint"]) throw new Error("output-store s3 needs s3-endpoint");
+  if (outputStore === "postgres" && !isPostgresUrl(v["jobs-db"])) {
+    throw new Error("output-store postgres keeps outputs in the jobs-db database: set jobs-db to a postgres:// URL");
+  }
   let outputs: BroadcasterOptions["outputs"];
-  if (v["s3-endpoint"]) {
+  if (outputStore === "postgres") outputs = { kind: "postgres" };
+  else if (outputStore === "local") outputs = { kind: "local", dir: v["output-dir"] ?? "outputs" };
+  else if (v["s3-endpoint"]) {
     const need = (name: "s3-bucket" | "s3-access-key-id" | "s3-secret-access-key") => {
       const value = v[name];
       if (!value) throw new Error(`${name} is required with s3-endpoint`);
@@ -235,6 +252,7 @@ export function parseConfig(
       bodyLimits,
       shutdownGrace: v["shutdown-grace"],
       logLevel: v["log-level"] as BroadcasterOptions["logLevel"],
+      ...asyncJobOptions(v),
     },
   };
 }

@@ -11,7 +11,7 @@ export const gatewayDocument: OpenApiDocument = {
   "info": {
     "title": "AI Video Subnet gateway API",
     "version": "0.1.0",
-    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has `model_id` (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. Results come back as URLs this gateway serves. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
+    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has `model_id` (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. Results come back as URLs this gateway serves. Long work can run as an asynchronous job instead (`Prefer: respond-async`): see the `jobs` routes. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -27,6 +27,10 @@ export const gatewayDocument: OpenApiDocument = {
     {
       "name": "generate",
       "description": "Generative media jobs."
+    },
+    {
+      "name": "jobs",
+      "description": "Asynchronous jobs: any generate route with `Prefer: respond-async` answers 202 with a job at once; read it, stream its progress or cancel it here. Jobs belong to the API key that created them (another key gets 404)."
     },
     {
       "name": "status",
@@ -69,6 +73,54 @@ export const gatewayDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            },
+            "example": "respond-async"
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "order-1234-thumbnail"
+          },
+          {
+            "name": "Webhook-Url",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 2048,
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+            },
+            "example": "https://app.example.com/hooks/avs"
+          },
+          {
+            "name": "Webhook-Secret",
+            "in": "header",
+            "required": false,
+            "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+            "schema": {
+              "type": "string",
+              "maxLength": 100,
+              "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+            },
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
           }
         ],
         "requestBody": {
@@ -223,6 +275,340 @@ export const gatewayDocument: OpenApiDocument = {
                         }
                       }
                     }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+            "headers": {
+              "Location": {
+                "description": "The job's URL, `/jobs/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Preference-Applied": {
+                "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                  "status": "queued",
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                  "created_at": "2025-06-01T12:00:00.000Z",
+                  "progress": {
+                    "fraction": 0
+                  },
+                  "cancel_requested": false,
+                  "webhook": {
+                    "url": "https://app.example.com/hooks/avs",
+                    "deliveries": []
                   }
                 }
               }
@@ -587,6 +973,54 @@ export const gatewayDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            },
+            "example": "respond-async"
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "order-1234-thumbnail"
+          },
+          {
+            "name": "Webhook-Url",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 2048,
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+            },
+            "example": "https://app.example.com/hooks/avs"
+          },
+          {
+            "name": "Webhook-Secret",
+            "in": "header",
+            "required": false,
+            "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+            "schema": {
+              "type": "string",
+              "maxLength": 100,
+              "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+            },
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
           }
         ],
         "requestBody": {
@@ -745,6 +1179,340 @@ export const gatewayDocument: OpenApiDocument = {
                         }
                       }
                     }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+            "headers": {
+              "Location": {
+                "description": "The job's URL, `/jobs/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Preference-Applied": {
+                "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                  "status": "queued",
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                  "created_at": "2025-06-01T12:00:00.000Z",
+                  "progress": {
+                    "fraction": 0
+                  },
+                  "cancel_requested": false,
+                  "webhook": {
+                    "url": "https://app.example.com/hooks/avs",
+                    "deliveries": []
                   }
                 }
               }
@@ -1111,6 +1879,54 @@ export const gatewayDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            },
+            "example": "respond-async"
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "order-1234-thumbnail"
+          },
+          {
+            "name": "Webhook-Url",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 2048,
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+            },
+            "example": "https://app.example.com/hooks/avs"
+          },
+          {
+            "name": "Webhook-Secret",
+            "in": "header",
+            "required": false,
+            "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+            "schema": {
+              "type": "string",
+              "maxLength": 100,
+              "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+            },
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
           }
         ],
         "requestBody": {
@@ -1257,6 +2073,340 @@ export const gatewayDocument: OpenApiDocument = {
                         }
                       }
                     }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+            "headers": {
+              "Location": {
+                "description": "The job's URL, `/jobs/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Preference-Applied": {
+                "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                  "status": "queued",
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                  "created_at": "2025-06-01T12:00:00.000Z",
+                  "progress": {
+                    "fraction": 0
+                  },
+                  "cancel_requested": false,
+                  "webhook": {
+                    "url": "https://app.example.com/hooks/avs",
+                    "deliveries": []
                   }
                 }
               }
@@ -1620,6 +2770,54 @@ export const gatewayDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            },
+            "example": "respond-async"
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "order-1234-thumbnail"
+          },
+          {
+            "name": "Webhook-Url",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 2048,
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+            },
+            "example": "https://app.example.com/hooks/avs"
+          },
+          {
+            "name": "Webhook-Secret",
+            "in": "header",
+            "required": false,
+            "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+            "schema": {
+              "type": "string",
+              "maxLength": 100,
+              "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+            },
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
           }
         ],
         "requestBody": {
@@ -1737,6 +2935,340 @@ export const gatewayDocument: OpenApiDocument = {
                         }
                       }
                     }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+            "headers": {
+              "Location": {
+                "description": "The job's URL, `/jobs/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Preference-Applied": {
+                "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                  "status": "queued",
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                  "created_at": "2025-06-01T12:00:00.000Z",
+                  "progress": {
+                    "fraction": 0
+                  },
+                  "cancel_requested": false,
+                  "webhook": {
+                    "url": "https://app.example.com/hooks/avs",
+                    "deliveries": []
                   }
                 }
               }
@@ -2072,6 +3604,1522 @@ export const gatewayDocument: OpenApiDocument = {
         }
       }
     },
+    "/jobs/{id}": {
+      "get": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Job",
+        "description": "The job as it is now: status, progress, and when it ended its result (exactly the synchronous route's answer) or its error. Any gateway sharing the job store answers for any job.",
+        "operationId": "getJob",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The job's id.",
+            "schema": {
+              "type": "string",
+              "pattern": "^job_[A-Za-z0-9_-]{22}$"
+            },
+            "example": "job_4fZ0q2mB9yXcV1sLkT8wQe"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "running": {
+                    "summary": "A job on its way",
+                    "value": {
+                      "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                      "status": "running",
+                      "pipeline": "image-to-video",
+                      "model_id": "stabilityai/stable-video-diffusion-img2vid-xt",
+                      "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                      "created_at": "2025-06-01T12:00:00.000Z",
+                      "started_at": "2025-06-01T12:00:00.004Z",
+                      "progress": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      },
+                      "cancel_requested": false
+                    }
+                  },
+                  "succeeded": {
+                    "summary": "A finished job, with the synchronous route's answer",
+                    "value": {
+                      "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                      "status": "succeeded",
+                      "pipeline": "upscale",
+                      "model_id": "upscalerjs/esrgan-slim-x4",
+                      "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                      "created_at": "2025-06-01T12:00:00.000Z",
+                      "started_at": "2025-06-01T12:00:00.004Z",
+                      "finished_at": "2025-06-01T12:00:01.250Z",
+                      "progress": {
+                        "fraction": 1
+                      },
+                      "cancel_requested": false,
+                      "result": {
+                        "images": [
+                          {
+                            "url": "http://127.0.0.1:8937/outputs/Im7twoQ2b9vVqYzR8sLkT8wQeXc4dPpF.png",
+                            "seed": 1987752104,
+                            "nsfw": false
+                          }
+                        ]
+                      },
+                      "webhook": {
+                        "url": "https://app.example.com/hooks/avs",
+                        "deliveries": [
+                          {
+                            "id": "msg_2KWPBgLlAfxdpx2AI54pPJ",
+                            "event": "job.running",
+                            "status": "delivered",
+                            "attempts": 1,
+                            "last_status_code": 204,
+                            "delivered_at": "2025-06-01T12:00:00.030Z"
+                          },
+                          {
+                            "id": "msg_9qXcV1sLkT8wQe4fZ0q2mB",
+                            "event": "job.succeeded",
+                            "status": "pending",
+                            "attempts": 1,
+                            "last_status_code": 500,
+                            "last_error": "HTTP 500",
+                            "next_attempt_at": "2025-06-01T12:00:06.250Z"
+                          }
+                        ]
+                      }
+                    }
+                  },
+                  "failed": {
+                    "summary": "A job no orchestrator could run",
+                    "value": {
+                      "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                      "status": "failed",
+                      "pipeline": "upscale",
+                      "model_id": "upscalerjs/esrgan-slim-x4",
+                      "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                      "created_at": "2025-06-01T12:00:00.000Z",
+                      "started_at": "2025-06-01T12:00:00.004Z",
+                      "finished_at": "2025-06-01T12:00:30.010Z",
+                      "progress": {
+                        "fraction": 0
+                      },
+                      "cancel_requested": false,
+                      "error": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such job, or it belongs to another API key, or it ended longer ago than the gateway keeps jobs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no job job_4fZ0q2mB9yXcV1sLkT8wQe"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/jobs/{id}/events": {
+      "get": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Job events",
+        "description": "The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one).",
+        "operationId": "getJobEvents",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The job's id.",
+            "schema": {
+              "type": "string",
+              "pattern": "^job_[A-Za-z0-9_-]{22}$"
+            },
+            "example": "job_4fZ0q2mB9yXcV1sLkT8wQe"
+          },
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "required": false,
+            "description": "The `id:` of the last event received; the stream resumes after it.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{1,9}$"
+            },
+            "example": "3"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The event stream.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "retry: 1000\n\nid: 1\nevent: status\ndata: {\"id\":\"job_4fZ0q2mB9yXcV1sLkT8wQe\",\"status\":\"queued\",\"progress\":{\"fraction\":0},…}\n\nid: 2\nevent: status\ndata: {\"id\":\"job_4fZ0q2mB9yXcV1sLkT8wQe\",\"status\":\"running\",\"progress\":{\"fraction\":0},…}\n\nid: 3\nevent: progress\ndata: {\"stage\":\"denoise\",\"step\":3,\"total\":25,\"fraction\":0.12}\n\nid: 4\nevent: result\ndata: {\"id\":\"job_4fZ0q2mB9yXcV1sLkT8wQe\",\"status\":\"succeeded\",\"result\":{\"images\":[…]},…}\n"
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such job, or it belongs to another API key, or it ended longer ago than the gateway keeps jobs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no job job_4fZ0q2mB9yXcV1sLkT8wQe"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/jobs/{id}/cancel": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Cancel job",
+        "description": "Cancels the job. A queued job is cancelled at once (200). A running job gets `cancel_requested` (202): the gateway running it (any gateway sharing the job store) closes its call to the orchestrator, which stops the runner at its next step and frees the slot; the job then ends `cancelled` (or `succeeded`, if it finished first). Cancelling a cancelled job answers 200 again; a job that succeeded or failed cannot be cancelled (409).",
+        "operationId": "cancelJob",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The job's id.",
+            "schema": {
+              "type": "string",
+              "pattern": "^job_[A-Za-z0-9_-]{22}$"
+            },
+            "example": "job_4fZ0q2mB9yXcV1sLkT8wQe"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job, cancelled.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job is running; it stops at the orchestrator's next step.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such job, or it belongs to another API key, or it ended longer ago than the gateway keeps jobs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no job job_4fZ0q2mB9yXcV1sLkT8wQe"
+                  }
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The job already succeeded or failed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "job job_4fZ0q2mB9yXcV1sLkT8wQe already succeeded; only queued or running jobs can be cancelled"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/health": {
       "get": {
         "tags": [
@@ -2394,7 +5442,467 @@ export const gatewayDocument: OpenApiDocument = {
         "description": "An API key, required when the gateway is configured with keys."
       }
     },
+    "parameters": {
+      "Prefer": {
+        "name": "Prefer",
+        "in": "header",
+        "required": false,
+        "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+        "schema": {
+          "type": "string",
+          "maxLength": 1024
+        },
+        "example": "respond-async"
+      },
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[\\x21-\\x7e]+$"
+        },
+        "example": "order-1234-thumbnail"
+      },
+      "WebhookUrl": {
+        "name": "Webhook-Url",
+        "in": "header",
+        "required": false,
+        "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+        "schema": {
+          "type": "string",
+          "maxLength": 2048,
+          "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+        },
+        "example": "https://app.example.com/hooks/avs"
+      },
+      "WebhookSecret": {
+        "name": "Webhook-Secret",
+        "in": "header",
+        "required": false,
+        "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+        "schema": {
+          "type": "string",
+          "maxLength": 100,
+          "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+        },
+        "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+      },
+      "JobId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The job's id.",
+        "schema": {
+          "type": "string",
+          "pattern": "^job_[A-Za-z0-9_-]{22}$"
+        },
+        "example": "job_4fZ0q2mB9yXcV1sLkT8wQe"
+      },
+      "LastEventId": {
+        "name": "Last-Event-ID",
+        "in": "header",
+        "required": false,
+        "description": "The `id:` of the last event received; the stream resumes after it.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]{1,9}$"
+        },
+        "example": "3"
+      }
+    },
+    "headers": {
+      "Location": {
+        "description": "The job's URL, `/jobs/{id}`.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "PreferenceApplied": {
+        "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "IdempotentReplayed": {
+        "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+        "schema": {
+          "type": "string"
+        }
+      }
+    },
     "responses": {
+      "JobAccepted": {
+        "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+        "headers": {
+          "Location": {
+            "description": "The job's URL, `/jobs/{id}`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          "Preference-Applied": {
+            "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          "Idempotent-Replayed": {
+            "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          "X-Request-Id": {
+            "description": "The request id of this job (see the X-Request-Id request header).",
+            "schema": {
+              "type": "string"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+              "required": [
+                "id",
+                "status",
+                "pipeline",
+                "model_id",
+                "request_id",
+                "created_at",
+                "progress",
+                "cancel_requested"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string",
+                  "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                  "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                },
+                "status": {
+                  "type": "string",
+                  "enum": [
+                    "queued",
+                    "running",
+                    "succeeded",
+                    "failed",
+                    "cancelled"
+                  ],
+                  "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                },
+                "pipeline": {
+                  "type": "string",
+                  "enum": [
+                    "text-to-image",
+                    "image-to-image",
+                    "image-to-video",
+                    "upscale"
+                  ]
+                },
+                "model_id": {
+                  "type": "string"
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                },
+                "created_at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "started_at": {
+                  "type": "string",
+                  "format": "date-time",
+                  "description": "When a gateway last started the job (absent while it has never run)."
+                },
+                "finished_at": {
+                  "type": "string",
+                  "format": "date-time",
+                  "description": "When the job reached its final state."
+                },
+                "progress": {
+                  "type": "object",
+                  "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                  "required": [
+                    "fraction"
+                  ],
+                  "properties": {
+                    "fraction": {
+                      "type": "number",
+                      "minimum": 0,
+                      "maximum": 1
+                    },
+                    "stage": {
+                      "type": "string",
+                      "description": "The loop that reported this step."
+                    },
+                    "step": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Steps of `stage` done."
+                    },
+                    "total": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "description": "Steps of `stage` in all."
+                    }
+                  },
+                  "example": {
+                    "stage": "denoise",
+                    "step": 3,
+                    "total": 25,
+                    "fraction": 0.12
+                  }
+                },
+                "cancel_requested": {
+                  "type": "boolean",
+                  "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                },
+                "result": {
+                  "description": "The synchronous route's answer (only when `succeeded`).",
+                  "type": "object",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "error": {
+                  "description": "Why it failed (only when `failed`).",
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "detail"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "detail": {
+                      "oneOf": [
+                        {
+                          "type": "object",
+                          "description": "API error response model.",
+                          "required": [
+                            "msg"
+                          ],
+                          "properties": {
+                            "msg": {
+                              "type": "string",
+                              "description": "The error message."
+                            }
+                          }
+                        },
+                        {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "required": [
+                              "loc",
+                              "msg",
+                              "type"
+                            ],
+                            "properties": {
+                              "loc": {
+                                "type": "array",
+                                "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                "items": {
+                                  "anyOf": [
+                                    {
+                                      "type": "string"
+                                    },
+                                    {
+                                      "type": "integer"
+                                    }
+                                  ]
+                                }
+                              },
+                              "msg": {
+                                "type": "string",
+                                "description": "What is wrong and what is allowed."
+                              },
+                              "type": {
+                                "type": "string",
+                                "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                              }
+                            }
+                          }
+                        }
+                      ]
+                    }
+                  },
+                  "example": {
+                    "status": 503,
+                    "detail": {
+                      "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                    }
+                  }
+                },
+                "webhook": {
+                  "description": "The job's webhook and its deliveries (only when the request named one).",
+                  "type": "object",
+                  "required": [
+                    "url",
+                    "deliveries"
+                  ],
+                  "properties": {
+                    "url": {
+                      "type": "string",
+                      "description": "The URL the events are POSTed to."
+                    },
+                    "secret": {
+                      "type": "string",
+                      "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                    },
+                    "deliveries": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                        "required": [
+                          "id",
+                          "event",
+                          "status",
+                          "attempts"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": "string",
+                            "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                          },
+                          "event": {
+                            "type": "string",
+                            "enum": [
+                              "job.running",
+                              "job.succeeded",
+                              "job.failed",
+                              "job.cancelled"
+                            ],
+                            "description": "The `type` of the payload."
+                          },
+                          "status": {
+                            "type": "string",
+                            "enum": [
+                              "pending",
+                              "delivered",
+                              "failed"
+                            ],
+                            "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                          },
+                          "attempts": {
+                            "type": "integer",
+                            "minimum": 0
+                          },
+                          "last_status_code": {
+                            "type": "integer",
+                            "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                          },
+                          "last_error": {
+                            "type": "string",
+                            "description": "Why the last attempt failed."
+                          },
+                          "next_attempt_at": {
+                            "type": "string",
+                            "format": "date-time"
+                          },
+                          "delivered_at": {
+                            "type": "string",
+                            "format": "date-time"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+              "status": "queued",
+              "pipeline": "upscale",
+              "model_id": "upscalerjs/esrgan-slim-x4",
+              "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+              "created_at": "2025-06-01T12:00:00.000Z",
+              "progress": {
+                "fraction": 0
+              },
+              "cancel_requested": false,
+              "webhook": {
+                "url": "https://app.example.com/hooks/avs",
+                "deliveries": []
+              }
+            }
+          }
+        }
+      },
+      "JobNotFound": {
+        "description": "No such job, or it belongs to another API key, or it ended longer ago than the gateway keeps jobs.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+              "required": [
+                "detail"
+              ],
+              "properties": {
+                "detail": {
+                  "type": "object",
+                  "description": "API error response model.",
+                  "required": [
+                    "msg"
+                  ],
+                  "properties": {
+                    "msg": {
+                      "type": "string",
+                      "description": "The error message."
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "detail": {
+                "msg": "no job job_4fZ0q2mB9yXcV1sLkT8wQe"
+              }
+            }
+          }
+        }
+      },
       "TooManyRequests": {
         "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
         "headers": {

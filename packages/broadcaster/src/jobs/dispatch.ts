@@ -3,6 +3,7 @@
  * and time budget, holding failing orchestrators back. A 4xx goes straight back; when nothing is left, 503.
  */
 import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
+import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import type { OrchestratorRegistry } from "../orchestrators/registry.js";
 import { select } from "../orchestrators/selection.js";
 import type { OutputStore } from "../outputs/store.js";
@@ -24,6 +25,15 @@ export interface DispatchContext {
   random?: () => number;
 }
 
+/** Optional hooks into a dispatch. */
+export interface DispatchHooks {
+  /**
+   * Called as each attempt starts, with the orchestrator it goes to and the attempt's signal (aborted when the
+   * attempt ends or is abandoned): where per-step progress of that orchestrator is subscribed to.
+   */
+  onAttempt?(orchestrator: Orchestrator, signal: AbortSignal): void;
+}
+
 /** The outcome for the client. */
 export type DispatchResult =
   | { kind: "ok"; media: Array<Media & { name: string }>; orchestrator: string; attempts: number }
@@ -32,7 +42,8 @@ export type DispatchResult =
 
 /**
  * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent.
- * Throws only when `clientSignal` aborts (the client went away; the upstream call is cancelled with it).
+ * Throws only when `clientSignal` aborts (the client went away, or an asynchronous job was cancelled; the upstream
+ * call is cancelled with it).
  * @example const r = await dispatch(ctx, job, "/upscale", c.req.raw.signal);
  */
 export async function dispatch(
@@ -40,6 +51,7 @@ export async function dispatch(
   job: Job,
   path: string,
   clientSignal: AbortSignal,
+  hooks: DispatchHooks = {},
 ): Promise<DispatchResult> {
   const started = Date.now();
   const tried = new Set<string>();
@@ -88,6 +100,12 @@ export async function dispatch(
     const t0 = performance.now();
     let result: AttemptResult;
     const limit = deadline(ctx.requestTimeoutMs, clientSignal);
+    // What the attempt's hook watches (its progress stream): aborted when the attempt ends, whatever ended it.
+    const attemptScope = hooks.onAttempt ? new AbortController() : undefined;
+    if (attemptScope) {
+      limit.signal.addEventListener("abort", () => attemptScope.abort(limit.signal.reason), { once: true });
+      hooks.onAttempt?.(o, attemptScope.signal);
+    }
     try {
       result = await attempt(o, job, path, ctx.store, limit.signal);
     } catch (err) {
@@ -100,6 +118,7 @@ export async function dispatch(
       }
       result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
     } finally {
+      attemptScope?.abort();
       limit.clear();
       end();
     }

@@ -19,6 +19,8 @@ export interface OutputStore {
   delete(name: string): Promise<void>;
   /** Removes outputs older than the retention time; returns how many. */
   cleanup(now: number): Promise<number>;
+  /** Releases connections, when the store holds any. */
+  close?(): Promise<void>;
 }
 
 /** The two media types a job produces, by file extension. */

@@ -77,6 +77,14 @@ export function requireApiKey(keys: ApiKeys): MiddlewareHandler {
 }
 
 /**
+ * The API key the request was authorised with (undefined when the gateway has no keys).
+ * @example const owner = apiKeyOf(c) ?? "";
+ */
+export function apiKeyOf(c: Context): string | undefined {
+  return c.get(KEY as never) as string | undefined;
+}
+
+/**
  * A token bucket per client: `perMinute` requests a minute, with bursts up to that many.
  * @example const limiter = new RateLimiter(60); limiter.take("key", Date.now()) // 0 (allowed) or ms to wait
  */

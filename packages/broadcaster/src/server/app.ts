@@ -13,12 +13,14 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import type { AsyncJobs } from "../async-jobs/index.js";
 import type { operations } from "../generated/gateway.js";
 import { gatewayDocument } from "../generated/gateway-document.js";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { DispatchContext } from "../jobs/dispatch.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ApiKeys, type RateLimiter, rateLimit, requireApiKey } from "./api-keys.js";
+import { asyncJobRoutes } from "./routes/async-job-routes.js";
 import { jobRoutes } from "./routes/job-routes.js";
 import type { RouteModule } from "./routes/route-kit.js";
 import { statusRoutes } from "./routes/status-routes.js";
@@ -31,10 +33,12 @@ export interface AppContext extends DispatchContext {
   limiter: RateLimiter | undefined;
   /** Where multipart file parts are spooled while their job runs. */
   uploadDir: string;
+  /** Asynchronous jobs (`Prefer: respond-async` and the `jobs` routes); without it those routes are not mounted. */
+  jobs?: AsyncJobs;
 }
 
 /** The route modules of every broadcaster, in mounting order. */
-export const ROUTE_MODULES: readonly RouteModule[] = [jobRoutes, statusRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [jobRoutes, asyncJobRoutes, statusRoutes];
 
 /**
  * Builds the app (async like the servers' other start-up steps; the spec's schemas are compiled once).
@@ -66,8 +70,18 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
         origin: options.corsOrigins.includes("*") ? "*" : options.corsOrigins,
         allowMethods: ["GET", "HEAD", "POST"],
         // Idempotency-Key: the SDK sends it when a caller sets one (it then retries unseeded jobs).
-        allowHeaders: ["Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key"],
-        exposeHeaders: ["X-Request-Id", "Retry-After"],
+        // Prefer, Webhook-*, Last-Event-ID and the Location/Preference-Applied answers: asynchronous jobs.
+        allowHeaders: [
+          "Authorization",
+          "Content-Type",
+          "X-Request-Id",
+          "Idempotency-Key",
+          "Prefer",
+          "Webhook-Url",
+          "Webhook-Secret",
+          "Last-Event-ID",
+        ],
+        exposeHeaders: ["X-Request-Id", "Retry-After", "Location", "Preference-Applied", "Idempotent-Replayed"],
         maxAge: 600,
       }),
     );

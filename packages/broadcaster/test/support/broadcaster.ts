@@ -26,6 +26,7 @@ export async function startBroadcaster(options: BroadcasterOptions = {}): Promis
     backoffBaseMs: 200,
     outputs: { kind: "local", dir: join(dir, "outputs") },
     uploadDir: join(dir, "uploads"),
+    jobsDb: join(dir, "jobs.sqlite"),
     logLevel: "debug",
     logSink: (line) => logs.push(JSON.parse(line)),
     ...options,

@@ -46,6 +46,8 @@ export interface FakeOrchestrator {
   uploads: Buffer[];
   /** Jobs whose caller went away before the answer was sent. */
   aborted: number;
+  /** Request ids of the jobs answered 200 (after their delay, to a caller still there). */
+  completed: string[];
   capabilities: FakeCapability[];
   /** When set, `/info` answers 503 (the orchestrator looks down to a poller). */
   infoDown?: boolean;
@@ -61,6 +63,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   const fake = {
     jobs: [],
     uploads: [],
+    completed: [],
     behaviour: { kind: "ok" },
     aborted: 0,
     capabilities,
@@ -121,6 +124,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
         });
       });
     }
+    if (!c.req.raw.signal.aborted) fake.completed.push(c.req.header("x-request-id") ?? "");
     return c.json({ images: [{ url: `${fake.url}/outputs/fakeoutput0000000.png`, seed: 42, nsfw: false }] });
   });
   let server: ServerType;

@@ -3,6 +3,7 @@
  * (each starting real `avs-runner` processes on tiny models installed with `avs-runner models install`), with their
  * ports, a crash and a stop; and the broadcaster's attempt counters read from its metrics.
  */
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import {
   installModels,
@@ -75,4 +76,24 @@ export async function okAttempts(broadcasterUrl: string): Promise<Record<string,
     if (labels.outcome === "ok") out[labels.orchestrator!] = (out[labels.orchestrator!] ?? 0) + Number(m[2]);
   }
   return out;
+}
+
+/**
+ * `kill()` (SIGKILL, as a crash) and `stop()` (SIGTERM) of a child process, each resolving once it has exited.
+ * @example return { url, child, ...lifecycle(child, exited) };
+ */
+export function lifecycle(
+  child: ChildProcess,
+  exited: Promise<void>,
+): { kill(): Promise<void>; stop(): Promise<void> } {
+  return {
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -84,6 +84,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job
+         * @description The job as it is now: status, progress, and when it ended its result (exactly the synchronous route's answer) or its error. Any gateway sharing the job store answers for any job.
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job events
+         * @description The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one).
+         */
+        get: operations["getJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel job
+         * @description Cancels the job. A queued job is cancelled at once (200). A running job gets `cancel_requested` (202): the gateway running it (any gateway sharing the job store) closes its call to the orchestrator, which stops the runner at its next step and frees the slot; the job then ends `cancelled` (or `succeeded`, if it finished first). Cancelling a cancelled job answers 200 again; a job that succeeded or failed cannot be cancelled (409).
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -291,14 +351,35 @@ export interface components {
             /** @description The generated images. */
             images: components["schemas"]["Media"][];
         };
+        /**
+         * @description `queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`.
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** @enum {string} */
+        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale";
+        /**
+         * @description How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.
+         * @example {
+         *       "stage": "denoise",
+         *       "step": 3,
+         *       "total": 25,
+         *       "fraction": 0.12
+         *     }
+         */
+        JobProgress: {
+            fraction: number;
+            /** @description The loop that reported this step. */
+            stage?: string;
+            /** @description Steps of `stage` done. */
+            step?: number;
+            /** @description Steps of `stage` in all. */
+            total?: number;
+        };
         /** @description API error response model. */
         APIError: {
             /** @description The error message. */
             msg: string;
-        };
-        /** @description HTTP error response model. Every non-validation error of every layer has this shape. */
-        HTTPError: {
-            detail: components["schemas"]["APIError"];
         };
         ValidationError: {
             /** @description Where the error is, e.g. `["body", "height"]`. */
@@ -307,6 +388,86 @@ export interface components {
             msg: string;
             /** @description A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`. */
             type: string;
+        };
+        /**
+         * @description Why a job failed: the status and `detail` the synchronous route would have answered with (`detail` is `{msg}`, or the list of issues of a 422).
+         * @example {
+         *       "status": 503,
+         *       "detail": {
+         *         "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+         *       }
+         *     }
+         */
+        JobError: {
+            status: number;
+            detail: components["schemas"]["APIError"] | components["schemas"]["ValidationError"][];
+        };
+        /** @description One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates). */
+        WebhookDelivery: {
+            /** @description The `webhook-id` of this event, `msg_` and 22 characters. */
+            id: string;
+            /**
+             * @description The `type` of the payload.
+             * @enum {string}
+             */
+            event: "job.running" | "job.succeeded" | "job.failed" | "job.cancelled";
+            /**
+             * @description `pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone.
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description The HTTP status of the last attempt (absent when it got no answer). */
+            last_status_code?: number;
+            /** @description Why the last attempt failed. */
+            last_error?: string;
+            /** Format: date-time */
+            next_attempt_at?: string;
+            /** Format: date-time */
+            delivered_at?: string;
+        };
+        /** @description Where the job's events are sent and how each delivery went. */
+        JobWebhook: {
+            /** @description The URL the events are POSTed to. */
+            url: string;
+            /** @description The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again. */
+            secret?: string;
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        /** @description An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with. */
+        Job: {
+            /** @description The job's id, `job_` and 22 characters (128 random bits). */
+            id: string;
+            status: components["schemas"]["JobStatus"];
+            pipeline: components["schemas"]["Pipeline"];
+            model_id: string;
+            /** @description The `X-Request-Id` of the request that created the job; every layer logs the job under it. */
+            request_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When a gateway last started the job (absent while it has never run).
+             */
+            started_at?: string;
+            /**
+             * Format: date-time
+             * @description When the job reached its final state.
+             */
+            finished_at?: string;
+            progress: components["schemas"]["JobProgress"];
+            /** @description A cancel was asked for; a running job stops at the orchestrator's next step. */
+            cancel_requested: boolean;
+            /** @description The synchronous route's answer (only when `succeeded`). */
+            result?: components["schemas"]["ImageResponse"];
+            /** @description Why it failed (only when `failed`). */
+            error?: components["schemas"]["JobError"];
+            /** @description The job's webhook and its deliveries (only when the request named one). */
+            webhook?: components["schemas"]["JobWebhook"];
+        };
+        /** @description HTTP error response model. Every non-validation error of every layer has this shape. */
+        HTTPError: {
+            detail: components["schemas"]["APIError"];
         };
         /** @description Request validation errors (422). */
         HTTPValidationError: {
@@ -404,6 +565,53 @@ export interface components {
         };
     };
     responses: {
+        /** @description `Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook. */
+        JobAccepted: {
+            headers: {
+                Location: components["headers"]["Location"];
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                 *       "status": "queued",
+                 *       "pipeline": "upscale",
+                 *       "model_id": "upscalerjs/esrgan-slim-x4",
+                 *       "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                 *       "created_at": "2025-06-01T12:00:00.000Z",
+                 *       "progress": {
+                 *         "fraction": 0
+                 *       },
+                 *       "cancel_requested": false,
+                 *       "webhook": {
+                 *         "url": "https://app.example.com/hooks/avs",
+                 *         "deliveries": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Job"];
+            };
+        };
+        /** @description No such job, or it belongs to another API key, or it ended longer ago than the gateway keeps jobs. */
+        JobNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "no job job_4fZ0q2mB9yXcV1sLkT8wQe"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
         /** @description This API key sent more requests than its rate limit allows; retry after the given time. */
         TooManyRequests: {
             headers: {
@@ -561,11 +769,47 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+         * @example respond-async
+         */
+        Prefer: string;
+        /**
+         * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+         * @example order-1234-thumbnail
+         */
+        IdempotencyKey: string;
+        /**
+         * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+         * @example https://app.example.com/hooks/avs
+         */
+        WebhookUrl: string;
+        /**
+         * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+         * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+         */
+        WebhookSecret: string;
+        /**
+         * @description The job's id.
+         * @example job_4fZ0q2mB9yXcV1sLkT8wQe
+         */
+        JobId: string;
+        /**
+         * @description The `id:` of the last event received; the stream resumes after it.
+         * @example 3
+         */
+        LastEventId: string;
         /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
     };
     requestBodies: never;
     headers: {
+        /** @description The job's URL, `/jobs/{id}`. */
+        Location: string;
+        /** @description `respond-async` (RFC 7240): the request was handled as an asynchronous job. */
+        PreferenceApplied: string;
+        /** @description `true` when the answer is the job an earlier request with the same `Idempotency-Key` created. */
+        IdempotentReplayed: string;
         /** @description The request id of this job (see the X-Request-Id request header). */
         RequestId: string;
         /** @description Seconds to wait before trying again. */
@@ -581,6 +825,26 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
             };
             path?: never;
             cookie?: never;
@@ -601,6 +865,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };
+            202: components["responses"]["JobAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
@@ -617,6 +882,26 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
             };
             path?: never;
             cookie?: never;
@@ -637,6 +922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };
+            202: components["responses"]["JobAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
@@ -653,6 +939,26 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
             };
             path?: never;
             cookie?: never;
@@ -673,6 +979,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };
+            202: components["responses"]["JobAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
@@ -689,6 +996,26 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
             };
             path?: never;
             cookie?: never;
@@ -709,6 +1036,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };
+            202: components["responses"]["JobAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
@@ -717,6 +1045,143 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id.
+                 * @example job_4fZ0q2mB9yXcV1sLkT8wQe
+                 */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["JobNotFound"];
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    getJobEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `id:` of the last event received; the stream resumes after it.
+                 * @example 3
+                 */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path: {
+                /**
+                 * @description The job's id.
+                 * @example job_4fZ0q2mB9yXcV1sLkT8wQe
+                 */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 1000
+                     *
+                     *     id: 1
+                     *     event: status
+                     *     data: {"id":"job_4fZ0q2mB9yXcV1sLkT8wQe","status":"queued","progress":{"fraction":0},…}
+                     *
+                     *     id: 2
+                     *     event: status
+                     *     data: {"id":"job_4fZ0q2mB9yXcV1sLkT8wQe","status":"running","progress":{"fraction":0},…}
+                     *
+                     *     id: 3
+                     *     event: progress
+                     *     data: {"stage":"denoise","step":3,"total":25,"fraction":0.12}
+                     *
+                     *     id: 4
+                     *     event: result
+                     *     data: {"id":"job_4fZ0q2mB9yXcV1sLkT8wQe","status":"succeeded","result":{"images":[…]},…}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["JobNotFound"];
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id.
+                 * @example job_4fZ0q2mB9yXcV1sLkT8wQe
+                 */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The job is running; it stops at the orchestrator's next step. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["JobNotFound"];
+            /** @description The job already succeeded or failed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "job job_4fZ0q2mB9yXcV1sLkT8wQe already succeeded; only queued or running jobs can be cancelled"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            422: components["responses"]["ValidationError"];
         };
     };
     health: {

@@ -1,10 +1,12 @@
 /**
  * @module The job routes: every pipeline of the gateway spec's generated `PIPELINES` table, mounted the same way
  * (a new pipeline in the spec needs no code here). A job is dispatched to orchestrators, its outputs stored, and
- * it is logged once with its request id.
+ * it is logged once with its request id. With `Prefer: respond-async` the job is queued instead and the answer is
+ * a 202 (see `async-jobs/`).
  */
 import { getRequestId, HttpError } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
+import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
 import { dispatch } from "../../jobs/dispatch.js";
 import { jobOf } from "../../jobs/job.js";
@@ -22,6 +24,7 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
     const handler = async (body: Record<string, unknown>, c: Context) => {
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c));
+      if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
         result = await dispatch(ctx, job, pipeline.path, c.req.raw.signal);

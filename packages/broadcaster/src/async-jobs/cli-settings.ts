@@ -1,0 +1,98 @@
+/** @module The command-line settings of asynchronous jobs and webhooks (flag, env and config-file names). */
+import type { Setting } from "@ai-video-subnet/server-kit";
+import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions } from "./options.js";
+import { pgNames } from "./postgres-schema.js";
+
+/** The settings, in `--help` order; defaults are applied by `asyncJobSettings` (shown here). */
+export const ASYNC_JOB_SETTINGS = [
+  {
+    name: "jobs-db",
+    kind: "string",
+    help: "where async jobs are kept: a SQLite file, or a postgres:// URL several broadcasters share",
+    shownDefault: "jobs.sqlite in the output directory",
+  },
+  {
+    name: "jobs-db-schema",
+    kind: "string",
+    help: "PostgreSQL schema of the job store (graphile-worker's queue goes in <schema>_queue)",
+    shownDefault: ASYNC_JOB_DEFAULTS.jobsDbSchema,
+  },
+  {
+    name: "jobs-concurrency",
+    kind: "integer",
+    min: 1,
+    help: "async jobs this broadcaster runs at once",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsConcurrency),
+  },
+  {
+    name: "jobs-lease-ms",
+    kind: "integer",
+    min: 300,
+    help: "lease of a running async job; others take over a dead broadcaster's jobs this long after it stopped",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsLeaseMs),
+  },
+  {
+    name: "job-retention-ms",
+    kind: "number",
+    help: "how long ended async jobs are kept",
+    shownDefault: "output-retention-ms",
+  },
+  {
+    name: "webhook-attempts",
+    kind: "integer",
+    min: 1,
+    help: "attempts per webhook event, the first included",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.webhookAttempts),
+  },
+  {
+    name: "webhook-retry-base-ms",
+    kind: "number",
+    help: "wait before the second webhook attempt (doubles per attempt)",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.webhookRetryBaseMs),
+  },
+  {
+    name: "webhook-retry-max-ms",
+    kind: "number",
+    help: "longest wait between webhook attempts",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.webhookRetryMaxMs),
+  },
+  {
+    name: "webhook-timeout-ms",
+    kind: "number",
+    help: "longest one webhook attempt may take",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.webhookTimeoutMs),
+  },
+] as const satisfies readonly Setting[];
+
+/** The parsed values of {@link ASYNC_JOB_SETTINGS}, as the settings parser gives them. */
+export interface AsyncJobValues {
+  "jobs-db"?: string;
+  "jobs-db-schema"?: string;
+  "jobs-concurrency"?: number;
+  "jobs-lease-ms"?: number;
+  "job-retention-ms"?: number;
+  "webhook-attempts"?: number;
+  "webhook-retry-base-ms"?: number;
+  "webhook-retry-max-ms"?: number;
+  "webhook-timeout-ms"?: number;
+}
+
+/**
+ * The options of these settings (the parser has checked kinds and bounds).
+ * @example asyncJobOptions(values).jobsDb
+ */
+export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
+  const schema = v["jobs-db-schema"];
+  if (schema !== undefined) pgNames(schema);
+  return {
+    jobsDb: v["jobs-db"],
+    jobsDbSchema: schema,
+    jobsConcurrency: v["jobs-concurrency"],
+    jobsLeaseMs: v["jobs-lease-ms"],
+    jobRetentionMs: v["job-retention-ms"],
+    webhookAttempts: v["webhook-attempts"],
+    webhookRetryBaseMs: v["webhook-retry-base-ms"],
+    webhookRetryMaxMs: v["webhook-retry-max-ms"],
+    webhookTimeoutMs: v["webhook-timeout-ms"],
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * @module Runs claimed asynchronous jobs through the same `dispatch` as synchronous ones (selection, retries, output
+ * storage), each with an AbortSignal: a cancel aborts the call to the orchestrator (which stops the runner at its next
+ * step), a lost lease stops it without writing, and shutdown hands the job back to the queue. Progress goes to the
+ * store through `onProgress`, throttled; its source is pluggable (see {@link ProgressSource}).
+ */
+import { rm } from "node:fs/promises";
+import type { Logger } from "@ai-video-subnet/server-kit";
+import { type DispatchContext, type DispatchResult, dispatch } from "../jobs/dispatch.js";
+import type { Orchestrator } from "../orchestrators/orchestrator.js";
+import { restoreBody } from "./inputs.js";
+import type { AsyncJobMetrics } from "./metrics.js";
+import type { JobOutcome, JobProgress } from "./model.js";
+import type { Claim, HeldJob, JobStore } from "./store.js";
+
+/**
+ * Where per-step progress of one attempt comes from: called as the attempt starts; calls `onProgress` for each step
+ * until `signal` aborts. The orchestrator's `GET /progress/{request_id}` stream plugs in here; without a source a job
+ * reports 0 when it starts and 1 when it succeeds.
+ */
+export type ProgressSource = (
+  attempt: { orchestrator: Orchestrator; requestId: string; signal: AbortSignal },
+  onProgress: (progress: JobProgress) => void,
+) => void;
+
+/** What the executor needs. */
+export interface ExecutorContext {
+  dispatch: DispatchContext;
+  store: JobStore;
+  /** Where large inputs are spooled while their job runs. */
+  uploadDir: string;
+  logger: Logger;
+  metrics: AsyncJobMetrics;
+  progressSource?: ProgressSource;
+  /** Least time between two progress writes of one job, ms (default 250). */
+  progressIntervalMs?: number;
+}
+
+/** Why a run was stopped. */
+class Stop extends Error {
+  readonly kind: "cancelled" | "shutdown" | "lost";
+  constructor(kind: Stop["kind"]) {
+    super(`job ${kind}`);
+    this.kind = kind;
+  }
+}
+
+interface Running {
+  claim: Claim;
+  controller: AbortController;
+  claimedAt: number;
+  done: Promise<void>;
+}
+
+/**
+ * Runs jobs the store hands out.
+ * @example const ex = new JobExecutor(ctx); await store.start({ runJob: (c) => ex.run(c), onHeartbeat: (h, t) => ex.heartbeat(h, t), … });
+ */
+export class JobExecutor {
+  readonly #ctx: ExecutorContext;
+  readonly #running = new Map<string, Running>();
+  #stopping = false;
+
+  constructor(ctx: ExecutorContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Jobs running here now. */
+  get size(): number {
+    return this.#running.size;
+  }
+
+  /** Runs a claimed job to its end, or hands it back when this broadcaster is stopping. */
+  async run(claim: Claim): Promise<void> {
+    const { job } = claim;
+    this.#running.get(job.id)?.controller.abort(new Stop("lost"));
+    if (this.#stopping) {
+      await this.#ctx.store.release(claim);
+      return;
+    }
+    const { metrics } = this.#ctx;
+    if (claim.run > 1) metrics.takeovers.inc();
+    metrics.queueSeconds.observe({ pipeline: job.pipeline }, (Date.now() - job.createdAt) / 1000);
+    const controller = new AbortController();
+    let settle = () => {};
+    const entry: Running = { claim, controller, claimedAt: Date.now(), done: new Promise((r) => (settle = r)) };
+    this.#running.set(job.id, entry);
+    metrics.running.inc();
+    try {
+      if (job.cancelRequested) controller.abort(new Stop("cancelled"));
+      await this.#execute(claim, controller.signal);
+    } finally {
+      metrics.running.dec();
+      if (this.#running.get(job.id) === entry) this.#running.delete(job.id);
+      settle();
+    }
+  }
+
+  /** Stops a job running here because its cancel was asked for (through any broadcaster). */
+  cancel(jobId: string): void {
+    this.#running.get(jobId)?.controller.abort(new Stop("cancelled"));
+  }
+
+  /**
+   * Compares the jobs running here with what the store's heartbeat found held by this broadcaster at `since`: a job
+   * missing (or held under another run) was taken over, a flagged one was cancelled.
+   */
+  heartbeat(held: HeldJob[], since: number): void {
+    const byId = new Map(held.map((h) => [h.id, h]));
+    for (const [id, r] of this.#running) {
+      if (r.claimedAt >= since) continue;
+      const h = byId.get(id);
+      if (!h || h.run !== r.claim.run) r.controller.abort(new Stop("lost"));
+      else if (h.cancelRequested) r.controller.abort(new Stop("cancelled"));
+    }
+  }
+
+  /** Hands every running job back to the queue (their upstream calls are aborted) and waits for that. */
+  async shutdown(): Promise<void> {
+    this.#stopping = true;
+    const all = [...this.#running.values()];
+    for (const r of all) r.controller.abort(new Stop("shutdown"));
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  async #execute(claim: Claim, signal: AbortSignal): Promise<void> {
+    const ctx = this.#ctx;
+    const { job } = claim;
+    const spooled: string[] = [];
+    const progress = this.#progressWriter(claim);
+    let outcome: JobOutcome | undefined;
+    try {
+      signal.throwIfAborted();
+      const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
+      const source = ctx.progressSource;
+      const result = await dispatch(
+        ctx.dispatch,
+        {
+          pipeline: job.pipeline,
+          modelId: job.modelId,
+          body,
+          multipart: job.multipart,
+          requestId: job.requestId,
+          units: job.units,
+        },
+        `/${job.pipeline}`,
+        signal,
+        source
+          ? { onAttempt: (o, s) => source({ orchestrator: o, requestId: job.requestId, signal: s }, progress.push) }
+          : {},
+      );
+      outcome = outcomeOf(result);
+    } catch (err) {
+      const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason : undefined;
+      if (stop?.kind === "lost") return this.#log("warn", claim, "lease lost; another broadcaster runs the job");
+      if (stop?.kind === "shutdown") {
+        await progress.flush();
+        await ctx.store.release(claim);
+        return this.#log("info", claim, "handed back to the queue (stopping)");
+      }
+      if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
+      else {
+        this.#log("error", claim, "job could not run", { error: (err as Error).message });
+        outcome = {
+          status: "failed",
+          error: { status: 500, detail: { msg: `internal error: ${(err as Error).message}` } },
+        };
+      }
+    } finally {
+      await Promise.all(spooled.map((p) => rm(p, { force: true })));
+    }
+    await progress.flush();
+    const ended = await ctx.store.finish(claim, outcome);
+    if (!ended) {
+      if (outcome.status === "succeeded")
+        await Promise.all(outcome.media.map((m) => ctx.dispatch.store.delete(m.name)));
+      return this.#log("warn", claim, "lease lost before the job ended; its outcome was dropped");
+    }
+    ctx.metrics.ended.inc({ pipeline: job.pipeline, status: outcome.status });
+    ctx.metrics.jobSeconds.observe(
+      { pipeline: job.pipeline, status: outcome.status },
+      (Date.now() - job.createdAt) / 1000,
+    );
+    this.#log(outcome.status === "failed" ? "warn" : "info", claim, "async job done", {
+      status: outcome.status,
+      ...(outcome.status === "failed" ? { error_status: outcome.error.status } : {}),
+    });
+  }
+
+  /** Writes progress at most every `progressIntervalMs`, in order, the latest value winning. */
+  #progressWriter(claim: Claim) {
+    const every = this.#ctx.progressIntervalMs ?? 250;
+    let latest: JobProgress | undefined;
+    let last = 0;
+    let chain = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const write = () => {
+      timer = undefined;
+      const p = latest;
+      latest = undefined;
+      if (!p) return;
+      last = Date.now();
+      chain = chain.then(() =>
+        this.#ctx.store.progress(claim, p).then(
+          () => {},
+          () => {},
+        ),
+      );
+    };
+    return {
+      push: (p: JobProgress) => {
+        latest = p;
+        if (!timer) timer = setTimeout(write, Math.max(0, last + every - Date.now()));
+      },
+      flush: async () => {
+        if (timer) clearTimeout(timer);
+        write();
+        await chain;
+      },
+    };
+  }
+
+  #log(level: "info" | "warn" | "error", claim: Claim, msg: string, fields: Record<string, unknown> = {}): void {
+    const { job } = claim;
+    this.#ctx.logger[level](msg, {
+      request_id: job.requestId,
+      job_id: job.id,
+      pipeline: job.pipeline,
+      model_id: job.modelId,
+      run: claim.run,
+      ...fields,
+    });
+  }
+}
+
+/**
+ * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503 the
+ * synchronous route would have answered.
+ * @example outcomeOf({ kind: "unavailable", msg: "no orchestrators …", retryAfterSeconds: 1 }).status // "failed"
+ */
+export function outcomeOf(result: DispatchResult): JobOutcome {
+  if (result.kind === "ok") {
+    return { status: "succeeded", media: result.media.map((m) => ({ name: m.name, seed: m.seed, nsfw: m.nsfw })) };
+  }
+  if (result.kind === "client_error") {
+    const detail = (result.body as { detail: { msg: string } }).detail;
+    return { status: "failed", error: { status: result.status, detail } };
+  }
+  return { status: "failed", error: { status: 503, detail: { msg: result.msg } } };
+}

@@ -1,0 +1,183 @@
+/**
+ * @module Asynchronous jobs of a broadcaster, wired together: the job store (SQLite or PostgreSQL, by the `jobs-db`
+ * setting), the executor that runs claimed jobs through `dispatch`, webhook delivery, the `jobs` routes and the
+ * `Prefer: respond-async` form of the generate routes.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger, TypedRouteMounter } from "@ai-video-subnet/server-kit";
+import type { Context, MiddlewareHandler } from "hono";
+import type { operations } from "../generated/gateway.js";
+import type { DispatchContext } from "../jobs/dispatch.js";
+import type { Job } from "../jobs/job.js";
+import type { BroadcasterMetrics } from "../server/metrics.js";
+import { ChangeHub } from "./change-hub.js";
+import { JobExecutor, type ProgressSource } from "./executor.js";
+import { mountJobRoutes } from "./job-routes.js";
+import { createAsyncJobMetrics } from "./metrics.js";
+import { PostgresJobStore } from "./postgres-store.js";
+import { SqliteJobStore } from "./sqlite-store.js";
+import type { JobStore } from "./store.js";
+import { prefersAsync, submitJob } from "./submit.js";
+import { deliverWebhook, type WebhookPolicy } from "./webhooks.js";
+
+export type { ProgressSource } from "./executor.js";
+export type { JobStore } from "./store.js";
+export { prefersAsync } from "./submit.js";
+
+/** How asynchronous jobs are kept and run. */
+export interface AsyncJobsSettings {
+  /** A SQLite file path, or a `postgres://` URL shared by several broadcasters. */
+  db: string;
+  /** PostgreSQL schema of the store (ignored for SQLite). */
+  schema: string;
+  /** Jobs this broadcaster runs at once. */
+  concurrency: number;
+  /** Lease of a running job; a broadcaster that stops renewing it loses the job to another after this long. */
+  leaseMs: number;
+  /** How long ended jobs are kept. */
+  retentionMs: number;
+  webhooks: WebhookPolicy;
+}
+
+/** What asynchronous jobs use of the broadcaster. */
+export interface AsyncJobsDeps {
+  dispatch: DispatchContext;
+  uploadDir: string;
+  logger: Logger;
+  metrics: BroadcasterMetrics;
+  publicUrl: string | undefined;
+  /** Per-step progress of a running job (none: start and end only). */
+  progressSource?: ProgressSource;
+}
+
+/** A broadcaster's asynchronous jobs. */
+export interface AsyncJobs {
+  readonly store: JobStore;
+  /** Resolves when the store is open. */
+  readonly ready: Promise<void>;
+  /** Queues the job of a generate request and answers 202. */
+  submit(c: Context, job: Job): Promise<Response>;
+  /** Mounts the `jobs` routes behind `guards`. */
+  mount(route: TypedRouteMounter<operations>, ...guards: MiddlewareHandler[]): void;
+  /** Starts running queued jobs and sending webhooks. */
+  start(): Promise<void>;
+  /** Hands running jobs back to the queue, stops taking new ones, and ends the event streams (clients reconnect). */
+  stop(): Promise<void>;
+  /** Closes the store (after `stop()` and once the server has closed). */
+  close(): Promise<void>;
+}
+
+/**
+ * Whether a request asks for the asynchronous form.
+ * @example if (wantsAsync(c)) return jobs.submit(c, job);
+ */
+export function wantsAsync(c: Context): boolean {
+  return prefersAsync(c.req.header("prefer"));
+}
+
+function openStore(s: AsyncJobsSettings, logger: Logger): JobStore {
+  if (/^postgres(ql)?:\/\//.test(s.db)) {
+    return new PostgresJobStore({
+      url: s.db,
+      schema: s.schema,
+      onError: (err) => logger.warn("job store connection trouble", { error: err.message }),
+    });
+  }
+  return new SqliteJobStore(s.db);
+}
+
+/**
+ * Creates the asynchronous jobs of a broadcaster (the store opens at once; nothing runs until `start()`).
+ * @example const jobs = createAsyncJobs(settings, deps); await jobs.ready; await jobs.start();
+ */
+export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps): AsyncJobs {
+  const { logger } = deps;
+  const store = openStore(settings, logger);
+  const metrics = createAsyncJobMetrics(deps.metrics.registry);
+  const executor = new JobExecutor({
+    dispatch: deps.dispatch,
+    store,
+    uploadDir: deps.uploadDir,
+    logger,
+    metrics,
+    progressSource: deps.progressSource,
+  });
+  const ready = store.init();
+  ready.catch(() => {});
+  let hub: ChangeHub | undefined;
+  const hubReady = ready.then(() => {
+    hub = new ChangeHub(store, (id) => executor.cancel(id));
+  });
+  hubReady.catch(() => {});
+  let sweep: NodeJS.Timeout | undefined;
+  let started = false;
+  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+
+  return {
+    store,
+    ready: hubReady,
+    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl }, c, job),
+    mount(route, ...guards) {
+      const ctx = {
+        store,
+        logger,
+        get hub(): ChangeHub {
+          if (!hub) throw new Error("the job store is not open yet");
+          return hub;
+        },
+      };
+      mountJobRoutes(route, ctx, ...guards);
+    },
+    async start() {
+      await hubReady;
+      started = true;
+      await store.start({
+        holder,
+        concurrency: settings.concurrency,
+        leaseMs: settings.leaseMs,
+        deliveryTimeoutMs: settings.webhooks.timeoutMs,
+        runJob: (claim) => executor.run(claim),
+        onHeartbeat: (held, since) => executor.heartbeat(held, since),
+        deliver: async (d) => {
+          const r = await deliverWebhook(d, settings.webhooks);
+          metrics.deliveries.inc({ outcome: r.ok ? "delivered" : r.retryAt !== undefined ? "retry" : "failed" });
+          if (!r.ok) {
+            logger.info("webhook delivery failed", {
+              job_id: d.jobId,
+              webhook_id: d.id,
+              event: d.event,
+              attempt: d.attempts + 1,
+              error: r.error,
+              retry_at: r.retryAt === undefined ? undefined : new Date(r.retryAt).toISOString(),
+            });
+          }
+          return r;
+        },
+      });
+      const clean = () =>
+        store
+          .cleanup(Date.now() - settings.retentionMs)
+          .then((n) => n > 0 && logger.info("expired jobs removed", { count: n }))
+          .catch((err) => logger.warn("job cleanup failed", { error: (err as Error).message }));
+      void clean();
+      sweep = setInterval(clean, Math.min(3600_000, Math.max(1000, settings.retentionMs / 10))).unref();
+      logger.info("async jobs running", {
+        store: store.kind,
+        holder,
+        concurrency: settings.concurrency,
+        lease_ms: settings.leaseMs,
+      });
+    },
+    async stop() {
+      if (sweep) clearInterval(sweep);
+      // Together: the store stops handing out jobs while the executor hands back the running ones.
+      await Promise.all([started ? executor.shutdown() : undefined, store.stop()]);
+      hub?.close();
+    },
+    async close() {
+      await ready.catch(() => {});
+      await store.close();
+    },
+  };
+}

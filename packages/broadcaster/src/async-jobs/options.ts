@@ -1,0 +1,78 @@
+/** @module The broadcaster options of asynchronous jobs and webhooks, their defaults, and their resolution. */
+import { join } from "node:path";
+import type { ProgressSource } from "./executor.js";
+import type { AsyncJobsSettings } from "./index.js";
+
+/** Options of asynchronous jobs (part of the broadcaster's options). */
+export interface AsyncJobOptions {
+  /**
+   * Where asynchronous jobs are kept: a SQLite file, or a `postgres://` URL that several broadcasters behind one
+   * address share (default `jobs.sqlite` in the local output directory, or in the working directory with another
+   * output store).
+   */
+  jobsDb?: string;
+  /** PostgreSQL schema of the job store (default `avs`); graphile-worker's queue lives in `<schema>_queue`. */
+  jobsDbSchema?: string;
+  /** Asynchronous jobs this broadcaster runs at once (default 16). */
+  jobsConcurrency?: number;
+  /**
+   * Lease of a running asynchronous job, ms (default 15 000), renewed every third of it: another broadcaster takes
+   * over the jobs of one that died this long after its last heartbeat.
+   */
+  jobsLeaseMs?: number;
+  /** How long ended asynchronous jobs are kept, ms (default: the output retention). */
+  jobRetentionMs?: number;
+  /** Webhook attempts per event, the first included (default 15). */
+  webhookAttempts?: number;
+  /** Wait before the second webhook attempt, ms (default 5 000); it doubles per attempt. */
+  webhookRetryBaseMs?: number;
+  /** Longest wait between webhook attempts, ms (default 3 600 000). */
+  webhookRetryMaxMs?: number;
+  /** Longest one webhook attempt may take, ms (default 15 000). */
+  webhookTimeoutMs?: number;
+  /** Per-step progress of running jobs (library use; none: start and end only). See `ProgressSource`. */
+  progressSource?: ProgressSource;
+}
+
+/** Defaults of the options above. */
+export const ASYNC_JOB_DEFAULTS = {
+  jobsDbSchema: "avs",
+  jobsConcurrency: 16,
+  jobsLeaseMs: 15_000,
+  webhookAttempts: 15,
+  webhookRetryBaseMs: 5_000,
+  webhookRetryMaxMs: 3_600_000,
+  webhookTimeoutMs: 15_000,
+} as const;
+
+/**
+ * Whether a `jobs-db` value names PostgreSQL.
+ * @example isPostgresUrl("postgres://127.0.0.1/avs") // true
+ */
+export function isPostgresUrl(db: string | undefined): db is string {
+  return db !== undefined && /^postgres(ql)?:\/\//.test(db);
+}
+
+/**
+ * The job settings of resolved broadcaster options.
+ * @example asyncJobSettings({ outputs: { kind: "local", dir: "outputs" }, outputRetentionMs: 86_400_000 }).db
+ * // "outputs/jobs.sqlite"
+ */
+export function asyncJobSettings(
+  o: AsyncJobOptions & { outputs: { kind: string; dir?: string }; outputRetentionMs: number },
+): AsyncJobsSettings {
+  const d = { ...ASYNC_JOB_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+  return {
+    db: o.jobsDb ?? (o.outputs.kind === "local" && o.outputs.dir ? join(o.outputs.dir, "jobs.sqlite") : "jobs.sqlite"),
+    schema: d.jobsDbSchema,
+    concurrency: d.jobsConcurrency,
+    leaseMs: d.jobsLeaseMs,
+    retentionMs: o.jobRetentionMs ?? o.outputRetentionMs,
+    webhooks: {
+      attempts: d.webhookAttempts,
+      retryBaseMs: d.webhookRetryBaseMs,
+      retryMaxMs: d.webhookRetryMaxMs,
+      timeoutMs: d.webhookTimeoutMs,
+    },
+  };
+}

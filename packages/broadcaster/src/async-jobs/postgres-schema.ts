@@ -1,0 +1,135 @@
+/**
+ * @module The PostgreSQL job store's tables, in a schema of their own (several broadcasters, or tests, can share a
+ * database), and the names derived from it: graphile-worker's schema and the LISTEN/NOTIFY channel.
+ */
+
+import type pg from "pg";
+
+/** Schema names the store accepts: they go into SQL as identifiers. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,40}$/;
+
+/** The names one store uses, from its schema. */
+export interface PgNames {
+  /** Our tables' schema, quoted. */
+  s: string;
+  /** graphile-worker's schema name (unquoted, as its options take it). */
+  queueSchema: string;
+  /** graphile-worker's schema, quoted, for calling `add_job`. */
+  q: string;
+  /** The NOTIFY channel of job changes. */
+  channel: string;
+}
+
+/**
+ * The names for `schema`; throws for a name that is not a plain lower-case SQL identifier.
+ * @example pgNames("avs").queueSchema // "avs_queue"
+ */
+export function pgNames(schema: string): PgNames {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(
+      `jobs-db-schema must be a lower-case SQL name (letters, digits, _; at most 41), got ${JSON.stringify(schema)}`,
+    );
+  }
+  return { s: `"${schema}"`, queueSchema: `${schema}_queue`, q: `"${schema}_queue"`, channel: `${schema}_jobs` };
+}
+
+/** The tables and indexes, created when missing. */
+export function pgSchema({ s }: PgNames): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.jobs (
+  id text PRIMARY KEY,
+  owner text NOT NULL,
+  pipeline text NOT NULL,
+  model_id text NOT NULL,
+  request_id text NOT NULL,
+  base_url text NOT NULL,
+  multipart boolean NOT NULL,
+  units double precision NOT NULL,
+  inputs jsonb NOT NULL,
+  idempotency_key text,
+  body_hash text,
+  status text NOT NULL,
+  cancel_requested boolean NOT NULL DEFAULT false,
+  progress jsonb NOT NULL,
+  result jsonb,
+  error jsonb,
+  webhook_url text,
+  webhook_secret text,
+  holder text,
+  lease_until timestamptz,
+  runs integer NOT NULL DEFAULT 0,
+  event_seq integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  started_at timestamptz,
+  finished_at timestamptz
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON ${s}.jobs (owner, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_running ON ${s}.jobs (lease_until) WHERE status = 'running';
+CREATE INDEX IF NOT EXISTS jobs_holder ON ${s}.jobs (holder) WHERE holder IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_finished ON ${s}.jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${s}.job_events (
+  job_id text NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (job_id, seq)
+);
+CREATE TABLE IF NOT EXISTS ${s}.job_files (
+  job_id text NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,
+  field text NOT NULL,
+  seq integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (job_id, field, seq)
+);
+CREATE TABLE IF NOT EXISTS ${s}.webhook_deliveries (
+  id text PRIMARY KEY,
+  job_id text NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,
+  event text NOT NULL,
+  payload text NOT NULL,
+  status text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz,
+  last_status_code integer,
+  last_error text,
+  delivered_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS deliveries_job ON ${s}.webhook_deliveries (job_id, created_at);
+`;
+}
+
+/** Something to run queries on: the pool, or a client inside a transaction. */
+export type Query = Pick<pg.PoolClient, "query">;
+
+/**
+ * Runs `fn` in a transaction on one connection of `pool`: committed when it resolves, rolled back when it throws.
+ * @example const job = await transaction(pool, async (q) => (await q.query("SELECT 1")).rows);
+ */
+export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs `ddl` in one transaction under an advisory lock on the schema's name, so broadcasters (and their job and
+ * output stores) starting together create the tables one at a time.
+ * @example await createTables(pool, names.s, pgSchema(names));
+ */
+export async function createTables(pool: pg.Pool, schema: string, ddl: string): Promise<void> {
+  await transaction(pool, async (q) => {
+    await q.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`avs-schema:${schema}`]);
+    await q.query(ddl);
+  });
+}

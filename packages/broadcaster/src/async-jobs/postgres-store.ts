@@ -1,0 +1,321 @@
+/**
+ * @module The shared job store: PostgreSQL, for several broadcasters behind one address. Job rows, input files,
+ * events and webhook deliveries live in the store's schema; which broadcaster runs what is graphile-worker's job
+ * (its queue in `<schema>_queue`, see postgres-workers.ts). Every change NOTIFYs the store's channel at commit, so a
+ * job made through one broadcaster is streamed and cancelled through any other.
+ */
+import type pg from "pg";
+import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
+import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
+import { claimJob, insertJob } from "./postgres-enqueue.js";
+import type { PgChangeListener } from "./postgres-listener.js";
+import { createTables, type PgNames, pgNames, pgSchema, type Query, transaction } from "./postgres-schema.js";
+import type { PgWorkers } from "./postgres-workers.js";
+import { type DeliveryRow, deliveryOf, type JobRow, recordOf } from "./rows.js";
+import {
+  type Claim,
+  type CreateResult,
+  chunksOf,
+  type HeldJob,
+  type JobChange,
+  type JobStore,
+  type NewJob,
+  type Workers,
+} from "./store.js";
+import { announce } from "./webhooks.js";
+
+/** Where the store is. */
+export interface PostgresJobStoreOptions {
+  /** `postgres://user:password@host:5432/database`. */
+  url: string;
+  /** Schema of the store's tables (`<schema>_queue` holds graphile-worker's). */
+  schema: string;
+  /** Reports connection trouble (the listener reconnects by itself). */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Jobs in PostgreSQL.
+ * @example const store = new PostgresJobStore({ url: "postgres://127.0.0.1/avs", schema: "avs" }); await store.init();
+ */
+export class PostgresJobStore implements JobStore {
+  readonly kind = "postgres" as const;
+  readonly names: PgNames;
+  /** The database URL. */
+  readonly url: string;
+  readonly #onError: (err: Error) => void;
+  readonly #listeners = new Set<(change: JobChange) => void>();
+  #pool: pg.Pool | undefined;
+  #listener: PgChangeListener | undefined;
+  #workers: PgWorkers | undefined;
+
+  constructor(o: PostgresJobStoreOptions) {
+    this.names = pgNames(o.schema);
+    this.url = o.url;
+    this.#onError = o.onError ?? (() => {});
+  }
+
+  /** The connection pool (once `init()` has run). */
+  get pool(): pg.Pool {
+    if (!this.#pool) throw new Error("the PostgreSQL job store is not open (call init first)");
+    return this.#pool;
+  }
+
+  async init(): Promise<void> {
+    // pg and graphile-worker load here, not at import: a broadcaster on SQLite never pays for them.
+    const [{ default: pg }, graphile, { PgChangeListener }] = await Promise.all([
+      import("pg"),
+      import("graphile-worker"),
+      import("./postgres-listener.js"),
+    ]);
+    const pool = new pg.Pool({ connectionString: this.url, max: 6, application_name: "avs-broadcaster" });
+    // Errors of idle and checked-out connections are reported, never thrown at the process.
+    pool.on("error", (err) => this.#onError(err));
+    pool.on("connect", (client) => client.on("error", (err) => this.#onError(err)));
+    this.#pool = pool;
+    await createTables(pool, this.names.s, pgSchema(this.names));
+    const utils = await graphile.makeWorkerUtils({ pgPool: pool, schema: this.names.queueSchema });
+    try {
+      await utils.migrate();
+    } finally {
+      await utils.release();
+    }
+    this.#listener = new PgChangeListener(
+      this.url,
+      this.names.channel,
+      (c) => {
+        for (const l of this.#listeners) l(c);
+      },
+      (err) => this.#onError(err),
+    );
+    await this.#listener.start();
+  }
+
+  async create(job: NewJob): Promise<CreateResult> {
+    const files = Object.entries(job.files);
+    // A job without files is one statement (no transaction around it); files go in the same transaction as the row.
+    if (files.length === 0) return insertJob(this.pool, this.names, job);
+    return transaction(this.pool, async (q) => {
+      const result = await insertJob(q, this.names, job);
+      if (result.kind !== "created") return result;
+      for (const [field, blob] of files) {
+        let seq = 0;
+        for await (const chunk of chunksOf(blob)) {
+          await q.query(`INSERT INTO ${this.names.s}.job_files (job_id, field, seq, data) VALUES ($1, $2, $3, $4)`, [
+            job.id,
+            field,
+            seq++,
+            Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+          ]);
+        }
+      }
+      return result;
+    });
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.names.s}.jobs WHERE id = $1`, [id]);
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  async deliveries(jobId: string) {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT * FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
+      [jobId],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async events(jobId: string, afterSeq: number) {
+    const { rows } = await this.pool.query<{ seq: number; type: "status"; data: unknown }>(
+      `SELECT seq, type, data FROM ${this.names.s}.job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq`,
+      [jobId, afterSeq],
+    );
+    return rows;
+  }
+
+  async requestCancel(id: string): Promise<JobRecord | undefined> {
+    const { s } = this.names;
+    const changed = await transaction(this.pool, async (q) => {
+      const queued = await q.query<JobRow>(
+        `UPDATE ${s}.jobs SET status = 'cancelled', cancel_requested = true, finished_at = now()
+         WHERE id = $1 AND status = 'queued' RETURNING *`,
+        [id],
+      );
+      if (queued.rows[0]) {
+        await q.query(`DELETE FROM ${s}.job_files WHERE job_id = $1`, [id]);
+        const record = recordOf(queued.rows[0]);
+        await this.#announce(q, record, "result");
+        return record;
+      }
+      const running = await q.query<JobRow>(
+        `UPDATE ${s}.jobs SET cancel_requested = true WHERE id = $1 AND status = 'running' RETURNING *`,
+        [id],
+      );
+      if (!running.rows[0]) return undefined;
+      await q.query("SELECT pg_notify($1, $2)", [this.names.channel, `c:${id}`]);
+      return recordOf(running.rows[0]);
+    });
+    return changed ?? this.get(id);
+  }
+
+  watch(listener: (change: JobChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async *readFile(jobId: string, field: string): AsyncGenerator<Uint8Array> {
+    // One chunk per query, so a large input is never held whole.
+    for (let seq = 0; ; seq++) {
+      const { rows } = await this.pool.query<{ data: Buffer }>(
+        `SELECT data FROM ${this.names.s}.job_files WHERE job_id = $1 AND field = $2 AND seq = $3`,
+        [jobId, field, seq],
+      );
+      if (!rows[0]) return;
+      yield rows[0].data;
+    }
+  }
+
+  async progress(claim: Claim, progress: JobProgress): Promise<boolean> {
+    const { s, channel } = this.names;
+    const { rows } = await this.pool.query(
+      `WITH u AS (UPDATE ${s}.jobs SET progress = $4, event_seq = event_seq + 1
+                  WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING event_seq),
+            e AS (INSERT INTO ${s}.job_events (job_id, seq, type, data)
+                  SELECT $1, event_seq, 'progress', $4 FROM u RETURNING seq)
+       SELECT pg_notify($5, 'e:' || $1) FROM e`,
+      [claim.job.id, claim.holder, claim.run, JSON.stringify(progress), channel],
+    );
+    return rows.length === 1;
+  }
+
+  async finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
+    const { s } = this.names;
+    return transaction(this.pool, async (q) => {
+      const { rows } = await q.query<JobRow>(
+        `UPDATE ${s}.jobs SET status = $4, result = $5, error = $6, progress = COALESCE($7, progress),
+           finished_at = now(), holder = NULL, lease_until = NULL
+         WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
+        [
+          claim.job.id,
+          claim.holder,
+          claim.run,
+          outcome.status,
+          outcome.status === "succeeded" ? JSON.stringify(outcome.media) : null,
+          outcome.status === "failed" ? JSON.stringify(outcome.error) : null,
+          outcome.status === "succeeded" ? '{"fraction":1}' : null,
+        ],
+      );
+      if (!rows[0]) return false;
+      await q.query(`DELETE FROM ${s}.job_files WHERE job_id = $1`, [claim.job.id]);
+      await this.#announce(q, recordOf(rows[0]), "result");
+      return true;
+    });
+  }
+
+  async release(claim: Claim): Promise<boolean> {
+    return transaction(this.pool, async (q) => {
+      const { rows } = await q.query<JobRow>(
+        `UPDATE ${this.names.s}.jobs SET status = 'queued', holder = NULL, lease_until = NULL
+         WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
+        [claim.job.id, claim.holder, claim.run],
+      );
+      if (!rows[0]) return false;
+      await this.#announce(q, recordOf(rows[0]), "status");
+      await this.enqueue(q, claim.job.id);
+      return true;
+    });
+  }
+
+  async start(workers: Workers): Promise<void> {
+    const { PgWorkers } = await import("./postgres-workers.js");
+    this.#workers = new PgWorkers(this, workers, this.#onError);
+    await this.#workers.start();
+  }
+
+  async stop(): Promise<void> {
+    const w = this.#workers;
+    this.#workers = undefined;
+    await w?.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.#listener?.close();
+    await this.#pool?.end();
+    this.#pool = undefined;
+  }
+
+  async cleanup(before: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.names.s}.jobs WHERE finished_at IS NOT NULL AND finished_at < $1`,
+      [new Date(before)],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Adds (or re-adds) the queue entry that makes some broadcaster claim the job. */
+  async enqueue(q: Query, jobId: string): Promise<void> {
+    await q.query(
+      `SELECT ${this.names.q}.add_job('avs_job', json_build_object('id', $1::text), job_key := $1, max_attempts := 25)`,
+      [jobId],
+    );
+  }
+
+  /** Takes the job for `holder` when it is queued or its holder's lease ran out. */
+  claim(jobId: string, holder: string, leaseMs: number): Promise<Claim | undefined> {
+    return claimJob(this.pool, this.names, jobId, holder, leaseMs);
+  }
+
+  /** Renews the leases of `holder`'s running jobs. */
+  async heartbeat(holder: string, leaseMs: number): Promise<HeldJob[]> {
+    const { rows } = await this.pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
+      `UPDATE ${this.names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
+       WHERE holder = $1 AND status = 'running' RETURNING id, runs, cancel_requested`,
+      [holder, leaseMs],
+    );
+    return rows.map((r) => ({ id: r.id, run: r.runs, cancelRequested: r.cancel_requested }));
+  }
+
+  /**
+   * Re-adds the queue entry of every job that would otherwise wait for nothing: running under a lease its holder
+   * stopped renewing, or queued for longer than `leaseMs` without a live entry (graphile-worker's `jobs` view shows
+   * none that is free, or locked less than `leaseMs` ago: its holder died between taking the entry and claiming the
+   * job). Also re-queues pending webhook deliveries overdue by more than `leaseMs` (their sender died mid-attempt).
+   * A duplicate entry is harmless: its claim finds the job taken and does nothing. Returns how many were re-added.
+   */
+  async requeueExpired(leaseMs: number): Promise<number> {
+    const { s, q } = this.names;
+    const jobs = await this.pool.query(
+      `SELECT ${q}.add_job('avs_job', json_build_object('id', j.id), job_key := j.id, max_attempts := 25)
+       FROM ${s}.jobs j
+       WHERE (j.status = 'running' AND j.lease_until < now())
+          OR (j.status = 'queued' AND j.created_at < now() - $1 * interval '1 ms'
+              AND NOT EXISTS (SELECT 1 FROM ${q}.jobs g WHERE g.key = j.id AND g.attempts < g.max_attempts
+                              AND (g.locked_at IS NULL OR g.locked_at > now() - $1 * interval '1 ms')))`,
+      [leaseMs],
+    );
+    const deliveries = await requeueOverdueDeliveries(this.pool, this.names, leaseMs);
+    return (jobs.rowCount ?? 0) + deliveries;
+  }
+
+  /** Appends the status or result event of `record`, queues the webhook delivery it owes, and notifies. */
+  async #announce(q: Query, record: JobRecord, type: "status" | "result", webhook = true): Promise<void> {
+    const { s, channel } = this.names;
+    const { job, delivery } = announce(record, Date.now(), webhook);
+    await q.query(
+      `WITH u AS (UPDATE ${s}.jobs SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq)
+       INSERT INTO ${s}.job_events (job_id, seq, type, data) SELECT $1, event_seq, $2, $3 FROM u`,
+      [record.id, type, JSON.stringify(job)],
+    );
+    if (delivery) {
+      await q.query(
+        `INSERT INTO ${s}.webhook_deliveries (id, job_id, event, payload, status, next_attempt_at)
+         VALUES ($1, $2, $3, $4, 'pending', now())`,
+        [delivery.id, record.id, delivery.event, delivery.payload],
+      );
+      await enqueueDelivery(q, this.names, delivery.id, null);
+    }
+    await q.query("SELECT pg_notify($1, $2)", [channel, `e:${record.id}`]);
+  }
+}

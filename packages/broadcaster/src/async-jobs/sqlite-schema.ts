@@ -1,0 +1,109 @@
+/** @module The SQLite job store's tables (times are epoch milliseconds, JSON is text) and its statements. */
+
+/** Tables and indexes, created when missing. Times are epoch milliseconds. */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  pipeline TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  multipart INTEGER NOT NULL,
+  units REAL NOT NULL,
+  inputs TEXT NOT NULL,
+  idempotency_key TEXT,
+  body_hash TEXT,
+  status TEXT NOT NULL,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  progress TEXT NOT NULL,
+  result TEXT,
+  error TEXT,
+  webhook_url TEXT,
+  webhook_secret TEXT,
+  holder TEXT,
+  lease_until INTEGER,
+  runs INTEGER NOT NULL DEFAULT 0,
+  event_seq INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs (status, created_at) WHERE status IN ('queued', 'running');
+CREATE INDEX IF NOT EXISTS jobs_holder ON jobs (holder) WHERE holder IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_files (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (job_id, field, seq)
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_status_code INTEGER,
+  last_error TEXT,
+  delivered_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_job ON webhook_deliveries (job_id, created_at);
+`;
+
+/** Every statement of the store, prepared once when it opens. */
+export const SQL = {
+  byKey: "SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?",
+  insertJob: `INSERT INTO jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
+      idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, created_at)
+    VALUES (@id, @owner, @pipeline, @modelId, @requestId, @baseUrl, @multipart, @units, @inputs,
+      @idempotencyKey, @bodyHash, 'queued', '{"fraction":0}', @webhookUrl, @webhookSecret, @now) RETURNING *`,
+  insertFile: "INSERT INTO job_files (job_id, field, seq, data) VALUES (?, ?, ?, ?)",
+  readFile: "SELECT data FROM job_files WHERE job_id = ? AND field = ? ORDER BY seq",
+  deleteFiles: "DELETE FROM job_files WHERE job_id = ?",
+  bumpSeq: "UPDATE jobs SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
+  insertEvent: "INSERT INTO job_events (job_id, seq, type, data) VALUES (?, ?, ?, ?)",
+  events: "SELECT seq, type, data FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq",
+  insertDelivery: `INSERT INTO webhook_deliveries (id, job_id, event, payload, status, next_attempt_at, created_at)
+    VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+  deliveries: "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, rowid",
+  get: "SELECT * FROM jobs WHERE id = ?",
+  cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ?
+    WHERE id = ? AND status = 'queued' RETURNING *`,
+  flagCancel: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING *",
+  claimNext: `UPDATE jobs SET status = 'running', holder = @holder, lease_until = @lease, runs = runs + 1,
+      started_at = @now, progress = '{"fraction":0}'
+    WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now)
+      ORDER BY created_at LIMIT 1)
+    RETURNING *`,
+  progress: `UPDATE jobs SET progress = @progress
+    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running'`,
+  finish: `UPDATE jobs SET status = @status, result = @result, error = @error,
+      progress = COALESCE(@progress, progress), finished_at = @now, holder = NULL, lease_until = NULL
+    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING *`,
+  release: `UPDATE jobs SET status = 'queued', holder = NULL, lease_until = NULL
+    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING *`,
+  heartbeat: `UPDATE jobs SET lease_until = ? WHERE holder = ? AND status = 'running'
+    RETURNING id, runs, cancel_requested`,
+  due: `SELECT d.id, d.job_id, d.event, d.payload, d.attempts, d.next_attempt_at, j.webhook_url, j.webhook_secret
+    FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+  leaseDelivery: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ?",
+  recordDelivery: `UPDATE webhook_deliveries SET attempts = attempts + 1, status = @status,
+      last_status_code = @code, last_error = @error, next_attempt_at = @next, delivered_at = @delivered
+    WHERE id = @id`,
+  cleanup: "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
+} as const;

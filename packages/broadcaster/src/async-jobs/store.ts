@@ -1,0 +1,150 @@
+/**
+ * @module The job store interface: where asynchronous jobs, their inputs, events and webhook deliveries live, and how
+ * the broadcasters that share it take jobs (leases renewed by heartbeats, fenced by a run number). Two
+ * implementations: SQLite (embedded, one broadcaster) and PostgreSQL (several broadcasters behind one address).
+ */
+import type {
+  JobEvent,
+  JobOutcome,
+  JobProgress,
+  JobRecord,
+  StoredInputs,
+  WebhookDelivery,
+  WebhookEvent,
+} from "./model.js";
+
+/** A job to create: its request, and the bytes of its file fields. */
+export interface NewJob
+  extends Pick<
+    JobRecord,
+    | "id"
+    | "owner"
+    | "pipeline"
+    | "modelId"
+    | "requestId"
+    | "baseUrl"
+    | "multipart"
+    | "units"
+    | "idempotencyKey"
+    | "bodyHash"
+    | "webhookUrl"
+    | "webhookSecret"
+  > {
+  inputs: StoredInputs;
+  /** The bytes of each field of `inputs.files`. */
+  files: Record<string, Blob>;
+}
+
+/** What `create` did: made the job, found the one its idempotency key names, or found that key used for another body. */
+export type CreateResult = { kind: "created" | "existing" | "conflict"; job: JobRecord };
+
+/** A job this broadcaster runs, with the run number that fences its writes (a takeover makes them fail). */
+export interface Claim {
+  job: JobRecord;
+  holder: string;
+  run: number;
+}
+
+/** A held job as a heartbeat found it. */
+export interface HeldJob {
+  id: string;
+  run: number;
+  cancelRequested: boolean;
+}
+
+/** A webhook delivery that is due, with what sending and signing it needs. */
+export interface DueDelivery {
+  id: string;
+  jobId: string;
+  event: WebhookEvent;
+  url: string;
+  secret: string;
+  /** The JSON body, the same on every attempt. */
+  payload: string;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+/** How one delivery attempt went; `retryAt` (epoch ms) schedules another, its absence ends the delivery. */
+export interface DeliveryAttempt {
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+  retryAt?: number;
+}
+
+/** A change other parts of this process may wait for: new events of a job, or a cancel asked for it. */
+export interface JobChange {
+  jobId: string;
+  kind: "events" | "cancel";
+}
+
+/** What a store calls when it hands out work. */
+export interface Workers {
+  /** This broadcaster's lease-holder id. */
+  holder: string;
+  /** Jobs run at once by this broadcaster. */
+  concurrency: number;
+  /** How long a lease lasts without a heartbeat (renewed every third of it). */
+  leaseMs: number;
+  /** Longest one webhook attempt may take; a delivery being sent is not handed out again for longer than that. */
+  deliveryTimeoutMs: number;
+  /** Runs a claimed job to its end (or until it is handed back). */
+  runJob(claim: Claim): Promise<void>;
+  /** Sends one webhook delivery. */
+  deliver(delivery: DueDelivery): Promise<DeliveryAttempt>;
+  /** The jobs this broadcaster held when a heartbeat renewed their leases (the query was sent at `since`). */
+  onHeartbeat(held: HeldJob[], since: number): void;
+}
+
+/**
+ * A job store. Writes of a running job (`progress`, `finish`, `release`) take its `Claim` and return false once
+ * another broadcaster has taken the job over, so no job ends twice.
+ * @example
+ * const store = new SqliteJobStore("jobs.sqlite"); await store.init();
+ * const { kind, job } = await store.create(newJob);
+ */
+export interface JobStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Opens the database and creates the tables. */
+  init(): Promise<void>;
+  /** Creates a queued job, or finds the job its idempotency key names. */
+  create(job: NewJob): Promise<CreateResult>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** The job's webhook deliveries, oldest first. */
+  deliveries(jobId: string): Promise<WebhookDelivery[]>;
+  /** The job's events after sequence number `afterSeq`. */
+  events(jobId: string, afterSeq: number): Promise<JobEvent[]>;
+  /** Cancels a queued job at once, or flags a running one (its holder stops it); returns the job as it is now. */
+  requestCancel(id: string): Promise<JobRecord | undefined>;
+  /** Calls `listener` on every change of any job, made by any broadcaster sharing the store. Returns the unsubscribe. */
+  watch(listener: (change: JobChange) => void): () => void;
+  /** The bytes of a file field of a job's request. */
+  readFile(jobId: string, field: string): AsyncIterable<Uint8Array>;
+  /** Records progress of a running job. */
+  progress(claim: Claim, progress: JobProgress): Promise<boolean>;
+  /** Ends a running job. */
+  finish(claim: Claim, outcome: JobOutcome): Promise<boolean>;
+  /** Hands a running job back to the queue (this broadcaster is stopping). */
+  release(claim: Claim): Promise<boolean>;
+  /** Starts handing out jobs and due webhook deliveries to `workers`, and renewing their leases. */
+  start(workers: Workers): Promise<void>;
+  /** Stops handing out work; running jobs are the caller's to finish or release. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+  /** Deletes jobs that ended before `before` (epoch ms), with their events and deliveries; returns how many. */
+  cleanup(before: number): Promise<number>;
+}
+
+/** Size of the chunks file inputs are stored in (rows of at most this many bytes). */
+export const FILE_CHUNK = 1024 * 1024;
+
+/**
+ * Reads a Blob as chunks of at most {@link FILE_CHUNK} bytes.
+ * @example for await (const chunk of chunksOf(blob)) insert(chunk);
+ */
+export async function* chunksOf(blob: Blob): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < blob.size; at += FILE_CHUNK) {
+    yield new Uint8Array(await blob.slice(at, at + FILE_CHUNK).arrayBuffer());
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * @module The asynchronous form of a generate route: with `Prefer: respond-async` (RFC 7240) the validated request
+ * becomes a queued job and the answer is 202 with the Job, `Location` and `Preference-Applied`. Handles
+ * `Idempotency-Key` (the same key and body answer the first job, another body is a 422, as the IETF draft
+ * "The Idempotency-Key HTTP Header Field" says) and the `Webhook-Url` / `Webhook-Secret` headers.
+ */
+import { createHash } from "node:crypto";
+import { RequestValidationError } from "@ai-video-subnet/server-kit";
+import type { Context } from "hono";
+import type { Job } from "../jobs/job.js";
+import { apiKeyOf } from "../server/api-keys.js";
+import { requestHash, splitInputs } from "./inputs.js";
+import { type ApiJob, newJobId, toApiJob } from "./model.js";
+import type { JobStore } from "./store.js";
+import { newWebhookSecret, secretProblem } from "./webhooks.js";
+
+/**
+ * Whether a `Prefer` header asks for `respond-async` (among any other preferences and their parameters).
+ * @example prefersAsync("respond-async, wait=10") // true
+ */
+export function prefersAsync(prefer: string | undefined): boolean {
+  if (!prefer) return false;
+  return prefer.split(",").some((p) => p.split(";")[0]!.split("=")[0]!.trim().toLowerCase() === "respond-async");
+}
+
+/**
+ * The owner of the jobs a request makes or reads: the SHA-256 of its API key ("" on a gateway without keys), so
+ * the store never holds keys.
+ * @example ownerOf(c) // "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"
+ */
+export function ownerOf(c: Context): string {
+  const key = apiKeyOf(c);
+  return key === undefined ? "" : createHash("sha256").update(key).digest("base64url");
+}
+
+/** A 422 about one request header. */
+function headerIssue(name: string, msg: string, type: string): RequestValidationError {
+  return new RequestValidationError([{ loc: ["header", name], msg, type }]);
+}
+
+/** The webhook a request names, checked. */
+function webhookOf(c: Context): { url?: string; secret?: string; generated: boolean } {
+  const url = c.req.header("webhook-url");
+  const secret = c.req.header("webhook-secret");
+  if (url === undefined) {
+    if (secret !== undefined) throw headerIssue("Webhook-Secret", "Webhook-Secret needs a Webhook-Url", "missing");
+    return { generated: false };
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {}
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.hostname) {
+    throw headerIssue(
+      "Webhook-Url",
+      `Webhook-Url must be an absolute http(s) URL, got ${JSON.stringify(url)}`,
+      "url_parsing",
+    );
+  }
+  if (secret === undefined) return { url: parsed.href, secret: newWebhookSecret(), generated: true };
+  const problem = secretProblem(secret);
+  if (problem) throw headerIssue("Webhook-Secret", problem, "value_error");
+  return { url: parsed.href, secret, generated: false };
+}
+
+/** What submitting needs. */
+export interface SubmitContext {
+  store: JobStore;
+  /** Base URL clients reach the gateway at (default: the request's origin). */
+  publicUrl: string | undefined;
+}
+
+/**
+ * Queues `job` (already validated, its files spooled) and answers 202 with the Job.
+ * @example if (prefersAsync(c.req.header("prefer"))) return submitJob(ctx, c, job);
+ */
+export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promise<Response> {
+  const webhook = webhookOf(c);
+  const idempotencyKey = c.req.header("idempotency-key");
+  const { inputs, files } = splitInputs(job.body);
+  const base = (ctx.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+  const created = await ctx.store.create({
+    id: newJobId(),
+    owner: ownerOf(c),
+    pipeline: job.pipeline,
+    modelId: job.modelId,
+    requestId: job.requestId,
+    baseUrl: base,
+    multipart: job.multipart,
+    units: job.units,
+    inputs,
+    files,
+    idempotencyKey,
+    bodyHash: idempotencyKey === undefined ? undefined : await requestHash(job.pipeline, inputs, files),
+    webhookUrl: webhook.url,
+    webhookSecret: webhook.secret,
+  });
+  if (created.kind === "conflict") {
+    throw headerIssue(
+      "Idempotency-Key",
+      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for another request (job ${created.job.id}, ` +
+        `${created.job.pipeline}); send the same request again to get that job, or use a new key`,
+      "idempotency_key_reused",
+    );
+  }
+  // A new job is shown as it was created (it may already be running); a replayed one as it is now.
+  const deliveries =
+    created.kind === "created" || !created.job.webhookUrl ? [] : await ctx.store.deliveries(created.job.id);
+  const body: ApiJob = toApiJob(created.job, deliveries);
+  if (body.webhook && webhook.generated && created.kind === "created") body.webhook.secret = webhook.secret;
+  return c.json(body, 202, {
+    Location: `${base}/jobs/${created.job.id}`,
+    "Preference-Applied": "respond-async",
+    ...(created.kind === "existing" ? { "Idempotent-Replayed": "true" } : {}),
+  });
+}

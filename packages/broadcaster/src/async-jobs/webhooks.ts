@@ -1,0 +1,140 @@
+/**
+ * @module Job webhooks as the Standard Webhooks specification (v1.0.0, standardwebhooks.com) describes them: a JSON
+ * body `{type, timestamp, data}`, headers `webhook-id` (the same on every retry), `webhook-timestamp` (unix seconds
+ * of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the bytes of a
+ * `whsec_` secret. A delivery succeeds on a 2xx; anything else is retried with exponential backoff and jitter
+ * (a `Retry-After` is honoured), except 410 Gone, which ends it.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { readText, upstream } from "../jobs/upstream.js";
+import { type ApiJob, type JobRecord, newMessageId, toApiJob, type WebhookEvent, webhookEventOf } from "./model.js";
+import type { DeliveryAttempt, DueDelivery } from "./store.js";
+
+/** Secret sizes the specification allows, in bytes. */
+const SECRET_BYTES = { min: 24, max: 64 } as const;
+
+/**
+ * A new signing secret: `whsec_` and the base64 of 32 random bytes.
+ * @example newWebhookSecret() // "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwIKzSzq2bC1Y="
+ */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+/**
+ * Checks a caller's secret: the message to answer with when it is not `whsec_` and the base64 of 24 to 64 bytes.
+ * @example secretProblem("whsec_abc") // "Webhook-Secret must be whsec_ and the base64 of 24 to 64 bytes, got 2 bytes"
+ */
+export function secretProblem(secret: string): string | undefined {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  const bytes = m ? Buffer.from(m[1]!, "base64").length : 0;
+  if (m && bytes >= SECRET_BYTES.min && bytes <= SECRET_BYTES.max) return undefined;
+  return `Webhook-Secret must be whsec_ and the base64 of ${SECRET_BYTES.min} to ${SECRET_BYTES.max} random bytes${m ? `, got ${bytes} bytes` : ""}`;
+}
+
+/**
+ * The `webhook-signature` value of one attempt.
+ * @example signWebhook("whsec_…", "msg_2KWP…", 1674087231, '{"type":"job.succeeded",…}') // "v1,K5oZ…="
+ */
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
+}
+
+/**
+ * The body of a job event: `{"type":"job.succeeded","timestamp":"…","data":<the Job>}`.
+ * @example webhookPayload("job.succeeded", toApiJob(record), Date.now())
+ */
+export function webhookPayload(event: WebhookEvent, job: ApiJob, at: number): string {
+  return JSON.stringify({ type: event, timestamp: new Date(at).toISOString(), data: job });
+}
+
+/** What a store writes when a job changes status: the event's data, and the webhook delivery it owes, if any. */
+export interface Announcement {
+  /** The Job as it is now (the data of the `status` or `result` event). */
+  job: ApiJob;
+  delivery?: { id: string; event: WebhookEvent; payload: string };
+}
+
+/**
+ * The event data and webhook delivery of a status change. `webhook: false` skips the delivery (a job started again
+ * after a takeover has already announced that it runs).
+ * @example const { job, delivery } = announce(record, Date.now());
+ */
+export function announce(record: JobRecord, at: number, webhook = true): Announcement {
+  const job = toApiJob(record);
+  const event = webhookEventOf(record.status);
+  if (!webhook || !record.webhookUrl || !event) return { job };
+  return { job, delivery: { id: newMessageId(), event, payload: webhookPayload(event, job, at) } };
+}
+
+/** How deliveries are retried. */
+export interface WebhookPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Wait before the second attempt, ms; it doubles per attempt. */
+  retryBaseMs: number;
+  /** Longest wait between attempts, ms. */
+  retryMaxMs: number;
+  /** Longest one attempt may take, ms. */
+  timeoutMs: number;
+}
+
+/**
+ * Milliseconds before attempt `attempt + 1` after `attempt` failed ones: `retryBaseMs × 2^(attempt−1)` up to
+ * `retryMaxMs`, ±20 % jitter so receivers that failed together are not hit together again.
+ * @example retryDelay(1, { retryBaseMs: 5000, retryMaxMs: 3600_000 }, () => 0.5) // 5000
+ */
+export function retryDelay(
+  attempt: number,
+  policy: Pick<WebhookPolicy, "retryBaseMs" | "retryMaxMs">,
+  random: () => number = Math.random,
+): number {
+  const step = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step * (0.8 + 0.4 * random()));
+}
+
+/**
+ * POSTs one delivery, signed for this attempt, and says how it went and when to try again.
+ * @example const r = await deliverWebhook(due, { attempts: 15, retryBaseMs: 5000, retryMaxMs: 3600_000, timeoutMs: 15_000 });
+ */
+export async function deliverWebhook(
+  d: DueDelivery,
+  policy: WebhookPolicy,
+  now: () => number = Date.now,
+): Promise<DeliveryAttempt> {
+  const timestamp = Math.floor(now() / 1000);
+  let status: number | undefined;
+  let error: string;
+  let retryAfterMs: number | undefined;
+  try {
+    const res = await upstream(new URL(d.url), {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "avs-broadcaster-webhooks",
+        "webhook-id": d.id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signWebhook(d.secret, d.id, timestamp, d.payload),
+      },
+      body: d.payload,
+      signal: AbortSignal.timeout(policy.timeoutMs),
+    });
+    status = res.status;
+    const text = await readText(res.body).catch(() => "");
+    if (status >= 200 && status < 300) return { ok: true, statusCode: status };
+    error = `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`;
+    const seconds = Number(res.headers["retry-after"]);
+    if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    error = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
+  }
+  const made = d.attempts + 1;
+  const gone = status === 410;
+  if (gone || made >= policy.attempts) {
+    return { ok: false, statusCode: status, error: gone ? `${error} (the receiver is gone; no more attempts)` : error };
+  }
+  const wait = Math.min(policy.retryMaxMs, Math.max(retryAfterMs ?? 0, retryDelay(made, policy)));
+  return { ok: false, statusCode: status, error, retryAt: now() + wait };
+}

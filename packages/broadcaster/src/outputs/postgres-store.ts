@@ -1,0 +1,145 @@
+/**
+ * @module Outputs in PostgreSQL, for several broadcasters behind one address without a shared filesystem or a
+ * bucket: each output is a row of metadata and its bytes in 1 MiB chunks, written in one transaction (so a half
+ * stored output is never served) and streamed back chunk by chunk.
+ */
+import type { Readable } from "node:stream";
+import type pg from "pg";
+import { createTables, pgNames } from "../async-jobs/postgres-schema.js";
+import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
+
+/** Largest chunk row, bytes. */
+const CHUNK = 1024 * 1024;
+
+/** Where the outputs are. */
+export interface PostgresOutputStoreOptions {
+  url: string;
+  /** Schema of the tables (the job store's, when they share a database). */
+  schema: string;
+  retentionMs: number;
+}
+
+/**
+ * An output store on PostgreSQL.
+ * @example const store = new PostgresOutputStore({ url, schema: "avs", retentionMs: 86_400_000 }); await store.init();
+ */
+export class PostgresOutputStore implements OutputStore {
+  readonly #url: string;
+  readonly #s: string;
+  readonly #retentionMs: number;
+  #pool: pg.Pool | undefined;
+
+  constructor(o: PostgresOutputStoreOptions) {
+    this.#url = o.url;
+    this.#s = pgNames(o.schema).s;
+    this.#retentionMs = o.retentionMs;
+  }
+
+  /** The connection pool (once `init()` has run). */
+  get pool(): pg.Pool {
+    if (!this.#pool) throw new Error("the PostgreSQL output store is not open (call init first)");
+    return this.#pool;
+  }
+
+  /** Connects and creates the tables when missing. */
+  async init(): Promise<void> {
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: this.#url, max: 4, application_name: "avs-broadcaster-outputs" });
+    // A dropped connection fails the call that used it; the pool replaces it.
+    pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
+    this.#pool = pool;
+    const s = this.#s;
+    await createTables(
+      this.pool,
+      s,
+      `CREATE SCHEMA IF NOT EXISTS ${s};
+      CREATE TABLE IF NOT EXISTS ${s}.outputs (
+        name text PRIMARY KEY,
+        content_type text NOT NULL,
+        size bigint NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX IF NOT EXISTS outputs_created ON ${s}.outputs (created_at);
+      CREATE TABLE IF NOT EXISTS ${s}.output_chunks (
+        name text NOT NULL REFERENCES ${s}.outputs (name) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (name, seq)
+      );`,
+    );
+  }
+
+  async put(name: string, body: Readable | ReadableStream<Uint8Array>, contentType: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`INSERT INTO ${this.#s}.outputs (name, content_type, size) VALUES ($1, $2, 0)`, [
+        name,
+        contentType,
+      ]);
+      let size = 0;
+      let seq = 0;
+      let pending = Buffer.alloc(0);
+      const insert = (data: Buffer) =>
+        client.query(`INSERT INTO ${this.#s}.output_chunks (name, seq, data) VALUES ($1, $2, $3)`, [name, seq++, data]);
+      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+        pending = Buffer.concat([pending, chunk]);
+        size += chunk.byteLength;
+        while (pending.length >= CHUNK) {
+          await insert(pending.subarray(0, CHUNK));
+          pending = pending.subarray(CHUNK);
+        }
+      }
+      if (pending.length > 0 || seq === 0) await insert(pending);
+      await client.query(`UPDATE ${this.#s}.outputs SET size = $2 WHERE name = $1`, [name, size]);
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async get(name: string): Promise<StoredOutput | undefined> {
+    if (!OUTPUT_NAME.test(name)) return undefined;
+    const { rows } = await this.pool.query<{ size: string; created_at: Date }>(
+      `SELECT size, created_at FROM ${this.#s}.outputs WHERE name = $1`,
+      [name],
+    );
+    const row = rows[0];
+    if (!row || Date.now() - row.created_at.getTime() > this.#retentionMs) return undefined;
+    const { pool } = this;
+    const s = this.#s;
+    let seq = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { rows } = await pool.query<{ data: Buffer }>(
+          `SELECT data FROM ${s}.output_chunks WHERE name = $1 AND seq = $2`,
+          [name, seq++],
+        );
+        if (rows[0]) controller.enqueue(new Uint8Array(rows[0].data));
+        else controller.close();
+      },
+    });
+    const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
+    return { body, contentType: MEDIA_TYPES[ext], size: Number(row.size) };
+  }
+
+  async delete(name: string): Promise<void> {
+    if (OUTPUT_NAME.test(name)) await this.pool.query(`DELETE FROM ${this.#s}.outputs WHERE name = $1`, [name]);
+  }
+
+  async cleanup(now: number): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.#s}.outputs WHERE created_at < $1`, [
+      new Date(now - this.#retentionMs),
+    ]);
+    return rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool?.end();
+    this.#pool = undefined;
+  }
+}

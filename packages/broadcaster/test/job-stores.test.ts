@@ -1,0 +1,184 @@
+/**
+ * @module The two job stores hold to one contract, checked on each (SQLite in a temporary file, PostgreSQL in a
+ * schema of this test's own): creation with idempotency keys, input files in chunks, leases that another holder
+ * takes over once they run out, writes fenced by the run number (a job ends once), cancels, progress, notifications
+ * and cleanup. Two store objects on one database stand for two broadcasters.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { newJobId } from "../src/async-jobs/model.js";
+import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
+import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
+import type { Claim, HeldJob, JobChange, JobStore, NewJob } from "../src/async-jobs/store.js";
+import { testSchema } from "./support/postgres.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-job-stores-"));
+const schemas = new Map<string, ReturnType<typeof testSchema>>();
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const db of schemas.values()) await db.drop();
+});
+
+/** Each test opens its own database (`label`); opening a label twice gives two stores on one database. */
+const stores: Array<[string, (label: string) => JobStore]> = [
+  ["SQLite", (label) => new SqliteJobStore(join(dir, `${label}.sqlite`))],
+  [
+    "PostgreSQL",
+    (label) => {
+      const db = schemas.get(label) ?? testSchema(label.toLowerCase());
+      schemas.set(label, db);
+      return new PostgresJobStore({ url: db.url, schema: db.schema });
+    },
+  ],
+];
+
+function newJob(over: Partial<NewJob> = {}): NewJob {
+  return {
+    id: newJobId(),
+    owner: "owner-1",
+    pipeline: "upscale",
+    modelId: "m",
+    requestId: "req",
+    baseUrl: "http://gw",
+    multipart: true,
+    units: 1,
+    inputs: { fields: { prompt: "" }, files: {} },
+    files: {},
+    ...over,
+  };
+}
+
+/** Workers that record what they are given and run each job until the test settles it. */
+function recorder(holder: string, leaseMs: number) {
+  const claims: Claim[] = [];
+  const beats: HeldJob[][] = [];
+  const waiting = new Map<string, () => void>();
+  return {
+    claims,
+    beats,
+    release: (id: string) => waiting.get(id)?.(),
+    workers: {
+      holder,
+      concurrency: 4,
+      leaseMs,
+      deliveryTimeoutMs: 1000,
+      runJob: (claim: Claim) => {
+        claims.push(claim);
+        return new Promise<void>((r) => waiting.set(claim.job.id, r));
+      },
+      deliver: async () => ({ ok: true }),
+      onHeartbeat: (held: HeldJob[]) => beats.push(held),
+    },
+  };
+}
+
+describe.each(stores)("%s job store", (_name, open) => {
+  it("creates jobs, answers an idempotency key with its job, and keeps file inputs in chunks", async () => {
+    const store = open(`create${_name[0]}`);
+    await store.init();
+    try {
+      const bytes = new Uint8Array(2.5 * 1024 * 1024).map((_, i) => (i * 7) % 253);
+      const job = newJob({
+        idempotencyKey: "k1",
+        bodyHash: "h1",
+        inputs: { fields: { prompt: "x" }, files: { image: { name: "a.png", type: "image/png", size: bytes.length } } },
+        files: { image: new Blob([bytes]) },
+      });
+      const created = await store.create(job);
+      expect(created.kind).toBe("created");
+      expect(created.job).toMatchObject({ id: job.id, status: "queued", runs: 0, progress: { fraction: 0 } });
+      expect((await store.create({ ...job, id: newJobId() })).job.id).toBe(job.id);
+      expect((await store.create({ ...job, id: newJobId() })).kind).toBe("existing");
+      expect((await store.create({ ...job, id: newJobId(), bodyHash: "h2" })).kind).toBe("conflict");
+      expect((await store.create({ ...job, id: newJobId(), owner: "owner-2" })).kind).toBe("created");
+      const chunks: Uint8Array[] = [];
+      for await (const c of store.readFile(job.id, "image")) chunks.push(c);
+      expect(chunks.map((c) => c.length)).toEqual([1048576, 1048576, 524288]);
+      expect(Buffer.compare(Buffer.concat(chunks), bytes)).toBe(0);
+      expect((await store.events(job.id, 0)).map((e) => [e.seq, e.type])).toEqual([[1, "status"]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("lets another holder take a job whose lease ran out, and fences the first holder's writes", async () => {
+    const [one, two] = [open(`takeover${_name[0]}`), open(`takeover${_name[0]}`)];
+    await Promise.all([one.init(), two.init()]);
+    const changes: JobChange[] = [];
+    const unwatch = two.watch((c) => changes.push(c));
+    try {
+      const { job } = await one.create(newJob());
+      const r1 = recorder("holder-1", 400);
+      await one.start(r1.workers);
+      await expect.poll(() => r1.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
+      const first = r1.claims.find((c) => c.job.id === job.id)!;
+      expect(first.run).toBe(1);
+      await expect.poll(() => r1.beats.some((b) => b.some((h) => h.id === job.id && h.run === 1))).toBe(true);
+      expect(await one.progress(first, { fraction: 0.5, stage: "denoise", step: 1, total: 2 })).toBe(true);
+      // Holder 1 dies: no more heartbeats (its stop waits for its handler, which the test holds until the end).
+      const dying = one.stop();
+      const r2 = recorder("holder-2", 400);
+      await two.start(r2.workers);
+      await expect.poll(() => r2.claims.some((c) => c.job.id === job.id), { timeout: 10_000 }).toBe(true);
+      const second = r2.claims.find((c) => c.job.id === job.id)!;
+      expect(second.run).toBe(2);
+      expect(await one.progress(first, { fraction: 0.9 })).toBe(false);
+      expect(await one.finish(first, { status: "succeeded", media: [] })).toBe(false);
+      expect(
+        await two.finish(second, { status: "succeeded", media: [{ name: "out.png", seed: 1, nsfw: false }] }),
+      ).toBe(true);
+      expect(await two.finish(second, { status: "failed", error: { status: 500, detail: { msg: "again" } } })).toBe(
+        false,
+      );
+      r1.release(job.id);
+      r2.release(job.id);
+      await dying;
+      const events = await two.events(job.id, 0);
+      expect(events.map((e) => [e.type, (e.data as { status?: string }).status ?? "progress"])).toEqual([
+        ["status", "queued"],
+        ["status", "running"],
+        ["progress", "progress"],
+        ["status", "running"],
+        ["result", "succeeded"],
+      ]);
+      expect(await two.get(job.id)).toMatchObject({ status: "succeeded", runs: 2, progress: { fraction: 1 } });
+      await expect.poll(() => changes.some((c) => c.jobId === job.id && c.kind === "events")).toBe(true);
+    } finally {
+      unwatch();
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it("cancels a queued job at once and flags a running one for its holder", async () => {
+    const store = open(`cancel${_name[0]}`);
+    await store.init();
+    const changes: JobChange[] = [];
+    const unwatch = store.watch((c) => changes.push(c));
+    try {
+      const queued = (await store.create(newJob())).job;
+      const cancelled = await store.requestCancel(queued.id);
+      expect(cancelled).toMatchObject({ status: "cancelled", cancelRequested: true });
+      expect((await store.events(queued.id, 0)).map((e) => e.type)).toEqual(["status", "result"]);
+      const running = (await store.create(newJob())).job;
+      const r = recorder("holder-c", 2000);
+      await store.start(r.workers);
+      await expect.poll(() => r.claims.some((c) => c.job.id === running.id), { timeout: 5000 }).toBe(true);
+      expect(await store.requestCancel(running.id)).toMatchObject({ status: "running", cancelRequested: true });
+      await expect.poll(() => changes.some((c) => c.jobId === running.id && c.kind === "cancel")).toBe(true);
+      await expect
+        .poll(() => r.beats.some((b) => b.some((h) => h.id === running.id && h.cancelRequested)), { timeout: 5000 })
+        .toBe(true);
+      const claim = r.claims.find((c) => c.job.id === running.id)!;
+      expect(await store.finish(claim, { status: "cancelled" })).toBe(true);
+      r.release(running.id);
+      expect(await store.cleanup(Date.now() + 1000)).toBeGreaterThanOrEqual(2);
+      expect(await store.get(queued.id)).toBeUndefined();
+      expect(await store.events(running.id, 0)).toEqual([]);
+    } finally {
+      unwatch();
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+/** @module The Server-Sent Events parser against the cases of the WHATWG spec, with the stream split at every byte. */
+import { describe, expect, it } from "vitest";
+import { readServerSentEvents, type ServerSentEvent } from "./sse.js";
+
+/** A body that delivers `text` in pieces of `size` bytes. */
+function body(text: string, size: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+}
+
+async function all(text: string, size = 1 << 20): Promise<ServerSentEvent[]> {
+  const out: ServerSentEvent[] = [];
+  for await (const e of readServerSentEvents(body(text, size))) out.push(e);
+  return out;
+}
+
+const STREAM =
+  "retry: 1000\n\n" +
+  ": keep-alive\n\n" +
+  'id: 1\r\nevent: status\r\ndata: {"status":"queued"}\r\n\r\n' +
+  'id: 2\revent: progress\rdata: {"step":1,\r\r' +
+  "data: line one\ndata:line two\ndata\n\n" +
+  "event: result\nid: 3\ndata: é✓\n\n" +
+  "data: no blank line at the end, never dispatched";
+
+const EXPECTED: ServerSentEvent[] = [
+  { id: "1", event: "status", data: '{"status":"queued"}', retry: 1000 },
+  { id: "2", event: "progress", data: '{"step":1,', retry: 1000 },
+  { id: "2", event: "message", data: "line one\nline two\n", retry: 1000 },
+  { id: "3", event: "result", data: "é✓", retry: 1000 },
+];
+
+describe("readServerSentEvents", () => {
+  it("parses LF, CRLF and CR line ends, multi-line data, comments, ids that carry over, and retry", async () => {
+    expect(await all(STREAM)).toEqual(EXPECTED);
+  });
+
+  it("gives the same events whatever the chunking (CRLF and UTF-8 split across chunks)", async () => {
+    for (const size of [1, 2, 3, 5, 7, 13]) expect(await all(STREAM, size), `chunks of ${size}`).toEqual(EXPECTED);
+  });
+
+  it("ignores an id holding NUL and a non-numeric retry", async () => {
+    expect(await all("id: 5\n\ndata: a\nid: x\0y\nretry: soon\n\n")).toEqual([
+      { id: "5", event: "message", data: "a", retry: undefined },
+    ]);
+  });
+
+  it("cancels the body when the consumer stops early", async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("data: 1\n\ndata: 2\n\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const e of readServerSentEvents(stream)) {
+      expect(e.data).toBe("1");
+      break;
+    }
+    expect(cancelled).toBe(true);
+  });
+});

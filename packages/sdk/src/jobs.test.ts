@@ -1,0 +1,97 @@
+/**
+ * @module Job handles over real sockets against a scripted server, for what a healthy gateway does not do on demand:
+ * an event stream dropped mid-way (the handle reconnects with Last-Event-ID and sees each event once), a gateway
+ * that is briefly unavailable, and one without asynchronous jobs (it answers the result directly).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
+import { createClient } from "./client.js";
+import { NotFoundError } from "./errors.js";
+import type { Job } from "./jobs.js";
+
+const ID = "job_AAAAAAAAAAAAAAAAAAAAAA";
+const job = (status: Job["status"], extra: Partial<Job> = {}): Job => ({
+  id: ID,
+  status,
+  pipeline: "upscale",
+  model_id: "m",
+  request_id: "r1",
+  created_at: "2025-06-01T12:00:00.000Z",
+  progress: { fraction: status === "succeeded" ? 1 : 0 },
+  cancel_requested: false,
+  ...extra,
+});
+const RESULT = { images: [{ url: "http://gw/outputs/a.png", seed: 1, nsfw: false }] };
+
+/** Writes `events` as an event stream, then ends it (or destroys the socket, to drop it). */
+function stream(events: Array<[number, string, unknown]>, end: "close" | "drop" = "close"): Step {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write("retry: 10\n\n");
+    for (const [id, type, data] of events) res.write(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (end === "drop") setTimeout(() => res.socket?.destroy(), 20);
+    else res.end();
+  };
+}
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+describe("job handles", () => {
+  it("reconnects a dropped event stream with Last-Event-ID and sees every event once", async () => {
+    const server = await startScriptedServer([
+      stream(
+        [
+          [1, "status", job("queued")],
+          [2, "status", job("running")],
+        ],
+        "drop",
+      ),
+      json(503, { detail: { msg: "restarting" } }, { "retry-after": "0" }),
+      stream([[3, "progress", { stage: "denoise", step: 1, total: 2, fraction: 0.5 }]], "close"),
+      stream([[4, "result", job("succeeded", { result: RESULT })]]),
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url, apiKey: "k" });
+    const seen: number[] = [];
+    const result = await client.job<"upscale">(ID).wait({ onProgress: (p) => seen.push(p.fraction) });
+    expect(result).toEqual(RESULT);
+    expect(seen).toEqual([0, 0, 0.5, 1]);
+    expect(server.received.map((r) => [r.url, r.headers["last-event-id"], r.headers.authorization])).toEqual([
+      [`/jobs/${ID}/events`, undefined, "Bearer k"],
+      [`/jobs/${ID}/events`, "2", "Bearer k"],
+      [`/jobs/${ID}/events`, "2", "Bearer k"],
+      [`/jobs/${ID}/events`, "3", "Bearer k"],
+    ]);
+  });
+
+  it("throws the gateway's 404 for an unknown job at once", async () => {
+    const server = await startScriptedServer([json(404, { detail: { msg: `no job ${ID}` } })]);
+    close = server.close;
+    const err = await createClient({ baseUrl: server.url })
+      .job(ID)
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toBe(`[GET] /jobs/${ID}/events: 404 Not Found — no job ${ID}`);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("turns a gateway's direct answer (no asynchronous jobs) into a job that already succeeded", async () => {
+    const server = await startScriptedServer([json(200, RESULT, { "x-request-id": "direct" })]);
+    close = server.close;
+    const handle = await createClient({ baseUrl: server.url }).submit("upscale", {
+      modelId: "m",
+      prompt: "",
+      image: new Uint8Array([1]),
+    });
+    expect(server.received[0]!.headers.prefer).toBe("respond-async");
+    expect(handle.job).toMatchObject({ status: "succeeded", request_id: "direct", result: RESULT });
+    expect(await handle.wait()).toEqual(RESULT);
+    expect(server.received).toHaveLength(1);
+  });
+});

@@ -1,0 +1,355 @@
+/**
+ * @module Asynchronous jobs: `client.submit(pipeline, options)` sends a generate request with
+ * `Prefer: respond-async` and returns a {@link JobHandle} at once; the handle reads the job, iterates its events
+ * (Server-Sent Events read from a `fetch` body, so the API key travels as a header in browsers too, resumed with
+ * `Last-Event-ID` when the connection drops), waits for the result, and cancels. Types come from the gateway spec.
+ */
+import { AbortError, apiError, type CallTarget, ConnectionError, parseRetryAfter, SdkError } from "./errors.js";
+import type { components } from "./generated/gateway.js";
+import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./internal/backoff.js";
+import { readServerSentEvents } from "./internal/sse.js";
+import { type FetchLike, send } from "./internal/transport.js";
+import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
+
+/** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
+export type Job = components["schemas"]["Job"];
+/** `queued`, `running`, `succeeded`, `failed` or `cancelled`. */
+export type JobStatus = components["schemas"]["JobStatus"];
+/** How far a job is: `fraction` (0 to 1) and, when the runner reports steps, `stage`, `step` and `total`. */
+export type JobProgress = components["schemas"]["JobProgress"];
+
+/** Each pipeline's name by its client method name (`textToImage` → `"text-to-image"`). */
+type PipelineOfMethod = { [P in PipelineName as Pipelines[P]["clientMethod"]]: P };
+
+/**
+ * The pipelines a job can run, by client method name, with their options and results — every pipeline of the
+ * gateway spec (from its generated table), as the client's methods are.
+ */
+export type JobPipelines = {
+  [M in keyof PipelineOfMethod]: {
+    options: PipelineOptions<PipelineOfMethod[M]>;
+    result: PipelineResult<PipelineOfMethod[M]>;
+  };
+};
+/** A pipeline by its client method name: `textToImage`, `imageToImage`, `imageToVideo`, `upscale`, … */
+export type JobPipeline = keyof JobPipelines;
+
+/** Settings of {@link Client.submit}: the call options, plus an idempotency key and a webhook. */
+export interface SubmitOptions extends CallOptions {
+  /**
+   * Sent as `Idempotency-Key`: submitting again with the same key and options returns the same job (so a failed
+   * submit may be retried safely; the SDK then retries it). The same key with other options is a `ValidationError`.
+   */
+  idempotencyKey?: string;
+  /**
+   * A URL the gateway POSTs the job's events to (`job.running`, `job.succeeded`, `job.failed`, `job.cancelled`),
+   * signed as the Standard Webhooks spec says with `secret` (`whsec_…`); without one the gateway makes a secret and
+   * returns it once, as {@link JobHandle.webhookSecret}.
+   */
+  webhook?: { url: string; secret?: string };
+}
+
+/** An event of a job: its status changed (`status`, `result` when it ended), or it made progress. */
+export type JobEvent =
+  | { type: "status"; id: string | undefined; job: Job }
+  | { type: "progress"; id: string | undefined; progress: JobProgress }
+  | { type: "result"; id: string | undefined; job: Job };
+
+/** Settings of {@link JobHandle.wait}. */
+export interface WaitOptions {
+  /** Stops waiting (the promise rejects with an `AbortError`); the job itself goes on — use `cancel()` for that. */
+  signal?: AbortSignal;
+  /** Called with each progress report: 0 when the job starts, per step when the runner reports them, 1 at the end. */
+  onProgress?: (progress: JobProgress, job: Job) => void;
+}
+
+/** A job of the gateway. See {@link Client.submit}. */
+export interface JobHandle<P extends JobPipeline = JobPipeline> {
+  readonly id: string;
+  /** The job as last seen (from the submit answer, `refresh()` or an event). */
+  readonly job: Job;
+  /** The webhook secret the gateway made for this job (only on the handle `submit` returned, when it made one). */
+  readonly webhookSecret: string | undefined;
+  /** Reads the job now (`GET /jobs/{id}`). */
+  refresh(call?: CallOptions): Promise<Job>;
+  /** The job's events from the first (or after `lastEventId`) to its result; reconnects by itself when dropped. */
+  events(options?: { signal?: AbortSignal; lastEventId?: string }): AsyncGenerator<JobEvent>;
+  /**
+   * Waits for the job's end: resolves with the result (what the synchronous method returns), rejects with the error
+   * the synchronous method would have thrown (a `ServiceUnavailableError`, `BadRequestError`, …), or with a
+   * {@link JobCancelledError}.
+   */
+  wait(options?: WaitOptions): Promise<JobPipelines[P]["result"]>;
+  /** Cancels the job (`POST /jobs/{id}/cancel`): at once when queued, at the runner's next step when running. */
+  cancel(call?: CallOptions): Promise<Job>;
+}
+
+/**
+ * The job ended cancelled (`wait()` rejects with this).
+ *
+ * @example
+ * catch (err) { if (err instanceof JobCancelledError) console.log(`job ${err.job.id} was cancelled`); }
+ */
+export class JobCancelledError extends SdkError {
+  override name = "JobCancelledError";
+  readonly job: Job;
+  constructor(job: Job) {
+    super({ method: "POST", path: `/${job.pipeline}` }, `job ${job.id} was cancelled`);
+    this.job = job;
+  }
+}
+
+/** What the job methods use of the client. */
+export interface JobTransport {
+  baseUrl: string;
+  /** The client's headers (its API key). */
+  headers: Headers;
+  fetch: FetchLike;
+  timeoutMs: number;
+  retries: number;
+  /** Sends the generate request of `pipeline` (the client's encoding, retries and errors); resolves on a 2xx. */
+  post(pipeline: JobPipeline, input: object, call: CallOptions): Promise<{ data: unknown; response: Response }>;
+}
+
+/** How many connection failures in a row end an event stream. */
+const STREAM_ATTEMPTS = 8;
+const FINAL: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * The `submit` and `job` methods of a client.
+ *
+ * @example
+ * const { submit, job } = jobMethods(transport);
+ */
+export function jobMethods(t: JobTransport) {
+  return {
+    async submit<P extends JobPipeline>(
+      pipeline: P,
+      options: JobPipelines[P]["options"],
+      submit: SubmitOptions = {},
+    ): Promise<JobHandle<P>> {
+      const { idempotencyKey, webhook, ...call } = submit;
+      const headers = new Headers(call.headers);
+      headers.set("Prefer", "respond-async");
+      if (idempotencyKey !== undefined) headers.set("Idempotency-Key", idempotencyKey);
+      if (webhook?.url) headers.set("Webhook-Url", webhook.url);
+      if (webhook?.secret) headers.set("Webhook-Secret", webhook.secret);
+      const { data, response } = await t.post(pipeline, options, { ...call, headers });
+      if (response.status === 202) {
+        const job = data as Job;
+        return jobHandle<P>(t, job.id, job, job.webhook?.secret);
+      }
+      // A gateway without asynchronous jobs (Livepeer's) ignores the preference and answers with the result.
+      const now = new Date().toISOString();
+      const done: Job = {
+        id: "",
+        status: "succeeded",
+        pipeline: kebab(pipeline) as Job["pipeline"],
+        model_id: String((options as { modelId?: string }).modelId ?? ""),
+        request_id: response.headers.get("x-request-id") ?? "",
+        created_at: now,
+        finished_at: now,
+        progress: { fraction: 1 },
+        cancel_requested: false,
+        result: data as Job["result"],
+      };
+      return jobHandle<P>(t, "", done, undefined);
+    },
+    job<P extends JobPipeline = JobPipeline>(id: string): JobHandle<P> {
+      if (!/^job_[A-Za-z0-9_-]{22}$/.test(id))
+        throw new TypeError(`not a job id: "${id}" (job ids look like job_ and 22 characters)`);
+      return jobHandle<P>(t, id, undefined, undefined);
+    },
+  };
+}
+
+/**
+ * Sends a job request (reading or cancelling: both safe to repeat, so retried like downloads) and returns its JSON.
+ */
+async function request(t: JobTransport, method: "GET" | "POST", path: string, call: CallOptions): Promise<unknown> {
+  const target: CallTarget = { method, path };
+  const headers = new Headers(t.headers);
+  for (const [k, v] of new Headers(call.headers)) headers.set(k, v);
+  if (call.requestId) headers.set("X-Request-Id", call.requestId);
+  const stats = { attempts: 1 };
+  const response = await send(
+    t.fetch,
+    new Request(`${t.baseUrl}${path}`, { method, headers, signal: call.signal ?? null }),
+    {
+      target,
+      timeoutMs: call.timeoutMs ?? t.timeoutMs,
+      retries: call.retries ?? t.retries,
+      replaySafe: true,
+      stats,
+    },
+  );
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (err) {
+    throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
+  }
+  const body = parse(text);
+  if (!response.ok) {
+    throw apiError({
+      ...target,
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      body,
+      attempts: stats.attempts,
+    });
+  }
+  return body;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The result of a job that ended, or the error the synchronous call would have thrown. */
+function outcome<P extends JobPipeline>(job: Job): JobPipelines[P]["result"] {
+  if (job.status === "succeeded") return job.result as JobPipelines[P]["result"];
+  if (job.status === "cancelled") throw new JobCancelledError(job);
+  const error = job.error ?? { status: 500, detail: { msg: `job ${job.id} failed` } };
+  throw apiError({
+    method: "POST",
+    path: `/${job.pipeline}`,
+    status: error.status,
+    headers: new Headers({ "x-request-id": job.request_id }),
+    body: { detail: error.detail },
+  });
+}
+
+function jobHandle<P extends JobPipeline>(
+  t: JobTransport,
+  id: string,
+  initial: Job | undefined,
+  webhookSecret: string | undefined,
+): JobHandle<P> {
+  let latest = initial;
+  const path = `/jobs/${id}`;
+  const target: CallTarget = { method: "GET", path: `${path}/events` };
+  const aborted = (signal: AbortSignal | undefined) => new AbortError(target, { cause: signal?.reason });
+
+  async function* events(options: { signal?: AbortSignal; lastEventId?: string } = {}): AsyncGenerator<JobEvent> {
+    const { signal } = options;
+    if (id === "") {
+      if (latest) yield { type: "result", id: undefined, job: latest };
+      return;
+    }
+    let lastId = options.lastEventId;
+    let failures = 0;
+    for (;;) {
+      if (signal?.aborted) throw aborted(signal);
+      const headers = new Headers(t.headers);
+      headers.set("Accept", "text/event-stream");
+      if (lastId !== undefined) headers.set("Last-Event-ID", lastId);
+      let response: Response | undefined;
+      let retryMs: number | undefined;
+      try {
+        response = await t.fetch(new Request(`${t.baseUrl}${path}/events`, { headers, signal: signal ?? null }));
+      } catch (err) {
+        if (signal?.aborted) throw aborted(signal);
+        if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
+      }
+      if (response && !response.ok) {
+        const text = await response.text().catch(() => "");
+        const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
+        if (!retryable) {
+          throw apiError({
+            ...target,
+            status: response.status,
+            headers: response.headers,
+            body: parse(text),
+            attempts: failures + 1,
+          });
+        }
+        retryMs = parseRetryAfter(response.headers.get("retry-after"));
+      } else if (response?.body) {
+        let received = 0;
+        try {
+          for await (const e of readServerSentEvents(response.body)) {
+            received += 1;
+            failures = 0;
+            lastId = e.id ?? lastId;
+            retryMs = e.retry;
+            const event = toJobEvent(e.event, e.id, e.data);
+            if (!event) continue;
+            if (event.type !== "progress") latest = event.job;
+            yield event;
+            if (event.type === "result") return;
+          }
+        } catch (err) {
+          if (signal?.aborted) throw aborted(signal);
+          if (err instanceof SdkError) throw err;
+          if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
+        }
+        if (received === 0) {
+          // Nothing after `lastEventId`: the job may have ended before it; then there is nothing left to wait for.
+          latest = (await request(t, "GET", path, { signal })) as Job;
+          if (FINAL.has(latest.status)) return;
+        }
+      }
+      // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
+      try {
+        await sleep(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined), signal);
+      } catch {
+        throw aborted(signal);
+      }
+    }
+  }
+
+  return {
+    id,
+    get job(): Job {
+      if (!latest) throw new SdkError({ method: "GET", path }, "the job has not been read yet: call refresh() first");
+      return latest;
+    },
+    webhookSecret,
+    async refresh(call = {}) {
+      if (id === "") return latest!;
+      latest = (await request(t, "GET", path, call)) as Job;
+      return latest;
+    },
+    events,
+    async wait(options = {}) {
+      if (latest && FINAL.has(latest.status)) return outcome<P>(latest);
+      for await (const event of events({ signal: options.signal })) {
+        const job = event.type === "progress" ? latest! : event.job;
+        options.onProgress?.(event.type === "progress" ? event.progress : event.job.progress, job);
+        if (event.type === "result") return outcome<P>(event.job);
+      }
+      throw new SdkError(target, "the event stream ended without the job's result");
+    },
+    async cancel(call = {}) {
+      if (id === "")
+        throw new SdkError(
+          { method: "POST", path: "/jobs/cancel" },
+          "the gateway answered synchronously; the job already succeeded",
+        );
+      latest = (await request(t, "POST", `${path}/cancel`, call)) as Job;
+      return latest;
+    },
+  };
+}
+
+function toJobEvent(type: string, id: string | undefined, data: string): JobEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (type === "progress") return { type, id, progress: value as JobProgress };
+  if (type === "status" || type === "result") return { type, id, job: value as Job };
+  return undefined;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
