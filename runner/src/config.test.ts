@@ -11,7 +11,7 @@ describe("config", () => {
       pipeline: "upscale",
       modelDir: "/models",
       port: 8000,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       authToken: "",
       executionProvider: "cpu",
     });

@@ -59,7 +59,7 @@ export const SETTINGS = [
   { name: "MODEL_DIR", kind: "string", default: "/models", help: "the models volume" },
   { name: "AUTH_TOKEN", kind: "string", default: "", help: "bearer token for generate routes" },
   { name: "PORT", kind: "integer", default: "8000", help: "listen port (0 = any free port)" },
-  { name: "HOST", kind: "string", default: "0.0.0.0", help: "listen address" },
+  { name: "HOST", kind: "string", default: "127.0.0.1", help: "listen address (the Docker image sets 0.0.0.0)" },
   { name: "QUEUE_SIZE", kind: "integer", default: "8", help: "jobs that may wait; more get 503" },
   {
     name: "EXECUTION_PROVIDER",

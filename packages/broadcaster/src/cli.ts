@@ -1,6 +1,12 @@
 /** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM. */
 import { createBroadcaster } from "./broadcaster.js";
+import pkg from "../package.json" with { type: "json" };
 import { HELP, parseConfig } from "./config/cli-config.js";
+
+if (process.argv.includes("--version")) {
+  console.log(pkg.version);
+  process.exit(0);
+}
 
 let parsed: ReturnType<typeof parseConfig>;
 try {

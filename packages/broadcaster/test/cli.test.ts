@@ -1,6 +1,7 @@
 /** @module The configuration (flags, env, config file, one name each) and the `avs-broadcaster` binary itself. */
+
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -117,6 +118,15 @@ describe("avs-broadcaster", () => {
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(0);
     expect(out).toMatch(/^avs-broadcaster — the AI Video Subnet public gateway/);
+  });
+
+  it("prints --version, the package's version", async () => {
+    const child = spawn(process.execPath, [BIN, "--version"]);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(out.trim()).toBe(version);
   });
 
   it("exits 2 naming a bad setting", async () => {

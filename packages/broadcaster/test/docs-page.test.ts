@@ -45,6 +45,7 @@ describe("/docs in Chromium", () => {
       "GET /health",
       "GET /ready",
       "GET /openapi.yaml",
+      "GET /openapi.json",
       "GET /docs",
       "GET /metrics",
       "GET /outputs/{name}",

@@ -45,6 +45,13 @@ describe("gateway routes", () => {
     ).toBe("binary");
   });
 
+  it("serves the same document as JSON at /openapi.json", async () => {
+    const [yaml, json] = await Promise.all([a.request("/openapi.yaml"), a.request("/openapi.json")]);
+    expect(json.status).toBe(200);
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await json.json()).toEqual(parse(await yaml.text()));
+  });
+
   it("renders the reference page from the spec, every operation and field in it", async () => {
     const res = await a.request("/docs");
     expect(res.status).toBe(200);

@@ -76,6 +76,22 @@ describe("parseSettings", () => {
     expect(parseSettings(SCHEMA, ["--settings", settings], {}).values.key).toEqual([{ url: "x", secret: "s" }]);
   });
 
+  it("still reads a setting's former names from flags, env and file, the current name winning", () => {
+    const RENAMED = {
+      envPrefix: "AVS_TEST_",
+      file: "settings",
+      settings: [{ name: "output-dir", kind: "string", formerly: ["outputs-dir"], help: "where outputs go" }],
+    } as const satisfies SettingsSchema;
+    expect(parseSettings(RENAMED, ["--outputs-dir", "/old"], {}).values["output-dir"]).toBe("/old");
+    expect(parseSettings(RENAMED, ["--output-dir=/new", "--outputs-dir", "/old"], {}).values["output-dir"]).toBe(
+      "/new",
+    );
+    expect(parseSettings(RENAMED, [], { AVS_TEST_OUTPUTS_DIR: "/env" }).values["output-dir"]).toBe("/env");
+    const old = file("renamed.json", { "outputs-dir": "/file" });
+    expect(parseSettings(RENAMED, ["--settings", old], {}).values["output-dir"]).toBe("/file");
+    expect(settingsHelp(RENAMED)).not.toContain("outputs-dir");
+  });
+
   it("treats an empty value as not given", () => {
     expect(parseSettings(SCHEMA, ["--port", ""], { AVS_TEST_PORT: "" }).values.port).toBe(8000);
   });

@@ -167,6 +167,7 @@ Precedence: flag, then environment, then config file, then default.
 
 ${settingsHelp(BROADCASTER_SETTINGS)}
   --help                                        this text
+  --version                                     the version
 `;
 
 /**

@@ -5277,6 +5277,29 @@ export const gatewayDocument: OpenApiDocument = {
         }
       }
     },
+    "/openapi.json": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "OpenAPI document (JSON)",
+        "description": "The same document as `/openapi.yaml`, as JSON, for tools that read only JSON.",
+        "operationId": "getOpenApiJson",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/docs": {
       "get": {
         "tags": [

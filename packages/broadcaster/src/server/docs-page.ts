@@ -121,7 +121,7 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.info.title)} — reference</title><style>${CSS}</style></head><body>
 <nav><strong>${esc(doc.info.title)}</strong><br><small>version ${esc(doc.info.version)}</small><hr>${nav}
-<hr><a href="openapi.yaml">openapi.yaml</a></nav>
+<hr><a href="openapi.yaml">openapi.yaml</a> · <a href="openapi.json">openapi.json</a></nav>
 <main><h1>${esc(doc.info.title)}</h1>${prose(doc.info.description)}
 <p>Errors are <code>{"detail":{"msg":"..."}}</code>, or for invalid requests 422 <code>{"detail":[{"loc":[...],"msg":"...","type":"..."}]}</code>.
 Routes marked <span class="lock">API key</span> need <code>Authorization: Bearer &lt;key&gt;</code> when the gateway is configured with keys.</p>

@@ -26,6 +26,8 @@ export interface Setting {
   readonly min?: number;
   /** `number`/`integer`: the largest value. */
   readonly max?: number;
+  /** Former names, still read from flags, the environment and the settings file (not shown in `--help`). */
+  readonly formerly?: readonly string[];
 }
 
 /** The settings of one binary. */
@@ -87,8 +89,22 @@ export function parseSettings<T extends SettingsSchema>(
   env: Record<string, string | undefined>,
 ): { help: boolean; values: SettingValues<T> } {
   if (argv.includes("--help") || argv.includes("-h")) return { help: true, values: {} as SettingValues<T> };
-  const flags = readFlags(argv, [...schema.settings.map((s) => s.name), schema.file], schema.positional);
-  const fromEnv = (name: string) => given(env[envName(schema.envPrefix, name)]);
+  const formerly = new Map(schema.settings.flatMap((s) => (s.formerly ?? []).map((old) => [old, s.name] as const)));
+  const flags = readFlags(
+    argv,
+    [...schema.settings.map((s) => s.name), schema.file, ...formerly.keys()],
+    schema.positional,
+  );
+  for (const [old, name] of formerly) {
+    const given = flags.get(old);
+    if (given) flags.set(name, [...given, ...(flags.get(name) ?? [])]);
+  }
+  const fromEnv = (name: string) =>
+    given(env[envName(schema.envPrefix, name)]) ??
+    schema.settings
+      .find((s) => s.name === name)
+      ?.formerly?.map((old) => given(env[envName(schema.envPrefix, old)]))
+      .find((v) => v !== undefined);
   const fileName = flags.get(schema.file)?.at(-1) ?? fromEnv(schema.file);
   const file = fileName ? readSettingsFile(schema, fileName) : new Map<string, unknown>();
   const values: Record<string, unknown> = {};
@@ -161,13 +177,21 @@ function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unk
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw new SettingsError(`the ${schema.file} file ${path} must hold a JSON object of setting names`);
   }
-  const known = new Set(schema.settings.map((s) => s.name));
-  for (const key of Object.keys(value)) {
-    if (!known.has(key) || key === schema.file) {
+  const canonical = new Map(
+    schema.settings.flatMap((s) => [
+      [s.name, s.name] as const,
+      ...(s.formerly ?? []).map((old) => [old, s.name] as const),
+    ]),
+  );
+  const out = new Map<string, unknown>();
+  for (const [key, v] of Object.entries(value)) {
+    const name = canonical.get(key);
+    if (!name || key === schema.file) {
       throw new SettingsError(`the ${schema.file} file ${path} has an unknown setting "${key}" (see --help)`);
     }
+    if (name === key || !out.has(name)) out.set(name, v);
   }
-  return new Map(Object.entries(value));
+  return out;
 }
 
 function textFromFile(value: unknown): string | undefined {

@@ -78,7 +78,7 @@ export async function startOrchestratorService(options: OrchestratorServiceOptio
     command: [
       ...binaryCommand("orchestrator"),
       ...["--config", join(dir, "aiModels.json"), "--models-dir", options.modelsDir],
-      ...["--port", String(options.port ?? 0), "--secret", options.secret, "--outputs-dir", join(dir, "outputs")],
+      ...["--port", String(options.port ?? 0), "--secret", options.secret, "--output-dir", join(dir, "outputs")],
       ...["--health-interval", "1", "--start-timeout", String(Math.ceil(startTimeoutMs / 1000))],
       // Every entry gets its own runner on the CPU (the default of 1 would evict one model for another).
       ...["--runners-per-gpu", String(Math.max(1, models.length))],

@@ -19,7 +19,9 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
     const { ready: _, ...counts } = state;
     return { status: "OK" as const, ...counts };
   });
+  const json = JSON.stringify(gatewayDocument);
   route("getOpenApi", (_b, c) => c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" }));
+  route("getOpenApiJson", (_b, c) => c.body(json, 200, { "content-type": "application/json; charset=utf-8" }));
   route("getDocs", (_b, c) => c.html(html));
   route("metrics", (_b, c) => metricsResponse(c, ctx.metrics.registry));
   route("getOutput", async (_b, c) => {
