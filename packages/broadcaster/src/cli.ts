@@ -1,6 +1,7 @@
 /** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM. */
-import { createBroadcaster } from "./broadcaster.js";
+
 import pkg from "../package.json" with { type: "json" };
+import { createBroadcaster } from "./broadcaster.js";
 import { HELP, parseConfig } from "./config/cli-config.js";
 
 if (process.argv.includes("--version")) {
