@@ -8,8 +8,8 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { startRunnerProcess } from "./http.js";
 import { percentile } from "./stats.js";
 
 /** A runner process serving image-to-video. */
@@ -18,12 +18,6 @@ export interface VideoRunner {
   /** One `POST /image-to-video`; resolves with the wall time and the frames' PNG bytes. */
   request(p: { width: number; height: number; steps: number; seed: number }): Promise<{ ms: number; pngs: Buffer[] }>;
   stop(): Promise<void>;
-}
-
-/** The CLI script of this build (`dist/cli.js`), run as the benchmarked runner. */
-function cliScript(): string {
-  const here = fileURLToPath(new URL("./cli.js", import.meta.url));
-  return import.meta.url.endsWith(".ts") ? fileURLToPath(new URL("../../dist/cli.js", import.meta.url)) : here;
 }
 
 /**
@@ -35,43 +29,14 @@ export async function startVideoRunner(o: {
   modelId: string;
   threads: number;
 }): Promise<VideoRunner> {
-  const child = spawn(process.execPath, [cliScript(), "serve"], {
-    env: {
-      ...process.env,
-      PIPELINE: "image-to-video",
-      MODEL_ID: o.modelId,
-      MODEL_DIR: o.modelDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      AUTH_TOKEN: "",
-      MAX_VIDEO_WORK: String(2 ** 40),
-      INTRA_OP_THREADS: String(o.threads),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  const { url, pid, stop } = await startRunnerProcess({
+    PIPELINE: "image-to-video",
+    MODEL_ID: o.modelId,
+    MODEL_DIR: o.modelDir,
+    MAX_VIDEO_WORK: String(2 ** 40),
+    INTRA_OP_THREADS: String(o.threads),
   });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
-  };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = "";
-      child.stdout!.on("data", (d) => {
-        buf += d;
-        const m = /"msg":"listening".*?"url":"([^"]+)"/.exec(buf);
-        if (m) resolve(m[1]!);
-      });
-      child.once("exit", (code) => reject(new Error(`the runner exited with code ${code} before listening`)));
-    });
-    for (;;) {
-      const { status } = (await (await fetch(`${url}/health`)).json()) as { status: string };
-      if (status === "OK") break;
-      if (status === "ERROR") throw new Error("the runner failed to load its model (see its log)");
-      await new Promise((r) => setTimeout(r, 20));
-    }
     const images = new Map<string, Uint8Array<ArrayBuffer>>();
     const still = async (width: number, height: number) => {
       const key = `${width}x${height}`;
@@ -85,7 +50,7 @@ export async function startVideoRunner(o: {
       return images.get(key)!;
     };
     return {
-      pid: child.pid!,
+      pid,
       async request(p) {
         const form = new FormData();
         form.append("image", new Blob([await still(p.width, p.height)]), "still.png");
