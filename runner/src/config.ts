@@ -33,6 +33,7 @@ export interface RunnerConfig {
   intraOpThreads: number;
   spinWait: number;
   maxSdWork: number;
+  maxVideoWork: number;
   pngCompression: number;
   /** How long `GET /progress/{id}` waits for a job that has not started (default 30 s; not a setting). */
   progressWaitMs?: number;
@@ -48,7 +49,7 @@ export const SETTINGS = [
     name: "PIPELINE",
     kind: "string",
     default: "upscale",
-    help: "pipeline to serve (upscale, text-to-image, image-to-image)",
+    help: "pipeline to serve (upscale, text-to-image, image-to-image, image-to-video)",
   },
   {
     name: "MODEL_ID",
@@ -108,6 +109,12 @@ export const SETTINGS = [
     help: "text-to-image / image-to-image: largest width×height×images×steps of a request (400 above)",
   },
   {
+    name: "MAX_VIDEO_WORK",
+    kind: "integer",
+    default: String(1024 * 576 * 25 * 50),
+    help: "image-to-video: largest width×height×frames×steps of a request, frames being the model's (400 above)",
+  },
+  {
     name: "PNG_COMPRESSION",
     kind: "integer",
     max: 9,
@@ -161,6 +168,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     intraOpThreads: v.INTRA_OP_THREADS,
     spinWait: v.SPIN_WAIT,
     maxSdWork: v.MAX_SD_WORK,
+    maxVideoWork: v.MAX_VIDEO_WORK,
     pngCompression: v.PNG_COMPRESSION,
     shutdownGrace: v.SHUTDOWN_GRACE,
   };

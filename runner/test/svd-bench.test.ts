@@ -1,4 +1,7 @@
-/** @module `avs-runner bench --pipeline image-to-video` runs end to end on the tiny models and writes its JSON report. */
+/**
+ * @module `avs-runner bench --pipeline image-to-video` runs end to end on the tiny models (in-process, then through an
+ * avs-runner process) and writes its JSON report.
+ */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -27,7 +30,7 @@ describe("avs-runner bench --pipeline image-to-video", () => {
         "--steps",
         "4",
       ];
-      const memory = ["--memory-width", "128", "--memory-height", "64", "--memory-steps", "2"];
+      const memory = ["--memory-width", "128", "--memory-height", "64", "--memory-steps", "2", "--request-runs", "2"];
       const { stdout } = await promisify(execFile)("node", [BIN, ...args, ...memory, "--json", json]);
       expect(stdout).toMatch(/benchmarking image-to-video on tiny\/svd: 14 frames 64×64, 4 steps/);
       expect(stdout).toMatch(
@@ -38,6 +41,14 @@ describe("avs-runner bench --pipeline image-to-video", () => {
       expect(stdout).toMatch(/memory, tiny\/svd-xt 25 frames 128×64, 2 steps, decode chunk 8, .*raw frames 0\.6 MB/);
       expect(stdout).toMatch(
         / {2}warm again: [\d.]+ s, idle RSS [\d.]+ MB, peak above idle -?[\d.]+ MB = -?[\d.]+× the raw frames/,
+      );
+      // The same through an avs-runner process: request vs session.run, its peak RSS, mp4 encoding per frame.
+      expect(stdout).toMatch(
+        /request through the runner \(POST \/image-to-video, tiny\/svd 64×64, 4 steps, 2 runs\): p50 [\d.]+ ms; \/ summed session\.run p50 = [\d.]+ \(target ≤ 1\.05\)/,
+      );
+      expect(stdout).toMatch(/request memory, runner process, tiny\/svd-xt 25 frames 128×64, 2 steps/);
+      expect(stdout).toMatch(
+        /mp4 encoding .*: 128×64 [\d.]+ ms per frame \(25 frames in [\d.]+ ms\); 64×64 [\d.]+ ms per frame/,
       );
       const report = JSON.parse(await readFile(json, "utf8"));
       expect(report).toMatchObject({ model_id: "tiny/svd", runs: 3, steps: 4, session_runs_per_request: 9 });
@@ -52,8 +63,11 @@ describe("avs-runner bench --pipeline image-to-video", () => {
       expect(report.memory).toMatchObject({ model_id: "tiny/svd-xt", frames: 25, width: 128, height: 64 });
       expect(report.memory.rounds.map((r: { run: string }) => r.run)).toEqual(["cold", "warm", "warm again"]);
       expect(report.memory.rounds[0].peak_above_idle_mb).toBeGreaterThan(0);
+      expect(report.request.time.ratio).toBeGreaterThan(1);
+      expect(report.request.memory.rounds.map((r: { run: string }) => r.run)).toEqual(["cold", "warm", "warm again"]);
+      expect(report.request.mp4).toMatchObject({ width: 128, height: 64, frames: 25 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -17,7 +17,7 @@ const NUMERIC = new Set(["integer", "number"]);
  * @property {"json" | "multipart"} body
  * @property {string[]} fields every field of the request body, in the spec's order
  * @property {Record<string, "image" | "video">} files the file fields and the media each holds
- * @property {{pixels: string | string[], frames?: string, steps?: string, images?: string}} units
+ * @property {{pixels: string | string[], frames?: string | number, steps?: string, images?: string}} units
  * @property {"images" | "frames" | "video"} response `{images}`, `{frames}` or the video file itself
  * @property {string} [summary]
  * @property {string} [description]
@@ -99,7 +99,10 @@ export function pipelinesTable(doc, spec) {
       } else {
         fail("units.pixels must be a file field or [width field, height field]");
       }
-      if (units.frames !== undefined && files[units.frames] !== "video") numeric("frames");
+      if (typeof units.frames === "number") {
+        if (!Number.isInteger(units.frames) || units.frames < 1)
+          fail(`units.frames: a constant must be an integer ≥ 1, got ${units.frames}`);
+      } else if (units.frames !== undefined && files[units.frames] !== "video") numeric("frames");
       numeric("steps");
       numeric("images");
       const unknown = Object.keys(units).filter((k) => !["pixels", "frames", "steps", "images"].includes(k));
@@ -174,10 +177,10 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
-    readonly frames?: string;
+    readonly frames?: string | number;
     readonly steps?: string;
     readonly images?: string;
   };

@@ -11,6 +11,8 @@ export interface PipelineContract {
   mediaType: "application/json" | "multipart/form-data";
   required: string[];
   fields: Record<string, Field>;
+  /** Our optional extension fields (never required, always defaulted), which Livepeer's clients simply do not send. */
+  extensions?: Record<string, Field>;
 }
 
 const common = {
@@ -66,6 +68,11 @@ export const PIPELINES: PipelineContract[] = [
       motion_bucket_id: ["integer", 127],
       noise_aug_strength: ["number", 0.02],
       num_inference_steps: ["integer", 25],
+    },
+    extensions: {
+      min_guidance_scale: ["number", 1.0],
+      max_guidance_scale: ["number", 3.0],
+      decode_chunk_size: ["integer", 8],
     },
   },
   {

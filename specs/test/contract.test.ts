@@ -43,11 +43,13 @@ describe.each<[SpecName, boolean]>([
         expect(op?.requestBody?.required).toBe(true);
       });
 
-      it("has exactly the Livepeer fields", () => {
-        expect(Object.keys(schema.properties ?? {}).sort()).toEqual(Object.keys(pipeline.fields).sort());
+      it("has exactly the Livepeer fields, plus our optional extensions", () => {
+        const expected = [...Object.keys(pipeline.fields), ...Object.keys(pipeline.extensions ?? {})];
+        expect(Object.keys(schema.properties ?? {}).sort()).toEqual(expected.sort());
       });
 
-      it.each(Object.entries(pipeline.fields))("field %s has the Livepeer type and default", (field, [type, dflt]) => {
+      const typed = Object.entries({ ...pipeline.fields, ...pipeline.extensions });
+      it.each(typed)("field %s has the Livepeer (or extension) type and default", (field, [type, dflt]) => {
         const prop = schema.properties?.[field] ?? {};
         expect(typeOf(prop)).toBe(type);
         expect(prop.default).toEqual(dflt);

@@ -37,6 +37,7 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
       ],
       ["upscale", "genUpscale", "upscale", "multipart", { image: "image" }, "images"],
     ]);
+    expect(entries[2]!.units).toEqual({ pixels: ["width", "height"], frames: 25, steps: "num_inference_steps" });
     expect(entries[0]!.units).toEqual({
       pixels: ["width", "height"],
       steps: "num_inference_steps",
@@ -114,6 +115,10 @@ describe("a wrong extension", () => {
     [
       { files: { image: "image" }, units: { pixels: ["seed"] } },
       "units.pixels must be a file field or [width field, height field]",
+    ],
+    [
+      { files: { image: "image" }, units: { pixels: "image", frames: 0 } },
+      "units.frames: a constant must be an integer ≥ 1, got 0",
     ],
     [{ files: { image: "image" }, units: { pixels: "image", time: "seed" } }, "units: unknown keys time"],
     [{ files: { image: "image" } }, "needs units"],

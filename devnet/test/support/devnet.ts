@@ -1,7 +1,12 @@
 /**
  * @module Test support of the devnet's end-to-end tests (networks, fixtures and forms come from the test kit):
- * decoded pixels and their PSNR, bounded concurrency, and a POST that reads an answer given before the body is read.
+ * decoded pixels and their PSNR, what ffprobe says of an mp4, bounded concurrency, and a POST that reads an answer
+ * given before the body is read.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import sharp from "sharp";
 
 /**
@@ -11,6 +16,69 @@ import sharp from "sharp";
 export async function rgb(bytes: Uint8Array): Promise<{ width: number; height: number; pixels: Uint8Array }> {
   const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, pixels: new Uint8Array(data) };
+}
+
+/** Runs `fn` on the bytes written to a temporary file, then removes it. */
+function withFile<T>(bytes: Uint8Array, fn: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "avs-devnet-video-"));
+  try {
+    const file = join(dir, "video.mp4");
+    writeFileSync(file, bytes);
+    return fn(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The top-level ISO BMFF box types of a file, in order (`ftyp`, `moov`, `mdat`, …). */
+function topLevelBoxes(bytes: Uint8Array): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types: string[] = [];
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    let size = view.getUint32(at);
+    if (size === 1) size = Number(view.getBigUint64(at + 8));
+    types.push(Buffer.from(bytes.subarray(at + 4, at + 8)).toString("latin1"));
+    if (size < 8) break;
+    at += size;
+  }
+  return types;
+}
+
+/**
+ * What ffprobe says of an mp4's video stream (frames counted by decoding), and whether its index (`moov`) comes
+ * before the media (`+faststart`).
+ * @example probeVideo(bytes) // { codec_name: "h264", pix_fmt: "yuv420p", width: 64, height: 48, frames: 14, fps: "8/1", faststart: true }
+ */
+export function probeVideo(bytes: Uint8Array) {
+  const stream = withFile(bytes, (file) => {
+    const out = execFileSync("ffprobe", [
+      ...["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries"],
+      ...["stream=codec_name,pix_fmt,width,height,nb_read_frames,r_frame_rate", "-of", "json", file],
+    ]);
+    return JSON.parse(out.toString()).streams[0] as Record<string, string | number>;
+  });
+  const boxes = topLevelBoxes(bytes);
+  return {
+    codec_name: stream.codec_name,
+    pix_fmt: stream.pix_fmt,
+    width: stream.width,
+    height: stream.height,
+    frames: Number(stream.nb_read_frames),
+    fps: stream.r_frame_rate,
+    faststart: boxes.includes("moov") && boxes.indexOf("moov") < boxes.indexOf("mdat"),
+  };
+}
+
+/**
+ * Every decoded frame of an mp4 as raw RGB, one buffer (to compare two videos' pictures, not their containers).
+ * @example decodedFrames(a).equals(decodedFrames(b))
+ */
+export function decodedFrames(bytes: Uint8Array): Buffer {
+  return withFile(bytes, (file) =>
+    execFileSync("ffmpeg", ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], {
+      maxBuffer: 256 * 1024 * 1024,
+    }),
+  );
 }
 
 /** Peak signal-to-noise ratio of two 8-bit images of the same size, in dB. */

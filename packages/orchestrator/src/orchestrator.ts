@@ -24,6 +24,7 @@ import { DockerLauncher } from "./launchers/docker-launcher.js";
 import type { Launcher } from "./launchers/launcher.js";
 import { ProcessLauncher } from "./launchers/process-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
+import { checkFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
 import { mountJobRoutes } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
@@ -76,6 +77,8 @@ export interface OrchestratorOptions {
   jobTimeout?: number;
   /** Seconds between health checks of each runner (default 5). */
   healthInterval?: number;
+  /** The ffmpeg command that encodes image-to-video's mp4 (default `ffmpeg`); checked at start when a model needs it. */
+  ffmpeg?: string;
   /** Seconds a refused job is told to wait in `Retry-After` (default 1). */
   retryAfter?: number;
   /** Largest multipart job body in bytes (default 64 MiB). */
@@ -116,6 +119,10 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const validator = await RequestValidator.create(orchestratorDocument, { maxMultipartBytes: maxUpload });
   const { entries, warnings } = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
   for (const w of warnings) log.warn(w);
+  checkFfmpeg(
+    entries.map((e) => e.pipeline),
+    options.ffmpeg,
+  );
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);
   const runnersPerGpu = options.runnersPerGpu ?? 1;
@@ -151,7 +158,13 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   mountJobRoutes(
     app,
     validator,
-    { pool, metrics, log, delivery: { delivery: options.mediaDelivery ?? "url", store }, publicUrl: () => publicUrl },
+    {
+      pool,
+      metrics,
+      log,
+      delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
+      publicUrl: () => publicUrl,
+    },
     bearerAuth({
       token: options.secret,
       missing: "missing bearer token: send Authorization: Bearer <secret>",

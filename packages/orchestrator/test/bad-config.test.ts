@@ -21,6 +21,24 @@ describe("createOrchestrator refuses bad configuration", () => {
     );
   });
 
+  it("refuses to start without a usable ffmpeg when a model needs mp4 encoding, saying how to install it", async () => {
+    const video = [{ pipeline: "image-to-video", model_id: "tiny/svd" }];
+    await expect(createOrchestrator({ ...quiet, models: video, ffmpeg: "/nonexistent/ffmpeg" })).rejects.toThrow(
+      /^image-to-video needs ffmpeg with libx264 to encode the mp4, but "\/nonexistent\/ffmpeg" cannot be used \(spawnSync \/nonexistent\/ffmpeg ENOENT\); install it \(Debian\/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg\) or point --ffmpeg \(AVS_ORCHESTRATOR_FFMPEG\) at it$/,
+    );
+    // `false` runs and fails: not an ffmpeg either.
+    await expect(createOrchestrator({ ...quiet, models: video, ffmpeg: "false" })).rejects.toThrow(
+      /\(it exited with 1\)/,
+    );
+    // Models that never encode video do not need it.
+    const images = await createOrchestrator({
+      ...quiet,
+      models: [{ pipeline: "upscale", model_id: "a" }],
+      ffmpeg: "/nonexistent/ffmpeg",
+    });
+    await images.stop();
+  });
+
   it("names the model list file in entry errors", async () => {
     await expect(
       createOrchestrator({ ...quiet, models: [{ pipeline: "upscale" }], modelsSource: "/etc/avs/aiModels.json" }),

@@ -15,6 +15,16 @@ describe("workUnits", () => {
     expect(await workUnits(textToImage, body)).toBe(512 * 256 * 4 * 3);
   });
 
+  it("counts a constant frame count when the model, not the request, decides it (image-to-video)", async () => {
+    const imageToVideo = {
+      files: { image: "image" },
+      units: { pixels: ["width", "height"], frames: 25, steps: "num_inference_steps" },
+    } as const;
+    expect(await workUnits(imageToVideo, { width: 1024, height: 576, num_inference_steps: 25 })).toBe(
+      1024 * 576 * 25 * 25,
+    );
+  });
+
   it("counts an input image's pixels from its header", async () => {
     const image = new Blob([encodePng(40, 30, new Uint8Array(40 * 30 * 3))]);
     expect(await workUnits(upscale, { image, num_inference_steps: 2 })).toBe(40 * 30 * 2);

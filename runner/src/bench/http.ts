@@ -56,31 +56,21 @@ function cliScript(): string {
   return import.meta.url.endsWith(".ts") ? fileURLToPath(new URL("../../dist/cli.js", import.meta.url)) : here;
 }
 
+/** An `avs-runner serve` child process whose model has loaded. */
+export interface RunnerProcess {
+  url: string;
+  pid: number;
+  /** SIGTERM, then waits for it to exit. */
+  stop(): Promise<void>;
+}
+
 /**
- * Starts a runner process for `modelId` and returns a handle that sends it upscales of a `size`² PNG.
- * @example const runner = await startHttpRunner({ modelDir: "/models", modelId: "upscalerjs/esrgan-slim-x4", size: 256, concurrency: 1, threads: 0 })
+ * Starts `avs-runner serve` with `env` on a free port of 127.0.0.1 (no auth) and waits until `/health` says OK.
+ * @example const runner = await startRunnerProcess({ PIPELINE: "image-to-video", MODEL_ID: "tiny/svd", MODEL_DIR: dir });
  */
-export async function startHttpRunner(options: {
-  modelDir: string;
-  modelId: string;
-  size: number;
-  concurrency: number;
-  threads: number;
-}): Promise<HttpRunner> {
-  const t0 = performance.now();
+export async function startRunnerProcess(env: Record<string, string>): Promise<RunnerProcess> {
   const child = spawn(process.execPath, [cliScript(), "serve"], {
-    env: {
-      ...process.env,
-      PIPELINE: "upscale",
-      MODEL_ID: options.modelId,
-      MODEL_DIR: options.modelDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      AUTH_TOKEN: "",
-      QUEUE_SIZE: String(Math.max(8, options.concurrency)),
-      TILE_SIZE: String(Math.max(256, options.size)),
-      INTRA_OP_THREADS: String(options.threads),
-    },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const stop = async () => {
@@ -106,6 +96,34 @@ export async function startHttpRunner(options: {
       if (status === "ERROR") throw new Error("the runner failed to load its model (see its log)");
       await new Promise((r) => setTimeout(r, 20));
     }
+    return { url, pid: child.pid!, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Starts a runner process for `modelId` and returns a handle that sends it upscales of a `size`² PNG.
+ * @example const runner = await startHttpRunner({ modelDir: "/models", modelId: "upscalerjs/esrgan-slim-x4", size: 256, concurrency: 1, threads: 0 })
+ */
+export async function startHttpRunner(options: {
+  modelDir: string;
+  modelId: string;
+  size: number;
+  concurrency: number;
+  threads: number;
+}): Promise<HttpRunner> {
+  const t0 = performance.now();
+  const { url, stop } = await startRunnerProcess({
+    PIPELINE: "upscale",
+    MODEL_ID: options.modelId,
+    MODEL_DIR: options.modelDir,
+    QUEUE_SIZE: String(Math.max(8, options.concurrency)),
+    TILE_SIZE: String(Math.max(256, options.size)),
+    INTRA_OP_THREADS: String(options.threads),
+  });
+  try {
     const readyS = (performance.now() - t0) / 1000;
     const png = await benchImage(options.size);
     let outputSize = "";

@@ -6,7 +6,8 @@
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
- * pools grow to the request's size), then twice more on the warm runner.
+ * pools grow to the request's size), then twice more on the warm runner. Then the same through a runner process
+ * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding time per frame.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -27,6 +28,8 @@ import {
   round,
   timeRequests,
 } from "./pipeline-bench.js";
+import { percentile } from "./stats.js";
+import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, and peak memory
@@ -45,6 +48,8 @@ Flags (defaults in brackets):
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
+  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase; the
+                           memory and mp4 lines of that phase use the --memory-* model and size)
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --json <file>            also write the results as JSON
 `;
@@ -59,6 +64,7 @@ const KNOWN = [
   "MEMORY_WIDTH",
   "MEMORY_HEIGHT",
   "MEMORY_STEPS",
+  "REQUEST_RUNS",
 ];
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
@@ -138,6 +144,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
 
   const models = await modelsFor(modelId, modelDir, "model_index.json");
   const svd = await load(modelId, models.dir);
+  let sessionP50 = 0;
   try {
     const drop = () => {};
     const timings = await timeRequests(
@@ -156,6 +163,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
       report,
       reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
     );
+    sessionP50 = percentile(timings.sessions, 50);
   } finally {
     await svd.release();
     await models.cleanup();
@@ -163,6 +171,42 @@ export async function svdBenchMain(args: string[]): Promise<void> {
 
   const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
   if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
+  const requestRuns = num("REQUEST_RUNS", 20);
+  if (requestRuns > 0) {
+    const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
+    const memModels = memoryModel === "none" ? undefined : await modelsFor(memoryModel, modelDir, "model_index.json");
+    try {
+      report.request = await runRequestPhase({
+        modelDir: timeModels.dir,
+        time: {
+          modelId,
+          width,
+          height,
+          steps: base.numInferenceSteps,
+          sessionP50,
+          warmup: Math.min(warmup, 10),
+          runs: requestRuns,
+        },
+        ...(memModels
+          ? {
+              memory: {
+                modelDir: memModels.dir,
+                modelId: memoryModel,
+                width: num("MEMORY_WIDTH", 1024),
+                height: num("MEMORY_HEIGHT", 576),
+                steps: num("MEMORY_STEPS", 25),
+                frames: (report.memory as { frames: number }).frames,
+              },
+            }
+          : {}),
+        threads,
+        fps: VIDEO_DEFAULTS.fps,
+      });
+    } finally {
+      await timeModels.cleanup();
+      await memModels?.cleanup();
+    }
+  }
   if (f.JSON) {
     await writeFile(f.JSON, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${f.JSON}`);

@@ -1003,6 +1003,7 @@ export const runnerDocument: OpenApiDocument = {
               "width",
               "height"
             ],
+            "frames": 25,
             "steps": "num_inference_steps"
           }
         },
@@ -1093,6 +1094,27 @@ export const runnerDocument: OpenApiDocument = {
                     "minimum": 1,
                     "maximum": 1000,
                     "default": 25
+                  },
+                  "min_guidance_scale": {
+                    "type": "number",
+                    "description": "Extension (not in Livepeer's API). Classifier-free guidance of the first frame; frame *i* of *n* gets min + (max − min)·i/(n − 1), as diffusers' StableVideoDiffusionPipeline. Must not exceed max_guidance_scale.",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 1
+                  },
+                  "max_guidance_scale": {
+                    "type": "number",
+                    "description": "Extension (not in Livepeer's API). Classifier-free guidance of the last frame; guidance runs (two UNet passes per step) only when it is above 1.",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 3
+                  },
+                  "decode_chunk_size": {
+                    "type": "integer",
+                    "description": "Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count.",
+                    "minimum": 1,
+                    "maximum": 64,
+                    "default": 8
                   }
                 }
               },

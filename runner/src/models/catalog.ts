@@ -6,12 +6,11 @@
 import { PIPELINES } from "../pipelines/index.js";
 import type { CatalogEntry } from "./catalog-entry.js";
 import { TINY_FILM_ENTRY } from "./factory/film-tiny.js";
-import { SVD_TINY_ENTRIES } from "./factory/svd-catalog.js";
 
 export type { CatalogEntry } from "./catalog-entry.js";
 
-// The video models install before their pipelines are served, so their cores can be tried and tested.
-const entries = [...Object.values(PIPELINES).flatMap((p) => p.catalog), ...SVD_TINY_ENTRIES, TINY_FILM_ENTRY];
+// FILM installs before its pipeline is served, so its core can be tried and tested.
+const entries = [...Object.values(PIPELINES).flatMap((p) => p.catalog), TINY_FILM_ENTRY];
 
 /** Every installable model. */
 export const CATALOG: CatalogEntry[] = [...entries.filter((e) => e.tiny), ...entries.filter((e) => !e.tiny)];

@@ -24,9 +24,5 @@ export async function verifyModel(modelDir: string, modelId: string): Promise<Ve
     const { verifyFilmModel } = await import("../pipelines/frame-interpolation/verify-film.js");
     return verifyFilmModel(dir, modelId, manifest);
   }
-  if (manifest.pipeline === "image-to-video") {
-    const { verifySvdModel } = await import("../pipelines/image-to-video/verify-svd.js");
-    return verifySvdModel(dir, modelId, manifest);
-  }
   return verifyFetchedLayout(dir, modelId, manifest);
 }

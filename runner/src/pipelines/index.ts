@@ -5,12 +5,13 @@
  */
 import type { Pipeline } from "./define.js";
 import { imageToImage } from "./image-to-image/index.js";
+import { imageToVideo } from "./image-to-video/index.js";
 import { textToImage } from "./text-to-image/index.js";
 import { upscale } from "./upscale/index.js";
 
 /** Every pipeline this runner can serve, by name. */
 export const PIPELINES: Readonly<Record<string, Pipeline>> = Object.fromEntries(
-  [upscale, textToImage, imageToImage].map((p) => [p.name, p]),
+  [upscale, textToImage, imageToImage, imageToVideo].map((p) => [p.name, p]),
 );
 
 /**

@@ -56,6 +56,12 @@ export const SETTINGS = [
     default: String(256 * 1024 * 1024),
     help: "stored media kept in memory before the oldest go to output-dir",
   },
+  {
+    name: "ffmpeg",
+    kind: "string",
+    default: "ffmpeg",
+    help: "ffmpeg command that encodes image-to-video's mp4 (checked at start when a model needs it)",
+  },
   { name: "start-timeout", kind: "number", default: "300", help: "seconds a runner has to become ready" },
   { name: "job-timeout", kind: "number", default: "600", help: "seconds a job may run on a runner" },
   { name: "health-interval", kind: "number", default: "5", help: "seconds between runner health checks" },
@@ -103,6 +109,7 @@ export interface Settings {
   outputsDir?: string;
   outputRetention: number;
   outputMemoryBytes: number;
+  ffmpeg: string;
   startTimeout: number;
   jobTimeout: number;
   healthInterval: number;
@@ -137,6 +144,7 @@ export function resolveSettings(argv: string[], env: NodeJS.ProcessEnv): Setting
     outputsDir: v["output-dir"],
     outputRetention: v["output-retention"],
     outputMemoryBytes: v["output-memory-bytes"],
+    ffmpeg: v.ffmpeg,
     startTimeout: v["start-timeout"],
     jobTimeout: v["job-timeout"],
     healthInterval: v["health-interval"],

@@ -17,10 +17,10 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
-    readonly frames?: string;
+    readonly frames?: string | number;
     readonly steps?: string;
     readonly images?: string;
   };
@@ -71,12 +71,13 @@ export const PIPELINES = {
     "path": "/image-to-video",
     "clientMethod": "imageToVideo",
     "body": "multipart",
-    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps"],
+    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps", "min_guidance_scale", "max_guidance_scale", "decode_chunk_size"],
     "files": {
       "image": "image",
     },
     "units": {
       "pixels": ["width", "height"],
+      "frames": 25,
       "steps": "num_inference_steps",
     },
     "response": "images",

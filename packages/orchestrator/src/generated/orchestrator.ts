@@ -328,6 +328,21 @@ export interface components {
              * @default 25
              */
             num_inference_steps?: number;
+            /**
+             * @description Extension (not in Livepeer's API). Classifier-free guidance of the first frame; frame *i* of *n* gets min + (max − min)·i/(n − 1), as diffusers' StableVideoDiffusionPipeline. Must not exceed max_guidance_scale.
+             * @default 1
+             */
+            min_guidance_scale?: number;
+            /**
+             * @description Extension (not in Livepeer's API). Classifier-free guidance of the last frame; guidance runs (two UNet passes per step) only when it is above 1.
+             * @default 3
+             */
+            max_guidance_scale?: number;
+            /**
+             * @description Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count.
+             * @default 8
+             */
+            decode_chunk_size?: number;
         };
         ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id">;
         Body_genUpscale: {

@@ -32,7 +32,7 @@ function frames(n: number, width: number, height: number): string[] {
 function probe(file: string) {
   const out = execFileSync("ffprobe", [
     ...["-v", "error", "-select_streams", "v:0", "-count_frames"],
-    ...["-show_entries", "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "json", file],
+    ...["-show_entries", "stream=codec_name,pix_fmt,width,height,nb_read_frames,r_frame_rate", "-of", "json", file],
   ]);
   return JSON.parse(out.toString()).streams[0];
 }
@@ -68,11 +68,23 @@ describe("deliverMedia", () => {
     writeFileSync(file, (await store.get(name))!.bytes);
     expect(probe(file)).toMatchObject({
       codec_name: "h264",
+      pix_fmt: "yuv420p",
       width: 34,
       height: 22,
       nb_read_frames: "12",
       r_frame_rate: "12/1",
     });
+  });
+
+  it("answers a 500 with ffmpeg's reason when encoding fails, leaving no partial file behind", async () => {
+    const before = readdirSync(store.dir);
+    const broken = [{ url: "data:image/png;base64,AAAA", seed: 1, nsfw: false }];
+    const err = await deliverMedia({ frames: [broken] }, ctx).catch((e) => e);
+    expect(err.status).toBe(500);
+    expect(err.message).toMatch(/^ffmpeg failed to encode the video \(exit \d+\): /);
+    const missing = await deliverMedia({ frames: [broken] }, { ...ctx, ffmpeg: "/nonexistent/ffmpeg" }).catch((e) => e);
+    expect(missing.message).toMatch(/^cannot run \/nonexistent\/ffmpeg to encode the video: .*ENOENT/);
+    expect(readdirSync(store.dir)).toEqual(before);
   });
 
   it("refuses a frame that is not a PNG data URL with a 500 naming it", async () => {

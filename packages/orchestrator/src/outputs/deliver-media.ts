@@ -27,6 +27,8 @@ export interface DeliveryContext {
   publicUrl: string;
   /** Frames per second of encoded videos. */
   fps: number;
+  /** The ffmpeg command that encodes videos (default `ffmpeg`). */
+  ffmpeg?: string;
 }
 
 const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)(?:;[^,]*)?;base64,/i;
@@ -61,17 +63,20 @@ function deliverOne(media: Media, ctx: DeliveryContext): Media {
 
 async function encodeVideo(frames: Media[], ctx: DeliveryContext): Promise<Media> {
   if (frames.length === 0) throw new HttpError(500, "the runner returned a video without frames");
-  const pngs = frames.map((f, i) => {
-    const m = DATA_URL.exec(f.url);
-    if (!m || m[1]!.toLowerCase() !== "image/png") {
+  frames.forEach((f, i) => {
+    if (DATA_URL.exec(f.url)?.[1]?.toLowerCase() !== "image/png") {
       throw new HttpError(500, `frame ${i} of the runner's video is not a PNG data URL`);
     }
-    return Buffer.from(f.url.slice(m[0].length), "base64");
   });
+  // Each frame's PNG bytes are decoded from its data URL only when ffmpeg takes it.
+  function* pngs() {
+    for (const f of frames) yield Buffer.from(f.url.slice(f.url.indexOf(",") + 1), "base64");
+  }
   const tmp = join(ctx.store.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
   try {
-    await encodeMp4(pngs, ctx.fps, tmp);
+    await encodeMp4(pngs(), ctx.fps, tmp, ctx.ffmpeg);
   } catch (err) {
+    await unlink(tmp).catch(() => {});
     throw new HttpError(500, (err as Error).message, { cause: err });
   }
   const seed = frames[0]!.seed;

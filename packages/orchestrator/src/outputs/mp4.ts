@@ -1,41 +1,87 @@
 /**
- * @module Encodes a runner's video frames (PNG bytes) into one H.264 mp4 with ffmpeg: frames piped in as
- * `image2pipe`, `yuv420p` for players, odd sizes padded to even (x264 needs even sides), `+faststart` so the
- * file plays while it downloads.
+ * @module Encodes a runner's video frames (PNG bytes) into one H.264 mp4 with ffmpeg: frames streamed into its stdin
+ * as `image2pipe` one at a time (each frame's bytes are made only when ffmpeg is ready for them, so no second copy of
+ * the video is held), `yuv420p` for players, odd sizes padded to even (x264 needs even sides), `+faststart` so the
+ * file plays while it downloads. {@link checkFfmpeg} is the start-up check of an orchestrator that will encode.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { ConfigError } from "../config/ai-models.js";
+
+/** Pipelines whose runner answers `{frames}` that this orchestrator encodes to mp4. */
+export const MP4_PIPELINES: readonly string[] = ["image-to-video"];
 
 /**
- * Writes `frames` as an mp4 at `fps` to `outFile`.
+ * Checks that `ffmpeg` runs and has libx264, when one of `pipelines` needs it; a missing ffmpeg is a start-up error
+ * that says how to install it, not a 500 on every video job.
+ *
+ * @throws {ConfigError} naming the command, the pipelines that need it and how to install it.
+ * @example checkFfmpeg(["image-to-video"], "ffmpeg");
+ */
+export function checkFfmpeg(pipelines: readonly string[], ffmpeg = "ffmpeg"): void {
+  const needing = [...new Set(pipelines.filter((p) => MP4_PIPELINES.includes(p)))];
+  if (needing.length === 0) return;
+  const run = spawnSync(ffmpeg, ["-hide_banner", "-encoders"], { encoding: "utf8", timeout: 10_000 });
+  const why = run.error
+    ? run.error.message
+    : run.status !== 0
+      ? `it exited with ${run.status}`
+      : /\blibx264\b/.test(run.stdout)
+        ? undefined
+        : "it has no libx264 encoder";
+  if (why === undefined) return;
+  throw new ConfigError(
+    `${needing.join(", ")} needs ffmpeg with libx264 to encode the mp4, but ${JSON.stringify(ffmpeg)} cannot be used (${why}); install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or point --ffmpeg (AVS_ORCHESTRATOR_FFMPEG) at it`,
+  );
+}
+
+/**
+ * Writes `frames` as an mp4 at `fps` to `outFile`; each frame is taken from the iterable when ffmpeg has room for it.
  * @example await encodeMp4([png1, png2, png3], 24, "/tmp/clip.mp4")
  */
-export function encodeMp4(frames: Uint8Array[], fps: number, outFile: string, ffmpeg = "ffmpeg"): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (frames.length === 0) {
-      reject(new Error("no frames to encode"));
-      return;
-    }
-    const child = spawn(
-      ffmpeg,
-      [
-        ...["-hide_banner", "-loglevel", "error", "-y"],
-        ...["-f", "image2pipe", "-framerate", String(fps), "-c:v", "png", "-i", "pipe:0"],
-        ...["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
-        ...["-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4", outFile],
-      ],
-      { stdio: ["pipe", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d) => {
-      stderr = (stderr + d).slice(-2000);
-    });
-    child.on("error", (err) => reject(new Error(`cannot run ${ffmpeg} to encode the video: ${err.message}`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`ffmpeg failed to encode the video (exit ${code}): ${stderr.trim()}`));
-    });
-    child.stdin.on("error", () => {});
-    for (const frame of frames) child.stdin.write(frame);
-    child.stdin.end();
+export async function encodeMp4(
+  frames: Iterable<Uint8Array>,
+  fps: number,
+  outFile: string,
+  ffmpeg = "ffmpeg",
+): Promise<void> {
+  const child = spawn(
+    ffmpeg,
+    [
+      ...["-hide_banner", "-loglevel", "error", "-y"],
+      ...["-f", "image2pipe", "-framerate", String(fps), "-c:v", "png", "-i", "pipe:0"],
+      ...["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+      ...["-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4", outFile],
+    ],
+    { stdio: ["pipe", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr = (stderr + d).slice(-2000);
   });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", (err) => reject(new Error(`cannot run ${ffmpeg} to encode the video: ${err.message}`)));
+    child.on("close", resolve);
+  });
+  let stdinFailed = false;
+  child.stdin.on("error", () => {
+    stdinFailed = true;
+  });
+  let count = 0;
+  try {
+    for (const frame of frames) {
+      count++;
+      if (stdinFailed || child.stdin.destroyed) break;
+      if (!child.stdin.write(frame)) await Promise.race([once(child.stdin, "drain"), exited]);
+    }
+  } finally {
+    child.stdin.end();
+  }
+  if (count === 0) {
+    child.kill();
+    await exited.catch(() => {});
+    throw new Error("no frames to encode");
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`ffmpeg failed to encode the video (exit ${code}): ${stderr.trim()}`);
 }

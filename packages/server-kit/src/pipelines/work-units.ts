@@ -12,8 +12,8 @@ export type MediaKind = "image" | "video";
 export interface WorkUnitRecipe {
   /** The pixels counted: `[widthField, heightField]` (an output size) or a file field (its own size). */
   readonly pixels: readonly string[] | string;
-  /** The frames: a numeric field, or a video file field (its frame count). Default 1. */
-  readonly frames?: string;
+  /** The frames: a numeric field, a video file field (its frame count), or a constant (the model decides). Default 1. */
+  readonly frames?: string | number;
   /** The denoising steps field. Default 1. */
   readonly steps?: string;
   /** The images-per-request field. Default 1. */
@@ -76,8 +76,10 @@ export async function workUnits(
     pixels = typeof w === "number" && typeof h === "number" ? w * h : FALLBACK_PIXELS;
   }
   const frames =
-    units.frames !== undefined && units.frames in files
-      ? ((await fileSize(units.frames))?.frames ?? 1)
-      : factor(units.frames);
+    typeof units.frames === "number"
+      ? units.frames
+      : units.frames !== undefined && units.frames in files
+        ? ((await fileSize(units.frames))?.frames ?? 1)
+        : factor(units.frames);
   return pixels * frames * factor(units.steps) * factor(units.images);
 }

@@ -79,7 +79,7 @@ describe("image-to-video request rules", () => {
       expect.objectContaining({
         name: "BadRequestError",
         message:
-          "request too large: width×height×frames×num_inference_steps = 1024×576×25×51 = 752025600 exceeds this runner's frame budget of 737280000; ask for fewer pixels or steps (this model makes 25 frames)",
+          "request too large: width×height×frames×num_inference_steps = 1024×576×25×51 = 752025600 exceeds this runner's frame budget of 737280000 (MAX_VIDEO_WORK); ask for fewer pixels or steps (this model makes 25 frames)",
       }),
     );
     expect(() => checkVideoWork({ width: 64, height: 64, frames: 14, steps: 2 }, 64 * 64 * 14)).toThrow(

@@ -27,8 +27,8 @@ export const VIDEO_DEFAULTS = {
 } as const;
 
 /**
- * Default frame budget: 1024 × 576 px × 25 frames × 50 steps (twice Livepeer's default request on SVD-XT).
- * The runner setting that overrides it is wired with the HTTP half.
+ * Default frame budget: 1024 × 576 px × 25 frames × 50 steps (twice Livepeer's default request on SVD-XT), the
+ * default of the runner's `MAX_VIDEO_WORK` setting.
  */
 export const DEFAULT_MAX_VIDEO_WORK = 1024 * 576 * 25 * 50;
 
@@ -60,7 +60,7 @@ export function checkVideoWork(
   const work = w.width * w.height * w.frames * w.steps;
   if (work > limit) {
     throw new BadRequestError(
-      `request too large: width×height×frames×num_inference_steps = ${w.width}×${w.height}×${w.frames}×${w.steps} = ${work} exceeds this runner's frame budget of ${limit}; ask for fewer pixels or steps (this model makes ${w.frames} frames)`,
+      `request too large: width×height×frames×num_inference_steps = ${w.width}×${w.height}×${w.frames}×${w.steps} = ${work} exceeds this runner's frame budget of ${limit} (MAX_VIDEO_WORK); ask for fewer pixels or steps (this model makes ${w.frames} frames)`,
     );
   }
 }

@@ -1,0 +1,242 @@
+/**
+ * @module The request half of `avs-runner bench --pipeline image-to-video`: an `avs-runner` child process serving
+ * image-to-video, driven with real `POST /image-to-video` requests. Time: a request's wall time at the client
+ * (multipart upload, queue, worker, the streamed PNG answer) against the summed `session.run` of the same request
+ * measured in-process. Memory: the runner process's peak RSS during a request above its RSS just before (its VmHWM,
+ * reset through /proc/<pid>/clear_refs) against the raw frames' bytes, cold then warm. mp4: the answer's frames
+ * encoded to H.264 as the orchestrator does (PNGs piped into ffmpeg), in ms per frame.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import sharp from "sharp";
+import { startRunnerProcess } from "./http.js";
+import { percentile } from "./stats.js";
+
+/** A runner process serving image-to-video. */
+export interface VideoRunner {
+  pid: number;
+  /** One `POST /image-to-video`; resolves with the wall time and the frames' PNG bytes. */
+  request(p: { width: number; height: number; steps: number; seed: number }): Promise<{ ms: number; pngs: Buffer[] }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `avs-runner serve` for image-to-video on `modelId` and waits until its model is loaded.
+ * @example const runner = await startVideoRunner({ modelDir, modelId: "tiny/svd", threads: 0 });
+ */
+export async function startVideoRunner(o: {
+  modelDir: string;
+  modelId: string;
+  threads: number;
+}): Promise<VideoRunner> {
+  const { url, pid, stop } = await startRunnerProcess({
+    PIPELINE: "image-to-video",
+    MODEL_ID: o.modelId,
+    MODEL_DIR: o.modelDir,
+    MAX_VIDEO_WORK: String(2 ** 40),
+    INTRA_OP_THREADS: String(o.threads),
+  });
+  try {
+    const images = new Map<string, Uint8Array<ArrayBuffer>>();
+    const still = async (width: number, height: number) => {
+      const key = `${width}x${height}`;
+      if (!images.has(key)) {
+        const card = Buffer.alloc(width * height * 3, 0).map((_, i) => (i * 31 + (i >> 7)) % 256);
+        const png = await sharp(card, { raw: { width, height, channels: 3 } })
+          .png()
+          .toBuffer();
+        images.set(key, new Uint8Array(png));
+      }
+      return images.get(key)!;
+    };
+    return {
+      pid,
+      async request(p) {
+        const form = new FormData();
+        form.append("image", new Blob([await still(p.width, p.height)]), "still.png");
+        for (const [k, v] of Object.entries({ width: p.width, height: p.height, num_inference_steps: p.steps })) {
+          form.append(k, String(v));
+        }
+        form.append("seed", String(p.seed));
+        const t = performance.now();
+        const res = await fetch(`${url}/image-to-video`, { method: "POST", body: form });
+        const text = await res.text();
+        const ms = performance.now() - t;
+        if (res.status !== 200) throw new Error(`image-to-video failed: ${res.status} ${text.slice(0, 300)}`);
+        const body = JSON.parse(text) as { frames: { url: string }[][] };
+        return { ms, pngs: body.frames[0]!.map((m) => Buffer.from(m.url.slice(m.url.indexOf(",") + 1), "base64")) };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** VmRSS and VmHWM (peak) of a process, in bytes; undefined off Linux. */
+export function processRss(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) * 1024;
+    return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resets a process's peak RSS (VmHWM) to its current RSS; false where that is not possible. */
+export function resetProcessPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Encodes PNG frames to an H.264 yuv420p mp4 with the orchestrator's ffmpeg arguments (to /dev/null's muxer, so only
+ * the encoding is timed) and returns the milliseconds it took.
+ * @example const ms = await encodeMp4Ms(pngs, 6);
+ */
+export async function encodeMp4Ms(pngs: Buffer[], fps: number): Promise<number> {
+  const t = performance.now();
+  const child = spawn(
+    "ffmpeg",
+    [
+      ...["-hide_banner", "-loglevel", "error", "-y"],
+      ...["-f", "image2pipe", "-framerate", String(fps), "-c:v", "png", "-i", "pipe:0"],
+      ...["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+      ...["-preset", "veryfast", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov", "pipe:1"],
+    ],
+    { stdio: ["pipe", "ignore", "inherit"] },
+  );
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", (err) => reject(new Error(`cannot run ffmpeg to time mp4 encoding: ${err.message}`)));
+    child.once("close", resolve);
+  });
+  child.stdin.on("error", () => {});
+  for (const png of pngs) if (!child.stdin.write(png)) await new Promise((r) => child.stdin.once("drain", r));
+  child.stdin.end();
+  const code = await exited;
+  if (code !== 0) throw new Error(`ffmpeg exited with ${code} encoding the frames`);
+  return performance.now() - t;
+}
+
+/** The p50 of `runs` timed requests after `warmup` untimed ones. */
+export async function requestP50(
+  runner: VideoRunner,
+  p: { width: number; height: number; steps: number },
+  warmup: number,
+  runs: number,
+): Promise<{ p50: number; pngs: Buffer[] }> {
+  let pngs: Buffer[] = [];
+  for (let i = 0; i < warmup; i++) await runner.request({ ...p, seed: 10_000 + i });
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runner.request({ ...p, seed: i });
+    ms.push(r.ms);
+    pngs = r.pngs;
+  }
+  return { p50: percentile(ms, 50), pngs };
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** What the request phase needs from the in-process phase and the flags. */
+export interface RequestPhase {
+  modelDir: string;
+  /** Model, size and steps of the time comparison, and its summed `session.run` p50 measured in-process. */
+  time: {
+    modelId: string;
+    width: number;
+    height: number;
+    steps: number;
+    sessionP50: number;
+    warmup: number;
+    runs: number;
+  };
+  /** Model, size and steps of the memory measurement (undefined: skipped). */
+  memory?: { modelDir: string; modelId: string; width: number; height: number; steps: number; frames: number };
+  threads: number;
+  fps: number;
+}
+
+/**
+ * Runs the request phase, prints its lines and returns its JSON fields.
+ * @example report.request = await runRequestPhase({ modelDir, time: {...}, memory: {...}, threads: 0, fps: 6 });
+ */
+export async function runRequestPhase(o: RequestPhase): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const t = o.time;
+  const timed = await startVideoRunner({ modelDir: o.modelDir, modelId: t.modelId, threads: o.threads });
+  try {
+    const { p50, pngs } = await requestP50(timed, t, t.warmup, t.runs);
+    const ratio = p50 / t.sessionP50;
+    console.log(
+      `request through the runner (POST /image-to-video, ${t.modelId} ${t.width}×${t.height}, ${t.steps} steps, ${t.runs} runs): p50 ${r3(p50)} ms; / summed session.run p50 = ${r3(ratio)} (target ≤ 1.05); outside ONNX Runtime ${r3(p50 - t.sessionP50)} ms per request (upload, queue, thread hops, ${t.steps}-step loop, PNG encoding of the frames, the answer)`,
+    );
+    const encodeMs = await encodeMp4Ms(pngs, o.fps);
+    out.time = {
+      p50_ms: r3(p50),
+      session_p50_ms: r3(t.sessionP50),
+      ratio: r3(ratio),
+      outside_ms: r3(p50 - t.sessionP50),
+    };
+    out.mp4_small = { frames: pngs.length, ms: r1(encodeMs), ms_per_frame: r3(encodeMs / pngs.length) };
+  } finally {
+    await timed.stop();
+  }
+  const m = o.memory;
+  if (!m) return out;
+  const runner = await startVideoRunner({ modelDir: m.modelDir, modelId: m.modelId, threads: o.threads });
+  try {
+    const raw = m.frames * m.width * m.height * 3;
+    const rounds: Record<string, unknown>[] = [];
+    let pngs: Buffer[] = [];
+    for (const run of ["cold", "warm", "warm again"]) {
+      const idle = processRss(runner.pid);
+      const reset = resetProcessPeak(runner.pid);
+      const r = await runner.request({ width: m.width, height: m.height, steps: m.steps, seed: rounds.length });
+      pngs = r.pngs;
+      const after = reset ? processRss(runner.pid) : undefined;
+      const above = idle && after ? after.peak - idle.rss : undefined;
+      rounds.push({
+        run,
+        seconds: r1(r.ms / 1000),
+        idle_mb: idle ? r1(idle.rss / 2 ** 20) : null,
+        peak_above_idle_mb: above === undefined ? null : r1(above / 2 ** 20),
+        ratio: above === undefined ? null : Math.round((above / raw) * 100) / 100,
+      });
+    }
+    console.log(
+      `request memory, runner process, ${m.modelId} ${m.frames} frames ${m.width}×${m.height}, ${m.steps} steps, answer streamed as PNG data URLs; raw frames ${r1(raw / 2 ** 20)} MB (target: peak above idle ≤ 1.5× that)`,
+    );
+    for (const r of rounds) {
+      console.log(
+        r.ratio === null
+          ? `  ${r.run}: ${r.seconds} s (peak RSS not measurable here: needs Linux /proc/<pid>/clear_refs)`
+          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames`,
+      );
+    }
+    const encodeMs = await encodeMp4Ms(pngs, o.fps);
+    const perFrame = encodeMs / pngs.length;
+    console.log(
+      `mp4 encoding (ffmpeg libx264 veryfast yuv420p, PNGs piped in as the orchestrator does): ${m.width}×${m.height} ${r3(perFrame)} ms per frame (${pngs.length} frames in ${r1(encodeMs)} ms); ${t.width}×${t.height} ${(out.mp4_small as { ms_per_frame: number }).ms_per_frame} ms per frame`,
+    );
+    out.memory = {
+      model_id: m.modelId,
+      frames: m.frames,
+      width: m.width,
+      height: m.height,
+      raw_frames_mb: r1(raw / 2 ** 20),
+      rounds,
+    };
+    out.mp4 = { width: m.width, height: m.height, frames: pngs.length, ms: r1(encodeMs), ms_per_frame: r3(perFrame) };
+  } finally {
+    await runner.stop();
+  }
+  return out;
+}

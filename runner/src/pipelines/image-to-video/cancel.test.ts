@@ -1,0 +1,63 @@
+/**
+ * @module Cancelling an image-to-video job through a real runner server (tiny/svd, 1000 steps): a client that hangs up
+ * stops it at its next denoising step, before any frame is decoded, and the runner serves the next request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryLogger, modelsDir, testConfig, testImage, waitFor } from "../../../test/helpers.js";
+import { readEvents } from "../../../test/sse.js";
+import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
+
+describe("POST /image-to-video, cancelled", () => {
+  let models: Awaited<ReturnType<typeof modelsDir>>;
+  let server: RunnerServer;
+  let png: Uint8Array;
+  const log = memoryLogger();
+  const post = (requestId: string, fields: Record<string, string>, signal?: AbortSignal) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ width: "64", height: "48", seed: "1", ...fields })) form.append(k, v);
+    form.append("image", new Blob([png as Uint8Array<ArrayBuffer>]), "still.png");
+    return fetch(`${server.url}/image-to-video`, {
+      method: "POST",
+      body: form,
+      headers: { "x-request-id": requestId },
+      ...(signal ? { signal } : {}),
+    });
+  };
+
+  beforeAll(async () => {
+    png = await testImage(64, 48);
+    models = await modelsDir(["tiny/svd"]);
+    server = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 64 * 48 * 14 * 1000 }),
+      log,
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("stops at the next denoising step once the client hangs up, decodes nothing, and keeps serving", async () => {
+    const subscribed = fetch(`${server.url}/progress/long-video`);
+    await waitFor(() => server.runner.progress.waitingFor("long-video") === 1, 10_000, "the subscriber to wait");
+    const client = new AbortController();
+    const long = post("long-video", { num_inference_steps: "1000" }, client.signal).catch((err: Error) => err);
+    let stepAtAbort = 0;
+    const all = await readEvents(await subscribed, (e) => {
+      if (e.event === "progress" && stepAtAbort === 0 && Number(e.data.step) >= 3) {
+        stepAtAbort = Number(e.data.step);
+        client.abort();
+      }
+    });
+    expect(await long).toBeInstanceOf(Error);
+    expect(all.at(-1)).toMatchObject({ event: "end", data: { status: 503 } });
+    expect(String(all.at(-1)?.data.msg)).toMatch(/cancelled/);
+    const steps = all.filter((e) => e.event === "progress");
+    expect(steps.every((e) => e.data.stage === "denoise")).toBe(true);
+    expect(Number(steps.at(-1)?.data.step)).toBeLessThan(500);
+    await waitFor(() => server.runner.queue.depth === 0, 10_000, "the queue to drain");
+    expect((await post("after", { num_inference_steps: "2" })).status).toBe(200);
+    expect(log.lines.some((l) => l.msg === "job cancelled: the client disconnected")).toBe(true);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * @module image-to-video through a real runner server on tiny/svd: Livepeer's `{frames: Media[][]}` answer (PNG data
+ * URLs of the model's 14 frames at the requested size, the seed reported), identical bytes for the same seed, the
+ * extension fields, and the bad-input matrix (each bad request gets its status and message; the server keeps serving).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage } from "../../../test/helpers.js";
+import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
+
+type Models = Awaited<ReturnType<typeof modelsDir>>;
+type Video = { frames: { url: string; seed: number; nsfw: boolean }[][] };
+
+describe("POST /image-to-video (tiny/svd)", () => {
+  let models: Models;
+  let server: RunnerServer;
+  let png: Uint8Array;
+  const base = { width: "32", height: "24", num_inference_steps: "2", seed: "11" };
+  const form = (fields: Record<string, string> = {}, image: Uint8Array | string | null = png) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries({ ...base, ...fields })) f.append(k, v);
+    if (typeof image === "string") f.append("image", image);
+    else if (image) f.append("image", new Blob([image as Uint8Array<ArrayBuffer>]), "still.png");
+    return f;
+  };
+  const post = (f: FormData) => fetch(`${server.url}/image-to-video`, { method: "POST", body: f });
+
+  beforeAll(async () => {
+    png = await testImage(40, 30);
+    models = await modelsDir(["tiny/svd"]);
+    server = await startRunnerServer(
+      testConfig(models.dir, {
+        pipeline: "image-to-video",
+        modelId: "tiny/svd",
+        // 32×24 px × 14 frames × 4 steps
+        maxVideoWork: 32 * 24 * 14 * 4,
+      }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("answers one video of the model's 14 frames as PNG data URLs; the same seed gives the same bytes", async () => {
+    const res = await post(form({ model_id: "tiny/svd" }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Video;
+    expect(body.frames).toHaveLength(1);
+    const video = body.frames[0]!;
+    expect(video).toHaveLength(14);
+    expect(video.every((m) => m.seed === 11 && m.nsfw === false)).toBe(true);
+    const first = await decodeDataUrl(video[0]!.url);
+    expect([first.width, first.height, first.channels]).toEqual([32, 24, 3]);
+    // A video moves: the frames are not all the same picture.
+    expect(new Set(video.map((m) => m.url)).size).toBeGreaterThan(1);
+    const again = (await (await post(form())).json()) as Video;
+    expect(again.frames[0]!.map((m) => m.url)).toEqual(video.map((m) => m.url));
+    const other = (await (await post(form({ seed: "12" }))).json()) as Video;
+    expect(other.frames[0]![0]!.url).not.toBe(video[0]!.url);
+  });
+
+  it("feeds fps, motion, noise augmentation and the guidance ramp to the model", async () => {
+    const urls = async (fields: Record<string, string>) =>
+      ((await (await post(form(fields))).json()) as Video).frames[0]!.map((m) => m.url);
+    const plain = await urls({});
+    const variants: Record<string, string>[] = [
+      { fps: "12" },
+      { motion_bucket_id: "40" },
+      { noise_aug_strength: "0.5" },
+      { min_guidance_scale: "2", max_guidance_scale: "2" },
+    ];
+    for (const fields of variants) {
+      expect(await urls(fields), JSON.stringify(fields)).not.toEqual(plain);
+    }
+    // Decoding in chunks of 3 instead of 8 changes only where the temporal decoder's windows fall.
+    const chunked = await urls({ decode_chunk_size: "3" });
+    expect(chunked).toHaveLength(14);
+  });
+
+  it("reports each denoising step and decoded chunk on GET /progress/{request_id}", async () => {
+    const id = "i2v-progress-1";
+    const events = fetch(`${server.url}/progress/${id}`).then((r) => r.text());
+    const res = await fetch(`${server.url}/image-to-video`, {
+      method: "POST",
+      body: form({ num_inference_steps: "4", decode_chunk_size: "8" }),
+      headers: { "x-request-id": id },
+    });
+    expect(res.status).toBe(200);
+    const data = (await events)
+      .split("\n\n")
+      .filter((e) => e.includes("event: progress"))
+      .map((e) => JSON.parse(e.slice(e.indexOf("data: ") + 6)) as { stage: string; step: number; total: number });
+    expect(data.filter((d) => d.stage === "denoise").map((d) => [d.step, d.total])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+    expect(data.filter((d) => d.stage === "decode").map((d) => [d.step, d.total])).toEqual([
+      [8, 14],
+      [14, 14],
+    ]);
+  });
+
+  it("draws and reports a seed when none is given", async () => {
+    const f = form();
+    f.delete("seed");
+    const body = (await (await post(f)).json()) as Video;
+    const seeds = new Set(body.frames[0]!.map((m) => m.seed));
+    expect(seeds.size).toBe(1);
+    expect(Number.isInteger([...seeds][0])).toBe(true);
+  });
+
+  const cases: [string, Record<string, string>, Uint8Array | string | null | "default", number, RegExp][] = [
+    [
+      "height not a multiple of 8",
+      { height: "500", width: "512" },
+      "default",
+      400,
+      /^Height and width must be divisible by 8, got height 500 and width 512$/,
+    ],
+    [
+      "over the frame budget",
+      { width: "64", height: "48" },
+      "default",
+      400,
+      /64×48×14×2 = 86016 exceeds this runner's frame budget of 43008 \(MAX_VIDEO_WORK\)/,
+    ],
+    [
+      "falling guidance ramp",
+      { min_guidance_scale: "3", max_guidance_scale: "2" },
+      "default",
+      400,
+      /min_guidance_scale \(3\) must not exceed max_guidance_scale \(2\)/,
+    ],
+    [
+      "another model",
+      { model_id: "other/model" },
+      "default",
+      400,
+      /configured with tiny\/svd but called with other\/model/,
+    ],
+    [
+      "image not an image",
+      {},
+      new TextEncoder().encode("hello, not a picture"),
+      415,
+      /image must be a PNG, JPEG or WebP/,
+    ],
+    ["image cut short", {}, "truncated", 400, /image/],
+    ["image 4×4 px", {}, "tiny", 400, /image must be at least 8×8 px, got 4×4/],
+    ["no image", {}, null, 422, /image/],
+    ["fps 0", { fps: "0" }, "default", 422, /fps/],
+    ["fps 121", { fps: "121" }, "default", 422, /fps/],
+    ["motion_bucket_id 1024", { motion_bucket_id: "1024" }, "default", 422, /motion_bucket_id/],
+    ["noise_aug_strength −0.1", { noise_aug_strength: "-0.1" }, "default", 422, /noise_aug_strength/],
+    ["max_guidance_scale 101", { max_guidance_scale: "101" }, "default", 422, /max_guidance_scale/],
+    ["decode_chunk_size 0", { decode_chunk_size: "0" }, "default", 422, /decode_chunk_size/],
+    ["steps 0", { num_inference_steps: "0" }, "default", 422, /num_inference_steps/],
+  ];
+  for (const [name, fields, image, status, message] of cases) {
+    it(`${name} → ${status}, and the server keeps serving`, async () => {
+      let upload: Uint8Array | string | null;
+      if (image === "default") upload = png;
+      else if (image === "truncated") upload = png.slice(0, 60);
+      else if (image === "tiny") upload = await testImage(4, 4);
+      else upload = image;
+      const res = await post(form(fields, upload));
+      expect(res.status).toBe(status);
+      const detail = ((await res.json()) as { detail: { msg: string } | { msg: string }[] }).detail;
+      const text = Array.isArray(detail) ? JSON.stringify(detail) : detail.msg;
+      expect(text).toMatch(message);
+      expect((await post(form())).status).toBe(200);
+    });
+  }
+});
