@@ -7,10 +7,11 @@ import type { Pipeline } from "./define.js";
 import { imageToImage } from "./image-to-image/index.js";
 import { textToImage } from "./text-to-image/index.js";
 import { upscale } from "./upscale/index.js";
+import { videoUpscale } from "./video-upscale/index.js";
 
 /** Every pipeline this runner can serve, by name. */
 export const PIPELINES: Readonly<Record<string, Pipeline>> = Object.fromEntries(
-  [upscale, textToImage, imageToImage].map((p) => [p.name, p]),
+  [upscale, videoUpscale, textToImage, imageToImage].map((p) => [p.name, p]),
 );
 
 /**
