@@ -232,6 +232,29 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
     expect((await res.json()).detail[0].loc).toEqual(["body", "video"]);
   });
 
+  it("reports ERROR with how to install ffmpeg when there is none, instead of failing each request", async () => {
+    const saved = process.env.FFMPEG_PATH;
+    process.env.FFMPEG_PATH = dir.path("no-such-ffmpeg");
+    const broken = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "video-upscale", authToken: "v1deo" }),
+      memoryLogger(),
+    ).finally(() => {
+      if (saved === undefined) delete process.env.FFMPEG_PATH;
+      else process.env.FFMPEG_PATH = saved;
+    });
+    try {
+      await broken.runner.ready;
+      expect(await (await fetch(`${broken.url}/health`)).json()).toEqual({ status: "ERROR" });
+      const form = new FormData();
+      form.append("video", new Blob([await readFile(clip)]), "clip.mp4");
+      const res = await fetch(`${broken.url}/video-upscale`, { method: "POST", headers: auth, body: form });
+      expect(res.status).toBe(503);
+      expect((await res.json()).detail.msg).toMatch(/the model failed to load: .*no-such-ffmpeg/);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it("still upscales after every refusal", async () => {
     const before = await inferences();
     const res = await post(await readFile(clip));

@@ -21,7 +21,7 @@ export const videoUpscale = definePipeline<"genVideoUpscale", "seed", RgbImage, 
   name: "video-upscale",
   operationId: "genVideoUpscale",
   optional: ["seed"],
-  worker: async () => (await import("../upscale/worker.js")).upscaleWorker,
+  worker: async () => (await import("./worker.js")).videoUpscaleWorker,
   loadOptions: (config) => ({ tileSize: config.tileSize, tileOverlap: config.tileOverlap }),
   verify: async () => (await import("../upscale/verify.js")).verifyUpscaler,
   // The models are `/upscale`'s (installed from its catalog entries): listing them twice would list them twice.
