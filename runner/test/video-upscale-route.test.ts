@@ -255,6 +255,38 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
     }
   });
 
+  it("stops a cancelled video at its next frame: ffmpeg killed, scratch removed, the slot free", async () => {
+    const long = dir.path("long.mp4");
+    await writePannedClip(long, { side: 24, frames: 600 }, { fps: "24" });
+    const subscribed = fetch(`${server.url}/progress/vu-cancel`, { headers: auth });
+    await waitFor(() => server.runner.progress.waitingFor("vu-cancel") === 1, 10_000, "the subscriber to wait");
+    const client = new AbortController();
+    const before = await inferences();
+    const form = new FormData();
+    form.append("video", new Blob([await readFile(long)]), "long.mp4");
+    const answer = fetch(`${server.url}/video-upscale`, {
+      method: "POST",
+      headers: { ...auth, "x-request-id": "vu-cancel" },
+      body: form,
+      signal: client.signal,
+    }).catch((err: Error) => err);
+    const events = readEvents(await subscribed, (e) => {
+      if (e.event === "progress" && Number(e.data.step) >= 3) client.abort();
+    });
+    expect(await answer).toBeInstanceOf(Error);
+    const seen = await events;
+    expect(seen.at(-1)?.event).toBe("end");
+    await waitFor(async () => (await ffmpegChildren()).length === 0, 10_000, "ffmpeg to be gone");
+    await waitFor(
+      async () => (await scratchDirs()).every((d) => scratchBefore.includes(d)),
+      10_000,
+      "the scratch directory to be removed",
+    );
+    const ran = (await inferences()) - before;
+    expect(ran).toBeGreaterThanOrEqual(3);
+    expect(ran).toBeLessThan(100);
+  });
+
   it("still upscales after every refusal", async () => {
     const before = await inferences();
     const res = await post(await readFile(clip));
