@@ -35,6 +35,12 @@ export interface RunnerConfig {
   maxSdWork: number;
   maxVideoWork: number;
   pngCompression: number;
+  /** video-upscale: the limits of a video upload (`VideoLimits`; the bytes limit is also capped by `maxUploadBytes`). */
+  maxVideoBytes: number;
+  maxVideoInputPixels: number;
+  maxVideoOutputPixels: number;
+  maxVideoFrames: number;
+  maxVideoSeconds: number;
   /** How long `GET /progress/{id}` waits for a job that has not started (default 30 s; not a setting). */
   progressWaitMs?: number;
   /** How long an ended job's last state stays visible to `GET /progress/{id}` (default 60 s; not a setting). */
@@ -49,7 +55,7 @@ export const SETTINGS = [
     name: "PIPELINE",
     kind: "string",
     default: "upscale",
-    help: "pipeline to serve (upscale, text-to-image, image-to-image, image-to-video)",
+    help: "pipeline to serve (upscale, video-upscale, text-to-image, image-to-image, image-to-video)",
   },
   {
     name: "MODEL_ID",
@@ -122,6 +128,26 @@ export const SETTINGS = [
     help: "zlib level of output PNGs, 0-9 (higher: smaller, slower; 1 keeps encoding ~7 ms per megapixel)",
   },
   {
+    name: "MAX_VIDEO_BYTES",
+    kind: "integer",
+    default: String(256 * 1024 * 1024),
+    help: "video-upscale: largest video file (413; MAX_UPLOAD_BYTES caps it too)",
+  },
+  {
+    name: "MAX_VIDEO_INPUT_PIXELS",
+    kind: "integer",
+    default: String(1280 * 720),
+    help: "video-upscale: largest input frame width×height (413)",
+  },
+  {
+    name: "MAX_VIDEO_OUTPUT_PIXELS",
+    kind: "integer",
+    default: String(3840 * 2160),
+    help: "video-upscale: largest upscaled frame width×height (413)",
+  },
+  { name: "MAX_VIDEO_FRAMES", kind: "integer", default: "3600", help: "video-upscale: most frames of a video (413)" },
+  { name: "MAX_VIDEO_SECONDS", kind: "number", default: "180", help: "video-upscale: longest video in seconds (413)" },
+  {
     name: "SHUTDOWN_GRACE",
     kind: "number",
     default: "5",
@@ -170,6 +196,11 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     maxSdWork: v.MAX_SD_WORK,
     maxVideoWork: v.MAX_VIDEO_WORK,
     pngCompression: v.PNG_COMPRESSION,
+    maxVideoBytes: v.MAX_VIDEO_BYTES,
+    maxVideoInputPixels: v.MAX_VIDEO_INPUT_PIXELS,
+    maxVideoOutputPixels: v.MAX_VIDEO_OUTPUT_PIXELS,
+    maxVideoFrames: v.MAX_VIDEO_FRAMES,
+    maxVideoSeconds: v.MAX_VIDEO_SECONDS,
     shutdownGrace: v.SHUTDOWN_GRACE,
   };
 }

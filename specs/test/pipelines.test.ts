@@ -1,5 +1,5 @@
 /**
- * @module The `x-avs-pipeline` extension and the `PIPELINES` table avs-codegen makes of it: the four pipelines as
+ * @module The `x-avs-pipeline` extension and the `PIPELINES` table avs-codegen makes of it: the five pipelines as
  * every layer sees them, the three specs agreeing, a new pipeline (a video one) dropping in, and clear errors when
  * the extension does not fit its operation.
  */
@@ -22,7 +22,7 @@ interface Entry {
 const table = (doc: OpenApiDocument, spec = "test"): Entry[] => pipelinesTable(doc, spec);
 
 describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PIPELINES", (name) => {
-  it("has the four pipelines with their routes, bodies, files, units and answers", async () => {
+  it("has the five pipelines with their routes, bodies, files, units and answers", async () => {
     const entries = table(await loadSpec(name), name);
     expect(entries.map((e) => [e.pipeline, e.operationId, e.clientMethod, e.body, e.files, e.response])).toEqual([
       ["text-to-image", "genTextToImage", "textToImage", "json", {}, "images"],
@@ -36,6 +36,7 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
         name === "runner" ? "frames" : "images",
       ],
       ["upscale", "genUpscale", "upscale", "multipart", { image: "image" }, "images"],
+      ["video-upscale", "genVideoUpscale", "videoUpscale", "multipart", { video: "video" }, "images"],
     ]);
     expect(entries[2]!.units).toEqual({ pixels: ["width", "height"], frames: 25, steps: "num_inference_steps" });
     expect(entries[0]!.units).toEqual({
@@ -45,16 +46,18 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
     });
     expect(entries[3]!.units).toEqual({ pixels: "image", steps: "num_inference_steps" });
     expect(entries[3]!.fields).toEqual(["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"]);
+    expect(entries[4]!.units).toEqual({ pixels: "video", frames: "video" });
+    expect(entries[4]!.fields).toEqual(["video", "model_id", "seed"]);
   });
 });
 
 describe("a new pipeline", () => {
   it("drops in from the spec alone: a video input, counted as pixels × frames, answered with the mp4", async () => {
     const doc = structuredClone(await loadSpec("gateway"));
-    doc.paths["/video-upscale"] = {
+    doc.paths["/video-restyle"] = {
       post: {
-        operationId: "genVideoUpscale",
-        summary: "Video Upscale",
+        operationId: "genVideoRestyle",
+        summary: "Video Restyle",
         requestBody: {
           required: true,
           content: {
@@ -76,16 +79,16 @@ describe("a new pipeline", () => {
       },
     };
     expect(table(doc).at(-1)).toEqual({
-      pipeline: "video-upscale",
-      operationId: "genVideoUpscale",
-      path: "/video-upscale",
-      clientMethod: "videoUpscale",
+      pipeline: "video-restyle",
+      operationId: "genVideoRestyle",
+      path: "/video-restyle",
+      clientMethod: "videoRestyle",
       body: "multipart",
       fields: ["video", "model_id", "seed"],
       files: { video: "video" },
       units: { pixels: "video", frames: "video" },
       response: "video",
-      summary: "Video Upscale",
+      summary: "Video Restyle",
     });
   });
 });

@@ -21,6 +21,8 @@ export interface PlannedModel {
  */
 export const PREFERRED_MODELS: Record<string, readonly string[]> = {
   upscale: ["upscalerjs/esrgan-slim-x4", "tiny/esrgan-x4"],
+  // Video upscaling serves the image upscaler's models (its own catalog lists none).
+  "video-upscale": ["upscalerjs/esrgan-slim-x4", "tiny/esrgan-x4"],
   "text-to-image": ["tiny/sd-turbo", "tiny/sd15", "tiny/sdxl-turbo"],
   "image-to-image": ["tiny/sd-turbo", "tiny/sd15", "tiny/sdxl-turbo"],
   "image-to-video": ["tiny/svd", "tiny/svd-xt"],

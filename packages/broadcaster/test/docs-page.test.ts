@@ -39,6 +39,7 @@ describe("/docs in Chromium", () => {
       "POST /image-to-image",
       "POST /image-to-video",
       "POST /upscale",
+      "POST /video-upscale",
       "GET /jobs/{id}",
       "GET /jobs/{id}/events",
       "POST /jobs/{id}/cancel",

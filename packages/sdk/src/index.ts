@@ -56,5 +56,6 @@ export type {
   ResultOf,
   TextToImageOptions,
   UpscaleOptions,
+  VideoUpscaleOptions,
 } from "./options.js";
 export { toFile, type Uploadable } from "./uploadable.js";

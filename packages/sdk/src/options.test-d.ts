@@ -19,18 +19,23 @@ import type {
   RequestBodyOf,
   TextToImageOptions,
   UpscaleOptions,
+  VideoUpscaleOptions,
 } from "./options.js";
 import type { Uploadable } from "./uploadable.js";
 
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
-type Ops = "genTextToImage" | "genImageToImage" | "genImageToVideo" | "genUpscale";
+type Ops = "genTextToImage" | "genImageToImage" | "genImageToVideo" | "genUpscale" | "genVideoUpscale";
 const client = createClient({ baseUrl: "http://127.0.0.1:8937" });
 
 describe("methods from the PIPELINES table", () => {
   it("has one method per pipeline of the spec, named after its route, and nothing else", () => {
-    expectTypeOf<keyof PipelineMethods>().toEqualTypeOf<"textToImage" | "imageToImage" | "imageToVideo" | "upscale">();
+    expectTypeOf<keyof PipelineMethods>().toEqualTypeOf<
+      "textToImage" | "imageToImage" | "imageToVideo" | "upscale" | "videoUpscale"
+    >();
     expectTypeOf<keyof Client>().toEqualTypeOf<keyof PipelineMethods | "download" | "raw" | "submit" | "job">();
-    expectTypeOf<PipelineName>().toEqualTypeOf<"text-to-image" | "image-to-image" | "image-to-video" | "upscale">();
+    expectTypeOf<PipelineName>().toEqualTypeOf<
+      "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale"
+    >();
     expectTypeOf<(typeof PIPELINES)["image-to-video"]["clientMethod"]>().toEqualTypeOf<"imageToVideo">();
     // @ts-expect-error: no such pipeline in the gateway spec
     client.videoMagic;
@@ -42,16 +47,19 @@ describe("methods from the PIPELINES table", () => {
     expectTypeOf(client.imageToVideo).returns.resolves.toEqualTypeOf<PipelineResult<"image-to-video">>();
     expectTypeOf<PipelineOptions<"image-to-image">>().toEqualTypeOf<ImageToImageOptions>();
     expectTypeOf<PipelineOptions<"upscale">>().toEqualTypeOf<UpscaleOptions>();
+    expectTypeOf(client.videoUpscale).parameter(0).toEqualTypeOf<VideoUpscaleOptions>();
+    expectTypeOf(client.videoUpscale).returns.resolves.toEqualTypeOf<PipelineResult<"video-upscale">>();
+    expectTypeOf<PipelineResult<"video-upscale">>().toEqualTypeOf<PipelineResult<"upscale">>();
   });
 
   it("turns a pipeline added to the table into a typed method", () => {
     type Grown = typeof PIPELINES & {
-      "video-upscale": { clientMethod: "videoUpscale"; operationId: "genUpscale" };
+      "upscale-again": { clientMethod: "upscaleAgain"; operationId: "genUpscale" };
     };
     type Methods = PipelineMethods<Grown>;
-    expectTypeOf<keyof Methods>().toEqualTypeOf<keyof PipelineMethods | "videoUpscale">();
-    expectTypeOf<Methods["videoUpscale"]>().parameter(0).toEqualTypeOf<UpscaleOptions>();
-    expectTypeOf<Methods["videoUpscale"]>().returns.resolves.toEqualTypeOf<PipelineResult<"upscale">>();
+    expectTypeOf<keyof Methods>().toEqualTypeOf<keyof PipelineMethods | "upscaleAgain">();
+    expectTypeOf<Methods["upscaleAgain"]>().parameter(0).toEqualTypeOf<UpscaleOptions>();
+    expectTypeOf<Methods["upscaleAgain"]>().returns.resolves.toEqualTypeOf<PipelineResult<"upscale">>();
   });
 });
 
@@ -68,6 +76,7 @@ describe("option names", () => {
     expectTypeOf<Back<ImageToImageOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genImageToImage">>();
     expectTypeOf<Back<ImageToVideoOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genImageToVideo">>();
     expectTypeOf<Back<UpscaleOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genUpscale">>();
+    expectTypeOf<Back<VideoUpscaleOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genVideoUpscale">>();
   });
 
   it("requires what the spec requires (model_id is required at the gateway)", () => {
@@ -75,6 +84,8 @@ describe("option names", () => {
     expectTypeOf<RequiredKeys<ImageToImageOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
     expectTypeOf<RequiredKeys<ImageToVideoOptions>>().toEqualTypeOf<"modelId" | "image">();
     expectTypeOf<RequiredKeys<UpscaleOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
+    expectTypeOf<RequiredKeys<VideoUpscaleOptions>>().toEqualTypeOf<"modelId" | "video">();
+    expectTypeOf<VideoUpscaleOptions["video"]>().toEqualTypeOf<Uploadable>();
   });
 });
 

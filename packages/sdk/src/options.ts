@@ -75,6 +75,8 @@ export type ImageToImageOptions = PipelineOptions<"image-to-image">;
 export type ImageToVideoOptions = PipelineOptions<"image-to-video">;
 /** Options of {@link Client.upscale}: `prompt`, `image` and `modelId` are required (ESRGAN ignores the prompt). */
 export type UpscaleOptions = PipelineOptions<"upscale">;
+/** Options of {@link Client.videoUpscale}: `video` (any Uploadable) and `modelId` are required. */
+export type VideoUpscaleOptions = PipelineOptions<"video-upscale">;
 
 /** One generated file: a URL the gateway serves, the seed it was made with, and the NSFW flag. */
 export type Media = components["schemas"]["Media"];

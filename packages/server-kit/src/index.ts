@@ -35,6 +35,7 @@ export {
   withFields,
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
+export { mp4VideoSize } from "./media/mp4-video-size.js";
 export { encodePng, PNG_SIGNATURE, pngChunk, pngHeader } from "./media/png.js";
 export {
   countRequests,

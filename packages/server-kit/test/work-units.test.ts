@@ -1,6 +1,28 @@
 /** @module Work units from the spec's recipe: pixels × frames × steps × images, files sized from their headers. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { encodePng, FALLBACK_PIXELS, type MediaMeasure, workUnits } from "../src/index.js";
+import { encodePng, FALLBACK_PIXELS, type MediaMeasure, mp4VideoSize, workUnits } from "../src/index.js";
+
+const exec = promisify(execFile);
+
+/** A real video of `frames` frames made by the system's ffmpeg into a temporary file of `ext`, read back. */
+async function video(size: string, frames: number, ext: string, extra: string[]): Promise<Uint8Array<ArrayBuffer>> {
+  const dir = await mkdtemp(join(tmpdir(), "avs-units-"));
+  try {
+    const out = join(dir, `v.${ext}`);
+    await exec("ffmpeg", [
+      ...["-v", "error", "-f", "lavfi", "-i", `testsrc2=s=${size}:r=24`, "-frames:v", String(frames)],
+      ...["-pix_fmt", "yuv420p", ...extra, out],
+    ]);
+    return new Uint8Array(await readFile(out)) as Uint8Array<ArrayBuffer>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 const textToImage = {
   files: {},
@@ -47,5 +69,25 @@ describe("workUnits", () => {
     expect(await workUnits(videoUpscale, { video: new Blob(["mp4"]) }, probe)).toBe(64 * 32 * 48);
     expect(calls).toEqual(["video"]);
     expect(await workUnits(videoUpscale, { video: new Blob(["mp4"]) })).toBe(FALLBACK_PIXELS);
+  });
+
+  it("counts an MP4 or MOV upload's pixels × frames from its index, wherever the index is", async () => {
+    const h264 = ["-c:v", "libx264", "-preset", "ultrafast"];
+    const atEnd = await video("64x48", 12, "mp4", h264);
+    const atStart = await video("64x48", 12, "mp4", [...h264, "-movflags", "+faststart"]);
+    const mov = await video("40x30", 7, "mov", ["-c:v", "mpeg4"]);
+    const fragmented = await video("32x16", 9, "mp4", [...h264, "-movflags", "frag_keyframe+empty_moov"]);
+    expect(await mp4VideoSize(new Blob([atEnd]))).toEqual({ width: 64, height: 48, frames: 12 });
+    expect(await mp4VideoSize(new Blob([atStart]))).toEqual({ width: 64, height: 48, frames: 12 });
+    expect(await mp4VideoSize(new Blob([mov]))).toEqual({ width: 40, height: 30, frames: 7 });
+    expect(await mp4VideoSize(new Blob([fragmented]))).toEqual({ width: 32, height: 16 });
+    expect(await workUnits(videoUpscale, { video: new Blob([atEnd]) })).toBe(64 * 48 * 12);
+    expect(await workUnits(videoUpscale, { video: new Blob([fragmented]) })).toBe(32 * 16);
+
+    const webm = await video("32x32", 5, "webm", ["-c:v", "libvpx", "-deadline", "realtime"]);
+    expect(await mp4VideoSize(new Blob([webm]))).toBeUndefined();
+    expect(await workUnits(videoUpscale, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
+    expect(await mp4VideoSize(new Blob([atEnd.subarray(0, atEnd.length - 200)]))).toBeUndefined();
+    expect(await mp4VideoSize(new Blob([new TextEncoder().encode("not a video at all")]))).toBeUndefined();
   });
 });

@@ -1905,6 +1905,427 @@ export const runnerDocument: OpenApiDocument = {
         }
       }
     },
+    "/video-upscale": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Video Upscale",
+        "description": "Upscale every frame of a video with the loaded ESRGAN model (our extension). Streamed: frames are decoded, upscaled (tiled as `/upscale` tiles images) and encoded a few at a time, so memory does not grow with the video's length. The answer is one H.264 yuv420p mp4 (`+faststart`) with the source's frame count, frame rate and timestamps and its first audio stream copied, as a `data:video/mp4` URL. The limits (bytes, pixels per frame in and out, frames, seconds) are in `GET /info` and in every 413 message. Progress is reported per frame (`stage: upscale`) on `/progress/{request_id}`.",
+        "operationId": "genVideoUpscale",
+        "x-avs-pipeline": {
+          "files": {
+            "video": "video"
+          },
+          "units": {
+            "pixels": "video",
+            "frames": "video"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched.",
+                "required": [
+                  "video"
+                ],
+                "properties": {
+                  "video": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image)."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "seed": {
+                    "description": "Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  }
+                }
+              },
+              "examples": {
+                "x4": {
+                  "summary": "Upscale a clip four times",
+                  "value": {
+                    "video": "(MP4, WebM, MOV, … bytes)",
+                    "model_id": "upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The upscaled video, one H.264 mp4 as a `data:video/mp4;base64,…` URL in `images`.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "images": [
+                    {
+                      "url": "data:video/mp4;base64,AAAAIGZ0eXBpc29t…",
+                      "seed": 42,
+                      "nsfw": false
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "A damaged or cut-short video, a file with no video stream, or a video stream with no frames.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "video has no video stream (it holds audio); send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, or the video's bytes, frame size (in, or out after the model's scale), frames or duration are over this runner's limits.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "video has 1920×1080 = 2073600 px frames, over 921600 px per input frame; this runner takes videos of at most 256 MiB, 921600 px per input frame (e.g. 1279×719), 8294400 px per output frame (e.g. 3839×2159), 3600 frames and 180 s"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "Not a video ffmpeg can read, a still image, or a container that is not accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "video is a PNG image, not a video; send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream (to upscale one image, use /upscale)"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/progress/{request_id}": {
       "get": {
         "tags": [
@@ -2074,6 +2495,96 @@ export const runnerDocument: OpenApiDocument = {
                       "type": "int_type"
                     }
                   ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/info": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Info",
+        "description": "The pipeline, the model, the version, the loaded upscaler's scale and, for video pipelines, the limits a video upload must stay within (our extension).",
+        "operationId": "info",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "What this runner serves.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "What this runner serves and the limits of its uploads (our extension).",
+                  "required": [
+                    "pipeline",
+                    "model_id",
+                    "version"
+                  ],
+                  "properties": {
+                    "pipeline": {
+                      "type": "string"
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "version": {
+                      "type": "string"
+                    },
+                    "scale": {
+                      "type": "integer",
+                      "description": "The loaded upscaler's factor (upscale and video-upscale, once the model has loaded)."
+                    },
+                    "video_limits": {
+                      "type": "object",
+                      "description": "What a video upload may be (our extension). A video over any of them is refused with 413 before any frame is decoded, and the 413 message lists them all.",
+                      "required": [
+                        "max_bytes",
+                        "max_input_pixels",
+                        "max_output_pixels",
+                        "max_frames",
+                        "max_duration_seconds"
+                      ],
+                      "properties": {
+                        "max_bytes": {
+                          "type": "integer",
+                          "description": "Largest file in bytes."
+                        },
+                        "max_input_pixels": {
+                          "type": "integer",
+                          "description": "Largest input frame, width × height."
+                        },
+                        "max_output_pixels": {
+                          "type": "integer",
+                          "description": "Largest produced frame, width × height × scale²."
+                        },
+                        "max_frames": {
+                          "type": "integer",
+                          "description": "Most frames in the video stream."
+                        },
+                        "max_duration_seconds": {
+                          "type": "number",
+                          "description": "Longest video stream in seconds."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "pipeline": "video-upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "version": "0.1.0",
+                  "scale": 4,
+                  "video_limits": {
+                    "max_bytes": 268435456,
+                    "max_input_pixels": 921600,
+                    "max_output_pixels": 8294400,
+                    "max_frames": 3600,
+                    "max_duration_seconds": 180
+                  }
                 }
               }
             }

@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/video-upscale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Video Upscale
+         * @description Upscale every frame of a video with the loaded ESRGAN model (our extension). Streamed: frames are decoded, upscaled (tiled as `/upscale` tiles images) and encoded a few at a time, so memory does not grow with the video's length. The answer is one H.264 yuv420p mp4 (`+faststart`) with the source's frame count, frame rate and timestamps and its first audio stream copied, as a `data:video/mp4` URL. The limits (bytes, pixels per frame in and out, frames, seconds) are in `GET /info` and in every 413 message. Progress is reported per frame (`stage: upscale`) on `/progress/{request_id}`.
+         */
+        post: operations["genVideoUpscale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/progress/{request_id}": {
         parameters: {
             query?: never;
@@ -96,6 +116,26 @@ export interface paths {
          * @description Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job.
          */
         get: operations["getProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Info
+         * @description The pipeline, the model, the version, the loaded upscaler's scale and, for video pipelines, the limits a video upload must stay within (our extension).
+         */
+        get: operations["info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -399,6 +439,40 @@ export interface components {
              * @default 75
              */
             num_inference_steps?: number;
+        };
+        /**
+         * Format: binary
+         * @description Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image).
+         */
+        VideoFile: Blob;
+        /** @description Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched. */
+        Body_genVideoUpscale: {
+            video: components["schemas"]["VideoFile"];
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
+            seed?: components["schemas"]["Seed"];
+        };
+        /** @description What a video upload may be (our extension). A video over any of them is refused with 413 before any frame is decoded, and the 413 message lists them all. */
+        VideoLimits: {
+            /** @description Largest file in bytes. */
+            max_bytes: number;
+            /** @description Largest input frame, width × height. */
+            max_input_pixels: number;
+            /** @description Largest produced frame, width × height × scale². */
+            max_output_pixels: number;
+            /** @description Most frames in the video stream. */
+            max_frames: number;
+            /** @description Longest video stream in seconds. */
+            max_duration_seconds: number;
+        };
+        /** @description What this runner serves and the limits of its uploads (our extension). */
+        RunnerInfo: {
+            pipeline: string;
+            model_id: string;
+            version: string;
+            /** @description The loaded upscaler's factor (upscale and video-upscale, once the model has loaded). */
+            scale?: number;
+            video_limits?: components["schemas"]["VideoLimits"];
         };
         HealthCheck: {
             /**
@@ -727,6 +801,97 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    genVideoUpscale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_genVideoUpscale"];
+            };
+        };
+        responses: {
+            /** @description The upscaled video, one H.264 mp4 as a `data:video/mp4;base64,…` URL in `images`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "data:video/mp4;base64,AAAAIGZ0eXBpc29t…",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            /** @description A damaged or cut-short video, a file with no video stream, or a video stream with no frames. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "video has no video stream (it holds audio); send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The body, or the video's bytes, frame size (in, or out after the model's scale), frames or duration are over this runner's limits. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "video has 1920×1080 = 2073600 px frames, over 921600 px per input frame; this runner takes videos of at most 256 MiB, 921600 px per input frame (e.g. 1279×719), 8294400 px per output frame (e.g. 3839×2159), 3600 frames and 180 s"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not a video ffmpeg can read, a still image, or a container that is not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "video is a PNG image, not a video; send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream (to upscale one image, use /upscale)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getProgress: {
         parameters: {
             query?: never;
@@ -778,6 +943,41 @@ export interface operations {
                 };
             };
             422: components["responses"]["ValidationError"];
+        };
+    };
+    info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this runner serves. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pipeline": "video-upscale",
+                     *       "model_id": "upscalerjs/esrgan-slim-x4",
+                     *       "version": "0.1.0",
+                     *       "scale": 4,
+                     *       "video_limits": {
+                     *         "max_bytes": 268435456,
+                     *         "max_input_pixels": 921600,
+                     *         "max_output_pixels": 8294400,
+                     *         "max_frames": 3600,
+                     *         "max_duration_seconds": 180
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RunnerInfo"];
+                };
+            };
         };
     };
     health: {

@@ -162,6 +162,8 @@ interface PipelineBase<
   verify?(): Promise<Verifier>;
   /** Models this pipeline can install without a network (the entries live with their factories). */
   catalog?: readonly CatalogEntry[];
+  /** What `GET /info` adds for this pipeline, e.g. a video pipeline's `video_limits` (default: nothing). */
+  info?(config: RunnerConfig): Record<string, unknown>;
 }
 
 /** A pipeline that answers each request with one worker call: `prepare` → queue → worker `run` → `respond`. */

@@ -28,6 +28,8 @@ export interface Pipeline {
   loadOptions(config: RunnerConfig): unknown;
   readonly verify: (() => Promise<Verifier>) | undefined;
   readonly catalog: readonly CatalogEntry[];
+  /** What `GET /info` adds for this pipeline. */
+  info(config: RunnerConfig): Record<string, unknown>;
   /** Serves one validated request (defaults filled in); returns the 200 body or a `Response`. */
   handle(body: Record<string, unknown>, ctx: SessionContext<unknown, unknown>): Promise<unknown>;
 }
@@ -73,6 +75,7 @@ export function definePipeline<
     loadOptions: (config) => def.loadOptions?.(config) ?? {},
     verify: def.verify,
     catalog: def.catalog ?? [],
+    info: (config) => def.info?.(config) ?? {},
     handle: serve,
   };
 }
@@ -86,6 +89,7 @@ interface AnyDefinition {
   loadOptions?(config: RunnerConfig): unknown;
   verify?: () => Promise<Verifier>;
   catalog?: readonly CatalogEntry[];
+  info?(config: RunnerConfig): Record<string, unknown>;
   prepare?(body: never, ctx: never): unknown;
   respond?(output: never, state: never, ctx: never): unknown;
   handle?(body: never, ctx: never): unknown;

@@ -8,10 +8,11 @@ import { imageToImage } from "./image-to-image/index.js";
 import { imageToVideo } from "./image-to-video/index.js";
 import { textToImage } from "./text-to-image/index.js";
 import { upscale } from "./upscale/index.js";
+import { videoUpscale } from "./video-upscale/index.js";
 
 /** Every pipeline this runner can serve, by name. */
 export const PIPELINES: Readonly<Record<string, Pipeline>> = Object.fromEntries(
-  [upscale, textToImage, imageToImage, imageToVideo].map((p) => [p.name, p]),
+  [upscale, videoUpscale, textToImage, imageToImage, imageToVideo].map((p) => [p.name, p]),
 );
 
 /**

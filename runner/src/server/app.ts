@@ -1,7 +1,7 @@
 /**
  * @module The runner's HTTP app: the configured pipeline's route (only that one; others 404) behind auth and the
  * job queue, its jobs' progress (`/progress/{request_id}`), plus `/health`, `/hardware/info`, `/hardware/stats`,
- * `/version` and `/metrics`. The model loads in the inference worker in the background; `/health` says `LOADING`
+ * `/version`, `/info` (with a video pipeline's upload limits) and `/metrics`. The model loads in the inference worker in the background; `/health` says `LOADING`
  * until it is ready.
  */
 import { randomUUID } from "node:crypto";
@@ -38,7 +38,7 @@ export interface RunnerApp {
   close(): Promise<void>;
 }
 
-const STATUS_ROUTES = new Set(["/health", "/hardware/info", "/hardware/stats", "/version", "/metrics"]);
+const STATUS_ROUTES = new Set(["/info", "/health", "/hardware/info", "/hardware/stats", "/version", "/metrics"]);
 
 /**
  * Builds the runner's app and starts loading its model in a worker thread.
@@ -89,6 +89,13 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   mountProgress(route, progress, [auth]);
   route("health", () => ({ status: engine.state }));
   route("version", () => ({ pipeline: config.pipeline, model_id: config.modelId, version: runnerVersion() }));
+  route("info", () => ({
+    pipeline: config.pipeline,
+    model_id: config.modelId,
+    version: runnerVersion(),
+    ...(typeof engine.info.scale === "number" ? { scale: engine.info.scale } : {}),
+    ...pipeline.info(config),
+  }));
   route("hardware_info", async () => ({
     pipeline: config.pipeline,
     model_id: config.modelId,

@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/video-upscale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Video Upscale
+         * @description Upscale every frame of a video on a runner of `model_id` (our extension). The runner's mp4 (same frames, timestamps and audio, H.264) is stored and returned as the single entry of `images`.
+         */
+        post: operations["genVideoUpscale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/info": {
         parameters: {
             query?: never;
@@ -359,8 +379,21 @@ export interface components {
             num_inference_steps?: number;
         };
         UpscaleRequest: WithRequired<components["schemas"]["Body_genUpscale"], "model_id">;
+        /**
+         * Format: binary
+         * @description Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image).
+         */
+        VideoFile: Blob;
+        /** @description Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched. */
+        Body_genVideoUpscale: {
+            video: components["schemas"]["VideoFile"];
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
+            seed?: components["schemas"]["Seed"];
+        };
+        VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
         /** @enum {string} */
-        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale";
+        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale";
         /** @description Price of one unit of work: `price_per_unit` (wei) for every `pixels_per_unit` output pixels × steps. */
         PriceInfo: {
             price_per_unit: number;
@@ -697,6 +730,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    genVideoUpscale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["VideoUpscaleRequest"];
+            };
+        };
+        responses: {
+            /** @description One mp4, as the single entry of `images`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "http://127.0.0.1:8935/outputs/4vX9q2.mp4",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };

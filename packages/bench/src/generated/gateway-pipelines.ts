@@ -99,6 +99,23 @@ export const PIPELINES = {
     },
     "response": "images",
   },
+  /** Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `POST /video-upscale` (genVideoUpscale). */
+  "video-upscale": {
+    "pipeline": "video-upscale",
+    "operationId": "genVideoUpscale",
+    "path": "/video-upscale",
+    "clientMethod": "videoUpscale",
+    "body": "multipart",
+    "fields": ["video", "model_id", "seed"],
+    "files": {
+      "video": "video",
+    },
+    "units": {
+      "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
 } as const satisfies Record<string, PipelineEntry>;
 
 /** A pipeline of the gateway API. */

@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/video-upscale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Video Upscale
+         * @description Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream).
+         */
+        post: operations["genVideoUpscale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs/{id}": {
         parameters: {
             query?: never;
@@ -377,7 +397,7 @@ export interface components {
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         /** @enum {string} */
-        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale";
+        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale";
         /**
          * @description How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.
          * @example {
@@ -591,6 +611,19 @@ export interface components {
             num_inference_steps?: number;
         };
         UpscaleRequest: WithRequired<components["schemas"]["Body_genUpscale"], "model_id">;
+        /**
+         * Format: binary
+         * @description Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image).
+         */
+        VideoFile: Blob;
+        /** @description Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched. */
+        Body_genVideoUpscale: {
+            video: components["schemas"]["VideoFile"];
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
+            seed?: components["schemas"]["Seed"];
+        };
+        VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
         HealthCheck: {
             /**
              * @description `LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded.
@@ -1068,6 +1101,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            202: components["responses"]["JobAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    genVideoUpscale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["VideoUpscaleRequest"];
+            };
+        };
+        responses: {
+            /** @description One mp4 URL this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "http://127.0.0.1:8080/outputs/9fQ2LmZx.mp4",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };

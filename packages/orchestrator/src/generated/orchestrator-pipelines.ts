@@ -99,6 +99,23 @@ export const PIPELINES = {
     },
     "response": "images",
   },
+  /** Upscale every frame of a video on a runner of `model_id` (our extension). The runner's mp4 (same frames, timestamps and audio, H.264) is stored and returned as the single entry of `images`. `POST /video-upscale` (genVideoUpscale). */
+  "video-upscale": {
+    "pipeline": "video-upscale",
+    "operationId": "genVideoUpscale",
+    "path": "/video-upscale",
+    "clientMethod": "videoUpscale",
+    "body": "multipart",
+    "fields": ["video", "model_id", "seed"],
+    "files": {
+      "video": "video",
+    },
+    "units": {
+      "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
 } as const satisfies Record<string, PipelineEntry>;
 
 /** A pipeline of the orchestrator API. */

@@ -1,6 +1,6 @@
 /**
  * @module Media delivery: runner data URLs become stored URLs (or stay inline), and a runner's video frames
- * become one H.264 mp4 (encoded by the real ffmpeg, checked with ffprobe).
+ * become one H.264 mp4 (encoded by the real ffmpeg, checked with ffprobe); a runner's own mp4 is stored as is.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -85,6 +85,23 @@ describe("deliverMedia", () => {
     const missing = await deliverMedia({ frames: [broken] }, { ...ctx, ffmpeg: "/nonexistent/ffmpeg" }).catch((e) => e);
     expect(missing.message).toMatch(/^cannot run \/nonexistent\/ffmpeg to encode the video: .*ENOENT/);
     expect(readdirSync(store.dir)).toEqual(before);
+  });
+
+  it("stores a runner's mp4 data URL (video-upscale) byte for byte as an .mp4 output", async () => {
+    const mp4 = join(work, "runner.mp4");
+    execFileSync("ffmpeg", [
+      ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=32x24:rate=8"],
+      ...["-frames:v", "5", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", mp4],
+    ]);
+    const bytes = readFileSync(mp4);
+    const url = `data:video/mp4;base64,${bytes.toString("base64")}`;
+    const out = await deliverMedia({ images: [{ url, seed: 9, nsfw: false }] }, ctx);
+    expect(out.images[0]).toMatchObject({ seed: 9, nsfw: false });
+    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    expect(name).toMatch(/^[A-Za-z0-9_-]{32}\.mp4$/);
+    expect(Buffer.from((await store.get(name))!.bytes).equals(bytes)).toBe(true);
+    const inline = await deliverMedia({ images: [{ url, seed: 9, nsfw: false }] }, { ...ctx, delivery: "data" });
+    expect(inline.images[0]!.url).toBe(url);
   });
 
   it("refuses a frame that is not a PNG data URL with a 500 naming it", async () => {

@@ -1,9 +1,10 @@
 /**
  * @module Units of work of a job — pixels × frames × steps × images — counted from a validated body by the recipe
  * in the spec's `x-avs-pipeline` extension (the generated `PIPELINES` table), so that latencies and prices of
- * different jobs compare per unit. Image inputs are sized from their header without decoding.
+ * different jobs compare per unit. Image inputs are sized from their header, MP4/MOV videos from their index, without decoding.
  */
 import { imageSize } from "../media/image-size.js";
+import { mp4VideoSize } from "../media/mp4-video-size.js";
 
 /** What kind of media a file field holds. */
 export type MediaKind = "image" | "video";
@@ -36,12 +37,12 @@ export type MediaMeasure = (
 export const FALLBACK_PIXELS = 512 * 512;
 
 /**
- * Reads an image's size from its header; videos are not measured here (their size and frame count need a probe,
- * which the caller can supply as its own {@link MediaMeasure}).
+ * Reads an image's size from its header, and an MP4/MOV video's frame size and frame count from its index; other
+ * video containers are not measured here (a caller can supply a probe as its own {@link MediaMeasure}).
  * @example await headerMeasure(new Blob([png]), "image") // { width: 64, height: 48 }
  */
 export const headerMeasure: MediaMeasure = async (file, kind) =>
-  kind === "image" ? imageSize(new Uint8Array(await file.slice(0, 65536).arrayBuffer())) : undefined;
+  kind === "image" ? imageSize(new Uint8Array(await file.slice(0, 65536).arrayBuffer())) : mp4VideoSize(file);
 
 /**
  * Pixels × frames × steps × images of a validated job body (defaults applied). A missing or non-numeric factor
