@@ -25,7 +25,13 @@ const imageWorker: WorkerHalf<RgbImage, RgbImage> = {
 
 describe("definePipeline", () => {
   it("registers each pipeline under its name, and names them when asked for an unknown one", () => {
-    expect(Object.keys(PIPELINES)).toEqual(["upscale", "video-upscale", "text-to-image", "image-to-image", "image-to-video"]);
+    expect(Object.keys(PIPELINES)).toEqual([
+      "upscale",
+      "video-upscale",
+      "text-to-image",
+      "image-to-image",
+      "image-to-video",
+    ]);
     for (const [name, p] of Object.entries(PIPELINES)) expect(p.name).toBe(name);
     expect(() => pipelineDefinition("toString")).toThrow(
       'unknown PIPELINE "toString"; this runner serves upscale, video-upscale, text-to-image, image-to-image, image-to-video',
