@@ -1,11 +1,15 @@
 /**
  * @module The runner's image-to-video answer, Livepeer's `VideoResponse` `{"frames":[[{"url","seed","nsfw"}, …]]}`
- * with each frame a PNG `data:` URL, written as a stream: one frame is encoded (on libuv's pool) while the previous one
- * is being sent, and a frame's pixels are let go once its PNG is out, so the answer never holds a second copy of the
- * whole video (25 frames of 1024×576 are 44 MB raw; their base64 PNGs at least as much again).
+ * with each frame a PNG `data:` URL, written as a stream. A few frames are encoded at once on libuv's pool
+ * ({@link ENCODE_AHEAD}: one sharp call costs about a millisecond before any pixel work, which dominated small videos
+ * when frames were encoded one by one) while earlier ones are sent, and a frame's pixels are let go once its PNG is
+ * made, so the answer never holds a second copy of the whole video (25 frames of 1024×576 are 44 MB raw).
  */
 import type { RgbImage } from "../../image/decode.js";
 import { encodePng } from "../../image/encode.js";
+
+/** Frames being encoded ahead of the one being sent (libuv's pool has 4 threads by default). */
+export const ENCODE_AHEAD = 4;
 
 /** How the frames are encoded and labelled. */
 export interface FramesAnswer {
@@ -17,7 +21,7 @@ export interface FramesAnswer {
 }
 
 /**
- * A streamed JSON `Response` holding one video's frames; `frames` is emptied as they are sent.
+ * A streamed JSON `Response` holding one video's frames; `frames` is emptied as they are encoded.
  *
  * @example
  * return framesResponse(output.frames, { seed, nsfw: false, pngCompression: 1 });
@@ -26,6 +30,15 @@ export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Respon
   if (!Number.isSafeInteger(answer.seed)) throw new Error(`a seed must be an integer, got ${answer.seed}`);
   const total = frames.length;
   const tail = `","seed":${answer.seed},"nsfw":${answer.nsfw === true}}`;
+  const encoding: Promise<Buffer>[] = [];
+  const fill = () => {
+    while (encoding.length < ENCODE_AHEAD && frames.length > 0) {
+      const png = encodePng(frames.shift() as RgbImage, answer.pngCompression);
+      // Rejections are seen when the frame's turn comes (or the stream is cancelled); never unhandled.
+      png.catch(() => {});
+      encoding.push(png);
+    }
+  };
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -34,12 +47,17 @@ export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Respon
         controller.close();
         return;
       }
-      const frame = frames.shift() as RgbImage;
-      const png = await encodePng(frame, answer.pngCompression);
+      fill();
+      const png = await (encoding.shift() as Promise<Buffer>);
+      fill();
       const head = `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,`;
       // Every character is ASCII, so latin1 is UTF-8 here.
       controller.enqueue(Buffer.from(`${head}${png.toString("base64")}${tail}`, "latin1"));
       sent++;
+    },
+    cancel() {
+      frames.length = 0;
+      encoding.length = 0;
     },
   });
   return new Response(stream, { headers: { "content-type": "application/json" } });
