@@ -7,7 +7,8 @@
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
  * pools grow to the request's size), then twice more on the warm runner. Then the same through a runner process
- * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding time per frame.
+ * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding per frame for each x264
+ * preset (`svd-mp4-bench.ts`).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
