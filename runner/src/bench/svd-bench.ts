@@ -33,7 +33,8 @@ import { percentile } from "./stats.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
-export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, and peak memory
+export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
+and the mp4 of the answer's frames per x264 preset (veryfast, superfast, ultrafast: ms per frame vs a floor, bytes, PSNR)
 
 session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (its own session) and the
 temporal decoder's float → 8-bit RGB conversion (appended to its graph unless its weights are external).
@@ -49,8 +50,8 @@ Flags (defaults in brackets):
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
-  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase; the
-                           memory and mp4 lines of that phase use the --memory-* model and size)
+  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase and
+                           the mp4 comparison; the memory and large mp4 lines use the --memory-* model and size)
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --json <file>            also write the results as JSON
 `;
