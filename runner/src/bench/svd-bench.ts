@@ -7,7 +7,8 @@
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
  * pools grow to the request's size), then twice more on the warm runner. Then the same through a runner process
- * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding time per frame.
+ * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding per frame for each x264
+ * preset (`svd-mp4-bench.ts`).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -32,7 +33,8 @@ import { percentile } from "./stats.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
-export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, and peak memory
+export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
+and the mp4 of the answer's frames per x264 preset (veryfast, superfast, ultrafast: ms per frame vs a floor, bytes, PSNR)
 
 session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (its own session) and the
 temporal decoder's float → 8-bit RGB conversion (appended to its graph unless its weights are external).
@@ -48,8 +50,8 @@ Flags (defaults in brackets):
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
-  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase; the
-                           memory and mp4 lines of that phase use the --memory-* model and size)
+  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase and
+                           the mp4 comparison; the memory and large mp4 lines use the --memory-* model and size)
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --json <file>            also write the results as JSON
 `;

@@ -4,13 +4,13 @@
  * (multipart upload, queue, worker, the streamed PNG answer) against the summed `session.run` of the same request
  * measured in-process. Memory: the runner process's peak RSS during a request above its RSS just before (its VmHWM,
  * reset through /proc/<pid>/clear_refs) against the raw frames' bytes, cold then warm. mp4: the answer's frames
- * encoded to H.264 as the orchestrator does (PNGs piped into ffmpeg), in ms per frame.
+ * encoded to H.264 as the orchestrator does, per x264 preset (svd-mp4-bench.ts).
  */
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import sharp from "sharp";
 import { startRunnerProcess } from "./http.js";
 import { percentile } from "./stats.js";
+import { comparePresets, presetLines } from "./svd-mp4-bench.js";
 
 /** A runner process serving image-to-video. */
 export interface VideoRunner {
@@ -95,35 +95,6 @@ export function resetProcessPeak(pid: number): boolean {
   }
 }
 
-/**
- * Encodes PNG frames to an H.264 yuv420p mp4 with the orchestrator's ffmpeg arguments (to /dev/null's muxer, so only
- * the encoding is timed) and returns the milliseconds it took.
- * @example const ms = await encodeMp4Ms(pngs, 6);
- */
-export async function encodeMp4Ms(pngs: Buffer[], fps: number): Promise<number> {
-  const t = performance.now();
-  const child = spawn(
-    "ffmpeg",
-    [
-      ...["-hide_banner", "-loglevel", "error", "-y"],
-      ...["-f", "image2pipe", "-framerate", String(fps), "-c:v", "png", "-i", "pipe:0"],
-      ...["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
-      ...["-preset", "veryfast", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov", "pipe:1"],
-    ],
-    { stdio: ["pipe", "ignore", "inherit"] },
-  );
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", (err) => reject(new Error(`cannot run ffmpeg to time mp4 encoding: ${err.message}`)));
-    child.once("close", resolve);
-  });
-  child.stdin.on("error", () => {});
-  for (const png of pngs) if (!child.stdin.write(png)) await new Promise((r) => child.stdin.once("drain", r));
-  child.stdin.end();
-  const code = await exited;
-  if (code !== 0) throw new Error(`ffmpeg exited with ${code} encoding the frames`);
-  return performance.now() - t;
-}
-
 /** The p50 of `runs` timed requests after `warmup` untimed ones. */
 export async function requestP50(
   runner: VideoRunner,
@@ -178,14 +149,15 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
     console.log(
       `request through the runner (POST /image-to-video, ${t.modelId} ${t.width}×${t.height}, ${t.steps} steps, ${t.runs} runs): p50 ${r3(p50)} ms; / summed session.run p50 = ${r3(ratio)} (target ≤ 1.05); outside ONNX Runtime ${r3(p50 - t.sessionP50)} ms per request (upload, queue, thread hops, ${t.steps}-step loop, PNG encoding of the frames, the answer)`,
     );
-    const encodeMs = await encodeMp4Ms(pngs, o.fps);
+    const small = await comparePresets(pngs, o.fps);
+    for (const line of presetLines(`${t.width}×${t.height}`, pngs.length, small)) console.log(line);
     out.time = {
       p50_ms: r3(p50),
       session_p50_ms: r3(t.sessionP50),
       ratio: r3(ratio),
       outside_ms: r3(p50 - t.sessionP50),
     };
-    out.mp4_small = { frames: pngs.length, ms: r1(encodeMs), ms_per_frame: r3(encodeMs / pngs.length) };
+    out.mp4_small = { width: t.width, height: t.height, frames: pngs.length, ...small };
   } finally {
     await timed.stop();
   }
@@ -221,11 +193,8 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
           : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames`,
       );
     }
-    const encodeMs = await encodeMp4Ms(pngs, o.fps);
-    const perFrame = encodeMs / pngs.length;
-    console.log(
-      `mp4 encoding (ffmpeg libx264 veryfast yuv420p, PNGs piped in as the orchestrator does): ${m.width}×${m.height} ${r3(perFrame)} ms per frame (${pngs.length} frames in ${r1(encodeMs)} ms); ${t.width}×${t.height} ${(out.mp4_small as { ms_per_frame: number }).ms_per_frame} ms per frame`,
-    );
+    const mp4 = await comparePresets(pngs, o.fps);
+    for (const line of presetLines(`${m.width}×${m.height}`, pngs.length, mp4)) console.log(line);
     out.memory = {
       model_id: m.modelId,
       frames: m.frames,
@@ -234,7 +203,7 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
       raw_frames_mb: r1(raw / 2 ** 20),
       rounds,
     };
-    out.mp4 = { width: m.width, height: m.height, frames: pngs.length, ms: r1(encodeMs), ms_per_frame: r3(perFrame) };
+    out.mp4 = { width: m.width, height: m.height, frames: pngs.length, ...mp4 };
   } finally {
     await runner.stop();
   }

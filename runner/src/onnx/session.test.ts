@@ -1,4 +1,7 @@
-/** @module Session options: ONNX Runtime's pool threads do not spin unless `SPIN_WAIT=1`, and sessions open with them. */
+/**
+ * @module Session options: ONNX Runtime's pool threads do not spin unless `SPIN_WAIT=1`, a memory strategy passes
+ * through when given, and sessions open with them.
+ */
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
@@ -19,6 +22,16 @@ describe("session options", () => {
     const on = spinning(sessionOptions({ intraOpThreads: 2, spinWait: true }));
     expect(on).toEqual({ intra_op: { allow_spinning: "1" }, inter_op: { allow_spinning: "1" } });
     expect(sessionOptions({ intraOpThreads: 2 }).intraOpNumThreads).toBe(2);
+  });
+
+  it("leave ONNX Runtime's memory defaults unless a memory strategy is given", () => {
+    const plain = sessionOptions({ intraOpThreads: 0 });
+    expect(plain).not.toHaveProperty("enableCpuMemArena");
+    expect(plain).not.toHaveProperty("enableMemPattern");
+    const lean = sessionOptions({ intraOpThreads: 0, memory: { cpuArena: false, memPattern: false } });
+    expect(lean).toMatchObject({ enableCpuMemArena: false, enableMemPattern: false });
+    const planned = sessionOptions({ intraOpThreads: 0, memory: { cpuArena: true, memPattern: true } });
+    expect(planned).toMatchObject({ enableCpuMemArena: true, enableMemPattern: true });
   });
 
   it("open a real session that runs", async () => {

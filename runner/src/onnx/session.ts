@@ -11,7 +11,22 @@ export interface SessionSettings {
   intraOpThreads: number;
   /** Busy-wait in ONNX Runtime's thread pools (its default); off unless asked, see `SPIN_WAIT`. */
   spinWait?: boolean;
+  /** Memory strategy of the CPU allocator (ONNX Runtime's defaults when absent), see {@link SessionMemory}. */
+  memory?: SessionMemory;
   log: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * How a session takes CPU memory. ONNX Runtime's defaults (both on) keep every buffer a run allocated in an arena
+ * that only grows, and plan a run's memory ahead from the shapes of the first run; for a pipeline whose sessions see
+ * one large request after small ones (image-to-video), that holds the largest request's intermediates per session
+ * for the life of the model.
+ */
+export interface SessionMemory {
+  /** `enableCpuMemArena`: pool CPU allocations in a growing arena. */
+  cpuArena: boolean;
+  /** `enableMemPattern`: pre-plan one block per run from the shapes seen. */
+  memPattern: boolean;
 }
 
 /**
@@ -21,11 +36,13 @@ export interface SessionSettings {
  * @example await ort.InferenceSession.create(path, { ...sessionOptions(settings), executionProviders: ["cpu"] })
  */
 export function sessionOptions(
-  settings: Pick<SessionSettings, "intraOpThreads" | "spinWait">,
+  settings: Pick<SessionSettings, "intraOpThreads" | "spinWait" | "memory">,
 ): ort.InferenceSession.SessionOptions {
   const spin = settings.spinWait ? "1" : "0";
+  const memory = settings.memory;
   return {
     graphOptimizationLevel: "all",
+    ...(memory ? { enableCpuMemArena: memory.cpuArena, enableMemPattern: memory.memPattern } : {}),
     ...(settings.intraOpThreads > 0 ? { intraOpNumThreads: settings.intraOpThreads } : {}),
     extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };

@@ -1,12 +1,12 @@
 /**
  * @module The runner's image-to-video answer, Livepeer's `VideoResponse` `{"frames":[[{"url","seed","nsfw"}, …]]}`
  * with each frame a PNG `data:` URL, written as a stream. A few frames are encoded at once on libuv's pool
- * ({@link ENCODE_AHEAD}: one sharp call costs about a millisecond before any pixel work, which dominated small videos
- * when frames were encoded one by one) while earlier ones are sent, and a frame's pixels are let go once its PNG is
- * made, so the answer never holds a second copy of the whole video (25 frames of 1024×576 are 44 MB raw).
+ * ({@link ENCODE_AHEAD}; zlib for small frames, sharp for large ones: frame-png.ts) while earlier ones are sent,
+ * and a frame's pixels are let go once its PNG is made, so the answer never holds a second copy of the whole video
+ * (25 frames of 1024×576 are 44 MB raw).
  */
 import type { RgbImage } from "../../image/decode.js";
-import { encodePng } from "../../image/encode.js";
+import { encodeFramePng } from "./frame-png.js";
 
 /** Frames being encoded ahead of the one being sent (libuv's pool has 4 threads by default). */
 export const ENCODE_AHEAD = 4;
@@ -33,7 +33,7 @@ export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Respon
   const encoding: Promise<Buffer>[] = [];
   const fill = () => {
     while (encoding.length < ENCODE_AHEAD && frames.length > 0) {
-      const png = encodePng(frames.shift() as RgbImage, answer.pngCompression);
+      const png = encodeFramePng(frames.shift() as RgbImage, answer.pngCompression);
       // Rejections are seen when the frame's turn comes (or the stream is cancelled); never unhandled.
       png.catch(() => {});
       encoding.push(png);

@@ -1,17 +1,20 @@
 /**
- * @module Loading SVD folders: what the worker reports about a good one, and a failure naming the cause for each way a
- * folder can be unusable.
+ * @module Loading SVD folders: what the worker reports about a good one, the memory options its sessions open with
+ * (and that they leave the frames' bytes unchanged), and a failure naming the cause for each way a folder can be
+ * unusable.
  */
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { SVD_SCHEDULER_CONFIG, writeTinySvdModel } from "../../models/factory/svd-tiny.js";
 import { GraphBuilder } from "../../onnx/graph-builder.js";
-import { loadSvd } from "./svd-load.js";
-import { svdHarness } from "./tiny-svd-harness.js";
+import type { SessionMemory } from "../../onnx/session.js";
+import { loadSvd, SVD_SESSION_MEMORY } from "./svd-load.js";
+import { collect, params, svdHarness } from "./tiny-svd-harness.js";
 
 const h = svdHarness();
 afterAll(h.cleanup);
@@ -51,6 +54,45 @@ describe("installing tiny/svd and tiny/svd-xt", () => {
       /tiny\/svd-xt\s+image-to-video\s+\[tiny\] tiny Stable Video Diffusion XT layout \(25 frames/,
     );
   }, 60_000);
+});
+
+describe("the sessions' memory options", () => {
+  const load = (dir: string, memory?: SessionMemory) =>
+    loadSvd({
+      modelId: "tiny/svd",
+      modelPath: dir,
+      executionProvider: "cpu",
+      intraOpThreads: 1,
+      log: () => {},
+      ...(memory ? { memory } : {}),
+    });
+
+  it("open every session with the arena and without the memory pattern, and give the same bytes as ORT's defaults", async () => {
+    const dir = join(h.root, "memory", "svd");
+    writeTinySvdModel(dir, "svd");
+    const create = vi.spyOn(ort.InferenceSession, "create");
+    const lean = await load(dir);
+    try {
+      const options = create.mock.calls.map((call) => call[1] as ort.InferenceSession.SessionOptions);
+      // image encoder, VAE encoder, UNet, temporal decoder, CLIP preparation
+      expect(options).toHaveLength(5);
+      for (const o of options) expect(o).toMatchObject({ enableCpuMemArena: true, enableMemPattern: false });
+      expect(SVD_SESSION_MEMORY).toEqual({ cpuArena: true, memPattern: false });
+    } finally {
+      create.mockRestore();
+    }
+    const defaults = await load(dir, { cpuArena: true, memPattern: true });
+    try {
+      for (const seed of [42, 7]) {
+        const a = await collect(lean.components, params({ seed }));
+        const b = await collect(defaults.components, params({ seed }));
+        expect(a.frames).toHaveLength(14);
+        expect(Buffer.concat(a.frames).equals(Buffer.concat(b.frames))).toBe(true);
+      }
+    } finally {
+      await Promise.all([lean.release(), defaults.release()]);
+    }
+  });
 });
 
 describe("loading an SVD folder", () => {

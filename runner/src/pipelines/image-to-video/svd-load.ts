@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import type * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../../config.js";
 import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
-import type { SessionSettings } from "../../onnx/session.js";
+import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
 import { sessionOpener } from "../session-opener.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
@@ -53,6 +53,16 @@ export interface SvdComponents {
   vaeDecoder: ort.InferenceSession;
   io: SvdIo;
 }
+
+/**
+ * How SVD's sessions take memory unless the load context says otherwise: the arena kept, the memory pattern off. With
+ * the pattern on, ONNX Runtime plans each run's buffers as one block sized by the shapes it has seen, so after a small
+ * request a 25-frame 1024×576 one gets a second, larger block next to the first; without it the arena's freed chunks
+ * are reused from run to run. Measured on tiny/svd-xt (25 frames 1024×576, runner README): peak RSS above idle cold
+ * 8.1× → 5.0× the raw frames, warm 1.5× → 0.6–1.0×; the arena off as well was worse warm (3.4×: freed memory goes back
+ * to malloc, which keeps it fragmented). Outputs are the same bytes either way (svd-load.test.ts).
+ */
+export const SVD_SESSION_MEMORY: SessionMemory = { cpuArena: true, memPattern: false };
 
 /** UNet inputs the pipeline feeds. */
 const UNET_INPUTS = ["sample", "timestep", "encoder_hidden_states", "added_time_ids"];
@@ -169,7 +179,7 @@ function resolveIo(
 /**
  * Loads the SVD folder at `ctx.modelPath`. The temporal decoder gets an 8-bit RGB output appended to its graph when it
  * can take one (inline weights), so frames leave ONNX Runtime as bytes; the CLIP preparation runs as its own small
- * session on the CPU.
+ * session on the CPU. Sessions take memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY}.
  *
  * @throws {SvdModelError} (or a scheduler config error) naming what is missing or unsupported.
  * @example
@@ -189,7 +199,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       `scheduler_config.json: image-to-video runs EulerDiscreteScheduler (as SVD ships), got ${scheduler.config.className}`,
     );
   }
-  const sessions = sessionOpener(ctx);
+  const sessions = sessionOpener({ ...ctx, memory: ctx.memory ?? SVD_SESSION_MEMORY });
   const open = sessions.open;
   try {
     const imageEncoder = await open(index.files.imageEncoder);
