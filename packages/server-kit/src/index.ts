@@ -69,6 +69,11 @@ export {
   effectiveMaxConnections,
   openFilesLimit,
 } from "./server/connection-limits.js";
+export {
+  CONNECTION_SETTINGS,
+  type ConnectionSettingValues,
+  connectionLimitsOf,
+} from "./server/connection-settings.js";
 export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
 export { settingsHelp } from "./settings/help.js";
 export {

@@ -337,7 +337,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {
@@ -810,7 +810,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1299,7 +1299,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1729,7 +1729,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {

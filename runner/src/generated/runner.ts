@@ -573,7 +573,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image. */
+        /** @description The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;

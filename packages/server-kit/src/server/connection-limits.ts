@@ -34,6 +34,12 @@ export const CONNECTION_DEFAULTS: Required<ConnectionLimits> = {
   reservedDescriptors: 512,
 };
 
+/** The limits with defaults for every field left out or undefined. */
+function resolved(limits: ConnectionLimits): Required<ConnectionLimits> {
+  const given = Object.entries(limits).filter(([, v]) => v !== undefined);
+  return { ...CONNECTION_DEFAULTS, ...Object.fromEntries(given) };
+}
+
 /**
  * The soft limit on open files of this process (`ulimit -n`), read from `/proc/self/limits`; undefined where that
  * cannot be read (then the connection cap alone applies).
@@ -58,7 +64,7 @@ export function openFilesLimit(): number | undefined {
  * @example effectiveMaxConnections({ maxConnections: 4096, reservedDescriptors: 512 }, 1024) // 512
  */
 export function effectiveMaxConnections(limits: ConnectionLimits, fileLimit = openFilesLimit()): number {
-  const l = { ...CONNECTION_DEFAULTS, ...limits };
+  const l = resolved(limits);
   if (fileLimit === undefined) return l.maxConnections;
   const reserve = Math.max(l.reservedDescriptors, Math.ceil(fileLimit / 4));
   return Math.max(16, Math.min(l.maxConnections, fileLimit - reserve));
@@ -66,7 +72,7 @@ export function effectiveMaxConnections(limits: ConnectionLimits, fileLimit = op
 
 /** The `http.createServer` options of these limits (timeouts are checked every second, not Node's 30 s). */
 export function serverOptions(limits: ConnectionLimits): http.ServerOptions {
-  const l = { ...CONNECTION_DEFAULTS, ...limits };
+  const l = resolved(limits);
   return {
     headersTimeout: l.headersTimeoutMs,
     requestTimeout: l.receiveTimeoutMs,
@@ -82,7 +88,7 @@ export function serverOptions(limits: ConnectionLimits): http.ServerOptions {
  * @example limitConnections(server, { maxConnectionsPerClient: 64 })
  */
 export function limitConnections(server: http.Server, limits: ConnectionLimits): Map<string, number> {
-  const l = { ...CONNECTION_DEFAULTS, ...limits };
+  const l = resolved(limits);
   server.maxConnections = effectiveMaxConnections(limits);
   const perClient = new Map<string, number>();
   server.on("connection", (socket: Socket) => {
