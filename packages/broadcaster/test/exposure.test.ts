@@ -2,6 +2,7 @@
  * @module What a hostile client can learn or steer: `/metrics` only for loopback or a token, output URLs never
  * built from the `Host` header, and the connection settings as flags.
  */
+import net from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/index.js";
@@ -62,6 +63,34 @@ describe("output URLs", () => {
     expect(plain.images[0].url.startsWith(`${t.url}/outputs/`)).toBe(true);
     const proxied = await (await textToImage(trusting.url, JOB, evil)).json();
     expect(proxied.images[0].url.startsWith("https://evil.example/outputs/")).toBe(true);
+  });
+});
+
+describe("a client hanging up mid-upload", () => {
+  it("is logged at info, not as an unhandled error, and the gateway keeps serving", async () => {
+    const o = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
+    open.push(o);
+    const t = await startBroadcaster({ orchestrators: [o.url] });
+    open.unshift(t);
+    const port = Number(new URL(t.url).port);
+    const head =
+      '--b\r\ncontent-disposition: form-data; name="image"; filename="a.png"\r\ncontent-type: image/png\r\n\r\n';
+    await new Promise<void>((resolve) => {
+      const s = net.connect({ port, host: "127.0.0.1" }, () => {
+        s.write(
+          "POST /upscale HTTP/1.1\r\nHost: x\r\ncontent-type: multipart/form-data; boundary=b\r\ncontent-length: 1000000\r\n\r\n",
+        );
+        s.write(head + "x".repeat(20_000));
+        setTimeout(() => {
+          s.destroy();
+          resolve();
+        }, 200);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.logs.filter((l) => l.level === "error")).toEqual([]);
+    expect(t.logs.some((l) => l.msg === "client went away mid-request" && l.level === "info")).toBe(true);
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
 });
 
