@@ -508,7 +508,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description A field is missing, of the wrong type or out of range. */
+        /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;

@@ -17,7 +17,7 @@ export const CONNECTION_SETTINGS = [
     name: "max-connections-per-client",
     kind: "integer",
     min: 1,
-    help: "open connections at most from one client address (put a proxy in trust-proxy's place if all clients come through one)",
+    help: "open connections at most from one client address (raise it when all clients come through one proxy)",
     shownDefault: String(CONNECTION_DEFAULTS.maxConnectionsPerClient),
   },
   {
