@@ -32,7 +32,7 @@ describe("bad input", () => {
     await models.cleanup();
   });
 
-  const post = (body: FormData | string, headers: Record<string, string> = auth) =>
+  const post = (body: BodyInit, headers: Record<string, string> = auth) =>
     fetch(`${server.url}/upscale`, { method: "POST", headers, body });
 
   /** Sends a form as a stream, so it goes chunked (no Content-Length) and is counted as it is read. */
@@ -132,6 +132,19 @@ describe("bad input", () => {
       async () => post(JSON.stringify({ prompt: "x" }), { ...auth, "content-type": "application/json" }),
       415,
       'Content-Type must be multipart/form-data, got "application/json"',
+    ],
+    [
+      "a gzip-encoded body",
+      async () => {
+        const form = new Response(upscaleForm(png));
+        return post(new Uint8Array(await form.arrayBuffer()), {
+          ...auth,
+          "content-type": form.headers.get("content-type")!,
+          "content-encoding": "gzip",
+        });
+      },
+      415,
+      'Content-Encoding "gzip" is not supported; send the body unencoded (identity)',
     ],
   ];
 

@@ -195,6 +195,53 @@ describe("request validator", () => {
     });
   });
 
+  it("rejects JSON nested deeper than 32 levels with 422 naming the limit, however deep", async () => {
+    for (const depth of [33, 1000]) {
+      for (const text of [
+        "[".repeat(depth) + "]".repeat(depth),
+        `{"prompt":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      ]) {
+        const res = await postJson(text);
+        expect(res.status).toBe(422);
+        expect((await res.json()).detail).toEqual([
+          {
+            loc: ["body"],
+            msg: "body is nested more than 32 levels deep; at most 32 levels of objects and arrays are allowed",
+            type: "json_too_deep",
+          },
+        ]);
+      }
+    }
+    const ok = await postJson(`{"prompt":"a","extra":${"[".repeat(31)}${"]".repeat(31)}}`);
+    expect(ok.status).toBe(200);
+  });
+
+  it("previews a wrong-typed nested value in at most 40 characters", async () => {
+    const res = await postJson({ prompt: ["x".repeat(500), { a: "[".repeat(20) }] });
+    expect(res.status).toBe(422);
+    const [issue] = (await res.json()).detail;
+    expect(issue).toMatchObject({ loc: ["body", "prompt"], type: "string_type" });
+    expect(issue.msg).toBe(`prompt must be a string, got ["${"x".repeat(38)}…`);
+  });
+
+  it("rejects a compressed body with 415 naming the encoding", async () => {
+    const res = await app.request("/text-to-image", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: JSON.stringify({ prompt: "a" }),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      detail: { msg: 'Content-Encoding "gzip" is not supported; send the body unencoded (identity)' },
+    });
+    const identity = await app.request("/text-to-image", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "identity" },
+      body: JSON.stringify({ prompt: "a" }),
+    });
+    expect(identity.status).toBe(200);
+  });
+
   it("rejects the wrong content type with 415", async () => {
     const res = await app.request("/upscale", {
       method: "POST",

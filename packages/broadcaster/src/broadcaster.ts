@@ -80,6 +80,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     logger,
     metrics,
     publicUrl: o.publicUrl,
+    trustProxy: o.trustProxy,
     progressSource: o.progressSource,
   });
   const inner = buildApp({ ...dispatchContext, options: o, uploadDir: o.uploadDir, keys, limiter, jobs });
@@ -126,7 +127,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
         metrics.orchestrators.set({ state: "backoff" }, held);
       }, 1000).unref();
       const inst = await inner;
-      server = await listen(inst.fetch, { host: o.host, port: o.port });
+      server = await listen(inst.fetch, { host: o.host, port: o.port, limits: o.connectionLimits });
       const { url, port } = server;
       logger.info("listening", {
         port,

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
@@ -40,8 +41,17 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Base URL of this broadcaster as clients reach it, used in output URLs (default: the request's own origin). */
+  /**
+   * Base URL of this broadcaster as clients reach it, used in output URLs (default: the address the request arrived
+   * at, or a trusted proxy's `X-Forwarded-Host`; never the request's `Host`).
+   */
   publicUrl?: string;
+  /** Addresses of reverse proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset (`*` = any). */
+  trustProxy?: string[];
+  /** Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only. */
+  metricsToken?: string;
+  /** Connection caps and timeouts of the HTTP server (defaults in server-kit's `CONNECTION_DEFAULTS`). */
+  connectionLimits?: ConnectionLimits;
   /** A static list of orchestrators. */
   orchestrators?: Array<string | OrchestratorEndpoint>;
   /** Secret sent to orchestrators that have none of their own. */
@@ -105,6 +115,9 @@ export type ResolvedOptions = Required<
     BroadcasterOptions,
     | keyof AsyncJobOptions
     | "publicUrl"
+    | "trustProxy"
+    | "metricsToken"
+    | "connectionLimits"
     | "orchestratorSecret"
     | "orchestratorsFile"
     | "discoveryUrl"
@@ -115,7 +128,15 @@ export type ResolvedOptions = Required<
 > &
   Pick<
     BroadcasterOptions,
-    "publicUrl" | "orchestratorSecret" | "orchestratorsFile" | "discoveryUrl" | "maxPricePerUnit" | "apiKeysFile"
+    | "publicUrl"
+    | "trustProxy"
+    | "metricsToken"
+    | "connectionLimits"
+    | "orchestratorSecret"
+    | "orchestratorsFile"
+    | "discoveryUrl"
+    | "maxPricePerUnit"
+    | "apiKeysFile"
   > &
   AsyncJobOptions & { orchestrators: OrchestratorEndpoint[] };
 

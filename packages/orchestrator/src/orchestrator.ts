@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import {
   bearerAuth,
+  type ConnectionLimits,
   errorHandler,
   type HttpServer,
   jsonLogger,
@@ -47,6 +48,10 @@ export interface OrchestratorOptions {
   secret?: string;
   /** Base of the URLs of stored media (default `http://<host>:<port>`). */
   publicUrl?: string;
+  /** Connection caps and timeouts of the HTTP server (defaults in server-kit's `CONNECTION_DEFAULTS`). */
+  connectionLimits?: ConnectionLimits;
+  /** Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only. */
+  metricsToken?: string;
   /** `process` (default), `docker`, or a launcher object. */
   launcher?: "process" | "docker" | Launcher;
   /** GPU ids (`["0","1"]` or `"0,1"`); none → the CPU. */
@@ -154,7 +159,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   app.use(requestId());
-  mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version });
+  mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version, metricsToken: options.metricsToken });
   mountJobRoutes(
     app,
     validator,
@@ -179,7 +184,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     store,
     async start() {
       const host = options.host ?? "127.0.0.1";
-      http = await listen(app.fetch, { host, port: options.port ?? 8935 });
+      http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
       publicUrl ||= http.url;
       log.info("listening", {
         port: http.port,

@@ -5,6 +5,13 @@
  */
 
 export { type BearerAuthOptions, bearerAuth } from "./http/bearer-auth.js";
+export {
+  clientAddress,
+  isLoopback,
+  metricsGuard,
+  type PublicOriginOptions,
+  publicOrigin,
+} from "./http/client-address.js";
 export { type Deadline, deadline } from "./http/deadline.js";
 export {
   errorBody,
@@ -56,6 +63,17 @@ export {
   workUnits,
 } from "./pipelines/work-units.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
+export {
+  CONNECTION_DEFAULTS,
+  type ConnectionLimits,
+  effectiveMaxConnections,
+  openFilesLimit,
+} from "./server/connection-limits.js";
+export {
+  CONNECTION_SETTINGS,
+  type ConnectionSettingValues,
+  connectionLimitsOf,
+} from "./server/connection-settings.js";
 export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
 export { settingsHelp } from "./settings/help.js";
 export {

@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * Metrics
-         * @description Prometheus metrics in the text exposition format.
+         * @description Prometheus metrics in the text exposition format. Served to loopback clients only, unless the server has a `metrics-token`: then to any client that sends it as `Authorization: Bearer <token>`.
          */
         get: operations["metrics"];
         put?: never;
@@ -492,7 +492,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image. */
+        /** @description The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -508,7 +508,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description A field is missing, of the wrong type or out of range. */
+        /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;
@@ -558,6 +558,40 @@ export interface components {
                  * @example {
                  *       "detail": {
                  *         "msg": "insufficient capacity"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The server has a `metrics-token` and the request did not carry it as `Authorization: Bearer <token>`. */
+        MetricsUnauthorized: {
+            headers: {
+                /** @description Always `Bearer`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "Invalid bearer token"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The server has no `metrics-token` and the request did not come from this machine (loopback): metrics name upstream addresses and are served to loopback clients only unless a token is set. */
+        MetricsForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "metrics are served to loopback clients only; set metrics-token to read them remotely"
                  *       }
                  *     }
                  */
@@ -871,6 +905,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["MetricsUnauthorized"];
+            403: components["responses"]["MetricsForbidden"];
         };
     };
     getOutput: {

@@ -573,7 +573,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image. */
+        /** @description The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -589,7 +589,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description A field is missing, of the wrong type or out of range. */
+        /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;

@@ -47,6 +47,7 @@ export interface AsyncJobsDeps {
   logger: Logger;
   metrics: BroadcasterMetrics;
   publicUrl: string | undefined;
+  trustProxy?: string[];
   /** Per-step progress of a running job (none: start and end only). */
   progressSource?: ProgressSource;
 }
@@ -117,7 +118,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   return {
     store,
     ready: hubReady,
-    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl }, c, job),
+    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl, trustProxy: deps.trustProxy }, c, job),
     mount(route, ...guards) {
       const ctx = {
         store,

@@ -5,7 +5,7 @@
  * "The Idempotency-Key HTTP Header Field" says) and the `Webhook-Url` / `Webhook-Secret` headers.
  */
 import { createHash } from "node:crypto";
-import { RequestValidationError } from "@ai-video-subnet/server-kit";
+import { publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
 import { apiKeyOf } from "../server/api-keys.js";
@@ -66,8 +66,10 @@ function webhookOf(c: Context): { url?: string; secret?: string; generated: bool
 /** What submitting needs. */
 export interface SubmitContext {
   store: JobStore;
-  /** Base URL clients reach the gateway at (default: the request's origin). */
+  /** Base URL clients reach the gateway at (default: see `publicOrigin`). */
   publicUrl: string | undefined;
+  /** Proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset. */
+  trustProxy?: string[];
 }
 
 /**
@@ -78,7 +80,7 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promi
   const webhook = webhookOf(c);
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
-  const base = (ctx.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+  const base = publicOrigin(c, ctx);
   const created = await ctx.store.create({
     id: newJobId(),
     owner: ownerOf(c),

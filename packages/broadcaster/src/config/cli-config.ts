@@ -3,7 +3,14 @@
  * parser with one name per setting: flag `--request-timeout-ms`, env `AVS_BROADCASTER_REQUEST_TIMEOUT_MS`, config
  * key `"request-timeout-ms"`. Precedence: flag > env > config file > default.
  */
-import { parseSettings, type Setting, type SettingsSchema, settingsHelp } from "@ai-video-subnet/server-kit";
+import {
+  CONNECTION_SETTINGS,
+  connectionLimitsOf,
+  parseSettings,
+  type Setting,
+  type SettingsSchema,
+  settingsHelp,
+} from "@ai-video-subnet/server-kit";
 import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.js";
 import { isPostgresUrl } from "../async-jobs/options.js";
 import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
@@ -18,7 +25,12 @@ export const SETTINGS = [
     name: "public-url",
     kind: "string",
     help: "base URL clients reach this gateway at, for output URLs",
-    shownDefault: "the request's origin",
+    shownDefault: "the address the request arrived at (never its Host header)",
+  },
+  {
+    name: "trust-proxy",
+    kind: "list",
+    help: "address of a reverse proxy whose X-Forwarded-Host/-Proto set output URLs when public-url is unset (repeat; * = any)",
   },
   {
     name: "orchestrator",
@@ -146,6 +158,7 @@ export const SETTINGS = [
     help: "least severe log level written",
     shownDefault: DEFAULTS.logLevel,
   },
+  ...CONNECTION_SETTINGS,
   ...ASYNC_JOB_SETTINGS,
 ] as const satisfies readonly Setting[];
 
@@ -228,6 +241,9 @@ export function parseConfig(
       host: v.host,
       port: v.port,
       publicUrl: v["public-url"],
+      trustProxy: v["trust-proxy"]?.map(String),
+      metricsToken: v["metrics-token"],
+      connectionLimits: connectionLimitsOf(v),
       orchestrators,
       orchestratorSecret: v["orchestrator-secret"],
       orchestratorsFile: v["orchestrators-file"],

@@ -17,7 +17,23 @@ export type AttemptResult =
   /** At capacity (503/429): try another; hold this one back for `retryAfterMs`. */
   | { kind: "busy"; retryAfterMs: number; reason: string }
   /** Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. */
-  | { kind: "failed"; reason: string };
+  | { kind: "failed"; reason: string }
+  /**
+   * This gateway ran out of a local resource (descriptors, disk, memory) sending the request or storing an output:
+   * not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
+   */
+  | { kind: "local_error"; reason: string };
+
+/** Error codes that mean this machine is out of something, whoever we were talking to. */
+const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
+
+/** The local-resource code of an error (or its cause), if it is one. */
+function localCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as never, i++) {
+    if (typeof e.code === "string" && LOCAL_RESOURCE.has(e.code)) return e.code;
+  }
+  return undefined;
+}
 
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
@@ -52,6 +68,8 @@ export async function attempt(
     res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    const local = localCode(err);
+    if (local) return { kind: "local_error", reason: `sending the request: ${local}: ${(err as Error).message}` };
     return { kind: "failed", reason: `connection failed: ${causeOf(err)}` };
   }
   try {
@@ -88,6 +106,8 @@ export async function attempt(
   } catch (err) {
     await Promise.all(stored.map((m) => store.delete(m.name).catch(() => {})));
     if (signal.aborted) throw signal.reason;
+    const local = localCode(err);
+    if (local) return { kind: "local_error", reason: `storing an output: ${local}: ${(err as Error).message}` };
     return { kind: "failed", reason: `output not stored: ${causeOf(err)}` };
   }
   return { kind: "ok", media: stored };

@@ -38,7 +38,11 @@ export interface DispatchHooks {
 export type DispatchResult =
   | { kind: "ok"; media: Array<Media & { name: string }>; orchestrator: string; attempts: number }
   | { kind: "client_error"; status: number; body: unknown; orchestrator: string | undefined }
-  | { kind: "unavailable"; msg: string; retryAfterSeconds: number };
+  /**
+   * `msg` is for the client and names no orchestrator address or local path (`attempt 1 failed (HTTP 500)`);
+   * `detail` has everything, for the logs.
+   */
+  | { kind: "unavailable"; msg: string; detail: string; retryAfterSeconds: number };
 
 /**
  * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent.
@@ -56,16 +60,20 @@ export async function dispatch(
   const started = Date.now();
   const tried = new Set<string>();
   const reasons: string[] = [];
+  /** The same reasons without addresses or internals, for the client. */
+  const told: string[] = [];
   let retryAfterMs = 1000;
   let attempts = 0;
   for (;;) {
     const elapsed = Date.now() - started;
     if (attempts >= ctx.maxAttempts) {
       reasons.push(`all ${ctx.maxAttempts} attempts used`);
+      told.push(`all ${ctx.maxAttempts} attempts used`);
       break;
     }
     if (attempts > 0 && elapsed > ctx.retryBudgetMs) {
       reasons.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
+      told.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
       break;
     }
     const pick = select(ctx.registry.list(), {
@@ -88,6 +96,7 @@ export async function dispatch(
       }
       ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "none" });
       reasons.push(pick.reason);
+      told.push(pick.reason);
       retryAfterMs = pick.retryAfterMs;
       break;
     }
@@ -144,6 +153,7 @@ export async function dispatch(
         // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate.
         o.backoff.busy(Date.now(), result.retryAfterMs);
         reasons.push(`${o.url} busy (${result.reason})`);
+        told.push(`attempt ${n}: orchestrator busy (${publicReason(result.reason)})`);
         ctx.logger.info("orchestrator busy; trying another", {
           request_id: job.requestId,
           orchestrator: o.url,
@@ -156,6 +166,7 @@ export async function dispatch(
         stats.failure();
         const holdMs = o.backoff.fail(Date.now());
         reasons.push(`${o.url} failed (${result.reason})`);
+        told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
         ctx.logger.warn("attempt failed; orchestrator held back", {
           request_id: job.requestId,
           orchestrator: o.url,
@@ -165,13 +176,33 @@ export async function dispatch(
         });
         break;
       }
+      case "local_error":
+        // Our own exhaustion: the orchestrator did its part, so its stats and backoff stay as they are.
+        ctx.logger.error("attempt failed on a local resource; orchestrator not held back", {
+          request_id: job.requestId,
+          orchestrator: o.url,
+          attempt: n,
+          reason: result.reason,
+        });
+        return {
+          kind: "unavailable",
+          msg: "the gateway is short of local resources (files, disk or memory) right now; retry later",
+          detail: `attempt ${n} on ${o.url}: ${result.reason}`,
+          retryAfterSeconds: 5,
+        };
     }
   }
   return {
     kind: "unavailable",
-    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${reasons.join("; ")}`,
+    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${told.join("; ")}`,
+    detail: reasons.join("; "),
     retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   };
+}
+
+/** The kind of an attempt's failure without its details: `HTTP 500: ...` → `HTTP 500`. */
+function publicReason(reason: string): string {
+  return reason.split(":")[0]!.trim();
 }
 
 /** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */

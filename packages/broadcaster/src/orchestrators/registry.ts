@@ -205,7 +205,14 @@ export class OrchestratorRegistry {
         error: reason,
         failed_polls: o.failedPolls,
       });
-      o.infoError = reason;
+      // What /ready may tell clients: an error code or our own message, never the address in a cause's message.
+      const code = err instanceof Error ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
+      o.infoError =
+        typeof code === "string"
+          ? code
+          : err instanceof Error && !(err.cause instanceof Error)
+            ? err.message
+            : "connection failed";
     } finally {
       limit.clear();
     }

@@ -25,6 +25,15 @@ describe("resolveSettings", () => {
     expect(resolveSettings([`--settings=${file}`], {}).port).toBe(1111);
   });
 
+  it("reads the connection limits and metrics-token, in seconds, unset ones left to listen's defaults", () => {
+    const s = resolveSettings(["--receive-timeout", "30", "--metrics-token", "tok"], {
+      AVS_ORCHESTRATOR_MAX_CONNECTIONS_PER_CLIENT: "1024",
+    });
+    expect(s.connectionLimits).toEqual({ receiveTimeoutMs: 30_000, maxConnectionsPerClient: 1024 });
+    expect(s.metricsToken).toBe("tok");
+    expect(() => resolveSettings(["--max-connections", "2"], {})).toThrow(/max-connections/);
+  });
+
   it("names the setting that is wrong", () => {
     expect(() => resolveSettings(["--launcher", "k8s"], {})).toThrow('launcher must be process or docker, got "k8s"');
     expect(() => resolveSettings(["--prot", "1"], {})).toThrow("unknown flag --prot (see --help)");

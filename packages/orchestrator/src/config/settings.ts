@@ -5,6 +5,9 @@
  * from the same table.
  */
 import {
+  CONNECTION_SETTINGS,
+  type ConnectionLimits,
+  connectionLimitsOf,
   envName as envNameOf,
   settingsHelp as helpOf,
   type LogLevel,
@@ -75,6 +78,7 @@ export const SETTINGS = [
     default: "info",
     help: "least severe log level written",
   },
+  ...CONNECTION_SETTINGS,
 ] as const satisfies readonly Setting[];
 
 /** The orchestrator's settings schema. */
@@ -117,6 +121,8 @@ export interface Settings {
   maxUploadBytes: number;
   shutdownGrace: number;
   logLevel: LogLevel;
+  connectionLimits: ConnectionLimits;
+  metricsToken?: string;
 }
 
 /**
@@ -152,6 +158,8 @@ export function resolveSettings(argv: string[], env: NodeJS.ProcessEnv): Setting
     maxUploadBytes: v["max-upload-bytes"],
     shutdownGrace: v["shutdown-grace"],
     logLevel: v["log-level"] as LogLevel,
+    connectionLimits: connectionLimitsOf(v),
+    metricsToken: v["metrics-token"],
   };
 }
 

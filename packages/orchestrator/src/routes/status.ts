@@ -1,5 +1,11 @@
 /** @module The status routes: `/info` (capabilities, prices, hardware), `/health`, `/metrics` and `/outputs/{name}`. */
-import { HttpError, metricsResponse, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
+import {
+  HttpError,
+  metricsGuard,
+  metricsResponse,
+  type RequestValidator,
+  typedRoutes,
+} from "@ai-video-subnet/server-kit";
 import type { Hono } from "hono";
 import type { components, operations } from "../generated/orchestrator.js";
 import type { OutputStore } from "../outputs/output-store.js";
@@ -13,7 +19,7 @@ import type { OrchestratorMetrics } from "./metrics.js";
 export function mountStatusRoutes(
   app: Hono,
   validator: RequestValidator,
-  ctx: { pool: RunnerPool; store: OutputStore; metrics: OrchestratorMetrics; version: string },
+  ctx: { pool: RunnerPool; store: OutputStore; metrics: OrchestratorMetrics; version: string; metricsToken?: string },
 ): void {
   const route = typedRoutes<operations>(app, validator);
   route("getInfo", () => ({
@@ -24,7 +30,7 @@ export function mountStatusRoutes(
       .map((r) => r.hardware as components["schemas"]["HardwareInformation"]),
   }));
   route("health", () => ({ status: "OK" as const }));
-  route("metrics", (_body, c) => metricsResponse(c, ctx.metrics.registry));
+  route("metrics", (_body, c) => metricsResponse(c, ctx.metrics.registry), metricsGuard(ctx.metricsToken));
   route("getOutput", async (_body, c) => {
     const name = c.req.param("name")!;
     const file = await ctx.store.get(name);

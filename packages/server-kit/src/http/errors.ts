@@ -83,15 +83,43 @@ const stderrLogger: Logger = {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg, ...fields })),
 };
 
+const ABORT_CODES = new Set(["ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "ABORT_ERR", "EPIPE"]);
+
+/** True when `err` is the client hanging up mid-request (an upload cut short), not a fault of the server. */
+function clientWentAway(err: unknown, c: Context): boolean {
+  const incoming = (c.env as { incoming?: { aborted?: boolean; socket?: { destroyed?: boolean } } } | undefined)
+    ?.incoming;
+  const gone = incoming?.aborted === true || incoming?.socket?.destroyed === true || c.req.raw.signal?.aborted;
+  if (!gone) return false;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown } };
+  return (
+    ABORT_CODES.has(String(e?.code)) ||
+    ABORT_CODES.has(String(e?.cause?.code)) ||
+    e?.name === "AbortError" ||
+    e?.message === "aborted"
+  );
+}
+
 /**
  * The one `app.onError` of every server: HttpError → its status; validation → 422; Hono's own HTTP errors
- * (body limit → 413, malformed body → 400) → their status; anything else → 500 without internals, reported to
+ * (body limit → 413, malformed body → 400) → their status; a client that hung up mid-request → an `info` line
+ * (`client went away mid-request`) and a 400 nobody reads; anything else → 500 without internals, reported to
  * `log` (a {@link Logger}: an `unhandled error` line with the request id and stack; default stderr).
  * @example app.onError(errorHandler(log))
  */
 export function errorHandler(log: Logger | UnexpectedErrorLogger = stderrLogger): ErrorHandler {
   const report = typeof log === "function" ? log : logUnexpected(log);
   return (err, c) => {
+    if (clientWentAway(err, c)) {
+      if (typeof log !== "function") {
+        log.info("client went away mid-request", {
+          request_id: (c.get("requestId" as never) as string | undefined) ?? "",
+          path: c.req.path,
+          error: (err as Error).message,
+        });
+      }
+      return errorResponse(c, 400, "the client closed the connection before the request was complete");
+    }
     if (err instanceof RequestValidationError) return c.json({ detail: err.issues }, 422);
     if (err instanceof HttpError) return errorResponse(c, err.status, err.message, err.headers);
     const status = (err as { status?: unknown }).status;

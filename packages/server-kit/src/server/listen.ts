@@ -6,6 +6,8 @@
 import type http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import { shownHostOf } from "../http/shown-host.js";
+import { type ConnectionLimits, limitConnections, serverOptions } from "./connection-limits.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
 export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -26,16 +28,25 @@ export interface HttpServer {
 }
 
 /**
- * Listens with `@hono/node-server`; rejects when the port cannot be bound.
+ * Listens with `@hono/node-server` under the connection limits (defaults in `CONNECTION_DEFAULTS`); rejects when
+ * the port cannot be bound.
  * @example
- * const http = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+ * const http = await listen(app.fetch, { host: "127.0.0.1", port: 0, limits: { maxConnectionsPerClient: 64 } });
  * await http.stop(10_000);
  */
-export async function listen(fetch: FetchHandler, options: { host: string; port: number }): Promise<HttpServer> {
+export async function listen(
+  fetch: FetchHandler,
+  options: { host: string; port: number; limits?: ConnectionLimits },
+): Promise<HttpServer> {
+  const limits = options.limits ?? {};
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: fetch as never, hostname: options.host, port: options.port }, () => resolve(s));
+    const s = serve(
+      { fetch: fetch as never, hostname: options.host, port: options.port, serverOptions: serverOptions(limits) },
+      () => resolve(s),
+    );
     s.once("error", reject);
   });
+  limitConnections(server as unknown as http.Server, limits);
   const port = (server.address() as AddressInfo).port;
   const connections = trackConnections(server as unknown as http.Server);
   let stopping: Promise<void> | undefined;
@@ -56,8 +67,7 @@ export async function listen(fetch: FetchHandler, options: { host: string; port:
  * @example shownHost("::1") // "[::1]"
  */
 export function shownHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
+  return shownHostOf(host);
 }
 
 interface Connections {

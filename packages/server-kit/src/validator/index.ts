@@ -2,7 +2,7 @@
  * @module The one request validator of every server, built at start-up from a resolved spec (each server's
  * `src/generated/<api>-document.ts`, written by `avs-codegen`).
  *
- * For each operation it checks the Content-Type (415), the body size (413), parses JSON or multipart bodies,
+ * For each operation it checks the Content-Type and that the body is not compressed (Content-Encoding → 415), the body size (413), parses JSON or multipart bodies,
  * coerces multipart text fields to their schema types, checks file fields are files, applies defaults, drops
  * fields the spec does not declare (as FastAPI does), and validates path, query and header parameters.
  * Invalid input → 422 `{"detail":[{loc,msg,type}]}`.
@@ -13,6 +13,7 @@ import { HttpError, RequestValidationError, type ValidationIssue } from "../http
 import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.js";
 import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
+import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
 
@@ -183,6 +184,13 @@ function contentTypeCheck(mediaType: string): MiddlewareHandler {
     if (got !== mediaType) {
       throw new HttpError(415, `Content-Type must be ${mediaType}, got ${got ? show(got) : "none"}`);
     }
+    const encoding = (c.req.header("content-encoding") ?? "").trim().toLowerCase();
+    if (encoding !== "" && encoding !== "identity") {
+      throw new HttpError(
+        415,
+        `Content-Encoding ${show(encoding)} is not supported; send the body unencoded (identity)`,
+      );
+    }
     await next();
   };
 }
@@ -229,6 +237,10 @@ function validateRequest(
 
 async function readJson(c: Context): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
   const text = await c.req.text();
+  if (tooDeep(text)) {
+    const msg = `body is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels of objects and arrays are allowed`;
+    return { data: {}, issues: [{ loc: ["body"], msg, type: "json_too_deep" }] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -11,16 +11,45 @@ const TYPE_NAMES: Record<string, [string, string]> = {
   array: ["an array", "list_type"],
 };
 
+const PREVIEW = 40;
+
 /**
- * A short, safe rendering of a received value for an error message (long strings are cut).
+ * A short, safe rendering of a received value for an error message: at most 40 characters (then `…`), built
+ * without ever serialising the whole value, so a huge or deeply nested body costs no more than its first bytes.
  * @example show("abc") // '"abc"'
+ * @example show({ a: [1, 2] }) // '{"a":[1,2]}'
  */
 export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string") return JSON.stringify(value.length > PREVIEW ? `${value.slice(0, PREVIEW)}…` : value);
   if (value === undefined) return "nothing";
   if (value instanceof Blob) return "a file";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const out: string[] = [];
+  let length = 0;
+  const emit = (part: string): boolean => {
+    out.push(part);
+    length += part.length;
+    return length <= PREVIEW;
+  };
+  const walk = (v: unknown): boolean => {
+    if (typeof v === "string") return emit(JSON.stringify(v.length > PREVIEW ? v.slice(0, PREVIEW + 1) : v));
+    if (v === null || typeof v !== "object") return emit(String(v));
+    if (Array.isArray(v)) {
+      if (!emit("[")) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !emit(",")) || !walk(v[i])) return false;
+      return emit("]");
+    }
+    if (!emit("{")) return false;
+    let first = true;
+    for (const key in v) {
+      if ((!first && !emit(",")) || !emit(`${JSON.stringify(key.slice(0, PREVIEW + 1))}:`)) return false;
+      if (!walk((v as Record<string, unknown>)[key])) return false;
+      first = false;
+    }
+    return emit("}");
+  };
+  walk(value);
+  const text = out.join("");
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {

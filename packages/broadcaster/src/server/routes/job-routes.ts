@@ -4,7 +4,7 @@
  * it is logged once with its request id. With `Prefer: respond-async` the job is queued instead and the answer is
  * a 202 (see `async-jobs/`).
  */
-import { getRequestId, HttpError } from "@ai-video-subnet/server-kit";
+import { getRequestId, HttpError, publicOrigin } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
@@ -43,13 +43,13 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         model_id: job.modelId,
         status,
         ms: Math.round(performance.now() - started),
-        ...(result.kind === "unavailable" ? { reason: result.msg } : { orchestrator: result.orchestrator }),
+        ...(result.kind === "unavailable" ? { reason: result.detail } : { orchestrator: result.orchestrator }),
       });
       if (result.kind === "client_error") return c.json(result.body as object, status as 400);
       if (result.kind === "unavailable") {
         throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
       }
-      const base = options.publicUrl?.replace(/\/+$/, "") ?? new URL(c.req.url).origin;
+      const base = publicOrigin(c, options);
       return {
         images: result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw })),
       };

@@ -1,5 +1,5 @@
 /** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
-import { HttpError, metricsResponse } from "@ai-video-subnet/server-kit";
+import { HttpError, metricsGuard, metricsResponse } from "@ai-video-subnet/server-kit";
 import { stringify } from "yaml";
 import { gatewayDocument } from "../../generated/gateway-document.js";
 import { renderDocsPage } from "../docs-page.js";
@@ -23,7 +23,7 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
   route("getOpenApi", (_b, c) => c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" }));
   route("getOpenApiJson", (_b, c) => c.body(json, 200, { "content-type": "application/json; charset=utf-8" }));
   route("getDocs", (_b, c) => c.html(html));
-  route("metrics", (_b, c) => metricsResponse(c, ctx.metrics.registry));
+  route("metrics", (_b, c) => metricsResponse(c, ctx.metrics.registry), metricsGuard(ctx.options.metricsToken));
   route("getOutput", async (_b, c) => {
     const name = c.req.param("name") ?? "";
     const out = await ctx.store.get(name);

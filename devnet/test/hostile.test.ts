@@ -1,0 +1,420 @@
+/**
+ * @module The hostile-input audit (issue 21) against a network of real processes: every route of the gateway, the
+ * orchestrator and the runner, fed deep JSON, wrong types and content types, compressed and broken bodies, hostile
+ * headers, path tricks in path parameters and output names, and thousands of slow sockets. The bar: 0 × 5xx, every
+ * refusal a 4xx in one of the two error shapes with a message that is short and names no internal address, no
+ * result URL steered by the Host header, and every process still serving afterwards.
+ */
+import http from "node:http";
+import net from "node:net";
+import { form, isAlive, png as makePng, type Stack, startStack } from "@ai-video-subnet/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const UPSCALER = "tiny/esrgan-x4";
+const PIPELINES = ["/text-to-image", "/image-to-image", "/image-to-video", "/upscale", "/video-upscale"];
+const MULTIPART = new Set(["/image-to-image", "/image-to-video", "/upscale", "/video-upscale"]);
+const TRAVERSALS = [
+  "..%2F..%2F..%2Fetc%2Fpasswd",
+  "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+  "..%5C..%5Cwindows%5Cwin.ini",
+  "%00",
+  "a%00.png",
+  "....%2F%2F....%2F%2Fetc%2Fpasswd",
+  "%252e%252e%252f",
+  encodeURIComponent("x".repeat(2000)),
+];
+
+interface Answer {
+  status: number;
+  text: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+interface Probe {
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+/** Sends a request with node:http, which sends the path, Host and every header exactly as given. */
+function send(base: string, p: Probe): Promise<Answer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const body = p.body === undefined ? undefined : Buffer.from(p.body);
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: p.method,
+        path: p.path,
+        agent: false,
+        headers: { ...(body ? { "content-length": String(body.length) } : {}), ...p.headers },
+        timeout: 30_000,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("no answer in 30 s")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Undefined when the answer is acceptable for hostile input: a 2xx/3xx, or a 4xx in the error shape. */
+function problemOf(a: Answer, internals: string[]): string | undefined {
+  if (a.status >= 500) return `status ${a.status}: ${a.text.slice(0, 300)}`;
+  if (a.status < 400) return undefined;
+  let body: { detail?: unknown };
+  try {
+    body = JSON.parse(a.text);
+  } catch {
+    return `${a.status} is not JSON: ${a.text.slice(0, 200)}`;
+  }
+  const msgs = Array.isArray(body.detail)
+    ? body.detail.map((d: { msg?: unknown; loc?: unknown; type?: unknown }) =>
+        Array.isArray(d.loc) && typeof d.type === "string" ? d.msg : undefined,
+      )
+    : [(body.detail as { msg?: unknown } | undefined)?.msg];
+  for (const m of msgs) {
+    if (typeof m !== "string" || m.length === 0) return `${a.status} without the error shape: ${a.text.slice(0, 200)}`;
+    if (m.length > 1500) return `${a.status} message of ${m.length} characters`;
+    for (const secret of internals) if (m.includes(secret)) return `${a.status} names ${secret}: ${m.slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+
+/** The battery for one POST route. */
+function postProbes(path: string, auth: Record<string, string>): Probe[] {
+  const json = { ...auth, "content-type": "application/json" };
+  const probes: Probe[] = [
+    { name: "deep JSON 5000", method: "POST", path, headers: json, body: deep(5000) },
+    { name: "deep JSON in a field", method: "POST", path, headers: json, body: `{"prompt":${deep(100_000)}}` },
+    { name: "deep object", method: "POST", path, headers: json, body: `${'{"a":'.repeat(3000)}1${"}".repeat(3000)}` },
+    { name: "JSON array", method: "POST", path, headers: json, body: "[1,2,3]" },
+    { name: "JSON null", method: "POST", path, headers: json, body: "null" },
+    { name: "broken JSON", method: "POST", path, headers: json, body: '{"prompt": "x' },
+    { name: "empty body", method: "POST", path, headers: json, body: "" },
+    {
+      name: "wrong types",
+      method: "POST",
+      path,
+      headers: json,
+      body: JSON.stringify({ prompt: [1], width: "x", seed: {} }),
+    },
+    {
+      name: "huge string field",
+      method: "POST",
+      path,
+      headers: json,
+      body: JSON.stringify({ prompt: "x".repeat(900_000) }),
+    },
+    { name: "over the JSON limit", method: "POST", path, headers: json, body: "x".repeat(2 * 1024 * 1024) },
+    { name: "gzip body", method: "POST", path, headers: { ...json, "content-encoding": "gzip" }, body: "{}" },
+    { name: "br body", method: "POST", path, headers: { ...json, "content-encoding": "br, gzip" }, body: "{}" },
+    { name: "text/plain", method: "POST", path, headers: { ...auth, "content-type": "text/plain" }, body: "hi" },
+    { name: "no content type", method: "POST", path, headers: auth, body: "{}" },
+    {
+      name: "content type with a huge parameter",
+      method: "POST",
+      path,
+      headers: { ...auth, "content-type": `multipart/form-data; boundary=${"b".repeat(4000)}` },
+      body: "--x",
+    },
+    {
+      name: "multipart without boundary",
+      method: "POST",
+      path,
+      headers: { ...auth, "content-type": "multipart/form-data" },
+      body: "--x\r\n",
+    },
+    {
+      name: "multipart truncated",
+      method: "POST",
+      path,
+      headers: { ...auth, "content-type": "multipart/form-data; boundary=zz" },
+      body: '--zz\r\ncontent-disposition: form-data; name="image"; filename="a.png"\r\n\r\n\x89PNG',
+    },
+    {
+      name: "bad X-Request-Id",
+      method: "POST",
+      path,
+      headers: { ...json, "x-request-id": "\u00ff".repeat(10) },
+      body: "{}",
+    },
+    {
+      name: "garbage Authorization",
+      method: "POST",
+      path,
+      headers: { ...json, authorization: "Bearer \u00e9\u00e9" },
+      body: "{}",
+    },
+    {
+      name: "Prefer respond-async junk",
+      method: "POST",
+      path,
+      headers: { ...json, prefer: "respond-async, wait=-1" },
+      body: "{}",
+    },
+  ];
+  return probes;
+}
+
+/** GET probes: hostile path parameters and headers. */
+function getProbes(paths: string[], auth: Record<string, string>): Probe[] {
+  const probes: Probe[] = [];
+  for (const path of paths) {
+    probes.push({ name: "plain", method: "GET", path, headers: auth });
+    probes.push({ name: "evil Host", method: "GET", path, headers: { ...auth, host: "evil.example" } });
+    probes.push({ name: "empty Host", method: "GET", path, headers: { ...auth, host: "" } });
+    probes.push({
+      name: "forwarded",
+      method: "GET",
+      path,
+      headers: { ...auth, "x-forwarded-host": "evil.example", "x-forwarded-for": "1.2.3.4" },
+    });
+    probes.push({ name: "huge header", method: "GET", path, headers: { ...auth, "x-junk": "j".repeat(12_000) } });
+    probes.push({ name: "DELETE", method: "DELETE", path, headers: auth });
+    probes.push({
+      name: "PUT with body",
+      method: "PUT",
+      path,
+      headers: { ...auth, "content-type": "application/json" },
+      body: deep(5000),
+    });
+  }
+  return probes;
+}
+
+function paramPaths(templates: string[]): string[] {
+  return templates.flatMap((t) => TRAVERSALS.map((x) => t.replace(/\{[^}]+\}/, x)));
+}
+
+describe("hostile input against every route", () => {
+  let t: Stack;
+  let png: Uint8Array;
+  let internals: string[];
+  const answers: Array<{ server: string; probe: string; status: number; problem?: string }> = [];
+
+  beforeAll(async () => {
+    png = makePng(16, 16);
+    t = await startStack([{ pipeline: "upscale", model_id: UPSCALER, warm: true, capacity: 2 }], {
+      orchestrators: 1,
+      broadcasterArgs: ["--headers-timeout", "2", "--max-connections-per-client", "200"],
+    });
+    internals = [
+      ...t.net.orchestrators.map((o) => o.url),
+      ...t.net.orchestrators.flatMap((o) => [...o.runners.values()].map((r) => r.url)),
+      t.dir,
+      t.net.secret,
+      "/tmp/",
+    ];
+  }, 300_000);
+  afterAll(async () => {
+    const left = await t?.close();
+    expect(left ?? []).toEqual([]);
+  });
+
+  async function audit(server: string, base: string, probes: Probe[]) {
+    for (const p of probes) {
+      let a: Answer;
+      try {
+        a = await send(base, p);
+      } catch (err) {
+        // A server may refuse an oversized header or body by closing after its answer; a reset is not a 5xx.
+        const code = (err as NodeJS.ErrnoException).code;
+        answers.push({
+          server,
+          probe: `${p.method} ${p.path.slice(0, 60)} ${p.name}`,
+          status: 0,
+          problem: code === "ECONNRESET" ? undefined : `no answer: ${(err as Error).message}`,
+        });
+        continue;
+      }
+      answers.push({
+        server,
+        probe: `${p.method} ${p.path.slice(0, 60)} ${p.name}`,
+        status: a.status,
+        problem: problemOf(a, internals),
+      });
+    }
+  }
+
+  const wrong = (server: string) =>
+    answers.filter((a) => a.server === server && a.problem).map((a) => `${a.probe}: ${a.problem}`);
+
+  it("gateway: every route of its own API document, 0 × 5xx and the error shape on every refusal", async () => {
+    const doc = JSON.parse(
+      (await send(t.net.broadcasterUrl, { name: "doc", method: "GET", path: "/openapi.json" })).text,
+    ) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.keys(doc.paths);
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const posts = routes.filter((r) => doc.paths[r]!.post);
+    const gets = routes.filter((r) => doc.paths[r]!.get);
+    const probes = [
+      ...posts.flatMap((p) => postProbes(p.replace(/\{[^}]+\}/, "job_x"), {})),
+      ...posts
+        .filter((p) => p.includes("{"))
+        .flatMap((p) => paramPaths([p]).map((path) => ({ name: "traversal", method: "POST", path }))),
+      ...getProbes(
+        gets.filter((g) => !g.includes("{")),
+        {},
+      ),
+      ...paramPaths(gets.filter((g) => g.includes("{"))).map((path) => ({ name: "traversal", method: "GET", path })),
+      ...[
+        "/outputs/../../etc/passwd",
+        "/outputs/..",
+        "/outputs/.%2e/.%2e/etc/passwd",
+        "/jobs/../metrics",
+        "//etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+      ].map((path) => ({ name: "raw traversal", method: "GET", path })),
+    ];
+    await audit("gateway", t.net.broadcasterUrl, probes);
+    expect(wrong("gateway")).toEqual([]);
+    expect(answers.filter((a) => a.server === "gateway").length).toBeGreaterThan(180);
+  }, 300_000);
+
+  it("gateway multipart routes: wrong fields, deep JSON in text fields, broken and huge files", async () => {
+    const fields = (extra: Record<string, string | Uint8Array>) =>
+      form({ prompt: "", model_id: UPSCALER, image: png, ...extra });
+    const cases: Array<[string, FormData]> = [
+      ["deep JSON as loras", fields({ loras: deep(10_000) })],
+      ["deep JSON as prompt", fields({ prompt: deep(10_000) })],
+      ["seed as deep JSON", fields({ seed: deep(100) })],
+      ["image empty", fields({ image: new Uint8Array(0) })],
+      ["image garbage", fields({ image: new Uint8Array(5000).fill(0xff) })],
+      ["image as text", fields({ image: "not a file" })],
+      ["model_id traversal", fields({ model_id: "../../../etc/passwd" })],
+    ];
+    for (const path of MULTIPART) {
+      for (const [name, body] of cases) {
+        const res = await fetch(`${t.net.broadcasterUrl}${path}`, {
+          method: "POST",
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        const a = { status: res.status, text: await res.text(), headers: {} };
+        answers.push({
+          server: "gateway-form",
+          probe: `${path} ${name}`,
+          status: a.status,
+          problem: problemOf(a, internals),
+        });
+      }
+    }
+    expect(wrong("gateway-form")).toEqual([]);
+  }, 300_000);
+
+  it("orchestrator and runner: their routes, with and without the secret, 0 × 5xx", async () => {
+    const o = t.net.orchestrators[0]!;
+    const auth = { authorization: `Bearer ${t.net.secret}` };
+    const orchestratorGets = ["/info", "/health", "/metrics", "/outputs/x.png"];
+    await audit("orchestrator", o.url, [
+      ...PIPELINES.flatMap((p) => postProbes(p, auth)),
+      ...PIPELINES.flatMap((p) => postProbes(p, {}).slice(0, 4)),
+      ...getProbes(orchestratorGets, auth),
+      ...paramPaths(["/outputs/{name}"]).map((path) => ({ name: "traversal", method: "GET", path })),
+    ]);
+    expect(wrong("orchestrator")).toEqual([]);
+    const runner = [...o.runners.values()][0]!;
+    const runnerGets = ["/health", "/info", "/hardware/info", "/hardware/stats", "/version", "/metrics"];
+    await audit("runner", runner.url, [
+      ...PIPELINES.flatMap((p) => postProbes(p, {})),
+      ...getProbes(runnerGets, {}),
+      ...paramPaths(["/progress/{request_id}"]).map((path) => ({ name: "traversal", method: "GET", path })),
+    ]);
+    expect(wrong("runner")).toEqual([]);
+  }, 300_000);
+
+  it("a Host header of evil.example never becomes a result URL", async () => {
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      const body = form({ prompt: "", model_id: UPSCALER, image: png });
+      const r = new Request("http://x/", { method: "POST", body });
+      r.arrayBuffer().then((buf) => {
+        const url = new URL(t.net.broadcasterUrl);
+        const req = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: "POST",
+            path: "/upscale",
+            headers: {
+              host: "evil.example",
+              "x-forwarded-host": "evil.example",
+              "x-forwarded-proto": "https",
+              "content-type": r.headers.get("content-type")!,
+              "content-length": String(buf.byteLength),
+            },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => (text += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+          },
+        );
+        req.on("error", reject);
+        req.end(Buffer.from(buf));
+      }, reject);
+    });
+    expect(answer.status).toBe(200);
+    const { images } = JSON.parse(answer.text) as { images: Array<{ url: string }> };
+    expect(images[0]!.url.startsWith(`${t.net.broadcasterUrl}/outputs/`)).toBe(true);
+    expect(answer.text).not.toContain("evil.example");
+  }, 120_000);
+
+  it("2,000 slow and idle sockets from one address: normal requests are still served", async () => {
+    const url = new URL(t.net.broadcasterUrl);
+    const flood: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 2000; i++) {
+        const s = net.connect({ port: Number(url.port), host: url.hostname, localAddress: "127.0.0.2" });
+        s.on("error", () => {});
+        if (i % 2 === 0) s.once("connect", () => s.write("POST /upscale HTTP/1.1\r\nHost: x\r\n"));
+        flood.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${t.net.broadcasterUrl}/upscale`, {
+          method: "POST",
+          body: form({ prompt: "", model_id: UPSCALER, image: png }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        expect(res.status).toBe(200);
+        const { images } = (await res.json()) as { images: Array<{ url: string }> };
+        expect((await fetch(images[0]!.url)).status).toBe(200);
+      }
+    } finally {
+      for (const s of flood) s.destroy();
+    }
+  }, 120_000);
+
+  it("afterwards every process is alive and serves jobs; the audit counted 0 × 5xx", async () => {
+    for (const pid of t.net.pids()) expect(isAlive(pid)).toBe(true);
+    for (const u of [t.net.broadcasterUrl, ...t.net.orchestrators.map((o) => o.url)]) {
+      expect((await fetch(`${u}/health`)).status).toBe(200);
+    }
+    const ok = await fetch(`${t.net.broadcasterUrl}/upscale`, {
+      method: "POST",
+      body: form({ prompt: "", model_id: UPSCALER, image: png }),
+    });
+    expect(ok.status).toBe(200);
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(answers.length).toBeGreaterThan(500);
+    const statuses: Record<string, number> = {};
+    for (const a of answers) statuses[`${a.server} ${a.status}`] = (statuses[`${a.server} ${a.status}`] ?? 0) + 1;
+    console.log(
+      `hostile audit: ${answers.length} requests, 0 × 5xx; by server and status: ${JSON.stringify(statuses)}`,
+    );
+  }, 120_000);
+});
