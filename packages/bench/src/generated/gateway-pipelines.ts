@@ -116,6 +116,25 @@ export const PIPELINES = {
     },
     "response": "images",
   },
+  /** Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `POST /frame-interpolation` (genFrameInterpolation). */
+  "frame-interpolation": {
+    "pipeline": "frame-interpolation",
+    "operationId": "genFrameInterpolation",
+    "path": "/frame-interpolation",
+    "clientMethod": "frameInterpolation",
+    "body": "multipart",
+    "fields": ["video", "first_image", "last_image", "source_fps", "output_fps", "multiplier", "times_to_interpolate", "model_id", "seed"],
+    "files": {
+      "video": "video",
+      "first_image": "image",
+      "last_image": "image",
+    },
+    "units": {
+      "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
 } as const satisfies Record<string, PipelineEntry>;
 
 /** A pipeline of the gateway API. */

@@ -116,6 +116,25 @@ export const PIPELINES = {
     },
     "response": "images",
   },
+  /** Raise the frame rate of a video, or make a clip from two images, on a FILM runner of `model_id` (our extension). The runner's mp4 (H.264, duration preserved) is stored and returned as the single entry of `images`. `POST /frame-interpolation` (genFrameInterpolation). */
+  "frame-interpolation": {
+    "pipeline": "frame-interpolation",
+    "operationId": "genFrameInterpolation",
+    "path": "/frame-interpolation",
+    "clientMethod": "frameInterpolation",
+    "body": "multipart",
+    "fields": ["video", "first_image", "last_image", "source_fps", "output_fps", "multiplier", "times_to_interpolate", "model_id", "seed"],
+    "files": {
+      "video": "video",
+      "first_image": "image",
+      "last_image": "image",
+    },
+    "units": {
+      "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
 } as const satisfies Record<string, PipelineEntry>;
 
 /** A pipeline of the orchestrator API. */
