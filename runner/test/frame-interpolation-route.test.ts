@@ -12,7 +12,8 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
-import { memoryLogger, modelsDir, testConfig } from "./helpers.js";
+import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
+import { readEvents } from "./sse.js";
 import {
   ffmpeg,
   ffmpegChildren,
@@ -90,6 +91,16 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     await writeFile(file, Buffer.from(data!, "base64"));
     return file;
   };
+  let long: string | undefined;
+  /** 70 flat frames at 8 fps (written once). */
+  const longClip = async () =>
+    (long ??= await losslessRgbVideo(
+      dir.path("long.mp4"),
+      Array.from({ length: 70 }, (_, i) => flat((i * 3) % 256)),
+      W,
+      H,
+      8,
+    ));
   const msg = async (res: Response) => ((await res.json()) as { detail: { msg: string } }).detail.msg;
 
   beforeAll(async () => {
@@ -97,7 +108,12 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     dir = await videoDir();
     scratchBefore = await scratchDirs();
     server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "frame-interpolation", modelId: "tiny/film", maxOutputFrames: 60 }),
+      testConfig(models.dir, {
+        pipeline: "frame-interpolation",
+        modelId: "tiny/film",
+        maxOutputFrames: 2000,
+        progressWaitMs: 10_000,
+      }),
       memoryLogger(),
     );
     await server.runner.ready;
@@ -125,7 +141,7 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
       video_limits: Record<string, number>;
     };
     expect(info.pipeline).toBe("frame-interpolation");
-    expect(info.video_limits.max_output_frames).toBe(60);
+    expect(info.video_limits.max_output_frames).toBe(2000);
     expect(info.video_limits.max_frames).toBe(3600);
   });
 
@@ -232,10 +248,10 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     });
 
     it("more output frames than the budget, refused before any decoding", async () => {
-      const res = await post({ video: await readBytes(clip), output_fps: "200" });
+      const res = await post({ video: await readBytes(await longClip()), output_fps: "240" });
       expect(res.status).toBe(413);
       expect(await msg(res)).toBe(
-        "interpolating 4 frames at 8 fps to 200 fps makes 100 output frames; at most 60 output frames are allowed per job",
+        "interpolating 70 frames at 8 fps to 240 fps makes 2100 output frames; at most 2000 output frames are allowed per job",
       );
     });
 
@@ -262,6 +278,38 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
       expect(res.status).toBe(400);
       expect(await msg(res)).toBe(
         "first_image is 40×24 px and last_image is 32×24 px; the two images must have the same size",
+      );
+    });
+
+    it("a client hang-up stops the job at its next frame: ffmpeg killed, scratch removed, the slot free", async () => {
+      const subscribed = fetch(`${server.url}/progress/fi-cancel`);
+      await waitFor(() => server.runner.progress.waitingFor("fi-cancel") === 1, 10_000, "the subscriber to wait");
+      const client = new AbortController();
+      const form = new FormData();
+      form.append("video", new Blob([new Uint8Array(await readBytes(await longClip()))]), "long.mp4");
+      form.append("output_fps", "200");
+      const answer = fetch(`${server.url}/frame-interpolation`, {
+        method: "POST",
+        headers: { "x-request-id": "fi-cancel" },
+        body: form,
+        signal: client.signal,
+      }).catch((err: Error) => err);
+      const events = readEvents(await subscribed, (e) => {
+        if (e.event === "progress" && Number(e.data.step) >= 3) client.abort();
+      });
+      expect(await answer).toBeInstanceOf(Error);
+      const seen = await events;
+      expect(seen.at(-1)?.event).toBe("end");
+      const steps = seen.filter((e) => e.event === "progress").map((e) => Number(e.data.step));
+      expect(Math.max(...steps)).toBeGreaterThanOrEqual(3);
+      // 70 frames at 8 fps to 200 fps is 1750 output frames: the job stopped long before them.
+      expect(Math.max(...steps)).toBeLessThan(1750);
+      expect(seen.find((e) => e.event === "progress")?.data).toMatchObject({ stage: "interpolate", total: 1750 });
+      await waitFor(async () => (await ffmpegChildren()).length === 0, 10_000, "ffmpeg to be gone");
+      await waitFor(
+        async () => (await scratchDirs()).every((d) => scratchBefore.includes(d)),
+        10_000,
+        "the scratch directory to be removed",
       );
     });
 
