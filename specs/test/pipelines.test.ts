@@ -56,7 +56,7 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
     expect(entries[3]!.fields).toEqual(["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"]);
     expect(entries[4]!.units).toEqual({ pixels: "video", frames: "video" });
     expect(entries[4]!.fields).toEqual(["video", "model_id", "seed"]);
-    expect(entries[5]!.units).toEqual({ pixels: "video", frames: "video" });
+    expect(entries[5]!.units).toEqual({ pixels: ["video", "first_image"], frames: "video" });
     expect(entries[5]!.fields).toEqual([
       "video",
       "first_image",
@@ -137,7 +137,11 @@ describe("a wrong extension", () => {
     ],
     [
       { files: { image: "image" }, units: { pixels: ["seed"] } },
-      "units.pixels must be a file field or [width field, height field]",
+      "units.pixels must be a file field, a list of alternative file fields, or [width field, height field]",
+    ],
+    [
+      { files: { image: "image" }, units: { pixels: ["image", "prompt"] } },
+      "units.pixels: image is not a numeric field of the request",
     ],
     [
       { files: { image: "image" }, units: { pixels: "image", frames: 0 } },

@@ -2341,7 +2341,10 @@ export const runnerDocument: OpenApiDocument = {
             "last_image": "image"
           },
           "units": {
-            "pixels": "video",
+            "pixels": [
+              "video",
+              "first_image"
+            ],
             "frames": "video"
           }
         },

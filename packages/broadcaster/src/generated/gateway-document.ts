@@ -4504,7 +4504,10 @@ export const gatewayDocument: OpenApiDocument = {
             "last_image": "image"
           },
           "units": {
-            "pixels": "video",
+            "pixels": [
+              "video",
+              "first_image"
+            ],
             "frames": "video"
           }
         },

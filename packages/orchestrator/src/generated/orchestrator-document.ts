@@ -2415,7 +2415,10 @@ export const orchestratorDocument: OpenApiDocument = {
             "last_image": "image"
           },
           "units": {
-            "pixels": "video",
+            "pixels": [
+              "video",
+              "first_image"
+            ],
             "frames": "video"
           }
         },

@@ -17,7 +17,7 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;
@@ -130,7 +130,7 @@ export const PIPELINES = {
       "last_image": "image",
     },
     "units": {
-      "pixels": "video",
+      "pixels": ["video", "first_image"],
       "frames": "video",
     },
     "response": "images",
