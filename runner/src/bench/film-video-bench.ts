@@ -133,7 +133,10 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
       }
       result.timed = timed;
       const memory: Array<Record<string, number>> = [];
-      for (const secs of (f.RSS_SECONDS ?? "2,20").split(",").filter(Boolean).map(Number)) {
+      // An empty value is dropped by the flag parser: look for it in the arguments themselves.
+      const skipRss = args.some((a, i) => a === "--rss-seconds=" || (a === "--rss-seconds" && args[i + 1] === ""));
+      const rssSeconds = skipRss ? [] : (f.RSS_SECONDS ?? "2,20").split(",").filter(Boolean).map(Number);
+      for (const secs of rssSeconds) {
         const clip = join(work, `rss-${secs}.mp4`);
         await writeClip(clip, 256, 144, fps, secs);
         const { stdout } = await execFileAsync(
