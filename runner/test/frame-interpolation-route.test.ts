@@ -6,11 +6,13 @@
  * gets its 4xx naming what is allowed, the runner keeps serving, and no ffmpeg child or scratch dir is left.
  */
 import { execFile } from "node:child_process";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TINY_FILM_TORCH, tinyFilmModel } from "../src/models/factory/film-tiny.js";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
 import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
 import { readEvents } from "./sse.js";
@@ -311,6 +313,34 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
         10_000,
         "the scratch directory to be removed",
       );
+    });
+
+    it("frames larger than a fixed-size export: 413 before any frame is interpolated", async () => {
+      const fixedDir = await videoDir();
+      const modelDir = join(fixedDir.dir, "test", "fixed-film");
+      await mkdir(modelDir, { recursive: true });
+      await writeFile(
+        join(modelDir, "model.onnx"),
+        tinyFilmModel({ ...TINY_FILM_TORCH, fixedSize: { width: 32, height: 32 } }),
+      );
+      const manifest = { model_id: "test/fixed-film", pipeline: "frame-interpolation", tiny: true, source: "test" };
+      await writeFile(join(modelDir, "avs-model.json"), JSON.stringify(manifest));
+      const fixed = await startRunnerServer(
+        testConfig(fixedDir.dir, { pipeline: "frame-interpolation", modelId: "test/fixed-film" }),
+        memoryLogger(),
+      );
+      try {
+        await fixed.runner.ready;
+        const form = new FormData();
+        form.append("video", new Blob([new Uint8Array(await readBytes(clip))]), "clip.mp4");
+        form.append("multiplier", "2");
+        const res = await fetch(`${fixed.url}/frame-interpolation`, { method: "POST", body: form });
+        expect(res.status).toBe(413);
+        expect(await msg(res)).toMatch(/40×24.*32×32/);
+      } finally {
+        await fixed.stop();
+        await fixedDir.cleanup();
+      }
     });
 
     it("keeps serving after them", async () => {

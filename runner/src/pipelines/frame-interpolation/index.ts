@@ -18,13 +18,16 @@ import type { BodyOf, Defaulted } from "../contract.js";
 import { definePipeline } from "../define.js";
 import { createScratch, mp4Response, saveUpload, videoLimitsOf } from "../video-upscale/video-upload.js";
 import { FrameInterpolationError } from "./errors.js";
+import type { FilmSignature } from "./film-signature.js";
 import { type FramePlan, planFrameTimes, planMidpoints } from "./frame-plan.js";
 import { slotInfer } from "./frame-slots.js";
 import { interpolateVideo } from "./interpolate-video.js";
+import { padFor } from "./padding.js";
 import type { FilmInfo } from "./worker.js";
 
 type Optional = "video" | "first_image" | "last_image" | "output_fps" | "multiplier" | "times_to_interpolate" | "seed";
 type Body = Defaulted<BodyOf<"genFrameInterpolation">, Optional>;
+type FilmSize = Pick<FilmSignature, "align" | "fixedSize">;
 
 /** Frame progress is the job's progress; single worker calls report none of their own. */
 const quiet = () => {};
@@ -153,6 +156,10 @@ export const frameInterpolation = definePipeline<
       await ctx.session(async (run, control) => {
         const job = new AbortController();
         try {
+          // The model has loaded by now: a fixed-size export refuses larger frames before any is decoded.
+          const info = ctx.modelInfo();
+          if (info.fixed_size)
+            padFor({ align: Number(info.align), fixedSize: info.fixed_size } as FilmSize, width, height);
           await interpolateVideo({
             source: frames(job.signal),
             plan,
