@@ -4,10 +4,10 @@
  * and exits 0; without it, it serves until SIGINT (Ctrl-C) and then leaves no process behind.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { descendants, isAlive } from "@ai-video-subnet/test-kit";
+import { descendants, isAlive, probeVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { planModels } from "../src/models/model-plan.js";
 
@@ -42,6 +42,10 @@ describe("the demo program", () => {
       expect(files, `${m.pipeline} result`).toHaveLength(1);
       expect(statSync(files[0]!).size).toBeGreaterThan(100);
     }
+    // Frame interpolation: the 12-frame 8 fps clip at 24 fps, same 1.5 s.
+    expect(plan.some((m) => m.pipeline === "frame-interpolation")).toBe(true);
+    const film = await probeVideo(new Uint8Array(readFileSync(join(dir, "out", "frame-interpolation.mp4"))));
+    expect(film).toMatchObject({ codec: "h264", width: 64, height: 64, frames: 36, fps: 24 });
     if (plan.some((m) => m.tiny)) expect(out).toMatch(/tiny test model .*noise/);
     expect(out).toMatch(/all \d+ job\(s\) succeeded/);
   });

@@ -41,6 +41,8 @@ export interface RunnerConfig {
   maxVideoOutputPixels: number;
   maxVideoFrames: number;
   maxVideoSeconds: number;
+  /** frame-interpolation: most output frames of one job (checked from the probe × the rate change, 413). */
+  maxOutputFrames: number;
   /** How long `GET /progress/{id}` waits for a job that has not started (default 30 s; not a setting). */
   progressWaitMs?: number;
   /** How long an ended job's last state stays visible to `GET /progress/{id}` (default 60 s; not a setting). */
@@ -148,6 +150,12 @@ export const SETTINGS = [
   { name: "MAX_VIDEO_FRAMES", kind: "integer", default: "3600", help: "video-upscale: most frames of a video (413)" },
   { name: "MAX_VIDEO_SECONDS", kind: "number", default: "180", help: "video-upscale: longest video in seconds (413)" },
   {
+    name: "MAX_OUTPUT_FRAMES",
+    kind: "integer",
+    default: "1440",
+    help: "frame-interpolation: most output frames of one job, checked before any frame is decoded (413)",
+  },
+  {
     name: "SHUTDOWN_GRACE",
     kind: "number",
     default: "5",
@@ -201,6 +209,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     maxVideoOutputPixels: v.MAX_VIDEO_OUTPUT_PIXELS,
     maxVideoFrames: v.MAX_VIDEO_FRAMES,
     maxVideoSeconds: v.MAX_VIDEO_SECONDS,
+    maxOutputFrames: v.MAX_OUTPUT_FRAMES,
     shutdownGrace: v.SHUTDOWN_GRACE,
   };
 }

@@ -128,3 +128,16 @@ export async function leftovers(dir: string): Promise<string[]> {
     throw err;
   }
 }
+
+/**
+ * The ffmpeg/ffprobe processes that are children of this test process (a runner server started in the test runs
+ * its ffmpeg here): what a job left running.
+ * @example afterEach(async () => expect(await ffmpegChildren()).toEqual([]))
+ */
+export async function ffmpegChildren(): Promise<string[]> {
+  const { stdout } = await exec("pgrep", ["-a", "-P", String(process.pid)]).catch((err) => {
+    if ((err as { code?: number }).code === 1) return { stdout: "" };
+    throw err;
+  });
+  return stdout.split("\n").filter((l) => /ff(mpeg|probe)/.test(l));
+}

@@ -5,29 +5,25 @@
  * upload gets its 4xx with a message that says what is allowed, the runner keeps serving, and no ffmpeg child
  * of this process and no scratch directory is left behind.
  */
-import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writePannedClip } from "../src/bench/video-clips.js";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
 import { rawRgbMatroskaHeader } from "../src/video/matroska-raw.js";
 import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
 import { readEvents } from "./sse.js";
-import { audioPacketsMd5, ffmpeg, moovFirst, videoDir, videoPacketTimes, videoStream } from "./video-fixtures.js";
+import {
+  audioPacketsMd5,
+  ffmpeg,
+  ffmpegChildren,
+  moovFirst,
+  videoDir,
+  videoPacketTimes,
+  videoStream,
+} from "./video-fixtures.js";
 
-const exec = promisify(execFile);
 const ACCEPTED = "send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream";
-
-/** ffmpeg/ffprobe processes that are children of this test process (the runner's ffmpeg runs in it). */
-async function ffmpegChildren(): Promise<string[]> {
-  const { stdout } = await exec("pgrep", ["-a", "-P", String(process.pid)]).catch((err) => {
-    if ((err as { code?: number }).code === 1) return { stdout: "" };
-    throw err;
-  });
-  return stdout.split("\n").filter((l) => /ff(mpeg|probe)/.test(l));
-}
 
 /** The job scratch directories in the temporary directory. */
 const scratchDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith("avs-video-upscale-"));

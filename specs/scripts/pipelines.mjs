@@ -91,13 +91,15 @@ export function pipelinesTable(doc, spec) {
       };
       if (typeof units.pixels === "string") {
         if (!(units.pixels in files)) fail(`units.pixels: ${units.pixels} is not a file field`);
+      } else if (Array.isArray(units.pixels) && units.pixels.length > 0 && units.pixels.every((f) => f in files)) {
+        // Alternative sources (e.g. a video or an image pair): the first one the request holds is counted.
       } else if (Array.isArray(units.pixels) && units.pixels.length === 2) {
         for (const field of units.pixels) {
           if (!NUMERIC.has(typeOf(properties[field])))
             fail(`units.pixels: ${field} is not a numeric field of the request`);
         }
       } else {
-        fail("units.pixels must be a file field or [width field, height field]");
+        fail("units.pixels must be a file field, a list of alternative file fields, or [width field, height field]");
       }
       if (typeof units.frames === "number") {
         if (!Number.isInteger(units.frames) || units.frames < 1)
@@ -177,7 +179,7 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;

@@ -22,7 +22,7 @@ interface Entry {
 const table = (doc: OpenApiDocument, spec = "test"): Entry[] => pipelinesTable(doc, spec);
 
 describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PIPELINES", (name) => {
-  it("has the five pipelines with their routes, bodies, files, units and answers", async () => {
+  it("has the six pipelines with their routes, bodies, files, units and answers", async () => {
     const entries = table(await loadSpec(name), name);
     expect(entries.map((e) => [e.pipeline, e.operationId, e.clientMethod, e.body, e.files, e.response])).toEqual([
       ["text-to-image", "genTextToImage", "textToImage", "json", {}, "images"],
@@ -37,6 +37,14 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
       ],
       ["upscale", "genUpscale", "upscale", "multipart", { image: "image" }, "images"],
       ["video-upscale", "genVideoUpscale", "videoUpscale", "multipart", { video: "video" }, "images"],
+      [
+        "frame-interpolation",
+        "genFrameInterpolation",
+        "frameInterpolation",
+        "multipart",
+        { video: "video", first_image: "image", last_image: "image" },
+        "images",
+      ],
     ]);
     expect(entries[2]!.units).toEqual({ pixels: ["width", "height"], frames: 25, steps: "num_inference_steps" });
     expect(entries[0]!.units).toEqual({
@@ -48,6 +56,18 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
     expect(entries[3]!.fields).toEqual(["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"]);
     expect(entries[4]!.units).toEqual({ pixels: "video", frames: "video" });
     expect(entries[4]!.fields).toEqual(["video", "model_id", "seed"]);
+    expect(entries[5]!.units).toEqual({ pixels: ["video", "first_image"], frames: "video" });
+    expect(entries[5]!.fields).toEqual([
+      "video",
+      "first_image",
+      "last_image",
+      "source_fps",
+      "output_fps",
+      "multiplier",
+      "times_to_interpolate",
+      "model_id",
+      "seed",
+    ]);
   });
 });
 
@@ -117,7 +137,11 @@ describe("a wrong extension", () => {
     ],
     [
       { files: { image: "image" }, units: { pixels: ["seed"] } },
-      "units.pixels must be a file field or [width field, height field]",
+      "units.pixels must be a file field, a list of alternative file fields, or [width field, height field]",
+    ],
+    [
+      { files: { image: "image" }, units: { pixels: ["image", "prompt"] } },
+      "units.pixels: image is not a numeric field of the request",
     ],
     [
       { files: { image: "image" }, units: { pixels: "image", frames: 0 } },

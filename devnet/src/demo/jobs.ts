@@ -52,11 +52,14 @@ const DEMO_FIELDS: Record<string, unknown> = {
   guidance_scale: 1,
   strength: 0.6,
   seed: 42,
+  // Frame interpolation: the 8 fps test clip raised to 24 fps (12 frames → 36, 1.5 s either way).
+  output_fps: 24,
 };
 
 /**
  * The SDK options of a demo job of `pipeline`: its fields from {@link DEMO_FIELDS}, the photo in its image fields,
- * a short test video (made with ffmpeg) in its video fields.
+ * a short test video (made with ffmpeg) in its video fields. A request that takes a video or images as alternative
+ * sources (frame interpolation) gets the video only.
  * @example await demoOptions(PIPELINES.upscale, "tiny/esrgan-x4", photo) // { modelId, prompt, image, seed }
  */
 export async function demoOptions(
@@ -68,9 +71,12 @@ export async function demoOptions(
   const files = pipeline.files as Record<string, string>;
   const options: Record<string, unknown> = { modelId };
   const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const hasVideo = Object.values(files).includes("video");
   for (const field of fields) {
-    if (files[field] === "image") options[camel(field)] = photo;
-    else if (files[field] === "video") options[camel(field)] = await testVideo({ width: 64, height: 64, frames: 12 });
+    if (files[field] === "image") {
+      if (!hasVideo) options[camel(field)] = photo;
+    } else if (files[field] === "video")
+      options[camel(field)] = await testVideo({ width: 64, height: 64, frames: 12, fps: 8 });
     else if (field in DEMO_FIELDS) options[camel(field)] = DEMO_FIELDS[field];
   }
   // Upscalers ignore the prompt; image pipelines repaint the photo, the others draw from the prompt alone.

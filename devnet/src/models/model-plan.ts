@@ -26,6 +26,7 @@ export const PREFERRED_MODELS: Record<string, readonly string[]> = {
   "text-to-image": ["tiny/sd-turbo", "tiny/sd15", "tiny/sdxl-turbo"],
   "image-to-image": ["tiny/sd-turbo", "tiny/sd15", "tiny/sdxl-turbo"],
   "image-to-video": ["tiny/svd", "tiny/svd-xt"],
+  "frame-interpolation": ["tiny/film"],
 };
 
 /** The pipelines in the order the demo runs them: the gateway spec's order. */

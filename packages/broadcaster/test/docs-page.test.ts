@@ -40,6 +40,7 @@ describe("/docs in Chromium", () => {
       "POST /image-to-video",
       "POST /upscale",
       "POST /video-upscale",
+      "POST /frame-interpolation",
       "GET /jobs/{id}",
       "GET /jobs/{id}/events",
       "POST /jobs/{id}/cancel",

@@ -41,6 +41,7 @@ export {
 } from "./jobs.js";
 export type {
   CallOptions,
+  FrameInterpolationOptions,
   ImageResponse,
   ImageToImageOptions,
   ImageToVideoOptions,

@@ -9,6 +9,7 @@ import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase, SnakeCase } from "./internal/case.js";
 import type { JobPipeline, JobPipelines } from "./jobs.js";
 import type {
+  FrameInterpolationOptions,
   ImageToImageOptions,
   ImageToVideoOptions,
   LorasInput,
@@ -24,17 +25,23 @@ import type {
 import type { Uploadable } from "./uploadable.js";
 
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
-type Ops = "genTextToImage" | "genImageToImage" | "genImageToVideo" | "genUpscale" | "genVideoUpscale";
+type Ops =
+  | "genTextToImage"
+  | "genImageToImage"
+  | "genImageToVideo"
+  | "genUpscale"
+  | "genVideoUpscale"
+  | "genFrameInterpolation";
 const client = createClient({ baseUrl: "http://127.0.0.1:8937" });
 
 describe("methods from the PIPELINES table", () => {
   it("has one method per pipeline of the spec, named after its route, and nothing else", () => {
     expectTypeOf<keyof PipelineMethods>().toEqualTypeOf<
-      "textToImage" | "imageToImage" | "imageToVideo" | "upscale" | "videoUpscale"
+      "textToImage" | "imageToImage" | "imageToVideo" | "upscale" | "videoUpscale" | "frameInterpolation"
     >();
     expectTypeOf<keyof Client>().toEqualTypeOf<keyof PipelineMethods | "download" | "raw" | "submit" | "job">();
     expectTypeOf<PipelineName>().toEqualTypeOf<
-      "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale"
+      "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale" | "frame-interpolation"
     >();
     expectTypeOf<(typeof PIPELINES)["image-to-video"]["clientMethod"]>().toEqualTypeOf<"imageToVideo">();
     // @ts-expect-error: no such pipeline in the gateway spec
@@ -50,6 +57,19 @@ describe("methods from the PIPELINES table", () => {
     expectTypeOf(client.videoUpscale).parameter(0).toEqualTypeOf<VideoUpscaleOptions>();
     expectTypeOf(client.videoUpscale).returns.resolves.toEqualTypeOf<PipelineResult<"video-upscale">>();
     expectTypeOf<PipelineResult<"video-upscale">>().toEqualTypeOf<PipelineResult<"upscale">>();
+    expectTypeOf(client.frameInterpolation).parameter(0).toEqualTypeOf<FrameInterpolationOptions>();
+    expectTypeOf(client.frameInterpolation).returns.resolves.toEqualTypeOf<PipelineResult<"video-upscale">>();
+    expectTypeOf<FrameInterpolationOptions>().toEqualTypeOf<{
+      modelId: string;
+      video?: Uploadable;
+      firstImage?: Uploadable;
+      lastImage?: Uploadable;
+      sourceFps?: number;
+      outputFps?: number;
+      multiplier?: number;
+      timesToInterpolate?: number;
+      seed?: number;
+    }>();
   });
 
   it("turns a pipeline added to the table into a typed method", () => {
@@ -77,6 +97,7 @@ describe("option names", () => {
     expectTypeOf<Back<ImageToVideoOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genImageToVideo">>();
     expectTypeOf<Back<UpscaleOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genUpscale">>();
     expectTypeOf<Back<VideoUpscaleOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genVideoUpscale">>();
+    expectTypeOf<Back<FrameInterpolationOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genFrameInterpolation">>();
   });
 
   it("requires what the spec requires (model_id is required at the gateway)", () => {

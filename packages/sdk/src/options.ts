@@ -77,6 +77,11 @@ export type ImageToVideoOptions = PipelineOptions<"image-to-video">;
 export type UpscaleOptions = PipelineOptions<"upscale">;
 /** Options of {@link Client.videoUpscale}: `video` (any Uploadable) and `modelId` are required. */
 export type VideoUpscaleOptions = PipelineOptions<"video-upscale">;
+/**
+ * Options of {@link Client.frameInterpolation}: `modelId`, then `video` or `firstImage` + `lastImage` (any
+ * Uploadable), and one of `outputFps`, `multiplier` or `timesToInterpolate`.
+ */
+export type FrameInterpolationOptions = PipelineOptions<"frame-interpolation">;
 
 /** One generated file: a URL the gateway serves, the seed it was made with, and the NSFW flag. */
 export type Media = components["schemas"]["Media"];

@@ -71,6 +71,19 @@ describe("workUnits", () => {
     expect(await workUnits(videoUpscale, { video: new Blob(["mp4"]) })).toBe(FALLBACK_PIXELS);
   });
 
+  it("counts the source a request holds when the recipe lists alternatives (a video or an image pair)", async () => {
+    const interpolation = {
+      files: { video: "video", first_image: "image", last_image: "image" },
+      units: { pixels: ["video", "first_image"], frames: "video" },
+    } as const;
+    const probe: MediaMeasure = async (_file, kind) =>
+      kind === "video" ? { width: 64, height: 32, frames: 48 } : { width: 20, height: 10 };
+    expect(await workUnits(interpolation, { video: new Blob(["mp4"]) }, probe)).toBe(64 * 32 * 48);
+    const pair = { first_image: new Blob(["png"]), last_image: new Blob(["png"]) };
+    expect(await workUnits(interpolation, pair, probe)).toBe(20 * 10);
+    expect(await workUnits(interpolation, {}, probe)).toBe(FALLBACK_PIXELS);
+  });
+
   it("counts an MP4 or MOV upload's pixels × frames from its index, wherever the index is", async () => {
     const h264 = ["-c:v", "libx264", "-preset", "ultrafast"];
     const atEnd = await video("64x48", 12, "mp4", h264);

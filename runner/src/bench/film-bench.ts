@@ -40,6 +40,7 @@ Flags (defaults in brackets):
   --warmup <n>                 [1] untimed runs first
   --intra-op-threads <n>       [0] ONNX Runtime threads (0 = one per core)
   --json <file>                also write the results as JSON
+  --video                      time the route's streamed path instead (ffmpeg decode → FILM → encode; see --video --help)
 `;
 
 const KNOWN =
@@ -57,6 +58,9 @@ function* frames(count: number, pool: RgbImage[]): Generator<RgbImage> {
  * @example await filmBenchMain(["--pipeline", "frame-interpolation", "--width", "512", "--height", "288"])
  */
 export async function filmBenchMain(args: string[]): Promise<void> {
+  if (args.includes("--video")) {
+    return (await import("./film-video-bench.js")).filmVideoBenchMain(args.filter((a) => a !== "--video"));
+  }
   if (args.includes("--help")) return void process.stdout.write(FILM_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
   const num = numberFlags(f);

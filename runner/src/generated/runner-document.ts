@@ -2326,6 +2326,484 @@ export const runnerDocument: OpenApiDocument = {
         }
       }
     },
+    "/frame-interpolation": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Frame Interpolation",
+        "description": "Raise the frame rate of a video, or make a clip from two images, with the loaded FILM model (our extension). Streamed: ffmpeg decodes the source frames one at a time, FILM fills the gaps (each new frame at its exact time `t` between its two source frames, or by recursive midpoints), and the frames go to the encoder as they are made, so memory does not grow with the video's length. Source frames are passed through untouched where the output rate lands on them. The answer is one H.264 yuv420p mp4 (`+faststart`, no audio) as a `data:video/mp4` URL. The output frame count (source frames × the rate change) is checked against `max_output_frames` of `GET /info` before any frame is decoded. Progress is reported per output frame (`stage: interpolate`) on `/progress/{request_id}`.",
+        "operationId": "genFrameInterpolation",
+        "x-avs-pipeline": {
+          "files": {
+            "video": "video",
+            "first_image": "image",
+            "last_image": "image"
+          },
+          "units": {
+            "pixels": [
+              "video",
+              "first_image"
+            ],
+            "frames": "video"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "description": "Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded.",
+                "properties": {
+                  "video": {
+                    "description": "The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "first_image": {
+                    "description": "The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "last_image": {
+                    "description": "The second of the two frames; same width and height as `first_image`.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "source_fps": {
+                    "type": "number",
+                    "description": "The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).",
+                    "exclusiveMinimum": 0,
+                    "maximum": 240,
+                    "default": 1
+                  },
+                  "output_fps": {
+                    "type": "number",
+                    "description": "The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.",
+                    "exclusiveMinimum": 0,
+                    "maximum": 240,
+                    "examples": [
+                      24
+                    ]
+                  },
+                  "multiplier": {
+                    "type": "integer",
+                    "description": "The output frame rate as the source's times this (2 doubles it).",
+                    "minimum": 2,
+                    "maximum": 64,
+                    "examples": [
+                      2
+                    ]
+                  },
+                  "times_to_interpolate": {
+                    "type": "integer",
+                    "description": "FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.",
+                    "minimum": 1,
+                    "maximum": 6,
+                    "examples": [
+                      2
+                    ]
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "seed": {
+                    "description": "Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  }
+                }
+              },
+              "examples": {
+                "video24": {
+                  "summary": "A 7 fps clip to 24 fps",
+                  "value": {
+                    "video": "(MP4, WebM, MOV, … bytes)",
+                    "output_fps": 24,
+                    "model_id": "tiny/film"
+                  }
+                },
+                "pair": {
+                  "summary": "Two images one second apart to a 1 s clip at 24 fps",
+                  "value": {
+                    "first_image": "(PNG bytes)",
+                    "last_image": "(PNG bytes)",
+                    "source_fps": 1,
+                    "output_fps": 24,
+                    "model_id": "tiny/film"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The interpolated video, one H.264 mp4 as a `data:video/mp4;base64,…` URL in `images`.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "images": [
+                    {
+                      "url": "data:video/mp4;base64,AAAAIGZ0eXBpc29t…",
+                      "seed": 42,
+                      "nsfw": false
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Both or neither of `video` and the image pair, one image without the other, images of different sizes, not exactly one of `output_fps`, `multiplier` and `times_to_interpolate`, a target rate below the source's, a video with fewer than 2 frames, or a damaged video or image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "output_fps 12 is below the source's 25 fps; frame interpolation only raises the frame rate"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, or the video's bytes, frame size, frames or duration, or the output frame count, are over this runner's limits.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "interpolating 300 frames at 25 fps to 120 fps makes 1440 output frames; at most 1440 output frames are allowed per job"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "A `video` that is not a video ffmpeg can read (or is a still image), or an image that is not PNG, JPEG or WebP.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "video is a PNG image, not a video; send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream (for two images, send first_image and last_image)"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/progress/{request_id}": {
       "get": {
         "tags": [
@@ -2568,6 +3046,10 @@ export const runnerDocument: OpenApiDocument = {
                         "max_duration_seconds": {
                           "type": "number",
                           "description": "Longest video stream in seconds."
+                        },
+                        "max_output_frames": {
+                          "type": "integer",
+                          "description": "Most frames a frame-interpolation job may produce (the source's frames × the rate change); more is refused with 413 before any frame is decoded. Frame-interpolation runners only."
                         }
                       }
                     }

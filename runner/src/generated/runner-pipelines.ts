@@ -17,7 +17,7 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;
@@ -112,6 +112,25 @@ export const PIPELINES = {
     },
     "units": {
       "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
+  /** Raise the frame rate of a video, or make a clip from two images, with the loaded FILM model (our extension). Streamed: ffmpeg decodes the source frames one at a time, FILM fills the gaps (each new frame at its exact time `t` between its two source frames, or by recursive midpoints), and the frames go to the encoder as they are made, so memory does not grow with the video's length. Source frames are passed through untouched where the output rate lands on them. The answer is one H.264 yuv420p mp4 (`+faststart`, no audio) as a `data:video/mp4` URL. The output frame count (source frames × the rate change) is checked against `max_output_frames` of `GET /info` before any frame is decoded. Progress is reported per output frame (`stage: interpolate`) on `/progress/{request_id}`. `POST /frame-interpolation` (genFrameInterpolation). */
+  "frame-interpolation": {
+    "pipeline": "frame-interpolation",
+    "operationId": "genFrameInterpolation",
+    "path": "/frame-interpolation",
+    "clientMethod": "frameInterpolation",
+    "body": "multipart",
+    "fields": ["video", "first_image", "last_image", "source_fps", "output_fps", "multiplier", "times_to_interpolate", "model_id", "seed"],
+    "files": {
+      "video": "video",
+      "first_image": "image",
+      "last_image": "image",
+    },
+    "units": {
+      "pixels": ["video", "first_image"],
       "frames": "video",
     },
     "response": "images",

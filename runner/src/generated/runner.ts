@@ -104,6 +104,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/frame-interpolation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Frame Interpolation
+         * @description Raise the frame rate of a video, or make a clip from two images, with the loaded FILM model (our extension). Streamed: ffmpeg decodes the source frames one at a time, FILM fills the gaps (each new frame at its exact time `t` between its two source frames, or by recursive midpoints), and the frames go to the encoder as they are made, so memory does not grow with the video's length. Source frames are passed through untouched where the output rate lands on them. The answer is one H.264 yuv420p mp4 (`+faststart`, no audio) as a `data:video/mp4` URL. The output frame count (source frames × the rate change) is checked against `max_output_frames` of `GET /info` before any frame is decoded. Progress is reported per output frame (`stage: interpolate`) on `/progress/{request_id}`.
+         */
+        post: operations["genFrameInterpolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/progress/{request_id}": {
         parameters: {
             query?: never;
@@ -452,6 +472,38 @@ export interface components {
             /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
             seed?: components["schemas"]["Seed"];
         };
+        /** @description Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded. */
+        Body_genFrameInterpolation: {
+            /** @description The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`. */
+            video?: components["schemas"]["VideoFile"];
+            /** @description The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size. */
+            first_image?: components["schemas"]["ImageFile"];
+            /** @description The second of the two frames; same width and height as `first_image`. */
+            last_image?: components["schemas"]["ImageFile"];
+            /**
+             * @description The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).
+             * @default 1
+             */
+            source_fps?: number;
+            /**
+             * @description The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.
+             * @example 24
+             */
+            output_fps?: number;
+            /**
+             * @description The output frame rate as the source's times this (2 doubles it).
+             * @example 2
+             */
+            multiplier?: number;
+            /**
+             * @description FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.
+             * @example 2
+             */
+            times_to_interpolate?: number;
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it. */
+            seed?: components["schemas"]["Seed"];
+        };
         /** @description What a video upload may be (our extension). A video over any of them is refused with 413 before any frame is decoded, and the 413 message lists them all. */
         VideoLimits: {
             /** @description Largest file in bytes. */
@@ -464,6 +516,8 @@ export interface components {
             max_frames: number;
             /** @description Longest video stream in seconds. */
             max_duration_seconds: number;
+            /** @description Most frames a frame-interpolation job may produce (the source's frames × the rate change); more is refused with 413 before any frame is decoded. Frame-interpolation runners only. */
+            max_output_frames?: number;
         };
         /** @description What this runner serves and the limits of its uploads (our extension). */
         RunnerInfo: {
@@ -881,6 +935,97 @@ export interface operations {
                      * @example {
                      *       "detail": {
                      *         "msg": "video is a PNG image, not a video; send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream (to upscale one image, use /upscale)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    genFrameInterpolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_genFrameInterpolation"];
+            };
+        };
+        responses: {
+            /** @description The interpolated video, one H.264 mp4 as a `data:video/mp4;base64,…` URL in `images`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "data:video/mp4;base64,AAAAIGZ0eXBpc29t…",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            /** @description Both or neither of `video` and the image pair, one image without the other, images of different sizes, not exactly one of `output_fps`, `multiplier` and `times_to_interpolate`, a target rate below the source's, a video with fewer than 2 frames, or a damaged video or image. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "output_fps 12 is below the source's 25 fps; frame interpolation only raises the frame rate"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The body, or the video's bytes, frame size, frames or duration, or the output frame count, are over this runner's limits. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "interpolating 300 frames at 25 fps to 120 fps makes 1440 output frames; at most 1440 output frames are allowed per job"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description A `video` that is not a video ffmpeg can read (or is a still image), or an image that is not PNG, JPEG or WebP. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "video is a PNG image, not a video; send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream (for two images, send first_image and last_image)"
                      *       }
                      *     }
                      */

@@ -5,12 +5,10 @@
  */
 import { PIPELINES } from "../pipelines/index.js";
 import type { CatalogEntry } from "./catalog-entry.js";
-import { TINY_FILM_ENTRY } from "./factory/film-tiny.js";
 
 export type { CatalogEntry } from "./catalog-entry.js";
 
-// FILM installs before its pipeline is served, so its core can be tried and tested.
-const entries = [...Object.values(PIPELINES).flatMap((p) => p.catalog), TINY_FILM_ENTRY];
+const entries = Object.values(PIPELINES).flatMap((p) => p.catalog);
 
 /** Every installable model. */
 export const CATALOG: CatalogEntry[] = [...entries.filter((e) => e.tiny), ...entries.filter((e) => !e.tiny)];

@@ -20,9 +20,5 @@ export async function verifyModel(modelDir: string, modelId: string): Promise<Ve
   const manifest = (await readManifest(dir)) ?? (await manifestFromLayout(dir, modelId));
   const verify = PIPELINES[manifest.pipeline]?.verify;
   if (verify) return (await verify())(dir, modelId, manifest);
-  if (manifest.pipeline === "frame-interpolation") {
-    const { verifyFilmModel } = await import("../pipelines/frame-interpolation/verify-film.js");
-    return verifyFilmModel(dir, modelId, manifest);
-  }
   return verifyFetchedLayout(dir, modelId, manifest);
 }

@@ -28,13 +28,14 @@ describe("definePipeline", () => {
     expect(Object.keys(PIPELINES)).toEqual([
       "upscale",
       "video-upscale",
+      "frame-interpolation",
       "text-to-image",
       "image-to-image",
       "image-to-video",
     ]);
     for (const [name, p] of Object.entries(PIPELINES)) expect(p.name).toBe(name);
     expect(() => pipelineDefinition("toString")).toThrow(
-      'unknown PIPELINE "toString"; this runner serves upscale, video-upscale, text-to-image, image-to-image, image-to-video',
+      'unknown PIPELINE "toString"; this runner serves upscale, video-upscale, frame-interpolation, text-to-image, image-to-image, image-to-video',
     );
   });
 

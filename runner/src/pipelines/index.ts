@@ -4,6 +4,7 @@
  * verifier are imported lazily, so each thread loads only what it runs. Adding one = its folder + one line here.
  */
 import type { Pipeline } from "./define.js";
+import { frameInterpolation } from "./frame-interpolation/index.js";
 import { imageToImage } from "./image-to-image/index.js";
 import { imageToVideo } from "./image-to-video/index.js";
 import { textToImage } from "./text-to-image/index.js";
@@ -12,7 +13,7 @@ import { videoUpscale } from "./video-upscale/index.js";
 
 /** Every pipeline this runner can serve, by name. */
 export const PIPELINES: Readonly<Record<string, Pipeline>> = Object.fromEntries(
-  [upscale, videoUpscale, textToImage, imageToImage, imageToVideo].map((p) => [p.name, p]),
+  [upscale, videoUpscale, frameInterpolation, textToImage, imageToImage, imageToVideo].map((p) => [p.name, p]),
 );
 
 /**

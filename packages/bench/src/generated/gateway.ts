@@ -104,6 +104,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/frame-interpolation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Frame Interpolation
+         * @description Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream).
+         */
+        post: operations["genFrameInterpolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs/{id}": {
         parameters: {
             query?: never;
@@ -397,7 +417,7 @@ export interface components {
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         /** @enum {string} */
-        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale";
+        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale" | "frame-interpolation";
         /**
          * @description How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.
          * @example {
@@ -624,6 +644,39 @@ export interface components {
             seed?: components["schemas"]["Seed"];
         };
         VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
+        /** @description Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded. */
+        Body_genFrameInterpolation: {
+            /** @description The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`. */
+            video?: components["schemas"]["VideoFile"];
+            /** @description The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size. */
+            first_image?: components["schemas"]["ImageFile"];
+            /** @description The second of the two frames; same width and height as `first_image`. */
+            last_image?: components["schemas"]["ImageFile"];
+            /**
+             * @description The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).
+             * @default 1
+             */
+            source_fps?: number;
+            /**
+             * @description The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.
+             * @example 24
+             */
+            output_fps?: number;
+            /**
+             * @description The output frame rate as the source's times this (2 doubles it).
+             * @example 2
+             */
+            multiplier?: number;
+            /**
+             * @description FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.
+             * @example 2
+             */
+            times_to_interpolate?: number;
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it. */
+            seed?: components["schemas"]["Seed"];
+        };
+        FrameInterpolationRequest: WithRequired<components["schemas"]["Body_genFrameInterpolation"], "model_id">;
         HealthCheck: {
             /**
              * @description `LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded.
@@ -1197,6 +1250,74 @@ export interface operations {
                      *       "images": [
                      *         {
                      *           "url": "http://127.0.0.1:8080/outputs/9fQ2LmZx.mp4",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            202: components["responses"]["JobAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NoOrchestrators"];
+        };
+    };
+    genFrameInterpolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
+                 * @example respond-async
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+                /**
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @example order-1234-thumbnail
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @example https://app.example.com/hooks/avs
+                 */
+                "Webhook-Url"?: components["parameters"]["WebhookUrl"];
+                /**
+                 * @description The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.
+                 * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                 */
+                "Webhook-Secret"?: components["parameters"]["WebhookSecret"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FrameInterpolationRequest"];
+            };
+        };
+        responses: {
+            /** @description One mp4 URL this gateway serves. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "http://127.0.0.1:8080/outputs/Qm3xT8pa.mp4",
                      *           "seed": 42,
                      *           "nsfw": false
                      *         }

@@ -347,7 +347,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -1252,7 +1253,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -2169,7 +2171,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -3032,7 +3035,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -3886,7 +3890,919 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
+                      ]
+                    },
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "request_id": {
+                      "type": "string",
+                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                    },
+                    "created_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When a gateway last started the job (absent while it has never run)."
+                    },
+                    "finished_at": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "When the job reached its final state."
+                    },
+                    "progress": {
+                      "type": "object",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "required": [
+                        "fraction"
+                      ],
+                      "properties": {
+                        "fraction": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "stage": {
+                          "type": "string",
+                          "description": "The loop that reported this step."
+                        },
+                        "step": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Steps of `stage` done."
+                        },
+                        "total": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Steps of `stage` in all."
+                        }
+                      },
+                      "example": {
+                        "stage": "denoise",
+                        "step": 3,
+                        "total": 25,
+                        "fraction": 0.12
+                      }
+                    },
+                    "cancel_requested": {
+                      "type": "boolean",
+                      "description": "A cancel was asked for; a running job stops at the orchestrator's next step."
+                    },
+                    "result": {
+                      "description": "The synchronous route's answer (only when `succeeded`).",
+                      "type": "object",
+                      "required": [
+                        "images"
+                      ],
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "description": "The generated images.",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "description": "Why it failed (only when `failed`).",
+                      "type": "object",
+                      "required": [
+                        "status",
+                        "detail"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "minimum": 400,
+                          "maximum": 599
+                        },
+                        "detail": {
+                          "oneOf": [
+                            {
+                              "type": "object",
+                              "description": "API error response model.",
+                              "required": [
+                                "msg"
+                              ],
+                              "properties": {
+                                "msg": {
+                                  "type": "string",
+                                  "description": "The error message."
+                                }
+                              }
+                            },
+                            {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "loc",
+                                  "msg",
+                                  "type"
+                                ],
+                                "properties": {
+                                  "loc": {
+                                    "type": "array",
+                                    "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                                    "items": {
+                                      "anyOf": [
+                                        {
+                                          "type": "string"
+                                        },
+                                        {
+                                          "type": "integer"
+                                        }
+                                      ]
+                                    }
+                                  },
+                                  "msg": {
+                                    "type": "string",
+                                    "description": "What is wrong and what is allowed."
+                                  },
+                                  "type": {
+                                    "type": "string",
+                                    "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                                  }
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      },
+                      "example": {
+                        "status": 503,
+                        "detail": {
+                          "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                        }
+                      }
+                    },
+                    "webhook": {
+                      "description": "The job's webhook and its deliveries (only when the request named one).",
+                      "type": "object",
+                      "required": [
+                        "url",
+                        "deliveries"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL the events are POSTed to."
+                        },
+                        "secret": {
+                          "type": "string",
+                          "description": "The signing secret (`whsec_` and base64) the gateway generated for this job when the request named none. Only in the 202 answer of the request that created the job; never shown again."
+                        },
+                        "deliveries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "One event sent to the job's webhook, signed as the Standard Webhooks specification says. `id` is the `webhook-id` header of every attempt (the same on retries, so receivers can drop duplicates).",
+                            "required": [
+                              "id",
+                              "event",
+                              "status",
+                              "attempts"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "description": "The `webhook-id` of this event, `msg_` and 22 characters."
+                              },
+                              "event": {
+                                "type": "string",
+                                "enum": [
+                                  "job.running",
+                                  "job.succeeded",
+                                  "job.failed",
+                                  "job.cancelled"
+                                ],
+                                "description": "The `type` of the payload."
+                              },
+                              "status": {
+                                "type": "string",
+                                "enum": [
+                                  "pending",
+                                  "delivered",
+                                  "failed"
+                                ],
+                                "description": "`pending` while attempts remain (see `next_attempt_at`), `delivered` after a 2xx answer, `failed` when the attempts ran out or the receiver answered 410 Gone."
+                              },
+                              "attempts": {
+                                "type": "integer",
+                                "minimum": 0
+                              },
+                              "last_status_code": {
+                                "type": "integer",
+                                "description": "The HTTP status of the last attempt (absent when it got no answer)."
+                              },
+                              "last_error": {
+                                "type": "string",
+                                "description": "Why the last attempt failed."
+                              },
+                              "next_attempt_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              },
+                              "delivered_at": {
+                                "type": "string",
+                                "format": "date-time"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "id": "job_4fZ0q2mB9yXcV1sLkT8wQe",
+                  "status": "queued",
+                  "pipeline": "upscale",
+                  "model_id": "upscalerjs/esrgan-slim-x4",
+                  "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e",
+                  "created_at": "2025-06-01T12:00:00.000Z",
+                  "progress": {
+                    "fraction": 0
+                  },
+                  "cancel_requested": false,
+                  "webhook": {
+                    "url": "https://app.example.com/hooks/avs",
+                    "deliveries": []
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "No orchestrator could run the job within the retry budget; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrators available for upscale/upscalerjs/esrgan-slim-x4"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/frame-interpolation": {
+      "post": {
+        "tags": [
+          "generate"
+        ],
+        "summary": "Frame Interpolation",
+        "description": "Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream).",
+        "operationId": "genFrameInterpolation",
+        "x-avs-pipeline": {
+          "files": {
+            "video": "video",
+            "first_image": "image",
+            "last_image": "image"
+          },
+          "units": {
+            "pixels": [
+              "video",
+              "first_image"
+            ],
+            "frames": "video"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          },
+          {
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": "`respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            },
+            "example": "respond-async"
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "order-1234-thumbnail"
+          },
+          {
+            "name": "Webhook-Url",
+            "in": "header",
+            "required": false,
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 2048,
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
+            },
+            "example": "https://app.example.com/hooks/avs"
+          },
+          {
+            "name": "Webhook-Secret",
+            "in": "header",
+            "required": false,
+            "description": "The key to sign the job's webhook deliveries with: `whsec_` and the base64 of 24 to 64 random bytes. Without it the gateway makes one and returns it once, as `webhook.secret` of the 202 answer.",
+            "schema": {
+              "type": "string",
+              "maxLength": 100,
+              "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"
+            },
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "description": "Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded.",
+                    "properties": {
+                      "video": {
+                        "description": "The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "first_image": {
+                        "description": "The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "last_image": {
+                        "description": "The second of the two frames; same width and height as `first_image`.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "source_fps": {
+                        "type": "number",
+                        "description": "The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).",
+                        "exclusiveMinimum": 0,
+                        "maximum": 240,
+                        "default": 1
+                      },
+                      "output_fps": {
+                        "type": "number",
+                        "description": "The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.",
+                        "exclusiveMinimum": 0,
+                        "maximum": 240,
+                        "examples": [
+                          24
+                        ]
+                      },
+                      "multiplier": {
+                        "type": "integer",
+                        "description": "The output frame rate as the source's times this (2 doubles it).",
+                        "minimum": 2,
+                        "maximum": 64,
+                        "examples": [
+                          2
+                        ]
+                      },
+                      "times_to_interpolate": {
+                        "type": "integer",
+                        "description": "FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.",
+                        "minimum": 1,
+                        "maximum": 6,
+                        "examples": [
+                          2
+                        ]
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "seed": {
+                        "description": "Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it.",
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "video24": {
+                  "summary": "A clip to 24 fps",
+                  "value": {
+                    "model_id": "tiny/film",
+                    "video": "(video bytes)",
+                    "output_fps": 24
+                  }
+                },
+                "pair": {
+                  "summary": "Two images one second apart to a 1 s clip at 24 fps",
+                  "value": {
+                    "model_id": "tiny/film",
+                    "first_image": "(PNG bytes)",
+                    "last_image": "(PNG bytes)",
+                    "output_fps": 24
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "One mp4 URL this gateway serves.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "images": [
+                    {
+                      "url": "http://127.0.0.1:8080/outputs/Qm3xT8pa.mp4",
+                      "seed": 42,
+                      "nsfw": false
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "`Prefer: respond-async` was given: the job is queued (or, for a repeated `Idempotency-Key`, it is the job the first request created, as it is now). Follow `Location`, stream `/jobs/{id}/events` or wait for the webhook.",
+            "headers": {
+              "Location": {
+                "description": "The job's URL, `/jobs/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Preference-Applied": {
+                "description": "`respond-async` (RFC 7240): the request was handled as an asynchronous job.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` when the answer is the job an earlier request with the same `Idempotency-Key` created.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An asynchronous job: what it is, how far it is, and its outcome. `result` is exactly what the synchronous route answers; `error` carries the status and `detail` it would have failed with.",
+                  "required": [
+                    "id",
+                    "status",
+                    "pipeline",
+                    "model_id",
+                    "request_id",
+                    "created_at",
+                    "progress",
+                    "cancel_requested"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "pattern": "^job_[A-Za-z0-9_-]{22}$",
+                      "description": "The job's id, `job_` and 22 characters (128 random bits)."
+                    },
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ],
+                      "description": "`queued` until a gateway starts it, `running` while an orchestrator works on it, then one of the final states: `succeeded` (see `result`), `failed` (see `error`) or `cancelled`."
+                    },
+                    "pipeline": {
+                      "type": "string",
+                      "enum": [
+                        "text-to-image",
+                        "image-to-image",
+                        "image-to-video",
+                        "upscale",
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -4547,7 +5463,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -5282,7 +6199,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -5575,7 +6493,8 @@ export const gatewayDocument: OpenApiDocument = {
                         "image-to-image",
                         "image-to-video",
                         "upscale",
-                        "video-upscale"
+                        "video-upscale",
+                        "frame-interpolation"
                       ]
                     },
                     "model_id": {
@@ -6584,7 +7503,8 @@ export const gatewayDocument: OpenApiDocument = {
                     "image-to-image",
                     "image-to-video",
                     "upscale",
-                    "video-upscale"
+                    "video-upscale",
+                    "frame-interpolation"
                   ]
                 },
                 "model_id": {

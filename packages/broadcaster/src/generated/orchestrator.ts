@@ -104,6 +104,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/frame-interpolation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Frame Interpolation
+         * @description Raise the frame rate of a video, or make a clip from two images, on a FILM runner of `model_id` (our extension). The runner's mp4 (H.264, duration preserved) is stored and returned as the single entry of `images`.
+         */
+        post: operations["genFrameInterpolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/info": {
         parameters: {
             query?: never;
@@ -392,8 +412,41 @@ export interface components {
             seed?: components["schemas"]["Seed"];
         };
         VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
+        /** @description Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded. */
+        Body_genFrameInterpolation: {
+            /** @description The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`. */
+            video?: components["schemas"]["VideoFile"];
+            /** @description The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size. */
+            first_image?: components["schemas"]["ImageFile"];
+            /** @description The second of the two frames; same width and height as `first_image`. */
+            last_image?: components["schemas"]["ImageFile"];
+            /**
+             * @description The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).
+             * @default 1
+             */
+            source_fps?: number;
+            /**
+             * @description The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.
+             * @example 24
+             */
+            output_fps?: number;
+            /**
+             * @description The output frame rate as the source's times this (2 doubles it).
+             * @example 2
+             */
+            multiplier?: number;
+            /**
+             * @description FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.
+             * @example 2
+             */
+            times_to_interpolate?: number;
+            model_id?: components["schemas"]["ModelId"];
+            /** @description Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it. */
+            seed?: components["schemas"]["Seed"];
+        };
+        FrameInterpolationRequest: WithRequired<components["schemas"]["Body_genFrameInterpolation"], "model_id">;
         /** @enum {string} */
-        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale";
+        Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale" | "frame-interpolation";
         /** @description Price of one unit of work: `price_per_unit` (wei) for every `pixels_per_unit` output pixels × steps. */
         PriceInfo: {
             price_per_unit: number;
@@ -805,6 +858,53 @@ export interface operations {
                      *       "images": [
                      *         {
                      *           "url": "http://127.0.0.1:8935/outputs/4vX9q2.mp4",
+                     *           "seed": 42,
+                     *           "nsfw": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    genFrameInterpolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FrameInterpolationRequest"];
+            };
+        };
+        responses: {
+            /** @description One mp4, as the single entry of `images`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-Media-Delivery": components["headers"]["MediaDelivery"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "images": [
+                     *         {
+                     *           "url": "http://127.0.0.1:8935/outputs/7hD3kq.mp4",
                      *           "seed": 42,
                      *           "nsfw": false
                      *         }

@@ -2400,6 +2400,491 @@ export const orchestratorDocument: OpenApiDocument = {
         }
       }
     },
+    "/frame-interpolation": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Frame Interpolation",
+        "description": "Raise the frame rate of a video, or make a clip from two images, on a FILM runner of `model_id` (our extension). The runner's mp4 (H.264, duration preserved) is stored and returned as the single entry of `images`.",
+        "operationId": "genFrameInterpolation",
+        "x-avs-pipeline": {
+          "files": {
+            "video": "video",
+            "first_image": "image",
+            "last_image": "image"
+          },
+          "units": {
+            "pixels": [
+              "video",
+              "first_image"
+            ],
+            "frames": "video"
+          }
+        },
+        "parameters": [
+          {
+            "name": "X-Request-Id",
+            "in": "header",
+            "required": false,
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "allOf": [
+                  {
+                    "type": "object",
+                    "description": "Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded.",
+                    "properties": {
+                      "video": {
+                        "description": "The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "first_image": {
+                        "description": "The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "last_image": {
+                        "description": "The second of the two frames; same width and height as `first_image`.",
+                        "type": "string",
+                        "format": "binary"
+                      },
+                      "source_fps": {
+                        "type": "number",
+                        "description": "The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s. Ignored for `video` (its own rate is used).",
+                        "exclusiveMinimum": 0,
+                        "maximum": 240,
+                        "default": 1
+                      },
+                      "output_fps": {
+                        "type": "number",
+                        "description": "The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.",
+                        "exclusiveMinimum": 0,
+                        "maximum": 240,
+                        "examples": [
+                          24
+                        ]
+                      },
+                      "multiplier": {
+                        "type": "integer",
+                        "description": "The output frame rate as the source's times this (2 doubles it).",
+                        "minimum": 2,
+                        "maximum": 64,
+                        "examples": [
+                          2
+                        ]
+                      },
+                      "times_to_interpolate": {
+                        "type": "integer",
+                        "description": "FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.",
+                        "minimum": 1,
+                        "maximum": 6,
+                        "examples": [
+                          2
+                        ]
+                      },
+                      "model_id": {
+                        "type": "string",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "maxLength": 256,
+                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                        "default": ""
+                      },
+                      "seed": {
+                        "description": "Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it.",
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 9007199254740991
+                      }
+                    }
+                  }
+                ],
+                "required": [
+                  "model_id"
+                ]
+              },
+              "examples": {
+                "video24": {
+                  "summary": "A clip to 24 fps",
+                  "value": {
+                    "model_id": "tiny/film",
+                    "video": "(video bytes)",
+                    "output_fps": 24
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "One mp4, as the single entry of `images`.",
+            "headers": {
+              "X-Request-Id": {
+                "description": "The request id of this job (see the X-Request-Id request header).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Media-Delivery": {
+                "description": "How the media URLs of this response deliver their bytes: `url` — fetchable URLs the server serves for a retention time; `data` — inline `data:` URLs.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "url",
+                    "data"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Response model for image generation.",
+                  "required": [
+                    "images"
+                  ],
+                  "properties": {
+                    "images": {
+                      "type": "array",
+                      "description": "The generated images.",
+                      "items": {
+                        "type": "object",
+                        "description": "A media object containing information about the generated media.",
+                        "required": [
+                          "url",
+                          "seed",
+                          "nsfw"
+                        ],
+                        "properties": {
+                          "url": {
+                            "type": "string",
+                            "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                          },
+                          "seed": {
+                            "type": "integer",
+                            "description": "The seed used to generate the media."
+                          },
+                          "nsfw": {
+                            "type": "boolean",
+                            "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "images": [
+                    {
+                      "url": "http://127.0.0.1:8935/outputs/7hD3kq.mp4",
+                      "seed": 42,
+                      "nsfw": false
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is well-formed but cannot be served (wrong model, size not a multiple of 8, bad LoRA, limits).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Height and width must be divisible by 8"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "insufficient capacity"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/info": {
       "get": {
         "tags": [
@@ -2445,7 +2930,8 @@ export const orchestratorDocument: OpenApiDocument = {
                               "image-to-image",
                               "image-to-video",
                               "upscale",
-                              "video-upscale"
+                              "video-upscale",
+                              "frame-interpolation"
                             ]
                           },
                           "model_id": {

@@ -17,7 +17,7 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;
@@ -112,6 +112,25 @@ export const PIPELINES = {
     },
     "units": {
       "pixels": "video",
+      "frames": "video",
+    },
+    "response": "images",
+  },
+  /** Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `POST /frame-interpolation` (genFrameInterpolation). */
+  "frame-interpolation": {
+    "pipeline": "frame-interpolation",
+    "operationId": "genFrameInterpolation",
+    "path": "/frame-interpolation",
+    "clientMethod": "frameInterpolation",
+    "body": "multipart",
+    "fields": ["video", "first_image", "last_image", "source_fps", "output_fps", "multiplier", "times_to_interpolate", "model_id", "seed"],
+    "files": {
+      "video": "video",
+      "first_image": "image",
+      "last_image": "image",
+    },
+    "units": {
+      "pixels": ["video", "first_image"],
       "frames": "video",
     },
     "response": "images",

@@ -11,7 +11,10 @@ export type MediaKind = "image" | "video";
 
 /** The work-unit recipe of a pipeline, as `x-avs-pipeline.units` states it. */
 export interface WorkUnitRecipe {
-  /** The pixels counted: `[widthField, heightField]` (an output size) or a file field (its own size). */
+  /**
+   * The pixels counted: `[widthField, heightField]` (an output size), a file field (its own size), or a list of
+   * file fields that are alternative sources (the first one the body holds is measured).
+   */
   readonly pixels: readonly string[] | string;
   /** The frames: a numeric field, a video file field (its frame count), or a constant (the model decides). Default 1. */
   readonly frames?: string | number;
@@ -69,11 +72,12 @@ export async function workUnits(
     return typeof v === "number" && Number.isFinite(v) ? Math.max(1, v) : 1;
   };
   let pixels: number;
-  if (typeof units.pixels === "string") {
-    const size = await fileSize(units.pixels);
+  const sources = typeof units.pixels === "string" ? [units.pixels] : units.pixels;
+  if (sources.every((f) => f in files)) {
+    const size = await fileSize(sources.find((f) => body[f] instanceof Blob) ?? sources[0]!);
     pixels = size ? size.width * size.height : FALLBACK_PIXELS;
   } else {
-    const [w, h] = units.pixels.map((f) => body[f]);
+    const [w, h] = sources.map((f) => body[f]);
     pixels = typeof w === "number" && typeof h === "number" ? w * h : FALLBACK_PIXELS;
   }
   const frames =

@@ -37,6 +37,8 @@ export interface FramePlan {
   sourceFps: number;
   /** Output frame rate. */
   fps: number;
+  /** The output frame rate as an exact fraction (`num / den` fps): output frame j is at j · den / num s. */
+  rate: { num: number; den: number };
   /** Output duration in seconds (frames / fps). */
   duration: number;
   /** Output frames that need inference (t > 0). */
@@ -178,6 +180,7 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
     sourceFrames: frames,
     sourceFps: fps,
     fps: outFps,
+    rate: { num: target.num, den: target.den },
     duration: (count * target.den) / target.num,
     inferences,
     frames: planned,
@@ -199,6 +202,7 @@ export function planMidpoints(request: MidpointsRequest): FramePlan {
   const count = (frames - 1) * per + 1;
   checkBudget(count, maxFrames, `${k} recursive midpoint level${k > 1 ? "s" : ""} over ${frames} frames`);
   const outFps = fps * per;
+  const src = toRatio(fps);
   const planned: PlannedFrame[] = new Array(count);
   for (let j = 0; j < count; j++) {
     const source = Math.min(Math.floor(j / per), frames - 1);
@@ -209,6 +213,7 @@ export function planMidpoints(request: MidpointsRequest): FramePlan {
     sourceFrames: frames,
     sourceFps: fps,
     fps: outFps,
+    rate: { num: src.num * per, den: src.den },
     duration: count / outFps,
     inferences: count - frames,
     timesToInterpolate: k,

@@ -36,17 +36,25 @@ export interface VideoScratch {
 }
 
 /**
+ * A new, empty scratch directory named after its pipeline (`avs-<prefix>-…` in the temporary directory).
+ * @example const scratch = await createScratch("frame-interpolation"); try { … } finally { await scratch.remove(); }
+ */
+export async function createScratch(prefix: string): Promise<VideoScratch> {
+  const dir = await mkdtemp(join(tmpdir(), `avs-${prefix}-`));
+  return {
+    dir,
+    upload: join(dir, "upload"),
+    output: join(dir, "output.mp4"),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
  * Streams `file` into a new scratch directory (its bytes are not copied into one more buffer).
  * @example const scratch = await saveUpload(body.video); try { … } finally { await scratch.remove(); }
  */
-export async function saveUpload(file: Blob): Promise<VideoScratch> {
-  const dir = await mkdtemp(join(tmpdir(), "avs-video-upscale-"));
-  const scratch = {
-    dir,
-    upload: join(dir, "upload"),
-    output: join(dir, "upscaled.mp4"),
-    remove: () => rm(dir, { recursive: true, force: true }),
-  };
+export async function saveUpload(file: Blob, prefix = "video-upscale"): Promise<VideoScratch> {
+  const scratch = await createScratch(prefix);
   try {
     await pipeline(Readable.fromWeb(file.stream() as never), createWriteStream(scratch.upload));
   } catch (err) {

@@ -1,0 +1,188 @@
+/**
+ * @module The `frame-interpolation` pipeline (`POST /frame-interpolation`): a video, or two images, to a higher
+ * frame rate with a FILM model. The HTTP half reads the source (the video probed against the runner's video limits,
+ * or the two images decoded and compared), plans the output frames (`frame-plan.ts`) and checks them against
+ * `MAX_OUTPUT_FRAMES` before a queue slot is taken or a decoder started; then, in one slot, streams decode → FILM
+ * per output frame (one worker call each, `frame-slots.ts`) → encode (`interpolate-video.ts`), and answers one mp4
+ * `data:` URL as `/video-upscale` does. Worker half: `worker.ts`.
+ */
+import { randomInt } from "node:crypto";
+import { BadRequestError, PayloadTooLargeError } from "../../errors.js";
+import { decodeImage, type RgbImage } from "../../image/decode.js";
+import { TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
+import { decodeVideo } from "../../video/decode.js";
+import { videoLimitsInfo } from "../../video/limits.js";
+import { probeVideo } from "../../video/probe.js";
+import { toNumber } from "../../video/rational.js";
+import type { BodyOf, Defaulted } from "../contract.js";
+import { definePipeline } from "../define.js";
+import { createScratch, mp4Response, saveUpload, videoLimitsOf } from "../video-upscale/video-upload.js";
+import { FrameInterpolationError } from "./errors.js";
+import type { FilmSignature } from "./film-signature.js";
+import { type FramePlan, planFrameTimes, planMidpoints } from "./frame-plan.js";
+import { slotInfer } from "./frame-slots.js";
+import { interpolateVideo } from "./interpolate-video.js";
+import { padFor } from "./padding.js";
+import type { FilmInfo } from "./worker.js";
+
+type Optional = "video" | "first_image" | "last_image" | "output_fps" | "multiplier" | "times_to_interpolate" | "seed";
+type Body = Defaulted<BodyOf<"genFrameInterpolation">, Optional>;
+type FilmSize = Pick<FilmSignature, "align" | "fixedSize">;
+
+/** Frame progress is the job's progress; single worker calls report none of their own. */
+const quiet = () => {};
+
+/**
+ * The plan of a request for a source of `frames` frames at `fps`, within `maxFrames`.
+ * @throws {BadRequestError} unless exactly one of `output_fps`, `multiplier`, `times_to_interpolate` is given.
+ * @throws {FrameInterpolationError} from the planner (too few frames, a rate below the source's, over the budget).
+ * @example planRequest({ output_fps: 24 }, 14, 7, 1440).frames.length // 48
+ */
+export function planRequest(
+  body: Pick<Body, "output_fps" | "multiplier" | "times_to_interpolate">,
+  frames: number,
+  fps: number,
+  maxFrames: number,
+): FramePlan {
+  const given = (["output_fps", "multiplier", "times_to_interpolate"] as const).filter((k) => body[k] !== undefined);
+  if (given.length !== 1) {
+    throw new BadRequestError(
+      `give exactly one of output_fps, multiplier and times_to_interpolate; got ${given.length === 0 ? "none" : given.join(" and ")}`,
+    );
+  }
+  if (body.times_to_interpolate !== undefined) {
+    return planMidpoints({ frames, fps, timesToInterpolate: body.times_to_interpolate, maxFrames });
+  }
+  return planFrameTimes(
+    body.output_fps !== undefined
+      ? { frames, fps, targetFps: body.output_fps, maxFrames }
+      : { frames, fps, multiplier: body.multiplier!, maxFrames },
+  );
+}
+
+/** A planner or stream error as the runner's HTTP error: over the budget or a model's size is 413, the rest 400. */
+function asRequestError(err: unknown): unknown {
+  if (!(err instanceof FrameInterpolationError)) return err;
+  const Cls = err.code === "frame-budget" || err.code === "frame-too-large" ? PayloadTooLargeError : BadRequestError;
+  const message = err.code === "fps-below-source" ? err.message.replace("the target fps", "output_fps") : err.message;
+  return new Cls(message, { cause: err });
+}
+
+/** The two images of the pair form, decoded and checked to be one size. */
+async function decodePair(body: Body, limits: { maxSide: number; maxPixels: number }): Promise<[RgbImage, RgbImage]> {
+  const first = await decodeImage(new Uint8Array(await body.first_image!.arrayBuffer()), limits, "first_image");
+  const last = await decodeImage(new Uint8Array(await body.last_image!.arrayBuffer()), limits, "last_image");
+  if (first.width !== last.width || first.height !== last.height) {
+    throw new BadRequestError(
+      `first_image is ${first.width}×${first.height} px and last_image is ${last.width}×${last.height} px; the two images must have the same size`,
+    );
+  }
+  return [first, last];
+}
+
+/** Which source the body names; both or neither (or half a pair) is a 400 that says what to send. */
+function sourceKind(body: Body): "video" | "pair" {
+  const video = body.video !== undefined;
+  const images = [body.first_image, body.last_image].filter((f) => f !== undefined).length;
+  if (video && images > 0) {
+    throw new BadRequestError("send either video or first_image + last_image, not both");
+  }
+  if (video) return "video";
+  if (images === 2) return "pair";
+  if (images === 1) {
+    throw new BadRequestError(
+      `${body.first_image ? "last_image" : "first_image"} is missing: the two-image form needs first_image and last_image`,
+    );
+  }
+  throw new BadRequestError("send a video, or two images as first_image and last_image");
+}
+
+/** The frame interpolation pipeline. */
+export const frameInterpolation = definePipeline<
+  "genFrameInterpolation",
+  Optional,
+  import("./frame-slots.js").InterpolateFrameJob,
+  RgbImage,
+  Record<string, never>,
+  FilmInfo
+>({
+  name: "frame-interpolation",
+  operationId: "genFrameInterpolation",
+  optional: ["video", "first_image", "last_image", "output_fps", "multiplier", "times_to_interpolate", "seed"],
+  worker: async () => (await import("./worker.js")).frameInterpolationWorker,
+  verify: async () => (await import("./verify-film.js")).verifyFilmModel,
+  catalog: [TINY_FILM_ENTRY],
+  info: (config) => ({
+    video_limits: { ...videoLimitsInfo(videoLimitsOf(config)), max_output_frames: config.maxOutputFrames },
+  }),
+
+  async handle(body, ctx) {
+    const kind = sourceKind(body);
+    const maxFrames = ctx.config.maxOutputFrames;
+    const seed = body.seed ?? randomInt(0, 2 ** 32);
+    const scratch =
+      kind === "video"
+        ? await saveUpload(body.video!, "frame-interpolation")
+        : await createScratch("frame-interpolation");
+    try {
+      let plan: FramePlan;
+      let width: number;
+      let height: number;
+      let frames: (signal: AbortSignal) => AsyncIterable<RgbImage> | Iterable<RgbImage>;
+      if (kind === "video") {
+        const probe = await probeVideo(scratch.upload, {
+          limits: videoLimitsOf(ctx.config),
+          imageHint: "for two images, send first_image and last_image",
+        });
+        const rate = probe.video.frameRate ?? probe.video.averageFrameRate;
+        if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
+        ({ width, height } = probe.video);
+        try {
+          plan = planRequest(body, probe.video.frames, toNumber(rate), maxFrames);
+        } catch (err) {
+          throw asRequestError(err);
+        }
+        frames = (signal) => framesOf(decodeVideo(probe, { signal }));
+      } else {
+        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels: ctx.config.maxInputPixels });
+        ({ width, height } = pair[0]);
+        try {
+          plan = planRequest(body, 2, body.source_fps, maxFrames);
+        } catch (err) {
+          throw asRequestError(err);
+        }
+        frames = () => pair;
+      }
+      await ctx.session(async (run, control) => {
+        const job = new AbortController();
+        try {
+          // The model has loaded by now: a fixed-size export refuses larger frames before any is decoded.
+          const info = ctx.modelInfo();
+          if (info.fixed_size)
+            padFor({ align: Number(info.align), fixedSize: info.fixed_size } as FilmSize, width, height);
+          await interpolateVideo({
+            source: frames(job.signal),
+            plan,
+            width,
+            height,
+            output: scratch.output,
+            control,
+            signal: job.signal,
+            infer: slotInfer((call, transfer) => run(call, { transfer, onProgress: quiet })),
+          });
+        } catch (err) {
+          job.abort(err);
+          throw asRequestError(err);
+        }
+      });
+      return await mp4Response(scratch.output, seed);
+    } finally {
+      await scratch.remove();
+    }
+  },
+});
+
+/** Decoded video frames as the driver's RGB frames. */
+async function* framesOf(decoded: AsyncIterable<{ width: number; height: number; rgb: Uint8Array }>) {
+  for await (const f of decoded) yield { width: f.width, height: f.height, pixels: f.rgb };
+}

@@ -1,0 +1,86 @@
+/**
+ * @module The frame-interpolation core as a video job: a stream of source frames and a {@link FramePlan} in, an
+ * H.264 yuv420p mp4 (`+faststart`, no audio) out. Source frames are pulled one at a time (from ffmpeg's decoder, two
+ * decoded images, or any other generator, e.g. an image-to-video model's frames), FILM fills the gaps
+ * (`interpolate-stream.ts`) and each output frame goes to the encoder as soon as it exists, so memory holds a few
+ * frames whatever the video's length. Output frame j is written at pts j in a time base of 1 / the plan's rate:
+ * timestamps are exact and the file lasts the plan's duration.
+ */
+import type { RgbImage } from "../../image/decode.js";
+import { createVideoEncoder } from "../../video/encode.js";
+import type { FramePlan } from "./frame-plan.js";
+import { type FrameLoopControl, type InferFrame, interpolateFrames } from "./interpolate-stream.js";
+
+/** Options of {@link interpolateVideo}. */
+export interface InterpolateVideoOptions {
+  /** The source frames, in order, all of the plan's source frame count and of one size. */
+  source: AsyncIterable<RgbImage> | Iterable<RgbImage>;
+  plan: FramePlan;
+  /** The frame at `t` between two source frames (in the runner, a call into the inference worker). */
+  infer: InferFrame;
+  /** Size of the source frames (and of the output). */
+  width: number;
+  height: number;
+  /** The mp4 to write; removed again if the job fails or is aborted. */
+  output: string;
+  /** Progress (`interpolate`, per output frame) and the abort flag, checked between frames. */
+  control?: FrameLoopControl;
+  /** Aborting it kills the encoder at once. */
+  signal?: AbortSignal;
+  /** x264 settings (see `EncodeOptions`). */
+  crf?: number;
+  preset?: string;
+  ffmpeg?: string;
+}
+
+/** What an interpolated video is. */
+export interface InterpolateVideoResult {
+  output: string;
+  frames: number;
+  /** Encoded size (even sides: an odd side gets its last row or column repeated). */
+  width: number;
+  height: number;
+  /** Output frame rate and duration in seconds, as planned. */
+  fps: number;
+  duration: number;
+}
+
+/**
+ * Interpolates `source` by `plan` into the mp4 `output`.
+ * @throws {FrameInterpolationError} when the source does not match the plan (frame count or size); whatever
+ *   `infer` throws; the control's abort error. The partial file is removed in every case.
+ * @example
+ * const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+ * await interpolateVideo({ source: svdFrames, plan, infer, width: 1024, height: 576, output: "/tmp/out.mp4" });
+ */
+export async function interpolateVideo(options: InterpolateVideoOptions): Promise<InterpolateVideoResult> {
+  const { plan } = options;
+  const encoder = createVideoEncoder({
+    output: options.output,
+    width: options.width,
+    height: options.height,
+    timeBase: { num: plan.rate.den, den: plan.rate.num },
+    frameRate: plan.rate,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.crf !== undefined ? { crf: options.crf } : {}),
+    ...(options.preset !== undefined ? { preset: options.preset } : {}),
+    ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+  });
+  try {
+    for await (const frame of interpolateFrames(options.source, plan, options.infer, options.control)) {
+      await encoder.write(frame.image.pixels, frame.index);
+    }
+    const result = await encoder.finish();
+    return {
+      output: result.output,
+      frames: result.frames,
+      width: result.width,
+      height: result.height,
+      fps: plan.fps,
+      duration: plan.duration,
+    };
+  } catch (err) {
+    await encoder.abort();
+    throw err;
+  }
+}
