@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { descendants, isAlive } from "@ai-video-subnet/test-kit";
+import { descendants, isAlive, probeVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { planModels } from "../src/models/model-plan.js";
 
@@ -42,6 +42,11 @@ describe("the demo program", () => {
       expect(files, `${m.pipeline} result`).toHaveLength(1);
       expect(statSync(files[0]!).size).toBeGreaterThan(100);
     }
+    // The SVD → FILM chain: ~2 s at 24 fps from one image (14 frames at 7 fps → 48).
+    expect(out).toMatch(/^image-to-video-24fps +tiny\/svd.* +orchestrator-[12] +\d+ ms/m);
+    expect(out).toMatch(/~2 s at 24 fps in \d+ ms: .*image-to-video-24fps\.mp4/);
+    const chain = await probeVideo(join(dir, "out", "image-to-video-24fps.mp4"));
+    expect(chain).toMatchObject({ codec: "h264", frames: 48, fps: 24 });
     if (plan.some((m) => m.tiny)) expect(out).toMatch(/tiny test model .*noise/);
     expect(out).toMatch(/all \d+ job\(s\) succeeded/);
   });
