@@ -59,6 +59,15 @@ describe("image-to-video at 24 fps through SDK → broadcaster → orchestrator 
     );
   });
 
+  it("runs as an async job too (Prefer: respond-async), on the orchestrator with FILM", async () => {
+    for (let i = 0; i < 3; i++) {
+      const job = await client.submit("imageToVideo", { ...opts, outputFps: 24, seed: 21 + i });
+      const { images } = await job.wait({ signal: AbortSignal.timeout(60_000) });
+      const served = await fetch(images[0]!.url);
+      expect(await probeVideo(new Uint8Array(await served.arrayBuffer()))).toMatchObject({ frames: 48, fps: 24 });
+    }
+  });
+
   it("keeps the plain answer without output_fps: 14 frames at 7 fps", async () => {
     const res = await client.imageToVideo({ ...opts, seed: 4 });
     const served = await fetch(res.images[0]!.url);

@@ -42,13 +42,24 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     requestId,
     units: await workUnits(pipeline, body),
   };
-  const fps = typeof body.fps === "number" ? body.fps : 6;
-  const outputFps = body.output_fps;
-  if (pipeline.pipeline === "image-to-video" && typeof outputFps === "number" && outputFps > fps) {
-    const modelId = typeof body.interpolation_model_id === "string" ? body.interpolation_model_id : undefined;
-    job.alsoNeeds = { pipeline: "frame-interpolation", modelId };
+  const alsoNeeds = alsoNeedsOf(job.pipeline, body);
+  if (alsoNeeds) {
+    job.alsoNeeds = alsoNeeds;
+    const fps = typeof body.fps === "number" ? body.fps : 6;
     const pixels = Number(body.width ?? 1024) * Number(body.height ?? 576);
-    job.units += pixels * Math.round((COUNTED_SVD_FRAMES * outputFps) / fps);
+    job.units += pixels * Math.round((COUNTED_SVD_FRAMES * (body.output_fps as number)) / fps);
   }
   return job;
+}
+
+/**
+ * The second capability a job needs on its orchestrator: a frame-interpolation model for an image-to-video job
+ * whose `output_fps` is above its `fps` (the SVD → FILM chain); undefined for every other job.
+ * @example alsoNeedsOf("image-to-video", { fps: 7, output_fps: 24 }) // { pipeline: "frame-interpolation", modelId: undefined }
+ */
+export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Job["alsoNeeds"] {
+  const fps = typeof body.fps === "number" ? body.fps : 6;
+  if (pipeline !== "image-to-video" || typeof body.output_fps !== "number" || body.output_fps <= fps) return undefined;
+  const modelId = typeof body.interpolation_model_id === "string" ? body.interpolation_model_id : undefined;
+  return { pipeline: "frame-interpolation", modelId };
 }
