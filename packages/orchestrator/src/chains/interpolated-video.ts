@@ -153,16 +153,23 @@ export async function runChain(
   }
 }
 
-/** The FILM runner's `max_output_frames` from its `GET /info`, or undefined when it does not say. */
+/** Budgets read from FILM runners, per client: a restarted runner gets a new client and is asked again. */
+const budgets = new WeakMap<object, number>();
+
+/** The FILM runner's `max_output_frames` from its `GET /info` (read once per runner start), or undefined when it does not say. */
 async function maxOutputFrames(lease: Lease): Promise<number | undefined> {
-  const base = lease.runner.client?.baseUrl;
-  if (!base) return undefined;
+  const client = lease.runner.client;
+  if (!client) return undefined;
+  const known = budgets.get(client);
+  if (known !== undefined) return known;
   try {
-    const res = await fetch(`${base}/info`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${client.baseUrl}/info`, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) return undefined;
     const info = (await res.json()) as { video_limits?: { max_output_frames?: unknown } };
     const max = info.video_limits?.max_output_frames;
-    return typeof max === "number" ? max : undefined;
+    if (typeof max !== "number") return undefined;
+    budgets.set(client, max);
+    return max;
   } catch {
     return undefined;
   }
