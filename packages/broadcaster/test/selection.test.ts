@@ -158,7 +158,13 @@ describe("select", () => {
     expect(sel([a])).toMatchObject({ reason: "none of 1 orchestrator(s) is reachable" });
   });
   it("picks only orchestrators that also offer the chain's second capability (image-to-video with output_fps)", () => {
-    const film = { pipeline: "frame-interpolation" as const, model_id: "tiny/film", warm: true, capacity: 1, in_use: 0 };
+    const film = {
+      pipeline: "frame-interpolation" as const,
+      model_id: "tiny/film",
+      warm: true,
+      capacity: 1,
+      in_use: 0,
+    };
     const withFilm = orch("film");
     withFilm.info!.capabilities.push({ ...film, price: { price_per_unit: 1, pixels_per_unit: 1 } });
     const list = [orch("plain"), withFilm, orch("plain2")];
