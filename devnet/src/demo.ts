@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { createClient } from "@ai-video-subnet/sdk";
 import { type Network, startNetwork } from "@ai-video-subnet/test-kit";
-import { demoPhotoPath, type JobResult, runJob } from "./demo/jobs.js";
+import { demoPhotoPath, FILM_24FPS, type JobResult, runJob } from "./demo/jobs.js";
 import { DEMO_HELP, parseDemoArgs } from "./demo/options.js";
 import { progress } from "./demo/progress.js";
 import { formatTable } from "./demo/table.js";
@@ -101,6 +101,18 @@ async function main(argv: string[]): Promise<number> {
       p.say(`sending ${m.pipeline} (${m.modelId}) through the SDK …`);
       const r = await runJob(client, m, photo, out, (id) => network!.servedBy(id));
       p.say(r.ok ? `${m.pipeline} done in ${Math.round(r.latencyMs)} ms` : `${m.pipeline} FAILED: ${r.error}`);
+      results.push(r);
+      if (signalled) return 130;
+    }
+    const svd = plan.find((m) => m.pipeline === "image-to-video");
+    if (svd && plan.some((m) => m.pipeline === "frame-interpolation")) {
+      p.say(`sending image-to-video (${svd.modelId}) with output_fps 24: SVD, then FILM on the same orchestrator …`);
+      const r = await runJob(client, svd, photo, out, (id) => network!.servedBy(id), FILM_24FPS);
+      p.say(
+        r.ok
+          ? `~2 s at 24 fps in ${Math.round(r.latencyMs)} ms: ${shortPath(r.outputPath!)}`
+          : `image-to-video at 24 fps FAILED: ${r.error}`,
+      );
       results.push(r);
       if (signalled) return 130;
     }

@@ -46,6 +46,11 @@ describe("the demo program", () => {
     expect(plan.some((m) => m.pipeline === "frame-interpolation")).toBe(true);
     const film = await probeVideo(new Uint8Array(readFileSync(join(dir, "out", "frame-interpolation.mp4"))));
     expect(film).toMatchObject({ codec: "h264", width: 64, height: 64, frames: 36, fps: 24 });
+    // The SVD → FILM chain: ~2 s at 24 fps from one image (14 frames at 7 fps → 48).
+    expect(out).toMatch(/^image-to-video-24fps +tiny\/svd.* +orchestrator-[12] +\d+ ms/m);
+    expect(out).toMatch(/~2 s at 24 fps in \d+ ms: .*image-to-video-24fps\.mp4/);
+    const chain = await probeVideo(join(dir, "out", "image-to-video-24fps.mp4"));
+    expect(chain).toMatchObject({ codec: "h264", frames: 48, fps: 24 });
     if (plan.some((m) => m.tiny)) expect(out).toMatch(/tiny test model .*noise/);
     expect(out).toMatch(/all \d+ job\(s\) succeeded/);
   });

@@ -52,8 +52,9 @@ const DEMO_FIELDS: Record<string, unknown> = {
   guidance_scale: 1,
   strength: 0.6,
   seed: 42,
-  // Frame interpolation: the 8 fps test clip raised to 24 fps (12 frames → 36, 1.5 s either way).
-  output_fps: 24,
+  // Frame interpolation: the 8 fps test clip raised to 24 fps (12 frames → 36, 1.5 s either way). A multiplier, not
+  // output_fps: image-to-video has output_fps too (the SVD → FILM chain), and its plain demo job must stay plain.
+  multiplier: 3,
 };
 
 /**
@@ -71,6 +72,7 @@ export async function demoOptions(
   const files = pipeline.files as Record<string, string>;
   const options: Record<string, unknown> = { modelId };
   const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  // A pipeline that takes a video or images (frame-interpolation's video or first_image + last_image) gets the video.
   const hasVideo = Object.values(files).includes("video");
   for (const field of fields) {
     if (files[field] === "image") {
@@ -86,8 +88,20 @@ export async function demoOptions(
   return options;
 }
 
+/** A job of the demo beyond one per pipeline: its name (the output's file name) and the options it adds. */
+export interface JobVariant {
+  name: string;
+  options: Record<string, unknown>;
+}
+
 /**
- * Runs one job and writes its result to `outputDir/<pipeline><ext>`.
+ * The image-to-video → FILM chain: the model's 14 frames at 7 fps interpolated to 24 fps, about 2 s (issue 14).
+ * @example await runJob(client, svdModel, photo, out, servedBy, FILM_24FPS) // writes image-to-video-24fps.mp4
+ */
+export const FILM_24FPS: JobVariant = { name: "image-to-video-24fps", options: { fps: 7, outputFps: 24 } };
+
+/**
+ * Runs one job and writes its result to `outputDir/<pipeline><ext>` (or `<variant.name><ext>`).
  * @example const r = await runJob(client, model, photo, "./demo-output", (id) => net.servedBy(id));
  */
 export async function runJob(
@@ -96,24 +110,27 @@ export async function runJob(
   photo: Uint8Array,
   outputDir: string,
   servedBy: (requestId: string) => string | undefined,
+  variant?: JobVariant,
 ): Promise<JobResult> {
   const pipeline = (PIPELINES as Record<string, PipelineEntry>)[model.pipeline];
-  const base = { pipeline: model.pipeline, modelId: model.modelId, tiny: model.tiny };
+  const name = variant?.name ?? model.pipeline;
+  const base = { pipeline: name, modelId: model.modelId, tiny: model.tiny };
   if (!pipeline) return { ...base, ok: false, latencyMs: 0, error: `the gateway has no pipeline ${model.pipeline}` };
   const method = client[pipeline.clientMethod as keyof Client] as (
     options: Record<string, unknown>,
     call: { requestId: string },
   ) => Promise<{ images: Media[] }>;
-  const requestId = `demo-${model.pipeline}-${Date.now().toString(36)}`;
+  const requestId = `demo-${name}-${Date.now().toString(36)}`;
   const started = performance.now();
   try {
-    const { images: media } = await method(await demoOptions(pipeline, model.modelId, photo), { requestId });
+    const options = { ...(await demoOptions(pipeline, model.modelId, photo)), ...variant?.options };
+    const { images: media } = await method(options, { requestId });
     const latencyMs = performance.now() - started;
     const first = media[0];
     if (!first) throw new Error("the answer held no media");
     const bytes = await client.download(first);
     const ext = extname(new URL(first.url).pathname) || ".bin";
-    const outputPath = join(outputDir, `${model.pipeline}${ext}`);
+    const outputPath = join(outputDir, `${name}${ext}`);
     await writeFile(outputPath, bytes);
     return { ...base, ok: true, latencyMs, outputPath, orchestrator: servedBy(requestId) };
   } catch (err) {

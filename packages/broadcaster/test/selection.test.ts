@@ -157,4 +157,39 @@ describe("select", () => {
     a.infoError = "ECONNREFUSED";
     expect(sel([a])).toMatchObject({ reason: "none of 1 orchestrator(s) is reachable" });
   });
+  it("picks only orchestrators that also offer the chain's second capability (image-to-video with output_fps)", () => {
+    const film = {
+      pipeline: "frame-interpolation" as const,
+      model_id: "tiny/film",
+      warm: true,
+      capacity: 1,
+      in_use: 0,
+    };
+    const withFilm = orch("film");
+    withFilm.info!.capabilities.push({ ...film, price: { price_per_unit: 1, pixels_per_unit: 1 } });
+    const list = [orch("plain"), withFilm, orch("plain2")];
+    for (let i = 0; i < 50; i++) {
+      const any = select(list, { pipeline: P, modelId: M, alsoNeeds: { pipeline: "frame-interpolation" }, now: 0 });
+      expect(any.orchestrator?.url).toBe("http://film");
+    }
+    const named = select(list, {
+      pipeline: P,
+      modelId: M,
+      alsoNeeds: { pipeline: "frame-interpolation", modelId: "google/film" },
+      now: 0,
+    });
+    expect(named.orchestrator).toBeUndefined();
+    expect(named).toMatchObject({
+      missing: `none of 3 orchestrator(s) offering ${P} with this model also offers frame-interpolation model "google/film"`,
+    });
+    const none = select([orch("plain")], {
+      pipeline: P,
+      modelId: M,
+      alsoNeeds: { pipeline: "frame-interpolation" },
+      now: 0,
+    });
+    expect(none).toMatchObject({
+      missing: `none of 1 orchestrator(s) offering ${P} with this model also offers a frame-interpolation model`,
+    });
+  });
 });

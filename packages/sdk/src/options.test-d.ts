@@ -116,6 +116,8 @@ describe("option types", () => {
     expectTypeOf<TextToImageOptions["numInferenceSteps"]>().toEqualTypeOf<T2I["num_inference_steps"]>();
     expectTypeOf<TextToImageOptions["safetyCheck"]>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<ImageToVideoOptions["motionBucketId"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ImageToVideoOptions["outputFps"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ImageToVideoOptions["interpolationModelId"]>().toEqualTypeOf<string | undefined>();
   });
 
   it("takes any uploadable for binary fields and an object or string for loras", () => {

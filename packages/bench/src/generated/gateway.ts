@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Image To Video
-         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`.
+         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s.
          */
         post: operations["genImageToVideo"];
         delete?: never;
@@ -616,7 +616,20 @@ export interface components {
              */
             decode_chunk_size?: number;
         };
-        ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id">;
+        /** @description Extension of the orchestrator's and gateway's `/image-to-video` (not in Livepeer's API, never sent to a runner): the image-to-video → FILM chain. With `output_fps` above `fps`, the orchestrator runs the image-to-video runner, hands its frames losslessly to a frame-interpolation runner of the same orchestrator and answers the interpolated mp4: e.g. 14 SVD frames at `fps` 7 with `output_fps` 24 make 48 frames at 24 fps, about 2 s. Without these fields the answer is Livepeer's, unchanged. */
+        InterpolatedVideoFields: {
+            /**
+             * @description The frame rate of the answered mp4. Above `fps`, the model's frames are interpolated to it with FILM at exact times (N frames at `fps` last N / fps s, and so does the output: 14 at 7 fps → 48 at 24 fps); equal to `fps`, nothing is interpolated; below `fps` is refused with 400. The output frame count must fit the frame-interpolation runner's `max_output_frames` (else 413, before the video is generated).
+             * @example 24
+             */
+            output_fps?: number;
+            /**
+             * @description The FILM model that interpolates (a `frame-interpolation` model of the orchestrator). Default: the orchestrator's frame-interpolation model when it has exactly one. Only with `output_fps`.
+             * @example tiny/film
+             */
+            interpolation_model_id?: string;
+        };
+        ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id"> & components["schemas"]["InterpolatedVideoFields"];
         Body_genUpscale: {
             /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. */
             prompt: components["schemas"]["Prompt"];

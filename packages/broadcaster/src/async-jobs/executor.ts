@@ -7,6 +7,7 @@
 import { rm } from "node:fs/promises";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { type DispatchContext, type DispatchResult, dispatch } from "../jobs/dispatch.js";
+import { alsoNeedsOf } from "../jobs/job.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { restoreBody } from "./inputs.js";
 import type { AsyncJobMetrics } from "./metrics.js";
@@ -132,6 +133,7 @@ export class JobExecutor {
     try {
       signal.throwIfAborted();
       const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
+      const alsoNeeds = alsoNeedsOf(job.pipeline, body);
       const source = ctx.progressSource;
       const result = await dispatch(
         ctx.dispatch,
@@ -142,6 +144,7 @@ export class JobExecutor {
           multipart: job.multipart,
           requestId: job.requestId,
           units: job.units,
+          ...(alsoNeeds ? { alsoNeeds } : {}),
         },
         `/${job.pipeline}`,
         signal,

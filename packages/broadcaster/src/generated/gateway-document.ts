@@ -1858,7 +1858,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Image To Video",
-        "description": "Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`.",
+        "description": "Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s.",
         "operationId": "genImageToVideo",
         "x-avs-pipeline": {
           "files": {
@@ -2033,6 +2033,29 @@ export const gatewayDocument: OpenApiDocument = {
                         "default": 8
                       }
                     }
+                  },
+                  {
+                    "type": "object",
+                    "description": "Extension of the orchestrator's and gateway's `/image-to-video` (not in Livepeer's API, never sent to a runner): the image-to-video → FILM chain. With `output_fps` above `fps`, the orchestrator runs the image-to-video runner, hands its frames losslessly to a frame-interpolation runner of the same orchestrator and answers the interpolated mp4: e.g. 14 SVD frames at `fps` 7 with `output_fps` 24 make 48 frames at 24 fps, about 2 s. Without these fields the answer is Livepeer's, unchanged.",
+                    "properties": {
+                      "output_fps": {
+                        "type": "number",
+                        "description": "The frame rate of the answered mp4. Above `fps`, the model's frames are interpolated to it with FILM at exact times (N frames at `fps` last N / fps s, and so does the output: 14 at 7 fps → 48 at 24 fps); equal to `fps`, nothing is interpolated; below `fps` is refused with 400. The output frame count must fit the frame-interpolation runner's `max_output_frames` (else 413, before the video is generated).",
+                        "minimum": 1,
+                        "maximum": 240,
+                        "examples": [
+                          24
+                        ]
+                      },
+                      "interpolation_model_id": {
+                        "type": "string",
+                        "description": "The FILM model that interpolates (a `frame-interpolation` model of the orchestrator). Default: the orchestrator's frame-interpolation model when it has exactly one. Only with `output_fps`.",
+                        "maxLength": 256,
+                        "examples": [
+                          "tiny/film"
+                        ]
+                      }
+                    }
                   }
                 ],
                 "required": [
@@ -2046,6 +2069,17 @@ export const gatewayDocument: OpenApiDocument = {
                     "model_id": "stabilityai/stable-video-diffusion-img2vid-xt",
                     "image": "(image bytes)",
                     "seed": 1
+                  }
+                },
+                "film24": {
+                  "summary": "About 2 s at 24 fps (SVD, then FILM)",
+                  "description": "14 SVD frames at 7 fps, interpolated by FILM to 48 frames at 24 fps (≈ 2 s).",
+                  "value": {
+                    "model_id": "stabilityai/stable-video-diffusion-img2vid",
+                    "image": "(image bytes)",
+                    "fps": 7,
+                    "output_fps": 24,
+                    "interpolation_model_id": "google/film-net"
                   }
                 }
               }

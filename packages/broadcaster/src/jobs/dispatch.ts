@@ -79,12 +79,17 @@ export async function dispatch(
     const pick = select(ctx.registry.list(), {
       pipeline: job.pipeline,
       modelId: job.modelId,
+      ...(job.alsoNeeds ? { alsoNeeds: job.alsoNeeds } : {}),
       maxPricePerPixel: ctx.maxPricePerPixel,
       exclude: tried,
       now: Date.now(),
       random: ctx.random,
     });
     if (!pick.orchestrator) {
+      if (pick.missing) {
+        ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
+        return { kind: "client_error", status: 400, body: errorBody(pick.missing), orchestrator: undefined };
+      }
       if (pick.offered) {
         ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
         return { kind: "client_error", status: 400, body: unknownModel(job, pick.offered), orchestrator: undefined };

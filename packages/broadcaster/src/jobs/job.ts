@@ -10,9 +10,17 @@ export interface Job {
   body: Record<string, unknown>;
   multipart: boolean;
   requestId: string;
-  /** Pixels × frames × steps × images, by the pipeline's recipe in the spec (see `workUnits`). */
+  /**
+   * Pixels × frames × steps × images, by the pipeline's recipe in the spec (see `workUnits`); an image-to-video job
+   * with `output_fps` adds its interpolation stage: pixels × output frames (of SVD-XT's 25 frames).
+   */
   units: number;
+  /** A second capability the job needs on the same orchestrator (image-to-video with `output_fps` → FILM). */
+  alsoNeeds?: { pipeline: string; modelId?: string | undefined };
 }
+
+/** Frames an image-to-video job is counted for (SVD-XT's), as the spec's recipe counts them. */
+const COUNTED_SVD_FRAMES = 25;
 
 /** A media entry of an `ImageResponse`. */
 export interface Media {
@@ -26,7 +34,7 @@ export interface Media {
  * @example const job = await jobOf(PIPELINES.upscale, body, getRequestId(c));
  */
 export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknown>, requestId: string): Promise<Job> {
-  return {
+  const job: Job = {
     pipeline: pipeline.pipeline,
     modelId: String(body.model_id),
     body,
@@ -34,4 +42,24 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     requestId,
     units: await workUnits(pipeline, body),
   };
+  const alsoNeeds = alsoNeedsOf(job.pipeline, body);
+  if (alsoNeeds) {
+    job.alsoNeeds = alsoNeeds;
+    const fps = typeof body.fps === "number" ? body.fps : 6;
+    const pixels = Number(body.width ?? 1024) * Number(body.height ?? 576);
+    job.units += pixels * Math.round((COUNTED_SVD_FRAMES * (body.output_fps as number)) / fps);
+  }
+  return job;
+}
+
+/**
+ * The second capability a job needs on its orchestrator: a frame-interpolation model for an image-to-video job
+ * whose `output_fps` is above its `fps` (the SVD → FILM chain); undefined for every other job.
+ * @example alsoNeedsOf("image-to-video", { fps: 7, output_fps: 24 }) // { pipeline: "frame-interpolation", modelId: undefined }
+ */
+export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Job["alsoNeeds"] {
+  const fps = typeof body.fps === "number" ? body.fps : 6;
+  if (pipeline !== "image-to-video" || typeof body.output_fps !== "number" || body.output_fps <= fps) return undefined;
+  const modelId = typeof body.interpolation_model_id === "string" ? body.interpolation_model_id : undefined;
+  return { pipeline: "frame-interpolation", modelId };
 }

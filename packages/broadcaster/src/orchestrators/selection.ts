@@ -1,8 +1,9 @@
 /**
  * @module Picking the orchestrator for one attempt of a job.
  *
- * 1. Eligible: reachable, not held back, not already tried for this job, offers the pipeline + `model_id`, and its
- *    price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
+ * 1. Eligible: reachable, not held back, not already tried for this job, offers the pipeline + `model_id` (and the
+ *    second capability a chained job needs, e.g. a frame-interpolation model for image-to-video with `output_fps`),
+ *    and its price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
  * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
  *    non-empty tier is used (a full orchestrator may have freed a slot since its last `/info`).
  * 3. Score = measured ms per pixel × step × (this broadcaster's jobs in flight there + 1) ÷ recent success rate
@@ -25,6 +26,11 @@ export const EXPLORE = 0.05;
 export interface SelectionRequest {
   pipeline: string;
   modelId: string;
+  /**
+   * A second capability the orchestrator must also offer (any model when `modelId` is undefined): the
+   * frame-interpolation stage of an image-to-video job with `output_fps`.
+   */
+  alsoNeeds?: { pipeline: string; modelId?: string | undefined };
   /** Largest accepted price per pixel × step; undefined = no cap. */
   maxPricePerPixel?: number;
   /** Orchestrators (by URL) already tried for this job. */
@@ -48,6 +54,8 @@ export type SelectionResult =
        * the models they do offer for the pipeline, sorted. A client error, not a reason to retry.
        */
       offered?: string[];
+      /** Set when orchestrators offer the pipeline + model but none also offers `alsoNeeds`: a client error. */
+      missing?: string;
     };
 
 /**
@@ -55,7 +63,17 @@ export type SelectionResult =
  * @example const pick = select(registry.list(), { pipeline: "upscale", modelId: "tiny/esrgan-x4", now: Date.now() });
  */
 export function select(all: Orchestrator[], req: SelectionRequest): SelectionResult {
-  const offering = all.filter((o) => o.reachable && o.capability(req.pipeline, req.modelId));
+  const main = all.filter((o) => o.reachable && o.capability(req.pipeline, req.modelId));
+  const offering = req.alsoNeeds ? main.filter((o) => offersAlso(o, req.alsoNeeds!)) : main;
+  if (main.length > 0 && offering.length === 0) {
+    const need = req.alsoNeeds!;
+    const what =
+      need.modelId === undefined
+        ? `a ${need.pipeline} model`
+        : `${need.pipeline} model ${JSON.stringify(need.modelId)}`;
+    const reason = `none of ${main.length} orchestrator(s) offering ${req.pipeline} with this model also offers ${what}`;
+    return { ...none(reason, 5000), missing: reason };
+  }
   if (offering.length === 0) {
     const known = all.filter((o) => o.info !== undefined);
     if (known.length > 0 && !known.some((o) => o.capability(req.pipeline, req.modelId))) {
@@ -117,6 +135,12 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
     }
   }
   return { orchestrator: pick.o, tier: bestTier, candidates: near.length };
+}
+
+function offersAlso(o: Orchestrator, need: { pipeline: string; modelId?: string | undefined }): boolean {
+  return (o.info?.capabilities ?? []).some(
+    (c) => c.pipeline === need.pipeline && (need.modelId === undefined || c.model_id === need.modelId),
+  );
 }
 
 function none(reason: string, retryAfterMs: number) {

@@ -64,14 +64,14 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Generate a video from an image on a runner of `model_id`; the frames are encoded as one H.264 mp4. `POST /image-to-video` (genImageToVideo). */
+  /** Generate a video from an image on a runner of `model_id`; the frames are encoded as one H.264 mp4. With `output_fps` above `fps` (our extension), the frames are first interpolated to that rate on a frame-interpolation runner of this orchestrator (`interpolation_model_id`), e.g. 14 frames at 7 fps → 48 at 24 fps. `POST /image-to-video` (genImageToVideo). */
   "image-to-video": {
     "pipeline": "image-to-video",
     "operationId": "genImageToVideo",
     "path": "/image-to-video",
     "clientMethod": "imageToVideo",
     "body": "multipart",
-    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps", "min_guidance_scale", "max_guidance_scale", "decode_chunk_size"],
+    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps", "min_guidance_scale", "max_guidance_scale", "decode_chunk_size", "output_fps", "interpolation_model_id"],
     "files": {
       "image": "image",
     },

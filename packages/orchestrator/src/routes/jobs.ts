@@ -18,6 +18,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { planChain, runChain } from "../chains/interpolated-video.js";
 import type { operations } from "../generated/orchestrator.js";
 import { PIPELINES } from "../generated/orchestrator-pipelines.js";
 import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
@@ -59,6 +60,34 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   let status = 500;
   let runner: string | undefined;
   try {
+    if (pipeline === "image-to-video") {
+      const plan = planChain(body, ctx.pool);
+      if (plan.kind === "chain") {
+        const served: string[] = [];
+        const result = await runChain(plan, {
+          pool: ctx.pool,
+          ffmpeg: ctx.delivery.ffmpeg ?? "ffmpeg",
+          requestId,
+          signal: c.req.raw.signal,
+          served: (name) => {
+            served.push(name);
+            runner = served.join("+");
+          },
+          forward: async (lease, stage, stageBody) => {
+            try {
+              return await forward(lease, stage, stageBody, requestId, c.req.raw.signal);
+            } catch (err) {
+              throw toHttpError(err, stage, stageBody.model_id as string);
+            }
+          },
+        });
+        const answer = await deliverMedia(result, { ...ctx.delivery, fps: plan.outputFps, publicUrl: ctx.publicUrl() });
+        c.header("X-Media-Delivery", ctx.delivery.delivery);
+        status = 200;
+        return answer;
+      }
+      body = plan.body;
+    }
     let lease = await ctx.pool.acquire(pipeline, modelId);
     runner = lease.runner.name;
     let result: { images?: Media[]; frames?: Media[][] };
@@ -110,10 +139,16 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   }
 }
 
-function forward(lease: Lease, pipeline: string, body: Record<string, unknown>, requestId: string) {
+function forward(
+  lease: Lease,
+  pipeline: string,
+  body: Record<string, unknown>,
+  requestId: string,
+  signal?: AbortSignal,
+) {
   const client = lease.runner.client;
   if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
-  return client.run(`/${pipeline}` as JobPath, body as never, { requestId }) as Promise<{
+  return client.run(`/${pipeline}` as JobPath, body as never, { requestId, ...(signal ? { signal } : {}) }) as Promise<{
     images?: Media[];
     frames?: Media[][];
   }>;

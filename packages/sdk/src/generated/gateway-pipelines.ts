@@ -64,14 +64,14 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. `POST /image-to-video` (genImageToVideo). */
+  /** Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. `POST /image-to-video` (genImageToVideo). */
   "image-to-video": {
     "pipeline": "image-to-video",
     "operationId": "genImageToVideo",
     "path": "/image-to-video",
     "clientMethod": "imageToVideo",
     "body": "multipart",
-    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps", "min_guidance_scale", "max_guidance_scale", "decode_chunk_size"],
+    "fields": ["image", "model_id", "height", "width", "fps", "motion_bucket_id", "noise_aug_strength", "safety_check", "seed", "num_inference_steps", "min_guidance_scale", "max_guidance_scale", "decode_chunk_size", "output_fps", "interpolation_model_id"],
     "files": {
       "image": "image",
     },

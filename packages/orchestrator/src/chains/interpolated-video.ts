@@ -1,0 +1,176 @@
+/**
+ * @module The image-to-video → FILM chain (issue 14): an `/image-to-video` job with `output_fps` above `fps` runs in
+ * two stages on two runners of this orchestrator. Stage 1 takes a slot of an image-to-video runner and runs the
+ * Livepeer body (the extension fields stripped); its PNG frames are stream-copied into Matroska (lossless) and
+ * stage 2 takes a slot of a frame-interpolation runner, which interpolates them to `output_fps` and answers the mp4
+ * that becomes the job's output. Each stage holds its runner's slot only while it runs. Refusals come before any
+ * work: no frame-interpolation model (400), `output_fps` below `fps` (400), or more output frames than the FILM
+ * runner's `max_output_frames` for the smallest SVD (14 frames; 413). The client's hang-up aborts whichever stage runs.
+ */
+import { HttpError } from "@ai-video-subnet/server-kit";
+import type { Media } from "../outputs/deliver-media.js";
+import type { Lease, RunnerPool } from "../runners/runner-pool.js";
+import { framesToMatroska } from "./frames-to-matroska.js";
+
+/** The extension fields of `/image-to-video` that the chain reads and no runner receives. */
+export const CHAIN_FIELDS = ["output_fps", "interpolation_model_id"] as const;
+
+/** Frames of the smallest SVD model (SVD; SVD-XT makes 25): the budget is checked for at least these before stage 1. */
+export const MIN_SVD_FRAMES = 14;
+
+/** What one chain job needs. */
+export interface ChainContext {
+  pool: RunnerPool;
+  ffmpeg: string;
+  requestId: string;
+  signal: AbortSignal;
+  /** Runs one stage's call on a leased runner and turns runner errors into HTTP errors. */
+  forward(
+    lease: Lease,
+    pipeline: string,
+    body: Record<string, unknown>,
+  ): Promise<{ images?: Media[]; frames?: Media[][] }>;
+  /** Called with each runner that serves a stage (for the job log). */
+  served(runner: string): void;
+}
+
+/** What the route does with an `/image-to-video` body: plain (Livepeer's), or the chain. */
+export type ChainPlan =
+  | { kind: "plain"; body: Record<string, unknown> }
+  | { kind: "chain"; body: Record<string, unknown>; fps: number; outputFps: number; filmModel: string };
+
+/**
+ * Splits the extension fields off an `/image-to-video` body and decides whether it is a chain job.
+ * @throws {HttpError} 400 for `interpolation_model_id` without `output_fps`, `output_fps` below `fps`, or no FILM model.
+ * @example planChain({ model_id: "svd", fps: 7, output_fps: 24 }, pool) // { kind: "chain", outputFps: 24, filmModel: "tiny/film", ... }
+ */
+export function planChain(input: Record<string, unknown>, pool: RunnerPool): ChainPlan {
+  const { output_fps: outputFps, interpolation_model_id: filmModel, ...body } = input;
+  const fps = typeof body.fps === "number" ? body.fps : 6;
+  if (outputFps === undefined) {
+    if (filmModel !== undefined)
+      throw new HttpError(400, "interpolation_model_id needs output_fps (the rate to interpolate to)");
+    return { kind: "plain", body };
+  }
+  const target = outputFps as number;
+  if (target < fps) {
+    throw new HttpError(
+      400,
+      `output_fps must be at least fps (${fps}), got ${target}; FILM only raises the frame rate`,
+    );
+  }
+  if (target === fps && filmModel === undefined) return { kind: "plain", body };
+  const films = [
+    ...new Set(
+      pool
+        .capabilities()
+        .filter((c) => c.pipeline === "frame-interpolation")
+        .map((c) => c.model_id),
+    ),
+  ];
+  if (filmModel !== undefined) {
+    if (!films.includes(filmModel as string)) {
+      throw new HttpError(
+        400,
+        `interpolation_model_id ${JSON.stringify(filmModel)} is not a frame-interpolation model of this orchestrator; it has ${films.length ? films.map((m) => JSON.stringify(m)).join(", ") : "none"}`,
+      );
+    }
+    return { kind: "chain", body, fps, outputFps: target, filmModel: filmModel as string };
+  }
+  if (films.length !== 1) {
+    throw new HttpError(
+      400,
+      films.length === 0
+        ? "output_fps needs a frame-interpolation model, and this orchestrator has none"
+        : `output_fps: name the FILM model in interpolation_model_id, one of ${films.map((m) => JSON.stringify(m)).join(", ")}`,
+    );
+  }
+  return { kind: "chain", body, fps, outputFps: target, filmModel: films[0]! };
+}
+
+/** Output frames of `frames` frames at `fps` interpolated to `outputFps`: the duration is kept (halves round up). */
+export function outputFrames(frames: number, fps: number, outputFps: number): number {
+  return Math.floor((frames * outputFps) / fps + 0.5);
+}
+
+/**
+ * Runs a chain job: SVD on one runner, FILM on another, and answers the FILM runner's mp4 (seed and nsfw of SVD).
+ * @example const { images } = await runChain(plan, ctx); // images[0].url = "data:video/mp4;base64,..."
+ */
+export async function runChain(
+  plan: Extract<ChainPlan, { kind: "chain" }>,
+  ctx: ChainContext,
+): Promise<{ images: Media[] }> {
+  const film = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
+  try {
+    ctx.served(film.runner.name);
+    const budget = await maxOutputFrames(film);
+    const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
+    if (budget !== undefined && least > budget) {
+      throw new HttpError(
+        413,
+        `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${MIN_SVD_FRAMES} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
+      );
+    }
+  } finally {
+    film.release();
+  }
+
+  const svd = await ctx.pool.acquire("image-to-video", plan.body.model_id as string);
+  let frames: Media[];
+  try {
+    ctx.served(svd.runner.name);
+    const result = await ctx.forward(svd, "image-to-video", plan.body);
+    frames = result.frames?.[0] ?? [];
+    if (frames.length < 2)
+      throw new HttpError(500, `the image-to-video runner returned ${frames.length} frame(s); FILM needs 2 or more`);
+  } finally {
+    svd.release();
+  }
+  ctx.signal.throwIfAborted();
+
+  const pngs = function* () {
+    for (const f of frames) yield Buffer.from(f.url.slice(f.url.indexOf(",") + 1), "base64");
+  };
+  const video = await framesToMatroska(pngs(), plan.fps, ctx.ffmpeg, ctx.signal);
+  const seed = frames[0]!.seed;
+  const nsfw = frames.some((f) => f.nsfw);
+
+  const lease = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
+  try {
+    ctx.served(lease.runner.name);
+    const result = await ctx.forward(lease, "frame-interpolation", {
+      video,
+      model_id: plan.filmModel,
+      output_fps: plan.outputFps,
+      seed,
+    });
+    const mp4 = result.images?.[0];
+    if (!mp4) throw new HttpError(500, "the frame-interpolation runner answered no video");
+    return { images: [{ url: mp4.url, seed, nsfw }] };
+  } finally {
+    lease.release();
+  }
+}
+
+/** Budgets read from FILM runners, per client: a restarted runner gets a new client and is asked again. */
+const budgets = new WeakMap<object, number>();
+
+/** The FILM runner's `max_output_frames` from its `GET /info` (read once per runner start), or undefined when it does not say. */
+async function maxOutputFrames(lease: Lease): Promise<number | undefined> {
+  const client = lease.runner.client;
+  if (!client) return undefined;
+  const known = budgets.get(client);
+  if (known !== undefined) return known;
+  try {
+    const res = await fetch(`${client.baseUrl}/info`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return undefined;
+    const info = (await res.json()) as { video_limits?: { max_output_frames?: unknown } };
+    const max = info.video_limits?.max_output_frames;
+    if (typeof max !== "number") return undefined;
+    budgets.set(client, max);
+    return max;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * @module The image-to-video → FILM chain through real `avs-runner` processes (tiny/svd and tiny/film): one
+ * `/image-to-video` call with `output_fps` answers ~2 s at 24 fps; refusals come before any work; a client hang-up
+ * frees both stages; without the extension fields the answer is the plain one.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { form, probeVideo } from "@ai-video-subnet/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, modelsDir, png, startOrchestrator } from "./helpers.js";
+
+const SVD = "tiny/svd";
+const FILM = "tiny/film";
+const auth = { authorization: "Bearer s3cret" };
+
+/** Every frame of a video as 8-bit gray pixels. */
+function grayFrames(mp4: Uint8Array, width: number, height: number): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), "avs-chain-"));
+  try {
+    writeFileSync(join(dir, "v.mp4"), mp4);
+    const out = spawnSync(
+      "ffmpeg",
+      ["-v", "error", "-i", join(dir, "v.mp4"), "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"],
+      {
+        maxBuffer: 1 << 28,
+      },
+    ).stdout;
+    const size = width * height;
+    return Array.from({ length: out.length / size }, (_, i) => new Uint8Array(out.subarray(i * size, (i + 1) * size)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const meanAbs = (a: Uint8Array, b: Uint8Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+
+describe("image-to-video with output_fps (SVD → FILM)", () => {
+  const models = modelsDir([SVD, FILM]);
+  let orch: Awaited<ReturnType<typeof startOrchestrator>>;
+  let lone: Awaited<ReturnType<typeof startOrchestrator>>;
+  const saved = process.env.MAX_OUTPUT_FRAMES;
+  beforeAll(async () => {
+    process.env.MAX_OUTPUT_FRAMES = "100";
+    orch = await startOrchestrator({
+      models: [
+        { pipeline: "image-to-video", model_id: SVD, warm: true },
+        { pipeline: "frame-interpolation", model_id: FILM, warm: true },
+      ],
+      runnersPerGpu: 2,
+      modelsDir: models.dir,
+      secret: "s3cret",
+    });
+    lone = await startOrchestrator({
+      models: [{ pipeline: "image-to-video", model_id: SVD, warm: true }],
+      modelsDir: models.dir,
+      secret: "s3cret",
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await orch?.stop();
+    await lone?.stop();
+    if (saved === undefined) delete process.env.MAX_OUTPUT_FRAMES;
+    else process.env.MAX_OUTPUT_FRAMES = saved;
+    models.cleanup();
+  });
+
+  const video = (url: string, fields: Record<string, string | number>, signal?: AbortSignal) =>
+    fetch(`${url}/image-to-video`, {
+      method: "POST",
+      headers: auth,
+      body: form({
+        model_id: SVD,
+        image: png(64, 48),
+        width: 64,
+        height: 48,
+        num_inference_steps: 2,
+        seed: 5,
+        ...fields,
+      }),
+      ...(signal ? { signal } : {}),
+    });
+  const download = async (res: Response) => {
+    expect(res.status).toBe(200);
+    const { images } = await res.json();
+    expect(images).toHaveLength(1);
+    const file = await fetch(images[0].url);
+    expect(file.headers.get("content-type")).toBe("video/mp4");
+    return { media: images[0], bytes: new Uint8Array(await file.arrayBuffer()) };
+  };
+
+  it("turns 14 frames at 7 fps into 48 frames at 24 fps (2 s), source frames in order at t = 0 and 1", async () => {
+    const plain = await download(await video(orch.url, { fps: 7 }));
+    const chain = await download(await video(orch.url, { fps: 7, output_fps: 24 }));
+    expect(chain.media.seed).toBe(5);
+    expect(chain.media.nsfw).toBe(false);
+    const info = await probeVideo(chain.bytes);
+    expect(info).toMatchObject({ frames: 48, fps: 24, width: 64, height: 48, codec: "h264", pixelFormat: "yuv420p" });
+    expect(info.frames / info.fps).toBe(2);
+    expect(await probeVideo(plain.bytes)).toMatchObject({ frames: 14, fps: 7 });
+    // Output frame j is at j/24 s; j = 0 and j = 24 fall on source frames 0 and 7 (t = 0), which FILM passes through.
+    const src = grayFrames(plain.bytes, 64, 48);
+    const out = grayFrames(chain.bytes, 64, 48);
+    expect(out).toHaveLength(48);
+    const nearest = (frame: Uint8Array) => {
+      const d = src.map((s) => meanAbs(frame, s));
+      return d.indexOf(Math.min(...d));
+    };
+    expect([0, 24, 47].map((j) => nearest(out[j]!))).toEqual([0, 7, 13]);
+  }, 120_000);
+
+  it("answers the plain video without the extension fields, and with output_fps equal to fps", async () => {
+    const a = await download(await video(orch.url, { fps: 7 }));
+    const b = await download(await video(orch.url, { fps: 7, output_fps: 7 }));
+    expect(await probeVideo(a.bytes)).toMatchObject({ frames: 14, fps: 7 });
+    expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
+  }, 120_000);
+
+  it("refuses before any work: no FILM model, unknown FILM model, output_fps below fps, over the budget", async () => {
+    const none = await video(lone.url, { fps: 7, output_fps: 24 });
+    expect(none.status).toBe(400);
+    expect((await none.json()).detail.msg).toBe(
+      "output_fps needs a frame-interpolation model, and this orchestrator has none",
+    );
+    const unknown = await video(orch.url, { fps: 7, output_fps: 24, interpolation_model_id: "google/film" });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).detail.msg).toBe(
+      'interpolation_model_id "google/film" is not a frame-interpolation model of this orchestrator; it has "tiny/film"',
+    );
+    const below = await video(orch.url, { fps: 7, output_fps: 5 });
+    expect(below.status).toBe(400);
+    expect((await below.json()).detail.msg).toBe(
+      "output_fps must be at least fps (7), got 5; FILM only raises the frame rate",
+    );
+    const alone = await video(orch.url, { fps: 7, interpolation_model_id: FILM });
+    expect(alone.status).toBe(400);
+    expect((await alone.json()).detail.msg).toMatch(/interpolation_model_id needs output_fps/);
+    const over = await video(orch.url, { fps: 7, output_fps: 240 });
+    expect(over.status).toBe(413);
+    expect((await over.json()).detail.msg).toBe(
+      "output_fps 240 from fps 7 makes at least 480 frames (14 frames → 480), over the frame-interpolation runner's budget of 100 (max_output_frames); lower output_fps or raise fps",
+    );
+    const bad = await video(orch.url, { fps: 7, output_fps: 500 });
+    expect(bad.status).toBe(422);
+  }, 60_000);
+
+  it("frees the runner when the client hangs up mid-chain, and serves the next job", async () => {
+    const inUse = async () => {
+      const { capabilities } = await (await fetch(`${orch.url}/info`)).json();
+      return (capabilities as { in_use: number }[]).map((c) => c.in_use);
+    };
+    const abort = new AbortController();
+    const started = performance.now();
+    const pending = video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 1000 }, abort.signal).catch(
+      (e) => e,
+    );
+    let seen = "";
+    const settled = pending.then((r) => {
+      seen = `answered ${r instanceof Response ? r.status : r}`;
+    });
+    void settled;
+    await eventually(
+      async () => {
+        seen = `${seen} ${(await inUse()).join()}`.slice(-200);
+        return (await inUse()).join() === "1,0";
+      },
+      20_000,
+      "the SVD stage running",
+    ).catch((e) => {
+      throw new Error(`${e.message}: ${seen}`);
+    });
+    abort.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await eventually(async () => (await inUse()).join() === "0,0", 10_000, "both slots free");
+    const freedMs = performance.now() - started;
+    const next = await download(await video(orch.url, { fps: 7, output_fps: 24 }));
+    expect((await probeVideo(next.bytes)).frames).toBe(48);
+    expect(freedMs).toBeLessThan(30_000);
+  }, 120_000);
+});
