@@ -15,6 +15,7 @@ import { ChangeHub } from "./change-hub.js";
 import { JobExecutor, type ProgressSource } from "./executor.js";
 import { mountJobRoutes } from "./job-routes.js";
 import { createAsyncJobMetrics } from "./metrics.js";
+import { followOrchestratorProgress } from "./orchestrator-progress.js";
 import { PostgresJobStore } from "./postgres-store.js";
 import { SqliteJobStore } from "./sqlite-store.js";
 import type { JobStore } from "./store.js";
@@ -22,6 +23,7 @@ import { prefersAsync, submitJob } from "./submit.js";
 import { deliverWebhook, type WebhookPolicy } from "./webhooks.js";
 
 export type { ProgressSource } from "./executor.js";
+export { followOrchestratorProgress, overallFraction } from "./orchestrator-progress.js";
 export type { JobStore } from "./store.js";
 export { prefersAsync } from "./submit.js";
 
@@ -47,7 +49,7 @@ export interface AsyncJobsDeps {
   logger: Logger;
   metrics: BroadcasterMetrics;
   publicUrl: string | undefined;
-  /** Per-step progress of a running job (none: start and end only). */
+  /** Per-step progress of a running job (default: the orchestrator's `GET /progress/{request_id}`). */
   progressSource?: ProgressSource;
 }
 
@@ -101,7 +103,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     uploadDir: deps.uploadDir,
     logger,
     metrics,
-    progressSource: deps.progressSource,
+    progressSource: deps.progressSource ?? followOrchestratorProgress,
   });
   const ready = store.init();
   ready.catch(() => {});

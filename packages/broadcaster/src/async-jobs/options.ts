@@ -30,7 +30,7 @@ export interface AsyncJobOptions {
   webhookRetryMaxMs?: number;
   /** Longest one webhook attempt may take, ms (default 15 000). */
   webhookTimeoutMs?: number;
-  /** Per-step progress of running jobs (library use; none: start and end only). See `ProgressSource`. */
+  /** Per-step progress of running jobs (library use; default: the orchestrator's `/progress/{request_id}`). See `ProgressSource`. */
   progressSource?: ProgressSource;
 }
 
