@@ -2,8 +2,10 @@
  * @module Real per-step progress of asynchronous jobs: a broadcaster (SQLite, then two on one PostgreSQL schema of
  * this test's own) in front of a real `avs-orchestrator` process running a real `avs-runner` on the tiny SD model.
  * A long denoise job's `GET /jobs/{id}` and event stream carry the runner's steps, strictly increasing, many of
- * them, throttled; the stream resumes with `Last-Event-ID`; the other broadcaster sees the same progress.
+ * them, throttled; the stream resumes with `Last-Event-ID`; the other broadcaster sees the same progress; a cancel
+ * stops the job on the runner and gives the orchestrator's slot back.
  */
+import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Broadcaster, createBroadcaster } from "../src/index.js";
@@ -13,11 +15,14 @@ import { type OrchestratorProcess, startOrchestratorProcess, workspace } from ".
 import { testSchema } from "./support/postgres.js";
 
 const SECRET = "progress-secret";
-// 8×8 keeps width×height×steps under the runner's MAX_SD_WORK while the job takes hundreds of steps.
-const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 8, height: 8, num_inference_steps: 1000, seed: 3 };
+// A job of 1000 small steps: long enough for several throttled progress writes (MAX_SD_WORK is raised below).
+const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 64, height: 64, num_inference_steps: 1000, seed: 3 };
 
 const ws = workspace();
 let orch: OrchestratorProcess;
+
+// The runners inherit it through the orchestrator: room for a 64×64 job of 1000 steps.
+process.env.MAX_SD_WORK = String(64 * 64 * 1000);
 
 beforeAll(async () => {
   ws.install(TINY_SD);
@@ -70,6 +75,25 @@ describe("async job progress through the orchestrator (SQLite)", () => {
     expect(resumed.events.map((e) => e.id)).toEqual(
       events.slice(events.findIndex((e) => e.id === progress[1]!.id) + 1).map((e) => e.id),
     );
+  }, 120_000);
+
+  it("cancel stops the job on the runner at its next step and frees the orchestrator's slot", async () => {
+    const job = (await (await submitAsync(t.url, JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
+    await waitForJob(t.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
+    expect((await fetch(`${t.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
+    expect((await waitForJob(t.url, job.id)).status).toBe("cancelled");
+    const inUse = async () =>
+      ((await (await fetch(`${orch.url}/info`)).json()) as { capabilities: Array<{ in_use: number }> }).capabilities[0]!
+        .in_use;
+    for (let i = 0; i < 100 && (await inUse()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await inUse()).toBe(0);
+    // The orchestrator keeps how the job ended: stopped on the runner, well short of its 1000 steps.
+    const events: ProgressEvent[] = [];
+    for await (const e of followProgress(orch.url, "cancel-me", { token: SECRET })) events.push(e);
+    expect(events.at(-1)).toMatchObject({ type: "end" });
+    expect((events.at(-1) as { status: number }).status).toBeGreaterThanOrEqual(400);
+    const steps = events.filter((e) => e.type === "progress").map((e) => (e as { step: number }).step);
+    expect(Math.max(0, ...steps)).toBeLessThan(1000);
   }, 120_000);
 });
 
