@@ -15,14 +15,14 @@ import { type OrchestratorProcess, startOrchestratorProcess, workspace } from ".
 import { testSchema } from "./support/postgres.js";
 
 const SECRET = "progress-secret";
-// A job of 1000 small steps: long enough for several throttled progress writes (MAX_SD_WORK is raised below).
-const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 64, height: 64, num_inference_steps: 1000, seed: 3 };
+// A job of 1000 small steps (a few hundred ms with the tiny model); progress writes are throttled to one per 20 ms here.
+const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 256, height: 256, num_inference_steps: 1000, seed: 3 };
 
 const ws = workspace();
 let orch: OrchestratorProcess;
 
-// The runners inherit it through the orchestrator: room for a 64×64 job of 1000 steps.
-process.env.MAX_SD_WORK = String(64 * 64 * 1000);
+// The runners inherit it through the orchestrator: room for a 256×256 job of 1000 steps.
+process.env.MAX_SD_WORK = String(256 * 256 * 1000);
 
 beforeAll(async () => {
   ws.install(TINY_SD);
@@ -51,7 +51,7 @@ function fractions(events: SseEvent[]): number[] {
 describe("async job progress through the orchestrator (SQLite)", () => {
   let t: TestBroadcaster;
   beforeAll(async () => {
-    t = await startBroadcaster({ orchestrators: [{ url: orch.url, secret: SECRET }] });
+    t = await startBroadcaster({ orchestrators: [{ url: orch.url, secret: SECRET }], jobsProgressIntervalMs: 20 });
     await ready(t.url);
   });
   afterAll(async () => t?.close());
@@ -66,7 +66,7 @@ describe("async job progress through the orchestrator (SQLite)", () => {
     expect(events.at(-1)!.event).toBe("result");
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
     const seen = fractions(events);
-    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
     expect(seen.every((f) => f > 0 && f <= 1)).toBe(true);
     // Resumed after the second progress event: exactly the events after it.
@@ -103,7 +103,11 @@ describe("async job progress across two broadcasters (PostgreSQL)", () => {
   let b: Broadcaster;
   beforeAll(async () => {
     const shared = { jobsDb: db.url, jobsDbSchema: db.schema, outputs: { kind: "postgres" as const } };
-    a = await startBroadcaster({ ...shared, orchestrators: [{ url: orch.url, secret: SECRET }] });
+    a = await startBroadcaster({
+      ...shared,
+      orchestrators: [{ url: orch.url, secret: SECRET }],
+      jobsProgressIntervalMs: 20,
+    });
     b = createBroadcaster({ ...shared, logLevel: "silent" });
     await b.ready;
     await ready(a.url);
@@ -122,7 +126,7 @@ describe("async job progress across two broadcasters (PostgreSQL)", () => {
     for await (const e of sseEvents(live)) events.push(e);
     expect(events.at(-1)!.event).toBe("result");
     const seen = fractions(events);
-    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
     const final = (await (await b.app.request(`http://gateway-b/jobs/${job.id}`)).json()) as ApiJob;
     expect(final).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
