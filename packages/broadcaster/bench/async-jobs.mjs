@@ -3,7 +3,8 @@
  * @module Asynchronous-job latency benchmark (`pnpm --filter @ai-video-subnet/broadcaster bench:async`, after a
  * build). Measures, in one run, the time from sending a job to the broadcaster until the job's request arrives at
  * the orchestrator, for: a synchronous call (the floor), an asynchronous job on the SQLite store, and one on the
- * PostgreSQL store (`AVS_BENCH_PG_URL`, default the local `test` database, in a schema of its own that is dropped).
+ * PostgreSQL store (`AVS_BENCH_PG_URL`, default the local `test` database, in schemas of its own that are dropped)
+ * with `--jobs-start here` and with `--jobs-start queue`.
  * The orchestrator is a stub in this process (it answers `/info` and each job at once with a 1×1 PNG), so arrival
  * times are taken on the same clock as the send times. The three targets run in interleaved rounds, so load on a
  * shared machine affects each alike. Prints p50/p90/p99 per target and what asynchronous jobs add to the floor, and
@@ -65,6 +66,12 @@ const stub = createServer((req, res) => {
         ],
       }),
     );
+    return;
+  }
+  if (req.url?.startsWith("/progress/")) {
+    // Like a Livepeer orchestrator: no per-step progress (the broadcaster then reports start and end only).
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end('{"detail":{"msg":"not found"}}');
     return;
   }
   const id = req.headers["x-request-id"];
@@ -137,14 +144,16 @@ const q = (xs, p) => {
 };
 
 try {
-  const [sqlite, postgres] = await Promise.all([
+  const [sqlite, postgres, postgresQueue] = await Promise.all([
     start("sqlite", ["--jobs-db", join(dir, "jobs.sqlite"), "--output-dir", join(dir, "out")]),
-    start("postgres", ["--jobs-db", PG_URL, "--jobs-db-schema", schema]),
+    start("postgres", ["--jobs-db", PG_URL, "--jobs-db-schema", schema, "--jobs-start", "here"]),
+    start("postgres-queue", ["--jobs-db", PG_URL, "--jobs-db-schema", `${schema}_q`, "--jobs-start", "queue"]),
   ]);
   const targets = [
     ["sync call (floor)", sqlite, false],
     ["async job, SQLite", sqlite, true],
-    ["async job, PostgreSQL", postgres, true],
+    ["async, PG start here", postgres, true],
+    ["async, PG start queue", postgresQueue, true],
   ];
   for (const [, url, async] of targets) await load(url, async, WARMUP);
   const results = Object.fromEntries(targets.map(([name]) => [name, { starts: [], answers: [] }]));
@@ -205,7 +214,9 @@ try {
   rmSync(dir, { recursive: true, force: true });
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}_queue" CASCADE`);
+  for (const name of [schema, `${schema}_q`]) {
+    await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS "${name}_queue" CASCADE`);
+  }
   await client.end();
 }

@@ -3,6 +3,7 @@
  * orchestrator discovery and selection, retries, output storage, asynchronous jobs, API keys, docs and metrics.
  */
 export type { AsyncJobs, JobStore, ProgressSource } from "./async-jobs/index.js";
+export { followOrchestratorProgress, overallFraction } from "./async-jobs/index.js";
 export type { AsyncJobOptions } from "./async-jobs/options.js";
 export { type Broadcaster, createBroadcaster } from "./broadcaster.js";
 export { HELP, parseConfig } from "./config/cli-config.js";

@@ -90,6 +90,10 @@ describe("parseConfig", () => {
       'jobs-lease-ms must be a whole number ≥ 300, got "100"',
     );
     expect(HELP).toContain("--jobs-db / AVS_BROADCASTER_JOBS_DB");
+    expect(parseConfig(["--jobs-start", "QUEUE"], {}).options.jobsStart).toBe("queue");
+    expect(parseConfig([], { AVS_BROADCASTER_JOBS_START: "here" }).options.jobsStart).toBe("here");
+    expect(() => parseConfig(["--jobs-start", "later"], {})).toThrow("jobs-start must be");
+    expect(HELP).toMatch(/--jobs-start \/ AVS_BROADCASTER_JOBS_START[\s\S]*?default: here/);
   });
 
   it("rejects unknown and malformed settings with what is allowed", () => {

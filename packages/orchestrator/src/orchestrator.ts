@@ -29,6 +29,7 @@ import { checkFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
 import { mountJobRoutes } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
+import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
 import { mountStatusRoutes } from "./routes/status.js";
 import { RunnerPool } from "./runners/runner-pool.js";
 
@@ -90,6 +91,8 @@ export interface OrchestratorOptions {
   maxUploadBytes?: number;
   /** Seconds in-flight jobs get to finish on stop (default 30; the `shutdown-grace` of every binary). */
   shutdownGrace?: number;
+  /** Milliseconds `GET /progress/{request_id}` waits for a job that has not started (default 30 000; not a flag). */
+  progressWaitMs?: number;
   /** Log level of the default logger (default `info`). */
   logLevel?: LogLevel;
   /** A logger instead of JSON lines on stdout (the server kit's {@link Logger}, e.g. `silentLogger`). */
@@ -160,6 +163,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   app.notFound(notFoundHandler);
   app.use(requestId());
   mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version, metricsToken: options.metricsToken });
+  const auth = bearerAuth({
+    token: options.secret,
+    missing: "missing bearer token: send Authorization: Bearer <secret>",
+  });
+  const progress = new ProgressTracker(options.progressWaitMs ? { waitMs: options.progressWaitMs } : {});
+  mountProgressRoute(app, validator, { tracker: progress, log }, auth);
   mountJobRoutes(
     app,
     validator,
@@ -167,13 +176,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       pool,
       metrics,
       log,
+      progress,
       delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
       publicUrl: () => publicUrl,
     },
-    bearerAuth({
-      token: options.secret,
-      missing: "missing bearer token: send Authorization: Bearer <secret>",
-    }),
+    auth,
   );
 
   let http: HttpServer | undefined;
@@ -201,6 +208,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       stopping ??= (async () => {
         await http?.stop((options.shutdownGrace ?? 30) * 1000);
         await pool.stop();
+        progress.close();
         await store.close();
         log.info("stopped");
       })();

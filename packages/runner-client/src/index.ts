@@ -12,6 +12,13 @@ export {
 export { hasFile, toFormData } from "./form-data.js";
 export type { components, operations, paths } from "./generated/runner.js";
 export {
+  type FollowProgressOptions,
+  followProgress,
+  type ProgressEnd,
+  type ProgressEvent,
+  type ProgressStep,
+} from "./progress.js";
+export {
   type CallOptions,
   type JobBody,
   type JobPath,

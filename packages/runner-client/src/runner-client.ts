@@ -6,6 +6,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { RunnerConnectionError, RunnerError, RunnerNotReadyError, toDetail } from "./errors.js";
 import { hasFile, toFormData } from "./form-data.js";
 import type { components, paths } from "./generated/runner.js";
+import { followProgress, type ProgressEvent } from "./progress.js";
 
 /** The Node-only transport, loaded on first use so the main entry imports nothing from `node:`. */
 let nodeTransport: Promise<typeof import("./node.js")> | undefined;
@@ -82,6 +83,7 @@ export class RunnerClient {
   readonly #statusTimeoutMs: number;
   /** Job calls go over `node:http` (no custom `fetch` was given, and the runtime has it). */
   readonly #nodeHttp: boolean;
+  readonly #fetch: typeof globalThis.fetch | undefined;
 
   constructor(options: RunnerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -89,6 +91,7 @@ export class RunnerClient {
     this.#timeoutMs = options.timeoutMs;
     this.#statusTimeoutMs = options.statusTimeoutMs ?? 5000;
     this.#nodeHttp = !options.fetch && hasNodeHttp();
+    this.#fetch = options.fetch;
     this.#client = createClient<paths>({
       baseUrl: this.baseUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -126,6 +129,19 @@ export class RunnerClient {
       body: body as never,
       ...(multipart ? { bodySerializer: (b: object) => toFormData(b) } : {}),
     }) as Promise<JobResult<P>>;
+  }
+
+  /**
+   * `GET /progress/{requestId}` (our extension): the job's `progress` events, then its `end`. A runner without the
+   * route (Livepeer's) or an unknown id throws a {@link RunnerError} with status 404; `signal` ends it quietly.
+   * @example for await (const e of runner.progress("job-1", { signal })) if (e.type === "progress") show(e.fraction);
+   */
+  progress(requestId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<ProgressEvent, void, undefined> {
+    return followProgress(this.baseUrl, requestId, {
+      ...(this.#token ? { token: this.#token } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.#fetch ? { fetch: this.#fetch } : {}),
+    });
   }
 
   /** `GET /health`: `LOADING`, `OK`, `ERROR` or `IDLE`. */

@@ -3,9 +3,17 @@
  * model tool): job routes, status routes, readiness, and typed errors for every way a call can fail.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { binaryCommand, installModels, png, TINY_UPSCALER, tempDir } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunnerClient, RunnerConnectionError, RunnerError, RunnerNotReadyError } from "../src/index.js";
+import {
+  type ProgressEvent,
+  RunnerClient,
+  RunnerConnectionError,
+  RunnerError,
+  RunnerNotReadyError,
+} from "../src/index.js";
 
 const MODEL = TINY_UPSCALER;
 const TOKEN = "runner-token";
@@ -49,6 +57,51 @@ describe("RunnerClient against avs-runner", () => {
   afterAll(() => {
     child?.kill("SIGKILL");
     tmp.cleanup();
+  });
+
+  it("follows a job's progress by its request id: tile steps in order, then end with the POST's status", async () => {
+    const events: ProgressEvent[] = [];
+    const following = (async () => {
+      for await (const e of runner.progress("rc-progress-1")) events.push(e);
+    })();
+    await runner.upscale(
+      { prompt: "", image: new Blob([png(40, 40)]), model_id: MODEL },
+      { requestId: "rc-progress-1" },
+    );
+    await following;
+    const steps = events.filter((e) => e.type === "progress");
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((e) => e.stage === "tiles" && e.total >= 1 && e.fraction === e.step / e.total)).toBe(true);
+    expect(steps.at(-1)!.fraction).toBe(1);
+    expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
+    // A late subscriber still sees where it got to and how it ended.
+    const late: ProgressEvent[] = [];
+    for await (const e of runner.progress("rc-progress-1")) late.push(e);
+    expect(late.at(-1)).toMatchObject({ type: "end", status: 200 });
+  });
+
+  it("ends a progress stream quietly on abort, and throws RunnerError 404 where the route does not exist", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const seen: ProgressEvent[] = [];
+    for await (const e of runner.progress("rc-never-started", { signal: controller.signal })) seen.push(e);
+    expect(seen).toEqual([]);
+    const livepeer = createServer((_req, res) => {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => livepeer.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (livepeer.address() as AddressInfo).port;
+      const other = new RunnerClient({ baseUrl: `http://127.0.0.1:${port}` });
+      const err = await (async () => {
+        for await (const _ of other.progress("job-1")) throw new Error("no event expected");
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunnerError);
+      expect((err as RunnerError).status).toBe(404);
+    } finally {
+      livepeer.close();
+    }
   });
 
   it("reads health, hardware and version", async () => {

@@ -2662,7 +2662,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
             "content": {
               "application/json": {
                 "schema": {

@@ -25,6 +25,13 @@ export const ASYNC_JOB_SETTINGS = [
     shownDefault: String(ASYNC_JOB_DEFAULTS.jobsConcurrency),
   },
   {
+    name: "jobs-start",
+    kind: "choice",
+    choices: ["here", "queue"],
+    help: "PostgreSQL: here = the broadcaster that accepts a job starts it at once when it has a free slot (still under a lease); queue = every job goes through graphile-worker's queue",
+    shownDefault: ASYNC_JOB_DEFAULTS.jobsStart,
+  },
+  {
     name: "jobs-lease-ms",
     kind: "integer",
     min: 300,
@@ -69,6 +76,7 @@ export interface AsyncJobValues {
   "jobs-db"?: string;
   "jobs-db-schema"?: string;
   "jobs-concurrency"?: number;
+  "jobs-start"?: string;
   "jobs-lease-ms"?: number;
   "job-retention-ms"?: number;
   "webhook-attempts"?: number;
@@ -88,6 +96,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
     jobsDb: v["jobs-db"],
     jobsDbSchema: schema,
     jobsConcurrency: v["jobs-concurrency"],
+    jobsStart: v["jobs-start"]?.toLowerCase() as AsyncJobOptions["jobsStart"],
     jobsLeaseMs: v["jobs-lease-ms"],
     jobRetentionMs: v["job-retention-ms"],
     webhookAttempts: v["webhook-attempts"],

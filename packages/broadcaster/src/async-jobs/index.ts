@@ -15,13 +15,15 @@ import { ChangeHub } from "./change-hub.js";
 import { JobExecutor, type ProgressSource } from "./executor.js";
 import { mountJobRoutes } from "./job-routes.js";
 import { createAsyncJobMetrics } from "./metrics.js";
+import { followOrchestratorProgress } from "./orchestrator-progress.js";
 import { PostgresJobStore } from "./postgres-store.js";
 import { SqliteJobStore } from "./sqlite-store.js";
 import type { JobStore } from "./store.js";
-import { prefersAsync, submitJob } from "./submit.js";
+import { prefersAsync, type SubmitContext, submitJob } from "./submit.js";
 import { deliverWebhook, type WebhookPolicy } from "./webhooks.js";
 
 export type { ProgressSource } from "./executor.js";
+export { followOrchestratorProgress, overallFraction } from "./orchestrator-progress.js";
 export type { JobStore } from "./store.js";
 export { prefersAsync } from "./submit.js";
 
@@ -35,6 +37,10 @@ export interface AsyncJobsSettings {
   concurrency: number;
   /** Lease of a running job; a broadcaster that stops renewing it loses the job to another after this long. */
   leaseMs: number;
+  /** PostgreSQL: `here` starts an accepted job in this broadcaster at once when it has a free slot; `queue` never. */
+  start: "here" | "queue";
+  /** Least time between two progress writes of one job, ms. */
+  progressIntervalMs: number;
   /** How long ended jobs are kept. */
   retentionMs: number;
   webhooks: WebhookPolicy;
@@ -48,7 +54,7 @@ export interface AsyncJobsDeps {
   metrics: BroadcasterMetrics;
   publicUrl: string | undefined;
   trustProxy?: string[];
-  /** Per-step progress of a running job (none: start and end only). */
+  /** Per-step progress of a running job (default: the orchestrator's `GET /progress/{request_id}`). */
   progressSource?: ProgressSource;
 }
 
@@ -102,7 +108,8 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     uploadDir: deps.uploadDir,
     logger,
     metrics,
-    progressSource: deps.progressSource,
+    progressSource: deps.progressSource ?? followOrchestratorProgress,
+    progressIntervalMs: settings.progressIntervalMs,
   });
   const ready = store.init();
   ready.catch(() => {});
@@ -114,11 +121,41 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   let sweep: NodeJS.Timeout | undefined;
   let started = false;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  let stopping = false;
+  // PostgreSQL, `jobs-start here`: a job this broadcaster has room for is created without a queue entry and claimed
+  // at once (the same fenced claim the queue's handler makes), skipping the queue's insert, wake-up and `get_job`.
+  const pgStore = settings.start === "here" && store instanceof PostgresJobStore ? store : undefined;
+  let reserved = 0;
+  const here: SubmitContext["here"] = pgStore && {
+    wanted() {
+      if (!started || stopping || executor.size + reserved >= settings.concurrency) return false;
+      reserved += 1;
+      return true;
+    },
+    start(created) {
+      const run = async () => {
+        const claim = stopping ? undefined : await pgStore.claim(created.id, holder, settings.leaseMs, created);
+        reserved -= 1;
+        if (claim) return executor.run(claim);
+        if (stopping) await pgStore.enqueue(pgStore.pool, created.id);
+      };
+      run().catch(async (err: Error) => {
+        logger.warn("starting a job here failed; it goes through the queue", {
+          job_id: created.id,
+          error: err.message,
+        });
+        await pgStore.enqueue(pgStore.pool, created.id).catch(() => {});
+      });
+    },
+    cancelled() {
+      reserved -= 1;
+    },
+  };
 
   return {
     store,
     ready: hubReady,
-    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl, trustProxy: deps.trustProxy }, c, job),
+    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl, trustProxy: deps.trustProxy, here }, c, job),
     mount(route, ...guards) {
       const ctx = {
         store,
@@ -171,6 +208,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       });
     },
     async stop() {
+      stopping = true;
       if (sweep) clearInterval(sweep);
       // Together: the store stops handing out jobs while the executor hands back the running ones.
       await Promise.all([started ? executor.shutdown() : undefined, store.stop()]);

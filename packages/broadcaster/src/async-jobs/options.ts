@@ -20,6 +20,12 @@ export interface AsyncJobOptions {
    * over the jobs of one that died this long after its last heartbeat.
    */
   jobsLeaseMs?: number;
+  /**
+   * PostgreSQL: `here` (default) — the broadcaster that accepts a job claims and starts it at once when it runs fewer
+   * than `jobsConcurrency` jobs, under the same lease (the job's queue entry, taken later, finds it claimed); `queue`
+   * — every job starts through graphile-worker's queue (a wake-up and a `get_job` later). SQLite ignores it.
+   */
+  jobsStart?: "here" | "queue";
   /** How long ended asynchronous jobs are kept, ms (default: the output retention). */
   jobRetentionMs?: number;
   /** Webhook attempts per event, the first included (default 15). */
@@ -30,7 +36,9 @@ export interface AsyncJobOptions {
   webhookRetryMaxMs?: number;
   /** Longest one webhook attempt may take, ms (default 15 000). */
   webhookTimeoutMs?: number;
-  /** Per-step progress of running jobs (library use; none: start and end only). See `ProgressSource`. */
+  /** Least time between two progress writes of one job, ms (library use; default 250). */
+  jobsProgressIntervalMs?: number;
+  /** Per-step progress of running jobs (library use; default: the orchestrator's `/progress/{request_id}`). See `ProgressSource`. */
   progressSource?: ProgressSource;
 }
 
@@ -39,6 +47,7 @@ export const ASYNC_JOB_DEFAULTS = {
   jobsDbSchema: "avs",
   jobsConcurrency: 16,
   jobsLeaseMs: 15_000,
+  jobsStart: "here",
   webhookAttempts: 15,
   webhookRetryBaseMs: 5_000,
   webhookRetryMaxMs: 3_600_000,
@@ -67,6 +76,8 @@ export function asyncJobSettings(
     schema: d.jobsDbSchema,
     concurrency: d.jobsConcurrency,
     leaseMs: d.jobsLeaseMs,
+    start: d.jobsStart as "here" | "queue",
+    progressIntervalMs: o.jobsProgressIntervalMs ?? 250,
     retentionMs: o.jobRetentionMs ?? o.outputRetentionMs,
     webhooks: {
       attempts: d.webhookAttempts,

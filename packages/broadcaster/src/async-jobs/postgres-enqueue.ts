@@ -15,10 +15,11 @@ import { announce } from "./webhooks.js";
 
 /**
  * Inserts a queued job (or finds the one its idempotency key names). Files are the caller's to add in the same
- * transaction.
+ * transaction. Without `enqueue` the job gets no queue entry: the caller claims it at once (`jobs-start here`), and
+ * should that never happen the sweep gives it one once it has been queued for a lease.
  * @example const r = await insertJob(q, names, job);
  */
-export async function insertJob(q: Query, names: PgNames, job: NewJob): Promise<CreateResult> {
+export async function insertJob(q: Query, names: PgNames, job: NewJob, enqueue = true): Promise<CreateResult> {
   const { s } = names;
   const now = Date.now();
   const record: JobRecord = {
@@ -39,6 +40,7 @@ export async function insertJob(q: Query, names: PgNames, job: NewJob): Promise<
        INSERT INTO ${s}.job_events (job_id, seq, type, data) SELECT id, 1, 'status', $15 FROM ins
      ), queue AS (
        SELECT ${names.q}.add_job('avs_job', json_build_object('id', id), job_key := id, max_attempts := 25) FROM ins
+       WHERE $17::boolean
      ), note AS (
        SELECT pg_notify($16, 'e:' || id) FROM ins
      )
@@ -60,6 +62,7 @@ export async function insertJob(q: Query, names: PgNames, job: NewJob): Promise<
       new Date(now),
       JSON.stringify(announce(record, now).job),
       names.channel,
+      enqueue,
     ],
   );
   if (rows[0]) return { kind: "created", job: recordOf(rows[0]) };
@@ -74,7 +77,8 @@ export async function insertJob(q: Query, names: PgNames, job: NewJob): Promise<
 
 /**
  * Claims job `jobId` for `holder` when it is queued or its holder's lease ran out; undefined when another holder
- * has it (or took it between the read and the claim: the claim is conditional on the run number read).
+ * has it (or took it between the read and the claim: the claim is conditional on the run number read). `known`, the
+ * job as this broadcaster just created it, spares the read.
  * @example const claim = await claimJob(pool, names, id, "host:123:ab", 15_000);
  */
 export async function claimJob(
@@ -83,10 +87,14 @@ export async function claimJob(
   jobId: string,
   holder: string,
   leaseMs: number,
+  known?: JobRecord,
 ): Promise<Claim | undefined> {
   const { s } = names;
-  const read = await pool.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE id = $1`, [jobId]);
-  const before = read.rows[0] && recordOf(read.rows[0]);
+  let before = known;
+  if (!before) {
+    const read = await pool.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE id = $1`, [jobId]);
+    before = read.rows[0] && recordOf(read.rows[0]);
+  }
   if (!before || (before.status !== "queued" && before.status !== "running")) return undefined;
   const now = Date.now();
   const after: JobRecord = {

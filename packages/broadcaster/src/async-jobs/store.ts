@@ -108,8 +108,11 @@ export interface JobStore {
   readonly kind: "sqlite" | "postgres";
   /** Opens the database and creates the tables. */
   init(): Promise<void>;
-  /** Creates a queued job, or finds the job its idempotency key names. */
-  create(job: NewJob): Promise<CreateResult>;
+  /**
+   * Creates a queued job, or finds the job its idempotency key names. `enqueue: false` (PostgreSQL, `jobs-start
+   * here`): no queue entry, since the caller claims the job at once; the sweep gives it one if that never happens.
+   */
+  create(job: NewJob, options?: { enqueue?: boolean }): Promise<CreateResult>;
   get(id: string): Promise<JobRecord | undefined>;
   /** The job's webhook deliveries, oldest first. */
   deliveries(jobId: string): Promise<WebhookDelivery[]>;

@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
 import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
-import { type ApiJob, newJobId, toApiJob } from "./model.js";
+import { type ApiJob, type JobRecord, newJobId, toApiJob } from "./model.js";
 import type { JobStore } from "./store.js";
 import { newWebhookSecret, secretProblem } from "./webhooks.js";
 
@@ -70,6 +70,11 @@ export interface SubmitContext {
   publicUrl: string | undefined;
   /** Proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset. */
   trustProxy?: string[];
+  /**
+   * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created (then created
+   * without a queue entry) and `start` claims and runs it; `cancelled()` gives the slot back when no job was made.
+   */
+  here?: { wanted(): boolean; start(job: JobRecord): void; cancelled(): void };
 }
 
 /**
@@ -81,22 +86,36 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promi
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);
-  const created = await ctx.store.create({
-    id: newJobId(),
-    owner: ownerOf(c),
-    pipeline: job.pipeline,
-    modelId: job.modelId,
-    requestId: job.requestId,
-    baseUrl: base,
-    multipart: job.multipart,
-    units: job.units,
-    inputs,
-    files,
-    idempotencyKey,
-    bodyHash: idempotencyKey === undefined ? undefined : await requestHash(job.pipeline, inputs, files),
-    webhookUrl: webhook.url,
-    webhookSecret: webhook.secret,
-  });
+  const here = ctx.here?.wanted() ?? false;
+  let created: Awaited<ReturnType<typeof ctx.store.create>>;
+  try {
+    created = await ctx.store.create(
+      {
+        id: newJobId(),
+        owner: ownerOf(c),
+        pipeline: job.pipeline,
+        modelId: job.modelId,
+        requestId: job.requestId,
+        baseUrl: base,
+        multipart: job.multipart,
+        units: job.units,
+        inputs,
+        files,
+        idempotencyKey,
+        bodyHash: idempotencyKey === undefined ? undefined : await requestHash(job.pipeline, inputs, files),
+        webhookUrl: webhook.url,
+        webhookSecret: webhook.secret,
+      },
+      { enqueue: !here },
+    );
+  } catch (err) {
+    if (here) ctx.here?.cancelled();
+    throw err;
+  }
+  if (here) {
+    if (created.kind === "created") ctx.here?.start(created.job);
+    else ctx.here?.cancelled();
+  }
   if (created.kind === "conflict") {
     throw headerIssue(
       "Idempotency-Key",

@@ -4304,7 +4304,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {
@@ -4338,7 +4338,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
             "content": {
               "application/json": {
                 "schema": {

@@ -124,6 +124,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/progress/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress
+         * @description Server-sent events of the progress of the job this orchestrator runs under a request id (the `X-Request-Id` the broadcaster sent with its POST, which the orchestrator forwards to the runner), relayed from the runner's own `GET /progress/{request_id}` (our extension; Livepeer orchestrators do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the runner's loop, e.g. `denoise` then `decode` for Stable Diffusion, `tiles` for upscaling, `upscale` per video frame; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the runner answered, and `msg` when it failed), after which the stream closes. A runner without progress (a Livepeer runner) gives only the `end` event. Each event's `id` is its sequence number within the job.
+         */
+        get: operations["getProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/info": {
         parameters: {
             query?: never;
@@ -934,6 +954,59 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `X-Request-Id` of the job POST to follow.
+                 * @example job-42
+                 */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's progress events, then `end`; the stream closes after `end`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1
+                     *     event: progress
+                     *     data: {"stage":"denoise","step":1,"total":25,"fraction":0.04}
+                     *
+                     *     id: 27
+                     *     event: end
+                     *     data: {"status":200}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No job with this request id started within the wait (30 s), and none ended within the last 60 s. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "no job with request id \"job-42\" started within 30 s"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            422: components["responses"]["ValidationError"];
         };
     };
     getInfo: {

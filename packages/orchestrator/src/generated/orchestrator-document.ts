@@ -29,6 +29,10 @@ export const orchestratorDocument: OpenApiDocument = {
       "description": "Run a job on one of this orchestrator's runners."
     },
     {
+      "name": "progress",
+      "description": "Per-step progress of running jobs (our extension)."
+    },
+    {
       "name": "status",
       "description": "Capabilities, prices, health and stored outputs."
     }
@@ -2743,7 +2747,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "415": {
-            "description": "The body is not of the declared content type, or the uploaded file is not a PNG, JPEG or WebP image.",
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2777,7 +2781,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2912,6 +2916,182 @@ export const orchestratorDocument: OpenApiDocument = {
                   "detail": {
                     "msg": "insufficient capacity"
                   }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/progress/{request_id}": {
+      "get": {
+        "tags": [
+          "progress"
+        ],
+        "summary": "Progress",
+        "description": "Server-sent events of the progress of the job this orchestrator runs under a request id (the `X-Request-Id` the broadcaster sent with its POST, which the orchestrator forwards to the runner), relayed from the runner's own `GET /progress/{request_id}` (our extension; Livepeer orchestrators do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the runner's loop, e.g. `denoise` then `decode` for Stable Diffusion, `tiles` for upscaling, `upscale` per video frame; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the runner answered, and `msg` when it failed), after which the stream closes. A runner without progress (a Livepeer runner) gives only the `end` event. Each event's `id` is its sequence number within the job.",
+        "operationId": "getProgress",
+        "parameters": [
+          {
+            "name": "request_id",
+            "in": "path",
+            "required": true,
+            "description": "The `X-Request-Id` of the job POST to follow.",
+            "schema": {
+              "type": "string",
+              "maxLength": 128,
+              "pattern": "^[\\x21-\\x7e]+$"
+            },
+            "example": "job-42"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job's progress events, then `end`; the stream closes after `end`.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "id: 1\nevent: progress\ndata: {\"stage\":\"denoise\",\"step\":1,\"total\":25,\"fraction\":0.04}\n\nid: 27\nevent: end\ndata: {\"status\":200}\n\n"
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No job with this request id started within the wait (30 s), and none ended within the last 60 s.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no job with request id \"job-42\" started within 30 s"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
                 }
               }
             }

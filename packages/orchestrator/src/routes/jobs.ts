@@ -2,7 +2,8 @@
  * @module The job routes: every pipeline of the orchestrator spec's generated `PIPELINES` table is mounted (a new
  * pipeline needs no code here). A job takes a capacity slot, is forwarded to a runner of its model with the
  * caller's request id, and its media come back as stored URLs (or data URLs); each job is logged once, with its
- * request id. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
+ * request id (which `GET /progress/{request_id}` follows). A caller that hangs up aborts the runner call, so the
+ * runner stops at its next step and the slot is free at once. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
  * another free runner of the model, else the job fails with a 500 and the runner is restarted.
  */
 import type { JobPath } from "@ai-video-subnet/runner-client";
@@ -24,6 +25,7 @@ import { PIPELINES } from "../generated/orchestrator-pipelines.js";
 import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
+import type { ProgressTracker } from "./progress.js";
 
 /** What the job routes need. */
 export interface JobRoutesContext {
@@ -33,6 +35,8 @@ export interface JobRoutesContext {
   /** The base of stored media URLs (known once the server listens). */
   publicUrl(): string;
   log: Logger;
+  /** Which runner runs which request id, for `GET /progress/{request_id}`. */
+  progress: ProgressTracker;
 }
 
 /**
@@ -59,6 +63,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   const labels = { pipeline, model_id: modelId };
   let status = 500;
   let runner: string | undefined;
+  let failure: string | undefined;
+  const signal = c.req.raw.signal;
   try {
     if (pipeline === "image-to-video") {
       const plan = planChain(body, ctx.pool);
@@ -68,14 +74,14 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           pool: ctx.pool,
           ffmpeg: ctx.delivery.ffmpeg ?? "ffmpeg",
           requestId,
-          signal: c.req.raw.signal,
+          signal,
           served: (name) => {
             served.push(name);
             runner = served.join("+");
           },
           forward: async (lease, stage, stageBody) => {
             try {
-              return await forward(lease, stage, stageBody, requestId, c.req.raw.signal);
+              return await forward(lease, stage, stageBody, requestId, signal);
             } catch (err) {
               throw toHttpError(err, stage, stageBody.model_id as string);
             }
@@ -90,12 +96,13 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     }
     let lease = await ctx.pool.acquire(pipeline, modelId);
     runner = lease.runner.name;
+    ctx.progress.started(requestId, lease.runner.client);
     let result: { images?: Media[]; frames?: Media[][] };
     try {
       try {
-        result = await forward(lease, pipeline, body, requestId);
+        result = await forward(lease, pipeline, body, requestId, signal);
       } catch (err) {
-        if (!(err instanceof RunnerConnectionError) || c.req.raw.signal.aborted) throw err;
+        if (!(err instanceof RunnerConnectionError) || signal.aborted) throw err;
         ctx.pool.suspect(lease.runner);
         const retry = ctx.pool.leaseAnother(lease.runner);
         ctx.log.warn("runner failed mid-job", {
@@ -108,7 +115,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
         lease.release();
         lease = retry;
         runner = lease.runner.name;
-        result = await forward(lease, pipeline, body, requestId);
+        ctx.progress.started(requestId, lease.runner.client);
+        result = await forward(lease, pipeline, body, requestId, signal);
       }
     } catch (err) {
       throw toHttpError(err, pipeline, modelId);
@@ -122,8 +130,10 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     return answer;
   } catch (err) {
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
+    failure = err instanceof Error ? err.message : String(err);
     throw err;
   } finally {
+    ctx.progress.ended(requestId, failure === undefined ? { status } : { status, msg: failure });
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.jobs.inc({ ...labels, status: String(status) });
     ctx.metrics.jobSeconds.observe(labels, seconds);
@@ -144,11 +154,11 @@ function forward(
   pipeline: string,
   body: Record<string, unknown>,
   requestId: string,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ) {
   const client = lease.runner.client;
   if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
-  return client.run(`/${pipeline}` as JobPath, body as never, { requestId, ...(signal ? { signal } : {}) }) as Promise<{
+  return client.run(`/${pipeline}` as JobPath, body as never, { requestId, signal }) as Promise<{
     images?: Media[];
     frames?: Media[][];
   }>;

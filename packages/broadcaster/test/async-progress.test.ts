@@ -1,0 +1,134 @@
+/**
+ * @module Real per-step progress of asynchronous jobs: a broadcaster (SQLite, then two on one PostgreSQL schema of
+ * this test's own) in front of a real `avs-orchestrator` process running a real `avs-runner` on the tiny SD model.
+ * A long denoise job's `GET /jobs/{id}` and event stream carry the runner's steps, strictly increasing, many of
+ * them, throttled; the stream resumes with `Last-Event-ID`; the other broadcaster sees the same progress; a cancel
+ * stops the job on the runner and gives the orchestrator's slot back.
+ */
+import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
+import { TINY_SD } from "@ai-video-subnet/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Broadcaster, createBroadcaster } from "../src/index.js";
+import { type ApiJob, readEvents, type SseEvent, sseEvents, submitAsync, waitForJob } from "./support/async-jobs.js";
+import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
+import { type OrchestratorProcess, startOrchestratorProcess, workspace } from "./support/network.js";
+import { testSchema } from "./support/postgres.js";
+
+const SECRET = "progress-secret";
+// A job of 1000 small steps (a few hundred ms with the tiny model); progress writes are throttled to one per 20 ms here.
+const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 256, height: 256, num_inference_steps: 1000, seed: 3 };
+
+const ws = workspace();
+let orch: OrchestratorProcess;
+
+// The runners inherit it through the orchestrator: room for a 256×256 job of 1000 steps.
+process.env.MAX_SD_WORK = String(256 * 256 * 1000);
+
+beforeAll(async () => {
+  ws.install(TINY_SD);
+  orch = await startOrchestratorProcess(ws, [{ pipeline: "text-to-image", model_id: TINY_SD, warm: true }], {
+    secret: SECRET,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await orch?.stop();
+  ws.cleanup();
+});
+
+/** Waits until the broadcaster has polled the orchestrator: a one-step synchronous job answers 200. */
+async function ready(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await textToImage(url, { ...JOB, num_inference_steps: 1 })).status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function fractions(events: SseEvent[]): number[] {
+  return events.filter((e) => e.event === "progress").map((e) => (JSON.parse(e.data) as { fraction: number }).fraction);
+}
+
+describe("async job progress through the orchestrator (SQLite)", () => {
+  let t: TestBroadcaster;
+  beforeAll(async () => {
+    t = await startBroadcaster({ orchestrators: [{ url: orch.url, secret: SECRET }], jobsProgressIntervalMs: 20 });
+    await ready(t.url);
+  });
+  afterAll(async () => t?.close());
+
+  it("carries the runner's denoise steps, strictly increasing, then the result; the stream resumes", async () => {
+    const res = await submitAsync(t.url, JOB);
+    expect(res.status).toBe(202);
+    const job = (await res.json()) as ApiJob;
+    const midway = await waitForJob(t.url, job.id, { until: (j) => j.progress.fraction > 0 && j.status === "running" });
+    expect(midway.progress).toMatchObject({ stage: "denoise", total: 1000 });
+    const { events } = await readEvents(t.url, job.id);
+    expect(events.at(-1)!.event).toBe("result");
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
+    const seen = fractions(events);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+    expect(seen.every((f) => f > 0 && f <= 1)).toBe(true);
+    // Resumed after the second progress event: exactly the events after it.
+    const progress = events.filter((e) => e.event === "progress");
+    const resumed = await readEvents(t.url, job.id, { lastEventId: progress[1]!.id! });
+    expect(resumed.events.map((e) => e.id)).toEqual(
+      events.slice(events.findIndex((e) => e.id === progress[1]!.id) + 1).map((e) => e.id),
+    );
+  }, 120_000);
+
+  it("cancel stops the job on the runner at its next step and frees the orchestrator's slot", async () => {
+    const job = (await (await submitAsync(t.url, JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
+    await waitForJob(t.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
+    expect((await fetch(`${t.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
+    expect((await waitForJob(t.url, job.id)).status).toBe("cancelled");
+    const inUse = async () =>
+      ((await (await fetch(`${orch.url}/info`)).json()) as { capabilities: Array<{ in_use: number }> }).capabilities[0]!
+        .in_use;
+    for (let i = 0; i < 100 && (await inUse()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await inUse()).toBe(0);
+    // The orchestrator keeps how the job ended: stopped on the runner, well short of its 1000 steps.
+    const events: ProgressEvent[] = [];
+    for await (const e of followProgress(orch.url, "cancel-me", { token: SECRET })) events.push(e);
+    expect(events.at(-1)).toMatchObject({ type: "end" });
+    expect((events.at(-1) as { status: number }).status).toBeGreaterThanOrEqual(400);
+    const steps = events.filter((e) => e.type === "progress").map((e) => (e as { step: number }).step);
+    expect(Math.max(0, ...steps)).toBeLessThan(1000);
+  }, 120_000);
+});
+
+describe("async job progress across two broadcasters (PostgreSQL)", () => {
+  const db = testSchema("progress");
+  let a: TestBroadcaster;
+  let b: Broadcaster;
+  beforeAll(async () => {
+    const shared = { jobsDb: db.url, jobsDbSchema: db.schema, outputs: { kind: "postgres" as const } };
+    a = await startBroadcaster({
+      ...shared,
+      orchestrators: [{ url: orch.url, secret: SECRET }],
+      jobsProgressIntervalMs: 20,
+    });
+    b = createBroadcaster({ ...shared, logLevel: "silent" });
+    await b.ready;
+    await ready(a.url);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.stop();
+    await db.drop();
+  });
+
+  it("shows the job's steps live through the broadcaster that does not run it", async () => {
+    const job = (await (await submitAsync(a.url, JOB)).json()) as ApiJob;
+    const live = await b.app.request(`http://gateway-b/jobs/${job.id}/events`);
+    expect(live.status).toBe(200);
+    const events: SseEvent[] = [];
+    for await (const e of sseEvents(live)) events.push(e);
+    expect(events.at(-1)!.event).toBe("result");
+    const seen = fractions(events);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+    const final = (await (await b.app.request(`http://gateway-b/jobs/${job.id}`)).json()) as ApiJob;
+    expect(final).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
+  }, 120_000);
+});

@@ -1,0 +1,166 @@
+/**
+ * @module `GET /progress/{request_id}` through real `avs-runner` processes: the runner's denoise steps relayed for a
+ * job the orchestrator runs, a late subscriber, 404 for an unknown id, a Livepeer-style runner (no /progress) giving
+ * only `end`, and a caller that hangs up stopping the job on the runner and freeing the slot at once.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
+import { TINY_SD } from "@ai-video-subnet/test-kit";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
+import { eventually, modelsDir, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+
+const SECRET = "orch-secret";
+const models = modelsDir([TINY, TINY_SD]);
+afterAll(() => models.cleanup());
+
+let orch: Awaited<ReturnType<typeof startOrchestrator>> | undefined;
+afterEach(async () => {
+  await orch?.stop();
+  orch = undefined;
+});
+
+const auth = { authorization: `Bearer ${SECRET}` };
+// 8×8 keeps width×height×steps under the runner's MAX_SD_WORK for long jobs.
+const textToImage = (requestId: string, steps: number, signal?: AbortSignal) =>
+  fetch(`${orch!.url}/text-to-image`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json", "x-request-id": requestId },
+    body: JSON.stringify({
+      model_id: TINY_SD,
+      prompt: "a red cube",
+      num_inference_steps: steps,
+      seed: 1,
+      width: 8,
+      height: 8,
+    }),
+    ...(signal ? { signal } : {}),
+  });
+async function collect(requestId: string): Promise<ProgressEvent[]> {
+  const events: ProgressEvent[] = [];
+  for await (const e of followProgress(orch!.url, requestId, { token: SECRET })) events.push(e);
+  return events;
+}
+
+describe("orchestrator progress relay", () => {
+  it("relays the runner's denoise steps in order, then end; a late subscriber sees where it got to", async () => {
+    orch = await startOrchestrator({
+      models: [{ pipeline: "text-to-image", model_id: TINY_SD, warm: true }],
+      modelsDir: models.dir,
+      secret: SECRET,
+    });
+    const following = collect("orch-p-1"); // subscribed before the POST
+    const res = await textToImage("orch-p-1", 12);
+    expect(res.status).toBe(200);
+    const events = await following;
+    const denoise = events.filter((e) => e.type === "progress" && e.stage === "denoise");
+    expect(denoise.map((e) => (e as { step: number }).step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
+    const ids = events.map((e) => e.id);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    const late = await collect("orch-p-1");
+    expect(late.at(-1)).toMatchObject({ type: "end", status: 200 });
+  }, 90_000);
+
+  it("answers 401 without the secret and 404 in the error shape for an unknown id", async () => {
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
+      modelsDir: models.dir,
+      secret: SECRET,
+      progressWaitMs: 200,
+    });
+    expect((await fetch(`${orch.url}/progress/x`)).status).toBe(401);
+    const res = await fetch(`${orch.url}/progress/nobody`, { headers: auth });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      detail: { msg: 'no job with request id "nobody" started within 0.2 s, and none ended in the last 60 s' },
+    });
+    const bad = await fetch(`${orch.url}/progress/${"x".repeat(200)}`, { headers: auth });
+    expect(bad.status).toBe(422);
+    expect((await fetch(`${orch.url}/health`)).status).toBe(200);
+  }, 60_000);
+
+  it("stops the job on the runner and frees the slot when the caller hangs up", async () => {
+    orch = await startOrchestrator({
+      models: [{ pipeline: "text-to-image", model_id: TINY_SD, warm: true, capacity: 1 }],
+      modelsDir: models.dir,
+      secret: SECRET,
+    });
+    const caller = new AbortController();
+    const events: ProgressEvent[] = [];
+    const following = (async () => {
+      for await (const e of followProgress(orch!.url, "orch-cancel", { token: SECRET })) {
+        events.push(e);
+        if (e.type === "progress" && e.step === 3) caller.abort();
+      }
+    })();
+    const started = performance.now();
+    await expect(textToImage("orch-cancel", 1000, caller.signal)).rejects.toThrow();
+    await eventually(() => expect(orch!.pool.capabilities()[0]!.in_use).toBe(0), 5000);
+    await following;
+    // The runner stopped at its next step: its stream ended long before 1000 steps, with a failure status.
+    const end = events.at(-1)!;
+    expect(end.type).toBe("end");
+    expect((end as { status: number }).status).toBeGreaterThanOrEqual(400);
+    const lastStep = Math.max(...events.map((e) => (e.type === "progress" ? e.step : 0)));
+    expect(lastStep).toBeLessThan(900);
+    // The freed slot takes the next job at once.
+    expect((await textToImage("orch-after-cancel", 2)).status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
+
+describe("a Livepeer-style runner without /progress", () => {
+  let child: ChildProcess;
+  let proxy: Server;
+  afterAll(() => {
+    child?.kill("SIGKILL");
+    proxy?.close();
+  });
+
+  it("gives only the end event, never an error", async () => {
+    const [node, bin] = defaultRunnerCommand() as [string, string];
+    child = spawn(node, [bin], {
+      env: { ...process.env, PIPELINE: "upscale", MODEL_ID: TINY, MODEL_DIR: models.dir, PORT: "0", HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const runnerPort = await new Promise<number>((resolve) => {
+      child.stdout!.on("data", (d: Buffer) => {
+        const m = /"msg":"listening".*?"port":(\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    // In front of the real runner, a server that has every route but /progress, as a Livepeer runner.
+    proxy = createServer((req, res) => {
+      if (req.url?.startsWith("/progress/")) {
+        res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Not Found"}');
+        return;
+      }
+      const upstream = request(
+        { host: "127.0.0.1", port: runnerPort, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, url }],
+      modelsDir: models.dir,
+      secret: SECRET,
+    });
+    const following = collect("lp-1");
+    const res = await fetch(`${orch.url}/upscale`, {
+      method: "POST",
+      headers: { ...auth, "x-request-id": "lp-1" },
+      body: upscaleForm(TINY),
+    });
+    expect(res.status).toBe(200);
+    expect(await following).toEqual([{ type: "end", id: 1, status: 200 }]);
+  }, 60_000);
+});
