@@ -13,6 +13,8 @@ export interface PipelineContract {
   fields: Record<string, Field>;
   /** Our optional extension fields (never required, always defaulted), which Livepeer's clients simply do not send. */
   extensions?: Record<string, Field>;
+  /** Extensions of the orchestrator's and gateway's request only (never sent to a runner), e.g. the FILM chain's. */
+  networkExtensions?: Record<string, Field>;
 }
 
 const common = {
@@ -73,6 +75,10 @@ export const PIPELINES: PipelineContract[] = [
       min_guidance_scale: ["number", 1.0],
       max_guidance_scale: ["number", 3.0],
       decode_chunk_size: ["integer", 8],
+    },
+    networkExtensions: {
+      output_fps: ["number"],
+      interpolation_model_id: ["string"],
     },
   },
   {

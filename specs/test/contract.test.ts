@@ -43,12 +43,13 @@ describe.each<[SpecName, boolean]>([
         expect(op?.requestBody?.required).toBe(true);
       });
 
+      const extensions = { ...pipeline.extensions, ...(name === "runner" ? {} : pipeline.networkExtensions) };
       it("has exactly the Livepeer fields, plus our optional extensions", () => {
-        const expected = [...Object.keys(pipeline.fields), ...Object.keys(pipeline.extensions ?? {})];
+        const expected = [...Object.keys(pipeline.fields), ...Object.keys(extensions)];
         expect(Object.keys(schema.properties ?? {}).sort()).toEqual(expected.sort());
       });
 
-      const typed = Object.entries({ ...pipeline.fields, ...pipeline.extensions });
+      const typed = Object.entries({ ...pipeline.fields, ...extensions });
       it.each(typed)("field %s has the Livepeer (or extension) type and default", (field, [type, dflt]) => {
         const prop = schema.properties?.[field] ?? {};
         expect(typeOf(prop)).toBe(type);
