@@ -47,9 +47,18 @@ describe("avs-runner bench --pipeline image-to-video", () => {
         /request through the runner \(POST \/image-to-video, tiny\/svd 64×64, 4 steps, 2 runs\): p50 [\d.]+ ms; \/ summed session\.run p50 = [\d.]+ \(target ≤ 1\.05\)/,
       );
       expect(stdout).toMatch(/request memory, runner process, tiny\/svd-xt 25 frames 128×64, 2 steps/);
+      // mp4 encoding per frame by x264 preset, each against ffmpeg only reading the PNGs, at both sizes.
       expect(stdout).toMatch(
-        /mp4 encoding .*: 128×64 [\d.]+ ms per frame \(25 frames in [\d.]+ ms\); 64×64 [\d.]+ ms per frame/,
+        /mp4 encoding, 128×64, 25 frames .*floor = ffmpeg reading the PNGs alone, [\d.]+ ms per frame/,
       );
+      expect(stdout).toMatch(
+        /mp4 encoding, 64×64, 14 frames .*floor = ffmpeg reading the PNGs alone, [\d.]+ ms per frame/,
+      );
+      for (const preset of ["veryfast", "superfast", "ultrafast"]) {
+        expect(stdout).toMatch(
+          new RegExp(` {2}${preset} +[\\d.]+ ms per frame = [\\d.]+× the floor, \\d+ bytes, PSNR [\\d.]+ dB`),
+        );
+      }
       const report = JSON.parse(await readFile(json, "utf8"));
       expect(report).toMatchObject({ model_id: "tiny/svd", runs: 3, steps: 4, session_runs_per_request: 9 });
       expect(Object.keys(report.session_ms_by_component).sort()).toEqual([
