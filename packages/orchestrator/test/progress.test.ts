@@ -23,8 +23,9 @@ afterEach(async () => {
 });
 
 const auth = { authorization: `Bearer ${SECRET}` };
-// 8×8 keeps width×height×steps under the runner's MAX_SD_WORK for long jobs.
-const textToImage = (requestId: string, steps: number, signal?: AbortSignal) =>
+// Small images by default; the cancel test asks for 256×256 × 1000 steps (65.5 M, under the runner's MAX_SD_WORK of
+// 210 M), so the job still runs for seconds when the hang-up arrives, even on a loaded machine.
+const textToImage = (requestId: string, steps: number, signal?: AbortSignal, size = 8) =>
   fetch(`${orch!.url}/text-to-image`, {
     method: "POST",
     headers: { ...auth, "content-type": "application/json", "x-request-id": requestId },
@@ -33,8 +34,8 @@ const textToImage = (requestId: string, steps: number, signal?: AbortSignal) =>
       prompt: "a red cube",
       num_inference_steps: steps,
       seed: 1,
-      width: 8,
-      height: 8,
+      width: size,
+      height: size,
     }),
     ...(signal ? { signal } : {}),
   });
@@ -97,7 +98,7 @@ describe("orchestrator progress relay", () => {
       }
     })();
     const started = performance.now();
-    await expect(textToImage("orch-cancel", 1000, caller.signal)).rejects.toThrow();
+    await expect(textToImage("orch-cancel", 1000, caller.signal, 256)).rejects.toThrow();
     await eventually(() => expect(orch!.pool.capabilities()[0]!.in_use).toBe(0), 5000);
     await following;
     // The runner stopped at its next step: its stream ended long before 1000 steps, with a failure status.
