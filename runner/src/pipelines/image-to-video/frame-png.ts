@@ -9,7 +9,8 @@
  * (None), as sharp writes it without adaptive filtering: the decoded pixels are the same either way.
  */
 import { promisify } from "node:util";
-import { crc32, deflate } from "node:zlib";
+import { deflate } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk, pngHeader } from "@ai-video-subnet/server-kit";
 import type { RgbImage } from "../../image/decode.js";
 import { encodePng } from "../../image/encode.js";
 
@@ -17,18 +18,6 @@ import { encodePng } from "../../image/encode.js";
 export const ZLIB_MAX_PIXELS = 256 * 256;
 
 const deflateAsync = promisify(deflate);
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** One PNG chunk: length, type, data, CRC-32 of type and data. */
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, "latin1");
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
 
 /**
  * Encodes a video frame as PNG at zlib level `compressionLevel` (0–9, the runner's `PNG_COMPRESSION`): with
@@ -56,10 +45,11 @@ export async function zlibPng(frame: RgbImage, compressionLevel: number): Promis
   }
   const rows = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) rows.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type 2 (RGB), deflate, filter method 0, no interlace
   const idat = await deflateAsync(rows, { level: compressionLevel });
-  return Buffer.concat([SIGNATURE, chunk("IHDR", header), chunk("IDAT", idat), chunk("IEND", new Uint8Array(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk("IHDR", pngHeader(width, height)),
+    pngChunk("IDAT", idat),
+    pngChunk("IEND", new Uint8Array(0)),
+  ]);
 }
