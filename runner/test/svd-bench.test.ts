@@ -44,7 +44,7 @@ describe("avs-runner bench --pipeline image-to-video", () => {
       );
       // The same through an avs-runner process: request vs session.run, its peak RSS, mp4 encoding per frame.
       expect(stdout).toMatch(
-        /request through the runner \(POST \/image-to-video, tiny\/svd 64×64, 4 steps, 2 runs\): p50 [\d.]+ ms; \/ summed session\.run p50 = [\d.]+ \(target ≤ 1\.05\)/,
+        /request through the runner \(POST \/image-to-video, tiny\/svd 64×64, 4 steps, 2 runs\): p50 [\d.]+ ms; \/ summed session\.run p50 = [\d.]+ \(target ≤ 1\.05; session\.run of the same requests in-process, each right after its request: p50 [\d.]+ ms\)/,
       );
       expect(stdout).toMatch(/request memory, runner process, tiny\/svd-xt 25 frames 128×64, 2 steps/);
       // mp4 encoding per frame by x264 preset, each against ffmpeg only reading the PNGs, at both sizes.
@@ -73,6 +73,7 @@ describe("avs-runner bench --pipeline image-to-video", () => {
       expect(report.memory.rounds.map((r: { run: string }) => r.run)).toEqual(["cold", "warm", "warm again"]);
       expect(report.memory.rounds[0].peak_above_idle_mb).toBeGreaterThan(0);
       expect(report.request.time.ratio).toBeGreaterThan(1);
+      expect(report.request.time.session_p50_ms).toBeGreaterThan(0);
       expect(report.request.memory.rounds.map((r: { run: string }) => r.run)).toEqual(["cold", "warm", "warm again"]);
       expect(report.request.mp4).toMatchObject({ width: 128, height: 64, frames: 25 });
     } finally {

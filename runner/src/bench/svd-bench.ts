@@ -27,9 +27,9 @@ import {
   replay,
   reportTimings,
   round,
+  sum,
   timeRequests,
 } from "./pipeline-bench.js";
-import { percentile } from "./stats.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
@@ -50,8 +50,10 @@ Flags (defaults in brackets):
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
-  --request-runs <n>       [20] timed requests through an avs-runner child process (0 skips the request phase and
-                           the mp4 comparison; the memory and large mp4 lines use the --memory-* model and size)
+  --request-runs <n>       [20] timed requests through an avs-runner child process, each followed by the same request
+                           in-process for its summed session.run (0 skips the request phase and the mp4 comparison;
+                           the memory and large mp4 lines use the --memory-* model and size; the requests send size,
+                           steps and seed, so --max-guidance and --chunk do not apply to them)
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --json <file>            also write the results as JSON
 `;
@@ -68,6 +70,12 @@ const KNOWN = [
   "MEMORY_STEPS",
   "REQUEST_RUNS",
 ];
+
+/** The fields a bench request leaves to the runner's defaults, which the flags may have changed in-process. */
+const DEFAULT_EXTRAS = {
+  maxGuidanceScale: VIDEO_DEFAULTS.maxGuidanceScale,
+  decodeChunkSize: VIDEO_DEFAULTS.decodeChunkSize,
+};
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
@@ -146,9 +154,8 @@ export async function svdBenchMain(args: string[]): Promise<void> {
 
   const models = await modelsFor(modelId, modelDir, "model_index.json");
   const svd = await load(modelId, models.dir);
-  let sessionP50 = 0;
+  const drop = () => {};
   try {
-    const drop = () => {};
     const timings = await timeRequests(
       warmup,
       runs,
@@ -165,7 +172,6 @@ export async function svdBenchMain(args: string[]): Promise<void> {
       report,
       reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
     );
-    sessionP50 = percentile(timings.sessions, 50);
   } finally {
     await svd.release();
     await models.cleanup();
@@ -177,6 +183,8 @@ export async function svdBenchMain(args: string[]): Promise<void> {
   if (requestRuns > 0) {
     const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
     const memModels = memoryModel === "none" ? undefined : await modelsFor(memoryModel, modelDir, "model_index.json");
+    // The same model in this process again, so each request's summed session.run is measured right after it.
+    const twin = await load(modelId, timeModels.dir);
     try {
       report.request = await runRequestPhase({
         modelDir: timeModels.dir,
@@ -185,7 +193,11 @@ export async function svdBenchMain(args: string[]): Promise<void> {
           width,
           height,
           steps: base.numInferenceSteps,
-          sessionP50,
+          // The request sends width, height, steps and seed; the runner takes its defaults for the rest.
+          sessions: async (seed) => {
+            const same = { ...VIDEO_DEFAULTS, ...base, ...DEFAULT_EXTRAS, seed };
+            return sum(Object.values((await generateVideo(twin.components, same, {}, drop)).sessionMs));
+          },
           warmup: Math.min(warmup, 10),
           runs: requestRuns,
         },
@@ -205,6 +217,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
         fps: VIDEO_DEFAULTS.fps,
       });
     } finally {
+      await twin.release();
       await timeModels.cleanup();
       await memModels?.cleanup();
     }

@@ -175,11 +175,23 @@ function eulerCoefficients(
 }
 
 /**
+ * Where {@link guidedEulerStep} also writes the next step's UNet input: `factor`·x' (Euler's `scale_model_input` of
+ * the next σ, rounded to float32 as a stored value is) into the noisy half of every row of an SVD `sample`
+ * [rows, F, 8, h, w], whose other half (the image latents) is left as it is.
+ */
+export interface ScaledSampleTarget {
+  sample: Float32Array;
+  factor: number;
+  rows: number;
+}
+
+/**
  * {@link eulerStep} of a model run on a [unconditional; conditional] batch with classifier-free guidance whose scale
  * changes along the sample's first axis (Stable Video Diffusion's per-frame ramp): block f of `sample` (of
  * `sample.length / scales.length` values) takes m = m_u + g_f·(m_c − m_u), rounded to float32 as when it is stored,
- * then the Euler update — in one pass that writes only the next sample into `out` (which must not be `sample`).
- * The result equals guiding into an array and calling {@link eulerStep}.
+ * then the Euler update — in one pass that writes only the next sample into `out` (which must not be `sample`) and,
+ * given `next`, its scaled copies into the next UNet input (see {@link ScaledSampleTarget}), so no second pass over
+ * the latents is needed. The result equals guiding into an array and calling {@link eulerStep}.
  *
  * @example
  * guidedEulerStep("v_prediction", out, latents, 700, -629.5, Float32Array.of(1, 2, 3), next);
@@ -192,21 +204,69 @@ export function guidedEulerStep(
   dt: number,
   scales: Float32Array,
   out: Float32Array,
+  next?: ScaledSampleTarget,
 ): Float32Array {
   const { a, b, keep, toward } = eulerCoefficients(prediction, sigma, dt);
   const half = sample.length;
   const block = half / scales.length;
+  if (!next) {
+    for (let f = 0, i = 0; f < scales.length; f++) {
+      const g = scales[f] as number;
+      for (let end = i + block; i < end; i++) {
+        const x = sample[i] as number;
+        const u = modelOutput[i] as number;
+        const m = Math.fround(u + g * ((modelOutput[half + i] as number) - u));
+        const x0 = Math.fround(a === 0 ? m : a * x + b * m);
+        out[i] = keep * x + toward * x0;
+      }
+    }
+    return out;
+  }
+  const { sample: into, factor, rows } = next;
+  // Row r, frame f of `into` starts at (r·F + f)·2·block; its noisy half is the first block.
+  const rowStride = 2 * half;
   for (let f = 0, i = 0; f < scales.length; f++) {
     const g = scales[f] as number;
+    const at = 2 * f * block - i;
     for (let end = i + block; i < end; i++) {
       const x = sample[i] as number;
       const u = modelOutput[i] as number;
       const m = Math.fround(u + g * ((modelOutput[half + i] as number) - u));
       const x0 = Math.fround(a === 0 ? m : a * x + b * m);
-      out[i] = keep * x + toward * x0;
+      const y = Math.fround(keep * x + toward * x0);
+      out[i] = y;
+      const scaled = factor * y;
+      into[at + i] = scaled;
+      if (rows === 2) into[at + i + rowStride] = scaled;
     }
   }
   return out;
+}
+
+/**
+ * Writes `factor`·`latents` [F, …] into the noisy half of every row of an SVD `sample` [rows, F, 8, h, w] (Euler's
+ * `scale_model_input`; the image-latent half is left as it is).
+ *
+ * @example
+ * scaleIntoSample(latents, 1 / Math.sqrt(sigma * sigma + 1), sample, 2, 14);
+ */
+export function scaleIntoSample(
+  latents: Float32Array,
+  factor: number,
+  sample: Float32Array,
+  rows: number,
+  frames: number,
+): void {
+  const block = latents.length / frames;
+  const rowStride = 2 * latents.length;
+  for (let f = 0, i = 0; f < frames; f++) {
+    const at = 2 * f * block - i;
+    for (let end = i + block; i < end; i++) {
+      const scaled = factor * (latents[i] as number);
+      sample[at + i] = scaled;
+      if (rows === 2) sample[at + i + rowStride] = scaled;
+    }
+  }
 }
 
 /**

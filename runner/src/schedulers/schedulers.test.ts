@@ -13,6 +13,7 @@ import {
   parseSchedulerConfig,
   SchedulerConfigError,
   type StepResult,
+  scaleIntoSample,
   sigmaSchedule,
   trainingSigmas,
 } from "./index.js";
@@ -227,6 +228,44 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
       const expected = eulerStep(prediction, guided, sample, 14.6, -4.2).prevSample;
       const got = guidedEulerStep(prediction, output, sample, 14.6, -4.2, scales, new Float32Array(frames * per));
       expect(Buffer.from(got.buffer), prediction).toEqual(Buffer.from(expected.buffer));
+    }
+  });
+
+  it("the guided Euler step with a target also writes the next UNet input: factor·x' into the noisy half of each row", () => {
+    const frames = 3;
+    const per = 6;
+    const sample = Float32Array.from({ length: frames * per }, (_, i) => Math.sin(i) * 40);
+    const output = Float32Array.from({ length: 2 * frames * per }, (_, i) => Math.cos(i * 1.7) * 2);
+    const scales = Float32Array.from(guidanceRamp(1, 3, frames));
+    const factor = 1 / Math.sqrt(9.8 * 9.8 + 1);
+    for (const rows of [1, 2]) {
+      const expected = guidedEulerStep(
+        "v_prediction",
+        output,
+        sample,
+        14.6,
+        -4.8,
+        scales,
+        new Float32Array(sample.length),
+      );
+      // [rows, F, 8 = 4 noisy + 4 image latents, …]: the image half is a marker that must stay.
+      const want = new Float32Array(rows * frames * 2 * per).fill(-7);
+      scaleIntoSample(expected, factor, want, rows, frames);
+      const into = new Float32Array(want.length).fill(-7);
+      const got = guidedEulerStep("v_prediction", output, sample, 14.6, -4.8, scales, new Float32Array(sample.length), {
+        sample: into,
+        factor,
+        rows,
+      });
+      expect(Buffer.from(got.buffer)).toEqual(Buffer.from(expected.buffer));
+      expect(Buffer.from(into.buffer)).toEqual(Buffer.from(want.buffer));
+      for (let r = 0; r < rows; r++) {
+        for (let f = 0; f < frames; f++) {
+          const at = (r * frames + f) * 2 * per;
+          expect(into[at + 1]).toBe(Math.fround(factor * (expected[f * per + 1] as number)));
+          expect(into.subarray(at + per, at + 2 * per).every((v) => v === -7)).toBe(true);
+        }
+      }
     }
   });
 

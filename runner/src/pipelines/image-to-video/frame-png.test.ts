@@ -1,12 +1,12 @@
 /**
  * @module The frames' PNG encoders: what the zlib one writes decodes (with sharp) to the same pixels at every size and
  * zlib level, the level is the one asked for, the header is sharp's, a frame whose bytes do not match its size is
- * refused; and frames go to zlib up to ZLIB_MAX_PIXELS, to sharp above.
+ * refused; inline and pooled deflate give the same bytes; and frames go to zlib up to ZLIB_MAX_PIXELS, to sharp above.
  */
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { encodePng } from "../../image/encode.js";
-import { encodeFramePng, ZLIB_MAX_PIXELS, zlibPng } from "./frame-png.js";
+import { encodeFramePng, ZLIB_INLINE_MAX_PIXELS, ZLIB_MAX_PIXELS, zlibPng } from "./frame-png.js";
 
 const frame = (width: number, height: number) => ({
   width,
@@ -42,6 +42,22 @@ describe("zlibPng", () => {
     // Signature and IHDR (33 bytes) are the same; the deflate streams may differ in their choices.
     expect(small.subarray(0, 33).equals(bySharp.subarray(0, 33))).toBe(true);
     expect(small.length).toBeLessThan(bySharp.length * 1.5);
+  });
+
+  it("writes the same bytes on the calling thread as on libuv's pool, inline by default up to ZLIB_INLINE_MAX_PIXELS", async () => {
+    expect(ZLIB_INLINE_MAX_PIXELS).toBe(128 * 128);
+    for (const [width, height] of [
+      [64, 64],
+      [128, 128],
+      [129, 128],
+    ] as const) {
+      const f = frame(width, height);
+      for (const level of [1, 6]) {
+        const inline = await zlibPng(f, level, true);
+        expect(inline.equals(await zlibPng(f, level, false)), `${width}×${height} level ${level}`).toBe(true);
+        expect(inline.equals(await zlibPng(f, level)), `${width}×${height} level ${level} by default`).toBe(true);
+      }
+    }
   });
 
   it("refuses pixels that do not match the frame's size", async () => {

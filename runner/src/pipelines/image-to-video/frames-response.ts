@@ -1,7 +1,8 @@
 /**
  * @module The runner's image-to-video answer, Livepeer's `VideoResponse` `{"frames":[[{"url","seed","nsfw"}, …]]}`
- * with each frame a PNG `data:` URL, written as a stream. A few frames are encoded at once on libuv's pool
- * ({@link ENCODE_AHEAD}; zlib for small frames, sharp for large ones: frame-png.ts) while earlier ones are sent,
+ * with each frame a PNG `data:` URL, written as a stream. A few frames are encoded ahead ({@link ENCODE_AHEAD}) while
+ * earlier ones are sent: up to 128×128 with zlib on this thread, up to 256×256 with zlib on libuv's pool, larger
+ * ones with sharp on the pool (frame-png.ts),
  * and a frame's pixels are let go once its PNG is made, so the answer never holds a second copy of the whole video
  * (25 frames of 1024×576 are 44 MB raw).
  */

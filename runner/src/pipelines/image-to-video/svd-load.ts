@@ -10,7 +10,7 @@ import type { ExecutionProvider } from "../../config.js";
 import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
 import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
-import { sessionOpener } from "../session-opener.js";
+import { type SessionOpener, sessionOpener } from "../session-opener.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
 import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
 import { clipPreprocessModel } from "./clip-preprocess.js";
@@ -54,15 +54,27 @@ export interface SvdComponents {
   io: SvdIo;
 }
 
+/** SVD's sessions, as {@link SVD_SESSION_MEMORY} names them. */
+export type SvdSession = "clipPreprocess" | "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
+
 /**
- * How SVD's sessions take memory unless the load context says otherwise: the arena kept, the memory pattern off. With
- * the pattern on, ONNX Runtime plans each run's buffers as one block sized by the shapes it has seen, so after a small
- * request a 25-frame 1024×576 one gets a second, larger block next to the first; without it the arena's freed chunks
- * are reused from run to run. Measured on tiny/svd-xt (25 frames 1024×576, runner README): peak RSS above idle cold
- * 8.1× → 5.0× the raw frames, warm 1.5× → 0.6–1.0×; the arena off as well was worse warm (3.4×: freed memory goes back
- * to malloc, which keeps it fragmented). Outputs are the same bytes either way (svd-load.test.ts).
+ * How each SVD session takes memory unless the load context says otherwise. The memory pattern is off for all: with
+ * it on, ONNX Runtime plans each run's buffers as one block sized by the shapes it has seen, so after a small request
+ * a 25-frame 1024×576 one gets a second, larger block next to the first; without it the arena's freed chunks are
+ * reused from run to run. The arena is kept for the UNet (25 runs a request) and the temporal decoder (whose
+ * full-resolution chunk buffers malloc would keep fragmented: arena off there was 3.7× warm against 0.4×), and off
+ * for the three sessions that run once per request on the input image — the CLIP preparation, the image encoder, the
+ * VAE encoder — so what they take goes back after each run instead of staying in an arena of its own per session
+ * beside the UNet's and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576, runner README: 5.6× → 4.7× the
+ * raw frames). Outputs are the same bytes either way (svd-load.test.ts).
  */
-export const SVD_SESSION_MEMORY: SessionMemory = { cpuArena: true, memPattern: false };
+export const SVD_SESSION_MEMORY: Readonly<Record<SvdSession, SessionMemory>> = {
+  clipPreprocess: { cpuArena: false, memPattern: false },
+  imageEncoder: { cpuArena: false, memPattern: false },
+  vaeEncoder: { cpuArena: false, memPattern: false },
+  unet: { cpuArena: true, memPattern: false },
+  vaeDecoder: { cpuArena: true, memPattern: false },
+};
 
 /** UNet inputs the pipeline feeds. */
 const UNET_INPUTS = ["sample", "timestep", "encoder_hidden_states", "added_time_ids"];
@@ -179,7 +191,7 @@ function resolveIo(
 /**
  * Loads the SVD folder at `ctx.modelPath`. The temporal decoder gets an 8-bit RGB output appended to its graph when it
  * can take one (inline weights), so frames leave ONNX Runtime as bytes; the CLIP preparation runs as its own small
- * session on the CPU. Sessions take memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY}.
+ * session on the CPU. Every session takes memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY} says for it.
  *
  * @throws {SvdModelError} (or a scheduler config error) naming what is missing or unsupported.
  * @example
@@ -199,20 +211,35 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       `scheduler_config.json: image-to-video runs EulerDiscreteScheduler (as SVD ships), got ${scheduler.config.className}`,
     );
   }
-  const sessions = sessionOpener({ ...ctx, memory: ctx.memory ?? SVD_SESSION_MEMORY });
-  const open = sessions.open;
+  // One opener per memory setting; a later one starts on the provider the earlier ones ended on (after a fallback).
+  const openers = new Map<string, SessionOpener>();
+  let provider = ctx.executionProvider;
+  const open = async (session: SvdSession, model: string | Uint8Array, on?: ExecutionProvider) => {
+    const memory = ctx.memory ?? SVD_SESSION_MEMORY[session];
+    const key = `${memory.cpuArena}/${memory.memPattern}`;
+    let opener = openers.get(key);
+    if (!opener) {
+      opener = sessionOpener({ ...ctx, executionProvider: provider, memory });
+      openers.set(key, opener);
+    }
+    const created = await opener.open(model, on);
+    if (on === undefined) provider = opener.provider;
+    return created;
+  };
+  const releaseAll = async () => void (await Promise.all([...openers.values()].map((o) => o.releaseAll())));
   try {
-    const imageEncoder = await open(index.files.imageEncoder);
-    const vaeEncoder = await open(index.files.vaeEncoder);
-    const unet = await open(index.files.unet);
+    const imageEncoder = await open("imageEncoder", index.files.imageEncoder);
+    const vaeEncoder = await open("vaeEncoder", index.files.vaeEncoder);
+    const unet = await open("unet", index.files.unet);
     const decoderBytes = await readFile(index.files.vaeDecoder);
     const fused = withRgbPixels(decoderBytes, { output: { ...VAE_RGB_OUT, precision: "float32" } });
     if (fused.reason !== undefined)
       ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
-    const vaeDecoder = await open(fused.bytes ?? index.files.vaeDecoder);
+    const vaeDecoder = await open("vaeDecoder", fused.bytes ?? index.files.vaeDecoder);
     const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
     // A few hundred kB of pixel arithmetic per request: the CPU, whatever runs the models.
     const clipPreprocess = await open(
+      "clipPreprocess",
       clipPreprocessModel({
         mean: index.imageMean,
         std: index.imageStd,
@@ -233,7 +260,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       io,
     };
     return {
-      provider: sessions.provider,
+      provider,
       components,
       info: {
         num_frames: frames,
@@ -245,10 +272,10 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
         decoder_takes_num_frames: Boolean(io.vaeDecoder.numFrames),
         pixels_in_graph: io.vaeDecoder.rgb,
       },
-      release: () => sessions.releaseAll(),
+      release: releaseAll,
     };
   } catch (err) {
-    await sessions.releaseAll();
+    await releaseAll();
     throw err;
   }
 }

@@ -5,11 +5,20 @@
  * the UNet runs once on the batch, frame f's output is v_u + g_f·(v_c − v_u) with g_f the linear guidance ramp, and the
  * scheduler steps. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
  * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
- * nothing in JavaScript; large dead UNet outputs are freed before the next step (release-outputs.ts).
+ * nothing in JavaScript. Under guidance one pass per step does the guidance, the Euler update and the next step's
+ * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step
+ * (release-outputs.ts).
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
-import { guidedEulerStep, type NoiseSource, type SchedulePlan, type StepResult } from "../../schedulers/index.js";
+import {
+  guidedEulerStep,
+  type NoiseSource,
+  type ScaledSampleTarget,
+  type SchedulePlan,
+  type StepResult,
+  scaleIntoSample,
+} from "../../schedulers/index.js";
 import {
   type ReusedFloatTensor,
   type ReusedTimestepTensor,
@@ -104,7 +113,6 @@ function condition(b: LoopBuffers, d: VideoDenoiseInput, frames: number, count: 
 export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Promise<Float32Array> {
   const frames = c.frames;
   const count = d.latents.length;
-  const perFrame = count / frames;
   const batch = d.ramp ? 2 : 1;
   const key = shapeKey(2 * frames + batch - 1, d.h, d.w);
   const b = pool.take(c.unet, key) ?? makeBuffers(c, batch, count, d.h, d.w);
@@ -114,28 +122,31 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
     const prediction = c.scheduler.config.predictionType;
     const sample = b.sample.values;
     const total = plan.timesteps.length;
+    // Euler's scale_model_input, the EDM c_in = 1/√(σ²+1).
+    const cIn = (i: number) => {
+      const sigma = plan.sigmas[i] as number;
+      return 1 / Math.sqrt(sigma * sigma + 1);
+    };
+    // Under guidance the step itself writes the next step's scaled latents into `sample` (both rows: the conditional
+    // row's noisy half is the same values); otherwise they are scaled in a pass of their own before each step.
+    const next: ScaledSampleTarget = { sample, factor: 0, rows: batch };
     let latents = d.latents;
+    if (total > 0) scaleIntoSample(latents, cIn(0), sample, batch, frames);
     let dropped = 0;
     for (let i = 0; i < total; i++) {
       releaseDeadOutput(dropped);
       checkAborted(control);
       const sigma = plan.sigmas[i] as number;
-      // Euler's scale_model_input, the EDM c_in.
-      const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-      for (let f = 0; f < frames; f++) {
-        const src = f * perFrame;
-        const dst = 2 * f * perFrame;
-        for (let k = 0; k < perFrame; k++) sample[dst + k] = cIn * (latents[src + k] as number);
-        // The conditional row's noisy half is the same values.
-        if (batch === 2) sample.copyWithin(dst + 2 * count, dst, dst + perFrame);
-      }
+      if (i > 0 && !d.ramp) scaleIntoSample(latents, cIn(i), sample, batch, frames);
       b.sample.refresh();
       b.timestep.set(plan.timesteps[i] as number);
       const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
       const v = readFloats(out[c.io.unet.output]);
       dropped = v.byteLength;
       if (d.ramp) {
-        // Guidance and the Euler update in one pass (the scheduler is Euler: loadSvd refuses others).
+        // Guidance, the Euler update and the next step's input in one pass (the scheduler is Euler: loadSvd refuses
+        // others).
+        next.factor = i + 1 < total ? cIn(i + 1) : 0;
         guidedEulerStep(
           prediction,
           v,
@@ -144,6 +155,7 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
           (plan.sigmas[i + 1] as number) - sigma,
           d.ramp,
           b.next.prevSample,
+          i + 1 < total ? next : undefined,
         );
       } else {
         plan.step(v, i, latents, d.noise, b.next);
