@@ -51,7 +51,7 @@ it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-co
       "--json",
       json,
     ]);
-    const line = String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms, summed session\.run [\d.]+ ms \([\d.]+ ms/frame\) → wall / session\.run [\d.]+× \(target ≤ 1\.05; session\.run is \d+ % of the run\), [\d.]+ interpolated frames/s`;
+    const line = String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms, summed session\.run [\d.]+ ms \([\d.]+ ms/frame\) → wall / session\.run [\d.]+× \(target ≤ 1\.05; session\.run is \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
     expect(stdout).toMatch(new RegExp(`^tiny/film ${line}$`, "m"));
     expect(stdout).toMatch(
       new RegExp(
@@ -64,7 +64,12 @@ it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-co
       ["tiny/film", false],
       ["tiny/film-conv", true],
     ]);
-    for (const row of report.timed) expect(row.wall_ms).toBeGreaterThanOrEqual(row.session_run_ms);
+    for (const row of report.timed) {
+      expect(row.wall_ms).toBeGreaterThanOrEqual(row.session_run_ms);
+      // The encoder and decoder are real ffmpeg processes, reaped before the run ends.
+      expect(row.ffmpeg_cpu_ms).toBeGreaterThan(0);
+      expect(row.process_cpu_ms).toBeGreaterThan(0);
+    }
     expect(report.timed[1].session_run_per_frame_ms).toBeGreaterThan(report.timed[0].session_run_per_frame_ms);
   } finally {
     await rm(dir, { recursive: true, force: true });

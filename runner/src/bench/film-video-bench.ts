@@ -7,11 +7,13 @@
  * (flat when frames are streamed). Two models by default: tiny/film, whose `session.run` is one blend, so ffmpeg's
  * decode and x264's encode dominate the wall time; and tiny/film-conv, a synthetic model (not FILM) with the same
  * output plus a zero-weighted conv path of a stated GFLOP per frame, so `session.run` weighs like a model's and the
- * ratio shows whether decode and encode hide behind it. Each line names its model and says which one is synthetic.
+ * ratio shows whether decode and encode hide behind it. Each line names its model and says which one is synthetic,
+ * and the CPU the run took in this process and in ffmpeg: on a machine whose cores are all busy, overlap cannot hide
+ * work, and the CPU split says how much of a run decode and encode are.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -62,6 +64,7 @@ async function runOnce(film: FilmModel, clip: string, targetFps: number) {
   const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
   const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
   const before = film.stats.sessionMs;
+  const [cpuBefore, ffmpegBefore] = [process.cpuUsage(), await childCpuMs()];
   const started = performance.now();
   const frames = async function* () {
     for await (const f of decodeVideo(probe)) yield { width: f.width, height: f.height, pixels: f.rgb };
@@ -75,11 +78,31 @@ async function runOnce(film: FilmModel, clip: string, targetFps: number) {
     output: `${clip}.out.mp4`,
   });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const ffmpegCpuMs = (await childCpuMs()) - ffmpegBefore;
   await rm(`${clip}.out.mp4`, { force: true });
-  return { wallMs, sessionMs: film.stats.sessionMs - before, frames: result.frames, inferences: plan.inferences };
+  return {
+    wallMs,
+    sessionMs: film.stats.sessionMs - before,
+    frames: result.frames,
+    inferences: plan.inferences,
+    processCpuMs: (cpu.user + cpu.system) / 1000,
+    ffmpegCpuMs,
+  };
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * CPU milliseconds of this process's exited children (the ffmpeg decoder and encoder once reaped): `cutime` +
+ * `cstime` of `/proc/self/stat`, in clock ticks of 10 ms (Linux's USER_HZ); 0 where there is no /proc.
+ */
+async function childCpuMs(): Promise<number> {
+  const stat = await readFile("/proc/self/stat", "utf8").catch(() => "");
+  // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) * 10;
+}
 
 /**
  * Runs the route benchmark from command-line arguments (after `--pipeline frame-interpolation --video`).
@@ -148,6 +171,8 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
             session_share: r2(run.sessionMs / run.wallMs),
             interpolated_per_s: r2((run.inferences / run.wallMs) * 1000),
             session_run_per_frame_ms: r2(run.sessionMs / Math.max(1, run.inferences)),
+            process_cpu_ms: r2(run.processCpuMs),
+            ffmpeg_cpu_ms: r2(run.ffmpegCpuMs),
           };
           timed.push(row);
           const label = synthetic
@@ -156,7 +181,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
           console.log(
             `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms, summed session.run ${row.session_run_ms} ms ` +
               `(${row.session_run_per_frame_ms} ms/frame) → wall / session.run ${row.ratio}× (target ≤ 1.05; session.run is ${Math.round(row.session_share * 100)} % of the run), ` +
-              `${row.interpolated_per_s} interpolated frames/s`,
+              `${row.interpolated_per_s} interpolated frames/s; CPU ${Math.round(run.processCpuMs)} ms in this process (session.run's threads included) + ${Math.round(run.ffmpegCpuMs)} ms in ffmpeg (decode + encode)`,
           );
         }
       } finally {
