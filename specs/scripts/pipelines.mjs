@@ -7,6 +7,8 @@
 
 const MEDIA_KINDS = new Set(["image", "video"]);
 const NUMERIC = new Set(["integer", "number"]);
+/** The roles of a frame-rate change's fields in `units.rate` (see server-kit's `RateRecipe`). */
+const RATE_ROLES = ["output_fps", "multiplier", "times_to_interpolate", "source_fps"];
 
 /**
  * @typedef {object} PipelineEntry
@@ -17,7 +19,7 @@ const NUMERIC = new Set(["integer", "number"]);
  * @property {"json" | "multipart"} body
  * @property {string[]} fields every field of the request body, in the spec's order
  * @property {Record<string, "image" | "video">} files the file fields and the media each holds
- * @property {{pixels: string | string[], frames?: string | number, steps?: string, images?: string}} units
+ * @property {{pixels: string | string[], frames?: string | number, steps?: string, images?: string, rate?: Record<string, string>}} units
  * @property {"images" | "frames" | "video"} response `{images}`, `{frames}` or the video file itself
  * @property {string} [summary]
  * @property {string} [description]
@@ -107,7 +109,17 @@ export function pipelinesTable(doc, spec) {
       } else if (units.frames !== undefined && files[units.frames] !== "video") numeric("frames");
       numeric("steps");
       numeric("images");
-      const unknown = Object.keys(units).filter((k) => !["pixels", "frames", "steps", "images"].includes(k));
+      if (units.rate !== undefined) {
+        if (typeof units.rate !== "object" || units.rate === null || Array.isArray(units.rate))
+          fail("units.rate must map roles to request fields");
+        if (files[units.frames] !== "video") fail("units.rate needs units.frames to be a video file field");
+        for (const [role, field] of Object.entries(units.rate)) {
+          if (!RATE_ROLES.includes(role)) fail(`units.rate: unknown role ${role} (one of ${RATE_ROLES.join(", ")})`);
+          if (!NUMERIC.has(typeOf(properties[field])))
+            fail(`units.rate.${role}: ${field} is not a numeric field of the request`);
+        }
+      }
+      const unknown = Object.keys(units).filter((k) => !["pixels", "frames", "steps", "images", "rate"].includes(k));
       if (unknown.length > 0) fail(`units: unknown keys ${unknown.join(", ")}`);
       const pipeline = path.slice(1);
       entries.push({
@@ -179,12 +191,18 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant; with rate, the frames counted are the output of that frame-rate change of the source). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;
     readonly steps?: string;
     readonly images?: string;
+    readonly rate?: {
+      readonly output_fps?: string;
+      readonly multiplier?: string;
+      readonly times_to_interpolate?: string;
+      readonly source_fps?: string;
+    };
   };
   /** The 200 answer: \`{images}\`, \`{frames}\` or the video file itself. */
   readonly response: "images" | "frames" | "video";

@@ -56,7 +56,16 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
     expect(entries[3]!.fields).toEqual(["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"]);
     expect(entries[4]!.units).toEqual({ pixels: "video", frames: "video" });
     expect(entries[4]!.fields).toEqual(["video", "model_id", "seed"]);
-    expect(entries[5]!.units).toEqual({ pixels: ["video", "first_image"], frames: "video" });
+    expect(entries[5]!.units).toEqual({
+      pixels: ["video", "first_image"],
+      frames: "video",
+      rate: {
+        output_fps: "output_fps",
+        multiplier: "multiplier",
+        times_to_interpolate: "times_to_interpolate",
+        source_fps: "source_fps",
+      },
+    });
     expect(entries[5]!.fields).toEqual([
       "video",
       "first_image",
@@ -148,9 +157,31 @@ describe("a wrong extension", () => {
       "units.frames: a constant must be an integer ≥ 1, got 0",
     ],
     [{ files: { image: "image" }, units: { pixels: "image", time: "seed" } }, "units: unknown keys time"],
+    [
+      { files: { image: "image" }, units: { pixels: "image", rate: { multiplier: "seed" } } },
+      "units.rate needs units.frames to be a video file field",
+    ],
     [{ files: { image: "image" } }, "needs units"],
   ])("%j → %s", async (ext, message) => {
     expect(await withExtension(ext)).toThrow(`gateway.yaml POST /upscale: x-avs-pipeline ${message}`);
+  });
+
+  it("refuses a rate role it does not know, and a rate field that is not numeric", async () => {
+    const files = { video: "video", first_image: "image", last_image: "image" };
+    const units = { pixels: ["video", "first_image"], frames: "video" };
+    const where = "gateway.yaml POST /frame-interpolation: x-avs-pipeline";
+    const speed = await withExtension(
+      { files, units: { ...units, rate: { speed: "output_fps" } } },
+      "/frame-interpolation",
+    );
+    expect(speed).toThrow(
+      `${where} units.rate: unknown role speed (one of output_fps, multiplier, times_to_interpolate, source_fps)`,
+    );
+    const model = await withExtension(
+      { files, units: { ...units, rate: { multiplier: "model_id" } } },
+      "/frame-interpolation",
+    );
+    expect(model).toThrow(`${where} units.rate.multiplier: model_id is not a numeric field of the request`);
   });
 
   it("is refused on anything but a POST", async () => {

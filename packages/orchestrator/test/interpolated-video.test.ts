@@ -1,7 +1,7 @@
 /**
  * @module The image-to-video → FILM chain through real `avs-runner` processes (tiny/svd and tiny/film): one
  * `/image-to-video` call with `output_fps` answers ~2 s at 24 fps; refusals come before any work; a client hang-up
- * frees both stages; without the extension fields the answer is the plain one.
+ * frees both stages; without the extension fields the answer is the plain one; `GET /progress` relays both stages.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -66,10 +66,10 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     models.cleanup();
   });
 
-  const video = (url: string, fields: Record<string, string | number>, signal?: AbortSignal) =>
+  const video = (url: string, fields: Record<string, string | number>, signal?: AbortSignal, requestId?: string) =>
     fetch(`${url}/image-to-video`, {
       method: "POST",
-      headers: auth,
+      headers: requestId ? { ...auth, "x-request-id": requestId } : auth,
       body: form({
         model_id: SVD,
         image: png(64, 48),
@@ -108,6 +108,34 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
       return d.indexOf(Math.min(...d));
     };
     expect([0, 24, 47].map((j) => nearest(out[j]!))).toEqual([0, 7, 13]);
+  }, 120_000);
+
+  it("relays both stages on GET /progress: SVD's steps, then FILM's 48 frames, then one end", async () => {
+    // The raw stream (it closes after `end`), so every field of each event is seen as sent.
+    const following = fetch(`${orch.url}/progress/chain-progress`, { headers: auth }).then((r) => r.text());
+    const res = await video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 3 }, undefined, "chain-progress");
+    await download(res);
+    const events = (await following)
+      .split("\n\n")
+      .filter((block) => block.trim())
+      .map((block) => {
+        const field = (name: string) => block.match(new RegExp(`^${name}: (.*)$`, "m"))?.[1] ?? "";
+        return { id: Number(field("id")), type: field("event"), ...JSON.parse(field("data")) };
+      });
+    const steps = events.filter((e) => e.type === "progress");
+    const svd = steps.filter((e) => e.pipeline === "image-to-video");
+    const film = steps.filter((e) => e.pipeline === "frame-interpolation");
+    // Every progress event names its stage's pipeline; SVD's come first, then FILM's.
+    expect(svd.length + film.length).toBe(steps.length);
+    expect(steps.findIndex((e) => e.pipeline === "frame-interpolation")).toBe(svd.length);
+    expect(svd.filter((e) => e.stage === "denoise").map((e) => e.step)).toEqual([1, 2, 3]);
+    expect(film.map((e) => [e.stage, e.step, e.total])).toEqual(
+      Array.from({ length: 48 }, (_, i) => ["interpolate", i + 1, 48]),
+    );
+    // One end, the last event, for the whole job; ids increase by one across both stages.
+    expect(events.filter((e) => e.type === "end")).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
   }, 120_000);
 
   it("answers the plain video without the extension fields, and with output_fps equal to fps", async () => {

@@ -42,7 +42,7 @@ export {
   withFields,
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
-export { mp4VideoSize } from "./media/mp4-video-size.js";
+export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
 export { encodePng, PNG_SIGNATURE, pngChunk, pngHeader } from "./media/png.js";
 export {
   countRequests,
@@ -56,8 +56,11 @@ export type { MediaTypeObject, OpenApiDocument, OperationObject, SchemaObject } 
 export {
   FALLBACK_PIXELS,
   headerMeasure,
+  type InterpolatedSource,
+  interpolatedFrames,
   type MediaKind,
   type MediaMeasure,
+  type RateRecipe,
   type WorkUnitRecipe,
   type WorkUnitSource,
   workUnits,

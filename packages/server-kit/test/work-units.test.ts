@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { encodePng, FALLBACK_PIXELS, type MediaMeasure, mp4VideoSize, workUnits } from "../src/index.js";
+import {
+  encodePng,
+  FALLBACK_PIXELS,
+  interpolatedFrames,
+  type MediaMeasure,
+  mp4VideoSize,
+  workUnits,
+} from "../src/index.js";
 
 const exec = promisify(execFile);
 
@@ -90,9 +97,10 @@ describe("workUnits", () => {
     const atStart = await video("64x48", 12, "mp4", [...h264, "-movflags", "+faststart"]);
     const mov = await video("40x30", 7, "mov", ["-c:v", "mpeg4"]);
     const fragmented = await video("32x16", 9, "mp4", [...h264, "-movflags", "frag_keyframe+empty_moov"]);
-    expect(await mp4VideoSize(new Blob([atEnd]))).toEqual({ width: 64, height: 48, frames: 12 });
-    expect(await mp4VideoSize(new Blob([atStart]))).toEqual({ width: 64, height: 48, frames: 12 });
-    expect(await mp4VideoSize(new Blob([mov]))).toEqual({ width: 40, height: 30, frames: 7 });
+    expect(await mp4VideoSize(new Blob([atEnd]))).toEqual({ width: 64, height: 48, frames: 12, seconds: 0.5 });
+    expect(await mp4VideoSize(new Blob([atStart]))).toEqual({ width: 64, height: 48, frames: 12, seconds: 0.5 });
+    expect(await mp4VideoSize(new Blob([mov]))).toMatchObject({ width: 40, height: 30, frames: 7 });
+    expect((await mp4VideoSize(new Blob([mov])))?.seconds).toBeCloseTo(7 / 24, 9);
     expect(await mp4VideoSize(new Blob([fragmented]))).toEqual({ width: 32, height: 16 });
     expect(await workUnits(videoUpscale, { video: new Blob([atEnd]) })).toBe(64 * 48 * 12);
     expect(await workUnits(videoUpscale, { video: new Blob([fragmented]) })).toBe(32 * 16);
@@ -102,5 +110,45 @@ describe("workUnits", () => {
     expect(await workUnits(videoUpscale, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
     expect(await mp4VideoSize(new Blob([atEnd.subarray(0, atEnd.length - 200)]))).toBeUndefined();
     expect(await mp4VideoSize(new Blob([new TextEncoder().encode("not a video at all")]))).toBeUndefined();
+  });
+
+  it("counts a frame-rate change's output frames × pixels: multiplier, midpoints and output_fps, video or pair", async () => {
+    const interpolation = {
+      files: { video: "video", first_image: "image", last_image: "image" },
+      units: {
+        pixels: ["video", "first_image"],
+        frames: "video",
+        rate: {
+          output_fps: "output_fps",
+          multiplier: "multiplier",
+          times_to_interpolate: "times_to_interpolate",
+          source_fps: "source_fps",
+        },
+      },
+    } as const;
+    // 14 frames at 7 fps (2 s) of 64×48, read from the real file's index.
+    const mp4 = new Blob([await video("64x48", 14, "mp4", ["-c:v", "libx264", "-preset", "ultrafast", "-r", "7"])]);
+    expect(await mp4VideoSize(mp4)).toEqual({ width: 64, height: 48, frames: 14, seconds: 2 });
+    const px = 64 * 48;
+    expect(await workUnits(interpolation, { video: mp4, output_fps: 24 })).toBe(px * 48);
+    expect(await workUnits(interpolation, { video: mp4, multiplier: 3 })).toBe(px * 42);
+    expect(await workUnits(interpolation, { video: mp4, times_to_interpolate: 2 })).toBe(px * (13 * 4 + 1));
+    // The pair: 2 frames source_fps apart (2 / source_fps s), sized from the first image.
+    const png = new Blob([encodePng(20, 10, new Uint8Array(600))]);
+    const pair = { first_image: png, last_image: png, source_fps: 1 };
+    expect(await workUnits(interpolation, { ...pair, output_fps: 24 })).toBe(200 * 48);
+    expect(await workUnits(interpolation, { ...pair, source_fps: 8, output_fps: 24 })).toBe(200 * 6);
+    expect(await workUnits(interpolation, { ...pair, multiplier: 4 })).toBe(200 * 8);
+    expect(await workUnits(interpolation, { ...pair, times_to_interpolate: 3 })).toBe(200 * 9);
+    // A video whose count cannot be read counts as before (fallback size, one frame).
+    expect(await workUnits(interpolation, { video: new Blob(["webm"]), multiplier: 2 })).toBe(FALLBACK_PIXELS);
+  });
+
+  it("plans output frames as the runner does (duration kept, halves up)", () => {
+    expect(interpolatedFrames({ frames: 14, seconds: 2 }, { outputFps: 24 })).toBe(48);
+    expect(interpolatedFrames({ frames: 25, seconds: 25 / 6 }, { outputFps: 24 })).toBe(100);
+    expect(interpolatedFrames({ frames: 3, seconds: 3 / 2 }, { outputFps: 3 })).toBe(5); // 4.5 → 5
+    expect(interpolatedFrames({ frames: 14 }, { outputFps: 24 })).toBe(14);
+    expect(interpolatedFrames({ frames: 14, seconds: 2 }, {})).toBe(14);
   });
 });

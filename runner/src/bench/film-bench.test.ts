@@ -35,3 +35,43 @@ it("benchmarks the FILM core against its summed session.run and reports the rati
     await rm(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-conv, each line labelled", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
+  try {
+    const json = join(dir, "route.json");
+    const args = ["bench", "--pipeline", "frame-interpolation", "--video", "--model-dir", dir, "--sizes", "128x64"];
+    const { stdout } = await promisify(execFile)("node", [
+      BIN,
+      ...args,
+      "--seconds",
+      "1",
+      "--rss-seconds",
+      "",
+      "--json",
+      json,
+    ]);
+    const line = String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms, summed session\.run [\d.]+ ms \([\d.]+ ms/frame\) → wall / session\.run [\d.]+× \(target ≤ 1\.05; session\.run is \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
+    expect(stdout).toMatch(new RegExp(`^tiny/film ${line}$`, "m"));
+    expect(stdout).toMatch(
+      new RegExp(
+        String.raw`^tiny/film-conv \(synthetic, not FILM: the blend \+ 0\.33 GFLOP/frame of zero-weighted convs\) ${line}$`,
+        "m",
+      ),
+    );
+    const report = JSON.parse(await readFile(json, "utf8"));
+    expect(report.timed.map((r: { model_id: string; synthetic: boolean }) => [r.model_id, r.synthetic])).toEqual([
+      ["tiny/film", false],
+      ["tiny/film-conv", true],
+    ]);
+    for (const row of report.timed) {
+      expect(row.wall_ms).toBeGreaterThanOrEqual(row.session_run_ms);
+      // The encoder and decoder are real ffmpeg processes, reaped before the run ends.
+      expect(row.ffmpeg_cpu_ms).toBeGreaterThan(0);
+      expect(row.process_cpu_ms).toBeGreaterThan(0);
+    }
+    expect(report.timed[1].session_run_per_frame_ms).toBeGreaterThan(report.timed[0].session_run_per_frame_ms);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);

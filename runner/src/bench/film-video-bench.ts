@@ -2,18 +2,23 @@
  * @module `avs-runner bench --pipeline frame-interpolation --video`: the route's streamed path — a generated H.264
  * clip decoded by ffmpeg, FILM filling the gaps per the plan, the frames encoded to mp4 (`interpolateVideo`, what
  * `POST /frame-interpolation` runs in its queue slot) — with the model in this process. It prints interpolated
- * frames per second and the run's wall time over the summed `session.run` inside it (target ≤ 1.05), per frame
- * size; then the peak RSS of a short and a long clip, each interpolated in a fresh process, and their ratio (flat
- * when frames are streamed). With tiny/film, whose `session.run` is a blend, ffmpeg's decode and x264's encode
- * dominate the wall time; the session share printed says how much of a run the model is.
+ * frames per second and the run's wall time over the summed `session.run` inside it (target ≤ 1.05), per model and
+ * frame size; then the peak RSS of a short and a long clip, each interpolated in a fresh process, and their ratio
+ * (flat when frames are streamed). Two models by default: tiny/film, whose `session.run` is one blend, so ffmpeg's
+ * decode and x264's encode dominate the wall time; and tiny/film-conv, a synthetic model (not FILM) with the same
+ * output plus a zero-weighted conv path of a stated GFLOP per frame, so `session.run` weighs like a model's and the
+ * ratio shows whether decode and encode hide behind it. Each line names its model and says which one is synthetic,
+ * and the CPU the run took in this process and in ffmpeg: on a machine whose cores are all busy, overlap cannot hide
+ * work, and the CPU split says how much of a run decode and encode are.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseFlags } from "../config.js";
+import { costPathGflop, FILM_CONV_COST, TINY_FILM_CONV_ENTRY } from "../models/factory/film-tiny.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import { type FilmModel, loadFilmModel } from "../pipelines/frame-interpolation/film-model.js";
@@ -29,7 +34,9 @@ const execFileAsync = promisify(execFile);
 export const FILM_VIDEO_BENCH_HELP = `avs-runner bench --pipeline frame-interpolation --video — the streamed route vs summed session.run, and peak RSS vs length
 
 Flags (defaults in brackets):
-  --model-id <id>          [tiny/film] installed into a temporary dir if MODEL_DIR lacks it
+  --model-id <id,...>      [tiny/film,tiny/film-conv] installed into a temporary dir if MODEL_DIR lacks it;
+                           tiny/film-conv is synthetic (tiny/film's blend + a zero-weighted conv path of a stated
+                           GFLOP per frame, so session.run costs like a model's), not FILM
   --model-dir <dir>        [MODEL_DIR or /models]
   --sizes <WxH,...>        [256x144,1024x576] frame sizes timed
   --seconds <s>            [2] clip length of the timed runs
@@ -57,6 +64,7 @@ async function runOnce(film: FilmModel, clip: string, targetFps: number) {
   const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
   const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
   const before = film.stats.sessionMs;
+  const [cpuBefore, ffmpegBefore] = [process.cpuUsage(), await childCpuMs()];
   const started = performance.now();
   const frames = async function* () {
     for await (const f of decodeVideo(probe)) yield { width: f.width, height: f.height, pixels: f.rgb };
@@ -70,11 +78,31 @@ async function runOnce(film: FilmModel, clip: string, targetFps: number) {
     output: `${clip}.out.mp4`,
   });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const ffmpegCpuMs = (await childCpuMs()) - ffmpegBefore;
   await rm(`${clip}.out.mp4`, { force: true });
-  return { wallMs, sessionMs: film.stats.sessionMs - before, frames: result.frames, inferences: plan.inferences };
+  return {
+    wallMs,
+    sessionMs: film.stats.sessionMs - before,
+    frames: result.frames,
+    inferences: plan.inferences,
+    processCpuMs: (cpu.user + cpu.system) / 1000,
+    ffmpegCpuMs,
+  };
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * CPU milliseconds of this process's exited children (the ffmpeg decoder and encoder once reaped): `cutime` +
+ * `cstime` of `/proc/self/stat`, in clock ticks of 10 ms (Linux's USER_HZ); 0 where there is no /proc.
+ */
+async function childCpuMs(): Promise<number> {
+  const stat = await readFile("/proc/self/stat", "utf8").catch(() => "");
+  // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) * 10;
+}
 
 /**
  * Runs the route benchmark from command-line arguments (after `--pipeline frame-interpolation --video`).
@@ -83,85 +111,112 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 export async function filmVideoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_VIDEO_BENCH_HELP);
   const f = parseFlags(args, KNOWN);
-  const modelId = f.MODEL_ID ?? "tiny/film";
+  const modelIds = (f.MODEL_ID ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
   const [fps, targetFps, seconds] = [Number(f.FPS ?? 7), Number(f.TARGET_FPS ?? 24), Number(f.SECONDS ?? 2)];
   const threads = Number(f.INTRA_OP_THREADS ?? 0);
   const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
-  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
-  try {
-    if (!existsSync(join(modelPath(modelDir, modelId), "model.onnx"))) {
-      modelDir = join(work, "models");
-      await installModel(modelId, modelDir);
-    }
-    const film = await loadFilmModel(modelPath(modelDir, modelId), {
+  const givenDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  const installed = join(work, "models");
+  const dirOf = async (modelId: string) => {
+    if (existsSync(join(modelPath(givenDir, modelId), "model.onnx"))) return givenDir;
+    await installModel(modelId, installed);
+    return installed;
+  };
+  const open = async (modelId: string) =>
+    loadFilmModel(modelPath(await dirOf(modelId), modelId), {
       executionProvider: "cpu",
       intraOpThreads: threads,
       log: () => {},
     });
-    try {
-      if (f.RSS_CHILD) {
+  try {
+    if (f.RSS_CHILD) {
+      const film = await open(modelIds[0]!);
+      try {
         const run = await runOnce(film, f.RSS_CHILD, targetFps);
         const peak = process.resourceUsage().maxRSS / 1024;
         process.stdout.write(`${JSON.stringify({ frames: run.frames, peak_rss_mb: Math.round(peak * 10) / 10 })}\n`);
-        return;
+      } finally {
+        await film.release();
       }
-      const result: Record<string, unknown> = { model_id: modelId, fps, target_fps: targetFps, seconds };
-      const timed: Array<Record<string, number | string>> = [];
-      for (const size of (f.SIZES ?? "256x144,1024x576").split(",").filter(Boolean)) {
-        const [width, height] = size.split("x").map(Number) as [number, number];
-        const clip = join(work, `clip-${size}.mp4`);
-        await writeClip(clip, width, height, fps, seconds);
-        await runOnce(film, clip, targetFps); // warm-up
-        const run = await runOnce(film, clip, targetFps);
-        const row = {
-          size,
-          output_frames: run.frames,
-          interpolated_frames: run.inferences,
-          wall_ms: r2(run.wallMs),
-          session_run_ms: r2(run.sessionMs),
-          ratio: r2(run.wallMs / run.sessionMs),
-          session_share: r2(run.sessionMs / run.wallMs),
-          interpolated_per_s: r2((run.inferences / run.wallMs) * 1000),
-          session_run_per_frame_ms: r2(run.sessionMs / Math.max(1, run.inferences)),
-        };
-        timed.push(row);
-        console.log(
-          `${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms, summed session.run ${row.session_run_ms} ms ` +
-            `→ wall / session.run ${row.ratio}× (target ≤ 1.05; session.run is ${Math.round(row.session_share * 100)} % of the run), ` +
-            `${row.interpolated_per_s} interpolated frames/s`,
-        );
-      }
-      result.timed = timed;
-      const memory: Array<Record<string, number>> = [];
-      // An empty value is dropped by the flag parser: look for it in the arguments themselves.
-      const skipRss = args.some((a, i) => a === "--rss-seconds=" || (a === "--rss-seconds" && args[i + 1] === ""));
-      const rssSeconds = skipRss ? [] : (f.RSS_SECONDS ?? "2,20").split(",").filter(Boolean).map(Number);
-      for (const secs of rssSeconds) {
-        const clip = join(work, `rss-${secs}.mp4`);
-        await writeClip(clip, 256, 144, fps, secs);
-        const { stdout } = await execFileAsync(
-          process.execPath,
-          [process.argv[1]!, "bench", "--pipeline", "frame-interpolation", "--video", "--rss-child", clip]
-            .concat(["--model-id", modelId, "--model-dir", modelDir, "--fps", String(fps)])
-            .concat(["--target-fps", String(targetFps), "--intra-op-threads", String(threads)]),
-          { maxBuffer: 1024 * 1024 },
-        );
-        const child = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
-        memory.push({ clip_seconds: secs, ...child });
-        console.log(`${secs} s clip (${child.frames} output frames): peak RSS ${child.peak_rss_mb} MB`);
-      }
-      if (memory.length === 2) {
-        const ratio = memory[1]!.peak_rss_mb! / memory[0]!.peak_rss_mb!;
-        console.log(
-          `peak RSS ${memory[1]!.clip_seconds} s / ${memory[0]!.clip_seconds} s: ${ratio.toFixed(3)} (flat ≈ 1)`,
-        );
-        result.rss_ratio = Math.round(ratio * 1000) / 1000;
-      }
-      result.memory = memory;
-      if (f.JSON) await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
-    } finally {
-      await film.release();
+      return;
     }
+    const sizes = (f.SIZES ?? "256x144,1024x576").split(",").filter(Boolean);
+    const result: Record<string, unknown> = { model_ids: modelIds, fps, target_fps: targetFps, seconds };
+    const timed: Array<Record<string, number | string | boolean>> = [];
+    for (const size of sizes) {
+      const [width, height] = size.split("x").map(Number) as [number, number];
+      await writeClip(join(work, `clip-${size}.mp4`), width, height, fps, seconds);
+    }
+    for (const modelId of modelIds) {
+      const synthetic = modelId === TINY_FILM_CONV_ENTRY.id;
+      const film = await open(modelId);
+      try {
+        for (const size of sizes) {
+          const [width, height] = size.split("x").map(Number) as [number, number];
+          const clip = join(work, `clip-${size}.mp4`);
+          await runOnce(film, clip, targetFps); // warm-up
+          const run = await runOnce(film, clip, targetFps);
+          const pad = (side: number) => Math.ceil(side / 64) * 64;
+          const gflop = synthetic ? r2(costPathGflop(FILM_CONV_COST, pad(width), pad(height))) : undefined;
+          const row = {
+            model_id: modelId,
+            synthetic,
+            size,
+            ...(gflop !== undefined ? { gflop_per_frame: gflop } : {}),
+            output_frames: run.frames,
+            interpolated_frames: run.inferences,
+            wall_ms: r2(run.wallMs),
+            session_run_ms: r2(run.sessionMs),
+            ratio: r2(run.wallMs / run.sessionMs),
+            session_share: r2(run.sessionMs / run.wallMs),
+            interpolated_per_s: r2((run.inferences / run.wallMs) * 1000),
+            session_run_per_frame_ms: r2(run.sessionMs / Math.max(1, run.inferences)),
+            process_cpu_ms: r2(run.processCpuMs),
+            ffmpeg_cpu_ms: r2(run.ffmpegCpuMs),
+          };
+          timed.push(row);
+          const label = synthetic
+            ? `${modelId} (synthetic, not FILM: the blend + ${gflop} GFLOP/frame of zero-weighted convs)`
+            : modelId;
+          console.log(
+            `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms, summed session.run ${row.session_run_ms} ms ` +
+              `(${row.session_run_per_frame_ms} ms/frame) → wall / session.run ${row.ratio}× (target ≤ 1.05; session.run is ${Math.round(row.session_share * 100)} % of the run), ` +
+              `${row.interpolated_per_s} interpolated frames/s; CPU ${Math.round(run.processCpuMs)} ms in this process (session.run's threads included) + ${Math.round(run.ffmpegCpuMs)} ms in ffmpeg (decode + encode)`,
+          );
+        }
+      } finally {
+        await film.release();
+      }
+    }
+    result.timed = timed;
+    const memory: Array<Record<string, number>> = [];
+    // An empty value is dropped by the flag parser: look for it in the arguments themselves.
+    const skipRss = args.some((a, i) => a === "--rss-seconds=" || (a === "--rss-seconds" && args[i + 1] === ""));
+    const rssSeconds = skipRss ? [] : (f.RSS_SECONDS ?? "2,20").split(",").filter(Boolean).map(Number);
+    const rssModel = modelIds[0]!;
+    for (const secs of rssSeconds) {
+      const clip = join(work, `rss-${secs}.mp4`);
+      await writeClip(clip, 256, 144, fps, secs);
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [process.argv[1]!, "bench", "--pipeline", "frame-interpolation", "--video", "--rss-child", clip]
+          .concat(["--model-id", rssModel, "--model-dir", await dirOf(rssModel), "--fps", String(fps)])
+          .concat(["--target-fps", String(targetFps), "--intra-op-threads", String(threads)]),
+        { maxBuffer: 1024 * 1024 },
+      );
+      const child = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
+      memory.push({ clip_seconds: secs, ...child });
+      console.log(`${rssModel} ${secs} s clip (${child.frames} output frames): peak RSS ${child.peak_rss_mb} MB`);
+    }
+    if (memory.length === 2) {
+      const ratio = memory[1]!.peak_rss_mb! / memory[0]!.peak_rss_mb!;
+      console.log(
+        `peak RSS ${memory[1]!.clip_seconds} s / ${memory[0]!.clip_seconds} s: ${ratio.toFixed(3)} (flat ≈ 1)`,
+      );
+      result.rss_ratio = Math.round(ratio * 1000) / 1000;
+    }
+    result.memory = memory;
+    if (f.JSON) await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

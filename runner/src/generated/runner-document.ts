@@ -2345,7 +2345,13 @@ export const runnerDocument: OpenApiDocument = {
               "video",
               "first_image"
             ],
-            "frames": "video"
+            "frames": "video",
+            "rate": {
+              "output_fps": "output_fps",
+              "multiplier": "multiplier",
+              "times_to_interpolate": "times_to_interpolate",
+              "source_fps": "source_fps"
+            }
           }
         },
         "parameters": [

@@ -4542,7 +4542,13 @@ export const gatewayDocument: OpenApiDocument = {
               "video",
               "first_image"
             ],
-            "frames": "video"
+            "frames": "video",
+            "rate": {
+              "output_fps": "output_fps",
+              "multiplier": "multiplier",
+              "times_to_interpolate": "times_to_interpolate",
+              "source_fps": "source_fps"
+            }
           }
         },
         "parameters": [

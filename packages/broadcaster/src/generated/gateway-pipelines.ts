@@ -17,12 +17,18 @@ export interface PipelineEntry {
   readonly fields: readonly string[];
   /** The file fields and the media each holds. */
   readonly files: Readonly<Record<string, "image" | "video">>;
-  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant). */
+  /** Work units = pixels × frames × steps × images; each names a field (or, for pixels and frames, a file field; pixels may list alternative file fields, the first present counted; frames may be a constant; with rate, the frames counted are the output of that frame-rate change of the source). */
   readonly units: {
     readonly pixels: string | readonly string[];
     readonly frames?: string | number;
     readonly steps?: string;
     readonly images?: string;
+    readonly rate?: {
+      readonly output_fps?: string;
+      readonly multiplier?: string;
+      readonly times_to_interpolate?: string;
+      readonly source_fps?: string;
+    };
   };
   /** The 200 answer: `{images}`, `{frames}` or the video file itself. */
   readonly response: "images" | "frames" | "video";
@@ -132,6 +138,12 @@ export const PIPELINES = {
     "units": {
       "pixels": ["video", "first_image"],
       "frames": "video",
+      "rate": {
+        "output_fps": "output_fps",
+        "multiplier": "multiplier",
+        "times_to_interpolate": "times_to_interpolate",
+        "source_fps": "source_fps",
+      },
     },
     "response": "images",
   },

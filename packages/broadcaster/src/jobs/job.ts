@@ -1,5 +1,5 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
-import { workUnits } from "@ai-video-subnet/server-kit";
+import { interpolatedFrames, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
 
 /** A validated job. */
@@ -47,7 +47,8 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     job.alsoNeeds = alsoNeeds;
     const fps = typeof body.fps === "number" ? body.fps : 6;
     const pixels = Number(body.width ?? 1024) * Number(body.height ?? 576);
-    job.units += pixels * Math.round((COUNTED_SVD_FRAMES * (body.output_fps as number)) / fps);
+    const source = { frames: COUNTED_SVD_FRAMES, seconds: COUNTED_SVD_FRAMES / fps };
+    job.units += pixels * interpolatedFrames(source, { outputFps: body.output_fps as number });
   }
   return job;
 }

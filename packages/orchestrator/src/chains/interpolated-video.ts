@@ -9,6 +9,7 @@
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
 import type { Media } from "../outputs/deliver-media.js";
+import type { ProgressTracker } from "../routes/progress.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import { framesToMatroska } from "./frames-to-matroska.js";
 
@@ -32,7 +33,12 @@ export interface ChainContext {
   ): Promise<{ images?: Media[]; frames?: Media[][] }>;
   /** Called with each runner that serves a stage (for the job log). */
   served(runner: string): void;
+  /** Told which runner runs each stage, so `GET /progress` relays both stages' events under the request id. */
+  progress?: Pick<ProgressTracker, "started">;
 }
+
+/** The stages of a chain job, in order, as `GET /progress` names them (`pipeline` of each relayed event). */
+export const CHAIN_STAGES = ["image-to-video", "frame-interpolation"] as const;
 
 /** What the route does with an `/image-to-video` body: plain (Livepeer's), or the chain. */
 export type ChainPlan =
@@ -120,6 +126,7 @@ export async function runChain(
   let frames: Media[];
   try {
     ctx.served(svd.runner.name);
+    stageStarted(ctx, svd, 0);
     const result = await ctx.forward(svd, "image-to-video", plan.body);
     frames = result.frames?.[0] ?? [];
     if (frames.length < 2)
@@ -139,6 +146,7 @@ export async function runChain(
   const lease = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
   try {
     ctx.served(lease.runner.name);
+    stageStarted(ctx, lease, 1);
     const result = await ctx.forward(lease, "frame-interpolation", {
       video,
       model_id: plan.filmModel,
@@ -151,6 +159,14 @@ export async function runChain(
   } finally {
     lease.release();
   }
+}
+
+function stageStarted(ctx: ChainContext, lease: Lease, index: 0 | 1): void {
+  ctx.progress?.started(ctx.requestId, lease.runner.client, {
+    pipeline: CHAIN_STAGES[index],
+    index,
+    count: CHAIN_STAGES.length,
+  });
 }
 
 /** Budgets read from FILM runners, per client: a restarted runner gets a new client and is asked again. */

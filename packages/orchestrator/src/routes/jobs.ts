@@ -75,6 +75,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           ffmpeg: ctx.delivery.ffmpeg ?? "ffmpeg",
           requestId,
           signal,
+          progress: ctx.progress,
           served: (name) => {
             served.push(name);
             runner = served.join("+");

@@ -3,6 +3,8 @@
  * request id. The job routes tell a {@link ProgressTracker} which runner runs which request id and how each job
  * ended; a subscriber waits for its job to start (up to `waitMs`), follows the runner's own stream, and gets an `end`
  * made from the orchestrator's answer when the runner has no progress route (a Livepeer runner) or its stream broke.
+ * A job of several stages on several runners (the image-to-video → FILM chain) is relayed stage after stage: each
+ * runner's events, with the stage's `pipeline` added and ids continued across stages, and one `end` for the job.
  */
 import type { RunnerClient } from "@ai-video-subnet/runner-client";
 import { HttpError, type Logger, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
@@ -16,11 +18,27 @@ export interface JobEnd {
   msg?: string;
 }
 
-/** One job the tracker knows: the runner it runs on, and how it ended once it did. */
-interface TrackedJob {
+/** One stage of a job: the runner it runs on, and the pipeline of a chain's stage. */
+interface TrackedStage {
   client: RunnerClient | undefined;
+  pipeline?: string;
+}
+
+/** One job the tracker knows: its stages so far (one for a plain job), and how it ended once it did. */
+interface TrackedJob {
+  stages: TrackedStage[];
+  /** How many stages the job has (1 unless it is a chain). */
+  count: number;
   ended: JobEnd | undefined;
   onEnd: Set<() => void>;
+  onStage: Set<() => void>;
+}
+
+/** A stage of a chain job: its pipeline, its place and how many stages the chain has. */
+export interface ChainStage {
+  pipeline: string;
+  index: number;
+  count: number;
 }
 
 /**
@@ -39,12 +57,38 @@ export class ProgressTracker {
     this.keepMs = options.keepMs ?? 60_000;
   }
 
-  /** A job with this request id went to `client`'s runner (again on a retry: subscribers follow the new runner). */
-  started(requestId: string, client: RunnerClient | undefined): void {
-    const job = this.#jobs.get(requestId);
-    if (job && !job.ended) job.client = client;
-    else this.#jobs.set(requestId, { client, ended: undefined, onEnd: new Set() });
+  /**
+   * A job with this request id went to `client`'s runner (again on a retry: subscribers follow the new runner), or
+   * one stage of a chain job did (`stage`): subscribers follow the chain's stages in order.
+   */
+  started(requestId: string, client: RunnerClient | undefined, stage?: ChainStage): void {
+    let job = this.#jobs.get(requestId);
+    if (!job || job.ended) {
+      job = { stages: [], count: 1, ended: undefined, onEnd: new Set(), onStage: new Set() };
+      this.#jobs.set(requestId, job);
+    }
+    const index = stage?.index ?? 0;
+    job.count = stage?.count ?? 1;
+    job.stages[index] = stage ? { client, pipeline: stage.pipeline } : { client };
+    for (const wake of job.onStage) wake();
     for (const wake of this.#waiting.get(requestId) ?? []) wake();
+  }
+
+  /** Stage `index` of `job`, waiting until it starts; undefined when the job ended first (or `signal` aborted). */
+  async stage(job: TrackedJob, index: number, signal: AbortSignal): Promise<TrackedStage | undefined> {
+    let wake = () => {};
+    while (!job.stages[index] && !job.ended && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        job.onStage.add(wake);
+        job.onEnd.add(wake);
+        signal.addEventListener("abort", wake, { once: true });
+      });
+      job.onStage.delete(wake);
+      job.onEnd.delete(wake);
+      signal.removeEventListener("abort", wake);
+    }
+    return job.stages[index];
   }
 
   /** The job answered its caller: subscribers get `end`, and its state stays visible `keepMs`. */
@@ -147,15 +191,30 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
         if (!following.signal.aborted) setTimeout(() => following.abort(), END_GRACE_MS).unref();
       });
       try {
-        try {
-          for await (const e of job.client?.progress(requestId, { signal: following.signal }) ?? []) {
-            const { type, id, ...data } = e;
-            await stream.writeSSE({ id: String(id), event: type, data: JSON.stringify(data) });
-            lastId = id;
-            if (type === "end") return;
+        // Stage after stage (one for a plain job): each runner's events, ids continued from the previous stage's.
+        for (let index = 0; index < job.count; index++) {
+          const stage = await tracker.stage(job, index, following.signal);
+          if (!stage) break;
+          const offset = lastId;
+          const last = index === job.count - 1;
+          let passed = false;
+          try {
+            for await (const e of stage.client?.progress(requestId, { signal: following.signal }) ?? []) {
+              const { type, id, ...data } = e;
+              // A chain's earlier stage that succeeded hands over to the next; the job's `end` comes from the last.
+              if (type === "end" && !last && e.status === 200) {
+                passed = true;
+                break;
+              }
+              const payload = stage.pipeline ? { pipeline: stage.pipeline, ...data } : data;
+              lastId = offset + id;
+              await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
+              if (type === "end") return;
+            }
+          } catch {
+            // No progress route (a Livepeer runner), an unknown id there, or a runner gone: the orchestrator's own end.
           }
-        } catch {
-          // No progress route (a Livepeer runner), an unknown id there, or a runner gone: the orchestrator's own end.
+          if (!passed) break;
         }
         await tracker.whenEnded(job, c.req.raw.signal);
         if (job.ended && !stream.aborted) {

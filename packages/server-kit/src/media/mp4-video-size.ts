@@ -1,6 +1,6 @@
 /**
  * @module The frame size and frame count of an MP4/MOV upload read from its index (the `moov` box, ISO/IEC 14496-12:
- * `tkhd` width and height, `stsz`/`stz2` sample count of the track whose `hdlr` is `vide`), without decoding and
+ * `tkhd` width and height, `stsz`/`stz2` sample count and `mdhd` duration of the track whose `hdlr` is `vide`), without decoding and
  * without ffmpeg, so a gateway can count a video job's work units. Other containers give undefined.
  */
 
@@ -38,8 +38,29 @@ function boxes(bytes: Uint8Array, from: number, to: number): Box[] {
 const child = (bytes: Uint8Array, box: Box, type: string) =>
   boxes(bytes, box.start, box.end).find((b) => b.type === type);
 
-/** Width, height and sample count of the first video track of a `moov` box's bytes. */
-function videoTrack(moov: Uint8Array): { width: number; height: number; frames?: number } | undefined {
+/** What is read of a video track: frame size, and (unless the file is fragmented) frame count and duration. */
+export interface Mp4VideoSize {
+  width: number;
+  height: number;
+  frames?: number;
+  /** The track's media duration in seconds (`mdhd`): frames ÷ frame rate for a constant-rate video. */
+  seconds?: number;
+}
+
+/** The `mdhd` duration in seconds (v0: 32-bit times, v1: 64-bit), or undefined when it is 0 or unreadable. */
+function mediaSeconds(moov: Uint8Array, mdhd: Box | undefined): number | undefined {
+  if (!mdhd) return undefined;
+  const dv = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
+  const v1 = moov[mdhd.start] === 1;
+  const at = mdhd.start + 4 + (v1 ? 16 : 8);
+  if (at + (v1 ? 12 : 8) > mdhd.end) return undefined;
+  const timescale = dv.getUint32(at);
+  const duration = v1 ? Number(dv.getBigUint64(at + 4)) : dv.getUint32(at + 4);
+  return timescale > 0 && duration > 0 ? duration / timescale : undefined;
+}
+
+/** Width, height, sample count and duration of the first video track of a `moov` box's bytes. */
+function videoTrack(moov: Uint8Array): Mp4VideoSize | undefined {
   const dv = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
   for (const trak of boxes(moov, 0, moov.length).filter((b) => b.type === "trak")) {
     const mdia = child(moov, trak, "mdia");
@@ -59,19 +80,19 @@ function videoTrack(moov: Uint8Array): { width: number; height: number; frames?:
     const frames = dv.getUint32(stsz.start + 8);
     if (width <= 0 || height <= 0) return undefined;
     // A fragmented mp4 lists its samples in `moof` boxes, not in `moov`: its count is unknown here.
-    return frames > 0 ? { width, height, frames } : { width, height };
+    if (frames === 0) return { width, height };
+    const seconds = mediaSeconds(moov, child(moov, mdia, "mdhd"));
+    return seconds === undefined ? { width, height, frames } : { width, height, frames, seconds };
   }
   return undefined;
 }
 
 /**
- * The first video track's frame size and frame count of an MP4/MOV file (index at the start or at the end; no
- * count for a fragmented file), or undefined when `file` is not one or has no readable video track.
- * @example await mp4VideoSize(new Blob([mp4])) // { width: 64, height: 48, frames: 12 }
+ * The first video track's frame size, frame count and duration of an MP4/MOV file (index at the start or at the
+ * end; no count for a fragmented file), or undefined when `file` is not one or has no readable video track.
+ * @example await mp4VideoSize(new Blob([mp4])) // { width: 64, height: 48, frames: 12, seconds: 0.5 }
  */
-export async function mp4VideoSize(
-  file: Blob,
-): Promise<{ width: number; height: number; frames?: number } | undefined> {
+export async function mp4VideoSize(file: Blob): Promise<Mp4VideoSize | undefined> {
   let at = 0;
   let first = true;
   while (at + 8 <= file.size) {

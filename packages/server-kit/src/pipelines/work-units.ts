@@ -2,9 +2,10 @@
  * @module Units of work of a job — pixels × frames × steps × images — counted from a validated body by the recipe
  * in the spec's `x-avs-pipeline` extension (the generated `PIPELINES` table), so that latencies and prices of
  * different jobs compare per unit. Image inputs are sized from their header, MP4/MOV videos from their index, without decoding.
+ * A frame-rate change (frame interpolation) counts the frames it makes, not the frames it is given.
  */
 import { imageSize } from "../media/image-size.js";
-import { mp4VideoSize } from "../media/mp4-video-size.js";
+import { type Mp4VideoSize, mp4VideoSize } from "../media/mp4-video-size.js";
 
 /** What kind of media a file field holds. */
 export type MediaKind = "image" | "video";
@@ -22,6 +23,51 @@ export interface WorkUnitRecipe {
   readonly steps?: string;
   /** The images-per-request field. Default 1. */
   readonly images?: string;
+  /** The frames are the output of a frame-rate change of the source (see {@link RateRecipe}). */
+  readonly rate?: RateRecipe;
+}
+
+/**
+ * The request fields of a frame-rate change, by role. The source is the `frames` video field (its frame count and
+ * duration), or, when the request holds no video, a pair of images: 2 frames `1 / source_fps` s apart. The counted
+ * frames are the output's (see {@link interpolatedFrames}).
+ */
+export interface RateRecipe {
+  /** The target frame rate field (duration kept). */
+  readonly output_fps?: string;
+  /** The rate multiplier field. */
+  readonly multiplier?: string;
+  /** FILM's recursive midpoints field (2^k − 1 frames between each pair). */
+  readonly times_to_interpolate?: string;
+  /** The frame rate of an image pair. */
+  readonly source_fps?: string;
+}
+
+/** A source of a frame-rate change: its frame count and, when known, how long it lasts. */
+export interface InterpolatedSource {
+  frames: number;
+  /** frames ÷ source rate. */
+  seconds?: number | undefined;
+}
+
+/**
+ * Output frames of a frame-rate change, as the frame-interpolation runner plans them: `multiplier` m → N · m;
+ * `timesToInterpolate` k → (N − 1) · 2^k + 1; `outputFps` r → round(seconds · r), the duration kept (halves
+ * round up; N itself when the duration is unknown). No rate given: N.
+ * @example interpolatedFrames({ frames: 14, seconds: 2 }, { outputFps: 24 }) // 48
+ */
+export function interpolatedFrames(
+  source: InterpolatedSource,
+  rate: { outputFps?: number | undefined; multiplier?: number | undefined; timesToInterpolate?: number | undefined },
+): number {
+  const n = source.frames;
+  if (rate.multiplier !== undefined) return n * rate.multiplier;
+  if (rate.timesToInterpolate !== undefined) return (n - 1) * 2 ** rate.timesToInterpolate + 1;
+  if (rate.outputFps !== undefined && source.seconds !== undefined) {
+    // Rounded to 1e-9 first: 25 frames at 6 fps are 4.1666… s, and 4.1666… × 24 must count 100, not 99.99….
+    return Math.floor(Math.round(source.seconds * rate.outputFps * 1e9) / 1e9 + 0.5);
+  }
+  return n;
 }
 
 /** The parts of a `PIPELINES` entry that work units are counted from. */
@@ -31,10 +77,7 @@ export interface WorkUnitSource {
 }
 
 /** What can be read from an uploaded file without decoding it; undefined where nothing could be read. */
-export type MediaMeasure = (
-  file: Blob,
-  kind: MediaKind,
-) => Promise<{ width: number; height: number; frames?: number } | undefined>;
+export type MediaMeasure = (file: Blob, kind: MediaKind) => Promise<Mp4VideoSize | undefined>;
 
 /** Pixels assumed for a file whose size could not be read. */
 export const FALLBACK_PIXELS = 512 * 512;
@@ -80,11 +123,42 @@ export async function workUnits(
     const [w, h] = sources.map((f) => body[f]);
     pixels = typeof w === "number" && typeof h === "number" ? w * h : FALLBACK_PIXELS;
   }
-  const frames =
+  let frames =
     typeof units.frames === "number"
       ? units.frames
       : units.frames !== undefined && units.frames in files
         ? ((await fileSize(units.frames))?.frames ?? 1)
         : factor(units.frames);
+  if (units.rate) frames = await rateFrames(units, body, fileSize, frames);
   return pixels * frames * factor(units.steps) * factor(units.images);
+}
+
+/** The output frames of a {@link RateRecipe}: from the video's count and duration, or from an image pair. */
+async function rateFrames(
+  units: WorkUnitRecipe,
+  body: Record<string, unknown>,
+  fileSize: (field: string) => Promise<Mp4VideoSize | undefined>,
+  sourceFrames: number,
+): Promise<number> {
+  const rate = units.rate!;
+  const num = (field: string | undefined) => {
+    const v = field === undefined ? undefined : body[field];
+    return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
+  };
+  const video = typeof units.frames === "string" && body[units.frames] instanceof Blob;
+  let source: InterpolatedSource;
+  if (video) {
+    const size = await fileSize(units.frames as string);
+    // A video whose count is unknown (not MP4/MOV, fragmented) counts as before: one frame.
+    if (size?.frames === undefined) return sourceFrames;
+    source = { frames: size.frames, seconds: size.seconds };
+  } else {
+    const fps = num(rate.source_fps) ?? 1;
+    source = { frames: 2, seconds: 2 / fps };
+  }
+  return interpolatedFrames(source, {
+    outputFps: num(rate.output_fps),
+    multiplier: num(rate.multiplier),
+    timesToInterpolate: num(rate.times_to_interpolate),
+  });
 }

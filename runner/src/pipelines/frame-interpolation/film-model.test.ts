@@ -8,7 +8,13 @@ import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { TINY_FILM_TF, TINY_FILM_TORCH, type TinyFilmOptions } from "../../models/factory/film-tiny.js";
+import {
+  costPathGflop,
+  FILM_CONV_COST,
+  TINY_FILM_TF,
+  TINY_FILM_TORCH,
+  type TinyFilmOptions,
+} from "../../models/factory/film-tiny.js";
 import { FrameInterpolationError } from "./errors.js";
 import { blend, FILM_TEST_SETTINGS, openTinyFilm, testFrame, tinyFilmDir } from "./film-fixtures.js";
 import { type FilmModel, loadFilmModel, modelValueInfos } from "./film-model.js";
@@ -175,5 +181,23 @@ describe("FILM interpolation", () => {
     expect((await rejection(film.interpolate(short, b, 0.5))).message).toBe(
       "the first frame's 9447 bytes are not 70×45 RGB pixels",
     );
+  });
+});
+
+describe("tiny/film-conv (the synthetic benchmark model)", () => {
+  it("answers tiny/film's exact blend while its zero-weighted conv path costs session.run real work", async () => {
+    const plain = await load(TINY_FILM_TF);
+    const conv = await load({ ...TINY_FILM_TF, costPath: FILM_CONV_COST });
+    const [x, y] = [testFrame(256, 128, 0), testFrame(256, 128, 1)];
+    for (const t of [0.25, 0.5, 7 / 24]) {
+      const out = await conv.interpolate(x, y, t);
+      expect(out.pixels).toEqual(blend(x, y, t).pixels);
+      expect(out.pixels).toEqual((await plain.interpolate(x, y, t)).pixels);
+    }
+    // 256×128 through 32 channels: ≈ 1.3 GFLOP a run, against tiny/film's few hundred kFLOP.
+    expect(costPathGflop(FILM_CONV_COST, 256, 128)).toBeCloseTo(1.32, 2);
+    expect(costPathGflop(FILM_CONV_COST, 1024, 576)).toBeCloseTo(23.78, 2);
+    const perRun = (film: FilmModel) => film.stats.sessionMs / film.stats.runs;
+    expect(perRun(conv)).toBeGreaterThan(5 * perRun(plain));
   });
 });

@@ -9,7 +9,7 @@
 import { randomInt } from "node:crypto";
 import { BadRequestError, PayloadTooLargeError } from "../../errors.js";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
-import { TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
+import { TINY_FILM_CONV_ENTRY, TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
 import { decodeVideo } from "../../video/decode.js";
 import { videoLimitsInfo } from "../../video/limits.js";
 import { probeVideo } from "../../video/probe.js";
@@ -111,7 +111,7 @@ export const frameInterpolation = definePipeline<
   optional: ["video", "first_image", "last_image", "output_fps", "multiplier", "times_to_interpolate", "seed"],
   worker: async () => (await import("./worker.js")).frameInterpolationWorker,
   verify: async () => (await import("./verify-film.js")).verifyFilmModel,
-  catalog: [TINY_FILM_ENTRY],
+  catalog: [TINY_FILM_ENTRY, TINY_FILM_CONV_ENTRY],
   info: (config) => ({
     video_limits: { ...videoLimitsInfo(videoLimitsOf(config)), max_output_frames: config.maxOutputFrames },
   }),

@@ -3,6 +3,10 @@
  * pixels, source frames passed through, bounded look-ahead, recursive midpoints equal to arbitrary t at the dyadic
  * times, progress and abort, and sources that do not match their plan.
  */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RgbImage } from "../../image/decode.js";
 import { TINY_FILM_TF } from "../../models/factory/film-tiny.js";
@@ -11,6 +15,7 @@ import { blend, openTinyFilm, testFrame } from "./film-fixtures.js";
 import type { FilmModel } from "./film-model.js";
 import { planFrameTimes, planMidpoints } from "./frame-plan.js";
 import { FrameLoopAbortedError, type InferFrame, interpolateFrames, type OutputFrame } from "./interpolate-stream.js";
+import { interpolateVideo } from "./interpolate-video.js";
 
 let film: FilmModel;
 let close: () => Promise<void>;
@@ -149,5 +154,36 @@ describe("interpolateFrames", () => {
       message: "the source has more than the 4 frames expected",
     });
     expect(long.state.closed).toBe(true);
+  });
+});
+
+describe("interpolateVideo", () => {
+  it("reads the decoder one frame ahead while FILM works, never more than two frames past the pair", async () => {
+    const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
+    const { state, source } = counted(frames);
+    const dir = await mkdtemp(join(tmpdir(), "avs-film-video-"));
+    try {
+      const ahead: number[] = [];
+      const result = await interpolateVideo({
+        source,
+        plan,
+        infer: film.interpolate,
+        width: 40,
+        height: 30,
+        output: join(dir, "out.mp4"),
+        control: {
+          // Output frame j needs source frames up to its pair's second: how many more had been pulled by then.
+          progress: (p) => ahead.push(state.pulled - Math.min(14, plan.frames[p.step - 1]!.source + 2)),
+        },
+      });
+      expect(result).toMatchObject({ frames: 48, fps: 24, duration: 2 });
+      expect(existsSync(result.output)).toBe(true);
+      // The next frame is fetched while the current ones are used (overlap), and the look-ahead stays bounded.
+      expect(Math.max(...ahead)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...ahead)).toBeLessThanOrEqual(2);
+      expect(state.closed).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

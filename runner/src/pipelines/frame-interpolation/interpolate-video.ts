@@ -5,9 +5,15 @@
  * (`interpolate-stream.ts`) and each output frame goes to the encoder as soon as it exists, so memory holds a few
  * frames whatever the video's length. Output frame j is written at pts j in a time base of 1 / the plan's rate:
  * timestamps are exact and the file lasts the plan's duration.
+ *
+ * The three stages overlap: an async source (ffmpeg's decoder) is read one frame ahead of the frame the driver
+ * asked for (`mapInOrder` as a read-ahead), so its pipe is drained and the next frame decoded while `session.run`
+ * works; the encoder takes up to two frames without waiting (`createVideoEncoder`), so x264 encodes on the other
+ * core while the next frame is interpolated. The wall time of a job is then about the slowest stage, not the sum.
  */
 import type { RgbImage } from "../../image/decode.js";
 import { createVideoEncoder } from "../../video/encode.js";
+import { mapInOrder } from "../../video/map-in-order.js";
 import type { FramePlan } from "./frame-plan.js";
 import { type FrameLoopControl, type InferFrame, interpolateFrames } from "./interpolate-stream.js";
 
@@ -67,7 +73,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
     ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
   });
   try {
-    for await (const frame of interpolateFrames(options.source, plan, options.infer, options.control)) {
+    for await (const frame of interpolateFrames(readAhead(options.source), plan, options.infer, options.control)) {
       await encoder.write(frame.image.pixels, frame.index);
     }
     const result = await encoder.finish();
@@ -83,4 +89,10 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
     await encoder.abort();
     throw err;
   }
+}
+
+/** An async source read one frame ahead of its consumer (at most two frames held); a sync one (a pair) as it is. */
+function readAhead(source: AsyncIterable<RgbImage> | Iterable<RgbImage>): AsyncIterable<RgbImage> | Iterable<RgbImage> {
+  if (!(Symbol.asyncIterator in source)) return source;
+  return mapInOrder(source, async (frame) => frame, { inFlight: 1 });
 }
