@@ -100,4 +100,10 @@ export {
   type ValidatedRequest,
   validated,
 } from "./validator/index.js";
+export {
+  type RawMultipart,
+  type RawMultipartOptions,
+  rawMultipart,
+  readRawMultipart,
+} from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";

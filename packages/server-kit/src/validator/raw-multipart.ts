@@ -1,0 +1,222 @@
+/**
+ * @module Multipart bodies read once, as they stream in, for a hop that forwards them: a streaming parser (busboy)
+ * gives the validator its fields while the original bytes are kept as they came — in memory for a small body,
+ * spooled to a temporary file beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent,
+ * with the caller's Content-Type, instead of a body parsed into objects and encoded again. File parts reach the
+ * validator as Files (in memory while small, file-backed beyond the same size). Every temporary file of a request is
+ * removed when its handler is done, and at once when the upload fails (a client that hangs up mid-upload).
+ */
+import { randomBytes } from "node:crypto";
+import { openAsBlob } from "node:fs";
+import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
+import type { Context } from "hono";
+import { HttpError } from "../http/errors.js";
+import { bodyStream } from "./body.js";
+
+/** The original bytes of a validated multipart body (see {@link rawMultipart}). */
+export interface RawMultipart {
+  /** The caller's Content-Type header, boundary included. */
+  contentType: string;
+  /** The boundary of that Content-Type. */
+  boundary: string;
+  /** Bytes in the body. */
+  size: number;
+  /** The body in memory, in the chunks it came in (absent when it was spooled to {@link file}). */
+  chunks?: Buffer[];
+  /** The temporary file holding the body (removed once the request's handler is done). */
+  file?: string;
+  /** The names of the body's parts, in order, repeats and undeclared fields included. */
+  parts: string[];
+  /** True when the body opens with its first boundary (no preamble), so parts can be put in front of it. */
+  opensWithBoundary: boolean;
+}
+
+/** Where and from what size {@link readRawMultipart} spools. */
+export interface RawMultipartOptions {
+  /** Directory of the temporary files (created on first use). */
+  dir: string;
+  /** Bytes of a body (and of a file part) kept in memory before it goes to a file (default 4 MiB). */
+  memoryBytes?: number;
+}
+
+const RAW_KEY = "avs.rawMultipart";
+const FILES_KEY = "avs.rawMultipartFiles";
+
+/**
+ * The original bytes of this request's multipart body, when the validator was built with `keepMultipart` and the
+ * body was one; undefined otherwise.
+ * @example const raw = rawMultipart(c); if (raw?.chunks) forward(raw.chunks, raw.contentType);
+ */
+export function rawMultipart(c: Context): RawMultipart | undefined {
+  return c.get(RAW_KEY as never) as RawMultipart | undefined;
+}
+
+/** Removes the temporary files of this request's body (the validator calls it once the handler is done). */
+export async function removeRawMultipartFiles(c: Context): Promise<void> {
+  const files = c.get(FILES_KEY as never) as string[] | undefined;
+  if (files?.length) await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
+}
+
+/** Bytes held in memory up to a limit, then in a temporary file. */
+class Spool {
+  chunks: Buffer[] = [];
+  size = 0;
+  file: string | undefined;
+  #handle: FileHandle | undefined;
+  readonly #limit: number;
+  readonly #newFile: () => Promise<string>;
+
+  constructor(limit: number, newFile: () => Promise<string>) {
+    this.#limit = limit;
+    this.#newFile = newFile;
+  }
+
+  async add(chunk: Buffer): Promise<void> {
+    this.size += chunk.length;
+    if (this.#handle) {
+      await this.#handle.write(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    if (this.size <= this.#limit) return;
+    this.file = await this.#newFile();
+    this.#handle = await open(this.file, "w");
+    for (const c of this.chunks.splice(0)) await this.#handle.write(c);
+  }
+
+  async close(): Promise<void> {
+    await this.#handle?.close();
+    this.#handle = undefined;
+  }
+}
+
+/** The boundary parameter of a multipart Content-Type. */
+function boundaryOf(contentType: string): string {
+  const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
+  return m?.[1] ?? m?.[2] ?? "";
+}
+
+/**
+ * Reads a multipart body with a streaming parser, keeping its original bytes; the entries are those a FormData of
+ * the body would hold, in order. Throws HttpError 400 for a malformed body (the validator's message), and keeps the
+ * errors of the body's size limit.
+ * @example const { entries, raw } = await readRawMultipart(c, { dir: "/tmp/avs-uploads" });
+ */
+export async function readRawMultipart(
+  c: Context,
+  options: RawMultipartOptions,
+): Promise<{ entries: Array<[string, string | File]>; raw: RawMultipart }> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (c.req.header("content-length") === "0") {
+    throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
+  }
+  const limit = options.memoryBytes ?? 4 * 1024 * 1024;
+  let files = c.get(FILES_KEY as never) as string[] | undefined;
+  if (!files) {
+    files = [];
+    c.set(FILES_KEY as never, files as never);
+  }
+  const tracked = files;
+  const newFile = async () => {
+    await mkdir(options.dir, { recursive: true });
+    const path = join(options.dir, `${randomBytes(12).toString("hex")}.upload`);
+    tracked.push(path);
+    return path;
+  };
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      defParamCharset: "utf8",
+      // Only the body's size limit bounds a field, as with the platform's FormData parser.
+      limits: { fieldSize: Number.POSITIVE_INFINITY, fieldNameSize: Number.POSITIVE_INFINITY },
+    });
+  } catch (err) {
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  const entries: Array<[string, string | File]> = [];
+  const parts: string[] = [];
+  const reads: Array<Promise<void>> = [];
+  const spools: Spool[] = [];
+  parser.on("field", (name, value) => {
+    parts.push(name);
+    entries.push([name, value]);
+  });
+  parser.on("file", (name, stream: Readable, info) => {
+    parts.push(name);
+    const at = entries.push([name, ""]) - 1;
+    // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
+    stream.on("error", () => {});
+    const spool = new Spool(limit, newFile);
+    spools.push(spool);
+    const filename = info.filename ?? "upload";
+    const type = info.mimeType;
+    reads.push(
+      (async () => {
+        for await (const chunk of stream) await spool.add(chunk as Buffer);
+        await spool.close();
+        const blob = spool.file ? await openAsBlob(spool.file, { type }) : undefined;
+        entries[at] = [name, new File(blob ? [blob] : (spool.chunks as unknown as BlobPart[]), filename, { type })];
+      })(),
+    );
+  });
+  const body = new Spool(limit, newFile);
+  spools.push(body);
+  const keep = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      body.add(chunk).then(() => done(null, chunk), done);
+    },
+  });
+  try {
+    await pipeline(bodyStream(c), keep, parser);
+    await Promise.all(reads);
+    await body.close();
+  } catch (err) {
+    await Promise.allSettled(reads);
+    await Promise.allSettled(spools.map((s) => s.close()));
+    await removeRawMultipartFiles(c);
+    if (err instanceof HttpError) throw err;
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof HttpError) throw cause;
+    if ((err as Error).name === "BodyLimitError") throw err;
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  const boundary = boundaryOf(contentType);
+  const opening = Buffer.from(`--${boundary}`);
+  const raw: RawMultipart = {
+    contentType,
+    boundary,
+    size: body.size,
+    ...(body.file ? { file: body.file } : { chunks: body.chunks }),
+    parts,
+    opensWithBoundary: body.file ? await fileOpensWith(body.file, opening) : chunksOpenWith(body.chunks, opening),
+  };
+  c.set(RAW_KEY as never, raw as never);
+  return { entries, raw };
+}
+
+function chunksOpenWith(chunks: Buffer[], opening: Buffer): boolean {
+  let at = 0;
+  for (const chunk of chunks) {
+    const n = Math.min(chunk.length, opening.length - at);
+    if (!chunk.subarray(0, n).equals(opening.subarray(at, at + n))) return false;
+    at += n;
+    if (at === opening.length) return true;
+  }
+  return false;
+}
+
+async function fileOpensWith(file: string, opening: Buffer): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const head = Buffer.alloc(opening.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(opening);
+  } finally {
+    await handle.close();
+  }
+}
