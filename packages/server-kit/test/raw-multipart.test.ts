@@ -20,6 +20,7 @@ import {
   typedRoutes,
 } from "../src/index.js";
 import type { OpenApiDocument } from "../src/openapi.js";
+import { Chunked } from "../src/validator/raw-multipart.js";
 
 const document = {
   openapi: "3.1.0",
@@ -119,6 +120,29 @@ describe("keepMultipart", () => {
     expect(seen.rawBytes.equals(body)).toBe(true);
   });
 
+  it("takes a large part of a body held in memory from the body itself, and parses long text fields whole", async () => {
+    const image = Buffer.alloc(40 * 1024);
+    for (let i = 0; i < image.length; i++) image[i] = (i * 7) & 255;
+    const prompt = "p".repeat(10 * 1024);
+    const { body, contentType } = multipart([
+      ["image", image, "cut.png"],
+      ["prompt", prompt],
+    ]);
+    const res = await post(body, contentType);
+    expect(res.json.image).toEqual({ name: "cut.png", type: "image/png", size: image.length });
+    expect(seen.imageBytes.equals(image)).toBe(true);
+    expect(seen.body.prompt).toBe(prompt);
+    expect(seen.raw?.file).toBeUndefined();
+    expect(seen.rawBytes.equals(body)).toBe(true);
+    const alone = multipart([["image", image, "cut.png"]]);
+    expect((await post(alone.body, alone.contentType)).status).toBe(200);
+    expect(seen.imageBytes.equals(image)).toBe(true);
+    // A part's content that merely looks like a marker is taken as sent.
+    const lookalike = multipart([["image", Buffer.from("avs-cut:0123:0"), "a.png"]]);
+    expect((await post(lookalike.body, lookalike.contentType)).status).toBe(200);
+    expect(seen.imageBytes.toString()).toBe("avs-cut:0123:0");
+  });
+
   it("spools a body past the limit to a file, byte-identical, and removes it after the handler", async () => {
     const image = Buffer.alloc(300 * 1024);
     for (let i = 0; i < image.length; i++) image[i] = (i * 31) & 255;
@@ -186,5 +210,23 @@ describe("keepMultipart", () => {
     while (readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(spooling).toBeGreaterThan(0);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("Chunked", () => {
+  it("finds a needle and slices bytes across chunk edges as one Buffer would", () => {
+    const bytes = Buffer.from("xx\r\n--bnd\r\nabc\r\n--bnd--\r\n\r\n--bn");
+    const needle = Buffer.from("\r\n--bnd");
+    for (let cut1 = 1; cut1 < bytes.length - 1; cut1++) {
+      for (const cut2 of [cut1 + 1, cut1 + 3, bytes.length - 1]) {
+        if (cut2 <= cut1 || cut2 >= bytes.length) continue;
+        const chunked = new Chunked([bytes.subarray(0, cut1), bytes.subarray(cut1, cut2), bytes.subarray(cut2)]);
+        for (let from = 0; from <= bytes.length; from++) {
+          expect(chunked.indexOf(needle, from), `${cut1}/${cut2} from ${from}`).toBe(bytes.indexOf(needle, from));
+        }
+        expect(Buffer.concat(chunked.slice(3, 20)).equals(bytes.subarray(3, 20))).toBe(true);
+        expect(chunked.byteAt(cut1)).toBe(bytes[cut1]);
+      }
+    }
   });
 });

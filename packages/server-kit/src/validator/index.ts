@@ -15,7 +15,7 @@ import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
-import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles } from "./raw-multipart.js";
+import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles, UploadedPart } from "./raw-multipart.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
 
 /** Limits applied before a body is parsed. */
@@ -205,7 +205,7 @@ function contentTypeCheck(mediaType: string): MiddlewareHandler {
 }
 
 /** Reads the entries of a multipart body. */
-type MultipartReader = (c: Context) => Promise<Iterable<[string, FormDataEntryValue]>>;
+type MultipartReader = (c: Context) => Promise<Iterable<[string, FormDataEntryValue | UploadedPart]>>;
 
 function rawReader(options: RawMultipartOptions): MultipartReader {
   return async (c) => (await readRawMultipart(c, options)).entries;
@@ -243,6 +243,13 @@ function validateRequest(
         for (const key of Object.keys(data)) if (!(key in (body.schema.properties ?? {}))) delete data[key];
         if (!body.validate(data)) {
           for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data));
+        }
+        // A file part kept in memory becomes a File when the handler first reads it.
+        for (const key of body.fileFields) {
+          const part = data[key];
+          if (part instanceof UploadedPart) {
+            Object.defineProperty(data, key, { enumerable: true, configurable: true, get: () => part.file() });
+          }
         }
       }
     }
@@ -298,7 +305,7 @@ async function readMultipart(
   body: BodyPlan,
   reader?: MultipartReader,
 ): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
-  let form: Iterable<[string, FormDataEntryValue]>;
+  let form: Iterable<[string, FormDataEntryValue | UploadedPart]>;
   try {
     form = reader ? await reader(c) : await readFormData(c);
   } catch (err) {

@@ -61,6 +61,30 @@ export async function removeRawMultipartFiles(c: Context): Promise<void> {
   if (files?.length) await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
 }
 
+/**
+ * A file part held in memory, made a File only when something reads it: a hop that forwards the original bytes
+ * never needs one, and building it copies the part.
+ */
+export class UploadedPart {
+  readonly filename: string;
+  readonly type: string;
+  /** The part's bytes, in the chunks the parser gave. */
+  readonly chunks: Buffer[];
+  #file: File | undefined;
+
+  constructor(filename: string, type: string, chunks: Buffer[]) {
+    this.filename = filename;
+    this.type = type;
+    this.chunks = chunks;
+  }
+
+  /** The part as a File (built once). */
+  file(): File {
+    this.#file ??= new File(this.chunks as unknown as BlobPart[], this.filename, { type: this.type });
+    return this.#file;
+  }
+}
+
 /** Bytes held in memory up to a limit, then in a temporary file. */
 class Spool {
   chunks: Buffer[] = [];
@@ -109,7 +133,7 @@ function boundaryOf(contentType: string): string {
 export async function readRawMultipart(
   c: Context,
   options: RawMultipartOptions,
-): Promise<{ entries: Array<[string, string | File]>; raw: RawMultipart }> {
+): Promise<{ entries: Array<[string, string | File | UploadedPart]>; raw: RawMultipart }> {
   const contentType = c.req.header("content-type") ?? "";
   if (c.req.header("content-length") === "0") {
     throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
@@ -127,52 +151,92 @@ export async function readRawMultipart(
     tracked.push(path);
     return path;
   };
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
+  const entries: Array<[string, string | File | UploadedPart]> = [];
+  const parts: string[] = [];
+  const reads: Array<Promise<void>> = [];
+  const spools: Spool[] = [];
+  const body = new Spool(limit, newFile);
+  spools.push(body);
+  // A body whose declared length fits in memory is read with plain events (no spooling can happen); any other
+  // through a pipeline that waits for the spool files' writes.
+  const declared =
+    c.req.header("transfer-encoding") === undefined ? Number(c.req.header("content-length")) : Number.NaN;
+  const small = declared <= limit;
+  const makeParser = () => {
+    const p = busboy({
       headers: { "content-type": contentType },
       defParamCharset: "utf8",
       // Only the body's size limit bounds a field, as with the platform's FormData parser.
       limits: { fieldSize: Number.POSITIVE_INFINITY, fieldNameSize: Number.POSITIVE_INFINITY },
     });
+    p.on("field", (name, value) => {
+      parts.push(name);
+      entries.push([name, value]);
+    });
+    p.on("file", (name, stream: Readable, info) => {
+      parts.push(name);
+      const filename = info.filename ?? "upload";
+      const type = info.mimeType;
+      if (small) {
+        const chunks: Buffer[] = [];
+        entries.push([name, new UploadedPart(filename, type, chunks)]);
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("error", () => {});
+        return;
+      }
+      const at = entries.push([name, ""]) - 1;
+      // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
+      stream.on("error", () => {});
+      const spool = new Spool(limit, newFile);
+      spools.push(spool);
+      reads.push(
+        (async () => {
+          for await (const chunk of stream) await spool.add(chunk as Buffer);
+          await spool.close();
+          entries[at] = [
+            name,
+            spool.file
+              ? new File([await openAsBlob(spool.file, { type })], filename, { type })
+              : new UploadedPart(filename, type, spool.chunks),
+          ];
+        })(),
+      );
+    });
+    return p;
+  };
+  let parser: busboy.Busboy;
+  try {
+    parser = makeParser();
   } catch (err) {
     throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
   }
-  const entries: Array<[string, string | File]> = [];
-  const parts: string[] = [];
-  const reads: Array<Promise<void>> = [];
-  const spools: Spool[] = [];
-  parser.on("field", (name, value) => {
-    parts.push(name);
-    entries.push([name, value]);
-  });
-  parser.on("file", (name, stream: Readable, info) => {
-    parts.push(name);
-    const at = entries.push([name, ""]) - 1;
-    // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
-    stream.on("error", () => {});
-    const spool = new Spool(limit, newFile);
-    spools.push(spool);
-    const filename = info.filename ?? "upload";
-    const type = info.mimeType;
-    reads.push(
-      (async () => {
-        for await (const chunk of stream) await spool.add(chunk as Buffer);
-        await spool.close();
-        const blob = spool.file ? await openAsBlob(spool.file, { type }) : undefined;
-        entries[at] = [name, new File(blob ? [blob] : (spool.chunks as unknown as BlobPart[]), filename, { type })];
-      })(),
-    );
-  });
-  const body = new Spool(limit, newFile);
-  spools.push(body);
-  const keep = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      body.add(chunk).then(() => done(null, chunk), done);
-    },
-  });
   try {
-    await pipeline(bodyStream(c), keep, parser);
+    if (small) {
+      const whole = new Chunked(await readWhole(bodyStream(c)));
+      body.chunks.push(...whole.chunks);
+      body.size = whole.length;
+      // The parser sees the body with its large parts cut out (found with Buffer#indexOf, native), and those parts
+      // are then taken from the body itself: no JS scan or copy of their bytes. Anything unusual is parsed whole.
+      const cut = cutLargeParts(whole, boundaryOf(contentType));
+      const restored =
+        cut &&
+        (await parseWhole(parser, cut.skeleton).then(
+          () => cut.restore(entries),
+          () => false,
+        ));
+      if (!restored) {
+        entries.length = 0;
+        parts.length = 0;
+        await parseWhole(cut ? makeParser() : parser, whole.chunks);
+      }
+    } else {
+      const keep = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          body.add(chunk).then(() => done(null, chunk), done);
+        },
+      });
+      await pipeline(bodyStream(c), keep, parser);
+    }
     await Promise.all(reads);
     await body.close();
   } catch (err) {
@@ -197,6 +261,158 @@ export async function readRawMultipart(
   };
   c.set(RAW_KEY as never, raw as never);
   return { entries, raw };
+}
+
+/** The whole body, in the chunks it came in, once it has all arrived; rejects when the client goes away first. */
+function readWhole(source: Readable): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    source.on("end", () => resolve(chunks));
+    source.on("error", reject);
+    source.on("close", () => {
+      if (!source.readableEnded) reject(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    });
+  });
+}
+
+/** A body held as chunks, addressed as one run of bytes (no copy into one Buffer). */
+export class Chunked {
+  readonly chunks: Buffer[];
+  /** The offset of each chunk's first byte. */
+  readonly #starts: number[] = [];
+  readonly length: number;
+
+  constructor(chunks: Buffer[]) {
+    this.chunks = chunks;
+    let at = 0;
+    for (const c of chunks) {
+      this.#starts.push(at);
+      at += c.length;
+    }
+    this.length = at;
+  }
+
+  #chunkAt(pos: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  byteAt(pos: number): number | undefined {
+    if (pos < 0 || pos >= this.length) return undefined;
+    const i = this.#chunkAt(pos);
+    return this.chunks[i]![pos - this.#starts[i]!];
+  }
+
+  /** The first `needle` at or after `from`, across chunk edges; -1 when there is none. */
+  indexOf(needle: Buffer, from: number): number {
+    if (from >= this.length) return -1;
+    for (let i = this.#chunkAt(from); i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
+      const start = this.#starts[i]!;
+      const local = chunk.indexOf(needle, Math.max(0, from - start));
+      if (local !== -1) return start + local;
+      // A needle that starts in this chunk's last bytes and ends in the next ones.
+      const edge = start + chunk.length;
+      const seam = this.slice(
+        Math.max(from, edge - needle.length + 1),
+        Math.min(this.length, edge + needle.length - 1),
+      );
+      const across = Buffer.concat(seam).indexOf(needle);
+      if (across !== -1) return Math.max(from, edge - needle.length + 1) + across;
+    }
+    return -1;
+  }
+
+  /** The bytes from `start` to `end` as subarrays of the chunks. */
+  slice(start: number, end: number): Buffer[] {
+    const out: Buffer[] = [];
+    if (start >= end) return out;
+    for (let i = this.#chunkAt(start); i < this.chunks.length && this.#starts[i]! < end; i++) {
+      const s = this.#starts[i]!;
+      out.push(this.chunks[i]!.subarray(Math.max(0, start - s), Math.min(this.chunks[i]!.length, end - s)));
+    }
+    return out;
+  }
+}
+
+/** Parses a body held in memory; settles when the parser is done with every part. */
+function parseWhole(parser: busboy.Busboy, bytes: Buffer | Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parser.on("error", reject);
+    parser.on("finish", resolve);
+    if (Buffer.isBuffer(bytes)) parser.end(bytes);
+    else {
+      for (const chunk of bytes) parser.write(chunk);
+      parser.end();
+    }
+  });
+}
+
+/** Parts whose content is at least this long are cut out before parsing. */
+const CUT_FROM = 4096;
+const HEADERS_END = Buffer.from("\r\n\r\n");
+/** Unguessable per process, so no caller can send a part that looks like a cut one. */
+const CUT_NONCE = randomBytes(12).toString("hex");
+let cuts = 0;
+
+/**
+ * The body with the content of its large parts replaced by short markers, for the parser (which finds delimiters
+ * exactly as `indexOf` does: leftmost first, from the end of the previous one, the body's start counting as if
+ * after a CRLF); `restore` puts the cut parts back into the parsed entries, and says false when a marker landed in
+ * a text field (then the body is parsed whole). Undefined for a body without a closing delimiter, an unexpected
+ * byte after a delimiter, or nothing to cut.
+ */
+function cutLargeParts(
+  whole: Chunked,
+  boundary: string,
+): { skeleton: Buffer; restore(entries: Array<[string, unknown]>): boolean } | undefined {
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const opening = delimiter.subarray(2);
+  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  const pieces: Buffer[] = [];
+  const markers = new Map<string, Buffer[]>();
+  let from = 0;
+  for (;;) {
+    if (at === -1) return undefined;
+    const after = at + delimiter.length;
+    if (whole.byteAt(after) === 0x2d && whole.byteAt(after + 1) === 0x2d) break; // the closing delimiter
+    if (whole.byteAt(after) !== 0x0d || whole.byteAt(after + 1) !== 0x0a) return undefined;
+    const next = whole.indexOf(delimiter, after);
+    if (next === -1) return undefined;
+    const headersEnd = whole.indexOf(HEADERS_END, after);
+    const content = headersEnd + 4;
+    if (headersEnd === -1 || content > next) return undefined;
+    if (next - content >= CUT_FROM) {
+      const marker = `avs-cut:${CUT_NONCE}:${cuts++}`;
+      markers.set(marker, whole.slice(content, next));
+      pieces.push(...whole.slice(from, content), Buffer.from(marker));
+      from = next;
+    }
+    at = next;
+  }
+  if (markers.size === 0) return undefined;
+  pieces.push(...whole.slice(from, whole.length));
+  return {
+    skeleton: Buffer.concat(pieces),
+    restore(entries) {
+      for (const [, value] of entries) {
+        if (typeof value === "string") {
+          if (markers.has(value)) return false;
+        } else if (value instanceof UploadedPart) {
+          const bytes = markers.get(Buffer.concat(value.chunks).toString("latin1"));
+          if (bytes) value.chunks.splice(0, value.chunks.length, ...bytes);
+        }
+      }
+      return true;
+    },
+  };
 }
 
 function chunksOpenWith(chunks: Buffer[], opening: Buffer): boolean {
