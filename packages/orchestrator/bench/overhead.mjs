@@ -13,7 +13,14 @@
  * orchestrator's added latency is mostly the CPU it takes from the runner (added ≈ concurrency × its CPU per job
  * ÷ cores once the cores are saturated).
  *
- * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json]
+ * The CPU each hop process used (user+sys from /proc) per job is the figure a hop controls on a shared machine; it is
+ * printed for the orchestrator as a ratio to the proxy's, `CPU per job: 1.42 × the pass-through proxy`, for the
+ * 64×64 upscale and for an upload of `--upload-mb` MB (the same 64×64 PNG carrying a private ancillary chunk of
+ * that size, which the runner's decoder skips). Then one `--rss-mb` MB upload goes through the orchestrator alone
+ * and its peak-RSS rise (VmHWM after `clear_refs`) is printed as a ratio to the payload.
+ *
+ * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json
+ *        --upload-mb 1 --upload-requests 150 --rss-mb 20]  (0 skips the upload workload or the RSS check)
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -21,7 +28,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { encodePng } from "@ai-video-subnet/server-kit";
+import { encodePng, padPng } from "@ai-video-subnet/server-kit";
 import { defaultRunnerCommand } from "../dist/index.js";
 
 const args = Object.fromEntries(
@@ -40,15 +47,32 @@ const CONCURRENCY = Number(args.concurrency ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
 const WARMUP = Number(args.warmup ?? 50);
 const SIZE = Number(args.size ?? 64);
+const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
+const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
+const RSS_MB = Number(args["rss-mb"] ?? 20);
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
 const SECRET = "bench-secret";
 
-/** An RGB PNG with a busy pattern (so decoding and upscaling cost what a picture would). */
-function png(width, height) {
+/**
+ * An RGB PNG with a busy pattern (so decoding and upscaling cost what a picture would); `padding` bytes go in a
+ * private ancillary chunk after IHDR, which decoders skip (an upload of that size that still upscales 64×64).
+ */
+function png(width, height, padding = 0) {
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7) & 255;
-  return Buffer.from(encodePng(width, height, rgb));
+  return padPng(encodePng(width, height, rgb), padding);
+}
+
+/** Resident and peak resident bytes of a process (Linux /proc; undefined elsewhere). */
+function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
 }
 
 const PIN = args.pin === "true";
@@ -202,27 +226,39 @@ try {
   await load(floor.url, floor.headers, image, WARMUP);
   await load(via.url, via.headers, image, WARMUP);
 
-  const all = { direct: [], floor: [], orchestrator: [] };
-  const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0 };
   const paths = [
     ["direct", direct],
     ["floor", floor],
     ["orchestrator", via],
   ];
-  let failures = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    // Rotate the order each round so drift on a shared machine hits every path alike.
-    for (const [name, target] of [...paths.slice(round % 3), ...paths.slice(0, round % 3)]) {
-      const pids = [runner.child.pid, orch.child.pid, proxy.child.pid];
-      const before = pids.map(cpuMs);
-      const r = await load(target.url, target.headers, image, REQUESTS);
-      const spent = pids.map((pid, i) => (cpuMs(pid) ?? 0) - (before[i] ?? 0));
-      cpu.runner[name] += spent[0];
-      if (name === "orchestrator") cpu.orchestrator += spent[1];
-      if (name === "floor") cpu.floor += spent[2];
-      all[name].push(...r.latencies);
-      failures += r.failures;
+  /** Rounds of `requests` jobs per path with `body`; latencies and each process's CPU per path. */
+  async function workload(body, requests) {
+    const all = { direct: [], floor: [], orchestrator: [] };
+    const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0 };
+    let failures = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order each round so drift on a shared machine hits every path alike.
+      for (const [name, target] of [...paths.slice(round % 3), ...paths.slice(0, round % 3)]) {
+        const pids = [runner.child.pid, orch.child.pid, proxy.child.pid];
+        const before = pids.map(cpuMs);
+        const r = await load(target.url, target.headers, body, requests);
+        const spent = pids.map((pid, i) => (cpuMs(pid) ?? 0) - (before[i] ?? 0));
+        cpu.runner[name] += spent[0];
+        if (name === "orchestrator") cpu.orchestrator += spent[1];
+        if (name === "floor") cpu.floor += spent[2];
+        all[name].push(...r.latencies);
+        failures += r.failures;
+      }
     }
+    return { all, cpu, failures };
+  }
+  const { all, cpu, failures } = await workload(image, REQUESTS);
+  let upload;
+  if (UPLOAD_MB > 0) {
+    const big = png(SIZE, SIZE, Math.round(UPLOAD_MB * 1024 * 1024));
+    await load(floor.url, floor.headers, big, 10);
+    await load(via.url, via.headers, big, 10);
+    upload = { ...(await workload(big, UPLOAD_REQUESTS)), bytes: big.length };
   }
   const d = stats(all.direct);
   const o = stats(all.orchestrator);
@@ -247,6 +283,9 @@ try {
   const f = (x, unit = " ms") => (typeof x === "number" ? `${x.toFixed(2)}${unit}` : String(x));
   console.log(
     `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
+      (upload
+        ? `; upload ${UPLOAD_MB} MB: ${UPLOAD_REQUESTS} requests per path per round, failures ${upload.failures}`
+        : "") +
       (PIN
         ? "\nCPUs: runner alone on CPU 1 (1 ONNX Runtime thread); orchestrator and client on CPU 0\n"
         : "\nCPUs: shared by every process\n"),
@@ -266,9 +305,61 @@ try {
   );
   const pass = o.p50 - d.p50 <= 1 && o.p99 - d.p99 <= 5;
   console.log(`\ntarget: added p50 ≤ 1 ms and p99 ≤ 5 ms → ${pass ? "met" : "NOT met"}`);
+  // The figure the orchestrator controls on a shared machine: its CPU per job against the proxy's.
+  const ratio = (w) => {
+    const mine = w.cpu.orchestrator / w.all.orchestrator.length;
+    const floorCpu = w.cpu.floor / w.all.floor.length;
+    return { mine, floor: floorCpu, ratio: mine / floorCpu };
+  };
+  const cpuLine = (name, r) =>
+    `${name} — CPU per job: ${r.ratio.toFixed(2)} × the pass-through proxy (orchestrator ${r.mine.toFixed(2)} ms, proxy ${r.floor.toFixed(2)} ms; target ≤ 1.5× → ${r.ratio <= 1.5 ? "met" : "NOT met"})`;
+  const small = ratio({ all, cpu });
+  console.log("");
+  console.log(cpuLine(`upscale ${SIZE}×${SIZE}`, small));
+  const big = upload ? ratio(upload) : undefined;
+  if (big) console.log(cpuLine(`upload ${UPLOAD_MB} MB`, big));
+  let rss;
+  if (RSS_MB > 0) {
+    const huge = png(SIZE, SIZE, Math.round(RSS_MB * 1024 * 1024));
+    const pid = orch.child.pid;
+    await new Promise((r) => setTimeout(r, 500));
+    let reset = true;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    } catch {
+      reset = false;
+    }
+    const before = memory(pid);
+    const r = await load(via.url, via.headers, huge, 1);
+    const after = memory(pid);
+    if (before && after) {
+      const rise = after.hwm - before.rss;
+      rss = {
+        payload: huge.length,
+        before: before.rss,
+        peak: after.hwm,
+        rise,
+        ratio: rise / huge.length,
+        failures: r.failures,
+      };
+      const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+      console.log(
+        `upload ${RSS_MB} MB — orchestrator RSS before ${mb(before.rss)}, peak during ${mb(after.hwm)}: rise ${mb(rise)} = ${rss.ratio.toFixed(2)}× the payload (target < 1.5× → ${rss.ratio < 1.5 && r.failures === 0 ? "met" : "NOT met"}${r.failures ? `; the upload FAILED` : ""})${reset ? "" : " (peak not resettable here: rise is against the earlier peak)"}`,
+      );
+    }
+  }
   if (args.json)
     console.log(
-      JSON.stringify({ direct: d, pass_through: p, orchestrator: o, failures, concurrency: CONCURRENCY, size: SIZE }),
+      JSON.stringify({
+        direct: d,
+        pass_through: p,
+        orchestrator: o,
+        failures,
+        concurrency: CONCURRENCY,
+        size: SIZE,
+        cpu_per_job: { upscale: small, upload: big },
+        rss,
+      }),
     );
 } finally {
   for (const c of children) c.kill("SIGTERM");

@@ -2,7 +2,8 @@
  * @module createOrchestrator: builds the Hono app (spec routes, auth, request ids, the two error shapes), the
  * runner pool and the output store from options that mirror the CLI flags, and starts/stops them together.
  */
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import {
   bearerAuth,
   type ConnectionLimits,
@@ -89,6 +90,8 @@ export interface OrchestratorOptions {
   retryAfter?: number;
   /** Largest multipart job body in bytes (default 64 MiB). */
   maxUploadBytes?: number;
+  /** Where uploads over 4 MiB are spooled while their job runs (default `<tmpdir>/avs-orchestrator-uploads`; not a flag). */
+  uploadsDir?: string;
   /** Seconds in-flight jobs get to finish on stop (default 30; the `shutdown-grace` of every binary). */
   shutdownGrace?: number;
   /** Milliseconds `GET /progress/{request_id}` waits for a job that has not started (default 30 000; not a flag). */
@@ -124,7 +127,12 @@ export interface Orchestrator {
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const log = options.log ?? jsonLogger({ level: options.logLevel ?? "info" });
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
-  const validator = await RequestValidator.create(orchestratorDocument, { maxMultipartBytes: maxUpload });
+  // Job bodies are forwarded to the runner as they came (see routes/jobs.ts): kept in memory up to 4 MiB, spooled
+  // to a temporary file beyond (removed when the job ends), so a large upload is never held in memory whole.
+  const validator = await RequestValidator.create(orchestratorDocument, {
+    maxMultipartBytes: maxUpload,
+    keepMultipart: { dir: options.uploadsDir ?? join(tmpdir(), "avs-orchestrator-uploads") },
+  });
   const { entries, warnings } = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
   for (const w of warnings) log.warn(w);
   checkFfmpeg(

@@ -2,36 +2,27 @@
  * @module The external launcher: a runner started outside the orchestrator (here a real `avs-runner` process),
  * reached by URL and bearer token; and a bad external token surfacing as a clear 500.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/internal/free-port.js";
-import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
-import { eventually, modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+import {
+  eventually,
+  modelsDir,
+  pngSize,
+  startExternalRunner,
+  startOrchestrator,
+  TINY,
+  upscaleForm,
+} from "./helpers.js";
 
 describe("external runners", () => {
   const models = modelsDir();
   let child: ChildProcess;
   let runnerUrl: string;
   beforeAll(async () => {
-    const [node, bin] = defaultRunnerCommand() as [string, string];
-    child = spawn(node, [bin], {
-      env: {
-        ...process.env,
-        PIPELINE: "upscale",
-        MODEL_ID: TINY,
-        MODEL_DIR: models.dir,
-        AUTH_TOKEN: "ext",
-        PORT: "0",
-        HOST: "127.0.0.1",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    runnerUrl = await new Promise<string>((resolve) => {
-      child.stdout!.on("data", (d: Buffer) => {
-        const m = /"msg":"listening".*?"port":(\d+)/.exec(d.toString());
-        if (m) resolve(`http://127.0.0.1:${m[1]}`);
-      });
-    });
+    const runner = await startExternalRunner(models.dir, "ext");
+    child = runner.child;
+    runnerUrl = `http://127.0.0.1:${runner.port}`;
   }, 30_000);
   afterAll(() => {
     child?.kill("SIGKILL");
@@ -97,24 +88,12 @@ describe("external runners", () => {
       modelsDir: models.dir,
       startTimeout: 1,
     });
-    const [node, bin] = defaultRunnerCommand() as [string, string];
     let late: ChildProcess | undefined;
     try {
       const down = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
       expect(down.status).toBe(503);
       expect(await down.json()).toEqual({ detail: { msg: "insufficient capacity" } });
-      late = spawn(node, [bin], {
-        env: {
-          ...process.env,
-          PIPELINE: "upscale",
-          MODEL_ID: TINY,
-          MODEL_DIR: models.dir,
-          AUTH_TOKEN: "late",
-          PORT: String(port),
-          HOST: "127.0.0.1",
-        },
-        stdio: "ignore",
-      });
+      late = (await startExternalRunner(models.dir, "late", port)).child;
       await eventually(() => orch.pool.capabilities()[0]!.warm, 20_000, "external runner seen up");
       const up = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
       expect(up.status).toBe(200);

@@ -3,7 +3,10 @@
  * `avs-runner models install`), PNGs, forms and polling, and an orchestrator started in this process on
  * 127.0.0.1 port 0.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
+import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
 import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from "../src/orchestrator.js";
 
 export {
@@ -30,4 +33,35 @@ export async function startOrchestrator(
   });
   const { url } = await orch.start();
   return Object.assign(orch, { url });
+}
+
+/**
+ * Starts a real `avs-runner` of the tiny upscaler outside any orchestrator (an external runner), with `token`;
+ * resolves with the process and its port (`port`, or any free one) once it listens.
+ */
+export async function startExternalRunner(
+  modelDir: string,
+  token: string,
+  port = 0,
+): Promise<{ child: ChildProcess; port: number }> {
+  const [node, bin] = defaultRunnerCommand() as [string, string];
+  const child = spawn(node, [bin], {
+    env: {
+      ...process.env,
+      PIPELINE: "upscale",
+      MODEL_ID: TINY_UPSCALER,
+      MODEL_DIR: modelDir,
+      AUTH_TOKEN: token,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const listening = await new Promise<number>((resolve) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      const m = /"msg":"listening".*?"port":(\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { child, port: listening };
 }

@@ -22,22 +22,55 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
+/** A request body: one Buffer, Buffers sent one after the other (a body kept in the chunks it came in), or a stream. */
+export type RequestBody = Buffer | Buffer[] | Readable;
+
+/** The error a call that ran past its `timeoutMs` rejects with. */
+export class CallTimeoutError extends Error {
+  readonly timedOut = true;
+  constructor(ms: number) {
+    super(`no complete answer within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
 /**
- * Sends one request and reads the whole answer; rejects on connection errors, on a body cut short, and on `signal`.
+ * Sends one request and reads the whole answer; rejects on connection errors, on a body cut short, on `signal`, and
+ * with a {@link CallTimeoutError} once `timeoutMs` have passed (one timer, no signals combined per call). A Buffer
+ * or Buffer[] body is sent with its Content-Length; a stream body with the `content-length` header the caller gives,
+ * else chunked.
  * @example const answer = await send(new URL("http://127.0.0.1:8000/upscale"), { method: "POST", headers, body });
  */
 export function send(
   url: URL,
-  init: { method: string; headers: Record<string, string>; body?: Buffer | Readable; signal?: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: RequestBody;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+  },
 ): Promise<HttpAnswer> {
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
   const lib = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const headers = { ...init.headers };
+  return new Promise((resolveAnswer, rejectAnswer) => {
+    let timer: NodeJS.Timeout | undefined;
+    const resolve = (answer: HttpAnswer) => {
+      clearTimeout(timer);
+      resolveAnswer(answer);
+    };
+    const reject = (err: unknown) => {
+      clearTimeout(timer);
+      rejectAnswer(err);
+    };
+    const headers = init.headers;
     const body = init.body;
     if (Buffer.isBuffer(body)) headers["content-length"] = String(body.length);
-    const req = lib.request(url, { method: init.method, headers, agent, signal: init.signal }, (res) => {
+    else if (Array.isArray(body)) headers["content-length"] = String(body.reduce((n, b) => n + b.length, 0));
+    const options: http.RequestOptions = { method: init.method, headers, agent };
+    if (init.signal) options.signal = init.signal;
+    const req = lib.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
@@ -53,9 +86,22 @@ export function send(
       });
     });
     req.on("error", reject);
+    if (init.timeoutMs !== undefined) {
+      const ms = init.timeoutMs;
+      timer = setTimeout(() => {
+        const err = new CallTimeoutError(ms);
+        reject(err);
+        req.destroy(err);
+      }, ms);
+    }
     if (body === undefined) req.end();
     else if (Buffer.isBuffer(body)) req.end(body);
-    else {
+    else if (Array.isArray(body)) {
+      req.cork();
+      for (const chunk of body) req.write(chunk);
+      req.end();
+      req.uncork();
+    } else {
       body.on("error", (err) => req.destroy(err));
       body.pipe(req);
     }

@@ -3,5 +3,5 @@
  * and job calls over `node:http` — kept out of the main entry so that it stays importable in browsers. The client
  * loads this module itself (dynamically) when it runs in Node, Deno or Bun without a custom `fetch`.
  */
-export { type HttpAnswer, send, toHeaders } from "./http-transport.js";
+export { CallTimeoutError, type HttpAnswer, type RequestBody, send, toHeaders } from "./http-transport.js";
 export { encodeMultipart } from "./multipart.js";

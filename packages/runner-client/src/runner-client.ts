@@ -201,12 +201,31 @@ export class RunnerClient {
     }
   }
 
+  /**
+   * Sends a job body that is already encoded — e.g. the multipart bytes a caller sent, forwarded as they came — and
+   * returns the runner's 2xx answer as its bytes, unparsed, for a hop that takes them apart itself. Errors are those
+   * of {@link run}. Node (`node:http`) only.
+   * @example const json = await runner.forward("/upscale", { contentType, body: chunks }, { requestId });
+   */
+  async forward(
+    path: JobPath,
+    payload: { contentType: string; body: import("./node.js").RequestBody; length?: number },
+    options: CallOptions = {},
+  ): Promise<Buffer> {
+    if (!this.#nodeHttp) throw new Error("RunnerClient.forward needs node:http (no custom fetch)");
+    const headers = this.#headers(options);
+    headers["content-type"] = payload.contentType;
+    if (payload.length !== undefined && !Buffer.isBuffer(payload.body) && !Array.isArray(payload.body)) {
+      headers["content-length"] = String(payload.length);
+    }
+    return (await this.#send(path, headers, payload.body, options)).body;
+  }
+
   /** A job call over `node:http`: the same errors as through `fetch`. */
   async #post(path: string, body: object, multipart: boolean, options: CallOptions): Promise<unknown> {
-    const { send, toHeaders, encodeMultipart } = await loadNodeTransport();
-    const { headers, timeout, signal } = this.#prepare(options, this.#timeoutMs);
-    headers.accept = "application/json";
-    let payload: Awaited<ReturnType<typeof encodeMultipart>>["body"];
+    const { encodeMultipart } = await loadNodeTransport();
+    const headers = this.#headers(options);
+    let payload: import("./node.js").RequestBody;
     if (multipart) {
       const encoded = await encodeMultipart(body as Record<string, unknown>);
       headers["content-type"] = encoded.contentType;
@@ -215,22 +234,53 @@ export class RunnerClient {
       headers["content-type"] = "application/json";
       payload = Buffer.from(JSON.stringify(body));
     }
-    let answer: import("./node.js").HttpAnswer;
-    let data: unknown;
+    const answer = await this.#send(path, headers, payload, options);
+    if (answer.body.length === 0) return undefined;
     try {
-      answer = await send(new URL(this.baseUrl + path), { method: "POST", headers, body: payload, signal });
-      const text = answer.body.toString("utf8");
-      data = text === "" ? undefined : answer.status < 300 ? JSON.parse(text) : parseOrText(text);
+      return JSON.parse(answer.body.toString("utf8"));
+    } catch (err) {
+      throw new RunnerConnectionError({ method: "POST", path, cause: err, timedOut: false });
+    }
+  }
+
+  /** Headers of a job call over `node:http`: the caller's, the token, the request id. */
+  #headers(options: CallOptions): Record<string, string> {
+    const headers: Record<string, string> = { ...options.headers, accept: "application/json" };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (options.requestId) headers["x-request-id"] = options.requestId;
+    return headers;
+  }
+
+  /** One POST over `node:http`, its 2xx answer whole; a non-2xx answer is thrown as a {@link RunnerError}. */
+  async #send(
+    path: string,
+    headers: Record<string, string>,
+    body: import("./node.js").RequestBody,
+    options: CallOptions,
+  ): Promise<import("./node.js").HttpAnswer> {
+    const { send, toHeaders } = await loadNodeTransport();
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    let answer: import("./node.js").HttpAnswer;
+    try {
+      answer = await send(new URL(this.baseUrl + path), {
+        method: "POST",
+        headers,
+        body,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      });
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason ?? err;
-      throw new RunnerConnectionError({ method: "POST", path, cause: err, timedOut: timeout?.aborted ?? false });
+      const timedOut = (err as { timedOut?: unknown }).timedOut === true;
+      throw new RunnerConnectionError({ method: "POST", path, cause: err, timedOut });
     }
-    if (answer.status >= 200 && answer.status < 300) return data;
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const text = answer.body.toString("utf8");
     throw new RunnerError({
       method: "POST",
       path,
       status: answer.status,
-      detail: toDetail(data, answer.statusText || "runner error"),
+      detail: toDetail(text === "" ? undefined : parseOrText(text), answer.statusText || "runner error"),
       headers: toHeaders(answer.headers),
     });
   }

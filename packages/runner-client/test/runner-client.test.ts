@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { binaryCommand, installModels, png, TINY_UPSCALER, tempDir } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -154,6 +155,36 @@ describe("RunnerClient against avs-runner", () => {
       safety_check: false,
     } as never);
     expect(out.images[0]!.seed).toBe(9);
+  });
+
+  it("forwards an already encoded body as it is (chunks or a stream) and returns the answer's bytes", async () => {
+    const boundary = "fwd-boundary";
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`;
+    const tail = `\r\n--${boundary}\r\nContent-Disposition: form-data; name="seed"\r\n\r\n11\r\n--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n\r\n--${boundary}--\r\n`;
+    const chunks = [Buffer.from(head), Buffer.from(png(8, 6)), Buffer.from(tail)];
+    const contentType = `multipart/form-data; boundary=${boundary}`;
+    const bytes = await runner.forward("/upscale", { contentType, body: chunks }, { requestId: "rc-forward-1" });
+    const out = JSON.parse(bytes.toString("utf8"));
+    expect(out.images[0].seed).toBe(11);
+    expect(out.images[0].url).toMatch(/^data:image\/png;base64,/);
+    const length = chunks.reduce((n, c) => n + c.length, 0);
+    const streamed = await runner.forward("/upscale", { contentType, body: Readable.from(chunks), length });
+    expect(JSON.parse(streamed.toString("utf8")).images[0].seed).toBe(11);
+    const refused = await runner
+      .forward("/upscale", { contentType, body: [Buffer.from(`--${boundary}--\r\n`)] }, { requestId: "rc-forward-2" })
+      .catch((e) => e);
+    expect(refused).toBeInstanceOf(RunnerError);
+    expect(refused.status).toBe(422);
+    expect(refused.requestId).toBe("rc-forward-2");
+    const slow = await runner
+      .forward(
+        "/upscale",
+        { contentType, body: [Buffer.from(head), Buffer.from(png(512, 512)), Buffer.from(tail)] },
+        { timeoutMs: 1 },
+      )
+      .catch((e) => e);
+    expect(slow).toBeInstanceOf(RunnerConnectionError);
+    expect(slow.timedOut).toBe(true);
   });
 
   it("throws RunnerError with status and detail for a wrong model (400)", async () => {

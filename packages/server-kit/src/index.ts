@@ -43,7 +43,7 @@ export {
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
-export { encodePng, PNG_SIGNATURE, pngChunk, pngHeader } from "./media/png.js";
+export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";
 export {
   countRequests,
   type MetricsRegistryOptions,
@@ -100,4 +100,11 @@ export {
   type ValidatedRequest,
   validated,
 } from "./validator/index.js";
+export {
+  type RawMultipart,
+  type RawMultipartOptions,
+  rawMultipart,
+  readRawMultipart,
+  UploadedPart,
+} from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";

@@ -104,6 +104,11 @@ describe("bearerAuth", () => {
       [{ authorization: "s3cret" }, "Invalid bearer token"],
       [{ authorization: "Basic czNjcmV0" }, "Invalid bearer token"],
       [{ authorization: "Bearer s3cret!" }, "Invalid bearer token"],
+      [{ authorization: "Bearer s3cre" }, "Invalid bearer token"],
+      [{ authorization: "Bearer s3cret2" }, "Invalid bearer token"],
+      [{ authorization: "Bearers3cret" }, "Invalid bearer token"],
+      [{ authorization: "Bearer " }, "Invalid bearer token"],
+      [{ authorization: "" }, "Invalid bearer token"],
     ];
     for (const [headers, msg] of cases) {
       const res = await a.request("/id", { headers });
@@ -113,12 +118,22 @@ describe("bearerAuth", () => {
     }
     const ok = await a.request("/id", { headers: { authorization: "bearer s3cret", "x-request-id": "ok-1" } });
     expect([ok.status, await ok.text()]).toEqual([200, "ok-1"]);
+    const spaced = await a.request("/id", { headers: { authorization: "BEARER   s3cret" } });
+    expect(spaced.status).toBe(200);
   });
 
   it("checks tokens with verify, and leaves errors of the routes behind it alone", async () => {
     const keys = new Set(["k1"]);
     const { a } = app(bearerAuth({ verify: (t) => keys.has(t), invalid: "invalid API key" }));
     expect((await a.request("/id", { headers: { authorization: "Bearer k2" } })).status).toBe(401);
+    const throwing = app(
+      bearerAuth({
+        verify: () => {
+          throw new Error("key store down");
+        },
+      }),
+    ).a;
+    expect((await throwing.request("/id", { headers: { authorization: "Bearer k1" } })).status).toBe(401);
     const boom = await a.request("/boom", { headers: { authorization: "Bearer k1" } });
     expect(boom.status).toBe(500);
     const big = await a.request("/upload", { method: "POST", body: "12345", headers: { authorization: "Bearer k1" } });

@@ -1,7 +1,7 @@
 /** @module The PNG writer (checked by decoding with the platform's zlib and the chunk CRCs) and header sizing. */
 import { crc32, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodePng, imageSize, PNG_SIGNATURE, pngChunk } from "../src/index.js";
+import { encodePng, imageSize, PNG_SIGNATURE, padPng, pngChunk } from "../src/index.js";
 
 function chunks(png: Uint8Array) {
   const b = Buffer.from(png);
@@ -15,6 +15,19 @@ function chunks(png: Uint8Array) {
   }
   return out;
 }
+
+describe("padPng", () => {
+  it("puts the padding in an avSp chunk after IHDR, keeping the picture readable", () => {
+    const png = encodePng(7, 5, new Uint8Array(105));
+    const padded = padPng(png, 1000);
+    expect(padded.length).toBe(png.length + 1012);
+    expect(padded.toString("latin1", 37, 41)).toBe("avSp");
+    expect(padded.readUInt32BE(33)).toBe(1000);
+    expect(padded.readUInt32BE(41 + 1000)).toBe(crc32(padded.subarray(37, 41 + 1000)));
+    expect(imageSize(padded)).toEqual({ width: 7, height: 5 });
+    expect(padPng(png, 0).equals(Buffer.from(png))).toBe(true);
+  });
+});
 
 describe("encodePng", () => {
   it("writes signature, IHDR, IDAT and IEND with valid CRCs, holding the pixels row by row", () => {

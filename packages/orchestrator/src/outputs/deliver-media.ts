@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { HttpError } from "@ai-video-subnet/server-kit";
 import { encodeMp4 } from "./mp4.js";
 import type { MediaExt, OutputStore } from "./output-store.js";
+import { DataUrl, type RunnerMedia } from "./runner-answer.js";
 
 /** A media entry of the specs. */
 export interface Media {
@@ -40,7 +41,7 @@ const EXT: Record<string, MediaExt> = { "image/png": "png", "video/mp4": "mp4" }
  * // images[0].url = "http://127.0.0.1:8935/outputs/Xy...Z.png"
  */
 export async function deliverMedia(
-  result: { images?: Media[]; frames?: Media[][] },
+  result: { images?: RunnerMedia[]; frames?: RunnerMedia[][] },
   ctx: DeliveryContext,
 ): Promise<{ images: Media[] }> {
   if (Array.isArray(result.images)) {
@@ -52,25 +53,42 @@ export async function deliverMedia(
   throw new HttpError(500, "the runner's answer has neither images nor frames");
 }
 
-function deliverOne(media: Media, ctx: DeliveryContext): Media {
-  const m = DATA_URL.exec(media.url);
-  if (!m || ctx.delivery === "data") return media;
-  const ext = EXT[m[1]!.toLowerCase()];
-  if (!ext) throw new HttpError(500, `the runner returned media of type ${m[1]}; expected image/png or video/mp4`);
-  const bytes = Buffer.from(media.url.slice(m[0].length), "base64");
-  return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(bytes, ext)}` };
+function deliverOne(media: RunnerMedia, ctx: DeliveryContext): Media {
+  const { url } = media;
+  if (typeof url === "string") {
+    const m = DATA_URL.exec(url);
+    if (!m || ctx.delivery === "data") return media as Media;
+    const ext = extOf(m[1]!);
+    return {
+      ...media,
+      url: `${ctx.publicUrl}/outputs/${ctx.store.put(Buffer.from(url.slice(m[0].length), "base64"), ext)}`,
+    };
+  }
+  // A data URL still in the runner's answer bytes (see runner-answer.ts): decoded straight into the store.
+  if (ctx.delivery === "data") return { ...media, url: url.toString() };
+  const ext = extOf(url.mediaType);
+  return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(url.bytes(), ext)}` };
 }
 
-async function encodeVideo(frames: Media[], ctx: DeliveryContext): Promise<Media> {
+function extOf(mediaType: string): MediaExt {
+  const ext = EXT[mediaType.toLowerCase()];
+  if (!ext) throw new HttpError(500, `the runner returned media of type ${mediaType}; expected image/png or video/mp4`);
+  return ext;
+}
+
+async function encodeVideo(frames: RunnerMedia[], ctx: DeliveryContext): Promise<Media> {
   if (frames.length === 0) throw new HttpError(500, "the runner returned a video without frames");
   frames.forEach((f, i) => {
-    if (DATA_URL.exec(f.url)?.[1]?.toLowerCase() !== "image/png") {
+    const type = f.url instanceof DataUrl ? f.url.mediaType : DATA_URL.exec(f.url)?.[1]?.toLowerCase();
+    if (type !== "image/png") {
       throw new HttpError(500, `frame ${i} of the runner's video is not a PNG data URL`);
     }
   });
   // Each frame's PNG bytes are decoded from its data URL only when ffmpeg takes it.
   function* pngs() {
-    for (const f of frames) yield Buffer.from(f.url.slice(f.url.indexOf(",") + 1), "base64");
+    for (const { url } of frames) {
+      yield url instanceof DataUrl ? url.bytes() : Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+    }
   }
   const tmp = join(ctx.store.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
   try {

@@ -6,16 +6,22 @@
  * runner stops at its next step and the slot is free at once. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
  * another free runner of the model, else the job fails with a 500 and the runner is restarted.
  */
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import type { JobPath } from "@ai-video-subnet/runner-client";
-import { RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
+import { hasFile, RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
+import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import {
   getRequestId,
   HttpError,
   type Logger,
+  type RawMultipart,
   RequestValidationError,
   type RequestValidator,
+  rawMultipart,
   typedRoutes,
   type ValidationIssue,
+  validated,
 } from "@ai-video-subnet/server-kit";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -23,6 +29,7 @@ import { planChain, runChain } from "../chains/interpolated-video.js";
 import type { operations } from "../generated/orchestrator.js";
 import { PIPELINES } from "../generated/orchestrator-pipelines.js";
 import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
+import { parseRunnerAnswer, type RunnerAnswer } from "../outputs/runner-answer.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
@@ -95,13 +102,16 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       }
       body = plan.body;
     }
+    // The caller's multipart bytes go to the runner as they came unless the body was changed on the way.
+    const raw = body === validated(c).body ? rawMultipart(c) : undefined;
+    const send = (lease: Lease) => forwardBytes(lease, pipeline, body, raw, requestId, signal);
     let lease = await ctx.pool.acquire(pipeline, modelId);
     runner = lease.runner.name;
     ctx.progress.started(requestId, lease.runner.client);
-    let result: { images?: Media[]; frames?: Media[][] };
+    let result: RunnerAnswer;
     try {
       try {
-        result = await forward(lease, pipeline, body, requestId, signal);
+        result = await send(lease);
       } catch (err) {
         if (!(err instanceof RunnerConnectionError) || signal.aborted) throw err;
         ctx.pool.suspect(lease.runner);
@@ -117,7 +127,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
         lease = retry;
         runner = lease.runner.name;
         ctx.progress.started(requestId, lease.runner.client);
-        result = await forward(lease, pipeline, body, requestId, signal);
+        result = await send(lease);
       }
     } catch (err) {
       throw toHttpError(err, pipeline, modelId);
@@ -163,6 +173,63 @@ function forward(
     images?: Media[];
     frames?: Media[][];
   }>;
+}
+
+/**
+ * One job call whose answer is taken apart at the byte level (see runner-answer.ts). The body goes as the caller's
+ * own multipart bytes when `raw` holds them and they say what the validated body says — every part a declared field
+ * (an undeclared one was dropped by the validator and must not reach the runner), the fields the validator filled
+ * with defaults sent as parts in front; otherwise it is encoded from the validated fields as before.
+ */
+async function forwardBytes(
+  lease: Lease,
+  pipeline: string,
+  body: Record<string, unknown>,
+  raw: RawMultipart | undefined,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<RunnerAnswer> {
+  const client = lease.runner.client;
+  if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
+  const path = `/${pipeline}` as JobPath;
+  const payload = (raw && asForwarded(raw, body)) ?? (await encoded(body));
+  return parseRunnerAnswer(await client.forward(path, payload, { requestId, signal }));
+}
+
+type Payload = Parameters<NonNullable<Lease["runner"]["client"]>["forward"]>[1];
+
+/** The caller's bytes with the defaulted fields in front, or undefined when they cannot stand for `body`. */
+function asForwarded(raw: RawMultipart, body: Record<string, unknown>): Payload | undefined {
+  for (const part of raw.parts) if (!(part in body)) return undefined;
+  let head = "";
+  for (const name of Object.keys(body)) {
+    // Not reading the fields the caller sent: a file part would be copied into a File for nothing.
+    if (raw.parts.includes(name)) continue;
+    const value = body[name];
+    if (value === undefined || value === null) continue;
+    const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+    head += `--${raw.boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${text}\r\n`;
+  }
+  if (head && !raw.opensWithBoundary) return undefined;
+  const prefix = head ? [Buffer.from(head)] : [];
+  if (raw.chunks) return { contentType: raw.contentType, body: [...prefix, ...raw.chunks] };
+  const file = raw.file!;
+  async function* stream() {
+    yield* prefix;
+    yield* createReadStream(file);
+  }
+  return {
+    contentType: raw.contentType,
+    body: Readable.from(stream()),
+    length: raw.size + (prefix[0]?.length ?? 0),
+  };
+}
+
+/** The validated fields encoded anew: multipart when a field is a file, else JSON. */
+async function encoded(body: Record<string, unknown>): Promise<Payload> {
+  if (!hasFile(body)) return { contentType: "application/json", body: Buffer.from(JSON.stringify(body)) };
+  const { body: bytes, contentType } = await encodeMultipart(body);
+  return { contentType, body: bytes };
 }
 
 function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {

@@ -1,10 +1,14 @@
 /**
- * @module Bearer-token auth (Hono's `hono/bearer-auth`) with its refusals in the project's error shape: a 401
- * `{"detail":{"msg"}}` with `WWW-Authenticate: Bearer`, for a missing, malformed or wrong token alike (Livepeer's
- * runner answers a malformed header with the same 401 as a wrong token).
+ * @module Bearer-token auth with its refusals in the project's error shape: a 401 `{"detail":{"msg"}}` with
+ * `WWW-Authenticate: Bearer`, for a missing, malformed or wrong token alike (Livepeer's runner answers a malformed
+ * header with the same 401 as a wrong token). The header is read as Hono's `hono/bearer-auth` reads it (scheme
+ * `Bearer` in any case, one or more spaces, an RFC 6750 token), but a configured token is compared synchronously:
+ * SHA-256 digests of both sides (fixed length, so the comparison time does not depend on where they differ) with
+ * `crypto.timingSafeEqual`, instead of two WebCrypto digests per request, which cost more than the rest of a small
+ * job's hop (measured in the orchestrator's bench).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
-import { bearerAuth as honoBearerAuth } from "hono/bearer-auth";
 import { HttpError } from "./errors.js";
 
 /** RFC 6750 `b64token`: the only characters a bearer token can carry (Hono refuses any other). */
@@ -22,6 +26,21 @@ export interface BearerAuthOptions {
   invalid?: string;
 }
 
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * The token of an `Authorization` header value: `Bearer <token>` (scheme in any case, then one or more spaces), or
+ * undefined when the header is not of that form or the token holds characters RFC 6750 does not allow.
+ * @example bearerToken("bearer  s3cret") // "s3cret"
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header || header.length < 8 || header[6] !== " " || header.slice(0, 6).toLowerCase() !== "bearer") {
+    return undefined;
+  }
+  const token = header.slice(7).trimStart();
+  return TOKEN.test(token) ? token : undefined;
+}
+
 /**
  * Requires `Authorization: Bearer <token>`. A configured token outside RFC 6750's token characters throws at once:
  * no request could ever carry it.
@@ -36,19 +55,23 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   }
   const missing = options.missing ?? "Invalid bearer token";
   const invalid = options.invalid ?? "Invalid bearer token";
-  const check: MiddlewareHandler = verify ? honoBearerAuth({ verifyToken: verify }) : honoBearerAuth({ token: token! });
+  const expected = token ? digest(token) : undefined;
+  const refuse = (c: Context, cause?: unknown): never => {
+    const msg = c.req.header("authorization") === undefined ? missing : invalid;
+    throw new HttpError(401, msg, { cause, headers: { "WWW-Authenticate": "Bearer" } });
+  };
   return async (c, next) => {
-    let passed = false;
-    try {
-      await check(c, async () => {
-        passed = true;
-        await next();
-      });
-    } catch (err) {
-      // Only Hono's own refusal is rewritten; errors from the routes behind it pass through as they are.
-      if (passed) throw err;
-      const msg = c.req.header("authorization") === undefined ? missing : invalid;
-      throw new HttpError(401, msg, { cause: err, headers: { "WWW-Authenticate": "Bearer" } });
-    }
+    const given = bearerToken(c.req.header("authorization"));
+    if (given === undefined) refuse(c);
+    let ok: boolean;
+    if (verify) {
+      try {
+        ok = await verify(given!, c);
+      } catch (err) {
+        refuse(c, err);
+      }
+    } else ok = timingSafeEqual(digest(given!), expected!) && given === token;
+    if (!ok!) refuse(c);
+    await next();
   };
 }

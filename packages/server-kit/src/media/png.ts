@@ -53,3 +53,19 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8
     ]),
   );
 }
+
+/**
+ * `png` with `bytes` bytes of padding in a private ancillary chunk (`avSp`) after IHDR, which decoders skip: an
+ * upload of any size that is still a valid picture (benchmark and test workloads).
+ * @example padPng(encodePng(64, 64, rgb), 20 * 1024 * 1024) // a 20 MB upload of a 64×64 picture
+ */
+export function padPng(png: Uint8Array, bytes: number): Buffer {
+  const file = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  if (bytes === 0) return Buffer.from(file);
+  const afterHeader = PNG_SIGNATURE.length + 25;
+  return Buffer.concat([
+    file.subarray(0, afterHeader),
+    pngChunk("avSp", Buffer.alloc(bytes, 7)),
+    file.subarray(afterHeader),
+  ]);
+}

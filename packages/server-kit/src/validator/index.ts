@@ -15,6 +15,7 @@ import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
+import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles, UploadedPart } from "./raw-multipart.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
 
 /** Limits applied before a body is parsed. */
@@ -33,6 +34,12 @@ export interface RequestValidatorOptions {
    * stream uploads elsewhere (e.g. file parts to disk, returned as file-backed Blobs); an `HttpError` it throws is kept.
    */
   readMultipart?: (c: Context) => Promise<FormData>;
+  /**
+   * Keep the original bytes of multipart bodies, for a hop that forwards them as they came: the body is read by a
+   * streaming parser, held in memory up to `memoryBytes` and spooled to a file in `dir` beyond, and read with
+   * `rawMultipart(c)`; its files are removed once the handler is done. Ignored when `readMultipart` is given.
+   */
+  keepMultipart?: RawMultipartOptions;
 }
 
 /** The parts of a request that passed validation, with defaults applied. */
@@ -120,7 +127,9 @@ export class RequestValidator {
           const message = `request body is larger than the limit of ${limit} bytes`;
           middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`));
         }
-        middleware.push(validateRequest(body, params, options.readMultipart));
+        const keep = options.readMultipart ? undefined : options.keepMultipart;
+        const reader = options.readMultipart ?? (keep ? rawReader(keep) : undefined);
+        middleware.push(validateRequest(body, params, reader, keep !== undefined));
         this.#operations.set(operation.operationId, {
           operationId: operation.operationId,
           method: method.toUpperCase(),
@@ -195,12 +204,20 @@ function contentTypeCheck(mediaType: string): MiddlewareHandler {
   };
 }
 
+/** Reads the entries of a multipart body. */
+type MultipartReader = (c: Context) => Promise<Iterable<[string, FormDataEntryValue | UploadedPart]>>;
+
+function rawReader(options: RawMultipartOptions): MultipartReader {
+  return async (c) => (await readRawMultipart(c, options)).entries;
+}
+
 function validateRequest(
   body: BodyPlan | undefined,
   params: ParamPlan[],
-  reader?: (c: Context) => Promise<FormData>,
+  reader: MultipartReader | undefined,
+  spools: boolean,
 ): MiddlewareHandler {
-  return async (c, next) => {
+  const validate: MiddlewareHandler = async (c, next) => {
     const issues: ValidationIssue[] = [];
     const values: Record<string, unknown> = {};
     for (const p of params) {
@@ -227,11 +244,26 @@ function validateRequest(
         if (!body.validate(data)) {
           for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data));
         }
+        // A file part kept in memory becomes a File when the handler first reads it.
+        for (const key of body.fileFields) {
+          const part = data[key];
+          if (part instanceof UploadedPart) {
+            Object.defineProperty(data, key, { enumerable: true, configurable: true, get: () => part.file() });
+          }
+        }
       }
     }
     if (issues.length > 0) throw new RequestValidationError(issues);
     c.set(KEY as never, { body: data, params: values } satisfies ValidatedRequest as never);
     await next();
+  };
+  if (!spools) return validate;
+  return async (c, next) => {
+    try {
+      await validate(c, next);
+    } finally {
+      await removeRawMultipartFiles(c);
+    }
   };
 }
 
@@ -271,9 +303,9 @@ async function readFormData(c: Context): Promise<FormData> {
 async function readMultipart(
   c: Context,
   body: BodyPlan,
-  reader?: (c: Context) => Promise<FormData>,
+  reader?: MultipartReader,
 ): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
-  let form: FormData;
+  let form: Iterable<[string, FormDataEntryValue | UploadedPart]>;
   try {
     form = reader ? await reader(c) : await readFormData(c);
   } catch (err) {
@@ -283,7 +315,7 @@ async function readMultipart(
   const data: Record<string, unknown> = {};
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
-  for (const [key, value] of form.entries()) {
+  for (const [key, value] of form) {
     const schema = body.schema.properties?.[key];
     if (!schema) continue;
     if (seen.has(key)) {

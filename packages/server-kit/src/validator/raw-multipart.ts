@@ -1,0 +1,438 @@
+/**
+ * @module Multipart bodies read once, as they stream in, for a hop that forwards them: a streaming parser (busboy)
+ * gives the validator its fields while the original bytes are kept as they came — in memory for a small body,
+ * spooled to a temporary file beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent,
+ * with the caller's Content-Type, instead of a body parsed into objects and encoded again. File parts reach the
+ * validator as Files (in memory while small, file-backed beyond the same size). Every temporary file of a request is
+ * removed when its handler is done, and at once when the upload fails (a client that hangs up mid-upload).
+ */
+import { randomBytes } from "node:crypto";
+import { openAsBlob } from "node:fs";
+import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
+import type { Context } from "hono";
+import { HttpError } from "../http/errors.js";
+import { bodyStream } from "./body.js";
+
+/** The original bytes of a validated multipart body (see {@link rawMultipart}). */
+export interface RawMultipart {
+  /** The caller's Content-Type header, boundary included. */
+  contentType: string;
+  /** The boundary of that Content-Type. */
+  boundary: string;
+  /** Bytes in the body. */
+  size: number;
+  /** The body in memory, in the chunks it came in (absent when it was spooled to {@link file}). */
+  chunks?: Buffer[];
+  /** The temporary file holding the body (removed once the request's handler is done). */
+  file?: string;
+  /** The names of the body's parts, in order, repeats and undeclared fields included. */
+  parts: string[];
+  /** True when the body opens with its first boundary (no preamble), so parts can be put in front of it. */
+  opensWithBoundary: boolean;
+}
+
+/** Where and from what size {@link readRawMultipart} spools. */
+export interface RawMultipartOptions {
+  /** Directory of the temporary files (created on first use). */
+  dir: string;
+  /** Bytes of a body (and of a file part) kept in memory before it goes to a file (default 4 MiB). */
+  memoryBytes?: number;
+}
+
+const RAW_KEY = "avs.rawMultipart";
+const FILES_KEY = "avs.rawMultipartFiles";
+
+/**
+ * The original bytes of this request's multipart body, when the validator was built with `keepMultipart` and the
+ * body was one; undefined otherwise.
+ * @example const raw = rawMultipart(c); if (raw?.chunks) forward(raw.chunks, raw.contentType);
+ */
+export function rawMultipart(c: Context): RawMultipart | undefined {
+  return c.get(RAW_KEY as never) as RawMultipart | undefined;
+}
+
+/** Removes the temporary files of this request's body (the validator calls it once the handler is done). */
+export async function removeRawMultipartFiles(c: Context): Promise<void> {
+  const files = c.get(FILES_KEY as never) as string[] | undefined;
+  if (files?.length) await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
+}
+
+/**
+ * A file part held in memory, made a File only when something reads it: a hop that forwards the original bytes
+ * never needs one, and building it copies the part.
+ */
+export class UploadedPart {
+  readonly filename: string;
+  readonly type: string;
+  /** The part's bytes, in the chunks the parser gave. */
+  readonly chunks: Buffer[];
+  #file: File | undefined;
+
+  constructor(filename: string, type: string, chunks: Buffer[]) {
+    this.filename = filename;
+    this.type = type;
+    this.chunks = chunks;
+  }
+
+  /** The part as a File (built once). */
+  file(): File {
+    this.#file ??= new File(this.chunks as unknown as BlobPart[], this.filename, { type: this.type });
+    return this.#file;
+  }
+}
+
+/** Bytes held in memory up to a limit, then in a temporary file. */
+class Spool {
+  chunks: Buffer[] = [];
+  size = 0;
+  file: string | undefined;
+  #handle: FileHandle | undefined;
+  readonly #limit: number;
+  readonly #newFile: () => Promise<string>;
+
+  constructor(limit: number, newFile: () => Promise<string>) {
+    this.#limit = limit;
+    this.#newFile = newFile;
+  }
+
+  async add(chunk: Buffer): Promise<void> {
+    this.size += chunk.length;
+    if (this.#handle) {
+      await this.#handle.write(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    if (this.size <= this.#limit) return;
+    this.file = await this.#newFile();
+    this.#handle = await open(this.file, "w");
+    for (const c of this.chunks.splice(0)) await this.#handle.write(c);
+  }
+
+  async close(): Promise<void> {
+    await this.#handle?.close();
+    this.#handle = undefined;
+  }
+}
+
+/** The boundary parameter of a multipart Content-Type. */
+function boundaryOf(contentType: string): string {
+  const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
+  return m?.[1] ?? m?.[2] ?? "";
+}
+
+/**
+ * Reads a multipart body with a streaming parser, keeping its original bytes; the entries are those a FormData of
+ * the body would hold, in order. Throws HttpError 400 for a malformed body (the validator's message), and keeps the
+ * errors of the body's size limit.
+ * @example const { entries, raw } = await readRawMultipart(c, { dir: "/tmp/avs-uploads" });
+ */
+export async function readRawMultipart(
+  c: Context,
+  options: RawMultipartOptions,
+): Promise<{ entries: Array<[string, string | File | UploadedPart]>; raw: RawMultipart }> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (c.req.header("content-length") === "0") {
+    throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
+  }
+  const limit = options.memoryBytes ?? 4 * 1024 * 1024;
+  let files = c.get(FILES_KEY as never) as string[] | undefined;
+  if (!files) {
+    files = [];
+    c.set(FILES_KEY as never, files as never);
+  }
+  const tracked = files;
+  const newFile = async () => {
+    await mkdir(options.dir, { recursive: true });
+    const path = join(options.dir, `${randomBytes(12).toString("hex")}.upload`);
+    tracked.push(path);
+    return path;
+  };
+  const entries: Array<[string, string | File | UploadedPart]> = [];
+  const parts: string[] = [];
+  const reads: Array<Promise<void>> = [];
+  const spools: Spool[] = [];
+  const body = new Spool(limit, newFile);
+  spools.push(body);
+  // A body whose declared length fits in memory is read with plain events (no spooling can happen); any other
+  // through a pipeline that waits for the spool files' writes.
+  const declared =
+    c.req.header("transfer-encoding") === undefined ? Number(c.req.header("content-length")) : Number.NaN;
+  const small = declared <= limit;
+  const makeParser = () => {
+    const p = busboy({
+      headers: { "content-type": contentType },
+      defParamCharset: "utf8",
+      // Only the body's size limit bounds a field, as with the platform's FormData parser.
+      limits: { fieldSize: Number.POSITIVE_INFINITY, fieldNameSize: Number.POSITIVE_INFINITY },
+    });
+    p.on("field", (name, value) => {
+      parts.push(name);
+      entries.push([name, value]);
+    });
+    p.on("file", (name, stream: Readable, info) => {
+      parts.push(name);
+      const filename = info.filename ?? "upload";
+      const type = info.mimeType;
+      if (small) {
+        const chunks: Buffer[] = [];
+        entries.push([name, new UploadedPart(filename, type, chunks)]);
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("error", () => {});
+        return;
+      }
+      const at = entries.push([name, ""]) - 1;
+      // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
+      stream.on("error", () => {});
+      const spool = new Spool(limit, newFile);
+      spools.push(spool);
+      reads.push(
+        (async () => {
+          for await (const chunk of stream) await spool.add(chunk as Buffer);
+          await spool.close();
+          entries[at] = [
+            name,
+            spool.file
+              ? new File([await openAsBlob(spool.file, { type })], filename, { type })
+              : new UploadedPart(filename, type, spool.chunks),
+          ];
+        })(),
+      );
+    });
+    return p;
+  };
+  let parser: busboy.Busboy;
+  try {
+    parser = makeParser();
+  } catch (err) {
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    if (small) {
+      const whole = new Chunked(await readWhole(bodyStream(c)));
+      body.chunks.push(...whole.chunks);
+      body.size = whole.length;
+      // The parser sees the body with its large parts cut out (found with Buffer#indexOf, native), and those parts
+      // are then taken from the body itself: no JS scan or copy of their bytes. Anything unusual is parsed whole.
+      const cut = cutLargeParts(whole, boundaryOf(contentType));
+      const restored =
+        cut &&
+        (await parseWhole(parser, cut.skeleton).then(
+          () => cut.restore(entries),
+          () => false,
+        ));
+      if (!restored) {
+        entries.length = 0;
+        parts.length = 0;
+        await parseWhole(cut ? makeParser() : parser, whole.chunks);
+      }
+    } else {
+      const keep = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          body.add(chunk).then(() => done(null, chunk), done);
+        },
+      });
+      await pipeline(bodyStream(c), keep, parser);
+    }
+    await Promise.all(reads);
+    await body.close();
+  } catch (err) {
+    await Promise.allSettled(reads);
+    await Promise.allSettled(spools.map((s) => s.close()));
+    await removeRawMultipartFiles(c);
+    if (err instanceof HttpError) throw err;
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof HttpError) throw cause;
+    if ((err as Error).name === "BodyLimitError") throw err;
+    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  }
+  const boundary = boundaryOf(contentType);
+  const opening = Buffer.from(`--${boundary}`);
+  const raw: RawMultipart = {
+    contentType,
+    boundary,
+    size: body.size,
+    ...(body.file ? { file: body.file } : { chunks: body.chunks }),
+    parts,
+    opensWithBoundary: body.file ? await fileOpensWith(body.file, opening) : chunksOpenWith(body.chunks, opening),
+  };
+  c.set(RAW_KEY as never, raw as never);
+  return { entries, raw };
+}
+
+/** The whole body, in the chunks it came in, once it has all arrived; rejects when the client goes away first. */
+function readWhole(source: Readable): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    source.on("end", () => resolve(chunks));
+    source.on("error", reject);
+    source.on("close", () => {
+      if (!source.readableEnded) reject(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    });
+  });
+}
+
+/** A body held as chunks, addressed as one run of bytes (no copy into one Buffer). */
+export class Chunked {
+  readonly chunks: Buffer[];
+  /** The offset of each chunk's first byte. */
+  readonly #starts: number[] = [];
+  readonly length: number;
+
+  constructor(chunks: Buffer[]) {
+    this.chunks = chunks;
+    let at = 0;
+    for (const c of chunks) {
+      this.#starts.push(at);
+      at += c.length;
+    }
+    this.length = at;
+  }
+
+  #chunkAt(pos: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  byteAt(pos: number): number | undefined {
+    if (pos < 0 || pos >= this.length) return undefined;
+    const i = this.#chunkAt(pos);
+    return this.chunks[i]![pos - this.#starts[i]!];
+  }
+
+  /** The first `needle` at or after `from`, across chunk edges; -1 when there is none. */
+  indexOf(needle: Buffer, from: number): number {
+    if (from >= this.length) return -1;
+    for (let i = this.#chunkAt(from); i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
+      const start = this.#starts[i]!;
+      const local = chunk.indexOf(needle, Math.max(0, from - start));
+      if (local !== -1) return start + local;
+      // A needle that starts in this chunk's last bytes and ends in the next ones.
+      const edge = start + chunk.length;
+      const seam = this.slice(
+        Math.max(from, edge - needle.length + 1),
+        Math.min(this.length, edge + needle.length - 1),
+      );
+      const across = Buffer.concat(seam).indexOf(needle);
+      if (across !== -1) return Math.max(from, edge - needle.length + 1) + across;
+    }
+    return -1;
+  }
+
+  /** The bytes from `start` to `end` as subarrays of the chunks. */
+  slice(start: number, end: number): Buffer[] {
+    const out: Buffer[] = [];
+    if (start >= end) return out;
+    for (let i = this.#chunkAt(start); i < this.chunks.length && this.#starts[i]! < end; i++) {
+      const s = this.#starts[i]!;
+      out.push(this.chunks[i]!.subarray(Math.max(0, start - s), Math.min(this.chunks[i]!.length, end - s)));
+    }
+    return out;
+  }
+}
+
+/** Parses a body held in memory; settles when the parser is done with every part. */
+function parseWhole(parser: busboy.Busboy, bytes: Buffer | Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parser.on("error", reject);
+    parser.on("finish", resolve);
+    if (Buffer.isBuffer(bytes)) parser.end(bytes);
+    else {
+      for (const chunk of bytes) parser.write(chunk);
+      parser.end();
+    }
+  });
+}
+
+/** Parts whose content is at least this long are cut out before parsing. */
+const CUT_FROM = 4096;
+const HEADERS_END = Buffer.from("\r\n\r\n");
+/** Unguessable per process, so no caller can send a part that looks like a cut one. */
+const CUT_NONCE = randomBytes(12).toString("hex");
+let cuts = 0;
+
+/**
+ * The body with the content of its large parts replaced by short markers, for the parser (which finds delimiters
+ * exactly as `indexOf` does: leftmost first, from the end of the previous one, the body's start counting as if
+ * after a CRLF); `restore` puts the cut parts back into the parsed entries, and says false when a marker landed in
+ * a text field (then the body is parsed whole). Undefined for a body without a closing delimiter, an unexpected
+ * byte after a delimiter, or nothing to cut.
+ */
+function cutLargeParts(
+  whole: Chunked,
+  boundary: string,
+): { skeleton: Buffer; restore(entries: Array<[string, unknown]>): boolean } | undefined {
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const opening = delimiter.subarray(2);
+  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  const pieces: Buffer[] = [];
+  const markers = new Map<string, Buffer[]>();
+  let from = 0;
+  for (;;) {
+    if (at === -1) return undefined;
+    const after = at + delimiter.length;
+    if (whole.byteAt(after) === 0x2d && whole.byteAt(after + 1) === 0x2d) break; // the closing delimiter
+    if (whole.byteAt(after) !== 0x0d || whole.byteAt(after + 1) !== 0x0a) return undefined;
+    const next = whole.indexOf(delimiter, after);
+    if (next === -1) return undefined;
+    const headersEnd = whole.indexOf(HEADERS_END, after);
+    const content = headersEnd + 4;
+    if (headersEnd === -1 || content > next) return undefined;
+    if (next - content >= CUT_FROM) {
+      const marker = `avs-cut:${CUT_NONCE}:${cuts++}`;
+      markers.set(marker, whole.slice(content, next));
+      pieces.push(...whole.slice(from, content), Buffer.from(marker));
+      from = next;
+    }
+    at = next;
+  }
+  if (markers.size === 0) return undefined;
+  pieces.push(...whole.slice(from, whole.length));
+  return {
+    skeleton: Buffer.concat(pieces),
+    restore(entries) {
+      for (const [, value] of entries) {
+        if (typeof value === "string") {
+          if (markers.has(value)) return false;
+        } else if (value instanceof UploadedPart) {
+          const bytes = markers.get(Buffer.concat(value.chunks).toString("latin1"));
+          if (bytes) value.chunks.splice(0, value.chunks.length, ...bytes);
+        }
+      }
+      return true;
+    },
+  };
+}
+
+function chunksOpenWith(chunks: Buffer[], opening: Buffer): boolean {
+  let at = 0;
+  for (const chunk of chunks) {
+    const n = Math.min(chunk.length, opening.length - at);
+    if (!chunk.subarray(0, n).equals(opening.subarray(at, at + n))) return false;
+    at += n;
+    if (at === opening.length) return true;
+  }
+  return false;
+}
+
+async function fileOpensWith(file: string, opening: Buffer): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const head = Buffer.alloc(opening.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(opening);
+  } finally {
+    await handle.close();
+  }
+}
