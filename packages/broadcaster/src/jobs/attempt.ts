@@ -1,7 +1,9 @@
 /**
- * @module One attempt of a job on one orchestrator: send the request (media streamed from the parsed upload),
- * classify the answer, and on success copy each output once into the output store.
+ * @module One attempt of a job on one orchestrator: send the request (a multipart body as the client sent it, from
+ * memory or its spool file; else encoded from the validated body), classify the answer, and on success copy each
+ * output once into the output store.
  */
+import { createReadStream } from "node:fs";
 import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
@@ -38,8 +40,13 @@ function localCode(err: unknown): string | undefined {
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
 
-/** The body to send and its content type. */
-async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string }> {
+/** The body to send and its content type; a new stream of the same bytes for every attempt. */
+async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string; length?: number }> {
+  const raw = job.raw;
+  if (raw) {
+    const body = raw.chunks ?? createReadStream(raw.file as string);
+    return { body, contentType: raw.contentType, length: raw.size };
+  }
   if (!job.multipart) return { body: JSON.stringify(job.body), contentType: "application/json" };
   return encodeMultipart(job.body);
 }
@@ -58,12 +65,13 @@ export async function attempt(
   let res: UpstreamResponse;
   let text: string | undefined;
   try {
-    const { body, contentType } = await requestBody(job);
+    const { body, contentType, length } = await requestBody(job);
     const headers: Record<string, string> = {
       "x-request-id": job.requestId,
       accept: "application/json",
       "content-type": contentType,
     };
+    if (length !== undefined) headers["content-length"] = String(length);
     if (o.secret) headers.authorization = `Bearer ${o.secret}`;
     res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
   } catch (err) {

@@ -21,8 +21,8 @@ export interface UpstreamResponse {
   body: Readable;
 }
 
-/** A request body: bytes, or a stream (sent chunked). */
-export type UpstreamBody = string | Uint8Array | Readable | undefined;
+/** A request body: bytes, a list of buffers (written in one go), or a stream (chunked unless a length is given). */
+export type UpstreamBody = string | Uint8Array | readonly Buffer[] | Readable | undefined;
 
 /**
  * Sends one request; resolves when the response head arrives, rejects on connection errors and on `signal`.
@@ -41,6 +41,8 @@ export function upstream(
     const body = init.body;
     if (typeof body === "string" || body instanceof Uint8Array) {
       headers["content-length"] = String(Buffer.byteLength(body));
+    } else if (Array.isArray(body)) {
+      headers["content-length"] = String(body.reduce((n: number, b: Buffer) => n + b.length, 0));
     }
     const req = lib.request(url, { method: init.method, headers, agent, signal: init.signal }, (res) =>
       resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res }),
@@ -48,9 +50,16 @@ export function upstream(
     req.on("error", reject);
     if (body === undefined) req.end();
     else if (typeof body === "string" || body instanceof Uint8Array) req.end(body);
-    else {
-      body.on("error", (err) => req.destroy(err));
-      body.pipe(req);
+    else if (Array.isArray(body)) {
+      // Corked, the buffers leave in one writev with the head.
+      req.cork();
+      for (const b of body as readonly Buffer[]) req.write(b);
+      req.end();
+      req.uncork();
+    } else {
+      const stream = body as Readable;
+      stream.on("error", (err) => req.destroy(err));
+      stream.pipe(req);
     }
   });
 }

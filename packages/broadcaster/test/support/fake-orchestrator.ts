@@ -44,6 +44,8 @@ export interface FakeOrchestrator {
   behaviour: FakeBehaviour;
   /** The bytes of each uploaded file part, in order. */
   uploads: Buffer[];
+  /** Each job request's body as it arrived, with its Content-Type, in order. */
+  bodies: Array<{ contentType: string; bytes: Buffer }>;
   /** Jobs whose caller went away before the answer was sent. */
   aborted: number;
   /** Request ids of the jobs answered 200 (after their delay, to a caller still there). */
@@ -63,6 +65,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   const fake = {
     jobs: [],
     uploads: [],
+    bodies: [],
     completed: [],
     behaviour: { kind: "ok" },
     aborted: 0,
@@ -88,9 +91,12 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";
     const fields: Record<string, unknown> = {};
-    if (type.startsWith("application/json")) Object.assign(fields, await c.req.json());
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    fake.bodies.push({ contentType: type, bytes });
+    if (type.startsWith("application/json")) Object.assign(fields, JSON.parse(bytes.toString("utf8")));
     else {
-      for (const [k, v] of (await c.req.formData()).entries()) {
+      const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+      for (const [k, v] of form.entries()) {
         if (typeof v !== "string") fake.uploads.push(Buffer.from(await v.arrayBuffer()));
         fields[k] = typeof v === "string" ? v : { file: v.size };
       }
