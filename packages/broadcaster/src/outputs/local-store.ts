@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { readChunks } from "../jobs/upstream.js";
 import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
 
 /**
@@ -12,19 +13,6 @@ import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type S
  * the store's cost per job in the broadcaster's profile). Larger ones are streamed.
  */
 const SMALL_OUTPUT = 1024 * 1024;
-
-/** Collects a stream's chunks (no copy into one buffer). */
-function collect(source: Readable): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    source.on("data", (chunk: Buffer) => chunks.push(chunk));
-    source.once("end", () => resolve(chunks));
-    source.once("error", reject);
-    source.once("close", () => {
-      if (!source.readableEnded) reject(new Error("the output stream was closed before its end"));
-    });
-  });
-}
 
 /** Writes `chunks` to a new file at `path` with as few system calls as it takes. */
 function writeChunksSync(path: string, chunks: Buffer[]): void {
@@ -74,7 +62,7 @@ export class LocalOutputStore implements OutputStore {
     const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
     try {
       if (size !== undefined && size <= SMALL_OUTPUT) {
-        writeChunksSync(path, await collect(source));
+        writeChunksSync(path, await readChunks(source));
       } else {
         await pipeline(source, createWriteStream(path));
       }
