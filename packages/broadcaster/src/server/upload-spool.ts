@@ -17,6 +17,7 @@ import { pipeline } from "node:stream/promises";
 import { bodyStream, HttpError } from "@ai-video-subnet/server-kit";
 import busboy from "busboy";
 import type { Context, MiddlewareHandler } from "hono";
+import { readChunks } from "../jobs/upstream.js";
 
 const KEY = "avs.spooled";
 const RAW_KEY = "avs.raw-upload";
@@ -142,6 +143,16 @@ async function spool(stream: Readable, type: string, path: () => Promise<string>
   return openAsBlob(file, { type });
 }
 
+/** Feeds `chunks` to the parser; resolves once it has finished with every part. */
+function parseAll(parser: busboy.Busboy, chunks: readonly Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parser.once("error", reject);
+    parser.once("finish", resolve);
+    for (const chunk of chunks) parser.write(chunk);
+    parser.end();
+  });
+}
+
 /**
  * Middleware that removes the temporary files of this request's upload once the handler is done.
  * @example route("genUpscale", handler, cleanupUploads())
@@ -204,7 +215,15 @@ export function spoolingMultipartReader(dir: string): (c: Context) => Promise<Fo
       );
     });
     try {
-      await pipeline(bodyStream(c), tee, parser);
+      if (threshold === RAW_IN_MEMORY) {
+        // A small body with a declared length: read whole (the socket's own chunks, kept as they are), then parsed —
+        // no tee or stream pipeline to set up per request.
+        tee.chunks.push(...(await readChunks(bodyStream(c))));
+        tee.size = tee.chunks.reduce((n, b) => n + b.length, 0);
+        await parseAll(parser, tee.chunks);
+      } else {
+        await pipeline(bodyStream(c), tee, parser);
+      }
       await Promise.all(writes);
     } catch (err) {
       await Promise.allSettled([...writes, tee.settled()]);
