@@ -80,6 +80,30 @@ describe("forwarding a multipart job", () => {
     expect(received(fakes[0]!).bytes.equals(body)).toBe(true);
   });
 
+  it("sends a chunked upload (no Content-Length) byte-identical", async () => {
+    const { t, fakes } = await setup();
+    const body = multipart([
+      ["model_id", "m"],
+      ["prompt", ""],
+      ["image", image(300_000)],
+    ]);
+    const pieces = [body.subarray(0, 1000), body.subarray(1000, 200_000), body.subarray(200_000)];
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const p of pieces) controller.enqueue(new Uint8Array(p));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${t.url}/upscale`, {
+      method: "POST",
+      headers: { "content-type": TYPE },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(received(fakes[0]!).bytes.equals(body)).toBe(true);
+  });
+
   it("sends a 20 MB upload byte-identical, from its spool file, and removes the file", async () => {
     const { t, fakes } = await setup();
     const body = multipart([

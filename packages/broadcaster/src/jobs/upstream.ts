@@ -59,6 +59,11 @@ export function upstream(
     } else {
       const stream = body as Readable;
       stream.on("error", (err) => req.destroy(err));
+      // A request cut short (timeout, client gone, connection lost) leaves its source unread: close it (a spool
+      // file's descriptor) rather than wait for the garbage collector.
+      req.once("close", () => {
+        if (!stream.readableEnded) stream.destroy();
+      });
       stream.pipe(req);
     }
   });
