@@ -38,6 +38,14 @@ function multipart(parts: Array<[name: string, value: string | Buffer]>): Buffer
 /** A PNG followed by `padding` bytes of a private chunk-like tail (a file of that size the fake takes as it is). */
 const image = (padding: number) => Buffer.concat([PNG_1X1, Buffer.alloc(padding).map((_, i) => (i * 131 + 7) & 0xff)]);
 
+/** An upscale job's body: model, empty prompt, and an image of `padding` extra bytes. */
+const upscaleBody = (padding: number) =>
+  multipart([
+    ["model_id", "m"],
+    ["prompt", ""],
+    ["image", image(padding)],
+  ]);
+
 const leftovers = (d: string) => (existsSync(d) ? readdirSync(d) : []);
 
 let open: Array<{ close(): Promise<void> }> = [];
@@ -82,11 +90,7 @@ describe("forwarding a multipart job", () => {
 
   it("sends a chunked upload (no Content-Length) byte-identical", async () => {
     const { t, fakes } = await setup();
-    const body = multipart([
-      ["model_id", "m"],
-      ["prompt", ""],
-      ["image", image(300_000)],
-    ]);
+    const body = upscaleBody(300_000);
     const pieces = [body.subarray(0, 1000), body.subarray(1000, 200_000), body.subarray(200_000)];
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -106,11 +110,7 @@ describe("forwarding a multipart job", () => {
 
   it("sends a 20 MB upload byte-identical, from its spool file, and removes the file", async () => {
     const { t, fakes } = await setup();
-    const body = multipart([
-      ["model_id", "m"],
-      ["prompt", ""],
-      ["image", image(20 * 1024 * 1024)],
-    ]);
+    const body = upscaleBody(20 * 1024 * 1024);
     expect(body.length).toBeGreaterThan(RAW_IN_MEMORY);
     const res = await post(t.url, body);
     expect(res.status).toBe(200);
@@ -127,11 +127,7 @@ describe("forwarding a multipart job", () => {
       const { t, fakes } = await setup(2);
       const [dying, healthy] = fakes as [FakeOrchestrator, FakeOrchestrator];
       dying.behaviour = { kind: "drop" };
-      const body = multipart([
-        ["model_id", "m"],
-        ["prompt", ""],
-        ["image", image(padding)],
-      ]);
+      const body = upscaleBody(padding);
       const res = await post(t.url, body);
       expect(res.status).toBe(200);
       expect(dying.bodies).toHaveLength(1);
