@@ -328,7 +328,8 @@ try {
     ["orchestrator", pids.orchestrator],
   ]) {
     const after = memory(pid);
-    const rise = after.hwm - (reset ? before[name].rss : before[name].hwm);
+    // The high-water mark can end below the RSS read just after its reset (memory freed meanwhile): no rise.
+    const rise = Math.max(0, after.hwm - (reset ? before[name].rss : before[name].hwm));
     report.upload[name] = { rise };
     console.log(
       `${name}, ${mb(big.length)} upload — peak RSS rise: ${(rise / big.length).toFixed(2)} × the payload (RSS before ${mb(before[name].rss)}, peak ${mb(after.hwm)}; target < 1.5×)${reset ? "" : " (peak not resettable here: against the earlier peak)"}`,
