@@ -180,6 +180,20 @@ describe("forwarding a multipart job", () => {
   });
 });
 
+describe("an output inlined as a data: URL (an orchestrator with media-delivery data)", () => {
+  it("is decoded, stored once and served like a fetched one", async () => {
+    const { t, fakes } = await setup();
+    fakes[0]!.behaviour = { kind: "ok", inline: true };
+    const res = await post(t.url, upscaleBody(100));
+    expect(res.status).toBe(200);
+    const { images } = (await res.json()) as { images: Array<{ url: string; seed: number }> };
+    expect(images[0]!.url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    const out = await fetch(images[0]!.url);
+    expect(out.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+  });
+});
+
 describe("the orchestrator's spec", () => {
   it("takes the same request body as the gateway on every multipart route (what makes forwarding it unchanged exact)", () => {
     const multipartPaths = Object.values(PIPELINES)

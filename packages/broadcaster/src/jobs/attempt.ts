@@ -8,7 +8,7 @@ import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, Media } from "./job.js";
-import { readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
+import { fromDataUrl, readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
@@ -108,7 +108,7 @@ export async function attempt(
   const stored: Array<Media & { name: string }> = [];
   try {
     for (const m of images) {
-      const name = await copyOutput(new URL(m.url, `${o.url}/`), store, signal);
+      const name = await copyOutput(DATA_URL.test(m.url) ? m.url : new URL(m.url, `${o.url}/`), store, signal);
       stored.push({ url: m.url, seed: m.seed, nsfw: m.nsfw, name });
     }
   } catch (err) {
@@ -121,15 +121,18 @@ export async function attempt(
   return { kind: "ok", media: stored };
 }
 
-/** Streams one output (a fetchable URL or a `data:` URL) into the store; returns its new name. */
-async function copyOutput(url: URL, store: OutputStore, signal: AbortSignal): Promise<string> {
-  const res = await upstream(url, { method: "GET", signal });
+/** An output inlined in the answer. */
+const DATA_URL = /^data:/i;
+
+/** Streams one output (a fetchable URL, or a `data:` URL as its string) into the store; returns its new name. */
+async function copyOutput(url: URL | string, store: OutputStore, signal: AbortSignal): Promise<string> {
+  const res = typeof url === "string" ? fromDataUrl(url) : await upstream(url, { method: "GET", signal });
   if (res.status !== 200) {
     res.body.resume();
-    throw new Error(`GET ${url.protocol === "data:" ? "data URL" : url.href}: HTTP ${res.status}`);
+    throw new Error(`GET ${typeof url === "string" ? "data URL" : url.href}: HTTP ${res.status}`);
   }
   const type = res.headers["content-type"] ?? null;
-  const ext = extensionOf(type, url.href.slice(0, 64));
+  const ext = extensionOf(type, (typeof url === "string" ? url : url.href).slice(0, 64));
   const name = outputName(ext);
   const size = res.headers["content-length"];
   await store.put(name, res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));

@@ -95,8 +95,12 @@ export async function readText(body: Readable): Promise<string> {
   return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8");
 }
 
-/** A `data:` URL as if it had been fetched (runners and some orchestrators return media inline). */
-function fromDataUrl(href: string): UpstreamResponse {
+/**
+ * A `data:` URL as if it had been fetched (runners and some orchestrators return media inline): decoded straight
+ * from the answer's string, without parsing it as a URL (a URL parser walks and copies the whole of it).
+ * @example const res = fromDataUrl("data:image/png;base64,iVBORw0…");
+ */
+export function fromDataUrl(href: string): UpstreamResponse {
   const comma = href.indexOf(",");
   const meta = href.slice(5, comma);
   const data = href.slice(comma + 1);

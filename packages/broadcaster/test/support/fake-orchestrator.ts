@@ -16,7 +16,8 @@ export const PNG_1X1 = Buffer.from(
 
 /** How the fake answers a job. */
 export type FakeBehaviour =
-  | { kind: "ok"; delayMs?: number }
+  /** `inline`: the output as a `data:` URL in the answer (an orchestrator with `media-delivery data`). */
+  | { kind: "ok"; delayMs?: number; inline?: boolean }
   | { kind: "status"; status: number; msg: string; retryAfter?: number }
   | { kind: "drop" };
 
@@ -131,7 +132,11 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       });
     }
     if (!c.req.raw.signal.aborted) fake.completed.push(c.req.header("x-request-id") ?? "");
-    return c.json({ images: [{ url: `${fake.url}/outputs/fakeoutput0000000.png`, seed: 42, nsfw: false }] });
+    const url =
+      b.kind === "ok" && b.inline
+        ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
+        : `${fake.url}/outputs/fakeoutput0000000.png`;
+    return c.json({ images: [{ url, seed: 42, nsfw: false }] });
   });
   let server: ServerType;
   const port = await new Promise<number>((resolve) => {
