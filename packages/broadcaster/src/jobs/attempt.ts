@@ -1,12 +1,14 @@
 /**
- * @module One attempt of a job on one orchestrator: send the request (media streamed from the parsed upload),
- * classify the answer, and on success copy each output once into the output store.
+ * @module One attempt of a job on one orchestrator: send the request (a multipart body as the client sent it, from
+ * memory or its spool file; else encoded from the validated body), classify the answer, and on success copy each
+ * output once into the output store.
  */
+import { createReadStream } from "node:fs";
 import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, Media } from "./job.js";
-import { readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
+import { fromDataUrl, readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
@@ -38,8 +40,13 @@ function localCode(err: unknown): string | undefined {
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
 
-/** The body to send and its content type. */
-async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string }> {
+/** The body to send and its content type; a new stream of the same bytes for every attempt. */
+async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string; length?: number }> {
+  const raw = job.raw;
+  if (raw) {
+    const body = raw.chunks ?? createReadStream(raw.file as string);
+    return { body, contentType: raw.contentType, length: raw.size };
+  }
   if (!job.multipart) return { body: JSON.stringify(job.body), contentType: "application/json" };
   return encodeMultipart(job.body);
 }
@@ -58,12 +65,13 @@ export async function attempt(
   let res: UpstreamResponse;
   let text: string | undefined;
   try {
-    const { body, contentType } = await requestBody(job);
+    const { body, contentType, length } = await requestBody(job);
     const headers: Record<string, string> = {
       "x-request-id": job.requestId,
       accept: "application/json",
       "content-type": contentType,
     };
+    if (length !== undefined) headers["content-length"] = String(length);
     if (o.secret) headers.authorization = `Bearer ${o.secret}`;
     res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
   } catch (err) {
@@ -100,7 +108,7 @@ export async function attempt(
   const stored: Array<Media & { name: string }> = [];
   try {
     for (const m of images) {
-      const name = await copyOutput(new URL(m.url, `${o.url}/`), store, signal);
+      const name = await copyOutput(DATA_URL.test(m.url) ? m.url : new URL(m.url, `${o.url}/`), store, signal);
       stored.push({ url: m.url, seed: m.seed, nsfw: m.nsfw, name });
     }
   } catch (err) {
@@ -113,15 +121,18 @@ export async function attempt(
   return { kind: "ok", media: stored };
 }
 
-/** Streams one output (a fetchable URL or a `data:` URL) into the store; returns its new name. */
-async function copyOutput(url: URL, store: OutputStore, signal: AbortSignal): Promise<string> {
-  const res = await upstream(url, { method: "GET", signal });
+/** An output inlined in the answer. */
+const DATA_URL = /^data:/i;
+
+/** Streams one output (a fetchable URL, or a `data:` URL as its string) into the store; returns its new name. */
+async function copyOutput(url: URL | string, store: OutputStore, signal: AbortSignal): Promise<string> {
+  const res = typeof url === "string" ? fromDataUrl(url) : await upstream(url, { method: "GET", signal });
   if (res.status !== 200) {
     res.body.resume();
-    throw new Error(`GET ${url.protocol === "data:" ? "data URL" : url.href}: HTTP ${res.status}`);
+    throw new Error(`GET ${typeof url === "string" ? "data URL" : url.href}: HTTP ${res.status}`);
   }
   const type = res.headers["content-type"] ?? null;
-  const ext = extensionOf(type, url.href.slice(0, 64));
+  const ext = extensionOf(type, (typeof url === "string" ? url : url.href).slice(0, 64));
   const name = outputName(ext);
   const size = res.headers["content-length"];
   await store.put(name, res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));

@@ -1,6 +1,7 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
 import { interpolatedFrames, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
+import type { RawUpload } from "../server/upload-spool.js";
 
 /** A validated job. */
 export interface Job {
@@ -17,6 +18,11 @@ export interface Job {
   units: number;
   /** A second capability the job needs on the same orchestrator (image-to-video with `output_fps` → FILM). */
   alsoNeeds?: { pipeline: string; modelId?: string | undefined };
+  /**
+   * The multipart body as the client sent it, forwarded unchanged instead of re-encoding `body` (see
+   * {@link forwardable}); absent for JSON jobs and for bodies with parts the spec does not declare.
+   */
+  raw?: RawUpload;
 }
 
 /** Frames an image-to-video job is counted for (SVD-XT's), as the spec's recipe counts them. */
@@ -63,4 +69,15 @@ export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Jo
   if (pipeline !== "image-to-video" || typeof body.output_fps !== "number" || body.output_fps <= fps) return undefined;
   const modelId = typeof body.interpolation_model_id === "string" ? body.interpolation_model_id : undefined;
   return { pipeline: "frame-interpolation", modelId };
+}
+
+/**
+ * The client's multipart body, when forwarding it unchanged means the same to the orchestrator as the validated
+ * body: the orchestrator's spec takes the same request schema on the same path (the specs test holds them equal),
+ * so it coerces and defaults the same fields the same way. Only a body with a part the spec does not declare
+ * (dropped here, so not in `body`) is re-encoded instead, so as not to forward bytes the job does not use.
+ * @example job.raw = forwardable(rawUpload(c), body);
+ */
+export function forwardable(raw: RawUpload | undefined, body: Record<string, unknown>): RawUpload | undefined {
+  return raw?.names.every((name) => Object.hasOwn(body, name)) ? raw : undefined;
 }

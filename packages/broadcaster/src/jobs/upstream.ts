@@ -21,8 +21,8 @@ export interface UpstreamResponse {
   body: Readable;
 }
 
-/** A request body: bytes, or a stream (sent chunked). */
-export type UpstreamBody = string | Uint8Array | Readable | undefined;
+/** A request body: bytes, a list of buffers (written in one go), or a stream (chunked unless a length is given). */
+export type UpstreamBody = string | Uint8Array | readonly Buffer[] | Readable | undefined;
 
 /**
  * Sends one request; resolves when the response head arrives, rejects on connection errors and on `signal`.
@@ -41,6 +41,8 @@ export function upstream(
     const body = init.body;
     if (typeof body === "string" || body instanceof Uint8Array) {
       headers["content-length"] = String(Buffer.byteLength(body));
+    } else if (Array.isArray(body)) {
+      headers["content-length"] = String(body.reduce((n: number, b: Buffer) => n + b.length, 0));
     }
     const req = lib.request(url, { method: init.method, headers, agent, signal: init.signal }, (res) =>
       resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res }),
@@ -48,10 +50,39 @@ export function upstream(
     req.on("error", reject);
     if (body === undefined) req.end();
     else if (typeof body === "string" || body instanceof Uint8Array) req.end(body);
-    else {
-      body.on("error", (err) => req.destroy(err));
-      body.pipe(req);
+    else if (Array.isArray(body)) {
+      // Corked, the buffers leave in one writev with the head.
+      req.cork();
+      for (const b of body as readonly Buffer[]) req.write(b);
+      req.end();
+      req.uncork();
+    } else {
+      const stream = body as Readable;
+      stream.on("error", (err) => req.destroy(err));
+      // A request cut short (timeout, client gone, connection lost) leaves its source unread: close it (a spool
+      // file's descriptor) rather than wait for the garbage collector.
+      req.once("close", () => {
+        if (!stream.readableEnded) stream.destroy();
+      });
+      stream.pipe(req);
     }
+  });
+}
+
+/**
+ * Reads a whole (small) stream as its chunks, not copied into one buffer. Events rather than an async iterator: an
+ * answer or an output is a few chunks, and the iterator's machinery costs more than reading them.
+ * @example const chunks = await readChunks(res.body);
+ */
+export function readChunks(body: Readable): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on("data", (chunk: Buffer) => chunks.push(chunk));
+    body.once("end", () => resolve(chunks));
+    body.once("error", reject);
+    body.once("close", () => {
+      if (!body.readableEnded) reject(new Error("the stream closed before its end"));
+    });
   });
 }
 
@@ -60,13 +91,16 @@ export function upstream(
  * @example const text = await readText(res.body);
  */
 export async function readText(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  const chunks = await readChunks(body);
+  return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8");
 }
 
-/** A `data:` URL as if it had been fetched (runners and some orchestrators return media inline). */
-function fromDataUrl(href: string): UpstreamResponse {
+/**
+ * A `data:` URL as if it had been fetched (runners and some orchestrators return media inline): decoded straight
+ * from the answer's string, without parsing it as a URL (a URL parser walks and copies the whole of it).
+ * @example const res = fromDataUrl("data:image/png;base64,iVBORw0…");
+ */
+export function fromDataUrl(href: string): UpstreamResponse {
   const comma = href.indexOf(",");
   const meta = href.slice(5, comma);
   const data = href.slice(comma + 1);

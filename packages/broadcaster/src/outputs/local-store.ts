@@ -1,13 +1,36 @@
 /** @module The default output store: files in a local directory, removed after the retention time. */
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { closeSync, createReadStream, createWriteStream, openSync, writevSync } from "node:fs";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { readChunks } from "../jobs/upstream.js";
 import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
 
-/** Outputs up to this size are written with one `writeFile`. */
-const SMALL_OUTPUT = 4 * 1024 * 1024;
+/**
+ * Outputs up to this size are collected and written in one `writev`, synchronously: a write of this size into the
+ * page cache takes less time than the thread-pool round trips of an asynchronous open, write and close (the bulk of
+ * the store's cost per job in the broadcaster's profile). Larger ones are streamed.
+ */
+const SMALL_OUTPUT = 1024 * 1024;
+
+/** Writes `chunks` to a new file at `path` with as few system calls as it takes. */
+function writeChunksSync(path: string, chunks: Buffer[]): void {
+  const fd = openSync(path, "w");
+  try {
+    let left = chunks;
+    while (left.length > 0) {
+      let written = writevSync(fd, left);
+      // A short write (rare for a file): drop what went out and write the rest.
+      let i = 0;
+      while (i < left.length && written >= left[i]!.length) written -= left[i++]!.length;
+      left = left.slice(i);
+      if (written > 0) left[0] = left[0]!.subarray(written);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Outputs as files in `dir`.
@@ -34,14 +57,12 @@ export class LocalOutputStore implements OutputStore {
     size?: number,
   ): Promise<void> {
     // The name is secret until the job is answered, so the file is written under it directly: nobody can ask for it
-    // half-written. Small outputs are collected and written in one call, large ones streamed.
+    // half-written. Small outputs are collected and written in one call (see SMALL_OUTPUT), large ones streamed.
     const path = join(this.dir, name);
     const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
     try {
       if (size !== undefined && size <= SMALL_OUTPUT) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of source) chunks.push(chunk as Buffer);
-        await writeFile(path, Buffer.concat(chunks));
+        writeChunksSync(path, await readChunks(source));
       } else {
         await pipeline(source, createWriteStream(path));
       }

@@ -28,12 +28,23 @@ export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
 /** An output file extension. */
 export type MediaExtension = keyof typeof MEDIA_TYPES;
 
+const NAME_BYTES = 24;
+// Random bytes drawn for 256 names at a time (as `crypto.randomUUID` batches its own): one call into the CSPRNG per
+// job cost more than the bytes. Each name uses its own bytes once.
+let pool = Buffer.alloc(0);
+let pooled = 0;
+
 /**
  * A new unguessable output name: 192 random bits, base64url, and the media extension.
  * @example outputName("png") // "q3J0…Zx.png"
  */
 export function outputName(ext: MediaExtension): string {
-  return `${randomBytes(24).toString("base64url")}.${ext}`;
+  if (pooled + NAME_BYTES > pool.length) {
+    pool = randomBytes(NAME_BYTES * 256);
+    pooled = 0;
+  }
+  pooled += NAME_BYTES;
+  return `${pool.toString("base64url", pooled - NAME_BYTES, pooled)}.${ext}`;
 }
 
 /** Names this store accepts (the gateway spec's pattern); anything else is not looked up at all. */

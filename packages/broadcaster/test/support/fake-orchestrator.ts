@@ -16,7 +16,8 @@ export const PNG_1X1 = Buffer.from(
 
 /** How the fake answers a job. */
 export type FakeBehaviour =
-  | { kind: "ok"; delayMs?: number }
+  /** `inline`: the output as a `data:` URL in the answer (an orchestrator with `media-delivery data`). */
+  | { kind: "ok"; delayMs?: number; inline?: boolean }
   | { kind: "status"; status: number; msg: string; retryAfter?: number }
   | { kind: "drop" };
 
@@ -44,6 +45,8 @@ export interface FakeOrchestrator {
   behaviour: FakeBehaviour;
   /** The bytes of each uploaded file part, in order. */
   uploads: Buffer[];
+  /** Each job request's body as it arrived, with its Content-Type, in order. */
+  bodies: Array<{ contentType: string; bytes: Buffer }>;
   /** Jobs whose caller went away before the answer was sent. */
   aborted: number;
   /** Request ids of the jobs answered 200 (after their delay, to a caller still there). */
@@ -63,6 +66,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   const fake = {
     jobs: [],
     uploads: [],
+    bodies: [],
     completed: [],
     behaviour: { kind: "ok" },
     aborted: 0,
@@ -88,9 +92,12 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";
     const fields: Record<string, unknown> = {};
-    if (type.startsWith("application/json")) Object.assign(fields, await c.req.json());
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    fake.bodies.push({ contentType: type, bytes });
+    if (type.startsWith("application/json")) Object.assign(fields, JSON.parse(bytes.toString("utf8")));
     else {
-      for (const [k, v] of (await c.req.formData()).entries()) {
+      const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+      for (const [k, v] of form.entries()) {
         if (typeof v !== "string") fake.uploads.push(Buffer.from(await v.arrayBuffer()));
         fields[k] = typeof v === "string" ? v : { file: v.size };
       }
@@ -125,7 +132,11 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       });
     }
     if (!c.req.raw.signal.aborted) fake.completed.push(c.req.header("x-request-id") ?? "");
-    return c.json({ images: [{ url: `${fake.url}/outputs/fakeoutput0000000.png`, seed: 42, nsfw: false }] });
+    const url =
+      b.kind === "ok" && b.inline
+        ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
+        : `${fake.url}/outputs/fakeoutput0000000.png`;
+    return c.json({ images: [{ url, seed: 42, nsfw: false }] });
   });
   let server: ServerType;
   const port = await new Promise<number>((resolve) => {

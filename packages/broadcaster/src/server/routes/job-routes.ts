@@ -9,8 +9,8 @@ import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
 import { dispatch } from "../../jobs/dispatch.js";
-import { jobOf } from "../../jobs/job.js";
-import { cleanupUploads } from "../upload-spool.js";
+import { forwardable, jobOf } from "../../jobs/job.js";
+import { cleanupUploads, rawUpload } from "../upload-spool.js";
 import type { RouteKit } from "./route-kit.js";
 
 /**
@@ -25,6 +25,8 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c));
       if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);
+      const raw = multipart ? forwardable(rawUpload(c), body) : undefined;
+      if (raw) job.raw = raw;
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
         result = await dispatch(ctx, job, pipeline.path, c.req.raw.signal);
