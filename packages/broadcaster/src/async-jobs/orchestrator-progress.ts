@@ -31,8 +31,6 @@ export function overallFraction(step: Pick<ProgressStep, "stage" | "step" | "tot
  */
 export const followOrchestratorProgress: ProgressSource = ({ orchestrator, requestId, signal }, onProgress) => {
   void (async () => {
-    // After the attempt's own request has gone out (the orchestrator waits for the job to start before it answers).
-    await new Promise((r) => setImmediate(r));
     let reached = 0;
     try {
       const events = followProgress(orchestrator.url, requestId, {
