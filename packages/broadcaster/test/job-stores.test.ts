@@ -12,7 +12,7 @@ import { newJobId } from "../src/async-jobs/model.js";
 import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
 import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
 import type { Claim, HeldJob, JobChange, JobStore, NewJob } from "../src/async-jobs/store.js";
-import { testSchema } from "./support/postgres.js";
+import { pgQuery, testSchema } from "./support/postgres.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-job-stores-"));
 const schemas = new Map<string, ReturnType<typeof testSchema>>();
@@ -181,4 +181,59 @@ describe.each(stores)("%s job store", (_name, open) => {
       await store.close();
     }
   });
+});
+
+describe("PostgreSQL job store only", () => {
+  const open = (label: string) => stores[1]![1](label) as PostgresJobStore;
+
+  it("creates a job already claimed for jobs-start here, in one write, with both its events and a lease", async () => {
+    const store = open("here");
+    await store.init();
+    try {
+      const created = await store.create(newJob(), { here: { holder: "holder-h", leaseMs: 300 } });
+      // The answer shows the job as it was created; the claim is the run that starts it.
+      expect(created).toMatchObject({ kind: "created", job: { status: "queued", runs: 0 } });
+      expect(created.claim).toMatchObject({
+        holder: "holder-h",
+        run: 1,
+        job: { status: "running", holder: "holder-h" },
+      });
+      const id = created.job.id;
+      expect((await store.events(id, 0)).map((e) => [e.seq, (e.data as { status: string }).status])).toEqual([
+        [1, "queued"],
+        [2, "running"],
+      ]);
+      // Held: no queue entry, and nobody else claims it while the lease lasts.
+      const entries = await pgQuery(`SELECT 1 FROM "${store.names.queueSchema}".jobs WHERE key = $1`, [id]);
+      expect(entries).toEqual([]);
+      expect(await store.claim(id, "holder-other", 300)).toBeUndefined();
+      // Its holder gone, the sweep re-queues it once the lease runs out, and the next run is fenced as run 2.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.requeueExpired(300)).toBeGreaterThanOrEqual(1);
+      expect(await store.claim(id, "holder-other", 300)).toMatchObject({ run: 2 });
+      expect(await store.finish(created.claim!, { status: "cancelled" })).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps taking jobs after a store on another schema of the database migrates its queue", async () => {
+    const store = open("survivor");
+    await store.init();
+    const r = recorder("holder-s", 2000);
+    await store.start(r.workers);
+    const other = open("newcomer");
+    try {
+      // graphile-worker announces a fresh schema's breaking migrations on a channel every schema's runners hear.
+      await other.init();
+      await new Promise((done) => setTimeout(done, 300));
+      const job = (await store.create(newJob())).job;
+      await expect.poll(() => r.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
+      r.release(job.id);
+      expect(process.exitCode ?? 0).toBe(0);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  }, 15_000);
 });

@@ -122,29 +122,25 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   let started = false;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   let stopping = false;
-  // PostgreSQL, `jobs-start here`: a job this broadcaster has room for is created without a queue entry and claimed
-  // at once (the same fenced claim the queue's handler makes), skipping the queue's insert, wake-up and `get_job`.
+  // PostgreSQL, `jobs-start here`: a job this broadcaster has room for is created already claimed by it, in the
+  // creating statement, skipping the queue's insert, wake-up and `get_job` and a second write.
   const pgStore = settings.start === "here" && store instanceof PostgresJobStore ? store : undefined;
   let reserved = 0;
   const here: SubmitContext["here"] = pgStore && {
     wanted() {
-      if (!started || stopping || executor.size + reserved >= settings.concurrency) return false;
+      if (!started || stopping || executor.size + reserved >= settings.concurrency) return undefined;
       reserved += 1;
-      return true;
+      return { holder, leaseMs: settings.leaseMs };
     },
-    start(created) {
-      const run = async () => {
-        const claim = stopping ? undefined : await pgStore.claim(created.id, holder, settings.leaseMs, created);
-        reserved -= 1;
-        if (claim) return executor.run(claim);
-        if (stopping) await pgStore.enqueue(pgStore.pool, created.id);
-      };
-      run().catch(async (err: Error) => {
-        logger.warn("starting a job here failed; it goes through the queue", {
-          job_id: created.id,
+    start(claim) {
+      // The executor counts it from here on; stopping, it hands the job back to the queue.
+      reserved -= 1;
+      executor.run(claim).catch(async (err: Error) => {
+        logger.warn("a job started here failed to run; it goes through the queue", {
+          job_id: claim.job.id,
           error: err.message,
         });
-        await pgStore.enqueue(pgStore.pool, created.id).catch(() => {});
+        await pgStore.enqueue(pgStore.pool, claim.job.id).catch(() => {});
       });
     },
     cancelled() {

@@ -20,6 +20,7 @@ import {
   type JobChange,
   type JobStore,
   type NewJob,
+  type StartHere,
   type Workers,
 } from "./store.js";
 import { announce } from "./webhooks.js";
@@ -91,13 +92,12 @@ export class PostgresJobStore implements JobStore {
     await this.#listener.start();
   }
 
-  async create(job: NewJob, options: { enqueue?: boolean } = {}): Promise<CreateResult> {
+  async create(job: NewJob, options: { here?: StartHere } = {}): Promise<CreateResult & { claim?: Claim }> {
     const files = Object.entries(job.files);
-    const enqueue = options.enqueue ?? true;
     // A job without files is one statement (no transaction around it); files go in the same transaction as the row.
-    if (files.length === 0) return insertJob(this.pool, this.names, job, enqueue);
+    if (files.length === 0) return insertJob(this.pool, this.names, job, options.here);
     return transaction(this.pool, async (q) => {
-      const result = await insertJob(q, this.names, job, enqueue);
+      const result = await insertJob(q, this.names, job, options.here);
       if (result.kind !== "created") return result;
       for (const [field, blob] of files) {
         let seq = 0;
@@ -264,8 +264,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Takes the job for `holder` when it is queued or its holder's lease ran out. */
-  claim(jobId: string, holder: string, leaseMs: number, known?: JobRecord): Promise<Claim | undefined> {
-    return claimJob(this.pool, this.names, jobId, holder, leaseMs, known);
+  claim(jobId: string, holder: string, leaseMs: number): Promise<Claim | undefined> {
+    return claimJob(this.pool, this.names, jobId, holder, leaseMs);
   }
 
   /** Renews the leases of `holder`'s running jobs. */

@@ -8,7 +8,7 @@
  * inserts a fresh one), and the claim's run number fences the old holder's writes. Webhook deliveries are `avs_webhook` entries, scheduled at their next attempt and
  * leased while one is sent; the sweep re-queues a delivery whose sender died mid-attempt the same way.
  */
-import { Logger, type Runner, run } from "graphile-worker";
+import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
 import type pg from "pg";
 import { recordDelivery, takeDelivery } from "./postgres-deliveries.js";
 import type { PostgresJobStore } from "./postgres-store.js";
@@ -70,8 +70,8 @@ export class PgWorkers {
     };
     const w = this.#w;
     const store = this.#store;
-    this.#runners.push(
-      await run({
+    await Promise.all([
+      this.#run({
         ...common,
         concurrency: w.concurrency,
         taskList: {
@@ -84,7 +84,7 @@ export class PgWorkers {
           },
         },
       }),
-      await run({
+      this.#run({
         ...common,
         concurrency: DELIVERIES_AT_ONCE,
         taskList: {
@@ -95,10 +95,34 @@ export class PgWorkers {
           },
         },
       }),
-    );
+    ]);
     const every = Math.max(50, Math.floor(w.leaseMs / 3));
     this.#timer = setInterval(() => void this.#beat(), every);
     this.#timer.unref();
+  }
+
+  /**
+   * Starts a graphile-worker runner, and starts it again should it stop while this broadcaster is not stopping:
+   * graphile-worker's channels are not per schema, so a breaking migration of any queue schema in the database (a
+   * broadcaster or test on another schema starting for the first time) makes every runner in it shut down, and sets
+   * `process.exitCode` to 57.
+   */
+  async #run(options: RunnerOptions): Promise<void> {
+    const exitCode = process.exitCode;
+    const runner = await run(options);
+    this.#runners.push(runner);
+    const ended = () => {
+      this.#runners = this.#runners.filter((r) => r !== runner);
+      if (this.#stopping) return;
+      process.exitCode = exitCode;
+      this.#onError(
+        new Error("graphile-worker stopped (a migration in another schema of the database); restarting it"),
+      );
+      setTimeout(() => {
+        if (!this.#stopping) this.#run(options).catch(this.#onError);
+      }, 100).unref();
+    };
+    runner.promise.then(ended, ended);
   }
 
   /** Renews this broadcaster's leases; every third beat, re-queues jobs whose holders stopped renewing theirs. */

@@ -35,6 +35,12 @@ export interface NewJob
   files: Record<string, Blob>;
 }
 
+/** Where a job created by `jobs-start here` starts: this broadcaster, under a lease of `leaseMs`. */
+export interface StartHere {
+  holder: string;
+  leaseMs: number;
+}
+
 /** What `create` did: made the job, found the one its idempotency key names, or found that key used for another body. */
 export type CreateResult = { kind: "created" | "existing" | "conflict"; job: JobRecord };
 
@@ -109,10 +115,10 @@ export interface JobStore {
   /** Opens the database and creates the tables. */
   init(): Promise<void>;
   /**
-   * Creates a queued job, or finds the job its idempotency key names. `enqueue: false` (PostgreSQL, `jobs-start
-   * here`): no queue entry, since the caller claims the job at once; the sweep gives it one if that never happens.
+   * Creates a queued job, or finds the job its idempotency key names. `here` (PostgreSQL, `jobs-start here`): the
+   * new job is claimed for `here.holder` in the same write and `claim` is its run; it gets no queue entry.
    */
-  create(job: NewJob, options?: { enqueue?: boolean }): Promise<CreateResult>;
+  create(job: NewJob, options?: { here?: StartHere }): Promise<CreateResult & { claim?: Claim }>;
   get(id: string): Promise<JobRecord | undefined>;
   /** The job's webhook deliveries, oldest first. */
   deliveries(jobId: string): Promise<WebhookDelivery[]>;

@@ -10,8 +10,8 @@ import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
 import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
-import { type ApiJob, type JobRecord, newJobId, toApiJob } from "./model.js";
-import type { JobStore } from "./store.js";
+import { type ApiJob, newJobId, toApiJob } from "./model.js";
+import type { Claim, JobStore, StartHere } from "./store.js";
 import { newWebhookSecret, secretProblem } from "./webhooks.js";
 
 /**
@@ -71,10 +71,11 @@ export interface SubmitContext {
   /** Proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset. */
   trustProxy?: string[];
   /**
-   * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created (then created
-   * without a queue entry) and `start` claims and runs it; `cancelled()` gives the slot back when no job was made.
+   * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created and says who
+   * holds it and for how long (the job is then created claimed, without a queue entry), and `start` runs that claim;
+   * `cancelled()` gives the slot back when no job was made.
    */
-  here?: { wanted(): boolean; start(job: JobRecord): void; cancelled(): void };
+  here?: { wanted(): StartHere | undefined; start(claim: Claim): void; cancelled(): void };
 }
 
 /**
@@ -86,7 +87,7 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promi
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);
-  const here = ctx.here?.wanted() ?? false;
+  const here = ctx.here?.wanted();
   let created: Awaited<ReturnType<typeof ctx.store.create>>;
   try {
     created = await ctx.store.create(
@@ -106,15 +107,18 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promi
         webhookUrl: webhook.url,
         webhookSecret: webhook.secret,
       },
-      { enqueue: !here },
+      here ? { here } : {},
     );
   } catch (err) {
     if (here) ctx.here?.cancelled();
     throw err;
   }
   if (here) {
-    if (created.kind === "created") ctx.here?.start(created.job);
-    else ctx.here?.cancelled();
+    if (created.claim) {
+      ctx.here?.start(created.claim);
+      // The job's call to the orchestrator goes out first; the 202 is built and written after it.
+      await new Promise((r) => setImmediate(r));
+    } else ctx.here?.cancelled();
   }
   if (created.kind === "conflict") {
     throw headerIssue(
