@@ -28,6 +28,8 @@ import pg from "pg";
 import { startServer } from "./server-process.mjs";
 
 const { values: flags } = parseArgs({
+  // `pnpm bench:async -- --overlap` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
     requests: { type: "string", default: "300" },
     warmup: { type: "string", default: "50" },
