@@ -8,7 +8,7 @@
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Broadcaster, createBroadcaster } from "../src/index.js";
+import { type Broadcaster, createBroadcaster, overallFraction } from "../src/index.js";
 import { type ApiJob, readEvents, type SseEvent, sseEvents, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
 import { type OrchestratorProcess, startOrchestratorProcess, workspace } from "./support/network.js";
@@ -47,6 +47,26 @@ async function ready(url: string): Promise<void> {
 function fractions(events: SseEvent[]): number[] {
   return events.filter((e) => e.event === "progress").map((e) => (JSON.parse(e.data) as { fraction: number }).fraction);
 }
+
+describe("overallFraction", () => {
+  it("maps a chain job's two stages in order: SVD inside 0–0.6, then FILM inside 0.6–0.99, never going back", () => {
+    const svd = [
+      ...[1, 2, 3].map((step) => ({ stage: "denoise", step, total: 3 })),
+      ...[1, 2].map((step) => ({ stage: "decode", step, total: 2 })),
+    ].map((e) => ({ ...e, pipeline: "image-to-video" }));
+    const film = [1, 24, 48].map((step) => ({
+      stage: "interpolate",
+      step,
+      total: 48,
+      pipeline: "frame-interpolation",
+    }));
+    const fractions = [...svd, ...film].map(overallFraction);
+    expect(fractions).toEqual([0.1818, 0.3636, 0.5455, 0.5727, 0.6, 0.6081, 0.795, 0.99]);
+    // A plain job's steps (no pipeline) keep the single-job spans.
+    expect(overallFraction({ stage: "denoise", step: 3, total: 3 })).toBe(0.9);
+    expect(overallFraction({ stage: "interpolate", step: 48, total: 48 })).toBe(0.99);
+  });
+});
 
 describe("async job progress through the orchestrator (SQLite)", () => {
   let t: TestBroadcaster;

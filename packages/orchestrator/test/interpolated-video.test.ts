@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { form, probeVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, modelsDir, png, startOrchestrator } from "./helpers.js";
@@ -113,6 +114,12 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
   it("relays both stages on GET /progress: SVD's steps, then FILM's 48 frames, then one end", async () => {
     // The raw stream (it closes after `end`), so every field of each event is seen as sent.
     const following = fetch(`${orch.url}/progress/chain-progress`, { headers: auth }).then((r) => r.text());
+    // And through runner-client, as the broadcaster follows it: each step keeps its stage's pipeline.
+    const typed = (async () => {
+      const seen: ProgressEvent[] = [];
+      for await (const e of followProgress(orch.url, "chain-progress", { token: "s3cret" })) seen.push(e);
+      return seen;
+    })();
     const res = await video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 3 }, undefined, "chain-progress");
     await download(res);
     const events = (await following)
@@ -136,6 +143,8 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     expect(events.filter((e) => e.type === "end")).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
     expect(events.map((e) => e.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+    const typedSteps = (await typed).filter((e) => e.type === "progress");
+    expect(typedSteps.map((e) => e.pipeline)).toEqual(steps.map((e) => e.pipeline));
   }, 120_000);
 
   it("answers the plain video without the extension fields, and with output_fps equal to fps", async () => {

@@ -13,6 +13,8 @@ export interface ProgressStep {
   step: number;
   total: number;
   fraction: number;
+  /** The stage's pipeline, on the events of an orchestrator's chain job (SVD → FILM); absent for a plain job. */
+  pipeline?: string;
 }
 
 /** The last event: the HTTP status the job's POST answered, and `msg` when it failed. */
@@ -142,5 +144,6 @@ function parseEvent(block: string): ProgressEvent | undefined {
     step: Number(body.step),
     total: Number(body.total),
     fraction: Number(body.fraction),
+    ...(typeof body.pipeline === "string" ? { pipeline: body.pipeline } : {}),
   };
 }

@@ -2,7 +2,9 @@
  * @module The default {@link ProgressSource}: follows the orchestrator's `GET /progress/{request_id}` for each attempt
  * and maps the runner's stages onto one fraction of the whole job — Stable Diffusion's denoise steps to 0–0.9, its
  * decode (per frame for image-to-video) to 0.9–0.99, any single-loop pipeline (`tiles`, `upscale`, `interpolate`,
- * `frames`) to 0–0.99 — so the fraction only grows and 1 is left for the stored result. An orchestrator without
+ * `frames`) to 0–0.99 — so the fraction only grows and 1 is left for the stored result. The events of a chain job
+ * name their stage's `pipeline`: its image-to-video stage covers 0–0.6 and its frame-interpolation stage 0.6–0.99
+ * (a fixed split: the two stages' real shares depend on the models), each stage's own steps mapped inside its span. An orchestrator without
  * the route (Livepeer's answers 404) leaves the job at start and end only; the executor throttles the writes.
  */
 import { followProgress, type ProgressStep } from "@ai-video-subnet/runner-client";
@@ -14,15 +16,23 @@ const STAGE_SPANS: Record<string, readonly [number, number]> = {
   decode: [0.9, 0.99],
 };
 const DEFAULT_SPAN = [0, 0.99] as const;
+/** The share of a chain job (events naming their `pipeline`) each of its stages covers. */
+const CHAIN_SPANS: Record<string, readonly [number, number]> = {
+  "image-to-video": [0, 0.6],
+  "frame-interpolation": [0.6, 0.99],
+};
 
 /**
  * The fraction of the whole job that `step` stands for.
  * @example overallFraction({ stage: "denoise", step: 5, total: 10, … }) // 0.45
  */
-export function overallFraction(step: Pick<ProgressStep, "stage" | "step" | "total">): number {
+export function overallFraction(step: Pick<ProgressStep, "stage" | "step" | "total" | "pipeline">): number {
   const [from, to] = STAGE_SPANS[step.stage] ?? DEFAULT_SPAN;
   const within = step.total > 0 ? Math.min(1, Math.max(0, step.step / step.total)) : 0;
-  return Math.round((from + (to - from) * within) * 10_000) / 10_000;
+  let fraction = from + (to - from) * within;
+  const chain = step.pipeline === undefined ? undefined : CHAIN_SPANS[step.pipeline];
+  if (chain) fraction = chain[0] + ((chain[1] - chain[0]) * fraction) / DEFAULT_SPAN[1];
+  return Math.round(fraction * 10_000) / 10_000;
 }
 
 /**
