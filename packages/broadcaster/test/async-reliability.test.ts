@@ -41,10 +41,15 @@ describe("two broadcasters on PostgreSQL", () => {
     fake.behaviour = { kind: "ok", delayMs: 4000 };
     const args = [
       ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
-      ...["--jobs-concurrency", "50", "--jobs-lease-ms", "1500", "--info-interval-ms", "200"],
+      // `/info` every second: a probe's deadline is max(0.5 s, the interval), and at 0.5 s a loaded machine marked the
+      // fake orchestrator unreachable now and then (jobs failed with 503 "none of 1 orchestrator(s) is reachable").
+      ...["--jobs-concurrency", "50", "--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
       ...["--webhook-retry-base-ms", "200", "--webhook-retry-max-ms", "1000", "--webhook-timeout-ms", "1000"],
     ];
     const [a, b] = await Promise.all([broadcaster(args), broadcaster(args)]);
+    // Both have seen the orchestrator before the first job.
+    for (const p of [a!, b!])
+      await expect.poll(async () => (await fetch(`${p.url}/ready`)).status, { timeout: 10_000 }).toBe(200);
 
     const ids = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
