@@ -1,6 +1,6 @@
 /** @module Every scheduler against the numpy reference values in `__fixtures__/scheduler-vectors.json`. */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { close, referenceVectors, SD } from "./__fixtures__/reference-vectors.js";
 import { SCHEDULE_CACHE_SIZE, sigmaPlans } from "./euler-discrete.js";
 import {
   alphasCumprod,
@@ -19,41 +19,7 @@ import {
 } from "./index.js";
 import { eulerStep } from "./scheduler.js";
 
-const vectors = JSON.parse(
-  readFileSync(new URL("./__fixtures__/scheduler-vectors.json", import.meta.url), "utf8"),
-) as Record<
-  string,
-  // biome-ignore lint/suspicious/noExplicitAny: reference data of several shapes
-  any
->;
-const covered = new Set<string>();
-const ref = (key: string) => {
-  if (!(key in vectors)) throw new Error(`no vector ${key}`);
-  covered.add(key);
-  return vectors[key];
-};
-
-/**
- * 1e-5 relative, but never tighter than half a unit of the last digit the reference was printed with (e.g. 0.041314 is
- * only known to ±5e-7, which is 1.2e-5 relative). Integers (timesteps) must match to 1e-5 relative, zero exactly.
- */
-function close(actual: readonly number[] | number, expected: readonly number[] | number, what: string): void {
-  const a = typeof actual === "number" ? [actual] : [...actual];
-  const e = typeof expected === "number" ? [expected] : [...expected];
-  expect(a.length, `${what}: length`).toBe(e.length);
-  e.forEach((x, i) => {
-    let tol = 1e-5 * Math.abs(x);
-    if (!Number.isInteger(x)) {
-      const [mantissa = "", exp = "0"] = String(x).split("e");
-      const decimals = mantissa.split(".")[1]?.length ?? 0;
-      tol = Math.max(tol, 0.5 * 10 ** (Number(exp) - decimals) * 1.001);
-    }
-    const got = a[i] as number;
-    expect(Math.abs(got - x) <= tol, `${what}[${i}]: got ${got}, expected ${x} ± ${tol}`).toBe(true);
-  });
-}
-
-const SD = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
+const { ref, unread } = referenceVectors("scheduler-vectors.json", import.meta.url);
 const ones = (n: number) => new Float32Array(n).fill(1);
 const zeros = (n: number) => new Float32Array(n);
 
@@ -368,11 +334,6 @@ describe("scheduler config", () => {
   });
 });
 
-it("covers every reference vector", () => {
-  const uncovered = Object.keys(vectors).filter((k) => !covered.has(k));
-  expect(uncovered).toEqual([]);
-});
-
 describe("stepping into the caller's arrays", () => {
   const classes = [
     { _class_name: "EulerDiscreteScheduler", timestep_spacing: "leading" },
@@ -431,4 +392,8 @@ describe("stepping into the caller's arrays", () => {
       }
     });
   }
+});
+
+it("reads every reference vector it owns", () => {
+  expect(unread()).toEqual([]);
 });
