@@ -4,6 +4,12 @@
  * the extension does not fit its operation.
  */
 import { describe, expect, it } from "vitest";
+import {
+  FRAME_INTERPOLATION,
+  TEXT_TO_IMAGE,
+  UPSCALE,
+  VIDEO_UPSCALE,
+} from "../../packages/server-kit/test/spec-recipes.js";
 // @ts-expect-error: a plain JavaScript module of the code generator, without type declarations
 import { pipelinesTable } from "../scripts/pipelines.mjs";
 import { loadSpec, type OpenApiDocument, type SpecName } from "../src/index.js";
@@ -47,25 +53,13 @@ describe.each<SpecName>(["runner", "orchestrator", "gateway"])("the %s spec's PI
       ],
     ]);
     expect(entries[2]!.units).toEqual({ pixels: ["width", "height"], frames: 25, steps: "num_inference_steps" });
-    expect(entries[0]!.units).toEqual({
-      pixels: ["width", "height"],
-      steps: "num_inference_steps",
-      images: "num_images_per_prompt",
-    });
-    expect(entries[3]!.units).toEqual({ pixels: "image", steps: "num_inference_steps" });
+    // The server kit's work-units tests count with these recipes: they must be the specs' own.
+    expect(entries[0]!.units).toEqual(TEXT_TO_IMAGE.units);
+    expect(entries[3]!.units).toEqual(UPSCALE.units);
     expect(entries[3]!.fields).toEqual(["prompt", "image", "model_id", "safety_check", "seed", "num_inference_steps"]);
-    expect(entries[4]!.units).toEqual({ pixels: "video", frames: "video" });
+    expect(entries[4]!.units).toEqual(VIDEO_UPSCALE.units);
     expect(entries[4]!.fields).toEqual(["video", "model_id", "seed"]);
-    expect(entries[5]!.units).toEqual({
-      pixels: ["video", "first_image"],
-      frames: "video",
-      rate: {
-        output_fps: "output_fps",
-        multiplier: "multiplier",
-        times_to_interpolate: "times_to_interpolate",
-        source_fps: "source_fps",
-      },
-    });
+    expect(entries[5]!.units).toEqual(FRAME_INTERPOLATION.units);
     expect(entries[5]!.fields).toEqual([
       "video",
       "first_image",

@@ -2,7 +2,8 @@
  * The client over real sockets against a scripted server (test/scripted-server.ts): request encoding, retries,
  * Retry-After, timeouts and aborts. test/broadcaster.test.ts runs the same calls against the real broadcaster.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { collectGarbage } from "../test/collect-garbage.js";
 import { after, hangUp, json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import {
@@ -217,6 +218,63 @@ describe("timeouts and aborts", () => {
     expect(err).toBeInstanceOf(TimeoutError);
   });
 
+  it("fails with TimeoutError when the thread was busy past the deadline while a complete answer waited", async () => {
+    const server = await serve(json(200, OK));
+    const timeoutMs = 300;
+    let started = 0;
+    const client = createClient({
+      baseUrl: server.url,
+      timeoutMs,
+      // The whole answer is in memory well before the deadline; then synchronous work on this thread (a large
+      // JSON.parse, an image decode) holds the deadline's timer back until the deadline has passed.
+      fetch: async (request) => {
+        const response = await fetch(request);
+        const body = await response.arrayBuffer();
+        blockThread(started + timeoutMs + 20 - Date.now());
+        return new Response(body, response);
+      },
+    });
+    started = Date.now();
+    const err = await client.textToImage({ modelId: "m", prompt: "p" }).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe("[POST] /text-to-image: timed out after 300 ms");
+  });
+
+  it("stops the request at the deadline even after a garbage collection", async () => {
+    let closed = false;
+    const server = await serve((_req, res) => {
+      res.on("close", () => {
+        closed = true;
+      });
+      setTimeout(() => res.end(JSON.stringify(OK)), 5000).unref();
+    });
+    const client = createClient({ baseUrl: server.url, timeoutMs: 300 });
+    const started = Date.now();
+    const call = client.textToImage({ modelId: "m", prompt: "p" }).catch((e) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    collectGarbage();
+    const err = await call;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The request itself was aborted, so the gateway learns that nobody waits for the job any more.
+    await vi.waitFor(() => expect(closed).toBe(true), { timeout: 1000 });
+  });
+
+  it("fails at the deadline even with a fetch that ignores the request's signal", async () => {
+    const server = await serve(after(10_000, json(200, OK)));
+    const client = createClient({
+      baseUrl: server.url,
+      timeoutMs: 300,
+      fetch: async (request) =>
+        fetch(request.url, { method: request.method, headers: request.headers, body: await request.text() }),
+    });
+    const started = Date.now();
+    const err = await client.textToImage({ modelId: "m", prompt: "p" }).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe("[POST] /text-to-image: timed out after 300 ms");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it("throws AbortError with the signal's reason when the caller aborts", async () => {
     const server = await serve(after(10_000, json(200, OK)));
     const client = createClient({ baseUrl: server.url });
@@ -240,3 +298,11 @@ describe("timeouts and aborts", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+/** Keeps this thread busy for `ms`, as synchronous work does: no timer can run meanwhile. */
+function blockThread(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy on purpose
+  }
+}

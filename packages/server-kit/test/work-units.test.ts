@@ -13,6 +13,7 @@ import {
   mp4VideoSize,
   workUnits,
 } from "../src/index.js";
+import { FRAME_INTERPOLATION, TEXT_TO_IMAGE, UPSCALE, VIDEO_UPSCALE } from "./spec-recipes.js";
 
 const exec = promisify(execFile);
 
@@ -31,17 +32,10 @@ async function video(size: string, frames: number, ext: string, extra: string[])
   }
 }
 
-const textToImage = {
-  files: {},
-  units: { pixels: ["width", "height"], steps: "num_inference_steps", images: "num_images_per_prompt" },
-} as const;
-const upscale = { files: { image: "image" }, units: { pixels: "image", steps: "num_inference_steps" } } as const;
-const videoUpscale = { files: { video: "video" }, units: { pixels: "video", frames: "video" } } as const;
-
 describe("workUnits", () => {
   it("counts output pixels × steps × images from fields", async () => {
     const body = { width: 512, height: 256, num_inference_steps: 4, num_images_per_prompt: 3 };
-    expect(await workUnits(textToImage, body)).toBe(512 * 256 * 4 * 3);
+    expect(await workUnits(TEXT_TO_IMAGE, body)).toBe(512 * 256 * 4 * 3);
   });
 
   it("counts a constant frame count when the model, not the request, decides it (image-to-video)", async () => {
@@ -56,15 +50,15 @@ describe("workUnits", () => {
 
   it("counts an input image's pixels from its header", async () => {
     const image = new Blob([encodePng(40, 30, new Uint8Array(40 * 30 * 3))]);
-    expect(await workUnits(upscale, { image, num_inference_steps: 2 })).toBe(40 * 30 * 2);
+    expect(await workUnits(UPSCALE, { image, num_inference_steps: 2 })).toBe(40 * 30 * 2);
   });
 
   it("counts missing, unreadable or non-numeric factors as the fallback or 1", async () => {
-    expect(await workUnits(textToImage, { width: "512", height: 512 })).toBe(FALLBACK_PIXELS);
-    expect(await workUnits(upscale, { image: new Blob(["not an image"]), num_inference_steps: 0 })).toBe(
+    expect(await workUnits(TEXT_TO_IMAGE, { width: "512", height: 512 })).toBe(FALLBACK_PIXELS);
+    expect(await workUnits(UPSCALE, { image: new Blob(["not an image"]), num_inference_steps: 0 })).toBe(
       FALLBACK_PIXELS,
     );
-    expect(await workUnits(upscale, {})).toBe(FALLBACK_PIXELS);
+    expect(await workUnits(UPSCALE, {})).toBe(FALLBACK_PIXELS);
   });
 
   it("counts a video's pixels × frames with the caller's probe, each file measured once", async () => {
@@ -73,9 +67,9 @@ describe("workUnits", () => {
       calls.push(kind);
       return { width: 64, height: 32, frames: 48 };
     };
-    expect(await workUnits(videoUpscale, { video: new Blob(["mp4"]) }, probe)).toBe(64 * 32 * 48);
+    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob(["mp4"]) }, probe)).toBe(64 * 32 * 48);
     expect(calls).toEqual(["video"]);
-    expect(await workUnits(videoUpscale, { video: new Blob(["mp4"]) })).toBe(FALLBACK_PIXELS);
+    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob(["mp4"]) })).toBe(FALLBACK_PIXELS);
   });
 
   it("counts the source a request holds when the recipe lists alternatives (a video or an image pair)", async () => {
@@ -102,30 +96,18 @@ describe("workUnits", () => {
     expect(await mp4VideoSize(new Blob([mov]))).toMatchObject({ width: 40, height: 30, frames: 7 });
     expect((await mp4VideoSize(new Blob([mov])))?.seconds).toBeCloseTo(7 / 24, 9);
     expect(await mp4VideoSize(new Blob([fragmented]))).toEqual({ width: 32, height: 16 });
-    expect(await workUnits(videoUpscale, { video: new Blob([atEnd]) })).toBe(64 * 48 * 12);
-    expect(await workUnits(videoUpscale, { video: new Blob([fragmented]) })).toBe(32 * 16);
+    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([atEnd]) })).toBe(64 * 48 * 12);
+    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([fragmented]) })).toBe(32 * 16);
 
     const webm = await video("32x32", 5, "webm", ["-c:v", "libvpx", "-deadline", "realtime"]);
     expect(await mp4VideoSize(new Blob([webm]))).toBeUndefined();
-    expect(await workUnits(videoUpscale, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
+    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
     expect(await mp4VideoSize(new Blob([atEnd.subarray(0, atEnd.length - 200)]))).toBeUndefined();
     expect(await mp4VideoSize(new Blob([new TextEncoder().encode("not a video at all")]))).toBeUndefined();
   });
 
   it("counts a frame-rate change's output frames × pixels: multiplier, midpoints and output_fps, video or pair", async () => {
-    const interpolation = {
-      files: { video: "video", first_image: "image", last_image: "image" },
-      units: {
-        pixels: ["video", "first_image"],
-        frames: "video",
-        rate: {
-          output_fps: "output_fps",
-          multiplier: "multiplier",
-          times_to_interpolate: "times_to_interpolate",
-          source_fps: "source_fps",
-        },
-      },
-    } as const;
+    const interpolation = FRAME_INTERPOLATION;
     // 14 frames at 7 fps (2 s) of 64×48, read from the real file's index.
     const mp4 = new Blob([await video("64x48", 14, "mp4", ["-c:v", "libx264", "-preset", "ultrafast", "-r", "7"])]);
     expect(await mp4VideoSize(mp4)).toEqual({ width: 64, height: 48, frames: 14, seconds: 2 });

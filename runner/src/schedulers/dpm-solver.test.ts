@@ -3,8 +3,8 @@
  * `dpm-solver-vectors.py` beside it): schedules for every spacing, Karras and final-σ setting, and whole trajectories
  * of a known model through every order, solver type, prediction type and the SDE variant.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { referenceVectors, SD } from "./__fixtures__/reference-vectors.js";
 import {
   createScheduler,
   dpmSolverTimesteps,
@@ -24,15 +24,7 @@ interface Trajectory {
   pred_original: number[][];
 }
 
-const vectors = JSON.parse(
-  readFileSync(new URL("./__fixtures__/dpm-solver-vectors.json", import.meta.url), "utf8"),
-) as Record<string, unknown>;
-const covered = new Set<string>();
-function ref<T>(key: string): T {
-  if (!(key in vectors)) throw new Error(`no vector ${key}`);
-  covered.add(key);
-  return vectors[key] as T;
-}
+const { keys, ref, unread } = referenceVectors("dpm-solver-vectors.json", import.meta.url);
 
 /** Equal within `rel` of the largest expected magnitude (at least 1e-3), element by element. */
 function close(actual: ArrayLike<number>, expected: readonly number[], what: string, rel = 1e-5): void {
@@ -44,7 +36,6 @@ function close(actual: ArrayLike<number>, expected: readonly number[], what: str
   });
 }
 
-const SD = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
 const DPM = { _class_name: "DPMSolverMultistepScheduler" };
 const START = Float32Array.of(0.8, -1.2, 0.3, 1.5);
 const CLEAN = Float32Array.of(0.5, -0.25, 1.0, -0.75);
@@ -115,8 +106,7 @@ describe("DPMSolverMultistepScheduler schedules", () => {
 });
 
 describe("DPMSolverMultistepScheduler trajectories", () => {
-  const keys = Object.keys(vectors).filter((k) => k.startsWith("trajectory "));
-  for (const key of keys) {
+  for (const key of keys().filter((k) => k.startsWith("trajectory "))) {
     it(key, () => {
       const v = ref<Trajectory>(key);
       const plan = createScheduler({ ...DPM, ...v.config }).plan(v.steps);
@@ -204,6 +194,6 @@ describe("DPMSolverMultistepScheduler config", () => {
   });
 });
 
-it("covers every reference vector", () => {
-  expect(Object.keys(vectors).filter((k) => !covered.has(k))).toEqual([]);
+it("reads every reference vector it owns", () => {
+  expect(unread()).toEqual([]);
 });

@@ -1,59 +1,24 @@
-/** @module Every scheduler against the numpy reference values in `__fixtures__/scheduler-vectors.json`. */
-import { readFileSync } from "node:fs";
+/**
+ * @module The noise schedule, Euler, DDIM and LCM against the numpy reference values in
+ * `__fixtures__/scheduler-vectors.json` (SVD's vectors: svd-schedulers.test.ts), config errors, and every scheduler
+ * stepping into the caller's arrays.
+ */
 import { describe, expect, it } from "vitest";
+import { close, referenceVectors, SD } from "./__fixtures__/reference-vectors.js";
 import { SCHEDULE_CACHE_SIZE, sigmaPlans } from "./euler-discrete.js";
 import {
   alphasCumprod,
   createScheduler,
-  edmScalings,
-  guidanceRamp,
-  guidedEulerStep,
   lcmScalings,
   type NoiseSource,
   parseSchedulerConfig,
   SchedulerConfigError,
   type StepResult,
-  scaleIntoSample,
   sigmaSchedule,
   trainingSigmas,
 } from "./index.js";
-import { eulerStep } from "./scheduler.js";
 
-const vectors = JSON.parse(
-  readFileSync(new URL("./__fixtures__/scheduler-vectors.json", import.meta.url), "utf8"),
-) as Record<
-  string,
-  // biome-ignore lint/suspicious/noExplicitAny: reference data of several shapes
-  any
->;
-const covered = new Set<string>();
-const ref = (key: string) => {
-  if (!(key in vectors)) throw new Error(`no vector ${key}`);
-  covered.add(key);
-  return vectors[key];
-};
-
-/**
- * 1e-5 relative, but never tighter than half a unit of the last digit the reference was printed with (e.g. 0.041314 is
- * only known to ±5e-7, which is 1.2e-5 relative). Integers (timesteps) must match to 1e-5 relative, zero exactly.
- */
-function close(actual: readonly number[] | number, expected: readonly number[] | number, what: string): void {
-  const a = typeof actual === "number" ? [actual] : [...actual];
-  const e = typeof expected === "number" ? [expected] : [...expected];
-  expect(a.length, `${what}: length`).toBe(e.length);
-  e.forEach((x, i) => {
-    let tol = 1e-5 * Math.abs(x);
-    if (!Number.isInteger(x)) {
-      const [mantissa = "", exp = "0"] = String(x).split("e");
-      const decimals = mantissa.split(".")[1]?.length ?? 0;
-      tol = Math.max(tol, 0.5 * 10 ** (Number(exp) - decimals) * 1.001);
-    }
-    const got = a[i] as number;
-    expect(Math.abs(got - x) <= tol, `${what}[${i}]: got ${got}, expected ${x} ± ${tol}`).toBe(true);
-  });
-}
-
-const SD = { beta_schedule: "scaled_linear", beta_start: 0.00085, beta_end: 0.012, num_train_timesteps: 1000 };
+const { ref, unread } = referenceVectors("scheduler-vectors.json", import.meta.url);
 const ones = (n: number) => new Float32Array(n).fill(1);
 const zeros = (n: number) => new Float32Array(n);
 
@@ -145,133 +110,6 @@ describe("Euler-family plans per step count", () => {
     for (let n = 5; n < 5 + SCHEDULE_CACHE_SIZE; n++) plans(n);
     expect(plans(4)).not.toBe(four);
     expect(plans(4).sigmas).toEqual(four.sigmas);
-  });
-});
-
-const SVD = {
-  _class_name: "EulerDiscreteScheduler",
-  ...SD,
-  prediction_type: "v_prediction",
-  timestep_spacing: "leading",
-  use_karras_sigmas: true,
-  sigma_min: 0.002,
-  sigma_max: 700,
-  timestep_type: "continuous",
-};
-
-describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM)", () => {
-  for (const n of [4, 25]) {
-    it(`svd euler karras n=${n}`, () => {
-      const v = ref(`svd euler karras n=${n}`);
-      const plan = createScheduler(SVD).plan(n);
-      close(plan.sigmas, v.sigmas, "sigmas");
-      close(plan.timesteps, v["timesteps(0.25*ln sigma)"], "timesteps");
-      close(plan.initNoiseSigma, v["init_noise_sigma(leading: sqrt(max^2+1))"], "init_noise_sigma");
-      const steps = plan.sigmas.slice(0, n);
-      close(
-        steps.map((s) => edmScalings(s).cIn),
-        v["c_in=1/sqrt(s^2+1)"],
-        "c_in",
-      );
-      close(
-        plan.timesteps.map((_, i) => plan.scaleModelInput(ones(1), i)[0] as number),
-        v["c_in=1/sqrt(s^2+1)"],
-        "scaled input",
-      );
-      close(
-        steps.map((s) => edmScalings(s).cSkip),
-        v["c_skip=1/(s^2+1)"],
-        "c_skip",
-      );
-      close(
-        steps.map((s) => edmScalings(s).cOut),
-        v["c_out=-s/sqrt(s^2+1)"],
-        "c_out",
-      );
-      close(
-        steps.map((s) => edmScalings(s).cNoise),
-        v["timesteps(0.25*ln sigma)"],
-        "c_noise",
-      );
-    });
-  }
-
-  it("single v-prediction step (x=1, v=0.5, σ0→σ1, n=4)", () => {
-    const v = ref("svd euler v-pred single step (x=1, v=0.5, sigma0->sigma1, n=4)");
-    const { prevSample, predOriginal } = createScheduler(SVD).plan(4).step(Float32Array.of(0.5), 0, ones(1), zeros);
-    close(predOriginal[0] as number, v.pred_x0, "pred_x0");
-    close(prevSample[0] as number, v.prev_sample, "prev_sample");
-  });
-
-  it("feeds continuous timesteps to v-prediction only, as diffusers does; other predictions keep Karras' discrete ones", () => {
-    const epsilon = createScheduler({ ...SVD, prediction_type: "epsilon" }).plan(4);
-    const v = createScheduler(SVD).plan(4);
-    expect(epsilon.sigmas).toEqual(v.sigmas);
-    close(v.timesteps, ref("svd euler karras n=4")["timesteps(0.25*ln sigma)"], "continuous");
-    // σ = 700 and 70.5 lie above the training range (σ_max 14.6): the training timestep clamps to 999.
-    expect(epsilon.timesteps[0]).toBe(999);
-    expect(epsilon.timesteps.every((t) => t >= 0 && t <= 999)).toBe(true);
-  });
-
-  it("the guided Euler step equals guiding per frame, then stepping, for every prediction type", () => {
-    const frames = 5;
-    const per = 7;
-    const sample = Float32Array.from({ length: frames * per }, (_, i) => Math.sin(i) * 40);
-    const output = Float32Array.from({ length: 2 * frames * per }, (_, i) => Math.cos(i * 1.7) * 2);
-    const scales = Float32Array.from(guidanceRamp(1, 3, frames));
-    for (const prediction of ["epsilon", "v_prediction", "sample"] as const) {
-      const guided = new Float32Array(frames * per);
-      for (let i = 0; i < guided.length; i++) {
-        const u = output[i] as number;
-        guided[i] = u + (scales[Math.floor(i / per)] as number) * ((output[guided.length + i] as number) - u);
-      }
-      const expected = eulerStep(prediction, guided, sample, 14.6, -4.2).prevSample;
-      const got = guidedEulerStep(prediction, output, sample, 14.6, -4.2, scales, new Float32Array(frames * per));
-      expect(Buffer.from(got.buffer), prediction).toEqual(Buffer.from(expected.buffer));
-    }
-  });
-
-  it("the guided Euler step with a target also writes the next UNet input: factor·x' into the noisy half of each row", () => {
-    const frames = 3;
-    const per = 6;
-    const sample = Float32Array.from({ length: frames * per }, (_, i) => Math.sin(i) * 40);
-    const output = Float32Array.from({ length: 2 * frames * per }, (_, i) => Math.cos(i * 1.7) * 2);
-    const scales = Float32Array.from(guidanceRamp(1, 3, frames));
-    const factor = 1 / Math.sqrt(9.8 * 9.8 + 1);
-    for (const rows of [1, 2]) {
-      const expected = guidedEulerStep(
-        "v_prediction",
-        output,
-        sample,
-        14.6,
-        -4.8,
-        scales,
-        new Float32Array(sample.length),
-      );
-      // [rows, F, 8 = 4 noisy + 4 image latents, …]: the image half is a marker that must stay.
-      const want = new Float32Array(rows * frames * 2 * per).fill(-7);
-      scaleIntoSample(expected, factor, want, rows, frames);
-      const into = new Float32Array(want.length).fill(-7);
-      const got = guidedEulerStep("v_prediction", output, sample, 14.6, -4.8, scales, new Float32Array(sample.length), {
-        sample: into,
-        factor,
-        rows,
-      });
-      expect(Buffer.from(got.buffer)).toEqual(Buffer.from(expected.buffer));
-      expect(Buffer.from(into.buffer)).toEqual(Buffer.from(want.buffer));
-      for (let r = 0; r < rows; r++) {
-        for (let f = 0; f < frames; f++) {
-          const at = (r * frames + f) * 2 * per;
-          expect(into[at + 1]).toBe(Math.fround(factor * (expected[f * per + 1] as number)));
-          expect(into.subarray(at + per, at + 2 * per).every((v) => v === -7)).toBe(true);
-        }
-      }
-    }
-  });
-
-  it("guidance ramps", () => {
-    close(guidanceRamp(1, 3, 25), ref("svd guidance ramp 25 frames 1.0->3.0 (torch.linspace)"), "25 frames");
-    close(guidanceRamp(1, 3, 14), ref("svd guidance ramp 14 frames 1.0->3.0"), "14 frames");
   });
 });
 
@@ -368,11 +206,6 @@ describe("scheduler config", () => {
   });
 });
 
-it("covers every reference vector", () => {
-  const uncovered = Object.keys(vectors).filter((k) => !covered.has(k));
-  expect(uncovered).toEqual([]);
-});
-
 describe("stepping into the caller's arrays", () => {
   const classes = [
     { _class_name: "EulerDiscreteScheduler", timestep_spacing: "leading" },
@@ -431,4 +264,8 @@ describe("stepping into the caller's arrays", () => {
       }
     });
   }
+});
+
+it("reads every reference vector it owns", () => {
+  expect(unread()).toEqual([]);
 });

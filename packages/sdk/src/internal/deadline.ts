@@ -12,6 +12,22 @@ export interface Deadline {
   readonly reason: () => "timeout" | "abort" | undefined;
   /** The caller's abort reason (when `reason()` is "abort"). */
   readonly abortReason: () => unknown;
+  /**
+   * Whether the call is over: the signal fired, or the clock has passed `endsAt` while synchronous work on this
+   * thread kept the timer from running (the signal is fired then). Asked before anything is handed to the caller.
+   */
+  readonly expired: () => boolean;
+  /**
+   * Settles as `work` does, or rejects with the signal's reason as soon as the signal fires — also when whatever
+   * `work` waits on does not follow the signal (a `fetch` that ignores it, or one whose link to it was lost).
+   */
+  race<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Keeps `request` (sent with this deadline's signal) reachable until `dispose()`. Node 20's `fetch` follows the
+   * signal of a `Request` built from another one through a weak reference only (nodejs/undici#4068): once the
+   * `Request` is garbage, a collection cuts the deadline off from the fetch, which then runs on to the end.
+   */
+  hold(request: Request): void;
   dispose(): void;
 }
 
@@ -20,7 +36,7 @@ export interface Deadline {
  * `AbortSignal.any`/`AbortSignal.timeout` so that it can tell a timeout from an abort and clear its timer.
  *
  * @example
- * const d = startDeadline(30_000, userSignal); try { await fetch(url, { signal: d.signal }); } finally { d.dispose(); }
+ * const d = startDeadline(30_000, userSignal); try { await d.race(fetch(url, { signal: d.signal })); } finally { d.dispose(); }
  */
 export function startDeadline(timeoutMs: number, signal?: AbortSignal | null): Deadline {
   const controller = new AbortController();
@@ -29,21 +45,41 @@ export function startDeadline(timeoutMs: number, signal?: AbortSignal | null): D
     why ??= "abort";
     controller.abort(signal?.reason);
   };
-  const timer = setTimeout(() => {
+  const onTimeout = () => {
     why ??= "timeout";
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
-  }, timeoutMs);
+  };
+  const timer = setTimeout(onTimeout, timeoutMs);
   // A forgotten deadline must not keep a Node process alive; browsers return a number without unref.
   (timer as { unref?: () => void }).unref?.();
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
+  const endsAt = Date.now() + timeoutMs;
+  const held: Request[] = [];
   return {
     signal: controller.signal,
-    endsAt: Date.now() + timeoutMs,
+    endsAt,
     timeoutMs,
     reason: () => why,
     abortReason: () => signal?.reason,
+    expired() {
+      if (why === undefined && Date.now() >= endsAt) onTimeout();
+      return why !== undefined;
+    },
+    race<T>(work: Promise<T>): Promise<T> {
+      const fired = controller.signal;
+      return new Promise<T>((resolve, reject) => {
+        const onFire = () => reject(fired.reason);
+        if (fired.aborted) onFire();
+        else fired.addEventListener("abort", onFire, { once: true });
+        work.finally(() => fired.removeEventListener("abort", onFire)).then(resolve, reject);
+      });
+    },
+    hold(request) {
+      held.push(request);
+    },
     dispose() {
+      held.length = 0;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     },

@@ -45,10 +45,14 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
       const source = mayRetry ? request.clone() : request;
       const init: RequestInit & { duplex?: "half" } = { signal: deadline.signal };
       if (source.body) init.duplex = "half";
+      const sent = new Request(source, init);
+      deadline.hold(sent);
+      const pending = fetchImpl(sent);
       let response: Response;
       try {
-        response = await fetchImpl(new Request(source, init));
+        response = await deadline.race(pending);
       } catch (err) {
+        if (deadline.reason()) void pending.then(discard, () => {});
         const failure = failureOf(err, deadline, target, attempt);
         if (failure instanceof ConnectionError && mayRetry) {
           await pause(backoffDelay(attempt - 1, undefined, options.random), deadline, target, attempt, failure);
@@ -56,11 +60,16 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
         }
         throw failure;
       }
+      // A deadline that passed while this thread was busy wins over an answer that came in meanwhile.
+      if (deadline.expired()) {
+        await discard(response);
+        throw failureOf(deadline.signal.reason, deadline, target, attempt);
+      }
       if (mayRetry && RETRYABLE_STATUSES.has(response.status)) {
         const wait = backoffDelay(attempt - 1, parseRetryAfter(response.headers.get("retry-after")), options.random);
         // A wait that would outlast the deadline is pointless: hand back this answer now.
         if (Date.now() + wait < deadline.endsAt) {
-          await response.body?.cancel().catch(() => {});
+          await discard(response);
           await pause(wait, deadline, target, attempt);
           continue;
         }
@@ -84,9 +93,15 @@ async function pause(ms: number, deadline: Deadline, target: CallTarget, attempt
   if (last && Date.now() + ms >= deadline.endsAt) throw last;
   try {
     await sleep(ms, deadline.signal);
+    if (deadline.expired()) throw deadline.signal.reason;
   } catch (err) {
     throw failureOf(err, deadline, target, attempt);
   }
+}
+
+/** Lets go of an answer nobody will read. */
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => {});
 }
 
 /** Maps what `fetch` or a body read threw to the SDK's error for it. */
@@ -98,7 +113,10 @@ function failureOf(err: unknown, deadline: Deadline, target: CallTarget, attempt
   return new ConnectionError(target, { cause: err, attempts });
 }
 
-/** Keeps the deadline over the body and maps its read failures; releases the deadline when the body is done. */
+/**
+ * Keeps the deadline over the body and maps its read failures; releases the deadline when the body is done. A chunk
+ * or the end that arrives once the deadline has passed is not passed on: the body fails instead.
+ */
 function guardBody(response: Response, deadline: Deadline, target: CallTarget, attempts: number): Response {
   if (!response.body) {
     deadline.dispose();
@@ -108,7 +126,8 @@ function guardBody(response: Response, deadline: Deadline, target: CallTarget, a
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
+        const { done, value } = await deadline.race(reader.read());
+        if (deadline.expired()) throw deadline.signal.reason;
         if (done) {
           deadline.dispose();
           controller.close();
@@ -117,6 +136,7 @@ function guardBody(response: Response, deadline: Deadline, target: CallTarget, a
         }
       } catch (err) {
         deadline.dispose();
+        reader.cancel().catch(() => {});
         controller.error(failureOf(err, deadline, target, attempts));
       }
     },
