@@ -95,6 +95,23 @@ describe("the plain PNG path", () => {
     }
   });
 
+  it("takes text chunks as sharp does: broken ones, and ones after the image data", async () => {
+    const texts = [
+      pngChunk("zTXt", Buffer.concat([Buffer.from("Comment\0\0", "latin1"), Buffer.from("not zlib at all")])),
+      pngChunk("tEXt", Buffer.from("\0no keyword", "latin1")),
+      pngChunk("iTXt", Buffer.from("Comment\0\x01\0en\0Comment\0garbage", "latin1")),
+    ];
+    for (const text of texts) {
+      const before = testPng({ ...layout(9, 5, 2, [3]), before: [text] });
+      expect(plain(before)).toBeDefined();
+      await sameAsSharp(before);
+    }
+    const png = Buffer.from(testPng(layout(9, 5, 0, [2])));
+    const after = Buffer.concat([png.subarray(0, png.length - 12), texts[0]!, png.subarray(png.length - 12)]);
+    expect(plain(after)).toBeDefined();
+    await sameAsSharp(after);
+  });
+
   it("is taken only for images up to PLAIN_PNG_MAX_PIXELS", () => {
     expect(readPlainPng(testPng(layout(256, 256, 2, [0])))).toBeDefined();
     expect(readPlainPng(testPng(layout(257, 255, 2, [0])))).toBeDefined();
