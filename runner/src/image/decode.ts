@@ -1,10 +1,12 @@
 /**
  * @module Uploaded images → raw RGB pixels, with the checks that turn bad uploads into clear 4xx errors:
  * type from the bytes (415), empty or undecodable (400), too large (413) — checked from the header before decoding.
+ * Small plain PNGs are decoded with zlib on this thread (`plain-png.ts`, same bytes), everything else with sharp.
  */
 
 import sharp from "sharp";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaError } from "../errors.js";
+import { inflatePlainPng, readPlainPng } from "./plain-png.js";
 import { type ImageFormat, sniffImage } from "./sniff.js";
 
 /** An image as interleaved 8-bit RGB. */
@@ -41,6 +43,26 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
     const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
     throw new UnsupportedMediaError(`${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
   }
+  const plain = format === "png" ? readPlainPng(bytes) : undefined;
+  if (plain) {
+    checkSize(field, plain.width, plain.height, limits);
+    const image = inflatePlainPng(plain);
+    if (image) return image;
+  }
+  return decodeWithSharp(bytes, format, limits, field);
+}
+
+/**
+ * {@link decodeImage}'s decoding with sharp, for every image the plain PNG path does not take: the size from the
+ * header (`metadata`) checked against `limits` before the pixels are decoded.
+ * @example const image = await decodeWithSharp(bytes, "jpeg", { maxSide: 4096, maxPixels: 4_194_304 }, "image");
+ */
+export async function decodeWithSharp(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  limits: ImageLimits,
+  field: string,
+): Promise<RgbImage> {
   const meta = await sharp(bytes, { limitInputPixels: false })
     .metadata()
     .catch((err: Error) => {
@@ -48,16 +70,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
     });
   const { width = 0, height = 0 } = meta;
   if (width === 0 || height === 0) throw new BadRequestError(`${field} has zero size (${width}×${height} px)`);
-  if (width > limits.maxSide || height > limits.maxSide) {
-    throw new PayloadTooLargeError(
-      `${field} is ${width}×${height} px; the largest side this runner accepts is ${limits.maxSide} px`,
-    );
-  }
-  if (width * height > limits.maxPixels) {
-    throw new PayloadTooLargeError(
-      `${field} is ${width}×${height} = ${width * height} px; this runner accepts at most ${limits.maxPixels} px`,
-    );
-  }
+  checkSize(field, width, height, limits);
   try {
     const { data, info } = await sharp(bytes, { failOn: "error" })
       .rotate()
@@ -73,6 +86,20 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
     };
   } catch (err) {
     throw undecodable(field, format, err as Error);
+  }
+}
+
+/** 413 when the header's size is over a limit: refused before any pixel is decoded. */
+function checkSize(field: string, width: number, height: number, limits: ImageLimits) {
+  if (width > limits.maxSide || height > limits.maxSide) {
+    throw new PayloadTooLargeError(
+      `${field} is ${width}×${height} px; the largest side this runner accepts is ${limits.maxSide} px`,
+    );
+  }
+  if (width * height > limits.maxPixels) {
+    throw new PayloadTooLargeError(
+      `${field} is ${width}×${height} = ${width * height} px; this runner accepts at most ${limits.maxPixels} px`,
+    );
   }
 }
 
