@@ -36,6 +36,8 @@ export interface InterpolateVideoOptions {
   /** x264 settings (see `EncodeOptions`). */
   crf?: number;
   preset?: string;
+  /** x264's threads (see `EncodeOptions.threads`). */
+  encoderThreads?: number;
   ffmpeg?: string;
 }
 
@@ -70,6 +72,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.crf !== undefined ? { crf: options.crf } : {}),
     ...(options.preset !== undefined ? { preset: options.preset } : {}),
+    ...(options.encoderThreads !== undefined ? { threads: options.encoderThreads } : {}),
     ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
   });
   try {
