@@ -36,6 +36,10 @@ it("benchmarks the FILM core against its summed session.run and reports the rati
   }
 }, 60_000);
 
+/** A timed line of the route benchmark, for `inside` (the time the ratio divides by). */
+const routeLine = (inside: string) =>
+  String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms \([\d.]+ ms per output frame\), ${inside} [\d.]+ ms \([\d.]+ ms/frame\) → wall / ${inside} [\d.]+× \[[\d. ]+\] \(target ≤ 1\.05; \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
+
 it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-conv, each line labelled", async () => {
   const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
   try {
@@ -44,14 +48,12 @@ it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-co
     const { stdout } = await promisify(execFile)("node", [
       BIN,
       ...args,
-      "--seconds",
-      "1",
-      "--rss-seconds",
-      "",
-      "--json",
-      json,
+      ...["--seconds", "1", "--runs", "2", "--rss-seconds", "", "--json", json],
     ]);
-    const line = String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms, summed session\.run [\d.]+ ms \([\d.]+ ms/frame\) → wall / session\.run [\d.]+× \(target ≤ 1\.05; session\.run is \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
+    const line = routeLine(String.raw`summed session\.run`);
+    expect(stdout).toMatch(
+      /^model in this process; ONNX Runtime threads one per core, x264 threads auto, decoder threads auto; p50 of 2 runs$/m,
+    );
     expect(stdout).toMatch(new RegExp(`^tiny/film ${line}$`, "m"));
     expect(stdout).toMatch(
       new RegExp(
@@ -66,11 +68,37 @@ it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-co
     ]);
     for (const row of report.timed) {
       expect(row.wall_ms).toBeGreaterThanOrEqual(row.session_run_ms);
+      expect(row.ratios.split(" ")).toHaveLength(2);
       // The encoder and decoder are real ffmpeg processes, reaped before the run ends.
       expect(row.ffmpeg_cpu_ms).toBeGreaterThan(0);
       expect(row.process_cpu_ms).toBeGreaterThan(0);
     }
     expect(report.timed[1].session_run_per_frame_ms).toBeGreaterThan(report.timed[0].session_run_per_frame_ms);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+it("benchmarks the route's worker path: the model in the inference worker, called through the frame slots", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
+  try {
+    const json = join(dir, "route.json");
+    const args = ["bench", "--pipeline", "frame-interpolation", "--video", "--worker", "--model-dir", dir];
+    const { stdout } = await promisify(execFile)("node", [
+      BIN,
+      ...args,
+      ...["--model-id", "tiny/film", "--sizes", "128x64", "--seconds", "1", "--runs", "1"],
+      ...["--x264-threads", "1", "--rss-seconds", "", "--json", json],
+    ]);
+    expect(stdout).toMatch(
+      /^model in the inference worker \(frame slots, as the route\); ONNX Runtime threads one per core, x264 threads 1, decoder threads auto; p50 of 1 runs$/m,
+    );
+    expect(stdout).toMatch(new RegExp(`^tiny/film ${routeLine("summed worker job")}$`, "m"));
+    const report = JSON.parse(await readFile(json, "utf8"));
+    expect(report).toMatchObject({ worker: true, x264_threads: 1, runs: 1 });
+    expect(report.timed[0]).toMatchObject({ model_id: "tiny/film", output_frames: 24, interpolated_frames: 20 });
+    expect(report.timed[0].wall_ms).toBeGreaterThanOrEqual(report.timed[0].session_run_ms);
+    expect(report.timed[0].session_run_ms).toBeGreaterThan(0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

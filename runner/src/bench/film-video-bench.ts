@@ -9,7 +9,9 @@
  * output plus a zero-weighted conv path of a stated GFLOP per frame, so `session.run` weighs like a model's and the
  * ratio shows whether decode and encode hide behind it. Each line names its model and says which one is synthetic,
  * and the CPU the run took in this process and in ffmpeg: on a machine whose cores are all busy, overlap cannot hide
- * work, and the CPU split says how much of a run decode and encode are.
+ * work, and the CPU split says how much of a run decode and encode are. `--worker` runs the model in the inference
+ * worker instead, through the frame slots, as `POST /frame-interpolation` does; the time inside the worker is then
+ * the summed worker job (session.run plus the worker's slot and tensor handling), as the worker reports it.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,15 +20,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseFlags } from "../config.js";
+import { silentLogger } from "../log.js";
 import { costPathGflop, FILM_CONV_COST, TINY_FILM_CONV_ENTRY } from "../models/factory/film-tiny.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import { type FilmModel, loadFilmModel } from "../pipelines/frame-interpolation/film-model.js";
 import { planFrameTimes } from "../pipelines/frame-interpolation/frame-plan.js";
+import { slotInfer } from "../pipelines/frame-interpolation/frame-slots.js";
+import type { InferFrame } from "../pipelines/frame-interpolation/interpolate-stream.js";
 import { interpolateVideo } from "../pipelines/frame-interpolation/interpolate-video.js";
 import { decodeVideo } from "../video/decode.js";
 import { captureFfmpeg } from "../video/ffmpeg-process.js";
 import { probeVideo } from "../video/probe.js";
+import { WorkerEngine } from "../worker/engine.js";
+import { percentile } from "./stats.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -43,12 +50,59 @@ Flags (defaults in brackets):
   --fps <r>                [7] source frame rate
   --target-fps <r>         [24] output frame rate
   --rss-seconds <a,b>      [2,20] clip lengths whose peak RSS is compared (256x144, each in a fresh process); "" skips
+  --runs <n>               [3] timed runs per model and size (after one warm-up); medians are printed
+  --worker                 run the model in the inference worker through the frame slots, as the route does
+                           (needs the built dist/worker.js); the time inside is the summed worker job
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
+  --x264-threads <n>       [0] x264's threads (0 = x264's own choice, as the route)
+  --decoder-threads <n>    [0] ffmpeg decoder threads (0 = ffmpeg's choice)
   --json <file>            also write the results as JSON
 `;
 
 const KNOWN =
-  "PIPELINE MODEL_ID MODEL_DIR SIZES SECONDS FPS TARGET_FPS RSS_SECONDS RSS_CHILD INTRA_OP_THREADS JSON".split(" ");
+  "PIPELINE MODEL_ID MODEL_DIR SIZES SECONDS FPS TARGET_FPS RSS_SECONDS RSS_CHILD RUNS INTRA_OP_THREADS X264_THREADS DECODER_THREADS JSON".split(
+    " ",
+  );
+
+/** Where the model runs: in this process (`session.run` timed by the model) or in the inference worker. */
+interface Backend {
+  infer: InferFrame;
+  /** Milliseconds spent inside so far: summed session.run, or the worker's summed job time. */
+  insideMs(): number;
+  release(): Promise<void>;
+}
+
+/** The model in this process: `film.interpolate`, timed by its own session.run counter. */
+function inProcess(film: FilmModel): Backend {
+  return { infer: film.interpolate, insideMs: () => film.stats.sessionMs, release: () => film.release() };
+}
+
+/** The model in an inference worker, called through the frame slots as the route calls it. */
+async function inWorker(modelId: string, dir: string, intraOpThreads: number): Promise<Backend> {
+  const engine = new WorkerEngine(silentLogger);
+  await engine.load({
+    type: "load",
+    pipeline: "frame-interpolation",
+    modelId,
+    modelPath: dir,
+    executionProvider: "cpu",
+    intraOpThreads,
+    options: {},
+  });
+  let inside = 0;
+  const infer = slotInfer(async (job, transfer) => {
+    const { output, runSeconds } = await engine.run(job, { transfer });
+    inside += runSeconds * 1000;
+    return output as Awaited<ReturnType<InferFrame>>;
+  });
+  return { infer, insideMs: () => inside, release: () => engine.close() };
+}
+
+/** The threads of the encoder and decoder. */
+interface Threads {
+  encoder: number;
+  decoder: number;
+}
 
 /** A `testsrc2` clip (moving pattern: no two frames alike) of `seconds` at `fps`, H.264 yuv420p. */
 async function writeClip(out: string, width: number, height: number, fps: number, seconds: number) {
@@ -58,24 +112,27 @@ async function writeClip(out: string, width: number, height: number, fps: number
   if (run.code !== 0) throw new Error(`ffmpeg could not write ${out}: ${run.stderr}`);
 }
 
-/** One streamed interpolation of `clip`: wall and summed session.run milliseconds, frames made. */
-async function runOnce(film: FilmModel, clip: string, targetFps: number) {
+/** One streamed interpolation of `clip`: wall and summed session.run (or worker job) milliseconds, frames made. */
+async function runOnce(backend: Backend, clip: string, targetFps: number, threads: Threads) {
   const probe = await probeVideo(clip);
   const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
   const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
-  const before = film.stats.sessionMs;
+  const before = backend.insideMs();
   const [cpuBefore, ffmpegBefore] = [process.cpuUsage(), await childCpuMs()];
   const started = performance.now();
   const frames = async function* () {
-    for await (const f of decodeVideo(probe)) yield { width: f.width, height: f.height, pixels: f.rgb };
+    for await (const f of decodeVideo(probe, { threads: threads.decoder })) {
+      yield { width: f.width, height: f.height, pixels: f.rgb };
+    }
   };
   const result = await interpolateVideo({
     source: frames(),
     plan,
-    infer: film.interpolate,
+    infer: backend.infer,
     width: probe.video.width,
     height: probe.video.height,
     output: `${clip}.out.mp4`,
+    encoderThreads: threads.encoder,
   });
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
@@ -83,7 +140,7 @@ async function runOnce(film: FilmModel, clip: string, targetFps: number) {
   await rm(`${clip}.out.mp4`, { force: true });
   return {
     wallMs,
-    sessionMs: film.stats.sessionMs - before,
+    sessionMs: backend.insideMs() - before,
     frames: result.frames,
     inferences: plan.inferences,
     processCpuMs: (cpu.user + cpu.system) / 1000,
@@ -110,10 +167,19 @@ async function childCpuMs(): Promise<number> {
  */
 export async function filmVideoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_VIDEO_BENCH_HELP);
-  const f = parseFlags(args, KNOWN);
+  const f = parseFlags(
+    args.filter((a) => a !== "--worker"),
+    KNOWN,
+  );
   const modelIds = (f.MODEL_ID ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
   const [fps, targetFps, seconds] = [Number(f.FPS ?? 7), Number(f.TARGET_FPS ?? 24), Number(f.SECONDS ?? 2)];
   const threads = Number(f.INTRA_OP_THREADS ?? 0);
+  const codec: Threads = {
+    encoder: Number(f.X264_THREADS ?? 0),
+    decoder: Number(f.DECODER_THREADS ?? 0),
+  };
+  const runs = Math.max(1, Number(f.RUNS ?? 3));
+  const worker = args.includes("--worker");
   const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
   const givenDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   const installed = join(work, "models");
@@ -128,11 +194,13 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
       intraOpThreads: threads,
       log: () => {},
     });
+  const backend = async (modelId: string): Promise<Backend> =>
+    worker ? inWorker(modelId, modelPath(await dirOf(modelId), modelId), threads) : inProcess(await open(modelId));
   try {
     if (f.RSS_CHILD) {
-      const film = await open(modelIds[0]!);
+      const film = inProcess(await open(modelIds[0]!));
       try {
-        const run = await runOnce(film, f.RSS_CHILD, targetFps);
+        const run = await runOnce(film, f.RSS_CHILD, targetFps, codec);
         const peak = process.resourceUsage().maxRSS / 1024;
         process.stdout.write(`${JSON.stringify({ frames: run.frames, peak_rss_mb: Math.round(peak * 10) / 10 })}\n`);
       } finally {
@@ -141,21 +209,39 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
       return;
     }
     const sizes = (f.SIZES ?? "256x144,1024x576").split(",").filter(Boolean);
-    const result: Record<string, unknown> = { model_ids: modelIds, fps, target_fps: targetFps, seconds };
+    const result: Record<string, unknown> = {
+      model_ids: modelIds,
+      fps,
+      target_fps: targetFps,
+      seconds,
+      runs,
+      worker,
+      intra_op_threads: threads,
+      x264_threads: codec.encoder,
+      decoder_threads: codec.decoder,
+    };
     const timed: Array<Record<string, number | string | boolean>> = [];
     for (const size of sizes) {
       const [width, height] = size.split("x").map(Number) as [number, number];
       await writeClip(join(work, `clip-${size}.mp4`), width, height, fps, seconds);
     }
+    const inside = worker ? "summed worker job" : "summed session.run";
+    console.log(
+      `model in ${worker ? "the inference worker (frame slots, as the route)" : "this process"}; ONNX Runtime threads ${threads || "one per core"}, x264 threads ${codec.encoder || "auto"}, decoder threads ${codec.decoder || "auto"}; p50 of ${runs} runs`,
+    );
     for (const modelId of modelIds) {
       const synthetic = modelId === TINY_FILM_CONV_ENTRY.id;
-      const film = await open(modelId);
+      const film = await backend(modelId);
       try {
         for (const size of sizes) {
           const [width, height] = size.split("x").map(Number) as [number, number];
           const clip = join(work, `clip-${size}.mp4`);
-          await runOnce(film, clip, targetFps); // warm-up
-          const run = await runOnce(film, clip, targetFps);
+          await runOnce(film, clip, targetFps, codec); // warm-up
+          const all: Array<Awaited<ReturnType<typeof runOnce>>> = [];
+          for (let i = 0; i < runs; i++) all.push(await runOnce(film, clip, targetFps, codec));
+          const p50 = (pick: (r: (typeof all)[number]) => number) => percentile(all.map(pick), 50);
+          const run = all[0]!;
+          const [wallMs, sessionMs] = [p50((r) => r.wallMs), p50((r) => r.sessionMs)];
           const pad = (side: number) => Math.ceil(side / 64) * 64;
           const gflop = synthetic ? r2(costPathGflop(FILM_CONV_COST, pad(width), pad(height))) : undefined;
           const row = {
@@ -165,23 +251,25 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
             ...(gflop !== undefined ? { gflop_per_frame: gflop } : {}),
             output_frames: run.frames,
             interpolated_frames: run.inferences,
-            wall_ms: r2(run.wallMs),
-            session_run_ms: r2(run.sessionMs),
-            ratio: r2(run.wallMs / run.sessionMs),
-            session_share: r2(run.sessionMs / run.wallMs),
-            interpolated_per_s: r2((run.inferences / run.wallMs) * 1000),
-            session_run_per_frame_ms: r2(run.sessionMs / Math.max(1, run.inferences)),
-            process_cpu_ms: r2(run.processCpuMs),
-            ffmpeg_cpu_ms: r2(run.ffmpegCpuMs),
+            wall_ms: r2(wallMs),
+            wall_per_output_frame_ms: r2(wallMs / run.frames),
+            session_run_ms: r2(sessionMs),
+            ratio: r2(p50((r) => r.wallMs / r.sessionMs)),
+            ratios: all.map((r) => r2(r.wallMs / r.sessionMs)).join(" "),
+            session_share: r2(sessionMs / wallMs),
+            interpolated_per_s: r2((run.inferences / wallMs) * 1000),
+            session_run_per_frame_ms: r2(sessionMs / Math.max(1, run.inferences)),
+            process_cpu_ms: r2(p50((r) => r.processCpuMs)),
+            ffmpeg_cpu_ms: r2(p50((r) => r.ffmpegCpuMs)),
           };
           timed.push(row);
           const label = synthetic
             ? `${modelId} (synthetic, not FILM: the blend + ${gflop} GFLOP/frame of zero-weighted convs)`
             : modelId;
           console.log(
-            `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms, summed session.run ${row.session_run_ms} ms ` +
-              `(${row.session_run_per_frame_ms} ms/frame) → wall / session.run ${row.ratio}× (target ≤ 1.05; session.run is ${Math.round(row.session_share * 100)} % of the run), ` +
-              `${row.interpolated_per_s} interpolated frames/s; CPU ${Math.round(run.processCpuMs)} ms in this process (session.run's threads included) + ${Math.round(run.ffmpegCpuMs)} ms in ffmpeg (decode + encode)`,
+            `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms (${row.wall_per_output_frame_ms} ms per output frame), ${inside} ${row.session_run_ms} ms ` +
+              `(${row.session_run_per_frame_ms} ms/frame) → wall / ${inside} ${row.ratio}× [${row.ratios}] (target ≤ 1.05; ${Math.round(row.session_share * 100)} % of the run), ` +
+              `${row.interpolated_per_s} interpolated frames/s; CPU ${Math.round(row.process_cpu_ms)} ms in this process (session.run's threads included) + ${Math.round(row.ffmpeg_cpu_ms)} ms in ffmpeg (decode + encode)`,
           );
         }
       } finally {
@@ -201,7 +289,8 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
         process.execPath,
         [process.argv[1]!, "bench", "--pipeline", "frame-interpolation", "--video", "--rss-child", clip]
           .concat(["--model-id", rssModel, "--model-dir", await dirOf(rssModel), "--fps", String(fps)])
-          .concat(["--target-fps", String(targetFps), "--intra-op-threads", String(threads)]),
+          .concat(["--target-fps", String(targetFps), "--intra-op-threads", String(threads)])
+          .concat(["--x264-threads", String(codec.encoder), "--decoder-threads", String(codec.decoder)]),
         { maxBuffer: 1024 * 1024 },
       );
       const child = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;

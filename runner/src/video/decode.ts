@@ -32,6 +32,8 @@ export interface DecodeOptions {
   ffmpeg?: string;
   /** The upload's name in messages. */
   field?: string;
+  /** The decoder's threads (`-threads` before the input); 0 or absent: ffmpeg's choice (frame threads per core + 1). */
+  threads?: number;
 }
 
 /** Reads exact byte counts from a stream, chunk by chunk, pulling only when asked. */
@@ -65,12 +67,20 @@ class ExactReader {
 /**
  * The ffmpeg arguments that decode stream `index` of `path` to rgb24 on stdout: every frame once
  * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
- * resolution with accurate rounding.
+ * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same).
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
-export function decodeArgs(path: string, index: number): string[] {
+export function decodeArgs(path: string, index: number, threads?: number): string[] {
   return [
-    ...["-nostdin", "-hide_banner", "-loglevel", "error", "-i", path],
+    ...[
+      "-nostdin",
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      ...(threads ? ["-threads", String(threads)] : []),
+      "-i",
+      path,
+    ],
     ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough"],
     ...["-sws_flags", "bicubic+accurate_rnd+full_chroma_int", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
   ];
@@ -88,10 +98,14 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
   const field = options.field ?? "video";
   const frameBytes = width * height * 3;
   signal?.throwIfAborted();
-  const child = spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(probe.path, probe.video.index), {
-    stdout: "pipe",
-    ...(signal ? { signal } : {}),
-  });
+  const child = spawnFfmpeg(
+    options.ffmpeg ?? ffmpegPaths().ffmpeg,
+    decodeArgs(probe.path, probe.video.index, options.threads),
+    {
+      stdout: "pipe",
+      ...(signal ? { signal } : {}),
+    },
+  );
   const reader = new ExactReader(child.process.stdout as Readable);
   let index = 0;
   try {

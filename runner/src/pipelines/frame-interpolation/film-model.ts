@@ -120,6 +120,7 @@ export async function loadFilmModel(dir: string, settings: SessionSettings): Pro
   const outName = inGraph ? FILM_RGB_OUTPUT : sig.output;
   const stats = { runs: 0, sessionMs: 0 };
   let pair: { a: RgbImage; b: RgbImage; pad: Padding; feeds: Record<string, ort.Tensor> } | undefined;
+  let previous: Promise<unknown> = Promise.resolve();
 
   const prepare = (a: RgbImage, b: RgbImage) => {
     checkPair(a, b);
@@ -148,29 +149,37 @@ export async function loadFilmModel(dir: string, settings: SessionSettings): Pro
     provider,
     info: { film: describeFilm(sig), pixels_in_graph: inGraph, align: sig.align, fixed_size: sig.fixedSize },
     stats,
-    async interpolate(a, b, t) {
-      if (!(t > 0 && t < 1)) {
-        throw new FrameInterpolationError("bad-time", `t must be between 0 and 1 (exclusive), got ${t}`);
-      }
-      if (pair?.a !== a || pair.b !== b) pair = prepare(a, b);
-      const { pad, feeds } = pair;
-      const time = sig.timeType === "float16" ? toHalfBits([t]) : Float32Array.of(t);
-      const started = performance.now();
-      const result = await session.run({ ...feeds, [sig.time]: new ort.Tensor(sig.timeType, time, sig.timeDims) }, [
-        outName,
-      ]);
-      stats.sessionMs += performance.now() - started;
-      stats.runs++;
-      const out = result[outName]!;
-      const [w, h] = inGraph ? [a.width, a.height] : [pad.paddedWidth, pad.paddedHeight];
-      const expected = inGraph || sig.layout === "nhwc" ? [1, h, w, 3] : [1, 3, h, w];
-      if (out.dims.join() !== expected.join()) {
-        throw new Error(`the model returned a [${out.dims}] frame for [${expected}] inputs`);
-      }
-      // Transferred to another thread later: in a buffer of its own.
-      const pixels = inGraph ? ownedBytes(out.data as Uint8Array) : cropPixels(framePixels(out, w, h, sig), pad);
-      return { width: a.width, height: a.height, pixels };
+    interpolate(a, b, t) {
+      // One run at a time, in call order: a caller may ask for the next frame before this one is done, and each
+      // run's time must be its own (`stats`).
+      const result = previous.then(() => interpolateNow(a, b, t));
+      previous = result.catch(() => undefined);
+      return result;
     },
     release: () => session.release(),
   };
+
+  async function interpolateNow(a: RgbImage, b: RgbImage, t: number): Promise<RgbImage> {
+    if (!(t > 0 && t < 1)) {
+      throw new FrameInterpolationError("bad-time", `t must be between 0 and 1 (exclusive), got ${t}`);
+    }
+    if (pair?.a !== a || pair.b !== b) pair = prepare(a, b);
+    const { pad, feeds } = pair;
+    const time = sig.timeType === "float16" ? toHalfBits([t]) : Float32Array.of(t);
+    const started = performance.now();
+    const result = await session.run({ ...feeds, [sig.time]: new ort.Tensor(sig.timeType, time, sig.timeDims) }, [
+      outName,
+    ]);
+    stats.sessionMs += performance.now() - started;
+    stats.runs++;
+    const out = result[outName]!;
+    const [w, h] = inGraph ? [a.width, a.height] : [pad.paddedWidth, pad.paddedHeight];
+    const expected = inGraph || sig.layout === "nhwc" ? [1, h, w, 3] : [1, 3, h, w];
+    if (out.dims.join() !== expected.join()) {
+      throw new Error(`the model returned a [${out.dims}] frame for [${expected}] inputs`);
+    }
+    // Transferred to another thread later: in a buffer of its own.
+    const pixels = inGraph ? ownedBytes(out.data as Uint8Array) : cropPixels(framePixels(out, w, h, sig), pad);
+    return { width: a.width, height: a.height, pixels };
+  }
 }

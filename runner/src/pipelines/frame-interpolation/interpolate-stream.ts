@@ -113,6 +113,7 @@ export async function* interpolateFrames(
 ): AsyncGenerator<OutputFrame> {
   const window = new SourceWindow(source, plan.sourceFrames);
   const total = plan.frames.length;
+  const inFlight = new Set<Promise<RgbImage>>();
   const check = () => {
     if (control.throwIfAborted) control.throwIfAborted();
     else if (control.aborted) throw new FrameLoopAbortedError("the job was aborted");
@@ -136,18 +137,33 @@ export async function* interpolateFrames(
       }
       yield emit(plan.frames[total - 1]!, await window.get(plan.sourceFrames - 1, plan.sourceFrames - 1));
     } else {
-      for (const planned of plan.frames) {
+      // Frame k + 1 is asked for before frame k is awaited: a worker computes it while this thread hands frame k
+      // on (to the encoder), so the worker does not sit idle for a round trip per frame. Calls go out in plan order.
+      const issue = async (planned: PlannedFrame): Promise<{ image: RgbImage | Promise<RgbImage> }> => {
         check();
         const a = await window.get(planned.source, planned.source);
-        const image =
-          planned.t === 0 ? a : await infer(a, await window.get(planned.source + 1, planned.source), planned.t);
-        yield emit(planned, image);
+        if (planned.t === 0) return { image: a };
+        const b = await window.get(planned.source + 1, planned.source);
+        const image = infer(a, b, planned.t);
+        inFlight.add(image);
+        const settled = () => inFlight.delete(image);
+        image.then(settled, settled);
+        return { image };
+      };
+      const frames = plan.frames;
+      let next = frames.length > 0 ? await issue(frames[0]!) : undefined;
+      for (let k = 0; k < frames.length; k++) {
+        const current = next!;
+        if (k + 1 < frames.length) next = await issue(frames[k + 1]!);
+        yield emit(frames[k]!, await current.image);
       }
       // Frames after the last planned pair (held tail frames use the last source frame, already pulled).
       await window.get(plan.sourceFrames - 1, plan.sourceFrames - 1);
     }
     await window.finish();
   } finally {
+    // A frame asked for ahead is waited for (its result dropped), so no worker call outlives the job.
+    await Promise.allSettled(inFlight);
     await window.close();
   }
 }

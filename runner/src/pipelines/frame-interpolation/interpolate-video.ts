@@ -8,11 +8,14 @@
  *
  * The three stages overlap: an async source (ffmpeg's decoder) is read one frame ahead of the frame the driver
  * asked for (`mapInOrder` as a read-ahead), so its pipe is drained and the next frame decoded while `session.run`
- * works; the encoder takes up to two frames without waiting (`createVideoEncoder`), so x264 encodes on the other
- * core while the next frame is interpolated. The wall time of a job is then about the slowest stage, not the sum.
+ * works; the driver asks for the next output frame before the current one is written (`interpolate-stream.ts`), so
+ * a worker computes while this thread writes; the encoder takes up to two frames without waiting
+ * (`createVideoEncoder`), so x264 encodes on the other core while the next frame is interpolated. The wall time of
+ * a job is then about the slowest stage, not the sum. The decoder is started before the encoder: the first frame
+ * waits for it, not for the encoder.
  */
 import type { RgbImage } from "../../image/decode.js";
-import { createVideoEncoder } from "../../video/encode.js";
+import { createVideoEncoder, type VideoEncoder } from "../../video/encode.js";
 import { mapInOrder } from "../../video/map-in-order.js";
 import type { FramePlan } from "./frame-plan.js";
 import { type FrameLoopControl, type InferFrame, interpolateFrames } from "./interpolate-stream.js";
@@ -36,6 +39,8 @@ export interface InterpolateVideoOptions {
   /** x264 settings (see `EncodeOptions`). */
   crf?: number;
   preset?: string;
+  /** x264's threads (see `EncodeOptions.threads`). */
+  encoderThreads?: number;
   ffmpeg?: string;
 }
 
@@ -61,20 +66,27 @@ export interface InterpolateVideoResult {
  */
 export async function interpolateVideo(options: InterpolateVideoOptions): Promise<InterpolateVideoResult> {
   const { plan } = options;
-  const encoder = createVideoEncoder({
-    output: options.output,
-    width: options.width,
-    height: options.height,
-    timeBase: { num: plan.rate.den, den: plan.rate.num },
-    frameRate: plan.rate,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.crf !== undefined ? { crf: options.crf } : {}),
-    ...(options.preset !== undefined ? { preset: options.preset } : {}),
-    ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
-  });
+  // The decoder starts first: the first frame waits for it, while the encoder's start-up is hidden behind the first
+  // interpolations (its writes are queued meanwhile). Asking for the first frame spawns it.
+  const frames = interpolateFrames(readAhead(options.source), plan, options.infer, options.control);
+  const first = frames.next();
+  first.catch(() => {});
+  let encoder: VideoEncoder | undefined;
   try {
-    for await (const frame of interpolateFrames(readAhead(options.source), plan, options.infer, options.control)) {
-      await encoder.write(frame.image.pixels, frame.index);
+    encoder = createVideoEncoder({
+      output: options.output,
+      width: options.width,
+      height: options.height,
+      timeBase: { num: plan.rate.den, den: plan.rate.num },
+      frameRate: plan.rate,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.crf !== undefined ? { crf: options.crf } : {}),
+      ...(options.preset !== undefined ? { preset: options.preset } : {}),
+      ...(options.encoderThreads !== undefined ? { threads: options.encoderThreads } : {}),
+      ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+    });
+    for (let next = await first; !next.done; next = await frames.next()) {
+      await encoder.write(next.value.image.pixels, next.value.index);
     }
     const result = await encoder.finish();
     return {
@@ -86,7 +98,9 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
       duration: plan.duration,
     };
   } catch (err) {
-    await encoder.abort();
+    // Closes the source (killing its decoder) unless the driver has already finished by failing.
+    await frames.return(undefined);
+    await encoder?.abort();
     throw err;
   }
 }
