@@ -99,7 +99,9 @@ describe("orchestrator progress relay", () => {
       }
     })();
     const started = performance.now();
-    await expect(textToImage("orch-cancel", 1000, caller.signal, 256)).rejects.toThrow();
+    // 448×448 (within the runner's default MAX_SD_WORK) lasts seconds, so the hang-up reaches the runner mid-job on
+    // a loaded machine; at 256×256 the 1000 tiny steps could all be done first, and the job ended with 200.
+    await expect(textToImage("orch-cancel", 1000, caller.signal, 448)).rejects.toThrow();
     await eventually(() => expect(orch!.pool.capabilities()[0]!.in_use).toBe(0), 5000);
     await following;
     // The runner stopped at its next step: its stream ended long before 1000 steps, with a failure status.

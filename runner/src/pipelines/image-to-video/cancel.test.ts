@@ -1,6 +1,8 @@
 /**
- * @module Cancelling an image-to-video job through a real runner server (tiny/svd, 1000 steps): a client that hangs up
- * stops it at its next denoising step, before any frame is decoded, and the runner serves the next request.
+ * @module Cancelling an image-to-video job through a real runner server (tiny/svd, 1000 steps at 256×192): a client
+ * that hangs up stops it at its next denoising step, before any frame is decoded, and the runner serves the next
+ * request. The job is sized to last seconds (at 64×48 its 1000 steps took well under a second, so on a loaded machine
+ * the hang-up could reach the runner after the last step, and the job ended with 200).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryLogger, modelsDir, testConfig, testImage, waitFor } from "../../../test/helpers.js";
@@ -28,7 +30,7 @@ describe("POST /image-to-video, cancelled", () => {
     png = await testImage(64, 48);
     models = await modelsDir(["tiny/svd"]);
     server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 64 * 48 * 14 * 1000 }),
+      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 256 * 192 * 14 * 1000 }),
       log,
     );
     await server.runner.ready;
@@ -42,7 +44,9 @@ describe("POST /image-to-video, cancelled", () => {
     const subscribed = fetch(`${server.url}/progress/long-video`);
     await waitFor(() => server.runner.progress.waitingFor("long-video") === 1, 10_000, "the subscriber to wait");
     const client = new AbortController();
-    const long = post("long-video", { num_inference_steps: "1000" }, client.signal).catch((err: Error) => err);
+    const long = post("long-video", { num_inference_steps: "1000", width: "256", height: "192" }, client.signal).catch(
+      (err: Error) => err,
+    );
     let stepAtAbort = 0;
     const all = await readEvents(await subscribed, (e) => {
       if (e.event === "progress" && stepAtAbort === 0 && Number(e.data.step) >= 3) {
