@@ -23,6 +23,7 @@ export {
   type UnexpectedErrorLogger,
   type ValidationIssue,
 } from "./http/errors.js";
+export { hasRequestIdHeader, jsonAnswer } from "./http/json-answer.js";
 export { getRequestId, REQUEST_ID_HEADER, requestId } from "./http/request-id.js";
 export {
   type OperationHandler,

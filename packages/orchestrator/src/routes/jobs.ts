@@ -14,6 +14,7 @@ import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import {
   getRequestId,
   HttpError,
+  jsonAnswer,
   type Logger,
   type RawMultipart,
   RequestValidationError,
@@ -96,9 +97,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           },
         });
         const answer = await deliverMedia(result, { ...ctx.delivery, fps: plan.outputFps, publicUrl: ctx.publicUrl() });
-        c.header("X-Media-Delivery", ctx.delivery.delivery);
         status = 200;
-        return answer;
+        return jsonAnswer(c, JSON.stringify(answer), { "x-media-delivery": ctx.delivery.delivery });
       }
       body = plan.body;
     }
@@ -136,9 +136,9 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
     const answer = await deliverMedia(result, { ...ctx.delivery, fps, publicUrl: ctx.publicUrl() });
-    c.header("X-Media-Delivery", ctx.delivery.delivery);
     status = 200;
-    return answer;
+    // Written with one writeHead and one end (see server-kit's jsonAnswer), not through c.json and a Headers object.
+    return jsonAnswer(c, JSON.stringify(answer), { "x-media-delivery": ctx.delivery.delivery });
   } catch (err) {
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     failure = err instanceof Error ? err.message : String(err);
