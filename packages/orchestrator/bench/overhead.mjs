@@ -19,8 +19,12 @@
  * that size, which the runner's decoder skips). Then one `--rss-mb` MB upload goes through the orchestrator alone
  * and its peak-RSS rise (VmHWM after `clear_refs`) is printed as a ratio to the payload.
  *
+ * `--media-delivery data` (or `url`) sends the orchestrator's jobs with that `X-Media-Delivery` request header: `data`
+ * answers carry the runner's data URLs, copied from its answer's bytes, instead of URLs of stored outputs.
+ *
  * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json
- *        --upload-mb 1 --upload-requests 150 --rss-mb 20]  (0 skips the upload workload or the RSS check)
+ *        --upload-mb 1 --upload-requests 150 --rss-mb 20 --media-delivery data]  (0 skips the upload workload or the
+ *        RSS check)
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -50,6 +54,7 @@ const SIZE = Number(args.size ?? 64);
 const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
 const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
 const RSS_MB = Number(args["rss-mb"] ?? 20);
+const DELIVERY = args["media-delivery"];
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
 const SECRET = "bench-secret";
@@ -221,7 +226,11 @@ try {
   const image = png(SIZE, SIZE);
   const direct = { url: `${runnerUrl}/upscale`, headers: { authorization: `Bearer ${TOKEN}` } };
   const floor = { url: `http://127.0.0.1:${await proxy.port}/upscale`, headers: direct.headers };
-  const via = { url: `${orchUrl}/upscale`, headers: { authorization: `Bearer ${SECRET}` } };
+  // `--media-delivery data` asks the orchestrator for inline outputs per job (its X-Media-Delivery request header).
+  const via = {
+    url: `${orchUrl}/upscale`,
+    headers: { authorization: `Bearer ${SECRET}`, ...(DELIVERY ? { "x-media-delivery": DELIVERY } : {}) },
+  };
   await load(direct.url, direct.headers, image, WARMUP);
   await load(floor.url, floor.headers, image, WARMUP);
   await load(via.url, via.headers, image, WARMUP);
@@ -282,7 +291,7 @@ try {
   ];
   const f = (x, unit = " ms") => (typeof x === "number" ? `${x.toFixed(2)}${unit}` : String(x));
   console.log(
-    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
+    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL})${DELIVERY ? `, X-Media-Delivery: ${DELIVERY}` : ""}, concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
       (upload
         ? `; upload ${UPLOAD_MB} MB: ${UPLOAD_REQUESTS} requests per path per round, failures ${upload.failures}`
         : "") +
