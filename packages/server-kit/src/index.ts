@@ -44,6 +44,7 @@ export {
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
+export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";
 export {
   countRequests,
