@@ -46,6 +46,23 @@ const args = Object.fromEntries(
       return [k, v ?? "true"];
     }),
 );
+if (args.help === "true") {
+  console.log(`Usage: node bench/overhead.mjs [options]   (pnpm --filter @ai-video-subnet/orchestrator bench -- [options])
+  --requests N          64×64 upscale jobs per path per round (default 400)
+  --concurrency N       jobs in flight (default 8)
+  --rounds N            rounds, each path once per round in rotating order (default 3)
+  --warmup N            jobs per path before measuring (default 50)
+  --size N              input image side (default 64; the runner upscales ×4)
+  --upload-mb N         second workload: the same PNG padded to N MB (default 1; 0 skips it)
+  --upload-requests N   jobs per path per round of that workload (default requests ÷ 2)
+  --rss-mb N            one N MB upload through the orchestrator alone, its peak-RSS rise (default 20; 0 skips it)
+  --media-delivery V    send the orchestrator's jobs with X-Media-Delivery: V (url or data)
+  --pin                 runner alone on CPU 1, the rest on CPU 0 (Linux, taskset)
+  --json                also print the figures as one JSON line
+AVS_BENCH_PROFILE=<dir> writes the orchestrator's --cpu-prof profile to <dir>.
+Prints latency per path and "CPU per job: R × the pass-through proxy" per workload.`);
+  process.exit(0);
+}
 const REQUESTS = Number(args.requests ?? 400);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
