@@ -19,8 +19,12 @@
  * that size, which the runner's decoder skips). Then one `--rss-mb` MB upload goes through the orchestrator alone
  * and its peak-RSS rise (VmHWM after `clear_refs`) is printed as a ratio to the payload.
  *
+ * `--media-delivery data` (or `url`) sends the orchestrator's jobs with that `X-Media-Delivery` request header: `data`
+ * answers carry the runner's data URLs, copied from its answer's bytes, instead of URLs of stored outputs.
+ *
  * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json
- *        --upload-mb 1 --upload-requests 150 --rss-mb 20]  (0 skips the upload workload or the RSS check)
+ *        --upload-mb 1 --upload-requests 150 --rss-mb 20 --media-delivery data]  (0 skips the upload workload or the
+ *        RSS check)
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -42,6 +46,23 @@ const args = Object.fromEntries(
       return [k, v ?? "true"];
     }),
 );
+if (args.help === "true") {
+  console.log(`Usage: node bench/overhead.mjs [options]   (pnpm --filter @ai-video-subnet/orchestrator bench -- [options])
+  --requests N          64×64 upscale jobs per path per round (default 400)
+  --concurrency N       jobs in flight (default 8)
+  --rounds N            rounds, each path once per round in rotating order (default 3)
+  --warmup N            jobs per path before measuring (default 50)
+  --size N              input image side (default 64; the runner upscales ×4)
+  --upload-mb N         second workload: the same PNG padded to N MB (default 1; 0 skips it)
+  --upload-requests N   jobs per path per round of that workload (default requests ÷ 2)
+  --rss-mb N            one N MB upload through the orchestrator alone, its peak-RSS rise (default 20; 0 skips it)
+  --media-delivery V    send the orchestrator's jobs with X-Media-Delivery: V (url or data)
+  --pin                 runner alone on CPU 1, the rest on CPU 0 (Linux, taskset)
+  --json                also print the figures as one JSON line
+AVS_BENCH_PROFILE=<dir> writes the orchestrator's --cpu-prof profile to <dir>.
+Prints latency per path and "CPU per job: R × the pass-through proxy" per workload.`);
+  process.exit(0);
+}
 const REQUESTS = Number(args.requests ?? 400);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
@@ -50,6 +71,7 @@ const SIZE = Number(args.size ?? 64);
 const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
 const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
 const RSS_MB = Number(args["rss-mb"] ?? 20);
+const DELIVERY = args["media-delivery"];
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
 const SECRET = "bench-secret";
@@ -221,7 +243,11 @@ try {
   const image = png(SIZE, SIZE);
   const direct = { url: `${runnerUrl}/upscale`, headers: { authorization: `Bearer ${TOKEN}` } };
   const floor = { url: `http://127.0.0.1:${await proxy.port}/upscale`, headers: direct.headers };
-  const via = { url: `${orchUrl}/upscale`, headers: { authorization: `Bearer ${SECRET}` } };
+  // `--media-delivery data` asks the orchestrator for inline outputs per job (its X-Media-Delivery request header).
+  const via = {
+    url: `${orchUrl}/upscale`,
+    headers: { authorization: `Bearer ${SECRET}`, ...(DELIVERY ? { "x-media-delivery": DELIVERY } : {}) },
+  };
   await load(direct.url, direct.headers, image, WARMUP);
   await load(floor.url, floor.headers, image, WARMUP);
   await load(via.url, via.headers, image, WARMUP);
@@ -282,7 +308,7 @@ try {
   ];
   const f = (x, unit = " ms") => (typeof x === "number" ? `${x.toFixed(2)}${unit}` : String(x));
   console.log(
-    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL}), concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
+    `\nupscale ${SIZE}×${SIZE} → ${SIZE * 4}×${SIZE * 4} (${MODEL})${DELIVERY ? `, X-Media-Delivery: ${DELIVERY}` : ""}, concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${REQUESTS} requests per path, failures ${failures}` +
       (upload
         ? `; upload ${UPLOAD_MB} MB: ${UPLOAD_REQUESTS} requests per path per round, failures ${upload.failures}`
         : "") +

@@ -81,6 +81,78 @@ describe("external runners", () => {
     }
   }, 30_000);
 
+  it("honours a job's X-Media-Delivery header over the setting, passing the runner's data URL on byte for byte", async () => {
+    const orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "ext", capacity: 2 }],
+      modelsDir: models.dir,
+    });
+    const job = (headers: Record<string, string>) =>
+      fetch(`${orch.url}/upscale`, { method: "POST", headers, body: upscaleForm(TINY, undefined, { seed: 7 }) });
+    try {
+      const direct = await fetch(`${runnerUrl}/upscale`, {
+        method: "POST",
+        headers: { authorization: "Bearer ext" },
+        body: upscaleForm(TINY, undefined, { seed: 7 }),
+      });
+      const runnerBody = await direct.text();
+      const inline = await job({ "x-media-delivery": "data", "x-request-id": "inline-1" });
+      expect(inline.status).toBe(200);
+      expect(inline.headers.get("x-media-delivery")).toBe("data");
+      expect(inline.headers.get("x-request-id")).toBe("inline-1");
+      expect(inline.headers.get("content-type")).toBe("application/json");
+      const inlineBody = await inline.text();
+      // The runner's answer, url bytes included, as the orchestrator's own (same fields, same order).
+      expect(inlineBody).toBe(runnerBody);
+      expect(JSON.parse(inlineBody).images[0]).toMatchObject({ seed: 7, nsfw: false });
+
+      for (const headers of [{}, { "x-media-delivery": "url" }] as Array<Record<string, string>>) {
+        const stored = await job(headers);
+        expect(stored.headers.get("x-media-delivery")).toBe("url");
+        const { images } = await stored.json();
+        expect(images[0].url).toMatch(new RegExp(`^${orch.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+        const file = Buffer.from(await (await fetch(images[0].url)).arrayBuffer());
+        expect(file.toString("base64")).toBe(JSON.parse(runnerBody).images[0].url.split(",")[1]);
+      }
+
+      const wrong = await job({ "x-media-delivery": "inline" });
+      expect(wrong.status).toBe(422);
+      expect(await wrong.json()).toEqual({
+        detail: [
+          {
+            loc: ["header", "X-Media-Delivery"],
+            msg: 'X-Media-Delivery must be one of "url", "data", got "inline"',
+            type: expect.any(String),
+          },
+        ],
+      });
+    } finally {
+      await orch.stop();
+    }
+  }, 30_000);
+
+  it("answers inline by default when so configured, and as URLs when a job asks", async () => {
+    const orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "ext" }],
+      modelsDir: models.dir,
+      mediaDelivery: "data",
+    });
+    try {
+      const res = await fetch(`${orch.url}/upscale`, {
+        method: "POST",
+        headers: { "x-media-delivery": "url" },
+        body: upscaleForm(TINY),
+      });
+      expect(res.headers.get("x-media-delivery")).toBe("url");
+      const { images } = await res.json();
+      expect(pngSize(new Uint8Array(await (await fetch(images[0].url)).arrayBuffer()))).toEqual({
+        width: 64,
+        height: 64,
+      });
+    } finally {
+      await orch.stop();
+    }
+  }, 30_000);
+
   it("refuses jobs with 503 while an external runner is down, and uses it once the watchdog sees it up", async () => {
     const port = await freePort();
     const orch = await startOrchestrator({

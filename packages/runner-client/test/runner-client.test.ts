@@ -245,3 +245,38 @@ describe("RunnerClient against avs-runner", () => {
     expect(err.lastStatus).toBeUndefined();
   });
 });
+
+describe("a job call's signal", () => {
+  it("aborts the call at once, closes its request, and refuses a call whose signal is already aborted", async () => {
+    let requests = 0;
+    let closed!: () => void;
+    const requestClosed = new Promise<void>((r) => {
+      closed = r;
+    });
+    // A runner that takes the job and never answers.
+    const server = createServer((req) => {
+      requests++;
+      req.resume();
+      req.socket.once("close", closed);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const runner = new RunnerClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const payload = { contentType: "application/json", body: Buffer.from('{"prompt":""}') };
+    try {
+      const controller = new AbortController();
+      const call = runner.forward("/upscale", payload, { signal: controller.signal }).catch((e) => e);
+      while (requests === 0) await new Promise((r) => setTimeout(r, 5));
+      controller.abort(new Error("the caller hung up"));
+      expect(await call).toMatchObject({ message: "the caller hung up" });
+      await requestClosed;
+      const early = await runner
+        .forward("/upscale", payload, { signal: AbortSignal.abort(new Error("too late")) })
+        .catch((e) => e);
+      expect(early).toMatchObject({ message: "too late" });
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

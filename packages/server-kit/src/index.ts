@@ -23,6 +23,7 @@ export {
   type UnexpectedErrorLogger,
   type ValidationIssue,
 } from "./http/errors.js";
+export { hasRequestIdHeader, jsonAnswer } from "./http/json-answer.js";
 export { getRequestId, REQUEST_ID_HEADER, requestId } from "./http/request-id.js";
 export {
   type OperationHandler,
@@ -43,6 +44,7 @@ export {
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
+export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";
 export {
   countRequests,
@@ -92,6 +94,7 @@ export {
   type SettingValues,
 } from "./settings/settings.js";
 export { bodyStream } from "./validator/body.js";
+export { Chunked, readWhole } from "./validator/chunked-body.js";
 export { coerceFormValue } from "./validator/coerce.js";
 export {
   type CompiledOperation,

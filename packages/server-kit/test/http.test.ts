@@ -8,7 +8,9 @@ import {
   errorHandler,
   getRequestId,
   HttpError,
+  jsonAnswer,
   jsonLogger,
+  listen,
   metricsRegistry,
   metricsResponse,
   notFoundHandler,
@@ -25,6 +27,7 @@ function app(...middleware: Parameters<Hono["use"]>[1][]) {
   for (const m of middleware) a.use(m);
   a.get("/id", (c) => c.text(getRequestId(c)));
   a.get("/raw", () => new Response("raw"));
+  a.get("/fast", (c) => jsonAnswer(c, Buffer.from('{"ok":"ü"}'), { "x-media-delivery": "data" }));
   a.get("/boom", () => {
     throw new Error("disk on fire");
   });
@@ -54,6 +57,38 @@ describe("requestId", () => {
     const missing = await a.request("/nope", { headers: { "x-request-id": "r-2" } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("x-request-id")).toBe("r-2");
+  });
+});
+
+describe("jsonAnswer", () => {
+  it("answers 200 JSON with the request id and its own headers, through the app", async () => {
+    const { a } = app();
+    const res = await a.request("/fast", { headers: { "x-request-id": "f-1" } });
+    expect(res.status).toBe(200);
+    expect(Object.fromEntries(res.headers)).toEqual({
+      "content-type": "application/json",
+      "x-request-id": "f-1",
+      "x-media-delivery": "data",
+    });
+    expect(await res.json()).toEqual({ ok: "ü" });
+  });
+
+  it("goes out over a real server with one id, its length and its bytes as given", async () => {
+    const { a } = app();
+    const server = await listen(a.fetch, { host: "127.0.0.1", port: 0 });
+    try {
+      for (const id of ["f-2", undefined]) {
+        const res = await fetch(`${server.url}/fast`, { headers: id ? { "x-request-id": id } : {} });
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(bytes.toString()).toBe('{"ok":"ü"}');
+        expect(res.headers.get("content-length")).toBe(String(bytes.length));
+        expect(res.headers.get("content-type")).toBe("application/json");
+        expect(res.headers.get("x-media-delivery")).toBe("data");
+        expect(res.headers.get("x-request-id")).toMatch(id ? /^f-2$/ : /^[0-9a-f-]{36}$/);
+      }
+    } finally {
+      await server.stop(1000);
+    }
   });
 });
 

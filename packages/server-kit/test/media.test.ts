@@ -1,7 +1,7 @@
-/** @module The PNG writer (checked by decoding with the platform's zlib and the chunk CRCs) and header sizing. */
+/** @module The PNG writer (checked with the platform's zlib and the chunk CRCs), header sizing, output names. */
 import { crc32, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodePng, imageSize, PNG_SIGNATURE, padPng, pngChunk } from "../src/index.js";
+import { encodePng, imageSize, outputName, PNG_SIGNATURE, padPng, pngChunk } from "../src/index.js";
 
 function chunks(png: Uint8Array) {
   const b = Buffer.from(png);
@@ -69,5 +69,17 @@ describe("imageSize", () => {
     webp.writeUIntLE(49, 27, 3);
     expect(imageSize(webp)).toEqual({ width: 100, height: 50 });
     expect(imageSize(new TextEncoder().encode("GIF89a not supported"))).toBeUndefined();
+  });
+});
+
+describe("outputName", () => {
+  it("gives 32 base64url characters and the extension, never the same name twice across batches", () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const name = outputName(i % 2 ? "png" : "mp4");
+      expect(name).toMatch(i % 2 ? /^[A-Za-z0-9_-]{32}\.png$/ : /^[A-Za-z0-9_-]{32}\.mp4$/);
+      names.add(name.slice(0, 32));
+    }
+    expect(names.size).toBe(1000);
   });
 });

@@ -20,7 +20,6 @@ import {
   typedRoutes,
 } from "../src/index.js";
 import type { OpenApiDocument } from "../src/openapi.js";
-import { Chunked } from "../src/validator/raw-multipart.js";
 
 const document = {
   openapi: "3.1.0",
@@ -210,23 +209,5 @@ describe("keepMultipart", () => {
     while (readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(spooling).toBeGreaterThan(0);
     expect(readdirSync(dir)).toEqual([]);
-  });
-});
-
-describe("Chunked", () => {
-  it("finds a needle and slices bytes across chunk edges as one Buffer would", () => {
-    const bytes = Buffer.from("xx\r\n--bnd\r\nabc\r\n--bnd--\r\n\r\n--bn");
-    const needle = Buffer.from("\r\n--bnd");
-    for (let cut1 = 1; cut1 < bytes.length - 1; cut1++) {
-      for (const cut2 of [cut1 + 1, cut1 + 3, bytes.length - 1]) {
-        if (cut2 <= cut1 || cut2 >= bytes.length) continue;
-        const chunked = new Chunked([bytes.subarray(0, cut1), bytes.subarray(cut1, cut2), bytes.subarray(cut2)]);
-        for (let from = 0; from <= bytes.length; from++) {
-          expect(chunked.indexOf(needle, from), `${cut1}/${cut2} from ${from}`).toBe(bytes.indexOf(needle, from));
-        }
-        expect(Buffer.concat(chunked.slice(3, 20)).equals(bytes.subarray(3, 20))).toBe(true);
-        expect(chunked.byteAt(cut1)).toBe(bytes[cut1]);
-      }
-    }
   });
 });

@@ -73,6 +73,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
+            }
           }
         ],
         "requestBody": {
@@ -557,6 +570,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "type": "string",
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
+            }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
             }
           }
         ],
@@ -1049,6 +1075,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "type": "string",
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
+            }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
             }
           }
         ],
@@ -1581,6 +1620,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
             }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
+            }
           }
         ],
         "requestBody": {
@@ -2027,6 +2079,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "type": "string",
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
+            }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
             }
           }
         ],
@@ -2476,6 +2541,19 @@ export const orchestratorDocument: OpenApiDocument = {
               "type": "string",
               "maxLength": 128,
               "pattern": "^[\\x21-\\x7e]+$"
+            }
+          },
+          {
+            "name": "X-Media-Delivery",
+            "in": "header",
+            "required": false,
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "url",
+                "data"
+              ]
             }
           }
         ],

@@ -704,6 +704,8 @@ export interface components {
     parameters: {
         /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
+        /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+        MediaDelivery: "url" | "data";
     };
     requestBodies: never;
     headers: {
@@ -724,6 +726,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;
@@ -760,6 +764,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;
@@ -796,6 +802,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;
@@ -832,6 +840,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;
@@ -868,6 +878,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;
@@ -915,6 +927,8 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
             cookie?: never;

@@ -7,8 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { deliverMedia } from "./deliver-media.js";
+import { answerJson, deliverMedia } from "./deliver-media.js";
 import { OutputStore } from "./output-store.js";
+import { DataUrl, parseRunnerAnswer } from "./runner-answer.js";
 
 const work = mkdtempSync(join(tmpdir(), "avs-deliver-"));
 const store = new OutputStore({ dir: join(work, "out") });
@@ -45,7 +46,7 @@ describe("deliverMedia", () => {
     const out = await deliverMedia({ images: [{ url: frame!, seed: 5, nsfw: true }] }, ctx);
     expect(out.images).toHaveLength(1);
     expect(out.images[0]).toMatchObject({ seed: 5, nsfw: true });
-    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    const name = String(out.images[0]!.url).replace("https://orch.example/outputs/", "");
     expect(name).toMatch(/^[A-Za-z0-9_-]{32}\.png$/);
     const stored = await store.get(name);
     expect(Buffer.from(stored!.bytes).toString("base64")).toBe(frame!.split(",")[1]);
@@ -57,12 +58,33 @@ describe("deliverMedia", () => {
     expect(out.images[0]!.url).toBe(frame);
   });
 
+  it("writes an inline answer with the runner's URL bytes as they came, the JSON that JSON.stringify writes", async () => {
+    const [a, b] = frames(2, 8, 8);
+    const runner = Buffer.from(
+      JSON.stringify({
+        images: [
+          { url: a, seed: 1, nsfw: false },
+          { seed: 2, url: b, nsfw: true, extra: 'é"x' },
+          { url: "https://elsewhere/c.png", seed: 3, nsfw: false },
+        ],
+      }),
+    );
+    const out = await deliverMedia(parseRunnerAnswer(runner), { ...ctx, delivery: "data" });
+    expect(out.images[0]!.url).toBeInstanceOf(DataUrl);
+    const json = answerJson(out);
+    expect(Buffer.isBuffer(json)).toBe(true);
+    expect(json.toString()).toBe(runner.toString());
+    // Nothing inline: plain JSON.stringify.
+    const stored = await deliverMedia(parseRunnerAnswer(runner), ctx);
+    expect(answerJson(stored)).toBe(JSON.stringify(stored));
+  });
+
   it("encodes each video's frames into one H.264 mp4 at the requested fps", async () => {
     const video = frames(12, 34, 22).map((url, i) => ({ url, seed: 40, nsfw: i === 3 }));
     const out = await deliverMedia({ frames: [video] }, { ...ctx, fps: 12 });
     expect(out.images).toHaveLength(1);
     expect(out.images[0]).toMatchObject({ seed: 40, nsfw: true });
-    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    const name = String(out.images[0]!.url).replace("https://orch.example/outputs/", "");
     expect(name).toMatch(/\.mp4$/);
     const file = join(work, "check.mp4");
     writeFileSync(file, (await store.get(name))!.bytes);
@@ -97,7 +119,7 @@ describe("deliverMedia", () => {
     const url = `data:video/mp4;base64,${bytes.toString("base64")}`;
     const out = await deliverMedia({ images: [{ url, seed: 9, nsfw: false }] }, ctx);
     expect(out.images[0]).toMatchObject({ seed: 9, nsfw: false });
-    const name = out.images[0]!.url.replace("https://orch.example/outputs/", "");
+    const name = String(out.images[0]!.url).replace("https://orch.example/outputs/", "");
     expect(name).toMatch(/^[A-Za-z0-9_-]{32}\.mp4$/);
     expect(Buffer.from((await store.get(name))!.bytes).equals(bytes)).toBe(true);
     const inline = await deliverMedia({ images: [{ url, seed: 9, nsfw: false }] }, { ...ctx, delivery: "data" });

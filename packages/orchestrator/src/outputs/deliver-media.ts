@@ -17,6 +17,16 @@ export interface Media {
   nsfw: boolean;
 }
 
+/**
+ * A media entry of an answer being built: `url` is a {@link DataUrl} still inside the runner's answer when it is
+ * passed on inline (`data` delivery); {@link answerJson} copies its bytes into the answer.
+ */
+export interface DeliveredMedia {
+  url: string | DataUrl;
+  seed: number;
+  nsfw: boolean;
+}
+
 /** How media URLs deliver bytes (the `X-Media-Delivery` header). */
 export type MediaDelivery = "url" | "data";
 
@@ -43,7 +53,7 @@ const EXT: Record<string, MediaExt> = { "image/png": "png", "video/mp4": "mp4" }
 export async function deliverMedia(
   result: { images?: RunnerMedia[]; frames?: RunnerMedia[][] },
   ctx: DeliveryContext,
-): Promise<{ images: Media[] }> {
+): Promise<{ images: DeliveredMedia[] }> {
   if (Array.isArray(result.images)) {
     return { images: result.images.map((m) => deliverOne(m, ctx)) };
   }
@@ -53,19 +63,20 @@ export async function deliverMedia(
   throw new HttpError(500, "the runner's answer has neither images nor frames");
 }
 
-function deliverOne(media: RunnerMedia, ctx: DeliveryContext): Media {
+function deliverOne(media: RunnerMedia, ctx: DeliveryContext): DeliveredMedia {
   const { url } = media;
   if (typeof url === "string") {
     const m = DATA_URL.exec(url);
-    if (!m || ctx.delivery === "data") return media as Media;
+    if (!m || ctx.delivery === "data") return media;
     const ext = extOf(m[1]!);
     return {
       ...media,
       url: `${ctx.publicUrl}/outputs/${ctx.store.put(Buffer.from(url.slice(m[0].length), "base64"), ext)}`,
     };
   }
-  // A data URL still in the runner's answer bytes (see runner-answer.ts): decoded straight into the store.
-  if (ctx.delivery === "data") return { ...media, url: url.toString() };
+  // A data URL still in the runner's answer bytes (see runner-answer.ts): passed on as those bytes (answerJson
+  // copies them into the answer), or decoded straight into the store.
+  if (ctx.delivery === "data") return media;
   const ext = extOf(url.mediaType);
   return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(url.bytes(), ext)}` };
 }
@@ -106,4 +117,35 @@ async function encodeVideo(frames: RunnerMedia[], ctx: DeliveryContext): Promise
   }
   const name = await ctx.store.adopt(tmp, "mp4");
   return { url: `${ctx.publicUrl}/outputs/${name}`, seed, nsfw };
+}
+
+const QUOTE = Buffer.from('"');
+
+/**
+ * The JSON text of an answer, as `JSON.stringify` writes it, with each {@link DataUrl} written as the bytes the
+ * runner sent (a JSON string without escapes, so they need none here): an inline image is copied once, never
+ * decoded, re-encoded or turned into a JS string.
+ * @example return jsonAnswer(c, answerJson(await deliverMedia(result, ctx)));
+ */
+export function answerJson(answer: { images: DeliveredMedia[] }): string | Buffer {
+  if (!answer.images.some((m) => m.url instanceof DataUrl)) return JSON.stringify(answer);
+  const pieces: Buffer[] = [];
+  let text = '{"images":[';
+  answer.images.forEach((media, i) => {
+    text += i === 0 ? "{" : ",{";
+    let first = true;
+    // Every own field, in order, as JSON.stringify would (it skips undefined values).
+    for (const [key, value] of Object.entries(media)) {
+      if (value === undefined) continue;
+      text += `${first ? "" : ","}${JSON.stringify(key)}:`;
+      first = false;
+      if (value instanceof DataUrl) {
+        pieces.push(Buffer.from(text), QUOTE, value.raw(), QUOTE);
+        text = "";
+      } else text += JSON.stringify(value);
+    }
+    text += "}";
+  });
+  pieces.push(Buffer.from(`${text}]}`));
+  return Buffer.concat(pieces);
 }

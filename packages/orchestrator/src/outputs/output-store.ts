@@ -4,11 +4,11 @@
  * broadcaster usually fetches them right away) and the oldest are spilled to a directory beyond it, so a job's
  * answer never waits for the disk and small results never touch it.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
+import { outputName } from "@ai-video-subnet/server-kit";
 
 /** The media types the store keeps, by file extension. */
 export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
@@ -65,8 +65,9 @@ export class OutputStore {
 
   /** Stores bytes and returns the new name (`<32 random chars>.<ext>`). */
   put(bytes: Uint8Array, ext: MediaExt): string {
-    const name = `${randomBytes(24).toString("base64url")}.${ext}`;
-    const path = join(this.dir, name);
+    const name = outputName(ext);
+    // The name has no separators: no path.join (it normalises) on every job.
+    const path = `${this.dir}${sep}${name}`;
     this.#items.set(name, {
       path,
       ext,
@@ -107,8 +108,8 @@ export class OutputStore {
 
   /** Takes over a file already written (e.g. an encoded mp4) under a new name. */
   async adopt(file: string, ext: MediaExt): Promise<string> {
-    const name = `${randomBytes(24).toString("base64url")}.${ext}`;
-    const path = join(this.dir, name);
+    const name = outputName(ext);
+    const path = `${this.dir}${sep}${name}`;
     await rename(file, path);
     this.#items.set(name, {
       path,

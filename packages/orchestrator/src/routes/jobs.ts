@@ -1,7 +1,8 @@
 /**
  * @module The job routes: every pipeline of the orchestrator spec's generated `PIPELINES` table is mounted (a new
  * pipeline needs no code here). A job takes a capacity slot, is forwarded to a runner of its model with the
- * caller's request id, and its media come back as stored URLs (or data URLs); each job is logged once, with its
+ * caller's request id, and its media come back as stored URLs or inline data URLs (the orchestrator's
+ * `media-delivery` setting, or the job's `X-Media-Delivery` request header); each job is logged once, with its
  * request id (which `GET /progress/{request_id}` follows). A caller that hangs up aborts the runner call, so the
  * runner stops at its next step and the slot is free at once. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
  * another free runner of the model, else the job fails with a 500 and the runner is restarted.
@@ -14,6 +15,7 @@ import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
 import {
   getRequestId,
   HttpError,
+  jsonAnswer,
   type Logger,
   type RawMultipart,
   RequestValidationError,
@@ -28,7 +30,13 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { planChain, runChain } from "../chains/interpolated-video.js";
 import type { operations } from "../generated/orchestrator.js";
 import { PIPELINES } from "../generated/orchestrator-pipelines.js";
-import { type DeliveryContext, deliverMedia, type Media } from "../outputs/deliver-media.js";
+import {
+  answerJson,
+  type DeliveryContext,
+  deliverMedia,
+  type Media,
+  type MediaDelivery,
+} from "../outputs/deliver-media.js";
 import { parseRunnerAnswer, type RunnerAnswer } from "../outputs/runner-answer.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
@@ -72,6 +80,9 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   let runner: string | undefined;
   let failure: string | undefined;
   const signal = c.req.raw.signal;
+  // The caller may ask for this job's media inline or as URLs (the spec's X-Media-Delivery request header).
+  const delivery = (validated(c).params["X-Media-Delivery"] as MediaDelivery | undefined) ?? ctx.delivery.delivery;
+  const deliveryHeader = { "x-media-delivery": delivery };
   try {
     if (pipeline === "image-to-video") {
       const plan = planChain(body, ctx.pool);
@@ -95,10 +106,14 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
             }
           },
         });
-        const answer = await deliverMedia(result, { ...ctx.delivery, fps: plan.outputFps, publicUrl: ctx.publicUrl() });
-        c.header("X-Media-Delivery", ctx.delivery.delivery);
+        const answer = await deliverMedia(result, {
+          ...ctx.delivery,
+          delivery,
+          fps: plan.outputFps,
+          publicUrl: ctx.publicUrl(),
+        });
         status = 200;
-        return answer;
+        return jsonAnswer(c, answerJson(answer), deliveryHeader);
       }
       body = plan.body;
     }
@@ -135,10 +150,11 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       lease.release();
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
-    const answer = await deliverMedia(result, { ...ctx.delivery, fps, publicUrl: ctx.publicUrl() });
-    c.header("X-Media-Delivery", ctx.delivery.delivery);
+    const answer = await deliverMedia(result, { ...ctx.delivery, delivery, fps, publicUrl: ctx.publicUrl() });
     status = 200;
-    return answer;
+    // Written with one writeHead and one end (see server-kit's jsonAnswer), not through c.json and a Headers object;
+    // inline media go in as the runner's bytes (answerJson).
+    return jsonAnswer(c, answerJson(answer), deliveryHeader);
   } catch (err) {
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     failure = err instanceof Error ? err.message : String(err);

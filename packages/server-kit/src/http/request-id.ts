@@ -1,11 +1,11 @@
 /**
- * @module The request id of every request: Hono's `hono/request-id` under the header `X-Request-Id`. A caller's id
- * is kept when it is 1-128 visible ASCII characters (what the specs accept), else one is created; it is echoed on
- * every answer, errors included, and read with {@link getRequestId} (for logs and the next hop).
+ * @module The request id of every request, under the header `X-Request-Id`. A caller's id is kept when it is 1-128
+ * visible ASCII characters (what the specs accept), else one is created; it is echoed on every answer, errors
+ * included, and read with {@link getRequestId} (for logs and the next hop).
  */
 import { randomUUID } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
-import { requestId as honoRequestId } from "hono/request-id";
+import { hasRequestIdHeader } from "./json-answer.js";
 
 /** The header that carries the id, on requests and on answers. */
 export const REQUEST_ID_HEADER = "X-Request-Id";
@@ -19,28 +19,19 @@ const VALID = /^[\x21-\x7e]{1,128}$/;
  * @example app.use(requestId()); app.get("/", (c) => c.text(getRequestId(c)))
  */
 export function requestId(): MiddlewareHandler {
-  // Hono keeps a caller's id only when it is made of word characters, `-` and `=`; the generator is asked for every
-  // other one, so it keeps the rest of what the specs allow.
-  const assign = honoRequestId({
-    headerName: REQUEST_ID_HEADER,
-    limitLength: 128,
-    generator: (c) => {
-      const given = c.req.header(REQUEST_ID_HEADER);
-      return given && VALID.test(given) ? given : randomUUID();
-    },
-  });
   return async (c, next) => {
-    await assign(c, async () => {
-      await next();
-      // A handler that answers with a Response of its own drops the header set before it ran.
-      if (!c.res.headers.has(REQUEST_ID_HEADER)) {
-        try {
-          c.res.headers.set(REQUEST_ID_HEADER, getRequestId(c));
-        } catch {
-          // immutable headers (a fetched Response passed through): nothing to add to
-        }
-      }
-    });
+    const given = c.req.header(REQUEST_ID_HEADER);
+    c.set("requestId" as never, (given !== undefined && VALID.test(given) ? given : randomUUID()) as never);
+    await next();
+    // Set on the answer once it exists (every answer: a handler's, an error's, a Response of its own), not on
+    // headers prepared before it, so an answer made by `jsonAnswer` (which carries it) costs no Headers object.
+    const res = c.res;
+    if (hasRequestIdHeader(res) || res.headers.has(REQUEST_ID_HEADER)) return;
+    try {
+      res.headers.set(REQUEST_ID_HEADER, getRequestId(c));
+    } catch {
+      // immutable headers (a fetched Response passed through): nothing to add to
+    }
   };
 }
 

@@ -1,0 +1,91 @@
+/**
+ * @module A body held as the chunks its socket delivered: read whole without joining them ({@link readWhole}), and
+ * searched and sliced as one run of bytes across chunk edges ({@link Chunked}).
+ */
+import type { Readable } from "node:stream";
+
+/**
+ * The whole body, in the chunks it came in, once it has all arrived; rejects (`ECONNRESET`) when the stream closes
+ * before its end (a client that goes away, an upstream answer cut short).
+ * @example const chunks = await readWhole(bodyStream(c));
+ */
+export function readWhole(source: Readable): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    source.on("end", () => resolve(chunks));
+    source.on("error", reject);
+    source.on("close", () => {
+      if (!source.readableEnded) reject(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    });
+  });
+}
+
+/**
+ * A body held as chunks, addressed as one run of bytes (no copy into one Buffer).
+ * @example const body = new Chunked(await readWhole(stream)); body.indexOf(Buffer.from("\r\n--x"), 0);
+ */
+export class Chunked {
+  readonly chunks: Buffer[];
+  /** The offset of each chunk's first byte. */
+  readonly #starts: number[] = [];
+  readonly length: number;
+
+  constructor(chunks: Buffer[]) {
+    this.chunks = chunks;
+    let at = 0;
+    for (const c of chunks) {
+      this.#starts.push(at);
+      at += c.length;
+    }
+    this.length = at;
+  }
+
+  #chunkAt(pos: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  byteAt(pos: number): number | undefined {
+    if (pos < 0 || pos >= this.length) return undefined;
+    const i = this.#chunkAt(pos);
+    return this.chunks[i]![pos - this.#starts[i]!];
+  }
+
+  /** The first `needle` at or after `from`, across chunk edges; -1 when there is none. */
+  indexOf(needle: Buffer, from: number): number {
+    if (from >= this.length) return -1;
+    for (let i = this.#chunkAt(from); i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
+      const start = this.#starts[i]!;
+      const local = chunk.indexOf(needle, Math.max(0, from - start));
+      if (local !== -1) return start + local;
+      // A needle that starts in this chunk's last bytes and ends in the next ones.
+      const edge = start + chunk.length;
+      const seam = this.slice(
+        Math.max(from, edge - needle.length + 1),
+        Math.min(this.length, edge + needle.length - 1),
+      );
+      const across = Buffer.concat(seam).indexOf(needle);
+      if (across !== -1) return Math.max(from, edge - needle.length + 1) + across;
+    }
+    return -1;
+  }
+
+  /** The bytes from `start` to `end` as subarrays of the chunks. */
+  slice(start: number, end: number): Buffer[] {
+    const out: Buffer[] = [];
+    if (start >= end) return out;
+    for (let i = this.#chunkAt(start); i < this.chunks.length && this.#starts[i]! < end; i++) {
+      const s = this.#starts[i]!;
+      out.push(this.chunks[i]!.subarray(Math.max(0, start - s), Math.min(this.chunks[i]!.length, end - s)));
+    }
+    return out;
+  }
+}
