@@ -28,9 +28,9 @@ export interface Job {
 /** Frames an image-to-video job is counted for (SVD-XT's), as the spec's recipe counts them. */
 const COUNTED_SVD_FRAMES = 25;
 
-/** A media entry of an `ImageResponse`. */
-export interface Media {
-  url: string;
+/** An output copied into the output store: its name there, with the seed and flag the orchestrator reported. */
+export interface StoredMedia {
+  name: string;
   seed: number;
   nsfw: boolean;
 }

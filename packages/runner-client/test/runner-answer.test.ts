@@ -1,6 +1,6 @@
 /** @module parseRunnerAnswer: data URLs cut out of the bytes, the rest parsed as JSON, the same answer either way. */
 import { describe, expect, it } from "vitest";
-import { DataUrl, parseRunnerAnswer } from "./runner-answer.js";
+import { DataUrl, parseRunnerAnswer } from "../src/runner-answer.js";
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 250, 251, 252]);
 const url = `data:image/png;base64,${png.toString("base64")}`;
