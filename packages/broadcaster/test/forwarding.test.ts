@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { orchestratorDocument } from "../../orchestrator/src/generated/orchestrator-document.js";
 import { gatewayDocument } from "../src/generated/gateway-document.js";
 import { PIPELINES } from "../src/generated/gateway-pipelines.js";
-import { RAW_IN_MEMORY } from "../src/server/upload-spool.js";
+import { UPLOAD_MEMORY_BYTES as RAW_IN_MEMORY } from "../src/server/app.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { type FakeOrchestrator, PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
