@@ -197,6 +197,21 @@ describe("outputs inline (X-Media-Delivery: data)", () => {
     expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
   });
 
+  it("does not ask for them on a job that sends a video (its output is streamed from a URL instead)", async () => {
+    const fake = await startFakeOrchestrator([{ pipeline: "video-upscale", model_id: "v" }]);
+    open.push(fake);
+    fake.behaviour = { kind: "ok", honoursDelivery: true };
+    const t = await startBroadcaster({ orchestrators: [fake.url], orchestratorSecret: "s" });
+    open.unshift(t);
+    const form = new FormData();
+    form.append("model_id", "v");
+    form.append("video", new Blob([Buffer.alloc(2000, 1)], { type: "video/mp4" }), "in.mp4");
+    const res = await fetch(`${t.url}/video-upscale`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(fake.jobs[0]!.delivery).toBeUndefined();
+    expect(fake.outputGets).toBe(1);
+  }, 20_000);
+
   it("still fetches URLs from an orchestrator that ignores the header", async () => {
     const { t, fakes } = await setup();
     const res = await post(t.url, upscaleBody(100));

@@ -1,12 +1,14 @@
 /**
  * @module One attempt of a job on one orchestrator: send the request (a multipart body as the client sent it, from
  * memory or its spool file; else encoded from the validated body), classify the answer, and on success copy each
- * output once into the output store. Every attempt asks for the outputs inline (`X-Media-Delivery: data`): their
- * bytes come in the answer, taken apart at the byte level and decoded straight into the store, instead of one more
- * round trip per output. An orchestrator that does not know the header answers URLs, which are fetched.
+ * output once into the output store. Every attempt of a job that sends no video asks for the outputs inline
+ * (`X-Media-Delivery: data`): their bytes come in the answer, taken apart at the byte level and decoded straight into
+ * the store, instead of one more round trip per output. An orchestrator that does not know the header answers URLs,
+ * which are fetched.
  */
 import { createReadStream } from "node:fs";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
+import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
@@ -38,6 +40,17 @@ function localCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Pipelines whose outputs are asked for inline: those of the spec's table that take no video. A job that sends a
+ * video (video-upscale, frame-interpolation) gets an output as long as its input, which is streamed from a URL into
+ * the store rather than held whole in memory as a base64 answer.
+ */
+const INLINE_OUTPUTS = new Set<string>(
+  Object.values(PIPELINES)
+    .filter((p) => !Object.values(p.files).includes("video"))
+    .map((p) => p.pipeline),
+);
 
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
@@ -72,8 +85,8 @@ export async function attempt(
       "x-request-id": job.requestId,
       accept: "application/json",
       "content-type": contentType,
-      "x-media-delivery": "data",
     };
+    if (INLINE_OUTPUTS.has(job.pipeline)) headers["x-media-delivery"] = "data";
     if (length !== undefined) headers["content-length"] = String(length);
     if (o.secret) headers.authorization = `Bearer ${o.secret}`;
     res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
