@@ -1,9 +1,10 @@
 /**
  * @module A runner's JSON answer taken apart at the byte level: its base64 `data:` URLs (nearly all of its bytes)
  * are cut out of the raw answer before the rest — a few dozen bytes of seeds and flags — is parsed as JSON, so no
- * JS string of the whole answer or of its URLs is built unless a URL must be passed on as it is (`data` delivery).
- * Each URL becomes a {@link DataUrl} that decodes its own bytes when they are stored. An orchestrator's answer has
- * the same shape (`images` of `{url, seed, nsfw}`), so a broadcaster reads one with inline outputs the same way.
+ * JS string of the whole answer or of its URLs is built. Each URL becomes a {@link DataUrl} that decodes its own
+ * bytes when they are stored, or whose bytes are copied as they are into an orchestrator's answer (`data`
+ * delivery). An orchestrator's answer has the same shape (`images` of `{url, seed, nsfw}`), so a broadcaster reads
+ * one with inline outputs the same way.
  */
 
 /** A `data:<type>[;…];base64,<payload>` URL still inside the answer's bytes. */
@@ -26,6 +27,11 @@ export class DataUrl {
   /** The decoded bytes. */
   bytes(): Buffer {
     return Buffer.from(this.#answer.toString("latin1", this.#payload, this.#end), "base64");
+  }
+
+  /** The URL's bytes exactly as the runner sent them (a view into its answer, not a copy). */
+  raw(): Buffer {
+    return this.#answer.subarray(this.#start, this.#end);
   }
 
   /** The URL as text, exactly as the runner sent it. */

@@ -20,6 +20,7 @@ describe("parseRunnerAnswer", () => {
     expect(first.mediaType).toBe("image/png");
     expect(first.bytes().equals(png)).toBe(true);
     expect(first.toString()).toBe(url);
+    expect(first.raw().toString("latin1")).toBe(url);
     expect(answer.images![1]).toEqual({ url: "https://elsewhere/x.png", seed: 2, nsfw: true });
     expect((answer.frames![0]![0]!.url as DataUrl).bytes().equals(png)).toBe(true);
     // The same answer as JSON.parse once the URLs are printed back.
