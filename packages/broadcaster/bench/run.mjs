@@ -44,6 +44,7 @@ const { values: flags } = parseArgs({
     json: { type: "string" },
     "media-delivery": { type: "string" },
     compare: { type: "string" },
+    orchestrator: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -65,6 +66,7 @@ orchestrator alone and to broadcaster + orchestrator; CPU per job and added late
                            broadcaster asks for data (inline outputs) on each job either way
   --compare <bin>          also run another build's avs-broadcaster.mjs (e.g. main's checkout) in front of the same
                            orchestrator, interleaved with this one: an A/B of two versions in one run
+  --orchestrator <bin>     another build's avs-orchestrator.mjs to use (default: this checkout's)
   --json <file>            also write the figures as JSON
   --help                   this text
 
@@ -85,7 +87,7 @@ const UPLOAD_MB = Number(flags["upload-mb"]);
 const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (pkg, name) => join(PKG, "node_modules/@ai-video-subnet", pkg, "bin", name);
 const RUNNER = bin("runner", "avs-runner.mjs");
-const ORCHESTRATOR = bin("orchestrator", "avs-orchestrator.mjs");
+const ORCHESTRATOR = flags.orchestrator ?? bin("orchestrator", "avs-orchestrator.mjs");
 const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
 const PASS_THROUGH = join(PKG, "node_modules/@ai-video-subnet/orchestrator/bench/pass-through.mjs");
 const FLOOR = "2 pass-through proxies → runner";
