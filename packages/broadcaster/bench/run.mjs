@@ -17,8 +17,8 @@
  * 20 MB ancillary chunk, so the job succeeds end to end). The load average is printed with the figures: the
  * machine may be shared.
  *
- * Flags: --concurrency 8  --requests 400  --single 200  --rounds 2  --warmup 50  --size 64  --upload-mb 20
- *        --only <workload name part>  --json <file>.  `BENCH_NODE_OPTIONS_BROADCASTER="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles a process.
+ * Flags: see {@link USAGE} (`--help`).  `BENCH_NODE_OPTIONS_BROADCASTER="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles a
+ * process (also `_ORCHESTRATOR`, `_RUNNER`).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -42,8 +42,40 @@ const { values: flags } = parseArgs({
     "upload-mb": { type: "string", default: "20" },
     only: { type: "string" },
     json: { type: "string" },
+    "media-delivery": { type: "string" },
+    compare: { type: "string" },
+    orchestrator: { type: "string" },
+    help: { type: "boolean", default: false },
   },
 });
+
+const USAGE = `Usage: pnpm --filter @ai-video-subnet/broadcaster bench [-- flags]   (node bench/run.mjs [flags], after a build)
+
+Upscale jobs (tiny ESRGAN ×4) to the runner directly, through two chained pass-through proxies (the floor), to an
+orchestrator alone and to broadcaster + orchestrator; CPU per job and added latency as ratios to the floor.
+
+  --concurrency <n>        requests in flight in the loaded rounds (default 8)
+  --requests <n>           requests per target at that concurrency, over all rounds (default 400)
+  --single <n>             requests per target one at a time, over all rounds (default 200)
+  --rounds <n>             interleaved rounds (default 2)
+  --warmup <n>             warm-up requests per target and workload (default 50)
+  --size <px>              side of the square PNG (default 64)
+  --upload-mb <n>          size of the one large upload whose peak RSS is measured (default 20)
+  --only <text>            only the workloads whose name contains it ("64", "1 MB")
+  --media-delivery <url|data>  the orchestrator's media-delivery setting (default: its own default, url); the
+                           broadcaster asks for data (inline outputs) on each job either way
+  --compare <bin>          also run another build's avs-broadcaster.mjs (e.g. main's checkout) in front of the same
+                           orchestrator, interleaved with this one: an A/B of two versions in one run
+  --orchestrator <bin>     another build's avs-orchestrator.mjs to use (default: this checkout's)
+  --json <file>            also write the figures as JSON
+  --help                   this text
+
+Environment: BENCH_NODE_OPTIONS_BROADCASTER (or _ORCHESTRATOR, _RUNNER, _COMPARE), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
+adds Node options to that process.`;
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const CONCURRENCY = Number(flags.concurrency);
 const REQUESTS = Number(flags.requests);
 const SINGLE = Number(flags.single);
@@ -55,7 +87,7 @@ const UPLOAD_MB = Number(flags["upload-mb"]);
 const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (pkg, name) => join(PKG, "node_modules/@ai-video-subnet", pkg, "bin", name);
 const RUNNER = bin("runner", "avs-runner.mjs");
-const ORCHESTRATOR = bin("orchestrator", "avs-orchestrator.mjs");
+const ORCHESTRATOR = flags.orchestrator ?? bin("orchestrator", "avs-orchestrator.mjs");
 const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
 const PASS_THROUGH = join(PKG, "node_modules/@ai-video-subnet/orchestrator/bench/pass-through.mjs");
 const FLOOR = "2 pass-through proxies → runner";
@@ -179,14 +211,19 @@ try {
   const orch = await start("orchestrator", [
     ORCHESTRATOR,
     ...["--config", aiModels, "--models-dir", models, "--port", "0", "--secret", SECRET],
+    ...(flags["media-delivery"] ? ["--media-delivery", flags["media-delivery"]] : []),
   ]);
   await waitReady(`${orch.url}/info`);
-  const bcast = await start("broadcaster", [
-    BROADCASTER,
+  const broadcasterArgs = (out) => [
     ...["--port", "0", "--orchestrator", orch.url, "--orchestrator-secret", SECRET],
-    ...["--output-dir", join(dir, "outputs"), "--max-upload-bytes", String(64 * 1024 * 1024)],
-  ]);
+    ...["--output-dir", join(dir, out), "--max-upload-bytes", String(64 * 1024 * 1024)],
+  ];
+  const bcast = await start("broadcaster", [BROADCASTER, ...broadcasterArgs("outputs")]);
   await waitReady(`${bcast.url}/health`);
+  const other = flags.compare
+    ? await start("compare", [flags.compare, ...broadcasterArgs("outputs-compare")])
+    : undefined;
+  if (other) await waitReady(`${other.url}/health`);
   // The floor: two proxies that only pipe bytes, in the broadcaster's and orchestrator's places.
   const inner = await start("pass-through", [PASS_THROUGH, runner.url]);
   const outer = await start("pass-through", [PASS_THROUGH, inner.url]);
@@ -194,17 +231,20 @@ try {
 
   const VIA_O = "orchestrator → runner";
   const VIA_B = "broadcaster → orchestrator → runner";
+  const VIA_C = "compare: broadcaster → orch. → runner";
   const targets = [
     ["runner direct", runner.url, {}],
     [FLOOR, outer.url, {}],
     [VIA_O, orch.url, { authorization: `Bearer ${SECRET}` }],
     [VIA_B, bcast.url, {}],
+    ...(other ? [[VIA_C, other.url, {}]] : []),
   ];
   const pids = {
     broadcaster: bcast.child.pid,
     orchestrator: orch.child.pid,
     inner: inner.child.pid,
     outer: outer.child.pid,
+    ...(other ? { compare: other.child.pid } : {}),
   };
   const workloads = [
     [`upscale ${SIZE}×${SIZE}`, png(SIZE, SIZE)],
@@ -215,7 +255,7 @@ try {
     const runs = Object.fromEntries(targets.map(([name]) => [name, []]));
     const single = Object.fromEntries(targets.map(([name]) => [name, []]));
     // CPU ms of each process while its own target ran, and the jobs it served meanwhile.
-    const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0 };
+    const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0, compare: 0, jobsC: 0 };
     for (const [, url, headers] of targets) await load(url, headers, image, WARMUP, CONCURRENCY);
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     const singlePerRound = Math.ceil(SINGLE / ROUNDS);
@@ -229,6 +269,10 @@ try {
           cpu.broadcaster += cpuMs(pids.broadcaster) - c0.broadcaster;
           cpu.orchestrator += cpuMs(pids.orchestrator) - c0.orchestrator;
           cpu.jobsB += perRound;
+        }
+        if (name === VIA_C) {
+          cpu.compare += cpuMs(pids.compare) - c0.compare;
+          cpu.jobsC += perRound;
         }
         if (name === FLOOR) {
           cpu.proxies += cpuMs(pids.inner) - c0.inner + cpuMs(pids.outer) - c0.outer;
@@ -260,10 +304,12 @@ try {
       orchestrator: cpu.orchestrator / cpu.jobsB,
       // Both proxies carry every job of the floor target: one proxy's share is half of the pair's.
       proxy: cpu.proxies / cpu.jobsF / 2,
+      ...(other ? { compare: cpu.compare / cpu.jobsC } : {}),
     };
     const added = (p) => ({
       pair: alone[VIA_B][p] - alone["runner direct"][p],
       floor: alone[FLOOR][p] - alone["runner direct"][p],
+      ...(other ? { compare: alone[VIA_C][p] - alone["runner direct"][p] } : {}),
     });
     const a50 = added("p50");
     const a99 = added("p99");
@@ -287,6 +333,22 @@ try {
       console.log(
         `broadcaster + orchestrator, ${workload}, one request at a time — added ${p}: ${ratio(a.pair, a.floor)} × two chained pass-through proxies`,
       );
+    }
+    if (other) {
+      console.log(
+        `compare (${flags.compare}): broadcaster ${perJob.compare.toFixed(2)} ms CPU per job; one at a time added p50 ${a50.compare.toFixed(2)} ms, p99 ${a99.compare.toFixed(2)} ms`,
+      );
+      console.log(
+        `compare broadcaster, ${workload} — CPU per job: ${ratio(perJob.compare, perJob.proxy)} × the pass-through proxy`,
+      );
+      for (const [p, a] of [
+        ["p50", a50],
+        ["p99", a99],
+      ]) {
+        console.log(
+          `compare broadcaster + orchestrator, ${workload}, one request at a time — added ${p}: ${ratio(a.compare, a.floor)} × two chained pass-through proxies`,
+        );
+      }
     }
     report.workloads[workload] = {
       bytes: image.length,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
+import { stdoutLine } from "./server/stdout-lines.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -105,7 +106,7 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   shutdownGrace?: number;
   /** `debug`, `info` (default), `warn`, `error` or `silent`. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
-  /** Where JSON log lines go (default stdout). */
+  /** Where JSON log lines go (default stdout, written together at most every 50 ms; see `stdoutLine`). */
   logSink?: (line: string) => void;
 }
 
@@ -172,7 +173,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
     apiKeys: [],
     corsOrigins: [],
     bodyLimits: {},
-    logSink: (line) => process.stdout.write(`${line}\n`),
+    logSink: stdoutLine,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
     orchestrators: (o.orchestrators ?? []).map((e) => (typeof e === "string" ? { url: e } : e)),
   } as ResolvedOptions;

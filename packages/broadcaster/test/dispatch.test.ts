@@ -246,10 +246,10 @@ describe("selection", () => {
 });
 
 describe("large uploads", () => {
-  it("spools a file part past the threshold to disk, forwards it intact, and removes it", async () => {
+  it("spools an upload past the in-memory size to disk, forwards it intact, and removes it", async () => {
     const [o] = await fakes([{ pipeline: "upscale", model_id: "m" }]);
     const t = await gateway([o!.url]);
-    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    const big = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
     const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", big) });
     expect(res.status).toBe(200);
     expect(o!.jobs[0]!.fields.image).toEqual({ file: big.length });

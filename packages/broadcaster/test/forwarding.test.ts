@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { orchestratorDocument } from "../../orchestrator/src/generated/orchestrator-document.js";
 import { gatewayDocument } from "../src/generated/gateway-document.js";
 import { PIPELINES } from "../src/generated/gateway-pipelines.js";
-import { RAW_IN_MEMORY } from "../src/server/upload-spool.js";
+import { UPLOAD_MEMORY_BYTES as RAW_IN_MEMORY } from "../src/server/app.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { type FakeOrchestrator, PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
@@ -180,8 +180,68 @@ describe("forwarding a multipart job", () => {
   });
 });
 
-describe("an output inlined as a data: URL (an orchestrator with media-delivery data)", () => {
-  it("is decoded, stored once and served like a fetched one", async () => {
+describe("outputs inline (X-Media-Delivery: data)", () => {
+  it("asks every attempt for them; answered as data: URLs, they are stored with no second round trip", async () => {
+    const { t, fakes } = await setup(2);
+    fakes[0]!.behaviour = { kind: "status", status: 500, msg: "down" };
+    fakes[1]!.behaviour = { kind: "ok", honoursDelivery: true };
+    const res = await post(t.url, upscaleBody(100));
+    expect(res.status).toBe(200);
+    expect([...fakes[0]!.jobs, ...fakes[1]!.jobs].map((j) => j.delivery)).toEqual(["data", "data"]);
+    expect(fakes[1]!.outputGets).toBe(0);
+    const { images } = (await res.json()) as { images: Array<{ url: string; seed: number; nsfw: boolean }> };
+    expect(images).toHaveLength(1);
+    expect(images[0]).toMatchObject({ seed: 42, nsfw: false });
+    const out = await fetch(images[0]!.url);
+    expect(out.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+  });
+
+  it("does not ask for them on a job that sends a video (its output is streamed from a URL instead)", async () => {
+    const fake = await startFakeOrchestrator([{ pipeline: "video-upscale", model_id: "v" }]);
+    open.push(fake);
+    fake.behaviour = { kind: "ok", honoursDelivery: true };
+    const t = await startBroadcaster({ orchestrators: [fake.url], orchestratorSecret: "s" });
+    open.unshift(t);
+    const form = new FormData();
+    form.append("model_id", "v");
+    form.append("video", new Blob([Buffer.alloc(2000, 1)], { type: "video/mp4" }), "in.mp4");
+    const res = await fetch(`${t.url}/video-upscale`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(fake.jobs[0]!.delivery).toBeUndefined();
+    expect(fake.outputGets).toBe(1);
+  }, 20_000);
+
+  it("still fetches URLs from an orchestrator that ignores the header", async () => {
+    const { t, fakes } = await setup();
+    const res = await post(t.url, upscaleBody(100));
+    expect(res.status).toBe(200);
+    expect(fakes[0]!.jobs[0]!.delivery).toBe("data");
+    expect(fakes[0]!.outputGets).toBe(1);
+    const { images } = (await res.json()) as { images: Array<{ url: string }> };
+    expect(Buffer.from(await (await fetch(images[0]!.url)).arrayBuffer()).equals(PNG_1X1)).toBe(true);
+  });
+
+  it.each([
+    ["not JSON", "{images:"],
+    ["no images array", '{"frames":[]}'],
+    ["a url that is not a string", '{"images":[{"url":7,"seed":1,"nsfw":false}]}'],
+  ])("takes an answer with %s as a failed attempt and retries elsewhere", async (_, body) => {
+    const { t, fakes } = await setup(2);
+    fakes[0]!.behaviour = { kind: "answer", body };
+    fakes[1]!.behaviour = { kind: "ok", honoursDelivery: true };
+    const res = await post(t.url, upscaleBody(10));
+    expect(res.status).toBe(200);
+    expect([fakes[0]!.jobs.length, fakes[1]!.jobs.length]).toEqual([1, 1]);
+    fakes[1]!.behaviour = { kind: "answer", body };
+    const failed = await post(t.url, upscaleBody(10));
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { detail: { msg: string } }).detail.msg).toMatch(
+      /attempt \d+ failed \((malformed answer|output not stored)\)/,
+    );
+  });
+
+  it("is decoded, stored once and served like a fetched one (an orchestrator with media-delivery data)", async () => {
     const { t, fakes } = await setup();
     fakes[0]!.behaviour = { kind: "ok", inline: true };
     const res = await post(t.url, upscaleBody(100));

@@ -48,6 +48,16 @@ describe("local store", () => {
     expect(await bytesOf(out!.body)).toEqual(DATA);
   });
 
+  it("stores bytes given in memory (an output decoded from an answer), small and past the one-write size", async () => {
+    for (const bytes of [DATA, new Uint8Array(1024 * 1024 + 5).map((_, i) => (i * 11) % 251)]) {
+      const name = outputName("png");
+      await store.put(name, Buffer.from(bytes), "image/png", bytes.length);
+      const out = await store.get(name);
+      expect(out?.size).toBe(bytes.length);
+      expect(Buffer.compare(await bytesOf(out!.body), bytes)).toBe(0);
+    }
+  });
+
   it("hides outputs past their retention and removes only its own expired files", async () => {
     const old = outputName("png");
     const fresh = outputName("png");
@@ -107,6 +117,15 @@ describe("S3 store (s3rver)", () => {
     // It is in the bucket under the prefix, as any S3 client would see it.
     const listing = await fetch(`${endpoint}/avs-outputs?list-type=2&prefix=outputs/`).then((r) => r.text());
     expect(listing).toContain(`<Key>outputs/${name}</Key>`);
+  });
+
+  it("uploads bytes given in memory with their length", async () => {
+    const s = store();
+    const name = outputName("png");
+    await s.put(name, Buffer.from(DATA.subarray(0, 1000)), "image/png");
+    const out = await s.get(name);
+    expect(out?.size).toBe(1000);
+    expect(await bytesOf(out!.body)).toEqual(DATA.subarray(0, 1000));
   });
 
   it("uploads a stream of unknown length", async () => {
@@ -203,6 +222,14 @@ describe("PostgreSQL store", () => {
     expect(out?.size).toBe(big.length);
     // Buffer.compare: a deep equal of 2.5 MB element by element takes vitest half a minute.
     expect(Buffer.compare(await bytesOf(out!.body), big)).toBe(0);
+  });
+
+  it("stores bytes given in memory as they are (not byte by byte)", async () => {
+    const name = outputName("png");
+    await store.put(name, Buffer.from(DATA), "image/png");
+    const out = await store.get(name);
+    expect(out?.size).toBe(DATA.length);
+    expect(Buffer.compare(await bytesOf(out!.body), DATA)).toBe(0);
   });
 
   it("keeps an empty output, and nothing of one whose stream failed", async () => {

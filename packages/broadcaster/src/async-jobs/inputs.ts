@@ -9,9 +9,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { SPOOL_THRESHOLD } from "../server/upload-spool.js";
 import type { JobRecord, StoredInputs } from "./model.js";
 import type { JobStore } from "./store.js";
+
+/** Files restored from the store up to this size are held in memory; larger ones are spooled to a file. */
+const SPOOL_THRESHOLD = 1024 * 1024;
 
 /**
  * Splits a validated body into what the store keeps as JSON and the file fields' bytes.

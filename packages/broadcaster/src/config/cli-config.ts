@@ -97,7 +97,7 @@ export const SETTINGS = [
   {
     name: "upload-dir",
     kind: "string",
-    help: "where upload bodies over 4 MiB (and their file parts over 1 MiB) are spooled while their job runs",
+    help: "where upload bodies over 4 MiB (and file parts over 4 MiB) are spooled while their job runs",
     shownDefault: "a new directory under the system temp dir",
   },
   {

@@ -1,19 +1,23 @@
 /**
  * @module One attempt of a job on one orchestrator: send the request (a multipart body as the client sent it, from
  * memory or its spool file; else encoded from the validated body), classify the answer, and on success copy each
- * output once into the output store.
+ * output once into the output store. Every attempt of a job that sends no video asks for the outputs inline
+ * (`X-Media-Delivery: data`): their bytes come in the answer, taken apart at the byte level and decoded straight into
+ * the store, instead of one more round trip per output. An orchestrator that does not know the header answers URLs,
+ * which are fetched.
  */
 import { createReadStream } from "node:fs";
-import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
+import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
+import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
-import type { Job, Media } from "./job.js";
-import { fromDataUrl, readText, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
+import type { Job, StoredMedia } from "./job.js";
+import { fromDataUrl, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
   /** Outputs stored under these names. */
-  | { kind: "ok"; media: Array<Media & { name: string }> }
+  | { kind: "ok"; media: StoredMedia[] }
   /** The orchestrator rejected the request itself (4xx): the client gets this status and body. */
   | { kind: "client_error"; status: number; body: unknown }
   /** At capacity (503/429): try another; hold this one back for `retryAfterMs`. */
@@ -36,6 +40,17 @@ function localCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Pipelines whose outputs are asked for inline: those of the spec's table that take no video. A job that sends a
+ * video (video-upscale, frame-interpolation) gets an output as long as its input, which is streamed from a URL into
+ * the store rather than held whole in memory as a base64 answer.
+ */
+const INLINE_OUTPUTS = new Set<string>(
+  Object.values(PIPELINES)
+    .filter((p) => !Object.values(p.files).includes("video"))
+    .map((p) => p.pipeline),
+);
 
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
@@ -63,7 +78,7 @@ export async function attempt(
   signal: AbortSignal,
 ): Promise<AttemptResult> {
   let res: UpstreamResponse;
-  let text: string | undefined;
+  let answer: Buffer;
   try {
     const { body, contentType, length } = await requestBody(job);
     const headers: Record<string, string> = {
@@ -71,6 +86,7 @@ export async function attempt(
       accept: "application/json",
       "content-type": contentType,
     };
+    if (INLINE_OUTPUTS.has(job.pipeline)) headers["x-media-delivery"] = "data";
     if (length !== undefined) headers["content-length"] = String(length);
     if (o.secret) headers.authorization = `Bearer ${o.secret}`;
     res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
@@ -81,7 +97,7 @@ export async function attempt(
     return { kind: "failed", reason: `connection failed: ${causeOf(err)}` };
   }
   try {
-    text = await readText(res.body);
+    answer = await readBytes(res.body);
   } catch {
     if (signal.aborted) throw signal.reason;
     return { kind: "failed", reason: "connection lost while reading the answer" };
@@ -91,25 +107,28 @@ export async function attempt(
     return {
       kind: "busy",
       retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
-      reason: `HTTP ${res.status}: ${messageOf(text)}`,
+      reason: `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}`,
     };
   }
   if (res.status >= 400 && res.status < 500 && !ORCHESTRATOR_FAULT.has(res.status)) {
-    return { kind: "client_error", status: res.status, body: errorShape(text, res.status) };
+    return { kind: "client_error", status: res.status, body: errorShape(answer.toString("utf8"), res.status) };
   }
-  if (res.status !== 200) return { kind: "failed", reason: `HTTP ${res.status}: ${messageOf(text)}` };
-  let images: Media[];
+  if (res.status !== 200)
+    return { kind: "failed", reason: `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}` };
+  let images: RunnerMedia[];
   try {
-    images = (JSON.parse(text) as { images: Media[] }).images;
-    if (!Array.isArray(images) || images.some((m) => typeof m?.url !== "string")) throw new Error("no images array");
+    images = parseRunnerAnswer(answer).images as RunnerMedia[];
+    if (!Array.isArray(images) || images.some((m) => typeof m?.url !== "string" && !(m?.url instanceof DataUrl))) {
+      throw new Error("no images array");
+    }
   } catch (err) {
     return { kind: "failed", reason: `malformed answer: ${(err as Error).message}` };
   }
-  const stored: Array<Media & { name: string }> = [];
+  const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const name = await copyOutput(DATA_URL.test(m.url) ? m.url : new URL(m.url, `${o.url}/`), store, signal);
-      stored.push({ url: m.url, seed: m.seed, nsfw: m.nsfw, name });
+      const name = await copyOutput(m.url, o, store, signal);
+      stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
   } catch (err) {
     await Promise.all(stored.map((m) => store.delete(m.name).catch(() => {})));
@@ -121,18 +140,35 @@ export async function attempt(
   return { kind: "ok", media: stored };
 }
 
-/** An output inlined in the answer. */
+/** An output inlined in the answer that the byte-level parser left as text (not base64, or escaped). */
 const DATA_URL = /^data:/i;
 
-/** Streams one output (a fetchable URL, or a `data:` URL as its string) into the store; returns its new name. */
-async function copyOutput(url: URL | string, store: OutputStore, signal: AbortSignal): Promise<string> {
-  const res = typeof url === "string" ? fromDataUrl(url) : await upstream(url, { method: "GET", signal });
+/**
+ * Copies one output into the store and returns its new name: a base64 `data:` URL decoded from the answer's bytes,
+ * any other `data:` URL from its text, a URL (relative to the orchestrator) fetched and streamed.
+ */
+async function copyOutput(
+  url: string | DataUrl,
+  o: Orchestrator,
+  store: OutputStore,
+  signal: AbortSignal,
+): Promise<string> {
+  if (url instanceof DataUrl) {
+    const ext = extensionOf(url.mediaType, "");
+    const name = outputName(ext);
+    const bytes = url.bytes();
+    await store.put(name, bytes, MEDIA_TYPES[ext], bytes.length);
+    return name;
+  }
+  const inline = DATA_URL.test(url);
+  const target = inline ? undefined : new URL(url, `${o.url}/`);
+  const res = target ? await upstream(target, { method: "GET", signal }) : fromDataUrl(url);
   if (res.status !== 200) {
     res.body.resume();
-    throw new Error(`GET ${typeof url === "string" ? "data URL" : url.href}: HTTP ${res.status}`);
+    throw new Error(`GET ${target ? target.href : "data URL"}: HTTP ${res.status}`);
   }
   const type = res.headers["content-type"] ?? null;
-  const ext = extensionOf(type, (typeof url === "string" ? url : url.href).slice(0, 64));
+  const ext = extensionOf(type, (target ? target.href : url).slice(0, 64));
   const name = outputName(ext);
   const size = res.headers["content-length"];
   await store.put(name, res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));

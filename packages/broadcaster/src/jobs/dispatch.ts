@@ -9,7 +9,7 @@ import { select } from "../orchestrators/selection.js";
 import type { OutputStore } from "../outputs/store.js";
 import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
-import type { Job, Media } from "./job.js";
+import type { Job, StoredMedia } from "./job.js";
 
 /** What a dispatcher needs. */
 export interface DispatchContext {
@@ -36,7 +36,7 @@ export interface DispatchHooks {
 
 /** The outcome for the client. */
 export type DispatchResult =
-  | { kind: "ok"; media: Array<Media & { name: string }>; orchestrator: string; attempts: number }
+  | { kind: "ok"; media: StoredMedia[]; orchestrator: string; attempts: number }
   | { kind: "client_error"; status: number; body: unknown; orchestrator: string | undefined }
   /**
    * `msg` is for the client and names no orchestrator address or local path (`attempt 1 failed (HTTP 500)`);

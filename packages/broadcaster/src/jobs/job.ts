@@ -1,7 +1,6 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
-import { interpolatedFrames, workUnits } from "@ai-video-subnet/server-kit";
+import { interpolatedFrames, type RawMultipart, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
-import type { RawUpload } from "../server/upload-spool.js";
 
 /** A validated job. */
 export interface Job {
@@ -22,15 +21,15 @@ export interface Job {
    * The multipart body as the client sent it, forwarded unchanged instead of re-encoding `body` (see
    * {@link forwardable}); absent for JSON jobs and for bodies with parts the spec does not declare.
    */
-  raw?: RawUpload;
+  raw?: RawMultipart;
 }
 
 /** Frames an image-to-video job is counted for (SVD-XT's), as the spec's recipe counts them. */
 const COUNTED_SVD_FRAMES = 25;
 
-/** A media entry of an `ImageResponse`. */
-export interface Media {
-  url: string;
+/** An output copied into the output store: its name there, with the seed and flag the orchestrator reported. */
+export interface StoredMedia {
+  name: string;
   seed: number;
   nsfw: boolean;
 }
@@ -76,8 +75,8 @@ export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Jo
  * body: the orchestrator's spec takes the same request schema on the same path (the specs test holds them equal),
  * so it coerces and defaults the same fields the same way. Only a body with a part the spec does not declare
  * (dropped here, so not in `body`) is re-encoded instead, so as not to forward bytes the job does not use.
- * @example job.raw = forwardable(rawUpload(c), body);
+ * @example job.raw = forwardable(rawMultipart(c), body);
  */
-export function forwardable(raw: RawUpload | undefined, body: Record<string, unknown>): RawUpload | undefined {
-  return raw?.names.every((name) => Object.hasOwn(body, name)) ? raw : undefined;
+export function forwardable(raw: RawMultipart | undefined, body: Record<string, unknown>): RawMultipart | undefined {
+  return raw?.parts.every((name) => Object.hasOwn(body, name)) ? raw : undefined;
 }

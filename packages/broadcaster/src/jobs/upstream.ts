@@ -87,12 +87,20 @@ export function readChunks(body: Readable): Promise<Buffer[]> {
 }
 
 /**
+ * Reads a whole (small) answer as one buffer (the chunk itself when it came in one).
+ * @example const answer = await readBytes(res.body);
+ */
+export async function readBytes(body: Readable): Promise<Buffer> {
+  const chunks = await readChunks(body);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/**
  * Reads a whole (small) answer as text.
  * @example const text = await readText(res.body);
  */
 export async function readText(body: Readable): Promise<string> {
-  const chunks = await readChunks(body);
-  return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8");
+  return (await readBytes(body)).toString("utf8");
 }
 
 /**

@@ -1,11 +1,18 @@
 /** @module The default output store: files in a local directory, removed after the retention time. */
 import { closeSync, createReadStream, createWriteStream, openSync, writevSync } from "node:fs";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readChunks } from "../jobs/upstream.js";
-import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
+import {
+  MEDIA_TYPES,
+  type MediaExtension,
+  OUTPUT_NAME,
+  type OutputBody,
+  type OutputStore,
+  type StoredOutput,
+} from "./store.js";
 
 /**
  * Outputs up to this size are collected and written in one `writev`, synchronously: a write of this size into the
@@ -15,7 +22,7 @@ import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type S
 const SMALL_OUTPUT = 1024 * 1024;
 
 /** Writes `chunks` to a new file at `path` with as few system calls as it takes. */
-function writeChunksSync(path: string, chunks: Buffer[]): void {
+function writeChunksSync(path: string, chunks: Uint8Array[]): void {
   const fd = openSync(path, "w");
   try {
     let left = chunks;
@@ -50,21 +57,19 @@ export class LocalOutputStore implements OutputStore {
     await mkdir(this.dir, { recursive: true });
   }
 
-  async put(
-    name: string,
-    body: Readable | ReadableStream<Uint8Array>,
-    _contentType: string,
-    size?: number,
-  ): Promise<void> {
+  async put(name: string, body: OutputBody, _contentType: string, size?: number): Promise<void> {
     // The name is secret until the job is answered, so the file is written under it directly: nobody can ask for it
     // half-written. Small outputs are collected and written in one call (see SMALL_OUTPUT), large ones streamed.
     const path = join(this.dir, name);
-    const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
     try {
-      if (size !== undefined && size <= SMALL_OUTPUT) {
-        writeChunksSync(path, await readChunks(source));
+      if (body instanceof Uint8Array && body.byteLength <= SMALL_OUTPUT) {
+        writeChunksSync(path, [body]);
+      } else if (body instanceof Uint8Array) {
+        await writeFile(path, body);
       } else {
-        await pipeline(source, createWriteStream(path));
+        const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
+        if (size !== undefined && size <= SMALL_OUTPUT) writeChunksSync(path, await readChunks(source));
+        else await pipeline(source, createWriteStream(path));
       }
     } catch (err) {
       await rm(path, { force: true });

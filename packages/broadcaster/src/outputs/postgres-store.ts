@@ -3,10 +3,16 @@
  * bucket: each output is a row of metadata and its bytes in 1 MiB chunks, written in one transaction (so a half
  * stored output is never served) and streamed back chunk by chunk.
  */
-import type { Readable } from "node:stream";
 import type pg from "pg";
 import { createTables, pgNames } from "../async-jobs/postgres-schema.js";
-import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
+import {
+  MEDIA_TYPES,
+  type MediaExtension,
+  OUTPUT_NAME,
+  type OutputBody,
+  type OutputStore,
+  type StoredOutput,
+} from "./store.js";
 
 /** Largest chunk row, bytes. */
 const CHUNK = 1024 * 1024;
@@ -70,7 +76,7 @@ export class PostgresOutputStore implements OutputStore {
     );
   }
 
-  async put(name: string, body: Readable | ReadableStream<Uint8Array>, contentType: string): Promise<void> {
+  async put(name: string, body: OutputBody, contentType: string): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -83,7 +89,7 @@ export class PostgresOutputStore implements OutputStore {
       let pending = Buffer.alloc(0);
       const insert = (data: Buffer) =>
         client.query(`INSERT INTO ${this.#s}.output_chunks (name, seq, data) VALUES ($1, $2, $3)`, [name, seq++, data]);
-      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of (body instanceof Uint8Array ? [body] : body) as AsyncIterable<Uint8Array>) {
         pending = Buffer.concat([pending, chunk]);
         size += chunk.byteLength;
         while (pending.length >= CHUNK) {

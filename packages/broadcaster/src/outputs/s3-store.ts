@@ -4,9 +4,15 @@
  * bucket access and URLs stay the same whichever store is configured.
  */
 
-import type { Readable } from "node:stream";
 import { EMPTY_SHA256, type SigV4Credentials, signV4 } from "./sigv4.js";
-import { MEDIA_TYPES, type MediaExtension, OUTPUT_NAME, type OutputStore, type StoredOutput } from "./store.js";
+import {
+  MEDIA_TYPES,
+  type MediaExtension,
+  OUTPUT_NAME,
+  type OutputBody,
+  type OutputStore,
+  type StoredOutput,
+} from "./store.js";
 
 /** Where the bucket is and how to sign for it. */
 export interface S3StoreOptions extends SigV4Credentials {
@@ -44,15 +50,10 @@ export class S3OutputStore implements OutputStore {
     return fetch(url, { method, headers, body: init.body as BodyInit, duplex: "half" } as RequestInit);
   }
 
-  async put(
-    name: string,
-    body: Readable | ReadableStream<Uint8Array>,
-    contentType: string,
-    size?: number,
-  ): Promise<void> {
+  async put(name: string, body: OutputBody, contentType: string, size?: number): Promise<void> {
     // S3 needs a Content-Length on a plain PUT: stream when the source gave one, else read the (small) output first.
     let payload: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array = body;
-    let length = size;
+    let length = body instanceof Uint8Array ? body.byteLength : size;
     if (length === undefined) {
       const chunks: Uint8Array[] = [];
       for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);

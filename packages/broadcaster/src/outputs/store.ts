@@ -9,10 +9,16 @@ export interface StoredOutput {
   size: number;
 }
 
+/** An output's bytes as they reach a store. */
+export type OutputBody = Readable | ReadableStream<Uint8Array> | Uint8Array;
+
 /** A place to keep outputs by name. */
 export interface OutputStore {
-  /** Stores a stream under `name`; `size` is known when the source said it. */
-  put(name: string, body: Readable | ReadableStream<Uint8Array>, contentType: string, size?: number): Promise<void>;
+  /**
+   * Stores a stream, or bytes already in memory (an output decoded from the orchestrator's answer), under `name`;
+   * `size` is known when the source said it.
+   */
+  put(name: string, body: OutputBody, contentType: string, size?: number): Promise<void>;
   /** The output, or undefined when there is none (never stored, or expired). */
   get(name: string): Promise<StoredOutput | undefined>;
   /** Removes one output (a failed attempt's partial results). */

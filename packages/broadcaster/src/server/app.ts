@@ -24,18 +24,23 @@ import { asyncJobRoutes } from "./routes/async-job-routes.js";
 import { jobRoutes } from "./routes/job-routes.js";
 import type { RouteModule } from "./routes/route-kit.js";
 import { statusRoutes } from "./routes/status-routes.js";
-import { spoolingMultipartReader } from "./upload-spool.js";
 
 /** What the app is built from. */
 export interface AppContext extends DispatchContext {
   options: ResolvedOptions;
   keys: ApiKeys;
   limiter: RateLimiter | undefined;
-  /** Where multipart file parts are spooled while their job runs. */
+  /** Where multipart bodies over {@link UPLOAD_MEMORY_BYTES} (and such file parts) are spooled while their job runs. */
   uploadDir: string;
   /** Asynchronous jobs (`Prefer: respond-async` and the `jobs` routes); without it those routes are not mounted. */
   jobs?: AsyncJobs;
 }
+
+/**
+ * Multipart bodies up to this size, and file parts up to it, are held in memory (the socket's chunks, not copied);
+ * larger ones are spooled to `uploadDir` as they arrive, so a large upload never sits in memory.
+ */
+export const UPLOAD_MEMORY_BYTES = 4 * 1024 * 1024;
 
 /** The route modules of every broadcaster, in mounting order. */
 export const ROUTE_MODULES: readonly RouteModule[] = [jobRoutes, asyncJobRoutes, statusRoutes];
@@ -56,7 +61,9 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
     maxJsonBytes: options.maxJsonBytes,
     maxMultipartBytes: options.maxUploadBytes,
     bodyLimits,
-    readMultipart: spoolingMultipartReader(ctx.uploadDir),
+    // Job bodies are forwarded to orchestrators as the client sent them (see `forwardable`): the validator keeps
+    // their original bytes while it parses them, and removes any spool file once the handler is done.
+    keepMultipart: { dir: ctx.uploadDir, memoryBytes: UPLOAD_MEMORY_BYTES },
   });
 
   const app = new Hono();

@@ -16,9 +16,15 @@ export const PNG_1X1 = Buffer.from(
 
 /** How the fake answers a job. */
 export type FakeBehaviour =
-  /** `inline`: the output as a `data:` URL in the answer (an orchestrator with `media-delivery data`). */
-  | { kind: "ok"; delayMs?: number; inline?: boolean }
+  /**
+   * The output as a URL the fake serves; `inline`: always as a `data:` URL in the answer (an orchestrator with
+   * `media-delivery data`); `honoursDelivery`: as a `data:` URL when the request asks with `X-Media-Delivery: data`
+   * (else the fake ignores that header, as an orchestrator that does not know it).
+   */
+  | { kind: "ok"; delayMs?: number; inline?: boolean; honoursDelivery?: boolean }
   | { kind: "status"; status: number; msg: string; retryAfter?: number }
+  /** A 200 with this body as it is (a malformed answer). */
+  | { kind: "answer"; body: string }
   | { kind: "drop" };
 
 /** A capability the fake advertises. */
@@ -40,8 +46,12 @@ export interface FakeOrchestrator {
     path: string;
     auth: string | undefined;
     requestId: string | undefined;
+    /** The request's `X-Media-Delivery` header. */
+    delivery: string | undefined;
     fields: Record<string, unknown>;
   }>;
+  /** GETs of its `/outputs/…` (the second round trip of a URL answer). */
+  outputGets: number;
   behaviour: FakeBehaviour;
   /** The bytes of each uploaded file part, in order. */
   uploads: Buffer[];
@@ -70,6 +80,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     completed: [],
     behaviour: { kind: "ok" },
     aborted: 0,
+    outputGets: 0,
     capabilities,
   } as unknown as FakeOrchestrator;
   app.get("/info", (c) =>
@@ -88,7 +99,10 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
           })),
         }),
   );
-  app.get("/outputs/:name", (c) => c.body(PNG_1X1, 200, { "content-type": "image/png" }));
+  app.get("/outputs/:name", (c) => {
+    fake.outputGets += 1;
+    return c.body(PNG_1X1, 200, { "content-type": "image/png" });
+  });
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";
     const fields: Record<string, unknown> = {};
@@ -106,6 +120,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       path: c.req.path,
       auth: c.req.header("authorization"),
       requestId: c.req.header("x-request-id"),
+      delivery: c.req.header("x-media-delivery"),
       fields,
     });
     const b = fake.behaviour;
@@ -120,6 +135,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
         b.retryAfter ? { "Retry-After": String(b.retryAfter) } : {},
       );
     }
+    if (b.kind === "answer") return c.body(b.body, 200, { "content-type": "application/json" });
     if (b.delayMs) {
       const signal = c.req.raw.signal;
       await new Promise<void>((resolve) => {
@@ -132,11 +148,11 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       });
     }
     if (!c.req.raw.signal.aborted) fake.completed.push(c.req.header("x-request-id") ?? "");
-    const url =
-      b.kind === "ok" && b.inline
-        ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
-        : `${fake.url}/outputs/fakeoutput0000000.png`;
-    return c.json({ images: [{ url, seed: 42, nsfw: false }] });
+    const inline = b.inline || (b.honoursDelivery && c.req.header("x-media-delivery") === "data");
+    const url = inline
+      ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
+      : `${fake.url}/outputs/fakeoutput0000000.png`;
+    return c.json({ images: [{ url, seed: 42, nsfw: false }] }, 200, { "X-Media-Delivery": inline ? "data" : "url" });
   });
   let server: ServerType;
   const port = await new Promise<number>((resolve) => {

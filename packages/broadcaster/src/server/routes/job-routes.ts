@@ -4,13 +4,12 @@
  * it is logged once with its request id. With `Prefer: respond-async` the job is queued instead and the answer is
  * a 202 (see `async-jobs/`).
  */
-import { getRequestId, HttpError, publicOrigin } from "@ai-video-subnet/server-kit";
+import { getRequestId, HttpError, publicOrigin, rawMultipart } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
 import { dispatch } from "../../jobs/dispatch.js";
 import { forwardable, jobOf } from "../../jobs/job.js";
-import { cleanupUploads, rawUpload } from "../upload-spool.js";
 import type { RouteKit } from "./route-kit.js";
 
 /**
@@ -25,7 +24,7 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c));
       if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);
-      const raw = multipart ? forwardable(rawUpload(c), body) : undefined;
+      const raw = multipart ? forwardable(rawMultipart(c), body) : undefined;
       if (raw) job.raw = raw;
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
@@ -56,6 +55,6 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         images: result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw })),
       };
     };
-    route(pipeline.operationId, handler as never, ...guards, ...(multipart ? [cleanupUploads()] : []));
+    route(pipeline.operationId, handler as never, ...guards);
   }
 }

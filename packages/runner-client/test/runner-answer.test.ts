@@ -1,6 +1,6 @@
 /** @module parseRunnerAnswer: data URLs cut out of the bytes, the rest parsed as JSON, the same answer either way. */
 import { describe, expect, it } from "vitest";
-import { DataUrl, parseRunnerAnswer } from "./runner-answer.js";
+import { DataUrl, parseRunnerAnswer } from "../src/runner-answer.js";
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 250, 251, 252]);
 const url = `data:image/png;base64,${png.toString("base64")}`;
@@ -20,6 +20,7 @@ describe("parseRunnerAnswer", () => {
     expect(first.mediaType).toBe("image/png");
     expect(first.bytes().equals(png)).toBe(true);
     expect(first.toString()).toBe(url);
+    expect(first.raw().toString("latin1")).toBe(url);
     expect(answer.images![1]).toEqual({ url: "https://elsewhere/x.png", seed: 2, nsfw: true });
     expect((answer.frames![0]![0]!.url as DataUrl).bytes().equals(png)).toBe(true);
     // The same answer as JSON.parse once the URLs are printed back.
