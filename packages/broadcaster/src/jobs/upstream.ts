@@ -6,6 +6,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
+import { readWhole } from "@ai-video-subnet/server-kit";
 
 // Idle sockets are closed after 4 s, before the servers' own keep-alive timeout (5 s in Node) can close them
 // under a request that is just being sent on them.
@@ -70,28 +71,11 @@ export function upstream(
 }
 
 /**
- * Reads a whole (small) stream as its chunks, not copied into one buffer. Events rather than an async iterator: an
- * answer or an output is a few chunks, and the iterator's machinery costs more than reading them.
- * @example const chunks = await readChunks(res.body);
- */
-export function readChunks(body: Readable): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on("data", (chunk: Buffer) => chunks.push(chunk));
-    body.once("end", () => resolve(chunks));
-    body.once("error", reject);
-    body.once("close", () => {
-      if (!body.readableEnded) reject(new Error("the stream closed before its end"));
-    });
-  });
-}
-
-/**
  * Reads a whole (small) answer as one buffer (the chunk itself when it came in one).
  * @example const answer = await readBytes(res.body);
  */
 export async function readBytes(body: Readable): Promise<Buffer> {
-  const chunks = await readChunks(body);
+  const chunks = await readWhole(body);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 

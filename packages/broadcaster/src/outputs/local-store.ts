@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { readChunks } from "../jobs/upstream.js";
+import { readWhole } from "@ai-video-subnet/server-kit";
 import {
   MEDIA_TYPES,
   type MediaExtension,
@@ -68,7 +68,7 @@ export class LocalOutputStore implements OutputStore {
         await writeFile(path, body);
       } else {
         const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
-        if (size !== undefined && size <= SMALL_OUTPUT) writeChunksSync(path, await readChunks(source));
+        if (size !== undefined && size <= SMALL_OUTPUT) writeChunksSync(path, await readWhole(source));
         else await pipeline(source, createWriteStream(path));
       }
     } catch (err) {

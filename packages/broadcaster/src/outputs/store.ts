@@ -1,6 +1,6 @@
 /** @module Where job results live until their retention time ends: the interface and output naming. */
-import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
+import { outputName as newOutputName } from "@ai-video-subnet/server-kit";
 
 /** A stored output, ready to stream to a client. */
 export interface StoredOutput {
@@ -34,24 +34,12 @@ export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
 /** An output file extension. */
 export type MediaExtension = keyof typeof MEDIA_TYPES;
 
-const NAME_BYTES = 24;
-// Random bytes drawn for 256 names at a time (as `crypto.randomUUID` batches its own): one call into the CSPRNG per
-// job cost more than the bytes. Each name uses its own bytes once.
-let pool = Buffer.alloc(0);
-let pooled = 0;
-
 /**
- * A new unguessable output name: 192 random bits, base64url, and the media extension.
+ * A new unguessable output name: 192 random bits, base64url, and the media extension (server-kit's, which the
+ * orchestrator's store uses too).
  * @example outputName("png") // "q3J0…Zx.png"
  */
-export function outputName(ext: MediaExtension): string {
-  if (pooled + NAME_BYTES > pool.length) {
-    pool = randomBytes(NAME_BYTES * 256);
-    pooled = 0;
-  }
-  pooled += NAME_BYTES;
-  return `${pool.toString("base64url", pooled - NAME_BYTES, pooled)}.${ext}`;
-}
+export const outputName: (ext: MediaExtension) => string = newOutputName;
 
 /** Names this store accepts (the gateway spec's pattern); anything else is not looked up at all. */
 export const OUTPUT_NAME = /^[A-Za-z0-9_-]{16,128}\.(png|mp4)$/;
