@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
-import { stdoutLine } from "./server/stdout-lines.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -106,7 +105,7 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   shutdownGrace?: number;
   /** `debug`, `info` (default), `warn`, `error` or `silent`. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
-  /** Where JSON log lines go (default stdout, written together at most every 50 ms; see `stdoutLine`). */
+  /** Where JSON log lines go (default stdout). */
   logSink?: (line: string) => void;
 }
 
@@ -173,7 +172,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
     apiKeys: [],
     corsOrigins: [],
     bodyLimits: {},
-    logSink: stdoutLine,
+    logSink: (line) => process.stdout.write(`${line}\n`),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
     orchestrators: (o.orchestrators ?? []).map((e) => (typeof e === "string" ? { url: e } : e)),
   } as ResolvedOptions;
