@@ -21,13 +21,13 @@
  * process (also `_ORCHESTRATOR`, `_RUNNER`).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { encodePng, pngChunk } from "@ai-video-subnet/server-kit";
 import { startServer } from "./server-process.mjs";
+import { cpuMs, job, load, memory, png, summary, waitReady } from "./workload.mjs";
 
 const { values: flags } = parseArgs({
   // `pnpm bench -- --requests 300` passes the `--` on.
@@ -98,86 +98,8 @@ const dir = mkdtempSync(join(tmpdir(), "avs-bench-"));
 const models = join(dir, "models");
 const children = [];
 
-/** An RGB PNG; `padding` bytes go in a private ancillary chunk (after IHDR) that decoders skip. */
-function png(width, height, padding = 0) {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 37) & 0xff;
-  const file = Buffer.from(encodePng(width, height, rgb));
-  if (padding === 0) return file;
-  const afterHeader = 8 + 25;
-  return Buffer.concat([
-    file.subarray(0, afterHeader),
-    pngChunk("avSp", Buffer.alloc(padding, 7)),
-    file.subarray(afterHeader),
-  ]);
-}
-
 /** Spawns a server process and resolves with its port from its `"msg":"listening"` line. */
 const start = (name, args, env = {}) => startServer(name, args, children, env);
-
-async function waitReady(url) {
-  for (let i = 0; i < 600; i++) {
-    const ok = await fetch(url)
-      .then(async (r) => r.ok && (await r.text()))
-      .catch(() => false);
-    if (ok && !ok.includes('"warm":false') && !ok.includes("LOADING")) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready`);
-}
-
-function job(url, headers, image) {
-  const form = new FormData();
-  form.append("model_id", MODEL);
-  form.append("prompt", "");
-  form.append("image", new Blob([image], { type: "image/png" }), "in.png");
-  return fetch(`${url}/upscale`, { method: "POST", body: form, headers });
-}
-
-async function load(url, headers, image, n, concurrency) {
-  const latencies = [];
-  let next = 0;
-  let failures = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        next += 1;
-        const t = performance.now();
-        const res = await job(url, headers, image);
-        const text = await res.text();
-        if (res.status !== 200) {
-          failures += 1;
-          if (process.env.BENCH_VERBOSE) console.error(`HTTP ${res.status} from ${url}: ${text.slice(0, 300)}`);
-        }
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  return { latencies, seconds, failures };
-}
-
-/** Latency quantiles, throughput and failures of the runs of one target, pooled. */
-function summary(runs) {
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  const failures = runs.reduce((a, r) => a + r.failures, 0);
-  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), rps: latencies.length / seconds, failures };
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)[1]);
-  return { rss: kb("VmRSS") * 1024, hwm: kb("VmHWM") * 1024 };
-}
 
 const fmt = (ms) => ms.toFixed(2).padStart(8);
 const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
@@ -256,7 +178,7 @@ try {
     const single = Object.fromEntries(targets.map(([name]) => [name, []]));
     // CPU ms of each process while its own target ran, and the jobs it served meanwhile.
     const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0, compare: 0, jobsC: 0 };
-    for (const [, url, headers] of targets) await load(url, headers, image, WARMUP, CONCURRENCY);
+    for (const [, url, headers] of targets) await load(url, headers, image, WARMUP, CONCURRENCY, MODEL);
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     const singlePerRound = Math.ceil(SINGLE / ROUNDS);
     // Interleave the targets in rounds, in a rotating order, so drift on a shared machine hits each alike.
@@ -264,7 +186,7 @@ try {
       for (let i = 0; i < targets.length; i++) {
         const [name, url, headers] = targets[(i + r) % targets.length];
         const c0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
-        runs[name].push(await load(url, headers, image, perRound, CONCURRENCY));
+        runs[name].push(await load(url, headers, image, perRound, CONCURRENCY, MODEL));
         if (name === VIA_B) {
           cpu.broadcaster += cpuMs(pids.broadcaster) - c0.broadcaster;
           cpu.orchestrator += cpuMs(pids.orchestrator) - c0.orchestrator;
@@ -282,7 +204,7 @@ try {
       // One request at a time: the latency each hop adds when nothing queues.
       for (let i = 0; i < targets.length; i++) {
         const [name, url, headers] = targets[(i + r) % targets.length];
-        single[name].push(await load(url, headers, image, singlePerRound, 1));
+        single[name].push(await load(url, headers, image, singlePerRound, 1, MODEL));
       }
     }
     const results = Object.fromEntries(targets.map(([name]) => [name, summary(runs[name])]));
@@ -375,11 +297,7 @@ try {
     }
     before[name] = memory(pid);
   }
-  const form = new FormData();
-  form.append("model_id", MODEL);
-  form.append("prompt", "");
-  form.append("image", new Blob([big], { type: "image/png" }), "big.png");
-  const res = await fetch(`${bcast.url}/upscale`, { method: "POST", body: form });
+  const res = await job(bcast.url, {}, big, MODEL);
   const answer = await res.text();
   console.log(
     `\n${mb(big.length)} upload through the broadcaster and the orchestrator: HTTP ${res.status}${res.status === 200 ? "" : ` ${answer.slice(0, 160)}`} — ${load1()}`,
