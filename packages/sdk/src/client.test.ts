@@ -275,6 +275,51 @@ describe("timeouts and aborts", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("counts reading a stream upload into the call's deadline", async () => {
+    const server = await serve((req, res) => {
+      req.resume();
+      req.on("end", () => setTimeout(() => res.end(JSON.stringify(OK)), 250).unref());
+    });
+    const client = createClient({ baseUrl: server.url, timeoutMs: 400 });
+    const started = Date.now();
+    // 250 ms to read the upload and 250 ms for the answer: each fits in 400 ms, the call does not.
+    const image = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        controller.enqueue(PNG);
+        controller.close();
+      },
+    });
+    const err = await client.imageToImage({ modelId: "m", prompt: "p", image, strength: 0.5 }).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe("[POST] /image-to-image: timed out after 400 ms");
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("times out, or aborts, while an upload stream never ends, without sending a request", async () => {
+    let requests = 0;
+    const server = await serve((_req, res) => {
+      requests += 1;
+      res.end(JSON.stringify(OK));
+    });
+    const client = createClient({ baseUrl: server.url, timeoutMs: 300 });
+    const endless = () => new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+    const timedOut = await client
+      .imageToImage({ modelId: "m", prompt: "p", image: endless(), strength: 0.5 })
+      .catch((e) => e);
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect(timedOut.message).toBe("[POST] /image-to-image: timed out after 300 ms");
+    expect(timedOut.attempts).toBe(0);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("user left")), 50);
+    const aborted = await client
+      .imageToImage({ modelId: "m", prompt: "p", image: endless(), strength: 0.5 }, { signal: ac.signal })
+      .catch((e) => e);
+    expect(aborted).toBeInstanceOf(AbortError);
+    expect((aborted.cause as Error).message).toBe("user left");
+    expect(requests).toBe(0);
+  });
+
   it("throws AbortError with the signal's reason when the caller aborts", async () => {
     const server = await serve(after(10_000, json(200, OK)));
     const client = createClient({ baseUrl: server.url });

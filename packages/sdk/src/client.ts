@@ -10,7 +10,7 @@ import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js"
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
-import { type FetchLike, send, targetOf } from "./internal/transport.js";
+import { beforeSend, type FetchLike, send, targetOf } from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
 import type { CallOptions, Media, PipelineMethods } from "./options.js";
 
@@ -105,7 +105,16 @@ export function createClient(options: ClientOptions): Client {
   ): Promise<{ data: unknown; response: Response }> {
     checkSettings(pipeline.path, call);
     const target: CallTarget = { method: "POST", path: pipeline.path };
-    const fields = await toWireFields(input, Object.keys(pipeline.files));
+    const callTimeoutMs = call.timeoutMs ?? timeoutMs;
+    // The deadline covers the whole call: reading a stream or a path upload into memory comes out of it too.
+    const endsAt = Date.now() + callTimeoutMs;
+    const fields = await beforeSend(
+      () => toWireFields(input, Object.keys(pipeline.files)),
+      target,
+      callTimeoutMs,
+      call.signal,
+      endsAt,
+    );
     const stats = { attempts: 1 };
     const callHeaders = new Headers(call.headers);
     const replaySafe = fields.seed !== undefined || call.retries !== undefined || callHeaders.has("idempotency-key");
@@ -120,7 +129,8 @@ export function createClient(options: ClientOptions): Client {
         fetch: (request: Request) =>
           send(fetchImpl, request, {
             target,
-            timeoutMs: call.timeoutMs ?? timeoutMs,
+            timeoutMs: callTimeoutMs,
+            endsAt,
             retries: call.retries ?? retries,
             replaySafe,
             stats,

@@ -34,11 +34,17 @@ export interface Deadline {
 /**
  * Starts a deadline of `timeoutMs` linked to the caller's `signal`. Written by hand rather than with
  * `AbortSignal.any`/`AbortSignal.timeout` so that it can tell a timeout from an abort and clear its timer.
+ * `endsAt` (epoch ms) continues a deadline that started earlier, e.g. with the call rather than with the request:
+ * the timer runs for what is left of it, and a timeout still reports the whole `timeoutMs`.
  *
  * @example
  * const d = startDeadline(30_000, userSignal); try { await d.race(fetch(url, { signal: d.signal })); } finally { d.dispose(); }
  */
-export function startDeadline(timeoutMs: number, signal?: AbortSignal | null): Deadline {
+export function startDeadline(
+  timeoutMs: number,
+  signal?: AbortSignal | null,
+  endsAt: number = Date.now() + timeoutMs,
+): Deadline {
   const controller = new AbortController();
   let why: "timeout" | "abort" | undefined;
   const onAbort = () => {
@@ -49,12 +55,11 @@ export function startDeadline(timeoutMs: number, signal?: AbortSignal | null): D
     why ??= "timeout";
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
   };
-  const timer = setTimeout(onTimeout, timeoutMs);
+  const timer = setTimeout(onTimeout, endsAt - Date.now());
   // A forgotten deadline must not keep a Node process alive; browsers return a number without unref.
   (timer as { unref?: () => void }).unref?.();
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
-  const endsAt = Date.now() + timeoutMs;
   const held: Request[] = [];
   return {
     signal: controller.signal,

@@ -15,6 +15,8 @@ export interface SendOptions {
   /** Method and path to name in error messages. Defaults to the request's method and URL path. */
   target?: CallTarget;
   timeoutMs: number;
+  /** Epoch ms at which the call's `timeoutMs` ends, when it started before this send (reading a stream upload). */
+  endsAt?: number;
   /** Retries allowed if `replaySafe`. */
   retries: number;
   /** Whether sending the request again cannot change what the caller ends up with. */
@@ -33,7 +35,7 @@ export interface SendOptions {
  */
 export async function send(fetchImpl: FetchLike, request: Request, options: SendOptions): Promise<Response> {
   const target = options.target ?? targetOf(request);
-  const deadline = startDeadline(options.timeoutMs, request.signal);
+  const deadline = startDeadline(options.timeoutMs, request.signal, options.endsAt);
   const maxRetries = options.replaySafe ? Math.max(0, Math.floor(options.retries)) : 0;
   let attempt = 0;
   try {
@@ -96,6 +98,33 @@ async function pause(ms: number, deadline: Deadline, target: CallTarget, attempt
     if (deadline.expired()) throw deadline.signal.reason;
   } catch (err) {
     throw failureOf(err, deadline, target, attempt);
+  }
+}
+
+/**
+ * Runs what a call does before its request exists (reading a stream or a path into a `File`) under the call's
+ * deadline, which ends at `endsAt`: it rejects with {@link TimeoutError} or {@link AbortError} as soon as the deadline
+ * passes or the caller aborts, also when `work` never settles. Hand the same `endsAt` to {@link send} so that the
+ * request gets only what is left of the time.
+ *
+ * @example
+ * const endsAt = Date.now() + timeoutMs;
+ * const fields = await beforeSend(() => toWireFields(input, ["image"]), target, timeoutMs, signal, endsAt);
+ */
+export async function beforeSend<T>(
+  work: () => Promise<T>,
+  target: CallTarget,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  endsAt: number,
+): Promise<T> {
+  const deadline = startDeadline(timeoutMs, signal, endsAt);
+  try {
+    return await deadline.race(work());
+  } catch (err) {
+    throw deadline.reason() ? failureOf(err, deadline, target, 0) : err;
+  } finally {
+    deadline.dispose();
   }
 }
 
