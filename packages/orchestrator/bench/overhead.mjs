@@ -28,7 +28,7 @@
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,8 @@ if (args.help === "true") {
   --pin                 runner alone on CPU 1, the rest on CPU 0 (Linux, taskset)
   --json                also print the figures as one JSON line
 AVS_BENCH_PROFILE=<dir> writes the orchestrator's --cpu-prof profile to <dir>.
+AVS_BENCH_NODE_ARGS="<flags>" gives the orchestrator and the proxy more Node flags (e.g. --trace-gc, --heap-prof);
+AVS_BENCH_LOG_DIR=<dir> keeps each process's stdout there as <name>.log (the --trace-gc lines among them).
 Prints latency per path and "CPU per job: R × the pass-through proxy" per workload.`);
   process.exit(0);
 }
@@ -72,6 +74,9 @@ const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
 const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
 const RSS_MB = Number(args["rss-mb"] ?? 20);
 const DELIVERY = args["media-delivery"];
+/** Extra Node flags of the orchestrator and the proxy (e.g. `--trace-gc`), and where their stdout is kept. */
+const NODE_ARGS = (process.env.AVS_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const LOG_DIR = process.env.AVS_BENCH_LOG_DIR;
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
 const SECRET = "bench-secret";
@@ -109,6 +114,7 @@ function startProcess(cmd, argv, env, name) {
   const port = new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (d) => {
+      if (LOG_DIR) appendFileSync(join(LOG_DIR, `${name}.log`), d);
       buf += d;
       for (const line of buf.split("\n")) {
         if (line.includes('"msg":"listening"') && !line.includes('"runner"')) {
@@ -213,6 +219,7 @@ try {
     node,
     [
       ...(process.env.AVS_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.AVS_BENCH_PROFILE}`] : []),
+      ...NODE_ARGS,
       orchBin,
       "--config",
       config,
@@ -232,7 +239,7 @@ try {
   // The floor of one HTTP hop: a proxy that only pipes bytes, where the orchestrator stands (and on its CPU).
   const proxy = startProcess(
     node,
-    [fileURLToPath(new URL("./pass-through.mjs", import.meta.url)), runnerUrl],
+    [...NODE_ARGS, fileURLToPath(new URL("./pass-through.mjs", import.meta.url)), runnerUrl],
     {},
     "pass-through",
   );

@@ -6,10 +6,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DataUrl, parseRunnerAnswer } from "@ai-video-subnet/runner-client/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { answerJson, deliverMedia } from "./deliver-media.js";
 import { OutputStore } from "./output-store.js";
-import { DataUrl, parseRunnerAnswer } from "./runner-answer.js";
 
 const work = mkdtempSync(join(tmpdir(), "avs-deliver-"));
 const store = new OutputStore({ dir: join(work, "out") });

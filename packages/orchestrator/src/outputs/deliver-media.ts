@@ -5,10 +5,10 @@
  */
 import { readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { DataUrl, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { HttpError } from "@ai-video-subnet/server-kit";
 import { encodeMp4 } from "./mp4.js";
 import type { MediaExt, OutputStore } from "./output-store.js";
-import { DataUrl, type RunnerMedia } from "./runner-answer.js";
 
 /** A media entry of the specs. */
 export interface Media {
@@ -74,7 +74,7 @@ function deliverOne(media: RunnerMedia, ctx: DeliveryContext): DeliveredMedia {
       url: `${ctx.publicUrl}/outputs/${ctx.store.put(Buffer.from(url.slice(m[0].length), "base64"), ext)}`,
     };
   }
-  // A data URL still in the runner's answer bytes (see runner-answer.ts): passed on as those bytes (answerJson
+  // A data URL still in the runner's answer bytes (`parseRunnerAnswer` of `@ai-video-subnet/runner-client/node`): passed on as those bytes (answerJson
   // copies them into the answer), or decoded straight into the store.
   if (ctx.delivery === "data") return media;
   const ext = extOf(url.mediaType);

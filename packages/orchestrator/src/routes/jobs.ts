@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { JobPath } from "@ai-video-subnet/runner-client";
 import { hasFile, RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
-import { encodeMultipart } from "@ai-video-subnet/runner-client/node";
+import { encodeMultipart, parseRunnerAnswer, type RunnerAnswer } from "@ai-video-subnet/runner-client/node";
 import {
   getRequestId,
   HttpError,
@@ -37,7 +37,6 @@ import {
   type Media,
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
-import { parseRunnerAnswer, type RunnerAnswer } from "../outputs/runner-answer.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
@@ -192,7 +191,7 @@ function forward(
 }
 
 /**
- * One job call whose answer is taken apart at the byte level (see runner-answer.ts). The body goes as the caller's
+ * One job call whose answer is taken apart at the byte level (`parseRunnerAnswer`). The body goes as the caller's
  * own multipart bytes when `raw` holds them and they say what the validated body says — every part a declared field
  * (an undeclared one was dropped by the validator and must not reach the runner), the fields the validator filled
  * with defaults sent as parts in front; otherwise it is encoded from the validated fields as before.

@@ -1,10 +1,11 @@
 /**
- * @module Multipart bodies read once, as they stream in, for a hop that forwards them: a streaming parser (busboy)
- * gives the validator its fields while the original bytes are kept as they came — in memory for a small body,
- * spooled to a temporary file beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent,
- * with the caller's Content-Type, instead of a body parsed into objects and encoded again. File parts reach the
- * validator as Files (in memory while small, file-backed beyond the same size). Every temporary file of a request is
- * removed when its handler is done, and at once when the upload fails (a client that hangs up mid-upload).
+ * @module Multipart bodies read once, as they stream in, for a hop that forwards them: a streaming parser (busboy),
+ * or for a body of plain parts held in memory a reader without one (simple-multipart.ts), gives the validator its
+ * fields while the original bytes are kept as they came — in memory for a small body, spooled to a temporary file
+ * beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent, with the caller's Content-Type,
+ * instead of a body parsed into objects and encoded again. File parts reach the validator as Files (in memory while
+ * small, file-backed beyond the same size). Every temporary file of a request is removed when its handler is done,
+ * and at once when the upload fails (a client that hangs up mid-upload).
  */
 import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
@@ -17,6 +18,7 @@ import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
 import { bodyStream } from "./body.js";
 import { Chunked, readWhole } from "./chunked-body.js";
+import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
 
 /** The original bytes of a validated multipart body (see {@link rawMultipart}). */
 export interface RawMultipart {
@@ -205,30 +207,47 @@ export async function readRawMultipart(
     });
     return p;
   };
-  let parser: busboy.Busboy;
-  try {
-    parser = makeParser();
-  } catch (err) {
-    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+  // A Content-Type of the plain kind is one busboy accepts: its parser is built only if the body needs it.
+  let parser: busboy.Busboy | undefined;
+  if (!small || plainBoundary(contentType) === undefined) {
+    try {
+      parser = makeParser();
+    } catch (err) {
+      throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    }
   }
   try {
     if (small) {
       const whole = new Chunked(await readWhole(bodyStream(c)));
       body.chunks.push(...whole.chunks);
       body.size = whole.length;
-      // The parser sees the body with its large parts cut out (found with Buffer#indexOf, native), and those parts
-      // are then taken from the body itself: no JS scan or copy of their bytes. Anything unusual is parsed whole.
-      const cut = cutLargeParts(whole, boundaryOf(contentType));
-      const restored =
-        cut &&
-        (await parseWhole(parser, cut.skeleton).then(
-          () => cut.restore(entries),
-          () => false,
-        ));
-      if (!restored) {
-        entries.length = 0;
-        parts.length = 0;
-        await parseWhole(cut ? makeParser() : parser, whole.chunks);
+      // A body of plain parts is read without a parser (see simple-multipart.ts); any other goes to busboy.
+      const simple = readSimpleMultipart(whole, contentType);
+      if (simple) {
+        for (const part of simple) {
+          parts.push(part.name);
+          entries.push([
+            part.name,
+            "value" in part ? part.value : new UploadedPart(part.filename ?? "upload", part.type, part.bytes),
+          ]);
+        }
+      } else {
+        parser ??= makeParser();
+        // The parser sees the body with its large parts cut out (found with Buffer#indexOf, native), and those
+        // parts are then taken from the body itself: no JS scan or copy of their bytes. Anything unusual is parsed
+        // whole.
+        const cut = cutLargeParts(whole, boundaryOf(contentType));
+        const restored =
+          cut &&
+          (await parseWhole(parser, cut.skeleton).then(
+            () => cut.restore(entries),
+            () => false,
+          ));
+        if (!restored) {
+          entries.length = 0;
+          parts.length = 0;
+          await parseWhole(cut ? makeParser() : parser, whole.chunks);
+        }
       }
     } else {
       const keep = new Transform({
@@ -236,7 +255,7 @@ export async function readRawMultipart(
           body.add(chunk).then(() => done(null, chunk), done);
         },
       });
-      await pipeline(bodyStream(c), keep, parser);
+      await pipeline(bodyStream(c), keep, parser!);
     }
     await Promise.all(reads);
     await body.close();
