@@ -1,5 +1,14 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
-import { interpolatedFrames, type RawMultipart, workUnits } from "@ai-video-subnet/server-kit";
+import {
+  headerMeasure,
+  imageSize,
+  interpolatedFrames,
+  type MediaMeasure,
+  type RawMultipart,
+  type UploadedPart,
+  uploadedPart,
+  workUnits,
+} from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
 
 /** A validated job. */
@@ -45,7 +54,7 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     body,
     multipart: pipeline.body === "multipart",
     requestId,
-    units: await workUnits(pipeline, body),
+    units: await unitsOf(pipeline, body),
   };
   const alsoNeeds = alsoNeedsOf(job.pipeline, body);
   if (alsoNeeds) {
@@ -56,6 +65,38 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     job.units += pixels * interpolatedFrames(source, { outputFps: body.output_fps as number });
   }
   return job;
+}
+
+/** Bytes of a file's head that an image's size is read from (as server-kit's `headerMeasure` reads). */
+const IMAGE_HEAD = 65536;
+
+/** Stands for an in-memory upload in the body work units are counted from; it carries the part, not a copy. */
+class PartStandIn extends Blob {
+  constructor(readonly part: UploadedPart) {
+    super();
+  }
+}
+
+/** Reads an image's size from its in-memory part's first bytes; anything else as `headerMeasure` does. */
+const partMeasure: MediaMeasure = async (file, kind) => {
+  if (!(file instanceof PartStandIn)) return headerMeasure(file, kind);
+  return kind === "image" ? imageSize(file.part.head(IMAGE_HEAD)) : headerMeasure(file.part.file(), kind);
+};
+
+/**
+ * Work units of a validated body. An image upload held in memory is measured from its part's first bytes: reading
+ * the field would build a File of it (a copy of the whole upload, the largest allocation of a forwarded job), which
+ * a job whose body is forwarded as it came never needs.
+ */
+async function unitsOf(pipeline: PipelineEntry, body: Record<string, unknown>): Promise<number> {
+  const fields = Object.keys(pipeline.files);
+  if (!fields.some((f) => uploadedPart(body, f))) return workUnits(pipeline, body);
+  const view: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    const part = Object.hasOwn(pipeline.files, key) ? uploadedPart(body, key) : undefined;
+    view[key] = part ? new PartStandIn(part) : body[key];
+  }
+  return workUnits(pipeline, view, partMeasure);
 }
 
 /**
