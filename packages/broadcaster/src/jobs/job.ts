@@ -70,18 +70,19 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
 /** Bytes of a file's head that an image's size is read from (as server-kit's `headerMeasure` reads). */
 const IMAGE_HEAD = 65536;
 
-/** Stands for an in-memory upload in the body work units are counted from; it carries the part, not a copy. */
-class PartStandIn extends Blob {
-  constructor(readonly part: UploadedPart) {
-    super();
+/**
+ * One empty Blob per file field, standing for that field's in-memory upload in the body work units are counted
+ * from (made once: a Blob's construction is not free).
+ */
+const STAND_INS = new Map<string, Blob>();
+function standIn(field: string): Blob {
+  let blob = STAND_INS.get(field);
+  if (!blob) {
+    blob = new Blob();
+    STAND_INS.set(field, blob);
   }
+  return blob;
 }
-
-/** Reads an image's size from its in-memory part's first bytes; anything else as `headerMeasure` does. */
-const partMeasure: MediaMeasure = async (file, kind) => {
-  if (!(file instanceof PartStandIn)) return headerMeasure(file, kind);
-  return kind === "image" ? imageSize(file.part.head(IMAGE_HEAD)) : headerMeasure(file.part.file(), kind);
-};
 
 /**
  * Work units of a validated body. An image upload held in memory is measured from its part's first bytes: reading
@@ -89,14 +90,22 @@ const partMeasure: MediaMeasure = async (file, kind) => {
  * a job whose body is forwarded as it came never needs.
  */
 async function unitsOf(pipeline: PipelineEntry, body: Record<string, unknown>): Promise<number> {
-  const fields = Object.keys(pipeline.files);
-  if (!fields.some((f) => uploadedPart(body, f))) return workUnits(pipeline, body);
+  const parts = new Map<Blob, UploadedPart>();
+  for (const field of Object.keys(pipeline.files)) {
+    const part = uploadedPart(body, field);
+    if (part) parts.set(standIn(field), part);
+  }
+  if (parts.size === 0) return workUnits(pipeline, body);
   const view: Record<string, unknown> = {};
   for (const key of Object.keys(body)) {
-    const part = Object.hasOwn(pipeline.files, key) ? uploadedPart(body, key) : undefined;
-    view[key] = part ? new PartStandIn(part) : body[key];
+    view[key] = Object.hasOwn(pipeline.files, key) && uploadedPart(body, key) ? standIn(key) : body[key];
   }
-  return workUnits(pipeline, view, partMeasure);
+  const measure: MediaMeasure = async (file, kind) => {
+    const part = parts.get(file);
+    if (!part) return headerMeasure(file, kind);
+    return kind === "image" ? imageSize(part.head(IMAGE_HEAD)) : headerMeasure(part.file(), kind);
+  };
+  return workUnits(pipeline, view, measure);
 }
 
 /**
