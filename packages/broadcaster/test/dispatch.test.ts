@@ -51,7 +51,9 @@ describe("one job", () => {
     const body = await res.json();
     expect(body.images).toHaveLength(1);
     expect(body.images[0]).toMatchObject({ seed: 42, nsfw: false });
-    expect(body.images[0].url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    expect(body.images[0].url).toMatch(
+      new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}_[a-z0-9]{8,24}_[a-z0-9]+\\.png$`),
+    );
     const out = await fetch(body.images[0].url);
     expect(out.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);

@@ -247,7 +247,7 @@ describe("outputs inline (X-Media-Delivery: data)", () => {
     const res = await post(t.url, upscaleBody(100));
     expect(res.status).toBe(200);
     const { images } = (await res.json()) as { images: Array<{ url: string; seed: number }> };
-    expect(images[0]!.url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    expect(images[0]!.url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}_[a-z0-9]{8,24}_[a-z0-9]+\\.png$`));
     const out = await fetch(images[0]!.url);
     expect(out.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);

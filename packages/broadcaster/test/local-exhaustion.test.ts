@@ -37,12 +37,19 @@ describe.skipIf(!root)("local resource exhaustion", () => {
       } catch (err) {
         expect((err as NodeJS.ErrnoException).code).toBe("ENOSPC");
       }
-      const full = await textToImage(t.url, JOB);
-      expect(full.status).toBe(503);
-      expect(full.headers.get("retry-after")).toBe("5");
-      const msg = (await full.json()).detail.msg as string;
+      // Small outputs are appended to a pack file: a few more may still fit in its last page; the first that does
+      // not is refused.
+      let full: Response | undefined;
+      for (let i = 0; i < 200 && !full; i++) {
+        const res = await textToImage(t.url, JOB);
+        if (res.status === 200) await res.arrayBuffer();
+        else full = res;
+      }
+      expect(full?.status).toBe(503);
+      expect(full!.headers.get("retry-after")).toBe("5");
+      const msg = (await full!.json()).detail.msg as string;
       expect(msg).toBe("the gateway is short of local resources (files, disk or memory) right now; retry later");
-      expect(o.jobs).toHaveLength(2);
+      const sent = o.jobs.length;
       const [orch] = t.b.registry.list();
       expect(orch!.backoff.heldBack(Date.now())).toBe(false);
       const line = t.logs.find((l) => l.msg === "attempt failed on a local resource; orchestrator not held back");
@@ -50,7 +57,7 @@ describe.skipIf(!root)("local resource exhaustion", () => {
       rmSync(filler);
       const again = await textToImage(t.url, JOB);
       expect(again.status).toBe(200);
-      expect(o.jobs).toHaveLength(3);
+      expect(o.jobs).toHaveLength(sent + 1);
     } finally {
       await t.close();
       await o.close();

@@ -4,7 +4,7 @@
  * signature itself; signatures are checked against AWS's published examples in sigv4.test.ts), and the PostgreSQL
  * store (in a schema of the test's own, dropped afterwards).
  */
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upscaleForm } from "@ai-video-subnet/test-kit";
@@ -50,12 +50,82 @@ describe("local store", () => {
 
   it("stores bytes given in memory (an output decoded from an answer), small and past the one-write size", async () => {
     for (const bytes of [DATA, new Uint8Array(1024 * 1024 + 5).map((_, i) => (i * 11) % 251)]) {
-      const name = outputName("png");
-      await store.put(name, Buffer.from(bytes), "image/png", bytes.length);
+      const name = await store.put(outputName("png"), Buffer.from(bytes), "image/png", bytes.length);
       const out = await store.get(name);
       expect(out?.size).toBe(bytes.length);
       expect(Buffer.compare(await bytesOf(out!.body), bytes)).toBe(0);
     }
+  });
+
+  it("packs small outputs: one file for many, names that say where, fetchable at once and after a restart", async () => {
+    const packDir = join(root, "packed");
+    const a = new LocalOutputStore(packDir, 60_000);
+    await a.init();
+    const outputs = [DATA.subarray(0, 1000), DATA, new Uint8Array(0), DATA.subarray(5, 70_000)];
+    const names: string[] = [];
+    for (const [i, bytes] of outputs.entries()) {
+      const given = outputName(i === 1 ? "mp4" : "png");
+      const name = await a.put(given, i === 3 ? streamOf(bytes) : Buffer.from(bytes), "image/png", bytes.length);
+      // The secret part is the one asked for; the rest names the pack and the offset.
+      expect(name.startsWith(given.slice(0, 32))).toBe(true);
+      expect(name.endsWith(given.slice(32))).toBe(true);
+      expect(name).toMatch(OUTPUT_NAME);
+      names.push(name);
+    }
+    expect(readdirSync(packDir).filter((f) => f.endsWith(".pack"))).toHaveLength(1);
+    const check = async (s: LocalOutputStore) => {
+      for (const [i, bytes] of outputs.entries()) {
+        const out = await s.get(names[i]!);
+        expect(out?.contentType).toBe(i === 1 ? "video/mp4" : "image/png");
+        expect(out?.size).toBe(bytes.length);
+        expect(Buffer.compare(await bytesOf(out!.body), bytes)).toBe(0);
+      }
+    };
+    await check(a);
+    await a.close();
+    // Another store on the directory (a restarted broadcaster) finds them by their names alone.
+    const b = new LocalOutputStore(packDir, 60_000);
+    await check(b);
+    await b.close();
+  });
+
+  it("finds nothing for a packed name whose secret, place or pack is wrong, and nothing once it is deleted", async () => {
+    const s = new LocalOutputStore(join(root, "packed-guess"), 60_000);
+    await s.init();
+    const first = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 500)), "image/png");
+    const name = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 600)), "image/png");
+    expect(await s.get(name)).toBeDefined();
+    const other = outputName("png").slice(0, 32);
+    expect(await s.get(`${other}${name.slice(32)}`)).toBeUndefined();
+    // The second record's place with the first record's secret, and a place that is not a record.
+    expect(await s.get(`${first.slice(0, 32)}${name.slice(32)}`)).toBeUndefined();
+    expect(await s.get(name.replace(/_([a-z0-9]+)\.png$/, "_1.png"))).toBeUndefined();
+    expect(await s.get(name.replace(/_([a-z0-9]+)_/, "_zzzzzzzzzz_"))).toBeUndefined();
+    await s.delete(name);
+    expect(await s.get(name)).toBeUndefined();
+    expect(await s.get(first)).toBeDefined();
+    await s.close();
+  });
+
+  it("hides packed outputs past their retention and removes a pack once all of it is", async () => {
+    const packDir = join(root, "packed-expiry");
+    const s = new LocalOutputStore(packDir, 1000);
+    await s.init();
+    const kept = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 100)), "image/png");
+    const gone = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 200)), "image/png");
+    await s.delete(gone);
+    expect(await s.cleanup(Date.now())).toBe(0);
+    expect(await s.get(kept)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await s.get(kept)).toBeUndefined();
+    // The pack held two outputs, one already deleted: one more is removed with it.
+    expect(await s.cleanup(Date.now())).toBe(1);
+    expect(readdirSync(packDir)).toEqual([]);
+    // The next output starts a new pack.
+    const next = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 100)), "image/png");
+    expect(await s.get(next)).toBeDefined();
+    expect(readdirSync(packDir)).toHaveLength(1);
+    await s.close();
   });
 
   it("hides outputs past their retention and removes only its own expired files", async () => {

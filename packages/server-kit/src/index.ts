@@ -109,5 +109,6 @@ export {
   rawMultipart,
   readRawMultipart,
   UploadedPart,
+  uploadedPart,
 } from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";

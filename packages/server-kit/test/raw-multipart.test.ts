@@ -18,6 +18,8 @@ import {
   rawMultipart,
   silentLogger,
   typedRoutes,
+  UploadedPart,
+  uploadedPart,
 } from "../src/index.js";
 import type { OpenApiDocument } from "../src/openapi.js";
 
@@ -56,6 +58,8 @@ let seen: {
   raw: RawMultipart | undefined;
   rawBytes: Buffer;
   imageBytes: Buffer;
+  /** The image's first 20 bytes from its in-memory part, taken before the handler read the image (or null). */
+  head: Buffer | null;
   files: string[];
 };
 
@@ -66,10 +70,12 @@ beforeAll(async () => {
   app.onError(errorHandler(silentLogger));
   typedRoutes<Record<string, unknown>>(app, validator)("up", (async (body: Record<string, unknown>, c: Context) => {
     const raw = rawMultipart(c);
+    const part = uploadedPart(body, "image");
+    const head = part ? Buffer.from(part.head(20)) : null;
     const rawBytes = raw?.file ? readFileSync(raw.file) : Buffer.concat(raw?.chunks ?? []);
     const image = body.image as File;
     const imageBytes = Buffer.from(await image.arrayBuffer());
-    seen = { body, raw, rawBytes, imageBytes, files: readdirSync(dir) };
+    seen = { body, raw, rawBytes, imageBytes, head, files: readdirSync(dir) };
     return { image: { name: image.name, type: image.type, size: image.size }, seed: body.seed };
   }) as never);
   server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
@@ -119,6 +125,8 @@ describe("keepMultipart", () => {
     expect(seen.raw?.parts).toEqual(["prompt", "image", "extra"]);
     expect(seen.raw?.file).toBeUndefined();
     expect(seen.rawBytes.equals(body)).toBe(true);
+    // The part is reachable behind the lazy field, and its head is the image's first bytes (all 9 of them).
+    expect(seen.head?.toString()).toBe("png bytes");
   });
 
   it.each([
@@ -141,6 +149,7 @@ describe("keepMultipart", () => {
       const res = await post(body, contentType);
       expect(res.json.image).toEqual({ name: "cut.png", type: "image/png", size: image.length });
       expect(seen.imageBytes.equals(image)).toBe(true);
+      expect(seen.head?.equals(image.subarray(0, 20))).toBe(true);
       expect(seen.body.prompt).toBe(prompt);
       expect(seen.raw?.file).toBeUndefined();
       expect(seen.rawBytes.equals(body)).toBe(true);
@@ -170,7 +179,17 @@ describe("keepMultipart", () => {
     expect(seen.rawBytes.equals(body)).toBe(true);
     expect(seen.imageBytes.equals(image)).toBe(true);
     expect(seen.files.length).toBe(2); // the body and its file part
+    expect(seen.head).toBeNull(); // a spooled part is a file-backed File, not an in-memory part
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("gives a part's head across its chunks, without more than it has", () => {
+    const part = new UploadedPart("a.png", "image/png", [Buffer.from("abc"), Buffer.from("defg"), Buffer.from("hi")]);
+    expect(Buffer.from(part.head(5)).toString()).toBe("abcde");
+    expect(Buffer.from(part.head(100)).toString()).toBe("abcdefghi");
+    expect(Buffer.from(part.head(2)).toString()).toBe("ab");
+    expect(new UploadedPart("e", "", []).head(4).length).toBe(0);
+    expect(uploadedPart({}, "image")).toBeUndefined();
   });
 
   it("answers a text field where a file belongs, and a malformed body, as the default reader does", async () => {

@@ -155,10 +155,8 @@ async function copyOutput(
 ): Promise<string> {
   if (url instanceof DataUrl) {
     const ext = extensionOf(url.mediaType, "");
-    const name = outputName(ext);
     const bytes = url.bytes();
-    await store.put(name, bytes, MEDIA_TYPES[ext], bytes.length);
-    return name;
+    return store.put(outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length);
   }
   const inline = DATA_URL.test(url);
   const target = inline ? undefined : new URL(url, `${o.url}/`);
@@ -169,10 +167,8 @@ async function copyOutput(
   }
   const type = res.headers["content-type"] ?? null;
   const ext = extensionOf(type, (target ? target.href : url).slice(0, 64));
-  const name = outputName(ext);
   const size = res.headers["content-length"];
-  await store.put(name, res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
-  return name;
+  return store.put(outputName(ext), res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
 }
 
 /** An orchestrator's 4xx body in the error shapes: kept when it is one, wrapped when it is not. */

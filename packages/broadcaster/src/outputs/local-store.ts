@@ -1,6 +1,13 @@
-/** @module The default output store: files in a local directory, removed after the retention time. */
+/**
+ * @module The default output store: a local directory, outputs removed after the retention time. Small outputs
+ * (every image a job answers inline) are appended to pack files, one record each, and their names say where: the
+ * output's 32 secret characters, then its pack and its offset in it. Creating a file costs far more than writing one
+ * (here 0.5 ms of system CPU per file, against 0.03 ms for an append of 50 KB), and a file per output was the largest
+ * of the broadcaster's own costs per job. Large and streamed outputs (videos) are files of their own, as before.
+ */
+import { timingSafeEqual } from "node:crypto";
 import { closeSync, createReadStream, createWriteStream, openSync, writevSync } from "node:fs";
-import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,42 +21,72 @@ import {
   type StoredOutput,
 } from "./store.js";
 
-/**
- * Outputs up to this size are collected and written in one `writev`, synchronously: a write of this size into the
- * page cache takes less time than the thread-pool round trips of an asynchronous open, write and close (the bulk of
- * the store's cost per job in the broadcaster's profile). Larger ones are streamed.
- */
+/** Outputs up to this size go into a pack, written with one `writev`; larger ones are files of their own. */
 const SMALL_OUTPUT = 1024 * 1024;
+/** A pack takes appends until it holds this much, or until it is older than its store's rotation time. */
+const PACK_BYTES = 64 * 1024 * 1024;
 
-/** Writes `chunks` to a new file at `path` with as few system calls as it takes. */
-function writeChunksSync(path: string, chunks: Uint8Array[]): void {
-  const fd = openSync(path, "w");
-  try {
-    let left = chunks;
-    while (left.length > 0) {
-      let written = writevSync(fd, left);
-      // A short write (rare for a file): drop what went out and write the rest.
-      let i = 0;
-      while (i < left.length && written >= left[i]!.length) written -= left[i++]!.length;
-      left = left.slice(i);
-      if (written > 0) left[0] = left[0]!.subarray(written);
-    }
-  } finally {
-    closeSync(fd);
+/**
+ * A record's fixed head: magic (u32), body length (u32), time written (f64 ms), name length (u8), removed flag
+ * (u8), 6 bytes reserved; then the output's full name and its body. All little-endian.
+ */
+const HEAD = 24;
+const MAGIC = 0x3153_5641; // "AVS1"
+const REMOVED_AT = 17;
+/** Characters of a new output's secret (server-kit's `outputName`: 192 random bits). */
+const SECRET = 32;
+/** A packed output's name: its secret, `_`, its pack's id, `_`, its record's offset in base 36, the extension. */
+const PACKED = /^[A-Za-z0-9_-]{32}_([a-z0-9]{8,24})_([a-z0-9]{1,11})\.(png|mp4)$/;
+/** A pack file. */
+const PACK_FILE = /^outputs-([a-z0-9]{8,24})\.pack$/;
+
+/** The pack being appended to. */
+interface Pack {
+  id: string;
+  fd: number;
+  /** Bytes written: the next record's offset. */
+  size: number;
+  opened: number;
+  lastWrite: number;
+}
+
+/** Writes `chunks` at `position` of `fd`, with as few system calls as it takes. */
+function writeAllSync(fd: number, chunks: Uint8Array[], position: number): void {
+  let left = chunks;
+  let at = position;
+  while (left.length > 0) {
+    let written = writevSync(fd, left, at);
+    at += written;
+    // A short write (rare for a file): drop what went out and write the rest.
+    let i = 0;
+    while (i < left.length && written >= left[i]!.length) written -= left[i++]!.length;
+    left = left.slice(i);
+    if (written > 0) left[0] = left[0]!.subarray(written);
   }
 }
 
+/** A new pack id: the time in base 36 and 32 random bits, so two processes on one directory never share one. */
+function packId(now: number): string {
+  return `${now.toString(36)}${Math.floor(Math.random() * 0xffff_ffff)
+    .toString(36)
+    .padStart(7, "0")}`;
+}
+
 /**
- * Outputs as files in `dir`.
+ * Outputs in `dir`.
  * @example const store = new LocalOutputStore("./outputs", 24 * 3600_000); await store.init();
  */
 export class LocalOutputStore implements OutputStore {
   readonly dir: string;
   readonly retentionMs: number;
+  /** A pack takes appends this long at most, so that packs expire (and are removed) about when their outputs do. */
+  readonly rotateMs: number;
+  #pack: Pack | undefined;
 
   constructor(dir: string, retentionMs: number) {
     this.dir = dir;
     this.retentionMs = retentionMs;
+    this.rotateMs = Math.min(3600_000, Math.max(1000, retentionMs / 10));
   }
 
   /** Creates the directory. */
@@ -57,33 +94,129 @@ export class LocalOutputStore implements OutputStore {
     await mkdir(this.dir, { recursive: true });
   }
 
-  async put(name: string, body: OutputBody, _contentType: string, size?: number): Promise<void> {
-    // The name is secret until the job is answered, so the file is written under it directly: nobody can ask for it
-    // half-written. Small outputs are collected and written in one call (see SMALL_OUTPUT), large ones streamed.
+  async put(name: string, body: OutputBody, _contentType: string, size?: number): Promise<string> {
+    const packable = name.lastIndexOf(".") === SECRET && OUTPUT_NAME.test(name);
+    if (body instanceof Uint8Array && body.byteLength <= SMALL_OUTPUT && packable) return this.#append(name, [body]);
+    // A file of its own is written under its final name: the name is secret until the job is answered, so nobody
+    // can ask for it half-written.
     const path = join(this.dir, name);
     try {
-      if (body instanceof Uint8Array && body.byteLength <= SMALL_OUTPUT) {
-        writeChunksSync(path, [body]);
-      } else if (body instanceof Uint8Array) {
+      if (body instanceof Uint8Array) {
         await writeFile(path, body);
-      } else {
-        const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
-        if (size !== undefined && size <= SMALL_OUTPUT) writeChunksSync(path, await readWhole(source));
-        else await pipeline(source, createWriteStream(path));
+        return name;
       }
+      const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
+      if (size !== undefined && size <= SMALL_OUTPUT) {
+        const chunks = await readWhole(source);
+        if (packable && chunks.reduce((n, c) => n + c.length, 0) <= SMALL_OUTPUT) return this.#append(name, chunks);
+        await writeFile(path, chunks);
+      } else await pipeline(source, createWriteStream(path));
+      return name;
     } catch (err) {
       await rm(path, { force: true });
       throw err;
     }
   }
 
+  /** Appends one record to the current pack (a new one when there is none or it is full or old); its name. */
+  #append(name: string, chunks: Uint8Array[]): string {
+    const now = Date.now();
+    let pack = this.#pack;
+    if (pack && (pack.size >= PACK_BYTES || now - pack.opened >= this.rotateMs)) {
+      this.#closePack();
+      pack = undefined;
+    }
+    if (!pack) {
+      const id = packId(now);
+      const fd = openSync(join(this.dir, `outputs-${id}.pack`), "wx");
+      pack = { id, fd, size: 0, opened: now, lastWrite: now };
+      this.#pack = pack;
+    }
+    const dot = name.lastIndexOf(".");
+    const stored = `${name.slice(0, dot)}_${pack.id}_${pack.size.toString(36)}${name.slice(dot)}`;
+    let length = 0;
+    for (const c of chunks) length += c.byteLength;
+    const head = Buffer.alloc(HEAD + stored.length);
+    head.writeUInt32LE(MAGIC, 0);
+    head.writeUInt32LE(length, 4);
+    head.writeDoubleLE(now, 8);
+    head[16] = stored.length;
+    head.write(stored, HEAD, "latin1");
+    try {
+      writeAllSync(pack.fd, [head, ...chunks], pack.size);
+    } catch (err) {
+      // What this record wrote is never named; the pack is left as it is and the next output starts another.
+      this.#closePack();
+      throw err;
+    }
+    pack.size += head.length + length;
+    pack.lastWrite = now;
+    return stored;
+  }
+
+  #closePack(): void {
+    const pack = this.#pack;
+    this.#pack = undefined;
+    if (pack) closeSync(pack.fd);
+  }
+
+  /**
+   * The head of the record a packed name points at, checked against the whole name: its body's place and length
+   * and when it was written, with the open pack (undefined when there is no such output).
+   */
+  async #record(
+    name: string,
+    flags: "r" | "r+",
+  ): Promise<{ handle: FileHandle; at: number; start: number; length: number; time: number } | undefined> {
+    const m = PACKED.exec(name);
+    if (!m) return undefined;
+    const at = Number.parseInt(m[2]!, 36);
+    let handle: FileHandle;
+    try {
+      handle = await open(join(this.dir, `outputs-${m[1]}.pack`), flags);
+    } catch {
+      return undefined;
+    }
+    const head = Buffer.alloc(HEAD + name.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, at);
+    const wanted = Buffer.from(name, "latin1");
+    if (
+      bytesRead === head.length &&
+      head.readUInt32LE(0) === MAGIC &&
+      head[16] === name.length &&
+      timingSafeEqual(head.subarray(HEAD), wanted)
+    ) {
+      const length = head.readUInt32LE(4);
+      const time = head.readDoubleLE(8);
+      if (head[REMOVED_AT] === 0) return { handle, at, start: at + head.length, length, time };
+    }
+    await handle.close();
+    return undefined;
+  }
+
   async get(name: string): Promise<StoredOutput | undefined> {
+    const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
+    if (PACKED.test(name)) {
+      const r = await this.#record(name, "r");
+      if (!r) return undefined;
+      if (Date.now() - r.time > this.retentionMs || r.length === 0) {
+        await r.handle.close();
+        if (r.length > 0) return undefined;
+      }
+      if (r.length === 0)
+        return { body: new Response(new Uint8Array(0)).body!, contentType: MEDIA_TYPES[ext], size: 0 };
+      const stream = r.handle.createReadStream({ start: r.start, end: r.start + r.length - 1 });
+      return {
+        body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+        contentType: MEDIA_TYPES[ext],
+        size: r.length,
+      };
+    }
     if (!OUTPUT_NAME.test(name)) return undefined;
     const path = join(this.dir, name);
     try {
       const s = await stat(path);
       if (Date.now() - s.mtimeMs > this.retentionMs) return undefined;
-      const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
       return {
         body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
         contentType: MEDIA_TYPES[ext],
@@ -95,6 +228,17 @@ export class LocalOutputStore implements OutputStore {
   }
 
   async delete(name: string): Promise<void> {
+    if (PACKED.test(name)) {
+      // The record stays in its pack (removed with it) but is marked, so its name finds nothing from now on.
+      const r = await this.#record(name, "r+");
+      if (!r) return;
+      try {
+        await r.handle.write(Buffer.from([1]), 0, 1, r.at + REMOVED_AT);
+      } finally {
+        await r.handle.close();
+      }
+      return;
+    }
     if (OUTPUT_NAME.test(name)) await rm(join(this.dir, name), { force: true });
   }
 
@@ -103,6 +247,17 @@ export class LocalOutputStore implements OutputStore {
     for (const entry of await readdir(this.dir)) {
       const path = join(this.dir, entry);
       try {
+        const pack = PACK_FILE.exec(entry);
+        if (pack) {
+          const current = this.#pack?.id === pack[1] ? this.#pack : undefined;
+          // A pack is last written at its mtime, so once that is past the retention time, all of it is.
+          const last = current ? current.lastWrite : (await stat(path)).mtimeMs;
+          if (now - last <= this.retentionMs) continue;
+          if (current) this.#closePack();
+          removed += await countRecords(path);
+          await rm(path, { force: true });
+          continue;
+        }
         const s = await stat(path);
         const ours = OUTPUT_NAME.test(entry);
         if (ours && s.isFile() && now - s.mtimeMs > this.retentionMs) {
@@ -114,5 +269,29 @@ export class LocalOutputStore implements OutputStore {
       }
     }
     return removed;
+  }
+
+  async close(): Promise<void> {
+    this.#closePack();
+  }
+}
+
+/** The outputs of a pack that were not removed one by one (what its removal takes away). */
+async function countRecords(path: string): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(HEAD);
+    let at = 0;
+    let count = 0;
+    while (at + HEAD <= size) {
+      await handle.read(head, 0, HEAD, at);
+      if (head.readUInt32LE(0) !== MAGIC) break;
+      if (head[REMOVED_AT] === 0) count += 1;
+      at += HEAD + head[16]! + head.readUInt32LE(4);
+    }
+    return count;
+  } finally {
+    await handle.close();
   }
 }

@@ -76,7 +76,7 @@ export class PostgresOutputStore implements OutputStore {
     );
   }
 
-  async put(name: string, body: OutputBody, contentType: string): Promise<void> {
+  async put(name: string, body: OutputBody, contentType: string): Promise<string> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -100,6 +100,7 @@ export class PostgresOutputStore implements OutputStore {
       if (pending.length > 0 || seq === 0) await insert(pending);
       await client.query(`UPDATE ${this.#s}.outputs SET size = $2 WHERE name = $1`, [name, size]);
       await client.query("COMMIT");
+      return name;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
       throw err;

@@ -50,7 +50,7 @@ export class S3OutputStore implements OutputStore {
     return fetch(url, { method, headers, body: init.body as BodyInit, duplex: "half" } as RequestInit);
   }
 
-  async put(name: string, body: OutputBody, contentType: string, size?: number): Promise<void> {
+  async put(name: string, body: OutputBody, contentType: string, size?: number): Promise<string> {
     // S3 needs a Content-Length on a plain PUT: stream when the source gave one, else read the (small) output first.
     let payload: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array = body;
     let length = body instanceof Uint8Array ? body.byteLength : size;
@@ -66,6 +66,7 @@ export class S3OutputStore implements OutputStore {
       hash: "UNSIGNED-PAYLOAD",
     });
     if (!res.ok) throw new Error(`S3 PUT ${name}: HTTP ${res.status} ${await res.text()}`);
+    return name;
   }
 
   async get(name: string): Promise<StoredOutput | undefined> {

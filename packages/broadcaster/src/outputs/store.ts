@@ -15,10 +15,11 @@ export type OutputBody = Readable | ReadableStream<Uint8Array> | Uint8Array;
 /** A place to keep outputs by name. */
 export interface OutputStore {
   /**
-   * Stores a stream, or bytes already in memory (an output decoded from the orchestrator's answer), under `name`;
-   * `size` is known when the source said it.
+   * Stores a stream, or bytes already in memory (an output decoded from the orchestrator's answer), under `name`
+   * (from {@link outputName}); `size` is known when the source said it. Resolves with the name to serve it by:
+   * `name`, or `name` with more after its secret part (the local store's packed outputs say where they are).
    */
-  put(name: string, body: OutputBody, contentType: string, size?: number): Promise<void>;
+  put(name: string, body: OutputBody, contentType: string, size?: number): Promise<string>;
   /** The output, or undefined when there is none (never stored, or expired). */
   get(name: string): Promise<StoredOutput | undefined>;
   /** Removes one output (a failed attempt's partial results). */

@@ -101,7 +101,7 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     expect(res.headers.get("x-request-id")).toBe("e2e-upscale-1");
     const { images } = await res.json();
     expect(images).toHaveLength(1);
-    expect(images[0].url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}\\.png$`));
+    expect(images[0].url).toMatch(new RegExp(`^${t.url}/outputs/[A-Za-z0-9_-]{32}_[a-z0-9]{8,24}_[a-z0-9]+\\.png$`));
     expect(typeof images[0].seed).toBe("number");
     const out = await fetch(images[0].url);
     expect(out.headers.get("content-type")).toBe("image/png");

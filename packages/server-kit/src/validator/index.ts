@@ -15,7 +15,13 @@ import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
-import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles, UploadedPart } from "./raw-multipart.js";
+import {
+  keepUploadedPart,
+  type RawMultipartOptions,
+  readRawMultipart,
+  removeRawMultipartFiles,
+  UploadedPart,
+} from "./raw-multipart.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
 
 /** Limits applied before a body is parsed. */
@@ -249,6 +255,7 @@ function validateRequest(
           const part = data[key];
           if (part instanceof UploadedPart) {
             Object.defineProperty(data, key, { enumerable: true, configurable: true, get: () => part.file() });
+            keepUploadedPart(data, key, part);
           }
         }
       }
