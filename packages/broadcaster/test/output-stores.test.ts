@@ -4,7 +4,7 @@
  * signature itself; signatures are checked against AWS's published examples in sigv4.test.ts), and the PostgreSQL
  * store (in a schema of the test's own, dropped afterwards).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upscaleForm } from "@ai-video-subnet/test-kit";
@@ -104,6 +104,11 @@ describe("local store", () => {
     await s.delete(name);
     expect(await s.get(name)).toBeUndefined();
     expect(await s.get(first)).toBeDefined();
+    // A deleted output's bytes are gone from the pack at once, not only hidden until the pack expires.
+    const [pack] = readdirSync(join(root, "packed-guess"));
+    const bytes = readFileSync(join(root, "packed-guess", pack!));
+    expect(bytes.includes(Buffer.from(DATA.subarray(0, 500)))).toBe(true);
+    expect(bytes.includes(Buffer.from(DATA.subarray(100, 600)))).toBe(false);
     await s.close();
   });
 

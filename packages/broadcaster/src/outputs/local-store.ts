@@ -201,10 +201,9 @@ export class LocalOutputStore implements OutputStore {
       if (!r) return undefined;
       if (Date.now() - r.time > this.retentionMs || r.length === 0) {
         await r.handle.close();
-        if (r.length > 0) return undefined;
-      }
-      if (r.length === 0)
+        if (r.length > 0 || Date.now() - r.time > this.retentionMs) return undefined;
         return { body: new Response(new Uint8Array(0)).body!, contentType: MEDIA_TYPES[ext], size: 0 };
+      }
       const stream = r.handle.createReadStream({ start: r.start, end: r.start + r.length - 1 });
       return {
         body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
@@ -229,11 +228,13 @@ export class LocalOutputStore implements OutputStore {
 
   async delete(name: string): Promise<void> {
     if (PACKED.test(name)) {
-      // The record stays in its pack (removed with it) but is marked, so its name finds nothing from now on.
+      // The record stays in its pack (removed with it) but is marked, so its name finds nothing from now on, and its
+      // body is overwritten with zeros: a deleted output's bytes do not outlive the call.
       const r = await this.#record(name, "r+");
       if (!r) return;
       try {
         await r.handle.write(Buffer.from([1]), 0, 1, r.at + REMOVED_AT);
+        if (r.length > 0) await r.handle.write(Buffer.alloc(r.length), 0, r.length, r.start);
       } finally {
         await r.handle.close();
       }
