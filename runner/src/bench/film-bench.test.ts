@@ -103,3 +103,35 @@ it("benchmarks the route's worker path: the model in the inference worker, calle
     await rm(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+it("prints one job's timeline with --timeline: probe, decoder and encoder start-up, FILM calls, encoder exit", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
+  try {
+    const args = ["bench", "--pipeline", "frame-interpolation", "--video", "--timeline", "--model-dir", dir];
+    const { stdout } = await promisify(execFile)("node", [
+      BIN,
+      ...args,
+      ...["--model-id", "tiny/film", "--sizes", "128x64", "--seconds", "1", "--runs", "1", "--rss-seconds", ""],
+    ]);
+    const line = /^tiny\/film 128x64 timeline \(ms\): (.+)$/m.exec(stdout);
+    expect(line).not.toBeNull();
+    const at = new Map(
+      line![1]!.split(", ").map((e) => {
+        const [name, ms] = e.split(" ");
+        return [name!, Number(ms)];
+      }),
+    );
+    const order = (...names: string[]) => {
+      for (const name of names) expect(at.get(name), name).toBeGreaterThanOrEqual(0);
+      for (let i = 1; i < names.length; i++)
+        expect(at.get(names[i]!), `${names[i - 1]} ≤ ${names[i]}`).toBeGreaterThanOrEqual(at.get(names[i - 1]!)!);
+    };
+    order("probe-start", "probe-end", "first-film-call", "first-film-result", "last-film-result");
+    order("decoder-spawned", "decoder-first-frame", "first-film-call");
+    order("encoder-spawned", "encoder-took-first-frame", "encoder-input-ended", "encoder-exited", "job-end");
+    order("decoder-last-frame", "last-film-result", "encoder-input-ended");
+    expect(at.get("probe-start")).toBe(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -56,6 +56,8 @@ Flags (defaults in brackets):
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --x264-threads <n>       [0] x264's threads (0 = x264's own choice, as the route)
   --decoder-threads <n>    [0] ffmpeg decoder threads (0 = ffmpeg's choice)
+  --timeline               print one job's timeline per model and size instead (ms from the job's start: probe,
+                           decoder and encoder start-up, first and last FILM call, encoder exit), after a warm-up
   --json <file>            also write the results as JSON
 `;
 
@@ -110,6 +112,49 @@ async function writeClip(out: string, width: number, height: number, fps: number
   args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", out);
   const run = await captureFfmpeg("ffmpeg", args, { timeoutMs: 600_000 });
   if (run.code !== 0) throw new Error(`ffmpeg could not write ${out}: ${run.stderr}`);
+}
+
+/**
+ * One job as the route runs it, probe included, with the time of each milestone in ms from the job's start: the
+ * probe, the decoder's and encoder's start-up (an ffmpeg process costs ~0.1 s to start here), the first and last
+ * FILM call, the encoder's exit.
+ */
+async function timelineOnce(backend: Backend, clip: string, targetFps: number, threads: Threads) {
+  const started = performance.now();
+  const events: Array<[string, number]> = [];
+  const trace = (event: string) => events.push([event, Math.round(performance.now() - started)]);
+  trace("probe-start");
+  const probe = await probeVideo(clip);
+  trace("probe-end");
+  const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
+  const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
+  const frames = async function* () {
+    for await (const f of decodeVideo(probe, { threads: threads.decoder, trace })) {
+      yield { width: f.width, height: f.height, pixels: f.rgb };
+    }
+  };
+  let calls = 0;
+  let results = 0;
+  const infer: InferFrame = async (a, b, t) => {
+    if (calls++ === 0) trace("first-film-call");
+    const out = await backend.infer(a, b, t);
+    if (++results === 1) trace("first-film-result");
+    if (results === plan.inferences) trace("last-film-result");
+    return out;
+  };
+  await interpolateVideo({
+    source: frames(),
+    plan,
+    infer,
+    width: probe.video.width,
+    height: probe.video.height,
+    output: `${clip}.out.mp4`,
+    encoderThreads: threads.encoder,
+    trace,
+  });
+  trace("job-end");
+  await rm(`${clip}.out.mp4`, { force: true });
+  return events.sort((x, y) => x[1] - y[1]);
 }
 
 /** One streamed interpolation of `clip`: wall and summed session.run (or worker job) milliseconds, frames made. */
@@ -168,7 +213,7 @@ async function childCpuMs(): Promise<number> {
 export async function filmVideoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_VIDEO_BENCH_HELP);
   const f = parseFlags(
-    args.filter((a) => a !== "--worker"),
+    args.filter((a) => a !== "--worker" && a !== "--timeline"),
     KNOWN,
   );
   const modelIds = (f.MODEL_ID ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
@@ -180,6 +225,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
   };
   const runs = Math.max(1, Number(f.RUNS ?? 3));
   const worker = args.includes("--worker");
+  const timeline = args.includes("--timeline");
   const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
   const givenDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   const installed = join(work, "models");
@@ -237,6 +283,13 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
           const [width, height] = size.split("x").map(Number) as [number, number];
           const clip = join(work, `clip-${size}.mp4`);
           await runOnce(film, clip, targetFps, codec); // warm-up
+          if (timeline) {
+            for (let i = 0; i < runs; i++) {
+              const events = await timelineOnce(film, clip, targetFps, codec);
+              console.log(`${modelId} ${size} timeline (ms): ${events.map(([e, ms]) => `${e} ${ms}`).join(", ")}`);
+            }
+            continue;
+          }
           const all: Array<Awaited<ReturnType<typeof runOnce>>> = [];
           for (let i = 0; i < runs; i++) all.push(await runOnce(film, clip, targetFps, codec));
           const p50 = (pick: (r: (typeof all)[number]) => number) => percentile(all.map(pick), 50);

@@ -34,6 +34,8 @@ export interface DecodeOptions {
   field?: string;
   /** The decoder's threads (`-threads` before the input); 0 or absent: ffmpeg's choice (frame threads per core + 1). */
   threads?: number;
+  /** Called at the decoder's milestones (`decoder-spawned`, `decoder-first-frame`, `decoder-last-frame`), for timelines. */
+  trace?: (event: string) => void;
 }
 
 /** Reads exact byte counts from a stream, chunk by chunk, pulling only when asked. */
@@ -106,6 +108,7 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
       ...(signal ? { signal } : {}),
     },
   );
+  options.trace?.("decoder-spawned");
   const reader = new ExactReader(child.process.stdout as Readable);
   let index = 0;
   try {
@@ -128,6 +131,8 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
         );
       }
       const pts = timestamps[index]!;
+      if (index === 0) options.trace?.("decoder-first-frame");
+      if (index === frames - 1) options.trace?.("decoder-last-frame");
       yield { index, pts, seconds: (pts * timeBase.num) / timeBase.den, width, height, rgb };
       index++;
     }

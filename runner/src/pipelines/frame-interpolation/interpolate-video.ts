@@ -42,6 +42,8 @@ export interface InterpolateVideoOptions {
   /** x264's threads (see `EncodeOptions.threads`). */
   encoderThreads?: number;
   ffmpeg?: string;
+  /** Called at the encoder's milestones (see `EncodeOptions.trace`), for timelines. */
+  trace?: (event: string) => void;
 }
 
 /** What an interpolated video is. */
@@ -84,6 +86,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
       ...(options.preset !== undefined ? { preset: options.preset } : {}),
       ...(options.encoderThreads !== undefined ? { threads: options.encoderThreads } : {}),
       ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     });
     for (let next = await first; !next.done; next = await frames.next()) {
       await encoder.write(next.value.image.pixels, next.value.index);
