@@ -133,6 +133,8 @@ export const frameInterpolation = definePipeline<
         const probe = await probeVideo(scratch.upload, {
           limits: videoLimitsOf(ctx.config),
           imageHint: "for two images, send first_image and last_image",
+          // The mp4 made has no audio: the probe need not read the source's.
+          audio: false,
         });
         const rate = probe.video.frameRate ?? probe.video.averageFrameRate;
         if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
