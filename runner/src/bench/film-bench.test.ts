@@ -38,7 +38,7 @@ it("benchmarks the FILM core against its summed session.run and reports the rati
 
 /** A timed line of the route benchmark, for `inside` (the time the ratio divides by). */
 const routeLine = (inside: string) =>
-  String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms \([\d.]+ ms per output frame\), ${inside} [\d.]+ ms \([\d.]+ ms/frame\) → wall / ${inside} [\d.]+× \[[\d. ]+\] \(target ≤ 1\.05; \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
+  String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms \([\d.]+ ms per output frame; the probe's [\d.]+ ms included\), ${inside} [\d.]+ ms \([\d.]+ ms/frame\) → wall / ${inside} [\d.]+× \[[\d. ]+\] \(target ≤ 1\.05; \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
 
 it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-conv, each line labelled", async () => {
   const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
