@@ -140,6 +140,46 @@ describe("video I/O", () => {
     expect(probe.audio).toMatchObject({ codec: "aac", channels: 1 });
   });
 
+  it("probes in one ffprobe run; a second only for the audio of a file with more streams, or a file without video", async () => {
+    // A wrapper that logs each ffprobe run, so the runs are counted, not timed.
+    const log = dir.path("ffprobe-runs.log");
+    const counting = dir.path("counting-ffprobe");
+    await writeFile(counting, `#!/bin/sh\necho run >> '${log}'\nexec ffprobe "$@"\n`);
+    await chmod(counting, 0o755);
+    const runs = async () => {
+      const text = await readFile(log, "utf8").catch(() => "");
+      await writeFile(log, "");
+      return text.split("\n").filter(Boolean).length;
+    };
+    const silent = await lavfiClip(dir.path("silent.mp4"), { size: "64x48", seconds: 1 });
+    const withAudio = await lavfiClip(dir.path("with-audio.mp4"), { size: "64x48", seconds: 1, audio: true });
+    expect((await probeVideo(silent, { ffprobe: counting })).video.frames).toBe(25);
+    expect(await runs()).toBe(1);
+    const full = await probeVideo(withAudio, { ffprobe: counting });
+    expect([full.video.frames, full.audio?.codec, await runs()]).toEqual([25, "aac", 2]);
+    const dropped = await probeVideo(withAudio, { ffprobe: counting, audio: false });
+    expect([dropped.video.frames, dropped.audio, await runs()]).toEqual([25, undefined, 1]);
+    expect(dropped.video).toEqual(full.video);
+
+    // Cover art is not a video: a file of audio and a cover refused, its streams listed by a second run.
+    const cover = dir.path("cover.png");
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1", cover]);
+    const song = dir.path("song.m4a");
+    await ffmpeg(
+      ["-f", "lavfi", "-i", "sine=duration=1", "-i", cover, "-map", "0", "-map", "1", "-c:a", "aac"].concat([
+        "-c:v",
+        "copy",
+        "-disposition:1",
+        "attached_pic",
+        song,
+      ]),
+    );
+    await expect(probeVideo(song, { ffprobe: counting })).rejects.toThrow(
+      /video has no video stream \(it holds audio, cover image\)/,
+    );
+    expect(await runs()).toBe(2);
+  });
+
   it("decodes the exact frames of a lossless source, in order, with their timestamps", async () => {
     const [w, h, n] = [48, 32, 12];
     const file = await losslessRgbVideo(

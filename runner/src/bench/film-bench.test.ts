@@ -38,7 +38,7 @@ it("benchmarks the FILM core against its summed session.run and reports the rati
 
 /** A timed line of the route benchmark, for `inside` (the time the ratio divides by). */
 const routeLine = (inside: string) =>
-  String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms \([\d.]+ ms per output frame\), ${inside} [\d.]+ ms \([\d.]+ ms/frame\) → wall / ${inside} [\d.]+× \[[\d. ]+\] \(target ≤ 1\.05; \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
+  String.raw`128x64: 24 frames \(20 interpolated\) in [\d.]+ ms \([\d.]+ ms per output frame; the probe's [\d.]+ ms included\), ${inside} [\d.]+ ms \([\d.]+ ms/frame\) → wall / ${inside} [\d.]+× \[[\d. ]+\] \(target ≤ 1\.05; \d+ % of the run\), [\d.]+ interpolated frames/s; CPU \d+ ms in this process \(session\.run's threads included\) \+ \d+ ms in ffmpeg \(decode \+ encode\)`;
 
 it("benchmarks the streamed route on tiny/film and on the synthetic tiny/film-conv, each line labelled", async () => {
   const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
@@ -99,6 +99,38 @@ it("benchmarks the route's worker path: the model in the inference worker, calle
     expect(report.timed[0]).toMatchObject({ model_id: "tiny/film", output_frames: 24, interpolated_frames: 20 });
     expect(report.timed[0].wall_ms).toBeGreaterThanOrEqual(report.timed[0].session_run_ms);
     expect(report.timed[0].session_run_ms).toBeGreaterThan(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+it("prints one job's timeline with --timeline: probe, decoder and encoder start-up, FILM calls, encoder exit", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "avs-film-video-bench-"));
+  try {
+    const args = ["bench", "--pipeline", "frame-interpolation", "--video", "--timeline", "--model-dir", dir];
+    const { stdout } = await promisify(execFile)("node", [
+      BIN,
+      ...args,
+      ...["--model-id", "tiny/film", "--sizes", "128x64", "--seconds", "1", "--runs", "1", "--rss-seconds", ""],
+    ]);
+    const line = /^tiny\/film 128x64 timeline \(ms\): (.+)$/m.exec(stdout);
+    expect(line).not.toBeNull();
+    const at = new Map(
+      line![1]!.split(", ").map((e) => {
+        const [name, ms] = e.split(" ");
+        return [name!, Number(ms)];
+      }),
+    );
+    const order = (...names: string[]) => {
+      for (const name of names) expect(at.get(name), name).toBeGreaterThanOrEqual(0);
+      for (let i = 1; i < names.length; i++)
+        expect(at.get(names[i]!), `${names[i - 1]} ≤ ${names[i]}`).toBeGreaterThanOrEqual(at.get(names[i - 1]!)!);
+    };
+    order("probe-start", "probe-end", "first-film-call", "first-film-result", "last-film-result");
+    order("decoder-spawned", "decoder-first-frame", "first-film-call");
+    order("encoder-spawned", "encoder-took-first-frame", "encoder-input-ended", "encoder-exited", "job-end");
+    order("decoder-last-frame", "last-film-result", "encoder-input-ended");
+    expect(at.get("probe-start")).toBe(0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,10 @@
 /**
  * @module `avs-runner bench --pipeline frame-interpolation --video`: the route's streamed path — a generated H.264
  * clip decoded by ffmpeg, FILM filling the gaps per the plan, the frames encoded to mp4 (`interpolateVideo`, what
- * `POST /frame-interpolation` runs in its queue slot) — with the model in this process. It prints interpolated
- * frames per second and the run's wall time over the summed `session.run` inside it (target ≤ 1.05), per model and
- * frame size; then the peak RSS of a short and a long clip, each interpolated in a fresh process, and their ratio
+ * `POST /frame-interpolation` runs in its queue slot), after the probe the route runs first (the decoder started
+ * beside it, as the route does for a job alone in the runner) — with the model in this process. It prints
+ * interpolated frames per second and the run's wall time, probe included, over the summed `session.run` inside it
+ * (target ≤ 1.05), per model and frame size, or with `--timeline` each job's milestones; then the peak RSS of a short and a long clip, each interpolated in a fresh process, and their ratio
  * (flat when frames are streamed). Two models by default: tiny/film, whose `session.run` is one blend, so ffmpeg's
  * decode and x264's encode dominate the wall time; and tiny/film-conv, a synthetic model (not FILM) with the same
  * output plus a zero-weighted conv path of a stated GFLOP per frame, so `session.run` weighs like a model's and the
@@ -29,9 +30,8 @@ import { planFrameTimes } from "../pipelines/frame-interpolation/frame-plan.js";
 import { slotInfer } from "../pipelines/frame-interpolation/frame-slots.js";
 import type { InferFrame } from "../pipelines/frame-interpolation/interpolate-stream.js";
 import { interpolateVideo } from "../pipelines/frame-interpolation/interpolate-video.js";
-import { decodeVideo } from "../video/decode.js";
+import { openVideoSource } from "../pipelines/frame-interpolation/video-source.js";
 import { captureFfmpeg } from "../video/ffmpeg-process.js";
-import { probeVideo } from "../video/probe.js";
 import { WorkerEngine } from "../worker/engine.js";
 import { percentile } from "./stats.js";
 
@@ -56,11 +56,15 @@ Flags (defaults in brackets):
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --x264-threads <n>       [0] x264's threads (0 = x264's own choice, as the route)
   --decoder-threads <n>    [0] ffmpeg decoder threads (0 = ffmpeg's choice)
+  --decode-ahead <0|1>     [1] start the decoder beside the probe, as the route does for a job alone in the runner
+                           (0: after the probe, as it does behind other jobs)
+  --timeline               print one job's timeline per model and size instead (ms from the job's start: probe,
+                           decoder and encoder start-up, first and last FILM call, encoder exit), after a warm-up
   --json <file>            also write the results as JSON
 `;
 
 const KNOWN =
-  "PIPELINE MODEL_ID MODEL_DIR SIZES SECONDS FPS TARGET_FPS RSS_SECONDS RSS_CHILD RUNS INTRA_OP_THREADS X264_THREADS DECODER_THREADS JSON".split(
+  "PIPELINE MODEL_ID MODEL_DIR SIZES SECONDS FPS TARGET_FPS RSS_SECONDS RSS_CHILD RUNS INTRA_OP_THREADS X264_THREADS DECODER_THREADS DECODE_AHEAD JSON".split(
     " ",
   );
 
@@ -112,39 +116,56 @@ async function writeClip(out: string, width: number, height: number, fps: number
   if (run.code !== 0) throw new Error(`ffmpeg could not write ${out}: ${run.stderr}`);
 }
 
-/** One streamed interpolation of `clip`: wall and summed session.run (or worker job) milliseconds, frames made. */
-async function runOnce(backend: Backend, clip: string, targetFps: number, threads: Threads) {
-  const probe = await probeVideo(clip);
-  const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
-  const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
+/**
+ * One streamed interpolation of `clip` as the route runs it, from the probe to the finished mp4: wall and summed
+ * session.run (or worker job) milliseconds, frames made, CPU, and the time of each milestone in ms from the job's
+ * start (the probe, the decoder's and encoder's start-up, the first and last FILM call, the encoder's exit).
+ */
+async function runOnce(backend: Backend, clip: string, targetFps: number, threads: Threads, decodeAhead: boolean) {
   const before = backend.insideMs();
   const [cpuBefore, ffmpegBefore] = [process.cpuUsage(), await childCpuMs()];
   const started = performance.now();
-  const frames = async function* () {
-    for await (const f of decodeVideo(probe, { threads: threads.decoder })) {
-      yield { width: f.width, height: f.height, pixels: f.rgb };
-    }
+  const events: Array<[string, number]> = [];
+  const trace = (event: string) => events.push([event, Math.round(performance.now() - started)]);
+  trace("probe-start");
+  const source = await openVideoSource(clip, { decodeAhead, decoderThreads: threads.decoder, trace });
+  trace("probe-end");
+  const { probe } = source;
+  const fps = probe.video.frameRate!.num / probe.video.frameRate!.den;
+  const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
+  let calls = 0;
+  let results = 0;
+  const infer: InferFrame = async (a, b, t) => {
+    if (calls++ === 0) trace("first-film-call");
+    const out = await backend.infer(a, b, t);
+    if (++results === 1) trace("first-film-result");
+    if (results === plan.inferences) trace("last-film-result");
+    return out;
   };
   const result = await interpolateVideo({
-    source: frames(),
+    source: source.frames(),
     plan,
-    infer: backend.infer,
+    infer,
     width: probe.video.width,
     height: probe.video.height,
     output: `${clip}.out.mp4`,
     encoderThreads: threads.encoder,
+    trace,
   });
+  trace("job-end");
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const ffmpegCpuMs = (await childCpuMs()) - ffmpegBefore;
   await rm(`${clip}.out.mp4`, { force: true });
   return {
     wallMs,
+    probeMs: events.find(([e]) => e === "probe-end")![1],
     sessionMs: backend.insideMs() - before,
     frames: result.frames,
     inferences: plan.inferences,
     processCpuMs: (cpu.user + cpu.system) / 1000,
     ffmpegCpuMs,
+    events: events.sort((x, y) => x[1] - y[1]),
   };
 }
 
@@ -168,7 +189,7 @@ async function childCpuMs(): Promise<number> {
 export async function filmVideoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_VIDEO_BENCH_HELP);
   const f = parseFlags(
-    args.filter((a) => a !== "--worker"),
+    args.filter((a) => a !== "--worker" && a !== "--timeline"),
     KNOWN,
   );
   const modelIds = (f.MODEL_ID ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
@@ -178,8 +199,10 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
     encoder: Number(f.X264_THREADS ?? 0),
     decoder: Number(f.DECODER_THREADS ?? 0),
   };
+  const decodeAhead = (f.DECODE_AHEAD ?? "1") !== "0";
   const runs = Math.max(1, Number(f.RUNS ?? 3));
   const worker = args.includes("--worker");
+  const timeline = args.includes("--timeline");
   const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
   const givenDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   const installed = join(work, "models");
@@ -200,7 +223,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
     if (f.RSS_CHILD) {
       const film = inProcess(await open(modelIds[0]!));
       try {
-        const run = await runOnce(film, f.RSS_CHILD, targetFps, codec);
+        const run = await runOnce(film, f.RSS_CHILD, targetFps, codec, decodeAhead);
         const peak = process.resourceUsage().maxRSS / 1024;
         process.stdout.write(`${JSON.stringify({ frames: run.frames, peak_rss_mb: Math.round(peak * 10) / 10 })}\n`);
       } finally {
@@ -236,9 +259,16 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
         for (const size of sizes) {
           const [width, height] = size.split("x").map(Number) as [number, number];
           const clip = join(work, `clip-${size}.mp4`);
-          await runOnce(film, clip, targetFps, codec); // warm-up
+          await runOnce(film, clip, targetFps, codec, decodeAhead); // warm-up
+          if (timeline) {
+            for (let i = 0; i < runs; i++) {
+              const { events } = await runOnce(film, clip, targetFps, codec, decodeAhead);
+              console.log(`${modelId} ${size} timeline (ms): ${events.map(([e, ms]) => `${e} ${ms}`).join(", ")}`);
+            }
+            continue;
+          }
           const all: Array<Awaited<ReturnType<typeof runOnce>>> = [];
-          for (let i = 0; i < runs; i++) all.push(await runOnce(film, clip, targetFps, codec));
+          for (let i = 0; i < runs; i++) all.push(await runOnce(film, clip, targetFps, codec, decodeAhead));
           const p50 = (pick: (r: (typeof all)[number]) => number) => percentile(all.map(pick), 50);
           const run = all[0]!;
           const [wallMs, sessionMs] = [p50((r) => r.wallMs), p50((r) => r.sessionMs)];
@@ -252,6 +282,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
             output_frames: run.frames,
             interpolated_frames: run.inferences,
             wall_ms: r2(wallMs),
+            probe_ms: r2(p50((r) => r.probeMs)),
             wall_per_output_frame_ms: r2(wallMs / run.frames),
             session_run_ms: r2(sessionMs),
             ratio: r2(p50((r) => r.wallMs / r.sessionMs)),
@@ -267,7 +298,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
             ? `${modelId} (synthetic, not FILM: the blend + ${gflop} GFLOP/frame of zero-weighted convs)`
             : modelId;
           console.log(
-            `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms (${row.wall_per_output_frame_ms} ms per output frame), ${inside} ${row.session_run_ms} ms ` +
+            `${label} ${size}: ${run.frames} frames (${run.inferences} interpolated) in ${row.wall_ms} ms (${row.wall_per_output_frame_ms} ms per output frame; the probe's ${row.probe_ms} ms included), ${inside} ${row.session_run_ms} ms ` +
               `(${row.session_run_per_frame_ms} ms/frame) → wall / ${inside} ${row.ratio}× [${row.ratios}] (target ≤ 1.05; ${Math.round(row.session_share * 100)} % of the run), ` +
               `${row.interpolated_per_s} interpolated frames/s; CPU ${Math.round(row.process_cpu_ms)} ms in this process (session.run's threads included) + ${Math.round(row.ffmpeg_cpu_ms)} ms in ffmpeg (decode + encode)`,
           );
@@ -290,7 +321,8 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
         [process.argv[1]!, "bench", "--pipeline", "frame-interpolation", "--video", "--rss-child", clip]
           .concat(["--model-id", rssModel, "--model-dir", await dirOf(rssModel), "--fps", String(fps)])
           .concat(["--target-fps", String(targetFps), "--intra-op-threads", String(threads)])
-          .concat(["--x264-threads", String(codec.encoder), "--decoder-threads", String(codec.decoder)]),
+          .concat(["--x264-threads", String(codec.encoder), "--decoder-threads", String(codec.decoder)])
+          .concat(["--decode-ahead", decodeAhead ? "1" : "0"]),
         { maxBuffer: 1024 * 1024 },
       );
       const child = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;

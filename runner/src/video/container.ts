@@ -67,22 +67,59 @@ async function startsLikeMp4(path: string): Promise<boolean> {
   }
 }
 
+/** What ffprobe's JSON says about a file: its container, streams and (when listed) packets. */
+export interface ProbeOutput {
+  format?: { format_name?: string; start_time?: string; duration?: string; nb_streams?: number };
+  streams?: ProbeStream[];
+  /** The listed packets of the selected stream: ffprobe leaves out a timestamp it does not have. */
+  packets?: ProbePacket[];
+}
+
+/** The fields of one listed packet. */
+export interface ProbePacket {
+  pts?: number;
+  dts?: number;
+  duration?: number;
+  flags?: string;
+}
+
+/** An ffprobe run of `readProbe`: its parsed output and the tail of its stderr (where damage is reported). */
+export interface ProbeRun {
+  output: ProbeOutput;
+  stderr: string;
+  /** ffprobe's exit status (it opened the file when `output.format` is there). */
+  code: number | null;
+}
+
 /**
- * Reads the container and stream headers with ffprobe; what it cannot open becomes a `truncated` (an MP4 without
- * its index) or `not_a_video` {@link VideoInputError}.
- * @example const { format, streams } = await readHeaders("ffprobe", "/tmp/upload", "video")
+ * Runs ffprobe with JSON output and `args` before the file; a file ffprobe cannot open becomes a `truncated` (an
+ * MP4 without its index) or `not_a_video` {@link VideoInputError}. A run that opened the file and failed later is
+ * returned with its exit status, for the caller to judge.
+ * @example const { output } = await readProbe("ffprobe", "/tmp/upload", "video", ["-show_format", "-show_streams"])
  */
-export async function readHeaders(ffprobe: string, path: string, field: string, signal?: AbortSignal) {
+export async function readProbe(
+  ffprobe: string,
+  path: string,
+  field: string,
+  args: string[],
+  signal?: AbortSignal,
+): Promise<ProbeRun> {
   const run = await captureFfmpeg(
     ffprobe,
-    ["-v", "error", "-of", "json", "-show_format", "-show_streams", path],
-    signal ? { signal, timeoutMs: 60_000 } : { timeoutMs: 60_000 },
+    ["-v", "error", "-of", "json=c=1", ...args, path],
+    signal ? { signal, timeoutMs: 120_000 } : { timeoutMs: 120_000 },
   );
   if (signal?.aborted) throw signal.reason;
   if (run.spawnError) {
     throw new VideoProcessError("probe", `cannot run ${ffprobe}: ${run.spawnError.message}`, { cause: run.spawnError });
   }
-  if (run.code !== 0) {
+  let output: ProbeOutput = {};
+  try {
+    output = JSON.parse(run.stdout) as ProbeOutput;
+  } catch {
+    // A run killed part-way (timeout, runaway output) leaves cut JSON: judged as a file ffprobe could not open.
+  }
+  if (run.code !== 0 && !output.format) {
     // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short.
     if (/moov atom not found/.test(run.stderr) && (await startsLikeMp4(path))) {
       throw new VideoInputError(
@@ -95,8 +132,13 @@ export async function readHeaders(ffprobe: string, path: string, field: string, 
       `${field} is not a video ffmpeg can read (${run.stderr.split("\n").at(-1)?.replace(`${path}: `, "")}); send ${ACCEPTED_VIDEOS}`,
     );
   }
-  return JSON.parse(run.stdout) as {
-    format?: { format_name?: string; start_time?: string; duration?: string };
-    streams?: ProbeStream[];
-  };
+  return { output, stderr: run.stderr, code: run.code };
+}
+
+/**
+ * Reads the container and every stream's headers with ffprobe (errors as {@link readProbe}).
+ * @example const { format, streams } = await readHeaders("ffprobe", "/tmp/upload", "video")
+ */
+export async function readHeaders(ffprobe: string, path: string, field: string, signal?: AbortSignal) {
+  return (await readProbe(ffprobe, path, field, ["-show_format", "-show_streams"], signal)).output;
 }

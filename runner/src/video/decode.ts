@@ -9,7 +9,7 @@
 import type { Readable } from "node:stream";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
-import { spawnFfmpeg } from "./ffmpeg-process.js";
+import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
 import type { VideoProbe } from "./probe.js";
 
 /** One decoded frame. */
@@ -34,14 +34,62 @@ export interface DecodeOptions {
   field?: string;
   /** The decoder's threads (`-threads` before the input); 0 or absent: ffmpeg's choice (frame threads per core + 1). */
   threads?: number;
+  /** Called at the decoder's milestones (`decoder-spawned`, `decoder-first-frame`, `decoder-last-frame`), for timelines. */
+  trace?: (event: string) => void;
+  /** A decoder {@link startDecoder} started on the probed file before the probe ended: read it instead of a new one. */
+  started?: StartedDecoder;
+}
+
+/** An ffmpeg decoder started ahead of the probe (see {@link startDecoder}). */
+export interface StartedDecoder {
+  readonly path: string;
+  readonly child: FfmpegChild;
+  /**
+   * Its stdout's reader, attached at once: Node discards the output of a child that exits before anyone listens
+   * to it, and a short clip is decoded whole before the probe ends.
+   */
+  readonly reader: ExactReader;
+  /** Kills it unless it has exited: for a decoder never read (the probe refused the upload, the job failed first). */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts decoding `path` before it is probed, so ffmpeg's start-up (~0.1 s of process start here) runs beside the
+ * probe's instead of after it. It decodes the first video stream that is not cover art (`-map 0:V:0`: the stream
+ * `probeVideo` picks by the same rule) and, unread, stops when its pipe is full. Hand it to
+ * {@link decodeVideo} through `options.started`, or `kill()` it.
+ * @example const started = startDecoder(upload, { signal }); const probe = await probeVideo(upload).catch(async (e) => { await started.kill(); throw e })
+ */
+export function startDecoder(path: string, options: Omit<DecodeOptions, "field" | "started"> = {}): StartedDecoder {
+  options.signal?.throwIfAborted();
+  const child = spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(path, "V:0", options.threads), {
+    stdout: "pipe",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  options.trace?.("decoder-spawned");
+  return {
+    path,
+    child,
+    reader: new ExactReader(child.process.stdout as Readable, true),
+    async kill() {
+      await child.kill();
+    },
+  };
 }
 
 /** Reads exact byte counts from a stream, chunk by chunk, pulling only when asked. */
-class ExactReader {
+export class ExactReader {
   readonly #chunks: AsyncIterator<Buffer>;
   #rest: Buffer | undefined;
-  constructor(stream: Readable) {
+  #first: Promise<IteratorResult<Buffer>> | undefined;
+  /** `listenNow`: start listening at once (the stream's iterator attaches its listeners on its first `next()`). */
+  constructor(stream: Readable, listenNow = false) {
     this.#chunks = stream[Symbol.asyncIterator]();
+    if (listenNow) this.#first = this.#pull();
+  }
+
+  #pull(): Promise<IteratorResult<Buffer>> {
+    return this.#chunks.next().catch(() => ({ done: true, value: undefined }));
   }
 
   /** Fills `target`; returns how many bytes it got (less only at the end of the stream). */
@@ -51,7 +99,8 @@ class ExactReader {
       let chunk = this.#rest;
       this.#rest = undefined;
       if (!chunk) {
-        const next = await this.#chunks.next().catch(() => ({ done: true, value: undefined }));
+        const next = await (this.#first ?? this.#pull());
+        this.#first = undefined;
         if (next.done) return filled;
         chunk = next.value as Buffer;
       }
@@ -65,12 +114,13 @@ class ExactReader {
 }
 
 /**
- * The ffmpeg arguments that decode stream `index` of `path` to rgb24 on stdout: every frame once
+ * The ffmpeg arguments that decode stream `index` of `path` (or the stream an ffmpeg stream specifier such as
+ * `V:0` names) to rgb24 on stdout: every frame once
  * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
  * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same).
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
-export function decodeArgs(path: string, index: number, threads?: number): string[] {
+export function decodeArgs(path: string, index: number | string, threads?: number): string[] {
   return [
     ...[
       "-nostdin",
@@ -97,16 +147,23 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
   const { signal } = options;
   const field = options.field ?? "video";
   const frameBytes = width * height * 3;
-  signal?.throwIfAborted();
-  const child = spawnFfmpeg(
-    options.ffmpeg ?? ffmpegPaths().ffmpeg,
-    decodeArgs(probe.path, probe.video.index, options.threads),
-    {
+  const { started } = options;
+  if (started && started.path !== probe.path) {
+    await started.kill();
+    throw new Error(`the decoder started on ${started.path} cannot decode ${probe.path}`);
+  }
+  if (signal?.aborted) {
+    await started?.kill();
+    signal.throwIfAborted();
+  }
+  const child =
+    started?.child ??
+    spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(probe.path, probe.video.index, options.threads), {
       stdout: "pipe",
       ...(signal ? { signal } : {}),
-    },
-  );
-  const reader = new ExactReader(child.process.stdout as Readable);
+    });
+  if (!started) options.trace?.("decoder-spawned");
+  const reader = started?.reader ?? new ExactReader(child.process.stdout as Readable);
   let index = 0;
   try {
     for (;;) {
@@ -128,6 +185,8 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
         );
       }
       const pts = timestamps[index]!;
+      if (index === 0) options.trace?.("decoder-first-frame");
+      if (index === frames - 1) options.trace?.("decoder-last-frame");
       yield { index, pts, seconds: (pts * timeBase.num) / timeBase.den, width, height, rgb };
       index++;
     }

@@ -71,6 +71,12 @@ export interface EncodeOptions {
   threads?: number;
   signal?: AbortSignal;
   ffmpeg?: string;
+  /**
+   * Called at the encoder's milestones, for timelines: `encoder-spawned`, `encoder-took-first-frame` (the first
+   * frame has gone into the pipe; for a frame over the pipe's 64 KiB, only once ffmpeg reads it, i.e. is up),
+   * `encoder-input-ended`, `encoder-exited`.
+   */
+  trace?: (event: string) => void;
 }
 
 /** What {@link VideoEncoder.finish} reports. */
@@ -173,6 +179,8 @@ export function createVideoEncoder(options: EncodeOptions): VideoEncoder {
     stdin: "pipe",
     ...(signal ? { signal } : {}),
   });
+  const { trace } = options;
+  trace?.("encoder-spawned");
   const stdin = child.process.stdin as Writable;
   const frameBytes = options.width * options.height * 3;
   const tb = options.timeBase;
@@ -201,7 +209,9 @@ export function createVideoEncoder(options: EncodeOptions): VideoEncoder {
   // stall of the encoder; past that, write() waits for the oldest to be flushed. ffmpeg exiting first rejects it.
   let unflushed = 0;
   let waiting: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  let taken = 0;
   const flushed = () => {
+    if (taken++ === 0) trace?.("encoder-took-first-frame");
     unflushed--;
     if (waiting && unflushed <= QUEUED_FRAMES) {
       const w = waiting;
@@ -248,7 +258,9 @@ export function createVideoEncoder(options: EncodeOptions): VideoEncoder {
       if (ended) throw new Error("finish() called twice or after abort()");
       ended = true;
       stdin.end();
+      trace?.("encoder-input-ended");
       const exit = await child.exited;
+      trace?.("encoder-exited");
       if (exit.code !== 0) throw await failure(`after ${frames} frames`);
       return {
         output: options.output,

@@ -1,12 +1,13 @@
 /**
  * @module The exact frame count and every frame's timestamp of one video stream, read cheaply: ffprobe lists the
- * stream's packets (demuxing only, nothing is decoded) — one packet is one frame in every container the runner
+ * stream's packets (demuxing only, nothing is decoded; in the same run that reads the headers, see `probe.ts`) — one packet is one frame in every container the runner
  * accepts — and stops one packet past the frame limit, so a 100000-frame upload costs a bounded read. The same
  * listing exposes a truncated file: ffprobe complains about a partial file, or finds fewer packets than the
  * container's index declares.
  */
+
+import type { ProbePacket } from "./container.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
-import { captureFfmpeg } from "./ffmpeg-process.js";
 import type { Rational } from "./rational.js";
 
 /** What the packet listing found. */
@@ -33,34 +34,37 @@ function damageLine(stderr: string): string | undefined {
 }
 
 /**
- * Lists the packets of stream `streamIndex` of `path` (at most `limit + 1` when `limit` is given) and returns their
- * timestamps. Packets ffmpeg marks as discarded (edit-list pre-roll, flag `D`) are not frames and are skipped.
- * Packets without a timestamp get one on the `frameRate` grid after the previous frame; equal timestamps are
- * nudged one tick apart (an mp4 cannot hold two frames at one instant).
- * @example const { timestamps } = await scanFrameIndex("ffprobe", "in.mp4", 0, { timeBase, frameRate, limit: 3600 })
+ * The `ffprobe` arguments that list the packets of the selected stream (`-select_streams`), at most `limit + 1`
+ * frames' worth when `limit` is given (a few packets of slack for discarded pre-roll packets, which are listed but
+ * are not frames).
+ * @example packetArgs(3600) // ["-read_intervals", "%+#3617", "-show_entries", "packet=pts,dts,duration,flags"]
  */
-export async function scanFrameIndex(
-  ffprobe: string,
-  path: string,
-  streamIndex: number,
+export function packetArgs(limit?: number): string[] {
+  const readCap = limit === undefined ? undefined : limit + 1 + DISCARD_SLACK;
+  return [
+    ...(readCap !== undefined ? ["-read_intervals", `%+#${readCap}`] : []),
+    ...["-show_entries", "packet=pts,dts,duration,flags"],
+  ];
+}
+
+/**
+ * The frame index of a stream from its listed packets (from a run with {@link packetArgs}) and ffprobe's stderr.
+ * Packets ffmpeg marks as discarded (edit-list pre-roll, flag `D`) are not frames and are skipped. Packets without
+ * a timestamp get one on the `frameRate` grid after the previous frame; equal timestamps are nudged one tick apart
+ * (an mp4 cannot hold two frames at one instant). A run that failed after opening the file is a `truncated`
+ * {@link VideoInputError} when ffprobe names damage, else a {@link VideoProcessError}.
+ * @example const { timestamps } = frameIndexOf(run.output.packets ?? [], run, { timeBase, frameRate, limit: 3600 })
+ */
+export function frameIndexOf(
+  packets: readonly ProbePacket[],
+  run: { stderr: string; code: number | null },
   options: {
     timeBase: Rational;
     frameRate: Rational | undefined;
     limit?: number;
-    signal?: AbortSignal;
     field?: string;
   },
-): Promise<FrameIndex> {
-  const args = ["-v", "error", "-select_streams", String(streamIndex)];
-  // A few packets of slack past the limit, for discarded pre-roll packets that are listed but are not frames.
-  const readCap = options.limit === undefined ? undefined : options.limit + 1 + DISCARD_SLACK;
-  if (readCap !== undefined) args.push("-read_intervals", `%+#${readCap}`);
-  args.push("-show_entries", "packet=pts,dts,duration,flags", "-of", "csv=p=0", path);
-  const run = await captureFfmpeg(ffprobe, args, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    timeoutMs: 120_000,
-  });
-  if (options.signal?.aborted) throw options.signal.reason;
+): FrameIndex {
   if (run.code !== 0) {
     const damage = damageLine(run.stderr);
     if (damage)
@@ -70,30 +74,20 @@ export async function scanFrameIndex(
       );
     throw new VideoProcessError(
       "probe",
-      `ffprobe could not list the frames of ${options.field ?? "video"} (exit ${run.code ?? run.signal})`,
-      {
-        exitCode: run.code,
-        stderr: run.stderr,
-        status: 400,
-      },
+      `ffprobe could not list the frames of ${options.field ?? "video"} (exit ${run.code})`,
+      { exitCode: run.code, stderr: run.stderr, status: 400 },
     );
   }
+  const readCap = options.limit === undefined ? undefined : options.limit + 1 + DISCARD_SLACK;
   const { timeBase: tb, frameRate } = options;
   // One frame's duration in time-base units, for packets without a timestamp.
   const step = frameRate && frameRate.num > 0 ? (tb.den * frameRate.den) / (tb.num * frameRate.num) : 1;
   const list: number[] = [];
-  let packets = 0;
   let lastDuration: number | undefined;
-  for (const line of run.stdout.split("\n")) {
-    // ffprobe prints the fields in its own order: pts, dts, duration, flags.
-    const [pts, dts, duration, flags] = line.trim().split(",");
-    if (pts === undefined || flags === undefined) continue;
-    packets++;
+  for (const { pts, dts, duration, flags = "" } of packets) {
     if (flags.includes("D")) continue;
-    const d = Number(duration);
-    if (d > 0) lastDuration = d;
-    const raw = pts !== "N/A" ? pts : dts;
-    list.push(raw === undefined || raw === "N/A" || raw === "" ? Number.NaN : Number(raw));
+    if (duration !== undefined && duration > 0) lastDuration = duration;
+    list.push(pts ?? dts ?? Number.NaN);
   }
   for (let i = 0; i < list.length; i++) {
     if (Number.isNaN(list[i])) list[i] = i === 0 ? 0 : list[i - 1]! + step;
@@ -107,7 +101,7 @@ export async function scanFrameIndex(
     lastDuration,
     capped:
       options.limit !== undefined &&
-      (timestamps.length > options.limit || (readCap !== undefined && packets >= readCap)),
+      (timestamps.length > options.limit || (readCap !== undefined && packets.length >= readCap)),
     damage: damageLine(run.stderr),
   };
 }

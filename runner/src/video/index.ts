@@ -11,7 +11,14 @@
  * const result = await encoder.finish();
  */
 export { ACCEPTED_CONTAINERS, ACCEPTED_VIDEOS } from "./container.js";
-export { type DecodeOptions, decodeArgs, decodeVideo, type VideoFrame } from "./decode.js";
+export {
+  type DecodeOptions,
+  decodeArgs,
+  decodeVideo,
+  type StartedDecoder,
+  startDecoder,
+  type VideoFrame,
+} from "./decode.js";
 export {
   type AudioOutcome,
   createVideoEncoder,

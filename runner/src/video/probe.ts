@@ -7,10 +7,17 @@
  * the counted frames.
  */
 import { stat } from "node:fs/promises";
-import { ACCEPTED_CONTAINERS, ACCEPTED_VIDEOS, imageKind, type ProbeStream, readHeaders } from "./container.js";
+import {
+  ACCEPTED_CONTAINERS,
+  ACCEPTED_VIDEOS,
+  imageKind,
+  type ProbeStream,
+  readHeaders,
+  readProbe,
+} from "./container.js";
 import { VideoInputError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
-import { scanFrameIndex } from "./frame-index.js";
+import { frameIndexOf, packetArgs } from "./frame-index.js";
 import { checkVideoLimits, type VideoLimits } from "./limits.js";
 import { parseRational, type Rational, toNumber } from "./rational.js";
 
@@ -79,6 +86,8 @@ export interface ProbeOptions {
   imageHint?: string;
   ffprobe?: string;
   signal?: AbortSignal;
+  /** `false` when the caller drops the audio: `audio` is then left undefined and no second ffprobe run reads it. */
+  audio?: boolean;
 }
 
 /** The display rotation of a stream, normalised to 0/90/180/270. */
@@ -89,7 +98,7 @@ function rotationOf(s: ProbeStream): number {
 }
 
 /**
- * Probes `path`: headers, then the frame index. Throws {@link VideoInputError} for every unusable upload (not a
+ * Probes `path`: headers and frame index, in one ffprobe run. Throws {@link VideoInputError} for every unusable upload (not a
  * video, an image, no video stream, truncated, zero frames, over the limits).
  * @example const probe = await probeVideo("/tmp/upload", { limits: DEFAULT_VIDEO_LIMITS, scale: 4 })
  */
@@ -101,8 +110,17 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (bytes === 0) throw new VideoInputError("not_a_video", `${field} is empty (0 bytes); send ${ACCEPTED_VIDEOS}`);
   if (limits) checkVideoLimits({ bytes }, limits, scale, field);
 
-  const headers = await readHeaders(ffprobe, path, field, signal);
-  const container = headers.format?.format_name ?? "";
+  // One ffprobe run reads the container, the video stream (`V`: the first video stream that is not cover art) and
+  // its packets; a second one only where the first cannot tell all (which streams a file without video holds,
+  // the audio stream of a file with more than one stream).
+  const run = await readProbe(
+    ffprobe,
+    path,
+    field,
+    ["-show_format", "-show_streams", "-select_streams", "V:0", ...packetArgs(limits?.maxFrames)],
+    signal,
+  );
+  const container = run.output.format?.format_name ?? "";
   const image = imageKind(container);
   if (image) {
     throw new VideoInputError(
@@ -110,9 +128,9 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${options.imageHint ? ` (${options.imageHint})` : ""}`,
     );
   }
-  const streams = headers.streams ?? [];
-  const v = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  const v = run.output.streams?.[0];
   if (!v) {
+    const streams = (await readHeaders(ffprobe, path, field, signal)).streams ?? [];
     const kinds = streams.map((s) => (s.disposition?.attached_pic ? "cover image" : (s.codec_type ?? "unknown")));
     throw new VideoInputError(
       "no_video_stream",
@@ -147,12 +165,11 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     );
   }
 
-  const index = await scanFrameIndex(ffprobe, path, v.index, {
+  const index = frameIndexOf(run.output.packets ?? [], run, {
     timeBase,
     frameRate,
     field,
     ...(limits ? { limit: limits.maxFrames } : {}),
-    ...(signal ? { signal } : {}),
   });
   const { timestamps } = index;
   if (index.capped && limits)
@@ -176,6 +193,12 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     );
   }
 
+  /** The first audio stream (ffprobe's `a:0`), read only when the file has streams besides the video. */
+  async function audioStream(): Promise<ProbeStream | undefined> {
+    const headers = await readProbe(ffprobe, path, field, ["-show_streams", "-select_streams", "a:0"], signal);
+    return headers.output.streams?.[0];
+  }
+
   const deltas = timestamps.slice(1).map((t, i) => t - timestamps[i]!);
   const sorted = Float64Array.from(deltas).sort();
   const typical = sorted.length
@@ -188,8 +211,8 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const durationSeconds = ((timestamps[timestamps.length - 1]! - timestamps[0]! + last) * timeBase.num) / timeBase.den;
   if (limits) checkVideoLimits({ durationSeconds }, limits, scale, field);
 
-  const a = streams.find((s) => s.codec_type === "audio");
-  const starts = Number(headers.format?.start_time ?? 0);
+  const a = options.audio === false || (run.output.format?.nb_streams ?? 0) < 2 ? undefined : await audioStream();
+  const starts = Number(run.output.format?.start_time ?? 0);
   return {
     path,
     bytes,

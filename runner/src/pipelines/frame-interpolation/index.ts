@@ -2,7 +2,8 @@
  * @module The `frame-interpolation` pipeline (`POST /frame-interpolation`): a video, or two images, to a higher
  * frame rate with a FILM model. The HTTP half reads the source (the video probed against the runner's video limits,
  * or the two images decoded and compared), plans the output frames (`frame-plan.ts`) and checks them against
- * `MAX_OUTPUT_FRAMES` before a queue slot is taken or a decoder started; then, in one slot, streams decode → FILM
+ * `MAX_OUTPUT_FRAMES` before a queue slot is taken (a job alone in the runner starts its decoder beside the probe,
+ * `video-source.ts`, and a refusal kills it); then, in one slot, streams decode → FILM
  * per output frame (one worker call each, `frame-slots.ts`) → encode (`interpolate-video.ts`), and answers one mp4
  * `data:` URL as `/video-upscale` does. Worker half: `worker.ts`.
  */
@@ -10,9 +11,7 @@ import { randomInt } from "node:crypto";
 import { BadRequestError, PayloadTooLargeError } from "../../errors.js";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
 import { TINY_FILM_CONV_ENTRY, TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
-import { decodeVideo } from "../../video/decode.js";
 import { videoLimitsInfo } from "../../video/limits.js";
-import { probeVideo } from "../../video/probe.js";
 import { toNumber } from "../../video/rational.js";
 import type { BodyOf, Defaulted } from "../contract.js";
 import { definePipeline } from "../define.js";
@@ -23,11 +22,15 @@ import { type FramePlan, planFrameTimes, planMidpoints } from "./frame-plan.js";
 import { slotInfer } from "./frame-slots.js";
 import { interpolateVideo } from "./interpolate-video.js";
 import { padFor } from "./padding.js";
+import { openVideoSource, type VideoSource } from "./video-source.js";
 import type { FilmInfo } from "./worker.js";
 
 type Optional = "video" | "first_image" | "last_image" | "output_fps" | "multiplier" | "times_to_interpolate" | "seed";
 type Body = Defaulted<BodyOf<"genFrameInterpolation">, Optional>;
 type FilmSize = Pick<FilmSignature, "align" | "fixedSize">;
+
+/** Jobs of this pipeline between their upload and their answer (a runner serves one pipeline: its queue). */
+let activeJobs = 0;
 
 /** Frame progress is the job's progress; single worker calls report none of their own. */
 const quiet = () => {};
@@ -124,16 +127,25 @@ export const frameInterpolation = definePipeline<
       kind === "video"
         ? await saveUpload(body.video!, "frame-interpolation")
         : await createScratch("frame-interpolation");
+    const job = new AbortController();
+    let video: VideoSource | undefined;
+    activeJobs++;
     try {
       let plan: FramePlan;
       let width: number;
       let height: number;
-      let frames: (signal: AbortSignal) => AsyncIterable<RgbImage> | Iterable<RgbImage>;
+      let frames: () => AsyncIterable<RgbImage> | Iterable<RgbImage>;
       if (kind === "video") {
-        const probe = await probeVideo(scratch.upload, {
+        // A job alone in the runner gets the queue slot at once: its decoder starts beside the probe, so neither
+        // ffmpeg's start-up waits for the other. Behind other jobs it would sit in the queue holding an ffmpeg, so
+        // there it starts in the slot.
+        video = await openVideoSource(scratch.upload, {
           limits: videoLimitsOf(ctx.config),
           imageHint: "for two images, send first_image and last_image",
+          decodeAhead: activeJobs === 1,
+          signal: job.signal,
         });
+        const { probe } = video;
         const rate = probe.video.frameRate ?? probe.video.averageFrameRate;
         if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
         ({ width, height } = probe.video);
@@ -142,7 +154,7 @@ export const frameInterpolation = definePipeline<
         } catch (err) {
           throw asRequestError(err);
         }
-        frames = (signal) => framesOf(decodeVideo(probe, { signal }));
+        frames = video.frames;
       } else {
         const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels: ctx.config.maxInputPixels });
         ({ width, height } = pair[0]);
@@ -154,14 +166,13 @@ export const frameInterpolation = definePipeline<
         frames = () => pair;
       }
       await ctx.session(async (run, control) => {
-        const job = new AbortController();
         try {
-          // The model has loaded by now: a fixed-size export refuses larger frames before any is decoded.
+          // The model has loaded by now: a fixed-size export refuses larger frames before any is interpolated.
           const info = ctx.modelInfo();
           if (info.fixed_size)
             padFor({ align: Number(info.align), fixedSize: info.fixed_size } as FilmSize, width, height);
           await interpolateVideo({
-            source: frames(job.signal),
+            source: frames(),
             plan,
             width,
             height,
@@ -177,12 +188,9 @@ export const frameInterpolation = definePipeline<
       });
       return await mp4Response(scratch.output, seed);
     } finally {
+      activeJobs--;
+      await video?.close();
       await scratch.remove();
     }
   },
 });
-
-/** Decoded video frames as the driver's RGB frames. */
-async function* framesOf(decoded: AsyncIterable<{ width: number; height: number; rgb: Uint8Array }>) {
-  for await (const f of decoded) yield { width: f.width, height: f.height, pixels: f.rgb };
-}

@@ -11,8 +11,8 @@
  * works; the driver asks for the next output frame before the current one is written (`interpolate-stream.ts`), so
  * a worker computes while this thread writes; the encoder takes up to two frames without waiting
  * (`createVideoEncoder`), so x264 encodes on the other core while the next frame is interpolated. The wall time of
- * a job is then about the slowest stage, not the sum. The decoder is started before the encoder: the first frame
- * waits for it, not for the encoder.
+ * a job is then about the slowest stage, not the sum. The decoder is started before the encoder (the route starts
+ * it beside the probe, `video-source.ts`): the first frame waits for it, not for the encoder.
  */
 import type { RgbImage } from "../../image/decode.js";
 import { createVideoEncoder, type VideoEncoder } from "../../video/encode.js";
@@ -42,6 +42,8 @@ export interface InterpolateVideoOptions {
   /** x264's threads (see `EncodeOptions.threads`). */
   encoderThreads?: number;
   ffmpeg?: string;
+  /** Called at the encoder's milestones (see `EncodeOptions.trace`), for timelines. */
+  trace?: (event: string) => void;
 }
 
 /** What an interpolated video is. */
@@ -67,7 +69,7 @@ export interface InterpolateVideoResult {
 export async function interpolateVideo(options: InterpolateVideoOptions): Promise<InterpolateVideoResult> {
   const { plan } = options;
   // The decoder starts first: the first frame waits for it, while the encoder's start-up is hidden behind the first
-  // interpolations (its writes are queued meanwhile). Asking for the first frame spawns it.
+  // interpolations (its writes are queued meanwhile). Asking for the first frame spawns it unless it runs already.
   const frames = interpolateFrames(readAhead(options.source), plan, options.infer, options.control);
   const first = frames.next();
   first.catch(() => {});
@@ -84,6 +86,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
       ...(options.preset !== undefined ? { preset: options.preset } : {}),
       ...(options.encoderThreads !== undefined ? { threads: options.encoderThreads } : {}),
       ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     });
     for (let next = await first; !next.done; next = await frames.next()) {
       await encoder.write(next.value.image.pixels, next.value.index);
