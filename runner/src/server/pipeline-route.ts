@@ -20,6 +20,20 @@ import type { JobQueue } from "./job-queue.js";
 import type { RunnerMetrics } from "./metrics.js";
 import type { JobProgress, ProgressHub } from "./progress-hub.js";
 
+/** Answers whose job goes on after the response started, keyed by the response's body: see {@link progressUntil}. */
+const ongoing = new WeakMap<ReadableStream, Promise<unknown>>();
+
+/**
+ * Keeps the request's progress channel open until `work` settles, for an answer that starts before its job ends
+ * (image-to-video sends the first frames while the worker decodes the next): the channel's `end` then follows the
+ * job's last progress report instead of the response's first byte. Returns `response`.
+ * @example return progressUntil(framesResponse(feed, answer), generation)
+ */
+export function progressUntil(response: Response, work: Promise<unknown>): Response {
+  if (response.body) ongoing.set(response.body, work);
+  return response;
+}
+
 /** What the pipeline route needs from the runner app. */
 export interface PipelineRouteDeps {
   config: RunnerConfig;
@@ -72,9 +86,18 @@ export function mountPipeline(
     if (job) channels.set(c.req.raw, job);
     try {
       await next();
-    } finally {
+    } catch (err) {
       job?.finish(c.res.status);
+      throw err;
     }
+    const work = c.res.body ? ongoing.get(c.res.body) : undefined;
+    if (work) {
+      const status = c.res.status;
+      void work.then(
+        () => job?.finish(status),
+        () => job?.finish(status),
+      );
+    } else job?.finish(c.res.status);
   };
   const base = { config, log, modelInfo: () => engine.info };
 
