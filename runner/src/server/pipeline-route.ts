@@ -15,24 +15,11 @@ import type { JobControl, Progress, SessionContext, WorkerCall } from "../pipeli
 import type { Pipeline } from "../pipelines/define.js";
 import type { WorkerEngine } from "../worker/engine.js";
 import { abortJob, createAbortFlag, FlagJobControl, setWatched } from "../worker/job-control.js";
+import { ongoingWork } from "./answer-progress.js";
 import { toHttpError } from "./http-errors.js";
 import type { JobQueue } from "./job-queue.js";
 import type { RunnerMetrics } from "./metrics.js";
 import type { JobProgress, ProgressHub } from "./progress-hub.js";
-
-/** Answers whose job goes on after the response started, keyed by the response's body: see {@link progressUntil}. */
-const ongoing = new WeakMap<ReadableStream, Promise<unknown>>();
-
-/**
- * Keeps the request's progress channel open until `work` settles, for an answer that starts before its job ends
- * (image-to-video sends the first frames while the worker decodes the next): the channel's `end` then follows the
- * job's last progress report instead of the response's first byte. Returns `response`.
- * @example return progressUntil(framesResponse(feed, answer), generation)
- */
-export function progressUntil(response: Response, work: Promise<unknown>): Response {
-  if (response.body) ongoing.set(response.body, work);
-  return response;
-}
 
 /** What the pipeline route needs from the runner app. */
 export interface PipelineRouteDeps {
@@ -90,7 +77,7 @@ export function mountPipeline(
       job?.finish(c.res.status);
       throw err;
     }
-    const work = c.res.body ? ongoing.get(c.res.body) : undefined;
+    const work = ongoingWork(c.res);
     if (work) {
       const status = c.res.status;
       void work.then(

@@ -12,7 +12,7 @@
  */
 import { decodeImage, ownedBytes } from "../../image/decode.js";
 import { SVD_TINY_ENTRIES } from "../../models/factory/svd-catalog.js";
-import { progressUntil } from "../../server/pipeline-route.js";
+import { progressUntil } from "../../server/answer-progress.js";
 import { definePipeline } from "../define.js";
 import { FrameFeed, framesResponse } from "./frames-response.js";
 import { checkVideoSize, videoParams } from "./video-limits.js";
