@@ -15,6 +15,7 @@ import type { JobControl, Progress, SessionContext, WorkerCall } from "../pipeli
 import type { Pipeline } from "../pipelines/define.js";
 import type { WorkerEngine } from "../worker/engine.js";
 import { abortJob, createAbortFlag, FlagJobControl, setWatched } from "../worker/job-control.js";
+import { ongoingWork } from "./answer-progress.js";
 import { toHttpError } from "./http-errors.js";
 import type { JobQueue } from "./job-queue.js";
 import type { RunnerMetrics } from "./metrics.js";
@@ -72,9 +73,18 @@ export function mountPipeline(
     if (job) channels.set(c.req.raw, job);
     try {
       await next();
-    } finally {
+    } catch (err) {
       job?.finish(c.res.status);
+      throw err;
     }
+    const work = ongoingWork(c.res);
+    if (work) {
+      const status = c.res.status;
+      void work.then(
+        () => job?.finish(status),
+        () => job?.finish(status),
+      );
+    } else job?.finish(c.res.status);
   };
   const base = { config, log, modelInfo: () => engine.info };
 

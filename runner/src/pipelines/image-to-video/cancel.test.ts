@@ -64,4 +64,21 @@ describe("POST /image-to-video, cancelled", () => {
     expect((await post("after", { num_inference_steps: "2" })).status).toBe(200);
     expect(log.lines.some((l) => l.msg === "job cancelled: the client disconnected")).toBe(true);
   });
+
+  it("a client that hangs up while the frames stream in frees the slot; the next video has the same bytes as before", async () => {
+    const fields = { num_inference_steps: "2", width: "512", height: "384", decode_chunk_size: "1", seed: "4" };
+    const urls = async (res: Response) =>
+      ((await res.json()) as { frames: { url: string }[][] }).frames[0]?.map((m) => m.url);
+    const before = await urls(await post("whole-1", fields));
+    const client = new AbortController();
+    const res = await post("hung-up", fields, client.signal);
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // the first frame's bytes arrived; the worker decodes chunk by chunk behind them
+    client.abort();
+    await reader.read().catch(() => undefined);
+    await waitFor(() => server.runner.queue.depth === 0, 10_000, "the queue to drain");
+    // A new generation starts cleanly in the worker (an unfinished one is dropped there) and gives the same frames.
+    expect(await urls(await post("whole-2", fields))).toEqual(before);
+  });
 });

@@ -1,10 +1,10 @@
 /**
  * @module The runner's image-to-video answer, Livepeer's `VideoResponse` `{"frames":[[{"url","seed","nsfw"}, …]]}`
- * with each frame a PNG `data:` URL, written as a stream. A few frames are encoded ahead ({@link ENCODE_AHEAD}) while
- * earlier ones are sent: up to 128×128 with zlib on this thread, up to 256×256 with zlib on libuv's pool, larger
- * ones with sharp on the pool (frame-png.ts),
- * and a frame's pixels are let go once its PNG is made, so the answer never holds a second copy of the whole video
- * (25 frames of 1024×576 are 44 MB raw).
+ * with each frame a PNG `data:` URL, written as a stream while the video is still being decoded: frames arrive in
+ * batches through a {@link FrameFeed} (the worker hands out a chunk at a time), a few are encoded ahead
+ * ({@link ENCODE_AHEAD}) while earlier ones are sent — up to 128×128 with zlib on this thread, up to 256×256 with zlib
+ * on libuv's pool, larger ones with sharp on the pool (frame-png.ts) — and a frame's pixels are let go once its PNG
+ * is made, so the answer never holds a second copy of the video, nor the whole video at once.
  */
 import type { RgbImage } from "../../image/decode.js";
 import { encodeFramePng } from "./frame-png.js";
@@ -22,19 +22,110 @@ export interface FramesAnswer {
 }
 
 /**
- * A streamed JSON `Response` holding one video's frames; `frames` is emptied as they are encoded.
+ * The frames of one video on their way from the generation to the answer: the producer pushes batches in order and
+ * ends (or fails) the feed; the answer takes frames one at a time as it encodes them.
  *
  * @example
- * return framesResponse(output.frames, { seed, nsfw: false, pngCompression: 1 });
+ * const feed = new FrameFeed();
+ * feed.push(batch.frames); await feed.drained(); feed.push(next.frames); feed.end();
  */
-export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Response {
+export class FrameFeed {
+  readonly #frames: RgbImage[] = [];
+  #ended = false;
+  #cancelled = false;
+  #error: unknown;
+  #wake: (() => void) | undefined;
+  #drain: { resolve(): void; reject(err: unknown): void } | undefined;
+
+  /** Adds frames (in order); ignored once the answer was cancelled. */
+  push(frames: readonly RgbImage[]): void {
+    if (this.#cancelled) return;
+    this.#frames.push(...frames);
+    this.#notify();
+  }
+
+  /** No more frames will come. */
+  end(): void {
+    this.#ended = true;
+    this.#notify();
+  }
+
+  /** The generation failed: the answer stops with `err` after the frames already given. */
+  fail(err: unknown): void {
+    if (this.#ended) return;
+    this.#error = err;
+    this.end();
+  }
+
+  /** Resolves once every frame pushed so far was taken; rejects when the answer was cancelled (the client left). */
+  drained(): Promise<void> {
+    if (this.#cancelled) return Promise.reject(new Error("the answer was cancelled"));
+    if (this.#frames.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#drain = { resolve, reject };
+    });
+  }
+
+  /** The next frame if one is here now; `undefined` when none is (yet). */
+  take(): RgbImage | undefined {
+    const frame = this.#frames.shift();
+    if (this.#frames.length === 0 && this.#drain) {
+      const drain = this.#drain;
+      this.#drain = undefined;
+      drain.resolve();
+    }
+    return frame;
+  }
+
+  /** True once the feed ended and every frame was taken. */
+  get finished(): boolean {
+    return this.#ended && this.#frames.length === 0;
+  }
+
+  /** Waits until there is a frame to take or the feed ended; rejects with the generation's error once it failed. */
+  async ready(): Promise<void> {
+    while (this.#frames.length === 0 && !this.#ended) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+    if (this.#frames.length === 0 && this.#error !== undefined) throw this.#error;
+  }
+
+  /** The answer was cancelled: frames are dropped, the producer's `drained` rejects. */
+  cancel(): void {
+    this.#cancelled = true;
+    this.#frames.length = 0;
+    const drain = this.#drain;
+    this.#drain = undefined;
+    drain?.reject(new Error("the answer was cancelled"));
+  }
+
+  #notify() {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+/**
+ * A streamed JSON `Response` of the video whose frames come through `feed`.
+ *
+ * @example
+ * const feed = new FrameFeed();
+ * feed.push(frames);
+ * feed.end();
+ * return framesResponse(feed, { seed, nsfw: false, pngCompression: 1 });
+ */
+export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response {
   if (!Number.isSafeInteger(answer.seed)) throw new Error(`a seed must be an integer, got ${answer.seed}`);
-  const total = frames.length;
   const tail = `","seed":${answer.seed},"nsfw":${answer.nsfw === true}}`;
   const encoding: Promise<Buffer>[] = [];
   const fill = () => {
-    while (encoding.length < ENCODE_AHEAD && frames.length > 0) {
-      const png = encodeFramePng(frames.shift() as RgbImage, answer.pngCompression);
+    while (encoding.length < ENCODE_AHEAD) {
+      const frame = feed.take();
+      if (!frame) return;
+      const png = encodeFramePng(frame, answer.pngCompression);
       // Rejections are seen when the frame's turn comes (or the stream is cancelled); never unhandled.
       png.catch(() => {});
       encoding.push(png);
@@ -43,12 +134,17 @@ export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Respon
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (sent === total) {
-        controller.enqueue(Buffer.from(total === 0 ? '{"frames":[[]]}' : "]]}", "latin1"));
-        controller.close();
-        return;
-      }
       fill();
+      while (encoding.length === 0) {
+        if (feed.finished) {
+          await feed.ready(); // throws the generation's error, if any
+          controller.enqueue(Buffer.from(sent === 0 ? '{"frames":[[]]}' : "]]}", "latin1"));
+          controller.close();
+          return;
+        }
+        await feed.ready();
+        fill();
+      }
       const png = await (encoding.shift() as Promise<Buffer>);
       fill();
       const head = `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,`;
@@ -57,7 +153,7 @@ export function framesResponse(frames: RgbImage[], answer: FramesAnswer): Respon
       sent++;
     },
     cancel() {
-      frames.length = 0;
+      feed.cancel();
       encoding.length = 0;
     },
   });

@@ -176,3 +176,85 @@ describe("POST /image-to-video (tiny/svd)", () => {
     });
   }
 });
+
+describe("POST /image-to-video of a video larger than one frame batch (tiny/svd 1024×576)", () => {
+  let models: Models;
+  let server: RunnerServer;
+
+  beforeAll(async () => {
+    models = await modelsDir(["tiny/svd"]);
+    server = await startRunnerServer(
+      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 1024 * 576 * 14 * 2 }),
+      memoryLogger(),
+    );
+    await server.runner.ready;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await models?.cleanup();
+  });
+
+  it("streams the frames batch by batch: the same frames as in-process, every decoded chunk on /progress before its end", async () => {
+    const { width, height } = { width: 1024, height: 576 };
+    const image = await testImage(width, height);
+    const f = new FormData();
+    for (const [k, v] of Object.entries({ width, height, num_inference_steps: 2, seed: 21, decode_chunk_size: 4 })) {
+      f.append(k, String(v));
+    }
+    f.append("image", new Blob([image as Uint8Array<ArrayBuffer>]), "still.png");
+    const id = "i2v-batches-1";
+    const events = fetch(`${server.url}/progress/${id}`).then((r) => r.text());
+    const res = await fetch(`${server.url}/image-to-video`, {
+      method: "POST",
+      body: f,
+      headers: { "x-request-id": id },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Video;
+    const video = body.frames[0]!;
+    expect(video).toHaveLength(14);
+    const decoded = await Promise.all(video.map((m) => decodeDataUrl(m.url)));
+    expect(decoded.every((d) => d.width === width && d.height === height)).toBe(true);
+
+    // The same generation in this process, from the same decoded upload.
+    const { decodeImage } = await import("../../image/decode.js");
+    const { loadSvd } = await import("./svd-load.js");
+    const { generateVideo } = await import("./generate-video.js");
+    const { VIDEO_DEFAULTS } = await import("./video-limits.js");
+    const svd = await loadSvd({
+      modelId: "tiny/svd",
+      modelPath: `${models.dir}/tiny/svd`,
+      executionProvider: "cpu",
+      intraOpThreads: 1,
+      log: () => {},
+    });
+    try {
+      const frames: Uint8Array[] = [];
+      await generateVideo(
+        svd.components,
+        {
+          ...VIDEO_DEFAULTS,
+          image: await decodeImage(image, { maxSide: 4096, maxPixels: 2 ** 24 }),
+          width,
+          height,
+          numInferenceSteps: 2,
+          seed: 21,
+          decodeChunkSize: 4,
+        },
+        {},
+        (chunk) => void frames.push(...chunk.frames.map((fr) => fr.pixels)),
+      );
+      expect(Buffer.concat(decoded.map((d) => d.pixels)).equals(Buffer.concat(frames))).toBe(true);
+    } finally {
+      await svd.release();
+    }
+
+    const text = await events;
+    const decodes = text
+      .split("\n\n")
+      .filter((e) => e.includes("event: progress") && e.includes('"decode"'))
+      .map((e) => (JSON.parse(e.slice(e.indexOf("data: ") + 6)) as { step: number }).step);
+    expect(decodes).toEqual([4, 8, 12, 14]);
+    expect(text.indexOf("event: end")).toBeGreaterThan(text.lastIndexOf('"decode"'));
+  });
+});

@@ -3,20 +3,40 @@
  * `StableVideoDiffusionPipeline` computes it. HTTP half: decodes the conditioning image (type from its bytes, limits
  * from its header), applies Livepeer's size rule, the frame budget (`MAX_VIDEO_WORK`, counted with the loaded model's
  * frame count) and the guidance ramp, moves the pixels to the worker, and answers Livepeer's `{frames: Media[][]}`
- * with PNG data URLs, streamed frame by frame. No SVD layout ships a safety checker, so `safety_check` is accepted and
- * `nsfw` is false. Worker half: `worker.ts`.
+ * with PNG data URLs, streamed frame by frame while the worker decodes the next frames: the worker hands the video
+ * out in batches of whole decoder chunks ({@link FRAME_BATCH_BYTES}), one worker call each inside one queue slot,
+ * and the next batch is decoded while the previous one is encoded and sent, so neither thread holds the whole video.
+ * The answer starts with the first batch: a failure before it (bad input, the denoising loop, the first decoder
+ * chunk) is an error status as for any pipeline; one after it ends the stream early. No SVD layout ships a safety
+ * checker, so `safety_check` is accepted and `nsfw` is false. Worker half: `worker.ts`.
  */
 import { decodeImage, ownedBytes } from "../../image/decode.js";
 import { SVD_TINY_ENTRIES } from "../../models/factory/svd-catalog.js";
+import { progressUntil } from "../../server/answer-progress.js";
 import { definePipeline } from "../define.js";
-import { framesResponse } from "./frames-response.js";
+import { FrameFeed, framesResponse } from "./frames-response.js";
 import { checkVideoSize, videoParams } from "./video-limits.js";
+import type { SvdInfo, VideoJob, VideoOutput } from "./worker.js";
 
 /** Frames assumed before the model has said (SVD-XT's 25; requests are refused until the model has loaded anyway). */
 const FRAMES_BEFORE_LOAD = 25;
 
+/**
+ * The worker hands out whole decoder chunks until a batch holds this many bytes: one chunk per call at 1024×576
+ * (8 frames, 14 MB), the whole video in one call for small sizes (14 frames of 64×64 are 172 kB), where more calls
+ * would only add thread hops.
+ */
+export const FRAME_BATCH_BYTES = 4 * 1024 * 1024;
+
 /** The image-to-video pipeline. */
-export const imageToVideo = definePipeline({
+export const imageToVideo = definePipeline<
+  "genImageToVideo",
+  "seed",
+  VideoJob,
+  VideoOutput,
+  Record<string, never>,
+  SvdInfo
+>({
   name: "image-to-video",
   operationId: "genImageToVideo",
   optional: ["seed"],
@@ -24,7 +44,7 @@ export const imageToVideo = definePipeline({
   verify: async () => (await import("./verify-svd.js")).verifySvdModel,
   catalog: SVD_TINY_ENTRIES,
 
-  async prepare(body, ctx) {
+  async handle(body, ctx) {
     // The size rule first: a wrong size is refused before the upload is decoded.
     checkVideoSize(body.height, body.width);
     const image = await decodeImage(new Uint8Array(await body.image.arrayBuffer()), {
@@ -34,13 +54,31 @@ export const imageToVideo = definePipeline({
     const frames = ctx.modelInfo().num_frames ?? FRAMES_BEFORE_LOAD;
     const params = videoParams(body, image, { frames, maxWork: ctx.config.maxVideoWork });
     const pixels = ownedBytes(image.pixels);
-    return {
-      job: { ...params, image: { ...image, pixels } },
-      transfer: [pixels.buffer as ArrayBuffer],
-      state: { seed: params.seed },
-    };
+    const feed = new FrameFeed();
+    const answer = { seed: params.seed, nsfw: false, pngCompression: ctx.config.pngCompression };
+    let answered: (response: Response) => void = () => {};
+    const response = new Promise<Response>((resolve) => {
+      answered = resolve;
+    });
+    const generation = ctx.session(async (run) => {
+      const start: VideoJob = {
+        kind: "start",
+        params: { ...params, image: { ...image, pixels } },
+        frameBytes: FRAME_BATCH_BYTES,
+      };
+      let batch = await run(start, { transfer: [pixels.buffer as ArrayBuffer] });
+      answered(progressUntil(framesResponse(feed, answer), generation));
+      feed.push(batch.frames);
+      while (!batch.done) {
+        // The next batch is decoded while this one is encoded and sent; it is handed over once this one was taken.
+        batch = await run({ kind: "more", frameBytes: FRAME_BATCH_BYTES });
+        await feed.drained();
+        feed.push(batch.frames);
+      }
+      feed.end();
+    });
+    // Before the answer started, a failure is the request's error; after, it ends the stream.
+    generation.catch((err) => feed.fail(err));
+    return Promise.race([response, generation.then(() => response)]);
   },
-
-  respond: (output, { seed }, ctx) =>
-    framesResponse(output.frames, { seed, nsfw: false, pngCompression: ctx.config.pngCompression }),
 });

@@ -1,20 +1,27 @@
 /**
- * @module `image-to-video`, worker half: loads the SVD folder (`svd-load.ts`) and runs one generation per job
- * (`generate-video.ts`), reporting each denoising step and decoded chunk through the job's control and stopping
- * between them when the job is cancelled. The frames move to the HTTP thread without a copy: each chunk's buffers are
- * its own and are transferred.
+ * @module `image-to-video`, worker half: loads the SVD folder (`svd-load.ts`) and runs generations
+ * (`generate-video.ts`) handed out in batches of frames (`frame-batches.ts`): a `start` job runs the denoising loop
+ * and decodes until the frames reach the job's byte budget, each `more` job decodes the next ones, so the HTTP
+ * thread encodes and sends frames while the worker decodes. Each step and decoded chunk is reported through the
+ * calling job's control, and the generation stops between them when the job is cancelled. The frames move to the
+ * HTTP thread without a copy: each batch's buffers are its own and are transferred.
  */
-import type { RgbImage } from "../../image/decode.js";
+import { JobError } from "../../errors.js";
 import type { WorkerHalf } from "../contract.js";
-import { generateVideo } from "./generate-video.js";
+import { type FrameBatch, FrameBatches } from "./frame-batches.js";
 import { loadSvd } from "./svd-load.js";
-import type { VideoParams, VideoResult } from "./video-job.js";
+import type { VideoParams } from "./video-job.js";
 
-/** What one generation hands back: the frames in order and what the generation reports. */
-export interface VideoOutput {
-  frames: RgbImage[];
-  result: VideoResult;
-}
+/**
+ * A job of the image-to-video worker: start a generation (a new `start` ends one left unfinished), or take the next
+ * frames of the running one. `frameBytes`: decode whole chunks until the batch holds at least this many bytes.
+ */
+export type VideoJob =
+  | { kind: "start"; params: VideoParams; frameBytes: number }
+  | { kind: "more"; frameBytes: number };
+
+/** One batch of frames in order; the last has `done` and the generation's result. */
+export type VideoOutput = Omit<FrameBatch, "buffers">;
 
 /** What a loaded SVD model reports (`num_frames` decides the frame budget of a request). */
 export type SvdInfo = {
@@ -28,23 +35,35 @@ export type SvdInfo = {
   pixels_in_graph: boolean;
 };
 
-/** The image-to-video pipeline's worker half: a validated generation in, its frames out. */
-export const svdWorker: WorkerHalf<VideoParams, VideoOutput, Record<string, never>, SvdInfo> = {
+/** The image-to-video pipeline's worker half: a validated generation in, its frames out batch by batch. */
+export const svdWorker: WorkerHalf<VideoJob, VideoOutput, Record<string, never>, SvdInfo> = {
   async load(ctx) {
     const svd = await loadSvd(ctx);
+    let running: FrameBatches | undefined;
     return {
       provider: svd.provider,
       info: svd.info as SvdInfo,
       async run(job, control) {
-        const frames: RgbImage[] = [];
-        const buffers: ArrayBuffer[] = [];
-        const result = await generateVideo(svd.components, job, control, (chunk) => {
-          frames.push(...chunk.frames);
-          buffers.push(...chunk.buffers);
-        });
-        return { output: { frames, result }, transfer: buffers };
+        if (job.kind === "start") {
+          running?.cancel();
+          running = new FrameBatches(svd.components, job.params);
+        } else if (!running) {
+          throw new JobError("no image-to-video generation is running to take more frames from");
+        }
+        const batches = running;
+        try {
+          const { buffers, ...output } = await batches.next(job.frameBytes, control);
+          if (output.done && running === batches) running = undefined;
+          return { output, transfer: buffers };
+        } catch (err) {
+          if (running === batches) running = undefined;
+          throw err;
+        }
       },
-      release: () => svd.release(),
+      release: async () => {
+        running?.cancel();
+        await svd.release();
+      },
     };
   },
 };
