@@ -9,6 +9,8 @@ export default defineProject({
     // The worker thread starts from dist/worker.js: rebuild first when src/ is newer.
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
+    // No test session writes ONNX Runtime's telemetry files into the machine's cache (see src/onnx/telemetry.ts).
+    env: { ORT_DISABLE_TELEMETRY: "1" },
     hookTimeout: 30_000,
   },
 });

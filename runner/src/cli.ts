@@ -1,4 +1,6 @@
 /** @module The `avs-runner` command: serve (default), `models install|fetch|list|verify`, `bench`. */
+// First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
+import "./onnx/telemetry.js";
 import { loadConfig, parseFlags, settingsHelp } from "./config.js";
 import { jsonLogger } from "./log.js";
 import { CATALOG } from "./models/catalog.js";

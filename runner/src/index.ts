@@ -3,6 +3,9 @@
  * exposes the app factory, the pipeline contract, the model tools and the ONNX graph builder for other packages.
  * Tiny test models and the test harness are in `@ai-video-subnet/runner/testing`.
  */
+// First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
+import "./onnx/telemetry.js";
+
 export {
   type ExecutionProvider,
   loadConfig,

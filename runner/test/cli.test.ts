@@ -1,9 +1,16 @@
 /** @module `avs-runner` as a real process: models commands, serving on PORT=0, graceful SIGTERM. */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelsDir, testImage, upscaleForm, waitFor } from "./helpers.js";
+
+/** Every path under `dir` (relative), none when it does not exist. */
+const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : []);
 
 const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
 const run = promisify(execFile);
@@ -37,6 +44,45 @@ describe("avs-runner CLI", () => {
       stderr: expect.stringContaining('unknown model "nope/x"'),
     });
   }, 30_000);
+
+  it("keeps ONNX Runtime's telemetry off (no device id, no event database) unless ORT_DISABLE_TELEMETRY=0", async () => {
+    await run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", models.dir]);
+    const home = await mkdtemp(join(tmpdir(), "avs-home-"));
+    // What the operator's environment would be: the variable unset (the test runner's own setting removed).
+    const { ORT_DISABLE_TELEMETRY: _, ...base } = process.env;
+    const envIn = (dir: string, extra: Record<string, string> = {}) => ({
+      ...base,
+      HOME: join(home, dir),
+      XDG_CACHE_HOME: join(home, dir, "cache"),
+      ...extra,
+    });
+    const verify = ["models", "verify", "tiny/esrgan-x4", "--model-dir", models.dir];
+    try {
+      // A session made on the CLI's thread (verify) and on the worker thread (serve, up to "model loaded").
+      await run("node", [BIN, ...verify], { env: envIn("verify") });
+      const child = spawn("node", [BIN], {
+        env: envIn("serve", { PIPELINE: "upscale", MODEL_ID: "tiny/esrgan-x4", MODEL_DIR: models.dir, PORT: "0" }),
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      children.push(child);
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += d;
+      });
+      await waitFor(() => out.includes('"model loaded"'), 20_000);
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      expect(filesUnder(join(home, "verify"))).toEqual([]);
+      expect(filesUnder(join(home, "serve"))).toEqual([]);
+      // The operator's choice wins: with the variable at 0, ONNX Runtime writes its files (so the check above can fail).
+      await run("node", [BIN, ...verify], { env: envIn("on", { ORT_DISABLE_TELEMETRY: "0" }) });
+      expect(filesUnder(join(home, "on"))).toContain(
+        join("cache", "Microsoft", "DeveloperTools", ".onnxruntime", "deviceid"),
+      );
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("serves on PORT=0, logs the real port, and on SIGTERM finishes the running job before exiting", async () => {
     const child = spawn("node", [BIN], {

@@ -3,6 +3,9 @@
  * model factory (ONNX graphs with the real signatures and deterministic weights, written in TypeScript, so tests need
  * no download) and the Stable Diffusion harness with its TypeScript reference. Nothing here imports a test runner.
  */
+// First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
+import "../onnx/telemetry.js";
+
 export { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "../models/factory/esrgan-tiny.js";
 export { TINY_FILM_TF, TINY_FILM_TORCH, type TinyFilmOptions, tinyFilmModel } from "../models/factory/film-tiny.js";
 export { seededUniform, seededWeights } from "../models/factory/random.js";

@@ -2,6 +2,8 @@
  * @module Entry of the inference worker thread (built to dist/worker.js): loads one pipeline's model and runs
  * jobs one at a time, reporting results, domain errors, progress and log lines to the HTTP thread.
  */
+// First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
+import "../onnx/telemetry.js";
 import { parentPort } from "node:worker_threads";
 import { errorToWire } from "../errors.js";
 import type { LoadedModel } from "../pipelines/contract.js";
