@@ -1,5 +1,6 @@
 /** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM. */
 
+import { widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { createBroadcaster } from "./broadcaster.js";
 import { HELP, parseConfig } from "./config/cli-config.js";
@@ -20,6 +21,8 @@ if (parsed.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+// Room for the uploads' Buffers between full GCs (server-kit's heap-headroom.ts); `node --heap-growing-percent=N` overrides.
+widenHeapHeadroom();
 const broadcaster = createBroadcaster(parsed.options);
 try {
   await broadcaster.start();

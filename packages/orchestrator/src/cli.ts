@@ -1,7 +1,7 @@
 /** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT. */
 
 import { readFile } from "node:fs/promises";
-import { jsonLogger, SettingsError } from "@ai-video-subnet/server-kit";
+import { jsonLogger, SettingsError, widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError } from "./config/ai-models.js";
 import { resolveSettings, settingsHelp } from "./config/settings.js";
@@ -25,6 +25,8 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
   if (argv.includes("--version")) return void console.log(pkg.version);
   const settings = resolveSettings(argv, process.env);
+  // Room for the uploads' Buffers between full GCs (server-kit's heap-headroom.ts); `node --heap-growing-percent=N` overrides.
+  widenHeapHeadroom();
   const log = jsonLogger({ level: settings.logLevel });
   const models = await readModelList(settings.config);
   const orchestrator = await createOrchestrator({ ...settings, models, modelsSource: settings.config, log });

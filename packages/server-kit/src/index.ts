@@ -67,6 +67,11 @@ export {
   type WorkUnitSource,
   workUnits,
 } from "./pipelines/work-units.js";
+export {
+  HOP_HEAP_GROWING_PERCENT,
+  heapHeadroomFlag,
+  widenHeapHeadroom,
+} from "./process/heap-headroom.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
 export {
   CONNECTION_DEFAULTS,
