@@ -28,12 +28,12 @@
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { encodePng, padPng } from "@ai-video-subnet/server-kit";
 import { defaultRunnerCommand } from "../dist/index.js";
+import { cpuMs, memory, png, stats } from "./measure.mjs";
 
 const args = Object.fromEntries(
   process.argv
@@ -80,27 +80,6 @@ const LOG_DIR = process.env.AVS_BENCH_LOG_DIR;
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
 const SECRET = "bench-secret";
-
-/**
- * An RGB PNG with a busy pattern (so decoding and upscaling cost what a picture would); `padding` bytes go in a
- * private ancillary chunk after IHDR, which decoders skip (an upload of that size that still upscales 64×64).
- */
-function png(width, height, padding = 0) {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7) & 255;
-  return padPng(encodePng(width, height, rgb), padding);
-}
-
-/** Resident and peak resident bytes of a process (Linux /proc; undefined elsewhere). */
-function memory(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
-    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-  } catch {
-    return undefined;
-  }
-}
 
 const PIN = args.pin === "true";
 /** Runs `cmd` on the given CPUs when pinning. */
@@ -163,28 +142,6 @@ async function load(url, headers, image, n) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return { latencies, failures };
 }
-
-/** CPU ms a process used so far (Linux /proc; undefined elsewhere). */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: pct(s, 50),
-    p90: pct(s, 90),
-    p99: pct(s, 99),
-    mean: s.reduce((a, b) => a + b, 0) / s.length,
-  };
-};
 
 const root = mkdtempSync(join(tmpdir(), "avs-orch-bench-"));
 const models = join(root, "models");

@@ -113,7 +113,6 @@ export {
   type RawMultipartOptions,
   rawMultipart,
   readRawMultipart,
-  UploadedPart,
-  uploadedPart,
 } from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";
+export { UploadedPart, uploadedPart } from "./validator/uploaded-part.js";

@@ -15,14 +15,9 @@ import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
-import {
-  keepUploadedPart,
-  type RawMultipartOptions,
-  readRawMultipart,
-  removeRawMultipartFiles,
-  UploadedPart,
-} from "./raw-multipart.js";
+import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles } from "./raw-multipart.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
+import { keepUploadedPart, UploadedPart } from "./uploaded-part.js";
 
 /** Limits applied before a body is parsed. */
 export interface RequestValidatorOptions {

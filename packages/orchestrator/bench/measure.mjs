@@ -1,0 +1,49 @@
+/**
+ * @module What the orchestrator bench measures with, apart from its flow: the input PNG, a process's CPU time and
+ * resident memory from Linux's /proc, and latency percentiles.
+ */
+import { readFileSync } from "node:fs";
+import { encodePng, padPng } from "@ai-video-subnet/server-kit";
+
+/**
+ * An RGB PNG with a busy pattern (so decoding and upscaling cost what a picture would); `padding` bytes go in a
+ * private ancillary chunk after IHDR, which decoders skip (an upload of that size that still upscales 64×64).
+ */
+export function png(width, height, padding = 0) {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7) & 255;
+  return padPng(encodePng(width, height, rgb), padding);
+}
+
+/** Resident and peak resident bytes of a process (Linux /proc; undefined elsewhere). */
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms a process used so far (Linux /proc; undefined elsewhere). */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+export const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: pct(s, 50),
+    p90: pct(s, 90),
+    p99: pct(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
+};
