@@ -1,14 +1,5 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
-import {
-  headerMeasure,
-  imageSize,
-  interpolatedFrames,
-  type MediaMeasure,
-  type RawMultipart,
-  type UploadedPart,
-  uploadedPart,
-  workUnits,
-} from "@ai-video-subnet/server-kit";
+import { interpolatedFrames, type RawMultipart, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
 
 /** A validated job. */
@@ -54,7 +45,7 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     body,
     multipart: pipeline.body === "multipart",
     requestId,
-    units: await unitsOf(pipeline, body),
+    units: await workUnits(pipeline, body),
   };
   const alsoNeeds = alsoNeedsOf(job.pipeline, body);
   if (alsoNeeds) {
@@ -65,47 +56,6 @@ export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknow
     job.units += pixels * interpolatedFrames(source, { outputFps: body.output_fps as number });
   }
   return job;
-}
-
-/** Bytes of a file's head that an image's size is read from (as server-kit's `headerMeasure` reads). */
-const IMAGE_HEAD = 65536;
-
-/**
- * One empty Blob per file field, standing for that field's in-memory upload in the body work units are counted
- * from (made once: a Blob's construction is not free).
- */
-const STAND_INS = new Map<string, Blob>();
-function standIn(field: string): Blob {
-  let blob = STAND_INS.get(field);
-  if (!blob) {
-    blob = new Blob();
-    STAND_INS.set(field, blob);
-  }
-  return blob;
-}
-
-/**
- * Work units of a validated body. An image upload held in memory is measured from its part's first bytes: reading
- * the field would build a File of it (a copy of the whole upload, the largest allocation of a forwarded job), which
- * a job whose body is forwarded as it came never needs.
- */
-async function unitsOf(pipeline: PipelineEntry, body: Record<string, unknown>): Promise<number> {
-  const parts = new Map<Blob, UploadedPart>();
-  for (const field of Object.keys(pipeline.files)) {
-    const part = uploadedPart(body, field);
-    if (part) parts.set(standIn(field), part);
-  }
-  if (parts.size === 0) return workUnits(pipeline, body);
-  const view: Record<string, unknown> = {};
-  for (const key of Object.keys(body)) {
-    view[key] = Object.hasOwn(pipeline.files, key) && uploadedPart(body, key) ? standIn(key) : body[key];
-  }
-  const measure: MediaMeasure = async (file, kind) => {
-    const part = parts.get(file);
-    if (!part) return headerMeasure(file, kind);
-    return kind === "image" ? imageSize(part.head(IMAGE_HEAD)) : headerMeasure(part.file(), kind);
-  };
-  return workUnits(pipeline, view, measure);
 }
 
 /**

@@ -199,9 +199,10 @@ export class LocalOutputStore implements OutputStore {
     if (PACKED.test(name)) {
       const r = await this.#record(name, "r");
       if (!r) return undefined;
-      if (Date.now() - r.time > this.retentionMs || r.length === 0) {
+      const expired = Date.now() - r.time > this.retentionMs;
+      if (expired || r.length === 0) {
         await r.handle.close();
-        if (r.length > 0 || Date.now() - r.time > this.retentionMs) return undefined;
+        if (expired) return undefined;
         return { body: new Response(new Uint8Array(0)).body!, contentType: MEDIA_TYPES[ext], size: 0 };
       }
       const stream = r.handle.createReadStream({ start: r.start, end: r.start + r.length - 1 });

@@ -6,6 +6,7 @@
  */
 import { imageSize } from "../media/image-size.js";
 import { type Mp4VideoSize, mp4VideoSize } from "../media/mp4-video-size.js";
+import { UploadedPart, uploadedPart } from "../validator/uploaded-part.js";
 
 /** What kind of media a file field holds. */
 export type MediaKind = "image" | "video";
@@ -76,8 +77,15 @@ export interface WorkUnitSource {
   readonly units: WorkUnitRecipe;
 }
 
-/** What can be read from an uploaded file without decoding it; undefined where nothing could be read. */
-export type MediaMeasure = (file: Blob, kind: MediaKind) => Promise<Mp4VideoSize | undefined>;
+/**
+ * What can be read from an uploaded file without decoding it; undefined where nothing could be read. The file is a
+ * Blob, or the in-memory part behind a validated multipart field (see `uploadedPart`), which is never made a File
+ * for an image: its head is enough.
+ */
+export type MediaMeasure = (file: Blob | UploadedPart, kind: MediaKind) => Promise<Mp4VideoSize | undefined>;
+
+/** Bytes of an image's head its size is read from. */
+const IMAGE_HEAD = 65536;
 
 /** Pixels assumed for a file whose size could not be read. */
 export const FALLBACK_PIXELS = 512 * 512;
@@ -87,8 +95,13 @@ export const FALLBACK_PIXELS = 512 * 512;
  * video containers are not measured here (a caller can supply a probe as its own {@link MediaMeasure}).
  * @example await headerMeasure(new Blob([png]), "image") // { width: 64, height: 48 }
  */
-export const headerMeasure: MediaMeasure = async (file, kind) =>
-  kind === "image" ? imageSize(new Uint8Array(await file.slice(0, 65536).arrayBuffer())) : mp4VideoSize(file);
+export const headerMeasure: MediaMeasure = async (file, kind) => {
+  if (file instanceof UploadedPart)
+    return kind === "image" ? imageSize(file.head(IMAGE_HEAD)) : mp4VideoSize(file.file());
+  return kind === "image"
+    ? imageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD).arrayBuffer()))
+    : mp4VideoSize(file);
+};
 
 /**
  * Pixels × frames × steps × images of a validated job body (defaults applied). A missing or non-numeric factor
@@ -102,11 +115,16 @@ export async function workUnits(
 ): Promise<number> {
   const { units, files } = pipeline;
   const measured = new Map<string, Awaited<ReturnType<MediaMeasure>>>();
+  // An in-memory part is measured as it is: reading its field would build a File of it (a copy of the upload).
+  const fileOf = (field: string) => {
+    const value = uploadedPart(body, field) ?? body[field];
+    return value instanceof Blob || value instanceof UploadedPart ? value : undefined;
+  };
   const fileSize = async (field: string) => {
     if (!measured.has(field)) {
-      const file = body[field];
+      const file = fileOf(field);
       const kind = files[field];
-      measured.set(field, file instanceof Blob && kind ? await measure(file, kind) : undefined);
+      measured.set(field, file && kind ? await measure(file, kind) : undefined);
     }
     return measured.get(field);
   };
@@ -117,7 +135,7 @@ export async function workUnits(
   let pixels: number;
   const sources = typeof units.pixels === "string" ? [units.pixels] : units.pixels;
   if (sources.every((f) => f in files)) {
-    const size = await fileSize(sources.find((f) => body[f] instanceof Blob) ?? sources[0]!);
+    const size = await fileSize(sources.find((f) => fileOf(f)) ?? sources[0]!);
     pixels = size ? size.width * size.height : FALLBACK_PIXELS;
   } else {
     const [w, h] = sources.map((f) => body[f]);
@@ -129,7 +147,7 @@ export async function workUnits(
       : units.frames !== undefined && units.frames in files
         ? ((await fileSize(units.frames))?.frames ?? 1)
         : factor(units.frames);
-  if (units.rate) frames = await rateFrames(units, body, fileSize, frames);
+  if (units.rate) frames = await rateFrames(units, body, fileSize, fileOf, frames);
   return pixels * frames * factor(units.steps) * factor(units.images);
 }
 
@@ -138,6 +156,7 @@ async function rateFrames(
   units: WorkUnitRecipe,
   body: Record<string, unknown>,
   fileSize: (field: string) => Promise<Mp4VideoSize | undefined>,
+  fileOf: (field: string) => Blob | UploadedPart | undefined,
   sourceFrames: number,
 ): Promise<number> {
   const rate = units.rate!;
@@ -145,7 +164,7 @@ async function rateFrames(
     const v = field === undefined ? undefined : body[field];
     return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
   };
-  const video = typeof units.frames === "string" && body[units.frames] instanceof Blob;
+  const video = typeof units.frames === "string" && fileOf(units.frames) !== undefined;
   let source: InterpolatedSource;
   if (video) {
     const size = await fileSize(units.frames as string);
