@@ -18,7 +18,7 @@ import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
 import { bodyStream } from "./body.js";
 import { Chunked, readWhole } from "./chunked-body.js";
-import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
+import { multipartSpans, plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
 import { UploadedPart } from "./uploaded-part.js";
 
 /** The original bytes of a validated multipart body (see {@link rawMultipart}). */
@@ -275,7 +275,6 @@ function parseWhole(parser: busboy.Busboy, bytes: Buffer | Buffer[]): Promise<vo
 
 /** Parts whose content is at least this long are cut out before parsing. */
 const CUT_FROM = 4096;
-const HEADERS_END = Buffer.from("\r\n\r\n");
 /** Unguessable per process, so no caller can send a part that looks like a cut one. */
 const CUT_NONCE = randomBytes(12).toString("hex");
 let cuts = 0;
@@ -291,29 +290,19 @@ function cutLargeParts(
   whole: Chunked,
   boundary: string,
 ): { skeleton: Buffer; restore(entries: Array<[string, unknown]>): boolean } | undefined {
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  const opening = delimiter.subarray(2);
-  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  const spans = multipartSpans(whole, boundary);
+  if (!spans) return undefined;
   const pieces: Buffer[] = [];
   const markers = new Map<string, Buffer[]>();
   let from = 0;
-  for (;;) {
-    if (at === -1) return undefined;
-    const after = at + delimiter.length;
-    if (whole.byteAt(after) === 0x2d && whole.byteAt(after + 1) === 0x2d) break; // the closing delimiter
-    if (whole.byteAt(after) !== 0x0d || whole.byteAt(after + 1) !== 0x0a) return undefined;
-    const next = whole.indexOf(delimiter, after);
-    if (next === -1) return undefined;
-    const headersEnd = whole.indexOf(HEADERS_END, after);
+  for (const { headersEnd, next } of spans) {
     const content = headersEnd + 4;
-    if (headersEnd === -1 || content > next) return undefined;
     if (next - content >= CUT_FROM) {
       const marker = `avs-cut:${CUT_NONCE}:${cuts++}`;
       markers.set(marker, whole.slice(content, next));
       pieces.push(...whole.slice(from, content), Buffer.from(marker));
       from = next;
     }
-    at = next;
   }
   if (markers.size === 0) return undefined;
   pieces.push(...whole.slice(from, whole.length));

@@ -33,22 +33,12 @@ const HEADERS_END = Buffer.from("\r\n\r\n");
  */
 export function readSimpleMultipart(whole: Chunked, contentType: string): SimplePart[] | undefined {
   const boundary = plainBoundary(contentType);
-  if (!boundary) return undefined;
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  // busboy reads the body as if after a CRLF: a body that opens with `--boundary` has its first delimiter at -2.
-  const opening = delimiter.subarray(2);
-  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  const spans = boundary === undefined ? undefined : multipartSpans(whole, boundary);
+  if (!spans) return undefined;
   const parts: SimplePart[] = [];
-  for (;;) {
-    if (at === -1) return undefined;
-    const after = at + delimiter.length;
-    if (whole.byteAt(after) === 0x2d && whole.byteAt(after + 1) === 0x2d) return parts; // the closing delimiter
-    if (whole.byteAt(after) !== 0x0d || whole.byteAt(after + 1) !== 0x0a) return undefined;
-    const next = whole.indexOf(delimiter, after);
-    if (next === -1) return undefined;
-    const headersEnd = whole.indexOf(HEADERS_END, after);
-    if (headersEnd <= after || headersEnd + 4 > next || headersEnd - after > MAX_HEADERS) return undefined;
-    const part = readPart(Buffer.concat(whole.slice(after + 2, headersEnd)).toString("latin1"));
+  for (const { headers, headersEnd, next } of spans) {
+    if (headersEnd === headers - 2 || headersEnd - headers + 2 > MAX_HEADERS) return undefined;
+    const part = readPart(Buffer.concat(whole.slice(headers, headersEnd)).toString("latin1"));
     if (!part) return undefined;
     const bytes = whole.slice(headersEnd + 4, next);
     if (part.filename === undefined && part.type !== "application/octet-stream") {
@@ -59,6 +49,41 @@ export function readSimpleMultipart(whole: Chunked, contentType: string): Simple
     } else {
       parts.push({ name: part.name, filename: part.filename, type: part.type, bytes });
     }
+  }
+  return parts;
+}
+
+/** Where one part of a multipart body is (offsets in the body): see {@link multipartSpans}. */
+export interface PartSpan {
+  /** Its header block's first byte (after the delimiter's CRLF). */
+  headers: number;
+  /** The blank line (CRLF CRLF) that ends its headers; its content starts 4 bytes later. */
+  headersEnd: number;
+  /** The next delimiter (CRLF `--boundary`), where its content ends. */
+  next: number;
+}
+
+/**
+ * The parts of a multipart body as busboy delimits them — leftmost delimiter first, from the end of the previous one,
+ * the body's start counting as if after a CRLF — up to the closing delimiter; undefined for a body without one, an
+ * unexpected byte after a delimiter, or a part without the blank line that ends its headers.
+ * @example multipartSpans(new Chunked([body]), "x")?.length // the number of parts
+ */
+export function multipartSpans(whole: Chunked, boundary: string): PartSpan[] | undefined {
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const opening = delimiter.subarray(2);
+  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  const spans: PartSpan[] = [];
+  for (;;) {
+    if (at === -1) return undefined;
+    const after = at + delimiter.length;
+    if (whole.byteAt(after) === 0x2d && whole.byteAt(after + 1) === 0x2d) return spans; // the closing delimiter
+    if (whole.byteAt(after) !== 0x0d || whole.byteAt(after + 1) !== 0x0a) return undefined;
+    const next = whole.indexOf(delimiter, after);
+    if (next === -1) return undefined;
+    const headersEnd = whole.indexOf(HEADERS_END, after);
+    if (headersEnd === -1 || headersEnd + 4 > next) return undefined;
+    spans.push({ headers: after + 2, headersEnd, next });
     at = next;
   }
 }
