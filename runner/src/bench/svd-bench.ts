@@ -1,8 +1,8 @@
 /**
  * @module `avs-runner bench --pipeline image-to-video`: the image-to-video core in this process. Time: each request's
- * wall time against the summed `session.run` of its components (CLIP preparation, image encoder, VAE encoder, UNet
- * steps, temporal decoder chunks) — everything else (noise, conditioning arrays, the guidance ramp and Euler steps in
- * JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
+ * wall time against the summed `session.run` of its components (image encoder, VAE encoder, UNet steps, temporal
+ * decoder chunks) — everything else (the CLIP preparation of the image, noise, conditioning arrays, the guidance ramp
+ * and Euler steps in JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
@@ -36,8 +36,8 @@ import { runRequestPhase } from "./svd-request-bench.js";
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
 and the mp4 of the answer's frames per x264 preset (veryfast, superfast, ultrafast: ms per frame vs a floor, bytes, PSNR)
 
-session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (its own session) and the
-temporal decoder's float → 8-bit RGB conversion (appended to its graph unless its weights are external).
+session.run is the model's four components; it includes the temporal decoder's float → 8-bit RGB conversion
+(appended to its graph unless its weights are external). The CLIP preparation of the image (JavaScript) is overhead.
 
 Flags (defaults in brackets):
   --model-id <id>          [tiny/svd] model of the time comparison, installed into a temporary dir if MODEL_DIR lacks it

@@ -11,7 +11,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Dim, GraphBuilder } from "../../onnx/index.js";
 import type { CatalogEntry } from "../catalog.js";
-import { seededWeights } from "./random.js";
+import { type CostPath, costPathGflop, zeroCostPath } from "./cost-path.js";
 
 /** How to build a tiny FILM model. */
 export interface TinyFilmOptions {
@@ -40,19 +40,10 @@ export interface TinyFilmOptions {
    * … → 3, ReLU between) over the first frame at full resolution, the last one's weights all zero, added to the
    * blend. Its output is exactly 0, so the frame stays the blend; see {@link costPathGflop} for its cost.
    */
-  costPath?: { channels: number; layers: number };
+  costPath?: CostPath;
 }
 
-/**
- * GFLOP (multiply and add counted as two) of one run of a {@link TinyFilmOptions.costPath} on a frame of
- * `width` × `height` (the padded size the graph sees).
- * @example costPathGflop({ channels: 32, layers: 4 }, 1024, 576) // ≈ 23.8
- */
-export function costPathGflop(path: { channels: number; layers: number }, width: number, height: number): number {
-  const c = path.channels;
-  const macsPerPixel = 9 * (3 * c + (path.layers - 2) * c * c + c * 3);
-  return (2 * macsPerPixel * width * height) / 1e9;
-}
+export { costPathGflop };
 
 /** The signature of Google's TF2 saved model converted with tf2onnx. */
 export const TINY_FILM_TF: TinyFilmOptions = {
@@ -132,30 +123,10 @@ export function tinyFilmModel(options: TinyFilmOptions = TINY_FILM_TF): Uint8Arr
   return g.toBytes({ opset: o.opset, metadata: { architecture: "tiny-film", ...declared } });
 }
 
-/** The conv stack of {@link TinyFilmOptions.costPath} on `x` (float32, in the model's layout); its output is all 0. */
-function costPath(
-  g: GraphBuilder,
-  x: string,
-  layout: "nhwc" | "nchw",
-  path: { channels: number; layers: number },
-): string {
-  const { channels, layers } = path;
-  if (!Number.isInteger(layers) || layers < 2 || !Number.isInteger(channels) || channels < 1) {
-    throw new RangeError(`a cost path needs ≥ 2 layers and ≥ 1 channel, got ${layers} and ${channels}`);
-  }
-  let y = layout === "nhwc" ? g.node("Transpose", [x], { perm: [0, 3, 1, 2] }) : x;
-  for (let i = 0; i < layers; i++) {
-    const [cin, cout] = [i === 0 ? 3 : channels, i === layers - 1 ? 3 : channels];
-    const last = i === layers - 1;
-    // Small seeded weights keep every activation finite (0 · ∞ would not be 0); the last layer's are zero.
-    const weights = last
-      ? new Float32Array(cout * cin * 9)
-      : seededWeights(100 + i, cout * cin * 9, 0.5 / Math.sqrt(cin * 9));
-    const w = g.initializer(`cost_conv${i}.weight`, "float32", [cout, cin, 3, 3], weights);
-    const b = g.initializer(`cost_conv${i}.bias`, "float32", [cout], new Float32Array(cout));
-    y = g.node("Conv", [y, w, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
-    if (!last) y = g.node("Relu", [y]);
-  }
+/** The cost path of {@link TinyFilmOptions.costPath} on `x` (float32, in the model's layout); its output is all 0. */
+function costPath(g: GraphBuilder, x: string, layout: "nhwc" | "nchw", path: CostPath): string {
+  const nchw = layout === "nhwc" ? g.node("Transpose", [x], { perm: [0, 3, 1, 2] }) : x;
+  const y = zeroCostPath(g, nchw, path, { inChannels: 3, outChannels: 3 });
   return layout === "nhwc" ? g.node("Transpose", [y], { perm: [0, 2, 3, 1] }) : y;
 }
 

@@ -7,6 +7,7 @@
  * as a scalar or [1]. Arithmetic: see svd-tiny-weights.ts.
  */
 import { GraphBuilder } from "../../onnx/index.js";
+import { type CostPath, zeroCostPath } from "./cost-path.js";
 import { type FloatIo, floatInput, floatOutput, ints, scalar, type TimestepVariant } from "./sd-tiny-graphs.js";
 import {
   SVD_CLIP_FEATURES,
@@ -50,6 +51,12 @@ export interface TinySvdUnetOptions {
   frames: number | "dynamic";
   timestep: TimestepVariant["shape"];
   io: FloatIo;
+  /**
+   * A compute path with a real UNet's cost and no effect on the output (`tiny/svd-conv`): 3×3 convolutions over
+   * every frame of `sample` at latent resolution (8 → channels → … → 4), the last one's weights all zero, added to
+   * `out_sample`; see cost-path.ts.
+   */
+  costPath?: CostPath;
 }
 
 /**
@@ -89,7 +96,16 @@ export function tinySvdUnetGraph(w: TinySvdWeights, o: TinySvdUnetOptions): Grap
   bias = g.node("Add", [bias, g.node("Mul", [tCol, scalar(g, "tau", SVD_UNET_TAU)])]);
   const biased = g.node("Add", [perFrame, g.node("Reshape", [bias, ints(g, "bias4", [-1, 1, 4, 1])])]);
   const outShape = g.node("Concat", [slice("bf", 0, 2), ints(g, "four", [4]), slice("hw", 3, 5)], { axis: 0 });
-  const out = g.node("Reshape", [biased, outShape]);
+  let out = g.node("Reshape", [biased, outShape]);
+  if (o.costPath) {
+    // [B,F,8,h,w] → [B·F,8,h,w] → the path → [B·F,4,h,w] → [B,F,4,h,w], all zeros, added.
+    const images = g.node("Reshape", [
+      sample,
+      g.node("Concat", [ints(g, "bf", [-1]), slice("chw", 2, 5)], { axis: 0 }),
+    ]);
+    const zero = zeroCostPath(g, images, o.costPath, { inChannels: 8, outChannels: 4 });
+    out = g.node("Add", [out, g.node("Reshape", [zero, outShape])]);
+  }
   floatOutput(g, out, "out_sample", o.io, ["batch_size", frames, 4, "height", "width"]);
   return g;
 }

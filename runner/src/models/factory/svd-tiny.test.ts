@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
+import { SVD_CONV_COST, SVD_TINY_ENTRIES, svdConvStepGflop } from "./svd-catalog.js";
 import { writeTinySvdModel } from "./svd-tiny.js";
 import {
   SVD_DECODER_FRAMES,
@@ -145,5 +146,38 @@ describe("tiny SVD model folders", () => {
       expected.map((v) => v + 2 * SVD_DECODER_FRAMES),
       1e-6,
     );
+  });
+
+  it("tiny/svd-conv: the UNet's cost path adds exact zeros, so it returns tiny/svd's out_sample bit for bit", async () => {
+    const entry = SVD_TINY_ENTRIES.find((e) => e.id === "tiny/svd-conv");
+    if (!entry) throw new Error("tiny/svd-conv is not in the catalog");
+    expect(entry.description).toMatch(/^synthetic benchmark model, not SVD/);
+    const conv = join(root, "svd-conv");
+    const plain = join(root, "svd-plain");
+    await entry.install(conv);
+    writeTinySvdModel(plain, "svd");
+    const [B, F, h, wd] = [2, 14, 3, 5];
+    const feeds = () => ({
+      sample: new ort.Tensor("float32", wave(B * F * 8 * h * wd, 0.37), [B, F, 8, h, wd]),
+      timestep: new ort.Tensor("float32", Float32Array.of(1.25), []),
+      encoder_hidden_states: new ort.Tensor("float32", wave(B * SVD_EMBED_DIM, 1.1), [B, 1, SVD_EMBED_DIM]),
+      added_time_ids: new ort.Tensor("float32", Float32Array.of(5, 127, 0.02, 5, 127, 0.02), [B, 3]),
+    });
+    const withPath = await run(join(conv, "unet/model.onnx"), feeds());
+    const without = await run(join(plain, "unet/model.onnx"), feeds());
+    const bytes = (r: typeof withPath) => {
+      const data = (r.out.out_sample as ort.Tensor).data as Float32Array;
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    };
+    expect(withPath.out.out_sample?.dims).toEqual([B, F, 4, h, wd]);
+    expect(bytes(withPath).equals(bytes(without))).toBe(true);
+    // The path is really there: its weights make the UNet file far larger than tiny/svd's.
+    const size = (dir: string) => readFileSync(join(dir, "unet/model.onnx")).length;
+    const weights = 4 * 9 * (8 * 64 + 2 * 64 * 64 + 64 * 4);
+    expect(SVD_CONV_COST).toEqual({ channels: 64, layers: 4 });
+    expect(size(conv) - size(plain)).toBeGreaterThan(weights);
+    // 28 latent images (14 frames × [uncond; cond]) of 8×8: 2 · 9 · (8·64 + 2·64² + 64·4) · 64 · 28 FLOP.
+    expect(svdConvStepGflop(64, 64)).toBeCloseTo(0.289, 3);
+    expect(svdConvStepGflop(64, 64, false)).toBeCloseTo(0.1445, 3);
   });
 });

@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { GraphBuilder } from "../../onnx/index.js";
+import type { CostPath } from "./cost-path.js";
 import { writeGraph, writeJson } from "./sd-tiny.js";
 import { type FloatIo, type TimestepVariant, tinyVaeEncoderGraph } from "./sd-tiny-graphs.js";
 import {
@@ -79,6 +80,8 @@ export interface TinySvdOptions {
   numFrames: NumFramesVariant | "none";
   /** Contents of scheduler/scheduler_config.json. */
   scheduler: Record<string, unknown>;
+  /** A zero-output conv path that gives the UNet a real model's cost (`tiny/svd-conv`); the frames do not change. */
+  costPath?: CostPath;
 }
 
 /**

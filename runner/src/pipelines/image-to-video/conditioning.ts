@@ -9,43 +9,34 @@ import sharp from "sharp";
 import type { RgbImage } from "../../image/decode.js";
 import { Lru } from "../../internal/lru.js";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
+import { toHalfBits } from "../../onnx/float16.js";
 import type { NoiseSource } from "../../schedulers/index.js";
 import { type ReusedFloatTensor, readFloats, reusedFloatTensor } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
-import { clipResample } from "./clip-preprocess.js";
+import { clipPixelValues, clipResample } from "./clip-preprocess.js";
 import type { SvdComponents } from "./svd-load.js";
 
-/** The resampling inputs of recent image sizes (uploads of one size repeat). */
-const resamplings = new Lru<string, Record<string, ort.Tensor>>(16);
-
-function resampleFeeds(width: number, height: number, side: number): Record<string, ort.Tensor> {
-  return resamplings.getOrSet(`${width}x${height}x${side}`, () => {
-    const { x, y } = clipResample(width, height, side);
-    return {
-      index_x: new ort.Tensor("int64", x.index, [side, x.taps]),
-      weight_x: new ort.Tensor("float32", x.weight, [side, x.taps]),
-      index_y: new ort.Tensor("int64", y.index, [side, y.taps]),
-      weight_y: new ort.Tensor("float32", y.weight, [side, y.taps]),
-    };
-  });
-}
+/** The resampling taps of recent image sizes (uploads of one size repeat). */
+const resamplings = new Lru<string, ReturnType<typeof clipResample>>(16);
 
 /**
- * The CLIP image embedding of `image` (its own size): the preparation session, then the image encoder's
- * `image_embeds` ([D] values).
+ * The CLIP image embedding of `image` (its own size): the image encoder's `pixel_values` prepared in JavaScript
+ * (clip-preprocess.ts), then its `image_embeds` ([D] values).
  *
  * @example
  * const embeds = await imageEmbeddings(components, image, run);
  */
 export async function imageEmbeddings(c: SvdComponents, image: RgbImage, run: TimedRun): Promise<Float32Array> {
-  const prepared = await run("clip_preprocess", c.clipPreprocess, {
-    pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
-    ...resampleFeeds(image.width, image.height, c.io.clipSide),
-  });
-  const name = c.io.pixelValues.name;
-  const out = await run("image_encoder", c.imageEncoder, { [name]: prepared.pixel_values as ort.Tensor }, [
-    "image_embeds",
-  ]);
+  const side = c.io.clipSide;
+  const taps = resamplings.getOrSet(`${image.width}x${image.height}x${side}`, () =>
+    clipResample(image.width, image.height, side),
+  );
+  const values = clipPixelValues(image, taps, { mean: c.index.imageMean, std: c.index.imageStd, side });
+  const { name, type } = c.io.pixelValues;
+  const dims = [1, 3, side, side];
+  const pixelValues =
+    type === "float16" ? new ort.Tensor("float16", toHalfBits(values), dims) : new ort.Tensor("float32", values, dims);
+  const out = await run("image_encoder", c.imageEncoder, { [name]: pixelValues }, ["image_embeds"]);
   const embeds = readFloats(out.image_embeds);
   if (embeds.length !== c.io.embedDim) {
     throw new Error(`image_encoder gave ${embeds.length} image_embeds values; the unet takes ${c.io.embedDim}`);

@@ -13,7 +13,6 @@ import { createScheduler, type Scheduler } from "../../schedulers/index.js";
 import { type SessionOpener, sessionOpener } from "../session-opener.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
 import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
-import { clipPreprocessModel } from "./clip-preprocess.js";
 import { readSvdModelIndex, SvdModelError, type SvdModelIndex } from "./svd-model-index.js";
 
 /** What loading needs: where the model is, and how sessions are made (the worker's load context has these). */
@@ -24,7 +23,7 @@ export interface SvdLoadContext extends SessionSettings {
 
 /** The names and types of the values a generation feeds and reads, resolved at load. */
 export interface SvdIo {
-  /** The image encoder's input; the CLIP preparation writes it in this type, `clipSide` px square. */
+  /** The image encoder's input; the CLIP preparation (clip-preprocess.ts) fills it in this type, `clipSide` px square. */
   pixelValues: ValueInfo;
   clipSide: number;
   embedDim: number;
@@ -46,7 +45,6 @@ export interface SvdComponents {
   scheduler: Scheduler;
   /** Frames per video: the UNet's fixed frame dimension, else unet/config.json's `num_frames`. */
   frames: number;
-  clipPreprocess: ort.InferenceSession;
   imageEncoder: ort.InferenceSession;
   vaeEncoder: ort.InferenceSession;
   unet: ort.InferenceSession;
@@ -55,7 +53,7 @@ export interface SvdComponents {
 }
 
 /** SVD's sessions, as {@link SVD_SESSION_MEMORY} names them. */
-export type SvdSession = "clipPreprocess" | "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
+export type SvdSession = "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
 
 /**
  * How each SVD session takes memory unless the load context says otherwise. The memory pattern is off for all: with
@@ -63,13 +61,11 @@ export type SvdSession = "clipPreprocess" | "imageEncoder" | "vaeEncoder" | "une
  * a 25-frame 1024×576 one gets a second, larger block next to the first; without it the arena's freed chunks are
  * reused from run to run. The arena is kept for the UNet (25 runs a request) and the temporal decoder (whose
  * full-resolution chunk buffers malloc would keep fragmented: arena off there was 3.7× warm against 0.4×), and off
- * for the three sessions that run once per request on the input image — the CLIP preparation, the image encoder, the
- * VAE encoder — so what they take goes back after each run instead of staying in an arena of its own per session
+ * for the two sessions that run once per request on the input image — the image encoder and the VAE encoder — so what they take goes back after each run instead of staying in an arena of its own per session
  * beside the UNet's and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576, runner README: 5.6× → 4.7× the
  * raw frames). Outputs are the same bytes either way (svd-load.test.ts).
  */
 export const SVD_SESSION_MEMORY: Readonly<Record<SvdSession, SessionMemory>> = {
-  clipPreprocess: { cpuArena: false, memPattern: false },
   imageEncoder: { cpuArena: false, memPattern: false },
   vaeEncoder: { cpuArena: false, memPattern: false },
   unet: { cpuArena: true, memPattern: false },
@@ -190,8 +186,7 @@ function resolveIo(
 
 /**
  * Loads the SVD folder at `ctx.modelPath`. The temporal decoder gets an 8-bit RGB output appended to its graph when it
- * can take one (inline weights), so frames leave ONNX Runtime as bytes; the CLIP preparation runs as its own small
- * session on the CPU. Every session takes memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY} says for it.
+ * can take one (inline weights), so frames leave ONNX Runtime as bytes. Every session takes memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY} says for it.
  *
  * @throws {SvdModelError} (or a scheduler config error) naming what is missing or unsupported.
  * @example
@@ -237,22 +232,10 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
     const vaeDecoder = await open("vaeDecoder", fused.bytes ?? index.files.vaeDecoder);
     const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
-    // A few hundred kB of pixel arithmetic per request: the CPU, whatever runs the models.
-    const clipPreprocess = await open(
-      "clipPreprocess",
-      clipPreprocessModel({
-        mean: index.imageMean,
-        std: index.imageStd,
-        side: io.clipSide,
-        type: io.pixelValues.type as "float32" | "float16",
-      }),
-      "cpu",
-    );
     const components: SvdComponents = {
       index,
       scheduler,
       frames,
-      clipPreprocess,
       imageEncoder,
       vaeEncoder,
       unet,
