@@ -143,7 +143,8 @@ export interface ClipNormalisation {
  * `pixel_values` [3, side, side] (planar, float32) of `image` (8-bit RGB, interleaved): resampled along x, then y,
  * with `resample`'s taps, then mapped to CLIP's range. It resamples the 8-bit values first: each output is a weighted
  * mean of inputs (its weights sum to one), so ((mean of x/255·2 − 1) + 1)/2 = (mean of x)/255, as diffusers' order
- * computes it up to float rounding.
+ * computes it up to float rounding. `buffers` lends the output (3·side² floats) and the scratch of the first pass
+ * (height·side·3 floats) so steady traffic allocates nothing; missing or short ones are allocated.
  *
  * @example
  * const values = clipPixelValues(image, clipResample(image.width, image.height), { mean, std, side: 224 });
@@ -152,7 +153,7 @@ export function clipPixelValues(
   image: RgbImage,
   resample: { x: AxisResample; y: AxisResample },
   norm: ClipNormalisation,
-  out: Float32Array = new Float32Array(3 * norm.side * norm.side),
+  buffers: { out?: Float32Array; scratch?: Float32Array } = {},
 ): Float32Array {
   const { width, height, pixels } = image;
   const { side } = norm;
@@ -160,8 +161,11 @@ export function clipPixelValues(
   if (x.index.length !== side * x.taps || y.index.length !== side * y.taps) {
     throw new RangeError(`the resampling taps are for another side than ${side}`);
   }
+  const plane = side * side;
+  const out = buffers.out && buffers.out.length >= 3 * plane ? buffers.out : new Float32Array(3 * plane);
+  const needed = height * side * 3;
   // Along x: [height, width, 3] bytes → [height, side, 3] floats.
-  const wide = new Float32Array(height * side * 3);
+  const wide = buffers.scratch && buffers.scratch.length >= needed ? buffers.scratch : new Float32Array(needed);
   const [tx, ix, wx] = [x.taps, x.index, x.weight];
   for (let r = 0; r < height; r++) {
     const row = r * width * 3;
@@ -182,7 +186,6 @@ export function clipPixelValues(
     }
   }
   // Along y: [height, side, 3] → [side, side] per channel, then /255 and CLIP's mean and std.
-  const plane = side * side;
   const [m0, m1, m2] = [0, 1, 2].map((c) => norm.mean[c] as number) as [number, number, number];
   const [s0, s1, s2] = [0, 1, 2].map((c) => norm.std[c] as number) as [number, number, number];
   const [ty, iy, wy] = [y.taps, y.index, y.weight];

@@ -16,6 +16,9 @@ import type { TimedRun } from "../stable-diffusion/vae.js";
 import { clipPixelValues, clipResample } from "./clip-preprocess.js";
 import type { SvdComponents } from "./svd-load.js";
 
+/** The CLIP preparation's buffers per image encoder and (image height, side, fp16), lent to one request at a time. */
+const clipBuffers = new ShapePool<{ out: Float32Array; scratch: Float32Array; half?: Uint16Array }>(2);
+
 /** The resampling taps of recent image sizes (uploads of one size repeat). */
 const resamplings = new Lru<string, ReturnType<typeof clipResample>>(16);
 
@@ -31,12 +34,24 @@ export async function imageEmbeddings(c: SvdComponents, image: RgbImage, run: Ti
   const taps = resamplings.getOrSet(`${image.width}x${image.height}x${side}`, () =>
     clipResample(image.width, image.height, side),
   );
-  const values = clipPixelValues(image, taps, { mean: c.index.imageMean, std: c.index.imageStd, side });
   const { name, type } = c.io.pixelValues;
   const dims = [1, 3, side, side];
-  const pixelValues =
-    type === "float16" ? new ort.Tensor("float16", toHalfBits(values), dims) : new ort.Tensor("float32", values, dims);
-  const out = await run("image_encoder", c.imageEncoder, { [name]: pixelValues }, ["image_embeds"]);
+  const key = shapeKey(image.height, side, type === "float16" ? 1 : 0);
+  const lent = clipBuffers.take(c.imageEncoder, key) ?? {
+    out: new Float32Array(3 * side * side),
+    scratch: new Float32Array(image.height * side * 3),
+  };
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    const values = clipPixelValues(image, taps, { mean: c.index.imageMean, std: c.index.imageStd, side }, lent);
+    if (type === "float16") lent.half = toHalfBits(values, lent.half);
+    const pixelValues = lent.half
+      ? new ort.Tensor("float16", lent.half, dims)
+      : new ort.Tensor("float32", values, dims);
+    out = await run("image_encoder", c.imageEncoder, { [name]: pixelValues }, ["image_embeds"]);
+  } finally {
+    clipBuffers.give(c.imageEncoder, key, lent);
+  }
   const embeds = readFloats(out.image_embeds);
   if (embeds.length !== c.io.embedDim) {
     throw new Error(`image_encoder gave ${embeds.length} image_embeds values; the unet takes ${c.io.embedDim}`);
