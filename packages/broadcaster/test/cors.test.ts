@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBroadcaster, parseConfig } from "../src/index.js";
+import { startBroadcaster, textToImage } from "./support/broadcaster.js";
+import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-cors-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,6 +73,23 @@ describe("CORS", () => {
         "X-Request-Id,Retry-After,Location,Preference-Applied,Idempotent-Replayed",
       );
       expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("lets the page read a job's 200 answer and its request id", async () => {
+    const o = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: "m" }]);
+    const t = await startBroadcaster({ orchestrators: [o.url], corsOrigins: [APP] });
+    try {
+      const res = await textToImage(t.url, { model_id: "m", prompt: "p" }, { origin: APP, "x-request-id": "cors-1" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+      expect(res.headers.get("access-control-expose-headers")).toContain("X-Request-Id");
+      expect(res.headers.get("x-request-id")).toBe("cors-1");
+      expect(res.headers.get("content-type")).toBe("application/json");
+      expect((await res.json()).images[0].url).toMatch(new RegExp(`^${t.url}/outputs/`));
+    } finally {
+      await t.close();
+      await o.close();
     }
   });
 

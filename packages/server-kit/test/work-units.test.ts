@@ -11,6 +11,7 @@ import {
   interpolatedFrames,
   type MediaMeasure,
   mp4VideoSize,
+  UploadedPart,
   workUnits,
 } from "../src/index.js";
 import { FRAME_INTERPOLATION, TEXT_TO_IMAGE, UPSCALE, VIDEO_UPSCALE } from "./spec-recipes.js";
@@ -51,6 +52,27 @@ describe("workUnits", () => {
   it("counts an input image's pixels from its header", async () => {
     const image = new Blob([encodePng(40, 30, new Uint8Array(40 * 30 * 3))]);
     expect(await workUnits(UPSCALE, { image, num_inference_steps: 2 })).toBe(40 * 30 * 2);
+  });
+
+  it("counts an in-memory part's pixels whichever chunk its header ends in", async () => {
+    const png = Buffer.from(encodePng(40, 30, new Uint8Array(40 * 30 * 3)));
+    // A baseline JPEG whose SOF0 (height 0x0102, width 0x0304) follows a 100-byte APP0 segment.
+    const jpeg = Buffer.concat([
+      Buffer.of(0xff, 0xd8, 0xff, 0xe0, 0, 102),
+      Buffer.alloc(100),
+      Buffer.of(0xff, 0xc0, 0, 11, 8, 1, 2, 3, 4, 3, 0, 0, 0, 0, 0),
+    ]);
+    const split = (b: Buffer, at: number[]) => at.map((a, i) => b.subarray(a, at[i + 1] ?? b.length));
+    for (const [bytes, at, pixels] of [
+      [png, [0], 40 * 30],
+      [png, [0, 100], 40 * 30],
+      [png, [0, 10, 20], 40 * 30],
+      [jpeg, [0, 50], 0x0304 * 0x0102],
+      [jpeg, [0, 3, 110], 0x0304 * 0x0102],
+    ] as const) {
+      const image = new UploadedPart("in", "image/png", split(bytes, [...at]));
+      expect(await workUnits(UPSCALE, { image, num_inference_steps: 1 })).toBe(pixels);
+    }
   });
 
   it("counts missing, unreadable or non-numeric factors as the fallback or 1", async () => {

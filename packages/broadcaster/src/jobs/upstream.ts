@@ -45,8 +45,15 @@ export function upstream(
     } else if (Array.isArray(body)) {
       headers["content-length"] = String(body.reduce((n: number, b: Buffer) => n + b.length, 0));
     }
+    // The answer's headers are read lazily: Node builds their object on first access, and a job's 200 never needs it.
     const req = lib.request(url, { method: init.method, headers, agent, signal: init.signal }, (res) =>
-      resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res }),
+      resolve({
+        status: res.statusCode ?? 502,
+        get headers() {
+          return res.headers;
+        },
+        body: res,
+      }),
     );
     req.on("error", reject);
     if (body === undefined) req.end();

@@ -96,12 +96,22 @@ export const FALLBACK_PIXELS = 512 * 512;
  * @example await headerMeasure(new Blob([png]), "image") // { width: 64, height: 48 }
  */
 export const headerMeasure: MediaMeasure = async (file, kind) => {
-  if (file instanceof UploadedPart)
-    return kind === "image" ? imageSize(file.head(IMAGE_HEAD)) : mp4VideoSize(file.file());
+  if (file instanceof UploadedPart) return kind === "image" ? partImageSize(file) : mp4VideoSize(file.file());
   return kind === "image"
     ? imageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD).arrayBuffer()))
     : mp4VideoSize(file);
 };
+
+/**
+ * An in-memory image part's size, read from its first chunk when that holds the header (a view, no copy), else from
+ * its first {@link IMAGE_HEAD} bytes (joined from its chunks). A prefix gives the same size as the longer head or
+ * none: `imageSize` reads only bytes it has checked are there.
+ */
+function partImageSize(part: UploadedPart): { width: number; height: number } | undefined {
+  const first = part.chunks[0]?.length ?? 0;
+  if (first >= IMAGE_HEAD || part.chunks.length <= 1) return imageSize(part.head(IMAGE_HEAD));
+  return imageSize(part.head(first)) ?? imageSize(part.head(IMAGE_HEAD));
+}
 
 /**
  * Pixels × frames × steps × images of a validated job body (defaults applied). A missing or non-numeric factor

@@ -4,7 +4,7 @@
  * it is logged once with its request id. With `Prefer: respond-async` the job is queued instead and the answer is
  * a 202 (see `async-jobs/`).
  */
-import { getRequestId, HttpError, publicOrigin, rawMultipart } from "@ai-video-subnet/server-kit";
+import { getRequestId, HttpError, jsonAnswer, publicOrigin, rawMultipart } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
@@ -51,9 +51,9 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
       }
       const base = publicOrigin(c, options);
-      return {
-        images: result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw })),
-      };
+      // One writeHead and one write (server-kit's jsonAnswer), not c.json and a Headers object per answer.
+      const images = result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw }));
+      return jsonAnswer(c, JSON.stringify({ images }));
     };
     route(pipeline.operationId, handler as never, ...guards);
   }
