@@ -135,9 +135,9 @@ async function runOnce(backend: Backend, clip: string, targetFps: number, thread
   const plan = planFrameTimes({ frames: probe.video.frames, fps, targetFps });
   let calls = 0;
   let results = 0;
-  const infer: InferFrame = async (a, b, t) => {
+  const infer: InferFrame = async (a, b, t, spare) => {
     if (calls++ === 0) trace("first-film-call");
-    const out = await backend.infer(a, b, t);
+    const out = await backend.infer(a, b, t, spare);
     if (++results === 1) trace("first-film-result");
     if (results === plan.inferences) trace("last-film-result");
     return out;

@@ -90,6 +90,29 @@ describe("interpolateFrames", () => {
     expect(state.closed).toBe(true);
   });
 
+  it("marks spare the source frames a target-fps plan never passes through, and none of recursive midpoints", async () => {
+    const spares: string[] = [];
+    const record: InferFrame = (x, y, t, spare) => {
+      const i = frames.indexOf(x);
+      spares.push(`${i}${spare?.a ? "s" : "k"}-${i + 1}${spare?.b ? "s" : "k"}`);
+      return film.interpolate(x, y, t);
+    };
+    // 14 frames at 7 fps → 24 fps: source frames 0, 7 and 13 are output frames 0, 24 and (held) 45–47; FILM alone
+    // reads the rest.
+    for await (const _ of interpolateFrames(frames, planFrameTimes({ frames: 14, fps: 7, targetFps: 24 }), record));
+    const pairs = [...new Set(spares)];
+    expect(pairs).toEqual(
+      Array.from(
+        { length: 13 },
+        (_, i) => `${i}${i === 0 || i === 7 ? "k" : "s"}-${i + 1}${i + 1 === 7 || i + 1 === 13 ? "k" : "s"}`,
+      ),
+    );
+    spares.length = 0;
+    const midpoints = planMidpoints({ frames: 3, fps: 6, timesToInterpolate: 1 });
+    for await (const _ of interpolateFrames(frames.slice(0, 3), midpoints, record));
+    expect(spares).toEqual(["0k-1k", "1k-2k"]);
+  });
+
   it("asks for the next frame before handing on the current one: plan order, two calls at most, none left behind", async () => {
     const plan = planFrameTimes({ frames: 5, fps: 6, multiplier: 3 });
     let out = 0;

@@ -12,8 +12,17 @@ import type { FramePlan, PlannedFrame } from "./frame-plan.js";
 /**
  * Interpolates one frame at `t ∈ (0, 1)` between `a` and `b`. The driver passes the same two frame objects for
  * every `t` of a pair (and the pair's `b` becomes the next pair's `a`), so an implementation may keep per-pair work.
+ * `spare` says which of the two the driver will never read the pixels of (it passes no copy of them on, and keeps
+ * the object only to pass it again): an implementation may take those pixels (transfer them to a worker) instead
+ * of copying them.
  */
-export type InferFrame = (a: RgbImage, b: RgbImage, t: number) => Promise<RgbImage>;
+export type InferFrame = (a: RgbImage, b: RgbImage, t: number, spare?: FrameSpare) => Promise<RgbImage>;
+
+/** Which frames of an {@link InferFrame} call the driver will not read again. */
+export interface FrameSpare {
+  a: boolean;
+  b: boolean;
+}
 
 /** The job control the driver uses (the runner's `JobControl` fits it). */
 export interface FrameLoopControl {
@@ -139,12 +148,15 @@ export async function* interpolateFrames(
     } else {
       // Frame k + 1 is asked for before frame k is awaited: a worker computes it while this thread hands frame k
       // on (to the encoder), so the worker does not sit idle for a round trip per frame. Calls go out in plan order.
+      // Source frames the plan never passes through are only ever read by `infer`: it may take their pixels.
+      const passed = new Set(plan.frames.filter((f) => f.t === 0).map((f) => f.source));
       const issue = async (planned: PlannedFrame): Promise<{ image: RgbImage | Promise<RgbImage> }> => {
         check();
         const a = await window.get(planned.source, planned.source);
         if (planned.t === 0) return { image: a };
         const b = await window.get(planned.source + 1, planned.source);
-        const image = infer(a, b, planned.t);
+        const spare = { a: !passed.has(planned.source), b: !passed.has(planned.source + 1) };
+        const image = infer(a, b, planned.t, spare);
         inFlight.add(image);
         const settled = () => inFlight.delete(image);
         image.then(settled, settled);
