@@ -43,8 +43,6 @@ export interface TinyFilmOptions {
   costPath?: CostPath;
 }
 
-export { costPathGflop };
-
 /** The signature of Google's TF2 saved model converted with tf2onnx. */
 export const TINY_FILM_TF: TinyFilmOptions = {
   layout: "nhwc",

@@ -8,13 +8,8 @@ import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  costPathGflop,
-  FILM_CONV_COST,
-  TINY_FILM_TF,
-  TINY_FILM_TORCH,
-  type TinyFilmOptions,
-} from "../../models/factory/film-tiny.js";
+import { costPathGflop } from "../../models/factory/cost-path.js";
+import { FILM_CONV_COST, TINY_FILM_TF, TINY_FILM_TORCH, type TinyFilmOptions } from "../../models/factory/film-tiny.js";
 import { FrameInterpolationError } from "./errors.js";
 import { blend, FILM_TEST_SETTINGS, openTinyFilm, testFrame, tinyFilmDir } from "./film-fixtures.js";
 import { type FilmModel, loadFilmModel, modelValueInfos } from "./film-model.js";
