@@ -1,6 +1,6 @@
 /**
  * @module `avs-runner bench --pipeline image-to-video`: the image-to-video core in this process. Time: each request's
- * wall time against the summed `session.run` of its components (CLIP preparation, image encoder, VAE encoder, UNet
+ * wall time against the summed `session.run` of its components (image encoder with the CLIP preparation, VAE encoder, UNet
  * steps, temporal decoder chunks) — everything else (noise, conditioning arrays, the guidance ramp and Euler steps in
  * JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
@@ -36,8 +36,9 @@ import { runRequestPhase } from "./svd-request-bench.js";
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
 and the mp4 of the answer's frames per x264 preset (veryfast, superfast, ultrafast: ms per frame vs a floor, bytes, PSNR)
 
-session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (its own session) and the
-temporal decoder's float → 8-bit RGB conversion (appended to its graph unless its weights are external).
+session.run includes the pixel work done inside ONNX Runtime: the CLIP preparation (prepended to the image
+encoder's graph) and the temporal decoder's float → 8-bit RGB conversion (appended to its graph), each unless the
+component's weights are external (then the preparation is a session of its own and the conversion JavaScript).
 
 Flags (defaults in brackets):
   --model-id <id>          [tiny/svd] model of the time comparison, installed into a temporary dir if MODEL_DIR lacks it

@@ -72,7 +72,10 @@ export interface TinySvdOptions {
   timestep: TimestepVariant["shape"];
   /** fp16 inputs and outputs on every component. */
   io: FloatIo;
-  /** The UNet's weights in `model.onnx_data` next to its `model.onnx` (the decoder then keeps JS pixel conversion). */
+  /**
+   * The image encoder's, UNet's and decoder's weights in `model.onnx_data` next to their `model.onnx` (the CLIP
+   * preparation then stays a session of its own and the decoder keeps JS pixel conversion).
+   */
   externalData: boolean;
   vaeEncoderOutput: "latent_sample" | "latent_parameters";
   /** The temporal decoder's `num_frames` input, or "none" for a decoder exported without it. */
@@ -138,7 +141,7 @@ export function writeTinySvdModel(
   writeJson(join(dir, "feature_extractor", "preprocessor_config.json"), SVD_FEATURE_EXTRACTOR);
   mkdirSync(join(dir, "scheduler"), { recursive: true });
   writeJson(join(dir, "scheduler", "scheduler_config.json"), o.scheduler);
-  writeComponent(join(dir, "image_encoder"), tinyImageEncoderGraph(w, o.io), false, {
+  writeComponent(join(dir, "image_encoder"), tinyImageEncoderGraph(w, o.io), o.externalData, {
     image_size: SVD_CLIP_SIDE,
     projection_dim: SVD_EMBED_DIM,
   });

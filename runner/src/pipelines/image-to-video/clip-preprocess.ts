@@ -148,6 +148,8 @@ export function clipPreprocessModel(o: {
   std: readonly number[];
   side: number;
   type: OnnxDType;
+  /** Default-domain opset of the model (default 17; 13 or above: `ReduceSum` takes its axes as an input). */
+  opset?: number;
 }): Uint8Array {
   const g = new GraphBuilder("avs-svd-clip-preprocess");
   const pixels = g.input("pixels", "uint8", [1, "height", "width", 3]);
@@ -181,5 +183,5 @@ export function clipPreprocessModel(o: {
   const normalised = g.node("Div", [g.node("Sub", [unit, channel("mean", o.mean)]), channel("std", o.std)]);
   const out = o.type === "float32" ? normalised : g.node("Cast", [normalised], { to: DATA_TYPE_CODE[o.type] });
   g.output(out, "pixel_values", o.type, [1, 3, o.side, o.side]);
-  return g.toBytes({ opset: 17 });
+  return g.toBytes({ opset: o.opset ?? 17 });
 }

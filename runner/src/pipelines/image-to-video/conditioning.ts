@@ -31,21 +31,23 @@ function resampleFeeds(width: number, height: number, side: number): Record<stri
 }
 
 /**
- * The CLIP image embedding of `image` (its own size): the preparation session, then the image encoder's
- * `image_embeds` ([D] values).
+ * The CLIP image embedding of `image` (its own size): the image encoder's `image_embeds` ([D] values), the encoder
+ * taking the 8-bit pixels when the preparation is part of its graph, else the preparation session's `pixel_values`.
  *
  * @example
  * const embeds = await imageEmbeddings(components, image, run);
  */
 export async function imageEmbeddings(c: SvdComponents, image: RgbImage, run: TimedRun): Promise<Float32Array> {
-  const prepared = await run("clip_preprocess", c.clipPreprocess, {
+  const preparation = {
     pixels: new ort.Tensor("uint8", image.pixels, [1, image.height, image.width, 3]),
     ...resampleFeeds(image.width, image.height, c.io.clipSide),
-  });
-  const name = c.io.pixelValues.name;
-  const out = await run("image_encoder", c.imageEncoder, { [name]: prepared.pixel_values as ort.Tensor }, [
-    "image_embeds",
-  ]);
+  };
+  let feeds: Record<string, ort.Tensor> = preparation;
+  if (c.clipPreprocess) {
+    const prepared = await run("clip_preprocess", c.clipPreprocess, preparation);
+    feeds = { [c.io.pixelValues.name]: prepared.pixel_values as ort.Tensor };
+  }
+  const out = await run("image_encoder", c.imageEncoder, feeds, ["image_embeds"]);
   const embeds = readFloats(out.image_embeds);
   if (embeds.length !== c.io.embedDim) {
     throw new Error(`image_encoder gave ${embeds.length} image_embeds values; the unet takes ${c.io.embedDim}`);

@@ -74,14 +74,13 @@ describe("the sessions' memory options", () => {
     const lean = await load(dir);
     try {
       const options = create.mock.calls.map((call) => call[1] as ort.InferenceSession.SessionOptions);
-      // image encoder, VAE encoder, UNet, temporal decoder, CLIP preparation
-      expect(options).toHaveLength(5);
+      // image encoder (with the CLIP preparation in its graph), VAE encoder, UNet, temporal decoder
+      expect(options).toHaveLength(4);
       expect(options.map((o) => [o.enableCpuMemArena, o.enableMemPattern])).toEqual([
         [false, false],
         [false, false],
         [true, false],
         [true, false],
-        [false, false],
       ]);
       expect(Object.values(SVD_SESSION_MEMORY).every((m) => !m.memPattern)).toBe(true);
     } finally {
@@ -114,6 +113,7 @@ describe("loading an SVD folder", () => {
       image_embed_dim: 16,
       decoder_takes_num_frames: true,
       pixels_in_graph: true,
+      clip_preparation_in_encoder: true,
     });
     expect(svd.components.index.vaeScalingFactor).toBe(0.18215);
   });

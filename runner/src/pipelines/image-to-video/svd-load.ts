@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../../config.js";
+import { prependGraph } from "../../onnx/prepend-graph.js";
 import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
 import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
@@ -24,7 +25,10 @@ export interface SvdLoadContext extends SessionSettings {
 
 /** The names and types of the values a generation feeds and reads, resolved at load. */
 export interface SvdIo {
-  /** The image encoder's input; the CLIP preparation writes it in this type, `clipSide` px square. */
+  /**
+   * The image encoder's own input; the CLIP preparation writes it in this type, `clipSide` px square (inside the
+   * encoder's graph when `clipPreprocess` is undefined).
+   */
   pixelValues: ValueInfo;
   clipSide: number;
   embedDim: number;
@@ -46,7 +50,11 @@ export interface SvdComponents {
   scheduler: Scheduler;
   /** Frames per video: the UNet's fixed frame dimension, else unet/config.json's `num_frames`. */
   frames: number;
-  clipPreprocess: ort.InferenceSession;
+  /**
+   * The CLIP preparation as a session of its own, or undefined when it was prepended to the image encoder's graph at
+   * load (inline weights), which then takes the preparation's inputs (8-bit pixels and resampling taps).
+   */
+  clipPreprocess: ort.InferenceSession | undefined;
   imageEncoder: ort.InferenceSession;
   vaeEncoder: ort.InferenceSession;
   unet: ort.InferenceSession;
@@ -89,18 +97,45 @@ function floatValue(values: Map<string, ValueInfo>, name: string, component: str
   return v;
 }
 
+/** The image encoder's pixel input: `pixel_values`, else its first. */
+const encoderInput = (names: readonly string[]) => (names.includes("pixel_values") ? "pixel_values" : names[0]) ?? "";
+
+/**
+ * The image encoder with the CLIP preparation prepended to its graph (see clip-preprocess.ts), and the encoder's own
+ * pixel input; or the reason it stays two sessions (external weights, an opset below 13, whose ReduceSum takes no
+ * axes input, a pixel input that is not float).
+ */
+function encoderWithPreparation(
+  bytes: Uint8Array,
+  index: SvdModelIndex,
+): { bytes: Uint8Array; pixelValues: ValueInfo } | { reason: string } {
+  const merged = prependGraph(bytes, encoderInput, (t) => {
+    if (t.opset < 13) return { reason: `its opset ${t.opset} is below 13` };
+    if (t.type !== "float32" && t.type !== "float16") return { reason: `its input ${t.name} is not float` };
+    const side = t.shape[2];
+    return clipPreprocessModel({
+      mean: index.imageMean,
+      std: index.imageStd,
+      side: typeof side === "number" ? side : 224,
+      type: t.type,
+      opset: t.opset,
+    });
+  });
+  if (!merged.bytes) return { reason: merged.reason };
+  return {
+    bytes: merged.bytes,
+    pixelValues: { name: merged.target.name, type: merged.target.type ?? "?", shape: merged.target.shape },
+  };
+}
+
 /** The resolved I/O of each session, or an error naming what does not fit. */
 function resolveIo(
   s: Pick<SvdComponents, "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder">,
   index: SvdModelIndex,
+  prepended: ValueInfo | undefined,
 ): { io: SvdIo; frames: number } {
-  const encIn = describe(s.imageEncoder, "input");
-  const pixelValues = floatValue(
-    encIn,
-    encIn.has("pixel_values") ? "pixel_values" : (s.imageEncoder.inputNames[0] as string),
-    "image_encoder",
-    4,
-  );
+  const encIn = prepended ? new Map([[prepended.name, prepended]]) : describe(s.imageEncoder, "input");
+  const pixelValues = floatValue(encIn, prepended?.name ?? encoderInput(s.imageEncoder.inputNames), "image_encoder", 4);
   const embeds = requireValue(describe(s.imageEncoder, "output"), "image_embeds", "image_encoder");
   const side = pixelValues.shape[2];
   const clipSide = typeof side === "number" && side > 0 ? side : 224;
@@ -190,8 +225,9 @@ function resolveIo(
 
 /**
  * Loads the SVD folder at `ctx.modelPath`. The temporal decoder gets an 8-bit RGB output appended to its graph when it
- * can take one (inline weights), so frames leave ONNX Runtime as bytes; the CLIP preparation runs as its own small
- * session on the CPU. Every session takes memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY} says for it.
+ * can take one (inline weights), so frames leave ONNX Runtime as bytes; the image encoder gets the CLIP preparation
+ * prepended to its graph in the same case (one call, and its 224×224 floats never leave ONNX Runtime), else the
+ * preparation runs as its own small session on the CPU. Every session takes memory as `ctx.memory` says, else as {@link SVD_SESSION_MEMORY} says for it.
  *
  * @throws {SvdModelError} (or a scheduler config error) naming what is missing or unsupported.
  * @example
@@ -228,7 +264,10 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
   };
   const releaseAll = async () => void (await Promise.all([...openers.values()].map((o) => o.releaseAll())));
   try {
-    const imageEncoder = await open("imageEncoder", index.files.imageEncoder);
+    const prepared = encoderWithPreparation(await readFile(index.files.imageEncoder), index);
+    if ("reason" in prepared)
+      ctx.log("info", "image_encoder: the CLIP preparation runs as a session of its own", { reason: prepared.reason });
+    const imageEncoder = await open("imageEncoder", "bytes" in prepared ? prepared.bytes : index.files.imageEncoder);
     const vaeEncoder = await open("vaeEncoder", index.files.vaeEncoder);
     const unet = await open("unet", index.files.unet);
     const decoderBytes = await readFile(index.files.vaeDecoder);
@@ -236,18 +275,25 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
     if (fused.reason !== undefined)
       ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
     const vaeDecoder = await open("vaeDecoder", fused.bytes ?? index.files.vaeDecoder);
-    const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
-    // A few hundred kB of pixel arithmetic per request: the CPU, whatever runs the models.
-    const clipPreprocess = await open(
-      "clipPreprocess",
-      clipPreprocessModel({
-        mean: index.imageMean,
-        std: index.imageStd,
-        side: io.clipSide,
-        type: io.pixelValues.type as "float32" | "float16",
-      }),
-      "cpu",
+    const { io, frames } = resolveIo(
+      { imageEncoder, vaeEncoder, unet, vaeDecoder },
+      index,
+      "bytes" in prepared ? prepared.pixelValues : undefined,
     );
+    // A few hundred kB of pixel arithmetic per request: the CPU, whatever runs the models.
+    const clipPreprocess =
+      "bytes" in prepared
+        ? undefined
+        : await open(
+            "clipPreprocess",
+            clipPreprocessModel({
+              mean: index.imageMean,
+              std: index.imageStd,
+              side: io.clipSide,
+              type: io.pixelValues.type as "float32" | "float16",
+            }),
+            "cpu",
+          );
     const components: SvdComponents = {
       index,
       scheduler,
@@ -271,6 +317,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
         image_embed_dim: io.embedDim,
         decoder_takes_num_frames: Boolean(io.vaeDecoder.numFrames),
         pixels_in_graph: io.vaeDecoder.rgb,
+        clip_preparation_in_encoder: clipPreprocess === undefined,
       },
       release: releaseAll,
     };

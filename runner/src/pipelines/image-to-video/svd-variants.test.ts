@@ -33,8 +33,13 @@ describe("export variants of tiny/svd", async () => {
   const p = params({ seed: 11 });
   const base = await collect(svd.components, p);
   expect(svd.info.pixels_in_graph).toBe(true);
+  expect(svd.info.clip_preparation_in_encoder).toBe(true);
 
-  const variants: [string, Partial<TinySvdOptions>, { rel: number; levels: number; pixelsInGraph: boolean }][] = [
+  const variants: [
+    string,
+    Partial<TinySvdOptions>,
+    { rel: number; levels: number; pixelsInGraph: boolean; clipInEncoder?: false },
+  ][] = [
     ["timestep [1]", { timestep: "[1]" }, { rel: 1e-6, levels: 0, pixelsInGraph: true }],
     ["timestep [B]", { timestep: "[B]" }, { rel: 1e-6, levels: 0, pixelsInGraph: true }],
     [
@@ -45,7 +50,8 @@ describe("export variants of tiny/svd", async () => {
     ["no num_frames input", { numFrames: "none" }, { rel: 1e-6, levels: 0, pixelsInGraph: true }],
     ["latent_sample VAE encoder", { vaeEncoderOutput: "latent_sample" }, { rel: 1e-6, levels: 0, pixelsInGraph: true }],
     // JS pixel conversion (float64) instead of the graph's float32: a value on a rounding edge may land one level apart.
-    ["external weights", { externalData: true }, { rel: 1e-6, levels: 1, pixelsInGraph: false }],
+    // …and the CLIP preparation as a session of its own.
+    ["external weights", { externalData: true }, { rel: 1e-6, levels: 1, pixelsInGraph: false, clipInEncoder: false }],
     [
       "fp16 I/O, [B] timestep, float num_frames",
       { io: "float16", timestep: "[B]", numFrames: { dtype: "float", shape: "scalar" } },
@@ -56,6 +62,7 @@ describe("export variants of tiny/svd", async () => {
     it(`${name}: loads and gives the same video`, async () => {
       const { svd: variant } = await h.model(name.replace(/[^a-z0-9]+/gi, "-"), "svd", overrides);
       expect(variant.info.pixels_in_graph).toBe(expected.pixelsInGraph);
+      expect(variant.info.clip_preparation_in_encoder).toBe(expected.clipInEncoder ?? true);
       expect(variant.info.decoder_takes_num_frames).toBe(overrides.numFrames !== "none");
       const got = await collect(variant.components, p);
       expect(got.frames).toHaveLength(14);
