@@ -2,7 +2,8 @@
  * @module `avs-runner bench --pipeline image-to-video`: the image-to-video core in this process. Time: each request's
  * wall time against the summed `session.run` of its components (image encoder with the CLIP preparation, VAE encoder, UNet
  * steps, temporal decoder chunks) — everything else (noise, conditioning arrays, the guidance ramp and Euler steps in
- * JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
+ * JavaScript, promise hops) is the overhead (target ≤ 5 %) — the floor, one request's calls replayed back to back, and
+ * the same comparison in CPU time of this thread (svd-cpu-bench.ts), which waiting for a core does not inflate.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
@@ -30,6 +31,7 @@ import {
   sum,
   timeRequests,
 } from "./pipeline-bench.js";
+import { cpuPairs } from "./svd-cpu-bench.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
@@ -47,7 +49,8 @@ Flags (defaults in brackets):
   --steps <n>              [25] num_inference_steps
   --chunk <n>              [${VIDEO_DEFAULTS.decodeChunkSize}] decode_chunk_size
   --max-guidance <g>       [3] max_guidance_scale (> 1 runs the UNet on [unconditional; conditional])
-  --runs <n>               [200] timed requests
+  --runs <n>               [200] timed requests; as many again, each followed by one request's session.run calls
+                           replayed, for the CPU line (this thread's CPU time, Linux only: immune to waiting for a core)
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
@@ -173,6 +176,13 @@ export async function svdBenchMain(args: string[]): Promise<void> {
       report,
       reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
     );
+    const cpu = await cpuPairs(runs, calls, (i) => generateVideo(svd.components, { ...base, seed: i }, {}, drop));
+    if (cpu) {
+      console.log(
+        `CPU of this thread, each request then one request's calls replayed (${cpu.runs} pairs, p50s): request ${cpu.request_cpu_ms} ms, replayed session.run ${cpu.replay_cpu_ms} ms = ${cpu.ratio}; outside ONNX Runtime ${cpu.outside_cpu_ms} ms per request (waiting for a core not counted)`,
+      );
+      report.cpu = cpu;
+    }
   } finally {
     await svd.release();
     await models.cleanup();
@@ -264,8 +274,10 @@ async function measureMemory(
     }[] = [];
     for (const run of ["cold", "warm", "warm again"]) {
       gc();
-      const idle = process.memoryUsage().rss;
+      // Reset first: the peak then counts from an RSS no higher than `idle` (memory the collector's helper threads
+      // or malloc return in between would otherwise make it read below idle).
       const reset = resetPeakRss();
+      const idle = process.memoryUsage().rss;
       const t0 = performance.now();
       let handed = 0;
       await generateVideo(svd.components, params, {}, (chunkOut) => {
