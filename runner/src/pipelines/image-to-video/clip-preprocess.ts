@@ -12,10 +12,14 @@
  * sample is a weighted sum of a few input samples (the blur's taps around each of the four cubic taps, reflected at
  * the border). Those indices and weights depend only on the image's size; they are computed here
  * ({@link clipResample}) and the graph applies them with `Gather`, `Mul` and `ReduceSum` — ONNX Runtime's cubic
- * `Resize` took 100–400 ms per image on this machine, the folded form a few ms.
+ * `Resize` took 100–400 ms per image on this machine, the folded form a few ms. At load the model is prepended to
+ * the image encoder's graph ({@link encoderWithPreparation}), so both run in one `session.run`.
  */
 import { GraphBuilder } from "../../onnx/graph-builder.js";
+import { prependGraph } from "../../onnx/prepend-graph.js";
 import { DATA_TYPE_CODE, type OnnxDType } from "../../onnx/tensor-types.js";
+import type { ValueInfo } from "../stable-diffusion/session-io.js";
+import type { SvdModelIndex } from "./svd-model-index.js";
 
 /**
  * kornia's `get_gaussian_kernel1d` in float32: exp(−x²/(2σ²)) at x = i − size//2, normalised to sum to one.
@@ -184,4 +188,45 @@ export function clipPreprocessModel(o: {
   const out = o.type === "float32" ? normalised : g.node("Cast", [normalised], { to: DATA_TYPE_CODE[o.type] });
   g.output(out, "pixel_values", o.type, [1, 3, o.side, o.side]);
   return g.toBytes({ opset: o.opset ?? 17 });
+}
+
+/**
+ * The image encoder's pixel input: `pixel_values`, else its first.
+ *
+ * @example
+ * encoderInput(["pixel_values"]); // "pixel_values"
+ */
+export const encoderInput = (names: readonly string[]) =>
+  (names.includes("pixel_values") ? "pixel_values" : names[0]) ?? "";
+
+/**
+ * The image encoder with the CLIP preparation prepended to its graph (see clip-preprocess.ts), and the encoder's own
+ * pixel input; or the reason it stays two sessions (external weights, an opset below 13, whose ReduceSum takes no
+ * axes input, a pixel input that is not float).
+ *
+ * @example
+ * const prepared = encoderWithPreparation(await readFile("image_encoder/model.onnx"), index);
+ * if ("bytes" in prepared) encoder = await ort.InferenceSession.create(prepared.bytes);
+ */
+export function encoderWithPreparation(
+  bytes: Uint8Array,
+  index: SvdModelIndex,
+): { bytes: Uint8Array; pixelValues: ValueInfo } | { reason: string } {
+  const merged = prependGraph(bytes, encoderInput, (t) => {
+    if (t.opset < 13) return { reason: `its opset ${t.opset} is below 13` };
+    if (t.type !== "float32" && t.type !== "float16") return { reason: `its input ${t.name} is not float` };
+    const side = t.shape[2];
+    return clipPreprocessModel({
+      mean: index.imageMean,
+      std: index.imageStd,
+      side: typeof side === "number" ? side : 224,
+      type: t.type,
+      opset: t.opset,
+    });
+  });
+  if (!merged.bytes) return { reason: merged.reason };
+  return {
+    bytes: merged.bytes,
+    pixelValues: { name: merged.target.name, type: merged.target.type ?? "?", shape: merged.target.shape },
+  };
 }

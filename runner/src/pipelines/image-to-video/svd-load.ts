@@ -7,14 +7,13 @@
 import { readFile } from "node:fs/promises";
 import type * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../../config.js";
-import { prependGraph } from "../../onnx/prepend-graph.js";
 import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
 import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
 import { type SessionOpener, sessionOpener } from "../session-opener.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
 import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
-import { clipPreprocessModel } from "./clip-preprocess.js";
+import { clipPreprocessModel, encoderInput, encoderWithPreparation } from "./clip-preprocess.js";
 import { readSvdModelIndex, SvdModelError, type SvdModelIndex } from "./svd-model-index.js";
 
 /** What loading needs: where the model is, and how sessions are made (the worker's load context has these). */
@@ -95,37 +94,6 @@ function floatValue(values: Map<string, ValueInfo>, name: string, component: str
     throw new SvdModelError(`${component} ${name} has rank ${v.shape.length} ([${v.shape}]); rank ${rank} expected`);
   }
   return v;
-}
-
-/** The image encoder's pixel input: `pixel_values`, else its first. */
-const encoderInput = (names: readonly string[]) => (names.includes("pixel_values") ? "pixel_values" : names[0]) ?? "";
-
-/**
- * The image encoder with the CLIP preparation prepended to its graph (see clip-preprocess.ts), and the encoder's own
- * pixel input; or the reason it stays two sessions (external weights, an opset below 13, whose ReduceSum takes no
- * axes input, a pixel input that is not float).
- */
-function encoderWithPreparation(
-  bytes: Uint8Array,
-  index: SvdModelIndex,
-): { bytes: Uint8Array; pixelValues: ValueInfo } | { reason: string } {
-  const merged = prependGraph(bytes, encoderInput, (t) => {
-    if (t.opset < 13) return { reason: `its opset ${t.opset} is below 13` };
-    if (t.type !== "float32" && t.type !== "float16") return { reason: `its input ${t.name} is not float` };
-    const side = t.shape[2];
-    return clipPreprocessModel({
-      mean: index.imageMean,
-      std: index.imageStd,
-      side: typeof side === "number" ? side : 224,
-      type: t.type,
-      opset: t.opset,
-    });
-  });
-  if (!merged.bytes) return { reason: merged.reason };
-  return {
-    bytes: merged.bytes,
-    pixelValues: { name: merged.target.name, type: merged.target.type ?? "?", shape: merged.target.shape },
-  };
 }
 
 /** The resolved I/O of each session, or an error naming what does not fit. */
