@@ -31,7 +31,7 @@ import {
   sum,
   timeRequests,
 } from "./pipeline-bench.js";
-import { cpuPairs } from "./svd-cpu-bench.js";
+import { cpuPhase } from "./svd-cpu-bench.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
@@ -176,13 +176,6 @@ export async function svdBenchMain(args: string[]): Promise<void> {
       report,
       reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
     );
-    const cpu = await cpuPairs(runs, calls, (i) => generateVideo(svd.components, { ...base, seed: i }, {}, drop));
-    if (cpu) {
-      console.log(
-        `CPU of this thread, each request then one request's calls replayed (${cpu.runs} pairs, p50s): request ${cpu.request_cpu_ms} ms, replayed session.run ${cpu.replay_cpu_ms} ms = ${cpu.ratio}; outside ONNX Runtime ${cpu.outside_cpu_ms} ms per request (waiting for a core not counted)`,
-      );
-      report.cpu = cpu;
-    }
   } finally {
     await svd.release();
     await models.cleanup();
@@ -191,12 +184,19 @@ export async function svdBenchMain(args: string[]): Promise<void> {
   const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
   if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
   const requestRuns = num("REQUEST_RUNS", 20);
-  if (requestRuns > 0) {
-    const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
-    const memModels = memoryModel === "none" ? undefined : await modelsFor(memoryModel, modelDir, "model_index.json");
-    // The same model in this process again, so each request's summed session.run is measured right after it.
-    const twin = await load(modelId, timeModels.dir);
-    try {
+  // The same model in this process again: for the CPU comparison (after the memory rounds, so the garbage of its
+  // requests is not in the process they measure) and so each runner request's summed session.run is measured right
+  // after it.
+  const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
+  const twin = await load(modelId, timeModels.dir);
+  const memModels =
+    requestRuns > 0 && memoryModel !== "none" ? await modelsFor(memoryModel, modelDir, "model_index.json") : undefined;
+  try {
+    const cpu = await cpuPhase(runs, Math.min(warmup, 10), (seed, observe) =>
+      generateVideo(twin.components, { ...base, seed }, {}, drop, observe),
+    );
+    if (cpu) report.cpu = cpu;
+    if (requestRuns > 0) {
       report.request = await runRequestPhase({
         modelDir: timeModels.dir,
         time: {
@@ -227,11 +227,11 @@ export async function svdBenchMain(args: string[]): Promise<void> {
         threads,
         fps: VIDEO_DEFAULTS.fps,
       });
-    } finally {
-      await twin.release();
-      await timeModels.cleanup();
-      await memModels?.cleanup();
     }
+  } finally {
+    await twin.release();
+    await timeModels.cleanup();
+    await memModels?.cleanup();
   }
   if (f.JSON) {
     await writeFile(f.JSON, `${JSON.stringify(report, null, 2)}\n`);
@@ -274,10 +274,8 @@ async function measureMemory(
     }[] = [];
     for (const run of ["cold", "warm", "warm again"]) {
       gc();
-      // Reset first: the peak then counts from an RSS no higher than `idle` (memory the collector's helper threads
-      // or malloc return in between would otherwise make it read below idle).
-      const reset = resetPeakRss();
       const idle = process.memoryUsage().rss;
+      const reset = resetPeakRss();
       const t0 = performance.now();
       let handed = 0;
       await generateVideo(svd.components, params, {}, (chunkOut) => {

@@ -7,7 +7,8 @@
  * counted on either side; the share its calls take on this thread is the same in a request and in its replay.
  */
 import { readFileSync } from "node:fs";
-import type { RecordedCall } from "./pipeline-bench.js";
+import type { RunObserver } from "../pipelines/stable-diffusion/vae.js";
+import { type RecordedCall, recorder } from "./pipeline-bench.js";
 import { percentile } from "./stats.js";
 
 /**
@@ -75,4 +76,29 @@ export async function cpuPairs(
     outside_cpu_ms: round(percentile(outside, 50)),
     ratio: round(request50 / replay50),
   };
+}
+
+/**
+ * The CPU line: `warmup` requests, one more recorded, then {@link cpuPairs} of `runs` requests against its replay,
+ * printed and returned (undefined off Linux). `request(seed, observe?)` runs one request.
+ *
+ * @example
+ * report.cpu = await cpuPhase(200, 10, (seed, observe) => generateVideo(c, { ...base, seed }, {}, drop, observe));
+ */
+export async function cpuPhase(
+  runs: number,
+  warmup: number,
+  request: (seed: number, observe?: RunObserver) => Promise<unknown>,
+): Promise<CpuPairs | undefined> {
+  if (threadCpuMs() === undefined) return undefined;
+  for (let i = 0; i < warmup; i++) await request(i);
+  const { calls, observe } = recorder();
+  await request(999, observe);
+  const cpu = await cpuPairs(runs, calls, (i) => request(i));
+  if (cpu) {
+    console.log(
+      `CPU of this thread, each request then one request's calls replayed (${cpu.runs} pairs, p50s): request ${cpu.request_cpu_ms} ms, replayed session.run ${cpu.replay_cpu_ms} ms = ${cpu.ratio}; outside ONNX Runtime ${cpu.outside_cpu_ms} ms per request (waiting for a core not counted)`,
+    );
+  }
+  return cpu;
 }
