@@ -2,7 +2,9 @@
  * @module `avs-runner bench --pipeline image-to-video`: the image-to-video core in this process. Time: each request's
  * wall time against the summed `session.run` of its components (image encoder, VAE encoder, UNet steps, temporal
  * decoder chunks) — everything else (the CLIP preparation of the image, noise, conditioning arrays, the guidance ramp
- * and Euler steps in JavaScript, promise hops) is the overhead (target ≤ 5 %) — and the floor, one request's calls replayed back to back.
+ * and Euler steps in JavaScript, promise hops) is the overhead (target ≤ 5 %) — the floor, one request's calls
+ * replayed back to back, and the same comparison in CPU time of this thread (svd-cpu-bench.ts), which waiting for a
+ * core does not inflate.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
  * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
@@ -30,6 +32,7 @@ import {
   sum,
   timeRequests,
 } from "./pipeline-bench.js";
+import { cpuPhase } from "./svd-cpu-bench.js";
 import { runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
@@ -46,7 +49,8 @@ Flags (defaults in brackets):
   --steps <n>              [25] num_inference_steps
   --chunk <n>              [${VIDEO_DEFAULTS.decodeChunkSize}] decode_chunk_size
   --max-guidance <g>       [3] max_guidance_scale (> 1 runs the UNet on [unconditional; conditional])
-  --runs <n>               [200] timed requests
+  --runs <n>               [200] timed requests; as many again, each followed by one request's session.run calls
+                           replayed, for the CPU line (this thread's CPU time, Linux only: immune to waiting for a core)
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]
@@ -180,12 +184,19 @@ export async function svdBenchMain(args: string[]): Promise<void> {
   const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
   if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
   const requestRuns = num("REQUEST_RUNS", 20);
-  if (requestRuns > 0) {
-    const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
-    const memModels = memoryModel === "none" ? undefined : await modelsFor(memoryModel, modelDir, "model_index.json");
-    // The same model in this process again, so each request's summed session.run is measured right after it.
-    const twin = await load(modelId, timeModels.dir);
-    try {
+  // The same model in this process again: for the CPU comparison (after the memory rounds, so the garbage of its
+  // requests is not in the process they measure) and so each runner request's summed session.run is measured right
+  // after it.
+  const timeModels = await modelsFor(modelId, modelDir, "model_index.json");
+  const twin = await load(modelId, timeModels.dir);
+  const memModels =
+    requestRuns > 0 && memoryModel !== "none" ? await modelsFor(memoryModel, modelDir, "model_index.json") : undefined;
+  try {
+    const cpu = await cpuPhase(runs, Math.min(warmup, 10), (seed, observe) =>
+      generateVideo(twin.components, { ...base, seed }, {}, drop, observe),
+    );
+    if (cpu) report.cpu = cpu;
+    if (requestRuns > 0) {
       report.request = await runRequestPhase({
         modelDir: timeModels.dir,
         time: {
@@ -216,11 +227,11 @@ export async function svdBenchMain(args: string[]): Promise<void> {
         threads,
         fps: VIDEO_DEFAULTS.fps,
       });
-    } finally {
-      await twin.release();
-      await timeModels.cleanup();
-      await memModels?.cleanup();
     }
+  } finally {
+    await twin.release();
+    await timeModels.cleanup();
+    await memModels?.cleanup();
   }
   if (f.JSON) {
     await writeFile(f.JSON, `${JSON.stringify(report, null, 2)}\n`);

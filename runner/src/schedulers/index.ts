@@ -21,7 +21,7 @@ export { lcm, lcmScalings, lcmTimesteps } from "./lcm.js";
 export { alphasCumprod, trainingSigmas } from "./noise-schedule.js";
 export { plmsTimesteps, pndm } from "./pndm.js";
 export type { NoiseSource, SchedulePlan, Scheduler, StepResult } from "./scheduler.js";
-export { guidedEulerStep, type ScaledSampleTarget, scaleIntoSample } from "./scheduler.js";
+export { guidedEulerStep, type ScaledSampleTarget, scale, scaleIntoSample } from "./scheduler.js";
 export {
   type DpmSolverSettings,
   parseSchedulerConfig,

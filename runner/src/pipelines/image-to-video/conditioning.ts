@@ -75,6 +75,20 @@ export async function fitImage(image: RgbImage, width: number, height: number): 
   return { width: info.width, height: info.height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
+/**
+ * `x = pixels/127.5 − 1 + s·ε` in place: `x` holds ε (NCHW, 3 planes) and RGB bytes come interleaved. A function of
+ * its own rather than a loop in the async caller: V8 entered that loop through on-stack replacement and threw the
+ * optimised code away after it on every request, so most of the loop ran interpreted (~0.8 ms at 64×64).
+ */
+function augmentPixels(pixels: Uint8Array, strength: number, x: Float32Array): void {
+  const plane = x.length / 3;
+  for (let i = 0, src = 0; i < plane; i++, src += 3) {
+    x[i] = (pixels[src] as number) / 127.5 - 1 + strength * (x[i] as number);
+    x[plane + i] = (pixels[src + 1] as number) / 127.5 - 1 + strength * (x[plane + i] as number);
+    x[2 * plane + i] = (pixels[src + 2] as number) / 127.5 - 1 + strength * (x[2 * plane + i] as number);
+  }
+}
+
 /** The VAE encoder's input per session and size, refilled by later requests. */
 const encoderInputs = new ShapePool<ReusedFloatTensor>(2);
 
@@ -101,13 +115,7 @@ export async function imageLatents(
     reusedFloatTensor(c.io.vaeEncoder.sample, new Float32Array(3 * plane), [1, 3, height, width]);
   let out: ort.InferenceSession.ReturnType;
   try {
-    const x = noise(3 * plane, input.values);
-    for (let i = 0, src = 0; i < plane; i++, src += 3) {
-      for (let ch = 0; ch < 3; ch++) {
-        const at = ch * plane + i;
-        x[at] = (pixels[src + ch] as number) / 127.5 - 1 + noiseAugStrength * (x[at] as number);
-      }
-    }
+    augmentPixels(pixels, noiseAugStrength, noise(3 * plane, input.values));
     input.refresh();
     out = await run("vae_encoder", c.vaeEncoder, { [c.io.vaeEncoder.sample.name]: input.tensor }, [
       c.io.vaeEncoder.output,

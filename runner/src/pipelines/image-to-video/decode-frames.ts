@@ -81,9 +81,7 @@ export async function decodeFrames(
     };
     let out: ort.InferenceSession.ReturnType;
     try {
-      const values = inputs.latent.values;
-      const from = first * perFrame;
-      for (let k = 0; k < values.length; k++) values[k] = (latents[from + k] as number) / scaling;
+      unscale(latents, first * perFrame, scaling, inputs.latent.values);
       inputs.latent.refresh();
       const feeds: Record<string, ort.Tensor> = { [io.latent.name]: inputs.latent.tensor };
       if (io.numFrames && inputs.numFrames) feeds[io.numFrames.name] = inputs.numFrames;
@@ -96,6 +94,11 @@ export async function decodeFrames(
     await o.sink(decoded);
     control.progress?.({ stage: "decode", step: first + n, total: frames });
   }
+}
+
+/** `out[k] = latents[from + k] / scaling`; out of the async loop so V8 optimises it whole (see conditioning.ts). */
+function unscale(latents: Float32Array, from: number, scaling: number, out: Float32Array): void {
+  for (let k = 0; k < out.length; k++) out[k] = (latents[from + k] as number) / scaling;
 }
 
 /** The decoder's output as frames: views of its 8-bit RGB output (one buffer), or floats converted frame by frame. */

@@ -6,7 +6,7 @@
  * guidance ramp `linspace(min_guidance_scale, max_guidance_scale, frames)` (guidance runs when max > 1), and chunked
  * temporal decoding whose frames go to the caller as they are made.
  */
-import { batchNoise, guidanceRamp } from "../../schedulers/index.js";
+import { batchNoise, guidanceRamp, scale } from "../../schedulers/index.js";
 import { type RunObserver, timedRunner } from "../stable-diffusion/vae.js";
 import { fitImage, imageEmbeddings, imageLatents } from "./conditioning.js";
 import { decodeFrames } from "./decode-frames.js";
@@ -49,7 +49,7 @@ export async function generateVideo(
   const fitted = await fitImage(p.image, p.width, p.height);
   const image = await imageLatents(c, fitted, p.noiseAugStrength, noise, run);
   const drawn = noise(frames * 4 * h * w);
-  for (let i = 0; i < drawn.length; i++) drawn[i] = (drawn[i] as number) * plan.initNoiseSigma;
+  scale(plan.initNoiseSigma, drawn, drawn);
 
   const latents = await denoiseVideo(c, {
     plan,
