@@ -19,12 +19,17 @@
  * that size, which the runner's decoder skips). Then one `--rss-mb` MB upload goes through the orchestrator alone
  * and its peak-RSS rise (VmHWM after `clear_refs`) is printed as a ratio to the payload.
  *
+ * `--baseline <bin>` runs a second orchestrator from another build's `bin/avs-orchestrator.mjs` and loads it at the
+ * same time as this one in each of the orchestrator's rounds, so that both meet the same machine: on a shared machine
+ * sequential rounds swing by ±15 % between runs, paired ones by a few percent; it prints this build's CPU per job as a
+ * ratio to the baseline's.
+ *
  * `--media-delivery data` (or `url`) sends the orchestrator's jobs with that `X-Media-Delivery` request header: `data`
  * answers carry the runner's data URLs, copied from its answer's bytes, instead of URLs of stored outputs.
  *
  * Usage: pnpm --filter @ai-video-subnet/orchestrator bench [-- --requests 400 --concurrency 8 --rounds 3 --pin --json
- *        --upload-mb 1 --upload-requests 150 --rss-mb 20 --media-delivery data]  (0 skips the upload workload or the
- *        RSS check)
+ *        --upload-mb 1 --upload-requests 150 --rss-mb 20 --media-delivery data --baseline <bin>]  (0 skips the upload
+ *        workload or the RSS check)
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -57,6 +62,8 @@ if (args.help === "true") {
   --upload-requests N   jobs per path per round of that workload (default requests ÷ 2)
   --rss-mb N            one N MB upload through the orchestrator alone, its peak-RSS rise (default 20; 0 skips it)
   --media-delivery V    send the orchestrator's jobs with X-Media-Delivery: V (url or data)
+  --baseline BIN        also run another build's avs-orchestrator.mjs, loaded at the same time as this one, and
+                        print "CPU per job: R × the baseline" (latencies then include the baseline's load)
   --pin                 runner alone on CPU 1, the rest on CPU 0 (Linux, taskset)
   --json                also print the figures as one JSON line
 AVS_BENCH_PROFILE=<dir> writes the orchestrator's --cpu-prof profile to <dir>.
@@ -74,6 +81,7 @@ const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
 const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
 const RSS_MB = Number(args["rss-mb"] ?? 20);
 const DELIVERY = args["media-delivery"];
+const BASELINE = args.baseline;
 /** Extra Node flags of the orchestrator and the proxy (e.g. `--trace-gc`), and where their stdout is kept. */
 const NODE_ARGS = (process.env.AVS_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const LOG_DIR = process.env.AVS_BENCH_LOG_DIR;
@@ -171,28 +179,36 @@ try {
     config,
     JSON.stringify([{ pipeline: "upscale", model_id: MODEL, url: runnerUrl, token: TOKEN, capacity: 64 }]),
   );
-  const orchBin = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
-  const orch = startProcess(
-    node,
-    [
-      ...(process.env.AVS_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.AVS_BENCH_PROFILE}`] : []),
-      ...NODE_ARGS,
-      orchBin,
-      "--config",
-      config,
-      "--models-dir",
-      models,
-      "--port",
-      "0",
-      "--secret",
-      SECRET,
-      "--log-level",
-      "warn",
-    ],
-    {},
+  const startOrchestrator = (bin, name, profile) => {
+    const started = startProcess(
+      node,
+      [
+        ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
+        ...NODE_ARGS,
+        bin,
+        "--config",
+        config,
+        "--models-dir",
+        models,
+        "--port",
+        "0",
+        "--secret",
+        SECRET,
+        "--log-level",
+        "warn",
+      ],
+      {},
+      name,
+    );
+    children.push(started.child);
+    return started;
+  };
+  const orch = startOrchestrator(
+    fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url)),
     "orchestrator",
+    process.env.AVS_BENCH_PROFILE,
   );
-  children.push(orch.child);
+  const base = BASELINE ? startOrchestrator(BASELINE, "baseline") : undefined;
   // The floor of one HTTP hop: a proxy that only pipes bytes, where the orchestrator stands (and on its CPU).
   const proxy = startProcess(
     node,
@@ -203,6 +219,8 @@ try {
   children.push(proxy.child);
   const orchUrl = `http://127.0.0.1:${await orch.port}`;
   await waitOk(`${orchUrl}/info`);
+  const baseUrl = base && `http://127.0.0.1:${await base.port}`;
+  if (baseUrl) await waitOk(`${baseUrl}/info`);
 
   const image = png(SIZE, SIZE);
   const direct = { url: `${runnerUrl}/upscale`, headers: { authorization: `Bearer ${TOKEN}` } };
@@ -215,6 +233,8 @@ try {
   await load(direct.url, direct.headers, image, WARMUP);
   await load(floor.url, floor.headers, image, WARMUP);
   await load(via.url, via.headers, image, WARMUP);
+  const baseline = baseUrl && { url: `${baseUrl}/upscale`, headers: via.headers };
+  if (baseline) await load(baseline.url, baseline.headers, image, WARMUP);
 
   const paths = [
     ["direct", direct],
@@ -224,30 +244,43 @@ try {
   /** Rounds of `requests` jobs per path with `body`; latencies and each process's CPU per path. */
   async function workload(body, requests) {
     const all = { direct: [], floor: [], orchestrator: [] };
-    const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0 };
+    const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0, baseline: 0 };
+    let baselineJobs = 0;
     let failures = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate the order each round so drift on a shared machine hits every path alike.
       for (const [name, target] of [...paths.slice(round % 3), ...paths.slice(0, round % 3)]) {
-        const pids = [runner.child.pid, orch.child.pid, proxy.child.pid];
+        const pids = [runner.child.pid, orch.child.pid, proxy.child.pid, base?.child.pid];
         const before = pids.map(cpuMs);
-        const r = await load(target.url, target.headers, body, requests);
+        // The baseline takes its jobs at the same time as this build, never in a round of its own.
+        const paired = name === "orchestrator" && baseline;
+        const [r, rb] = await Promise.all([
+          load(target.url, target.headers, body, requests),
+          paired ? load(baseline.url, baseline.headers, body, requests) : undefined,
+        ]);
         const spent = pids.map((pid, i) => (cpuMs(pid) ?? 0) - (before[i] ?? 0));
         cpu.runner[name] += spent[0];
         if (name === "orchestrator") cpu.orchestrator += spent[1];
         if (name === "floor") cpu.floor += spent[2];
+        if (rb) {
+          cpu.baseline += spent[3];
+          baselineJobs += rb.latencies.length;
+          failures += rb.failures;
+        }
         all[name].push(...r.latencies);
         failures += r.failures;
       }
     }
-    return { all, cpu, failures };
+    return { all, cpu, failures, baselineJobs };
   }
-  const { all, cpu, failures } = await workload(image, REQUESTS);
+  const small64 = await workload(image, REQUESTS);
+  const { all, cpu, failures } = small64;
   let upload;
   if (UPLOAD_MB > 0) {
     const big = png(SIZE, SIZE, Math.round(UPLOAD_MB * 1024 * 1024));
     await load(floor.url, floor.headers, big, 10);
     await load(via.url, via.headers, big, 10);
+    if (baseline) await load(baseline.url, baseline.headers, big, 10);
     upload = { ...(await workload(big, UPLOAD_REQUESTS)), bytes: big.length };
   }
   const d = stats(all.direct);
@@ -308,6 +341,15 @@ try {
   console.log(cpuLine(`upscale ${SIZE}×${SIZE}`, small));
   const big = upload ? ratio(upload) : undefined;
   if (big) console.log(cpuLine(`upload ${UPLOAD_MB} MB`, big));
+  if (baseline) {
+    const vsBase = (name, w) => {
+      const mine = w.cpu.orchestrator / w.all.orchestrator.length;
+      const theirs = w.cpu.baseline / w.baselineJobs;
+      return `${name} — CPU per job: ${(mine / theirs).toFixed(3)} × the baseline (this ${mine.toFixed(2)} ms, baseline ${theirs.toFixed(2)} ms, loaded together)`;
+    };
+    console.log(vsBase(`upscale ${SIZE}×${SIZE}`, small64));
+    if (upload) console.log(vsBase(`upload ${UPLOAD_MB} MB`, upload));
+  }
   let rss;
   if (RSS_MB > 0) {
     const huge = png(SIZE, SIZE, Math.round(RSS_MB * 1024 * 1024));
