@@ -190,7 +190,8 @@ describe("PostgreSQL job store only", () => {
     const store = open("here");
     await store.init();
     try {
-      const created = await store.create(newJob(), { here: { holder: "holder-h", leaseMs: 300 } });
+      // A lease long enough that the checks below run inside it on a loaded machine (300 ms did not, once).
+      const created = await store.create(newJob(), { here: { holder: "holder-h", leaseMs: 1500 } });
       // The answer shows the job as it was created; the claim is the run that starts it.
       expect(created).toMatchObject({ kind: "created", job: { status: "queued", runs: 0 } });
       expect(created.claim).toMatchObject({
@@ -208,7 +209,7 @@ describe("PostgreSQL job store only", () => {
       expect(entries).toEqual([]);
       expect(await store.claim(id, "holder-other", 300)).toBeUndefined();
       // Its holder gone, the sweep re-queues it once the lease runs out, and the next run is fenced as run 2.
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 1600));
       expect(await store.requeueExpired(300)).toBeGreaterThanOrEqual(1);
       expect(await store.claim(id, "holder-other", 300)).toMatchObject({ run: 2 });
       expect(await store.finish(created.claim!, { status: "cancelled" })).toBe(false);
