@@ -38,9 +38,9 @@ describe("avs-runner bench --pipeline image-to-video", () => {
       );
       // Image encoder, VAE encoder, four UNet steps, two decoder chunks of 8 and 6 frames.
       expect(stdout).toMatch(/floor: the same 8 session\.run calls replayed back to back = [\d.]+/);
-      // The same comparison in CPU time of the benchmark's thread (Linux), which waiting for a core does not inflate.
+      // The same comparison in CPU time of the benchmark's process, which waiting for a core does not inflate.
       expect(stdout).toMatch(
-        /CPU of this thread, each request then one request's calls replayed \(3 pairs, p50s\): request [\d.]+ ms, replayed session\.run [\d.]+ ms = [\d.]+; outside ONNX Runtime -?[\d.]+ ms per request/,
+        /CPU of this process, each request then one request's calls replayed \(3 pairs, p50s\): request [\d.]+ ms, replayed session\.run [\d.]+ ms = [\d.]+; outside ONNX Runtime -?[\d.]+ ms per request/,
       );
       expect(stdout).toMatch(/memory, tiny\/svd-xt 25 frames 128×64, 2 steps, decode chunk 8, .*raw frames 0\.6 MB/);
       expect(stdout).toMatch(

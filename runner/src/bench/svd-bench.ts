@@ -3,7 +3,7 @@
  * wall time against the summed `session.run` of its components (image encoder, VAE encoder, UNet steps, temporal
  * decoder chunks) — everything else (the CLIP preparation of the image, noise, conditioning arrays, the guidance ramp
  * and Euler steps in JavaScript, promise hops) is the overhead (target ≤ 5 %) — the floor, one request's calls
- * replayed back to back, and the same comparison in CPU time of this thread (svd-cpu-bench.ts), which waiting for a
+ * replayed back to back, and the same comparison in CPU time of this process (svd-cpu-bench.ts), which waiting for a
  * core does not inflate.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
@@ -50,7 +50,7 @@ Flags (defaults in brackets):
   --chunk <n>              [${VIDEO_DEFAULTS.decodeChunkSize}] decode_chunk_size
   --max-guidance <g>       [3] max_guidance_scale (> 1 runs the UNet on [unconditional; conditional])
   --runs <n>               [200] timed requests; as many again, each followed by one request's session.run calls
-                           replayed, for the CPU line (this thread's CPU time, Linux only: immune to waiting for a core)
+                           replayed, for the CPU line (this process's CPU time: immune to waiting for a core)
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
   --memory-width <px>, --memory-height <px>, --memory-steps <n>   [1024, 576, 25]

@@ -1,31 +1,28 @@
 /**
  * @module The image-to-video benchmark's CPU line: each request, then the same request's recorded `session.run` calls
- * replayed, each measured as CPU time of this (the JavaScript) thread from Linux's `/proc/thread-self/schedstat`, read
- * before and after so the reads stay out of what they measure. Their paired difference is the JavaScript work around
- * ONNX Runtime (noise, Euler steps, conditioning arrays, garbage collection pauses, promise hops), which unlike the wall
- * times does not grow while the thread waits for a core on a loaded machine. ONNX Runtime's pool threads are not
- * counted on either side; the share its calls take on this thread is the same in a request and in its replay.
+ * replayed, each measured as CPU time of this process (`process.cpuUsage()`: user + system of every thread, in µs),
+ * read before and after. Their paired difference is the work around ONNX Runtime (noise, Euler steps, conditioning
+ * arrays, garbage collection, promise hops), which unlike the wall times does not grow while a thread waits for a core
+ * on a loaded machine. ONNX Runtime's pool threads count on both sides alike. (Linux's per-thread
+ * `/proc/thread-self/schedstat` was used first; on this machine's kernel it advances in scheduler ticks of ~4 ms, so a
+ * few-ms replay often read 0.)
  */
-import { readFileSync } from "node:fs";
 import type { RunObserver } from "../pipelines/stable-diffusion/vae.js";
 import { type RecordedCall, recorder } from "./pipeline-bench.js";
 import { percentile } from "./stats.js";
 
 /**
- * CPU time this thread has used, in ms, or undefined off Linux.
+ * CPU time this process has used, in ms (µs resolution).
  *
  * @example
- * const c0 = threadCpuMs(); work(); const spent = (threadCpuMs() ?? 0) - (c0 ?? 0);
+ * const c0 = processCpuMs(); work(); const spent = processCpuMs() - c0;
  */
-export function threadCpuMs(): number | undefined {
-  try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
-  } catch {
-    return undefined;
-  }
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
-/** The CPU comparison's figures (ms of this thread's CPU per request, p50s). */
+/** The CPU comparison's figures (ms of this process's CPU per request, p50s). */
 export interface CpuPairs {
   runs: number;
   request_cpu_ms: number;
@@ -41,7 +38,7 @@ async function replayOnce(calls: RecordedCall[]): Promise<void> {
 
 /**
  * Runs `runs` requests (`request(i)`), each followed by `calls` (one request's recorded `session.run` calls, the same
- * shapes) replayed, and returns the p50s of their CPU on this thread; undefined where the thread's CPU cannot be read.
+ * shapes) replayed, and returns the p50s of their CPU in this process; undefined for no runs.
  *
  * @example
  * const cpu = await cpuPairs(100, calls, (i) => generateVideo(c, { ...base, seed: i }, {}, drop));
@@ -51,17 +48,17 @@ export async function cpuPairs(
   calls: RecordedCall[],
   request: (i: number) => Promise<unknown>,
 ): Promise<CpuPairs | undefined> {
-  if (threadCpuMs() === undefined || runs < 1) return undefined;
+  if (runs < 1) return undefined;
   const requests: number[] = [];
   const replays: number[] = [];
   const outside: number[] = [];
   for (let i = 0; i < runs; i++) {
-    let c0 = threadCpuMs() as number;
+    let c0 = processCpuMs();
     await request(5000 + i);
-    const spent = (threadCpuMs() as number) - c0;
-    c0 = threadCpuMs() as number;
+    const spent = processCpuMs() - c0;
+    c0 = processCpuMs();
     await replayOnce(calls);
-    const replayed = (threadCpuMs() as number) - c0;
+    const replayed = processCpuMs() - c0;
     requests.push(spent);
     replays.push(replayed);
     outside.push(spent - replayed);
@@ -80,7 +77,7 @@ export async function cpuPairs(
 
 /**
  * The CPU line: `warmup` requests, one more recorded, then {@link cpuPairs} of `runs` requests against its replay,
- * printed and returned (undefined off Linux). `request(seed, observe?)` runs one request.
+ * printed and returned. `request(seed, observe?)` runs one request.
  *
  * @example
  * report.cpu = await cpuPhase(200, 10, (seed, observe) => generateVideo(c, { ...base, seed }, {}, drop, observe));
@@ -90,14 +87,13 @@ export async function cpuPhase(
   warmup: number,
   request: (seed: number, observe?: RunObserver) => Promise<unknown>,
 ): Promise<CpuPairs | undefined> {
-  if (threadCpuMs() === undefined) return undefined;
   for (let i = 0; i < warmup; i++) await request(i);
   const { calls, observe } = recorder();
   await request(999, observe);
   const cpu = await cpuPairs(runs, calls, (i) => request(i));
   if (cpu) {
     console.log(
-      `CPU of this thread, each request then one request's calls replayed (${cpu.runs} pairs, p50s): request ${cpu.request_cpu_ms} ms, replayed session.run ${cpu.replay_cpu_ms} ms = ${cpu.ratio}; outside ONNX Runtime ${cpu.outside_cpu_ms} ms per request (waiting for a core not counted)`,
+      `CPU of this process, each request then one request's calls replayed (${cpu.runs} pairs, p50s): request ${cpu.request_cpu_ms} ms, replayed session.run ${cpu.replay_cpu_ms} ms = ${cpu.ratio}; outside ONNX Runtime ${cpu.outside_cpu_ms} ms per request (waiting for a core not counted)`,
     );
   }
   return cpu;
