@@ -54,11 +54,20 @@ export async function load(url, headers, image, n, concurrency, model) {
       while (next < n) {
         next += 1;
         const t = performance.now();
-        const res = await job(url, headers, image, model);
-        const text = await res.text();
-        if (res.status !== 200) {
+        try {
+          const res = await job(url, headers, image, model);
+          const text = await res.text();
+          if (res.status !== 200) {
+            failures += 1;
+            if (process.env.BENCH_VERBOSE) console.error(`HTTP ${res.status} from ${url}: ${text.slice(0, 300)}`);
+          }
+        } catch (err) {
+          // A connection a hop closed under a request (e.g. "other side closed") is a failed request of that target,
+          // in its `failed` column, not the end of the run; said on stderr, as it should not happen.
           failures += 1;
-          if (process.env.BENCH_VERBOSE) console.error(`HTTP ${res.status} from ${url}: ${text.slice(0, 300)}`);
+          console.error(
+            `request to ${url} failed: ${err.message} (${err.cause?.message ?? err.cause?.code ?? "no cause"})`,
+          );
         }
         latencies.push(performance.now() - t);
       }
