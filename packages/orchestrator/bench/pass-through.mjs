@@ -10,10 +10,10 @@
 import http from "node:http";
 
 const upstream = new URL(process.argv[2] ?? "");
-// An idle pooled socket is closed after 4 s. Without a \`timeout\` Node's agent keeps idle sockets forever and ignores
-// the server's \`Keep-Alive: timeout=5\` hint, so a request sent just as the upstream (the runner: keepAliveTimeout
+// An idle pooled socket is closed after 4 s. Without a `timeout` Node's agent keeps idle sockets forever and ignores
+// the server's `Keep-Alive: timeout=5` hint, so a request sent just as the upstream (the runner: keepAliveTimeout
 // 5 s, closed at 6 s) closes a socket failed with ECONNRESET; the proxy then destroyed its client's connection
-// (the bench's \`fetch failed … other side closed\`, or EPIPE while the client was still sending an upload). With a
+// (the bench's `fetch failed … other side closed`, or EPIPE while the client was still sending an upload). With a
 // timeout the agent also honours the hint: min(4 s, hint − 1 s).
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4000 });
 const server = http.createServer((req, res) => {
