@@ -271,6 +271,7 @@ async function measureMemory(
       idle_mb: number;
       peak_above_idle_mb: number | null;
       ratio: number | null;
+      denoise_peak_above_idle_mb: number | null;
     }[] = [];
     for (const run of ["cold", "warm", "warm again"]) {
       gc();
@@ -278,9 +279,19 @@ async function measureMemory(
       const reset = resetPeakRss();
       const t0 = performance.now();
       let handed = 0;
-      await generateVideo(svd.components, params, {}, (chunkOut) => {
-        handed += chunkOut.frames.length;
-      });
+      // The peak until the temporal decoder's first call: conditioning and the denoising loop.
+      let denoisePeak: number | undefined;
+      await generateVideo(
+        svd.components,
+        params,
+        {},
+        (chunkOut) => {
+          handed += chunkOut.frames.length;
+        },
+        (component) => {
+          if (component === "vae_decoder" && denoisePeak === undefined && reset) denoisePeak = peakRss();
+        },
+      );
       const seconds = (performance.now() - t0) / 1000;
       if (handed !== frames) throw new Error(`the generation handed out ${handed} frames of ${frames}`);
       const peak = reset ? peakRss() : undefined;
@@ -291,6 +302,7 @@ async function measureMemory(
         idle_mb: mb(idle),
         peak_above_idle_mb: above === null ? null : mb(above),
         ratio: above === null ? null : round(above / raw, 2),
+        denoise_peak_above_idle_mb: denoisePeak === undefined ? null : mb(denoisePeak - idle),
       });
     }
     console.log(
@@ -300,7 +312,7 @@ async function measureMemory(
       console.log(
         r.ratio === null
           ? `  ${r.run}: ${r.seconds} s (peak RSS not measurable here: needs Linux /proc/self/clear_refs)`
-          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames`,
+          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames (${r.denoise_peak_above_idle_mb} MB before decoding)`,
       );
     }
     return { model_id: modelId, frames, width, height, steps, chunk, raw_frames_mb: mb(raw), rounds };
