@@ -7,8 +7,9 @@
  * core does not inflate.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
- * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
- * pools grow to the request's size), then twice more on the warm runner. Then the same through a runner process
+ * the raw frames' bytes (target ≤ 1.5×), and its peak before the decoder's first call; first on a freshly loaded
+ * model (ONNX Runtime's arenas and the pipeline's pools grow to the request's size), then twice more on the warm
+ * runner. Then the same through a runner process
  * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding per frame for each x264
  * preset (`svd-mp4-bench.ts`).
  */
