@@ -205,6 +205,31 @@ describe("withRgbOutput", () => {
     },
   );
 
+  it.each(["nearest", "linear"] as const)(
+    "maps before a %s Resize only when it is nearest, with the same bytes",
+    async (mode) => {
+      const g = new GraphBuilder("resized");
+      const x = g.input("latent", "float32", [1, 3, 4, 6]);
+      const y = g.node("Mul", [x, g.initializer("gain", "float32", [1], Float32Array.of(0.93))]);
+      const scales = g.initializer("scales", "float32", [4], Float32Array.of(1, 1, 3, 2));
+      g.output(g.node("Resize", [y, "", scales], { mode }), "sample", "float32", [1, 3, 12, 12]);
+      const plain = g.toBytes({ opset: 13 });
+      const mapping = { scale: 127.5, offset: 127.5 };
+      const before = withRgbOutput(plain, { ...mapping, beforeDataMovement: true });
+      const nodes = onnxProto.onnx.ModelProto.decode(before.bytes!).graph!.node!;
+      const toBytes = nodes.findIndex((n) => n.opType === "Cast");
+      const resize = nodes.findIndex((n) => n.opType === "Resize");
+      // Nearest copies values, so it can move bytes; linear mixes them, so the mapping stays after it.
+      expect(toBytes < resize).toBe(mode === "nearest");
+      const data = Float32Array.from({ length: 3 * 4 * 6 }, (_, i) => Math.cos(i * 1.3) * 1.1);
+      const feed = { latent: new ort.Tensor(data, [1, 3, 4, 6]) };
+      const expected = (await run(withRgbOutput(plain, mapping).bytes!, feed)).out;
+      const got = (await run(before.bytes!, feed)).out;
+      expect(got.dims).toEqual([1, 12, 12, 3]);
+      expect(Buffer.from(got.data as Uint8Array)).toEqual(Buffer.from(expected.data as Uint8Array));
+    },
+  );
+
   it("says why it cannot change a model", () => {
     const g = new GraphBuilder("external");
     const x = g.input("x", "float32", [1, 3, "H", "W"]);

@@ -113,8 +113,14 @@ function trailingDataMovement(graph: onnx.GraphProto, outputName: string): onnx.
   let at = producer.get(outputName);
   while (at && DATA_MOVEMENT.has(at.opType as string) && at.output?.length === 1) {
     if (at.opType === "Resize") {
-      const mode = at.attribute?.find((a) => a.name === "mode")?.s;
-      if (mode && mode.length > 0 && Buffer.from(mode).toString() !== "nearest") break;
+      // Only nearest copies values; tf_crop_and_resize writes `extrapolation_value` outside the crop, which would be
+      // a byte rather than a mapped float.
+      const text = (name: string) => {
+        const s = at?.attribute?.find((a) => a.name === name)?.s;
+        return s && s.length > 0 ? Buffer.from(s).toString() : undefined;
+      };
+      if ((text("mode") ?? "nearest") !== "nearest") break;
+      if (text("coordinate_transformation_mode") === "tf_crop_and_resize") break;
     }
     const data = at.input?.[0];
     if (!data || readers.get(data) !== 1 || !producer.has(data)) break;
