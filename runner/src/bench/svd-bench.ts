@@ -7,8 +7,9 @@
  * core does not inflate.
  * Memory: a 25-frame 1024×576 generation on tiny/svd-xt whose frames are dropped as they come (as a streaming encoder
  * takes them), its peak RSS above the RSS just before it (Linux's VmHWM, reset through /proc/self/clear_refs) against
- * the raw frames' bytes (target ≤ 1.5×); first on a freshly loaded model (ONNX Runtime's arenas and the pipeline's
- * pools grow to the request's size), then twice more on the warm runner. Then the same through a runner process
+ * the raw frames' bytes (target ≤ 1.5×), and its peak before the decoder's first call; first on a freshly loaded
+ * model (ONNX Runtime's arenas and the pipeline's pools grow to the request's size), then twice more on the warm
+ * runner. Then the same through a runner process
  * (`svd-request-bench.ts`): request vs session.run, the process's peak RSS, and mp4 encoding per frame for each x264
  * preset (`svd-mp4-bench.ts`).
  */
@@ -271,6 +272,7 @@ async function measureMemory(
       idle_mb: number;
       peak_above_idle_mb: number | null;
       ratio: number | null;
+      denoise_peak_above_idle_mb: number | null;
     }[] = [];
     for (const run of ["cold", "warm", "warm again"]) {
       gc();
@@ -278,9 +280,19 @@ async function measureMemory(
       const reset = resetPeakRss();
       const t0 = performance.now();
       let handed = 0;
-      await generateVideo(svd.components, params, {}, (chunkOut) => {
-        handed += chunkOut.frames.length;
-      });
+      // The peak until the temporal decoder's first call: conditioning and the denoising loop.
+      let denoisePeak: number | undefined;
+      await generateVideo(
+        svd.components,
+        params,
+        {},
+        (chunkOut) => {
+          handed += chunkOut.frames.length;
+        },
+        (component) => {
+          if (component === "vae_decoder" && denoisePeak === undefined && reset) denoisePeak = peakRss();
+        },
+      );
       const seconds = (performance.now() - t0) / 1000;
       if (handed !== frames) throw new Error(`the generation handed out ${handed} frames of ${frames}`);
       const peak = reset ? peakRss() : undefined;
@@ -291,6 +303,7 @@ async function measureMemory(
         idle_mb: mb(idle),
         peak_above_idle_mb: above === null ? null : mb(above),
         ratio: above === null ? null : round(above / raw, 2),
+        denoise_peak_above_idle_mb: denoisePeak === undefined ? null : mb(denoisePeak - idle),
       });
     }
     console.log(
@@ -300,7 +313,7 @@ async function measureMemory(
       console.log(
         r.ratio === null
           ? `  ${r.run}: ${r.seconds} s (peak RSS not measurable here: needs Linux /proc/self/clear_refs)`
-          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames`,
+          : `  ${r.run}: ${r.seconds} s, idle RSS ${r.idle_mb} MB, peak above idle ${r.peak_above_idle_mb} MB = ${r.ratio}× the raw frames (${r.denoise_peak_above_idle_mb} MB before decoding)`,
       );
     }
     return { model_id: modelId, frames, width, height, steps, chunk, raw_frames_mb: mb(raw), rounds };

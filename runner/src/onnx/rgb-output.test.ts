@@ -4,6 +4,7 @@
  * affine mapping and clipping on a pass-through graph; and it refuses the models it cannot change (external
  * weights, old opsets, non-image outputs) with the reason.
  */
+import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { tinyEsrganModel } from "../models/factory/esrgan-tiny.js";
@@ -146,6 +147,86 @@ describe("withRgbOutput", () => {
       } finally {
         await session.release();
       }
+    },
+  );
+
+  it.each([
+    ["float32", "float32"],
+    ["float32", "float64"],
+    ["float16", "float32"],
+  ] as const)(
+    "maps before the output's trailing moves (a nearest ×2 upsample), with the same bytes (%s output, %s mapping)",
+    async (io, precision) => {
+      // sample = upsample×2(latent · 1.37): Mul, then Reshape → Expand → Reshape as the tiny temporal decoder ends.
+      const g = new GraphBuilder("upsampled");
+      const x = g.input("latent", io, ["N", 3, 5, 7]);
+      const gain = io === "float32" ? Float32Array.of(1.37) : toHalfBits([1.37]);
+      const y = g.node("Mul", [x, g.initializer("gain", io, [1], gain as never)]);
+      const ints = (name: string, v: number[]) =>
+        g.initializer(name, "int64", [v.length], BigInt64Array.from(v, BigInt));
+      const cells = g.node("Reshape", [y, ints("cells", [0, 3, 5, 1, 7, 1])]);
+      const blocks = g.node("Expand", [cells, ints("blocks", [1, 3, 5, 2, 7, 2])]);
+      g.output(g.node("Reshape", [blocks, ints("full", [-1, 3, 10, 14])]), "sample", io, ["N", 3, 10, 14]);
+      const plain = g.toBytes();
+      const mapping = { scale: 127.5, offset: 127.5, precision };
+      const after = withRgbOutput(plain, mapping);
+      const before = withRgbOutput(plain, { ...mapping, beforeDataMovement: true });
+      expect(before.reason).toBeUndefined();
+      // The conversion's last Cast feeds the first Reshape; the Expand moves bytes.
+      const nodes = onnxProto.onnx.ModelProto.decode(before.bytes!).graph!.node!;
+      const at = (op: string) => nodes.findIndex((n) => n.opType === op);
+      const toBytes = nodes.findIndex((n) => n.opType === "Cast" && Number(n.attribute?.[0]?.i) === 2);
+      if (io === "float32") {
+        expect(toBytes).toBeLessThan(at("Expand"));
+        expect(nodes[at("Reshape")]!.input![0]).toBe(nodes[toBytes]!.output![0]);
+      } else {
+        // float16 outputs keep the mapping after them (ONNX Runtime would drop a float16 rounding otherwise).
+        expect(toBytes).toBeGreaterThan(at("Expand"));
+      }
+      const data = Float32Array.from(
+        { length: 2 * 3 * 5 * 7 },
+        (_, i) => Math.sin(i * 0.9) * 0.8 + (i % 5 === 0 ? 2 : 0),
+      );
+      const feed = {
+        latent:
+          io === "float32"
+            ? new ort.Tensor(data, [2, 3, 5, 7])
+            : new ort.Tensor("float16", toHalfBits(data), [2, 3, 5, 7]),
+      };
+      const expected = (await run(after.bytes!, feed)).out;
+      const got = (await run(before.bytes!, feed)).out;
+      expect(got.dims).toEqual([2, 10, 14, 3]);
+      expect(Buffer.from(got.data as Uint8Array)).toEqual(Buffer.from(expected.data as Uint8Array));
+      // A graph whose output only moves its input.
+      const identity = withRgbOutput(passThrough(), { ...mapping, beforeDataMovement: true });
+      const input = { x: new ort.Tensor("float32", new Float32Array([-1, 1, -3, 3, 0, 1 / 127.5]), [1, 3, 1, 2]) };
+      const plainIdentity = (await run(withRgbOutput(passThrough(), mapping).bytes!, input)).out.data;
+      expect((await run(identity.bytes!, input)).out.data).toEqual(plainIdentity);
+    },
+  );
+
+  it.each(["nearest", "linear"] as const)(
+    "maps before a %s Resize only when it is nearest, with the same bytes",
+    async (mode) => {
+      const g = new GraphBuilder("resized");
+      const x = g.input("latent", "float32", [1, 3, 4, 6]);
+      const y = g.node("Mul", [x, g.initializer("gain", "float32", [1], Float32Array.of(0.93))]);
+      const scales = g.initializer("scales", "float32", [4], Float32Array.of(1, 1, 3, 2));
+      g.output(g.node("Resize", [y, "", scales], { mode }), "sample", "float32", [1, 3, 12, 12]);
+      const plain = g.toBytes({ opset: 13 });
+      const mapping = { scale: 127.5, offset: 127.5 };
+      const before = withRgbOutput(plain, { ...mapping, beforeDataMovement: true });
+      const nodes = onnxProto.onnx.ModelProto.decode(before.bytes!).graph!.node!;
+      const toBytes = nodes.findIndex((n) => n.opType === "Cast");
+      const resize = nodes.findIndex((n) => n.opType === "Resize");
+      // Nearest copies values, so it can move bytes; linear mixes them, so the mapping stays after it.
+      expect(toBytes < resize).toBe(mode === "nearest");
+      const data = Float32Array.from({ length: 3 * 4 * 6 }, (_, i) => Math.cos(i * 1.3) * 1.1);
+      const feed = { latent: new ort.Tensor(data, [1, 3, 4, 6]) };
+      const expected = (await run(withRgbOutput(plain, mapping).bytes!, feed)).out;
+      const got = (await run(before.bytes!, feed)).out;
+      expect(got.dims).toEqual([1, 12, 12, 3]);
+      expect(Buffer.from(got.data as Uint8Array)).toEqual(Buffer.from(expected.data as Uint8Array));
     },
   );
 

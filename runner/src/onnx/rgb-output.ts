@@ -30,6 +30,14 @@ export interface RgbMapping {
    * in the same order), so the bytes equal a `Uint8ClampedArray` conversion of `x·scale + offset` exactly.
    */
   precision?: "float32" | "float64";
+  /**
+   * Convert before the operators that only move the output's values (Reshape, Expand, Transpose, Squeeze, Unsqueeze,
+   * Flatten, Identity, nearest Resize) when the output ends with some, so they move bytes instead of floats: each
+   * value is mapped as it would be after them, so the bytes are the same, and the full-size float copies they (and
+   * the mapping) would make never exist. A nearest ×8 upsample at the end of a decoder then runs on a quarter of the
+   * bytes, and the float tensors before it are 1/64 of the frames' size. float32 outputs only (see the code).
+   */
+  beforeDataMovement?: boolean;
 }
 
 /**
@@ -75,6 +83,51 @@ function unsupported(
   if (elem !== DATA_TYPE_CODE.float32 && elem !== DATA_TYPE_CODE.float16) return `its ${what} is not float`;
   if ((value.type?.tensorType?.shape?.dim?.length ?? 4) !== 4) return `its ${what} is not a 4-d NCHW image`;
   return undefined;
+}
+
+/** Operators that only move values (any element type in ONNX Runtime's CPU kernels); Resize only when nearest. */
+const DATA_MOVEMENT = new Set([
+  "Reshape",
+  "Expand",
+  "Transpose",
+  "Squeeze",
+  "Unsqueeze",
+  "Flatten",
+  "Identity",
+  "Resize",
+]);
+
+/**
+ * The operators that only move values at the end of `outputName`'s computation, last first: each one's data input is
+ * computed by a graph node, read by it alone and is not a graph output.
+ */
+function trailingDataMovement(graph: onnx.GraphProto, outputName: string): onnx.INodeProto[] {
+  const producer = new Map<string, onnx.INodeProto>();
+  const readers = new Map<string, number>();
+  for (const n of graph.node) {
+    for (const o of n.output ?? []) producer.set(o, n);
+    for (const i of n.input ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
+  }
+  for (const o of graph.output) readers.set(o.name as string, (readers.get(o.name as string) ?? 0) + 1);
+  const chain: onnx.INodeProto[] = [];
+  let at = producer.get(outputName);
+  while (at && DATA_MOVEMENT.has(at.opType as string) && at.output?.length === 1) {
+    if (at.opType === "Resize") {
+      // Only nearest copies values; tf_crop_and_resize writes `extrapolation_value` outside the crop, which would be
+      // a byte rather than a mapped float.
+      const text = (name: string) => {
+        const s = at?.attribute?.find((a) => a.name === name)?.s;
+        return s && s.length > 0 ? Buffer.from(s).toString() : undefined;
+      };
+      if ((text("mode") ?? "nearest") !== "nearest") break;
+      if (text("coordinate_transformation_mode") === "tf_crop_and_resize") break;
+    }
+    const data = at.input?.[0];
+    if (!data || readers.get(data) !== 1 || !producer.has(data)) break;
+    chain.push(at);
+    at = producer.get(data);
+  }
+  return chain;
 }
 
 /**
@@ -171,7 +224,15 @@ export function withRgbPixels(bytes: Uint8Array, ends: { input?: RgbInputMapping
   if (output && outputName && ends.output) {
     const mapping = ends.output;
     const wide = mapping.precision === "float64" ? "float64" : "float32";
-    let x = outputName;
+    // Not for float16 outputs: ONNX Runtime computes float16 on the CPU in float32 between Casts it inserts, and drops
+    // a float32 → float16 → float32 pair when our Cast follows the model's last operator, so the bytes would change.
+    const movers =
+      mapping.beforeDataMovement && output.type?.tensorType?.elemType === DATA_TYPE_CODE.float32
+        ? trailingDataMovement(graph, outputName)
+        : [];
+    // The mapping takes the value that enters the moving operators; the first of them then takes its bytes.
+    const first = movers.at(-1);
+    let x = first ? (first.input?.[0] as string) : outputName;
     if (wide === "float64") x = node("Cast", [x], cast(DATA_TYPE_CODE.float64));
     else if (output.type?.tensorType?.elemType === DATA_TYPE_CODE.float16)
       x = node("Cast", [x], cast(DATA_TYPE_CODE.float32));
@@ -180,6 +241,14 @@ export function withRgbPixels(bytes: Uint8Array, ends: { input?: RgbInputMapping
     x = node("Clip", [x, scalar("min", 0, wide), scalar("max", 255, wide)]);
     x = node("Round", [x]);
     x = node("Cast", [x], cast(DATA_TYPE_CODE.uint8));
+    if (first) {
+      (first.input as string[])[0] = x;
+      graph.node.splice(graph.node.indexOf(first as onnx.NodeProto), 0, ...made.splice(0));
+      // The moved values are bytes now: drop the float types recorded for them.
+      const moved = new Set(movers.flatMap((n) => n.output ?? []));
+      graph.valueInfo = graph.valueInfo.filter((v) => !moved.has(v.name as string));
+      x = outputName;
+    }
     node("Transpose", [x], perm([0, 2, 3, 1]), RGB_OUTPUT);
     graph.node.push(...made.splice(0));
     graph.output = graph.output.map((o) => (o.name === outputName ? rgbValue(RGB_OUTPUT, dimsOf(output)) : o));

@@ -14,6 +14,7 @@ import type { NoiseSource } from "../../schedulers/index.js";
 import { type ReusedFloatTensor, readFloats, reusedFloatTensor } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
 import { clipPixelValues, clipResample } from "./clip-preprocess.js";
+import { pooled } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 
 /** The CLIP preparation's buffers per image encoder and (image height, side, fp16), lent to one request at a time. */
@@ -89,7 +90,7 @@ function augmentPixels(pixels: Uint8Array, strength: number, x: Float32Array): v
   }
 }
 
-/** The VAE encoder's input per session and size, refilled by later requests. */
+/** The VAE encoder's input per session and size, refilled by later requests (small sizes: see `pooled`). */
 const encoderInputs = new ShapePool<ReusedFloatTensor>(2);
 
 /**
@@ -121,7 +122,7 @@ export async function imageLatents(
       c.io.vaeEncoder.output,
     ]);
   } finally {
-    encoderInputs.give(c.vaeEncoder, key, input);
+    if (pooled(input.values.byteLength)) encoderInputs.give(c.vaeEncoder, key, input);
   }
   const size = 4 * (height / 8) * (width / 8);
   const latents = readFloats(out[c.io.vaeEncoder.output]);

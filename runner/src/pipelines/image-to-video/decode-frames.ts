@@ -60,40 +60,54 @@ export async function decodeFrames(
   latents: Float32Array,
   o: { width: number; height: number; chunkSize: number; run: TimedRun; control: VideoControl; sink: FrameSink },
 ): Promise<void> {
-  const { width, height, run, control } = o;
+  const { control } = o;
   const frames = c.frames;
-  const h = height / 8;
-  const w = width / 8;
-  const perFrame = 4 * h * w;
   const chunk = Math.max(1, Math.min(Math.trunc(o.chunkSize), frames));
-  const io = c.io.vaeDecoder;
-  const scaling = c.index.vaeScalingFactor;
   let handed = 0;
   for (let first = 0; first < frames; first += chunk) {
     // The previous chunk's buffers went to the sink: dead here unless it kept them (a worker transfers them away).
     releaseDeadOutput(handed);
     checkAborted(control);
     const n = Math.min(chunk, frames - first);
-    const key = shapeKey(n, h, w);
-    const inputs = pool.take(c.vaeDecoder, key) ?? {
-      latent: reusedFloatTensor(io.latent, new Float32Array(n * perFrame), [n, 4, h, w]),
-      numFrames: io.numFrames && numFramesTensor(io.numFrames, n),
-    };
-    let out: ort.InferenceSession.ReturnType;
-    try {
-      unscale(latents, first * perFrame, scaling, inputs.latent.values);
-      inputs.latent.refresh();
-      const feeds: Record<string, ort.Tensor> = { [io.latent.name]: inputs.latent.tensor };
-      if (io.numFrames && inputs.numFrames) feeds[io.numFrames.name] = inputs.numFrames;
-      out = await run("vae_decoder", c.vaeDecoder, feeds, [io.output]);
-    } finally {
-      pool.give(c.vaeDecoder, key, inputs);
-    }
-    const decoded = toChunk(out[io.output] as ort.Tensor, io.rgb, first, n, width, height);
-    handed = decoded.buffers.reduce((bytes, b) => bytes + b.byteLength, 0);
-    await o.sink(decoded);
+    handed = await decodeChunk(c, latents, first, n, o);
     control.progress?.({ stage: "decode", step: first + n, total: frames });
   }
+}
+
+/**
+ * Decodes frames `first` … `first + n − 1` and hands them to the sink; resolves with the bytes handed. A function of
+ * its own so that no reference to the chunk's output outlives it: the loop above collects the output before the next
+ * chunk is decoded, and a variable of the loop's own frame would still hold it then (one more chunk's bytes at once).
+ */
+async function decodeChunk(
+  c: SvdComponents,
+  latents: Float32Array,
+  first: number,
+  n: number,
+  o: { width: number; height: number; run: TimedRun; sink: FrameSink },
+): Promise<number> {
+  const { width, height } = o;
+  const io = c.io.vaeDecoder;
+  const h = height / 8;
+  const w = width / 8;
+  const key = shapeKey(n, h, w);
+  const inputs = pool.take(c.vaeDecoder, key) ?? {
+    latent: reusedFloatTensor(io.latent, new Float32Array(n * 4 * h * w), [n, 4, h, w]),
+    numFrames: io.numFrames && numFramesTensor(io.numFrames, n),
+  };
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    unscale(latents, first * 4 * h * w, c.index.vaeScalingFactor, inputs.latent.values);
+    inputs.latent.refresh();
+    const feeds: Record<string, ort.Tensor> = { [io.latent.name]: inputs.latent.tensor };
+    if (io.numFrames && inputs.numFrames) feeds[io.numFrames.name] = inputs.numFrames;
+    out = await o.run("vae_decoder", c.vaeDecoder, feeds, [io.output]);
+  } finally {
+    pool.give(c.vaeDecoder, key, inputs);
+  }
+  const decoded = toChunk(out[io.output] as ort.Tensor, io.rgb, first, n, width, height);
+  await o.sink(decoded);
+  return decoded.buffers.reduce((bytes, b) => bytes + b.byteLength, 0);
 }
 
 /** `out[k] = latents[from + k] / scaling`; out of the async loop so V8 optimises it whole (see conditioning.ts). */

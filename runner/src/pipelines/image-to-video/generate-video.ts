@@ -6,10 +6,11 @@
  * guidance ramp `linspace(min_guidance_scale, max_guidance_scale, frames)` (guidance runs when max > 1), and chunked
  * temporal decoding whose frames go to the caller as they are made.
  */
-import { batchNoise, guidanceRamp, scale } from "../../schedulers/index.js";
+import { batchNoise, guidanceRamp, type NoiseSource, scale } from "../../schedulers/index.js";
 import { type RunObserver, timedRunner } from "../stable-diffusion/vae.js";
 import { fitImage, imageEmbeddings, imageLatents } from "./conditioning.js";
 import { decodeFrames } from "./decode-frames.js";
+import { releaseDeadOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { denoiseVideo } from "./video-denoise.js";
 import { checkAborted, type FrameSink, type VideoControl, type VideoParams, type VideoResult } from "./video-job.js";
@@ -48,8 +49,6 @@ export async function generateVideo(
   const embeds = await imageEmbeddings(c, p.image, run);
   const fitted = await fitImage(p.image, p.width, p.height);
   const image = await imageLatents(c, fitted, p.noiseAugStrength, noise, run);
-  const drawn = noise(frames * 4 * h * w);
-  scale(plan.initNoiseSigma, drawn, drawn);
 
   const latents = await denoiseVideo(c, {
     plan,
@@ -59,11 +58,14 @@ export async function generateVideo(
     embeds,
     imageLatents: image,
     timeIds: [p.fps - 1, p.motionBucketId, p.noiseAugStrength],
-    latents: drawn,
+    latents: initialLatents(noise, frames * 4 * h * w, plan.initNoiseSigma),
     noise,
     run,
     control,
   });
+  // The last UNet output and a large loop's arrays (its `sample`, [B,F,8,h,w]) were let go (release-outputs.ts):
+  // collect them before the decoder's working set grows.
+  releaseDeadOutput((guided ? 4 : 2) * latents.byteLength);
   await decodeFrames(c, latents, {
     width: p.width,
     height: p.height,
@@ -81,4 +83,11 @@ export async function generateVideo(
     sessionMs,
     totalMs: performance.now() - started,
   };
+}
+
+/** The scheduler's initial latents σ·ε (a function of its own, so no caller's frame keeps them once the loop drops them). */
+function initialLatents(noise: NoiseSource, count: number, sigma: number): Float32Array {
+  const drawn = noise(count);
+  scale(sigma, drawn, drawn);
+  return drawn;
 }

@@ -16,6 +16,20 @@ export const LARGE_OUTPUT_BYTES = 4 * 1024 * 1024;
 let collect: (() => void) | undefined;
 
 /**
+ * Whether arrays of `bytes` bytes go back to their pool after a request. Larger ones (a 25-frame 1024×576 UNet
+ * `sample`, 14.7 MB; the VAE encoder's input, 7 MB) are let go instead and collected before the temporal decoder runs,
+ * so the decoder's working set reuses their memory rather than adding to it: the first request of a large size then
+ * peaks lower, and the runner does not keep them between requests. Allocating them again costs about a millisecond per
+ * request, against seconds for a real model's steps of that size.
+ *
+ * @example
+ * if (pooled(buffers.sample.values.byteLength)) pool.give(session, key, buffers);
+ */
+export function pooled(bytes: number): boolean {
+  return bytes < LARGE_OUTPUT_BYTES;
+}
+
+/**
  * Runs a full garbage collection when the output just dropped had `bytes` bytes or more.
  *
  * @example

@@ -227,7 +227,9 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
     const vaeEncoder = await open("vaeEncoder", index.files.vaeEncoder);
     const unet = await open("unet", index.files.unet);
     const decoderBytes = await readFile(index.files.vaeDecoder);
-    const fused = withRgbPixels(decoderBytes, { output: { ...VAE_RGB_OUT, precision: "float32" } });
+    const fused = withRgbPixels(decoderBytes, {
+      output: { ...VAE_RGB_OUT, precision: "float32", beforeDataMovement: true },
+    });
     if (fused.reason !== undefined)
       ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
     const vaeDecoder = await open("vaeDecoder", fused.bytes ?? index.files.vaeDecoder);

@@ -6,8 +6,8 @@
  * scheduler steps. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
  * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
  * nothing in JavaScript. Under guidance one pass per step does the guidance, the Euler update and the next step's
- * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step
- * (release-outputs.ts).
+ * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step, and a
+ * large loop's arrays are not pooled (release-outputs.ts).
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
@@ -27,7 +27,7 @@ import {
   reusedTimestepTensor,
 } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
-import { releaseDeadOutput } from "./release-outputs.js";
+import { pooled, releaseDeadOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { checkAborted, type VideoControl } from "./video-job.js";
 
@@ -119,7 +119,6 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
   try {
     condition(b, d, frames, count);
     const { plan, control } = d;
-    const prediction = c.scheduler.config.predictionType;
     const sample = b.sample.values;
     const total = plan.timesteps.length;
     // Euler's scale_model_input, the EDM c_in = 1/√(σ²+1).
@@ -136,38 +135,46 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
     for (let i = 0; i < total; i++) {
       releaseDeadOutput(dropped);
       checkAborted(control);
-      const sigma = plan.sigmas[i] as number;
       if (i > 0 && !d.ramp) scaleIntoSample(latents, cIn(i), sample, batch, frames);
       b.sample.refresh();
       b.timestep.set(plan.timesteps[i] as number);
-      const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
-      const v = readFloats(out[c.io.unet.output]);
-      dropped = v.byteLength;
-      if (d.ramp) {
-        // Guidance, the Euler update and the next step's input in one pass (the scheduler is Euler: loadSvd refuses
-        // others).
-        next.factor = i + 1 < total ? cIn(i + 1) : 0;
-        guidedEulerStep(
-          prediction,
-          v,
-          latents,
-          sigma,
-          (plan.sigmas[i + 1] as number) - sigma,
-          d.ramp,
-          b.next.prevSample,
-          i + 1 < total ? next : undefined,
-        );
-      } else {
-        plan.step(v, i, latents, d.noise, b.next);
-      }
+      next.factor = i + 1 < total ? cIn(i + 1) : 0;
+      dropped = await unetStep(c, d, b, i, latents, i + 1 < total ? next : undefined);
       const previous = latents;
       latents = b.next.prevSample;
       b.next.prevSample = previous;
       control.progress?.({ stage: "denoise", step: i + 1, total });
     }
-    releaseDeadOutput(dropped);
+    // The last output (and a large loop's arrays) are collected by the caller, once this frame is gone.
     return latents;
   } finally {
-    pool.give(c.unet, key, b);
+    if (pooled(b.sample.values.byteLength)) pool.give(c.unet, key, b);
   }
+}
+
+/**
+ * Step `i`: the UNet on `b`'s feeds, then (under guidance) the guided Euler update with the next step's input written
+ * into `next`, else the scheduler's step; the result goes to `b.next`. Resolves with the output's bytes. A function of
+ * its own so that no reference to the UNet's output outlives it: the loop collects large outputs before the next step
+ * (release-outputs.ts), and a variable of the loop's own frame would still hold the last one then.
+ */
+async function unetStep(
+  c: SvdComponents,
+  d: VideoDenoiseInput,
+  b: LoopBuffers,
+  i: number,
+  latents: Float32Array,
+  next: ScaledSampleTarget | undefined,
+): Promise<number> {
+  const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
+  const v = readFloats(out[c.io.unet.output]);
+  const sigma = d.plan.sigmas[i] as number;
+  if (d.ramp) {
+    // Guidance, the Euler update and the next step's input in one pass (the scheduler is Euler: loadSvd refuses others).
+    const dt = (d.plan.sigmas[i + 1] as number) - sigma;
+    guidedEulerStep(c.scheduler.config.predictionType, v, latents, sigma, dt, d.ramp, b.next.prevSample, next);
+  } else {
+    d.plan.step(v, i, latents, d.noise, b.next);
+  }
+  return v.byteLength;
 }
