@@ -1,13 +1,12 @@
 /**
  * @module The frames' PNG encoders: what the zlib one writes decodes (with sharp) to the same pixels at every size and
  * zlib level, the level is the one asked for, the header is sharp's, a frame whose bytes do not match its size is
- * refused; inline and pooled deflate give the same bytes; frames go to zlib up to ZLIB_MAX_PIXELS, to sharp above;
- * and encodeFrameNow hands back the inline ones at once, the same bytes.
+ * refused; inline and pooled deflate give the same bytes; and frames go to zlib up to ZLIB_MAX_PIXELS, to sharp above.
  */
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { encodePng } from "../../image/encode.js";
-import { encodeFrameNow, encodeFramePng, ZLIB_INLINE_MAX_PIXELS, ZLIB_MAX_PIXELS, zlibPng } from "./frame-png.js";
+import { encodeFramePng, ZLIB_INLINE_MAX_PIXELS, ZLIB_MAX_PIXELS, zlibPng } from "./frame-png.js";
 
 const frame = (width: number, height: number) => ({
   width,
@@ -76,27 +75,5 @@ describe("encodeFramePng", () => {
     const large = frame(257, 256);
     expect((await encodeFramePng(large, 1)).equals(await encodePng(large, 1))).toBe(true);
     expect((await encodeFramePng(large, 1)).equals(await zlibPng(large, 1))).toBe(false);
-  });
-});
-
-describe("encodeFrameNow", () => {
-  it("gives frames deflated on this thread at once and the others as a promise, with encodeFramePng's bytes", async () => {
-    for (const [width, height, now] of [
-      [64, 64, true],
-      [128, 128, true],
-      [129, 128, false],
-      [257, 256, false],
-    ] as const) {
-      const f = frame(width, height);
-      const png = encodeFrameNow(f, 1);
-      expect(Buffer.isBuffer(png), `${width}×${height}`).toBe(now);
-      expect((await png).equals(await encodeFramePng(f, 1)), `${width}×${height}`).toBe(true);
-    }
-  });
-
-  it("throws for pixels that do not match the frame's size", () => {
-    expect(() => encodeFrameNow({ width: 4, height: 4, pixels: new Uint8Array(47) }, 1)).toThrow(
-      "a 4×4 RGB frame has 48 bytes, got 47",
-    );
   });
 });

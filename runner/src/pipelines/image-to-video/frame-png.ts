@@ -39,19 +39,6 @@ export function encodeFramePng(frame: RgbImage, compressionLevel: number): Promi
 }
 
 /**
- * As {@link encodeFramePng}, but a frame deflated on this thread (up to {@link ZLIB_INLINE_MAX_PIXELS}) comes back
- * as its PNG at once rather than in a promise, so a caller can send every frame made so far in one write. Errors
- * of the inline path are thrown here.
- *
- * @example const png = encodeFrameNow(frame, 1); const bytes = png instanceof Promise ? await png : png;
- */
-export function encodeFrameNow(frame: RgbImage, compressionLevel: number): Buffer | Promise<Buffer> {
-  return frame.width * frame.height <= ZLIB_INLINE_MAX_PIXELS
-    ? zlibPngNow(frame, compressionLevel)
-    : encodeFramePng(frame, compressionLevel);
-}
-
-/**
  * Encodes an 8-bit RGB frame as PNG with Node's zlib at level `compressionLevel`: on the calling thread when `inline`
  * (by default for frames up to {@link ZLIB_INLINE_MAX_PIXELS}), else on libuv's pool. The frame's pixels are copied
  * before the first await, so the caller may let them go as soon as this returns.
@@ -63,18 +50,6 @@ export async function zlibPng(
   compressionLevel: number,
   inline = frame.width * frame.height <= ZLIB_INLINE_MAX_PIXELS,
 ): Promise<Buffer> {
-  if (inline) return zlibPngNow(frame, compressionLevel);
-  const idat = await deflateAsync(pngRows(frame), { level: compressionLevel });
-  return pngFile(frame, idat);
-}
-
-/** {@link zlibPng} on the calling thread, returning the PNG itself. */
-function zlibPngNow(frame: RgbImage, compressionLevel: number): Buffer {
-  return pngFile(frame, deflateSync(pngRows(frame), { level: compressionLevel }));
-}
-
-/** The frame's rows, each after its filter byte 0 (None): what the IDAT chunk deflates. */
-function pngRows(frame: RgbImage): Buffer {
   const { width, height, pixels } = frame;
   const stride = width * 3;
   if (pixels.length !== stride * height) {
@@ -82,13 +57,11 @@ function pngRows(frame: RgbImage): Buffer {
   }
   const rows = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) rows.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  return rows;
-}
-
-function pngFile(frame: RgbImage, idat: Uint8Array): Buffer {
+  const options = { level: compressionLevel };
+  const idat = inline ? deflateSync(rows, options) : await deflateAsync(rows, options);
   return Buffer.concat([
     PNG_SIGNATURE,
-    pngChunk("IHDR", pngHeader(frame.width, frame.height)),
+    pngChunk("IHDR", pngHeader(width, height)),
     pngChunk("IDAT", idat),
     pngChunk("IEND", new Uint8Array(0)),
   ]);

@@ -1,7 +1,7 @@
 /**
  * @module The streamed frames' answer: Livepeer's `{frames: [[{url, seed, nsfw}, …]]}` with each frame's PNG (the
- * bytes of encodeFramePng), small frames deflated on the HTTP thread going out together in one chunk per batch and
- * pool-encoded frames one chunk each, an empty video, and a failure after the first batch ending the stream with the
+ * bytes of encodeFramePng), one chunk per frame whether deflated on the HTTP thread or on libuv's pool, batches taken
+ * as the generation pushes them, an empty video, and a failure after the first frames ending the stream with the
  * generation's error after the frames already sent.
  */
 import { describe, expect, it } from "vitest";
@@ -37,7 +37,7 @@ const expected = async (frames: ReturnType<typeof frame>[], seed: number) => ({
 });
 
 describe("framesResponse", () => {
-  it("sends a batch of small frames in one chunk, the next batch in the next", async () => {
+  it("sends each frame of the batches pushed as its own chunk", async () => {
     const feed = new FrameFeed();
     const frames = Array.from({ length: 14 }, (_, k) => frame(64, 48, k));
     const res = framesResponse(feed, { seed: 7, nsfw: false, pngCompression: 1 });
@@ -48,15 +48,14 @@ describe("framesResponse", () => {
     feed.push(frames.slice(8));
     feed.end();
     const chunks = await reading;
-    // Eight frames, six frames, the closing brackets.
-    expect(chunks).toHaveLength(3);
-    expect(chunks[0]!.match(/data:image\/png/g)).toHaveLength(8);
-    expect(chunks[1]!.match(/data:image\/png/g)).toHaveLength(6);
-    expect(chunks[2]).toBe("]]}");
+    // Fourteen frames, then the closing brackets.
+    expect(chunks).toHaveLength(15);
+    expect(chunks.slice(0, 14).every((c) => c.match(/data:image\/png/g)?.length === 1)).toBe(true);
+    expect(chunks[14]).toBe("]]}");
     expect(JSON.parse(chunks.join(""))).toEqual(await expected(frames, 7));
   });
 
-  it("sends frames encoded on libuv's pool one chunk each", async () => {
+  it("sends frames encoded on libuv's pool one chunk each too", async () => {
     const feed = new FrameFeed();
     const frames = Array.from({ length: 3 }, (_, k) => frame(160, 128, k));
     const res = framesResponse(feed, { seed: 3, nsfw: false, pngCompression: 1 });
@@ -79,12 +78,13 @@ describe("framesResponse", () => {
     const res = framesResponse(feed, { seed: 1, nsfw: false, pngCompression: 1 });
     feed.push([frame(32, 32, 0), frame(32, 32, 1)]);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const first = await reader.read();
-    expect(
-      Buffer.from(first.value as Uint8Array)
+    for (const k of [0, 1]) {
+      const { value } = await reader.read();
+      const urls = Buffer.from(value as Uint8Array)
         .toString("latin1")
-        .match(/data:image\/png/g),
-    ).toHaveLength(2);
+        .match(/data:image\/png/g);
+      expect(urls, `frame ${k}`).toHaveLength(1);
+    }
     feed.fail(new Error("the decoder failed"));
     await expect(reader.read()).rejects.toThrow("the decoder failed");
   });

@@ -4,13 +4,11 @@
  * batches through a {@link FrameFeed} (the worker hands out a chunk at a time), a few are encoded ahead
  * ({@link ENCODE_AHEAD}) while earlier ones are sent — up to 128×128 with zlib on this thread, up to 256×256 with zlib
  * on libuv's pool, larger ones with sharp on the pool (frame-png.ts) — and a frame's pixels are let go once its PNG
- * is made, so the answer never holds a second copy of the video, nor the whole video at once. Frames deflated on
- * this thread go out together, every one of the batch in one chunk (one write to the socket instead of one per frame:
- * small frames are the small videos, whose answer is a few hundred kB); pool-encoded frames go one chunk each.
+ * is made, so the answer never holds a second copy of the video, nor the whole video at once.
  */
 import type { RgbImage } from "../../image/decode.js";
 import { mark } from "../../internal/timeline.js";
-import { encodeFrameNow } from "./frame-png.js";
+import { encodeFramePng } from "./frame-png.js";
 
 /** Frames being encoded ahead of the one being sent (libuv's pool has 4 threads by default). */
 export const ENCODE_AHEAD = 4;
@@ -123,20 +121,14 @@ export class FrameFeed {
 export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response {
   if (!Number.isSafeInteger(answer.seed)) throw new Error(`a seed must be an integer, got ${answer.seed}`);
   const tail = `","seed":${answer.seed},"nsfw":${answer.nsfw === true}}`;
-  // PNGs in the making, in order: a Buffer when it was made on this thread, a promise when on libuv's pool.
-  const encoding: (Buffer | Promise<Buffer>)[] = [];
+  const encoding: Promise<Buffer>[] = [];
   const fill = () => {
     while (encoding.length < ENCODE_AHEAD) {
       const frame = feed.take();
       if (!frame) return;
-      let png: Buffer | Promise<Buffer>;
-      try {
-        png = encodeFrameNow(frame, answer.pngCompression);
-      } catch (err) {
-        png = Promise.reject(err);
-      }
+      const png = encodeFramePng(frame, answer.pngCompression);
       // Rejections are seen when the frame's turn comes (or the stream is cancelled); never unhandled.
-      if (png instanceof Promise) png.catch(() => {});
+      png.catch(() => {});
       encoding.push(png);
     }
   };
@@ -155,22 +147,13 @@ export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response 
         await feed.ready();
         fill();
       }
-      // The next frame (waited for when the pool makes it), then every frame already made on this thread (small
-      // frames, deflated inline): one chunk, so one write to the socket rather than one per frame.
-      let text = "";
-      let png = await (encoding.shift() as Buffer | Promise<Buffer>);
-      for (;;) {
-        text += `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,${png.toString("base64")}${tail}`;
-        sent++;
-        fill();
-        const next = encoding[0];
-        if (!Buffer.isBuffer(next)) break;
-        encoding.shift();
-        png = next;
-      }
-      mark("answer-chunk");
+      const png = await (encoding.shift() as Promise<Buffer>);
+      fill();
+      const head = `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,`;
       // Every character is ASCII, so latin1 is UTF-8 here.
-      controller.enqueue(Buffer.from(text, "latin1"));
+      mark("answer-chunk");
+      controller.enqueue(Buffer.from(`${head}${png.toString("base64")}${tail}`, "latin1"));
+      sent++;
     },
     cancel() {
       feed.cancel();
