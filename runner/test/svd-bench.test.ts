@@ -1,6 +1,7 @@
 /**
  * @module `avs-runner bench --pipeline image-to-video` runs end to end on the tiny models (in-process, then through an
- * avs-runner process) and writes its JSON report.
+ * avs-runner process) and writes its JSON report; `--baseline` compares two runner processes request by request, and
+ * `--timeline` prints a request's milestones through a runner process in their causal order.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -11,6 +12,22 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+
+/** The parts of the bench's JSON report the flags' tests read. */
+type Report = { request?: { ab?: unknown }; timeline?: { milestones: { name: string; ms: number }[] } };
+
+/** Runs the bench with `args` in a fresh model dir; resolves with its stdout and its JSON report. */
+async function bench(args: string[]): Promise<{ stdout: string; report: Report }> {
+  const dir = await mkdtemp(join(tmpdir(), "avs-svd-bench-"));
+  try {
+    const json = join(dir, "report.json");
+    const all = ["bench", "--pipeline", "image-to-video", "--model-dir", dir, ...args, "--json", json];
+    const { stdout } = await promisify(execFile)("node", [BIN, ...all]);
+    return { stdout, report: JSON.parse(await readFile(json, "utf8")) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe("avs-runner bench --pipeline image-to-video", () => {
   it("compares the pipeline with its sessions and the floor, and measures peak memory cold and warm", async () => {
@@ -88,5 +105,49 @@ describe("avs-runner bench --pipeline image-to-video", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }, 240_000);
+
+  it("--baseline: the same requests through this build's runner and another's, with identical frames", async () => {
+    const runner = fileURLToPath(new URL("..", import.meta.url));
+    const { stdout, report } = await bench(
+      ["--runs", "1", "--warmup", "0", "--steps", "2", "--memory-model-id", "none", "--request-runs", "2"].concat([
+        "--baseline",
+        runner,
+      ]),
+    );
+    expect(stdout).toMatch(
+      /A\/B through the runner \(the same client, 2 pairs of the same request, order alternating\): this build p50 [\d.]+ ms, baseline \(.*dist\/cli\.js\) p50 [\d.]+ ms, paired median difference -?[\d.]+ ms; frames byte-identical in every pair/,
+    );
+    expect(report.request?.ab).toMatchObject({ pairs: 2, same_frames: true });
+  }, 240_000);
+
+  it("--timeline: a request's milestones through a runner process, in their causal order", async () => {
+    const { stdout, report } = await bench(["--timeline", "--warmup", "1", "--steps", "4", "--request-runs", "2"]);
+    expect(stdout).toMatch(
+      /timeline of a request through the runner \(POST \/image-to-video, tiny\/svd 64×64, 4 steps/,
+    );
+    // Image encoder, VAE encoder, four UNet steps, two decoder chunks.
+    expect(stdout).toMatch(/session\.run: [\d.]+ ms in 8 calls/);
+    const at = new Map((report.timeline?.milestones ?? []).map((m) => [m.name, m.ms]));
+    const chain = [
+      "client client-send",
+      "http request",
+      "http handler",
+      "http image-decoded",
+      "http queue-slot",
+      "http job-posted",
+      "worker job-received",
+      "worker first session.run",
+      "worker last session.run end",
+      "worker job-done",
+      "http job-result",
+      "http answer-chunk",
+      "http answer-end",
+      "client client-done",
+    ];
+    const times = chain.map((name) => at.get(name));
+    expect(times.every((t) => typeof t === "number")).toBe(true);
+    expect([...times].sort((a, b) => (a as number) - (b as number))).toEqual(times);
+    expect(at.get("client client-send")).toBe(0);
   }, 240_000);
 });

@@ -65,11 +65,12 @@ export interface RunnerProcess {
 }
 
 /**
- * Starts `avs-runner serve` with `env` on a free port of 127.0.0.1 (no auth) and waits until `/health` says OK.
+ * Starts `avs-runner serve` with `env` on a free port of 127.0.0.1 (no auth) and waits until `/health` says OK; `cli`:
+ * another build's `dist/cli.js` (an A/B baseline) instead of this one's.
  * @example const runner = await startRunnerProcess({ PIPELINE: "image-to-video", MODEL_ID: "tiny/svd", MODEL_DIR: dir });
  */
-export async function startRunnerProcess(env: Record<string, string>): Promise<RunnerProcess> {
-  const child = spawn(process.execPath, [cliScript(), "serve"], {
+export async function startRunnerProcess(env: Record<string, string>, cli = cliScript()): Promise<RunnerProcess> {
+  const child = spawn(process.execPath, [cli, "serve"], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -15,6 +15,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseFlags } from "../config.js";
 import { modelPath } from "../models/layout.js";
 import { generateVideo } from "../pipelines/image-to-video/generate-video.js";
@@ -34,7 +35,7 @@ import {
   timeRequests,
 } from "./pipeline-bench.js";
 import { cpuPhase } from "./svd-cpu-bench.js";
-import { runRequestPhase } from "./svd-request-bench.js";
+import { printTimeline, runRequestPhase } from "./svd-request-bench.js";
 
 /** Flags of the image-to-video benchmark. */
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
@@ -60,6 +61,15 @@ Flags (defaults in brackets):
                            the memory and large mp4 lines use the --memory-* model and size; the requests send size,
                            steps and seed, so --max-guidance and --chunk do not apply to them)
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
+  --baseline <dir>         also compare this build's runner with another build's (its runner package dir, e.g.
+                           /work/main/runner, or its dist/cli.js): --request-runs pairs of the same request through
+                           both processes, served at once and driven by this build's client; p50s, the paired median
+                           difference and whether the frames are the same bytes
+  --timeline               only the median timeline of --request-runs requests through an avs-runner child process
+                           (after --warmup, at most 10): ms from the client's send to each milestone — request read,
+                           handler, image decoded, queue slot, job posted / received / done / result, session.run
+                           first / last, answer chunks, response finished, client done (AVS_TIMELINE, see
+                           src/internal/timeline.ts; traced requests are slower than untraced ones)
   --json <file>            also write the results as JSON
 `;
 
@@ -74,7 +84,13 @@ const KNOWN = [
   "MEMORY_HEIGHT",
   "MEMORY_STEPS",
   "REQUEST_RUNS",
+  "BASELINE",
 ];
+
+/** The `dist/cli.js` of the build `--baseline` names: a runner package dir, or the script itself. */
+function baselineCli(path: string): string {
+  return /\.m?js$/.test(path) ? resolve(path) : resolve(path, "dist/cli.js");
+}
 
 /** The fields a bench request leaves to the runner's defaults, which the flags may have changed in-process. */
 const DEFAULT_EXTRAS = {
@@ -120,7 +136,11 @@ function resetPeakRss(): boolean {
  */
 export async function svdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SVD_BENCH_HELP);
-  const f = parseFlags(args, KNOWN);
+  const timeline = args.includes("--timeline");
+  const f = parseFlags(
+    args.filter((a) => a !== "--timeline"),
+    KNOWN,
+  );
   const num = numberFlags(f);
   const modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
   const modelId = f.MODEL_ID ?? "tiny/svd";
@@ -136,6 +156,20 @@ export async function svdBenchMain(args: string[]): Promise<void> {
     decodeChunkSize: num("CHUNK", VIDEO_DEFAULTS.decodeChunkSize),
     maxGuidanceScale: num("MAX_GUIDANCE", VIDEO_DEFAULTS.maxGuidanceScale),
   };
+  if (timeline) {
+    const models = await modelsFor(modelId, modelDir, "model_index.json");
+    try {
+      const tl = await printTimeline(
+        { modelDir: models.dir, modelId, threads, width, height, steps: base.numInferenceSteps },
+        Math.min(num("WARMUP", 100), 10),
+        Math.max(1, num("REQUEST_RUNS", 20)),
+      );
+      if (f.JSON) await writeFile(f.JSON, `${JSON.stringify({ timeline: tl }, null, 2)}\n`);
+    } finally {
+      await models.cleanup();
+    }
+    return;
+  }
   const runs = Math.max(1, num("RUNS", 200));
   const warmup = num("WARMUP", 100);
   const gc = collector();
@@ -227,6 +261,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
           : {}),
         threads,
         fps: VIDEO_DEFAULTS.fps,
+        ...(f.BASELINE ? { baselineCli: baselineCli(f.BASELINE) } : {}),
       });
     }
   } finally {

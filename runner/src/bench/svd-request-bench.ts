@@ -6,8 +6,14 @@
  * reset through /proc/<pid>/clear_refs) against the raw frames' bytes, cold then warm. mp4: the answer's frames
  * encoded to H.264 as the orchestrator does, per x264 preset (svd-mp4-bench.ts).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import sharp from "sharp";
+import { TIMELINE_ENV } from "../internal/timeline.js";
 import { startRunnerProcess } from "./http.js";
 import { percentile } from "./stats.js";
 import { comparePresets, presetLines } from "./svd-mp4-bench.js";
@@ -16,7 +22,10 @@ import { comparePresets, presetLines } from "./svd-mp4-bench.js";
 export interface VideoRunner {
   pid: number;
   /** One `POST /image-to-video`; resolves with the wall time and the frames' PNG bytes. */
-  request(p: { width: number; height: number; steps: number; seed: number }): Promise<{ ms: number; pngs: Buffer[] }>;
+  request(
+    p: { width: number; height: number; steps: number; seed: number },
+    mark?: (milestone: string) => void,
+  ): Promise<{ ms: number; pngs: Buffer[] }>;
   stop(): Promise<void>;
 }
 
@@ -28,14 +37,22 @@ export async function startVideoRunner(o: {
   modelDir: string;
   modelId: string;
   threads: number;
+  /** More environment of the runner process (e.g. `AVS_TIMELINE`). */
+  env?: Record<string, string>;
+  /** Another build's `dist/cli.js` to run (an A/B baseline) instead of this one's. */
+  cli?: string;
 }): Promise<VideoRunner> {
-  const { url, pid, stop } = await startRunnerProcess({
-    PIPELINE: "image-to-video",
-    MODEL_ID: o.modelId,
-    MODEL_DIR: o.modelDir,
-    MAX_VIDEO_WORK: String(2 ** 40),
-    INTRA_OP_THREADS: String(o.threads),
-  });
+  const { url, pid, stop } = await startRunnerProcess(
+    {
+      PIPELINE: "image-to-video",
+      MODEL_ID: o.modelId,
+      MODEL_DIR: o.modelDir,
+      MAX_VIDEO_WORK: String(2 ** 40),
+      INTRA_OP_THREADS: String(o.threads),
+      ...o.env,
+    },
+    o.cli,
+  );
   try {
     const images = new Map<string, Uint8Array<ArrayBuffer>>();
     const still = async (width: number, height: number) => {
@@ -51,20 +68,16 @@ export async function startVideoRunner(o: {
     };
     return {
       pid,
-      async request(p) {
-        const form = new FormData();
-        form.append("image", new Blob([await still(p.width, p.height)]), "still.png");
-        for (const [k, v] of Object.entries({ width: p.width, height: p.height, num_inference_steps: p.steps })) {
-          form.append(k, String(v));
-        }
-        form.append("seed", String(p.seed));
+      async request(p, mark) {
+        const fields: Record<string, number> = { width: p.width, height: p.height, num_inference_steps: p.steps };
+        const { body, contentType } = multipartBody(await still(p.width, p.height), { ...fields, seed: p.seed });
         const t = performance.now();
-        const res = await fetch(`${url}/image-to-video`, { method: "POST", body: form });
-        const text = await res.text();
+        const res = await post(`${url}/image-to-video`, body, contentType, mark);
         const ms = performance.now() - t;
+        const text = res.body.toString("utf8");
         if (res.status !== 200) throw new Error(`image-to-video failed: ${res.status} ${text.slice(0, 300)}`);
-        const body = JSON.parse(text) as { frames: { url: string }[][] };
-        return { ms, pngs: body.frames[0]!.map((m) => Buffer.from(m.url.slice(m.url.indexOf(",") + 1), "base64")) };
+        const answer = JSON.parse(text) as { frames: { url: string }[][] };
+        return { ms, pngs: answer.frames[0]!.map((m) => Buffer.from(m.url.slice(m.url.indexOf(",") + 1), "base64")) };
       },
       stop,
     };
@@ -72,6 +85,56 @@ export async function startVideoRunner(o: {
     await stop();
     throw err;
   }
+}
+
+/** Keep-alive connections to the runner, as the orchestrator's runner client keeps them. */
+const agent = new http.Agent({ keepAlive: true });
+
+/**
+ * A `multipart/form-data` body of one PNG `image` part and text fields, in one Buffer: what the orchestrator's
+ * runner client sends (`encodeMultipart` of runner-client, which the runner cannot import: runner-client depends on it).
+ * @example const { body, contentType } = multipartBody(png, { width: 64, height: 64, seed: 1 });
+ */
+export function multipartBody(
+  image: Uint8Array,
+  fields: Record<string, number>,
+): { body: Buffer; contentType: string } {
+  const boundary = `----avsbench${randomBytes(8).toString("hex")}`;
+  const part = (name: string, extra = "") =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
+  const parts = [Buffer.from(`${part("image", '; filename="still.png"')}Content-Type: image/png\r\n\r\n`), image];
+  parts.push(Buffer.from("\r\n"));
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`${part(name)}\r\n${value}\r\n`));
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** One POST over a keep-alive `node:http` connection; resolves with the status and the whole answer. */
+function post(
+  url: string,
+  body: Buffer,
+  contentType: string,
+  mark?: (milestone: string) => void,
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    mark?.("client-send");
+    const req = http.request(
+      url,
+      { method: "POST", agent, headers: { "content-type": contentType, "content-length": body.length } },
+      (res) => {
+        mark?.("client-headers");
+        const chunks: Buffer[] = [];
+        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("end", () => {
+          mark?.("client-done");
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** VmRSS and VmHWM (peak) of a process, in bytes; undefined off Linux. */
@@ -125,6 +188,136 @@ export async function requestP50(
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
+/**
+ * The median timeline of `runs` requests (after `warmup`) through a runner process that writes one
+ * (`AVS_TIMELINE`, see internal/timeline.ts): each milestone's median time from the client's send, in order, with
+ * the runner's `session.run` calls summarised (first start, last end, their summed time and count).
+ */
+export async function requestTimeline(
+  o: { modelDir: string; modelId: string; threads: number; width: number; height: number; steps: number },
+  warmup: number,
+  runs: number,
+): Promise<{ milestones: { name: string; ms: number }[]; session_ms: number; session_runs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "avs-timeline-"));
+  const file = join(dir, "timeline.log");
+  writeFileSync(file, "");
+  const runner = await startVideoRunner({ ...o, env: { [TIMELINE_ENV]: file } });
+  const at = new Map<string, number[]>();
+  const sessions: number[] = [];
+  let calls = 0;
+  let last = 0;
+  try {
+    const fd = openSync(file, "a");
+    const mark = (name: string) => writeSync(fd, `client ${name} ${process.hrtime.bigint()}\n`);
+    for (let i = 0; i < warmup + runs; i++) {
+      truncateSync(file);
+      await runner.request({ ...o, seed: i }, mark);
+      // The worker's last marks may land just after the answer's last byte.
+      await new Promise((r) => setTimeout(r, 20));
+      if (i < warmup) continue;
+      const lines = readFileSync(file, "utf8").trim().split("\n");
+      const events = lines
+        .map((l) => l.split(" "))
+        .map(([who, name, ns]) => ({ name: `${who} ${name}`, ns: BigInt(ns!) }));
+      events.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+      const t0 = events.find((e) => e.name === "client client-send")!.ns;
+      const ms = (ns: bigint) => Number(ns - t0) / 1e6;
+      const seen = new Map<string, number>();
+      let inside = 0n;
+      let started = 0n;
+      calls = 0;
+      for (const e of events) {
+        if (e.name === "worker session.run-start") {
+          if (calls++ === 0)
+            at.set("worker first session.run", [...(at.get("worker first session.run") ?? []), ms(e.ns)]);
+          started = e.ns;
+          continue;
+        }
+        if (e.name === "worker session.run-end") {
+          inside += e.ns - started;
+          last = ms(e.ns);
+          continue;
+        }
+        const n = (seen.get(e.name) ?? 0) + 1;
+        seen.set(e.name, n);
+        const key = n === 1 ? e.name : `${e.name} #${n}`;
+        at.set(key, [...(at.get(key) ?? []), ms(e.ns)]);
+      }
+      at.set("worker last session.run end", [...(at.get("worker last session.run end") ?? []), last]);
+      sessions.push(Number(inside) / 1e6);
+    }
+    closeSync(fd);
+  } finally {
+    await runner.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const milestones = [...at].map(([name, v]) => ({ name, ms: r3(percentile(v, 50)) })).sort((a, b) => a.ms - b.ms);
+  return { milestones, session_ms: r3(percentile(sessions, 50)), session_runs: calls };
+}
+
+/**
+ * This build's runner against a baseline build's (`--baseline`), both serving at once and driven by the same client:
+ * `runs` pairs of the same request (same seed) after `warmup`, the order inside a pair alternating; p50s, the median
+ * of the paired differences (this − baseline) and whether every pair's frames are the same bytes.
+ * @example const ab = await requestAb({ modelDir, modelId: "tiny/svd", threads: 0, width: 64, height: 64, steps: 25 }, "/work/main/runner/dist/cli.js", 10, 100);
+ */
+export async function requestAb(
+  o: { modelDir: string; modelId: string; threads: number; width: number; height: number; steps: number },
+  baselineCli: string,
+  warmup: number,
+  runs: number,
+): Promise<{ p50_ms: number; baseline_p50_ms: number; paired_median_ms: number; pairs: number; same_frames: boolean }> {
+  const ours = await startVideoRunner(o);
+  let base: VideoRunner | undefined;
+  try {
+    base = await startVideoRunner({ ...o, cli: baselineCli });
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    const diff: number[] = [];
+    let same = true;
+    for (let i = 0; i < warmup + runs; i++) {
+      const p = { ...o, seed: i };
+      const [first, second] = i % 2 === 0 ? [ours, base] : [base, ours];
+      const a = await first.request(p);
+      const b = await second.request(p);
+      const [m, t] = first === ours ? [a, b] : [b, a];
+      same &&= m.pngs.length === t.pngs.length && m.pngs.every((png, k) => png.equals(t.pngs[k]!));
+      if (i < warmup) continue;
+      mine.push(m.ms);
+      theirs.push(t.ms);
+      diff.push(m.ms - t.ms);
+    }
+    return {
+      p50_ms: r3(percentile(mine, 50)),
+      baseline_p50_ms: r3(percentile(theirs, 50)),
+      paired_median_ms: r3(percentile(diff, 50)),
+      pairs: runs,
+      same_frames: same,
+    };
+  } finally {
+    await ours.stop();
+    await base?.stop();
+  }
+}
+
+/**
+ * Prints (and returns) the median timeline of requests through a runner process (`--timeline`).
+ * @example await printTimeline({ modelDir, modelId: "tiny/svd", threads: 0, width: 64, height: 64, steps: 25 }, 10, 50);
+ */
+export async function printTimeline(
+  o: { modelDir: string; modelId: string; threads: number; width: number; height: number; steps: number },
+  warmup: number,
+  runs: number,
+): Promise<Awaited<ReturnType<typeof requestTimeline>>> {
+  const tl = await requestTimeline(o, warmup, runs);
+  console.log(
+    `timeline of a request through the runner (POST /image-to-video, ${o.modelId} ${o.width}×${o.height}, ${o.steps} steps; median ms from the client's send over ${runs} requests after ${warmup}; each milestone is a synchronous write, so a traced request is slower than an untraced one)`,
+  );
+  for (const m of tl.milestones) console.log(`  ${m.ms.toFixed(3).padStart(8)}  ${m.name}`);
+  console.log(`  session.run: ${tl.session_ms} ms in ${tl.session_runs} calls (summed)`);
+  return tl;
+}
+
 /** What the request phase needs from the in-process phase and the flags. */
 export interface RequestPhase {
   modelDir: string;
@@ -145,6 +338,8 @@ export interface RequestPhase {
   memory?: { modelDir: string; modelId: string; width: number; height: number; steps: number; frames: number };
   threads: number;
   fps: number;
+  /** Another build's `dist/cli.js`: also compare this build's runner with it, request by request (`--baseline`). */
+  baselineCli?: string;
 }
 
 /**
@@ -154,6 +349,7 @@ export interface RequestPhase {
 export async function runRequestPhase(o: RequestPhase): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const t = o.time;
+
   const timed = await startVideoRunner({ modelDir: o.modelDir, modelId: t.modelId, threads: o.threads });
   try {
     const measured = await requestP50(timed, t, t.warmup, t.runs, t.sessions);
@@ -174,6 +370,13 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
     out.mp4_small = { width: t.width, height: t.height, frames: pngs.length, ...small };
   } finally {
     await timed.stop();
+  }
+  if (o.baselineCli) {
+    const ab = await requestAb({ modelDir: o.modelDir, threads: o.threads, ...t }, o.baselineCli, t.warmup, t.runs);
+    console.log(
+      `A/B through the runner (the same client, ${ab.pairs} pairs of the same request, order alternating): this build p50 ${ab.p50_ms} ms, baseline (${o.baselineCli}) p50 ${ab.baseline_p50_ms} ms, paired median difference ${ab.paired_median_ms} ms; frames ${ab.same_frames ? "byte-identical in every pair" : "DIFFERENT in some pair"}`,
+    );
+    out.ab = ab;
   }
   const m = o.memory;
   if (!m) return out;

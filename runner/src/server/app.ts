@@ -5,6 +5,8 @@
  * until it is ready.
  */
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
@@ -50,7 +52,12 @@ const STATUS_ROUTES = new Set(["/info", "/health", "/hardware/info", "/hardware/
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
   const modelDirOfId = modelPath(config.modelDir, config.modelId);
   const pipeline = pipelineDefinition(config.pipeline);
-  const validator = await RequestValidator.create(runnerDocument, { maxMultipartBytes: config.maxUploadBytes });
+  const validator = await RequestValidator.create(runnerDocument, {
+    maxMultipartBytes: config.maxUploadBytes,
+    // server-kit's in-memory reader: a plain body (what clients send) is split with Buffer#indexOf rather than parsed
+    // by the platform's FormData parser; every upload stays in memory, as before (nothing is spooled below the limit).
+    keepMultipart: { dir: join(tmpdir(), "avs-runner-uploads"), memoryBytes: config.maxUploadBytes },
+  });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);
   queue.onDepth = (d) => metrics.queueDepth.set(d);

@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from "hono";
 import type { RunnerConfig } from "../config.js";
 import { JobAbortedError } from "../errors.js";
 import type { operations } from "../generated/runner.js";
+import { mark } from "../internal/timeline.js";
 import type { Logger } from "../log.js";
 import type { JobControl, Progress, SessionContext, WorkerCall } from "../pipelines/contract.js";
 import type { Pipeline } from "../pipelines/define.js";
@@ -91,6 +92,7 @@ export function mountPipeline(
   route(
     pipeline.operationId,
     async (body, c) => {
+      mark("handler");
       const fields = body as Record<string, unknown>;
       const modelId = fields.model_id;
       if (typeof modelId === "string" && modelId !== "" && modelId !== config.modelId) {

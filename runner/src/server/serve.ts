@@ -6,6 +6,7 @@
 import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER } from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
 import type { RunnerConfig } from "../config.js";
+import { mark, timelineOn } from "../internal/timeline.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { createRunnerApp, type RunnerApp } from "./app.js";
 
@@ -47,6 +48,15 @@ function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchH
 export async function startRunnerServer(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerServer> {
   const runner = await createRunnerApp(config, log);
   const http: HttpServer = await listen(logJobs(runner.app.fetch, log, config), config);
+  if (timelineOn) {
+    // Debugging only (see internal/timeline.ts): a job's arrival, the end of its upload, its last byte handed over.
+    (http.server as unknown as import("node:http").Server).prependListener("request", (req, res) => {
+      if (req.method !== "POST") return;
+      mark("request");
+      req.once("end", () => mark("body-read"));
+      res.once("finish", () => mark("response-finished"));
+    });
+  }
   log.info("listening", {
     port: http.port,
     host: config.host,

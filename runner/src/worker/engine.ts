@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ExecutionProvider } from "../config.js";
 import { errorFromWire, JobError, ModelUnavailableError } from "../errors.js";
+import { mark } from "../internal/timeline.js";
 import type { Logger } from "../log.js";
 import type { Progress } from "../pipelines/contract.js";
 import { createAbortFlag } from "./job-control.js";
@@ -102,6 +103,7 @@ export class WorkerEngine {
     const abort = (options.abort ?? createAbortFlag()).buffer as SharedArrayBuffer;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onProgress: options.onProgress });
+      mark("job-posted");
       this.#worker.postMessage({ type: "run", id, input, abort }, (options.transfer ?? []) as never);
     });
   }
@@ -127,6 +129,7 @@ export class WorkerEngine {
     else if (msg.type === "loaded" || msg.type === "load-failed") this.#onLoad?.(msg);
     else if (msg.type === "progress") this.#pending.get(msg.id)?.onProgress?.(msg);
     else if (msg.type === "result" || msg.type === "failed") {
+      mark("job-result");
       const p = this.#pending.get(msg.id);
       this.#pending.delete(msg.id);
       if (msg.type === "result") p?.resolve({ output: msg.output, runSeconds: msg.runSeconds });

@@ -5,7 +5,9 @@
 // First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
 import "../onnx/telemetry.js";
 import { parentPort } from "node:worker_threads";
+import * as ort from "onnxruntime-node";
 import { errorToWire } from "../errors.js";
+import { mark, timelineOn } from "../internal/timeline.js";
 import type { LoadedModel } from "../pipelines/contract.js";
 import { pipelineDefinition } from "../pipelines/index.js";
 import { FlagJobControl, worthReporting } from "./job-control.js";
@@ -13,6 +15,20 @@ import type { FromWorker, LoadRequest, ProgressMessage, RunRequest, ToWorker } f
 
 const port = parentPort;
 if (!port) throw new Error("worker-main must run in a worker thread");
+
+if (timelineOn) {
+  // Debugging only (see internal/timeline.ts): every session.run of the worker, whichever pipeline makes it.
+  const proto = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
+  const run = proto.run;
+  proto.run = async function (this: ort.InferenceSession, ...args: Parameters<typeof run>) {
+    mark("session.run-start");
+    try {
+      return await run.apply(this, args);
+    } finally {
+      mark("session.run-end");
+    }
+  } as typeof run;
+}
 
 let loaded: LoadedModel<unknown, unknown> | undefined;
 const send = (msg: FromWorker, transfer: Transferable[] = []) => port.postMessage(msg, transfer as never);
@@ -52,6 +68,7 @@ async function run(msg: RunRequest) {
   try {
     control.throwIfAborted();
     const { output, transfer } = await loaded.run(msg.input, control);
+    mark("job-done");
     send({ type: "result", id: msg.id, output, runSeconds: (performance.now() - started) / 1000 }, transfer);
   } catch (err) {
     send({ type: "failed", id: msg.id, error: errorToWire(err) });
@@ -63,8 +80,10 @@ let chain: Promise<void> = Promise.resolve();
 
 port.on("message", (msg: ToWorker) => {
   if (msg.type === "load") chain = chain.then(() => load(msg));
-  else if (msg.type === "run") chain = chain.then(() => run(msg));
-  else if (msg.type === "close") {
+  else if (msg.type === "run") {
+    mark("job-received");
+    chain = chain.then(() => run(msg));
+  } else if (msg.type === "close") {
     chain = chain.then(async () => {
       await loaded?.release();
       send({ type: "closed" });

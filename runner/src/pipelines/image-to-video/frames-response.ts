@@ -7,6 +7,7 @@
  * is made, so the answer never holds a second copy of the video, nor the whole video at once.
  */
 import type { RgbImage } from "../../image/decode.js";
+import { mark } from "../../internal/timeline.js";
 import { encodeFramePng } from "./frame-png.js";
 
 /** Frames being encoded ahead of the one being sent (libuv's pool has 4 threads by default). */
@@ -138,6 +139,7 @@ export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response 
       while (encoding.length === 0) {
         if (feed.finished) {
           await feed.ready(); // throws the generation's error, if any
+          mark("answer-end");
           controller.enqueue(Buffer.from(sent === 0 ? '{"frames":[[]]}' : "]]}", "latin1"));
           controller.close();
           return;
@@ -149,6 +151,7 @@ export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response 
       fill();
       const head = `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,`;
       // Every character is ASCII, so latin1 is UTF-8 here.
+      mark("answer-chunk");
       controller.enqueue(Buffer.from(`${head}${png.toString("base64")}${tail}`, "latin1"));
       sent++;
     },

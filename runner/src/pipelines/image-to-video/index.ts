@@ -11,6 +11,7 @@
  * checker, so `safety_check` is accepted and `nsfw` is false. Worker half: `worker.ts`.
  */
 import { decodeImage, ownedBytes } from "../../image/decode.js";
+import { mark } from "../../internal/timeline.js";
 import { SVD_TINY_ENTRIES } from "../../models/factory/svd-catalog.js";
 import { progressUntil } from "../../server/answer-progress.js";
 import { definePipeline } from "../define.js";
@@ -51,6 +52,7 @@ export const imageToVideo = definePipeline<
       maxSide: ctx.config.maxImageSide,
       maxPixels: ctx.config.maxInputPixels,
     });
+    mark("image-decoded");
     const frames = ctx.modelInfo().num_frames ?? FRAMES_BEFORE_LOAD;
     const params = videoParams(body, image, { frames, maxWork: ctx.config.maxVideoWork });
     const pixels = ownedBytes(image.pixels);
@@ -66,6 +68,7 @@ export const imageToVideo = definePipeline<
         params: { ...params, image: { ...image, pixels } },
         frameBytes: FRAME_BATCH_BYTES,
       };
+      mark("queue-slot");
       let batch = await run(start, { transfer: [pixels.buffer as ArrayBuffer] });
       answered(progressUntil(framesResponse(feed, answer), generation));
       feed.push(batch.frames);
