@@ -28,9 +28,9 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
  * @example const m = createMetrics(); m.retries.inc({ pipeline: "upscale" }); await m.registry.metrics()
  */
 export function createMetrics(): BroadcasterMetrics {
-  // The event-loop lag histogram samples the loop every 100 ms: prom-client's 10 ms default woke an idle process
-  // 100 times a second (most of its idle CPU); 10 samples a second still give the lag's percentiles.
-  const registry = metricsRegistry({ prefix: "avs_broadcaster_", eventLoopMonitoringPrecision: 100 });
+  // The event-loop lag histogram samples the loop every 50 ms, as the orchestrator's does: prom-client's 10 ms default
+  // woke an idle process 100 times a second (most of its idle CPU). Its values are the interval plus the delay.
+  const registry = metricsRegistry({ prefix: "avs_broadcaster_", eventLoopMonitoringPrecision: 50 });
   const registers = [registry];
   return {
     registry,
