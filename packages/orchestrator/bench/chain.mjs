@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodePng } from "@ai-video-subnet/server-kit";
 import { defaultRunnerCommand } from "../dist/index.js";
+import { orchestratorArgs } from "./measure.mjs";
 
 const args = Object.fromEntries(
   process.argv
@@ -140,21 +141,7 @@ try {
   const orchBin = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
   const orch = startProcess(
     node,
-    [
-      orchBin,
-      "--config",
-      config,
-      "--models-dir",
-      models,
-      "--port",
-      "0",
-      "--secret",
-      SECRET,
-      "--media-delivery",
-      "data",
-      "--log-level",
-      "warn",
-    ],
+    orchestratorArgs(orchBin, { config, models, secret: SECRET }, ["--media-delivery", "data"]),
     {},
     "orchestrator",
   );

@@ -15,6 +15,27 @@ export function png(width, height, padding = 0) {
   return padPng(encodePng(width, height, rgb), padding);
 }
 
+/**
+ * The `avs-orchestrator` arguments both benches start it with: the model list `config`, a models dir, any free port,
+ * the runner-facing `secret`, warnings only in its log, then `extra` flags.
+ */
+export function orchestratorArgs(bin, { config, models, secret }, extra = []) {
+  return [
+    bin,
+    "--config",
+    config,
+    "--models-dir",
+    models,
+    "--port",
+    "0",
+    "--secret",
+    secret,
+    "--log-level",
+    "warn",
+    ...extra,
+  ];
+}
+
 /** Resident and peak resident bytes of a process (Linux /proc; undefined elsewhere). */
 export function memory(pid) {
   try {

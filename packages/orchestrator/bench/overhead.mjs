@@ -38,7 +38,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultRunnerCommand } from "../dist/index.js";
-import { cpuMs, memory, png, stats } from "./measure.mjs";
+import { cpuMs, memory, orchestratorArgs, png, stats } from "./measure.mjs";
 
 const args = Object.fromEntries(
   process.argv
@@ -185,17 +185,7 @@ try {
       [
         ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
         ...NODE_ARGS,
-        bin,
-        "--config",
-        config,
-        "--models-dir",
-        models,
-        "--port",
-        "0",
-        "--secret",
-        SECRET,
-        "--log-level",
-        "warn",
+        ...orchestratorArgs(bin, { config, models, secret: SECRET }),
       ],
       {},
       name,
