@@ -4,6 +4,7 @@
  * 127.0.0.1 port 0.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { RunnerClient } from "@ai-video-subnet/runner-client";
 import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
 import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
@@ -37,7 +38,9 @@ export async function startOrchestrator(
 
 /**
  * Starts a real `avs-runner` of the tiny upscaler outside any orchestrator (an external runner), with `token`;
- * resolves with the process and its port (`port`, or any free one) once it listens.
+ * resolves with the process and its port (`port`, or any free one) once its model is loaded (`/health` says `OK`) — as
+ * a runner someone else runs would be before an orchestrator is pointed at it. An orchestrator waits at most 10 s for
+ * an external runner at start, and a loaded machine can take longer to load the model, so its first jobs got 503.
  */
 export async function startExternalRunner(
   modelDir: string,
@@ -63,5 +66,6 @@ export async function startExternalRunner(
       if (m) resolve(Number(m[1]));
     });
   });
+  await new RunnerClient({ baseUrl: `http://127.0.0.1:${listening}`, token }).waitUntilReady(60_000);
   return { child, port: listening };
 }
