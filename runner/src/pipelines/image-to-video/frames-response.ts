@@ -194,9 +194,15 @@ export function framesResponse(feed: FrameFeed, answer: FramesAnswer): Response 
       }
       fill();
       const head = `${sent === 0 ? '{"frames":[[' : ","}{"url":"data:image/png;base64,`;
-      // Every character is ASCII, so latin1 is UTF-8 here.
+      // Every character is ASCII, so latin1 is UTF-8 here. Written piece by piece into the chunk: a joined string
+      // would be one more copy of the frame's base64 on the heap.
+      const base64 = png.toString("base64");
+      const chunk = Buffer.allocUnsafe(head.length + base64.length + tail.length);
+      let at = chunk.write(head, 0, "latin1");
+      at += chunk.write(base64, at, "latin1");
+      chunk.write(tail, at, "latin1");
       mark("answer-chunk");
-      controller.enqueue(Buffer.from(`${head}${png.toString("base64")}${tail}`, "latin1"));
+      controller.enqueue(chunk);
       sent++;
     },
     cancel() {
