@@ -1,6 +1,6 @@
 /**
  * @module One generation handed out in batches of frames over several worker calls, so the HTTP thread encodes and
- * sends a chunk's frames while the worker decodes the next one, and neither thread ever holds the whole video (25
+ * sends a chunk's frames before the worker decodes the next one, and neither thread ever holds the whole video (25
  * frames of 1024×576 are 44 MB raw). The generation runs as `generateVideo` does; when the frames decoded since the
  * last batch reach the call's byte budget, the decoder's sink pauses until the next call asks for more. Each call
  * brings its own job control: progress goes to it and abort is read from it.

@@ -1,7 +1,7 @@
 /**
  * @module The streamed frames' answer: Livepeer's `{frames: [[{url, seed, nsfw}, …]]}` with each frame's PNG (the
  * bytes of encodeFramePng), one chunk per frame whether deflated on the HTTP thread or on libuv's pool, batches taken
- * as the generation pushes them, an empty video, and a failure after the first frames ending the stream with the
+ * as the generation pushes them and reported drained once encoded, an empty video, and a failure after the first frames ending the stream with the
  * generation's error after the frames already sent.
  */
 import { describe, expect, it } from "vitest";
@@ -64,6 +64,28 @@ describe("framesResponse", () => {
     const chunks = await chunksOf(res);
     expect(chunks).toHaveLength(4);
     expect(JSON.parse(chunks.join(""))).toEqual(await expected(frames, 3));
+  });
+
+  it("reports a batch drained only once its last frame is encoded and sent, not when it is taken", async () => {
+    const feed = new FrameFeed();
+    const frames = Array.from({ length: 3 }, (_, k) => frame(160, 128, k));
+    const res = framesResponse(feed, { seed: 3, nsfw: false, pngCompression: 1 });
+    feed.push(frames);
+    let drained = false;
+    const draining = feed.drained().then(() => {
+      drained = true;
+    });
+    // The stream fills its one-chunk queue by itself: every frame is taken (and being encoded), one is sent.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(feed.takeWithBatch()).toBeUndefined();
+    expect(drained).toBe(false);
+    feed.end();
+    const chunks = await chunksOf(res);
+    await draining;
+    expect(drained).toBe(true);
+    expect(JSON.parse(chunks.join(""))).toEqual(await expected(frames, 3));
+    // Nothing pushed since: drained at once.
+    await feed.drained();
   });
 
   it("answers an empty video", async () => {

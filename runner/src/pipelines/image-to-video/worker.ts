@@ -1,8 +1,8 @@
 /**
  * @module `image-to-video`, worker half: loads the SVD folder (`svd-load.ts`) and runs generations
  * (`generate-video.ts`) handed out in batches of frames (`frame-batches.ts`): a `start` job runs the denoising loop
- * and decodes until the frames reach the job's byte budget, each `more` job decodes the next ones, so the HTTP
- * thread encodes and sends frames while the worker decodes. Each step and decoded chunk is reported through the
+ * and decodes until the frames reach the job's byte budget, each `more` job decodes the next ones (the HTTP thread
+ * asks once it has encoded the previous batch, so only one batch of frames is alive at a time). Each step and decoded chunk is reported through the
  * calling job's control, and the generation stops between them when the job is cancelled. The frames move to the
  * HTTP thread without a copy: each batch's buffers are its own and are transferred.
  */
