@@ -88,8 +88,9 @@ export const imageToVideo = definePipeline<
 });
 
 /**
- * Pushes the batch `next` brings into the feed; resolves with whether it was the last. No variable of the caller's holds a batch across the next worker call: a batch's frames
- * live only in the feed and the encoders until they are encoded, and are then collected (frames-response.ts).
+ * Pushes the batch `next` brings into the feed; resolves with whether it was the last. No variable of the caller's
+ * holds a batch across the next worker call: a batch's frames live only in the feed and the encoders until they are
+ * encoded, and are then collected (frames-response.ts).
  */
 async function handOver(feed: FrameFeed, next: Promise<VideoOutput>): Promise<boolean> {
   const batch = await next;
