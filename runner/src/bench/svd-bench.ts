@@ -35,7 +35,8 @@ import {
   timeRequests,
 } from "./pipeline-bench.js";
 import { cpuPhase } from "./svd-cpu-bench.js";
-import { printTimeline, runRequestPhase } from "./svd-request-bench.js";
+import { runRequestPhase } from "./svd-request-bench.js";
+import { printTimeline } from "./svd-request-diagnostics.js";
 
 /** Flags of the image-to-video benchmark. */
 export const SVD_BENCH_HELP = `avs-runner bench --pipeline image-to-video — image-to-video core time vs summed session.run, peak memory,
