@@ -87,11 +87,6 @@ export class FrameFeed {
     });
   }
 
-  /** The next frame if one is here now; `undefined` when none is (yet). */
-  take(): RgbImage | undefined {
-    return this.takeWithBatch()?.frame;
-  }
-
   /**
    * The next frame if one is here now, with `batchBytes`: the bytes of the batch it ends (0 when it does not end
    * one), so that the caller can let the batch's memory go once that frame (the batch's last) is encoded.
