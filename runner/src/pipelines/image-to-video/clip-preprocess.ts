@@ -152,7 +152,9 @@ export interface ClipNormalisation {
  * times a byte or a float32), so the result does not depend on how the loops are arranged. They are arranged for
  * speed: per output column (x) or row (y) the taps' weights and offsets are read once, four at a time, and the loop
  * runs along the other axis; taps beyond four continue from a float64 row of partial sums, in the same order. A
- * padded tap (weight 0, when fewer than four are left) adds ±0, which leaves every sum as it was.
+ * padded tap (weight 0, when fewer than four are left) adds ±0, which leaves every sum as it was. The two passes
+ * repeat the same four-tap step on purpose: one function for both, its sums kept in a float64 row and then stored or
+ * normalised, measured 1.7× slower (0.85 against 0.50 ms at 64×64).
  *
  * @example
  * const values = clipPixelValues(image, clipResample(image.width, image.height), { mean, std, side: 224 });
