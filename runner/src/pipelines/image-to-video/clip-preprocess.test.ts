@@ -5,7 +5,14 @@
 import { describe, expect, it } from "vitest";
 import type { RgbImage } from "../../image/decode.js";
 import { SVD_FEATURE_EXTRACTOR } from "../../models/factory/svd-tiny.js";
-import { blurAxis, clipPixelValues, clipResample, gaussianKernel, resampleAxis } from "./clip-preprocess.js";
+import {
+  type AxisResample,
+  blurAxis,
+  clipPixelValues,
+  clipResample,
+  gaussianKernel,
+  resampleAxis,
+} from "./clip-preprocess.js";
 import { clipPixelValuesReference } from "./clip-reference.js";
 import { testCard } from "./tiny-svd-harness.js";
 
@@ -55,6 +62,37 @@ describe("diffusers' antialiasing geometry", () => {
   });
 });
 
+/**
+ * The taps applied one output at a time, tap by tap (x, then y, float32 between the passes): the plain form of the
+ * sums that `clipPixelValues` arranges for speed, which must give the same bits.
+ */
+function plainTaps(image: RgbImage, r: { x: AxisResample; y: AxisResample }, side: number): Float32Array {
+  const { width, height, pixels } = image;
+  const wide = new Float32Array(height * side * 3);
+  for (let row = 0; row < height; row++)
+    for (let o = 0; o < side; o++)
+      for (let c = 0; c < 3; c++) {
+        let a = 0;
+        for (let t = 0; t < r.x.taps; t++) {
+          const k = o * r.x.taps + t;
+          a += (r.x.weight[k] as number) * (pixels[(row * width + (r.x.index[k] as number)) * 3 + c] as number);
+        }
+        wide[(row * side + o) * 3 + c] = a;
+      }
+  const out = new Float32Array(3 * side * side);
+  for (let o = 0; o < side; o++)
+    for (let col = 0; col < side; col++)
+      for (let c = 0; c < 3; c++) {
+        let a = 0;
+        for (let t = 0; t < r.y.taps; t++) {
+          const k = o * r.y.taps + t;
+          a += (r.y.weight[k] as number) * (wide[((r.y.index[k] as number) * side + col) * 3 + c] as number);
+        }
+        out[c * side * side + o * side + col] = (a / 255 - (mean[c] as number)) / (std[c] as number);
+      }
+  return out;
+}
+
 describe("the CLIP preparation", () => {
   const prepare = (image: RgbImage) =>
     clipPixelValues(image, clipResample(image.width, image.height), { mean, std, side: 224 });
@@ -79,6 +117,27 @@ describe("the CLIP preparation", () => {
       expect(worst, `worst difference ${worst}`).toBeLessThan(1e-4);
     });
   }
+
+  it("gives the same bits as the plain tap-by-tap sums, for 1 to 20 taps per axis", () => {
+    // 224 (1 tap), 2×3 (2–3), 64 (4), 517/256 (6), 1024 (10), 2048 (17 blur taps: 20), and a 1-pixel axis.
+    for (const [w, h] of [
+      [224, 224],
+      [2, 3],
+      [64, 48],
+      [517, 256],
+      [1024, 7],
+      [2048, 1],
+    ] as const) {
+      const image = testCard(w, h, 3);
+      const r = clipResample(w, h);
+      const fast = clipPixelValues(image, r, { mean, std, side: 224 });
+      const plain = plainTaps(image, r, 224);
+      const bits = [new Uint32Array(fast.buffer), new Uint32Array(plain.buffer)] as const;
+      const first = bits[0].findIndex((v, i) => v !== bits[1][i]);
+      expect(first, `${w}×${h} (${r.x.taps}, ${r.y.taps} taps): first differing value`).toBe(-1);
+      expect(fast.length).toBe(plain.length);
+    }
+  });
 
   it("a different image gives different pixel values, and taps for another side are refused", () => {
     const a = prepare(testCard(300, 200, 1));
