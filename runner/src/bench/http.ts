@@ -65,13 +65,27 @@ export interface RunnerProcess {
 }
 
 /**
+ * Environment a runner process gets where the product starts one — the Docker image's `ENV` and the orchestrator's
+ * process launcher (`RUNNER_PROCESS_ENV` there) — unless it is set already: the bench's runner processes start the
+ * same way, so their memory is the product's. `MALLOC_ARENA_MAX=2`: see the README's environment table.
+ */
+export const RUNNER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+
+/** How the bench's runner processes start, for its output: the {@link RUNNER_PROCESS_ENV} values they get. */
+export function runnerProcessEnvNote(): string {
+  const vars = Object.keys(RUNNER_PROCESS_ENV).map((k) => `${k}=${process.env[k] ?? RUNNER_PROCESS_ENV[k]}`);
+  return `runner process started with ${vars.join(" ")}, as the Docker image and the orchestrator's process launcher start it`;
+}
+
+/**
  * Starts `avs-runner serve` with `env` on a free port of 127.0.0.1 (no auth) and waits until `/health` says OK; `cli`:
- * another build's `dist/cli.js` (an A/B baseline) instead of this one's.
+ * another build's `dist/cli.js` (an A/B baseline) instead of this one's. It gets {@link RUNNER_PROCESS_ENV} as the
+ * product's runner processes do, unless this process's environment or `env` sets those variables.
  * @example const runner = await startRunnerProcess({ PIPELINE: "image-to-video", MODEL_ID: "tiny/svd", MODEL_DIR: dir });
  */
 export async function startRunnerProcess(env: Record<string, string>, cli = cliScript()): Promise<RunnerProcess> {
   const child = spawn(process.execPath, [cli, "serve"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
+    env: { ...RUNNER_PROCESS_ENV, ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const stop = async () => {

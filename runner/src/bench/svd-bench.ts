@@ -60,7 +60,9 @@ Flags (defaults in brackets):
   --request-runs <n>       [20] timed requests through an avs-runner child process, each followed by the same request
                            in-process for its summed session.run (0 skips the request phase and the mp4 comparison;
                            the memory and large mp4 lines use the --memory-* model and size; the requests send size,
-                           steps and seed, so --max-guidance and --chunk do not apply to them)
+                           steps and seed, so --max-guidance and --chunk do not apply to them); runner processes
+                           start with MALLOC_ARENA_MAX=2 unless the environment sets it, as the Docker image and the
+                           orchestrator start them
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --baseline <dir>         also compare this build's runner with another build's (its runner package dir, e.g.
                            /work/main/runner, or its dist/cli.js): --request-runs pairs of the same request through

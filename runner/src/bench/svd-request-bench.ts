@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import sharp from "sharp";
-import { startRunnerProcess } from "./http.js";
+import { runnerProcessEnvNote, startRunnerProcess } from "./http.js";
 import { percentile } from "./stats.js";
 import { comparePresets, presetLines } from "./svd-mp4-bench.js";
 import { requestAb } from "./svd-request-diagnostics.js";
@@ -268,7 +268,7 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
       });
     }
     console.log(
-      `request memory, runner process, ${m.modelId} ${m.frames} frames ${m.width}×${m.height}, ${m.steps} steps, answer streamed as PNG data URLs; raw frames ${r1(raw / 2 ** 20)} MB (target: peak above idle ≤ 1.5× that)`,
+      `request memory, runner process, ${m.modelId} ${m.frames} frames ${m.width}×${m.height}, ${m.steps} steps, answer streamed as PNG data URLs; raw frames ${r1(raw / 2 ** 20)} MB (target: peak above idle ≤ 1.5× that); ${runnerProcessEnvNote()}`,
     );
     for (const r of rounds) {
       console.log(
@@ -281,6 +281,7 @@ export async function runRequestPhase(o: RequestPhase): Promise<Record<string, u
     for (const line of presetLines(`${m.width}×${m.height}`, pngs.length, mp4)) console.log(line);
     out.memory = {
       model_id: m.modelId,
+      runner_env: runnerProcessEnvNote(),
       frames: m.frames,
       width: m.width,
       height: m.height,

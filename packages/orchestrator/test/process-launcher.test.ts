@@ -1,0 +1,56 @@
+/**
+ * @module The process launcher's environment for a real `avs-runner` process (Linux: read back from
+ * /proc/<pid>/environ): the runner defaults (`MALLOC_ARENA_MAX=2`) unless the operator set the variable, in the
+ * model entry's `env` or the orchestrator's own environment.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../src/index.js";
+import type { RunnerSpec } from "../src/launchers/launcher.js";
+import { ProcessLauncher } from "../src/launchers/process-launcher.js";
+import { modelsDir, TINY } from "./helpers.js";
+
+const models = modelsDir([TINY]);
+const launcher = new ProcessLauncher();
+afterAll(async () => {
+  await launcher.close();
+  models.cleanup();
+});
+
+const spec = (env: Record<string, string>): RunnerSpec => ({
+  name: "upscale.tiny.0",
+  pipeline: "upscale",
+  modelId: TINY,
+  device: "cpu",
+  modelsDir: models.dir,
+  token: "t",
+  queueSize: 1,
+  env,
+});
+
+/** The runner process's environment variable `name`, as the kernel holds it. */
+async function runnerEnv(env: Record<string, string>, name: string): Promise<string | undefined> {
+  const runner = await launcher.start(spec(env), silentLogger);
+  try {
+    const vars = readFileSync(`/proc/${runner.id}/environ`, "latin1").split("\0");
+    return vars.find((v) => v.startsWith(`${name}=`))?.slice(name.length + 1);
+  } finally {
+    await runner.stop();
+  }
+}
+
+describe.runIf(process.platform === "linux")("process launcher environment", () => {
+  it("caps glibc's malloc arenas at 2 unless the operator set MALLOC_ARENA_MAX", async () => {
+    const before = process.env.MALLOC_ARENA_MAX;
+    delete process.env.MALLOC_ARENA_MAX;
+    try {
+      expect(await runnerEnv({}, "MALLOC_ARENA_MAX")).toBe("2");
+      expect(await runnerEnv({ MALLOC_ARENA_MAX: "8" }, "MALLOC_ARENA_MAX")).toBe("8");
+      process.env.MALLOC_ARENA_MAX = "4";
+      expect(await runnerEnv({}, "MALLOC_ARENA_MAX")).toBe("4");
+    } finally {
+      if (before === undefined) delete process.env.MALLOC_ARENA_MAX;
+      else process.env.MALLOC_ARENA_MAX = before;
+    }
+  }, 60_000);
+});
