@@ -65,7 +65,9 @@ orchestrator alone and to broadcaster + orchestrator; CPU per job and added late
   --media-delivery <url|data>  the orchestrator's media-delivery setting (default: its own default, url); the
                            broadcaster asks for data (inline outputs) on each job either way
   --compare <bin>          also run another build's avs-broadcaster.mjs (e.g. main's checkout) in front of the same
-                           orchestrator, interleaved with this one: an A/B of two versions in one run
+                           orchestrator, loaded at the same time as this one in its rounds (so the loaded
+                           latencies include the other's jobs): an A/B of two versions in one run, printed as
+                           "CPU per job: R × the compare build"
   --orchestrator <bin>     another build's avs-orchestrator.mjs to use (default: this checkout's)
   --json <file>            also write the figures as JSON
   --help                   this text
@@ -177,22 +179,34 @@ try {
     const runs = Object.fromEntries(targets.map(([name]) => [name, []]));
     const single = Object.fromEntries(targets.map(([name]) => [name, []]));
     // CPU ms of each process while its own target ran, and the jobs it served meanwhile.
-    const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0, compare: 0, jobsC: 0 };
+    const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0, compare: 0, jobsC: 0, jobsO: 0 };
     for (const [, url, headers] of targets) await load(url, headers, image, WARMUP, CONCURRENCY, MODEL);
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     const singlePerRound = Math.ceil(SINGLE / ROUNDS);
-    // Interleave the targets in rounds, in a rotating order, so drift on a shared machine hits each alike.
+    // Interleave the targets in rounds, in a rotating order, so drift on a shared machine hits each alike. The
+    // compare build takes its jobs at the same time as this one, never in a round of its own: in rounds of their
+    // own, identical builds read 5–23 % apart, always in the compare's favour (the round it came in mattered more
+    // than the code).
+    const loaded = targets.filter(([name]) => name !== VIA_C);
     for (let r = 0; r < ROUNDS; r++) {
-      for (let i = 0; i < targets.length; i++) {
-        const [name, url, headers] = targets[(i + r) % targets.length];
+      for (let i = 0; i < loaded.length; i++) {
+        const [name, url, headers] = loaded[(i + r) % loaded.length];
         const c0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
-        runs[name].push(await load(url, headers, image, perRound, CONCURRENCY, MODEL));
+        const paired = name === VIA_B && other;
+        const [mine, theirs] = await Promise.all([
+          load(url, headers, image, perRound, CONCURRENCY, MODEL),
+          paired ? load(other.url, {}, image, perRound, CONCURRENCY, MODEL) : undefined,
+        ]);
+        runs[name].push(mine);
         if (name === VIA_B) {
           cpu.broadcaster += cpuMs(pids.broadcaster) - c0.broadcaster;
           cpu.orchestrator += cpuMs(pids.orchestrator) - c0.orchestrator;
           cpu.jobsB += perRound;
+          // The orchestrator serves the compare build's jobs of the round too.
+          cpu.jobsO += paired ? 2 * perRound : perRound;
         }
-        if (name === VIA_C) {
+        if (theirs) {
+          runs[VIA_C].push(theirs);
           cpu.compare += cpuMs(pids.compare) - c0.compare;
           cpu.jobsC += perRound;
         }
@@ -223,7 +237,7 @@ try {
 
     const perJob = {
       broadcaster: cpu.broadcaster / cpu.jobsB,
-      orchestrator: cpu.orchestrator / cpu.jobsB,
+      orchestrator: cpu.orchestrator / cpu.jobsO,
       // Both proxies carry every job of the floor target: one proxy's share is half of the pair's.
       proxy: cpu.proxies / cpu.jobsF / 2,
       ...(other ? { compare: cpu.compare / cpu.jobsC } : {}),
@@ -262,6 +276,9 @@ try {
       );
       console.log(
         `compare broadcaster, ${workload} — CPU per job: ${ratio(perJob.compare, perJob.proxy)} × the pass-through proxy`,
+      );
+      console.log(
+        `broadcaster, ${workload} — CPU per job: ${(perJob.broadcaster / perJob.compare).toFixed(3)} × the compare build (this ${perJob.broadcaster.toFixed(2)} ms, compare ${perJob.compare.toFixed(2)} ms, loaded together)`,
       );
       for (const [p, a] of [
         ["p50", a50],

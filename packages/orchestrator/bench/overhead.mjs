@@ -68,6 +68,8 @@ if (args.help === "true") {
   --json                also print the figures as one JSON line
 AVS_BENCH_PROFILE=<dir> writes the orchestrator's --cpu-prof profile to <dir>.
 AVS_BENCH_NODE_ARGS="<flags>" gives the orchestrator and the proxy more Node flags (e.g. --trace-gc, --heap-prof);
+AVS_BENCH_ORCHESTRATOR_NODE_ARGS="<flags>" gives this build's orchestrator alone more Node flags (with --baseline:
+an A/B of a V8 setting, e.g. --max-semi-space-size=32);
 AVS_BENCH_LOG_DIR=<dir> keeps each process's stdout there as <name>.log (the --trace-gc lines among them).
 Prints latency per path and "CPU per job: R × the pass-through proxy" per workload.`);
   process.exit(0);
@@ -84,6 +86,8 @@ const DELIVERY = args["media-delivery"];
 const BASELINE = args.baseline;
 /** Extra Node flags of the orchestrator and the proxy (e.g. `--trace-gc`), and where their stdout is kept. */
 const NODE_ARGS = (process.env.AVS_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/** Node flags for this build's orchestrator alone (not the baseline, not the proxy): an A/B of a V8 setting. */
+const OWN_NODE_ARGS = (process.env.AVS_BENCH_ORCHESTRATOR_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const LOG_DIR = process.env.AVS_BENCH_LOG_DIR;
 const MODEL = "tiny/esrgan-x4";
 const TOKEN = "bench-runner-token";
@@ -185,6 +189,7 @@ try {
       [
         ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
         ...NODE_ARGS,
+        ...(name === "orchestrator" ? OWN_NODE_ARGS : []),
         ...orchestratorArgs(bin, { config, models, secret: SECRET }),
       ],
       {},
