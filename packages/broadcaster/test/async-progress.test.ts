@@ -21,8 +21,12 @@ const JOB = { model_id: TINY_SD, prompt: "a red cube", width: 256, height: 256, 
 const ws = workspace();
 let orch: OrchestratorProcess;
 
-// The runners inherit it through the orchestrator: room for a 256×256 job of 1000 steps.
-process.env.MAX_SD_WORK = String(256 * 256 * 1000);
+// A job to cancel: four times the work, so it is still far from its end when a cancel sent at its first steps reaches
+// the runner (on a quiet machine the 256×256 job could be all but done once the broadcaster saw its first progress).
+const LONG_JOB = { ...JOB, width: 512, height: 512 };
+
+// The runners inherit it through the orchestrator: room for a 512×512 job of 1000 steps.
+process.env.MAX_SD_WORK = String(512 * 512 * 1000);
 
 beforeAll(async () => {
   ws.install(TINY_SD);
@@ -98,7 +102,7 @@ describe("async job progress through the orchestrator (SQLite)", () => {
   }, 120_000);
 
   it("cancel stops the job on the runner at its next step and frees the orchestrator's slot", async () => {
-    const job = (await (await submitAsync(t.url, JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
+    const job = (await (await submitAsync(t.url, LONG_JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
     await waitForJob(t.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
     expect((await fetch(`${t.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
     expect((await waitForJob(t.url, job.id)).status).toBe("cancelled");
