@@ -73,6 +73,7 @@ export {
   widenHeapHeadroom,
 } from "./process/heap-headroom.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
+export { RUNNER_PROCESS_ENV } from "./process/runner-env.js";
 export {
   CONNECTION_DEFAULTS,
   type ConnectionLimits,

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
 import sharp from "sharp";
 
 /** What the runner process reports after the runs. */
@@ -64,14 +65,7 @@ export interface RunnerProcess {
   stop(): Promise<void>;
 }
 
-/**
- * Environment a runner process gets where the product starts one — the Docker image's `ENV` and the orchestrator's
- * process launcher (`RUNNER_PROCESS_ENV` there) — unless it is set already: the bench's runner processes start the
- * same way, so their memory is the product's. `MALLOC_ARENA_MAX=2`: see the README's environment table.
- */
-export const RUNNER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
-
-/** How the bench's runner processes start, for its output: the {@link RUNNER_PROCESS_ENV} values they get. */
+/** How the bench's runner processes start, for its output: server-kit's {@link RUNNER_PROCESS_ENV} values they get, as the Docker image and the orchestrator's process launcher give them. */
 export function runnerProcessEnvNote(): string {
   const vars = Object.keys(RUNNER_PROCESS_ENV).map((k) => `${k}=${process.env[k] ?? RUNNER_PROCESS_ENV[k]}`);
   return `runner process started with ${vars.join(" ")}, as the Docker image and the orchestrator's process launcher start it`;

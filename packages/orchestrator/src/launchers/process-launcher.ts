@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Logger } from "@ai-video-subnet/server-kit";
-import { Reaper } from "@ai-video-subnet/server-kit";
+import { Reaper, RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
 import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
 import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
 
@@ -20,15 +20,6 @@ export interface ProcessLauncherOptions {
   /** Milliseconds between SIGTERM and SIGKILL on stop (default 5000). */
   killGraceMs?: number;
 }
-
-/**
- * Environment every runner process gets unless the operator set the variable (in the orchestrator's own environment
- * or the model entry's `env`), as the runner's Docker image sets it. `MALLOC_ARENA_MAX=2`: glibc otherwise gives each
- * thread that allocates its own malloc arena (up to 8 per core) — the runner's worker, ONNX Runtime's and libuv's
- * threads, sharp's encoder threads — and memory one thread frees stays in that thread's arena, unused by the others.
- * Capped, a 25-frame 1024×576 image-to-video request's first peak drops by ~10 MB (runner README, "Environment").
- */
-export const RUNNER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
 
 /**
  * The `avs-runner` command of the installed `@ai-video-subnet/runner` package.
