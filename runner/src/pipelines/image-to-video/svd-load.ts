@@ -62,7 +62,7 @@ export type SvdSession = "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
  * reused from run to run. The arena is kept for the UNet (25 runs a request) and the temporal decoder (whose
  * full-resolution chunk buffers malloc would keep fragmented: arena off there was 3.7× warm against 0.4×), and off
  * for the two sessions that run once per request on the input image — the image encoder and the VAE encoder — so what they take goes back after each run instead of staying in an arena of its own per session
- * beside the UNet's and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576, runner README: 5.6× → 4.7× the
+ * beside the UNet's and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576, runner/docs/performance.md: 5.6× → 4.7× the
  * raw frames). Outputs are the same bytes either way (svd-load.test.ts).
  */
 export const SVD_SESSION_MEMORY: Readonly<Record<SvdSession, SessionMemory>> = {
