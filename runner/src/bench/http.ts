@@ -65,7 +65,10 @@ export interface RunnerProcess {
   stop(): Promise<void>;
 }
 
-/** How the bench's runner processes start, for its output: server-kit's {@link RUNNER_PROCESS_ENV} values they get, as the Docker image and the orchestrator's process launcher give them. */
+/**
+ * How the bench's runner processes start, for its output: the values of server-kit's {@link RUNNER_PROCESS_ENV} they
+ * get, as the Docker image and the orchestrator's process launcher give them.
+ */
 export function runnerProcessEnvNote(): string {
   const vars = Object.keys(RUNNER_PROCESS_ENV).map((k) => `${k}=${process.env[k] ?? RUNNER_PROCESS_ENV[k]}`);
   return `runner process started with ${vars.join(" ")}, as the Docker image and the orchestrator's process launcher start it`;

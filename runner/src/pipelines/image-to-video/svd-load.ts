@@ -61,9 +61,10 @@ export type SvdSession = "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
  * a 25-frame 1024×576 one gets a second, larger block next to the first; without it the arena's freed chunks are
  * reused from run to run. The arena is kept for the UNet (25 runs a request) and the temporal decoder (whose
  * full-resolution chunk buffers malloc would keep fragmented: arena off there was 3.7× warm against 0.4×), and off
- * for the two sessions that run once per request on the input image — the image encoder and the VAE encoder — so what they take goes back after each run instead of staying in an arena of its own per session
- * beside the UNet's and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576, runner/docs/performance.md: 5.6× → 4.7× the
- * raw frames). Outputs are the same bytes either way (svd-load.test.ts).
+ * for the two sessions that run once per request on the input image — the image encoder and the VAE encoder — so
+ * what they take goes back after each run instead of staying in an arena of its own per session beside the UNet's
+ * and the decoder's (cold peak on tiny/svd-xt 25 frames 1024×576: 5.6× → 4.7× the raw frames; history in
+ * runner/docs/performance.md). Outputs are the same bytes either way (svd-load.test.ts).
  */
 export const SVD_SESSION_MEMORY: Readonly<Record<SvdSession, SessionMemory>> = {
   imageEncoder: { cpuArena: false, memPattern: false },
