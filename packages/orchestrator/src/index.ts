@@ -22,4 +22,5 @@ export { defaultRunnerCommand, ProcessLauncher, type ProcessLauncherOptions } fr
 export { createOrchestrator, type Orchestrator, type OrchestratorOptions, parseGpus } from "./orchestrator.js";
 export type { MediaDelivery } from "./outputs/deliver-media.js";
 export { OutputStore } from "./outputs/output-store.js";
+export type { ProgressTracker } from "./routes/progress.js";
 export type { CapabilityView, Lease } from "./runners/runner-pool.js";

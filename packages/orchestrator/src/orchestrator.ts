@@ -108,6 +108,8 @@ export interface Orchestrator {
   app: Hono;
   pool: RunnerPool;
   store: OutputStore;
+  /** Which runner runs which request id, for `GET /progress/{request_id}` (and who waits for a job to start). */
+  progress: ProgressTracker;
   /** Listens and starts warm runners; resolves once both are done (warm runners that fail keep retrying). */
   start(): Promise<{ url: string; port: number }>;
   /** Stops listening, lets in-flight jobs finish (up to `shutdownGrace`), stops every runner it started. */
@@ -197,6 +199,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     app,
     pool,
     store,
+    progress,
     async start() {
       const host = options.host ?? "127.0.0.1";
       http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });

@@ -120,6 +120,8 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
       for await (const e of followProgress(orch.url, "chain-progress", { token: "s3cret" })) seen.push(e);
       return seen;
     })();
+    // Both wait for the job before it is sent: one that connected after it started would join it mid-way.
+    await eventually(() => orch.progress.waiting("chain-progress") === 2, 10_000, "both subscribers waiting");
     const res = await video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 3 }, undefined, "chain-progress");
     await download(res);
     const events = (await following)

@@ -53,6 +53,7 @@ describe("orchestrator progress relay", () => {
       secret: SECRET,
     });
     const following = collect("orch-p-1"); // subscribed before the POST
+    await eventually(() => orch!.progress.waiting("orch-p-1") === 1, 10_000, "the subscriber waiting");
     const res = await textToImage("orch-p-1", 12);
     expect(res.status).toBe(200);
     const events = await following;

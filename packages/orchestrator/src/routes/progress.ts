@@ -91,6 +91,15 @@ export class ProgressTracker {
     return job.stages[index];
   }
 
+  /**
+   * How many subscribers wait for a job under `requestId` that has not started yet (for an embedder or a test that
+   * must know they are there before it sends the job: one that connects after the job started joins it mid-way).
+   * @example await eventually(() => orch.progress.waiting("job-1") === 1); // then POST the job
+   */
+  waiting(requestId: string): number {
+    return this.#waiting.get(requestId)?.size ?? 0;
+  }
+
   /** The job answered its caller: subscribers get `end`, and its state stays visible `keepMs`. */
   ended(requestId: string, end: JobEnd): void {
     const job = this.#jobs.get(requestId);
