@@ -202,7 +202,9 @@ describe("selection across real orchestrators", () => {
   });
 
   it("prefers the faster orchestrator (one behind a slow link), and passes the request id on", async () => {
-    const link = await startSlowLink(b.url, 300);
+    // 1 s per job: the faster one stays more than NEAR_EQUAL (2×) ahead even when this machine's load slows its
+    // jobs to a few hundred ms (at 300 ms a loaded CI run sent 8 of 24 jobs over the link).
+    const link = await startSlowLink(b.url, 1000);
     try {
       // The request id travels to the orchestrator (the link sees the request the orchestrator gets).
       const only = await gateway([link.url]);
