@@ -23,20 +23,32 @@
  * Hono app on `@hono/node-server`, and `REQUIRED_WORK_LAYERS=runner-client,store` (either or both) uses runner-client
  * for the call and the answer, or the orchestrator's `OutputStore`, instead of the hand-written ones.
  *
+ * Given `--orchestrator <url> --orchestrator-secret <s> --output-dir <dir>` (the broadcaster's arguments) it is the
+ * same floor for a gateway: no caller auth, any `model_id`, the job sent to the orchestrator with `X-Media-Delivery:
+ * data`, the output appended to a pack file there as the broadcaster's local store does, and `GET /health`.
+ *
  * Usage: node bench/overhead.mjs --baseline bench/required-work.mjs   (it takes the orchestrator's `--config`,
  *        `--secret` and `--port` arguments, reads the runner's URL and token from the config's first entry, and
- *        prints {"msg":"listening","port":N} once it listens)
+ *        prints {"msg":"listening","port":N} once it listens);
+ *        in packages/broadcaster: node bench/run.mjs --compare ../orchestrator/bench/required-work.mjs
  */
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, writevSync } from "node:fs";
 import http from "node:http";
+import { join } from "node:path";
 
 const argv = process.argv.slice(2);
 const arg = (name) => argv[argv.indexOf(`--${name}`) + 1];
-const [entry] = JSON.parse(readFileSync(arg("config"), "utf8"));
+// As a gateway (the broadcaster bench's `--compare`, which passes `--orchestrator` and `--orchestrator-secret`): no
+// caller auth, any model, the orchestrator upstream with outputs asked inline, each output appended to a pack file.
+const gateway = argv.includes("--orchestrator");
+const [entry] = gateway
+  ? [{ pipeline: "upscale", url: arg("orchestrator"), token: arg("orchestrator-secret") }]
+  : JSON.parse(readFileSync(arg("config"), "utf8"));
 const runner = new URL(entry.url);
 const expected = Buffer.from(`Bearer ${arg("secret")}`);
 const runnerAuth = `Bearer ${entry.token}`;
+const upstreamExtra = gateway ? { "x-media-delivery": "data" } : {};
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4000 });
 const store = new Map();
 const RETENTION_MS = 3_600_000;
@@ -73,12 +85,15 @@ function parts(body, boundary) {
 
 function job(req, res, chunks, size) {
   const auth = Buffer.from(req.headers.authorization ?? "");
-  if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) return fail(res, 401, "invalid token");
+  if (!gateway && (auth.length !== expected.length || !timingSafeEqual(auth, expected))) {
+    return fail(res, 401, "invalid token");
+  }
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
   const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
   const fields = boundary && parts(body, boundary[1] ?? boundary[2]);
   if (!fields) return fail(res, 400, "the body is not multipart/form-data");
-  if (fields.get("model_id") !== entry.model_id) return fail(res, 400, `model_id must be ${entry.model_id}`);
+  const model = fields.get("model_id");
+  if (gateway ? !model : model !== entry.model_id) return fail(res, 400, `model_id must be ${entry.model_id ?? "set"}`);
   if (fields.get("image") !== null) return fail(res, 400, "image must be a file");
   if (typeof fields.get("prompt") !== "string") return fail(res, 400, "prompt must be a field");
   for (const [name, value] of fields) {
@@ -124,6 +139,7 @@ let callRunner = (path, contentType, chunks, size, requestId, signal) =>
           "content-length": size,
           authorization: runnerAuth,
           "x-request-id": requestId,
+          ...upstreamExtra,
         },
       },
       (answer) => {
@@ -160,6 +176,23 @@ let put = (png) => {
   store.set(name, { bytes: png, expires: Date.now() + RETENTION_MS });
   return name;
 };
+if (gateway) {
+  // As the broadcaster's local store does: records (a small head, then the bytes) appended to a pack file with one
+  // synchronous writev each, the record's place in its name.
+  mkdirSync(arg("output-dir"), { recursive: true });
+  const pack = openSync(join(arg("output-dir"), `outputs-${process.pid}.pack`), "w");
+  let packed = 0;
+  put = (png) => {
+    const name = `${randomBytes(16).toString("hex")}_${packed.toString(36)}.png`;
+    const head = Buffer.alloc(17 + name.length);
+    head.writeUInt32LE(png.length, 0);
+    head.writeDoubleLE(Date.now(), 4);
+    head.write(name, 17, "latin1");
+    writevSync(pack, [head, png], packed);
+    packed += head.length + png.length;
+    return name;
+  };
+}
 
 // Knock-ins (see the module comment): the real orchestrator's own pieces in place of the hand-written ones.
 const layers = new Set((process.env.REQUIRED_WORK_LAYERS ?? "").split(",").filter(Boolean));
@@ -168,7 +201,7 @@ if (layers.has("runner-client")) {
   const { parseRunnerAnswer } = await import("@ai-video-subnet/runner-client/node");
   const client = new RunnerClient({ baseUrl: entry.url, token: entry.token });
   callRunner = (path, contentType, chunks, _size, requestId, signal) =>
-    client.forward(path, { contentType, body: chunks }, { requestId, signal }).catch((err) => {
+    client.forward(path, { contentType, body: chunks }, { requestId, signal, headers: upstreamExtra }).catch((err) => {
       throw Object.assign(err, { status: err.status ?? 500 });
     });
   takeImage = (bytes) => {
@@ -184,6 +217,10 @@ if (layers.has("store")) {
 
 /** The requests' router: plain `node:http`, or a Hono app on `@hono/node-server` as the real orchestrator serves. */
 function route(req, res) {
+  if (req.method === "GET" && req.url === "/health") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end('{"status":"ok"}');
+  }
   if (req.method === "GET" && req.url === "/info") {
     const body = JSON.stringify({ capabilities: [{ pipeline: entry.pipeline, model_id: entry.model_id, warm: true }] });
     res.writeHead(200, { "content-type": "application/json" });
