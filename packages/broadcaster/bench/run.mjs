@@ -219,7 +219,7 @@ try {
       // One request at a time: the latency each hop adds when nothing queues. The compare build takes turns with
       // this one request by request, each first in every other pair: in runs of their own, one after the other,
       // the same code read 0.9–1.0 ms (≈ 20 %) apart at p50, in the compare's favour (docs/performance.md, ninth
-      // round).
+      // round (2)).
       for (let i = 0; i < targets.length; i++) {
         const [name, url, headers] = targets[(i + r) % targets.length];
         if (name === VIA_C) continue;

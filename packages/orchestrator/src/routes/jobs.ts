@@ -173,7 +173,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       served_by: runner ?? null,
     };
     // Written once the answer is on its way, in the same loop turn: the answer goes out in this turn's microtasks,
-    // the line after them, off the job's latency (the broadcaster's docs/performance.md, ninth round).
+    // the line after them, off the job's latency (the broadcaster's docs/performance.md, ninth round (2)).
     const level = status < 500 ? "info" : "warn";
     setImmediate(() => ctx.log[level]("job done", done));
   }
