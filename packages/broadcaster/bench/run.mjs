@@ -66,8 +66,9 @@ orchestrator alone and to broadcaster + orchestrator; CPU per job and added late
                            broadcaster asks for data (inline outputs) on each job either way
   --compare <bin>          also run another build's avs-broadcaster.mjs (e.g. main's checkout) in front of the same
                            orchestrator, loaded at the same time as this one in its rounds (so the loaded
-                           latencies include the other's jobs): an A/B of two versions in one run, printed as
-                           "CPU per job: R × the compare build"
+                           latencies include the other's jobs) and taking turns with it request by request one
+                           at a time: an A/B of two versions in one run, printed as "CPU per job: R × the
+                           compare build" and as each build's added p50/p99
   --orchestrator <bin>     another build's avs-orchestrator.mjs to use (default: this checkout's)
   --json <file>            also write the figures as JSON
   --help                   this text
@@ -215,9 +216,25 @@ try {
           cpu.jobsF += perRound;
         }
       }
-      // One request at a time: the latency each hop adds when nothing queues.
+      // One request at a time: the latency each hop adds when nothing queues. The compare build takes turns with
+      // this one request by request, each first in every other pair: in runs of their own, one after the other,
+      // the same code read 0.9–1.0 ms (≈ 20 %) apart at p50, in the compare's favour (docs/performance.md, ninth
+      // round (2)).
       for (let i = 0; i < targets.length; i++) {
         const [name, url, headers] = targets[(i + r) % targets.length];
+        if (name === VIA_C) continue;
+        if (name === VIA_B && other) {
+          for (let k = 0; k < singlePerRound; k++) {
+            const pair = [
+              [VIA_B, url],
+              [VIA_C, other.url],
+            ];
+            for (const [n, u] of k % 2 === 0 ? pair : pair.reverse()) {
+              single[n].push(await load(u, headers, image, 1, 1, MODEL));
+            }
+          }
+          continue;
+        }
         single[name].push(await load(url, headers, image, singlePerRound, 1, MODEL));
       }
     }
