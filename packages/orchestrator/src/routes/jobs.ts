@@ -163,7 +163,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.jobs.inc({ ...labels, status: String(status) });
     ctx.metrics.jobSeconds.observe(labels, seconds);
-    const done = {
+    ctx.log[status < 500 ? "info" : "warn"]("job done", {
       request_id: requestId,
       pipeline,
       model_id: modelId,
@@ -171,11 +171,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       ms: Math.round(seconds * 1000),
       // Not `runner`: that field marks the runner's own lines, which the launchers copy into this log.
       served_by: runner ?? null,
-    };
-    // Written once the answer is on its way, in the same loop turn: the answer goes out in this turn's microtasks,
-    // the line after them, off the job's latency (the broadcaster's docs/performance.md, ninth round (2)).
-    const level = status < 500 ? "info" : "warn";
-    setImmediate(() => ctx.log[level]("job done", done));
+    });
   }
 }
 

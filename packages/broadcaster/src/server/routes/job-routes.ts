@@ -38,18 +38,14 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         { pipeline: job.pipeline, status: String(status) },
         (performance.now() - started) / 1000,
       );
-      const done = {
+      logger[status === 200 ? "info" : "warn"]("job done", {
         request_id: job.requestId,
         pipeline: job.pipeline,
         model_id: job.modelId,
         status,
         ms: Math.round(performance.now() - started),
         ...(result.kind === "unavailable" ? { reason: result.detail } : { orchestrator: result.orchestrator }),
-      };
-      // Written once the answer is on its way, in the same loop turn: the answer goes out in this turn's
-      // microtasks, the line after them. One request at a time, a synchronous write to a pipe before the answer cost
-      // 60–110 µs of the job's latency (docs/performance.md, ninth round (2)).
-      setImmediate(() => logger[status === 200 ? "info" : "warn"]("job done", done));
+      });
       if (result.kind === "client_error") return c.json(result.body as object, status as 400);
       if (result.kind === "unavailable") {
         throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
