@@ -195,10 +195,12 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
 describe("selection across real orchestrators", () => {
   it("spreads load across equal orchestrators", async () => {
     const t = await gateway([a.url, b.url]);
-    expect(await run(t.url, 20, 2)).toEqual(Array(20).fill(200));
+    // Each gets at least a fifth, over 40 jobs: over 20, a loaded CI run once gave one of them 3, when noise in the
+    // latency averages held it out of the near-equal band for a stretch of jobs.
+    expect(await run(t.url, 40, 2)).toEqual(Array(40).fill(200));
     const ok = await okAttempts(t.url);
-    expect(ok[a.url]).toBeGreaterThanOrEqual(4);
-    expect(ok[b.url]).toBeGreaterThanOrEqual(4);
+    expect(ok[a.url]).toBeGreaterThanOrEqual(8);
+    expect(ok[b.url]).toBeGreaterThanOrEqual(8);
   });
 
   it("prefers the faster orchestrator (one behind a slow link), and passes the request id on", async () => {
