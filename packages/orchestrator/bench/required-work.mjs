@@ -15,7 +15,7 @@
  * - the runner's data URL cut out of its answer's bytes and base64-decoded into an in-memory store (the real store
  *   keeps outputs in memory under its budget), seed and nsfw read;
  * - an answer of the stored output's URL, one `writeHead` and one `end`; for `X-Media-Delivery: data`, the runner's
- *   answer bytes handed on. Every answer carries the headers the spec gives it: `X-Request-Id` (the caller's when it
+ *   answer bytes handed on once they hold an image. Every answer carries the headers the spec gives it: `X-Request-Id` (the caller's when it
  *   is 1-128 visible ASCII characters, else a new one), and on a job's answer `X-Media-Delivery`.
  * `GET /info` says the model is warm (the bench waits for that); `GET /stream/<name>` serves an output of its own
  * store.
@@ -119,6 +119,8 @@ function job(req, res, chunks, size) {
   callRunner(req.url, req.headers["content-type"], chunks, size, requestId, hangUp.signal).then(
     (bytes) => {
       if (inline) {
+        // As the real route refuses an answer without images, even when it hands the runner's bytes on.
+        if (bytes.indexOf(DATA_URL) === -1) return fail(res, 500, "the runner's answer has no image", requestId);
         res.writeHead(200, answerHeaders(bytes.length, requestId, delivery));
         return res.end(bytes);
       }
