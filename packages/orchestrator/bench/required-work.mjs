@@ -15,7 +15,8 @@
  * - the runner's data URL cut out of its answer's bytes and base64-decoded into an in-memory store (the real store
  *   keeps outputs in memory under its budget), seed and nsfw read;
  * - an answer of the stored output's URL, one `writeHead` and one `end`; for `X-Media-Delivery: data`, the runner's
- *   answer bytes handed on.
+ *   answer bytes handed on once they hold an image. Every answer carries the headers the spec gives it: `X-Request-Id` (the caller's when it
+ *   is 1-128 visible ASCII characters, else a new one), and on a job's answer `X-Media-Delivery`.
  * `GET /info` says the model is warm (the bench waits for that); `GET /stream/<name>` serves an output of its own
  * store.
  *
@@ -55,11 +56,16 @@ const RETENTION_MS = 3_600_000;
 const NUMBERS = new Set(["seed", "num_inference_steps"]);
 const BOOLEANS = new Set(["safety_check"]);
 const DATA_URL = Buffer.from('"url":"data:image/png;base64,');
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 let publicUrl = "";
 
-function fail(res, status, msg) {
+function fail(res, status, msg, requestId = randomUUID()) {
   const body = JSON.stringify({ error: { message: msg } });
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    "x-request-id": requestId,
+  });
   res.end(body);
 }
 
@@ -84,43 +90,57 @@ function parts(body, boundary) {
 }
 
 function job(req, res, chunks, size) {
+  // The caller's request id when it is well-formed, as server-kit's requestId middleware keeps it; echoed on every
+  // answer and sent to the runner.
+  const given = req.headers["x-request-id"];
+  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
   const auth = Buffer.from(req.headers.authorization ?? "");
   if (!gateway && (auth.length !== expected.length || !timingSafeEqual(auth, expected))) {
-    return fail(res, 401, "invalid token");
+    return fail(res, 401, "invalid token", requestId);
   }
+  const bad = (msg) => fail(res, 400, msg, requestId);
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
   const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
   const fields = boundary && parts(body, boundary[1] ?? boundary[2]);
-  if (!fields) return fail(res, 400, "the body is not multipart/form-data");
+  if (!fields) return bad("the body is not multipart/form-data");
   const model = fields.get("model_id");
-  if (gateway ? !model : model !== entry.model_id) return fail(res, 400, `model_id must be ${entry.model_id ?? "set"}`);
-  if (fields.get("image") !== null) return fail(res, 400, "image must be a file");
-  if (typeof fields.get("prompt") !== "string") return fail(res, 400, "prompt must be a field");
+  if (gateway ? !model : model !== entry.model_id) return bad(`model_id must be ${entry.model_id ?? "set"}`);
+  if (fields.get("image") !== null) return bad("image must be a file");
+  if (typeof fields.get("prompt") !== "string") return bad("prompt must be a field");
   for (const [name, value] of fields) {
-    if (NUMBERS.has(name) && !Number.isInteger(Number(value))) return fail(res, 400, `${name} must be an integer`);
-    if (BOOLEANS.has(name) && value !== "true" && value !== "false") return fail(res, 400, `${name} must be a boolean`);
+    if (NUMBERS.has(name) && !Number.isInteger(Number(value))) return bad(`${name} must be an integer`);
+    if (BOOLEANS.has(name) && value !== "true" && value !== "false") return bad(`${name} must be a boolean`);
   }
   const inline = req.headers["x-media-delivery"] === "data";
+  const delivery = gateway ? undefined : inline ? "data" : "url";
   // A caller that hangs up aborts the runner call (the real route does the same).
   const hangUp = new AbortController();
   res.once("close", () => res.writableFinished || hangUp.abort());
-  const requestId = req.headers["x-request-id"] ?? randomUUID();
   callRunner(req.url, req.headers["content-type"], chunks, size, requestId, hangUp.signal).then(
     (bytes) => {
       if (inline) {
-        res.writeHead(200, { "content-type": "application/json", "content-length": bytes.length });
+        // As the real route refuses an answer without images, even when it hands the runner's bytes on.
+        if (bytes.indexOf(DATA_URL) === -1) return fail(res, 500, "the runner's answer has no image", requestId);
+        res.writeHead(200, answerHeaders(bytes.length, requestId, delivery));
         return res.end(bytes);
       }
       const media = takeImage(bytes);
-      if (!media) return fail(res, 500, "the runner's answer has no image");
+      if (!media) return fail(res, 500, "the runner's answer has no image", requestId);
       const out = JSON.stringify({
         images: [{ url: `${publicUrl}/stream/${put(media.png)}`, seed: media.seed, nsfw: media.nsfw }],
       });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(out) });
+      res.writeHead(200, answerHeaders(Buffer.byteLength(out), requestId, delivery));
       res.end(out);
     },
-    (err) => fail(res, err.status ?? 500, err.message),
+    (err) => fail(res, err.status ?? 500, err.message, requestId),
   );
+}
+
+/** A job answer's headers: the orchestrator's carry `X-Media-Delivery` (the broadcaster's spec has none). */
+function answerHeaders(length, requestId, delivery) {
+  const headers = { "content-type": "application/json", "content-length": length, "x-request-id": requestId };
+  if (delivery) headers["x-media-delivery"] = delivery;
+  return headers;
 }
 
 /** The runner's answer bytes for the caller's body, sent on as it came; a non-200 answer rejects with its status. */
