@@ -15,8 +15,9 @@
  * - the runner's data URL cut out of its answer's bytes and base64-decoded into an in-memory store (the real store
  *   keeps outputs in memory under its budget), seed and nsfw read;
  * - an answer of the stored output's URL, one `writeHead` and one `end`; for `X-Media-Delivery: data`, the runner's
- *   answer bytes handed on once they hold an image. Every answer carries the headers the spec gives it: `X-Request-Id` (the caller's when it
- *   is 1-128 visible ASCII characters, else a new one), and on a job's answer `X-Media-Delivery`.
+ *   answer bytes handed on once they hold an image. Every answer carries the headers the spec gives it:
+ *   `X-Request-Id` (the caller's when it is 1-128 visible ASCII characters, else a new one), and on a job's answer
+ *   `X-Media-Delivery`.
  * `GET /info` says the model is warm (the bench waits for that); `GET /stream/<name>` serves an output of its own
  * store.
  *
