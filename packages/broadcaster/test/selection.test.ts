@@ -86,6 +86,15 @@ describe("select", () => {
     expect(counts.get(fresh.url)).toBeGreaterThan(800);
   });
 
+  it("does not tie a fast orchestrator, one job in, to a slow measured one", () => {
+    const [slow, fast] = [orch("slow"), orch("fast")];
+    measure(slow, 70);
+    fast.stats(P, M).success(1, 1);
+    const counts = tally([slow, fast], 2000);
+    // Scored at the slow one's average, it would get half; at its own first sample it gets all but exploration.
+    expect(counts.get(fast.url)! / 2000).toBeGreaterThan(0.9);
+  });
+
   it("sends a concurrent job to the idle one of two equal orchestrators", () => {
     const [busy, idle] = [orch("busy", { capacity: 4 }), orch("idle", { capacity: 4 })];
     measure(busy, 1);

@@ -9,7 +9,8 @@
  * 3. Score = measured ms per pixel × step × (this broadcaster's jobs in flight there + 1) ÷ recent success rate
  *    (lower is better): the expected wait, as in least-loaded balancers with latency EWMAs, so concurrent jobs go
  *    to the idle one of two equal orchestrators instead of queueing behind each other. One not yet measured
- *    (fewer than `MIN_SAMPLES` successes) gets the best measured latency, so it is tried.
+ *    (fewer than `MIN_SAMPLES` successes) gets the best latency known in the tier, its own first samples included,
+ *    so it is tried, neither judged by one cold first job nor held back to a slower one's pace by a fast one.
  * 4. Random among near-equals (score within {@link NEAR_EQUAL} of the best), weighted by best score ÷ own score,
  *    so equal orchestrators share the load and measurement noise only tilts the split. With probability
  *    {@link EXPLORE} any orchestrator of the tier is picked instead, so one that was slow once is measured again
@@ -110,11 +111,13 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   };
   const bestTier = Math.min(...ready.map(tierOf));
   const tier = ready.filter((o) => tierOf(o) === bestTier);
-  const measured = tier
-    .map((o) => o.stats(req.pipeline, req.modelId))
-    .filter((s) => s.measured)
-    .map((s) => s.msPerUnit!);
-  const prior = measured.length > 0 ? Math.min(...measured) : 1;
+  // The best latency known in the tier, counting the fastest first sample of one not yet measured: scored at the
+  // best *measured* one instead, an orchestrator whose first job was 70× faster than a slow measured one was tied
+  // with it and lost half of its next picks until measured (tests sent 5–8 of 24 jobs to the slow one).
+  const known = tier
+    .map((o) => o.stats(req.pipeline, req.modelId).msPerUnit)
+    .filter((ms): ms is number => ms !== undefined);
+  const prior = known.length > 0 ? Math.min(...known) : 1;
   const score = (o: Orchestrator) => {
     const s = o.stats(req.pipeline, req.modelId);
     const load = o.inFlight(req.pipeline, req.modelId) + 1;
