@@ -53,7 +53,6 @@ const runnerAuth = `Bearer ${entry.token}`;
 const upstreamExtra = gateway ? { "x-media-delivery": "data" } : {};
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4000 });
 const store = new Map();
-const RETENTION_MS = 3_600_000;
 const NUMBERS = new Set(["seed", "num_inference_steps"]);
 const BOOLEANS = new Set(["safety_check"]);
 const DATA_URL = Buffer.from('"url":"data:image/png;base64,');
@@ -117,7 +116,7 @@ function job(req, res, chunks, size) {
   // A caller that hangs up aborts the runner call (the real route does the same).
   const hangUp = new AbortController();
   res.once("close", () => res.writableFinished || hangUp.abort());
-  callRunner(req.url, req.headers["content-type"], chunks, size, requestId, hangUp.signal).then(
+  callRunner(req.url, req.headers["content-type"], body, requestId, hangUp.signal).then(
     (bytes) => {
       if (inline) {
         // As the real route refuses an answer without images, even when it hands the runner's bytes on.
@@ -145,7 +144,7 @@ function answerHeaders(length, requestId, delivery) {
 }
 
 /** The runner's answer bytes for the caller's body, sent on as it came; a non-200 answer rejects with its status. */
-let callRunner = (path, contentType, chunks, size, requestId, signal) =>
+let callRunner = (path, contentType, body, requestId, signal) =>
   new Promise((resolve, reject) => {
     const call = http.request(
       {
@@ -157,7 +156,7 @@ let callRunner = (path, contentType, chunks, size, requestId, signal) =>
         signal,
         headers: {
           "content-type": contentType,
-          "content-length": size,
+          "content-length": body.length,
           authorization: runnerAuth,
           "x-request-id": requestId,
           ...upstreamExtra,
@@ -178,7 +177,7 @@ let callRunner = (path, contentType, chunks, size, requestId, signal) =>
       },
     );
     call.on("error", () => reject(new Error("the runner died during the job")));
-    call.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    call.end(body);
   });
 
 /** The answer's image, decoded from its data URL in the answer's bytes, with its seed and nsfw flag. */
@@ -191,10 +190,10 @@ let takeImage = (bytes) => {
   return { png, seed: rest.seed, nsfw: rest.nsfw };
 };
 
-/** Stores an output in memory for an hour; its name. */
+/** Keeps an output in memory for the run; its name. */
 let put = (png) => {
   const name = `${randomBytes(16).toString("hex")}.png`;
-  store.set(name, { bytes: png, expires: Date.now() + RETENTION_MS });
+  store.set(name, png);
   return name;
 };
 if (gateway) {
@@ -221,8 +220,8 @@ if (layers.has("runner-client")) {
   const { RunnerClient } = await import("@ai-video-subnet/runner-client");
   const { parseRunnerAnswer } = await import("@ai-video-subnet/runner-client/node");
   const client = new RunnerClient({ baseUrl: entry.url, token: entry.token });
-  callRunner = (path, contentType, chunks, _size, requestId, signal) =>
-    client.forward(path, { contentType, body: chunks }, { requestId, signal, headers: upstreamExtra }).catch((err) => {
+  callRunner = (path, contentType, body, requestId, signal) =>
+    client.forward(path, { contentType, body }, { requestId, signal, headers: upstreamExtra }).catch((err) => {
       throw Object.assign(err, { status: err.status ?? 500 });
     });
   takeImage = (bytes) => {
@@ -248,10 +247,10 @@ function route(req, res) {
     return res.end(body);
   }
   if (req.method === "GET" && req.url.startsWith("/stream/")) {
-    const item = store.get(req.url.slice(8));
-    if (!item) return fail(res, 404, "no such output");
-    res.writeHead(200, { "content-type": "image/png", "content-length": item.bytes.length });
-    return res.end(item.bytes);
+    const png = store.get(req.url.slice(8));
+    if (!png) return fail(res, 404, "no such output");
+    res.writeHead(200, { "content-type": "image/png", "content-length": png.length });
+    return res.end(png);
   }
   if (req.method !== "POST" || req.url !== `/${entry.pipeline}`) return fail(res, 404, "not found");
   const chunks = [];

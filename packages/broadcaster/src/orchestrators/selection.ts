@@ -111,9 +111,8 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   };
   const bestTier = Math.min(...ready.map(tierOf));
   const tier = ready.filter((o) => tierOf(o) === bestTier);
-  // The best latency known in the tier, counting the fastest first sample of one not yet measured: scored at the
-  // best *measured* one instead, an orchestrator whose first job was 70× faster than a slow measured one was tied
-  // with it and lost half of its next picks until measured (tests sent 5–8 of 24 jobs to the slow one).
+  // The best latency known in the tier, first samples of ones not yet measured included: at the best *measured* one
+  // instead, an orchestrator whose first job was far faster than a slow measured one would be tied with it.
   const known = tier
     .map((o) => o.stats(req.pipeline, req.modelId).msPerUnit)
     .filter((ms): ms is number => ms !== undefined);

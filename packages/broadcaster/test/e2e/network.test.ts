@@ -193,11 +193,13 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
 });
 
 describe("selection across real orchestrators", () => {
+  // /info every 2 s (2 s timeout), not the test default's 200 ms (500 ms timeout): one poll that times out on a
+  // loaded machine makes an orchestrator unreachable until the next one, and then measured afresh, which sends a
+  // stretch of jobs elsewhere and blurs what these tests measure.
+  const SLOW_POLLS = { infoIntervalMs: 2000 };
+
   it("spreads load across equal orchestrators", async () => {
-    // /info every 2 s (2 s timeout), not the test default's 200 ms (500 ms timeout): one poll that times out on a
-    // loaded machine makes an orchestrator unreachable until the next one, and then measured afresh, which sent a
-    // stretch of jobs to the other in CI runs (3 of 20 on one side once).
-    const t = await gateway([a.url, b.url], { infoIntervalMs: 2000 });
+    const t = await gateway([a.url, b.url], SLOW_POLLS);
     expect(await run(t.url, 40, 2)).toEqual(Array(40).fill(200));
     const ok = await okAttempts(t.url);
     expect(ok[a.url]).toBeGreaterThanOrEqual(8);
@@ -213,11 +215,11 @@ describe("selection across real orchestrators", () => {
       const only = await gateway([link.url]);
       expect((await upscale(only.url, png(16, 12), { "x-request-id": "through-the-link" })).status).toBe(200);
       expect(link.requestIds).toEqual(["through-the-link"]);
-      // Polled every 2 s, as above. Three quarters of 48 jobs to the fast one: the warm-up sends 2 over the link and
+      // Three quarters of 48 jobs to the fast one: the warm-up sends 2 over the link and
       // exploration about one more. (CI runs once sent 5 and 8 of 24: the fast one, one job in, was scored at the
       // link's measured latency and lost half its picks until its second job; selection.ts now scores it by its
       // own first sample.) A link job costs 1 s, the fast one's milliseconds.
-      const t = await gateway([a.url, link.url], { infoIntervalMs: 2000 });
+      const t = await gateway([a.url, link.url], SLOW_POLLS);
       expect(await run(t.url, 48, 1)).toEqual(Array(48).fill(200));
       const ok = await okAttempts(t.url);
       expect(ok[a.url]).toBeGreaterThanOrEqual(36);
