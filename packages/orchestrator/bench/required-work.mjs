@@ -22,8 +22,11 @@
  * store.
  *
  * Knock-ins put a cost on each layer of the real one: `REQUIRED_WORK_VIA_HONO=1` serves the same handler through a
- * Hono app on `@hono/node-server`, and `REQUIRED_WORK_LAYERS=runner-client,store` (either or both) uses runner-client
- * for the call and the answer, or the orchestrator's `OutputStore`, instead of the hand-written ones.
+ * Hono app on `@hono/node-server`, and `REQUIRED_WORK_LAYERS=runner-client,store,validator` (any of them) uses
+ * runner-client for the call and the answer, the orchestrator's `OutputStore`, or — with `REQUIRED_WORK_VIA_HONO=1`,
+ * whose middleware it is — server-kit's request validator built from the orchestrator's spec (the body read with
+ * its bytes kept, coercion, defaults, ajv, the `X-Media-Delivery` header, its 4xx answers) instead of the
+ * hand-written ones.
  *
  * Given `--orchestrator <url> --orchestrator-secret <s> --output-dir <dir>` (the broadcaster's arguments) it is the
  * same floor for a gateway: no caller auth, any `model_id`, the job sent to the orchestrator with `X-Media-Delivery:
@@ -37,7 +40,19 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { mkdirSync, openSync, readFileSync, writevSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  errorHandler,
+  RequestValidator,
+  rawMultipart,
+  validated,
+  widenHeapHeadroom,
+} from "@ai-video-subnet/server-kit";
+
+// The V8 heap setting avs-orchestrator and avs-broadcaster start with, so that the floor's uploads meet the same
+// garbage collector as theirs.
+widenHeapHeadroom();
 
 const argv = process.argv.slice(2);
 const arg = (name) => argv[argv.indexOf(`--${name}`) + 1];
@@ -69,6 +84,16 @@ function fail(res, status, msg, requestId = randomUUID()) {
   res.end(body);
 }
 
+/** A body the real validator accepted (the `validator` knock-in) as `parts` finds one: files null, fields text. */
+function asParts(body) {
+  // Read through the descriptors: a file field is a getter that would build a File (a copy) when read.
+  const found = new Map();
+  for (const [name, { get, value }] of Object.entries(Object.getOwnPropertyDescriptors(body))) {
+    found.set(name, get || typeof value === "object" ? null : String(value));
+  }
+  return found;
+}
+
 /** The parts' names and, for fields, their values; undefined when the body is not the multipart it says. */
 function parts(body, boundary) {
   const delimiter = Buffer.from(`--${boundary}`);
@@ -89,7 +114,7 @@ function parts(body, boundary) {
   return undefined;
 }
 
-function job(req, res, chunks, size) {
+function job(req, res, chunks, size, checked) {
   // The caller's request id when it is well-formed, as server-kit's requestId middleware keeps it; echoed on every
   // answer and sent to the runner.
   const given = req.headers["x-request-id"];
@@ -100,8 +125,10 @@ function job(req, res, chunks, size) {
   }
   const bad = (msg) => fail(res, 400, msg, requestId);
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
-  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-  const fields = boundary && parts(body, boundary[1] ?? boundary[2]);
+  // Fields the validator checked need no second look; its chunks go to the runner as they are, as the real route
+  // sends them (joining them costs a copy of the upload the route does not make).
+  const body = checked ? chunks : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  const fields = checked ? asParts(checked) : boundary && parts(body, boundary[1] ?? boundary[2]);
   if (!fields) return bad("the body is not multipart/form-data");
   const model = fields.get("model_id");
   if (gateway ? !model : model !== entry.model_id) return bad(`model_id must be ${entry.model_id ?? "set"}`);
@@ -156,7 +183,7 @@ let callRunner = (path, contentType, body, requestId, signal) =>
         signal,
         headers: {
           "content-type": contentType,
-          "content-length": body.length,
+          "content-length": Array.isArray(body) ? body.reduce((n, b) => n + b.length, 0) : body.length,
           authorization: runnerAuth,
           "x-request-id": requestId,
           ...upstreamExtra,
@@ -177,7 +204,11 @@ let callRunner = (path, contentType, body, requestId, signal) =>
       },
     );
     call.on("error", () => reject(new Error("the runner died during the job")));
-    call.end(body);
+    if (!Array.isArray(body)) return call.end(body);
+    call.cork();
+    for (const chunk of body) call.write(chunk);
+    call.end();
+    call.uncork();
   });
 
 /** The answer's image, decoded from its data URL in the answer's bytes, with its seed and nsfw flag. */
@@ -216,6 +247,11 @@ if (gateway) {
 
 // Knock-ins (see the module comment): the real orchestrator's own pieces in place of the hand-written ones.
 const layers = new Set((process.env.REQUIRED_WORK_LAYERS ?? "").split(",").filter(Boolean));
+const viaHono = process.env.REQUIRED_WORK_VIA_HONO === "1";
+if (layers.has("validator") && (!viaHono || gateway)) {
+  console.error("REQUIRED_WORK_LAYERS=validator needs REQUIRED_WORK_VIA_HONO=1 and the orchestrator's arguments");
+  process.exit(2);
+}
 if (layers.has("runner-client")) {
   const { RunnerClient } = await import("@ai-video-subnet/runner-client");
   const { parseRunnerAnswer } = await import("@ai-video-subnet/runner-client/node");
@@ -266,7 +302,7 @@ const listening = (server) => {
   publicUrl = `http://127.0.0.1:${server.address().port}`;
   console.log(JSON.stringify({ msg: "listening", port: server.address().port }));
 };
-if (process.env.REQUIRED_WORK_VIA_HONO === "1") {
+if (viaHono) {
   // The same work behind Hono's dispatch: what the framework alone adds per job (its Request, Context, routing and
   // the adapter's response path), the handler still reading and writing Node's own request and response.
   const { Hono } = await import("hono");
@@ -277,6 +313,24 @@ if (process.env.REQUIRED_WORK_VIA_HONO === "1") {
     c.set("requestId", c.req.header("x-request-id") ?? randomUUID());
     await next();
   });
+  if (layers.has("validator")) {
+    // The real request validator of the orchestrator's spec on the job route (Content-Type, size, the multipart body
+    // read with its bytes kept, coercion, defaults, ajv, the X-Media-Delivery header), in place of the hand-written
+    // field checks; the job then goes on with the bytes it kept.
+    const { loadSpec } = await import("@ai-video-subnet/specs");
+    const validator = await RequestValidator.create(await loadSpec("orchestrator"), {
+      keepMultipart: { dir: join(tmpdir(), "avs-required-work-uploads") },
+    });
+    const op = validator.operations().find((o) => o.method === "POST" && o.path === `/${entry.pipeline}`);
+    app.onError(errorHandler());
+    app.post(op.honoPath, ...op.middleware, (c) => {
+      const { incoming, outgoing } = c.env;
+      const { chunks, size } = rawMultipart(c);
+      if (!chunks) fail(outgoing, 500, "this knock-in keeps bodies in memory only (up to 4 MiB)");
+      else job(incoming, outgoing, chunks, size, validated(c).body);
+      return new Promise((resolve) => outgoing.once("finish", () => resolve(RESPONSE_ALREADY_SENT)));
+    });
+  }
   app.all("*", (c) => {
     const { incoming, outgoing } = c.env;
     route(incoming, outgoing);
