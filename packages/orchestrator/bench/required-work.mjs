@@ -84,16 +84,6 @@ function fail(res, status, msg, requestId = randomUUID()) {
   res.end(body);
 }
 
-/** A body the real validator accepted (the `validator` knock-in) as `parts` finds one: files null, fields text. */
-function asParts(body) {
-  // Read through the descriptors: a file field is a getter that would build a File (a copy) when read.
-  const found = new Map();
-  for (const [name, { get, value }] of Object.entries(Object.getOwnPropertyDescriptors(body))) {
-    found.set(name, get || typeof value === "object" ? null : String(value));
-  }
-  return found;
-}
-
 /** The parts' names and, for fields, their values; undefined when the body is not the multipart it says. */
 function parts(body, boundary) {
   const delimiter = Buffer.from(`--${boundary}`);
@@ -125,18 +115,21 @@ function job(req, res, chunks, size, checked) {
   }
   const bad = (msg) => fail(res, 400, msg, requestId);
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
-  // Fields the validator checked need no second look; its chunks go to the runner as they are, as the real route
-  // sends them (joining them costs a copy of the upload the route does not make).
+  // A body the real validator checked (`checked`, the `validator` knock-in) needs only the model check, which the
+  // route leaves to its runner pool; its chunks go to the runner as they are, as the real route sends them (joining
+  // them costs a copy of the upload the route does not make).
   const body = checked ? chunks : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-  const fields = checked ? asParts(checked) : boundary && parts(body, boundary[1] ?? boundary[2]);
-  if (!fields) return bad("the body is not multipart/form-data");
-  const model = fields.get("model_id");
+  const fields = checked ? undefined : boundary && parts(body, boundary[1] ?? boundary[2]);
+  if (!checked && !fields) return bad("the body is not multipart/form-data");
+  const model = checked ? checked.model_id : fields.get("model_id");
   if (gateway ? !model : model !== entry.model_id) return bad(`model_id must be ${entry.model_id ?? "set"}`);
-  if (fields.get("image") !== null) return bad("image must be a file");
-  if (typeof fields.get("prompt") !== "string") return bad("prompt must be a field");
-  for (const [name, value] of fields) {
-    if (NUMBERS.has(name) && !Number.isInteger(Number(value))) return bad(`${name} must be an integer`);
-    if (BOOLEANS.has(name) && value !== "true" && value !== "false") return bad(`${name} must be a boolean`);
+  if (fields) {
+    if (fields.get("image") !== null) return bad("image must be a file");
+    if (typeof fields.get("prompt") !== "string") return bad("prompt must be a field");
+    for (const [name, value] of fields) {
+      if (NUMBERS.has(name) && !Number.isInteger(Number(value))) return bad(`${name} must be an integer`);
+      if (BOOLEANS.has(name) && value !== "true" && value !== "false") return bad(`${name} must be a boolean`);
+    }
   }
   const inline = req.headers["x-media-delivery"] === "data";
   const delivery = gateway ? undefined : inline ? "data" : "url";

@@ -215,10 +215,8 @@ describe("selection across real orchestrators", () => {
       const only = await gateway([link.url]);
       expect((await upscale(only.url, png(16, 12), { "x-request-id": "through-the-link" })).status).toBe(200);
       expect(link.requestIds).toEqual(["through-the-link"]);
-      // Three quarters of 48 jobs to the fast one: the warm-up sends 2 over the link and
-      // exploration about one more. (CI runs once sent 5 and 8 of 24: the fast one, one job in, was scored at the
-      // link's measured latency and lost half its picks until its second job; selection.ts now scores it by its
-      // own first sample.) A link job costs 1 s, the fast one's milliseconds.
+      // Three quarters of 48 jobs to the fast one: the warm-up sends 2 over the link and exploration about one more.
+      // A link job costs 1 s, the fast one's milliseconds.
       const t = await gateway([a.url, link.url], SLOW_POLLS);
       expect(await run(t.url, 48, 1)).toEqual(Array(48).fill(200));
       const ok = await okAttempts(t.url);
