@@ -69,8 +69,15 @@ describe("faults: killed runners and orchestrators", () => {
     let done = 0;
     let killedAt = -1;
     const failures: string[] = [];
+    // Killed while it runs a job (its /info's in_use), so the kill costs attempts the broadcaster has to retry: killed
+    // between two of its jobs, none may have been in flight there (a CI run retried none).
+    const busy = async () => {
+      const info = (await (await fetch(`${o1.url}/info`)).json()) as { capabilities: Array<{ in_use: number }> };
+      return info.capabilities.some((c) => c.in_use > 0);
+    };
     const killer = (async () => {
       while (done < 20) await sleep(5);
+      while (done < 80 && !(await busy())) await sleep(1);
       killedAt = done;
       o1.service.signal("SIGKILL");
     })();
