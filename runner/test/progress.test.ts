@@ -1,6 +1,7 @@
 /**
  * @module `GET /progress/{request_id}` on a real runner with a tiny SD model: a subscriber that connects before the
- * POST sees every denoising step in order, the decoding, then `end`; a late one sees the last state; failed requests
+ * POST sees every denoising step in order, the decoding, then `end`; a late one sees the last state, or the job again
+ * after the `Last-Event-ID` it names; failed requests
  * end with their status; an unknown id gets 404 after the wait; the route needs the token like generate routes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +75,30 @@ describe("progress of text-to-image jobs", () => {
       { id: 2, event: "progress", data: { stage: "decode", step: 1, total: 1, fraction: 1 } },
       { id: 3, event: "end", data: { status: 200 } },
     ]);
+  });
+
+  it("replays the job after the Last-Event-ID a subscriber names: 0 for all of it", async () => {
+    // Watched from the start, so the worker posted every step; the late subscribers name where they got to.
+    const { response: subscribed } = await subscribeFirst("job-replay");
+    expect((await post("job-replay", { num_inference_steps: 4 })).status).toBe(200);
+    const live = await readEvents(await subscribed);
+    expect(live.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    const from = async (lastEventId: string) =>
+      readEvents(
+        await fetch(`${server.url}/progress/job-replay`, { headers: { ...auth, "last-event-id": lastEventId } }),
+      );
+    expect(await from("0")).toEqual(live);
+    expect(await from("4")).toEqual(live.slice(4));
+    expect(await from("6")).toEqual([]);
+  });
+
+  it("refuses a Last-Event-ID that is not an event id, with a 422 that names it", async () => {
+    for (const bad of ["abc", "-1", "1.5"]) {
+      const res = await fetch(`${server.url}/progress/job-replay`, { headers: { ...auth, "last-event-id": bad } });
+      expect(res.status).toBe(422);
+      const { detail } = await res.json();
+      expect(detail[0].loc).toEqual(["header", "Last-Event-ID"]);
+    }
   });
 
   it("ends a refused request with its status, and its message when the pipeline gave one", async () => {

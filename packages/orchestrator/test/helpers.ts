@@ -37,7 +37,8 @@ export async function startOrchestrator(
 }
 
 /**
- * Starts a real `avs-runner` of the tiny upscaler outside any orchestrator (an external runner), with `token`;
+ * Starts a real `avs-runner` (the tiny upscaler unless `serves` names another pipeline and model) outside any
+ * orchestrator (an external runner), with `token`;
  * resolves with the process and its port (`port`, or any free one) once its model is loaded (`/health` says `OK`) — as
  * a runner someone else runs would be before an orchestrator is pointed at it. An orchestrator waits at most 10 s for
  * an external runner at start, and a loaded machine can take longer to load the model, so its first jobs got 503.
@@ -46,13 +47,14 @@ export async function startExternalRunner(
   modelDir: string,
   token: string,
   port = 0,
+  serves: { pipeline: string; modelId: string } = { pipeline: "upscale", modelId: TINY_UPSCALER },
 ): Promise<{ child: ChildProcess; port: number }> {
   const [node, bin] = defaultRunnerCommand() as [string, string];
   const child = spawn(node, [bin], {
     env: {
       ...process.env,
-      PIPELINE: "upscale",
-      MODEL_ID: TINY_UPSCALER,
+      PIPELINE: serves.pipeline,
+      MODEL_ID: serves.modelId,
       MODEL_DIR: modelDir,
       AUTH_TOKEN: token,
       PORT: String(port),

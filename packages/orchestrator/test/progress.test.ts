@@ -1,6 +1,7 @@
 /**
  * @module `GET /progress/{request_id}` through real `avs-runner` processes: the runner's denoise steps relayed for a
- * job the orchestrator runs, a late subscriber, 404 for an unknown id, a Livepeer-style runner (no /progress) giving
+ * job the orchestrator runs, a late subscriber, 404 for an unknown id, a runner stream that connects after the job
+ * began (replayed from `Last-Event-ID: 0`), a Livepeer-style runner (no /progress) giving
  * only `end`, and a caller that hangs up stopping the job on the runner and freeing the slot at once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -10,7 +11,7 @@ import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-clie
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
-import { eventually, modelsDir, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+import { eventually, modelsDir, startExternalRunner, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
 const SECRET = "orch-secret";
 const models = modelsDir([TINY, TINY_SD]);
@@ -114,6 +115,67 @@ describe("orchestrator progress relay", () => {
     // The freed slot takes the next job at once.
     expect((await textToImage("orch-after-cancel", 2)).status).toBe(200);
     expect(performance.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
+
+describe("a runner stream that connects after the job began", () => {
+  let child: ChildProcess | undefined;
+  let proxy: Server | undefined;
+  afterAll(() => {
+    child?.kill("SIGKILL");
+    proxy?.close();
+  });
+
+  it("still shows a subscriber that came first every step: the runner replays them from Last-Event-ID 0", async () => {
+    const runner = await startExternalRunner(models.dir, "ext-p", 0, { pipeline: "text-to-image", modelId: TINY_SD });
+    child = runner.child;
+    // In front of the runner: a proxy that holds the orchestrator's second GET /progress until the first stream
+    // has carried denoise step 3, as a loaded machine may connect it after the runner began the job.
+    const lastEventIds: string[] = [];
+    let pastStep3 = () => {};
+    const step3 = new Promise<void>((resolve) => {
+      pastStep3 = resolve;
+    });
+    proxy = createServer(async (req, res) => {
+      const nth = req.url?.startsWith("/progress/") ? lastEventIds.push(req.headers["last-event-id"] as string) : 0;
+      if (nth === 2) await step3;
+      const upstream = request(
+        { host: "127.0.0.1", port: runner.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          if (nth === 1) {
+            answer.on("data", (chunk: Buffer) => {
+              if (chunk.toString().includes('"step":3,')) pastStep3();
+            });
+          }
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy!.listen(0, "127.0.0.1", resolve));
+    orch = await startOrchestrator({
+      models: [
+        {
+          pipeline: "text-to-image",
+          model_id: TINY_SD,
+          url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+          token: "ext-p",
+        },
+      ],
+      modelsDir: models.dir,
+      secret: SECRET,
+    });
+    const first = collect("orch-held");
+    const second = collect("orch-held");
+    await eventually(() => orch!.progress.waiting("orch-held") === 2, 10_000, "both subscribers waiting");
+    expect((await textToImage("orch-held", 12)).status).toBe(200);
+    const [a, b] = await Promise.all([first, second]);
+    const steps = (events: ProgressEvent[]) =>
+      events.filter((e) => e.type === "progress" && e.stage === "denoise").map((e) => (e as { step: number }).step);
+    expect(steps(a)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(b).toEqual(a);
+    expect(lastEventIds).toEqual(["0", "0"]);
   }, 90_000);
 });
 

@@ -33,11 +33,17 @@ export interface FollowProgressOptions {
   token?: string;
   /** Stops following; the iterator then ends quietly. */
   signal?: AbortSignal;
+  /**
+   * The id of the last event already seen, sent as `Last-Event-ID`: the stream starts after it instead of at the
+   * job's last state; 0 replays the job from its start (as far as the server kept it).
+   */
+  lastEventId?: number;
   fetch?: typeof globalThis.fetch;
 }
 
 /**
- * Follows `GET {baseUrl}/progress/{requestId}` until its `end` event (included) or `signal` aborts. A 404 (no such
+ * Follows `GET {baseUrl}/progress/{requestId}` until its `end` event (included) or `signal` aborts, from the job's
+ * last state or, with `lastEventId`, from after that event. A 404 (no such
  * job, or a Livepeer server without the route) and other error answers throw {@link RunnerError}; a connection
  * that fails throws {@link RunnerConnectionError}.
  * @example for await (const e of followProgress("http://127.0.0.1:8000", "job-1")) console.log(e.type, e.id);
@@ -50,6 +56,7 @@ export async function* followProgress(
   const path = `/progress/${encodeURIComponent(requestId)}`;
   const headers: Record<string, string> = { accept: "text/event-stream" };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.lastEventId !== undefined) headers["last-event-id"] = String(options.lastEventId);
   const { signal } = options;
   let response: Response;
   try {

@@ -6,7 +6,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { RunnerConnectionError, RunnerError, RunnerNotReadyError, toDetail } from "./errors.js";
 import { hasFile, toFormData } from "./form-data.js";
 import type { components, paths } from "./generated/runner.js";
-import { followProgress, type ProgressEvent } from "./progress.js";
+import { type FollowProgressOptions, followProgress, type ProgressEvent } from "./progress.js";
 
 /** The Node-only transport, loaded on first use so the main entry imports nothing from `node:`. */
 let nodeTransport: Promise<typeof import("./node.js")> | undefined;
@@ -134,12 +134,17 @@ export class RunnerClient {
   /**
    * `GET /progress/{requestId}` (our extension): the job's `progress` events, then its `end`. A runner without the
    * route (Livepeer's) or an unknown id throws a {@link RunnerError} with status 404; `signal` ends it quietly.
+   * `lastEventId` starts after that event instead of at the job's last state (0: the job from its start).
    * @example for await (const e of runner.progress("job-1", { signal })) if (e.type === "progress") show(e.fraction);
    */
-  progress(requestId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<ProgressEvent, void, undefined> {
+  progress(
+    requestId: string,
+    options: Pick<FollowProgressOptions, "signal" | "lastEventId"> = {},
+  ): AsyncGenerator<ProgressEvent, void, undefined> {
     return followProgress(this.baseUrl, requestId, {
       ...(this.#token ? { token: this.#token } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.lastEventId !== undefined ? { lastEventId: options.lastEventId } : {}),
       ...(this.#fetch ? { fetch: this.#fetch } : {}),
     });
   }

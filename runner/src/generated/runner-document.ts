@@ -2816,7 +2816,7 @@ export const runnerDocument: OpenApiDocument = {
           "progress"
         ],
         "summary": "Progress",
-        "description": "Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job.",
+        "description": "Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job. A subscriber that names the last event it saw (`Last-Event-ID`, as an EventSource sends when it reconnects) starts after it instead of at the last state; `Last-Event-ID: 0` replays the job from its start. A job keeps its last 1000 progress events. Steps the job took while no one followed it are not all kept: the runner reports only each stage's last step then.",
         "operationId": "getProgress",
         "parameters": [
           {
@@ -2830,6 +2830,18 @@ export const runnerDocument: OpenApiDocument = {
               "pattern": "^[\\x21-\\x7e]+$"
             },
             "example": "job-42"
+          },
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "required": false,
+            "description": "The `id` of the last event this subscriber saw: the stream starts with every kept event after it (and the `end` if the job ended) instead of the last state. `0` replays the job from its start.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            },
+            "example": 12
           }
         ],
         "responses": {

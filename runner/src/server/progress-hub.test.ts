@@ -1,6 +1,9 @@
-/** @module Progress channels: events in order with sequence ids, waiting for a job, the kept last state, expiry. */
+/**
+ * @module Progress channels: events in order with sequence ids, waiting for a job, the kept last state, the replay
+ * after an id, expiry.
+ */
 import { describe, expect, it } from "vitest";
-import { type ProgressEvent, ProgressHub } from "./progress-hub.js";
+import { HISTORY_LIMIT, type ProgressEvent, ProgressHub } from "./progress-hub.js";
 import { formatEvent } from "./progress-route.js";
 
 describe("ProgressHub", () => {
@@ -20,6 +23,30 @@ describe("ProgressHub", () => {
       [3, "end", { status: 500, msg: "inference failed: boom" }],
     ]);
     expect(job.snapshot().map((e) => e.id)).toEqual([2, 3]);
+    hub.close();
+  });
+
+  it("replays the kept events after an id, with the end once the job ended, and keeps at most HISTORY_LIMIT", () => {
+    const hub = new ProgressHub();
+    const job = hub.open("replay");
+    for (let step = 1; step <= 3; step++) job.publish({ stage: "denoise", step, total: 3 });
+    expect(job.since(0).map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(job.since(2).map((e) => e.id)).toEqual([3]);
+    expect(job.since(3)).toEqual([]);
+    job.finish(200);
+    expect(job.since(1).map((e) => [e.id, e.event])).toEqual([
+      [2, "progress"],
+      [3, "progress"],
+      [4, "end"],
+    ]);
+    expect(job.since(4)).toEqual([]);
+    const long = hub.open("long");
+    for (let step = 1; step <= HISTORY_LIMIT + 5; step++) long.publish({ stage: "frames", step, total: 2000 });
+    const kept = long.since(0);
+    expect(kept).toHaveLength(HISTORY_LIMIT);
+    expect(kept[0]!.id).toBe(6);
+    expect(kept.at(-1)!.id).toBe(HISTORY_LIMIT + 5);
+    expect(long.snapshot().map((e) => e.id)).toEqual([HISTORY_LIMIT + 5]);
     hub.close();
   });
 

@@ -1,8 +1,9 @@
 /**
  * @module Progress of the runner's jobs, keyed by request id (the `X-Request-Id` of the POST), for
- * `GET /progress/{request_id}`. A job's channel keeps only its last progress event and its end, so memory does not
- * grow with steps; a subscriber may come before the job starts (it waits for it) or after it ended (the last state is
- * kept for a while).
+ * `GET /progress/{request_id}`. A job's channel keeps its last {@link HISTORY_LIMIT} progress events and its end, so
+ * memory stays bounded however many steps a job has; a subscriber may come before the job starts (it waits for it),
+ * while it runs or after it ended (the state is kept for a while). A new subscriber starts at the last state, or
+ * after an event id it names (`Last-Event-ID`), which replays the kept events after it.
  */
 import type { Progress } from "../pipelines/contract.js";
 
@@ -31,7 +32,8 @@ export type ProgressEvent =
  */
 export class JobProgress {
   #seq = 0;
-  #last: ProgressEvent | undefined;
+  /** The last {@link HISTORY_LIMIT} progress events, oldest first. */
+  readonly #history: ProgressEvent[] = [];
   #end: ProgressEvent | undefined;
   #failure: string | undefined;
   readonly #listeners = new Set<(e: ProgressEvent) => void>();
@@ -56,7 +58,8 @@ export class JobProgress {
       event: "progress",
       data: { stage: p.stage, step: p.step, total: p.total, fraction },
     };
-    this.#last = e;
+    if (this.#history.length === HISTORY_LIMIT) this.#history.shift();
+    this.#history.push(e);
     for (const listener of this.#listeners) listener(e);
   }
 
@@ -85,7 +88,17 @@ export class JobProgress {
 
   /** The events a new subscriber starts with: the last progress, and the end if the job ended. */
   snapshot(): ProgressEvent[] {
-    return [this.#last, this.#end].filter((e) => e !== undefined);
+    return [this.#history.at(-1), this.#end].filter((e) => e !== undefined);
+  }
+
+  /**
+   * The events a subscriber that already saw event `after` starts with: every kept progress event with a larger id
+   * (all of them for 0, as far as {@link HISTORY_LIMIT} kept them), and the end if the job ended.
+   * @example job.since(0) // the job from its first kept event
+   */
+  since(after: number): ProgressEvent[] {
+    const later = this.#history.filter((e) => e.id > after);
+    return this.#end && this.#end.id > after ? [...later, this.#end] : later;
   }
 
   /** Calls `listener` for every later event, up to and including `end`; returns the unsubscribe function. */
@@ -102,6 +115,12 @@ export class JobProgress {
     for (const watcher of this.#watchers) watcher(this.#listeners.size);
   }
 }
+
+/**
+ * How many progress events a job keeps for subscribers that come late and name the last event they saw: enough for
+ * every step of the jobs this runner serves (25–50 denoising steps, a frame per step of a video), about 100 kB at most.
+ */
+export const HISTORY_LIMIT = 1000;
 
 /** How long a subscriber waits for a job that has not started, and how long an ended job stays visible. */
 export interface ProgressHubOptions {

@@ -1,9 +1,11 @@
 /**
  * @module `GET /progress/{request_id}`: waits for the job with that request id (404 when none starts in time), then
  * streams its events as server-sent events (`id:`, `event:`, `data:` lines, WHATWG HTML § 9.2), starting with its
- * last state and closing after `end`. A comment line every 15 s keeps proxies from timing out a quiet job.
+ * last state — or, when the request names the last event it saw (`Last-Event-ID`, as an EventSource does when it
+ * reconnects; 0 for the whole job), with every kept event after it — and closing after `end`. A comment line every
+ * 15 s keeps proxies from timing out a quiet job.
  */
-import { HttpError, type TypedRouteMounter } from "@ai-video-subnet/server-kit";
+import { HttpError, type TypedRouteMounter, validated } from "@ai-video-subnet/server-kit";
 import type { MiddlewareHandler } from "hono";
 import type { operations } from "../generated/runner.js";
 import type { JobProgress, ProgressEvent, ProgressHub } from "./progress-hub.js";
@@ -19,10 +21,11 @@ export function formatEvent(e: ProgressEvent): string {
 }
 
 /**
- * The streaming response of one job's progress; it ends after `end`, or when `signal` aborts (subscriber gone).
+ * The streaming response of one job's progress, from its last state or from after event `after`; it ends after
+ * `end`, or when `signal` aborts (subscriber gone).
  * @example return progressResponse(await hub.find(id), c.req.raw.signal)
  */
-export function progressResponse(job: JobProgress, signal: AbortSignal): Response {
+export function progressResponse(job: JobProgress, signal: AbortSignal, after?: number): Response {
   const encoder = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -43,13 +46,16 @@ export function progressResponse(job: JobProgress, signal: AbortSignal): Respons
         stop();
         controller.close();
       };
+      // Events the subscriber says it saw are not sent again; an end it saw closes the stream all the same.
+      const seen = after ?? 0;
       const write = (e: ProgressEvent) => {
         if (closed) return;
-        controller.enqueue(encoder.encode(formatEvent(e)));
+        if (e.id > seen) controller.enqueue(encoder.encode(formatEvent(e)));
         if (e.event === "end") close();
       };
-      for (const e of job.snapshot()) write(e);
+      for (const e of after === undefined ? job.snapshot() : job.since(after)) write(e);
       if (closed) return;
+      if (job.ended) return close();
       unsubscribe = job.subscribe(write);
       signal.addEventListener("abort", close, { once: true });
     },
@@ -82,7 +88,8 @@ export function mountProgress(
           `no job with request id ${JSON.stringify(id)} started within ${hub.waitMs / 1000} s, and none ended in the last ${hub.keepMs / 1000} s`,
         );
       }
-      return progressResponse(job, c.req.raw.signal);
+      const after = validated(c).params["Last-Event-ID"] as number | undefined;
+      return progressResponse(job, c.req.raw.signal, after);
     },
     ...before,
   );

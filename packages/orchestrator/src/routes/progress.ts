@@ -5,6 +5,8 @@
  * made from the orchestrator's answer when the runner has no progress route (a Livepeer runner) or its stream broke.
  * A job of several stages on several runners (the image-to-video → FILM chain) is relayed stage after stage: each
  * runner's events, with the stage's `pipeline` added and ids continued across stages, and one `end` for the job.
+ * A stage that starts after the subscriber came is followed from its first event (`Last-Event-ID: 0` to the runner),
+ * so a subscriber that came first sees every step even when its runner stream connects after the job began.
  */
 import type { RunnerClient } from "@ai-video-subnet/runner-client";
 import { HttpError, type Logger, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
@@ -100,6 +102,11 @@ export class ProgressTracker {
     return this.#waiting.get(requestId)?.size ?? 0;
   }
 
+  /** How many stages of the job under `requestId` have started by now (0 when none is known). */
+  startedStages(requestId: string): number {
+    return this.#jobs.get(requestId)?.stages.filter(Boolean).length ?? 0;
+  }
+
   /** The job answered its caller: subscribers get `end`, and its state stays visible `keepMs`. */
   ended(requestId: string, end: JobEnd): void {
     const job = this.#jobs.get(requestId);
@@ -180,6 +187,9 @@ export function mountProgressRoute(
 async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger }): Promise<Response> {
   const { tracker } = ctx;
   const requestId = c.req.param("request_id") as string;
+  // Stages that start after the subscriber came are followed from their first event, stages already running from
+  // their last state: the runner's stream may connect after the runner began the job (it is sent at the same time).
+  const joinedAt = tracker.startedStages(requestId);
   const job = await tracker.find(requestId, c.req.raw.signal);
   if (!job) {
     throw new HttpError(
@@ -208,7 +218,8 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
           const last = index === job.count - 1;
           let passed = false;
           try {
-            for await (const e of stage.client?.progress(requestId, { signal: following.signal }) ?? []) {
+            const from = index >= joinedAt ? { lastEventId: 0 } : {};
+            for await (const e of stage.client?.progress(requestId, { signal: following.signal, ...from }) ?? []) {
               const { type, id, ...data } = e;
               // A chain's earlier stage that succeeded hands over to the next; the job's `end` comes from the last.
               if (type === "end" && !last && e.status === 200) {
