@@ -1,8 +1,9 @@
 /**
  * @module Runner lifecycle through real `avs-runner` processes: cold start on demand, eviction of an idle cold
  * runner for another model, capacity 503s under concurrent load, watchdog restart after `kill -9`, and a runner
- * dying mid-job.
+ * dying mid-job (its job retried on another runner, whose progress the relay follows).
  */
+import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { alive, eventually, modelsDir, png, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
@@ -22,8 +23,12 @@ async function info() {
   };
 }
 const cap = async (model: string) => (await info()).capabilities.find((c) => c.model_id === model)!;
-const upscale = (model: string, image?: Uint8Array) =>
-  fetch(`${orch!.url}/upscale`, { method: "POST", body: upscaleForm(model, image) });
+const upscale = (model: string, image?: Uint8Array, requestId?: string) =>
+  fetch(`${orch!.url}/upscale`, {
+    method: "POST",
+    body: upscaleForm(model, image),
+    ...(requestId ? { headers: { "x-request-id": requestId } } : {}),
+  });
 const runner = (model: string) => orch!.pool.runners.find((r) => r.entry.modelId === model)!;
 
 describe("cold runners", () => {
@@ -151,7 +156,14 @@ describe("watchdog", () => {
       runnersPerGpu: 2,
     });
     expect((await cap(TINY)).capacity).toBe(2);
-    const pending = upscale(TINY, png(1024, 1024));
+    // Followed from before the POST: the relay moves to the runner that takes the job over.
+    const following = (async () => {
+      const seen: ProgressEvent[] = [];
+      for await (const e of followProgress(orch!.url, "retried")) seen.push(e);
+      return seen;
+    })();
+    await eventually(() => orch!.progress.waiting("retried") === 1, 10_000, "the subscriber waiting");
+    const pending = upscale(TINY, png(1024, 1024), "retried");
     const busy = await eventually(() => orch!.pool.runners.find((r) => r.slots.inUse === 1), 5000, "job running");
     const other = orch.pool.runners.find((r) => r !== busy)!;
     await new Promise((r) => setTimeout(r, 150));
@@ -159,5 +171,12 @@ describe("watchdog", () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(other.lastUsed).toBeGreaterThan(0);
+    // The second runner's tiles to the last one (a stage's last step is always reported), ids running on, its end.
+    const events = await following;
+    const steps = events.filter((e) => e.type === "progress");
+    expect(steps.at(-1)).toMatchObject({ stage: "tiles" });
+    expect(steps.at(-1)!.step).toBe(steps.at(-1)!.total);
+    expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
   }, 90_000);
 });

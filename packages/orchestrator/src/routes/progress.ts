@@ -6,7 +6,8 @@
  * A job of several stages on several runners (the image-to-video → FILM chain) is relayed stage after stage: each
  * runner's events, with the stage's `pipeline` added and ids continued across stages, and one `end` for the job.
  * A stage that starts after the subscriber came is followed from its first event (`Last-Event-ID: 0` to the runner),
- * so a subscriber that came first sees every step even when its runner stream connects after the job began.
+ * so a subscriber that came first sees every step even when its runner stream connects after the job began; so is
+ * the runner that takes a job over when its first runner fails mid-job.
  */
 import type { RunnerClient } from "@ai-video-subnet/runner-client";
 import { HttpError, type Logger, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
@@ -78,8 +79,28 @@ export class ProgressTracker {
 
   /** Stage `index` of `job`, waiting until it starts; undefined when the job ended first (or `signal` aborted). */
   async stage(job: TrackedJob, index: number, signal: AbortSignal): Promise<TrackedStage | undefined> {
+    await this.#until(job, () => job.stages[index] !== undefined, signal);
+    return job.stages[index];
+  }
+
+  /**
+   * The runner that took stage `index` of `job` over from `old`'s (a retry after `old`'s runner failed), waiting until
+   * one does; undefined when the job ended instead (or `signal` aborted).
+   */
+  async replaced(
+    job: TrackedJob,
+    index: number,
+    old: TrackedStage,
+    signal: AbortSignal,
+  ): Promise<TrackedStage | undefined> {
+    await this.#until(job, () => job.stages[index] !== old, signal);
+    return job.stages[index] !== old ? job.stages[index] : undefined;
+  }
+
+  /** Resolves when `done()` holds, `job` ended or `signal` aborted; checked again whenever a stage starts. */
+  async #until(job: TrackedJob, done: () => boolean, signal: AbortSignal): Promise<void> {
     let wake = () => {};
-    while (!job.stages[index] && !job.ended && !signal.aborted) {
+    while (!done() && !job.ended && !signal.aborted) {
       await new Promise<void>((resolve) => {
         wake = resolve;
         job.onStage.add(wake);
@@ -90,7 +111,6 @@ export class ProgressTracker {
       job.onEnd.delete(wake);
       signal.removeEventListener("abort", wake);
     }
-    return job.stages[index];
   }
 
   /**
@@ -212,27 +232,37 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
       try {
         // Stage after stage (one for a plain job): each runner's events, ids continued from the previous stage's.
         for (let index = 0; index < job.count; index++) {
-          const stage = await tracker.stage(job, index, following.signal);
+          let stage = await tracker.stage(job, index, following.signal);
           if (!stage) break;
-          const offset = lastId;
           const last = index === job.count - 1;
+          let from = index >= joinedAt ? { lastEventId: 0 } : {};
           let passed = false;
-          try {
-            const from = index >= joinedAt ? { lastEventId: 0 } : {};
-            for await (const e of stage.client?.progress(requestId, { signal: following.signal, ...from }) ?? []) {
-              const { type, id, ...data } = e;
-              // A chain's earlier stage that succeeded hands over to the next; the job's `end` comes from the last.
-              if (type === "end" && !last && e.status === 200) {
-                passed = true;
-                break;
+          for (;;) {
+            const offset = lastId;
+            const { pipeline } = stage;
+            try {
+              for await (const e of stage.client?.progress(requestId, { signal: following.signal, ...from }) ?? []) {
+                const { type, id, ...data } = e;
+                // A chain's earlier stage that succeeded hands over to the next; the job's `end` comes from the last.
+                if (type === "end" && !last && e.status === 200) {
+                  passed = true;
+                  break;
+                }
+                const payload = pipeline ? { pipeline, ...data } : data;
+                lastId = offset + id;
+                await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
+                if (type === "end") return;
               }
-              const payload = stage.pipeline ? { pipeline: stage.pipeline, ...data } : data;
-              lastId = offset + id;
-              await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
-              if (type === "end") return;
+            } catch {
+              // No progress route (a Livepeer runner), an unknown id there, or a runner gone.
             }
-          } catch {
-            // No progress route (a Livepeer runner), an unknown id there, or a runner gone: the orchestrator's own end.
+            if (passed || following.signal.aborted) break;
+            // A runner that failed mid-job hands the stage to another (followed from its start, ids running on), or
+            // the job ends: the orchestrator's own end.
+            const retry = await tracker.replaced(job, index, stage, following.signal);
+            if (!retry) break;
+            stage = retry;
+            from = { lastEventId: 0 };
           }
           if (!passed) break;
         }
