@@ -70,10 +70,22 @@ describe("progress of text-to-image jobs", () => {
   it("shows a late subscriber the last state and the end", async () => {
     expect((await post("job-late", { num_inference_steps: 3 })).status).toBe(200);
     const events = await readEvents(await fetch(`${server.url}/progress/job-late`, { headers: auth }));
-    // Unwatched, the worker posted only the steps that end a stage: denoise 3/3 (id 1) and decode 1/1 (id 2).
+    // Unwatched, the worker posted only the steps that end a stage, each with the range of steps before it: the
+    // three denoising steps (ids 1–3), decode 1/1 (id 4).
     expect(events).toEqual([
-      { id: 2, event: "progress", data: { stage: "decode", step: 1, total: 1, fraction: 1 } },
-      { id: 3, event: "end", data: { status: 200 } },
+      { id: 4, event: "progress", data: { stage: "decode", step: 1, total: 1, fraction: 1 } },
+      { id: 5, event: "end", data: { status: 200 } },
+    ]);
+    // Every step is kept all the same, for a subscriber that asks for the job from its start.
+    const replay = await readEvents(
+      await fetch(`${server.url}/progress/job-late`, { headers: { ...auth, "last-event-id": "0" } }),
+    );
+    expect(replay.map((e) => [e.id, e.event, e.data.stage, e.data.step])).toEqual([
+      [1, "progress", "denoise", 1],
+      [2, "progress", "denoise", 2],
+      [3, "progress", "denoise", 3],
+      [4, "progress", "decode", 1],
+      [5, "end", undefined, undefined],
     ]);
   });
 
@@ -90,6 +102,24 @@ describe("progress of text-to-image jobs", () => {
     expect(await from("0")).toEqual(live);
     expect(await from("4")).toEqual(live.slice(4));
     expect(await from("6")).toEqual([]);
+  });
+
+  it("keeps every step of a job no one followed at first, for a subscriber that comes mid-job with Last-Event-ID 0", async () => {
+    // 600 steps (under the 1000 events a job keeps) at 448×448, ~0.3 s here: 50 ms after the job opens the subscriber
+    // comes mid-job (the build before this test missed 110–150 steps then). Earlier or later, the same must hold.
+    const known = server.runner.progress.size;
+    const answered = post("job-midway", { num_inference_steps: 600, width: 448, height: 448 });
+    // Unwatched at first, the worker posts no step until the subscriber comes; then the ones it skipped go first.
+    await waitFor(() => server.runner.progress.size > known, 10_000, "the job to start");
+    await new Promise((r) => setTimeout(r, 50));
+    const events = await readEvents(
+      await fetch(`${server.url}/progress/job-midway`, { headers: { ...auth, "last-event-id": "0" } }),
+    );
+    expect((await answered).status).toBe(200);
+    const denoise = events.filter((e) => e.data.stage === "denoise").map((e) => e.data.step);
+    expect(denoise).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: 602 }, (_, i) => i + 1));
+    expect(events.at(-1)).toEqual({ id: 602, event: "end", data: { status: 200 } });
   });
 
   it("refuses a Last-Event-ID that is not an event id, with a 422 that names it", async () => {

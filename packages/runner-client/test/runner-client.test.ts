@@ -80,6 +80,13 @@ describe("RunnerClient against avs-runner", () => {
     const late: ProgressEvent[] = [];
     for await (const e of runner.progress("rc-progress-1")) late.push(e);
     expect(late.at(-1)).toMatchObject({ type: "end", status: 200 });
+    // With lastEventId 0 (Last-Event-ID), the whole job again: every tile in order, then its end.
+    const replay: ProgressEvent[] = [];
+    for await (const e of runner.progress("rc-progress-1", { lastEventId: 0 })) replay.push(e);
+    const tiles = replay.filter((e) => e.type === "progress");
+    expect(tiles.map((e) => e.step)).toEqual(Array.from({ length: tiles[0]!.total }, (_, i) => i + 1));
+    expect(replay.map((e) => e.id)).toEqual(Array.from({ length: replay.length }, (_, i) => i + 1));
+    expect(replay.at(-1)).toMatchObject({ type: "end", status: 200 });
   });
 
   it("ends a progress stream quietly on abort, and throws RunnerError 404 where the route does not exist", async () => {

@@ -127,8 +127,12 @@ export class WorkerEngine {
   #receive(msg: FromWorker) {
     if (msg.type === "log") this.#log[msg.level](msg.msg, msg.fields);
     else if (msg.type === "loaded" || msg.type === "load-failed") this.#onLoad?.(msg);
-    else if (msg.type === "progress") this.#pending.get(msg.id)?.onProgress?.(msg);
-    else if (msg.type === "result" || msg.type === "failed") {
+    else if (msg.type === "progress") {
+      const onProgress = this.#pending.get(msg.id)?.onProgress;
+      if (!onProgress) return;
+      for (let step = msg.first; step < msg.step; step++) onProgress({ stage: msg.stage, step, total: msg.total });
+      onProgress(msg);
+    } else if (msg.type === "result" || msg.type === "failed") {
       mark("job-result");
       const p = this.#pending.get(msg.id);
       this.#pending.delete(msg.id);

@@ -3,7 +3,7 @@
  * abort flag, which the HTTP thread sets when the client goes away and the worker — busy in synchronous
  * `session.run` calls — reads between steps with one `Atomics.load` (no message, no event loop turn needed); and the
  * watched flag, set while someone follows the job's progress, so the worker posts a step nobody sees only when it
- * ends a stage.
+ * ends a stage (the steps before it go with that post as a range: see the worker's `run`).
  */
 import { JobAbortedError } from "../errors.js";
 import type { JobControl, Progress } from "../pipelines/contract.js";

@@ -45,11 +45,16 @@ export type FromWorker =
   | { type: "log"; level: "info" | "warn" | "error"; msg: string; fields: Record<string, unknown> }
   | { type: "closed" };
 
-/** Progress of a running job; the worker reuses one such object per job and posts it at every report. */
+/**
+ * Progress of a running job; the worker reuses one such object per job and posts it at every report. Steps `first`
+ * to `step - 1` of the same stage were taken since the previous report and not posted (nobody followed them then):
+ * the receiver reports them first, so the job's history holds every step.
+ */
 export interface ProgressMessage {
   type: "progress";
   id: number;
   stage: string;
   step: number;
   total: number;
+  first: number;
 }

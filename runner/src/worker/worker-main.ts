@@ -54,11 +54,30 @@ async function load(req: LoadRequest) {
 async function run(msg: RunRequest) {
   if (!loaded) return send({ type: "failed", id: msg.id, error: { name: "JobError", message: "no model is loaded" } });
   // One message object per job, refilled at every report. Posting one costs ~10 µs, so a step nobody follows is
-  // not posted unless it ends its stage (what a late subscriber is shown): unwatched, a step allocates nothing.
-  const report: ProgressMessage = { type: "progress", id: msg.id, stage: "", step: 0, total: 0 };
+  // not posted unless it ends its stage (what a late subscriber is shown): unwatched, a step allocates nothing. The
+  // steps skipped since the last report (consecutive ones of one stage) go with the next report as a range, so the
+  // job's history on the HTTP side still holds every step for a subscriber that asks for it (`Last-Event-ID`).
+  const report: ProgressMessage = { type: "progress", id: msg.id, stage: "", step: 0, total: 0, first: 0 };
+  let skipping = false;
+  let skippedFrom = 0;
+  let skippedTo = 0;
+  let skippedStage = "";
+  let skippedTotal = 0;
   const flag = new Int32Array(msg.abort);
   const control = new FlagJobControl(flag, (p) => {
-    if (!worthReporting(flag, p)) return;
+    const continues = skipping && p.stage === skippedStage && p.total === skippedTotal && p.step === skippedTo + 1;
+    if (!worthReporting(flag, p)) {
+      if (!continues) {
+        skipping = true;
+        skippedFrom = p.step;
+        skippedStage = p.stage;
+        skippedTotal = p.total;
+      }
+      skippedTo = p.step;
+      return;
+    }
+    skipping = false;
+    report.first = continues ? skippedFrom : p.step;
     report.stage = p.stage;
     report.step = p.step;
     report.total = p.total;
