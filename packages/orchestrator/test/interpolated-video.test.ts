@@ -147,6 +147,21 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     expect(events.map((e) => e.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
     const typedSteps = (await typed).filter((e) => e.type === "progress");
     expect(typedSteps.map((e) => e.pipeline)).toEqual(steps.map((e) => e.pipeline));
+    // A subscriber that reconnects after event k, here two into FILM's stage, gets exactly the events after it.
+    const k = svd.length + 2;
+    const resumed: ProgressEvent[] = [];
+    for await (const e of followProgress(orch.url, "chain-progress", { token: "s3cret", lastEventId: k })) {
+      resumed.push(e);
+    }
+    // (The typed `end` has no `pipeline`; the raw one repeats the last stage's.)
+    const brief = (e: { id: number; type: string; pipeline?: string; step?: number; status?: number }) => [
+      e.id,
+      e.type,
+      e.type === "progress" ? e.pipeline : undefined,
+      e.step,
+      e.status,
+    ];
+    expect(resumed.map(brief)).toEqual(events.slice(k).map(brief));
   }, 120_000);
 
   it("answers the plain video without the extension fields, and with output_fps equal to fps", async () => {

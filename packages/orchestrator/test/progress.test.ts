@@ -65,6 +65,10 @@ describe("orchestrator progress relay", () => {
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
     const late = await collect("orch-p-1");
     expect(late.at(-1)).toMatchObject({ type: "end", status: 200 });
+    // One that names the last event it saw (an EventSource reconnecting) gets exactly the events after it.
+    const resumed: ProgressEvent[] = [];
+    for await (const e of followProgress(orch!.url, "orch-p-1", { token: SECRET, lastEventId: 5 })) resumed.push(e);
+    expect(resumed).toEqual(events.slice(5));
   }, 90_000);
 
   it("answers 401 without the secret and 404 in the error shape for an unknown id", async () => {
@@ -82,6 +86,9 @@ describe("orchestrator progress relay", () => {
     });
     const bad = await fetch(`${orch.url}/progress/${"x".repeat(200)}`, { headers: auth });
     expect(bad.status).toBe(422);
+    const badId = await fetch(`${orch.url}/progress/x`, { headers: { ...auth, "last-event-id": "-3" } });
+    expect(badId.status).toBe(422);
+    expect((await badId.json()).detail[0]).toMatchObject({ loc: ["header", "Last-Event-ID"] });
     expect((await fetch(`${orch.url}/health`)).status).toBe(200);
   }, 60_000);
 

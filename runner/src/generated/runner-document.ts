@@ -2835,11 +2835,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "Last-Event-ID",
             "in": "header",
             "required": false,
-            "description": "The `id` of the last event this subscriber saw: the stream starts with every kept event after it (and the `end` if the job ended) instead of the last state. `0` replays the job from its start.",
+            "description": "The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.",
             "schema": {
               "type": "integer",
               "minimum": 0,
-              "maximum": 9007199254740991
+              "maximum": 999999999
             },
             "example": 12
           }

@@ -703,6 +703,11 @@ export interface components {
     parameters: {
         /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
+        /**
+         * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
+         * @example 12
+         */
+        LastEventId: number;
     };
     requestBodies: never;
     headers: {
@@ -1042,10 +1047,10 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description The `id` of the last event this subscriber saw: the stream starts with every kept event after it (and the `end` if the job ended) instead of the last state. `0` replays the job from its start.
+                 * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
                  * @example 12
                  */
-                "Last-Event-ID"?: number;
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
             };
             path: {
                 /**

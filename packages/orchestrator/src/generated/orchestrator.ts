@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * Progress
-         * @description Server-sent events of the progress of the job this orchestrator runs under a request id (the `X-Request-Id` the broadcaster sent with its POST, which the orchestrator forwards to the runner), relayed from the runner's own `GET /progress/{request_id}` (our extension; Livepeer orchestrators do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404, and sees every step. One that connects while the job runs starts at its last state. A job retried on another runner after its runner failed is followed there from its start. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the runner's loop, e.g. `denoise` then `decode` for Stable Diffusion, `tiles` for upscaling, `upscale` per video frame; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the runner answered, and `msg` when it failed), after which the stream closes. A runner without progress (a Livepeer runner) gives only the `end` event. Each event's `id` is its sequence number within the job. An `/image-to-video` job with `output_fps` (the SVD → FILM chain) runs on two runners and is relayed stage after stage: the image-to-video runner's events (`denoise`, `decode`), then the frame-interpolation runner's (`interpolate`, one per output frame), each `progress` with `"pipeline"` naming its stage's pipeline (e.g. `{"pipeline":"frame-interpolation","stage":"interpolate","step":1,"total":48,"fraction":0.02}`), ids continued across the stages, and a single `end` when the job answered.
+         * @description Server-sent events of the progress of the job this orchestrator runs under a request id (the `X-Request-Id` the broadcaster sent with its POST, which the orchestrator forwards to the runner), relayed from the runner's own `GET /progress/{request_id}` (our extension; Livepeer orchestrators do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404, and sees every step. One that connects while the job runs starts at its last state, or after the `Last-Event-ID` it sends (an EventSource that reconnects resumes where it was). A job retried on another runner after its runner failed is followed there from its start. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the runner's loop, e.g. `denoise` then `decode` for Stable Diffusion, `tiles` for upscaling, `upscale` per video frame; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the runner answered, and `msg` when it failed), after which the stream closes. A runner without progress (a Livepeer runner) gives only the `end` event. Each event's `id` is its sequence number within the job. An `/image-to-video` job with `output_fps` (the SVD → FILM chain) runs on two runners and is relayed stage after stage: the image-to-video runner's events (`denoise`, `decode`), then the frame-interpolation runner's (`interpolate`, one per output frame), each `progress` with `"pipeline"` naming its stage's pipeline (e.g. `{"pipeline":"frame-interpolation","stage":"interpolate","step":1,"total":48,"fraction":0.02}`), ids continued across the stages, and a single `end` when the job answered.
          */
         get: operations["getProgress"];
         put?: never;
@@ -706,6 +706,11 @@ export interface components {
         RequestId: string;
         /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
         MediaDelivery: "url" | "data";
+        /**
+         * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
+         * @example 12
+         */
+        LastEventId: number;
     };
     requestBodies: never;
     headers: {
@@ -973,7 +978,13 @@ export interface operations {
     getProgress: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
+                 * @example 12
+                 */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
             path: {
                 /**
                  * @description The `X-Request-Id` of the job POST to follow.

@@ -7,10 +7,11 @@
  * runner's events, with the stage's `pipeline` added and ids continued across stages, and one `end` for the job.
  * A stage that starts after the subscriber came is followed from its first event (`Last-Event-ID: 0` to the runner),
  * so a subscriber that came first sees every step even when its runner stream connects after the job began; so is
- * the runner that takes a job over when its first runner fails mid-job.
+ * the runner that takes a job over when its first runner fails mid-job, and every stage for a subscriber that names
+ * the last event it saw (`Last-Event-ID`), which then gets only the events after it.
  */
 import type { RunnerClient } from "@ai-video-subnet/runner-client";
-import { HttpError, type Logger, type RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
+import { HttpError, type Logger, type RequestValidator, typedRoutes, validated } from "@ai-video-subnet/server-kit";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { operations } from "../generated/orchestrator.js";
@@ -207,9 +208,13 @@ export function mountProgressRoute(
 async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger }): Promise<Response> {
   const { tracker } = ctx;
   const requestId = c.req.param("request_id") as string;
+  // The last event a reconnecting subscriber saw: every stage is then followed from its first event and the events
+  // up to it are left out (the ids are the same on every follow: each stage's ids run on from the previous stage's).
+  const resume = validated(c).params["Last-Event-ID"] as number | undefined;
   // Stages that start after the subscriber came are followed from their first event, stages already running from
   // their last state: the runner's stream may connect after the runner began the job (it is sent at the same time).
-  const joinedAt = tracker.startedStages(requestId);
+  const joinedAt = resume === undefined ? tracker.startedStages(requestId) : 0;
+  const seen = resume ?? 0;
   const job = await tracker.find(requestId, c.req.raw.signal);
   if (!job) {
     throw new HttpError(
@@ -250,7 +255,9 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
                 }
                 const payload = pipeline ? { pipeline, ...data } : data;
                 lastId = offset + id;
-                await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
+                if (lastId > seen) {
+                  await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
+                }
                 if (type === "end") return;
               }
             } catch {
@@ -267,7 +274,7 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
           if (!passed) break;
         }
         await tracker.whenEnded(job, c.req.raw.signal);
-        if (job.ended && !stream.aborted) {
+        if (job.ended && !stream.aborted && lastId + 1 > seen) {
           await stream.writeSSE({ id: String(lastId + 1), event: "end", data: JSON.stringify(job.ended) });
         }
       } finally {
