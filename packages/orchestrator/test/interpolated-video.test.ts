@@ -143,7 +143,7 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     );
     // One end, the last event, for the whole job; ids increase by one across both stages.
     expect(events.filter((e) => e.type === "end")).toHaveLength(1);
-    expect(events.at(-1)).toMatchObject({ type: "end", status: 200 });
+    expect(events.at(-1)).toEqual({ id: events.length, type: "end", status: 200 });
     expect(events.map((e) => e.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
     const typedSteps = (await typed).filter((e) => e.type === "progress");
     expect(typedSteps.map((e) => e.pipeline)).toEqual(steps.map((e) => e.pipeline));
@@ -153,11 +153,10 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     for await (const e of followProgress(orch.url, "chain-progress", { token: "s3cret", lastEventId: k })) {
       resumed.push(e);
     }
-    // (The typed `end` has no `pipeline`; the raw one repeats the last stage's.)
     const brief = (e: { id: number; type: string; pipeline?: string; step?: number; status?: number }) => [
       e.id,
       e.type,
-      e.type === "progress" ? e.pipeline : undefined,
+      e.pipeline,
       e.step,
       e.status,
     ];

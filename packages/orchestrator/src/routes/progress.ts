@@ -253,7 +253,8 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
                   passed = true;
                   break;
                 }
-                const payload = pipeline ? { pipeline, ...data } : data;
+                // The job's `end` is `{"status"}` (and `msg`) as for a plain job: the stage's pipeline goes on steps.
+                const payload = pipeline && type === "progress" ? { pipeline, ...data } : data;
                 lastId = offset + id;
                 if (lastId > seen) {
                   await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
