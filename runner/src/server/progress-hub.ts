@@ -117,8 +117,9 @@ export class JobProgress {
 }
 
 /**
- * How many progress events a job keeps for subscribers that come late and name the last event they saw: enough for
- * every step of the jobs this runner serves (25–50 denoising steps, a frame per step of a video), about 100 kB at most.
+ * How many progress events a job keeps for subscribers that come late and name the last event they saw: every step
+ * of an image or image-to-video job (25–50 denoising steps, a decode step per frame), the last 1000 frames of a long
+ * video's; about 100 kB at most.
  */
 export const HISTORY_LIMIT = 1000;
 
