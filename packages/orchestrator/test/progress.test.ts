@@ -151,8 +151,10 @@ describe("a runner stream that connects after the job began", () => {
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           if (nth === 1) {
+            let text = "";
             answer.on("data", (chunk: Buffer) => {
-              if (chunk.toString().includes('"step":3,')) pastStep3();
+              text += chunk.toString();
+              if (text.includes('"step":3,')) pastStep3();
             });
           }
           answer.pipe(res);
