@@ -5,7 +5,7 @@
  * only `end`, and a caller that hangs up stopping the job on the runner and freeing the slot at once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
@@ -40,6 +40,18 @@ const textToImage = (requestId: string, steps: number, signal?: AbortSignal, siz
     }),
     ...(signal ? { signal } : {}),
   });
+/** Passes one request on to the runner at 127.0.0.1:`port` and its answer back (`watch` sees the answer first). */
+function forward(req: IncomingMessage, res: ServerResponse, port: number, watch?: (answer: IncomingMessage) => void) {
+  const upstream = request(
+    { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      watch?.(answer);
+      answer.pipe(res);
+    },
+  );
+  req.pipe(upstream);
+}
 async function collect(requestId: string): Promise<ProgressEvent[]> {
   const events: ProgressEvent[] = [];
   for await (const e of followProgress(orch!.url, requestId, { token: SECRET })) events.push(e);
@@ -146,21 +158,14 @@ describe("a runner stream that connects after the job began", () => {
     proxy = createServer(async (req, res) => {
       const nth = req.url?.startsWith("/progress/") ? lastEventIds.push(req.headers["last-event-id"] as string) : 0;
       if (nth === 2) await step3;
-      const upstream = request(
-        { host: "127.0.0.1", port: runner.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          if (nth === 1) {
-            let text = "";
-            answer.on("data", (chunk: Buffer) => {
-              text += chunk.toString();
-              if (text.includes('"step":3,')) pastStep3();
-            });
-          }
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+      forward(req, res, runner.port, (answer) => {
+        if (nth !== 1) return;
+        let text = "";
+        answer.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('"step":3,')) pastStep3();
+        });
+      });
     });
     await new Promise<void>((resolve) => proxy!.listen(0, "127.0.0.1", resolve));
     orch = await startOrchestrator({
@@ -214,14 +219,7 @@ describe("a Livepeer-style runner without /progress", () => {
         res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Not Found"}');
         return;
       }
-      const upstream = request(
-        { host: "127.0.0.1", port: runnerPort, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+      forward(req, res, runnerPort);
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
