@@ -5,6 +5,8 @@
  * them, throttled; the stream resumes with `Last-Event-ID`; the other broadcaster sees the same progress; a cancel
  * stops the job on the runner and gives the orchestrator's slot back.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -118,6 +120,99 @@ describe("async job progress through the orchestrator (SQLite)", () => {
     expect((events.at(-1) as { status: number }).status).toBeGreaterThanOrEqual(400);
     const steps = events.filter((e) => e.type === "progress").map((e) => (e as { step: number }).step);
     expect(Math.max(0, ...steps)).toBeLessThan(1000);
+  }, 120_000);
+});
+
+/**
+ * A proxy in front of the orchestrator that forwards everything, but ends the first `GET /progress` stream (cleanly,
+ * before the job's end event) once it has carried two progress events; it records each progress request's
+ * `Last-Event-ID`, status and the ids of the events it forwarded.
+ */
+async function startCuttingProxy(target: string) {
+  const upstream = new URL(target);
+  type ProgressRequest = { lastEventId: string | undefined; status?: number; forwardedIds: number[] };
+  const progressRequests: ProgressRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const record: ProgressRequest | undefined =
+      req.method === "GET" && req.url!.startsWith("/progress/")
+        ? { lastEventId: req.headers["last-event-id"] as string | undefined, forwardedIds: [] }
+        : undefined;
+    if (record) progressRequests.push(record);
+    const cut = record !== undefined && progressRequests.length === 1;
+    const up = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (!record) {
+          answer.pipe(res);
+          return;
+        }
+        record.status = answer.statusCode;
+        // Event by event, so the cut falls between two events.
+        let pending = "";
+        let progressEvents = 0;
+        answer.setEncoding("utf8");
+        answer.on("data", (text: string) => {
+          pending += text;
+          for (let at = pending.indexOf("\n\n"); at !== -1; at = pending.indexOf("\n\n")) {
+            const event = pending.slice(0, at + 2);
+            pending = pending.slice(at + 2);
+            const id = /^id: (\d+)$/m.exec(event);
+            if (id) record.forwardedIds.push(Number(id[1]));
+            res.write(event);
+            if (/^event: progress$/m.test(event)) progressEvents++;
+            if (cut && progressEvents === 2) {
+              answer.destroy();
+              res.end();
+              return;
+            }
+          }
+        });
+        answer.on("end", () => res.end());
+      },
+    );
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    progressRequests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("async job progress when the orchestrator's stream breaks", () => {
+  let t: TestBroadcaster;
+  let proxy: Awaited<ReturnType<typeof startCuttingProxy>>;
+  beforeAll(async () => {
+    proxy = await startCuttingProxy(orch.url);
+    t = await startBroadcaster({ orchestrators: [{ url: proxy.url, secret: SECRET }], jobsProgressIntervalMs: 20 });
+    await ready(t.url);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+  });
+
+  it("follows the stream again from its last event and keeps reporting steps", async () => {
+    const res = await submitAsync(t.url, LONG_JOB);
+    const job = (await res.json()) as ApiJob;
+    const { events } = await readEvents(t.url, job.id);
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded" });
+    // The first stream was cut after two progress events; the broadcaster came back with the last id it had read.
+    // The first stream ended after two progress events; the broadcaster came back with the last id it had read.
+    expect(proxy.progressRequests.length).toBe(2);
+    const [first, second] = proxy.progressRequests;
+    expect(first).toMatchObject({ lastEventId: undefined, status: 200, forwardedIds: [1, 2] });
+    expect(second).toMatchObject({ lastEventId: "2", status: 200 });
+    // The second stream carried the events after it, to the job's end, and the job's progress went on past the cut.
+    expect(second!.forwardedIds[0]).toBe(3);
+    expect(second!.forwardedIds.length).toBeGreaterThan(100);
+    const steps = events
+      .filter((e) => e.event === "progress")
+      .map((e) => (JSON.parse(e.data) as { step?: number }).step ?? 0);
+    expect(Math.max(...steps)).toBeGreaterThan(2);
   }, 120_000);
 });
 
