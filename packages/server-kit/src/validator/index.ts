@@ -17,7 +17,7 @@ import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
 import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles } from "./raw-multipart.js";
 import { flattenObjectSchema, isFileSchema } from "./schema.js";
-import { keepUploadedPart, UploadedPart } from "./uploaded-part.js";
+import { lazyFileField, UploadedPart } from "./uploaded-part.js";
 
 /** Limits applied before a body is parsed. */
 export interface RequestValidatorOptions {
@@ -248,10 +248,7 @@ function validateRequest(
         // A file part kept in memory becomes a File when the handler first reads it.
         for (const key of body.fileFields) {
           const part = data[key];
-          if (part instanceof UploadedPart) {
-            Object.defineProperty(data, key, { enumerable: true, configurable: true, get: () => part.file() });
-            keepUploadedPart(data, key, part);
-          }
+          if (part instanceof UploadedPart) lazyFileField(data, key, part);
         }
       }
     }

@@ -1,6 +1,6 @@
 /**
- * @module A multipart file part held in memory (`UploadedPart`), and the record of which validated body field reads
- * from which part, so that a hop needing only a file's first bytes can take them without building the File.
+ * @module A multipart file part held in memory (`UploadedPart`), and a validated body's file field that reads from one
+ * (`lazyFileField`), so that a hop needing only a file's first bytes can take them without building the File.
  */
 
 /**
@@ -46,14 +46,43 @@ export class UploadedPart {
   }
 }
 
-/** The in-memory parts behind validated bodies' file fields, by body and field (see {@link uploadedPart}). */
-const PARTS = new WeakMap<object, Map<string, UploadedPart>>();
+/** A validated body's in-memory parts, by field: a non-enumerable property of the body (see {@link lazyFileField}). */
+const PARTS = Symbol("avs.uploadedParts");
 
-/** Records that `body[key]` is read from `part` (the validator calls it where it makes the field lazy). */
-export function keepUploadedPart(body: object, key: string, part: UploadedPart): void {
-  const parts = PARTS.get(body) ?? new Map<string, UploadedPart>();
-  PARTS.set(body, parts);
-  parts.set(key, part);
+type WithParts = Record<string, unknown> & { [PARTS]?: Record<string, UploadedPart> };
+
+/** One getter per field name, shared by every body (see {@link lazyFileField}). */
+const getters = new Map<string, (this: WithParts) => File>();
+
+function partGetter(key: string): (this: WithParts) => File {
+  let get = getters.get(key);
+  if (!get) {
+    get = function (this: WithParts) {
+      return this[PARTS]![key]!.file();
+    };
+    getters.set(key, get);
+  }
+  return get;
+}
+
+/**
+ * Makes `body[key]` read as `part`'s File, built when first read; {@link uploadedPart} finds the part.
+ *
+ * The part is a plain (non-enumerable) property of the body, read by a getter shared by every body, because V8 keeps
+ * an object's accessor pair in the old generation: a getter made per request (a closure holding the part), or a
+ * WeakMap keyed by the body, held the upload's buffers until the next full collection however soon the request was
+ * done, so a 1 MB upload per job brought a full collection ("external memory pressure") every few dozen jobs. Reached
+ * only from the body, the buffers go with it in the next young-generation collection.
+ */
+export function lazyFileField(body: Record<string, unknown>, key: string, part: UploadedPart): void {
+  const owner = body as WithParts;
+  let parts = Object.hasOwn(owner, PARTS) ? owner[PARTS] : undefined;
+  if (!parts) {
+    parts = {};
+    Object.defineProperty(owner, PARTS, { value: parts });
+  }
+  parts[key] = part;
+  Object.defineProperty(body, key, { enumerable: true, configurable: true, get: partGetter(key) });
 }
 
 /**
@@ -63,5 +92,7 @@ export function keepUploadedPart(body: object, key: string, part: UploadedPart):
  * @example const part = uploadedPart(body, "image"); if (part) imageSize(part.head(65536));
  */
 export function uploadedPart(body: object, key: string): UploadedPart | undefined {
-  return PARTS.get(body)?.get(key);
+  const get = Object.getOwnPropertyDescriptor(body, key)?.get;
+  if (get === undefined || get !== getters.get(key)) return undefined;
+  return (body as WithParts)[PARTS]?.[key];
 }
