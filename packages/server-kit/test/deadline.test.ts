@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { deadline } from "../src/index.js";
 
 setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
+const gc = runInNewContext("gc") as (options?: { type: "minor" | "major" }) => void;
 
 describe("deadline", () => {
   it("aborts a call to a peer that never answers when the time is up, garbage collection or not", async () => {
@@ -49,5 +49,27 @@ describe("deadline", () => {
     limit.clear();
     await new Promise((r) => setTimeout(r, 120));
     expect(limit.signal.aborted).toBe(false);
+  });
+
+  it("lets a young-generation collection free what listened to a cleared deadline's signal", async () => {
+    const held = () => process.memoryUsage().arrayBuffers;
+    gc({ type: "major" });
+    const before = held();
+    // Eight calls, each with 1 MiB reachable from its signal (as a request and its body are), done and dropped.
+    (() => {
+      for (let i = 0; i < 8; i++) {
+        const limit = deadline(10_000);
+        const body = Buffer.allocUnsafeSlow(1024 * 1024);
+        limit.signal.addEventListener("abort", () => body.length);
+        expect(limit.timedOut).toBe(false);
+        limit.clear();
+      }
+    })();
+    expect(held() - before).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc({ type: "minor" });
+    gc({ type: "minor" });
+    // An object literal's `timedOut` getter is an accessor pair in the old generation: it kept all eight.
+    expect(held() - before).toBeLessThan(2 * 1024 * 1024);
   });
 });

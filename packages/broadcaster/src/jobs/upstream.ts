@@ -22,6 +22,23 @@ export interface UpstreamResponse {
   body: Readable;
 }
 
+/**
+ * An answer whose headers are read lazily: Node builds their object on first access, and a job's 200 never needs it.
+ * The getter is the class's, not one made per answer: V8 keeps an object's own accessor in the old generation, and
+ * one holding the answer kept it (and what it references) alive until the next full collection.
+ */
+class Answer implements UpstreamResponse {
+  readonly status: number;
+  readonly body: http.IncomingMessage;
+  constructor(res: http.IncomingMessage) {
+    this.status = res.statusCode ?? 502;
+    this.body = res;
+  }
+  get headers(): http.IncomingHttpHeaders {
+    return this.body.headers;
+  }
+}
+
 /** A request body: bytes, a list of buffers (written in one go), or a stream (chunked unless a length is given). */
 export type UpstreamBody = string | Uint8Array | readonly Buffer[] | Readable | undefined;
 
@@ -45,15 +62,8 @@ export function upstream(
     } else if (Array.isArray(body)) {
       headers["content-length"] = String(body.reduce((n: number, b: Buffer) => n + b.length, 0));
     }
-    // The answer's headers are read lazily: Node builds their object on first access, and a job's 200 never needs it.
     const req = lib.request(url, { method: init.method, headers, agent, signal: init.signal }, (res) =>
-      resolve({
-        status: res.statusCode ?? 502,
-        get headers() {
-          return res.headers;
-        },
-        body: res,
-      }),
+      resolve(new Answer(res)),
     );
     req.on("error", reject);
     if (body === undefined) req.end();

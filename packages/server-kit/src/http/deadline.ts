@@ -23,23 +23,53 @@ export interface Deadline {
  * try { await fetch(url, { signal: d.signal }); } finally { d.clear(); }
  */
 export function deadline(ms: number, parent?: AbortSignal): Deadline {
-  const controller = new AbortController();
-  let timedOut = false;
-  const onParentAbort = () => controller.abort(parent?.reason);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
-  }, ms);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener("abort", onParentAbort, { once: true });
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    clear() {
-      clearTimeout(timer);
-      parent?.removeEventListener("abort", onParentAbort);
-    },
-  };
+  return new CallDeadline(ms, parent);
+}
+
+/**
+ * No closure holds the call: the timer gets a module function and the deadline as its argument, and the parent's
+ * listener is the deadline itself (`handleEvent`). An object literal with a `timedOut` getter, or closures over the
+ * controller, kept the call's controller and whatever listened to its signal (the request, its body) alive after the
+ * call until V8's next full collection; reached only from the deadline, they go in the next young-generation one.
+ */
+class CallDeadline implements Deadline {
+  readonly signal: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  readonly #parent: AbortSignal | undefined;
+  readonly #timer: NodeJS.Timeout;
+  #timedOut = false;
+
+  constructor(ms: number, parent: AbortSignal | undefined) {
+    this.signal = this.#controller.signal;
+    this.#ms = ms;
+    this.#parent = parent;
+    this.#timer = setTimeout(expire, ms, this);
+    if (parent?.aborted) this.handleEvent();
+    else parent?.addEventListener("abort", this, { once: true });
+  }
+
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** The parent aborted. */
+  handleEvent(): void {
+    this.#controller.abort(this.#parent?.reason);
+  }
+
+  /** The time is up. */
+  expire(): void {
+    this.#timedOut = true;
+    this.#controller.abort(new DOMException(`timed out after ${this.#ms} ms`, "TimeoutError"));
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#parent?.removeEventListener("abort", this);
+  }
+}
+
+function expire(d: CallDeadline): void {
+  d.expire();
 }
