@@ -78,7 +78,8 @@ export function lazyFileField(body: Record<string, unknown>, key: string, part: 
   const owner = body as WithParts;
   let parts = Object.hasOwn(owner, PARTS) ? owner[PARTS] : undefined;
   if (!parts) {
-    parts = {};
+    // No prototype: a field may be named anything the spec names, `__proto__` included.
+    parts = Object.create(null) as Record<string, UploadedPart>;
     Object.defineProperty(owner, PARTS, { value: parts });
   }
   parts[key] = part;
