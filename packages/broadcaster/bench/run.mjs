@@ -24,7 +24,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startServer } from "./server-process.mjs";
 import { cpuMs, job, load, memory, png, summary, waitReady } from "./workload.mjs";
@@ -73,6 +73,9 @@ orchestrator alone and to broadcaster + orchestrator; CPU per job and added late
   --json <file>            also write the figures as JSON
   --help                   this text
 
+Besides the latencies and ratios, each workload prints the full garbage collections each hop ran during its rounds
+(from the hop's /metrics): a job's garbage that outlives the young generation shows there first.
+
 Environment: BENCH_NODE_OPTIONS_BROADCASTER (or _ORCHESTRATOR, _RUNNER, _COMPARE), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
 adds Node options to that process.`;
 if (flags.help) {
@@ -93,6 +96,9 @@ const RUNNER = bin("runner", "avs-runner.mjs");
 const ORCHESTRATOR = flags.orchestrator ?? bin("orchestrator", "avs-orchestrator.mjs");
 const BROADCASTER = join(PKG, "bin/avs-broadcaster.mjs");
 const PASS_THROUGH = join(PKG, "node_modules/@ai-video-subnet/orchestrator/bench/pass-through.mjs");
+const { fullGcs } = await import(
+  pathToFileURL(join(PKG, "node_modules/@ai-video-subnet/orchestrator/bench/measure.mjs")).href
+);
 const FLOOR = "2 pass-through proxies → runner";
 const MODEL = "tiny/esrgan-x4";
 const SECRET = "bench-secret";
@@ -182,6 +188,9 @@ try {
     // CPU ms of each process while its own target ran, and the jobs it served meanwhile.
     const cpu = { broadcaster: 0, orchestrator: 0, proxies: 0, jobsB: 0, jobsF: 0, compare: 0, jobsC: 0, jobsO: 0 };
     for (const [, url, headers] of targets) await load(url, headers, image, WARMUP, CONCURRENCY, MODEL);
+    // Full collections of each hop over the measured rounds (from its /metrics).
+    const hops = [["broadcaster", bcast.url], ["orchestrator", orch.url], ...(other ? [["compare", other.url]] : [])];
+    const gcsBefore = await Promise.all(hops.map(([, url]) => fullGcs(url)));
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     const singlePerRound = Math.ceil(SINGLE / ROUNDS);
     // Interleave the targets in rounds, in a rotating order, so drift on a shared machine hits each alike. The
@@ -238,6 +247,7 @@ try {
         single[name].push(await load(url, headers, image, singlePerRound, 1, MODEL));
       }
     }
+    const gcsAfter = await Promise.all(hops.map(([, url]) => fullGcs(url)));
     const results = Object.fromEntries(targets.map(([name]) => [name, summary(runs[name])]));
     const alone = Object.fromEntries(targets.map(([name]) => [name, summary(single[name])]));
     console.log(
@@ -252,6 +262,12 @@ try {
     console.log(`\none request at a time:`);
     for (const [name] of targets) console.log(row(name, alone[name], alone["runner direct"]));
 
+    // A job's garbage that outlives the young generation (an upload held from the old one) shows here long before it
+    // shows in the CPU ratios.
+    const gcs = hops
+      .map(([name], i) => (gcsBefore[i] === undefined ? undefined : `${name} ${gcsAfter[i] - gcsBefore[i]}`))
+      .filter(Boolean);
+    if (gcs.length) console.log(`\nfull GCs during the ${workload} rounds: ${gcs.join(", ")}`);
     const perJob = {
       broadcaster: cpu.broadcaster / cpu.jobsB,
       orchestrator: cpu.orchestrator / cpu.jobsO,

@@ -1,6 +1,6 @@
 /**
  * @module What the orchestrator bench measures with, apart from its flow: the input PNG, a process's CPU time and
- * resident memory from Linux's /proc, and latency percentiles.
+ * resident memory from Linux's /proc, latency percentiles, and a server's full garbage collections.
  */
 import { readFileSync } from "node:fs";
 import { encodePng, padPng } from "@ai-video-subnet/server-kit";
@@ -68,3 +68,18 @@ export const stats = (xs) => {
     mean: s.reduce((a, b) => a + b, 0) / s.length,
   };
 };
+
+/**
+ * Full (mark-compact) collections the process behind `url` has run, from prom-client's GC histogram on its
+ * `/metrics`; undefined for a server without it (the required-work floor, the pass-through proxy).
+ * @example const before = await fullGcs(orchUrl);
+ */
+export async function fullGcs(url) {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = /^\S*nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

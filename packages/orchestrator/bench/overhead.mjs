@@ -38,7 +38,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultRunnerCommand } from "../dist/index.js";
-import { cpuMs, memory, orchestratorArgs, png, stats } from "./measure.mjs";
+import { cpuMs, fullGcs, memory, orchestratorArgs, png, stats } from "./measure.mjs";
 
 const args = Object.fromEntries(
   process.argv
@@ -71,7 +71,8 @@ AVS_BENCH_NODE_ARGS="<flags>" gives the orchestrator and the proxy more Node fla
 AVS_BENCH_ORCHESTRATOR_NODE_ARGS="<flags>" gives this build's orchestrator alone more Node flags (with --baseline:
 an A/B of a V8 setting, e.g. --max-semi-space-size=32);
 AVS_BENCH_LOG_DIR=<dir> keeps each process's stdout there as <name>.log (the --trace-gc lines among them).
-Prints latency per path and "CPU per job: R × the pass-through proxy" per workload.`);
+Prints latency per path, "CPU per job: R × the pass-through proxy" per workload, and the orchestrator's full
+garbage collections per 1000 jobs (the baseline's too when it has a /metrics), read from its /metrics.`);
   process.exit(0);
 }
 const REQUESTS = Number(args.requests ?? 400);
@@ -242,6 +243,7 @@ try {
     const cpu = { runner: { direct: 0, floor: 0, orchestrator: 0 }, orchestrator: 0, floor: 0, baseline: 0 };
     let baselineJobs = 0;
     let failures = 0;
+    const gcsBefore = [await fullGcs(orchUrl), baseUrl && (await fullGcs(baseUrl))];
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate the order each round so drift on a shared machine hits every path alike.
       for (const [name, target] of [...paths.slice(round % 3), ...paths.slice(0, round % 3)]) {
@@ -266,7 +268,9 @@ try {
         failures += r.failures;
       }
     }
-    return { all, cpu, failures, baselineJobs };
+    const gcsAfter = [await fullGcs(orchUrl), baseUrl && (await fullGcs(baseUrl))];
+    const fullGc = gcsBefore.map((b, i) => (b === undefined || !gcsAfter[i] ? undefined : gcsAfter[i] - b));
+    return { all, cpu, failures, baselineJobs, fullGc };
   }
   const small64 = await workload(image, REQUESTS);
   const { all, cpu, failures } = small64;
@@ -336,6 +340,18 @@ try {
   console.log(cpuLine(`upscale ${SIZE}×${SIZE}`, small));
   const big = upload ? ratio(upload) : undefined;
   if (big) console.log(cpuLine(`upload ${UPLOAD_MB} MB`, big));
+  // Full collections per 1000 jobs: a job's garbage that outlives the young generation (an upload held from the old
+  // one) shows here long before it shows in the CPU ratio.
+  const gcLine = (name, w) => {
+    const [mine, theirs] = w.fullGc;
+    if (mine === undefined) return undefined;
+    const rate = (n, jobs) => ((1000 * n) / jobs).toFixed(1);
+    const base = theirs === undefined ? "" : `, baseline ${rate(theirs, w.baselineJobs)}`;
+    return `${name} — full GCs per 1000 jobs: orchestrator ${rate(mine, w.all.orchestrator.length)}${base}`;
+  };
+  for (const line of [gcLine(`upscale ${SIZE}×${SIZE}`, small64), upload && gcLine(`upload ${UPLOAD_MB} MB`, upload)]) {
+    if (line) console.log(line);
+  }
   if (baseline) {
     const vsBase = (name, w) => {
       const mine = w.cpu.orchestrator / w.all.orchestrator.length;
