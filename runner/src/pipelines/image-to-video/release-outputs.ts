@@ -4,8 +4,17 @@
  * up since the last one. A 25-frame 1024×576 UNet step returns 7.4 MB (float32 [2,25,4,72,128] under guidance), so
  * without help several dead outputs sit in memory beside the live ones (measured on tiny/svd-xt with the threshold at
  * 8 MiB, which that output is just under: RSS climbing by 7 MB a step up to 38 MB above the request's start). After an
- * output of at least {@link LARGE_OUTPUT_BYTES} is dropped, a full collection runs: a few milliseconds, against
- * seconds for a real UNet step of that size; requests with smaller outputs never pay for it.
+ * output of at least {@link LARGE_OUTPUT_BYTES} is dropped, a collection runs; requests with smaller outputs never
+ * pay for it.
+ *
+ * An output dropped one step after it was made is still in V8's young generation, and a minor collection (a
+ * scavenge, well under a millisecond) frees its buffer: {@link releaseYoungOutput}, once per denoising step. Arrays
+ * that lived through the loop are old, and only a full collection frees them: {@link releaseDeadOutput}. A full
+ * collection per step also threw away optimised code: it clears the weak references that optimised code holds, and
+ * the guided Euler step's loop, optimised on stack, was deoptimised by every one of them and ran its next pass in
+ * unoptimised code that boxes every intermediate number (≈ 300 MB of short-lived heap objects per 25-frame
+ * 1024×576 request, which also grew the worker's young generation to its full size). Measured: runner/docs/
+ * performance.md, round 9.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -13,7 +22,10 @@ import { runInNewContext } from "node:vm";
 /** Outputs at least this large are collected as soon as they are dead (4 MiB). */
 export const LARGE_OUTPUT_BYTES = 4 * 1024 * 1024;
 
-let collect: (() => void) | undefined;
+/** `gc()` of `--expose-gc`: a full collection, or a minor one with `{ type: "minor" }`. */
+type Collect = (options?: { type: "major" | "minor" }) => void;
+
+let collect: Collect | undefined;
 
 /**
  * Whether arrays of `bytes` bytes go back to their pool after a request. Larger ones (a 25-frame 1024×576 UNet
@@ -30,17 +42,33 @@ export function pooled(bytes: number): boolean {
 }
 
 /**
- * Runs a full garbage collection when the output just dropped had `bytes` bytes or more.
+ * Runs a full garbage collection when the output just dropped had `bytes` bytes or more (for arrays that may have
+ * lived long enough to be in V8's old generation).
  *
  * @example
- * releaseDeadOutput(previous.byteLength); // before the next step's session.run
+ * releaseDeadOutput(sample.byteLength); // once the loop's large arrays are gone
  */
 export function releaseDeadOutput(bytes: number): void {
-  if (bytes < LARGE_OUTPUT_BYTES) return;
+  if (bytes >= LARGE_OUTPUT_BYTES) collector()();
+}
+
+/**
+ * Runs a minor garbage collection when the output just dropped had `bytes` bytes or more: for an output made since
+ * the last such call (a denoising step's), which is still in V8's young generation. Cheaper than a full collection,
+ * and it keeps optimised code (see the module's note).
+ *
+ * @example
+ * releaseYoungOutput(previous.byteLength); // before the next step's session.run
+ */
+export function releaseYoungOutput(bytes: number): void {
+  if (bytes >= LARGE_OUTPUT_BYTES) collector()({ type: "minor" });
+}
+
+/** V8's own collector, exposed to a fresh context (the flag changes nothing else). */
+function collector(): Collect {
   if (!collect) {
-    // V8's own collector, exposed to a fresh context (the flag changes nothing else).
     setFlagsFromString("--expose-gc");
-    collect = runInNewContext("gc") as () => void;
+    collect = runInNewContext("gc") as Collect;
   }
-  collect();
+  return collect;
 }

@@ -6,8 +6,8 @@
  * scheduler steps. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
  * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
  * nothing in JavaScript. Under guidance one pass per step does the guidance, the Euler update and the next step's
- * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step, and a
- * large loop's arrays are not pooled (release-outputs.ts).
+ * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step by a minor
+ * collection (they are still young), and a large loop's arrays are not pooled (release-outputs.ts).
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
@@ -27,7 +27,7 @@ import {
   reusedTimestepTensor,
 } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
-import { pooled, releaseDeadOutput } from "./release-outputs.js";
+import { pooled, releaseYoungOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { checkAborted, type VideoControl } from "./video-job.js";
 
@@ -133,7 +133,7 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
     if (total > 0) scaleIntoSample(latents, cIn(0), sample, batch, frames);
     let dropped = 0;
     for (let i = 0; i < total; i++) {
-      releaseDeadOutput(dropped);
+      releaseYoungOutput(dropped);
       checkAborted(control);
       if (i > 0 && !d.ramp) scaleIntoSample(latents, cIn(i), sample, batch, frames);
       b.sample.refresh();
