@@ -59,7 +59,7 @@ describe("the denoising loop with large UNet outputs", () => {
   it("frees each step's output without a full collection per step", { timeout: 60_000 }, async () => {
     const { svd } = await h.model("svd-xt", "svd-xt");
     // 25 frames of 1024×576 under guidance: each UNet output is [2,25,4,72,128] float32, 7.4 MB (≥ 4 MiB).
-    const p = params({ width: 1024, height: 576, numInferenceSteps: 10, decodeChunkSize: 8 });
+    const p = params({ width: 1024, height: 576, numInferenceSteps: 16, decodeChunkSize: 8 });
     const steps: Array<{ at: number; arrayBuffers: number }> = [];
     const progress = (e: { stage: string }) => {
       if (e.stage === "denoise")
@@ -68,17 +68,18 @@ describe("the denoising loop with large UNet outputs", () => {
     const kinds = await collections(async () => {
       await collect(svd.components, p, { progress });
     });
-    expect(steps).toHaveLength(10);
+    expect(steps).toHaveLength(16);
     const first = steps[0]!.at;
     const last = steps[steps.length - 1]!.at;
     const fullDuringLoop = kinds.filter(
       (k) => k.kind === constants.NODE_PERFORMANCE_GC_MAJOR && k.at > first && k.at < last,
     );
-    // A full collection per step would put 9 here (the old code did); the loop may meet one the heap starts itself.
-    expect(fullDuringLoop.length).toBeLessThanOrEqual(2);
-    // Dead outputs do not pile up: held buffers stay within two outputs of the first step's (7.4 MB each), where
-    // without a collection they grew by one output per step.
+    // A full collection per step would put 15 here (the old code did). The heap starts some of its own, more on a
+    // loaded machine (3 were seen with the whole suite running).
+    expect(fullDuringLoop.length).toBeLessThanOrEqual(5);
+    // Dead outputs do not pile up: held buffers stay within three outputs of the first step's (7.4 MB each). Without
+    // a collection they would pile up to V8's own trigger, ~64 MB of buffers.
     const grown = Math.max(...steps.map((s) => s.arrayBuffers)) - steps[0]!.arrayBuffers;
-    expect(grown).toBeLessThan(2 * 7.4e6);
+    expect(grown).toBeLessThan(3 * 7.4e6);
   });
 });
