@@ -10,20 +10,28 @@ import { collect, params, svdHarness } from "./tiny-svd-harness.js";
 
 const MiB = 1024 * 1024;
 
-/** The kind (minor, major, …) of each garbage collection `fn` runs, with its start time. */
+/**
+ * The kind (minor, major, …) and start of each garbage collection that started while `fn` ran: the ones it ran itself
+ * when it is synchronous (the heap may start others during the wait for their entries, which are left out).
+ */
 async function collections(fn: () => Promise<void> | void): Promise<Array<{ kind: number; at: number }>> {
   const seen: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
   observer.observe({ entryTypes: ["gc"] });
+  let from = 0;
+  let to = 0;
   try {
+    from = performance.now();
     await fn();
+    to = performance.now();
     // GC entries are delivered after the collection, on a later turn of the event loop.
     await new Promise((resolve) => setTimeout(resolve, 20));
   } finally {
     observer.disconnect();
   }
-  // Node's GC entries carry their kind in `detail` (the type here does not declare it).
-  return seen.map((e) => ({ kind: (e as unknown as { detail: { kind: number } }).detail.kind, at: e.startTime }));
+  return seen
+    .filter((e) => e.startTime >= from && e.startTime <= to)
+    .map((e) => ({ kind: (e as unknown as { detail: { kind: number } }).detail.kind, at: e.startTime }));
 }
 
 /** ArrayBuffer bytes once the collector's background sweeping of freed buffers has run. */
@@ -39,8 +47,7 @@ describe("releaseYoungOutput", () => {
     const bytes = output.byteLength;
     output = undefined;
     const kinds = await collections(() => releaseYoungOutput(bytes));
-    expect(kinds.some((k) => k.kind === constants.NODE_PERFORMANCE_GC_MINOR)).toBe(true);
-    expect(kinds.filter((k) => k.kind === constants.NODE_PERFORMANCE_GC_MAJOR)).toEqual([]);
+    expect(kinds.map((k) => k.kind)).toEqual([constants.NODE_PERFORMANCE_GC_MINOR]);
     expect(held - (await arrayBufferBytes())).toBeGreaterThanOrEqual(8 * MiB);
     expect(output).toBeUndefined();
   });
@@ -69,14 +76,15 @@ describe("the denoising loop with large UNet outputs", () => {
       await collect(svd.components, p, { progress });
     });
     expect(steps).toHaveLength(16);
-    const first = steps[0]!.at;
-    const last = steps[steps.length - 1]!.at;
-    const fullDuringLoop = kinds.filter(
-      (k) => k.kind === constants.NODE_PERFORMANCE_GC_MAJOR && k.at > first && k.at < last,
+    // The loop collected right after reporting a step: a full collection there is the loop's own, one per step in
+    // the old code (15 here). The heap also starts full collections of its own, at any time and more often on a
+    // loaded machine (up to 6 were seen under load); few of those fall in the 5 ms after a report.
+    const atStepEnds = kinds.filter(
+      (k) =>
+        k.kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
+        steps.slice(0, -1).some((s) => k.at >= s.at && k.at < s.at + 5),
     );
-    // A full collection per step would put 15 here (the old code did). The heap starts some of its own, more on a
-    // loaded machine (3 were seen with the whole suite running).
-    expect(fullDuringLoop.length).toBeLessThanOrEqual(5);
+    expect(atStepEnds.length).toBeLessThanOrEqual(4);
     // Dead outputs do not pile up: held buffers stay within three outputs of the first step's (7.4 MB each). Without
     // a collection they would pile up to V8's own trigger, ~64 MB of buffers.
     const grown = Math.max(...steps.map((s) => s.arrayBuffers)) - steps[0]!.arrayBuffers;
