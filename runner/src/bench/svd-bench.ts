@@ -63,6 +63,9 @@ Flags (defaults in brackets):
                            steps and seed, so --max-guidance and --chunk do not apply to them); runner processes
                            start with MALLOC_ARENA_MAX=2 unless the environment sets it, as the Docker image and the
                            orchestrator start them
+  --request-warmup <n>     [10, at most --warmup] untimed requests through each runner process before its timed ones
+                           (and before --baseline's pairs); a runner's JIT is still compiling its request path over the
+                           first few hundred 64×64 requests, so e.g. 400 measures a warmed-up process
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
   --baseline <dir>         also compare this build's runner with another build's (its runner package dir, e.g.
                            /work/main/runner, or its dist/cli.js): --request-runs pairs of the same request through
@@ -87,6 +90,7 @@ const KNOWN = [
   "MEMORY_HEIGHT",
   "MEMORY_STEPS",
   "REQUEST_RUNS",
+  "REQUEST_WARMUP",
   "BASELINE",
 ];
 
@@ -222,6 +226,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
   const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
   if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
   const requestRuns = num("REQUEST_RUNS", 20);
+  const requestWarmup = num("REQUEST_WARMUP", Math.min(warmup, 10));
   // The same model in this process again: for the CPU comparison (after the memory rounds, so the garbage of its
   // requests is not in the process they measure) and so each runner request's summed session.run is measured right
   // after it.
@@ -247,7 +252,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
             const same = { ...VIDEO_DEFAULTS, ...base, ...DEFAULT_EXTRAS, seed };
             return sum(Object.values((await generateVideo(twin.components, same, {}, drop)).sessionMs));
           },
-          warmup: Math.min(warmup, 10),
+          warmup: requestWarmup,
           runs: requestRuns,
         },
         ...(memModels
