@@ -8,13 +8,14 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import * as ort from "onnxruntime-node";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import type { RunObserver } from "../pipelines/stable-diffusion/vae.js";
 import { percentile } from "./stats.js";
+
+/** V8's collector, for the benchmarks' memory rounds. */
+export { collector } from "../internal/gc.js";
 
 /**
  * The models dir holding `modelId` (whose folder has `marker`): `modelDir` itself, or a temporary one it was installed
@@ -34,17 +35,6 @@ export async function modelsFor(
   await installModel(modelId, temp);
   console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
   return { dir: temp, cleanup: () => rm(temp, { recursive: true, force: true }) };
-}
-
-/**
- * A full garbage collection (V8's `gc`, enabled for this process only when a benchmark needs it).
- *
- * @example
- * const gc = collector(); gc();
- */
-export function collector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
 
 /** One recorded `session.run`: the session, a copy of its feeds, the outputs asked for. */

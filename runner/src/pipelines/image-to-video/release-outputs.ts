@@ -16,16 +16,10 @@
  * 1024×576 request, which also grew the worker's young generation to its full size). Measured: runner/docs/
  * performance.md, round 9.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collector } from "../../internal/gc.js";
 
 /** Outputs at least this large are collected as soon as they are dead (4 MiB). */
 export const LARGE_OUTPUT_BYTES = 4 * 1024 * 1024;
-
-/** `gc()` of `--expose-gc`: a full collection, or a minor one with `{ type: "minor" }`. */
-type Collect = (options?: { type: "major" | "minor" }) => void;
-
-let collect: Collect | undefined;
 
 /**
  * Whether arrays of `bytes` bytes go back to their pool after a request. Larger ones (a 25-frame 1024×576 UNet
@@ -62,13 +56,4 @@ export function releaseDeadOutput(bytes: number): void {
  */
 export function releaseYoungOutput(bytes: number): void {
   if (bytes >= LARGE_OUTPUT_BYTES) collector()({ type: "minor" });
-}
-
-/** V8's own collector, exposed to a fresh context (the flag changes nothing else). */
-function collector(): Collect {
-  if (!collect) {
-    setFlagsFromString("--expose-gc");
-    collect = runInNewContext("gc") as Collect;
-  }
-  return collect;
 }
