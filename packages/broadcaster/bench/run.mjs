@@ -77,7 +77,8 @@ Besides the latencies and ratios, each workload prints the full garbage collecti
 (from the hop's /metrics): a job's garbage that outlives the young generation shows there first.
 
 Environment: BENCH_NODE_OPTIONS_BROADCASTER (or _ORCHESTRATOR, _RUNNER, _COMPARE), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
-adds Node options to that process.`;
+adds Node options to that process; BENCH_LOG_DIR=<dir> keeps each process's stdout as <dir>/<name>.log (its JSON log
+lines, and what e.g. --trace-opt or --trace-gc print).`;
 if (flags.help) {
   console.log(USAGE);
   process.exit(0);
@@ -156,8 +157,8 @@ try {
     : undefined;
   if (other) await waitReady(`${other.url}/health`);
   // The floor: two proxies that only pipe bytes, in the broadcaster's and orchestrator's places.
-  const inner = await start("pass-through", [PASS_THROUGH, runner.url]);
-  const outer = await start("pass-through", [PASS_THROUGH, inner.url]);
+  const inner = await start("pass-through-inner", [PASS_THROUGH, runner.url]);
+  const outer = await start("pass-through-outer", [PASS_THROUGH, inner.url]);
   await new Promise((r) => setTimeout(r, 300));
 
   const VIA_O = "orchestrator → runner";

@@ -3,11 +3,14 @@
  * keep its last output for the error when it does not start.
  */
 import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
 
 /**
  * Spawns `node …args` and resolves with the child, its port and URL from its `"msg":"listening"` line; the child
  * is pushed to `children` (for the caller to stop). `BENCH_NODE_OPTIONS_<NAME>` (e.g. `--cpu-prof` for
- * BROADCASTER) adds Node options to the process of that name.
+ * BROADCASTER) adds Node options to the process of that name; with `BENCH_LOG_DIR` set, its stdout (its JSON log, and
+ * what flags such as `--trace-opt` or `--trace-gc` print) is also kept as `<dir>/<name>.log`.
  * @example const b = await startServer("broadcaster", [BIN, "--port", "0"], children);
  */
 export function startServer(name, args, children, env = {}) {
@@ -17,6 +20,8 @@ export function startServer(name, args, children, env = {}) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
+  const logDir = process.env.BENCH_LOG_DIR;
+  if (logDir) child.stdout.pipe(createWriteStream(join(logDir, `${name}.log`)));
   let tail = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${tail}`)), 60_000);
