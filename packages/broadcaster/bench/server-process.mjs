@@ -3,7 +3,7 @@
  * keep its last output for the error when it does not start.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -21,7 +21,10 @@ export function startServer(name, args, children, env = {}) {
   });
   children.push(child);
   const logDir = process.env.BENCH_LOG_DIR;
-  if (logDir) child.stdout.pipe(createWriteStream(join(logDir, `${name}.log`)));
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    child.stdout.pipe(createWriteStream(join(logDir, `${name}.log`)));
+  }
   let tail = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${tail}`)), 60_000);
