@@ -3,14 +3,22 @@
  * this test's own) in front of a real `avs-orchestrator` process running a real `avs-runner` on the tiny SD model.
  * A long denoise job's `GET /jobs/{id}` and event stream carry the runner's steps, strictly increasing, many of
  * them, throttled; the stream resumes with `Last-Event-ID`; the other broadcaster sees the same progress; a cancel
- * stops the job on the runner and gives the orchestrator's slot back.
+ * stops the job on the runner and gives the orchestrator's slot back; a job over before its follower connected still
+ * reports its last step, and a follower that never finishes holds the result no longer than `SETTLE_MS`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Broadcaster, createBroadcaster, overallFraction } from "../src/index.js";
+import {
+  type Broadcaster,
+  createBroadcaster,
+  followOrchestratorProgress,
+  overallFraction,
+  type ProgressSource,
+} from "../src/index.js";
+import { SETTLE_MS } from "../src/jobs/dispatch.js";
 import { type ApiJob, readEvents, type SseEvent, sseEvents, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
 import { type OrchestratorProcess, startOrchestratorProcess, workspace } from "./support/network.js";
@@ -213,6 +221,74 @@ describe("async job progress when the orchestrator's stream breaks", () => {
     // Without the second stream the job's progress would have stopped two steps in; it reached the decode.
     expect(Math.max(...fractions(events))).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
+});
+
+describe("async job progress when the job ends before its subscription connects", () => {
+  let t: TestBroadcaster;
+  const lateFollows: string[] = [];
+  // The broadcaster's own follower, started only once the orchestrator has ended the job: a job shorter than the
+  // subscription's set-up (a small upscale on a fast machine) without the timing luck.
+  const late: ProgressSource = (attempt, onProgress) =>
+    (async () => {
+      const { orchestrator, requestId, signal } = attempt;
+      try {
+        for await (const e of followProgress(orchestrator.url, requestId, { token: SECRET, signal })) {
+          if (e.type === "end") break;
+        }
+      } catch {
+        return;
+      }
+      lateFollows.push(requestId);
+      await followOrchestratorProgress(attempt, onProgress);
+    })();
+  beforeAll(async () => {
+    t = await startBroadcaster({
+      orchestrators: [{ url: orch.url, secret: SECRET }],
+      jobsProgressIntervalMs: 20,
+      progressSource: late,
+    });
+    await ready(t.url);
+  });
+  afterAll(async () => t?.close());
+
+  it("still reports the job's last step, before the result", async () => {
+    const job = (await (
+      await submitAsync(t.url, { ...JOB, width: 64, height: 64, num_inference_steps: 4 })
+    ).json()) as ApiJob;
+    const { events } = await readEvents(t.url, job.id);
+    expect(events.map((e) => e.event)).toEqual(["status", "status", "progress", "result"]);
+    // The orchestrator keeps an ended job's last state: the decode's last step.
+    expect(fractions(events)).toEqual([0.99]);
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
+    expect(lateFollows).toEqual([job.request_id]);
+  }, 60_000);
+
+  it("does not hold the result for a follower that never finishes: it is stopped after SETTLE_MS", async () => {
+    const stopped: number[] = [];
+    // Never reads anything; resolves only when its attempt's signal aborts.
+    const stuck: ProgressSource = ({ signal }) =>
+      new Promise<void>((resolve) =>
+        signal.addEventListener("abort", () => {
+          stopped.push(performance.now());
+          resolve();
+        }),
+      );
+    const s = await startBroadcaster({ orchestrators: [{ url: orch.url, secret: SECRET }], progressSource: stuck });
+    try {
+      await ready(s.url);
+      const submitted = performance.now();
+      const job = (await (
+        await submitAsync(s.url, { ...JOB, width: 64, height: 64, num_inference_steps: 4 })
+      ).json()) as ApiJob;
+      const done = await waitForJob(s.url, job.id, { until: (j) => j.status === "succeeded" });
+      expect(done.progress).toEqual({ fraction: 1 });
+      // Its follower was waited for SETTLE_MS after the attempt succeeded, then let go.
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]! - submitted).toBeGreaterThanOrEqual(SETTLE_MS);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });
 
 describe("async job progress across two broadcasters (PostgreSQL)", () => {

@@ -16,13 +16,15 @@ import type { Claim, HeldJob, JobStore } from "./store.js";
 
 /**
  * Where per-step progress of one attempt comes from: called as the attempt starts; calls `onProgress` for each step
- * until `signal` aborts. The orchestrator's `GET /progress/{request_id}` stream plugs in here; without a source a job
- * reports 0 when it starts and 1 when it succeeds.
+ * until `signal` aborts. It may return a promise that settles once it has read all the attempt has to tell: after a
+ * successful attempt the job's result waits for it (up to `SETTLE_MS`), so its last step comes before the result.
+ * The orchestrator's `GET /progress/{request_id}` stream plugs in here; without a source a job reports 0 when it
+ * starts and 1 when it succeeds.
  */
 export type ProgressSource = (
   attempt: { orchestrator: Orchestrator; requestId: string; signal: AbortSignal },
   onProgress: (progress: JobProgress) => void,
-) => void;
+) => Promise<void> | void;
 
 /** What the executor needs. */
 export interface ExecutorContext {

@@ -29,10 +29,20 @@ export interface DispatchContext {
 export interface DispatchHooks {
   /**
    * Called as each attempt starts, with the orchestrator it goes to and the attempt's signal (aborted when the
-   * attempt ends or is abandoned): where per-step progress of that orchestrator is subscribed to.
+   * attempt ends or is abandoned): where per-step progress of that orchestrator is subscribed to. It may return a
+   * promise that settles once the watcher has read all the orchestrator tells of the attempt (its stream's `end`):
+   * after a successful attempt, dispatch waits for it up to {@link SETTLE_MS} before aborting the signal, so a job
+   * that ended before its subscription connected still reports its last step before the result.
    */
-  onAttempt?(orchestrator: Orchestrator, signal: AbortSignal): void;
+  onAttempt?(orchestrator: Orchestrator, signal: AbortSignal): Promise<void> | void;
 }
+
+/**
+ * The longest wait, after a successful attempt, for its watcher to finish reading (see
+ * {@link DispatchHooks.onAttempt}). The orchestrator sends the stream's `end` as it answers, so a watcher that is
+ * connected finishes at once; one still connecting needs one round trip.
+ */
+export const SETTLE_MS = 1000;
 
 /** The outcome for the client. */
 export type DispatchResult =
@@ -116,14 +126,16 @@ export async function dispatch(
     const limit = deadline(ctx.requestTimeoutMs, clientSignal);
     // What the attempt's hook watches (its progress stream): aborted when the attempt ends, whatever ended it.
     const attemptScope = hooks.onAttempt ? new AbortController() : undefined;
+    let watched: Promise<void> | void = undefined;
     if (attemptScope) {
       limit.signal.addEventListener("abort", () => attemptScope.abort(limit.signal.reason), { once: true });
-      hooks.onAttempt?.(o, attemptScope.signal);
+      watched = hooks.onAttempt?.(o, attemptScope.signal);
     }
     try {
       result = await attempt(o, job, path, ctx.store, limit.signal);
     } catch (err) {
       if (clientSignal.aborted) {
+        attemptScope?.abort();
         ctx.logger.info("client went away; upstream call cancelled", {
           request_id: job.requestId,
           orchestrator: o.url,
@@ -132,11 +144,13 @@ export async function dispatch(
       }
       result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
     } finally {
-      attemptScope?.abort();
       limit.clear();
       end();
     }
     const ms = performance.now() - t0;
+    // The watcher of a successful attempt may still be reading its last step (a job over before it connected).
+    if (result.kind === "ok" && watched) await settle(watched, clientSignal);
+    attemptScope?.abort();
     const labels = { pipeline: job.pipeline, orchestrator: o.url };
     ctx.metrics.attempts.inc({ ...labels, outcome: result.kind });
     const stats = o.stats(job.pipeline, job.modelId);
@@ -230,5 +244,20 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
     };
     signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Resolves when `watched` settles, after {@link SETTLE_MS}, or when `signal` aborts, whichever comes first; never rejects. */
+function settle(watched: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, SETTLE_MS);
+    signal.addEventListener("abort", done, { once: true });
+    if (signal.aborted) done();
+    watched.then(done, done);
   });
 }
