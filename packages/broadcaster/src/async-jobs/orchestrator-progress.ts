@@ -44,11 +44,11 @@ const FIRST_RECONNECT_MS = 100;
 
 /**
  * Follows the attempt's orchestrator until its stream ends (the job's `end`) or the attempt ends; reports each step
- * that moves the job forward, and resolves when it stops following. A stream
- * that breaks mid-job (the connection drops, a proxy in between times out) is followed again from its last event
- * (`Last-Event-ID`), up to {@link RECONNECTS} times in a row with a growing wait, so a long video job's progress does
- * not stop at the first network blip. An answer that is not a stream (a 404: Livepeer's orchestrator, or one that
- * no longer knows the job) ends the following.
+ * that moves the job forward, and resolves when it stops following. A stream that breaks mid-job (the connection
+ * drops, a proxy in between times out) is followed again from its last event (`Last-Event-ID`), up to
+ * {@link RECONNECTS} times in a row with a growing wait, so a long video job's progress does not stop at the first
+ * network blip. An answer that is not a stream (a 404: Livepeer's orchestrator, or one that no longer knows the job)
+ * ends the following.
  * @example createAsyncJobs(settings, { …, progressSource: followOrchestratorProgress })
  */
 export const followOrchestratorProgress: ProgressSource = ({ orchestrator, requestId, signal }, onProgress) =>
