@@ -74,7 +74,7 @@ export const PIPELINES: PipelineContract[] = [
     extensions: {
       min_guidance_scale: ["number", 1.0],
       max_guidance_scale: ["number", 3.0],
-      decode_chunk_size: ["integer", 8],
+      decode_chunk_size: ["integer", 4],
     },
     networkExtensions: {
       output_fps: ["number"],

@@ -611,8 +611,8 @@ export interface components {
              */
             max_guidance_scale?: number;
             /**
-             * @description Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count.
-             * @default 8
+             * @description Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count. The default, 4, is what Livepeer's ai-runner passes to diffusers, so a request without the field decodes as it does there.
+             * @default 4
              */
             decode_chunk_size?: number;
         };

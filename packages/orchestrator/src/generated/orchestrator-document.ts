@@ -1184,10 +1184,10 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "decode_chunk_size": {
                         "type": "integer",
-                        "description": "Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count.",
+                        "description": "Extension (not in Livepeer's API). Frames the temporal VAE decoder decodes at once: lower needs less memory, higher is smoother across chunk edges; clamped to the model's frame count. The default, 4, is what Livepeer's ai-runner passes to diffusers, so a request without the field decodes as it does there.",
                         "minimum": 1,
                         "maximum": 64,
-                        "default": 8
+                        "default": 4
                       }
                     }
                   },

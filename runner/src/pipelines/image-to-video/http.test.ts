@@ -74,17 +74,18 @@ describe("POST /image-to-video (tiny/svd)", () => {
     for (const fields of variants) {
       expect(await urls(fields), JSON.stringify(fields)).not.toEqual(plain);
     }
-    // Decoding in chunks of 3 instead of 8 changes only where the temporal decoder's windows fall.
+    // Decoding in chunks of 3 instead of 4 changes only where the temporal decoder's windows fall.
     const chunked = await urls({ decode_chunk_size: "3" });
     expect(chunked).toHaveLength(14);
   });
 
-  it("reports each denoising step and decoded chunk on GET /progress/{request_id}", async () => {
+  it("reports each denoising step and decoded chunk on GET /progress/{request_id}, 4 frames a chunk by default", async () => {
     const id = "i2v-progress-1";
     const events = fetch(`${server.url}/progress/${id}`).then((r) => r.text());
     const res = await fetch(`${server.url}/image-to-video`, {
       method: "POST",
-      body: form({ num_inference_steps: "4", decode_chunk_size: "8" }),
+      // No decode_chunk_size: Livepeer's ai-runner passes 4 to diffusers then, and so does this runner.
+      body: form({ num_inference_steps: "4" }),
       headers: { "x-request-id": id },
     });
     expect(res.status).toBe(200);
@@ -99,7 +100,9 @@ describe("POST /image-to-video (tiny/svd)", () => {
       [4, 4],
     ]);
     expect(data.filter((d) => d.stage === "decode").map((d) => [d.step, d.total])).toEqual([
+      [4, 14],
       [8, 14],
+      [12, 14],
       [14, 14],
     ]);
   });

@@ -11,8 +11,8 @@ import type { VideoParams } from "./video-job.js";
 
 /**
  * Defaults of the request fields: Livepeer's (height 576, width 1024, fps 6, motion_bucket_id 127,
- * noise_aug_strength 0.02, 25 steps), diffusers' guidance ramp (1.0 → 3.0), and 8 frames per decoder call (the chunk
- * Livepeer's runner passes to diffusers).
+ * noise_aug_strength 0.02, 25 steps), diffusers' guidance ramp (1.0 → 3.0), and 4 frames per decoder call (the chunk
+ * Livepeer's ai-runner passes to diffusers when the request names none, to bound the decoder's memory).
  */
 export const VIDEO_DEFAULTS = {
   height: 576,
@@ -23,7 +23,7 @@ export const VIDEO_DEFAULTS = {
   numInferenceSteps: 25,
   minGuidanceScale: 1.0,
   maxGuidanceScale: 3.0,
-  decodeChunkSize: 8,
+  decodeChunkSize: 4,
 } as const;
 
 /**
