@@ -4,6 +4,7 @@
  * the job the worker's `run` receives, and the worker's output is what `respond` gets. Worker and HTTP code throw
  * the domain errors of `../errors.ts`; the server maps them to statuses.
  */
+import type { ResourceLimits } from "node:worker_threads";
 import type { RequestBodyOf, SuccessBodyOf } from "@ai-video-subnet/server-kit";
 import type { ExecutionProvider, RunnerConfig } from "../config.js";
 import type { operations } from "../generated/runner.js";
@@ -164,6 +165,11 @@ interface PipelineBase<
   catalog?: readonly CatalogEntry[];
   /** What `GET /info` adds for this pipeline, e.g. a video pipeline's `video_limits` (default: nothing). */
   info?(config: RunnerConfig): Record<string, unknown>;
+  /**
+   * Limits of the worker thread's V8 heap, as `Worker`'s `resourceLimits` (default: V8's own, e.g. a young generation
+   * of up to 48 MB). image-to-video caps the young generation, which a cold first request otherwise grows for good.
+   */
+  workerResourceLimits?: ResourceLimits;
 }
 
 /** A pipeline that answers each request with one worker call: `prepare` → queue → worker `run` → `respond`. */

@@ -4,6 +4,7 @@
  * the erased {@link Pipeline}, whose one entry point is `handle` — a single-call definition becomes
  * `prepare` → one worker call in a queue slot → `respond`.
  */
+import type { ResourceLimits } from "node:worker_threads";
 import type { RunnerConfig } from "../config.js";
 import type { CatalogEntry } from "../models/catalog-entry.js";
 import type {
@@ -30,6 +31,8 @@ export interface Pipeline {
   readonly catalog: readonly CatalogEntry[];
   /** What `GET /info` adds for this pipeline. */
   info(config: RunnerConfig): Record<string, unknown>;
+  /** The worker thread's heap limits (`undefined`: V8's defaults). */
+  readonly workerResourceLimits: ResourceLimits | undefined;
   /** Serves one validated request (defaults filled in); returns the 200 body or a `Response`. */
   handle(body: Record<string, unknown>, ctx: SessionContext<unknown, unknown>): Promise<unknown>;
 }
@@ -76,6 +79,7 @@ export function definePipeline<
     verify: def.verify,
     catalog: def.catalog ?? [],
     info: (config) => def.info?.(config) ?? {},
+    workerResourceLimits: def.workerResourceLimits,
     handle: serve,
   };
 }
@@ -90,6 +94,7 @@ interface AnyDefinition {
   verify?: () => Promise<Verifier>;
   catalog?: readonly CatalogEntry[];
   info?(config: RunnerConfig): Record<string, unknown>;
+  workerResourceLimits?: ResourceLimits;
   prepare?(body: never, ctx: never): unknown;
   respond?(output: never, state: never, ctx: never): unknown;
   handle?(body: never, ctx: never): unknown;

@@ -31,6 +31,8 @@ describe("runner app", () => {
     expect(firstHealth).toEqual({ status: "LOADING" });
     expect(await (await runner.app.request("/health")).json()).toEqual({ status: "OK" });
     expect(runner.engine.info).toMatchObject({ scale: 4 });
+    // upscale sets no heap limits: its worker has V8's young generation (image-to-video caps it at 12 MB).
+    expect(runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBeGreaterThan(12);
   });
 
   it("upscales ×4 and echoes the seed", async () => {

@@ -65,7 +65,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     metrics.droppedJobs.inc();
     log.info("job dropped: client disconnected before it started");
   };
-  const engine = new WorkerEngine(log);
+  const engine = new WorkerEngine(log, { resourceLimits: pipeline.workerResourceLimits });
   const progress = new ProgressHub({ waitMs: config.progressWaitMs, keepMs: config.progressKeepMs });
   const pipelinePath = `/${config.pipeline}`;
   /** The metrics' `route` label: a known route, or one label for anything else, so the label set stays small. */

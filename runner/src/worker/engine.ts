@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { ExecutionProvider } from "../config.js";
 import { errorFromWire, JobError, ModelUnavailableError } from "../errors.js";
 import { mark } from "../internal/timeline.js";
@@ -46,9 +46,10 @@ interface Pending {
 }
 
 /**
- * One inference worker with one loaded model.
+ * One inference worker with one loaded model; `resourceLimits` bound its V8 heap (the pipeline's
+ * `workerResourceLimits`).
  * @example
- * const engine = new WorkerEngine(log);
+ * const engine = new WorkerEngine(log, { resourceLimits: { maxYoungGenerationSizeMb: 12 } });
  * await engine.load({ type: "load", pipeline: "upscale", modelId, modelPath, executionProvider: "cpu", intraOpThreads: 0, options: {} });
  * const { output } = await engine.run(input, { abort: createAbortFlag(), onProgress: (p) => console.log(p) });
  */
@@ -65,15 +66,23 @@ export class WorkerEngine {
   #onLoad: ((msg: FromWorker) => void) | undefined;
   #onClosed: (() => void) | undefined;
 
-  constructor(log: Logger) {
+  constructor(log: Logger, options: { resourceLimits?: ResourceLimits | undefined } = {}) {
     this.#log = log;
-    this.#worker = new Worker(workerScriptPath());
+    this.#worker = new Worker(
+      workerScriptPath(),
+      options.resourceLimits ? { resourceLimits: options.resourceLimits } : {},
+    );
     this.#worker.on("message", (msg: FromWorker) => this.#receive(msg));
     this.#worker.on("error", (err) => this.#fail(`the inference worker crashed: ${err.message}`));
     this.#worker.on("exit", (code) => {
       this.#onClosed?.();
       if (this.state !== "ERROR" && this.#pending.size > 0) this.#fail(`the inference worker exited with code ${code}`);
     });
+  }
+
+  /** The worker's heap limits in effect (V8's defaults where none were set); empty once it has stopped. */
+  get resourceLimits(): ResourceLimits {
+    return this.#worker.resourceLimits ?? {};
   }
 
   /** Loads the model; resolves when `OK`, rejects (state `ERROR`) when loading failed. */

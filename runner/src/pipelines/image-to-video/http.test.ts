@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage } from "../../../test/helpers.js";
 import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
+import { SVD_WORKER_YOUNG_GENERATION_MB } from "./index.js";
 
 type Models = Awaited<ReturnType<typeof modelsDir>>;
 type Video = { frames: { url: string; seed: number; nsfw: boolean }[][] };
@@ -41,6 +42,11 @@ describe("POST /image-to-video (tiny/svd)", () => {
   afterAll(async () => {
     await server?.stop();
     await models?.cleanup();
+  });
+
+  it("runs its worker with the young generation capped (V8's default is larger)", () => {
+    expect(SVD_WORKER_YOUNG_GENERATION_MB).toBe(12);
+    expect(server.runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBe(SVD_WORKER_YOUNG_GENERATION_MB);
   });
 
   it("answers one video of the model's 14 frames as PNG data URLs; the same seed gives the same bytes", async () => {

@@ -26,10 +26,19 @@ const FRAMES_BEFORE_LOAD = 25;
 
 /**
  * The worker hands out whole decoder chunks until a batch holds this many bytes: one chunk per call at 1024×576
- * (8 frames, 14 MB), the whole video in one call for small sizes (14 frames of 64×64 are 172 kB), where more calls
- * would only add thread hops.
+ * (4 frames, 7 MB, at the default `decode_chunk_size`), the whole video in one call for small sizes (14 frames of
+ * 64×64 are 172 kB), where more calls would only add thread hops.
  */
 export const FRAME_BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The worker's V8 young generation, in MB (V8's default allows 48). A cold worker's first 25-frame 1024×576 request
+ * makes ~50 MB of short-lived heap objects before its first denoising step (`--trace-gc`: six scavenges of ~8 MB each),
+ * and V8 grows the young generation to ~30 MB for them, pages the process then holds through the request. Capped
+ * here, that request's peak is ~9 MB lower (round 10 in runner/docs/performance.md), with the same frames and no
+ * measured cost in speed; a cap of 24 MB or more no longer lowered the peak.
+ */
+export const SVD_WORKER_YOUNG_GENERATION_MB = 12;
 
 /** The image-to-video pipeline. */
 export const imageToVideo = definePipeline<
@@ -46,6 +55,7 @@ export const imageToVideo = definePipeline<
   worker: async () => (await import("./worker.js")).svdWorker,
   verify: async () => (await import("./verify-svd.js")).verifySvdModel,
   catalog: SVD_TINY_ENTRIES,
+  workerResourceLimits: { maxYoungGenerationSizeMb: SVD_WORKER_YOUNG_GENERATION_MB },
 
   async handle(body, ctx) {
     // The size rule first: a wrong size is refused before the upload is decoded.

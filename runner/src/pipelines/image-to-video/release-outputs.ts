@@ -1,20 +1,20 @@
 /**
  * @module Freeing large dead session outputs between steps. onnxruntime-node returns every output in a new
- * ArrayBuffer, and V8 frees such buffers only at a full collection, which it starts once about 64 MB of them have piled
- * up since the last one. A 25-frame 1024×576 UNet step returns 7.4 MB (float32 [2,25,4,72,128] under guidance), so
- * without help several dead outputs sit in memory beside the live ones (measured on tiny/svd-xt with the threshold at
- * 8 MiB, which that output is just under: RSS climbing by 7 MB a step up to 38 MB above the request's start). After an
- * output of at least {@link LARGE_OUTPUT_BYTES} is dropped, a collection runs; requests with smaller outputs never
- * pay for it.
+ * ArrayBuffer, and V8 frees such buffers only once a collection finds them dead; left to V8, a full collection comes
+ * once about 64 MB of them have piled up. A 25-frame 1024×576 UNet step returns 7.4 MB (float32 [2,25,4,72,128] under
+ * guidance), so without help several dead outputs sit in memory beside the live ones.
  *
- * An output dropped one step after it was made is still in V8's young generation, and a minor collection (a
- * scavenge, well under a millisecond) frees its buffer: {@link releaseYoungOutput}, once per denoising step. Arrays
- * that lived through the loop are old, and only a full collection frees them: {@link releaseDeadOutput}. A full
- * collection per step also threw away optimised code: it clears the weak references that optimised code holds, and
- * the guided Euler step's loop, optimised on stack, was deoptimised by every one of them and ran its next pass in
- * unoptimised code that boxes every intermediate number (≈ 300 MB of short-lived heap objects per 25-frame
- * 1024×576 request, which also grew the worker's young generation to its full size). Measured: runner/docs/
- * performance.md, round 9.
+ * A buffer this code made and will not read again is freed outright, with no collection: {@link freeNow} moves it
+ * into a message on a channel that is closed at once, and the message's memory goes with the channel. The denoising
+ * loop frees each step's output that way. Until round 10 (runner/docs/performance.md) each step asked V8 for a minor
+ * collection instead: it freed the output only while the output was still in the young generation, and a runner
+ * process's first request piled up one or two outputs at a time (7 MB each) between the full collections V8 started
+ * on its own. Arrays whose views may still be held elsewhere (an in-process sink's frames, the loop's arrays before
+ * the decoder) and the HTTP side's batches of frames keep a full collection, {@link releaseDeadOutput}: there it also
+ * frees the encoded PNGs and answer chunks of the batch before (freeing only the frames measured a higher peak, ~2 MB
+ * more per chunk). Requests with smaller outputs pay for neither. A full collection per step also threw away
+ * optimised code (round 9): it clears the weak references that optimised code holds, and the guided Euler step's loop
+ * was deoptimised by every one of them.
  */
 import { collector } from "../../internal/gc.js";
 
@@ -47,13 +47,28 @@ export function releaseDeadOutput(bytes: number): void {
 }
 
 /**
- * Runs a minor garbage collection when the output just dropped had `bytes` bytes or more: for an output made since
- * the last such call (a denoising step's), which is still in V8's young generation. Cheaper than a full collection,
- * and it keeps optimised code (see the module's note).
+ * Frees `buffers` now, without a garbage collection, when together they hold at least {@link LARGE_OUTPUT_BYTES}
+ * (smaller ones are left to the collector). They are transferred into a message on a new `MessageChannel` whose
+ * ports are closed at once: every view of them is detached at the call (length 0), and their memory is released
+ * when the channel closes, on this thread's next turn of the event loop (measured: ~40 µs a call). For buffers that
+ * nothing will read again; a buffer that cannot be transferred (shared memory, one Node marks non-detachable) leaves
+ * them all to the collector.
  *
  * @example
- * releaseYoungOutput(previous.byteLength); // before the next step's session.run
+ * freeNow([output.data.buffer]); // a UNet step's output, once the Euler step has read it
  */
-export function releaseYoungOutput(bytes: number): void {
-  if (bytes >= LARGE_OUTPUT_BYTES) collector()({ type: "minor" });
+export function freeNow(buffers: Iterable<ArrayBufferLike>): void {
+  const unique = [...new Set(buffers)];
+  let bytes = 0;
+  for (const b of unique) bytes += b.byteLength;
+  if (bytes < LARGE_OUTPUT_BYTES) return;
+  const { port1, port2 } = new MessageChannel();
+  try {
+    port1.postMessage(null, unique as ArrayBuffer[]);
+  } catch {
+    // Not transferable: the collector frees them as before.
+  } finally {
+    port1.close();
+    port2.close();
+  }
 }

@@ -27,7 +27,7 @@ import {
   reusedTimestepTensor,
 } from "../stable-diffusion/session-io.js";
 import type { TimedRun } from "../stable-diffusion/vae.js";
-import { pooled, releaseYoungOutput } from "./release-outputs.js";
+import { freeNow, pooled } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { checkAborted, type VideoControl } from "./video-job.js";
 
@@ -131,21 +131,19 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
     const next: ScaledSampleTarget = { sample, factor: 0, rows: batch };
     let latents = d.latents;
     if (total > 0) scaleIntoSample(latents, cIn(0), sample, batch, frames);
-    let dropped = 0;
     for (let i = 0; i < total; i++) {
-      releaseYoungOutput(dropped);
       checkAborted(control);
       if (i > 0 && !d.ramp) scaleIntoSample(latents, cIn(i), sample, batch, frames);
       b.sample.refresh();
       b.timestep.set(plan.timesteps[i] as number);
       next.factor = i + 1 < total ? cIn(i + 1) : 0;
-      dropped = await unetStep(c, d, b, i, latents, i + 1 < total ? next : undefined);
+      await unetStep(c, d, b, i, latents, i + 1 < total ? next : undefined);
       const previous = latents;
       latents = b.next.prevSample;
       b.next.prevSample = previous;
       control.progress?.({ stage: "denoise", step: i + 1, total });
     }
-    // The last output (and a large loop's arrays) are collected by the caller, once this frame is gone.
+    // A large loop's arrays are collected by the caller, once this frame is gone.
     return latents;
   } finally {
     if (pooled(b.sample.values.byteLength)) pool.give(c.unet, key, b);
@@ -154,9 +152,9 @@ export async function denoiseVideo(c: SvdComponents, d: VideoDenoiseInput): Prom
 
 /**
  * Step `i`: the UNet on `b`'s feeds, then (under guidance) the guided Euler update with the next step's input written
- * into `next`, else the scheduler's step; the result goes to `b.next`. Resolves with the output's bytes. A function of
- * its own so that no reference to the UNet's output outlives it: the loop collects large outputs before the next step
- * (release-outputs.ts), and a variable of the loop's own frame would still hold the last one then.
+ * into `next`, else the scheduler's step; the result goes to `b.next`. The UNet's output is read by then and freed
+ * at once when large (`freeNow`, release-outputs.ts): nothing else holds it (Euler keeps no model output between
+ * steps), and left to V8 it would outlive the next step's.
  */
 async function unetStep(
   c: SvdComponents,
@@ -165,9 +163,10 @@ async function unetStep(
   i: number,
   latents: Float32Array,
   next: ScaledSampleTarget | undefined,
-): Promise<number> {
+): Promise<void> {
   const out = await d.run("unet", c.unet, b.feeds, [c.io.unet.output]);
-  const v = readFloats(out[c.io.unet.output]);
+  const raw = out[c.io.unet.output];
+  const v = readFloats(raw);
   const sigma = d.plan.sigmas[i] as number;
   if (d.ramp) {
     // Guidance, the Euler update and the next step's input in one pass (the scheduler is Euler: loadSvd refuses others).
@@ -176,5 +175,7 @@ async function unetStep(
   } else {
     d.plan.step(v, i, latents, d.noise, b.next);
   }
-  return v.byteLength;
+  // The float32 output itself, or its float16 bits and their float32 copy.
+  const data = raw?.data;
+  freeNow(ArrayBuffer.isView(data) ? [data.buffer, v.buffer] : [v.buffer]);
 }
