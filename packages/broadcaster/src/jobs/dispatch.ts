@@ -126,11 +126,10 @@ export async function dispatch(
     const limit = deadline(ctx.requestTimeoutMs, clientSignal);
     // What the attempt's hook watches (its progress stream): aborted when the attempt ends, whatever ended it.
     const attemptScope = hooks.onAttempt ? new AbortController() : undefined;
-    let watched: Promise<void> | void = undefined;
     if (attemptScope) {
       limit.signal.addEventListener("abort", () => attemptScope.abort(limit.signal.reason), { once: true });
-      watched = hooks.onAttempt?.(o, attemptScope.signal);
     }
+    const watched = attemptScope && hooks.onAttempt?.(o, attemptScope.signal);
     try {
       result = await attempt(o, job, path, ctx.store, limit.signal);
     } catch (err) {
