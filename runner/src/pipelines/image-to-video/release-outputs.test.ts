@@ -1,8 +1,8 @@
 /**
  * @module How large dead outputs are freed: a denoising step's output at once, by `freeNow` (no collection at all;
- * before round 10 a minor collection per step, which let outputs pile up once V8 had promoted them, and before round
- * 9 a full collection per step, which threw away the Euler step's optimised code each time); arrays that may still be
- * held elsewhere by a full collection.
+ * from round 9 to round 10 a minor collection per step, which let outputs pile up once V8 had promoted them, and
+ * before round 9 a full collection per step, which threw away the Euler step's optimised code each time); arrays that
+ * may still be held elsewhere by a full collection.
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { freeNow, LARGE_OUTPUT_BYTES, releaseDeadOutput } from "./release-outputs.js";
@@ -95,8 +95,8 @@ describe("the denoising loop with large UNet outputs", () => {
     };
     await collect(svd.components, p, { progress });
     expect(steps).toHaveLength(16);
-    // Between the first step and the last the loop asks for no collection (round 9's code asked for a full one per
-    // step, round 10's before this for a minor one).
+    // Between the first step and the last the loop asks for no collection (the code before round 9 asked for a full
+    // one per step, 15 here; from round 9 to round 10, for a minor one).
     const first = steps[0]!.at;
     const last = steps[steps.length - 1]!.at;
     expect(requested.filter((r) => r.at > first && r.at < last)).toEqual([]);
