@@ -19,7 +19,7 @@ export const ENCODE_AHEAD = 4;
 /** How the frames are encoded and labelled. */
 export interface FramesAnswer {
   seed: number;
-  /** True when a safety checker flagged the video (no SVD layout ships one, so the pipeline passes false). */
+  /** True when the model's safety checker flagged the conditioning image (false without a checker or a check). */
   nsfw: boolean;
   /** zlib level of the PNGs (the runner's `PNG_COMPRESSION`). */
   pngCompression: number;

@@ -9,8 +9,9 @@
  * decoder's next output reuses the last one's memory (decoding it meanwhile cost ~14 MB more at 1024×576 and saved
  * only the PNG encoding of one chunk, milliseconds against a real decoder's seconds).
  * The answer starts with the first batch: a failure before it (bad input, the denoising loop, the first decoder
- * chunk) is an error status as for any pipeline; one after it ends the stream early. No SVD layout ships a safety
- * checker, so `safety_check` is accepted and `nsfw` is false. Worker half: `worker.ts`.
+ * chunk) is an error status as for any pipeline; one after it ends the stream early. `safety_check` runs the model
+ * folder's safety checker, when it has one, on the conditioning image (the worker's `start` job, before generating;
+ * its first batch says the flag), and every frame carries the flag. Worker half: `worker.ts`.
  */
 import { decodeImage, ownedBytes } from "../../image/decode.js";
 import { mark } from "../../internal/timeline.js";
@@ -81,7 +82,9 @@ export const imageToVideo = definePipeline<
         frameBytes: FRAME_BATCH_BYTES,
       };
       mark("queue-slot");
-      let done = await handOver(feed, run(start, { transfer: [pixels.buffer as ArrayBuffer] }));
+      const first = await run(start, { transfer: [pixels.buffer as ArrayBuffer] });
+      answer.nsfw = first.nsfw === true;
+      let done = await handOver(feed, Promise.resolve(first));
       answered(progressUntil(framesResponse(feed, answer), generation));
       while (!done) {
         // The next batch is decoded once this one is encoded and its pixels collected, so that the decoder's output

@@ -113,6 +113,7 @@ describe("loading an SVD folder", () => {
       image_embed_dim: 16,
       decoder_takes_num_frames: true,
       pixels_in_graph: true,
+      safety_checker: false,
     });
     expect(svd.components.index.vaeScalingFactor).toBe(0.18215);
   });

@@ -11,6 +11,7 @@ import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
 import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
 import { type SessionOpener, sessionOpener } from "../session-opener.js";
+import { safetyPreprocessModelFor } from "../stable-diffusion/safety-preprocess.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
 import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
 import { readSvdModelIndex, SvdModelError, type SvdModelIndex } from "./svd-model-index.js";
@@ -49,11 +50,15 @@ export interface SvdComponents {
   vaeEncoder: ort.InferenceSession;
   unet: ort.InferenceSession;
   vaeDecoder: ort.InferenceSession;
+  /** The folder's safety checker, when it has one: run on the conditioning image when a request asks. */
+  safetyChecker?: ort.InferenceSession | undefined;
+  /** Prepares the checker's inputs in ONNX Runtime (safety-preprocess.ts). */
+  safetyPreprocess?: ort.InferenceSession | undefined;
   io: SvdIo;
 }
 
 /** SVD's sessions, as {@link SVD_SESSION_MEMORY} names them. */
-export type SvdSession = "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder";
+export type SvdSession = "imageEncoder" | "vaeEncoder" | "unet" | "vaeDecoder" | "safetyChecker";
 
 /**
  * How each SVD session takes memory unless the load context says otherwise. The memory pattern is off for all: with
@@ -71,6 +76,7 @@ export const SVD_SESSION_MEMORY: Readonly<Record<SvdSession, SessionMemory>> = {
   vaeEncoder: { cpuArena: false, memPattern: false },
   unet: { cpuArena: true, memPattern: false },
   vaeDecoder: { cpuArena: true, memPattern: false },
+  safetyChecker: { cpuArena: false, memPattern: false },
 };
 
 /** UNet inputs the pipeline feeds. */
@@ -235,6 +241,8 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       ctx.log("info", "vae_decoder: 8-bit pixels are converted in JavaScript", { reason: fused.reason });
     const vaeDecoder = await open("vaeDecoder", fused.bytes ?? index.files.vaeDecoder);
     const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
+    const checkerFile = index.files.safetyChecker;
+    const safetyChecker = checkerFile === undefined ? undefined : await open("safetyChecker", checkerFile);
     const components: SvdComponents = {
       index,
       scheduler,
@@ -243,6 +251,9 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       vaeEncoder,
       unet,
       vaeDecoder,
+      safetyChecker,
+      // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
+      safetyPreprocess: safetyChecker && (await open("safetyChecker", safetyPreprocessModelFor(safetyChecker), "cpu")),
       io,
     };
     return {
@@ -257,6 +268,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
         image_embed_dim: io.embedDim,
         decoder_takes_num_frames: Boolean(io.vaeDecoder.numFrames),
         pixels_in_graph: io.vaeDecoder.rgb,
+        safety_checker: Boolean(safetyChecker),
       },
       release: releaseAll,
     };

@@ -9,7 +9,14 @@ import { join } from "node:path";
 /** A Stable Video Diffusion folder, resolved. */
 export interface SvdModelIndex {
   dir: string;
-  files: { imageEncoder: string; vaeEncoder: string; unet: string; vaeDecoder: string };
+  files: {
+    imageEncoder: string;
+    vaeEncoder: string;
+    unet: string;
+    vaeDecoder: string;
+    /** `safety_checker/model.onnx` when the folder has one (diffusers' ONNX export of the CompVis checker). */
+    safetyChecker: string | undefined;
+  };
   /** CLIP's per-channel mean and std from the feature extractor's config. */
   imageMean: [number, number, number];
   imageStd: [number, number, number];
@@ -100,6 +107,9 @@ export function readSvdModelIndex(dir: string): SvdModelIndex {
       vaeEncoder: file("vae_encoder"),
       unet: file("unet"),
       vaeDecoder: file("vae_decoder"),
+      safetyChecker: existsSync(join(dir, "safety_checker", "model.onnx"))
+        ? join(dir, "safety_checker", "model.onnx")
+        : undefined,
     },
     imageMean: triple(extractor.image_mean, extractorPath, "image_mean"),
     imageStd: triple(extractor.image_std, extractorPath, "image_std"),

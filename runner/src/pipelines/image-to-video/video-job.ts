@@ -24,6 +24,11 @@ export interface VideoParams {
   maxGuidanceScale: number;
   /** Frames per temporal-decoder call (clamped to the frame count). */
   decodeChunkSize: number;
+  /**
+   * Run the model's safety checker (when its folder has one) on the conditioning image, as Livepeer's runner checks
+   * the input image; the runner's worker does so before generating, and every frame carries the flag.
+   */
+  safetyCheck: boolean;
 }
 
 /** Decoded frames handed out as soon as their chunk is decoded. */

@@ -27,6 +27,7 @@ describe("image-to-video request rules", () => {
       minGuidanceScale: 1,
       maxGuidanceScale: 3,
       decodeChunkSize: VIDEO_DEFAULTS.decodeChunkSize,
+      safetyCheck: true,
     });
     const q = videoParams(
       {
@@ -39,6 +40,7 @@ describe("image-to-video request rules", () => {
         max_guidance_scale: 1,
         min_guidance_scale: 1,
         decode_chunk_size: 2,
+        safety_check: false,
       },
       image,
       model,
@@ -52,6 +54,7 @@ describe("image-to-video request rules", () => {
       numInferenceSteps: 4,
       maxGuidanceScale: 1,
       decodeChunkSize: 2,
+      safetyCheck: false,
     });
   });
 

@@ -12,7 +12,8 @@ import type { VideoParams } from "./video-job.js";
 /**
  * Defaults of the request fields: Livepeer's (height 576, width 1024, fps 6, motion_bucket_id 127,
  * noise_aug_strength 0.02, 25 steps), diffusers' guidance ramp (1.0 → 3.0), and 4 frames per decoder call (the chunk
- * Livepeer's ai-runner passes to diffusers when the request names none, to bound the decoder's memory).
+ * Livepeer's ai-runner passes to diffusers when the request names none, to bound the decoder's memory), and the
+ * safety check on (Livepeer's default; it runs only when the model folder has a checker).
  */
 export const VIDEO_DEFAULTS = {
   height: 576,
@@ -24,6 +25,7 @@ export const VIDEO_DEFAULTS = {
   minGuidanceScale: 1.0,
   maxGuidanceScale: 3.0,
   decodeChunkSize: 4,
+  safetyCheck: true,
 } as const;
 
 /**
@@ -108,6 +110,7 @@ export interface VideoRequestFields {
   min_guidance_scale?: number | undefined;
   max_guidance_scale?: number | undefined;
   decode_chunk_size?: number | undefined;
+  safety_check?: boolean | undefined;
 }
 
 /**
@@ -146,5 +149,6 @@ export function videoParams(
     minGuidanceScale,
     maxGuidanceScale,
     decodeChunkSize: fields.decode_chunk_size ?? d.decodeChunkSize,
+    safetyCheck: fields.safety_check ?? d.safetyCheck,
   };
 }

@@ -8,8 +8,10 @@
  */
 import { JobError } from "../../errors.js";
 import type { WorkerHalf } from "../contract.js";
+import { checkSafety } from "../stable-diffusion/safety.js";
+import { timedRunner } from "../stable-diffusion/vae.js";
 import { type FrameBatch, FrameBatches } from "./frame-batches.js";
-import { loadSvd } from "./svd-load.js";
+import { loadSvd, type SvdComponents } from "./svd-load.js";
 import type { VideoParams } from "./video-job.js";
 
 /**
@@ -20,8 +22,11 @@ export type VideoJob =
   | { kind: "start"; params: VideoParams; frameBytes: number }
   | { kind: "more"; frameBytes: number };
 
-/** One batch of frames in order; the last has `done` and the generation's result. */
-export type VideoOutput = Omit<FrameBatch, "buffers">;
+/**
+ * One batch of frames in order; the last has `done` and the generation's result. The first says whether the safety
+ * checker flagged the conditioning image (`nsfw`; false when the request did not ask or the model has no checker).
+ */
+export type VideoOutput = Omit<FrameBatch, "buffers"> & { nsfw?: boolean };
 
 /** What a loaded SVD model reports (`num_frames` decides the frame budget of a request). */
 export type SvdInfo = {
@@ -33,6 +38,7 @@ export type SvdInfo = {
   image_embed_dim: number;
   decoder_takes_num_frames: boolean;
   pixels_in_graph: boolean;
+  safety_checker: boolean;
 };
 
 /** The image-to-video pipeline's worker half: a validated generation in, its frames out batch by batch. */
@@ -44,16 +50,20 @@ export const svdWorker: WorkerHalf<VideoJob, VideoOutput, Record<string, never>,
       provider: svd.provider,
       info: svd.info as SvdInfo,
       async run(job, control) {
+        let nsfw: boolean | undefined;
         if (job.kind === "start") {
           running?.cancel();
+          running = undefined;
+          nsfw = await flagged(svd.components, job.params);
           running = new FrameBatches(svd.components, job.params);
         } else if (!running) {
           throw new JobError("no image-to-video generation is running to take more frames from");
         }
         const batches = running;
         try {
-          const { buffers, ...output } = await batches.next(job.frameBytes, control);
-          if (output.done && running === batches) running = undefined;
+          const { buffers, ...batch } = await batches.next(job.frameBytes, control);
+          if (batch.done && running === batches) running = undefined;
+          const output: VideoOutput = nsfw === undefined ? batch : { ...batch, nsfw };
           return { output, transfer: buffers };
         } catch (err) {
           if (running === batches) running = undefined;
@@ -67,3 +77,10 @@ export const svdWorker: WorkerHalf<VideoJob, VideoOutput, Record<string, never>,
     };
   },
 };
+
+/** Whether the model's safety checker flags the conditioning image; false when not asked or the model has none. */
+async function flagged(c: SvdComponents, params: VideoParams): Promise<boolean> {
+  if (!params.safetyCheck || !c.safetyChecker) return false;
+  const [nsfw] = await checkSafety(c.safetyChecker, [params.image], timedRunner({}), c.safetyPreprocess);
+  return nsfw === true;
+}

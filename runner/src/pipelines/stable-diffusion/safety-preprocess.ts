@@ -12,9 +12,11 @@
  * (external weights included, no second in-memory copy of its 1.2 GB), and `antialias` needs opset 18, which the
  * checker's own exports (opset 14) cannot take.
  */
+import type * as ort from "onnxruntime-node";
 import { float } from "../../onnx/attributes.js";
 import { GraphBuilder } from "../../onnx/graph-builder.js";
 import { DATA_TYPE_CODE, type OnnxDType } from "../../onnx/tensor-types.js";
+import { describe, requireValue } from "./session-io.js";
 
 /** CLIP's side, mean and std (`CLIPImageProcessor` of SD's safety checker). */
 export const CLIP_SIDE = 224;
@@ -96,4 +98,16 @@ export function safetyPreprocessModel(clipType: OnnxDType, imagesType: OnnxDType
   const normalised = g.node("Div", [centred, double("std", CLIP_STD, [1, 3, 1, 1])]);
   g.output(toFloat(normalised, clipType), "clip_input", clipType, ["batch", 3, CLIP_SIDE, CLIP_SIDE]);
   return g.toBytes({ opset: 18 });
+}
+
+/**
+ * {@link safetyPreprocessModel} for a loaded safety checker: the element types of its `clip_input` and `images`.
+ *
+ * @example
+ * const preprocess = await open(safetyPreprocessModelFor(checker), "cpu");
+ */
+export function safetyPreprocessModelFor(checker: ort.InferenceSession): Uint8Array {
+  const inputs = describe(checker, "input");
+  const type = (name: string) => requireValue(inputs, name, "safety_checker").type as OnnxDType;
+  return safetyPreprocessModel(type("clip_input"), type("images"));
 }

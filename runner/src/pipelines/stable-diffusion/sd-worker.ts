@@ -16,8 +16,7 @@ import { generate, type SdComponents } from "./generate.js";
 import type { SdJob, SdResult } from "./job.js";
 import { LoraSessionCache } from "./lora-sessions.js";
 import { readSdModelIndex } from "./model-index.js";
-import { safetyPreprocessModel } from "./safety-preprocess.js";
-import { describe, requireValue } from "./session-io.js";
+import { safetyPreprocessModelFor } from "./safety-preprocess.js";
 import { planTextEncoder } from "./text-encoding.js";
 import { VAE_RGB_IN, VAE_RGB_OUT } from "./vae.js";
 
@@ -71,11 +70,7 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
     return open(fused.bytes);
   };
   // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
-  const openSafetyPreprocess = (checker: ort.InferenceSession) => {
-    const inputs = describe(checker, "input");
-    const type = (name: string) => requireValue(inputs, name, "safety_checker").type as "float32" | "float16";
-    return open(safetyPreprocessModel(type("clip_input"), type("images")), "cpu");
-  };
+  const openSafetyPreprocess = (checker: ort.InferenceSession) => open(safetyPreprocessModelFor(checker), "cpu");
   try {
     const unet = await open(index.files.unet);
     const unknown = unet.inputNames.filter((n) => !UNET_INPUTS.has(n));
