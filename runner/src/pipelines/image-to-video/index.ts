@@ -82,15 +82,15 @@ export const imageToVideo = definePipeline<
         frameBytes: FRAME_BATCH_BYTES,
       };
       mark("queue-slot");
-      const first = await run(start, { transfer: [pixels.buffer as ArrayBuffer] });
-      answer.nsfw = first.nsfw === true;
-      let done = await handOver(feed, Promise.resolve(first));
+      const first = await handOver(feed, run(start, { transfer: [pixels.buffer as ArrayBuffer] }));
+      answer.nsfw = first.nsfw;
+      let { done } = first;
       answered(progressUntil(framesResponse(feed, answer), generation));
       while (!done) {
         // The next batch is decoded once this one is encoded and its pixels collected, so that the decoder's output
         // reuses their memory: decoding it meanwhile kept two batches and the PNG encoders' memory at once.
         await feed.drained();
-        done = await handOver(feed, run({ kind: "more", frameBytes: FRAME_BATCH_BYTES }));
+        ({ done } = await handOver(feed, run({ kind: "more", frameBytes: FRAME_BATCH_BYTES })));
       }
       feed.end();
     });
@@ -101,12 +101,12 @@ export const imageToVideo = definePipeline<
 });
 
 /**
- * Pushes the batch `next` brings into the feed; resolves with whether it was the last. No variable of the caller's
- * holds a batch across the next worker call: a batch's frames live only in the feed and the encoders until they are
- * encoded, and are then collected (frames-response.ts).
+ * Pushes the batch `next` brings into the feed; resolves with whether it was the last and (on the first) the safety
+ * checker's flag. No variable of the caller's holds a batch across the next worker call: a batch's frames live only
+ * in the feed and the encoders until they are encoded, and are then collected (frames-response.ts).
  */
-async function handOver(feed: FrameFeed, next: Promise<VideoOutput>): Promise<boolean> {
+async function handOver(feed: FrameFeed, next: Promise<VideoOutput>): Promise<{ done: boolean; nsfw: boolean }> {
   const batch = await next;
   feed.push(batch.frames);
-  return batch.done;
+  return { done: batch.done, nsfw: batch.nsfw === true };
 }
