@@ -1,6 +1,6 @@
 /**
  * @module How large dead outputs are freed: a denoising step's output at once, by `freeNow` (no collection at all;
- * from round 9 to round 10 a minor collection per step, which let outputs pile up once V8 had promoted them, and
+ * from round 9 to round 10 a minor collection per step, which let outputs pile up (most likely once promoted), and
  * before round 9 a full collection per step, which threw away the Euler step's optimised code each time); arrays that
  * may still be held elsewhere by a full collection.
  */
