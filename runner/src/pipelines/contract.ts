@@ -167,8 +167,8 @@ interface PipelineBase<
   info?(config: RunnerConfig): Record<string, unknown>;
   /**
    * Limits of the worker thread's V8 heap, as `Worker`'s `resourceLimits` (default: V8's own, e.g. a young generation
-   * of up to 48 MB). image-to-video caps the young generation, which a cold worker's first large request otherwise
-   * grows to ~30 MB.
+   * of up to 48 MB). image-to-video caps the young generation: a cold worker's first large request otherwise grows
+   * the worker's heap to ~30 MB for short-lived objects.
    */
   workerResourceLimits?: ResourceLimits;
 }

@@ -35,9 +35,10 @@ export const FRAME_BATCH_BYTES = 4 * 1024 * 1024;
 /**
  * The worker's V8 young generation, in MB (V8's default allows 48). A cold worker's first 25-frame 1024×576 request
  * makes ~50 MB of short-lived heap objects before its first denoising step (`--trace-gc`: six scavenges of ~8 MB each),
- * and V8 grows the young generation to ~30 MB for them, pages the process then holds through the request. Capped
- * here, that request's peak is ~9 MB lower (round 10 in runner/docs/performance.md), with the same frames and no
- * measured cost in speed; a cap of 24 MB or more no longer lowered the peak.
+ * and V8 grows the worker's heap from 3 to ~30 MB committed for them, pages the process still holds in the denoising
+ * loop. With the young generation capped here, that request's peak is ~9 MB lower (round 10 in
+ * runner/docs/performance.md), with the same frames and no measured cost in speed; a cap of 24 MB or more no longer
+ * lowered the peak.
  */
 export const SVD_WORKER_YOUNG_GENERATION_MB = 12;
 
