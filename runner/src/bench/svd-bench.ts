@@ -208,7 +208,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
       async (i) => (await generateVideo(svd.components, { ...base, seed: i }, {}, drop)).sessionMs,
     );
     const { calls, observe } = recorder();
-    await generateVideo(svd.components, { ...base, seed: 999 }, {}, drop, observe);
+    await generateVideo(svd.components, { ...base, seed: 999 }, {}, drop, { onRun: observe });
     const floor = await replay(calls, runs);
     console.log(
       `benchmarking image-to-video on ${modelId}: ${svd.components.frames} frames ${width}×${height}, ${base.numInferenceSteps} steps, max guidance ${base.maxGuidanceScale}, decode chunk ${base.decodeChunkSize}, ${runs} runs after ${warmup} warm-up`,
@@ -236,7 +236,7 @@ export async function svdBenchMain(args: string[]): Promise<void> {
     requestRuns > 0 && memoryModel !== "none" ? await modelsFor(memoryModel, modelDir, "model_index.json") : undefined;
   try {
     const cpu = await cpuPhase(runs, Math.min(warmup, 10), (seed, observe) =>
-      generateVideo(twin.components, { ...base, seed }, {}, drop, observe),
+      generateVideo(twin.components, { ...base, seed }, {}, drop, { onRun: observe }),
     );
     if (cpu) report.cpu = cpu;
     if (requestRuns > 0) {
@@ -332,8 +332,10 @@ async function measureMemory(
         (chunkOut) => {
           handed += chunkOut.frames.length;
         },
-        (component) => {
-          if (component === "vae_decoder" && denoisePeak === undefined && reset) denoisePeak = peakRss();
+        {
+          onRun: (component) => {
+            if (component === "vae_decoder" && denoisePeak === undefined && reset) denoisePeak = peakRss();
+          },
         },
       );
       const seconds = (performance.now() - t0) / 1000;

@@ -80,7 +80,7 @@ export async function cpuPairs(
  * printed and returned. `request(seed, observe?)` runs one request.
  *
  * @example
- * report.cpu = await cpuPhase(200, 10, (seed, observe) => generateVideo(c, { ...base, seed }, {}, drop, observe));
+ * report.cpu = await cpuPhase(200, 10, (seed, observe) => generateVideo(c, { ...base, seed }, {}, drop, { onRun: observe }));
  */
 export async function cpuPhase(
   runs: number,

@@ -6,7 +6,7 @@
  * brings its own job control: progress goes to it and abort is read from it.
  */
 import type { RgbImage } from "../../image/decode.js";
-import { generateVideo } from "./generate-video.js";
+import { type GenerateOptions, generateVideo } from "./generate-video.js";
 import type { SvdComponents } from "./svd-load.js";
 import {
   checkAborted,
@@ -42,6 +42,7 @@ interface Waiter<T> {
 export class FrameBatches {
   readonly #components: SvdComponents;
   readonly #params: VideoParams;
+  readonly #options: GenerateOptions;
   #control: VideoControl = {};
   #budget = 0;
   #frames: RgbImage[] = [];
@@ -54,9 +55,11 @@ export class FrameBatches {
   /** The paused decoder, waiting for the next call. */
   #resume: Waiter<void> | undefined;
 
-  constructor(components: SvdComponents, params: VideoParams) {
+  /** `options` as `generateVideo` takes them (`ownsImage` when `params.image` was handed over). */
+  constructor(components: SvdComponents, params: VideoParams, options: GenerateOptions = {}) {
     this.#components = components;
     this.#params = params;
+    this.#options = options;
   }
 
   /**
@@ -101,7 +104,13 @@ export class FrameBatches {
       throwIfAborted: () => checkAborted(self.#control),
     };
     try {
-      const result = await generateVideo(this.#components, this.#params, control, (chunk) => this.#take(chunk));
+      const result = await generateVideo(
+        this.#components,
+        this.#params,
+        control,
+        (chunk) => this.#take(chunk),
+        this.#options,
+      );
       this.#ended = true;
       this.#hand(true, result);
     } catch (err) {

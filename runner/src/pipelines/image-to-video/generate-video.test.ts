@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { expectClose } from "../../../test/expect-close.js";
 import type { RgbImage } from "../../image/decode.js";
 import { fitImage } from "./conditioning.js";
-import { generateVideo } from "./generate-video.js";
+import { FREED_IMAGE_BYTES, generateVideo } from "./generate-video.js";
 import { type Collected, collect, params, svdHarness, testCard } from "./tiny-svd-harness.js";
 import { referenceVideo } from "./tiny-svd-reference.js";
-import type { VideoParams } from "./video-job.js";
+import type { FrameChunk, VideoParams } from "./video-job.js";
 
 const h = svdHarness();
 afterAll(h.cleanup);
@@ -86,15 +86,11 @@ describe("image-to-video on tiny/svd (14 frames)", async () => {
   it("runs the UNet on the conditional batch alone when max_guidance_scale ≤ 1", async () => {
     const batches: number[] = [];
     const p = params({ minGuidanceScale: 0.5, maxGuidanceScale: 1 });
-    const result = await generateVideo(
-      c,
-      p,
-      {},
-      () => {},
-      (component, _s, feeds) => {
+    const result = await generateVideo(c, p, {}, () => {}, {
+      onRun: (component, _s, feeds) => {
         if (component === "unet") batches.push((feeds.sample as ort.Tensor).dims[0] as number);
       },
-    );
+    });
     expect(result.guided).toBe(false);
     expect(new Set(batches)).toEqual(new Set([1]));
     expectClose((await collect(c, p)).latents, referenceVideo("svd", p).latents, 1e-5);
@@ -134,6 +130,22 @@ describe("image-to-video on tiny/svd (14 frames)", async () => {
     expect(got.frames[0]).toHaveLength(32 * 24 * 3);
     const fitted: RgbImage = await fitImage(image, 32, 24);
     expectClose(got.latents, referenceVideo("svd", p, fitted).latents, 1e-5);
+  });
+
+  it("frees a handed-over image once conditioned (same frames); leaves the caller's image and a small one", async () => {
+    const image = testCard(320, 288);
+    expect(image.pixels.byteLength).toBeGreaterThanOrEqual(FREED_IMAGE_BYTES);
+    const handed = { ...image, pixels: image.pixels.slice() };
+    const theirs = await collect(c, params({ image }));
+    expect(image.pixels.length).toBe(320 * 288 * 3);
+    const frames: Uint8Array[] = [];
+    const sink = (chunk: FrameChunk) => void frames.push(...chunk.frames.map((f) => f.pixels.slice()));
+    await generateVideo(c, params({ image: handed }), {}, sink, { ownsImage: true });
+    expect([handed.pixels.length, handed.pixels.buffer.byteLength]).toEqual([0, 0]);
+    expect(Buffer.concat(frames).equals(bytes(theirs))).toBe(true);
+    const small = testCard(32, 24);
+    await generateVideo(c, params({ image: small }), {}, () => {}, { ownsImage: true });
+    expect(small.pixels.length).toBe(32 * 24 * 3);
   });
 
   it("reuses its buffers across requests of different shapes, also when requests overlap", async () => {

@@ -10,15 +10,37 @@ import { batchNoise, guidanceRamp, type NoiseSource, scale } from "../../schedul
 import { type RunObserver, timedRunner } from "../stable-diffusion/vae.js";
 import { fitImage, imageEmbeddings, imageLatents } from "./conditioning.js";
 import { decodeFrames } from "./decode-frames.js";
-import { releaseDeadOutput } from "./release-outputs.js";
+import { freeNow, releaseDeadOutput } from "./release-outputs.js";
 import type { SvdComponents } from "./svd-load.js";
 import { denoiseVideo } from "./video-denoise.js";
 import { checkAborted, type FrameSink, type VideoControl, type VideoParams, type VideoResult } from "./video-job.js";
 import { checkGuidance, checkVideoSize } from "./video-limits.js";
 
 /**
+ * How a caller's image may be treated: the image is the caller's unless `ownsImage` says it was handed over (the
+ * worker's copy, which came in the job's message).
+ */
+export interface GenerateOptions {
+  /** Told of each `session.run` (the benchmark's floor). */
+  onRun?: RunObserver;
+  /**
+   * The image's pixels are this generation's to free: once both conditionings are made, their buffer is freed at
+   * once (`freeNow`, when at least {@link FREED_IMAGE_BYTES}) and their views are detached. A 1024×576 image is 1.7 MB
+   * that otherwise stays alive until the generation ends (the params hold it). Leave it unset when the image is read
+   * again after the call.
+   */
+  ownsImage?: boolean;
+}
+
+/**
+ * An owned image of this many bytes or more is freed once conditioned (256 KiB, about 300×300 px); a smaller one is
+ * left to the collector, since freeing costs ~40 µs and a small image is a small part of the request's memory.
+ */
+export const FREED_IMAGE_BYTES = 256 * 1024;
+
+/**
  * Generates a video: frames reach `onFrames` chunk by chunk (8-bit RGB, `width`×`height`, in order), progress and
- * abort go through `control`. Resolves with the counts and times once the last chunk was handed out; rejects with the
+ * abort go through `control`, and `options` may free the image early ({@link GenerateOptions}). Resolves with the counts and times once the last chunk was handed out; rejects with the
  * control's abort error (or {@link VideoAbortedError}) when aborted between steps or chunks, and with a `BadRequestError`
  * 400 for a size that is not a multiple of 8 or a guidance ramp that falls.
  *
@@ -31,13 +53,13 @@ export async function generateVideo(
   p: VideoParams,
   control: VideoControl,
   onFrames: FrameSink,
-  onRun?: RunObserver,
+  options: GenerateOptions = {},
 ): Promise<VideoResult> {
   const started = performance.now();
   checkVideoSize(p.height, p.width);
   checkGuidance(p.minGuidanceScale, p.maxGuidanceScale);
   const sessionMs: Record<string, number> = {};
-  const run = timedRunner(sessionMs, onRun);
+  const run = timedRunner(sessionMs, options.onRun);
   const frames = c.frames;
   const h = p.height / 8;
   const w = p.width / 8;
@@ -49,6 +71,7 @@ export async function generateVideo(
   const embeds = await imageEmbeddings(c, p.image, run);
   const fitted = await fitImage(p.image, p.width, p.height);
   const image = await imageLatents(c, fitted, p.noiseAugStrength, noise, run);
+  if (options.ownsImage) freeNow([p.image.pixels.buffer], FREED_IMAGE_BYTES);
 
   const latents = await denoiseVideo(c, {
     plan,

@@ -72,6 +72,16 @@ describe("freeNow", () => {
     expect([shared.length, shared[0]]).toEqual([LARGE_OUTPUT_BYTES, 3]);
   });
 
+  it("takes a lower threshold; a Buffer of Node's shared pool is left as it is while the others are freed", () => {
+    const image = new Uint8Array(MiB);
+    freeNow([image.buffer], 2 * MiB);
+    expect(image.length).toBe(MiB);
+    const pooledBuffer = Buffer.from("still read elsewhere");
+    freeNow([image.buffer, pooledBuffer.buffer], MiB);
+    expect(image.length).toBe(0);
+    expect(pooledBuffer.toString()).toBe("still read elsewhere");
+  });
+
   it("releaseDeadOutput asks for a full collection for a large output only", () => {
     releaseDeadOutput(LARGE_OUTPUT_BYTES - 1);
     expect(requested).toEqual([]);

@@ -47,21 +47,22 @@ export function releaseDeadOutput(bytes: number): void {
 }
 
 /**
- * Frees `buffers` now, without a garbage collection, when together they hold at least {@link LARGE_OUTPUT_BYTES}
- * (smaller ones are left to the collector). They are transferred into a message on a new `MessageChannel` whose
- * ports are closed at once: every view of them is detached at the call (length 0), and their memory is released
- * when the channel closes, on this thread's next turn of the event loop (measured: ~40 µs a call). For buffers that
- * nothing will read again; a buffer that cannot be transferred (shared memory, one Node marks non-detachable) leaves
- * them all to the collector.
+ * Frees `buffers` now, without a garbage collection, when together they hold at least `minBytes` (by default
+ * {@link LARGE_OUTPUT_BYTES}; smaller ones are left to the collector). They are transferred into a message on a new
+ * `MessageChannel` whose ports are closed at once: every view of them is detached at the call (length 0), and their
+ * memory is released when the channel closes, on this thread's next turn of the event loop (measured: ~40 µs a
+ * call). For buffers that nothing will read again. A buffer Node does not detach (a `Buffer` from its shared pool,
+ * memory a native addon made, such as sharp's output) stays as it is, left to the collector, and the others are still
+ * freed; shared memory, which cannot be transferred, leaves them all to the collector.
  *
  * @example
  * freeNow([output.data.buffer]); // a UNet step's output, once the Euler step has read it
  */
-export function freeNow(buffers: Iterable<ArrayBufferLike>): void {
+export function freeNow(buffers: Iterable<ArrayBufferLike>, minBytes = LARGE_OUTPUT_BYTES): void {
   const unique = [...new Set(buffers)];
   let bytes = 0;
   for (const b of unique) bytes += b.byteLength;
-  if (bytes < LARGE_OUTPUT_BYTES) return;
+  if (bytes < minBytes) return;
   const { port1, port2 } = new MessageChannel();
   try {
     port1.postMessage(null, unique as ArrayBuffer[]);

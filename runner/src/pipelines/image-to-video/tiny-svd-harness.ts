@@ -79,12 +79,8 @@ export async function collect(c: SvdComponents, p: VideoParams, control: VideoCo
   const runs: string[] = [];
   const numFrames: (number | undefined)[] = [];
   const decoded: Float32Array[] = [];
-  const result = await generateVideo(
-    c,
-    p,
-    control,
-    (chunk) => void chunks.push(chunk),
-    (component, _session, feeds) => {
+  const result = await generateVideo(c, p, control, (chunk) => void chunks.push(chunk), {
+    onRun: (component, _session, feeds) => {
       runs.push(component);
       if (component !== "vae_decoder") return;
       const latent = feeds.latent_sample as ort.Tensor;
@@ -96,7 +92,7 @@ export async function collect(c: SvdComponents, p: VideoParams, control: VideoCo
       const nf = feeds.num_frames;
       numFrames.push(nf ? Number((nf.data as ArrayLike<number | bigint>)[0]) : undefined);
     },
-  );
+  });
   const latents = new Float32Array(decoded.reduce((n, d) => n + d.length, 0));
   let at = 0;
   for (const d of decoded) {

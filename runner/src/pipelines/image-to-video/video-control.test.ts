@@ -40,13 +40,9 @@ describe("progress and abort on tiny/svd", async () => {
     const chunks: unknown[] = [];
     const { generateVideo } = await import("./generate-video.js");
     await expect(
-      generateVideo(
-        c,
-        params(),
-        ctl,
-        (chunk) => void chunks.push(chunk),
-        (component) => void runs.push(component),
-      ),
+      generateVideo(c, params(), ctl, (chunk) => void chunks.push(chunk), {
+        onRun: (component) => void runs.push(component),
+      }),
     ).rejects.toBeInstanceOf(VideoAbortedError);
     expect(runs.filter((r) => r === "unet")).toHaveLength(3);
     expect(runs).not.toContain("vae_decoder");
@@ -84,13 +80,7 @@ describe("progress and abort on tiny/svd", async () => {
     const runs: string[] = [];
     const { generateVideo } = await import("./generate-video.js");
     await expect(
-      generateVideo(
-        c,
-        params(),
-        { aborted: true },
-        () => {},
-        (component) => void runs.push(component),
-      ),
+      generateVideo(c, params(), { aborted: true }, () => {}, { onRun: (component) => void runs.push(component) }),
     ).rejects.toBeInstanceOf(VideoAbortedError);
     expect(runs).toEqual([]);
   });

@@ -55,7 +55,8 @@ export const svdWorker: WorkerHalf<VideoJob, VideoOutput, Record<string, never>,
           running?.cancel();
           running = undefined;
           nsfw = await flagged(svd.components, job.params);
-          running = new FrameBatches(svd.components, job.params);
+          // The params came in the job's message: their image is this thread's copy, freed once conditioned.
+          running = new FrameBatches(svd.components, job.params, { ownsImage: true });
         } else if (!running) {
           throw new JobError("no image-to-video generation is running to take more frames from");
         }
