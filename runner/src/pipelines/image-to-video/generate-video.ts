@@ -16,10 +16,7 @@ import { denoiseVideo } from "./video-denoise.js";
 import { checkAborted, type FrameSink, type VideoControl, type VideoParams, type VideoResult } from "./video-job.js";
 import { checkGuidance, checkVideoSize } from "./video-limits.js";
 
-/**
- * How a caller's image may be treated: the image is the caller's unless `ownsImage` says it was handed over (the
- * worker's copy, which came in the job's message).
- */
+/** What a caller of {@link generateVideo} may add: an observer of the sessions, and whether the image is handed over. */
 export interface GenerateOptions {
   /** Told of each `session.run` (the benchmark's floor). */
   onRun?: RunObserver;
@@ -40,9 +37,10 @@ export const FREED_IMAGE_BYTES = 256 * 1024;
 
 /**
  * Generates a video: frames reach `onFrames` chunk by chunk (8-bit RGB, `width`×`height`, in order), progress and
- * abort go through `control`, and `options` may free the image early ({@link GenerateOptions}). Resolves with the counts and times once the last chunk was handed out; rejects with the
- * control's abort error (or {@link VideoAbortedError}) when aborted between steps or chunks, and with a `BadRequestError`
- * 400 for a size that is not a multiple of 8 or a guidance ramp that falls.
+ * abort go through `control`, and `options` may free the image early ({@link GenerateOptions}). Resolves with the
+ * counts and times once the last chunk was handed out; rejects with the control's abort error (or
+ * {@link VideoAbortedError}) when aborted between steps or chunks, and with a `BadRequestError` 400 for a size that is
+ * not a multiple of 8 or a guidance ramp that falls.
  *
  * @example
  * const frames: RgbImage[] = [];
