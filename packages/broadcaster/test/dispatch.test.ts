@@ -156,27 +156,48 @@ describe("failures", () => {
     expect(count(a!) + count(b!)).toBe(2);
   });
 
-  it("holds a failing orchestrator back with growing backoff, and takes it back when it recovers", async () => {
-    const [o] = await fakes([CAP]);
-    o!.behaviour = { kind: "status", status: 500, msg: "boom" };
-    const t = await gateway([o!.url], { backoffBaseMs: 300, retryBudgetMs: 100 });
-    expect((await textToImage(t.url, JOB)).status).toBe(503);
-    const orch = t.b.registry.list()[0]!;
-    expect(orch.backoff.failures).toBe(1);
-    expect(orch.backoff.until - Date.now()).toBeGreaterThan(150);
-    expect((await textToImage(t.url, JOB)).status).toBe(503); // held back: not even tried
-    expect(count(o!)).toBe(1);
-    await new Promise((r) => setTimeout(r, 350));
-    expect((await textToImage(t.url, JOB)).status).toBe(503); // tried again, failed again: 600 ms now
-    expect(orch.backoff.failures).toBe(2);
-    expect(orch.backoff.until - Date.now()).toBeGreaterThan(450);
-    o!.behaviour = { kind: "ok" };
-    await new Promise((r) => setTimeout(r, 650));
-    expect((await textToImage(t.url, JOB)).status).toBe(200);
-    expect(orch.backoff.failures).toBe(1);
-    expect(orch.backoff.heldBack(Date.now())).toBe(false);
-    expect((await textToImage(t.url, JOB)).status).toBe(200);
-    expect(orch.backoff.failures).toBe(0);
+  for (const [name, behaviour, scope] of [
+    ["a 500", { kind: "status", status: 500, msg: "boom" }, "capability"],
+    ["a dropped connection", { kind: "drop" }, "orchestrator"],
+  ] as const) {
+    it(`holds back with growing backoff after ${name} (the ${scope}), and takes it back when it recovers`, async () => {
+      const [o] = await fakes([CAP]);
+      o!.behaviour = behaviour;
+      const t = await gateway([o!.url], { backoffBaseMs: 300, retryBudgetMs: 100 });
+      expect((await textToImage(t.url, JOB)).status).toBe(503);
+      const orch = t.b.registry.list()[0]!;
+      const held = scope === "capability" ? orch.capabilityBackoff(CAP.pipeline, CAP.model_id) : orch.backoff;
+      const other = scope === "capability" ? orch.backoff : orch.capabilityBackoff(CAP.pipeline, CAP.model_id);
+      expect([held.failures, other.failures]).toEqual([1, 0]);
+      expect(held.until - Date.now()).toBeGreaterThan(150);
+      expect((await textToImage(t.url, JOB)).status).toBe(503); // held back: not even tried
+      expect(count(o!)).toBe(1);
+      await new Promise((r) => setTimeout(r, 350));
+      expect((await textToImage(t.url, JOB)).status).toBe(503); // tried again, failed again: 600 ms now
+      expect(held.failures).toBe(2);
+      expect(held.until - Date.now()).toBeGreaterThan(450);
+      o!.behaviour = { kind: "ok" };
+      await new Promise((r) => setTimeout(r, 650));
+      expect((await textToImage(t.url, JOB)).status).toBe(200);
+      expect(held.failures).toBe(1);
+      expect(held.heldBack(Date.now())).toBe(false);
+      expect((await textToImage(t.url, JOB)).status).toBe(200);
+      expect([held.failures, other.failures]).toEqual([0, 0]);
+    });
+  }
+
+  it("keeps serving an orchestrator's other models while one model there answers 5xx", async () => {
+    const OTHER: FakeCapability = { pipeline: "text-to-image", model_id: "tiny/sd15" };
+    const [o] = await fakes([CAP, OTHER]);
+    o!.behaviourByModel[CAP.model_id] = { kind: "status", status: 500, msg: "this model's runner is broken" };
+    const t = await gateway([o!.url], { backoffBaseMs: 60_000, retryBudgetMs: 100 });
+    for (let i = 0; i < 3; i++) expect((await textToImage(t.url, JOB)).status).toBe(503);
+    expect(count(o!)).toBe(1); // held back after the first: not tried again
+    const res = await textToImage(t.url, { ...JOB, model_id: OTHER.model_id });
+    expect(res.status).toBe(200);
+    expect(count(o!)).toBe(2);
+    const logged = t.logs.find((l) => l.msg === "attempt failed; orchestrator held back");
+    expect(logged).toMatchObject({ held: "text-to-image/tiny/sd-turbo" });
   });
 
   it("cancels the upstream call when the client goes away", async () => {

@@ -22,8 +22,12 @@ export type AttemptResult =
   | { kind: "client_error"; status: number; body: unknown }
   /** At capacity (503/429): try another; hold this one back for `retryAfterMs`. */
   | { kind: "busy"; retryAfterMs: number; reason: string }
-  /** Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. */
-  | { kind: "failed"; reason: string }
+  /**
+   * Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. `capability`: the
+   * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed answer), so only that
+   * capability is held back there; otherwise the whole orchestrator is.
+   */
+  | { kind: "failed"; reason: string; capability?: true }
   /**
    * This gateway ran out of a local resource (descriptors, disk, memory) sending the request or storing an output:
    * not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
@@ -113,8 +117,10 @@ export async function attempt(
   if (res.status >= 400 && res.status < 500 && !ORCHESTRATOR_FAULT.has(res.status)) {
     return { kind: "client_error", status: res.status, body: errorShape(answer.toString("utf8"), res.status) };
   }
-  if (res.status !== 200)
-    return { kind: "failed", reason: `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}` };
+  if (res.status !== 200) {
+    const reason = `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}`;
+    return res.status >= 500 ? { kind: "failed", reason, capability: true } : { kind: "failed", reason };
+  }
   let images: RunnerMedia[];
   try {
     images = parseRunnerAnswer(answer).images as RunnerMedia[];
@@ -122,7 +128,7 @@ export async function attempt(
       throw new Error("no images array");
     }
   } catch (err) {
-    return { kind: "failed", reason: `malformed answer: ${(err as Error).message}` };
+    return { kind: "failed", reason: `malformed answer: ${(err as Error).message}`, capability: true };
   }
   const stored: StoredMedia[] = [];
   try {

@@ -157,6 +157,7 @@ export async function dispatch(
       case "ok":
         stats.success(ms, job.units);
         o.backoff.succeed();
+        o.capabilityBackoff(job.pipeline, job.modelId).succeed();
         ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
         ctx.logger.debug?.("attempt succeeded", {
           request_id: job.requestId,
@@ -182,7 +183,10 @@ export async function dispatch(
       case "failed": {
         tried.add(o.url);
         stats.failure();
-        const holdMs = o.backoff.fail(Date.now());
+        // A failure of this pipeline and model (a 5xx answer) holds back only them there; one of the orchestrator
+        // itself (unreachable, timed out, our secret refused) holds back all of it.
+        const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
+        const holdMs = backoff.fail(Date.now());
         reasons.push(`${o.url} failed (${result.reason})`);
         told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
         ctx.logger.warn("attempt failed; orchestrator held back", {
@@ -191,6 +195,7 @@ export async function dispatch(
           attempt: n,
           reason: result.reason,
           hold_ms: holdMs,
+          held: result.capability ? `${job.pipeline}/${job.modelId}` : "orchestrator",
         });
         break;
       }

@@ -26,7 +26,11 @@ export class Orchestrator {
   infoError: string | undefined = "not polled yet";
   /** `/info` polls that failed in a row (0 after one that answered, and before the first poll). */
   failedPolls = 0;
+  /** Hold-back of the whole orchestrator (it could not be reached, timed out, refused our secret). */
   readonly backoff: Backoff;
+  readonly #backoffSettings: { baseMs: number; maxMs: number };
+  /** Hold-back per capability (one pipeline and model failed there, e.g. a 5xx): the others stay eligible. */
+  readonly #capabilityBackoff = new Map<string, Backoff>();
   readonly #stats = new Map<string, CapabilityStats>();
   readonly #inFlight = new Map<string, number>();
 
@@ -34,6 +38,23 @@ export class Orchestrator {
     this.url = url.replace(/\/+$/, "");
     this.secret = secret;
     this.backoff = new Backoff(backoff.baseMs, backoff.maxMs);
+    this.#backoffSettings = backoff;
+  }
+
+  /** The hold-back of one pipeline and model here (created on first use). */
+  capabilityBackoff(pipeline: string, modelId: string): Backoff {
+    const key = capabilityKey(pipeline, modelId);
+    let b = this.#capabilityBackoff.get(key);
+    if (!b) {
+      b = new Backoff(this.#backoffSettings.baseMs, this.#backoffSettings.maxMs);
+      this.#capabilityBackoff.set(key, b);
+    }
+    return b;
+  }
+
+  /** Until when (epoch ms) this pipeline and model get no new jobs here: the later of both hold-backs. */
+  heldUntil(pipeline: string, modelId: string): number {
+    return Math.max(this.backoff.until, this.#capabilityBackoff.get(capabilityKey(pipeline, modelId))?.until ?? 0);
   }
 
   /** Reachable: its last `/info` poll succeeded. */
@@ -75,6 +96,7 @@ export class Orchestrator {
    */
   cameBack(): void {
     this.#stats.clear();
+    this.#capabilityBackoff.clear();
     this.backoff.reset();
   }
 

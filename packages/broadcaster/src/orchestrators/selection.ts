@@ -1,7 +1,7 @@
 /**
  * @module Picking the orchestrator for one attempt of a job.
  *
- * 1. Eligible: reachable, not held back, not already tried for this job, offers the pipeline + `model_id` (and the
+ * 1. Eligible: reachable, not held back (the orchestrator, or this pipeline and model there), not already tried for this job, offers the pipeline + `model_id` (and the
  *    second capability a chained job needs, e.g. a frame-interpolation model for image-to-video with `output_fps`),
  *    and its price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
  * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
@@ -100,9 +100,9 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   if (priced.length === 0) return none(`every orchestrator offering it is above the price cap`, 30_000);
   const untried = priced.filter((o) => !req.exclude?.has(o.url));
   if (untried.length === 0) return none("every eligible orchestrator failed for this job", 1000);
-  const ready = untried.filter((o) => !o.backoff.heldBack(req.now));
+  const ready = untried.filter((o) => o.heldUntil(req.pipeline, req.modelId) <= req.now);
   if (ready.length === 0) {
-    const soonest = Math.max(0, Math.min(...untried.map((o) => o.backoff.until)) - req.now);
+    const soonest = Math.max(0, Math.min(...untried.map((o) => o.heldUntil(req.pipeline, req.modelId))) - req.now);
     return { ...none("every eligible orchestrator is held back (busy or failing)", soonest), waitMs: soonest };
   }
   const tierOf = (o: Orchestrator) => {

@@ -53,6 +53,8 @@ export interface FakeOrchestrator {
   /** GETs of its `/outputs/…` (the second round trip of a URL answer). */
   outputGets: number;
   behaviour: FakeBehaviour;
+  /** Behaviour for jobs of one `model_id`, in place of `behaviour`. */
+  behaviourByModel: Record<string, FakeBehaviour>;
   /** The bytes of each uploaded file part, in order. */
   uploads: Buffer[];
   /** Each job request's body as it arrived, with its Content-Type, in order. */
@@ -79,6 +81,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     bodies: [],
     completed: [],
     behaviour: { kind: "ok" },
+    behaviourByModel: {},
     aborted: 0,
     outputGets: 0,
     capabilities,
@@ -123,7 +126,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       delivery: c.req.header("x-media-delivery"),
       fields,
     });
-    const b = fake.behaviour;
+    const b = fake.behaviourByModel[String(fields.model_id)] ?? fake.behaviour;
     if (b.kind === "drop") {
       (c.env as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
       return new Response(null);
