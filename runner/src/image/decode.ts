@@ -6,7 +6,7 @@
 
 import sharp from "sharp";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaError } from "../errors.js";
-import { inflatePlainPng, readPlainPng } from "./plain-png.js";
+import { inflatePlainPng, pngHeaderSize, readPlainPng } from "./plain-png.js";
 import { type ImageFormat, sniffImage } from "./sniff.js";
 
 /** An image as interleaved 8-bit RGB. */
@@ -43,9 +43,10 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
     const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
     throw new UnsupportedMediaError(`${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
   }
-  const plain = format === "png" ? readPlainPng(bytes) : undefined;
+  const declared = format === "png" ? pngHeaderSize(bytes) : undefined;
+  if (declared) checkSize(field, declared.width, declared.height, limits);
+  const plain = declared && readPlainPng(bytes);
   if (plain) {
-    checkSize(field, plain.width, plain.height, limits);
     const image = inflatePlainPng(plain);
     if (image) return image;
   }

@@ -227,5 +227,10 @@ describe("PNGs the plain path leaves to sharp, with sharp's answer", () => {
       error: "PayloadTooLargeError",
       message: "image is 50000×40000 px; the largest side this runner accepts is 4096 px",
     });
+    // Sides libpng refuses itself (sharp alone: 400 "corrupt header:", no reason): the header's size is refused first.
+    expect(await outcome(() => decodeImage(header(2 ** 31 - 1, 2 ** 31 - 1), LIMITS))).toEqual({
+      error: "PayloadTooLargeError",
+      message: "image is 2147483647×2147483647 px; the largest side this runner accepts is 4096 px",
+    });
   });
 });

@@ -38,6 +38,18 @@ const crcHolds = (b: Uint8Array, at: number, length: number) =>
   at + 12 + length <= b.length && crc32(b.subarray(at + 4, at + 8 + length)) === u32(b, at + 8 + length);
 
 /**
+ * The size a PNG's header declares (the signature, then an IHDR of 13 bytes whose CRC holds), else `undefined`. Any
+ * PNG's, not only a plain one's: the caller refuses a size over its limits before a decoder sees the file (libpng
+ * refuses a side over a million pixels itself, with no reason given).
+ * @example pngHeaderSize(bytes) // { width: 64, height: 64 }
+ */
+export function pngHeaderSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 33 || u32(bytes, 0) !== 0x89504e47 || u32(bytes, 4) !== 0x0d0a1a0a) return undefined;
+  if (u32(bytes, 8) !== 13 || chunkType(bytes, 12) !== "IHDR" || !crcHolds(bytes, 8, 13)) return undefined;
+  return { width: u32(bytes, 16), height: u32(bytes, 20) };
+}
+
+/**
  * The chunks of a PNG the plain path reads, else `undefined`: the signature; IHDR first, 8 bits, colour type 0, 2, 4
  * or 6, no interlace, 1 to {@link PLAIN_PNG_MAX_PIXELS} pixels; then only IDAT (consecutive) and the harmless
  * chunks, every CRC valid, and IEND last, ending the file. Nothing is inflated yet, so the caller can check the size
@@ -45,10 +57,9 @@ const crcHolds = (b: Uint8Array, at: number, length: number) =>
  * @example readPlainPng(bytes) // { width: 64, height: 64, channels: 3, idat: [Uint8Array(…)] }
  */
 export function readPlainPng(bytes: Uint8Array): PlainPng | undefined {
-  if (bytes.length < 45 || u32(bytes, 0) !== 0x89504e47 || u32(bytes, 4) !== 0x0d0a1a0a) return undefined;
-  if (u32(bytes, 8) !== 13 || chunkType(bytes, 12) !== "IHDR" || !crcHolds(bytes, 8, 13)) return undefined;
-  const width = u32(bytes, 16);
-  const height = u32(bytes, 20);
+  const size = bytes.length >= 45 ? pngHeaderSize(bytes) : undefined;
+  if (!size) return undefined;
+  const { width, height } = size;
   const [depth, colour, compression, filter, interlace] = bytes.subarray(24, 29);
   const channels = CHANNELS[colour!];
   if (depth !== 8 || channels === undefined || compression !== 0 || filter !== 0 || interlace !== 0) return undefined;
