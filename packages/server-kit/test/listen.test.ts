@@ -1,5 +1,6 @@
 /** @module listen and graceful stop on a real server: in-flight answers finish, idle keep-alive sockets close, the grace cuts the rest. */
 import http from "node:http";
+import net from "node:net";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { listen, shownHost } from "../src/index.js";
@@ -99,5 +100,56 @@ describe("listen", () => {
     await stopping;
     expect(Date.now() - started).toBeLessThan(1500);
     expect(await cut).toBe("ECONNRESET");
+  });
+});
+
+/** Sends `text` on a new socket and resolves with everything the server sent back before it closed. */
+function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(text));
+    let out = "";
+    socket.on("data", (d) => (out += d));
+    socket.on("error", () => {});
+    socket.on("close", () => resolve(out));
+  });
+}
+
+describe("requests the HTTP parser refuses", () => {
+  it("get Node's status with the JSON error shape saying what was wrong, and the server keeps serving", async () => {
+    const app = new Hono();
+    app.post("/", async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)));
+    app.get("/", (c) => c.text("ok"));
+    const s = await listen(app.fetch, {
+      host: "127.0.0.1",
+      port: 0,
+      limits: { headersTimeoutMs: 500, receiveTimeoutMs: 1000 },
+    });
+    try {
+      const answer = async (text: string) => {
+        const got = await raw(s.port, text);
+        const [head = "", body = ""] = got.split("\r\n\r\n");
+        return {
+          status: Number(head.split(" ")[1]),
+          msg: (JSON.parse(body) as { detail: { msg: string } }).detail.msg,
+        };
+      };
+      expect(await answer("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n")).toEqual({
+        status: 400,
+        msg: "the request is not valid HTTP/1.1: Invalid header value char (HPE_INVALID_HEADER_TOKEN)",
+      });
+      expect(await answer(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(http.maxHeaderSize)}\r\n\r\n`)).toEqual({
+        status: 431,
+        msg: `the request's headers are larger than ${http.maxHeaderSize} bytes in all`,
+      });
+      const slow = {
+        status: 408,
+        msg: "the request did not arrive in time: its headers must arrive within 0.5 s and the whole request, body included, within 1 s",
+      };
+      expect(await answer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")).toEqual(slow);
+      expect(await answer("GET / HTTP/1.1\r\nHost: x\r\n")).toEqual(slow);
+      expect(await (await fetch(s.url)).text()).toBe("ok");
+    } finally {
+      await s.stop(1000);
+    }
   });
 });

@@ -7,6 +7,7 @@ import type http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
+import { answerClientErrors } from "./client-errors.js";
 import { type ConnectionLimits, limitConnections, serverOptions } from "./connection-limits.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
@@ -47,6 +48,7 @@ export async function listen(
     s.once("error", reject);
   });
   limitConnections(server as unknown as http.Server, limits);
+  answerClientErrors(server as unknown as http.Server, limits);
   const port = (server.address() as AddressInfo).port;
   const connections = trackConnections(server as unknown as http.Server);
   let stopping: Promise<void> | undefined;
