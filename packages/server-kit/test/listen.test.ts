@@ -1,7 +1,7 @@
 /** @module listen and graceful stop on a real server: in-flight answers finish, idle keep-alive sockets close, the grace cuts the rest. */
 import http from "node:http";
 import net from "node:net";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { listen, shownHost } from "../src/index.js";
 
@@ -148,6 +148,56 @@ describe("requests the HTTP parser refuses", () => {
       expect(await answer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")).toEqual(slow);
       expect(await answer("GET / HTTP/1.1\r\nHost: x\r\n")).toEqual(slow);
       expect(await (await fetch(s.url)).text()).toBe("ok");
+    } finally {
+      await s.stop(1000);
+    }
+  });
+});
+
+describe("Expect: 100-continue", () => {
+  /** Sends the headers, then the body only once `100 Continue` came; resolves with all the server sent. */
+  function expecting(port: number, path: string, body: string): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () =>
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+        ),
+      );
+      let out = "";
+      socket.on("data", (d) => {
+        out += d;
+        if (out.startsWith("HTTP/1.1 100 Continue\r\n\r\n") && out.length === 25) socket.write(body);
+      });
+      socket.on("error", () => {});
+      socket.on("close", () => resolve(out));
+      setTimeout(() => socket.destroy(), 3000);
+    });
+  }
+
+  it("answers 100 only once the app reads the body: a request refused from its headers gets the refusal alone", async () => {
+    const app = new Hono();
+    const limited = async (c: Context, read: () => Promise<number>) =>
+      Number(c.req.header("content-length")) > 10
+        ? c.json({ detail: { msg: "too large" } }, 413, { connection: "close" })
+        : c.text(String(await read()), 200, { connection: "close" });
+    app.post("/web", (c) => limited(c, async () => (await c.req.arrayBuffer()).byteLength));
+    app.post("/iterated", (c) =>
+      limited(c, async () => {
+        let n = 0;
+        for await (const chunk of (c.env as { incoming: AsyncIterable<Buffer> }).incoming) n += chunk.length;
+        return n;
+      }),
+    );
+    const s = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+    try {
+      for (const path of ["/web", "/iterated"]) {
+        const refused = await expecting(s.port, path, "x".repeat(1000));
+        expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+        expect(refused).not.toContain("100 Continue");
+        const read = await expecting(s.port, path, "hello");
+        expect(read).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+        expect(read.endsWith("\r\n\r\n5")).toBe(true);
+      }
     } finally {
       await s.stop(1000);
     }

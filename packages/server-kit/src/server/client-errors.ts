@@ -1,7 +1,9 @@
 /**
- * @module Answers to requests Node's HTTP parser refuses before the app sees them (a timeout, headers too large,
- * bytes that are not HTTP/1.1). Node's own answers have no body; these carry the error shape every route uses,
- * `{"detail":{"msg":…}}`, saying what was wrong and what is allowed, with the status Node would give.
+ * @module What a server says before the app reads a request. Requests Node's HTTP parser refuses (a timeout, headers
+ * too large, bytes that are not HTTP/1.1): Node's own answers have no body; these carry the error shape every route
+ * uses, `{"detail":{"msg":…}}`, saying what was wrong and what is allowed, with the status Node would give. And
+ * `Expect: 100-continue`: answered once the app reads the body, so a request refused from its headers is refused
+ * before its body is sent.
  */
 import http from "node:http";
 import type { Socket } from "node:net";
@@ -46,5 +48,32 @@ export function answerClientErrors(server: http.Server, limits: ConnectionLimits
     const head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close`;
     // Closed once the answer is out, whatever the client does.
     socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+  });
+}
+
+/**
+ * Sends `100 Continue` to a client that asked for it (`Expect: 100-continue`) only once the app starts reading the
+ * body. Node sends it at once by default, so a request the app refuses from its headers alone (a declared length over
+ * the limit, a missing secret) made the client send its whole body anyway, and the server then closed the connection
+ * on it mid-upload (curl then reported no answer at all). Refused without reading, the client gets only the final
+ * answer, and the connection is closed after it (Node does so when `100 Continue` was never sent).
+ * @example continueOnRead(server)
+ */
+export function continueOnRead(server: http.Server): void {
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let asked = false;
+    const proceed = () => {
+      if (asked) return;
+      asked = true;
+      req.off("newListener", onListener);
+      if (!res.headersSent && !res.writableEnded) res.writeContinue();
+    };
+    // A reader attaches `data` (pipe, `Readable.toWeb`) or `readable` (async iteration, `read()`), or resumes.
+    const onListener = (event: string | symbol) => {
+      if (event === "data" || event === "readable") proceed();
+    };
+    req.on("newListener", onListener);
+    req.once("resume", proceed);
+    server.emit("request", req, res);
   });
 }
