@@ -249,6 +249,69 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
       );
     });
 
+    it("a source rate below 0.0001 fps, in every form of the rate, before the images are decoded", async () => {
+      const pair = { first_image: await flatPng(0), last_image: await flatPng(200) };
+      const rates: Array<Record<string, string>> = [
+        { times_to_interpolate: "1" },
+        { multiplier: "2" },
+        { output_fps: "24" },
+      ];
+      for (const source_fps of ["1e-6", "1e-10", "1e-300", "0.00001", "0.000099"]) {
+        for (const rate of rates) {
+          const res = await post({ ...pair, source_fps, ...rate });
+          expect(res.status, `${source_fps} ${JSON.stringify(rate)}`).toBe(400);
+          expect(await msg(res)).toBe(
+            `source_fps must be at least 0.0001 fps (one frame per 10000 s); got ${Number(source_fps)}`,
+          );
+        }
+      }
+      // Checked before the images are decoded: a broken image does not get as far as its 415.
+      const res = await post({ ...pair, last_image: Buffer.from("GIF89a-ish"), source_fps: "1e-6", multiplier: "2" });
+      expect(res.status).toBe(400);
+      expect(await msg(res)).toBe("source_fps must be at least 0.0001 fps (one frame per 10000 s); got 0.000001");
+      // 0.0001 fps itself is served: two images 10,000 s apart, doubled, are 4 frames at 1/5000 fps over 20,000 s.
+      let file = await mp4Of(await post({ ...pair, source_fps: "0.0001", multiplier: "2" }), "slowest.mp4");
+      expect(await videoStream(file)).toMatchObject({ r_frame_rate: "1/5000", nb_frames: "4" });
+      expect(Number(await probeDuration(file))).toBeCloseTo(20_000, 3);
+      expectLevels(await frameLevels(file), [0, 100, 200, 200]);
+      file = await mp4Of(await post({ ...pair, source_fps: "0.0001", times_to_interpolate: "1" }), "slowest-k1.mp4");
+      expect(await videoStream(file)).toMatchObject({ r_frame_rate: "1/5000", nb_frames: "3" });
+    });
+
+    it("an output rate over 240 fps from multiplier or times_to_interpolate, for images and videos", async () => {
+      const pair = { first_image: await flatPng(0), last_image: await flatPng(200) };
+      const above = "is above 240 fps, the most this runner writes";
+      const cases: Array<[Record<string, string | Buffer>, string]> = [
+        [
+          { ...pair, source_fps: "240", multiplier: "2" },
+          `the output rate, source_fps × multiplier = 240 × 2 = 480 fps, ${above}`,
+        ],
+        [
+          { ...pair, source_fps: "240", times_to_interpolate: "6" },
+          `the output rate, source_fps × 2^times_to_interpolate = 240 × 2^6 = 15360 fps, ${above}`,
+        ],
+        [
+          { video: await readBytes(clip), multiplier: "64" },
+          `the output rate, the video's frame rate × multiplier = 8 × 64 = 512 fps, ${above}`,
+        ],
+        [
+          { video: await readBytes(clip), times_to_interpolate: "5" },
+          `the output rate, the video's frame rate × 2^times_to_interpolate = 8 × 2^5 = 256 fps, ${above}`,
+        ],
+      ];
+      for (const [fields, expected] of cases) {
+        const res = await post(fields);
+        expect(res.status, expected).toBe(400);
+        expect(await msg(res)).toBe(expected);
+      }
+      const fast = await losslessRgbVideo(dir.path("fast.mp4"), [flat(0), flat(9), flat(18)], W, H, 250);
+      const res = await post({ video: await readBytes(fast), output_fps: "240" });
+      expect(res.status).toBe(400);
+      expect(await msg(res)).toBe(
+        "the video's frame rate must be at most 240 fps, the most this runner writes; got 250",
+      );
+    });
+
     it("more output frames than the budget, refused before any decoding", async () => {
       const res = await post({ video: await readBytes(await longClip()), output_fps: "240" });
       expect(res.status).toBe(413);

@@ -988,7 +988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageResponse"];
                 };
             };
-            /** @description Both or neither of `video` and the image pair, one image without the other, images of different sizes, not exactly one of `output_fps`, `multiplier` and `times_to_interpolate`, a target rate below the source's, a video with fewer than 2 frames, or a damaged video or image. */
+            /** @description Both or neither of `video` and the image pair, one image without the other, images of different sizes, not exactly one of `output_fps`, `multiplier` and `times_to_interpolate`, a target rate below the source's, a source rate (`source_fps` or the video's) below 0.0001 fps (one frame per 10,000 s: what ffmpeg's mp4 muxer writes with a margin) or above 240 fps, an output rate above 240 fps however it is asked for (`source_fps` or the video's rate × `multiplier` or × 2^`times_to_interpolate`), a video with fewer than 2 frames, or a damaged video or image. The rates are checked before any image is decoded. */
             400: {
                 headers: {
                     [name: string]: unknown;

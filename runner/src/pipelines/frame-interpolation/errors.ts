@@ -13,6 +13,13 @@ export type FrameInterpolationErrorCode =
   | "fps-below-source"
   /** A frame rate, multiplier or recursion depth that is not a usable number. */
   | "bad-rate"
+  /** A source frame rate outside `MIN_FPS`..`MAX_FPS` (facts: `fps`, `min`, `max`). */
+  | "source-rate-out-of-range"
+  /**
+   * An output rate over `MAX_FPS`, however it was asked for (facts: `fps` the source's, `outputFps`, `max`, and the
+   * `targetFps`, `multiplier` or `timesToInterpolate` that made it).
+   */
+  | "output-rate-too-high"
   /** More output frames than the job's budget. */
   | "frame-budget"
   /** Source frames of different sizes (or pixels that do not fill their size). */

@@ -1,7 +1,7 @@
 /** @module The frame-time planner: duration-preserving plans by target fps or multiplier, midpoint plans, and its errors. */
 import { describe, expect, it } from "vitest";
 import { FrameInterpolationError } from "./errors.js";
-import { planFrameTimes, planMidpoints } from "./frame-plan.js";
+import { MAX_FPS, MIN_FPS, planFrameTimes, planMidpoints } from "./frame-plan.js";
 
 /** The error a call throws (or fails the test). */
 function thrown(fn: () => unknown): FrameInterpolationError {
@@ -127,5 +127,59 @@ describe("planMidpoints", () => {
     expect(over.message).toBe(
       "3 recursive midpoint levels over 14 frames makes 105 output frames; at most 100 output frames are allowed per job",
     );
+  });
+});
+
+describe("the rate range, however the rate is asked for", () => {
+  const plans = {
+    target: (fps: number) => planFrameTimes({ frames: 2, fps, targetFps: Math.max(fps, 24) }),
+    multiplier: (fps: number) => planFrameTimes({ frames: 2, fps, multiplier: 2 }),
+    midpoints: (fps: number) => planMidpoints({ frames: 2, fps, timesToInterpolate: 1 }),
+  };
+
+  it("refuses a source rate below MIN_FPS (whose fraction was 0 / 1, a division by zero in the encoder) and plans MIN_FPS exactly", () => {
+    expect(MIN_FPS).toBe(1e-4);
+    for (const [mode, plan] of Object.entries(plans)) {
+      for (const fps of [1e-300, 1e-10, 1e-6, 1e-5, 9.9e-5]) {
+        const err = thrown(() => plan(fps));
+        expect(err.code, `${mode} at ${fps} fps`).toBe("source-rate-out-of-range");
+        expect(err.message).toBe(`the source frame rate must be from 0.0001 to 240 fps, got ${fps}`);
+        expect(err.facts).toEqual({ fps, min: 1e-4, max: 240 });
+      }
+    }
+    // One frame per 10,000 s, exactly.
+    expect(plans.multiplier(1e-4)).toMatchObject({ rate: { num: 2, den: 10_000 }, duration: 20_000 });
+    expect(plans.midpoints(1e-4)).toMatchObject({ rate: { num: 2, den: 10_000 }, duration: 15_000 });
+    expect(planFrameTimes({ frames: 2, fps: 1e-4, targetFps: 1e-4 }).rate).toEqual({ num: 1, den: 10_000 });
+  });
+
+  it("refuses an output rate over MAX_FPS from a multiplier, a depth or a target, and takes exactly MAX_FPS", () => {
+    expect(MAX_FPS).toBe(240);
+    const cases: Array<[() => unknown, number, Record<string, number>]> = [
+      [() => planFrameTimes({ frames: 4, fps: 240, multiplier: 2 }), 480, { fps: 240, multiplier: 2 }],
+      [() => planFrameTimes({ frames: 4, fps: 200, multiplier: 64 }), 12_800, { fps: 200, multiplier: 64 }],
+      [
+        () => planMidpoints({ frames: 4, fps: 240, timesToInterpolate: 6 }),
+        15_360,
+        { fps: 240, timesToInterpolate: 6 },
+      ],
+      [() => planMidpoints({ frames: 4, fps: 121, timesToInterpolate: 1 }), 242, { fps: 121, timesToInterpolate: 1 }],
+      [() => planFrameTimes({ frames: 4, fps: 24, targetFps: 240.5 }), 240.5, { fps: 24, targetFps: 240.5 }],
+    ];
+    for (const [plan, outputFps, how] of cases) {
+      const err = thrown(plan);
+      expect(err.code).toBe("output-rate-too-high");
+      expect(err.message).toBe(
+        `the output rate ${outputFps} fps is above 240 fps, the most frame interpolation writes`,
+      );
+      expect(err.facts).toEqual({ outputFps, max: 240, ...how });
+    }
+    // A source over MAX_FPS (a 1000 fps upload) is refused as a source, before its output rate.
+    expect(thrown(() => planFrameTimes({ frames: 4, fps: 1000, multiplier: 64 })).message).toBe(
+      "the source frame rate must be from 0.0001 to 240 fps, got 1000",
+    );
+    expect(planFrameTimes({ frames: 4, fps: 120, multiplier: 2 }).fps).toBe(240);
+    expect(planMidpoints({ frames: 4, fps: 60, timesToInterpolate: 2 }).fps).toBe(240);
+    expect(planFrameTimes({ frames: 4, fps: 24, targetFps: 240 }).fps).toBe(240);
   });
 });

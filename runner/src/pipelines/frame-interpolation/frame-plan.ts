@@ -15,6 +15,10 @@
  *   which span half a source frame less than the input, as in the reference.
  *
  * Rates are handled as exact fractions (30000/1001 stays exact), so `t` and the source indices are exact.
+ *
+ * Every rate, source and output alike, is between {@link MIN_FPS} and {@link MAX_FPS}, whichever field asked for it
+ * (a target, a multiplier or a depth): below that the fractions and ffmpeg's mp4 muxer give out (see
+ * {@link MIN_FPS}), above it is more than the runner writes.
  */
 import { FrameInterpolationError } from "./errors.js";
 
@@ -77,6 +81,18 @@ interface Ratio {
   den: number;
 }
 
+/**
+ * The lowest frame rate planned (source and so output): one frame per 10,000 s. Measured on this machine's ffmpeg 5.1:
+ * the mp4 muxer counts a track in 32-bit units of a timescale of 10,000–20,000 per second, so a frame may last at
+ * most ~2^31 / 20,000 s, less x264's reordering delay (a few frames); ~1e-5 fps is where it broke in probes (1/100000 fps
+ * is refused with `Not yet implemented`, 1/65536 fps wrote a duration of 0), 1e-4 keeps a margin of more than 3×. It
+ * is also where {@link toRatio} still reads a rate closely: below 1e-5 it finds no fraction at all (0 / 1).
+ */
+export const MIN_FPS = 1e-4;
+
+/** The highest frame rate planned, source or output: the most the runner writes (`output_fps`'s maximum in the spec). */
+export const MAX_FPS = 240;
+
 /** Largest denominator tried when reading a rate as a fraction (NTSC's 1001 and finer fit). */
 const MAX_DEN = 100_000;
 
@@ -104,6 +120,24 @@ function checkSource(frames: number, fps: number): void {
   if (!Number.isFinite(fps) || fps <= 0) {
     throw new FrameInterpolationError("bad-rate", `the source frame rate must be a positive number, got ${fps}`);
   }
+  if (fps < MIN_FPS || fps > MAX_FPS) {
+    throw new FrameInterpolationError(
+      "source-rate-out-of-range",
+      `the source frame rate must be from ${MIN_FPS} to ${MAX_FPS} fps, got ${fps}`,
+      { fps, min: MIN_FPS, max: MAX_FPS },
+    );
+  }
+}
+
+/** Refuses an output rate `rate` over {@link MAX_FPS} (exactly: 240.000001 is over, 240 is not). */
+function checkOutputRate(rate: Ratio, fps: number, how: Record<string, number>): void {
+  if (rate.num <= MAX_FPS * rate.den) return;
+  const outputFps = rate.num / rate.den;
+  throw new FrameInterpolationError(
+    "output-rate-too-high",
+    `the output rate ${round6(outputFps)} fps is above ${MAX_FPS} fps, the most frame interpolation writes`,
+    { fps, outputFps, max: MAX_FPS, ...how },
+  );
 }
 
 function checkBudget(count: number, maxFrames: number | undefined, what: string): void {
@@ -120,7 +154,8 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * Plans a duration-preserving frame-rate change (see the module comment for the convention).
- * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate`, `fps-below-source` or `frame-budget`.
+ * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate`, `source-rate-out-of-range`, `fps-below-source`,
+ *   `output-rate-too-high` or `frame-budget`.
  * @example
  * const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
  * plan.frames.length // 48
@@ -140,6 +175,7 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
     }
     const m = toRatio(multiplier);
     target = { num: src.num * m.num, den: src.den * m.den };
+    checkOutputRate(target, fps, { multiplier });
   } else {
     if (!Number.isFinite(targetFps) || targetFps! <= 0) {
       throw new FrameInterpolationError("bad-rate", `the target fps must be a positive number, got ${targetFps}`);
@@ -152,15 +188,20 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
         { fps, targetFps: targetFps! },
       );
     }
+    checkOutputRate(target, fps, { targetFps: targetFps! });
   }
   // count = round(N · target / fps), with target / fps = (tn · sd) / (td · sn); halves round up.
   const num = frames * target.num * src.den;
   const den = target.den * src.num;
   const count = Math.floor((2 * num + den) / (2 * den));
-  if (!Number.isSafeInteger(2 * num + den) || !Number.isSafeInteger(count * src.num * target.den)) {
-    throw new FrameInterpolationError("bad-rate", `the frame rates ${fps} and ${targetFps ?? multiplier} are too fine`);
-  }
   const outFps = target.num / target.den;
+  if (!Number.isSafeInteger(2 * num + den) || !Number.isSafeInteger(count * src.num * target.den)) {
+    throw new FrameInterpolationError(
+      "bad-rate",
+      `interpolating ${frames} frames from ${fps} fps to ${round6(outFps)} fps needs fractions finer than this runner plans with (${src.num}/${src.den} and ${target.num}/${target.den} fps); give rates with fewer digits`,
+      { fps, outputFps: outFps },
+    );
+  }
   checkBudget(count, maxFrames, `interpolating ${frames} frames at ${round6(fps)} fps to ${round6(outFps)} fps`);
   // Source position of frame j: j · fps / target = j · (sn · td) / (sd · tn) = P / Q, exactly.
   const step = src.num * target.den;
@@ -189,7 +230,8 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
 
 /**
  * Plans FILM's recursive midpoints: 2^k − 1 frames between each pair, at fps · 2^k.
- * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate` or `frame-budget`.
+ * @throws {FrameInterpolationError} `too-few-frames`, `bad-rate`, `source-rate-out-of-range`,
+ *   `output-rate-too-high` or `frame-budget`.
  * @example planMidpoints({ frames: 14, fps: 7, timesToInterpolate: 2 }).frames.length // 53 = 13 · 4 + 1
  */
 export function planMidpoints(request: MidpointsRequest): FramePlan {
@@ -199,10 +241,11 @@ export function planMidpoints(request: MidpointsRequest): FramePlan {
     throw new FrameInterpolationError("bad-rate", `times_to_interpolate must be a whole number from 1 to 16, got ${k}`);
   }
   const per = 2 ** k;
+  const src = toRatio(fps);
+  checkOutputRate({ num: src.num * per, den: src.den }, fps, { timesToInterpolate: k });
   const count = (frames - 1) * per + 1;
   checkBudget(count, maxFrames, `${k} recursive midpoint level${k > 1 ? "s" : ""} over ${frames} frames`);
   const outFps = fps * per;
-  const src = toRatio(fps);
   const planned: PlannedFrame[] = new Array(count);
   for (let j = 0; j < count; j++) {
     const source = Math.min(Math.floor(j / per), frames - 1);

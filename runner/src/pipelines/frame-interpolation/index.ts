@@ -38,7 +38,8 @@ const quiet = () => {};
 /**
  * The plan of a request for a source of `frames` frames at `fps`, within `maxFrames`.
  * @throws {BadRequestError} unless exactly one of `output_fps`, `multiplier`, `times_to_interpolate` is given.
- * @throws {FrameInterpolationError} from the planner (too few frames, a rate below the source's, over the budget).
+ * @throws {FrameInterpolationError} from the planner (too few frames, a rate below the source's, a source or output
+ *   rate outside `MIN_FPS`..`MAX_FPS` (0.0001 to 240 fps), over the budget).
  * @example planRequest({ output_fps: 24 }, 14, 7, 1440).frames.length // 48
  */
 export function planRequest(
@@ -63,11 +64,46 @@ export function planRequest(
   );
 }
 
-/** A planner or stream error as the runner's HTTP error: over the budget or a model's size is 413, the rest 400. */
-function asRequestError(err: unknown): unknown {
+/** How a message names the source rate: the pair's field, or the uploaded video's own rate. */
+type SourceRate = "source_fps" | "the video's frame rate";
+
+/** A rate as a message shows it: six significant digits (29.97002997… → 29.97), tiny ones as they are (1e-300). */
+const showRate = (x: number) => String(Number(x.toPrecision(6)));
+
+/**
+ * The message of a rate outside the planner's range (`MIN_FPS`..`MAX_FPS`), naming the fields the request used and
+ * the range; `undefined` for other errors.
+ */
+function rateMessage(err: FrameInterpolationError, source: SourceRate): string | undefined {
+  const f = err.facts;
+  if (err.code === "source-rate-out-of-range") {
+    return f.fps! < f.min!
+      ? `${source} must be at least ${f.min} fps (one frame per ${1 / f.min!} s); got ${showRate(f.fps!)}`
+      : `${source} must be at most ${f.max} fps, the most this runner writes; got ${showRate(f.fps!)}`;
+  }
+  if (err.code !== "output-rate-too-high") return undefined;
+  const above = `is above ${f.max} fps, the most this runner writes`;
+  const [fps, out] = [showRate(f.fps!), showRate(f.outputFps!)];
+  if (f.multiplier !== undefined) {
+    return `the output rate, ${source} × multiplier = ${fps} × ${f.multiplier} = ${out} fps, ${above}`;
+  }
+  if (f.timesToInterpolate !== undefined) {
+    return `the output rate, ${source} × 2^times_to_interpolate = ${fps} × 2^${f.timesToInterpolate} = ${out} fps, ${above}`;
+  }
+  return `output_fps ${showRate(f.targetFps ?? f.outputFps!)} ${above}`;
+}
+
+/**
+ * A planner or stream error as the runner's HTTP error: over the budget or a model's size is 413, the rest 400
+ * (rates outside the planner's range among them, worded with `source`'s name and the fields the request used).
+ */
+function asRequestError(err: unknown, source: SourceRate = "source_fps"): unknown {
   if (!(err instanceof FrameInterpolationError)) return err;
   const Cls = err.code === "frame-budget" || err.code === "frame-too-large" ? PayloadTooLargeError : BadRequestError;
-  const message = err.code === "fps-below-source" ? err.message.replace("the target fps", "output_fps") : err.message;
+  const message =
+    err.code === "fps-below-source"
+      ? err.message.replace("the target fps", "output_fps")
+      : (rateMessage(err, source) ?? err.message);
   return new Cls(message, { cause: err });
 }
 
@@ -152,17 +188,18 @@ export const frameInterpolation = definePipeline<
         try {
           plan = planRequest(body, probe.video.frames, toNumber(rate), maxFrames);
         } catch (err) {
-          throw asRequestError(err);
+          throw asRequestError(err, "the video's frame rate");
         }
         frames = video.frames;
       } else {
-        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels: ctx.config.maxInputPixels });
-        ({ width, height } = pair[0]);
+        // The rates and the budget are checked before the images are decoded.
         try {
           plan = planRequest(body, 2, body.source_fps, maxFrames);
         } catch (err) {
-          throw asRequestError(err);
+          throw asRequestError(err, "source_fps");
         }
+        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels: ctx.config.maxInputPixels });
+        ({ width, height } = pair[0]);
         frames = () => pair;
       }
       await ctx.session(async (run, control) => {
