@@ -211,6 +211,22 @@ async function forwardBytes(
   return parseRunnerAnswer(await client.forward(path, payload, { requestId, signal }));
 }
 
+/**
+ * Bytes a forwarded body may have beyond what the caller sent: the parts put in front for the fields the validator
+ * filled with defaults (a few hundred bytes per pipeline), or a body encoded anew (other part headers than the
+ * caller's). The runners this orchestrator starts accept its `max-upload-bytes` plus this, so a body within the
+ * limit the caller is held to is never refused by the runner for what the orchestrator added.
+ */
+export const FORWARD_HEADROOM_BYTES = 64 * 1024;
+
+/**
+ * The `MAX_UPLOAD_BYTES` of a runner this orchestrator starts, for its own limit of `maxUploadBytes` per job body.
+ * @example runnerUploadLimit(64 * 1024 * 1024) // 67174400
+ */
+export function runnerUploadLimit(maxUploadBytes: number): number {
+  return maxUploadBytes + FORWARD_HEADROOM_BYTES;
+}
+
 type Payload = Parameters<NonNullable<Lease["runner"]["client"]>["forward"]>[1];
 
 /** The caller's bytes with the defaulted fields in front, or undefined when they cannot stand for `body`. */
