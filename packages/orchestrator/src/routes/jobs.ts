@@ -38,7 +38,7 @@ import {
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
-import type { OrchestratorMetrics } from "./metrics.js";
+import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
 
 /** What the job routes need. */
@@ -74,7 +74,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   const modelId = body.model_id as string;
   const requestId = getRequestId(c);
   const started = performance.now();
-  const labels = { pipeline, model_id: modelId };
+  // Only the models served here name a series; any other model_id a client sends counts under one label value.
+  const labels = { pipeline, model_id: ctx.pool.serves(pipeline, modelId) ? modelId : UNKNOWN_MODEL };
   let status = 500;
   let runner: string | undefined;
   let failure: string | undefined;
@@ -155,8 +156,14 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     // inline media go in as the runner's bytes (answerJson).
     return jsonAnswer(c, answerJson(answer), deliveryHeader);
   } catch (err) {
-    status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     failure = err instanceof Error ? err.message : String(err);
+    if (signal.aborted) {
+      // The client hung up (the runner call was aborted with it): nobody reads an answer, and nothing failed here.
+      status = CLIENT_CLOSED_REQUEST;
+      failure = "the client closed the request";
+      return c.body(null, CLIENT_CLOSED_REQUEST as never);
+    }
+    status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     throw err;
   } finally {
     ctx.progress.ended(requestId, failure === undefined ? { status } : { status, msg: failure });
