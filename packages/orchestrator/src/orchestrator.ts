@@ -28,7 +28,7 @@ import { ProcessLauncher } from "./launchers/process-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
 import { checkFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
-import { mountJobRoutes } from "./routes/jobs.js";
+import { mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
 import { mountStatusRoutes } from "./routes/status.js";
@@ -88,7 +88,10 @@ export interface OrchestratorOptions {
   ffmpeg?: string;
   /** Seconds a refused job is told to wait in `Retry-After` (default 1). */
   retryAfter?: number;
-  /** Largest multipart job body in bytes (default 64 MiB). */
+  /**
+   * Largest multipart job body a caller may send, in bytes (default 64 MiB; 413 above). The runners it starts get
+   * `MAX_UPLOAD_BYTES` of this plus 64 KiB, room for the fields the orchestrator adds when it forwards the body.
+   */
   maxUploadBytes?: number;
   /** Where uploads over 4 MiB are spooled while their job runs (default `<tmpdir>/avs-orchestrator-uploads`; not a flag). */
   uploadsDir?: string;
@@ -135,8 +138,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     maxMultipartBytes: maxUpload,
     keepMultipart: { dir: options.uploadsDir ?? join(tmpdir(), "avs-orchestrator-uploads") },
   });
-  const { entries, warnings } = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
-  for (const w of warnings) log.warn(w);
+  const parsed = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
+  for (const w of parsed.warnings) log.warn(w);
+  // The runners it starts take the largest body a caller may send here plus what the orchestrator adds on the way
+  // (the defaulted fields, routes/jobs.ts); an entry's own MAX_UPLOAD_BYTES flag still wins. External runners keep
+  // theirs, and a body over it gets their 413.
+  const runnerLimit = String(runnerUploadLimit(maxUpload));
+  const entries = parsed.entries.map((e) =>
+    e.url === undefined ? { ...e, optimizationFlags: { MAX_UPLOAD_BYTES: runnerLimit, ...e.optimizationFlags } } : e,
+  );
   checkFfmpeg(
     entries.map((e) => e.pipeline),
     options.ffmpeg,

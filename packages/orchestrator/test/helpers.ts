@@ -4,6 +4,8 @@
  * 127.0.0.1 port 0.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { RunnerClient } from "@ai-video-subnet/runner-client";
 import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
@@ -70,4 +72,19 @@ export async function startExternalRunner(
   });
   await new RunnerClient({ baseUrl: `http://127.0.0.1:${listening}`, token }).waitUntilReady(60_000);
   return { child, port: listening };
+}
+
+/**
+ * A runner-like server on 127.0.0.1 (for an external entry): `/health` says OK, other GETs answer `{}`, and every job
+ * POST goes to `onJob`. Resolves with the server and its URL.
+ * @example const { url } = await fakeRunner((req, res) => res.writeHead(413).end());
+ */
+export async function fakeRunner(onJob: http.RequestListener): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== "GET") return onJob(req, res);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(req.url === "/health" ? JSON.stringify({ status: "OK" }) : "{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -5,12 +5,77 @@
  */
 import http from "node:http";
 import https from "node:https";
+import type net from "node:net";
 import type { Readable } from "node:stream";
+
+/** Milliseconds a socket whose write failed waits for the answer to start arriving before it fails the call. */
+const ANSWER_GRACE_MS = 1000;
+
+/** Sockets whose write failed: they are never reused. */
+const writeFailed = new WeakSet<net.Socket>();
+
+/**
+ * A server may answer before it has read the whole body — a runner refuses an upload over its limit with 413 from
+ * the headers — and close the connection. The rest of the body then fails to be written (`EPIPE`, `ECONNRESET`),
+ * often before the answer, already in the socket, has been read; Node destroys a socket whose write failed, the
+ * answer with it, and the call failed as if the server had died. This agent's sockets drop a failed write instead:
+ * the rest of the body is discarded, the answer is still read and the call ends with it. When no answer starts
+ * within {@link ANSWER_GRACE_MS}, the socket is destroyed with the write's error, as before (a server that closed
+ * shows on the read side at once anyway). A socket whose write failed is never put back in the pool.
+ */
+class AnswerFirstAgent extends http.Agent {
+  override createConnection(...args: Parameters<http.Agent["createConnection"]>) {
+    const socket = (http.Agent.prototype.createConnection as (...a: unknown[]) => net.Socket).apply(this, args);
+    dropFailedWrites(socket);
+    return socket;
+  }
+
+  override keepSocketAlive(socket: net.Socket) {
+    if (writeFailed.has(socket)) return false;
+    return super.keepSocketAlive(socket);
+  }
+}
+
+type WriteCallback = (err?: Error | null) => void;
+
+function dropFailedWrites(socket: net.Socket): void {
+  const stream = socket as net.Socket & {
+    _write(chunk: unknown, encoding: BufferEncoding, cb: WriteCallback): void;
+    _writev(chunks: unknown[], cb: WriteCallback): void;
+  };
+  const onFailed = (err: Error) => {
+    if (writeFailed.has(socket)) return;
+    writeFailed.add(socket);
+    const read = socket.bytesRead;
+    setTimeout(() => {
+      if (!socket.destroyed && socket.bytesRead === read) socket.destroy(err);
+    }, ANSWER_GRACE_MS).unref();
+  };
+  const guard =
+    (cb: WriteCallback): WriteCallback =>
+    (err) => {
+      if (err && !socket.destroyed) {
+        onFailed(err);
+        return cb();
+      }
+      cb(err);
+    };
+  const write = stream._write;
+  const writev = stream._writev;
+  stream._write = function (chunk, encoding, cb) {
+    if (writeFailed.has(socket)) return cb();
+    write.call(this, chunk, encoding, guard(cb));
+  };
+  stream._writev = function (chunks, cb) {
+    if (writeFailed.has(socket)) return cb();
+    writev.call(this, chunks, guard(cb));
+  };
+}
 
 // Idle sockets are closed after 4 s, before the runner's own keep-alive timeout (5 s in Node) can close one under a
 // request that is just being written to it.
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
+  "http:": new AnswerFirstAgent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
   "https:": new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
 };
 
@@ -68,6 +133,10 @@ export function send(
     const settled = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      // An answer that came before the whole body was sent (or a failed call): the rest is not sent, and a stream
+      // body is closed (its file descriptor released) rather than left paused.
+      if (body && !Buffer.isBuffer(body) && !Array.isArray(body) && !body.readableEnded) body.destroy();
+      if (!req.writableFinished) req.destroy();
     };
     const resolve = (answer: HttpAnswer) => {
       settled();

@@ -69,7 +69,12 @@ export const SETTINGS = [
   { name: "job-timeout", kind: "number", default: "600", help: "seconds a job may run on a runner" },
   { name: "health-interval", kind: "number", default: "5", help: "seconds between runner health checks" },
   { name: "retry-after", kind: "number", default: "1", help: "seconds in Retry-After of refused jobs" },
-  { name: "max-upload-bytes", kind: "number", default: String(64 * 1024 * 1024), help: "largest job body" },
+  {
+    name: "max-upload-bytes",
+    kind: "number",
+    default: String(64 * 1024 * 1024),
+    help: "largest job body a caller may send (413 above); runners started get MAX_UPLOAD_BYTES of this + 64 KiB",
+  },
   { name: "shutdown-grace", kind: "number", default: "30", help: "seconds in-flight jobs get on stop" },
   {
     name: "log-level",

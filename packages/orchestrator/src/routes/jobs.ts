@@ -38,7 +38,7 @@ import {
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
-import type { OrchestratorMetrics } from "./metrics.js";
+import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
 
 /** What the job routes need. */
@@ -74,7 +74,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   const modelId = body.model_id as string;
   const requestId = getRequestId(c);
   const started = performance.now();
-  const labels = { pipeline, model_id: modelId };
+  // Only the models served here name a series; any other model_id a client sends counts under one label value.
+  const labels = { pipeline, model_id: ctx.pool.serves(pipeline, modelId) ? modelId : UNKNOWN_MODEL };
   let status = 500;
   let runner: string | undefined;
   let failure: string | undefined;
@@ -155,8 +156,14 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     // inline media go in as the runner's bytes (answerJson).
     return jsonAnswer(c, answerJson(answer), deliveryHeader);
   } catch (err) {
-    status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     failure = err instanceof Error ? err.message : String(err);
+    if (signal.aborted) {
+      // The client hung up (the runner call was aborted with it): nobody reads an answer, and nothing failed here.
+      status = CLIENT_CLOSED_REQUEST;
+      failure = "the client closed the request";
+      return c.body(null, CLIENT_CLOSED_REQUEST as never);
+    }
+    status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     throw err;
   } finally {
     ctx.progress.ended(requestId, failure === undefined ? { status } : { status, msg: failure });
@@ -209,6 +216,22 @@ async function forwardBytes(
   const path = `/${pipeline}` as JobPath;
   const payload = (raw && asForwarded(raw, body)) ?? (await encoded(body));
   return parseRunnerAnswer(await client.forward(path, payload, { requestId, signal }));
+}
+
+/**
+ * Bytes a forwarded body may have beyond what the caller sent: the parts put in front for the fields the validator
+ * filled with defaults (a few hundred bytes per pipeline), or a body encoded anew (other part headers than the
+ * caller's). The runners this orchestrator starts accept its `max-upload-bytes` plus this, so a body within the
+ * limit the caller is held to is never refused by the runner for what the orchestrator added.
+ */
+export const FORWARD_HEADROOM_BYTES = 64 * 1024;
+
+/**
+ * The `MAX_UPLOAD_BYTES` of a runner this orchestrator starts, for its own limit of `maxUploadBytes` per job body.
+ * @example runnerUploadLimit(64 * 1024 * 1024) // 67174400
+ */
+export function runnerUploadLimit(maxUploadBytes: number): number {
+  return maxUploadBytes + FORWARD_HEADROOM_BYTES;
 }
 
 type Payload = Parameters<NonNullable<Lease["runner"]["client"]>["forward"]>[1];

@@ -6,6 +6,18 @@ import { metricsRegistry } from "@ai-video-subnet/server-kit";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { CapabilityView } from "../runners/runner-pool.js";
 
+/**
+ * The `model_id` label of a job whose model is not served here: a label value taken from what a client sent would
+ * add a series (a counter and a histogram's buckets) for every model id anyone makes up.
+ */
+export const UNKNOWN_MODEL = "unknown";
+
+/**
+ * The `status` of a job whose client hung up before it was answered (nginx's "client closed request"): no answer
+ * was sent, and it is not a server error.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** The orchestrator's metrics, on their own registry (several orchestrators may share a process in tests). */
 export interface OrchestratorMetrics {
   registry: Registry;
@@ -23,13 +35,13 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
   const registry = metricsRegistry({ prefix: "avs_orchestrator_", eventLoopMonitoringPrecision: 50 });
   const jobs = new Counter({
     name: "avs_orchestrator_jobs_total",
-    help: "Jobs answered, by pipeline, model and HTTP status.",
+    help: `Jobs answered, by pipeline, model (${UNKNOWN_MODEL} for one not served here) and HTTP status (${CLIENT_CLOSED_REQUEST} when the client hung up first).`,
     labelNames: ["pipeline", "model_id", "status"] as const,
     registers: [registry],
   });
   const jobSeconds = new Histogram({
     name: "avs_orchestrator_job_seconds",
-    help: "Time from accepting a job to answering it.",
+    help: `Time from accepting a job to answering it (or to the client hanging up), by pipeline and model (${UNKNOWN_MODEL} for one not served here).`,
     labelNames: ["pipeline", "model_id"] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
     registers: [registry],

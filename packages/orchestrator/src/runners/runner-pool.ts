@@ -111,6 +111,11 @@ export class RunnerPool {
     this.#watchdog.unref();
   }
 
+  /** True when an entry of the model list serves `modelId` for `pipeline`. */
+  serves(pipeline: string, modelId: string): boolean {
+    return this.#groups.has(capabilityKey(pipeline, modelId));
+  }
+
   /**
    * Takes a job slot of a runner of `pipeline` + `modelId`, starting a cold runner when needed (the job waits up
    * to the start timeout). Throws HttpError 400 for a model not served here, 503 when every slot is taken.
