@@ -152,6 +152,22 @@ describe("requests the HTTP parser refuses", () => {
       await s.stop(1000);
     }
   });
+
+  it("starts with a receive timeout under the default headers timeout, which then takes the receive timeout", async () => {
+    const app = new Hono();
+    app.get("/", (c) => c.text("ok"));
+    const s = await listen(app.fetch, { host: "127.0.0.1", port: 0, limits: { receiveTimeoutMs: 600 } });
+    try {
+      const [head = "", body = ""] = (await raw(s.port, "GET / HTTP/1.1\r\nHost: x\r\n")).split("\r\n\r\n");
+      expect(head).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(body).detail.msg).toBe(
+        "the request did not arrive in time: its headers must arrive within 0.6 s and the whole request, body included, within 0.6 s",
+      );
+      expect(await (await fetch(s.url)).text()).toBe("ok");
+    } finally {
+      await s.stop(1000);
+    }
+  });
 });
 
 describe("Expect: 100-continue", () => {

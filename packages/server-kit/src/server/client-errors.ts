@@ -7,15 +7,16 @@
  */
 import http from "node:http";
 import type { Socket } from "node:net";
-import { CONNECTION_DEFAULTS, type ConnectionLimits } from "./connection-limits.js";
+import { type ConnectionLimits, resolvedLimits } from "./connection-limits.js";
 
 /** The status and message for one parser error. */
 export function clientErrorAnswer(
   err: NodeJS.ErrnoException & { reason?: string },
   limits: ConnectionLimits = {},
 ): { status: number; msg: string } {
-  const headersS = (limits.headersTimeoutMs ?? CONNECTION_DEFAULTS.headersTimeoutMs) / 1000;
-  const receiveS = (limits.receiveTimeoutMs ?? CONNECTION_DEFAULTS.receiveTimeoutMs) / 1000;
+  const l = resolvedLimits(limits);
+  const headersS = l.headersTimeoutMs / 1000;
+  const receiveS = l.receiveTimeoutMs / 1000;
   switch (err.code) {
     case "ERR_HTTP_REQUEST_TIMEOUT":
       return {

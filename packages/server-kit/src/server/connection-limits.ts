@@ -34,10 +34,15 @@ export const CONNECTION_DEFAULTS: Required<ConnectionLimits> = {
   reservedDescriptors: 512,
 };
 
-/** The limits with defaults for every field left out or undefined. */
-function resolved(limits: ConnectionLimits): Required<ConnectionLimits> {
+/**
+ * The limits with defaults for every field left out or undefined. The headers' time is at most the whole request's
+ * (Node refuses to start otherwise): `{ receiveTimeoutMs: 2000 }` alone also gives the headers 2 s, not 10.
+ * @example resolvedLimits({ receiveTimeoutMs: 2000 }).headersTimeoutMs // 2000
+ */
+export function resolvedLimits(limits: ConnectionLimits): Required<ConnectionLimits> {
   const given = Object.entries(limits).filter(([, v]) => v !== undefined);
-  return { ...CONNECTION_DEFAULTS, ...Object.fromEntries(given) };
+  const l: Required<ConnectionLimits> = { ...CONNECTION_DEFAULTS, ...Object.fromEntries(given) };
+  return { ...l, headersTimeoutMs: Math.min(l.headersTimeoutMs, l.receiveTimeoutMs) };
 }
 
 /**
@@ -64,7 +69,7 @@ export function openFilesLimit(): number | undefined {
  * @example effectiveMaxConnections({ maxConnections: 4096, reservedDescriptors: 512 }, 1024) // 512
  */
 export function effectiveMaxConnections(limits: ConnectionLimits, fileLimit = openFilesLimit()): number {
-  const l = resolved(limits);
+  const l = resolvedLimits(limits);
   if (fileLimit === undefined) return l.maxConnections;
   const reserve = Math.max(l.reservedDescriptors, Math.ceil(fileLimit / 4));
   return Math.max(16, Math.min(l.maxConnections, fileLimit - reserve));
@@ -72,7 +77,7 @@ export function effectiveMaxConnections(limits: ConnectionLimits, fileLimit = op
 
 /** The `http.createServer` options of these limits (timeouts are checked every second, not Node's 30 s). */
 export function serverOptions(limits: ConnectionLimits): http.ServerOptions {
-  const l = resolved(limits);
+  const l = resolvedLimits(limits);
   return {
     headersTimeout: l.headersTimeoutMs,
     requestTimeout: l.receiveTimeoutMs,
@@ -88,7 +93,7 @@ export function serverOptions(limits: ConnectionLimits): http.ServerOptions {
  * @example limitConnections(server, { maxConnectionsPerClient: 64 })
  */
 export function limitConnections(server: http.Server, limits: ConnectionLimits): Map<string, number> {
-  const l = resolved(limits);
+  const l = resolvedLimits(limits);
   server.maxConnections = effectiveMaxConnections(limits);
   const perClient = new Map<string, number>();
   server.on("connection", (socket: Socket) => {

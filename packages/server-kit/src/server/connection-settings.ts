@@ -24,7 +24,7 @@ export const CONNECTION_SETTINGS = [
     name: "headers-timeout",
     kind: "number",
     min: 1,
-    help: "seconds a client has to send a request's headers (slow clients are cut)",
+    help: "seconds a client has to send a request's headers (slow clients are cut; at most receive-timeout)",
     shownDefault: String(CONNECTION_DEFAULTS.headersTimeoutMs / 1000),
   },
   {
