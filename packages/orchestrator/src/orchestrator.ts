@@ -8,6 +8,7 @@ import {
   bearerAuth,
   type ConnectionLimits,
   errorHandler,
+  getRequestId,
   type HttpServer,
   jsonLogger,
   type Logger,
@@ -28,11 +29,14 @@ import { ProcessLauncher } from "./launchers/process-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
 import { checkFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
-import { mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
+import { failedJob, mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
 import { mountStatusRoutes } from "./routes/status.js";
 import { RunnerPool } from "./runners/runner-pool.js";
+
+/** The longest refusal message a `request refused` log line carries (a 422 lists every issue). */
+const MAX_LOGGED_MESSAGE = 500;
 
 /** Options of {@link createOrchestrator}; each mirrors a CLI flag (durations in seconds, like the flags). */
 export interface OrchestratorOptions {
@@ -179,7 +183,24 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
 
   const app = new Hono();
-  app.onError(errorHandler(log));
+  app.onError(
+    errorHandler(log, {
+      // A request turned away before its handler (a wrong token, a body too large or of the wrong type, a field out
+      // of range) gets no `job done` line: it is counted and logged here. The answer is already made.
+      refused(c, status, message, err) {
+        if (failedJob(err)) return;
+        const route = c.req.routePath;
+        metrics.refused.inc({ route, status: String(status) });
+        log.info("request refused", {
+          request_id: getRequestId(c),
+          method: c.req.method,
+          route,
+          status,
+          error: message.length > MAX_LOGGED_MESSAGE ? `${message.slice(0, MAX_LOGGED_MESSAGE)}…` : message,
+        });
+      },
+    }),
+  );
   app.notFound(notFoundHandler);
   app.use(requestId());
   mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version, metricsToken: options.metricsToken });

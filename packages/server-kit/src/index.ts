@@ -19,6 +19,7 @@ export {
   errorResponse,
   HttpError,
   notFoundHandler,
+  type RefusalObserver,
   RequestValidationError,
   type UnexpectedErrorLogger,
   type ValidationIssue,

@@ -14,6 +14,7 @@ import {
   metricsRegistry,
   metricsResponse,
   notFoundHandler,
+  RequestValidationError,
   requestCounter,
   requestId,
 } from "../src/index.js";
@@ -121,6 +122,43 @@ describe("errorHandler", () => {
       503,
       "3",
       { detail: { msg: "busy" } },
+    ]);
+  });
+});
+
+describe("errorHandler's refused observer", () => {
+  it("sees every 4xx answer with its status and message, and no 5xx or served request", async () => {
+    const seen: Array<[number, string]> = [];
+    const a = new Hono();
+    a.onError(errorHandler(() => {}, { refused: (_c, status, msg) => seen.push([status, msg]) }));
+    a.get("/ok", (c) => c.text("ok"));
+    a.get("/busy", () => {
+      throw new HttpError(429, "too many");
+    });
+    a.get("/invalid", () => {
+      throw new RequestValidationError([
+        { loc: ["body", "fps"], msg: "fps must be ≤ 30, got 31", type: "less_than_equal" },
+      ]);
+    });
+    a.get("/boom", () => {
+      throw new Error("disk on fire");
+    });
+    a.post("/upload", bodyLimit({ maxSize: 4 }), async (c) => c.text(await c.req.text()));
+    const statuses = [];
+    for (const [path, init] of [
+      ["/ok"],
+      ["/busy"],
+      ["/invalid"],
+      ["/boom"],
+      ["/upload", { method: "POST", body: "too long" }],
+    ] as const) {
+      statuses.push((await a.request(path, init)).status);
+    }
+    expect(statuses).toEqual([200, 429, 422, 500, 413]);
+    expect(seen).toEqual([
+      [429, "too many"],
+      [422, "body.fps: fps must be ≤ 30, got 31"],
+      [413, expect.any(String)],
     ]);
   });
 });

@@ -70,6 +70,18 @@ export function mountJobRoutes(
   }
 }
 
+/** Errors a job's handler threw after counting and logging the job itself (see {@link failedJob}). */
+const JOB_FAILURES = new WeakSet<object>();
+
+/**
+ * True when `err` was thrown by a job's handler, which has already counted and logged the job: the error handler
+ * then only answers it. Any other 4xx the error handler answers is a request refused before a handler ran.
+ * @example if (!failedJob(err)) metrics.refused.inc({ route, status })
+ */
+export function failedJob(err: unknown): boolean {
+  return typeof err === "object" && err !== null && JOB_FAILURES.has(err);
+}
+
 async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<string, unknown>, c: Context) {
   const modelId = body.model_id as string;
   const requestId = getRequestId(c);
@@ -164,6 +176,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       return c.body(null, CLIENT_CLOSED_REQUEST as never);
     }
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
+    if (typeof err === "object" && err !== null) JOB_FAILURES.add(err);
     throw err;
   } finally {
     ctx.progress.ended(requestId, failure === undefined ? { status } : { status, msg: failure });

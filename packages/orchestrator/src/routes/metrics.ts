@@ -22,6 +22,8 @@ export const CLIENT_CLOSED_REQUEST = 499;
 export interface OrchestratorMetrics {
   registry: Registry;
   jobs: Counter<"pipeline" | "model_id" | "status">;
+  /** Requests turned away before a handler ran (bearer token, body size or type, validation), by route and status. */
+  refused: Counter<"route" | "status">;
   jobSeconds: Histogram<"pipeline" | "model_id">;
 }
 
@@ -37,6 +39,12 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
     name: "avs_orchestrator_jobs_total",
     help: `Jobs answered, by pipeline, model (${UNKNOWN_MODEL} for one not served here) and HTTP status (${CLIENT_CLOSED_REQUEST} when the client hung up first).`,
     labelNames: ["pipeline", "model_id", "status"] as const,
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: "avs_orchestrator_requests_refused_total",
+    help: "Requests answered with a 4xx before their handler ran (bearer token, body size or type, validation), by route pattern and status. A job refused this way is not in avs_orchestrator_jobs_total.",
+    labelNames: ["route", "status"] as const,
     registers: [registry],
   });
   const jobSeconds = new Histogram({
@@ -59,5 +67,5 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
   gauge("avs_orchestrator_slots_in_use", "Jobs running now.", (c) => c.in_use);
   gauge("avs_orchestrator_capacity", "Jobs that may run at once.", (c) => c.capacity);
   gauge("avs_orchestrator_warm", "1 when a runner of the model is ready.", (c) => (c.warm ? 1 : 0));
-  return { registry, jobs, jobSeconds };
+  return { registry, jobs, refused, jobSeconds };
 }

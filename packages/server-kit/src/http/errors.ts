@@ -105,10 +105,34 @@ function clientWentAway(err: unknown, c: Context): boolean {
  * (body limit → 413, malformed body → 400) → their status; a client that hung up mid-request → an `info` line
  * (`client went away mid-request`) and a 400 nobody reads; anything else → 500 without internals, reported to
  * `log` (a {@link Logger}: an `unhandled error` line with the request id and stack; default stderr).
- * @example app.onError(errorHandler(log))
+ * `options.refused` sees every 4xx answer but the hang-up's, with its status and message, after it is made: a server
+ * that counts or logs the requests it turned away does it there, at no cost to the requests it serves.
+ * @example app.onError(errorHandler(log, { refused: (c, status) => refusals.inc({ status: String(status) }) }))
  */
-export function errorHandler(log: Logger | UnexpectedErrorLogger = stderrLogger): ErrorHandler {
+export function errorHandler(
+  log: Logger | UnexpectedErrorLogger = stderrLogger,
+  options: { refused?: RefusalObserver } = {},
+): ErrorHandler {
   const report = typeof log === "function" ? log : logUnexpected(log);
+  const answer = answerError(report, log);
+  const { refused } = options;
+  if (!refused) return answer;
+  return (err, c) => {
+    const res = answer(err, c) as Response;
+    if (res.status >= 400 && res.status < 500 && !clientWentAway(err, c)) {
+      refused(c, res.status, err instanceof Error ? err.message : String(err), err);
+    }
+    return res;
+  };
+}
+
+/**
+ * Sees a request the error handler answered with a 4xx: its status, the message (a 422's issues joined as
+ * `loc: msg; …`) and the error thrown.
+ */
+export type RefusalObserver = (c: Context, status: number, message: string, err: unknown) => void;
+
+function answerError(report: UnexpectedErrorLogger, log: Logger | UnexpectedErrorLogger): ErrorHandler {
   return (err, c) => {
     if (clientWentAway(err, c)) {
       if (typeof log !== "function") {
