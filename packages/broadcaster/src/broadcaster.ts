@@ -125,6 +125,14 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
         );
         metrics.orchestrators.set({ state: "unreachable" }, all.filter((x) => !x.reachable).length);
         metrics.orchestrators.set({ state: "backoff" }, held);
+        // Series only for the pipelines and models that failed somewhere: they are offered by an orchestrator, so
+        // client input adds none. A capability whose orchestrator came back (its holds forgotten) drops out.
+        metrics.capabilityHolds.reset();
+        for (const o of all) {
+          for (const h of o.capabilityHolds(now)) {
+            metrics.capabilityHolds.inc({ pipeline: h.pipeline, model_id: h.modelId }, h.held ? 1 : 0);
+          }
+        }
       }, 1000).unref();
       const inst = await inner;
       server = await listen(inst.fetch, { host: o.host, port: o.port, limits: o.connectionLimits });

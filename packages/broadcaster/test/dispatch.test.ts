@@ -198,6 +198,18 @@ describe("failures", () => {
     expect(count(o!)).toBe(2);
     const logged = t.logs.find((l) => l.msg === "attempt failed; orchestrator held back");
     expect(logged).toMatchObject({ held: "text-to-image/tiny/sd-turbo" });
+    // The gauges (updated once a second): one hold on the failing model, none on the other, and the orchestrator
+    // itself is not held back.
+    const holds = (text: string) => text.split("\n").filter((l) => l.startsWith("avs_broadcaster_capability_holds{"));
+    let text = "";
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      text = await (await fetch(`${t.url}/metrics`)).text();
+      if (holds(text).length > 0) break;
+    }
+    expect(holds(text)).toEqual([
+      `avs_broadcaster_capability_holds{pipeline="text-to-image",model_id="${CAP.model_id}"} 1`,
+    ]);
+    expect(text).toContain('avs_broadcaster_orchestrators{state="backoff"} 0');
   });
 
   it("cancels the upstream call when the client goes away", async () => {

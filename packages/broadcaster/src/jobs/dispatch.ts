@@ -156,8 +156,7 @@ export async function dispatch(
     switch (result.kind) {
       case "ok":
         stats.success(ms, job.units);
-        o.backoff.succeed();
-        o.capabilityBackoff(job.pipeline, job.modelId).succeed();
+        o.succeeded(job.pipeline, job.modelId);
         ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
         ctx.logger.debug?.("attempt succeeded", {
           request_id: job.requestId,

@@ -41,7 +41,7 @@ export class Orchestrator {
     this.#backoffSettings = backoff;
   }
 
-  /** The hold-back of one pipeline and model here (created on first use). */
+  /** The hold-back of one pipeline and model here (created at its first failure). */
   capabilityBackoff(pipeline: string, modelId: string): Backoff {
     const key = capabilityKey(pipeline, modelId);
     let b = this.#capabilityBackoff.get(key);
@@ -50,6 +50,26 @@ export class Orchestrator {
       this.#capabilityBackoff.set(key, b);
     }
     return b;
+  }
+
+  /**
+   * Records a job of this pipeline and model that succeeded here: both hold-backs end and their failure levels decay
+   * (a pipeline and model that never failed here gets no hold-back of its own).
+   */
+  succeeded(pipeline: string, modelId: string): void {
+    this.backoff.succeed();
+    this.#capabilityBackoff.get(capabilityKey(pipeline, modelId))?.succeed();
+  }
+
+  /**
+   * Every pipeline and model that has a hold-back of its own here, and whether it holds at `now`.
+   * @example o.capabilityHolds(Date.now()) // [{ pipeline: "upscale", modelId: "tiny/esrgan-x4", held: true }]
+   */
+  capabilityHolds(now: number): Array<{ pipeline: string; modelId: string; held: boolean }> {
+    return [...this.#capabilityBackoff].map(([key, b]) => {
+      const slash = key.indexOf("/");
+      return { pipeline: key.slice(0, slash), modelId: key.slice(slash + 1), held: b.heldBack(now) };
+    });
   }
 
   /** Until when (epoch ms) this pipeline and model get no new jobs here: the later of both hold-backs. */

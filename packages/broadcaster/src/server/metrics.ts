@@ -19,6 +19,8 @@ export interface BroadcasterMetrics {
   selections: Counter<"pipeline" | "outcome">;
   /** Known orchestrators, by state (`ready`, `unreachable`, `backoff`). */
   orchestrators: Gauge<"state">;
+  /** Orchestrators holding back one pipeline and model of theirs (a 5xx or malformed answer), by pipeline and model. */
+  capabilityHolds: Gauge<"pipeline" | "model_id">;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -71,6 +73,12 @@ export function createMetrics(): BroadcasterMetrics {
       name: "avs_broadcaster_orchestrators",
       help: "Known orchestrators by state (ready, unreachable, backoff).",
       labelNames: ["state"],
+      registers,
+    }),
+    capabilityHolds: new Gauge({
+      name: "avs_broadcaster_capability_holds",
+      help: 'Orchestrators holding back one pipeline and model after a 5xx or a malformed answer there, by pipeline and model (0 once the hold ends); an orchestrator held back whole counts in avs_broadcaster_orchestrators{state="backoff"}.',
+      labelNames: ["pipeline", "model_id"],
       registers,
     }),
   };
