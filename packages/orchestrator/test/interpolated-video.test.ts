@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
+import type { LogFields, Logger } from "@ai-video-subnet/server-kit";
 import { form, probeVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, modelsDir, png, startOrchestrator } from "./helpers.js";
@@ -42,6 +43,13 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
   let orch: Awaited<ReturnType<typeof startOrchestrator>>;
   let lone: Awaited<ReturnType<typeof startOrchestrator>>;
   const saved = process.env.MAX_OUTPUT_FRAMES;
+  /** The chain orchestrator's `job done` lines. */
+  const done: LogFields[] = [];
+  const log: Logger = {
+    info: (msg, fields) => msg === "job done" && fields && done.push(fields),
+    warn: (msg, fields) => msg === "job done" && fields && done.push(fields),
+    error() {},
+  };
   beforeAll(async () => {
     process.env.MAX_OUTPUT_FRAMES = "100";
     orch = await startOrchestrator({
@@ -52,6 +60,7 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
       runnersPerGpu: 2,
       modelsDir: models.dir,
       secret: "s3cret",
+      log,
     });
     lone = await startOrchestrator({
       models: [{ pipeline: "image-to-video", model_id: SVD, warm: true }],
@@ -93,8 +102,13 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
 
   it("turns 14 frames at 7 fps into 48 frames at 24 fps (2 s), source frames in order at t = 0 and 1", async () => {
     const plain = await download(await video(orch.url, { fps: 7 }));
-    const chain = await download(await video(orch.url, { fps: 7, output_fps: 24 }));
+    const chain = await download(await video(orch.url, { fps: 7, output_fps: 24 }, undefined, "chain-24"));
     expect(chain.media.seed).toBe(5);
+    // The job's log line (not its runners' lines, which the launcher copies in) names both stages' runners, in the
+    // order they ran.
+    expect(done.find((f) => f.request_id === "chain-24" && !("runner" in f))?.served_by).toMatch(
+      /^image-to-video\.[^+]+\+frame-interpolation\.[^+]+$/,
+    );
     expect(chain.media.nsfw).toBe(false);
     const info = await probeVideo(chain.bytes);
     expect(info).toMatchObject({ frames: 48, fps: 24, width: 64, height: 48, codec: "h264", pixelFormat: "yuv420p" });

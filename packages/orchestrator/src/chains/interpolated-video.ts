@@ -107,9 +107,9 @@ export async function runChain(
   plan: Extract<ChainPlan, { kind: "chain" }>,
   ctx: ChainContext,
 ): Promise<{ images: Media[] }> {
+  // A FILM runner's frame budget, read before any work; the runner that interpolates is leased (and named) later.
   const film = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
   try {
-    ctx.served(film.runner.name);
     const budget = await maxOutputFrames(film);
     const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
     if (budget !== undefined && least > budget) {
