@@ -3,37 +3,25 @@
  * keeps serving (a good request succeeds after every bad one). The image type comes from the bytes only.
  */
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
-import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage, upscaleForm } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decodeDataUrl, servedRunner, testImage, upscaleForm } from "./helpers.js";
 
 describe("bad input", () => {
-  let models: Awaited<ReturnType<typeof modelsDir>>;
-  let server: RunnerServer;
+  const { server } = servedRunner(["tiny/esrgan-x4"], {
+    authToken: "t0ken",
+    maxUploadBytes: 200_000,
+    maxImageSide: 1000,
+    maxInputPixels: 300 * 300,
+    maxOutputPixels: 800 * 800,
+  });
   let png: Uint8Array;
   const auth = { authorization: "Bearer t0ken" };
   beforeAll(async () => {
-    models = await modelsDir();
-    server = await startRunnerServer(
-      testConfig(models.dir, {
-        authToken: "t0ken",
-        maxUploadBytes: 200_000,
-        maxImageSide: 1000,
-        maxInputPixels: 300 * 300,
-        maxOutputPixels: 800 * 800,
-      }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
     png = await testImage(20, 12);
-  });
-  afterAll(async () => {
-    await server.stop();
-    await models.cleanup();
   });
 
   const post = (body: BodyInit, headers: Record<string, string> = auth) =>
-    fetch(`${server.url}/upscale`, { method: "POST", headers, body });
+    fetch(`${server().url}/upscale`, { method: "POST", headers, body });
 
   /** Sends a form as a stream, so it goes chunked (no Content-Length) and is counted as it is read. */
   async function postChunked(form: FormData) {
@@ -45,7 +33,7 @@ describe("bad input", () => {
         ctl.close();
       },
     });
-    return fetch(`${server.url}/upscale`, {
+    return fetch(`${server().url}/upscale`, {
       method: "POST",
       headers: { ...auth, "content-type": encoded.headers.get("content-type")! },
       body,
@@ -54,7 +42,7 @@ describe("bad input", () => {
   }
 
   async function stillServing() {
-    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "OK" });
+    expect(await (await fetch(`${server().url}/health`)).json()).toEqual({ status: "OK" });
     const ok = await post(upscaleForm(png));
     expect(ok.status).toBe(200);
     const out = await decodeDataUrl((await ok.json()).images[0].url);

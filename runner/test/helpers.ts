@@ -1,11 +1,16 @@
-/** @module Shared test helpers: a models dir with the tiny upscaler, configs on free ports, images, multipart forms. */
+/**
+ * @module Shared test helpers: a models dir with the tiny upscaler, configs on free ports, a runner served for a
+ * describe block, images, multipart forms.
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type RunnerConfig } from "../src/config.js";
 import type { Logger } from "../src/log.js";
 import { installModel } from "../src/models/install.js";
+import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
 
 /** A temporary models dir holding the given catalog models; `cleanup` removes it. */
 export async function modelsDir(ids: string[] = ["tiny/esrgan-x4"]) {
@@ -24,6 +29,48 @@ export function testConfig(modelDir: string, overrides: Partial<RunnerConfig> = 
     host: "127.0.0.1",
     port: 0,
     ...overrides,
+  };
+}
+
+/**
+ * A runner server for the enclosing describe block: `beforeAll` installs the catalog models `ids` in a temporary
+ * models dir, runs `prepare` on it, starts the server on {@link testConfig} with `overrides` and waits until it is
+ * ready; `afterAll` stops it and removes the dir. `server()` and `modelDir()` throw before `beforeAll` has run; `log`
+ * keeps the server's lines.
+ *
+ * @example const { server, log } = servedRunner(["tiny/svd"], { pipeline: "image-to-video", modelId: "tiny/svd" });
+ */
+export function servedRunner(
+  ids: string[],
+  overrides: Partial<RunnerConfig> = {},
+  options: { prepare?: (modelDir: string) => unknown; timeout?: number } = {},
+) {
+  const log = memoryLogger();
+  let models: Awaited<ReturnType<typeof modelsDir>> | undefined;
+  let running: RunnerServer | undefined;
+  beforeAll(async () => {
+    models = await modelsDir(ids);
+    await options.prepare?.(models.dir);
+    running = await startRunnerServer(testConfig(models.dir, overrides), log);
+    await running.runner.ready;
+  }, options.timeout);
+  afterAll(async () => {
+    await running?.stop();
+    await models?.cleanup();
+  });
+  const before = (what: string) => new Error(`servedRunner: no ${what} before beforeAll has run`);
+  return {
+    /** The started, ready server. */
+    server: (): RunnerServer => {
+      if (!running) throw before("server");
+      return running;
+    },
+    /** The temporary models dir. */
+    modelDir: (): string => {
+      if (!models) throw before("models dir");
+      return models.dir;
+    },
+    log,
   };
 }
 

@@ -4,47 +4,32 @@
  * after the `Last-Event-ID` it names; failed requests
  * end with their status; an unknown id gets 404 after the wait; the route needs the token like generate routes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRunnerApp } from "../src/server/app.js";
-import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
-import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
+import { memoryLogger, servedRunner, testConfig, waitFor } from "./helpers.js";
 import { readEvents } from "./sse.js";
 
 describe("progress of text-to-image jobs", () => {
-  let models: Awaited<ReturnType<typeof modelsDir>>;
-  let server: RunnerServer;
+  const { server, modelDir } = servedRunner(["tiny/sd15", "tiny/esrgan-x4"], {
+    pipeline: "text-to-image",
+    modelId: "tiny/sd15",
+    authToken: "s3cret",
+    // A POST on a busy shared machine can take seconds to arrive.
+    progressWaitMs: 10_000,
+  });
   const auth = { authorization: "Bearer s3cret" };
   const post = (requestId: string, body: Record<string, unknown>) =>
-    fetch(`${server.url}/text-to-image`, {
+    fetch(`${server().url}/text-to-image`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json", "x-request-id": requestId },
       body: JSON.stringify({ prompt: "a red cat", height: 32, width: 32, guidance_scale: 3, seed: 1, ...body }),
     });
   /** Subscribes, and resolves once the runner waits for that job (so it cannot miss a step), with the response to come. */
   const subscribeFirst = async (requestId: string) => {
-    const response = fetch(`${server.url}/progress/${requestId}`, { headers: auth });
-    await waitFor(() => server.runner.progress.waitingFor(requestId) === 1, 10_000, "the subscriber to wait");
+    const response = fetch(`${server().url}/progress/${requestId}`, { headers: auth });
+    await waitFor(() => server().runner.progress.waitingFor(requestId) === 1, 10_000, "the subscriber to wait");
     return { response };
   };
-
-  beforeAll(async () => {
-    models = await modelsDir(["tiny/sd15", "tiny/esrgan-x4"]);
-    server = await startRunnerServer(
-      testConfig(models.dir, {
-        pipeline: "text-to-image",
-        modelId: "tiny/sd15",
-        authToken: "s3cret",
-        // A POST on a busy shared machine can take seconds to arrive.
-        progressWaitMs: 10_000,
-      }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
-  });
 
   it("shows an early subscriber every step in order, the decoding, then end", async () => {
     const { response: subscribed } = await subscribeFirst("job-steps");
@@ -69,7 +54,7 @@ describe("progress of text-to-image jobs", () => {
 
   it("shows a late subscriber the last state and the end", async () => {
     expect((await post("job-late", { num_inference_steps: 3 })).status).toBe(200);
-    const events = await readEvents(await fetch(`${server.url}/progress/job-late`, { headers: auth }));
+    const events = await readEvents(await fetch(`${server().url}/progress/job-late`, { headers: auth }));
     // Unwatched, the worker posted only the steps that end a stage, each with the range of steps before it: the
     // three denoising steps (ids 1–3), decode 1/1 (id 4).
     expect(events).toEqual([
@@ -78,7 +63,7 @@ describe("progress of text-to-image jobs", () => {
     ]);
     // Every step is kept all the same, for a subscriber that asks for the job from its start.
     const replay = await readEvents(
-      await fetch(`${server.url}/progress/job-late`, { headers: { ...auth, "last-event-id": "0" } }),
+      await fetch(`${server().url}/progress/job-late`, { headers: { ...auth, "last-event-id": "0" } }),
     );
     expect(replay.map((e) => [e.id, e.event, e.data.stage, e.data.step])).toEqual([
       [1, "progress", "denoise", 1],
@@ -97,7 +82,7 @@ describe("progress of text-to-image jobs", () => {
     expect(live.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
     const from = async (lastEventId: string) =>
       readEvents(
-        await fetch(`${server.url}/progress/job-replay`, { headers: { ...auth, "last-event-id": lastEventId } }),
+        await fetch(`${server().url}/progress/job-replay`, { headers: { ...auth, "last-event-id": lastEventId } }),
       );
     expect(await from("0")).toEqual(live);
     expect(await from("4")).toEqual(live.slice(4));
@@ -110,10 +95,10 @@ describe("progress of text-to-image jobs", () => {
     const answered = post("job-midway", { num_inference_steps: 600, width: 448, height: 448 });
     // Unwatched at first, the worker posts no step until the subscriber comes; then the ones it skipped go first.
     // (The hub's own wait for the job does not subscribe to it.)
-    expect(await server.runner.progress.find("job-midway")).toBeDefined();
+    expect(await server().runner.progress.find("job-midway")).toBeDefined();
     await new Promise((r) => setTimeout(r, 50));
     const events = await readEvents(
-      await fetch(`${server.url}/progress/job-midway`, { headers: { ...auth, "last-event-id": "0" } }),
+      await fetch(`${server().url}/progress/job-midway`, { headers: { ...auth, "last-event-id": "0" } }),
     );
     expect((await answered).status).toBe(200);
     const denoise = events.filter((e) => e.data.stage === "denoise").map((e) => e.data.step);
@@ -124,7 +109,7 @@ describe("progress of text-to-image jobs", () => {
 
   it("refuses a Last-Event-ID that is not an event id, with a 422 that names it", async () => {
     for (const bad of ["abc", "-1", "1.5"]) {
-      const res = await fetch(`${server.url}/progress/job-replay`, { headers: { ...auth, "last-event-id": bad } });
+      const res = await fetch(`${server().url}/progress/job-replay`, { headers: { ...auth, "last-event-id": bad } });
       expect(res.status).toBe(422);
       const { detail } = await res.json();
       expect(detail[0].loc).toEqual(["header", "Last-Event-ID"]);
@@ -142,12 +127,12 @@ describe("progress of text-to-image jobs", () => {
       },
     ]);
     expect((await post("job-422", { num_inference_steps: 0 })).status).toBe(422);
-    const events = await readEvents(await fetch(`${server.url}/progress/job-422`, { headers: auth }));
+    const events = await readEvents(await fetch(`${server().url}/progress/job-422`, { headers: auth }));
     expect(events).toEqual([{ id: 1, event: "end", data: { status: 422 } }]);
   });
 
   it("answers 404 for an id no job had, after the wait", async () => {
-    const short = await createRunnerApp(testConfig(models.dir, { progressWaitMs: 200 }), memoryLogger());
+    const short = await createRunnerApp(testConfig(modelDir(), { progressWaitMs: 200 }), memoryLogger());
     try {
       const t0 = performance.now();
       const res = await short.app.request("/progress/nobody");
@@ -162,10 +147,10 @@ describe("progress of text-to-image jobs", () => {
   });
 
   it("needs the bearer token, and refuses a malformed id", async () => {
-    const res = await fetch(`${server.url}/progress/job-steps`);
+    const res = await fetch(`${server().url}/progress/job-steps`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ detail: { msg: "Invalid bearer token" } });
-    const long = await fetch(`${server.url}/progress/${"x".repeat(129)}`, { headers: auth });
+    const long = await fetch(`${server().url}/progress/${"x".repeat(129)}`, { headers: auth });
     expect(long.status).toBe(422);
     expect(JSON.stringify(await long.json())).toMatch(/request_id/);
   });

@@ -9,9 +9,9 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writePannedClip } from "../src/bench/video-clips.js";
-import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
+import { startRunnerServer } from "../src/server/serve.js";
 import { rawRgbMatroskaHeader } from "../src/video/matroska-raw.js";
-import { memoryLogger, modelsDir, testConfig, waitFor } from "./helpers.js";
+import { memoryLogger, servedRunner, testConfig, waitFor } from "./helpers.js";
 import { readEvents } from "./sse.js";
 import {
   audioPacketsMd5,
@@ -29,9 +29,15 @@ const ACCEPTED = "send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg wi
 const scratchDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith("avs-video-upscale-"));
 
 describe("POST /video-upscale (real server, tiny ×4 model)", () => {
-  let models: Awaited<ReturnType<typeof modelsDir>>;
+  const { server, modelDir } = servedRunner(["tiny/esrgan-x4"], {
+    pipeline: "video-upscale",
+    authToken: "v1deo",
+    tileSize: 16,
+    progressWaitMs: 10_000,
+    maxVideoInputPixels: 640 * 480,
+    maxVideoOutputPixels: 1024 * 1024,
+  });
   let dir: Awaited<ReturnType<typeof videoDir>>;
-  let server: RunnerServer;
   let clip: string;
   let scratchBefore: string[];
   const auth = { authorization: "Bearer v1deo" };
@@ -39,25 +45,12 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
   const post = (video: Uint8Array | undefined, headers: Record<string, string> = {}) => {
     const form = new FormData();
     if (video) form.append("video", new Blob([video as Uint8Array<ArrayBuffer>]), "clip.mp4");
-    return fetch(`${server.url}/video-upscale`, { method: "POST", headers: { ...auth, ...headers }, body: form });
+    return fetch(`${server().url}/video-upscale`, { method: "POST", headers: { ...auth, ...headers }, body: form });
   };
 
   beforeAll(async () => {
-    models = await modelsDir(["tiny/esrgan-x4"]);
     dir = await videoDir();
     scratchBefore = await scratchDirs();
-    server = await startRunnerServer(
-      testConfig(models.dir, {
-        pipeline: "video-upscale",
-        authToken: "v1deo",
-        tileSize: 16,
-        progressWaitMs: 10_000,
-        maxVideoInputPixels: 640 * 480,
-        maxVideoOutputPixels: 1024 * 1024,
-      }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
     clip = dir.path("pan.mp4");
     await writePannedClip(clip, { side: 24, frames: 10 }, { fps: "12", audioSeconds: 1 });
   });
@@ -66,13 +59,11 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
     expect((await scratchDirs()).filter((d) => !scratchBefore.includes(d))).toEqual([]);
   });
   afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
     await dir?.cleanup();
   });
 
   it("/info shows the model's scale and the video limits", async () => {
-    expect(await (await fetch(`${server.url}/info`)).json()).toEqual({
+    expect(await (await fetch(`${server().url}/info`)).json()).toEqual({
       pipeline: "video-upscale",
       model_id: "tiny/esrgan-x4",
       version: expect.any(String),
@@ -88,8 +79,8 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
   });
 
   it("answers one ×4 H.264 mp4 with the frames, timestamps and audio of the upload, and progress per frame", async () => {
-    const subscribed = fetch(`${server.url}/progress/vu-1`, { headers: auth });
-    await waitFor(() => server.runner.progress.waitingFor("vu-1") === 1, 10_000, "the subscriber to wait");
+    const subscribed = fetch(`${server().url}/progress/vu-1`, { headers: auth });
+    await waitFor(() => server().runner.progress.waitingFor("vu-1") === 1, 10_000, "the subscriber to wait");
     const res = await post(await readFile(clip), { "x-request-id": "vu-1" });
     expect(res.status).toBe(200);
     const { images } = await res.json();
@@ -124,7 +115,7 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
     const form = new FormData();
     form.append("video", new Blob([await readFile(clip)]), "clip.mp4");
     form.append("seed", "77");
-    const res = await fetch(`${server.url}/video-upscale`, { method: "POST", headers: auth, body: form });
+    const res = await fetch(`${server().url}/video-upscale`, { method: "POST", headers: auth, body: form });
     expect(res.status).toBe(200);
     expect((await res.json()).images[0].seed).toBe(77);
   });
@@ -204,7 +195,7 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
   ];
   /** Frames the worker has upscaled so far (the inference histogram's count). */
   const inferences = async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${server().url}/metrics`)).text();
     return Number(/avs_runner_inference_seconds_count\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
   };
 
@@ -218,7 +209,7 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
       const body = await res.json();
       expect(body.detail.msg).toMatch(message);
       expect(await inferences()).toBe(before);
-      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "OK" });
+      expect(await (await fetch(`${server().url}/health`)).json()).toEqual({ status: "OK" });
     },
   );
 
@@ -232,7 +223,7 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
     const saved = process.env.FFMPEG_PATH;
     process.env.FFMPEG_PATH = dir.path("no-such-ffmpeg");
     const broken = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "video-upscale", authToken: "v1deo" }),
+      testConfig(modelDir(), { pipeline: "video-upscale", authToken: "v1deo" }),
       memoryLogger(),
     ).finally(() => {
       if (saved === undefined) delete process.env.FFMPEG_PATH;
@@ -254,13 +245,13 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
   it("stops a cancelled video at its next frame: ffmpeg killed, scratch removed, the slot free", async () => {
     const long = dir.path("long.mp4");
     await writePannedClip(long, { side: 24, frames: 600 }, { fps: "24" });
-    const subscribed = fetch(`${server.url}/progress/vu-cancel`, { headers: auth });
-    await waitFor(() => server.runner.progress.waitingFor("vu-cancel") === 1, 10_000, "the subscriber to wait");
+    const subscribed = fetch(`${server().url}/progress/vu-cancel`, { headers: auth });
+    await waitFor(() => server().runner.progress.waitingFor("vu-cancel") === 1, 10_000, "the subscriber to wait");
     const client = new AbortController();
     const before = await inferences();
     const form = new FormData();
     form.append("video", new Blob([await readFile(long)]), "long.mp4");
-    const answer = fetch(`${server.url}/video-upscale`, {
+    const answer = fetch(`${server().url}/video-upscale`, {
       method: "POST",
       headers: { ...auth, "x-request-id": "vu-cancel" },
       body: form,

@@ -4,21 +4,22 @@
  * request. The job is sized to last seconds (at 64×48 its 1000 steps took well under a second, so on a loaded machine
  * the hang-up could reach the runner after the last step, and the job ended with 200).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryLogger, modelsDir, testConfig, testImage, waitFor } from "../../../test/helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { servedRunner, testImage, waitFor } from "../../../test/helpers.js";
 import { readEvents } from "../../../test/sse.js";
-import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
 
 describe("POST /image-to-video, cancelled", () => {
-  let models: Awaited<ReturnType<typeof modelsDir>>;
-  let server: RunnerServer;
+  const { server, log } = servedRunner(["tiny/svd"], {
+    pipeline: "image-to-video",
+    modelId: "tiny/svd",
+    maxVideoWork: 256 * 192 * 14 * 1000,
+  });
   let png: Uint8Array;
-  const log = memoryLogger();
   const post = (requestId: string, fields: Record<string, string>, signal?: AbortSignal) => {
     const form = new FormData();
     for (const [k, v] of Object.entries({ width: "64", height: "48", seed: "1", ...fields })) form.append(k, v);
     form.append("image", new Blob([png as Uint8Array<ArrayBuffer>]), "still.png");
-    return fetch(`${server.url}/image-to-video`, {
+    return fetch(`${server().url}/image-to-video`, {
       method: "POST",
       body: form,
       headers: { "x-request-id": requestId },
@@ -28,21 +29,11 @@ describe("POST /image-to-video, cancelled", () => {
 
   beforeAll(async () => {
     png = await testImage(64, 48);
-    models = await modelsDir(["tiny/svd"]);
-    server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 256 * 192 * 14 * 1000 }),
-      log,
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
   });
 
   it("stops at the next denoising step once the client hangs up, decodes nothing, and keeps serving", async () => {
-    const subscribed = fetch(`${server.url}/progress/long-video`);
-    await waitFor(() => server.runner.progress.waitingFor("long-video") === 1, 10_000, "the subscriber to wait");
+    const subscribed = fetch(`${server().url}/progress/long-video`);
+    await waitFor(() => server().runner.progress.waitingFor("long-video") === 1, 10_000, "the subscriber to wait");
     const client = new AbortController();
     const long = post("long-video", { num_inference_steps: "1000", width: "256", height: "192" }, client.signal).catch(
       (err: Error) => err,
@@ -60,7 +51,7 @@ describe("POST /image-to-video, cancelled", () => {
     const steps = all.filter((e) => e.event === "progress");
     expect(steps.every((e) => e.data.stage === "denoise")).toBe(true);
     expect(Number(steps.at(-1)?.data.step)).toBeLessThan(500);
-    await waitFor(() => server.runner.queue.depth === 0, 10_000, "the queue to drain");
+    await waitFor(() => server().runner.queue.depth === 0, 10_000, "the queue to drain");
     expect((await post("after", { num_inference_steps: "2" })).status).toBe(200);
     expect(log.lines.some((l) => l.msg === "job cancelled: the client disconnected")).toBe(true);
   });
@@ -77,7 +68,7 @@ describe("POST /image-to-video, cancelled", () => {
     await reader.read(); // the first frame's bytes arrived; the worker decodes chunk by chunk behind them
     client.abort();
     await reader.read().catch(() => undefined);
-    await waitFor(() => server.runner.queue.depth === 0, 10_000, "the queue to drain");
+    await waitFor(() => server().runner.queue.depth === 0, 10_000, "the queue to drain");
     // A new generation starts cleanly in the worker (an unfinished one is dropped there) and gives the same frames.
     expect(await urls(await post("whole-2", fields))).toEqual(before);
   });

@@ -3,17 +3,19 @@
  * URLs of the model's 14 frames at the requested size, the seed reported), identical bytes for the same seed, the
  * extension fields, and the bad-input matrix (each bad request gets its status and message; the server keeps serving).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeDataUrl, memoryLogger, modelsDir, testConfig, testImage } from "../../../test/helpers.js";
-import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decodeDataUrl, servedRunner, testImage } from "../../../test/helpers.js";
 import { SVD_WORKER_YOUNG_GENERATION_MB } from "./index.js";
 
-type Models = Awaited<ReturnType<typeof modelsDir>>;
 type Video = { frames: { url: string; seed: number; nsfw: boolean }[][] };
 
 describe("POST /image-to-video (tiny/svd)", () => {
-  let models: Models;
-  let server: RunnerServer;
+  const { server } = servedRunner(["tiny/svd"], {
+    pipeline: "image-to-video",
+    modelId: "tiny/svd",
+    // 32×24 px × 14 frames × 4 steps
+    maxVideoWork: 32 * 24 * 14 * 4,
+  });
   let png: Uint8Array;
   const base = { width: "32", height: "24", num_inference_steps: "2", seed: "11" };
   const form = (fields: Record<string, string> = {}, image: Uint8Array | string | null = png) => {
@@ -23,30 +25,15 @@ describe("POST /image-to-video (tiny/svd)", () => {
     else if (image) f.append("image", new Blob([image as Uint8Array<ArrayBuffer>]), "still.png");
     return f;
   };
-  const post = (f: FormData) => fetch(`${server.url}/image-to-video`, { method: "POST", body: f });
+  const post = (f: FormData) => fetch(`${server().url}/image-to-video`, { method: "POST", body: f });
 
   beforeAll(async () => {
     png = await testImage(40, 30);
-    models = await modelsDir(["tiny/svd"]);
-    server = await startRunnerServer(
-      testConfig(models.dir, {
-        pipeline: "image-to-video",
-        modelId: "tiny/svd",
-        // 32×24 px × 14 frames × 4 steps
-        maxVideoWork: 32 * 24 * 14 * 4,
-      }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
   });
 
   it("runs its worker with the young generation capped (V8's default is larger)", () => {
     expect(SVD_WORKER_YOUNG_GENERATION_MB).toBe(12);
-    expect(server.runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBe(SVD_WORKER_YOUNG_GENERATION_MB);
+    expect(server().runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBe(SVD_WORKER_YOUNG_GENERATION_MB);
   });
 
   it("answers one video of the model's 14 frames as PNG data URLs; the same seed gives the same bytes", async () => {
@@ -87,8 +74,8 @@ describe("POST /image-to-video (tiny/svd)", () => {
 
   it("reports each denoising step and decoded chunk on GET /progress/{request_id}, 4 frames a chunk by default", async () => {
     const id = "i2v-progress-1";
-    const events = fetch(`${server.url}/progress/${id}`).then((r) => r.text());
-    const res = await fetch(`${server.url}/image-to-video`, {
+    const events = fetch(`${server().url}/progress/${id}`).then((r) => r.text());
+    const res = await fetch(`${server().url}/image-to-video`, {
       method: "POST",
       // No decode_chunk_size: Livepeer's ai-runner passes 4 to diffusers then, and so does this runner.
       body: form({ num_inference_steps: "4" }),
@@ -187,20 +174,10 @@ describe("POST /image-to-video (tiny/svd)", () => {
 });
 
 describe("POST /image-to-video of a video larger than one frame batch (tiny/svd 1024×576)", () => {
-  let models: Models;
-  let server: RunnerServer;
-
-  beforeAll(async () => {
-    models = await modelsDir(["tiny/svd"]);
-    server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd", maxVideoWork: 1024 * 576 * 14 * 2 }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
+  const { server, modelDir } = servedRunner(["tiny/svd"], {
+    pipeline: "image-to-video",
+    modelId: "tiny/svd",
+    maxVideoWork: 1024 * 576 * 14 * 2,
   });
 
   it("streams the frames batch by batch: the same frames as in-process, every decoded chunk on /progress before its end", async () => {
@@ -212,8 +189,8 @@ describe("POST /image-to-video of a video larger than one frame batch (tiny/svd 
     }
     f.append("image", new Blob([image as Uint8Array<ArrayBuffer>]), "still.png");
     const id = "i2v-batches-1";
-    const events = fetch(`${server.url}/progress/${id}`).then((r) => r.text());
-    const res = await fetch(`${server.url}/image-to-video`, {
+    const events = fetch(`${server().url}/progress/${id}`).then((r) => r.text());
+    const res = await fetch(`${server().url}/image-to-video`, {
       method: "POST",
       body: f,
       headers: { "x-request-id": id },
@@ -232,7 +209,7 @@ describe("POST /image-to-video of a video larger than one frame batch (tiny/svd 
     const { VIDEO_DEFAULTS } = await import("./video-limits.js");
     const svd = await loadSvd({
       modelId: "tiny/svd",
-      modelPath: `${models.dir}/tiny/svd`,
+      modelPath: `${modelDir()}/tiny/svd`,
       executionProvider: "cpu",
       intraOpThreads: 1,
       log: () => {},

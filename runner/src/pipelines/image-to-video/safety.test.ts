@@ -6,11 +6,10 @@
  */
 import { join } from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryLogger, modelsDir, testConfig } from "../../../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { servedRunner } from "../../../test/helpers.js";
 import { writeGraph } from "../../models/factory/sd-tiny.js";
 import { tinySafetyCheckerGraph } from "../../models/factory/sd-tiny-graphs.js";
-import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
 
 type Video = { frames: { url: string; seed: number; nsfw: boolean }[][] };
 
@@ -20,22 +19,11 @@ const solid = (value: number) =>
     .toBuffer();
 
 describe("POST /image-to-video with a safety checker in the model folder", () => {
-  let models: Awaited<ReturnType<typeof modelsDir>>;
-  let server: RunnerServer;
-
-  beforeAll(async () => {
-    models = await modelsDir(["tiny/svd"]);
-    writeGraph(join(models.dir, "tiny", "svd", "safety_checker"), tinySafetyCheckerGraph(0.9), false);
-    server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "image-to-video", modelId: "tiny/svd" }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
-  });
+  const { server } = servedRunner(
+    ["tiny/svd"],
+    { pipeline: "image-to-video", modelId: "tiny/svd" },
+    { prepare: (dir) => writeGraph(join(dir, "tiny", "svd", "safety_checker"), tinySafetyCheckerGraph(0.9), false) },
+  );
 
   const generate = async (image: Buffer, fields: Record<string, string> = {}) => {
     const f = new FormData();
@@ -49,13 +37,13 @@ describe("POST /image-to-video with a safety checker in the model folder", () =>
       f.append(k, v);
     }
     f.append("image", new Blob([new Uint8Array(image)]), "still.png");
-    const res = await fetch(`${server.url}/image-to-video`, { method: "POST", body: f });
+    const res = await fetch(`${server().url}/image-to-video`, { method: "POST", body: f });
     expect(res.status).toBe(200);
     return ((await res.json()) as Video).frames[0]!;
   };
 
   it("loads the checker and reports it", () => {
-    expect(server.runner.engine.info).toMatchObject({ safety_checker: true });
+    expect(server().runner.engine.info).toMatchObject({ safety_checker: true });
   });
 
   it("flags every frame when the checker flags the conditioning image (safety_check defaults to true)", async () => {

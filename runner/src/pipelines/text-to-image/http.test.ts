@@ -4,20 +4,19 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   decodeDataUrl,
   memoryLogger,
   modelsDir,
   pngZlibLevel,
+  servedRunner,
   testConfig,
   testImage,
   upscaleForm,
 } from "../../../test/helpers.js";
 import { writeSafetensors } from "../../lora/index.js";
-import { type RunnerServer, startRunnerServer } from "../../server/serve.js";
-
-type Models = Awaited<ReturnType<typeof modelsDir>>;
+import { startRunnerServer } from "../../server/serve.js";
 
 /** Installs a LoRA on the tiny SD UNet's attn2.to_k (4 × D) and text encoder q_proj (D × D), kohya style. */
 function installLora(models: string, id: string, d: number, metadata: Record<string, string> = {}) {
@@ -51,32 +50,19 @@ const json = (body: unknown) => ({
 });
 
 describe("POST /text-to-image (tiny/sd15)", () => {
-  let models: Models;
-  let server: RunnerServer;
-  const log = memoryLogger();
+  const { server, log } = servedRunner(
+    ["tiny/sd15"],
+    { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8, pngCompression: 9 },
+    {
+      prepare: (dir) => {
+        installLora(dir, "styles/red", 32);
+        installLora(dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
+        installLora(dir, "styles/wide", 48);
+      },
+    },
+  );
   const base = { prompt: "a red cat", height: 24, width: 32, num_inference_steps: 2, guidance_scale: 3, seed: 5 };
-  const post = (body: unknown) => fetch(`${server.url}/text-to-image`, json(body));
-
-  beforeAll(async () => {
-    models = await modelsDir(["tiny/sd15"]);
-    installLora(models.dir, "styles/red", 32);
-    installLora(models.dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
-    installLora(models.dir, "styles/wide", 48);
-    server = await startRunnerServer(
-      testConfig(models.dir, {
-        pipeline: "text-to-image",
-        modelId: "tiny/sd15",
-        maxSdWork: 64 * 64 * 2 * 8,
-        pngCompression: 9,
-      }),
-      log,
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
-  });
+  const post = (body: unknown) => fetch(`${server().url}/text-to-image`, json(body));
 
   it("returns PNG data URLs with seed + i, nsfw flags, and the same bytes for the same request", async () => {
     const res = await post({ ...base, num_images_per_prompt: 2, model_id: "tiny/sd15" });
@@ -184,9 +170,8 @@ describe("POST /text-to-image (tiny/sd15)", () => {
 });
 
 describe("POST /image-to-image (tiny/sd-turbo)", () => {
-  let models: Models;
-  let server: RunnerServer;
-  const post = (form: FormData) => fetch(`${server.url}/image-to-image`, { method: "POST", body: form });
+  const { server } = servedRunner(["tiny/sd-turbo"], { pipeline: "image-to-image", modelId: "tiny/sd-turbo" });
+  const post = (form: FormData) => fetch(`${server().url}/image-to-image`, { method: "POST", body: form });
   const form = (image: Uint8Array | undefined, fields: Record<string, string> = {}) =>
     upscaleForm(image, {
       prompt: "a green house",
@@ -196,19 +181,6 @@ describe("POST /image-to-image (tiny/sd-turbo)", () => {
       seed: "3",
       ...fields,
     });
-
-  beforeAll(async () => {
-    models = await modelsDir(["tiny/sd-turbo"]);
-    server = await startRunnerServer(
-      testConfig(models.dir, { pipeline: "image-to-image", modelId: "tiny/sd-turbo" }),
-      memoryLogger(),
-    );
-    await server.runner.ready;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await models?.cleanup();
-  });
 
   it("resizes the input down to multiples of 8 and returns that size", async () => {
     const res = await post(form(await testImage(37, 21, "jpeg"), { num_images_per_prompt: "2" }));
