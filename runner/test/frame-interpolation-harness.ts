@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { type RunnerServer, startRunnerServer } from "../src/server/serve.js";
-import { memoryLogger, modelsDir, testConfig } from "./helpers.js";
+import { memoryLogger, modelsDir, privateTmpdir, testConfig } from "./helpers.js";
 import { ffmpeg, ffmpegChildren, losslessRgbVideo, videoDir } from "./video-fixtures.js";
 
 const exec = promisify(execFile);
@@ -95,6 +95,7 @@ export interface FilmRoute {
 export function filmRouteServer(): FilmRoute {
   let models: Awaited<ReturnType<typeof modelsDir>> | undefined;
   const fi = {} as FilmRoute;
+  privateTmpdir();
 
   fi.post = async (fields: Record<string, string | Uint8Array | Buffer>) => {
     const form = new FormData();

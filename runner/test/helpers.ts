@@ -19,6 +19,27 @@ export async function modelsDir(ids: string[] = ["tiny/esrgan-x4"]) {
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Points this test process's temporary directory (`TMPDIR`, which `os.tmpdir()` reads at each call) at a fresh folder
+ * for the enclosing describe block, and removes it afterwards. Call it before {@link servedRunner}: the runner's
+ * scratch folders and spooled uploads then go there, so a check that none is left behind sees only this file's, not
+ * those of the runners other test files (in other processes) run at the same time in the shared one.
+ * @example privateTmpdir(); const { server } = servedRunner(["tiny/esrgan-x4"], { pipeline: "video-upscale" });
+ */
+export function privateTmpdir(): void {
+  const saved = process.env.TMPDIR;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "avs-runner-tmp-"));
+    process.env.TMPDIR = dir;
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+}
+
 /** A runner config for tests: 127.0.0.1, a free port, the tiny upscaler. */
 export function testConfig(modelDir: string, overrides: Partial<RunnerConfig> = {}): RunnerConfig {
   return {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writePannedClip } from "../src/bench/video-clips.js";
 import { startRunnerServer } from "../src/server/serve.js";
 import { rawRgbMatroskaHeader } from "../src/video/matroska-raw.js";
-import { memoryLogger, servedRunner, testConfig, waitFor } from "./helpers.js";
+import { memoryLogger, privateTmpdir, servedRunner, testConfig, waitFor } from "./helpers.js";
 import { readEvents } from "./sse.js";
 import {
   audioPacketsMd5,
@@ -29,6 +29,7 @@ const ACCEPTED = "send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg wi
 const scratchDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith("avs-video-upscale-"));
 
 describe("POST /video-upscale (real server, tiny ×4 model)", () => {
+  privateTmpdir();
   const { server, modelDir } = servedRunner(["tiny/esrgan-x4"], {
     pipeline: "video-upscale",
     authToken: "v1deo",
