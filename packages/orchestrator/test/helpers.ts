@@ -3,9 +3,13 @@
  * `avs-runner models install`), PNGs, forms and polling, and an orchestrator started in this process on
  * 127.0.0.1 port 0.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RunnerClient } from "@ai-video-subnet/runner-client";
 import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
@@ -76,15 +80,46 @@ export async function startExternalRunner(
 
 /**
  * A runner-like server on 127.0.0.1 (for an external entry): `/health` says OK, other GETs answer `{}`, and every job
- * POST goes to `onJob`. Resolves with the server and its URL.
+ * POST goes to `onJob`. Over https when given a key and certificate (see {@link selfSignedCert}). Resolves with the
+ * server and its URL.
  * @example const { url } = await fakeRunner((req, res) => res.writeHead(413).end());
  */
-export async function fakeRunner(onJob: http.RequestListener): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer((req, res) => {
+export async function fakeRunner(
+  onJob: http.RequestListener,
+  tls?: { key: string; cert: string },
+): Promise<{ server: http.Server; url: string }> {
+  const listener: http.RequestListener = (req, res) => {
     if (req.method !== "GET") return onJob(req, res);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(req.url === "/health" ? JSON.stringify({ status: "OK" }) : "{}");
-  });
+  };
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const port = (server.address() as AddressInfo).port;
+  return { server, url: `${tls ? "https" : "http"}://127.0.0.1:${port}` };
+}
+
+/**
+ * A key and a self-signed certificate for 127.0.0.1 (P-256, valid one day), made by `openssl req -x509`; undefined
+ * when there is no `openssl` on PATH.
+ */
+export function selfSignedCert(): { key: string; cert: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "avs-orch-cert-"));
+  try {
+    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
+        ...["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+      ],
+      { stdio: "ignore" },
+    );
+    return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

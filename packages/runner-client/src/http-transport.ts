@@ -18,22 +18,36 @@ const writeFailed = new WeakSet<net.Socket>();
  * A server may answer before it has read the whole body — a runner refuses an upload over its limit with 413 from
  * the headers — and close the connection. The rest of the body then fails to be written (`EPIPE`, `ECONNRESET`),
  * often before the answer, already in the socket, has been read; Node destroys a socket whose write failed, the
- * answer with it, and the call failed as if the server had died. This agent's sockets drop a failed write instead:
+ * answer with it, and the call failed as if the server had died. The agents' sockets drop a failed write instead:
  * the rest of the body is discarded, the answer is still read and the call ends with it. When no answer starts
  * within {@link ANSWER_GRACE_MS}, the socket is destroyed with the write's error, as before (a server that closed
  * shows on the read side at once anyway). A socket whose write failed is never put back in the pool.
+ *
+ * The same patch serves https; the write error surfaces at the same place. `https.Agent` makes its connection with
+ * `tls.connect`, one `TLSSocket` over a TCP handle of its own (no `net.Socket` underneath): the socket's writes go to
+ * its TLS wrap, which encrypts them and writes them to the TCP handle, and the TCP write's error comes back through the
+ * TLS wrap as the error of the `TLSSocket`'s own write, the callback given to its `_write`/`_writev` (and over TLS
+ * that error comes before the answer has been read far more often than over TCP). After such an error Node's TLS wrap
+ * still counts that write as in flight: a later write neither goes out nor fails until the socket is destroyed.
+ * Nothing more is written to such a socket and it is not reused, so that does not matter. Reading goes on as for a
+ * plain socket, and the socket's `bytesRead` (decrypted bytes) shows whether an answer has started.
  */
-class AnswerFirstAgent extends http.Agent {
-  override createConnection(...args: Parameters<http.Agent["createConnection"]>) {
-    const socket = (http.Agent.prototype.createConnection as (...a: unknown[]) => net.Socket).apply(this, args);
+function answerFirst<A extends http.Agent>(agent: A): A {
+  const patched = agent as unknown as {
+    createConnection(...args: unknown[]): net.Socket;
+    keepSocketAlive(socket: net.Socket): boolean;
+  };
+  const createConnection = patched.createConnection;
+  const keepSocketAlive = patched.keepSocketAlive;
+  patched.createConnection = function (...args) {
+    const socket = createConnection.apply(this, args);
     dropFailedWrites(socket);
     return socket;
-  }
-
-  override keepSocketAlive(socket: net.Socket) {
-    if (writeFailed.has(socket)) return false;
-    return super.keepSocketAlive(socket);
-  }
+  };
+  patched.keepSocketAlive = function (socket) {
+    return !writeFailed.has(socket) && keepSocketAlive.call(this, socket);
+  };
+  return agent;
 }
 
 type WriteCallback = (err?: Error | null) => void;
@@ -75,8 +89,8 @@ function dropFailedWrites(socket: net.Socket): void {
 // Idle sockets are closed after 4 s, before the runner's own keep-alive timeout (5 s in Node) can close one under a
 // request that is just being written to it.
 const agents = {
-  "http:": new AnswerFirstAgent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
+  "http:": answerFirst(new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 })),
+  "https:": answerFirst(new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 })),
 };
 
 /** A whole answer. */
