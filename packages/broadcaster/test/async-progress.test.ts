@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runRequestId } from "../src/async-jobs/executor.js";
 import {
   type Broadcaster,
   createBroadcaster,
@@ -324,5 +325,51 @@ describe("async job progress across two broadcasters (PostgreSQL)", () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
     const final = (await (await b.app.request(`http://gateway-b/jobs/${job.id}`)).json()) as ApiJob;
     expect(final).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
+  }, 120_000);
+});
+
+describe("runRequestId", () => {
+  it("keeps the job's id for its first run, marks later runs, and stays within 128 characters", () => {
+    expect(runRequestId("job-1", 1)).toBe("job-1");
+    expect(runRequestId("job-1", 12)).toBe("job-1.run12");
+    const long = runRequestId("x".repeat(128), 2);
+    expect(long).toHaveLength(128);
+    expect(long.endsWith("x.run2")).toBe(true);
+  });
+});
+
+describe("async job progress after a hand-back, on the same orchestrator (PostgreSQL)", () => {
+  const db = testSchema("progress_run2");
+  const shared = { jobsDb: db.url, jobsDbSchema: db.schema, outputs: { kind: "postgres" as const } };
+  const gateway = () =>
+    startBroadcaster({ ...shared, orchestrators: [{ url: orch.url, secret: SECRET }], jobsProgressIntervalMs: 20 });
+  afterAll(async () => db.drop());
+
+  it("reports the second run's own steps: it is not taken for the run that was cut off", async () => {
+    const a = await gateway();
+    let b: TestBroadcaster | undefined;
+    try {
+      await ready(a.url);
+      const job = (await (await submitAsync(a.url, LONG_JOB, { "x-request-id": "handed-back" })).json()) as ApiJob;
+      await waitForJob(a.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
+      // A stops mid-job: the job goes back to the queue, and the orchestrator ends A's call (and keeps its end).
+      await a.close();
+      b = await gateway();
+      const { events } = await readEvents(b.url, job.id);
+      expect(events.at(-1)!.event).toBe("result");
+      expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded" });
+      // The second run starts with a `status` event; its steps follow it, from the start of the job.
+      const restart = events.findLastIndex((e) => e.event === "status");
+      const secondRun = fractions(events.slice(restart));
+      expect(secondRun.length).toBeGreaterThanOrEqual(5);
+      expect(secondRun[0]!).toBeLessThan(0.5);
+      // Its log line (written once the result is stored, so it may come just after the result event) names the id.
+      await expect
+        .poll(() => b!.logs.find((l) => l.msg === "async job done"))
+        .toMatchObject({ run: 2, request_id: "handed-back", upstream_request_id: "handed-back.run2" });
+    } finally {
+      await a.close().catch(() => {});
+      await b?.close();
+    }
   }, 120_000);
 });

@@ -132,6 +132,7 @@ export class JobExecutor {
     const spooled: string[] = [];
     const progress = this.#progressWriter(claim);
     let outcome: JobOutcome | undefined;
+    const requestId = runRequestId(job.requestId, claim.run);
     try {
       signal.throwIfAborted();
       const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
@@ -144,15 +145,13 @@ export class JobExecutor {
           modelId: job.modelId,
           body,
           multipart: job.multipart,
-          requestId: job.requestId,
+          requestId,
           units: job.units,
           ...(alsoNeeds ? { alsoNeeds } : {}),
         },
         `/${job.pipeline}`,
         signal,
-        source
-          ? { onAttempt: (o, s) => source({ orchestrator: o, requestId: job.requestId, signal: s }, progress.push) }
-          : {},
+        source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId, signal: s }, progress.push) } : {},
       );
       outcome = outcomeOf(result);
     } catch (err) {
@@ -226,6 +225,7 @@ export class JobExecutor {
   }
 
   #log(level: "info" | "warn" | "error", claim: Claim, msg: string, fields: Record<string, unknown> = {}): void {
+    const upstream = runRequestId(claim.job.requestId, claim.run);
     const { job } = claim;
     this.#ctx.logger[level](msg, {
       request_id: job.requestId,
@@ -233,9 +233,26 @@ export class JobExecutor {
       pipeline: job.pipeline,
       model_id: job.modelId,
       run: claim.run,
+      ...(upstream !== claim.job.requestId ? { upstream_request_id: upstream } : {}),
       ...fields,
     });
   }
+}
+
+/** The longest request id every layer keeps (server-kit's `requestId`: 1–128 visible ASCII characters). */
+const MAX_REQUEST_ID = 128;
+
+/**
+ * The request id a run of a job sends upstream: the job's own for its first run, and `<id>.run<n>` for run n after a
+ * takeover or a hand-back (the id cut to keep it within 128 characters). The orchestrator and the runner key a job's
+ * progress by request id and keep an ended job's for a while: a later run on the same orchestrator under the same id
+ * was followed as the run that had been cut off (its last step, then its end), and its own steps never showed.
+ * @example runRequestId("job-1", 1) // "job-1"; runRequestId("job-1", 2) // "job-1.run2"
+ */
+export function runRequestId(requestId: string, run: number): string {
+  if (run <= 1) return requestId;
+  const suffix = `.run${run}`;
+  return requestId.slice(0, MAX_REQUEST_ID - suffix.length) + suffix;
 }
 
 /**
