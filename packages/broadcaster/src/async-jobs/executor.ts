@@ -225,15 +225,15 @@ export class JobExecutor {
   }
 
   #log(level: "info" | "warn" | "error", claim: Claim, msg: string, fields: Record<string, unknown> = {}): void {
-    const upstream = runRequestId(claim.job.requestId, claim.run);
     const { job } = claim;
+    const upstream = runRequestId(job.requestId, claim.run);
     this.#ctx.logger[level](msg, {
       request_id: job.requestId,
       job_id: job.id,
       pipeline: job.pipeline,
       model_id: job.modelId,
       run: claim.run,
-      ...(upstream !== claim.job.requestId ? { upstream_request_id: upstream } : {}),
+      ...(upstream !== job.requestId ? { upstream_request_id: upstream } : {}),
       ...fields,
     });
   }
