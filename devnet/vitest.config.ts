@@ -2,7 +2,6 @@ import { defineProject } from "vitest/config";
 
 // End-to-end tests start real processes (broadcaster, orchestrators, runners): one file at a time, generous timeouts.
 export default defineProject({
-  resolve: { conditions: ["source"] },
   test: {
     name: "devnet",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],

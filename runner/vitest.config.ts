@@ -1,7 +1,6 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  resolve: { conditions: ["source"] },
   // Real worker threads, processes and ONNX sessions on a shared 2-core machine: allow for a busy CPU.
   test: {
     name: "runner",

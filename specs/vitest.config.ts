@@ -1,7 +1,6 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  resolve: { conditions: ["source"] },
   test: {
     name: "specs",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],

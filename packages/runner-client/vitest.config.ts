@@ -1,6 +1,5 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  resolve: { conditions: ["source"] },
   test: { name: "runner-client", include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
 });
