@@ -75,7 +75,8 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     maxPricePerPixel: o.maxPricePerUnit === undefined ? undefined : o.maxPricePerUnit / o.pixelsPerUnit,
   };
   const jobs = createAsyncJobs(asyncJobSettings(o), {
-    dispatch: dispatchContext,
+    // An asynchronous job waits for capacity longer: its client is not holding a connection open for the answer.
+    dispatch: { ...dispatchContext, retryBudgetMs: o.jobsRetryBudgetMs },
     uploadDir: o.uploadDir,
     logger,
     metrics,
@@ -125,6 +126,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
         );
         metrics.orchestrators.set({ state: "unreachable" }, all.filter((x) => !x.reachable).length);
         metrics.orchestrators.set({ state: "backoff" }, held);
+        metrics.waiting.set(registry.waiting.size);
         // Series only for the pipelines and models that failed somewhere: they are offered by an orchestrator, so
         // client input adds none. A capability whose orchestrator came back (its holds forgotten) drops out.
         metrics.capabilityHolds.reset();

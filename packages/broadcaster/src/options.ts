@@ -68,10 +68,18 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   maxPricePerUnit?: number;
   /** Pixels × steps that `maxPricePerUnit` is quoted for (default 1). */
   pixelsPerUnit?: number;
-  /** Attempts per job across orchestrators (default 3). */
+  /** Failed attempts per job across orchestrators (default 3); a busy answer (503, 429) is not one. */
   maxAttempts?: number;
-  /** No new attempt starts this long after the job arrived, ms (default 30 000). */
+  /**
+   * How long a job may wait for capacity and retry, ms (default 30 000): no new attempt starts, and no wait for a
+   * busy or full orchestrator goes on, this long after the job arrived.
+   */
   retryBudgetMs?: number;
+  /**
+   * The same for an asynchronous job, counted from when it starts running, ms (default 600 000): nobody holds a
+   * connection open for it, so it waits for a slot rather than fail when every orchestrator is briefly full.
+   */
+  jobsRetryBudgetMs?: number;
   /** Longest one attempt on one orchestrator may take, ms (default 300 000). */
   requestTimeoutMs?: number;
   /** First hold-back of a failing orchestrator, ms (default 1 000); doubles per failure. */
@@ -149,6 +157,7 @@ export const DEFAULTS = {
   pixelsPerUnit: 1,
   maxAttempts: 3,
   retryBudgetMs: 30_000,
+  jobsRetryBudgetMs: 600_000,
   requestTimeoutMs: 300_000,
   backoffBaseMs: 1_000,
   backoffMaxMs: 120_000,

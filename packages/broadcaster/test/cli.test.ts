@@ -109,7 +109,9 @@ describe("parseConfig", () => {
     expect(HELP).toContain("--orchestrator / AVS_BROADCASTER_ORCHESTRATOR");
     expect(HELP).toContain("--request-timeout-ms / AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
     expect(HELP).not.toMatch(/[^_]BROADCASTER_REQUEST/);
-    expect(HELP).toContain("attempts per job across orchestrators (default: 3)");
+    expect(HELP).toContain(
+      "failed attempts per job across orchestrators (a busy answer, 503 or 429, is not one) (default: 3)",
+    );
     expect(HELP).toContain("--shutdown-grace / AVS_BROADCASTER_SHUTDOWN_GRACE");
   });
 });

@@ -117,7 +117,7 @@ describe("select", () => {
     expect(counts.get(warmingUp.url)! / 2000).toBeGreaterThan(0.4);
   });
 
-  it("prefers warm with free slots, then cold with free slots, then full", () => {
+  it("prefers warm with free slots, then cold with free slots, and picks none that is full", () => {
     const full = orch("full", { capacity: 1, in_use: 1 });
     const cold = orch("cold", { warm: false });
     const warm = orch("warm");
@@ -126,13 +126,41 @@ describe("select", () => {
       tier: 0,
     });
     expect(select([full, cold], { pipeline: P, modelId: M, now: 0 })).toMatchObject({ orchestrator: cold, tier: 1 });
-    expect(select([full], { pipeline: P, modelId: M, now: 0 })).toMatchObject({ orchestrator: full, tier: 2 });
+    // A full one gets no job (it would only answer busy): the job waits, reading its /info again meanwhile.
+    expect(select([full], { pipeline: P, modelId: M, now: 0 })).toMatchObject({
+      orchestrator: undefined,
+      reason: "every eligible orchestrator is at capacity",
+      full: [full],
+    });
+    expect(select([full], { pipeline: P, modelId: M, now: 0 })).not.toHaveProperty("waitMs");
     // Its own jobs in flight count even before the next /info says so.
     const end = warm.begin(P, M);
     warm.begin(P, M);
     expect(select([cold, warm], { pipeline: P, modelId: M, now: 0 }).orchestrator).toBe(cold);
     end();
     expect(select([cold, warm], { pipeline: P, modelId: M, now: 0 }).orchestrator).toBe(warm);
+  });
+
+  it("counts a slot one of its own jobs frees as free at once, not at the next /info", () => {
+    const o = orch("o", { capacity: 2 });
+    const ends = [o.begin(P, M), o.begin(P, M)];
+    // Polled while both run: in_use 2 are its own two jobs.
+    o.info = { ...o.info!, capabilities: [{ ...o.info!.capabilities[0]!, in_use: 2 }] };
+    expect(o.free(o.capability(P, M)!)).toBe(0);
+    ends[0]!();
+    expect(o.free(o.capability(P, M)!)).toBe(1);
+    expect(select([o], { pipeline: P, modelId: M, now: 0 }).orchestrator).toBe(o);
+  });
+
+  it("takes a busy answer as every slot but its own taken, until the next /info", () => {
+    const o = orch("o", { capacity: 3 });
+    const end = o.begin(P, M);
+    o.refused(P, M);
+    expect(o.free(o.capability(P, M)!)).toBe(0);
+    end();
+    expect(o.free(o.capability(P, M)!)).toBe(1);
+    o.info = { ...o.info!, capabilities: [{ ...o.info!.capabilities[0]!, in_use: 1 }] };
+    expect(o.free(o.capability(P, M)!)).toBe(2);
   });
 
   it("says why there is no orchestrator, and when one is free again", () => {

@@ -71,14 +71,20 @@ export const SETTINGS = [
   {
     name: "max-attempts",
     kind: "number",
-    help: "attempts per job across orchestrators",
+    help: "failed attempts per job across orchestrators (a busy answer, 503 or 429, is not one)",
     shownDefault: String(DEFAULTS.maxAttempts),
   },
   {
     name: "retry-budget-ms",
     kind: "number",
-    help: "no new attempt starts this long after the job arrived",
+    help: "how long a job may wait for a busy or full orchestrator and retry: no new attempt or wait after this long",
     shownDefault: String(DEFAULTS.retryBudgetMs),
+  },
+  {
+    name: "jobs-retry-budget-ms",
+    kind: "number",
+    help: "the same for an async job, from when it starts running (it waits for capacity rather than fail)",
+    shownDefault: String(DEFAULTS.jobsRetryBudgetMs),
   },
   {
     name: "request-timeout-ms",
@@ -254,6 +260,7 @@ export function parseConfig(
       pixelsPerUnit: v["pixels-per-unit"],
       maxAttempts: v["max-attempts"],
       retryBudgetMs: v["retry-budget-ms"],
+      jobsRetryBudgetMs: v["jobs-retry-budget-ms"],
       requestTimeoutMs: v["request-timeout-ms"],
       backoffBaseMs: v["backoff-base-ms"],
       backoffMaxMs: v["backoff-max-ms"],

@@ -7,6 +7,7 @@
  * which are fetched.
  */
 import { createReadStream } from "node:fs";
+import { PassThrough, type Readable } from "node:stream";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
@@ -29,10 +30,18 @@ export type AttemptResult =
    */
   | { kind: "failed"; reason: string; capability?: true }
   /**
-   * This gateway ran out of a local resource (descriptors, disk, memory) sending the request or storing an output:
-   * not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
+   * This gateway's own failure: it ran out of a local resource (descriptors, disk, memory) sending the request or
+   * storing an output (`store` unset), or its output store failed (`store`: its database, bucket or disk refused or
+   * broke off). Not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
    */
-  | { kind: "local_error"; reason: string };
+  | { kind: "local_error"; reason: string; store?: true };
+
+/** The output store failed on its own (not because the orchestrator's answer broke off): the gateway's fault. */
+class StoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
 
 /** Error codes that mean this machine is out of something, whoever we were talking to. */
 const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
@@ -141,6 +150,7 @@ export async function attempt(
     if (signal.aborted) throw signal.reason;
     const local = localCode(err);
     if (local) return { kind: "local_error", reason: `storing an output: ${local}: ${(err as Error).message}` };
+    if (err instanceof StoreFailed) return { kind: "local_error", reason: `output store: ${err.message}`, store: true };
     return { kind: "failed", reason: `output not stored: ${causeOf(err)}` };
   }
   return { kind: "ok", media: stored };
@@ -162,7 +172,7 @@ async function copyOutput(
   if (url instanceof DataUrl) {
     const ext = extensionOf(url.mediaType, "");
     const bytes = url.bytes();
-    return store.put(outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length);
+    return put(store, outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length);
   }
   const inline = DATA_URL.test(url);
   const target = inline ? undefined : new URL(url, `${o.url}/`);
@@ -174,7 +184,42 @@ async function copyOutput(
   const type = res.headers["content-type"] ?? null;
   const ext = extensionOf(type, (target ? target.href : url).slice(0, 64));
   const size = res.headers["content-length"];
-  return store.put(outputName(ext), res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
+  return put(store, outputName(ext), res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
+}
+
+/**
+ * Stores one output, telling whose a failure is: the source's (the orchestrator's answer broke off: its error is
+ * thrown as it is) or the store's ({@link StoreFailed}). A streamed source reaches the store through a relay, so a
+ * store that gives up destroys the relay, not the source: an error seen on the source is the source's own.
+ */
+async function put(
+  store: OutputStore,
+  name: string,
+  body: Uint8Array | Readable,
+  contentType: string,
+  size: number | undefined,
+): Promise<string> {
+  if (body instanceof Uint8Array) {
+    try {
+      return await store.put(name, body, contentType, size);
+    } catch (err) {
+      throw new StoreFailed(err);
+    }
+  }
+  let broken: { err: unknown } | undefined;
+  const relay = new PassThrough();
+  body.on("error", (err) => {
+    broken ??= { err };
+    relay.destroy(err);
+  });
+  body.pipe(relay);
+  try {
+    return await store.put(name, relay, contentType, size);
+  } catch (err) {
+    body.destroy();
+    if (broken) throw broken.err;
+    throw new StoreFailed(err);
+  }
 }
 
 /** An orchestrator's 4xx body in the error shapes: kept when it is one, wrapped when it is not. */

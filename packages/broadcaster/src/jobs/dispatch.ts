@@ -1,6 +1,7 @@
 /**
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
- * and time budget, holding failing orchestrators back. A 4xx goes straight back; when nothing is left, 503.
+ * and time budget, holding failing orchestrators back; when every one is busy or full, wait for capacity within the
+ * time budget. A 4xx goes straight back; when nothing is left, 503.
  */
 import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
@@ -55,9 +56,11 @@ export type DispatchResult =
   | { kind: "unavailable"; msg: string; detail: string; retryAfterSeconds: number };
 
 /**
- * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent.
+ * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent. A busy
+ * answer is no failure: when every orchestrator the job could use is busy, full or held back, it waits in the
+ * registry's queue for capacity (oldest jobs first) within `retryBudgetMs`.
  * Throws only when `clientSignal` aborts (the client went away, or an asynchronous job was cancelled; the upstream
- * call is cancelled with it).
+ * call, or the wait, is cancelled with it).
  * @example const r = await dispatch(ctx, job, "/upscale", c.req.raw.signal);
  */
 export async function dispatch(
@@ -69,21 +72,23 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   const started = Date.now();
   const tried = new Set<string>();
-  const reasons: string[] = [];
-  /** The same reasons without addresses or internals, for the client. */
-  const told: string[] = [];
+  const tally = new Tally();
+  const queue = ctx.registry.waiting;
   let retryAfterMs = 1000;
-  let attempts = 0;
+  /** This job's place in the queue for capacity, taken when it first waits: jobs that waited longer look first. */
+  let ticket: number | undefined;
+  /** Why the job last waited. */
+  let waitedFor: string | undefined;
   for (;;) {
-    const elapsed = Date.now() - started;
-    if (attempts >= ctx.maxAttempts) {
-      reasons.push(`all ${ctx.maxAttempts} attempts used`);
-      told.push(`all ${ctx.maxAttempts} attempts used`);
+    const now = Date.now();
+    const elapsed = now - started;
+    if (tally.failures >= ctx.maxAttempts) {
+      tally.end(`all ${ctx.maxAttempts} attempts used`);
       break;
     }
-    if (attempts > 0 && elapsed > ctx.retryBudgetMs) {
-      reasons.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
-      told.push(`retry budget of ${ctx.retryBudgetMs} ms spent`);
+    if ((tally.sent > 0 || ticket !== undefined) && elapsed >= ctx.retryBudgetMs) {
+      if (waitedFor) tally.end(waitedFor);
+      tally.end(`retry budget of ${ctx.retryBudgetMs} ms spent`);
       break;
     }
     const pick = select(ctx.registry.list(), {
@@ -92,7 +97,7 @@ export async function dispatch(
       ...(job.alsoNeeds ? { alsoNeeds: job.alsoNeeds } : {}),
       maxPricePerPixel: ctx.maxPricePerPixel,
       exclude: tried,
-      now: Date.now(),
+      now,
       random: ctx.random,
     });
     if (!pick.orchestrator) {
@@ -104,122 +109,213 @@ export async function dispatch(
         ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
         return { kind: "client_error", status: 400, body: unknownModel(job, pick.offered), orchestrator: undefined };
       }
-      // Busy or briefly held back: wait for the first to free up if that fits in the retry budget.
-      if (pick.waitMs !== undefined && elapsed + pick.waitMs <= ctx.retryBudgetMs) {
-        await sleep(Math.max(10, pick.waitMs), clientSignal);
+      retryAfterMs = pick.retryAfterMs;
+      // Busy, full or briefly held back: wait for capacity within the retry budget (for one only held back, only if
+      // its hold ends within it). Not spinning: until a slot may have come free, or a hold ends.
+      const left = ctx.retryBudgetMs - elapsed;
+      const wait = waitFor(ctx.registry, pick, now);
+      if (wait !== undefined && (pick.full !== undefined || wait <= left)) {
+        ticket ??= queue.ticket();
+        waitedFor = pick.reason;
+        await queue.wait(ticket, Math.max(10, Math.min(wait, left)), clientSignal);
         continue;
       }
       ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "none" });
-      reasons.push(pick.reason);
-      told.push(pick.reason);
-      retryAfterMs = pick.retryAfterMs;
+      tally.end(pick.reason);
       break;
     }
-    const o = pick.orchestrator;
+    waitedFor = undefined;
     ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "selected" });
-    if (attempts > 0) ctx.metrics.retries.inc({ pipeline: job.pipeline });
-    attempts += 1;
-    const n = attempts;
-    const end = o.begin(job.pipeline, job.modelId);
-    const t0 = performance.now();
-    let result: AttemptResult;
-    const limit = deadline(ctx.requestTimeoutMs, clientSignal);
-    // What the attempt's hook watches (its progress stream): aborted when the attempt ends, whatever ended it.
-    const attemptScope = hooks.onAttempt ? new AbortController() : undefined;
-    if (attemptScope) {
-      limit.signal.addEventListener("abort", () => attemptScope.abort(limit.signal.reason), { once: true });
-    }
-    const watched = attemptScope && hooks.onAttempt?.(o, attemptScope.signal);
+    if (tally.sent > 0) ctx.metrics.retries.inc({ pipeline: job.pipeline });
+    tally.sent += 1;
     try {
-      result = await attempt(o, job, path, ctx.store, limit.signal);
-    } catch (err) {
-      if (clientSignal.aborted) {
-        attemptScope?.abort();
-        ctx.logger.info("client went away; upstream call cancelled", {
-          request_id: job.requestId,
-          orchestrator: o.url,
-        });
-        throw err;
-      }
-      result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
+      const result = await attemptOn(ctx, { job, path, clientSignal, hooks, tally, tried }, pick.orchestrator);
+      if (result) return result;
     } finally {
-      limit.clear();
-      end();
-    }
-    const ms = performance.now() - t0;
-    // The watcher of a successful attempt may still be reading its last step (a job over before it connected).
-    if (result.kind === "ok" && watched) await settle(watched, clientSignal);
-    attemptScope?.abort();
-    const labels = { pipeline: job.pipeline, orchestrator: o.url };
-    ctx.metrics.attempts.inc({ ...labels, outcome: result.kind });
-    const stats = o.stats(job.pipeline, job.modelId);
-    switch (result.kind) {
-      case "ok":
-        stats.success(ms, job.units);
-        o.succeeded(job.pipeline, job.modelId);
-        ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
-        ctx.logger.debug?.("attempt succeeded", {
-          request_id: job.requestId,
-          orchestrator: o.url,
-          ms,
-          attempt: n,
-        });
-        return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
-      case "client_error":
-        return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
-      case "busy":
-        // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate.
-        o.backoff.busy(Date.now(), result.retryAfterMs);
-        reasons.push(`${o.url} busy (${result.reason})`);
-        told.push(`attempt ${n}: orchestrator busy (${publicReason(result.reason)})`);
-        ctx.logger.info("orchestrator busy; trying another", {
-          request_id: job.requestId,
-          orchestrator: o.url,
-          attempt: n,
-          reason: result.reason,
-        });
-        break;
-      case "failed": {
-        tried.add(o.url);
-        stats.failure();
-        // A failure of this pipeline and model (a 5xx answer) holds back only them there; one of the orchestrator
-        // itself (unreachable, timed out, our secret refused) holds back all of it.
-        const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
-        const holdMs = backoff.fail(Date.now());
-        reasons.push(`${o.url} failed (${result.reason})`);
-        told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
-        ctx.logger.warn("attempt failed; orchestrator held back", {
-          request_id: job.requestId,
-          orchestrator: o.url,
-          attempt: n,
-          reason: result.reason,
-          hold_ms: holdMs,
-          held: result.capability ? `${job.pipeline}/${job.modelId}` : "orchestrator",
-        });
-        break;
-      }
-      case "local_error":
-        // Our own exhaustion: the orchestrator did its part, so its stats and backoff stay as they are.
-        ctx.logger.error("attempt failed on a local resource; orchestrator not held back", {
-          request_id: job.requestId,
-          orchestrator: o.url,
-          attempt: n,
-          reason: result.reason,
-        });
-        return {
-          kind: "unavailable",
-          msg: "the gateway is short of local resources (files, disk or memory) right now; retry later",
-          detail: `attempt ${n} on ${o.url}: ${result.reason}`,
-          retryAfterSeconds: 5,
-        };
+      // A slot of ours came free (or a busy answer was recorded): waiting jobs look again.
+      queue.wake();
     }
   }
   return {
     kind: "unavailable",
-    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${told.join("; ")}`,
-    detail: reasons.join("; "),
+    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${tally.told.join("; ")}`,
+    detail: tally.reasons.join("; "),
     retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
   };
+}
+
+/**
+ * How long a job that got no pick waits before it selects again: until the first hold-back ends, or until a full
+ * orchestrator's `/info` may be read again (it is read now when due; its answer wakes the job sooner). Undefined when
+ * nothing is held back or full: there is nothing to wait for.
+ */
+function waitFor(registry: OrchestratorRegistry, pick: { waitMs?: number; full?: Orchestrator[] }, now: number) {
+  let ms = pick.waitMs;
+  for (const o of pick.full ?? []) {
+    const due = registry.probe(o, now);
+    ms = ms === undefined ? due : Math.min(ms, due);
+  }
+  return ms;
+}
+
+/** One dispatch of a job: what it runs, and what it learned so far. */
+interface Run {
+  job: Job;
+  path: string;
+  clientSignal: AbortSignal;
+  hooks: DispatchHooks;
+  tally: Tally;
+  /** Orchestrators that failed this job. */
+  tried: Set<string>;
+}
+
+/**
+ * Attempt number `run.tally.sent` of the job on `o`, its outcome recorded (stats, hold-backs, metrics, logs, the
+ * tally): the result that ends the job, or undefined to go on (`o` busy, or failed and added to `run.tried`).
+ */
+async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promise<DispatchResult | undefined> {
+  const { job, clientSignal, hooks, tally } = run;
+  const n = tally.sent;
+  const end = o.begin(job.pipeline, job.modelId);
+  const t0 = performance.now();
+  let result: AttemptResult;
+  const limit = deadline(ctx.requestTimeoutMs, clientSignal);
+  // What the attempt's hook watches (its progress stream): aborted when the attempt ends, whatever ended it.
+  const attemptScope = hooks.onAttempt ? new AbortController() : undefined;
+  if (attemptScope) {
+    limit.signal.addEventListener("abort", () => attemptScope.abort(limit.signal.reason), { once: true });
+  }
+  const watched = attemptScope && hooks.onAttempt?.(o, attemptScope.signal);
+  try {
+    result = await attempt(o, job, run.path, ctx.store, limit.signal);
+  } catch (err) {
+    if (clientSignal.aborted) {
+      attemptScope?.abort();
+      ctx.logger.info("client went away; upstream call cancelled", {
+        request_id: job.requestId,
+        orchestrator: o.url,
+      });
+      throw err;
+    }
+    result = { kind: "failed", reason: `timed out after ${ctx.requestTimeoutMs} ms` };
+  } finally {
+    limit.clear();
+    end();
+  }
+  const ms = performance.now() - t0;
+  // The watcher of a successful attempt may still be reading its last step (a job over before it connected).
+  if (result.kind === "ok" && watched) await settle(watched, clientSignal);
+  attemptScope?.abort();
+  const labels = { pipeline: job.pipeline, orchestrator: o.url };
+  ctx.metrics.attempts.inc({ ...labels, outcome: result.kind });
+  const stats = o.stats(job.pipeline, job.modelId);
+  switch (result.kind) {
+    case "ok":
+      stats.success(ms, job.units);
+      o.succeeded(job.pipeline, job.modelId);
+      ctx.metrics.attemptSeconds.observe(labels, ms / 1000);
+      ctx.logger.debug?.("attempt succeeded", {
+        request_id: job.requestId,
+        orchestrator: o.url,
+        ms,
+        attempt: n,
+      });
+      return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
+    case "client_error":
+      return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
+    case "busy":
+      // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate; until one of
+      // our jobs there ends or its /info says otherwise, it counts as full.
+      o.backoff.busy(Date.now(), result.retryAfterMs);
+      o.refused(job.pipeline, job.modelId);
+      tally.busy(o.url, result.reason);
+      ctx.logger.info("orchestrator busy; held back for its Retry-After", {
+        request_id: job.requestId,
+        orchestrator: o.url,
+        attempt: n,
+        reason: result.reason,
+        retry_after_ms: result.retryAfterMs,
+      });
+      return undefined;
+    case "failed": {
+      run.tried.add(o.url);
+      tally.failures += 1;
+      stats.failure();
+      // A failure of this pipeline and model (a 5xx answer) holds back only them there; one of the orchestrator
+      // itself (unreachable, timed out, our secret refused) holds back all of it.
+      const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
+      const holdMs = backoff.fail(Date.now());
+      tally.reasons.push(`${o.url} failed (${result.reason})`);
+      tally.told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
+      ctx.logger.warn("attempt failed; orchestrator held back", {
+        request_id: job.requestId,
+        orchestrator: o.url,
+        attempt: n,
+        reason: result.reason,
+        hold_ms: holdMs,
+        held: result.capability ? `${job.pipeline}/${job.modelId}` : "orchestrator",
+      });
+      return undefined;
+    }
+    case "local_error":
+      // Our own exhaustion, or our output store's failure: the orchestrator did its part, so its stats and backoff
+      // stay as they are, and another would not fare better.
+      ctx.logger.error(
+        result.store
+          ? "output store failed; orchestrator not held back"
+          : "attempt failed on a local resource; orchestrator not held back",
+        { request_id: job.requestId, orchestrator: o.url, attempt: n, reason: result.reason },
+      );
+      return {
+        kind: "unavailable",
+        msg: result.store
+          ? "the gateway could not store the job's outputs right now; retry later"
+          : "the gateway is short of local resources (files, disk or memory) right now; retry later",
+        detail: `attempt ${n} on ${o.url}: ${result.reason}`,
+        retryAfterSeconds: 5,
+      };
+  }
+}
+
+/** What happened to one job's attempts: what limits them, and what its 503 tells the client and the log. */
+class Tally {
+  /** Requests sent to orchestrators, busy ones included: numbers the attempts. */
+  sent = 0;
+  /** Attempts that failed: what `max-attempts` counts (a busy answer is not one). */
+  failures = 0;
+  /** Everything, orchestrator addresses included, for the log. */
+  readonly reasons: string[] = [];
+  /** The same without addresses or internals, for the client. */
+  readonly told: string[] = [];
+  /** Busy answers by orchestrator: how many, and the last one's reason. */
+  #busy: Map<string, { n: number; reason: string }> | undefined;
+
+  /** Records a busy answer (summed up, not listed: a job that waits long may get many). */
+  busy(url: string, reason: string): void {
+    this.#busy ??= new Map();
+    const b = this.#busy.get(url);
+    if (b) {
+      b.n += 1;
+      b.reason = reason;
+    } else this.#busy.set(url, { n: 1, reason });
+  }
+
+  /** Adds the reason the job ends with, after a summary of the busy answers it got (the first time). */
+  end(reason: string): void {
+    if (this.#busy) {
+      let n = 0;
+      const kinds = new Set<string>();
+      for (const [url, b] of this.#busy) {
+        n += b.n;
+        kinds.add(publicReason(b.reason));
+        this.reasons.push(`${url} busy ${b.n}× (last: ${b.reason})`);
+      }
+      this.told.push(`${n} busy answer${n === 1 ? "" : "s"} (${[...kinds].join(", ")})`);
+      this.#busy = undefined;
+    }
+    this.reasons.push(reason);
+    this.told.push(reason);
+  }
 }
 
 /** The kind of an attempt's failure without its details: `HTTP 500: ...` → `HTTP 500`. */
@@ -233,21 +329,6 @@ function unknownModel(job: Job, offered: string[]) {
   return errorBody(
     `model_id ${JSON.stringify(job.modelId)} is not offered for ${job.pipeline} by any orchestrator; ${list}`,
   );
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Resolves when `watched` settles, after {@link SETTLE_MS}, or when `signal` aborts, whichever comes first; never rejects. */

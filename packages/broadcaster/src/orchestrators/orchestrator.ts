@@ -20,8 +20,9 @@ export function capabilityKey(pipeline: string, modelId: string): string {
 export class Orchestrator {
   readonly url: string;
   secret: string | undefined;
-  /** The last `/info` that was read, if any. */
-  info: OrchestratorInfo | undefined;
+  #info: OrchestratorInfo | undefined;
+  /** When its last `/info` poll started (epoch ms; 0 before the first). */
+  polledAt = 0;
   /** Why the last `/info` poll failed; undefined when it succeeded. */
   infoError: string | undefined = "not polled yet";
   /** `/info` polls that failed in a row (0 after one that answered, and before the first poll). */
@@ -33,6 +34,12 @@ export class Orchestrator {
   readonly #capabilityBackoff = new Map<string, Backoff>();
   readonly #stats = new Map<string, CapabilityStats>();
   readonly #inFlight = new Map<string, number>();
+  /**
+   * Slots of each pipeline and model here taken by others than this broadcaster (other gateways, direct callers), as
+   * last learned: the advertised `in_use` beyond this broadcaster's own jobs in flight when `/info` was read, or every
+   * slot but ours after a busy answer ({@link Orchestrator.refused}).
+   */
+  readonly #others = new Map<string, number>();
 
   constructor(url: string, secret: string | undefined, backoff: { baseMs: number; maxMs: number }) {
     this.url = url.replace(/\/+$/, "");
@@ -77,6 +84,23 @@ export class Orchestrator {
     return Math.max(this.backoff.until, this.#capabilityBackoff.get(capabilityKey(pipeline, modelId))?.until ?? 0);
   }
 
+  /** The last `/info` that was read, if any. */
+  get info(): OrchestratorInfo | undefined {
+    return this.#info;
+  }
+
+  /** Records an `/info` answer: what each capability's `in_use` says about others' jobs is read against ours now. */
+  set info(info: OrchestratorInfo | undefined) {
+    this.#info = info;
+    this.#others.clear();
+    for (const c of info?.capabilities ?? []) {
+      this.#others.set(
+        capabilityKey(c.pipeline, c.model_id),
+        Math.max(0, c.in_use - this.inFlight(c.pipeline, c.model_id)),
+      );
+    }
+  }
+
   /** Reachable: its last `/info` poll succeeded. */
   get reachable(): boolean {
     return this.info !== undefined && this.infoError === undefined;
@@ -87,9 +111,25 @@ export class Orchestrator {
     return this.info?.capabilities.find((c) => c.pipeline === pipeline && c.model_id === modelId);
   }
 
-  /** Free slots: capacity minus the larger of the advertised `in_use` and this broadcaster's own jobs in flight. */
+  /**
+   * Free slots: capacity minus this broadcaster's own jobs in flight and the slots others take (see
+   * {@link Orchestrator.refused}). Our own jobs are counted as they start and end, so a slot one of ours frees is
+   * free at once, not at the next `/info`.
+   */
   free(cap: Capability): number {
-    return Math.max(0, cap.capacity - Math.max(cap.in_use, this.inFlight(cap.pipeline, cap.model_id)));
+    const others = this.#others.get(capabilityKey(cap.pipeline, cap.model_id)) ?? cap.in_use;
+    return Math.max(0, cap.capacity - others - this.inFlight(cap.pipeline, cap.model_id));
+  }
+
+  /**
+   * Records a busy answer for this pipeline and model: every slot not running a job of ours is taken, until one of
+   * ours ends or the next `/info` says otherwise.
+   */
+  refused(pipeline: string, modelId: string): void {
+    const cap = this.capability(pipeline, modelId);
+    if (!cap) return;
+    const key = capabilityKey(pipeline, modelId);
+    this.#others.set(key, Math.max(this.#others.get(key) ?? 0, cap.capacity - this.inFlight(pipeline, modelId)));
   }
 
   /** This broadcaster's jobs in flight on this orchestrator for a pipeline and model. */

@@ -5,6 +5,7 @@
 
 import { deadline, type Logger } from "@ai-video-subnet/server-kit";
 import type { OrchestratorEndpoint } from "../options.js";
+import { CapacityQueue } from "./capacity-queue.js";
 import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
 import { discover, OrchestratorsFile } from "./sources.js";
 
@@ -21,6 +22,12 @@ export interface RegistryOptions {
   logger: Logger;
 }
 
+/**
+ * Least time between two `/info` polls of an orchestrator asked for by waiting jobs (see
+ * {@link OrchestratorRegistry.probe}), ms.
+ */
+export const PROBE_MS = 1000;
+
 /** What the registry can reach (see {@link OrchestratorRegistry.readiness}). */
 export type Readiness =
   | { ready: true; orchestrators: number; reachable: number; capabilities: number }
@@ -34,6 +41,11 @@ export type Readiness =
  */
 export class OrchestratorRegistry {
   readonly #o: RegistryOptions;
+  /**
+   * Jobs waiting for capacity: woken when a poll answers or the orchestrators change here, and by dispatch when a job
+   * of this broadcaster ends.
+   */
+  readonly waiting = new CapacityQueue();
   readonly #byUrl = new Map<string, Orchestrator>();
   readonly #file: OrchestratorsFile | undefined;
   #discovered: OrchestratorEndpoint[] = [];
@@ -145,9 +157,11 @@ export class OrchestratorRegistry {
     for (const e of this.#discovered) add(e);
     for (const e of fromFile) add(e);
     for (const e of this.#o.orchestrators) add(e);
+    let changed = false;
     for (const url of this.#byUrl.keys()) {
       if (!wanted.has(url)) {
         this.#byUrl.delete(url);
+        changed = true;
         this.#o.logger.info("orchestrator removed", { orchestrator: url });
       }
     }
@@ -159,9 +173,11 @@ export class OrchestratorRegistry {
           url,
           new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs }),
         );
+        changed = true;
         this.#o.logger.info("orchestrator added", { orchestrator: url });
       }
     }
+    if (changed) this.waiting.wake();
   }
 
   /** Polls every orchestrator's `/info` once (a poll already under way is joined, not repeated). */
@@ -178,7 +194,23 @@ export class OrchestratorRegistry {
     return p;
   }
 
+  /**
+   * For a job waiting on `o`, full by what this broadcaster knows: polls its `/info` when the last poll started
+   * {@link PROBE_MS} or more ago (waiting jobs are woken when it answers). Returns the ms until it may be polled
+   * again. Every job waiting on it shares the poll, so however many wait, `o` answers one `/info` a second rather
+   * than a busy job request per job. Once the registry is stopped nothing is polled (waiting jobs are still woken
+   * when a job of this broadcaster ends).
+   */
+  probe(o: Orchestrator, now: number): number {
+    if (this.#stopped.signal.aborted) return PROBE_MS;
+    const due = o.polledAt + PROBE_MS - now;
+    if (due > 0) return due;
+    void this.poll(o);
+    return PROBE_MS;
+  }
+
   async #pollOnce(o: Orchestrator): Promise<void> {
+    o.polledAt = Date.now();
     const limit = deadline(Math.min(5000, Math.max(500, this.#o.infoIntervalMs)), this.#stopped.signal);
     try {
       const res = await fetch(`${o.url}/info`, { signal: limit.signal, headers: { accept: "application/json" } });
@@ -215,6 +247,7 @@ export class OrchestratorRegistry {
             : "connection failed";
     } finally {
       limit.clear();
+      this.waiting.wake();
     }
   }
 }

@@ -4,8 +4,9 @@
  * 1. Eligible: reachable, not held back (the orchestrator, or this pipeline and model there), not already tried for this job, offers the pipeline + `model_id` (and the
  *    second capability a chained job needs, e.g. a frame-interpolation model for image-to-video with `output_fps`),
  *    and its price per pixel × step (`price_per_unit / pixels_per_unit`) is within the cap.
- * 2. Tiers: warm with a free slot, then cold with a free slot, then warm but full, then cold and full — the first
- *    non-empty tier is used (a full orchestrator may have freed a slot since its last `/info`).
+ * 2. Only those with a free slot by what this broadcaster knows (see `Orchestrator.free`): warm ones first, then
+ *    cold ones. When none has a free slot, there is no pick: the result lists the full ones, whose `/info` the job
+ *    reads again while it waits for a slot, rather than sending a job for a busy answer.
  * 3. Score = measured ms per pixel × step × (this broadcaster's jobs in flight there + 1) ÷ recent success rate
  *    (lower is better): the expected wait, as in least-loaded balancers with latency EWMAs, so concurrent jobs go
  *    to the idle one of two equal orchestrators instead of queueing behind each other. One not yet measured
@@ -48,8 +49,13 @@ export type SelectionResult =
       orchestrator: undefined;
       reason: string;
       retryAfterMs: number;
-      /** Set when every eligible orchestrator is only held back: the first is free again after this many ms. */
+      /** Set when some eligible orchestrator is only held back: the first is free again after this many ms. */
       waitMs?: number;
+      /**
+       * Set when eligible orchestrators are not held back but have no free slot by what this broadcaster knows:
+       * a slot may come free at any time (a job ends, here or elsewhere).
+       */
+      full?: Orchestrator[];
       /**
        * Set when no orchestrator that ever answered `/info` offers the pipeline + model (a mistyped `model_id`):
        * the models they do offer for the pipeline, sorted. A client error, not a reason to retry.
@@ -101,16 +107,19 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   const untried = priced.filter((o) => !req.exclude?.has(o.url));
   if (untried.length === 0) return none("every eligible orchestrator failed for this job", 1000);
   const ready = untried.filter((o) => o.heldUntil(req.pipeline, req.modelId) <= req.now);
-  if (ready.length === 0) {
-    const soonest = Math.max(0, Math.min(...untried.map((o) => o.heldUntil(req.pipeline, req.modelId))) - req.now);
-    return { ...none("every eligible orchestrator is held back (busy or failing)", soonest), waitMs: soonest };
+  const open = ready.filter((o) => o.free(o.capability(req.pipeline, req.modelId)!) > 0);
+  if (open.length === 0) {
+    const until = untried.map((o) => o.heldUntil(req.pipeline, req.modelId)).filter((t) => t > req.now);
+    const soonest = until.length > 0 ? Math.min(...until) - req.now : undefined;
+    if (ready.length === 0) {
+      return { ...none("every eligible orchestrator is held back (busy or failing)", soonest!), waitMs: soonest };
+    }
+    const full = none("every eligible orchestrator is at capacity", soonest ?? 1000);
+    return soonest === undefined ? { ...full, full: ready } : { ...full, full: ready, waitMs: soonest };
   }
-  const tierOf = (o: Orchestrator) => {
-    const cap = o.capability(req.pipeline, req.modelId)!;
-    return (cap.warm ? 0 : 1) + (o.free(cap) > 0 ? 0 : 2);
-  };
-  const bestTier = Math.min(...ready.map(tierOf));
-  const tier = ready.filter((o) => tierOf(o) === bestTier);
+  const tierOf = (o: Orchestrator) => (o.capability(req.pipeline, req.modelId)!.warm ? 0 : 1);
+  const bestTier = Math.min(...open.map(tierOf));
+  const tier = open.filter((o) => tierOf(o) === bestTier);
   // The best latency known in the tier, first samples of ones not yet measured included: at the best *measured* one
   // instead, an orchestrator whose first job was far faster than a slow measured one would be tied with it.
   const known = tier

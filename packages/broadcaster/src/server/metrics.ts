@@ -21,6 +21,8 @@ export interface BroadcasterMetrics {
   orchestrators: Gauge<"state">;
   /** Orchestrators holding back one pipeline and model of theirs (a 5xx or malformed answer), by pipeline and model. */
   capabilityHolds: Gauge<"pipeline" | "model_id">;
+  /** Jobs waiting for orchestrator capacity (every orchestrator they could use busy, full or held back). */
+  waiting: Gauge;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -79,6 +81,11 @@ export function createMetrics(): BroadcasterMetrics {
       name: "avs_broadcaster_capability_holds",
       help: 'Orchestrators holding back one pipeline and model after a 5xx or a malformed answer there, by pipeline and model (0 once the hold ends); an orchestrator held back whole counts in avs_broadcaster_orchestrators{state="backoff"}.',
       labelNames: ["pipeline", "model_id"],
+      registers,
+    }),
+    waiting: new Gauge({
+      name: "avs_broadcaster_jobs_waiting",
+      help: "Jobs waiting for orchestrator capacity (every orchestrator they could use busy, full or held back), synchronous and asynchronous.",
       registers,
     }),
   };

@@ -44,11 +44,17 @@ export async function startBroadcaster(options: BroadcasterOptions = {}): Promis
   };
 }
 
-/** POSTs a JSON text-to-image job. */
-export function textToImage(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+/** POSTs a JSON text-to-image job (cancelled when `signal` aborts). */
+export function textToImage(
+  url: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+) {
   return fetch(`${url}/text-to-image`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
   });
 }

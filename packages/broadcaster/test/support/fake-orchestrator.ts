@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 
 /** A 1×1 PNG. */
 export const PNG_1X1 = Buffer.from(
@@ -66,6 +66,15 @@ export interface FakeOrchestrator {
   capabilities: FakeCapability[];
   /** When set, `/info` answers 503 (the orchestrator looks down to a poller). */
   infoDown?: boolean;
+  /**
+   * When set, the capacity is real, as an orchestrator's: a job arriving while `capacity` jobs of its model run is
+   * answered 503 `insufficient capacity` with `Retry-After: 1`, and `/info`'s `in_use` is the jobs running.
+   */
+  enforceCapacity?: boolean;
+  /** Jobs refused for capacity (with `enforceCapacity`). */
+  busyAnswers: number;
+  /** When set, `GET /outputs/…` sends part of the output and then breaks the connection off. */
+  brokenOutputs?: boolean;
   close(): Promise<void>;
 }
 
@@ -84,8 +93,13 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     behaviourByModel: {},
     aborted: 0,
     outputGets: 0,
+    busyAnswers: 0,
     capabilities,
   } as unknown as FakeOrchestrator;
+  /** Jobs running now, by pipeline and model. */
+  const running = new Map<string, number>();
+  const inUse = (cap: FakeCapability) =>
+    fake.enforceCapacity ? (running.get(`${cap.pipeline}/${cap.model_id}`) ?? 0) : (cap.in_use ?? 0);
   app.get("/info", (c) =>
     fake.infoDown
       ? c.json({ detail: { msg: "down" } }, 503)
@@ -97,13 +111,23 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
             model_id: cap.model_id,
             warm: cap.warm ?? true,
             capacity: cap.capacity ?? 4,
-            in_use: cap.in_use ?? 0,
+            in_use: inUse(cap),
             price: { price_per_unit: cap.price_per_unit ?? 0, pixels_per_unit: cap.pixels_per_unit ?? 1 },
           })),
         }),
   );
   app.get("/outputs/:name", (c) => {
     fake.outputGets += 1;
+    if (fake.brokenOutputs) {
+      const socket = (c.env as { incoming: { socket: { destroy(): void } } }).incoming.socket;
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(PNG_1X1.subarray(0, 20));
+          setTimeout(() => socket.destroy(), 50);
+        },
+      });
+      return c.body(body, 200, { "content-type": "image/png", "content-length": String(PNG_1X1.length) });
+    }
     return c.body(PNG_1X1, 200, { "content-type": "image/png" });
   });
   app.post("/:pipeline", async (c) => {
@@ -126,6 +150,20 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       delivery: c.req.header("x-media-delivery"),
       fields,
     });
+    const key = `${c.req.path.slice(1)}/${String(fields.model_id)}`;
+    const cap = fake.capabilities.find((x) => `${x.pipeline}/${x.model_id}` === key);
+    if (fake.enforceCapacity && cap && (running.get(key) ?? 0) >= (cap.capacity ?? 4)) {
+      fake.busyAnswers += 1;
+      return c.json({ detail: { msg: "insufficient capacity" } }, 503, { "Retry-After": "1" });
+    }
+    running.set(key, (running.get(key) ?? 0) + 1);
+    try {
+      return await answer(c, fields);
+    } finally {
+      running.set(key, (running.get(key) ?? 1) - 1);
+    }
+  });
+  const answer = async (c: Context, fields: Record<string, unknown>) => {
     const b = fake.behaviourByModel[String(fields.model_id)] ?? fake.behaviour;
     if (b.kind === "drop") {
       (c.env as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
@@ -156,7 +194,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
       : `${fake.url}/outputs/fakeoutput0000000.png`;
     return c.json({ images: [{ url, seed: 42, nsfw: false }] }, 200, { "X-Media-Delivery": inline ? "data" : "url" });
-  });
+  };
   let server: ServerType;
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (i: AddressInfo) => resolve(i.port));
