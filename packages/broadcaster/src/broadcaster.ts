@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { type HttpServer, jsonLogger, type Logger, listen } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import { type AsyncJobs, createAsyncJobs } from "./async-jobs/index.js";
-import { asyncJobSettings } from "./async-jobs/options.js";
+import { asyncJobSettings, isPostgresUrl } from "./async-jobs/options.js";
 import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { OrchestratorRegistry } from "./orchestrators/registry.js";
 import { LocalOutputStore } from "./outputs/local-store.js";
@@ -139,6 +139,16 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       const inst = await inner;
       server = await listen(inst.fetch, { host: o.host, port: o.port, limits: o.connectionLimits });
       const { url, port } = server;
+      if (o.outputs.kind === "local" && isPostgresUrl(o.jobsDb)) {
+        // A job store made to be shared, outputs that are not: a job run here is read through any broadcaster, but
+        // its output is served by this one alone (unless the directory is shared too).
+        logger.warn("outputs are kept in a local directory while the job store is shared", {
+          dir: o.outputs.dir,
+          hint:
+            "other broadcasters on this jobs-db answer 404 for outputs of jobs run here unless they share this " +
+            "directory; --output-store postgres (or --s3-endpoint) keeps outputs where every broadcaster reads them",
+        });
+      }
       logger.info("listening", {
         port,
         url,

@@ -86,7 +86,10 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   backoffBaseMs?: number;
   /** Longest hold-back, ms (default 120 000). */
   backoffMaxMs?: number;
-  /** Output store (default a local `./outputs` directory; PostgreSQL when `jobsDb` is a `postgres://` URL). */
+  /**
+   * Output store (default a local `./outputs` directory; PostgreSQL when `jobsDb` is a `postgres://` URL). A local
+   * store given with a `postgres://` `jobsDb` is kept (the directory may be shared), with a warning at start.
+   */
   outputs?: OutputStoreOptions;
   /** Where uploads are spooled while their job runs (default a directory under the system temp dir). */
   uploadDir?: string;

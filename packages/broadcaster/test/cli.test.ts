@@ -8,10 +8,49 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { HELP, parseConfig } from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
+import { textToImage } from "./support/broadcaster.js";
+import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
+import { testSchema } from "./support/postgres.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BIN = fileURLToPath(new URL("../bin/avs-broadcaster.mjs", import.meta.url));
+
+/**
+ * Starts `avs-broadcaster` with `args` and resolves once it logs that it listens: its URL, that line, its log lines
+ * so far, and `stop()` (SIGTERM; resolves with the exit code).
+ */
+async function startBin(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", r));
+  const lines = () =>
+    out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+    child.stdout.on("data", () => {
+      const line = lines().find((l) => l.msg === "listening");
+      if (line) {
+        clearTimeout(t);
+        resolve(line);
+      }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${listening.port}`,
+    listening,
+    lines,
+    out: () => out,
+    stop: () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
 
 describe("parseConfig", () => {
   it("takes flag over env over config file, one name per setting", () => {
@@ -69,6 +108,15 @@ describe("parseConfig", () => {
       kind: "local",
       dir: "outputs",
     });
+    // A directory named is where outputs go, over the PostgreSQL default (warned about at start, see below);
+    // output-store, and then s3-endpoint, win over it.
+    expect(parseConfig([...pg, "--output-dir", "x"], {}).options.outputs).toEqual({ kind: "local", dir: "x" });
+    expect(parseConfig([...pg, "--output-dir", "x", "--output-store", "postgres"], {}).options.outputs).toEqual({
+      kind: "postgres",
+    });
+    expect(HELP).toMatch(
+      /--output-store[\s\S]*?wins over s3-endpoint and output-dir \(default: s3 with s3-endpoint, else local with output-dir, else postgres with a postgres:\/\/ jobs-db, else local\)/,
+    );
     expect(resolveOptions(parseConfig(["--jobs-db", "j.sqlite"], {}).options).outputs).toEqual({
       kind: "local",
       dir: "outputs",
@@ -144,25 +192,50 @@ describe("avs-broadcaster", () => {
   });
 
   it("listens, logs JSON with the port, serves, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "--port", "0", "--output-dir", join(dir, "out")], {
-      env: { ...process.env, AVS_BROADCASTER_ORCHESTRATOR: "http://127.0.0.1:9" },
+    const b = await startBin(["--port", "0", "--output-dir", join(dir, "out")], {
+      AVS_BROADCASTER_ORCHESTRATOR: "http://127.0.0.1:9",
     });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const port = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
-      child.stdout.on("data", () => {
-        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-        if (line) {
-          clearTimeout(t);
-          resolve(JSON.parse(line).port);
-        }
-      });
-    });
-    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    const res = await fetch(`${b.url}/health`);
     expect(await res.json()).toEqual({ status: "OK" });
-    child.kill("SIGTERM");
-    expect(await new Promise((r) => child.on("exit", r))).toBe(0);
-    expect(out).toContain('"msg":"stopping"');
+    expect(await b.stop()).toBe(0);
+    expect(b.out()).toContain('"msg":"stopping"');
   });
+
+  it("keeps outputs in a directory it is given with a PostgreSQL jobs-db, and warns that others cannot serve them", async () => {
+    const db = testSchema("cli");
+    const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: "m" }]);
+    const shared = ["--port", "0", "--jobs-db", db.url, "--jobs-db-schema", db.schema, "--info-interval-ms", "200"];
+    const started: Array<Awaited<ReturnType<typeof startBin>>> = [];
+    try {
+      const a = await startBin([...shared, "--orchestrator", fake.url, "--output-dir", join(dir, "a")]);
+      started.push(a);
+      const b = await startBin(shared);
+      started.push(b);
+      expect(a.listening.store).toBe("local");
+      const warning = "outputs are kept in a local directory while the job store is shared";
+      expect(a.lines().filter((l) => l.msg === warning)).toEqual([
+        expect.objectContaining({
+          level: "warn",
+          dir: join(dir, "a"),
+          hint: expect.stringContaining("--output-store"),
+        }),
+      ]);
+      expect(b.listening.store).toBe("postgres");
+      expect(b.lines().filter((l) => l.msg === warning)).toEqual([]);
+      // What the warning is about: a job run on A has its output on A's disk alone.
+      let res = await textToImage(a.url, { model_id: "m", prompt: "p" });
+      for (let i = 0; i < 100 && res.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        res = await textToImage(a.url, { model_id: "m", prompt: "p" });
+      }
+      const url: string = (await res.json()).images[0].url;
+      const name = url.slice(url.lastIndexOf("/") + 1);
+      expect((await fetch(`${a.url}/outputs/${name}`)).status).toBe(200);
+      expect((await fetch(`${b.url}/outputs/${name}`)).status).toBe(404);
+    } finally {
+      for (const b of started) await b.stop();
+      await fake.close();
+      await db.drop();
+    }
+  }, 60_000);
 });

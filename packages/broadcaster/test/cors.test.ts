@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBroadcaster, parseConfig } from "../src/index.js";
+import { outputName } from "../src/outputs/store.js";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
 import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
@@ -70,7 +71,7 @@ describe("CORS", () => {
       expect(res.status).toBe(status);
       expect(res.headers.get("access-control-allow-origin")).toBe("*");
       expect(res.headers.get("access-control-expose-headers")).toBe(
-        "X-Request-Id,Retry-After,Location,Preference-Applied,Idempotent-Replayed",
+        "X-Request-Id,Retry-After,Location,Preference-Applied,Idempotent-Replayed,Content-Range,Accept-Ranges",
       );
       expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     }
@@ -90,6 +91,28 @@ describe("CORS", () => {
     } finally {
       await t.close();
       await o.close();
+    }
+  });
+
+  it("lets a page ask for a part of an output and read which part it got", async () => {
+    const res = await app({ corsOrigins: [APP] }).request("/outputs/x.mp4", {
+      method: "OPTIONS",
+      headers: { origin: APP, "access-control-request-method": "GET", "access-control-request-headers": "range" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase().split(",")).toContain("range");
+    const t = await startBroadcaster({ corsOrigins: [APP] });
+    try {
+      const name = await t.b.store.put(outputName("mp4"), new Uint8Array(100), "video/mp4", 100);
+      const part = await fetch(`${t.url}/outputs/${name}`, { headers: { origin: APP, range: "bytes=-10" } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get("access-control-expose-headers")?.split(",")).toEqual(
+        expect.arrayContaining(["Content-Range", "Accept-Ranges"]),
+      );
+      expect(part.headers.get("content-range")).toBe("bytes 90-99/100");
+      await part.arrayBuffer();
+    } finally {
+      await t.close();
     }
   });
 

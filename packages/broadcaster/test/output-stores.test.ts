@@ -7,9 +7,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { upscaleForm } from "@ai-video-subnet/test-kit";
+import { type RangeCase, rangeProblems, upscaleForm } from "@ai-video-subnet/test-kit";
 import S3rver from "s3rver";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LocalOutputStore } from "../src/outputs/local-store.js";
 import { PostgresOutputStore } from "../src/outputs/postgres-store.js";
 import { S3OutputStore } from "../src/outputs/s3-store.js";
@@ -24,6 +24,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const streamOf = (bytes: Uint8Array) => new Response(bytes as Uint8Array<ArrayBuffer>).body!;
 const bytesOf = async (s: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(s).arrayBuffer());
 const DATA = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+
+/** The answers of the broadcaster at `url` to Range requests for `name`: no problems, and a 404 for another name. */
+async function expectRanges(url: string, name: string, bytes: Uint8Array, more: RangeCase[] = []): Promise<void> {
+  expect(await rangeProblems(`${url}/outputs/${name}`, bytes, more)).toEqual([]);
+  const missing = await fetch(`${url}/outputs/${outputName("mp4")}`, { headers: { range: "bytes=0-9" } });
+  expect(missing.status).toBe(404);
+  await missing.body?.cancel();
+}
 
 describe("output names", () => {
   it("are unguessable, URL-safe and match the spec's pattern", () => {
@@ -149,6 +157,25 @@ describe("local store", () => {
     expect(existsSync(join(dir, "operator-notes.txt"))).toBe(true);
   });
 
+  it("serves Range requests of a file of its own and of a packed output (its record's bytes only)", async () => {
+    const t = await startBroadcaster({ outputs: { kind: "local", dir: join(root, "ranges") } });
+    try {
+      const video = await t.b.store.put(outputName("mp4"), streamOf(DATA), "video/mp4");
+      const image = await t.b.store.put(outputName("png"), Buffer.from(DATA.subarray(0, 5000)), "image/png", 5000);
+      // Packed: its name says its pack and place after the 32-character secret.
+      expect(image.length).toBeGreaterThan(36);
+      await expectRanges(t.url, video, DATA, [["bytes=0-0", 0, 0]]);
+      await expectRanges(t.url, image, DATA.subarray(0, 5000), [["bytes=4000-4010", 4000, 4010]]);
+      // A part of a packed output is its record's bytes, not the ones around it in the pack.
+      const part = await t.b.store.get(image, { first: 4990, last: 6000 });
+      expect(part?.part).toEqual({ start: 4990, end: 4999 });
+      expect(await bytesOf(part!.body)).toEqual(DATA.subarray(4990, 5000));
+      expect(await t.b.store.stat(video)).toEqual({ contentType: "video/mp4", size: DATA.length });
+    } finally {
+      await t.close();
+    }
+  });
+
   it("never reads outside its directory", async () => {
     expect(await store.get("../../etc/passwd")).toBeUndefined();
     expect(await store.get("operator-notes.txt")).toBeUndefined();
@@ -171,15 +198,17 @@ describe("S3 store (s3rver)", () => {
   });
   afterAll(() => server?.close());
 
-  const store = () =>
-    new S3OutputStore({
-      endpoint,
-      bucket: "avs-outputs",
-      region: "us-east-1",
-      accessKeyId: "S3RVER",
-      secretAccessKey: "S3RVER",
-      retentionMs: 60_000,
-    });
+  /** The bucket, as a broadcaster's `outputs` option. */
+  const bucket = (prefix?: string) => ({
+    kind: "s3" as const,
+    endpoint,
+    bucket: "avs-outputs",
+    region: "us-east-1",
+    accessKeyId: "S3RVER",
+    secretAccessKey: "S3RVER",
+    prefix,
+  });
+  const store = () => new S3OutputStore({ ...bucket(), retentionMs: 60_000 });
 
   it("uploads a stream with its length, and streams it back", async () => {
     const s = store();
@@ -231,18 +260,7 @@ describe("S3 store (s3rver)", () => {
 
   it("serves a job's output from the bucket through the broadcaster", async () => {
     const fake = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
-    const t = await startBroadcaster({
-      orchestrators: [fake.url],
-      outputs: {
-        kind: "s3",
-        endpoint,
-        bucket: "avs-outputs",
-        region: "us-east-1",
-        accessKeyId: "S3RVER",
-        secretAccessKey: "S3RVER",
-        prefix: "jobs/",
-      },
-    });
+    const t = await startBroadcaster({ orchestrators: [fake.url], outputs: bucket("jobs/") });
     try {
       const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", PNG_1X1) });
       expect(res.status).toBe(200);
@@ -256,6 +274,47 @@ describe("S3 store (s3rver)", () => {
     } finally {
       await t.close();
       await fake.close();
+    }
+  });
+
+  it("serves Range requests through the broadcaster with ranged GETs on the bucket", async () => {
+    const t = await startBroadcaster({ outputs: bucket() });
+    const sent: Array<{ method: string; range: string | null }> = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      if (String(input).startsWith(endpoint)) {
+        sent.push({ method: init?.method ?? "GET", range: new Headers(init?.headers).get("range") });
+      }
+      return realFetch(input, init);
+    });
+    try {
+      const name = outputName("mp4");
+      await t.b.store.put(name, streamOf(DATA), "video/mp4", DATA.length);
+      await expectRanges(t.url, name, DATA);
+      // s3rver reads the end of `bytes=0-0` as none and answers all of it with a Content-Range that says so; the
+      // gateway passes on the part the bucket answered, with its true Content-Range.
+      const first = await fetch(`${t.url}/outputs/${name}`, { headers: { range: "bytes=0-0" } });
+      expect(first.status).toBe(206);
+      expect(first.headers.get("content-range")).toBe(`bytes 0-${DATA.length - 1}/${DATA.length}`);
+      expect((await first.arrayBuffer()).byteLength).toBe(DATA.length);
+      sent.length = 0;
+      expect(
+        await (await fetch(`${t.url}/outputs/${name}`, { headers: { range: "bytes=100-199" } })).arrayBuffer(),
+      ).toEqual(DATA.slice(100, 200).buffer);
+      // The bucket is asked for those bytes only; a suffix is asked as the positions it stands for, after a HEAD.
+      expect(sent).toEqual([{ method: "GET", range: "bytes=100-199" }]);
+      sent.length = 0;
+      await (await fetch(`${t.url}/outputs/${name}`, { headers: { range: "bytes=-10" } })).arrayBuffer();
+      expect(sent).toEqual([
+        { method: "HEAD", range: null },
+        { method: "GET", range: `bytes=${DATA.length - 10}-${DATA.length - 1}` },
+      ]);
+      sent.length = 0;
+      await fetch(`${t.url}/outputs/${name}`, { method: "HEAD" });
+      expect(sent).toEqual([{ method: "HEAD", range: null }]);
+    } finally {
+      spy.mockRestore();
+      await t.close();
     }
   });
 
@@ -322,6 +381,39 @@ describe("PostgreSQL store", () => {
     expect(await store.get(broken)).toBeUndefined();
     const rows = await pgQuery(`SELECT 1 FROM "${db.schema}".output_chunks WHERE name = $1`, [broken]);
     expect(rows).toEqual([]);
+  });
+
+  it("serves Range requests through the broadcaster, reading only the parts of the chunks asked for", async () => {
+    const t = await startBroadcaster({ outputs: { kind: "postgres", url: db.url, schema: db.schema } });
+    try {
+      const MiB = 1024 * 1024;
+      const big = new Uint8Array(2.5 * MiB).map((_, i) => (i * 13) % 251);
+      const name = outputName("mp4");
+      await t.b.store.put(name, streamOf(big), "video/mp4");
+      await expectRanges(t.url, name, big, [
+        // Across chunk boundaries: the end of the first, all of the second, the start of the third.
+        [`bytes=${MiB - 10}-${2 * MiB + 9}`, MiB - 10, 2 * MiB + 9],
+        [`bytes=${MiB}-${MiB}`, MiB, MiB],
+        ["bytes=0-0", 0, 0],
+        [`bytes=${2 * MiB - 1}-`, 2 * MiB - 1, big.length - 1],
+      ]);
+      const pool = (t.b.store as PostgresOutputStore).pool;
+      const query = vi.spyOn(pool, "query");
+      try {
+        const res = await fetch(`${t.url}/outputs/${name}`, { headers: { range: `bytes=${MiB - 3}-${MiB + 2}` } });
+        expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from(big.subarray(MiB - 3, MiB + 3)));
+        // Two chunk reads of 3 bytes each (substring positions are 1-based), not two 1 MiB chunks.
+        const reads = query.mock.calls.filter(([sql]) => String(sql).includes("output_chunks"));
+        expect(reads.map(([, params]) => params)).toEqual([
+          [name, 0, MiB - 2, 3],
+          [name, 1, 1, 3],
+        ]);
+      } finally {
+        query.mockRestore();
+      }
+    } finally {
+      await t.close();
+    }
   });
 
   it("hides and removes outputs past their retention, and looks up no name outside the pattern", async () => {

@@ -6,6 +6,15 @@
 
 export { type BearerAuthOptions, bearerAuth } from "./http/bearer-auth.js";
 export {
+  type ByteRange,
+  type ByteSpan,
+  parseByteRange,
+  type RangedBody,
+  type RangePart,
+  rangedAnswer,
+  rangePart,
+} from "./http/byte-range.js";
+export {
   clientAddress,
   isLoopback,
   metricsGuard,

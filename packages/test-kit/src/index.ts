@@ -21,5 +21,6 @@ export { descendants, isAlive, rssBytes, startTime } from "./network/process-tre
 export { type LogLine, Service, type ServiceExit, type ServiceOptions } from "./network/service.js";
 export { type Network, type NetworkOptions, startNetwork } from "./network/start-network.js";
 export { type Capability, waitForWarm } from "./network/wait-for-warm.js";
+export { type RangeCase, rangeProblems } from "./ranges.js";
 export { type Stack, startStack } from "./stack.js";
 export { tempDir } from "./temp.js";

@@ -99,7 +99,12 @@ export const SETTINGS = [
     shownDefault: String(DEFAULTS.backoffBaseMs),
   },
   { name: "backoff-max-ms", kind: "number", help: "longest hold-back", shownDefault: String(DEFAULTS.backoffMaxMs) },
-  { name: "output-dir", kind: "string", help: "directory of the local output store", shownDefault: "outputs" },
+  {
+    name: "output-dir",
+    kind: "string",
+    help: "directory of the local output store; setting it selects that store, over a postgres:// jobs-db too (with a warning at start: other broadcasters cannot serve its outputs)",
+    shownDefault: "outputs",
+  },
   {
     name: "upload-dir",
     kind: "string",
@@ -110,8 +115,9 @@ export const SETTINGS = [
     name: "output-store",
     kind: "choice",
     choices: ["local", "s3", "postgres"],
-    help: "local, s3 or postgres (the jobs-db database; for several broadcasters without a shared disk)",
-    shownDefault: "s3 with s3-endpoint, postgres with a postgres:// jobs-db, else local",
+    help: "local, s3 or postgres (the jobs-db database; for several broadcasters without a shared disk); wins over s3-endpoint and output-dir",
+    shownDefault:
+      "s3 with s3-endpoint, else local with output-dir, else postgres with a postgres:// jobs-db, else local",
   },
   {
     name: "output-retention-ms",
@@ -119,7 +125,11 @@ export const SETTINGS = [
     help: "how long outputs are kept",
     shownDefault: String(DEFAULTS.outputRetentionMs),
   },
-  { name: "s3-endpoint", kind: "string", help: "S3-compatible endpoint; setting it selects the S3 store" },
+  {
+    name: "s3-endpoint",
+    kind: "string",
+    help: "S3-compatible endpoint; setting it selects the S3 store (over output-dir)",
+  },
   { name: "s3-bucket", kind: "string", help: "bucket of the S3 store" },
   { name: "s3-region", kind: "string", help: "region the S3 signature is scoped to", shownDefault: "us-east-1" },
   { name: "s3-access-key-id", kind: "string", help: "access key id of the S3 store" },
@@ -222,6 +232,9 @@ export function parseConfig(
   if (outputStore === "postgres" && !isPostgresUrl(v["jobs-db"])) {
     throw new Error("output-store postgres keeps outputs in the jobs-db database: set jobs-db to a postgres:// URL");
   }
+  // Which store: output-store when set; else the one an explicit setting names (s3-endpoint, then output-dir);
+  // else resolveOptions' default (postgres with a postgres:// jobs-db, else local). A local store on a shared job
+  // store is warned about at start.
   let outputs: BroadcasterOptions["outputs"];
   if (outputStore === "postgres") outputs = { kind: "postgres" };
   else if (outputStore === "local") outputs = { kind: "local", dir: v["output-dir"] ?? "outputs" };

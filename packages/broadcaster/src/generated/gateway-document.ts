@@ -7270,7 +7270,7 @@ export const gatewayDocument: OpenApiDocument = {
           "status"
         ],
         "summary": "Output",
-        "description": "A stored result, by the unguessable name in a job's media URL, until its retention time ends.",
+        "description": "A stored result, by the unguessable name in a job's media URL, until its retention time ends. One byte range of it may be asked for with `Range` (206 with only those bytes): browsers seek in videos so, and Safari plays an mp4 only from a server that answers ranges. `HEAD` answers GET's headers without the body (and reads none of the output; a `Range` is ignored on it).",
         "operationId": "getOutput",
         "security": [],
         "parameters": [
@@ -7282,11 +7282,85 @@ export const gatewayDocument: OpenApiDocument = {
               "type": "string",
               "pattern": "^[A-Za-z0-9_-]{16,128}\\.(png|mp4)$"
             }
+          },
+          {
+            "name": "Range",
+            "in": "header",
+            "required": false,
+            "description": "One byte range of the output (RFC 9110 §14.2), as browsers send when they seek in a video: `bytes=first-last`, `bytes=first-` (to the end) or `bytes=-n` (the last n bytes); a last position past the end means the end. It is answered with 206 and only those bytes, or 416 when it starts at or past the end (or is `bytes=-0`). A header with several ranges, another unit or bad syntax is ignored and the whole output is answered with 200, as RFC 9110 allows (a server MAY ignore `Range`); so is a range of an empty output. Served on GET only: a HEAD ignores it. `If-Range` is not read: an output's bytes never change under its name, and answers carry no validator.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "bytes=0-1048575"
           }
         ],
         "responses": {
           "200": {
-            "description": "The media bytes.",
+            "description": "All of the output (asked without `Range`, or with one that is ignored).",
+            "headers": {
+              "Accept-Ranges": {
+                "description": "Always `bytes`; the output can be asked for in parts with a `Range` header.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "bytes"
+                  ]
+                }
+              },
+              "Content-Length": {
+                "description": "The output's size, bytes.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "image/png": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              },
+              "video/mp4": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "206": {
+            "description": "The part of the output the `Range` asked for, and only it.",
+            "headers": {
+              "Accept-Ranges": {
+                "description": "Always `bytes`; the output can be asked for in parts with a `Range` header.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "bytes"
+                  ]
+                }
+              },
+              "Content-Range": {
+                "description": "The part of the output this answer holds and the whole output's size: `bytes first-last/size` (both positions included, from 0).",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^bytes \\d+-\\d+/\\d+$"
+                },
+                "example": "bytes 0-1048575/4145680"
+              },
+              "Content-Length": {
+                "description": "The part's size, bytes (`last - first + 1`).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
             "content": {
               "image/png": {
                 "schema": {
@@ -7331,6 +7405,61 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "Not Found"
+                  }
+                }
+              }
+            }
+          },
+          "416": {
+            "description": "The `Range` asked for starts at or past the end of the output (or is `bytes=-0`).",
+            "headers": {
+              "Accept-Ranges": {
+                "description": "Always `bytes`; the output can be asked for in parts with a `Range` header.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "bytes"
+                  ]
+                }
+              },
+              "Content-Range": {
+                "description": "`bytes */size`: the whole output's size, for a range that fits.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^bytes \\*/\\d+$"
+                },
+                "example": "bytes */4145680"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the range asked for starts past the end of this 4145680-byte output"
                   }
                 }
               }

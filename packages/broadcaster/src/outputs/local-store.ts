@@ -6,17 +6,18 @@
  * of the broadcaster's own costs per job. Large and streamed outputs (videos) are files of their own, as before.
  */
 import { timingSafeEqual } from "node:crypto";
-import { closeSync, createReadStream, createWriteStream, openSync, writevSync } from "node:fs";
+import { closeSync, createWriteStream, openSync, writevSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { readWhole } from "@ai-video-subnet/server-kit";
+import { type ByteRange, rangePart, readWhole } from "@ai-video-subnet/server-kit";
 import {
-  MEDIA_TYPES,
-  type MediaExtension,
+  emptyBody,
+  mediaTypeOf,
   OUTPUT_NAME,
   type OutputBody,
+  type OutputInfo,
   type OutputStore,
   type StoredOutput,
 } from "./store.js";
@@ -194,37 +195,54 @@ export class LocalOutputStore implements OutputStore {
     return undefined;
   }
 
-  async get(name: string): Promise<StoredOutput | undefined> {
-    const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
+  /**
+   * The open file an output is in, where its bytes start in it and how many there are; undefined when there is no
+   * such output or it is past its retention time.
+   */
+  async #open(name: string): Promise<{ handle: FileHandle; start: number; length: number } | undefined> {
     if (PACKED.test(name)) {
       const r = await this.#record(name, "r");
-      if (!r) return undefined;
-      const expired = Date.now() - r.time > this.retentionMs;
-      if (expired || r.length === 0) {
-        await r.handle.close();
-        if (expired) return undefined;
-        return { body: new Response(new Uint8Array(0)).body!, contentType: MEDIA_TYPES[ext], size: 0 };
-      }
-      const stream = r.handle.createReadStream({ start: r.start, end: r.start + r.length - 1 });
-      return {
-        body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
-        contentType: MEDIA_TYPES[ext],
-        size: r.length,
-      };
+      if (r && Date.now() - r.time <= this.retentionMs) return r;
+      await r?.handle.close();
+      return undefined;
     }
     if (!OUTPUT_NAME.test(name)) return undefined;
-    const path = join(this.dir, name);
+    let handle: FileHandle;
     try {
-      const s = await stat(path);
-      if (Date.now() - s.mtimeMs > this.retentionMs) return undefined;
-      return {
-        body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-        contentType: MEDIA_TYPES[ext],
-        size: s.size,
-      };
+      handle = await open(join(this.dir, name), "r");
     } catch {
       return undefined;
     }
+    try {
+      const s = await handle.stat();
+      if (s.isFile() && Date.now() - s.mtimeMs <= this.retentionMs) return { handle, start: 0, length: s.size };
+    } catch {
+      // Handled below as no such output.
+    }
+    await handle.close();
+    return undefined;
+  }
+
+  async get(name: string, range?: ByteRange): Promise<StoredOutput | undefined> {
+    const o = await this.#open(name);
+    if (!o) return undefined;
+    const contentType = mediaTypeOf(name);
+    const part = rangePart(range, o.length);
+    if (part === "unsatisfiable" || o.length === 0) {
+      await o.handle.close();
+      return { body: emptyBody(), contentType, size: o.length, part };
+    }
+    // Only the bytes asked for are read; the stream closes the file when it ends or is cancelled.
+    const { start, end } = part ?? { start: 0, end: o.length - 1 };
+    const stream = o.handle.createReadStream({ start: o.start + start, end: o.start + end });
+    return { body: Readable.toWeb(stream) as ReadableStream<Uint8Array>, contentType, size: o.length, part };
+  }
+
+  async stat(name: string): Promise<OutputInfo | undefined> {
+    const o = await this.#open(name);
+    if (!o) return undefined;
+    await o.handle.close();
+    return { contentType: mediaTypeOf(name), size: o.length };
   }
 
   async delete(name: string): Promise<void> {

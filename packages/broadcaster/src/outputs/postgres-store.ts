@@ -1,15 +1,18 @@
 /**
  * @module Outputs in PostgreSQL, for several broadcasters behind one address without a shared filesystem or a
  * bucket: each output is a row of metadata and its bytes in 1 MiB chunks, written in one transaction (so a half
- * stored output is never served) and streamed back chunk by chunk.
+ * stored output is never served) and streamed back chunk by chunk; a range reads only the parts of the chunks it
+ * covers.
  */
+import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
 import { createTables, pgNames } from "../async-jobs/postgres-schema.js";
 import {
-  MEDIA_TYPES,
-  type MediaExtension,
+  emptyBody,
+  mediaTypeOf,
   OUTPUT_NAME,
   type OutputBody,
+  type OutputInfo,
   type OutputStore,
   type StoredOutput,
 } from "./store.js";
@@ -109,7 +112,8 @@ export class PostgresOutputStore implements OutputStore {
     }
   }
 
-  async get(name: string): Promise<StoredOutput | undefined> {
+  /** The output's size, when it is stored and within its retention time. */
+  async #size(name: string): Promise<number | undefined> {
     if (!OUTPUT_NAME.test(name)) return undefined;
     const { rows } = await this.pool.query<{ size: string; created_at: Date }>(
       `SELECT size, created_at FROM ${this.#s}.outputs WHERE name = $1`,
@@ -117,21 +121,48 @@ export class PostgresOutputStore implements OutputStore {
     );
     const row = rows[0];
     if (!row || Date.now() - row.created_at.getTime() > this.#retentionMs) return undefined;
+    return Number(row.size);
+  }
+
+  async get(name: string, range?: ByteRange): Promise<StoredOutput | undefined> {
+    const size = await this.#size(name);
+    if (size === undefined) return undefined;
+    const contentType = mediaTypeOf(name);
+    const part = rangePart(range, size);
+    if (part === "unsatisfiable" || size === 0) return { body: emptyBody(), contentType, size, part };
+    // Every chunk but the last holds CHUNK bytes (put() cuts them so), so byte `at` is in chunk `at / CHUNK`; each
+    // pull sends only the bytes of one chunk that are asked for (`substring` reads only those of an uncompressed
+    // TOAST value).
     const { pool } = this;
     const s = this.#s;
-    let seq = 0;
+    const { start, end } = part ?? { start: 0, end: size - 1 };
+    let at = start;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
+        const offset = at % CHUNK;
+        const length = Math.min(CHUNK - offset, end + 1 - at);
         const { rows } = await pool.query<{ data: Buffer }>(
-          `SELECT data FROM ${s}.output_chunks WHERE name = $1 AND seq = $2`,
-          [name, seq++],
+          `SELECT substring(data FROM $3 FOR $4) AS data FROM ${s}.output_chunks WHERE name = $1 AND seq = $2`,
+          [name, Math.floor(at / CHUNK), offset + 1, length],
         );
-        if (rows[0]) controller.enqueue(new Uint8Array(rows[0].data));
-        else controller.close();
+        const data = rows[0]?.data;
+        // A chunk gone (the output deleted meanwhile) or shorter than its place says: end the answer with an error
+        // rather than send other bytes than those it announced.
+        if (data?.length !== length) {
+          controller.error(new Error(`output ${name} changed while it was read`));
+          return;
+        }
+        controller.enqueue(new Uint8Array(data));
+        at += length;
+        if (at > end) controller.close();
       },
     });
-    const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
-    return { body, contentType: MEDIA_TYPES[ext], size: Number(row.size) };
+    return { body, contentType, size, part };
+  }
+
+  async stat(name: string): Promise<OutputInfo | undefined> {
+    const size = await this.#size(name);
+    return size === undefined ? undefined : { contentType: mediaTypeOf(name), size };
   }
 
   async delete(name: string): Promise<void> {

@@ -3,13 +3,14 @@
  * The broadcaster still serves them at `/outputs/<name>` (it streams them from the bucket), so clients need no
  * bucket access and URLs stay the same whichever store is configured.
  */
-
+import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import { EMPTY_SHA256, type SigV4Credentials, signV4 } from "./sigv4.js";
 import {
-  MEDIA_TYPES,
-  type MediaExtension,
+  emptyBody,
+  mediaTypeOf,
   OUTPUT_NAME,
   type OutputBody,
+  type OutputInfo,
   type OutputStore,
   type StoredOutput,
 } from "./store.js";
@@ -69,21 +70,71 @@ export class S3OutputStore implements OutputStore {
     return name;
   }
 
-  async get(name: string): Promise<StoredOutput | undefined> {
+  /** Whether an answer's object is past the retention time, by its `Last-Modified`. */
+  #expired(res: Response): boolean {
+    const modified = Date.parse(res.headers.get("last-modified") ?? "");
+    return Number.isFinite(modified) && Date.now() - modified > this.#o.retentionMs;
+  }
+
+  async get(name: string, range?: ByteRange): Promise<StoredOutput | undefined> {
     if (!OUTPUT_NAME.test(name)) return undefined;
-    const res = await this.#send("GET", this.#url(this.#prefix + name));
+    const contentType = mediaTypeOf(name);
+    // The bucket serves the range itself (a ranged GET reads only those bytes), asked as `bytes=first-last`. A
+    // suffix is turned into that form from the size (a HEAD first): s3rver, for one, reads `bytes=-n` as `0-n`.
+    let asked = range;
+    if (range && "suffix" in range) {
+      const info = await this.stat(name);
+      if (!info) return undefined;
+      const part = rangePart(range, info.size);
+      if (part === "unsatisfiable") return { ...info, body: emptyBody(), part };
+      asked = part && { first: part.start, last: part.end };
+    }
+    const headers: Record<string, string> =
+      asked && "first" in asked ? { range: `bytes=${asked.first}-${asked.last ?? ""}` } : {};
+    const res = await this.#send("GET", this.#url(this.#prefix + name), { headers });
     if (res.status === 404) {
       await res.body?.cancel();
       return undefined;
     }
+    if (res.status === 416) {
+      // Starts past the end: the bucket's error does not say the size in a header, a HEAD does.
+      await res.body?.cancel();
+      const info = await this.stat(name);
+      return info && { ...info, body: emptyBody(), part: "unsatisfiable" };
+    }
     if (!res.ok || !res.body) throw new Error(`S3 GET ${name}: HTTP ${res.status} ${await res.text()}`);
-    const modified = Date.parse(res.headers.get("last-modified") ?? "");
-    if (Number.isFinite(modified) && Date.now() - modified > this.#o.retentionMs) {
+    if (this.#expired(res)) {
       await res.body.cancel();
       return undefined;
     }
-    const ext = name.slice(name.lastIndexOf(".") + 1) as MediaExtension;
-    return { body: res.body, contentType: MEDIA_TYPES[ext], size: Number(res.headers.get("content-length") ?? 0) };
+    if (res.status === 206) {
+      const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get("content-range") ?? "");
+      if (!m) {
+        await res.body.cancel();
+        throw new Error(`S3 GET ${name}: 206 without a Content-Range of one range`);
+      }
+      const part = { start: Number(m[1]), end: Number(m[2]) };
+      return { body: res.body, contentType, size: Number(m[3]), part };
+    }
+    // 200: all of it (no range asked, or a bucket that does not serve ranges).
+    const size = contentLength(res);
+    if (size === undefined) {
+      await res.body.cancel();
+      throw new Error(`S3 GET ${name}: no Content-Length`);
+    }
+    return { body: res.body, contentType, size };
+  }
+
+  async stat(name: string): Promise<OutputInfo | undefined> {
+    if (!OUTPUT_NAME.test(name)) return undefined;
+    const res = await this.#send("HEAD", this.#url(this.#prefix + name));
+    await res.body?.cancel();
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`S3 HEAD ${name}: HTTP ${res.status}`);
+    if (this.#expired(res)) return undefined;
+    const size = contentLength(res);
+    if (size === undefined) throw new Error(`S3 HEAD ${name}: no Content-Length`);
+    return { contentType: mediaTypeOf(name), size };
   }
 
   async delete(name: string): Promise<void> {
@@ -117,6 +168,12 @@ export class S3OutputStore implements OutputStore {
     } while (token);
     return removed;
   }
+}
+
+/** An answer's `Content-Length` (the whole object's size on a 200 or a HEAD), undefined without one. */
+function contentLength(res: Response): number | undefined {
+  const length = Number(res.headers.get("content-length") ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 function unescapeXml(s: string): string {

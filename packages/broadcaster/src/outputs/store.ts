@@ -1,12 +1,20 @@
 /** @module Where job results live until their retention time ends: the interface and output naming. */
 import type { Readable } from "node:stream";
-import { outputName as newOutputName } from "@ai-video-subnet/server-kit";
+import { type ByteRange, outputName as newOutputName, type RangePart } from "@ai-video-subnet/server-kit";
 
-/** A stored output, ready to stream to a client. */
-export interface StoredOutput {
-  body: ReadableStream<Uint8Array>;
+/** What a stored output is, without its bytes (a `HEAD` request). */
+export interface OutputInfo {
   contentType: string;
+  /** Bytes of the whole output. */
   size: number;
+}
+
+/** A stored output, ready to stream to a client: all of it, or the part a range asked for. */
+export interface StoredOutput extends OutputInfo {
+  /** The whole output, or the bytes `part` names; empty for an unsatisfiable range. */
+  body: ReadableStream<Uint8Array>;
+  /** With a range: the bytes `body` holds, or `unsatisfiable`; undefined when `body` is the whole output. */
+  part?: RangePart;
 }
 
 /** An output's bytes as they reach a store. */
@@ -20,8 +28,13 @@ export interface OutputStore {
    * `name`, or `name` with more after its secret part (the local store's packed outputs say where they are).
    */
   put(name: string, body: OutputBody, contentType: string, size?: number): Promise<string>;
-  /** The output, or undefined when there is none (never stored, or expired). */
-  get(name: string): Promise<StoredOutput | undefined>;
+  /**
+   * The output, or undefined when there is none (never stored, or expired). With `range` (a `Range` request), only
+   * the bytes it asks for are read, and `part` says which they are.
+   */
+  get(name: string, range?: ByteRange): Promise<StoredOutput | undefined>;
+  /** The output's type and size without reading its bytes, or undefined when there is none. */
+  stat(name: string): Promise<OutputInfo | undefined>;
   /** Removes one output (a failed attempt's partial results). */
   delete(name: string): Promise<void>;
   /** Removes outputs older than the retention time; returns how many. */
@@ -36,11 +49,24 @@ export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
 export type MediaExtension = keyof typeof MEDIA_TYPES;
 
 /**
+ * The media type of an output, by its name's extension (names are checked against {@link OUTPUT_NAME} first).
+ * @example mediaTypeOf("q3J0…Zx.mp4") // "video/mp4"
+ */
+export function mediaTypeOf(name: string): string {
+  return MEDIA_TYPES[name.slice(name.lastIndexOf(".") + 1) as MediaExtension];
+}
+
+/**
  * A new unguessable output name: 192 random bits, base64url, and the media extension (server-kit's, which the
  * orchestrator's store uses too).
  * @example outputName("png") // "q3J0…Zx.png"
  */
 export const outputName: (ext: MediaExtension) => string = newOutputName;
+
+/** A body of no bytes (an unsatisfiable range, an empty output). */
+export function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (c) => c.close() });
+}
 
 /** Names this store accepts (the gateway spec's pattern); anything else is not looked up at all. */
 export const OUTPUT_NAME = /^[A-Za-z0-9_-]{16,128}\.(png|mp4)$/;

@@ -87,8 +87,18 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
           "Webhook-Url",
           "Webhook-Secret",
           "Last-Event-ID",
+          // A page that fetches a part of an output (a suffix range is not CORS-safelisted) and reads which it got.
+          "Range",
         ],
-        exposeHeaders: ["X-Request-Id", "Retry-After", "Location", "Preference-Applied", "Idempotent-Replayed"],
+        exposeHeaders: [
+          "X-Request-Id",
+          "Retry-After",
+          "Location",
+          "Preference-Applied",
+          "Idempotent-Replayed",
+          "Content-Range",
+          "Accept-Ranges",
+        ],
         maxAge: 600,
       }),
     );

@@ -44,7 +44,7 @@ export const SETTINGS = [
     kind: "choice",
     choices: ["url", "data"],
     default: "url",
-    help: "url: media as URLs served from /outputs; data: inline data: URLs (a job's X-Media-Delivery header overrides it)",
+    help: "url: media as URLs served from /outputs (one byte Range per request answered with 206); data: inline data: URLs (a job's X-Media-Delivery header overrides it)",
   },
   {
     name: "output-dir",

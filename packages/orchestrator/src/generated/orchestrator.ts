@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Output
-         * @description A stored result, by the unguessable name returned in a job's media URL, until its retention time ends.
+         * @description A stored result, by the unguessable name returned in a job's media URL, until its retention time ends. One byte range of it may be asked for with `Range` (206 with only those bytes): browsers seek in videos so, and Safari plays an mp4 only from a server that answers ranges. `HEAD` answers GET's headers without the body (and reads none of the output; a `Range` is ignored on it).
          */
         get: operations["getOutput"];
         put?: never;
@@ -684,6 +684,33 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
+        /** @description All of the output (asked without `Range`, or with one that is ignored). */
+        Output: {
+            headers: {
+                "Accept-Ranges": components["headers"]["AcceptRanges"];
+                /** @description The output's size, bytes. */
+                "Content-Length"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "image/png": Blob;
+                "video/mp4": Blob;
+            };
+        };
+        /** @description The part of the output the `Range` asked for, and only it. */
+        OutputPart: {
+            headers: {
+                "Accept-Ranges": components["headers"]["AcceptRanges"];
+                "Content-Range": components["headers"]["ContentRange"];
+                /** @description The part's size, bytes (`last - first + 1`). */
+                "Content-Length"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "image/png": Blob;
+                "video/mp4": Blob;
+            };
+        };
         /** @description No such route, pipeline or stored object. */
         NotFound: {
             headers: {
@@ -694,6 +721,28 @@ export interface components {
                  * @example {
                  *       "detail": {
                  *         "msg": "Not Found"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description The `Range` asked for starts at or past the end of the output (or is `bytes=-0`). */
+        RangeNotSatisfiable: {
+            headers: {
+                "Accept-Ranges": components["headers"]["AcceptRanges"];
+                /**
+                 * @description `bytes *\/size`: the whole output's size, for a range that fits.
+                 * @example bytes *\/4145680
+                 */
+                "Content-Range": string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "the range asked for starts past the end of this 4145680-byte output"
                  *       }
                  *     }
                  */
@@ -711,6 +760,11 @@ export interface components {
          * @example 12
          */
         LastEventId: number;
+        /**
+         * @description One byte range of the output (RFC 9110 §14.2), as browsers send when they seek in a video: `bytes=first-last`, `bytes=first-` (to the end) or `bytes=-n` (the last n bytes); a last position past the end means the end. It is answered with 206 and only those bytes, or 416 when it starts at or past the end (or is `bytes=-0`). A header with several ranges, another unit or bad syntax is ignored and the whole output is answered with 200, as RFC 9110 allows (a server MAY ignore `Range`); so is a range of an empty output. Served on GET only: a HEAD ignores it. `If-Range` is not read: an output's bytes never change under its name, and answers carry no validator.
+         * @example bytes=0-1048575
+         */
+        Range: string;
     };
     requestBodies: never;
     headers: {
@@ -720,6 +774,13 @@ export interface components {
         MediaDelivery: "url" | "data";
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description Always `bytes`; the output can be asked for in parts with a `Range` header. */
+        AcceptRanges: "bytes";
+        /**
+         * @description The part of the output this answer holds and the whole output's size: `bytes first-last/size` (both positions included, from 0).
+         * @example bytes 0-1048575/4145680
+         */
+        ContentRange: string;
     };
     pathItems: never;
 }
@@ -1123,7 +1184,13 @@ export interface operations {
     getOutput: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description One byte range of the output (RFC 9110 §14.2), as browsers send when they seek in a video: `bytes=first-last`, `bytes=first-` (to the end) or `bytes=-n` (the last n bytes); a last position past the end means the end. It is answered with 206 and only those bytes, or 416 when it starts at or past the end (or is `bytes=-0`). A header with several ranges, another unit or bad syntax is ignored and the whole output is answered with 200, as RFC 9110 allows (a server MAY ignore `Range`); so is a range of an empty output. Served on GET only: a HEAD ignores it. `If-Range` is not read: an output's bytes never change under its name, and answers carry no validator.
+                 * @example bytes=0-1048575
+                 */
+                Range?: components["parameters"]["Range"];
+            };
             path: {
                 name: string;
             };
@@ -1131,17 +1198,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The media bytes. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": Blob;
-                    "video/mp4": Blob;
-                };
-            };
+            200: components["responses"]["Output"];
+            206: components["responses"]["OutputPart"];
             404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
         };
     };
 }

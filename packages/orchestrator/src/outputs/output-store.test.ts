@@ -17,7 +17,7 @@ describe("OutputStore", () => {
     const b = store.put(new Uint8Array([4]), "mp4");
     expect(a).toMatch(/^[A-Za-z0-9_-]{32}\.png$/);
     expect(a).not.toBe(b);
-    expect(await store.get(a)).toEqual({ bytes: new Uint8Array([1, 2, 3]), type: "image/png" });
+    expect(await store.get(a)).toEqual({ bytes: new Uint8Array([1, 2, 3]), type: "image/png", size: 3 });
     expect((await store.get(b))?.type).toBe("video/mp4");
     expect(readdirSync(store.dir)).toEqual([]);
     expect(await store.get("nope.png")).toBeUndefined();

@@ -5,15 +5,25 @@
  * answer never waits for the disk and small results never touch it.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { open, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
-import { outputName } from "@ai-video-subnet/server-kit";
+import { type ByteRange, outputName, type RangePart, rangePart } from "@ai-video-subnet/server-kit";
 
 /** The media types the store keeps, by file extension. */
 export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
 /** A stored file's extension. */
 export type MediaExt = keyof typeof MEDIA_TYPES;
+
+/** A result read for a client: its bytes (all of them, or the part `part` names), media type and whole size. */
+export interface StoredResult {
+  bytes: Uint8Array;
+  type: string;
+  /** Bytes of the whole result. */
+  size: number;
+  /** With a range: the part `bytes` holds, or `unsatisfiable`; undefined when `bytes` are all of it. */
+  part?: RangePart;
+}
 
 interface Stored {
   path: string;
@@ -40,7 +50,7 @@ export interface OutputStoreOptions {
  * @example
  * const store = new OutputStore({ retentionSec: 600 });
  * const name = store.put(pngBytes, "png"); // "Qm9fY2...xY.png", served at /outputs/<name>
- * const file = await store.get(name);      // { bytes, type: "image/png" }
+ * const file = await store.get(name);      // { bytes, type: "image/png", size }
  */
 export class OutputStore {
   readonly dir: string;
@@ -122,12 +132,48 @@ export class OutputStore {
     return name;
   }
 
-  /** A stored result, or undefined when the name is unknown or expired. */
-  async get(name: string): Promise<{ bytes: Uint8Array; type: string } | undefined> {
+  /**
+   * A stored result, or undefined when the name is unknown or expired. With `range` (a `Range` request) `bytes` are
+   * only the part it asks for, read alone from a result on disk, and `part` says which they are (`unsatisfiable`,
+   * with no bytes, for a range past the end).
+   */
+  async get(name: string, range?: ByteRange): Promise<StoredResult | undefined> {
+    const item = this.#live(name);
+    if (!item) return undefined;
+    const type = MEDIA_TYPES[item.ext];
+    if (item.bytes) {
+      const size = item.bytes.byteLength;
+      const part = rangePart(range, size);
+      if (part === "unsatisfiable") return { bytes: new Uint8Array(0), type, size, part };
+      return { bytes: part ? item.bytes.subarray(part.start, part.end + 1) : item.bytes, type, size, part };
+    }
+    const handle = await open(item.path, "r").catch(() => undefined);
+    if (!handle) return undefined;
+    try {
+      const { size } = await handle.stat();
+      const part = rangePart(range, size);
+      if (part === "unsatisfiable") return { bytes: new Uint8Array(0), type, size, part };
+      if (!part) return { bytes: await handle.readFile(), type, size };
+      const bytes = Buffer.allocUnsafe(part.end - part.start + 1);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, part.start);
+      if (bytesRead !== bytes.length) throw new Error(`output ${name} is shorter than it was a moment ago`);
+      return { bytes, type, size, part };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A stored result's media type and size without its bytes (a `HEAD` request), or undefined. */
+  async stat(name: string): Promise<{ type: string; size: number } | undefined> {
+    const item = this.#live(name);
+    if (!item) return undefined;
+    const size = item.bytes?.byteLength ?? (await stat(item.path).catch(() => undefined))?.size;
+    return size === undefined ? undefined : { type: MEDIA_TYPES[item.ext], size };
+  }
+
+  #live(name: string): Stored | undefined {
     const item = this.#items.get(name);
-    if (!item || item.expires <= Date.now()) return undefined;
-    const bytes = item.bytes ?? (await readFile(item.path).catch(() => undefined));
-    return bytes ? { bytes, type: MEDIA_TYPES[item.ext] } : undefined;
+    return item && item.expires > Date.now() ? item : undefined;
   }
 
   /** Deletes expired results; returns how many. */

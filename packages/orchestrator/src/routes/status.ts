@@ -3,12 +3,14 @@ import {
   HttpError,
   metricsGuard,
   metricsResponse,
+  parseByteRange,
   type RequestValidator,
+  rangedAnswer,
   typedRoutes,
 } from "@ai-video-subnet/server-kit";
 import type { Hono } from "hono";
 import type { components, operations } from "../generated/orchestrator.js";
-import type { OutputStore } from "../outputs/output-store.js";
+import type { OutputStore, StoredResult } from "../outputs/output-store.js";
 import type { RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
 
@@ -33,11 +35,16 @@ export function mountStatusRoutes(
   route("metrics", (_body, c) => metricsResponse(c, ctx.metrics.registry), metricsGuard(ctx.metricsToken));
   route("getOutput", async (_body, c) => {
     const name = c.req.param("name")!;
-    const file = await ctx.store.get(name);
+    // HEAD (answered by this GET route) reads no bytes; a Range is served on GET only (RFC 9110 §14.2).
+    const file =
+      c.req.method === "HEAD"
+        ? await ctx.store.stat(name)
+        : await ctx.store.get(name, parseByteRange(c.req.header("range")));
     if (!file) throw new HttpError(404, `no output ${name}: it never existed or its retention time ended`);
-    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
-      "Content-Type": file.type,
-      "Cache-Control": "private, max-age=3600, immutable",
-    });
+    const { bytes, part } = file as Partial<StoredResult>;
+    return rangedAnswer(
+      { body: bytes, contentType: file.type, size: file.size, part },
+      { "cache-control": "private, max-age=3600, immutable" },
+    );
   });
 }

@@ -1,5 +1,5 @@
 /** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
-import { HttpError, metricsGuard, metricsResponse } from "@ai-video-subnet/server-kit";
+import { HttpError, metricsGuard, metricsResponse, parseByteRange, rangedAnswer } from "@ai-video-subnet/server-kit";
 import { gatewayDocument } from "../../generated/gateway-document.js";
 import { renderDocsPage } from "../docs-page.js";
 import type { RouteKit } from "./route-kit.js";
@@ -30,14 +30,12 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
   route("metrics", (_b, c) => metricsResponse(c, ctx.metrics.registry), metricsGuard(ctx.options.metricsToken));
   route("getOutput", async (_b, c) => {
     const name = c.req.param("name") ?? "";
-    const out = await ctx.store.get(name);
+    // HEAD (answered by this GET route) reads no bytes; a Range is served on GET only (RFC 9110 §14.2).
+    const out =
+      c.req.method === "HEAD"
+        ? await ctx.store.stat(name)
+        : await ctx.store.get(name, parseByteRange(c.req.header("range")));
     if (!out) throw new HttpError(404, `no output ${name}: never stored, or past its retention time`);
-    return new Response(out.body, {
-      headers: {
-        "content-type": out.contentType,
-        ...(out.size ? { "content-length": String(out.size) } : {}),
-        "cache-control": "private, max-age=3600, immutable",
-      },
-    });
+    return rangedAnswer(out, { "cache-control": "private, max-age=3600, immutable" });
   });
 }

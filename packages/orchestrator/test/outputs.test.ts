@@ -1,0 +1,35 @@
+/**
+ * @module `/outputs/{name}` on a real orchestrator: Range requests answered as RFC 9110 says, for a result held in
+ * memory and for one on disk (read alone from the file).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { rangeProblems } from "@ai-video-subnet/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOrchestrator } from "./helpers.js";
+
+const DATA = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+
+describe("stored outputs", () => {
+  let orch: Awaited<ReturnType<typeof startOrchestrator>>;
+  beforeAll(async () => {
+    // A cold model: no runner starts, and none is needed to serve stored outputs.
+    orch = await startOrchestrator({ models: [{ pipeline: "upscale", model_id: "m" }] });
+  });
+  afterAll(() => orch?.stop());
+
+  it("serves Range requests of a result held in memory, and a 404 for a name it does not have", async () => {
+    const name = orch.store.put(DATA, "mp4");
+    expect(await rangeProblems(`${orch.url}/outputs/${name}`, DATA, [["bytes=0-0", 0, 0]])).toEqual([]);
+    const res = await fetch(`${orch.url}/outputs/${"a".repeat(32)}.mp4`, { headers: { range: "bytes=0-9" } });
+    expect(res.status).toBe(404);
+    await res.body?.cancel();
+  });
+
+  it("serves Range requests of a result on disk", async () => {
+    const file = join(orch.store.dir, "encoded.tmp");
+    writeFileSync(file, DATA);
+    const name = await orch.store.adopt(file, "mp4");
+    expect(await rangeProblems(`${orch.url}/outputs/${name}`, DATA, [["bytes=0-0", 0, 0]])).toEqual([]);
+  });
+});
