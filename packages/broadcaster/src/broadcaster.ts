@@ -4,6 +4,7 @@ import { type HttpServer, jsonLogger, type Logger, listen } from "@ai-video-subn
 import { Hono } from "hono";
 import { type AsyncJobs, createAsyncJobs } from "./async-jobs/index.js";
 import { asyncJobSettings, isPostgresUrl } from "./async-jobs/options.js";
+import { settlesWithin } from "./async-jobs/postgres-connection.js";
 import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { OrchestratorRegistry } from "./orchestrators/registry.js";
 import { LocalOutputStore } from "./outputs/local-store.js";
@@ -23,8 +24,11 @@ export interface Broadcaster {
   /** Polls orchestrators, starts the output cleanup and listens. */
   start(): Promise<{ url: string; port: number }>;
   /**
-   * Stops listening (in-flight jobs finish first, up to `shutdownGrace` seconds), polling and cleanup; running
-   * asynchronous jobs are handed back to the queue at once.
+   * Stops listening at once (`/ready` and the generate routes answer 503 on connections still open; in-flight jobs
+   * finish first, up to `shutdownGrace` seconds), polling and cleanup; running asynchronous jobs are handed back to
+   * the queue at once. Resolves within `shutdownGrace` and a few seconds whatever the job store does: work a store
+   * that cannot be reached keeps waiting is given up on (the jobs' leases run out and another broadcaster takes
+   * them over).
    */
   stop(): Promise<void>;
   registry: OrchestratorRegistry;
@@ -35,6 +39,9 @@ export interface Broadcaster {
   options: ResolvedOptions;
   logger: Logger;
 }
+
+/** How long `stop()` waits for the stores' connections to close after the grace, ms. */
+const CLOSE_STORES_MS = 3000;
 
 function createStore(o: ResolvedOptions): OutputStore {
   if (o.outputs.kind === "s3") return new S3OutputStore({ ...o.outputs, retentionMs: o.outputRetentionMs });
@@ -84,10 +91,27 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     trustProxy: o.trustProxy,
     progressSource: o.progressSource,
   });
-  const inner = buildApp({ ...dispatchContext, options: o, uploadDir: o.uploadDir, keys, limiter, jobs });
-  const storeReady =
-    store instanceof LocalOutputStore || store instanceof PostgresOutputStore ? store.init() : undefined;
-  const ready = Promise.all([inner, storeReady, jobs.ready]).then(() => {});
+  let stopping = false;
+  const inner = buildApp({
+    ...dispatchContext,
+    options: o,
+    uploadDir: o.uploadDir,
+    keys,
+    limiter,
+    jobs,
+    stopping: () => stopping,
+  });
+  const storeReady = (
+    store instanceof LocalOutputStore || store instanceof PostgresOutputStore ? store.init() : undefined
+  )?.catch((err: Error) => {
+    throw new Error(`could not open the output store (output-store ${o.outputs.kind}): ${err.message}`, {
+      cause: err,
+    });
+  });
+  storeReady?.catch(() => {});
+  // The job store first: its error names the `jobs-db` setting and comes within its time limit, where the output
+  // store on the same database would fail with a bare connection error, or only after the kernel's.
+  const ready = Promise.all([inner, jobs.ready]).then(() => storeReady);
   ready.catch(() => {});
   const app = new Hono();
   app.all("*", async (c) => (await inner).fetch(c.req.raw, c.env));
@@ -158,15 +182,30 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       return { url, port };
     },
     async stop() {
+      stopping = true;
       registry.stop();
       if (gauges) clearInterval(gauges);
       if (cleanup) clearInterval(cleanup);
       const s = server;
       server = undefined;
-      // Running asynchronous jobs go back to the queue (another broadcaster, or this one restarted, takes them).
-      await jobs.stop();
-      await s?.stop(o.shutdownGrace * 1000);
-      await Promise.all([jobs.close(), store.close?.()]);
+      const graceMs = o.shutdownGrace * 1000;
+      // The port closes at once while running asynchronous jobs go back to the queue (another broadcaster, or this
+      // one restarted, takes them); in-flight requests get the grace.
+      const handedBack = settlesWithin(jobs.stop(), graceMs).then((done) => {
+        if (!done) {
+          logger.warn(
+            "running async jobs were not handed back within the shutdown grace; they are taken over once their leases run out",
+            {
+              shutdown_grace_s: o.shutdownGrace,
+            },
+          );
+        }
+      });
+      await Promise.all([s?.stop(graceMs), handedBack]);
+      // Each store gives up on connections that do not close (a store that went silent) within a few seconds.
+      if (!(await settlesWithin(Promise.all([jobs.close(), store.close?.()]), CLOSE_STORES_MS))) {
+        logger.warn("the stores' connections did not close; leaving them", { waited_ms: CLOSE_STORES_MS });
+      }
       // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
       // once in-flight jobs are done.
       if (options.uploadDir === undefined) await rm(o.uploadDir, { recursive: true, force: true });

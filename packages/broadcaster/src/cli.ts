@@ -36,6 +36,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     broadcaster.logger.info("stopping", { signal });
+    // stop() ends within the grace and a few seconds whatever the stores do; this is only the backstop.
+    const backstopS = broadcaster.options.shutdownGrace + 10;
+    setTimeout(() => {
+      broadcaster.logger.error("could not stop in time; exiting anyway", { waited_s: backstopS });
+      process.exit(1);
+    }, backstopS * 1000).unref();
     void broadcaster.stop().then(() => process.exit(0));
   });
 }

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { newJobId } from "../src/async-jobs/model.js";
 import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
 import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
-import type { Claim, HeldJob, JobChange, JobStore, NewJob } from "../src/async-jobs/store.js";
+import type { Claim, HeldJob, JobChange, JobStore } from "../src/async-jobs/store.js";
+import { newJob } from "./support/new-job.js";
 import { pgQuery, testSchema } from "./support/postgres.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-job-stores-"));
@@ -33,22 +34,6 @@ const stores: Array<[string, (label: string) => JobStore]> = [
     },
   ],
 ];
-
-function newJob(over: Partial<NewJob> = {}): NewJob {
-  return {
-    id: newJobId(),
-    owner: "owner-1",
-    pipeline: "upscale",
-    modelId: "m",
-    requestId: "req",
-    baseUrl: "http://gw",
-    multipart: true,
-    units: 1,
-    inputs: { fields: { prompt: "" }, files: {} },
-    files: {},
-    ...over,
-  };
-}
 
 /** Workers that record what they are given and run each job until the test settles it. */
 function recorder(holder: string, leaseMs: number) {

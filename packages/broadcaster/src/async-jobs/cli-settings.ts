@@ -18,6 +18,13 @@ export const ASYNC_JOB_SETTINGS = [
     shownDefault: ASYNC_JOB_DEFAULTS.jobsDbSchema,
   },
   {
+    name: "jobs-db-timeout-ms",
+    kind: "integer",
+    min: 100,
+    help: "PostgreSQL: longest connecting to the job store or one of its queries may take; past it requests get 503 (Retry-After) and /ready 503",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsDbTimeoutMs),
+  },
+  {
     name: "jobs-concurrency",
     kind: "integer",
     min: 1,
@@ -35,7 +42,7 @@ export const ASYNC_JOB_SETTINGS = [
     name: "jobs-lease-ms",
     kind: "integer",
     min: 300,
-    help: "lease of a running async job; others take over a dead broadcaster's jobs this long after it stopped",
+    help: "lease of a running async job, renewed every third of it; others take over a dead broadcaster's jobs within this and a third of it after its last renewal",
     shownDefault: String(ASYNC_JOB_DEFAULTS.jobsLeaseMs),
   },
   {
@@ -75,6 +82,7 @@ export const ASYNC_JOB_SETTINGS = [
 export interface AsyncJobValues {
   "jobs-db"?: string;
   "jobs-db-schema"?: string;
+  "jobs-db-timeout-ms"?: number;
   "jobs-concurrency"?: number;
   "jobs-start"?: string;
   "jobs-lease-ms"?: number;
@@ -95,6 +103,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
   return {
     jobsDb: v["jobs-db"],
     jobsDbSchema: schema,
+    jobsDbTimeoutMs: v["jobs-db-timeout-ms"],
     jobsConcurrency: v["jobs-concurrency"],
     jobsStart: v["jobs-start"]?.toLowerCase() as AsyncJobOptions["jobsStart"],
     jobsLeaseMs: v["jobs-lease-ms"],

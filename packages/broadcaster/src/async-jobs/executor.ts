@@ -1,7 +1,9 @@
 /**
  * @module Runs claimed asynchronous jobs through the same `dispatch` as synchronous ones (selection, retries, output
  * storage), each with an AbortSignal: a cancel aborts the call to the orchestrator (which stops the runner at its next
- * step), a lost lease stops it without writing, and shutdown hands the job back to the queue. Progress goes to the
+ * step), a lost lease stops it without writing — lost as a heartbeat finds it taken over, or as it runs out without
+ * a renewal (the store unreachable: another broadcaster may take the job over from then on) — and shutdown hands
+ * the job back to the queue. Progress goes to the
  * store through `onProgress`, throttled; its source is pluggable (see {@link ProgressSource}).
  */
 import { rm } from "node:fs/promises";
@@ -37,11 +39,16 @@ export interface ExecutorContext {
   progressSource?: ProgressSource;
   /** Least time between two progress writes of one job, ms (default 250). */
   progressIntervalMs?: number;
+  /**
+   * Lease of a claim, ms: a job whose lease was last renewed (by a heartbeat that reached the store) this long ago
+   * is stopped, since another broadcaster may take it over from then on (default: never).
+   */
+  leaseMs?: number;
 }
 
 /** Why a run was stopped. */
 class Stop extends Error {
-  readonly kind: "cancelled" | "shutdown" | "lost";
+  readonly kind: "cancelled" | "shutdown" | "lost" | "expired";
   constructor(kind: Stop["kind"]) {
     super(`job ${kind}`);
     this.kind = kind;
@@ -52,6 +59,10 @@ interface Running {
   claim: Claim;
   controller: AbortController;
   claimedAt: number;
+  /** When the write of the lease's last known renewal was sent (local clock): the lease lasts past this + leaseMs. */
+  renewedAt: number;
+  /** Stops the job when its lease runs out. */
+  expiry?: NodeJS.Timeout;
   done: Promise<void>;
 }
 
@@ -86,13 +97,22 @@ export class JobExecutor {
     metrics.queueSeconds.observe({ pipeline: job.pipeline }, (Date.now() - job.createdAt) / 1000);
     const controller = new AbortController();
     let settle = () => {};
-    const entry: Running = { claim, controller, claimedAt: Date.now(), done: new Promise((r) => (settle = r)) };
+    const now = Date.now();
+    const entry: Running = {
+      claim,
+      controller,
+      claimedAt: now,
+      renewedAt: claim.leasedAt ?? now,
+      done: new Promise((r) => (settle = r)),
+    };
     this.#running.set(job.id, entry);
+    this.#armExpiry(entry);
     metrics.running.inc();
     try {
       if (job.cancelRequested) controller.abort(new Stop("cancelled"));
       await this.#execute(claim, controller.signal);
     } finally {
+      clearTimeout(entry.expiry);
       metrics.running.dec();
       if (this.#running.get(job.id) === entry) this.#running.delete(job.id);
       settle();
@@ -111,11 +131,29 @@ export class JobExecutor {
   heartbeat(held: HeldJob[], since: number): void {
     const byId = new Map(held.map((h) => [h.id, h]));
     for (const [id, r] of this.#running) {
-      if (r.claimedAt >= since) continue;
       const h = byId.get(id);
+      if (h && h.run === r.claim.run && since > r.renewedAt) {
+        r.renewedAt = since;
+        this.#armExpiry(r);
+      }
+      if (r.claimedAt >= since) continue;
       if (!h || h.run !== r.claim.run) r.controller.abort(new Stop("lost"));
       else if (h.cancelRequested) r.controller.abort(new Stop("cancelled"));
     }
+  }
+
+  /**
+   * (Re)arms the stop of a job at the end of its lease as this broadcaster knows it. The lease was renewed by a
+   * write sent at `renewedAt`, so it lasts at least until `renewedAt + leaseMs` on the store's clock too; past that
+   * without a renewal (the heartbeats cannot reach the store) another broadcaster's sweep may take the job over, and
+   * this one stops it first rather than run it twice.
+   */
+  #armExpiry(r: Running): void {
+    const leaseMs = this.#ctx.leaseMs;
+    if (leaseMs === undefined) return;
+    clearTimeout(r.expiry);
+    r.expiry = setTimeout(() => r.controller.abort(new Stop("expired")), r.renewedAt + leaseMs - Date.now());
+    r.expiry.unref();
   }
 
   /** Hands every running job back to the queue (their upstream calls are aborted) and waits for that. */
@@ -157,9 +195,24 @@ export class JobExecutor {
     } catch (err) {
       const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason : undefined;
       if (stop?.kind === "lost") return this.#log("warn", claim, "lease lost; another broadcaster runs the job");
+      if (stop?.kind === "expired") {
+        return this.#log(
+          "warn",
+          claim,
+          "lease ran out without a renewal (the job store could not be reached); the job was stopped and runs again " +
+            "once the store is back, on whichever broadcaster takes it",
+          { lease_ms: ctx.leaseMs },
+        );
+      }
       if (stop?.kind === "shutdown") {
         await progress.flush();
-        await ctx.store.release(claim);
+        try {
+          await ctx.store.release(claim);
+        } catch (e) {
+          return this.#log("warn", claim, "could not hand the job back; it runs again once its lease runs out", {
+            error: (e as Error).message,
+          });
+        }
         return this.#log("info", claim, "handed back to the queue (stopping)");
       }
       if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
@@ -174,7 +227,16 @@ export class JobExecutor {
       await Promise.all(spooled.map((p) => rm(p, { force: true })));
     }
     await progress.flush();
-    const ended = await ctx.store.finish(claim, outcome);
+    let ended: boolean;
+    try {
+      ended = await ctx.store.finish(claim, outcome);
+    } catch (err) {
+      // Perhaps written all the same (a commit whose answer was lost): its outputs stay.
+      return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
+        status: outcome.status,
+        error: (err as Error).message,
+      });
+    }
     if (!ended) {
       if (outcome.status === "succeeded")
         await Promise.all(outcome.media.map((m) => ctx.dispatch.store.delete(m.name)));

@@ -33,6 +33,8 @@ export interface AsyncJobsSettings {
   db: string;
   /** PostgreSQL schema of the store (ignored for SQLite). */
   schema: string;
+  /** PostgreSQL: longest connecting or one query may take, ms; past it the request gets 503 (default 5 000). */
+  timeoutMs?: number;
   /** Jobs this broadcaster runs at once. */
   concurrency: number;
   /** Lease of a running job; a broadcaster that stops renewing it loses the job to another after this long. */
@@ -67,6 +69,8 @@ export interface AsyncJobs {
   submit(c: Context, job: Job): Promise<Response>;
   /** Mounts the `jobs` routes behind `guards`. */
   mount(route: TypedRouteMounter<operations>, ...guards: MiddlewareHandler[]): void;
+  /** Whether new jobs can be taken: not while stopping, nor while the store cannot be reached (`/ready` says why). */
+  readiness(): { ready: true } | { ready: false; reason: string };
   /** Starts running queued jobs and sending webhooks. */
   start(): Promise<void>;
   /** Hands running jobs back to the queue, stops taking new ones, and ends the event streams (clients reconnect). */
@@ -85,11 +89,7 @@ export function wantsAsync(c: Context): boolean {
 
 function openStore(s: AsyncJobsSettings, logger: Logger): JobStore {
   if (/^postgres(ql)?:\/\//.test(s.db)) {
-    return new PostgresJobStore({
-      url: s.db,
-      schema: s.schema,
-      onError: (err) => logger.warn("job store connection trouble", { error: err.message }),
-    });
+    return new PostgresJobStore({ url: s.db, schema: s.schema, timeoutMs: s.timeoutMs, log: logger });
   }
   return new SqliteJobStore(s.db);
 }
@@ -110,6 +110,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     metrics,
     progressSource: deps.progressSource ?? followOrchestratorProgress,
     progressIntervalMs: settings.progressIntervalMs,
+    leaseMs: settings.leaseMs,
   });
   const ready = store.init();
   ready.catch(() => {});
@@ -163,6 +164,12 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       };
       mountJobRoutes(route, ctx, ...guards);
     },
+    readiness() {
+      if (stopping) return { ready: false, reason: "stopping: running jobs go back to the queue" };
+      const state = store.availability;
+      if (!state.reachable) return { ready: false, reason: `job store unavailable: ${state.reason}` };
+      return { ready: true };
+    },
     async start() {
       await hubReady;
       started = true;
@@ -206,9 +213,10 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     async stop() {
       stopping = true;
       if (sweep) clearInterval(sweep);
+      // Event streams end first, whatever the store does: their clients reconnect, to another broadcaster.
+      hub?.close();
       // Together: the store stops handing out jobs while the executor hands back the running ones.
       await Promise.all([started ? executor.shutdown() : undefined, store.stop()]);
-      hub?.close();
     },
     async close() {
       await ready.catch(() => {});

@@ -13,6 +13,12 @@ export interface AsyncJobOptions {
   jobsDb?: string;
   /** PostgreSQL schema of the job store (default `avs`); graphile-worker's queue lives in `<schema>_queue`. */
   jobsDbSchema?: string;
+  /**
+   * PostgreSQL: longest connecting to the job store, waiting for a pooled connection or one query may take, ms
+   * (default 5 000; the server cancels a statement past it too). A request whose store query fails or runs past it
+   * gets 503 with `Retry-After`, and `/ready` turns 503 until the store answers again.
+   */
+  jobsDbTimeoutMs?: number;
   /** Asynchronous jobs this broadcaster runs at once (default 16). */
   jobsConcurrency?: number;
   /**
@@ -45,6 +51,7 @@ export interface AsyncJobOptions {
 /** Defaults of the options above. */
 export const ASYNC_JOB_DEFAULTS = {
   jobsDbSchema: "avs",
+  jobsDbTimeoutMs: 5_000,
   jobsConcurrency: 16,
   jobsLeaseMs: 15_000,
   jobsStart: "here",
@@ -74,6 +81,7 @@ export function asyncJobSettings(
   return {
     db: o.jobsDb ?? (o.outputs.kind === "local" && o.outputs.dir ? join(o.outputs.dir, "jobs.sqlite") : "jobs.sqlite"),
     schema: d.jobsDbSchema,
+    timeoutMs: d.jobsDbTimeoutMs,
     concurrency: d.jobsConcurrency,
     leaseMs: d.jobsLeaseMs,
     start: d.jobsStart as "here" | "queue",

@@ -118,7 +118,7 @@ export async function insertJob(
     return {
       kind: "created",
       job: { ...rest, status: "queued", runs: 0 },
-      claim: { job: stored, holder: here.holder, run: 1 },
+      claim: { job: stored, holder: here.holder, run: 1, leasedAt: now },
     };
   }
   // The key exists (a concurrent insert waited for its transaction, then did nothing).
@@ -191,5 +191,5 @@ export async function claimJob(
     ],
   });
   if (!rows[0]) return undefined;
-  return { job: recordOf(rows[0]), holder, run: after.runs };
+  return { job: recordOf(rows[0]), holder, run: after.runs, leasedAt: now };
 }

@@ -4,6 +4,7 @@
  */
 
 import type pg from "pg";
+import { unavailableReason } from "./availability.js";
 
 /** Schema names the store accepts: they go into SQL as identifiers. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS ${s}.jobs (
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON ${s}.jobs (owner, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_running ON ${s}.jobs (lease_until) WHERE status = 'running';
+CREATE INDEX IF NOT EXISTS jobs_queued ON ${s}.jobs (created_at) WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS jobs_holder ON ${s}.jobs (holder) WHERE holder IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_finished ON ${s}.jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ${s}.job_events (
@@ -97,6 +99,7 @@ CREATE TABLE IF NOT EXISTS ${s}.webhook_deliveries (
   created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS deliveries_job ON ${s}.webhook_deliveries (job_id, created_at);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON ${s}.webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 `;
 }
 
@@ -105,20 +108,31 @@ export type Query = Pick<pg.PoolClient, "query">;
 
 /**
  * Runs `fn` in a transaction on one connection of `pool`: committed when it resolves, rolled back when it throws.
+ * A connection that failed or ran out of time is dropped instead of rolled back (the server rolls back the
+ * transaction of a closed connection): a ROLLBACK on a silent connection would wait out another time limit, and
+ * a connection whose query timed out must not go back to the pool, where the next query would queue behind it.
  * @example const job = await transaction(pool, async (q) => (await q.query("SELECT 1")).rows);
  */
 export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    if (unavailableReason(err) !== undefined) broken = err as Error;
+    else {
+      try {
+        await client.query("ROLLBACK");
+      } catch (e) {
+        broken = e as Error;
+      }
+    }
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
@@ -129,7 +143,13 @@ export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>
  */
 export async function createTables(pool: pg.Pool, schema: string, ddl: string): Promise<void> {
   await transaction(pool, async (q) => {
-    await q.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`avs-schema:${schema}`]);
-    await q.query(ddl);
+    // Not the store's query time limit: an index new in this version is built on the existing rows here.
+    await q.query(`SET LOCAL statement_timeout = ${DDL_TIMEOUT_MS}`);
+    const limited = (text: string, values?: unknown[]) => ({ text, values, query_timeout: DDL_TIMEOUT_MS });
+    await q.query(limited("SELECT pg_advisory_xact_lock(hashtext($1))", [`avs-schema:${schema}`]));
+    await q.query(limited(ddl));
   });
 }
+
+/** Longest creating the tables (waiting for another broadcaster's creation included) may take, ms. */
+const DDL_TIMEOUT_MS = 120_000;

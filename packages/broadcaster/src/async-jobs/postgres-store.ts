@@ -2,10 +2,16 @@
  * @module The shared job store: PostgreSQL, for several broadcasters behind one address. Job rows, input files,
  * events and webhook deliveries live in the store's schema; which broadcaster runs what is graphile-worker's job
  * (its queue in `<schema>_queue`, see postgres-workers.ts). Every change NOTIFYs the store's channel at commit, so a
- * job made through one broadcaster is streamed and cancelled through any other.
+ * job made through one broadcaster is streamed and cancelled through any other. Every query runs under the store's
+ * time limit (postgres-connection.ts); one that fails because the database cannot be reached throws a
+ * `JobStoreUnavailableError` (the app's 503) and marks the store unreachable until a query or the listener's
+ * check succeeds again.
  */
+import type { Logger } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
+import { Availability, rethrowUnavailable, type StoreAvailability, unavailableReason } from "./availability.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
+import { DEFAULT_TIMEOUT_MS, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
 import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
 import { claimJob, insertJob } from "./postgres-enqueue.js";
 import type { PgChangeListener } from "./postgres-listener.js";
@@ -31,9 +37,20 @@ export interface PostgresJobStoreOptions {
   url: string;
   /** Schema of the store's tables (`<schema>_queue` holds graphile-worker's). */
   schema: string;
-  /** Reports connection trouble (the listener reconnects by itself). */
-  onError?: (err: Error) => void;
+  /**
+   * Longest connecting, waiting for a pooled connection, or one query may take, ms (default 5 000); the server
+   * cancels a statement past it too. Past it the store counts as unreachable.
+   */
+  timeoutMs?: number;
+  /**
+   * Where the store reports what it gets over by itself: the store becoming unreachable and reachable again (one
+   * line each), failed heartbeats and sweeps, graphile-worker's own log lines (default: nowhere).
+   */
+  log?: Logger;
 }
+
+/** How long closing waits for connections to close before destroying their sockets, ms. */
+const CLOSE_MS = 1000;
 
 /**
  * Jobs in PostgreSQL.
@@ -44,16 +61,58 @@ export class PostgresJobStore implements JobStore {
   readonly names: PgNames;
   /** The database URL. */
   readonly url: string;
-  readonly #onError: (err: Error) => void;
+  /** The time limit of connecting and of each query, ms. */
+  readonly timeoutMs: number;
+  readonly log: Logger | undefined;
+  readonly #availability: Availability;
   readonly #listeners = new Set<(change: JobChange) => void>();
   #pool: pg.Pool | undefined;
+  #closePool: ((ms: number) => Promise<void>) | undefined;
   #listener: PgChangeListener | undefined;
   #workers: PgWorkers | undefined;
+  #stopped: Promise<void> | undefined;
 
   constructor(o: PostgresJobStoreOptions) {
     this.names = pgNames(o.schema);
     this.url = o.url;
-    this.#onError = o.onError ?? (() => {});
+    this.timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.log = o.log;
+    const store = shownUrl(o.url);
+    this.#availability = new Availability((now, before) => {
+      if (!now.reachable) this.log?.warn("job store unreachable", { store, error: now.reason });
+      else if (!before.reachable) {
+        this.log?.info("job store reachable again", { store, down_ms: Date.now() - before.since });
+      }
+    });
+  }
+
+  /** Whether the store answered its last query or check (`/ready` reports it). */
+  get availability(): StoreAvailability {
+    return this.#availability.state;
+  }
+
+  /**
+   * Reports a failure of work the store retries by itself (`what`: a heartbeat, the LISTEN connection, an idle
+   * pooled connection): one that means the store cannot be reached goes to debug (the store's state, logged once
+   * per outage, says it), any other is a warning. It does not change the state: a dropped idle connection is no
+   * outage; the queries and the listener's checks decide.
+   */
+  trouble(what: string, err: unknown): void {
+    const reason = unavailableReason(err);
+    if (reason === undefined) this.log?.warn(`job store: ${what} failed`, { error: (err as Error).message });
+    else this.log?.debug?.(`job store: ${what} failed`, { error: reason });
+  }
+
+  /** Runs `fn` (queries), noting whether the store answered; an unreachable store throws `JobStoreUnavailableError`. */
+  async #use<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      const result = await fn();
+      this.#availability.succeeded();
+      return result;
+    } catch (err) {
+      this.#availability.failed(err);
+      return rethrowUnavailable(err);
+    }
   }
 
   /** The connection pool (once `init()` has run). */
@@ -62,18 +121,43 @@ export class PostgresJobStore implements JobStore {
     return this.#pool;
   }
 
+  /**
+   * Opens the pool and the LISTEN connection and creates the tables; rejects within a few time limits when the
+   * database cannot be reached, with a message that names the `jobs-db` setting (without its password).
+   */
   async init(): Promise<void> {
+    try {
+      await this.#open();
+    } catch (err) {
+      await this.close().catch(() => {});
+      const reason = unavailableReason(err) ?? (err as Error).message;
+      const late = /timeout|timed out/i.test(reason)
+        ? ` (no answer within jobs-db-timeout-ms, ${this.timeoutMs} ms)`
+        : "";
+      throw new Error(
+        `could not open the job store at jobs-db ${shownUrl(this.url)} (schema ${this.names.s}): ${reason}${late}`,
+        { cause: err },
+      );
+    }
+  }
+
+  async #open(): Promise<void> {
     // pg and graphile-worker load here, not at import: a broadcaster on SQLite never pays for them.
     const [{ default: pg }, graphile, { PgChangeListener }] = await Promise.all([
       import("pg"),
       import("graphile-worker"),
       import("./postgres-listener.js"),
     ]);
-    const pool = new pg.Pool({ connectionString: this.url, max: 6, application_name: "avs-broadcaster" });
+    const { pool, close } = limitedPool(
+      pg,
+      { connectionString: this.url, max: 6, application_name: "avs-broadcaster" },
+      this.timeoutMs,
+    );
     // Errors of idle and checked-out connections are reported, never thrown at the process.
-    pool.on("error", (err) => this.#onError(err));
-    pool.on("connect", (client) => client.on("error", (err) => this.#onError(err)));
+    pool.on("error", (err) => this.trouble("a pooled connection", err));
+    pool.on("connect", (client) => client.on("error", (err) => this.trouble("a pooled connection", err)));
     this.#pool = pool;
+    this.#closePool = close;
     await createTables(pool, this.names.s, pgSchema(this.names));
     const utils = await graphile.makeWorkerUtils({ pgPool: pool, schema: this.names.queueSchema });
     try {
@@ -87,12 +171,23 @@ export class PostgresJobStore implements JobStore {
       (c) => {
         for (const l of this.#listeners) l(c);
       },
-      (err) => this.#onError(err),
+      (err) => this.trouble("the LISTEN connection", err),
+      {
+        timeoutMs: this.timeoutMs,
+        // Often enough that `/ready` turns 503 within a few seconds of the store going silent, without traffic.
+        pingMs: Math.min(2000, this.timeoutMs),
+        onUp: () => this.#availability.succeeded(),
+        onDown: (err) => this.#availability.failed(err),
+      },
     );
     await this.#listener.start();
   }
 
-  async create(job: NewJob, options: { here?: StartHere } = {}): Promise<CreateResult & { claim?: Claim }> {
+  create(job: NewJob, options: { here?: StartHere } = {}): Promise<CreateResult & { claim?: Claim }> {
+    return this.#use(() => this.#create(job, options));
+  }
+
+  async #create(job: NewJob, options: { here?: StartHere }): Promise<CreateResult & { claim?: Claim }> {
     const files = Object.entries(job.files);
     // A job without files is one statement (no transaction around it); files go in the same transaction as the row.
     if (files.length === 0) return insertJob(this.pool, this.names, job, options.here);
@@ -114,28 +209,38 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
-  async get(id: string): Promise<JobRecord | undefined> {
-    const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.names.s}.jobs WHERE id = $1`, [id]);
-    return rows[0] && recordOf(rows[0]);
+  get(id: string): Promise<JobRecord | undefined> {
+    return this.#use(async () => {
+      const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.names.s}.jobs WHERE id = $1`, [id]);
+      return rows[0] && recordOf(rows[0]);
+    });
   }
 
-  async deliveries(jobId: string) {
-    const { rows } = await this.pool.query<DeliveryRow>(
-      `SELECT * FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
-      [jobId],
-    );
-    return rows.map(deliveryOf);
+  deliveries(jobId: string) {
+    return this.#use(async () => {
+      const { rows } = await this.pool.query<DeliveryRow>(
+        `SELECT * FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
+        [jobId],
+      );
+      return rows.map(deliveryOf);
+    });
   }
 
-  async events(jobId: string, afterSeq: number) {
-    const { rows } = await this.pool.query<{ seq: number; type: "status"; data: unknown }>(
-      `SELECT seq, type, data FROM ${this.names.s}.job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq`,
-      [jobId, afterSeq],
-    );
-    return rows;
+  events(jobId: string, afterSeq: number) {
+    return this.#use(async () => {
+      const { rows } = await this.pool.query<{ seq: number; type: "status"; data: unknown }>(
+        `SELECT seq, type, data FROM ${this.names.s}.job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq`,
+        [jobId, afterSeq],
+      );
+      return rows;
+    });
   }
 
-  async requestCancel(id: string): Promise<JobRecord | undefined> {
+  requestCancel(id: string): Promise<JobRecord | undefined> {
+    return this.#use(() => this.#requestCancel(id));
+  }
+
+  async #requestCancel(id: string): Promise<JobRecord | undefined> {
     const { s } = this.names;
     const changed = await transaction(this.pool, async (q) => {
       const queued = await q.query<JobRow>(
@@ -168,9 +273,11 @@ export class PostgresJobStore implements JobStore {
   async *readFile(jobId: string, field: string): AsyncGenerator<Uint8Array> {
     // One chunk per query, so a large input is never held whole.
     for (let seq = 0; ; seq++) {
-      const { rows } = await this.pool.query<{ data: Buffer }>(
-        `SELECT data FROM ${this.names.s}.job_files WHERE job_id = $1 AND field = $2 AND seq = $3`,
-        [jobId, field, seq],
+      const { rows } = await this.#use(() =>
+        this.pool.query<{ data: Buffer }>(
+          `SELECT data FROM ${this.names.s}.job_files WHERE job_id = $1 AND field = $2 AND seq = $3`,
+          [jobId, field, seq],
+        ),
       );
       if (!rows[0]) return;
       yield rows[0].data;
@@ -179,18 +286,24 @@ export class PostgresJobStore implements JobStore {
 
   async progress(claim: Claim, progress: JobProgress): Promise<boolean> {
     const { s, channel } = this.names;
-    const { rows } = await this.pool.query(
-      `WITH u AS (UPDATE ${s}.jobs SET progress = $4, event_seq = event_seq + 1
+    const { rows } = await this.#use(() =>
+      this.pool.query(
+        `WITH u AS (UPDATE ${s}.jobs SET progress = $4, event_seq = event_seq + 1
                   WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING event_seq),
             e AS (INSERT INTO ${s}.job_events (job_id, seq, type, data)
                   SELECT $1, event_seq, 'progress', $4 FROM u RETURNING seq)
        SELECT pg_notify($5, 'e:' || $1) FROM e`,
-      [claim.job.id, claim.holder, claim.run, JSON.stringify(progress), channel],
+        [claim.job.id, claim.holder, claim.run, JSON.stringify(progress), channel],
+      ),
     );
     return rows.length === 1;
   }
 
-  async finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
+  finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
+    return this.#use(() => this.#finish(claim, outcome));
+  }
+
+  async #finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
     const { s } = this.names;
     return transaction(this.pool, async (q) => {
       const { rows } = await q.query<JobRow>(
@@ -214,7 +327,11 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
-  async release(claim: Claim): Promise<boolean> {
+  release(claim: Claim): Promise<boolean> {
+    return this.#use(() => this.#release(claim));
+  }
+
+  async #release(claim: Claim): Promise<boolean> {
     return transaction(this.pool, async (q) => {
       const { rows } = await q.query<JobRow>(
         `UPDATE ${this.names.s}.jobs SET status = 'queued', holder = NULL, lease_until = NULL
@@ -230,29 +347,41 @@ export class PostgresJobStore implements JobStore {
 
   async start(workers: Workers): Promise<void> {
     const { PgWorkers } = await import("./postgres-workers.js");
-    this.#workers = new PgWorkers(this, workers, this.#onError);
+    this.#workers = new PgWorkers(this, workers);
     await this.#workers.start();
   }
 
-  async stop(): Promise<void> {
-    const w = this.#workers;
-    this.#workers = undefined;
-    await w?.stop();
+  /** Stops the runners and the heartbeat; waits for the handlers in progress (each query under the time limit). */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#workers?.stop() ?? Promise.resolve();
+    return this.#stopped;
   }
 
+  /**
+   * Closes every connection. Whatever the database does this takes a few seconds at most: a `stop()` still
+   * waiting is given up on after a second, and connections that do not close are destroyed.
+   */
   async close(): Promise<void> {
-    await this.stop();
+    if (!(await settlesWithin(this.stop(), CLOSE_MS))) await this.#workers?.close(0);
     await this.#listener?.close();
-    await this.#pool?.end();
+    await this.#closePool?.(CLOSE_MS);
     this.#pool = undefined;
   }
 
-  async cleanup(before: number): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM ${this.names.s}.jobs WHERE finished_at IS NOT NULL AND finished_at < $1`,
-      [new Date(before)],
+  cleanup(before: number): Promise<number> {
+    // Many rows at once after a busy day (their events, files and deliveries go with them): ten time limits.
+    const limit = this.timeoutMs * 10;
+    return this.#use(() =>
+      transaction(this.pool, async (q) => {
+        await q.query(`SET LOCAL statement_timeout = ${limit}`);
+        const { rowCount } = await q.query({
+          text: `DELETE FROM ${this.names.s}.jobs WHERE finished_at IS NOT NULL AND finished_at < $1`,
+          values: [new Date(before)],
+          query_timeout: limit,
+        } as pg.QueryConfig);
+        return rowCount ?? 0;
+      }),
     );
-    return rowCount ?? 0;
   }
 
   /** Adds (or re-adds) the queue entry that makes some broadcaster claim the job. */
@@ -265,15 +394,17 @@ export class PostgresJobStore implements JobStore {
 
   /** Takes the job for `holder` when it is queued or its holder's lease ran out. */
   claim(jobId: string, holder: string, leaseMs: number): Promise<Claim | undefined> {
-    return claimJob(this.pool, this.names, jobId, holder, leaseMs);
+    return this.#use(() => claimJob(this.pool, this.names, jobId, holder, leaseMs));
   }
 
   /** Renews the leases of `holder`'s running jobs. */
   async heartbeat(holder: string, leaseMs: number): Promise<HeldJob[]> {
-    const { rows } = await this.pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
-      `UPDATE ${this.names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
-       WHERE holder = $1 AND status = 'running' RETURNING id, runs, cancel_requested`,
-      [holder, leaseMs],
+    const { rows } = await this.#use(() =>
+      this.pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
+        `UPDATE ${this.names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
+         WHERE holder = $1 AND status = 'running' RETURNING id, runs, cancel_requested`,
+        [holder, leaseMs],
+      ),
     );
     return rows.map((r) => ({ id: r.id, run: r.runs, cancelRequested: r.cancel_requested }));
   }
@@ -285,7 +416,11 @@ export class PostgresJobStore implements JobStore {
    * job). Also re-queues pending webhook deliveries overdue by more than `leaseMs` (their sender died mid-attempt).
    * A duplicate entry is harmless: its claim finds the job taken and does nothing. Returns how many were re-added.
    */
-  async requeueExpired(leaseMs: number): Promise<number> {
+  requeueExpired(leaseMs: number): Promise<number> {
+    return this.#use(() => this.#requeueExpired(leaseMs));
+  }
+
+  async #requeueExpired(leaseMs: number): Promise<number> {
     const { s, q } = this.names;
     const jobs = await this.pool.query(
       `SELECT ${q}.add_job('avs_job', json_build_object('id', j.id), job_key := j.id, max_attempts := 25)

@@ -3,13 +3,16 @@
  * runs on Node 20). Its queue hands each `avs_job` entry to one broadcaster (`SELECT … FOR UPDATE SKIP LOCKED`,
  * woken by its own LISTEN on inserts), which then claims the job row under a lease. Leases are renewed by a
  * heartbeat every third of their length; a broadcaster that stops renewing (killed, partitioned) loses its jobs:
- * every broadcaster's sweep re-adds the queue entry of a job whose lease ran out, or of a queued job whose entry a
+ * every broadcaster's sweep, run with each heartbeat (so a job is taken over within a lease and a heartbeat of its
+ * holder's last renewal), re-adds the queue entry of a job whose lease ran out, or of a queued job whose entry a
  * dead broadcaster took before claiming it (graphile-worker's `job_key` replace mode retires the locked entry and
  * inserts a fresh one), and the claim's run number fences the old holder's writes. Webhook deliveries are `avs_webhook` entries, scheduled at their next attempt and
  * leased while one is sent; the sweep re-queues a delivery whose sender died mid-attempt the same way.
  */
 import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
 import type pg from "pg";
+import { unavailableReason } from "./availability.js";
+import { limitedPool } from "./postgres-connection.js";
 import { recordDelivery, takeDelivery } from "./postgres-deliveries.js";
 import type { PostgresJobStore } from "./postgres-store.js";
 import type { Workers } from "./store.js";
@@ -17,10 +20,22 @@ import type { Workers } from "./store.js";
 /** Webhook deliveries sent at once by one broadcaster. */
 const DELIVERIES_AT_ONCE = 8;
 
-/** graphile-worker's log lines: errors and warnings to `onError`, the rest dropped. */
-function quietLogger(onError: (err: Error) => void): Logger {
-  return new Logger(() => (level, message) => {
-    if (level === "error" || level === "warning") onError(new Error(`graphile-worker: ${message}`));
+/** Connections of the queue's pool: its runners' two LISTEN connections, and four for taking and ending entries. */
+const QUEUE_POOL_SIZE = 6;
+
+/**
+ * graphile-worker's log lines, for what they are: its errors and warnings as `graphile-worker` warnings, the rest
+ * at debug, and so are those about a store that cannot be reached (the store's own state, logged once per outage,
+ * says it). Its warning that the pool is smaller than the concurrency is expected, and at debug too: a worker
+ * holds a connection only while it takes or ends an entry, never while its job runs, and a fleet of broadcasters
+ * shares the database's connections.
+ */
+function workerLogger(store: PostgresJobStore): Logger {
+  return new Logger(() => (level, message, meta) => {
+    const error = (meta as { error?: unknown } | undefined)?.error;
+    const poolSize = meta !== undefined && "max" in meta && "concurrency" in meta;
+    const quiet = (level !== "error" && level !== "warning") || poolSize || unavailableReason(error) !== undefined;
+    store.log?.[quiet ? "debug" : "warn"]?.("graphile-worker", { worker_level: level, message });
   });
 }
 
@@ -31,34 +46,39 @@ function quietLogger(onError: (err: Error) => void): Logger {
 export class PgWorkers {
   readonly #store: PostgresJobStore;
   readonly #w: Workers;
-  readonly #onError: (err: Error) => void;
   #runners: Runner[] = [];
   #pool: pg.Pool | undefined;
+  #closePool: ((ms: number) => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #beats = 0;
   #beating = false;
   #stopping = false;
 
-  constructor(store: PostgresJobStore, workers: Workers, onError: (err: Error) => void) {
+  constructor(store: PostgresJobStore, workers: Workers) {
     this.#store = store;
     this.#w = workers;
-    this.#onError = onError;
   }
+
+  #trouble = (err: Error) => this.#store.trouble("the queue", err);
 
   async start(): Promise<void> {
     // graphile-worker's own statements (taking, finishing and retrying queue entries) commit without waiting for the
     // WAL flush: an entry whose commit a database crash loses is taken again, and its claim then finds the job taken
     // or done. The store's own writes (the job, its outcome) stay durable.
     const { default: pg } = await import("pg");
-    const pool = new pg.Pool({
-      connectionString: this.#store.url,
-      max: 6,
-      application_name: "avs-broadcaster-queue",
-      options: "-c synchronous_commit=off",
-    });
-    pool.on("error", this.#onError);
-    pool.on("connect", (client) => client.on("error", this.#onError));
+    const { pool, close } = limitedPool(
+      pg,
+      {
+        connectionString: this.#store.url,
+        max: QUEUE_POOL_SIZE,
+        application_name: "avs-broadcaster-queue",
+        options: "-c synchronous_commit=off",
+      },
+      this.#store.timeoutMs,
+    );
+    pool.on("error", this.#trouble);
+    pool.on("connect", (client) => client.on("error", this.#trouble));
     this.#pool = pool;
+    this.#closePool = close;
     const common = {
       pgPool: pool,
       schema: this.#store.names.queueSchema,
@@ -66,7 +86,7 @@ export class PgWorkers {
       // Entries added by another broadcaster arrive through graphile-worker's LISTEN; polling only catches entries
       // scheduled for later (webhook retries) and wake-ups lost to a dropped connection.
       pollInterval: 1000,
-      logger: quietLogger(this.#onError),
+      logger: workerLogger(this.#store),
     };
     const w = this.#w;
     const store = this.#store;
@@ -115,39 +135,54 @@ export class PgWorkers {
       this.#runners = this.#runners.filter((r) => r !== runner);
       if (this.#stopping) return;
       process.exitCode = exitCode;
-      this.#onError(
-        new Error("graphile-worker stopped (a migration in another schema of the database); restarting it"),
+      this.#store.log?.warn(
+        "graphile-worker stopped (a migration in another schema of the database, or a lost connection); restarting it",
       );
       setTimeout(() => {
-        if (!this.#stopping) this.#run(options).catch(this.#onError);
+        if (!this.#stopping) this.#run(options).catch(this.#trouble);
       }, 100).unref();
     };
     runner.promise.then(ended, ended);
   }
 
-  /** Renews this broadcaster's leases; every third beat, re-queues jobs whose holders stopped renewing theirs. */
+  /**
+   * Renews this broadcaster's leases, then re-queues the jobs whose holders stopped renewing theirs. The sweep runs
+   * with every beat: once per lease (every third beat, as before) let a job wait up to a whole lease after its lease
+   * ran out, twice the lease in all. Its queries use the partial indexes of running and queued jobs and of pending
+   * deliveries, so their cost does not grow with the jobs kept for `job-retention-ms`.
+   */
   async #beat(): Promise<void> {
     if (this.#beating) return;
     this.#beating = true;
     try {
       const since = Date.now();
       this.#w.onHeartbeat(await this.#store.heartbeat(this.#w.holder, this.#w.leaseMs), since);
-      if (this.#beats++ % 3 === 0) await this.#store.requeueExpired(this.#w.leaseMs);
+      await this.#store.requeueExpired(this.#w.leaseMs);
     } catch (err) {
-      this.#onError(err as Error);
+      this.#store.trouble("the heartbeat", err);
     } finally {
       this.#beating = false;
     }
   }
 
-  /** Stops taking entries; waits for the handlers in progress (the executor ends or releases their jobs). */
+  /**
+   * Stops taking entries; waits for the handlers in progress (the executor ends or releases their jobs) and for
+   * graphile-worker to record them, each query under the store's time limit; then closes the queue's connections.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#timer) clearInterval(this.#timer);
     const runners = this.#runners;
     this.#runners = [];
-    await Promise.all(runners.map((r) => r.stop()));
-    await this.#pool?.end();
+    await Promise.all(runners.map((r) => r.stop().catch(this.#trouble)));
+    await this.close(1000);
+  }
+
+  /** Closes the queue's connections, destroying those that do not close within `ms` (a `stop()` given up on). */
+  async close(ms: number): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#closePool?.(ms);
     this.#pool = undefined;
   }
 }

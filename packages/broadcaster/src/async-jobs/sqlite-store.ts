@@ -34,6 +34,8 @@ type Statement = Database.Statement<unknown[], unknown>;
  */
 export class SqliteJobStore implements JobStore {
   readonly kind = "sqlite" as const;
+  /** A file of this process's own: there is no connection to lose. */
+  readonly availability = { reachable: true } as const;
   readonly path: string;
   #db: Database.Database | undefined;
   #s = {} as Record<keyof typeof SQL, Statement>;
@@ -252,7 +254,7 @@ export class SqliteJobStore implements JobStore {
         if (!row) return undefined;
         const job = recordOf(row);
         this.#announce(job, "status", now, job.runs === 1);
-        return { job, holder: w.holder, run: job.runs } satisfies Claim;
+        return { job, holder: w.holder, run: job.runs, leasedAt: now } satisfies Claim;
       })();
       if (!claim) return;
       this.#changed(claim.job.id, "events");

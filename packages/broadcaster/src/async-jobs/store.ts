@@ -3,6 +3,8 @@
  * the broadcasters that share it take jobs (leases renewed by heartbeats, fenced by a run number). Two
  * implementations: SQLite (embedded, one broadcaster) and PostgreSQL (several broadcasters behind one address).
  */
+
+import type { StoreAvailability } from "./availability.js";
 import type {
   JobEvent,
   JobOutcome,
@@ -49,6 +51,8 @@ export interface Claim {
   job: JobRecord;
   holder: string;
   run: number;
+  /** When the write that claimed the job was sent (local clock, epoch ms): its lease lasts past this + the lease. */
+  leasedAt?: number;
 }
 
 /** A held job as a heartbeat found it. */
@@ -112,6 +116,8 @@ export interface Workers {
  */
 export interface JobStore {
   readonly kind: "sqlite" | "postgres";
+  /** Whether the store answered its last query or check (an embedded store always does). */
+  readonly availability: StoreAvailability;
   /** Opens the database and creates the tables. */
   init(): Promise<void>;
   /**

@@ -6,6 +6,8 @@
 import {
   countRequests,
   errorHandler,
+  getRequestId,
+  HttpError,
   notFoundHandler,
   RequestValidator,
   requestId,
@@ -13,6 +15,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { JobStoreUnavailableError } from "../async-jobs/availability.js";
 import type { AsyncJobs } from "../async-jobs/index.js";
 import type { operations } from "../generated/gateway.js";
 import { gatewayDocument } from "../generated/gateway-document.js";
@@ -34,7 +37,12 @@ export interface AppContext extends DispatchContext {
   uploadDir: string;
   /** Asynchronous jobs (`Prefer: respond-async` and the `jobs` routes); without it those routes are not mounted. */
   jobs?: AsyncJobs;
+  /** True once the broadcaster is stopping: `/ready` and the generate routes answer 503 from then on. */
+  stopping?: () => boolean;
 }
+
+/** `Retry-After` of a 503 for a job store that cannot be reached, s. */
+export const STORE_RETRY_AFTER_S = 5;
 
 /**
  * Multipart bodies up to this size, and file parts up to it, are held in memory (the socket's chunks, not copied);
@@ -67,7 +75,14 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
   });
 
   const app = new Hono();
-  app.onError(errorHandler(logger));
+  const answerError = errorHandler(logger);
+  // A job store that cannot be reached is a 503 the client may retry, and a warning, not an unhandled error.
+  app.onError((err, c) => {
+    if (!(err instanceof JobStoreUnavailableError)) return answerError(err, c);
+    logger.warn("job store unavailable", { request_id: getRequestId(c), path: c.req.path, error: err.reason });
+    const retryAfter = { "Retry-After": String(STORE_RETRY_AFTER_S) };
+    return answerError(new HttpError(503, `${err.message}; retry later`, { headers: retryAfter }), c);
+  });
   app.notFound(notFoundHandler);
   if (options.corsOrigins.length > 0) {
     // Browsers send a preflight for bearer-authenticated JSON and multipart calls; answer it before any route or

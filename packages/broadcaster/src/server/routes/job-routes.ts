@@ -21,6 +21,12 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
   for (const pipeline of Object.values(PIPELINES)) {
     const multipart = pipeline.body === "multipart";
     const handler = async (body: Record<string, unknown>, c: Context) => {
+      // Reaches a stopping broadcaster only on a connection opened before (the port is closed by then).
+      if (ctx.stopping?.()) {
+        throw new HttpError(503, "the gateway is stopping; send the request again", {
+          headers: { "Retry-After": "1" },
+        });
+      }
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c));
       if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);

@@ -15,6 +15,10 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
   const html = renderDocsPage(gatewayDocument);
   route("health", () => ({ status: "OK" as const }));
   route("ready", () => {
+    // Stopping, or without a reachable job store, this broadcaster cannot take jobs whatever its orchestrators do.
+    if (ctx.stopping?.()) throw new HttpError(503, "stopping: this broadcaster takes no new requests");
+    const jobs = ctx.jobs?.readiness();
+    if (jobs && !jobs.ready) throw new HttpError(503, jobs.reason);
     const state = ctx.registry.readiness();
     if (!state.ready) throw new HttpError(503, `no orchestrator capacity is reachable: ${state.reason}`);
     const { ready: _, ...counts } = state;

@@ -1,0 +1,117 @@
+/**
+ * @module Whether the job store can be reached: which database errors mean "the store is unavailable" (refused,
+ * reset or silent connections, time limits, a database shutting down) rather than a bug, the error the store
+ * throws for them (the app answers it with 503 and `Retry-After`), and the store's last known state, which `/ready`
+ * reports and whose changes are logged once per outage.
+ */
+
+/** Node's socket error codes of a database that cannot be reached. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/**
+ * PostgreSQL SQLSTATEs of a server that cannot serve now: connection exceptions (08…), too many connections and
+ * other missing resources (53…), a statement cancelled by `statement_timeout` (57014), and a server shutting down
+ * or starting (57P01–57P03).
+ */
+const SERVER_CODES = /^(08...|53...|57014|57P0[123])$/;
+
+/** What node-postgres and pg-pool say when a connection is lost, silent past its time limit, or refused. */
+const CLIENT_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Cannot use a pool after calling end|timeout expired/i;
+
+/**
+ * Why `err` means the store is unavailable, or undefined for any other error (a bug, a constraint violation).
+ * @example unavailableReason(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))
+ * // "connect ECONNREFUSED 127.0.0.1:5432"
+ */
+export function unavailableReason(err: unknown): string | undefined {
+  if (err instanceof JobStoreUnavailableError) return err.reason;
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  // Node's happy eyeballs (`localhost` on ::1 and 127.0.0.1) reject with an AggregateError of both attempts.
+  const inner = err instanceof AggregateError ? (err.errors[0] as Error | undefined) : undefined;
+  const message = err.message || inner?.message || String(code ?? "unknown error");
+  if (typeof code === "string" && (NETWORK_CODES.has(code) || SERVER_CODES.test(code))) return message;
+  if (CLIENT_MESSAGES.test(err.message)) return message;
+  return undefined;
+}
+
+/**
+ * The job store could not be reached, or did not answer within its time limit: the caller may retry later. The
+ * app answers it with 503 and `Retry-After`; its message starts with "job store unavailable".
+ * @example throw new JobStoreUnavailableError("connect ECONNREFUSED 127.0.0.1:5432", { cause: err });
+ */
+export class JobStoreUnavailableError extends Error {
+  /** What went wrong, without the prefix. */
+  readonly reason: string;
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`job store unavailable: ${reason}`, options);
+    this.name = "JobStoreUnavailableError";
+    this.reason = reason;
+  }
+}
+
+/**
+ * Rethrows `err` as a {@link JobStoreUnavailableError} when it means the store is unavailable.
+ * @example await pool.query(sql).catch(rethrowUnavailable);
+ */
+export function rethrowUnavailable(err: unknown): never {
+  const reason = unavailableReason(err);
+  if (reason !== undefined && !(err instanceof JobStoreUnavailableError)) {
+    throw new JobStoreUnavailableError(reason, { cause: err });
+  }
+  throw err;
+}
+
+/** The store's last known state. */
+export type StoreAvailability = { reachable: true } | { reachable: false; reason: string; since: number };
+
+/**
+ * The last known state of a store, from the outcome of its queries and probes; `onChange` hears each change (once
+ * per outage, and once when it ends).
+ * @example const a = new Availability((s) => log(s)); a.failed(err); a.state // { reachable: false, … }
+ */
+export class Availability {
+  #state: StoreAvailability = { reachable: true };
+  readonly #onChange: (state: StoreAvailability, before: StoreAvailability) => void;
+
+  constructor(onChange: (state: StoreAvailability, before: StoreAvailability) => void = () => {}) {
+    this.#onChange = onChange;
+  }
+
+  get state(): StoreAvailability {
+    return this.#state;
+  }
+
+  /** A query or probe got its answer. */
+  succeeded(): void {
+    if (this.#state.reachable) return;
+    const before = this.#state;
+    this.#state = { reachable: true };
+    this.#onChange(this.#state, before);
+  }
+
+  /** A query or probe failed; only errors that mean the store is unavailable change the state. Returns the reason. */
+  failed(err: unknown): string | undefined {
+    const reason = unavailableReason(err);
+    if (reason === undefined) return undefined;
+    if (this.#state.reachable) {
+      const before = this.#state;
+      this.#state = { reachable: false, reason, since: Date.now() };
+      this.#onChange(this.#state, before);
+    } else this.#state = { ...this.#state, reason };
+    return reason;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * @module Connections to the PostgreSQL job store under time limits. Without them a database host that dies without
+ * resetting its connections (they stay open and silent) hangs every query for as long as the kernel keeps the
+ * socket: node-postgres has no default limit on connecting, on a query or on ending a connection. Every pool and
+ * client of the store is made here: connecting, waiting for a pooled connection and each query are bounded by the
+ * store's `timeoutMs` (the server cancels a statement past it too), TCP keep-alive is on, and closing a pool gives
+ * up on connections that do not close within its own limit (their sockets are destroyed).
+ */
+import type pg from "pg";
+
+/** Default of the store's time limit, ms: connecting, waiting for a pooled connection, one query. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * The node-postgres settings of a connection under the time limit `timeoutMs`: connecting (and, in a pool, waiting
+ * for a connection) and each query on the client's side, each statement on the server's side.
+ * @example new pg.Pool({ connectionString: url, ...limitedConnection(5000) })
+ */
+export function limitedConnection(timeoutMs: number): pg.ClientConfig & pg.PoolConfig {
+  return {
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    // Kernel probes only notice a host that is gone for good (minutes); the time limits above do the real work.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+/**
+ * A `postgres://` URL without its password, for messages.
+ * @example shownUrl("postgres://avs:secret@db:5432/avs") // "postgres://avs@db:5432/avs"
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    for (const key of [...u.searchParams.keys()]) if (/pass|secret|key/i.test(key)) u.searchParams.set(key, "***");
+    return u.href.replace(/%2A/g, "*");
+  } catch {
+    return "(an unparsable URL)";
+  }
+}
+
+/**
+ * A pool whose `end` is bounded: `close(ms)` waits at most `ms` for its connections to close, then destroys the
+ * sockets of those left (a silent connection never answers the goodbye `end` waits for).
+ * @example const { pool, close } = limitedPool(pg, { connectionString: url, max: 6 }, 5000); … await close(1000);
+ */
+export function limitedPool(
+  pgModule: typeof pg,
+  config: pg.PoolConfig,
+  timeoutMs: number,
+): { pool: pg.Pool; close(ms: number): Promise<void> } {
+  const pool = new pgModule.Pool({ ...limitedConnection(timeoutMs), ...config });
+  const clients = new Set<pg.PoolClient>();
+  pool.on("connect", (client) => clients.add(client));
+  pool.on("remove", (client) => clients.delete(client));
+  let ended: Promise<void> | undefined;
+  return {
+    pool,
+    async close(ms) {
+      ended ??= pool.end().catch(() => {});
+      if (await settlesWithin(ended, ms)) return;
+      for (const client of clients) destroySocket(client);
+      await settlesWithin(ended, 100);
+    },
+  };
+}
+
+/**
+ * Destroys the socket of a node-postgres client (a silent connection's `end()` would wait forever).
+ * @example destroySocket(client);
+ */
+export function destroySocket(client: pg.ClientBase): void {
+  (client as pg.Client).connection?.stream?.destroy();
+}
+
+/**
+ * Whether `p` settles within `ms` (it is left running either way).
+ * @example if (!(await settlesWithin(stop(), 1000))) log.warn("still stopping");
+ */
+export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
