@@ -3,35 +3,22 @@
  * loads with no network request besides itself, shows every operation, and its navigation links work.
  */
 
-import { chromiumLaunchOptions } from "@ai-video-subnet/test-kit";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
+import { describe, expect, it } from "vitest";
+import { chromiumAndGateway } from "./support/browser.js";
 
-let browser: Browser;
-let t: TestBroadcaster;
-
-beforeAll(async () => {
-  t = await startBroadcaster({ logLevel: "silent" });
-  browser = await chromium.launch(chromiumLaunchOptions());
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const { browser, gateway } = chromiumAndGateway();
 
 describe("/docs in Chromium", () => {
   it("renders every operation from the spec with no outside requests", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];
     const errors: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     page.on("pageerror", (e) => errors.push(e.message));
-    const res = await page.goto(`${t.url}/docs`);
+    const res = await page.goto(`${gateway().url}/docs`);
     expect(res?.status()).toBe(200);
     expect(await page.title()).toBe("AI Video Subnet gateway API — reference");
-    expect(requests).toEqual([`${t.url}/docs`]);
+    expect(requests).toEqual([`${gateway().url}/docs`]);
     expect(errors).toEqual([]);
     const headings = await page.locator("section h3").allInnerTexts();
     expect(headings.map((h) => h.split(" — ")[0]!.replace(/\s+/g, " ").trim())).toEqual([
@@ -61,15 +48,15 @@ describe("/docs in Chromium", () => {
     const main = await page.locator("main").boundingBox();
     expect(nav!.x + nav!.width).toBeLessThanOrEqual(main!.x);
     expect(main!.height).toBeGreaterThan(3000);
-    await page.screenshot({ path: `${t.dir}/docs.png` });
+    await page.screenshot({ path: `${gateway().dir}/docs.png` });
     await page.close();
   });
 
   it("navigates to an operation from the sidebar", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${t.url}/docs`);
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${gateway().url}/docs`);
     await page.locator("nav a", { hasText: "/image-to-video" }).click();
-    expect(page.url()).toBe(`${t.url}/docs#genImageToVideo`);
+    expect(page.url()).toBe(`${gateway().url}/docs#genImageToVideo`);
     const box = await page.locator("section#genImageToVideo").boundingBox();
     expect(Math.abs(box!.y)).toBeLessThan(50);
     await page.close();

@@ -8,14 +8,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromiumLaunchOptions } from "@ai-video-subnet/test-kit";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { outputName } from "../src/outputs/store.js";
-import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
-
-let browser: Browser;
-let t: TestBroadcaster;
+import { chromiumAndGateway } from "./support/browser.js";
 
 /** 4 s of 320×240 at 24 fps, H.264 yuv420p with the index first (`+faststart`), as the orchestrator encodes. */
 function clip(): Uint8Array {
@@ -40,26 +35,18 @@ function clip(): Uint8Array {
   }
 }
 
-beforeAll(async () => {
-  t = await startBroadcaster({ logLevel: "silent" });
-  browser = await chromium.launch(chromiumLaunchOptions());
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const { browser, gateway } = chromiumAndGateway();
 
 describe("a video output in Chromium", () => {
   it("plays and seeks: the media requests get 206 parts", async () => {
     const bytes = clip();
-    const name = await t.b.store.put(outputName("mp4"), bytes, "video/mp4", bytes.length);
-    const page = await browser.newPage();
+    const name = await gateway().b.store.put(outputName("mp4"), bytes, "video/mp4", bytes.length);
+    const page = await browser().newPage();
     const statuses: number[] = [];
     page.on("response", (r) => {
       if (r.url().includes("/outputs/")) statuses.push(r.status());
     });
-    await page.setContent(`<video id="v" muted preload="auto" src="${t.url}/outputs/${name}"></video>`);
+    await page.setContent(`<video id="v" muted preload="auto" src="${gateway().url}/outputs/${name}"></video>`);
     const state = await page.evaluate(async () => {
       const v = document.getElementById("v") as HTMLVideoElement;
       await new Promise<void>((resolve, reject) => {
