@@ -51,7 +51,7 @@ function createStore(o: ResolvedOptions): OutputStore {
       throw new Error("outputs in PostgreSQL need a postgres:// URL: set jobs-db (or the output store's url)");
     }
     const schema = o.outputs.schema ?? o.jobsDbSchema ?? "avs";
-    return new PostgresOutputStore({ url, schema, retentionMs: o.outputRetentionMs });
+    return new PostgresOutputStore({ url, schema, retentionMs: o.outputRetentionMs, timeoutMs: o.jobsDbTimeoutMs });
   }
   return new LocalOutputStore(o.outputs.dir, o.outputRetentionMs);
 }

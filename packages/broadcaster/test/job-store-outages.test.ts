@@ -4,12 +4,14 @@
  * silent or refuses connections gets 503s with `Retry-After` within the store's time limit and `/ready` 503, not
  * hung requests or 500s; a broadcaster that cannot renew its leases stops its job before another takes it over;
  * shutdown ends within its grace whatever the store does; start-up errors name `jobs-db`; and the jobs of a
- * broadcaster that died are taken over within a lease and one heartbeat.
+ * broadcaster that died are taken over within a lease and one heartbeat; a PostgreSQL output store that goes silent
+ * gets the same 503 on `GET /outputs/{name}`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
 import type { Claim } from "../src/async-jobs/store.js";
 import { createBroadcaster } from "../src/index.js";
+import { outputName } from "../src/outputs/store.js";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
@@ -308,4 +310,30 @@ describe("takeover", () => {
     // leaves one of the six waiting five sixths of a lease or more.
     expect(Math.max(...late)).toBeLessThan(leaseMs / 3 + 900);
   }, 30_000);
+});
+
+describe("a PostgreSQL output store that goes silent", () => {
+  it("answers GET /outputs/{name} 503 within the time limit, and the output again once it answers", async () => {
+    const f = await fixture("outputs_outage");
+    const t = await gatewayVia(f.proxy, f.db, f.fake, { outputs: { kind: "postgres" } });
+    const bytes = new Uint8Array(3000).fill(7);
+    const name = await t.b.store.put(outputName("mp4"), bytes, "video/mp4", bytes.length);
+    const url = `${t.url}/outputs/${name}`;
+    expect((await fetch(url)).status).toBe(200);
+    f.proxy.blackhole();
+    for (const init of [{}, { headers: { range: "bytes=0-9" } }, { method: "HEAD" }]) {
+      const started = Date.now();
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+      expect([res.status, res.headers.get("retry-after")]).toEqual([503, "5"]);
+      if (init.method !== "HEAD") {
+        expect(((await res.json()) as { detail: { msg: string } }).detail.msg).toMatch(/^output store unavailable: /);
+      }
+      expect(Date.now() - started).toBeLessThan(LIMIT_MS + 1500);
+    }
+    expect(t.logs.filter((l) => l.msg === "output store unavailable")).toHaveLength(3);
+    await f.proxy.up();
+    await expect.poll(async () => (await fetch(url)).status, { timeout: 10_000 }).toBe(200);
+    expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(bytes);
+    expect(level(t, "error")).toEqual([]);
+  }, 60_000);
 });

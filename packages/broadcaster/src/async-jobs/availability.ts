@@ -5,6 +5,9 @@
  * reports and whose changes are logged once per outage.
  */
 
+/** `Retry-After` of a 503 for a job or output store that cannot be reached, s. */
+export const STORE_RETRY_AFTER_S = 5;
+
 /** Node's socket error codes of a database that cannot be reached. */
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",

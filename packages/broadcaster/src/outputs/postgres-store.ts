@@ -2,10 +2,12 @@
  * @module Outputs in PostgreSQL, for several broadcasters behind one address without a shared filesystem or a
  * bucket: each output is a row of metadata and its bytes in 1 MiB chunks, written in one transaction (so a half
  * stored output is never served) and streamed back chunk by chunk; a range reads only the parts of the chunks it
- * covers.
+ * covers. Every connection works under the job store's time limit (`jobs-db-timeout-ms`), so a silent database
+ * fails a read or a write instead of hanging it.
  */
 import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
+import { DEFAULT_TIMEOUT_MS, limitedPool } from "../async-jobs/postgres-connection.js";
 import { createTables, pgNames } from "../async-jobs/postgres-schema.js";
 import {
   emptyBody,
@@ -26,6 +28,11 @@ export interface PostgresOutputStoreOptions {
   /** Schema of the tables (the job store's, when they share a database). */
   schema: string;
   retentionMs: number;
+  /**
+   * Longest connecting, waiting for a pooled connection, or one query may take, ms (the job store's
+   * `jobs-db-timeout-ms`; default 5000): a database that goes silent fails a read or a write instead of hanging it.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -36,10 +43,13 @@ export class PostgresOutputStore implements OutputStore {
   readonly #url: string;
   readonly #s: string;
   readonly #retentionMs: number;
+  readonly #timeoutMs: number;
   #pool: pg.Pool | undefined;
+  #closePool: ((ms: number) => Promise<void>) | undefined;
 
   constructor(o: PostgresOutputStoreOptions) {
     this.#url = o.url;
+    this.#timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#s = pgNames(o.schema).s;
     this.#retentionMs = o.retentionMs;
   }
@@ -53,7 +63,12 @@ export class PostgresOutputStore implements OutputStore {
   /** Connects and creates the tables when missing. */
   async init(): Promise<void> {
     const { default: pg } = await import("pg");
-    const pool = new pg.Pool({ connectionString: this.#url, max: 4, application_name: "avs-broadcaster-outputs" });
+    const { pool, close } = limitedPool(
+      pg,
+      { connectionString: this.#url, max: 4, application_name: "avs-broadcaster-outputs" },
+      this.#timeoutMs,
+    );
+    this.#closePool = close;
     // A dropped connection fails the call that used it; the pool replaces it.
     pool.on("error", () => {});
     pool.on("connect", (client) => client.on("error", () => {}));
@@ -176,8 +191,10 @@ export class PostgresOutputStore implements OutputStore {
     return rowCount ?? 0;
   }
 
+  /** Closes the pool; connections that do not close within the time limit (a silent database) are dropped. */
   async close(): Promise<void> {
-    await this.#pool?.end();
+    await this.#closePool?.(this.#timeoutMs);
     this.#pool = undefined;
+    this.#closePool = undefined;
   }
 }

@@ -15,7 +15,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { JobStoreUnavailableError } from "../async-jobs/availability.js";
+import { JobStoreUnavailableError, STORE_RETRY_AFTER_S } from "../async-jobs/availability.js";
 import type { AsyncJobs } from "../async-jobs/index.js";
 import type { operations } from "../generated/gateway.js";
 import { gatewayDocument } from "../generated/gateway-document.js";
@@ -40,9 +40,6 @@ export interface AppContext extends DispatchContext {
   /** True once the broadcaster is stopping: `/ready` and the generate routes answer 503 from then on. */
   stopping?: () => boolean;
 }
-
-/** `Retry-After` of a 503 for a job store that cannot be reached, s. */
-export const STORE_RETRY_AFTER_S = 5;
 
 /**
  * Multipart bodies up to this size, and file parts up to it, are held in memory (the socket's chunks, not copied);

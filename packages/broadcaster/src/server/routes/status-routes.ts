@@ -1,5 +1,13 @@
 /** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
-import { HttpError, metricsGuard, metricsResponse, parseByteRange, rangedAnswer } from "@ai-video-subnet/server-kit";
+import {
+  getRequestId,
+  HttpError,
+  metricsGuard,
+  metricsResponse,
+  parseByteRange,
+  rangedAnswer,
+} from "@ai-video-subnet/server-kit";
+import { STORE_RETRY_AFTER_S, unavailableReason } from "../../async-jobs/availability.js";
 import { gatewayDocument } from "../../generated/gateway-document.js";
 import { renderDocsPage } from "../docs-page.js";
 import type { RouteKit } from "./route-kit.js";
@@ -35,10 +43,18 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
   route("getOutput", async (_b, c) => {
     const name = c.req.param("name") ?? "";
     // HEAD (answered by this GET route) reads no bytes; a Range is served on GET only (RFC 9110 §14.2).
-    const out =
-      c.req.method === "HEAD"
-        ? await ctx.store.stat(name)
-        : await ctx.store.get(name, parseByteRange(c.req.header("range")));
+    const out = await (c.req.method === "HEAD"
+      ? ctx.store.stat(name)
+      : ctx.store.get(name, parseByteRange(c.req.header("range")))
+    ).catch((err: unknown) => {
+      // A database that cannot be reached (PostgreSQL outputs): a 503 the client may retry, and a warning.
+      const reason = unavailableReason(err);
+      if (reason === undefined) throw err;
+      ctx.logger.warn("output store unavailable", { request_id: getRequestId(c), output: name, error: reason });
+      throw new HttpError(503, `output store unavailable: ${reason}; retry later`, {
+        headers: { "Retry-After": String(STORE_RETRY_AFTER_S) },
+      });
+    });
     if (!out) throw new HttpError(404, `no output ${name}: never stored, or past its retention time`);
     return rangedAnswer(out, { "cache-control": "private, max-age=3600, immutable" });
   });
