@@ -151,6 +151,9 @@ describe("asynchronous jobs waiting for capacity", () => {
     const res = await submitAsync(t.url, JOB);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
+    // While it waits, the job says so: running, at its fraction so far, in the stage `waiting`.
+    const waiting = await waitForJob(t.url, id, { until: (j) => j.progress.stage === "waiting", timeoutMs: 5000 });
+    expect(waiting).toMatchObject({ status: "running", progress: { fraction: 0, stage: "waiting" } });
     const done = await waitForJob(t.url, id, { timeoutMs: 10_000 });
     expect(done.status).toBe("succeeded");
     expect((await first).status).toBe(200);

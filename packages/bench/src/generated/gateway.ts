@@ -419,7 +419,7 @@ export interface components {
         /** @enum {string} */
         Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale" | "frame-interpolation";
         /**
-         * @description How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.
+         * @description How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.
          * @example {
          *       "stage": "denoise",
          *       "step": 3,

@@ -189,7 +189,10 @@ export class JobExecutor {
         },
         `/${job.pipeline}`,
         signal,
-        source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId, signal: s }, progress.push) } : {},
+        {
+          ...(source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId, signal: s }, progress.push) } : {}),
+          onWait: progress.waiting,
+        },
       );
       outcome = outcomeOf(result);
     } catch (err) {
@@ -273,11 +276,17 @@ export class JobExecutor {
         ),
       );
     };
+    /** The fraction last pushed: a wait for capacity keeps it. */
+    let fraction = 0;
+    const push = (p: JobProgress) => {
+      latest = p;
+      fraction = p.fraction;
+      if (!timer) timer = setTimeout(write, Math.max(0, last + every - Date.now()));
+    };
     return {
-      push: (p: JobProgress) => {
-        latest = p;
-        if (!timer) timer = setTimeout(write, Math.max(0, last + every - Date.now()));
-      },
+      push,
+      /** The job waits for an orchestrator slot: its stage says so until the next step. */
+      waiting: () => push({ fraction, stage: "waiting" }),
       flush: async () => {
         if (timer) clearTimeout(timer);
         write();

@@ -374,7 +374,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -1280,7 +1280,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -2232,7 +2232,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -3096,7 +3096,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -3951,7 +3951,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -4868,7 +4868,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -5530,7 +5530,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -6266,7 +6266,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -6560,7 +6560,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "progress": {
                       "type": "object",
-                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                      "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                       "required": [
                         "fraction"
                       ],
@@ -7699,7 +7699,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "progress": {
                   "type": "object",
-                  "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
+                  "description": "How far a job is. `fraction` (0 to 1) covers the whole job; `stage`, `step` and `total` name the loop that reported it (`denoise`, `decode`, `frames`, `interpolate`, `upscale`). `stage` is `waiting` (no step or total, the fraction kept) while every orchestrator that could run the job is busy or full and the gateway waits for a slot. Orchestrators and runners that do not report progress give 0 while the job runs and 1 when it succeeded.",
                   "required": [
                     "fraction"
                   ],

@@ -36,6 +36,11 @@ export interface DispatchHooks {
    * that ended before its subscription connected still reports its last step before the result.
    */
   onAttempt?(orchestrator: Orchestrator, signal: AbortSignal): Promise<void> | void;
+  /**
+   * Called when the job starts waiting for capacity (every orchestrator it could use is busy, full or held back):
+   * once per stretch of waiting, not on each wake-up. An asynchronous job shows it as its progress stage `waiting`.
+   */
+  onWait?(): void;
 }
 
 /**
@@ -116,6 +121,7 @@ export async function dispatch(
       const wait = waitFor(ctx.registry, pick, now);
       if (wait !== undefined && (pick.full !== undefined || wait <= left)) {
         ticket ??= queue.ticket();
+        if (waitedFor === undefined) hooks.onWait?.();
         waitedFor = pick.reason;
         await queue.wait(ticket, Math.max(10, Math.min(wait, left)), clientSignal);
         continue;
