@@ -212,6 +212,23 @@ describe("failures", () => {
     expect(text).toContain('avs_broadcaster_orchestrators{state="backoff"} 0');
   });
 
+  it("keeps serving an orchestrator's other models while one model there is busy (503), not after a 429", async () => {
+    const OTHER: FakeCapability = { pipeline: "text-to-image", model_id: "tiny/sd15" };
+    for (const [status, otherServed] of [
+      [503, true],
+      [429, false],
+    ] as const) {
+      const [o] = await fakes([CAP, OTHER]);
+      o!.behaviourByModel[CAP.model_id] = { kind: "status", status, msg: "no free slot", retryAfter: 60 };
+      const t = await gateway([o!.url], { retryBudgetMs: 300 });
+      expect((await textToImage(t.url, JOB)).status).toBe(503);
+      const started = Date.now();
+      const res = await textToImage(t.url, { ...JOB, model_id: OTHER.model_id });
+      expect([status, res.status]).toEqual([status, otherServed ? 200 : 503]);
+      if (otherServed) expect(Date.now() - started).toBeLessThan(2000);
+    }
+  });
+
   it("cancels the upstream call when the client goes away", async () => {
     const [o] = await fakes([CAP]);
     o!.behaviour = { kind: "ok", delayMs: 5000 };

@@ -21,8 +21,12 @@ export type AttemptResult =
   | { kind: "ok"; media: StoredMedia[] }
   /** The orchestrator rejected the request itself (4xx): the client gets this status and body. */
   | { kind: "client_error"; status: number; body: unknown }
-  /** At capacity (503/429): try another; hold this one back for `retryAfterMs`. */
-  | { kind: "busy"; retryAfterMs: number; reason: string }
+  /**
+   * At capacity (503/429): try another; hold this one back for `retryAfterMs`. `capability`: a 503, the answer of an
+   * orchestrator whose slots for this pipeline and model are taken (its capacity is per model), so only they are
+   * held back; a 429 (too many requests) holds back the whole orchestrator.
+   */
+  | { kind: "busy"; retryAfterMs: number; reason: string; capability: boolean }
   /**
    * Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. `capability`: the
    * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed answer), so only that
@@ -121,6 +125,7 @@ export async function attempt(
       kind: "busy",
       retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
       reason: `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}`,
+      capability: res.status === 503,
     };
   }
   if (res.status >= 400 && res.status < 500 && !ORCHESTRATOR_FAULT.has(res.status)) {

@@ -231,8 +231,12 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
     case "busy":
       // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate; until one of
-      // our jobs there ends or its /info says otherwise, it counts as full.
-      o.backoff.busy(Date.now(), result.retryAfterMs);
+      // our jobs there ends or its /info says otherwise, it counts as full. A 503 holds back only this pipeline and
+      // model there (its other models have slots of their own), a 429 the whole orchestrator.
+      (result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff).busy(
+        Date.now(),
+        result.retryAfterMs,
+      );
       o.refused(job.pipeline, job.modelId);
       tally.busy(o.url, result.reason);
       ctx.logger.info("orchestrator busy; held back for its Retry-After", {

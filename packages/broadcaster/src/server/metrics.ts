@@ -19,7 +19,7 @@ export interface BroadcasterMetrics {
   selections: Counter<"pipeline" | "outcome">;
   /** Known orchestrators, by state (`ready`, `unreachable`, `backoff`). */
   orchestrators: Gauge<"state">;
-  /** Orchestrators holding back one pipeline and model of theirs (a 5xx or malformed answer), by pipeline and model. */
+  /** Orchestrators holding back one pipeline and model of theirs (a 5xx, a malformed answer, a busy 503). */
   capabilityHolds: Gauge<"pipeline" | "model_id">;
   /** Jobs waiting for orchestrator capacity (every orchestrator they could use busy, full or held back). */
   waiting: Gauge;
@@ -79,7 +79,7 @@ export function createMetrics(): BroadcasterMetrics {
     }),
     capabilityHolds: new Gauge({
       name: "avs_broadcaster_capability_holds",
-      help: 'Orchestrators holding back one pipeline and model after a 5xx or a malformed answer there, by pipeline and model (0 once the hold ends); an orchestrator held back whole counts in avs_broadcaster_orchestrators{state="backoff"}.',
+      help: 'Orchestrators holding back one pipeline and model after a 5xx, a malformed answer or a busy 503 there, by pipeline and model (0 once the hold ends); an orchestrator held back whole counts in avs_broadcaster_orchestrators{state="backoff"}.',
       labelNames: ["pipeline", "model_id"],
       registers,
     }),
