@@ -83,7 +83,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   };
   const jobs = createAsyncJobs(asyncJobSettings(o), {
     // An asynchronous job waits for capacity longer: its client is not holding a connection open for the answer.
-    dispatch: { ...dispatchContext, retryBudgetMs: o.jobsRetryBudgetMs },
+    dispatch: { ...dispatchContext, retryBudgetMs: o.jobsRetryBudgetMs, waitWhileUnreachable: true },
     uploadDir: o.uploadDir,
     logger,
     metrics,

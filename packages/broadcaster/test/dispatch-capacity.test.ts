@@ -161,6 +161,25 @@ describe("asynchronous jobs waiting for capacity", () => {
     expect(o.busyAnswers).toBe(0);
   });
 
+  it("wait while the orchestrator is unreachable and run once it is back; a synchronous job still gets 503 at once", async () => {
+    const [o] = await fakes(1, 0);
+    const t = await gateway([o!.url], { infoIntervalMs: 200 });
+    await expect.poll(async () => (await fetch(`${t.url}/ready`)).status).toBe(200);
+    o!.infoDown = true;
+    await expect.poll(async () => (await fetch(`${t.url}/ready`)).status).toBe(503);
+    const started = Date.now();
+    expect((await textToImage(t.url, JOB)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };
+    const waiting = await waitForJob(t.url, id, { until: (j) => j.progress.stage === "waiting", timeoutMs: 5000 });
+    expect(waiting.status).toBe("running");
+    await sleep(1000);
+    expect(o!.jobs).toHaveLength(0);
+    o!.infoDown = false;
+    expect((await waitForJob(t.url, id, { timeoutMs: 10_000 })).status).toBe("succeeded");
+    expect(o!.jobs).toHaveLength(1);
+  });
+
   it("stop waiting at once when cancelled: the job never reaches the orchestrator", async () => {
     const { o, t, first } = await full(1500, { jobsConcurrency: 2 });
     const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };

@@ -23,6 +23,11 @@ export interface DispatchContext {
   requestTimeoutMs: number;
   /** Largest price per pixel × step, or undefined. */
   maxPricePerPixel: number | undefined;
+  /**
+   * Wait, within the retry budget, while the orchestrators that could run the job are unreachable, for one to answer
+   * `/info` again, rather than fail at once: asynchronous jobs, which a client does not sit waiting for.
+   */
+  waitWhileUnreachable?: boolean;
   random?: () => number;
 }
 
@@ -116,10 +121,12 @@ export async function dispatch(
       }
       retryAfterMs = pick.retryAfterMs;
       // Busy, full or briefly held back: wait for capacity within the retry budget (for one only held back, only if
-      // its hold ends within it). Not spinning: until a slot may have come free, or a hold ends.
+      // its hold ends within it). Not spinning: until a slot may have come free, or a hold ends. Unreachable (an
+      // asynchronous job): until the next `/info` round, whose answers wake the queue.
       const left = ctx.retryBudgetMs - elapsed;
-      const wait = waitFor(ctx.registry, pick, now);
-      if (wait !== undefined && (pick.full !== undefined || wait <= left)) {
+      const wait =
+        pick.unreachable && ctx.waitWhileUnreachable ? ctx.registry.infoIntervalMs : waitFor(ctx.registry, pick, now);
+      if (wait !== undefined && (pick.full !== undefined || pick.unreachable || wait <= left)) {
         ticket ??= queue.ticket();
         if (waitedFor === undefined) hooks.onWait?.();
         waitedFor = pick.reason;

@@ -194,6 +194,11 @@ export class OrchestratorRegistry {
     return p;
   }
 
+  /** How often every orchestrator's `/info` is read, ms (`info-interval-ms`). */
+  get infoIntervalMs(): number {
+    return this.#o.infoIntervalMs;
+  }
+
   /**
    * For a job waiting on `o`, full by what this broadcaster knows: polls its `/info` when the last poll started
    * {@link PROBE_MS} or more ago (waiting jobs are woken when it answers). Returns the ms until it may be polled

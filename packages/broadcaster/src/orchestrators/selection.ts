@@ -63,6 +63,11 @@ export type SelectionResult =
       offered?: string[];
       /** Set when orchestrators offer the pipeline + model but none also offers `alsoNeeds`: a client error. */
       missing?: string;
+      /**
+       * Set when no reachable orchestrator offers the pipeline + model but some configured ones are unreachable now:
+       * one of them may offer it once it answers `/info` again.
+       */
+      unreachable?: true;
     };
 
 /**
@@ -90,7 +95,7 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
       return { ...none(`no orchestrator offers ${req.pipeline} with this model`, 5000), offered: [...offered].sort() };
     }
     const reachable = all.filter((o) => o.reachable).length;
-    return none(
+    const result = none(
       all.length === 0
         ? "no orchestrators are configured"
         : reachable === 0
@@ -98,6 +103,7 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
           : `none of ${reachable} reachable orchestrator(s) offers this pipeline and model`,
       5000,
     );
+    return reachable < all.length ? { ...result, unreachable: true } : result;
   }
   const priced = offering.filter((o) => {
     const p = o.capability(req.pipeline, req.modelId)!.price;
