@@ -1,9 +1,9 @@
 /**
  * @module The shared job store: PostgreSQL, for several broadcasters behind one address. Job rows, input files,
  * events and webhook deliveries live in the store's schema; which broadcaster runs what is graphile-worker's job
- * (its queue in `<schema>_queue`, see postgres-workers.ts). Every change NOTIFYs the store's channel at commit, so a
- * job made through one broadcaster is streamed and cancelled through any other. Every query runs under the store's
- * time limit (postgres-connection.ts); one that fails because the database cannot be reached throws a
+ * (its queue in `<schema>_queue`, see postgres-workers.ts), and the writes of a job's run are in postgres-runs.ts.
+ * Every change NOTIFYs the store's channel at commit, so a job made through one broadcaster is streamed and
+ * cancelled through any other. Every query runs under the store's time limit (postgres-connection.ts); one that fails because the database cannot be reached throws a
  * `JobStoreUnavailableError` (the app's 503) and marks the store unreachable until a query or the listener's
  * check succeeds again.
  */
@@ -12,9 +12,17 @@ import type pg from "pg";
 import { Availability, rethrowUnavailable, type StoreAvailability, unavailableReason } from "./availability.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { DEFAULT_TIMEOUT_MS, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
-import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
 import { claimJob, insertJob } from "./postgres-enqueue.js";
 import type { PgChangeListener } from "./postgres-listener.js";
+import {
+  addQueueEntry,
+  announceChange,
+  finishRun,
+  releaseRun,
+  renewLeases,
+  requeueExpired,
+  writeProgress,
+} from "./postgres-runs.js";
 import { createTables, type PgNames, pgNames, pgSchema, type Query, transaction } from "./postgres-schema.js";
 import type { PgWorkers } from "./postgres-workers.js";
 import { type DeliveryRow, deliveryOf, type JobRow, recordOf } from "./rows.js";
@@ -29,7 +37,6 @@ import {
   type StartHere,
   type Workers,
 } from "./store.js";
-import { announce } from "./webhooks.js";
 
 /** Where the store is. */
 export interface PostgresJobStoreOptions {
@@ -251,7 +258,7 @@ export class PostgresJobStore implements JobStore {
       if (queued.rows[0]) {
         await q.query(`DELETE FROM ${s}.job_files WHERE job_id = $1`, [id]);
         const record = recordOf(queued.rows[0]);
-        await this.#announce(q, record, "result");
+        await announceChange(q, this.names, record, "result");
         return record;
       }
       const running = await q.query<JobRow>(
@@ -284,65 +291,16 @@ export class PostgresJobStore implements JobStore {
     }
   }
 
-  async progress(claim: Claim, progress: JobProgress): Promise<boolean> {
-    const { s, channel } = this.names;
-    const { rows } = await this.#use(() =>
-      this.pool.query(
-        `WITH u AS (UPDATE ${s}.jobs SET progress = $4, event_seq = event_seq + 1
-                  WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING event_seq),
-            e AS (INSERT INTO ${s}.job_events (job_id, seq, type, data)
-                  SELECT $1, event_seq, 'progress', $4 FROM u RETURNING seq)
-       SELECT pg_notify($5, 'e:' || $1) FROM e`,
-        [claim.job.id, claim.holder, claim.run, JSON.stringify(progress), channel],
-      ),
-    );
-    return rows.length === 1;
+  progress(claim: Claim, progress: JobProgress): Promise<boolean> {
+    return this.#use(() => writeProgress(this.pool, this.names, claim, progress));
   }
 
   finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
-    return this.#use(() => this.#finish(claim, outcome));
-  }
-
-  async #finish(claim: Claim, outcome: JobOutcome): Promise<boolean> {
-    const { s } = this.names;
-    return transaction(this.pool, async (q) => {
-      const { rows } = await q.query<JobRow>(
-        `UPDATE ${s}.jobs SET status = $4, result = $5, error = $6, progress = COALESCE($7, progress),
-           finished_at = now(), holder = NULL, lease_until = NULL
-         WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
-        [
-          claim.job.id,
-          claim.holder,
-          claim.run,
-          outcome.status,
-          outcome.status === "succeeded" ? JSON.stringify(outcome.media) : null,
-          outcome.status === "failed" ? JSON.stringify(outcome.error) : null,
-          outcome.status === "succeeded" ? '{"fraction":1}' : null,
-        ],
-      );
-      if (!rows[0]) return false;
-      await q.query(`DELETE FROM ${s}.job_files WHERE job_id = $1`, [claim.job.id]);
-      await this.#announce(q, recordOf(rows[0]), "result");
-      return true;
-    });
+    return this.#use(() => finishRun(this.pool, this.names, claim, outcome));
   }
 
   release(claim: Claim): Promise<boolean> {
-    return this.#use(() => this.#release(claim));
-  }
-
-  async #release(claim: Claim): Promise<boolean> {
-    return transaction(this.pool, async (q) => {
-      const { rows } = await q.query<JobRow>(
-        `UPDATE ${this.names.s}.jobs SET status = 'queued', holder = NULL, lease_until = NULL
-         WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
-        [claim.job.id, claim.holder, claim.run],
-      );
-      if (!rows[0]) return false;
-      await this.#announce(q, recordOf(rows[0]), "status");
-      await this.enqueue(q, claim.job.id);
-      return true;
-    });
+    return this.#use(() => releaseRun(this.pool, this.names, claim));
   }
 
   async start(workers: Workers): Promise<void> {
@@ -385,11 +343,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Adds (or re-adds) the queue entry that makes some broadcaster claim the job. */
-  async enqueue(q: Query, jobId: string): Promise<void> {
-    await q.query(
-      `SELECT ${this.names.q}.add_job('avs_job', json_build_object('id', $1::text), job_key := $1, max_attempts := 25)`,
-      [jobId],
-    );
+  enqueue(q: Query, jobId: string): Promise<void> {
+    return addQueueEntry(q, this.names, jobId);
   }
 
   /** Takes the job for `holder` when it is queued or its holder's lease ran out. */
@@ -398,60 +353,12 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Renews the leases of `holder`'s running jobs. */
-  async heartbeat(holder: string, leaseMs: number): Promise<HeldJob[]> {
-    const { rows } = await this.#use(() =>
-      this.pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
-        `UPDATE ${this.names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
-         WHERE holder = $1 AND status = 'running' RETURNING id, runs, cancel_requested`,
-        [holder, leaseMs],
-      ),
-    );
-    return rows.map((r) => ({ id: r.id, run: r.runs, cancelRequested: r.cancel_requested }));
+  heartbeat(holder: string, leaseMs: number): Promise<HeldJob[]> {
+    return this.#use(() => renewLeases(this.pool, this.names, holder, leaseMs));
   }
 
-  /**
-   * Re-adds the queue entry of every job that would otherwise wait for nothing: running under a lease its holder
-   * stopped renewing, or queued for longer than `leaseMs` without a live entry (graphile-worker's `jobs` view shows
-   * none that is free, or locked less than `leaseMs` ago: its holder died between taking the entry and claiming the
-   * job). Also re-queues pending webhook deliveries overdue by more than `leaseMs` (their sender died mid-attempt).
-   * A duplicate entry is harmless: its claim finds the job taken and does nothing. Returns how many were re-added.
-   */
+  /** Re-queues jobs (and webhook deliveries) whose holder stopped renewing; see {@link requeueExpired}. */
   requeueExpired(leaseMs: number): Promise<number> {
-    return this.#use(() => this.#requeueExpired(leaseMs));
-  }
-
-  async #requeueExpired(leaseMs: number): Promise<number> {
-    const { s, q } = this.names;
-    const jobs = await this.pool.query(
-      `SELECT ${q}.add_job('avs_job', json_build_object('id', j.id), job_key := j.id, max_attempts := 25)
-       FROM ${s}.jobs j
-       WHERE (j.status = 'running' AND j.lease_until < now())
-          OR (j.status = 'queued' AND j.created_at < now() - $1 * interval '1 ms'
-              AND NOT EXISTS (SELECT 1 FROM ${q}.jobs g WHERE g.key = j.id AND g.attempts < g.max_attempts
-                              AND (g.locked_at IS NULL OR g.locked_at > now() - $1 * interval '1 ms')))`,
-      [leaseMs],
-    );
-    const deliveries = await requeueOverdueDeliveries(this.pool, this.names, leaseMs);
-    return (jobs.rowCount ?? 0) + deliveries;
-  }
-
-  /** Appends the status or result event of `record`, queues the webhook delivery it owes, and notifies. */
-  async #announce(q: Query, record: JobRecord, type: "status" | "result", webhook = true): Promise<void> {
-    const { s, channel } = this.names;
-    const { job, delivery } = announce(record, Date.now(), webhook);
-    await q.query(
-      `WITH u AS (UPDATE ${s}.jobs SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq)
-       INSERT INTO ${s}.job_events (job_id, seq, type, data) SELECT $1, event_seq, $2, $3 FROM u`,
-      [record.id, type, JSON.stringify(job)],
-    );
-    if (delivery) {
-      await q.query(
-        `INSERT INTO ${s}.webhook_deliveries (id, job_id, event, payload, status, next_attempt_at)
-         VALUES ($1, $2, $3, $4, 'pending', now())`,
-        [delivery.id, record.id, delivery.event, delivery.payload],
-      );
-      await enqueueDelivery(q, this.names, delivery.id, null);
-    }
-    await q.query("SELECT pg_notify($1, $2)", [channel, `e:${record.id}`]);
+    return this.#use(() => requeueExpired(this.pool, this.names, leaseMs));
   }
 }
