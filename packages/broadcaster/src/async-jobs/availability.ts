@@ -40,7 +40,7 @@ const CLIENT_MESSAGES =
  * // "connect ECONNREFUSED 127.0.0.1:5432"
  */
 export function unavailableReason(err: unknown): string | undefined {
-  if (err instanceof JobStoreUnavailableError) return err.reason;
+  if (err instanceof StoreUnavailableError) return err.reason;
   if (!(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;
   // Node's happy eyeballs (`localhost` on ::1 and 127.0.0.1) reject with an AggregateError of both attempts.
@@ -52,17 +52,32 @@ export function unavailableReason(err: unknown): string | undefined {
 }
 
 /**
- * The job store could not be reached, or did not answer within its time limit: the caller may retry later. The
- * app answers it with 503 and `Retry-After`; its message starts with "job store unavailable".
- * @example throw new JobStoreUnavailableError("connect ECONNREFUSED 127.0.0.1:5432", { cause: err });
+ * A store (the job store, or outputs kept in a database) could not be reached, or did not answer within its time
+ * limit: the caller may retry later. The app answers it with 503 and `Retry-After` and a `warn` line
+ * `<store> unavailable`; its message starts with "<store> unavailable".
+ * @example throw new StoreUnavailableError("output store", "Query read timeout", { cause: err });
  */
-export class JobStoreUnavailableError extends Error {
+export class StoreUnavailableError extends Error {
+  /** Which store: `job store` or `output store`. */
+  readonly store: string;
   /** What went wrong, without the prefix. */
   readonly reason: string;
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super(`job store unavailable: ${reason}`, options);
-    this.name = "JobStoreUnavailableError";
+  constructor(store: string, reason: string, options?: { cause?: unknown }) {
+    super(`${store} unavailable: ${reason}`, options);
+    this.name = "StoreUnavailableError";
+    this.store = store;
     this.reason = reason;
+  }
+}
+
+/**
+ * The job store could not be reached (see {@link StoreUnavailableError}).
+ * @example throw new JobStoreUnavailableError("connect ECONNREFUSED 127.0.0.1:5432", { cause: err });
+ */
+export class JobStoreUnavailableError extends StoreUnavailableError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super("job store", reason, options);
+    this.name = "JobStoreUnavailableError";
   }
 }
 

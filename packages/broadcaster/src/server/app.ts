@@ -15,7 +15,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { JobStoreUnavailableError, STORE_RETRY_AFTER_S } from "../async-jobs/availability.js";
+import { STORE_RETRY_AFTER_S, StoreUnavailableError } from "../async-jobs/availability.js";
 import type { AsyncJobs } from "../async-jobs/index.js";
 import type { operations } from "../generated/gateway.js";
 import { gatewayDocument } from "../generated/gateway-document.js";
@@ -73,10 +73,11 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
 
   const app = new Hono();
   const answerError = errorHandler(logger);
-  // A job store that cannot be reached is a 503 the client may retry, and a warning, not an unhandled error.
+  // A store that cannot be reached (the job store, outputs in PostgreSQL) is a 503 the client may retry, and a
+  // warning, not an unhandled error.
   app.onError((err, c) => {
-    if (!(err instanceof JobStoreUnavailableError)) return answerError(err, c);
-    logger.warn("job store unavailable", { request_id: getRequestId(c), path: c.req.path, error: err.reason });
+    if (!(err instanceof StoreUnavailableError)) return answerError(err, c);
+    logger.warn(`${err.store} unavailable`, { request_id: getRequestId(c), path: c.req.path, error: err.reason });
     const retryAfter = { "Retry-After": String(STORE_RETRY_AFTER_S) };
     return answerError(new HttpError(503, `${err.message}; retry later`, { headers: retryAfter }), c);
   });

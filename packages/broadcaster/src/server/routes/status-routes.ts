@@ -1,13 +1,6 @@
 /** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
-import {
-  getRequestId,
-  HttpError,
-  metricsGuard,
-  metricsResponse,
-  parseByteRange,
-  rangedAnswer,
-} from "@ai-video-subnet/server-kit";
-import { STORE_RETRY_AFTER_S, unavailableReason } from "../../async-jobs/availability.js";
+import { HttpError, metricsGuard, metricsResponse, parseByteRange, rangedAnswer } from "@ai-video-subnet/server-kit";
+import { StoreUnavailableError, unavailableReason } from "../../async-jobs/availability.js";
 import { gatewayDocument } from "../../generated/gateway-document.js";
 import { renderDocsPage } from "../docs-page.js";
 import type { RouteKit } from "./route-kit.js";
@@ -47,13 +40,9 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
       ? ctx.store.stat(name)
       : ctx.store.get(name, parseByteRange(c.req.header("range")))
     ).catch((err: unknown) => {
-      // A database that cannot be reached (PostgreSQL outputs): a 503 the client may retry, and a warning.
+      // A database that cannot be reached (PostgreSQL outputs): the app's 503, as for the job store.
       const reason = unavailableReason(err);
-      if (reason === undefined) throw err;
-      ctx.logger.warn("output store unavailable", { request_id: getRequestId(c), output: name, error: reason });
-      throw new HttpError(503, `output store unavailable: ${reason}; retry later`, {
-        headers: { "Retry-After": String(STORE_RETRY_AFTER_S) },
-      });
+      throw reason === undefined ? err : new StoreUnavailableError("output store", reason, { cause: err });
     });
     if (!out) throw new HttpError(404, `no output ${name}: never stored, or past its retention time`);
     return rangedAnswer(out, { "cache-control": "private, max-age=3600, immutable" });
