@@ -1,4 +1,5 @@
 /** @module Reading a `text/event-stream` response into events, for the progress tests. */
+import { expect } from "vitest";
 
 /** One parsed server-sent event (`data` parsed as JSON). */
 export interface SseEvent {
@@ -35,4 +36,27 @@ export async function readEvents(res: Response, onEvent: (e: SseEvent) => void =
     }
   }
   return events;
+}
+
+/**
+ * Sends a job (`fetch` of `url` with `init`) while `subscribed`, the job's progress stream, is read, and hangs up the
+ * job's request once the stream reports step `atStep`. Resolves with the events the subscriber saw, after checking
+ * that the job's request failed (it was cut) and that the stream ended with `end`.
+ * @example const seen = await hangUpAtStep(subscribed, `${url}/video-upscale`, { method: "POST", body: form });
+ */
+export async function hangUpAtStep(
+  subscribed: Promise<Response>,
+  url: string,
+  init: RequestInit,
+  atStep = 3,
+): Promise<SseEvent[]> {
+  const client = new AbortController();
+  const answer = fetch(url, { ...init, signal: client.signal }).catch((err: Error) => err);
+  const events = readEvents(await subscribed, (e) => {
+    if (e.event === "progress" && Number(e.data.step) >= atStep) client.abort();
+  });
+  expect(await answer).toBeInstanceOf(Error);
+  const seen = await events;
+  expect(seen.at(-1)?.event).toBe("end");
+  return seen;
 }
