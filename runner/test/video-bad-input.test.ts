@@ -2,9 +2,11 @@
  * @module Every bad video upload the runner must refuse, made for real with ffmpeg: not a video, empty, truncated
  * (mp4 without its index, a faststart mp4 cut in its data, a cut WebM), no video stream, zero frames, 100000 frames
  * (declared by the container, and only countable from the packets), images sent as videos, huge frames in and out,
- * too many bytes, too long, an unaccepted container. Each gives its typed error with a status and a message that
+ * too many bytes, too long, an unaccepted container, playlists that name other files. Each gives its typed error with a status and a message that
  * says what was wrong and what is allowed, and leaves no ffmpeg/ffprobe running.
  */
+import { execFileSync } from "node:child_process";
+import { constants, openSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -191,4 +193,31 @@ describe("bad video uploads", () => {
     await ffmpeg(["-f", "lavfi", "-i", "testsrc=s=32x32:r=10:d=0.3", "-c:v", "mpeg4", nut]);
     expectRefusal(await refusal(nut), "unsupported_container", 415, /video is a nut file; send MP4/);
   });
+
+  it("playlists that name other files: refused without opening them", async () => {
+    // ffmpeg detects an HLS playlist and an ffconcat list from their bytes, and its demuxers for them open the files
+    // they name while the file is opened. Each names a FIFO here: opened for reading, it would block the probe until
+    // its time limit; refused by name, the answer comes at once and the FIFO never had a reader.
+    const fifo = dir.path("segment.ts");
+    execFileSync("mkfifo", [fifo]);
+    await writeFile(
+      dir.path("playlist.mp4"),
+      `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${fifo}\n#EXT-X-ENDLIST\n`,
+    );
+    await writeFile(dir.path("list.mp4"), "ffconcat version 1.0\nfile segment.ts\n");
+    for (const [file, demuxer] of [
+      ["playlist.mp4", "hls"],
+      ["list.mp4", "concat"],
+    ] as const) {
+      expectRefusal(
+        await refusal(dir.path(file)),
+        "unsupported_container",
+        415,
+        new RegExp(`video is a ${demuxer} file; send MP4`),
+      );
+    }
+    expect(() => openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)).toThrow(
+      expect.objectContaining({ code: "ENXIO" }),
+    );
+  }, 20_000);
 });

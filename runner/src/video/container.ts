@@ -18,6 +18,22 @@ export const ACCEPTED_CONTAINERS: ReadonlySet<string> = new Set([
   "ogg",
 ]);
 
+/**
+ * Input options for every ffmpeg and ffprobe run that opens an upload: only the accepted containers' demuxers, and
+ * only local files. ffmpeg picks a demuxer from the bytes, and some read other files or URLs the upload names while
+ * opening it (an HLS playlist its segments, an `ffconcat` list its entries): without these options a probe of such an
+ * upload would open them, on the runner's host, before the container check below could refuse it.
+ */
+export const UPLOAD_INPUT_OPTIONS: readonly string[] = [
+  "-protocol_whitelist",
+  "file",
+  "-format_whitelist",
+  [...ACCEPTED_CONTAINERS].join(","),
+];
+
+/** ffprobe's line for a file whose demuxer {@link UPLOAD_INPUT_OPTIONS} leaves out; group 1 names the demuxer. */
+const NOT_ON_WHITELIST = /\[(\w+) @ 0x[0-9a-f]+\] Format not on whitelist/;
+
 /** What to send instead, in every refusal. */
 export const ACCEPTED_VIDEOS = "MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream";
 
@@ -92,8 +108,10 @@ export interface ProbeRun {
 }
 
 /**
- * Runs ffprobe with JSON output and `args` before the file; a file ffprobe cannot open becomes a `truncated` (an
- * MP4 without its index) or `not_a_video` {@link VideoInputError}. A run that opened the file and failed later is
+ * Runs ffprobe with JSON output, {@link UPLOAD_INPUT_OPTIONS} and `args` before the file; a file ffprobe cannot open
+ * becomes a `truncated` (an MP4 without its index) or `not_a_video` {@link VideoInputError}. A file in a container
+ * the runner does not accept is not opened: the run comes back with the demuxer ffmpeg detected as its
+ * `format.format_name` and nothing else, for the caller to name. A run that opened the file and failed later is
  * returned with its exit status, for the caller to judge.
  * @example const { output } = await readProbe("ffprobe", "/tmp/upload", "video", ["-show_format", "-show_streams"])
  */
@@ -106,7 +124,7 @@ export async function readProbe(
 ): Promise<ProbeRun> {
   const run = await captureFfmpeg(
     ffprobe,
-    ["-v", "error", "-of", "json=c=1", ...args, path],
+    ["-v", "error", "-of", "json=c=1", ...UPLOAD_INPUT_OPTIONS, ...args, path],
     signal ? { signal, timeoutMs: 120_000 } : { timeoutMs: 120_000 },
   );
   if (signal?.aborted) throw signal.reason;
@@ -119,6 +137,8 @@ export async function readProbe(
   } catch {
     // A run killed part-way (timeout, runaway output) leaves cut JSON: judged as a file ffprobe could not open.
   }
+  const refused = run.code !== 0 && !output.format ? NOT_ON_WHITELIST.exec(run.stderr)?.[1] : undefined;
+  if (refused) return { output: { format: { format_name: refused } }, stderr: run.stderr, code: run.code };
   if (run.code !== 0 && !output.format) {
     // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short.
     if (/moov atom not found/.test(run.stderr) && (await startsLikeMp4(path))) {

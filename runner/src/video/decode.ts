@@ -7,6 +7,7 @@
  * settles.
  */
 import type { Readable } from "node:stream";
+import { UPLOAD_INPUT_OPTIONS } from "./container.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
@@ -117,7 +118,8 @@ export class ExactReader {
  * The ffmpeg arguments that decode stream `index` of `path` (or the stream an ffmpeg stream specifier such as
  * `V:0` names) to rgb24 on stdout: every frame once
  * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
- * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same).
+ * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same); the upload read
+ * under {@link UPLOAD_INPUT_OPTIONS}.
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
 export function decodeArgs(path: string, index: number | string, threads?: number): string[] {
@@ -128,6 +130,7 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
       "-loglevel",
       "error",
       ...(threads ? ["-threads", String(threads)] : []),
+      ...UPLOAD_INPUT_OPTIONS,
       "-i",
       path,
     ],

@@ -12,6 +12,7 @@
  */
 import { rm } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import { UPLOAD_INPUT_OPTIONS } from "./container.js";
 import { VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { spawnFfmpeg } from "./ffmpeg-process.js";
@@ -142,7 +143,7 @@ export function encodeArgs(o: EncodeOptions): { args: string[]; audio: AudioOutc
   let audio: AudioOutcome = "none";
   if (o.audio) {
     if (origin !== 0) args.push("-itsoffset", String(-origin));
-    args.push("-i", o.audio.path);
+    args.push(...UPLOAD_INPUT_OPTIONS, "-i", o.audio.path);
   }
   args.push("-map", "0:0");
   if (o.audio) {

@@ -128,6 +128,9 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${options.imageHint ? ` (${options.imageHint})` : ""}`,
     );
   }
+  if (!ACCEPTED_CONTAINERS.has(container)) {
+    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
+  }
   const v = run.output.streams?.[0];
   if (!v) {
     const streams = (await readHeaders(ffprobe, path, field, signal)).streams ?? [];
@@ -136,9 +139,6 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       "no_video_stream",
       `${field} has no video stream (it holds ${kinds.length ? kinds.join(", ") : "no streams"}); send ${ACCEPTED_VIDEOS}`,
     );
-  }
-  if (!ACCEPTED_CONTAINERS.has(container)) {
-    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
   }
 
   const rotation = rotationOf(v);
