@@ -45,6 +45,7 @@ describe("two broadcasters on PostgreSQL", () => {
       // fake orchestrator unreachable now and then (jobs failed with 503 "none of 1 orchestrator(s) is reachable").
       ...["--jobs-concurrency", "50", "--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
       ...["--webhook-retry-base-ms", "200", "--webhook-retry-max-ms", "1000", "--webhook-timeout-ms", "1000"],
+      ...["--webhook-allow-networks", "127.0.0.1"],
     ];
     const [a, b] = await Promise.all([broadcaster(args), broadcaster(args)]);
     // Both have seen the orchestrator before the first job.

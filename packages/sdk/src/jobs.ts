@@ -44,7 +44,8 @@ export interface SubmitOptions extends CallOptions {
   /**
    * A URL the gateway POSTs the job's events to (`job.running`, `job.succeeded`, `job.failed`, `job.cancelled`),
    * signed as the Standard Webhooks spec says with `secret` (`whsec_…`); without one the gateway makes a secret and
-   * returns it once, as {@link JobHandle.webhookSecret}.
+   * returns it once, as {@link JobHandle.webhookSecret}. Our gateway sends events to public addresses only unless its
+   * operator allows more (a private or loopback `url` is a 422).
    */
   webhook?: { url: string; secret?: string };
 }

@@ -997,7 +997,7 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
-         * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+         * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
          * @example https://app.example.com/hooks/avs
          */
         WebhookUrl: string;
@@ -1065,7 +1065,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];
@@ -1122,7 +1122,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];
@@ -1179,7 +1179,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];
@@ -1236,7 +1236,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];
@@ -1293,7 +1293,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];
@@ -1361,7 +1361,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.
+                 * @description With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{"type":"job.running"|"job.succeeded"|"job.failed"|"job.cancelled","timestamp":…,"data":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.
                  * @example https://app.example.com/hooks/avs
                  */
                 "Webhook-Url"?: components["parameters"]["WebhookUrl"];

@@ -2,6 +2,7 @@
 import type { Setting } from "@ai-video-subnet/server-kit";
 import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions } from "./options.js";
 import { pgNames } from "./postgres-schema.js";
+import { WebhookAddresses } from "./webhook-addresses.js";
 
 /** The settings, in `--help` order; defaults are applied by `asyncJobSettings` (shown here). */
 export const ASYNC_JOB_SETTINGS = [
@@ -76,6 +77,12 @@ export const ASYNC_JOB_SETTINGS = [
     help: "longest one webhook attempt may take",
     shownDefault: String(ASYNC_JOB_DEFAULTS.webhookTimeoutMs),
   },
+  {
+    name: "webhook-allow-networks",
+    kind: "list",
+    help: "a CIDR or address webhooks may reach besides public addresses, e.g. 10.0.0.0/8 (repeat; comma-separated in env; 0.0.0.0/0,::/0 = any); loopback, private, link-local and other special-purpose addresses are refused otherwise",
+    shownDefault: "none",
+  },
 ] as const satisfies readonly Setting[];
 
 /** The parsed values of {@link ASYNC_JOB_SETTINGS}, as the settings parser gives them. */
@@ -91,6 +98,7 @@ export interface AsyncJobValues {
   "webhook-retry-base-ms"?: number;
   "webhook-retry-max-ms"?: number;
   "webhook-timeout-ms"?: number;
+  "webhook-allow-networks"?: unknown[];
 }
 
 /**
@@ -100,6 +108,8 @@ export interface AsyncJobValues {
 export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
   const schema = v["jobs-db-schema"];
   if (schema !== undefined) pgNames(schema);
+  const allow = v["webhook-allow-networks"]?.map(String);
+  if (allow) new WebhookAddresses(allow); // a bad entry stops the start with its name
   return {
     jobsDb: v["jobs-db"],
     jobsDbSchema: schema,
@@ -112,5 +122,6 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
     webhookRetryBaseMs: v["webhook-retry-base-ms"],
     webhookRetryMaxMs: v["webhook-retry-max-ms"],
     webhookTimeoutMs: v["webhook-timeout-ms"],
+    webhookAllowNetworks: allow,
   };
 }

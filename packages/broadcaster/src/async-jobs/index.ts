@@ -152,7 +152,18 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   return {
     store,
     ready: hubReady,
-    submit: (c, job) => submitJob({ store, publicUrl: deps.publicUrl, trustProxy: deps.trustProxy, here }, c, job),
+    submit: (c, job) =>
+      submitJob(
+        {
+          store,
+          publicUrl: deps.publicUrl,
+          trustProxy: deps.trustProxy,
+          here,
+          ...(settings.webhooks.addresses ? { webhookAddresses: settings.webhooks.addresses } : {}),
+        },
+        c,
+        job,
+      ),
     mount(route, ...guards) {
       const ctx = {
         store,

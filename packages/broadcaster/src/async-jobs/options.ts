@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { ProgressSource } from "./executor.js";
 import type { AsyncJobsSettings } from "./index.js";
+import { WebhookAddresses } from "./webhook-addresses.js";
 
 /** Options of asynchronous jobs (part of the broadcaster's options). */
 export interface AsyncJobOptions {
@@ -42,6 +43,12 @@ export interface AsyncJobOptions {
   webhookRetryMaxMs?: number;
   /** Longest one webhook attempt may take, ms (default 15 000). */
   webhookTimeoutMs?: number;
+  /**
+   * Networks webhook deliveries may reach besides public addresses: CIDRs or single addresses (`10.0.0.0/8`,
+   * `fd00::/8`, `127.0.0.1`; `0.0.0.0/0` and `::/0` allow any). Default: none — a `Webhook-Url` whose host is, or
+   * resolves only to, a loopback, private, link-local or other special-purpose address is refused.
+   */
+  webhookAllowNetworks?: string[];
   /** Least time between two progress writes of one job, ms (library use; default 250). */
   jobsProgressIntervalMs?: number;
   /** Per-step progress of running jobs (library use; default: the orchestrator's `/progress/{request_id}`). See `ProgressSource`. */
@@ -92,6 +99,7 @@ export function asyncJobSettings(
       retryBaseMs: d.webhookRetryBaseMs,
       retryMaxMs: d.webhookRetryMaxMs,
       timeoutMs: d.webhookTimeoutMs,
+      addresses: new WebhookAddresses(o.webhookAllowNetworks ?? []),
     },
   };
 }

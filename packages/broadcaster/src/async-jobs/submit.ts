@@ -12,6 +12,7 @@ import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
 import { type ApiJob, newJobId, toApiJob } from "./model.js";
 import type { Claim, JobStore, StartHere } from "./store.js";
+import { refusedWebhookMessage, WebhookAddresses } from "./webhook-addresses.js";
 import { newWebhookSecret, secretProblem } from "./webhooks.js";
 
 /**
@@ -38,8 +39,8 @@ function headerIssue(name: string, msg: string, type: string): RequestValidation
   return new RequestValidationError([{ loc: ["header", name], msg, type }]);
 }
 
-/** The webhook a request names, checked. */
-function webhookOf(c: Context): { url?: string; secret?: string; generated: boolean } {
+/** The webhook a request names, checked (its host against `addresses` as far as it can be without resolving it). */
+function webhookOf(c: Context, addresses: WebhookAddresses): { url?: string; secret?: string; generated: boolean } {
   const url = c.req.header("webhook-url");
   const secret = c.req.header("webhook-secret");
   if (url === undefined) {
@@ -57,9 +58,11 @@ function webhookOf(c: Context): { url?: string; secret?: string; generated: bool
       "url_parsing",
     );
   }
-  if (secret === undefined) return { url: parsed.href, secret: newWebhookSecret(), generated: true };
-  const problem = secretProblem(secret);
+  const problem = secret === undefined ? undefined : secretProblem(secret);
   if (problem) throw headerIssue("Webhook-Secret", problem, "value_error");
+  const refused = addresses.hostRefusal(parsed.hostname);
+  if (refused) throw headerIssue("Webhook-Url", refusedWebhookMessage(refused), "value_error");
+  if (secret === undefined) return { url: parsed.href, secret: newWebhookSecret(), generated: true };
   return { url: parsed.href, secret, generated: false };
 }
 
@@ -70,6 +73,8 @@ export interface SubmitContext {
   publicUrl: string | undefined;
   /** Proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset. */
   trustProxy?: string[];
+  /** The addresses webhooks may go to (default: public ones only). */
+  webhookAddresses?: WebhookAddresses;
   /**
    * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created and says who
    * holds it and for how long (the job is then created claimed, without a queue entry), and `start` runs that claim;
@@ -83,7 +88,7 @@ export interface SubmitContext {
  * @example if (prefersAsync(c.req.header("prefer"))) return submitJob(ctx, c, job);
  */
 export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promise<Response> {
-  const webhook = webhookOf(c);
+  const webhook = webhookOf(c, ctx.webhookAddresses ?? new WebhookAddresses());
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);

@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { readText, upstream } from "../jobs/upstream.js";
 import { type ApiJob, type JobRecord, newMessageId, toApiJob, type WebhookEvent, webhookEventOf } from "./model.js";
 import type { DeliveryAttempt, DueDelivery } from "./store.js";
+import { refusedWebhookMessage, WebhookAddressError, WebhookAddresses } from "./webhook-addresses.js";
 
 /** Secret sizes the specification allows, in bytes. */
 const SECRET_BYTES = { min: 24, max: 64 } as const;
@@ -78,7 +79,11 @@ export interface WebhookPolicy {
   retryMaxMs: number;
   /** Longest one attempt may take, ms. */
   timeoutMs: number;
+  /** The addresses deliveries may reach (default: public ones only). */
+  addresses?: WebhookAddresses;
 }
+
+const publicOnly = new WebhookAddresses();
 
 /**
  * Milliseconds before attempt `attempt + 1` after `attempt` failed ones: `retryBaseMs × 2^(attempt−1)` up to
@@ -95,7 +100,8 @@ export function retryDelay(
 }
 
 /**
- * POSTs one delivery, signed for this attempt, and says how it went and when to try again.
+ * POSTs one delivery, signed for this attempt, and says how it went and when to try again. A URL whose host is (or
+ * resolves only to) an address the policy refuses is not sent, and not tried again.
  * @example const r = await deliverWebhook(due, { attempts: 15, retryBaseMs: 5000, retryMaxMs: 3600_000, timeoutMs: 15_000 });
  */
 export async function deliverWebhook(
@@ -107,8 +113,12 @@ export async function deliverWebhook(
   let status: number | undefined;
   let error: string;
   let retryAfterMs: number | undefined;
+  const addresses = policy.addresses ?? publicOnly;
+  const url = new URL(d.url);
+  const refused = addresses.hostRefusal(url.hostname);
+  if (refused) return { ok: false, error: refusedWebhookMessage(refused) };
   try {
-    const res = await upstream(new URL(d.url), {
+    const res = await upstream(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -119,6 +129,7 @@ export async function deliverWebhook(
       },
       body: d.payload,
       signal: AbortSignal.timeout(policy.timeoutMs),
+      agents: addresses.agents(),
     });
     status = res.status;
     const text = await readText(res.body).catch(() => "");
@@ -127,6 +138,7 @@ export async function deliverWebhook(
     const seconds = Number(res.headers["retry-after"]);
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
+    if (err instanceof WebhookAddressError) return { ok: false, error: refusedWebhookMessage(err.message) };
     const e = err as Error & { cause?: { code?: string } };
     error = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
   }

@@ -102,7 +102,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -1004,7 +1004,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -1913,7 +1913,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -2861,7 +2861,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -3725,7 +3725,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -4591,7 +4591,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Webhook-Url",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+            "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
             "schema": {
               "type": "string",
               "maxLength": 2048,
@@ -7541,7 +7541,7 @@ export const gatewayDocument: OpenApiDocument = {
         "name": "Webhook-Url",
         "in": "header",
         "required": false,
-        "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`.",
+        "description": "With `Prefer: respond-async`: an http(s) URL that gets the job's events as JSON POSTs (`{\"type\":\"job.running\"|\"job.succeeded\"|\"job.failed\"|\"job.cancelled\",\"timestamp\":…,\"data\":<the Job>}`), signed as the Standard Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`). A delivery without a 2xx answer is retried with exponential backoff; 410 Gone stops them. Each delivery's state is in the job's `webhook.deliveries`. Events go to public addresses only unless the gateway's operator allows more: a host that is a loopback, private, link-local or other special-purpose IP address, or `localhost`, is a 422; a host name that resolves only to such addresses when an event is sent fails that delivery at once.",
         "schema": {
           "type": "string",
           "maxLength": 2048,

@@ -48,11 +48,18 @@ export type UpstreamBody = string | Uint8Array | readonly Buffer[] | Readable | 
  */
 export function upstream(
   url: URL,
-  init: { method: string; headers?: Record<string, string>; body?: UpstreamBody; signal: AbortSignal },
+  init: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: UpstreamBody;
+    signal: AbortSignal;
+    /** Agents by protocol, instead of the shared keep-alive ones (webhook deliveries have their own). */
+    agents?: { "http:": http.Agent; "https:": https.Agent };
+  },
 ): Promise<UpstreamResponse> {
   if (url.protocol === "data:") return Promise.resolve(fromDataUrl(url.href));
   const lib = url.protocol === "https:" ? https : http;
-  const agent = agents[url.protocol as keyof typeof agents];
+  const agent = (init.agents ?? agents)[url.protocol as keyof typeof agents];
   if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
   return new Promise((resolve, reject) => {
     const headers = { ...init.headers };

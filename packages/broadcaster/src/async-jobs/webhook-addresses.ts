@@ -1,0 +1,164 @@
+/**
+ * @module Which addresses webhook deliveries may reach. A webhook URL is the caller's, so a delivery goes to public
+ * addresses only unless the operator allows more: loopback, private, link-local, shared (carrier-grade NAT),
+ * documentation, benchmarking, multicast, reserved and the other special-purpose ranges of IANA's registries are
+ * refused, and so is the unspecified address. The operator allows its own receivers by CIDR
+ * (`webhook-allow-networks`). The check is made on the addresses a connection goes to — the agent's `lookup` filters
+ * what the host name resolves to — so a name that resolves to a public address when the job is submitted and to an
+ * internal one when the event is sent (DNS rebinding) is refused too.
+ */
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { BlockList, isIP, type LookupFunction } from "node:net";
+
+/** Special-purpose ranges (RFC 6890 and IANA's IPv4/IPv6 special-purpose registries), with what each is. */
+const SPECIAL: ReadonlyArray<readonly [kind: string, cidrs: readonly string[]]> = [
+  ["an unspecified", ["0.0.0.0/8", "::/128"]],
+  ["a loopback", ["127.0.0.0/8", "::1/128"]],
+  ["a private", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]],
+  ["a shared (carrier-grade NAT)", ["100.64.0.0/10"]],
+  ["a link-local", ["169.254.0.0/16", "fe80::/10"]],
+  ["a documentation", ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"]],
+  ["a benchmarking", ["198.18.0.0/15", "2001:2::/48"]],
+  ["a multicast", ["224.0.0.0/4", "ff00::/8"]],
+  [
+    "a reserved",
+    [
+      "192.0.0.0/24",
+      "192.88.99.0/24",
+      "240.0.0.0/4",
+      "100::/64",
+      "2001::/23",
+      "2002::/16",
+      "fec0::/10",
+      "64:ff9b:1::/48",
+    ],
+  ],
+];
+
+/** A CIDR or a single address as a `BlockList` rule. */
+function addRule(list: BlockList, rule: string): boolean {
+  const [address = "", bits, extra] = rule.split("/");
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  const type = family === 4 ? "ipv4" : "ipv6";
+  if (bits === undefined) {
+    list.addAddress(address, type);
+    return true;
+  }
+  const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+  if (prefix < 0 || prefix > (family === 4 ? 32 : 128)) return false;
+  list.addSubnet(address, prefix, type);
+  return true;
+}
+
+/** `host` without the brackets of an IPv6 literal in a URL. */
+function bare(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/** A delivery refused for its address: permanent, so it is not retried. */
+export class WebhookAddressError extends Error {
+  readonly code = "EWEBHOOKADDRESS";
+  constructor(message: string) {
+    super(message);
+    this.name = "WebhookAddressError";
+  }
+}
+
+/** Resolves a host name to all its addresses, as `dns.lookup` with `all: true` does. */
+export type Resolve = (hostname: string, family: number) => Promise<LookupAddress[]>;
+
+const systemResolve: Resolve = (hostname, family) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
+
+/**
+ * The address rules of webhook deliveries, and the agents that keep to them.
+ * @example const policy = new WebhookAddresses(["10.1.0.0/16"]); policy.refusal("127.0.0.1") // "… a loopback address …"
+ */
+export class WebhookAddresses {
+  readonly #allowed = new BlockList();
+  readonly #special = SPECIAL.map(([kind, cidrs]) => {
+    const list = new BlockList();
+    for (const cidr of cidrs) addRule(list, cidr);
+    return { kind, list };
+  });
+  readonly #resolve: Resolve;
+  #agents?: { "http:": http.Agent; "https:": https.Agent };
+
+  /**
+   * @param allow CIDRs or addresses deliveries may reach besides public ones (`0.0.0.0/0` and `::/0` allow any).
+   * @param resolve how host names are resolved (default: the system's resolver, as `dns.lookup`).
+   * @throws Error naming the first entry that is neither an address nor a CIDR.
+   */
+  constructor(allow: readonly string[] = [], resolve: Resolve = systemResolve) {
+    for (const rule of allow) {
+      if (!addRule(this.#allowed, rule.trim())) {
+        throw new Error(
+          `webhook-allow-networks: ${JSON.stringify(rule)} is not an address or a CIDR (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1)`,
+        );
+      }
+    }
+    this.#resolve = resolve;
+  }
+
+  /**
+   * Why deliveries may not go to `address` (an IP address), or `undefined` when they may.
+   * @example new WebhookAddresses().refusal("10.0.0.5") // "10.0.0.5 is a private address"
+   */
+  refusal(address: string): string | undefined {
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (this.#allowed.check(address, type)) return undefined;
+    const special = this.#special.find((s) => s.list.check(address, type));
+    return special ? `${address} is ${special.kind} address` : undefined;
+  }
+
+  /**
+   * Why a webhook URL's host is refused before anything is resolved: an IP literal in a refused range, or
+   * `localhost` (which names the loopback addresses, RFC 6761) unless they are allowed. Other names are checked
+   * when a delivery connects.
+   * @example new WebhookAddresses().hostRefusal("[::1]") // "::1 is a loopback address"
+   */
+  hostRefusal(host: string): string | undefined {
+    const name = bare(host).toLowerCase();
+    if (isIP(name)) return this.refusal(name);
+    if (name === "localhost" || name.endsWith(".localhost")) {
+      const refused = this.refusal("127.0.0.1") ?? this.refusal("::1");
+      return refused && `${host} names the loopback addresses (${refused})`;
+    }
+    return undefined;
+  }
+
+  /** The `lookup` of the delivery agents: the host's addresses without the refused ones, or an error naming them. */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    const family = typeof options.family === "number" ? options.family : 0;
+    this.#resolve(hostname, family).then(
+      (addresses) => {
+        const allowed = addresses.filter((a) => !this.refusal(a.address));
+        if (allowed.length === 0) {
+          const why = addresses.map((a) => this.refusal(a.address)).join(", ");
+          const err = new WebhookAddressError(`${hostname} resolves to refused addresses only (${why})`);
+          return callback(err as NodeJS.ErrnoException, "", 0);
+        }
+        if (options.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, allowed);
+        callback(null, allowed[0]!.address, allowed[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, "", 0),
+    );
+  };
+
+  /** Keep-alive agents for deliveries, connecting only to allowed addresses. */
+  agents(): { "http:": http.Agent; "https:": https.Agent } {
+    const options = { keepAlive: true, maxSockets: 64, timeout: 4000, lookup: this.lookup };
+    this.#agents ??= { "http:": new http.Agent(options), "https:": new https.Agent(options) };
+    return this.#agents;
+  }
+}
+
+/** The message of a refusal, with what the operator can do about it. */
+export function refusedWebhookMessage(why: string): string {
+  return `${why}; webhooks are delivered to public addresses only, unless the gateway's operator allows a network with webhook-allow-networks`;
+}
