@@ -139,7 +139,7 @@ export const SETTINGS = [
     name: "MAX_VIDEO_INPUT_PIXELS",
     kind: "integer",
     default: String(1280 * 720),
-    help: "video-upscale, frame-interpolation: largest input frame width×height (413)",
+    help: "video-upscale, frame-interpolation: largest input frame width×height, first_image/last_image included (413)",
   },
   {
     name: "MAX_VIDEO_OUTPUT_PIXELS",

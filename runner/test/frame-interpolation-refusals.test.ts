@@ -157,6 +157,17 @@ describe("POST /frame-interpolation (real server, tiny/film): bad requests get a
     expect(await msg(res)).toContain("last_image must be a PNG, JPEG or WebP file");
   });
 
+  it("images over a video frame's pixel limit (MAX_VIDEO_INPUT_PIXELS), as a video's frames would be", async () => {
+    // 1296×720 = 933120 px: under the image limit (MAX_INPUT_PIXELS 4194304), over the video frame limit (921600).
+    const res = await post({
+      first_image: await flatPng(0, 1296, 720),
+      last_image: await flatPng(0, 1296, 720),
+      output_fps: "24",
+    });
+    expect(res.status).toBe(413);
+    expect(await msg(res)).toBe("first_image is 1296×720 = 933120 px; this runner accepts at most 921600 px");
+  });
+
   it("images of different sizes", async () => {
     const res = await post({ first_image: await flatPng(0), last_image: await flatPng(0, 32, 24), output_fps: "24" });
     expect(res.status).toBe(400);

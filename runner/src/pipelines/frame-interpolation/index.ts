@@ -198,7 +198,9 @@ export const frameInterpolation = definePipeline<
         } catch (err) {
           throw asRequestError(err, "source_fps");
         }
-        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels: ctx.config.maxInputPixels });
+        // The pair becomes a video of its size: its frames have a video's pixel limit as well as an image's.
+        const maxPixels = Math.min(ctx.config.maxInputPixels, ctx.config.maxVideoInputPixels);
+        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels });
         ({ width, height } = pair[0]);
         frames = () => pair;
       }
