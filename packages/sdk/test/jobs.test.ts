@@ -116,11 +116,26 @@ describe("submit and wait", () => {
     const job = await client().submit(
       "upscale",
       { modelId: UPSCALER, prompt: "", image: png(4, 4) },
-      { webhook: { url: "http://127.0.0.1:9/hook" } },
+      { webhook: { url: "https://hooks.example.com/avs" } },
     );
     expect(job.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-    expect(job.job.webhook?.url).toBe("http://127.0.0.1:9/hook");
+    expect(job.job.webhook?.url).toBe("https://hooks.example.com/avs");
     await job.wait();
+  });
+
+  it("throws a ValidationError for a webhook on a private address, which the gateway does not send to", async () => {
+    const err = await client()
+      .submit(
+        "upscale",
+        { modelId: UPSCALER, prompt: "", image: png(4, 4) },
+        { webhook: { url: "http://127.0.0.1:9/hook" } },
+      )
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues[0].loc).toEqual(["header", "Webhook-Url"]);
+    expect(err.issues[0].msg).toMatch(
+      /^127\.0\.0\.1 is a loopback address; webhooks are delivered to public addresses only/,
+    );
   });
 
   it("rejects an id that is not a job id before any request", () => {
