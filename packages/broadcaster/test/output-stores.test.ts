@@ -101,6 +101,36 @@ describe("local store", () => {
     await s.close();
   });
 
+  it("finds nothing for a record an output's own bytes imitate (an orchestrator chooses those bytes)", async () => {
+    const packDir = join(root, "packed-forged");
+    const s = new LocalOutputStore(packDir, 60_000);
+    await s.init();
+    const one = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 100)), "image/png");
+    const two = await s.put(outputName("png"), Buffer.from(DATA.subarray(0, 200)), "image/png");
+    const at = (name: string) => Number.parseInt(/_([a-z0-9]+)\.png$/.exec(name)![1]!, 36);
+    const pack = /_([a-z0-9]+)_[a-z0-9]+\.png$/.exec(two)![1]!;
+    // A record's fixed head, measured: what lies between two records besides the first one's name and body.
+    const head = at(two) - at(one) - one.length - 100;
+    const [packFile] = readdirSync(packDir);
+    const genuine = readFileSync(join(packDir, packFile!)).subarray(at(two), at(two) + head);
+    // The forger knows where its output will land (the pack and the next offset are in the names it was given) and
+    // puts in it a copy of a genuine head with a name of its choosing and a length running over every later output.
+    const forgerAt = at(two) + head + two.length + 200;
+    const forgerName = 32 + 1 + pack.length + 1 + forgerAt.toString(36).length + 4;
+    const forgedAt = forgerAt + head + forgerName + 10;
+    const forged = `${outputName("png").slice(0, 32)}_${pack}_${forgedAt.toString(36)}.png`;
+    const fake = Buffer.concat([Buffer.from(genuine), Buffer.from(forged, "latin1")]);
+    fake.writeUInt32LE(0xffff_fff0, 4);
+    fake[16] = forged.length;
+    const body = Buffer.concat([Buffer.alloc(10, 7), fake, Buffer.alloc(100, 9)]);
+    expect(at(await s.put(outputName("png"), body, "image/png"))).toBe(forgerAt);
+    const victim = await s.put(outputName("png"), Buffer.from("another caller's output"), "image/png");
+    expect(await s.get(forged)).toBeUndefined();
+    expect(await s.stat(forged)).toBeUndefined();
+    expect(Buffer.from(await bytesOf((await s.get(victim))!.body)).toString()).toBe("another caller's output");
+    await s.close();
+  });
+
   it("hides packed outputs past their retention and removes a pack once all of it is", async () => {
     const packDir = join(root, "packed-expiry");
     const s = new LocalOutputStore(packDir, 1000);

@@ -4,8 +4,12 @@
  * output's 32 secret characters, then its pack and its offset in it. Creating a file costs far more than writing one
  * (here 0.5 ms of system CPU per file, against 0.03 ms for an append of 50 KB), and a file per output was the largest
  * of the broadcaster's own costs per job. Large and streamed outputs (videos) are files of their own, as before.
+ *
+ * A record's bytes come from an orchestrator, so a record could hold what looks like another record. Each pack
+ * therefore starts with a random key of its own, and each record's head carries a MAC of its place, length, time
+ * and name under that key: a name only finds a record this store wrote there, never one an output's bytes imitate.
  */
-import { timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, createWriteStream, openSync, writevSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -27,13 +31,21 @@ const SMALL_OUTPUT = 1024 * 1024;
 /** A pack takes appends until it holds this much, or until it is older than its store's rotation time. */
 const PACK_BYTES = 64 * 1024 * 1024;
 
+/** A pack's head: magic (u32), then the pack's 32-byte MAC key. Records follow it. */
+const PACK_HEAD = 36;
+const PACK_MAGIC = 0x5053_5641; // "AVSP"
+const KEY_BYTES = 32;
 /**
  * A record's fixed head: magic (u32), body length (u32), time written (f64 ms), name length (u8), removed flag
- * (u8), 6 bytes reserved; then the output's full name and its body. All little-endian.
+ * (u8), 6 bytes reserved, MAC (16 bytes: HMAC-SHA256 under the pack's key of the length, the time and the full
+ * name, which names the pack and the record's offset); then the output's full name and its body. All little-endian.
  */
-const HEAD = 24;
-const MAGIC = 0x3153_5641; // "AVS1"
+const HEAD = 40;
+const MAGIC = 0x3253_5641; // "AVS2"
 const REMOVED_AT = 17;
+const MAC_AT = 24;
+/** Pack keys kept in memory for reads; more packs than this (hours of outputs) and the map starts over. */
+const KEYS_KEPT = 256;
 /** Characters of a new output's secret (server-kit's `outputName`: 192 random bits). */
 const SECRET = 32;
 /** A packed output's name: its secret, `_`, its pack's id, `_`, its record's offset in base 36, the extension. */
@@ -45,6 +57,7 @@ const PACK_FILE = /^outputs-([a-z0-9]{8,24})\.pack$/;
 interface Pack {
   id: string;
   fd: number;
+  key: Buffer;
   /** Bytes written: the next record's offset. */
   size: number;
   opened: number;
@@ -66,6 +79,11 @@ function writeAllSync(fd: number, chunks: Uint8Array[], position: number): void 
   }
 }
 
+/** The MAC of a record: its head's length and time (bytes 4–15) and its full name, under its pack's key. */
+function recordMac(key: Buffer, head: Buffer, name: Buffer): Buffer {
+  return createHmac("sha256", key).update(head.subarray(4, 16)).update(name).digest().subarray(0, 16);
+}
+
 /** A new pack id: the time in base 36 and 32 random bits, so two processes on one directory never share one. */
 function packId(now: number): string {
   return `${now.toString(36)}${Math.floor(Math.random() * 0xffff_ffff)
@@ -83,6 +101,8 @@ export class LocalOutputStore implements OutputStore {
   /** A pack takes appends this long at most, so that packs expire (and are removed) about when their outputs do. */
   readonly rotateMs: number;
   #pack: Pack | undefined;
+  /** Keys of the packs read from, by pack id. */
+  #keys = new Map<string, Buffer>();
 
   constructor(dir: string, retentionMs: number) {
     this.dir = dir;
@@ -129,8 +149,18 @@ export class LocalOutputStore implements OutputStore {
     }
     if (!pack) {
       const id = packId(now);
-      const fd = openSync(join(this.dir, `outputs-${id}.pack`), "wx");
-      pack = { id, fd, size: 0, opened: now, lastWrite: now };
+      const fd = openSync(join(this.dir, `outputs-${id}.pack`), "wx", 0o600);
+      const head = Buffer.alloc(PACK_HEAD);
+      head.writeUInt32LE(PACK_MAGIC, 0);
+      const key = randomBytes(KEY_BYTES);
+      key.copy(head, 4);
+      try {
+        writeAllSync(fd, [head], 0);
+      } catch (err) {
+        closeSync(fd);
+        throw err;
+      }
+      pack = { id, fd, key, size: PACK_HEAD, opened: now, lastWrite: now };
       this.#pack = pack;
     }
     const dot = name.lastIndexOf(".");
@@ -143,6 +173,7 @@ export class LocalOutputStore implements OutputStore {
     head.writeDoubleLE(now, 8);
     head[16] = stored.length;
     head.write(stored, HEAD, "latin1");
+    recordMac(pack.key, head, head.subarray(HEAD)).copy(head, MAC_AT);
     try {
       writeAllSync(pack.fd, [head, ...chunks], pack.size);
     } catch (err) {
@@ -161,9 +192,22 @@ export class LocalOutputStore implements OutputStore {
     if (pack) closeSync(pack.fd);
   }
 
+  /** The MAC key of pack `id`, open as `handle` (undefined for a pack without one). */
+  async #keyOf(id: string, handle: FileHandle): Promise<Buffer | undefined> {
+    const known = this.#keys.get(id) ?? (this.#pack?.id === id ? this.#pack.key : undefined);
+    if (known) return known;
+    const head = Buffer.alloc(PACK_HEAD);
+    const { bytesRead } = await handle.read(head, 0, PACK_HEAD, 0);
+    if (bytesRead !== PACK_HEAD || head.readUInt32LE(0) !== PACK_MAGIC) return undefined;
+    if (this.#keys.size >= KEYS_KEPT) this.#keys.clear();
+    const key = head.subarray(4);
+    this.#keys.set(id, key);
+    return key;
+  }
+
   /**
-   * The head of the record a packed name points at, checked against the whole name: its body's place and length
-   * and when it was written, with the open pack (undefined when there is no such output).
+   * The head of the record a packed name points at, checked against the whole name and the record's MAC: its
+   * body's place and length and when it was written, with the open pack (undefined when there is no such output).
    */
   async #record(
     name: string,
@@ -178,14 +222,17 @@ export class LocalOutputStore implements OutputStore {
     } catch {
       return undefined;
     }
+    const key = at >= PACK_HEAD ? await this.#keyOf(m[1]!, handle) : undefined;
     const head = Buffer.alloc(HEAD + name.length);
-    const { bytesRead } = await handle.read(head, 0, head.length, at);
+    const { bytesRead } = key ? await handle.read(head, 0, head.length, at) : { bytesRead: 0 };
     const wanted = Buffer.from(name, "latin1");
     if (
+      key &&
       bytesRead === head.length &&
       head.readUInt32LE(0) === MAGIC &&
       head[16] === name.length &&
-      timingSafeEqual(head.subarray(HEAD), wanted)
+      timingSafeEqual(head.subarray(HEAD), wanted) &&
+      timingSafeEqual(head.subarray(MAC_AT, HEAD), recordMac(key, head, wanted))
     ) {
       const length = head.readUInt32LE(4);
       const time = head.readDoubleLE(8);
@@ -274,6 +321,7 @@ export class LocalOutputStore implements OutputStore {
           const last = current ? current.lastWrite : (await stat(path)).mtimeMs;
           if (now - last <= this.retentionMs) continue;
           if (current) this.#closePack();
+          this.#keys.delete(pack[1]!);
           removed += await countRecords(path);
           await rm(path, { force: true });
           continue;
@@ -296,13 +344,18 @@ export class LocalOutputStore implements OutputStore {
   }
 }
 
-/** The outputs of a pack that were not removed one by one (what its removal takes away). */
+/**
+ * The outputs of a pack that were not removed one by one (what its removal takes away); 0 for a pack of an earlier
+ * layout, whose records are no longer served.
+ */
 async function countRecords(path: string): Promise<number> {
   const handle = await open(path, "r");
   try {
     const { size } = await handle.stat();
     const head = Buffer.alloc(HEAD);
-    let at = 0;
+    await handle.read(head, 0, 4, 0);
+    if (head.readUInt32LE(0) !== PACK_MAGIC) return 0;
+    let at = PACK_HEAD;
     let count = 0;
     while (at + HEAD <= size) {
       await handle.read(head, 0, HEAD, at);
