@@ -73,7 +73,19 @@ describe("Prefer: respond-async", () => {
     const png = await fetch(done.result!.images[0]!.url);
     expect(png.status).toBe(200);
     expect(fake.jobs.length).toBe(before + 1);
-    expect(fake.jobs.at(-1)).toMatchObject({ requestId: "async-req-1", fields: { prompt: "a lighthouse" } });
+    // Upstream the job goes by its id, which no other caller can choose; the caller's id stays in the job and logs.
+    expect(fake.jobs.at(-1)).toMatchObject({ requestId: job.id, fields: { prompt: "a lighthouse" } });
+  });
+
+  it("sends two callers' jobs upstream under ids of their own, though the callers sent one X-Request-Id", async () => {
+    fake.behaviour = { kind: "ok" };
+    const before = fake.jobs.length;
+    const one = await submit(JOB, { ...A, "x-request-id": "order-1" });
+    const two = await submit(JOB, { ...B, "x-request-id": "order-1" });
+    await waitForJob(t.url, one.job.id, { headers: A });
+    await waitForJob(t.url, two.job.id, { headers: B });
+    expect(fake.jobs.slice(before).map((j) => j.requestId).sort()).toEqual([one.job.id, two.job.id].sort());
+    expect([one.job.request_id, two.job.request_id]).toEqual(["order-1", "order-1"]);
   });
 
   it("leaves the synchronous route as it was without the preference", async () => {

@@ -124,7 +124,7 @@ describe("async job progress through the orchestrator (SQLite)", () => {
     expect(await inUse()).toBe(0);
     // The orchestrator keeps how the job ended: stopped on the runner, well short of its 1000 steps.
     const events: ProgressEvent[] = [];
-    for await (const e of followProgress(orch.url, "cancel-me", { token: SECRET })) events.push(e);
+    for await (const e of followProgress(orch.url, job.id, { token: SECRET })) events.push(e);
     expect(events.at(-1)).toMatchObject({ type: "end" });
     expect((events.at(-1) as { status: number }).status).toBeGreaterThanOrEqual(400);
     const steps = events.filter((e) => e.type === "progress").map((e) => (e as { step: number }).step);
@@ -261,7 +261,7 @@ describe("async job progress when the job ends before its subscription connects"
     // The orchestrator keeps an ended job's last state: the decode's last step.
     expect(fractions(events)).toEqual([0.99]);
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
-    expect(lateFollows).toEqual([job.request_id]);
+    expect(lateFollows).toEqual([job.id]);
   }, 60_000);
 
   it("does not hold the result for a follower that never finishes: it is stopped after SETTLE_MS", async () => {
@@ -366,7 +366,7 @@ describe("async job progress after a hand-back, on the same orchestrator (Postgr
       // Its log line (written once the result is stored, so it may come just after the result event) names the id.
       await expect
         .poll(() => b!.logs.find((l) => l.msg === "async job done"))
-        .toMatchObject({ run: 2, request_id: "handed-back", upstream_request_id: "handed-back.run2" });
+        .toMatchObject({ run: 2, request_id: "handed-back", upstream_request_id: `${job.id}.run2` });
     } finally {
       await a.close().catch(() => {});
       await b?.close();

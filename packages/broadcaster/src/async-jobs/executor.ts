@@ -20,8 +20,8 @@ import type { Claim, HeldJob, JobStore } from "./store.js";
  * Where per-step progress of one attempt comes from: called as the attempt starts; calls `onProgress` for each step
  * until `signal` aborts. It may return a promise that settles once it has read all the attempt has to tell: after a
  * successful attempt the job's result waits for it (up to `SETTLE_MS`), so its last step comes before the result.
- * The orchestrator's `GET /progress/{request_id}` stream plugs in here; without a source a job reports 0 when it
- * starts and 1 when it succeeds.
+ * The orchestrator's `GET /progress/{request_id}` stream plugs in here (`requestId` is the one the run sent upstream:
+ * see `runRequestId`); without a source a job reports 0 when it starts and 1 when it succeeds.
  */
 export type ProgressSource = (
   attempt: { orchestrator: Orchestrator; requestId: string; signal: AbortSignal },
@@ -170,7 +170,7 @@ export class JobExecutor {
     const spooled: string[] = [];
     const progress = this.#progressWriter(claim);
     let outcome: JobOutcome | undefined;
-    const requestId = runRequestId(job.requestId, claim.run);
+    const upstreamRequestId = runRequestId(job.id, claim.run);
     try {
       signal.throwIfAborted();
       const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
@@ -183,14 +183,15 @@ export class JobExecutor {
           modelId: job.modelId,
           body,
           multipart: job.multipart,
-          requestId,
+          requestId: job.requestId,
+          upstreamRequestId,
           units: job.units,
           ...(alsoNeeds ? { alsoNeeds } : {}),
         },
         `/${job.pipeline}`,
         signal,
         {
-          ...(source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId, signal: s }, progress.push) } : {}),
+          ...(source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push) } : {}),
           onWait: progress.waiting,
         },
       );
@@ -297,14 +298,13 @@ export class JobExecutor {
 
   #log(level: "info" | "warn" | "error", claim: Claim, msg: string, fields: Record<string, unknown> = {}): void {
     const { job } = claim;
-    const upstream = runRequestId(job.requestId, claim.run);
     this.#ctx.logger[level](msg, {
       request_id: job.requestId,
       job_id: job.id,
       pipeline: job.pipeline,
       model_id: job.modelId,
       run: claim.run,
-      ...(upstream !== job.requestId ? { upstream_request_id: upstream } : {}),
+      upstream_request_id: runRequestId(job.id, claim.run),
       ...fields,
     });
   }
@@ -314,11 +314,13 @@ export class JobExecutor {
 const MAX_REQUEST_ID = 128;
 
 /**
- * The request id a run of a job sends upstream: the job's own for its first run, and `<id>.run<n>` for run n after a
- * takeover or a hand-back (the id cut to keep it within 128 characters). The orchestrator and the runner key a job's
- * progress by request id and keep an ended job's for a while: a later run on the same orchestrator under the same id
- * was followed as the run that had been cut off (its last step, then its end), and its own steps never showed.
- * @example runRequestId("job-1", 1) // "job-1"; runRequestId("job-1", 2) // "job-1.run2"
+ * The request id a run of a job sends upstream: the job's id for its first run, and `<job id>.run<n>` for run n
+ * after a takeover or a hand-back (cut to keep it within 128 characters). The orchestrator and the runner key a job's
+ * progress by request id. Not the caller's `X-Request-Id`: callers choose theirs, and two of them (another API key's
+ * included) sending one id would have shared one progress channel there; a job id is the gateway's, 128 random bits.
+ * A new id per run: the orchestrator keeps an ended job's progress for a while, and a later run on it under the same
+ * id was followed as the run that had been cut off (its last step, then its end), and its own steps never showed.
+ * @example runRequestId("job_4fZ0…", 1) // "job_4fZ0…"; runRequestId("job_4fZ0…", 2) // "job_4fZ0….run2"
  */
 export function runRequestId(requestId: string, run: number): string {
   if (run <= 1) return requestId;

@@ -356,7 +356,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -1262,7 +1262,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -2214,7 +2214,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -3078,7 +3078,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -3933,7 +3933,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -4850,7 +4850,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -5512,7 +5512,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -6248,7 +6248,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -6542,7 +6542,7 @@ export const gatewayDocument: OpenApiDocument = {
                     },
                     "request_id": {
                       "type": "string",
-                      "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                      "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                     },
                     "created_at": {
                       "type": "string",
@@ -7681,7 +7681,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "request_id": {
                   "type": "string",
-                  "description": "The `X-Request-Id` of the request that created the job; every layer logs the job under it."
+                  "description": "The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose."
                 },
                 "created_at": {
                   "type": "string",

@@ -99,7 +99,7 @@ export async function attempt(
   try {
     const { body, contentType, length } = await requestBody(job);
     const headers: Record<string, string> = {
-      "x-request-id": job.requestId,
+      "x-request-id": job.upstreamRequestId ?? job.requestId,
       accept: "application/json",
       "content-type": contentType,
     };

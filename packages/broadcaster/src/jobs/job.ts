@@ -9,7 +9,10 @@ export interface Job {
   /** The validated body (defaults applied, undeclared fields dropped); files are `Blob`s. */
   body: Record<string, unknown>;
   multipart: boolean;
+  /** The caller's `X-Request-Id` (or the one made for it): logged, echoed. */
   requestId: string;
+  /** Sent upstream as `X-Request-Id` instead of `requestId` (an asynchronous job's run: see `runRequestId`). */
+  upstreamRequestId?: string;
   /**
    * Pixels × frames × steps × images, by the pipeline's recipe in the spec (see `workUnits`); an image-to-video job
    * with `output_fps` adds its interpolation stage: pixels × output frames (of SVD-XT's 25 frames).

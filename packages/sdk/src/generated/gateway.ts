@@ -501,7 +501,7 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             pipeline: components["schemas"]["Pipeline"];
             model_id: string;
-            /** @description The `X-Request-Id` of the request that created the job; every layer logs the job under it. */
+            /** @description The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose. */
             request_id: string;
             /** Format: date-time */
             created_at: string;
