@@ -11,7 +11,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { newJobId } from "../src/async-jobs/model.js";
 import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
 import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
-import type { Claim, HeldJob, JobChange, JobStore } from "../src/async-jobs/store.js";
+import {
+  type Claim,
+  type HeldJob,
+  type JobChange,
+  type JobStore,
+  TooManyActiveJobsError,
+} from "../src/async-jobs/store.js";
 import { newJob } from "./support/new-job.js";
 import { pgQuery, testSchema } from "./support/postgres.js";
 
@@ -83,6 +89,29 @@ describe.each(stores)("%s job store", (_name, open) => {
       expect(chunks.map((c) => c.length)).toEqual([1048576, 1048576, 524288]);
       expect(Buffer.compare(Buffer.concat(chunks), bytes)).toBe(0);
       expect((await store.events(job.id, 0)).map((e) => [e.seq, e.type])).toEqual([[1, "status"]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("makes no job past an owner's limit of active jobs, but still finds a repeated key's job", async () => {
+    const store = open(`limit${_name[0]}`);
+    await store.init();
+    try {
+      const limit = { maxActive: 2 };
+      const first = await store.create(newJob({ idempotencyKey: "k1", bodyHash: "h1" }), limit);
+      await store.create(newJob(), limit);
+      const third = await store.create(newJob(), limit).catch((e: unknown) => e);
+      expect(third).toBeInstanceOf(TooManyActiveJobsError);
+      expect(third).toMatchObject({ active: 2, maxActive: 2 });
+      // Another owner has a count of its own; a repeat of a key finds its job at the limit.
+      expect((await store.create(newJob({ owner: "owner-2" }), limit)).kind).toBe("created");
+      const again = await store.create(newJob({ idempotencyKey: "k1", bodyHash: "h1" }), limit);
+      expect([again.kind, again.job.id]).toEqual(["existing", first.job.id]);
+      // A job that ends (a cancelled one) makes room.
+      await store.requestCancel(first.job.id);
+      expect((await store.create(newJob(), limit)).kind).toBe("created");
+      await expect(store.create(newJob(), limit)).rejects.toBeInstanceOf(TooManyActiveJobsError);
     } finally {
       await store.close();
     }

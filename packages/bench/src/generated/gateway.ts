@@ -746,7 +746,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description This API key sent more requests than its rate limit allows; retry after the given time. */
+        /** @description This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -33,6 +33,13 @@ export const ASYNC_JOB_SETTINGS = [
     shownDefault: String(ASYNC_JOB_DEFAULTS.jobsConcurrency),
   },
   {
+    name: "jobs-max-active-per-key",
+    kind: "integer",
+    min: 1,
+    help: "async jobs one API key (without keys: all callers) may have queued or running; more get 429",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsMaxActivePerKey),
+  },
+  {
     name: "jobs-start",
     kind: "choice",
     choices: ["here", "queue"],
@@ -91,6 +98,7 @@ export interface AsyncJobValues {
   "jobs-db-schema"?: string;
   "jobs-db-timeout-ms"?: number;
   "jobs-concurrency"?: number;
+  "jobs-max-active-per-key"?: number;
   "jobs-start"?: string;
   "jobs-lease-ms"?: number;
   "job-retention-ms"?: number;
@@ -115,6 +123,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
     jobsDbSchema: schema,
     jobsDbTimeoutMs: v["jobs-db-timeout-ms"],
     jobsConcurrency: v["jobs-concurrency"],
+    jobsMaxActivePerKey: v["jobs-max-active-per-key"],
     jobsStart: v["jobs-start"]?.toLowerCase() as AsyncJobOptions["jobsStart"],
     jobsLeaseMs: v["jobs-lease-ms"],
     jobRetentionMs: v["job-retention-ms"],

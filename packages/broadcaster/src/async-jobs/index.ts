@@ -37,6 +37,8 @@ export interface AsyncJobsSettings {
   timeoutMs?: number;
   /** Jobs this broadcaster runs at once. */
   concurrency: number;
+  /** The most jobs one API key (or all callers, without keys) may have queued or running (default: no limit). */
+  maxActivePerKey?: number;
   /** Lease of a running job; a broadcaster that stops renewing it loses the job to another after this long. */
   leaseMs: number;
   /** PostgreSQL: `here` starts an accepted job in this broadcaster at once when it has a free slot; `queue` never. */
@@ -159,6 +161,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
           publicUrl: deps.publicUrl,
           trustProxy: deps.trustProxy,
           here,
+          ...(settings.maxActivePerKey !== undefined ? { maxActive: settings.maxActivePerKey } : {}),
           ...(settings.webhooks.addresses ? { webhookAddresses: settings.webhooks.addresses } : {}),
         },
         c,

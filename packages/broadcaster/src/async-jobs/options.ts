@@ -23,6 +23,11 @@ export interface AsyncJobOptions {
   /** Asynchronous jobs this broadcaster runs at once (default 16). */
   jobsConcurrency?: number;
   /**
+   * The most asynchronous jobs one API key may have queued or running (default 100); without API keys, all callers
+   * together. Past it a submission is a 429; a repeated idempotency key still finds its job.
+   */
+  jobsMaxActivePerKey?: number;
+  /**
    * Lease of a running asynchronous job, ms (default 15 000), renewed every third of it: another broadcaster takes
    * over the jobs of one that died this long after its last heartbeat.
    */
@@ -60,6 +65,7 @@ export const ASYNC_JOB_DEFAULTS = {
   jobsDbSchema: "avs",
   jobsDbTimeoutMs: 5_000,
   jobsConcurrency: 16,
+  jobsMaxActivePerKey: 100,
   jobsLeaseMs: 15_000,
   jobsStart: "here",
   webhookAttempts: 15,
@@ -90,6 +96,7 @@ export function asyncJobSettings(
     schema: d.jobsDbSchema,
     timeoutMs: d.jobsDbTimeoutMs,
     concurrency: d.jobsConcurrency,
+    maxActivePerKey: d.jobsMaxActivePerKey,
     leaseMs: d.jobsLeaseMs,
     start: d.jobsStart as "here" | "queue",
     progressIntervalMs: o.jobsProgressIntervalMs ?? 250,

@@ -11,7 +11,7 @@ import type pg from "pg";
 import type { JobRecord } from "./model.js";
 import type { PgNames, Query } from "./postgres-schema.js";
 import { type JobRow, recordOf } from "./rows.js";
-import type { Claim, CreateResult, NewJob, StartHere } from "./store.js";
+import { type Claim, type CreateResult, type NewJob, type StartHere, TooManyActiveJobsError } from "./store.js";
 import { announce } from "./webhooks.js";
 
 /**
@@ -122,12 +122,40 @@ export async function insertJob(
     };
   }
   // The key exists (a concurrent insert waited for its transaction, then did nothing).
+  return (await byKey(q, names, job))!;
+}
+
+/** The job `job`'s idempotency key already names: the same request (`existing`) or another (`conflict`). */
+async function byKey(q: Query, { s }: PgNames, job: NewJob): Promise<CreateResult | undefined> {
   const found = await q.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE owner = $1 AND idempotency_key = $2`, [
     job.owner,
     job.idempotencyKey,
   ]);
-  const existing = recordOf(found.rows[0]!);
-  return { kind: existing.bodyHash === job.bodyHash ? "existing" : "conflict", job: existing };
+  const existing = found.rows[0] && recordOf(found.rows[0]);
+  return existing && { kind: existing.bodyHash === job.bodyHash ? "existing" : "conflict", job: existing };
+}
+
+/**
+ * When `job`'s owner already has `maxActive` jobs queued or running: the job its idempotency key names (a repeat
+ * finds its job whatever the count), else a {@link TooManyActiveJobsError}; undefined when there is room.
+ */
+export async function overLimit(
+  q: Query,
+  names: PgNames,
+  job: NewJob,
+  maxActive: number,
+): Promise<CreateResult | undefined> {
+  const { s } = names;
+  const { rows } = await q.query<{ n: number }>({
+    name: `avs-active-jobs:${s}`,
+    text: `SELECT count(*)::int AS n FROM ${s}.jobs WHERE owner = $1 AND status IN ('queued', 'running')`,
+    values: [job.owner],
+  });
+  const active = rows[0]!.n;
+  if (active < maxActive) return undefined;
+  const repeated = job.idempotencyKey === undefined ? undefined : await byKey(q, names, job);
+  if (repeated) return repeated;
+  throw new TooManyActiveJobsError(active, maxActive);
 }
 
 /**

@@ -70,6 +70,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON ${s}.jobs (owner, idempote
 CREATE INDEX IF NOT EXISTS jobs_running ON ${s}.jobs (lease_until) WHERE status = 'running';
 CREATE INDEX IF NOT EXISTS jobs_queued ON ${s}.jobs (created_at) WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS jobs_holder ON ${s}.jobs (holder) WHERE holder IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_active_owner ON ${s}.jobs (owner) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS jobs_finished ON ${s}.jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ${s}.job_events (
   job_id text NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,

@@ -12,7 +12,7 @@ import type pg from "pg";
 import { Availability, rethrowUnavailable, type StoreAvailability, unavailableReason } from "./availability.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { DEFAULT_TIMEOUT_MS, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
-import { claimJob, insertJob } from "./postgres-enqueue.js";
+import { claimJob, insertJob, overLimit } from "./postgres-enqueue.js";
 import type { PgChangeListener } from "./postgres-listener.js";
 import {
   addQueueEntry,
@@ -28,6 +28,7 @@ import type { PgWorkers } from "./postgres-workers.js";
 import { type DeliveryRow, deliveryOf, type JobRow, recordOf } from "./rows.js";
 import {
   type Claim,
+  type CreateOptions,
   type CreateResult,
   chunksOf,
   type HeldJob,
@@ -190,11 +191,15 @@ export class PostgresJobStore implements JobStore {
     await this.#listener.start();
   }
 
-  create(job: NewJob, options: { here?: StartHere } = {}): Promise<CreateResult & { claim?: Claim }> {
+  create(job: NewJob, options: CreateOptions = {}): Promise<CreateResult & { claim?: Claim }> {
     return this.#use(() => this.#create(job, options));
   }
 
-  async #create(job: NewJob, options: { here?: StartHere }): Promise<CreateResult & { claim?: Claim }> {
+  async #create(job: NewJob, options: CreateOptions): Promise<CreateResult & { claim?: Claim }> {
+    if (options.maxActive !== undefined) {
+      const over = await overLimit(this.pool, this.names, job, options.maxActive);
+      if (over) return over;
+    }
     const files = Object.entries(job.files);
     // A job without files is one statement (no transaction around it); files go in the same transaction as the row.
     if (files.length === 0) return insertJob(this.pool, this.names, job, options.here);

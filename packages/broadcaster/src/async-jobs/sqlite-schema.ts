@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs (status, created_at) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS jobs_holder ON jobs (holder) WHERE holder IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_active_owner ON jobs (owner) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
@@ -67,6 +68,7 @@ CREATE INDEX IF NOT EXISTS deliveries_job ON webhook_deliveries (job_id, created
 /** Every statement of the store, prepared once when it opens. */
 export const SQL = {
   byKey: "SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?",
+  activeOf: "SELECT count(*) AS n FROM jobs WHERE owner = ? AND status IN ('queued', 'running')",
   insertJob: `INSERT INTO jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
       idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, created_at)
     VALUES (@id, @owner, @pipeline, @modelId, @requestId, @baseUrl, @multipart, @units, @inputs,

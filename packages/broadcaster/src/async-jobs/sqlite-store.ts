@@ -13,7 +13,9 @@ import { type DeliveryRow, type DueDeliveryRow, deliveryOf, dueDeliveryOf, type 
 import { SQL, SQLITE_SCHEMA } from "./sqlite-schema.js";
 import {
   type Claim,
+  type CreateOptions,
   type CreateResult,
+  TooManyActiveJobsError,
   type DeliveryAttempt,
   FILE_CHUNK,
   type JobChange,
@@ -67,7 +69,7 @@ export class SqliteJobStore implements JobStore {
     return this.#db;
   }
 
-  async create(job: NewJob): Promise<CreateResult> {
+  async create(job: NewJob, options: CreateOptions = {}): Promise<CreateResult> {
     const files = await Promise.all(
       Object.entries(job.files).map(async ([field, blob]) => [field, Buffer.from(await blob.arrayBuffer())] as const),
     );
@@ -80,6 +82,10 @@ export class SqliteJobStore implements JobStore {
             const found = recordOf(row);
             return { kind: found.bodyHash === job.bodyHash ? "existing" : "conflict", job: found };
           }
+        }
+        if (options.maxActive !== undefined) {
+          const { n } = this.#s.activeOf.get(job.owner) as { n: number };
+          if (n >= options.maxActive) throw new TooManyActiveJobsError(n, options.maxActive);
         }
         const row = this.#s.insertJob.get({
           ...job,

@@ -46,6 +46,29 @@ export interface StartHere {
 /** What `create` did: made the job, found the one its idempotency key names, or found that key used for another body. */
 export type CreateResult = { kind: "created" | "existing" | "conflict"; job: JobRecord };
 
+/** `create` made nothing: the owner already has `maxActive` jobs queued or running. */
+export class TooManyActiveJobsError extends Error {
+  constructor(
+    readonly active: number,
+    readonly maxActive: number,
+  ) {
+    super(`${active} jobs queued or running, the most one owner may have is ${maxActive}`);
+    this.name = "TooManyActiveJobsError";
+  }
+}
+
+/** Options of `create`. */
+export interface CreateOptions {
+  /** Start the job here (PostgreSQL's `jobs-start here`). */
+  here?: StartHere;
+  /**
+   * The most jobs one owner may have queued or running; past it nothing is made (`TooManyActiveJobsError`), though
+   * a repeated idempotency key still finds its job. SQLite checks it in the creating transaction; PostgreSQL just before the
+   * insert, so submissions at the same instant may pass it by their number.
+   */
+  maxActive?: number;
+}
+
 /** A job this broadcaster runs, with the run number that fences its writes (a takeover makes them fail). */
 export interface Claim {
   job: JobRecord;
@@ -124,7 +147,7 @@ export interface JobStore {
    * Creates a queued job, or finds the job its idempotency key names. `here` (PostgreSQL, `jobs-start here`): the
    * new job is claimed for `here.holder` in the same write and `claim` is its run; it gets no queue entry.
    */
-  create(job: NewJob, options?: { here?: StartHere }): Promise<CreateResult & { claim?: Claim }>;
+  create(job: NewJob, options?: CreateOptions): Promise<CreateResult & { claim?: Claim }>;
   get(id: string): Promise<JobRecord | undefined>;
   /** The job's webhook deliveries, oldest first. */
   deliveries(jobId: string): Promise<WebhookDelivery[]>;

@@ -5,13 +5,13 @@
  * "The Idempotency-Key HTTP Header Field" says) and the `Webhook-Url` / `Webhook-Secret` headers.
  */
 import { createHash } from "node:crypto";
-import { publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
+import { HttpError, publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
 import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
 import { type ApiJob, newJobId, toApiJob } from "./model.js";
-import type { Claim, JobStore, StartHere } from "./store.js";
+import { type Claim, type JobStore, type StartHere, TooManyActiveJobsError } from "./store.js";
 import { refusedWebhookMessage, WebhookAddresses } from "./webhook-addresses.js";
 import { newWebhookSecret, secretProblem } from "./webhooks.js";
 
@@ -66,6 +66,20 @@ function webhookOf(c: Context, addresses: WebhookAddresses): { url?: string; sec
   return { url: parsed.href, secret, generated: false };
 }
 
+/** The 429 of a submission past `jobs-max-active-per-key`. */
+function tooManyActive(err: TooManyActiveJobsError, c: Context): HttpError {
+  const jobs = `${err.active} asynchronous job${err.active === 1 ? "" : "s"}`;
+  const whose =
+    apiKeyOf(c) === undefined
+      ? `callers of this gateway (it has no API keys) already have ${jobs}`
+      : `this API key already has ${jobs}`;
+  return new HttpError(
+    429,
+    `${whose} queued or running, the most the gateway allows (jobs-max-active-per-key ${err.maxActive}); submit again once one has ended, or cancel one`,
+    { headers: { "Retry-After": "5" } },
+  );
+}
+
 /** What submitting needs. */
 export interface SubmitContext {
   store: JobStore;
@@ -75,6 +89,8 @@ export interface SubmitContext {
   trustProxy?: string[];
   /** The addresses webhooks may go to (default: public ones only). */
   webhookAddresses?: WebhookAddresses;
+  /** The most jobs one API key (or all callers, without keys) may have queued or running (default: no limit). */
+  maxActive?: number;
   /**
    * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created and says who
    * holds it and for how long (the job is then created claimed, without a queue entry), and `start` runs that claim;
@@ -112,10 +128,11 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promi
         webhookUrl: webhook.url,
         webhookSecret: webhook.secret,
       },
-      here ? { here } : {},
+      { ...(here ? { here } : {}), ...(ctx.maxActive !== undefined ? { maxActive: ctx.maxActive } : {}) },
     );
   } catch (err) {
     if (here) ctx.here?.cancelled();
+    if (err instanceof TooManyActiveJobsError) throw tooManyActive(err, c);
     throw err;
   }
   if (here) {

@@ -824,7 +824,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -1730,7 +1730,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -2682,7 +2682,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -3546,7 +3546,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -4401,7 +4401,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -5318,7 +5318,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -7976,7 +7976,7 @@ export const gatewayDocument: OpenApiDocument = {
         }
       },
       "TooManyRequests": {
-        "description": "This API key sent more requests than its rate limit allows; retry after the given time.",
+        "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
         "headers": {
           "Retry-After": {
             "description": "Seconds to wait before trying again.",
