@@ -2,13 +2,19 @@
  * @module API keys and per-key rate limits. Keys come from the options and/or a file (one key a line, `#`
  * comments) that is re-read when it changes; with no key configured the job routes are open.
  */
+import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { bearerAuth, HttpError } from "@ai-video-subnet/server-kit";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 
+/** A key as it is kept and looked up: its SHA-256, so a lookup's time says nothing about the keys' characters. */
+function digest(key: string): string {
+  return createHash("sha256").update(key).digest("base64");
+}
+
 /**
- * The configured keys; the file is checked for changes at most once a second.
+ * The configured keys (kept as digests); the file is checked for changes at most once a second.
  * @example const keys = new ApiKeys(["k1"], "keys.txt"); keys.has("k1") // true
  */
 export class ApiKeys {
@@ -19,7 +25,7 @@ export class ApiKeys {
   #checkedAt = 0;
 
   constructor(keys: string[], file?: string) {
-    this.#fixed = new Set(keys.filter(Boolean));
+    this.#fixed = new Set(keys.filter(Boolean).map(digest));
     this.#file = file;
     this.#reload(true);
   }
@@ -38,7 +44,8 @@ export class ApiKeys {
           readFileSync(this.#file, "utf8")
             .split("\n")
             .map((l) => l.replace(/#.*/, "").trim())
-            .filter(Boolean),
+            .filter(Boolean)
+            .map(digest),
         )
       : new Set();
   }
@@ -52,7 +59,8 @@ export class ApiKeys {
   /** Whether `key` is a configured key. */
   has(key: string): boolean {
     this.#reload();
-    return this.#fixed.has(key) || this.#fromFile.has(key);
+    const d = digest(key);
+    return this.#fixed.has(d) || this.#fromFile.has(d);
   }
 }
 
