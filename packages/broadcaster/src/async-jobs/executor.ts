@@ -191,7 +191,12 @@ export class JobExecutor {
         `/${job.pipeline}`,
         signal,
         {
-          ...(source ? { onAttempt: (o, s) => source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push) } : {}),
+          ...(source
+            ? {
+                onAttempt: (o, s) =>
+                  source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push),
+              }
+            : {}),
           onWait: progress.waiting,
         },
       );

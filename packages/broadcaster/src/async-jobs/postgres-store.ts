@@ -35,7 +35,6 @@ import {
   type JobChange,
   type JobStore,
   type NewJob,
-  type StartHere,
   type Workers,
 } from "./store.js";
 

@@ -15,12 +15,12 @@ import {
   type Claim,
   type CreateOptions,
   type CreateResult,
-  TooManyActiveJobsError,
   type DeliveryAttempt,
   FILE_CHUNK,
   type JobChange,
   type JobStore,
   type NewJob,
+  TooManyActiveJobsError,
   type Workers,
 } from "./store.js";
 import { announce } from "./webhooks.js";
