@@ -84,7 +84,12 @@ describe("Prefer: respond-async", () => {
     const two = await submit(JOB, { ...B, "x-request-id": "order-1" });
     await waitForJob(t.url, one.job.id, { headers: A });
     await waitForJob(t.url, two.job.id, { headers: B });
-    expect(fake.jobs.slice(before).map((j) => j.requestId).sort()).toEqual([one.job.id, two.job.id].sort());
+    expect(
+      fake.jobs
+        .slice(before)
+        .map((j) => j.requestId)
+        .sort(),
+    ).toEqual([one.job.id, two.job.id].sort());
     expect([one.job.request_id, two.job.request_id]).toEqual(["order-1", "order-1"]);
   });
 
