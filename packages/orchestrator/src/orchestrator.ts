@@ -18,6 +18,7 @@ import {
   notFoundHandler,
   RequestValidator,
   requestId,
+  warnIfOpen,
 } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
@@ -253,6 +254,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         publicUrl,
         launcher: launcher.kind,
         models: entries.length,
+      });
+      warnIfOpen(log, {
+        host,
+        token: options.secret,
+        routes: "job routes",
+        setting: "--secret (AVS_ORCHESTRATOR_SECRET)",
       });
       await pool.start();
       return { url: http.url, port: http.port };

@@ -96,6 +96,7 @@ export {
   connectionLimitsOf,
 } from "./server/connection-settings.js";
 export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
+export { isLoopbackHost, type OpenAccessOptions, warnIfOpen } from "./server/open-access.js";
 export { settingsHelp } from "./settings/help.js";
 export {
   envName,
