@@ -23,10 +23,12 @@ export {
 } from "./http/client-address.js";
 export { type Deadline, deadline } from "./http/deadline.js";
 export {
+  boundedIssues,
   errorBody,
   errorHandler,
   errorResponse,
   HttpError,
+  MAX_LISTED_ISSUES,
   notFoundHandler,
   type RefusalObserver,
   RequestValidationError,
