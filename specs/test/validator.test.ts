@@ -260,7 +260,7 @@ describe("request validator", () => {
     const res = await app.request("/upscale", { method: "POST", body: f });
     expect(res.status).toBe(422);
     expect((await res.json()).detail).toEqual([
-      { loc: ["body", "prompt"], msg: "prompt must be given once", type: "duplicate" },
+      { loc: ["body", "prompt"], msg: "prompt must be given once, got 2 times", type: "duplicate" },
     ]);
   });
 

@@ -2,6 +2,7 @@
  * @module createOrchestrator: builds the Hono app (spec routes, auth, request ids, the two error shapes), the
  * runner pool and the output store from options that mirror the CLI flags, and starts/stops them together.
  */
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -17,6 +18,7 @@ import {
   notFoundHandler,
   RequestValidator,
   requestId,
+  warnIfOpen,
 } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
@@ -97,7 +99,11 @@ export interface OrchestratorOptions {
    * `MAX_UPLOAD_BYTES` of this plus 64 KiB, room for the fields the orchestrator adds when it forwards the body.
    */
   maxUploadBytes?: number;
-  /** Where uploads over 4 MiB are spooled while their job runs (default `<tmpdir>/avs-orchestrator-uploads`; not a flag). */
+  /**
+   * Where uploads over 4 MiB are spooled while their job runs (not a flag). Default: a directory of this process's
+   * own, `<tmpdir>/avs-orchestrator-uploads-XXXXXX` made by `mkdtemp` (0700), removed on stop. A given directory is
+   * used as it is and left in place; the spool files in it are created 0600.
+   */
   uploadsDir?: string;
   /** Seconds in-flight jobs get to finish on stop (default 30; the `shutdown-grace` of every binary). */
   shutdownGrace?: number;
@@ -117,6 +123,8 @@ export interface Orchestrator {
   store: OutputStore;
   /** Which runner runs which request id, for `GET /progress/{request_id}` (and who waits for a job to start). */
   progress: ProgressTracker;
+  /** Where uploads over 4 MiB are spooled while their job runs (see {@link OrchestratorOptions.uploadsDir}). */
+  uploadsDir: string;
   /** Listens and starts warm runners; resolves once both are done (warm runners that fail keep retrying). */
   start(): Promise<{ url: string; port: number }>;
   /** Stops listening, lets in-flight jobs finish (up to `shutdownGrace`), stops every runner it started. */
@@ -136,12 +144,6 @@ export interface Orchestrator {
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const log = options.log ?? jsonLogger({ level: options.logLevel ?? "info" });
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
-  // Job bodies are forwarded to the runner as they came (see routes/jobs.ts): kept in memory up to 4 MiB, spooled
-  // to a temporary file beyond (removed when the job ends), so a large upload is never held in memory whole.
-  const validator = await RequestValidator.create(orchestratorDocument, {
-    maxMultipartBytes: maxUpload,
-    keepMultipart: { dir: options.uploadsDir ?? join(tmpdir(), "avs-orchestrator-uploads") },
-  });
   const parsed = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
   for (const w of parsed.warnings) log.warn(w);
   // The runners it starts take the largest body a caller may send here plus what the orchestrator adds on the way
@@ -173,6 +175,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     healthIntervalMs: (options.healthInterval ?? 5) * 1000,
     retryAfterSec: options.retryAfter ?? 1,
     log,
+  });
+  // Job bodies are forwarded to the runner as they came (see routes/jobs.ts): kept in memory up to 4 MiB, spooled
+  // to a temporary file beyond (removed when the job ends), so a large upload is never held in memory whole. The
+  // default spool directory is this process's own, made by mkdtemp (0700, a new name no one could create first)
+  // once the configuration is known to be good, and removed on stop; an operator's `uploadsDir` is left in place.
+  const uploadsDir = options.uploadsDir ?? (await mkdtemp(join(tmpdir(), "avs-orchestrator-uploads-")));
+  const validator = await RequestValidator.create(orchestratorDocument, {
+    maxMultipartBytes: maxUpload,
+    keepMultipart: { dir: uploadsDir },
   });
   const store = new OutputStore({
     ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
@@ -231,6 +242,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     pool,
     store,
     progress,
+    uploadsDir,
     async start() {
       const host = options.host ?? "127.0.0.1";
       http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
@@ -243,6 +255,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         launcher: launcher.kind,
         models: entries.length,
       });
+      warnIfOpen(log, {
+        host,
+        token: options.secret,
+        routes: "job routes",
+        setting: "--secret (AVS_ORCHESTRATOR_SECRET)",
+      });
       await pool.start();
       return { url: http.url, port: http.port };
     },
@@ -252,6 +270,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         await pool.stop();
         progress.close();
         await store.close();
+        if (options.uploadsDir === undefined) await rm(uploadsDir, { recursive: true, force: true });
         log.info("stopped");
       })();
       return stopping;

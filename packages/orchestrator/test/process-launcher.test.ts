@@ -1,7 +1,9 @@
 /**
  * @module The process launcher's environment for a real `avs-runner` process (Linux: read back from
  * /proc/<pid>/environ): the runner defaults (`MALLOC_ARENA_MAX=2`) unless the operator set the variable, in the
- * model entry's `env` or the orchestrator's own environment.
+ * model entry's `env` or the orchestrator's own environment; none of the orchestrator's own settings
+ * (`AVS_ORCHESTRATOR_*`: its secret, its metrics token), which the runner — model code — has no use for, while the
+ * rest of the environment (PATH, HOME, locale, the runner's own settings) still reaches it.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -51,6 +53,31 @@ describe.runIf(process.platform === "linux")("process launcher environment", () 
     } finally {
       if (before === undefined) delete process.env.MALLOC_ARENA_MAX;
       else process.env.MALLOC_ARENA_MAX = before;
+    }
+  }, 60_000);
+
+  it("passes no AVS_ORCHESTRATOR_* variable (its secret) to the runner, and keeps the rest", async () => {
+    const set = { AVS_ORCHESTRATOR_SECRET: "orch-secret", AVS_ORCHESTRATOR_METRICS_TOKEN: "metrics", TILE_SIZE: "128" };
+    const before = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, set);
+    try {
+      const runner = await launcher.start(spec({}), silentLogger);
+      let vars: string[];
+      try {
+        vars = readFileSync(`/proc/${runner.id}/environ`, "latin1").split("\0");
+      } finally {
+        await runner.stop();
+      }
+      expect(vars.filter((v) => v.startsWith("AVS_ORCHESTRATOR_"))).toEqual([]);
+      expect(vars.filter((v) => v.includes("orch-secret") || v.includes("=metrics"))).toEqual([]);
+      expect(vars).toContain("TILE_SIZE=128");
+      expect(vars).toContain(`PATH=${process.env.PATH}`);
+      expect(vars).toContain("AUTH_TOKEN=t");
+    } finally {
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   }, 60_000);
 });

@@ -23,10 +23,12 @@ export {
 } from "./http/client-address.js";
 export { type Deadline, deadline } from "./http/deadline.js";
 export {
+  boundedIssues,
   errorBody,
   errorHandler,
   errorResponse,
   HttpError,
+  MAX_LISTED_ISSUES,
   notFoundHandler,
   type RefusalObserver,
   RequestValidationError,
@@ -96,6 +98,7 @@ export {
   connectionLimitsOf,
 } from "./server/connection-settings.js";
 export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
+export { isLoopbackHost, type OpenAccessOptions, warnIfOpen } from "./server/open-access.js";
 export { settingsHelp } from "./settings/help.js";
 export {
   envName,

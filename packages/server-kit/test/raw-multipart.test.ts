@@ -1,9 +1,10 @@
 /**
  * @module The validator's `keepMultipart` mode on a real server: fields validated from the streaming parser as the
  * default reader validates them, the original bytes kept (in memory, or spooled past the limit), and no temporary
- * file left behind — after the handler, after a refused body, after a client that hung up mid-upload.
+ * file left behind — after the handler, after a refused body, after a client that hung up mid-upload. The spool
+ * directory, created on first use, is 0700 and its files 0600 (the umask's defaults would let other users read them).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,7 +52,10 @@ const document = {
   },
 } as unknown as OpenApiDocument;
 
+let parent: string;
 let dir: string;
+/** The spool files now (none before the directory is first made). */
+const list = () => (existsSync(dir) ? readdirSync(dir) : []);
 let server: HttpServer;
 let seen: {
   body: Record<string, unknown>;
@@ -61,10 +65,14 @@ let seen: {
   /** The image's first 20 bytes from its in-memory part, taken before the handler read the image (or null). */
   head: Buffer | null;
   files: string[];
+  /** The spool files' modes and the directory's, while the handler runs. */
+  modes: number[];
+  dirMode: number | undefined;
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "avs-raw-multipart-"));
+  parent = mkdtempSync(join(tmpdir(), "avs-raw-multipart-"));
+  dir = join(parent, "spool");
   const validator = await RequestValidator.create(document, { keepMultipart: { dir, memoryBytes: 64 * 1024 } });
   const app = new Hono();
   app.onError(errorHandler(silentLogger));
@@ -75,7 +83,10 @@ beforeAll(async () => {
     const rawBytes = raw?.file ? readFileSync(raw.file) : Buffer.concat(raw?.chunks ?? []);
     const image = body.image as File;
     const imageBytes = Buffer.from(await image.arrayBuffer());
-    seen = { body, raw, rawBytes, imageBytes, head, files: readdirSync(dir) };
+    const files = list();
+    const modes = files.map((f) => statSync(join(dir, f)).mode & 0o777);
+    const dirMode = existsSync(dir) ? statSync(dir).mode & 0o777 : undefined;
+    seen = { body, raw, rawBytes, imageBytes, head, files, modes, dirMode };
     return { image: { name: image.name, type: image.type, size: image.size }, seed: body.seed };
   }) as never);
   server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
@@ -83,7 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.stop(1000);
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(parent, { recursive: true, force: true });
 });
 
 /** A body and its Content-Type; with `quoted`, the boundary is quoted there, which sends the body to busboy. */
@@ -179,8 +190,10 @@ describe("keepMultipart", () => {
     expect(seen.rawBytes.equals(body)).toBe(true);
     expect(seen.imageBytes.equals(image)).toBe(true);
     expect(seen.files.length).toBe(2); // the body and its file part
+    expect(seen.modes).toEqual([0o600, 0o600]);
+    expect(seen.dirMode).toBe(0o700);
     expect(seen.head).toBeNull(); // a spooled part is a file-backed File, not an in-memory part
-    expect(readdirSync(dir)).toEqual([]);
+    expect(list()).toEqual([]);
   });
 
   it("gives a part's head across its chunks, without more than it has", () => {
@@ -230,15 +243,15 @@ describe("keepMultipart", () => {
       req.write(body.subarray(0, 512 * 1024), async () => {
         // The upload is being spooled (past the 64 KiB limit) when the client goes.
         const until = Date.now() + 5000;
-        while (readdirSync(dir).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-        spooling = readdirSync(dir).length;
+        while (list().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+        spooling = list().length;
         req.destroy();
         resolve();
       });
     });
     const deadline = Date.now() + 5000;
-    while (readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (list().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(spooling).toBeGreaterThan(0);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(list()).toEqual([]);
   });
 });

@@ -371,7 +371,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -383,6 +383,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -844,7 +846,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -856,6 +858,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -1333,7 +1337,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1345,6 +1349,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -1763,7 +1769,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1775,6 +1781,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2184,7 +2192,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2196,6 +2204,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2668,7 +2678,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2680,6 +2690,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2933,7 +2945,7 @@ export const runnerDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2945,6 +2957,8 @@ export const runnerDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [

@@ -1,9 +1,9 @@
 /**
- * @module Serving a runner app on a port: logs one `listening` line with the real port and one `job done` line per
- * job with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting,
+ * @module Serving a runner app on a port: logs one `listening` line with the real port (and a `warn` line when it
+ * listens beyond loopback without AUTH_TOKEN) and one `job done` line per job with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting,
  * finish the running job, stop the worker, then give connections `SHUTDOWN_GRACE` seconds) and exits.
  */
-import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER } from "@ai-video-subnet/server-kit";
+import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER, warnIfOpen } from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
 import type { RunnerConfig } from "../config.js";
 import { mark, timelineOn } from "../internal/timeline.js";
@@ -63,6 +63,12 @@ export async function startRunnerServer(config: RunnerConfig, log: Logger = json
     pipeline: config.pipeline,
     model_id: config.modelId,
     url: http.url,
+  });
+  warnIfOpen(log, {
+    host: config.host,
+    token: config.authToken,
+    routes: "generate routes",
+    setting: "AUTH_TOKEN (--auth-token)",
   });
   return {
     runner,

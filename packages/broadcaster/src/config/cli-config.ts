@@ -108,8 +108,8 @@ export const SETTINGS = [
   {
     name: "upload-dir",
     kind: "string",
-    help: "where upload bodies over 4 MiB (and file parts over 4 MiB) are spooled while their job runs",
-    shownDefault: "a new directory under the system temp dir",
+    help: "where upload bodies over 4 MiB (and file parts over 4 MiB) are spooled while their job runs (files 0600; a given directory is used as it is)",
+    shownDefault: "a new 0700 directory under the system temp dir, removed on stop",
   },
   {
     name: "output-store",

@@ -761,7 +761,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -773,6 +773,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -1667,7 +1669,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1679,6 +1681,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2619,7 +2623,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2631,6 +2635,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -3483,7 +3489,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3495,6 +3501,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -4338,7 +4346,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -4350,6 +4358,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -5255,7 +5265,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -5267,6 +5277,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -5925,7 +5937,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -5937,6 +5949,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -6111,7 +6125,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -6123,6 +6137,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -6897,7 +6913,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -6909,6 +6925,8 @@ export const gatewayDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [

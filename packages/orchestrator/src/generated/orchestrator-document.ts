@@ -400,7 +400,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -412,6 +412,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -902,7 +904,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -914,6 +916,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -1450,7 +1454,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1462,6 +1466,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -1910,7 +1916,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1922,6 +1928,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2361,7 +2369,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2373,6 +2381,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -2865,7 +2875,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2877,6 +2887,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [
@@ -3130,7 +3142,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "422": {
-            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent.",
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3142,6 +3154,8 @@ export const orchestratorDocument: OpenApiDocument = {
                   "properties": {
                     "detail": {
                       "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
                       "items": {
                         "type": "object",
                         "required": [

@@ -1,13 +1,14 @@
 /**
  * @module The `process` launcher (the default; needs nothing installed): spawns `avs-runner` per runner on a
- * free port in its own process group, captures its output under the runner's name, and kills the whole group
- * on stop. A {@link Reaper} kills the groups if the orchestrator itself dies.
+ * free port in its own process group, with the orchestrator's environment minus its own settings, captures its
+ * output under the runner's name, and kills the whole group on stop. A {@link Reaper} kills the groups if the orchestrator itself dies.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { Reaper, RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
+import { ORCHESTRATOR_SETTINGS } from "../config/settings.js";
 import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
 import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
 
@@ -28,6 +29,19 @@ export interface ProcessLauncherOptions {
 export function defaultRunnerCommand(): string[] {
   const entry = createRequire(import.meta.url).resolve("@ai-video-subnet/runner");
   return [process.execPath, join(dirname(entry), "..", "bin", "avs-runner.mjs")];
+}
+
+/**
+ * The part of the orchestrator's environment a runner inherits: all of it but the orchestrator's own settings
+ * (`AVS_ORCHESTRATOR_*`, the only variables it reads: its `secret`, `metrics-token`, `settings` file and the rest),
+ * which the runner, running model code, has no use for. PATH, HOME, the locale, `MALLOC_ARENA_MAX`, CUDA's and ONNX
+ * Runtime's variables and the runner's own settings (`TILE_SIZE`…) still reach it.
+ * @example inheritedEnv({ PATH: "/usr/bin", AVS_ORCHESTRATOR_SECRET: "s" }) // { PATH: "/usr/bin" }
+ */
+export function inheritedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith(ORCHESTRATOR_SETTINGS.envPrefix)),
+  );
 }
 
 /**
@@ -56,7 +70,7 @@ export class ProcessLauncher implements Launcher {
     const child = spawn(cmd, args, {
       env: {
         ...RUNNER_PROCESS_ENV,
-        ...process.env,
+        ...inheritedEnv(process.env),
         ...spec.env,
         ...gpu,
         PIPELINE: spec.pipeline,

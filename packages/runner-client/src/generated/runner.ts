@@ -358,6 +358,7 @@ export interface components {
         };
         /** @description Request validation errors (422). */
         HTTPValidationError: {
+            /** @description The issues, at most 20, then one of type `too_many_errors` counting the rest. */
             detail: components["schemas"]["ValidationError"][];
         };
         /**
@@ -643,7 +644,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. */
+        /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;

@@ -35,15 +35,39 @@ export class HttpError extends Error {
 }
 
 /**
- * A request that failed validation; `onError` turns it into a 422 with every issue.
+ * The most issues a 422 lists one by one; the rest are counted in one last issue of type `too_many_errors`. A body
+ * can be made to fail in as many ways as it has bytes, and the answer (and the log line) should not grow with it.
+ */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * At most {@link MAX_LISTED_ISSUES} issues, then, when there were more, one that says how many were left out
+ * (located where the first of them was, e.g. `["body"]`).
+ * @example boundedIssues(manyIssues).at(-1) // { loc: ["body"], msg: "5 more issues not listed", type: "too_many_errors" }
+ */
+export function boundedIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  if (issues.length <= MAX_LISTED_ISSUES) return issues;
+  // Already bounded (a runner's 422 passed on by the orchestrator): its count of the rest is kept.
+  if (issues.length === MAX_LISTED_ISSUES + 1 && issues.at(-1)!.type === "too_many_errors") return issues;
+  const rest = issues.length - MAX_LISTED_ISSUES;
+  const where = issues[MAX_LISTED_ISSUES]!.loc.slice(0, 1);
+  return [
+    ...issues.slice(0, MAX_LISTED_ISSUES),
+    { loc: where, msg: `${rest} more issue${rest === 1 ? "" : "s"} not listed`, type: "too_many_errors" },
+  ];
+}
+
+/**
+ * A request that failed validation; `onError` turns it into a 422 with its issues (bounded: {@link boundedIssues}).
  * @example throw new RequestValidationError([{ loc: ["body", "image"], msg: "image is required", type: "missing" }])
  */
 export class RequestValidationError extends Error {
   readonly issues: ValidationIssue[];
   constructor(issues: ValidationIssue[]) {
-    super(issues.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; "));
+    const listed = boundedIssues(issues);
+    super(listed.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; "));
     this.name = "RequestValidationError";
-    this.issues = issues;
+    this.issues = listed;
   }
 }
 

@@ -5,7 +5,7 @@
  * For each operation it checks the Content-Type and that the body is not compressed (Content-Encoding → 415), the body size (413), parses JSON or multipart bodies,
  * coerces multipart text fields to their schema types, checks file fields are files, applies defaults, drops
  * fields the spec does not declare (as FastAPI does), and validates path, query and header parameters.
- * Invalid input → 422 `{"detail":[{loc,msg,type}]}`.
+ * Invalid input → 422 `{"detail":[{loc,msg,type}]}` (at most `MAX_LISTED_ISSUES` issues, then one that counts the rest).
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context, MiddlewareHandler } from "hono";
@@ -313,15 +313,14 @@ async function readMultipart(
   }
   const data: Record<string, unknown> = {};
   const issues: ValidationIssue[] = [];
-  const seen = new Set<string>();
+  // Times each declared field was given: a repeated one gets one issue with its count, not one per repeat.
+  const given = new Map<string, number>();
   for (const [key, value] of form) {
     const schema = body.schema.properties?.[key];
     if (!schema) continue;
-    if (seen.has(key)) {
-      issues.push({ loc: ["body", key], msg: `${key} must be given once`, type: "duplicate" });
-      continue;
-    }
-    seen.add(key);
+    const times = (given.get(key) ?? 0) + 1;
+    given.set(key, times);
+    if (times > 1) continue;
     const isFile = typeof value !== "string";
     if (body.fileFields.has(key)) {
       if (!isFile)
@@ -331,6 +330,11 @@ async function readMultipart(
       issues.push({ loc: ["body", key], msg: `${key} must be a text field, got a file`, type: "string_type" });
     } else {
       data[key] = coerceFormValue(value, schema);
+    }
+  }
+  for (const [key, times] of given) {
+    if (times > 1) {
+      issues.push({ loc: ["body", key], msg: `${key} must be given once, got ${times} times`, type: "duplicate" });
     }
   }
   return { data, issues };

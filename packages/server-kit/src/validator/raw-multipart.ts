@@ -5,7 +5,9 @@
  * beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent, with the caller's Content-Type,
  * instead of a body parsed into objects and encoded again. File parts reach the validator as Files (in memory while
  * small, file-backed beyond the same size). Every temporary file of a request is removed when its handler is done,
- * and at once when the upload fails (a client that hangs up mid-upload).
+ * and at once when the upload fails (a client that hangs up mid-upload). Uploads are the callers' data: a spool
+ * directory this module creates is 0700 and its files are created new (never through a name that already exists)
+ * and 0600, whatever the umask, so other local users cannot read them while a job runs.
  */
 import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
@@ -41,13 +43,21 @@ export interface RawMultipart {
 
 /** Where and from what size {@link readRawMultipart} spools. */
 export interface RawMultipartOptions {
-  /** Directory of the temporary files (created on first use). */
+  /**
+   * Directory of the temporary files, used as it is when it exists (created 0700 on first use otherwise); the files
+   * are created 0600. A server's default should be a private directory of its own (`mkdtemp`), not a fixed name in
+   * the shared temporary directory, which any local user can create first.
+   */
   dir: string;
   /** Bytes of a body (and of a file part) kept in memory before it goes to a file (default 4 MiB). */
   memoryBytes?: number;
 }
 
 const RAW_KEY = "avs.rawMultipart";
+/** Spool files: the owner's only (the body of a caller's upload). */
+const SPOOL_FILE_MODE = 0o600;
+/** A spool directory created here: the owner's only. */
+const SPOOL_DIR_MODE = 0o700;
 const FILES_KEY = "avs.rawMultipartFiles";
 
 /**
@@ -88,7 +98,7 @@ class Spool {
     this.chunks.push(chunk);
     if (this.size <= this.#limit) return;
     this.file = await this.#newFile();
-    this.#handle = await open(this.file, "w");
+    this.#handle = await open(this.file, "wx", SPOOL_FILE_MODE);
     for (const c of this.chunks.splice(0)) await this.#handle.write(c);
   }
 
@@ -126,7 +136,7 @@ export async function readRawMultipart(
   }
   const tracked = files;
   const newFile = async () => {
-    await mkdir(options.dir, { recursive: true });
+    await mkdir(options.dir, { recursive: true, mode: SPOOL_DIR_MODE });
     const path = join(options.dir, `${randomBytes(12).toString("hex")}.upload`);
     tracked.push(path);
     return path;

@@ -1,0 +1,106 @@
+/**
+ * @module A 422 stays small however many ways a body fails: a field sent 20,000 times is one `duplicate` issue with
+ * its count (the 1.36 MB body that got a 1.58 MB answer), and past 20 issues the rest are counted in one last
+ * `too_many_errors` issue — in the `{detail:[{loc,msg,type}]}` shape of the specs' HTTPValidationError.
+ */
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import {
+  boundedIssues,
+  errorHandler,
+  MAX_LISTED_ISSUES,
+  RequestValidator,
+  silentLogger,
+  typedRoutes,
+  type ValidationIssue,
+} from "../src/index.js";
+import type { OpenApiDocument } from "../src/openapi.js";
+
+function route(path: string, operationId: string, mediaType: string, schema: object) {
+  return {
+    [path]: { post: { operationId, requestBody: { content: { [mediaType]: { schema } } }, responses: {} } },
+  };
+}
+
+const document = {
+  openapi: "3.1.0",
+  info: { title: "t", version: "1" },
+  paths: {
+    ...route("/form", "form", "multipart/form-data", {
+      type: "object",
+      properties: { prompt: { type: "string" }, seed: { type: "integer" } },
+    }),
+    ...route("/json", "json", "application/json", {
+      type: "object",
+      properties: { sizes: { type: "array", items: { type: "integer" } } },
+    }),
+  },
+} as unknown as OpenApiDocument;
+
+async function app(keepMultipart: boolean) {
+  const validator = await RequestValidator.create(
+    document,
+    keepMultipart ? { keepMultipart: { dir: "/nonexistent-never-spooled" } } : {},
+  );
+  const a = new Hono();
+  a.onError(errorHandler(silentLogger));
+  const mount = typedRoutes<Record<string, unknown>>(a, validator);
+  mount("form", (() => ({ ok: true })) as never);
+  mount("json", (() => ({ ok: true })) as never);
+  return a;
+}
+
+describe("the size of a 422", () => {
+  it.each([
+    ["the platform's parser", false],
+    ["keepMultipart", true],
+  ])("answers a field sent 20,000 times with one issue that counts them (%s)", async (_, keep) => {
+    const boundary = "b";
+    const part = `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n${"x".repeat(50)}\r\n`;
+    const body = `${part.repeat(20_000)}--${boundary}\r\nContent-Disposition: form-data; name="seed"\r\n\r\n1\r\n--${boundary}--\r\n`;
+    expect(body.length).toBeGreaterThan(1_300_000);
+    const res = await (await app(keep)).request("/form", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      detail: [{ loc: ["body", "prompt"], msg: "prompt must be given once, got 20000 times", type: "duplicate" }],
+    });
+    expect(text.length).toBeLessThan(200);
+  });
+
+  it(`lists ${MAX_LISTED_ISSUES} issues and counts the rest in one more`, async () => {
+    const res = await (await app(false)).request("/json", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sizes: Array.from({ length: 5000 }, (_, i) => `s${i}`) }),
+    });
+    expect(res.status).toBe(422);
+    const { detail } = (await res.json()) as { detail: ValidationIssue[] };
+    expect(detail).toHaveLength(MAX_LISTED_ISSUES + 1);
+    expect(detail[0]).toEqual({
+      loc: ["body", "sizes", 0],
+      msg: '0 must be an integer, got "s0"',
+      type: "int_type",
+    });
+    expect(detail[MAX_LISTED_ISSUES - 1]!.loc).toEqual(["body", "sizes", MAX_LISTED_ISSUES - 1]);
+    expect(detail[MAX_LISTED_ISSUES]).toEqual({
+      loc: ["body"],
+      msg: `${5000 - MAX_LISTED_ISSUES} more issues not listed`,
+      type: "too_many_errors",
+    });
+  });
+
+  it("keeps an answer already bounded (a runner's, passed on) as it is", () => {
+    const issue = (i: number): ValidationIssue => ({ loc: ["body", "a", i], msg: "bad", type: "int_type" });
+    const issues = Array.from({ length: 30 }, (_, i) => issue(i));
+    const once = boundedIssues(issues);
+    expect(once.at(-1)).toEqual({ loc: ["body"], msg: "10 more issues not listed", type: "too_many_errors" });
+    expect(boundedIssues(once)).toBe(once);
+    expect(boundedIssues(issues.slice(0, 21)).at(-1)!.msg).toBe("1 more issue not listed");
+    expect(boundedIssues(issues.slice(0, 20))).toHaveLength(20);
+  });
+});
