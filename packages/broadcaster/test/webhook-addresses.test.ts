@@ -7,8 +7,7 @@
  */
 import type { LookupAddress } from "node:dns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebhookAddresses } from "../src/async-jobs/webhook-addresses.js";
-import { deliverWebhook } from "../src/async-jobs/webhooks.js";
+import { deliverWebhook, webhookAddresses } from "../src/async-jobs/webhooks.js";
 import { parseConfig } from "../src/config/cli-config.js";
 import { startWebhookReceiver, submitAsync, type WebhookReceiver } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
@@ -19,7 +18,7 @@ const JOB = { model_id: MODEL, prompt: "a harbour", width: 64, height: 64, num_i
 const POLICY = { attempts: 5, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 2000 };
 
 describe("the address rules", () => {
-  const strict = new WebhookAddresses();
+  const strict = webhookAddresses();
 
   it.each([
     ["127.0.0.1", "a loopback"],
@@ -55,13 +54,13 @@ describe("the address rules", () => {
   );
 
   it("lets the operator's networks through, and only those", () => {
-    const some = new WebhookAddresses(["10.1.0.0/16", "127.0.0.1", "fd00::/8"]);
+    const some = webhookAddresses(["10.1.0.0/16", "127.0.0.1", "fd00::/8"]);
     expect(some.refusal("10.1.200.3")).toBeUndefined();
     expect(some.refusal("10.2.0.1")).toBe("10.2.0.1 is a private address");
     expect(some.refusal("127.0.0.1")).toBeUndefined();
     expect(some.refusal("127.0.0.2")).toBe("127.0.0.2 is a loopback address");
     expect(some.refusal("fd00::5")).toBeUndefined();
-    const any = new WebhookAddresses(["0.0.0.0/0", "::/0"]);
+    const any = webhookAddresses(["0.0.0.0/0", "::/0"]);
     expect(["127.0.0.1", "::1", "169.254.169.254", "fe80::1"].map((a) => any.refusal(a))).toEqual([
       undefined,
       undefined,
@@ -77,7 +76,7 @@ describe("the address rules", () => {
     );
     expect(strict.hostRefusal("hooks.localhost")).toMatch(/^hooks.localhost names the loopback addresses/);
     expect(strict.hostRefusal("hooks.example.com")).toBeUndefined();
-    expect(new WebhookAddresses(["127.0.0.1", "::1"]).hostRefusal("localhost")).toBeUndefined();
+    expect(webhookAddresses(["127.0.0.1", "::1"]).hostRefusal("localhost")).toBeUndefined();
   });
 
   it.each(["nonsense", "10.0.0.0/33", "::/129", "10.0.0.0/8/1", "10.0.0.0/x", "300.1.1.1"])(
@@ -127,7 +126,7 @@ describe("a delivery", () => {
 
   it("is not sent, and not tried again, when the name resolves to refused addresses only", async () => {
     const before = hook.received.length;
-    const addresses = new WebhookAddresses([], resolvesTo("127.0.0.1", "10.0.0.5"));
+    const addresses = webhookAddresses([], resolvesTo("127.0.0.1", "10.0.0.5"));
     const r = await deliverWebhook(due(`http://hooks.example.test:${port}/hook`), { ...POLICY, addresses });
     expect(r).toEqual({
       ok: false,
@@ -139,7 +138,7 @@ describe("a delivery", () => {
 
   it("goes to the allowed one of the name's addresses", async () => {
     const before = hook.received.length;
-    const addresses = new WebhookAddresses(["127.0.0.1"], resolvesTo("10.0.0.5", "127.0.0.1"));
+    const addresses = webhookAddresses(["127.0.0.1"], resolvesTo("10.0.0.5", "127.0.0.1"));
     const r = await deliverWebhook(due(`http://hooks.example.test:${port}/hook`), { ...POLICY, addresses });
     expect(r).toEqual({ ok: true, statusCode: 204 });
     expect(hook.received.length).toBe(before + 1);

@@ -2,7 +2,7 @@
 import type { Setting } from "@ai-video-subnet/server-kit";
 import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions } from "./options.js";
 import { pgNames } from "./postgres-schema.js";
-import { WebhookAddresses } from "./webhook-addresses.js";
+import { webhookAddresses } from "./webhooks.js";
 
 /** The settings, in `--help` order; defaults are applied by `asyncJobSettings` (shown here). */
 export const ASYNC_JOB_SETTINGS = [
@@ -117,7 +117,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
   const schema = v["jobs-db-schema"];
   if (schema !== undefined) pgNames(schema);
   const allow = v["webhook-allow-networks"]?.map(String);
-  if (allow) new WebhookAddresses(allow); // a bad entry stops the start with its name
+  if (allow) webhookAddresses(allow); // a bad entry stops the start with its name
   return {
     jobsDb: v["jobs-db"],
     jobsDbSchema: schema,

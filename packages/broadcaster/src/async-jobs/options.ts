@@ -1,8 +1,9 @@
 /** @module The broadcaster options of asynchronous jobs and webhooks, their defaults, and their resolution. */
 import { join } from "node:path";
+import type { Resolve } from "../network/address-policy.js";
 import type { ProgressSource } from "./executor.js";
 import type { AsyncJobsSettings } from "./index.js";
-import { WebhookAddresses } from "./webhook-addresses.js";
+import { webhookAddresses } from "./webhooks.js";
 
 /** Options of asynchronous jobs (part of the broadcaster's options). */
 export interface AsyncJobOptions {
@@ -88,7 +89,7 @@ export function isPostgresUrl(db: string | undefined): db is string {
  * // "outputs/jobs.sqlite"
  */
 export function asyncJobSettings(
-  o: AsyncJobOptions & { outputs: { kind: string; dir?: string }; outputRetentionMs: number },
+  o: AsyncJobOptions & { outputs: { kind: string; dir?: string }; outputRetentionMs: number; resolveHost?: Resolve },
 ): AsyncJobsSettings {
   const d = { ...ASYNC_JOB_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
   return {
@@ -106,7 +107,7 @@ export function asyncJobSettings(
       retryBaseMs: d.webhookRetryBaseMs,
       retryMaxMs: d.webhookRetryMaxMs,
       timeoutMs: d.webhookTimeoutMs,
-      addresses: new WebhookAddresses(o.webhookAllowNetworks ?? []),
+      addresses: webhookAddresses(o.webhookAllowNetworks ?? [], o.resolveHost),
     },
   };
 }

@@ -8,12 +8,12 @@ import { createHash } from "node:crypto";
 import { HttpError, publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
+import type { AddressPolicy } from "../network/address-policy.js";
 import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
 import { type ApiJob, newJobId, toApiJob } from "./model.js";
 import { type Claim, type JobStore, type StartHere, TooManyActiveJobsError } from "./store.js";
-import { refusedWebhookMessage, WebhookAddresses } from "./webhook-addresses.js";
-import { newWebhookSecret, secretProblem } from "./webhooks.js";
+import { newWebhookSecret, refusedWebhookMessage, secretProblem, webhookAddresses } from "./webhooks.js";
 
 /**
  * Whether a `Prefer` header asks for `respond-async` (among any other preferences and their parameters).
@@ -40,7 +40,7 @@ function headerIssue(name: string, msg: string, type: string): RequestValidation
 }
 
 /** The webhook a request names, checked (its host against `addresses` as far as it can be without resolving it). */
-function webhookOf(c: Context, addresses: WebhookAddresses): { url?: string; secret?: string; generated: boolean } {
+function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret?: string; generated: boolean } {
   const url = c.req.header("webhook-url");
   const secret = c.req.header("webhook-secret");
   if (url === undefined) {
@@ -88,7 +88,7 @@ export interface SubmitContext {
   /** Proxies whose `X-Forwarded-Host`/`-Proto` are believed when `publicUrl` is unset. */
   trustProxy?: string[];
   /** The addresses webhooks may go to (default: public ones only). */
-  webhookAddresses?: WebhookAddresses;
+  webhookAddresses?: AddressPolicy;
   /** The most jobs one API key (or all callers, without keys) may have queued or running (default: no limit). */
   maxActive?: number;
   /**
@@ -104,7 +104,7 @@ export interface SubmitContext {
  * @example if (prefersAsync(c.req.header("prefer"))) return submitJob(ctx, c, job);
  */
 export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promise<Response> {
-  const webhook = webhookOf(c, ctx.webhookAddresses ?? new WebhookAddresses());
+  const webhook = webhookOf(c, ctx.webhookAddresses ?? webhookAddresses());
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);

@@ -7,9 +7,9 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { readText, upstream } from "../jobs/upstream.js";
+import { AddressPolicy, AddressRefused, type Resolve } from "../network/address-policy.js";
 import { type ApiJob, type JobRecord, newMessageId, toApiJob, type WebhookEvent, webhookEventOf } from "./model.js";
 import type { DeliveryAttempt, DueDelivery } from "./store.js";
-import { refusedWebhookMessage, WebhookAddressError, WebhookAddresses } from "./webhook-addresses.js";
 
 /** Secret sizes the specification allows, in bytes. */
 const SECRET_BYTES = { min: 24, max: 64 } as const;
@@ -80,10 +80,26 @@ export interface WebhookPolicy {
   /** Longest one attempt may take, ms. */
   timeoutMs: number;
   /** The addresses deliveries may reach (default: public ones only). */
-  addresses?: WebhookAddresses;
+  addresses?: AddressPolicy;
 }
 
-const publicOnly = new WebhookAddresses();
+/**
+ * The address rules of webhook deliveries: public addresses, and the networks of `webhook-allow-networks`.
+ * @example webhookAddresses(["10.20.0.0/16"]).refusal("10.20.0.7") // undefined
+ */
+export function webhookAddresses(allow: readonly string[] = [], resolve?: Resolve): AddressPolicy {
+  return new AddressPolicy("webhook-allow-networks", allow, resolve);
+}
+
+/**
+ * The message of a refused webhook address, with what the operator can do about it.
+ * @example refusedWebhookMessage("127.0.0.1 is a loopback address")
+ */
+export function refusedWebhookMessage(why: string): string {
+  return `${why}; webhooks are delivered to public addresses only, unless the gateway's operator allows a network with webhook-allow-networks`;
+}
+
+const publicOnly = webhookAddresses();
 
 /**
  * Milliseconds before attempt `attempt + 1` after `attempt` failed ones: `retryBaseMs × 2^(attempt−1)` up to
@@ -138,7 +154,7 @@ export async function deliverWebhook(
     const seconds = Number(res.headers["retry-after"]);
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
-    if (err instanceof WebhookAddressError) return { ok: false, error: refusedWebhookMessage(err.message) };
+    if (err instanceof AddressRefused) return { ok: false, error: refusedWebhookMessage(err.message) };
     const e = err as Error & { cause?: { code?: string } };
     error = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
   }

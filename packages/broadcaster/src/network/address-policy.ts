@@ -1,11 +1,12 @@
 /**
- * @module Which addresses webhook deliveries may reach. A webhook URL is the caller's, so a delivery goes to public
- * addresses only unless the operator allows more: loopback, private, link-local, shared (carrier-grade NAT),
- * documentation, benchmarking, multicast, reserved and the other special-purpose ranges of IANA's registries are
- * refused, and so is the unspecified address. The operator allows its own receivers by CIDR
- * (`webhook-allow-networks`). The check is made on the addresses a connection goes to — the agent's `lookup` filters
- * what the host name resolves to — so a name that resolves to a public address when the job is submitted and to an
- * internal one when the event is sent (DNS rebinding) is refused too.
+ * @module Which addresses the gateway may connect to for a URL someone else chose: a caller's webhook, an output
+ * URL an orchestrator names off its own origin. Such connections go to public addresses only unless the operator
+ * allows more: loopback, private, link-local, shared (carrier-grade NAT), documentation, benchmarking, multicast,
+ * reserved and the other special-purpose ranges of IANA's registries are refused, and so is the unspecified address.
+ * The operator allows its own networks by CIDR, one setting per use (`webhook-allow-networks`,
+ * `output-allow-networks`). The check is made on the addresses a connection goes to — the agent's `lookup` filters
+ * what the host name resolves to — so a name that resolves to a public address when it is first seen and to an
+ * internal one when it is connected to (DNS rebinding) is refused too.
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
@@ -58,12 +59,12 @@ function bare(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
-/** A delivery refused for its address: permanent, so it is not retried. */
-export class WebhookAddressError extends Error {
-  readonly code = "EWEBHOOKADDRESS";
+/** A connection refused for its address: permanent, so it is not retried there. */
+export class AddressRefused extends Error {
+  readonly code = "EADDRESSREFUSED";
   constructor(message: string) {
     super(message);
-    this.name = "WebhookAddressError";
+    this.name = "AddressRefused";
   }
 }
 
@@ -76,10 +77,10 @@ const systemResolve: Resolve = (hostname, family) =>
   );
 
 /**
- * The address rules of webhook deliveries, and the agents that keep to them.
- * @example const policy = new WebhookAddresses(["10.1.0.0/16"]); policy.refusal("127.0.0.1") // "… a loopback address …"
+ * The address rules of one kind of connection, and the agents that keep to them.
+ * @example const policy = new AddressPolicy("webhook-allow-networks", ["10.1.0.0/16"]); policy.refusal("127.0.0.1") // "… a loopback address …"
  */
-export class WebhookAddresses {
+export class AddressPolicy {
   readonly #allowed = new BlockList();
   readonly #special = SPECIAL.map(([kind, cidrs]) => {
     const list = new BlockList();
@@ -87,18 +88,22 @@ export class WebhookAddresses {
     return { kind, list };
   });
   readonly #resolve: Resolve;
+  /** The operator's setting that lets more through (named in refusals and errors). */
+  readonly setting: string;
   #agents?: { "http:": http.Agent; "https:": https.Agent };
 
   /**
-   * @param allow CIDRs or addresses deliveries may reach besides public ones (`0.0.0.0/0` and `::/0` allow any).
+   * @param setting the operator's setting `allow` comes from, named in errors (`webhook-allow-networks`).
+   * @param allow CIDRs or addresses connections may reach besides public ones (`0.0.0.0/0` and `::/0` allow any).
    * @param resolve how host names are resolved (default: the system's resolver, as `dns.lookup`).
-   * @throws Error naming the first entry that is neither an address nor a CIDR.
+   * @throws Error naming the setting and its first entry that is neither an address nor a CIDR.
    */
-  constructor(allow: readonly string[] = [], resolve: Resolve = systemResolve) {
+  constructor(setting: string, allow: readonly string[] = [], resolve: Resolve = systemResolve) {
+    this.setting = setting;
     for (const rule of allow) {
       if (!addRule(this.#allowed, rule.trim())) {
         throw new Error(
-          `webhook-allow-networks: ${JSON.stringify(rule)} is not an address or a CIDR (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1)`,
+          `${setting}: ${JSON.stringify(rule)} is not an address or a CIDR (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1)`,
         );
       }
     }
@@ -106,8 +111,8 @@ export class WebhookAddresses {
   }
 
   /**
-   * Why deliveries may not go to `address` (an IP address), or `undefined` when they may.
-   * @example new WebhookAddresses().refusal("10.0.0.5") // "10.0.0.5 is a private address"
+   * Why connections may not go to `address` (an IP address), or `undefined` when they may.
+   * @example new AddressPolicy("webhook-allow-networks").refusal("10.0.0.5") // "10.0.0.5 is a private address"
    */
   refusal(address: string): string | undefined {
     const type = isIP(address) === 6 ? "ipv6" : "ipv4";
@@ -117,10 +122,10 @@ export class WebhookAddresses {
   }
 
   /**
-   * Why a webhook URL's host is refused before anything is resolved: an IP literal in a refused range, or
-   * `localhost` (which names the loopback addresses, RFC 6761) unless they are allowed. Other names are checked
-   * when a delivery connects.
-   * @example new WebhookAddresses().hostRefusal("[::1]") // "::1 is a loopback address"
+   * Why a URL's host is refused before anything is resolved: an IP literal in a refused range, or `localhost`
+   * (which names the loopback addresses, RFC 6761) unless they are allowed. Other names are checked when a
+   * connection is made through {@link AddressPolicy.agents}.
+   * @example new AddressPolicy("webhook-allow-networks").hostRefusal("[::1]") // "::1 is a loopback address"
    */
   hostRefusal(host: string): string | undefined {
     const name = bare(host).toLowerCase();
@@ -132,7 +137,7 @@ export class WebhookAddresses {
     return undefined;
   }
 
-  /** The `lookup` of the delivery agents: the host's addresses without the refused ones, or an error naming them. */
+  /** The `lookup` of the policy's agents: the host's addresses without the refused ones, or an error naming them. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     const family = typeof options.family === "number" ? options.family : 0;
     this.#resolve(hostname, family).then(
@@ -140,7 +145,7 @@ export class WebhookAddresses {
         const allowed = addresses.filter((a) => !this.refusal(a.address));
         if (allowed.length === 0) {
           const why = addresses.map((a) => this.refusal(a.address)).join(", ");
-          const err = new WebhookAddressError(`${hostname} resolves to refused addresses only (${why})`);
+          const err = new AddressRefused(`${hostname} resolves to refused addresses only (${why})`);
           return callback(err as NodeJS.ErrnoException, "", 0);
         }
         if (options.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, allowed);
@@ -150,15 +155,10 @@ export class WebhookAddresses {
     );
   };
 
-  /** Keep-alive agents for deliveries, connecting only to allowed addresses. */
+  /** Keep-alive agents connecting only to allowed addresses (made once per policy). */
   agents(): { "http:": http.Agent; "https:": https.Agent } {
     const options = { keepAlive: true, maxSockets: 64, timeout: 4000, lookup: this.lookup };
     this.#agents ??= { "http:": new http.Agent(options), "https:": new https.Agent(options) };
     return this.#agents;
   }
-}
-
-/** The message of a refusal, with what the operator can do about it. */
-export function refusedWebhookMessage(why: string): string {
-  return `${why}; webhooks are delivered to public addresses only, unless the gateway's operator allows a network with webhook-allow-networks`;
 }
