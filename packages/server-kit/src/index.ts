@@ -113,7 +113,7 @@ export {
   type SettingValues,
 } from "./settings/settings.js";
 export { bodyStream } from "./validator/body.js";
-export { Chunked, readWhole } from "./validator/chunked-body.js";
+export { BodyTooLarge, Chunked, readWhole } from "./validator/chunked-body.js";
 export { coerceFormValue } from "./validator/coerce.js";
 export {
   type CompiledOperation,

@@ -1,10 +1,10 @@
 /**
  * @module The chunk container of server-kit: `Chunked` searches and slices across chunk edges exactly as one Buffer would,
- * and `readWhole` keeps a stream's chunks as they came and tells a stream cut short from one that ended.
+ * and `readWhole` keeps a stream's chunks as they came, tells a stream cut short from one that ended, and stops at a cap.
  */
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Chunked, readWhole } from "../src/index.js";
+import { BodyTooLarge, Chunked, readWhole } from "../src/index.js";
 
 describe("Chunked", () => {
   it("finds a needle and slices bytes across chunk edges as one Buffer would", () => {
@@ -48,5 +48,24 @@ describe("readWhole", () => {
     const read = readWhole(source);
     source.destroy(new Error("socket hang up"));
     await expect(read).rejects.toThrow("socket hang up");
+  });
+
+  it("reads a body of exactly its cap", async () => {
+    const source = new PassThrough();
+    const read = readWhole(source, 5);
+    source.write(Buffer.from("ab"));
+    source.end(Buffer.from("cde"));
+    expect(Buffer.concat(await read).toString()).toBe("abcde");
+  });
+
+  it("stops at the first chunk past its cap: rejects with BodyTooLarge and destroys the stream", async () => {
+    const source = new PassThrough();
+    const read = readWhole(source, 5);
+    source.write(Buffer.from("abc"));
+    source.write(Buffer.from("def"));
+    const err = await read.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BodyTooLarge);
+    expect(err).toMatchObject({ code: "EBODYTOOLARGE", limit: 5, message: "more than 5 bytes" });
+    expect(source.destroyed).toBe(true);
   });
 });

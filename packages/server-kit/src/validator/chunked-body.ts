@@ -4,15 +4,38 @@
  */
 import type { Readable } from "node:stream";
 
+/** A body that went past the bytes its reader allows; the stream was destroyed where it crossed the line. */
+export class BodyTooLarge extends Error {
+  readonly code = "EBODYTOOLARGE";
+  /** The bytes allowed. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`more than ${limit} bytes`);
+    this.name = "BodyTooLarge";
+    this.limit = limit;
+  }
+}
+
 /**
  * The whole body, in the chunks it came in, once it has all arrived; rejects (`ECONNRESET`) when the stream closes
- * before its end (a client that goes away, an upstream answer cut short).
+ * before its end (a client that goes away, an upstream answer cut short). With `maxBytes`, a body that goes past it
+ * is not read on: the stream is destroyed (an HTTP message's socket with it) and the promise rejects with
+ * {@link BodyTooLarge}, having held at most `maxBytes` and one chunk.
  * @example const chunks = await readWhole(bodyStream(c));
+ * @example const answer = await readWhole(res, 64 * 1024 * 1024); // BodyTooLarge past 64 MiB
  */
-export function readWhole(source: Readable): Promise<Buffer[]> {
+export function readWhole(source: Readable, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    source.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        reject(new BodyTooLarge(maxBytes));
+        source.destroy();
+      } else chunks.push(chunk);
+    });
     source.on("end", () => resolve(chunks));
     source.on("error", reject);
     source.on("close", () => {
