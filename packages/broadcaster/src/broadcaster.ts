@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { type AsyncJobs, createAsyncJobs } from "./async-jobs/index.js";
 import { asyncJobSettings, isPostgresUrl } from "./async-jobs/options.js";
 import { settlesWithin } from "./async-jobs/postgres-connection.js";
+import { outputAddresses } from "./jobs/outputs.js";
 import { type BroadcasterOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { OrchestratorRegistry } from "./orchestrators/registry.js";
 import { LocalOutputStore } from "./outputs/local-store.js";
@@ -79,6 +80,11 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     maxAttempts: o.maxAttempts,
     retryBudgetMs: o.retryBudgetMs,
     requestTimeoutMs: o.requestTimeoutMs,
+    answers: {
+      maxAnswerBytes: o.maxAnswerBytes,
+      maxOutputBytes: o.maxOutputBytes,
+      addresses: outputAddresses(o.outputAllowNetworks, o.resolveHost),
+    },
     maxPricePerPixel: o.maxPricePerUnit === undefined ? undefined : o.maxPricePerUnit / o.pixelsPerUnit,
   };
   const jobs = createAsyncJobs(asyncJobSettings(o), {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
+import type { Resolve } from "./network/address-policy.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -82,6 +83,22 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   jobsRetryBudgetMs?: number;
   /** Longest one attempt on one orchestrator may take, ms (default 300 000). */
   requestTimeoutMs?: number;
+  /**
+   * Largest job answer read from an orchestrator, bytes (default 512 MiB): it is held in memory whole, outputs
+   * inlined as base64 included. Past it the socket is destroyed and the answer refused as a bad one.
+   */
+  maxAnswerBytes?: number;
+  /** Largest single output copied from an orchestrator, bytes (default 4 GiB); past it the output is refused. */
+  maxOutputBytes?: number;
+  /**
+   * Networks output URLs off an orchestrator's own origin may reach besides public addresses: CIDRs or single
+   * addresses (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1`; `0.0.0.0/0` and `::/0` allow any). Default: none — an output
+   * URL on another host that is, or resolves only to, a loopback, private, link-local or other special-purpose
+   * address is refused. URLs on the orchestrator's own origin, relative ones and `data:` URLs are always taken.
+   */
+  outputAllowNetworks?: string[];
+  /** How output and webhook host names are resolved (library and test use; default the system's, as `dns.lookup`). */
+  resolveHost?: Resolve;
   /** First hold-back of a failing orchestrator, ms (default 1 000); doubles per failure. */
   backoffBaseMs?: number;
   /** Longest hold-back, ms (default 120 000). */
@@ -135,6 +152,8 @@ export type ResolvedOptions = Required<
     | "maxPricePerUnit"
     | "apiKeysFile"
     | "orchestrators"
+    | "outputAllowNetworks"
+    | "resolveHost"
   >
 > &
   Pick<
@@ -148,6 +167,8 @@ export type ResolvedOptions = Required<
     | "discoveryUrl"
     | "maxPricePerUnit"
     | "apiKeysFile"
+    | "outputAllowNetworks"
+    | "resolveHost"
   > &
   AsyncJobOptions & { orchestrators: OrchestratorEndpoint[] };
 
@@ -162,6 +183,8 @@ export const DEFAULTS = {
   retryBudgetMs: 30_000,
   jobsRetryBudgetMs: 600_000,
   requestTimeoutMs: 300_000,
+  maxAnswerBytes: 512 * 1024 * 1024,
+  maxOutputBytes: 4 * 1024 * 1024 * 1024,
   backoffBaseMs: 1_000,
   backoffMaxMs: 120_000,
   outputRetentionMs: 24 * 3600_000,

@@ -13,6 +13,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.js";
 import { isPostgresUrl } from "../async-jobs/options.js";
+import { outputAddresses } from "../jobs/outputs.js";
 import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
 
 const MB = 1024 * 1024;
@@ -91,6 +92,26 @@ export const SETTINGS = [
     kind: "number",
     help: "longest one attempt on one orchestrator may take",
     shownDefault: String(DEFAULTS.requestTimeoutMs),
+  },
+  {
+    name: "max-answer-bytes",
+    kind: "integer",
+    min: 1024,
+    help: "largest job answer read from an orchestrator (held in memory; inline outputs as base64 included); past it the attempt fails as a bad answer",
+    shownDefault: `${DEFAULTS.maxAnswerBytes} (${DEFAULTS.maxAnswerBytes / MB} MiB)`,
+  },
+  {
+    name: "max-output-bytes",
+    kind: "integer",
+    min: 1024,
+    help: "largest single output copied from an orchestrator into the store; past it the attempt fails as a bad answer",
+    shownDefault: `${DEFAULTS.maxOutputBytes} (${DEFAULTS.maxOutputBytes / MB / 1024} GiB)`,
+  },
+  {
+    name: "output-allow-networks",
+    kind: "list",
+    help: "a CIDR or address output URLs off an orchestrator's own origin may reach besides public addresses, e.g. 10.0.0.0/8 (repeat; comma-separated in env; 0.0.0.0/0,::/0 = any); loopback, private, link-local and other special-purpose addresses are refused otherwise",
+    shownDefault: "none",
   },
   {
     name: "backoff-base-ms",
@@ -227,6 +248,8 @@ export function parseConfig(
       return [m[1]!, Number(m[2])];
     }),
   );
+  const outputAllowNetworks = v["output-allow-networks"]?.map(String);
+  if (outputAllowNetworks) outputAddresses(outputAllowNetworks); // a bad entry stops the start with its name
   const outputStore = v["output-store"];
   if (outputStore === "s3" && !v["s3-endpoint"]) throw new Error("output-store s3 needs s3-endpoint");
   if (outputStore === "postgres" && !isPostgresUrl(v["jobs-db"])) {
@@ -275,6 +298,9 @@ export function parseConfig(
       retryBudgetMs: v["retry-budget-ms"],
       jobsRetryBudgetMs: v["jobs-retry-budget-ms"],
       requestTimeoutMs: v["request-timeout-ms"],
+      maxAnswerBytes: v["max-answer-bytes"],
+      maxOutputBytes: v["max-output-bytes"],
+      outputAllowNetworks,
       backoffBaseMs: v["backoff-base-ms"],
       backoffMaxMs: v["backoff-max-ms"],
       outputs,

@@ -7,13 +7,14 @@
  * which are fetched.
  */
 import { createReadStream } from "node:fs";
-import { PassThrough, type Readable } from "node:stream";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
+import { BodyTooLarge } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
-import { extensionOf, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
+import type { OutputStore } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
-import { fromDataUrl, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
+import { type AnswerLimits, BadAnswer, copyOutput, outputsAllowed, StoreFailed } from "./outputs.js";
+import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
@@ -29,8 +30,8 @@ export type AttemptResult =
   | { kind: "busy"; retryAfterMs: number; reason: string; capability: boolean }
   /**
    * Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. `capability`: the
-   * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed answer), so only that
-   * capability is held back there; otherwise the whole orchestrator is.
+   * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed or refused answer —
+   * see {@link BadAnswer}), so only that capability is held back there; otherwise the whole orchestrator is.
    */
   | { kind: "failed"; reason: string; capability?: true }
   /**
@@ -39,13 +40,6 @@ export type AttemptResult =
    * broke off). Not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
    */
   | { kind: "local_error"; reason: string; store?: true };
-
-/** The output store failed on its own (not because the orchestrator's answer broke off): the gateway's fault. */
-class StoreFailed extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
 
 /** Error codes that mean this machine is out of something, whoever we were talking to. */
 const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
@@ -83,15 +77,21 @@ async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType:
   return encodeMultipart(job.body);
 }
 
+/** Where an attempt's outputs go, and what it accepts of the answer. */
+export interface AttemptOutputs {
+  store: OutputStore;
+  answers: AnswerLimits;
+}
+
 /**
  * Runs one attempt; never throws for orchestrator problems (they are results), only when `signal` is aborted.
- * @example const r = await attempt(o, job, store, AbortSignal.timeout(300_000));
+ * @example const r = await attempt(o, job, "/upscale", { store, answers }, AbortSignal.timeout(300_000));
  */
 export async function attempt(
   o: Orchestrator,
   job: Job,
   path: string,
-  store: OutputStore,
+  { store, answers }: AttemptOutputs,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
   let res: UpstreamResponse;
@@ -113,10 +113,21 @@ export async function attempt(
     if (local) return { kind: "local_error", reason: `sending the request: ${local}: ${(err as Error).message}` };
     return { kind: "failed", reason: `connection failed: ${causeOf(err)}` };
   }
+  // The answer is held whole in memory: read up to the cap, no further (the socket is destroyed past it).
+  const declared = declaredLength(res);
+  if (declared !== undefined && declared > answers.maxAnswerBytes) {
+    res.body.destroy();
+    return badAnswer(
+      `answer too large: ${declared} bytes declared, more than max-answer-bytes (${answers.maxAnswerBytes})`,
+    );
+  }
   try {
-    answer = await readBytes(res.body);
-  } catch {
+    answer = await readBytes(res.body, answers.maxAnswerBytes);
+  } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if (err instanceof BodyTooLarge) {
+      return badAnswer(`answer too large: more than max-answer-bytes (${answers.maxAnswerBytes}) sent`);
+    }
     return { kind: "failed", reason: "connection lost while reading the answer" };
   }
   if (res.status === 503 || res.status === 429) {
@@ -142,12 +153,16 @@ export async function attempt(
       throw new Error("no images array");
     }
   } catch (err) {
-    return { kind: "failed", reason: `malformed answer: ${(err as Error).message}`, capability: true };
+    return badAnswer(`malformed answer: ${(err as Error).message}`);
+  }
+  const allowed = outputsAllowed(job);
+  if (images.length > allowed) {
+    return badAnswer(`too many outputs: ${images.length} for a request of ${allowed}`);
   }
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const name = await copyOutput(m.url, o, store, signal);
+      const name = await copyOutput(m.url, o, store, answers, signal);
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
   } catch (err) {
@@ -156,75 +171,15 @@ export async function attempt(
     const local = localCode(err);
     if (local) return { kind: "local_error", reason: `storing an output: ${local}: ${(err as Error).message}` };
     if (err instanceof StoreFailed) return { kind: "local_error", reason: `output store: ${err.message}`, store: true };
+    if (err instanceof BadAnswer) return badAnswer(err.message);
     return { kind: "failed", reason: `output not stored: ${causeOf(err)}` };
   }
   return { kind: "ok", media: stored };
 }
 
-/** An output inlined in the answer that the byte-level parser left as text (not base64, or escaped). */
-const DATA_URL = /^data:/i;
-
-/**
- * Copies one output into the store and returns its new name: a base64 `data:` URL decoded from the answer's bytes,
- * any other `data:` URL from its text, a URL (relative to the orchestrator) fetched and streamed.
- */
-async function copyOutput(
-  url: string | DataUrl,
-  o: Orchestrator,
-  store: OutputStore,
-  signal: AbortSignal,
-): Promise<string> {
-  if (url instanceof DataUrl) {
-    const ext = extensionOf(url.mediaType, "");
-    const bytes = url.bytes();
-    return put(store, outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length);
-  }
-  const inline = DATA_URL.test(url);
-  const target = inline ? undefined : new URL(url, `${o.url}/`);
-  const res = target ? await upstream(target, { method: "GET", signal }) : fromDataUrl(url);
-  if (res.status !== 200) {
-    res.body.resume();
-    throw new Error(`GET ${target ? target.href : "data URL"}: HTTP ${res.status}`);
-  }
-  const type = res.headers["content-type"] ?? null;
-  const ext = extensionOf(type, (target ? target.href : url).slice(0, 64));
-  const size = res.headers["content-length"];
-  return put(store, outputName(ext), res.body, MEDIA_TYPES[ext], size === undefined ? undefined : Number(size));
-}
-
-/**
- * Stores one output, telling whose a failure is: the source's (the orchestrator's answer broke off: its error is
- * thrown as it is) or the store's ({@link StoreFailed}). A streamed source reaches the store through a relay, so a
- * store that gives up destroys the relay, not the source: an error seen on the source is the source's own.
- */
-async function put(
-  store: OutputStore,
-  name: string,
-  body: Uint8Array | Readable,
-  contentType: string,
-  size: number | undefined,
-): Promise<string> {
-  if (body instanceof Uint8Array) {
-    try {
-      return await store.put(name, body, contentType, size);
-    } catch (err) {
-      throw new StoreFailed(err);
-    }
-  }
-  let broken: { err: unknown } | undefined;
-  const relay = new PassThrough();
-  body.on("error", (err) => {
-    broken ??= { err };
-    relay.destroy(err);
-  });
-  body.pipe(relay);
-  try {
-    return await store.put(name, relay, contentType, size);
-  } catch (err) {
-    body.destroy();
-    if (broken) throw broken.err;
-    throw new StoreFailed(err);
-  }
+/** An answer refused for what it holds: failed as the pipeline and model's fault there (see {@link BadAnswer}). */
+function badAnswer(reason: string): AttemptResult {
+  return { kind: "failed", reason, capability: true };
 }
 
 /** An orchestrator's 4xx body in the error shapes: kept when it is one, wrapped when it is not. */

@@ -11,11 +11,14 @@ import type { OutputStore } from "../outputs/store.js";
 import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
 import type { Job, StoredMedia } from "./job.js";
+import type { AnswerLimits } from "./outputs.js";
 
 /** What a dispatcher needs. */
 export interface DispatchContext {
   registry: OrchestratorRegistry;
   store: OutputStore;
+  /** What is accepted of an orchestrator's answer: its size, its outputs' number, types, sizes and addresses. */
+  answers: AnswerLimits;
   metrics: BroadcasterMetrics;
   logger: Logger;
   maxAttempts: number;
@@ -200,7 +203,7 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
   }
   const watched = attemptScope && hooks.onAttempt?.(o, attemptScope.signal);
   try {
-    result = await attempt(o, job, run.path, ctx.store, limit.signal);
+    result = await attempt(o, job, run.path, ctx, limit.signal);
   } catch (err) {
     if (clientSignal.aborted) {
       attemptScope?.abort();

@@ -95,12 +95,29 @@ export function upstream(
 }
 
 /**
- * Reads a whole (small) answer as one buffer (the chunk itself when it came in one).
- * @example const answer = await readBytes(res.body);
+ * Reads a whole (small) answer as one buffer (the chunk itself when it came in one). With `maxBytes`, an answer
+ * that goes past it is not read on: its socket is destroyed and server-kit's `BodyTooLarge` is thrown.
+ * @example const answer = await readBytes(res.body, 64 * 1024 * 1024);
  */
-export async function readBytes(body: Readable): Promise<Buffer> {
-  const chunks = await readWhole(body);
+export async function readBytes(body: Readable, maxBytes?: number): Promise<Buffer> {
+  const chunks = await readWhole(body, maxBytes);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+const CONTENT_LENGTH = /^content-length$/i;
+
+/**
+ * The `Content-Length` an answer declares, or undefined. Read from the raw header list of an HTTP answer, so that a
+ * job's answer, whose `headers` object is otherwise never built, is not made to build it.
+ * @example if ((declaredLength(res) ?? 0) > max) res.body.destroy();
+ */
+export function declaredLength(res: UpstreamResponse): number | undefined {
+  const raw = (res.body as Partial<http.IncomingMessage>).rawHeaders;
+  if (!raw) return res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
+  for (let i = 0; i < raw.length; i += 2) {
+    if (CONTENT_LENGTH.test(raw[i]!)) return Number(raw[i + 1]);
+  }
+  return undefined;
 }
 
 /**

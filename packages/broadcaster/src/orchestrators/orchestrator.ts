@@ -19,6 +19,8 @@ export function capabilityKey(pipeline: string, modelId: string): string {
  */
 export class Orchestrator {
   readonly url: string;
+  /** Scheme, host and port of {@link Orchestrator.url} (`http://10.0.0.5:8935`): an output URL on it is its own. */
+  readonly origin: string;
   secret: string | undefined;
   #info: OrchestratorInfo | undefined;
   /** When its last `/info` poll started (epoch ms; 0 before the first). */
@@ -43,6 +45,7 @@ export class Orchestrator {
 
   constructor(url: string, secret: string | undefined, backoff: { baseMs: number; maxMs: number }) {
     this.url = url.replace(/\/+$/, "");
+    this.origin = URL.canParse(this.url) ? new URL(this.url).origin : this.url;
     this.secret = secret;
     this.backoff = new Backoff(backoff.baseMs, backoff.maxMs);
     this.#backoffSettings = backoff;

@@ -43,7 +43,7 @@ export interface OutputStore {
   close?(): Promise<void>;
 }
 
-/** The two media types a job produces, by file extension. */
+/** The two media types a job produces, by file extension (see {@link acceptedExtension}). */
 export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
 /** An output file extension. */
 export type MediaExtension = keyof typeof MEDIA_TYPES;
@@ -71,11 +71,31 @@ export function emptyBody(): ReadableStream<Uint8Array> {
 /** Names this store accepts (the gateway spec's pattern); anything else is not looked up at all. */
 export const OUTPUT_NAME = /^[A-Za-z0-9_-]{16,128}\.(png|mp4)$/;
 
+/** The media types an output may have, with their extensions: what the pipelines produce, and all this store serves. */
+const ACCEPTED = new Map<string, MediaExtension>([
+  ["image/png", "png"],
+  ["video/mp4", "mp4"],
+]);
+
+/** Types that say nothing of the bytes: an object store's default when it was not told one. */
+const UNTYPED = new Set(["", "application/octet-stream", "binary/octet-stream"]);
+
+/** A `.png` or `.mp4` path extension, before any query or fragment. */
+const URL_EXTENSION = /\.(png|mp4)(?:[?#]|$)/i;
+
 /**
- * The media extension of a content type or URL, `png` when unknown.
- * @example extensionOf("video/mp4", "http://o/outputs/x.mp4") // "mp4"
+ * The extension of an output of `contentType`, or undefined when that is not a media type the pipelines produce
+ * (`text/html`, `application/json`, `image/gif`…: the answer is refused). Case and parameters are ignored. With no
+ * type, or an untyped one (`application/octet-stream`, as object stores serve what they were not told the type of),
+ * the URL's `.png` or `.mp4` extension decides.
+ * @example acceptedExtension("video/mp4", "http://o/outputs/x.mp4") // "mp4"
+ * @example acceptedExtension("text/html; charset=utf-8", "http://o/x.png") // undefined
  */
-export function extensionOf(contentType: string | null, url: string): MediaExtension {
-  if (contentType?.startsWith("video/") || /\.mp4(\?|$)/.test(url) || url.startsWith("data:video/")) return "mp4";
-  return "png";
+export function acceptedExtension(contentType: string | undefined, url: string): MediaExtension | undefined {
+  const exact = contentType === undefined ? undefined : ACCEPTED.get(contentType);
+  if (exact) return exact;
+  const type = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  const known = ACCEPTED.get(type);
+  if (known || !UNTYPED.has(type)) return known;
+  return URL_EXTENSION.exec(url)?.[1]?.toLowerCase() as MediaExtension | undefined;
 }

@@ -1,0 +1,197 @@
+/**
+ * @module What the broadcaster accepts of an orchestrator's outputs, and how they reach the output store. An
+ * orchestrator is someone else's server, so its answer is checked before anything of it is kept or fetched: at most
+ * as many outputs as the request asks for, each an image/png or video/mp4 of at most `max-output-bytes`, inlined as
+ * a `data:` URL or named by an http(s) URL on the orchestrator's own origin (fetched as ever) or elsewhere (an
+ * object store's link: fetched only from public addresses and the networks of `output-allow-networks`, checked on
+ * the addresses the connection goes to). Anything else is a {@link BadAnswer}: the orchestrator's fault, like a
+ * malformed answer. Redirects are not followed (`node:http` does not).
+ */
+import { PassThrough, type Readable } from "node:stream";
+import { DataUrl } from "@ai-video-subnet/runner-client/node";
+import { PIPELINES, type PipelineEntry } from "../generated/gateway-pipelines.js";
+import { AddressPolicy, AddressRefused, type Resolve } from "../network/address-policy.js";
+import type { Orchestrator } from "../orchestrators/orchestrator.js";
+import { acceptedExtension, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
+import type { Job } from "./job.js";
+import { fromDataUrl, upstream } from "./upstream.js";
+
+/** What an orchestrator's answer may be, by the operator's settings. */
+export interface AnswerLimits {
+  /** Largest job answer read, bytes (`max-answer-bytes`). */
+  maxAnswerBytes: number;
+  /** Largest single output, bytes (`max-output-bytes`). */
+  maxOutputBytes: number;
+  /** Where outputs off the orchestrator's own origin may be fetched from (`output-allow-networks`). */
+  addresses: AddressPolicy;
+}
+
+/**
+ * An answer the broadcaster refuses (a disallowed output URL, type or size, too many outputs, too many bytes): the
+ * orchestrator's fault, failed and held back as a malformed answer is. The message starts with its kind
+ * (`output refused: …`), which is what the client is told.
+ */
+export class BadAnswer extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BadAnswer";
+  }
+}
+
+/** The output store failed on its own (not because the orchestrator's answer broke off): the gateway's fault. */
+export class StoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * The address rules of outputs off an orchestrator's origin: public addresses, and the networks of
+ * `output-allow-networks`.
+ * @example outputAddresses(["10.8.0.0/16"]).refusal("10.8.1.2") // undefined
+ */
+export function outputAddresses(allow: readonly string[] = [], resolve?: Resolve): AddressPolicy {
+  return new AddressPolicy("output-allow-networks", allow, resolve);
+}
+
+/**
+ * How many outputs a job's answer may hold: the request's image count (`num_images_per_prompt`, the field the
+ * pipeline's work units name as `images` in the spec) where it has one, else 1 — one image, or one mp4.
+ * @example outputsAllowed({ pipeline: "text-to-image", body: { num_images_per_prompt: 4 } }) // 4
+ */
+export function outputsAllowed(job: Pick<Job, "pipeline" | "body">): number {
+  const field = (PIPELINES as Record<string, PipelineEntry>)[job.pipeline]?.units.images;
+  const n = field === undefined ? 1 : Number(job.body[field] ?? 1);
+  return Number.isInteger(n) && n > 1 ? n : 1;
+}
+
+/** An output inlined in the answer that the byte-level parser left as text (not base64, or escaped). */
+const DATA_URL = /^data:/i;
+const SLASH = 0x2f;
+
+/**
+ * Copies one output into the store and returns its new name: a base64 `data:` URL decoded from the answer's bytes,
+ * any other `data:` URL from its text, a URL (relative to the orchestrator) fetched and streamed. Throws
+ * {@link BadAnswer} for an output the rules refuse, {@link StoreFailed} when the store fails.
+ * @example const name = await copyOutput(m.url, o, store, limits, signal);
+ */
+export async function copyOutput(
+  url: string | DataUrl,
+  o: Orchestrator,
+  store: OutputStore,
+  limits: AnswerLimits,
+  signal: AbortSignal,
+): Promise<string> {
+  if (url instanceof DataUrl) {
+    const ext = accepted(url.mediaType, "", "a data: URL");
+    const bytes = url.bytes();
+    if (bytes.length > limits.maxOutputBytes) throw tooLarge(`${bytes.length} bytes`, limits);
+    return put(store, outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length, limits.maxOutputBytes);
+  }
+  const target = DATA_URL.test(url) ? undefined : new URL(url, `${o.url}/`);
+  // On the orchestrator's origin (its answers' usual `${o.url}/outputs/…`, told by comparing strings), fetched as
+  // ever; off it, only where the address rules allow.
+  const own =
+    target && ((url.startsWith(o.url) && url.charCodeAt(o.url.length) === SLASH) || target.origin === o.origin);
+  const agents = target && !own ? offOrigin(target, limits.addresses) : undefined;
+  let res: Awaited<ReturnType<typeof upstream>>;
+  try {
+    res = target ? await upstream(target, { method: "GET", signal, agents }) : fromDataUrl(url);
+  } catch (err) {
+    if (err instanceof AddressRefused) throw refused(target!, err.message, limits.addresses);
+    throw err;
+  }
+  if (res.status !== 200) {
+    res.body.resume();
+    throw new Error(`GET ${target ? target.href : "data URL"}: HTTP ${res.status}`);
+  }
+  const from = target ? target.host : "a data: URL";
+  let ext: ReturnType<typeof accepted>;
+  const size = res.headers["content-length"];
+  const length = size === undefined ? undefined : Number(size);
+  try {
+    ext = accepted(res.headers["content-type"], target ? url : "", from);
+    if (length !== undefined && length > limits.maxOutputBytes) throw tooLarge(`${length} bytes from ${from}`, limits);
+  } catch (err) {
+    res.body.destroy();
+    throw err;
+  }
+  return put(store, outputName(ext), res.body, MEDIA_TYPES[ext], length, limits.maxOutputBytes);
+}
+
+/** The agents to fetch an output off the orchestrator's origin with; throws {@link BadAnswer} when it may not be. */
+function offOrigin(target: URL, addresses: AddressPolicy) {
+  if (target.protocol !== "http:" && target.protocol !== "https:") {
+    throw new BadAnswer(
+      `output refused: a ${target.protocol} URL; outputs come as http(s) URLs or inline as data: URLs`,
+    );
+  }
+  const why = addresses.hostRefusal(target.hostname);
+  if (why) throw refused(target, why, addresses);
+  return addresses.agents();
+}
+
+function refused(target: URL, why: string, addresses: AddressPolicy): BadAnswer {
+  return new BadAnswer(
+    `output refused: ${target.host} is not the orchestrator's origin and ${why}; outputs off it are fetched from public addresses only, unless the gateway's operator allows a network with ${addresses.setting}`,
+  );
+}
+
+/** The extension of an output of `type`; throws {@link BadAnswer} for a type the pipelines do not produce. */
+function accepted(type: string | undefined, url: string, from: string) {
+  const ext = acceptedExtension(type, url);
+  if (ext) return ext;
+  const allowed = Object.values(MEDIA_TYPES).join(", ");
+  throw new BadAnswer(`output refused: ${from} is ${JSON.stringify(type ?? "untyped")}, not one of ${allowed}`);
+}
+
+function tooLarge(what: string, limits: AnswerLimits): BadAnswer {
+  return new BadAnswer(`output too large: ${what}, more than max-output-bytes (${limits.maxOutputBytes})`);
+}
+
+/**
+ * Stores one output of at most `maxBytes`, telling whose a failure is: the source's (the orchestrator's answer broke
+ * off, or went past `maxBytes`: its error is thrown as it is, and what was stored is removed) or the store's
+ * ({@link StoreFailed}). A streamed source reaches the store through a relay, so a store that gives up destroys the
+ * relay, not the source: an error seen on the source is the source's own.
+ */
+async function put(
+  store: OutputStore,
+  name: string,
+  body: Uint8Array | Readable,
+  contentType: string,
+  size: number | undefined,
+  maxBytes: number,
+): Promise<string> {
+  if (body instanceof Uint8Array) {
+    try {
+      return await store.put(name, body, contentType, size);
+    } catch (err) {
+      throw new StoreFailed(err);
+    }
+  }
+  let broken: { err: unknown } | undefined;
+  let seen = 0;
+  const relay = new PassThrough();
+  body.on("error", (err) => {
+    broken ??= { err };
+    relay.destroy(err);
+  });
+  body.pipe(relay);
+  body.on("data", (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= maxBytes || broken) return;
+    const err = new BadAnswer(`output too large: more than max-output-bytes (${maxBytes}) sent`);
+    broken = { err };
+    body.destroy();
+    relay.destroy(err);
+  });
+  try {
+    return await store.put(name, relay, contentType, size);
+  } catch (err) {
+    body.destroy();
+    if (!broken) throw new StoreFailed(err);
+    await store.delete(name).catch(() => {});
+    throw broken.err;
+  }
+}
