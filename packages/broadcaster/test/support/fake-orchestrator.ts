@@ -25,6 +25,11 @@ export type FakeBehaviour =
   | { kind: "status"; status: number; msg: string; retryAfter?: number }
   /** A 200 with this body as it is (a malformed answer). */
   | { kind: "answer"; body: string }
+  /**
+   * A 200 JSON answer of `bytes` bytes (one inline output padded out), streamed as it is read; `declared`: with its
+   * Content-Length (else chunked). Counted in `streamedBytes`.
+   */
+  | { kind: "stream"; bytes: number; declared?: boolean }
   | { kind: "drop" };
 
 /** A capability the fake advertises. */
@@ -75,7 +80,39 @@ export interface FakeOrchestrator {
   busyAnswers: number;
   /** When set, `GET /outputs/…` sends part of the output and then breaks the connection off. */
   brokenOutputs?: boolean;
+  /** The Content-Type `GET /outputs/…` answers with (default `image/png`). */
+  outputType?: string;
+  /**
+   * When set, `GET /outputs/…` streams this many bytes as it is read, counted in `streamedBytes`, instead of the 1×1
+   * PNG; `outputDeclared`: with its Content-Length (else chunked).
+   */
+  outputBytes?: number;
+  outputDeclared?: boolean;
+  /** Bytes of streamed answers and outputs the fake has handed to its sockets so far. */
+  streamedBytes: number;
   close(): Promise<void>;
+}
+
+/** A chunk of base64-looking filler for streamed bodies. */
+const FILLER = Buffer.alloc(64 * 1024, "A");
+
+/**
+ * `bytes` bytes, `head` first and then filler, made only as they are read (so `fake.streamedBytes` tells how much of
+ * them the reader took before it hung up).
+ */
+function streamed(fake: FakeOrchestrator, head: Buffer, bytes: number): ReadableStream<Uint8Array> {
+  let left = bytes;
+  let first: Buffer | undefined = head.length > 0 ? head : undefined;
+  return new ReadableStream({
+    pull(controller) {
+      if (left <= 0) return controller.close();
+      const chunk = (first ?? FILLER).subarray(0, left);
+      first = undefined;
+      left -= chunk.length;
+      fake.streamedBytes += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
 }
 
 /**
@@ -94,6 +131,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     aborted: 0,
     outputGets: 0,
     busyAnswers: 0,
+    streamedBytes: 0,
     capabilities,
   } as unknown as FakeOrchestrator;
   /** Jobs running now, by pipeline and model. */
@@ -128,7 +166,13 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       });
       return c.body(body, 200, { "content-type": "image/png", "content-length": String(PNG_1X1.length) });
     }
-    return c.body(PNG_1X1, 200, { "content-type": "image/png" });
+    const type = fake.outputType ?? "image/png";
+    if (fake.outputBytes !== undefined) {
+      const headers: Record<string, string> = { "content-type": type };
+      if (fake.outputDeclared) headers["content-length"] = String(fake.outputBytes);
+      return c.body(streamed(fake, Buffer.alloc(0), fake.outputBytes), 200, headers);
+    }
+    return c.body(PNG_1X1, 200, { "content-type": type });
   });
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";
@@ -177,6 +221,12 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       );
     }
     if (b.kind === "answer") return c.body(b.body, 200, { "content-type": "application/json" });
+    if (b.kind === "stream") {
+      const head = Buffer.from('{"images":[{"seed":1,"nsfw":false,"url":"data:image/png;base64,');
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (b.declared) headers["content-length"] = String(b.bytes);
+      return c.body(streamed(fake, head, b.bytes), 200, headers);
+    }
     if (b.delayMs) {
       const signal = c.req.raw.signal;
       await new Promise<void>((resolve) => {
