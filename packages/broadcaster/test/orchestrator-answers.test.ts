@@ -67,12 +67,16 @@ function failure(t: TestBroadcaster, o: FakeOrchestrator) {
   return lines[0]!;
 }
 
-/** Runs the job; expects it served by `b` (the 1×1 PNG it stores), `a` tried once and held back for this model. */
+/**
+ * Runs the job; expects it served by `b` (the 1×1 PNG it stores), `a` tried once and held back for this model (or,
+ * with `held`, as that says).
+ */
 async function servedByTheOther(
   t: TestBroadcaster,
   a: FakeOrchestrator,
   b: FakeOrchestrator,
   body: Record<string, unknown> = JOB,
+  held = `text-to-image/${MODEL}`,
 ) {
   const res = await textToImage(t.url, body);
   expect(res.status).toBe(200);
@@ -83,7 +87,7 @@ async function servedByTheOther(
   expect(Buffer.from(await out.arrayBuffer()).equals(PNG_1X1)).toBe(true);
   expect([a.jobs.length, b.jobs.length]).toEqual([1, 1]);
   const line = failure(t, a);
-  expect(line.held).toBe(`text-to-image/${MODEL}`);
+  expect(line.held).toBe(held);
   return String(line.reason);
 }
 
@@ -142,6 +146,17 @@ describe("output URLs", () => {
       `127.0.0.1:${internal.port}`,
     ]);
     expect(b.jobs).toHaveLength(0);
+  });
+
+  it("does not follow a redirect from the orchestrator's origin to another server", async () => {
+    const internal = await internalService();
+    const { a, b, t } = await setup();
+    a.outputRedirect = `${internal.url}/metrics`;
+    a.behaviour = answerWith(`${a.url}/outputs/fakeoutput0000000.png`);
+    const reason = await servedByTheOther(t, a, b, JOB, "orchestrator");
+    expect(reason).toBe(`output not stored: GET ${a.url}/outputs/fakeoutput0000000.png: HTTP 302`);
+    expect(a.outputGets).toBe(1);
+    expect(internal.requests).toHaveLength(0);
   });
 
   it("takes relative URLs, and absolute ones on the orchestrator's origin, as before", async () => {

@@ -80,6 +80,8 @@ export interface FakeOrchestrator {
   busyAnswers: number;
   /** When set, `GET /outputs/…` sends part of the output and then breaks the connection off. */
   brokenOutputs?: boolean;
+  /** When set, `GET /outputs/…` answers a 302 to this URL. */
+  outputRedirect?: string;
   /** The Content-Type `GET /outputs/…` answers with (default `image/png`). */
   outputType?: string;
   /**
@@ -166,6 +168,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       });
       return c.body(body, 200, { "content-type": "image/png", "content-length": String(PNG_1X1.length) });
     }
+    if (fake.outputRedirect) return c.redirect(fake.outputRedirect, 302);
     const type = fake.outputType ?? "image/png";
     if (fake.outputBytes !== undefined) {
       const headers: Record<string, string> = { "content-type": type };
