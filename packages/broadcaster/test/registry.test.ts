@@ -134,6 +134,44 @@ describe("orchestrator registry", () => {
   });
 });
 
+describe("answers of servers the gateway does not run", () => {
+  it("reads at most 1 MiB of an /info or a discovery list, however much is sent", async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    // Answers every request with JSON whitespace that never ends, as fast as it is read.
+    const server: Server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      const pump = () => {
+        while (!res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+      };
+      pump();
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+    cleanup.push(() => new Promise((res) => server.close(res)));
+    cleanup.push(() => server.closeAllConnections());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    logs.length = 0;
+    const r = new OrchestratorRegistry({ ...base, orchestrators: [{ url }], discoveryUrl: `${url}/orchestrators` });
+    cleanup.push(() => r.stop());
+    await r.start();
+    await until(() => logs.some((l) => l.includes("orchestrator unreachable")));
+    await until(() => logs.some((l) => l.includes("discovery failed")));
+    const lines = logs.map((l) => JSON.parse(l) as { msg: string; error?: string });
+    expect(lines.find((l) => l.msg === "orchestrator unreachable")?.error).toBe(
+      "an answer of more than the 1048576 bytes read",
+    );
+    expect(lines.find((l) => l.msg === "discovery failed; keeping the last list")?.error).toBe(
+      "an answer of more than the 1048576 bytes read",
+    );
+    expect(r.list().map((o) => o.reachable)).toEqual([false]);
+    // Each read stopped at its cap: what was sent is that and what the sockets' buffers held, not an endless body.
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
 describe("address lists", () => {
   it("name the source and entry that is wrong", () => {
     expect(parseAddressList('[{"address":"http://a:1","secret":"x"}]', "f")).toEqual([

@@ -11,6 +11,9 @@ import { AddressPolicy, AddressRefused, type Resolve } from "../network/address-
 import { type ApiJob, type JobRecord, newMessageId, toApiJob, type WebhookEvent, webhookEventOf } from "./model.js";
 import type { DeliveryAttempt, DueDelivery } from "./store.js";
 
+/** The most of a receiver's answer read; the receiver is the caller's, and its answer could be endless. */
+const RECEIVER_ANSWER_BYTES = 64 * 1024;
+
 /** Secret sizes the specification allows, in bytes. */
 const SECRET_BYTES = { min: 24, max: 64 } as const;
 
@@ -148,7 +151,8 @@ export async function deliverWebhook(
       agents: addresses.agents(),
     });
     status = res.status;
-    const text = await readText(res.body).catch(() => "");
+    // What a receiver answers is only quoted (200 characters) in the delivery's state: a longer answer is not read.
+    const text = await readText(res.body, RECEIVER_ANSWER_BYTES).catch(() => "");
     if (status >= 200 && status < 300) return { ok: true, statusCode: status };
     error = `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`;
     const seconds = Number(res.headers["retry-after"]);

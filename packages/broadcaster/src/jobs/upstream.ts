@@ -6,7 +6,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
-import { readWhole } from "@ai-video-subnet/server-kit";
+import { BodyTooLarge, readWhole } from "@ai-video-subnet/server-kit";
 
 // Idle sockets are closed after 4 s, before the servers' own keep-alive timeout (5 s in Node) can close them
 // under a request that is just being sent on them.
@@ -121,11 +121,32 @@ export function declaredLength(res: UpstreamResponse): number | undefined {
 }
 
 /**
- * Reads a whole (small) answer as text.
- * @example const text = await readText(res.body);
+ * Reads a whole (small) answer as text; past `maxBytes` the answer is destroyed and `BodyTooLarge` thrown.
+ * @example const text = await readText(res.body, 64 * 1024);
  */
-export async function readText(body: Readable): Promise<string> {
-  return (await readBytes(body)).toString("utf8");
+export async function readText(body: Readable, maxBytes?: number): Promise<string> {
+  return (await readBytes(body, maxBytes)).toString("utf8");
+}
+
+/**
+ * The text of a `fetch` answer of at most `maxBytes` (a larger declared length is refused before reading; past it
+ * while reading, the body is cancelled): for answers of servers the gateway does not run (an orchestrator's
+ * `/info`, a discovery list), which should not be able to fill its memory.
+ * @example const info = JSON.parse(await boundedText(await fetch(`${url}/info`), 1024 * 1024));
+ */
+export async function boundedText(res: Response, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw new Error(`an answer of ${declared} bytes, more than the ${maxBytes} read`);
+  }
+  if (!res.body) return "";
+  try {
+    return (await readBytes(Readable.fromWeb(res.body as never), maxBytes)).toString("utf8");
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new Error(`an answer of more than the ${maxBytes} bytes read`);
+    throw err;
+  }
 }
 
 /**

@@ -4,10 +4,11 @@
  */
 
 import { deadline, type Logger } from "@ai-video-subnet/server-kit";
+import { boundedText } from "../jobs/upstream.js";
 import type { OrchestratorEndpoint } from "../options.js";
 import { CapacityQueue } from "./capacity-queue.js";
 import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
-import { discover, OrchestratorsFile } from "./sources.js";
+import { ANSWER_BYTES, discover, OrchestratorsFile } from "./sources.js";
 
 /** Settings of a registry. */
 export interface RegistryOptions {
@@ -220,7 +221,7 @@ export class OrchestratorRegistry {
     try {
       const res = await fetch(`${o.url}/info`, { signal: limit.signal, headers: { accept: "application/json" } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const info = (await res.json()) as OrchestratorInfo;
+      const info = JSON.parse(await boundedText(res, ANSWER_BYTES)) as OrchestratorInfo;
       if (!Array.isArray(info?.capabilities)) throw new Error("/info has no capabilities array");
       const wasDown = o.infoError !== undefined;
       if (wasDown && o.info !== undefined) o.cameBack();

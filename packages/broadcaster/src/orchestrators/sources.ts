@@ -3,7 +3,11 @@
  * and a discovery URL answering `[{"address": "..."}]` (the shape of Livepeer's orchestrator webhook).
  */
 import { readFile, stat } from "node:fs/promises";
+import { boundedText } from "../jobs/upstream.js";
 import type { OrchestratorEndpoint } from "../options.js";
+
+/** The most of an orchestrator's `/info` or a discovery list read (thousands of capabilities or addresses). */
+export const ANSWER_BYTES = 1024 * 1024;
 
 /** One entry of an orchestrators file or discovery answer. */
 interface AddressEntry {
@@ -70,5 +74,5 @@ export class OrchestratorsFile {
 export async function discover(url: string, signal: AbortSignal): Promise<OrchestratorEndpoint[]> {
   const res = await fetch(url, { signal, headers: { accept: "application/json" } });
   if (!res.ok) throw new Error(`discovery ${url}: HTTP ${res.status}`);
-  return parseAddressList(await res.text(), `discovery ${url}`);
+  return parseAddressList(await boundedText(res, ANSWER_BYTES), `discovery ${url}`);
 }
