@@ -11,6 +11,7 @@ import { jsonLogger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { OrchestratorRegistry } from "../src/orchestrators/registry.js";
 import { parseAddressList } from "../src/orchestrators/sources.js";
+import { startEndlessServer } from "./support/endless-server.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-registry-"));
@@ -136,23 +137,10 @@ describe("orchestrator registry", () => {
 
 describe("answers of servers the gateway does not run", () => {
   it("reads at most 1 MiB of an /info or a discovery list, however much is sent", async () => {
-    let sent = 0;
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
     // Answers every request with JSON whitespace that never ends, as fast as it is read.
-    const server: Server = createServer((_req, res) => {
-      res.setHeader("content-type", "application/json");
-      const pump = () => {
-        while (!res.destroyed) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once("drain", pump);
-        }
-      };
-      pump();
-    });
-    await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
-    cleanup.push(() => new Promise((res) => server.close(res)));
-    cleanup.push(() => server.closeAllConnections());
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await startEndlessServer(200, "application/json", 0x20);
+    cleanup.push(() => server.close());
+    const { url } = server;
     logs.length = 0;
     const r = new OrchestratorRegistry({ ...base, orchestrators: [{ url }], discoveryUrl: `${url}/orchestrators` });
     cleanup.push(() => r.stop());
@@ -168,7 +156,7 @@ describe("answers of servers the gateway does not run", () => {
     );
     expect(r.list().map((o) => o.reachable)).toEqual([false]);
     // Each read stopped at its cap: what was sent is that and what the sockets' buffers held, not an endless body.
-    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    expect(server.sent()).toBeLessThan(32 * 1024 * 1024);
   });
 });
 

@@ -4,8 +4,6 @@
  * state is in the job), a 410 that ends them, and the backoff schedule.
  */
 
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -18,6 +16,7 @@ import {
 } from "../src/async-jobs/webhooks.js";
 import { type ApiJob, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
+import { startEndlessServer } from "./support/endless-server.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const MODEL = "tiny/sd";
@@ -64,21 +63,9 @@ describe("signatures", () => {
 
 describe("a receiver's answer", () => {
   it("is read up to 64 KiB: an endless one is cut off and the attempt counted as its status", async () => {
-    let sent = 0;
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const server = createServer((_req, res) => {
-      res.writeHead(500, { "content-type": "text/plain" });
-      const pump = () => {
-        while (!res.destroyed) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once("drain", pump);
-        }
-      };
-      pump();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await startEndlessServer(500, "text/plain", 0x61);
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const url = `${server.url}/hook`;
       const due = { id: "msg_1", jobId: "job_1", event: "job.succeeded" as const, url, secret: newWebhookSecret() };
       const policy = { attempts: 3, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 10_000 };
       const started = performance.now();
@@ -89,10 +76,9 @@ describe("a receiver's answer", () => {
       expect([r.ok, r.statusCode, r.error]).toEqual([false, 500, "HTTP 500"]);
       expect(r.retryAt).toBeGreaterThan(Date.now());
       expect(performance.now() - started).toBeLessThan(5000);
-      expect(sent).toBeLessThan(32 * 1024 * 1024);
+      expect(server.sent()).toBeLessThan(32 * 1024 * 1024);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await server.close();
     }
   });
 });
