@@ -109,11 +109,25 @@ export async function* followProgress(
         yield event;
         if (event.type === "end") return;
       }
+      if (buffer.length > MAX_EVENT_CHARS) {
+        throw new RunnerConnectionError({
+          method: "GET",
+          path,
+          cause: new Error(`a progress event longer than ${MAX_EVENT_CHARS} characters`),
+          timedOut: false,
+        });
+      }
     }
   } finally {
     reader.cancel().catch(() => {});
   }
 }
+
+/**
+ * The longest event block read (a progress event is a few hundred characters): the stream is another server's, and
+ * one that never ends its event would otherwise grow the buffer without bound.
+ */
+const MAX_EVENT_CHARS = 64 * 1024;
 
 /** One SSE block as a typed event; comments, `retry:` lines and unknown events give undefined. */
 function parseEvent(block: string): ProgressEvent | undefined {
