@@ -1,8 +1,9 @@
 /**
  * @module The `docker` launcher: one container per runner through the Docker Engine API — the runner image,
  * `PIPELINE`/`MODEL_ID`/flags as env, the models directory mounted read-only at `/models`, a GPU device request
- * per assigned GPU, the port reachable on 127.0.0.1 only, labels naming the orchestrator. Containers left by a
- * previous run of the same orchestrator name are removed at start; each is removed when its runner stops.
+ * per assigned GPU, the port reachable on 127.0.0.1 only, labels naming the orchestrator, and the confinement of
+ * {@link RUNNER_HOST_CONFIG} (runners run ffmpeg on untrusted uploads). Containers left by a previous run of the
+ * same orchestrator name are removed at start; each is removed when its runner stops.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
@@ -13,6 +14,31 @@ import { logRunnerLine, OutputLines } from "./output-lines.js";
 
 /** The label every container of this orchestrator carries, with the orchestrator's name as value. */
 export const ORCHESTRATOR_LABEL = "ai-video-subnet.orchestrator";
+
+/**
+ * Processes and threads a runner container may hold at once (the pids cgroup counts threads, not only processes).
+ * A runner needs a few hundred at most even on a large GPU host: each ONNX Runtime session's intra-op pool has a
+ * thread per core (a diffusion runner holds several sessions), and a video job adds ffprobe and two ffmpeg processes
+ * — the decoder (at most 16 automatic threads) and x264 (1.5 per core, at most 128) — beside libuv's, V8's and
+ * libvips' pools: ~1,100 on 192 cores with three sessions. 4096 leaves several times that, and still stops a runaway
+ * fork or thread loop long before it exhausts the host's pids.
+ */
+export const RUNNER_PIDS_LIMIT = 4096;
+
+/**
+ * What every runner container runs under, beside its binds, network and GPUs: no capabilities (the runner and
+ * ffmpeg need none; a port above 1024, files of its user), no gaining any through setuid binaries, at most
+ * {@link RUNNER_PIDS_LIMIT} processes and threads, and Docker's init (tini) as PID 1 so a process orphaned inside
+ * the container is reaped instead of holding a pid. GPU device requests work unchanged: the NVIDIA runtime adds the
+ * devices before the runner starts, and opening them needs no capability.
+ * @example await docker.json("POST", "/containers/create", { Image, HostConfig: { ...RUNNER_HOST_CONFIG, Binds } })
+ */
+export const RUNNER_HOST_CONFIG = {
+  CapDrop: ["ALL"],
+  SecurityOpt: ["no-new-privileges"],
+  PidsLimit: RUNNER_PIDS_LIMIT,
+  Init: true,
+} as const;
 
 /** Options of the docker launcher. */
 export interface DockerLauncherOptions {
@@ -88,6 +114,7 @@ export class DockerLauncher implements Launcher {
       },
       ...(host ? {} : { ExposedPorts: { "8000/tcp": {} } }),
       HostConfig: {
+        ...RUNNER_HOST_CONFIG,
         Binds: [`${spec.modelsDir}:/models:ro`],
         NetworkMode: this.#network,
         ...(host ? {} : { PortBindings: { "8000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } }),

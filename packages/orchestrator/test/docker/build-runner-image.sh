@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Builds a runner image for the docker launcher tests with no registry: a root filesystem assembled from this
-# machine's node binary and the shared libraries it and the runner's native modules load, plus the built runner
-# with its production node_modules (pnpm deploy, trimmed of what serving never loads), then `docker import`.
-# Cached: the image carries a hash of its inputs as a label and is rebuilt only when they change.
+# machine's node, ffmpeg and ffprobe binaries (Debian 12's ffmpeg 5.1 with libx264, what the video pipelines need)
+# and the shared libraries they and the runner's native modules load, plus the built runner with its production
+# node_modules (pnpm deploy, trimmed of what serving never loads), then `docker import`.
+# Cached: the image carries a hash of its inputs as a label and is rebuilt only when they change. The three binaries
+# are hashed, their libraries are not (~250 MB): an update of ffmpeg's own libraries comes with rebuilt ffmpeg and
+# ffprobe binaries (one Debian source package, the version is in the binary), an update of another library does not.
 # Usage: build-runner-image.sh [tag]   (needs runner/dist: pnpm turbo run build --filter=@ai-video-subnet/runner...)
 set -euo pipefail
 TAG="${1:-avs-runner:test}"
 ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"
 SELF="$ROOT/packages/orchestrator/test/docker/build-runner-image.sh"
 [ -f "$ROOT/runner/dist/cli.js" ] || { echo "runner/dist is missing: build the runner first" >&2; exit 1; }
+BINS=()
+for name in node ffmpeg ffprobe; do
+  BINS+=("$(command -v "$name")") || { echo "$name is not on the PATH (ffmpeg, ffprobe: apt-get install ffmpeg)" >&2; exit 1; }
+done
 
-HASH="$( (cat "$SELF" "$ROOT/pnpm-lock.yaml" "$(command -v node)"; find "$ROOT/runner/dist" "$ROOT/specs/dist" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
+HASH="$( (cat "$SELF" "$ROOT/pnpm-lock.yaml" "${BINS[@]}"; find "$ROOT/runner/dist" "$ROOT/specs/dist" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
 if [ "$(docker image inspect -f '{{ index .Config.Labels "avs.inputs" }}' "$TAG" 2>/dev/null || true)" = "$HASH" ]; then
   echo "image $TAG is current ($HASH)"
   exit 0
@@ -32,10 +39,10 @@ find "$WORK/app/node_modules/.pnpm" -path '*onnxruntime-node/bin/napi-v*/*' -min
   \( -name darwin -o -name win32 -o -name arm64 \) -prune -exec rm -rf {} +
 cp -a "$WORK/app/." "$FS/app/"
 
-cp "$(command -v node)" "$FS/usr/bin/node"
-# Every shared library node and the native modules need, at the same path as on this machine.
+for bin in "${BINS[@]}"; do cp "$bin" "$FS/usr/bin/$(basename "$bin")"; done
+# Every shared library node, ffmpeg, ffprobe and the native modules need, at the same path as on this machine.
 {
-  ldd "$(command -v node)"
+  for bin in "${BINS[@]}"; do ldd "$bin"; done
   find "$FS/app" \( -name '*.node' -o -name '*.so*' \) -type f -exec ldd {} \; 2>/dev/null
 } | grep -oE '/[^ ]+\.so[^ ]*' | sort -u | while read -r lib; do
   case "$lib" in "$FS"*) continue ;; esac

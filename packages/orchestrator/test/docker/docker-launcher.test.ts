@@ -1,12 +1,16 @@
 /**
  * @module The docker launcher against a real dockerd: a runner image assembled locally (no registry), stale
  * labelled containers removed at start, one container per runner with the models mounted read-only, jobs served
- * through it, and every container removed on stop. Skips, saying why, only when no daemon can be started.
+ * through it (a video job too: ffmpeg in the container), the container confined (no capabilities, no new
+ * privileges, a pids limit, an init), and every container removed on stop. Skips, saying why, only when no daemon
+ * can be started.
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { form, probeVideo, testVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ORCHESTRATOR_LABEL } from "../../src/launchers/docker-launcher.js";
+import { ORCHESTRATOR_LABEL, RUNNER_PIDS_LIMIT } from "../../src/launchers/docker-launcher.js";
 import { modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "../helpers.js";
 import { ensureDockerDaemon } from "./daemon.js";
 
@@ -17,6 +21,13 @@ if (!docker.available) console.warn(`skipping the docker launcher tests: ${docke
 
 type Container = { Id: string; Labels: Record<string, string>; State: string };
 
+/** The `CapEff` and `NoNewPrivs` lines of a host process's `/proc/<pid>/status`. */
+function privileges(pid: number): { capEff?: string; noNewPrivs?: string; name?: string } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(status)?.[1];
+  return { name: field("Name"), capEff: field("CapEff"), noNewPrivs: field("NoNewPrivs") };
+}
+
 describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
   const api = docker.available ? docker.api : undefined!;
   const models = modelsDir();
@@ -24,6 +35,16 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${NAME}`] }));
     return api.json<Container[]>("GET", `/containers/json?all=1&filters=${filters}`);
   };
+  /** An orchestrator whose docker launcher runs one warm runner of TINY for `pipeline` in the test image. */
+  const startDockerOrchestrator = (pipeline: string, capacity?: number) =>
+    startOrchestrator({
+      models: [{ pipeline, model_id: TINY, warm: true, ...(capacity ? { capacity } : {}) }],
+      modelsDir: models.dir,
+      launcher: "docker",
+      runnerImage: IMAGE,
+      dockerNetwork: "host",
+      name: NAME,
+    });
 
   beforeAll(() => {
     const script = fileURLToPath(new URL("./build-runner-image.sh", import.meta.url));
@@ -45,14 +66,7 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     });
     expect((await ours()).map((c) => c.Id)).toEqual([stale.Id]);
 
-    const orch = await startOrchestrator({
-      models: [{ pipeline: "upscale", model_id: TINY, warm: true, capacity: 2 }],
-      modelsDir: models.dir,
-      launcher: "docker",
-      runnerImage: IMAGE,
-      dockerNetwork: "host",
-      name: NAME,
-    });
+    const orch = await startDockerOrchestrator("upscale", 2);
     try {
       const containers = await ours();
       expect(containers).toHaveLength(1);
@@ -93,14 +107,7 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
   }, 120_000);
 
   it("recreates a warm runner's container when it dies", async () => {
-    const orch = await startOrchestrator({
-      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
-      modelsDir: models.dir,
-      launcher: "docker",
-      runnerImage: IMAGE,
-      dockerNetwork: "host",
-      name: NAME,
-    });
+    const orch = await startDockerOrchestrator("upscale");
     try {
       const [first] = await ours();
       await api.json("POST", `/containers/${first!.Id}/kill`);
@@ -113,6 +120,43 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
       }
       expect(replaced).toBeDefined();
       expect((await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) })).status).toBe(200);
+    } finally {
+      await orch.stop();
+    }
+    expect(await ours()).toEqual([]);
+  }, 120_000);
+
+  it("serves /video-upscale from a confined container: ffmpeg in the image, no capabilities, a pids limit", async () => {
+    const orch = await startDockerOrchestrator("video-upscale");
+    try {
+      const [container] = await ours();
+      const inspect = await api.json<{
+        HostConfig: { CapDrop: string[]; SecurityOpt: string[]; PidsLimit: number; Init: boolean };
+        State: { Pid: number };
+      }>("GET", `/containers/${container!.Id}/json`);
+      expect(inspect.HostConfig).toMatchObject({
+        CapDrop: ["ALL"],
+        SecurityOpt: ["no-new-privileges"],
+        PidsLimit: RUNNER_PIDS_LIMIT,
+        Init: true,
+      });
+      // PID 1 is Docker's init; the runner is its child. Both run with no capability and cannot gain one.
+      const init = inspect.State.Pid;
+      const [runner] = readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(" ").map(Number);
+      expect(privileges(init)).toMatchObject({ name: "docker-init", capEff: "0000000000000000", noNewPrivs: "1" });
+      expect(privileges(runner!)).toMatchObject({ name: "node", capEff: "0000000000000000", noNewPrivs: "1" });
+
+      const video = await testVideo({ width: 32, height: 24, frames: 6, fps: 12 });
+      const res = await fetch(`${orch.url}/video-upscale`, {
+        method: "POST",
+        body: form({ model_id: TINY, video: new Blob([video], { type: "video/mp4" }), seed: 5 }),
+      });
+      expect(res.status).toBe(200);
+      const { images } = await res.json();
+      expect(images).toHaveLength(1);
+      expect(images[0]).toMatchObject({ seed: 5 });
+      const mp4 = new Uint8Array(await (await fetch(images[0].url)).arrayBuffer());
+      expect(await probeVideo(mp4)).toMatchObject({ width: 128, height: 96, frames: 6, fps: 12, codec: "h264" });
     } finally {
       await orch.stop();
     }
