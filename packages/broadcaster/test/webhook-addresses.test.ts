@@ -75,6 +75,8 @@ describe("the address rules", () => {
       "localhost names the loopback addresses (127.0.0.1 is a loopback address)",
     );
     expect(strict.hostRefusal("hooks.localhost")).toMatch(/^hooks.localhost names the loopback addresses/);
+    expect(strict.hostRefusal("localhost.")).toMatch(/^localhost\. names the loopback addresses/);
+    expect(strict.hostRefusal("hooks.localhost.")).toMatch(/^hooks\.localhost\. names the loopback addresses/);
     expect(strict.hostRefusal("hooks.example.com")).toBeUndefined();
     expect(webhookAddresses(["127.0.0.1", "::1"]).hostRefusal("localhost")).toBeUndefined();
   });

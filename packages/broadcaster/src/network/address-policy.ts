@@ -128,7 +128,8 @@ export class AddressPolicy {
    * @example new AddressPolicy("webhook-allow-networks").hostRefusal("[::1]") // "::1 is a loopback address"
    */
   hostRefusal(host: string): string | undefined {
-    const name = bare(host).toLowerCase();
+    // A fully qualified name may end in a dot (`localhost.`): the same name.
+    const name = bare(host).toLowerCase().replace(/\.$/, "");
     if (isIP(name)) return this.refusal(name);
     if (name === "localhost" || name.endsWith(".localhost")) {
       const refused = this.refusal("127.0.0.1") ?? this.refusal("::1");
