@@ -84,7 +84,7 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
     throw badLora(
       id,
       candidates.length
-        ? `several .safetensors files and none is pytorch_lora_weights.safetensors (${candidates.join(", ")})`
+        ? `${candidates.length} .safetensors files and none is pytorch_lora_weights.safetensors or adapter_model.safetensors`
         : "no .safetensors file in its folder",
     );
   }

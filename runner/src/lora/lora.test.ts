@@ -151,6 +151,13 @@ describe("readLora", () => {
     status400(() => readLora(models, { id: "nobody/here", weight: 1 }), /LoRA "nobody\/here": not installed/);
     status400(() => readLora(models, { id: "empty", weight: 1 }), /holds no LoRA layers/);
     status400(() => readLora(join(models, "org"), { id: "../kohya", weight: 1 }), /inside the models directory/);
+    // A folder with no file a LoRA is known by: the count, not the names of what the folder holds.
+    mkdirSync(join(models, "two"), { recursive: true });
+    for (const f of ["unet.safetensors", "vae.safetensors"]) writeFileSync(join(models, "two", f), "");
+    status400(
+      () => readLora(models, { id: "two", weight: 1 }),
+      /^LoRA "two": 2 \.safetensors files and none is pytorch_lora_weights\.safetensors or adapter_model\.safetensors/,
+    );
   });
 });
 
