@@ -34,9 +34,25 @@ const SPECIAL: ReadonlyArray<readonly [kind: string, cidrs: readonly string[]]> 
       "2002::/16",
       "fec0::/10",
       "64:ff9b:1::/48",
+      // IPv4-compatible addresses (deprecated): `::a.b.c.d` (`::` and `::1` are named above).
+      "::/96",
     ],
   ],
 ];
+
+/**
+ * IPv6 prefixes that carry an IPv4 address in their last 32 bits and reach it through a translator: NAT64's
+ * well-known prefix (RFC 6052) and SIIT's `::ffff:0:0:0/96` (RFC 2765). Each special IPv4 range is refused in these
+ * forms too; Node checks IPv4-mapped addresses (`::ffff:a.b.c.d`) against IPv4 rules itself.
+ */
+const IPV4_CARRIERS = ["64:ff9b::", "::ffff:0:"];
+
+/** A special-purpose CIDR and, for an IPv4 one, the same range inside each {@link IPV4_CARRIERS} prefix. */
+function withCarriers(cidr: string): string[] {
+  const [address = "", bits = "32"] = cidr.split("/");
+  if (isIP(address) !== 4) return [cidr];
+  return [cidr, ...IPV4_CARRIERS.map((prefix) => `${prefix}${address}/${96 + Number(bits)}`)];
+}
 
 /** A CIDR or a single address as a `BlockList` rule. */
 function addRule(list: BlockList, rule: string): boolean {
@@ -84,7 +100,7 @@ export class AddressPolicy {
   readonly #allowed = new BlockList();
   readonly #special = SPECIAL.map(([kind, cidrs]) => {
     const list = new BlockList();
-    for (const cidr of cidrs) addRule(list, cidr);
+    for (const cidr of cidrs.flatMap(withCarriers)) addRule(list, cidr);
     return { kind, list };
   });
   readonly #resolve: Resolve;
