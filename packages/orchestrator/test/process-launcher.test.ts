@@ -5,7 +5,7 @@
  * (`AVS_ORCHESTRATOR_*`: its secret, its metrics token), which the runner — model code — has no use for, while the
  * rest of the environment (PATH, HOME, locale, the runner's own settings) still reaches it.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/index.js";
 import type { RunnerSpec } from "../src/launchers/launcher.js";
@@ -29,6 +29,21 @@ const spec = (env: Record<string, string>): RunnerSpec => ({
   queueSize: 1,
   env,
 });
+
+/** The processes whose parent is this one. */
+function childPids(): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // Field 4 of /proc/<pid>/stat, after the command name in parentheses, is the parent's pid.
+        return readFileSync(`/proc/${d}/stat`, "latin1").split(") ")[1]?.split(" ")[1] === String(process.pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** The runner process's environment variable `name`, as the kernel holds it. */
 async function runnerEnv(env: Record<string, string>, name: string): Promise<string | undefined> {
@@ -61,13 +76,22 @@ describe.runIf(process.platform === "linux")("process launcher environment", () 
     const before = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
     Object.assign(process.env, set);
     try {
-      const runner = await launcher.start(spec({}), silentLogger);
+      // A launcher of its own: its reaper starts with the runner, under the environment set above.
+      const own = new ProcessLauncher();
+      const runner = await own.start(spec({}), silentLogger);
       let vars: string[];
+      let reaperVars: string[];
       try {
         vars = readFileSync(`/proc/${runner.id}/environ`, "latin1").split("\0");
+        // The reaper that kills the runners should this process die is a child of this process as well.
+        const reapers = childPids().filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "latin1").includes("graceMs"));
+        expect(reapers.length).toBeGreaterThan(0);
+        reaperVars = reapers.flatMap((pid) => readFileSync(`/proc/${pid}/environ`, "latin1").split("\0"));
       } finally {
         await runner.stop();
+        await own.close();
       }
+      expect(reaperVars.filter((v) => v.startsWith("AVS_ORCHESTRATOR_"))).toEqual([]);
       expect(vars.filter((v) => v.startsWith("AVS_ORCHESTRATOR_"))).toEqual([]);
       expect(vars.filter((v) => v.includes("orch-secret") || v.includes("=metrics"))).toEqual([]);
       expect(vars).toContain("TILE_SIZE=128");

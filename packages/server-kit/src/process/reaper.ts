@@ -62,6 +62,8 @@ export class Reaper {
       this.#child = spawn(process.execPath, ["-e", REAPER_SOURCE, String(this.#graceMs)], {
         stdio: ["pipe", "ignore", "inherit"],
         detached: true,
+        // It needs nothing from the environment, which holds the parent's settings (its secrets among them).
+        env: {},
       });
       // The reaper must not keep this process's event loop alive.
       this.#child.unref();
