@@ -13,7 +13,7 @@ import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
 import { type ApiJob, newJobId, toApiJob } from "./model.js";
 import { type Claim, type JobStore, type StartHere, TooManyActiveJobsError } from "./store.js";
-import { newWebhookSecret, refusedWebhookMessage, secretProblem, webhookAddresses } from "./webhooks.js";
+import { newWebhookSecret, PUBLIC_WEBHOOK_ADDRESSES, refusedWebhookMessage, secretProblem } from "./webhooks.js";
 
 /**
  * Whether a `Prefer` header asks for `respond-async` (among any other preferences and their parameters).
@@ -104,7 +104,7 @@ export interface SubmitContext {
  * @example if (prefersAsync(c.req.header("prefer"))) return submitJob(ctx, c, job);
  */
 export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promise<Response> {
-  const webhook = webhookOf(c, ctx.webhookAddresses ?? webhookAddresses());
+  const webhook = webhookOf(c, ctx.webhookAddresses ?? PUBLIC_WEBHOOK_ADDRESSES);
   const idempotencyKey = c.req.header("idempotency-key");
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);

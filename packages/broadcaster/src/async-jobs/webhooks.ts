@@ -102,7 +102,8 @@ export function refusedWebhookMessage(why: string): string {
   return `${why}; webhooks are delivered to public addresses only, unless the gateway's operator allows a network with webhook-allow-networks`;
 }
 
-const publicOnly = webhookAddresses();
+/** The rules without `webhook-allow-networks`: public addresses only. */
+export const PUBLIC_WEBHOOK_ADDRESSES = webhookAddresses();
 
 /**
  * Milliseconds before attempt `attempt + 1` after `attempt` failed ones: `retryBaseMs × 2^(attempt−1)` up to
@@ -132,7 +133,7 @@ export async function deliverWebhook(
   let status: number | undefined;
   let error: string;
   let retryAfterMs: number | undefined;
-  const addresses = policy.addresses ?? publicOnly;
+  const addresses = policy.addresses ?? PUBLIC_WEBHOOK_ADDRESSES;
   const url = new URL(d.url);
   const refused = addresses.hostRefusal(url.hostname);
   if (refused) return { ok: false, error: refusedWebhookMessage(refused) };

@@ -54,6 +54,13 @@ function withCarriers(cidr: string): string[] {
   return [cidr, ...IPV4_CARRIERS.map((prefix) => `${prefix}${address}/${96 + Number(bits)}`)];
 }
 
+/** The special-purpose ranges as one `BlockList` per kind, built once for every policy. */
+const SPECIAL_LISTS: ReadonlyArray<{ kind: string; list: BlockList }> = SPECIAL.map(([kind, cidrs]) => {
+  const list = new BlockList();
+  for (const cidr of cidrs.flatMap(withCarriers)) addRule(list, cidr);
+  return { kind, list };
+});
+
 /** A CIDR or a single address as a `BlockList` rule. */
 function addRule(list: BlockList, rule: string): boolean {
   const [address = "", bits, extra] = rule.split("/");
@@ -98,11 +105,6 @@ const systemResolve: Resolve = (hostname, family) =>
  */
 export class AddressPolicy {
   readonly #allowed = new BlockList();
-  readonly #special = SPECIAL.map(([kind, cidrs]) => {
-    const list = new BlockList();
-    for (const cidr of cidrs.flatMap(withCarriers)) addRule(list, cidr);
-    return { kind, list };
-  });
   readonly #resolve: Resolve;
   /** The operator's setting that lets more through (named in refusals and errors). */
   readonly setting: string;
@@ -133,7 +135,7 @@ export class AddressPolicy {
   refusal(address: string): string | undefined {
     const type = isIP(address) === 6 ? "ipv6" : "ipv4";
     if (this.#allowed.check(address, type)) return undefined;
-    const special = this.#special.find((s) => s.list.check(address, type));
+    const special = SPECIAL_LISTS.find((s) => s.list.check(address, type));
     return special ? `${address} is ${special.kind} address` : undefined;
   }
 
