@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/cli-config.js";
 import { outputsAllowed } from "../src/jobs/outputs.js";
-import { acceptedExtension } from "../src/outputs/store.js";
+import { acceptedExtension, hasSignature } from "../src/outputs/store.js";
 import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
 import { type FakeOrchestrator, PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
@@ -186,6 +186,37 @@ describe("output types", () => {
     const reason = await servedByTheOther(t, a, b);
     const from = dataUrl ? "a data: URL" : new URL(a.url).host;
     expect(reason).toBe(`output refused: ${from} is ${named}, not one of image/png, video/mp4`);
+  });
+
+  it.each([
+    ["an HTML page served as image/png", "image/png", Buffer.from("<html><script>alert(1)</script></html>")],
+    ["a PNG served as video/mp4", "video/mp4", PNG_1X1],
+    ["a 4-byte output", "image/png", PNG_1X1.subarray(0, 4)],
+  ])("refuses %s, and keeps nothing of it", async (_what, type, bytes) => {
+    const { a, b, t } = await setup();
+    a.outputType = type;
+    a.outputBody = bytes;
+    a.behaviour = answerWith(`${a.url}/outputs/fakeoutput0000000.png`);
+    const reason = await servedByTheOther(t, a, b);
+    expect(reason).toBe(
+      `output refused: ${new URL(a.url).host} is typed ${type} but its bytes do not start as one does`,
+    );
+    expect(readdirSync(join(t.dir, "outputs")).every((f) => /^outputs-.+\.pack$/.test(f))).toBe(true);
+  });
+
+  it("refuses an inline output whose bytes are not of its type", async () => {
+    const { a, b, t } = await setup();
+    a.behaviour = answerWith(`data:image/png;base64,${Buffer.from("GIF89a, not a PNG").toString("base64")}`);
+    const reason = await servedByTheOther(t, a, b);
+    expect(reason).toBe("output refused: a data: URL is typed image/png but its bytes do not start as one does");
+  });
+
+  it("tells the types by their first bytes: the PNG signature, an mp4's ftyp box", () => {
+    expect(hasSignature("png", PNG_1X1)).toBe(true);
+    expect(hasSignature("mp4", Buffer.from("00000020667479706973366d", "hex"))).toBe(true);
+    expect(hasSignature("mp4", PNG_1X1)).toBe(false);
+    expect(hasSignature("png", Buffer.from("00000020667479706973366d", "hex"))).toBe(false);
+    expect(hasSignature("png", PNG_1X1.subarray(0, 7))).toBe(false);
   });
 
   it("knows an untyped output by its URL's extension, and nothing else", () => {

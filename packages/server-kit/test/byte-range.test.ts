@@ -99,6 +99,7 @@ describe("rangedAnswer on a server", () => {
     expect(res.headers.get("content-length")).toBe("1000");
     expect(res.headers.get("content-range")).toBeNull();
     expect(res.headers.get("cache-control")).toBe("x");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(DATA);
   });
 
@@ -115,6 +116,7 @@ describe("rangedAnswer on a server", () => {
       expect(res.headers.get("content-length")).toBe(String(end - start + 1));
       expect(res.headers.get("content-type")).toBe("video/mp4");
       expect(res.headers.get("accept-ranges")).toBe("bytes");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(DATA.subarray(start, end + 1));
     }
   });

@@ -7326,6 +7326,16 @@ export const gatewayDocument: OpenApiDocument = {
                   ]
                 }
               },
+              "X-Content-Type-Options": {
+                "description": "Always `nosniff`: a browser takes the output as the type it is served with, never as a page it guesses from the bytes.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "nosniff"
+                  ]
+                }
+              },
               "Content-Length": {
                 "description": "The output's size, bytes.",
                 "schema": {
@@ -7359,6 +7369,16 @@ export const gatewayDocument: OpenApiDocument = {
                   "type": "string",
                   "enum": [
                     "bytes"
+                  ]
+                }
+              },
+              "X-Content-Type-Options": {
+                "description": "Always `nosniff`: a browser takes the output as the type it is served with, never as a page it guesses from the bytes.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "nosniff"
                   ]
                 }
               },

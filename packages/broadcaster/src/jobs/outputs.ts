@@ -12,7 +12,15 @@ import { DataUrl } from "@ai-video-subnet/runner-client/node";
 import { PIPELINES, type PipelineEntry } from "../generated/gateway-pipelines.js";
 import { AddressPolicy, AddressRefused, type Resolve } from "../network/address-policy.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
-import { acceptedExtension, MEDIA_TYPES, type OutputStore, outputName } from "../outputs/store.js";
+import {
+  acceptedExtension,
+  hasSignature,
+  MEDIA_TYPES,
+  type MediaExtension,
+  type OutputStore,
+  outputName,
+  SIGNATURE_BYTES,
+} from "../outputs/store.js";
 import type { Job } from "./job.js";
 import { fromDataUrl, upstream } from "./upstream.js";
 
@@ -86,7 +94,8 @@ export async function copyOutput(
     const ext = accepted(url.mediaType, "", "a data: URL");
     const bytes = url.bytes();
     if (bytes.length > limits.maxOutputBytes) throw tooLarge(`${bytes.length} bytes`, limits);
-    return put(store, outputName(ext), bytes, MEDIA_TYPES[ext], bytes.length, limits.maxOutputBytes);
+    if (!hasSignature(ext, bytes)) throw notOfType(ext, "a data: URL");
+    return put(store, ext, bytes, bytes.length, limits.maxOutputBytes, "a data: URL");
   }
   const target = DATA_URL.test(url) ? undefined : new URL(url, `${o.url}/`);
   // On the orchestrator's origin (its answers' usual `${o.url}/outputs/…`, told by comparing strings), fetched as
@@ -116,7 +125,7 @@ export async function copyOutput(
     res.body.destroy();
     throw err;
   }
-  return put(store, outputName(ext), res.body, MEDIA_TYPES[ext], length, limits.maxOutputBytes);
+  return put(store, ext, res.body, length, limits.maxOutputBytes, from);
 }
 
 /** The agents to fetch an output off the orchestrator's origin with; throws {@link BadAnswer} when it may not be. */
@@ -145,34 +154,47 @@ function accepted(type: string | undefined, url: string, from: string) {
   throw new BadAnswer(`output refused: ${from} is ${JSON.stringify(type ?? "untyped")}, not one of ${allowed}`);
 }
 
+function notOfType(ext: MediaExtension, from: string): BadAnswer {
+  return new BadAnswer(`output refused: ${from} is typed ${MEDIA_TYPES[ext]} but its bytes do not start as one does`);
+}
+
 function tooLarge(what: string, limits: AnswerLimits): BadAnswer {
   return new BadAnswer(`output too large: ${what}, more than max-output-bytes (${limits.maxOutputBytes})`);
 }
 
 /**
- * Stores one output of at most `maxBytes`, telling whose a failure is: the source's (the orchestrator's answer broke
- * off, or went past `maxBytes`: its error is thrown as it is, and what was stored is removed) or the store's
- * ({@link StoreFailed}). A streamed source reaches the store through a relay, so a store that gives up destroys the
- * relay, not the source: an error seen on the source is the source's own.
+ * Stores one output of at most `maxBytes` whose bytes start as its type's do, telling whose a failure is: the
+ * source's (the orchestrator's answer broke off, went past `maxBytes` or is not of its type: its error is thrown as
+ * it is, and what was stored is removed) or the store's ({@link StoreFailed}). A streamed source reaches the store
+ * through a relay, so a store that gives up destroys the relay, not the source: an error seen on the source is the
+ * source's own.
  */
 async function put(
   store: OutputStore,
-  name: string,
+  ext: MediaExtension,
   body: Uint8Array | Readable,
-  contentType: string,
   size: number | undefined,
   maxBytes: number,
+  from: string,
 ): Promise<string> {
+  const name = outputName(ext);
   if (body instanceof Uint8Array) {
     try {
-      return await store.put(name, body, contentType, size);
+      return await store.put(name, body, MEDIA_TYPES[ext], size);
     } catch (err) {
       throw new StoreFailed(err);
     }
   }
   let broken: { err: unknown } | undefined;
   let seen = 0;
+  // The first bytes, until there are enough to tell the type by (a chunk holds them all but for odd senders).
+  let head: Buffer | undefined = Buffer.alloc(0);
   const relay = new PassThrough();
+  const fail = (err: unknown) => {
+    broken = { err };
+    body.destroy();
+    relay.destroy(err as Error);
+  };
   body.on("error", (err) => {
     broken ??= { err };
     relay.destroy(err);
@@ -180,18 +202,30 @@ async function put(
   body.pipe(relay);
   body.on("data", (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen <= maxBytes || broken) return;
-    const err = new BadAnswer(`output too large: more than max-output-bytes (${maxBytes}) sent`);
-    broken = { err };
-    body.destroy();
-    relay.destroy(err);
+    if (broken) return;
+    if (head) {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (head.length >= SIGNATURE_BYTES) {
+        const typed = hasSignature(ext, head);
+        head = undefined;
+        if (!typed) return fail(notOfType(ext, from));
+      }
+    }
+    if (seen > maxBytes) fail(new BadAnswer(`output too large: more than max-output-bytes (${maxBytes}) sent`));
   });
+  let stored: string;
   try {
-    return await store.put(name, relay, contentType, size);
+    stored = await store.put(name, relay, MEDIA_TYPES[ext], size);
   } catch (err) {
     body.destroy();
     if (!broken) throw new StoreFailed(err);
     await store.delete(name).catch(() => {});
     throw broken.err;
   }
+  if (head) {
+    // Fewer bytes than a signature: no output of either type is that short.
+    await store.delete(stored).catch(() => {});
+    throw notOfType(ext, from);
+  }
+  return stored;
 }

@@ -77,6 +77,27 @@ const ACCEPTED = new Map<string, MediaExtension>([
   ["video/mp4", "mp4"],
 ]);
 
+/** How many bytes {@link hasSignature} reads. */
+export const SIGNATURE_BYTES = 8;
+
+/**
+ * Whether `head` (an output's first bytes, at least {@link SIGNATURE_BYTES}) begins as its type's files do: the PNG
+ * signature (ISO/IEC 15948 §5.2), or an ISO base media file's `ftyp` box, which comes first (ISO/IEC 14496-12 §4.3;
+ * the orchestrators' `+faststart` mp4s and Livepeer's start so).
+ * @example hasSignature("png", Buffer.from("89504e470d0a1a0a", "hex")) // true
+ * @example hasSignature("mp4", Buffer.from("<html><body>")) // false
+ */
+export function hasSignature(ext: MediaExtension, head: Uint8Array): boolean {
+  if (head.length < SIGNATURE_BYTES) return false;
+  const expected = ext === "png" ? PNG_SIGNATURE : FTYP;
+  const at = ext === "png" ? 0 : 4;
+  for (let i = 0; i < expected.length; i++) if (head[at + i] !== expected[i]) return false;
+  return true;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const FTYP = [0x66, 0x74, 0x79, 0x70];
+
 /** Types that say nothing of the bytes: an object store's default when it was not told one. */
 const UNTYPED = new Set(["", "application/octet-stream", "binary/octet-stream"]);
 

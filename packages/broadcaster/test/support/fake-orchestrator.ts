@@ -90,6 +90,8 @@ export interface FakeOrchestrator {
    */
   outputBytes?: number;
   outputDeclared?: boolean;
+  /** When set, what `GET /outputs/…` answers instead of the 1×1 PNG. */
+  outputBody?: Uint8Array;
   /** Bytes of streamed answers and outputs the fake has handed to its sockets so far. */
   streamedBytes: number;
   close(): Promise<void>;
@@ -102,6 +104,9 @@ const FILLER = Buffer.alloc(64 * 1024, "A");
  * `bytes` bytes, `head` first and then filler, made only as they are read (so `fake.streamedBytes` tells how much of
  * them the reader took before it hung up).
  */
+/** The first bytes of an mp4: its `ftyp` box's size and type. */
+const MP4_HEAD = Buffer.from("00000018667479706d703432", "hex");
+
 function streamed(fake: FakeOrchestrator, head: Buffer, bytes: number): ReadableStream<Uint8Array> {
   let left = bytes;
   let first: Buffer | undefined = head.length > 0 ? head : undefined;
@@ -173,9 +178,11 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     if (fake.outputBytes !== undefined) {
       const headers: Record<string, string> = { "content-type": type };
       if (fake.outputDeclared) headers["content-length"] = String(fake.outputBytes);
-      return c.body(streamed(fake, Buffer.alloc(0), fake.outputBytes), 200, headers);
+      // Starting as files of the type do, so that only the size decides.
+      const head = type === "video/mp4" ? MP4_HEAD : PNG_1X1.subarray(0, 8);
+      return c.body(streamed(fake, head, fake.outputBytes), 200, headers);
     }
-    return c.body(PNG_1X1, 200, { "content-type": type });
+    return c.body(fake.outputBody ?? PNG_1X1, 200, { "content-type": type });
   });
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";

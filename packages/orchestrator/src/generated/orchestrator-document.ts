@@ -3561,6 +3561,16 @@ export const orchestratorDocument: OpenApiDocument = {
                   ]
                 }
               },
+              "X-Content-Type-Options": {
+                "description": "Always `nosniff`: a browser takes the output as the type it is served with, never as a page it guesses from the bytes.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "nosniff"
+                  ]
+                }
+              },
               "Content-Length": {
                 "description": "The output's size, bytes.",
                 "schema": {
@@ -3594,6 +3604,16 @@ export const orchestratorDocument: OpenApiDocument = {
                   "type": "string",
                   "enum": [
                     "bytes"
+                  ]
+                }
+              },
+              "X-Content-Type-Options": {
+                "description": "Always `nosniff`: a browser takes the output as the type it is served with, never as a page it guesses from the bytes.",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "nosniff"
                   ]
                 }
               },

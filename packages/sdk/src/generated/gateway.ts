@@ -924,6 +924,7 @@ export interface components {
         Output: {
             headers: {
                 "Accept-Ranges": components["headers"]["AcceptRanges"];
+                "X-Content-Type-Options": components["headers"]["NoSniff"];
                 /** @description The output's size, bytes. */
                 "Content-Length"?: number;
                 [name: string]: unknown;
@@ -937,6 +938,7 @@ export interface components {
         OutputPart: {
             headers: {
                 "Accept-Ranges": components["headers"]["AcceptRanges"];
+                "X-Content-Type-Options": components["headers"]["NoSniff"];
                 "Content-Range": components["headers"]["ContentRange"];
                 /** @description The part's size, bytes (`last - first + 1`). */
                 "Content-Length"?: number;
@@ -1039,6 +1041,8 @@ export interface components {
         RetryAfter: number;
         /** @description Always `bytes`; the output can be asked for in parts with a `Range` header. */
         AcceptRanges: "bytes";
+        /** @description Always `nosniff`: a browser takes the output as the type it is served with, never as a page it guesses from the bytes. */
+        NoSniff: "nosniff";
         /**
          * @description The part of the output this answer holds and the whole output's size: `bytes first-last/size` (both positions included, from 0).
          * @example bytes 0-1048575/4145680

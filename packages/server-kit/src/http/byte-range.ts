@@ -86,7 +86,8 @@ export interface RangedBody {
 
 /**
  * The answer for an object read for a request: 200 with all of it, or 206 with `Content-Range: bytes a-b/size` and
- * the part's `Content-Length`; both with `Accept-Ranges: bytes` and the given `headers`. An unsatisfiable part throws
+ * the part's `Content-Length`; both with `Accept-Ranges: bytes`, `X-Content-Type-Options: nosniff` (a browser takes
+ * the object as its type says, never as a page it guesses from the bytes) and the given `headers`. An unsatisfiable part throws
  * a 416 `HttpError` with `Content-Range: bytes *\/size` (the error handler writes the usual `{"detail":{"msg"}}`
  * body), after cancelling any body it was given.
  * @example return rangedAnswer(await store.get(name, parseByteRange(c.req.header("range"))), { "cache-control": "private" });
@@ -99,7 +100,12 @@ export function rangedAnswer(out: RangedBody, headers: Record<string, string> = 
       headers: { "accept-ranges": "bytes", "content-range": `bytes */${size}` },
     });
   }
-  const h: Record<string, string> = { "content-type": out.contentType, "accept-ranges": "bytes", ...headers };
+  const h: Record<string, string> = {
+    "content-type": out.contentType,
+    "accept-ranges": "bytes",
+    "x-content-type-options": "nosniff",
+    ...headers,
+  };
   if (part) {
     h["content-range"] = `bytes ${part.start}-${part.end}/${size}`;
     h["content-length"] = String(part.end - part.start + 1);
