@@ -1,6 +1,8 @@
 /**
  * @module Bad input against a real runner server: each case gets the right status and error shape, and the server
- * keeps serving (a good request succeeds after every bad one). The image type comes from the bytes only.
+ * keeps serving (a good request succeeds after every bad one). The image type comes from the bytes only. `/upscale` is
+ * one of Livepeer's routes, which declare no 413 or 415: an upload too large or of the wrong type is a 400 there
+ * (the video routes' tests have their 413s and 415s).
  */
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -54,7 +56,7 @@ describe("bad input", () => {
     [
       "not an image",
       async () => post(upscaleForm(new TextEncoder().encode("<html>hello</html>"))),
-      415,
+      400,
       "image must be a PNG, JPEG or WebP file; its bytes start with 3c 68 74 6d 6c 3e 68 65",
     ],
     [
@@ -81,31 +83,31 @@ describe("bad input", () => {
             ),
           ),
         ),
-      413,
+      400,
       "image is 50000×1 px; the largest side this runner accepts is 1000 px",
     ],
     [
       "too many pixels",
       async () => post(upscaleForm(await testImage(400, 400))),
-      413,
+      400,
       "image is 400×400 = 160000 px; this runner accepts at most 90000 px",
     ],
     [
       "an output over the pixel limit",
       async () => post(upscaleForm(await testImage(250, 201))),
-      413,
+      400,
       "the ×4 result of a 250×201 px image would be 1000×804 = 804000 px; this runner produces at most 640000 px",
     ],
     [
       "a body over the upload limit",
       async () => post(upscaleForm(new Uint8Array(300_000).fill(7))),
-      413,
+      400,
       "request body is larger than the limit of 200000 bytes",
     ],
     [
       "a chunked body (no Content-Length) over the upload limit",
       async () => postChunked(upscaleForm(new Uint8Array(300_000).fill(7))),
-      413,
+      400,
       "request body is larger than the limit of 200000 bytes",
     ],
     [
@@ -118,7 +120,7 @@ describe("bad input", () => {
     [
       "a JSON body",
       async () => post(JSON.stringify({ prompt: "x" }), { ...auth, "content-type": "application/json" }),
-      415,
+      400,
       'Content-Type must be multipart/form-data, got "application/json"',
     ],
     [
@@ -131,7 +133,7 @@ describe("bad input", () => {
           "content-encoding": "gzip",
         });
       },
-      415,
+      400,
       'Content-Encoding "gzip" is not supported; send the body unencoded (identity)',
     ],
   ];
@@ -147,6 +149,22 @@ describe("bad input", () => {
       await stillServing();
     });
   }
+
+  it("names the precise status of a 400 that stands for a 413 or 415 in X-AVS-Status, and only then", async () => {
+    const notImage = await post(upscaleForm(new TextEncoder().encode("<html>hello</html>")));
+    expect([notImage.status, notImage.headers.get("x-avs-status")]).toEqual([400, "415"]);
+    const tooLarge = await post(upscaleForm(await testImage(400, 400)));
+    expect([tooLarge.status, tooLarge.headers.get("x-avs-status")]).toEqual([400, "413"]);
+    const wrongModel = await post(upscaleForm(png, { model_id: "someone/else" }));
+    expect([wrongModel.status, wrongModel.headers.get("x-avs-status")]).toEqual([400, null]);
+    await stillServing();
+  });
+
+  it("serves the route with a trailing slash too, as ai-runner does", async () => {
+    const res = await fetch(`${server().url}/upscale/`, { method: "POST", headers: auth, body: upscaleForm(png) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).images).toHaveLength(1);
+  });
 
   it("reads a chunked body (no Content-Length) within the limit", async () => {
     const res = await postChunked(upscaleForm(png));

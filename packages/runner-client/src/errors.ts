@@ -34,7 +34,13 @@ const REASONS: Record<number, string> = {
  * catch (e) { if (e instanceof RunnerError && e.status === 503) retryLater(e.retryAfter) }
  */
 export class RunnerError extends Error {
+  /**
+   * The runner's status: the one it answered with, or the precise one it names in `X-AVS-Status` when it answered a
+   * 400 for go-livepeer's sake (a 413 or 415 on Livepeer's routes).
+   */
   readonly status: number;
+  /** The status on the wire. */
+  readonly wireStatus: number;
   readonly detail: RunnerErrorDetail;
   readonly method: string;
   readonly path: string;
@@ -45,11 +51,11 @@ export class RunnerError extends Error {
   readonly headers: Headers;
 
   constructor(init: { method: string; path: string; status: number; detail: RunnerErrorDetail; headers: Headers }) {
-    super(
-      `[${init.method}] "${init.path}": ${init.status} ${REASONS[init.status] ?? "Error"}: ${describe(init.detail)}`,
-    );
+    const status = preciseStatus(init.status, init.headers);
+    super(`[${init.method}] "${init.path}": ${status} ${REASONS[status] ?? "Error"}: ${describe(init.detail)}`);
     this.name = "RunnerError";
-    this.status = init.status;
+    this.status = status;
+    this.wireStatus = init.status;
     this.detail = init.detail;
     this.method = init.method;
     this.path = init.path;
@@ -121,4 +127,15 @@ export function toDetail(body: unknown, fallback: string): RunnerErrorDetail {
   }
   if (typeof detail === "string") return { msg: detail };
   return { msg: fallback };
+}
+
+/**
+ * A 400 the runner sent in place of a 413 or 415 (Livepeer's routes declare neither) is read as the status it names
+ * in `X-AVS-Status`; any other answer as it came.
+ * @example preciseStatus(400, new Headers({ "x-avs-status": "415" })) // 415
+ */
+function preciseStatus(status: number, headers: Headers): number {
+  if (status !== 400) return status;
+  const named = Number(headers.get("x-avs-status"));
+  return named === 413 || named === 415 ? named : status;
 }

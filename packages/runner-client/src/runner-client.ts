@@ -149,9 +149,12 @@ export class RunnerClient {
     });
   }
 
-  /** `GET /health`: `LOADING`, `OK`, `ERROR` or `IDLE`. */
+  /**
+   * `GET /health`: `LOADING`, `OK`, `ERROR` or `IDLE`. A runner answers `LOADING` with a 503 (ours; Livepeer's runner
+   * does not listen before its model is loaded), which is a state, not an error.
+   */
   health(options?: CallOptions): Promise<Schemas["HealthCheck"]> {
-    return this.#call("GET", "/health", options, this.#statusTimeoutMs) as Promise<Schemas["HealthCheck"]>;
+    return this.#call("GET", "/health", options, this.#statusTimeoutMs, {}, 503) as Promise<Schemas["HealthCheck"]>;
   }
 
   /** `GET /hardware/info`: pipeline, model and the GPUs the runner sees. */
@@ -308,6 +311,8 @@ export class RunnerClient {
     options: CallOptions = {},
     defaultTimeout: number | undefined,
     init: Record<string, unknown> = {},
+    /** An error status whose body is an answer when it is a `{status}` object (`/health`'s 503). */
+    stateStatus?: number,
   ): Promise<unknown> {
     const { headers, timeout, signal } = this.#prepare(options, defaultTimeout);
     let result: { data?: unknown; error?: unknown; response: Response };
@@ -322,6 +327,9 @@ export class RunnerClient {
     }
     const { response } = result;
     if (response.ok) return result.data;
+    if (response.status === stateStatus && typeof (result.error as { status?: unknown })?.status === "string") {
+      return result.error;
+    }
     throw new RunnerError({
       method,
       path,

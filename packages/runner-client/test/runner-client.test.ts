@@ -227,7 +227,8 @@ describe("RunnerClient against avs-runner", () => {
       .upscale({ prompt: "", image: new Blob([new Uint8Array([1, 2, 3])]) }, { requestId: "rid-123" })
       .catch((e) => e);
     expect(err).toBeInstanceOf(RunnerError);
-    expect(err.status).toBe(415);
+    // Not an image: /upscale, one of Livepeer's routes, says 400 on the wire and the precise 415 in X-AVS-Status.
+    expect([err.status, err.wireStatus]).toEqual([415, 400]);
     expect(err.requestId).toBe("rid-123");
   });
 
@@ -250,6 +251,29 @@ describe("RunnerClient against avs-runner", () => {
     expect(err).toBeInstanceOf(RunnerNotReadyError);
     expect(err.message).toMatch(/was not ready within 300 ms: no answer/);
     expect(err.lastStatus).toBeUndefined();
+  });
+});
+
+describe("a runner still loading its model", () => {
+  it("is a state: /health's 503 LOADING is read, waitUntilReady waits on it; another 503 is an error", async () => {
+    let body = JSON.stringify({ status: "LOADING" });
+    const server = createServer((_req, res) => {
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const loading = new RunnerClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      expect(await loading.health()).toEqual({ status: "LOADING" });
+      const err = await loading.waitUntilReady(300, { intervalMs: 50 }).catch((e) => e);
+      expect(err).toBeInstanceOf(RunnerNotReadyError);
+      expect(err.message).toMatch(/was not ready within 300 ms: last status LOADING$/);
+      body = JSON.stringify({ detail: { msg: "overloaded" } });
+      const other = await loading.health().catch((e) => e);
+      expect(other).toBeInstanceOf(RunnerError);
+      expect(other.status).toBe(503);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ export const runnerDocument: OpenApiDocument = {
   "info": {
     "title": "AI Video Subnet runner API",
     "version": "0.1.0",
-    "description": "A runner serves one pipeline with one model, loaded at start from the shared models volume. Only the configured pipeline's route is mounted; the others answer 404. Wire-compatible with Livepeer's AI runner (v0.14.1): a Livepeer client or orchestrator can drive it, and our orchestrator can drive a Livepeer runner. Media comes back as `data:` URLs.",
+    "description": "A runner serves one pipeline with one model, loaded at start from the shared models volume. Only the configured pipeline's route is mounted; the others answer 404. Wire-compatible with Livepeer's AI runner (v0.14.1): a Livepeer client or orchestrator can drive it, and our orchestrator can drive a Livepeer runner. Media comes back as `data:` URLs. Livepeer's routes (text-to-image, image-to-image, image-to-video, upscale) answer the error statuses Livepeer's runner declares for them: an upload too large or of an unsupported type is a 400 there (the message says which; the header `X-AVS-Status` names 413 or 415), since go-livepeer reads no 413 or 415; the video routes, ours, keep 413 and 415. While the model loads, `/health` answers `LOADING` with a 503. Paths may end in a slash (`/upscale/`), as Livepeer's runner allows.",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -297,74 +297,6 @@ export const runnerDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "Invalid bearer token"
-                  }
-                }
-              }
-            }
-          },
-          "413": {
-            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "request body is larger than the limit of 52428800 bytes"
-                  }
-                }
-              }
-            }
-          },
-          "415": {
-            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "image must be a PNG, JPEG or WebP file"
                   }
                 }
               }
@@ -772,74 +704,6 @@ export const runnerDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "Invalid bearer token"
-                  }
-                }
-              }
-            }
-          },
-          "413": {
-            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "request body is larger than the limit of 52428800 bytes"
-                  }
-                }
-              }
-            }
-          },
-          "415": {
-            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "image must be a PNG, JPEG or WebP file"
                   }
                 }
               }
@@ -1268,74 +1132,6 @@ export const runnerDocument: OpenApiDocument = {
               }
             }
           },
-          "413": {
-            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "request body is larger than the limit of 52428800 bytes"
-                  }
-                }
-              }
-            }
-          },
-          "415": {
-            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "image must be a PNG, JPEG or WebP file"
-                  }
-                }
-              }
-            }
-          },
           "422": {
             "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
             "content": {
@@ -1695,74 +1491,6 @@ export const runnerDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "Invalid bearer token"
-                  }
-                }
-              }
-            }
-          },
-          "413": {
-            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "request body is larger than the limit of 52428800 bytes"
-                  }
-                }
-              }
-            }
-          },
-          "415": {
-            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
-                  "required": [
-                    "detail"
-                  ],
-                  "properties": {
-                    "detail": {
-                      "type": "object",
-                      "description": "API error response model.",
-                      "required": [
-                        "msg"
-                      ],
-                      "properties": {
-                        "msg": {
-                          "type": "string",
-                          "description": "The error message."
-                        }
-                      }
-                    }
-                  }
-                },
-                "example": {
-                  "detail": {
-                    "msg": "image must be a PNG, JPEG or WebP file"
                   }
                 }
               }
@@ -3112,7 +2840,7 @@ export const runnerDocument: OpenApiDocument = {
           "status"
         ],
         "summary": "Health",
-        "description": "`LOADING` while the model loads, `OK` when it is ready, `ERROR` when loading failed (the reason is in the log).",
+        "description": "`OK` when the model is ready and `ERROR` when loading failed (the reason is in the log), both with a 200; `LOADING` with a 503 while the model loads, so a caller that takes any 200 as ready (go-livepeer's) waits for it.",
         "operationId": "health",
         "security": [],
         "responses": {
@@ -3140,6 +2868,43 @@ export const runnerDocument: OpenApiDocument = {
                 },
                 "example": {
                   "status": "OK"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The model is still loading; ask again after `Retry-After` seconds.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before asking again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "LOADING",
+                        "OK",
+                        "ERROR",
+                        "IDLE"
+                      ],
+                      "description": "`LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "LOADING"
                 }
               }
             }

@@ -15,10 +15,13 @@ describe("runner app", () => {
   let models: Awaited<ReturnType<typeof modelsDir>>;
   let runner: RunnerApp;
   let firstHealth: unknown;
+  let firstHealthStatus: number;
   beforeAll(async () => {
     models = await modelsDir();
     runner = await createRunnerApp(testConfig(models.dir, { authToken: "s3cret", queueSize: 0 }), memoryLogger());
-    firstHealth = await (await runner.app.request("/health")).json();
+    const loading = await runner.app.request("/health");
+    firstHealthStatus = loading.status;
+    firstHealth = await loading.json();
     await runner.ready;
   });
   afterAll(async () => {
@@ -27,9 +30,10 @@ describe("runner app", () => {
   });
   const auth = { authorization: "Bearer s3cret" };
 
-  it("reports LOADING while the model loads, then OK", async () => {
-    expect(firstHealth).toEqual({ status: "LOADING" });
-    expect(await (await runner.app.request("/health")).json()).toEqual({ status: "OK" });
+  it("reports LOADING with a 503 while the model loads, then OK with a 200", async () => {
+    expect([firstHealthStatus, firstHealth]).toEqual([503, { status: "LOADING" }]);
+    const ok = await runner.app.request("/health");
+    expect([ok.status, await ok.json()]).toEqual([200, { status: "OK" }]);
     expect(runner.engine.info).toMatchObject({ scale: 4 });
     // upscale sets no heap limits: its worker has V8's young generation (image-to-video caps it at 12 MB).
     expect(runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBeGreaterThan(12);

@@ -1,8 +1,9 @@
 /**
  * @module The runner's HTTP app: the configured pipeline's route (only that one; others 404) behind auth and the
  * job queue, its jobs' progress (`/progress/{request_id}`), plus `/health`, `/hardware/info`, `/hardware/stats`,
- * `/version`, `/info` (with a video pipeline's upload limits) and `/metrics`. The model loads in the inference worker in the background; `/health` says `LOADING`
- * until it is ready.
+ * `/version`, `/info` (with a video pipeline's upload limits) and `/metrics`. The model loads in the inference worker in
+ * the background; `/health` says `LOADING` with a 503 until it is ready, so a caller that counts any 200 as ready
+ * (go-livepeer) waits for the model. A trailing slash is ignored (`/upscale/`), as ai-runner's routes allow.
  */
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -69,12 +70,13 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   const progress = new ProgressHub({ waitMs: config.progressWaitMs, keepMs: config.progressKeepMs });
   const pipelinePath = `/${config.pipeline}`;
   /** The metrics' `route` label: a known route, or one label for anything else, so the label set stays small. */
-  const routeLabel = (path: string) => {
+  const routeLabel = (given: string) => {
+    const path = given.length > 1 && given.endsWith("/") ? given.slice(0, -1) : given;
     if (path === pipelinePath || STATUS_ROUTES.has(path)) return path;
     return path.startsWith("/progress/") ? "/progress" : "unmatched";
   };
 
-  const app = new Hono<{ Variables: RequestIdVariables }>();
+  const app = new Hono<{ Variables: RequestIdVariables }>({ strict: false });
   app.onError(
     errorHandler((err, c) => log.error("unhandled error", { path: c.req.path, error: (err as Error).message })),
   );
@@ -94,7 +96,11 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   const op = validator.operation(pipeline.operationId);
   mountPipeline(route, pipeline, op, { config, log, engine, queue, metrics, hub: progress }, [auth]);
   mountProgress(route, progress, [auth]);
-  route("health", () => ({ status: engine.state }));
+  route("health", (_body, c) =>
+    engine.state === "LOADING"
+      ? c.json({ status: "LOADING" as const }, 503, { "Retry-After": "5" })
+      : { status: engine.state },
+  );
   route("version", () => ({ pipeline: config.pipeline, model_id: config.modelId, version: runnerVersion() }));
   route("info", () => ({
     pipeline: config.pipeline,

@@ -2,7 +2,8 @@
  * @module Mounting the configured pipeline's route: what every pipeline gets from the server rather than writing it
  * itself. The server checks `model_id` (Livepeer's 400), runs the pipeline's `handle` with a session context whose
  * queue slot carries the job's abort flag (set when the client goes away, queued or running) and its progress
- * channel, and maps domain errors to statuses in one place.
+ * channel, and maps domain errors to statuses in one place; a 4xx the route's spec does not declare goes out as a 400
+ * ({@link declaredStatuses}).
  */
 import type { CompiledOperation, TypedRouteMounter } from "@ai-video-subnet/server-kit";
 import { HttpError } from "@ai-video-subnet/server-kit";
@@ -51,6 +52,28 @@ export function checkOptionalFields(pipeline: Pipeline, op: CompiledOperation): 
       `pipeline ${pipeline.name}: the spec's ${op.operationId} body has no default for [${undefaulted.join(", ")}], but the pipeline declares optional [${declared.join(", ")}]; make its \`optional\` list match the spec`,
     );
   }
+}
+
+/**
+ * A middleware that answers any 4xx the operation's spec does not declare as a 400 with the same body. Livepeer's
+ * runner routes declare 400, 401, 422 and 500 only, and go-livepeer's generated client reads no other error status: a
+ * 413 or 415 there comes out as an empty result instead of an error, so those routes say 400 for an upload too large or
+ * of the wrong type (the message says which), with the precise status in `X-AVS-Status` for callers that know it (our
+ * runner client reads it, so our orchestrator still answers 413 or 415). A body refused part-way still closes the
+ * connection.
+ * @example route(op.operationId, handler, declaredStatuses(op), auth)
+ */
+export function declaredStatuses(op: CompiledOperation): MiddlewareHandler {
+  const declared = new Set(Object.keys(op.operation.responses ?? {}).map(Number));
+  return async (c, next) => {
+    await next();
+    const { status } = c.res;
+    if (status < 400 || status >= 500 || declared.has(status)) return;
+    const headers = new Headers(c.res.headers);
+    headers.set("x-avs-status", String(status));
+    if (status === 413) headers.set("connection", "close");
+    c.res = new Response(c.res.body, { status: 400, headers });
+  };
 }
 
 /**
@@ -115,6 +138,7 @@ export function mountPipeline(
         throw mapped;
       }
     },
+    declaredStatuses(op),
     ...before,
     track,
   );

@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Health
-         * @description `LOADING` while the model loads, `OK` when it is ready, `ERROR` when loading failed (the reason is in the log).
+         * @description `OK` when the model is ready and `ERROR` when loading failed (the reason is in the log), both with a 200; `LOADING` with a 503 while the model loads, so a caller that takes any 200 as ready (go-livepeer's) waits for it.
          */
         get: operations["health"];
         put?: never;
@@ -612,38 +612,6 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The body, an uploaded file or the decoded image is larger than this server accepts. */
-        PayloadTooLarge: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "detail": {
-                 *         "msg": "request body is larger than the limit of 52428800 bytes"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["HTTPError"];
-            };
-        };
-        /** @description The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image. */
-        UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "detail": {
-                 *         "msg": "image must be a PNG, JPEG or WebP file"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["HTTPError"];
-            };
-        };
         /** @description A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out. */
         ValidationError: {
             headers: {
@@ -749,8 +717,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -784,8 +750,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -819,8 +783,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -854,8 +816,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1155,6 +1115,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "status": "OK"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthCheck"];
+                };
+            };
+            /** @description The model is still loading; ask again after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "LOADING"
                      *     }
                      */
                     "application/json": components["schemas"]["HealthCheck"];

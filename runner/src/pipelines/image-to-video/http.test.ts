@@ -142,7 +142,7 @@ describe("POST /image-to-video (tiny/svd)", () => {
       "image not an image",
       {},
       new TextEncoder().encode("hello, not a picture"),
-      415,
+      400,
       /image must be a PNG, JPEG or WebP/,
     ],
     ["image cut short", {}, "truncated", 400, /image/],

@@ -211,7 +211,7 @@ describe("POST /image-to-image (tiny/sd-turbo)", () => {
     [
       "not an image",
       async () => form(new TextEncoder().encode("hello")),
-      415,
+      400,
       /image must be a PNG, JPEG or WebP file/,
     ],
     [
