@@ -180,6 +180,47 @@ describe("asynchronous jobs waiting for capacity", () => {
     expect(o!.jobs).toHaveLength(1);
   });
 
+  it("try their only orchestrator again once its hold-back ends after it failed them; a synchronous job fails", async () => {
+    const [o] = await fakes(1, 0);
+    o!.behaviour = { kind: "status", status: 500, msg: "the runner died during the job" };
+    const t = await gateway([o!.url], { backoffBaseMs: 300 });
+    expect((await textToImage(t.url, JOB)).status).toBe(503);
+    const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };
+    await expect.poll(() => o!.jobs.length).toBe(2);
+    o!.behaviour = { kind: "ok", inline: true };
+    const done = await waitForJob(t.url, id, { timeoutMs: 10_000 });
+    expect(done.status).toBe("succeeded");
+    expect(o!.jobs).toHaveLength(3);
+  });
+
+  it("fail once every attempt is used on orchestrators that keep failing them", async () => {
+    const [o] = await fakes(1, 0);
+    o!.behaviour = { kind: "status", status: 500, msg: "out of memory" };
+    const t = await gateway([o!.url], { backoffBaseMs: 100 });
+    const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };
+    const done = await waitForJob(t.url, id, { timeoutMs: 10_000 });
+    expect(done.status).toBe("failed");
+    expect(JSON.stringify(done.error)).toMatch(/attempt 3 failed \(HTTP 500\)/);
+    expect(o!.jobs).toHaveLength(3);
+  });
+
+  it("wait when their only orchestrator goes down during an attempt, and run once it is back", async () => {
+    const [o] = await fakes(1, 0);
+    const t = await gateway([o!.url], { infoIntervalMs: 200, backoffBaseMs: 100 });
+    await expect.poll(async () => (await fetch(`${t.url}/ready`)).status).toBe(200);
+    o!.behaviour = { kind: "drop" };
+    o!.infoDown = true;
+    const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };
+    await waitForJob(t.url, id, { until: (j) => j.progress.stage === "waiting", timeoutMs: 5000 });
+    // Down for a while: the job waits rather than spend its attempts.
+    await sleep(1500);
+    expect(o!.jobs).toHaveLength(1);
+    o!.behaviour = { kind: "ok", inline: true };
+    o!.infoDown = false;
+    expect((await waitForJob(t.url, id, { timeoutMs: 10_000 })).status).toBe("succeeded");
+    expect(o!.jobs).toHaveLength(2);
+  });
+
   it("stop waiting at once when cancelled: the job never reaches the orchestrator", async () => {
     const { o, t, first } = await full(1500, { jobsConcurrency: 2 });
     const { id } = (await (await submitAsync(t.url, JOB)).json()) as { id: string };

@@ -28,7 +28,9 @@ export interface DispatchContext {
   maxPricePerPixel: number | undefined;
   /**
    * Wait, within the retry budget, while the orchestrators that could run the job are unreachable, for one to answer
-   * `/info` again, rather than fail at once: asynchronous jobs, which a client does not sit waiting for.
+   * `/info` again, rather than fail at once; and when every one that could run it has failed it, try them again once
+   * their hold-backs end, up to `maxAttempts`: asynchronous jobs, which a client does not sit waiting for (an
+   * orchestrator or its runner restarting must not end a job that can wait for it).
    */
   waitWhileUnreachable?: boolean;
   random?: () => number;
@@ -114,6 +116,12 @@ export async function dispatch(
       random: ctx.random,
     });
     if (!pick.orchestrator) {
+      if (pick.allTried && ctx.waitWhileUnreachable) {
+        // Each has failed this job once or more; attempts are left (checked above): they may be tried again, each
+        // when its hold-back ends (the wait below), or once it answers `/info` again.
+        tried.clear();
+        continue;
+      }
       if (pick.missing) {
         ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
         return { kind: "client_error", status: 400, body: errorBody(pick.missing), orchestrator: undefined };
@@ -265,6 +273,9 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       // itself (unreachable, timed out, our secret refused) holds back all of it.
       const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
       const holdMs = backoff.fail(Date.now());
+      // The orchestrator itself failed (unreachable, timed out): ask its `/info` now rather than at the next round, so
+      // a job that would try it again waits for it while it is down instead of spending its attempts on it.
+      if (!result.capability) void ctx.registry.poll(o);
       tally.reasons.push(`${o.url} failed (${result.reason})`);
       tally.told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
       ctx.logger.warn("attempt failed; orchestrator held back", {

@@ -68,6 +68,8 @@ export type SelectionResult =
        * one of them may offer it once it answers `/info` again.
        */
       unreachable?: true;
+      /** Set when every eligible orchestrator is in `exclude`: each has failed this job already. */
+      allTried?: true;
     };
 
 /**
@@ -111,7 +113,7 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
   });
   if (priced.length === 0) return none(`every orchestrator offering it is above the price cap`, 30_000);
   const untried = priced.filter((o) => !req.exclude?.has(o.url));
-  if (untried.length === 0) return none("every eligible orchestrator failed for this job", 1000);
+  if (untried.length === 0) return { ...none("every eligible orchestrator failed for this job", 1000), allTried: true };
   const ready = untried.filter((o) => o.heldUntil(req.pipeline, req.modelId) <= req.now);
   const open = ready.filter((o) => o.free(o.capability(req.pipeline, req.modelId)!) > 0);
   if (open.length === 0) {

@@ -91,7 +91,7 @@ export interface FakeOrchestrator {
   outputBytes?: number;
   outputDeclared?: boolean;
   /** When set, what `GET /outputs/…` answers instead of the 1×1 PNG. */
-  outputBody?: Uint8Array;
+  outputBody?: Uint8Array<ArrayBuffer>;
   /** Bytes of streamed answers and outputs the fake has handed to its sockets so far. */
   streamedBytes: number;
   close(): Promise<void>;
