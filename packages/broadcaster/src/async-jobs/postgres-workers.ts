@@ -87,6 +87,10 @@ export class PgWorkers {
       // scheduled for later (webhook retries) and wake-ups lost to a dropped connection.
       pollInterval: 1000,
       logger: workerLogger(this.#store),
+      // Finishing and failing entries through graphile-worker's batcher (after 0 ms), whose error handler logs and
+      // stops the runner (started again by #run): unbatched, it calls completeJob without awaiting or catching it, so a
+      // store unreachable at that moment was an unhandled rejection, which ends a Node process.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     };
     const w = this.#w;
     const store = this.#store;
