@@ -122,6 +122,8 @@ describe("avs-runner sweeps the scratch dirs of killed runners at start-up", () 
       expect.stringMatching(new RegExp(`^avs-video-upscale-${first.child.pid}-\\d+-\\d+-\\w{6}$`)),
     ]);
     expect((await readFile(join(tmp, left[0]!, "upload"))).equals(upload)).toBe(true);
+    // Nothing else: the upload spool (`avs-runner-uploads`) is never written, its memory limit being the body limit.
+    expect(await readdir(tmp)).toEqual(left);
     // The killed runner's ffmpeg children, orphaned, see their pipes close and exit.
     await waitFor(async () => (await leftovers(tmp)).length === 0, 20_000, "the orphaned ffmpeg to exit");
 
