@@ -1,11 +1,14 @@
 /**
- * @module Serving a runner app on a port: logs one `listening` line with the real port (and a `warn` line when it
- * listens beyond loopback without AUTH_TOKEN) and one `job done` line per job with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting,
- * finish the running job, stop the worker, then give connections `SHUTDOWN_GRACE` seconds) and exits.
+ * @module Serving a runner app on a port: first removes the job scratch dirs a killed runner left in the temporary
+ * directory (one `removed stale scratch dirs` line; see internal/scratch-dirs.ts), then logs one `listening` line with
+ * the real port (and a `warn` line when it listens beyond loopback without AUTH_TOKEN) and one `job done` line per job
+ * with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting, finish the
+ * running job, stop the worker, then give connections `SHUTDOWN_GRACE` seconds) and exits.
  */
 import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER, warnIfOpen } from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
 import type { RunnerConfig } from "../config.js";
+import { sweepStaleScratch } from "../internal/scratch-dirs.js";
 import { mark, timelineOn } from "../internal/timeline.js";
 import { jsonLogger, type Logger } from "../log.js";
 import { createRunnerApp, type RunnerApp } from "./app.js";
@@ -46,6 +49,15 @@ function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchH
  * @example const { url, stop } = await startRunnerServer({ ...config, host: "127.0.0.1", port: 0 })
  */
 export async function startRunnerServer(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerServer> {
+  // Jobs' scratch dirs of a runner that was killed (no `finally` ran): the upload and a partial output each.
+  const swept = await sweepStaleScratch();
+  if (swept.removed.length > 0) {
+    log.info("removed stale scratch dirs", {
+      dirs: swept.removed.length,
+      bytes: swept.bytes,
+      names: swept.removed.slice(0, 20),
+    });
+  }
   const runner = await createRunnerApp(config, log);
   const http: HttpServer = await listen(logJobs(runner.app.fetch, log, config), config);
   if (timelineOn) {

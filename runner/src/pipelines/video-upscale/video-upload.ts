@@ -5,11 +5,11 @@
  */
 import { createWriteStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { RunnerConfig } from "../../config.js";
+import { type ScratchPrefix, scratchDirPrefix } from "../../internal/scratch-dirs.js";
 import type { VideoLimits } from "../../video/limits.js";
 
 /**
@@ -36,11 +36,12 @@ export interface VideoScratch {
 }
 
 /**
- * A new, empty scratch directory named after its pipeline (`avs-<prefix>-…` in the temporary directory).
+ * A new, empty scratch directory named after its pipeline and this process (`avs-<prefix>-<pid>-…` in the temporary
+ * directory), so that a runner started after this one was killed removes it (`sweepStaleScratch`).
  * @example const scratch = await createScratch("frame-interpolation"); try { … } finally { await scratch.remove(); }
  */
-export async function createScratch(prefix: string): Promise<VideoScratch> {
-  const dir = await mkdtemp(join(tmpdir(), `avs-${prefix}-`));
+export async function createScratch(prefix: ScratchPrefix): Promise<VideoScratch> {
+  const dir = await mkdtemp(scratchDirPrefix(prefix));
   return {
     dir,
     upload: join(dir, "upload"),
@@ -53,7 +54,7 @@ export async function createScratch(prefix: string): Promise<VideoScratch> {
  * Streams `file` into a new scratch directory (its bytes are not copied into one more buffer).
  * @example const scratch = await saveUpload(body.video); try { … } finally { await scratch.remove(); }
  */
-export async function saveUpload(file: Blob, prefix = "video-upscale"): Promise<VideoScratch> {
+export async function saveUpload(file: Blob, prefix: ScratchPrefix = "video-upscale"): Promise<VideoScratch> {
   const scratch = await createScratch(prefix);
   try {
     await pipeline(Readable.fromWeb(file.stream() as never), createWriteStream(scratch.upload));
