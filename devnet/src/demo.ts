@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     );
     for (const m of plan) {
       console.log(
-        `  ${m.pipeline.padEnd(15)} ${m.modelId}${m.tiny ? "  [tiny test model: random weights, its pictures are noise]" : ""}`,
+        `  ${m.pipeline.padEnd(15)} ${m.modelId}${m.tiny ? "  [tiny test model: not trained, the code path is real]" : ""}`,
       );
     }
     for (const pl of missing)
@@ -130,7 +130,10 @@ async function main(argv: string[]): Promise<number> {
       )}\n`,
     );
     if (results.some((r) => r.tiny)) {
-      console.log("(tiny) = a tiny test model with random weights: the code path is real, the pictures are noise.\n");
+      console.log(
+        "(tiny) = a tiny test model, not trained: the real code path on simple weights whose output is known exactly\n" +
+          "(tiny/film blends the two frames by t), so its pictures are not what a trained model makes.\n",
+      );
     }
     const failed = results.filter((r) => !r.ok).length;
     if (options.once) {

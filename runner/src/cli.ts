@@ -30,6 +30,40 @@ ${settingsHelp()}
 Model ids of installable models: ${CATALOG.map((c) => c.id).join(", ")}
 `;
 
+/** The `--help` of `models` and of each of its subcommands but fetch (which has its own, FETCH_HELP). */
+const MODELS_HELP: Record<string, string> = {
+  models: `Usage: avs-runner models <install|fetch|list|verify> … [--model-dir <dir>]
+
+  install <id>…        install a model into MODEL_DIR (no network needed)
+  fetch <repo>         download a model or LoRA from a Hugging Face-style server (avs-runner models fetch --help)
+  list [--available]   installed models; --available: installable ones
+  verify <id>          load an installed model and check its signature
+
+Each takes --help. --model-dir <dir>: the models volume (env MODEL_DIR, default /models).
+`,
+  install: `Usage: avs-runner models install <id>… [--model-dir <dir>]
+
+Installs each model into MODEL_DIR/<id>/ with an avs-model.json; no network needed.
+  --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
+
+Model ids: ${CATALOG.map((c) => c.id).join(", ")}
+`,
+  list: `Usage: avs-runner models list [--available] [--model-dir <dir>]
+
+Lists the models installed in MODEL_DIR (tiny test models are marked).
+  --available          list the installable models instead
+  --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
+`,
+  verify: `Usage: avs-runner models verify <id> [--model-dir <dir>]
+
+Loads the installed model MODEL_DIR/<id>/ and checks its inputs and outputs against its pipeline (a folder without
+avs-model.json is checked as the pipeline its layout shows).
+  --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
+`,
+};
+
+const isHelp = (a: string) => a === "--help" || a === "-h";
+
 function modelDirFrom(args: string[]): { modelDir: string; rest: string[] } {
   const rest: string[] = [];
   const flags: string[] = [];
@@ -48,6 +82,11 @@ function modelDirFrom(args: string[]): { modelDir: string; rest: string[] } {
 
 async function models(args: string[]) {
   const [sub, ...tail] = args;
+  if (sub === undefined) throw new Error("models needs a command: install, fetch, list or verify (see --help)");
+  if (isHelp(sub) || sub === "help") return void process.stdout.write(MODELS_HELP.models!);
+  if (["install", "list", "verify"].includes(sub) && tail.some(isHelp)) {
+    return void process.stdout.write(MODELS_HELP[sub]!);
+  }
   if (sub === "fetch") return (await import("./models/fetch/fetch-cli.js")).fetchMain(tail);
   const { modelDir, rest } = modelDirFrom(tail);
   if (sub === "install") {

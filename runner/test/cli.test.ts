@@ -48,6 +48,21 @@ describe("avs-runner CLI", () => {
     expect(stdout).toContain("--execution-provider / EXECUTION_PROVIDER");
   }, 30_000);
 
+  it("prints the usage of models and of each models command on --help, exit 0", async () => {
+    const usage = {
+      "": "Usage: avs-runner models <install|fetch|list|verify>",
+      install: "Usage: avs-runner models install <id>",
+      fetch: "Usage: avs-runner models fetch <repo>",
+      list: "Usage: avs-runner models list [--available]",
+      verify: "Usage: avs-runner models verify <id>",
+    };
+    for (const [sub, line] of Object.entries(usage)) {
+      // execFile rejects on a non-zero exit, so a resolved run is exit 0.
+      const { stdout } = await run("node", [BIN, "models", ...(sub ? [sub] : []), "--help"]);
+      expect(stdout).toContain(line);
+    }
+  }, 30_000);
+
   it("installs, lists and verifies the tiny upscaler", async () => {
     const install = await run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", models.dir]);
     expect(install.stdout).toContain("installed tiny/esrgan-x4 (tiny test model)");

@@ -43,7 +43,8 @@ export function demoPhotoPath(): string {
 
 /**
  * The demo's settings, each used by a pipeline whose request has that field: tiny Stable Diffusion models are small
- * and fast at 64×64 with a couple of steps (their output is noise anyway); the seed makes every run the same.
+ * and fast at 64×64 with a couple of steps (not trained, their output is no real picture anyway); the seed makes every
+ * run the same.
  */
 const DEMO_FIELDS: Record<string, unknown> = {
   width: 64,

@@ -27,9 +27,7 @@ export function progress(print: (line: string) => void, started = Date.now()) {
       if (e.kind === "cached") say(`model ${e.modelId} already installed${e.tiny ? " (tiny test model)" : ""}`);
       else if (e.kind === "installing") say(`installing model ${e.modelId} (avs-runner models install) …`);
       else
-        say(
-          `installed ${e.modelId} in ${(e.ms / 1000).toFixed(1)}s${e.tiny ? " — tiny test model, its pictures are noise" : ""}`,
-        );
+        say(`installed ${e.modelId} in ${(e.ms / 1000).toFixed(1)}s${e.tiny ? " — tiny test model, not trained" : ""}`);
     },
     network(e: NetworkEvent) {
       if (e.kind === "starting") say(`starting ${e.service} …`);

@@ -1,7 +1,7 @@
 /**
  * @module Which pipelines the devnet can run and with which model: a pipeline counts as available when the runner
  * serves it (its pipeline registry) and a model for it can be installed without a network (its catalog). Real
- * weights are preferred; tiny generated models (random weights: their pictures are noise) fill the other pipelines.
+ * weights are preferred; tiny generated test models (not trained) fill the other pipelines.
  */
 import { CATALOG, PIPELINES } from "@ai-video-subnet/runner";
 import { PIPELINES as GATEWAY_PIPELINES } from "@ai-video-subnet/sdk";
@@ -10,7 +10,7 @@ import { PIPELINES as GATEWAY_PIPELINES } from "@ai-video-subnet/sdk";
 export interface PlannedModel {
   pipeline: string;
   modelId: string;
-  /** A tiny test model with random weights: it runs the real code path, and its pictures are noise. */
+  /** A tiny test model (simple weights whose output is known, not trained): the real code path, no real pictures. */
   tiny: boolean;
   description: string;
 }

@@ -121,6 +121,9 @@ describe("avs-bench", () => {
     ]);
     expect(r.target).toBe("orchestrator");
     expect(r.levels.map((l) => l.concurrency)).toEqual([1, 2]);
+    // The orchestrator's own resident memory (its /metrics), not its runners'; the table says which.
+    expect(r.levels[0]!.peak.targetRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(formatReport(r)).toMatch(/^peak RSS: the orchestrator process's own, without its runners$/m);
     checkNumbers(r, 4);
     expect([1, 2]).toContain(r.suggestedCapacity);
     const best = r.levels.find((l) => l.concurrency === r.suggestedCapacity)!;

@@ -14,8 +14,7 @@
  * and beside them the time of one durable commit on the same database (an insert in a table of its own), the floor
  * under any job store that answers 202 only once the job is safe.
  *
- * Flags: --requests 300  --warmup 50  --concurrency 1  --json <file>  --overlap (send a job's successor as soon as the
- * job reaches the orchestrator, while the broadcaster is still storing its output, as this bench did before)
+ * Flags and environment: see {@link USAGE} (`--help`).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -36,8 +35,30 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "1" },
     json: { type: "string" },
     overlap: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
   },
 });
+
+const USAGE = `Usage: pnpm --filter @ai-video-subnet/broadcaster bench:async [-- flags]   (node bench/async-jobs.mjs, after a build)
+
+The time from sending a job to the broadcaster until its request reaches a stub orchestrator: a synchronous call
+(the floor), an asynchronous job on SQLite, and on PostgreSQL with --jobs-start here and queue.
+
+  --requests <n>           jobs per target (default 300)
+  --warmup <n>             warm-up jobs per target (default 50)
+  --concurrency <n>        jobs in flight (default 1)
+  --overlap                send a job's successor as soon as the job reaches the orchestrator, while the
+                           broadcaster is still storing its output (default: once the job has ended)
+  --json <file>            also write the figures as JSON
+  --help                   this text
+
+Environment: AVS_BENCH_PG_URL, the PostgreSQL database to use (default postgres://postgres@127.0.0.1:5432/test;
+the bench makes schemas of its own there and drops them); it must be reachable.
+BENCH_VERBOSE=1 prints each job's answer on stderr.`;
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const REQUESTS = Number(flags.requests);
 const WARMUP = Number(flags.warmup);
 const CONCURRENCY = Number(flags.concurrency);

@@ -7,7 +7,7 @@
  * hand-over); (b) one `/image-to-video` with `output_fps` through the orchestrator. Prints medians, the ratio
  * chain ÷ parts, and the hand-over cost per job and per SVD frame (chain − parts). Not a test: run on a quiet machine.
  *
- * Usage: pnpm --filter @ai-video-subnet/orchestrator run bench:chain [-- --rounds 15 --size 64 --steps 2 --json]
+ * Usage: pnpm --filter @ai-video-subnet/orchestrator run bench:chain [-- --rounds 15 --size 64 --steps 2 --json] (--help)
  * (needs the built packages: pnpm turbo run build --filter=@ai-video-subnet/orchestrator...)
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -15,24 +15,37 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { encodePng } from "@ai-video-subnet/server-kit";
 import { defaultRunnerCommand } from "../dist/index.js";
 import { orchestratorArgs } from "./measure.mjs";
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .join(" ")
-    .split(/\s*--/)
-    .filter(Boolean)
-    .map((a) => {
-      const [k, v] = a.split(/[ =]/);
-      return [k, v ?? "true"];
-    }),
-);
-const ROUNDS = Number(args.rounds ?? 15);
-const SIZE = Number(args.size ?? 64);
-const STEPS = Number(args.steps ?? 2);
+const { values: args } = parseArgs({
+  // `pnpm bench:chain -- --rounds 5` passes the `--` on.
+  args: process.argv.slice(2).filter((a) => a !== "--"),
+  options: {
+    rounds: { type: "string", default: "15" },
+    size: { type: "string", default: "64" },
+    steps: { type: "string", default: "2" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(`Usage: node bench/chain.mjs [options]   (pnpm --filter @ai-video-subnet/orchestrator bench:chain -- [options])
+The image-to-video → FILM chain through the orchestrator against its parts called directly on the same runners
+(tiny/svd, tiny/film), in rotating order each round; prints medians, chain ÷ parts and the hand-over cost.
+Needs the built packages (pnpm turbo run build --filter=@ai-video-subnet/orchestrator...).
+  --rounds N            rounds (default 15)
+  --size N              input image side (default 64)
+  --steps N             SVD denoising steps (default 2)
+  --json                print the figures as one JSON line instead of the table
+  --help                this text`);
+  process.exit(0);
+}
+const ROUNDS = Number(args.rounds);
+const SIZE = Number(args.size);
+const STEPS = Number(args.steps);
 const FPS = 7;
 const OUTPUT_FPS = 24;
 const SVD = "tiny/svd";
@@ -210,7 +223,7 @@ try {
     handover_ms_per_frame: Math.round((handover / frames) * 100) / 100,
     loadavg_1m: Math.round(loadavg()[0] * 100) / 100,
   };
-  if (args.json === "true") console.log(JSON.stringify(result));
+  if (args.json) console.log(JSON.stringify(result));
   else {
     console.log(
       `image-to-video → FILM chain, ${SIZE}×${SIZE}, ${STEPS} steps, ${frames} frames at ${FPS} fps → ${result.output_frames} at ${OUTPUT_FPS} fps; ${ROUNDS} rounds, medians`,

@@ -56,6 +56,7 @@ export function formatReport(r: BenchReport): string {
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
+    ...(r.target === "orchestrator" ? ["peak RSS: the orchestrator process's own, without its runners"] : []),
     "",
   ];
   if (r.batch) {
