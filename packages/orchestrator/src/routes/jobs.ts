@@ -123,6 +123,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           delivery,
           fps: plan.outputFps,
           publicUrl: ctx.publicUrl(),
+          signal,
         });
         status = 200;
         return jsonAnswer(c, answerJson(answer), deliveryHeader);
@@ -162,7 +163,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       lease.release();
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
-    const answer = await deliverMedia(result, { ...ctx.delivery, delivery, fps, publicUrl: ctx.publicUrl() });
+    // The hang-up signal reaches the mp4 encode too: a caller gone while its frames are encoded kills ffmpeg (499).
+    const answer = await deliverMedia(result, { ...ctx.delivery, delivery, fps, publicUrl: ctx.publicUrl(), signal });
     status = 200;
     // Written with one writeHead and one end (see server-kit's jsonAnswer), not through c.json and a Headers object;
     // inline media go in as the runner's bytes (answerJson).
