@@ -231,12 +231,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       progress,
       delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
       publicUrl: () => publicUrl,
+      cutting: () => cutting,
     },
     auth,
   );
 
   let http: HttpServer | undefined;
   let stopping: Promise<void> | undefined;
+  /** Set when the stop's grace runs out: jobs aborted from then on were cut by the stop, not by their clients. */
+  let cutting = false;
   return {
     app,
     pool,
@@ -266,7 +269,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     },
     stop() {
       stopping ??= (async () => {
-        await http?.stop((options.shutdownGrace ?? 30) * 1000);
+        const graceMs = (options.shutdownGrace ?? 30) * 1000;
+        // Armed before http.stop arms its own timer of the same length, which cuts the connections: this one fires
+        // first, so the jobs those cuts abort are logged as stopped (503), not as hung up (499).
+        const cut = setTimeout(() => {
+          cutting = true;
+        }, graceMs);
+        cut.unref();
+        await http?.stop(graceMs);
+        clearTimeout(cut);
         await pool.stop();
         progress.close();
         await store.close();

@@ -38,7 +38,7 @@ import {
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
-import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, UNKNOWN_MODEL } from "./metrics.js";
+import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, STOPPED_MID_JOB, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
 
 /** What the job routes need. */
@@ -51,6 +51,8 @@ export interface JobRoutesContext {
   log: Logger;
   /** Which runner runs which request id, for `GET /progress/{request_id}`. */
   progress: ProgressTracker;
+  /** True once a stop's grace has run out and the jobs still running are being cut (default: never). */
+  cutting?(): boolean;
 }
 
 /**
@@ -172,6 +174,12 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   } catch (err) {
     failure = err instanceof Error ? err.message : String(err);
     if (signal.aborted) {
+      if (ctx.cutting?.()) {
+        // Not the client: this orchestrator stopped and its grace ran out (the connection is already cut).
+        status = STOPPED_MID_JOB;
+        failure = "the orchestrator stopped before the job ended (shutdown-grace ran out)";
+        return c.body(null, STOPPED_MID_JOB);
+      }
       // The client hung up (the runner call was aborted with it): nobody reads an answer, and nothing failed here.
       status = CLIENT_CLOSED_REQUEST;
       failure = "the client closed the request";
