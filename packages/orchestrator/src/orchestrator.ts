@@ -86,7 +86,7 @@ export interface OrchestratorOptions {
   outputMemoryBytes?: number;
   /** Seconds a runner has to become ready (default 300); a job waiting for a cold start waits this long at most. */
   startTimeout?: number;
-  /** Seconds a job may run on a runner (default 600). */
+  /** Seconds a job may run, all its runner calls and its mp4 encode together (default 600). */
   jobTimeout?: number;
   /** Seconds between health checks of each runner (default 5). */
   healthInterval?: number;
@@ -171,7 +171,6 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     gpus,
     runnersPerGpu,
     startTimeoutMs: (options.startTimeout ?? 300) * 1000,
-    jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
     healthIntervalMs: (options.healthInterval ?? 5) * 1000,
     retryAfterSec: options.retryAfter ?? 1,
     log,
@@ -232,6 +231,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
       publicUrl: () => publicUrl,
       cutting: () => cutting,
+      jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
     },
     auth,
   );

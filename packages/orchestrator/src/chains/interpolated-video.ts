@@ -33,6 +33,8 @@ export interface ChainContext {
     pipeline: string,
     body: Record<string, unknown>,
   ): Promise<{ images?: Media[]; frames?: Media[][] }>;
+  /** Called once the chain's first runner (the FILM runner, reserved first) is ready: the job's clock starts. */
+  begun?(): void;
   /** Called with each runner that serves a stage (for the job log). */
   served(runner: string): void;
   /** Told which runner runs each stage, so `GET /progress` relays both stages' events under the request id. */
@@ -113,6 +115,7 @@ export async function runChain(
   // work, and no other job can take it while SVD runs (the chain would then be refused after SVD, for capacity).
   const film = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
   try {
+    ctx.begun?.();
     const budget = await maxOutputFrames(film);
     const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
     if (budget !== undefined && least > budget) {
