@@ -86,7 +86,7 @@ export interface OrchestratorOptions {
   outputMemoryBytes?: number;
   /** Seconds a runner has to become ready (default 300); a job waiting for a cold start waits this long at most. */
   startTimeout?: number;
-  /** Seconds a job may run on a runner (default 600). */
+  /** Seconds a job may run, all its runner calls and its mp4 encode together (default 600). */
   jobTimeout?: number;
   /** Seconds between health checks of each runner (default 5). */
   healthInterval?: number;
@@ -171,7 +171,6 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     gpus,
     runnersPerGpu,
     startTimeoutMs: (options.startTimeout ?? 300) * 1000,
-    jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
     healthIntervalMs: (options.healthInterval ?? 5) * 1000,
     retryAfterSec: options.retryAfter ?? 1,
     log,
@@ -231,12 +230,16 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       progress,
       delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
       publicUrl: () => publicUrl,
+      cutting: () => cutting,
+      jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
     },
     auth,
   );
 
   let http: HttpServer | undefined;
   let stopping: Promise<void> | undefined;
+  /** Set when the stop's grace runs out: jobs aborted from then on were cut by the stop, not by their clients. */
+  let cutting = false;
   return {
     app,
     pool,
@@ -266,7 +269,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     },
     stop() {
       stopping ??= (async () => {
-        await http?.stop((options.shutdownGrace ?? 30) * 1000);
+        const graceMs = (options.shutdownGrace ?? 30) * 1000;
+        // Armed before http.stop arms its own timer of the same length, which cuts the connections: this one fires
+        // first, so the jobs those cuts abort are logged as stopped (503), not as hung up (499).
+        const cut = setTimeout(() => {
+          cutting = true;
+        }, graceMs);
+        cut.unref();
+        await http?.stop(graceMs);
+        clearTimeout(cut);
         await pool.stop();
         progress.close();
         await store.close();

@@ -1,7 +1,8 @@
 /**
  * @module The image-to-video → FILM chain through real `avs-runner` processes (tiny/svd and tiny/film): one
  * `/image-to-video` call with `output_fps` answers ~2 s at 24 fps; refusals come before any work; a client hang-up
- * frees both stages; without the extension fields the answer is the plain one; `GET /progress` relays both stages.
+ * frees both stages; the FILM slot is the chain's from the start, so a FILM job arriving during SVD cannot take it;
+ * without the extension fields the answer is the plain one; `GET /progress` relays both stages.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import type { LogFields, Logger } from "@ai-video-subnet/server-kit";
-import { form, probeVideo } from "@ai-video-subnet/test-kit";
+import { form, probeVideo, testVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, modelsDir, png, startOrchestrator } from "./helpers.js";
 
@@ -212,11 +213,33 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     expect(bad.status).toBe(422);
   }, 60_000);
 
+  /** `in_use` of image-to-video and frame-interpolation on `/info`. */
+  const inUse = async () => {
+    const { capabilities } = await (await fetch(`${orch.url}/info`)).json();
+    return (capabilities as { in_use: number }[]).map((c) => c.in_use);
+  };
+
+  it("holds the FILM slot from the start: a FILM job arriving during SVD is refused, not the chain", async () => {
+    const chain = video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 400 });
+    await eventually(async () => (await inUse())[0] === 1, 20_000, "the SVD stage running");
+    // SVD runs and the FILM runner (capacity 1) is already the chain's.
+    expect(await inUse()).toEqual([1, 1]);
+    const plain = await fetch(`${orch.url}/frame-interpolation`, {
+      method: "POST",
+      headers: auth,
+      body: form({
+        model_id: FILM,
+        video: new Blob([await testVideo({ width: 64, height: 48, frames: 8 })]),
+        output_fps: 48,
+      }),
+    });
+    expect(plain.status).toBe(503);
+    expect((await plain.json()).detail.msg).toBe("insufficient capacity");
+    expect((await probeVideo((await download(await chain)).bytes)).frames).toBe(48);
+    await eventually(async () => (await inUse()).join() === "0,0", 10_000, "both slots free");
+  }, 120_000);
+
   it("frees the runner when the client hangs up mid-chain, and serves the next job", async () => {
-    const inUse = async () => {
-      const { capabilities } = await (await fetch(`${orch.url}/info`)).json();
-      return (capabilities as { in_use: number }[]).map((c) => c.in_use);
-    };
     const abort = new AbortController();
     const started = performance.now();
     const pending = video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 1000 }, abort.signal).catch(
@@ -230,7 +253,8 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     await eventually(
       async () => {
         seen = `${seen} ${(await inUse()).join()}`.slice(-200);
-        return (await inUse()).join() === "1,0";
+        // SVD running, the FILM slot held for the chain.
+        return (await inUse()).join() === "1,1";
       },
       20_000,
       "the SVD stage running",

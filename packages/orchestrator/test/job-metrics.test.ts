@@ -1,6 +1,7 @@
 /**
  * @module What a job leaves in `/metrics` and the log, through a runner-like server (an external runner entry):
- * a client that hangs up mid-job is recorded as 499 ("client closed request") at `info`, not as a 500 server error;
+ * a client that hangs up mid-job is recorded as 499 ("client closed request") at `info`, not as a 500 server error,
+ * while a job the orchestrator cuts itself when its stop's grace runs out is a 503 (it stopped), not a 499;
  * a `model_id` the orchestrator does not serve is counted under the one label value `unknown`, so made-up model ids
  * add no series; a request refused before its handler ran (token, size, type, validation) is counted in
  * `avs_orchestrator_requests_refused_total` and logged as `request refused`, not as a job.
@@ -20,7 +21,7 @@ type LogLine = { level: string; msg: string; fields?: LogFields };
 function orchestratorOverFakeRunner(
   onJob: http.RequestListener,
   options: Partial<Parameters<typeof startOrchestrator>[0]> = {},
-): { lines: LogLine[]; url: () => string } {
+): { lines: LogLine[]; url: () => string; stop: () => Promise<void> } {
   const models = modelsDir();
   let runner: http.Server;
   let orch: Orchestrator & { url: string };
@@ -46,7 +47,7 @@ function orchestratorOverFakeRunner(
     runner?.close();
     models.cleanup();
   });
-  return { lines, url: () => orch.url };
+  return { lines, url: () => orch.url, stop: () => orch.stop() };
 }
 
 describe("job metrics and log", () => {
@@ -103,6 +104,43 @@ describe("job metrics and log", () => {
     expect(after5).not.toContain("bogus");
     expect(after5).toContain('avs_orchestrator_jobs_total{pipeline="upscale",model_id="unknown",status="400"} 5');
     expect(after5).toContain('avs_orchestrator_job_seconds_count{pipeline="upscale",model_id="unknown"} 5');
+  }, 30_000);
+});
+
+describe("jobs cut by a stop", () => {
+  let held = 0;
+  const orch = orchestratorOverFakeRunner(
+    (req) => {
+      req.resume();
+      held++;
+    },
+    { shutdownGrace: 1 },
+  );
+  const { lines } = orch;
+  const post = (requestId: string, signal?: AbortSignal) => {
+    const body = new FormData();
+    body.set("model_id", TINY);
+    body.set("prompt", "");
+    body.set("image", new Blob([new Uint8Array(png(8, 8))], { type: "image/png" }), "in.png");
+    const headers = { "x-request-id": requestId };
+    return fetch(`${orch.url()}/upscale`, { method: "POST", body, headers, ...(signal ? { signal } : {}) }).catch(
+      (e: Error) => e,
+    );
+  };
+
+  it("records a job still running when the grace runs out as 503, and a hang-up during the grace as 499", async () => {
+    const caller = new AbortController();
+    const leaving = post("leaves-in-grace", caller.signal);
+    const staying = post("cut-by-stop");
+    await eventually(() => held === 2, 10_000, "both jobs at the runner");
+    const stopped = orch.stop();
+    caller.abort();
+    expect(await leaving).toBeInstanceOf(Error);
+    expect(await staying).toBeInstanceOf(Error);
+    await stopped;
+    const status = (id: string) => lines.find((l) => l.msg === "job done" && l.fields?.request_id === id);
+    expect(status("leaves-in-grace")).toMatchObject({ level: "info", fields: { status: 499 } });
+    expect(status("cut-by-stop")).toMatchObject({ level: "warn", fields: { status: 503 } });
   }, 30_000);
 });
 

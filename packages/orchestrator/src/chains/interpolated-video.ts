@@ -2,8 +2,10 @@
  * @module The image-to-video → FILM chain (issue 14): an `/image-to-video` job with `output_fps` above `fps` runs in
  * two stages on two runners of this orchestrator. Stage 1 takes a slot of an image-to-video runner and runs the
  * Livepeer body (the extension fields stripped); its PNG frames are stream-copied into Matroska (lossless) and
- * stage 2 takes a slot of a frame-interpolation runner, which interpolates them to `output_fps` and answers the mp4
- * that becomes the job's output. Each stage holds its runner's slot only while it runs. Refusals come before any
+ * stage 2 runs on a frame-interpolation runner, which interpolates them to `output_fps` and answers the mp4 that
+ * becomes the job's output. The FILM runner's slot is taken first, before any work, and held until the FILM stage
+ * ends (on every path): a job that arrives while SVD runs cannot take it, so a chain never fails for capacity after
+ * its expensive stage ran. The SVD slot is held only while SVD runs. Refusals come before any
  * work: no frame-interpolation model (400), `output_fps` below `fps` (400), or more output frames than the FILM
  * runner's `max_output_frames` for the smallest SVD (14 frames; 413). The client's hang-up aborts whichever stage runs.
  */
@@ -31,6 +33,8 @@ export interface ChainContext {
     pipeline: string,
     body: Record<string, unknown>,
   ): Promise<{ images?: Media[]; frames?: Media[][] }>;
+  /** Called once the chain's first runner (the FILM runner, reserved first) is ready: the job's clock starts. */
+  begun?(): void;
   /** Called with each runner that serves a stage (for the job log). */
   served(runner: string): void;
   /** Told which runner runs each stage, so `GET /progress` relays both stages' events under the request id. */
@@ -107,9 +111,11 @@ export async function runChain(
   plan: Extract<ChainPlan, { kind: "chain" }>,
   ctx: ChainContext,
 ): Promise<{ images: Media[] }> {
-  // A FILM runner's frame budget, read before any work; the runner that interpolates is leased (and named) later.
+  // The FILM runner's slot is the chain's from here until the FILM stage ends: its frame budget is read before any
+  // work, and no other job can take it while SVD runs (the chain would then be refused after SVD, for capacity).
   const film = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
   try {
+    ctx.begun?.();
     const budget = await maxOutputFrames(film);
     const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
     if (budget !== undefined && least > budget) {
@@ -118,36 +124,32 @@ export async function runChain(
         `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${MIN_SVD_FRAMES} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
       );
     }
-  } finally {
-    film.release();
-  }
+    ctx.signal.throwIfAborted();
 
-  const svd = await ctx.pool.acquire("image-to-video", plan.body.model_id as string);
-  let frames: Media[];
-  try {
-    ctx.served(svd.runner.name);
-    stageStarted(ctx, svd, 0);
-    const result = await ctx.forward(svd, "image-to-video", plan.body);
-    frames = result.frames?.[0] ?? [];
-    if (frames.length < 2)
-      throw new HttpError(500, `the image-to-video runner returned ${frames.length} frame(s); FILM needs 2 or more`);
-  } finally {
-    svd.release();
-  }
-  ctx.signal.throwIfAborted();
+    const svd = await ctx.pool.acquire("image-to-video", plan.body.model_id as string);
+    let frames: Media[];
+    try {
+      ctx.served(svd.runner.name);
+      stageStarted(ctx, svd, 0);
+      const result = await ctx.forward(svd, "image-to-video", plan.body);
+      frames = result.frames?.[0] ?? [];
+      if (frames.length < 2)
+        throw new HttpError(500, `the image-to-video runner returned ${frames.length} frame(s); FILM needs 2 or more`);
+    } finally {
+      svd.release();
+    }
+    ctx.signal.throwIfAborted();
 
-  const pngs = function* () {
-    for (const f of frames) yield Buffer.from(f.url.slice(f.url.indexOf(",") + 1), "base64");
-  };
-  const video = await framesToMatroska(pngs(), plan.fps, ctx.ffmpeg, ctx.signal);
-  const seed = frames[0]!.seed;
-  const nsfw = frames.some((f) => f.nsfw);
+    const pngs = function* () {
+      for (const f of frames) yield Buffer.from(f.url.slice(f.url.indexOf(",") + 1), "base64");
+    };
+    const video = await framesToMatroska(pngs(), plan.fps, ctx.ffmpeg, ctx.signal);
+    const seed = frames[0]!.seed;
+    const nsfw = frames.some((f) => f.nsfw);
 
-  const lease = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
-  try {
-    ctx.served(lease.runner.name);
-    stageStarted(ctx, lease, 1);
-    const result = await ctx.forward(lease, "frame-interpolation", {
+    ctx.served(film.runner.name);
+    stageStarted(ctx, film, 1);
+    const result = await ctx.forward(film, "frame-interpolation", {
       video,
       model_id: plan.filmModel,
       output_fps: plan.outputFps,
@@ -157,7 +159,7 @@ export async function runChain(
     if (!mp4) throw new HttpError(500, "the frame-interpolation runner answered no video");
     return { images: [{ url: mp4.url, seed, nsfw }] };
   } finally {
-    lease.release();
+    film.release();
   }
 }
 

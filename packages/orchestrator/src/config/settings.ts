@@ -72,7 +72,12 @@ export const SETTINGS = [
     help: "ffmpeg command that encodes image-to-video's mp4 (checked at start when a model needs it)",
   },
   { name: "start-timeout", kind: "number", default: "300", help: "seconds a runner has to become ready" },
-  { name: "job-timeout", kind: "number", default: "600", help: "seconds a job may run on a runner" },
+  {
+    name: "job-timeout",
+    kind: "number",
+    default: "600",
+    help: "seconds a job may run (a chain's stages and the mp4 encode included)",
+  },
   { name: "health-interval", kind: "number", default: "5", help: "seconds between runner health checks" },
   { name: "retry-after", kind: "number", default: "1", help: "seconds in Retry-After of refused jobs" },
   {

@@ -7,8 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataUrl, parseRunnerAnswer } from "@ai-video-subnet/runner-client/node";
+import { descendants } from "@ai-video-subnet/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { answerJson, deliverMedia } from "./deliver-media.js";
+import { encodeMp4 } from "./mp4.js";
 import { OutputStore } from "./output-store.js";
 
 const work = mkdtempSync(join(tmpdir(), "avs-deliver-"));
@@ -107,6 +109,46 @@ describe("deliverMedia", () => {
     const missing = await deliverMedia({ frames: [broken] }, { ...ctx, ffmpeg: "/nonexistent/ffmpeg" }).catch((e) => e);
     expect(missing.message).toMatch(/^cannot run \/nonexistent\/ffmpeg to encode the video: .*ENOENT/);
     expect(readdirSync(store.dir)).toEqual(before);
+  });
+
+  it("stops an encode whose signal aborts: ffmpeg killed, no frame fed after, the abort thrown, no file left", async () => {
+    const ffmpegs = () =>
+      descendants(process.pid).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "ffmpeg";
+        } catch {
+          return false;
+        }
+      });
+    const png = Buffer.from(frames(1, 320, 240)[0]!.split(",")[1]!, "base64");
+    const caller = new AbortController();
+    let fed = 0;
+    function* pngs() {
+      for (let i = 0; i < 500; i++) {
+        if (i === 5) caller.abort();
+        fed++;
+        yield png;
+      }
+    }
+    const out = join(work, "aborted.mp4");
+    const err = await encodeMp4(pngs(), 6, out, "ffmpeg", caller.signal).catch((e) => e);
+    expect(err).toBe(caller.signal.reason);
+    expect(fed).toBe(6);
+    expect(ffmpegs()).toEqual([]);
+    rmSync(out, { force: true });
+
+    // Through deliverMedia: the partial mp4 is removed and nothing is stored.
+    const before = readdirSync(store.dir);
+    const video = Array.from({ length: 300 }, () => ({ url: `data:image/png;base64,${png.toString("base64")}` }));
+    const hangUp = new AbortController();
+    setTimeout(() => hangUp.abort(), 50);
+    const job = { frames: [video.map((f) => ({ ...f, seed: 1, nsfw: false }))] };
+    const failed = await deliverMedia(job, { ...ctx, signal: hangUp.signal }).catch((e) => e);
+    expect(failed).toBe(hangUp.signal.reason);
+    expect(ffmpegs()).toEqual([]);
+    expect(readdirSync(store.dir)).toEqual(before);
+    // A job whose caller is already gone delivers nothing.
+    await expect(deliverMedia(job, { ...ctx, signal: hangUp.signal })).rejects.toBe(hangUp.signal.reason);
   });
 
   it("stores a runner's mp4 data URL (video-upscale) byte for byte as an .mp4 output", async () => {

@@ -1,7 +1,9 @@
 /**
  * @module Turns a runner's answer into the orchestrator's: `images` are stored and returned as URLs this
  * orchestrator serves (delivery `url`) or passed on as `data:` URLs (delivery `data`); `frames` (a video per
- * list) are encoded to one mp4 each and returned as entries of `images`.
+ * list) are encoded to one mp4 each and returned as entries of `images`. With the job's abort signal (the caller hung
+ * up), nothing more is delivered: a running encode's ffmpeg is killed, its partial file removed, nothing stored, and
+ * the promise rejects with the signal's reason.
  */
 import { readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -40,6 +42,8 @@ export interface DeliveryContext {
   fps: number;
   /** The ffmpeg command that encodes videos (default `ffmpeg`). */
   ffmpeg?: string;
+  /** The job's signal (its caller hung up): stops the delivery, killing a running encode. */
+  signal?: AbortSignal;
 }
 
 const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)(?:;[^,]*)?;base64,/i;
@@ -54,6 +58,7 @@ export async function deliverMedia(
   result: { images?: RunnerMedia[]; frames?: RunnerMedia[][] },
   ctx: DeliveryContext,
 ): Promise<{ images: DeliveredMedia[] }> {
+  ctx.signal?.throwIfAborted();
   if (Array.isArray(result.images)) {
     return { images: result.images.map((m) => deliverOne(m, ctx)) };
   }
@@ -103,9 +108,12 @@ async function encodeVideo(frames: RunnerMedia[], ctx: DeliveryContext): Promise
   }
   const tmp = join(ctx.store.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
   try {
-    await encodeMp4(pngs(), ctx.fps, tmp, ctx.ffmpeg);
+    await encodeMp4(pngs(), ctx.fps, tmp, ctx.ffmpeg, ctx.signal);
+    // A hang-up as ffmpeg finished: the file is nobody's.
+    ctx.signal?.throwIfAborted();
   } catch (err) {
     await unlink(tmp).catch(() => {});
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw new HttpError(500, (err as Error).message, { cause: err });
   }
   const seed = frames[0]!.seed;

@@ -2,7 +2,8 @@
  * @module Encodes a runner's video frames (PNG bytes) into one H.264 mp4 with ffmpeg: frames streamed into its stdin
  * as `image2pipe` one at a time (each frame's bytes are made only when ffmpeg is ready for them, so no second copy of
  * the video is held), `yuv420p` for players, odd sizes padded to even (x264 needs even sides), `+faststart` so the
- * file plays while it downloads. {@link checkFfmpeg} is the start-up check of an orchestrator that will encode.
+ * file plays while it downloads. An aborted encode (the caller hung up) kills ffmpeg at once and stops feeding it.
+ * {@link checkFfmpeg} is the start-up check of an orchestrator that will encode.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -37,14 +38,19 @@ export function checkFfmpeg(pipelines: readonly string[], ffmpeg = "ffmpeg"): vo
 
 /**
  * Writes `frames` as an mp4 at `fps` to `outFile`; each frame is taken from the iterable when ffmpeg has room for it.
- * @example await encodeMp4([png1, png2, png3], 24, "/tmp/clip.mp4")
+ * When `signal` aborts, ffmpeg is killed (SIGKILL: its output is thrown away, nothing to finish), no further frame is
+ * made, and the promise rejects with the signal's reason once ffmpeg has exited; `outFile` may then hold a partial
+ * file, which the caller removes.
+ * @example await encodeMp4([png1, png2, png3], 24, "/tmp/clip.mp4", "ffmpeg", req.signal)
  */
 export async function encodeMp4(
   frames: Iterable<Uint8Array>,
   fps: number,
   outFile: string,
   ffmpeg = "ffmpeg",
+  signal?: AbortSignal,
 ): Promise<void> {
+  signal?.throwIfAborted();
   const child = spawn(
     ffmpeg,
     [
@@ -67,21 +73,39 @@ export async function encodeMp4(
   child.stdin.on("error", () => {
     stdinFailed = true;
   });
-  let count = 0;
+  const abort = () => {
+    child.stdin.destroy();
+    child.kill("SIGKILL");
+  };
+  signal?.addEventListener("abort", abort, { once: true });
   try {
-    for (const frame of frames) {
-      count++;
-      if (stdinFailed || child.stdin.destroyed) break;
-      if (!child.stdin.write(frame)) await Promise.race([once(child.stdin, "drain"), exited]);
+    let count = 0;
+    try {
+      for (const frame of frames) {
+        count++;
+        if (stdinFailed || child.stdin.destroyed) break;
+        if (!child.stdin.write(frame)) await Promise.race([once(child.stdin, "drain"), exited]);
+      }
+    } finally {
+      child.stdin.end();
     }
-  } finally {
-    child.stdin.end();
-  }
-  if (count === 0) {
-    child.kill();
+    if (count === 0) {
+      child.kill();
+      await exited.catch(() => {});
+      throw new Error("no frames to encode");
+    }
+    const code = await exited.catch((err) => {
+      if (signal?.aborted) return null;
+      throw err;
+    });
+    signal?.throwIfAborted();
+    if (code !== 0) throw new Error(`ffmpeg failed to encode the video (exit ${code}): ${stderr.trim()}`);
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+    // Aborted while frames were being written: wait for the killed ffmpeg, then report the abort, not a failure.
     await exited.catch(() => {});
-    throw new Error("no frames to encode");
+    throw signal.reason;
+  } finally {
+    signal?.removeEventListener("abort", abort);
   }
-  const code = await exited;
-  if (code !== 0) throw new Error(`ffmpeg failed to encode the video (exit ${code}): ${stderr.trim()}`);
 }

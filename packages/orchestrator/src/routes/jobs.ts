@@ -4,7 +4,8 @@
  * caller's request id, and its media come back as stored URLs or inline data URLs (the orchestrator's
  * `media-delivery` setting, or the job's `X-Media-Delivery` request header); each job is logged once, with its
  * request id (which `GET /progress/{request_id}` follows). A caller that hangs up aborts the runner call, so the
- * runner stops at its next step and the slot is free at once. Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
+ * runner stops at its next step and the slot is free at once; so does `job-timeout`, which holds the whole job (every
+ * runner call and the mp4 encode). Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
  * another free runner of the model, else the job fails with a 500 and the runner is restarted.
  */
 import { createReadStream } from "node:fs";
@@ -38,7 +39,7 @@ import {
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
-import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, UNKNOWN_MODEL } from "./metrics.js";
+import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, STOPPED_MID_JOB, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
 
 /** What the job routes need. */
@@ -51,6 +52,13 @@ export interface JobRoutesContext {
   log: Logger;
   /** Which runner runs which request id, for `GET /progress/{request_id}`. */
   progress: ProgressTracker;
+  /** True once a stop's grace has run out and the jobs still running are being cut (default: never). */
+  cutting?(): boolean;
+  /**
+   * Milliseconds a job may run, all of it: every runner call (both stages of a chain, a retry) and the mp4 encode
+   * (the `job-timeout` setting; default: no limit).
+   */
+  jobTimeoutMs?: number;
 }
 
 /**
@@ -92,6 +100,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   let runner: string | undefined;
   let failure: string | undefined;
   const signal = c.req.raw.signal;
+  // What the job's work runs under: the caller's hang-up, and the job timeout.
+  const job = jobSignal(signal, ctx.jobTimeoutMs);
   // The caller may ask for this job's media inline or as URLs (the spec's X-Media-Delivery request header).
   const delivery = (validated(c).params["X-Media-Delivery"] as MediaDelivery | undefined) ?? ctx.delivery.delivery;
   const deliveryHeader = { "x-media-delivery": delivery };
@@ -104,7 +114,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           pool: ctx.pool,
           ffmpeg: ctx.delivery.ffmpeg ?? "ffmpeg",
           requestId,
-          signal,
+          signal: job.signal,
+          begun: job.start,
           progress: ctx.progress,
           served: (name) => {
             served.push(name);
@@ -112,7 +123,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           },
           forward: async (lease, stage, stageBody) => {
             try {
-              return await forward(lease, stage, stageBody, requestId, signal);
+              return await forward(lease, stage, stageBody, requestId, job.signal);
             } catch (err) {
               throw toHttpError(err, stage, stageBody.model_id as string);
             }
@@ -123,6 +134,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           delivery,
           fps: plan.outputFps,
           publicUrl: ctx.publicUrl(),
+          signal: job.signal,
         });
         status = 200;
         return jsonAnswer(c, answerJson(answer), deliveryHeader);
@@ -131,8 +143,9 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     }
     // The caller's multipart bytes go to the runner as they came unless the body was changed on the way.
     const raw = body === validated(c).body ? rawMultipart(c) : undefined;
-    const send = (lease: Lease) => forwardBytes(lease, pipeline, body, raw, requestId, signal);
+    const send = (lease: Lease) => forwardBytes(lease, pipeline, body, raw, requestId, job.signal);
     let lease = await ctx.pool.acquire(pipeline, modelId);
+    job.start();
     runner = lease.runner.name;
     ctx.progress.started(requestId, lease.runner.client);
     let result: RunnerAnswer;
@@ -140,7 +153,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       try {
         result = await send(lease);
       } catch (err) {
-        if (!(err instanceof RunnerConnectionError) || signal.aborted) throw err;
+        if (!(err instanceof RunnerConnectionError) || job.signal.aborted) throw err;
         ctx.pool.suspect(lease.runner);
         const retry = ctx.pool.leaseAnother(lease.runner);
         ctx.log.warn("runner failed mid-job", {
@@ -162,23 +175,40 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       lease.release();
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
-    const answer = await deliverMedia(result, { ...ctx.delivery, delivery, fps, publicUrl: ctx.publicUrl() });
+    // The hang-up signal reaches the mp4 encode too: a caller gone while its frames are encoded kills ffmpeg (499).
+    const answer = await deliverMedia(result, {
+      ...ctx.delivery,
+      delivery,
+      fps,
+      publicUrl: ctx.publicUrl(),
+      signal: job.signal,
+    });
     status = 200;
     // Written with one writeHead and one end (see server-kit's jsonAnswer), not through c.json and a Headers object;
     // inline media go in as the runner's bytes (answerJson).
     return jsonAnswer(c, answerJson(answer), deliveryHeader);
-  } catch (err) {
-    failure = err instanceof Error ? err.message : String(err);
+  } catch (caught) {
+    let err = caught;
     if (signal.aborted) {
+      if (ctx.cutting?.()) {
+        // Not the client: this orchestrator stopped and its grace ran out (the connection is already cut).
+        status = STOPPED_MID_JOB;
+        failure = "the orchestrator stopped before the job ended (shutdown-grace ran out)";
+        return c.body(null, STOPPED_MID_JOB);
+      }
       // The client hung up (the runner call was aborted with it): nobody reads an answer, and nothing failed here.
       status = CLIENT_CLOSED_REQUEST;
       failure = "the client closed the request";
       return c.body(null, CLIENT_CLOSED_REQUEST as never);
     }
+    // Whatever the work threw as the deadline cut it (the call's abort, a killed ffmpeg), the job timed out.
+    if (job.timedOut()) err = job.timeoutError();
+    failure = err instanceof Error ? err.message : String(err);
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     if (typeof err === "object" && err !== null) JOB_FAILURES.add(err);
     throw err;
   } finally {
+    job.dispose();
     ctx.progress.ended(requestId, failure === undefined ? { status } : { status, msg: failure });
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.jobs.inc({ ...labels, status: String(status) });
@@ -193,6 +223,40 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       served_by: runner ?? null,
     });
   }
+}
+
+/**
+ * The signal a job's work runs under: aborted when the caller hangs up (with its reason) or when `timeoutMs` have
+ * passed since `start()` (the job's first runner ready); `dispose()` when the job ends.
+ */
+function jobSignal(hangUp: AbortSignal, timeoutMs: number | undefined) {
+  const controller = new AbortController();
+  const onHangUp = () => controller.abort(hangUp.reason);
+  hangUp.addEventListener("abort", onHangUp, { once: true });
+  let expired = false;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    signal: controller.signal,
+    /** Starts the job's clock (once its first runner is ready: a cold start's wait is start-timeout's). */
+    start() {
+      if (timer || timeoutMs === undefined || controller.signal.aborted) return;
+      timer = setTimeout(() => {
+        expired = true;
+        controller.abort(new DOMException(`the job ran past job-timeout (${timeoutMs} ms)`, "TimeoutError"));
+      }, timeoutMs);
+    },
+    timedOut: () => expired && !hangUp.aborted,
+    // 500 as every failure of the job's own (Livepeer's spec has no 504 for these routes).
+    timeoutError: () =>
+      new HttpError(
+        500,
+        `the job did not finish within job-timeout (${timeoutMs! / 1000} s); it was stopped (its runner call cut, so the runner stops the job)`,
+      ),
+    dispose() {
+      clearTimeout(timer);
+      hangUp.removeEventListener("abort", onHangUp);
+    },
+  };
 }
 
 function forward(
@@ -301,14 +365,14 @@ function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
     return new HttpError(status, err.detailMessage, { cause: err });
   }
   if (err instanceof RunnerConnectionError) {
-    const what = err.timedOut ? "did not answer in time" : "died during the job";
-    return new HttpError(
-      500,
-      `the runner of ${pipeline} model ${JSON.stringify(modelId)} ${what}; it is being restarted`,
-      {
-        cause: err,
-      },
-    );
+    // A call cut by a timeout of its own did not find the runner dead: nothing restarts it (the job's own timeout is
+    // answered by the route, see jobSignal; the orchestrator's runner clients set none per call).
+    const what = err.timedOut
+      ? "did not answer in time; the call was cut, so the runner stops the job"
+      : "died during the job; it is being restarted";
+    return new HttpError(500, `the runner of ${pipeline} model ${JSON.stringify(modelId)} ${what}`, {
+      cause: err,
+    });
   }
   return err;
 }

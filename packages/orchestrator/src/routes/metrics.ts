@@ -18,6 +18,12 @@ export const UNKNOWN_MODEL = "unknown";
  */
 export const CLIENT_CLOSED_REQUEST = 499;
 
+/**
+ * The `status` of a job the orchestrator cut itself on stop (its `shutdown-grace` ran out): the service became
+ * unavailable, which is not the client's doing (not {@link CLIENT_CLOSED_REQUEST}).
+ */
+export const STOPPED_MID_JOB = 503;
+
 /** The orchestrator's metrics, on their own registry (several orchestrators may share a process in tests). */
 export interface OrchestratorMetrics {
   registry: Registry;
@@ -37,7 +43,7 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
   const registry = metricsRegistry({ prefix: "avs_orchestrator_", eventLoopMonitoringPrecision: 50 });
   const jobs = new Counter({
     name: "avs_orchestrator_jobs_total",
-    help: `Jobs answered, by pipeline, model (${UNKNOWN_MODEL} for one not served here) and HTTP status (${CLIENT_CLOSED_REQUEST} when the client hung up first).`,
+    help: `Jobs answered, by pipeline, model (${UNKNOWN_MODEL} for one not served here) and HTTP status (${CLIENT_CLOSED_REQUEST} when the client hung up first, ${STOPPED_MID_JOB} when a stop cut it).`,
     labelNames: ["pipeline", "model_id", "status"] as const,
     registers: [registry],
   });

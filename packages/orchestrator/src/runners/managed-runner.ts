@@ -17,7 +17,6 @@ export interface RunnerContext {
   launcher: Launcher;
   modelsDir: string;
   startTimeoutMs: number;
-  jobTimeoutMs: number;
   log: Logger;
   /** Called when the runner died on its own (not by stop()). */
   onDied(runner: ManagedRunner, exit: RunnerExit): void;
@@ -101,11 +100,8 @@ export class ManagedRunner {
         log,
       );
       this.#handle = handle;
-      const client = new RunnerClient({
-        baseUrl: handle.url,
-        token: handle.token,
-        timeoutMs: this.#ctx.jobTimeoutMs,
-      });
+      // No timeout per call: the job route holds each job, all its calls together, to the job timeout.
+      const client = new RunnerClient({ baseUrl: handle.url, token: handle.token });
       void handle.exited.then((exit) => this.#exited(generation, exit));
       await Promise.race([
         // An external runner is either up or not: do not hold jobs or the boot for a long load time.

@@ -22,7 +22,6 @@ export interface RunnerPoolOptions {
   /** Runners one device holds at once (the CPU counts as one device). */
   runnersPerGpu: number;
   startTimeoutMs: number;
-  jobTimeoutMs: number;
   healthIntervalMs: number;
   /** Seconds a refused job is told to wait (`Retry-After`). */
   retryAfterSec: number;
@@ -247,7 +246,6 @@ export class RunnerPool {
       launcher,
       modelsDir: o.modelsDir,
       startTimeoutMs: o.startTimeoutMs,
-      jobTimeoutMs: o.jobTimeoutMs,
       log: o.log,
       newToken: () => randomBytes(24).toString("base64url"),
       onDied: (runner, exit) => this.#died(runner, exit),
