@@ -76,6 +76,15 @@ Prints latency per path, "CPU per job: R × the pass-through proxy" per workload
 garbage collections per 1000 jobs (the baseline's too when it has a /metrics), read from its /metrics.`);
   process.exit(0);
 }
+const FLAGS = [
+  ...["help", "requests", "concurrency", "rounds", "warmup", "size", "upload-mb", "upload-requests", "rss-mb"],
+  ...["media-delivery", "baseline", "pin", "json"],
+];
+const unknown = Object.keys(args).filter((k) => !FLAGS.includes(k));
+if (unknown.length > 0) {
+  console.error(`unknown flag ${unknown.map((k) => `--${k}`).join(", ")}; see --help`);
+  process.exit(2);
+}
 const REQUESTS = Number(args.requests ?? 400);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
