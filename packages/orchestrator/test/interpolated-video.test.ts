@@ -220,10 +220,16 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
   };
 
   it("holds the FILM slot from the start: a FILM job arriving during SVD is refused, not the chain", async () => {
-    const chain = video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 400 });
-    await eventually(async () => (await inUse())[0] === 1, 20_000, "the SVD stage running");
-    // SVD runs and the FILM runner (capacity 1) is already the chain's.
-    expect(await inUse()).toEqual([1, 1]);
+    // The chain's first SVD step, from its progress stream: polling /info missed a warm runner's short SVD stage.
+    const events = followProgress(orch.url, "chain-hold", { token: "s3cret" })[Symbol.asyncIterator]();
+    const chain = video(orch.url, { fps: 7, output_fps: 24, num_inference_steps: 1000 }, undefined, "chain-hold");
+    for (;;) {
+      const { value, done } = await events.next();
+      if (done || (value.type === "progress" && value.pipeline === "image-to-video")) break;
+    }
+    void events.return?.();
+    // SVD runs, and the FILM runner (capacity 1) is already the chain's.
+    expect((await inUse())[1]).toBe(1);
     const plain = await fetch(`${orch.url}/frame-interpolation`, {
       method: "POST",
       headers: auth,
