@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modelsDir, testImage, upscaleForm, waitFor } from "./helpers.js";
+import { modelsDir, spawnRunner, testImage, upscaleForm, waitFor } from "./helpers.js";
 
 /** Every path under `dir` (relative), none when it does not exist. */
 const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : []);
@@ -118,28 +118,11 @@ describe("avs-runner CLI", () => {
   }, 60_000);
 
   it("serves on PORT=0, logs the real port, and on SIGTERM finishes the running job before exiting", async () => {
-    const child = spawn("node", [BIN], {
-      env: {
-        ...process.env,
-        PIPELINE: "upscale",
-        MODEL_ID: "tiny/esrgan-x4",
-        MODEL_DIR: models.dir,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        AUTH_TOKEN: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const { child, lines, exited } = spawnRunner(
+      { PIPELINE: "upscale", MODEL_ID: "tiny/esrgan-x4", MODEL_DIR: models.dir },
+      "pipe",
+    );
     children.push(child);
-    const lines: Array<Record<string, unknown>> = [];
-    let buffered = "";
-    child.stdout!.on("data", (d) => {
-      buffered += d;
-      const parts = buffered.split("\n");
-      buffered = parts.pop()!;
-      for (const p of parts) lines.push(JSON.parse(p));
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     await waitFor(() => lines.some((l) => l.msg === "model loaded"), 15_000, "the model to load");
     const port = lines.find((l) => l.msg === "listening")?.port as number;
     expect(port).toBeGreaterThan(0);

@@ -1,10 +1,12 @@
 /**
  * @module Shared test helpers: a models dir with the tiny upscaler, configs on free ports, a runner served for a
- * describe block, images, multipart forms.
+ * describe block or started as a process, images, multipart forms.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type RunnerConfig } from "../src/config.js";
@@ -17,6 +19,39 @@ export async function modelsDir(ids: string[] = ["tiny/esrgan-x4"]) {
   const dir = await mkdtemp(join(tmpdir(), "avs-runner-test-"));
   for (const id of ids) await installModel(id, dir);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** An `avs-runner` process a test started, and the JSON lines it has logged on stdout so far. */
+export interface RunnerProcess {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  /** Settles with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** Its address, once it has logged the port it listens on. */
+  url(): string;
+}
+
+/**
+ * Starts `bin/avs-runner.mjs` on a free port of 127.0.0.1 without auth, `env` over this process's environment;
+ * `stderr` goes to the test's own unless `"pipe"`.
+ * @example const r = spawnRunner({ PIPELINE: "upscale", MODEL_ID: "tiny/esrgan-x4", MODEL_DIR: dir });
+ */
+export function spawnRunner(env: Record<string, string>, stderr: "inherit" | "pipe" = "inherit"): RunnerProcess {
+  const bin = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
+  const child = spawn("node", [bin], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
+    stdio: ["ignore", "pipe", stderr],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = "";
+  child.stdout!.on("data", (d) => {
+    buffered += d;
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    for (const p of parts) lines.push(JSON.parse(p));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, lines, exited, url: () => `http://127.0.0.1:${lines.find((l) => l.msg === "listening")?.port}` };
 }
 
 /**

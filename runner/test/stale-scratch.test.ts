@@ -3,60 +3,33 @@
  * runs) leaves its job's scratch dir, and the next runner started on that directory removes it at start-up, while the
  * dirs of live processes stay.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writePannedClip } from "../src/bench/video-clips.js";
 import { currentOwner } from "../src/internal/scratch-dirs.js";
-import { modelsDir, waitFor } from "./helpers.js";
+import { modelsDir, type RunnerProcess, spawnRunner, waitFor } from "./helpers.js";
 import { leftovers } from "./video-fixtures.js";
-
-const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
-
-/** A runner process and the JSON lines it has logged. */
-interface Runner {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<unknown>;
-  url: () => string;
-}
 
 describe("avs-runner sweeps the scratch dirs of killed runners at start-up", () => {
   let models: Awaited<ReturnType<typeof modelsDir>>;
   let tmp: string;
-  const runners: Runner[] = [];
+  const runners: RunnerProcess[] = [];
 
   /** Starts a video-upscale runner whose temporary directory is `tmp`; resolves once it listens. */
-  const start = async (): Promise<Runner> => {
-    const child = spawn("node", [BIN], {
-      env: {
-        ...process.env,
-        TMPDIR: tmp,
-        PIPELINE: "video-upscale",
-        MODEL_ID: "tiny/esrgan-x4",
-        MODEL_DIR: models.dir,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        AUTH_TOKEN: "",
-        // Many tiles per frame: the job below is still running when it is killed.
-        TILE_SIZE: "16",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
+  const start = async (): Promise<RunnerProcess> => {
+    const runner = spawnRunner({
+      TMPDIR: tmp,
+      PIPELINE: "video-upscale",
+      MODEL_ID: "tiny/esrgan-x4",
+      MODEL_DIR: models.dir,
+      // Many tiles per frame: the job below is still running when it is killed.
+      TILE_SIZE: "16",
     });
-    const lines: Array<Record<string, unknown>> = [];
-    let buffered = "";
-    child.stdout!.on("data", (d) => {
-      buffered += d;
-      const parts = buffered.split("\n");
-      buffered = parts.pop()!;
-      for (const p of parts) lines.push(JSON.parse(p));
-    });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    const runner = { child, lines, exited, url: () => `http://127.0.0.1:${lines.find((l) => l.port)?.port}` };
+    const { lines } = runner;
     runners.push(runner);
     await waitFor(() => lines.some((l) => l.msg === "listening"), 20_000, "the runner to listen");
     return runner;

@@ -365,14 +365,15 @@ function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
     return new HttpError(status, err.detailMessage, { cause: err });
   }
   if (err instanceof RunnerConnectionError) {
-    // A call cut by a timeout of its own did not find the runner dead: nothing restarts it (the job's own timeout is
-    // answered by the route, see jobSignal; the orchestrator's runner clients set none per call).
-    const what = err.timedOut
-      ? "did not answer in time; the call was cut, so the runner stops the job"
-      : "died during the job; it is being restarted";
-    return new HttpError(500, `the runner of ${pipeline} model ${JSON.stringify(modelId)} ${what}`, {
-      cause: err,
-    });
+    // The orchestrator's runner clients set no timeout per call (the job's own is answered by the route, see
+    // jobSignal), so a call that ended without an answer found its runner dead.
+    return new HttpError(
+      500,
+      `the runner of ${pipeline} model ${JSON.stringify(modelId)} died during the job; it is being restarted`,
+      {
+        cause: err,
+      },
+    );
   }
   return err;
 }
