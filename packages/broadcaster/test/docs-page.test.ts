@@ -31,6 +31,7 @@ describe("/docs in Chromium", () => {
       "GET /jobs/{id}",
       "GET /jobs/{id}/events",
       "POST /jobs/{id}/cancel",
+      "POST /image-to-video/result",
       "GET /health",
       "GET /ready",
       "GET /openapi.yaml",
@@ -55,7 +56,7 @@ describe("/docs in Chromium", () => {
   it("navigates to an operation from the sidebar", async () => {
     const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${gateway().url}/docs`);
-    await page.locator("nav a", { hasText: "/image-to-video" }).click();
+    await page.getByRole("link", { name: "POST /image-to-video", exact: true }).click();
     expect(page.url()).toBe(`${gateway().url}/docs#genImageToVideo`);
     const box = await page.locator("section#genImageToVideo").boundingBox();
     expect(Math.abs(box!.y)).toBeLessThan(50);

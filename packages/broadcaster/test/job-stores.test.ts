@@ -94,6 +94,24 @@ describe.each(stores)("%s job store", (_name, open) => {
     }
   });
 
+  it("finds an owner's newest job of a pipeline by its request id", async () => {
+    const store = open(`request${_name[0]}`);
+    await store.init();
+    try {
+      const i2v = { pipeline: "image-to-video", requestId: "order-7" };
+      await store.create(newJob(i2v));
+      const newest = await store.create(newJob(i2v));
+      await store.create(newJob({ ...i2v, pipeline: "upscale" }));
+      await store.create(newJob({ ...i2v, owner: "owner-2" }));
+      expect((await store.byRequestId("owner-1", "order-7", "image-to-video"))?.id).toBe(newest.job.id);
+      expect((await store.byRequestId("owner-2", "order-7", "image-to-video"))?.owner).toBe("owner-2");
+      expect(await store.byRequestId("owner-1", "order-8", "image-to-video")).toBeUndefined();
+      expect(await store.byRequestId("owner-3", "order-7", "image-to-video")).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("makes no job past an owner's limit of active jobs, but still finds a repeated key's job", async () => {
     const store = open(`limit${_name[0]}`);
     await store.init();

@@ -1,12 +1,13 @@
 /**
- * @module The `jobs` routes of the gateway spec: `GET /jobs/{id}`, `GET /jobs/{id}/events` and
- * `POST /jobs/{id}/cancel`. A job belongs to the API key that made it: for any other key it does not exist (404).
+ * @module The `jobs` routes of the gateway spec: `GET /jobs/{id}`, `GET /jobs/{id}/events`, `POST /jobs/{id}/cancel`,
+ * and Livepeer's older `POST /image-to-video/result`. A job belongs to the API key that made it: for any other key it
+ * does not exist (404, or that route's 400).
  */
 import { HttpError, type TypedRouteMounter } from "@ai-video-subnet/server-kit";
 import type { Context, MiddlewareHandler } from "hono";
 import type { operations } from "../generated/gateway.js";
 import { type EventStreamContext, jobEventStream } from "./event-stream.js";
-import { type JobRecord, toApiJob } from "./model.js";
+import { FINAL_STATUSES, type JobRecord, toApiJob } from "./model.js";
 import { ownerOf } from "./submit.js";
 
 /** The job `id` of the route, when it belongs to the caller; else 404. */
@@ -21,8 +22,28 @@ async function render(ctx: EventStreamContext, job: JobRecord) {
   return toApiJob(job, job.webhookUrl ? await ctx.store.deliveries(job.id) : undefined);
 }
 
+/** The image-to-video job Livepeer's `request_id` names: the newest of the caller's with that request id, or its id. */
+async function imageToVideoJob(ctx: EventStreamContext, c: Context, requestId: string): Promise<JobRecord> {
+  const owner = ownerOf(c);
+  const byId = requestId.startsWith("job_") ? await ctx.store.get(requestId) : undefined;
+  const job =
+    byId?.owner === owner && byId.pipeline === "image-to-video"
+      ? byId
+      : await ctx.store.byRequestId(owner, requestId, "image-to-video");
+  if (!job) throw new HttpError(400, `invalid request ID ${requestId}: no image-to-video job of yours has it`);
+  return job;
+}
+
+/** A failed or cancelled job's error as Livepeer's result carries it: `{message}` (and the status, our extension). */
+function resultError(job: JobRecord): { message: string; status: number } {
+  if (job.status === "cancelled" || !job.error) return { message: `job ${job.id} was cancelled`, status: 499 };
+  const { detail, status } = job.error;
+  const message = Array.isArray(detail) ? detail.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; ") : detail.msg;
+  return { message, status };
+}
+
 /**
- * Mounts the three routes with `guards` (the API-key check) in front.
+ * Mounts the four routes with `guards` (the API-key check) in front.
  * @example mountJobRoutes(route, { store, hub, logger }, requireApiKey(keys));
  */
 export function mountJobRoutes(
@@ -53,6 +74,18 @@ export function mountJobRoutes(
         throw new HttpError(409, `job ${job.id} ${now.status} before the cancel arrived`);
       }
       return c.json(await render(ctx, now), now.status === "cancelled" ? 200 : 202);
+    },
+    ...guards,
+  );
+
+  route(
+    "getImageToVideoResult",
+    async (body, c) => {
+      const job = await imageToVideoJob(ctx, c, body.request_id);
+      if (!FINAL_STATUSES.has(job.status)) return c.json({ status: "processing" as const }, 202);
+      const api = toApiJob(job);
+      const result = api.result ?? { error: resultError(job) };
+      return c.json({ status: "complete" as const, result }, 200);
     },
     ...guards,
   );

@@ -72,6 +72,7 @@ CREATE INDEX IF NOT EXISTS jobs_queued ON ${s}.jobs (created_at) WHERE status = 
 CREATE INDEX IF NOT EXISTS jobs_holder ON ${s}.jobs (holder) WHERE holder IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_active_owner ON ${s}.jobs (owner) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS jobs_finished ON ${s}.jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_request ON ${s}.jobs (owner, request_id, created_at);
 CREATE TABLE IF NOT EXISTS ${s}.job_events (
   job_id text NOT NULL REFERENCES ${s}.jobs (id) ON DELETE CASCADE,
   seq integer NOT NULL,

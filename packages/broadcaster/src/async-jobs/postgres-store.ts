@@ -227,6 +227,17 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
+  byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
+    return this.#use(async () => {
+      const { rows } = await this.pool.query<JobRow>(
+        `SELECT * FROM ${this.names.s}.jobs WHERE owner = $1 AND request_id = $2 AND pipeline = $3
+         ORDER BY created_at DESC LIMIT 1`,
+        [owner, requestId, pipeline],
+      );
+      return rows[0] && recordOf(rows[0]);
+    });
+  }
+
   deliveries(jobId: string) {
     return this.#use(async () => {
       const { rows } = await this.pool.query<DeliveryRow>(

@@ -34,6 +34,7 @@ CREATE INDEX IF NOT EXISTS jobs_waiting ON jobs (status, created_at) WHERE statu
 CREATE INDEX IF NOT EXISTS jobs_holder ON jobs (holder) WHERE holder IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_active_owner ON jobs (owner) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_request ON jobs (owner, request_id, created_at);
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
@@ -83,6 +84,8 @@ export const SQL = {
     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
   deliveries: "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, rowid",
   get: "SELECT * FROM jobs WHERE id = ?",
+  byRequest:
+    "SELECT * FROM jobs WHERE owner = ? AND request_id = ? AND pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
   cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ?
     WHERE id = ? AND status = 'queued' RETURNING *`,
   flagCancel: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING *",

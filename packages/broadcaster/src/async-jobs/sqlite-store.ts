@@ -119,6 +119,11 @@ export class SqliteJobStore implements JobStore {
     return row && recordOf(row);
   }
 
+  async byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
+    const row = this.#s.byRequest.get(owner, requestId, pipeline) as JobRow | undefined;
+    return row && recordOf(row);
+  }
+
   async deliveries(jobId: string) {
     return (this.#s.deliveries.all(jobId) as DeliveryRow[]).map(deliveryOf);
   }

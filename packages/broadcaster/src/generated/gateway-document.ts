@@ -6980,6 +6980,442 @@ export const gatewayDocument: OpenApiDocument = {
         }
       }
     },
+    "/image-to-video/result": {
+      "post": {
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Image To Video result (Livepeer's asynchronous flow)",
+        "description": "Livepeer's gateway's older way to wait for a video: `POST /image-to-video` with `Prefer: respond-async` answers 202 with a `request_id`, and this route answers 202 `{\"status\": \"processing\"}` until the job ends, then 200 `{\"status\": \"complete\", \"result\": …}` with the synchronous route's answer, or with `{\"error\": {\"message\", \"status\"}}` when the job failed or was cancelled. `request_id` is the 202's `request_id` (the newest job of yours sent with it) or its job `id`. It reads the same asynchronous job as `GET /jobs/{id}`, which also tells its progress; any gateway sharing the job store answers. Only image-to-video jobs are read here.",
+        "operationId": "getImageToVideoResult",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "description": "Which job to read (Livepeer's `ImageToVideoResultRequest`).",
+                "required": [
+                  "request_id"
+                ],
+                "properties": {
+                  "request_id": {
+                    "type": "string",
+                    "description": "The `request_id` or the `id` of the 202 that `POST /image-to-video` with `Prefer: respond-async` answered.",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[\\x21-\\x7e]+$"
+                  }
+                }
+              },
+              "examples": {
+                "livepeer": {
+                  "summary": "The request_id of the 202",
+                  "value": {
+                    "request_id": "7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e"
+                  }
+                },
+                "job": {
+                  "summary": "The job id of the 202",
+                  "value": {
+                    "request_id": "job_4fZ0q2mB9yXcV1sLkT8wQe"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job ended; `result` is the synchronous route's answer, or the error it would have had.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Livepeer's `ImageToVideoResultResponse`.",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "processing",
+                        "complete"
+                      ],
+                      "description": "`processing` while the job is queued or running; `complete` once it succeeded, failed or was cancelled."
+                    },
+                    "result": {
+                      "type": "object",
+                      "description": "Only when `complete`: the synchronous route's answer (`images`, one mp4), or `error` when the job failed or was cancelled.",
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        },
+                        "error": {
+                          "type": "object",
+                          "required": [
+                            "message",
+                            "status"
+                          ],
+                          "properties": {
+                            "message": {
+                              "type": "string",
+                              "description": "What went wrong (the `detail.msg` the synchronous route would have answered)."
+                            },
+                            "status": {
+                              "type": "integer",
+                              "description": "The HTTP status the synchronous route would have answered (our extension); 499 when cancelled."
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "complete": {
+                    "summary": "The video",
+                    "value": {
+                      "status": "complete",
+                      "result": {
+                        "images": [
+                          {
+                            "url": "http://127.0.0.1:8937/outputs/Im7twoQ2b9vVqYzR8sLkT8wQeXc4dPpF.mp4",
+                            "seed": 1987752104,
+                            "nsfw": false
+                          }
+                        ]
+                      }
+                    }
+                  },
+                  "failed": {
+                    "summary": "No orchestrator could make it",
+                    "value": {
+                      "status": "complete",
+                      "result": {
+                        "error": {
+                          "message": "no orchestrators available for image-to-video/stabilityai/stable-video-diffusion-img2vid-xt",
+                          "status": 503
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job is queued or running.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Livepeer's `ImageToVideoResultResponse`.",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "processing",
+                        "complete"
+                      ],
+                      "description": "`processing` while the job is queued or running; `complete` once it succeeded, failed or was cancelled."
+                    },
+                    "result": {
+                      "type": "object",
+                      "description": "Only when `complete`: the synchronous route's answer (`images`, one mp4), or `error` when the job failed or was cancelled.",
+                      "properties": {
+                        "images": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "description": "A media object containing information about the generated media.",
+                            "required": [
+                              "url",
+                              "seed",
+                              "nsfw"
+                            ],
+                            "properties": {
+                              "url": {
+                                "type": "string",
+                                "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                              },
+                              "seed": {
+                                "type": "integer",
+                                "description": "The seed used to generate the media."
+                              },
+                              "nsfw": {
+                                "type": "boolean",
+                                "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                              }
+                            }
+                          }
+                        },
+                        "error": {
+                          "type": "object",
+                          "required": [
+                            "message",
+                            "status"
+                          ],
+                          "properties": {
+                            "message": {
+                              "type": "string",
+                              "description": "What went wrong (the `detail.msg` the synchronous route would have answered)."
+                            },
+                            "status": {
+                              "type": "integer",
+                              "description": "The HTTP status the synchronous route would have answered (our extension); 499 when cancelled."
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "status": "processing"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "No image-to-video job of yours has this `request_id` (or it ended longer ago than the gateway keeps jobs).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "invalid request ID 7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e: no image-to-video job of yours has it"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The bearer token is missing or wrong.",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "Always `Bearer`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "Invalid bearer token"
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an uploaded file or the decoded image is larger than this server accepts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "request body is larger than the limit of 52428800 bytes"
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of the declared content type, it is compressed (a `Content-Encoding` other than `identity`; send bodies unencoded), or the uploaded file is not a PNG, JPEG or WebP image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "image must be a PNG, JPEG or WebP file"
+                  }
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A field is missing, of the wrong type or out of range, or the JSON body is not a JSON object or is nested more than 32 levels deep (`json_too_deep`). Messages quote at most 40 characters of what was sent. A multipart field sent more than once is one `duplicate` issue that says how many times. At most 20 issues are listed; when there were more, a 21st of type `too_many_errors` says how many were left out.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "Request validation errors (422).",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "array",
+                      "description": "The issues, at most 20, then one of type `too_many_errors` counting the rest.",
+                      "maxItems": 21,
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "loc",
+                          "msg",
+                          "type"
+                        ],
+                        "properties": {
+                          "loc": {
+                            "type": "array",
+                            "description": "Where the error is, e.g. `[\"body\", \"height\"]`.",
+                            "items": {
+                              "anyOf": [
+                                {
+                                  "type": "string"
+                                },
+                                {
+                                  "type": "integer"
+                                }
+                              ]
+                            }
+                          },
+                          "msg": {
+                            "type": "string",
+                            "description": "What is wrong and what is allowed."
+                          },
+                          "type": {
+                            "type": "string",
+                            "description": "A machine-readable error kind, e.g. `missing`, `int_type`, `less_than_equal`."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": [
+                    {
+                      "loc": [
+                        "body",
+                        "height"
+                      ],
+                      "msg": "Input should be a valid integer",
+                      "type": "int_type"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/health": {
       "get": {
         "tags": [
@@ -7509,6 +7945,88 @@ export const gatewayDocument: OpenApiDocument = {
   },
   "components": {
     "schemas": {
+      "ImageToVideoResultRequest": {
+        "type": "object",
+        "description": "Which job to read (Livepeer's `ImageToVideoResultRequest`).",
+        "required": [
+          "request_id"
+        ],
+        "properties": {
+          "request_id": {
+            "type": "string",
+            "description": "The `request_id` or the `id` of the 202 that `POST /image-to-video` with `Prefer: respond-async` answered.",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": "^[\\x21-\\x7e]+$"
+          }
+        }
+      },
+      "ImageToVideoResultResponse": {
+        "type": "object",
+        "description": "Livepeer's `ImageToVideoResultResponse`.",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "processing",
+              "complete"
+            ],
+            "description": "`processing` while the job is queued or running; `complete` once it succeeded, failed or was cancelled."
+          },
+          "result": {
+            "type": "object",
+            "description": "Only when `complete`: the synchronous route's answer (`images`, one mp4), or `error` when the job failed or was cancelled.",
+            "properties": {
+              "images": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "description": "A media object containing information about the generated media.",
+                  "required": [
+                    "url",
+                    "seed",
+                    "nsfw"
+                  ],
+                  "properties": {
+                    "url": {
+                      "type": "string",
+                      "description": "The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway."
+                    },
+                    "seed": {
+                      "type": "integer",
+                      "description": "The seed used to generate the media."
+                    },
+                    "nsfw": {
+                      "type": "boolean",
+                      "description": "Whether the media was flagged as NSFW (always false when no safety checker is installed)."
+                    }
+                  }
+                }
+              },
+              "error": {
+                "type": "object",
+                "required": [
+                  "message",
+                  "status"
+                ],
+                "properties": {
+                  "message": {
+                    "type": "string",
+                    "description": "What went wrong (the `detail.msg` the synchronous route would have answered)."
+                  },
+                  "status": {
+                    "type": "integer",
+                    "description": "The HTTP status the synchronous route would have answered (our extension); 499 when cancelled."
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "Readiness": {
         "type": "object",
         "description": "What the gateway can reach.",

@@ -184,6 +184,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/image-to-video/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Image To Video result (Livepeer's asynchronous flow)
+         * @description Livepeer's gateway's older way to wait for a video: `POST /image-to-video` with `Prefer: respond-async` answers 202 with a `request_id`, and this route answers 202 `{"status": "processing"}` until the job ends, then 200 `{"status": "complete", "result": …}` with the synchronous route's answer, or with `{"error": {"message", "status"}}` when the job failed or was cancelled. `request_id` is the 202's `request_id` (the newest job of yours sent with it) or its job `id`. It reads the same asynchronous job as `GET /jobs/{id}`, which also tells its progress; any gateway sharing the job store answers. Only image-to-video jobs are read here.
+         */
+        post: operations["getImageToVideoResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -328,6 +348,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Which job to read (Livepeer's `ImageToVideoResultRequest`). */
+        ImageToVideoResultRequest: {
+            /** @description The `request_id` or the `id` of the 202 that `POST /image-to-video` with `Prefer: respond-async` answered. */
+            request_id: string;
+        };
+        /** @description Livepeer's `ImageToVideoResultResponse`. */
+        ImageToVideoResultResponse: {
+            /**
+             * @description `processing` while the job is queued or running; `complete` once it succeeded, failed or was cancelled.
+             * @enum {string}
+             */
+            status: "processing" | "complete";
+            /** @description Only when `complete`: the synchronous route's answer (`images`, one mp4), or `error` when the job failed or was cancelled. */
+            result?: {
+                images?: components["schemas"]["Media"][];
+                error?: {
+                    /** @description What went wrong (the `detail.msg` the synchronous route would have answered). */
+                    message: string;
+                    /** @description The HTTP status the synchronous route would have answered (our extension); 499 when cancelled. */
+                    status: number;
+                };
+            };
+        };
         /** @description What the gateway can reach. */
         Readiness: {
             /** @enum {string} */
@@ -1551,6 +1594,64 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
+            422: components["responses"]["ValidationError"];
+        };
+    };
+    getImageToVideoResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageToVideoResultRequest"];
+            };
+        };
+        responses: {
+            /** @description The job ended; `result` is the synchronous route's answer, or the error it would have had. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageToVideoResultResponse"];
+                };
+            };
+            /** @description The job is queued or running. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "processing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageToVideoResultResponse"];
+                };
+            };
+            /** @description No image-to-video job of yours has this `request_id` (or it ended longer ago than the gateway keeps jobs). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "invalid request ID 7d0c5a44-27f4-4b1e-9a55-6f0f3c1c2b8e: no image-to-video job of yours has it"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
         };
     };
