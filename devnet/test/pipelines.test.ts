@@ -227,6 +227,44 @@ describe("every available pipeline through SDK → broadcaster → orchestrator 
   );
 
   it.skipIf(!i2v)(
+    "image-to-video through go-livepeer's older async flow: a request_id, then POST /image-to-video/result",
+    async () => {
+      const form = new FormData();
+      form.append("model_id", i2v!.modelId);
+      form.append("image", new Blob([await sharp(photo).resize(64, 48).png().toBuffer()]), "still.png");
+      for (const [k, v] of Object.entries({ width: 64, height: 48, num_inference_steps: 2, seed: 6 })) {
+        form.append(k, String(v));
+      }
+      const base = t.net.broadcasterUrl;
+      const accepted = await fetch(`${base}/image-to-video`, {
+        method: "POST",
+        body: form,
+        headers: { prefer: "respond-async" },
+      });
+      expect(accepted.status).toBe(202);
+      const { request_id } = (await accepted.json()) as { request_id: string };
+      const poll = () =>
+        fetch(`${base}/image-to-video/result`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ request_id }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+      let answer = await poll();
+      for (let i = 0; answer.status === 202 && i < 600; i++) {
+        expect(answer.body).toEqual({ status: "processing" });
+        await new Promise((r) => setTimeout(r, 100));
+        answer = await poll();
+      }
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe("complete");
+      const [media] = (answer.body.result as { images: Array<{ url: string; seed: number; nsfw: boolean }> }).images;
+      expect(media).toMatchObject({ seed: 6, nsfw: false });
+      const video = new Uint8Array(await (await fetch(media!.url)).arrayBuffer());
+      expect(probeVideo(video)).toMatchObject({ codec_name: "h264", width: 64, height: 48 });
+    },
+  );
+
+  it.skipIf(!i2v)(
     "image-to-video through Livepeer's own JS client (@livepeer/ai genImageToVideo), unchanged",
     async () => {
       const livepeer = new Livepeer({ serverURL: t.net.broadcasterUrl });
