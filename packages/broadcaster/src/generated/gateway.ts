@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Text To Image
-         * @description Generate images from text prompts.
+         * @description Generate images from text prompts. Without `model_id` (absent or empty) the gateway runs its default text-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.
          */
         post: operations["genTextToImage"];
         delete?: never;
@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Image To Image
-         * @description Apply image transformations to a provided image.
+         * @description Apply image transformations to a provided image. Without `model_id` (absent or empty) the gateway runs its default image-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.
          */
         post: operations["genImageToImage"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Image To Video
-         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s.
+         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. Without `model_id` (absent or empty) the gateway runs its default image-to-video model: Livepeer's `stabilityai/stable-video-diffusion-img2vid-xt` unless its operator chose another.
          */
         post: operations["genImageToVideo"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Upscale
-         * @description Upscale an image by increasing its resolution.
+         * @description Upscale an image by increasing its resolution. Without `model_id` (absent or empty) the gateway runs its default upscale model: Livepeer's `stabilityai/stable-diffusion-x4-upscaler` unless its operator chose another.
          */
         post: operations["genUpscale"];
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Video Upscale
-         * @description Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream).
+         * @description Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `model_id` names the ESRGAN model; without one (absent or empty) the gateway runs its operator's default video-upscale model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`.
          */
         post: operations["genVideoUpscale"];
         delete?: never;
@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * Frame Interpolation
-         * @description Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream).
+         * @description Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `model_id` names the FILM model; without one (absent or empty) the gateway runs its operator's default frame-interpolation model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`.
          */
         post: operations["genFrameInterpolation"];
         delete?: never;
@@ -340,7 +340,7 @@ export interface components {
             capabilities: number;
         };
         /**
-         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.
+         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).
          * @default
          */
         ModelId: string;
@@ -396,7 +396,6 @@ export interface components {
             num_inference_steps?: number;
             num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
         };
-        TextToImageRequest: WithRequired<components["schemas"]["TextToImageParams"], "model_id">;
         /** @description A media object containing information about the generated media. */
         Media: {
             /** @description The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway. */
@@ -500,6 +499,7 @@ export interface components {
             id: string;
             status: components["schemas"]["JobStatus"];
             pipeline: components["schemas"]["Pipeline"];
+            /** @description The model the job runs: the request's, or the gateway's default for the pipeline when it named none. */
             model_id: string;
             /** @description The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose. */
             request_id: string;
@@ -565,7 +565,6 @@ export interface components {
             num_inference_steps?: number;
             num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
         };
-        ImageToImageRequest: WithRequired<components["schemas"]["Body_genImageToImage"], "model_id">;
         Body_genImageToVideo: {
             image: components["schemas"]["ImageFile"];
             model_id?: components["schemas"]["ModelId"];
@@ -630,7 +629,7 @@ export interface components {
              */
             interpolation_model_id?: string;
         };
-        ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id"> & components["schemas"]["InterpolatedVideoFields"];
+        ImageToVideoParams: components["schemas"]["Body_genImageToVideo"] & components["schemas"]["InterpolatedVideoFields"];
         Body_genUpscale: {
             /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. */
             prompt: components["schemas"]["Prompt"];
@@ -644,7 +643,6 @@ export interface components {
              */
             num_inference_steps?: number;
         };
-        UpscaleRequest: WithRequired<components["schemas"]["Body_genUpscale"], "model_id">;
         /**
          * Format: binary
          * @description Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image).
@@ -657,7 +655,6 @@ export interface components {
             /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
             seed?: components["schemas"]["Seed"];
         };
-        VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
         /** @description Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded. */
         Body_genFrameInterpolation: {
             /** @description The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`. */
@@ -690,7 +687,6 @@ export interface components {
             /** @description Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it. */
             seed?: components["schemas"]["Seed"];
         };
-        FrameInterpolationRequest: WithRequired<components["schemas"]["Body_genFrameInterpolation"], "model_id">;
         HealthCheck: {
             /**
              * @description `LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded.
@@ -995,7 +991,7 @@ export interface components {
          */
         Prefer: string;
         /**
-         * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+         * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
          * @example order-1234-thumbnail
          */
         IdempotencyKey: string;
@@ -1065,7 +1061,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1085,7 +1081,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TextToImageRequest"];
+                "application/json": components["schemas"]["TextToImageParams"];
             };
         };
         responses: {
@@ -1122,7 +1118,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1142,7 +1138,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["ImageToImageRequest"];
+                "multipart/form-data": components["schemas"]["Body_genImageToImage"];
             };
         };
         responses: {
@@ -1179,7 +1175,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1199,7 +1195,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["ImageToVideoRequest"];
+                "multipart/form-data": components["schemas"]["ImageToVideoParams"];
             };
         };
         responses: {
@@ -1236,7 +1232,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1256,7 +1252,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["UpscaleRequest"];
+                "multipart/form-data": components["schemas"]["Body_genUpscale"];
             };
         };
         responses: {
@@ -1293,7 +1289,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1313,7 +1309,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["VideoUpscaleRequest"];
+                "multipart/form-data": components["schemas"]["Body_genVideoUpscale"];
             };
         };
         responses: {
@@ -1361,7 +1357,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1381,7 +1377,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["FrameInterpolationRequest"];
+                "multipart/form-data": components["schemas"]["Body_genFrameInterpolation"];
             };
         };
         responses: {
@@ -1729,6 +1725,3 @@ export interface operations {
         };
     };
 }
-type WithRequired<T, K extends keyof T> = T & {
-    [P in K]-?: T[P];
-};
