@@ -36,7 +36,7 @@ export interface PipelineEntry {
 
 /** The job operations of the gateway API, by pipeline name, in the spec's order. */
 export const PIPELINES = {
-  /** Generate images from text prompts. Without `model_id` (absent or empty) the gateway runs its default text-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another. `POST /text-to-image` (genTextToImage). */
+  /** Generate images from text prompts. `POST /text-to-image` (genTextToImage). */
   "text-to-image": {
     "pipeline": "text-to-image",
     "operationId": "genTextToImage",
@@ -52,7 +52,7 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Apply image transformations to a provided image. Without `model_id` (absent or empty) the gateway runs its default image-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another. `POST /image-to-image` (genImageToImage). */
+  /** Apply image transformations to a provided image. `POST /image-to-image` (genImageToImage). */
   "image-to-image": {
     "pipeline": "image-to-image",
     "operationId": "genImageToImage",
@@ -70,7 +70,7 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. Without `model_id` (absent or empty) the gateway runs its default image-to-video model: Livepeer's `stabilityai/stable-video-diffusion-img2vid-xt` unless its operator chose another. `POST /image-to-video` (genImageToVideo). */
+  /** Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. `POST /image-to-video` (genImageToVideo). */
   "image-to-video": {
     "pipeline": "image-to-video",
     "operationId": "genImageToVideo",
@@ -88,7 +88,7 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Upscale an image by increasing its resolution. Without `model_id` (absent or empty) the gateway runs its default upscale model: Livepeer's `stabilityai/stable-diffusion-x4-upscaler` unless its operator chose another. `POST /upscale` (genUpscale). */
+  /** Upscale an image by increasing its resolution. `POST /upscale` (genUpscale). */
   "upscale": {
     "pipeline": "upscale",
     "operationId": "genUpscale",
@@ -105,7 +105,7 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `model_id` names the ESRGAN model; without one (absent or empty) the gateway runs its operator's default video-upscale model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`. `POST /video-upscale` (genVideoUpscale). */
+  /** Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `POST /video-upscale` (genVideoUpscale). */
   "video-upscale": {
     "pipeline": "video-upscale",
     "operationId": "genVideoUpscale",
@@ -122,7 +122,7 @@ export const PIPELINES = {
     },
     "response": "images",
   },
-  /** Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `model_id` names the FILM model; without one (absent or empty) the gateway runs its operator's default frame-interpolation model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`. `POST /frame-interpolation` (genFrameInterpolation). */
+  /** Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `POST /frame-interpolation` (genFrameInterpolation). */
   "frame-interpolation": {
     "pipeline": "frame-interpolation",
     "operationId": "genFrameInterpolation",

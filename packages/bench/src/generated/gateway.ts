@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Text To Image
-         * @description Generate images from text prompts. Without `model_id` (absent or empty) the gateway runs its default text-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.
+         * @description Generate images from text prompts.
          */
         post: operations["genTextToImage"];
         delete?: never;
@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Image To Image
-         * @description Apply image transformations to a provided image. Without `model_id` (absent or empty) the gateway runs its default image-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.
+         * @description Apply image transformations to a provided image.
          */
         post: operations["genImageToImage"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Image To Video
-         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. Without `model_id` (absent or empty) the gateway runs its default image-to-video model: Livepeer's `stabilityai/stable-video-diffusion-img2vid-xt` unless its operator chose another.
+         * @description Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s.
          */
         post: operations["genImageToVideo"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Upscale
-         * @description Upscale an image by increasing its resolution. Without `model_id` (absent or empty) the gateway runs its default upscale model: Livepeer's `stabilityai/stable-diffusion-x4-upscaler` unless its operator chose another.
+         * @description Upscale an image by increasing its resolution.
          */
         post: operations["genUpscale"];
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Video Upscale
-         * @description Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `model_id` names the ESRGAN model; without one (absent or empty) the gateway runs its operator's default video-upscale model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`.
+         * @description Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream).
          */
         post: operations["genVideoUpscale"];
         delete?: never;
@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * Frame Interpolation
-         * @description Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `model_id` names the FILM model; without one (absent or empty) the gateway runs its operator's default frame-interpolation model, and when the operator set none (Livepeer has no such default) the request is a 422 at `["body", "model_id"]`.
+         * @description Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream).
          */
         post: operations["genFrameInterpolation"];
         delete?: never;

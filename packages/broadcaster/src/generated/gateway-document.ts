@@ -11,7 +11,7 @@ export const gatewayDocument: OpenApiDocument = {
   "info": {
     "title": "AI Video Subnet gateway API",
     "version": "0.1.0",
-    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has its model (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. A job that names no model (`model_id` absent or empty) runs this gateway's default model for its pipeline, as at Livepeer's gateway: Livepeer's defaults unless the operator chose others, and none for our own pipelines unless the operator set one (then the job is a 422). Results come back as URLs this gateway serves. Long work can run as an asynchronous job instead (`Prefer: respond-async`): see the `jobs` routes. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
+    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has its model (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. A job that names no model (`model_id` absent or empty) runs this gateway's default model for its pipeline, as at Livepeer's gateway. Unless the operator chose others, these are Livepeer's: `stabilityai/sdxl-turbo` for text-to-image and image-to-image, `stabilityai/stable-video-diffusion-img2vid-xt` for image-to-video, `stabilityai/stable-diffusion-x4-upscaler` for upscale; video-upscale and frame-interpolation have none unless the operator set one, and a job of theirs without `model_id` is then a 422 at `[\"body\", \"model_id\"]`. Results come back as URLs this gateway serves. Long work can run as an asynchronous job instead (`Prefer: respond-async`): see the `jobs` routes. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -49,7 +49,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Text To Image",
-        "description": "Generate images from text prompts. Without `model_id` (absent or empty) the gateway runs its default text-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.",
+        "description": "Generate images from text prompts.",
         "operationId": "genTextToImage",
         "x-avs-pipeline": {
           "files": {},
@@ -954,7 +954,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Image To Image",
-        "description": "Apply image transformations to a provided image. Without `model_id` (absent or empty) the gateway runs its default image-to-image model: Livepeer's `stabilityai/sdxl-turbo` unless its operator chose another.",
+        "description": "Apply image transformations to a provided image.",
         "operationId": "genImageToImage",
         "x-avs-pipeline": {
           "files": {
@@ -1863,7 +1863,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Image To Video",
-        "description": "Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s. Without `model_id` (absent or empty) the gateway runs its default image-to-video model: Livepeer's `stabilityai/stable-video-diffusion-img2vid-xt` unless its operator chose another.",
+        "description": "Generate a video from a provided image. The result is one H.264 mp4, as the single entry of `images`. With `output_fps` above `fps` (our extension), an orchestrator that also serves a frame-interpolation model interpolates the frames to that rate with FILM, e.g. 14 frames at 7 fps → 48 frames at 24 fps, about 2 s.",
         "operationId": "genImageToVideo",
         "x-avs-pipeline": {
           "files": {
@@ -2822,7 +2822,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Upscale",
-        "description": "Upscale an image by increasing its resolution. Without `model_id` (absent or empty) the gateway runs its default upscale model: Livepeer's `stabilityai/stable-diffusion-x4-upscaler` unless its operator chose another.",
+        "description": "Upscale an image by increasing its resolution.",
         "operationId": "genUpscale",
         "x-avs-pipeline": {
           "files": {
@@ -3689,7 +3689,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Video Upscale",
-        "description": "Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream). `model_id` names the ESRGAN model; without one (absent or empty) the gateway runs its operator's default video-upscale model, and when the operator set none (Livepeer has no such default) the request is a 422 at `[\"body\", \"model_id\"]`.",
+        "description": "Upscale every frame of a video with an ESRGAN model (our extension). The result is one H.264 mp4 with the same frame count, frame rate, timestamps and audio, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per frame on the job's event stream).",
         "operationId": "genVideoUpscale",
         "x-avs-pipeline": {
           "files": {
@@ -4540,7 +4540,7 @@ export const gatewayDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Frame Interpolation",
-        "description": "Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream). `model_id` names the FILM model; without one (absent or empty) the gateway runs its operator's default frame-interpolation model, and when the operator set none (Livepeer has no such default) the request is a 422 at `[\"body\", \"model_id\"]`.",
+        "description": "Raise the frame rate of a video, or make a clip from two images, with a FILM model (our extension): a target `output_fps`, a `multiplier` or FILM's `times_to_interpolate`. The result is one H.264 mp4 of the same duration, as the single entry of `images`. Long videos suit `Prefer: respond-async` (progress per output frame on the job's event stream).",
         "operationId": "genFrameInterpolation",
         "x-avs-pipeline": {
           "files": {
