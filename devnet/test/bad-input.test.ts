@@ -92,6 +92,7 @@ describe("bad input through the public API", () => {
       contentType: "text/plain",
     },
     t2i("prompt missing", {}, ["prompt"]),
+    // No model_id: the gateway's default (Livepeer's), which this network does not serve, so a 400 naming it.
     t2i("model_id missing", {}, ["model_id"]),
     t2i("prompt is a number", { prompt: 123 }),
     t2i("prompt longer than 20000", { prompt: "x".repeat(20_001) }),

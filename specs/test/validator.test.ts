@@ -4,6 +4,7 @@ import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@a
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { operations as GatewayOps } from "../src/generated/gateway.js";
+import type { operations as OrchestratorOps } from "../src/generated/orchestrator.js";
 import type { operations as RunnerOps } from "../src/generated/runner.js";
 import { loadSpec } from "../src/index.js";
 
@@ -291,19 +292,33 @@ describe("request validator", () => {
   });
 });
 
-describe("gateway validator", () => {
-  it("requires model_id, which the runner spec leaves optional", async () => {
-    const validator = await RequestValidator.create(await loadSpec("gateway"));
+describe("model_id at the gateway and the orchestrator", () => {
+  /** An app of `spec`'s text-to-image route that answers the model_id its handler got (JSON-quoted). */
+  async function echoModel(spec: "gateway" | "orchestrator") {
+    const validator = await RequestValidator.create(await loadSpec(spec));
     const app = new Hono();
     app.onError(errorHandler());
-    typedRoutes<GatewayOps>(app, validator)("genTextToImage", (body) => ({
-      images: [{ url: body.model_id, seed: 0, nsfw: false }],
-    }));
-    const res = await app.request("/text-to-image", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ prompt: "a" }),
-    });
+    const route = typedRoutes<GatewayOps | OrchestratorOps>(app, validator);
+    route("genTextToImage", (body) => ({ images: [{ url: JSON.stringify(body.model_id), seed: 0, nsfw: false }] }));
+    return (body: object) =>
+      app.request("/text-to-image", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+  }
+
+  it("the gateway takes a request without one, filled in as the spec's empty default for the gateway to replace", async () => {
+    const post = await echoModel("gateway");
+    for (const body of [{ prompt: "a" }, { prompt: "a", model_id: "" }]) {
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      expect(echoed(await res.json())).toBe("");
+    }
+  });
+
+  it("the orchestrator requires it (the gateway always names the model it chose)", async () => {
+    const res = await (await echoModel("orchestrator"))({ prompt: "a" });
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({
       detail: [{ loc: ["body", "model_id"], msg: "model_id is required", type: "missing" }],

@@ -8,5 +8,6 @@ export type { AsyncJobOptions } from "./async-jobs/options.js";
 export { type Broadcaster, createBroadcaster } from "./broadcaster.js";
 export { HELP, parseConfig } from "./config/cli-config.js";
 export type { components, operations, paths } from "./generated/gateway.js";
+export { LIVEPEER_DEFAULT_MODELS } from "./jobs/default-models.js";
 export type { BroadcasterOptions, OrchestratorEndpoint, OutputStoreOptions } from "./options.js";
 export { DEFAULTS } from "./options.js";

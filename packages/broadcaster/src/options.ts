@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
+import { defaultModelsOf } from "./jobs/default-models.js";
 import type { Resolve } from "./network/address-policy.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
@@ -69,6 +70,12 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   maxPricePerUnit?: number;
   /** Pixels × steps that `maxPricePerUnit` is quoted for (default 1). */
   pixelsPerUnit?: number;
+  /**
+   * The model a job runs when its request names none (`model_id` absent or empty), by pipeline, over Livepeer's
+   * defaults (`LIVEPEER_DEFAULT_MODELS`); `""` removes a pipeline's default. A job of a pipeline without one needs
+   * `model_id` (422 without it). An unknown pipeline or a malformed model id throws.
+   */
+  defaultModels?: Record<string, string>;
   /** Failed attempts per job across orchestrators (default 3); a busy answer (503, 429) is not one. */
   maxAttempts?: number;
   /**
@@ -196,7 +203,7 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * Fills in defaults and normalises the orchestrator list.
+ * Fills in defaults, normalises the orchestrator list and puts the default models in effect (throws for bad ones).
  * @example resolveOptions({ orchestrators: ["http://127.0.0.1:8935"] }).maxAttempts // 3
  */
 export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
@@ -209,6 +216,7 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
     bodyLimits: {},
     logSink: (line) => process.stdout.write(`${line}\n`),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+    defaultModels: defaultModelsOf(o.defaultModels),
     orchestrators: (o.orchestrators ?? []).map((e) => (typeof e === "string" ? { url: e } : e)),
   } as ResolvedOptions;
 }

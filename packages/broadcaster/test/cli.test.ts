@@ -153,6 +153,54 @@ describe("parseConfig", () => {
     expect(() => parseConfig(["--body-limit", "upscale=1"], {})).toThrow("body-limit must look like /upscale=20971520");
   });
 
+  it("reads default-model from flags (repeated), env (comma-separated) and the config file, over Livepeer's", () => {
+    const file = join(dir, "models.json");
+    writeFileSync(file, JSON.stringify({ "default-model": ["video-upscale=tiny/esrgan-x4"] }));
+    const flags = ["--default-model", "upscale=tiny/esrgan-x4", "--default-model", "image-to-video="];
+    const fromFlags = parseConfig(["--config", file, ...flags], {}).options;
+    expect(fromFlags.defaultModels).toEqual({ upscale: "tiny/esrgan-x4", "image-to-video": "" });
+    expect(resolveOptions(fromFlags).defaultModels).toEqual({
+      "text-to-image": "stabilityai/sdxl-turbo",
+      "image-to-image": "stabilityai/sdxl-turbo",
+      upscale: "tiny/esrgan-x4",
+    });
+    const env = { AVS_BROADCASTER_DEFAULT_MODEL: "text-to-image=tiny/sd-turbo, frame-interpolation=tiny/film" };
+    expect(parseConfig(["--config", file], env).options.defaultModels).toEqual({
+      "text-to-image": "tiny/sd-turbo",
+      "frame-interpolation": "tiny/film",
+    });
+    expect(parseConfig(["--config", file], {}).options.defaultModels).toEqual({ "video-upscale": "tiny/esrgan-x4" });
+    expect(resolveOptions({}).defaultModels).toEqual({
+      "text-to-image": "stabilityai/sdxl-turbo",
+      "image-to-image": "stabilityai/sdxl-turbo",
+      "image-to-video": "stabilityai/stable-video-diffusion-img2vid-xt",
+      upscale: "stabilityai/stable-diffusion-x4-upscaler",
+    });
+    expect(HELP).toMatch(
+      /--default-model \/ AVS_BROADCASTER_DEFAULT_MODEL[\s\S]*?\(default: text-to-image=stabilityai\/sdxl-turbo, image-to-image=stabilityai\/sdxl-turbo, image-to-video=stabilityai\/stable-video-diffusion-img2vid-xt, upscale=stabilityai\/stable-diffusion-x4-upscaler, as Livepeer's gateway; none for video-upscale and frame-interpolation\)/,
+    );
+  });
+
+  it("refuses an unknown pipeline or a malformed default-model, saying what is allowed", () => {
+    const bad = (entry: string) => () => parseConfig(["--default-model", entry], {});
+    expect(bad("text2image=m")).toThrow(
+      'default-model "text2image=m" names no pipeline of this gateway; pipelines: text-to-image, image-to-image, image-to-video, upscale, video-upscale, frame-interpolation',
+    );
+    expect(bad("upscale")).toThrow(
+      'default-model must look like <pipeline>=<model_id>, e.g. upscale=stabilityai/stable-diffusion-x4-upscaler, got "upscale"',
+    );
+    expect(bad("upscale=../etc/passwd")).toThrow(
+      'default-model "upscale=../etc/passwd": the model id must be what model_id may be, at most 256 characters matching',
+    );
+    expect(() => parseConfig(["--default-model", "upscale=a", "--default-model", "upscale=b"], {})).toThrow(
+      "default-model sets upscale twice (upscale=a, upscale=b); set it once",
+    );
+    const file = join(dir, "bad-models.json");
+    writeFileSync(file, JSON.stringify({ "default-model": { upscale: "m" } }));
+    expect(() => parseConfig(["--config", file], {})).toThrow('got {"upscale":"m"}');
+    expect(() => resolveOptions({ defaultModels: { videoupscale: "m" } })).toThrow("names no pipeline of this gateway");
+  });
+
   it("documents every setting with its env var and default in --help", () => {
     expect(HELP).toContain("--orchestrator / AVS_BROADCASTER_ORCHESTRATOR");
     expect(HELP).toContain("--request-timeout-ms / AVS_BROADCASTER_REQUEST_TIMEOUT_MS");
@@ -189,6 +237,16 @@ describe("avs-broadcaster", () => {
     child.stderr.on("data", (d) => (err += d));
     expect(await new Promise((r) => child.on("exit", r))).toBe(2);
     expect(err).toContain("max-attempts must be a number ≥ 0");
+  });
+
+  it("exits 2 on a default-model for a pipeline it does not have, listing the pipelines", async () => {
+    const child = spawn(process.execPath, [BIN, "--default-model", "text-to-speech=parler-tts/parler-tts-large-v1"]);
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    expect(await new Promise((r) => child.on("exit", r))).toBe(2);
+    expect(err).toContain(
+      "names no pipeline of this gateway; pipelines: text-to-image, image-to-image, image-to-video, upscale, video-upscale, frame-interpolation",
+    );
   });
 
   it("listens, logs JSON with the port, serves, and stops on SIGTERM", async () => {

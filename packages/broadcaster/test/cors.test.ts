@@ -65,7 +65,7 @@ describe("CORS", () => {
       });
     for (const [res, status] of [
       [await post({}, { model_id: "m", prompt: "p" }), 401],
-      [await post({ authorization: "Bearer k" }, { prompt: "p" }), 422],
+      [await post({ authorization: "Bearer k" }, { model_id: "m" }), 422],
       [await post({ authorization: "Bearer k" }, { model_id: "m", prompt: "p" }), 503],
     ] as const) {
       expect(res.status).toBe(status);

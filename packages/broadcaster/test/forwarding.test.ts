@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
+import { flattenObjectSchema } from "@ai-video-subnet/server-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { orchestratorDocument } from "../../orchestrator/src/generated/orchestrator-document.js";
 import { gatewayDocument } from "../src/generated/gateway-document.js";
@@ -255,16 +256,20 @@ describe("outputs inline (X-Media-Delivery: data)", () => {
 });
 
 describe("the orchestrator's spec", () => {
-  it("takes the same request body as the gateway on every multipart route (what makes forwarding it unchanged exact)", () => {
+  it("takes the gateway's request fields on every multipart route, and requires model_id (what makes forwarding exact)", () => {
     const multipartPaths = Object.values(PIPELINES)
       .filter((p) => p.body === "multipart")
       .map((p) => p.path);
     expect(multipartPaths.length).toBeGreaterThan(0);
-    // The schema (fields, types, defaults, bounds), not the examples or descriptions.
+    // The fields (types, defaults, bounds) and what is required, not the examples or descriptions.
     const bodyOf = (doc: typeof gatewayDocument, path: string) =>
-      doc.paths[path]?.post?.requestBody?.content?.["multipart/form-data"]?.schema;
+      flattenObjectSchema(doc.paths[path]?.post?.requestBody?.content?.["multipart/form-data"]?.schema ?? {});
     for (const path of multipartPaths) {
-      expect(bodyOf(orchestratorDocument, path), path).toEqual(bodyOf(gatewayDocument, path));
+      const [orchestrator, gateway] = [bodyOf(orchestratorDocument, path), bodyOf(gatewayDocument, path)];
+      expect(orchestrator.properties, path).toEqual(gateway.properties);
+      // The gateway names the model it chose when the client named none: the orchestrator requires one.
+      expect(gateway.required, path).not.toContain("model_id");
+      expect([...(orchestrator.required ?? [])].sort(), path).toEqual([...(gateway.required ?? []), "model_id"].sort());
     }
   });
 });

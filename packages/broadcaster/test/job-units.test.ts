@@ -36,17 +36,17 @@ describe("job units", () => {
     const video = await clip();
     const fi = PIPELINES["frame-interpolation"];
     const base = { model_id: "tiny/film", video, source_fps: 1 };
-    expect((await jobOf(fi, { ...base, output_fps: 24 }, "r1")).units).toBe(64 * 48 * 48);
-    expect((await jobOf(fi, { ...base, multiplier: 2 }, "r2")).units).toBe(64 * 48 * 28);
-    expect((await jobOf(fi, { ...base, times_to_interpolate: 1 }, "r3")).units).toBe(64 * 48 * 27);
+    expect((await jobOf(fi, { ...base, output_fps: 24 }, "r1", {})).units).toBe(64 * 48 * 48);
+    expect((await jobOf(fi, { ...base, multiplier: 2 }, "r2", {})).units).toBe(64 * 48 * 28);
+    expect((await jobOf(fi, { ...base, times_to_interpolate: 1 }, "r3", {})).units).toBe(64 * 48 * 27);
   });
 
   it("counts the image-to-video → FILM chain as both stages: SVD-XT's 25 frames × steps, then FILM's output", async () => {
     const i2v = PIPELINES["image-to-video"];
     const body = { model_id: "svd", width: 64, height: 64, fps: 6, num_inference_steps: 2 };
-    const plain = await jobOf(i2v, body, "r4");
+    const plain = await jobOf(i2v, body, "r4", {});
     expect(plain.units).toBe(64 * 64 * 25 * 2);
-    const chain = await jobOf(i2v, { ...body, output_fps: 24 }, "r5");
+    const chain = await jobOf(i2v, { ...body, output_fps: 24 }, "r5", {});
     // 25 frames at 6 fps last 25 / 6 s; at 24 fps that is 100 frames.
     expect(chain.units).toBe(64 * 64 * 25 * 2 + 64 * 64 * 100);
     expect(chain.alsoNeeds).toEqual({ pipeline: "frame-interpolation", modelId: undefined });
@@ -61,7 +61,7 @@ describe("job units", () => {
       let built = 0;
       typedRoutes<operations>(app, validator)("genUpscale", (async (body: Record<string, unknown>) => {
         const file = vi.spyOn(UploadedPart.prototype, "file");
-        job = await jobOf(PIPELINES.upscale, body, "r6");
+        job = await jobOf(PIPELINES.upscale, body, "r6", {});
         built = file.mock.calls.length;
         file.mockRestore();
         // The field still reads as the File the client sent.

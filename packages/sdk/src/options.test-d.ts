@@ -60,7 +60,7 @@ describe("methods from the PIPELINES table", () => {
     expectTypeOf(client.frameInterpolation).parameter(0).toEqualTypeOf<FrameInterpolationOptions>();
     expectTypeOf(client.frameInterpolation).returns.resolves.toEqualTypeOf<PipelineResult<"video-upscale">>();
     expectTypeOf<FrameInterpolationOptions>().toEqualTypeOf<{
-      modelId: string;
+      modelId?: string;
       video?: Uploadable;
       firstImage?: Uploadable;
       lastImage?: Uploadable;
@@ -100,12 +100,13 @@ describe("option names", () => {
     expectTypeOf<Back<FrameInterpolationOptions>>().toEqualTypeOf<keyof RequestBodyOf<"genFrameInterpolation">>();
   });
 
-  it("requires what the spec requires (model_id is required at the gateway)", () => {
-    expectTypeOf<RequiredKeys<TextToImageOptions>>().toEqualTypeOf<"modelId" | "prompt">();
-    expectTypeOf<RequiredKeys<ImageToImageOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
-    expectTypeOf<RequiredKeys<ImageToVideoOptions>>().toEqualTypeOf<"modelId" | "image">();
-    expectTypeOf<RequiredKeys<UpscaleOptions>>().toEqualTypeOf<"modelId" | "prompt" | "image">();
-    expectTypeOf<RequiredKeys<VideoUpscaleOptions>>().toEqualTypeOf<"modelId" | "video">();
+  it("requires what the spec requires (not modelId: without one the gateway runs its default for the pipeline)", () => {
+    expectTypeOf<RequiredKeys<TextToImageOptions>>().toEqualTypeOf<"prompt">();
+    expectTypeOf<RequiredKeys<ImageToImageOptions>>().toEqualTypeOf<"prompt" | "image">();
+    expectTypeOf<RequiredKeys<ImageToVideoOptions>>().toEqualTypeOf<"image">();
+    expectTypeOf<RequiredKeys<UpscaleOptions>>().toEqualTypeOf<"prompt" | "image">();
+    expectTypeOf<RequiredKeys<VideoUpscaleOptions>>().toEqualTypeOf<"video">();
+    expectTypeOf<TextToImageOptions["modelId"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf<VideoUpscaleOptions["video"]>().toEqualTypeOf<Uploadable>();
   });
 });
@@ -133,8 +134,8 @@ describe("option types", () => {
     client.textToImage({ modelId: "m", prompt: "p", steps: 4 });
     // @ts-expect-error: height is a number
     client.textToImage({ modelId: "m", prompt: "p", height: "512" });
-    // @ts-expect-error: model_id is required at the gateway
-    client.upscale({ prompt: "", image: new Blob() });
+    // @ts-expect-error: prompt is required
+    client.upscale({ image: new Blob() });
     // @ts-expect-error: snake_case names are the wire format, not options
     client.textToImage({ modelId: "m", prompt: "p", num_inference_steps: 1 });
   });

@@ -67,19 +67,25 @@ export type PipelineMethods<Table extends Record<string, MethodSource> = Pipelin
   ) => Promise<ResultOf<Table[P]["operationId"]>>;
 };
 
-/** Options of {@link Client.textToImage}: `prompt` and `modelId` are required. */
+/*
+ * `modelId` is optional everywhere: without it the gateway runs its default model for the pipeline (Livepeer's for
+ * the four Livepeer pipelines unless its operator chose others; for video-upscale and frame-interpolation only one
+ * the operator set, else the call fails with a 422 at `model_id`).
+ */
+
+/** Options of {@link Client.textToImage}: `prompt` is required; `modelId` defaults to the gateway's. */
 export type TextToImageOptions = PipelineOptions<"text-to-image">;
-/** Options of {@link Client.imageToImage}: `prompt`, `image` and `modelId` are required. */
+/** Options of {@link Client.imageToImage}: `prompt` and `image` are required; `modelId` defaults to the gateway's. */
 export type ImageToImageOptions = PipelineOptions<"image-to-image">;
-/** Options of {@link Client.imageToVideo}: `image` and `modelId` are required. */
+/** Options of {@link Client.imageToVideo}: `image` is required; `modelId` defaults to the gateway's. */
 export type ImageToVideoOptions = PipelineOptions<"image-to-video">;
-/** Options of {@link Client.upscale}: `prompt`, `image` and `modelId` are required (ESRGAN ignores the prompt). */
+/** Options of {@link Client.upscale}: `prompt` and `image` are required (ESRGAN ignores the prompt); `modelId` defaults to the gateway's. */
 export type UpscaleOptions = PipelineOptions<"upscale">;
-/** Options of {@link Client.videoUpscale}: `video` (any Uploadable) and `modelId` are required. */
+/** Options of {@link Client.videoUpscale}: `video` (any Uploadable) is required; `modelId` defaults to the operator's, if set. */
 export type VideoUpscaleOptions = PipelineOptions<"video-upscale">;
 /**
- * Options of {@link Client.frameInterpolation}: `modelId`, then `video` or `firstImage` + `lastImage` (any
- * Uploadable), and one of `outputFps`, `multiplier` or `timesToInterpolate`.
+ * Options of {@link Client.frameInterpolation}: `video` or `firstImage` + `lastImage` (any Uploadable), and one of
+ * `outputFps`, `multiplier` or `timesToInterpolate`; `modelId` defaults to the operator's, if set.
  */
 export type FrameInterpolationOptions = PipelineOptions<"frame-interpolation">;
 

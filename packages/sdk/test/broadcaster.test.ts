@@ -35,7 +35,11 @@ beforeAll(async () => {
     { pipeline: "text-to-image", model_id: SD },
     { pipeline: "image-to-image", model_id: SD },
   ]);
-  gateway = await startGateway({ orchestrators: [orchestrator.url], apiKeys: [KEY] });
+  gateway = await startGateway({
+    orchestrators: [orchestrator.url],
+    apiKeys: [KEY],
+    defaultModels: { upscale: UPSCALER },
+  });
   // The broadcaster learns capabilities from /info; wait until a job can be placed.
   const client = createClient({ baseUrl: gateway.url, apiKey: KEY });
   for (let i = 0; i < 50; i++) {
@@ -63,6 +67,11 @@ describe("success", () => {
     expect(images[0]!.seed).toBe(11);
     expect(images[0]!.url.startsWith(`${gateway.url}/outputs/`)).toBe(true);
     expect(pngSize(await client().download(images[0]!))).toEqual({ width: 32, height: 24 });
+  });
+
+  it("runs the gateway's default model when modelId is left out, as Livepeer's client does", async () => {
+    const { images } = await client().upscale({ prompt: "", image: png(4, 3) });
+    expect(pngSize(await client().download(images[0]!))).toEqual({ width: 16, height: 12 });
   });
 
   it("generates images from text, two per prompt with seeds seed and seed + 1", async () => {
@@ -118,7 +127,12 @@ describe("success", () => {
     const { error, response } = await client().raw.POST("/text-to-image", { body: { model_id: "", prompt: "" } });
     expect(response.status).toBe(400);
     expect(error).toMatchObject({
-      detail: { msg: expect.stringMatching(/^model_id "" is not offered for text-to-image/) },
+      // An empty model_id is the gateway's default, which no orchestrator here offers.
+      detail: {
+        msg: expect.stringMatching(
+          /^model_id "stabilityai\/sdxl-turbo" \(this gateway's default for text-to-image: the request named no model\) is not offered/,
+        ),
+      },
     });
   });
 });
@@ -191,6 +205,20 @@ describe("errors", () => {
       "[POST] /upscale: 422 Unprocessable Entity — body.num_inference_steps: num_inference_steps must be ≥ 1, got -3",
     );
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("422 → ValidationError at model_id, saying how to set a default, on a pipeline the gateway has none for", async () => {
+    const err = await client()
+      .videoUpscale({ video: new Uint8Array(1000) })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toEqual([
+      {
+        loc: ["body", "model_id"],
+        msg: "model_id is required: this gateway has no default model for video-upscale (its operator can set one with --default-model video-upscale=<model_id>)",
+        type: "missing",
+      },
+    ]);
   });
 
   it("503 → ServiceUnavailableError with Retry-After, not retried without a seed", async () => {

@@ -87,7 +87,7 @@ export const runnerDocument: OpenApiDocument = {
                 "properties": {
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""
@@ -501,7 +501,7 @@ export const runnerDocument: OpenApiDocument = {
                   },
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""
@@ -905,7 +905,7 @@ export const runnerDocument: OpenApiDocument = {
                   },
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""
@@ -1330,7 +1330,7 @@ export const runnerDocument: OpenApiDocument = {
                   },
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""
@@ -1689,7 +1689,7 @@ export const runnerDocument: OpenApiDocument = {
                   },
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""
@@ -2164,7 +2164,7 @@ export const runnerDocument: OpenApiDocument = {
                   },
                   "model_id": {
                     "type": "string",
-                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                     "maxLength": 256,
                     "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                     "default": ""

@@ -13,6 +13,7 @@ import {
 } from "@ai-video-subnet/server-kit";
 import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.js";
 import { isPostgresUrl } from "../async-jobs/options.js";
+import { DEFAULT_MODEL_SETTING, parseDefaultModels } from "../jobs/default-models.js";
 import { outputAddresses } from "../jobs/outputs.js";
 import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
 
@@ -69,6 +70,7 @@ export const SETTINGS = [
     help: "pixels × steps that --max-price-per-unit is quoted for",
     shownDefault: String(DEFAULTS.pixelsPerUnit),
   },
+  DEFAULT_MODEL_SETTING,
   {
     name: "max-attempts",
     kind: "number",
@@ -248,6 +250,7 @@ export function parseConfig(
       return [m[1]!, Number(m[2])];
     }),
   );
+  const defaultModels = v["default-model"] && parseDefaultModels(v["default-model"]);
   const outputAllowNetworks = v["output-allow-networks"]?.map(String);
   if (outputAllowNetworks) outputAddresses(outputAllowNetworks); // a bad entry stops the start with its name
   const outputStore = v["output-store"];
@@ -294,6 +297,7 @@ export function parseConfig(
       infoIntervalMs: v["info-interval-ms"],
       maxPricePerUnit: v["max-price-per-unit"],
       pixelsPerUnit: v["pixels-per-unit"],
+      defaultModels,
       maxAttempts: v["max-attempts"],
       retryBudgetMs: v["retry-budget-ms"],
       jobsRetryBudgetMs: v["jobs-retry-budget-ms"],

@@ -11,7 +11,7 @@ export const gatewayDocument: OpenApiDocument = {
   "info": {
     "title": "AI Video Subnet gateway API",
     "version": "0.1.0",
-    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has `model_id` (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. Results come back as URLs this gateway serves. Long work can run as an asynchronous job instead (`Prefer: respond-async`): see the `jobs` routes. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
+    "description": "The public API of a broadcaster: generative media jobs served by a network of GPU operators. Each job goes to the best orchestrator that has its model (by warmth, free capacity, measured speed, success rate and price) and is retried elsewhere on failure. A job that names no model (`model_id` absent or empty) runs this gateway's default model for its pipeline, as at Livepeer's gateway. Unless the operator chose others, these are Livepeer's: `stabilityai/sdxl-turbo` for text-to-image and image-to-image, `stabilityai/stable-video-diffusion-img2vid-xt` for image-to-video, `stabilityai/stable-diffusion-x4-upscaler` for upscale; video-upscale and frame-interpolation have none unless the operator set one, and a job of theirs without `model_id` is then a 422 at `[\"body\", \"model_id\"]`. Results come back as URLs this gateway serves. Long work can run as an asynchronous job instead (`Prefer: respond-async`): see the `jobs` routes. Wire-compatible with Livepeer's AI gateway: its clients and curl examples work here.",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -89,7 +89,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -128,91 +128,90 @@ export const gatewayDocument: OpenApiDocument = {
           "content": {
             "application/json": {
               "schema": {
-                "allOf": [
-                  {
-                    "type": "object",
-                    "required": [
-                      "prompt"
-                    ],
-                    "properties": {
-                      "model_id": {
-                        "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
-                        "maxLength": 256,
-                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
-                        "default": ""
-                      },
-                      "loras": {
-                        "type": "string",
-                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
-                        "maxLength": 4096,
-                        "default": ""
-                      },
-                      "prompt": {
-                        "type": "string",
-                        "description": "Text prompt(s) to guide image generation.",
-                        "maxLength": 20000
-                      },
-                      "height": {
-                        "default": 576,
-                        "type": "integer",
-                        "description": "The height in pixels of the generated image; must be a multiple of 8.",
-                        "minimum": 8,
-                        "maximum": 4096
-                      },
-                      "width": {
-                        "default": 1024,
-                        "type": "integer",
-                        "description": "The width in pixels of the generated image; must be a multiple of 8.",
-                        "minimum": 8,
-                        "maximum": 4096
-                      },
-                      "guidance_scale": {
-                        "type": "number",
-                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
-                        "minimum": 0,
-                        "maximum": 100,
-                        "default": 7.5
-                      },
-                      "negative_prompt": {
-                        "type": "string",
-                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
-                        "maxLength": 20000,
-                        "default": ""
-                      },
-                      "safety_check": {
-                        "type": "boolean",
-                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
-                        "default": true
-                      },
-                      "seed": {
-                        "type": "integer",
-                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
-                        "minimum": 0,
-                        "maximum": 9007199254740991
-                      },
-                      "num_inference_steps": {
-                        "type": "integer",
-                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference.",
-                        "minimum": 1,
-                        "maximum": 1000,
-                        "default": 50
-                      },
-                      "num_images_per_prompt": {
-                        "type": "integer",
-                        "description": "Number of images to generate per prompt.",
-                        "minimum": 1,
-                        "maximum": 16,
-                        "default": 1
-                      }
-                    }
-                  }
-                ],
+                "type": "object",
                 "required": [
-                  "model_id"
-                ]
+                  "prompt"
+                ],
+                "properties": {
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "loras": {
+                    "type": "string",
+                    "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                    "maxLength": 4096,
+                    "default": ""
+                  },
+                  "prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide image generation.",
+                    "maxLength": 20000
+                  },
+                  "height": {
+                    "default": 576,
+                    "type": "integer",
+                    "description": "The height in pixels of the generated image; must be a multiple of 8.",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "width": {
+                    "default": 1024,
+                    "type": "integer",
+                    "description": "The width in pixels of the generated image; must be a multiple of 8.",
+                    "minimum": 8,
+                    "maximum": 4096
+                  },
+                  "guidance_scale": {
+                    "type": "number",
+                    "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 7.5
+                  },
+                  "negative_prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                    "maxLength": 20000,
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference.",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 50
+                  },
+                  "num_images_per_prompt": {
+                    "type": "integer",
+                    "description": "Number of images to generate per prompt.",
+                    "minimum": 1,
+                    "maximum": 16,
+                    "default": 1
+                  }
+                }
               },
               "examples": {
+                "default_model": {
+                  "summary": "Livepeer's client, without a model (the gateway's default runs)",
+                  "value": {
+                    "prompt": "a lighthouse on a cliff at dawn, oil painting"
+                  }
+                },
                 "turbo": {
                   "summary": "One image from SD-Turbo in one step",
                   "value": {
@@ -352,7 +351,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -993,7 +993,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -1032,97 +1032,97 @@ export const gatewayDocument: OpenApiDocument = {
           "content": {
             "multipart/form-data": {
               "schema": {
-                "allOf": [
-                  {
-                    "type": "object",
-                    "required": [
-                      "prompt",
-                      "image"
-                    ],
-                    "properties": {
-                      "prompt": {
-                        "type": "string",
-                        "description": "Text prompt(s) to guide image generation.",
-                        "maxLength": 20000
-                      },
-                      "image": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
-                      },
-                      "model_id": {
-                        "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
-                        "maxLength": 256,
-                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
-                        "default": ""
-                      },
-                      "loras": {
-                        "type": "string",
-                        "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
-                        "maxLength": 4096,
-                        "default": ""
-                      },
-                      "strength": {
-                        "type": "number",
-                        "description": "Degree of transformation applied to the reference image (0 to 1).",
-                        "minimum": 0,
-                        "maximum": 1,
-                        "default": 0.8
-                      },
-                      "guidance_scale": {
-                        "type": "number",
-                        "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
-                        "minimum": 0,
-                        "maximum": 100,
-                        "default": 7.5
-                      },
-                      "image_guidance_scale": {
-                        "type": "number",
-                        "description": "Degree to which the generated image is pushed towards the initial image.",
-                        "minimum": 0,
-                        "maximum": 100,
-                        "default": 1.5
-                      },
-                      "negative_prompt": {
-                        "type": "string",
-                        "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
-                        "maxLength": 20000,
-                        "default": ""
-                      },
-                      "safety_check": {
-                        "type": "boolean",
-                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
-                        "default": true
-                      },
-                      "seed": {
-                        "type": "integer",
-                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
-                        "minimum": 0,
-                        "maximum": 9007199254740991
-                      },
-                      "num_inference_steps": {
-                        "type": "integer",
-                        "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.",
-                        "minimum": 1,
-                        "maximum": 1000,
-                        "default": 100
-                      },
-                      "num_images_per_prompt": {
-                        "type": "integer",
-                        "description": "Number of images to generate per prompt.",
-                        "minimum": 1,
-                        "maximum": 16,
-                        "default": 1
-                      }
-                    }
-                  }
-                ],
+                "type": "object",
                 "required": [
-                  "model_id"
-                ]
+                  "prompt",
+                  "image"
+                ],
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide image generation.",
+                    "maxLength": 20000
+                  },
+                  "image": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "loras": {
+                    "type": "string",
+                    "description": "A JSON object of LoRA ids and weights, as a string, e.g. `{\"latent-consistency/lcm-lora-sdxl\": 1.0}`. At most 4 entries; weights are numbers ≥ 0.",
+                    "maxLength": 4096,
+                    "default": ""
+                  },
+                  "strength": {
+                    "type": "number",
+                    "description": "Degree of transformation applied to the reference image (0 to 1).",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "default": 0.8
+                  },
+                  "guidance_scale": {
+                    "type": "number",
+                    "description": "Encourages model to generate images closely linked to the text prompt (higher values may reduce image quality).",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 7.5
+                  },
+                  "image_guidance_scale": {
+                    "type": "number",
+                    "description": "Degree to which the generated image is pushed towards the initial image.",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "default": 1.5
+                  },
+                  "negative_prompt": {
+                    "type": "string",
+                    "description": "Text prompt(s) to guide what to exclude from image generation. Ignored if guidance_scale < 1.",
+                    "maxLength": 20000,
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps. More steps usually lead to higher quality images but slower inference. Modulated by strength.",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 100
+                  },
+                  "num_images_per_prompt": {
+                    "type": "integer",
+                    "description": "Number of images to generate per prompt.",
+                    "minimum": 1,
+                    "maximum": 16,
+                    "default": 1
+                  }
+                }
               },
               "examples": {
+                "default_model": {
+                  "summary": "Without a model (the gateway's default runs)",
+                  "value": {
+                    "prompt": "as a watercolour",
+                    "image": "(image bytes)"
+                  }
+                },
                 "repaint": {
                   "summary": "Repaint a photo as a watercolour",
                   "value": {
@@ -1260,7 +1260,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -1904,7 +1905,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -1957,7 +1958,7 @@ export const gatewayDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -2061,12 +2062,16 @@ export const gatewayDocument: OpenApiDocument = {
                       }
                     }
                   }
-                ],
-                "required": [
-                  "model_id"
                 ]
               },
               "examples": {
+                "default_model": {
+                  "summary": "Without a model (the gateway's default runs)",
+                  "value": {
+                    "image": "(image bytes)",
+                    "seed": 1
+                  }
+                },
                 "clip": {
                   "summary": "A clip from a still",
                   "value": {
@@ -2214,7 +2219,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -2854,7 +2860,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -2893,57 +2899,57 @@ export const gatewayDocument: OpenApiDocument = {
           "content": {
             "multipart/form-data": {
               "schema": {
-                "allOf": [
-                  {
-                    "type": "object",
-                    "required": [
-                      "prompt",
-                      "image"
-                    ],
-                    "properties": {
-                      "prompt": {
-                        "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
-                        "type": "string",
-                        "maxLength": 20000
-                      },
-                      "image": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
-                      },
-                      "model_id": {
-                        "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
-                        "maxLength": 256,
-                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
-                        "default": ""
-                      },
-                      "safety_check": {
-                        "type": "boolean",
-                        "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
-                        "default": true
-                      },
-                      "seed": {
-                        "type": "integer",
-                        "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
-                        "minimum": 0,
-                        "maximum": 9007199254740991
-                      },
-                      "num_inference_steps": {
-                        "type": "integer",
-                        "description": "Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).",
-                        "minimum": 1,
-                        "maximum": 1000,
-                        "default": 75
-                      }
-                    }
-                  }
-                ],
+                "type": "object",
                 "required": [
-                  "model_id"
-                ]
+                  "prompt",
+                  "image"
+                ],
+                "properties": {
+                  "prompt": {
+                    "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
+                    "type": "string",
+                    "maxLength": 20000
+                  },
+                  "image": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded image (PNG, JPEG or WebP). The type is read from the bytes, never from the part's Content-Type or file name."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "safety_check": {
+                    "type": "boolean",
+                    "description": "Perform a safety check to estimate if generated images could be offensive or harmful.",
+                    "default": true
+                  },
+                  "seed": {
+                    "type": "integer",
+                    "description": "Seed for random number generation. Image *i* of a request uses `seed + i`; drawn at random when absent.",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  "num_inference_steps": {
+                    "type": "integer",
+                    "description": "Number of denoising steps (diffusion upscalers only; ESRGAN models ignore it).",
+                    "minimum": 1,
+                    "maximum": 1000,
+                    "default": 75
+                  }
+                }
               },
               "examples": {
+                "default_model": {
+                  "summary": "Without a model (the gateway's default runs)",
+                  "value": {
+                    "prompt": "",
+                    "image": "(image bytes)"
+                  }
+                },
                 "x4": {
                   "summary": "Upscale four times with the real ESRGAN weights",
                   "value": {
@@ -3080,7 +3086,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -3720,7 +3727,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -3759,38 +3766,31 @@ export const gatewayDocument: OpenApiDocument = {
           "content": {
             "multipart/form-data": {
               "schema": {
-                "allOf": [
-                  {
-                    "type": "object",
-                    "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched.",
-                    "required": [
-                      "video"
-                    ],
-                    "properties": {
-                      "video": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image)."
-                      },
-                      "model_id": {
-                        "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
-                        "maxLength": 256,
-                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
-                        "default": ""
-                      },
-                      "seed": {
-                        "description": "Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it.",
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": 9007199254740991
-                      }
-                    }
-                  }
-                ],
+                "type": "object",
+                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched.",
                 "required": [
-                  "model_id"
-                ]
+                  "video"
+                ],
+                "properties": {
+                  "video": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image)."
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "seed": {
+                    "description": "Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
+                  }
+                }
               },
               "examples": {
                 "x4": {
@@ -3937,7 +3937,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -4588,7 +4589,7 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+            "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -4627,79 +4628,72 @@ export const gatewayDocument: OpenApiDocument = {
           "content": {
             "multipart/form-data": {
               "schema": {
-                "allOf": [
-                  {
-                    "type": "object",
-                    "description": "Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded.",
-                    "properties": {
-                      "video": {
-                        "description": "The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`.",
-                        "type": "string",
-                        "format": "binary"
-                      },
-                      "first_image": {
-                        "description": "The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size.",
-                        "type": "string",
-                        "format": "binary"
-                      },
-                      "last_image": {
-                        "description": "The second of the two frames; same width and height as `first_image`.",
-                        "type": "string",
-                        "format": "binary"
-                      },
-                      "source_fps": {
-                        "type": "number",
-                        "description": "The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s (with `times_to_interpolate` k, which ends on the last image, `(1 + 2^−k) / source_fps` s). Ignored for `video` (its own rate is used). Below 0.0001 fps (one frame per 10 000 s) the mp4 cannot be written and the runner answers 400; so does a source rate or an output rate (however it is asked for) above 240 fps.",
-                        "exclusiveMinimum": 0,
-                        "maximum": 240,
-                        "default": 1
-                      },
-                      "output_fps": {
-                        "type": "number",
-                        "description": "The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.",
-                        "exclusiveMinimum": 0,
-                        "maximum": 240,
-                        "examples": [
-                          24
-                        ]
-                      },
-                      "multiplier": {
-                        "type": "integer",
-                        "description": "The output frame rate as the source's times this (2 doubles it).",
-                        "minimum": 2,
-                        "maximum": 64,
-                        "examples": [
-                          2
-                        ]
-                      },
-                      "times_to_interpolate": {
-                        "type": "integer",
-                        "description": "FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.",
-                        "minimum": 1,
-                        "maximum": 6,
-                        "examples": [
-                          2
-                        ]
-                      },
-                      "model_id": {
-                        "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
-                        "maxLength": 256,
-                        "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
-                        "default": ""
-                      },
-                      "seed": {
-                        "description": "Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it.",
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": 9007199254740991
-                      }
-                    }
+                "type": "object",
+                "description": "Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded.",
+                "properties": {
+                  "video": {
+                    "description": "The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "first_image": {
+                    "description": "The first of two frames (PNG, JPEG or WebP) to interpolate between; needs `last_image` of the same size.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "last_image": {
+                    "description": "The second of the two frames; same width and height as `first_image`.",
+                    "type": "string",
+                    "format": "binary"
+                  },
+                  "source_fps": {
+                    "type": "number",
+                    "description": "The frame rate of the image pair: the two images are `1 / source_fps` s apart and the output lasts `2 / source_fps` s (with `times_to_interpolate` k, which ends on the last image, `(1 + 2^−k) / source_fps` s). Ignored for `video` (its own rate is used). Below 0.0001 fps (one frame per 10 000 s) the mp4 cannot be written and the runner answers 400; so does a source rate or an output rate (however it is asked for) above 240 fps.",
+                    "exclusiveMinimum": 0,
+                    "maximum": 240,
+                    "default": 1
+                  },
+                  "output_fps": {
+                    "type": "number",
+                    "description": "The output frame rate, at least the source's (a lower rate is refused with 400). Exact: 24 from 7 fps makes 24 frames per 7 source frames, at times j / 24 s.",
+                    "exclusiveMinimum": 0,
+                    "maximum": 240,
+                    "examples": [
+                      24
+                    ]
+                  },
+                  "multiplier": {
+                    "type": "integer",
+                    "description": "The output frame rate as the source's times this (2 doubles it).",
+                    "minimum": 2,
+                    "maximum": 64,
+                    "examples": [
+                      2
+                    ]
+                  },
+                  "times_to_interpolate": {
+                    "type": "integer",
+                    "description": "FILM's recursive midpoints: 2^k − 1 frames between each source pair at `t = m / 2^k`, each computed from its two neighbours; the output rate is the source's × 2^k.",
+                    "minimum": 1,
+                    "maximum": 6,
+                    "examples": [
+                      2
+                    ]
+                  },
+                  "model_id": {
+                    "type": "string",
+                    "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
+                    "maxLength": 256,
+                    "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
+                    "default": ""
+                  },
+                  "seed": {
+                    "description": "Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9007199254740991
                   }
-                ],
-                "required": [
-                  "model_id"
-                ]
+                }
               },
               "examples": {
                 "video24": {
@@ -4856,7 +4850,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -5520,7 +5515,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -6260,7 +6256,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -6554,7 +6551,8 @@ export const gatewayDocument: OpenApiDocument = {
                       ]
                     },
                     "model_id": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                     },
                     "request_id": {
                       "type": "string",
@@ -8084,7 +8082,7 @@ export const gatewayDocument: OpenApiDocument = {
         "name": "Idempotency-Key",
         "in": "header",
         "required": false,
-        "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
+        "description": "With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `[\"header\", \"Idempotency-Key\"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.",
         "schema": {
           "type": "string",
           "minLength": 1,
@@ -8233,7 +8231,8 @@ export const gatewayDocument: OpenApiDocument = {
                   ]
                 },
                 "model_id": {
-                  "type": "string"
+                  "type": "string",
+                  "description": "The model the job runs: the request's, or the gateway's default for the pipeline when it named none."
                 },
                 "request_id": {
                   "type": "string",

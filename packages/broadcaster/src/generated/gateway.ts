@@ -383,7 +383,7 @@ export interface components {
             capabilities: number;
         };
         /**
-         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.
+         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).
          * @default
          */
         ModelId: string;
@@ -439,7 +439,6 @@ export interface components {
             num_inference_steps?: number;
             num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
         };
-        TextToImageRequest: WithRequired<components["schemas"]["TextToImageParams"], "model_id">;
         /** @description A media object containing information about the generated media. */
         Media: {
             /** @description The URL where the media can be accessed: a `data:` URL from a runner, a URL the server serves from an orchestrator or a gateway. */
@@ -543,6 +542,7 @@ export interface components {
             id: string;
             status: components["schemas"]["JobStatus"];
             pipeline: components["schemas"]["Pipeline"];
+            /** @description The model the job runs: the request's, or the gateway's default for the pipeline when it named none. */
             model_id: string;
             /** @description The `X-Request-Id` of the request that created the job; the gateway logs the job under it. Orchestrators and runners know the job by its `id` (`<id>.run<n>` for a later run after a takeover), which no caller can choose. */
             request_id: string;
@@ -608,7 +608,6 @@ export interface components {
             num_inference_steps?: number;
             num_images_per_prompt?: components["schemas"]["NumImagesPerPrompt"];
         };
-        ImageToImageRequest: WithRequired<components["schemas"]["Body_genImageToImage"], "model_id">;
         Body_genImageToVideo: {
             image: components["schemas"]["ImageFile"];
             model_id?: components["schemas"]["ModelId"];
@@ -673,7 +672,7 @@ export interface components {
              */
             interpolation_model_id?: string;
         };
-        ImageToVideoRequest: WithRequired<components["schemas"]["Body_genImageToVideo"], "model_id"> & components["schemas"]["InterpolatedVideoFields"];
+        ImageToVideoParams: components["schemas"]["Body_genImageToVideo"] & components["schemas"]["InterpolatedVideoFields"];
         Body_genUpscale: {
             /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. */
             prompt: components["schemas"]["Prompt"];
@@ -687,7 +686,6 @@ export interface components {
              */
             num_inference_steps?: number;
         };
-        UpscaleRequest: WithRequired<components["schemas"]["Body_genUpscale"], "model_id">;
         /**
          * Format: binary
          * @description Uploaded video: MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream in any codec ffmpeg decodes (H.264, H.265, VP8, VP9, AV1, ProRes, …). The type is read from the bytes, never from the part's Content-Type or file name; a still image is refused (use `/upscale` for one image).
@@ -700,7 +698,6 @@ export interface components {
             /** @description Reported back in the answer's Media for symmetry with `/upscale`; ESRGAN models are deterministic and ignore it. */
             seed?: components["schemas"]["Seed"];
         };
-        VideoUpscaleRequest: WithRequired<components["schemas"]["Body_genVideoUpscale"], "model_id">;
         /** @description Raise a video's frame rate with a FILM model (our extension; Livepeer has no such route). The source is either `video` or the pair `first_image` + `last_image` (two frames `1 / source_fps` s apart), never both. The rate is set by exactly one of `output_fps` (an exact target rate: each new frame is interpolated at its own time `t` between its two source frames), `multiplier` (the source rate × n) or `times_to_interpolate` (FILM's recursive midpoints: 2^k − 1 frames between each pair). The duration is preserved (N frames at `fps` last N / fps s, and so does the output), except with `times_to_interpolate`, which, as FILM's reference does, ends on the last source frame. The answer is one H.264 yuv420p mp4 (`+faststart`) without audio. The output frame count is checked against the runner's `max_output_frames` before any frame is decoded. */
         Body_genFrameInterpolation: {
             /** @description The video whose frame rate to raise (MP4, WebM, MOV, …; at least 2 frames). Its frame rate is the stream's base rate. Not with `first_image`/`last_image`. */
@@ -733,7 +730,6 @@ export interface components {
             /** @description Reported back in the answer's Media for symmetry with the other routes; FILM is deterministic and ignores it. */
             seed?: components["schemas"]["Seed"];
         };
-        FrameInterpolationRequest: WithRequired<components["schemas"]["Body_genFrameInterpolation"], "model_id">;
         HealthCheck: {
             /**
              * @description `LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded.
@@ -1038,7 +1034,7 @@ export interface components {
          */
         Prefer: string;
         /**
-         * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+         * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
          * @example order-1234-thumbnail
          */
         IdempotencyKey: string;
@@ -1108,7 +1104,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1128,7 +1124,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TextToImageRequest"];
+                "application/json": components["schemas"]["TextToImageParams"];
             };
         };
         responses: {
@@ -1165,7 +1161,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1185,7 +1181,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["ImageToImageRequest"];
+                "multipart/form-data": components["schemas"]["Body_genImageToImage"];
             };
         };
         responses: {
@@ -1222,7 +1218,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1242,7 +1238,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["ImageToVideoRequest"];
+                "multipart/form-data": components["schemas"]["ImageToVideoParams"];
             };
         };
         responses: {
@@ -1279,7 +1275,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1299,7 +1295,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["UpscaleRequest"];
+                "multipart/form-data": components["schemas"]["Body_genUpscale"];
             };
         };
         responses: {
@@ -1336,7 +1332,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1356,7 +1352,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["VideoUpscaleRequest"];
+                "multipart/form-data": components["schemas"]["Body_genVideoUpscale"];
             };
         };
         responses: {
@@ -1404,7 +1400,7 @@ export interface operations {
                  */
                 Prefer?: components["parameters"]["Prefer"];
                 /**
-                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. A key is kept as long as its job. Ignored without `Prefer: respond-async`.
+                 * @description With `Prefer: respond-async`: a key of yours that makes sending the request again safe. The same key with the same body (for the same API key) answers the job the first request created, with `Idempotent-Replayed: true`; the same key with another body is a 422 at `["header", "Idempotency-Key"]`. Bodies are compared as the job would run them: with the spec's defaults filled in, and with the model the gateway chose when `model_id` was absent or empty (so leaving it out and naming the gateway's default are the same request, and after the operator changes that default, a body without `model_id` is another request). A key is kept as long as its job. Ignored without `Prefer: respond-async`.
                  * @example order-1234-thumbnail
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1424,7 +1420,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["FrameInterpolationRequest"];
+                "multipart/form-data": components["schemas"]["Body_genFrameInterpolation"];
             };
         };
         responses: {
@@ -1830,6 +1826,3 @@ export interface operations {
         };
     };
 }
-type WithRequired<T, K extends keyof T> = T & {
-    [P in K]-?: T[P];
-};

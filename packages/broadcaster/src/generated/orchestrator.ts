@@ -229,7 +229,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.
+         * @description Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).
          * @default
          */
         ModelId: string;

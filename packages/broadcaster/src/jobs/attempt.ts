@@ -7,6 +7,7 @@
  * which are fetched.
  */
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { BodyTooLarge } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
@@ -68,13 +69,21 @@ const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
 
 /** The body to send and its content type; a new stream of the same bytes for every attempt. */
 async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string; length?: number }> {
-  const raw = job.raw;
+  const { raw, rawHead: head } = job;
   if (raw) {
-    const body = raw.chunks ?? createReadStream(raw.file as string);
-    return { body, contentType: raw.contentType, length: raw.size };
+    const length = raw.size + (head?.length ?? 0);
+    if (raw.chunks) return { body: head ? [head, ...raw.chunks] : raw.chunks, contentType: raw.contentType, length };
+    const file = createReadStream(raw.file as string);
+    return { body: head ? Readable.from(prefixed(head, file)) : file, contentType: raw.contentType, length };
   }
   if (!job.multipart) return { body: JSON.stringify(job.body), contentType: "application/json" };
   return encodeMultipart(job.body);
+}
+
+/** `head`, then the bytes of `rest`. */
+async function* prefixed(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  yield* rest;
 }
 
 /** Where an attempt's outputs go, and what it accepts of the answer. */

@@ -357,8 +357,9 @@ function publicReason(reason: string): string {
 /** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */
 function unknownModel(job: Job, offered: string[]) {
   const list = offered.length > 0 ? `offered: ${offered.join(", ")}` : "no model is offered for it";
+  const whose = job.modelDefaulted ? ` (this gateway's default for ${job.pipeline}: the request named no model)` : "";
   return errorBody(
-    `model_id ${JSON.stringify(job.modelId)} is not offered for ${job.pipeline} by any orchestrator; ${list}`,
+    `model_id ${JSON.stringify(job.modelId)}${whose} is not offered for ${job.pipeline} by any orchestrator; ${list}`,
   );
 }
 

@@ -1,12 +1,16 @@
 /** @module One job as the broadcaster routes it: the validated request and what it needs from an orchestrator. */
 import { interpolatedFrames, type RawMultipart, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
+import { modelFor } from "./default-models.js";
 
 /** A validated job. */
 export interface Job {
   pipeline: string;
+  /** The model the job runs: the request's `model_id`, or the pipeline's default when it named none. */
   modelId: string;
-  /** The validated body (defaults applied, undeclared fields dropped); files are `Blob`s. */
+  /** The request named no model (`model_id` absent or empty): `modelId` is the pipeline's default. */
+  modelDefaulted?: true;
+  /** The validated body (defaults applied, `model_id` the one the job runs, undeclared fields dropped); files are `Blob`s. */
   body: Record<string, unknown>;
   multipart: boolean;
   /** The caller's `X-Request-Id` (or the one made for it): logged, echoed. */
@@ -25,6 +29,8 @@ export interface Job {
    * {@link forwardable}); absent for JSON jobs and for bodies with parts the spec does not declare.
    */
   raw?: RawMultipart;
+  /** A part sent in front of `raw`: the `model_id` the gateway chose for a body that named none. */
+  rawHead?: Buffer;
 }
 
 /** Frames an image-to-video job is counted for (SVD-XT's), as the spec's recipe counts them. */
@@ -38,13 +44,23 @@ export interface StoredMedia {
 }
 
 /**
- * The job of a validated request to one of the gateway's pipelines.
- * @example const job = await jobOf(PIPELINES.upscale, body, getRequestId(c));
+ * The job of a validated request to one of the gateway's pipelines. A request that names no model gets the
+ * pipeline's default in `body.model_id` too, so the job runs, is stored and is answered with it; without a default
+ * it throws the 422 of a missing `model_id` (see `modelFor`).
+ * @example const job = await jobOf(PIPELINES.upscale, body, getRequestId(c), options.defaultModels);
  */
-export async function jobOf(pipeline: PipelineEntry, body: Record<string, unknown>, requestId: string): Promise<Job> {
+export async function jobOf(
+  pipeline: PipelineEntry,
+  body: Record<string, unknown>,
+  requestId: string,
+  defaultModels: Readonly<Record<string, string>>,
+): Promise<Job> {
+  const { modelId, defaulted } = modelFor(pipeline.pipeline, body.model_id, defaultModels);
+  body.model_id = modelId;
   const job: Job = {
     pipeline: pipeline.pipeline,
-    modelId: String(body.model_id),
+    modelId,
+    ...(defaulted ? { modelDefaulted: true } : {}),
     body,
     multipart: pipeline.body === "multipart",
     requestId,
@@ -75,11 +91,18 @@ export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Jo
 
 /**
  * The client's multipart body, when forwarding it unchanged means the same to the orchestrator as the validated
- * body: the orchestrator's spec takes the same request schema on the same path (the specs test holds them equal),
- * so it coerces and defaults the same fields the same way. Only a body with a part the spec does not declare
- * (dropped here, so not in `body`) is re-encoded instead, so as not to forward bytes the job does not use.
- * @example job.raw = forwardable(rawMultipart(c), body);
+ * body: the orchestrator's spec takes the same fields on the same path (the broadcaster's forwarding test holds
+ * them equal), so it coerces and defaults them the same way. A body with a part the spec does not declare (dropped
+ * here, so not in `body`) is re-encoded instead, so as not to forward bytes the job does not use. A body that named
+ * no model goes with a `model_id` part in front (`rawHead`, as the orchestrator puts defaulted fields in front for
+ * its runner), since the orchestrator requires one; one with an empty `model_id` part (a second would be a
+ * duplicate), or with bytes before its first boundary, is re-encoded.
+ * @example Object.assign(job, forwardable(rawMultipart(c), job));
  */
-export function forwardable(raw: RawMultipart | undefined, body: Record<string, unknown>): RawMultipart | undefined {
-  return raw?.parts.every((name) => Object.hasOwn(body, name)) ? raw : undefined;
+export function forwardable(raw: RawMultipart | undefined, job: Job): Pick<Job, "raw" | "rawHead"> {
+  if (!raw?.parts.every((name) => Object.hasOwn(job.body, name))) return {};
+  if (!job.modelDefaulted) return { raw };
+  if (raw.parts.includes("model_id") || !raw.opensWithBoundary) return {};
+  const head = `--${raw.boundary}\r\nContent-Disposition: form-data; name="model_id"\r\n\r\n${job.modelId}\r\n`;
+  return { raw, rawHead: Buffer.from(head) };
 }

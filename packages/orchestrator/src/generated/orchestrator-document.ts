@@ -102,7 +102,7 @@ export const orchestratorDocument: OpenApiDocument = {
                     "properties": {
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -613,7 +613,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -1114,7 +1114,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -1666,7 +1666,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -2123,7 +2123,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""
@@ -2628,7 +2628,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "model_id": {
                         "type": "string",
-                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model.",
+                        "description": "Hugging Face-style model ID used for generation. A runner serves one model: when non-empty it must equal the loaded model. An orchestrator requires it. A gateway runs its default model for the pipeline when it is absent or empty (see each gateway route).",
                         "maxLength": 256,
                         "pattern": "^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$",
                         "default": ""

@@ -174,7 +174,7 @@ function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefine
   }
   const schema = flattenObjectSchema(content[mediaType]!.schema);
   const fileFields = new Set(Object.keys(schema.properties ?? {}).filter((k) => isFileSchema(schema.properties?.[k])));
-  // Files are checked by the multipart reader; a required field keeps no default (the gateway's model_id).
+  // Files are checked by the multipart reader; a required field keeps no default (the orchestrator's model_id).
   const required = new Set(schema.required ?? []);
   const properties = Object.fromEntries(
     Object.entries(schema.properties ?? {}).map(([k, s]) => {

@@ -2,8 +2,8 @@
 import type { SchemaObject } from "../openapi.js";
 
 /**
- * Merges `allOf` parts of an object schema into one `{properties, required}` schema (the specs use `allOf`
- * only to tighten `required`, e.g. `model_id` in the gateway).
+ * Merges `allOf` parts of an object schema into one `{properties, required}` schema (the specs use `allOf` to join
+ * bodies, e.g. image-to-video's Livepeer fields and ours, and to tighten `required`, e.g. the orchestrator's `model_id`).
  * @example flattenObjectSchema({ allOf: [{ properties: { a: {} } }, { required: ["a"] }] }) // { properties: { a: {} }, required: ["a"] }
  */
 export function flattenObjectSchema(schema: SchemaObject): SchemaObject {

@@ -28,10 +28,9 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         });
       }
       const started = performance.now();
-      const job = await jobOf(pipeline, body, getRequestId(c));
+      const job = await jobOf(pipeline, body, getRequestId(c), options.defaultModels);
       if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);
-      const raw = multipart ? forwardable(rawMultipart(c), body) : undefined;
-      if (raw) job.raw = raw;
+      if (multipart) Object.assign(job, forwardable(rawMultipart(c), job));
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
         result = await dispatch(ctx, job, pipeline.path, c.req.raw.signal);
@@ -48,6 +47,7 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         request_id: job.requestId,
         pipeline: job.pipeline,
         model_id: job.modelId,
+        ...(job.modelDefaulted ? { model_defaulted: true } : {}),
         status,
         ms: Math.round(performance.now() - started),
         ...(result.kind === "unavailable" ? { reason: result.detail } : { orchestrator: result.orchestrator }),
