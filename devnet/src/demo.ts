@@ -85,11 +85,14 @@ async function main(argv: string[]): Promise<number> {
         pixels_per_unit: 1,
       }));
     p.say(`starting the network (${ids.length} model(s), ${entries.length} runner(s) per orchestrator) …`);
+    // A request that names no model (as Livepeer's clients may send) runs the first model of its pipeline here.
+    const defaults = [...new Map(plan.map((m) => [m.pipeline, m.modelId] as const).reverse())].reverse();
     network = await startNetwork({
       modelsDir,
       workDir: resolve(out, "network"),
       models: entries,
       orchestrators: options.orchestrators,
+      broadcasterArgs: defaults.flatMap(([pipeline, modelId]) => ["--default-model", `${pipeline}=${modelId}`]),
       onEvent: (e) => p.network(e),
     });
     if (signalled) return 130;
@@ -148,6 +151,7 @@ ${network.orchestrators.map((o) => `  ${o.name.padEnd(12)} ${o.url}/info`).join(
   logs         ${shortPath(resolve(out, "network"))}/*.log
 
 Try: curl -F prompt= -F model_id=${plan.find((m) => m.pipeline === "upscale")?.modelId ?? "<model>"} -F image=@<picture.png> ${network.broadcasterUrl}/upscale
+A request without model_id runs its pipeline's model here: ${defaults.map(([pl, m]) => `${pl}=${m}`).join(", ")}
 `);
     return new Promise<number>(() => {});
   };

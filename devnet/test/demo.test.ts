@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { descendants, isAlive, probeVideo } from "@ai-video-subnet/test-kit";
+import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_HELP } from "../src/demo/options.js";
 import { planModels } from "../src/models/model-plan.js";
@@ -75,6 +76,21 @@ describe("the demo program", () => {
     expect(started.length).toBeGreaterThanOrEqual(6);
     const broadcaster = /broadcaster +(http:\/\/127\.0\.0\.1:\d+)/.exec(demo.output())![1]!;
     expect((await fetch(`${broadcaster}/health`)).status).toBe(200);
+    // A request without model_id (as Livepeer's clients may send) runs the demo's model of its pipeline.
+    const upscaler = planModels().find((m) => m.pipeline === "upscale")!.modelId;
+    expect(demo.output()).toContain(`upscale=${upscaler}`);
+    const form = new FormData();
+    form.append("prompt", "");
+    const still = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#3a6" } })
+      .png()
+      .toBuffer();
+    form.append("image", new Blob([new Uint8Array(still)], { type: "image/png" }), "still.png");
+    const res = await fetch(`${broadcaster}/upscale`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    const [media] = ((await res.json()) as { images: Array<{ url: string }> }).images;
+    expect((await sharp(Buffer.from(await (await fetch(media!.url)).arrayBuffer())).metadata()).width).toBe(
+      16 * Number(/x(\d)$/.exec(upscaler)?.[1] ?? 4),
+    );
     demo.child.kill("SIGINT");
     expect(await demo.exited).toBe(0);
     expect(demo.output()).toMatch(/stopped; no process left behind/);
