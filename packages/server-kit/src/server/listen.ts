@@ -26,6 +26,8 @@ export interface HttpServer {
    * @param drain the server's own wind-down (finish the running job, stop a worker), awaited before the grace starts
    */
   stop(graceMs: number, drain?: () => Promise<void>): Promise<void>;
+  /** Connections open now, as the graceful stop tracks them (a closed one is never counted, nor kept). */
+  openConnections(): number;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function listen(
       stopping ??= closeGracefully(server, connections, graceMs, drain);
       return stopping;
     },
+    openConnections: connections.size,
   };
 }
 
@@ -74,6 +77,8 @@ export function shownHost(host: string): string {
 }
 
 interface Connections {
+  /** Sockets tracked now. */
+  size(): number;
   /** From now on answers say `Connection: close`, and each socket closes once its answers are out. */
   drainAll(): void;
   /** Cuts every connection. */
@@ -98,10 +103,14 @@ function trackConnections(server: http.Server): Connections {
   });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    const count = inFlight.get(socket);
+    // Counted only while the socket is: an answer that closes after its socket did (the client hung up during a
+    // streamed answer or an upload) must not put the dead socket back, with its request and body, for good.
+    if (count !== undefined) inFlight.set(socket, count + 1);
     if (draining) res.shouldKeepAlive = false;
     res.once("close", () => {
-      inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
+      const left = inFlight.get(socket);
+      if (left !== undefined) inFlight.set(socket, Math.max(0, left - 1));
       if (!draining) return;
       // Let the last bytes leave the socket's own buffer before it is closed.
       if (socket.writableLength === 0) closeIdle();
@@ -111,6 +120,7 @@ function trackConnections(server: http.Server): Connections {
   // http.Server#close calls this; Node's own version would cut a large answer that is still flushing.
   server.closeIdleConnections = closeIdle;
   return {
+    size: () => inFlight.size,
     drainAll() {
       draining = true;
       closeIdle();
