@@ -135,6 +135,40 @@ describe.each(stores)("%s job store", (_name, open) => {
     }
   });
 
+  it("holds an owner's limit under a burst of creations with uploads, from two broadcasters on one database", async () => {
+    const [one, two] = [open(`burst${_name[0]}`), open(`burst${_name[0]}`)];
+    await Promise.all([one.init(), two.init()]);
+    try {
+      const bytes = new Uint8Array(2 * 1024 * 1024).fill(5);
+      const upload = () => ({
+        inputs: { fields: {}, files: { image: { name: "a.png", type: "image/png", size: bytes.length } } },
+        files: { image: new Blob([bytes]) },
+      });
+      const burst = await Promise.allSettled(
+        Array.from({ length: 16 }, (_, i) => (i % 2 ? one : two).create(newJob(upload()), { maxActive: 5 })),
+      );
+      const made = burst.filter((r) => r.status === "fulfilled");
+      const refused = burst.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+      expect(made).toHaveLength(5);
+      expect(refused).toHaveLength(11);
+      for (const err of refused) expect(err).toMatchObject({ name: "TooManyActiveJobsError", active: 5, maxActive: 5 });
+      // Nothing of a refused job is left: only the five made have their upload.
+      for (const r of made) {
+        const chunks: Uint8Array[] = [];
+        for await (const c of one.readFile(
+          (r as PromiseFulfilledResult<{ job: { id: string } }>).value.job.id,
+          "image",
+        )) {
+          chunks.push(c);
+        }
+        expect(Buffer.concat(chunks).length).toBe(bytes.length);
+      }
+      await expect(two.create(newJob(), { maxActive: 5 })).rejects.toBeInstanceOf(TooManyActiveJobsError);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
   it("lets another holder take a job whose lease ran out, and fences the first holder's writes", async () => {
     const [one, two] = [open(`takeover${_name[0]}`), open(`takeover${_name[0]}`)];
     await Promise.all([one.init(), two.init()]);

@@ -136,26 +136,28 @@ async function byKey(q: Query, { s }: PgNames, job: NewJob): Promise<CreateResul
 }
 
 /**
- * When `job`'s owner already has `maxActive` jobs queued or running: the job its idempotency key names (a repeat
- * finds its job whatever the count), else a {@link TooManyActiveJobsError}; undefined when there is room.
+ * Holds `owner`'s limit of `maxActive` jobs queued or running, inside the transaction that has just inserted one
+ * more of them (the last step before its commit). It waits for the owner's creation lock, held to the end of the
+ * transaction, so one owner's creations pass this point one at a time on every broadcaster sharing the store; then
+ * it counts the owner's queued and running jobs, the new one included. Over the limit it throws
+ * {@link TooManyActiveJobsError}, and the insert (row, events, queue entry, files) is rolled back. Counted before
+ * the insert instead, a burst of submissions all saw room while each copied its upload, and all passed.
+ * @example await holdLimit(q, names, job.owner, 100);
  */
-export async function overLimit(
-  q: Query,
-  names: PgNames,
-  job: NewJob,
-  maxActive: number,
-): Promise<CreateResult | undefined> {
+export async function holdLimit(q: Query, names: PgNames, owner: string, maxActive: number): Promise<void> {
   const { s } = names;
+  await q.query({
+    name: `avs-owner-lock:${s}`,
+    text: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+    values: [`avs-jobs:${s}`, owner],
+  });
   const { rows } = await q.query<{ n: number }>({
     name: `avs-active-jobs:${s}`,
     text: `SELECT count(*)::int AS n FROM ${s}.jobs WHERE owner = $1 AND status IN ('queued', 'running')`,
-    values: [job.owner],
+    values: [owner],
   });
-  const active = rows[0]!.n;
-  if (active < maxActive) return undefined;
-  const repeated = job.idempotencyKey === undefined ? undefined : await byKey(q, names, job);
-  if (repeated) return repeated;
-  throw new TooManyActiveJobsError(active, maxActive);
+  const others = rows[0]!.n - 1;
+  if (others >= maxActive) throw new TooManyActiveJobsError(others, maxActive);
 }
 
 /**

@@ -12,7 +12,7 @@ import type pg from "pg";
 import { Availability, rethrowUnavailable, type StoreAvailability, unavailableReason } from "./availability.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { DEFAULT_TIMEOUT_MS, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
-import { claimJob, insertJob, overLimit } from "./postgres-enqueue.js";
+import { claimJob, holdLimit, insertJob } from "./postgres-enqueue.js";
 import type { PgChangeListener } from "./postgres-listener.js";
 import {
   addQueueEntry,
@@ -195,15 +195,14 @@ export class PostgresJobStore implements JobStore {
   }
 
   async #create(job: NewJob, options: CreateOptions): Promise<CreateResult & { claim?: Claim }> {
-    if (options.maxActive !== undefined) {
-      const over = await overLimit(this.pool, this.names, job, options.maxActive);
-      if (over) return over;
-    }
     const files = Object.entries(job.files);
-    // A job without files is one statement (no transaction around it); files go in the same transaction as the row.
-    if (files.length === 0) return insertJob(this.pool, this.names, job, options.here);
+    const limit = options.maxActive;
+    // A job without files or limit is one statement (no transaction around it); files go in the same transaction
+    // as the row, and the limit is held last, before the commit (see `holdLimit`).
+    if (files.length === 0 && limit === undefined) return insertJob(this.pool, this.names, job, options.here);
     return transaction(this.pool, async (q) => {
       const result = await insertJob(q, this.names, job, options.here);
+      // A repeated idempotency key finds its job whatever the count.
       if (result.kind !== "created") return result;
       for (const [field, blob] of files) {
         let seq = 0;
@@ -216,6 +215,7 @@ export class PostgresJobStore implements JobStore {
           ]);
         }
       }
+      if (limit !== undefined) await holdLimit(q, this.names, job.owner, limit);
       return result;
     });
   }

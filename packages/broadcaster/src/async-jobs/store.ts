@@ -63,8 +63,8 @@ export interface CreateOptions {
   here?: StartHere;
   /**
    * The most jobs one owner may have queued or running; past it nothing is made (`TooManyActiveJobsError`), though
-   * a repeated idempotency key still finds its job. SQLite checks it in the creating transaction; PostgreSQL just before the
-   * insert, so submissions at the same instant may pass it by their number.
+   * a repeated idempotency key still finds its job. Both stores check it in the creating transaction, one creation
+   * of an owner at a time (SQLite's write lock; PostgreSQL's advisory lock on the owner, across broadcasters).
    */
   maxActive?: number;
 }
