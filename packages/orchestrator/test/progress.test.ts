@@ -104,6 +104,26 @@ describe("orchestrator progress relay", () => {
     expect((await fetch(`${orch.url}/health`)).status).toBe(200);
   }, 60_000);
 
+  it("lets a subscriber that leaves while waiting go quietly, not as a wait that ran out", async () => {
+    const lines: string[] = [];
+    const record = (msg: string, fields?: object) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`);
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
+      modelsDir: models.dir,
+      secret: SECRET,
+      progressWaitMs: 5000,
+      log: { debug: record, info: record, warn: record, error: record },
+    });
+    const leaving = new AbortController();
+    const subscribed = fetch(`${orch.url}/progress/gone-early`, { headers: auth, signal: leaving.signal });
+    await eventually(() => orch!.progress.waiting("gone-early") === 1, 10_000, "the subscriber waiting");
+    leaving.abort();
+    await subscribed.catch(() => undefined);
+    await eventually(() => orch!.progress.waiting("gone-early") === 0, 10_000, "the wait given up");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines.filter((l) => l.includes("no job with request id"))).toEqual([]);
+  }, 60_000);
+
   it("stops the job on the runner and frees the slot when the caller hangs up", async () => {
     orch = await startOrchestrator({
       models: [{ pipeline: "text-to-image", model_id: TINY_SD, warm: true, capacity: 1 }],

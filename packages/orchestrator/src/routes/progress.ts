@@ -15,6 +15,7 @@ import { HttpError, type Logger, type RequestValidator, typedRoutes, validated }
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { operations } from "../generated/orchestrator.js";
+import { CLIENT_CLOSED_REQUEST } from "./metrics.js";
 
 /** How one job ended, as the `end` event says it. */
 export interface JobEnd {
@@ -216,6 +217,8 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
   const joinedAt = resume === undefined ? tracker.startedStages(requestId) : 0;
   const seen = resume ?? 0;
   const job = await tracker.find(requestId, c.req.raw.signal);
+  // A subscriber that left while waiting gets nothing (logged as 499, not as a wait that ran out).
+  if (!job && c.req.raw.signal.aborted) return c.body(null, CLIENT_CLOSED_REQUEST as never);
   if (!job) {
     throw new HttpError(
       404,
