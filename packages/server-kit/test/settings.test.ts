@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
-import { envName, flagName, parseSettings, SettingsError, type SettingsSchema, settingsHelp } from "../src/index.js";
+import {
+  envName,
+  flagName,
+  parseSettings,
+  readFlags,
+  SettingsError,
+  type SettingsSchema,
+  settingsHelp,
+} from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-settings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,6 +108,7 @@ describe("parseSettings", () => {
     expect(parseSettings(SCHEMA, [], { AVS_TEST_PORT: "" }).values.port).toBe(8000);
     expect(() => parseSettings(SCHEMA, ["--port="], {})).toThrow(new SettingsError("--port needs a value"));
     expect(() => parseSettings(SCHEMA, ["--port", ""], {})).toThrow(new SettingsError("--port needs a value"));
+    expect(readFlags(["--port="], ["port"])).toEqual(new Map([["port", [""]]]));
   });
 
   it("bounds every number by its unit, else by the largest safe integer", () => {

@@ -117,6 +117,10 @@ export function parseSettings<T extends SettingsSchema>(
     [...schema.settings.map((s) => s.name), schema.file, ...formerly.keys()],
     schema.positional,
   );
+  // An empty flag value would silently mean the default (`--port=`): a mistake, unlike an empty env var.
+  for (const [name, values] of flags) {
+    if (values.includes("")) throw new SettingsError(`${flagName(name)} needs a value`);
+  }
   for (const [old, name] of formerly) {
     const given = flags.get(old);
     if (given) flags.set(name, [...given, ...(flags.get(name) ?? [])]);
@@ -156,8 +160,8 @@ function given(text: string | undefined): string | undefined {
 }
 
 /**
- * Reads `--name value` and `--name=value` flags of the settings `names` (repeats kept in order; an empty value is
- * refused, as it would silently mean the default); a non-flag argument is the `positional` setting, once. Throws {@link SettingsError} for anything else.
+ * Reads `--name value` and `--name=value` flags of the settings `names` (repeats kept in order, empty values
+ * too: {@link parseSettings} refuses them, a tool's own flags may give them a meaning); a non-flag argument is the `positional` setting, once. Throws {@link SettingsError} for anything else.
  * @example readFlags(["--model-dir", "/m", "--port=0"], ["MODEL_DIR", "PORT"]) // Map { MODEL_DIR → ["/m"], PORT → ["0"] }
  */
 export function readFlags(
@@ -180,7 +184,7 @@ export function readFlags(
     const name = byFlag.get(flag);
     if (!name) throw new SettingsError(`unknown flag ${flag} (see --help)`);
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === "") throw new SettingsError(`${flag} needs a value`);
+    if (value === undefined) throw new SettingsError(`${flag} needs a value`);
     add(name, value);
   }
   return out;
