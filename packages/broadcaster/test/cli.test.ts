@@ -198,9 +198,9 @@ describe("parseConfig", () => {
     expect(() => parseConfig(["--config", array], {})).toThrow(
       `max-attempts in the file ${array} must be a JSON number, got [3]`,
     );
-    const text = file({ port: "0" });
+    const text = file({ port: true });
     expect(() => parseConfig(["--config", text], {})).toThrow(
-      `port in the file ${text} must be a JSON number, got "0"`,
+      `port in the file ${text} must be a JSON number, got true`,
     );
   });
 

@@ -140,14 +140,19 @@ describe("parseSettings", () => {
     }
   });
 
-  it("refuses a file value of the wrong JSON type: arrays or objects for one value, strings for numbers", () => {
+  it("refuses a file value of the wrong JSON type: arrays, objects or booleans for one value", () => {
     const read = (name: string, value: unknown) => () => parseSettings(SCHEMA, ["--settings", file(name, value)], {});
     const path = (name: string) => join(dir, name);
     expect(read("array.json", { count: [3] })).toThrow(
       `count in the file ${path("array.json")} must be a JSON number, got [3]`,
     );
-    expect(read("text.json", { port: "0" })).toThrow(
-      `port in the file ${path("text.json")} must be a JSON number, got "0"`,
+    expect(read("flag.json", { port: true })).toThrow(
+      `port in the file ${path("flag.json")} must be a JSON number, got true`,
+    );
+    // A number written as a string is read as a flag's text is, bounds included.
+    expect(read("text.json", { port: "8935" })().values).toMatchObject({ port: 8935 });
+    expect(read("text-over.json", { port: "70000" })).toThrow(
+      'port must be a whole number from 0 to 65535, got "70000"',
     );
     expect(read("object.json", { gpus: { a: 1 } })).toThrow(
       `gpus in the file ${path("object.json")} must be a JSON string, got {"a":1}`,

@@ -84,9 +84,9 @@ describe("resolveSettings", () => {
     expect(() => resolveSettings(["--settings", array], {})).toThrow(
       `runners-per-gpu in the file ${array} must be a JSON number, got [3]`,
     );
-    const text = file({ port: "0" });
+    const text = file({ port: true });
     expect(() => resolveSettings(["--settings", text], {})).toThrow(
-      `port in the file ${text} must be a JSON number, got "0"`,
+      `port in the file ${text} must be a JSON number, got true`,
     );
   });
 

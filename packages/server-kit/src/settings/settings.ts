@@ -219,14 +219,15 @@ function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unk
 }
 
 /**
- * A file value of a one-value setting: a JSON number for `number`/`integer`, a string (or number) otherwise; an
- * array only for a `string` setting, of strings or numbers, joined with commas (`"gpus": ["0", "1"]`).
+ * A file value of a one-value setting: a string or a number (a string of a number is read as a flag's text is, so
+ * `"8935"` stays a valid port); an array only for a `string` setting, of strings or numbers, joined with commas
+ * (`"gpus": ["0", "1"]`). Anything else (an array or object for one value, a boolean) is refused.
  */
 function scalarFromFile(s: Setting, value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   const scalar = (x: unknown) => typeof x === "string" || typeof x === "number";
   const numeric = s.kind === "number" || s.kind === "integer";
-  if (numeric ? typeof value === "number" : scalar(value)) return given(String(value));
+  if (scalar(value)) return given(String(value));
   if (s.kind === "string" && Array.isArray(value) && value.every(scalar)) return given(value.join(","));
   const want = numeric ? "a JSON number" : "a JSON string";
   throw new SettingsError(`${s.name} in the file ${path} must be ${want}, got ${JSON.stringify(value)}`);
