@@ -33,11 +33,34 @@ describe("config", () => {
   });
 
   it("says what is wrong with a bad setting", () => {
-    expect(() => loadConfig([], { PORT: "eighty" })).toThrow('PORT must be a whole number ≥ 0, got "eighty"');
+    expect(() => loadConfig([], { PORT: "eighty" })).toThrow(
+      'PORT must be a whole number from 0 to 65535, got "eighty"',
+    );
     expect(() => loadConfig([], { EXECUTION_PROVIDER: "tpu" })).toThrow(
       'EXECUTION_PROVIDER must be cpu, cuda or webgpu, got "tpu"',
     );
     expect(() => parseFlags(["--colour", "red"])).toThrow("unknown flag --colour (see --help)");
     expect(() => parseFlags(["--port"])).toThrow("--port needs a value");
+    expect(parseFlags(["--port=", "--queue-size", "3", "--queue-size="])).toEqual({ QUEUE_SIZE: "3" });
+  });
+
+  it("refuses values a runner could not use, naming the setting, the value and what is allowed", () => {
+    const refused: Array<[string[], NodeJS.ProcessEnv, string]> = [
+      [
+        [],
+        { MAX_UPLOAD_BYTES: "65537.5" },
+        'MAX_UPLOAD_BYTES must be a whole number from 1 to 9007199254740991, got "65537.5"',
+      ],
+      [["--port", "70000"], {}, 'PORT must be a whole number from 0 to 65535, got "70000"'],
+      [["--queue-size="], {}, "--queue-size needs a value"],
+      [[], { INTRA_OP_THREADS: "5000" }, 'INTRA_OP_THREADS must be a whole number from 0 to 1024, got "5000"'],
+      [[], { SPIN_WAIT: "2" }, 'SPIN_WAIT must be a whole number from 0 to 1, got "2"'],
+      [[], { SHUTDOWN_GRACE: "1e20" }, 'SHUTDOWN_GRACE must be a number from 0 to 2147483 s, got "1e20"'],
+    ];
+    for (const [argv, env, message] of refused) expect(() => loadConfig(argv, env), message).toThrow(message);
+    expect(loadConfig([], { QUEUE_SIZE: "", MAX_UPLOAD_BYTES: "65537" })).toMatchObject({
+      queueSize: 8,
+      maxUploadBytes: 65537,
+    });
   });
 });

@@ -67,9 +67,9 @@ export const SETTINGS = [
   },
   { name: "MODEL_DIR", kind: "string", default: "/models", help: "the models volume" },
   { name: "AUTH_TOKEN", kind: "string", default: "", help: "bearer token for generate routes" },
-  { name: "PORT", kind: "integer", default: "8000", help: "listen port (0 = any free port)" },
+  { name: "PORT", kind: "integer", unit: "port", default: "8000", help: "listen port, 0-65535 (0 = any free port)" },
   { name: "HOST", kind: "string", default: "127.0.0.1", help: "listen address (the Docker image sets 0.0.0.0)" },
-  { name: "QUEUE_SIZE", kind: "integer", default: "8", help: "jobs that may wait; more get 503" },
+  { name: "QUEUE_SIZE", kind: "integer", unit: "count", default: "8", help: "jobs that may wait; more get 503" },
   {
     name: "EXECUTION_PROVIDER",
     kind: "choice",
@@ -80,6 +80,8 @@ export const SETTINGS = [
   {
     name: "MAX_UPLOAD_BYTES",
     kind: "integer",
+    unit: "bytes",
+    min: 1,
     default: String(50 * 1024 * 1024),
     help: "largest request body (413 above; 400 on Livepeer's routes)",
   },
@@ -106,12 +108,15 @@ export const SETTINGS = [
   {
     name: "INTRA_OP_THREADS",
     kind: "integer",
+    unit: "count",
+    max: 1024,
     default: "0",
-    help: "ONNX Runtime threads (0 = one per core)",
+    help: "ONNX Runtime threads, 0-1024 (0 = one per core)",
   },
   {
     name: "SPIN_WAIT",
     kind: "integer",
+    max: 1,
     default: "0",
     help: "1 = ONNX Runtime threads busy-wait between operators: slightly lower latency on a dedicated machine, but they burn the CPU the HTTP thread and other processes need",
   },
@@ -137,6 +142,7 @@ export const SETTINGS = [
   {
     name: "MAX_VIDEO_BYTES",
     kind: "integer",
+    unit: "bytes",
     default: String(256 * 1024 * 1024),
     help: "video-upscale, frame-interpolation: largest video file (413; MAX_UPLOAD_BYTES caps it too)",
   },
@@ -173,6 +179,7 @@ export const SETTINGS = [
   {
     name: "SHUTDOWN_GRACE",
     kind: "number",
+    unit: "s",
     default: "5",
     help: "seconds keep-alive connections get on stop, once the running job has finished",
   },
@@ -183,14 +190,20 @@ export const RUNNER_SETTINGS = { envPrefix: "", file: "CONFIG", settings: SETTIN
 
 /**
  * Parses flags (`--model-id x` or `--model-id=x`) of the settings `known` into `{MODEL_ID: "x"}` (the last of a
- * repeated flag wins); unknown flags throw.
+ * repeated flag wins; an empty value counts as not given, as the benchmarks' own flags expect); unknown flags throw.
+ * The runner's settings go through `loadConfig`, which refuses an empty flag value.
  * @example parseFlags(["--port", "0"]) // { PORT: "0" }
  */
 export function parseFlags(
   args: string[],
   known: readonly string[] = [...SETTINGS.map((s) => s.name), "CONFIG"],
 ): Record<string, string> {
-  return Object.fromEntries([...readFlags(args, known)].map(([name, values]) => [name, values.at(-1)!]));
+  return Object.fromEntries(
+    [...readFlags(args, known)].flatMap(([name, values]) => {
+      const last = values.filter(Boolean).at(-1);
+      return last === undefined ? [] : [[name, last]];
+    }),
+  );
 }
 
 /**

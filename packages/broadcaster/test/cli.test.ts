@@ -132,10 +132,10 @@ describe("parseConfig", () => {
       'jobs-db-schema must be a lower-case SQL name (letters, digits, _; at most 41), got "Bad-Name"',
     );
     expect(() => parseConfig(["--jobs-concurrency", "0"], {})).toThrow(
-      'jobs-concurrency must be a whole number ≥ 1, got "0"',
+      'jobs-concurrency must be a whole number from 1 to 9007199254740991, got "0"',
     );
     expect(() => parseConfig(["--jobs-lease-ms", "100"], {})).toThrow(
-      'jobs-lease-ms must be a whole number ≥ 300, got "100"',
+      'jobs-lease-ms must be a whole number from 300 to 9007199254740991, got "100"',
     );
     expect(HELP).toContain("--jobs-db / AVS_BROADCASTER_JOBS_DB");
     expect(parseConfig(["--jobs-start", "QUEUE"], {}).options.jobsStart).toBe("queue");
@@ -146,11 +146,62 @@ describe("parseConfig", () => {
 
   it("rejects unknown and malformed settings with what is allowed", () => {
     expect(() => parseConfig(["--prot", "1"], {})).toThrow("unknown flag --prot (see --help)");
-    expect(() => parseConfig(["--port", "x"], {})).toThrow('port must be a number ≥ 0, got "x"');
+    expect(() => parseConfig(["--port", "x"], {})).toThrow('port must be a whole number from 0 to 65535, got "x"');
     expect(() => parseConfig(["--orchestrator", "o1:8935"], {})).toThrow(
       'orchestrator must be an http(s) URL, got "o1:8935"',
     );
     expect(() => parseConfig(["--body-limit", "upscale=1"], {})).toThrow("body-limit must look like /upscale=20971520");
+  });
+
+  it("refuses values that would break the gateway later, naming the setting, the value and what is allowed", () => {
+    const refused: Array<[string[], string]> = [
+      [["--max-attempts", "1.5"], 'max-attempts must be a whole number from 1 to 9007199254740991, got "1.5"'],
+      [["--max-attempts", "0"], 'max-attempts must be a whole number from 1 to 9007199254740991, got "0"'],
+      [["--port", "1.5"], 'port must be a whole number from 0 to 65535, got "1.5"'],
+      [["--port", "70000"], 'port must be a whole number from 0 to 65535, got "70000"'],
+      [["--port="], "--port needs a value"],
+      [["--request-timeout-ms", "0"], 'request-timeout-ms must be a number from 1 to 2147483647 ms, got "0"'],
+      [["--request-timeout-ms", "1e20"], 'request-timeout-ms must be a number from 1 to 2147483647 ms, got "1e20"'],
+      [["--info-interval-ms", "0"], 'info-interval-ms must be a number from 1 to 2147483647 ms, got "0"'],
+      [["--discovery-interval-ms", "0"], 'discovery-interval-ms must be a number from 1 to 2147483647 ms, got "0"'],
+      [["--max-json-bytes", "0"], 'max-json-bytes must be a whole number from 1 to 9007199254740991, got "0"'],
+      [["--max-upload-bytes", "1.5"], 'max-upload-bytes must be a whole number from 1 to 9007199254740991, got "1.5"'],
+      [
+        ["--shutdown-grace", "99999999999999999999"],
+        'shutdown-grace must be a number from 0 to 2147483 s, got "99999999999999999999"',
+      ],
+      [["--receive-timeout", "1e20"], 'receive-timeout must be a number from 1 to 2147483 s, got "1e20"'],
+      [["--pixels-per-unit", "0"], 'pixels-per-unit must be a number from 1 to 9007199254740991, got "0"'],
+      [["--public-url", "notaurl"], 'public-url must be an absolute http(s) URL, got "notaurl"'],
+      [["--discovery-url", "notaurl"], 'discovery-url must be an absolute http(s) URL, got "notaurl"'],
+    ];
+    for (const [argv, message] of refused) expect(() => parseConfig(argv, {}), argv.join(" ")).toThrow(message);
+    const { options } = parseConfig(
+      ["--max-attempts", "2", "--port", "65535", "--retry-budget-ms", "0", "--discovery-url", "http://d.example/o"],
+      {},
+    );
+    expect(options).toMatchObject({
+      maxAttempts: 2,
+      port: 65535,
+      retryBudgetMs: 0,
+      discoveryUrl: "http://d.example/o",
+    });
+  });
+
+  it("refuses a config-file value of the wrong JSON type", () => {
+    const file = (value: unknown) => {
+      const path = join(mkdtempSync(join(tmpdir(), "avs-config-")), "config.json");
+      writeFileSync(path, JSON.stringify(value));
+      return path;
+    };
+    const array = file({ "max-attempts": [3] });
+    expect(() => parseConfig(["--config", array], {})).toThrow(
+      `max-attempts in the file ${array} must be a JSON number, got [3]`,
+    );
+    const text = file({ port: true });
+    expect(() => parseConfig(["--config", text], {})).toThrow(
+      `port in the file ${text} must be a JSON number, got true`,
+    );
   });
 
   it("reads default-model from flags (repeated), env (comma-separated) and the config file, over Livepeer's", () => {
@@ -236,7 +287,7 @@ describe("avs-broadcaster", () => {
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     expect(await new Promise((r) => child.on("exit", r))).toBe(2);
-    expect(err).toContain("max-attempts must be a number ≥ 0");
+    expect(err).toContain('max-attempts must be a whole number from 1 to 9007199254740991, got "-1"');
   });
 
   it("exits 2 on a default-model for a pipeline it does not have, listing the pipelines", async () => {

@@ -160,8 +160,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);
   const runnersPerGpu = options.runnersPerGpu ?? 1;
-  if (!Number.isInteger(runnersPerGpu) || runnersPerGpu < 1) {
-    throw new ConfigError(`runners-per-gpu must be an integer ≥ 1, got ${runnersPerGpu}`);
+  if (!Number.isInteger(runnersPerGpu) || runnersPerGpu < 1 || runnersPerGpu > 64) {
+    throw new ConfigError(`runners-per-gpu must be a whole number from 1 to 64, got ${runnersPerGpu}`);
   }
   const launcher = makeLauncher(options);
   const pool = new RunnerPool({
@@ -240,32 +240,43 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let stopping: Promise<void> | undefined;
   /** Set when the stop's grace runs out: jobs aborted from then on were cut by the stop, not by their clients. */
   let cutting = false;
-  return {
+  async function listenAndWarm() {
+    const host = options.host ?? "127.0.0.1";
+    http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
+    publicUrl ||= http.url;
+    log.info("listening", {
+      port: http.port,
+      host,
+      url: http.url,
+      publicUrl,
+      launcher: launcher.kind,
+      models: entries.length,
+    });
+    warnIfOpen(log, {
+      host,
+      token: options.secret,
+      routes: "job routes",
+      setting: "--secret (AVS_ORCHESTRATOR_SECRET)",
+    });
+    await pool.start();
+    return { url: http.url, port: http.port };
+  }
+
+  const orchestrator: Orchestrator = {
     app,
     pool,
     store,
     progress,
     uploadsDir,
     async start() {
-      const host = options.host ?? "127.0.0.1";
-      http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
-      publicUrl ||= http.url;
-      log.info("listening", {
-        port: http.port,
-        host,
-        url: http.url,
-        publicUrl,
-        launcher: launcher.kind,
-        models: entries.length,
-      });
-      warnIfOpen(log, {
-        host,
-        token: options.secret,
-        routes: "job routes",
-        setting: "--secret (AVS_ORCHESTRATOR_SECRET)",
-      });
-      await pool.start();
-      return { url: http.url, port: http.port };
+      try {
+        return await listenAndWarm();
+      } catch (err) {
+        // A failed start (a port in use or out of range, a refused address) exits the process: the temporary
+        // outputs and uploads directories go with it, as on a clean stop.
+        await orchestrator.stop().catch(() => {});
+        throw err;
+      }
     },
     stop() {
       stopping ??= (async () => {
@@ -287,6 +298,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       return stopping;
     },
   };
+  return orchestrator;
 }
 
 function makeLauncher(options: OrchestratorOptions): Launcher {

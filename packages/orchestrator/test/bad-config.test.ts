@@ -54,7 +54,7 @@ describe("createOrchestrator refuses bad configuration", () => {
       'gpus must be GPU ids separated by commas (0,1), got "a b"',
     );
     await expect(createOrchestrator({ ...quiet, models, runnersPerGpu: 0 })).rejects.toThrow(
-      "runners-per-gpu must be an integer ≥ 1, got 0",
+      "runners-per-gpu must be a whole number from 1 to 64, got 0",
     );
   });
 });

@@ -4,7 +4,9 @@
  * whole process group (as a service manager or `kill -9 -<pgid>` does).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,10 +20,11 @@ afterAll(() => {
   models.cleanup();
 });
 
-function run(args: string[], options: { ownGroup?: boolean } = {}) {
+function run(args: string[], options: { ownGroup?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.ownGroup ?? false,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
@@ -81,6 +84,33 @@ describe("avs-orchestrator", () => {
     ]);
     expect(await p.exit).toBe(2);
     expect(p.stderr()).toContain("entry 1 (upscale): model_id must be a non-empty string, got 7");
+  });
+
+  it("refuses a bad setting before anything starts, naming it and what is allowed", async () => {
+    const p = run(["--port", "70000"]);
+    expect(await p.exit).toBe(2);
+    expect(JSON.parse(p.stderr())).toMatchObject({
+      msg: "bad configuration",
+      error: 'port must be a whole number from 0 to 65535, got "70000"',
+    });
+  });
+
+  it("removes its temporary outputs and uploads directories when it cannot listen", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = (busy.address() as { port: number }).port;
+    const tmp = mkdtempSync(join(tmpdir(), "avs-failed-start-"));
+    try {
+      const entries = [{ pipeline: "upscale", model_id: TINY }];
+      const args = ["--config", config(entries), "--models-dir", models.dir, "--port", String(port)];
+      const p = run(args, { env: { TMPDIR: tmp } });
+      expect(await p.exit).toBe(1);
+      expect(p.stderr()).toContain("EADDRINUSE");
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      busy.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("prints a listening line, and on SIGTERM stops its runners and exits 0", async () => {

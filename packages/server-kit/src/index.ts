@@ -101,6 +101,7 @@ export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/
 export { isLoopbackHost, type OpenAccessOptions, warnIfOpen } from "./server/open-access.js";
 export { settingsHelp } from "./settings/help.js";
 export {
+  boundsOf,
   envName,
   flagName,
   orList,
@@ -110,7 +111,9 @@ export {
   type SettingKind,
   SettingsError,
   type SettingsSchema,
+  type SettingUnit,
   type SettingValues,
+  TIMER_MAX_MS,
 } from "./settings/settings.js";
 export { bodyStream } from "./validator/body.js";
 export { BodyTooLarge, Chunked, readWhole } from "./validator/chunked-body.js";

@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
-import { envName, flagName, parseSettings, SettingsError, type SettingsSchema, settingsHelp } from "../src/index.js";
+import {
+  envName,
+  flagName,
+  parseSettings,
+  readFlags,
+  SettingsError,
+  type SettingsSchema,
+  settingsHelp,
+} from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-settings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,8 +22,12 @@ const SCHEMA = {
   positional: "url",
   settings: [
     { name: "url", kind: "string", help: "server to call" },
-    { name: "port", kind: "integer", default: "8000", help: "listen port" },
-    { name: "grace", kind: "number", min: 0.5, default: "2.5", help: "seconds to wait" },
+    { name: "port", kind: "integer", unit: "port", default: "8000", help: "listen port" },
+    { name: "grace", kind: "number", unit: "s", min: 0.5, default: "2.5", help: "seconds to wait" },
+    { name: "timeout-ms", kind: "number", unit: "ms", min: 1, help: "ms to wait" },
+    { name: "size", kind: "number", unit: "bytes", help: "bytes at most" },
+    { name: "count", kind: "integer", help: "how many" },
+    { name: "home", kind: "url", help: "where to go" },
     { name: "level", kind: "choice", choices: ["debug", "info"], default: "info", help: "log level" },
     { name: "key", kind: "list", help: "a key (repeat)" },
     { name: "gpus", kind: "string", shownDefault: "none", help: "GPU ids" },
@@ -92,8 +104,60 @@ describe("parseSettings", () => {
     expect(settingsHelp(RENAMED)).not.toContain("outputs-dir");
   });
 
-  it("treats an empty value as not given", () => {
-    expect(parseSettings(SCHEMA, ["--port", ""], { AVS_TEST_PORT: "" }).values.port).toBe(8000);
+  it("treats an empty environment variable as not given, and refuses an empty flag value", () => {
+    expect(parseSettings(SCHEMA, [], { AVS_TEST_PORT: "" }).values.port).toBe(8000);
+    expect(() => parseSettings(SCHEMA, ["--port="], {})).toThrow(new SettingsError("--port needs a value"));
+    expect(() => parseSettings(SCHEMA, ["--port", ""], {})).toThrow(new SettingsError("--port needs a value"));
+    expect(readFlags(["--port="], ["port"])).toEqual(new Map([["port", [""]]]));
+  });
+
+  it("bounds every number by its unit, else by the largest safe integer", () => {
+    const ok = (argv: string[]) => parseSettings(SCHEMA, argv, {}).values;
+    expect(ok(["--port", "65535"]).port).toBe(65535);
+    expect(ok(["--timeout-ms", "2147483647"])["timeout-ms"]).toBe(2 ** 31 - 1);
+    expect(ok(["--grace", "2147483"]).grace).toBe(2147483);
+    expect(ok(["--size", "9007199254740991"]).size).toBe(Number.MAX_SAFE_INTEGER);
+    const refused = (argv: string[]) => () => parseSettings(SCHEMA, argv, {});
+    expect(refused(["--port", "70000"])).toThrow('port must be a whole number from 0 to 65535, got "70000"');
+    expect(refused(["--timeout-ms", "1e20"])).toThrow(
+      'timeout-ms must be a number from 1 to 2147483647 ms, got "1e20"',
+    );
+    expect(refused(["--grace", "99999999999999999999"])).toThrow(
+      'grace must be a number from 0.5 to 2147483 s, got "99999999999999999999"',
+    );
+    expect(refused(["--size", "1.5"])).toThrow('size must be a whole number from 0 to 9007199254740991, got "1.5"');
+    expect(refused(["--count", "1e16"])).toThrow('count must be a whole number from 0 to 9007199254740991, got "1e16"');
+  });
+
+  it("takes a URL setting only as an absolute http(s) URL", () => {
+    expect(parseSettings(SCHEMA, ["--home", "https://example.com/base"], {}).values.home).toBe(
+      "https://example.com/base",
+    );
+    for (const bad of ["notaurl", "ftp://example.com", "http://", "/relative"]) {
+      expect(() => parseSettings(SCHEMA, ["--home", bad], {})).toThrow(
+        `home must be an absolute http(s) URL, got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
+  it("refuses a file value of the wrong JSON type: arrays, objects or booleans for one value", () => {
+    const read = (name: string, value: unknown) => () => parseSettings(SCHEMA, ["--settings", file(name, value)], {});
+    const path = (name: string) => join(dir, name);
+    expect(read("array.json", { count: [3] })).toThrow(
+      `count in the file ${path("array.json")} must be a JSON number, got [3]`,
+    );
+    expect(read("flag.json", { port: true })).toThrow(
+      `port in the file ${path("flag.json")} must be a JSON number, got true`,
+    );
+    // A number written as a string is read as a flag's text is, bounds included.
+    expect(read("text.json", { port: "8935" })().values).toMatchObject({ port: 8935 });
+    expect(read("text-over.json", { port: "70000" })).toThrow(
+      'port must be a whole number from 0 to 65535, got "70000"',
+    );
+    expect(read("object.json", { gpus: { a: 1 } })).toThrow(
+      `gpus in the file ${path("object.json")} must be a JSON string, got {"a":1}`,
+    );
+    expect(read("good.json", { port: 0, gpus: "0,1", key: ["a"] })().values).toMatchObject({ port: 0, gpus: "0,1" });
   });
 
   it("takes the positional argument as its setting, once", () => {
@@ -120,9 +184,9 @@ describe("parseSettings", () => {
       }
       throw new Error("did not throw");
     };
-    expect(fails(["--port", "eighty"])).toBe('port must be a whole number ≥ 0, got "eighty"');
-    expect(fails(["--port", "1.5"])).toBe('port must be a whole number ≥ 0, got "1.5"');
-    expect(fails([], { AVS_TEST_GRACE: "0.1" })).toBe('grace must be a number ≥ 0.5, got "0.1"');
+    expect(fails(["--port", "eighty"])).toBe('port must be a whole number from 0 to 65535, got "eighty"');
+    expect(fails(["--port", "1.5"])).toBe('port must be a whole number from 0 to 65535, got "1.5"');
+    expect(fails([], { AVS_TEST_GRACE: "0.1" })).toBe('grace must be a number from 0.5 to 2147483 s, got "0.1"');
     expect(fails(["--level", "loud"])).toBe('level must be debug or info, got "loud"');
     expect(fails(["--png-compression", "12"], {}, LIVEPEER)).toBe(
       'PNG_COMPRESSION must be a whole number from 0 to 9, got "12"',

@@ -38,7 +38,56 @@ describe("resolveSettings", () => {
     expect(() => resolveSettings(["--launcher", "k8s"], {})).toThrow('launcher must be process or docker, got "k8s"');
     expect(() => resolveSettings(["--prot", "1"], {})).toThrow("unknown flag --prot (see --help)");
     expect(() => resolveSettings(["--port"], {})).toThrow("--port needs a value");
-    expect(() => resolveSettings([], { AVS_ORCHESTRATOR_PORT: "x" })).toThrow('port must be a number ≥ 0, got "x"');
+    expect(() => resolveSettings([], { AVS_ORCHESTRATOR_PORT: "x" })).toThrow(
+      'port must be a whole number from 0 to 65535, got "x"',
+    );
+  });
+
+  it("refuses values that pass a loose check and break the program later, naming the setting and what is allowed", () => {
+    const refused: Array<[string[], string]> = [
+      [["--max-upload-bytes", "1.5"], 'max-upload-bytes must be a whole number from 0 to 9007199254740991, got "1.5"'],
+      [
+        ["--output-memory-bytes", "0.5"],
+        'output-memory-bytes must be a whole number from 0 to 9007199254740991, got "0.5"',
+      ],
+      [["--port", "70000"], 'port must be a whole number from 0 to 65535, got "70000"'],
+      [["--port", "1.5"], 'port must be a whole number from 0 to 65535, got "1.5"'],
+      [["--port="], "--port needs a value"],
+      [
+        ["--shutdown-grace", "99999999999999999999"],
+        'shutdown-grace must be a number from 0 to 2147483 s, got "99999999999999999999"',
+      ],
+      [["--receive-timeout", "1e20"], 'receive-timeout must be a number from 1 to 2147483 s, got "1e20"'],
+      [["--start-timeout", "0"], 'start-timeout must be a number from 1 to 2147483 s, got "0"'],
+      [["--job-timeout", "0"], 'job-timeout must be a number from 1 to 2147483 s, got "0"'],
+      [["--health-interval", "0"], 'health-interval must be a number from 1 to 2147483 s, got "0"'],
+      [["--retry-after", "1.5"], 'retry-after must be a whole number from 0 to 2147483 s, got "1.5"'],
+      [["--runners-per-gpu", "-1"], 'runners-per-gpu must be a whole number from 1 to 64, got "-1"'],
+      [["--runners-per-gpu", "0"], 'runners-per-gpu must be a whole number from 1 to 64, got "0"'],
+      [["--public-url", "notaurl"], 'public-url must be an absolute http(s) URL, got "notaurl"'],
+    ];
+    for (const [argv, message] of refused) expect(() => resolveSettings(argv, {}), argv.join(" ")).toThrow(message);
+    const ok = resolveSettings(
+      ["--max-upload-bytes", "1024", "--port", "65535", "--shutdown-grace", "0", "--public-url", "https://a.example/x"],
+      {},
+    );
+    expect(ok).toMatchObject({ maxUploadBytes: 1024, port: 65535, shutdownGrace: 0, publicUrl: "https://a.example/x" });
+  });
+
+  it("refuses a settings-file value of the wrong JSON type", () => {
+    const file = (value: unknown) => {
+      const path = join(mkdtempSync(join(tmpdir(), "avs-settings-")), "orch.json");
+      writeFileSync(path, JSON.stringify(value));
+      return path;
+    };
+    const array = file({ "runners-per-gpu": [3] });
+    expect(() => resolveSettings(["--settings", array], {})).toThrow(
+      `runners-per-gpu in the file ${array} must be a JSON number, got [3]`,
+    );
+    const text = file({ port: true });
+    expect(() => resolveSettings(["--settings", text], {})).toThrow(
+      `port in the file ${text} must be a JSON number, got true`,
+    );
   });
 
   it("derives env names from flag names", () => {

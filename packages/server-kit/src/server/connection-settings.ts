@@ -9,6 +9,7 @@ export const CONNECTION_SETTINGS = [
   {
     name: "max-connections",
     kind: "integer",
+    unit: "count",
     min: 16,
     help: "open connections at most, all clients together (lowered to keep a quarter of ulimit -n free for outputs and upstream calls)",
     shownDefault: String(CONNECTION_DEFAULTS.maxConnections),
@@ -16,6 +17,7 @@ export const CONNECTION_SETTINGS = [
   {
     name: "max-connections-per-client",
     kind: "integer",
+    unit: "count",
     min: 1,
     help: "open connections at most from one client address (raise it when all clients come through one proxy)",
     shownDefault: String(CONNECTION_DEFAULTS.maxConnectionsPerClient),
@@ -23,6 +25,7 @@ export const CONNECTION_SETTINGS = [
   {
     name: "headers-timeout",
     kind: "number",
+    unit: "s",
     min: 1,
     help: "seconds a client has to send a request's headers (slow clients are cut; at most receive-timeout)",
     shownDefault: String(CONNECTION_DEFAULTS.headersTimeoutMs / 1000),
@@ -30,6 +33,7 @@ export const CONNECTION_SETTINGS = [
   {
     name: "receive-timeout",
     kind: "number",
+    unit: "s",
     min: 1,
     help: "seconds a client has to send a whole request, uploads included",
     shownDefault: String(CONNECTION_DEFAULTS.receiveTimeoutMs / 1000),
@@ -37,6 +41,7 @@ export const CONNECTION_SETTINGS = [
   {
     name: "keep-alive-timeout",
     kind: "number",
+    unit: "s",
     min: 0,
     help: "seconds an idle keep-alive connection stays open",
     shownDefault: String(CONNECTION_DEFAULTS.keepAliveTimeoutMs / 1000),

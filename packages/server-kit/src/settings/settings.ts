@@ -2,12 +2,32 @@
  * @module The one settings parser of every binary. Each setting has one name, used as is in messages and as the key
  * of the JSON settings file, and derived from it: the flag (`--models-dir`, `--model-id` for `MODEL_ID`) and the
  * environment variable (the binary's prefix + the name in upper snake case: `AVS_ORCHESTRATOR_MODELS_DIR`,
- * `MODEL_ID`). Precedence: flag > environment > settings file > default. An empty value counts as not given.
+ * `MODEL_ID`). Precedence: flag > environment > settings file > default. An empty environment variable counts as
+ * not given; an empty flag value is refused. Every number has an upper bound (its `unit`'s, else the largest safe
+ * integer), so that no value passes here and breaks the program later.
  */
 import { readFileSync } from "node:fs";
 
 /** How a setting's text is read. */
-export type SettingKind = "string" | "number" | "integer" | "choice" | "list";
+export type SettingKind = "string" | "number" | "integer" | "choice" | "list" | "url";
+
+/**
+ * What a `number`/`integer` measures, which bounds it when the setting gives no `max`: `port` is a whole number
+ * 0–65535; `ms` and `s` are durations that must fit a Node timer (at most 2^31−1 ms, Node turns a longer one into
+ * 1 ms); `bytes` and `count` are whole numbers.
+ */
+export type SettingUnit = "port" | "ms" | "s" | "bytes" | "count";
+
+/** The longest delay `setTimeout` honours, in ms (2^31−1); Node fires a longer one after 1 ms. */
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+
+const UNIT_MAX: Record<SettingUnit, number> = {
+  port: 65535,
+  ms: TIMER_MAX_MS,
+  s: Math.floor(TIMER_MAX_MS / 1000),
+  bytes: Number.MAX_SAFE_INTEGER,
+  count: Number.MAX_SAFE_INTEGER,
+};
 
 /** One setting of a binary. */
 export interface Setting {
@@ -24,8 +44,10 @@ export interface Setting {
   readonly choices?: readonly string[];
   /** `number`/`integer`: the smallest value (default 0). */
   readonly min?: number;
-  /** `number`/`integer`: the largest value. */
+  /** `number`/`integer`: the largest value (default: the unit's, else `Number.MAX_SAFE_INTEGER`). */
   readonly max?: number;
+  /** `number`/`integer`: what it measures; `port`, `bytes` and `count` must be whole numbers. */
+  readonly unit?: SettingUnit;
   /** Former names, still read from flags, the environment and the settings file (not shown in `--help`). */
   readonly formerly?: readonly string[];
 }
@@ -95,6 +117,10 @@ export function parseSettings<T extends SettingsSchema>(
     [...schema.settings.map((s) => s.name), schema.file, ...formerly.keys()],
     schema.positional,
   );
+  // An empty flag value would silently mean the default (`--port=`): a mistake, unlike an empty env var.
+  for (const [name, values] of flags) {
+    if (values.includes("")) throw new SettingsError(`${flagName(name)} needs a value`);
+  }
   for (const [old, name] of formerly) {
     const given = flags.get(old);
     if (given) flags.set(name, [...given, ...(flags.get(name) ?? [])]);
@@ -122,7 +148,7 @@ export function parseSettings<T extends SettingsSchema>(
           .filter(Boolean) ??
         listFromFile(file.get(s.name));
     } else {
-      raw = flag?.at(-1) ?? envText ?? textFromFile(file.get(s.name)) ?? s.default;
+      raw = flag?.at(-1) ?? envText ?? scalarFromFile(s, file.get(s.name), fileName ?? "") ?? s.default;
     }
     values[s.name] = raw === undefined ? undefined : parseValue(s, raw);
   }
@@ -135,7 +161,7 @@ function given(text: string | undefined): string | undefined {
 
 /**
  * Reads `--name value` and `--name=value` flags of the settings `names` (repeats kept in order, empty values
- * dropped); a non-flag argument is the `positional` setting, once. Throws {@link SettingsError} for anything else.
+ * too: {@link parseSettings} refuses them, a tool's own flags may give them a meaning); a non-flag argument is the `positional` setting, once. Throws {@link SettingsError} for anything else.
  * @example readFlags(["--model-dir", "/m", "--port=0"], ["MODEL_DIR", "PORT"]) // Map { MODEL_DIR → ["/m"], PORT → ["0"] }
  */
 export function readFlags(
@@ -145,9 +171,7 @@ export function readFlags(
 ): Map<string, string[]> {
   const byFlag = new Map(names.map((name) => [flagName(name), name]));
   const out = new Map<string, string[]>();
-  const add = (name: string, value: string) => {
-    if (value !== "") out.set(name, [...(out.get(name) ?? []), value]);
-  };
+  const add = (name: string, value: string) => out.set(name, [...(out.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith("--")) {
@@ -194,9 +218,19 @@ function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unk
   return out;
 }
 
-function textFromFile(value: unknown): string | undefined {
+/**
+ * A file value of a one-value setting: a string or a number (a string of a number is read as a flag's text is, so
+ * `"8935"` stays a valid port); an array only for a `string` setting, of strings or numbers, joined with commas
+ * (`"gpus": ["0", "1"]`). Anything else (an array or object for one value, a boolean) is refused.
+ */
+function scalarFromFile(s: Setting, value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return given(Array.isArray(value) ? value.join(",") : String(value));
+  const scalar = (x: unknown) => typeof x === "string" || typeof x === "number";
+  const numeric = s.kind === "number" || s.kind === "integer";
+  if (scalar(value)) return given(String(value));
+  if (s.kind === "string" && Array.isArray(value) && value.every(scalar)) return given(value.join(","));
+  const want = numeric ? "a JSON number" : "a JSON string";
+  throw new SettingsError(`${s.name} in the file ${path} must be ${want}, got ${JSON.stringify(value)}`);
 }
 
 function listFromFile(value: unknown): unknown[] | undefined {
@@ -211,14 +245,18 @@ function parseValue(s: Setting, raw: unknown): unknown {
     case "number":
     case "integer": {
       const n = Number(text.trim());
-      const min = s.min ?? 0;
-      const whole = s.kind === "integer";
-      if (Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && (s.max === undefined || n <= s.max)) {
+      const [min, max] = boundsOf(s);
+      const whole = s.kind === "integer" || (s.unit !== undefined && s.unit !== "ms" && s.unit !== "s");
+      if (text.trim() !== "" && Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && n <= max) {
         return n;
       }
       const what = whole ? "a whole number" : "a number";
-      const range = s.max === undefined ? `≥ ${min}` : `from ${min} to ${s.max}`;
-      throw new SettingsError(`${s.name} must be ${what} ${range}, got ${JSON.stringify(text)}`);
+      const unit = s.unit === "ms" || s.unit === "s" ? ` ${s.unit}` : "";
+      throw new SettingsError(`${s.name} must be ${what} from ${min} to ${max}${unit}, got ${JSON.stringify(text)}`);
+    }
+    case "url": {
+      if (/^https?:\/\/[^/]/i.test(text) && URL.canParse(text)) return text;
+      throw new SettingsError(`${s.name} must be an absolute http(s) URL, got ${JSON.stringify(text)}`);
     }
     case "choice": {
       const v = text.trim().toLowerCase();
@@ -229,6 +267,15 @@ function parseValue(s: Setting, raw: unknown): unknown {
     default:
       return text;
   }
+}
+
+/**
+ * The smallest and largest value of a `number`/`integer` setting: `min` (default 0), `max` (default the unit's
+ * bound, else `Number.MAX_SAFE_INTEGER`).
+ * @example boundsOf({ name: "port", kind: "integer", unit: "port", help: "" }) // [0, 65535]
+ */
+export function boundsOf(s: Setting): [number, number] {
+  return [s.min ?? 0, s.max ?? (s.unit ? UNIT_MAX[s.unit] : Number.MAX_SAFE_INTEGER)];
 }
 
 /**
