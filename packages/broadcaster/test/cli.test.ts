@@ -135,7 +135,10 @@ describe("parseConfig", () => {
       'jobs-concurrency must be a whole number from 1 to 9007199254740991, got "0"',
     );
     expect(() => parseConfig(["--jobs-lease-ms", "100"], {})).toThrow(
-      'jobs-lease-ms must be a whole number from 300 to 9007199254740991, got "100"',
+      'jobs-lease-ms must be a whole number from 300 to 2147483647 ms, got "100"',
+    );
+    expect(() => parseConfig(["--webhook-timeout-ms", "0"], {})).toThrow(
+      'webhook-timeout-ms must be a number from 1 to 2147483647 ms, got "0"',
     );
     expect(HELP).toContain("--jobs-db / AVS_BROADCASTER_JOBS_DB");
     expect(parseConfig(["--jobs-start", "QUEUE"], {}).options.jobsStart).toBe("queue");
