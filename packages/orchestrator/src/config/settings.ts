@@ -104,7 +104,8 @@ export const SETTINGS = [
     name: "health-interval",
     kind: "number",
     unit: "s",
-    min: 1,
+    // Fractions are fine (tests poll every 0.5 s); 0 would check in a tight loop.
+    min: 0.1,
     default: "5",
     help: "seconds between runner health checks",
   },
