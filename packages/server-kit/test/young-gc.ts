@@ -14,6 +14,19 @@ export const gc = runInNewContext("gc") as (options?: { type: "minor" | "major" 
  * @example const { made, kept } = await keptAfterYoungGc(() => { lazyFileField({}, "image", part()); });
  */
 export async function keptAfterYoungGc(make: () => void): Promise<{ made: number; kept: number }> {
+  // A minor collection that runs while V8's concurrent marker is at work keeps the young buffers the marker has
+  // already reached, until that marking ends. Early in a test worker's life, its heap still growing, an attempt can
+  // meet one (the second of 150 in a row did, in two runs of two). What the code under test holds is held on every
+  // attempt, so the least of three is what the collection itself kept.
+  let best = await attempt(make);
+  for (let tries = 1; tries < 3 && best.kept > 64 * 1024; tries++) {
+    const next = await attempt(make);
+    if (next.kept < best.kept) best = next;
+  }
+  return best;
+}
+
+async function attempt(make: () => void): Promise<{ made: number; kept: number }> {
   const held = () => process.memoryUsage().arrayBuffers;
   gc({ type: "major" });
   const before = held();
