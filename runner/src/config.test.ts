@@ -55,6 +55,9 @@ describe("config", () => {
       [["--queue-size="], {}, "--queue-size needs a value"],
       [[], { INTRA_OP_THREADS: "5000" }, 'INTRA_OP_THREADS must be a whole number from 0 to 1024, got "5000"'],
       [[], { SPIN_WAIT: "2" }, 'SPIN_WAIT must be a whole number from 0 to 1, got "2"'],
+      [[], { TILE_SIZE: "0" }, 'TILE_SIZE must be a whole number from 16 to 9007199254740991, got "0"'],
+      [[], { MAX_IMAGE_SIDE: "0" }, 'MAX_IMAGE_SIDE must be a whole number from 1 to 9007199254740991, got "0"'],
+      [[], { MAX_VIDEO_SECONDS: "0" }, 'MAX_VIDEO_SECONDS must be a number from 1 to 9007199254740991, got "0"'],
       [[], { SHUTDOWN_GRACE: "1e20" }, 'SHUTDOWN_GRACE must be a number from 0 to 2147483 s, got "1e20"'],
     ];
     for (const [argv, env, message] of refused) expect(() => loadConfig(argv, env), message).toThrow(message);

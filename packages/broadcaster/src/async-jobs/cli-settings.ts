@@ -60,7 +60,8 @@ export const ASYNC_JOB_SETTINGS = [
   {
     name: "job-retention-ms",
     kind: "number",
-    help: "how long ended async jobs are kept",
+    min: 1000,
+    help: "how long ended async jobs are kept (at least a second)",
     shownDefault: "output-retention-ms",
   },
   {

@@ -171,7 +171,8 @@ export const SETTINGS = [
   {
     name: "output-retention-ms",
     kind: "number",
-    help: "how long outputs are kept",
+    min: 1000,
+    help: "how long outputs are kept (at least a second)",
     shownDefault: String(DEFAULTS.outputRetentionMs),
   },
   {

@@ -61,6 +61,8 @@ describe("resolveSettings", () => {
       [["--start-timeout", "0"], 'start-timeout must be a number from 1 to 2147483 s, got "0"'],
       [["--job-timeout", "0"], 'job-timeout must be a number from 1 to 2147483 s, got "0"'],
       [["--health-interval", "0"], 'health-interval must be a number from 0.1 to 2147483 s, got "0"'],
+      [["--output-retention", "0"], 'output-retention must be a number from 1 to 2147483 s, got "0"'],
+      [["--keep-alive-timeout", "0"], 'keep-alive-timeout must be a number from 0.1 to 2147483 s, got "0"'],
       [["--retry-after", "1.5"], 'retry-after must be a whole number from 0 to 2147483 s, got "1.5"'],
       [["--runners-per-gpu", "-1"], 'runners-per-gpu must be a whole number from 1 to 64, got "-1"'],
       [["--runners-per-gpu", "0"], 'runners-per-gpu must be a whole number from 1 to 64, got "0"'],

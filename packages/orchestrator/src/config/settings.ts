@@ -70,7 +70,14 @@ export const SETTINGS = [
     formerly: ["outputs-dir"],
     help: "where stored media go (default: a temporary directory)",
   },
-  { name: "output-retention", kind: "number", unit: "s", default: "3600", help: "seconds stored media stay available" },
+  {
+    name: "output-retention",
+    kind: "number",
+    unit: "s",
+    min: 1,
+    default: "3600",
+    help: "seconds stored media stay available",
+  },
   {
     name: "output-memory-bytes",
     kind: "integer",

@@ -42,7 +42,8 @@ export const CONNECTION_SETTINGS = [
     name: "keep-alive-timeout",
     kind: "number",
     unit: "s",
-    min: 0,
+    // Node reads 0 as "no keep-alive timeout": an idle connection would stay open for good.
+    min: 0.1,
     help: "seconds an idle keep-alive connection stays open",
     shownDefault: String(CONNECTION_DEFAULTS.keepAliveTimeoutMs / 1000),
   },
