@@ -4,6 +4,7 @@
  * one of Livepeer's routes, which declare no 413 or 415: an upload too large or of the wrong type is a 400 there
  * (the video routes' tests have their 413s and 415s).
  */
+import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeDataUrl, servedRunner, testImage, upscaleForm } from "./helpers.js";
@@ -52,6 +53,27 @@ describe("bad input", () => {
   }
 
   const truncated = async () => (await testImage(64, 64)).subarray(0, 200);
+  /** A PNG whose header declares 0×0 px, with valid checksums. */
+  const zeroPng = () => {
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+      const size = Buffer.alloc(4);
+      size.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body));
+      return Buffer.concat([size, body, crc]);
+    };
+    const ihdr = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 8, 2, 0, 0, 0]);
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    return new Uint8Array(
+      Buffer.concat([
+        signature,
+        chunk("IHDR", ihdr),
+        chunk("IDAT", deflateSync(Buffer.alloc(0))),
+        chunk("IEND", Buffer.alloc(0)),
+      ]),
+    );
+  };
   const cases: Array<[string, () => Promise<Response>, number, string | RegExp]> = [
     [
       "not an image",
@@ -64,6 +86,18 @@ describe("bad input", () => {
       async () => post(upscaleForm(await truncated())),
       400,
       /^image looks like PNG but could not be decoded: /,
+    ],
+    [
+      "a PNG that declares 0×0 px (libpng's own refusal has no reason)",
+      async () => post(upscaleForm(zeroPng())),
+      400,
+      "image has zero size (0×0 px); send an image of at least 1×1 px",
+    ],
+    [
+      "a JPEG that is only its start marker: libvips's repeated lines said once",
+      async () => post(upscaleForm(new Uint8Array([0xff, 0xd8, 0xff]))),
+      400,
+      /^image looks like JPEG but could not be decoded: Input buffer has corrupt header; VipsJpeg: premature end of JPEG image; VipsJpeg: JPEG datastream contains no image; send a complete PNG, JPEG or WebP file$/,
     ],
     [
       "a zero-byte file",

@@ -1,6 +1,6 @@
 /**
  * @module Every bad video upload the runner must refuse, made for real with ffmpeg: not a video, empty, truncated
- * (mp4 without its index, a faststart mp4 cut in its data, a cut WebM), no video stream, zero frames, 100000 frames
+ * (mp4 without its index or cut inside it, a faststart mp4 cut in its data, a cut WebM), a HEIF photo, no video stream, zero frames, 100000 frames
  * (declared by the container, and only countable from the packets), images sent as videos, huge frames in and out,
  * too many bytes, too long, an unaccepted container, playlists that name other files. Each gives its typed error with a status and a message that
  * says what was wrong and what is allowed, and leaves no ffmpeg/ffprobe running.
@@ -83,6 +83,15 @@ describe("bad video uploads", () => {
       /video is damaged or cut short \(.+\); send the complete file/,
     );
 
+    // An mp4 whose index is at the end, cut inside it: ffmpeg says "End of file", not that the index is missing.
+    await writeFile(dir.path("cut-index.mp4"), bytes.subarray(0, bytes.length - 200));
+    expectRefusal(
+      await refusal(dir.path("cut-index.mp4")),
+      "truncated",
+      400,
+      /video is an MP4\/MOV file whose headers ffmpeg cannot read \(.+\): it is damaged or cut short; send the complete file/,
+    );
+
     const webm = await lavfiClip(dir.path("whole.webm"), {
       size: "160x120",
       seconds: 2,
@@ -135,6 +144,19 @@ describe("bad video uploads", () => {
     );
     // Counting stops just past the limit: far less than reading 100000 packets (bounded, not measured tightly).
     expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("a HEIF still image (an ISO-BMFF file with no video track) is named as an image, not as a cut-short MP4", async () => {
+    // ftyp (brand heic, compatible mif1 and heic), then a meta box: the start of every HEIC photo.
+    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1")]);
+    const meta = Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from("meta", "latin1"), Buffer.alloc(8)]);
+    await writeFile(dir.path("photo.heic"), Buffer.concat([ftyp, meta]));
+    expectRefusal(
+      await refusal(dir.path("photo.heic")),
+      "not_a_video",
+      415,
+      /video is a HEIF\/AVIF still image, not a video/,
+    );
   });
 
   it("images sent as videos: PNG, JPEG, GIF", async () => {

@@ -44,7 +44,11 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
     throw new UnsupportedMediaError(`${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
   }
   const declared = format === "png" ? pngHeaderSize(bytes) : undefined;
-  if (declared) checkSize(field, declared.width, declared.height, limits);
+  if (declared) {
+    // libpng refuses a 0-pixel side with no reason at all ("corrupt header:").
+    if (declared.width === 0 || declared.height === 0) throw zeroSize(field, declared.width, declared.height);
+    checkSize(field, declared.width, declared.height, limits);
+  }
   const plain = declared && readPlainPng(bytes);
   if (plain) {
     const image = inflatePlainPng(plain);
@@ -70,7 +74,7 @@ export async function decodeWithSharp(
       throw undecodable(field, format, err);
     });
   const { width = 0, height = 0 } = meta;
-  if (width === 0 || height === 0) throw new BadRequestError(`${field} has zero size (${width}×${height} px)`);
+  if (width === 0 || height === 0) throw zeroSize(field, width, height);
   checkSize(field, width, height, limits);
   try {
     const { data, info } = await sharp(bytes, { failOn: "error" })
@@ -104,8 +108,16 @@ function checkSize(field: string, width: number, height: number, limits: ImageLi
   }
 }
 
+function zeroSize(field: string, width: number, height: number) {
+  return new BadRequestError(`${field} has zero size (${width}×${height} px); send an image of at least 1×1 px`);
+}
+
 function undecodable(field: string, format: ImageFormat, err: Error) {
-  return new BadRequestError(`${field} looks like ${format.toUpperCase()} but could not be decoded: ${err.message}`, {
-    cause: err,
-  });
+  // libvips gives its decoder's lines, often the same ones again, and may end on an empty reason ("corrupt header:").
+  const lines = new Set(err.message.split(/\n|: (?=Vips)/).map((line) => line.trim().replace(/:$/, "")));
+  const reason = [...lines].filter(Boolean).join("; ");
+  return new BadRequestError(
+    `${field} looks like ${format.toUpperCase()} but could not be decoded: ${reason}; send a complete PNG, JPEG or WebP file`,
+    { cause: err },
+  );
 }

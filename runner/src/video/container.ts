@@ -71,13 +71,21 @@ export interface ProbeStream {
   side_data_list?: Array<{ rotation?: number }>;
 }
 
-/** Whether the file starts with an ISO-BMFF box (`ftyp`, `moov`, `mdat`, …), as every MP4/MOV does. */
-async function startsLikeMp4(path: string): Promise<boolean> {
+/** `ftyp` brands of HEIF and AVIF still images, which are ISO-BMFF files too but hold no video track. */
+const IMAGE_BRANDS = new Set(["mif1", "msf1", "heic", "heix", "heim", "heis", "hevc", "hevx", "avif", "avis"]);
+
+/**
+ * How the file starts: `mp4` with an ISO-BMFF box (`ftyp`, `moov`, `mdat`, …) as every MP4/MOV does, `image` when
+ * its `ftyp` names a HEIF/AVIF image brand, else `other`.
+ */
+async function isoStart(path: string): Promise<"mp4" | "image" | "other"> {
   const file = await open(path, "r");
   try {
-    const head = Buffer.alloc(8);
-    await file.read(head, 0, 8, 0);
-    return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].includes(head.toString("latin1", 4, 8));
+    const head = Buffer.alloc(12);
+    await file.read(head, 0, 12, 0);
+    const box = head.toString("latin1", 4, 8);
+    if (box === "ftyp" && IMAGE_BRANDS.has(head.toString("latin1", 8, 12))) return "image";
+    return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].includes(box) ? "mp4" : "other";
   } finally {
     await file.close();
   }
@@ -140,16 +148,27 @@ export async function readProbe(
   const refused = run.code !== 0 && !output.format ? NOT_ON_WHITELIST.exec(run.stderr)?.[1] : undefined;
   if (refused) return { output: { format: { format_name: refused } }, stderr: run.stderr, code: run.code };
   if (run.code !== 0 && !output.format) {
-    // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short.
-    if (/moov atom not found/.test(run.stderr) && (await startsLikeMp4(path))) {
+    const reason = run.stderr.split("\n").at(-1)?.replace(`${path}: `, "");
+    // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short
+    // or damaged (an index cut inside reads as "End of file", a broken one as "Invalid data").
+    const start = await isoStart(path);
+    if (start === "image") {
+      throw new VideoInputError(
+        "not_a_video",
+        `${field} is a HEIF/AVIF still image, not a video; send ${ACCEPTED_VIDEOS}`,
+      );
+    }
+    if (start === "mp4") {
       throw new VideoInputError(
         "truncated",
-        `${field} is an MP4/MOV file without its index (no moov box): the upload was cut short or the recording was not finished; send the complete file`,
+        /moov atom not found/.test(run.stderr)
+          ? `${field} is an MP4/MOV file without its index (no moov box): the upload was cut short or the recording was not finished; send the complete file`
+          : `${field} is an MP4/MOV file whose headers ffmpeg cannot read (${reason}): it is damaged or cut short; send the complete file`,
       );
     }
     throw new VideoInputError(
       "not_a_video",
-      `${field} is not a video ffmpeg can read (${run.stderr.split("\n").at(-1)?.replace(`${path}: `, "")}); send ${ACCEPTED_VIDEOS}`,
+      `${field} is not a video ffmpeg can read (${reason}); send ${ACCEPTED_VIDEOS}`,
     );
   }
   return { output, stderr: run.stderr, code: run.code };

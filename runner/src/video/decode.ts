@@ -119,7 +119,10 @@ export class ExactReader {
  * `V:0` names) to rgb24 on stdout: every frame once
  * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
  * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same); the upload read
- * under {@link UPLOAD_INPUT_OPTIONS}.
+ * under {@link UPLOAD_INPUT_OPTIONS}. Each frame comes out at its own size (`-autoscale 0`): by default ffmpeg
+ * scales every frame to the first one's, so a stream that grows mid-way from 16×16 to 4096×4096 passed the probe's
+ * size limit and was silently shrunk; now its bytes stop lining up with the probed frame size and
+ * {@link decodeVideo} refuses it.
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
 export function decodeArgs(path: string, index: number | string, threads?: number): string[] {
@@ -134,7 +137,7 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
       "-i",
       path,
     ],
-    ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough"],
+    ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-autoscale", "0"],
     ...["-sws_flags", "bicubic+accurate_rnd+full_chroma_int", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
   ];
 }
@@ -175,15 +178,20 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
       signal?.throwIfAborted();
       if (got === 0) break;
       if (got < frameBytes || index >= frames) {
-        // ffmpeg's exit status explains a cut frame better than the byte count does.
-        await child.exited;
-        signal?.throwIfAborted();
-        if (got < frameBytes && child.process.exitCode !== 0) break;
+        if (got < frameBytes) {
+          // The stream ended inside a frame: ffmpeg's exit status explains that better than the byte count does.
+          // (Past the listed frames ffmpeg may still be writing, blocked on the full pipe: it is not waited for.)
+          await child.exited;
+          signal?.throwIfAborted();
+          if (child.process.exitCode !== 0) break;
+        }
+        // Frames come out at their own size (see decodeArgs), so a size change mid-stream ends up here.
+        const sizeChange = `its frames must all be ${width}×${height} px, the size its headers give: a size that changes within the stream, or damaged data`;
         throw new VideoProcessError(
           "decode",
           got < frameBytes
-            ? `ffmpeg's output of ${field} ended inside frame ${index + 1} (${got} of ${frameBytes} bytes)`
-            : `${field} decoded to more frames than the ${frames} its packets list`,
+            ? `ffmpeg's output of ${field} ended inside frame ${index + 1} (${got} of ${frameBytes} bytes); ${sizeChange}`
+            : `${field} decoded to more picture data than the ${frames} frames its packets list; ${sizeChange}`,
           { status: 400 },
         );
       }
