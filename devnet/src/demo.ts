@@ -8,7 +8,7 @@ import { relative, resolve } from "node:path";
 import { createClient } from "@ai-video-subnet/sdk";
 import { type Network, startNetwork } from "@ai-video-subnet/test-kit";
 import { demoPhotoPath, FILM_24FPS, type JobResult, runJob } from "./demo/jobs.js";
-import { DEMO_HELP, parseDemoArgs } from "./demo/options.js";
+import { DEMO_HELP, demoBanner, parseDemoArgs } from "./demo/options.js";
 import { progress } from "./demo/progress.js";
 import { formatTable } from "./demo/table.js";
 import { PIPELINE_ORDER, planModels } from "./models/model-plan.js";
@@ -53,10 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const run = async (): Promise<number> => {
     const plan = planModels();
     const missing = PIPELINE_ORDER.filter((pl) => !plan.some((m) => m.pipeline === pl));
-    console.log(
-      "AI Video Subnet demo — a broadcaster, " +
-        `${options.orchestrators} orchestrators and their runners, all on this machine\n`,
-    );
+    console.log(`${demoBanner(options.orchestrators)}\n`);
     for (const m of plan) {
       console.log(
         `  ${m.pipeline.padEnd(15)} ${m.modelId}${m.tiny ? "  [tiny test model: not trained, the code path is real]" : ""}`,

@@ -55,3 +55,13 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoOptio
   }
   return o;
 }
+
+/**
+ * The demo's first line: what it brings up, with "orchestrator" in the singular for one.
+ * @example demoBanner(1) // "AI Video Subnet demo — a broadcaster, 1 orchestrator and its runners, all on this machine"
+ */
+export function demoBanner(orchestrators: number): string {
+  const what =
+    orchestrators === 1 ? "1 orchestrator and its runners" : `${orchestrators} orchestrators and their runners`;
+  return `AI Video Subnet demo — a broadcaster, ${what}, all on this machine`;
+}

@@ -1,7 +1,7 @@
 /**
  * @module runBench: resolves the target (a URL of a runner, orchestrator or broadcaster, or a runner started
  * in-process on a model directory), warms it up, then measures each concurrency level — latency percentiles,
- * throughput in jobs and in work units (pixels × steps) per second, errors, peak memory — and derives what an
+ * throughput in jobs and in work units (pixels × frames × steps × images, as the broadcaster counts them) per second, errors, peak memory — and derives what an
  * operator needs for `aiModels.json`: the capacity that gives the most throughput, and a break-even price.
  */
 import { cpus, totalmem } from "node:os";
@@ -125,7 +125,7 @@ export async function runBench(
 
   try {
     const steps = o.steps ?? (pipeline === "upscale" ? 1 : 4);
-    const req = jobRequest({ pipeline: pipeline!, modelId: modelId!, size: o.size, steps, prompt: o.prompt });
+    const req = await jobRequest({ pipeline: pipeline!, modelId: modelId!, size: o.size, steps, prompt: o.prompt });
     const common = { timeoutMs: o.timeoutMs, ...(o.token ? { token: o.token } : {}) };
     if (o.warmup > 0) {
       const warm = await runLoad(url, req, {
@@ -167,7 +167,14 @@ export async function runBench(
       if (pipeline !== "text-to-image" && pipeline !== "image-to-image") {
         throw new Error(`--batch applies to text-to-image and image-to-image, not ${pipeline}`);
       }
-      const many = jobRequest({ pipeline, modelId: modelId!, size: o.size, steps, prompt: o.prompt, images: o.batch });
+      const many = await jobRequest({
+        pipeline,
+        modelId: modelId!,
+        size: o.size,
+        steps,
+        prompt: o.prompt,
+        images: o.batch,
+      });
       const total = o.runs * 2;
       // Warm the batched shape up too: ONNX Runtime plans memory per input shape.
       await runLoad(url, many, { ...common, runs: 1, concurrency: 1 });

@@ -79,7 +79,7 @@ export const SETTINGS = [
     name: "pixels-per-unit",
     kind: "integer",
     min: 1,
-    help: "pixels × steps one price unit covers (aiModels.json pixels_per_unit)",
+    help: "work units (pixels × frames × steps × images) one price unit covers (aiModels.json pixels_per_unit)",
     default: "1",
   },
   { name: "json", kind: "string", help: "also write the results as JSON to this file" },

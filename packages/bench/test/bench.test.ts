@@ -200,7 +200,7 @@ describe("avs-bench", () => {
     );
     // Every batched job came back with its three images (runLoad counts a short answer as an error).
     expect(b.errors).toEqual({});
-    const many = jobRequest({
+    const many = await jobRequest({
       pipeline: "text-to-image",
       modelId: "tiny/sd-turbo",
       size: 64,
@@ -221,7 +221,14 @@ describe("avs-bench", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const req = jobRequest({ pipeline: "text-to-image", modelId: "m", size: 8, steps: 1, prompt: "", images: 2 });
+      const req = await jobRequest({
+        pipeline: "text-to-image",
+        modelId: "m",
+        size: 8,
+        steps: 1,
+        prompt: "",
+        images: 2,
+      });
       const r = await runLoad(url, req, { runs: 2, concurrency: 1, timeoutMs: 5000 });
       expect(r).toMatchObject({ ok: 0, errors: { "wrong image count": 2 } });
     } finally {

@@ -29,25 +29,33 @@ import { parseArgs } from "node:util";
 import { startServer } from "./server-process.mjs";
 import { cpuMs, job, load, memory, png, summary, waitReady } from "./workload.mjs";
 
-const { values: flags } = parseArgs({
-  // `pnpm bench -- --requests 300` passes the `--` on.
-  args: process.argv.slice(2).filter((a) => a !== "--"),
-  options: {
-    concurrency: { type: "string", default: "8" },
-    requests: { type: "string", default: "400" },
-    single: { type: "string", default: "200" },
-    rounds: { type: "string", default: "2" },
-    warmup: { type: "string", default: "50" },
-    size: { type: "string", default: "64" },
-    "upload-mb": { type: "string", default: "20" },
-    only: { type: "string" },
-    json: { type: "string" },
-    "media-delivery": { type: "string" },
-    compare: { type: "string" },
-    orchestrator: { type: "string" },
-    help: { type: "boolean", default: false },
-  },
-});
+let flags;
+try {
+  ({ values: flags } = parseArgs({
+    // `pnpm bench -- --requests 300` passes the `--` on.
+    args: process.argv.slice(2).filter((a) => a !== "--"),
+    options: {
+      concurrency: { type: "string", default: "8" },
+      requests: { type: "string", default: "400" },
+      single: { type: "string", default: "200" },
+      rounds: { type: "string", default: "2" },
+      warmup: { type: "string", default: "50" },
+      size: { type: "string", default: "64" },
+      "upload-mb": { type: "string", default: "20" },
+      only: { type: "string" },
+      json: { type: "string" },
+      "media-delivery": { type: "string" },
+      compare: { type: "string" },
+      orchestrator: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  }));
+} catch (e) {
+  // A usage error is one line and exit 2, as the orchestrator's bench/overhead.mjs prints it, not a stack trace.
+  const flag = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'([^']+)'/.exec(e.message)?.[1] : undefined;
+  console.error(flag ? `unknown flag ${flag}; see --help` : `${e.message}; see --help`);
+  process.exit(2);
+}
 
 const USAGE = `Usage: pnpm --filter @ai-video-subnet/broadcaster bench [-- flags]   (node bench/run.mjs [flags], after a build)
 

@@ -276,7 +276,9 @@ describe("avs-broadcaster", () => {
     child.stdout.on("data", (d) => (out += d));
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(0);
-    expect(out).toMatch(/^avs-broadcaster — the AI Video Subnet public gateway/);
+    // The version on the first line, as avs-orchestrator, avs-runner and avs-bench print it.
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(out.split("\n")[0]).toBe(`avs-broadcaster ${version} — the AI Video Subnet public gateway`);
   });
 
   it("prints --version, the package's version", async () => {

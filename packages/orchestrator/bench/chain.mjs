@@ -20,17 +20,25 @@ import { encodePng } from "@ai-video-subnet/server-kit";
 import { defaultRunnerCommand } from "../dist/index.js";
 import { orchestratorArgs } from "./measure.mjs";
 
-const { values: args } = parseArgs({
-  // `pnpm bench:chain -- --rounds 5` passes the `--` on.
-  args: process.argv.slice(2).filter((a) => a !== "--"),
-  options: {
-    rounds: { type: "string", default: "15" },
-    size: { type: "string", default: "64" },
-    steps: { type: "string", default: "2" },
-    json: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
+let args;
+try {
+  ({ values: args } = parseArgs({
+    // `pnpm bench:chain -- --rounds 5` passes the `--` on.
+    args: process.argv.slice(2).filter((a) => a !== "--"),
+    options: {
+      rounds: { type: "string", default: "15" },
+      size: { type: "string", default: "64" },
+      steps: { type: "string", default: "2" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  }));
+} catch (e) {
+  // A usage error is one line and exit 2, as bench/overhead.mjs prints it, not a stack trace.
+  const flag = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'([^']+)'/.exec(e.message)?.[1] : undefined;
+  console.error(flag ? `unknown flag ${flag}; see --help` : `${e.message}; see --help`);
+  process.exit(2);
+}
 if (args.help) {
   console.log(`Usage: node bench/chain.mjs [options]   (pnpm --filter @ai-video-subnet/orchestrator bench:chain -- [options])
 The image-to-video → FILM chain through the orchestrator against its parts called directly on the same runners

@@ -50,7 +50,7 @@ export function formatReport(r: BenchReport): string {
   const what = r.pipeline === "upscale" || r.pipeline === "image-to-image" ? "input" : "output";
   const out = [
     `avs-bench: ${r.pipeline} / ${r.modelId} on ${r.target} ${r.url}`,
-    `  ${r.size}×${r.size} ${what}, ${r.steps} step(s) → ${si(r.unitsPerJob)} units (pixels × steps) per job`,
+    `  ${r.size}×${r.size} ${what}, ${r.steps} step(s) → ${si(r.unitsPerJob)} units (pixels × frames × steps) per job`,
     `  load time: ${r.loadMs === undefined ? "n/a" : `${(r.loadMs / 1000).toFixed(2)} s`}; machine: ${r.machine.cpus}× ${r.machine.cpuModel}`,
     "",
     line(header),

@@ -1,9 +1,11 @@
 /**
  * @module One benchmark job as an HTTP request, built from the gateway spec's generated `PIPELINES` table: the
  * pipeline's route with its body (JSON, or multipart with the test picture in every image field), plus its work
- * units counted by the pipeline's recipe, as the broadcaster counts them when it compares prices
- * (`price_per_unit` per `pixels_per_unit` units). A pipeline added to the spec is benchmarked with no change here.
+ * units counted by server-kit's `workUnits` on the same body values (pixels × frames × steps × images by the
+ * pipeline's recipe), the function the broadcaster counts with when it compares prices (`price_per_unit` per
+ * `pixels_per_unit` units). A pipeline added to the spec is benchmarked with no change here.
  */
+import { workUnits } from "@ai-video-subnet/server-kit";
 import { PIPELINES, type PipelineName } from "../generated/gateway-pipelines.js";
 import { testImage } from "./test-image.js";
 
@@ -30,7 +32,7 @@ export interface JobRequest {
   path: `/${Pipeline}`;
   /** A fresh body each call (a FormData or a JSON string can be sent once). */
   body(): { body: BodyInit; contentType?: string };
-  /** Pixels × steps of one job (× images). */
+  /** Work units of one job: pixels × frames × steps × images, as the broadcaster counts them. */
   units: number;
   /** Images one job produces. */
   images: number;
@@ -38,9 +40,9 @@ export interface JobRequest {
 
 /**
  * Builds the request of a workload; the seed is fixed so that every run does the same work.
- * @example const req = jobRequest({ pipeline: "upscale", modelId: "tiny/esrgan-x4", size: 64, steps: 1, prompt: "" });
+ * @example const req = await jobRequest({ pipeline: "upscale", modelId: "tiny/esrgan-x4", size: 64, steps: 1, prompt: "" });
  */
-export function jobRequest(w: Workload): JobRequest {
+export async function jobRequest(w: Workload): Promise<JobRequest> {
   const p = PIPELINES[w.pipeline];
   const units: { pixels: string | readonly string[]; steps?: string; images?: string } = p.units;
   const fields: readonly string[] = p.fields;
@@ -59,8 +61,11 @@ export function jobRequest(w: Workload): JobRequest {
   if (units.steps) values[units.steps] = w.steps;
   if (units.images && images !== 1) values[units.images] = images;
   if (Array.isArray(units.pixels)) for (const side of units.pixels) values[side] = w.size;
-  // Every pixel source is a w.size square: the output size fields, or the test picture.
-  const jobUnits = w.size * w.size * (units.steps ? w.steps : 1) * (units.images ? images : 1);
+  const image = testImage(w.size);
+  // Counted on the values the broadcaster's validator hands it: numbers as numbers, the test picture in its fields.
+  const counted: Record<string, unknown> = { ...values };
+  for (const [field] of files) counted[field] = new Blob([image], { type: "image/png" });
+  const jobUnits = await workUnits(p, counted);
   if (p.body === "json") {
     const text = JSON.stringify(values);
     return {
@@ -70,7 +75,6 @@ export function jobRequest(w: Workload): JobRequest {
       images,
     };
   }
-  const image = testImage(w.size);
   const body = () => {
     const form = new FormData();
     for (const [k, v] of Object.entries(values)) form.append(k, String(v));

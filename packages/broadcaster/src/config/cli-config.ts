@@ -11,6 +11,7 @@ import {
   type SettingsSchema,
   settingsHelp,
 } from "@ai-video-subnet/server-kit";
+import pkg from "../../package.json" with { type: "json" };
 import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.js";
 import { isPostgresUrl } from "../async-jobs/options.js";
 import { DEFAULT_MODEL_SETTING, parseDefaultModels } from "../jobs/default-models.js";
@@ -247,7 +248,7 @@ export const BROADCASTER_SETTINGS = {
 } as const satisfies SettingsSchema;
 
 /** The `--help` text. */
-export const HELP = `avs-broadcaster — the AI Video Subnet public gateway
+export const HELP = `avs-broadcaster ${pkg.version} — the AI Video Subnet public gateway
 
 Usage: avs-broadcaster [--port <n>] --orchestrator <url> [--orchestrator <url> ...] [--orchestrator-secret <s>] [options]
 
