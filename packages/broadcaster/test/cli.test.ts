@@ -202,11 +202,11 @@ describe("parseConfig", () => {
     };
     const array = file({ "max-attempts": [3] });
     expect(() => parseConfig(["--config", array], {})).toThrow(
-      `max-attempts in the file ${array} must be a JSON number, got [3]`,
+      `max-attempts in the file ${array} must be a JSON number (or a string of one), got [3]`,
     );
     const text = file({ port: true });
     expect(() => parseConfig(["--config", text], {})).toThrow(
-      `port in the file ${text} must be a JSON number, got true`,
+      `port in the file ${text} must be a JSON number (or a string of one), got true`,
     );
   });
 

@@ -93,6 +93,23 @@ const SIZE = Number(args.size ?? 64);
 const UPLOAD_MB = Number(args["upload-mb"] ?? 1);
 const UPLOAD_REQUESTS = Number(args["upload-requests"] ?? Math.ceil(REQUESTS / 2));
 const RSS_MB = Number(args["rss-mb"] ?? 20);
+const counts = { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, size: SIZE };
+const amounts = { warmup: WARMUP, "upload-mb": UPLOAD_MB, "upload-requests": UPLOAD_REQUESTS, "rss-mb": RSS_MB };
+for (const [flag, n] of Object.entries({ ...counts, ...amounts })) {
+  // A flag given without its value reads as "true" above: NaN here, which ran a whole bench of nothing.
+  const least = flag in counts ? 1 : 0;
+  if (!Number.isFinite(n) || n < least) {
+    const got = args[flag] === "true" ? "no value" : args[flag];
+    console.error(`--${flag} must be a number ≥ ${least}, got ${got}; see --help`);
+    process.exit(2);
+  }
+}
+for (const flag of ["media-delivery", "baseline"]) {
+  if (args[flag] === "true") {
+    console.error(`--${flag} needs a value; see --help`);
+    process.exit(2);
+  }
+}
 const DELIVERY = args["media-delivery"];
 const BASELINE = args.baseline;
 /** Extra Node flags of the orchestrator and the proxy (e.g. `--trace-gc`), and where their stdout is kept. */

@@ -144,10 +144,10 @@ describe("parseSettings", () => {
     const read = (name: string, value: unknown) => () => parseSettings(SCHEMA, ["--settings", file(name, value)], {});
     const path = (name: string) => join(dir, name);
     expect(read("array.json", { count: [3] })).toThrow(
-      `count in the file ${path("array.json")} must be a JSON number, got [3]`,
+      `count in the file ${path("array.json")} must be a JSON number (or a string of one), got [3]`,
     );
     expect(read("flag.json", { port: true })).toThrow(
-      `port in the file ${path("flag.json")} must be a JSON number, got true`,
+      `port in the file ${path("flag.json")} must be a JSON number (or a string of one), got true`,
     );
     // A number written as a string is read as a flag's text is, bounds included.
     expect(read("text.json", { port: "8935" })().values).toMatchObject({ port: 8935 });

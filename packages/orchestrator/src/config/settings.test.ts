@@ -84,11 +84,11 @@ describe("resolveSettings", () => {
     };
     const array = file({ "runners-per-gpu": [3] });
     expect(() => resolveSettings(["--settings", array], {})).toThrow(
-      `runners-per-gpu in the file ${array} must be a JSON number, got [3]`,
+      `runners-per-gpu in the file ${array} must be a JSON number (or a string of one), got [3]`,
     );
     const text = file({ port: true });
     expect(() => resolveSettings(["--settings", text], {})).toThrow(
-      `port in the file ${text} must be a JSON number, got true`,
+      `port in the file ${text} must be a JSON number (or a string of one), got true`,
     );
   });
 

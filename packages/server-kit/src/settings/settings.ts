@@ -229,7 +229,7 @@ function scalarFromFile(s: Setting, value: unknown, path: string): string | unde
   const numeric = s.kind === "number" || s.kind === "integer";
   if (scalar(value)) return given(String(value));
   if (s.kind === "string" && Array.isArray(value) && value.every(scalar)) return given(value.join(","));
-  const want = numeric ? "a JSON number" : "a JSON string";
+  const want = numeric ? "a JSON number (or a string of one)" : "a JSON string";
   throw new SettingsError(`${s.name} in the file ${path} must be ${want}, got ${JSON.stringify(value)}`);
 }
 
