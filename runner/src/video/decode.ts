@@ -39,6 +39,22 @@ export interface DecodeOptions {
   trace?: (event: string) => void;
   /** A decoder {@link startDecoder} started on the probed file before the probe ended: read it instead of a new one. */
   started?: StartedDecoder;
+  /**
+   * The input-frame pixel limit (`VideoLimits.maxInputPixels`; default: the probe's). The probe checks the size the
+   * headers give, but a stream can change size later: ffmpeg's decoder refuses any frame over
+   * {@link decoderPixelCap} of it, and the job gets a 413 (`too_large`).
+   */
+  maxInputPixels?: number;
+}
+
+/**
+ * The pixel count ffmpeg's decoder is held to (`-max_pixels`) for a limit of `maxInputPixels`: the limit, and room
+ * for the padding of a coded frame (up to 16 px a side, e.g. 1920×1088 for 1080p), so that no frame within the
+ * limit is refused.
+ * @example decoderPixelCap(1280 * 720) // 1044736
+ */
+export function decoderPixelCap(maxInputPixels: number): number {
+  return maxInputPixels + Math.ceil(maxInputPixels / 16) + 65536;
 }
 
 /** An ffmpeg decoder started ahead of the probe (see {@link startDecoder}). */
@@ -63,7 +79,8 @@ export interface StartedDecoder {
  */
 export function startDecoder(path: string, options: Omit<DecodeOptions, "field" | "started"> = {}): StartedDecoder {
   options.signal?.throwIfAborted();
-  const child = spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(path, "V:0", options.threads), {
+  const args = decodeArgs(path, "V:0", options.threads, options.maxInputPixels);
+  const child = spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, args, {
     stdout: "pipe",
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -119,13 +136,13 @@ export class ExactReader {
  * `V:0` names) to rgb24 on stdout: every frame once
  * (`-fps_mode passthrough`), rotation applied (ffmpeg's default autorotate), chroma interpolated at full
  * resolution with accurate rounding; `threads` decoder threads when given (the frames are the same); the upload read
- * under {@link UPLOAD_INPUT_OPTIONS}. Each frame comes out at its own size (`-autoscale 0`): by default ffmpeg
- * scales every frame to the first one's, so a stream that grows mid-way from 16×16 to 4096×4096 passed the probe's
- * size limit and was silently shrunk; now its bytes stop lining up with the probed frame size and
- * {@link decodeVideo} refuses it.
+ * under {@link UPLOAD_INPUT_OPTIONS}. A stream whose size changes has every frame scaled to the first one's
+ * (ffmpeg's default), as a recording of a resized window needs; with `maxInputPixels` the decoder refuses a frame
+ * over {@link decoderPixelCap} of it (`-max_pixels`), so a stream that starts at 16×16 and grows to 4096×4096 does not
+ * pass the limit the probe checked on its first size.
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
-export function decodeArgs(path: string, index: number | string, threads?: number): string[] {
+export function decodeArgs(path: string, index: number | string, threads?: number, maxInputPixels?: number): string[] {
   return [
     ...[
       "-nostdin",
@@ -133,11 +150,12 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
       "-loglevel",
       "error",
       ...(threads ? ["-threads", String(threads)] : []),
+      ...(maxInputPixels ? ["-max_pixels", String(decoderPixelCap(maxInputPixels))] : []),
       ...UPLOAD_INPUT_OPTIONS,
       "-i",
       path,
     ],
-    ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-autoscale", "0"],
+    ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough"],
     ...["-sws_flags", "bicubic+accurate_rnd+full_chroma_int", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
   ];
 }
@@ -151,6 +169,7 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
 export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {}): AsyncGenerator<VideoFrame> {
   const { width, height, frames, timestamps, timeBase } = probe.video;
   const { signal } = options;
+  const maxInputPixels = options.maxInputPixels ?? probe.maxInputPixels;
   const field = options.field ?? "video";
   const frameBytes = width * height * 3;
   const { started } = options;
@@ -164,10 +183,14 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
   }
   const child =
     started?.child ??
-    spawnFfmpeg(options.ffmpeg ?? ffmpegPaths().ffmpeg, decodeArgs(probe.path, probe.video.index, options.threads), {
-      stdout: "pipe",
-      ...(signal ? { signal } : {}),
-    });
+    spawnFfmpeg(
+      options.ffmpeg ?? ffmpegPaths().ffmpeg,
+      decodeArgs(probe.path, probe.video.index, options.threads, maxInputPixels),
+      {
+        stdout: "pipe",
+        ...(signal ? { signal } : {}),
+      },
+    );
   if (!started) options.trace?.("decoder-spawned");
   const reader = started?.reader ?? new ExactReader(child.process.stdout as Readable);
   let index = 0;
@@ -185,7 +208,8 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
           signal?.throwIfAborted();
           if (child.process.exitCode !== 0) break;
         }
-        // Frames come out at their own size (see decodeArgs), so a size change mid-stream ends up here.
+        // ffmpeg scales every frame to the first one's (see decodeArgs): a first frame of another size than the
+        // headers give ends up here.
         const sizeChange = `its frames must all be ${width}×${height} px, the size its headers give: a size that changes within the stream, or damaged data`;
         throw new VideoProcessError(
           "decode",
@@ -203,6 +227,13 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
     }
     const exit = await child.exited;
     signal?.throwIfAborted();
+    const over = /Picture size (\d+)x(\d+) exceeds specified max pixel count/.exec(child.stderrTail());
+    if (over && maxInputPixels && (exit.code !== 0 || index < frames)) {
+      throw new VideoInputError(
+        "too_large",
+        `${field} changes size within the stream to frames over ${maxInputPixels} px (the decoder met ${over[1]}×${over[2]}); every frame must be at most ${maxInputPixels} px, not only the ${width}×${height} its headers give`,
+      );
+    }
     if (exit.code !== 0) {
       throw new VideoProcessError(
         "decode",

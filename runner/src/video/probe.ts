@@ -72,6 +72,8 @@ export interface VideoProbe {
   startSeconds: number;
   video: VideoStreamInfo;
   audio: AudioStreamInfo | undefined;
+  /** The input-frame pixel limit it was checked against, for the decoder to hold every frame to (see `decodeVideo`). */
+  maxInputPixels?: number;
 }
 
 /** Options of {@link probeVideo}. */
@@ -242,6 +244,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       channels: a.channels ?? 0,
       sampleRate: Number(a.sample_rate ?? 0),
     },
+    ...(limits ? { maxInputPixels: limits.maxInputPixels } : {}),
   };
 }
 

@@ -42,7 +42,12 @@ export interface VideoSource {
 export async function openVideoSource(path: string, options: VideoSourceOptions): Promise<VideoSource> {
   const { signal, trace } = options;
   const threads = options.decoderThreads;
-  const decoding = { ...(signal ? { signal } : {}), ...(threads ? { threads } : {}), ...(trace ? { trace } : {}) };
+  const decoding = {
+    ...(signal ? { signal } : {}),
+    ...(threads ? { threads } : {}),
+    ...(trace ? { trace } : {}),
+    ...(options.limits ? { maxInputPixels: options.limits.maxInputPixels } : {}),
+  };
   let started: StartedDecoder | undefined = options.decodeAhead ? startDecoder(path, decoding) : undefined;
   let probe: VideoProbe;
   try {
