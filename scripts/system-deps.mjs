@@ -63,7 +63,6 @@ export function ensureSystemDeps(needs = Object.keys(NEEDS)) {
   if (missing.length === 0) return;
   const pkgs = missing.map((m) => m.pkg);
   const list = missing.map((m) => `  ${m.pkg} (${m.why})`).join("\n");
-  const command = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(" ")}`;
   const apt = existsSync("/usr/bin/apt-get");
   if (process.getuid?.() !== 0 || !apt) {
     console.error(
@@ -79,7 +78,7 @@ export function ensureSystemDeps(needs = Object.keys(NEEDS)) {
   ]) {
     const r = spawnSync("apt-get", args, { stdio: "inherit", env });
     if (r.status !== 0) {
-      console.error(`apt-get ${args[0]} failed (exit ${r.status}); install by hand:\n  ${command}`);
+      console.error(`apt-get ${args[0]} failed (exit ${r.status}); install by hand:\n  ${installHint(missing)}`);
       process.exit(1);
     }
   }
