@@ -93,7 +93,7 @@ function openStore(s: AsyncJobsSettings, logger: Logger): JobStore {
   if (/^postgres(ql)?:\/\//.test(s.db)) {
     return new PostgresJobStore({ url: s.db, schema: s.schema, timeoutMs: s.timeoutMs, log: logger });
   }
-  return new SqliteJobStore(s.db);
+  return new SqliteJobStore(s.db, logger);
 }
 
 /**

@@ -34,7 +34,7 @@ export async function takeDelivery(
   const { s } = names;
   const { rows } = await pool.query<DueDeliveryRow>(
     `WITH d AS (UPDATE ${s}.webhook_deliveries SET next_attempt_at = now() + $2 * interval '1 ms'
-                WHERE id = $1 AND status = 'pending' RETURNING *)
+                WHERE id = $1 AND status = 'pending' RETURNING id, job_id, event, payload, attempts)
      SELECT d.id, d.job_id, d.event, d.payload, d.attempts, j.webhook_url, j.webhook_secret
      FROM d JOIN ${s}.jobs j ON j.id = d.job_id`,
     [id, leaseMs],

@@ -10,7 +10,7 @@
 import type pg from "pg";
 import type { JobRecord } from "./model.js";
 import type { PgNames, Query } from "./postgres-schema.js";
-import { type JobRow, recordOf } from "./rows.js";
+import { JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
 import { type Claim, type CreateResult, type NewJob, type StartHere, TooManyActiveJobsError } from "./store.js";
 import { announce } from "./webhooks.js";
 
@@ -77,7 +77,7 @@ export async function insertJob(
          CASE WHEN $16::text IS NULL THEN 1 ELSE 2 END, $14::timestamptz,
          $16::text, CASE WHEN $16::text IS NOT NULL THEN now() + $17::double precision * interval '1 ms' END,
          CASE WHEN $16::text IS NULL THEN 0 ELSE 1 END, CASE WHEN $16::text IS NOT NULL THEN $14::timestamptz END)
-       ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *
+       ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${JOB_COLUMNS}
      ), ev AS (
        INSERT INTO ${s}.job_events (job_id, seq, type, data)
        SELECT id, 1, 'status', $15::jsonb FROM ins
@@ -127,10 +127,10 @@ export async function insertJob(
 
 /** The job `job`'s idempotency key already names: the same request (`existing`) or another (`conflict`). */
 async function byKey(q: Query, { s }: PgNames, job: NewJob): Promise<CreateResult | undefined> {
-  const found = await q.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE owner = $1 AND idempotency_key = $2`, [
-    job.owner,
-    job.idempotencyKey,
-  ]);
+  const found = await q.query<JobRow>(
+    `SELECT ${JOB_COLUMNS} FROM ${s}.jobs WHERE owner = $1 AND idempotency_key = $2`,
+    [job.owner, job.idempotencyKey],
+  );
   const existing = found.rows[0] && recordOf(found.rows[0]);
   return existing && { kind: existing.bodyHash === job.bodyHash ? "existing" : "conflict", job: existing };
 }
@@ -175,7 +175,7 @@ export async function claimJob(
   const { s } = names;
   const read = await pool.query<JobRow>({
     name: `avs-read-job:${s}`,
-    text: `SELECT * FROM ${s}.jobs WHERE id = $1`,
+    text: `SELECT ${JOB_COLUMNS} FROM ${s}.jobs WHERE id = $1`,
     values: [jobId],
   });
   const before = read.rows[0] && recordOf(read.rows[0]);
@@ -196,7 +196,7 @@ export async function claimJob(
        UPDATE ${s}.jobs SET status = 'running', holder = $2, lease_until = now() + $3 * interval '1 ms',
          runs = runs + 1, started_at = $5, progress = '{"fraction":0}', event_seq = event_seq + 1
        WHERE id = $1 AND runs = $4 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
-       RETURNING *
+       RETURNING ${JOB_COLUMNS}, event_seq
      ), ev AS (
        INSERT INTO ${s}.job_events (job_id, seq, type, data) SELECT id, event_seq, 'status', $6 FROM c
      ), ${deliveryCtes(names, "c", 8)}, note AS (

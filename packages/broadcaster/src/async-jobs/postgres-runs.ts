@@ -8,7 +8,7 @@ import type pg from "pg";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
 import { type PgNames, type Query, transaction } from "./postgres-schema.js";
-import { type JobRow, recordOf } from "./rows.js";
+import { JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
 import type { Claim, HeldJob } from "./store.js";
 import { announce } from "./webhooks.js";
 
@@ -78,7 +78,7 @@ export function finishRun(pool: pg.Pool, names: PgNames, claim: Claim, outcome: 
     const { rows } = await q.query<JobRow>(
       `UPDATE ${s}.jobs SET status = $4, result = $5, error = $6, progress = COALESCE($7, progress),
          finished_at = now(), holder = NULL, lease_until = NULL
-       WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
+       WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING ${JOB_COLUMNS}`,
       [
         claim.job.id,
         claim.holder,
@@ -101,7 +101,7 @@ export function releaseRun(pool: pg.Pool, names: PgNames, claim: Claim): Promise
   return transaction(pool, async (q) => {
     const { rows } = await q.query<JobRow>(
       `UPDATE ${names.s}.jobs SET status = 'queued', holder = NULL, lease_until = NULL
-       WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING *`,
+       WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING ${JOB_COLUMNS}`,
       [claim.job.id, claim.holder, claim.run],
     );
     if (!rows[0]) return false;

@@ -5,6 +5,7 @@
 
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
+import { type Migration, type MigrationResult, migrationPlan, VERSIONS_TABLE } from "./schema-versions.js";
 
 /** Schema names the store accepts: they go into SQL as identifiers. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -34,8 +35,16 @@ export function pgNames(schema: string): PgNames {
   return { s: `"${schema}"`, queueSchema: `${schema}_queue`, q: `"${schema}_queue"`, channel: `${schema}_jobs` };
 }
 
-/** The tables and indexes, created when missing. */
-export function pgSchema({ s }: PgNames): string {
+/**
+ * The job store's migrations, in order (see schema-versions.ts). The first creates the tables as they were before
+ * versions were recorded, each only when missing.
+ */
+export function jobMigrations(names: PgNames): Migration[] {
+  return [{ version: 1, summary: "jobs, job_events, job_files and webhook_deliveries", sql: pgSchema(names) }];
+}
+
+/** The tables and indexes of version 1, created when missing. */
+function pgSchema({ s }: PgNames): string {
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
 CREATE TABLE IF NOT EXISTS ${s}.jobs (
@@ -139,19 +148,49 @@ export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>
 }
 
 /**
- * Runs `ddl` in one transaction under an advisory lock on the schema's name, so broadcasters (and their job and
- * output stores) starting together create the tables one at a time.
- * @example await createTables(pool, names.s, pgSchema(names));
+ * Brings store `store`'s tables in schema `schema` (quoted) to this build's version, in one transaction under an
+ * advisory lock on the schema's name, so broadcasters (and their job and output stores) starting together migrate
+ * one at a time and once (see schema-versions.ts). Throws when the tables are newer than this build can work on.
+ * @example await migrateTables(pool, names.s, "jobs", jobMigrations(names));
  */
-export async function createTables(pool: pg.Pool, schema: string, ddl: string): Promise<void> {
-  await transaction(pool, async (q) => {
+export async function migrateTables(
+  pool: pg.Pool,
+  schema: string,
+  store: string,
+  migrations: readonly Migration[],
+): Promise<MigrationResult> {
+  return transaction(pool, async (q) => {
     // Not the store's query time limit: an index new in this version is built on the existing rows here.
     await q.query(`SET LOCAL statement_timeout = ${DDL_TIMEOUT_MS}`);
     const limited = (text: string, values?: unknown[]) => ({ text, values, query_timeout: DDL_TIMEOUT_MS });
     await q.query(limited("SELECT pg_advisory_xact_lock(hashtext($1))", [`avs-schema:${schema}`]));
-    await q.query(limited(ddl));
+    await q.query(
+      limited(`CREATE SCHEMA IF NOT EXISTS ${schema};
+        CREATE TABLE IF NOT EXISTS ${schema}.${VERSIONS_TABLE} (
+          store text PRIMARY KEY,
+          version integer NOT NULL,
+          oldest_reader integer NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        );`),
+    );
+    const { rows } = await q.query<{ version: number; oldest_reader: number }>(
+      limited(`SELECT version, oldest_reader FROM ${schema}.${VERSIONS_TABLE} WHERE store = $1`, [store]),
+    );
+    const found = rows[0] && { version: rows[0].version, oldestReader: rows[0].oldest_reader };
+    const plan = migrationPlan(store, `schema ${schema}`, found, migrations);
+    for (const m of plan.pending) await q.query(limited(m.sql));
+    if (plan.pending.length > 0) {
+      await q.query(
+        limited(
+          `INSERT INTO ${schema}.${VERSIONS_TABLE} (store, version, oldest_reader) VALUES ($1, $2, $3)
+            ON CONFLICT (store) DO UPDATE SET version = $2, oldest_reader = $3, updated_at = now()`,
+          [store, plan.next.version, plan.next.oldestReader],
+        ),
+      );
+    }
+    return { ...plan.next, from: found?.version ?? 0, known: plan.known, ran: plan.pending.map((m) => m.summary) };
   });
 }
 
-/** Longest creating the tables (waiting for another broadcaster's creation included) may take, ms. */
+/** Longest migrating the tables (waiting for another broadcaster's migration included) may take, ms. */
 const DDL_TIMEOUT_MS = 120_000;

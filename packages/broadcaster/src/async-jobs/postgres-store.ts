@@ -23,9 +23,10 @@ import {
   requeueExpired,
   writeProgress,
 } from "./postgres-runs.js";
-import { createTables, type PgNames, pgNames, pgSchema, type Query, transaction } from "./postgres-schema.js";
+import { jobMigrations, migrateTables, type PgNames, pgNames, type Query, transaction } from "./postgres-schema.js";
 import type { PgWorkers } from "./postgres-workers.js";
-import { type DeliveryRow, deliveryOf, type JobRow, recordOf } from "./rows.js";
+import { DELIVERY_COLUMNS, type DeliveryRow, deliveryOf, JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
+import { logMigration } from "./schema-versions.js";
 import {
   type Claim,
   type CreateOptions,
@@ -165,7 +166,7 @@ export class PostgresJobStore implements JobStore {
     pool.on("connect", (client) => client.on("error", (err) => this.trouble("a pooled connection", err)));
     this.#pool = pool;
     this.#closePool = close;
-    await createTables(pool, this.names.s, pgSchema(this.names));
+    logMigration(this.log, "jobs", await migrateTables(pool, this.names.s, "jobs", jobMigrations(this.names)));
     const utils = await graphile.makeWorkerUtils({ pgPool: pool, schema: this.names.queueSchema });
     try {
       await utils.migrate();
@@ -222,7 +223,9 @@ export class PostgresJobStore implements JobStore {
 
   get(id: string): Promise<JobRecord | undefined> {
     return this.#use(async () => {
-      const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.names.s}.jobs WHERE id = $1`, [id]);
+      const { rows } = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE id = $1`, [
+        id,
+      ]);
       return rows[0] && recordOf(rows[0]);
     });
   }
@@ -230,7 +233,7 @@ export class PostgresJobStore implements JobStore {
   byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
     return this.#use(async () => {
       const { rows } = await this.pool.query<JobRow>(
-        `SELECT * FROM ${this.names.s}.jobs WHERE owner = $1 AND request_id = $2 AND pipeline = $3
+        `SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND request_id = $2 AND pipeline = $3
          ORDER BY created_at DESC LIMIT 1`,
         [owner, requestId, pipeline],
       );
@@ -241,7 +244,7 @@ export class PostgresJobStore implements JobStore {
   deliveries(jobId: string) {
     return this.#use(async () => {
       const { rows } = await this.pool.query<DeliveryRow>(
-        `SELECT * FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
+        `SELECT ${DELIVERY_COLUMNS} FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
         [jobId],
       );
       return rows.map(deliveryOf);
@@ -267,7 +270,7 @@ export class PostgresJobStore implements JobStore {
     const changed = await transaction(this.pool, async (q) => {
       const queued = await q.query<JobRow>(
         `UPDATE ${s}.jobs SET status = 'cancelled', cancel_requested = true, finished_at = now()
-         WHERE id = $1 AND status = 'queued' RETURNING *`,
+         WHERE id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
         [id],
       );
       if (queued.rows[0]) {
@@ -277,7 +280,7 @@ export class PostgresJobStore implements JobStore {
         return record;
       }
       const running = await q.query<JobRow>(
-        `UPDATE ${s}.jobs SET cancel_requested = true WHERE id = $1 AND status = 'running' RETURNING *`,
+        `UPDATE ${s}.jobs SET cancel_requested = true WHERE id = $1 AND status = 'running' RETURNING ${JOB_COLUMNS}`,
         [id],
       );
       if (!running.rows[0]) return undefined;

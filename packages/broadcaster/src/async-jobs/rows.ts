@@ -47,6 +47,56 @@ export interface DeliveryRow {
   delivered_at: Time;
 }
 
+/**
+ * The columns of a {@link JobRow}, named rather than `*`: a column a later release adds (see schema-versions.ts)
+ * then changes neither what a statement returns nor the result type of a statement a connection has prepared,
+ * which PostgreSQL refuses to run once it changed ("cached plan must not change result type").
+ */
+export const JOB_COLUMNS = columns<JobRow>()([
+  "id",
+  "owner",
+  "pipeline",
+  "model_id",
+  "request_id",
+  "base_url",
+  "multipart",
+  "units",
+  "inputs",
+  "idempotency_key",
+  "body_hash",
+  "status",
+  "cancel_requested",
+  "progress",
+  "result",
+  "error",
+  "webhook_url",
+  "webhook_secret",
+  "holder",
+  "runs",
+  "created_at",
+  "started_at",
+  "finished_at",
+]);
+
+/** The columns of a {@link DeliveryRow}, named (see {@link JOB_COLUMNS}). */
+export const DELIVERY_COLUMNS = columns<DeliveryRow>()([
+  "id",
+  "event",
+  "status",
+  "attempts",
+  "next_attempt_at",
+  "last_status_code",
+  "last_error",
+  "delivered_at",
+]);
+
+/** A column list for SQL, which must name every key of `Row` (checked when it is compiled). */
+function columns<Row>() {
+  return <const K extends readonly (keyof Row & string)[]>(
+    names: K & ([Exclude<keyof Row, K[number]>] extends [never] ? unknown : "a column of the row is missing"),
+  ): string => names.join(", ");
+}
+
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const json = (v: Json) => (v === null ? undefined : typeof v === "string" ? JSON.parse(v) : v);
 const ms = (v: Time) => (v === null ? undefined : v instanceof Date ? v.getTime() : Number(v));
@@ -54,7 +104,7 @@ const flag = (v: number | boolean) => v === true || v === 1;
 
 /**
  * The record of a `jobs` row.
- * @example recordOf(db.prepare("SELECT * FROM jobs WHERE id = ?").get(id))
+ * @example recordOf(db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id))
  */
 export function recordOf(r: JobRow): JobRecord {
   return {

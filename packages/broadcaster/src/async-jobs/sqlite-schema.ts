@@ -1,7 +1,13 @@
-/** @module The SQLite job store's tables (times are epoch milliseconds, JSON is text) and its statements. */
+/**
+ * @module The SQLite job store's tables (times are epoch milliseconds, JSON is text), their versions and its
+ * statements.
+ */
+import type Database from "better-sqlite3";
+import { DELIVERY_COLUMNS, JOB_COLUMNS } from "./rows.js";
+import { type Migration, type MigrationResult, migrationPlan, VERSIONS_TABLE } from "./schema-versions.js";
 
-/** Tables and indexes, created when missing. Times are epoch milliseconds. */
-export const SQLITE_SCHEMA = `
+/** Tables and indexes of version 1, created when missing. Times are epoch milliseconds. */
+const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
@@ -66,14 +72,54 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries (next_attempt_at
 CREATE INDEX IF NOT EXISTS deliveries_job ON webhook_deliveries (job_id, created_at);
 `;
 
+/** The SQLite job store's migrations, in order (see schema-versions.ts). */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, summary: "jobs, job_events, job_files and webhook_deliveries", sql: SQLITE_SCHEMA },
+];
+
+/**
+ * Brings the job store's tables in `db` (the file `where`) to this build's version, in one transaction that takes
+ * the file's write lock before it reads the version. Throws when they are newer than this build can work on.
+ * @example migrateSqlite(db, "jobs.sqlite")
+ */
+export function migrateSqlite(
+  db: Database.Database,
+  where: string,
+  migrations: readonly Migration[] = SQLITE_MIGRATIONS,
+): MigrationResult {
+  const run = db.transaction((): MigrationResult => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${VERSIONS_TABLE} (
+      store TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      oldest_reader INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`);
+    const row = db.prepare(`SELECT version, oldest_reader FROM ${VERSIONS_TABLE} WHERE store = 'jobs'`).get() as
+      | { version: number; oldest_reader: number }
+      | undefined;
+    const found = row && { version: row.version, oldestReader: row.oldest_reader };
+    const plan = migrationPlan("jobs", where, found, migrations);
+    for (const m of plan.pending) db.exec(m.sql);
+    if (plan.pending.length > 0) {
+      db.prepare(
+        `INSERT INTO ${VERSIONS_TABLE} (store, version, oldest_reader, updated_at) VALUES ('jobs', ?, ?, ?)
+          ON CONFLICT (store) DO UPDATE SET version = excluded.version, oldest_reader = excluded.oldest_reader,
+          updated_at = excluded.updated_at`,
+      ).run(plan.next.version, plan.next.oldestReader, Date.now());
+    }
+    return { ...plan.next, from: found?.version ?? 0, known: plan.known, ran: plan.pending.map((m) => m.summary) };
+  });
+  return run.immediate();
+}
+
 /** Every statement of the store, prepared once when it opens. */
 export const SQL = {
-  byKey: "SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?",
+  byKey: `SELECT ${JOB_COLUMNS} FROM jobs WHERE owner = ? AND idempotency_key = ?`,
   activeOf: "SELECT count(*) AS n FROM jobs WHERE owner = ? AND status IN ('queued', 'running')",
   insertJob: `INSERT INTO jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
       idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, created_at)
     VALUES (@id, @owner, @pipeline, @modelId, @requestId, @baseUrl, @multipart, @units, @inputs,
-      @idempotencyKey, @bodyHash, 'queued', '{"fraction":0}', @webhookUrl, @webhookSecret, @now) RETURNING *`,
+      @idempotencyKey, @bodyHash, 'queued', '{"fraction":0}', @webhookUrl, @webhookSecret, @now) RETURNING ${JOB_COLUMNS}`,
   insertFile: "INSERT INTO job_files (job_id, field, seq, data) VALUES (?, ?, ?, ?)",
   readFile: "SELECT data FROM job_files WHERE job_id = ? AND field = ? ORDER BY seq",
   deleteFiles: "DELETE FROM job_files WHERE job_id = ?",
@@ -82,25 +128,24 @@ export const SQL = {
   events: "SELECT seq, type, data FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq",
   insertDelivery: `INSERT INTO webhook_deliveries (id, job_id, event, payload, status, next_attempt_at, created_at)
     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-  deliveries: "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, rowid",
-  get: "SELECT * FROM jobs WHERE id = ?",
-  byRequest:
-    "SELECT * FROM jobs WHERE owner = ? AND request_id = ? AND pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+  deliveries: `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, rowid`,
+  get: `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`,
+  byRequest: `SELECT ${JOB_COLUMNS} FROM jobs WHERE owner = ? AND request_id = ? AND pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ?
-    WHERE id = ? AND status = 'queued' RETURNING *`,
-  flagCancel: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING *",
+    WHERE id = ? AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
+  flagCancel: `UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   claimNext: `UPDATE jobs SET status = 'running', holder = @holder, lease_until = @lease, runs = runs + 1,
       started_at = @now, progress = '{"fraction":0}'
     WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now)
       ORDER BY created_at LIMIT 1)
-    RETURNING *`,
+    RETURNING ${JOB_COLUMNS}`,
   progress: `UPDATE jobs SET progress = @progress
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running'`,
   finish: `UPDATE jobs SET status = @status, result = @result, error = @error,
       progress = COALESCE(@progress, progress), finished_at = @now, holder = NULL, lease_until = NULL
-    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING *`,
+    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   release: `UPDATE jobs SET status = 'queued', holder = NULL, lease_until = NULL
-    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING *`,
+    WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   heartbeat: `UPDATE jobs SET lease_until = ? WHERE holder = ? AND status = 'running'
     RETURNING id, runs, cancel_requested`,
   due: `SELECT d.id, d.job_id, d.event, d.payload, d.attempts, d.next_attempt_at, j.webhook_url, j.webhook_secret

@@ -7,10 +7,12 @@
 import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Logger } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { type DeliveryRow, type DueDeliveryRow, deliveryOf, dueDeliveryOf, type JobRow, recordOf } from "./rows.js";
-import { SQL, SQLITE_SCHEMA } from "./sqlite-schema.js";
+import { logMigration } from "./schema-versions.js";
+import { migrateSqlite, SQL } from "./sqlite-schema.js";
 import {
   type Claim,
   type CreateOptions,
@@ -47,8 +49,12 @@ export class SqliteJobStore implements JobStore {
   #active = 0;
   readonly #delivering = new Set<string>();
 
-  constructor(path: string) {
+  /** Where the store's migrations at start are logged (default: nowhere). */
+  readonly log: Logger | undefined;
+
+  constructor(path: string, log?: Logger) {
     this.path = path;
+    this.log = log;
   }
 
   async init(): Promise<void> {
@@ -58,8 +64,14 @@ export class SqliteJobStore implements JobStore {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
-    // One transaction: one commit instead of one per statement.
-    db.transaction(() => db.exec(SQLITE_SCHEMA))();
+    try {
+      logMigration(this.log, "jobs", migrateSqlite(db, "the file"));
+    } catch (err) {
+      db.close();
+      throw new Error(`could not open the job store at jobs-db ${this.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     for (const [name, sql] of Object.entries(SQL)) this.#s[name as keyof typeof SQL] = db.prepare(sql);
     this.#db = db;
   }

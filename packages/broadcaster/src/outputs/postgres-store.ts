@@ -8,7 +8,8 @@
 import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
 import { DEFAULT_TIMEOUT_MS, limitedPool } from "../async-jobs/postgres-connection.js";
-import { createTables, pgNames } from "../async-jobs/postgres-schema.js";
+import { migrateTables, pgNames } from "../async-jobs/postgres-schema.js";
+import type { Migration } from "../async-jobs/schema-versions.js";
 import {
   emptyBody,
   mediaTypeOf,
@@ -74,24 +75,7 @@ export class PostgresOutputStore implements OutputStore {
     pool.on("connect", (client) => client.on("error", () => {}));
     this.#pool = pool;
     const s = this.#s;
-    await createTables(
-      this.pool,
-      s,
-      `CREATE SCHEMA IF NOT EXISTS ${s};
-      CREATE TABLE IF NOT EXISTS ${s}.outputs (
-        name text PRIMARY KEY,
-        content_type text NOT NULL,
-        size bigint NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX IF NOT EXISTS outputs_created ON ${s}.outputs (created_at);
-      CREATE TABLE IF NOT EXISTS ${s}.output_chunks (
-        name text NOT NULL REFERENCES ${s}.outputs (name) ON DELETE CASCADE,
-        seq integer NOT NULL,
-        data bytea NOT NULL,
-        PRIMARY KEY (name, seq)
-      );`,
-    );
+    await migrateTables(this.pool, s, "outputs", outputMigrations(s));
   }
 
   async put(name: string, body: OutputBody, contentType: string): Promise<string> {
@@ -197,4 +181,28 @@ export class PostgresOutputStore implements OutputStore {
     this.#pool = undefined;
     this.#closePool = undefined;
   }
+}
+
+/** The output store's migrations, in order (see schema-versions.ts); `s` is the quoted schema. */
+export function outputMigrations(s: string): Migration[] {
+  return [
+    {
+      version: 1,
+      summary: "outputs and output_chunks",
+      sql: `CREATE SCHEMA IF NOT EXISTS ${s};
+        CREATE TABLE IF NOT EXISTS ${s}.outputs (
+          name text PRIMARY KEY,
+          content_type text NOT NULL,
+          size bigint NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX IF NOT EXISTS outputs_created ON ${s}.outputs (created_at);
+        CREATE TABLE IF NOT EXISTS ${s}.output_chunks (
+          name text NOT NULL REFERENCES ${s}.outputs (name) ON DELETE CASCADE,
+          seq integer NOT NULL,
+          data bytea NOT NULL,
+          PRIMARY KEY (name, seq)
+        );`,
+    },
+  ];
 }
