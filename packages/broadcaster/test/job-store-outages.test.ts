@@ -202,6 +202,25 @@ describe("a broadcaster cut off from its store", () => {
     expect(cut.logs.some((l) => l.level === "warn" && String(l.msg).startsWith("lease ran out"))).toBe(true);
     await f.proxy.up();
   }, 30_000);
+
+  it("runs the job it stopped again once the store is back, with no other broadcaster", async () => {
+    const f = await fixture("alone");
+    const leaseMs = 1500;
+    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: leaseMs, jobsDbTimeoutMs: 500 });
+    f.fake.behaviour = { kind: "ok", delayMs: 60_000 };
+    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
+    await expect.poll(() => f.fake.jobs.length).toBe(1);
+    f.fake.behaviour = { kind: "ok" };
+    f.proxy.blackhole();
+    await expect.poll(() => f.fake.aborted, { timeout: 4 * leaseMs, interval: 20 }).toBe(1);
+    const backAt = Date.now();
+    await f.proxy.up();
+    // Before: its heartbeats, answered again, renewed the lease of the job it had stopped: "running" for good.
+    expect((await waitForJob(t.url, job.id, { timeoutMs: 6 * leaseMs })).status).toBe("succeeded");
+    console.log(`store back: the stopped job ran again and succeeded ${Date.now() - backAt} ms after`);
+    expect(await pgQuery(`SELECT runs FROM "${f.db.schema}".jobs WHERE id = $1`, [job.id])).toEqual([{ runs: 2 }]);
+    expect(f.fake.completed).toHaveLength(1);
+  }, 30_000);
 });
 
 describe("stopping", () => {
@@ -292,6 +311,7 @@ describe("takeover", () => {
       deliveryTimeoutMs: 1000,
       runJob: async (claim: Claim) => void claimedAt.set(claim.job.id, Date.now()),
       deliver: async () => ({ ok: true }),
+      running: () => [],
       onHeartbeat: () => {},
     });
     // Six jobs claimed by a holder that never renews them, their leases ending a sixth of a lease apart: whatever

@@ -49,7 +49,10 @@ function recorder(holder: string, leaseMs: number) {
   return {
     claims,
     beats,
-    release: (id: string) => waiting.get(id)?.(),
+    release: (id: string) => {
+      waiting.get(id)?.();
+      waiting.delete(id);
+    },
     workers: {
       holder,
       concurrency: 4,
@@ -60,6 +63,7 @@ function recorder(holder: string, leaseMs: number) {
         return new Promise<void>((r) => waiting.set(claim.job.id, r));
       },
       deliver: async () => ({ ok: true }),
+      running: () => [...waiting.keys()],
       onHeartbeat: (held: HeldJob[]) => beats.push(held),
     },
   };
@@ -214,6 +218,27 @@ describe.each(stores)("%s job store", (_name, open) => {
     } finally {
       unwatch();
       await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it("leaves the lease of a job its holder stopped without ending it to run out, so the job runs again", async () => {
+    // As a broadcaster whose heartbeats could not reach the store for a lease: it stops the job, and once the store
+    // answers again its heartbeats must not keep that job "running" with nobody running it.
+    const store = open(`stopped${_name[0]}`);
+    await store.init();
+    try {
+      const { job } = await store.create(newJob());
+      const r = recorder("holder-1", 400);
+      await store.start(r.workers);
+      await expect.poll(() => r.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
+      await expect.poll(() => r.beats.some((b) => b.some((h) => h.id === job.id))).toBe(true);
+      r.release(job.id);
+      // Claimed again (run 2) by the same holder once its lease ran out unrenewed.
+      await expect.poll(() => r.claims.some((c) => c.job.id === job.id && c.run === 2), { timeout: 10_000 }).toBe(true);
+      expect(await store.get(job.id)).toMatchObject({ status: "running", runs: 2 });
+      r.release(job.id);
+    } finally {
+      await store.close();
     }
   });
 

@@ -68,7 +68,7 @@ interface Running {
 
 /**
  * Runs jobs the store hands out.
- * @example const ex = new JobExecutor(ctx); await store.start({ runJob: (c) => ex.run(c), onHeartbeat: (h, t) => ex.heartbeat(h, t), … });
+ * @example const ex = new JobExecutor(ctx); await store.start({ runJob: (c) => ex.run(c), onHeartbeat: (h, t) => ex.heartbeat(h, t), running: () => ex.runningIds(), … });
  */
 export class JobExecutor {
   readonly #ctx: ExecutorContext;
@@ -82,6 +82,11 @@ export class JobExecutor {
   /** Jobs running here now. */
   get size(): number {
     return this.#running.size;
+  }
+
+  /** The ids of the jobs running here now (the ones whose leases a heartbeat renews). */
+  runningIds(): string[] {
+    return [...this.#running.keys()];
   }
 
   /** Runs a claimed job to its end, or hands it back when this broadcaster is stopping. */

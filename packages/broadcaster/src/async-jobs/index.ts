@@ -193,6 +193,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         leaseMs: settings.leaseMs,
         deliveryTimeoutMs: settings.webhooks.timeoutMs,
         runJob: (claim) => executor.run(claim),
+        running: () => executor.runningIds(),
         onHeartbeat: (held, since) => executor.heartbeat(held, since),
         deliver: async (d) => {
           const r = await deliverWebhook(d, settings.webhooks);

@@ -111,12 +111,22 @@ export function releaseRun(pool: pg.Pool, names: PgNames, claim: Claim): Promise
   });
 }
 
-/** Renews the leases of `holder`'s running jobs; returns them (run numbers and cancel flags). */
-export async function renewLeases(pool: pg.Pool, names: PgNames, holder: string, leaseMs: number): Promise<HeldJob[]> {
+/**
+ * Renews the leases of `holder`'s jobs that still run there (`running`, their ids); returns them (run numbers and
+ * cancel flags). A job held in the store but not running there any more is left to its lease (see `Workers.running`).
+ */
+export async function renewLeases(
+  pool: pg.Pool,
+  names: PgNames,
+  holder: string,
+  leaseMs: number,
+  running: readonly string[],
+): Promise<HeldJob[]> {
+  if (running.length === 0) return [];
   const { rows } = await pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
     `UPDATE ${names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
-     WHERE holder = $1 AND status = 'running' RETURNING id, runs, cancel_requested`,
-    [holder, leaseMs],
+     WHERE holder = $1 AND status = 'running' AND id = ANY($3::text[]) RETURNING id, runs, cancel_requested`,
+    [holder, leaseMs, running],
   );
   return rows.map((r) => ({ id: r.id, run: r.runs, cancelRequested: r.cancel_requested }));
 }

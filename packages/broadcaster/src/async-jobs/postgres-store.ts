@@ -371,8 +371,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Renews the leases of `holder`'s running jobs. */
-  heartbeat(holder: string, leaseMs: number): Promise<HeldJob[]> {
-    return this.#use(() => renewLeases(this.pool, this.names, holder, leaseMs));
+  heartbeat(holder: string, leaseMs: number, running: readonly string[]): Promise<HeldJob[]> {
+    return this.#use(() => renewLeases(this.pool, this.names, holder, leaseMs, running));
   }
 
   /** Re-queues jobs (and webhook deliveries) whose holder stopped renewing; see {@link requeueExpired}. */

@@ -160,7 +160,8 @@ export class PgWorkers {
     this.#beating = true;
     try {
       const since = Date.now();
-      this.#w.onHeartbeat(await this.#store.heartbeat(this.#w.holder, this.#w.leaseMs), since);
+      const held = await this.#store.heartbeat(this.#w.holder, this.#w.leaseMs, this.#w.running());
+      this.#w.onHeartbeat(held, since);
       await this.#store.requeueExpired(this.#w.leaseMs);
     } catch (err) {
       this.#store.trouble("the heartbeat", err);

@@ -146,7 +146,8 @@ export const SQL = {
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   release: `UPDATE jobs SET status = 'queued', holder = NULL, lease_until = NULL
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
-  heartbeat: `UPDATE jobs SET lease_until = ? WHERE holder = ? AND status = 'running'
+  heartbeat: `UPDATE jobs SET lease_until = ?
+    WHERE holder = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))
     RETURNING id, runs, cancel_requested`,
   due: `SELECT d.id, d.job_id, d.event, d.payload, d.attempts, d.next_attempt_at, j.webhook_url, j.webhook_secret
     FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id

@@ -296,7 +296,7 @@ export class SqliteJobStore implements JobStore {
     const w = this.#workers;
     if (!w || !this.#db) return;
     const since = Date.now();
-    const rows = this.#s.heartbeat.all(since + w.leaseMs, w.holder) as Array<{
+    const rows = this.#s.heartbeat.all(since + w.leaseMs, w.holder, JSON.stringify(w.running())) as Array<{
       id: string;
       runs: number;
       cancel_requested: number;

@@ -126,6 +126,13 @@ export interface Workers {
   runJob(claim: Claim): Promise<void>;
   /** Sends one webhook delivery. */
   deliver(delivery: DueDelivery): Promise<DeliveryAttempt>;
+  /**
+   * The ids of the jobs running here now. A heartbeat renews only their leases: a job this broadcaster stopped
+   * without ending it (its lease ran out unrenewed while the store could not be reached) keeps its holder in the
+   * store, and renewing it there would keep it "running" with nobody running it; left alone, its lease runs out and
+   * a sweep queues it again.
+   */
+  running(): readonly string[];
   /** The jobs this broadcaster held when a heartbeat renewed their leases (the query was sent at `since`). */
   onHeartbeat(held: HeldJob[], since: number): void;
 }
