@@ -133,6 +133,7 @@ describe("a delivery", () => {
       secret: `whsec_${"a".repeat(43)}=`,
       payload: "{}",
       attempts: 0,
+      sender: "",
     };
   }
 

@@ -70,7 +70,7 @@ describe("a receiver's answer", () => {
       const policy = { attempts: 3, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 10_000 };
       const started = performance.now();
       const r = await deliverWebhook(
-        { ...due, payload: "{}", attempts: 0 },
+        { ...due, payload: "{}", attempts: 0, sender: "" },
         { ...policy, addresses: webhookAddresses(["127.0.0.1"]) },
       );
       expect([r.ok, r.statusCode, r.error]).toEqual([false, 500, "HTTP 500"]);

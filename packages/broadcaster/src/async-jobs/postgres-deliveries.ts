@@ -7,7 +7,7 @@ import type pg from "pg";
 import type { PgNames, Query } from "./postgres-schema.js";
 import { transaction } from "./postgres-schema.js";
 import { type DueDeliveryRow, dueDeliveryOf } from "./rows.js";
-import type { DeliveryAttempt, DueDelivery } from "./store.js";
+import { type DeliveryAttempt, type DueDelivery, deliverySender } from "./store.js";
 
 /**
  * Adds the queue entry that sends delivery `id` at `at` (null: now).
@@ -35,11 +35,26 @@ export async function takeDelivery(
   const { rows } = await pool.query<DueDeliveryRow>(
     `WITH d AS (UPDATE ${s}.webhook_deliveries SET next_attempt_at = now() + $2 * interval '1 ms'
                 WHERE id = $1 AND status = 'pending' RETURNING id, job_id, event, payload, attempts)
-     SELECT d.id, d.job_id, d.event, d.payload, d.attempts, j.webhook_url, j.webhook_secret
+     SELECT d.id, d.job_id, d.event, d.payload, d.attempts, j.webhook_url, j.webhook_secret,
+       ${deliverySender("j")} AS sender
      FROM d JOIN ${s}.jobs j ON j.id = d.job_id`,
     [id, leaseMs],
   );
   return rows[0] && dueDeliveryOf(rows[0]);
+}
+
+/**
+ * Puts delivery `id` (taken, not attempted) back until `at`: its sender has all its lanes busy in this broadcaster.
+ * @example await postponeDelivery(pool, names, due.id, new Date(Date.now() + 1000));
+ */
+export async function postponeDelivery(pool: pg.Pool, names: PgNames, id: string, at: Date): Promise<void> {
+  await transaction(pool, async (q) => {
+    await q.query(
+      `UPDATE ${names.s}.webhook_deliveries SET next_attempt_at = $2 WHERE id = $1 AND status = 'pending'`,
+      [id, at],
+    );
+    await enqueueDelivery(q, names, id, at);
+  });
 }
 
 /**

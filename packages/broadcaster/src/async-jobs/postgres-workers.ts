@@ -13,12 +13,9 @@ import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
 import { limitedPool } from "./postgres-connection.js";
-import { recordDelivery, takeDelivery } from "./postgres-deliveries.js";
+import { postponeDelivery, recordDelivery, takeDelivery } from "./postgres-deliveries.js";
 import type { PostgresJobStore } from "./postgres-store.js";
-import type { Workers } from "./store.js";
-
-/** Webhook deliveries sent at once by one broadcaster. */
-const DELIVERIES_AT_ONCE = 8;
+import { DELIVERIES_AT_ONCE, DELIVERY_LANES, type Workers } from "./store.js";
 
 /** Connections of the queue's pool: its runners' two LISTEN connections, and four for taking and ending entries. */
 const QUEUE_POOL_SIZE = 6;
@@ -51,6 +48,8 @@ export class PgWorkers {
   #closePool: ((ms: number) => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** Deliveries being sent, per sender (see DELIVERY_LANES). */
+  readonly #sending = new Map<string, number>();
   #stopping = false;
 
   constructor(store: PostgresJobStore, workers: Workers) {
@@ -115,7 +114,20 @@ export class PgWorkers {
           avs_webhook: async (payload) => {
             const id = (payload as { id: string }).id;
             const due = await takeDelivery(store.pool, store.names, id, w.deliveryTimeoutMs + 2000);
-            if (due) await recordDelivery(store.pool, store.names, id, await w.deliver(due));
+            if (!due) return;
+            const lanes = this.#sending.get(due.sender) ?? 0;
+            if (lanes >= DELIVERY_LANES) {
+              const wait = Math.min(5000, Math.max(250, w.deliveryTimeoutMs / 4));
+              return postponeDelivery(store.pool, store.names, id, new Date(Date.now() + wait));
+            }
+            this.#sending.set(due.sender, lanes + 1);
+            try {
+              await recordDelivery(store.pool, store.names, id, await w.deliver(due));
+            } finally {
+              const left = (this.#sending.get(due.sender) ?? 1) - 1;
+              if (left > 0) this.#sending.set(due.sender, left);
+              else this.#sending.delete(due.sender);
+            }
           },
         },
       }),

@@ -161,6 +161,7 @@ export interface DueDeliveryRow {
   attempts: number;
   webhook_url: string;
   webhook_secret: string;
+  sender: string;
 }
 
 /**
@@ -176,5 +177,6 @@ export function dueDeliveryOf(d: DueDeliveryRow): DueDelivery {
     secret: d.webhook_secret,
     payload: d.payload,
     attempts: Number(d.attempts),
+    sender: d.sender,
   };
 }

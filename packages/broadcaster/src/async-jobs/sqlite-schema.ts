@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import { DELIVERY_COLUMNS, JOB_COLUMNS } from "./rows.js";
 import { type Migration, type MigrationResult, migrationPlan, VERSIONS_TABLE } from "./schema-versions.js";
+import { DELIVERY_LANES, deliverySender } from "./store.js";
 
 /** Tables and indexes of version 1, created when missing. Times are epoch milliseconds. */
 const SQLITE_SCHEMA = `
@@ -149,9 +150,14 @@ export const SQL = {
   heartbeat: `UPDATE jobs SET lease_until = ?
     WHERE holder = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))
     RETURNING id, runs, cancel_requested`,
-  due: `SELECT d.id, d.job_id, d.event, d.payload, d.attempts, d.next_attempt_at, j.webhook_url, j.webhook_secret
-    FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+  // The first DELIVERY_LANES due deliveries of each sender, so one sender's backlog cannot fill the LIMIT.
+  due: `SELECT * FROM (
+      SELECT d.id, d.job_id, d.event, d.payload, d.attempts, d.next_attempt_at, j.webhook_url, j.webhook_secret,
+        ${deliverySender("j")} AS sender,
+        row_number() OVER (PARTITION BY ${deliverySender("j")} ORDER BY d.next_attempt_at) AS nth
+      FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ?)
+    WHERE nth <= ${DELIVERY_LANES} ORDER BY next_attempt_at LIMIT ?`,
   leaseDelivery: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ?",
   recordDelivery: `UPDATE webhook_deliveries SET attempts = attempts + 1, status = @status,
       last_status_code = @code, last_error = @error, next_attempt_at = @next, delivered_at = @delivered

@@ -17,6 +17,8 @@ import {
   type Claim,
   type CreateOptions,
   type CreateResult,
+  DELIVERIES_AT_ONCE,
+  DELIVERY_LANES,
   type DeliveryAttempt,
   FILE_CHUNK,
   type JobChange,
@@ -26,9 +28,6 @@ import {
   type Workers,
 } from "./store.js";
 import { announce } from "./webhooks.js";
-
-/** Webhook deliveries sent at once by one store. */
-const DELIVERIES_AT_ONCE = 8;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -47,7 +46,8 @@ export class SqliteJobStore implements JobStore {
   #workers: Workers | undefined;
   #tick: NodeJS.Timeout | undefined;
   #active = 0;
-  readonly #delivering = new Set<string>();
+  /** Deliveries being sent, and their senders. */
+  readonly #delivering = new Map<string, string>();
 
   /** Where the store's migrations at start are logged (default: nowhere). */
   readonly log: Logger | undefined;
@@ -314,12 +314,22 @@ export class SqliteJobStore implements JobStore {
     const room = DELIVERIES_AT_ONCE - this.#delivering.size;
     if (room <= 0) return;
     const now = Date.now();
-    const due = this.#s.due.all(now, room) as Array<DueDeliveryRow & { next_attempt_at: number }>;
+    // At most DELIVERY_LANES due rows per sender come back; those of senders already at their lanes are skipped,
+    // and there are at most DELIVERIES_AT_ONCE of them.
+    const due = this.#s.due.all(now, room + DELIVERIES_AT_ONCE) as Array<
+      DueDeliveryRow & { next_attempt_at: number; sender: string }
+    >;
+    const sending = new Map<string, number>();
+    for (const sender of this.#delivering.values()) sending.set(sender, (sending.get(sender) ?? 0) + 1);
+    let started = 0;
     for (const d of due) {
-      if (this.#delivering.has(d.id)) continue;
+      if (started === room) break;
+      if (this.#delivering.has(d.id) || (sending.get(d.sender) ?? 0) >= DELIVERY_LANES) continue;
       const leased = this.#s.leaseDelivery.run(now + w.deliveryTimeoutMs + 2000, d.id, d.next_attempt_at).changes === 1;
       if (!leased) continue;
-      this.#delivering.add(d.id);
+      this.#delivering.set(d.id, d.sender);
+      sending.set(d.sender, (sending.get(d.sender) ?? 0) + 1);
+      started++;
       const delivery = dueDeliveryOf(d);
       void w
         .deliver(delivery)

@@ -78,6 +78,25 @@ export interface Claim {
   leasedAt?: number;
 }
 
+/** Webhook deliveries one broadcaster sends at once. */
+export const DELIVERIES_AT_ONCE = 8;
+
+/**
+ * Deliveries of one sender a broadcaster sends at once. A sender is the job's API key (its owner), or its webhook
+ * URL on a gateway without keys: a key whose receiver never answers holds this many of the
+ * {@link DELIVERIES_AT_ONCE} slots for a webhook timeout each, not all of them, so other keys' deliveries go on
+ * meanwhile. A due delivery whose sender has all its lanes busy waits (see `postponeDelivery`).
+ */
+export const DELIVERY_LANES = 2;
+
+/**
+ * SQL of a delivery's sender (see {@link DELIVERY_LANES}), from the columns of its job's row `j`.
+ * @example deliverySender("j") // "CASE WHEN j.owner = '' THEN j.webhook_url ELSE j.owner END"
+ */
+export function deliverySender(j: string): string {
+  return `CASE WHEN ${j}.owner = '' THEN ${j}.webhook_url ELSE ${j}.owner END`;
+}
+
 /** A held job as a heartbeat found it. */
 export interface HeldJob {
   id: string;
@@ -96,6 +115,8 @@ export interface DueDelivery {
   payload: string;
   /** Attempts made before this one. */
   attempts: number;
+  /** Its sender (see {@link DELIVERY_LANES}). */
+  sender: string;
 }
 
 /** How one delivery attempt went; `retryAt` (epoch ms) schedules another, its absence ends the delivery. */
