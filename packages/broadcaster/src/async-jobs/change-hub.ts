@@ -1,21 +1,33 @@
 /**
  * @module One subscription to a job store's changes per process, fanned out: event streams wait on their job's
  * changes, and cancels reach the executor. A change of job `*` (the store's notifications were interrupted) wakes
- * every stream.
+ * every stream. The streams of one job share their reads of its events: after a change, the first stream to read
+ * starts one read and the others that were as far take their events from it, so a change costs one store read per
+ * job, not one per open stream.
  */
+import type { JobEvent } from "./model.js";
 import type { JobChange, JobStore } from "./store.js";
+
+/** A job's subscribers, how many changes it has had while watched, and the read in flight. */
+interface Watched {
+  wakes: Set<() => void>;
+  changes: number;
+  read?: { changes: number; after: number; events: Promise<JobEvent[]> };
+}
 
 /**
  * Fans out a store's changes by job.
  * @example const hub = new ChangeHub(store, (id) => executor.cancel(id)); const off = hub.subscribe(id, wake);
  */
 export class ChangeHub {
-  readonly #byJob = new Map<string, Set<() => void>>();
+  readonly #byJob = new Map<string, Watched>();
+  readonly #store: JobStore;
   readonly #onCancel: (jobId: string) => void;
   readonly #unwatch: () => void;
   #closed = false;
 
   constructor(store: JobStore, onCancel: (jobId: string) => void) {
+    this.#store = store;
     this.#onCancel = onCancel;
     this.#unwatch = store.watch((c) => this.#change(c));
   }
@@ -26,18 +38,47 @@ export class ChangeHub {
       return;
     }
     const targets = c.jobId === "*" ? [...this.#byJob.values()] : [this.#byJob.get(c.jobId)];
-    for (const set of targets) for (const fn of set ?? []) fn();
+    for (const w of targets) {
+      if (!w) continue;
+      w.changes++;
+      for (const fn of w.wakes) fn();
+    }
   }
 
   /** Calls `fn` whenever the job may have new events; returns the unsubscribe. */
   subscribe(jobId: string, fn: () => void): () => void {
-    const set = this.#byJob.get(jobId) ?? new Set();
-    this.#byJob.set(jobId, set);
-    set.add(fn);
+    let w = this.#byJob.get(jobId);
+    if (!w) {
+      w = { wakes: new Set(), changes: 0 };
+      this.#byJob.set(jobId, w);
+    }
+    const watched = w;
+    watched.wakes.add(fn);
     return () => {
-      set.delete(fn);
-      if (set.size === 0 && this.#byJob.get(jobId) === set) this.#byJob.delete(jobId);
+      watched.wakes.delete(fn);
+      if (watched.wakes.size === 0 && this.#byJob.get(jobId) === watched) this.#byJob.delete(jobId);
     };
+  }
+
+  /**
+   * Job `jobId`'s events after `after`, as the store has them now: a read started since the job's last change, from
+   * no further than `after`, is shared; otherwise a new one is made (and shared in turn).
+   * @example const events = await hub.events(job.id, lastSeq);
+   */
+  async events(jobId: string, after: number): Promise<JobEvent[]> {
+    const w = this.#byJob.get(jobId);
+    if (!w) return this.#store.events(jobId, after);
+    const read = w.read;
+    if (read && read.changes === w.changes && read.after <= after) {
+      return (await read.events).filter((e) => e.seq > after);
+    }
+    const mine = { changes: w.changes, after, events: this.#store.events(jobId, after) };
+    w.read = mine;
+    const clear = () => {
+      if (w.read === mine) w.read = undefined;
+    };
+    mine.events.then(clear, clear);
+    return mine.events;
   }
 
   /** True once closed: streams end (their clients reconnect, to another broadcaster if this one is stopping). */
@@ -51,6 +92,6 @@ export class ChangeHub {
     this.#unwatch();
     const all = [...this.#byJob.values()];
     this.#byJob.clear();
-    for (const set of all) for (const fn of set) fn();
+    for (const w of all) for (const fn of w.wakes) fn();
   }
 }

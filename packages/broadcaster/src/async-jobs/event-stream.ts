@@ -52,7 +52,7 @@ export function jobEventStream(c: Context, ctx: EventStreamContext, jobId: strin
         while (!stream.aborted && !ctx.hub.closed) {
           if (dirty) {
             dirty = false;
-            const events = await ctx.store.events(jobId, last);
+            const events = await ctx.hub.events(jobId, last);
             if (await send(events)) return;
             if (events.length === 0) {
               // Resumed after the end (or the job is gone): read once more, since the result may just have landed.
