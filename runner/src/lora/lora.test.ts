@@ -49,8 +49,21 @@ describe("parseLoras", () => {
     status400(() => parseLoras('{"a":1,"b":1,"c":1,"d":1,"e":1}'), /at most 4 LoRAs per request, got 5/);
     status400(() => parseLoras('{"a": -0.1}'), /LoRA "a": weight must be ≥ 0, got -0.1/);
     status400(() => parseLoras('{"a": "1"}'), /weight must be a number ≥ 0, got "1"/);
-    for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", ""]) {
+    for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", "", "org/"]) {
       status400(() => parseLoras(JSON.stringify({ [id]: 1 })), /is not allowed: use "name" or "org\/name"/);
+    }
+  });
+
+  it("takes `name` and `org/name`, and refuses deeper ids such as a model's component folder", () => {
+    expect(parseLoras('{"org/my-lora.v2": 1, "pixel_art": 0.5}').map((l) => l.id)).toEqual([
+      "org/my-lora.v2",
+      "pixel_art",
+    ]);
+    for (const id of ["tiny/sd-turbo/unet", "a/b/c/d"]) {
+      status400(
+        () => parseLoras(JSON.stringify({ [id]: 1 })),
+        new RegExp(`^LoRA id "${id}" is not allowed: use "name" or "org/name" \\(one or two segments`),
+      );
     }
   });
 });

@@ -135,6 +135,12 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     ["unknown LoRA", { ...base, loras: '{"styles/none": 1}' }, 400, /LoRA "styles\/none": not installed/],
     ["LoRA path trick", { ...base, loras: '{"../../etc": 1}' }, 400, /LoRA id "..\/..\/etc" is not allowed/],
     [
+      "LoRA id of three segments (a model's component folder)",
+      { ...base, loras: '{"tiny/sd15/unet": 1}' },
+      400,
+      /^LoRA id "tiny\/sd15\/unet" is not allowed: use "name" or "org\/name"/,
+    ],
+    [
       "LoRA for SDXL",
       { ...base, loras: '{"styles/xl": 1}' },
       400,
