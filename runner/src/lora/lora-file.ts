@@ -1,6 +1,8 @@
 /**
  * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file, the key style (kohya `lora_unet_…`,
  * diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every adapted layer, and the base model family it declares.
+ * Whatever the folder is when it is not a LoRA (missing, a model's folder, several weight files), the caller gets one
+ * message, so LoRA ids cannot map the models volume; the reason travels as the error's `cause`, for the operator's log.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
@@ -55,14 +57,63 @@ function declaredFamily(metadata: Record<string, string>): SdFamily | undefined 
   return undefined;
 }
 
+/**
+ * Why a folder holds no LoRA: the `cause` of the one "not installed" message callers get, for the operator's eyes.
+ * @example if (err.cause instanceof NotALoraError) log.info("LoRA refused", { reason: err.cause.message });
+ */
+export class NotALoraError extends Error {
+  override name = "NotALoraError";
+}
+
 function badLora(id: string, msg: string, cause?: unknown): BadRequestError {
   return new BadRequestError(`LoRA ${JSON.stringify(id)}: ${msg}`, { cause });
+}
+
+/** The one answer for an id that names no LoRA, whatever is (or is not) at its path; `cause` says which, for the log. */
+function notInstalled(id: string, cause: NotALoraError): BadRequestError {
+  return badLora(
+    id,
+    'not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+      "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+      "`avs-runner models fetch <org/name>` installs it",
+    cause,
+  );
+}
+
+/** The LoRA file of folder `dir`, chosen as `models fetch` lays LoRAs out; throws {@link NotALoraError} saying why not. */
+function loraFileIn(dir: string): string {
+  try {
+    return pickLoraFile(dir);
+  } catch (cause) {
+    if (cause instanceof NotALoraError) throw cause;
+    throw new NotALoraError((cause as Error).message, { cause });
+  }
+}
+
+function pickLoraFile(dir: string): string {
+  if (!statSync(dir).isDirectory()) throw new NotALoraError(`${dir} is not a folder`);
+  const candidates = readdirSync(dir).filter((f) => f.endsWith(".safetensors"));
+  const preferred = ["pytorch_lora_weights.safetensors", "adapter_model.safetensors"].find((f) =>
+    candidates.includes(f),
+  );
+  const name = preferred ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (name === undefined) {
+    throw new NotALoraError(
+      candidates.length
+        ? `${dir} holds ${candidates.length} .safetensors files and none is pytorch_lora_weights.safetensors or adapter_model.safetensors`
+        : `${dir} holds no .safetensors file`,
+    );
+  }
+  const file = join(dir, name);
+  if (!statSync(file).isFile()) throw new NotALoraError(`${file} is not a regular file`);
+  return file;
 }
 
 /**
  * Finds, reads and groups the LoRA `request.id` under `modelDir`.
  *
- * @throws {BadRequestError} when the LoRA is not installed, unreadable, or holds no LoRA layers.
+ * @throws {BadRequestError} when the id names no LoRA (one message, the reason in its `cause`), the file is
+ *   unreadable, or holds no LoRA layers.
  * @example
  * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
  * lora.layers.length; // layers it adapts
@@ -72,23 +123,13 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
   const root = resolve(modelDir);
   const dir = resolve(root, id);
   if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw badLora(id, `not installed (no folder ${id} in the models directory)`);
+  let file: string;
+  try {
+    file = loraFileIn(dir);
+  } catch (cause) {
+    throw notInstalled(id, cause as NotALoraError);
   }
-  const candidates = readdirSync(dir).filter((f) => f.endsWith(".safetensors"));
-  const preferred = ["pytorch_lora_weights.safetensors", "adapter_model.safetensors"].find((f) =>
-    candidates.includes(f),
-  );
-  const name = preferred ?? (candidates.length === 1 ? candidates[0] : undefined);
-  if (!name) {
-    throw badLora(
-      id,
-      candidates.length
-        ? `${candidates.length} .safetensors files and none is pytorch_lora_weights.safetensors or adapter_model.safetensors`
-        : "no .safetensors file in its folder",
-    );
-  }
-  const file = join(dir, name);
+  const name = file.slice(dir.length + 1);
   let parsed: ReturnType<typeof readSafetensors>;
   try {
     parsed = readSafetensors(readFileSync(file));

@@ -12,6 +12,7 @@ import {
   indexWeights,
   type MergedModel,
   mergeLorasIntoModel,
+  NotALoraError,
   parseLoras,
   readLora,
   readSafetensors,
@@ -160,17 +161,47 @@ describe("readLora", () => {
     expect(kohya.family).toBeUndefined();
   });
 
-  it("refuses unknown, empty and escaping LoRAs", () => {
-    status400(() => readLora(models, { id: "nobody/here", weight: 1 }), /LoRA "nobody\/here": not installed/);
+  it("refuses empty and escaping LoRAs", () => {
     status400(() => readLora(models, { id: "empty", weight: 1 }), /holds no LoRA layers/);
     status400(() => readLora(join(models, "org"), { id: "../kohya", weight: 1 }), /inside the models directory/);
-    // A folder with no file a LoRA is known by: the count, not the names of what the folder holds.
+  });
+
+  it("gives a missing folder and a folder that holds no LoRA one message, and the reason only as its cause", () => {
+    mkdirSync(join(models, "model", "unet"), { recursive: true });
+    writeFileSync(join(models, "model", "model_index.json"), "{}");
+    writeFileSync(join(models, "model", "unet", "model.onnx"), "");
     mkdirSync(join(models, "two"), { recursive: true });
     for (const f of ["unet.safetensors", "vae.safetensors"]) writeFileSync(join(models, "two", f), "");
-    status400(
-      () => readLora(models, { id: "two", weight: 1 }),
-      /^LoRA "two": 2 \.safetensors files and none is pytorch_lora_weights\.safetensors or adapter_model\.safetensors/,
+    writeFileSync(join(models, "plain-file"), "");
+    const refusal = (id: string) => {
+      try {
+        readLora(models, { id, weight: 1 });
+      } catch (err) {
+        expect(statusOf(err)).toBe(400);
+        return { message: (err as Error).message.replace(JSON.stringify(id), "<id>"), cause: (err as Error).cause };
+      }
+      throw new Error(`expected ${id} to be refused`);
+    };
+    const missing = refusal("nobody/here");
+    expect(missing.message).toBe(
+      'LoRA <id>: not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+        "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+        "`avs-runner models fetch <org/name>` installs it",
     );
+    const reasons: [string, RegExp][] = [
+      ["nobody/here", /ENOENT/],
+      ["model", /model holds no \.safetensors file$/],
+      ["model/unet", /unet holds no \.safetensors file$/],
+      ["org", /org holds no \.safetensors file$/],
+      ["two", /two holds 2 \.safetensors files and none is pytorch_lora_weights\.safetensors/],
+      ["plain-file", /plain-file is not a folder$/],
+    ];
+    for (const [id, reason] of reasons) {
+      const { message, cause } = refusal(id);
+      expect(message).toBe(missing.message);
+      expect(cause).toBeInstanceOf(NotALoraError);
+      expect((cause as Error).message).toMatch(reason);
+    }
   });
 });
 

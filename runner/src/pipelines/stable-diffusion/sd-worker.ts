@@ -102,6 +102,7 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
       modelDir,
       { unet, textEncoders: textSessions },
       { ...sessionOptions(ctx), executionProviders: [sessions.provider] },
+      { log: ctx.log },
     );
     return {
       provider: sessions.provider,

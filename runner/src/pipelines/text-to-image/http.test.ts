@@ -56,6 +56,7 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     {
       prepare: (dir) => {
         installLora(dir, "styles/red", 32);
+        installLora(dir, "pastel", 32);
         installLora(dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
         installLora(dir, "styles/wide", 48);
       },
@@ -109,6 +110,38 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     expect(b).toBe(a);
     const zero = ((await (await post({ ...base, loras: '{"styles/red": 0}' })).json()) as typeof plain).images[0]?.url;
     expect(zero).toBe(plain.images[0]?.url);
+  });
+
+  it("takes Livepeer-style ids, `name` as well as `org/name`, alone and together", async () => {
+    const url = async (loras: string) => {
+      const res = await post({ ...base, loras });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { images: { url: string }[] }).images[0]?.url;
+    };
+    const plain = await url("");
+    const pastel = await url('{"pastel": 0.8}');
+    const both = await url('{"styles/red": 1, "pastel": 0.8}');
+    expect(new Set([plain, pastel, both, await url('{"styles/red": 1}')]).size).toBe(4);
+  });
+
+  it("answers a folder that holds no LoRA as it answers a missing one, and logs the difference", async () => {
+    const answer = async (id: string) => {
+      const res = await post({ ...base, loras: JSON.stringify({ [id]: 1 }) });
+      const { msg } = ((await res.json()) as { detail: { msg: string } }).detail;
+      return [res.status, msg.replace(JSON.stringify(id), "<id>")];
+    };
+    const missing = await answer("styles/none");
+    expect(missing).toEqual([
+      400,
+      'LoRA <id>: not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+        "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+        "`avs-runner models fetch <org/name>` installs it",
+    ]);
+    // The served model's folder, its org folder, a LoRA org folder: all exist, none is a LoRA.
+    for (const id of ["tiny/sd15", "tiny", "styles"]) expect(await answer(id)).toEqual(missing);
+    const refused = log.lines.filter((l) => l.msg === "LoRA refused").map((l) => [l.lora_id, l.reason]);
+    expect(refused).toContainEqual(["tiny/sd15", expect.stringMatching(/tiny\/sd15 holds no \.safetensors file$/)]);
+    expect(refused).toContainEqual(["styles/none", expect.stringMatching(/ENOENT/)]);
   });
 
   const cases: [string, unknown, number, RegExp][] = [
