@@ -1,5 +1,6 @@
 /** @module LoRAs: the request field, reading LoRA files, and merging them into ONNX weights. */
 export {
+  DEFAULT_MAX_LORA_BYTES,
   type LoraFile,
   type LoraLayer,
   type LoraTarget,

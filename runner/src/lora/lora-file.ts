@@ -1,14 +1,21 @@
 /**
- * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file, the key style (kohya `lora_unet_…`,
- * diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every adapted layer, and the base model family it declares.
- * Whatever the folder is when it is not a LoRA (missing, a model's folder, several weight files), the caller gets one
- * message, so LoRA ids cannot map the models volume; the reason travels as the error's `cause`, for the operator's log.
+ * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file (at most `maxBytes`, checked before a
+ * byte is read), the key style (kohya `lora_unet_…`, diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every
+ * adapted layer, and the base model family it declares. Whatever the folder is when it is not a LoRA (missing, a
+ * model's folder, several weight files), the caller gets one message, so LoRA ids cannot map the models volume; the
+ * reason travels as the error's `cause`, for the operator's log.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { BadRequestError } from "../errors.js";
 import type { LoraRequest } from "./parse-loras.js";
 import { readSafetensors, type SafeTensor } from "./safetensors.js";
+
+/**
+ * Largest LoRA file read by default (`MAX_LORA_BYTES`): 1 GiB. SD 1.5 LoRAs weigh 10–300 MB and SDXL ones up to
+ * ~900 MB; the file is read whole (and its F16 values widened to float32) for every new combination of LoRAs.
+ */
+export const DEFAULT_MAX_LORA_BYTES = 1024 ** 3;
 
 /** Stable Diffusion families a LoRA can be made for. */
 export type SdFamily = "sd1" | "sd2" | "sdxl";
@@ -109,16 +116,53 @@ function pickLoraFile(dir: string): string {
   return file;
 }
 
+/** The whole file, refused before any byte is read when it is larger than `maxBytes`. */
+function readBounded(id: string, file: string, name: string, maxBytes: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (cause) {
+    throw badLora(id, `cannot open ${name} (${(cause as NodeJS.ErrnoException).code ?? "error"})`, cause);
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) {
+      throw badLora(
+        id,
+        `${name} is ${size} bytes (${human(size)}); this runner reads LoRA files of at most ${maxBytes} bytes (${human(maxBytes)}, MAX_LORA_BYTES)`,
+      );
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, Math.min(size - at, 1 << 30), at);
+      if (n === 0) throw badLora(id, `${name} was shortened while it was read`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `1.5 GiB`, `300 MiB`, `4 KiB`: the size an operator reads, beside the exact bytes. */
+function human(bytes: number): string {
+  const [unit, size] =
+    bytes >= 1024 ** 3 ? ["GiB", 1024 ** 3] : bytes >= 1024 ** 2 ? ["MiB", 1024 ** 2] : ["KiB", 1024];
+  return `${Number((bytes / size).toFixed(1))} ${unit}`;
+}
+
 /**
  * Finds, reads and groups the LoRA `request.id` under `modelDir`.
  *
- * @throws {BadRequestError} when the id names no LoRA (one message, the reason in its `cause`), the file is
- *   unreadable, or holds no LoRA layers.
+ * @param options.maxBytes largest file read (default {@link DEFAULT_MAX_LORA_BYTES}), checked before reading.
+ * @throws {BadRequestError} when the id names no LoRA (one message, the reason in its `cause`), the file is larger
+ *   than `maxBytes`, unreadable, or holds no LoRA layers.
  * @example
  * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
  * lora.layers.length; // layers it adapts
  */
-export function readLora(modelDir: string, request: LoraRequest): LoraFile {
+export function readLora(modelDir: string, request: LoraRequest, options: { maxBytes?: number } = {}): LoraFile {
   const { id } = request;
   const root = resolve(modelDir);
   const dir = resolve(root, id);
@@ -130,9 +174,10 @@ export function readLora(modelDir: string, request: LoraRequest): LoraFile {
     throw notInstalled(id, cause as NotALoraError);
   }
   const name = file.slice(dir.length + 1);
+  const bytes = readBounded(id, file, name, options.maxBytes ?? DEFAULT_MAX_LORA_BYTES);
   let parsed: ReturnType<typeof readSafetensors>;
   try {
-    parsed = readSafetensors(readFileSync(file));
+    parsed = readSafetensors(bytes);
   } catch (cause) {
     throw badLora(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
   }

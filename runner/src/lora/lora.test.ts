@@ -1,5 +1,5 @@
 /** @module LoRA parsing, reading (kohya and PEFT keys) and merging, checked against hand-computed matrices. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import onnxProto from "onnx-proto";
@@ -9,6 +9,7 @@ import { BadRequestError } from "../errors.js";
 import { GraphBuilder } from "../onnx/index.js";
 import { statusOf } from "../server/http-errors.js";
 import {
+  DEFAULT_MAX_LORA_BYTES,
   indexWeights,
   type MergedModel,
   mergeLorasIntoModel,
@@ -203,6 +204,31 @@ describe("readLora", () => {
       expect((cause as Error).message).toMatch(reason);
     }
   });
+
+  it("refuses a file over the limit from its size alone, before reading it", () => {
+    // Sparse files of zeros: read, they would fail as "header is not JSON" after seconds of reading.
+    const sparse = (id: string, size: number) => {
+      mkdirSync(join(models, id), { recursive: true });
+      const file = join(models, id, "pytorch_lora_weights.safetensors");
+      writeFileSync(file, "");
+      truncateSync(file, size);
+    };
+    sparse("huge", DEFAULT_MAX_LORA_BYTES + 1);
+    const started = performance.now();
+    status400(
+      () => readLora(models, { id: "huge", weight: 1 }),
+      /^LoRA "huge": pytorch_lora_weights\.safetensors is 1073741825 bytes \(1 GiB\); this runner reads LoRA files of at most 1073741824 bytes \(1 GiB, MAX_LORA_BYTES\)$/,
+    );
+    expect(performance.now() - started).toBeLessThan(500);
+    sparse("at-limit", 4096);
+    status400(() => readLora(models, { id: "at-limit", weight: 1 }, { maxBytes: 4096 }), /header is not JSON/);
+    status400(
+      () => readLora(models, { id: "at-limit", weight: 1 }, { maxBytes: 4095 }),
+      /is 4096 bytes \(4 KiB\); this runner reads LoRA files of at most 4095 bytes \(4 KiB, MAX_LORA_BYTES\)$/,
+    );
+    const size = statSync(join(models, "kohya", "pytorch_lora_weights.safetensors")).size;
+    expect(readLora(models, { id: "kohya", weight: 1 }, { maxBytes: size }).layers).toHaveLength(2);
+  });
 });
 
 describe("mergeLorasIntoModel", () => {
@@ -283,6 +309,18 @@ it("reads F16 and BF16 safetensors", () => {
     expect(Array.from(readSafetensors(file).tensors.get("a")?.data ?? [])).toEqual([1.5, -2]);
   }
   expect(() => readSafetensors(new Uint8Array(4))).toThrow(/shorter than its 8-byte header/);
+});
+
+it("checks the header length against the file and the format's 100 MB before reading the header", () => {
+  const claiming = (length: bigint, size: number) => {
+    const file = new Uint8Array(size).fill(0x20);
+    new DataView(file.buffer).setBigUint64(0, length, true);
+    return file;
+  };
+  expect(() => readSafetensors(claiming(100n, 64))).toThrow(/header length 100 exceeds the file/);
+  expect(() => readSafetensors(claiming(100_000_001n, 64))).toThrow(/header length 100000001 is over the format's/);
+  expect(() => readSafetensors(claiming(2n ** 64n - 1n, 64))).toThrow(/is over the format's 100000000/);
+  expect(() => readSafetensors(claiming(56n, 64))).toThrow(/the header is not JSON/);
 });
 
 it("merges into float16 initializers in their own type", async () => {

@@ -30,14 +30,14 @@ export class LoraSessionCache {
   /**
    * @param base the model's own sessions
    * @param options how to create sessions from merged bytes (the provider the base sessions run on)
-   * @param reading where LoRAs refused as they are read are logged
+   * @param reading the largest LoRA file read (`MAX_LORA_BYTES`), and where refusals are logged
    */
   constructor(
     readonly index: SdModelIndex,
     readonly modelDir: string,
     readonly base: AdaptedSessions,
     readonly options: ort.InferenceSession.SessionOptions,
-    readonly reading: { log?: WorkerLoadContext["log"] } = {},
+    readonly reading: { maxLoraBytes?: number; log?: WorkerLoadContext["log"] } = {},
   ) {}
 
   /** Number of merged combinations loaded now. */
@@ -114,7 +114,7 @@ export class LoraSessionCache {
 
   #read(request: LoraRequest): LoraFile {
     try {
-      return readLora(this.modelDir, request);
+      return readLora(this.modelDir, request, { maxBytes: this.reading.maxLoraBytes });
     } catch (err) {
       const { message, cause } = err as Error;
       this.reading.log?.("info", "LoRA refused", {

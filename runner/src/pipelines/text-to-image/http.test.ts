@@ -2,7 +2,7 @@
  * @module text-to-image and image-to-image through real runner servers on tiny SD models: good requests, LoRAs,
  * determinism, and the bad-input matrix (each bad request gets its status and message, and the server keeps serving).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -52,13 +52,23 @@ const json = (body: unknown) => ({
 describe("POST /text-to-image (tiny/sd15)", () => {
   const { server, log } = servedRunner(
     ["tiny/sd15"],
-    { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8, pngCompression: 9 },
+    {
+      pipeline: "text-to-image",
+      modelId: "tiny/sd15",
+      maxSdWork: 64 * 64 * 2 * 8,
+      pngCompression: 9,
+      maxLoraBytes: 64 * 1024,
+    },
     {
       prepare: (dir) => {
         installLora(dir, "styles/red", 32);
         installLora(dir, "pastel", 32);
         installLora(dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
         installLora(dir, "styles/wide", 48);
+        // 1 MiB of zeros, sparse: over MAX_LORA_BYTES here, and not a safetensors file if it were read.
+        mkdirSync(join(dir, "styles/huge"), { recursive: true });
+        writeFileSync(join(dir, "styles/huge/pytorch_lora_weights.safetensors"), "");
+        truncateSync(join(dir, "styles/huge/pytorch_lora_weights.safetensors"), 1024 * 1024);
       },
     },
   );
@@ -172,6 +182,12 @@ describe("POST /text-to-image (tiny/sd15)", () => {
       { ...base, loras: '{"tiny/sd15/unet": 1}' },
       400,
       /^LoRA id "tiny\/sd15\/unet" is not allowed: use "name" or "org\/name"/,
+    ],
+    [
+      "LoRA file over MAX_LORA_BYTES",
+      { ...base, loras: '{"styles/huge": 1}' },
+      400,
+      /^LoRA "styles\/huge": pytorch_lora_weights\.safetensors is 1048576 bytes \(1 MiB\); this runner reads LoRA files of at most 65536 bytes \(64 KiB, MAX_LORA_BYTES\)$/,
     ],
     [
       "LoRA for SDXL",
