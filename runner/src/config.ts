@@ -10,6 +10,7 @@ import {
   type Setting,
   type SettingsSchema,
 } from "@ai-video-subnet/server-kit";
+import { DEFAULT_MAX_LORA_BYTES } from "./lora/lora-file.js";
 
 /** Execution providers a runner can ask ONNX Runtime for. */
 export type ExecutionProvider = "cpu" | "cuda" | "webgpu";
@@ -33,6 +34,8 @@ export interface RunnerConfig {
   intraOpThreads: number;
   spinWait: number;
   maxSdWork: number;
+  /** text-to-image, image-to-image: largest LoRA file a request may name, checked before it is read. */
+  maxLoraBytes: number;
   maxVideoWork: number;
   pngCompression: number;
   /** video-upscale: the limits of a video upload (`VideoLimits`; the bytes limit is also capped by `maxUploadBytes`). */
@@ -135,6 +138,14 @@ export const SETTINGS = [
     min: 1,
     default: String(1024 * 1024 * 4 * 50),
     help: "text-to-image / image-to-image: largest width×height×images×steps of a request (400 above)",
+  },
+  {
+    name: "MAX_LORA_BYTES",
+    kind: "integer",
+    unit: "bytes",
+    min: 1,
+    default: String(DEFAULT_MAX_LORA_BYTES),
+    help: "text-to-image / image-to-image: largest LoRA .safetensors file a request may name (400 above, before it is read)",
   },
   {
     name: "MAX_VIDEO_WORK",
@@ -246,6 +257,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     intraOpThreads: v.INTRA_OP_THREADS,
     spinWait: v.SPIN_WAIT,
     maxSdWork: v.MAX_SD_WORK,
+    maxLoraBytes: v.MAX_LORA_BYTES,
     maxVideoWork: v.MAX_VIDEO_WORK,
     pngCompression: v.PNG_COMPRESSION,
     maxVideoBytes: v.MAX_VIDEO_BYTES,

@@ -1,5 +1,13 @@
 /** @module LoRAs: the request field, reading LoRA files, and merging them into ONNX weights. */
-export { type LoraFile, type LoraLayer, type LoraTarget, readLora, type SdFamily } from "./lora-file.js";
+export {
+  DEFAULT_MAX_LORA_BYTES,
+  type LoraFile,
+  type LoraLayer,
+  type LoraTarget,
+  NotALoraError,
+  readLora,
+  type SdFamily,
+} from "./lora-file.js";
 export { loraDelta, type MergedModel, mergeLorasIntoModel } from "./merge.js";
 export {
   type ExternalRange,

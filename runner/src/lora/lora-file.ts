@@ -1,12 +1,21 @@
 /**
- * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file, the key style (kohya `lora_unet_…`,
- * diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every adapted layer, and the base model family it declares.
+ * @module Reading one LoRA from `MODEL_DIR/<lora id>/`: its safetensors file (at most `maxBytes`, checked before a
+ * byte is read), the key style (kohya `lora_unet_…`, diffusers/PEFT `…lora_A/lora_B`), the rank and alpha of every
+ * adapted layer, and the base model family it declares. Whatever the folder is when it is not a LoRA (missing, a
+ * model's folder, several weight files), the caller gets one message, so LoRA ids cannot map the models volume; the
+ * reason travels as the error's `cause`, for the operator's log.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { BadRequestError } from "../errors.js";
 import type { LoraRequest } from "./parse-loras.js";
 import { readSafetensors, type SafeTensor } from "./safetensors.js";
+
+/**
+ * Largest LoRA file read by default (`MAX_LORA_BYTES`): 1 GiB. SD 1.5 LoRAs weigh 10–300 MB and SDXL ones up to
+ * ~900 MB; the file is read whole (and its F16 values widened to float32) for every new combination of LoRAs.
+ */
+export const DEFAULT_MAX_LORA_BYTES = 1024 ** 3;
 
 /** Stable Diffusion families a LoRA can be made for. */
 export type SdFamily = "sd1" | "sd2" | "sdxl";
@@ -55,43 +64,120 @@ function declaredFamily(metadata: Record<string, string>): SdFamily | undefined 
   return undefined;
 }
 
+/**
+ * Why a folder holds no LoRA: the `cause` of the one "not installed" message callers get, for the operator's eyes.
+ * @example if (err.cause instanceof NotALoraError) log.info("LoRA refused", { reason: err.cause.message });
+ */
+export class NotALoraError extends Error {
+  override name = "NotALoraError";
+}
+
 function badLora(id: string, msg: string, cause?: unknown): BadRequestError {
   return new BadRequestError(`LoRA ${JSON.stringify(id)}: ${msg}`, { cause });
 }
 
-/**
- * Finds, reads and groups the LoRA `request.id` under `modelDir`.
- *
- * @throws {BadRequestError} when the LoRA is not installed, unreadable, or holds no LoRA layers.
- * @example
- * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
- * lora.layers.length; // layers it adapts
- */
-export function readLora(modelDir: string, request: LoraRequest): LoraFile {
-  const { id } = request;
-  const root = resolve(modelDir);
-  const dir = resolve(root, id);
-  if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw badLora(id, `not installed (no folder ${id} in the models directory)`);
+/** The one answer for an id that names no LoRA, whatever is (or is not) at its path; `cause` says which, for the log. */
+function notInstalled(id: string, cause: NotALoraError): BadRequestError {
+  return badLora(
+    id,
+    'not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+      "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+      "`avs-runner models fetch <org/name>` installs it",
+    cause,
+  );
+}
+
+/** The LoRA file of folder `dir`, chosen as `models fetch` lays LoRAs out; throws {@link NotALoraError} saying why not. */
+function loraFileIn(dir: string): string {
+  try {
+    return pickLoraFile(dir);
+  } catch (cause) {
+    if (cause instanceof NotALoraError) throw cause;
+    throw new NotALoraError((cause as Error).message, { cause });
   }
+}
+
+function pickLoraFile(dir: string): string {
+  if (!statSync(dir).isDirectory()) throw new NotALoraError(`${dir} is not a folder`);
   const candidates = readdirSync(dir).filter((f) => f.endsWith(".safetensors"));
   const preferred = ["pytorch_lora_weights.safetensors", "adapter_model.safetensors"].find((f) =>
     candidates.includes(f),
   );
   const name = preferred ?? (candidates.length === 1 ? candidates[0] : undefined);
-  if (!name) {
-    throw badLora(
-      id,
+  if (name === undefined) {
+    throw new NotALoraError(
       candidates.length
-        ? `${candidates.length} .safetensors files and none is pytorch_lora_weights.safetensors or adapter_model.safetensors`
-        : "no .safetensors file in its folder",
+        ? `${dir} holds ${candidates.length} .safetensors files and none is pytorch_lora_weights.safetensors or adapter_model.safetensors`
+        : `${dir} holds no .safetensors file`,
     );
   }
   const file = join(dir, name);
+  if (!statSync(file).isFile()) throw new NotALoraError(`${file} is not a regular file`);
+  return file;
+}
+
+/** The whole file, refused before any byte is read when it is larger than `maxBytes`. */
+function readBounded(id: string, file: string, name: string, maxBytes: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (cause) {
+    throw badLora(id, `cannot open ${name} (${(cause as NodeJS.ErrnoException).code ?? "error"})`, cause);
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) {
+      throw badLora(
+        id,
+        `${name} is ${size} bytes (${human(size)}); this runner reads LoRA files of at most ${maxBytes} bytes (${human(maxBytes)}, MAX_LORA_BYTES)`,
+      );
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, Math.min(size - at, 1 << 30), at);
+      if (n === 0) throw badLora(id, `${name} was shortened while it was read`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `1.5 GiB`, `300 MiB`, `4 KiB`: the size an operator reads, beside the exact bytes. */
+function human(bytes: number): string {
+  const [unit, size] =
+    bytes >= 1024 ** 3 ? ["GiB", 1024 ** 3] : bytes >= 1024 ** 2 ? ["MiB", 1024 ** 2] : ["KiB", 1024];
+  return `${Number((bytes / size).toFixed(1))} ${unit}`;
+}
+
+/**
+ * Finds, reads and groups the LoRA `request.id` under `modelDir`.
+ *
+ * @param options.maxBytes largest file read (default {@link DEFAULT_MAX_LORA_BYTES}), checked before reading.
+ * @throws {BadRequestError} when the id names no LoRA (one message, the reason in its `cause`), the file is larger
+ *   than `maxBytes`, unreadable, or holds no LoRA layers.
+ * @example
+ * const lora = readLora("/models", { id: "org/lcm-lora", weight: 1 });
+ * lora.layers.length; // layers it adapts
+ */
+export function readLora(modelDir: string, request: LoraRequest, options: { maxBytes?: number } = {}): LoraFile {
+  const { id } = request;
+  const root = resolve(modelDir);
+  const dir = resolve(root, id);
+  if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
+  let file: string;
+  try {
+    file = loraFileIn(dir);
+  } catch (cause) {
+    throw notInstalled(id, cause as NotALoraError);
+  }
+  const name = file.slice(dir.length + 1);
+  const bytes = readBounded(id, file, name, options.maxBytes ?? DEFAULT_MAX_LORA_BYTES);
   let parsed: ReturnType<typeof readSafetensors>;
   try {
-    parsed = readSafetensors(readFileSync(file));
+    parsed = readSafetensors(bytes);
   } catch (cause) {
     throw badLora(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
   }

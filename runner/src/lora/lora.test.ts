@@ -1,5 +1,5 @@
 /** @module LoRA parsing, reading (kohya and PEFT keys) and merging, checked against hand-computed matrices. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import onnxProto from "onnx-proto";
@@ -9,9 +9,11 @@ import { BadRequestError } from "../errors.js";
 import { GraphBuilder } from "../onnx/index.js";
 import { statusOf } from "../server/http-errors.js";
 import {
+  DEFAULT_MAX_LORA_BYTES,
   indexWeights,
   type MergedModel,
   mergeLorasIntoModel,
+  NotALoraError,
   parseLoras,
   readLora,
   readSafetensors,
@@ -49,8 +51,21 @@ describe("parseLoras", () => {
     status400(() => parseLoras('{"a":1,"b":1,"c":1,"d":1,"e":1}'), /at most 4 LoRAs per request, got 5/);
     status400(() => parseLoras('{"a": -0.1}'), /LoRA "a": weight must be ≥ 0, got -0.1/);
     status400(() => parseLoras('{"a": "1"}'), /weight must be a number ≥ 0, got "1"/);
-    for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", ""]) {
+    for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", "", "org/"]) {
       status400(() => parseLoras(JSON.stringify({ [id]: 1 })), /is not allowed: use "name" or "org\/name"/);
+    }
+  });
+
+  it("takes `name` and `org/name`, and refuses deeper ids such as a model's component folder", () => {
+    expect(parseLoras('{"org/my-lora.v2": 1, "pixel_art": 0.5}').map((l) => l.id)).toEqual([
+      "org/my-lora.v2",
+      "pixel_art",
+    ]);
+    for (const id of ["tiny/sd-turbo/unet", "a/b/c/d"]) {
+      status400(
+        () => parseLoras(JSON.stringify({ [id]: 1 })),
+        new RegExp(`^LoRA id "${id}" is not allowed: use "name" or "org/name" \\(one or two segments`),
+      );
     }
   });
 });
@@ -147,17 +162,72 @@ describe("readLora", () => {
     expect(kohya.family).toBeUndefined();
   });
 
-  it("refuses unknown, empty and escaping LoRAs", () => {
-    status400(() => readLora(models, { id: "nobody/here", weight: 1 }), /LoRA "nobody\/here": not installed/);
+  it("refuses empty and escaping LoRAs", () => {
     status400(() => readLora(models, { id: "empty", weight: 1 }), /holds no LoRA layers/);
     status400(() => readLora(join(models, "org"), { id: "../kohya", weight: 1 }), /inside the models directory/);
-    // A folder with no file a LoRA is known by: the count, not the names of what the folder holds.
+  });
+
+  it("gives a missing folder and a folder that holds no LoRA one message, and the reason only as its cause", () => {
+    mkdirSync(join(models, "model", "unet"), { recursive: true });
+    writeFileSync(join(models, "model", "model_index.json"), "{}");
+    writeFileSync(join(models, "model", "unet", "model.onnx"), "");
     mkdirSync(join(models, "two"), { recursive: true });
     for (const f of ["unet.safetensors", "vae.safetensors"]) writeFileSync(join(models, "two", f), "");
-    status400(
-      () => readLora(models, { id: "two", weight: 1 }),
-      /^LoRA "two": 2 \.safetensors files and none is pytorch_lora_weights\.safetensors or adapter_model\.safetensors/,
+    writeFileSync(join(models, "plain-file"), "");
+    const refusal = (id: string) => {
+      try {
+        readLora(models, { id, weight: 1 });
+      } catch (err) {
+        expect(statusOf(err)).toBe(400);
+        return { message: (err as Error).message.replace(JSON.stringify(id), "<id>"), cause: (err as Error).cause };
+      }
+      throw new Error(`expected ${id} to be refused`);
+    };
+    const missing = refusal("nobody/here");
+    expect(missing.message).toBe(
+      'LoRA <id>: not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+        "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+        "`avs-runner models fetch <org/name>` installs it",
     );
+    const reasons: [string, RegExp][] = [
+      ["nobody/here", /ENOENT/],
+      ["model", /model holds no \.safetensors file$/],
+      ["model/unet", /unet holds no \.safetensors file$/],
+      ["org", /org holds no \.safetensors file$/],
+      ["two", /two holds 2 \.safetensors files and none is pytorch_lora_weights\.safetensors/],
+      ["plain-file", /plain-file is not a folder$/],
+    ];
+    for (const [id, reason] of reasons) {
+      const { message, cause } = refusal(id);
+      expect(message).toBe(missing.message);
+      expect(cause).toBeInstanceOf(NotALoraError);
+      expect((cause as Error).message).toMatch(reason);
+    }
+  });
+
+  it("refuses a file over the limit from its size alone, before reading it", () => {
+    // Sparse files of zeros: read, they would fail as "header is not JSON" after seconds of reading.
+    const sparse = (id: string, size: number) => {
+      mkdirSync(join(models, id), { recursive: true });
+      const file = join(models, id, "pytorch_lora_weights.safetensors");
+      writeFileSync(file, "");
+      truncateSync(file, size);
+    };
+    sparse("huge", DEFAULT_MAX_LORA_BYTES + 1);
+    const started = performance.now();
+    status400(
+      () => readLora(models, { id: "huge", weight: 1 }),
+      /^LoRA "huge": pytorch_lora_weights\.safetensors is 1073741825 bytes \(1 GiB\); this runner reads LoRA files of at most 1073741824 bytes \(1 GiB, MAX_LORA_BYTES\)$/,
+    );
+    expect(performance.now() - started).toBeLessThan(500);
+    sparse("at-limit", 4096);
+    status400(() => readLora(models, { id: "at-limit", weight: 1 }, { maxBytes: 4096 }), /header is not JSON/);
+    status400(
+      () => readLora(models, { id: "at-limit", weight: 1 }, { maxBytes: 4095 }),
+      /is 4096 bytes \(4 KiB\); this runner reads LoRA files of at most 4095 bytes \(4 KiB, MAX_LORA_BYTES\)$/,
+    );
+    const size = statSync(join(models, "kohya", "pytorch_lora_weights.safetensors")).size;
+    expect(readLora(models, { id: "kohya", weight: 1 }, { maxBytes: size }).layers).toHaveLength(2);
   });
 });
 
@@ -239,6 +309,18 @@ it("reads F16 and BF16 safetensors", () => {
     expect(Array.from(readSafetensors(file).tensors.get("a")?.data ?? [])).toEqual([1.5, -2]);
   }
   expect(() => readSafetensors(new Uint8Array(4))).toThrow(/shorter than its 8-byte header/);
+});
+
+it("checks the header length against the file and the format's 100 MB before reading the header", () => {
+  const claiming = (length: bigint, size: number) => {
+    const file = new Uint8Array(size).fill(0x20);
+    new DataView(file.buffer).setBigUint64(0, length, true);
+    return file;
+  };
+  expect(() => readSafetensors(claiming(100n, 64))).toThrow(/header length 100 exceeds the file/);
+  expect(() => readSafetensors(claiming(100_000_001n, 64))).toThrow(/header length 100000001 is over the format's/);
+  expect(() => readSafetensors(claiming(2n ** 64n - 1n, 64))).toThrow(/is over the format's 100000000/);
+  expect(() => readSafetensors(claiming(56n, 64))).toThrow(/the header is not JSON/);
 });
 
 it("merges into float16 initializers in their own type", async () => {

@@ -1,6 +1,7 @@
 /**
  * @module The request's `loras` field: a JSON object string `{"<lora id>": weight}` (Livepeer's format), at most 4
- * entries, weights numbers ≥ 0, ids that stay inside MODEL_DIR. Every problem is a 400 that names it.
+ * entries, weights numbers ≥ 0, ids `name` or `org/name` (so they stay inside MODEL_DIR and cannot reach into a
+ * model's component folders). Every problem is a 400 that names it.
  */
 import { BadRequestError } from "../errors.js";
 
@@ -17,15 +18,17 @@ export interface LoraRequest {
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * Checks that a LoRA id is a relative path of plain segments, so `MODEL_DIR/<id>` cannot leave MODEL_DIR.
+ * Checks that a LoRA id is `name` or `org/name` of plain segments: `MODEL_DIR/<id>` cannot leave MODEL_DIR, and
+ * cannot name a folder deeper than a Hugging Face-style repository (`org/model/unet` is a model's component).
  *
  * @example
  * isSafeLoraId("org/my-lora"); // true
  * isSafeLoraId("../etc"); // false
+ * isSafeLoraId("org/model/unet"); // false
  */
 export function isSafeLoraId(id: string): boolean {
   const parts = id.split("/");
-  return id.length > 0 && id.length <= 256 && parts.every((p) => SEGMENT.test(p) && p !== "." && p !== "..");
+  return id.length <= 256 && parts.length <= 2 && parts.every((p) => SEGMENT.test(p) && p !== "." && p !== "..");
 }
 
 /**
@@ -59,7 +62,7 @@ export function parseLoras(text: string | undefined): LoraRequest[] {
     .map(([id, weight]) => {
       if (!isSafeLoraId(id)) {
         throw new BadRequestError(
-          `LoRA id ${JSON.stringify(id)} is not allowed: use "name" or "org/name" (letters, digits, _ - .), a path inside the models directory`,
+          `LoRA id ${JSON.stringify(id)} is not allowed: use "name" or "org/name" (one or two segments of letters, digits, _ - .), the folder of an installed LoRA in the models directory`,
         );
       }
       if (typeof weight !== "number" || !Number.isFinite(weight)) {

@@ -21,10 +21,14 @@ export interface SafeTensors {
 
 const FLOAT_TYPES = new Set(["F32", "F16", "BF16", "F64"]);
 
+/** The reference implementation refuses longer headers (`MAX_HEADER_SIZE` in huggingface/safetensors' tensor.rs). */
+const MAX_HEADER_BYTES = 100_000_000;
+
 /**
  * Parses a safetensors file held in memory.
  *
- * @throws {Error} on a malformed file (short, bad header, offsets out of range) or a non-float tensor.
+ * @throws {Error} on a malformed file (short, a header length past the file's end or over 100 MB, a header that is
+ *   not JSON, offsets out of range) or a non-float tensor.
  * @example
  * const { tensors, metadata } = readSafetensors(await readFile("pytorch_lora_weights.safetensors"));
  */
@@ -32,6 +36,8 @@ export function readSafetensors(bytes: Uint8Array): SafeTensors {
   if (bytes.byteLength < 8) throw new Error("not a safetensors file: shorter than its 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > MAX_HEADER_BYTES)
+    throw new Error(`not a safetensors file: header length ${headerLength} is over the format's ${MAX_HEADER_BYTES}`);
   if (headerLength > bytes.byteLength - 8)
     throw new Error(`not a safetensors file: header length ${headerLength} exceeds the file`);
   let header: Record<string, unknown>;

@@ -4,7 +4,7 @@
  * single-file models and LoRAs, and `models verify` on what was fetched.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { folder, QUICK, requestsOf, stagingLeft, useLocalHubFixtures } from "../../../test/fetch-fixtures.js";
@@ -181,6 +181,12 @@ describe("single-file models and LoRAs", () => {
     expect(readLora(dir, { id: "org/lora", weight: 1 }).layers).toHaveLength(1);
     expect((await verifyModel(dir, "org/lora")).summary).toBe(
       "1 LoRA layer (unet) in pytorch_lora_weights.safetensors",
+    );
+    // What a caller only hears as "not installed", the operator's verify names.
+    renameSync(join(dir, "org/lora/pytorch_lora_weights.safetensors"), join(dir, "org/lora/a.safetensors"));
+    writeFileSync(join(dir, "org/lora/b.safetensors"), "");
+    await expect(verifyModel(dir, "org/lora")).rejects.toThrow(
+      /^org\/lora holds no LoRA: .*org\/lora holds 2 \.safetensors files and none is pytorch_lora_weights\.safetensors/,
     );
   });
 

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { readLora } from "../../lora/index.js";
+import { NotALoraError, readLora } from "../../lora/index.js";
 import type { ModelManifest } from "../layout.js";
 import type { VerifyReport } from "../verify.js";
 import { identifyLayout } from "./detect-layout.js";
@@ -82,7 +82,7 @@ export async function verifyFetchedLayout(
     return report(await signature(join(dir, "model.onnx")));
   }
   if (manifest.pipeline === "lora") {
-    const lora = readLora(dirname(dir), { id: basename(dir), weight: 1 });
+    const lora = operatorView(modelId, () => readLora(dirname(dir), { id: basename(dir), weight: 1 }));
     const targets = [...new Set(lora.layers.map((l) => l.target))].join(", ");
     return report(
       { inputs: [], outputs: [] },
@@ -90,4 +90,15 @@ export async function verifyFetchedLayout(
     );
   }
   throw new Error(`verify does not know the ${manifest.pipeline} pipeline of ${modelId}`);
+}
+
+/** The operator's view of a refusal: why the folder holds no LoRA, which callers of the runner are not told. */
+function operatorView<T>(modelId: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const { cause } = err as Error;
+    if (cause instanceof NotALoraError) throw new Error(`${modelId} holds no LoRA: ${cause.message}`, { cause: err });
+    throw err;
+  }
 }

@@ -42,6 +42,7 @@ export const imageToImage = definePipeline({
   operationId: "genImageToImage",
   optional: ["seed"],
   worker: async () => (await import("../stable-diffusion/sd-worker.js")).sdImageWorker,
+  loadOptions: (config) => ({ maxLoraBytes: config.maxLoraBytes }),
   verify: async () => (await import("../stable-diffusion/verify-sd.js")).verifySdModel,
 
   async prepare(body, ctx) {

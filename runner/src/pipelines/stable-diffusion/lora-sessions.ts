@@ -1,12 +1,14 @@
 /**
  * @module Sessions with LoRAs merged in, cached per (model, LoRAs, weights): the first request with a combination
  * merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
- * the base sessions are always kept.
+ * the base sessions are always kept. A LoRA refused as it is read is logged with the reason the caller is not told
+ * (e.g. that the folder exists but holds no LoRA).
  */
 import { rmSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { BadRequestError } from "../../errors.js";
 import { type LoraFile, type LoraRequest, type LoraTarget, mergeLorasIntoModel, readLora } from "../../lora/index.js";
+import type { WorkerLoadContext } from "../contract.js";
 import type { SdModelIndex } from "./model-index.js";
 
 /** The LoRA-dependent sessions of a model: the UNet and the text encoders. */
@@ -28,12 +30,14 @@ export class LoraSessionCache {
   /**
    * @param base the model's own sessions
    * @param options how to create sessions from merged bytes (the provider the base sessions run on)
+   * @param reading the largest LoRA file read (`MAX_LORA_BYTES`), and where refusals are logged
    */
   constructor(
     readonly index: SdModelIndex,
     readonly modelDir: string,
     readonly base: AdaptedSessions,
     readonly options: ort.InferenceSession.SessionOptions,
+    readonly reading: { maxLoraBytes?: number; log?: WorkerLoadContext["log"] } = {},
   ) {}
 
   /** Number of merged combinations loaded now. */
@@ -67,7 +71,7 @@ export class LoraSessionCache {
   }
 
   async #load(key: string, loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
-    const files = loras.map((request) => ({ lora: readLora(this.modelDir, request), weight: request.weight }));
+    const files = loras.map((request) => ({ lora: this.#read(request), weight: request.weight }));
     for (const { lora } of files) checkFamily(lora, this.index);
     const textFiles = [this.index.files.textEncoder, this.index.files.textEncoder2].filter(
       (f): f is string => f !== undefined,
@@ -104,6 +108,20 @@ export class LoraSessionCache {
     } catch (err) {
       await Promise.all(created.map((s) => s.release()));
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  #read(request: LoraRequest): LoraFile {
+    try {
+      return readLora(this.modelDir, request, { maxBytes: this.reading.maxLoraBytes });
+    } catch (err) {
+      const { message, cause } = err as Error;
+      this.reading.log?.("info", "LoRA refused", {
+        lora_id: request.id,
+        error: message,
+        ...(cause instanceof Error ? { reason: cause.message } : {}),
+      });
       throw err;
     }
   }

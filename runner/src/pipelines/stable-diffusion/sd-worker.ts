@@ -40,6 +40,11 @@ export type SdInfo = {
   image_to_image: boolean;
 };
 
+/** The worker half's settings (`loadOptions`): the LoRA file limit, `MAX_LORA_BYTES` (default 1 GiB). */
+export interface SdWorkerOptions {
+  maxLoraBytes?: number;
+}
+
 /** A loaded SD model, with its components and LoRA cache for tests and benchmarks. */
 export type LoadedSd = LoadedModel<SdJob, SdResult, SdInfo> & { components: SdComponents; loras: LoraSessionCache };
 
@@ -50,7 +55,10 @@ export type LoadedSd = LoadedModel<SdJob, SdResult, SdInfo> & { components: SdCo
  * const loaded = await loadSd(ctx);
  * const { output } = await loaded.run(job);
  */
-export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: boolean } = {}): Promise<LoadedSd> {
+export async function loadSd(
+  ctx: WorkerLoadContext<SdWorkerOptions>,
+  options: { imageToImage?: boolean } = {},
+): Promise<LoadedSd> {
   const index = readSdModelIndex(ctx.modelPath);
   if (options.imageToImage && !index.files.vaeEncoder) {
     throw new Error(`${ctx.modelPath}/vae_encoder/model.onnx is missing; image-to-image needs the VAE encoder`);
@@ -102,6 +110,7 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
       modelDir,
       { unet, textEncoders: textSessions },
       { ...sessionOptions(ctx), executionProviders: [sessions.provider] },
+      { maxLoraBytes: ctx.options.maxLoraBytes, log: ctx.log },
     );
     return {
       provider: sessions.provider,
@@ -136,9 +145,9 @@ export async function loadSd(ctx: WorkerLoadContext, options: { imageToImage?: b
 }
 
 /** The worker half of `text-to-image`. */
-export const sdWorker: WorkerHalf<SdJob, SdResult, Record<string, never>, SdInfo> = { load: (ctx) => loadSd(ctx) };
+export const sdWorker: WorkerHalf<SdJob, SdResult, SdWorkerOptions, SdInfo> = { load: (ctx) => loadSd(ctx) };
 
 /** The worker half of `image-to-image` (the folder must have a VAE encoder). */
-export const sdImageWorker: WorkerHalf<SdJob, SdResult, Record<string, never>, SdInfo> = {
+export const sdImageWorker: WorkerHalf<SdJob, SdResult, SdWorkerOptions, SdInfo> = {
   load: (ctx) => loadSd(ctx, { imageToImage: true }),
 };

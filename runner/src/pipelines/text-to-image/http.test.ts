@@ -2,7 +2,7 @@
  * @module text-to-image and image-to-image through real runner servers on tiny SD models: good requests, LoRAs,
  * determinism, and the bad-input matrix (each bad request gets its status and message, and the server keeps serving).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -52,12 +52,23 @@ const json = (body: unknown) => ({
 describe("POST /text-to-image (tiny/sd15)", () => {
   const { server, log } = servedRunner(
     ["tiny/sd15"],
-    { pipeline: "text-to-image", modelId: "tiny/sd15", maxSdWork: 64 * 64 * 2 * 8, pngCompression: 9 },
+    {
+      pipeline: "text-to-image",
+      modelId: "tiny/sd15",
+      maxSdWork: 64 * 64 * 2 * 8,
+      pngCompression: 9,
+      maxLoraBytes: 64 * 1024,
+    },
     {
       prepare: (dir) => {
         installLora(dir, "styles/red", 32);
+        installLora(dir, "pastel", 32);
         installLora(dir, "styles/xl", 32, { ss_base_model_version: "sdxl_base_v1-0" });
         installLora(dir, "styles/wide", 48);
+        // 1 MiB of zeros, sparse: over MAX_LORA_BYTES here, and not a safetensors file if it were read.
+        mkdirSync(join(dir, "styles/huge"), { recursive: true });
+        writeFileSync(join(dir, "styles/huge/pytorch_lora_weights.safetensors"), "");
+        truncateSync(join(dir, "styles/huge/pytorch_lora_weights.safetensors"), 1024 * 1024);
       },
     },
   );
@@ -111,6 +122,38 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     expect(zero).toBe(plain.images[0]?.url);
   });
 
+  it("takes Livepeer-style ids, `name` as well as `org/name`, alone and together", async () => {
+    const url = async (loras: string) => {
+      const res = await post({ ...base, loras });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { images: { url: string }[] }).images[0]?.url;
+    };
+    const plain = await url("");
+    const pastel = await url('{"pastel": 0.8}');
+    const both = await url('{"styles/red": 1, "pastel": 0.8}');
+    expect(new Set([plain, pastel, both, await url('{"styles/red": 1}')]).size).toBe(4);
+  });
+
+  it("answers a folder that holds no LoRA as it answers a missing one, and logs the difference", async () => {
+    const answer = async (id: string) => {
+      const res = await post({ ...base, loras: JSON.stringify({ [id]: 1 }) });
+      const { msg } = ((await res.json()) as { detail: { msg: string } }).detail;
+      return [res.status, msg.replace(JSON.stringify(id), "<id>")];
+    };
+    const missing = await answer("styles/none");
+    expect(missing).toEqual([
+      400,
+      'LoRA <id>: not installed: a LoRA id is "name" or "org/name", the folder MODEL_DIR/<id>/ holding ' +
+        "pytorch_lora_weights.safetensors, adapter_model.safetensors or a single .safetensors file, as " +
+        "`avs-runner models fetch <org/name>` installs it",
+    ]);
+    // The served model's folder, its org folder, a LoRA org folder: all exist, none is a LoRA.
+    for (const id of ["tiny/sd15", "tiny", "styles"]) expect(await answer(id)).toEqual(missing);
+    const refused = log.lines.filter((l) => l.msg === "LoRA refused").map((l) => [l.lora_id, l.reason]);
+    expect(refused).toContainEqual(["tiny/sd15", expect.stringMatching(/tiny\/sd15 holds no \.safetensors file$/)]);
+    expect(refused).toContainEqual(["styles/none", expect.stringMatching(/ENOENT/)]);
+  });
+
   const cases: [string, unknown, number, RegExp][] = [
     [
       "height not a multiple of 8",
@@ -134,6 +177,18 @@ describe("POST /text-to-image (tiny/sd15)", () => {
     ["negative LoRA weight", { ...base, loras: '{"styles/red": -1}' }, 400, /weight must be ≥ 0, got -1/],
     ["unknown LoRA", { ...base, loras: '{"styles/none": 1}' }, 400, /LoRA "styles\/none": not installed/],
     ["LoRA path trick", { ...base, loras: '{"../../etc": 1}' }, 400, /LoRA id "..\/..\/etc" is not allowed/],
+    [
+      "LoRA id of three segments (a model's component folder)",
+      { ...base, loras: '{"tiny/sd15/unet": 1}' },
+      400,
+      /^LoRA id "tiny\/sd15\/unet" is not allowed: use "name" or "org\/name"/,
+    ],
+    [
+      "LoRA file over MAX_LORA_BYTES",
+      { ...base, loras: '{"styles/huge": 1}' },
+      400,
+      /^LoRA "styles\/huge": pytorch_lora_weights\.safetensors is 1048576 bytes \(1 MiB\); this runner reads LoRA files of at most 65536 bytes \(64 KiB, MAX_LORA_BYTES\)$/,
+    ],
     [
       "LoRA for SDXL",
       { ...base, loras: '{"styles/xl": 1}' },

@@ -14,6 +14,7 @@ export const textToImage = definePipeline({
   operationId: "genTextToImage",
   optional: ["seed"],
   worker: async () => (await import("../stable-diffusion/sd-worker.js")).sdWorker,
+  loadOptions: (config) => ({ maxLoraBytes: config.maxLoraBytes }),
   verify: async () => (await import("../stable-diffusion/verify-sd.js")).verifySdModel,
   // The tiny SD folders serve image-to-image too; they are listed once, here.
   catalog: SD_TINY_ENTRIES,
