@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
-import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -20,7 +20,9 @@ import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
 import { bodyStream } from "./body.js";
 import { Chunked, readWhole } from "./chunked-body.js";
-import { multipartSpans, plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
+import { cutLargeParts, parseWhole } from "./cut-parts.js";
+import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
+import { Spool } from "./spool.js";
 import { UploadedPart } from "./uploaded-part.js";
 
 /** The original bytes of a validated multipart body (see {@link rawMultipart}). */
@@ -75,39 +77,6 @@ export async function removeRawMultipartFiles(c: Context): Promise<void> {
   if (files?.length) await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
 }
 
-/** Bytes held in memory up to a limit, then in a temporary file. */
-class Spool {
-  chunks: Buffer[] = [];
-  size = 0;
-  file: string | undefined;
-  #handle: FileHandle | undefined;
-  readonly #limit: number;
-  readonly #newFile: () => Promise<string>;
-
-  constructor(limit: number, newFile: () => Promise<string>) {
-    this.#limit = limit;
-    this.#newFile = newFile;
-  }
-
-  async add(chunk: Buffer): Promise<void> {
-    this.size += chunk.length;
-    if (this.#handle) {
-      await this.#handle.write(chunk);
-      return;
-    }
-    this.chunks.push(chunk);
-    if (this.size <= this.#limit) return;
-    this.file = await this.#newFile();
-    this.#handle = await open(this.file, "wx", SPOOL_FILE_MODE);
-    for (const c of this.chunks.splice(0)) await this.#handle.write(c);
-  }
-
-  async close(): Promise<void> {
-    await this.#handle?.close();
-    this.#handle = undefined;
-  }
-}
-
 /** The boundary parameter of a multipart Content-Type. */
 function boundaryOf(contentType: string): string {
   const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
@@ -145,7 +114,7 @@ export async function readRawMultipart(
   const parts: string[] = [];
   const reads: Array<Promise<void>> = [];
   const spools: Spool[] = [];
-  const body = new Spool(limit, newFile);
+  const body = new Spool(limit, SPOOL_FILE_MODE, newFile);
   spools.push(body);
   // A body whose declared length fits in memory is read with plain events (no spooling can happen); any other
   // through a pipeline that waits for the spool files' writes.
@@ -177,7 +146,7 @@ export async function readRawMultipart(
       const at = entries.push([name, ""]) - 1;
       // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
       stream.on("error", () => {});
-      const spool = new Spool(limit, newFile);
+      const spool = new Spool(limit, SPOOL_FILE_MODE, newFile);
       spools.push(spool);
       reads.push(
         (async () => {
@@ -268,68 +237,6 @@ export async function readRawMultipart(
   };
   c.set(RAW_KEY as never, raw as never);
   return { entries, raw };
-}
-
-/** Parses a body held in memory; settles when the parser is done with every part. */
-function parseWhole(parser: busboy.Busboy, bytes: Buffer | Buffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    parser.on("error", reject);
-    parser.on("finish", resolve);
-    if (Buffer.isBuffer(bytes)) parser.end(bytes);
-    else {
-      for (const chunk of bytes) parser.write(chunk);
-      parser.end();
-    }
-  });
-}
-
-/** Parts whose content is at least this long are cut out before parsing. */
-const CUT_FROM = 4096;
-/** Unguessable per process, so no caller can send a part that looks like a cut one. */
-const CUT_NONCE = randomBytes(12).toString("hex");
-let cuts = 0;
-
-/**
- * The body with the content of its large parts replaced by short markers, for the parser (which finds delimiters
- * exactly as `indexOf` does: leftmost first, from the end of the previous one, the body's start counting as if
- * after a CRLF); `restore` puts the cut parts back into the parsed entries, and says false when a marker landed in
- * a text field (then the body is parsed whole). Undefined for a body without a closing delimiter, an unexpected
- * byte after a delimiter, or nothing to cut.
- */
-function cutLargeParts(
-  whole: Chunked,
-  boundary: string,
-): { skeleton: Buffer; restore(entries: Array<[string, unknown]>): boolean } | undefined {
-  const spans = multipartSpans(whole, boundary);
-  if (!spans) return undefined;
-  const pieces: Buffer[] = [];
-  const markers = new Map<string, Buffer[]>();
-  let from = 0;
-  for (const { headersEnd, next } of spans) {
-    const content = headersEnd + 4;
-    if (next - content >= CUT_FROM) {
-      const marker = `avs-cut:${CUT_NONCE}:${cuts++}`;
-      markers.set(marker, whole.slice(content, next));
-      pieces.push(...whole.slice(from, content), Buffer.from(marker));
-      from = next;
-    }
-  }
-  if (markers.size === 0) return undefined;
-  pieces.push(...whole.slice(from, whole.length));
-  return {
-    skeleton: Buffer.concat(pieces),
-    restore(entries) {
-      for (const [, value] of entries) {
-        if (typeof value === "string") {
-          if (markers.has(value)) return false;
-        } else if (value instanceof UploadedPart) {
-          const bytes = markers.get(Buffer.concat(value.chunks).toString("latin1"));
-          if (bytes) value.chunks.splice(0, value.chunks.length, ...bytes);
-        }
-      }
-      return true;
-    },
-  };
 }
 
 function chunksOpenWith(chunks: Buffer[], opening: Buffer): boolean {
