@@ -18,9 +18,11 @@ import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
-import { bodyStream } from "./body.js";
-import { Chunked, readWhole } from "./chunked-body.js";
+import { bodyStream, countedLimit, detachable } from "./body.js";
+import { type BodyWatch, Chunked, readWhole } from "./chunked-body.js";
 import { cutLargeParts, parseWhole } from "./cut-parts.js";
+import { checkParts, type LeadingBytesChecks, PartChecks, parserOptions } from "./leading-bytes.js";
+import { LeadingBytesWatch } from "./leading-bytes-watch.js";
 import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
 import { Spool } from "./spool.js";
 import { UploadedPart } from "./uploaded-part.js";
@@ -53,6 +55,15 @@ export interface RawMultipartOptions {
   dir: string;
   /** Bytes of a body (and of a file part) kept in memory before it goes to a file (default 4 MiB). */
   memoryBytes?: number;
+  /**
+   * Checks of file fields' first bytes, by field name (see leading-bytes.ts): the first part of a checked field, when
+   * it is a file, is given to its check as soon as its first `bytes` bytes (or its end) have arrived, and an error the
+   * check returns is thrown at once, the rest of the body unread — in every reading path: a body read into memory
+   * (plain or not) and one streamed through the parser. A body refused part-way is answered with `Connection: close`,
+   * and its connection is closed after the answer. A body that arrives all at once (its first chunk is all of it) is
+   * checked once parsed instead: there is nothing left to spare reading. A check that passes changes nothing.
+   */
+  leadingBytes?: LeadingBytesChecks;
 }
 
 const RAW_KEY = "avs.rawMultipart";
@@ -121,14 +132,13 @@ export async function readRawMultipart(
   const declared =
     c.req.header("transfer-encoding") === undefined ? Number(c.req.header("content-length")) : Number.NaN;
   const small = declared <= limit;
+  const checks = options.leadingBytes;
+  // A body in memory is checked as it is read (LeadingBytesWatch); a streamed one as the parser gives its parts.
+  const streamChecks = checks && !small ? new PartChecks(checks, (err) => parser?.destroy(err as Error)) : undefined;
   const makeParser = () => {
-    const p = busboy({
-      headers: { "content-type": contentType },
-      defParamCharset: "utf8",
-      // Only the body's size limit bounds a field, as with the platform's FormData parser.
-      limits: { fieldSize: Number.POSITIVE_INFINITY, fieldNameSize: Number.POSITIVE_INFINITY },
-    });
+    const p = busboy(parserOptions(contentType));
     p.on("field", (name, value) => {
+      streamChecks?.part(name, false);
       parts.push(name);
       entries.push([name, value]);
     });
@@ -148,9 +158,14 @@ export async function readRawMultipart(
       stream.on("error", () => {});
       const spool = new Spool(limit, SPOOL_FILE_MODE, newFile);
       spools.push(spool);
+      const head = streamChecks?.part(name, true);
       reads.push(
         (async () => {
-          for await (const chunk of stream) await spool.add(chunk as Buffer);
+          for await (const chunk of stream) {
+            head?.push(chunk as Buffer);
+            await spool.add(chunk as Buffer);
+          }
+          head?.end();
           await spool.close();
           entries[at] = [
             name,
@@ -172,9 +187,24 @@ export async function readRawMultipart(
       throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
     }
   }
+  // Until the whole body is read, an error leaves bytes on the connection.
+  let read = false;
   try {
     if (small) {
-      const whole = new Chunked(await readWhole(bodyStream(c)));
+      // Watched as it arrives, unless it all arrives at once: a refusal would spare no reading, and its parts are
+      // checked once parsed (no parsing of its own).
+      let watch: LeadingBytesWatch | undefined;
+      const see: BodyWatch | undefined =
+        checks &&
+        ((chunk, stop) => {
+          if (!watch && chunk.length === declared) return;
+          watch ??= new LeadingBytesWatch(contentType, checks);
+          watch.see(chunk, stop);
+        });
+      const whole = new Chunked(await readWhole(bodyStream(c), undefined, see));
+      read = true;
+      await watch?.settled();
+      if (watch?.refusal) throw watch.refusal;
       body.chunks.push(...whole.chunks);
       body.size = whole.length;
       // A body of plain parts is read without a parser (see simple-multipart.ts); any other goes to busboy.
@@ -205,13 +235,19 @@ export async function readRawMultipart(
           await parseWhole(cut ? makeParser() : parser, whole.chunks);
         }
       }
+      if (checks && !watch) checkParts(entries, checks);
     } else {
+      // A chunked body on a route whose limit is left to this reader (see body.ts) is counted here.
+      const counted = countedLimit(c);
       const keep = new Transform({
         transform(chunk: Buffer, _encoding, done) {
+          if (counted && body.size + chunk.length > counted.bytes) return done(counted.error());
           body.add(chunk).then(() => done(null, chunk), done);
         },
       });
-      await pipeline(bodyStream(c), keep, parser!);
+      // Detached rather than destroyed when the reading stops early, so that the refusal can still be answered.
+      await pipeline(detachable(bodyStream(c), keep), parser!);
+      read = true;
     }
     await Promise.all(reads);
     await body.close();
@@ -219,11 +255,17 @@ export async function readRawMultipart(
     await Promise.allSettled(reads);
     await Promise.allSettled(spools.map((s) => s.close()));
     await removeRawMultipartFiles(c);
-    if (err instanceof HttpError) throw err;
     const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof HttpError) throw cause;
     if ((err as Error).name === "BodyLimitError") throw err;
-    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    const refusal =
+      err instanceof HttpError
+        ? err
+        : cause instanceof HttpError
+          ? cause
+          : new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    // The rest of a body refused part-way is never read: the connection cannot carry another request.
+    if (!read) refusal.headers.connection = "close";
+    throw refusal;
   }
   const boundary = boundaryOf(contentType);
   const opening = Buffer.from(`--${boundary}`);
