@@ -53,6 +53,12 @@ describe("bad input", () => {
   }
 
   const truncated = async () => (await testImage(64, 64)).subarray(0, 200);
+  /** `size` bytes that start as a PNG does (its signature), so the type is not what they are refused for. */
+  const pngStart = (size: number) => {
+    const bytes = new Uint8Array(size).fill(7);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    return bytes;
+  };
   /** A PNG whose header declares 0×0 px, with valid checksums. */
   const zeroPng = () => {
     const chunk = (type: string, data: Buffer) => {
@@ -140,9 +146,16 @@ describe("bad input", () => {
     ],
     [
       "a chunked body (no Content-Length) over the upload limit",
-      async () => postChunked(upscaleForm(new Uint8Array(300_000).fill(7))),
+      async () => postChunked(upscaleForm(pngStart(300_000))),
       400,
       "request body is larger than the limit of 200000 bytes",
+    ],
+    [
+      // Its first bytes come before the limit is reached: they are what it is refused for.
+      "a chunked body over the upload limit whose image is not one",
+      async () => postChunked(upscaleForm(new Uint8Array(300_000).fill(7))),
+      400,
+      "image must be a PNG, JPEG or WebP file; its bytes start with 07 07 07 07 07 07 07 07",
     ],
     [
       "the wrong model_id",

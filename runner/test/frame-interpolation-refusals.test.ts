@@ -86,10 +86,17 @@ describe("POST /frame-interpolation (real server, tiny/film): bad requests get a
         );
       }
     }
-    // Checked before the images are decoded: a broken image does not get as far as its 415.
-    const res = await post({ ...pair, last_image: Buffer.from("GIF89a-ish"), source_fps: "1e-6", multiplier: "2" });
+    // Checked before the images are decoded: a broken PNG does not get as far as its 400.
+    const brokenPng = Buffer.concat([(await flatPng(200)).subarray(0, 40), Buffer.from("not the rest of a PNG")]);
+    let res = await post({ ...pair, last_image: brokenPng, source_fps: "1e-6", multiplier: "2" });
     expect(res.status).toBe(400);
     expect(await msg(res)).toBe("source_fps must be at least 0.0001 fps (one frame per 10000 s); got 0.000001");
+    // An image of the wrong type is refused from its first bytes, as they arrive: before the fields after it are read.
+    res = await post({ ...pair, last_image: Buffer.from("GIF89a-ish"), source_fps: "1e-6", multiplier: "2" });
+    expect(res.status).toBe(415);
+    expect(await msg(res)).toBe(
+      "last_image must be a PNG, JPEG or WebP file; its bytes start with 47 49 46 38 39 61 2d 69",
+    );
     // 0.0001 fps itself is served: two images 10,000 s apart, doubled, are 4 frames at 1/5000 fps over 20,000 s.
     let file = await mp4Of(await post({ ...pair, source_fps: "0.0001", multiplier: "2" }), "slowest.mp4");
     expect(await videoStream(file)).toMatchObject({ r_frame_rate: "1/5000", nb_frames: "4" });

@@ -116,7 +116,7 @@ export {
   TIMER_MAX_MS,
 } from "./settings/settings.js";
 export { bodyStream } from "./validator/body.js";
-export { BodyTooLarge, Chunked, readWhole } from "./validator/chunked-body.js";
+export { BodyTooLarge, type BodyWatch, Chunked, readWhole } from "./validator/chunked-body.js";
 export { coerceFormValue } from "./validator/coerce.js";
 export {
   type CompiledOperation,
@@ -125,6 +125,7 @@ export {
   type ValidatedRequest,
   validated,
 } from "./validator/index.js";
+export type { LeadingBytesCheck, LeadingBytesChecks } from "./validator/leading-bytes.js";
 export {
   type RawMultipart,
   type RawMultipartOptions,

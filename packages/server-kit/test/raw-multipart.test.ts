@@ -22,35 +22,9 @@ import {
   UploadedPart,
   uploadedPart,
 } from "../src/index.js";
-import type { OpenApiDocument } from "../src/openapi.js";
+import { uploadDocument } from "./upload-document.js";
 
-const document = {
-  openapi: "3.1.0",
-  info: { title: "t", version: "1" },
-  paths: {
-    "/up": {
-      post: {
-        operationId: "up",
-        requestBody: {
-          content: {
-            "multipart/form-data": {
-              schema: {
-                type: "object",
-                required: ["image"],
-                properties: {
-                  image: { type: "string", format: "binary" },
-                  seed: { type: "integer", default: 7 },
-                  prompt: { type: "string" },
-                },
-              },
-            },
-          },
-        },
-        responses: {},
-      },
-    },
-  },
-} as unknown as OpenApiDocument;
+const document = uploadDocument({ seed: { type: "integer", default: 7 }, prompt: { type: "string" } });
 
 let parent: string;
 let dir: string;

@@ -7,6 +7,7 @@ import busboy from "busboy";
 import { describe, expect, it } from "vitest";
 import { Chunked } from "../src/validator/chunked-body.js";
 import { plainBoundary, readSimpleMultipart, type SimplePart } from "../src/validator/simple-multipart.js";
+import { B, body, CT, field, file, part, tricky } from "./multipart-bodies.js";
 
 type Read = Array<{ name: string; value: string } | { name: string; filename?: string; type: string; bytes: string }>;
 
@@ -58,21 +59,6 @@ function chunked(body: Buffer, cuts: number[]): Chunked {
   }
   return new Chunked(chunks);
 }
-
-const B = "----formdata-undici-0123456789";
-const CT = `multipart/form-data; boundary=${B}`;
-const part = (headers: string, content: string | Buffer) =>
-  Buffer.concat([Buffer.from(`--${B}\r\n${headers}\r\n\r\n`), Buffer.from(content as string), Buffer.from("\r\n")]);
-const body = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from(`--${B}--\r\n`)]);
-const field = (name: string, value: string | Buffer) => part(`Content-Disposition: form-data; name="${name}"`, value);
-const file = (name: string, filename: string, type: string, bytes: Buffer) =>
-  part(`Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}`, bytes);
-
-/** Bytes that look like the body's own syntax: CRLFs, dashes, a delimiter without its last byte. */
-const tricky = Buffer.concat([
-  Buffer.from(`\r\n\r\n--\r\n--${B.slice(0, -1)}\r\n-- ${B}`),
-  Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37) & 255)),
-]);
 
 describe("readSimpleMultipart", () => {
   it("reads what fetch sends with a FormData exactly as busboy does", async () => {

@@ -5,9 +5,9 @@
  */
 
 import sharp from "sharp";
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaError } from "../errors.js";
+import { BadRequestError, PayloadTooLargeError } from "../errors.js";
 import { inflatePlainPng, pngHeaderSize, readPlainPng } from "./plain-png.js";
-import { type ImageFormat, sniffImage } from "./sniff.js";
+import { type ImageFormat, notAnImage, sniffImage } from "./sniff.js";
 
 /** An image as interleaved 8-bit RGB. */
 export interface RgbImage {
@@ -39,10 +39,7 @@ export interface ImageLimits {
 export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field = "image"): Promise<RgbImage> {
   if (bytes.byteLength === 0) throw new BadRequestError(`${field} is empty (0 bytes); send a PNG, JPEG or WebP file`);
   const format = sniffImage(bytes);
-  if (!format) {
-    const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
-    throw new UnsupportedMediaError(`${field} must be a PNG, JPEG or WebP file; its bytes start with ${head}`);
-  }
+  if (!format) throw notAnImage(bytes, field)!;
   const declared = format === "png" ? pngHeaderSize(bytes) : undefined;
   if (declared) {
     // libpng refuses a 0-pixel side with no reason at all ("corrupt header:").

@@ -26,6 +26,7 @@ import { createMetrics, type RunnerMetrics } from "./metrics.js";
 import { mountPipeline } from "./pipeline-route.js";
 import { ProgressHub } from "./progress-hub.js";
 import { mountProgress } from "./progress-route.js";
+import { uploadChecks } from "./upload-checks.js";
 
 /** A runner app with its worker, queue and metrics. */
 export interface RunnerApp {
@@ -57,7 +58,12 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     maxMultipartBytes: config.maxUploadBytes,
     // server-kit's in-memory reader: a plain body (what clients send) is split with Buffer#indexOf rather than parsed
     // by the platform's FormData parser; every upload stays in memory, as before (nothing is spooled below the limit).
-    keepMultipart: { dir: join(tmpdir(), "avs-runner-uploads"), memoryBytes: config.maxUploadBytes },
+    // An image upload of the wrong type is refused from its first bytes, before the rest is read (upload-checks.ts).
+    keepMultipart: {
+      dir: join(tmpdir(), "avs-runner-uploads"),
+      memoryBytes: config.maxUploadBytes,
+      leadingBytes: uploadChecks(config.pipeline),
+    },
   });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);

@@ -186,9 +186,21 @@ describe("pipelines through broadcaster → orchestrator → runner", () => {
     const res = await upscale(t.url, new TextEncoder().encode("not an image at all"));
     expect(res.status).toBe(415);
     expect((await res.json()).detail.msg).toMatch(/image must be a PNG, JPEG or WebP file/);
+    // 30 MB of it: the runner refuses it from its first bytes, closing while its orchestrator still sends the rest.
+    const large = await upscale(t.url, new Uint8Array(30 * 1024 * 1024).fill(0x42));
+    expect(large.status).toBe(415);
+    expect((await large.json()).detail.msg).toBe(
+      "image must be a PNG, JPEG or WebP file; its bytes start with 42 42 42 42 42 42 42 42",
+    );
     const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/avs_broadcaster_orchestrator_attempts_total\{[^}]*outcome="client_error"\} 1\n/);
+    // One attempt each, both client errors (the two may have gone to either orchestrator).
+    const attempts = [
+      ...metrics.matchAll(/^avs_broadcaster_orchestrator_attempts_total\{[^}]*outcome="(\w+)"\} (\d+)$/gm),
+    ];
+    expect(attempts.map(([, outcome, n]) => [outcome, Number(n)]).filter(([o]) => o !== "client_error")).toEqual([]);
+    expect(attempts.reduce((sum, [, , n]) => sum + Number(n), 0)).toBe(2);
     expect(metrics).not.toMatch(/avs_broadcaster_retries_total\{pipeline="upscale"\} [1-9]/);
+    expect((await upscale(t.url)).status).toBe(200);
   });
 });
 

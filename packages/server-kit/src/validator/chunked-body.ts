@@ -17,30 +17,59 @@ export class BodyTooLarge extends Error {
 }
 
 /**
+ * Sees each chunk of a body {@link readWhole} reads, as it arrives; calling `stop` (then or later) ends the read with
+ * that error.
+ */
+export type BodyWatch = (chunk: Buffer, stop: (err: unknown) => void) => void;
+
+/**
  * The whole body, in the chunks it came in, once it has all arrived; rejects (`ECONNRESET`) when the stream closes
  * before its end (a client that goes away, an upstream answer cut short). With `maxBytes`, a body that goes past it
  * is not read on: the stream is destroyed (an HTTP message's socket with it) and the promise rejects with
- * {@link BodyTooLarge}, having held at most `maxBytes` and one chunk.
+ * {@link BodyTooLarge}, having held at most `maxBytes` and one chunk. A `watch` sees each chunk as it arrives and may
+ * stop the read with an error: the stream is then paused, not destroyed (a server can still answer on its socket),
+ * and the chunks read so far are let go.
  * @example const chunks = await readWhole(bodyStream(c));
  * @example const answer = await readWhole(res, 64 * 1024 * 1024); // BodyTooLarge past 64 MiB
+ * @example await readWhole(bodyStream(c), Number.POSITIVE_INFINITY, (chunk, stop) => { if (chunk[0] === 0) stop(new HttpError(415, "…")); });
  */
-export function readWhole(source: Readable, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer[]> {
+export function readWhole(source: Readable, maxBytes = Number.POSITIVE_INFINITY, watch?: BodyWatch): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    source.on("data", (chunk: Buffer) => {
+    let settled = false;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
         chunks.length = 0;
         reject(new BodyTooLarge(maxBytes));
         source.destroy();
-      } else chunks.push(chunk);
-    });
-    source.on("end", () => resolve(chunks));
-    source.on("error", reject);
-    source.on("close", () => {
+        return;
+      }
+      chunks.push(chunk);
+      watch?.(chunk, stop);
+    };
+    const onEnd = () => {
+      settled = true;
+      resolve(chunks);
+    };
+    const onClose = () => {
       if (!source.readableEnded) reject(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
-    });
+    };
+    const stop = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.off("data", onData);
+      source.off("end", onEnd);
+      source.off("close", onClose);
+      source.pause();
+      chunks.length = 0;
+      reject(err);
+    };
+    source.on("data", onData);
+    source.on("end", onEnd);
+    source.on("error", reject);
+    source.on("close", onClose);
   });
 }
 
@@ -52,16 +81,26 @@ export class Chunked {
   readonly chunks: Buffer[];
   /** The offset of each chunk's first byte. */
   readonly #starts: number[] = [];
-  readonly length: number;
+  #length = 0;
 
   constructor(chunks: Buffer[]) {
     this.chunks = chunks;
-    let at = 0;
     for (const c of chunks) {
-      this.#starts.push(at);
-      at += c.length;
+      this.#starts.push(this.#length);
+      this.#length += c.length;
     }
-    this.length = at;
+  }
+
+  /** Bytes held. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Adds a chunk at the end (a body read as it arrives; `chunks` grows with it). */
+  push(chunk: Buffer): void {
+    this.#starts.push(this.#length);
+    this.chunks.push(chunk);
+    this.#length += chunk.length;
   }
 
   #chunkAt(pos: number): number {
@@ -89,6 +128,7 @@ export class Chunked {
       const start = this.#starts[i]!;
       const local = chunk.indexOf(needle, Math.max(0, from - start));
       if (local !== -1) return start + local;
+      if (i === this.chunks.length - 1) break;
       // A needle that starts in this chunk's last bytes and ends in the next ones.
       const edge = start + chunk.length;
       const seam = this.slice(
@@ -99,6 +139,12 @@ export class Chunked {
       if (across !== -1) return Math.max(from, edge - needle.length + 1) + across;
     }
     return -1;
+  }
+
+  /** The bytes from `start` to `end` as one Buffer: a view of a chunk when they lie in one, else a copy. */
+  bytes(start: number, end: number): Buffer {
+    const pieces = this.slice(start, end);
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   }
 
   /** The bytes from `start` to `end` as subarrays of the chunks. */

@@ -38,7 +38,10 @@ export interface RequestValidatorOptions {
   /**
    * Keep the original bytes of multipart bodies, for a hop that forwards them as they came: the body is read by a
    * streaming parser, held in memory up to `memoryBytes` and spooled to a file in `dir` beyond, and read with
-   * `rawMultipart(c)`; its files are removed once the handler is done. Ignored when `readMultipart` is given.
+   * `rawMultipart(c)`; its files are removed once the handler is done. Its `leadingBytes` checks apply to the file
+   * fields of each operation's body that they name, e.g. `{ image: pngJpegOrWebp }` refuses a wrong-type `image`
+   * upload from its first bytes. A chunked body (no Content-Length) is counted against the body limit as it streams,
+   * not read whole first. Ignored when `readMultipart` is given.
    */
   keepMultipart?: RawMultipartOptions;
 }
@@ -123,13 +126,14 @@ export class RequestValidator {
             ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
             : (options.maxJsonBytes ?? 1024 * 1024));
         const middleware: MiddlewareHandler[] = [];
+        const keep = options.readMultipart ? undefined : options.keepMultipart;
         if (body) {
           middleware.push(contentTypeCheck(body.mediaType));
           const message = `request body is larger than the limit of ${limit} bytes`;
-          middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`));
+          const streamed = keep !== undefined && body.mediaType === "multipart/form-data";
+          middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`, streamed));
         }
-        const keep = options.readMultipart ? undefined : options.keepMultipart;
-        const reader = options.readMultipart ?? (keep ? rawReader(keep) : undefined);
+        const reader = options.readMultipart ?? (keep ? rawReader(keepFor(keep, body)) : undefined);
         middleware.push(validateRequest(body, params, reader, keep !== undefined));
         this.#operations.set(operation.operationId, {
           operationId: operation.operationId,
@@ -210,6 +214,14 @@ type MultipartReader = (c: Context) => Promise<Iterable<[string, FormDataEntryVa
 
 function rawReader(options: RawMultipartOptions): MultipartReader {
   return async (c) => (await readRawMultipart(c, options)).entries;
+}
+
+/** `keep` with only the leading-bytes checks of `body`'s file fields (none: no watch at all). */
+function keepFor(keep: RawMultipartOptions, body: BodyPlan | undefined): RawMultipartOptions {
+  const { leadingBytes, ...rest } = keep;
+  if (!leadingBytes) return keep;
+  const own = Object.entries(leadingBytes).filter(([field]) => body?.fileFields.has(field));
+  return own.length > 0 ? { ...rest, leadingBytes: Object.fromEntries(own) } : rest;
 }
 
 function validateRequest(

@@ -11,16 +11,20 @@
  */
 import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
-import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
-import { bodyStream } from "./body.js";
-import { Chunked, readWhole } from "./chunked-body.js";
-import { multipartSpans, plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
+import { bodyStream, countedLimit, detachable } from "./body.js";
+import { type BodyWatch, Chunked, readWhole } from "./chunked-body.js";
+import { cutLargeParts, parseWhole } from "./cut-parts.js";
+import { checkParts, type LeadingBytesChecks, PartChecks, parserOptions } from "./leading-bytes.js";
+import { LeadingBytesWatch } from "./leading-bytes-watch.js";
+import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
+import { Spool } from "./spool.js";
 import { UploadedPart } from "./uploaded-part.js";
 
 /** The original bytes of a validated multipart body (see {@link rawMultipart}). */
@@ -51,6 +55,15 @@ export interface RawMultipartOptions {
   dir: string;
   /** Bytes of a body (and of a file part) kept in memory before it goes to a file (default 4 MiB). */
   memoryBytes?: number;
+  /**
+   * Checks of file fields' first bytes, by field name (see leading-bytes.ts): the first part of a checked field, when
+   * it is a file, is given to its check as soon as its first `bytes` bytes (or its end) have arrived, and an error the
+   * check returns is thrown at once, the rest of the body unread — in every reading path: a body read into memory
+   * (plain or not) and one streamed through the parser. A body refused part-way is answered with `Connection: close`,
+   * and its connection is closed after the answer. A body that arrives all at once (its first chunk is all of it) is
+   * checked once parsed instead: there is nothing left to spare reading. A check that passes changes nothing.
+   */
+  leadingBytes?: LeadingBytesChecks;
 }
 
 const RAW_KEY = "avs.rawMultipart";
@@ -73,39 +86,6 @@ export function rawMultipart(c: Context): RawMultipart | undefined {
 export async function removeRawMultipartFiles(c: Context): Promise<void> {
   const files = c.get(FILES_KEY as never) as string[] | undefined;
   if (files?.length) await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
-}
-
-/** Bytes held in memory up to a limit, then in a temporary file. */
-class Spool {
-  chunks: Buffer[] = [];
-  size = 0;
-  file: string | undefined;
-  #handle: FileHandle | undefined;
-  readonly #limit: number;
-  readonly #newFile: () => Promise<string>;
-
-  constructor(limit: number, newFile: () => Promise<string>) {
-    this.#limit = limit;
-    this.#newFile = newFile;
-  }
-
-  async add(chunk: Buffer): Promise<void> {
-    this.size += chunk.length;
-    if (this.#handle) {
-      await this.#handle.write(chunk);
-      return;
-    }
-    this.chunks.push(chunk);
-    if (this.size <= this.#limit) return;
-    this.file = await this.#newFile();
-    this.#handle = await open(this.file, "wx", SPOOL_FILE_MODE);
-    for (const c of this.chunks.splice(0)) await this.#handle.write(c);
-  }
-
-  async close(): Promise<void> {
-    await this.#handle?.close();
-    this.#handle = undefined;
-  }
 }
 
 /** The boundary parameter of a multipart Content-Type. */
@@ -145,21 +125,20 @@ export async function readRawMultipart(
   const parts: string[] = [];
   const reads: Array<Promise<void>> = [];
   const spools: Spool[] = [];
-  const body = new Spool(limit, newFile);
+  const body = new Spool(limit, SPOOL_FILE_MODE, newFile);
   spools.push(body);
   // A body whose declared length fits in memory is read with plain events (no spooling can happen); any other
   // through a pipeline that waits for the spool files' writes.
   const declared =
     c.req.header("transfer-encoding") === undefined ? Number(c.req.header("content-length")) : Number.NaN;
   const small = declared <= limit;
+  const checks = options.leadingBytes;
+  // A body in memory is checked as it is read (LeadingBytesWatch); a streamed one as the parser gives its parts.
+  const streamChecks = checks && !small ? new PartChecks(checks, (err) => parser?.destroy(err as Error)) : undefined;
   const makeParser = () => {
-    const p = busboy({
-      headers: { "content-type": contentType },
-      defParamCharset: "utf8",
-      // Only the body's size limit bounds a field, as with the platform's FormData parser.
-      limits: { fieldSize: Number.POSITIVE_INFINITY, fieldNameSize: Number.POSITIVE_INFINITY },
-    });
+    const p = busboy(parserOptions(contentType));
     p.on("field", (name, value) => {
+      streamChecks?.part(name, false);
       parts.push(name);
       entries.push([name, value]);
     });
@@ -177,11 +156,16 @@ export async function readRawMultipart(
       const at = entries.push([name, ""]) - 1;
       // Errors of a part (a truncated body) reach the read through its iterator; none may go unheard meanwhile.
       stream.on("error", () => {});
-      const spool = new Spool(limit, newFile);
+      const spool = new Spool(limit, SPOOL_FILE_MODE, newFile);
       spools.push(spool);
+      const head = streamChecks?.part(name, true);
       reads.push(
         (async () => {
-          for await (const chunk of stream) await spool.add(chunk as Buffer);
+          for await (const chunk of stream) {
+            head?.push(chunk as Buffer);
+            await spool.add(chunk as Buffer);
+          }
+          head?.end();
           await spool.close();
           entries[at] = [
             name,
@@ -203,9 +187,24 @@ export async function readRawMultipart(
       throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
     }
   }
+  // Until the whole body is read, an error leaves bytes on the connection.
+  let read = false;
   try {
     if (small) {
-      const whole = new Chunked(await readWhole(bodyStream(c)));
+      // Watched as it arrives, unless it all arrives at once: a refusal would spare no reading, and its parts are
+      // checked once parsed (no parsing of its own).
+      let watch: LeadingBytesWatch | undefined;
+      const see: BodyWatch | undefined =
+        checks &&
+        ((chunk, stop) => {
+          if (!watch && chunk.length === declared) return;
+          watch ??= new LeadingBytesWatch(contentType, checks);
+          watch.see(chunk, stop);
+        });
+      const whole = new Chunked(await readWhole(bodyStream(c), undefined, see));
+      read = true;
+      await watch?.settled();
+      if (watch?.refusal) throw watch.refusal;
       body.chunks.push(...whole.chunks);
       body.size = whole.length;
       // A body of plain parts is read without a parser (see simple-multipart.ts); any other goes to busboy.
@@ -236,13 +235,19 @@ export async function readRawMultipart(
           await parseWhole(cut ? makeParser() : parser, whole.chunks);
         }
       }
+      if (checks && !watch) checkParts(entries, checks);
     } else {
+      // A chunked body on a route whose limit is left to this reader (see body.ts) is counted here.
+      const counted = countedLimit(c);
       const keep = new Transform({
         transform(chunk: Buffer, _encoding, done) {
+          if (counted && body.size + chunk.length > counted.bytes) return done(counted.error());
           body.add(chunk).then(() => done(null, chunk), done);
         },
       });
-      await pipeline(bodyStream(c), keep, parser!);
+      // Detached rather than destroyed when the reading stops early, so that the refusal can still be answered.
+      await pipeline(detachable(bodyStream(c), keep), parser!);
+      read = true;
     }
     await Promise.all(reads);
     await body.close();
@@ -250,11 +255,17 @@ export async function readRawMultipart(
     await Promise.allSettled(reads);
     await Promise.allSettled(spools.map((s) => s.close()));
     await removeRawMultipartFiles(c);
-    if (err instanceof HttpError) throw err;
     const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof HttpError) throw cause;
     if ((err as Error).name === "BodyLimitError") throw err;
-    throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    const refusal =
+      err instanceof HttpError
+        ? err
+        : cause instanceof HttpError
+          ? cause
+          : new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+    // The rest of a body refused part-way is never read: the connection cannot carry another request.
+    if (!read) refusal.headers.connection = "close";
+    throw refusal;
   }
   const boundary = boundaryOf(contentType);
   const opening = Buffer.from(`--${boundary}`);
@@ -268,68 +279,6 @@ export async function readRawMultipart(
   };
   c.set(RAW_KEY as never, raw as never);
   return { entries, raw };
-}
-
-/** Parses a body held in memory; settles when the parser is done with every part. */
-function parseWhole(parser: busboy.Busboy, bytes: Buffer | Buffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    parser.on("error", reject);
-    parser.on("finish", resolve);
-    if (Buffer.isBuffer(bytes)) parser.end(bytes);
-    else {
-      for (const chunk of bytes) parser.write(chunk);
-      parser.end();
-    }
-  });
-}
-
-/** Parts whose content is at least this long are cut out before parsing. */
-const CUT_FROM = 4096;
-/** Unguessable per process, so no caller can send a part that looks like a cut one. */
-const CUT_NONCE = randomBytes(12).toString("hex");
-let cuts = 0;
-
-/**
- * The body with the content of its large parts replaced by short markers, for the parser (which finds delimiters
- * exactly as `indexOf` does: leftmost first, from the end of the previous one, the body's start counting as if
- * after a CRLF); `restore` puts the cut parts back into the parsed entries, and says false when a marker landed in
- * a text field (then the body is parsed whole). Undefined for a body without a closing delimiter, an unexpected
- * byte after a delimiter, or nothing to cut.
- */
-function cutLargeParts(
-  whole: Chunked,
-  boundary: string,
-): { skeleton: Buffer; restore(entries: Array<[string, unknown]>): boolean } | undefined {
-  const spans = multipartSpans(whole, boundary);
-  if (!spans) return undefined;
-  const pieces: Buffer[] = [];
-  const markers = new Map<string, Buffer[]>();
-  let from = 0;
-  for (const { headersEnd, next } of spans) {
-    const content = headersEnd + 4;
-    if (next - content >= CUT_FROM) {
-      const marker = `avs-cut:${CUT_NONCE}:${cuts++}`;
-      markers.set(marker, whole.slice(content, next));
-      pieces.push(...whole.slice(from, content), Buffer.from(marker));
-      from = next;
-    }
-  }
-  if (markers.size === 0) return undefined;
-  pieces.push(...whole.slice(from, whole.length));
-  return {
-    skeleton: Buffer.concat(pieces),
-    restore(entries) {
-      for (const [, value] of entries) {
-        if (typeof value === "string") {
-          if (markers.has(value)) return false;
-        } else if (value instanceof UploadedPart) {
-          const bytes = markers.get(Buffer.concat(value.chunks).toString("latin1"));
-          if (bytes) value.chunks.splice(0, value.chunks.length, ...bytes);
-        }
-      }
-      return true;
-    },
-  };
 }
 
 function chunksOpenWith(chunks: Buffer[], opening: Buffer): boolean {

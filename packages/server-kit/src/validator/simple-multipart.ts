@@ -23,8 +23,9 @@ const DISPOSITION = /^form-data; name="([^"\\]+)"(?:; filename="([^"\\/]*)")?$/;
 /** A media type without parameters, lower case (busboy's `type/subtype`). */
 const MEDIA_TYPE = /^[a-z0-9!#$%&'*+.^_`|~-]+\/[a-z0-9!#$%&'*+.^_`|~-]+$/;
 /** Longest header block read here (busboy allows 16 KiB; a plain part's take a hundred bytes or so). */
-const MAX_HEADERS = 1024;
-const HEADERS_END = Buffer.from("\r\n\r\n");
+export const MAX_HEADERS = 1024;
+/** The blank line that ends a part's headers. */
+export const HEADERS_END = Buffer.from("\r\n\r\n");
 
 /**
  * The parts of a body held in memory, in order, when its Content-Type and every part are of the plain kind;
@@ -38,10 +39,10 @@ export function readSimpleMultipart(whole: Chunked, contentType: string): Simple
   const parts: SimplePart[] = [];
   for (const { headers, headersEnd, next } of spans) {
     if (headersEnd === headers - 2 || headersEnd - headers + 2 > MAX_HEADERS) return undefined;
-    const part = readPart(Buffer.concat(whole.slice(headers, headersEnd)).toString("latin1"));
+    const part = plainPartHeaders(Buffer.concat(whole.slice(headers, headersEnd)).toString("latin1"));
     if (!part) return undefined;
     const bytes = whole.slice(headersEnd + 4, next);
-    if (part.filename === undefined && part.type !== "application/octet-stream") {
+    if (!isFilePart(part)) {
       parts.push({
         name: part.name,
         value: bytes.length === 1 ? bytes[0]!.toString("utf8") : Buffer.concat(bytes).toString("utf8"),
@@ -97,8 +98,28 @@ export function plainBoundary(contentType: string): string | undefined {
   return CONTENT_TYPE.exec(contentType)?.[1];
 }
 
-/** The name, filename and media type of a plain part's header block; undefined for any other. */
-function readPart(block: string): { name: string; filename: string | undefined; type: string } | undefined {
+/** What a part's headers say: its field name, filename and media type. */
+export interface PartHeaders {
+  name: string;
+  filename: string | undefined;
+  type: string;
+}
+
+/**
+ * True when busboy gives the part as a file: it has a filename, or its media type is `application/octet-stream`
+ * (busboy's default `isPartAFile`).
+ * @example isFilePart({ name: "image", filename: undefined, type: "application/octet-stream" }) // true
+ */
+export function isFilePart(part: PartHeaders): boolean {
+  return part.filename !== undefined || part.type === "application/octet-stream";
+}
+
+/**
+ * The name, filename and media type of a plain part's header block (its lines without the blank line that ends
+ * them), as busboy reads them; undefined for any other block (then only busboy can say what the part is).
+ * @example plainPartHeaders('Content-Disposition: form-data; name="image"; filename="a.png"') // { name: "image", filename: "a.png", type: "text/plain" }
+ */
+export function plainPartHeaders(block: string): PartHeaders | undefined {
   let disposition: RegExpExecArray | undefined;
   let type: string | undefined;
   for (const line of block.split("\r\n")) {
