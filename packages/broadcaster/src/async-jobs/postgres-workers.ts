@@ -117,7 +117,9 @@ export class PgWorkers {
             if (!due) return;
             const lanes = this.#sending.get(due.sender) ?? 0;
             if (lanes >= DELIVERY_LANES) {
-              const wait = Math.min(5000, Math.max(250, w.deliveryTimeoutMs / 4));
+              // A lane frees within one attempt's time limit. Half to all of it, at random: a sender's backlog is
+              // taken again about once per limit (not four times), spread out rather than all at once.
+              const wait = Math.max(250, w.deliveryTimeoutMs * (0.5 + Math.random() / 2));
               return postponeDelivery(store.pool, store.names, id, new Date(Date.now() + wait));
             }
             this.#sending.set(due.sender, lanes + 1);
