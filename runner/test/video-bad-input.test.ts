@@ -8,30 +8,21 @@
 import { execFileSync } from "node:child_process";
 import { constants, openSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DEFAULT_VIDEO_LIMITS,
   probeVideo,
-  runningFfmpegCount,
   VideoInputError,
   type VideoInputErrorCode,
   type VideoLimits,
 } from "../src/video/index.js";
 import { rawRgbMatroskaHeader } from "../src/video/matroska-raw.js";
-import { ffmpeg, lavfiClip, leftovers, videoDir } from "./video-fixtures.js";
+import { cleanVideoDir, ffmpeg, lavfiClip } from "./video-fixtures.js";
 
 const ACCEPTED = /send MP4, MOV, WebM, MKV, AVI, MPEG-TS, MPEG-PS, FLV or Ogg with a video stream/;
 
 describe("bad video uploads", () => {
-  let dir: Awaited<ReturnType<typeof videoDir>>;
-  beforeAll(async () => {
-    dir = await videoDir();
-  });
-  afterEach(async () => {
-    expect(await leftovers(dir.dir)).toEqual([]);
-    expect(runningFfmpegCount()).toBe(0);
-  });
-  afterAll(() => dir.cleanup());
+  const dir = cleanVideoDir();
 
   /** Probes `file` (with the default limits and ×4 unless given) and returns the error it must throw. */
   async function refusal(file: string, limits: VideoLimits = DEFAULT_VIDEO_LIMITS, scale = 4) {

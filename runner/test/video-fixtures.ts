@@ -8,7 +8,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { captureFfmpeg } from "../src/video/ffmpeg-process.js";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { captureFfmpeg, runningFfmpegCount } from "../src/video/ffmpeg-process.js";
 
 const exec = promisify(execFile);
 
@@ -16,6 +17,33 @@ const exec = promisify(execFile);
 export async function videoDir() {
   const dir = await mkdtemp(join(tmpdir(), "avs-video-test-"));
   return { dir, path: (name: string) => join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A {@link videoDir} for the tests of the calling `describe` (made before them, removed after them), and after each
+ * test the check that it left no file in it and no ffmpeg running.
+ * @example const dir = cleanVideoDir(); it("…", async () => { await writeFile(dir.path("a.mp4"), bytes); });
+ */
+export function cleanVideoDir(): { readonly dir: string; path(name: string): string } {
+  let made: Awaited<ReturnType<typeof videoDir>> | undefined;
+  const current = () => {
+    if (!made) throw new Error("cleanVideoDir(): the folder is made in beforeAll; use it inside a test");
+    return made;
+  };
+  beforeAll(async () => {
+    made = await videoDir();
+  });
+  afterEach(async () => {
+    expect(await leftovers(current().dir)).toEqual([]);
+    expect(runningFfmpegCount()).toBe(0);
+  });
+  afterAll(() => made?.cleanup());
+  return {
+    get dir() {
+      return current().dir;
+    },
+    path: (name) => current().path(name),
+  };
 }
 
 /** Runs ffmpeg with `args` (after `-v error -y`) and fails the test with its stderr if it fails. */

@@ -5,28 +5,19 @@
  * 16×16 and grows to 320×240 under a 256-pixel limit is a 413; within the limit it is decoded at one size.
  */
 import { writeFile } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DEFAULT_VIDEO_LIMITS,
   decodeVideo,
   probeVideo,
-  runningFfmpegCount,
   startDecoder,
   VideoInputError,
   type VideoProbe,
 } from "../src/video/index.js";
-import { ffmpeg, leftovers, videoDir } from "./video-fixtures.js";
+import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
 describe("a frame size that changes mid-stream", () => {
-  let dir: Awaited<ReturnType<typeof videoDir>>;
-  beforeAll(async () => {
-    dir = await videoDir();
-  });
-  afterEach(async () => {
-    expect(await leftovers(dir.dir)).toEqual([]);
-    expect(runningFfmpegCount()).toBe(0);
-  });
-  afterAll(() => dir.cleanup());
+  const dir = cleanVideoDir();
 
   /**
    * MPEG-TS of `first` for 1 s then `then` for 1 s at 8 fps, joined byte for byte (as concatenated streams). With a

@@ -188,7 +188,7 @@ export async function migrateTables(
         ),
       );
     }
-    return { ...plan.next, from: found?.version ?? 0, known: plan.known, ran: plan.pending.map((m) => m.summary) };
+    return plan.result;
   });
 }
 

@@ -41,6 +41,8 @@ export interface MigrationPlan {
   next: SchemaState;
   /** The version this broadcaster knows (its last migration). */
   known: number;
+  /** What the migration at start will have found and done once {@link pending} have run. */
+  result: MigrationResult;
 }
 
 /** The version table's name (one row per store, beside the store's tables). */
@@ -82,7 +84,9 @@ export function migrationPlan(
   }
   const pending = migrations.slice(at.version);
   const oldestReader = pending.reduce((o, m) => (m.breaksOlder ? m.version : o), Math.max(at.oldestReader, 1));
-  return { pending, next: { version: Math.max(at.version, known), oldestReader }, known };
+  const next = { version: Math.max(at.version, known), oldestReader };
+  const result = { ...next, from: at.version, known, ran: pending.map((m) => m.summary) };
+  return { pending, next, known, result };
 }
 
 /** What a store's migration at start found and did. */

@@ -108,7 +108,7 @@ export function migrateSqlite(
           updated_at = excluded.updated_at`,
       ).run(plan.next.version, plan.next.oldestReader, Date.now());
     }
-    return { ...plan.next, from: found?.version ?? 0, known: plan.known, ran: plan.pending.map((m) => m.summary) };
+    return plan.result;
   });
   return run.immediate();
 }
