@@ -55,4 +55,21 @@ describe("avs-runner bench", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("--start-up: a runner's start against a process that only opens the model, and another build's", async () => {
+    const models = await modelsDir();
+    try {
+      const args = ["bench", "--start-up", "--model-dir", models.dir, "--runs", "1", "--baseline", BIN];
+      const { stdout } = await promisify(execFile)("node", [BIN, ...args]);
+      expect(stdout).toMatch(/^start-up of a runner serving upscale with tiny\/esrgan-x4 \(1 ONNX file\(s\)\)/);
+      const cpu = (path: string) => Number(new RegExp(`${path} +\\d+ ms wall +(\\d+) ms CPU`).exec(stdout)?.[1]);
+      // The runner loads what the floor loads and more (a worker thread, the HTTP side), in CPU time of its own.
+      expect(cpu("this build")).toBeGreaterThan(cpu("floor \\(node \\+ ONNX sessions\\)"));
+      expect(cpu("baseline")).toBeGreaterThan(0);
+      expect(stdout).toMatch(/^start-up CPU: [\d.]+ × the floor$/m);
+      expect(stdout).toMatch(/^start-up CPU: [\d.]+ × the baseline build$/m);
+    } finally {
+      await models.cleanup();
+    }
+  }, 60_000);
 });

@@ -34,12 +34,14 @@ Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --hel
 Frame interpolation (FILM): avs-runner bench --pipeline frame-interpolation --help
 Image-to-video:   avs-runner bench --pipeline image-to-video --help
 Video upscaling:  avs-runner bench --pipeline video-upscale --help
+A runner's start-up (any pipeline): avs-runner bench --start-up --help
 `;
 
 const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
+  if (args.includes("--start-up")) return (await import("./start-up-bench.js")).startUpBenchMain(args);
   const at = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
   if (at >= 0) {
     const pipeline = (args[at] as string).includes("=") ? (args[at] as string).split("=")[1] : args[at + 1];

@@ -8,8 +8,8 @@ import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { errorToWire } from "../errors.js";
 import { mark, timelineOn } from "../internal/timeline.js";
-import type { LoadedModel } from "../pipelines/contract.js";
-import { pipelineDefinition } from "../pipelines/index.js";
+import type { LoadedModel, WorkerHalf } from "../pipelines/contract.js";
+import { workerHalf } from "../pipelines/worker-halves.js";
 import { FlagJobControl, worthReporting } from "./job-control.js";
 import type { FromWorker, LoadRequest, ProgressMessage, RunRequest, ToWorker } from "./protocol.js";
 
@@ -38,7 +38,7 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
 async function load(req: LoadRequest) {
   const started = performance.now();
   try {
-    const worker = await pipelineDefinition(req.pipeline).worker();
+    const worker = (await workerHalf(req.pipeline)()) as WorkerHalf<unknown, unknown, unknown>;
     loaded = await worker.load({ ...req, log });
     send({
       type: "loaded",

@@ -102,7 +102,8 @@ interface ParamPlan {
  */
 export class RequestValidator {
   readonly document: OpenApiDocument;
-  readonly #operations = new Map<string, CompiledOperation>();
+  /** Each operation, compiled on first use: a server compiles only the schemas of the routes it mounts. */
+  readonly #operations = new Map<string, () => CompiledOperation>();
 
   private constructor(document: OpenApiDocument, options: RequestValidatorOptions) {
     this.document = document;
@@ -111,37 +112,11 @@ export class RequestValidator {
       for (const method of HTTP_METHODS) {
         const operation = item[method];
         if (!operation?.operationId) continue;
-        const body = planBody(ajv, operation);
-        const params = (operation.parameters ?? []).map((p) => ({
-          name: p.name,
-          in: p.in,
-          required: p.required ?? false,
-          schema: p.schema ?? {},
-          validate: ajv.compile(p.schema ?? {}),
-        }));
-        const routeLimit = options.bodyLimits?.[path];
-        const limit =
-          routeLimit ??
-          (body?.mediaType === "multipart/form-data"
-            ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
-            : (options.maxJsonBytes ?? 1024 * 1024));
-        const middleware: MiddlewareHandler[] = [];
-        const keep = options.readMultipart ? undefined : options.keepMultipart;
-        if (body) {
-          middleware.push(contentTypeCheck(body.mediaType));
-          const message = `request body is larger than the limit of ${limit} bytes`;
-          const streamed = keep !== undefined && body.mediaType === "multipart/form-data";
-          middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`, streamed));
-        }
-        const reader = options.readMultipart ?? (keep ? rawReader(keepFor(keep, body)) : undefined);
-        middleware.push(validateRequest(body, params, reader, keep !== undefined));
-        this.#operations.set(operation.operationId, {
-          operationId: operation.operationId,
-          method: method.toUpperCase(),
-          path,
-          honoPath: path.replace(/\{([^}]+)\}/g, ":$1"),
-          operation,
-          middleware,
+        bodyMediaType(operation);
+        let compiled: CompiledOperation | undefined;
+        this.#operations.set(operation.operationId, () => {
+          compiled ??= compileOperation(ajv, options, path, method, operation);
+          return compiled;
         });
       }
     }
@@ -149,7 +124,8 @@ export class RequestValidator {
 
   /**
    * Builds the validator of a resolved spec document (async so that a server can await it with the rest of its
-   * start-up; compiling the schemas is synchronous).
+   * start-up). An operation's schemas are compiled when {@link operation} first returns it, so a runner that mounts one
+   * pipeline's route compiles no other pipeline's.
    * @example await RequestValidator.create(gatewayDocument, { maxMultipartBytes: 50 * 1024 * 1024 })
    */
   static async create(document: OpenApiDocument, options: RequestValidatorOptions = {}): Promise<RequestValidator> {
@@ -160,23 +136,71 @@ export class RequestValidator {
   operation(operationId: string): CompiledOperation {
     const op = this.#operations.get(operationId);
     if (!op) throw new Error(`the spec has no operation ${operationId}`);
-    return op;
+    return op();
   }
 
   /** Every operation of the spec. */
   operations(): CompiledOperation[] {
-    return [...this.#operations.values()];
+    return [...this.#operations.values()].map((op) => op());
   }
 }
 
-function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefined {
+function compileOperation(
+  ajv: Ajv2020,
+  options: RequestValidatorOptions,
+  path: string,
+  method: string,
+  operation: OperationObject,
+): CompiledOperation {
+  const body = planBody(ajv, operation);
+  const params = (operation.parameters ?? []).map((p) => ({
+    name: p.name,
+    in: p.in,
+    required: p.required ?? false,
+    schema: p.schema ?? {},
+    validate: ajv.compile(p.schema ?? {}),
+  }));
+  const routeLimit = options.bodyLimits?.[path];
+  const limit =
+    routeLimit ??
+    (body?.mediaType === "multipart/form-data"
+      ? (options.maxMultipartBytes ?? 64 * 1024 * 1024)
+      : (options.maxJsonBytes ?? 1024 * 1024));
+  const middleware: MiddlewareHandler[] = [];
+  const keep = options.readMultipart ? undefined : options.keepMultipart;
+  if (body) {
+    middleware.push(contentTypeCheck(body.mediaType));
+    const message = `request body is larger than the limit of ${limit} bytes`;
+    const streamed = keep !== undefined && body.mediaType === "multipart/form-data";
+    middleware.push(sizeLimit(limit, routeLimit === undefined ? message : `${message} for ${path}`, streamed));
+  }
+  const reader = options.readMultipart ?? (keep ? rawReader(keepFor(keep, body)) : undefined);
+  middleware.push(validateRequest(body, params, reader, keep !== undefined));
+  return {
+    operationId: operation.operationId!,
+    method: method.toUpperCase(),
+    path,
+    honoPath: path.replace(/\{([^}]+)\}/g, ":$1"),
+    operation,
+    middleware,
+  };
+}
+
+/** The request body's media type, or undefined for an operation without a body; throws for one this kit cannot read. */
+function bodyMediaType(operation: OperationObject): BodyPlan["mediaType"] | undefined {
   const content = operation.requestBody?.content;
   if (!content) return undefined;
-  const mediaType = Object.keys(content)[0] as BodyPlan["mediaType"];
+  const mediaType = Object.keys(content)[0];
   if (mediaType !== "application/json" && mediaType !== "multipart/form-data") {
     throw new Error(`${operation.operationId}: unsupported request content type ${mediaType}`);
   }
-  const schema = flattenObjectSchema(content[mediaType]!.schema);
+  return mediaType;
+}
+
+function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefined {
+  const mediaType = bodyMediaType(operation);
+  if (!mediaType) return undefined;
+  const schema = flattenObjectSchema(operation.requestBody!.content![mediaType]!.schema);
   const fileFields = new Set(Object.keys(schema.properties ?? {}).filter((k) => isFileSchema(schema.properties?.[k])));
   // Files are checked by the multipart reader; a required field keeps no default (the orchestrator's model_id).
   const required = new Set(schema.required ?? []);

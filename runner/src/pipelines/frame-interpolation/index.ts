@@ -16,6 +16,7 @@ import { toNumber } from "../../video/rational.js";
 import type { BodyOf, Defaulted } from "../contract.js";
 import { definePipeline } from "../define.js";
 import { createScratch, mp4Response, saveUpload, videoLimitsOf } from "../video-upscale/video-upload.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 import { FrameInterpolationError } from "./errors.js";
 import type { FilmSignature } from "./film-signature.js";
 import { type FramePlan, planFrameTimes, planMidpoints } from "./frame-plan.js";
@@ -148,7 +149,7 @@ export const frameInterpolation = definePipeline<
   name: "frame-interpolation",
   operationId: "genFrameInterpolation",
   optional: ["video", "first_image", "last_image", "output_fps", "multiplier", "times_to_interpolate", "seed"],
-  worker: async () => (await import("./worker.js")).frameInterpolationWorker,
+  worker: WORKER_HALVES["frame-interpolation"],
   verify: async () => (await import("./verify-film.js")).verifyFilmModel,
   catalog: [TINY_FILM_ENTRY, TINY_FILM_CONV_ENTRY],
   info: (config) => ({

@@ -11,6 +11,7 @@ import { decodeImage, ownedBytes, type RgbImage } from "../../image/decode.js";
 import { parseLoras } from "../../lora/index.js";
 import { definePipeline } from "../define.js";
 import { checkWork, requestSeed, sdJob, toImageResponse } from "../stable-diffusion/http-common.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 
 /**
  * Resizes to the largest multiple of 8 not above each side (Lanczos), or returns the image when it already fits.
@@ -41,7 +42,7 @@ export const imageToImage = definePipeline({
   name: "image-to-image",
   operationId: "genImageToImage",
   optional: ["seed"],
-  worker: async () => (await import("../stable-diffusion/sd-worker.js")).sdImageWorker,
+  worker: WORKER_HALVES["image-to-image"],
   loadOptions: (config) => ({ maxLoraBytes: config.maxLoraBytes }),
   verify: async () => (await import("../stable-diffusion/verify-sd.js")).verifySdModel,
 

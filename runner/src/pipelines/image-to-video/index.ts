@@ -18,6 +18,7 @@ import { mark } from "../../internal/timeline.js";
 import { SVD_TINY_ENTRIES } from "../../models/factory/svd-catalog.js";
 import { progressUntil } from "../../server/answer-progress.js";
 import { definePipeline } from "../define.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 import { FrameFeed, framesResponse } from "./frames-response.js";
 import { checkVideoSize, videoParams } from "./video-limits.js";
 import type { SvdInfo, VideoJob, VideoOutput } from "./worker.js";
@@ -54,7 +55,7 @@ export const imageToVideo = definePipeline<
   name: "image-to-video",
   operationId: "genImageToVideo",
   optional: ["seed"],
-  worker: async () => (await import("./worker.js")).svdWorker,
+  worker: WORKER_HALVES["image-to-video"],
   verify: async () => (await import("./verify-svd.js")).verifySvdModel,
   catalog: SVD_TINY_ENTRIES,
   workerResourceLimits: { maxYoungGenerationSizeMb: SVD_WORKER_YOUNG_GENERATION_MB },

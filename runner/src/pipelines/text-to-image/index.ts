@@ -7,13 +7,14 @@ import { parseLoras } from "../../lora/index.js";
 import { SD_TINY_ENTRIES } from "../../models/factory/sd-catalog.js";
 import { definePipeline } from "../define.js";
 import { checkDivisibleBy8, checkWork, requestSeed, sdJob, toImageResponse } from "../stable-diffusion/http-common.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 
 /** The text-to-image pipeline. */
 export const textToImage = definePipeline({
   name: "text-to-image",
   operationId: "genTextToImage",
   optional: ["seed"],
-  worker: async () => (await import("../stable-diffusion/sd-worker.js")).sdWorker,
+  worker: WORKER_HALVES["text-to-image"],
   loadOptions: (config) => ({ maxLoraBytes: config.maxLoraBytes }),
   verify: async () => (await import("../stable-diffusion/verify-sd.js")).verifySdModel,
   // The tiny SD folders serve image-to-image too; they are listed once, here.

@@ -11,13 +11,14 @@ import { encodePng, mediaResponse } from "../../image/encode.js";
 import { UPSCALERJS_ENTRIES } from "../../models/esrgan/upscalerjs.js";
 import { ESRGAN_TINY_ENTRIES } from "../../models/factory/esrgan-catalog.js";
 import { definePipeline } from "../define.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 
 /** The upscale pipeline. */
 export const upscale = definePipeline({
   name: "upscale",
   operationId: "genUpscale",
   optional: ["seed"],
-  worker: async () => (await import("./worker.js")).upscaleWorker,
+  worker: WORKER_HALVES.upscale,
   loadOptions: (config) => ({ tileSize: config.tileSize, tileOverlap: config.tileOverlap }),
   verify: async () => (await import("./verify.js")).verifyUpscaler,
   catalog: [...ESRGAN_TINY_ENTRIES, ...UPSCALERJS_ENTRIES],

@@ -10,6 +10,7 @@ import { checkVideoLimits, videoLimitsInfo } from "../../video/limits.js";
 import { probeVideo } from "../../video/probe.js";
 import { definePipeline } from "../define.js";
 import type { UpscaleInfo, UpscaleOptions } from "../upscale/worker.js";
+import { WORKER_HALVES } from "../worker-halves.js";
 import { upscaleVideo } from "./upscale-video.js";
 import { mp4Response, saveUpload, videoLimitsOf } from "./video-upload.js";
 
@@ -21,7 +22,7 @@ export const videoUpscale = definePipeline<"genVideoUpscale", "seed", RgbImage, 
   name: "video-upscale",
   operationId: "genVideoUpscale",
   optional: ["seed"],
-  worker: async () => (await import("./worker.js")).videoUpscaleWorker,
+  worker: WORKER_HALVES["video-upscale"],
   loadOptions: (config) => ({ tileSize: config.tileSize, tileOverlap: config.tileOverlap }),
   verify: async () => (await import("../upscale/verify.js")).verifyUpscaler,
   // The models are `/upscale`'s (installed from its catalog entries): listing them twice would list them twice.
