@@ -2,7 +2,8 @@
  * @module `jobs-max-active-per-key`: an API key with that many asynchronous jobs queued or running gets a 429 that
  * says so (with `Retry-After`) and makes no job, while another key still submits, a repeated idempotency key still
  * finds its job, and a job that ends makes room. Without API keys the callers share one count. The jobs stay active
- * because their only orchestrator never answers (an asynchronous job waits for one).
+ * because their only orchestrator never answers (an asynchronous job waits for one). `jobs-max-streams-per-key`: the
+ * same for the event streams a key has open on the broadcaster; a stream that ends, however, makes room.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
@@ -66,5 +67,62 @@ describe("without API keys", () => {
     expect(over.body.detail?.msg).toMatch(
       /^callers of this gateway \(it has no API keys\) already have 1 asynchronous job queued or running/,
     );
+  });
+});
+
+describe("the most event streams one API key may have open", () => {
+  let t: TestBroadcaster;
+  beforeAll(async () => {
+    t = await startBroadcaster({ orchestrators: [NOBODY], apiKeys: ["key-a", "key-b"], jobsMaxStreamsPerKey: 2 });
+  });
+  afterAll(async () => t?.close());
+
+  /** Opens a job's event stream and reads its first bytes (the stream is counted from then on). */
+  async function open(id: string, headers: Record<string, string>) {
+    const stop = new AbortController();
+    const res = await fetch(`${t.url}/jobs/${id}/events`, { headers, signal: stop.signal });
+    const reader = res.ok ? res.body!.getReader() : undefined;
+    await reader?.read();
+    /** The rest of the stream, to its end. */
+    const rest = async () => {
+      let text = "";
+      for (let r = await reader!.read(); !r.done; r = await reader!.read()) text += Buffer.from(r.value).toString();
+      return text;
+    };
+    return { res, stop, rest };
+  }
+
+  it("answers 429 past it, lets other keys and GET /jobs/{id} through, and a closed stream makes room", async () => {
+    const job = (await submit(t, A)).body;
+    const other = (await submit(t, B)).body;
+    const first = await open(job.id, A);
+    const second = await open(job.id, A);
+    expect([first.res.status, second.res.status]).toEqual([200, 200]);
+    const over = await open(job.id, A);
+    expect(over.res.status).toBe(429);
+    expect(over.res.headers.get("retry-after")).toBe("5");
+    expect(await over.res.json()).toEqual({
+      detail: {
+        msg: "this API key already has 2 event streams open on this broadcaster, the most it allows (jobs-max-streams-per-key 2); close one, or read GET /jobs/{id} instead",
+      },
+    });
+    expect((await fetch(`${t.url}/jobs/${job.id}`, { headers: A })).status).toBe(200);
+    const b = await open(other.id, B);
+    expect(b.res.status).toBe(200);
+    // The client goes away: the broadcaster sees the stream end and uncounts it.
+    first.stop.abort();
+    let again = await open(job.id, A);
+    for (let i = 0; again.res.status === 429 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      again = await open(job.id, A);
+    }
+    expect(again.res.status).toBe(200);
+    // Streams that end with the job's result are uncounted too.
+    expect((await fetch(`${t.url}/jobs/${job.id}/cancel`, { method: "POST", headers: A })).status).toBe(202);
+    for (const s of [second, again]) expect(await s.rest()).toContain("event: result");
+    const after = await fetch(`${t.url}/jobs/${job.id}/events`, { headers: A });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain("event: result");
+    b.stop.abort();
   });
 });

@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * Job events
-         * @description The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one).
+         * @description The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one). One API key (without API keys, all callers together) may have up to `jobs-max-streams-per-key` streams open on one gateway (default 100); past it the request is a 429 with `Retry-After`, and `GET /jobs/{id}` still answers.
          */
         get: operations["getJobEvents"];
         put?: never;
@@ -786,7 +786,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time. */
+        /** @description This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1537,6 +1537,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["JobNotFound"];
             422: components["responses"]["ValidationError"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     cancelJob: {

@@ -43,6 +43,14 @@ export const ASYNC_JOB_SETTINGS = [
     shownDefault: String(ASYNC_JOB_DEFAULTS.jobsMaxActivePerKey),
   },
   {
+    name: "jobs-max-streams-per-key",
+    kind: "integer",
+    min: 1,
+    unit: "count",
+    help: "GET /jobs/{id}/events streams one API key (without keys: all callers) may have open on this broadcaster; more get 429",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsMaxStreamsPerKey),
+  },
+  {
     name: "jobs-start",
     kind: "choice",
     choices: ["here", "queue"],
@@ -109,6 +117,7 @@ export interface AsyncJobValues {
   "jobs-db-timeout-ms"?: number;
   "jobs-concurrency"?: number;
   "jobs-max-active-per-key"?: number;
+  "jobs-max-streams-per-key"?: number;
   "jobs-start"?: string;
   "jobs-lease-ms"?: number;
   "job-retention-ms"?: number;
@@ -134,6 +143,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
     jobsDbTimeoutMs: v["jobs-db-timeout-ms"],
     jobsConcurrency: v["jobs-concurrency"],
     jobsMaxActivePerKey: v["jobs-max-active-per-key"],
+    jobsMaxStreamsPerKey: v["jobs-max-streams-per-key"],
     jobsStart: v["jobs-start"]?.toLowerCase() as AsyncJobOptions["jobsStart"],
     jobsLeaseMs: v["jobs-lease-ms"],
     jobRetentionMs: v["job-retention-ms"],

@@ -19,14 +19,56 @@ export interface EventStreamContext {
   store: JobStore;
   hub: ChangeHub;
   logger: Logger;
+  /** The streams open on this broadcaster, per owner (default: not counted). */
+  streams?: OpenStreams;
   keepAliveMs?: number;
 }
 
 /**
- * Streams job `jobId`'s events after `after` (the client's `Last-Event-ID`, 0 for all).
+ * The event streams open on this broadcaster per job owner (an API key's digest, or `""` for every caller of a gateway
+ * without keys), up to `max` each. A stream is counted from its request to its end, whoever ends it.
+ * @example
+ * const streams = new OpenStreams(100);
+ * const close = streams.open(owner); // a function, or the count when the owner is at the limit
+ */
+export class OpenStreams {
+  readonly #open = new Map<string, number>();
+
+  constructor(readonly max: number) {}
+
+  /** Counts one more stream of `owner` and returns what uncounts it (once), or the open count when it is at `max`. */
+  open(owner: string): (() => void) | number {
+    const now = this.#open.get(owner) ?? 0;
+    if (now >= this.max) return now;
+    this.#open.set(owner, now + 1);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      const left = (this.#open.get(owner) ?? 1) - 1;
+      if (left > 0) this.#open.set(owner, left);
+      else this.#open.delete(owner);
+    };
+  }
+
+  /** Streams of `owner` open now. */
+  count(owner: string): number {
+    return this.#open.get(owner) ?? 0;
+  }
+}
+
+/**
+ * Streams job `jobId`'s events after `after` (the client's `Last-Event-ID`, 0 for all); `onEnd` runs once the stream
+ * has ended, however it ended.
  * @example return jobEventStream(c, ctx, job.id, Number(c.req.header("last-event-id") ?? 0));
  */
-export function jobEventStream(c: Context, ctx: EventStreamContext, jobId: string, after: number): Response {
+export function jobEventStream(
+  c: Context,
+  ctx: EventStreamContext,
+  jobId: string,
+  after: number,
+  onEnd?: () => void,
+): Response {
   c.header("X-Accel-Buffering", "no");
   return streamSSE(
     c,
@@ -79,6 +121,7 @@ export function jobEventStream(c: Context, ctx: EventStreamContext, jobId: strin
         }
       } finally {
         unsubscribe();
+        onEnd?.();
       }
     },
     async (err) => {

@@ -12,6 +12,7 @@ import type { DispatchContext } from "../jobs/dispatch.js";
 import type { Job } from "../jobs/job.js";
 import type { BroadcasterMetrics } from "../server/metrics.js";
 import { ChangeHub } from "./change-hub.js";
+import { OpenStreams } from "./event-stream.js";
 import { JobExecutor, type ProgressSource } from "./executor.js";
 import { mountJobRoutes } from "./job-routes.js";
 import { createAsyncJobMetrics } from "./metrics.js";
@@ -39,6 +40,8 @@ export interface AsyncJobsSettings {
   concurrency: number;
   /** The most jobs one API key (or all callers, without keys) may have queued or running (default: no limit). */
   maxActivePerKey?: number;
+  /** The most event streams one API key (or all callers, without keys) may have open here (default: no limit). */
+  maxStreamsPerKey?: number;
   /** Lease of a running job; a broadcaster that stops renewing it loses the job to another after this long. */
   leaseMs: number;
   /** PostgreSQL: `here` starts an accepted job in this broadcaster at once when it has a free slot; `queue` never. */
@@ -171,6 +174,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       const ctx = {
         store,
         logger,
+        streams: new OpenStreams(settings.maxStreamsPerKey ?? Number.POSITIVE_INFINITY),
         get hub(): ChangeHub {
           if (!hub) throw new Error("the job store is not open yet");
           return hub;

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { operations } from "../generated/gateway.js";
 import { type EventStreamContext, jobEventStream } from "./event-stream.js";
 import { FINAL_STATUSES, type JobRecord, toApiJob } from "./model.js";
-import { ownerOf } from "./submit.js";
+import { callerHas, ownerOf } from "./submit.js";
 
 /** The job `id` of the route, when it belongs to the caller; else 404. */
 async function ownJob(ctx: EventStreamContext, c: Context): Promise<JobRecord> {
@@ -42,6 +42,16 @@ function resultError(job: JobRecord): { message: string; status: number } {
   return { message, status };
 }
 
+/** The 429 of a stream request past `jobs-max-streams-per-key`. */
+function tooManyStreams(c: Context, open: number, max: number): HttpError {
+  const streams = `${open} event stream${open === 1 ? "" : "s"} open on this broadcaster`;
+  return new HttpError(
+    429,
+    `${callerHas(c, streams)}, the most it allows (jobs-max-streams-per-key ${max}); close one, or read GET /jobs/{id} instead`,
+    { headers: { "Retry-After": "5" } },
+  );
+}
+
 /**
  * Mounts the four routes with `guards` (the API-key check) in front.
  * @example mountJobRoutes(route, { store, hub, logger }, requireApiKey(keys));
@@ -57,7 +67,9 @@ export function mountJobRoutes(
     "getJobEvents",
     async (_body, c) => {
       const job = await ownJob(ctx, c);
-      return jobEventStream(c, ctx, job.id, Number(c.req.header("last-event-id") ?? 0));
+      const end = ctx.streams?.open(job.owner);
+      if (typeof end === "number") throw tooManyStreams(c, end, ctx.streams!.max);
+      return jobEventStream(c, ctx, job.id, Number(c.req.header("last-event-id") ?? 0), end);
     },
     ...guards,
   );

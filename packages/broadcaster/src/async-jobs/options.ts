@@ -29,6 +29,11 @@ export interface AsyncJobOptions {
    */
   jobsMaxActivePerKey?: number;
   /**
+   * The most `GET /jobs/{id}/events` streams one API key may have open on this broadcaster (default 100); without API
+   * keys, all callers together. Past it a stream request is a 429 with `Retry-After`; `GET /jobs/{id}` still answers.
+   */
+  jobsMaxStreamsPerKey?: number;
+  /**
    * Lease of a running asynchronous job, ms (default 15 000), renewed every third of it: another broadcaster takes
    * over the jobs of one that died this long after its last heartbeat.
    */
@@ -67,6 +72,7 @@ export const ASYNC_JOB_DEFAULTS = {
   jobsDbTimeoutMs: 5_000,
   jobsConcurrency: 16,
   jobsMaxActivePerKey: 100,
+  jobsMaxStreamsPerKey: 100,
   jobsLeaseMs: 15_000,
   jobsStart: "here",
   webhookAttempts: 15,
@@ -98,6 +104,7 @@ export function asyncJobSettings(
     timeoutMs: d.jobsDbTimeoutMs,
     concurrency: d.jobsConcurrency,
     maxActivePerKey: d.jobsMaxActivePerKey,
+    maxStreamsPerKey: d.jobsMaxStreamsPerKey,
     leaseMs: d.jobsLeaseMs,
     start: d.jobsStart as "here" | "queue",
     progressIntervalMs: o.jobsProgressIntervalMs ?? 250,

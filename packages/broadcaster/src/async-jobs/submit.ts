@@ -66,16 +66,22 @@ function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret
   return { url: parsed.href, secret, generated: false };
 }
 
+/**
+ * Who a per-key limit counts for, and what it counted: the caller's API key, or every caller of a gateway without keys.
+ * @example callerHas(c, "3 open event streams") // "this API key already has 3 open event streams"
+ */
+export function callerHas(c: Context, what: string): string {
+  return apiKeyOf(c) === undefined
+    ? `callers of this gateway (it has no API keys) already have ${what}`
+    : `this API key already has ${what}`;
+}
+
 /** The 429 of a submission past `jobs-max-active-per-key`. */
 function tooManyActive(err: TooManyActiveJobsError, c: Context): HttpError {
   const jobs = `${err.active} asynchronous job${err.active === 1 ? "" : "s"}`;
-  const whose =
-    apiKeyOf(c) === undefined
-      ? `callers of this gateway (it has no API keys) already have ${jobs}`
-      : `this API key already has ${jobs}`;
   return new HttpError(
     429,
-    `${whose} queued or running, the most the gateway allows (jobs-max-active-per-key ${err.maxActive}); submit again once one has ended, or cancel one`,
+    `${callerHas(c, jobs)} queued or running, the most the gateway allows (jobs-max-active-per-key ${err.maxActive}); submit again once one has ended, or cancel one`,
     { headers: { "Retry-After": "5" } },
   );
 }

@@ -826,7 +826,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -1735,7 +1735,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -2694,7 +2694,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -3561,7 +3561,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -4412,7 +4412,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -5325,7 +5325,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "429": {
-            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
             "headers": {
               "Retry-After": {
                 "description": "Seconds to wait before trying again.",
@@ -6006,7 +6006,7 @@ export const gatewayDocument: OpenApiDocument = {
           "jobs"
         ],
         "summary": "Job events",
-        "description": "The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one).",
+        "description": "The job's events as Server-Sent Events, from its first (or after `Last-Event-ID`) to its end, then the stream closes. `status` (data: the Job) when it is queued or starts; `progress` (data: JobProgress) per denoising step or frame when the orchestrator reports them; `result` (data: the Job in its final state: succeeded, failed or cancelled) last. Every event has an `id:` (its sequence number in the job), so a client that reconnects with `Last-Event-ID` misses nothing and sees nothing twice. A comment line is sent every 15 s while nothing happens, so proxies keep the connection open. Read it with `fetch` when you need the bearer header (browsers' `EventSource` cannot send one). One API key (without API keys, all callers together) may have up to `jobs-max-streams-per-key` streams open on one gateway (default 100); past it the request is a 429 with `Retry-After`, and `GET /jobs/{id}` still answers.",
         "operationId": "getJobEvents",
         "parameters": [
           {
@@ -6181,6 +6181,49 @@ export const gatewayDocument: OpenApiDocument = {
                       "type": "int_type"
                     }
                   ]
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "rate limit of 60 requests per minute exceeded"
+                  }
                 }
               }
             }
@@ -8531,7 +8574,7 @@ export const gatewayDocument: OpenApiDocument = {
         }
       },
       "TooManyRequests": {
-        "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key; retry after the given time.",
+        "description": "This API key sent more requests than its rate limit allows, or (with `Prefer: respond-async`) already has as many asynchronous jobs queued or running as the gateway allows one key, or (`GET /jobs/{id}/events`) as many event streams open on this gateway as it allows one key; retry after the given time.",
         "headers": {
           "Retry-After": {
             "description": "Seconds to wait before trying again.",
