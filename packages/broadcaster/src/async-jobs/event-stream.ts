@@ -50,11 +50,6 @@ export class OpenStreams {
       else this.#open.delete(owner);
     };
   }
-
-  /** Streams of `owner` open now. */
-  count(owner: string): number {
-    return this.#open.get(owner) ?? 0;
-  }
 }
 
 /**
