@@ -39,7 +39,7 @@ export function readSimpleMultipart(whole: Chunked, contentType: string): Simple
   const parts: SimplePart[] = [];
   for (const { headers, headersEnd, next } of spans) {
     if (headersEnd === headers - 2 || headersEnd - headers + 2 > MAX_HEADERS) return undefined;
-    const part = plainPartHeaders(Buffer.concat(whole.slice(headers, headersEnd)).toString("latin1"));
+    const part = plainPartHeaders(whole.bytes(headers, headersEnd).toString("latin1"));
     if (!part) return undefined;
     const bytes = whole.slice(headersEnd + 4, next);
     if (!isFilePart(part)) {
@@ -73,7 +73,7 @@ export interface PartSpan {
 export function multipartSpans(whole: Chunked, boundary: string): PartSpan[] | undefined {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   const opening = delimiter.subarray(2);
-  let at = Buffer.concat(whole.slice(0, opening.length)).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
+  let at = whole.bytes(0, opening.length).equals(opening) ? -2 : whole.indexOf(delimiter, 0);
   const spans: PartSpan[] = [];
   for (;;) {
     if (at === -1) return undefined;
