@@ -50,8 +50,7 @@ describe("migrationPlan", () => {
   it("runs every migration on a new database and what is missing on an older one", () => {
     expect(migrationPlan("jobs", "x", undefined, three)).toMatchObject({
       pending: three,
-      next: { version: 3, oldestReader: 1 },
-      known: 3,
+      result: { version: 3, oldestReader: 1, known: 3 },
     });
     expect(migrationPlan("jobs", "x", { version: 1, oldestReader: 1 }, three).pending).toEqual([m(2), m(3)]);
     expect(migrationPlan("jobs", "x", { version: 3, oldestReader: 1 }, three).pending).toEqual([]);
@@ -59,17 +58,17 @@ describe("migrationPlan", () => {
 
   it("raises the oldest reader only for a migration that breaks older broadcasters", () => {
     const breaking = [m(1), m(2, { breaksOlder: true }), m(3)];
-    expect(migrationPlan("jobs", "x", { version: 1, oldestReader: 1 }, breaking).next).toEqual({
+    expect(migrationPlan("jobs", "x", { version: 1, oldestReader: 1 }, breaking).result).toMatchObject({
       version: 3,
       oldestReader: 2,
     });
-    expect(migrationPlan("jobs", "x", { version: 2, oldestReader: 2 }, three).next.oldestReader).toBe(2);
+    expect(migrationPlan("jobs", "x", { version: 2, oldestReader: 2 }, three).result.oldestReader).toBe(2);
   });
 
   it("works on newer tables older code can read, and refuses the others naming both versions", () => {
     expect(migrationPlan("jobs", "x", { version: 5, oldestReader: 3 }, three)).toMatchObject({
       pending: [],
-      next: { version: 5, oldestReader: 3 },
+      result: { version: 5, oldestReader: 3 },
     });
     expect(() => migrationPlan("jobs", 'schema "avs"', { version: 5, oldestReader: 4 }, three)).toThrow(
       'the jobs tables in schema "avs" are at version 5, which needs a broadcaster that knows version 4 or later; ' +

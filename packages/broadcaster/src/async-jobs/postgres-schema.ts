@@ -184,7 +184,7 @@ export async function migrateTables(
         limited(
           `INSERT INTO ${schema}.${VERSIONS_TABLE} (store, version, oldest_reader) VALUES ($1, $2, $3)
             ON CONFLICT (store) DO UPDATE SET version = $2, oldest_reader = $3, updated_at = now()`,
-          [store, plan.next.version, plan.next.oldestReader],
+          [store, plan.result.version, plan.result.oldestReader],
         ),
       );
     }

@@ -37,11 +37,7 @@ export interface SchemaState {
 export interface MigrationPlan {
   /** Migrations to run, in order (none when the tables are current or newer). */
   pending: Migration[];
-  /** The state once they have run. */
-  next: SchemaState;
-  /** The version this broadcaster knows (its last migration). */
-  known: number;
-  /** What the migration at start will have found and done once {@link pending} have run. */
+  /** What the migration at start will have found and done once {@link pending} have run: the state to record too. */
   result: MigrationResult;
 }
 
@@ -84,9 +80,8 @@ export function migrationPlan(
   }
   const pending = migrations.slice(at.version);
   const oldestReader = pending.reduce((o, m) => (m.breaksOlder ? m.version : o), Math.max(at.oldestReader, 1));
-  const next = { version: Math.max(at.version, known), oldestReader };
-  const result = { ...next, from: at.version, known, ran: pending.map((m) => m.summary) };
-  return { pending, next, known, result };
+  const version = Math.max(at.version, known);
+  return { pending, result: { version, oldestReader, from: at.version, known, ran: pending.map((m) => m.summary) } };
 }
 
 /** What a store's migration at start found and did. */

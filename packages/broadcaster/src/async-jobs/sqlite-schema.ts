@@ -106,7 +106,7 @@ export function migrateSqlite(
         `INSERT INTO ${VERSIONS_TABLE} (store, version, oldest_reader, updated_at) VALUES ('jobs', ?, ?, ?)
           ON CONFLICT (store) DO UPDATE SET version = excluded.version, oldest_reader = excluded.oldest_reader,
           updated_at = excluded.updated_at`,
-      ).run(plan.next.version, plan.next.oldestReader, Date.now());
+      ).run(plan.result.version, plan.result.oldestReader, Date.now());
     }
     return plan.result;
   });
