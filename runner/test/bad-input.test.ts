@@ -94,6 +94,16 @@ describe("bad input", () => {
       /^image looks like PNG but could not be decoded: /,
     ],
     [
+      "a PNG whose header checksum is damaged (libvips gives no reason)",
+      async () => {
+        const damaged = await testImage(64, 64);
+        damaged[29] = damaged[29]! ^ 0xff; // the IHDR chunk's CRC
+        return post(upscaleForm(damaged));
+      },
+      400,
+      "image looks like PNG but could not be decoded: its data is damaged (the decoder gave no reason); send a complete PNG, JPEG or WebP file",
+    ],
+    [
       "a PNG that declares 0×0 px (libpng's own refusal has no reason)",
       async () => post(upscaleForm(zeroPng())),
       400,

@@ -23,7 +23,7 @@ import {
 } from "./frame-interpolation-harness.js";
 import { memoryLogger, testConfig, waitFor } from "./helpers.js";
 import { hangUpAtStep } from "./sse.js";
-import { ffmpegChildren, losslessRgbVideo, videoDir, videoStream } from "./video-fixtures.js";
+import { ffmpeg, ffmpegChildren, losslessRgbVideo, videoDir, videoStream } from "./video-fixtures.js";
 
 describe("POST /frame-interpolation (real server, tiny/film): bad requests get a 4xx saying what is allowed", () => {
   const fi = filmRouteServer();
@@ -173,6 +173,17 @@ describe("POST /frame-interpolation (real server, tiny/film): bad requests get a
     });
     expect(res.status).toBe(413);
     expect(await msg(res)).toBe("first_image is 1296×720 = 933120 px; this runner accepts at most 921600 px");
+  });
+
+  it("a video too wide for an H.264 frame, though within the pixel limits: 413 from the probe", async () => {
+    // 16400×16 = 262400 px a frame (the limit is 921600), but x264 makes frames of at most 16384 px a side.
+    const wide = fi.dir.path("wide.mkv");
+    await ffmpeg(["-f", "lavfi", "-i", "color=s=16400x16:d=0.25:r=8", "-c:v", "ffv1", wide]);
+    const res = await post({ video: await readBytes(wide), multiplier: "2" });
+    expect(res.status).toBe(413);
+    expect(await msg(res)).toMatch(
+      /^video has 16400×16 px frames; an H\.264 frame is at most 16384 px wide and 16384 px tall, so send frames of at most 16384 px a side; this runner takes videos of /,
+    );
   });
 
   it("images of different sizes", async () => {

@@ -2,7 +2,7 @@
  * @module Every bad video upload the runner must refuse, made for real with ffmpeg: not a video, empty, truncated
  * (mp4 without its index or cut inside it, a faststart mp4 cut in its data, a cut WebM), a HEIF photo, no video stream, zero frames, 100000 frames
  * (declared by the container, and only countable from the packets), images sent as videos, huge frames in and out,
- * too many bytes, too long, an unaccepted container, playlists that name other files. Each gives its typed error with a status and a message that
+ * frames too wide or tall for H.264, too many bytes, too long, an unaccepted container, playlists that name other files. Each gives its typed error with a status and a message that
  * says what was wrong and what is allowed, and leaves no ffmpeg/ffprobe running.
  */
 import { execFileSync } from "node:child_process";
@@ -32,6 +32,13 @@ describe("bad video uploads", () => {
     );
     expect(err).toBeInstanceOf(VideoInputError);
     return err as VideoInputError;
+  }
+
+  /** One frame of one colour at `size`, written to `name` with `codec` (x264 by default). */
+  async function colorVideo(name: string, size: string, codec = ["libx264", "-preset", "ultrafast"]) {
+    const file = dir.path(name);
+    await ffmpeg(["-f", "lavfi", "-i", `color=s=${size}:d=0.04`, "-c:v", ...codec, file]);
+    return file;
   }
 
   function expectRefusal(err: VideoInputError, code: VideoInputErrorCode, status: number, message: RegExp) {
@@ -168,16 +175,14 @@ describe("bad video uploads", () => {
   });
 
   it("huge frames: over the input pixels, and over the output pixels after ×4", async () => {
-    const huge = dir.path("huge.mp4");
-    await ffmpeg(["-f", "lavfi", "-i", "color=s=4096x4096:d=0.04", "-c:v", "libx264", "-preset", "ultrafast", huge]);
+    const huge = await colorVideo("huge.mp4", "4096x4096");
     expectRefusal(
       await refusal(huge),
       "too_large",
       413,
       /video has 4096×4096 = 16777216 px frames, over 921600 px per input frame; this runner takes/,
     );
-    const hd = dir.path("hd.mp4");
-    await ffmpeg(["-f", "lavfi", "-i", "color=s=1280x720:d=0.04", "-c:v", "libx264", "-preset", "ultrafast", hd]);
+    const hd = await colorVideo("hd.mp4", "1280x720");
     expectRefusal(
       await refusal(hd),
       "too_large",
@@ -186,6 +191,20 @@ describe("bad video uploads", () => {
     );
     // The same file is fine at ×2.
     expect((await probeVideo(hd, { limits: DEFAULT_VIDEO_LIMITS, scale: 2 })).video.frames).toBe(1);
+  });
+
+  it("frames too wide or tall for H.264 out, though within the pixel limits: refused before decoding", async () => {
+    // 8×8000 is 64000 px a frame, but ×4 it would be 32 000 px tall; x264 takes at most 16384 a side.
+    const tall = await colorVideo("tall.mp4", "8x8000");
+    expectRefusal(
+      await refusal(tall),
+      "too_large",
+      413,
+      /^video has 8×8000 px frames, which ×4 become 32×32000 px; an H\.264 frame is at most 16384 px wide and 16384 px tall, so send frames of at most 4096 px a side; this runner takes/,
+    );
+    // At its own size (frame interpolation's scale), a 16400-wide frame: x264 cannot make one, so it is FFV1 here.
+    const wide = await colorVideo("wide.mkv", "16400x16", ["ffv1"]);
+    expectRefusal(await refusal(wide, DEFAULT_VIDEO_LIMITS, 1), "too_large", 413, /^video has 16400×16 px frames; /);
   });
 
   it("too many bytes, and too long", async () => {

@@ -112,7 +112,9 @@ function zeroSize(field: string, width: number, height: number) {
 function undecodable(field: string, format: ImageFormat, err: Error) {
   // libvips gives its decoder's lines, often the same ones again, and may end on an empty reason ("corrupt header:").
   const lines = new Set(err.message.split(/\n|: (?=Vips)/).map((line) => line.trim().replace(/:$/, "")));
-  const reason = [...lines].filter(Boolean).join("; ");
+  // A damaged header checksum leaves libvips with no reason but "Unknown error".
+  const given = [...lines].filter((line) => line && !/^unknown error$/i.test(line)).join("; ");
+  const reason = given || "its data is damaged (the decoder gave no reason)";
   return new BadRequestError(
     `${field} looks like ${format.toUpperCase()} but could not be decoded: ${reason}; send a complete PNG, JPEG or WebP file`,
     { cause: err },

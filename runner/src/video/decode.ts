@@ -11,6 +11,7 @@ import { UPLOAD_INPUT_OPTIONS } from "./container.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
+import { H264_MAX_SIDE } from "./limits.js";
 import type { VideoProbe } from "./probe.js";
 
 /** One decoded frame. */
@@ -49,12 +50,15 @@ export interface DecodeOptions {
 
 /**
  * The pixel count ffmpeg's decoder is held to (`-max_pixels`) for a limit of `maxInputPixels`: the limit, and room
- * for the padding of a coded frame (up to 16 px a side, e.g. 1920×1088 for 1080p), so that no frame within the
- * limit is refused.
- * @example decoderPixelCap(1280 * 720) // 1044736
+ * for the padding of a coded frame, so that no frame within the limit is refused. ffmpeg checks each frame's buffer,
+ * whose width it rounds up to a multiple of 64 and whose height the codec pads (e.g. 1920×1088 for 1080p). Room of
+ * a sixteenth covers frames of ordinary shapes; a narrow one needs up to 63 columns more over its whole height (a
+ * 16×16384 frame is checked as 64×16384), and no side passes {@link H264_MAX_SIDE} (the probe refuses it).
+ * @example decoderPixelCap(1280 * 720) // 1970176
  */
 export function decoderPixelCap(maxInputPixels: number): number {
-  return maxInputPixels + Math.ceil(maxInputPixels / 16) + 65536;
+  const narrow = 64 * Math.min(H264_MAX_SIDE, maxInputPixels);
+  return maxInputPixels + Math.max(Math.ceil(maxInputPixels / 16) + 65536, narrow);
 }
 
 /** An ffmpeg decoder started ahead of the probe (see {@link startDecoder}). */

@@ -112,8 +112,9 @@ export function encodeOptionsFor(probe: VideoProbe, scale = 1, withAudio = true)
   const v = probe.video;
   const firstSeconds = (v.timestamps[0]! * v.timeBase.num) / v.timeBase.den;
   // Keep the source's timeline, moved only where an mp4 needs it: a clock that starts late (MPEG-TS) starts at 0,
-  // and no frame may sit before 0.
-  const originSeconds = probe.startSeconds > 0 ? probe.startSeconds : Math.min(0, firstSeconds);
+  // and no frame may sit before 0 — nor before the container's start, which is a stream's first packet: in two
+  // MPEG-TS joined end to end, frames of the second can come before the first's first one (see frame-index.ts).
+  const originSeconds = Math.min(probe.startSeconds > 0 ? probe.startSeconds : 0, firstSeconds);
   return {
     width: v.width * scale,
     height: v.height * scale,

@@ -42,6 +42,7 @@ export {
   checkVideoLimits,
   DEFAULT_VIDEO_LIMITS,
   describeVideoLimits,
+  H264_MAX_SIDE,
   type VideoFacts,
   type VideoLimits,
   videoLimitsInfo,

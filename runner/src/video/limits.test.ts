@@ -1,7 +1,13 @@
 /** @module The video limits: each one refuses with its own number and the whole list, and /info's shape. */
 import { describe, expect, it } from "vitest";
 import { VideoInputError } from "./errors.js";
-import { checkVideoLimits, DEFAULT_VIDEO_LIMITS, describeVideoLimits, videoLimitsInfo } from "./limits.js";
+import {
+  checkVideoLimits,
+  DEFAULT_VIDEO_LIMITS,
+  describeVideoLimits,
+  H264_MAX_SIDE,
+  videoLimitsInfo,
+} from "./limits.js";
 
 const limits = {
   maxBytes: 8 * 1024 * 1024,
@@ -64,6 +70,31 @@ describe("video limits", () => {
       expect([err.status, err.code]).toEqual([413, "too_large"]);
       expect(err.message).toMatch(message);
       expect(err.message).toContain(all);
+    }
+  });
+
+  it("refuses output frames wider or taller than H.264 allows, whatever their pixel count", () => {
+    const roomy = { ...limits, maxInputPixels: 2 ** 30, maxOutputPixels: 2 ** 30 };
+    // Odd sides are padded to even before encoding: 16383 px still fits, 16385 does not.
+    expect(() => checkVideoLimits({ width: H264_MAX_SIDE - 1, height: 16 }, roomy)).not.toThrow();
+    expect(() => checkVideoLimits({ width: 8, height: H264_MAX_SIDE / 4 }, roomy, 4)).not.toThrow();
+    const cases: Array<[Parameters<typeof checkVideoLimits>[0], number, RegExp]> = [
+      [
+        { width: 16400, height: 16 },
+        1,
+        /^clip has 16400×16 px frames; an H\.264 frame is at most 16384 px wide and 16384 px tall, so send frames of at most 16384 px a side; /,
+      ],
+      [{ width: H264_MAX_SIDE + 1, height: 2 }, 1, /^clip has 16385×2 px frames; /],
+      [
+        { width: 8, height: 8000 },
+        4,
+        /^clip has 8×8000 px frames, which ×4 become 32×32000 px; an H\.264 frame is at most 16384 px wide and 16384 px tall, so send frames of at most 4096 px a side; /,
+      ],
+    ];
+    for (const [facts, scale, message] of cases) {
+      const err = refusal(() => checkVideoLimits(facts, roomy, scale, "clip"));
+      expect([err.status, err.code]).toEqual([413, "too_large"]);
+      expect(err.message).toMatch(message);
     }
   });
 });

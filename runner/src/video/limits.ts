@@ -31,6 +31,13 @@ export const DEFAULT_VIDEO_LIMITS: Readonly<VideoLimits> = Object.freeze({
   maxDurationSeconds: 180,
 });
 
+/**
+ * The widest and tallest frame the runner's H.264 encoder (libx264) takes, in pixels, after odd sides are padded to
+ * even; x264 refuses a larger side ("invalid width x height") whatever the pixel count. Not a setting: a property of
+ * the output format.
+ */
+export const H264_MAX_SIDE = 16384;
+
 /** The facts of one video that the limits are checked against; absent facts are not checked. */
 export interface VideoFacts {
   bytes?: number;
@@ -40,6 +47,11 @@ export interface VideoFacts {
   /** `frames` is a lower bound: counting stopped there (the count is capped just above the limit). */
   framesAtLeast?: boolean;
   durationSeconds?: number;
+}
+
+/** `n` rounded up to even: the encoder pads an odd side by one row or column. */
+function even(n: number): number {
+  return n + (n % 2);
 }
 
 function bytesText(n: number): string {
@@ -79,7 +91,8 @@ export function videoLimitsInfo(limits: VideoLimits) {
 
 /**
  * Throws a 413 {@link VideoInputError} (`too_large`) naming the first limit `facts` exceed, its value and every
- * limit; `scale` turns the frame size into the output size. `field` names the upload in the message.
+ * limit; `scale` turns the frame size into the output size. Output frames must also fit {@link H264_MAX_SIDE} on
+ * each side (checked after the input pixels, before the output pixels). `field` names the upload in the message.
  * @example checkVideoLimits({ width: 1920, height: 1080 }, DEFAULT_VIDEO_LIMITS, 4) // throws: 2073600 px per input frame …
  */
 export function checkVideoLimits(facts: VideoFacts, limits: VideoLimits, scale = 1, field = "video"): void {
@@ -96,6 +109,14 @@ export function checkVideoLimits(facts: VideoFacts, limits: VideoLimits, scale =
     const px = facts.width * facts.height;
     if (px > limits.maxInputPixels) {
       fail(`has ${facts.width}×${facts.height} = ${px} px frames, over ${limits.maxInputPixels} px per input frame`);
+    }
+    const [outWidth, outHeight] = [facts.width * scale, facts.height * scale];
+    if (even(outWidth) > H264_MAX_SIDE || even(outHeight) > H264_MAX_SIDE) {
+      const become = scale === 1 ? "" : `, which ×${scale} become ${outWidth}×${outHeight} px`;
+      fail(
+        `has ${facts.width}×${facts.height} px frames${become}; an H.264 frame is at most ${H264_MAX_SIDE} px wide ` +
+          `and ${H264_MAX_SIDE} px tall, so send frames of at most ${Math.floor(H264_MAX_SIDE / scale)} px a side`,
+      );
     }
     const out = px * scale * scale;
     if (out > limits.maxOutputPixels) {

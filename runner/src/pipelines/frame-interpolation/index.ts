@@ -11,7 +11,7 @@ import { randomInt } from "node:crypto";
 import { BadRequestError, PayloadTooLargeError } from "../../errors.js";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
 import { TINY_FILM_CONV_ENTRY, TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
-import { videoLimitsInfo } from "../../video/limits.js";
+import { H264_MAX_SIDE, videoLimitsInfo } from "../../video/limits.js";
 import { toNumber } from "../../video/rational.js";
 import type { BodyOf, Defaulted } from "../contract.js";
 import { definePipeline } from "../define.js";
@@ -201,7 +201,9 @@ export const frameInterpolation = definePipeline<
         }
         // The pair becomes a video of its size: its frames have a video's pixel limit as well as an image's.
         const maxPixels = Math.min(ctx.config.maxInputPixels, ctx.config.maxVideoInputPixels);
-        const pair = await decodePair(body, { maxSide: ctx.config.maxImageSide, maxPixels });
+        // …and an H.264 frame's largest side, when MAX_IMAGE_SIDE allows more.
+        const maxSide = Math.min(ctx.config.maxImageSide, H264_MAX_SIDE);
+        const pair = await decodePair(body, { maxSide, maxPixels });
         ({ width, height } = pair[0]);
         frames = () => pair;
       }
