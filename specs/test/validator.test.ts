@@ -21,7 +21,7 @@ async function runnerApp() {
   });
   const app = new Hono();
   app.onError(errorHandler());
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(app));
   const route = typedRoutes<RunnerOps>(app, validator);
   route("genTextToImage", (body) => ({ images: [{ url: JSON.stringify(body), seed: body.seed ?? 0, nsfw: false }] }));
   route("genUpscale", (body) => ({

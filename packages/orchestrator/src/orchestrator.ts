@@ -211,7 +211,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       },
     }),
   );
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(app));
   app.use(requestId());
   mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version, metricsToken: options.metricsToken });
   const auth = bearerAuth({

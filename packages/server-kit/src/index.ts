@@ -23,6 +23,7 @@ export {
 } from "./http/client-address.js";
 export { type Deadline, deadline } from "./http/deadline.js";
 export {
+  allowedMethods,
   boundedIssues,
   errorBody,
   errorHandler,

@@ -23,7 +23,7 @@ function app(...middleware: Parameters<Hono["use"]>[1][]) {
   const lines: Array<Record<string, unknown>> = [];
   const a = new Hono();
   a.onError(errorHandler(jsonLogger({ write: (l) => lines.push(JSON.parse(l)) })));
-  a.notFound(notFoundHandler);
+  a.notFound(notFoundHandler(a));
   a.use(requestId());
   for (const m of middleware) a.use(m);
   a.get("/id", (c) => c.text(getRequestId(c)));
@@ -58,6 +58,30 @@ describe("requestId", () => {
     const missing = await a.request("/nope", { headers: { "x-request-id": "r-2" } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("x-request-id")).toBe("r-2");
+  });
+});
+
+describe("notFoundHandler", () => {
+  it("answers 405 with Allow for a path served with other methods, 404 for a path served with none", async () => {
+    const { a } = app();
+    a.get("/jobs/:id", (c) => c.text(c.req.param("id")));
+    a.post("/jobs/:id/cancel", (c) => c.text("cancelled"));
+    a.get("/outputs/:name{[a-z0-9]+\\.png}", (c) => c.text("png"));
+    const cases: Array<[string, string, number, string, string | null]> = [
+      ["DELETE", "/jobs/j1", 405, "DELETE is not allowed on /jobs/j1; it takes GET, HEAD", "GET, HEAD"],
+      ["GET", "/jobs/j1/cancel", 405, "GET is not allowed on /jobs/j1/cancel; it takes POST", "POST"],
+      ["POST", "/upload/", 404, "no route POST /upload/", null],
+      ["PUT", "/upload", 405, "PUT is not allowed on /upload; it takes POST", "POST"],
+      ["POST", "/outputs/a1.png", 405, "POST is not allowed on /outputs/a1.png; it takes GET, HEAD", "GET, HEAD"],
+      ["POST", "/outputs/a1.jpg", 404, "no route POST /outputs/a1.jpg", null],
+      ["GET", "/jobs/j1/events", 404, "no route GET /jobs/j1/events", null],
+      ["GET", "/nope", 404, "no route GET /nope", null],
+    ];
+    for (const [method, path, status, msg, allow] of cases) {
+      const res = await a.request(path, { method });
+      expect([method, path, res.status, res.headers.get("allow")]).toEqual([method, path, status, allow]);
+      expect(await res.json()).toEqual({ detail: { msg } });
+    }
   });
 });
 
@@ -223,7 +247,7 @@ describe("metrics", () => {
     const registry = metricsRegistry({ prefix: "avs_test_" });
     const requests = requestCounter(registry, "avs_test_http_requests_total");
     const a = new Hono();
-    a.notFound(notFoundHandler);
+    a.notFound(notFoundHandler(a));
     a.use(countRequests(requests));
     a.get("/outputs/:name", (c) => c.text(c.req.param("name")));
     a.get("/metrics", (c) => metricsResponse(c, registry));

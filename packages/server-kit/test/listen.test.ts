@@ -218,4 +218,35 @@ describe("Expect: 100-continue", () => {
       await s.stop(1000);
     }
   });
+
+  it("refuses any other expectation with 417 in the JSON error shape, without running the app", async () => {
+    let ran = 0;
+    const app = new Hono();
+    app.post("/up", (c) => {
+      ran++;
+      return c.text("ok");
+    });
+    const s = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+    try {
+      // (fetch refuses to send an Expect header.)
+      const answer = await new Promise<{ status?: number; type?: string; body: string }>((resolve, reject) => {
+        const req = http.request(`${s.url}/up`, { method: "POST", headers: { expect: "bogus" } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode, type: res.headers["content-type"], body }));
+        });
+        req.on("error", reject);
+        req.end("hello");
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.type).toBe("application/json");
+      expect(JSON.parse(answer.body)).toEqual({
+        detail: { msg: 'Expect: "bogus" cannot be met: the only expectation served is 100-continue' },
+      });
+      expect(ran).toBe(0);
+      expect(await (await fetch(`${s.url}/up`, { method: "POST", body: "hello" })).text()).toBe("ok");
+    } finally {
+      await s.stop(1000);
+    }
+  });
 });

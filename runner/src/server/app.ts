@@ -86,7 +86,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   app.onError(
     errorHandler((err, c) => log.error("unhandled error", { path: c.req.path, error: (err as Error).message })),
   );
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(app));
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id") || randomUUID();
     c.set("requestId", requestId);

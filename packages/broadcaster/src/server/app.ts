@@ -81,7 +81,7 @@ export async function buildApp(ctx: AppContext, modules: readonly RouteModule[] 
     const retryAfter = { "Retry-After": String(STORE_RETRY_AFTER_S) };
     return answerError(new HttpError(503, `${err.message}; retry later`, { headers: retryAfter }), c);
   });
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(app));
   if (options.corsOrigins.length > 0) {
     // Browsers send a preflight for bearer-authenticated JSON and multipart calls; answer it before any route or
     // guard, and let pages read the request id and Retry-After of every answer, errors included.

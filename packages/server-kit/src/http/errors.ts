@@ -179,8 +179,46 @@ function answerError(report: UnexpectedErrorLogger, log: Logger | UnexpectedErro
   };
 }
 
+/** The routes of an app, as Hono lists them (`app.routes`). */
+type RouteList = ReadonlyArray<{ method: string; path: string }>;
+
+/** A regular expression of a Hono route path (`/jobs/:id/events`, `:name{regex}`, `*`). */
+function pathPattern(path: string): RegExp {
+  const segments = path.split("/").map((segment) => {
+    if (segment === "*") return ".*";
+    const param = /^:[^{]+(?:\{(.+)\})?$/.exec(segment);
+    if (param) return param[1] ? `(?:${param[1]})` : "[^/]+";
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp(`^${segments.join("/")}/?$`);
+}
+
 /**
- * The one `app.notFound` of every server.
- * @example app.notFound(notFoundHandler)
+ * The methods `routes` serve on `path` (`HEAD` wherever `GET` is), middlewares (`ALL`) aside.
+ * @example allowedMethods(app.routes, "/jobs/job_1") // ["GET", "HEAD"]
  */
-export const notFoundHandler: NotFoundHandler = (c) => errorResponse(c, 404, `no route ${c.req.method} ${c.req.path}`);
+export function allowedMethods(routes: RouteList, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || methods.has(route.method) || !pathPattern(route.path).test(path)) continue;
+    methods.add(route.method);
+    if (route.method === "GET") methods.add("HEAD");
+  }
+  return [...methods].sort();
+}
+
+/**
+ * The one `app.notFound` of every server: 405 with `Allow` when `app` serves the path with other methods (RFC 9110
+ * § 15.5.6), else 404.
+ * @example app.notFound(notFoundHandler(app))
+ */
+export function notFoundHandler(app: { routes: RouteList }): NotFoundHandler {
+  return (c) => {
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) {
+      return errorResponse(c, 404, `no route ${c.req.method} ${c.req.path}`);
+    }
+    const list = allowed.join(", ");
+    return errorResponse(c, 405, `${c.req.method} is not allowed on ${c.req.path}; it takes ${list}`, { allow: list });
+  };
+}

@@ -3,7 +3,7 @@
  * too large, bytes that are not HTTP/1.1): Node's own answers have no body; these carry the error shape every route
  * uses, `{"detail":{"msg":…}}`, saying what was wrong and what is allowed, with the status Node would give. And
  * `Expect: 100-continue`: answered once the app reads the body, so a request refused from its headers is refused
- * before its body is sent.
+ * before its body is sent; any other expectation is a 417 in the same shape.
  */
 import http from "node:http";
 import type { Socket } from "node:net";
@@ -76,5 +76,25 @@ export function continueOnRead(server: http.Server): void {
     req.on("newListener", onListener);
     req.once("resume", proceed);
     server.emit("request", req, res);
+  });
+}
+
+/**
+ * Answers a request that expects anything but `100-continue` with 417 and the JSON error shape, as Node does (without
+ * running the app, and closing the connection after it: the body, if any, is not read) but saying what is allowed.
+ * @example refuseExpectations(server)
+ */
+export function refuseExpectations(server: http.Server): void {
+  server.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const expect = String(req.headers.expect).slice(0, 100);
+    const body = JSON.stringify({
+      detail: { msg: `Expect: ${JSON.stringify(expect)} cannot be met: the only expectation served is 100-continue` },
+    });
+    res.writeHead(417, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      connection: "close",
+    });
+    res.end(body);
   });
 }

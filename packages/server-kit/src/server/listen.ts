@@ -7,7 +7,7 @@ import type http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
-import { answerClientErrors, continueOnRead } from "./client-errors.js";
+import { answerClientErrors, continueOnRead, refuseExpectations } from "./client-errors.js";
 import { type ConnectionLimits, limitConnections, serverOptions } from "./connection-limits.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
@@ -52,6 +52,7 @@ export async function listen(
   limitConnections(server as unknown as http.Server, limits);
   answerClientErrors(server as unknown as http.Server, limits);
   continueOnRead(server as unknown as http.Server);
+  refuseExpectations(server as unknown as http.Server);
   const port = (server.address() as AddressInfo).port;
   const connections = trackConnections(server as unknown as http.Server);
   let stopping: Promise<void> | undefined;
