@@ -217,7 +217,7 @@ describe("select", () => {
     });
     expect(named.orchestrator).toBeUndefined();
     expect(named).toMatchObject({
-      missing: `none of 3 orchestrator(s) offering ${P} with this model also offers frame-interpolation model "google/film"`,
+      missing: `none of 3 orchestrator(s) offering ${P} with this model also offers frame-interpolation model "google/film"; they offer "tiny/film"`,
     });
     const none = select([orch("plain")], {
       pipeline: P,

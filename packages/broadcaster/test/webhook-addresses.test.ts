@@ -205,6 +205,20 @@ describe("submitting", () => {
     expect(again.headers.get("idempotent-replayed")).toBeNull();
   });
 
+  it("refuses port 0, where nothing can listen, with a 422", async () => {
+    const res = await submitAsync(t.url, JOB, { "webhook-url": "https://hooks.example.com:0/avs" });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      detail: [
+        {
+          loc: ["header", "Webhook-Url"],
+          msg: `Webhook-Url's port must be 1 to 65535, got 0 in "https://hooks.example.com:0/avs"`,
+          type: "value_error",
+        },
+      ],
+    });
+  });
+
   it("accepts a public host name, checked when its events are sent", async () => {
     const res = await submitAsync(t.url, JOB, { "webhook-url": "https://hooks.example.com/avs" });
     expect(res.status).toBe(202);

@@ -58,6 +58,14 @@ function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret
       "url_parsing",
     );
   }
+  // Nothing listens on port 0: every delivery would fail. (`URL` drops a scheme's default port, and keeps 1–65535.)
+  if (parsed.port === "0") {
+    throw headerIssue(
+      "Webhook-Url",
+      `Webhook-Url's port must be 1 to 65535, got 0 in ${JSON.stringify(url)}`,
+      "value_error",
+    );
+  }
   const problem = secret === undefined ? undefined : secretProblem(secret);
   if (problem) throw headerIssue("Webhook-Secret", problem, "value_error");
   const refused = addresses.hostRefusal(parsed.hostname);

@@ -72,6 +72,11 @@ export type SelectionResult =
       allTried?: true;
     };
 
+/** The models `o` offers for `pipeline`, as its last `/info` listed them. */
+function modelsOf(o: Orchestrator, pipeline: string): string[] {
+  return (o.info?.capabilities ?? []).filter((c) => c.pipeline === pipeline).map((c) => c.model_id);
+}
+
 /**
  * Picks an orchestrator for one attempt.
  * @example const pick = select(registry.list(), { pipeline: "upscale", modelId: "tiny/esrgan-x4", now: Date.now() });
@@ -85,15 +90,15 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
       need.modelId === undefined
         ? `a ${need.pipeline} model`
         : `${need.pipeline} model ${JSON.stringify(need.modelId)}`;
-    const reason = `none of ${main.length} orchestrator(s) offering ${req.pipeline} with this model also offers ${what}`;
+    const theirs = [...new Set(main.flatMap((o) => modelsOf(o, need.pipeline)))].sort();
+    const offered = theirs.length ? `; they offer ${theirs.map((m) => JSON.stringify(m)).join(", ")}` : "";
+    const reason = `none of ${main.length} orchestrator(s) offering ${req.pipeline} with this model also offers ${what}${offered}`;
     return { ...none(reason, 5000), missing: reason };
   }
   if (offering.length === 0) {
     const known = all.filter((o) => o.info !== undefined);
     if (known.length > 0 && !known.some((o) => o.capability(req.pipeline, req.modelId))) {
-      const offered = new Set(
-        known.flatMap((o) => o.info!.capabilities.filter((c) => c.pipeline === req.pipeline).map((c) => c.model_id)),
-      );
+      const offered = new Set(known.flatMap((o) => modelsOf(o, req.pipeline)));
       return { ...none(`no orchestrator offers ${req.pipeline} with this model`, 5000), offered: [...offered].sort() };
     }
     const reachable = all.filter((o) => o.reachable).length;
