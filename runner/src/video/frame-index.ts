@@ -20,6 +20,11 @@ export interface FrameIndex {
   capped: boolean;
   /** Why the data looks cut short (ffprobe's own words), if it does. */
   damage: string | undefined;
+  /**
+   * Packets listed but not presented (flag `D`: an edit list's pre-roll, e.g. an mp4 cut with stream copy): a
+   * container's frame count includes them.
+   */
+  discarded: number;
 }
 
 const DISCARD_SLACK = 16;
@@ -84,8 +89,12 @@ export function frameIndexOf(
   const step = frameRate && frameRate.num > 0 ? (tb.den * frameRate.den) / (tb.num * frameRate.num) : 1;
   const list: number[] = [];
   let lastDuration: number | undefined;
+  let discarded = 0;
   for (const { pts, dts, duration, flags = "" } of packets) {
-    if (flags.includes("D")) continue;
+    if (flags.includes("D")) {
+      discarded++;
+      continue;
+    }
     if (duration !== undefined && duration > 0) lastDuration = duration;
     list.push(pts ?? dts ?? Number.NaN);
   }
@@ -103,5 +112,6 @@ export function frameIndexOf(
       options.limit !== undefined &&
       (timestamps.length > options.limit || (readCap !== undefined && packets.length >= readCap)),
     damage: damageLine(run.stderr),
+    discarded,
   };
 }

@@ -178,8 +178,8 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     checkVideoLimits({ frames: limits.maxFrames + 1, framesAtLeast: true }, limits, scale, field);
   const cut =
     index.damage ??
-    (declaredFrames > timestamps.length
-      ? `${timestamps.length} of the ${declaredFrames} frames its index lists are there`
+    (declaredFrames > timestamps.length + index.discarded
+      ? `${timestamps.length + index.discarded} of the ${declaredFrames} frames its index lists are there`
       : undefined);
   if (cut) throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`);
   if (timestamps.length === 0) {
@@ -238,12 +238,12 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       durationSeconds,
       sampleAspectRatio: squareOr(parseRational(v.sample_aspect_ratio)),
     },
-    audio: a && {
-      index: a.index,
-      codec: a.codec_name ?? "unknown",
-      channels: a.channels ?? 0,
-      sampleRate: Number(a.sample_rate ?? 0),
-    },
+    // An audio stream whose sample rate or channels ffprobe could not find (a short MPEG-TS whose audio packets its
+    // probe did not reach, or that has none) cannot go into an mp4: the video goes without it, not as a failure.
+    audio:
+      a && Number(a.sample_rate ?? 0) > 0 && (a.channels ?? 0) > 0
+        ? { index: a.index, codec: a.codec_name ?? "unknown", channels: a.channels!, sampleRate: Number(a.sample_rate) }
+        : undefined,
     ...(limits ? { maxInputPixels: limits.maxInputPixels } : {}),
   };
 }
