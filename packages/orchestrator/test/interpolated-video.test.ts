@@ -185,7 +185,7 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
   }, 120_000);
 
-  it("refuses before any work: no FILM model, unknown FILM model, output_fps below fps, over the budget", async () => {
+  it("refuses before any work: no FILM model, unknown FILM model, output_fps below fps, over the budget, frames too large", async () => {
     const none = await video(lone.url, { fps: 7, output_fps: 24 });
     expect(none.status).toBe(400);
     expect((await none.json()).detail.msg).toBe(
@@ -211,6 +211,12 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     );
     const bad = await video(orch.url, { fps: 7, output_fps: 500 });
     expect(bad.status).toBe(422);
+    // 2048×512 is within SVD's budget, but its frames are over what the FILM runner takes (1280×720's pixels).
+    const large = await video(orch.url, { fps: 7, output_fps: 24, width: 2048, height: 512 });
+    expect(large.status).toBe(413);
+    expect((await large.json()).detail.msg).toBe(
+      "width × height 2048×512 = 1048576 px is over the frame-interpolation runner's 921600 px per frame (max_input_pixels); lower width and height to use output_fps, or leave output_fps out",
+    );
   }, 60_000);
 
   /** `in_use` of image-to-video and frame-interpolation on `/info`. */

@@ -6,8 +6,9 @@
  * becomes the job's output. The FILM runner's slot is taken first, before any work, and held until the FILM stage
  * ends (on every path): a job that arrives while SVD runs cannot take it, so a chain never fails for capacity after
  * its expensive stage ran. The SVD slot is held only while SVD runs. Refusals come before any
- * work: no frame-interpolation model (400), `output_fps` below `fps` (400), or more output frames than the FILM
- * runner's `max_output_frames` for the smallest SVD (14 frames; 413). The client's hang-up aborts whichever stage runs.
+ * work: no frame-interpolation model (400), `output_fps` below `fps` (400), more output frames than the FILM
+ * runner's `max_output_frames` for the smallest SVD (14 frames; 413), or frames larger than its `max_input_pixels`
+ * (413). The client's hang-up aborts whichever stage runs.
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
 import type { Media } from "../outputs/deliver-media.js";
@@ -116,12 +117,22 @@ export async function runChain(
   const film = await ctx.pool.acquire("frame-interpolation", plan.filmModel);
   try {
     ctx.begun?.();
-    const budget = await maxOutputFrames(film);
+    const limits = await filmLimits(film);
+    const budget = limits.max_output_frames;
     const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
     if (budget !== undefined && least > budget) {
       throw new HttpError(
         413,
         `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${MIN_SVD_FRAMES} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
+      );
+    }
+    // SVD's frames are FILM's input frames, of the request's size (Livepeer's defaults 1024×576).
+    const [width, height] = [Number(plan.body.width ?? 1024), Number(plan.body.height ?? 576)];
+    const perFrame = Math.min(limits.max_input_pixels ?? Infinity, limits.max_output_pixels ?? Infinity);
+    if (width * height > perFrame) {
+      throw new HttpError(
+        413,
+        `width × height ${width}×${height} = ${width * height} px is over the frame-interpolation runner's ${perFrame} px per frame (max_input_pixels); lower width and height to use output_fps, or leave output_fps out`,
       );
     }
     ctx.signal.throwIfAborted();
@@ -171,24 +182,34 @@ function stageStarted(ctx: ChainContext, lease: Lease, index: 0 | 1): void {
   });
 }
 
-/** Budgets read from FILM runners, per client: a restarted runner gets a new client and is asked again. */
-const budgets = new WeakMap<object, number>();
+/** The video limits a FILM runner's `GET /info` gives that the chain checks before stage 1 (each may be absent). */
+interface FilmLimits {
+  max_output_frames?: number;
+  max_input_pixels?: number;
+  max_output_pixels?: number;
+}
 
-/** The FILM runner's `max_output_frames` from its `GET /info` (read once per runner start), or undefined when it does not say. */
-async function maxOutputFrames(lease: Lease): Promise<number | undefined> {
+/** Limits read from FILM runners, per client: a restarted runner gets a new client and is asked again. */
+const known = new WeakMap<object, FilmLimits>();
+
+/** The FILM runner's video limits from its `GET /info` (read once per runner start); none when it does not say. */
+async function filmLimits(lease: Lease): Promise<FilmLimits> {
   const client = lease.runner.client;
-  if (!client) return undefined;
-  const known = budgets.get(client);
-  if (known !== undefined) return known;
+  if (!client) return {};
+  const cached = known.get(client);
+  if (cached) return cached;
   try {
     const res = await fetch(`${client.baseUrl}/info`, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) return undefined;
-    const info = (await res.json()) as { video_limits?: { max_output_frames?: unknown } };
-    const max = info.video_limits?.max_output_frames;
-    if (typeof max !== "number") return undefined;
-    budgets.set(client, max);
-    return max;
+    if (!res.ok) return {};
+    const given = ((await res.json()) as { video_limits?: Record<string, unknown> }).video_limits ?? {};
+    const limits: FilmLimits = {};
+    for (const key of ["max_output_frames", "max_input_pixels", "max_output_pixels"] as const) {
+      const value = given[key];
+      if (typeof value === "number") limits[key] = value;
+    }
+    known.set(client, limits);
+    return limits;
   } catch {
-    return undefined;
+    return {};
   }
 }
