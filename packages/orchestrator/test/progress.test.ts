@@ -81,6 +81,13 @@ describe("orchestrator progress relay", () => {
     const resumed: ProgressEvent[] = [];
     for await (const e of followProgress(orch!.url, "orch-p-1", { token: SECRET, lastEventId: 5 })) resumed.push(e);
     expect(resumed).toEqual(events.slice(5));
+    // One that names the end, or an id past it (never sent), gets the end again, not an empty stream to reconnect
+    // to for ever.
+    for (const lastEventId of [events.at(-1)!.id, 999_999]) {
+      const again: ProgressEvent[] = [];
+      for await (const e of followProgress(orch!.url, "orch-p-1", { token: SECRET, lastEventId })) again.push(e);
+      expect(again).toEqual(events.slice(-1));
+    }
   }, 90_000);
 
   it("answers 401 without the secret and 404 in the error shape for an unknown id", async () => {

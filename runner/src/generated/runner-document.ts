@@ -2556,7 +2556,7 @@ export const runnerDocument: OpenApiDocument = {
           "progress"
         ],
         "summary": "Progress",
-        "description": "Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job. A subscriber that names the last event it saw (`Last-Event-ID`, as an EventSource sends when it reconnects) starts after it instead of at the last state; `Last-Event-ID: 0` replays the job from its start. A job keeps its last 1000 progress events, the steps it took while no one followed it included.",
+        "description": "Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{\"stage\",\"step\",\"total\",\"fraction\"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{\"status\"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job. A subscriber that names the last event it saw (`Last-Event-ID`, as an EventSource sends when it reconnects) starts after it instead of at the last state, and gets the `end` even when it names it or a later id; `Last-Event-ID: 0` replays the job from its start. A job keeps its last 1000 progress events, the steps it took while no one followed it included.",
         "operationId": "getProgress",
         "parameters": [
           {
@@ -2575,7 +2575,7 @@ export const runnerDocument: OpenApiDocument = {
             "name": "Last-Event-ID",
             "in": "header",
             "required": false,
-            "description": "The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.",
+            "description": "The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start. The `end` is sent even to a subscriber that names it, or an id past it, so none is left without the job's outcome.",
             "schema": {
               "type": "integer",
               "minimum": 0,

@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * Progress
-         * @description Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job. A subscriber that names the last event it saw (`Last-Event-ID`, as an EventSource sends when it reconnects) starts after it instead of at the last state; `Last-Event-ID: 0` replays the job from its start. A job keeps its last 1000 progress events, the steps it took while no one followed it included.
+         * @description Server-sent events of one job's progress, keyed by the `X-Request-Id` the caller sent with its POST (our extension; Livepeer runners do not have this route). A subscriber may connect before the POST arrives: it waits up to 30 s for that job to start, then gets 404. After the job ended its last state is kept for 60 s, so a late subscriber still sees where it got to and how it ended. Events: `progress` with `{"stage","step","total","fraction"}` (`stage` names the loop: `denoise` and `decode` for Stable Diffusion, `tiles` for upscaling; `fraction` is `step / total` of that stage) and a final `end` with `{"status"}` (the HTTP status the POST answered, and `msg` when it failed), after which the stream closes. Each event's `id` is its sequence number within the job. A subscriber that names the last event it saw (`Last-Event-ID`, as an EventSource sends when it reconnects) starts after it instead of at the last state, and gets the `end` even when it names it or a later id; `Last-Event-ID: 0` replays the job from its start. A job keeps its last 1000 progress events, the steps it took while no one followed it included.
          */
         get: operations["getProgress"];
         put?: never;
@@ -673,7 +673,7 @@ export interface components {
         /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
         /**
-         * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
+         * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start. The `end` is sent even to a subscriber that names it, or an id past it, so none is left without the job's outcome.
          * @example 12
          */
         LastEventId: number;
@@ -1008,7 +1008,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.
+                 * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start. The `end` is sent even to a subscriber that names it, or an id past it, so none is left without the job's outcome.
                  * @example 12
                  */
                 "Last-Event-ID"?: components["parameters"]["LastEventId"];

@@ -93,12 +93,14 @@ export class JobProgress {
 
   /**
    * The events a subscriber that already saw event `after` starts with: every kept progress event with a larger id
-   * (all of them for 0, as far as {@link HISTORY_LIMIT} kept them), and the end if the job ended.
+   * (all of them for 0, as far as {@link HISTORY_LIMIT} kept them), and the end if the job ended, whatever `after`
+   * is: one that saw the end, or names an id the job never sent, learns how it ended instead of getting an empty
+   * stream and reconnecting for ever.
    * @example job.since(0) // the job from its first kept event
    */
   since(after: number): ProgressEvent[] {
     const later = this.#history.filter((e) => e.id > after);
-    return this.#end && this.#end.id > after ? [...later, this.#end] : later;
+    return this.#end ? [...later, this.#end] : later;
   }
 
   /** Calls `listener` for every later event, up to and including `end`; returns the unsubscribe function. */

@@ -2,7 +2,8 @@
  * @module `GET /progress/{request_id}`: waits for the job with that request id (404 when none starts in time), then
  * streams its events as server-sent events (`id:`, `event:`, `data:` lines, WHATWG HTML § 9.2), starting with its
  * last state — or, when the request names the last event it saw (`Last-Event-ID`, as an EventSource does when it
- * reconnects; 0 for the whole job), with every kept event after it — and closing after `end`. A comment line every
+ * reconnects; 0 for the whole job), with every kept event after it — and closing after `end`, which every
+ * subscriber gets, even one that names it or a later id. A comment line every
  * 15 s keeps proxies from timing out a quiet job.
  */
 import { HttpError, type TypedRouteMounter, validated } from "@ai-video-subnet/server-kit";
@@ -46,11 +47,11 @@ export function progressResponse(job: JobProgress, signal: AbortSignal, after?: 
         stop();
         controller.close();
       };
-      // Events the subscriber says it saw are not sent again; an end it saw closes the stream all the same.
+      // Progress events the subscriber says it saw are not sent again; the end always is (see `since`).
       const seen = after ?? 0;
       const write = (e: ProgressEvent) => {
         if (closed) return;
-        if (e.id > seen) controller.enqueue(encoder.encode(formatEvent(e)));
+        if (e.id > seen || e.event === "end") controller.enqueue(encoder.encode(formatEvent(e)));
         if (e.event === "end") close();
       };
       for (const e of after === undefined ? job.snapshot() : job.since(after)) write(e);

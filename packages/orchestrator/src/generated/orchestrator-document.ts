@@ -3044,7 +3044,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "Last-Event-ID",
             "in": "header",
             "required": false,
-            "description": "The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start.",
+            "description": "The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start. The `end` is sent even to a subscriber that names it, or an id past it, so none is left without the job's outcome.",
             "schema": {
               "type": "integer",
               "minimum": 0,

@@ -259,7 +259,8 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
                 // The job's `end` is `{"status"}` (and `msg`) as for a plain job: the stage's pipeline goes on steps.
                 const payload = pipeline && type === "progress" ? { pipeline, ...data } : data;
                 lastId = offset + id;
-                if (lastId > seen) {
+                // The end goes to every subscriber, even one that names it or a later id (as the runner does).
+                if (lastId > seen || type === "end") {
                   await stream.writeSSE({ id: String(lastId), event: type, data: JSON.stringify(payload) });
                 }
                 if (type === "end") return;
@@ -278,7 +279,7 @@ async function relay(c: Context, ctx: { tracker: ProgressTracker; log: Logger })
           if (!passed) break;
         }
         await tracker.whenEnded(job, c.req.raw.signal);
-        if (job.ended && !stream.aborted && lastId + 1 > seen) {
+        if (job.ended && !stream.aborted) {
           await stream.writeSSE({ id: String(lastId + 1), event: "end", data: JSON.stringify(job.ended) });
         }
       } finally {
