@@ -114,7 +114,7 @@ export function encodeOptionsFor(probe: VideoProbe, scale = 1, withAudio = true)
   // Keep the source's timeline, moved only where an mp4 needs it: a clock that starts late (MPEG-TS) starts at 0,
   // and no frame may sit before 0 — nor before the container's start, which is a stream's first packet: in two
   // MPEG-TS joined end to end, frames of the second can come before the first's first one (see frame-index.ts).
-  const originSeconds = Math.min(probe.startSeconds > 0 ? probe.startSeconds : 0, firstSeconds);
+  const originSeconds = Math.min(Math.max(probe.startSeconds, 0), firstSeconds);
   return {
     width: v.width * scale,
     height: v.height * scale,
