@@ -30,6 +30,8 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array {
 export interface ImageLimits {
   maxSide: number;
   maxPixels: number;
+  /** The smallest side the route takes, for the message of a 0-px side (default 1; the route checks it itself). */
+  minSide?: number;
 }
 
 /**
@@ -43,7 +45,8 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits, field 
   const declared = format === "png" ? pngHeaderSize(bytes) : undefined;
   if (declared) {
     // libpng refuses a 0-pixel side with no reason at all ("corrupt header:").
-    if (declared.width === 0 || declared.height === 0) throw zeroSize(field, declared.width, declared.height);
+    if (declared.width === 0 || declared.height === 0)
+      throw zeroSize(field, declared.width, declared.height, limits.minSide);
     checkSize(field, declared.width, declared.height, limits);
   }
   const plain = declared && readPlainPng(bytes);
@@ -71,7 +74,7 @@ export async function decodeWithSharp(
       throw undecodable(field, format, err);
     });
   const { width = 0, height = 0 } = meta;
-  if (width === 0 || height === 0) throw zeroSize(field, width, height);
+  if (width === 0 || height === 0) throw zeroSize(field, width, height, limits.minSide);
   checkSize(field, width, height, limits);
   try {
     const { data, info } = await sharp(bytes, { failOn: "error" })
@@ -105,8 +108,10 @@ function checkSize(field: string, width: number, height: number, limits: ImageLi
   }
 }
 
-function zeroSize(field: string, width: number, height: number) {
-  return new BadRequestError(`${field} has zero size (${width}×${height} px); send an image of at least 1×1 px`);
+function zeroSize(field: string, width: number, height: number, minSide = 1) {
+  return new BadRequestError(
+    `${field} has zero size (${width}×${height} px); send an image of at least ${minSide}×${minSide} px`,
+  );
 }
 
 function undecodable(field: string, format: ImageFormat, err: Error) {

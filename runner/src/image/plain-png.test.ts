@@ -228,6 +228,11 @@ describe("PNGs the plain path leaves to sharp, with sharp's answer", () => {
       error: "BadRequestError",
       message: "image has zero size (0×12 px); send an image of at least 1×1 px",
     });
+    // A route with a larger smallest side names it (image-to-image and image-to-video take 8×8 and up).
+    expect(await outcome(() => decodeImage(header(0, 12), { ...LIMITS, minSide: 8 }))).toEqual({
+      error: "BadRequestError",
+      message: "image has zero size (0×12 px); send an image of at least 8×8 px",
+    });
     expect(await leftToSharp(header(50_000, 40_000))).toEqual({
       error: "PayloadTooLargeError",
       message: "image is 50000×40000 px; the largest side this runner accepts is 4096 px",

@@ -13,6 +13,9 @@ import { definePipeline } from "../define.js";
 import { checkWork, requestSeed, sdJob, toImageResponse } from "../stable-diffusion/http-common.js";
 import { WORKER_HALVES } from "../worker-halves.js";
 
+/** The smallest side an image-to-image input may have: one latent pixel (8 px) each way. */
+const MIN_SIDE = 8;
+
 /**
  * Resizes to the largest multiple of 8 not above each side (Lanczos), or returns the image when it already fits.
  *
@@ -23,8 +26,8 @@ import { WORKER_HALVES } from "../worker-halves.js";
 export async function toMultipleOf8(image: RgbImage): Promise<RgbImage> {
   const width = image.width - (image.width % 8);
   const height = image.height - (image.height % 8);
-  if (width < 8 || height < 8)
-    throw new BadRequestError(`image must be at least 8×8 px, got ${image.width}×${image.height}`);
+  if (width < MIN_SIDE || height < MIN_SIDE)
+    throw new BadRequestError(`image must be at least ${MIN_SIDE}×${MIN_SIDE} px, got ${image.width}×${image.height}`);
   if (width === image.width && height === image.height) return image;
   const { data, info } = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: "fill", kernel: "lanczos3" })
@@ -52,6 +55,7 @@ export const imageToImage = definePipeline({
     const decoded = await decodeImage(new Uint8Array(await body.image.arrayBuffer()), {
       maxSide: ctx.config.maxImageSide,
       maxPixels: ctx.config.maxInputPixels,
+      minSide: MIN_SIDE,
     });
     const image = await toMultipleOf8(decoded);
     const runSteps = Math.min(Math.floor(steps * strength), steps);

@@ -3,6 +3,7 @@
  * URLs of the model's 14 frames at the requested size, the seed reported), identical bytes for the same seed, the
  * extension fields, and the bad-input matrix (each bad request gets its status and message; the server keeps serving).
  */
+import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeDataUrl, servedRunner, testImage } from "../../../test/helpers.js";
 import { SVD_WORKER_YOUNG_GENERATION_MB } from "./index.js";
@@ -147,6 +148,7 @@ describe("POST /image-to-video (tiny/svd)", () => {
     ],
     ["image cut short", {}, "truncated", 400, /image/],
     ["image 4×4 px", {}, "tiny", 400, /image must be at least 8×8 px, got 4×4/],
+    ["image 0×N px", {}, "zero", 400, /^image has zero size \(0×\d+ px\); send an image of at least 8×8 px$/],
     ["no image", {}, null, 422, /image/],
     ["fps 0", { fps: "0" }, "default", 422, /fps/],
     ["fps 121", { fps: "121" }, "default", 422, /fps/],
@@ -162,7 +164,13 @@ describe("POST /image-to-video (tiny/svd)", () => {
       if (image === "default") upload = png;
       else if (image === "truncated") upload = png.slice(0, 60);
       else if (image === "tiny") upload = await testImage(4, 4);
-      else upload = image;
+      else if (image === "zero") {
+        // The header says 0 px wide (its checksum made right again).
+        const zero = Buffer.from(png);
+        zero.writeUInt32BE(0, 16);
+        zero.writeUInt32BE(crc32(zero.subarray(12, 29)), 29);
+        upload = new Uint8Array(zero);
+      } else upload = image;
       const res = await post(form(fields, upload));
       expect(res.status).toBe(status);
       const detail = ((await res.json()) as { detail: { msg: string } | { msg: string }[] }).detail;

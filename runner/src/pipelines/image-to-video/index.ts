@@ -20,7 +20,7 @@ import { progressUntil } from "../../server/answer-progress.js";
 import { definePipeline } from "../define.js";
 import { WORKER_HALVES } from "../worker-halves.js";
 import { FrameFeed, framesResponse } from "./frames-response.js";
-import { checkVideoSize, videoParams } from "./video-limits.js";
+import { checkVideoSize, MIN_CONDITIONING_SIDE, videoParams } from "./video-limits.js";
 import type { SvdInfo, VideoJob, VideoOutput } from "./worker.js";
 
 /** Frames assumed before the model has said (SVD-XT's 25; requests are refused until the model has loaded anyway). */
@@ -66,6 +66,7 @@ export const imageToVideo = definePipeline<
     const image = await decodeImage(new Uint8Array(await body.image.arrayBuffer()), {
       maxSide: ctx.config.maxImageSide,
       maxPixels: ctx.config.maxInputPixels,
+      minSide: MIN_CONDITIONING_SIDE,
     });
     mark("image-decoded");
     const frames = ctx.modelInfo().num_frames ?? FRAMES_BEFORE_LOAD;
