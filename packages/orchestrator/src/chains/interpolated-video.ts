@@ -128,11 +128,12 @@ export async function runChain(
     }
     // SVD's frames are FILM's input frames, of the request's size (Livepeer's defaults 1024×576).
     const [width, height] = [Number(plan.body.width ?? 1024), Number(plan.body.height ?? 576)];
-    const perFrame = Math.min(limits.max_input_pixels ?? Infinity, limits.max_output_pixels ?? Infinity);
+    const [input, output] = [limits.max_input_pixels ?? Infinity, limits.max_output_pixels ?? Infinity];
+    const [perFrame, name] = output < input ? [output, "max_output_pixels"] : [input, "max_input_pixels"];
     if (width * height > perFrame) {
       throw new HttpError(
         413,
-        `width × height ${width}×${height} = ${width * height} px is over the frame-interpolation runner's ${perFrame} px per frame (max_input_pixels); lower width and height to use output_fps, or leave output_fps out`,
+        `width × height ${width}×${height} = ${width * height} px is over the frame-interpolation runner's ${perFrame} px per frame (${name}); lower width and height to use output_fps, or leave output_fps out`,
       );
     }
     ctx.signal.throwIfAborted();
