@@ -79,10 +79,13 @@ export async function restoreBody(
       for await (const chunk of store.readFile(job.id, field)) chunks.push(chunk);
       blob = new Blob(chunks as BlobPart[], { type: f.type });
     } else {
-      await mkdir(dir, { recursive: true });
+      // The caller's data: a directory made here is the owner's only, and the file is new and 0600, as the
+      // validator's spool makes them (server-kit's raw-multipart.ts).
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const path = join(dir, `${randomBytes(12).toString("hex")}.input`);
       spooled.push(path);
-      await pipeline(Readable.from(store.readFile(job.id, field)), createWriteStream(path));
+      const file = createWriteStream(path, { flags: "wx", mode: 0o600 });
+      await pipeline(Readable.from(store.readFile(job.id, field)), file);
       blob = await openAsBlob(path, { type: f.type });
     }
     if (blob.size !== f.size) {
