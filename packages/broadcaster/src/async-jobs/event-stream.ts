@@ -1,7 +1,8 @@
 /**
  * @module `GET /jobs/{id}/events`: a job's events as Server-Sent Events (WHATWG HTML, "Server-sent events"). Each
- * event's `id:` is its sequence number, so a reconnect with `Last-Event-ID` resumes exactly after it. The stream
- * closes after the `result` event; while nothing happens a comment line every 15 s keeps proxies from closing it.
+ * event's `id:` is its sequence number, so a reconnect with `Last-Event-ID` resumes exactly after it (one at or past
+ * the `result` gets the `result` again). The stream closes after the `result` event; while nothing happens a comment
+ * line every 15 s keeps proxies from closing it.
  */
 
 import type { Logger } from "@ai-video-subnet/server-kit";
@@ -95,7 +96,11 @@ export function jobEventStream(
               // Resumed after the end (or the job is gone): read once more, since the result may just have landed.
               const job = await ctx.store.get(jobId);
               if (!job || FINAL_STATUSES.has(job.status)) {
-                await send(await ctx.store.events(jobId, last));
+                if (await send(await ctx.store.events(jobId, last))) return;
+                // Resumed at or after the result (an id this job never sent included): the result again, so the
+                // client learns how the job ended rather than reconnecting to an empty stream.
+                const result = job && (await ctx.store.events(jobId, 0)).findLast((e) => e.type === "result");
+                if (result) await send([result]);
                 return;
               }
             }
