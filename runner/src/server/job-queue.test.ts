@@ -71,6 +71,27 @@ describe("JobQueue", () => {
     expect(dropped).toBe(1);
   });
 
+  it("gives a waiting job's place to the next caller as soon as its client goes away", async () => {
+    const queue = new JobQueue(1);
+    let dropped = 0;
+    queue.onDropped = () => dropped++;
+    const g = gate();
+    const running = queue.submit(() => g.opened);
+    const abort = new AbortController();
+    const abandoned = queue.submit(async () => "never", { signal: abort.signal });
+    expect(queue.depth).toBe(2);
+    abort.abort();
+    // Dropped now, not when the running job ends: the queue has room again.
+    await expect(abandoned).rejects.toBeInstanceOf(JobDroppedError);
+    expect([queue.depth, dropped]).toEqual([1, 1]);
+    const next = queue.submit(async () => "next");
+    g.open();
+    await running;
+    expect(await next).toBe("next");
+    await new Promise((r) => setImmediate(r)); // the slot is let go just after the job's promise settles
+    expect(queue.depth).toBe(0);
+  });
+
   it("on close, rejects waiting jobs, lets the running one finish, and refuses new ones", async () => {
     const queue = new JobQueue(3);
     const g = gate();

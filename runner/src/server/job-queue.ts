@@ -1,6 +1,7 @@
 /**
  * @module Sequential execution with a bounded queue: one job runs at a time, at most `size` wait, more are refused
- * with 503 + `Retry-After`. A waiting job whose client went away is dropped before it starts.
+ * with 503 + `Retry-After`. A waiting job whose client goes away is dropped at once: its place goes to the next
+ * caller instead of being held until its turn.
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
 
@@ -16,6 +17,8 @@ interface Waiting {
   start: () => void;
   drop: (err: Error) => void;
   signal: AbortSignal | undefined;
+  /** Stops watching `signal` (the job started, or was dropped). */
+  unwatch: () => void;
 }
 
 /**
@@ -51,7 +54,17 @@ export class JobQueue {
       throw this.#unavailable(`the queue is full (${this.size} waiting, 1 running)`);
     }
     return new Promise<T>((resolve, reject) => {
+      const { signal } = options;
+      const leave = () => {
+        const at = this.#waiting.indexOf(waiting);
+        if (at === -1) return;
+        this.#waiting.splice(at, 1);
+        this.onDropped();
+        reject(new JobDroppedError());
+        this.onDepth(this.depth);
+      };
       const start = () => {
+        waiting.unwatch();
         this.#running = true;
         this.onDepth(this.depth);
         const t0 = performance.now();
@@ -63,7 +76,14 @@ export class JobQueue {
             this.#next();
           });
       };
-      this.#waiting.push({ start, drop: reject, signal: options.signal });
+      const waiting: Waiting = {
+        start,
+        drop: reject,
+        signal,
+        unwatch: () => signal?.removeEventListener("abort", leave),
+      };
+      signal?.addEventListener("abort", leave, { once: true });
+      this.#waiting.push(waiting);
       this.#next();
     });
   }
@@ -71,7 +91,10 @@ export class JobQueue {
   /** Refuses new jobs and rejects the waiting ones; resolves when the running job has finished. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const w of this.#waiting.splice(0)) w.drop(this.#unavailable("the runner is shutting down"));
+    for (const w of this.#waiting.splice(0)) {
+      w.unwatch();
+      w.drop(this.#unavailable("the runner is shutting down"));
+    }
     this.onDepth(this.depth);
     while (this.#running) await new Promise((r) => setTimeout(r, 10));
   }
@@ -80,6 +103,7 @@ export class JobQueue {
     while (!this.#running && this.#waiting.length > 0) {
       const w = this.#waiting.shift()!;
       if (w.signal?.aborted) {
+        w.unwatch();
         this.onDropped();
         w.drop(new JobDroppedError());
         continue;
