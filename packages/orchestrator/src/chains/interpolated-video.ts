@@ -126,8 +126,8 @@ export async function runChain(
         `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${MIN_SVD_FRAMES} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
       );
     }
-    // SVD's frames are FILM's input frames, of the request's size (Livepeer's defaults 1024×576).
-    const [width, height] = [Number(plan.body.width ?? 1024), Number(plan.body.height ?? 576)];
+    // SVD's frames are FILM's input frames, of the request's size (the validator filled in the spec's defaults).
+    const [width, height] = [plan.body.width as number, plan.body.height as number];
     const [input, output] = [limits.max_input_pixels ?? Infinity, limits.max_output_pixels ?? Infinity];
     const [perFrame, name] = output < input ? [output, "max_output_pixels"] : [input, "max_input_pixels"];
     if (width * height > perFrame) {

@@ -182,15 +182,22 @@ function answerError(report: UnexpectedErrorLogger, log: Logger | UnexpectedErro
 /** The routes of an app, as Hono lists them (`app.routes`). */
 type RouteList = ReadonlyArray<{ method: string; path: string }>;
 
+/** Route paths made regular expressions, each once per process (unknown paths can come in floods). */
+const patterns = new Map<string, RegExp>();
+
 /** A regular expression of a Hono route path (`/jobs/:id/events`, `:name{regex}`, `*`). */
 function pathPattern(path: string): RegExp {
+  const known = patterns.get(path);
+  if (known) return known;
   const segments = path.split("/").map((segment) => {
     if (segment === "*") return ".*";
     const param = /^:[^{]+(?:\{(.+)\})?$/.exec(segment);
     if (param) return param[1] ? `(?:${param[1]})` : "[^/]+";
     return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   });
-  return new RegExp(`^${segments.join("/")}/?$`);
+  const pattern = new RegExp(`^${segments.join("/")}/?$`);
+  patterns.set(path, pattern);
+  return pattern;
 }
 
 /**
