@@ -142,6 +142,38 @@ describe("Prefer: respond-async", () => {
   });
 });
 
+describe("a job that fails alike on two orchestrators", () => {
+  it("fails at once with the sync route's 500, without waiting to try them again or holding them back", async () => {
+    const fakes = await Promise.all(
+      [0, 1].map(() => startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL }])),
+    );
+    const gw = await startBroadcaster({
+      orchestrators: fakes.map((f) => f.url),
+      apiKeys: [KEY_A],
+      backoffBaseMs: 5000,
+    });
+    try {
+      for (const f of fakes) f.behaviour = { kind: "status", status: 500, msg: "unsupported pixel format" };
+      const started = Date.now();
+      const res = await submitAsync(gw.url, JOB, A);
+      expect(res.status).toBe(202);
+      const done = await waitForJob(gw.url, ((await res.json()) as ApiJob).id, { headers: A });
+      // An asynchronous job otherwise tries failed orchestrators again once their holds (5 s here) end.
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(done.status).toBe("failed");
+      expect(done.error?.status).toBe(500);
+      expect((done.error!.detail as { msg: string }).msg).toMatch(
+        /^text-to-image\/tiny\/sd failed the same way on 2 orch/,
+      );
+      expect(fakes.map((f) => f.jobs.length)).toEqual([1, 1]);
+      expect(gw.b.registry.list().map((o) => o.heldUntil("text-to-image", MODEL) > Date.now())).toEqual([false, false]);
+    } finally {
+      await gw.close();
+      await Promise.all(fakes.map((f) => f.close()));
+    }
+  });
+});
+
 describe("the event stream", () => {
   it("sends queued, running and the result with sequence ids, then closes; resumes after Last-Event-ID", async () => {
     fake.behaviour = { kind: "ok", delayMs: 150 };

@@ -138,7 +138,8 @@ describe("failures", () => {
 
   it("answers 503 naming each failure, without orchestrator addresses, when every orchestrator fails", async () => {
     const [a, b] = await fakes([CAP], [CAP]);
-    a!.behaviour = b!.behaviour = { kind: "status", status: 500, msg: "boom" };
+    a!.behaviour = { kind: "status", status: 500, msg: "boom" };
+    b!.behaviour = { kind: "status", status: 500, msg: "bang" };
     const t = await gateway([a!.url, b!.url], { retryBudgetMs: 100 });
     const res = await textToImage(t.url, JOB);
     expect(res.status).toBe(503);
@@ -155,6 +156,51 @@ describe("failures", () => {
     expect((await again.json()).detail.msg).toContain("held back (busy or failing)");
     expect(count(a!) + count(b!)).toBe(2);
   });
+
+  it("answers 500 without retrying further or holding anything back when two orchestrators fail a job alike", async () => {
+    // Orchestrators that each fail the same input the same way point at the input: one client's poisoned request
+    // must not take the model off the network, nor be retried on a third (an attempt may cost minutes of a GPU).
+    const [a, b, c] = await fakes([CAP], [CAP], [CAP]);
+    a!.behaviour = b!.behaviour = c!.behaviour = { kind: "status", status: 500, msg: "x264 failed at frame 3" };
+    const t = await gateway([a!.url, b!.url, c!.url], { retryBudgetMs: 100 });
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("retry-after")).toBeNull();
+    expect((await res.json()).detail.msg).toBe(
+      "text-to-image/tiny/sd-turbo failed the same way on 2 orchestrators (HTTP 500), so the request itself is the " +
+        "likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id",
+    );
+    expect(count(a!) + count(b!) + count(c!)).toBe(2);
+    const lifted = t.logs.find((l) => String(l.msg).startsWith("job failed the same way"));
+    expect(lifted).toMatchObject({ orchestrators: 2, reason: "HTTP 500: x264 failed at frame 3" });
+    for (const o of t.b.registry.list()) {
+      const held = o.capabilityBackoff(CAP.pipeline, CAP.model_id);
+      expect([held.failures, held.heldBack(Date.now()), o.stats(CAP.pipeline, CAP.model_id).successRate]).toEqual([
+        0,
+        false,
+        1,
+      ]);
+    }
+    // Nothing held back: a good request right after runs at once.
+    a!.behaviour = b!.behaviour = c!.behaviour = { kind: "ok" };
+    expect((await textToImage(t.url, JOB)).status).toBe(200);
+    expect(count(a!) + count(b!) + count(c!)).toBe(3);
+  });
+
+  for (const [name, other] of [
+    ["another 5xx answer", { kind: "status", status: 502, msg: "x264 failed at frame 3" }],
+    ["a dropped connection", { kind: "drop" }],
+  ] as const) {
+    it(`holds both back when one fails with a 500 and the other with ${name}`, async () => {
+      const [a, b] = await fakes([CAP], [CAP]);
+      a!.behaviour = { kind: "status", status: 500, msg: "x264 failed at frame 3" };
+      b!.behaviour = other;
+      const t = await gateway([a!.url, b!.url], { retryBudgetMs: 100 });
+      expect((await textToImage(t.url, JOB)).status).toBe(503);
+      const held = t.b.registry.list().filter((o) => o.heldUntil(CAP.pipeline, CAP.model_id) > Date.now());
+      expect(held).toHaveLength(2);
+    });
+  }
 
   for (const [name, behaviour, scope] of [
     ["a 500", { kind: "status", status: 500, msg: "boom" }, "capability"],

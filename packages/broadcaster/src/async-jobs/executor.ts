@@ -339,8 +339,8 @@ export function runRequestId(requestId: string, run: number): string {
 }
 
 /**
- * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503 the
- * synchronous route would have answered.
+ * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503 or
+ * 500 the synchronous route would have answered.
  * @example outcomeOf({ kind: "unavailable", msg: "no orchestrators …", retryAfterSeconds: 1 }).status // "failed"
  */
 export function outcomeOf(result: DispatchResult): JobOutcome {
@@ -351,5 +351,5 @@ export function outcomeOf(result: DispatchResult): JobOutcome {
     const detail = (result.body as { detail: { msg: string } }).detail;
     return { status: "failed", error: { status: result.status, detail } };
   }
-  return { status: "failed", error: { status: 503, detail: { msg: result.msg } } };
+  return { status: "failed", error: { status: result.kind === "failed" ? 500 : 503, detail: { msg: result.msg } } };
 }

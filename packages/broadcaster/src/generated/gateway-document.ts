@@ -869,7 +869,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -896,7 +896,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -1778,7 +1778,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1805,7 +1805,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -2737,7 +2737,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2764,7 +2764,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -3604,7 +3604,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3631,7 +3631,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -4455,7 +4455,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -4482,7 +4482,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -5368,7 +5368,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "Inference failed (for example out of memory). Nothing was produced.",
+            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -5395,7 +5395,7 @@ export const gatewayDocument: OpenApiDocument = {
                 },
                 "example": {
                   "detail": {
-                    "msg": "inference failed: out of memory"
+                    "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
                   }
                 }
               }
@@ -8611,6 +8611,40 @@ export const gatewayDocument: OpenApiDocument = {
             "example": {
               "detail": {
                 "msg": "rate limit of 60 requests per minute exceeded"
+              }
+            }
+          }
+        }
+      },
+      "JobFailed": {
+        "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+              "required": [
+                "detail"
+              ],
+              "properties": {
+                "detail": {
+                  "type": "object",
+                  "description": "API error response model.",
+                  "required": [
+                    "msg"
+                  ],
+                  "properties": {
+                    "msg": {
+                      "type": "string",
+                      "description": "The error message."
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "detail": {
+                "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
               }
             }
           }

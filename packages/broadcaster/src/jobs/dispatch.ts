@@ -1,7 +1,8 @@
 /**
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back; when every one is busy or full, wait for capacity within the
- * time budget. A 4xx goes straight back; when nothing is left, 503.
+ * time budget. A 4xx goes straight back; when nothing is left, 503; when two orchestrators failed it with the same
+ * 5xx answer, 500 at once, and the holds it placed are lifted (see `tally.ts`).
  */
 import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
@@ -12,6 +13,7 @@ import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
 import type { Job, StoredMedia } from "./job.js";
 import type { AnswerLimits } from "./outputs.js";
+import { publicReason, Tally } from "./tally.js";
 
 /** What a dispatcher needs. */
 export interface DispatchContext {
@@ -68,7 +70,13 @@ export type DispatchResult =
    * `msg` is for the client and names no orchestrator address or local path (`attempt 1 failed (HTTP 500)`);
    * `detail` has everything, for the logs.
    */
-  | { kind: "unavailable"; msg: string; detail: string; retryAfterSeconds: number };
+  | { kind: "unavailable"; msg: string; detail: string; retryAfterSeconds: number }
+  /**
+   * Every failure was the same 5xx answer, from two orchestrators or more: the request is the likely cause, so it is
+   * not retried on the rest, and the holds it placed are lifted (see {@link Tally.sameEverywhere}). A 500 for the
+   * client, without `Retry-After`: sending it again would fail again. `msg` and `detail` as for `unavailable`.
+   */
+  | { kind: "failed"; msg: string; detail: string };
 
 /**
  * Runs `job` (sent to `path` on the orchestrator) until it succeeds, is rejected, or the budget is spent. A busy
@@ -101,6 +109,8 @@ export async function dispatch(
       tally.end(`all ${ctx.maxAttempts} attempts used`);
       break;
     }
+    // Two orchestrators failed it alike: a third would most likely too, and an attempt may cost minutes of a GPU.
+    if (tally.sameEverywhere()) break;
     if ((tally.sent > 0 || ticket !== undefined) && elapsed >= ctx.retryBudgetMs) {
       if (waitedFor) tally.end(waitedFor);
       tally.end(`retry budget of ${ctx.retryBudgetMs} ms spent`);
@@ -159,6 +169,23 @@ export async function dispatch(
       // A slot of ours came free (or a busy answer was recorded): waiting jobs look again.
       queue.wake();
     }
+  }
+  const same = tally.sameEverywhere();
+  if (same) {
+    tally.withdraw();
+    ctx.logger.warn("job failed the same way on every orchestrator it was sent to; their holds are lifted", {
+      request_id: job.requestId,
+      orchestrators: same.orchestrators,
+      reason: same.reason,
+    });
+    return {
+      kind: "failed",
+      msg:
+        `${job.pipeline}/${job.modelId} failed the same way on ${same.orchestrators} orchestrators ` +
+        `(${publicReason(same.reason)}), so the request itself is the likely cause and it was not retried further: ` +
+        "check its inputs, or report it with this answer's X-Request-Id",
+      detail: tally.reasons.join("; "),
+    };
   }
   return {
     kind: "unavailable",
@@ -267,23 +294,21 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       return undefined;
     case "failed": {
       run.tried.add(o.url);
-      tally.failures += 1;
       stats.failure();
       // A failure of this pipeline and model (a 5xx answer) holds back only them there; one of the orchestrator
       // itself (unreachable, timed out, our secret refused) holds back all of it.
       const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
-      const holdMs = backoff.fail(Date.now());
+      const hold = backoff.fail(Date.now());
       // The orchestrator itself failed (unreachable, timed out): ask its `/info` now rather than at the next round, so
       // a job that would try it again waits for it while it is down instead of spending its attempts on it.
       if (!result.capability) void ctx.registry.poll(o);
-      tally.reasons.push(`${o.url} failed (${result.reason})`);
-      tally.told.push(`attempt ${n} failed (${publicReason(result.reason)})`);
+      tally.failed(n, o.url, result.reason, result.capability ? { backoff, hold, stats } : undefined);
       ctx.logger.warn("attempt failed; orchestrator held back", {
         request_id: job.requestId,
         orchestrator: o.url,
         attempt: n,
         reason: result.reason,
-        hold_ms: holdMs,
+        hold_ms: hold.ms,
         held: result.capability ? `${job.pipeline}/${job.modelId}` : "orchestrator",
       });
       return undefined;
@@ -306,52 +331,6 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
         retryAfterSeconds: 5,
       };
   }
-}
-
-/** What happened to one job's attempts: what limits them, and what its 503 tells the client and the log. */
-class Tally {
-  /** Requests sent to orchestrators, busy ones included: numbers the attempts. */
-  sent = 0;
-  /** Attempts that failed: what `max-attempts` counts (a busy answer is not one). */
-  failures = 0;
-  /** Everything, orchestrator addresses included, for the log. */
-  readonly reasons: string[] = [];
-  /** The same without addresses or internals, for the client. */
-  readonly told: string[] = [];
-  /** Busy answers by orchestrator: how many, and the last one's reason. */
-  #busy: Map<string, { n: number; reason: string }> | undefined;
-
-  /** Records a busy answer (summed up, not listed: a job that waits long may get many). */
-  busy(url: string, reason: string): void {
-    this.#busy ??= new Map();
-    const b = this.#busy.get(url);
-    if (b) {
-      b.n += 1;
-      b.reason = reason;
-    } else this.#busy.set(url, { n: 1, reason });
-  }
-
-  /** Adds the reason the job ends with, after a summary of the busy answers it got (the first time). */
-  end(reason: string): void {
-    if (this.#busy) {
-      let n = 0;
-      const kinds = new Set<string>();
-      for (const [url, b] of this.#busy) {
-        n += b.n;
-        kinds.add(publicReason(b.reason));
-        this.reasons.push(`${url} busy ${b.n}× (last: ${b.reason})`);
-      }
-      this.told.push(`${n} busy answer${n === 1 ? "" : "s"} (${[...kinds].join(", ")})`);
-      this.#busy = undefined;
-    }
-    this.reasons.push(reason);
-    this.told.push(reason);
-  }
-}
-
-/** The kind of an attempt's failure without its details: `HTTP 500: ...` → `HTTP 500`. */
-function publicReason(reason: string): string {
-  return reason.split(":")[0]!.trim();
 }
 
 /** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */

@@ -3,6 +3,13 @@
  * successes — an orchestrator that fails once is back within seconds, one that keeps failing is held for minutes.
  */
 
+/** One failure's hold-back: how long, until when (epoch ms), and the hold it replaced. */
+export interface Hold {
+  readonly ms: number;
+  readonly until: number;
+  readonly before: number;
+}
+
 /** Hold-back state of one orchestrator. */
 export class Backoff {
   #failures = 0;
@@ -27,14 +34,25 @@ export class Backoff {
   }
 
   /**
-   * Records a failure: held back for base × 2^(level − 1), capped at the maximum. Returns the hold-back in ms.
-   * @example b.fail(Date.now()) // 1000, then 2000, 4000, …
+   * Records a failure: held back for base × 2^(level − 1), capped at the maximum. Returns the hold, which
+   * {@link withdraw} can take back.
+   * @example b.fail(Date.now()).ms // 1000, then 2000, 4000, …
    */
-  fail(now: number): number {
+  fail(now: number): Hold {
     this.#failures += 1;
     const ms = Math.min(this.#maxMs, this.#baseMs * 2 ** (this.#failures - 1));
+    const before = this.#until;
     this.#until = now + ms;
-    return ms;
+    return { ms, until: this.#until, before };
+  }
+
+  /**
+   * Takes back a failure {@link fail} recorded (the job, not the orchestrator, was found to be its cause): the
+   * level drops by one, and the hold ends unless something since set another.
+   */
+  withdraw(hold: Hold): void {
+    this.#failures = Math.max(0, this.#failures - 1);
+    if (this.#until === hold.until) this.#until = hold.before;
   }
 
   /** Holds back for `ms` without raising the failure level (the orchestrator said it is busy). */

@@ -51,4 +51,10 @@ export class CapabilityStats {
     this.successRate += ALPHA * (0 - this.successRate);
     this.samples += 1;
   }
+
+  /** Takes back a failure {@link failure} recorded (exactly, when nothing was recorded since). */
+  withdrawFailure(): void {
+    this.successRate = Math.min(1, this.successRate / (1 - ALPHA));
+    this.samples = Math.max(0, this.samples - 1);
+  }
 }

@@ -803,6 +803,22 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
+        /** @description The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`. */
+        JobFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
         /** @description No orchestrator could run the job within the retry budget; retry after the given time. */
         NoOrchestrators: {
             headers: {
@@ -907,22 +923,6 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["HTTPValidationError"];
-            };
-        };
-        /** @description Inference failed (for example out of memory). Nothing was produced. */
-        InternalError: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "detail": {
-                 *         "msg": "inference failed: out of memory"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["HTTPError"];
             };
         };
         /** @description The server has a `metrics-token` and the request did not carry it as `Authorization: Bearer <token>`. */
@@ -1145,7 +1145,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1202,7 +1202,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1259,7 +1259,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1316,7 +1316,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1384,7 +1384,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1452,7 +1452,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["JobFailed"];
             503: components["responses"]["NoOrchestrators"];
         };
     };

@@ -8,7 +8,7 @@ import { getRequestId, HttpError, jsonAnswer, publicOrigin, rawMultipart } from 
 import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
-import { dispatch } from "../../jobs/dispatch.js";
+import { type DispatchResult, dispatch } from "../../jobs/dispatch.js";
 import { forwardable, jobOf } from "../../jobs/job.js";
 import type { RouteKit } from "./route-kit.js";
 
@@ -38,7 +38,7 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
         throw err;
       }
-      const status = result.kind === "ok" ? 200 : result.kind === "client_error" ? result.status : 503;
+      const status = statusOf(result);
       metrics.jobSeconds.observe(
         { pipeline: job.pipeline, status: String(status) },
         (performance.now() - started) / 1000,
@@ -50,17 +50,32 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
         ...(job.modelDefaulted ? { model_defaulted: true } : {}),
         status,
         ms: Math.round(performance.now() - started),
-        ...(result.kind === "unavailable" ? { reason: result.detail } : { orchestrator: result.orchestrator }),
+        ...("detail" in result ? { reason: result.detail } : { orchestrator: result.orchestrator }),
       });
       if (result.kind === "client_error") return c.json(result.body as object, status as 400);
       if (result.kind === "unavailable") {
         throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
       }
+      if (result.kind === "failed") throw new HttpError(500, result.msg);
       const base = publicOrigin(c, options);
       // One writeHead and one write (server-kit's jsonAnswer), not c.json and a Headers object per answer.
       const images = result.media.map((m) => ({ url: `${base}/outputs/${m.name}`, seed: m.seed, nsfw: m.nsfw }));
       return jsonAnswer(c, JSON.stringify({ images }));
     };
     route(pipeline.operationId, handler as never, ...guards);
+  }
+}
+
+/** The HTTP status a dispatch's result is answered with. */
+function statusOf(result: DispatchResult): number {
+  switch (result.kind) {
+    case "ok":
+      return 200;
+    case "client_error":
+      return result.status;
+    case "failed":
+      return 500;
+    case "unavailable":
+      return 503;
   }
 }
