@@ -221,16 +221,16 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
   });
 
   it("reports ERROR with how to install ffmpeg when there is none, instead of failing each request", async () => {
-    const saved = process.env.FFMPEG_PATH;
+    // Neither binary, while the runner starts and while it is asked: an upload is not even probed.
+    const saved = { FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH };
     process.env.FFMPEG_PATH = dir.path("no-such-ffmpeg");
-    const broken = await startRunnerServer(
-      testConfig(modelDir(), { pipeline: "video-upscale", authToken: "v1deo" }),
-      memoryLogger(),
-    ).finally(() => {
-      if (saved === undefined) delete process.env.FFMPEG_PATH;
-      else process.env.FFMPEG_PATH = saved;
-    });
+    process.env.FFPROBE_PATH = dir.path("no-such-ffprobe");
+    let broken: Awaited<ReturnType<typeof startRunnerServer>> | undefined;
     try {
+      broken = await startRunnerServer(
+        testConfig(modelDir(), { pipeline: "video-upscale", authToken: "v1deo" }),
+        memoryLogger(),
+      );
       await broken.runner.ready;
       expect(await (await fetch(`${broken.url}/health`)).json()).toEqual({ status: "ERROR" });
       const form = new FormData();
@@ -239,7 +239,11 @@ describe("POST /video-upscale (real server, tiny ×4 model)", () => {
       expect(res.status).toBe(503);
       expect((await res.json()).detail.msg).toMatch(/the model failed to load: .*no-such-ffmpeg/);
     } finally {
-      await broken.stop();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await broken?.stop();
     }
   });
 

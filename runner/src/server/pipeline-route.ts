@@ -121,6 +121,9 @@ export function mountPipeline(
       if (typeof modelId === "string" && modelId !== "" && modelId !== config.modelId) {
         throw new HttpError(400, `pipeline configured with ${config.modelId} but called with ${modelId}`);
       }
+      // Before the handler looks at the upload (a video route probes it with ffprobe, which a model that failed to
+      // load for want of ffmpeg cannot do): the reason it failed, not the probe's error.
+      if (engine.state === "ERROR") throw loadFailed(engine.error);
       const progress = channels.get(c.req.raw);
       const signal = c.req.raw.signal;
       const ctx: SessionContext<unknown, unknown> = {
@@ -160,9 +163,7 @@ export function runInSlot<T>(
   if (engine.state === "LOADING") {
     throw new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
   }
-  if (engine.state === "ERROR") {
-    throw new HttpError(503, `the model failed to load: ${engine.error}`, { headers: { "Retry-After": "60" } });
-  }
+  if (engine.state === "ERROR") throw loadFailed(engine.error);
   return queue.submit(
     async () => {
       const flag = createAbortFlag();
@@ -191,4 +192,9 @@ export function runInSlot<T>(
     },
     { signal },
   );
+}
+
+/** The 503 of a runner whose model failed to load, with why. */
+function loadFailed(error: string | undefined): HttpError {
+  return new HttpError(503, `the model failed to load: ${error}`, { headers: { "Retry-After": "60" } });
 }

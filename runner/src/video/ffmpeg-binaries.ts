@@ -1,7 +1,7 @@
 /**
  * @module Where ffmpeg and ffprobe are (`FFMPEG_PATH` / `FFPROBE_PATH`, else the `PATH`), and the start-up check
- * that they run, that ffmpeg is 5.1 or newer and that it can encode H.264 — so a runner without them refuses to
- * start with how to install them, instead of answering 500 to every video request.
+ * that they run, that ffmpeg is 5.1 or newer and that it can encode H.264 — so a runner without them reports its
+ * model as failed to load, with how to install them, and answers 503 saying so, not 500 to every video request.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
