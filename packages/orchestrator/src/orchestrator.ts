@@ -29,7 +29,7 @@ import { DockerLauncher } from "./launchers/docker-launcher.js";
 import type { Launcher } from "./launchers/launcher.js";
 import { ProcessLauncher } from "./launchers/process-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
-import { checkFfmpeg } from "./outputs/mp4.js";
+import { checkFfmpeg, checkRunnerFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
 import { failedJob, mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
@@ -157,6 +157,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     entries.map((e) => e.pipeline),
     options.ffmpeg,
   );
+  if ((options.launcher ?? "process") === "process") checkRunnerFfmpeg(entries);
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);
   const runnersPerGpu = options.runnersPerGpu ?? 1;
@@ -326,8 +327,13 @@ export function parseGpus(gpus: string[] | string | undefined): string[] {
   const list = typeof gpus === "string" ? gpus.split(",") : (gpus ?? []);
   const ids = list.map((g) => g.trim()).filter((g) => g !== "" && g !== "none" && g !== "cpu");
   for (const id of ids) {
-    if (!/^[A-Za-z0-9-]+$/.test(id))
-      throw new ConfigError(`gpus must be GPU ids separated by commas (0,1), got ${JSON.stringify(id)}`);
+    // What CUDA_VISIBLE_DEVICES takes: an index, or a GPU or MIG UUID (`nvidia-smi -L`). Anything else hides every
+    // GPU from the runner, which then runs on the CPU.
+    if (!/^(\d+|(GPU|MIG)-[A-Za-z0-9/-]+)$/.test(id)) {
+      throw new ConfigError(
+        `gpus must be GPU indexes (0,1) or UUIDs (GPU-…, MIG-…, as nvidia-smi -L lists them) separated by commas, got ${JSON.stringify(id)}`,
+      );
+    }
   }
   if (new Set(ids).size !== ids.length) throw new ConfigError(`gpus lists a GPU twice: ${ids.join(",")}`);
   return ids;

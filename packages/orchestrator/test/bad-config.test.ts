@@ -1,7 +1,7 @@
 /** @module Start-up errors of createOrchestrator: each names the entry or setting and what is allowed. */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/index.js";
-import { createOrchestrator } from "../src/orchestrator.js";
+import { createOrchestrator, parseGpus } from "../src/orchestrator.js";
 
 const quiet = { log: silentLogger, modelsDir: "/nonexistent-models" };
 
@@ -39,6 +39,41 @@ describe("createOrchestrator refuses bad configuration", () => {
     await images.stop();
   });
 
+  it("refuses a video entry whose runner would find no ffmpeg or ffprobe, rather than restart it over and over", async () => {
+    const entry = (flags: Record<string, string>) => [
+      { pipeline: "upscale", model_id: "a" },
+      { pipeline: "video-upscale", model_id: "tiny/esrgan-x4", optimization_flags: flags },
+    ];
+    await expect(
+      createOrchestrator({ ...quiet, models: entry({ FFMPEG_PATH: "/nonexistent/ffmpeg" }) }),
+    ).rejects.toThrow(
+      /^aiModels\.json entry 1 \(video-upscale "tiny\/esrgan-x4"\): its runner needs ffmpeg and ffprobe, but "\/nonexistent\/ffmpeg" cannot be run \(spawnSync \/nonexistent\/ffmpeg ENOENT\); install ffmpeg .* or set FFMPEG_PATH and FFPROBE_PATH in the entry's optimization_flags$/,
+    );
+    await expect(
+      createOrchestrator({ ...quiet, models: entry({ FFPROBE_PATH: "/nonexistent/ffprobe" }) }),
+    ).rejects.toThrow(/but "\/nonexistent\/ffprobe" cannot be run/);
+    // An external runner's ffmpeg is its own business; the default PATH has both here.
+    const external = [
+      {
+        pipeline: "frame-interpolation",
+        model_id: "f",
+        url: "http://127.0.0.1:9",
+        optimization_flags: { FFMPEG_PATH: "/nonexistent/ffmpeg" },
+      },
+    ];
+    await (await createOrchestrator({ ...quiet, models: external })).stop();
+    await (await createOrchestrator({ ...quiet, models: entry({}) })).stop();
+  });
+
+  it.each(["../../etc", "/etc/passwd", "tiny/ésrgan", "a/b/c", "a/../b"])(
+    "refuses model_id %j for a runner it starts (the runner would refuse it at every restart)",
+    async (id) => {
+      await expect(createOrchestrator({ ...quiet, models: [{ pipeline: "upscale", model_id: id }] })).rejects.toThrow(
+        `aiModels.json entry 0 (upscale ${JSON.stringify(id)}): model_id ${JSON.stringify(id)} is not a folder name a runner can load from the models directory: use "name" or "org/name" (letters, digits, . _ -; no "..")`,
+      );
+    },
+  );
+
   it("names the model list file in entry errors", async () => {
     await expect(
       createOrchestrator({ ...quiet, models: [{ pipeline: "upscale" }], modelsSource: "/etc/avs/aiModels.json" }),
@@ -50,9 +85,12 @@ describe("createOrchestrator refuses bad configuration", () => {
     await expect(createOrchestrator({ ...quiet, models, launcher: "k8s" as never })).rejects.toThrow(
       'launcher must be process or docker, got "k8s"',
     );
-    await expect(createOrchestrator({ ...quiet, models, gpus: "0,a b" })).rejects.toThrow(
-      'gpus must be GPU ids separated by commas (0,1), got "a b"',
-    );
+    for (const bad of ["0,a b", "abc", "0x1", "GPU-"]) {
+      await expect(createOrchestrator({ ...quiet, models, gpus: bad })).rejects.toThrow(
+        /^gpus must be GPU indexes \(0,1\) or UUIDs \(GPU-…, MIG-…, as nvidia-smi -L lists them\) separated by commas, got "/,
+      );
+    }
+    expect(parseGpus("0, 1,GPU-8932f937-d72c-4106-c12f-20bd9faed9f6,MIG-GPU-8932f937/1/0")).toHaveLength(4);
     await expect(createOrchestrator({ ...quiet, models, runnersPerGpu: 0 })).rejects.toThrow(
       "runners-per-gpu must be a whole number from 1 to 64, got 0",
     );

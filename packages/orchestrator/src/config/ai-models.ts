@@ -58,6 +58,9 @@ const KNOWN = new Set([
   "optimization_flags",
 ]);
 
+/** A model id a runner takes (`runner/src/models/layout.ts`): `name` or `org/name`. */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
 /**
  * Checks a parsed `aiModels.json` and returns its entries. `pipelines` are the pipelines this orchestrator
  * can route (from its spec). Unknown keys are returned as warnings, not errors, so a Livepeer file works as is.
@@ -105,6 +108,13 @@ export function parseAiModels(
         fail(`url must be an http(s) URL of a runner, got ${show(e.url)}`);
       }
       url = (e.url as string).replace(/\/+$/, "");
+    }
+    // A runner this orchestrator starts loads `<models dir>/<model_id>`: the runner's own rule, checked here so that
+    // an id it refuses is a start-up error and not a runner restarted over and over.
+    if (url === undefined && (!MODEL_ID.test(e.model_id as string) || (e.model_id as string).includes(".."))) {
+      fail(
+        `model_id ${show(e.model_id)} is not a folder name a runner can load from the models directory: use "name" or "org/name" (letters, digits, . _ -; no "..")`,
+      );
     }
     if (e.token !== undefined && typeof e.token !== "string") fail(`token must be a string, got ${show(e.token)}`);
     if (e.token && !url) fail(`token is only used with url (an external runner); remove it or add url`);

@@ -36,7 +36,12 @@ export const SETTINGS = [
     default: "process",
     help: "how runners start: process (child processes) or docker (a container each)",
   },
-  { name: "gpus", kind: "string", shownDefault: "none: the CPU only", help: "GPU ids, e.g. 0,1" },
+  {
+    name: "gpus",
+    kind: "string",
+    shownDefault: "none: the CPU only",
+    help: "GPU indexes or UUIDs (nvidia-smi -L), e.g. 0,1",
+  },
   {
     name: "runners-per-gpu",
     kind: "integer",

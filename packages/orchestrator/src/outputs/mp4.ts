@@ -7,6 +7,8 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ConfigError } from "../config/ai-models.js";
 
 /** Pipelines whose runner answers `{frames}` that this orchestrator encodes to mp4. */
@@ -34,6 +36,44 @@ export function checkFfmpeg(pipelines: readonly string[], ffmpeg = "ffmpeg"): vo
   throw new ConfigError(
     `${needing.join(", ")} needs ffmpeg with libx264 to encode the mp4, but ${JSON.stringify(ffmpeg)} cannot be used (${why}); install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or point --ffmpeg (AVS_ORCHESTRATOR_FFMPEG) at it`,
   );
+}
+
+/** Pipelines whose runner runs ffmpeg and ffprobe itself (it decodes and encodes the videos). */
+const RUNNER_VIDEO_PIPELINES: readonly string[] = ["video-upscale", "frame-interpolation"];
+
+/**
+ * Checks that the runners this orchestrator starts as processes for a video pipeline find `ffmpeg` and `ffprobe` as
+ * they will look for them (the entry's `FFMPEG_PATH` / `FFPROBE_PATH` flags, else this environment's, else the
+ * `PATH`): without them such a runner fails to load its model, and would be restarted over and over. The runner
+ * checks the version and libx264 itself.
+ * @throws {ConfigError} naming the entry, the binary and how to install it.
+ * @example checkRunnerFfmpeg([{ index: 0, pipeline: "video-upscale", modelId: "tiny/esrgan-x4", optimizationFlags: {} }])
+ */
+export function checkRunnerFfmpeg(
+  entries: ReadonlyArray<{
+    index: number;
+    pipeline: string;
+    modelId: string;
+    url?: string;
+    optimizationFlags: Record<string, string>;
+  }>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  for (const e of entries) {
+    if (e.url !== undefined || !RUNNER_VIDEO_PIPELINES.includes(e.pipeline)) continue;
+    const flags = { ...env, ...e.optimizationFlags };
+    const ffmpeg = flags.FFMPEG_PATH || "ffmpeg";
+    const beside = flags.FFMPEG_PATH ? join(dirname(flags.FFMPEG_PATH), "ffprobe") : undefined;
+    const ffprobe = flags.FFPROBE_PATH || (beside && existsSync(beside) ? beside : "ffprobe");
+    for (const command of [ffmpeg, ffprobe]) {
+      const run = spawnSync(command, ["-hide_banner", "-version"], { encoding: "utf8", timeout: 10_000, env: flags });
+      const why = run.error ? run.error.message : run.status !== 0 ? `it exited with ${run.status}` : undefined;
+      if (why === undefined) continue;
+      throw new ConfigError(
+        `aiModels.json entry ${e.index} (${e.pipeline} ${JSON.stringify(e.modelId)}): its runner needs ffmpeg and ffprobe, but ${JSON.stringify(command)} cannot be run (${why}); install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set FFMPEG_PATH and FFPROBE_PATH in the entry's optimization_flags`,
+      );
+    }
+  }
 }
 
 /**
