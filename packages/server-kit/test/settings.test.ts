@@ -129,6 +129,21 @@ describe("parseSettings", () => {
     expect(refused(["--count", "1e16"])).toThrow('count must be a whole number from 0 to 9007199254740991, got "1e16"');
   });
 
+  it("reads numbers written in decimal only: no hex, binary, sign or exponent for a whole number", () => {
+    const refused = (argv: string[]) => () => parseSettings(SCHEMA, argv, {});
+    for (const text of ["0x4e21", "+20001", "1e4", "0b1", "0o7", "2_000", "Infinity"]) {
+      expect(refused([`--port=${text}`])).toThrow(
+        `port must be a whole number from 0 to 65535, got ${JSON.stringify(text)}`,
+      );
+    }
+    expect(refused(["--grace", "0x10"])).toThrow('grace must be a number from 0.5 to 2147483 s, got "0x10"');
+    const ok = (argv: string[]) => parseSettings(SCHEMA, argv, {}).values;
+    expect(ok(["--grace", "1.5e1"]).grace).toBe(15);
+    expect(ok(["--grace", ".75"]).grace).toBe(0.75);
+    expect(ok(["--size", "5e7"]).size).toBe(50_000_000);
+    expect(parseSettings(SCHEMA, [], { AVS_TEST_PORT: " 8080 " }).values.port).toBe(8080);
+  });
+
   it("takes a URL setting only as an absolute http(s) URL", () => {
     expect(parseSettings(SCHEMA, ["--home", "https://example.com/base"], {}).values.home).toBe(
       "https://example.com/base",

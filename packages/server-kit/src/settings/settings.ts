@@ -238,16 +238,24 @@ function listFromFile(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? value : [value];
 }
 
+/** A whole number in decimal digits (`-` allowed: the bounds decide). */
+const DECIMAL_INTEGER = /^-?\d+$/;
+/** A decimal number, with a fraction or an exponent (`0.5`, `1.5e-3`, as a JSON number from a file may be written). */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 function parseValue(s: Setting, raw: unknown): unknown {
   if (s.kind === "list") return raw;
   const text = String(raw);
   switch (s.kind) {
     case "number":
     case "integer": {
-      const n = Number(text.trim());
+      const trimmed = text.trim();
+      const n = Number(trimmed);
       const [min, max] = boundsOf(s);
       const whole = s.kind === "integer" || (s.unit !== undefined && s.unit !== "ms" && s.unit !== "s");
-      if (text.trim() !== "" && Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && n <= max) {
+      // Written in decimal: `Number` also reads `0x4e21`, `+8`, `0b1` and `1e4`, which nobody means for a port.
+      const syntax = s.kind === "integer" ? DECIMAL_INTEGER : DECIMAL;
+      if (syntax.test(trimmed) && Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && n <= max) {
         return n;
       }
       const what = whole ? "a whole number" : "a number";
