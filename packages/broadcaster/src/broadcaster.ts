@@ -1,4 +1,5 @@
 /** @module `createBroadcaster`: wires the registry, output store, metrics and app, and runs the HTTP server. */
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { type HttpServer, jsonLogger, type Logger, listen } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
@@ -71,6 +72,9 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   const store = createStore(o);
   const registry = new OrchestratorRegistry({ ...o, logger });
   const keys = new ApiKeys(o.apiKeys, o.apiKeysFile);
+  if (o.apiKeysFile && !existsSync(o.apiKeysFile)) {
+    logger.warn("api-keys-file does not exist; every job is refused (401) until it does", { path: o.apiKeysFile });
+  }
   const limiter = o.rateLimit > 0 ? new RateLimiter(o.rateLimit) : undefined;
   const dispatchContext = {
     registry,

@@ -1,5 +1,6 @@
 /** @module The broadcaster's settings: every option with its default, shared by the API, the CLI and the config file. */
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
@@ -203,10 +204,36 @@ export const DEFAULTS = {
 } as const;
 
 /**
+ * Refuses a `trustProxy` entry that is not an IP address (or `*`) and a `corsOrigins` entry that is not an origin
+ * (or `*`): neither would ever match, so a typo silently left output URLs on the local address, or a browser app
+ * without access.
+ * @example checkAddressOptions({ corsOrigins: ["https://app.example/"] }) // throws: not an origin, did you mean …
+ */
+export function checkAddressOptions(o: Pick<BroadcasterOptions, "trustProxy" | "corsOrigins">): void {
+  for (const p of o.trustProxy ?? []) {
+    if (p !== "*" && isIP(p) === 0) {
+      throw new Error(
+        `trust-proxy must be the IP address of a proxy (e.g. 10.0.0.5 or ::1) or *, got ${JSON.stringify(p)}`,
+      );
+    }
+  }
+  for (const origin of o.corsOrigins ?? []) {
+    if (origin === "*") continue;
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === origin) continue;
+    const hint = parsed && /^https?:$/.test(parsed.protocol) ? ` (did you mean ${JSON.stringify(parsed.origin)}?)` : "";
+    throw new Error(
+      `cors-origin must be a web origin, scheme://host[:port] without a path (e.g. https://app.example.com), or *, got ${JSON.stringify(origin)}${hint}`,
+    );
+  }
+}
+
+/**
  * Fills in defaults, normalises the orchestrator list and puts the default models in effect (throws for bad ones).
  * @example resolveOptions({ orchestrators: ["http://127.0.0.1:8935"] }).maxAttempts // 3
  */
 export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
+  checkAddressOptions(o);
   return {
     ...DEFAULTS,
     outputs: isPostgresUrl(o.jobsDb) ? { kind: "postgres" } : { kind: "local", dir: "outputs" },

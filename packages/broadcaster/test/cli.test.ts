@@ -258,6 +258,29 @@ describe("parseConfig", () => {
     expect(() => resolveOptions({ defaultModels: { videoupscale: "m" } })).toThrow("names no pipeline of this gateway");
   });
 
+  it("refuses a trust-proxy that is not an IP address and a cors-origin that is not an origin", () => {
+    const bad =
+      (...argv: string[]) =>
+      () =>
+        parseConfig(argv, {});
+    for (const p of ["notanip", "10.0.0.0/8", "proxy.internal"]) {
+      expect(bad("--trust-proxy", p)).toThrow(
+        `trust-proxy must be the IP address of a proxy (e.g. 10.0.0.5 or ::1) or *, got ${JSON.stringify(p)}`,
+      );
+    }
+    expect(bad("--cors-origin", "not an origin")).toThrow(
+      'cors-origin must be a web origin, scheme://host[:port] without a path (e.g. https://app.example.com), or *, got "not an origin"',
+    );
+    expect(bad("--cors-origin", "https://App.example.com/")).toThrow('(did you mean "https://app.example.com"?)');
+    expect(bad("--cors-origin", "ftp://app.example.com")).toThrow("cors-origin must be a web origin");
+    expect(() => resolveOptions({ trustProxy: ["nope"] })).toThrow("trust-proxy must be the IP address");
+    const ok = parseConfig(
+      ["--trust-proxy", "10.0.0.5", "--trust-proxy", "::1", "--cors-origin", "https://app.example.com:8443"],
+      { AVS_BROADCASTER_CORS_ORIGIN: "*" },
+    ).options;
+    expect([ok.trustProxy, ok.corsOrigins]).toEqual([["10.0.0.5", "::1"], ["https://app.example.com:8443"]]);
+  });
+
   it("documents every setting with its env var and default in --help", () => {
     expect(HELP).toContain("--orchestrator / AVS_BROADCASTER_ORCHESTRATOR");
     expect(HELP).toContain("--request-timeout-ms / AVS_BROADCASTER_REQUEST_TIMEOUT_MS");

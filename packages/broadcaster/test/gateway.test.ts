@@ -145,6 +145,29 @@ describe("API keys, rate limits and body limits", () => {
     expect((await a.request("/health")).status).toBe(200);
   });
 
+  it("warns at start when the keys file does not exist, and refuses every job until it does", async () => {
+    const keysFile = join(dir, "keys-later.txt");
+    const lines: string[] = [];
+    const a = createBroadcaster({
+      outputs: { kind: "local", dir },
+      uploadDir: join(dir, "up"),
+      apiKeysFile: keysFile,
+      logSink: (line) => lines.push(line),
+    }).app;
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        msg: "api-keys-file does not exist; every job is refused (401) until it does",
+        path: keysFile,
+      }),
+    );
+    const job = () => a.request("/text-to-image", json({ model_id: "m", prompt: "a" }, { authorization: "Bearer k" }));
+    expect((await job()).status).toBe(401);
+    writeFileSync(keysFile, "k\n");
+    await new Promise((r) => setTimeout(r, 1100)); // the file is looked at once a second at most
+    expect((await job()).status).toBe(503);
+  });
+
   it("rate-limits per key with 429 and Retry-After, other keys unaffected", async () => {
     const a = app({ apiKeys: ["k1", "k2"], rateLimit: 3 });
     const send = (key: string) =>

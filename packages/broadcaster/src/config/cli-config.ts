@@ -16,7 +16,7 @@ import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.
 import { isPostgresUrl } from "../async-jobs/options.js";
 import { DEFAULT_MODEL_SETTING, parseDefaultModels } from "../jobs/default-models.js";
 import { outputAddresses } from "../jobs/outputs.js";
-import { type BroadcasterOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
+import { type BroadcasterOptions, checkAddressOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
 
 const MB = 1024 * 1024;
 
@@ -290,6 +290,7 @@ export function parseConfig(
     }),
   );
   const defaultModels = v["default-model"] && parseDefaultModels(v["default-model"]);
+  checkAddressOptions({ trustProxy: v["trust-proxy"]?.map(String), corsOrigins: v["cors-origin"]?.map(String) });
   const outputAllowNetworks = v["output-allow-networks"]?.map(String);
   if (outputAllowNetworks) outputAddresses(outputAllowNetworks); // a bad entry stops the start with its name
   const outputStore = v["output-store"];
