@@ -135,3 +135,4 @@ export {
 } from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";
 export { UploadedPart, uploadedPart } from "./validator/uploaded-part.js";
+export { LINGER_DEFAULTS, type LingerLimits, lingerOnEarlyAnswers } from "./server/linger.js";

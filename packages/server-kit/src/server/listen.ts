@@ -9,6 +9,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
 import { answerClientErrors, continueOnRead, refuseExpectations } from "./client-errors.js";
 import { type ConnectionLimits, limitConnections, serverOptions } from "./connection-limits.js";
+import { lingerOnEarlyAnswers } from "./linger.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
 export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -53,6 +54,7 @@ export async function listen(
   answerClientErrors(server as unknown as http.Server, limits);
   continueOnRead(server as unknown as http.Server);
   refuseExpectations(server as unknown as http.Server);
+  lingerOnEarlyAnswers(server as unknown as http.Server);
   const port = (server.address() as AddressInfo).port;
   const connections = trackConnections(server as unknown as http.Server);
   let stopping: Promise<void> | undefined;
