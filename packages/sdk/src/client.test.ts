@@ -2,6 +2,7 @@
  * The client over real sockets against a scripted server (test/scripted-server.ts): request encoding, retries,
  * Retry-After, timeouts and aborts. test/broadcaster.test.ts runs the same calls against the real broadcaster.
  */
+import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collectGarbage } from "../test/collect-garbage.js";
 import { after, hangUp, json, type Step, startScriptedServer } from "../test/scripted-server.js";
@@ -10,6 +11,7 @@ import {
   AbortError,
   ApiError,
   ConnectionError,
+  InvalidInputError,
   NotFoundError,
   RateLimitError,
   ServiceUnavailableError,
@@ -115,6 +117,47 @@ describe("settings", () => {
     await expect(client.textToImage({ modelId: "m", prompt: "p" }, { retries: 1.5 })).rejects.toThrow(
       "/text-to-image: retries must be a whole number ≥ 0, got 1.5",
     );
+  });
+});
+
+describe("input refused before sending", () => {
+  it("makes an InvalidInputError, with the original as cause, of every input no request can carry", async () => {
+    const server = await serve(json(200, OK));
+    const client = createClient({ baseUrl: server.url });
+    const refusal = (call: Promise<unknown>) =>
+      call.then(
+        () => expect.fail("resolved"),
+        (e) => {
+          expect(e).toBeInstanceOf(InvalidInputError);
+          expect(e.attempts).toBe(0);
+          return e as InvalidInputError;
+        },
+      );
+    const missing = await refusal(client.imageToImage({ prompt: "p", image: "./nope.png" }));
+    expect(missing.message).toBe(
+      "[POST] /image-to-image: invalid input — image: ENOENT: no such file or directory, stat './nope.png'",
+    );
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe("ENOENT");
+    const directory = await refusal(client.upscale({ prompt: "", image: tmpdir() }));
+    expect(directory.message).toBe(`[POST] /upscale: invalid input — image: "${tmpdir()}" is not a file`);
+    expect(directory.cause).toBeInstanceOf(TypeError);
+    const unknown = await refusal(client.submit("nope" as "upscale", { prompt: "", image: PNG }));
+    expect(unknown.message).toMatch(/^\[POST\] \/nope: invalid input — no pipeline "nope"; one of textToImage, /);
+    const nothing = await refusal(client.textToImage(null as never));
+    expect(nothing.message).toBe("[POST] /text-to-image: invalid input — the options must be an object, got null");
+    const big = await refusal(client.textToImage({ prompt: "p", seed: 1n as never }));
+    expect(big.message).toBe(
+      '[POST] /text-to-image: invalid input — option "seed" must be a string, number or boolean, got a bigint',
+    );
+    const id = await refusal(client.textToImage({ prompt: "p" }, { requestId: "a\nb" }));
+    expect(id.message).toBe(
+      '[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, got "a\\nb"',
+    );
+    const header = await refusal(client.download("/outputs/a.png", { headers: { "x-note": "a\nb" } }));
+    expect(header.cause).toBeInstanceOf(TypeError);
+    const jobId = await refusal(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ requestId: "" }));
+    expect(jobId.message).toMatch(/^\[GET\] \/jobs\/job_A{22}: invalid input — requestId must be 1-128/);
+    expect(server.received).toHaveLength(0);
   });
 });
 

@@ -4,13 +4,13 @@
  * client over the generated `paths`, for everything else.
  */
 import type { Client as OpenApiClient } from "openapi-fetch";
-import { apiError, type CallTarget, ConnectionError, SdkError } from "./errors.js";
+import { apiError, type CallTarget, ConnectionError, InvalidInputError, SdkError } from "./errors.js";
 import type { paths } from "./generated/gateway.js";
 import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
-import { beforeSend, type FetchLike, send, targetOf } from "./internal/transport.js";
+import { beforeSend, callHeaders, type FetchLike, send, targetOf } from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
 import type { CallOptions, Media, PipelineMethods } from "./options.js";
 
@@ -97,34 +97,37 @@ export function createClient(options: ClientOptions): Client {
     return (await post(pipeline, input, call)).data;
   }
 
-  /** Sends a generate request; resolves with its 2xx body and response (a 202 for asynchronous jobs). */
+  /**
+   * Sends a generate request, with `extra` headers; resolves with its 2xx body and response (a 202 for asynchronous
+   * jobs). Input that cannot be sent is refused with an `InvalidInputError` before any request.
+   */
   async function post(
     pipeline: PipelineEntry,
     input: object,
     call: CallOptions = {},
+    extra?: Record<string, string>,
   ): Promise<{ data: unknown; response: Response }> {
     checkSettings(pipeline.path, call);
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const callTimeoutMs = call.timeoutMs ?? timeoutMs;
+    const requestHeaders = callHeaders(target, call, undefined, extra);
     // The deadline covers the whole call: reading a stream or a path upload into memory comes out of it too.
     const endsAt = Date.now() + callTimeoutMs;
     const fields = await beforeSend(
-      () => toWireFields(input, Object.keys(pipeline.files)),
+      () => toWireFields(input, Object.keys(pipeline.files), target),
       target,
       callTimeoutMs,
       call.signal,
       endsAt,
     );
     const stats = { attempts: 1 };
-    const callHeaders = new Headers(call.headers);
-    const replaySafe = fields.seed !== undefined || call.retries !== undefined || callHeaders.has("idempotency-key");
-    if (call.requestId) callHeaders.set("X-Request-Id", call.requestId);
+    const replaySafe = fields.seed !== undefined || call.retries !== undefined || requestHeaders.has("idempotency-key");
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await raw.POST(pipeline.path as "/text-to-image", {
         body: fields as never,
         ...(pipeline.body === "multipart" ? { bodySerializer: toFormData } : {}),
-        headers: callHeaders,
+        headers: requestHeaders,
         signal: call.signal ?? null,
         fetch: (request: Request) =>
           send(fetchImpl, request, {
@@ -146,11 +149,10 @@ export function createClient(options: ClientOptions): Client {
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
     const url = new URL(typeof media === "string" ? media : media.url, `${baseUrl}/`);
-    const requestHeaders = new Headers(call.headers);
+    const target = targetOf({ method: "GET", url: url.href });
     // Credentials go to the gateway only: result URLs may point at a CDN or a signed object-store URL.
-    if (url.origin === origin) for (const [k, v] of headers) if (!requestHeaders.has(k)) requestHeaders.set(k, v);
+    const requestHeaders = callHeaders(target, call, url.origin === origin ? headers : undefined);
     const request = new Request(url, { headers: requestHeaders, signal: call.signal ?? null });
-    const target = targetOf(request);
     const stats = { attempts: 1 };
     const response = await send(fetchImpl, request, {
       target,
@@ -183,7 +185,12 @@ export function createClient(options: ClientOptions): Client {
     fetch: fetchImpl,
     timeoutMs,
     retries,
-    post: (method, input, call) => post(byMethod.get(method)!, input, call),
+    post(method, input, call, extra) {
+      const pipeline = byMethod.get(method);
+      if (pipeline) return post(pipeline, input, call, extra);
+      const known = [...byMethod.keys()].join(", ");
+      throw new InvalidInputError({ method: "POST", path: `/${method}` }, `no pipeline "${method}"; one of ${known}`);
+    },
   });
   return { ...methods, download, raw, ...jobs };
 }

@@ -1,7 +1,8 @@
 /**
  * @module The SDK's error hierarchy. Every failure of a call is one of these: an {@link ApiError} (the server answered
- * with an error status; one subclass per common status), a {@link ConnectionError} (no usable answer), a
- * {@link TimeoutError} (the call's `timeoutMs` ran out) or an {@link AbortError} (the caller's signal fired).
+ * with an error status; one subclass per common status), an {@link InvalidInputError} (refused before sending), a
+ * {@link ConnectionError} (no usable answer), a {@link TimeoutError} (the call's `timeoutMs` ran out) or an
+ * {@link AbortError} (the caller's signal fired).
  * Messages read `[POST] /image-to-image: 400 Bad Request — height must be a multiple of 8`.
  */
 import type { components } from "./generated/gateway.js";
@@ -151,6 +152,20 @@ export class ConnectionError extends SdkError {
   override name = "ConnectionError";
   constructor(target: CallTarget, options: { cause?: unknown; attempts?: number } = {}) {
     super(target, `connection failed${causeText(options.cause)}`, options);
+  }
+}
+
+/**
+ * The call's input was refused before any request was sent: a file path that cannot be read, a value no request can
+ * carry (a BigInt, an object), an unknown pipeline, a header value HTTP does not allow. `cause` is the original error.
+ *
+ * @example
+ * catch (err) { if (err instanceof InvalidInputError) console.log(err.message, err.cause); }
+ */
+export class InvalidInputError extends SdkError {
+  override name = "InvalidInputError";
+  constructor(target: CallTarget, problem: string, options: { cause?: unknown } = {}) {
+    super(target, `invalid input — ${problem}`, { cause: options.cause, attempts: 0 });
   }
 }
 

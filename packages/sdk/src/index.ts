@@ -13,6 +13,7 @@ export {
   ConnectionError,
   type ErrorDetail,
   InternalServerError,
+  InvalidInputError,
   NotFoundError,
   PayloadTooLargeError,
   parseRetryAfter,

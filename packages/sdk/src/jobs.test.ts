@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
-import { NotFoundError } from "./errors.js";
+import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Job } from "./jobs.js";
 
 const ID = "job_AAAAAAAAAAAAAAAAAAAAAA";
@@ -93,5 +93,27 @@ describe("job handles", () => {
     expect(handle.job).toMatchObject({ status: "succeeded", request_id: "direct", result: RESULT });
     expect(await handle.wait()).toEqual(RESULT);
     expect(server.received).toHaveLength(1);
+  });
+
+  it("refuses a webhook without a URL (an empty one, or only a secret) before sending", async () => {
+    const server = await startScriptedServer([json(202, job("queued"))]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url });
+    const input = { prompt: "", image: new Uint8Array([1]) };
+    for (const [webhook, got] of [
+      [{ url: "" }, '""'],
+      [{ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }, "undefined"],
+      [{ url: "hooks.example.com/avs" }, '"hooks.example.com/avs"'],
+    ] as const) {
+      const err = await client.submit("upscale", input, { webhook: webhook as { url: string } }).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(
+        `[POST] /upscale: invalid input — webhook.url must be an absolute http: or https: URL, got ${got}`,
+      );
+    }
+    expect(server.received).toHaveLength(0);
+    await client.submit("upscale", input, { webhook: { url: "https://hooks.example.com/avs", secret: "whsec_x" } });
+    expect(server.received[0]!.headers["webhook-url"]).toBe("https://hooks.example.com/avs");
+    expect(server.received[0]!.headers["webhook-secret"]).toBe("whsec_x");
   });
 });

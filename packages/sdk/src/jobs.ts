@@ -4,11 +4,19 @@
  * (Server-Sent Events read from a `fetch` body, so the API key travels as a header in browsers too, resumed with
  * `Last-Event-ID` when the connection drops), waits for the result, and cancels. Types come from the gateway spec.
  */
-import { AbortError, apiError, type CallTarget, ConnectionError, parseRetryAfter, SdkError } from "./errors.js";
+import {
+  AbortError,
+  apiError,
+  type CallTarget,
+  ConnectionError,
+  InvalidInputError,
+  parseRetryAfter,
+  SdkError,
+} from "./errors.js";
 import type { components } from "./generated/gateway.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./internal/backoff.js";
 import { readServerSentEvents } from "./internal/sse.js";
-import { type FetchLike, send } from "./internal/transport.js";
+import { callHeaders, type FetchLike, isHttpUrl, send } from "./internal/transport.js";
 import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
 
 /** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
@@ -108,8 +116,16 @@ export interface JobTransport {
   fetch: FetchLike;
   timeoutMs: number;
   retries: number;
-  /** Sends the generate request of `pipeline` (the client's encoding, retries and errors); resolves on a 2xx. */
-  post(pipeline: JobPipeline, input: object, call: CallOptions): Promise<{ data: unknown; response: Response }>;
+  /**
+   * Sends the generate request of `pipeline` with `extra` headers (the client's encoding, retries and errors); resolves
+   * on a 2xx.
+   */
+  post(
+    pipeline: JobPipeline,
+    input: object,
+    call: CallOptions,
+    extra: Record<string, string>,
+  ): Promise<{ data: unknown; response: Response }>;
 }
 
 /** How many connection failures in a row end an event stream. */
@@ -130,12 +146,20 @@ export function jobMethods(t: JobTransport) {
       submit: SubmitOptions = {},
     ): Promise<JobHandle<P>> {
       const { idempotencyKey, webhook, ...call } = submit;
-      const headers = new Headers(call.headers);
-      headers.set("Prefer", "respond-async");
-      if (idempotencyKey !== undefined) headers.set("Idempotency-Key", idempotencyKey);
-      if (webhook?.url) headers.set("Webhook-Url", webhook.url);
-      if (webhook?.secret) headers.set("Webhook-Secret", webhook.secret);
-      const { data, response } = await t.post(pipeline, options, { ...call, headers });
+      const extra: Record<string, string> = { Prefer: "respond-async" };
+      if (idempotencyKey !== undefined) extra["Idempotency-Key"] = idempotencyKey;
+      if (webhook !== undefined) {
+        // Without a URL there is nothing to deliver to: a job would run without the webhook its caller expects.
+        if (!isHttpUrl(webhook?.url)) {
+          throw new InvalidInputError(
+            { method: "POST", path: `/${kebab(pipeline)}` },
+            `webhook.url must be an absolute http: or https: URL, got ${JSON.stringify(webhook?.url)}`,
+          );
+        }
+        extra["Webhook-Url"] = webhook.url;
+        if (webhook.secret !== undefined) extra["Webhook-Secret"] = webhook.secret;
+      }
+      const { data, response } = await t.post(pipeline, options, call, extra);
       if (response.status === 202) {
         const job = data as Job;
         return jobHandle<P>(t, job.id, job, job.webhook?.secret);
@@ -169,9 +193,7 @@ export function jobMethods(t: JobTransport) {
  */
 async function request(t: JobTransport, method: "GET" | "POST", path: string, call: CallOptions): Promise<unknown> {
   const target: CallTarget = { method, path };
-  const headers = new Headers(t.headers);
-  for (const [k, v] of new Headers(call.headers)) headers.set(k, v);
-  if (call.requestId) headers.set("X-Request-Id", call.requestId);
+  const headers = callHeaders(target, call, t.headers);
   const stats = { attempts: 1 };
   const response = await send(
     t.fetch,

@@ -18,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+const T = { method: "POST", path: "/image-to-image" };
 const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
 describe("toFile", () => {
@@ -65,20 +66,21 @@ describe("request bodies", () => {
     const fields = await toWireFields(
       { modelId: "m/x", numInferenceSteps: 2, safetyCheck: false, loras: { "a/b": 0.5 }, seed: undefined },
       [],
+      T,
     );
     expect(fields).toEqual({ model_id: "m/x", num_inference_steps: 2, safety_check: false, loras: '{"a/b":0.5}' });
   });
 
   it("treats a string in a file field as a path, and rejects bytes in a non-file field", async () => {
-    const fields = await toWireFields({ image: path, prompt: "p" }, ["image"]);
+    const fields = await toWireFields({ image: path, prompt: "p" }, ["image"], T);
     expect((fields.image as File).name).toBe("cat.png");
-    await expect(toWireFields({ prompt: BYTES }, ["image"])).rejects.toThrow(
+    await expect(toWireFields({ prompt: BYTES }, ["image"], T)).rejects.toThrow(
       'option "prompt" is not a file field; files go in: image',
     );
   });
 
   it("builds multipart/form-data that a server parses back into the same fields and bytes", async () => {
-    const fields = await toWireFields({ prompt: "a cat", image: BYTES, strength: 0.25, modelId: "m" }, ["image"]);
+    const fields = await toWireFields({ prompt: "a cat", image: BYTES, strength: 0.25, modelId: "m" }, ["image"], T);
     const request = new Request("http://127.0.0.1/image-to-image", { method: "POST", body: toFormData(fields) });
     expect(request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=/);
     const parsed = await request.formData();

@@ -186,7 +186,7 @@ describe("in headless Chromium", () => {
     expect(err).toEqual({
       auth: true,
       message: "[POST] /upscale: 401 Unauthorized — invalid API key",
-      path: 'TypeError: cannot read the file path "/etc/passwd" here: paths work in Node, Deno and Bun; in a browser pass a File or Blob',
+      path: 'InvalidInputError: [POST] /upscale: invalid input — image: cannot read the file path "/etc/passwd" here: paths work in Node, Deno and Bun; in a browser pass a File or Blob',
     });
   });
 });

@@ -3,7 +3,15 @@
  * `Retry-After`), and turns network failures into {@link ConnectionError}, {@link TimeoutError} or {@link AbortError}.
  * Both the high-level methods and `client.raw` (openapi-fetch) send through it.
  */
-import { AbortError, type CallTarget, ConnectionError, parseRetryAfter, SdkError, TimeoutError } from "../errors.js";
+import {
+  AbortError,
+  type CallTarget,
+  ConnectionError,
+  InvalidInputError,
+  parseRetryAfter,
+  SdkError,
+  TimeoutError,
+} from "../errors.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { type Deadline, startDeadline } from "./deadline.js";
 
@@ -84,8 +92,55 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
   }
 }
 
+/**
+ * Whether `value` is an absolute `http:` or `https:` URL.
+ *
+ * @example
+ * isHttpUrl("localhost:8937"); // false: its scheme would be "localhost:"
+ */
+export function isHttpUrl(value: unknown): value is string {
+  try {
+    return /^https?:$/.test(new URL(value as string).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The headers of a call: `base` (the client's), then the call's own `headers`, `extra` and its `requestId` as
+ * `X-Request-Id` (1-128 visible ASCII characters, as the gateway takes it). A value HTTP does not allow (a line break)
+ * is an {@link InvalidInputError}, before anything is sent.
+ *
+ * @example
+ * const headers = callHeaders(target, { requestId: "order-7" }, client.headers, { Prefer: "respond-async" });
+ */
+export function callHeaders(
+  target: CallTarget,
+  call: { headers?: HeadersInit; requestId?: string },
+  base?: HeadersInit,
+  extra?: Record<string, string>,
+): Headers {
+  const headers = new Headers(base);
+  try {
+    for (const init of [call.headers, extra]) for (const [k, v] of new Headers(init)) headers.set(k, v);
+  } catch (err) {
+    throw new InvalidInputError(target, (err as Error).message, { cause: err });
+  }
+  const id = call.requestId;
+  if (id !== undefined) {
+    if (!/^[\x21-\x7e]{1,128}$/.test(id)) {
+      throw new InvalidInputError(
+        target,
+        `requestId must be 1-128 visible ASCII characters, got ${JSON.stringify(id)}`,
+      );
+    }
+    headers.set("X-Request-Id", id);
+  }
+  return headers;
+}
+
 /** The method and URL path of `request` (no query: it may hold signed secrets), for messages. */
-export function targetOf(request: Request): CallTarget {
+export function targetOf(request: { method: string; url: string }): CallTarget {
   const url = new URL(request.url);
   const path = url.protocol === "data:" ? `${request.url.slice(0, 32)}…` : `${url.origin}${url.pathname}`;
   return { method: request.method, path };
