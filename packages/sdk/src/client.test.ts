@@ -12,6 +12,7 @@ import {
   ApiError,
   ConnectionError,
   InvalidInputError,
+  MalformedResponseError,
   NotFoundError,
   RateLimitError,
   ServiceUnavailableError,
@@ -158,6 +159,47 @@ describe("input refused before sending", () => {
     const jobId = await refusal(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ requestId: "" }));
     expect(jobId.message).toMatch(/^\[GET\] \/jobs\/job_A{22}: invalid input — requestId must be 1-128/);
     expect(server.received).toHaveLength(0);
+  });
+});
+
+describe("malformed answers", () => {
+  it("rejects a 200 whose body is not JSON, or empty, and a 204, naming status, type and first bytes", async () => {
+    const page = `<html><body>${"proxy says hi ".repeat(10)}</body></html>`;
+    const server = await serve(
+      (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end(page),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(),
+      (_req, res) => void res.writeHead(204).end(),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("null"),
+    );
+    const client = createClient({ baseUrl: server.url });
+    const errors = [];
+    for (let i = 0; i < 4; i++) errors.push(await client.textToImage({ prompt: "p", seed: 1 }).catch((e) => e));
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(MalformedResponseError);
+      expect(err).not.toBeInstanceOf(ConnectionError);
+    }
+    expect(errors.map((e) => e.message)).toEqual([
+      `[POST] /text-to-image: malformed answer — expected a JSON body, got 200 (text/html) with body "${page.slice(0, 100)}…"`,
+      "[POST] /text-to-image: malformed answer — expected a JSON body, got 200 (application/json) with an empty body",
+      "[POST] /text-to-image: malformed answer — expected a JSON body, got 204 (no content type) with an empty body",
+      '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "null"',
+    ]);
+    expect([errors[0].status, errors[0].body]).toEqual([200, page]);
+    expect(errors[0].cause).toBeInstanceOf(SyntaxError);
+    // A malformed answer is not retried: sending again would not make it well-formed.
+    expect(server.received).toHaveLength(4);
+  });
+
+  it("rejects a job read whose 200 is not a JSON object", async () => {
+    const server = await serve((_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end("ok"));
+    const err = await createClient({ baseUrl: server.url })
+      .job("job_AAAAAAAAAAAAAAAAAAAAAA")
+      .refresh()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(
+      '[GET] /jobs/job_AAAAAAAAAAAAAAAAAAAAAA: malformed answer — expected a JSON body, got 200 (text/plain) with body "ok"',
+    );
   });
 });
 

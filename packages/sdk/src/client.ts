@@ -10,7 +10,7 @@ import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js"
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
-import { beforeSend, callHeaders, type FetchLike, send, targetOf } from "./internal/transport.js";
+import { beforeSend, callHeaders, type FetchLike, jsonAnswer, send, targetOf } from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
 import type { CallOptions, Media, PipelineMethods } from "./options.js";
 
@@ -129,6 +129,7 @@ export function createClient(options: ClientOptions): Client {
         ...(pipeline.body === "multipart" ? { bodySerializer: toFormData } : {}),
         headers: requestHeaders,
         signal: call.signal ?? null,
+        parseAs: "text",
         fetch: (request: Request) =>
           send(fetchImpl, request, {
             target,
@@ -144,7 +145,7 @@ export function createClient(options: ClientOptions): Client {
     }
     const { data, error, response } = result;
     if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
-    return { data, response };
+    return { data: jsonAnswer(target, response, data as string | undefined, stats.attempts), response };
   }
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {

@@ -1,8 +1,9 @@
 /**
  * @module The SDK's error hierarchy. Every failure of a call is one of these: an {@link ApiError} (the server answered
  * with an error status; one subclass per common status), an {@link InvalidInputError} (refused before sending), a
- * {@link ConnectionError} (no usable answer), a {@link TimeoutError} (the call's `timeoutMs` ran out) or an
- * {@link AbortError} (the caller's signal fired).
+ * {@link MalformedResponseError} (a success status with an answer the call cannot use), a {@link ConnectionError} (no
+ * usable answer), a {@link TimeoutError} (the call's `timeoutMs` ran out) or an {@link AbortError} (the caller's
+ * signal fired).
  * Messages read `[POST] /image-to-image: 400 Bad Request — height must be a multiple of 8`.
  */
 import type { components } from "./generated/gateway.js";
@@ -166,6 +167,37 @@ export class InvalidInputError extends SdkError {
   override name = "InvalidInputError";
   constructor(target: CallTarget, problem: string, options: { cause?: unknown } = {}) {
     super(target, `invalid input — ${problem}`, { cause: options.cause, attempts: 0 });
+  }
+}
+
+/**
+ * The gateway answered with a success status but not with what the call expects (a body that is not JSON, an empty
+ * one, a 202 without a job, an event stream of another type): a broken proxy or not a gateway of this API. The message
+ * names the status, the content type and the body's first characters.
+ *
+ * @example
+ * catch (err) { if (err instanceof MalformedResponseError) console.log(err.status, err.body); }
+ */
+export class MalformedResponseError extends SdkError {
+  override name = "MalformedResponseError";
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body as text. */
+  readonly body: string;
+  constructor(
+    target: CallTarget,
+    expected: string,
+    response: { status: number; headers: Headers },
+    body: string,
+    options: { cause?: unknown; attempts?: number } = {},
+  ) {
+    const type = response.headers.get("content-type") ?? "no content type";
+    const start = body.length > 100 ? `${body.slice(0, 100)}…` : body;
+    const got = body ? `body ${JSON.stringify(start)}` : "an empty body";
+    super(target, `malformed answer — expected ${expected}, got ${response.status} (${type}) with ${got}`, options);
+    this.status = response.status;
+    this.headers = response.headers;
+    this.body = body;
   }
 }
 

@@ -14,6 +14,7 @@ export {
   type ErrorDetail,
   InternalServerError,
   InvalidInputError,
+  MalformedResponseError,
   NotFoundError,
   PayloadTooLargeError,
   parseRetryAfter,

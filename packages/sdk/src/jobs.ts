@@ -16,7 +16,7 @@ import {
 import type { components } from "./generated/gateway.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./internal/backoff.js";
 import { readServerSentEvents } from "./internal/sse.js";
-import { callHeaders, type FetchLike, isHttpUrl, send } from "./internal/transport.js";
+import { callHeaders, type FetchLike, isHttpUrl, jsonAnswer, send } from "./internal/transport.js";
 import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
 
 /** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
@@ -212,18 +212,17 @@ async function request(t: JobTransport, method: "GET" | "POST", path: string, ca
   } catch (err) {
     throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
   }
-  const body = parse(text);
   if (!response.ok) {
     throw apiError({
       ...target,
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-      body,
+      body: parse(text),
       attempts: stats.attempts,
     });
   }
-  return body;
+  return jsonAnswer(target, response, text, stats.attempts);
 }
 
 function kebab(name: string): string {

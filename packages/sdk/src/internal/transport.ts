@@ -8,6 +8,7 @@ import {
   type CallTarget,
   ConnectionError,
   InvalidInputError,
+  MalformedResponseError,
   parseRetryAfter,
   SdkError,
   TimeoutError,
@@ -90,6 +91,26 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
     deadline.dispose();
     throw err;
   }
+}
+
+/**
+ * The JSON object a successful answer must be: a body that is empty (a 204 too), not JSON or not an object is a
+ * {@link MalformedResponseError} naming the status, content type and first characters — not a connection failure.
+ *
+ * @example
+ * const job = jsonAnswer(target, response, await response.text(), stats.attempts);
+ */
+export function jsonAnswer(target: CallTarget, response: Response, text = "", attempts?: number): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new MalformedResponseError(target, "a JSON body", response, text, { cause: err, attempts });
+  }
+  if (typeof value !== "object" || value === null) {
+    throw new MalformedResponseError(target, "a JSON object", response, text, { attempts });
+  }
+  return value;
 }
 
 /**
