@@ -121,6 +121,56 @@ describe("settings", () => {
   });
 });
 
+describe("settings refused at once", () => {
+  it("refuses a baseUrl that is not an absolute http(s) URL, or has a query or fragment, saying what is allowed", () => {
+    for (const baseUrl of [
+      "localhost:8937",
+      "ftp://127.0.0.1/",
+      "http://127.0.0.1:8937/?key=1",
+      "http://127.0.0.1/#x",
+    ]) {
+      expect(() => createClient({ baseUrl })).toThrow(
+        new TypeError(
+          `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl.replace(/\/+$/, "")}"; allowed: http: or https:, optionally with a path prefix, without ?query or #fragment`,
+        ),
+      );
+    }
+    expect(() => createClient({ baseUrl: "https://gateway.example.com/ai/" })).not.toThrow();
+  });
+
+  it("refuses a timeoutMs no timer can wait (over 2^31 - 1 ms) for the client and per call, sending nothing", async () => {
+    const server = await serve(json(200, OK));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const message = (where: string) =>
+        `${where}: timeoutMs must be a positive number of milliseconds, got 2147483648; the longest allowed is 2147483647 (about 24.8 days)`;
+      expect(() => createClient({ baseUrl: server.url, timeoutMs: 2 ** 31 })).toThrow(
+        new RangeError(message("createClient")),
+      );
+      const client = createClient({ baseUrl: server.url, timeoutMs: 2 ** 31 - 1 });
+      const calls = [
+        client.textToImage({ prompt: "p" }, { timeoutMs: 2 ** 31 }),
+        client.download("/outputs/a.png", { timeoutMs: 2 ** 31 }),
+        client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ timeoutMs: 2 ** 31 }),
+      ];
+      const errors = await Promise.all(calls.map((c) => c.catch((e) => e)));
+      expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+        [RangeError, message("/text-to-image")],
+        [RangeError, message("download")],
+        [RangeError, message("/jobs/job_AAAAAAAAAAAAAAAAAAAAAA")],
+      ]);
+      expect(await client.textToImage({ prompt: "p" })).toEqual(OK);
+      expect(server.received).toHaveLength(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain("TimeoutOverflowWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
 describe("input refused before sending", () => {
   it("makes an InvalidInputError, with the original as cause, of every input no request can carry", async () => {
     const server = await serve(json(200, OK));

@@ -10,9 +10,17 @@ import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js"
 import { isIdempotentRequest } from "./internal/backoff.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
-import { beforeSend, callHeaders, type FetchLike, jsonAnswer, send, targetOf } from "./internal/transport.js";
+import {
+  beforeSend,
+  callHeaders,
+  type FetchLike,
+  isHttpUrl,
+  jsonAnswer,
+  send,
+  targetOf,
+} from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
-import type { CallOptions, Media, PipelineMethods } from "./options.js";
+import { type CallOptions, checkSettings, type Media, type PipelineMethods } from "./options.js";
 
 /** Settings of a client. */
 export interface ClientOptions {
@@ -74,9 +82,9 @@ const DEFAULT_RETRIES = 2;
  */
 export function createClient(options: ClientOptions): Client {
   const baseUrl = options?.baseUrl?.replace(/\/+$/, "") ?? "";
-  if (!isAbsoluteUrl(baseUrl)) {
+  if (!isHttpUrl(baseUrl) || /[?#]/.test(baseUrl)) {
     throw new TypeError(
-      `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl}"`,
+      `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl}"; allowed: http: or https:, optionally with a path prefix, without ?query or #fragment`,
     );
   }
   checkSettings("createClient", options);
@@ -149,6 +157,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
+    checkSettings("download", call);
     const url = new URL(typeof media === "string" ? media : media.url, `${baseUrl}/`);
     const target = targetOf({ method: "GET", url: url.href });
     // Credentials go to the gateway only: result URLs may point at a CDN or a signed object-store URL.
@@ -194,25 +203,6 @@ export function createClient(options: ClientOptions): Client {
     },
   });
   return { ...methods, download, raw, ...jobs };
-}
-
-function isAbsoluteUrl(url: string): boolean {
-  try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Rejects settings that would silently misbehave (a NaN timeout fires at once, a negative retry count never retries). */
-function checkSettings(where: string, o: { timeoutMs?: number; retries?: number }) {
-  if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
-    throw new RangeError(`${where}: timeoutMs must be a positive number of milliseconds, got ${o.timeoutMs}`);
-  }
-  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
-    throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
-  }
 }
 
 function responseParts(response: Response) {

@@ -17,7 +17,14 @@ import type { components } from "./generated/gateway.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./internal/backoff.js";
 import { readServerSentEvents } from "./internal/sse.js";
 import { callHeaders, type FetchLike, isHttpUrl, jsonAnswer, send } from "./internal/transport.js";
-import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
+import {
+  type CallOptions,
+  checkSettings,
+  type PipelineName,
+  type PipelineOptions,
+  type PipelineResult,
+  type Pipelines,
+} from "./options.js";
 
 /** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
 export type Job = components["schemas"]["Job"];
@@ -192,6 +199,7 @@ export function jobMethods(t: JobTransport) {
  * Sends a job request (reading or cancelling: both safe to repeat, so retried like downloads) and returns its JSON.
  */
 async function request(t: JobTransport, method: "GET" | "POST", path: string, call: CallOptions): Promise<unknown> {
+  checkSettings(path, call);
   const target: CallTarget = { method, path };
   const headers = callHeaders(target, call, t.headers);
   const stats = { attempts: 1 };

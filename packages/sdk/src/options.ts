@@ -2,7 +2,8 @@
  * @module Option and result types of the pipeline methods, mapped from the generated gateway types: each snake_case
  * request field becomes a camelCase option with the same type and optionality, binary fields accept any
  * {@link Uploadable}, and `loras` may also be an object; the pipeline methods themselves are mapped from the
- * generated `PIPELINES` table. A spec change — a field or a whole pipeline — flows through on `pnpm generate`.
+ * generated `PIPELINES` table. A spec change — a field or a whole pipeline — flows through on `pnpm generate`. Also
+ * `checkSettings`, which refuses call settings that cannot work.
  */
 import type { components, operations } from "./generated/gateway.js";
 import type { PIPELINES } from "./generated/gateway-pipelines.js";
@@ -109,4 +110,26 @@ export interface CallOptions {
   requestId?: string;
   /** Extra headers for this call. */
   headers?: HeadersInit;
+}
+
+/** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer `setTimeout` fires at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * Refuses settings that would silently misbehave: a NaN, negative or over-long `timeoutMs` fires at once (timers
+ * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries.
+ *
+ * @example
+ * checkSettings("createClient", { timeoutMs: 2 ** 31 }); // RangeError: … the longest allowed is 2147483647 …
+ */
+export function checkSettings(where: string, o: { timeoutMs?: number; retries?: number }): void {
+  const t = o.timeoutMs;
+  if (t !== undefined && !(Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS)) {
+    throw new RangeError(
+      `${where}: timeoutMs must be a positive number of milliseconds, got ${t}; the longest allowed is ${MAX_TIMEOUT_MS} (about 24.8 days)`,
+    );
+  }
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
+    throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
+  }
 }
