@@ -2,7 +2,12 @@
  * The client over real sockets against a scripted server (test/scripted-server.ts): request encoding, retries,
  * Retry-After, timeouts and aborts. test/broadcaster.test.ts runs the same calls against the real broadcaster.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collectGarbage } from "../test/collect-garbage.js";
 import { after, hangUp, json, type Step, startScriptedServer } from "../test/scripted-server.js";
@@ -453,6 +458,33 @@ describe("timeouts and aborts", () => {
     expect(aborted).toBeInstanceOf(AbortError);
     expect((aborted.cause as Error).message).toBe("user left");
     expect(requests).toBe(0);
+  });
+
+  it("keeps a Node process alive until the deadline fires when nothing else would", async () => {
+    // A child process whose only pending work is the call: a fetch that never settles and ignores the signal.
+    const dir = await mkdtemp(join(tmpdir(), "avs-sdk-alive-"));
+    try {
+      await build({
+        entryPoints: [fileURLToPath(new URL("./index.ts", import.meta.url))],
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        outfile: join(dir, "sdk.mjs"),
+        logLevel: "silent",
+      });
+      const script = `import { createClient } from "./sdk.mjs";
+        const client = createClient({ baseUrl: "http://127.0.0.1:9", timeoutMs: 300, fetch: () => new Promise(() => {}) });
+        const err = await client.textToImage({ prompt: "p" }).catch((e) => e);
+        console.log(err.name, err.message);`;
+      await writeFile(join(dir, "call.mjs"), script);
+      const child = spawnSync(process.execPath, ["call.mjs"], { cwd: dir, encoding: "utf8", timeout: 10_000 });
+      expect([child.status, child.stdout.trim()]).toEqual([
+        0,
+        "TimeoutError [POST] /text-to-image: timed out after 300 ms",
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("throws AbortError with the signal's reason when the caller aborts", async () => {

@@ -55,9 +55,10 @@ export function startDeadline(
     why ??= "timeout";
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
   };
+  // Not unref'd: while a call is pending its deadline keeps a Node process alive, else a process with nothing else to
+  // wait for (a fetch that ignores the signal, an upload stream that never ends) would exit with the call unsettled.
+  // `dispose()` clears it as soon as the call settles.
   const timer = setTimeout(onTimeout, endsAt - Date.now());
-  // A forgotten deadline must not keep a Node process alive; browsers return a number without unref.
-  (timer as { unref?: () => void }).unref?.();
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
   const held: Request[] = [];
