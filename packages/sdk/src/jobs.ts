@@ -4,27 +4,12 @@
  * (Server-Sent Events read from a `fetch` body, so the API key travels as a header in browsers too, resumed with
  * `Last-Event-ID` when the connection drops), waits for the result, and cancels. Types come from the gateway spec.
  */
-import {
-  AbortError,
-  apiError,
-  type CallTarget,
-  ConnectionError,
-  InvalidInputError,
-  parseRetryAfter,
-  SdkError,
-} from "./errors.js";
+import { apiError, type CallTarget, InvalidInputError, SdkError } from "./errors.js";
 import type { components } from "./generated/gateway.js";
-import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./internal/backoff.js";
-import { readServerSentEvents } from "./internal/sse.js";
-import { callHeaders, type FetchLike, isHttpUrl, jsonAnswer, send } from "./internal/transport.js";
-import {
-  type CallOptions,
-  checkSettings,
-  type PipelineName,
-  type PipelineOptions,
-  type PipelineResult,
-  type Pipelines,
-} from "./options.js";
+import { FINAL, jobEvents } from "./internal/job-events.js";
+import { jobRequest } from "./internal/job-request.js";
+import { type FetchLike, isHttpUrl } from "./internal/transport.js";
+import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
 
 /** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
 export type Job = components["schemas"]["Job"];
@@ -135,10 +120,6 @@ export interface JobTransport {
   ): Promise<{ data: unknown; response: Response }>;
 }
 
-/** How many connection failures in a row end an event stream. */
-const STREAM_ATTEMPTS = 8;
-const FINAL: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
-
 /**
  * The `submit` and `job` methods of a client.
  *
@@ -195,44 +176,6 @@ export function jobMethods(t: JobTransport) {
   };
 }
 
-/**
- * Sends a job request (reading or cancelling: both safe to repeat, so retried like downloads) and returns its JSON.
- */
-async function request(t: JobTransport, method: "GET" | "POST", path: string, call: CallOptions): Promise<unknown> {
-  checkSettings(path, call);
-  const target: CallTarget = { method, path };
-  const headers = callHeaders(target, call, t.headers);
-  const stats = { attempts: 1 };
-  const response = await send(
-    t.fetch,
-    new Request(`${t.baseUrl}${path}`, { method, headers, signal: call.signal ?? null }),
-    {
-      target,
-      timeoutMs: call.timeoutMs ?? t.timeoutMs,
-      retries: call.retries ?? t.retries,
-      replaySafe: true,
-      stats,
-    },
-  );
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (err) {
-    throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
-  }
-  if (!response.ok) {
-    throw apiError({
-      ...target,
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      body: parse(text),
-      attempts: stats.attempts,
-    });
-  }
-  return jsonAnswer(target, response, text, stats.attempts);
-}
-
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
@@ -260,74 +203,15 @@ function jobHandle<P extends JobPipeline>(
   let latest = initial;
   const path = `/jobs/${id}`;
   const target: CallTarget = { method: "GET", path: `${path}/events` };
-  const aborted = (signal: AbortSignal | undefined) => new AbortError(target, { cause: signal?.reason });
 
   async function* events(options: { signal?: AbortSignal; lastEventId?: string } = {}): AsyncGenerator<JobEvent> {
-    const { signal } = options;
     if (id === "") {
       if (latest) yield { type: "result", id: undefined, job: latest };
       return;
     }
-    let lastId = options.lastEventId;
-    let failures = 0;
-    for (;;) {
-      if (signal?.aborted) throw aborted(signal);
-      const headers = new Headers(t.headers);
-      headers.set("Accept", "text/event-stream");
-      if (lastId !== undefined) headers.set("Last-Event-ID", lastId);
-      let response: Response | undefined;
-      let retryMs: number | undefined;
-      try {
-        response = await t.fetch(new Request(`${t.baseUrl}${path}/events`, { headers, signal: signal ?? null }));
-      } catch (err) {
-        if (signal?.aborted) throw aborted(signal);
-        if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
-      }
-      if (response && !response.ok) {
-        const text = await response.text().catch(() => "");
-        const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
-        if (!retryable) {
-          throw apiError({
-            ...target,
-            status: response.status,
-            headers: response.headers,
-            body: parse(text),
-            attempts: failures + 1,
-          });
-        }
-        retryMs = parseRetryAfter(response.headers.get("retry-after"));
-      } else if (response?.body) {
-        let received = 0;
-        try {
-          for await (const e of readServerSentEvents(response.body)) {
-            received += 1;
-            failures = 0;
-            lastId = e.id ?? lastId;
-            retryMs = e.retry;
-            const event = toJobEvent(e.event, e.id, e.data);
-            if (!event) continue;
-            if (event.type !== "progress") latest = event.job;
-            yield event;
-            if (event.type === "result") return;
-          }
-        } catch (err) {
-          if (signal?.aborted) throw aborted(signal);
-          if (err instanceof SdkError) throw err;
-          if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
-        }
-        if (received === 0) {
-          // Nothing after `lastEventId`: the job may have ended before it; then there is nothing left to wait for.
-          latest = (await request(t, "GET", path, { signal })) as Job;
-          if (FINAL.has(latest.status)) return;
-        }
-      }
-      // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
-      try {
-        await sleep(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined), signal);
-      } catch {
-        throw aborted(signal);
-      }
-    }
+    yield* jobEvents(t, id, options, (job) => {
+      latest = job;
+    });
   }
 
   return {
@@ -339,7 +223,7 @@ function jobHandle<P extends JobPipeline>(
     webhookSecret,
     async refresh(call = {}) {
       if (id === "") return latest!;
-      latest = (await request(t, "GET", path, call)) as Job;
+      latest = (await jobRequest(t, "GET", path, call)) as Job;
       return latest;
     },
     events,
@@ -358,28 +242,8 @@ function jobHandle<P extends JobPipeline>(
           { method: "POST", path: "/jobs/cancel" },
           "the gateway answered synchronously; the job already succeeded",
         );
-      latest = (await request(t, "POST", `${path}/cancel`, call)) as Job;
+      latest = (await jobRequest(t, "POST", `${path}/cancel`, call)) as Job;
       return latest;
     },
   };
-}
-
-function toJobEvent(type: string, id: string | undefined, data: string): JobEvent | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (type === "progress") return { type, id, progress: value as JobProgress };
-  if (type === "status" || type === "result") return { type, id, job: value as Job };
-  return undefined;
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -1,0 +1,106 @@
+/**
+ * @module A job's events (`GET /jobs/{id}/events`): Server-Sent Events read from a `fetch` body, so the API key
+ * travels as a header in browsers too, resumed with `Last-Event-ID` when the connection drops.
+ */
+import { AbortError, apiError, type CallTarget, ConnectionError, parseRetryAfter, SdkError } from "../errors.js";
+import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../jobs.js";
+import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
+import { jobRequest, parseBody } from "./job-request.js";
+import { readServerSentEvents } from "./sse.js";
+
+/** How many connection failures in a row end an event stream. */
+const STREAM_ATTEMPTS = 8;
+/** The statuses a job ends in. */
+export const FINAL: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * The events of job `id` from the first (or after `lastEventId`) to its result, reconnecting with `Last-Event-ID`
+ * when the stream drops or ends early; `seen` is told each state of the job that comes by.
+ *
+ * @example
+ * for await (const e of jobEvents(t, id, { signal }, (job) => (latest = job))) console.log(e.type);
+ */
+export async function* jobEvents(
+  t: JobTransport,
+  id: string,
+  options: { signal?: AbortSignal; lastEventId?: string },
+  seen: (job: Job) => void,
+): AsyncGenerator<JobEvent> {
+  const { signal } = options;
+  const path = `/jobs/${id}`;
+  const target: CallTarget = { method: "GET", path: `${path}/events` };
+  const aborted = () => new AbortError(target, { cause: signal?.reason });
+  let lastId = options.lastEventId;
+  let failures = 0;
+  for (;;) {
+    if (signal?.aborted) throw aborted();
+    const headers = new Headers(t.headers);
+    headers.set("Accept", "text/event-stream");
+    if (lastId !== undefined) headers.set("Last-Event-ID", lastId);
+    let response: Response | undefined;
+    let retryMs: number | undefined;
+    try {
+      response = await t.fetch(new Request(`${t.baseUrl}${path}/events`, { headers, signal: signal ?? null }));
+    } catch (err) {
+      if (signal?.aborted) throw aborted();
+      if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
+    }
+    if (response && !response.ok) {
+      const text = await response.text().catch(() => "");
+      const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
+      if (!retryable) {
+        throw apiError({
+          ...target,
+          status: response.status,
+          headers: response.headers,
+          body: parseBody(text),
+          attempts: failures + 1,
+        });
+      }
+      retryMs = parseRetryAfter(response.headers.get("retry-after"));
+    } else if (response?.body) {
+      let received = 0;
+      try {
+        for await (const e of readServerSentEvents(response.body)) {
+          received += 1;
+          failures = 0;
+          lastId = e.id ?? lastId;
+          retryMs = e.retry;
+          const event = toJobEvent(e.event, e.id, e.data);
+          if (!event) continue;
+          if (event.type !== "progress") seen(event.job);
+          yield event;
+          if (event.type === "result") return;
+        }
+      } catch (err) {
+        if (signal?.aborted) throw aborted();
+        if (err instanceof SdkError) throw err;
+        if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
+      }
+      if (received === 0) {
+        // Nothing after `lastEventId`: the job may have ended before it; then there is nothing left to wait for.
+        const job = (await jobRequest(t, "GET", path, { signal })) as Job;
+        seen(job);
+        if (FINAL.has(job.status)) return;
+      }
+    }
+    // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
+    try {
+      await sleep(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined), signal);
+    } catch {
+      throw aborted();
+    }
+  }
+}
+
+function toJobEvent(type: string, id: string | undefined, data: string): JobEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (type === "progress") return { type, id, progress: value as JobProgress };
+  if (type === "status" || type === "result") return { type, id, job: value as Job };
+  return undefined;
+}
