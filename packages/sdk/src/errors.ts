@@ -182,19 +182,19 @@ export class MalformedResponseError extends SdkError {
   override name = "MalformedResponseError";
   readonly status: number;
   readonly headers: Headers;
-  /** The body as text. */
-  readonly body: string;
+  /** The body as text (undefined when it was not read: an endless stream of the wrong type). */
+  readonly body: string | undefined;
   constructor(
     target: CallTarget,
     expected: string,
     response: { status: number; headers: Headers },
-    body: string,
+    body?: string,
     options: { cause?: unknown; attempts?: number } = {},
   ) {
     const type = response.headers.get("content-type") ?? "no content type";
-    const start = body.length > 100 ? `${body.slice(0, 100)}…` : body;
-    const got = body ? `body ${JSON.stringify(start)}` : "an empty body";
-    super(target, `malformed answer — expected ${expected}, got ${response.status} (${type}) with ${got}`, options);
+    const start = body && body.length > 100 ? `${body.slice(0, 100)}…` : body;
+    const got = body === undefined ? "" : ` with ${body ? `body ${JSON.stringify(start)}` : "an empty body"}`;
+    super(target, `malformed answer — expected ${expected}, got ${response.status} (${type})${got}`, options);
     this.status = response.status;
     this.headers = response.headers;
     this.body = body;

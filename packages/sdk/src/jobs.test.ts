@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
-import { InvalidInputError, NotFoundError } from "./errors.js";
+import { InvalidInputError, MalformedResponseError, NotFoundError } from "./errors.js";
 import type { Job } from "./jobs.js";
 
 const ID = "job_AAAAAAAAAAAAAAAAAAAAAA";
@@ -80,6 +80,20 @@ describe("job handles", () => {
     expect(err.message).toBe(`[GET] /jobs/${ID}/events: 404 Not Found — no job ${ID}`);
     expect(server.received).toHaveLength(1);
   });
+
+  it("counts a 200 that is not an event stream as a failed attempt, and names its type after the last", async () => {
+    const server = await startScriptedServer([json(200, job("running"), { "retry-after": "0" })]);
+    close = server.close;
+    const err = await createClient({ baseUrl: server.url })
+      .job(ID)
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(
+      `[GET] /jobs/${ID}/events: malformed answer — expected text/event-stream, got 200 (application/json) (8 attempts)`,
+    );
+    expect(server.received.map((r) => r.url)).toEqual(Array(8).fill(`/jobs/${ID}/events`));
+  }, 10_000);
 
   it("turns a gateway's direct answer (no asynchronous jobs) into a job that already succeeded", async () => {
     const server = await startScriptedServer([json(200, RESULT, { "x-request-id": "direct" })]);

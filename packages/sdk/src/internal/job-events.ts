@@ -2,7 +2,15 @@
  * @module A job's events (`GET /jobs/{id}/events`): Server-Sent Events read from a `fetch` body, so the API key
  * travels as a header in browsers too, resumed with `Last-Event-ID` when the connection drops.
  */
-import { AbortError, apiError, type CallTarget, ConnectionError, parseRetryAfter, SdkError } from "../errors.js";
+import {
+  AbortError,
+  apiError,
+  type CallTarget,
+  ConnectionError,
+  MalformedResponseError,
+  parseRetryAfter,
+  SdkError,
+} from "../errors.js";
 import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../jobs.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { jobRequest, parseBody } from "./job-request.js";
@@ -56,6 +64,13 @@ export async function* jobEvents(
           body: parseBody(text),
           attempts: failures + 1,
         });
+      }
+      retryMs = parseRetryAfter(response.headers.get("retry-after"));
+    } else if (response && !/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")) {
+      // Not an event stream (a proxy's page, a cached JSON): a failed attempt, else it would be asked again forever.
+      await response.body?.cancel().catch(() => {});
+      if (++failures >= STREAM_ATTEMPTS) {
+        throw new MalformedResponseError(target, "text/event-stream", response, undefined, { attempts: failures });
       }
       retryMs = parseRetryAfter(response.headers.get("retry-after"));
     } else if (response?.body) {
