@@ -32,6 +32,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries of idempotent calls on 429, 502, 503, 504 and connection errors. Default 2. */
   retries?: number;
+  /**
+   * Longest silence on a job's event stream — no event and no keep-alive comment, which the gateway sends every 15 s
+   * — before `events()` and `wait()` drop the connection and resume it with `Last-Event-ID` (a failed attempt, as a
+   * dropped connection is). Default 45 000: three keep-alive intervals.
+   */
+  eventStreamIdleMs?: number;
   /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */
   fetch?: FetchLike;
   /** Headers sent with every call to the gateway. */
@@ -66,6 +72,8 @@ export interface Client extends PipelineMethods {
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_RETRIES = 2;
+/** Three of the gateway's keep-alive intervals (15 s, packages/broadcaster's `KEEP_ALIVE_MS`). */
+const DEFAULT_EVENT_STREAM_IDLE_MS = 45_000;
 
 /**
  * Creates a client of the gateway at `baseUrl`.
@@ -195,6 +203,7 @@ export function createClient(options: ClientOptions): Client {
     fetch: fetchImpl,
     timeoutMs,
     retries,
+    eventStreamIdleMs: options.eventStreamIdleMs ?? DEFAULT_EVENT_STREAM_IDLE_MS,
     post(method, input, call, extra) {
       const pipeline = byMethod.get(method);
       if (pipeline) return post(pipeline, input, call, extra);

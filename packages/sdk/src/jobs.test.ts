@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
-import { InvalidInputError, MalformedResponseError, NotFoundError } from "./errors.js";
+import { ConnectionError, InvalidInputError, MalformedResponseError, NotFoundError } from "./errors.js";
 import type { Job } from "./jobs.js";
 
 const ID = "job_AAAAAAAAAAAAAAAAAAAAAA";
@@ -24,14 +24,14 @@ const job = (status: Job["status"], extra: Partial<Job> = {}): Job => ({
 });
 const RESULT = { images: [{ url: "http://gw/outputs/a.png", seed: 1, nsfw: false }] };
 
-/** Writes `events` as an event stream, then ends it (or destroys the socket, to drop it). */
-function stream(events: Array<[number, string, unknown]>, end: "close" | "drop" = "close"): Step {
+/** Writes `events` as an event stream, then ends it (or destroys the socket, to drop it, or holds it open). */
+function stream(events: Array<[number, string, unknown]>, end: "close" | "drop" | "hold" = "close"): Step {
   return (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.write("retry: 10\n\n");
     for (const [id, type, data] of events) res.write(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     if (end === "drop") setTimeout(() => res.socket?.destroy(), 20);
-    else res.end();
+    else if (end === "close") res.end();
   };
 }
 
@@ -80,6 +80,59 @@ describe("job handles", () => {
     expect(err.message).toBe(`[GET] /jobs/${ID}/events: 404 Not Found — no job ${ID}`);
     expect(server.received).toHaveLength(1);
   });
+
+  it("drops a stream silent for longer than eventStreamIdleMs and resumes it after the last event", async () => {
+    let firstClosed = false;
+    const server = await startScriptedServer([
+      (_req, res) => {
+        // One event, then silence on an open socket: the stream is stalled.
+        stream([[1, "status", job("running")]], "hold")(_req, res, Buffer.alloc(0));
+        res.on("close", () => {
+          firstClosed = true;
+        });
+      },
+      (_req, res) => {
+        // Keep-alive comments for twice the idle limit, then the result: comments count as life.
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const beat = setInterval(() => res.write(": keep-alive\n\n"), 100);
+        setTimeout(() => {
+          clearInterval(beat);
+          res.end(`id: 2\nevent: result\ndata: ${JSON.stringify(job("succeeded", { result: RESULT }))}\n\n`);
+        }, 600);
+      },
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url, eventStreamIdleMs: 300 });
+    const started = Date.now();
+    expect(await client.job<"upscale">(ID).wait()).toEqual(RESULT);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(firstClosed).toBe(true);
+    expect(server.received.map((r) => r.headers["last-event-id"])).toEqual([undefined, "1"]);
+  }, 5000);
+
+  it("counts a stall as a failed attempt, as a 503 is: the 8th failure in a row rejects, naming the silence", async () => {
+    const busy = json(503, { detail: { msg: "restarting" } }, { "retry-after": "0" });
+    const server = await startScriptedServer([
+      stream([[1, "status", job("running")]], "hold"),
+      ...Array(6).fill(busy),
+      stream([], "hold"),
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url, eventStreamIdleMs: 100 });
+    const err = await client
+      .job(ID)
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.message).toBe(
+      `[GET] /jobs/${ID}/events: connection failed — the event stream was silent for 100 ms (8 attempts)`,
+    );
+    // A stall, six 503s and a stall: eight failures in a row.
+    expect(server.received.map((r) => r.headers["last-event-id"])).toEqual([undefined, ...Array(7).fill("1")]);
+    expect(() => createClient({ baseUrl: server.url, eventStreamIdleMs: 0 })).toThrow(
+      "createClient: eventStreamIdleMs must be a positive number of milliseconds, got 0",
+    );
+  }, 10_000);
 
   it("counts a 200 that is not an event stream as a failed attempt, and names its type after the last", async () => {
     const server = await startScriptedServer([json(200, job("running"), { "retry-after": "0" })]);

@@ -108,6 +108,8 @@ export interface JobTransport {
   fetch: FetchLike;
   timeoutMs: number;
   retries: number;
+  /** Longest silence (no event, no keep-alive comment) on an event stream before it is dropped and resumed. */
+  eventStreamIdleMs: number;
   /**
    * Sends the generate request of `pipeline` with `extra` headers (the client's encoding, retries and errors); resolves
    * on a 2xx.

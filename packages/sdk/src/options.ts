@@ -116,18 +116,24 @@ export interface CallOptions {
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * Refuses settings that would silently misbehave: a NaN, negative or over-long `timeoutMs` fires at once (timers
- * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries.
+ * Refuses settings that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs`
+ * fires at once (timers cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never
+ * retries.
  *
  * @example
  * checkSettings("createClient", { timeoutMs: 2 ** 31 }); // RangeError: … the longest allowed is 2147483647 …
  */
-export function checkSettings(where: string, o: { timeoutMs?: number; retries?: number }): void {
-  const t = o.timeoutMs;
-  if (t !== undefined && !(Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS)) {
-    throw new RangeError(
-      `${where}: timeoutMs must be a positive number of milliseconds, got ${t}; the longest allowed is ${MAX_TIMEOUT_MS} (about 24.8 days)`,
-    );
+export function checkSettings(
+  where: string,
+  o: { timeoutMs?: number; retries?: number; eventStreamIdleMs?: number },
+): void {
+  for (const key of ["timeoutMs", "eventStreamIdleMs"] as const) {
+    const t = o[key];
+    if (t !== undefined && !(Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS)) {
+      throw new RangeError(
+        `${where}: ${key} must be a positive number of milliseconds, got ${t}; the longest allowed is ${MAX_TIMEOUT_MS} (about 24.8 days)`,
+      );
+    }
   }
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
     throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);

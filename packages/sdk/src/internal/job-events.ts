@@ -76,7 +76,7 @@ export async function* jobEvents(
     } else if (response?.body) {
       let received = 0;
       try {
-        for await (const e of readServerSentEvents(response.body)) {
+        for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs)) {
           received += 1;
           failures = 0;
           lastId = e.id ?? lastId;
@@ -87,16 +87,17 @@ export async function* jobEvents(
           yield event;
           if (event.type === "result") return;
         }
+        if (received === 0) {
+          // Ended with nothing after `lastEventId`: the job may have ended before it; then nothing is left to wait for.
+          const job = (await jobRequest(t, "GET", path, { signal })) as Job;
+          seen(job);
+          if (FINAL.has(job.status)) return;
+        }
       } catch (err) {
         if (signal?.aborted) throw aborted();
         if (err instanceof SdkError) throw err;
+        // Dropped, or silent for longer than `eventStreamIdleMs` (stalled): one more failed attempt.
         if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
-      }
-      if (received === 0) {
-        // Nothing after `lastEventId`: the job may have ended before it; then there is nothing left to wait for.
-        const job = (await jobRequest(t, "GET", path, { signal })) as Job;
-        seen(job);
-        if (FINAL.has(job.status)) return;
       }
     }
     // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.

@@ -14,12 +14,17 @@ export interface ServerSentEvent {
 }
 
 /**
- * The events of a `text/event-stream` body, as they arrive. Breaking out of the loop cancels the body.
+ * The events of a `text/event-stream` body, as they arrive. Breaking out of the loop cancels the body. When `idleMs`
+ * pass without a byte (neither an event nor a comment), the body is cancelled and the iterator throws: a stream a
+ * server keeps alive with comments is stalled then, though its connection looks open.
  *
  * @example
- * for await (const e of readServerSentEvents(response.body!)) console.log(e.event, JSON.parse(e.data));
+ * for await (const e of readServerSentEvents(response.body!, 45_000)) console.log(e.event, JSON.parse(e.data));
  */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  idleMs?: number,
+): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -29,7 +34,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
   let data: string[] = [];
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await (idleMs ? within(reader.read(), idleMs) : reader.read());
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       // A CR at the very end may be the first half of a CRLF: keep it until more arrives.
       for (let at = firstBreak(buffer, done); at >= 0; at = firstBreak(buffer, done)) {
@@ -63,4 +68,13 @@ function firstBreak(buffer: string, done: boolean): number {
   if (cr < 0) return lf;
   if (cr === buffer.length - 1 && !done) return lf >= 0 && lf < cr ? lf : -1;
   return lf < 0 ? cr : Math.min(cr, lf);
+}
+
+/** Settles as `read` does, or rejects once `ms` pass first. */
+function within<T>(read: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the event stream was silent for ${ms} ms`)), ms);
+  });
+  return Promise.race([read, silence]).finally(() => clearTimeout(timer));
 }
