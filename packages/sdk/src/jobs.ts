@@ -4,10 +4,11 @@
  * (Server-Sent Events read from a `fetch` body, so the API key travels as a header in browsers too, resumed with
  * `Last-Event-ID` when the connection drops), waits for the result, and cancels. Types come from the gateway spec.
  */
-import { apiError, type CallTarget, InvalidInputError, SdkError } from "./errors.js";
+import { apiError, type CallTarget, InvalidInputError, MalformedResponseError, SdkError } from "./errors.js";
 import type { components } from "./generated/gateway.js";
 import { FINAL, jobEvents } from "./internal/job-events.js";
 import { jobRequest } from "./internal/job-request.js";
+import { livepeerEvents, livepeerResult } from "./internal/livepeer-result.js";
 import { type FetchLike, isHttpUrl } from "./internal/transport.js";
 import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
 
@@ -152,29 +153,51 @@ export function jobMethods(t: JobTransport) {
       const { data, response } = await t.post(pipeline, options, call, extra);
       if (response.status === 202) {
         const job = data as Job;
-        return jobHandle<P>(t, job.id, job, job.webhook?.secret);
+        if (typeof job.id === "string" && job.id) return jobHandle<P>(t, job.id, job, job.webhook?.secret);
+        // Livepeer's gateway answers an image-to-video job with only a request_id, to poll its result route with.
+        const requestId = job.request_id;
+        if (pipeline === "imageToVideo" && typeof requestId === "string" && requestId) {
+          const queued = localJob(pipeline, options, { id: requestId, status: "queued", request_id: requestId });
+          return jobHandle<P>(t, requestId, queued, undefined, true);
+        }
+        throw new MalformedResponseError(
+          { method: "POST", path: `/${kebab(pipeline)}` },
+          "a 202 with a job id (or, for imageToVideo, Livepeer's request_id)",
+          response,
+          JSON.stringify(data),
+        );
       }
-      // A gateway without asynchronous jobs (Livepeer's) ignores the preference and answers with the result.
-      const now = new Date().toISOString();
-      const done: Job = {
+      // A gateway without asynchronous jobs ignores the preference and answers with the result.
+      const done = localJob(pipeline, options, {
         id: "",
         status: "succeeded",
-        pipeline: kebab(pipeline) as Job["pipeline"],
-        model_id: String((options as { modelId?: string }).modelId ?? ""),
         request_id: response.headers.get("x-request-id") ?? "",
-        created_at: now,
-        finished_at: now,
         progress: { fraction: 1 },
-        cancel_requested: false,
         result: data as Job["result"],
-      };
-      return jobHandle<P>(t, "", done, undefined);
+      });
+      return jobHandle<P>(t, "", { ...done, finished_at: done.created_at }, undefined);
     },
     job<P extends JobPipeline = JobPipeline>(id: string): JobHandle<P> {
       if (!/^job_[A-Za-z0-9_-]{22}$/.test(id))
         throw new TypeError(`not a job id: "${id}" (job ids look like job_ and 22 characters)`);
       return jobHandle<P>(t, id, undefined, undefined);
     },
+  };
+}
+
+/** A job this SDK describes itself, for a gateway that answered without one of its own. */
+function localJob(
+  pipeline: JobPipeline,
+  options: object,
+  job: Pick<Job, "id" | "status" | "request_id"> & Partial<Job>,
+): Job {
+  return {
+    pipeline: kebab(pipeline) as Job["pipeline"],
+    model_id: String((options as { modelId?: string }).modelId ?? ""),
+    created_at: new Date().toISOString(),
+    progress: { fraction: 0 },
+    cancel_requested: false,
+    ...job,
   };
 }
 
@@ -201,19 +224,19 @@ function jobHandle<P extends JobPipeline>(
   id: string,
   initial: Job | undefined,
   webhookSecret: string | undefined,
+  livepeer = false,
 ): JobHandle<P> {
   let latest = initial;
   const path = `/jobs/${id}`;
   const target: CallTarget = { method: "GET", path: `${path}/events` };
+  const seen = (job: Job) => {
+    latest = job;
+  };
 
   async function* events(options: { signal?: AbortSignal; lastEventId?: string } = {}): AsyncGenerator<JobEvent> {
-    if (id === "") {
-      if (latest) yield { type: "result", id: undefined, job: latest };
-      return;
-    }
-    yield* jobEvents(t, id, options, (job) => {
-      latest = job;
-    });
+    if (livepeer) yield* livepeerEvents(t, latest!, options.signal, seen);
+    else if (id !== "") yield* jobEvents(t, id, options, seen);
+    else if (latest) yield { type: "result", id: undefined, job: latest };
   }
 
   return {
@@ -225,7 +248,7 @@ function jobHandle<P extends JobPipeline>(
     webhookSecret,
     async refresh(call = {}) {
       if (id === "") return latest!;
-      latest = (await jobRequest(t, "GET", path, call)) as Job;
+      latest = livepeer ? await livepeerResult(t, latest!, call) : ((await jobRequest(t, "GET", path, call)) as Job);
       return latest;
     },
     events,
@@ -239,6 +262,12 @@ function jobHandle<P extends JobPipeline>(
       throw new SdkError(target, "the event stream ended without the job's result");
     },
     async cancel(call = {}) {
+      if (livepeer) {
+        throw new SdkError(
+          { method: "POST", path: "/image-to-video/result" },
+          `Livepeer's asynchronous image-to-video flow has no cancel; request ${id} runs to its end`,
+        );
+      }
       if (id === "")
         throw new SdkError(
           { method: "POST", path: "/jobs/cancel" },

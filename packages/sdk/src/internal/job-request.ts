@@ -1,6 +1,7 @@
 /**
- * @module One request of a job route (`GET /jobs/{id}`, `POST /jobs/{id}/cancel`): reading or cancelling is safe to
- * repeat, so it is retried like a download; an error status is thrown as the gateway's {@link ApiError}.
+ * @module One request of a job route (`GET /jobs/{id}`, `POST /jobs/{id}/cancel`, `POST /image-to-video/result`):
+ * reading or cancelling is safe to repeat, so it is retried like a download; an error status is thrown as the
+ * gateway's {@link ApiError}.
  */
 import { apiError, type CallTarget, ConnectionError, SdkError } from "../errors.js";
 import type { JobTransport } from "../jobs.js";
@@ -8,7 +9,8 @@ import { type CallOptions, checkSettings } from "../options.js";
 import { callHeaders, jsonAnswer, send } from "./transport.js";
 
 /**
- * Sends `method path` with the client's headers and the call's settings and returns the answer's JSON object.
+ * Sends `method path` (with `json` as its body, if given) with the client's headers and the call's settings and
+ * returns the answer's JSON object.
  *
  * @example
  * const job = (await jobRequest(t, "GET", `/jobs/${id}`, { signal })) as Job;
@@ -18,14 +20,16 @@ export async function jobRequest(
   method: "GET" | "POST",
   path: string,
   call: CallOptions,
+  json?: object,
 ): Promise<unknown> {
   checkSettings(path, call);
   const target: CallTarget = { method, path };
-  const headers = callHeaders(target, call, t.headers);
+  const headers = callHeaders(target, call, t.headers, json && { "Content-Type": "application/json" });
+  const body = json && JSON.stringify(json);
   const stats = { attempts: 1 };
   const response = await send(
     t.fetch,
-    new Request(`${t.baseUrl}${path}`, { method, headers, signal: call.signal ?? null }),
+    new Request(`${t.baseUrl}${path}`, { method, headers, body, signal: call.signal ?? null }),
     {
       target,
       timeoutMs: call.timeoutMs ?? t.timeoutMs,
