@@ -1,0 +1,157 @@
+/**
+ * What the client refuses or rejects, against a scripted server on 127.0.0.1 (test/scripted-server.ts) that records
+ * what reaches it: settings that cannot work (a baseUrl that is not http(s), a timeoutMs no timer can wait), input no
+ * request can carry (refused before sending, as an InvalidInputError), and success answers the call cannot use (a
+ * MalformedResponseError, not a ConnectionError).
+ */
+import { tmpdir } from "node:os";
+import { afterEach, describe, expect, it } from "vitest";
+import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
+import { createClient } from "./client.js";
+import { ConnectionError, InvalidInputError, MalformedResponseError } from "./errors.js";
+
+const OK = { images: [{ url: "http://127.0.0.1/outputs/a.png", seed: 7, nsfw: false }] };
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
+let close: (() => Promise<void>) | undefined;
+
+async function serve(...steps: Step[]) {
+  const server = await startScriptedServer(steps);
+  close = server.close;
+  return server;
+}
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+describe("settings refused at once", () => {
+  it("refuses a baseUrl that is not an absolute http(s) URL, or has a query or fragment, saying what is allowed", () => {
+    for (const baseUrl of [
+      "localhost:8937",
+      "ftp://127.0.0.1/",
+      "http://127.0.0.1:8937/?key=1",
+      "http://127.0.0.1/#x",
+    ]) {
+      expect(() => createClient({ baseUrl })).toThrow(
+        new TypeError(
+          `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl.replace(/\/+$/, "")}"; allowed: http: or https:, optionally with a path prefix, without ?query or #fragment`,
+        ),
+      );
+    }
+    expect(() => createClient({ baseUrl: "https://gateway.example.com/ai/" })).not.toThrow();
+  });
+
+  it("refuses a timeoutMs no timer can wait (over 2^31 - 1 ms) for the client and per call, sending nothing", async () => {
+    const server = await serve(json(200, OK));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const message = (where: string) =>
+        `${where}: timeoutMs must be a positive number of milliseconds, got 2147483648; the longest allowed is 2147483647 (about 24.8 days)`;
+      expect(() => createClient({ baseUrl: server.url, timeoutMs: 2 ** 31 })).toThrow(
+        new RangeError(message("createClient")),
+      );
+      const client = createClient({ baseUrl: server.url, timeoutMs: 2 ** 31 - 1 });
+      const calls = [
+        client.textToImage({ prompt: "p" }, { timeoutMs: 2 ** 31 }),
+        client.download("/outputs/a.png", { timeoutMs: 2 ** 31 }),
+        client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ timeoutMs: 2 ** 31 }),
+      ];
+      const errors = await Promise.all(calls.map((c) => c.catch((e) => e)));
+      expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+        [RangeError, message("/text-to-image")],
+        [RangeError, message("download")],
+        [RangeError, message("/jobs/job_AAAAAAAAAAAAAAAAAAAAAA")],
+      ]);
+      expect(await client.textToImage({ prompt: "p" })).toEqual(OK);
+      expect(server.received).toHaveLength(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain("TimeoutOverflowWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
+describe("input refused before sending", () => {
+  it("makes an InvalidInputError, with the original as cause, of every input no request can carry", async () => {
+    const server = await serve(json(200, OK));
+    const client = createClient({ baseUrl: server.url });
+    const refusal = (call: Promise<unknown>) =>
+      call.then(
+        () => expect.fail("resolved"),
+        (e) => {
+          expect(e).toBeInstanceOf(InvalidInputError);
+          expect(e.attempts).toBe(0);
+          return e as InvalidInputError;
+        },
+      );
+    const missing = await refusal(client.imageToImage({ prompt: "p", image: "./nope.png" }));
+    expect(missing.message).toBe(
+      "[POST] /image-to-image: invalid input — image: ENOENT: no such file or directory, stat './nope.png'",
+    );
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe("ENOENT");
+    const directory = await refusal(client.upscale({ prompt: "", image: tmpdir() }));
+    expect(directory.message).toBe(`[POST] /upscale: invalid input — image: "${tmpdir()}" is not a file`);
+    expect(directory.cause).toBeInstanceOf(TypeError);
+    const unknown = await refusal(client.submit("nope" as "upscale", { prompt: "", image: PNG }));
+    expect(unknown.message).toMatch(/^\[POST\] \/nope: invalid input — no pipeline "nope"; one of textToImage, /);
+    const nothing = await refusal(client.textToImage(null as never));
+    expect(nothing.message).toBe("[POST] /text-to-image: invalid input — the options must be an object, got null");
+    const big = await refusal(client.textToImage({ prompt: "p", seed: 1n as never }));
+    expect(big.message).toBe(
+      '[POST] /text-to-image: invalid input — option "seed" must be a string, number or boolean, got a bigint',
+    );
+    const id = await refusal(client.textToImage({ prompt: "p" }, { requestId: "a\nb" }));
+    expect(id.message).toBe(
+      '[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, got "a\\nb"',
+    );
+    const header = await refusal(client.download("/outputs/a.png", { headers: { "x-note": "a\nb" } }));
+    expect(header.cause).toBeInstanceOf(TypeError);
+    const jobId = await refusal(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ requestId: "" }));
+    expect(jobId.message).toMatch(/^\[GET\] \/jobs\/job_A{22}: invalid input — requestId must be 1-128/);
+    expect(server.received).toHaveLength(0);
+  });
+});
+
+describe("malformed answers", () => {
+  it("rejects a 200 whose body is not JSON, or empty, and a 204, naming status, type and first bytes", async () => {
+    const page = `<html><body>${"proxy says hi ".repeat(10)}</body></html>`;
+    const server = await serve(
+      (_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end(page),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(),
+      (_req, res) => void res.writeHead(204).end(),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("null"),
+    );
+    const client = createClient({ baseUrl: server.url });
+    const errors = [];
+    for (let i = 0; i < 4; i++) errors.push(await client.textToImage({ prompt: "p", seed: 1 }).catch((e) => e));
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(MalformedResponseError);
+      expect(err).not.toBeInstanceOf(ConnectionError);
+    }
+    expect(errors.map((e) => e.message)).toEqual([
+      `[POST] /text-to-image: malformed answer — expected a JSON body, got 200 (text/html) with body "${page.slice(0, 100)}…"`,
+      "[POST] /text-to-image: malformed answer — expected a JSON body, got 200 (application/json) with an empty body",
+      "[POST] /text-to-image: malformed answer — expected a JSON body, got 204 (no content type) with an empty body",
+      '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "null"',
+    ]);
+    expect([errors[0].status, errors[0].body]).toEqual([200, page]);
+    expect(errors[0].cause).toBeInstanceOf(SyntaxError);
+    // A malformed answer is not retried: sending again would not make it well-formed.
+    expect(server.received).toHaveLength(4);
+  });
+
+  it("rejects a job read whose 200 is not a JSON object", async () => {
+    const server = await serve((_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end("ok"));
+    const err = await createClient({ baseUrl: server.url })
+      .job("job_AAAAAAAAAAAAAAAAAAAAAA")
+      .refresh()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(
+      '[GET] /jobs/job_AAAAAAAAAAAAAAAAAAAAAA: malformed answer — expected a JSON body, got 200 (text/plain) with body "ok"',
+    );
+  });
+});
