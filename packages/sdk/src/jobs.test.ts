@@ -162,6 +162,23 @@ describe("job handles", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("refuses an id that is not a job id with an InvalidInputError, before any request", () => {
+    const client = createClient({ baseUrl: "http://127.0.0.1:9" });
+    for (const id of ["nope", "job_x\n", undefined]) {
+      const err = (() => {
+        try {
+          client.job(id as string);
+        } catch (e) {
+          return e;
+        }
+      })() as InvalidInputError;
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(
+        `[GET] /jobs/{id}: invalid input — not a job id: ${JSON.stringify(id)} (job ids look like job_ and 22 characters)`,
+      );
+    }
+  });
+
   it("refuses a webhook without a URL (an empty one, or only a secret) before sending", async () => {
     const server = await startScriptedServer([json(202, job("queued"))]);
     close = server.close;

@@ -178,8 +178,10 @@ export function jobMethods(t: JobTransport) {
       return jobHandle<P>(t, "", { ...done, finished_at: done.created_at }, undefined);
     },
     job<P extends JobPipeline = JobPipeline>(id: string): JobHandle<P> {
-      if (!/^job_[A-Za-z0-9_-]{22}$/.test(id))
-        throw new TypeError(`not a job id: "${id}" (job ids look like job_ and 22 characters)`);
+      if (!/^job_[A-Za-z0-9_-]{22}$/.test(id)) {
+        const problem = `not a job id: ${JSON.stringify(id)} (job ids look like job_ and 22 characters)`;
+        throw new InvalidInputError({ method: "GET", path: "/jobs/{id}" }, problem);
+      }
       return jobHandle<P>(t, id, undefined, undefined);
     },
   };
