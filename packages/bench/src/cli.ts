@@ -20,6 +20,9 @@ Examples:
 
 Settings (flag / env var / key in the JSON file given by --settings or AVS_BENCH_SETTINGS; flag > env > file > default):
 ${settingsHelp()}
+
+Numbers are written in decimal digits (timeout and cost-per-hour may have a fraction and an exponent: 0.5, 1e-3);
+a sign, hex (0x10), spaces or an empty value are refused, as is anything outside a setting's range.
 `;
 
 async function main(argv: string[]): Promise<number> {

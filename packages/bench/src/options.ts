@@ -8,9 +8,27 @@ import {
   settingsHelp as helpOf,
   parseSettings,
   type Setting,
+  SettingsError,
   type SettingsSchema,
 } from "@ai-video-subnet/server-kit";
+import { type NumberRule, readNumber, readWholeList } from "./internal/strict-number.js";
 import { PIPELINES, type Pipeline } from "./workload/job-request.js";
+
+/** The largest `num_images_per_prompt` of the specs. */
+const MAX_IMAGES_PER_PROMPT = 8;
+
+/** The largest `--size`: its test picture alone is 8192 × 8192 × 3 bytes of RGB and a PNG about as large. */
+const MAX_SIZE = 8192;
+
+/** Bounds a `Setting` cannot state (an exclusive minimum), and why a bound is where it is; quoted in `--help` and errors. */
+const NUMBER_RULES: Record<string, NumberRule> = {
+  size: {
+    why: "px; avs-bench builds its test picture in memory before the run, size × size × 3 bytes and a PNG about as large: 192 MiB each at 8192",
+  },
+  batch: { why: "the specs' largest num_images_per_prompt" },
+  timeout: { above: 0, why: "Node's longest timer is 2^31−1 ms" },
+  "cost-per-hour": { above: 0 },
+};
 
 /** Every setting, in `--help` order. */
 export const SETTINGS = [
@@ -35,12 +53,20 @@ export const SETTINGS = [
   { name: "model-id", kind: "string", help: "model to ask for (default: what the target serves)" },
   { name: "runs", kind: "integer", min: 1, help: "timed jobs per concurrency level", default: "20" },
   { name: "warmup", kind: "integer", help: "untimed jobs first (first-run compilation, arena growth)", default: "2" },
-  { name: "concurrency", kind: "string", help: "jobs in flight; a list (1,2,4) measures each level", default: "1" },
+  {
+    name: "concurrency",
+    kind: "string",
+    min: 1,
+    max: 1024,
+    help: "jobs in flight, 1-1024; a list (1,2,4) measures each level",
+    default: "1",
+  },
   {
     name: "size",
     kind: "integer",
     min: 8,
-    help: "image side in px: input of image pipelines, output of text-to-image/video",
+    max: MAX_SIZE,
+    help: `image side in px, 8-${MAX_SIZE} (the test picture is built in memory): input of image pipelines, output of text-to-image/video`,
     default: "256",
   },
   { name: "steps", kind: "integer", min: 1, help: "denoising steps (default 1 for upscale, 4 otherwise)" },
@@ -54,7 +80,8 @@ export const SETTINGS = [
     name: "batch",
     kind: "integer",
     min: 1,
-    help: "text-to-image / image-to-image: also compare n single-image jobs with one job of num_images_per_prompt n (one UNet batch), at concurrency 1",
+    max: MAX_IMAGES_PER_PROMPT,
+    help: "1-8; text-to-image / image-to-image: also compare n single-image jobs with one job of num_images_per_prompt n (one UNet batch), at concurrency 1",
     default: "1",
   },
   {
@@ -62,18 +89,25 @@ export const SETTINGS = [
     kind: "string",
     help: "bearer token: runner AUTH_TOKEN, orchestrator secret or broadcaster API key",
   },
-  { name: "timeout", kind: "number", help: "seconds one job may take before it counts as an error", default: "300" },
+  {
+    name: "timeout",
+    kind: "number",
+    unit: "s",
+    help: "seconds one job may take before it counts as an error, above 0 and at most 2147483 (Node's longest timer)",
+    default: "300",
+  },
   { name: "execution-provider", kind: "string", help: "in-process: cpu, cuda or webgpu", default: "cpu" },
   {
     name: "intra-op-threads",
     kind: "integer",
-    help: "in-process: ONNX Runtime threads (0 = one per core)",
+    max: 1024,
+    help: "in-process: ONNX Runtime threads, 0-1024 (0 = one per core)",
     default: "0",
   },
   {
     name: "cost-per-hour",
     kind: "number",
-    help: "what the machine costs per hour: prints the break-even price_per_unit",
+    help: "what the machine costs per hour (above 0): prints the break-even price_per_unit",
   },
   {
     name: "pixels-per-unit",
@@ -128,22 +162,23 @@ export function envName(name: string): string {
  * @example parseBenchArgs(["http://127.0.0.1:8000", "--runs", "5"], {}).runs // 5
  */
 export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOptions & { help: boolean } {
-  const { help, values: v } = parseSettings(BENCH_SETTINGS, argv, env);
+  const { help, values } = parseSettings(TEXT_SETTINGS, argv, env);
   if (help) return { help, ...({} as BenchOptions) };
+  const v = values as Record<string, string | undefined>;
+  const num = (name: string): number | undefined => {
+    const text = v[name];
+    return text === undefined ? undefined : readNumber(setting(name), text, NUMBER_RULES[name]);
+  };
   const pipeline = v.pipeline;
   if (pipeline !== undefined && !(pipeline in PIPELINES)) {
-    throw new Error(`--pipeline must be one of ${Object.keys(PIPELINES).join(", ")}, got ${pipeline}`);
+    throw new SettingsError(`--pipeline must be one of ${Object.keys(PIPELINES).join(", ")}, got ${pipeline}`);
   }
-  const concurrency = v.concurrency.split(",").map((s) => Number(s.trim()));
-  if (concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 1024)) {
-    throw new Error(`--concurrency must be integers from 1 to 1024 separated by commas, got ${v.concurrency}`);
-  }
-  const positive = (name: string, value: number | undefined) => {
-    if (value !== undefined && !(value > 0)) throw new Error(`--${name} must be a number > 0, got ${value}`);
-    return value;
-  };
   const url = v.url;
-  if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) throw new Error(`--url must be an http(s) URL, got ${url}`);
+  if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) {
+    throw new SettingsError(`--url must be an http(s) URL, got ${url}`);
+  }
+  const steps = num("steps");
+  const costPerHour = num("cost-per-hour");
   return {
     help,
     ...(url ? { url: url.replace(/\/+$/, "") } : {}),
@@ -151,19 +186,19 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
     ...(v["model-dir"] ? { modelDir: v["model-dir"] } : {}),
     ...(pipeline ? { pipeline: pipeline as Pipeline } : {}),
     ...(v["model-id"] ? { modelId: v["model-id"] } : {}),
-    runs: v.runs,
-    warmup: v.warmup,
-    concurrency,
-    size: v.size,
-    ...(v.steps ? { steps: v.steps } : {}),
-    prompt: v.prompt,
-    batch: batchSize(v.batch),
+    runs: num("runs")!,
+    warmup: num("warmup")!,
+    concurrency: readWholeList(setting("concurrency"), v.concurrency!),
+    size: num("size")!,
+    ...(steps !== undefined ? { steps } : {}),
+    prompt: v.prompt!,
+    batch: num("batch")!,
     ...(v.token ? { token: v.token } : {}),
-    timeoutMs: positive("timeout", v.timeout)! * 1000,
-    executionProvider: v["execution-provider"],
-    intraOpThreads: v["intra-op-threads"],
-    ...(v["cost-per-hour"] !== undefined ? { costPerHour: positive("cost-per-hour", v["cost-per-hour"])! } : {}),
-    pixelsPerUnit: v["pixels-per-unit"],
+    timeoutMs: num("timeout")! * 1000,
+    executionProvider: v["execution-provider"]!,
+    intraOpThreads: num("intra-op-threads")!,
+    ...(costPerHour !== undefined ? { costPerHour } : {}),
+    pixelsPerUnit: num("pixels-per-unit")!,
     ...(v.json ? { json: v.json } : {}),
   };
 }
@@ -173,11 +208,15 @@ export function settingsHelp(): string {
   return helpOf(BENCH_SETTINGS);
 }
 
-/** The largest `num_images_per_prompt` of the specs. */
-const MAX_IMAGES_PER_PROMPT = 8;
-
-function batchSize(n: number): number {
-  if (n > MAX_IMAGES_PER_PROMPT)
-    throw new Error(`--batch must be an integer from 1 to ${MAX_IMAGES_PER_PROMPT}, got ${n}`);
-  return n;
+function setting(name: string): Setting {
+  return SETTINGS.find((s) => s.name === name)!;
 }
+
+/**
+ * The schema as the server kit reads it: numbers as text, which {@link readNumber} reads strictly (the kit's
+ * `Number()` would take ` 5`, `0x10`, `+5` and `1e3` for a whole number); flag, env and file precedence unchanged.
+ */
+const TEXT_SETTINGS: SettingsSchema = {
+  ...BENCH_SETTINGS,
+  settings: SETTINGS.map((s) => (s.kind === "number" || s.kind === "integer" ? { ...s, kind: "string" } : s)),
+};
