@@ -1,9 +1,9 @@
 /** @module The `avs-bench` command. */
-import { writeFile } from "node:fs/promises";
 import pkg from "../package.json" with { type: "json" };
 import { runBench } from "./bench.js";
 import { parseBenchArgs, settingsHelp } from "./options.js";
 import { formatReport } from "./report/format-report.js";
+import { checkJsonFile, writeJsonFile } from "./report/json-file.js";
 import { progressBar } from "./report/progress-bar.js";
 
 const HELP = `avs-bench ${pkg.version} — benchmark a runner, an orchestrator or a broadcaster to set prices and capacity
@@ -35,12 +35,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  // Before the run: a report that cannot be written should not cost the whole benchmark first.
+  if (options.json) checkJsonFile(options.json);
   const bar = progressBar(process.stderr);
   const report = await runBench(options, (p) => bar.update(`${p.phase} c=${p.concurrency}`, p.done, p.total));
   bar.done();
   console.log(formatReport(report));
   if (options.json) {
-    await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeJsonFile(options.json, report);
     console.log(`\nwrote ${options.json}`);
   }
   return report.levels.every((l) => l.ok === l.runs) ? 0 : 1;

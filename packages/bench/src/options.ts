@@ -116,7 +116,11 @@ export const SETTINGS = [
     help: "work units (pixels × frames × steps × images) one price unit covers (aiModels.json pixels_per_unit)",
     default: "1",
   },
-  { name: "json", kind: "string", help: "also write the results as JSON to this file" },
+  {
+    name: "json",
+    kind: "string",
+    help: "also write the results as JSON to this file (its directory must exist and be writable: checked before the run)",
+  },
 ] as const satisfies readonly Setting[];
 
 /** avs-bench's settings schema; the server URL may also be the one positional argument. */
