@@ -18,7 +18,10 @@ export interface LevelResult {
   concurrency: number;
   runs: number;
   ok: number;
+  /** Failed jobs by reason: the HTTP status of the server's answer, `timeout` or `connection`. */
   errors: Record<string, number>;
+  /** The first message of each reason in `errors` that had one (the server's own for a status). */
+  errorMessages: Record<string, string>;
   latencyMs: Latency;
   jobsPerSecond: number;
   unitsPerSecond: number;
@@ -40,6 +43,7 @@ export interface BatchComparison {
   singleImagesPerSecond: number;
   batchedImagesPerSecond: number;
   errors: Record<string, number>;
+  errorMessages: Record<string, string>;
 }
 
 /** A whole benchmark. */
@@ -136,7 +140,7 @@ export async function runBench(
       });
       if (warm.ok === 0) {
         throw new Error(
-          `every warm-up job failed (${describeErrors(warm.errors)}); check --pipeline, --model-id, --token`,
+          `every warm-up job failed (${describeErrors(warm.errors, warm.messages)}); check --pipeline, --model-id, --token`,
         );
       }
     }
@@ -156,6 +160,7 @@ export async function runBench(
         runs: o.runs,
         ok: r.ok,
         errors: r.errors,
+        errorMessages: r.messages,
         latencyMs: summarise(r.latenciesMs),
         jobsPerSecond,
         unitsPerSecond: jobsPerSecond * req.units,
@@ -192,6 +197,7 @@ export async function runBench(
       });
       const errors = { ...single.errors };
       for (const [k, v] of Object.entries(batched.errors)) errors[k] = (errors[k] ?? 0) + v;
+      const errorMessages = { ...batched.messages, ...single.messages };
       batch = {
         images: o.batch,
         runs: o.runs,
@@ -200,6 +206,7 @@ export async function runBench(
         singleImagesPerSecond: single.ok / (single.wallMs / 1000),
         batchedImagesPerSecond: (batched.ok * o.batch) / (batched.wallMs / 1000),
         errors,
+        errorMessages,
       };
     }
     const best = [...levels].sort((a, b) => b.jobsPerSecond - a.jobsPerSecond || a.concurrency - b.concurrency)[0];
@@ -234,9 +241,13 @@ export async function runBench(
   }
 }
 
-/** "3×503, 1×timeout" */
-export function describeErrors(errors: Record<string, number>): string {
-  const parts = Object.entries(errors).map(([k, v]) => `${v}×${k}`);
+/**
+ * Failures by reason, each with its message when `messages` has one.
+ * @example describeErrors({ 503: 3, timeout: 1 }) // "3×503, 1×timeout"
+ * @example describeErrors({ 400: 2 }, { 400: "image too large" }) // "2×400: image too large"
+ */
+export function describeErrors(errors: Record<string, number>, messages: Record<string, string> = {}): string {
+  const parts = Object.entries(errors).map(([k, v]) => `${v}×${k}${messages[k] ? `: ${messages[k]}` : ""}`);
   return parts.length ? parts.join(", ") : "none";
 }
 

@@ -133,7 +133,7 @@ describe("avs-bench", () => {
 
   it("without the orchestrator's secret every job fails, and the benchmark says so", async () => {
     await expect(bench([orchestratorUrl, "--runs", "2", "--size", "16"])).rejects.toThrow(
-      /every warm-up job failed \(1×401\)/,
+      "every warm-up job failed (1×401: missing bearer token: send Authorization: Bearer <secret>)",
     );
   });
 

@@ -1,5 +1,5 @@
 /** @module The benchmark's table for the terminal. */
-import { type BenchReport, describeErrors } from "../bench.js";
+import { type BenchReport, describeErrors, type LevelResult } from "../bench.js";
 
 const mb = (b: number | undefined) => (b === undefined ? "n/a" : `${Math.round(b / 1024 / 1024)} MB`);
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 1 : 0) : "-");
@@ -56,6 +56,7 @@ export function formatReport(r: BenchReport): string {
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
+    ...errorNotes(r.levels),
     ...(r.target === "orchestrator" ? ["peak RSS: the orchestrator process's own, without its runners"] : []),
     "",
   ];
@@ -67,7 +68,7 @@ export function formatReport(r: BenchReport): string {
         `${b.singleImagesPerSecond.toFixed(2)} images/s; one job of ${b.images} images p50 ${ms(b.batched.p50)} ms ` +
         `(${ms(perImage)} ms per image), ${b.batchedImagesPerSecond.toFixed(2)} images/s — ` +
         `${(b.batchedImagesPerSecond / Math.max(b.singleImagesPerSecond, 1e-9)).toFixed(2)}× the images/s` +
-        (describeErrors(b.errors) === "none" ? "" : `; errors ${describeErrors(b.errors)}`),
+        (describeErrors(b.errors) === "none" ? "" : `; errors ${describeErrors(b.errors, b.errorMessages)}`),
     );
   }
   if (r.suggestedCapacity !== undefined) {
@@ -81,4 +82,12 @@ export function formatReport(r: BenchReport): string {
     );
   }
   return out.join("\n");
+}
+
+/** Under the table, what each failure reason said (the server's message for a status), once per reason and message. */
+function errorNotes(levels: LevelResult[]): string[] {
+  const notes = new Set<string>();
+  for (const l of levels)
+    for (const [reason, message] of Object.entries(l.errorMessages)) notes.add(`${reason}: ${message}`);
+  return [...notes];
 }
