@@ -9,9 +9,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseFlags } from "../config.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
+import { benchFlags, orList, THREADS } from "./flags.js";
 import { type HttpRunner, type HttpRunnerReport, startHttpRunner } from "./http.js";
 import { type InProcessRunner, startInProcessRunner } from "./in-process.js";
 import { openRawSession, type RawSession } from "./raw-session.js";
@@ -20,15 +20,22 @@ import { type LatencySummary, pairedMedian, summarise } from "./stats.js";
 const HELP = `avs-runner bench — benchmark an upscaler in-process (raw session.run) and over HTTP
 
 Flags (defaults in brackets):
+  --pipeline <p>         [upscale] upscale here; text-to-image, image-to-image, frame-interpolation, image-to-video
+                         and video-upscale have benchmarks of their own (below)
   --model-id <id>        [upscalerjs/esrgan-slim-x4] installed into a temporary dir if MODEL_DIR lacks it
   --model-dir <dir>      [MODEL_DIR or /models]
-  --size <px>            [256] input side (256 → 1024×1024 with a ×4 model)
-  --runs <n>             [30] timed runs per path (the overhead is their paired median; 60+ for a stable figure)
+  --size <px>            [256] input side, 1-2048 (256 → 1024×1024 with a ×4 model); the runner it starts keeps its
+                         default MAX_INPUT_PIXELS of 2048×2048
+  --runs <n>             [30] timed runs per path, 1 or more (the overhead is their paired median; 60+ for a stable figure)
   --warmup <n>           [1] untimed runs first
-  --concurrency <n>      [1] HTTP requests in flight
-  --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
+  --concurrency <n>      [1] HTTP requests in flight, 1-1024
+  --intra-op-threads <n> [0] ONNX Runtime threads, 0-1024 (0 = one per core)
   --mode <m>             [both] raw, http or both (both = raw, in-process app and HTTP)
   --json <file>          also write the results as JSON
+
+Numbers are decimal digits (a rate, a scale or a duration may have a fraction: 7.5); a sign, hex, spaces or an
+empty value are refused. Every flag is checked before any work; a model installed into a temporary dir is removed
+when the run ends, fails or is stopped (SIGINT, SIGTERM).
 
 Stable Diffusion: avs-runner bench --pipeline text-to-image|image-to-image --help
 Frame interpolation (FILM): avs-runner bench --pipeline frame-interpolation --help
@@ -37,46 +44,79 @@ Video upscaling:  avs-runner bench --pipeline video-upscale --help
 A runner's start-up (any pipeline): avs-runner bench --start-up --help
 `;
 
-const KNOWN = ["MODEL_ID", "MODEL_DIR", "SIZE", "RUNS", "WARMUP", "CONCURRENCY", "INTRA_OP_THREADS", "MODE", "JSON"];
+const KNOWN = [
+  "PIPELINE",
+  "MODEL_ID",
+  "MODEL_DIR",
+  "SIZE",
+  "RUNS",
+  "WARMUP",
+  "CONCURRENCY",
+  "INTRA_OP_THREADS",
+  "MODE",
+  "JSON",
+];
+
+/** The benchmark of each pipeline `--pipeline` names; upscale (the default) is this file's. */
+const PIPELINES = [
+  "upscale",
+  "text-to-image",
+  "image-to-image",
+  "frame-interpolation",
+  "image-to-video",
+  "video-upscale",
+] as const;
+
+/** The value of `--pipeline` (the last one given), checked against {@link PIPELINES}; undefined when not given. */
+function pipelineOf(args: string[]): (typeof PIPELINES)[number] | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--pipeline") value = args[++i] ?? "";
+    else if (a.startsWith("--pipeline=")) value = a.slice("--pipeline=".length);
+  }
+  if (value === undefined) return undefined;
+  if (value === "") throw new Error("--pipeline needs a value");
+  const found = PIPELINES.find((p) => p === value);
+  if (found) return found;
+  throw new Error(`--pipeline must be ${orList(PIPELINES)}, got ${JSON.stringify(value)}`);
+}
 
 /** Runs the benchmark from command-line arguments. */
 export async function benchMain(args: string[]): Promise<void> {
   if (args.includes("--start-up")) return (await import("./start-up-bench.js")).startUpBenchMain(args);
-  const at = args.findIndex((x) => /^--pipeline(=|$)/.test(x));
-  if (at >= 0) {
-    const pipeline = (args[at] as string).includes("=") ? (args[at] as string).split("=")[1] : args[at + 1];
-    if (pipeline === "frame-interpolation") return (await import("./film-bench.js")).filmBenchMain(args);
-    if (pipeline === "image-to-video") return (await import("./svd-bench.js")).svdBenchMain(args);
-    if (pipeline === "video-upscale") return (await import("./video-bench.js")).videoBenchMain(args);
+  const pipeline = pipelineOf(args);
+  if (pipeline === "frame-interpolation") return (await import("./film-bench.js")).filmBenchMain(args);
+  if (pipeline === "image-to-video") return (await import("./svd-bench.js")).svdBenchMain(args);
+  if (pipeline === "video-upscale") return (await import("./video-bench.js")).videoBenchMain(args);
+  if (pipeline === "text-to-image" || pipeline === "image-to-image") {
     return (await import("./sd-bench.js")).sdBenchMain(args);
   }
   if (args.includes("--help")) return void process.stdout.write(HELP);
-  const f = parseFlags(args, KNOWN);
-  const int = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isInteger(v) || v < 0)
-      throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a whole number`);
-    return v;
-  };
-  const modelId = f.MODEL_ID ?? "upscalerjs/esrgan-slim-x4";
-  const mode = f.MODE ?? "both";
-  if (!["raw", "http", "both"].includes(mode)) throw new Error("--mode must be raw, http or both");
+  const f = benchFlags(args, KNOWN);
+  const modelId = f.text("MODEL_ID") ?? "upscalerjs/esrgan-slim-x4";
+  const mode = f.choice("MODE", ["raw", "http", "both"], "both");
   const opts = {
-    size: int("SIZE", 256),
-    runs: Math.max(1, int("RUNS", 30)),
-    warmup: int("WARMUP", 1),
-    concurrency: Math.max(1, int("CONCURRENCY", 1)),
-    threads: int("INTRA_OP_THREADS", 0),
+    size: f.int("SIZE", 256, {
+      min: 1,
+      max: 2048,
+      why: "the runner it starts keeps its default MAX_INPUT_PIXELS of 2048×2048",
+    }),
+    runs: f.int("RUNS", 30, { min: 1 }),
+    warmup: f.int("WARMUP", 1),
+    concurrency: f.int("CONCURRENCY", 1, { min: 1, max: 1024 }),
+    threads: f.int("INTRA_OP_THREADS", 0, THREADS),
   };
-  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  const json = f.text("JSON");
+  let modelDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
   let temp: string | undefined;
-  if (!existsSync(join(modelPath(modelDir, modelId), "model.onnx"))) {
-    temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
-    modelDir = temp;
-    await installModel(modelId, modelDir);
-    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
-  }
   try {
+    if (!existsSync(join(modelPath(modelDir, modelId), "model.onnx"))) {
+      temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
+      modelDir = temp;
+      await installModel(modelId, modelDir);
+      console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
+    }
     console.log(
       `benchmarking ${modelId}: ${opts.size}×${opts.size} input, ${opts.runs} runs after ${opts.warmup} warm-up`,
     );
@@ -211,7 +251,7 @@ export async function benchMain(args: string[]): Promise<void> {
     }
     if (report)
       console.log(`runner event-loop delay p99 during inference: ${report.event_loop_p99_ms} ms (target < 20 ms)`);
-    if (f.JSON) {
+    if (json) {
       const result = {
         model_id: modelId,
         ...opts,
@@ -224,8 +264,8 @@ export async function benchMain(args: string[]): Promise<void> {
         http_overhead_percent: overhead,
         http_overhead_best_run_percent: minOverhead,
       };
-      await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`wrote ${f.JSON}`);
+      await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${json}`);
     }
   } finally {
     if (temp) await rm(temp, { recursive: true, force: true });

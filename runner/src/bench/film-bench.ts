@@ -9,7 +9,6 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseFlags } from "../config.js";
 import type { RgbImage } from "../image/decode.js";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
@@ -17,7 +16,7 @@ import { testFrame } from "../pipelines/frame-interpolation/film-fixtures.js";
 import { loadFilmModel } from "../pipelines/frame-interpolation/film-model.js";
 import { type FramePlan, planFrameTimes, planMidpoints } from "../pipelines/frame-interpolation/frame-plan.js";
 import { interpolateFrames } from "../pipelines/frame-interpolation/interpolate-stream.js";
-import { numberFlags } from "./flags.js";
+import { benchFlags, THREADS } from "./flags.js";
 import { percentile } from "./stats.js";
 
 /** Flags of the frame interpolation benchmark. */
@@ -31,12 +30,12 @@ Flags (defaults in brackets):
   --model-id <id>              [tiny/film] installed into a temporary dir if MODEL_DIR lacks it
   --model-dir <dir>            [MODEL_DIR or /models]
   --width <px> --height <px>   [1024] [576] frame size (SVD's)
-  --frames <n>                 [14] source frames
-  --fps <r>                    [7] source frame rate
-  --target-fps <r>             [24] output frame rate (or --multiplier, or --times-to-interpolate)
-  --multiplier <m>             output rate as a multiple of the source's
-  --times-to-interpolate <k>   FILM's recursive midpoints instead: 2^k − 1 frames between each pair
-  --runs <n>                   [5] timed runs
+  --frames <n>                 [14] source frames, 2 or more
+  --fps <r>                    [7] source frame rate, above 0
+  --target-fps <r>             [24] output frame rate, above 0 (or --multiplier, or --times-to-interpolate)
+  --multiplier <m>             output rate as a multiple of the source's, 1 or more
+  --times-to-interpolate <k>   FILM's recursive midpoints instead: 2^k − 1 frames between each pair, k from 1 to 16
+  --runs <n>                   [5] timed runs, 1 or more
   --warmup <n>                 [1] untimed runs first
   --intra-op-threads <n>       [0] ONNX Runtime threads (0 = one per core)
   --json <file>                also write the results as JSON
@@ -62,33 +61,37 @@ export async function filmBenchMain(args: string[]): Promise<void> {
     return (await import("./film-video-bench.js")).filmVideoBenchMain(args.filter((a) => a !== "--video"));
   }
   if (args.includes("--help")) return void process.stdout.write(FILM_BENCH_HELP);
-  const f = parseFlags(args, KNOWN);
-  const num = numberFlags(f);
-  const [width, height, count, fps] = [num("WIDTH", 1024), num("HEIGHT", 576), num("FRAMES", 14), num("FPS", 7)];
-  const plan: FramePlan = f.TIMES_TO_INTERPOLATE
-    ? planMidpoints({ frames: count, fps, timesToInterpolate: num("TIMES_TO_INTERPOLATE", 1) })
+  const f = benchFlags(args, KNOWN);
+  const [width, height] = [f.int("WIDTH", 1024, { min: 1 }), f.int("HEIGHT", 576, { min: 1 })];
+  const count = f.int("FRAMES", 14, { min: 2, why: "frames are interpolated between pairs" });
+  const fps = f.decimal("FPS", 7, { above: 0 });
+  const plan: FramePlan = f.text("TIMES_TO_INTERPOLATE")
+    ? planMidpoints({ frames: count, fps, timesToInterpolate: f.int("TIMES_TO_INTERPOLATE", 1, { min: 1, max: 16 }) })
     : planFrameTimes(
-        f.MULTIPLIER
-          ? { frames: count, fps, multiplier: num("MULTIPLIER", 2) }
-          : { frames: count, fps, targetFps: num("TARGET_FPS", 24) },
+        f.text("MULTIPLIER")
+          ? { frames: count, fps, multiplier: f.decimal("MULTIPLIER", 2, { min: 1 }) }
+          : { frames: count, fps, targetFps: f.decimal("TARGET_FPS", 24, { above: 0 }) },
       );
-  const [runs, warmup] = [Math.max(1, num("RUNS", 5)), num("WARMUP", 1)];
-  const modelId = f.MODEL_ID ?? "tiny/film";
-  let modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  const [runs, warmup] = [f.int("RUNS", 5, { min: 1 }), f.int("WARMUP", 1)];
+  const threads = f.int("INTRA_OP_THREADS", 0, THREADS);
+  const json = f.text("JSON");
+  const modelId = f.text("MODEL_ID") ?? "tiny/film";
+  let modelDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
   const temp = existsSync(join(modelPath(modelDir, modelId), "model.onnx"))
     ? undefined
     : await mkdtemp(join(tmpdir(), "avs-bench-"));
-  if (temp) {
-    await installModel(modelId, temp);
-    modelDir = temp;
-    console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
-  }
-  const film = await loadFilmModel(modelPath(modelDir, modelId), {
-    executionProvider: "cpu",
-    intraOpThreads: num("INTRA_OP_THREADS", 0),
-    log: () => {},
-  });
+  let film: Awaited<ReturnType<typeof loadFilmModel>> | undefined;
   try {
+    if (temp) {
+      await installModel(modelId, temp);
+      modelDir = temp;
+      console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
+    }
+    film = await loadFilmModel(modelPath(modelDir, modelId), {
+      executionProvider: "cpu",
+      intraOpThreads: threads,
+      log: () => {},
+    });
     const pool = [0, 1, 2].map((i) => testFrame(width, height, i));
     console.log(
       `benchmarking ${modelId} (${film.pixelsInGraph ? "8-bit conversions in the graph" : "conversions in JS"}): ` +
@@ -137,12 +140,12 @@ export async function filmBenchMain(args: string[]): Promise<void> {
         `wall / session.run: ${result.ratio_p50} p50, ${result.ratio_best} best (target ≤ 1.05)\n` +
         `interpolated frames per second: ${result.interpolated_per_s}; peak RSS ${result.peak_rss_mb} MB`,
     );
-    if (f.JSON) {
-      await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`wrote ${f.JSON}`);
+    if (json) {
+      await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${json}`);
     }
   } finally {
-    await film.release();
+    await film?.release();
     if (temp) await rm(temp, { recursive: true, force: true });
   }
 }

@@ -20,7 +20,6 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseFlags } from "../config.js";
 import { silentLogger } from "../log.js";
 import { costPathGflop } from "../models/factory/cost-path.js";
 import { FILM_CONV_COST, TINY_FILM_CONV_ENTRY } from "../models/factory/film-tiny.js";
@@ -34,6 +33,7 @@ import { interpolateVideo } from "../pipelines/frame-interpolation/interpolate-v
 import { openVideoSource } from "../pipelines/frame-interpolation/video-source.js";
 import { captureFfmpeg } from "../video/ffmpeg-process.js";
 import { WorkerEngine } from "../worker/engine.js";
+import { benchFlags, THREADS } from "./flags.js";
 import { percentile } from "./stats.js";
 
 const execFileAsync = promisify(execFile);
@@ -47,11 +47,11 @@ Flags (defaults in brackets):
                            GFLOP per frame, so session.run costs like a model's), not FILM
   --model-dir <dir>        [MODEL_DIR or /models]
   --sizes <WxH,...>        [256x144,1024x576] frame sizes timed
-  --seconds <s>            [2] clip length of the timed runs
-  --fps <r>                [7] source frame rate
-  --target-fps <r>         [24] output frame rate
+  --seconds <s>            [2] clip length of the timed runs, above 0
+  --fps <r>                [7] source frame rate, above 0
+  --target-fps <r>         [24] output frame rate, above 0
   --rss-seconds <a,b>      [2,20] clip lengths whose peak RSS is compared (256x144, each in a fresh process); "" skips
-  --runs <n>               [3] timed runs per model and size (after one warm-up); medians are printed
+  --runs <n>               [3] timed runs per model and size (after one warm-up), 1 or more; medians are printed
   --worker                 run the model in the inference worker through the frame slots, as the route does
                            (needs the built dist/worker.js); the time inside is the summed worker job
   --intra-op-threads <n>   [0] ONNX Runtime threads (0 = one per core)
@@ -189,23 +189,38 @@ async function childCpuMs(): Promise<number> {
  */
 export async function filmVideoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(FILM_VIDEO_BENCH_HELP);
-  const f = parseFlags(
+  const f = benchFlags(
     args.filter((a) => a !== "--worker" && a !== "--timeline"),
     KNOWN,
+    ["RSS_SECONDS"],
   );
-  const modelIds = (f.MODEL_ID ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
-  const [fps, targetFps, seconds] = [Number(f.FPS ?? 7), Number(f.TARGET_FPS ?? 24), Number(f.SECONDS ?? 2)];
-  const threads = Number(f.INTRA_OP_THREADS ?? 0);
+  const modelIds = (f.text("MODEL_ID") ?? `tiny/film,${TINY_FILM_CONV_ENTRY.id}`).split(",").filter(Boolean);
+  const fps = f.decimal("FPS", 7, { above: 0 });
+  const targetFps = f.decimal("TARGET_FPS", 24, { above: 0 });
+  const seconds = f.decimal("SECONDS", 2, { above: 0 });
+  const threads = f.int("INTRA_OP_THREADS", 0, THREADS);
   const codec: Threads = {
-    encoder: Number(f.X264_THREADS ?? 0),
-    decoder: Number(f.DECODER_THREADS ?? 0),
+    encoder: f.int("X264_THREADS", 0, THREADS),
+    decoder: f.int("DECODER_THREADS", 0, THREADS),
   };
-  const decodeAhead = (f.DECODE_AHEAD ?? "1") !== "0";
-  const runs = Math.max(1, Number(f.RUNS ?? 3));
+  const decodeAhead = f.choice("DECODE_AHEAD", ["0", "1"], "1") === "1";
+  const runs = f.int("RUNS", 3, { min: 1 });
+  const sizes = (f.text("SIZES") ?? "256x144,1024x576").split(",").map((size) => {
+    const m = /^(\d+)x(\d+)$/.exec(size);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+      throw new Error(
+        `--sizes must be WxH sizes separated by commas (e.g. 256x144,1024x576), got ${JSON.stringify(size)}`,
+      );
+    }
+    return size;
+  });
+  const rssSeconds = f.decimals("RSS_SECONDS", "2,20", { above: 0 });
+  const rssChild = f.text("RSS_CHILD");
+  const json = f.text("JSON");
   const worker = args.includes("--worker");
   const timeline = args.includes("--timeline");
   const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
-  const givenDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
+  const givenDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
   const installed = join(work, "models");
   const dirOf = async (modelId: string) => {
     if (existsSync(join(modelPath(givenDir, modelId), "model.onnx"))) return givenDir;
@@ -221,10 +236,10 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
   const backend = async (modelId: string): Promise<Backend> =>
     worker ? inWorker(modelId, modelPath(await dirOf(modelId), modelId), threads) : inProcess(await open(modelId));
   try {
-    if (f.RSS_CHILD) {
+    if (rssChild) {
       const film = inProcess(await open(modelIds[0]!));
       try {
-        const run = await runOnce(film, f.RSS_CHILD, targetFps, codec, decodeAhead);
+        const run = await runOnce(film, rssChild, targetFps, codec, decodeAhead);
         const peak = process.resourceUsage().maxRSS / 1024;
         process.stdout.write(`${JSON.stringify({ frames: run.frames, peak_rss_mb: Math.round(peak * 10) / 10 })}\n`);
       } finally {
@@ -232,7 +247,6 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
       }
       return;
     }
-    const sizes = (f.SIZES ?? "256x144,1024x576").split(",").filter(Boolean);
     const result: Record<string, unknown> = {
       model_ids: modelIds,
       fps,
@@ -310,9 +324,6 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
     }
     result.timed = timed;
     const memory: Array<Record<string, number>> = [];
-    // An empty value is dropped by the flag parser: look for it in the arguments themselves.
-    const skipRss = args.some((a, i) => a === "--rss-seconds=" || (a === "--rss-seconds" && args[i + 1] === ""));
-    const rssSeconds = skipRss ? [] : (f.RSS_SECONDS ?? "2,20").split(",").filter(Boolean).map(Number);
     const rssModel = modelIds[0]!;
     for (const secs of rssSeconds) {
       const clip = join(work, `rss-${secs}.mp4`);
@@ -338,7 +349,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
       result.rss_ratio = Math.round(ratio * 1000) / 1000;
     }
     result.memory = memory;
-    if (f.JSON) await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
+    if (json) await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -81,7 +81,7 @@ export async function replay(calls: RecordedCall[], runs: number): Promise<{ wal
   return { wall, inside };
 }
 
-/** Flags every pipeline benchmark takes (as `parseFlags` keys). */
+/** Flags every pipeline benchmark takes (as `benchFlags` keys). */
 export const COMMON_FLAGS = [
   "PIPELINE",
   "MODEL_ID",
@@ -98,22 +98,6 @@ export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** `v` rounded to `d` decimals. */
 export const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
-
-/**
- * Reads numeric flags of `parseFlags`' result, with a default; a negative or non-numeric value is an error naming the
- * flag.
- *
- * @example
- * const num = numberFlags(parseFlags(args, KNOWN)); num("RUNS", 200);
- */
-export function numberFlags(f: Record<string, string>): (key: string, fallback: number) => number {
-  return (key, fallback) => {
-    const v = Number(f[key] ?? fallback);
-    if (!Number.isFinite(v) || v < 0)
-      throw new Error(`--${key.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
-}
 
 /** Request times: each request's wall time and its summed `session.run`, and the warm-up's totals. */
 export interface Timings {

@@ -9,17 +9,16 @@
  * `--requests` more and reports RSS and heap after GC at checkpoints, to show memory stays flat.
  */
 import { writeFile } from "node:fs/promises";
-import { parseFlags } from "../config.js";
 import { modelPath } from "../models/layout.js";
 import { generate } from "../pipelines/stable-diffusion/generate.js";
 import type { SdJob } from "../pipelines/stable-diffusion/job.js";
 import { loadSd } from "../pipelines/stable-diffusion/sd-worker.js";
 import { createAbortFlag, FlagJobControl } from "../worker/job-control.js";
+import { benchFlags, THREADS } from "./flags.js";
 import {
   COMMON_FLAGS,
   collector,
   modelsFor,
-  numberFlags,
   recorder,
   replay,
   reportTimings,
@@ -39,16 +38,16 @@ Flags (defaults in brackets):
   --pipeline <p>         text-to-image or image-to-image
   --model-id <id>        [tiny/sd15] installed into a temporary dir if MODEL_DIR lacks it
   --model-dir <dir>      [MODEL_DIR or /models]
-  --size <px>            [64] image side
-  --steps <n>            [4] num_inference_steps
+  --size <px>            [64] image side, 8 or more
+  --steps <n>            [4] num_inference_steps, 1 or more
   --guidance <g>         [7.5] guidance_scale (> 1 runs the UNet on [negative, positive])
-  --images <n>           [1] num_images_per_prompt
-  --strength <s>         [0.75] image-to-image strength
-  --safety-check <b>     [true] run the model's safety checker when it has one
-  --runs <n>             [500] timed requests for the time comparison
+  --images <n>           [1] num_images_per_prompt, 1 or more
+  --strength <s>         [0.75] image-to-image strength, 0-1
+  --safety-check <b>     [true] true or false: run the model's safety checker when it has one
+  --runs <n>             [500] timed requests for the time comparison, 1 or more
   --warmup <n>           [200] requests first, reported apart: V8 optimises the pipeline's code over the first
                          few hundred requests, and a runner serves many more than that
-  --requests <n>         [100] requests of the memory phase
+  --requests <n>         [100] requests of the memory phase, 10 or more (memory is read after #10, half-way, at the end)
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
   --json <file>          also write the results as JSON
 `;
@@ -63,29 +62,33 @@ const KNOWN = [...COMMON_FLAGS, "SIZE", "GUIDANCE", "IMAGES", "STRENGTH", "SAFET
  */
 export async function sdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SD_BENCH_HELP);
-  const f = parseFlags(args, KNOWN);
-  const num = numberFlags(f);
-  const pipeline = f.PIPELINE ?? "text-to-image";
-  if (pipeline !== "text-to-image" && pipeline !== "image-to-image")
-    throw new Error("--pipeline must be text-to-image or image-to-image here");
-  const modelId = f.MODEL_ID ?? "tiny/sd15";
-  const size = num("SIZE", 64);
+  const f = benchFlags(args, KNOWN);
+  const pipeline = f.choice("PIPELINE", ["text-to-image", "image-to-image"], "text-to-image");
+  const modelId = f.text("MODEL_ID") ?? "tiny/sd15";
+  const size = f.int("SIZE", 64, { min: 8 });
   const o = {
-    steps: num("STEPS", 4),
-    guidance: num("GUIDANCE", 7.5),
-    images: num("IMAGES", 1),
-    strength: num("STRENGTH", 0.75),
+    steps: f.int("STEPS", 4, { min: 1 }),
+    guidance: f.decimal("GUIDANCE", 7.5),
+    images: f.int("IMAGES", 1, { min: 1 }),
+    strength: f.decimal("STRENGTH", 0.75, { max: 1 }),
   };
-  const runs = Math.max(1, num("RUNS", 500));
-  const warmup = num("WARMUP", 200);
-  const requests = Math.max(10, num("REQUESTS", 100));
-  const models = await modelsFor(modelId, f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models", "model_index.json");
+  const safetyCheck = f.choice("SAFETY_CHECK", ["true", "false"], "true") === "true";
+  const runs = f.int("RUNS", 500, { min: 1 });
+  const warmup = f.int("WARMUP", 200);
+  const requests = f.int("REQUESTS", 100, { min: 10, why: "memory is read after request 10, half-way and at the end" });
+  const threads = f.int("INTRA_OP_THREADS", 0, THREADS);
+  const json = f.text("JSON");
+  const models = await modelsFor(
+    modelId,
+    f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models",
+    "model_index.json",
+  );
   const gc = collector();
   const sd = await loadSd({
     modelId,
     modelPath: modelPath(models.dir, modelId),
     executionProvider: "cpu",
-    intraOpThreads: num("INTRA_OP_THREADS", 0),
+    intraOpThreads: threads,
     options: {},
     log: () => {},
   });
@@ -100,7 +103,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
       seed,
       width: size,
       height: size,
-      safetyCheck: f.SAFETY_CHECK !== "false",
+      safetyCheck,
       loras: [],
       ...(pipeline === "image-to-image"
         ? { init: { image: { width: size, height: size, pixels }, strength: o.strength } }
@@ -146,7 +149,7 @@ export async function sdBenchMain(args: string[]): Promise<void> {
     console.log(
       `growth from #${first.after} to #${last.after}: RSS ${round(last.rss_mb - first.rss_mb, 1)} MB, heap ${round(last.heap_mb - first.heap_mb, 1)} MB`,
     );
-    if (f.JSON) {
+    if (json) {
       const out = {
         pipeline,
         model_id: modelId,
@@ -157,8 +160,8 @@ export async function sdBenchMain(args: string[]): Promise<void> {
         ...timing,
         memory,
       };
-      await writeFile(f.JSON, `${JSON.stringify(out, null, 2)}\n`);
-      console.log(`wrote ${f.JSON}`);
+      await writeFile(json, `${JSON.stringify(out, null, 2)}\n`);
+      console.log(`wrote ${json}`);
     }
   } finally {
     await sd.release();

@@ -10,8 +10,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseFlags } from "../config.js";
 import { modelPath } from "../models/layout.js";
+import { benchFlags } from "./flags.js";
 
 const HELP = `avs-runner bench --start-up — the CPU and time a runner process takes to start and load its model
 
@@ -19,7 +19,7 @@ Flags (defaults in brackets):
   --pipeline <name>      [upscale] the pipeline the runner serves
   --model-id <id>        [tiny/esrgan-x4] an installed model (avs-runner models install <id>)
   --model-dir <dir>      [MODEL_DIR or /models]
-  --runs <n>             [5] starts per path (the figures are medians)
+  --runs <n>             [5] starts per path, 1 or more (the figures are medians)
   --baseline <file>      another build's bin/avs-runner.mjs, started in the same rounds
 
 Prints one line per path (median wall ms and CPU ms of the process) and, on its own line,
@@ -83,21 +83,21 @@ function onnxFiles(dir: string): string[] {
 /** Runs the start-up benchmark from command-line arguments. */
 export async function startUpBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(HELP);
-  const f = parseFlags(
+  const f = benchFlags(
     args.filter((a) => a !== "--start-up"),
     KNOWN,
   );
-  const pipeline = f.PIPELINE ?? "upscale";
-  const modelId = f.MODEL_ID ?? "tiny/esrgan-x4";
-  const modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
-  const runs = Number(f.RUNS ?? 5);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number from 1, got ${f.RUNS}`);
+  const pipeline = f.text("PIPELINE") ?? "upscale";
+  const modelId = f.text("MODEL_ID") ?? "tiny/esrgan-x4";
+  const modelDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
+  const runs = f.int("RUNS", 5, { min: 1 });
+  const baseline = f.text("BASELINE");
   const folder = modelPath(modelDir, modelId);
   const files = existsSync(folder) ? onnxFiles(folder) : [];
   if (files.length === 0) {
     throw new Error(`no ONNX files under ${folder}; install the model first: avs-runner models install ${modelId}`);
   }
-  if (f.BASELINE !== undefined && !existsSync(f.BASELINE)) throw new Error(`--baseline ${f.BASELINE} does not exist`);
+  if (baseline !== undefined && !existsSync(baseline)) throw new Error(`--baseline ${baseline} does not exist`);
   const bin = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
   const runnerArgs = ["--pipeline", pipeline, "--model-id", modelId, "--model-dir", modelDir, "--port", "0"];
   // As the orchestrator's launcher and the Docker image start runners.
@@ -106,7 +106,7 @@ export async function startUpBenchMain(args: string[]): Promise<void> {
     ["floor (node + ONNX sessions)", ["-e", FLOOR, ...files]],
     ["this build", [bin, ...runnerArgs]],
   ];
-  if (f.BASELINE) paths.push(["baseline", [f.BASELINE, ...runnerArgs]]);
+  if (baseline) paths.push(["baseline", [baseline, ...runnerArgs]]);
   console.log(
     `start-up of a runner serving ${pipeline} with ${modelId} (${files.length} ONNX file(s)), ${runs} start(s) each`,
   );
@@ -124,5 +124,5 @@ export async function startUpBenchMain(args: string[]): Promise<void> {
   }
   const floor = cpu(paths[0]![0]);
   console.log(`start-up CPU: ${(cpu("this build") / floor).toFixed(2)} × the floor`);
-  if (f.BASELINE) console.log(`start-up CPU: ${(cpu("this build") / cpu("baseline")).toFixed(2)} × the baseline build`);
+  if (baseline) console.log(`start-up CPU: ${(cpu("this build") / cpu("baseline")).toFixed(2)} × the baseline build`);
 }

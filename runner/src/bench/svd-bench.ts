@@ -16,17 +16,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseFlags } from "../config.js";
 import { modelPath } from "../models/layout.js";
 import { generateVideo } from "../pipelines/image-to-video/generate-video.js";
 import { loadSvd } from "../pipelines/image-to-video/svd-load.js";
 import type { VideoParams } from "../pipelines/image-to-video/video-job.js";
 import { VIDEO_DEFAULTS } from "../pipelines/image-to-video/video-limits.js";
+import { benchFlags, THREADS } from "./flags.js";
 import {
   COMMON_FLAGS,
   collector,
   modelsFor,
-  numberFlags,
   recorder,
   replay,
   reportTimings,
@@ -52,7 +51,7 @@ Flags (defaults in brackets):
   --steps <n>              [25] num_inference_steps
   --chunk <n>              [${VIDEO_DEFAULTS.decodeChunkSize}] decode_chunk_size
   --max-guidance <g>       [3] max_guidance_scale (> 1 runs the UNet on [unconditional; conditional])
-  --runs <n>               [200] timed requests; as many again, each followed by one request's session.run calls
+  --runs <n>               [200] timed requests (1 or more); as many again, each followed by one request's session.run calls
                            replayed, for the CPU line (this process's CPU time: immune to waiting for a core)
   --warmup <n>             [100] requests first, reported apart (V8 optimises the code over the first ones)
   --memory-model-id <id>   [tiny/svd-xt] model of the memory measurement ("none" skips it)
@@ -144,41 +143,53 @@ function resetPeakRss(): boolean {
 export async function svdBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(SVD_BENCH_HELP);
   const timeline = args.includes("--timeline");
-  const f = parseFlags(
+  const f = benchFlags(
     args.filter((a) => a !== "--timeline"),
     KNOWN,
   );
-  const num = numberFlags(f);
-  const modelDir = f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models";
-  const modelId = f.MODEL_ID ?? "tiny/svd";
-  const threads = num("INTRA_OP_THREADS", 0);
-  const width = num("WIDTH", 64);
-  const height = num("HEIGHT", 64);
+  const modelDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
+  const modelId = f.text("MODEL_ID") ?? "tiny/svd";
+  const threads = f.int("INTRA_OP_THREADS", 0, THREADS);
+  const width = f.int("WIDTH", 64, { min: 8 });
+  const height = f.int("HEIGHT", 64, { min: 8 });
+  const steps = f.int("STEPS", 25, { min: 1 });
+  const chunk = f.int("CHUNK", VIDEO_DEFAULTS.decodeChunkSize, { min: 1 });
+  const maxGuidance = f.decimal("MAX_GUIDANCE", VIDEO_DEFAULTS.maxGuidanceScale);
+  const runs = f.int("RUNS", 200, { min: 1 });
+  const warmup = f.int("WARMUP", 100);
+  const memoryModel = f.text("MEMORY_MODEL_ID") ?? "tiny/svd-xt";
+  const memorySize = {
+    width: f.int("MEMORY_WIDTH", 1024, { min: 8 }),
+    height: f.int("MEMORY_HEIGHT", 576, { min: 8 }),
+    steps: f.int("MEMORY_STEPS", 25, { min: 1 }),
+  };
+  const requestRuns = f.int("REQUEST_RUNS", 20, timeline ? { min: 1, why: "--timeline times requests" } : {});
+  const requestWarmup = f.int("REQUEST_WARMUP", Math.min(warmup, 10));
+  const baseline = f.text("BASELINE");
+  const json = f.text("JSON");
   const base: Omit<VideoParams, "seed"> = {
     ...VIDEO_DEFAULTS,
     image: card(width, height),
     width,
     height,
-    numInferenceSteps: num("STEPS", 25),
-    decodeChunkSize: num("CHUNK", VIDEO_DEFAULTS.decodeChunkSize),
-    maxGuidanceScale: num("MAX_GUIDANCE", VIDEO_DEFAULTS.maxGuidanceScale),
+    numInferenceSteps: steps,
+    decodeChunkSize: chunk,
+    maxGuidanceScale: maxGuidance,
   };
   if (timeline) {
     const models = await modelsFor(modelId, modelDir, "model_index.json");
     try {
       const tl = await printTimeline(
         { modelDir: models.dir, modelId, threads, width, height, steps: base.numInferenceSteps },
-        Math.min(num("WARMUP", 100), 10),
-        Math.max(1, num("REQUEST_RUNS", 20)),
+        Math.min(warmup, 10),
+        requestRuns,
       );
-      if (f.JSON) await writeFile(f.JSON, `${JSON.stringify({ timeline: tl }, null, 2)}\n`);
+      if (json) await writeFile(json, `${JSON.stringify({ timeline: tl }, null, 2)}\n`);
     } finally {
       await models.cleanup();
     }
     return;
   }
-  const runs = Math.max(1, num("RUNS", 200));
-  const warmup = num("WARMUP", 100);
   const gc = collector();
   const load = (id: string, dir: string) =>
     loadSvd({
@@ -213,7 +224,6 @@ export async function svdBenchMain(args: string[]): Promise<void> {
     console.log(
       `benchmarking image-to-video on ${modelId}: ${svd.components.frames} frames ${width}×${height}, ${base.numInferenceSteps} steps, max guidance ${base.maxGuidanceScale}, decode chunk ${base.decodeChunkSize}, ${runs} runs after ${warmup} warm-up`,
     );
-    const steps = base.numInferenceSteps;
     Object.assign(
       report,
       reportTimings(timings, calls.length, floor, (outside) => `, ${round((outside * 1000) / steps, 1)} µs per step`),
@@ -223,10 +233,9 @@ export async function svdBenchMain(args: string[]): Promise<void> {
     await models.cleanup();
   }
 
-  const memoryModel = f.MEMORY_MODEL_ID ?? "tiny/svd-xt";
-  if (memoryModel !== "none") report.memory = await measureMemory(num, memoryModel, modelDir, load, gc);
-  const requestRuns = num("REQUEST_RUNS", 20);
-  const requestWarmup = num("REQUEST_WARMUP", Math.min(warmup, 10));
+  if (memoryModel !== "none") {
+    report.memory = await measureMemory({ ...memorySize, chunk }, memoryModel, modelDir, load, gc);
+  }
   // The same model in this process again: for the CPU comparison (after the memory rounds, so the garbage of its
   // requests is not in the process they measure) and so each runner request's summed session.run is measured right
   // after it.
@@ -260,16 +269,14 @@ export async function svdBenchMain(args: string[]): Promise<void> {
               memory: {
                 modelDir: memModels.dir,
                 modelId: memoryModel,
-                width: num("MEMORY_WIDTH", 1024),
-                height: num("MEMORY_HEIGHT", 576),
-                steps: num("MEMORY_STEPS", 25),
+                ...memorySize,
                 frames: (report.memory as { frames: number }).frames,
               },
             }
           : {}),
         threads,
         fps: VIDEO_DEFAULTS.fps,
-        ...(f.BASELINE ? { baselineCli: baselineCli(f.BASELINE) } : {}),
+        ...(baseline ? { baselineCli: baselineCli(baseline) } : {}),
       });
     }
   } finally {
@@ -277,24 +284,21 @@ export async function svdBenchMain(args: string[]): Promise<void> {
     await timeModels.cleanup();
     await memModels?.cleanup();
   }
-  if (f.JSON) {
-    await writeFile(f.JSON, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`wrote ${f.JSON}`);
+  if (json) {
+    await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${json}`);
   }
 }
 
 /** The memory phase: peak RSS of a large generation above the RSS before it, cold and warm. */
 async function measureMemory(
-  num: ReturnType<typeof numberFlags>,
+  size: { width: number; height: number; steps: number; chunk: number },
   modelId: string,
   modelDir: string,
   load: (id: string, dir: string) => ReturnType<typeof loadSvd>,
   gc: () => void,
 ): Promise<Record<string, unknown>> {
-  const width = num("MEMORY_WIDTH", 1024);
-  const height = num("MEMORY_HEIGHT", 576);
-  const steps = num("MEMORY_STEPS", 25);
-  const chunk = num("CHUNK", VIDEO_DEFAULTS.decodeChunkSize);
+  const { width, height, steps, chunk } = size;
   const models = await modelsFor(modelId, modelDir, "model_index.json");
   const svd = await load(modelId, models.dir);
   try {

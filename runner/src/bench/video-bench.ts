@@ -19,7 +19,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as ort from "onnxruntime-node";
-import { parseFlags } from "../config.js";
 import type { RgbImage } from "../image/decode.js";
 import { silentLogger } from "../log.js";
 import { installModel } from "../models/install.js";
@@ -30,6 +29,7 @@ import { type FrameUpscaler, upscaleVideo } from "../pipelines/video-upscale/ups
 import { decodeVideo } from "../video/decode.js";
 import { probeVideo } from "../video/probe.js";
 import { WorkerEngine } from "../worker/engine.js";
+import { benchFlags, THREADS } from "./flags.js";
 import { writePannedClip } from "./video-clips.js";
 
 export const VIDEO_BENCH_HELP = `avs-runner bench --pipeline video-upscale — streamed video upscaling vs raw session.run, and peak RSS vs length
@@ -37,13 +37,13 @@ export const VIDEO_BENCH_HELP = `avs-runner bench --pipeline video-upscale — s
 Flags (defaults in brackets):
   --model-id <id>        [upscalerjs/esrgan-slim-x4] installed into a temporary dir if MODEL_DIR lacks it
   --model-dir <dir>      [MODEL_DIR or /models]
-  --size <px>            [64] frame side of the clip (a pan across the packaged photo)
-  --fps <n>              [24] frames per second of the clips
-  --seconds <s>          [10] length of the clip timed against raw session.run
-  --rounds <n>           [3] alternations of the raw pass and the streamed pass (the median is reported)
+  --size <px>            [64] frame side of the clip (a pan across the packaged photo), 8 or more
+  --fps <n>              [24] frames per second of the clips, above 0
+  --seconds <s>          [10] length of the clip timed against raw session.run, above 0
+  --rounds <n>           [3] alternations of the raw pass and the streamed pass, 1 or more (the median is reported)
   --rss-seconds <a,b>    [10,60] lengths whose peak RSS is compared (each upscaled in a fresh process); "" skips
-  --in-flight <n>        [2] frames handed to the model ahead of the one being encoded
-  --crf <n>, --preset <p> x264 settings of the output (defaults: the encoder's)
+  --in-flight <n>        [2] frames handed to the model ahead of the one being encoded, 1 or more
+  --crf <n>, --preset <p> x264 settings of the output, crf 0-51 (defaults: the encoder's)
   --intra-op-threads <n> [0] ONNX Runtime threads (0 = one per core)
   --json <file>          also write the results as JSON
 `;
@@ -148,23 +148,22 @@ const execFileAsync = promisify(execFile);
 /** Runs the benchmark from command-line arguments. */
 export async function videoBenchMain(args: string[]): Promise<void> {
   if (args.includes("--help")) return void process.stdout.write(VIDEO_BENCH_HELP);
-  const f = parseFlags(args, KNOWN);
-  const num = (k: string, d: number) => {
-    const v = Number(f[k] ?? d);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k.toLowerCase().replaceAll("_", "-")} must be a number ≥ 0`);
-    return v;
-  };
+  const f = benchFlags(args, KNOWN, ["RSS_SECONDS"]);
   const s: Settings = {
-    modelDir: f.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models",
-    modelId: f.MODEL_ID ?? "upscalerjs/esrgan-slim-x4",
-    size: num("SIZE", 64),
-    fps: num("FPS", 24),
-    threads: num("INTRA_OP_THREADS", 0),
-    inFlight: Math.max(1, num("IN_FLIGHT", 2)),
-    crf: f.CRF === undefined ? undefined : num("CRF", 0),
-    preset: f.PRESET,
+    modelDir: f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models",
+    modelId: f.text("MODEL_ID") ?? "upscalerjs/esrgan-slim-x4",
+    size: f.int("SIZE", 64, { min: 8 }),
+    fps: f.decimal("FPS", 24, { above: 0 }),
+    threads: f.int("INTRA_OP_THREADS", 0, THREADS),
+    inFlight: f.int("IN_FLIGHT", 2, { min: 1 }),
+    crf: f.text("CRF") === undefined ? undefined : f.int("CRF", 0, { max: 51, why: "x264's range" }),
+    preset: f.text("PRESET"),
   };
-  if (f.RSS_CHILD) return rssChild(f.RSS_CHILD, s);
+  if (f.text("RSS_CHILD")) return rssChild(f.text("RSS_CHILD")!, s);
+  const seconds = f.decimal("SECONDS", 10, { above: 0 });
+  const rounds = f.int("ROUNDS", 3, { min: 1 });
+  const rssSeconds = f.decimals("RSS_SECONDS", "10,60", { above: 0 });
+  const json = f.text("JSON");
   const work = await mkdtemp(join(tmpdir(), "avs-video-bench-"));
   try {
     if (!existsSync(join(modelPath(s.modelDir, s.modelId), "model.onnx"))) {
@@ -182,8 +181,6 @@ export async function videoBenchMain(args: string[]): Promise<void> {
       );
       return file;
     };
-    const seconds = num("SECONDS", 10);
-    const rounds = Math.max(1, num("ROUNDS", 3));
     const result: Record<string, unknown> = { model_id: s.modelId, size: s.size, fps: s.fps, in_flight: s.inFlight };
     const clip = await clipOf(seconds);
     const probe = await probeVideo(clip);
@@ -254,7 +251,6 @@ export async function videoBenchMain(args: string[]): Promise<void> {
         `${steady}× without the fixed start and end of a video`,
     );
 
-    const rssSeconds = (f.RSS_SECONDS ?? "10,60").split(",").filter(Boolean).map(Number);
     const memory: Array<Record<string, number>> = [];
     for (const secs of rssSeconds) {
       const file = await clipOf(secs);
@@ -278,9 +274,9 @@ export async function videoBenchMain(args: string[]): Promise<void> {
       result.rss_ratio = Math.round(ratio * 1000) / 1000;
     }
     result.memory = memory;
-    if (f.JSON) {
-      await writeFile(f.JSON, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`wrote ${f.JSON}`);
+    if (json) {
+      await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${json}`);
     }
   } finally {
     await rm(work, { recursive: true, force: true });
