@@ -1,10 +1,12 @@
 /**
  * @module `avs-runner bench` as a process: every flag checked before any work (nothing installed, nothing printed),
- * strict numbers and the real list of pipelines. Each run gets a TMPDIR of its own, so what is left there is what
- * that run left.
+ * strict numbers, the real list of pipelines, and what a run leaves behind — its temporary model dir and the runner
+ * process it started — removed when it is stopped by SIGTERM or SIGINT or fails. Each run gets a TMPDIR of its own,
+ * so what is left there is what that run left.
  */
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,4 +114,55 @@ describe("avs-runner bench", () => {
       expect(readdirSync(tmp)).toEqual([]);
     }
   });
+
+  it("removes the temporary dir when installing the model fails", async () => {
+    for (const pipeline of ["upscale", "text-to-image"]) {
+      const { tmp, models } = await scratch();
+      const r = await bench(["--pipeline", pipeline, "--model-id", "tiny/does-not-exist", "--model-dir", models], tmp);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^avs-runner: unknown model "tiny\/does-not-exist"/);
+      expect(readdirSync(tmp), pipeline).toEqual([]);
+    }
+  });
+
+  /** The pid of the process whose environment has `MODEL_DIR=<dir>` (the runner the bench started), once it exists. */
+  const runnerServing = async (dir: string) => {
+    for (let i = 0; i < 400; i++) {
+      for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          if (readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`MODEL_DIR=${dir}`))
+            return Number(pid);
+        } catch {}
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no runner process for ${dir}`);
+  };
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`removes its temporary model dir and stops its runner process on ${signal}`, async () => {
+      const { tmp, models } = await scratch();
+      const args = ["--model-id", "tiny/esrgan-x4", "--model-dir", models, "--mode", "http", "--size", "32"];
+      const child: ChildProcess = spawn(process.execPath, [BIN, "bench", ...args, "--runs", "100000"], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let output = "";
+      let installed: string | undefined;
+      for await (const chunk of child.stdout!) {
+        output += chunk;
+        installed = /installed it into (\S+) for this run/.exec(output)?.[1];
+        if (installed) break;
+      }
+      expect(installed?.startsWith(join(tmp, "avs-bench-"))).toBe(true);
+      const runner = await runnerServing(installed!);
+      expect(existsSync(join(installed!, "tiny", "esrgan-x4"))).toBe(true);
+      const exited = once(child, "exit");
+      child.kill(signal);
+      expect(await exited).toEqual([null, signal]);
+      expect(readdirSync(tmp)).toEqual([]);
+      for (let i = 0; i < 100 && existsSync(`/proc/${runner}`); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(`/proc/${runner}`)).toBe(false);
+    }, 30_000);
+  }
 });

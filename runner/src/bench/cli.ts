@@ -6,8 +6,7 @@
  * Prints a table (and writes JSON with `--json`).
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
@@ -16,6 +15,7 @@ import { type HttpRunner, type HttpRunnerReport, startHttpRunner } from "./http.
 import { type InProcessRunner, startInProcessRunner } from "./in-process.js";
 import { openRawSession, type RawSession } from "./raw-session.js";
 import { type LatencySummary, pairedMedian, summarise } from "./stats.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 
 const HELP = `avs-runner bench — benchmark an upscaler in-process (raw session.run) and over HTTP
 
@@ -112,7 +112,7 @@ export async function benchMain(args: string[]): Promise<void> {
   let temp: string | undefined;
   try {
     if (!existsSync(join(modelPath(modelDir, modelId), "model.onnx"))) {
-      temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
+      temp = await makeTempDir("avs-bench-");
       modelDir = temp;
       await installModel(modelId, modelDir);
       console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
@@ -268,6 +268,6 @@ export async function benchMain(args: string[]): Promise<void> {
       console.log(`wrote ${json}`);
     }
   } finally {
-    if (temp) await rm(temp, { recursive: true, force: true });
+    if (temp) await removeTempDir(temp);
   }
 }

@@ -6,8 +6,7 @@
  * conversions run inside ONNX Runtime when the graph surgery applies, so they count as session.run.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RgbImage } from "../image/decode.js";
 import { installModel } from "../models/install.js";
@@ -18,6 +17,7 @@ import { type FramePlan, planFrameTimes, planMidpoints } from "../pipelines/fram
 import { interpolateFrames } from "../pipelines/frame-interpolation/interpolate-stream.js";
 import { benchFlags, THREADS } from "./flags.js";
 import { percentile } from "./stats.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 
 /** Flags of the frame interpolation benchmark. */
 export const FILM_BENCH_HELP = `avs-runner bench --pipeline frame-interpolation — FILM core time vs summed session.run
@@ -79,7 +79,7 @@ export async function filmBenchMain(args: string[]): Promise<void> {
   let modelDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
   const temp = existsSync(join(modelPath(modelDir, modelId), "model.onnx"))
     ? undefined
-    : await mkdtemp(join(tmpdir(), "avs-bench-"));
+    : await makeTempDir("avs-bench-");
   let film: Awaited<ReturnType<typeof loadFilmModel>> | undefined;
   try {
     if (temp) {
@@ -146,6 +146,6 @@ export async function filmBenchMain(args: string[]): Promise<void> {
     }
   } finally {
     await film?.release();
-    if (temp) await rm(temp, { recursive: true, force: true });
+    if (temp) await removeTempDir(temp);
   }
 }

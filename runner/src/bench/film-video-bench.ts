@@ -16,8 +16,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { silentLogger } from "../log.js";
@@ -35,6 +34,7 @@ import { captureFfmpeg } from "../video/ffmpeg-process.js";
 import { WorkerEngine } from "../worker/engine.js";
 import { benchFlags, THREADS } from "./flags.js";
 import { percentile } from "./stats.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -219,7 +219,7 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
   const json = f.text("JSON");
   const worker = args.includes("--worker");
   const timeline = args.includes("--timeline");
-  const work = await mkdtemp(join(tmpdir(), "avs-film-bench-"));
+  const work = await makeTempDir("avs-film-bench-");
   const givenDir = f.text("MODEL_DIR") ?? process.env.MODEL_DIR ?? "/models";
   const installed = join(work, "models");
   const dirOf = async (modelId: string) => {
@@ -351,6 +351,6 @@ export async function filmVideoBenchMain(args: string[]): Promise<void> {
     result.memory = memory;
     if (json) await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeTempDir(work);
   }
 }

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
 import sharp from "sharp";
+import { onStop } from "./temp-dirs.js";
 
 /** What the runner process reports after the runs. */
 export interface HttpRunnerReport {
@@ -85,7 +86,10 @@ export async function startRunnerProcess(env: Record<string, string>, cli = cliS
     env: { ...RUNNER_PROCESS_ENV, ...process.env, PORT: "0", HOST: "127.0.0.1", AUTH_TOKEN: "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // Stopped with the bench: SIGINT or SIGTERM to the bench alone would leave it serving.
+  const release = onStop(() => child.kill("SIGTERM"));
   const stop = async () => {
+    release();
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");

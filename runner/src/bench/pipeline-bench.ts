@@ -5,14 +5,13 @@
  * back.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { installModel } from "../models/install.js";
 import { modelPath } from "../models/layout.js";
 import type { RunObserver } from "../pipelines/stable-diffusion/vae.js";
 import { percentile } from "./stats.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 
 /** V8's collector, for the benchmarks' memory rounds. */
 export { collector } from "../internal/gc.js";
@@ -31,10 +30,15 @@ export async function modelsFor(
   marker: string,
 ): Promise<{ dir: string; cleanup(): Promise<void> }> {
   if (existsSync(join(modelPath(modelDir, modelId), marker))) return { dir: modelDir, cleanup: async () => {} };
-  const temp = await mkdtemp(join(tmpdir(), "avs-bench-"));
-  await installModel(modelId, temp);
+  const temp = await makeTempDir("avs-bench-");
+  try {
+    await installModel(modelId, temp);
+  } catch (err) {
+    await removeTempDir(temp);
+    throw err;
+  }
   console.log(`(${modelId} is not in the models dir; installed it into ${temp} for this run)`);
-  return { dir: temp, cleanup: () => rm(temp, { recursive: true, force: true }) };
+  return { dir: temp, cleanup: () => removeTempDir(temp) };
 }
 
 /** One recorded `session.run`: the session, a copy of its feeds, the outputs asked for. */

@@ -14,8 +14,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as ort from "onnxruntime-node";
@@ -30,6 +29,7 @@ import { decodeVideo } from "../video/decode.js";
 import { probeVideo } from "../video/probe.js";
 import { WorkerEngine } from "../worker/engine.js";
 import { benchFlags, THREADS } from "./flags.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 import { writePannedClip } from "./video-clips.js";
 
 export const VIDEO_BENCH_HELP = `avs-runner bench --pipeline video-upscale — streamed video upscaling vs raw session.run, and peak RSS vs length
@@ -164,7 +164,7 @@ export async function videoBenchMain(args: string[]): Promise<void> {
   const rounds = f.int("ROUNDS", 3, { min: 1 });
   const rssSeconds = f.decimals("RSS_SECONDS", "10,60", { above: 0 });
   const json = f.text("JSON");
-  const work = await mkdtemp(join(tmpdir(), "avs-video-bench-"));
+  const work = await makeTempDir("avs-video-bench-");
   try {
     if (!existsSync(join(modelPath(s.modelDir, s.modelId), "model.onnx"))) {
       s.modelDir = work;
@@ -279,7 +279,7 @@ export async function videoBenchMain(args: string[]): Promise<void> {
       console.log(`wrote ${json}`);
     }
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeTempDir(work);
   }
 }
 
