@@ -98,6 +98,7 @@ export {
   type ConnectionSettingValues,
   connectionLimitsOf,
 } from "./server/connection-settings.js";
+export { LINGER_DEFAULTS, type LingerLimits, lingerOnEarlyAnswers } from "./server/linger.js";
 export { type FetchHandler, type HttpServer, listen, shownHost } from "./server/listen.js";
 export { isLoopbackHost, type OpenAccessOptions, warnIfOpen } from "./server/open-access.js";
 export { settingsHelp } from "./settings/help.js";
@@ -135,4 +136,3 @@ export {
 } from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";
 export { UploadedPart, uploadedPart } from "./validator/uploaded-part.js";
-export { LINGER_DEFAULTS, type LingerLimits, lingerOnEarlyAnswers } from "./server/linger.js";

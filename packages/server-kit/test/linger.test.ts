@@ -50,7 +50,7 @@ describe("an answer sent before the body has arrived", () => {
   }
 
   it("closes the socket of a client that sends more than maxBytes, or goes quiet for idleMs", async () => {
-    const server = http.createServer((req, res) => {
+    const server = http.createServer((_req, res) => {
       res.writeHead(413, { connection: "close" });
       res.end("no");
     });
