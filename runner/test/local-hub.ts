@@ -3,7 +3,7 @@
  * `GET /api/models/{repo}/revision/{rev}` with `siblings` (size, git blob id, LFS sha256), `/{repo}/resolve/{rev}/{path}`
  * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
  * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
- * a connection that stalls after n bytes, a corrupted file.
+ * a connection that stalls after n bytes, a corrupted file, a listing replaced by another body.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -36,6 +36,11 @@ export interface LocalHub {
   stallAfter: Map<string, number>;
   /** Repository paths served with one byte changed (their listed size and sha256 stay the true ones). */
   corrupt: Set<string>;
+  /**
+   * Repository → the listing's body instead of the true one: raw text, or a function of the true `siblings` and
+   * commit whose result is sent as JSON (as is when it is a string): a hostile or broken hub.
+   */
+  listing: Map<string, string | ((siblings: Array<Record<string, unknown>>, sha: string) => unknown)>;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   const cutAfter = new Map<string, number>();
   const stallAfter = new Map<string, number>();
   const corrupt = new Set<string>();
+  const listing: LocalHub["listing"] = new Map();
   const commit = (repo: string, revision: string) => createHash("sha1").update(`${repo}@${revision}`).digest("hex");
   const byCommit = new Map<string, Record<string, Uint8Array>>();
   const lfsBlobs = new Map<string, Uint8Array>();
@@ -166,7 +172,9 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
         ),
         ...(LFS.test(rfilename) ? { lfs: { sha256: sha256(bytes), size: bytes.length, pointerSize: 134 } } : {}),
       }));
-      return void res.end(JSON.stringify({ id: repo, sha, siblings }));
+      const override = listing.get(repo);
+      const body = typeof override === "function" ? override(siblings, sha) : (override ?? { id: repo, sha, siblings });
+      return void res.end(typeof body === "string" ? body : JSON.stringify(body));
     }
     const path = (resolve?.[3] ?? "").split("/").map(decodeURIComponent).join("/");
     const bytes = files[path];
@@ -191,6 +199,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     cutAfter,
     stallAfter,
     corrupt,
+    listing,
     close: async () => {
       for (const s of [hub, cdn]) {
         s.closeAllConnections();

@@ -9,10 +9,16 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
+import { unverifiable } from "./listing.js";
 
 /** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
 export class ChecksumError extends Error {
   override name = "ChecksumError";
+}
+
+/** The network failed past the retries; the partial file is kept, so the same fetch resumes it. */
+export class TransferError extends Error {
+  override name = "TransferError";
 }
 
 /** How a download behaves on a flaky network, and whom it tells. */
@@ -81,7 +87,8 @@ async function hashExisting(path: string, h: { sha: Hash; git: Hash | undefined 
  * Downloads `file` from `url` to `dest` (its folder is created), resuming a `.part` left by an earlier attempt.
  *
  * @throws {ChecksumError} when the size or hash differs from the listing (the partial file is removed).
- * @throws {HubError} for 4xx answers (not retried); {Error} when the retries run out.
+ * @throws {HubError} for 4xx answers (not retried); {TransferError} when the retries run out (the partial file is
+ *   kept); {Error} for a file the listing gives no size or no hash for (it could not be checked).
  * @example
  * const { sha256 } = await downloadFile(url, file, "/models/.fetching-x/unet/model.onnx", options);
  */
@@ -91,6 +98,8 @@ export async function downloadFile(
   dest: string,
   options: DownloadOptions,
 ): Promise<{ size: number; sha256: string }> {
+  const unchecked = unverifiable(file);
+  if (unchecked) throw new Error(`${file.path}: the listing gives ${unchecked}, so the download could not be checked`);
   const part = `${dest}.part`;
   await mkdir(dirname(part), { recursive: true });
   let offset = await stat(part).then(
@@ -117,7 +126,7 @@ export async function downloadFile(
       if (err instanceof ChecksumError) await rm(part, { force: true });
       if (!(err instanceof Retryable)) throw err;
       if (attempt >= options.retries) {
-        throw new Error(
+        throw new TransferError(
           `${file.path}: ${err.message}; gave up after ${attempt + 1} attempts (${offset} bytes kept in ${part}, a new fetch resumes there)`,
           { cause: err },
         );

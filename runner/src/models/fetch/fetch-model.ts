@@ -9,10 +9,11 @@ import { existsSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type ModelManifest, modelPath, readManifest, writeManifest } from "../layout.js";
-import { arrangeLayout, identifyLayout, LayoutError, type LayoutPlan, planLayout } from "./detect-layout.js";
-import { ChecksumError, downloadFile, sha256File } from "./download-file.js";
+import { arrangeLayout, identifyLayout, type LayoutPlan, planLayout } from "./detect-layout.js";
+import { downloadFile, sha256File, TransferError } from "./download-file.js";
 import { type HubFile, hubRepoInfo, resolveUrl } from "./hub-api.js";
 import { selectPaths } from "./include.js";
+import { ListingError, unverifiable } from "./listing.js";
 import { type FetchProgress, formatBytes, silentProgress } from "./progress.js";
 
 /** What to fetch, from where, and how patiently. */
@@ -111,9 +112,11 @@ function keepable(previous: ModelManifest | undefined, file: HubFile, target: st
 /**
  * Fetches `options.repo` at `options.revision` into `options.modelDir`.
  *
- * @throws {HubError} for the server's refusals (401, 403, 404), {ChecksumError} for a corrupt file (nothing is kept),
- *   {LayoutError} when the files are no model the runner can use (before anything is downloaded), {Error} when the
- *   network fails past the retries (the staging folder is kept, so the same command resumes).
+ * @throws {HubError} for the server's refusals (401, 403, 404), {ListingError} for a listing of the wrong shape or a
+ *   file it gives no size or hash for, {LayoutError} when the files are no model the runner can use (these three
+ *   before anything is downloaded), {ChecksumError} for a corrupt file, {TransferError} when the network fails past
+ *   the retries (only then is the staging folder kept, so the same command resumes; after any other failure nothing
+ *   of the fetch is kept).
  * @example
  * await fetchModel({ repo: "stabilityai/sd-turbo", revision: "onnx", modelDir: "/models", include: ["*.json", "*.onnx*"] });
  */
@@ -140,6 +143,16 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
         .map((f) => f.path)
         .join(", ")}${info.files.length > 10 ? ", …" : ""})`,
     );
+  }
+  for (const f of files) {
+    const why = unverifiable(f);
+    if (why) {
+      throw new ListingError(
+        `${endpoint.replace(/\/+$/, "")} lists ${f.path} of ${options.repo}@${revision} with ${why}, so its download could ` +
+          "not be checked (nor its end known); nothing was fetched. Leave it out with --include, or use a hub that " +
+          "lists every file's size and hash (?blobs=true)",
+      );
+    }
   }
   const plan = planLayout(files.map((f) => f.path));
   const total = files.reduce((s, f) => s + (f.size ?? 0), 0);
@@ -246,11 +259,9 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
       }
     }
   } catch (err) {
-    // A corrupt file or an unusable layout cannot be resumed: nothing of this fetch is kept. A network failure keeps
-    // the staging folder, so the same command continues where it stopped.
-    if (err instanceof ChecksumError || err instanceof LayoutError) {
-      await rm(staging, { recursive: true, force: true });
-    }
+    // Only a network failure past the retries keeps the staging folder, so the same command continues where it
+    // stopped; after any other failure (a corrupt file, an unusable layout, a refusal, the disk) nothing is kept.
+    if (!(err instanceof TransferError)) await rm(staging, { recursive: true, force: true });
     throw err;
   } finally {
     await unlock();

@@ -5,6 +5,8 @@
  * (`X-Error-Code`, `X-Error-Message`, or a JSON `error`).
  */
 
+import { parseListing } from "./listing.js";
+
 /** One file of a repository at a commit. */
 export interface HubFile {
   /** Path in the repository, `/`-separated. */
@@ -138,21 +140,12 @@ export async function hubError(res: Response, options: HubOptions, repo: string,
   return new HubError(`${base(options.endpoint)} answered ${said} for ${repo}@${revision}`, res.status, code);
 }
 
-/** A path the fetch writes: relative, `/`-separated, no `.`/`..`/empty segments, no backslash. */
-function safePath(path: string): boolean {
-  return (
-    path.length > 0 &&
-    !path.includes("\\") &&
-    !path.startsWith("/") &&
-    path.split("/").every((s) => s !== "" && s !== "." && s !== "..")
-  );
-}
-
 /**
- * Lists a repository's files at `revision` with their sizes and hashes. Hidden files (`.gitattributes`) and a
- * repository's own `avs-model.json` are left out: the fetch writes its own manifest.
+ * Lists a repository's files at `revision` with their sizes and hashes (see `parseListing`; hidden files and a
+ * repository's own `avs-model.json` are left out).
  *
- * @throws {HubError} for HTTP errors (401 without or with a bad token, 404 for an unknown repository or revision).
+ * @throws {HubError} for HTTP errors (401 without or with a bad token, 404 for an unknown repository or revision);
+ *   {ListingError} for a listing of the wrong shape.
  * @example
  * const info = await hubRepoInfo({ endpoint: "https://huggingface.co" }, "stabilityai/sd-turbo", "main");
  * info.files.map((f) => f.path); // ["model_index.json", "unet/model.onnx", …]
@@ -167,33 +160,8 @@ export async function hubRepoInfo(options: HubOptions, repo: string, revision: s
     throw new Error(`cannot reach ${base(options.endpoint)}: ${(cause as Error).message}`, { cause });
   }
   if (!res.ok) throw await hubError(res, options, repo, revision);
-  const body = (await res.json()) as {
-    sha?: unknown;
-    siblings?: Array<{
-      rfilename?: unknown;
-      size?: unknown;
-      blobId?: unknown;
-      lfs?: { sha256?: unknown; size?: unknown };
-    }>;
-  };
-  if (!Array.isArray(body.siblings)) {
-    throw new Error(`${url} did not list the repository's files (no "siblings" array)`);
-  }
-  const files: HubFile[] = [];
-  for (const s of body.siblings) {
-    const path = s.rfilename;
-    if (typeof path !== "string" || !safePath(path)) {
-      throw new Error(`${url} lists a file path the fetch will not write: ${JSON.stringify(path)}`);
-    }
-    if (path.split("/").some((seg) => seg.startsWith(".")) || path === "avs-model.json") continue;
-    const lfsSize = typeof s.lfs?.size === "number" ? s.lfs.size : undefined;
-    files.push({
-      path,
-      size: lfsSize ?? (typeof s.size === "number" ? s.size : undefined),
-      sha256: typeof s.lfs?.sha256 === "string" ? s.lfs.sha256.toLowerCase() : undefined,
-      gitOid: !s.lfs && typeof s.blobId === "string" ? s.blobId.toLowerCase() : undefined,
-    });
-  }
-  const commit = typeof body.sha === "string" && body.sha ? body.sha : revision;
+  const listing = parseListing(url, await res.text());
+  const commit = listing.commit ?? revision;
+  const files = listing.files;
   return { repo, revision, commit, files };
 }

@@ -7,7 +7,7 @@ export {
   type LayoutPlan,
   planLayout,
 } from "./detect-layout.js";
-export { ChecksumError, type DownloadOptions, downloadFile, sha256File } from "./download-file.js";
+export { ChecksumError, type DownloadOptions, downloadFile, sha256File, TransferError } from "./download-file.js";
 export { FETCH_HELP, fetchMain } from "./fetch-cli.js";
 export { type FetchedFile, type FetchModelOptions, type FetchResult, fetchModel } from "./fetch-model.js";
 export {
@@ -20,4 +20,5 @@ export {
   resolveUrl,
 } from "./hub-api.js";
 export { globMatcher, selectPaths } from "./include.js";
+export { ListingError, parseListing, unverifiable } from "./listing.js";
 export { type FetchProgress, formatBytes, jsonProgress, silentProgress, ttyProgress } from "./progress.js";
