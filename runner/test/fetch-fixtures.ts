@@ -109,6 +109,8 @@ export function fetchFixtures() {
     },
     "org/big": { revisions: { main: { "model.onnx": esrgan, "weights.data": big } } },
     "org/film": { revisions: { main: { "film_net.onnx": tinyFilm() } } },
+    // A repository file whose name is another's plus ".part", the suffix partial downloads once had.
+    "org/parts": { revisions: { main: { "model.onnx.part": Buffer.from("notes\n"), "model.onnx": esrgan } } },
     "org/lora": {
       revisions: {
         main: { "pytorch_lora_weights.safetensors": lora(1), "README.md": Buffer.from("a LoRA\n") },

@@ -1,5 +1,5 @@
 /**
- * @module Downloading one file resumably: bytes go to `<dest>.part`, a dropped or stalled connection is retried from
+ * @module Downloading one file resumably: bytes go to a partial file (`<dest>.part` unless told otherwise), a dropped or stalled connection is retried from
  * where it stopped with an HTTP `Range: bytes=<n>-` request (a `.part` left by an earlier run is resumed the same
  * way), the content is hashed as it is written, and only a file whose size and hash match what the server listed is
  * renamed to `dest`.
@@ -32,6 +32,11 @@ export interface DownloadOptions {
   retryDelayMs: number;
   /** A connection that delivers no byte for this long is dropped and retried. */
   stallMs: number;
+  /**
+   * Where the bytes go until the file is complete (default `<dest>.part`); a name no other file of the download can
+   * have, or a repository holding both `x` and `x.part` could not be fetched.
+   */
+  part?: string;
   onBytes?: (done: number, size: number | undefined) => void;
   onRetry?: (attempt: number, at: number, error: Error) => void;
 }
@@ -84,7 +89,7 @@ async function hashExisting(path: string, h: { sha: Hash; git: Hash | undefined 
 }
 
 /**
- * Downloads `file` from `url` to `dest` (its folder is created), resuming a `.part` left by an earlier attempt.
+ * Downloads `file` from `url` to `dest` (its folder is created), resuming the partial file left by an earlier attempt.
  *
  * @throws {ChecksumError} when the size or hash differs from the listing (the partial file is removed).
  * @throws {HubError} for 4xx answers (not retried); {TransferError} when the retries run out (the partial file is
@@ -100,7 +105,7 @@ export async function downloadFile(
 ): Promise<{ size: number; sha256: string }> {
   const unchecked = unverifiable(file);
   if (unchecked) throw new Error(`${file.path}: the listing gives ${unchecked}, so the download could not be checked`);
-  const part = `${dest}.part`;
+  const part = options.part ?? `${dest}.part`;
   await mkdir(dirname(part), { recursive: true });
   let offset = await stat(part).then(
     (s) => s.size,
@@ -225,6 +230,7 @@ export async function downloadFile(
       `${file.path}: downloaded ${problem}; the file is corrupt or changed on the server, so it was discarded`,
     );
   }
+  await mkdir(dirname(dest), { recursive: true });
   await rename(part, dest);
   return { size: offset, sha256 };
 }

@@ -1,7 +1,7 @@
 /**
  * @module `avs-runner models fetch`: a repository from a Hugging Face-style server into `MODEL_DIR/<model id>/`. Files
  * are downloaded into a hidden staging folder next to the target (`.fetching-<name>@<commit>`, so an interrupted
- * fetch of the same commit resumes there), checked, arranged into the runner's layout, given an `avs-model.json`, and
+ * fetch of the same commit resumes there; partial files under its `.partial/`), checked, arranged into the runner's layout, given an `avs-model.json`, and
  * only then moved into place, replacing an earlier version; files unchanged since that version are kept, not
  * downloaded again.
  */
@@ -72,6 +72,37 @@ function localPath(plan: LayoutPlan, path: string): string {
     return folder && path.startsWith(folder) ? path.slice(folder.length) : path;
   }
   return path;
+}
+
+/**
+ * Partial downloads live under this folder of the staging folder, by their repository path: a hidden name, which no
+ * listed file can have, so a repository holding both `model.onnx` and `model.onnx.part` is no conflict.
+ */
+const PARTIAL = ".partial";
+
+/**
+ * Removes from the staging folder `dir` everything but the files at `keep` (repository paths): the partial downloads'
+ * folder, and files an interrupted fetch of the same commit left with other `--include` patterns.
+ */
+async function prune(dir: string, keep: readonly string[]): Promise<void> {
+  const files = new Set(keep);
+  const folders = new Set(
+    keep.flatMap((p) =>
+      p
+        .split("/")
+        .slice(0, -1)
+        .map((_, i, s) => s.slice(0, i + 1).join("/")),
+    ),
+  );
+  const visit = async (at: string): Promise<void> => {
+    for (const e of await readdir(join(dir, at), { withFileTypes: true })) {
+      const rel = at ? `${at}/${e.name}` : e.name;
+      if (e.isFile() && files.has(rel)) continue;
+      if (e.isDirectory() && folders.has(rel)) await visit(rel);
+      else await rm(join(dir, rel), { recursive: true, force: true });
+    }
+  };
+  await visit("");
 }
 
 /** Takes `<staging>.lock` for this process, refusing while another live process holds it. */
@@ -196,9 +227,15 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
     const previous = await readManifest(target);
     for (const file of files) {
       const dest = join(staging, file.path);
+      const part = join(staging, PARTIAL, file.path);
       const kept = keepable(previous, file, target);
       let record: FetchedFile;
-      if (existsSync(dest)) {
+      if (
+        await stat(dest).then(
+          (s) => s.isFile() && s.size === file.size,
+          () => false,
+        )
+      ) {
         record = {
           path: file.path,
           local: "",
@@ -212,7 +249,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
         record = { ...kept };
         progress.fileDone(file.path, kept.size, kept.sha256, true);
       } else {
-        const resumedAt = await stat(`${dest}.part`).then(
+        const resumedAt = await stat(part).then(
           (s) => s.size,
           () => 0,
         );
@@ -224,6 +261,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
           retries: options.retries ?? 5,
           retryDelayMs: options.retryDelayMs ?? 1000,
           stallMs: options.stallMs ?? 60_000,
+          part,
           onBytes: (done, size) => progress.bytes(file.path, done, size),
           onRetry: (attempt, at, err) => progress.retry(file.path, attempt, at, err.message),
         });
@@ -235,6 +273,10 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
       if (file.gitOid) record.git_oid = file.gitOid;
       if (winners.get(record.local) === file) result.files.push(record);
     }
+    await prune(
+      staging,
+      files.map((f) => f.path),
+    );
     await arrangeLayout(staging, plan);
     const identity = await identifyLayout(staging);
     result.pipeline = identity.pipeline;

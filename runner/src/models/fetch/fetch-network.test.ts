@@ -1,9 +1,9 @@
 /**
  * @module `models fetch` on a bad network and with a bad server, against a real local Hugging Face-style server:
- * resuming after a dropped or stalled connection and across runs, a corrupt file, and tokens.
+ * resuming after a dropped or stalled connection and across runs, partial files, a corrupt file, and tokens.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lora, QUICK, requestsOf, stagingLeft, TOKEN, useLocalHubFixtures } from "../../../test/fetch-fixtures.js";
@@ -47,11 +47,11 @@ describe("a flaky connection", () => {
     f.hub.cutAfter.set("weights.data", 1_200_000);
     const first = fetchModel({ repo: "org/big", endpoint: f.hub.endpoint, modelDir: dir, ...QUICK, retries: 0 });
     await expect(first).rejects.toThrow(
-      /weights.data: connection lost at byte \d+.*gave up after 1 attempts \(\d+ bytes kept in .*weights.data.part, a new fetch resumes there\)/,
+      /weights.data: connection lost at byte \d+.*gave up after 1 attempts \(\d+ bytes kept in .*\/\.partial\/weights.data, a new fetch resumes there\)/,
     );
     expect(existsSync(join(dir, "org", "big"))).toBe(false);
     const staging = join(dir, "org", `.fetching-big@${f.hub.commit("org/big", "main")}`);
-    const kept = statSync(join(staging, "weights.data.part")).size;
+    const kept = statSync(join(staging, ".partial", "weights.data")).size;
     expect(kept).toBeGreaterThan(0);
     const before = f.hub.requests.length;
     const r = await fetchModel({ repo: "org/big", endpoint: f.hub.endpoint, modelDir: dir, ...QUICK });
@@ -79,6 +79,27 @@ describe("a flaky connection", () => {
     });
     expect(Buffer.compare(readFileSync(join(dir, "org", "big", "weights.data")), big)).toBe(0);
     expect(lines.map((l) => JSON.parse(l)).find((e) => e.event === "retry")?.error).toMatch(/no data for 300 ms/);
+  });
+});
+
+describe("partial files", () => {
+  it("cannot collide with a repository's files: a repository with model.onnx and model.onnx.part fetches", async () => {
+    const dir = f.modelDir();
+    const r = await fetchModel({ repo: "org/parts", endpoint: f.hub.endpoint, modelDir: dir, ...QUICK });
+    expect(r.pipeline).toBe("upscale");
+    expect(Buffer.compare(readFileSync(join(dir, "org", "parts", "model.onnx")), esrgan)).toBe(0);
+    expect(readFileSync(join(dir, "org", "parts", "model.onnx.part"), "utf8")).toBe("notes\n");
+    expect(stagingLeft(dir, "org")).toEqual([]);
+  });
+
+  it("what an interrupted fetch of the same commit left beyond the files to fetch stays out of the model", async () => {
+    const dir = f.modelDir();
+    const staging = join(dir, "org", `.fetching-big@${f.hub.commit("org/big", "main")}`);
+    mkdirSync(join(staging, "old"), { recursive: true });
+    writeFileSync(join(staging, "old", "notes.txt"), "from a fetch with other --include patterns\n");
+    writeFileSync(join(staging, "weights.data.part"), big.subarray(0, 1000));
+    await fetchModel({ repo: "org/big", endpoint: f.hub.endpoint, modelDir: dir, ...QUICK });
+    expect(readdirSync(join(dir, "org", "big")).sort()).toEqual(["avs-model.json", "model.onnx", "weights.data"]);
   });
 });
 
