@@ -94,4 +94,38 @@ describe("avs-runner models fetch", () => {
       stderr: expect.stringContaining("--revision needs a value"),
     });
   }, 30_000);
+
+  it("takes the stall limit and the speed floor from flags, and refuses values that are no duration or rate", async () => {
+    hub.listingFault.set("org/upscaler", "silent");
+    try {
+      const started = Date.now();
+      const failed = run("node", [BIN, "models", "fetch", "org/upscaler", "--stall-timeout", "0.5"], {
+        env: env({ HF_TOKEN: "hf_cli" }),
+      });
+      await expect(failed).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(
+          `avs-runner: ${hub.endpoint}/api/models/org/upscaler/revision/main?blobs=true: no answer within 0.5 s (the repository listing); nothing was fetched`,
+        ),
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      hub.listingFault.clear();
+    }
+    for (const [flag, value, message] of [
+      ["--stall-timeout", "0", '--stall-timeout must be a number of seconds > 0 and ≤ 2147483, got "0"'],
+      ["--min-speed-window", "1m", '--min-speed-window must be a number of seconds > 0 and ≤ 2147483, got "1m"'],
+      ["--min-speed", "fast", '--min-speed must be a whole number of bytes a second ≥ 0, got "fast"'],
+    ]) {
+      await expect(
+        run("node", [BIN, "models", "fetch", "org/upscaler", flag!, value!], { env: env() }),
+      ).rejects.toMatchObject({
+        code: 1,
+        stderr: `avs-runner: ${message}\n`,
+      });
+    }
+    expect((await run("node", [BIN, "models", "fetch", "--help"])).stdout).toContain(
+      "--min-speed <B/s>        cut a body that averages less over --min-speed-window (default 10000; 0: no floor)",
+    );
+  }, 30_000);
 });

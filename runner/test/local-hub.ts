@@ -3,7 +3,8 @@
  * `GET /api/models/{repo}/revision/{rev}` with `siblings` (size, git blob id, LFS sha256), `/{repo}/resolve/{rev}/{path}`
  * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
  * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
- * a connection that stalls after n bytes, a corrupted file, a listing replaced by another body.
+ * a connection that stalls after n bytes, no answer at all, a body sent a byte at a time, a corrupted file, a listing
+ * replaced by another body.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -34,6 +35,12 @@ export interface LocalHub {
   cutAfter: Map<string, number>;
   /** Repository path → bytes after which the next response for that file stops sending, connection open (once). */
   stallAfter: Map<string, number>;
+  /** Repository path → its next request gets no answer at all, the connection left open (once). */
+  silent: Set<string>;
+  /** Repository path → its next response sends one byte every n ms (once). */
+  drip: Map<string, number>;
+  /** Repository → its listing gets no answer ("silent") or is sent one byte every n ms. */
+  listingFault: Map<string, "silent" | number>;
   /** Repository paths served with one byte changed (their listed size and sha256 stay the true ones). */
   corrupt: Set<string>;
   /**
@@ -73,6 +80,9 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   const cutAfter = new Map<string, number>();
   const stallAfter = new Map<string, number>();
   const corrupt = new Set<string>();
+  const silent = new Set<string>();
+  const drip = new Map<string, number>();
+  const listingFault: LocalHub["listingFault"] = new Map();
   const listing: LocalHub["listing"] = new Map();
   const commit = (repo: string, revision: string) => createHash("sha1").update(`${repo}@${revision}`).digest("hex");
   const byCommit = new Map<string, Record<string, Uint8Array>>();
@@ -92,8 +102,21 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     res.end(JSON.stringify({ error: message }));
   };
 
+  /** Sends `body` (headers already written) one byte every `ms`, until it is sent or the client has gone. */
+  const dripping = (res: ServerResponse, body: Uint8Array, ms: number) => {
+    res.flushHeaders();
+    let at = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || at >= body.length) return void clearInterval(timer);
+      res.write(body.subarray(at, ++at));
+      if (at === body.length) res.end();
+    }, ms);
+    res.on("close", () => clearInterval(timer));
+  };
+
   /** Serves `bytes` with Range support and the armed faults for `path`. */
   const serve = (req: IncomingMessage, res: ServerResponse, path: string, original: Uint8Array) => {
+    if (silent.delete(path)) return;
     let bytes = original;
     if (corrupt.has(path)) {
       bytes = Uint8Array.from(original);
@@ -123,6 +146,11 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
       cutAfter.delete(path);
       res.write(body.subarray(0, cut), () => res.socket?.destroy());
       return;
+    }
+    const every = drip.get(path);
+    if (every !== undefined) {
+      drip.delete(path);
+      return dripping(res, body, every);
     }
     const stall = stallAfter.get(path);
     if (stall !== undefined && stall < body.length) {
@@ -159,6 +187,8 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     const files = byCommit.get(`${repo}@${sha}`);
     if (!files) return fail(res, 404, "RevisionNotFound", `Invalid rev id: ${revision}`);
     if (api) {
+      const fault = listingFault.get(repo);
+      if (fault === "silent") return;
       res.writeHead(200, { "content-type": "application/json" });
       const siblings = Object.entries(files).map(([rfilename, bytes]) => ({
         rfilename,
@@ -174,7 +204,9 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
       }));
       const override = listing.get(repo);
       const body = typeof override === "function" ? override(siblings, sha) : (override ?? { id: repo, sha, siblings });
-      return void res.end(typeof body === "string" ? body : JSON.stringify(body));
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      if (typeof fault === "number") return dripping(res, Buffer.from(text), fault);
+      return void res.end(text);
     }
     const path = (resolve?.[3] ?? "").split("/").map(decodeURIComponent).join("/");
     const bytes = files[path];
@@ -199,6 +231,9 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     cutAfter,
     stallAfter,
     corrupt,
+    silent,
+    drip,
+    listingFault,
     listing,
     close: async () => {
       for (const s of [hub, cdn]) {

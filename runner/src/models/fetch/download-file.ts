@@ -1,5 +1,6 @@
 /**
- * @module Downloading one file resumably: bytes go to a partial file (`<dest>.part` unless told otherwise), a dropped or stalled connection is retried from
+ * @module Downloading one file resumably: bytes go to a partial file (`<dest>.part` unless told otherwise), a dropped,
+ * stalled or too slow connection (see watchdog.ts) is retried from
  * where it stopped with an HTTP `Range: bytes=<n>-` request (a `.part` left by an earlier run is resumed the same
  * way), the content is hashed as it is written, and only a file whose size and hash match what the server listed is
  * renamed to `dest`.
@@ -8,8 +9,9 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
+import { causeChain, type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
 import { unverifiable } from "./listing.js";
+import { DEFAULT_LIMITS, Watchdog } from "./watchdog.js";
 
 /** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
 export class ChecksumError extends Error {
@@ -30,8 +32,14 @@ export interface DownloadOptions {
   retries: number;
   /** First wait before a retry; doubled each time. */
   retryDelayMs: number;
-  /** A connection that delivers no byte for this long is dropped and retried. */
+  /** A request that gets no answer, or a body that delivers no byte, for this long is dropped and retried. */
   stallMs: number;
+  /**
+   * Bytes a second a body must average over each `speedWindowMs` (default 10 kB/s over 60 s), else it is dropped
+   * and retried; 0 turns the rule off.
+   */
+  minSpeed?: number;
+  speedWindowMs?: number;
   /**
    * Where the bytes go until the file is complete (default `<dest>.part`); a name no other file of the download can
    * have, or a repository holding both `x` and `x.part` could not be fetched.
@@ -142,20 +150,20 @@ export async function downloadFile(
   }
 
   async function receive(): Promise<void> {
-    const abort = new AbortController();
-    let timer = setTimeout(() => abort.abort(), options.stallMs);
-    const alive = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => abort.abort(), options.stallMs);
-    };
+    const dog = new Watchdog({
+      stallMs: options.stallMs,
+      minSpeed: options.minSpeed ?? DEFAULT_LIMITS.minSpeed,
+      speedWindowMs: options.speedWindowMs ?? DEFAULT_LIMITS.speedWindowMs,
+    });
     const handle = await open(part, "a");
     try {
       let res: Response;
       try {
-        res = await get(url, options, offset, abort.signal);
+        res = await get(url, options, offset, dog.signal);
       } catch (cause) {
-        throw new Retryable(`request failed: ${(cause as Error).message}`, { cause });
+        throw new Retryable(dog.reason ?? `request failed: ${causeChain(cause)}`, { cause });
       }
+      dog.answered();
       if (res.status === 416 && offset > 0) {
         await res.body?.cancel();
         await restart();
@@ -190,7 +198,7 @@ export async function downloadFile(
       try {
         const reader = res.body?.getReader();
         for (let r = await reader?.read(); r && !r.done; r = await reader?.read()) {
-          alive();
+          dog.got(r.value.byteLength);
           pending.push(r.value);
           pendingBytes += r.value.byteLength;
           if (Number.isFinite(total) && offset + pendingBytes > total) {
@@ -202,14 +210,16 @@ export async function downloadFile(
       } catch (err) {
         await flush();
         if (err instanceof ChecksumError) throw err;
-        const why = abort.signal.aborted ? `no data for ${options.stallMs} ms` : (err as Error).message;
-        throw new Retryable(`connection lost at byte ${offset}: ${why}`, { cause: err });
+        const why = dog.reason
+          ? `cut at byte ${offset}: ${dog.reason}`
+          : `connection lost at byte ${offset}: ${causeChain(err)}`;
+        throw new Retryable(why, { cause: err });
       }
       if (Number.isFinite(total) && offset < total) {
         throw new Retryable(`the server closed the connection at byte ${offset} of ${total}`);
       }
     } finally {
-      clearTimeout(timer);
+      dog.stop();
       await handle.close();
     }
   }

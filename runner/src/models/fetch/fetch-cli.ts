@@ -18,7 +18,11 @@ Flags:
   --endpoint <url>         the server (env HF_ENDPOINT, default https://huggingface.co)
   --model-dir <dir>        the models volume (env MODEL_DIR, default /models)
   --model-id <id>          store under this id instead of the repository id
-  --retries <n>            attempts after a dropped or stalled connection per file (default 5)
+  --retries <n>            attempts after a dropped, stalled or too slow connection per file (default 5)
+  --stall-timeout <s>      cut a request that gets no answer, or a body that sends nothing, for this long (default 60;
+                           a file is retried, the listing is not)
+  --min-speed <B/s>        cut a body that averages less over --min-speed-window (default 10000; 0: no floor)
+  --min-speed-window <s>   the window of --min-speed (default 60)
   --dry-run                list the files and sizes; download nothing
   --help
 
@@ -35,8 +39,20 @@ interface FetchArgs {
   modelDir: string | undefined;
   modelId: string | undefined;
   retries: number | undefined;
+  stallMs: number | undefined;
+  minSpeed: number | undefined;
+  speedWindowMs: number | undefined;
   dryRun: boolean;
   help: boolean;
+}
+
+/** A duration flag in seconds (decimals allowed), as milliseconds. */
+function seconds(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || n <= 0 || n > 2_147_483) {
+    throw new Error(`${flag} must be a number of seconds > 0 and ≤ 2147483, got ${JSON.stringify(v)}`);
+  }
+  return Math.max(1, Math.round(n * 1000));
 }
 
 function parse(args: string[]): FetchArgs {
@@ -48,6 +64,9 @@ function parse(args: string[]): FetchArgs {
     modelDir: undefined,
     modelId: undefined,
     retries: undefined,
+    stallMs: undefined,
+    minSpeed: undefined,
+    speedWindowMs: undefined,
     dryRun: false,
     help: false,
   };
@@ -87,6 +106,15 @@ function parse(args: string[]): FetchArgs {
       if (!Number.isInteger(n) || n < 0)
         throw new Error(`--retries must be a whole number ≥ 0, got ${JSON.stringify(args[i])}`);
       out.retries = n;
+    } else if (flag === "--stall-timeout") out.stallMs = seconds(flag, value());
+    else if (flag === "--min-speed-window") out.speedWindowMs = seconds(flag, value());
+    else if (flag === "--min-speed") {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+        throw new Error(`--min-speed must be a whole number of bytes a second ≥ 0, got ${JSON.stringify(v)}`);
+      }
+      out.minSpeed = n;
     } else throw new Error(`unknown flag ${flag} for models fetch (see avs-runner models fetch --help)`);
   }
   return out;
@@ -118,6 +146,9 @@ export async function fetchMain(
       modelId: a.modelId,
       dryRun: a.dryRun,
       retries: a.retries,
+      stallMs: a.stallMs,
+      minSpeed: a.minSpeed,
+      speedWindowMs: a.speedWindowMs,
       progress,
     });
     if (result.dryRun) {

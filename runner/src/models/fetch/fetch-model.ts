@@ -15,6 +15,7 @@ import { type HubFile, hubRepoInfo, resolveUrl } from "./hub-api.js";
 import { selectPaths } from "./include.js";
 import { ListingError, unverifiable } from "./listing.js";
 import { type FetchProgress, formatBytes, silentProgress } from "./progress.js";
+import { DEFAULT_LIMITS, type TransferLimits } from "./watchdog.js";
 
 /** What to fetch, from where, and how patiently. */
 export interface FetchModelOptions {
@@ -33,7 +34,11 @@ export interface FetchModelOptions {
   dryRun?: boolean;
   retries?: number;
   retryDelayMs?: number;
+  /** No answer or no byte for this long cuts a request (default 60 s); a file's is retried, the listing's is not. */
   stallMs?: number;
+  /** Bytes a second every body must average over each `speedWindowMs` (default 10 kB/s over 60 s; 0: no floor). */
+  minSpeed?: number;
+  speedWindowMs?: number;
   progress?: FetchProgress;
 }
 
@@ -159,7 +164,12 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
   const progress = options.progress ?? silentProgress;
   const modelId = options.modelId ?? options.repo;
   const target = modelPath(options.modelDir, modelId);
-  const info = await hubRepoInfo(hub, options.repo, revision);
+  const limits: TransferLimits = {
+    stallMs: options.stallMs ?? DEFAULT_LIMITS.stallMs,
+    minSpeed: options.minSpeed ?? DEFAULT_LIMITS.minSpeed,
+    speedWindowMs: options.speedWindowMs ?? DEFAULT_LIMITS.speedWindowMs,
+  };
+  const info = await hubRepoInfo(hub, options.repo, revision, limits);
   const chosen = new Set(
     selectPaths(
       info.files.map((f) => f.path),
@@ -260,7 +270,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
           revision,
           retries: options.retries ?? 5,
           retryDelayMs: options.retryDelayMs ?? 1000,
-          stallMs: options.stallMs ?? 60_000,
+          ...limits,
           part,
           onBytes: (done, size) => progress.bytes(file.path, done, size),
           onRetry: (attempt, at, err) => progress.retry(file.path, attempt, at, err.message),

@@ -5,7 +5,39 @@
  * (`X-Error-Code`, `X-Error-Message`, or a JSON `error`).
  */
 
-import { parseListing } from "./listing.js";
+import { ListingError, parseListing } from "./listing.js";
+import { formatBytes } from "./progress.js";
+import { DEFAULT_LIMITS, readBody, type TransferLimits, Watchdog } from "./watchdog.js";
+
+/** A listing larger than this is no repository's (a real one with 10,000 files is a few MB). */
+const MAX_LISTING_BYTES = 64 << 20;
+
+/** An error's message with its causes' (`fetch failed (connect ECONNREFUSED 127.0.0.1:9)`). */
+export function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err as Error | undefined; e && parts.length < 4; e = e.cause as Error | undefined) {
+    if (e.message && !parts.includes(e.message)) parts.push(e.message);
+  }
+  return parts.length > 1 ? `${parts[0]} (${parts.slice(1).join("; ")})` : (parts[0] ?? String(err));
+}
+
+/** The start of an error answer's body: at most 64 kB is read, so a hostile answer cannot fill the memory. */
+async function errorText(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let r = await reader.read(); !r.done && size < 65_536; r = await reader.read()) {
+      chunks.push(r.value);
+      size += r.value.byteLength;
+    }
+  } catch {
+    // A body cut short still says what it said so far.
+  }
+  await reader.cancel().catch(() => {});
+  return Buffer.concat(chunks).toString("utf8").slice(0, 65_536);
+}
 
 /** One file of a repository at a commit. */
 export interface HubFile {
@@ -104,7 +136,7 @@ export async function hubError(res: Response, options: HubOptions, repo: string,
   const code = res.headers.get("x-error-code") ?? undefined;
   let detail = res.headers.get("x-error-message") ?? "";
   if (!detail) {
-    const text = await res.text().catch(() => "");
+    const text = await errorText(res);
     try {
       detail = String((JSON.parse(text) as { error?: unknown }).error ?? text);
     } catch {
@@ -145,23 +177,50 @@ export async function hubError(res: Response, options: HubOptions, repo: string,
  * repository's own `avs-model.json` are left out).
  *
  * @throws {HubError} for HTTP errors (401 without or with a bad token, 404 for an unknown repository or revision);
- *   {ListingError} for a listing of the wrong shape.
+ *   {ListingError} for a listing of the wrong shape; {Error} for a server that cannot be reached, does not answer
+ *   within `limits.stallMs`, or sends the listing slower than `limits` allow (the message says which).
  * @example
  * const info = await hubRepoInfo({ endpoint: "https://huggingface.co" }, "stabilityai/sd-turbo", "main");
  * info.files.map((f) => f.path); // ["model_index.json", "unet/model.onnx", …]
  */
-export async function hubRepoInfo(options: HubOptions, repo: string, revision: string): Promise<HubRepo> {
+export async function hubRepoInfo(
+  options: HubOptions,
+  repo: string,
+  revision: string,
+  limits: TransferLimits = DEFAULT_LIMITS,
+): Promise<HubRepo> {
   checkRepoId(repo);
   const url = `${base(options.endpoint)}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
-  let res: Response;
+  const dog = new Watchdog(limits);
   try {
-    res = await fetch(url, { headers: hubHeaders(options, url, { accept: "application/json" }) });
-  } catch (cause) {
-    throw new Error(`cannot reach ${base(options.endpoint)}: ${(cause as Error).message}`, { cause });
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: hubHeaders(options, url, { accept: "application/json" }), signal: dog.signal });
+    } catch (cause) {
+      if (dog.reason) throw new Error(`${url}: ${dog.reason} (the repository listing); nothing was fetched`, { cause });
+      throw new Error(`cannot reach ${base(options.endpoint)}: ${causeChain(cause)}`, { cause });
+    }
+    dog.answered();
+    if (!res.ok) throw await hubError(res, options, repo, revision);
+    let body: Buffer;
+    try {
+      body = await readBody(
+        res,
+        dog,
+        MAX_LISTING_BYTES,
+        () =>
+          new ListingError(`${url}: the listing is larger than ${formatBytes(MAX_LISTING_BYTES)}; nothing was fetched`),
+      );
+    } catch (cause) {
+      if (cause instanceof ListingError) throw cause;
+      const why = dog.reason ?? `the connection was lost: ${causeChain(cause)}`;
+      throw new Error(`${url}: ${why} while the repository listing was read; nothing was fetched`, { cause });
+    }
+    const listing = parseListing(url, body.toString("utf8"));
+    const commit = listing.commit ?? revision;
+    const files = listing.files;
+    return { repo, revision, commit, files };
+  } finally {
+    dog.stop();
   }
-  if (!res.ok) throw await hubError(res, options, repo, revision);
-  const listing = parseListing(url, await res.text());
-  const commit = listing.commit ?? revision;
-  const files = listing.files;
-  return { repo, revision, commit, files };
 }

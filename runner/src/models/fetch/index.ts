@@ -22,3 +22,4 @@ export {
 export { globMatcher, selectPaths } from "./include.js";
 export { ListingError, parseListing, unverifiable } from "./listing.js";
 export { type FetchProgress, formatBytes, jsonProgress, silentProgress, ttyProgress } from "./progress.js";
+export { DEFAULT_LIMITS, type TransferLimits, Watchdog } from "./watchdog.js";
