@@ -3,7 +3,7 @@
  * `GET /api/models/{repo}/revision/{rev}` with `siblings` (size, git blob id, LFS sha256), `/{repo}/resolve/{rev}/{path}`
  * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
  * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
- * a connection that stalls after n bytes, no answer at all, a body sent a byte at a time, a corrupted file, a listing
+ * a connection that stalls after n bytes, a refusal, no answer at all, a body sent a byte at a time, a corrupted file, a listing
  * replaced by another body.
  */
 import { createHash } from "node:crypto";
@@ -37,6 +37,8 @@ export interface LocalHub {
   stallAfter: Map<string, number>;
   /** Repository path → its next request gets no answer at all, the connection left open (once). */
   silent: Set<string>;
+  /** Repository path → its next request is answered with this status and a JSON error (once). */
+  refuse: Map<string, number>;
   /** Repository path → its next response sends one byte every n ms (once). */
   drip: Map<string, number>;
   /** Repository → its listing gets no answer ("silent") or is sent one byte every n ms. */
@@ -82,6 +84,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   const corrupt = new Set<string>();
   const silent = new Set<string>();
   const drip = new Map<string, number>();
+  const refuse = new Map<string, number>();
   const listingFault: LocalHub["listingFault"] = new Map();
   const listing: LocalHub["listing"] = new Map();
   const commit = (repo: string, revision: string) => createHash("sha1").update(`${repo}@${revision}`).digest("hex");
@@ -117,6 +120,11 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   /** Serves `bytes` with Range support and the armed faults for `path`. */
   const serve = (req: IncomingMessage, res: ServerResponse, path: string, original: Uint8Array) => {
     if (silent.delete(path)) return;
+    const status = refuse.get(path);
+    if (status !== undefined) {
+      refuse.delete(path);
+      return fail(res, status, "Refused", "Request refused");
+    }
     let bytes = original;
     if (corrupt.has(path)) {
       bytes = Uint8Array.from(original);
@@ -232,6 +240,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     stallAfter,
     corrupt,
     silent,
+    refuse,
     drip,
     listingFault,
     listing,

@@ -55,8 +55,16 @@ class Retryable extends Error {}
 const FLUSH_BYTES = 1 << 20;
 const MAX_REDIRECTS = 10;
 
-/** GET with `Range` from `offset`, following redirects by hand so the token never follows one to another origin. */
-async function get(url: string, options: DownloadOptions, offset: number, signal: AbortSignal): Promise<Response> {
+/**
+ * GET with `Range` from `offset`, following redirects by hand so the token never follows one to another origin; the
+ * answer and the URL that gave it.
+ */
+async function get(
+  url: string,
+  options: DownloadOptions,
+  offset: number,
+  signal: AbortSignal,
+): Promise<{ res: Response; from: string }> {
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers = hubHeaders(options.hub, current, offset > 0 ? { range: `bytes=${offset}-` } : {});
@@ -67,7 +75,7 @@ async function get(url: string, options: DownloadOptions, offset: number, signal
       current = new URL(location, current).href;
       continue;
     }
-    return res;
+    return { res, from: current };
   }
   throw new Error(`${url}: more than ${MAX_REDIRECTS} redirects`);
 }
@@ -158,8 +166,9 @@ export async function downloadFile(
     const handle = await open(part, "a");
     try {
       let res: Response;
+      let from: string;
       try {
-        res = await get(url, options, offset, dog.signal);
+        ({ res, from } = await get(url, options, offset, dog.signal));
       } catch (cause) {
         throw new Retryable(dog.reason ?? `request failed: ${causeChain(cause)}`, { cause });
       }
@@ -174,7 +183,7 @@ export async function downloadFile(
         throw new Retryable(`the server answered ${res.status}`);
       }
       if (!res.ok) {
-        const e = await hubError(res, options.hub, options.repo, options.revision);
+        const e = await hubError(res, options.hub, options.repo, options.revision, from);
         e.message = `${file.path}: ${e.message}`;
         throw e;
       }

@@ -161,4 +161,26 @@ describe("tokens", () => {
     expect(seen.filter((q) => q.server === "cdn")).not.toHaveLength(0);
     expect(seen.filter((q) => q.server === "cdn").every((q) => q.authorization === undefined)).toBe(true);
   });
+
+  it("a 401 or 403 from the storage a download is redirected to is the storage's, not the token's or the terms'", async () => {
+    const base = { repo: "org/private", endpoint: f.hub.endpoint, token: TOKEN, ...QUICK };
+    for (const status of [401, 403]) {
+      f.hub.refuse.set("adapter_model.safetensors", status);
+      const dir = f.modelDir();
+      const failed = await fetchModel({ ...base, modelDir: dir }).catch((e: Error) => e);
+      expect(failed).toMatchObject({ status });
+      const said = new RegExp(
+        `^adapter_model.safetensors: the storage (http://127.0.0.1:\\d+) that ${f.hub.endpoint} redirected the download of org/private to refused it \\(${status}: Request refused\\); HF_TOKEN is never sent there, so neither the token nor a gated repository's terms are the cause: the signed link may have expired`,
+      ).exec((failed as Error).message);
+      expect(said?.[1]).toMatch(/^http:/);
+      expect(said?.[1]).not.toBe(f.hub.endpoint);
+      expect(stagingLeft(dir, "org")).toEqual([]);
+    }
+    f.hub.refuse.set("README.md", 403);
+    await expect(
+      fetchModel({ repo: "org/lora", endpoint: f.hub.endpoint, modelDir: f.modelDir(), ...QUICK }),
+    ).rejects.toThrow(
+      /^README.md: access to org\/lora was denied \(403: Request refused\); a gated repository needs its terms accepted/,
+    );
+  });
 });

@@ -128,11 +128,19 @@ export function hubHeaders(
 }
 
 /**
- * The error for a failed hub response, reading the hub's error code and message.
+ * The error for a failed hub response, reading the hub's error code and message. `from` is the URL that answered
+ * (default the hub): an answer from the storage a download was redirected to (another origin, which never gets the
+ * token) is worded as the storage's, not as a refusal of the token or of a gated repository's terms.
  *
  * @example throw await hubError(res, options, "org/m", "main");
  */
-export async function hubError(res: Response, options: HubOptions, repo: string, revision: string): Promise<HubError> {
+export async function hubError(
+  res: Response,
+  options: HubOptions,
+  repo: string,
+  revision: string,
+  from?: string,
+): Promise<HubError> {
   const code = res.headers.get("x-error-code") ?? undefined;
   let detail = res.headers.get("x-error-message") ?? "";
   if (!detail) {
@@ -144,6 +152,18 @@ export async function hubError(res: Response, options: HubOptions, repo: string,
     }
   }
   const said = `${res.status}${detail ? `: ${detail.slice(0, 300)}` : ""}`;
+  const hub = new URL(base(options.endpoint)).origin;
+  const storage = from ? new URL(from).origin : hub;
+  if (storage !== hub) {
+    const at = `the storage ${storage} that ${hub} redirected the download of ${repo} to`;
+    const why =
+      res.status === 401 || res.status === 403
+        ? `${at} refused it (${said}); HF_TOKEN is never sent there, so neither the token nor a gated repository's terms are the cause: the signed link may have expired or the storage refuses this network — run the fetch again`
+        : res.status === 404
+          ? `${at} does not have it (${said})`
+          : `${at} answered ${said}`;
+    return new HubError(why, res.status, code);
+  }
   if (res.status === 401) {
     return new HubError(
       options.token
