@@ -1,6 +1,6 @@
 /** @module `avs-runner models fetch` as a real process against a local Hugging Face-style server: JSON progress, exit codes. */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,18 @@ describe("avs-runner models fetch", () => {
     await expect(run("node", [BIN, "models", "fetch", "--revision"], { env: env() })).rejects.toMatchObject({
       stderr: expect.stringContaining("--revision needs a value"),
     });
+    // An empty --model-dir= fetched into the current folder.
+    const cwd = await mkdtemp(join(tmpdir(), "avs-fetch-cwd-"));
+    try {
+      const empty = run("node", [BIN, "models", "fetch", "org/upscaler", "--model-dir="], {
+        env: env({ HF_TOKEN: "hf_cli" }),
+        cwd,
+      });
+      await expect(empty).rejects.toMatchObject({ code: 1, stderr: "avs-runner: --model-dir needs a value\n" });
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it("takes the stall limit and the speed floor from flags, and refuses values that are no duration or rate", async () => {

@@ -1,6 +1,8 @@
 /** @module `avs-runner models fetch <repo> [flags]`: argument parsing, progress on the terminal or as JSON lines. */
-import { fetchModel } from "./fetch-model.js";
+import { type FetchModelOptions, fetchModel } from "./fetch-model.js";
 import { type FetchProgress, formatBytes, jsonProgress, ttyProgress } from "./progress.js";
+
+const DEFAULT_ENDPOINT = "https://huggingface.co";
 
 /** The `--help` of `models fetch`. */
 export const FETCH_HELP = `Usage: avs-runner models fetch <repo> [flags]
@@ -26,7 +28,8 @@ Flags:
   --dry-run                list the files and sizes; download nothing
   --help
 
-Environment: HF_TOKEN (sent as a bearer token to the server only, never to the CDN it redirects to).
+Environment: HF_TOKEN (sent as a bearer token to the server only, never to the CDN it redirects to). An empty
+variable counts as not set (HF_ENDPOINT= is the default server); an empty flag value (--revision=) is refused.
 Progress: a bar when stdout is a terminal, else JSON lines ({"event":"listed"|"start"|"progress"|"retry"|"file"|"done"|"error",…}).
 `;
 
@@ -79,7 +82,10 @@ function parse(args: string[]): FetchArgs {
         : [arg, undefined];
     const value = () => {
       const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`);
+      // An empty value (`--revision=`) would silently mean the default or nothing: refused, unlike an empty env var.
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) {
+        throw new Error(`${flag} needs a value`);
+      }
       return v;
     };
     if (!flag.startsWith("--")) {
@@ -102,10 +108,10 @@ function parse(args: string[]): FetchArgs {
       out.include.push(value());
       including = true;
     } else if (flag === "--retries") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0)
-        throw new Error(`--retries must be a whole number ≥ 0, got ${JSON.stringify(args[i])}`);
-      out.retries = n;
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > 1000)
+        throw new Error(`--retries must be a whole number from 0 to 1000, got ${JSON.stringify(v)}`);
+      out.retries = Number(v);
     } else if (flag === "--stall-timeout") out.stallMs = seconds(flag, value());
     else if (flag === "--min-speed-window") out.speedWindowMs = seconds(flag, value());
     else if (flag === "--min-speed") {
@@ -121,6 +127,40 @@ function parse(args: string[]): FetchArgs {
 }
 
 /**
+ * The fetch `args` (after `fetch`) and `env` ask for, or `help` when they ask for the help. Empty env vars count as
+ * not set (`HF_ENDPOINT=` is the default hub, `MODEL_DIR=` the default folder, `HF_TOKEN=` no token).
+ *
+ * @throws {Error} for a flag without a value or with an empty one, an unknown flag, no repository, or an endpoint that
+ *   is no http(s) URL (naming `--endpoint` or `HF_ENDPOINT`).
+ * @example fetchOptions(["org/m"], { HF_ENDPOINT: "" }).endpoint; // "https://huggingface.co"
+ */
+export function fetchOptions(args: string[], env: NodeJS.ProcessEnv = process.env): FetchModelOptions | "help" {
+  const a = parse(args);
+  if (a.help) return "help";
+  if (!a.repo) throw new Error("models fetch needs a repository, e.g. avs-runner models fetch org/name (see --help)");
+  const endpoint = a.endpoint ?? (env.HF_ENDPOINT || DEFAULT_ENDPOINT);
+  if (!/^https?:\/\/[^/]/.test(endpoint) || !URL.canParse(endpoint)) {
+    throw new Error(
+      `${a.endpoint === undefined ? "HF_ENDPOINT" : "--endpoint"} must be an http(s) URL such as ${DEFAULT_ENDPOINT}, got ${JSON.stringify(endpoint)}`,
+    );
+  }
+  return {
+    repo: a.repo,
+    revision: a.revision,
+    include: a.include,
+    endpoint,
+    token: env.HF_TOKEN || undefined,
+    modelDir: a.modelDir ?? (env.MODEL_DIR || "/models"),
+    modelId: a.modelId,
+    dryRun: a.dryRun,
+    retries: a.retries,
+    stallMs: a.stallMs,
+    minSpeed: a.minSpeed,
+    speedWindowMs: a.speedWindowMs,
+  };
+}
+
+/**
  * Runs `models fetch` with `args` (after `fetch`).
  *
  * @example await fetchMain(["stabilityai/sd-turbo", "--revision", "onnx", "--include", "*.json", "*.onnx*"]);
@@ -130,27 +170,12 @@ export async function fetchMain(
   env: NodeJS.ProcessEnv = process.env,
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<void> {
-  const a = parse(args);
-  if (a.help) return void out.write(FETCH_HELP);
-  if (!a.repo) throw new Error("models fetch needs a repository, e.g. avs-runner models fetch org/name (see --help)");
+  const options = fetchOptions(args, env);
+  if (options === "help") return void out.write(FETCH_HELP);
   const json = !out.isTTY;
   const progress: FetchProgress = json ? jsonProgress((line) => out.write(`${line}\n`)) : ttyProgress(out);
   try {
-    const result = await fetchModel({
-      repo: a.repo,
-      revision: a.revision,
-      include: a.include,
-      endpoint: a.endpoint ?? env.HF_ENDPOINT ?? "https://huggingface.co",
-      token: env.HF_TOKEN || undefined,
-      modelDir: a.modelDir ?? env.MODEL_DIR ?? "/models",
-      modelId: a.modelId,
-      dryRun: a.dryRun,
-      retries: a.retries,
-      stallMs: a.stallMs,
-      minSpeed: a.minSpeed,
-      speedWindowMs: a.speedWindowMs,
-      progress,
-    });
+    const result = await fetchModel({ ...options, progress });
     if (result.dryRun) {
       for (const f of result.files) {
         out.write(`${formatBytes(f.size).padStart(9)}  ${f.path}${f.local !== f.path ? ` → ${f.local}` : ""}\n`);

@@ -1,8 +1,61 @@
-/** @module The parts of `models fetch` that need no server: `--include` patterns, layout plans, progress output. */
+/**
+ * @module The parts of `models fetch` that need no server: flags and environment, `--include` patterns, layout plans,
+ * progress output.
+ */
 import { describe, expect, it } from "vitest";
 import { LayoutError, planLayout } from "./detect-layout.js";
+import { fetchOptions } from "./fetch-cli.js";
 import { globMatcher, selectPaths } from "./include.js";
 import { formatBytes, jsonProgress, ttyProgress } from "./progress.js";
+
+describe("flags and environment", () => {
+  it("an empty env var counts as not set: the default hub and folder, no token", () => {
+    expect(fetchOptions(["org/m"], { HF_ENDPOINT: "", MODEL_DIR: "", HF_TOKEN: "" })).toMatchObject({
+      repo: "org/m",
+      endpoint: "https://huggingface.co",
+      modelDir: "/models",
+      token: undefined,
+    });
+    expect(
+      fetchOptions(["org/m"], { HF_ENDPOINT: "http://127.0.0.1:9", MODEL_DIR: "/m", HF_TOKEN: "t" }),
+    ).toMatchObject({
+      endpoint: "http://127.0.0.1:9",
+      modelDir: "/m",
+      token: "t",
+    });
+  });
+
+  it("refuses a flag with an empty value or none, instead of taking 0, an empty revision or the current folder", () => {
+    for (const args of [
+      ["--retries="],
+      ["--revision="],
+      ["--model-dir="],
+      ["--endpoint="],
+      ["--model-id="],
+      ["--include="],
+      ["--stall-timeout="],
+      ["--model-dir"],
+      ["--revision", "--dry-run"],
+      ["--retries", ""],
+    ]) {
+      const flag = args[0]!.replace(/=$/, "");
+      expect(() => fetchOptions(["org/m", ...args], {}), args.join(" ")).toThrow(new Error(`${flag} needs a value`));
+    }
+    expect(fetchOptions(["org/m", "--retries=0", "--revision=v2"], {})).toMatchObject({ retries: 0, revision: "v2" });
+    expect(() => fetchOptions(["org/m", "--retries=-1"], {})).toThrow(
+      new Error('--retries must be a whole number from 0 to 1000, got "-1"'),
+    );
+  });
+
+  it("refuses an endpoint that is no http(s) URL, naming where it came from", () => {
+    expect(() => fetchOptions(["org/m"], { HF_ENDPOINT: "huggingface.co" })).toThrow(
+      new Error('HF_ENDPOINT must be an http(s) URL such as https://huggingface.co, got "huggingface.co"'),
+    );
+    expect(() => fetchOptions(["org/m", "--endpoint", "ftp://hub"], {})).toThrow(
+      new Error('--endpoint must be an http(s) URL such as https://huggingface.co, got "ftp://hub"'),
+    );
+  });
+});
 
 describe("--include patterns (fnmatch, as huggingface_hub's allow_patterns)", () => {
   it("matches whole paths, * crossing /, ? one character, sets and negated sets", () => {

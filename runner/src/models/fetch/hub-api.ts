@@ -210,6 +210,11 @@ export async function hubRepoInfo(
   limits: TransferLimits = DEFAULT_LIMITS,
 ): Promise<HubRepo> {
   checkRepoId(repo);
+  if (!/^https?:\/\/[^/]/.test(options.endpoint) || !URL.canParse(options.endpoint)) {
+    throw new Error(
+      `the endpoint ${JSON.stringify(options.endpoint)} is not an http(s) URL such as https://huggingface.co`,
+    );
+  }
   const url = `${base(options.endpoint)}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
   const dog = new Watchdog(limits);
   try {

@@ -8,7 +8,7 @@ export {
   planLayout,
 } from "./detect-layout.js";
 export { ChecksumError, type DownloadOptions, downloadFile, sha256File, TransferError } from "./download-file.js";
-export { FETCH_HELP, fetchMain } from "./fetch-cli.js";
+export { FETCH_HELP, fetchMain, fetchOptions } from "./fetch-cli.js";
 export { type FetchedFile, type FetchModelOptions, type FetchResult, fetchModel } from "./fetch-model.js";
 export {
   checkRepoId,
