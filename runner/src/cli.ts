@@ -1,11 +1,12 @@
 /** @module The `avs-runner` command: serve (default), `models install|fetch|list|verify`, `bench`. */
 // First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
 import "./onnx/telemetry.js";
-import { loadConfig, parseFlags, settingsHelp } from "./config.js";
+import { loadConfig, settingsHelp } from "./config.js";
 import { jsonLogger } from "./log.js";
 import { CATALOG } from "./models/catalog.js";
 import { installModel } from "./models/install.js";
 import { installedModels } from "./models/layout.js";
+import { checkReadable, modelDirOf } from "./models/model-dir.js";
 import { verifyModel } from "./models/verify.js";
 import { serveUntilSignal } from "./server/serve.js";
 import { runnerVersion } from "./version.js";
@@ -39,18 +40,22 @@ const MODELS_HELP: Record<string, string> = {
   list [--available]   installed models; --available: installable ones
   verify <id>          load an installed model and check its signature
 
-Each takes --help. --model-dir <dir>: the models volume (env MODEL_DIR, default /models).
+Each takes --help. --model-dir <dir>: the models volume (env MODEL_DIR, default /models; an empty --model-dir= is
+refused, an empty MODEL_DIR counts as not set).
 `,
   install: `Usage: avs-runner models install <id>… [--model-dir <dir>]
 
-Installs each model into MODEL_DIR/<id>/ with an avs-model.json; no network needed.
+Installs each model into MODEL_DIR/<id>/ with an avs-model.json; no network needed. MODEL_DIR and missing parents
+are created; a parent that is a file, not writable by this user, or on a file system that takes no folders (/proc)
+is refused before anything is written.
   --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
 
 Model ids: ${CATALOG.map((c) => c.id).join(", ")}
 `,
   list: `Usage: avs-runner models list [--available] [--model-dir <dir>]
 
-Lists the models installed in MODEL_DIR (tiny test models are marked).
+Lists the models installed in MODEL_DIR (tiny test models are marked); a MODEL_DIR that does not exist or cannot
+be read by this user is an error (exit 1), not an empty list.
   --available          list the installable models instead
   --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
 `,
@@ -64,20 +69,30 @@ avs-model.json is checked as the pipeline its layout shows).
 
 const isHelp = (a: string) => a === "--help" || a === "-h";
 
-function modelDirFrom(args: string[]): { modelDir: string; rest: string[] } {
+/**
+ * The arguments of `models install|list|verify`: ids, the command's `switches`, and `--model-dir <dir>` (or
+ * `--model-dir=<dir>`; an empty value is refused, an empty `MODEL_DIR` counts as not set).
+ */
+function modelsArgs(sub: string, args: string[], switches: readonly string[]) {
   const rest: string[] = [];
-  const flags: string[] = [];
+  const on = new Set<string>();
+  let dir: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    if (args[i]!.startsWith("--")) {
-      flags.push(args[i]!);
-      if (!args[i]!.includes("=") && args[i] !== "--available") flags.push(args[++i] ?? "");
-    } else rest.push(args[i]!);
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) {
+      rest.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (eq < 0 && switches.includes(flag)) on.add(flag);
+    else if (flag === "--model-dir") {
+      const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+      if (!value || (eq < 0 && value.startsWith("--"))) throw new Error("--model-dir needs a value");
+      dir = value;
+    } else throw new Error(`unknown flag ${flag} for models ${sub} (see avs-runner models ${sub} --help)`);
   }
-  const parsed = parseFlags(
-    flags.filter((f) => f !== "--available"),
-    ["MODEL_DIR"],
-  );
-  return { modelDir: parsed.MODEL_DIR ?? process.env.MODEL_DIR ?? "/models", rest };
+  return { modelDir: modelDirOf(dir), rest, on };
 }
 
 async function models(args: string[]) {
@@ -88,7 +103,7 @@ async function models(args: string[]) {
     return void process.stdout.write(MODELS_HELP[sub]!);
   }
   if (sub === "fetch") return (await import("./models/fetch/fetch-cli.js")).fetchMain(tail);
-  const { modelDir, rest } = modelDirFrom(tail);
+  const { modelDir, rest, on } = modelsArgs(sub, tail, sub === "list" ? ["--available"] : []);
   if (sub === "install") {
     if (rest.length === 0) throw new Error("models install needs a model id (see avs-runner --help)");
     for (const id of rest) {
@@ -96,11 +111,12 @@ async function models(args: string[]) {
       console.log(`installed ${id} (${manifest.tiny ? "tiny test model" : manifest.source}) → ${path}`);
     }
   } else if (sub === "list") {
-    if (tail.includes("--available")) {
+    if (on.has("--available")) {
       for (const c of CATALOG)
         console.log(`${c.id.padEnd(32)} ${c.pipeline.padEnd(10)} ${c.tiny ? "[tiny] " : ""}${c.description}`);
       return;
     }
+    checkReadable(modelDir);
     const found = await installedModels(modelDir);
     if (found.length === 0) console.log(`no models installed in ${modelDir}`);
     for (const m of found) {

@@ -2,9 +2,9 @@
  * @module The models volume: `MODEL_DIR/<model_id>/` holds a model's files (`model.onnx` for single-file models,
  * the diffusers ONNX layout for Stable Diffusion) and `avs-model.json`, the manifest written on install.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { folderProblem, inspectFolder } from "./model-dir.js";
 
 /** What `avs-runner models install` records next to a model's files. */
 export interface ModelManifest {
@@ -46,24 +46,52 @@ export async function writeManifest(
   await writeFile(join(dir, MANIFEST), `${JSON.stringify(full, null, 2)}\n`);
 }
 
-/** Reads a model's manifest, or `undefined` when there is none. */
+/**
+ * Reads a model's manifest, or `undefined` when there is none.
+ *
+ * @throws {Error} when it cannot be read (a folder closed to this user reads as "permission denied", not as no
+ *   manifest) or is not JSON.
+ * @example (await readManifest("/models/tiny/esrgan-x4"))?.pipeline; // "upscale"
+ */
 export async function readManifest(dir: string): Promise<ModelManifest | undefined> {
   const file = join(dir, MANIFEST);
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(await readFile(file, "utf8")) as ModelManifest;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new Error(
+      `cannot read ${file}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : (err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  try {
+    return JSON.parse(text) as ModelManifest;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
 }
 
 /**
- * Every model installed under `modelDir` (directories one or two levels deep holding a manifest).
+ * Every model installed under `modelDir` (directories one or two levels deep holding a manifest); none when
+ * `modelDir` does not exist.
+ * @throws {Error} for a folder on the way that cannot be read, naming it and why.
  * @example await installedModels("/models") // [{ model_id: "tiny/esrgan-x4", tiny: true, … }]
  */
 export async function installedModels(modelDir: string): Promise<Array<ModelManifest & { path: string }>> {
-  if (!existsSync(modelDir)) return [];
+  const problem = inspectFolder(modelDir);
+  if (problem?.kind === "missing") return [];
+  if (problem) throw new Error(problem.message);
   const found: Array<ModelManifest & { path: string }> = [];
   const visit = async (dir: string, depth: number) => {
     const manifest = await readManifest(dir);
     if (manifest) return void found.push({ ...manifest, path: dir });
     if (depth >= 2) return;
+    const closed = folderProblem(dir, "the folder");
+    if (closed) throw new Error(closed);
     for (const e of await readdir(dir, { withFileTypes: true })) {
       if (e.isDirectory() && !e.name.startsWith(".")) await visit(join(dir, e.name), depth + 1);
     }

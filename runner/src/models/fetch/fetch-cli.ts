@@ -1,4 +1,5 @@
 /** @module `avs-runner models fetch <repo> [flags]`: argument parsing, progress on the terminal or as JSON lines. */
+import { modelDirOf } from "../model-dir.js";
 import { type FetchModelOptions, fetchModel } from "./fetch-model.js";
 import { type FetchProgress, formatBytes, jsonProgress, ttyProgress } from "./progress.js";
 
@@ -150,7 +151,7 @@ export function fetchOptions(args: string[], env: NodeJS.ProcessEnv = process.en
     include: a.include,
     endpoint,
     token: env.HF_TOKEN || undefined,
-    modelDir: a.modelDir ?? (env.MODEL_DIR || "/models"),
+    modelDir: modelDirOf(a.modelDir, env),
     modelId: a.modelId,
     dryRun: a.dryRun,
     retries: a.retries,

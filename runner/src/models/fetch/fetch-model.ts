@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type ModelManifest, modelPath, readManifest, writeManifest } from "../layout.js";
+import { makeFolder } from "../model-dir.js";
 import { arrangeLayout, identifyLayout, type LayoutPlan, planLayout } from "./detect-layout.js";
 import { downloadFile, sha256File, TransferError } from "./download-file.js";
 import { type HubFile, hubRepoInfo, resolveUrl } from "./hub-api.js";
@@ -226,6 +227,8 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
     dirname(target),
     `.fetching-${basename(target)}@${info.commit.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40)}`,
   );
+  await makeFolder(options.modelDir);
+  await makeFolder(dirname(target), "the folder");
   const unlock = await lock(`${staging}.lock`);
   try {
     const free = await statfs(dirname(target)).then((s) => s.bavail * s.bsize);

@@ -1,0 +1,146 @@
+/**
+ * @module The models folder (`MODEL_DIR`) as the `models` commands use it: where it is (an empty env var counts as not
+ * set), whether it can be read (`list`, `verify`; the serve path can ask `folderProblem`), and creating it for
+ * writing (`install`, `fetch`) one level at a time after checking the nearest existing parent, since Node's recursive
+ * `mkdir` spins forever under `/proc`.
+ */
+import { accessSync, constants, readdirSync, type Stats, statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+
+/** The models folder when neither `--model-dir` nor `MODEL_DIR` says otherwise. */
+export const DEFAULT_MODEL_DIR = "/models";
+
+/**
+ * The models folder: the flag's value, else `MODEL_DIR` unless empty, else `/models`.
+ *
+ * @example modelDirOf(undefined, { MODEL_DIR: "" }); // "/models"
+ */
+export function modelDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env.MODEL_DIR || DEFAULT_MODEL_DIR);
+}
+
+/** Who owns `path` and may do what, for a permission error: "owned by uid 0, mode 700; this process runs as uid 65534". */
+function whose(path: string): string {
+  let st: Stats | undefined;
+  try {
+    st = statSync(path);
+  } catch {}
+  const me = process.getuid ? `this process runs as uid ${process.getuid()}` : "";
+  if (!st) return me || "";
+  return `owned by uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)}${me ? `; ${me}` : ""}`;
+}
+
+/** Whether `err` is a permission error. */
+function denied(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "EACCES" || code === "EPERM";
+}
+
+/** What is wrong with a folder: it is `missing`, `not-folder`, `denied` to this user, or another `error`. */
+export interface FolderProblem {
+  kind: "missing" | "not-folder" | "denied" | "error";
+  message: string;
+}
+
+/**
+ * What keeps the folder `path` (`what`, e.g. "the models folder") from being listed, or `undefined` when nothing does.
+ * Synchronous, for start-up checks such as the serve path's.
+ *
+ * @example inspectFolder("/nonexistent")?.message; // "the models folder /nonexistent does not exist"
+ */
+export function inspectFolder(path: string, what = "the models folder"): FolderProblem | undefined {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing", message: `${what} ${path} does not exist` };
+    if (denied(err)) {
+      return {
+        kind: "denied",
+        message: `cannot read ${what} ${path}: permission denied on a folder above it (${whose(dirname(path))})`,
+      };
+    }
+    return { kind: "error", message: `cannot read ${what} ${path}: ${(err as Error).message}` };
+  }
+  if (!st.isDirectory()) return { kind: "not-folder", message: `${what} ${path} is not a folder` };
+  try {
+    readdirSync(path);
+    return undefined;
+  } catch (err) {
+    if (denied(err))
+      return { kind: "denied", message: `cannot read ${what} ${path}: permission denied (${whose(path)})` };
+    return { kind: "error", message: `cannot read ${what} ${path}: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * Why the folder `path` cannot be listed, or `undefined` when it can (see `inspectFolder`).
+ *
+ * @example folderProblem("/models"); // "cannot read the models folder /models: permission denied (owned by uid 0, mode 700; …)"
+ */
+export function folderProblem(path: string, what = "the models folder"): string | undefined {
+  return inspectFolder(path, what)?.message;
+}
+
+/**
+ * Checks the folder `path` can be read.
+ *
+ * @throws {Error} with `folderProblem`'s reason.
+ * @example checkReadable("/models");
+ */
+export function checkReadable(path: string, what = "the models folder"): void {
+  const problem = folderProblem(path, what);
+  if (problem) throw new Error(problem);
+}
+
+/**
+ * Creates the folder `path` and any missing parents, one level at a time, after checking that the nearest existing
+ * parent is a folder this user can write to; an existing `path` must be a writable folder.
+ *
+ * @throws {Error} naming the folder and why it cannot be created or written ("… is a file, not a folder",
+ *   "permission denied (owned by …)", "the file system at /proc does not allow new folders").
+ * @example await makeFolder("/models/org"); // creates /models and /models/org when missing
+ */
+export async function makeFolder(path: string, what = "the models folder"): Promise<void> {
+  const full = resolve(path);
+  const missing: string[] = [];
+  let at = full;
+  let st: Stats | undefined;
+  for (;;) {
+    try {
+      st = statSync(at);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (denied(err)) throw new Error(`cannot create ${what} ${path}: permission denied at ${at} (${whose(at)})`);
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        throw new Error(`cannot create ${what} ${path}: ${at}: ${(err as Error).message}`);
+      if (dirname(at) === at) throw new Error(`cannot create ${what} ${path}: no folder on its path exists`);
+      missing.unshift(at);
+      at = dirname(at);
+    }
+  }
+  if (!st.isDirectory()) {
+    throw new Error(`cannot ${missing.length ? "create" : "use"} ${what} ${path}: ${at} is a file, not a folder`);
+  }
+  try {
+    accessSync(at, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new Error(`cannot write to ${what} ${path}: ${at} is not writable by this user (${whose(at)})`);
+  }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" && statSync(dir).isDirectory()) continue;
+      const why =
+        code === "ENOENT" || code === "EPERM" || code === "EROFS"
+          ? `the file system at ${dirname(dir)} does not allow new folders (${code})`
+          : (err as Error).message;
+      throw new Error(`cannot create ${what} ${path}: ${why}`);
+    }
+  }
+}
