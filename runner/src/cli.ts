@@ -4,6 +4,7 @@ import "./onnx/telemetry.js";
 import { loadConfig, settingsHelp } from "./config.js";
 import { jsonLogger } from "./log.js";
 import { CATALOG } from "./models/catalog.js";
+import { formatBytes } from "./models/fetch/progress.js";
 import { installModel } from "./models/install.js";
 import { installedModels } from "./models/layout.js";
 import { checkReadable, modelDirOf } from "./models/model-dir.js";
@@ -20,7 +21,8 @@ Usage:
                                         download a model or LoRA from a Hugging Face-style server into MODEL_DIR
                                         (token from HF_TOKEN; avs-runner models fetch --help)
   avs-runner models list [--available]  installed models (tiny test models are marked); --available: installable ones
-  avs-runner models verify <id>         load an installed model and check its signature (a folder without
+  avs-runner models verify <id>         check an installed model's files against the sha256 in avs-model.json
+                                        (--quick: skip), load it and check its signature (a folder without
                                         avs-model.json is checked as the pipeline its layout shows)
   avs-runner bench [flags]              benchmark in-process and over HTTP (avs-runner bench --help)
   avs-runner --help | --version
@@ -38,7 +40,7 @@ const MODELS_HELP: Record<string, string> = {
   install <id>…        install a model into MODEL_DIR (no network needed)
   fetch <repo>         download a model or LoRA from a Hugging Face-style server (avs-runner models fetch --help)
   list [--available]   installed models; --available: installable ones
-  verify <id>          load an installed model and check its signature
+  verify <id>          check an installed model's files against avs-model.json's sha256, then load it
 
 Each takes --help. --model-dir <dir>: the models volume (env MODEL_DIR, default /models; an empty --model-dir= is
 refused, an empty MODEL_DIR counts as not set).
@@ -59,13 +61,18 @@ be read by this user is an error (exit 1), not an empty list.
   --available          list the installable models instead
   --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
 `,
-  verify: `Usage: avs-runner models verify <id> [--model-dir <dir>]
+  verify: `Usage: avs-runner models verify <id> [--quick] [--model-dir <dir>]
 
-Loads the installed model MODEL_DIR/<id>/ and checks its inputs and outputs against its pipeline (a folder without
+Checks the installed model MODEL_DIR/<id>/: first every file avs-model.json records a sha256 for (models fetch
+records one per file; each is hashed as a stream, about a second per GB, and every missing or changed file is
+named), then loads the model and checks its inputs and outputs against its pipeline (a folder without
 avs-model.json is checked as the pipeline its layout shows).
+  --quick              skip the hashing: only load and check the model
   --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
 `,
 };
+
+const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
 
 const isHelp = (a: string) => a === "--help" || a === "-h";
 
@@ -103,7 +110,8 @@ async function models(args: string[]) {
     return void process.stdout.write(MODELS_HELP[sub]!);
   }
   if (sub === "fetch") return (await import("./models/fetch/fetch-cli.js")).fetchMain(tail);
-  const { modelDir, rest, on } = modelsArgs(sub, tail, sub === "list" ? ["--available"] : []);
+  const switches = { list: ["--available"], verify: ["--quick"] }[sub as "list" | "verify"] ?? [];
+  const { modelDir, rest, on } = modelsArgs(sub, tail, switches);
   if (sub === "install") {
     if (rest.length === 0) throw new Error("models install needs a model id (see avs-runner --help)");
     for (const id of rest) {
@@ -124,12 +132,17 @@ async function models(args: string[]) {
     }
   } else if (sub === "verify") {
     if (rest.length !== 1) throw new Error("models verify needs one model id");
-    const report = await verifyModel(modelDir, rest[0]!);
+    const report = await verifyModel(modelDir, rest[0]!, {
+      quick: on.has("--quick"),
+      onHashing: (c) =>
+        console.log(`checking ${files(c.files)} (${formatBytes(c.bytes)}) against the sha256 in avs-model.json`),
+    });
     console.log(
       `ok ${report.model_id}: ${report.pipeline}, inputs [${report.inputs}] → outputs [${report.outputs}]` +
         `${report.scale ? `, scale ×${report.scale}` : ""}${report.signature ? `; FILM: ${report.signature}` : ""}` +
         `${report.summary ? `, ${report.summary}` : ""}` +
-        `${report.tiny ? " [tiny test model]" : ""}`,
+        `${report.tiny ? " [tiny test model]" : ""}` +
+        `${report.hashed ? `; ${files(report.hashed.files)} match avs-model.json` : on.has("--quick") ? "; files not hashed (--quick)" : ""}`,
     );
   } else {
     throw new Error(`unknown command "models ${sub ?? ""}"; use install, fetch, list or verify`);

@@ -1,6 +1,6 @@
 /** @module `avs-runner models fetch` as a real process against a local Hugging Face-style server: JSON progress, exit codes. */
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,7 +76,21 @@ describe("avs-runner models fetch", () => {
     const list = await run("node", [BIN, "models", "list", "--model-dir", dir]);
     expect(list.stdout).toContain(`org/upscaler                     upscale    ${hub.endpoint}/org/upscaler`);
     const verify = await run("node", [BIN, "models", "verify", "org/upscaler", "--model-dir", dir]);
-    expect(verify.stdout).toContain("ok org/upscaler: upscale, inputs [input] → outputs [output], scale ×4");
+    expect(verify.stdout).toBe(
+      `checking 2 files (${((model.length + 3) / 1000).toFixed(1)} kB) against the sha256 in avs-model.json\n` +
+        "ok org/upscaler: upscale, inputs [input] → outputs [output], scale ×4; 2 files match avs-model.json\n",
+    );
+    await writeFile(join(dir, "org", "upscaler", "README.md"), "ho\n");
+    await expect(run("node", [BIN, "models", "verify", "org/upscaler", "--model-dir", dir])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^avs-runner: 1 of 2 files of org\/upscaler differ from the sha256 avs-model.json records: README.md has sha256 [0-9a-f]{64}, recorded [0-9a-f]{64}\./,
+      ),
+    });
+    const quick = await run("node", [BIN, "models", "verify", "org/upscaler", "--quick", "--model-dir", dir]);
+    expect(quick.stdout).toBe(
+      "ok org/upscaler: upscale, inputs [input] → outputs [output], scale ×4; files not hashed (--quick)\n",
+    );
   }, 60_000);
 
   it("exits 1 with the reason on stderr and an error event on stdout", async () => {

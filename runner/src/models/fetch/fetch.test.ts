@@ -186,6 +186,9 @@ describe("single-file models and LoRAs", () => {
     renameSync(join(dir, "org/lora/pytorch_lora_weights.safetensors"), join(dir, "org/lora/a.safetensors"));
     writeFileSync(join(dir, "org/lora/b.safetensors"), "");
     await expect(verifyModel(dir, "org/lora")).rejects.toThrow(
+      /^1 of 2 files of org\/lora differ from the sha256 avs-model.json records: pytorch_lora_weights.safetensors is missing\./,
+    );
+    await expect(verifyModel(dir, "org/lora", { quick: true })).rejects.toThrow(
       /^org\/lora holds no LoRA: .*org\/lora holds 2 \.safetensors files and none is pytorch_lora_weights\.safetensors/,
     );
   });
