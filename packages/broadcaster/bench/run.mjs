@@ -297,7 +297,9 @@ try {
     console.log(
       `one request at a time, added over the runner: broadcaster + orchestrator p50 ${a50.pair.toFixed(2)} ms, p99 ${a99.pair.toFixed(2)} ms; two chained proxies p50 ${a50.floor.toFixed(2)} ms, p99 ${a99.floor.toFixed(2)} ms`,
     );
-    const ratio = (x, y) => (y > 0 ? (x / y).toFixed(2) : "n/a");
+    // An added latency at or below zero is the runner's own spread, not a hop's cost: its ratio would mean nothing
+    // (a p99 of two proxies 1 ms above the runner's, and of both hops 2 ms below it, printed −1.96×).
+    const ratio = (x, y) => (y > 0 && x >= 0 ? (x / y).toFixed(2) : "n/a (within the runner's own spread)");
     console.log(
       `broadcaster, ${workload} — CPU per job: ${ratio(perJob.broadcaster, perJob.proxy)} × the pass-through proxy`,
     );
