@@ -32,7 +32,7 @@ const writeFailed = new WeakSet<net.Socket>();
  * Nothing more is written to such a socket and it is not reused, so that does not matter. Reading goes on as for a
  * plain socket, and the socket's `bytesRead` (decrypted bytes) shows whether an answer has started.
  */
-function answerFirst<A extends http.Agent>(agent: A): A {
+export function answerFirst<A extends http.Agent>(agent: A): A {
   const patched = agent as unknown as {
     createConnection(...args: unknown[]): net.Socket;
     keepSocketAlive(socket: net.Socket): boolean;

@@ -5,14 +5,11 @@
  * written (`EPIPE`, `ECONNRESET`), and `fetch` — like Node's own client, which destroys a socket whose write failed —
  * reported a connection failure instead of the server's 400 or 413. Here a failed write is dropped and the answer is
  * still read; only when no answer starts within a second does the job fail as a connection error. The same approach
- * as runner-client's `send` (its `answerFirst` agents), kept to what the benchmark needs.
+ * as runner-client's `send`, with its `answerFirst` agents.
  */
 import http from "node:http";
 import https from "node:https";
-import type net from "node:net";
-
-/** How long a socket whose write failed waits for the answer to start before it fails the job. */
-const ANSWER_GRACE_MS = 1000;
+import { answerFirst } from "@ai-video-subnet/runner-client/node";
 
 /** A whole answer. */
 export interface JobAnswer {
@@ -98,62 +95,4 @@ export function sendJob(
     req.on("error", fail);
     req.end(body);
   });
-}
-
-type WriteCallback = (err?: Error | null) => void;
-
-/** Sockets whose write failed: never reused. */
-const writeFailed = new WeakSet<net.Socket>();
-
-function answerFirst<A extends http.Agent>(agent: A): A {
-  const patched = agent as unknown as {
-    createConnection(...args: unknown[]): net.Socket;
-    keepSocketAlive(socket: net.Socket): boolean;
-  };
-  const createConnection = patched.createConnection;
-  const keepSocketAlive = patched.keepSocketAlive;
-  patched.createConnection = function (...args) {
-    const socket = createConnection.apply(this, args);
-    dropFailedWrites(socket);
-    return socket;
-  };
-  patched.keepSocketAlive = function (socket) {
-    return !writeFailed.has(socket) && keepSocketAlive.call(this, socket);
-  };
-  return agent;
-}
-
-/**
- * A failed write is reported to the writer as done, so Node does not destroy the socket (and the answer already in
- * it); once a write has failed nothing more is written, and with no answer after {@link ANSWER_GRACE_MS} the socket
- * is destroyed with the write's error.
- */
-function dropFailedWrites(socket: net.Socket): void {
-  const stream = socket as net.Socket & {
-    _write(chunk: unknown, encoding: BufferEncoding, cb: WriteCallback): void;
-    _writev(chunks: unknown[], cb: WriteCallback): void;
-  };
-  const guard =
-    (cb: WriteCallback): WriteCallback =>
-    (err) => {
-      if (!err || socket.destroyed) return cb(err);
-      if (!writeFailed.has(socket)) {
-        writeFailed.add(socket);
-        const read = socket.bytesRead;
-        setTimeout(() => {
-          if (!socket.destroyed && socket.bytesRead === read) socket.destroy(err);
-        }, ANSWER_GRACE_MS).unref();
-      }
-      cb();
-    };
-  const write = stream._write;
-  const writev = stream._writev;
-  stream._write = function (chunk, encoding, cb) {
-    if (writeFailed.has(socket)) return cb();
-    write.call(this, chunk, encoding, guard(cb));
-  };
-  stream._writev = function (chunks, cb) {
-    if (writeFailed.has(socket)) return cb();
-    writev.call(this, chunks, guard(cb));
-  };
 }
