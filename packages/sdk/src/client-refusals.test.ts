@@ -5,24 +5,12 @@
  * MalformedResponseError, not a ConnectionError).
  */
 import { tmpdir } from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
-import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
+import { describe, expect, it } from "vitest";
+import { json, OK, PNG, scriptedServers } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import { ConnectionError, InvalidInputError, MalformedResponseError } from "./errors.js";
 
-const OK = { images: [{ url: "http://127.0.0.1/outputs/a.png", seed: 7, nsfw: false }] };
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
-let close: (() => Promise<void>) | undefined;
-
-async function serve(...steps: Step[]) {
-  const server = await startScriptedServer(steps);
-  close = server.close;
-  return server;
-}
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
+const serve = scriptedServers();
 
 describe("settings refused at once", () => {
   it("refuses a baseUrl that is not an absolute http(s) URL, or has a query or fragment, saying what is allowed", () => {

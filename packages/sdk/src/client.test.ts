@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { collectGarbage } from "../test/collect-garbage.js";
-import { after, hangUp, json, type Step, startScriptedServer } from "../test/scripted-server.js";
+import { after, hangUp, json, OK, PNG, scriptedServers } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import {
   AbortError,
@@ -22,19 +22,7 @@ import {
   TimeoutError,
 } from "./errors.js";
 
-const OK = { images: [{ url: "http://127.0.0.1/outputs/a.png", seed: 7, nsfw: false }] };
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
-let close: (() => Promise<void>) | undefined;
-
-async function serve(...steps: Step[]) {
-  const server = await startScriptedServer(steps);
-  close = server.close;
-  return server;
-}
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
+const serve = scriptedServers();
 
 describe("requests", () => {
   it("sends text-to-image as snake_case JSON with the API key and request id, and returns the typed result", async () => {
@@ -193,8 +181,7 @@ describe("retries", () => {
     const client = createClient({ baseUrl: server.url });
     expect(await client.textToImage({ modelId: "m", prompt: "p", seed: 1 })).toEqual(OK);
     expect(server.received).toHaveLength(2);
-    await close?.();
-    close = undefined;
+    await server.close();
     const err = await client.textToImage({ modelId: "m", prompt: "p", seed: 1 }).catch((e) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err.message).toMatch(

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /** What the server does with one request. */
 export type Step = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
@@ -67,3 +68,25 @@ export function after(ms: number, step?: Step): Step {
 export const hangUp: Step = (req) => {
   req.socket.destroy();
 };
+
+/** A text-to-image answer as the gateway gives it. */
+export const OK = { images: [{ url: "http://127.0.0.1/outputs/a.png", seed: 7, nsfw: false }] };
+/** The PNG signature and a few bytes: what an upload needs to be taken for a PNG. */
+export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
+
+/**
+ * `serve(...steps)` for a test file: starts a scripted server, closed after each test.
+ * @example const serve = scriptedServers(); const server = await serve(json(200, OK));
+ */
+export function scriptedServers() {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return async (...steps: Step[]) => {
+    const server = await startScriptedServer(steps);
+    close = server.close;
+    return server;
+  };
+}
