@@ -29,21 +29,32 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("upstream", () => {
   it("lets a young-generation collection free a finished call's upload and answer", async () => {
-    const held = () => process.memoryUsage().arrayBuffers;
     // A first call opens the pooled connection, outside the measure.
     await readBytes((await upstream(url, { method: "POST", body: "warm", signal: AbortSignal.timeout(5000) })).body);
-    gc({ type: "major" });
-    const before = held();
-    for (let i = 0; i < 8; i++) {
-      const body = [Buffer.allocUnsafeSlow(512 * 1024), Buffer.allocUnsafeSlow(512 * 1024)];
-      const res = await upstream(url, { method: "POST", body, signal: AbortSignal.timeout(5000) });
-      expect(res.status).toBe(200);
-      expect(res.headers["content-length"]).toBe("2");
-      expect((await readBytes(res.body)).toString()).toBe("ok");
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    gc({ type: "minor" });
-    gc({ type: "minor" });
-    expect(held() - before).toBeLessThan(2 * 1024 * 1024);
+    // On a busy machine a scavenge during the calls now and then promotes one still in flight, or frees late: the
+    // measure is taken up to three times. The old defect kept all eight calls (8 MiB) every time.
+    const attempts: number[] = [];
+    while (attempts.length < 3 && !attempts.some((bytes) => bytes < BOUND)) attempts.push(await heldAfterCalls());
+    expect(Math.min(...attempts), `held after each attempt: ${attempts.join(", ")} bytes`).toBeLessThan(BOUND);
   });
 });
+
+const BOUND = 2 * 1024 * 1024;
+
+/** The ArrayBuffer bytes still held, after two minor collections, of eight finished 1 MiB calls. */
+async function heldAfterCalls(): Promise<number> {
+  const held = () => process.memoryUsage().arrayBuffers;
+  gc({ type: "major" });
+  const before = held();
+  for (let i = 0; i < 8; i++) {
+    const body = [Buffer.allocUnsafeSlow(512 * 1024), Buffer.allocUnsafeSlow(512 * 1024)];
+    const res = await upstream(url, { method: "POST", body, signal: AbortSignal.timeout(5000) });
+    expect(res.status).toBe(200);
+    expect(res.headers["content-length"]).toBe("2");
+    expect((await readBytes(res.body)).toString()).toBe("ok");
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  gc({ type: "minor" });
+  gc({ type: "minor" });
+  return held() - before;
+}
