@@ -131,14 +131,18 @@ describe("Prefer: respond-async", () => {
     expect(done.result).toBeUndefined();
   });
 
-  it("fails with the sync route's 400 when no orchestrator offers the model", async () => {
-    const { job } = await submit({ ...JOB, model_id: "nobody/has-it" });
-    const done = await waitForJob(t.url, job.id, { headers: A });
-    expect(done.status).toBe("failed");
-    expect(done.error?.status).toBe(400);
-    expect((done.error!.detail as { msg: string }).msg).toMatch(
+  it("refuses a model no orchestrator offers with the sync route's 400, and queues nothing", async () => {
+    const res = await submitAsync(t.url, { ...JOB, model_id: "nobody/has-it" }, { ...A, "idempotency-key": "typo-1" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+    expect(((await res.json()) as { detail: { msg: string } }).detail.msg).toMatch(
       /^model_id "nobody\/has-it" is not offered for text-to-image by any orchestrator; offered: /,
     );
+    // No job was made of the refused request: the same key with the corrected body is not a conflict.
+    const fixed = await submitAsync(t.url, JOB, { ...A, "idempotency-key": "typo-1" });
+    expect(fixed.status).toBe(202);
+    expect(fixed.headers.get("idempotent-replayed")).toBeNull();
+    expect((await waitForJob(t.url, ((await fixed.json()) as ApiJob).id, { headers: A })).status).toBe("succeeded");
   });
 });
 

@@ -132,14 +132,8 @@ export async function dispatch(
         tried.clear();
         continue;
       }
-      if (pick.missing) {
-        ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
-        return { kind: "client_error", status: 400, body: errorBody(pick.missing), orchestrator: undefined };
-      }
-      if (pick.offered) {
-        ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
-        return { kind: "client_error", status: 400, body: unknownModel(job, pick.offered), orchestrator: undefined };
-      }
+      const refused = modelRefusal(ctx, job, pick);
+      if (refused) return refused;
       retryAfterMs = pick.retryAfterMs;
       // Busy, full or briefly held back: wait for capacity within the retry budget (for one only held back, only if
       // its hold ends within it). Not spinning: until a slot may have come free, or a hold ends. Unreachable (an
@@ -331,6 +325,37 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
         retryAfterSeconds: 5,
       };
   }
+}
+
+/** A client error of {@link dispatch}. */
+type ClientError = Extract<DispatchResult, { kind: "client_error" }>;
+
+/**
+ * The 400 of a job whose model no orchestrator that ever answered `/info` offers for its pipeline (or that none of
+ * those offering it also offers what the job needs besides), else undefined. An asynchronous job is checked with it
+ * before it is queued, so a mistyped `model_id` is refused at once rather than accepted and failed.
+ * @example const refused = unofferedModel(ctx, job); if (refused) return c.json(refused.body, 400);
+ */
+export function unofferedModel(ctx: Pick<DispatchContext, "registry" | "metrics">, job: Job): ClientError | undefined {
+  const pick = select(ctx.registry.list(), {
+    pipeline: job.pipeline,
+    modelId: job.modelId,
+    ...(job.alsoNeeds ? { alsoNeeds: job.alsoNeeds } : {}),
+    now: Date.now(),
+  });
+  return modelRefusal(ctx, job, pick);
+}
+
+/** {@link unofferedModel} of a selection already made. */
+function modelRefusal(
+  ctx: Pick<DispatchContext, "metrics">,
+  job: Job,
+  pick: ReturnType<typeof select>,
+): ClientError | undefined {
+  if (pick.orchestrator || (!pick.missing && !pick.offered)) return undefined;
+  ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
+  const body = pick.missing ? errorBody(pick.missing) : unknownModel(job, pick.offered!);
+  return { kind: "client_error", status: 400, body, orchestrator: undefined };
 }
 
 /** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */

@@ -8,7 +8,7 @@ import { getRequestId, HttpError, jsonAnswer, publicOrigin, rawMultipart } from 
 import type { Context } from "hono";
 import { wantsAsync } from "../../async-jobs/index.js";
 import { PIPELINES } from "../../generated/gateway-pipelines.js";
-import { type DispatchResult, dispatch } from "../../jobs/dispatch.js";
+import { type DispatchResult, dispatch, unofferedModel } from "../../jobs/dispatch.js";
 import { forwardable, jobOf } from "../../jobs/job.js";
 import type { RouteKit } from "./route-kit.js";
 
@@ -29,7 +29,10 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
       }
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c), options.defaultModels);
-      if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job);
+      if (ctx.jobs && wantsAsync(c)) {
+        const refused = unofferedModel(ctx, job);
+        return refused ? c.json(refused.body as object, 400) : ctx.jobs.submit(c, job);
+      }
       if (multipart) Object.assign(job, forwardable(rawMultipart(c), job));
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
