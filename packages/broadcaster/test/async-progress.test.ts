@@ -162,6 +162,8 @@ async function startCuttingProxy(target: string) {
         let progressEvents = 0;
         answer.setEncoding("utf8");
         answer.on("data", (text: string) => {
+          // A busy machine hands over chunks already read even after the cut's destroy(): they are not forwarded.
+          if (res.writableEnded) return;
           pending += text;
           for (let at = pending.indexOf("\n\n"); at !== -1; at = pending.indexOf("\n\n")) {
             const event = pending.slice(0, at + 2);
