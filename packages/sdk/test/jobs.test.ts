@@ -79,18 +79,27 @@ describe("submit and wait", () => {
   });
 
   it("throws from wait() what the synchronous call throws when the job fails", async () => {
+    // A PNG cut short passes the gateway's checks and fails at the runner: the job is queued, then fails. (A model
+    // no orchestrator offers is refused before queueing, so submit() itself throws for it.)
+    const broken = png(8, 8).slice(0, 40);
     const sync = await client()
-      .upscale({ modelId: "nobody/has-it", prompt: "", image: png(4, 4) })
+      .upscale({ modelId: UPSCALER, prompt: "", image: broken })
       .catch((e) => e);
-    const job = await client().submit("upscale", { modelId: "nobody/has-it", prompt: "", image: png(4, 4) });
+    const job = await client().submit("upscale", { modelId: UPSCALER, prompt: "", image: broken });
+    expect(job.job.status).toBe("queued");
     const err = await job.wait().catch((e) => e);
     expect(err).toBeInstanceOf(BadRequestError);
     expect(err.constructor).toBe(sync.constructor);
     expect(err.message).toBe(sync.message);
-    expect(err.message).toMatch(
+    expect(err.message).toMatch(/^\[POST\] \/upscale: 400 Bad Request — image looks like PNG but could not be decoded/);
+    expect(err.requestId).toBe(job.job.request_id);
+    const unoffered = await client()
+      .submit("upscale", { modelId: "nobody/has-it", prompt: "", image: png(4, 4) })
+      .catch((e) => e);
+    expect(unoffered).toBeInstanceOf(BadRequestError);
+    expect(unoffered.message).toMatch(
       /^\[POST\] \/upscale: 400 Bad Request — model_id "nobody\/has-it" is not offered for upscale by any orchestrator; offered: /,
     );
-    expect(err.requestId).toBe(job.job.request_id);
   });
 
   it("answers the same job for a repeated idempotency key, and a ValidationError for other options", async () => {
