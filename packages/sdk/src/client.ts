@@ -8,6 +8,7 @@ import { apiError, type CallTarget, ConnectionError, InvalidInputError, SdkError
 import type { paths } from "./generated/gateway.js";
 import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
+import { parseBody } from "./internal/job-request.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
 import {
@@ -216,12 +217,4 @@ export function createClient(options: ClientOptions): Client {
 
 function responseParts(response: Response) {
   return { status: response.status, statusText: response.statusText, headers: response.headers };
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -52,14 +52,15 @@ export interface ApiErrorInit extends CallTarget {
   status: number;
   statusText?: string;
   headers: Headers;
-  /** The parsed JSON body, or the text when it was not JSON. */
+  /** The parsed JSON body, or the text when it was not JSON (the SDK reads at most 64 KiB of an error body). */
   body: unknown;
   attempts?: number;
   cause?: unknown;
 }
 
 /**
- * The server answered with an error status. `detail` is the body's `detail` (`{msg}`, or issues for 422),
+ * The server answered with an error status. `detail` is the body's `detail` (`{msg}`, or issues for 422; go-livepeer's
+ * `{"error": {"message"}}` becomes `{msg}`), `detailMessage` its text (else the body's first 200 characters),
  * `requestId` the `X-Request-Id` to quote when reporting a problem, `retryAfterMs` the parsed `Retry-After`.
  *
  * @example
@@ -266,27 +267,36 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The message of an error body in any shape a gateway of this network answers with: FastAPI's (our gateway's and
+ * Livepeer's runner's) `{"detail": {"msg"}}`, `{"detail": "…"}` or a list of issues, and go-livepeer's gateway's
+ * `{"error": {"message"}}`. Issues without a string `msg` are left out; nothing usable is `undefined`.
+ */
 function detailOf(body: unknown): ErrorDetail | undefined {
-  if (typeof body !== "object" || body === null || !("detail" in body)) return undefined;
-  const detail = (body as { detail: unknown }).detail;
-  if (Array.isArray(detail)) return detail as ValidationIssue[];
-  if (typeof detail === "object" && detail !== null && typeof (detail as { msg?: unknown }).msg === "string") {
-    return detail as components["schemas"]["APIError"];
+  const { detail, error } = (isObject(body) ? body : {}) as { detail?: unknown; error?: unknown };
+  if (Array.isArray(detail)) {
+    const issues = detail.filter((i) => isObject(i) && typeof i.msg === "string") as ValidationIssue[];
+    return issues.length ? issues : undefined;
   }
-  if (typeof detail === "string") return { msg: detail };
-  return undefined;
+  const msg =
+    typeof detail === "string" ? detail : isObject(detail) ? detail.msg : isObject(error) ? error.message : undefined;
+  return typeof msg === "string" ? { msg } : undefined;
 }
 
+/** The detail's message, else the body itself (a proxy's page, JSON of another shape) shortened to 200 characters. */
 function describe(detail: ErrorDetail | undefined, body: unknown): string {
   if (Array.isArray(detail)) {
-    return detail.map((i) => (i.loc?.length ? `${i.loc.join(".")}: ${i.msg}` : i.msg)).join("; ");
+    return detail
+      .map((i) => (Array.isArray(i.loc) && i.loc.length ? `${i.loc.join(".")}: ${i.msg}` : i.msg))
+      .join("; ");
   }
   if (detail) return detail.msg;
-  if (typeof body === "string" && body.trim()) {
-    const text = body.trim().replace(/\s+/g, " ");
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  }
-  return "";
+  const text = (typeof body === "string" ? body : (JSON.stringify(body) ?? "")).trim().replace(/\s+/g, " ");
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }
 
 function causeText(cause: unknown): string {

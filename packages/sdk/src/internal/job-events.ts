@@ -15,6 +15,7 @@ import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../job
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { jobRequest, parseBody } from "./job-request.js";
 import { readServerSentEvents } from "./sse.js";
+import { capped } from "./transport.js";
 
 /** How many connection failures in a row end an event stream. */
 const STREAM_ATTEMPTS = 8;
@@ -54,7 +55,7 @@ export async function* jobEvents(
       if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
     }
     if (response && !response.ok) {
-      const text = await response.text().catch(() => "");
+      const text = await new Response(response.body && capped(response.body)).text().catch(() => "");
       const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
       if (!retryable) {
         throw apiError({

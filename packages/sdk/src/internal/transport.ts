@@ -204,6 +204,32 @@ export async function beforeSend<T>(
   }
 }
 
+/**
+ * How much of an error answer's body is read: room for any message (our gateway's 422 lists at most 21 issues), none
+ * for a proxy's endless page.
+ */
+export const ERROR_BODY_LIMIT = 65_536;
+
+/**
+ * `body`, ending after its first {@link ERROR_BODY_LIMIT} bytes; the rest is cancelled unread. Every error answer's
+ * body passes through it (those {@link send} hands back, and an event stream's), whoever reads it.
+ *
+ * @example
+ * const text = await new Response(capped(response.body!)).text(); // at most 64 KiB
+ */
+export function capped(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let left = ERROR_BODY_LIMIT;
+  return body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        controller.enqueue(chunk.subarray(0, left));
+        left -= chunk.length;
+        if (left <= 0) controller.terminate();
+      },
+    }),
+  );
+}
+
 /** Lets go of an answer nobody will read. */
 async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => {});
@@ -250,5 +276,9 @@ function guardBody(response: Response, deadline: Deadline, target: CallTarget, a
       return reader.cancel(reason);
     },
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(response.ok ? body : capped(body), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
