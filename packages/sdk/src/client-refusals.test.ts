@@ -1,8 +1,8 @@
 /**
  * What the client refuses or rejects, against a scripted server on 127.0.0.1 (test/scripted-server.ts) that records
  * what reaches it: settings that cannot work (a baseUrl that is not http(s), a timeoutMs no timer can wait), input no
- * request can carry (refused before sending, as an InvalidInputError), and success answers the call cannot use (a
- * MalformedResponseError, not a ConnectionError).
+ * request can carry and a download of something that is not a result (refused before sending, as an
+ * InvalidInputError), and success answers the call cannot use (a MalformedResponseError, not a ConnectionError).
  */
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,40 @@ describe("input refused before sending", () => {
     const jobId = await refusal(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ requestId: "" }));
     expect(jobId.message).toMatch(/^\[GET\] \/jobs\/job_A{22}: invalid input — requestId must be 1-128/);
     expect(server.received).toHaveLength(0);
+  });
+});
+
+describe("download refuses what is not a result", () => {
+  it("makes an InvalidInputError of anything but a Media or a URL, saying what it got, sending nothing", async () => {
+    const server = await serve(json(200, OK));
+    const client = createClient({ baseUrl: server.url });
+    const allowed = "media must be a Media or a URL string";
+    const cases: [unknown, string][] = [
+      [null, "null"],
+      [undefined, "undefined"],
+      [5, "5"],
+      ["", '""'],
+      [{}, "an object whose url is undefined"],
+      [{ href: "/outputs/a.png" }, "an object whose url is undefined"],
+      [{ url: 7, seed: 1, nsfw: false }, "an object whose url is 7"],
+      [{ url: null }, "an object whose url is null"],
+      [{ url: { href: "/outputs/a.png" } }, "an object whose url is an object"],
+      [true, "true"],
+      ["http://[::1", '"http://[::1"'],
+      [{ url: "https://[" }, 'an object whose url is "https://["'],
+    ];
+    for (const [media, got] of cases) {
+      const err = await client.download(media as string).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(`[GET] download: invalid input — ${allowed}, got ${got}`);
+      expect(err.attempts).toBe(0);
+    }
+    const unparsable = await client.download("http://[::1").catch((e) => e);
+    expect(unparsable.cause).toBeInstanceOf(TypeError);
+    expect(server.received).toHaveLength(0);
+    expect(await client.download({ url: "/outputs/a.png", seed: 1, nsfw: false })).toEqual(
+      new TextEncoder().encode(JSON.stringify(OK)),
+    );
   });
 });
 

@@ -21,7 +21,7 @@ import {
   targetOf,
 } from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
-import { type CallOptions, checkSettings, type Media, type PipelineMethods } from "./options.js";
+import { type CallOptions, checkSettings, type Media, mediaUrl, type PipelineMethods } from "./options.js";
 
 /** Settings of a client. */
 export interface ClientOptions {
@@ -54,7 +54,10 @@ export type RawClient = OpenApiClient<paths>;
  * mp4, returned as `images[0]`), `upscale`, and any pipeline the spec adds.
  */
 export interface Client extends PipelineMethods {
-  /** The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). */
+  /**
+   * The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). Anything else (`null`, an object
+   * without a `url`) rejects with an `InvalidInputError` before any request.
+   */
   download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
   /**
    * Submits a job of `pipeline` (a method name: `"textToImage"`, `"imageToImage"`, `"imageToVideo"`, `"upscale"`, …) with
@@ -167,7 +170,7 @@ export function createClient(options: ClientOptions): Client {
 
   async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
     checkSettings("download", call);
-    const url = new URL(typeof media === "string" ? media : media.url, `${baseUrl}/`);
+    const url = mediaUrl(media, `${baseUrl}/`);
     const target = targetOf({ method: "GET", url: url.href });
     // Credentials go to the gateway only: result URLs may point at a CDN or a signed object-store URL.
     const requestHeaders = callHeaders(target, call, url.origin === origin ? headers : undefined);

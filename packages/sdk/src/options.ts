@@ -3,8 +3,9 @@
  * request field becomes a camelCase option with the same type and optionality, binary fields accept any
  * {@link Uploadable}, and `loras` may also be an object; the pipeline methods themselves are mapped from the
  * generated `PIPELINES` table. A spec change — a field or a whole pipeline — flows through on `pnpm generate`. Also
- * `checkSettings`, which refuses call settings that cannot work.
+ * `checkSettings`, which refuses call settings that cannot work, and `mediaUrl`, which checks what `download` is given.
  */
+import { InvalidInputError } from "./errors.js";
 import type { components, operations } from "./generated/gateway.js";
 import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase } from "./internal/case.js";
@@ -138,4 +139,29 @@ export function checkSettings(
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
     throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
   }
+}
+
+/**
+ * The URL {@link Client.download} fetches: a {@link Media}'s `url` or a URL string, resolved against `baseUrl` (so a
+ * path on the gateway works, and so do `data:` URLs). Anything else — `null`, `undefined`, a number, an object
+ * without a `url` string, an empty string, a URL that does not parse — is an {@link InvalidInputError} saying what
+ * was given, before any request.
+ *
+ * @example
+ * mediaUrl({ url: "/outputs/a.png", seed: 1, nsfw: false }, "http://127.0.0.1:8937/").href; // "http://127.0.0.1:8937/outputs/a.png"
+ * mediaUrl(null, base); // InvalidInputError: [GET] download: invalid input — media must be a Media or a URL string, got null
+ */
+export function mediaUrl(media: unknown, baseUrl: string): URL {
+  const isObject = typeof media === "object" && media !== null;
+  const url = isObject ? (media as { url?: unknown }).url : media;
+  let cause: unknown;
+  try {
+    if (typeof url === "string" && url) return new URL(url, baseUrl);
+  } catch (err) {
+    cause = err;
+  }
+  const shown =
+    typeof url === "string" ? JSON.stringify(url) : typeof url === "object" && url ? "an object" : String(url);
+  const problem = `media must be a Media or a URL string, got ${isObject ? `an object whose url is ${shown}` : shown}`;
+  throw new InvalidInputError({ method: "GET", path: "download" }, problem, { cause });
 }
