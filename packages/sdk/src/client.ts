@@ -34,9 +34,9 @@ export interface ClientOptions {
   /** Retries of idempotent calls on 429, 502, 503, 504 and connection errors. Default 2. */
   retries?: number;
   /**
-   * Longest silence on a job's event stream — no event and no keep-alive comment, which the gateway sends every 15 s
-   * — before `events()` and `wait()` drop the connection and resume it with `Last-Event-ID` (a failed attempt, as a
-   * dropped connection is). Default 45 000: three keep-alive intervals.
+   * Longest silence on a job's event stream — no event and no keep-alive comment, which the gateway sends every 15 s,
+   * and, from connecting, no response headers — before `events()` and `wait()` drop the connection and resume it with
+   * `Last-Event-ID` (a failed attempt, as a dropped connection is). Default 45 000: three keep-alive intervals.
    */
   eventStreamIdleMs?: number;
   /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */

@@ -1,10 +1,12 @@
 /**
  * @module Job handles over real sockets against a scripted server, for what a healthy gateway does not do on demand:
- * an event stream dropped mid-way (the handle reconnects with Last-Event-ID and sees each event once), a gateway
- * that is briefly unavailable, and one without asynchronous jobs (it answers the result directly).
+ * an event stream dropped mid-way (the handle reconnects with Last-Event-ID and sees each event once), one stalled
+ * before its headers or in the middle, a gateway that is briefly unavailable, and one without asynchronous jobs (it
+ * answers the result directly).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { collectGarbage } from "../test/collect-garbage.js";
 import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import { ConnectionError, InvalidInputError, MalformedResponseError, NotFoundError } from "./errors.js";
@@ -109,6 +111,37 @@ describe("job handles", () => {
     expect(firstClosed).toBe(true);
     expect(server.received.map((r) => r.headers["last-event-id"])).toEqual([undefined, "1"]);
   }, 5000);
+
+  it("counts headers not sent within eventStreamIdleMs as a stall: closes that connection and resumes", async () => {
+    const closed: string[] = [];
+    const track = (name: string, step: Step): Step => {
+      return (req, res, body) => {
+        req.socket.once("close", () => closed.push(name));
+        return step(req, res, body);
+      };
+    };
+    const server = await startScriptedServer([
+      // Takes the connection and never writes a byte (a collection meanwhile must not cut the SDK off from it).
+      track("no headers", () => collectGarbage()),
+      // Headers, then an error body that never ends.
+      track("no body", (_req, res) => {
+        res.writeHead(503, { "content-type": "application/json", "retry-after": "0" }).write('{"detail":');
+      }),
+      track("result", (req, res, body) => {
+        res.setHeader("connection", "close");
+        return stream([[1, "result", job("succeeded", { result: RESULT })]])(req, res, body);
+      }),
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url, eventStreamIdleMs: 200 });
+    const started = Date.now();
+    expect(await client.job<"upscale">(ID).wait()).toEqual(RESULT);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(server.received.map((r) => r.url)).toEqual(Array(3).fill(`/jobs/${ID}/events`));
+    // No connection that carried a request is left open: the SDK closed both stalled ones (the server never ended
+    // either), the server the last.
+    await expect.poll(() => closed.sort()).toEqual(["no body", "no headers", "result"]);
+  }, 10_000);
 
   it("counts a stall as a failed attempt, as a 503 is: the 8th failure in a row rejects, naming the silence", async () => {
     const busy = json(503, { detail: { msg: "restarting" } }, { "retry-after": "0" });

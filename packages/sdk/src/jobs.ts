@@ -109,7 +109,10 @@ export interface JobTransport {
   fetch: FetchLike;
   timeoutMs: number;
   retries: number;
-  /** Longest silence (no event, no keep-alive comment) on an event stream before it is dropped and resumed. */
+  /**
+   * Longest silence on an event stream (no headers after connecting, no event, no keep-alive comment, no end of an
+   * error answer's body) before it is dropped and resumed.
+   */
   eventStreamIdleMs: number;
   /**
    * Sends the generate request of `pipeline` with `extra` headers (the client's encoding, retries and errors); resolves

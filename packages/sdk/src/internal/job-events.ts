@@ -14,7 +14,7 @@ import {
 import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../jobs.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { jobRequest, parseBody } from "./job-request.js";
-import { readServerSentEvents } from "./sse.js";
+import { readServerSentEvents, within } from "./sse.js";
 import { capped } from "./transport.js";
 
 /** How many connection failures in a row end an event stream. */
@@ -48,58 +48,64 @@ export async function* jobEvents(
     if (lastId !== undefined) headers.set("Last-Event-ID", lastId);
     let response: Response | undefined;
     let retryMs: number | undefined;
+    const connection = connect(t, `${t.baseUrl}${path}/events`, headers, signal);
     try {
-      response = await t.fetch(new Request(`${t.baseUrl}${path}/events`, { headers, signal: signal ?? null }));
-    } catch (err) {
-      if (signal?.aborted) throw aborted();
-      if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
-    }
-    if (response && !response.ok) {
-      const text = await new Response(response.body && capped(response.body)).text().catch(() => "");
-      const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
-      if (!retryable) {
-        throw apiError({
-          ...target,
-          status: response.status,
-          headers: response.headers,
-          body: parseBody(text),
-          attempts: failures + 1,
-        });
-      }
-      retryMs = parseRetryAfter(response.headers.get("retry-after"));
-    } else if (response && !/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")) {
-      // Not an event stream (a proxy's page, a cached JSON): a failed attempt, else it would be asked again forever.
-      await response.body?.cancel().catch(() => {});
-      if (++failures >= STREAM_ATTEMPTS) {
-        throw new MalformedResponseError(target, "text/event-stream", response, undefined, { attempts: failures });
-      }
-      retryMs = parseRetryAfter(response.headers.get("retry-after"));
-    } else if (response?.body) {
-      let received = 0;
       try {
-        for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs)) {
-          received += 1;
-          failures = 0;
-          lastId = e.id ?? lastId;
-          retryMs = e.retry;
-          const event = toJobEvent(e.event, e.id, e.data);
-          if (!event) continue;
-          if (event.type !== "progress") seen(event.job);
-          yield event;
-          if (event.type === "result") return;
-        }
-        if (received === 0) {
-          // Ended with nothing after `lastEventId`: the job may have ended before it; then nothing is left to wait for.
-          const job = (await jobRequest(t, "GET", path, { signal })) as Job;
-          seen(job);
-          if (FINAL.has(job.status)) return;
-        }
+        response = await connection.response;
       } catch (err) {
         if (signal?.aborted) throw aborted();
-        if (err instanceof SdkError) throw err;
-        // Dropped, or silent for longer than `eventStreamIdleMs` (stalled): one more failed attempt.
         if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
       }
+      if (response && !response.ok) {
+        const read = new Response(response.body && capped(response.body)).text();
+        const text = await within(read, t.eventStreamIdleMs).catch(() => "");
+        const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
+        if (!retryable) {
+          throw apiError({
+            ...target,
+            status: response.status,
+            headers: response.headers,
+            body: parseBody(text),
+            attempts: failures + 1,
+          });
+        }
+        retryMs = parseRetryAfter(response.headers.get("retry-after"));
+      } else if (response && !/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")) {
+        // Not an event stream (a proxy's page, a cached JSON): a failed attempt, else it would be asked again forever.
+        await response.body?.cancel().catch(() => {});
+        if (++failures >= STREAM_ATTEMPTS) {
+          throw new MalformedResponseError(target, "text/event-stream", response, undefined, { attempts: failures });
+        }
+        retryMs = parseRetryAfter(response.headers.get("retry-after"));
+      } else if (response?.body) {
+        let received = 0;
+        try {
+          for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs)) {
+            received += 1;
+            failures = 0;
+            lastId = e.id ?? lastId;
+            retryMs = e.retry;
+            const event = toJobEvent(e.event, e.id, e.data);
+            if (!event) continue;
+            if (event.type !== "progress") seen(event.job);
+            yield event;
+            if (event.type === "result") return;
+          }
+          if (received === 0) {
+            // Ended with nothing after `lastEventId`: the job may have ended before it; then nothing is left to wait for.
+            const job = (await jobRequest(t, "GET", path, { signal })) as Job;
+            seen(job);
+            if (FINAL.has(job.status)) return;
+          }
+        } catch (err) {
+          if (signal?.aborted) throw aborted();
+          if (err instanceof SdkError) throw err;
+          // Dropped, or silent for longer than `eventStreamIdleMs` (stalled): one more failed attempt.
+          if (++failures >= STREAM_ATTEMPTS) throw new ConnectionError(target, { cause: err, attempts: failures });
+        }
+      }
+    } finally {
+      connection.close();
     }
     // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
     try {
@@ -108,6 +114,28 @@ export async function* jobEvents(
       throw aborted();
     }
   }
+}
+
+/**
+ * One connection of an event stream. Its request has a signal of its own, fired by the caller's `signal` too, so that
+ * a stalled attempt can be ended alone; `response` rejects once `eventStreamIdleMs` pass without the answer's headers
+ * (a server that takes the connection and says nothing is as stalled as a silent stream). `close()` ends the request
+ * if it still runs, leaving no socket open, and unlinks `signal`.
+ */
+function connect(t: JobTransport, url: string, headers: Headers, signal: AbortSignal | undefined) {
+  const attempt = new AbortController();
+  const stop = () => attempt.abort();
+  signal?.addEventListener("abort", stop);
+  const request = new Request(url, { headers, signal: attempt.signal });
+  return {
+    response: within(t.fetch(request), t.eventStreamIdleMs),
+    close() {
+      signal?.removeEventListener("abort", stop);
+      // `request` is held until here: Node 20's fetch follows its signal through a weak reference only
+      // (nodejs/undici#4068), so once collected, aborting would no longer reach the connection.
+      if (!request.signal.aborted) attempt.abort();
+    },
+  };
 }
 
 function toJobEvent(type: string, id: string | undefined, data: string): JobEvent | undefined {

@@ -70,8 +70,13 @@ function firstBreak(buffer: string, done: boolean): number {
   return lf < 0 ? cr : Math.min(cr, lf);
 }
 
-/** Settles as `read` does, or rejects once `ms` pass first. */
-function within<T>(read: Promise<T>, ms: number): Promise<T> {
+/**
+ * Settles as `read` does, or rejects once `ms` pass first, saying the event stream was silent that long.
+ *
+ * @example
+ * const response = await within(fetch(request), 45_000); // headers within 45 s, or a stalled attempt
+ */
+export function within<T>(read: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const silence = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the event stream was silent for ${ms} ms`)), ms);
