@@ -68,7 +68,12 @@ export const SETTINGS = [
     default: "upscalerjs/esrgan-slim-x4",
     help: "model to load from MODEL_DIR/<MODEL_ID>/",
   },
-  { name: "MODEL_DIR", kind: "string", default: "/models", help: "the models volume" },
+  {
+    name: "MODEL_DIR",
+    kind: "string",
+    default: "/models",
+    help: "the models volume; it, and MODEL_DIR/<MODEL_ID>/ if present, must be readable at start-up (else exit 1)",
+  },
   { name: "AUTH_TOKEN", kind: "string", default: "", help: "bearer token for generate routes" },
   { name: "PORT", kind: "integer", unit: "port", default: "8000", help: "listen port, 0-65535 (0 = any free port)" },
   { name: "HOST", kind: "string", default: "127.0.0.1", help: "listen address (the Docker image sets 0.0.0.0)" },

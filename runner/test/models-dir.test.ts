@@ -1,6 +1,7 @@
 /**
- * @module `avs-runner models install|list|verify` as real processes with a models folder that is not given, empty,
- * missing, closed to the user, or impossible to create: each is named as what it is, with exit code 1.
+ * @module `avs-runner models install|list|verify` and `avs-runner serve` as real processes with a models folder that
+ * is not given, empty, missing, closed to the user, or impossible to create: each is named as what it is, with exit
+ * code 1 (serve before it loads anything).
  */
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -11,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installModel } from "../src/models/install.js";
+import { startRunnerServer } from "../src/server/serve.js";
+import { memoryLogger, testConfig } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../bin/avs-runner.mjs", import.meta.url));
 const run = promisify(execFile);
@@ -22,25 +25,42 @@ const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
  * `setpriv` as uid 65534; as another user, with `locked` owned by that user and mode 000.
  */
 function runLockedOut(args: string[], locked: string) {
+  // A runner that does not refuse to start keeps serving: the timeout ends it, and the run fails without exit code 1.
+  const options = { timeout: 20_000 };
   if (root) {
     chmodSync(locked, 0o700);
-    return run(setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...args]);
+    return run(setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...args], options);
   }
   chmodSync(locked, 0o000);
-  return run("node", [BIN, ...args]);
+  return run("node", [BIN, ...args], options);
 }
 
-describe("the models folder of models install|list|verify", () => {
-  let work: string;
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "avs-models-dir-"));
-    // Others may pass through (the locked-out user of the permission test reaches the folders inside).
-    chmodSync(work, 0o755);
-  });
-  afterAll(async () => {
-    await rm(work, { recursive: true, force: true });
-  });
+/** `avs-runner serve` of the tiny upscaler from `modelDir` on a free port of 127.0.0.1. */
+const serveArgs = (modelDir: string) => [
+  "serve",
+  ...["--pipeline", "upscale", "--model-id", "tiny/esrgan-x4", "--model-dir", modelDir, "--port", "0"],
+  ...["--host", "127.0.0.1"],
+];
 
+/** The uid `runLockedOut` runs the CLI as. */
+const lockedOutUid = root ? 65534 : process.getuid?.();
+
+/** Why `models list|verify` and serve cannot read a folder closed to the locked-out user of `runLockedOut`. */
+const closedReason = (path: string, what: string) =>
+  `cannot read ${what} ${path}: permission denied (owned by uid ${process.getuid?.()}, mode ${root ? "700" : "0"}; this process runs as uid ${lockedOutUid})`;
+
+/** This file's folder; each test works in folders of its own inside it. */
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "avs-models-dir-"));
+  // Others may pass through (the locked-out user of the permission tests reaches the folders inside).
+  chmodSync(work, 0o755);
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("the models folder of models install|list|verify", () => {
   it("refuses an empty --model-dir instead of writing to /models or the current folder", async () => {
     const cwd = join(work, "cwd");
     mkdirSync(cwd);
@@ -113,23 +133,20 @@ describe("the models folder of models install|list|verify", () => {
     async () => {
       const models = join(work, "locked");
       await installModel("tiny/esrgan-x4", models);
-      const user = root ? 65534 : process.getuid?.();
-      const closed = (path: string, what: string, mode: string) =>
-        `avs-runner: cannot read ${what} ${path}: permission denied (owned by uid ${process.getuid?.()}, mode ${mode}; this process runs as uid ${user})\n`;
-      const mode = root ? "700" : "0";
+      const closed = (path: string, what: string) => `avs-runner: ${closedReason(path, what)}\n`;
       try {
         await expect(runLockedOut(["models", "list", "--model-dir", models], models)).rejects.toMatchObject({
           code: 1,
-          stderr: closed(models, "the models folder", mode),
+          stderr: closed(models, "the models folder"),
         });
         await expect(
           runLockedOut(["models", "verify", "tiny/esrgan-x4", "--model-dir", models], models),
-        ).rejects.toMatchObject({ code: 1, stderr: closed(models, "the models folder", mode) });
+        ).rejects.toMatchObject({ code: 1, stderr: closed(models, "the models folder") });
         chmodSync(models, 0o755);
         const folder = join(models, "tiny", "esrgan-x4");
         await expect(
           runLockedOut(["models", "verify", "tiny/esrgan-x4", "--model-dir", models], folder),
-        ).rejects.toMatchObject({ code: 1, stderr: closed(folder, "the model folder", mode) });
+        ).rejects.toMatchObject({ code: 1, stderr: closed(folder, "the model folder") });
       } finally {
         chmodSync(models, 0o755);
         chmodSync(join(models, "tiny", "esrgan-x4"), 0o755);
@@ -137,4 +154,62 @@ describe("the models folder of models install|list|verify", () => {
     },
     30_000,
   );
+});
+
+describe("the models folder of avs-runner serve", () => {
+  /** What a refused start-up must look like: exit 1, nothing logged (nothing loaded, no port), one line on stderr. */
+  const refused = (line: string) => ({ code: 1, stdout: "", stderr: `avs-runner: ${line}\n` });
+
+  it("refuses to start, before loading anything, when MODEL_DIR does not exist or is not a folder", async () => {
+    const fix = "set MODEL_DIR (--model-dir) to the folder the models are installed in";
+    const missing = join(work, "serve-missing");
+    await expect(run("node", [BIN, ...serveArgs(missing)], { timeout: 20_000 })).rejects.toMatchObject(
+      refused(`the models folder ${missing} does not exist; ${fix}`),
+    );
+    const file = join(work, "serve-file");
+    writeFileSync(file, "");
+    const env = { ...process.env, MODEL_DIR: file, MODEL_ID: "tiny/esrgan-x4", PORT: "0", HOST: "127.0.0.1" };
+    await expect(run("node", [BIN], { env, timeout: 20_000 })).rejects.toMatchObject(
+      refused(`the models folder ${file} is not a folder; ${fix}`),
+    );
+  }, 60_000);
+
+  it.runIf(!root || setpriv)(
+    "refuses to start when MODEL_DIR or the model's folder is closed to the user, naming owner, mode and uid",
+    async () => {
+      const models = join(work, "serve-locked");
+      await installModel("tiny/esrgan-x4", models);
+      const folder = join(models, "tiny", "esrgan-x4");
+      const fix = `let uid ${lockedOutUid} read it (chown or chmod) or run the runner as its owner`;
+      try {
+        await expect(runLockedOut(serveArgs(models), models)).rejects.toMatchObject(
+          refused(`${closedReason(models, "the models folder")}; ${fix}`),
+        );
+        chmodSync(models, 0o755);
+        await expect(runLockedOut(serveArgs(models), folder)).rejects.toMatchObject(
+          refused(`${closedReason(folder, "the model folder")}; ${fix}`),
+        );
+      } finally {
+        chmodSync(models, 0o755);
+        chmodSync(folder, 0o755);
+      }
+    },
+    60_000,
+  );
+
+  it("still starts when only the model's folder is missing, and reports ERROR with the command that installs it", async () => {
+    const models = join(work, "serve-empty");
+    mkdirSync(models);
+    const log = memoryLogger();
+    const server = await startRunnerServer(testConfig(models), log);
+    try {
+      await server.runner.ready;
+      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "ERROR" });
+      expect(String(log.lines.find((l) => l.msg === "model failed to load")?.error)).toContain(
+        "install the model with `avs-runner models install tiny/esrgan-x4`",
+      );
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
 });

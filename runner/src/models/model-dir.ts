@@ -1,8 +1,8 @@
 /**
- * @module The models folder (`MODEL_DIR`) as the `models` commands use it: where it is (an empty env var counts as not
- * set), whether it can be read (`list`, `verify`; the serve path can ask `folderProblem`), and creating it for
- * writing (`install`, `fetch`) one level at a time after checking the nearest existing parent, since Node's recursive
- * `mkdir` spins forever under `/proc`.
+ * @module The models folder (`MODEL_DIR`) as the `models` commands and the serve path use it: where it is (an empty
+ * env var counts as not set), whether it can be read (`list`, `verify`; serving checks it and the model's folder at
+ * start-up, `checkServable`), and creating it for writing (`install`, `fetch`) one level at a time after checking the
+ * nearest existing parent, since Node's recursive `mkdir` spins forever under `/proc`.
  */
 import { accessSync, constants, readdirSync, type Stats, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -93,6 +93,34 @@ export function folderProblem(path: string, what = "the models folder"): string 
 export function checkReadable(path: string, what = "the models folder"): void {
   const problem = folderProblem(path, what);
   if (problem) throw new Error(problem);
+}
+
+/** What to do about a folder problem the serve path found, for the one line a refused start-up prints. */
+function fixFor(problem: FolderProblem, models: boolean): string {
+  if (problem.kind === "denied") {
+    const uid = process.getuid ? `uid ${process.getuid()}` : "this user";
+    return `; let ${uid} read it (chown or chmod) or run the runner as its owner`;
+  }
+  if (models && problem.kind !== "error")
+    return "; set MODEL_DIR (--model-dir) to the folder the models are installed in";
+  return "";
+}
+
+/**
+ * Checks, before a runner loads anything, that the models folder `modelDir` can be read and that the model's folder
+ * `modelFolder` (`MODEL_DIR/<MODEL_ID>`) can be read if it exists. A model folder that does not exist is left to the
+ * model's load (the runner then reports `ERROR` with the `models install` command to run).
+ *
+ * @throws {Error} with `inspectFolder`'s reason and what to fix, on one line: "cannot read the model folder
+ *   /models/org/m: permission denied (owned by uid 0, mode 700; this process runs as uid 65534); let uid 65534 read
+ *   it (chown or chmod) or run the runner as its owner".
+ * @example checkServable("/models", "/models/tiny/esrgan-x4");
+ */
+export function checkServable(modelDir: string, modelFolder: string): void {
+  const models = inspectFolder(modelDir);
+  if (models) throw new Error(models.message + fixFor(models, true));
+  const model = inspectFolder(modelFolder, "the model folder");
+  if (model && model.kind !== "missing") throw new Error(model.message + fixFor(model, false));
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * @module Serving a runner app on a port: first removes the job scratch dirs a killed runner left in the temporary
- * directory (one `removed stale scratch dirs` line; see internal/scratch-dirs.ts), then logs one `listening` line with
- * the real port (and a `warn` line when it listens beyond loopback without AUTH_TOKEN) and one `job done` line per job
- * with its request id, and on SIGTERM/SIGINT stops gracefully (the server kit's `listen`: stop accepting, finish the
- * running job, stop the worker, then give connections `SHUTDOWN_GRACE` seconds) and exits.
+ * @module Serving a runner app on a port: first refuses to start when the models folder or the model's folder cannot
+ * be read (`checkServable`: one error naming the folder and what to fix, before anything is loaded), then removes the
+ * job scratch dirs a killed runner left in the temporary directory (one `removed stale scratch dirs` line; see
+ * internal/scratch-dirs.ts), then logs one `listening` line with the real port (and a `warn` line when it listens
+ * beyond loopback without AUTH_TOKEN) and one `job done` line per job with its request id, and on SIGTERM/SIGINT stops
+ * gracefully (the server kit's `listen`: stop accepting, finish the running job, stop the worker, then give
+ * connections `SHUTDOWN_GRACE` seconds) and exits.
  */
 import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER, warnIfOpen } from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
@@ -11,6 +13,8 @@ import type { RunnerConfig } from "../config.js";
 import { sweepStaleScratch } from "../internal/scratch-dirs.js";
 import { mark, timelineOn } from "../internal/timeline.js";
 import { jsonLogger, type Logger } from "../log.js";
+import { modelPath } from "../models/layout.js";
+import { checkServable } from "../models/model-dir.js";
 import { createRunnerApp, type RunnerApp } from "./app.js";
 
 /** A running runner server. */
@@ -46,9 +50,12 @@ function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchH
 
 /**
  * Starts a runner server (use `port: 0` for any free port).
+ * @throws {Error} before anything is loaded when `MODEL_DIR` or `MODEL_DIR/<MODEL_ID>` cannot be read
+ *   (`checkServable`).
  * @example const { url, stop } = await startRunnerServer({ ...config, host: "127.0.0.1", port: 0 })
  */
 export async function startRunnerServer(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerServer> {
+  checkServable(config.modelDir, modelPath(config.modelDir, config.modelId));
   // Jobs' scratch dirs of a runner that was killed (no `finally` ran): the upload and a partial output each.
   const swept = await sweepStaleScratch();
   if (swept.removed.length > 0) {
