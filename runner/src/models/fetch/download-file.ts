@@ -11,6 +11,7 @@ import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
 import { causeChain, type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
 import { unverifiable } from "./listing.js";
+import { Retryable, retryableStatus, withRetries } from "./retry.js";
 import { DEFAULT_LIMITS, Watchdog } from "./watchdog.js";
 
 /** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
@@ -28,7 +29,7 @@ export interface DownloadOptions {
   hub: HubOptions;
   repo: string;
   revision: string;
-  /** Further attempts after a dropped connection, a stall or a 5xx/429 answer. */
+  /** Further attempts after a dropped connection, a stall or a 5xx/408/429 answer (see retry.ts). */
   retries: number;
   /** First wait before a retry; doubled each time. */
   retryDelayMs: number;
@@ -48,9 +49,6 @@ export interface DownloadOptions {
   onBytes?: (done: number, size: number | undefined) => void;
   onRetry?: (attempt: number, at: number, error: Error) => void;
 }
-
-/** An error worth another attempt (network, stall, 5xx, 429, a response cut short). */
-class Retryable extends Error {}
 
 const FLUSH_BYTES = 1 << 20;
 const MAX_REDIRECTS = 10;
@@ -138,24 +136,26 @@ export async function downloadFile(
     offset = 0;
     h = hashers(file);
   };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (file.size !== undefined && offset === file.size) break;
-      await receive();
-      break;
-    } catch (err) {
-      if (err instanceof ChecksumError) await rm(part, { force: true });
-      if (!(err instanceof Retryable)) throw err;
-      if (attempt >= options.retries) {
-        throw new TransferError(
-          `${file.path}: ${err.message}; gave up after ${attempt + 1} attempts (${offset} bytes kept in ${part}, a new fetch resumes there)`,
-          { cause: err },
-        );
+  await withRetries(
+    options,
+    async () => {
+      if (file.size !== undefined && offset === file.size) return;
+      try {
+        await receive();
+      } catch (err) {
+        if (err instanceof ChecksumError) await rm(part, { force: true });
+        throw err;
       }
-      options.onRetry?.(attempt + 1, offset, err);
-      await new Promise((r) => setTimeout(r, options.retryDelayMs * 2 ** attempt));
-    }
-  }
+    },
+    {
+      retrying: (attempt, err) => options.onRetry?.(attempt, offset, err),
+      giveUp: (err, attempts) =>
+        new TransferError(
+          `${file.path}: ${err.message}; gave up after ${attempts} attempts (${offset} bytes kept in ${part}, a new fetch resumes there)`,
+          { cause: err },
+        ),
+    },
+  );
 
   async function receive(): Promise<void> {
     const dog = new Watchdog({
@@ -178,7 +178,7 @@ export async function downloadFile(
         await restart();
         throw new Retryable(`the server refused to resume at byte ${offset}`);
       }
-      if (res.status >= 500 || res.status === 429 || res.status === 408) {
+      if (retryableStatus(res.status)) {
         await res.body?.cancel();
         throw new Retryable(`the server answered ${res.status}`);
       }
