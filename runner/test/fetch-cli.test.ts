@@ -121,18 +121,18 @@ describe("avs-runner models fetch", () => {
     }
   }, 30_000);
 
-  it("takes the stall limit and the speed floor from flags, and refuses values that are no duration or rate", async () => {
+  it("takes the stall limit, the retries and the speed floor from flags, and refuses values that are no duration or rate", async () => {
     hub.listingFault.set("org/upscaler", "silent");
     try {
       const started = Date.now();
-      const failed = run("node", [BIN, "models", "fetch", "org/upscaler", "--stall-timeout", "0.5"], {
+      const failed = run("node", [BIN, "models", "fetch", "org/upscaler", "--stall-timeout", "0.5", "--retries", "1"], {
         env: env({ HF_TOKEN: "hf_cli" }),
       });
+      const said = `${hub.endpoint}/api/models/org/upscaler/revision/main?blobs=true: no answer within 0.5 s (the repository listing)`;
       await expect(failed).rejects.toMatchObject({
         code: 1,
-        stderr: expect.stringContaining(
-          `avs-runner: ${hub.endpoint}/api/models/org/upscaler/revision/main?blobs=true: no answer within 0.5 s (the repository listing); nothing was fetched`,
-        ),
+        stderr: `avs-runner: ${said}; gave up after 2 attempts; nothing was fetched\n`,
+        stdout: expect.stringContaining(`${JSON.stringify({ event: "listing_retry", attempt: 1, error: said })}\n`),
       });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

@@ -4,7 +4,7 @@
  * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
  * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
  * a connection that stalls after n bytes, a refusal, no answer at all, a body sent a byte at a time, a corrupted file, a listing
- * replaced by another body.
+ * replaced by another body, listings that fail a given number of times before they answer.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -43,6 +43,11 @@ export interface LocalHub {
   drip: Map<string, number>;
   /** Repository → its listing gets no answer ("silent") or is sent one byte every n ms. */
   listingFault: Map<string, "silent" | number>;
+  /**
+   * Repository → how its next listing requests fail, one entry each, in order: a status answered with a JSON error,
+   * `"cut"` (the connection dropped half-way through the body) or `"silent"` (no answer, the connection left open).
+   */
+  listingFailures: Map<string, Array<number | "cut" | "silent">>;
   /** Repository paths served with one byte changed (their listed size and sha256 stay the true ones). */
   corrupt: Set<string>;
   /**
@@ -86,6 +91,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   const drip = new Map<string, number>();
   const refuse = new Map<string, number>();
   const listingFault: LocalHub["listingFault"] = new Map();
+  const listingFailures: LocalHub["listingFailures"] = new Map();
   const listing: LocalHub["listing"] = new Map();
   const commit = (repo: string, revision: string) => createHash("sha1").update(`${repo}@${revision}`).digest("hex");
   const byCommit = new Map<string, Record<string, Uint8Array>>();
@@ -195,7 +201,9 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     const files = byCommit.get(`${repo}@${sha}`);
     if (!files) return fail(res, 404, "RevisionNotFound", `Invalid rev id: ${revision}`);
     if (api) {
-      const fault = listingFault.get(repo);
+      const failure = listingFailures.get(repo)?.shift();
+      if (typeof failure === "number") return fail(res, failure, "Refused", "Request refused");
+      const fault = failure ?? listingFault.get(repo);
       if (fault === "silent") return;
       res.writeHead(200, { "content-type": "application/json" });
       const siblings = Object.entries(files).map(([rfilename, bytes]) => ({
@@ -214,6 +222,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
       const body = typeof override === "function" ? override(siblings, sha) : (override ?? { id: repo, sha, siblings });
       const text = typeof body === "string" ? body : JSON.stringify(body);
       if (typeof fault === "number") return dripping(res, Buffer.from(text), fault);
+      if (fault === "cut") return void res.write(text.slice(0, text.length >> 1), () => res.socket?.destroy());
       return void res.end(text);
     }
     const path = (resolve?.[3] ?? "").split("/").map(decodeURIComponent).join("/");
@@ -243,6 +252,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     refuse,
     drip,
     listingFault,
+    listingFailures,
     listing,
     close: async () => {
       for (const s of [hub, cdn]) {

@@ -21,9 +21,11 @@ Flags:
   --endpoint <url>         the server (env HF_ENDPOINT, default https://huggingface.co)
   --model-dir <dir>        the models volume (env MODEL_DIR, default /models)
   --model-id <id>          store under this id instead of the repository id
-  --retries <n>            attempts after a dropped, stalled or too slow connection per file (default 5)
+  --retries <n>            further attempts of the listing and of each file after a dropped, stalled or too slow
+                           connection or a 5xx, 408 or 429 answer, waiting 1 s, 2 s, 4 s… (default 5; another 4xx,
+                           e.g. 404 or 401, fails at once)
   --stall-timeout <s>      cut a request that gets no answer, or a body that sends nothing, for this long (default 60;
-                           a file is retried, the listing is not)
+                           then retried, see --retries)
   --min-speed <B/s>        cut a body that averages less over --min-speed-window (default 10000; 0: no floor)
   --min-speed-window <s>   the window of --min-speed (default 60)
   --dry-run                list the files and sizes; download nothing
@@ -31,7 +33,8 @@ Flags:
 
 Environment: HF_TOKEN (sent as a bearer token to the server only, never to the CDN it redirects to). An empty
 variable counts as not set (HF_ENDPOINT= is the default server); an empty flag value (--revision=) is refused.
-Progress: a bar when stdout is a terminal, else JSON lines ({"event":"listed"|"start"|"progress"|"retry"|"file"|"done"|"error",…}).
+Progress: a bar when stdout is a terminal, else JSON lines
+({"event":"listing_retry"|"listed"|"start"|"progress"|"retry"|"file"|"done"|"error",…}).
 `;
 
 /** Parsed `models fetch` arguments. */

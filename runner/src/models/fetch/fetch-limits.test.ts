@@ -1,7 +1,8 @@
 /**
  * @module `models fetch` against a real local hub that answers nothing or drips: the stall limit on the listing and on
  * every file (headers and body), and the low-speed floor, each cut with a message that says what happened; a file is
- * retried and resumed, the listing is not. Windows are a fraction of a second here (60 s by default).
+ * retried and resumed, the listing retried (fetch-listing-retry.test.ts has its other failures). Windows are a
+ * fraction of a second here (60 s by default).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,8 +16,9 @@ const f = useLocalHubFixtures();
 const FAST = { retryDelayMs: 10, stallMs: 300, minSpeed: 1000, speedWindowMs: 300 };
 const listingUrl = () => `${f.hub.endpoint}/api/models/org/film/revision/main?blobs=true`;
 
-/** Fetches org/film (one file, film_net.onnx, via the CDN) with `FAST` limits; its retry events. */
+/** Fetches org/film (one file, film_net.onnx, via the CDN) with `FAST` limits; its retry events and listing requests. */
 async function fetchFilm(options: { retries?: number } = {}) {
+  const before = f.hub.requests.length;
   const lines: string[] = [];
   const dir = f.modelDir();
   const started = Date.now();
@@ -29,17 +31,19 @@ async function fetchFilm(options: { retries?: number } = {}) {
     ...options,
   }).catch((e: Error) => e);
   const retries = lines.map((l) => JSON.parse(l)).filter((e) => e.event === "retry");
-  return { result, retries, dir, seconds: (Date.now() - started) / 1000 };
+  const listings = f.hub.requests.slice(before).filter((q) => q.url.startsWith("/api/models/")).length;
+  return { result, retries, listings, dir, seconds: (Date.now() - started) / 1000 };
 }
 
 describe("the listing", () => {
-  it("that never answers is cut after the stall limit, saying so (not 'cannot reach')", async () => {
+  it("that never answers is cut after the stall limit, saying so (not 'cannot reach'), and retried", async () => {
     f.hub.listingFault.set("org/film", "silent");
     try {
-      const { result, seconds } = await fetchFilm();
+      const { result, listings, seconds } = await fetchFilm({ retries: 1 });
       expect((result as Error).message).toBe(
-        `${listingUrl()}: no answer within 0.3 s (the repository listing); nothing was fetched`,
+        `${listingUrl()}: no answer within 0.3 s (the repository listing); gave up after 2 attempts; nothing was fetched`,
       );
+      expect(listings).toBe(2);
       expect(seconds).toBeLessThan(2);
     } finally {
       f.hub.listingFault.clear();
@@ -49,14 +53,15 @@ describe("the listing", () => {
   it("whose body pauses past the stall limit, or drips below the floor, is cut", async () => {
     try {
       f.hub.listingFault.set("org/film", 400);
-      expect(((await fetchFilm()).result as Error).message).toBe(
-        `${listingUrl()}: no data for 0.3 s while the repository listing was read; nothing was fetched`,
+      expect(((await fetchFilm({ retries: 0 })).result as Error).message).toBe(
+        `${listingUrl()}: no data for 0.3 s while the repository listing was read; gave up after 1 attempt; nothing was fetched`,
       );
       f.hub.listingFault.set("org/film", 25);
-      const { result, seconds } = await fetchFilm();
+      const { result, listings, seconds } = await fetchFilm({ retries: 1 });
       expect((result as Error).message).toMatch(
-        /: too slow: \d+ B\/s over 0.3 s \(the floor is 1.0 kB\/s\) while the repository listing was read; nothing was fetched$/,
+        /: too slow: \d+ B\/s over 0.3 s \(the floor is 1.0 kB\/s\) while the repository listing was read; gave up after 2 attempts; nothing was fetched$/,
       );
+      expect(listings).toBe(2);
       expect(seconds).toBeLessThan(2);
     } finally {
       f.hub.listingFault.clear();

@@ -16,6 +16,7 @@ import { type HubFile, hubRepoInfo, resolveUrl } from "./hub-api.js";
 import { selectPaths } from "./include.js";
 import { ListingError, unverifiable } from "./listing.js";
 import { type FetchProgress, formatBytes, silentProgress } from "./progress.js";
+import { DEFAULT_RETRY } from "./retry.js";
 import { DEFAULT_LIMITS, type TransferLimits } from "./watchdog.js";
 
 /** What to fetch, from where, and how patiently. */
@@ -33,9 +34,11 @@ export interface FetchModelOptions {
   modelId?: string;
   /** List what would be fetched; write nothing. */
   dryRun?: boolean;
+  /** Further attempts of the listing and of each file after a dropped, cut or 5xx/408/429 request (default 5). */
   retries?: number;
+  /** First wait before a retry, doubled each time (default 1 s). */
   retryDelayMs?: number;
-  /** No answer or no byte for this long cuts a request (default 60 s); a file's is retried, the listing's is not. */
+  /** No answer or no byte for this long cuts a request (default 60 s), which is then retried. */
   stallMs?: number;
   /** Bytes a second every body must average over each `speedWindowMs` (default 10 kB/s over 60 s; 0: no floor). */
   minSpeed?: number;
@@ -149,11 +152,12 @@ function keepable(previous: ModelManifest | undefined, file: HubFile, target: st
 /**
  * Fetches `options.repo` at `options.revision` into `options.modelDir`.
  *
- * @throws {HubError} for the server's refusals (401, 403, 404), {ListingError} for a listing of the wrong shape or a
- *   file it gives no size or hash for, {LayoutError} when the files are no model the runner can use (these three
- *   before anything is downloaded), {ChecksumError} for a corrupt file, {TransferError} when the network fails past
- *   the retries (only then is the staging folder kept, so the same command resumes; after any other failure nothing
- *   of the fetch is kept).
+ * @throws {HubError} for the server's refusals (401, 403, 404) and for a listing answered 5xx/408/429 past the
+ *   retries, {ListingError} for a listing of the wrong shape or a file it gives no size or hash for, {LayoutError}
+ *   when the files are no model the runner can use, {Error} when the listing cannot be had past the retries (a
+ *   server that cannot be reached, a stall; these four before anything is written), {ChecksumError} for a corrupt
+ *   file, {TransferError} when a file's network fails past the retries (only then is the staging folder kept, so the
+ *   same command resumes; after any other failure nothing of the fetch is kept).
  * @example
  * await fetchModel({ repo: "stabilityai/sd-turbo", revision: "onnx", modelDir: "/models", include: ["*.json", "*.onnx*"] });
  */
@@ -170,7 +174,15 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
     minSpeed: options.minSpeed ?? DEFAULT_LIMITS.minSpeed,
     speedWindowMs: options.speedWindowMs ?? DEFAULT_LIMITS.speedWindowMs,
   };
-  const info = await hubRepoInfo(hub, options.repo, revision, limits);
+  const retry = {
+    retries: options.retries ?? DEFAULT_RETRY.retries,
+    retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY.retryDelayMs,
+  };
+  const info = await hubRepoInfo(hub, options.repo, revision, {
+    ...limits,
+    ...retry,
+    onRetry: (attempt, err) => progress.listingRetry?.(attempt, err.message),
+  });
   const chosen = new Set(
     selectPaths(
       info.files.map((f) => f.path),
@@ -271,8 +283,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
           hub,
           repo: options.repo,
           revision,
-          retries: options.retries ?? 5,
-          retryDelayMs: options.retryDelayMs ?? 1000,
+          ...retry,
           ...limits,
           part,
           onBytes: (done, size) => progress.bytes(file.path, done, size),

@@ -1,12 +1,13 @@
 /**
  * @module The Hugging Face Hub HTTP API as `models fetch` uses it: a repository's file list at a revision
  * (`GET /api/models/{repo}/revision/{revision}?blobs=true`: the commit `sha` and `siblings` with `size`, `blobId` and,
- * for LFS files, `lfs.sha256`), file URLs (`/{repo}/resolve/{commit}/{path}`), bearer tokens and the hub's errors
- * (`X-Error-Code`, `X-Error-Message`, or a JSON `error`).
+ * for LFS files, `lfs.sha256`; retried like a file, see retry.ts), file URLs (`/{repo}/resolve/{commit}/{path}`),
+ * bearer tokens and the hub's errors (`X-Error-Code`, `X-Error-Message`, or a JSON `error`).
  */
 
 import { ListingError, parseListing } from "./listing.js";
 import { formatBytes } from "./progress.js";
+import { DEFAULT_RETRY, Retryable, type RetryPolicy, retryableStatus, withRetries } from "./retry.js";
 import { DEFAULT_LIMITS, readBody, type TransferLimits, Watchdog } from "./watchdog.js";
 
 /** A listing larger than this is no repository's (a real one with 10,000 files is a few MB). */
@@ -75,8 +76,9 @@ export class HubError extends Error {
     message: string,
     readonly status: number,
     readonly code?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -192,44 +194,41 @@ export async function hubError(
   return new HubError(`${base(options.endpoint)} answered ${said} for ${repo}@${revision}`, res.status, code);
 }
 
+/** How the listing is asked for: the limits of each attempt, the retries (default `DEFAULT_RETRY`), who hears them. */
+export interface ListingOptions extends TransferLimits, Partial<RetryPolicy> {
+  /** Hears each retry of the listing (1 for the first) and why, before its wait. */
+  onRetry?: (attempt: number, error: Error) => void;
+}
+
 /**
- * Lists a repository's files at `revision` with their sizes and hashes (see `parseListing`; hidden files and a
- * repository's own `avs-model.json` are left out).
+ * One attempt at the listing's bytes.
  *
- * @throws {HubError} for HTTP errors (401 without or with a bad token, 404 for an unknown repository or revision);
- *   {ListingError} for a listing of the wrong shape; {Error} for a server that cannot be reached, does not answer
- *   within `limits.stallMs`, or sends the listing slower than `limits` allow (the message says which).
- * @example
- * const info = await hubRepoInfo({ endpoint: "https://huggingface.co" }, "stabilityai/sd-turbo", "main");
- * info.files.map((f) => f.path); // ["model_index.json", "unet/model.onnx", …]
+ * @throws {Retryable} for a server that cannot be reached, answers 5xx/408/429, or is cut by `limits`; {HubError}
+ *   for any other refusal; {ListingError} for a listing over 64 MB.
  */
-export async function hubRepoInfo(
+async function readListing(
+  url: string,
   options: HubOptions,
   repo: string,
   revision: string,
-  limits: TransferLimits = DEFAULT_LIMITS,
-): Promise<HubRepo> {
-  checkRepoId(repo);
-  if (!/^https?:\/\/[^/]/.test(options.endpoint) || !URL.canParse(options.endpoint)) {
-    throw new Error(
-      `the endpoint ${JSON.stringify(options.endpoint)} is not an http(s) URL such as https://huggingface.co`,
-    );
-  }
-  const url = `${base(options.endpoint)}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
+  limits: TransferLimits,
+): Promise<Buffer> {
   const dog = new Watchdog(limits);
   try {
     let res: Response;
     try {
       res = await fetch(url, { headers: hubHeaders(options, url, { accept: "application/json" }), signal: dog.signal });
     } catch (cause) {
-      if (dog.reason) throw new Error(`${url}: ${dog.reason} (the repository listing); nothing was fetched`, { cause });
-      throw new Error(`cannot reach ${base(options.endpoint)}: ${causeChain(cause)}`, { cause });
+      if (dog.reason) throw new Retryable(`${url}: ${dog.reason} (the repository listing)`, { cause });
+      throw new Retryable(`cannot reach ${base(options.endpoint)}: ${causeChain(cause)}`, { cause });
     }
     dog.answered();
-    if (!res.ok) throw await hubError(res, options, repo, revision);
-    let body: Buffer;
+    if (!res.ok) {
+      const refused = await hubError(res, options, repo, revision);
+      throw retryableStatus(res.status) ? new Retryable(refused.message, { cause: refused }) : refused;
+    }
     try {
-      body = await readBody(
+      return await readBody(
         res,
         dog,
         MAX_LISTING_BYTES,
@@ -239,13 +238,54 @@ export async function hubRepoInfo(
     } catch (cause) {
       if (cause instanceof ListingError) throw cause;
       const why = dog.reason ?? `the connection was lost: ${causeChain(cause)}`;
-      throw new Error(`${url}: ${why} while the repository listing was read; nothing was fetched`, { cause });
+      throw new Retryable(`${url}: ${why} while the repository listing was read`, { cause });
     }
-    const listing = parseListing(url, body.toString("utf8"));
-    const commit = listing.commit ?? revision;
-    const files = listing.files;
-    return { repo, revision, commit, files };
   } finally {
     dog.stop();
   }
+}
+
+/**
+ * Lists a repository's files at `revision` with their sizes and hashes (see `parseListing`; hidden files and a
+ * repository's own `avs-model.json` are left out). A server that cannot be reached, answers 5xx, 408 or 429, or is
+ * cut by the limits is asked again as `how` says (default 5 retries after 1 s, 2 s, 4 s…), like a file's download.
+ *
+ * @throws {HubError} for other HTTP errors, at once (401 without or with a bad token, 403, 404 for an unknown
+ *   repository or revision), and for a 5xx/408/429 past the retries (its status kept); {ListingError} for a listing
+ *   of the wrong shape; {Error} for a server that cannot be reached, does not answer within `how.stallMs`, or sends
+ *   the listing slower than `how` allows, past the retries (the message says which, and how many attempts were made).
+ * @example
+ * const info = await hubRepoInfo({ endpoint: "https://huggingface.co" }, "stabilityai/sd-turbo", "main");
+ * info.files.map((f) => f.path); // ["model_index.json", "unet/model.onnx", …]
+ */
+export async function hubRepoInfo(
+  options: HubOptions,
+  repo: string,
+  revision: string,
+  how: ListingOptions = DEFAULT_LIMITS,
+): Promise<HubRepo> {
+  checkRepoId(repo);
+  if (!/^https?:\/\/[^/]/.test(options.endpoint) || !URL.canParse(options.endpoint)) {
+    throw new Error(
+      `the endpoint ${JSON.stringify(options.endpoint)} is not an http(s) URL such as https://huggingface.co`,
+    );
+  }
+  const url = `${base(options.endpoint)}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
+  const policy = {
+    retries: how.retries ?? DEFAULT_RETRY.retries,
+    retryDelayMs: how.retryDelayMs ?? DEFAULT_RETRY.retryDelayMs,
+  };
+  const body = await withRetries(policy, () => readListing(url, options, repo, revision, how), {
+    retrying: (attempt, err) => how.onRetry?.(attempt, err),
+    giveUp: (err, attempts) => {
+      const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+      const message = `${err.message}; gave up after ${tried}; nothing was fetched`;
+      const refused = err.cause instanceof HubError ? err.cause : undefined;
+      return refused
+        ? new HubError(message, refused.status, refused.code, { cause: refused })
+        : new Error(message, { cause: err.cause ?? err });
+    },
+  });
+  const listing = parseListing(url, body.toString("utf8"));
+  return { repo, revision, commit: listing.commit ?? revision, files: listing.files };
 }

@@ -17,9 +17,11 @@ export {
   type HubOptions,
   type HubRepo,
   hubRepoInfo,
+  type ListingOptions,
   resolveUrl,
 } from "./hub-api.js";
 export { globMatcher, selectPaths } from "./include.js";
 export { ListingError, parseListing, unverifiable } from "./listing.js";
 export { type FetchProgress, formatBytes, jsonProgress, silentProgress, ttyProgress } from "./progress.js";
+export { DEFAULT_RETRY, type RetryPolicy, retryableStatus } from "./retry.js";
 export { DEFAULT_LIMITS, type TransferLimits, Watchdog } from "./watchdog.js";

@@ -3,8 +3,13 @@
  * object per event, byte counts at most once a second per file), or nothing.
  */
 
-/** The events of a fetch, in order: listed, then per file start/bytes/retry/done, then done. */
+/**
+ * The events of a fetch, in order: a listing retry per failed attempt at the listing, listed, then per file
+ * start/bytes/retry/done, then done.
+ */
 export interface FetchProgress {
+  /** The listing failed in a way worth another attempt (`attempt` 1 for the first retry); it is asked again. */
+  listingRetry?(attempt: number, error: string): void;
   listed(info: { repo: string; revision: string; commit: string; files: number; bytes: number }): void;
   fileStart(path: string, size: number | undefined, resumedAt: number): void;
   bytes(path: string, done: number, size: number | undefined): void;
@@ -15,6 +20,7 @@ export interface FetchProgress {
 
 /** A reporter that says nothing (library use). */
 export const silentProgress: FetchProgress = {
+  listingRetry() {},
   listed() {},
   fileStart() {},
   bytes() {},
@@ -24,8 +30,9 @@ export const silentProgress: FetchProgress = {
 };
 
 /**
- * JSON lines: `{"event":"listed",…}`, `{"event":"progress","file",bytes,size}` (throttled to one per `intervalMs` per
- * file, plus the last), `{"event":"retry",…}`, `{"event":"file","file",size,sha256,reused}`, `{"event":"done",…}`.
+ * JSON lines: `{"event":"listing_retry",attempt,error}`, `{"event":"listed",…}`,
+ * `{"event":"progress","file",bytes,size}` (throttled to one per `intervalMs` per file, plus the last),
+ * `{"event":"retry",…}`, `{"event":"file","file",size,sha256,reused}`, `{"event":"done",…}`.
  *
  * @example
  * const progress = jsonProgress((line) => process.stdout.write(`${line}\n`));
@@ -34,6 +41,7 @@ export function jsonProgress(write: (line: string) => void, intervalMs = 1000, n
   const last = new Map<string, number>();
   const emit = (event: string, fields: Record<string, unknown>) => write(JSON.stringify({ event, ...fields }));
   return {
+    listingRetry: (attempt, error) => emit("listing_retry", { attempt, error }),
     listed: (info) => emit("listed", info),
     fileStart: (file, size, resumedAt) => emit("start", { file, size: size ?? null, resumed_at: resumedAt }),
     bytes(file, done, size) {
@@ -94,6 +102,9 @@ export function ttyProgress(
     out.write(`\r\x1b[K${line.slice(0, (out.columns ?? 120) - 1)}`);
   };
   return {
+    listingRetry(attempt, error) {
+      out.write(`${error}; retry ${attempt} of the listing\n`);
+    },
     listed(info) {
       total = info.bytes;
       started = now();
