@@ -3,7 +3,7 @@
  * is not given, empty, missing, closed to the user, or impossible to create: each is named as what it is, with exit
  * code 1 (serve before it loads anything).
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -192,6 +192,39 @@ describe("the models folder of avs-runner serve", () => {
       } finally {
         chmodSync(models, 0o755);
         chmodSync(folder, 0o755);
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(!root || setpriv)(
+    "starts from a MODEL_DIR the user may enter but not list (mode 711), as serving needs no listing",
+    async () => {
+      const models = join(work, "serve-enter-only");
+      await installModel("tiny/esrgan-x4", models);
+      // As root through setpriv, a folder of root's with mode 711; as another user, their own with mode 100.
+      chmodSync(models, root ? 0o711 : 0o100);
+      const [bin, args] = root
+        ? [setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...serveArgs(models)]]
+        : ["node", [BIN, ...serveArgs(models)]];
+      const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
+        for (let i = 0; i < 200 && !/"msg":"model loaded"/.test(out); i++) {
+          if (child.exitCode !== null) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const port = /"msg":"listening".*?"port":(\d+)/.exec(out)?.[1];
+        expect(port, out).toBeDefined();
+        expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: "OK" });
+      } finally {
+        child.kill();
+        await exited;
+        chmodSync(models, 0o755);
       }
     },
     60_000,

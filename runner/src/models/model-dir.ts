@@ -106,8 +106,18 @@ function fixFor(problem: FolderProblem, models: boolean): string {
   return "";
 }
 
+/** Whether this user may pass through the folder `path` (search permission), listable or not. */
+function canEnter(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Checks, before a runner loads anything, that the models folder `modelDir` can be read and that the model's folder
+ * Checks, before a runner loads anything, that the models folder `modelDir` can be read (or at least entered) and that the model's folder
  * `modelFolder` (`MODEL_DIR/<MODEL_ID>`) can be read if it exists. A model folder that does not exist is left to the
  * model's load (the runner then reports `ERROR` with the `models install` command to run).
  *
@@ -118,7 +128,9 @@ function fixFor(problem: FolderProblem, models: boolean): string {
  */
 export function checkServable(modelDir: string, modelFolder: string): void {
   const models = inspectFolder(modelDir);
-  if (models) throw new Error(models.message + fixFor(models, true));
+  // Serving only passes through the models folder: one others may enter but not list (mode 711) serves.
+  if (models && !(models.kind === "denied" && canEnter(modelDir)))
+    throw new Error(models.message + fixFor(models, true));
   const model = inspectFolder(modelFolder, "the model folder");
   if (model && model.kind !== "missing") throw new Error(model.message + fixFor(model, false));
 }
