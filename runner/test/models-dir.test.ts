@@ -25,14 +25,16 @@ const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find(existsSync);
  * `setpriv` as uid 65534; as another user, with `locked` owned by that user and mode 000.
  */
 function runLockedOut(args: string[], locked: string) {
+  chmodSync(locked, root ? 0o700 : 0o000);
   // A runner that does not refuse to start keeps serving: the timeout ends it, and the run fails without exit code 1.
-  const options = { timeout: 20_000 };
-  if (root) {
-    chmodSync(locked, 0o700);
-    return run(setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...args], options);
-  }
-  chmodSync(locked, 0o000);
-  return run("node", [BIN, ...args], options);
+  return run(...lockedOutCommand(args), { timeout: 20_000 });
+}
+
+/** The command that runs the CLI with `args` as the locked-out user: through `setpriv` as root, else as is. */
+function lockedOutCommand(args: string[]): [string, string[]] {
+  return root
+    ? [setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...args]]
+    : ["node", [BIN, ...args]];
 }
 
 /** `avs-runner serve` of the tiny upscaler from `modelDir` on a free port of 127.0.0.1. */
@@ -204,10 +206,7 @@ describe("the models folder of avs-runner serve", () => {
       await installModel("tiny/esrgan-x4", models);
       // As root through setpriv, a folder of root's with mode 711; as another user, their own with mode 100.
       chmodSync(models, root ? 0o711 : 0o100);
-      const [bin, args] = root
-        ? [setpriv!, ["--reuid=65534", "--regid=65534", "--clear-groups", "node", BIN, ...serveArgs(models)]]
-        : ["node", [BIN, ...serveArgs(models)]];
-      const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(...lockedOutCommand(serveArgs(models)), { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout.on("data", (d) => {
         out += d;
