@@ -47,7 +47,7 @@ export interface FfmpegChild {
   readonly running: boolean;
   /** The spawn error (e.g. ENOENT), if the binary could not be started. */
   readonly spawnError: Error | undefined;
-  /** The last few kB of its stderr, trimmed. */
+  /** The last few kB of its stderr in whole lines, trimmed. */
   stderrTail(): string;
   /** Kills it with SIGKILL unless it has exited; resolves once it is gone. */
   kill(): Promise<ChildExit>;
@@ -66,12 +66,15 @@ export function spawnFfmpeg(
   installExitHook();
   const proc = spawn(bin, args, { stdio: [options.stdin ?? "ignore", options.stdout ?? "ignore", "pipe"] });
   let tail = "";
+  let cut = false;
   let running = true;
   let spawnError: Error | undefined;
   live.add(proc);
   proc.stderr?.setEncoding("utf8");
   proc.stderr?.on("data", (d: string) => {
-    tail = (tail + d).slice(-STDERR_TAIL);
+    const all = tail + d;
+    cut ||= all.length > STDERR_TAIL;
+    tail = all.slice(-STDERR_TAIL);
   });
   // Errors on the pipes (EPIPE after the child died) are reported through the exit status, not as crashes.
   proc.stdin?.on("error", () => {});
@@ -104,7 +107,8 @@ export function spawnFfmpeg(
     get spawnError() {
       return spawnError;
     },
-    stderrTail: () => tail.trim(),
+    // A tail that was cut starts inside a line: that fragment is dropped, so every line in it is whole.
+    stderrTail: () => (cut ? tail.slice(tail.indexOf("\n") + 1) : tail).trim(),
     kill() {
       if (running) terminate(proc);
       return exited;
