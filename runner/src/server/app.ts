@@ -23,7 +23,7 @@ import { bearerAuth } from "./auth.js";
 import { gpuInfo, gpuStats } from "./hardware.js";
 import { JobQueue } from "./job-queue.js";
 import { createMetrics, type RunnerMetrics } from "./metrics.js";
-import { mountPipeline } from "./pipeline-route.js";
+import { type JobFailure, mountPipeline } from "./pipeline-route.js";
 import { ProgressHub } from "./progress-hub.js";
 import { mountProgress } from "./progress-route.js";
 import { uploadChecks } from "./upload-checks.js";
@@ -36,6 +36,8 @@ export interface RunnerApp {
   metrics: RunnerMetrics;
   /** Progress channels of the jobs, by request id. */
   progress: ProgressHub;
+  /** Why a job failed (its client's message, ffmpeg's stderr when there was one), by the request it came in. */
+  failureOf(request: Request): JobFailure | undefined;
   /** Settles when the model has loaded or failed to (see `engine.state`). */
   ready: Promise<void>;
   /** Refuses new jobs, finishes the running one, stops the worker. */
@@ -100,7 +102,8 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   const route = typedRoutes<operations, { Variables: RequestIdVariables }>(app, validator);
   const auth = bearerAuth(config.authToken);
   const op = validator.operation(pipeline.operationId);
-  mountPipeline(route, pipeline, op, { config, log, engine, queue, metrics, hub: progress }, [auth]);
+  const failures = new WeakMap<Request, JobFailure>();
+  mountPipeline(route, pipeline, op, { config, log, engine, queue, metrics, hub: progress, failures }, [auth]);
   mountProgress(route, progress, [auth]);
   route("health", (_body, c) =>
     engine.state === "LOADING"
@@ -161,6 +164,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     queue,
     metrics,
     progress,
+    failureOf: (request) => failures.get(request),
     ready,
     async close() {
       await queue.close();

@@ -3,7 +3,8 @@
  * itself. The server checks `model_id` (Livepeer's 400), runs the pipeline's `handle` with a session context whose
  * queue slot carries the job's abort flag (set when the client goes away, queued or running) and its progress
  * channel, and maps domain errors to statuses in one place; a 4xx the route's spec does not declare goes out as a 400
- * ({@link declaredStatuses}).
+ * ({@link declaredStatuses}). A failed job's message and the ffmpeg stderr its error carries are kept by request
+ * ({@link JobFailure}) for its log line, so the client's message can stay short and free of this machine's details.
  */
 import type { CompiledOperation, TypedRouteMounter } from "@ai-video-subnet/server-kit";
 import { HttpError } from "@ai-video-subnet/server-kit";
@@ -31,6 +32,26 @@ export interface PipelineRouteDeps {
   queue: JobQueue;
   metrics: RunnerMetrics;
   hub: ProgressHub;
+  /** Why each failed job failed, by its request, for its `job done` log line (see {@link JobFailure}). */
+  failures?: WeakMap<Request, JobFailure>;
+}
+
+/**
+ * What the log keeps of a failed job: the message its client got and, when the error carries one (the video errors),
+ * the tail of ffmpeg's stderr, which the client's message quotes at most one cleaned line of.
+ */
+export interface JobFailure {
+  error: string;
+  stderr?: string;
+}
+
+/** The `stderr` an error (or its cause) carries, e.g. a `VideoProcessError`'s. */
+function stderrOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const { stderr } = e as { stderr?: unknown };
+    if (typeof stderr === "string" && stderr) return stderr;
+  }
+  return undefined;
 }
 
 /**
@@ -137,7 +158,11 @@ export function mountPipeline(
           log.info("job cancelled: the client disconnected", { path: c.req.path, request_id: c.get("requestId") });
         }
         const mapped = toHttpError(err);
-        if (mapped instanceof Error) progress?.fail(mapped.message);
+        if (mapped instanceof Error) {
+          progress?.fail(mapped.message);
+          const stderr = stderrOf(err);
+          deps.failures?.set(c.req.raw, { error: mapped.message, ...(stderr ? { stderr } : {}) });
+        }
         throw mapped;
       }
     },

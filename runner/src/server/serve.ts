@@ -29,13 +29,17 @@ export interface RunnerServer {
 
 /**
  * Logs every job (a POST) once it is answered: its request id (the caller's `X-Request-Id`, or the one the app
- * made), route, status and time, so one id finds the job in the runner's log as in every other layer's.
+ * made), route, status and time, so one id finds the job in the runner's log as in every other layer's; a failed
+ * job's line adds the message its client got (`error`) and ffmpeg's whole stderr tail (`stderr`) when its error had
+ * one, which the client's message does not carry.
  */
-function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchHandler {
+function logJobs(runner: RunnerApp, log: Logger, config: RunnerConfig): FetchHandler {
+  const fetch: FetchHandler = runner.app.fetch;
   return async (request, env) => {
     if (request.method !== "POST") return fetch(request, env);
     const started = performance.now();
     const res = await fetch(request, env);
+    const failure = runner.failureOf(request);
     log.info("job done", {
       request_id: res.headers.get(REQUEST_ID_HEADER) ?? request.headers.get(REQUEST_ID_HEADER) ?? "",
       path: new URL(request.url).pathname,
@@ -43,6 +47,7 @@ function logJobs(fetch: FetchHandler, log: Logger, config: RunnerConfig): FetchH
       model_id: config.modelId,
       status: res.status,
       ms: Math.round(performance.now() - started),
+      ...failure,
     });
     return res;
   };
@@ -66,7 +71,7 @@ export async function startRunnerServer(config: RunnerConfig, log: Logger = json
     });
   }
   const runner = await createRunnerApp(config, log);
-  const http: HttpServer = await listen(logJobs(runner.app.fetch, log, config), config);
+  const http: HttpServer = await listen(logJobs(runner, log, config), config);
   if (timelineOn) {
     // Debugging only (see internal/timeline.ts): a job's arrival, the end of its upload, its last byte handed over.
     (http.server as unknown as import("node:http").Server).prependListener("request", (req, res) => {
