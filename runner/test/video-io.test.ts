@@ -356,7 +356,12 @@ describe("video I/O", () => {
       })();
       const err = await writes.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VideoProcessError);
-      expect((err as VideoProcessError).message).toMatch(/ffmpeg failed to encode the video.*no-such-preset/s);
+      // The runner's own failure (a 500): the message says what failed, ffmpeg's words stay in `stderr` for the log.
+      const failed = err as VideoProcessError;
+      expect([failed.status, failed.stage]).toEqual([500, "encode"]);
+      expect(failed.message).toMatch(/^ffmpeg failed to encode the video (at|after) .*\(exit \d+\)$/);
+      expect(failed.message).not.toContain("no-such-preset");
+      expect(failed.stderr).toMatch(/no-such-preset/);
       await expect(stat(dir.path("bad.mp4"))).rejects.toThrow(/ENOENT/);
 
       const dropped = createVideoEncoder({ ...encodeOptionsFor(probe), output: dir.path("dropped.mp4") });

@@ -6,6 +6,7 @@
 import { open } from "node:fs/promises";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { captureFfmpeg } from "./ffmpeg-process.js";
+import { ffmpegLines } from "./ffmpeg-reason.js";
 
 /** Containers accepted, by ffmpeg's demuxer name (MP4/MOV, WebM/Matroska, AVI, MPEG-TS, MPEG-PS, FLV, Ogg). */
 export const ACCEPTED_CONTAINERS: ReadonlySet<string> = new Set([
@@ -148,7 +149,9 @@ export async function readProbe(
   const refused = run.code !== 0 && !output.format ? NOT_ON_WHITELIST.exec(run.stderr)?.[1] : undefined;
   if (refused) return { output: { format: { format_name: refused } }, stderr: run.stderr, code: run.code };
   if (run.code !== 0 && !output.format) {
-    const reason = run.stderr.split("\n").at(-1)?.replace(`${path}: `, "");
+    // ffprobe's last line (`<file>: Invalid data found when processing input`), cleaned for the client.
+    const reason = ffmpegLines(run.stderr, { paths: [path], field }).at(-1)?.text ?? `ffprobe exit ${run.code}`;
+    const { stderr } = run;
     // ffmpeg also blames a missing index on any junk named *.mp4; only a file that starts like an MP4 was cut short
     // or damaged (an index cut inside reads as "End of file", a broken one as "Invalid data").
     const start = await isoStart(path);
@@ -156,6 +159,7 @@ export async function readProbe(
       throw new VideoInputError(
         "not_a_video",
         `${field} is a HEIF/AVIF still image, not a video; send ${ACCEPTED_VIDEOS}`,
+        { stderr },
       );
     }
     if (start === "mp4") {
@@ -164,11 +168,13 @@ export async function readProbe(
         /moov atom not found/.test(run.stderr)
           ? `${field} is an MP4/MOV file without its index (no moov box): the upload was cut short or the recording was not finished; send the complete file`
           : `${field} is an MP4/MOV file whose headers ffmpeg cannot read (${reason}): it is damaged or cut short; send the complete file`,
+        { stderr },
       );
     }
     throw new VideoInputError(
       "not_a_video",
       `${field} is not a video ffmpeg can read (${reason}); send ${ACCEPTED_VIDEOS}`,
+      { stderr },
     );
   }
   return { output, stderr: run.stderr, code: run.code };

@@ -7,7 +7,7 @@
  * settles.
  */
 import type { Readable } from "node:stream";
-import { UPLOAD_INPUT_OPTIONS } from "./container.js";
+import { ACCEPTED_VIDEOS, UPLOAD_INPUT_OPTIONS } from "./container.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
@@ -166,7 +166,7 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
 
 /**
  * Decodes the probed video's frames in order. Breaking out of the loop, an abort of `signal` (the iterator then
- * throws `signal.reason`) or a decoding error ({@link VideoProcessError} with ffmpeg's stderr) kills ffmpeg; a
+ * throws `signal.reason`) or a decoding error ({@link VideoProcessError}: a 400 quoting one clean line of ffmpeg's reason, its whole stderr on the error) kills ffmpeg; a
  * stream that yields fewer frames than its index lists throws a `truncated` {@link VideoInputError}.
  * @example for await (const frame of decodeVideo(probe, { signal })) encoder.write(await upscale(frame.rgb), frame.pts)
  */
@@ -236,15 +236,24 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
       throw new VideoInputError(
         "too_large",
         `${field} changes size within the stream to frames over ${maxInputPixels} px (the decoder met ${over[1]}×${over[2]}); every frame must be at most ${maxInputPixels} px, not only the ${width}×${height} its headers give`,
+        { stderr: child.stderrTail() },
       );
     }
     if (exit.code !== 0) {
+      const ours = exit.code === null || child.spawnError !== undefined;
       throw new VideoProcessError(
         "decode",
         child.spawnError
           ? `cannot run ffmpeg to decode ${field} (${child.spawnError.message})`
-          : `ffmpeg stopped decoding ${field} at frame ${index + 1} of ${frames} (${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`})`,
-        { exitCode: exit.code, stderr: child.stderrTail(), status: exit.code === null || child.spawnError ? 500 : 400 },
+          : ours
+            ? `ffmpeg stopped decoding ${field} at frame ${index + 1} of ${frames} (killed by ${exit.signal})`
+            : `${field} is damaged: ffmpeg failed after decoding ${index} of its ${frames} frames; send the complete, undamaged file (${ACCEPTED_VIDEOS})`,
+        {
+          exitCode: exit.code,
+          stderr: child.stderrTail(),
+          status: ours ? 500 : 400,
+          clean: { paths: [probe.path], field },
+        },
       );
     }
     if (index < frames) {

@@ -1,9 +1,12 @@
 /**
  * @module The errors of the video I/O: a bad upload ({@link VideoInputError}, a 4xx with a message that says what
- * was wrong and what is allowed), ffmpeg failing on a file the probe accepted ({@link VideoProcessError}, with the
- * tail of ffmpeg's stderr), and ffmpeg missing at start-up ({@link FfmpegUnavailableError}).
+ * was wrong and what is allowed), ffmpeg failing on a file the probe accepted ({@link VideoProcessError}), and ffmpeg
+ * missing at start-up ({@link FfmpegUnavailableError}). A client's message quotes at most one cleaned line of
+ * ffmpeg's stderr (`ffmpeg-reason.ts`): its tail holds local paths, pointers and build-specific noise, so it is kept
+ * whole in the error's `stderr`, which the runner logs with the job's request id and never sends.
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
+import { type CleanOptions, ffmpegReason } from "./ffmpeg-reason.js";
 
 /** Why an upload is not a video this runner can work on. */
 export type VideoInputErrorCode =
@@ -40,18 +43,23 @@ const STATUS: Record<VideoInputErrorCode, 400 | 413 | 415> = {
  */
 export class VideoInputError extends HttpError {
   readonly code: VideoInputErrorCode;
-  constructor(code: VideoInputErrorCode, message: string, options?: { cause?: unknown }) {
-    super(STATUS[code], message, options);
+  /** The tail of the stderr of the ffprobe/ffmpeg run that found the fault, for the log (empty when none ran). */
+  readonly stderr: string;
+  constructor(code: VideoInputErrorCode, message: string, options: { cause?: unknown; stderr?: string } = {}) {
+    super(STATUS[code], message, { cause: options.cause });
     this.name = "VideoInputError";
     this.code = code;
+    this.stderr = options.stderr?.trim() ?? "";
   }
 }
 
 /**
  * ffmpeg failed while decoding or encoding a video the probe had accepted. Decoding failures are the file's
- * (status 400: damaged data past what the probe reads); encoding failures and ffmpeg dying of a signal are
- * the runner's (500). `stderr` is the tail of ffmpeg's own complaint.
- * @example throw new VideoProcessError("decode", "ffmpeg stopped decoding at frame 12 of 60", { exitCode: 1, stderr })
+ * (status 400: damaged data past what the probe reads): the message is `message` and, when stderr has one,
+ * ffmpeg's reason in one clean line (`…; ffmpeg said: inflate returned error -3`, see {@link ffmpegReason}; `clean`
+ * names the paths it may hold). Encoding failures and ffmpeg dying of a signal are the runner's (500): `message`
+ * alone. `stderr` is the whole tail of ffmpeg's stderr, for the log.
+ * @example throw new VideoProcessError("decode", "video is damaged: …; send …", { exitCode: 69, stderr, status: 400 })
  */
 export class VideoProcessError extends HttpError {
   readonly stage: "probe" | "decode" | "encode";
@@ -60,10 +68,18 @@ export class VideoProcessError extends HttpError {
   constructor(
     stage: "probe" | "decode" | "encode",
     message: string,
-    details: { exitCode?: number | null; stderr?: string; status?: 400 | 500; cause?: unknown } = {},
+    details: {
+      exitCode?: number | null;
+      stderr?: string;
+      status?: 400 | 500;
+      cause?: unknown;
+      clean?: CleanOptions;
+    } = {},
   ) {
     const stderr = details.stderr?.trim() ?? "";
-    super(details.status ?? 500, stderr ? `${message}: ${stderr}` : message, { cause: details.cause });
+    const status = details.status ?? 500;
+    const reason = status < 500 ? ffmpegReason(stderr, details.clean) : undefined;
+    super(status, reason ? `${message}; ffmpeg said: ${reason}` : message, { cause: details.cause });
     this.name = "VideoProcessError";
     this.stage = stage;
     this.exitCode = details.exitCode ?? null;

@@ -6,8 +6,9 @@
  * container's index declares.
  */
 
-import type { ProbePacket } from "./container.js";
+import { ACCEPTED_VIDEOS, type ProbePacket } from "./container.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
+import { ffmpegLines } from "./ffmpeg-reason.js";
 import type { Rational } from "./rational.js";
 
 /** What the packet listing found. */
@@ -32,9 +33,12 @@ const DISCARD_SLACK = 16;
 /** ffprobe's messages (at `-v error`) for data that ends early or is cut inside a packet. */
 const DAMAGE = /partial file|ended prematurely|truncat|Invalid NAL unit size|missing picture in access unit|corrupt/i;
 
-/** ffprobe's most telling line about damaged data (a cut-off file first), without its `[demuxer @ 0x…]` prefix. */
-function damageLine(stderr: string): string | undefined {
-  const lines = stderr.split("\n").map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, "").trim());
+/**
+ * ffprobe's most telling line about damaged data (a cut-off file first), cleaned for a client's message (no
+ * `[demuxer @ 0x…]` prefix, no path, one bounded line: see `ffmpeg-reason.ts`).
+ */
+function damageLine(stderr: string, field: string): string | undefined {
+  const lines = ffmpegLines(stderr, { field }).map((l) => l.text);
   return lines.find((l) => /partial file|ended prematurely/i.test(l)) ?? lines.find((l) => DAMAGE.test(l));
 }
 
@@ -70,17 +74,17 @@ export function frameIndexOf(
     field?: string;
   },
 ): FrameIndex {
+  const field = options.field ?? "video";
   if (run.code !== 0) {
-    const damage = damageLine(run.stderr);
+    const damage = damageLine(run.stderr, field);
     if (damage)
-      throw new VideoInputError(
-        "truncated",
-        `${options.field ?? "video"} is damaged or cut short (${damage}); send the complete file`,
-      );
+      throw new VideoInputError("truncated", `${field} is damaged or cut short (${damage}); send the complete file`, {
+        stderr: run.stderr,
+      });
     throw new VideoProcessError(
       "probe",
-      `ffprobe could not list the frames of ${options.field ?? "video"} (exit ${run.code})`,
-      { exitCode: run.code, stderr: run.stderr, status: 400 },
+      `${field} is damaged: ffprobe could not list its frames; send the complete, undamaged file (${ACCEPTED_VIDEOS})`,
+      { exitCode: run.code, stderr: run.stderr, status: 400, clean: { field } },
     );
   }
   const readCap = options.limit === undefined ? undefined : options.limit + 1 + DISCARD_SLACK;
@@ -111,7 +115,7 @@ export function frameIndexOf(
     capped:
       options.limit !== undefined &&
       (timestamps.length > options.limit || (readCap !== undefined && packets.length >= readCap)),
-    damage: damageLine(run.stderr),
+    damage: damageLine(run.stderr, field),
     discarded,
   };
 }

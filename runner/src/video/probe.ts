@@ -181,7 +181,11 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     (declaredFrames > timestamps.length + index.discarded
       ? `${timestamps.length + index.discarded} of the ${declaredFrames} frames its index lists are there`
       : undefined);
-  if (cut) throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`);
+  if (cut) {
+    throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`, {
+      stderr: run.stderr,
+    });
+  }
   if (timestamps.length === 0) {
     throw new VideoInputError(
       "zero_frames",
