@@ -11,7 +11,7 @@ import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
 import { causeChain, type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
 import { unverifiable } from "./listing.js";
-import { Retryable, retryableStatus, withRetries } from "./retry.js";
+import { attemptsMade, Retryable, retryableStatus, withRetries } from "./retry.js";
 import { DEFAULT_LIMITS, Watchdog } from "./watchdog.js";
 
 /** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
@@ -151,7 +151,7 @@ export async function downloadFile(
       retrying: (attempt, err) => options.onRetry?.(attempt, offset, err),
       giveUp: (err, attempts) =>
         new TransferError(
-          `${file.path}: ${err.message}; gave up after ${attempts} attempts (${offset} bytes kept in ${part}, a new fetch resumes there)`,
+          `${file.path}: ${err.message}; gave up after ${attemptsMade(attempts)} (${offset} bytes kept in ${part}, a new fetch resumes there)`,
           { cause: err },
         ),
     },

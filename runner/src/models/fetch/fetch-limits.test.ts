@@ -97,7 +97,7 @@ describe("a file", () => {
     const { result, dir } = await fetchFilm({ retries: 0 });
     expect(result).toBeInstanceOf(TransferError);
     expect((result as Error).message).toMatch(
-      /^film_net.onnx: cut at byte \d+: too slow: \d+ B\/s over 0.3 s \(the floor is 1.0 kB\/s\); gave up after 1 attempts/,
+      /^film_net.onnx: cut at byte \d+: too slow: \d+ B\/s over 0.3 s \(the floor is 1.0 kB\/s\); gave up after 1 attempt/,
     );
     expect(stagingLeft(dir, "org")).toEqual([`.fetching-film@${f.hub.commit("org/film", "main")}`]);
   }, 5000);

@@ -47,7 +47,7 @@ describe("a flaky connection", () => {
     f.hub.cutAfter.set("weights.data", 1_200_000);
     const first = fetchModel({ repo: "org/big", endpoint: f.hub.endpoint, modelDir: dir, ...QUICK, retries: 0 });
     await expect(first).rejects.toThrow(
-      /weights.data: connection lost at byte \d+.*gave up after 1 attempts \(\d+ bytes kept in .*\/\.partial\/weights.data, a new fetch resumes there\)/,
+      /weights.data: connection lost at byte \d+.*gave up after 1 attempt \(\d+ bytes kept in .*\/\.partial\/weights.data, a new fetch resumes there\)/,
     );
     expect(existsSync(join(dir, "org", "big"))).toBe(false);
     const staging = join(dir, "org", `.fetching-big@${f.hub.commit("org/big", "main")}`);

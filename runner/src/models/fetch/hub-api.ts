@@ -7,7 +7,7 @@
 
 import { ListingError, parseListing } from "./listing.js";
 import { formatBytes } from "./progress.js";
-import { DEFAULT_RETRY, Retryable, type RetryPolicy, retryableStatus, withRetries } from "./retry.js";
+import { attemptsMade, DEFAULT_RETRY, Retryable, type RetryPolicy, retryableStatus, withRetries } from "./retry.js";
 import { DEFAULT_LIMITS, readBody, type TransferLimits, Watchdog } from "./watchdog.js";
 
 /** A listing larger than this is no repository's (a real one with 10,000 files is a few MB). */
@@ -278,8 +278,7 @@ export async function hubRepoInfo(
   const body = await withRetries(policy, () => readListing(url, options, repo, revision, how), {
     retrying: (attempt, err) => how.onRetry?.(attempt, err),
     giveUp: (err, attempts) => {
-      const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-      const message = `${err.message}; gave up after ${tried}; nothing was fetched`;
+      const message = `${err.message}; gave up after ${attemptsMade(attempts)}; nothing was fetched`;
       const refused = err.cause instanceof HubError ? err.cause : undefined;
       return refused
         ? new HubError(message, refused.status, refused.code, { cause: refused })

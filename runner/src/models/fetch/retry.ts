@@ -31,6 +31,15 @@ export function retryableStatus(status: number): boolean {
 }
 
 /**
+ * "1 attempt", "3 attempts": how many attempts a give-up message says were made.
+ *
+ * @example attemptsMade(1); // "1 attempt"
+ */
+export function attemptsMade(n: number): string {
+  return `${n} attempt${n === 1 ? "" : "s"}`;
+}
+
+/**
  * Runs `attempt` until it succeeds, retrying a `Retryable` failure as `policy` says; any other error is thrown at once.
  * `retrying` hears each retry (1 for the first) before its wait; past the retries, `giveUp` makes the error thrown
  * from the last failure and the number of attempts made.
@@ -38,7 +47,7 @@ export function retryableStatus(status: number): boolean {
  * @example
  * await withRetries({ retries: 5, retryDelayMs: 1000 }, () => download(), {
  *   retrying: (n, err) => console.log(`retry ${n}: ${err.message}`),
- *   giveUp: (err, attempts) => new Error(`${err.message}; gave up after ${attempts} attempts`, { cause: err }),
+ *   giveUp: (err, attempts) => new Error(`${err.message}; gave up after ${attemptsMade(attempts)}`, { cause: err }),
  * });
  */
 export async function withRetries<T>(
