@@ -27,13 +27,15 @@ function fixedSizeUpscaler(): Uint8Array {
 describe("inference failure", () => {
   let models: Awaited<ReturnType<typeof modelsDir>>;
   let runner: RunnerApp;
+  let log: ReturnType<typeof memoryLogger>;
   beforeAll(async () => {
     models = await modelsDir([]);
     const dir = join(models.dir, "test", "fixed-16");
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "model.onnx"), fixedSizeUpscaler());
     await writeManifest(dir, { model_id: "test/fixed-16", pipeline: "upscale", tiny: true, source: "test" });
-    runner = await createRunnerApp(testConfig(models.dir, { modelId: "test/fixed-16" }), memoryLogger());
+    log = memoryLogger();
+    runner = await createRunnerApp(testConfig(models.dir, { modelId: "test/fixed-16" }), log);
     await runner.ready;
   });
   afterAll(async () => {
@@ -50,5 +52,25 @@ describe("inference failure", () => {
     const good = await runner.app.request("/upscale", { method: "POST", body: upscaleForm(await testImage(16, 16)) });
     expect(good.status).toBe(200);
     expect(await (await runner.app.request("/health")).json()).toEqual({ status: "OK" });
+  });
+
+  it("logs an error it did not expect with the request id and stack, and answers the usual 500", async () => {
+    // A fault outside the domain errors (a bug): the engine's run throws a TypeError once.
+    const run = runner.engine.run.bind(runner.engine);
+    runner.engine.run = async () => {
+      runner.engine.run = run;
+      throw new TypeError("a bug in the engine");
+    };
+    const res = await runner.app.request("/upscale", {
+      method: "POST",
+      body: upscaleForm(await testImage(16, 16)),
+      headers: { "x-request-id": "bug-1" },
+    });
+    expect(res.status).toBe(500);
+    const line = log.lines.find((l) => l.msg === "unhandled error");
+    expect(line).toMatchObject({ request_id: "bug-1", path: "/upscale", error: "a bug in the engine" });
+    expect(String(line?.stack)).toContain("TypeError: a bug in the engine");
+    const good = await runner.app.request("/upscale", { method: "POST", body: upscaleForm(await testImage(16, 16)) });
+    expect(good.status).toBe(200);
   });
 });

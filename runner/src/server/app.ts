@@ -85,9 +85,8 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
   };
 
   const app = new Hono<{ Variables: RequestIdVariables }>({ strict: false });
-  app.onError(
-    errorHandler((err, c) => log.error("unhandled error", { path: c.req.path, error: (err as Error).message })),
-  );
+  // The kit's own report of an unexpected error: `unhandled error` with the request id, path, message and stack.
+  app.onError(errorHandler(log));
   app.notFound(notFoundHandler(app));
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id") || randomUUID();
