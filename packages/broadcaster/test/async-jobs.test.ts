@@ -144,6 +144,37 @@ describe("Prefer: respond-async", () => {
     expect(fixed.headers.get("idempotent-replayed")).toBeNull();
     expect((await waitForJob(t.url, ((await fixed.json()) as ApiJob).id, { headers: A })).status).toBe("succeeded");
   });
+
+  it("answers the job a key made when the request is sent again after its model was withdrawn", async () => {
+    const key = { ...A, "idempotency-key": "withdrawn-1" };
+    const first = await submitAsync(t.url, JOB, key);
+    expect(first.status).toBe(202);
+    const made = (await first.json()) as ApiJob;
+    await waitForJob(t.url, made.id, { headers: A });
+    const offered = fake.capabilities;
+    fake.capabilities = [];
+    try {
+      // Once the broadcaster has read the orchestrator's /info without the model, a new request is refused …
+      const deadline = Date.now() + 10_000;
+      let fresh: Response;
+      do {
+        await new Promise((r) => setTimeout(r, 50));
+        fresh = await submitAsync(t.url, JOB, A);
+      } while (fresh.status === 202 && Date.now() < deadline);
+      expect(fresh.status).toBe(400);
+      // … but the same request with its key is the job it made, as sending again must be safe.
+      const again = await submitAsync(t.url, JOB, key);
+      expect(again.status).toBe(202);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(((await again.json()) as ApiJob).id).toBe(made.id);
+    } finally {
+      fake.capabilities = offered;
+      // The next tests need the model back: wait until the broadcaster has read it again.
+      for (let i = 0; i < 200 && (await textToImage(t.url, JOB, A)).status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  });
 });
 
 describe("a job that fails alike on two orchestrators", () => {

@@ -88,6 +88,10 @@ describe.each(stores)("%s job store", (_name, open) => {
       expect((await store.create({ ...job, id: newJobId() })).kind).toBe("existing");
       expect((await store.create({ ...job, id: newJobId(), bodyHash: "h2" })).kind).toBe("conflict");
       expect((await store.create({ ...job, id: newJobId(), owner: "owner-2" })).kind).toBe("created");
+      expect((await store.byIdempotencyKey(job.owner, "k1"))?.id).toBe(job.id);
+      expect((await store.byIdempotencyKey("owner-2", "k1"))?.owner).toBe("owner-2");
+      expect(await store.byIdempotencyKey(job.owner, "k2")).toBeUndefined();
+      expect(await store.byIdempotencyKey("owner-3", "k1")).toBeUndefined();
       const chunks: Uint8Array[] = [];
       for await (const c of store.readFile(job.id, "image")) chunks.push(c);
       expect(chunks.map((c) => c.length)).toEqual([1048576, 1048576, 524288]);

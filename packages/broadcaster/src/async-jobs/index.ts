@@ -20,7 +20,7 @@ import { followOrchestratorProgress } from "./orchestrator-progress.js";
 import { PostgresJobStore } from "./postgres-store.js";
 import { SqliteJobStore } from "./sqlite-store.js";
 import type { JobStore } from "./store.js";
-import { prefersAsync, type SubmitContext, submitJob } from "./submit.js";
+import { prefersAsync, type Refusal, type SubmitContext, submitJob } from "./submit.js";
 import { deliverWebhook, type WebhookPolicy } from "./webhooks.js";
 
 export type { ProgressSource } from "./executor.js";
@@ -70,8 +70,8 @@ export interface AsyncJobs {
   readonly store: JobStore;
   /** Resolves when the store is open. */
   readonly ready: Promise<void>;
-  /** Queues the job of a generate request and answers 202. */
-  submit(c: Context, job: Job): Promise<Response>;
+  /** Queues the job of a generate request and answers 202, or answers `refusal` (see `submitJob`). */
+  submit(c: Context, job: Job, refusal?: Refusal): Promise<Response>;
   /** Mounts the `jobs` routes behind `guards`. */
   mount(route: TypedRouteMounter<operations>, ...guards: MiddlewareHandler[]): void;
   /** Whether new jobs can be taken: not while stopping, nor while the store cannot be reached (`/ready` says why). */
@@ -157,7 +157,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   return {
     store,
     ready: hubReady,
-    submit: (c, job) =>
+    submit: (c, job, refusal) =>
       submitJob(
         {
           store,
@@ -169,6 +169,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         },
         c,
         job,
+        refusal,
       ),
     mount(route, ...guards) {
       const ctx = {

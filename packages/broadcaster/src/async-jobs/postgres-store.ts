@@ -230,6 +230,16 @@ export class PostgresJobStore implements JobStore {
     });
   }
 
+  byIdempotencyKey(owner: string, key: string): Promise<JobRecord | undefined> {
+    return this.#use(async () => {
+      const { rows } = await this.pool.query<JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND idempotency_key = $2`,
+        [owner, key],
+      );
+      return rows[0] && recordOf(rows[0]);
+    });
+  }
+
   byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
     return this.#use(async () => {
       const { rows } = await this.pool.query<JobRow>(

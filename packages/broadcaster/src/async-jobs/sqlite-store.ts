@@ -131,6 +131,11 @@ export class SqliteJobStore implements JobStore {
     return row && recordOf(row);
   }
 
+  async byIdempotencyKey(owner: string, key: string): Promise<JobRecord | undefined> {
+    const row = this.#s.byKey.get(owner, key) as JobRow | undefined;
+    return row && recordOf(row);
+  }
+
   async byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
     const row = this.#s.byRequest.get(owner, requestId, pipeline) as JobRow | undefined;
     return row && recordOf(row);

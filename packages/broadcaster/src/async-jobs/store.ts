@@ -177,6 +177,8 @@ export interface JobStore {
    */
   create(job: NewJob, options?: CreateOptions): Promise<CreateResult & { claim?: Claim }>;
   get(id: string): Promise<JobRecord | undefined>;
+  /** The job of `owner` that an `Idempotency-Key` names, if a request with it made one. */
+  byIdempotencyKey(owner: string, key: string): Promise<JobRecord | undefined>;
   /** The newest `pipeline` job of `owner` whose request had this `X-Request-Id` (Livepeer's `request_id`). */
   byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined>;
   /** The job's webhook deliveries, oldest first. */

@@ -113,13 +113,25 @@ export interface SubmitContext {
   here?: { wanted(): StartHere | undefined; start(claim: Claim): void; cancelled(): void };
 }
 
+/** A client error found before the job is queued (a model no orchestrator offers): its status and body. */
+export interface Refusal {
+  status: number;
+  body: unknown;
+}
+
 /**
- * Queues `job` (already validated, its files spooled) and answers 202 with the Job.
+ * Queues `job` (already validated, its files spooled) and answers 202 with the Job. With `refusal`, answers it
+ * instead and queues nothing, unless the request's `Idempotency-Key` already names a job: then the key's rules apply
+ * as always (the first job again, or a 422 for another body), so sending a request again stays safe after the
+ * condition behind the refusal (a model withdrawn) came about.
  * @example if (prefersAsync(c.req.header("prefer"))) return submitJob(ctx, c, job);
  */
-export async function submitJob(ctx: SubmitContext, c: Context, job: Job): Promise<Response> {
+export async function submitJob(ctx: SubmitContext, c: Context, job: Job, refusal?: Refusal): Promise<Response> {
   const webhook = webhookOf(c, ctx.webhookAddresses ?? PUBLIC_WEBHOOK_ADDRESSES);
   const idempotencyKey = c.req.header("idempotency-key");
+  if (refusal && (idempotencyKey === undefined || !(await ctx.store.byIdempotencyKey(ownerOf(c), idempotencyKey)))) {
+    return c.json(refusal.body as object, refusal.status as 400);
+  }
   const { inputs, files } = splitInputs(job.body);
   const base = publicOrigin(c, ctx);
   const here = ctx.here?.wanted();

@@ -29,10 +29,7 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
       }
       const started = performance.now();
       const job = await jobOf(pipeline, body, getRequestId(c), options.defaultModels);
-      if (ctx.jobs && wantsAsync(c)) {
-        const refused = unofferedModel(ctx, job);
-        return refused ? c.json(refused.body as object, 400) : ctx.jobs.submit(c, job);
-      }
+      if (ctx.jobs && wantsAsync(c)) return ctx.jobs.submit(c, job, unofferedModel(ctx, job));
       if (multipart) Object.assign(job, forwardable(rawMultipart(c), job));
       let result: Awaited<ReturnType<typeof dispatch>>;
       try {
