@@ -72,13 +72,16 @@ describe("the frame-interpolation source video", () => {
   });
 
   it("kills a decoder started ahead that is never read, on close or on abort", async () => {
-    const unread = await openVideoSource(exact, { decodeAhead: true });
+    // Frames well past a pipe's buffer (60 × 64×64 RGB, 737 kB), so the unread decoder is still there to kill: the
+    // short clip of the other tests fits the pipe, and on a busy machine its decoder can end before the probe does.
+    const big = await lavfiClip(dir.path("unread.mp4"), { size: "64x64", rate: "30", seconds: 2 });
+    const unread = await openVideoSource(big, { decodeAhead: true });
     expect(runningFfmpegCount()).toBe(1);
     await unread.close();
     expect(runningFfmpegCount()).toBe(0);
 
     const job = new AbortController();
-    const aborted = await openVideoSource(exact, { decodeAhead: true, signal: job.signal });
+    const aborted = await openVideoSource(big, { decodeAhead: true, signal: job.signal });
     const reason = new Error("client went away");
     job.abort(reason);
     await expect(collect(aborted.frames())).rejects.toBe(reason);
