@@ -132,7 +132,9 @@ describe("avs-runner models fetch", () => {
       await expect(failed).rejects.toMatchObject({
         code: 1,
         stderr: `avs-runner: ${said}; gave up after 2 attempts; nothing was fetched\n`,
-        stdout: expect.stringContaining(`${JSON.stringify({ event: "listing_retry", attempt: 1, error: said })}\n`),
+        stdout: expect.stringContaining(
+          `${JSON.stringify({ event: "listing_retry", attempt: 1, error: said, wait_ms: 1000, retry_after_ms: null })}\n`,
+        ),
       });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

@@ -11,7 +11,8 @@ import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
 import { causeChain, type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
 import { unverifiable } from "./listing.js";
-import { attemptsMade, Retryable, retryableStatus, withRetries } from "./retry.js";
+import { attemptsMade, Retryable, type RetryWait, retryableStatus, withRetries } from "./retry.js";
+import { retryAfterOf } from "./retry-after.js";
 import { DEFAULT_LIMITS, Watchdog } from "./watchdog.js";
 
 /** The downloaded file did not have the size or hash the server listed; nothing of it is kept. */
@@ -31,7 +32,7 @@ export interface DownloadOptions {
   revision: string;
   /** Further attempts after a dropped connection, a stall or a 5xx/408/429 answer (see retry.ts). */
   retries: number;
-  /** First wait before a retry; doubled each time. */
+  /** First wait before a retry; doubled each time (longer when a 429's or 503's `Retry-After` asks for longer). */
   retryDelayMs: number;
   /** A request that gets no answer, or a body that delivers no byte, for this long is dropped and retried. */
   stallMs: number;
@@ -47,7 +48,8 @@ export interface DownloadOptions {
    */
   part?: string;
   onBytes?: (done: number, size: number | undefined) => void;
-  onRetry?: (attempt: number, at: number, error: Error) => void;
+  /** Hears each retry (1 for the first), the byte it resumes at, why, and how long it waits. */
+  onRetry?: (attempt: number, at: number, error: Error, wait: RetryWait) => void;
 }
 
 const FLUSH_BYTES = 1 << 20;
@@ -106,8 +108,8 @@ async function hashExisting(path: string, h: { sha: Hash; git: Hash | undefined 
  * Downloads `file` from `url` to `dest` (its folder is created), resuming the partial file left by an earlier attempt.
  *
  * @throws {ChecksumError} when the size or hash differs from the listing (the partial file is removed).
- * @throws {HubError} for 4xx answers (not retried); {TransferError} when the retries run out (the partial file is
- *   kept); {Error} for a file the listing gives no size or no hash for (it could not be checked).
+ * @throws {HubError} for 4xx answers (not retried); {TransferError} when the retries run out, or at once when a 429 or
+ *   503 asks to wait more than 300 s (the partial file is kept); {Error} for a file the listing gives no size or no hash for (it could not be checked).
  * @example
  * const { sha256 } = await downloadFile(url, file, "/models/.fetching-x/unet/model.onnx", options);
  */
@@ -148,7 +150,7 @@ export async function downloadFile(
       }
     },
     {
-      retrying: (attempt, err) => options.onRetry?.(attempt, offset, err),
+      retrying: (attempt, err, wait) => options.onRetry?.(attempt, offset, err, wait),
       giveUp: (err, attempts) =>
         new TransferError(
           `${file.path}: ${err.message}; gave up after ${attemptsMade(attempts)} (${offset} bytes kept in ${part}, a new fetch resumes there)`,
@@ -180,7 +182,7 @@ export async function downloadFile(
       }
       if (retryableStatus(res.status)) {
         await res.body?.cancel();
-        throw new Retryable(`the server answered ${res.status}`);
+        throw new Retryable(`the server answered ${res.status}`, { retryAfterMs: retryAfterOf(res) });
       }
       if (!res.ok) {
         const e = await hubError(res, options.hub, options.repo, options.revision, from);

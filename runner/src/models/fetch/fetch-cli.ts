@@ -22,8 +22,9 @@ Flags:
   --model-dir <dir>        the models volume (env MODEL_DIR, default /models)
   --model-id <id>          store under this id instead of the repository id
   --retries <n>            further attempts of the listing and of each file after a dropped, stalled or too slow
-                           connection or a 5xx, 408 or 429 answer, waiting 1 s, 2 s, 4 s… (default 5; another 4xx,
-                           e.g. 404 or 401, fails at once)
+                           connection or a 5xx, 408 or 429 answer, waiting 1 s, 2 s, 4 s…, or a 429's or 503's
+                           Retry-After when longer (one over 300 s fails at once) (default 5; another 4xx, e.g. 404
+                           or 401, fails at once)
   --stall-timeout <s>      cut a request that gets no answer, or a body that sends nothing, for this long (default 60;
                            then retried, see --retries)
   --min-speed <B/s>        cut a body that averages less over --min-speed-window (default 10000; 0: no floor)

@@ -75,7 +75,15 @@ describe("a file", () => {
     const { result, retries, dir } = await fetchFilm();
     expect(result).toMatchObject({ pipeline: "frame-interpolation" });
     expect(retries).toEqual([
-      { event: "retry", file: "film_net.onnx", attempt: 1, at: 0, error: "no answer within 0.3 s" },
+      {
+        event: "retry",
+        file: "film_net.onnx",
+        attempt: 1,
+        at: 0,
+        error: "no answer within 0.3 s",
+        wait_ms: 10,
+        retry_after_ms: null,
+      },
     ]);
     expect(readFileSync(join(dir, "org", "film", "model.onnx")).length).toBeGreaterThan(0);
   }, 5000);

@@ -52,8 +52,8 @@ describe("a listing that fails for a while", () => {
     expect(listings).toBe(3);
     const said = `${f.hub.endpoint} answered 503: Request refused for org/film@main`;
     expect(events.filter((e) => e.event === "listing_retry")).toEqual([
-      { event: "listing_retry", attempt: 1, error: said },
-      { event: "listing_retry", attempt: 2, error: said },
+      { event: "listing_retry", attempt: 1, error: said, wait_ms: 10, retry_after_ms: null },
+      { event: "listing_retry", attempt: 2, error: said, wait_ms: 20, retry_after_ms: null },
     ]);
     expect(events.map((e) => e.event).slice(0, 3)).toEqual(["listing_retry", "listing_retry", "listed"]);
     // The backoff of a file's retries: 10 ms, then 20 ms.

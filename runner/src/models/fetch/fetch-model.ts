@@ -36,7 +36,10 @@ export interface FetchModelOptions {
   dryRun?: boolean;
   /** Further attempts of the listing and of each file after a dropped, cut or 5xx/408/429 request (default 5). */
   retries?: number;
-  /** First wait before a retry, doubled each time (default 1 s). */
+  /**
+   * First wait before a retry, doubled each time (default 1 s); longer when a 429's or 503's `Retry-After` asks for
+   * longer (up to 300 s; a server that asks for more fails the fetch at once).
+   */
   retryDelayMs?: number;
   /** No answer or no byte for this long cuts a request (default 60 s), which is then retried. */
   stallMs?: number;
@@ -181,7 +184,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
   const info = await hubRepoInfo(hub, options.repo, revision, {
     ...limits,
     ...retry,
-    onRetry: (attempt, err) => progress.listingRetry?.(attempt, err.message),
+    onRetry: (attempt, err, wait) => progress.listingRetry?.(attempt, err.message, wait),
   });
   const chosen = new Set(
     selectPaths(
@@ -287,7 +290,7 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchResul
           ...limits,
           part,
           onBytes: (done, size) => progress.bytes(file.path, done, size),
-          onRetry: (attempt, at, err) => progress.retry(file.path, attempt, at, err.message),
+          onRetry: (attempt, at, err, wait) => progress.retry(file.path, attempt, at, err.message, wait),
         });
         result.downloaded += got.size - resumedAt;
         record = { path: file.path, local: "", size: got.size, sha256: got.sha256 };

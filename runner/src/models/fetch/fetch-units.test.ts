@@ -7,6 +7,7 @@ import { LayoutError, planLayout } from "./detect-layout.js";
 import { fetchOptions } from "./fetch-cli.js";
 import { globMatcher, selectPaths } from "./include.js";
 import { formatBytes, jsonProgress, ttyProgress } from "./progress.js";
+import { parseHttpDate, parseRetryAfter } from "./retry-after.js";
 
 describe("flags and environment", () => {
   it("an empty env var counts as not set: the default hub and folder, no token", () => {
@@ -151,6 +152,37 @@ describe("layout plans from a repository's file list", () => {
   });
 });
 
+describe("Retry-After (RFC 9110 §10.2.3)", () => {
+  const now = Date.UTC(2025, 5, 1, 12, 0, 0);
+  it("reads delta-seconds and the three HTTP-date forms, and nothing else", () => {
+    expect(parseRetryAfter("0", now)).toBe(0);
+    expect(parseRetryAfter("120", now)).toBe(120_000);
+    expect(parseRetryAfter("Sun, 01 Jun 2025 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sunday, 01-Jun-25 12:01:00 GMT", now)).toBe(60_000);
+    expect(parseRetryAfter("Sun Jun  1 12:00:05 2025", now)).toBe(5000);
+    // RFC 9110's example date; an RFC 850 year more than 50 years ahead is the century before's.
+    expect(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(784_111_777_000);
+    expect(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT", now)).toBe(784_111_777_000);
+    expect(parseHttpDate("Sun Nov  6 08:49:37 1994")).toBe(784_111_777_000);
+    for (const v of [
+      "-1",
+      "1.5",
+      "1e3",
+      "soon",
+      "",
+      "1, 2",
+      "Sun, 31 Jun 2025 12:00:30 GMT",
+      "Sun, 01 Jun 2025 24:00:30 GMT",
+      "Sun, 01 Jun 2025 12:00:30 UTC",
+      "sun, 01 jun 2025 12:00:30 gmt",
+      "Sun, 01 Jun 2025 11:59:59 GMT",
+      null,
+    ]) {
+      expect(parseRetryAfter(v, now), String(v)).toBeUndefined();
+    }
+  });
+});
+
 describe("progress", () => {
   it("JSON lines: one object per event, byte counts at most once per interval per file plus the last", () => {
     const lines: string[] = [];
@@ -188,6 +220,16 @@ describe("progress", () => {
     expect(text).toContain("\r\x1b[K[############............]  50% 1.0 MB/2.0 MB 1.0 MB/s a.onnx");
     expect(text).toContain("\r\x1b[K✓ a.onnx 1.0 MB\n");
     expect(text.endsWith("] 50% 1.0 MB/2.0 MB 1.0 MB/s b.onnx".replace("] 50%", "]  50%"))).toBe(true);
+    p.retry("b.onnx", 1, 5, "the server answered 429", { waitMs: 30_000, retryAfterMs: 30_000 });
+    expect(text).toContain(
+      "\r\x1b[Kb.onnx: the server answered 429; retry 1 from byte 5 in 30 s, as the server asked (Retry-After: 30 s)\n",
+    );
+    p.listingRetry?.(2, "x answered 503", { waitMs: 2000, retryAfterMs: 1000 });
+    expect(text).toContain(
+      "x answered 503; retry 2 of the listing in 2 s, longer than the server asked (Retry-After: 1 s)\n",
+    );
+    p.listingRetry?.(1, "x answered 500", { waitMs: 10, retryAfterMs: undefined });
+    expect(text.endsWith("x answered 500; retry 1 of the listing in 0.01 s\n")).toBe(true);
     expect(formatBytes(999)).toBe("999 B");
     expect(formatBytes(2_500_000_000)).toBe("2.5 GB");
   });

@@ -7,7 +7,16 @@
 
 import { ListingError, parseListing } from "./listing.js";
 import { formatBytes } from "./progress.js";
-import { attemptsMade, DEFAULT_RETRY, Retryable, type RetryPolicy, retryableStatus, withRetries } from "./retry.js";
+import {
+  attemptsMade,
+  DEFAULT_RETRY,
+  Retryable,
+  type RetryPolicy,
+  type RetryWait,
+  retryableStatus,
+  withRetries,
+} from "./retry.js";
+import { retryAfterOf } from "./retry-after.js";
 import { DEFAULT_LIMITS, readBody, type TransferLimits, Watchdog } from "./watchdog.js";
 
 /** A listing larger than this is no repository's (a real one with 10,000 files is a few MB). */
@@ -196,14 +205,15 @@ export async function hubError(
 
 /** How the listing is asked for: the limits of each attempt, the retries (default `DEFAULT_RETRY`), who hears them. */
 export interface ListingOptions extends TransferLimits, Partial<RetryPolicy> {
-  /** Hears each retry of the listing (1 for the first) and why, before its wait. */
-  onRetry?: (attempt: number, error: Error) => void;
+  /** Hears each retry of the listing (1 for the first), why, and how long it waits (and what the server asked for). */
+  onRetry?: (attempt: number, error: Error, wait: RetryWait) => void;
 }
 
 /**
  * One attempt at the listing's bytes.
  *
- * @throws {Retryable} for a server that cannot be reached, answers 5xx/408/429, or is cut by `limits`; {HubError}
+ * @throws {Retryable} for a server that cannot be reached, answers 5xx/408/429 (with the wait a 429's or 503's
+ *   `Retry-After` asks for), or is cut by `limits`; {HubError}
  *   for any other refusal; {ListingError} for a listing over 64 MB.
  */
 async function readListing(
@@ -225,7 +235,8 @@ async function readListing(
     dog.answered();
     if (!res.ok) {
       const refused = await hubError(res, options, repo, revision);
-      throw retryableStatus(res.status) ? new Retryable(refused.message, { cause: refused }) : refused;
+      if (!retryableStatus(res.status)) throw refused;
+      throw new Retryable(refused.message, { cause: refused, retryAfterMs: retryAfterOf(res) });
     }
     try {
       return await readBody(
@@ -248,10 +259,12 @@ async function readListing(
 /**
  * Lists a repository's files at `revision` with their sizes and hashes (see `parseListing`; hidden files and a
  * repository's own `avs-model.json` are left out). A server that cannot be reached, answers 5xx, 408 or 429, or is
- * cut by the limits is asked again as `how` says (default 5 retries after 1 s, 2 s, 4 s…), like a file's download.
+ * cut by the limits is asked again as `how` says (default 5 retries after 1 s, 2 s, 4 s…, or after what a 429's or
+ * 503's `Retry-After` asks when that is longer), like a file's download.
  *
  * @throws {HubError} for other HTTP errors, at once (401 without or with a bad token, 403, 404 for an unknown
- *   repository or revision), and for a 5xx/408/429 past the retries (its status kept); {ListingError} for a listing
+ *   repository or revision), and for a 5xx/408/429 past the retries or asking to wait more than 300 s (its status
+ *   kept); {ListingError} for a listing
  *   of the wrong shape; {Error} for a server that cannot be reached, does not answer within `how.stallMs`, or sends
  *   the listing slower than `how` allows, past the retries (the message says which, and how many attempts were made).
  * @example
@@ -276,7 +289,7 @@ export async function hubRepoInfo(
     retryDelayMs: how.retryDelayMs ?? DEFAULT_RETRY.retryDelayMs,
   };
   const body = await withRetries(policy, () => readListing(url, options, repo, revision, how), {
-    retrying: (attempt, err) => how.onRetry?.(attempt, err),
+    retrying: (attempt, err, wait) => how.onRetry?.(attempt, err, wait),
     giveUp: (err, attempts) => {
       const message = `${err.message}; gave up after ${attemptsMade(attempts)}; nothing was fetched`;
       const refused = err.cause instanceof HubError ? err.cause : undefined;

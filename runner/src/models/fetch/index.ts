@@ -23,5 +23,6 @@ export {
 export { globMatcher, selectPaths } from "./include.js";
 export { ListingError, parseListing, unverifiable } from "./listing.js";
 export { type FetchProgress, formatBytes, jsonProgress, silentProgress, ttyProgress } from "./progress.js";
-export { DEFAULT_RETRY, type RetryPolicy, retryableStatus } from "./retry.js";
+export { DEFAULT_RETRY, MAX_RETRY_AFTER_MS, type RetryPolicy, type RetryWait, retryableStatus } from "./retry.js";
+export { parseHttpDate, parseRetryAfter } from "./retry-after.js";
 export { DEFAULT_LIMITS, type TransferLimits, Watchdog } from "./watchdog.js";
