@@ -121,6 +121,36 @@ describe("avs-runner models fetch", () => {
     }
   }, 30_000);
 
+  it("waits the Retry-After of a 429 before the next listing, reported on its line, and gives up at once past 300 s", async () => {
+    hub.listingFailures.set("org/upscaler", [{ status: 429, retryAfter: "2" }]);
+    const from = hub.requests.length;
+    const { stdout } = await run("node", [BIN, "models", "fetch", "org/upscaler", "--model-id", "org/waited"], {
+      env: env({ HF_TOKEN: "hf_cli" }),
+    });
+    const said = `${hub.endpoint} answered 429: Request refused for org/upscaler@main`;
+    expect(stdout.split("\n")[0]).toBe(
+      JSON.stringify({ event: "listing_retry", attempt: 1, error: said, wait_ms: 2000, retry_after_ms: 2000 }),
+    );
+    const listings = hub.requests.slice(from).filter((q) => q.url.startsWith("/api/models/"));
+    expect(listings).toHaveLength(2);
+    expect((listings[1]?.at ?? 0) - (listings[0]?.at ?? 0)).toBeGreaterThanOrEqual(2000);
+
+    hub.listingFailures.set("org/upscaler", [{ status: 503, retryAfter: "86400" }]);
+    const started = Date.now();
+    const failed = run("node", [BIN, "models", "fetch", "org/upscaler", "--model-id", "org/refused"], {
+      env: env({ HF_TOKEN: "hf_cli" }),
+    });
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stderr:
+        `avs-runner: ${hub.endpoint} answered 503: Request refused for org/upscaler@main; it asked to wait 86400 s ` +
+        "(Retry-After), more than the 300 s a fetch waits for a retry, so try again later; gave up after 1 attempt; " +
+        "nothing was fetched\n",
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(hub.listingFailures.get("org/upscaler")).toEqual([]);
+  }, 30_000);
+
   it("takes the stall limit, the retries and the speed floor from flags, and refuses values that are no duration or rate", async () => {
     hub.listingFault.set("org/upscaler", "silent");
     try {

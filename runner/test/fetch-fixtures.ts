@@ -11,6 +11,8 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { writeSafetensors } from "../src/lora/index.js";
 import { TINY_SD_DEFAULTS, writeTinySdModel } from "../src/models/factory/sd-tiny.js";
+import { type FetchModelOptions, fetchModel } from "../src/models/fetch/fetch-model.js";
+import { jsonProgress } from "../src/models/fetch/progress.js";
 import { GraphBuilder } from "../src/onnx/index.js";
 import { tinyEsrganModel } from "../src/testing/index.js";
 import { type LocalHub, type LocalRepo, startLocalHub } from "./local-hub.js";
@@ -139,6 +141,21 @@ export function requestsOf(hub: LocalHub) {
         .filter((r) => r.server === "hub" && r.url.includes("/resolve/") && r.url.endsWith(`/${path}`)),
     cdn: (from: number) => hub.requests.slice(from).filter((r) => r.server === "cdn"),
   };
+}
+
+/**
+ * Fetches from `hub` with JSON progress, the outcome as data: the result or the error thrown, the progress events,
+ * and the requests the hub logged meanwhile.
+ *
+ * @example const { result, events, seen } = await fetchLogged(hub, { repo: "org/film", modelDir });
+ */
+export async function fetchLogged(hub: LocalHub, options: Omit<FetchModelOptions, "endpoint" | "progress">) {
+  const from = hub.requests.length;
+  const lines: string[] = [];
+  const progress = jsonProgress((l) => lines.push(l));
+  const result = await fetchModel({ ...options, endpoint: hub.endpoint, progress }).catch((e: Error) => e);
+  const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { result, events, seen: hub.requests.slice(from) };
 }
 
 /**

@@ -3,8 +3,9 @@
  * `GET /api/models/{repo}/revision/{rev}` with `siblings` (size, git blob id, LFS sha256), `/{repo}/resolve/{rev}/{path}`
  * serving git files directly and redirecting LFS files to a second server on another origin (a CDN), real `Range`
  * answers (206, 416), bearer tokens for private repositories, and faults on demand: a connection cut after n bytes,
- * a connection that stalls after n bytes, a refusal, no answer at all, a body sent a byte at a time, a corrupted file, a listing
- * replaced by another body, listings that fail a given number of times before they answer.
+ * a connection that stalls after n bytes, a refusal (with a `Retry-After` if asked), no answer at all, a body sent a
+ * byte at a time, a corrupted file, a listing replaced by another body, listings that fail a given number of times
+ * before they answer. Every request is logged with the time it arrived.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -16,9 +17,20 @@ export interface LocalRepo {
   private?: boolean;
 }
 
+/**
+ * A refusal with a `Retry-After` header: its status, and the header's value, or a function that makes it when the
+ * request arrives (an HTTP-date a moment ahead).
+ */
+export interface RetryAfterRefusal {
+  status: number;
+  retryAfter: string | (() => string);
+}
+
 /** One request the servers saw. */
 export interface SeenRequest {
   server: "hub" | "cdn";
+  /** When it arrived (`Date.now()`). */
+  at: number;
   url: string;
   range: string | undefined;
   authorization: string | undefined;
@@ -37,17 +49,18 @@ export interface LocalHub {
   stallAfter: Map<string, number>;
   /** Repository path → its next request gets no answer at all, the connection left open (once). */
   silent: Set<string>;
-  /** Repository path → its next request is answered with this status and a JSON error (once). */
-  refuse: Map<string, number>;
+  /** Repository path → its next request is answered with this status and a JSON error, and a Retry-After if given (once). */
+  refuse: Map<string, number | RetryAfterRefusal>;
   /** Repository path → its next response sends one byte every n ms (once). */
   drip: Map<string, number>;
   /** Repository → its listing gets no answer ("silent") or is sent one byte every n ms. */
   listingFault: Map<string, "silent" | number>;
   /**
-   * Repository → how its next listing requests fail, one entry each, in order: a status answered with a JSON error,
-   * `"cut"` (the connection dropped half-way through the body) or `"silent"` (no answer, the connection left open).
+   * Repository → how its next listing requests fail, one entry each, in order: a status answered with a JSON error
+   * (with a `Retry-After` header when given as a `RetryAfterRefusal`), `"cut"` (the connection dropped half-way
+   * through the body) or `"silent"` (no answer, the connection left open).
    */
-  listingFailures: Map<string, Array<number | "cut" | "silent">>;
+  listingFailures: Map<string, Array<number | RetryAfterRefusal | "cut" | "silent">>;
   /** Repository paths served with one byte changed (their listed size and sha256 stay the true ones). */
   corrupt: Set<string>;
   /**
@@ -89,7 +102,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   const corrupt = new Set<string>();
   const silent = new Set<string>();
   const drip = new Map<string, number>();
-  const refuse = new Map<string, number>();
+  const refuse: LocalHub["refuse"] = new Map();
   const listingFault: LocalHub["listingFault"] = new Map();
   const listingFailures: LocalHub["listingFailures"] = new Map();
   const listing: LocalHub["listing"] = new Map();
@@ -104,11 +117,29 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   }
 
   const seen = (server: "hub" | "cdn", req: IncomingMessage) =>
-    requests.push({ server, url: req.url ?? "", range: req.headers.range, authorization: req.headers.authorization });
+    requests.push({
+      server,
+      at: Date.now(),
+      url: req.url ?? "",
+      range: req.headers.range,
+      authorization: req.headers.authorization,
+    });
 
-  const fail = (res: ServerResponse, status: number, code: string, message: string) => {
-    res.writeHead(status, { "content-type": "application/json", "x-error-code": code, "x-error-message": message });
+  const fail = (res: ServerResponse, status: number, code: string, message: string, retryAfter?: string) => {
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "x-error-code": code,
+      "x-error-message": message,
+      ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }),
+    });
     res.end(JSON.stringify({ error: message }));
+  };
+
+  /** Answers a refusal armed as a status or a `RetryAfterRefusal`. */
+  const refuseWith = (res: ServerResponse, refusal: number | RetryAfterRefusal) => {
+    if (typeof refusal === "number") return fail(res, refusal, "Refused", "Request refused");
+    const value = typeof refusal.retryAfter === "function" ? refusal.retryAfter() : refusal.retryAfter;
+    fail(res, refusal.status, "Refused", "Request refused", value);
   };
 
   /** Sends `body` (headers already written) one byte every `ms`, until it is sent or the client has gone. */
@@ -126,10 +157,10 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
   /** Serves `bytes` with Range support and the armed faults for `path`. */
   const serve = (req: IncomingMessage, res: ServerResponse, path: string, original: Uint8Array) => {
     if (silent.delete(path)) return;
-    const status = refuse.get(path);
-    if (status !== undefined) {
+    const refusal = refuse.get(path);
+    if (refusal !== undefined) {
       refuse.delete(path);
-      return fail(res, status, "Refused", "Request refused");
+      return refuseWith(res, refusal);
     }
     let bytes = original;
     if (corrupt.has(path)) {
@@ -202,7 +233,7 @@ export async function startLocalHub(repos: Record<string, LocalRepo>, token?: st
     if (!files) return fail(res, 404, "RevisionNotFound", `Invalid rev id: ${revision}`);
     if (api) {
       const failure = listingFailures.get(repo)?.shift();
-      if (typeof failure === "number") return fail(res, failure, "Refused", "Request refused");
+      if (typeof failure === "number" || typeof failure === "object") return refuseWith(res, failure);
       const fault = failure ?? listingFault.get(repo);
       if (fault === "silent") return;
       res.writeHead(200, { "content-type": "application/json" });
