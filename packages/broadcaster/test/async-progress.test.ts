@@ -12,6 +12,7 @@ import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-clie
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runRequestId } from "../src/async-jobs/executor.js";
+import type { JobProgress } from "../src/async-jobs/model.js";
 import {
   type Broadcaster,
   createBroadcaster,
@@ -96,8 +97,11 @@ describe("async job progress through the orchestrator (SQLite)", () => {
     expect(res.status).toBe(202);
     const job = (await res.json()) as ApiJob;
     const midway = await waitForJob(t.url, job.id, { until: (j) => j.progress.fraction > 0 && j.status === "running" });
-    expect(midway.progress).toMatchObject({ stage: "denoise", total: 1000 });
+    // A busy machine may read the job first once its denoising is over: the stream below has every step.
+    expect(["denoise", "decode"]).toContain(midway.progress.stage);
     const { events } = await readEvents(t.url, job.id);
+    const steps = events.filter((e) => e.event === "progress").map((e) => JSON.parse(e.data) as JobProgress);
+    expect(steps).toContainEqual(expect.objectContaining({ stage: "denoise", total: 1000 }));
     expect(events.at(-1)!.event).toBe("result");
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: "succeeded", progress: { fraction: 1 } });
     const seen = fractions(events);
