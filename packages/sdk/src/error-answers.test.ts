@@ -8,6 +8,7 @@ import { json, type Step, scriptedServers } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import {
   ApiError,
+  AuthenticationError,
   BadRequestError,
   InternalServerError,
   NotFoundError,
@@ -35,7 +36,7 @@ async function errorsOf(...steps: Step[]): Promise<ApiError[]> {
 }
 
 describe("error shapes", () => {
-  it("takes the message from go-livepeer's gateway, Livepeer's runner (FastAPI) and our gateway alike", async () => {
+  it("takes the message from go-livepeer's gateway, Livepeer's runner (FastAPI), our gateway and {error: text}", async () => {
     const issues = [
       { loc: ["body", "height"], msg: "Input should be a valid integer", type: "int_type" },
       { loc: ["body", "prompt"], msg: "Field required", type: "missing" },
@@ -46,6 +47,7 @@ describe("error shapes", () => {
       json(400, { detail: { msg: "Height and width must be divisible by 8" } }),
       json(404, { detail: "Not Found" }),
       json(422, { detail: issues }),
+      json(401, { error: "invalid API key" }),
     );
     expect(errors.map((e) => [e.constructor, e.message, e.detail])).toEqual([
       [
@@ -69,6 +71,7 @@ describe("error shapes", () => {
         "[POST] /text-to-image: 422 Unprocessable Entity — body.height: Input should be a valid integer; body.prompt: Field required",
         issues,
       ],
+      [AuthenticationError, "[POST] /text-to-image: 401 Unauthorized — invalid API key", { msg: "invalid API key" }],
     ]);
     expect(errors.map((e) => e.detailMessage)).toEqual([
       "insufficient capacity",
@@ -76,6 +79,7 @@ describe("error shapes", () => {
       "Height and width must be divisible by 8",
       "Not Found",
       "body.height: Input should be a valid integer; body.prompt: Field required",
+      "invalid API key",
     ]);
     expect((errors[4] as ValidationError).issues).toEqual(issues);
   });
@@ -88,7 +92,7 @@ describe("error shapes", () => {
       text(500, `{"detail": {"msg": "cut sho`, "application/json"),
       json(422, { detail: [null, 7, { loc: "body", msg: 1 }, { loc: "body", msg: "prompt is required" }] }),
       json(422, { detail: [{ loc: ["body"] }] }),
-      json(400, { error: "bad" }),
+      json(400, { error: 7 }),
       text(500, "", "text/plain"),
     );
     expect(errors.map((e) => [e.constructor, e.message])).toEqual([
@@ -100,7 +104,7 @@ describe("error shapes", () => {
       [InternalServerError, '[POST] /text-to-image: 500 Internal Server Error — {"detail": {"msg": "cut sho'],
       [ValidationError, "[POST] /text-to-image: 422 Unprocessable Entity — prompt is required"],
       [ValidationError, '[POST] /text-to-image: 422 Unprocessable Entity — {"detail":[{"loc":["body"]}]}'],
-      [BadRequestError, '[POST] /text-to-image: 400 Bad Request — {"error":"bad"}'],
+      [BadRequestError, '[POST] /text-to-image: 400 Bad Request — {"error":7}'],
       [InternalServerError, "[POST] /text-to-image: 500 Internal Server Error"],
     ]);
     expect((errors[3] as ValidationError).issues).toEqual([{ loc: "body", msg: "prompt is required" }]);

@@ -60,8 +60,9 @@ export interface ApiErrorInit extends CallTarget {
 
 /**
  * The server answered with an error status. `detail` is the body's `detail` (`{msg}`, or issues for 422; go-livepeer's
- * `{"error": {"message"}}` becomes `{msg}`), `detailMessage` its text (else the body's first 200 characters),
- * `requestId` the `X-Request-Id` to quote when reporting a problem, `retryAfterMs` the parsed `Retry-After`.
+ * `{"error": {"message"}}` and `{"error": "…"}` become `{msg}`), `detailMessage` its text (else the body's first 200
+ * characters), `requestId` the `X-Request-Id` to quote when reporting a problem, `retryAfterMs` the parsed
+ * `Retry-After`.
  *
  * @example
  * catch (err) { if (err instanceof ApiError && err.status === 400) showToUser(err.detailMessage); }
@@ -269,8 +270,9 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 
 /**
  * The message of an error body in any shape a gateway of this network answers with: FastAPI's (our gateway's and
- * Livepeer's runner's) `{"detail": {"msg"}}`, `{"detail": "…"}` or a list of issues, and go-livepeer's gateway's
- * `{"error": {"message"}}`. Issues without a string `msg` are left out; nothing usable is `undefined`.
+ * Livepeer's runner's) `{"detail": {"msg"}}`, `{"detail": "…"}` or a list of issues, go-livepeer's gateway's
+ * `{"error": {"message"}}`, and `{"error": "…"}` (proxies and API gateways in front of one). Issues without a string
+ * `msg` are left out; nothing usable is `undefined`.
  */
 function detailOf(body: unknown): ErrorDetail | undefined {
   const { detail, error } = (isObject(body) ? body : {}) as { detail?: unknown; error?: unknown };
@@ -279,7 +281,7 @@ function detailOf(body: unknown): ErrorDetail | undefined {
     return issues.length ? issues : undefined;
   }
   const msg =
-    typeof detail === "string" ? detail : isObject(detail) ? detail.msg : isObject(error) ? error.message : undefined;
+    typeof detail === "string" ? detail : isObject(detail) ? detail.msg : isObject(error) ? error.message : error;
   return typeof msg === "string" ? { msg } : undefined;
 }
 
