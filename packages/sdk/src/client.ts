@@ -113,7 +113,7 @@ export function createClient(options: ClientOptions): Client {
     fetch: (request) => send(fetchImpl, request, { timeoutMs, retries, replaySafe: isIdempotentRequest(request) }),
   });
 
-  async function generate(pipeline: PipelineEntry, input: object, call: CallOptions = {}): Promise<unknown> {
+  async function generate(pipeline: PipelineEntry, input: object, call?: CallOptions): Promise<unknown> {
     return (await post(pipeline, input, call)).data;
   }
 
@@ -124,10 +124,10 @@ export function createClient(options: ClientOptions): Client {
   async function post(
     pipeline: PipelineEntry,
     input: object,
-    call: CallOptions = {},
+    options?: CallOptions,
     extra?: Record<string, string>,
   ): Promise<{ data: unknown; response: Response }> {
-    checkSettings(pipeline.path, call);
+    const call = checkSettings(pipeline.path, options);
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const callTimeoutMs = call.timeoutMs ?? timeoutMs;
     const requestHeaders = callHeaders(target, call, undefined, extra);
@@ -168,8 +168,8 @@ export function createClient(options: ClientOptions): Client {
     return { data: jsonAnswer(target, response, data as string | undefined, stats.attempts), response };
   }
 
-  async function download(media: Media | string, call: CallOptions = {}): Promise<Uint8Array> {
-    checkSettings("download", call);
+  async function download(media: Media | string, options?: CallOptions): Promise<Uint8Array> {
+    const call = checkSettings("download", options);
     const url = mediaUrl(media, `${baseUrl}/`);
     const target = targetOf({ method: "GET", url: url.href });
     // Credentials go to the gateway only: result URLs may point at a CDN or a signed object-store URL.

@@ -195,6 +195,47 @@ describe("job handles", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("takes null as call options (plain JavaScript) as none, on every method that takes options", async () => {
+    const server = await startScriptedServer([
+      (req, res, body) => {
+        const url = req.url ?? "";
+        const step = url.endsWith("/events")
+          ? stream([[1, "result", job("succeeded", { result: RESULT })]])
+          : url.endsWith("/cancel")
+            ? json(200, job("cancelled"))
+            : url.startsWith("/jobs/")
+              ? json(200, job("running"))
+              : req.headers.prefer
+                ? json(202, job("queued"))
+                : json(200, RESULT);
+        return step(req, res, body);
+      },
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url });
+    const input = { prompt: "", image: new Uint8Array([1]) };
+    const none = null as never;
+    expect(await client.upscale(input, none)).toEqual(RESULT);
+    expect(await client.download("/outputs/a.png", none)).toEqual(new TextEncoder().encode(JSON.stringify(RESULT)));
+    const handle = await client.submit("upscale", input, none);
+    expect(handle.id).toBe(ID);
+    expect((await handle.refresh(none)).status).toBe("running");
+    const types: string[] = [];
+    for await (const e of handle.events(none)) types.push(e.type);
+    expect(types).toEqual(["result"]);
+    expect(await client.job(ID).wait(none)).toEqual(RESULT);
+    expect((await handle.cancel(none)).status).toBe("cancelled");
+    expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /upscale",
+      "GET /outputs/a.png",
+      "POST /upscale",
+      `GET /jobs/${ID}`,
+      `GET /jobs/${ID}/events`,
+      `GET /jobs/${ID}/events`,
+      `POST /jobs/${ID}/cancel`,
+    ]);
+  });
+
   it("refuses an id that is not a job id with an InvalidInputError, before any request", () => {
     const client = createClient({ baseUrl: "http://127.0.0.1:9" });
     for (const id of ["nope", "job_x\n", undefined]) {

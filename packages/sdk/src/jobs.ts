@@ -10,7 +10,14 @@ import { FINAL, jobEvents } from "./internal/job-events.js";
 import { jobRequest } from "./internal/job-request.js";
 import { livepeerEvents, livepeerResult } from "./internal/livepeer-result.js";
 import { type FetchLike, isHttpUrl } from "./internal/transport.js";
-import type { CallOptions, PipelineName, PipelineOptions, PipelineResult, Pipelines } from "./options.js";
+import {
+  type CallOptions,
+  checkSettings,
+  type PipelineName,
+  type PipelineOptions,
+  type PipelineResult,
+  type Pipelines,
+} from "./options.js";
 
 /** An asynchronous job as the gateway reports it (`GET /jobs/{id}`). */
 export type Job = components["schemas"]["Job"];
@@ -137,9 +144,9 @@ export function jobMethods(t: JobTransport) {
     async submit<P extends JobPipeline>(
       pipeline: P,
       options: JobPipelines[P]["options"],
-      submit: SubmitOptions = {},
+      submit?: SubmitOptions,
     ): Promise<JobHandle<P>> {
-      const { idempotencyKey, webhook, ...call } = submit;
+      const { idempotencyKey, webhook, ...call } = checkSettings(`/${kebab(pipeline)}`, submit);
       const extra: Record<string, string> = { Prefer: "respond-async" };
       if (idempotencyKey !== undefined) extra["Idempotency-Key"] = idempotencyKey;
       if (webhook !== undefined) {
@@ -238,7 +245,8 @@ function jobHandle<P extends JobPipeline>(
     latest = job;
   };
 
-  async function* events(options: { signal?: AbortSignal; lastEventId?: string } = {}): AsyncGenerator<JobEvent> {
+  async function* events(given?: { signal?: AbortSignal; lastEventId?: string }): AsyncGenerator<JobEvent> {
+    const options = checkSettings(target.path, given);
     if (livepeer) yield* livepeerEvents(t, latest!, options.signal, seen);
     else if (id !== "") yield* jobEvents(t, id, options, seen);
     else if (latest) yield { type: "result", id: undefined, job: latest };
@@ -251,13 +259,14 @@ function jobHandle<P extends JobPipeline>(
       return latest;
     },
     webhookSecret,
-    async refresh(call = {}) {
+    async refresh(call) {
       if (id === "") return latest!;
       latest = livepeer ? await livepeerResult(t, latest!, call) : ((await jobRequest(t, "GET", path, call)) as Job);
       return latest;
     },
     events,
-    async wait(options = {}) {
+    async wait(given) {
+      const options = checkSettings(target.path, given);
       if (latest && FINAL.has(latest.status)) return outcome<P>(latest);
       for await (const event of events({ signal: options.signal })) {
         const job = event.type === "progress" ? latest! : event.job;
@@ -266,7 +275,7 @@ function jobHandle<P extends JobPipeline>(
       }
       throw new SdkError(target, "the event stream ended without the job's result");
     },
-    async cancel(call = {}) {
+    async cancel(call) {
       if (livepeer) {
         throw new SdkError(
           { method: "POST", path: "/image-to-video/result" },

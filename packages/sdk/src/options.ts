@@ -3,7 +3,8 @@
  * request field becomes a camelCase option with the same type and optionality, binary fields accept any
  * {@link Uploadable}, and `loras` may also be an object; the pipeline methods themselves are mapped from the
  * generated `PIPELINES` table. A spec change — a field or a whole pipeline — flows through on `pnpm generate`. Also
- * `checkSettings`, which refuses call settings that cannot work, and `mediaUrl`, which checks what `download` is given.
+ * `checkSettings`, where every method's options are normalised and settings that cannot work are refused, and
+ * `mediaUrl`, which checks what `download` is given.
  */
 import { InvalidInputError } from "./errors.js";
 import type { components, operations } from "./generated/gateway.js";
@@ -116,18 +117,25 @@ export interface CallOptions {
 /** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer `setTimeout` fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
+/** The settings {@link checkSettings} checks, wherever they appear. */
+interface Settings {
+  timeoutMs?: number;
+  retries?: number;
+  eventStreamIdleMs?: number;
+}
+
 /**
- * Refuses settings that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs`
- * fires at once (timers cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never
- * retries.
+ * The one place options are normalised: every method taking options (a call's, `submit`'s, `wait`'s, `events`')
+ * passes them through here. No options — `undefined`, or `null` from plain JavaScript — are `{}`. Refuses settings
+ * that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs` fires at once (timers
+ * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries.
  *
  * @example
+ * const call = checkSettings("/text-to-image", null); // {}
  * checkSettings("createClient", { timeoutMs: 2 ** 31 }); // RangeError: … the longest allowed is 2147483647 …
  */
-export function checkSettings(
-  where: string,
-  o: { timeoutMs?: number; retries?: number; eventStreamIdleMs?: number },
-): void {
+export function checkSettings<T extends object>(where: string, options: T | null | undefined): T {
+  const o: T & Settings = options ?? ({} as T);
   for (const key of ["timeoutMs", "eventStreamIdleMs"] as const) {
     const t = o[key];
     if (t !== undefined && !(Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS)) {
@@ -139,6 +147,7 @@ export function checkSettings(
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
     throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
   }
+  return o;
 }
 
 /**

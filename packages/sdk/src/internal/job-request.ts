@@ -19,10 +19,10 @@ export async function jobRequest(
   t: JobTransport,
   method: "GET" | "POST",
   path: string,
-  call: CallOptions,
+  options: CallOptions | undefined,
   json?: object,
 ): Promise<unknown> {
-  checkSettings(path, call);
+  const call = checkSettings(path, options);
   const target: CallTarget = { method, path };
   const headers = callHeaders(target, call, t.headers, json && { "Content-Type": "application/json" });
   const body = json && JSON.stringify(json);

@@ -21,7 +21,7 @@ const PATH = "/image-to-video/result";
  * @example
  * const now = await livepeerResult(t, handle.job, { signal });
  */
-export async function livepeerResult(t: JobTransport, base: Job, call: CallOptions): Promise<Job> {
+export async function livepeerResult(t: JobTransport, base: Job, call?: CallOptions): Promise<Job> {
   const answer = (await jobRequest(t, "POST", PATH, call, {
     request_id: base.request_id,
   })) as components["schemas"]["ImageToVideoResultResponse"];
