@@ -135,6 +135,31 @@ describe("download refuses what is not a result", () => {
       new TextEncoder().encode(JSON.stringify(OK)),
     );
   });
+  it("refuses a URL of a scheme it cannot fetch, naming it; http(s), data: and gateway paths still download", async () => {
+    const server = await serve(json(200, OK));
+    const client = createClient({ baseUrl: `${server.url}/gw` });
+    const cases: [unknown, string][] = [
+      ["file:///etc/passwd", "file:"],
+      [{ url: "ftp://127.0.0.1/outputs/a.png", seed: 1, nsfw: false }, "ftp:"],
+      ["javascript:alert(1)", "javascript:"],
+      ["localhost:8937/outputs/a.png", "localhost:"],
+    ];
+    for (const [media, scheme] of cases) {
+      const err = await client.download(media as string).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(
+        `[GET] download: invalid input — a media URL must be http:, https: or data:, got a ${scheme} URL`,
+      );
+      expect(err.attempts).toBe(0);
+    }
+    expect(server.received).toHaveLength(0);
+    const bytes = new TextEncoder().encode(JSON.stringify(OK));
+    expect(await client.download("outputs/a.png")).toEqual(bytes);
+    expect(await client.download({ url: "/outputs/b.png", seed: 1, nsfw: false })).toEqual(bytes);
+    expect(await client.download(`${server.url.replace("http:", "HTTP:")}/outputs/c.png`)).toEqual(bytes);
+    expect(await client.download("data:,hi")).toEqual(new TextEncoder().encode("hi"));
+    expect(server.received.map((r) => r.url)).toEqual(["/gw/outputs/a.png", "/outputs/b.png", "/outputs/c.png"]);
+  });
 });
 
 describe("malformed answers", () => {

@@ -55,8 +55,9 @@ export type RawClient = OpenApiClient<paths>;
  */
 export interface Client extends PipelineMethods {
   /**
-   * The bytes of a result (a {@link Media} or its URL; `data:` URLs work too). Anything else (`null`, an object
-   * without a `url`) rejects with an `InvalidInputError` before any request.
+   * The bytes of a result (a {@link Media} or its URL: `http:`, `https:`, `data:`, or a path on the gateway).
+   * Anything else (`null`, an object without a `url`, a `file:` URL) rejects with an `InvalidInputError` before any
+   * request.
    */
   download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
   /**

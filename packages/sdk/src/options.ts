@@ -152,25 +152,30 @@ export function checkSettings<T extends object>(where: string, options: T | null
 
 /**
  * The URL {@link Client.download} fetches: a {@link Media}'s `url` or a URL string, resolved against `baseUrl` (so a
- * path on the gateway works, and so do `data:` URLs). Anything else — `null`, `undefined`, a number, an object
- * without a `url` string, an empty string, a URL that does not parse — is an {@link InvalidInputError} saying what
- * was given, before any request.
+ * path on the gateway works), of a scheme `fetch` can get: `http:`, `https:` or `data:`. Anything else — `null`,
+ * `undefined`, a number, an object without a `url` string, an empty string, a URL that does not parse, a `file:` or
+ * `ftp:` URL — is an {@link InvalidInputError} saying what was given, before any request.
  *
  * @example
  * mediaUrl({ url: "/outputs/a.png", seed: 1, nsfw: false }, "http://127.0.0.1:8937/").href; // "http://127.0.0.1:8937/outputs/a.png"
  * mediaUrl(null, base); // InvalidInputError: [GET] download: invalid input — media must be a Media or a URL string, got null
+ * mediaUrl("file:///etc/passwd", base); // InvalidInputError: … a media URL must be http:, https: or data:, got a file: URL
  */
 export function mediaUrl(media: unknown, baseUrl: string): URL {
   const isObject = typeof media === "object" && media !== null;
   const url = isObject ? (media as { url?: unknown }).url : media;
+  const shown =
+    typeof url === "string" ? JSON.stringify(url) : typeof url === "object" && url ? "an object" : String(url);
+  let problem = `media must be a Media or a URL string, got ${isObject ? `an object whose url is ${shown}` : shown}`;
   let cause: unknown;
   try {
-    if (typeof url === "string" && url) return new URL(url, baseUrl);
+    if (typeof url === "string" && url) {
+      const parsed = new URL(url, baseUrl);
+      if (/^(https?|data):$/.test(parsed.protocol)) return parsed;
+      problem = `a media URL must be http:, https: or data:, got a ${parsed.protocol} URL`;
+    }
   } catch (err) {
     cause = err;
   }
-  const shown =
-    typeof url === "string" ? JSON.stringify(url) : typeof url === "object" && url ? "an object" : String(url);
-  const problem = `media must be a Media or a URL string, got ${isObject ? `an object whose url is ${shown}` : shown}`;
   throw new InvalidInputError({ method: "GET", path: "download" }, problem, { cause });
 }
