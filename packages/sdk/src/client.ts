@@ -39,6 +39,15 @@ export interface ClientOptions {
    * `Last-Event-ID` (a failed attempt, as a dropped connection is). Default 45 000: three keep-alive intervals.
    */
   eventStreamIdleMs?: number;
+  /**
+   * The most bytes of a success answer the client reads into memory — a generation's result, a job record, a
+   * `download` — before it gives up with a `MalformedResponseError` and closes the connection: checked against the
+   * Content-Length first, else counted as the body arrives. Default 268 435 456 (256 MiB): a gateway may answer media
+   * inline as base64 `data:` URLs, and a 50 MiB video is about 67 MiB of base64, so this leaves room for a few of them
+   * (or a long video's download) while a broken proxy or hostile server cannot fill the process's memory. `raw` is not
+   * bounded: it may hand a body on unread.
+   */
+  maxResponseBytes?: number;
   /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */
   fetch?: FetchLike;
   /** Headers sent with every call to the gateway. */
@@ -79,6 +88,8 @@ const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_RETRIES = 2;
 /** Three of the gateway's keep-alive intervals (15 s, packages/broadcaster's `KEEP_ALIVE_MS`). */
 const DEFAULT_EVENT_STREAM_IDLE_MS = 45_000;
+/** 256 MiB: room for inline media as base64 `data:` URLs (a 50 MiB video is about 67 MiB of it); see `ClientOptions`. */
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Creates a client of the gateway at `baseUrl`.
@@ -105,6 +116,7 @@ export function createClient(options: ClientOptions): Client {
   const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const headers = new Headers(options.headers);
   if (options.apiKey) headers.set("Authorization", `Bearer ${options.apiKey}`);
 
@@ -158,6 +170,7 @@ export function createClient(options: ClientOptions): Client {
             endsAt,
             retries: call.retries ?? retries,
             replaySafe,
+            maxBytes: maxResponseBytes,
             stats,
           }),
       });
@@ -182,6 +195,7 @@ export function createClient(options: ClientOptions): Client {
       timeoutMs: call.timeoutMs ?? timeoutMs,
       retries: call.retries ?? retries,
       replaySafe: true,
+      maxBytes: maxResponseBytes,
       stats,
     });
     try {
@@ -209,6 +223,7 @@ export function createClient(options: ClientOptions): Client {
     timeoutMs,
     retries,
     eventStreamIdleMs: options.eventStreamIdleMs ?? DEFAULT_EVENT_STREAM_IDLE_MS,
+    maxResponseBytes,
     post(method, input, call, extra) {
       const pipeline = byMethod.get(method);
       if (pipeline) return post(pipeline, input, call, extra);

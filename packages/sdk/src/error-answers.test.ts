@@ -4,7 +4,7 @@
  * only up to ERROR_BODY_LIMIT, on every path that reads one.
  */
 import { describe, expect, it } from "vitest";
-import { json, type Step, scriptedServers } from "../test/scripted-server.js";
+import { flood, json, type Step, scriptedServers } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import {
   ApiError,
@@ -124,31 +124,9 @@ describe("error shapes", () => {
 describe("bounded reading", () => {
   const TOTAL = 64 * 1024 * 1024;
 
-  /** Answers 500 with `TOTAL` bytes of "x", written as fast as the client takes them; `sent` gets what went out. */
-  const flood =
-    (sent: number[]): Step =>
-    (_req, res) =>
-      new Promise<void>((resolve) => {
-        res.writeHead(500, { "content-type": "text/plain" });
-        const chunk = Buffer.alloc(64 * 1024, "x");
-        let written = 0;
-        const write = () => {
-          while (written < TOTAL) {
-            written += chunk.length;
-            if (!res.write(chunk)) return void res.once("drain", write);
-          }
-          res.end();
-        };
-        res.on("close", () => {
-          sent.push(written);
-          resolve();
-        });
-        write();
-      });
-
   it("reads at most ERROR_BODY_LIMIT bytes of an error body on every path, and lets the rest go unread", async () => {
     const sent: number[] = [];
-    const server = await serve(flood(sent));
+    const server = await serve(flood(sent, Buffer.alloc(TOTAL, "x"), 500, "text/plain"));
     const client = createClient({ baseUrl: server.url, retries: 0 });
     const errors = [
       await client.textToImage({ prompt: "p" }).catch((e) => e),

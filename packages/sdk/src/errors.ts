@@ -174,8 +174,9 @@ export class InvalidInputError extends SdkError {
 
 /**
  * The gateway answered with a success status but not with what the call expects (a body that is not JSON, an empty
- * one, a 202 without a job, an event stream of another type): a broken proxy or not a gateway of this API. The message
- * names the status, the content type and the body's first characters.
+ * one, a 202 without a job, an event stream of another type, an answer longer than the client's `maxResponseBytes`,
+ * whose `body` is then undefined): a broken proxy or not a gateway of this API. The message names the status, the
+ * content type and the body's first characters.
  *
  * @example
  * catch (err) { if (err instanceof MalformedResponseError) console.log(err.status, err.body); }

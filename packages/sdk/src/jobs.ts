@@ -121,6 +121,8 @@ export interface JobTransport {
    * error answer's body) before it is dropped and resumed.
    */
   eventStreamIdleMs: number;
+  /** The most bytes of a success answer to read (the client's setting). */
+  maxResponseBytes: number;
   /**
    * Sends the generate request of `pipeline` with `extra` headers (the client's encoding, retries and errors); resolves
    * on a 2xx.

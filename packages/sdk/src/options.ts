@@ -122,13 +122,15 @@ interface Settings {
   timeoutMs?: number;
   retries?: number;
   eventStreamIdleMs?: number;
+  maxResponseBytes?: number;
 }
 
 /**
  * The one place options are normalised: every method taking options (a call's, `submit`'s, `wait`'s, `events`')
  * passes them through here. No options — `undefined`, or `null` from plain JavaScript — are `{}`. Refuses settings
  * that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs` fires at once (timers
- * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries.
+ * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries, and a
+ * `maxResponseBytes` that is not a whole number ≥ 1 is no byte count (0 would refuse every answer).
  *
  * @example
  * const call = checkSettings("/text-to-image", null); // {}
@@ -144,8 +146,14 @@ export function checkSettings<T extends object>(where: string, options: T | null
       );
     }
   }
-  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) {
-    throw new RangeError(`${where}: retries must be a whole number ≥ 0, got ${o.retries}`);
+  for (const [key, least] of [
+    ["retries", 0],
+    ["maxResponseBytes", 1],
+  ] as const) {
+    const n = o[key];
+    if (n !== undefined && !(Number.isInteger(n) && n >= least)) {
+      throw new RangeError(`${where}: ${key} must be a whole number ≥ ${least}, got ${n}`);
+    }
   }
   return o;
 }

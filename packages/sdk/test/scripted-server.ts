@@ -69,6 +69,32 @@ export const hangUp: Step = (req) => {
   req.socket.destroy();
 };
 
+/**
+ * Answers `status` with `body`, of content type `type` (with a Content-Length when `declared`), written in 64 KiB
+ * pieces as fast as the client takes them; once the connection closes, pushes onto `sent` how many bytes went out. A
+ * client that stops reading early closes it long before the end (what is in flight fits the socket buffers).
+ */
+export function flood(sent: number[], body: Buffer, status: number, type: string, declared = false): Step {
+  return (_req, res) =>
+    new Promise<void>((resolve) => {
+      res.writeHead(status, { "content-type": type, ...(declared && { "content-length": body.length }) });
+      let written = 0;
+      const write = () => {
+        while (written < body.length) {
+          const piece = body.subarray(written, written + 64 * 1024);
+          written += piece.length;
+          if (!res.write(piece)) return void res.once("drain", write);
+        }
+        res.end();
+      };
+      res.on("close", () => {
+        sent.push(written);
+        resolve();
+      });
+      write();
+    });
+}
+
 /** A text-to-image answer as the gateway gives it. */
 export const OK = { images: [{ url: "http://127.0.0.1/outputs/a.png", seed: 7, nsfw: false }] };
 /** The PNG signature and a few bytes: what an upload needs to be taken for a PNG. */

@@ -35,6 +35,7 @@ export async function jobRequest(
       timeoutMs: call.timeoutMs ?? t.timeoutMs,
       retries: call.retries ?? t.retries,
       replaySafe: true,
+      maxBytes: t.maxResponseBytes,
       stats,
     },
   );

@@ -1,7 +1,8 @@
 /**
  * @module The one place requests go out: adds the deadline, retries replay-safe requests with backoff (honouring
- * `Retry-After`), and turns network failures into {@link ConnectionError}, {@link TimeoutError} or {@link AbortError}.
- * Both the high-level methods and `client.raw` (openapi-fetch) send through it.
+ * `Retry-After`), bounds what is read of an answer, and turns network failures into {@link ConnectionError},
+ * {@link TimeoutError} or {@link AbortError}. Both the high-level methods and `client.raw` (openapi-fetch) send
+ * through it.
  */
 import {
   AbortError,
@@ -30,6 +31,11 @@ export interface SendOptions {
   retries: number;
   /** Whether sending the request again cannot change what the caller ends up with. */
   replaySafe: boolean;
+  /**
+   * The most bytes of a success answer's body to read (the client's `maxResponseBytes`); past it the body fails with
+   * {@link tooLarge}'s error. Unbounded when unset (`client.raw`, which may hand the body on as a stream).
+   */
+  maxBytes?: number;
   /** Filled in with the number of requests sent. */
   stats?: { attempts: number };
   random?: () => number;
@@ -85,7 +91,7 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
           continue;
         }
       }
-      return guardBody(response, deadline, target, attempt);
+      return guardBody(response, deadline, target, attempt, options.maxBytes);
     }
   } catch (err) {
     deadline.dispose();
@@ -230,6 +236,23 @@ export function capped(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Ar
   );
 }
 
+/**
+ * The error of a success answer longer than `maxBytes`, the client's `maxResponseBytes`: a
+ * {@link MalformedResponseError} saying the limit and how to raise it.
+ *
+ * @example
+ * throw tooLarge(target, response, 268_435_456, attempts); // … expected at most 268435456 bytes (raise the client's maxResponseBytes …
+ */
+export function tooLarge(
+  target: CallTarget,
+  response: { status: number; headers: Headers },
+  maxBytes: number,
+  attempts: number,
+): MalformedResponseError {
+  const expected = `at most ${maxBytes} bytes (raise the client's maxResponseBytes to read more)`;
+  return new MalformedResponseError(target, expected, response, undefined, { attempts });
+}
+
 /** Lets go of an answer nobody will read. */
 async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => {});
@@ -246,14 +269,29 @@ function failureOf(err: unknown, deadline: Deadline, target: CallTarget, attempt
 
 /**
  * Keeps the deadline over the body and maps its read failures; releases the deadline when the body is done. A chunk
- * or the end that arrives once the deadline has passed is not passed on: the body fails instead.
+ * or the end that arrives once the deadline has passed is not passed on: the body fails instead. A success answer
+ * longer than `maxBytes` is refused at once when its Content-Length says so, else as soon as more has come: the
+ * body fails with {@link tooLarge}'s error, and the rest is cancelled unread (the connection closed).
  */
-function guardBody(response: Response, deadline: Deadline, target: CallTarget, attempts: number): Response {
+function guardBody(
+  response: Response,
+  deadline: Deadline,
+  target: CallTarget,
+  attempts: number,
+  maxBytes?: number,
+): Response {
+  const limit = (response.ok && maxBytes) || Infinity;
+  // A compressed answer's Content-Length is not what it decodes to (random bytes grow): only the count can tell.
+  if (Number(response.headers.get("content-length")) > limit && !response.headers.has("content-encoding")) {
+    void discard(response);
+    throw tooLarge(target, response, limit, attempts);
+  }
   if (!response.body) {
     deadline.dispose();
     return response;
   }
   const reader = response.body.getReader();
+  let received = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -263,6 +301,8 @@ function guardBody(response: Response, deadline: Deadline, target: CallTarget, a
           deadline.dispose();
           controller.close();
         } else {
+          received += value.length;
+          if (received > limit) throw tooLarge(target, response, limit, attempts);
           controller.enqueue(value);
         }
       } catch (err) {
