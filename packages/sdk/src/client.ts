@@ -40,8 +40,8 @@ export interface ClientOptions {
    */
   eventStreamIdleMs?: number;
   /**
-   * The most bytes of a success answer the client reads into memory — a generation's result, a job record, a
-   * `download` — before it gives up with a `MalformedResponseError` and closes the connection: checked against the
+   * The most bytes of a success answer the client reads into memory — a generation's result, a job record, one event
+   * of a job's event stream (its lines' characters), a `download` — before it gives up with a `MalformedResponseError` and closes the connection: checked against the
    * Content-Length first, else counted as the body arrives. Default 268 435 456 (256 MiB): a gateway may answer media
    * inline as base64 `data:` URLs, and a 50 MiB video is about 67 MiB of base64, so this leaves room for a few of them
    * (or a long video's download) while a broken proxy or hostile server cannot fill the process's memory. `raw` is not

@@ -121,7 +121,7 @@ export interface JobTransport {
    * error answer's body) before it is dropped and resumed.
    */
   eventStreamIdleMs: number;
-  /** The most bytes of a success answer to read (the client's setting). */
+  /** The most bytes of an answer to read, and the longest event of an event stream (the client's setting). */
   maxResponseBytes: number;
   /**
    * Sends the generate request of `pipeline` with `extra` headers (the client's encoding, retries and errors); resolves

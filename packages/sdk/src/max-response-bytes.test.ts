@@ -2,7 +2,7 @@
  * Success answers bounded by the client's `maxResponseBytes`, over real sockets (test/scripted-server.ts): a JSON
  * answer, a download or a job record past it is refused as a MalformedResponseError — at once when its Content-Length
  * says so, else as soon as that many bytes came — and the connection is closed with the rest unread; an answer of
- * exactly the limit is read.
+ * exactly the limit is read. A job's event stream is bounded per event, not as a whole.
  */
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -116,6 +116,34 @@ describe("maxResponseBytes", () => {
     const server = await serve(flood([], inlineAnswer(TOTAL), 200, "application/json"));
     const { images } = await createClient({ baseUrl: server.url }).textToImage({ prompt: "p" });
     expect(images[0]!.url).toHaveLength(TOTAL - 45);
+  }, 20_000);
+
+  it("bounds each event of a job's event stream, not the stream: an event past it ends wait() at once", async () => {
+    const event = (id: number, type: string, data: unknown) =>
+      `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    const progress = { fraction: 0.5, stage: "denoise", note: "x".repeat(1000) };
+    const result = JSON.parse(inlineAnswer(1000).toString());
+    const job = { id: ID, status: "succeeded", pipeline: "text-to-image", result };
+    const many = Array.from({ length: 100 }, (_, i) => event(i + 1, "progress", progress)).join("");
+    const sent: number[] = [];
+    const server = await serve(
+      (_req, res) =>
+        void res.writeHead(200, { "content-type": "text/event-stream" }).end(`${many}${event(101, "result", job)}`),
+      flood(sent, Buffer.from(`data: {"x":"${"x".repeat(TOTAL)}`), 200, "text/event-stream"),
+    );
+    const client = createClient({ baseUrl: server.url, maxResponseBytes: LIMIT });
+    expect(many.length).toBeGreaterThan(LIMIT);
+    expect(await client.job(ID).wait()).toEqual(result);
+    const err = await client
+      .job(ID)
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(refused(err, "text/event-stream"));
+    expect(err.path).toBe(`/jobs/${ID}/events`);
+    expect(server.received).toHaveLength(2);
+    await expect.poll(() => sent.length).toBe(1);
+    expect(sent[0]).toBeLessThan(TOTAL / 4);
   }, 20_000);
 
   it("must be a whole number of bytes ≥ 1", async () => {

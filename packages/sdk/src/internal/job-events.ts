@@ -15,7 +15,7 @@ import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../job
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { jobRequest, parseBody } from "./job-request.js";
 import { readServerSentEvents, within } from "./sse.js";
-import { capped } from "./transport.js";
+import { capped, tooLarge } from "./transport.js";
 
 /** How many connection failures in a row end an event stream. */
 const STREAM_ATTEMPTS = 8;
@@ -79,8 +79,13 @@ export async function* jobEvents(
         retryMs = parseRetryAfter(response.headers.get("retry-after"));
       } else if (response?.body) {
         let received = 0;
+        const answer = response;
+        const limit = {
+          length: t.maxResponseBytes,
+          error: () => tooLarge(target, answer, t.maxResponseBytes, failures + 1),
+        };
         try {
-          for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs)) {
+          for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs, limit)) {
             received += 1;
             failures = 0;
             lastId = e.id ?? lastId;

@@ -52,6 +52,22 @@ describe("readServerSentEvents", () => {
     ]);
   });
 
+  it("throws limit.error() for an event of more than limit.length characters, or a line never ended, whatever the chunking", async () => {
+    const limit = { length: 20, error: () => new Error("too long") };
+    const read = async (text: string, size: number) => {
+      const out: string[] = [];
+      for await (const e of readServerSentEvents(body(text, size), undefined, limit)) out.push(e.data);
+      return out;
+    };
+    // Events of 16, 11 and 20 characters (line ends not counted); the stream as a whole is far longer.
+    const fits = "data: 0123456789\n\n: a comment\n\ndata: 0123\ndata: 4567\n\n".repeat(5);
+    for (const size of [1, 7, 1 << 20]) {
+      expect(await read(fits, size)).toEqual(Array(5).fill(["0123456789", "0123\n4567"]).flat());
+      await expect(read("data: 0\n\ndata: 0123\ndata: 45678\n\ndata: 1\n\n", size)).rejects.toThrow("too long");
+      await expect(read(`data: ${"x".repeat(100)}`, size)).rejects.toThrow("too long");
+    }
+  });
+
   it("cancels the body when the consumer stops early", async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({

@@ -16,7 +16,10 @@ export interface ServerSentEvent {
 /**
  * The events of a `text/event-stream` body, as they arrive. Breaking out of the loop cancels the body. When `idleMs`
  * pass without a byte (neither an event nor a comment), the body is cancelled and the iterator throws: a stream a
- * server keeps alive with comments is stalled then, though its connection looks open.
+ * server keeps alive with comments is stalled then, though its connection looks open. An event whose lines (field
+ * names included, line ends not) add up to more than `limit.length` characters — one whose line never ends too —
+ * cancels the body and throws `limit.error()`, whatever the chunking: one event cannot fill memory, while the stream
+ * as a whole may go on for ever.
  *
  * @example
  * for await (const e of readServerSentEvents(response.body!, 45_000)) console.log(e.event, JSON.parse(e.data));
@@ -24,6 +27,7 @@ export interface ServerSentEvent {
 export async function* readServerSentEvents(
   body: ReadableStream<Uint8Array>,
   idleMs?: number,
+  limit?: { length: number; error: () => Error },
 ): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -32,6 +36,7 @@ export async function* readServerSentEvents(
   let retry: number | undefined;
   let event = "";
   let data: string[] = [];
+  let pending = 0;
   try {
     for (;;) {
       const { done, value } = await (idleMs ? within(reader.read(), idleMs) : reader.read());
@@ -40,10 +45,13 @@ export async function* readServerSentEvents(
       for (let at = firstBreak(buffer, done); at >= 0; at = firstBreak(buffer, done)) {
         const line = buffer.slice(0, at);
         buffer = buffer.slice(buffer[at] === "\r" && buffer[at + 1] === "\n" ? at + 2 : at + 1);
+        pending += line.length;
+        if (limit && pending > limit.length) throw limit.error();
         if (line === "") {
           if (data.length > 0) yield { id: lastId, event: event || "message", data: data.join("\n"), retry };
           event = "";
           data = [];
+          pending = 0;
           continue;
         }
         if (line.startsWith(":")) continue;
@@ -55,6 +63,7 @@ export async function* readServerSentEvents(
         else if (field === "id" && !val.includes("\0")) lastId = val;
         else if (field === "retry" && /^\d+$/.test(val)) retry = Number(val);
       }
+      if (limit && pending + buffer.length > limit.length) throw limit.error();
       if (done) return;
     }
   } finally {
