@@ -26,8 +26,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // and 0.08 kB. Null options taken as none by every method (checkSettings returns what it checked): 0.04 kB own.
 // A download URL of a scheme fetch cannot get (file:, ftp:) refused, naming it: 0.05 and 0.05 kB. Success answers
 // bounded by maxResponseBytes (Content-Length first, else counted while read; a MalformedResponseError): 0.27 and
-// 0.18 kB. One event of a job's event stream bounded by it too: 0.09 and 0.07 kB.
-export const BUDGET = { own: 11.98 * 1024, browser: 10.8 * 1024 };
+// 0.18 kB. One event of a job's event stream bounded by it too: 0.09 and 0.07 kB. The event-stream parser in linear
+// time (a line's pieces searched once each): 0.05 and 0.03 kB.
+export const BUDGET = { own: 12.04 * 1024, browser: 10.83 * 1024 };
 
 /** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
 export async function measure() {

@@ -68,6 +68,16 @@ describe("readServerSentEvents", () => {
     }
   });
 
+  it("reads a long line in time linear in its length, however finely it is cut", async () => {
+    // 16 MiB in 4 KiB pieces, then 2^18 short lines: searching the unfinished line again with every piece (as the parser once did) reads
+    // ~32 GiB and takes minutes; one pass takes well under a second. 20 s leaves room for a busy machine.
+    const text = `data: ${"x".repeat(16 << 20)}\n\n${"data: 0123\r\n".repeat(1 << 18)}\r\n`;
+    const started = performance.now();
+    const events = await all(text, 4096);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(events.map((e) => e.data.length)).toEqual([16 << 20, 5 * (1 << 18) - 1]);
+  });
+
   it("cancels the body when the consumer stops early", async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({

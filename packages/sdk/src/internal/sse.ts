@@ -31,20 +31,36 @@ export async function* readServerSentEvents(
 ): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = "";
   let lastId: string | undefined;
   let retry: number | undefined;
   let event = "";
   let data: string[] = [];
   let pending = 0;
+  // The line not yet ended, as the pieces it came in (searched once each, so a long line costs linear time however
+  // finely it is cut), and whether the last piece ended in CR (an LF that starts the next is that CRLF's end).
+  let unfinished: string[] = [];
+  let unfinishedLength = 0;
+  let afterCr = false;
   try {
     for (;;) {
       const { done, value } = await (idleMs ? within(reader.read(), idleMs) : reader.read());
-      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      // A CR at the very end may be the first half of a CRLF: keep it until more arrives.
-      for (let at = firstBreak(buffer, done); at >= 0; at = firstBreak(buffer, done)) {
-        const line = buffer.slice(0, at);
-        buffer = buffer.slice(buffer[at] === "\r" && buffer[at + 1] === "\n" ? at + 2 : at + 1);
+      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const lines: string[] = [];
+      let from = afterCr && text[0] === "\n" ? 1 : 0;
+      afterCr &&= !text;
+      LINE_END.lastIndex = from;
+      for (let end = LINE_END.exec(text); end; end = LINE_END.exec(text)) {
+        lines.push(unfinished.join("") + text.slice(from, end.index));
+        unfinished = [];
+        unfinishedLength = 0;
+        from = LINE_END.lastIndex;
+        afterCr = end[0] === "\r" && from === text.length;
+      }
+      if (from < text.length) {
+        unfinished.push(text.slice(from));
+        unfinishedLength += text.length - from;
+      }
+      for (const line of lines) {
         pending += line.length;
         if (limit && pending > limit.length) throw limit.error();
         if (line === "") {
@@ -63,7 +79,7 @@ export async function* readServerSentEvents(
         else if (field === "id" && !val.includes("\0")) lastId = val;
         else if (field === "retry" && /^\d+$/.test(val)) retry = Number(val);
       }
-      if (limit && pending + buffer.length > limit.length) throw limit.error();
+      if (limit && pending + unfinishedLength > limit.length) throw limit.error();
       if (done) return;
     }
   } finally {
@@ -71,13 +87,8 @@ export async function* readServerSentEvents(
   }
 }
 
-function firstBreak(buffer: string, done: boolean): number {
-  const lf = buffer.indexOf("\n");
-  const cr = buffer.indexOf("\r");
-  if (cr < 0) return lf;
-  if (cr === buffer.length - 1 && !done) return lf >= 0 && lf < cr ? lf : -1;
-  return lf < 0 ? cr : Math.min(cr, lf);
-}
+/** A line end: CRLF, LF or CR (one piece's lines are all found before any is handled, so one regex serves all). */
+const LINE_END = /\r\n|\r|\n/g;
 
 /**
  * Settles as `read` does, or rejects once `ms` pass first, saying the event stream was silent that long.
