@@ -1,6 +1,7 @@
 /** @module The `avs-runner` command: serve (default), `models install|fetch|list|verify`, `bench`. */
 // First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
 import "./onnx/telemetry.js";
+import { widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import { loadConfig, settingsHelp } from "./config.js";
 import { jsonLogger } from "./log.js";
 import { CATALOG } from "./models/catalog.js";
@@ -159,6 +160,10 @@ async function main(argv: string[]) {
   if (cmd === "--help" || cmd === "-h" || cmd === "help") return void process.stdout.write(HELP);
   if (cmd === "--version") return void console.log(runnerVersion());
   if (cmd === "models") return models(rest);
+  // Before the inference worker exists (V8's flags are the process's): ONNX Runtime's outputs are ArrayBuffers, which
+  // V8 counts against the old generation's small limit, so a tiny model's requests otherwise start a full collection
+  // every few requests. The bench's in-process lines run the same code, so they get it too.
+  widenHeapHeadroom();
   if (cmd === "bench") return (await import("./bench/cli.js")).benchMain(rest);
   const args = cmd === "serve" ? rest : argv;
   if (args.includes("--help")) return void process.stdout.write(HELP);
