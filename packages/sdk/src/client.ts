@@ -21,7 +21,14 @@ import {
   targetOf,
 } from "./internal/transport.js";
 import { type JobHandle, type JobPipeline, type JobPipelines, jobMethods, type SubmitOptions } from "./jobs.js";
-import { type CallOptions, checkSettings, type Media, mediaUrl, type PipelineMethods } from "./options.js";
+import {
+  type CallOptions,
+  checkSettings,
+  type DownloadOptions,
+  type Media,
+  mediaUrl,
+  type PipelineMethods,
+} from "./options.js";
 
 /** Settings of a client. */
 export interface ClientOptions {
@@ -29,7 +36,10 @@ export interface ClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>` to the gateway (never to other hosts). */
   apiKey?: string;
-  /** Limit of one call — every attempt, the waits between them and reading the answer. Default 600 000 (10 min). */
+  /**
+   * Limit of one call — every attempt, the waits between them and reading the answer. Default 600 000 (10 min). A
+   * streamed `download` is bounded until its headers, then in each wait for a chunk, not as a whole.
+   */
   timeoutMs?: number;
   /** Retries of idempotent calls on 429, 502, 503, 504 and connection errors. Default 2. */
   retries?: number;
@@ -44,8 +54,8 @@ export interface ClientOptions {
    * of a job's event stream (its lines' characters), a `download` — before it gives up with a `MalformedResponseError` and closes the connection: checked against the
    * Content-Length first, else counted as the body arrives. Default 268 435 456 (256 MiB): a gateway may answer media
    * inline as base64 `data:` URLs, and a 50 MiB video is about 67 MiB of base64, so this leaves room for a few of them
-   * (or a long video's download) while a broken proxy or hostile server cannot fill the process's memory. `raw` is not
-   * bounded: it may hand a body on unread.
+   * (or a long video's download) while a broken proxy or hostile server cannot fill the process's memory. `raw` and a
+   * `download` with `{ stream: true }` are not bounded: they hand the body on unread.
    */
   maxResponseBytes?: number;
   /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */
@@ -64,11 +74,34 @@ export type RawClient = OpenApiClient<paths>;
  */
 export interface Client extends PipelineMethods {
   /**
-   * The bytes of a result (a {@link Media} or its URL: `http:`, `https:`, `data:`, or a path on the gateway).
-   * Anything else (`null`, an object without a `url`, a `file:` URL) rejects with an `InvalidInputError` before any
-   * request.
+   * The bytes of a result (a {@link Media} or its URL: `http:`, `https:`, `data:`, or a path on the gateway), read
+   * into memory up to the client's `maxResponseBytes`. Anything else (`null`, an object without a `url`, a `file:`
+   * URL) rejects with an `InvalidInputError` before any request.
+   *
+   * @example
+   * await writeFile("lighthouse.png", await client.download(images[0]!));
    */
-  download(media: Media | string, call?: CallOptions): Promise<Uint8Array>;
+  download(media: Media | string, call?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
+  /**
+   * With `{ stream: true }`: the body as a web `ReadableStream<Uint8Array>`, once the headers arrived — for a video
+   * too large to hold in memory, saved to disk or passed on to a browser as it comes. The request is the same (URL
+   * checks, credentials, retries until the headers arrive, an `ApiError` for an error status); `maxResponseBytes` does
+   * not apply, since you consume the stream. `timeoutMs` bounds the call until the headers arrive, then each wait for
+   * the next chunk (the stream fails with a `TimeoutError` after that long without a byte, however long the whole
+   * body takes; while you hold a chunk, no clock runs); `signal` aborts it (`AbortError`) until its end. A connection
+   * that breaks mid-body fails the stream with a `ConnectionError`. Cancel the stream (or break out of a `for await`)
+   * if you stop reading: that closes the connection.
+   *
+   * @example
+   * import { createWriteStream } from "node:fs";
+   * import { Readable } from "node:stream";
+   * import { pipeline } from "node:stream/promises";
+   * const video = await client.download(images[0]!, { stream: true });
+   * await pipeline(Readable.fromWeb(video), createWriteStream("clip-x4.mp4"));
+   */
+  download(media: Media | string, call: DownloadOptions & { stream: true }): Promise<ReadableStream<Uint8Array>>;
+  /** With a `stream` known only at run time: the bytes or the stream, as it says. */
+  download(media: Media | string, call?: DownloadOptions): Promise<Uint8Array | ReadableStream<Uint8Array>>;
   /**
    * Submits a job of `pipeline` (a method name: `"textToImage"`, `"imageToImage"`, `"imageToVideo"`, `"upscale"`, …) with
    * `Prefer: respond-async` and returns its {@link JobHandle} at once: `wait({ onProgress })`, `events()`, `cancel()`.
@@ -182,7 +215,7 @@ export function createClient(options: ClientOptions): Client {
     return { data: jsonAnswer(target, response, data as string | undefined, stats.attempts), response };
   }
 
-  async function download(media: Media | string, options?: CallOptions): Promise<Uint8Array> {
+  async function download(media: Media | string, options?: DownloadOptions) {
     const call = checkSettings("download", options);
     const url = mediaUrl(media, `${baseUrl}/`);
     const target = targetOf({ method: "GET", url: url.href });
@@ -195,7 +228,8 @@ export function createClient(options: ClientOptions): Client {
       timeoutMs: call.timeoutMs ?? timeoutMs,
       retries: call.retries ?? retries,
       replaySafe: true,
-      maxBytes: maxResponseBytes,
+      maxBytes: call.stream ? undefined : maxResponseBytes,
+      stream: call.stream,
       stats,
     });
     try {
@@ -203,6 +237,7 @@ export function createClient(options: ClientOptions): Client {
         const text = await response.text();
         throw apiError({ ...target, ...responseParts(response), body: parseBody(text), attempts: stats.attempts });
       }
+      if (call.stream) return response.body ?? new Blob().stream();
       return new Uint8Array(await response.arrayBuffer());
     } catch (err) {
       throw err instanceof SdkError ? err : new ConnectionError(target, { cause: err, attempts: stats.attempts });
@@ -231,7 +266,7 @@ export function createClient(options: ClientOptions): Client {
       throw new InvalidInputError({ method: "POST", path: `/${method}` }, `no pipeline "${method}"; one of ${known}`);
     },
   });
-  return { ...methods, download, raw, ...jobs };
+  return { ...methods, download: download as Client["download"], raw, ...jobs };
 }
 
 function responseParts(response: Response) {

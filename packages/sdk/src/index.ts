@@ -43,6 +43,7 @@ export {
 } from "./jobs.js";
 export type {
   CallOptions,
+  DownloadOptions,
   FrameInterpolationOptions,
   ImageResponse,
   ImageToImageOptions,

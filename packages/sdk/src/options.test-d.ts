@@ -9,6 +9,8 @@ import type { PIPELINES } from "./generated/gateway-pipelines.js";
 import type { CamelCase, SnakeCase } from "./internal/case.js";
 import type { JobPipeline, JobPipelines } from "./jobs.js";
 import type {
+  CallOptions,
+  DownloadOptions,
   FrameInterpolationOptions,
   ImageToImageOptions,
   ImageToVideoOptions,
@@ -148,9 +150,26 @@ describe("results", () => {
     expectTypeOf(client.imageToImage).returns.resolves.toEqualTypeOf<Ok<"genImageToImage">>();
     expectTypeOf(client.imageToVideo).returns.resolves.toEqualTypeOf<Ok<"genImageToVideo">>();
     expectTypeOf(client.upscale).returns.resolves.toEqualTypeOf<Ok<"genUpscale">>();
-    expectTypeOf(client.download).returns.resolves.toEqualTypeOf<Uint8Array>();
     const { images } = await client.textToImage({ modelId: "m", prompt: "p" });
     expectTypeOf(images[0]!).toEqualTypeOf<components["schemas"]["Media"]>();
+  });
+
+  it("downloads bytes, or with { stream: true } a web stream of them", () => {
+    const call: CallOptions = { timeoutMs: 1000 };
+    const stream = Math.random() > 0.5;
+    expectTypeOf(client.download("/outputs/a.png")).resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf(client.download("/outputs/a.png", call)).resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf(client.download("/outputs/a.png", { stream: false })).resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf(client.download("/a.mp4", { ...call, stream: true })).resolves.toEqualTypeOf<
+      ReadableStream<Uint8Array>
+    >();
+    expectTypeOf(client.download("/a.mp4", { stream })).resolves.toEqualTypeOf<
+      Uint8Array | ReadableStream<Uint8Array>
+    >();
+    expectTypeOf<DownloadOptions>().toExtend<CallOptions>();
+    expectTypeOf<DownloadOptions["stream"]>().toEqualTypeOf<boolean | undefined>();
+    // @ts-expect-error: stream is a boolean
+    void client.download("/a.mp4", { stream: "yes" });
   });
 
   it("keeps the raw client typed by path", async () => {

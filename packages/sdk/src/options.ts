@@ -114,6 +114,17 @@ export interface CallOptions {
   headers?: HeadersInit;
 }
 
+/** Settings of {@link Client.download}: the call options, and whether to stream the body. */
+export interface DownloadOptions extends CallOptions {
+  /**
+   * Resolve with the body as a `ReadableStream<Uint8Array>` once the headers arrive, rather than with its bytes: for
+   * files larger than the client's `maxResponseBytes` (which does not apply) or than you want in memory. `timeoutMs`
+   * then bounds the call until the headers and, after them, each wait for the next chunk; `signal` aborts it until the
+   * end.
+   */
+  stream?: boolean;
+}
+
 /** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer `setTimeout` fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 

@@ -2,7 +2,8 @@
  * @module Headless Chromium (Debian's /usr/bin/chromium through playwright-core) loads a page that imports the built
  * ESM bundle (dist/index.js, with openapi-fetch through an import map) and runs real calls against a local broadcaster
  * on another origin (so CORS applies), backed by real runners: text-to-image on the tiny SD-Turbo model, an upscale
- * of a canvas image, the downloads, an asynchronous job followed through its event stream, and a typed error.
+ * of a canvas image, the downloads (whole and streamed), an asynchronous job followed through its event stream, and a
+ * typed error.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -106,7 +107,7 @@ describe("in headless Chromium", () => {
     expect(result.url.startsWith(`${gateway.url}/outputs/`)).toBe(true);
   });
 
-  it("upscales a canvas image through the built ESM bundle and reads the result back", async () => {
+  it("upscales a canvas image through the built ESM bundle and reads the result back, whole and streamed", async () => {
     const { page, problems } = await openPage();
     const result = await page.evaluate(
       async ({ baseUrl, apiKey, modelId }) => {
@@ -124,12 +125,15 @@ describe("in headless Chromium", () => {
         );
         const bytes = await client.download(images[0]!);
         const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
-        return { seed: images[0]!.seed, width: bitmap.width, height: bitmap.height };
+        const stream = await client.download(images[0]!, { stream: true });
+        const streamed = new Uint8Array(await new Response(stream).arrayBuffer());
+        const same = streamed.length === bytes.length && streamed.every((b, i) => b === bytes[i]);
+        return { seed: images[0]!.seed, width: bitmap.width, height: bitmap.height, same };
       },
       { baseUrl: gateway.url, apiKey: KEY, modelId: UPSCALER },
     );
     expect(problems).toEqual([]);
-    expect(result).toEqual({ seed: 5, width: 48, height: 40 });
+    expect(result).toEqual({ seed: 5, width: 48, height: 40, same: true });
   });
 
   it("submits an asynchronous job, follows its events over fetch with the bearer header, and waits with progress", async () => {

@@ -62,6 +62,7 @@ const EXPECTED = {
   seed: 9,
   width: 24,
   height: 20,
+  streamed: true,
   authError: true,
   message: "[POST] /upscale: 401 Unauthorized — invalid API key",
 };

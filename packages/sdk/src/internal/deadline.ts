@@ -5,7 +5,7 @@
 /** A started deadline. `dispose()` clears its timer and listeners; call it once the call is over. */
 export interface Deadline {
   readonly signal: AbortSignal;
-  /** Epoch ms at which the timeout fires. */
+  /** Epoch ms at which the timeout fires (Infinity while the clock is stopped, see `clock`). */
   readonly endsAt: number;
   readonly timeoutMs: number;
   /** Why `signal` fired, if it did. */
@@ -28,6 +28,12 @@ export interface Deadline {
    * `Request` is garbage, a collection cuts the deadline off from the fetch, which then runs on to the end.
    */
   hold(request: Request): void;
+  /**
+   * Makes the deadline an idle limit, for a body its caller reads at its own pace: `clock(true)` gives the wait that
+   * follows `timeoutMs` from now, `clock(false)` stops the clock while the caller holds what came. The caller's signal
+   * is followed throughout.
+   */
+  clock(running: boolean): void;
   dispose(): void;
 }
 
@@ -58,18 +64,21 @@ export function startDeadline(
   // Not unref'd: while a call is pending its deadline keeps a Node process alive, else a process with nothing else to
   // wait for (a fetch that ignores the signal, an upload stream that never ends) would exit with the call unsettled.
   // `dispose()` clears it as soon as the call settles.
-  const timer = setTimeout(onTimeout, endsAt - Date.now());
+  let end = endsAt;
+  let timer = setTimeout(onTimeout, end - Date.now());
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
   const held: Request[] = [];
   return {
     signal: controller.signal,
-    endsAt,
+    get endsAt() {
+      return end;
+    },
     timeoutMs,
     reason: () => why,
     abortReason: () => signal?.reason,
     expired() {
-      if (why === undefined && Date.now() >= endsAt) onTimeout();
+      if (why === undefined && Date.now() >= end) onTimeout();
       return why !== undefined;
     },
     race<T>(work: Promise<T>): Promise<T> {
@@ -83,6 +92,11 @@ export function startDeadline(
     },
     hold(request) {
       held.push(request);
+    },
+    clock(running) {
+      clearTimeout(timer);
+      end = running ? Date.now() + timeoutMs : Infinity;
+      if (running) timer = setTimeout(onTimeout, timeoutMs);
     },
     dispose() {
       held.length = 0;

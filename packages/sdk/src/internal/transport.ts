@@ -36,6 +36,11 @@ export interface SendOptions {
    * {@link tooLarge}'s error. Unbounded when unset (`client.raw`, which may hand the body on as a stream).
    */
   maxBytes?: number;
+  /**
+   * Whether the caller reads a success answer's body at its own pace, for as long as it takes (`download`'s stream):
+   * `timeoutMs` then bounds the call until the headers, and after them each wait for a chunk of the body.
+   */
+  stream?: boolean;
   /** Filled in with the number of requests sent. */
   stats?: { attempts: number };
   random?: () => number;
@@ -91,7 +96,7 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
           continue;
         }
       }
-      return guardBody(response, deadline, target, attempt, options.maxBytes);
+      return guardBody(response, deadline, target, attempt, options.maxBytes, options.stream);
     }
   } catch (err) {
     deadline.dispose();
@@ -271,7 +276,9 @@ function failureOf(err: unknown, deadline: Deadline, target: CallTarget, attempt
  * Keeps the deadline over the body and maps its read failures; releases the deadline when the body is done. A chunk
  * or the end that arrives once the deadline has passed is not passed on: the body fails instead. A success answer
  * longer than `maxBytes` is refused at once when its Content-Length says so, else as soon as more has come: the
- * body fails with {@link tooLarge}'s error, and the rest is cancelled unread (the connection closed).
+ * body fails with {@link tooLarge}'s error, and the rest is cancelled unread (the connection closed). A success answer
+ * read as a `stream` is under an idle limit instead of the deadline: the clock runs only while a read waits for the
+ * network, so neither a long body nor a caller that takes its time fails it.
  */
 function guardBody(
   response: Response,
@@ -279,8 +286,10 @@ function guardBody(
   target: CallTarget,
   attempts: number,
   maxBytes?: number,
+  stream?: boolean,
 ): Response {
   const limit = (response.ok && maxBytes) || Infinity;
+  const idle = response.ok && stream;
   // A compressed answer's Content-Length is not what it decodes to (random bytes grow): only the count can tell.
   if (Number(response.headers.get("content-length")) > limit && !response.headers.has("content-encoding")) {
     void discard(response);
@@ -290,12 +299,16 @@ function guardBody(
     deadline.dispose();
     return response;
   }
+  if (idle) deadline.clock(false);
   const reader = response.body.getReader();
   let received = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        if (idle) deadline.clock(true);
         const { done, value } = await deadline.race(reader.read());
+        // Stopped before asking: a chunk that came in time is not late because this thread was busy since.
+        if (idle) deadline.clock(false);
         if (deadline.expired()) throw deadline.signal.reason;
         if (done) {
           deadline.dispose();
