@@ -60,7 +60,10 @@ describe("avs-runner bench", () => {
     const models = await modelsDir();
     try {
       const args = ["bench", "--start-up", "--model-dir", models.dir, "--runs", "1", "--baseline", BIN];
-      const { stdout } = await promisify(execFile)("node", [BIN, ...args]);
+      // From a folder outside the package (the README runs it from the repository's root), without the module path
+      // vitest adds: the floor's process finds onnxruntime-node all the same.
+      const env = { ...process.env, NODE_PATH: "" };
+      const { stdout } = await promisify(execFile)("node", [BIN, ...args], { cwd: tmpdir(), env });
       expect(stdout).toMatch(/^start-up of a runner serving upscale with tiny\/esrgan-x4 \(1 ONNX file\(s\)\)/);
       const cpu = (path: string) => Number(new RegExp(`${path} +\\d+ ms wall +(\\d+) ms CPU`).exec(stdout)?.[1]);
       // The runner loads what the floor loads and more (a worker thread, the HTTP side), in CPU time of its own.

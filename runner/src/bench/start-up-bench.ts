@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { modelPath } from "../models/layout.js";
@@ -29,8 +30,11 @@ Prints one line per path (median wall ms and CPU ms of the process) and, on its 
 const KNOWN = ["PIPELINE", "MODEL_ID", "MODEL_DIR", "RUNS", "BASELINE"];
 /** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on every Linux architecture Node runs on). */
 const USER_HZ = 100;
-/** The floor's script: opens every file given, one session each, then prints a line and waits to be stopped. */
-const FLOOR = `const ort = require("onnxruntime-node");
+/**
+ * The floor's script: opens every file given, one session each, then prints a line and waits to be stopped. It
+ * requires onnxruntime-node by the path this package resolves (a `-e` script resolves from the current folder).
+ */
+const FLOOR = `const ort = require(${JSON.stringify(createRequire(import.meta.url).resolve("onnxruntime-node"))});
 (async () => { for (const f of process.argv.slice(1)) await ort.InferenceSession.create(f);
 process.stdout.write("model loaded\\n"); setInterval(() => {}, 1000); })();`;
 
