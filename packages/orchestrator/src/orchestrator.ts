@@ -157,7 +157,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     entries.map((e) => e.pipeline),
     options.ffmpeg,
   );
-  if ((options.launcher ?? "process") === "process") checkRunnerFfmpeg(entries);
+  if ((options.launcher ?? "process") === "process") checkRunnerFfmpeg(entries, options.modelsSource);
   const modelsDir = resolve(options.modelsDir ?? "models");
   const gpus = parseGpus(options.gpus);
   const runnersPerGpu = options.runnersPerGpu ?? 1;
@@ -175,6 +175,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     healthIntervalMs: (options.healthInterval ?? 5) * 1000,
     retryAfterSec: options.retryAfter ?? 1,
     log,
+    ...(options.modelsSource ? { source: options.modelsSource } : {}),
   });
   // Job bodies are forwarded to the runner as they came (see routes/jobs.ts): kept in memory up to 4 MiB, spooled
   // to a temporary file beyond (removed when the job ends), so a large upload is never held in memory whole. The

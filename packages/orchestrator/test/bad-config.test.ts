@@ -6,18 +6,16 @@ import { createOrchestrator, parseGpus } from "../src/orchestrator.js";
 const quiet = { log: silentLogger, modelsDir: "/nonexistent-models" };
 
 describe("createOrchestrator refuses bad configuration", () => {
-  it("names the first warm entry that does not fit on the devices", async () => {
-    await expect(
-      createOrchestrator({
-        ...quiet,
-        models: [
-          { pipeline: "upscale", model_id: "a", warm: true },
-          { pipeline: "upscale", model_id: "b", warm: true },
-        ],
-        gpus: "0",
-      }),
-    ).rejects.toThrow(
+  it("names the first warm entry that does not fit on the devices, in the file the list came from", async () => {
+    const models = [
+      { pipeline: "upscale", model_id: "a", warm: true },
+      { pipeline: "upscale", model_id: "b", warm: true },
+    ];
+    await expect(createOrchestrator({ ...quiet, models, gpus: "0" })).rejects.toThrow(
       'aiModels.json entry 1 (upscale "b"): 2 warm runners do not fit on 1 GPU(s) with runners-per-gpu 1 (1 runner(s) at once)',
+    );
+    await expect(createOrchestrator({ ...quiet, models, modelsSource: "chain.json", gpus: "0" })).rejects.toThrow(
+      /^chain\.json entry 1 \(upscale "b"\): 2 warm runners/,
     );
   });
 
@@ -52,6 +50,8 @@ describe("createOrchestrator refuses bad configuration", () => {
     await expect(
       createOrchestrator({ ...quiet, models: entry({ FFPROBE_PATH: "/nonexistent/ffprobe" }) }),
     ).rejects.toThrow(/but "\/nonexistent\/ffprobe" cannot be run/);
+    const fromFile = { ...quiet, models: entry({ FFPROBE_PATH: "/nonexistent/ffprobe" }), modelsSource: "video.json" };
+    await expect(createOrchestrator(fromFile)).rejects.toThrow(/^video\.json entry 1 \(video-upscale /);
     // An external runner's ffmpeg is its own business; the default PATH has both here.
     const external = [
       {

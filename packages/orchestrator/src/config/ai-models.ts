@@ -182,6 +182,14 @@ function numberField(
   return n;
 }
 
+/**
+ * How messages name a checked entry: the file it came from, its position and what it serves.
+ * @example entryName("chain.json", { index: 1, pipeline: "upscale", modelId: "b" }) // 'chain.json entry 1 (upscale "b")'
+ */
+export function entryName(source: string, e: Pick<ModelEntry, "index" | "pipeline" | "modelId">): string {
+  return `${source} entry ${e.index} (${e.pipeline} ${JSON.stringify(e.modelId)})`;
+}
+
 function label(raw: unknown): string {
   const e = raw as { pipeline?: unknown; model_id?: unknown } | null;
   if (!e || typeof e !== "object") return "";

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConfigError } from "../config/ai-models.js";
+import { ConfigError, entryName } from "../config/ai-models.js";
 
 /** Pipelines whose runner answers `{frames}` that this orchestrator encodes to mp4. */
 export const MP4_PIPELINES: readonly string[] = ["image-to-video"];
@@ -46,7 +46,8 @@ const RUNNER_VIDEO_PIPELINES: readonly string[] = ["video-upscale", "frame-inter
  * they will look for them (the entry's `FFMPEG_PATH` / `FFPROBE_PATH` flags, else this environment's, else the
  * `PATH`): without them such a runner fails to load its model, and would be restarted over and over. The runner
  * checks the version and libx264 itself.
- * @throws {ConfigError} naming the entry, the binary and how to install it.
+ * @throws {ConfigError} naming the entry (as `source`, the model list's file, numbers it), the binary and how to
+ * install it.
  * @example checkRunnerFfmpeg([{ index: 0, pipeline: "video-upscale", modelId: "tiny/esrgan-x4", optimizationFlags: {} }])
  */
 export function checkRunnerFfmpeg(
@@ -57,6 +58,7 @@ export function checkRunnerFfmpeg(
     url?: string;
     optimizationFlags: Record<string, string>;
   }>,
+  source = "aiModels.json",
   env: NodeJS.ProcessEnv = process.env,
 ): void {
   for (const e of entries) {
@@ -70,7 +72,7 @@ export function checkRunnerFfmpeg(
       const why = run.error ? run.error.message : run.status !== 0 ? `it exited with ${run.status}` : undefined;
       if (why === undefined) continue;
       throw new ConfigError(
-        `aiModels.json entry ${e.index} (${e.pipeline} ${JSON.stringify(e.modelId)}): its runner needs ffmpeg and ffprobe, but ${JSON.stringify(command)} cannot be run (${why}); install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set FFMPEG_PATH and FFPROBE_PATH in the entry's optimization_flags`,
+        `${entryName(source, e)}: its runner needs ffmpeg and ffprobe, but ${JSON.stringify(command)} cannot be run (${why}); install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set FFMPEG_PATH and FFPROBE_PATH in the entry's optimization_flags`,
       );
     }
   }

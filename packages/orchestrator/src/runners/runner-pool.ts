@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { HttpError } from "@ai-video-subnet/server-kit";
-import { ConfigError, type ModelEntry } from "../config/ai-models.js";
+import { ConfigError, entryName, type ModelEntry } from "../config/ai-models.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
 import { Devices } from "./devices.js";
@@ -26,6 +26,8 @@ export interface RunnerPoolOptions {
   /** Seconds a refused job is told to wait (`Retry-After`). */
   retryAfterSec: number;
   log: Logger;
+  /** Where the entries came from, for messages (default `aiModels.json`). */
+  source?: string;
 }
 
 /** A job's hold on one slot of one ready runner; `release()` exactly once. */
@@ -87,7 +89,7 @@ export class RunnerPool {
     if (warm.length > slots) {
       const extra = warm[slots]!.entry;
       throw new ConfigError(
-        `aiModels.json entry ${extra.index} (${extra.pipeline} ${JSON.stringify(extra.modelId)}): ${warm.length} warm ` +
+        `${entryName(options.source ?? "aiModels.json", extra)}: ${warm.length} warm ` +
           `runners do not fit on ${devices.length === 1 && devices[0] === "cpu" ? "the CPU" : `${devices.length} GPU(s)`} ` +
           `with runners-per-gpu ${options.runnersPerGpu} (${slots} runner(s) at once); raise runners-per-gpu, add GPUs or make entries cold`,
       );
