@@ -186,19 +186,21 @@ export interface ScaledSampleTarget {
 }
 
 /**
- * {@link eulerStep} of a model run on a [unconditional; conditional] batch with classifier-free guidance whose scale
- * changes along the sample's first axis (Stable Video Diffusion's per-frame ramp): block f of `sample` (of
+ * {@link eulerStep} of a model run on the unconditional and the conditional input (one batch of both, or one run
+ * each: the two outputs are given apart, each as long as `sample`) with classifier-free guidance whose scale changes
+ * along the sample's first axis (Stable Video Diffusion's per-frame ramp): block f of `sample` (of
  * `sample.length / scales.length` values) takes m = m_u + g_f·(m_c − m_u), rounded to float32 as when it is stored,
  * then the Euler update — in one pass that writes only the next sample into `out` (which must not be `sample`) and,
  * given `next`, its scaled copies into the next UNet input (see {@link ScaledSampleTarget}), so no second pass over
  * the latents is needed. The result equals guiding into an array and calling {@link eulerStep}.
  *
  * @example
- * guidedEulerStep("v_prediction", out, latents, 700, -629.5, Float32Array.of(1, 2, 3), next);
+ * guidedEulerStep("v_prediction", v.subarray(0, n), v.subarray(n), latents, 700, -629.5, Float32Array.of(1, 2, 3), out, next);
  */
 export function guidedEulerStep(
   prediction: PredictionType,
-  modelOutput: Float32Array,
+  unconditional: Float32Array,
+  conditional: Float32Array,
   sample: Float32Array,
   sigma: number,
   dt: number,
@@ -214,8 +216,8 @@ export function guidedEulerStep(
       const g = scales[f] as number;
       for (let end = i + block; i < end; i++) {
         const x = sample[i] as number;
-        const u = modelOutput[i] as number;
-        const m = Math.fround(u + g * ((modelOutput[half + i] as number) - u));
+        const u = unconditional[i] as number;
+        const m = Math.fround(u + g * ((conditional[i] as number) - u));
         const x0 = Math.fround(a === 0 ? m : a * x + b * m);
         out[i] = keep * x + toward * x0;
       }
@@ -231,8 +233,8 @@ export function guidedEulerStep(
     const at = 2 * f * block - i;
     for (let end = i + block; i < end; i++) {
       const x = sample[i] as number;
-      const u = modelOutput[i] as number;
-      const m = Math.fround(u + g * ((modelOutput[half + i] as number) - u));
+      const u = unconditional[i] as number;
+      const m = Math.fround(u + g * ((conditional[i] as number) - u));
       const x0 = Math.fround(a === 0 ? m : a * x + b * m);
       const y = Math.fround(keep * x + toward * x0);
       out[i] = y;

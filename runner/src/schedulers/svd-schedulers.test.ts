@@ -90,7 +90,8 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
         guided[i] = u + (scales[Math.floor(i / per)] as number) * ((output[guided.length + i] as number) - u);
       }
       const expected = eulerStep(prediction, guided, sample, 14.6, -4.2).prevSample;
-      const got = guidedEulerStep(prediction, output, sample, 14.6, -4.2, scales, new Float32Array(frames * per));
+      const [u, c] = [output.subarray(0, frames * per), output.subarray(frames * per)];
+      const got = guidedEulerStep(prediction, u, c, sample, 14.6, -4.2, scales, new Float32Array(frames * per));
       expect(Buffer.from(got.buffer), prediction).toEqual(Buffer.from(expected.buffer));
     }
   });
@@ -102,10 +103,12 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
     const output = Float32Array.from({ length: 2 * frames * per }, (_, i) => Math.cos(i * 1.7) * 2);
     const scales = Float32Array.from(guidanceRamp(1, 3, frames));
     const factor = 1 / Math.sqrt(9.8 * 9.8 + 1);
+    const [u, c] = [output.subarray(0, sample.length), output.subarray(sample.length)];
     for (const rows of [1, 2]) {
       const expected = guidedEulerStep(
         "v_prediction",
-        output,
+        u,
+        c,
         sample,
         14.6,
         -4.8,
@@ -116,7 +119,7 @@ describe("SVD: Euler with Karras sigmas, continuous timesteps, v-prediction (EDM
       const want = new Float32Array(rows * frames * 2 * per).fill(-7);
       scaleIntoSample(expected, factor, want, rows, frames);
       const into = new Float32Array(want.length).fill(-7);
-      const got = guidedEulerStep("v_prediction", output, sample, 14.6, -4.8, scales, new Float32Array(sample.length), {
+      const got = guidedEulerStep("v_prediction", u, c, sample, 14.6, -4.8, scales, new Float32Array(sample.length), {
         sample: into,
         factor,
         rows,

@@ -96,6 +96,25 @@ describe("image-to-video on tiny/svd (14 frames)", async () => {
     expectClose((await collect(c, p)).latents, referenceVideo("svd", p).latents, 1e-5);
   });
 
+  it("runs guidance as two UNet runs of batch 1 from splitGuidanceBytes on (set on the CPU): the same bytes", async () => {
+    expect(c.splitGuidanceBytes).toBe(4 * 1024 * 1024);
+    const batches: number[] = [];
+    const split = { ...c, splitGuidanceBytes: 1 };
+    const p = params();
+    const record = (component: string, _s: unknown, feeds: Record<string, ort.Tensor>) => {
+      if (component === "unet") batches.push((feeds.sample as ort.Tensor).dims[0] as number);
+    };
+    await generateVideo(split, p, {}, () => {}, { onRun: record });
+    expect(batches).toEqual(Array(16).fill(1));
+    const again = await collect(split, p);
+    expect(bytes(again).equals(bytes(base))).toBe(true);
+    expect(Buffer.from(again.latents.buffer).equals(Buffer.from(base.latents.buffer))).toBe(true);
+    // Below the threshold one batch of two, as before.
+    batches.length = 0;
+    await generateVideo(c, p, {}, () => {}, { onRun: record });
+    expect(batches).toEqual(Array(8).fill(2));
+  });
+
   it("decodes in chunks: the same frames for chunk sizes 1, 4, 5 and all, with num_frames = the chunk's length", async () => {
     for (const [size, lengths] of [
       [1, Array(14).fill(1)],

@@ -14,6 +14,7 @@ import { type SessionOpener, sessionOpener } from "../session-opener.js";
 import { safetyPreprocessModelFor } from "../stable-diffusion/safety-preprocess.js";
 import { describe, requireValue, type ValueInfo } from "../stable-diffusion/session-io.js";
 import { VAE_RGB_OUT } from "../stable-diffusion/vae.js";
+import { LARGE_OUTPUT_BYTES } from "./release-outputs.js";
 import { readSvdModelIndex, SvdModelError, type SvdModelIndex } from "./svd-model-index.js";
 
 /** What loading needs: where the model is, and how sessions are made (the worker's load context has these). */
@@ -55,6 +56,14 @@ export interface SvdComponents {
   /** Prepares the checker's inputs in ONNX Runtime (safety-preprocess.ts). */
   safetyPreprocess?: ort.InferenceSession | undefined;
   io: SvdIo;
+  /**
+   * Guidance whose joint UNet input ([2, F, 8, h, w] as float32) would take this many bytes or more runs as two UNet
+   * runs of batch 1 (video-denoise.ts): the same values, for half the input and half the UNet's working memory, and
+   * on the CPU no slower, since a convolution's work there grows with the batch. Set on the CPU when the UNet's batch
+   * is not fixed (to {@link LARGE_OUTPUT_BYTES}, 4 MiB: frames of about 300 k pixels at 14 frames, 170 k at 25); unset
+   * elsewhere, where one batch of two uses a GPU better.
+   */
+  splitGuidanceBytes?: number | undefined;
 }
 
 /** SVD's sessions, as {@link SVD_SESSION_MEMORY} names them. */
@@ -243,6 +252,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
     const { io, frames } = resolveIo({ imageEncoder, vaeEncoder, unet, vaeDecoder }, index);
     const checkerFile = index.files.safetyChecker;
     const safetyChecker = checkerFile === undefined ? undefined : await open("safetyChecker", checkerFile);
+    const batch = io.unet.sample.shape[0];
     const components: SvdComponents = {
       index,
       scheduler,
@@ -255,6 +265,8 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
       // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
       safetyPreprocess: safetyChecker && (await open("safetyChecker", safetyPreprocessModelFor(safetyChecker), "cpu")),
       io,
+      splitGuidanceBytes:
+        provider === "cpu" && !(typeof batch === "number" && batch > 0) ? LARGE_OUTPUT_BYTES : undefined,
     };
     return {
       provider,
