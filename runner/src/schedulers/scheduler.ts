@@ -195,7 +195,7 @@ export interface ScaledSampleTarget {
  * the latents is needed. The result equals guiding into an array and calling {@link eulerStep}.
  *
  * @example
- * guidedEulerStep("v_prediction", v.subarray(0, n), v.subarray(n), latents, 700, -629.5, Float32Array.of(1, 2, 3), out, next);
+ * guidedEulerStep("v_prediction", v.subarray(0, n), v.subarray(n), x, 700, -629.5, Float32Array.of(1, 2, 3), out);
  */
 export function guidedEulerStep(
   prediction: PredictionType,

@@ -4,12 +4,13 @@
  * `sample` [B,F,8,h,w] — under guidance B = 2, [unconditional (zero image latents, zero embeddings); conditional] —
  * the UNet runs once on the batch, frame f's output is v_u + g_f·(v_c − v_u) with g_f the linear guidance ramp, and the
  * scheduler steps. Where the model's {@link SvdComponents.splitGuidanceBytes} says so, a large guided batch runs as
- * two UNet runs of batch 1 instead, the unconditional then the conditional (the image-latent half zeroed, then
- * filled): the same values, for half the input and half the UNet's working memory. Its arrays and tensors are made once per UNet and shape and lent to one request at a time (the
- * image-latent half of `sample` is written once per request, only the noisy half per step), so a step allocates
- * nothing in JavaScript. Under guidance one pass per step does the guidance, the Euler update and the next step's
- * scaled input (`guidedEulerStep` with a target). Large dead UNet outputs are freed before the next step by a minor
- * collection (they are still young), and a large loop's arrays are not pooled (release-outputs.ts).
+ * two UNet runs of batch 1 instead, on one [1,F,8,h,w] `sample` whose image-latent half is switched between zeros and
+ * the image latents once per step: the same values, for half the input and half the UNet's working memory. Its
+ * arrays and tensors are made once per UNet and shape and lent to one request at a time (the image-latent half of
+ * `sample` is written once per request, only the noisy half per step), so a step allocates no buffers in JavaScript.
+ * Under guidance one pass per step does the guidance, the Euler update and the next step's scaled input
+ * (`guidedEulerStep` with a target). Large dead UNet outputs are freed at once, with no collection (`freeNow`), and a
+ * large loop's arrays are not pooled (release-outputs.ts).
  */
 import type * as ort from "onnxruntime-node";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
