@@ -321,7 +321,8 @@ describe("async job progress across two broadcasters (PostgreSQL)", () => {
   });
 
   it("shows the job's steps live through the broadcaster that does not run it", async () => {
-    const job = (await (await submitAsync(a.url, JOB)).json()) as ApiJob;
+    // The long job, as above: enough steps for 5 progress writes however fast the machine is.
+    const job = (await (await submitAsync(a.url, LONG_JOB)).json()) as ApiJob;
     const live = await b.app.request(`http://gateway-b/jobs/${job.id}/events`);
     expect(live.status).toBe(200);
     const events: SseEvent[] = [];
