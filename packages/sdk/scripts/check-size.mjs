@@ -29,7 +29,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // 0.18 kB. One event of a job's event stream bounded by it too: 0.09 and 0.07 kB. The event-stream parser in linear
 // time (a line's pieces searched once each): 0.05 and 0.03 kB. download(media, { stream: true }), a web stream under
 // an idle limit (the deadline's clock stopped while the caller holds a chunk): 0.12 and 0.08 kB.
-export const BUDGET = { own: 12.16 * 1024, browser: 10.91 * 1024 };
+// A stalled stream's TimeoutError told apart (its own message, `stalled`) and `stream` checked at run time: 0.14 and
+// 0.09 kB.
+export const BUDGET = { own: 12.31 * 1024, browser: 11 * 1024 };
 
 /** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
 export async function measure() {

@@ -108,6 +108,16 @@ describe("download with { stream: true }", () => {
     }
     const header = await client.download("/a.mp4", { stream: true, headers: { "x-note": "a\nb" } }).catch((e) => e);
     expect(header).toBeInstanceOf(InvalidInputError);
+    // From plain JavaScript: a string would be truthy, and "false" would stream.
+    for (const [stream, shown] of [
+      ["false", '"false"'],
+      [1, "1"],
+      [null, "null"],
+    ] as const) {
+      const err = await client.download("/a.mp4", { stream: stream as unknown as boolean }).catch((e) => e);
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.message).toBe(`download: stream must be true or false, got ${shown}`);
+    }
     expect(server.received).toHaveLength(0);
   });
 
@@ -208,7 +218,10 @@ describe("download with { stream: true }: timeoutMs and signal", () => {
     const started = Date.now();
     const err = await reader.read().catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toBe(`[GET] ${server.url}/a.mp4: timed out after 300 ms`);
+    expect([err.message, err.stalled]).toEqual([
+      `[GET] ${server.url}/a.mp4: the stream stalled: no data for 300 ms`,
+      true,
+    ]);
     expect(Date.now() - started).toBeLessThan(2000);
     await expect.poll(() => closed.at).toBeDefined();
   });
@@ -219,7 +232,7 @@ describe("download with { stream: true }: timeoutMs and signal", () => {
     const started = Date.now();
     const err = await client.download("/a.mp4", { stream: true, timeoutMs: 300 }).catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toBe(`[GET] ${server.url}/a.mp4: timed out after 300 ms`);
+    expect([err.message, err.stalled]).toEqual([`[GET] ${server.url}/a.mp4: timed out after 300 ms`, false]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 

@@ -205,7 +205,8 @@ export class MalformedResponseError extends SdkError {
 }
 
 /**
- * The call's `timeoutMs` (which covers every attempt, the waits between them and reading the body) ran out.
+ * The call's `timeoutMs` (which covers every attempt, the waits between them and reading the body) ran out; or, for
+ * a streamed `download`, no byte came for `timeoutMs` while a read waited (`stalled` true: the stream had started).
  *
  * @example
  * catch (err) { if (err instanceof TimeoutError) console.log(`gave up after ${err.timeoutMs} ms`); }
@@ -213,9 +214,17 @@ export class MalformedResponseError extends SdkError {
 export class TimeoutError extends SdkError {
   override name = "TimeoutError";
   readonly timeoutMs: number;
-  constructor(target: CallTarget, timeoutMs: number, options: { attempts?: number } = {}) {
-    super(target, `timed out after ${timeoutMs} ms`, options);
+  /** Whether a streamed body went silent, rather than the whole call running out of time. */
+  readonly stalled: boolean;
+  constructor(target: CallTarget, timeoutMs: number, options: { attempts?: number; stalled?: boolean } = {}) {
+    const stalled = options.stalled === true;
+    super(
+      target,
+      stalled ? `the stream stalled: no data for ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`,
+      options,
+    );
     this.timeoutMs = timeoutMs;
+    this.stalled = stalled;
   }
 }
 

@@ -134,14 +134,16 @@ interface Settings {
   retries?: number;
   eventStreamIdleMs?: number;
   maxResponseBytes?: number;
+  stream?: boolean;
 }
 
 /**
  * The one place options are normalised: every method taking options (a call's, `submit`'s, `wait`'s, `events`')
  * passes them through here. No options — `undefined`, or `null` from plain JavaScript — are `{}`. Refuses settings
  * that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs` fires at once (timers
- * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries, and a
- * `maxResponseBytes` that is not a whole number ≥ 1 is no byte count (0 would refuse every answer).
+ * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries, a
+ * `maxResponseBytes` that is not a whole number ≥ 1 is no byte count (0 would refuse every answer), and a `stream`
+ * that is not a boolean would be read as one (`"false"` would stream).
  *
  * @example
  * const call = checkSettings("/text-to-image", null); // {}
@@ -165,6 +167,11 @@ export function checkSettings<T extends object>(where: string, options: T | null
     if (n !== undefined && !(Number.isInteger(n) && n >= least)) {
       throw new RangeError(`${where}: ${key} must be a whole number ≥ ${least}, got ${n}`);
     }
+  }
+  if (o.stream !== undefined && typeof o.stream !== "boolean") {
+    throw new TypeError(
+      `${where}: stream must be true or false, got ${typeof o.stream === "string" ? JSON.stringify(o.stream) : String(o.stream)}`,
+    );
   }
   return o;
 }

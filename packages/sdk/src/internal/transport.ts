@@ -264,10 +264,16 @@ async function discard(response: Response): Promise<void> {
 }
 
 /** Maps what `fetch` or a body read threw to the SDK's error for it. */
-function failureOf(err: unknown, deadline: Deadline, target: CallTarget, attempts: number): SdkError {
+function failureOf(
+  err: unknown,
+  deadline: Deadline,
+  target: CallTarget,
+  attempts: number,
+  stalled?: boolean,
+): SdkError {
   if (err instanceof SdkError) return err;
   const why = deadline.reason();
-  if (why === "timeout") return new TimeoutError(target, deadline.timeoutMs, { attempts });
+  if (why === "timeout") return new TimeoutError(target, deadline.timeoutMs, { attempts, stalled });
   if (why === "abort") return new AbortError(target, { cause: deadline.abortReason(), attempts });
   return new ConnectionError(target, { cause: err, attempts });
 }
@@ -321,7 +327,7 @@ function guardBody(
       } catch (err) {
         deadline.dispose();
         reader.cancel().catch(() => {});
-        controller.error(failureOf(err, deadline, target, attempts));
+        controller.error(failureOf(err, deadline, target, attempts, idle));
       }
     },
     cancel(reason) {
