@@ -31,7 +31,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // an idle limit (the deadline's clock stopped while the caller holds a chunk): 0.12 and 0.08 kB.
 // A stalled stream's TimeoutError told apart (its own message, `stalled`) and `stream` checked at run time: 0.14 and
 // 0.09 kB.
-export const BUDGET = { own: 12.31 * 1024, browser: 11 * 1024 };
+export const BUDGET = { own: 12.33 * 1024, browser: 11 * 1024 };
 
 /** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
 export async function measure() {

@@ -217,14 +217,13 @@ export class TimeoutError extends SdkError {
   /** Whether a streamed body went silent, rather than the whole call running out of time. */
   readonly stalled: boolean;
   constructor(target: CallTarget, timeoutMs: number, options: { attempts?: number; stalled?: boolean } = {}) {
-    const stalled = options.stalled === true;
     super(
       target,
-      stalled ? `the stream stalled: no data for ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`,
+      options.stalled ? `the stream stalled: no data for ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`,
       options,
     );
     this.timeoutMs = timeoutMs;
-    this.stalled = stalled;
+    this.stalled = !!options.stalled;
   }
 }
 
