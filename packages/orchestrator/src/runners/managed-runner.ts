@@ -41,6 +41,8 @@ export class ManagedRunner {
   hardware: components["schemas"]["HardwareInformation"] | undefined;
   /** When a job last finished on it (ms since epoch), for evicting the least recently used. */
   lastUsed = 0;
+  /** When its current (or last) run became ready (ms since epoch); undefined from the start of a start until ready. */
+  readySince: number | undefined;
   readonly #ctx: RunnerContext;
   #handle: RunnerHandle | undefined;
   #starting: Promise<void> | undefined;
@@ -82,6 +84,7 @@ export class ManagedRunner {
     if (before) await before;
     const generation = ++this.#generation;
     this.state = "starting";
+    this.readySince = undefined;
     const { launcher, log } = this.#ctx;
     const started = Date.now();
     let handle: RunnerHandle | undefined;
@@ -115,6 +118,7 @@ export class ManagedRunner {
       this.hardware = await client.hardwareInfo().catch(() => undefined);
       this.#healthFailures = 0;
       this.state = "ready";
+      this.readySince = Date.now();
       log.info("runner ready", {
         runner: this.name,
         url: handle.url,
@@ -124,6 +128,8 @@ export class ManagedRunner {
       });
     } catch (err) {
       if (generation === this.#generation) {
+        // Its exit, now or when stopped below, is this failed start, not a death of a ready runner.
+        this.#generation++;
         this.state = "stopped";
         this.#handle = undefined;
       }
@@ -188,7 +194,8 @@ export class ManagedRunner {
   }
 
   #exited(generation: number, exit: RunnerExit) {
-    if (generation !== this.#generation) return;
+    // An exit while starting is the start's failure, which its caller counts (once: not also as a death here).
+    if (generation !== this.#generation || this.state === "starting") return;
     this.#generation++;
     this.#handle = undefined;
     this.client = undefined;

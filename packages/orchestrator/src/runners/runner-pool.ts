@@ -1,7 +1,9 @@
 /**
  * @module The runners of every `aiModels.json` entry, grouped by capability (pipeline + model): device
  * assignment (GPUs, or the CPU), warm start at boot, cold start on demand with eviction of idle cold runners,
- * restart of dead warm runners with backoff, the health watchdog, and capacity leases for jobs.
+ * restart of dead warm runners with backoff, the health watchdog, and capacity leases for jobs. A runner that keeps
+ * failing (at start, or soon after it became ready) waits out its backoff whoever asks for it: jobs get a 503 saying
+ * when it is tried next instead of each starting (and loading a model) again, and `/info` leaves its slots out.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
@@ -61,9 +63,10 @@ export class RunnerPool {
   readonly #devices: Devices;
   readonly #options: RunnerPoolOptions;
   readonly #externals = new Map<ManagedRunner, Launcher>();
-  readonly #backoff = new Map<ManagedRunner, number>();
-  readonly #restartPending = new Set<ManagedRunner>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Runners failing in a row: how many failures, why the last, and when the next start may be tried. */
+  readonly #failures = new Map<ManagedRunner, Failure>();
+  /** Warm runners waiting for their restart timer. */
+  readonly #restarts = new Map<ManagedRunner, NodeJS.Timeout>();
   #watchdog: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -106,7 +109,7 @@ export class RunnerPool {
     const first = this.runners.filter((r) => r.entry.warm || r.external);
     const results = await Promise.allSettled(first.map((r) => r.start()));
     results.forEach((r, i) => {
-      if (r.status === "rejected" && !first[i]!.external) this.#scheduleRestart(first[i]!);
+      if (r.status === "rejected" && !first[i]!.external) this.#scheduleRestart(first[i]!, reasonOf(r.reason));
     });
     this.#watchdog = setInterval(() => void this.#tick(), this.#options.healthIntervalMs);
     this.#watchdog.unref();
@@ -129,7 +132,7 @@ export class RunnerPool {
       throw new HttpError(400, `model_id ${JSON.stringify(modelId)} is not served for ${pipeline} here; served${list}`);
     }
     const runner = this.#pick(group);
-    if (!runner) throw this.#busy();
+    if (!runner) throw this.#unavailable(group, pipeline, modelId) ?? this.#busy();
     const lease: Lease = {
       runner,
       release: once(() => {
@@ -148,6 +151,13 @@ export class RunnerPool {
       lease.release();
       if (!runner.entry.warm && !runner.external && runner.state === "stopped") this.#devices.free(runner);
       if (err instanceof HttpError) throw err;
+      // Counted like a warm runner's failed restart, so the next jobs wait out the backoff instead of each starting
+      // it again; once per start, however many jobs waited for it (the restart timer's own start counts itself).
+      if (!runner.external && runner.state === "stopped") {
+        if (runner.entry.warm) {
+          if (!this.#restarts.has(runner)) this.#scheduleRestart(runner, reasonOf(err));
+        } else if (!this.#waiting(runner, Date.now())) this.#failed(runner, reasonOf(err));
+      }
       throw new HttpError(
         503,
         `${pipeline} model ${JSON.stringify(modelId)} is not available: ${(err as Error).message}`,
@@ -181,15 +191,19 @@ export class RunnerPool {
     void runner.checkHealth();
   }
 
-  /** Every capability, current. */
+  /**
+   * Every capability, current. A runner waiting out a failure backoff adds no capacity: a broadcaster reading
+   * `/info` sends its jobs elsewhere instead of into a 503.
+   */
   capabilities(): CapabilityView[] {
+    const now = Date.now();
     return [...this.#groups.values()].map((group) => {
       const e = group[0]!.entry;
       return {
         pipeline: e.pipeline,
         model_id: e.modelId,
         warm: group.some((r) => r.state === "ready"),
-        capacity: group.reduce((n, r) => n + r.slots.capacity, 0),
+        capacity: group.reduce((n, r) => n + (this.#waiting(r, now) ? 0 : r.slots.capacity), 0),
         in_use: group.reduce((n, r) => n + r.slots.inUse, 0),
         price: { price_per_unit: e.pricePerUnit, pixels_per_unit: e.pixelsPerUnit },
       };
@@ -200,14 +214,15 @@ export class RunnerPool {
   async stop(): Promise<void> {
     this.#closed = true;
     if (this.#watchdog) clearInterval(this.#watchdog);
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    for (const t of this.#restarts.values()) clearTimeout(t);
+    this.#restarts.clear();
     await Promise.all(this.runners.map((r) => r.stop()));
     await this.#options.launcher.close?.();
   }
 
   #pick(group: ManagedRunner[]): ManagedRunner | undefined {
-    const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping");
+    const now = Date.now();
+    const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping" && !this.#waiting(r, now));
     free.sort((a, b) => RANK[a.state] - RANK[b.state] || b.slots.free - a.slots.free);
     for (const runner of free) {
       // An external runner that is down comes back through the watchdog, not by making a job wait for it.
@@ -218,6 +233,28 @@ export class RunnerPool {
       if (runner.slots.tryTake()) return runner;
     }
     return undefined;
+  }
+
+  /** True while `runner` is stopped and waiting out the backoff of its last failure. */
+  #waiting(runner: ManagedRunner, now: number): boolean {
+    return runner.state === "stopped" && (this.#failures.get(runner)?.notBefore ?? 0) > now;
+  }
+
+  /**
+   * The 503 for a capability whose every runner is waiting out a failure backoff (undefined when one is not: then
+   * the capability is just busy), with the last failure and the wait until the next start in `Retry-After`.
+   */
+  #unavailable(group: ManagedRunner[], pipeline: string, modelId: string): HttpError | undefined {
+    const now = Date.now();
+    if (!group.every((r) => this.#waiting(r, now))) return undefined;
+    const next = group.reduce((a, r) => (this.#failures.get(r)!.notBefore < this.#failures.get(a)!.notBefore ? r : a));
+    const { notBefore, reason } = this.#failures.get(next)!;
+    const seconds = Math.max(1, Math.ceil((notBefore - now) / 1000));
+    return new HttpError(
+      503,
+      `${pipeline} model ${JSON.stringify(modelId)} is not available: its runner failed (${reason}); it is started again in ${seconds} s`,
+      { headers: { "Retry-After": String(seconds) } },
+    );
   }
 
   #busy(): HttpError {
@@ -254,35 +291,42 @@ export class RunnerPool {
     };
   }
 
-  #died(runner: ManagedRunner, _exit: RunnerExit) {
+  #died(runner: ManagedRunner, exit: RunnerExit) {
     if (this.#closed) return;
-    if (runner.entry.warm) this.#scheduleRestart(runner);
-    else if (runner.slots.inUse === 0) this.#devices.free(runner);
+    const reason = `exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`;
+    if (runner.entry.warm) this.#scheduleRestart(runner, reason);
+    else {
+      this.#failed(runner, reason);
+      if (runner.slots.inUse === 0) this.#devices.free(runner);
+    }
   }
 
-  /** Restarts a warm runner after a backoff that doubles per failure in a row (1 s … 30 s). */
-  #scheduleRestart(runner: ManagedRunner) {
+  /**
+   * Records a failure of `runner` (a failed start, or a death) and returns the milliseconds its next start waits: 0
+   * after a run that stayed up {@link STABLE_MS} (a new series), else 1 s doubling per failure in a row up to 30 s —
+   * a runner that dies soon after becoming ready (a model that crashes it on every job) keeps failing too.
+   */
+  #failed(runner: ManagedRunner, reason: string): number {
+    const now = Date.now();
+    const stable = runner.readySince !== undefined && now - runner.readySince >= STABLE_MS;
+    const count = stable ? 0 : (this.#failures.get(runner)?.count ?? 0) + 1;
+    const delay = count === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (count - 1));
+    this.#failures.set(runner, { count, notBefore: now + delay, reason });
+    return delay;
+  }
+
+  /** Restarts a warm runner once the backoff of its failure is over (see {@link RunnerPool.#failed}). */
+  #scheduleRestart(runner: ManagedRunner, reason: string) {
     if (this.#closed) return;
-    const attempt = this.#backoff.get(runner) ?? 0;
-    this.#backoff.set(runner, attempt + 1);
-    const delay = attempt === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (attempt - 1));
-    this.#restartPending.add(runner);
+    const delay = this.#failed(runner, reason);
+    clearTimeout(this.#restarts.get(runner));
     const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (this.#closed || runner.state !== "stopped") {
-        this.#restartPending.delete(runner);
-        return;
-      }
-      runner.start().then(
-        () => {
-          this.#backoff.delete(runner);
-          this.#restartPending.delete(runner);
-        },
-        () => this.#scheduleRestart(runner),
-      );
+      this.#restarts.delete(runner);
+      if (this.#closed || runner.state !== "stopped") return;
+      runner.start().catch((err: unknown) => this.#scheduleRestart(runner, reasonOf(err)));
     }, delay);
     timer.unref();
-    this.#timers.add(timer);
+    this.#restarts.set(runner, timer);
   }
 
   async #tick() {
@@ -292,10 +336,29 @@ export class RunnerPool {
         if (r.state === "ready") await r.checkHealth();
         else if (r.external && r.state === "stopped") await r.start().catch(() => {});
         // A warm runner whose restart after a failed health check did not succeed.
-        else if (r.entry.warm && r.state === "stopped" && !this.#restartPending.has(r)) this.#scheduleRestart(r);
+        else if (r.entry.warm && r.state === "stopped" && !this.#restarts.has(r)) {
+          this.#scheduleRestart(r, "its restart after a failed health check did not succeed");
+        }
       }),
     );
   }
+}
+
+/** A runner that stays ready this long has recovered: its next failure starts a new backoff series. */
+const STABLE_MS = 60_000;
+
+/** The failures in a row of one runner. */
+interface Failure {
+  count: number;
+  /** Ms since epoch before which it is not started again. */
+  notBefore: number;
+  /** The last failure, for the 503 a job gets meanwhile. */
+  reason: string;
+}
+
+/** The first line of a failure (a runner that exited before listening adds its last output below it). */
+function reasonOf(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/; last output:$/, "");
 }
 
 function capabilityKey(pipeline: string, modelId: string): string {
