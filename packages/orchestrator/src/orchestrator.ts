@@ -23,6 +23,7 @@ import {
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-models.js";
+import { checkRunnerStarts } from "./config/runner-start-checks.js";
 import { orchestratorDocument } from "./generated/orchestrator-document.js";
 import { PIPELINES } from "./generated/orchestrator-pipelines.js";
 import { DockerLauncher } from "./launchers/docker-launcher.js";
@@ -177,6 +178,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     log,
     ...(options.modelsSource ? { source: options.modelsSource } : {}),
   });
+  // After the pool's own checks (warm runners that do not fit): what would fail a runner at every start.
+  const kind = typeof options.launcher === "object" ? undefined : (options.launcher ?? "process");
+  if (kind === "process" || kind === "docker") {
+    const context = { modelsDir, launcher: kind, ...(options.modelsSource ? { source: options.modelsSource } : {}) };
+    for (const w of checkRunnerStarts(entries, context)) log.warn(w);
+  }
   // Job bodies are forwarded to the runner as they came (see routes/jobs.ts): kept in memory up to 4 MiB, spooled
   // to a temporary file beyond (removed when the job ends), so a large upload is never held in memory whole. The
   // default spool directory is this process's own, made by mkdtemp (0700, a new name no one could create first)

@@ -2,11 +2,14 @@
  * @module The orchestrator's start-up says when it serves anyone: `--host 0.0.0.0` without `--secret` logs a `warn`
  * line naming the address and the setting; on 127.0.0.1, or with a secret, it does not.
  */
-import { join } from "node:path";
 import type { Logger } from "@ai-video-subnet/server-kit";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createOrchestrator } from "../src/orchestrator.js";
-import { TINY } from "./helpers.js";
+import { modelsDir, TINY } from "./helpers.js";
+
+// Installed, so that the only warning is the one under test (a cold entry's missing model is another).
+const models = modelsDir([TINY]);
+afterAll(() => models.cleanup());
 
 async function warnings(host: string, secret?: string) {
   const lines: Array<{ level: string; msg: string; [k: string]: unknown }> = [];
@@ -14,7 +17,7 @@ async function warnings(host: string, secret?: string) {
   const log: Logger = { info: at("info"), warn: at("warn"), error: at("error") };
   const orch = await createOrchestrator({
     models: [{ pipeline: "upscale", model_id: TINY, warm: false, capacity: 1 }],
-    modelsDir: join(import.meta.dirname, "no-models"),
+    modelsDir: models.dir,
     host,
     port: 0,
     ...(secret ? { secret } : {}),

@@ -56,6 +56,19 @@ describe("parseAiModels", () => {
     ]);
   });
 
+  it("takes an entry listed twice at the same price (two runners), and flags an external runner's own runner sets", () => {
+    const { entries } = parse([
+      { pipeline: "upscale", model_id: "a", price_per_unit: 1, warm: true },
+      { pipeline: "upscale", model_id: "a", price_per_unit: "1", capacity: 2 },
+      { pipeline: "upscale", model_id: "b", url: "http://gpu:8000", optimization_flags: { PORT: 8000 } },
+    ]);
+    expect(entries.map((e) => [e.capacity, e.pricePerUnit])).toEqual([
+      [1, 1],
+      [2, 1],
+      [1, 0],
+    ]);
+  });
+
   it("warns about unknown keys instead of refusing the file", () => {
     const { warnings } = parse([{ pipeline: "upscale", model_id: "a", gateway: "x" }]);
     expect(warnings).toEqual(['aiModels.json entry 0 (upscale "a"): ignoring unknown key "gateway"']);
@@ -95,6 +108,29 @@ describe("parseAiModels", () => {
     [[{ pipeline: "upscale", model_id: "a", token: "t" }], "token is only used with url (an external runner)"],
     [[{ pipeline: "upscale", model_id: "a", optimization_flags: ["x"] }], "optimization_flags must be an object"],
     [[{ pipeline: "upscale", model_id: "a", optimization_flags: { "BAD-NAME": 1 } }], 'key "BAD-NAME" is not a valid'],
+    [
+      [{ pipeline: "upscale", model_id: "a", optimization_flags: { QUEUE_SIZE: 8 } }],
+      'aiModels.json entry 0 (upscale "a"): optimization_flags.QUEUE_SIZE cannot be set: the orchestrator gives its runner the entry\'s capacity as QUEUE_SIZE (set capacity instead); remove it',
+    ],
+    [
+      [{ pipeline: "upscale", model_id: "a", optimization_flags: { MODEL_ID: "b" } }],
+      "optimization_flags.MODEL_ID cannot be set: the orchestrator gives its runner the entry's model_id; remove it",
+    ],
+    [
+      [
+        { pipeline: "upscale", model_id: "a", price_per_unit: 1 },
+        { pipeline: "upscale", model_id: "b", price_per_unit: 2 },
+        { pipeline: "upscale", model_id: "a", price_per_unit: "5" },
+      ],
+      'aiModels.json entry 2 (upscale "a"): price_per_unit 5 / pixels_per_unit 1 differ from entry 0\'s (1 / 1) for the same pipeline and model; /info advertises one price per model, so give every entry of it the same price',
+    ],
+    [
+      [
+        { pipeline: "upscale", model_id: "a", url: "http://gpu:8000" },
+        { pipeline: "upscale", model_id: "a", url: "http://gpu:8000/" },
+      ],
+      'aiModels.json entry 1 (upscale "a"): the runner at http://gpu:8000 is already entry 0; listed twice its capacity would count twice, so raise that entry\'s capacity instead',
+    ],
   ])("refuses %j: %s", (value, message) => {
     expect(() => parse(value)).toThrow(message);
   });

@@ -58,6 +58,20 @@ const KNOWN = new Set([
   "optimization_flags",
 ]);
 
+/**
+ * The runner settings the launchers set for every runner they start, and from what: a flag of the same name would be
+ * overridden without a word, so it is refused.
+ */
+const SET_BY_ORCHESTRATOR: Readonly<Record<string, string>> = {
+  PIPELINE: "the entry's pipeline",
+  MODEL_ID: "the entry's model_id",
+  MODEL_DIR: "the models directory (the models-dir setting)",
+  AUTH_TOKEN: "a random token of its own",
+  PORT: "a free port",
+  HOST: "its listen address",
+  QUEUE_SIZE: "the entry's capacity as QUEUE_SIZE (set capacity instead)",
+};
+
 /** A model id a runner takes (`runner/src/models/layout.ts`): `name` or `org/name`. */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
@@ -125,6 +139,11 @@ export function parseAiModels(
     const optimizationFlags: Record<string, string> = {};
     for (const [k, v] of Object.entries(flags as object)) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(`optimization_flags key ${show(k)} is not a valid variable name`);
+      if (url === undefined && Object.hasOwn(SET_BY_ORCHESTRATOR, k)) {
+        fail(
+          `optimization_flags.${k} cannot be set: the orchestrator gives its runner ${SET_BY_ORCHESTRATOR[k]}; remove it`,
+        );
+      }
       if (!["string", "number", "boolean"].includes(typeof v)) {
         fail(`optimization_flags.${k} must be a string, number or boolean, got ${show(v)}`);
       }
@@ -143,7 +162,36 @@ export function parseAiModels(
       optimizationFlags,
     } satisfies ModelEntry;
   });
+  checkRepeats(entries, source);
   return { entries, warnings };
+}
+
+/**
+ * Entries listed twice for one pipeline and model run two runners whose capacities add up, but `/info` advertises one
+ * price per model (the first entry's): a different price on a later entry would be ignored without a word. One
+ * external runner (it serves one pipeline and model) listed twice would have its capacity counted twice.
+ */
+function checkRepeats(entries: ModelEntry[], source: string): void {
+  const first = new Map<string, ModelEntry>();
+  const urls = new Map<string, ModelEntry>();
+  for (const e of entries) {
+    const key = `${e.pipeline}\u0000${e.modelId}`;
+    const f = first.get(key);
+    if (!f) first.set(key, e);
+    else if (f.pricePerUnit !== e.pricePerUnit || f.pixelsPerUnit !== e.pixelsPerUnit) {
+      throw new ConfigError(
+        `${entryName(source, e)}: price_per_unit ${e.pricePerUnit} / pixels_per_unit ${e.pixelsPerUnit} differ from entry ${f.index}'s (${f.pricePerUnit} / ${f.pixelsPerUnit}) for the same pipeline and model; /info advertises one price per model, so give every entry of it the same price`,
+      );
+    }
+    if (e.url === undefined) continue;
+    const u = urls.get(e.url);
+    if (u) {
+      throw new ConfigError(
+        `${entryName(source, e)}: the runner at ${e.url} is already entry ${u.index}; listed twice its capacity would count twice, so raise that entry's capacity instead`,
+      );
+    }
+    urls.set(e.url, e);
+  }
 }
 
 /**

@@ -45,6 +45,31 @@ export function inheritedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
+ * The whole environment of a runner process: the project's runner defaults, the orchestrator's environment (see
+ * {@link inheritedEnv}), the entry's flags, then what the orchestrator sets itself (a flag cannot change those).
+ * @example runnerProcessEnv(spec).QUEUE_SIZE // "2", the entry's capacity
+ */
+export function runnerProcessEnv(
+  spec: Omit<RunnerSpec, "name">,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const gpu = spec.device === "cpu" ? {} : { CUDA_VISIBLE_DEVICES: spec.device, EXECUTION_PROVIDER: "cuda" };
+  return {
+    ...RUNNER_PROCESS_ENV,
+    ...inheritedEnv(env),
+    ...spec.env,
+    ...gpu,
+    PIPELINE: spec.pipeline,
+    MODEL_ID: spec.modelId,
+    MODEL_DIR: spec.modelsDir,
+    AUTH_TOKEN: spec.token,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    QUEUE_SIZE: String(spec.queueSize),
+  };
+}
+
+/**
  * Starts runners as child processes.
  * @example
  * const launcher = new ProcessLauncher();
@@ -66,21 +91,8 @@ export class ProcessLauncher implements Launcher {
 
   start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {
     const [cmd, ...args] = this.#command as [string, ...string[]];
-    const gpu = spec.device === "cpu" ? {} : { CUDA_VISIBLE_DEVICES: spec.device, EXECUTION_PROVIDER: "cuda" };
     const child = spawn(cmd, args, {
-      env: {
-        ...RUNNER_PROCESS_ENV,
-        ...inheritedEnv(process.env),
-        ...spec.env,
-        ...gpu,
-        PIPELINE: spec.pipeline,
-        MODEL_ID: spec.modelId,
-        MODEL_DIR: spec.modelsDir,
-        AUTH_TOKEN: spec.token,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        QUEUE_SIZE: String(spec.queueSize),
-      },
+      env: runnerProcessEnv(spec),
       // Its own process group, so stop() (and the reaper) can kill the runner with everything it spawned.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
