@@ -481,7 +481,7 @@ export interface components {
         FrameInterpolationRequest: WithRequired<components["schemas"]["Body_genFrameInterpolation"], "model_id">;
         /** @enum {string} */
         Pipeline: "text-to-image" | "image-to-image" | "image-to-video" | "upscale" | "video-upscale" | "frame-interpolation";
-        /** @description Price of one unit of work: `price_per_unit` (wei) for every `pixels_per_unit` output pixels × steps. */
+        /** @description Price of work: `price_per_unit` (wei) for every `pixels_per_unit` work units. A job's work units are pixels × frames × steps × images by its pipeline's `x-avs-pipeline` recipe: the requested size for text-to-image and image-to-video (× 25 frames), the input image's pixels for image-to-image and upscale (not the upscaled output's), every frame of the input video for video-upscale, and the output frames × their size for frame-interpolation. */
         PriceInfo: {
             price_per_unit: number;
             pixels_per_unit: number;
