@@ -11,9 +11,11 @@ import type { Logger } from "@ai-video-subnet/server-kit";
 import { type DispatchContext, type DispatchResult, dispatch } from "../jobs/dispatch.js";
 import { alsoNeedsOf } from "../jobs/job.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
+import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
 import type { AsyncJobMetrics } from "./metrics.js";
 import type { JobOutcome, JobProgress } from "./model.js";
+import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
 /**
@@ -241,19 +243,48 @@ export class JobExecutor {
       await Promise.all(spooled.map((p) => rm(p, { force: true })));
     }
     await progress.flush();
+    // An orchestrator's message is kept as the job's error: text PostgreSQL cannot hold would fail the write each time.
+    if (outcome.status === "failed") outcome = { status: "failed", error: storable(outcome.error) };
     let ended: boolean;
     try {
       ended = await ctx.store.finish(claim, outcome);
     } catch (err) {
       // Perhaps written all the same (a commit whose answer was lost): its outputs stay.
-      return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
-        status: outcome.status,
-        error: (err as Error).message,
-      });
+      if (unavailableReason(err) !== undefined) {
+        return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
+          status: outcome.status,
+          error: (err as Error).message,
+        });
+      }
+      // The store answered and refused this outcome: it would refuse it after every run again, so the job ends here.
+      const refused = outcome;
+      outcome = {
+        status: "failed",
+        error: {
+          status: 500,
+          detail: {
+            msg: `internal error: the job store refused to record how the job ended (${(err as Error).message})`,
+          },
+        },
+      };
+      try {
+        ended = await ctx.store.finish(claim, outcome);
+      } catch (again) {
+        return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
+          status: outcome.status,
+          error: (again as Error).message,
+        });
+      }
+      if (refused.status === "succeeded") await this.#drop(refused.media);
+      if (ended) {
+        this.#log("error", claim, "the job store refused the job's outcome; the job ended failed instead", {
+          refused_status: refused.status,
+          error: (err as Error).message,
+        });
+      }
     }
     if (!ended) {
-      if (outcome.status === "succeeded")
-        await Promise.all(outcome.media.map((m) => ctx.dispatch.store.delete(m.name)));
+      if (outcome.status === "succeeded") await this.#drop(outcome.media);
       return this.#log("warn", claim, "lease lost before the job ended; its outcome was dropped");
     }
     ctx.metrics.ended.inc({ pipeline: job.pipeline, status: outcome.status });
@@ -265,6 +296,11 @@ export class JobExecutor {
       status: outcome.status,
       ...(outcome.status === "failed" ? { error_status: outcome.error.status } : {}),
     });
+  }
+
+  /** Removes the outputs of an outcome that was not recorded. */
+  async #drop(media: readonly { name: string }[]): Promise<void> {
+    await Promise.all(media.map((m) => this.#ctx.dispatch.store.delete(m.name)));
   }
 
   /** Writes progress at most every `progressIntervalMs`, in order, the latest value winning. */
@@ -290,7 +326,8 @@ export class JobExecutor {
     /** The fraction last pushed: a wait for capacity keeps it. */
     let fraction = 0;
     const push = (p: JobProgress) => {
-      latest = p;
+      // The stage is the orchestrator's text: see storable-text.ts.
+      latest = storable(p);
       fraction = p.fraction;
       if (!timer) timer = setTimeout(write, Math.max(0, last + every - Date.now()));
     };

@@ -11,7 +11,8 @@ import type { Job } from "../jobs/job.js";
 import type { AddressPolicy } from "../network/address-policy.js";
 import { apiKeyOf } from "../server/api-keys.js";
 import { requestHash, splitInputs } from "./inputs.js";
-import { type ApiJob, newJobId, toApiJob } from "./model.js";
+import { type ApiJob, newJobId, type StoredInputs, toApiJob } from "./model.js";
+import { unstorableText } from "./storable-text.js";
 import { type Claim, type JobStore, type StartHere, TooManyActiveJobsError } from "./store.js";
 import { newWebhookSecret, PUBLIC_WEBHOOK_ADDRESSES, refusedWebhookMessage, secretProblem } from "./webhooks.js";
 
@@ -84,6 +85,32 @@ export function callerHas(c: Context, what: string): string {
     : `this API key already has ${what}`;
 }
 
+/**
+ * The 422 of a request whose text a job store could not keep (U+0000, an unpaired surrogate: see storable-text.ts),
+ * at the first field holding some; undefined when it can keep it all. Checked on both stores, so that a request
+ * means the same to a gateway whatever store its operator chose.
+ */
+function unstorableIssue(inputs: StoredInputs): RequestValidationError | undefined {
+  const found = (field: string, where: string | undefined, what = field) =>
+    where &&
+    new RequestValidationError([
+      {
+        loc: ["body", field],
+        msg: `${what} has ${where}, which an asynchronous job does not accept; remove it (or send the request without Prefer: respond-async)`,
+        type: "value_error",
+      },
+    ]);
+  for (const [field, value] of Object.entries(inputs.fields)) {
+    const issue = found(field, unstorableText(value));
+    if (issue) return issue;
+  }
+  for (const [field, file] of Object.entries(inputs.files)) {
+    const issue = found(field, unstorableText([file.name, file.type]), `${field}'s file name or type`);
+    if (issue) return issue;
+  }
+  return undefined;
+}
+
 /** The 429 of a submission past `jobs-max-active-per-key`. */
 function tooManyActive(err: TooManyActiveJobsError, c: Context): HttpError {
   const jobs = `${err.active} asynchronous job${err.active === 1 ? "" : "s"}`;
@@ -133,6 +160,8 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job, refusa
     return c.json(refusal.body as object, refusal.status as 400);
   }
   const { inputs, files } = splitInputs(job.body);
+  const unstorable = unstorableIssue(inputs);
+  if (unstorable) throw unstorable;
   const base = publicOrigin(c, ctx);
   const here = ctx.here?.wanted();
   let created: Awaited<ReturnType<typeof ctx.store.create>>;

@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { readText, upstream } from "../jobs/upstream.js";
 import { AddressPolicy, AddressRefused, type Resolve } from "../network/address-policy.js";
 import { type ApiJob, type JobRecord, newMessageId, toApiJob, type WebhookEvent, webhookEventOf } from "./model.js";
+import { storable } from "./storable-text.js";
 import type { DeliveryAttempt, DueDelivery } from "./store.js";
 
 /** The most of a receiver's answer read; the receiver is the caller's, and its answer could be endless. */
@@ -155,7 +156,8 @@ export async function deliverWebhook(
     // What a receiver answers is only quoted (200 characters) in the delivery's state: a longer answer is not read.
     const text = await readText(res.body, RECEIVER_ANSWER_BYTES).catch(() => "");
     if (status >= 200 && status < 300) return { ok: true, statusCode: status };
-    error = `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`;
+    // The receiver's text, kept in the delivery's state: see storable-text.ts.
+    error = storable(`HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`);
     const seconds = Number(res.headers["retry-after"]);
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
