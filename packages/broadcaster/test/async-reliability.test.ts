@@ -2,7 +2,8 @@
  * @module Reliability of asynchronous jobs with real `avs-broadcaster` processes (the built bin) in front of a FAKE
  * orchestrator with slow jobs: 50 jobs in flight across two broadcasters on PostgreSQL, one killed with SIGKILL —
  * 50 of 50 finish, each exactly once, and a webhook receiver that fails its first 3 deliveries still gets every
- * event; a job running on A cancelled through B; a broadcaster on SQLite killed and restarted loses no job.
+ * event; a job running on A cancelled through B; a broadcaster on SQLite killed and restarted loses no job; a job
+ * whose broadcasters keep dying under it fails once `jobs-max-takeovers` is spent, on either store.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -146,6 +147,50 @@ describe("two broadcasters on PostgreSQL", () => {
     await expect.poll(() => fake.aborted).toBe(1);
     expect(fake.completed).toEqual([]);
   }, 60_000);
+
+  it("fails a job whose broadcasters keep dying under it once jobs-max-takeovers is spent, and says why", async () => {
+    // A job that kills the broadcaster running it (memory, a crash) was taken over by the next one, for ever.
+    const db = testSchema("poison");
+    cleanups.push(() => db.drop());
+    const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL }]);
+    cleanups.push(() => fake.close());
+    fake.behaviour = { kind: "ok", delayMs: 60_000 };
+    const args = [
+      ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
+      ...["--jobs-lease-ms", "1500", "--info-interval-ms", "1000", "--jobs-max-takeovers", "1"],
+    ];
+    const holderOf = async (id: string) =>
+      (await pgQuery<{ holder: string | null }>(`SELECT holder FROM "${db.schema}".jobs WHERE id = $1`, [id]))[0]!
+        .holder;
+    const a = await broadcaster(args);
+    const job = (await (await submitAsync(a.url, { ...JOB, prompt: "poison" })).json()) as ApiJob;
+    await expect.poll(() => fake.jobs.length, { timeout: 10_000 }).toBe(1);
+    await a.kill();
+    // B takes it over (takeover 1 of the 1 allowed), and dies under it too.
+    const b = await broadcaster(args);
+    await expect.poll(async () => (await holderOf(job.id))?.includes(`:${b.pid}:`), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => fake.jobs.length, { timeout: 10_000 }).toBe(2);
+    await b.kill();
+    const c = await broadcaster(args);
+    const done = await waitForJob(c.url, job.id, { timeoutMs: 15_000 });
+    expect(done.status).toBe("failed");
+    expect(done.error).toEqual({
+      status: 500,
+      detail: {
+        msg:
+          "the job stopped without ending 2 times: each time, the broadcaster running it stopped renewing its lease " +
+          "(it was killed or crashed, or cut off from the job store); it was run again 1 time, the most " +
+          "jobs-max-takeovers allows, so it is not run again",
+      },
+    });
+    // C never sent it to the orchestrator.
+    expect(fake.jobs.length).toBe(2);
+    const rows = await pgQuery<{ runs: number; takeovers: number }>(
+      `SELECT runs, takeovers FROM "${db.schema}".jobs WHERE id = $1`,
+      [job.id],
+    );
+    expect(rows).toEqual([{ runs: 3, takeovers: 2 }]);
+  }, 90_000);
 });
 
 describe("one broadcaster on SQLite", () => {
@@ -186,4 +231,29 @@ describe("one broadcaster on SQLite", () => {
     // The job running at the kill ran again after the restart.
     expect(rows.find((r) => r.id === ids[0])!.runs).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  it("fails the job it was running when killed, with jobs-max-takeovers 0, instead of running it again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "avs-sqlite-takeovers-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL }]);
+    cleanups.push(() => fake.close());
+    fake.behaviour = { kind: "ok", delayMs: 60_000 };
+    const args = [
+      ...["--orchestrator", fake.url, "--jobs-db", join(dir, "jobs.sqlite"), "--output-dir", join(dir, "out")],
+      ...["--jobs-lease-ms", "1500", "--jobs-max-takeovers", "0"],
+    ];
+    const first = await broadcaster(args);
+    const job = (await (await submitAsync(first.url, { ...JOB, prompt: "once" })).json()) as ApiJob;
+    await expect.poll(() => fake.jobs.length, { timeout: 10_000 }).toBe(1);
+    await first.kill();
+    const second = await broadcaster(args);
+    const done = await waitForJob(second.url, job.id, { timeoutMs: 15_000 });
+    expect(done.status).toBe("failed");
+    expect(done.error!.status).toBe(500);
+    expect((done.error!.detail as { msg: string }).msg).toMatch(
+      /^the job stopped without ending 1 time: .*; it was run again 0 times, the most jobs-max-takeovers allows/,
+    );
+    expect(fake.jobs.length).toBe(1);
+    await second.stop();
+  }, 60_000);
 });

@@ -102,7 +102,7 @@ describe("PostgreSQL", () => {
       `SELECT store, version, oldest_reader FROM "${schema}".schema_versions ORDER BY store`,
     );
 
-  it("records version 1 of the job and output stores in a new schema", async () => {
+  it("records this build's versions of the job and output stores in a new schema", async () => {
     const db = newSchema("ver_new");
     const store = new PostgresJobStore({ url: db.url, schema: db.schema });
     await store.init();
@@ -111,12 +111,12 @@ describe("PostgreSQL", () => {
     await store.close();
     await outputs.close();
     expect(await versions(db.schema)).toEqual([
-      { store: "jobs", version: 1, oldest_reader: 1 },
+      { store: "jobs", version: 2, oldest_reader: 1 },
       { store: "outputs", version: 1, oldest_reader: 1 },
     ]);
   });
 
-  it("keeps the rows of tables made before versions were recorded, as version 1", async () => {
+  it("keeps the rows of tables made before versions were recorded (version 1), and migrates them", async () => {
     const db = newSchema("ver_old");
     const names = pgNames(db.schema);
     await pgQuery(jobMigrations(names)[0]!.sql);
@@ -126,9 +126,9 @@ describe("PostgreSQL", () => {
     const { seen, log } = lines();
     const store = new PostgresJobStore({ url: db.url, schema: db.schema, log });
     await store.init();
-    expect((await store.get("j1"))?.status).toBe("queued");
+    expect(await store.get("j1")).toMatchObject({ status: "queued", takeovers: 0 });
     await store.close();
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 1, oldest_reader: 1 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
     // Recording the version of tables that were there is not news; migrating them from a recorded one is.
     expect(seen).toEqual([]);
   });
@@ -141,17 +141,17 @@ describe("PostgreSQL", () => {
     const { id } = (await first.create(newJob())).job;
     const next = [
       ...jobMigrations(names),
-      m(2, { sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer NOT NULL DEFAULT 0` }),
+      m(3, { sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer NOT NULL DEFAULT 0` }),
     ];
     const { default: pg } = await import("pg");
     const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
     const results = await Promise.all(pools.map((p) => migrateTables(p, names.s, "jobs", next)));
     await Promise.all(pools.map((p) => p.end()));
-    expect(results.map((r) => r.ran).sort()).toEqual([[], ["step 2"]]);
-    expect(results.map((r) => r.from).sort()).toEqual([1, 2]);
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
+    expect(results.map((r) => r.ran).sort()).toEqual([[], ["step 3"]]);
+    expect(results.map((r) => r.from).sort()).toEqual([2, 3]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
     expect(await pgQuery(`SELECT priority FROM ${names.s}.jobs WHERE id = $1`, [id])).toEqual([{ priority: 0 }]);
-    // This build's code knows version 1 and works on the compatibly changed tables.
+    // This build's code knows version 2 and works on the compatibly changed tables.
     expect((await first.create(newJob())).job.status).toBe("queued");
     await first.close();
   });
@@ -165,7 +165,7 @@ describe("PostgreSQL", () => {
       await migrateTables(pool, names.s, "jobs", jobMigrations(names));
       const broken = [
         ...jobMigrations(names),
-        m(2, {
+        m(3, {
           sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer; SELECT no_such_column FROM ${names.s}.jobs`,
         }),
       ];
@@ -173,7 +173,7 @@ describe("PostgreSQL", () => {
     } finally {
       await pool.end();
     }
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 1, oldest_reader: 1 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
     const columns = await pgQuery(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'priority'",
       [db.schema],
@@ -192,16 +192,16 @@ describe("PostgreSQL", () => {
     await compatible.init();
     await compatible.close();
     expect(seen).toMatchObject([{ level: "warn", msg: "jobs tables are newer than this broadcaster" }]);
-    expect(seen[0]?.fields).toMatchObject({ version: 3, known_version: 1 });
+    expect(seen[0]?.fields).toMatchObject({ version: 3, known_version: 2 });
 
-    await pgQuery(`UPDATE "${db.schema}".schema_versions SET oldest_reader = 2 WHERE store = 'jobs'`);
+    await pgQuery(`UPDATE "${db.schema}".schema_versions SET oldest_reader = 3 WHERE store = 'jobs'`);
     const refused = new PostgresJobStore({ url: db.url, schema: db.schema });
     await expect(refused.init()).rejects.toThrow(
       `could not open the job store at jobs-db ${db.url} (schema "${db.schema}"): the jobs tables in schema ` +
-        `"${db.schema}" are at version 3, which needs a broadcaster that knows version 2 or later; this broadcaster ` +
-        "knows versions up to 1. A newer release changed them: run that release (or a later one) here too",
+        `"${db.schema}" are at version 3, which needs a broadcaster that knows version 3 or later; this broadcaster ` +
+        "knows versions up to 2. A newer release changed them: run that release (or a later one) here too",
     );
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 2 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 3 }]);
   });
 });
 
@@ -215,12 +215,12 @@ describe("SQLite", () => {
     }
   };
 
-  it("records version 1 in a new file and in a file made before versions were recorded, keeping its rows", async () => {
+  it("records this build's version in a new file and in a file made before versions were recorded, keeping its rows", async () => {
     const fresh = join(dir, "new.sqlite");
     const store = new SqliteJobStore(fresh);
     await store.init();
     await store.close();
-    expect(versions(fresh)).toEqual([{ store: "jobs", version: 1, oldest_reader: 1 }]);
+    expect(versions(fresh)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
 
     const old = join(dir, "old.sqlite");
     const made = new Database(old);
@@ -232,9 +232,9 @@ describe("SQLite", () => {
     const { seen, log } = lines();
     const reopened = new SqliteJobStore(old, log);
     await reopened.init();
-    expect((await reopened.get("j1"))?.status).toBe("queued");
+    expect(await reopened.get("j1")).toMatchObject({ status: "queued", takeovers: 0 });
     await reopened.close();
-    expect(versions(old)).toEqual([{ store: "jobs", version: 1, oldest_reader: 1 }]);
+    expect(versions(old)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
     expect(seen).toEqual([]);
   });
 
@@ -247,25 +247,25 @@ describe("SQLite", () => {
     try {
       const next = [
         ...SQLITE_MIGRATIONS,
-        m(2, { sql: "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0" }),
+        m(3, { sql: "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0" }),
       ];
-      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 1, version: 2, ran: ["step 2"] });
-      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 2, version: 2, ran: [] });
+      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 2, version: 3, ran: ["step 3"] });
+      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 3, version: 3, ran: [] });
       const broken = [
         ...next,
-        m(3, { sql: "ALTER TABLE jobs ADD COLUMN rank INTEGER; SELECT no_such_column FROM jobs" }),
+        m(4, { sql: "ALTER TABLE jobs ADD COLUMN rank INTEGER; SELECT no_such_column FROM jobs" }),
       ];
       expect(() => migrateSqlite(db, path, broken)).toThrow(/no_such_column/);
       const columns = db.prepare("SELECT name FROM pragma_table_info('jobs') WHERE name IN ('priority', 'rank')").all();
       expect(columns).toEqual([{ name: "priority" }]);
-      db.prepare("UPDATE schema_versions SET oldest_reader = 2").run();
+      db.prepare("UPDATE schema_versions SET oldest_reader = 3").run();
     } finally {
       db.close();
     }
-    expect(versions(path)).toEqual([{ store: "jobs", version: 2, oldest_reader: 2 }]);
+    expect(versions(path)).toEqual([{ store: "jobs", version: 3, oldest_reader: 3 }]);
     await expect(new SqliteJobStore(path).init()).rejects.toThrow(
-      `could not open the job store at jobs-db ${path}: the jobs tables in the file are at version 2, which needs a broadcaster that knows version 2 or later; ` +
-        "this broadcaster knows versions up to 1",
+      `could not open the job store at jobs-db ${path}: the jobs tables in the file are at version 3, which needs a broadcaster that knows version 3 or later; ` +
+        "this broadcaster knows versions up to 2",
     );
   });
 });

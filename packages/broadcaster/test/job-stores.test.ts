@@ -189,6 +189,7 @@ describe.each(stores)("%s job store", (_name, open) => {
       await expect.poll(() => r1.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
       const first = r1.claims.find((c) => c.job.id === job.id)!;
       expect(first.run).toBe(1);
+      expect(first.job.takeovers).toBe(0);
       await expect.poll(() => r1.beats.some((b) => b.some((h) => h.id === job.id && h.run === 1))).toBe(true);
       expect(await one.progress(first, { fraction: 0.5, stage: "denoise", step: 1, total: 2 })).toBe(true);
       // Holder 1 dies: no more heartbeats (its stop waits for its handler, which the test holds until the end).
@@ -198,6 +199,8 @@ describe.each(stores)("%s job store", (_name, open) => {
       await expect.poll(() => r2.claims.some((c) => c.job.id === job.id), { timeout: 10_000 }).toBe(true);
       const second = r2.claims.find((c) => c.job.id === job.id)!;
       expect(second.run).toBe(2);
+      // Taken from a holder that stopped renewing: a takeover, which jobs-max-takeovers counts.
+      expect(second.job.takeovers).toBe(1);
       expect(await one.progress(first, { fraction: 0.9 })).toBe(false);
       expect(await one.finish(first, { status: "succeeded", media: [] })).toBe(false);
       expect(
@@ -217,7 +220,12 @@ describe.each(stores)("%s job store", (_name, open) => {
         ["status", "running"],
         ["result", "succeeded"],
       ]);
-      expect(await two.get(job.id)).toMatchObject({ status: "succeeded", runs: 2, progress: { fraction: 1 } });
+      expect(await two.get(job.id)).toMatchObject({
+        status: "succeeded",
+        runs: 2,
+        takeovers: 1,
+        progress: { fraction: 1 },
+      });
       await expect.poll(() => changes.some((c) => c.jobId === job.id && c.kind === "events")).toBe(true);
     } finally {
       unwatch();
@@ -239,7 +247,26 @@ describe.each(stores)("%s job store", (_name, open) => {
       r.release(job.id);
       // Claimed again (run 2) by the same holder once its lease ran out unrenewed.
       await expect.poll(() => r.claims.some((c) => c.job.id === job.id && c.run === 2), { timeout: 10_000 }).toBe(true);
-      expect(await store.get(job.id)).toMatchObject({ status: "running", runs: 2 });
+      expect(await store.get(job.id)).toMatchObject({ status: "running", runs: 2, takeovers: 1 });
+      r.release(job.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("counts no takeover for a job handed back on stop and claimed again", async () => {
+    const store = open(`handback${_name[0]}`);
+    await store.init();
+    try {
+      const { job } = await store.create(newJob());
+      const r = recorder("holder-1", 60_000);
+      await store.start(r.workers);
+      await expect.poll(() => r.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
+      const first = r.claims.find((c) => c.job.id === job.id)!;
+      expect(await store.release(first)).toBe(true);
+      r.release(job.id);
+      await expect.poll(() => r.claims.some((c) => c.job.id === job.id && c.run === 2), { timeout: 10_000 }).toBe(true);
+      expect(r.claims.find((c) => c.run === 2)!.job).toMatchObject({ status: "running", takeovers: 0 });
       r.release(job.id);
     } finally {
       await store.close();

@@ -66,6 +66,14 @@ export const ASYNC_JOB_SETTINGS = [
     shownDefault: String(ASYNC_JOB_DEFAULTS.jobsLeaseMs),
   },
   {
+    name: "jobs-max-takeovers",
+    kind: "integer",
+    min: 0,
+    unit: "count",
+    help: "times an async job runs again after its broadcaster stopped without ending it (killed, crashed, cut off from the store: its lease ran out); past it the job fails (500) instead, so a job that crashes broadcasters cannot take down each in turn; a hand-back on stop does not count",
+    shownDefault: String(ASYNC_JOB_DEFAULTS.jobsMaxTakeovers),
+  },
+  {
     name: "job-retention-ms",
     kind: "number",
     min: 1000,
@@ -120,6 +128,7 @@ export interface AsyncJobValues {
   "jobs-max-streams-per-key"?: number;
   "jobs-start"?: string;
   "jobs-lease-ms"?: number;
+  "jobs-max-takeovers"?: number;
   "job-retention-ms"?: number;
   "webhook-attempts"?: number;
   "webhook-retry-base-ms"?: number;
@@ -146,6 +155,7 @@ export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
     jobsMaxStreamsPerKey: v["jobs-max-streams-per-key"],
     jobsStart: v["jobs-start"]?.toLowerCase() as AsyncJobOptions["jobsStart"],
     jobsLeaseMs: v["jobs-lease-ms"],
+    jobsMaxTakeovers: v["jobs-max-takeovers"],
     jobRetentionMs: v["job-retention-ms"],
     webhookAttempts: v["webhook-attempts"],
     webhookRetryBaseMs: v["webhook-retry-base-ms"],

@@ -3,7 +3,8 @@
  * storage), each with an AbortSignal: a cancel aborts the call to the orchestrator (which stops the runner at its next
  * step), a lost lease stops it without writing — lost as a heartbeat finds it taken over, or as it runs out without
  * a renewal (the store unreachable: another broadcaster may take the job over from then on) — and shutdown hands
- * the job back to the queue. Progress goes to the
+ * the job back to the queue. A job taken over more often than `maxTakeovers` (its runs keep dying) ends failed
+ * instead of running once more. Progress goes to the
  * store through `onProgress`, throttled; its source is pluggable (see {@link ProgressSource}).
  */
 import { rm } from "node:fs/promises";
@@ -15,6 +16,8 @@ import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
 import type { AsyncJobMetrics } from "./metrics.js";
 import type { JobOutcome, JobProgress } from "./model.js";
+import { outcomeOf, tooManyTakeovers } from "./outcomes.js";
+import { type ProgressWriter, progressWriter } from "./progress-writer.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
@@ -46,6 +49,11 @@ export interface ExecutorContext {
    * is stopped, since another broadcaster may take it over from then on (default: never).
    */
   leaseMs?: number;
+  /**
+   * The most takeovers a job may have had and still run (see `JobRecord.takeovers`); a claim past it ends the job
+   * failed instead of running it once more (default: no limit).
+   */
+  maxTakeovers?: number;
 }
 
 /** Why a run was stopped. */
@@ -175,39 +183,14 @@ export class JobExecutor {
     const ctx = this.#ctx;
     const { job } = claim;
     const spooled: string[] = [];
-    const progress = this.#progressWriter(claim);
+    const progress = progressWriter(ctx.store, claim, ctx.progressIntervalMs ?? 250);
     let outcome: JobOutcome | undefined;
     const upstreamRequestId = runRequestId(job.id, claim.run);
     try {
       signal.throwIfAborted();
-      const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
-      const alsoNeeds = alsoNeedsOf(job.pipeline, body);
-      const source = ctx.progressSource;
-      const result = await dispatch(
-        ctx.dispatch,
-        {
-          pipeline: job.pipeline,
-          modelId: job.modelId,
-          body,
-          multipart: job.multipart,
-          requestId: job.requestId,
-          upstreamRequestId,
-          units: job.units,
-          ...(alsoNeeds ? { alsoNeeds } : {}),
-        },
-        `/${job.pipeline}`,
-        signal,
-        {
-          ...(source
-            ? {
-                onAttempt: (o, s) =>
-                  source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push),
-              }
-            : {}),
-          onWait: progress.waiting,
-        },
-      );
-      outcome = outcomeOf(result);
+      outcome =
+        tooManyTakeovers(job, ctx.maxTakeovers) ??
+        outcomeOf(await this.#dispatch(claim, signal, spooled, progress, upstreamRequestId));
     } catch (err) {
       const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason : undefined;
       if (stop?.kind === "lost") return this.#log("warn", claim, "lease lost; another broadcaster runs the job");
@@ -298,49 +281,47 @@ export class JobExecutor {
     });
   }
 
+  /** Sends the job through `dispatch` (its inputs restored from the store, large ones spooled into `spooled`). */
+  async #dispatch(
+    claim: Claim,
+    signal: AbortSignal,
+    spooled: string[],
+    progress: ProgressWriter,
+    upstreamRequestId: string,
+  ): Promise<DispatchResult> {
+    const ctx = this.#ctx;
+    const { job } = claim;
+    const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
+    const alsoNeeds = alsoNeedsOf(job.pipeline, body);
+    const source = ctx.progressSource;
+    return dispatch(
+      ctx.dispatch,
+      {
+        pipeline: job.pipeline,
+        modelId: job.modelId,
+        body,
+        multipart: job.multipart,
+        requestId: job.requestId,
+        upstreamRequestId,
+        units: job.units,
+        ...(alsoNeeds ? { alsoNeeds } : {}),
+      },
+      `/${job.pipeline}`,
+      signal,
+      {
+        ...(source
+          ? {
+              onAttempt: (o, s) => source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push),
+            }
+          : {}),
+        onWait: progress.waiting,
+      },
+    );
+  }
+
   /** Removes the outputs of an outcome that was not recorded. */
   async #drop(media: readonly { name: string }[]): Promise<void> {
     await Promise.all(media.map((m) => this.#ctx.dispatch.store.delete(m.name)));
-  }
-
-  /** Writes progress at most every `progressIntervalMs`, in order, the latest value winning. */
-  #progressWriter(claim: Claim) {
-    const every = this.#ctx.progressIntervalMs ?? 250;
-    let latest: JobProgress | undefined;
-    let last = 0;
-    let chain = Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    const write = () => {
-      timer = undefined;
-      const p = latest;
-      latest = undefined;
-      if (!p) return;
-      last = Date.now();
-      chain = chain.then(() =>
-        this.#ctx.store.progress(claim, p).then(
-          () => {},
-          () => {},
-        ),
-      );
-    };
-    /** The fraction last pushed: a wait for capacity keeps it. */
-    let fraction = 0;
-    const push = (p: JobProgress) => {
-      // The stage is the orchestrator's text: see storable-text.ts.
-      latest = storable(p);
-      fraction = p.fraction;
-      if (!timer) timer = setTimeout(write, Math.max(0, last + every - Date.now()));
-    };
-    return {
-      push,
-      /** The job waits for an orchestrator slot: its stage says so until the next step. */
-      waiting: () => push({ fraction, stage: "waiting" }),
-      flush: async () => {
-        if (timer) clearTimeout(timer);
-        write();
-        await chain;
-      },
-    };
   }
 
   #log(level: "info" | "warn" | "error", claim: Claim, msg: string, fields: Record<string, unknown> = {}): void {
@@ -373,20 +354,4 @@ export function runRequestId(requestId: string, run: number): string {
   if (run <= 1) return requestId;
   const suffix = `.run${run}`;
   return requestId.slice(0, MAX_REQUEST_ID - suffix.length) + suffix;
-}
-
-/**
- * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503 or
- * 500 the synchronous route would have answered.
- * @example outcomeOf({ kind: "unavailable", msg: "no orchestrators …", retryAfterSeconds: 1 }).status // "failed"
- */
-export function outcomeOf(result: DispatchResult): JobOutcome {
-  if (result.kind === "ok") {
-    return { status: "succeeded", media: result.media.map((m) => ({ name: m.name, seed: m.seed, nsfw: m.nsfw })) };
-  }
-  if (result.kind === "client_error") {
-    const detail = (result.body as { detail: { msg: string } }).detail;
-    return { status: "failed", error: { status: result.status, detail } };
-  }
-  return { status: "failed", error: { status: result.kind === "failed" ? 500 : 503, detail: { msg: result.msg } } };
 }

@@ -50,6 +50,8 @@ export interface AsyncJobsSettings {
   progressIntervalMs: number;
   /** How long ended jobs are kept. */
   retentionMs: number;
+  /** The most times a job is run again after its run stopped without ending it (default: no limit). */
+  maxTakeovers?: number;
   webhooks: WebhookPolicy;
 }
 
@@ -116,6 +118,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     progressSource: deps.progressSource ?? followOrchestratorProgress,
     progressIntervalMs: settings.progressIntervalMs,
     leaseMs: settings.leaseMs,
+    ...(settings.maxTakeovers !== undefined ? { maxTakeovers: settings.maxTakeovers } : {}),
   });
   const ready = store.init();
   ready.catch(() => {});

@@ -69,6 +69,11 @@ export interface JobRecord {
   holder?: string;
   /** How often a broadcaster started it (more than 1 after a takeover); the fencing token of the current run. */
   runs: number;
+  /**
+   * How many of its runs started because the run before stopped without ending it: its broadcaster stopped renewing
+   * the lease (killed, crashed, cut off from the store). A hand-back on stop is not one. See `jobs-max-takeovers`.
+   */
+  takeovers: number;
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;

@@ -44,6 +44,13 @@ export interface AsyncJobOptions {
    * — every job starts through graphile-worker's queue (a wake-up and a `get_job` later). SQLite ignores it.
    */
   jobsStart?: "here" | "queue";
+  /**
+   * The most times an asynchronous job is run again after its run stopped without ending it (its broadcaster was
+   * killed, crashed, or lost the job store, and the lease ran out), default 3. A claim past it ends the job failed
+   * (500) rather than run it again: a job that kills the broadcaster running it would otherwise take down each
+   * broadcaster in turn, for ever. A hand-back on stop does not count.
+   */
+  jobsMaxTakeovers?: number;
   /** How long ended asynchronous jobs are kept, ms (default: the output retention). */
   jobRetentionMs?: number;
   /** Webhook attempts per event, the first included (default 15). */
@@ -75,6 +82,7 @@ export const ASYNC_JOB_DEFAULTS = {
   jobsMaxStreamsPerKey: 100,
   jobsLeaseMs: 15_000,
   jobsStart: "here",
+  jobsMaxTakeovers: 3,
   webhookAttempts: 15,
   webhookRetryBaseMs: 5_000,
   webhookRetryMaxMs: 3_600_000,
@@ -106,6 +114,7 @@ export function asyncJobSettings(
     maxActivePerKey: d.jobsMaxActivePerKey,
     maxStreamsPerKey: d.jobsMaxStreamsPerKey,
     leaseMs: d.jobsLeaseMs,
+    maxTakeovers: d.jobsMaxTakeovers,
     start: d.jobsStart as "here" | "queue",
     progressIntervalMs: o.jobsProgressIntervalMs ?? 250,
     retentionMs: o.jobRetentionMs ?? o.outputRetentionMs,

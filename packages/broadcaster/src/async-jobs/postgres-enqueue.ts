@@ -55,6 +55,7 @@ export async function insertJob(
     cancelRequested: false,
     progress: { fraction: 0 },
     runs: 0,
+    takeovers: 0,
     createdAt: now,
   };
   const running: JobRecord | undefined = here && {
@@ -186,6 +187,7 @@ export async function claimJob(
     status: "running",
     holder,
     runs: before.runs + 1,
+    takeovers: before.takeovers + (before.status === "running" ? 1 : 0),
     startedAt: now,
     progress: { fraction: 0 },
   };
@@ -194,7 +196,8 @@ export async function claimJob(
     name: `avs-claim-job:${s}`,
     text: `WITH c AS (
        UPDATE ${s}.jobs SET status = 'running', holder = $2, lease_until = now() + $3 * interval '1 ms',
-         runs = runs + 1, started_at = $5, progress = '{"fraction":0}', event_seq = event_seq + 1
+         runs = runs + 1, takeovers = takeovers + CASE WHEN status = 'running' THEN 1 ELSE 0 END, started_at = $5,
+         progress = '{"fraction":0}', event_seq = event_seq + 1
        WHERE id = $1 AND runs = $4 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
        RETURNING ${JOB_COLUMNS}, event_seq
      ), ev AS (

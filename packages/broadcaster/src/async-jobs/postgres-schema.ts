@@ -40,7 +40,14 @@ export function pgNames(schema: string): PgNames {
  * versions were recorded, each only when missing.
  */
 export function jobMigrations(names: PgNames): Migration[] {
-  return [{ version: 1, summary: "jobs, job_events, job_files and webhook_deliveries", sql: pgSchema(names) }];
+  return [
+    { version: 1, summary: "jobs, job_events, job_files and webhook_deliveries", sql: pgSchema(names) },
+    {
+      version: 2,
+      summary: "jobs.takeovers: runs started after the one before stopped without ending",
+      sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN IF NOT EXISTS takeovers integer NOT NULL DEFAULT 0`,
+    },
+  ];
 }
 
 /** The tables and indexes of version 1, created when missing. */

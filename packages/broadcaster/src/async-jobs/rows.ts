@@ -30,6 +30,7 @@ export interface JobRow {
   webhook_secret: string | null;
   holder: string | null;
   runs: number;
+  takeovers: number;
   created_at: Time;
   started_at: Time;
   finished_at: Time;
@@ -73,6 +74,7 @@ export const JOB_COLUMNS = columns<JobRow>()([
   "webhook_secret",
   "holder",
   "runs",
+  "takeovers",
   "created_at",
   "started_at",
   "finished_at",
@@ -128,6 +130,7 @@ export function recordOf(r: JobRow): JobRecord {
     webhookSecret: opt(r.webhook_secret),
     holder: opt(r.holder),
     runs: Number(r.runs),
+    takeovers: Number(r.takeovers),
     createdAt: ms(r.created_at) ?? 0,
     startedAt: ms(r.started_at),
     finishedAt: ms(r.finished_at),

@@ -76,6 +76,11 @@ CREATE INDEX IF NOT EXISTS deliveries_job ON webhook_deliveries (job_id, created
 /** The SQLite job store's migrations, in order (see schema-versions.ts). */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, summary: "jobs, job_events, job_files and webhook_deliveries", sql: SQLITE_SCHEMA },
+  {
+    version: 2,
+    summary: "jobs.takeovers: runs started after the one before stopped without ending",
+    sql: "ALTER TABLE jobs ADD COLUMN takeovers INTEGER NOT NULL DEFAULT 0",
+  },
 ];
 
 /**
@@ -136,7 +141,7 @@ export const SQL = {
     WHERE id = ? AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
   flagCancel: `UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   claimNext: `UPDATE jobs SET status = 'running', holder = @holder, lease_until = @lease, runs = runs + 1,
-      started_at = @now, progress = '{"fraction":0}'
+      takeovers = takeovers + (status = 'running'), started_at = @now, progress = '{"fraction":0}'
     WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now)
       ORDER BY created_at LIMIT 1)
     RETURNING ${JOB_COLUMNS}`,
