@@ -15,7 +15,7 @@ import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
 import type { AsyncJobMetrics } from "./metrics.js";
-import type { JobOutcome, JobProgress } from "./model.js";
+import { FINAL_STATUSES, type JobOutcome, type JobProgress } from "./model.js";
 import { outcomeOf, tooManyTakeovers } from "./outcomes.js";
 import { type ProgressWriter, progressWriter } from "./progress-writer.js";
 import { storable } from "./storable-text.js";
@@ -230,7 +230,7 @@ export class JobExecutor {
     if (outcome.status === "failed") outcome = { status: "failed", error: storable(outcome.error) };
     let ended: boolean;
     try {
-      ended = await ctx.store.finish(claim, outcome);
+      ended = await this.#finish(claim, outcome, signal);
     } catch (err) {
       // Perhaps written all the same (a commit whose answer was lost): its outputs stay.
       if (unavailableReason(err) !== undefined) {
@@ -251,7 +251,7 @@ export class JobExecutor {
         },
       };
       try {
-        ended = await ctx.store.finish(claim, outcome);
+        ended = await this.#finish(claim, outcome, signal);
       } catch (again) {
         return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
           status: outcome.status,
@@ -279,6 +279,46 @@ export class JobExecutor {
       status: outcome.status,
       ...(outcome.status === "failed" ? { error_status: outcome.error.status } : {}),
     });
+  }
+
+  /**
+   * Records how the run ended. While the store cannot be reached the write is tried again (after 0.1 s, doubling up
+   * to 1 s) for as long as the run holds the job: its heartbeats renew the lease once the store answers, so a store
+   * that was down for a moment when a long job ended does not make it run again from the start. It gives up when the
+   * lease is lost or ran out, or on shutdown, and throws the store's error. A write that failed may have committed
+   * all the same (its answer was lost): when a later one finds the run no longer holding the job, the job is read to
+   * tell whether this run ended it. Errors other than the store's absence are thrown at once.
+   */
+  async #finish(claim: Claim, outcome: JobOutcome, signal: AbortSignal): Promise<boolean> {
+    const { store } = this.#ctx;
+    let failed: unknown;
+    for (let waitMs = 100; ; waitMs = Math.min(1000, waitMs * 2)) {
+      try {
+        const ended = await store.finish(claim, outcome);
+        return ended || (failed !== undefined && (await this.#endedBy(claim)));
+      } catch (err) {
+        if (unavailableReason(err) === undefined) throw err;
+        failed = err;
+      }
+      const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason.kind : undefined;
+      if (stop === "lost" || stop === "expired" || stop === "shutdown") {
+        if (await this.#endedBy(claim).catch(() => false)) return true;
+        throw failed;
+      }
+      if (waitMs === 100) {
+        this.#log("warn", claim, "could not record the job's end; trying again while the run holds the job", {
+          status: outcome.status,
+          error: (failed as Error).message,
+        });
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+
+  /** Whether `claim`'s run ended the job (a write of its end committed though its answer was lost). */
+  async #endedBy(claim: Claim): Promise<boolean> {
+    const now = await this.#ctx.store.get(claim.job.id);
+    return now !== undefined && now.runs === claim.run && FINAL_STATUSES.has(now.status);
   }
 
   /** Sends the job through `dispatch` (its inputs restored from the store, large ones spooled into `spooled`). */

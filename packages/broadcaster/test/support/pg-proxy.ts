@@ -3,7 +3,9 @@
  * PostgreSQL: `refuse()` resets every connection and closes the port (connections are refused, as with a stopped
  * database), `blackhole()` stops forwarding and keeps accepting (connections go silent and never close, not even on
  * FIN, as with a database host that died without resetting them), `up()` forwards again (the silent connections are
- * reset: their protocol state is lost).
+ * reset: their protocol state is lost). `loseAnswerTo(text)` forwards the next request holding `text` (e.g. a
+ * `COMMIT`) and drops the database's answers on that connection from then on: the statement runs, its client never
+ * hears so.
  */
 import { createServer, type Server, Socket } from "node:net";
 import { PG_URL } from "./postgres.js";
@@ -19,6 +21,8 @@ export interface PgProxy {
   up(): Promise<void>;
   refuse(): Promise<void>;
   blackhole(): void;
+  /** The next request holding `text` reaches the database; that connection's answers are dropped from then on. */
+  loseAnswerTo(text: string): void;
   close(): Promise<void>;
 }
 
@@ -28,8 +32,9 @@ export interface PgProxy {
  */
 export async function startPgProxy(): Promise<PgProxy> {
   const target = new URL(PG_URL);
-  const pairs = new Set<{ client: Socket; upstream?: Socket; silent: boolean }>();
+  const pairs = new Set<{ client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean }>();
   let mode: PgProxy["mode"] = "up";
+  let lose: Buffer | undefined;
   let accepted = 0;
   const listen = (server: Server, port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -41,7 +46,10 @@ export async function startPgProxy(): Promise<PgProxy> {
     });
   const server = createServer({ allowHalfOpen: true }, (client) => {
     accepted += 1;
-    const pair: { client: Socket; upstream?: Socket; silent: boolean } = { client, silent: mode === "blackhole" };
+    const pair: { client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean } = {
+      client,
+      silent: mode === "blackhole",
+    };
     pairs.add(pair);
     const drop = () => {
       client.destroy();
@@ -51,7 +59,11 @@ export async function startPgProxy(): Promise<PgProxy> {
     client.on("error", drop);
     client.on("close", drop);
     // A silent connection swallows what it is sent and never answers, ends or resets.
-    client.on("data", (d) => {
+    client.on("data", (d: Buffer) => {
+      if (lose && d.includes(lose)) {
+        lose = undefined;
+        pair.deaf = true;
+      }
       if (!pair.silent) pair.upstream?.write(d);
     });
     client.on("end", () => {
@@ -62,7 +74,7 @@ export async function startPgProxy(): Promise<PgProxy> {
     pair.upstream = upstream;
     upstream.connect(Number(target.port || 5432), target.hostname);
     upstream.on("data", (d) => {
-      if (!pair.silent) client.write(d);
+      if (!pair.silent && !pair.deaf) client.write(d);
     });
     upstream.on("error", () => {
       if (!pair.silent) drop();
@@ -106,6 +118,9 @@ export async function startPgProxy(): Promise<PgProxy> {
     blackhole() {
       mode = "blackhole";
       for (const p of pairs) p.silent = true;
+    },
+    loseAnswerTo(text) {
+      lose = Buffer.from(text);
     },
     async close() {
       resetAll();
