@@ -4,6 +4,8 @@
  * state is in the job), a 410 that ends them, and the backoff schedule.
  */
 
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -79,6 +81,41 @@ describe("a receiver's answer", () => {
       expect(server.sent()).toBeLessThan(32 * 1024 * 1024);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("a redirect", () => {
+  it("is not followed, and the delivery's error says where it points", async () => {
+    let hits = 0;
+    const receiver = createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.writeHead(308, { location: "https://hooks.example.com/avs" }).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const due = { id: "msg_1", jobId: "job_1", event: "job.succeeded" as const, url, secret: newWebhookSecret() };
+      const r = await deliverWebhook(
+        { ...due, payload: "{}", attempts: 0, sender: "" },
+        {
+          attempts: 3,
+          retryBaseMs: 100,
+          retryMaxMs: 400,
+          timeoutMs: 10_000,
+          addresses: webhookAddresses(["127.0.0.1"]),
+        },
+      );
+      expect([r.ok, r.statusCode, r.error]).toEqual([
+        false,
+        308,
+        "HTTP 308, a redirect to https://hooks.example.com/avs: redirects are not followed, so make Webhook-Url that address",
+      ]);
+      expect(r.retryAt).toBeGreaterThan(Date.now());
+      expect(hits).toBe(1);
+    } finally {
+      receiver.close();
     }
   });
 });

@@ -158,6 +158,13 @@ export async function deliverWebhook(
     if (status >= 200 && status < 300) return { ok: true, statusCode: status };
     // The receiver's text, kept in the delivery's state: see storable-text.ts.
     error = storable(`HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`);
+    const location = status >= 300 && status < 400 ? res.headers.location : undefined;
+    if (location) {
+      // Not followed (its target is not checked against the address rules): say where it points, for the caller.
+      error = storable(
+        `HTTP ${status}, a redirect to ${location.slice(0, 200)}: redirects are not followed, so make Webhook-Url that address`,
+      );
+    }
     const seconds = Number(res.headers["retry-after"]);
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
