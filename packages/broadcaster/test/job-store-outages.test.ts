@@ -3,9 +3,7 @@
  * the test database (support/pg-proxy.ts), so the shared database itself is never stopped: a store that goes
  * silent or refuses connections gets 503s with `Retry-After` within the store's time limit and `/ready` 503, not
  * hung requests or 500s; a broadcaster that cannot renew its leases stops its job before another takes it over;
- * a job that ends while the store refuses records its end once the store is back within its lease (and keeps its
- * outputs when a write of that end committed though its answer was lost), instead of running again; shutdown ends
- * within its grace whatever the store does; start-up errors name `jobs-db`; and the jobs of a
+ * shutdown ends within its grace whatever the store does; start-up errors name `jobs-db`; and the jobs of a
  * broadcaster that died are taken over within a lease and one heartbeat; a PostgreSQL output store that goes silent
  * gets the same 503 on `GET /outputs/{name}`.
  */
@@ -16,23 +14,17 @@ import { createBroadcaster } from "../src/index.js";
 import { outputName } from "../src/outputs/store.js";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
-import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 import { newJob } from "./support/new-job.js";
-import { type PgProxy, startPgProxy } from "./support/pg-proxy.js";
+import { OUTAGE_MODEL, outageFixtures } from "./support/outage-fixture.js";
 import { pgQuery, testSchema } from "./support/postgres.js";
 
-const MODEL = "tiny/sd";
+const MODEL = OUTAGE_MODEL;
 const JOB = { model_id: MODEL, prompt: "outage", width: 64, height: 64, num_inference_steps: 1 };
 /** The store's time limit in these tests (`jobsDbTimeoutMs`), ms. */
 const LIMIT_MS = 1000;
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterAll(async () => {
-  // Each step bounded, so the schemas are dropped even when a broadcaster does not stop.
-  for (const c of cleanups.reverse()) {
-    await Promise.race([Promise.resolve().then(c), new Promise((r) => setTimeout(r, 8000))]);
-  }
-}, 120_000);
+const { cleanups, cleanup, fixture, gatewayVia } = outageFixtures(LIMIT_MS);
+afterAll(cleanup, 120_000);
 
 /** A request's status, body, `Retry-After` and time taken; a request past `abortMs` throws. */
 async function timed(url: string, init: RequestInit = {}, abortMs = 15_000) {
@@ -53,37 +45,6 @@ const submit = (url: string) =>
     headers: { "content-type": "application/json", prefer: "respond-async" },
     body: JSON.stringify(JOB),
   });
-
-async function fixture(label: string) {
-  const db = testSchema(label);
-  cleanups.push(() => db.drop());
-  const proxy = await startPgProxy();
-  cleanups.push(() => proxy.close());
-  const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL }]);
-  cleanups.push(() => fake.close());
-  return { db, proxy, fake };
-}
-
-async function gatewayVia(
-  proxy: PgProxy,
-  db: { schema: string },
-  fake: FakeOrchestrator,
-  options: Parameters<typeof startBroadcaster>[0] = {},
-): Promise<TestBroadcaster> {
-  const t = await startBroadcaster({
-    orchestrators: [fake.url],
-    jobsDb: proxy.url,
-    jobsDbSchema: db.schema,
-    jobsDbTimeoutMs: LIMIT_MS,
-    ...options,
-  });
-  cleanups.push(() => t.close());
-  // Ready: it has seen the orchestrator.
-  for (let i = 0; i < 200 && (await fetch(`${t.url}/ready`)).status !== 200; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return t;
-}
 
 const level = (t: TestBroadcaster, lvl: string) => t.logs.filter((l) => l.level === lvl);
 
@@ -222,48 +183,6 @@ describe("a broadcaster cut off from its store", () => {
     console.log(`store back: the stopped job ran again and succeeded ${Date.now() - backAt} ms after`);
     expect(await pgQuery(`SELECT runs FROM "${f.db.schema}".jobs WHERE id = $1`, [job.id])).toEqual([{ runs: 2 }]);
     expect(f.fake.completed).toHaveLength(1);
-  }, 30_000);
-});
-
-describe("a store that cannot be reached as a job ends", () => {
-  it("records the end once the store is back, within the lease: the job is not run again", async () => {
-    const f = await fixture("ending");
-    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000, jobsDbTimeoutMs: 500 });
-    f.fake.behaviour = { kind: "ok", delayMs: 800 };
-    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
-    await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
-    // The job's answer comes while the store refuses connections; the store is back 2 s later, before the lease ends.
-    await f.proxy.refuse();
-    await expect.poll(() => f.fake.completed.length, { timeout: 5000, interval: 10 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 2000));
-    await f.proxy.up();
-    // Before: the end was not recorded, and once the lease ran out the job ran again from the start.
-    expect((await waitForJob(t.url, job.id, { timeoutMs: 10_000 })).status).toBe("succeeded");
-    expect(await pgQuery(`SELECT runs, takeovers FROM "${f.db.schema}".jobs WHERE id = $1`, [job.id])).toEqual([
-      { runs: 1, takeovers: 0 },
-    ]);
-    expect(f.fake.jobs).toHaveLength(1);
-    expect(t.logs.filter((l) => String(l.msg).startsWith("could not record the job's end")).map((l) => l.msg)).toEqual([
-      "could not record the job's end; trying again while the run holds the job",
-    ]);
-  }, 30_000);
-
-  it("keeps the outputs of an end whose write committed though its answer was lost", async () => {
-    const f = await fixture("lost_answer");
-    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000, jobsDbTimeoutMs: 500 });
-    f.fake.behaviour = { kind: "ok", delayMs: 500 };
-    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
-    await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
-    // The transaction that records the end commits; the broadcaster never hears so, and writes it again.
-    f.proxy.loseAnswerTo("COMMIT");
-    const done = await waitForJob(t.url, job.id, { timeoutMs: 10_000 });
-    expect(done.status).toBe("succeeded");
-    // Before: the second write found the job ended, took that for a lost lease and deleted the outputs it names.
-    await expect.poll(() => t.logs.some((l) => l.msg === "async job done"), { timeout: 5000 }).toBe(true);
-    const output = await fetch(done.result!.images[0]!.url);
-    expect(output.status).toBe(200);
-    expect(t.logs.some((l) => l.msg === "lease lost before the job ended; its outcome was dropped")).toBe(false);
-    expect(f.fake.jobs).toHaveLength(1);
   }, 30_000);
 });
 
