@@ -1647,7 +1647,7 @@ export const runnerDocument: OpenApiDocument = {
           "generate"
         ],
         "summary": "Video Upscale",
-        "description": "Upscale every frame of a video with the loaded ESRGAN model (our extension). Streamed: frames are decoded, upscaled (tiled as `/upscale` tiles images) and encoded a few at a time, so memory does not grow with the video's length. The answer is one H.264 yuv420p mp4 (`+faststart`) with the source's frame count, frame rate and timestamps and its first audio stream copied, as a `data:video/mp4` URL. The limits (bytes, pixels per frame in and out, frames, seconds) are in `GET /info` and in every 413 message. Progress is reported per frame (`stage: upscale`) on `/progress/{request_id}`.",
+        "description": "Upscale every frame of a video with the loaded ESRGAN model (our extension). Streamed: frames are decoded, upscaled (tiled as `/upscale` tiles images) and encoded a few at a time, so memory does not grow with the video's length. The answer is one H.264 yuv420p mp4 (`+faststart`) with the source's frame count, frame rate and timestamps and its first audio stream up to the video's end (copied, or encoded to AAC when MP4 does not hold its codec), as a `data:video/mp4` URL. The limits (bytes, pixels per frame in and out, frames, seconds) are in `GET /info` and in every 413 message. Progress is reported per frame (`stage: upscale`) on `/progress/{request_id}`.",
         "operationId": "genVideoUpscale",
         "x-avs-pipeline": {
           "files": {
@@ -1677,7 +1677,7 @@ export const runnerDocument: OpenApiDocument = {
             "multipart/form-data": {
               "schema": {
                 "type": "object",
-                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched.",
+                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream up to the video's end (copied when MP4 holds its codec, else encoded to AAC; sound past the last frame is cut).",
                 "required": [
                   "video"
                 ],

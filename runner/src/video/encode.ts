@@ -46,8 +46,12 @@ export interface EncodeOptions {
   timeBase: Rational;
   /** Seconds subtracted from every timestamp (video and audio alike) so the output starts at 0. */
   originSeconds?: number;
-  /** Carry over this audio stream of the file at `path`. */
-  audio?: { path: string; stream: AudioStreamInfo };
+  /**
+   * Carry over this audio stream of the file at `path`, up to `endSeconds` (source time): the video's end, so an audio
+   * track longer than the video (an hour of sound behind one second of picture) is cut where the picture ends instead
+   * of being copied or encoded whole past the video limits.
+   */
+  audio?: { path: string; stream: AudioStreamInfo; endSeconds?: number };
   sampleAspectRatio?: Rational;
   /**
    * The nominal frame rate (the source's base rate). Timestamps are never changed by it; ffmpeg 5 takes the last
@@ -120,7 +124,9 @@ export function encodeOptionsFor(probe: VideoProbe, scale = 1, withAudio = true)
     height: v.height * scale,
     timeBase: v.timeBase,
     originSeconds,
-    ...(withAudio && probe.audio ? { audio: { path: probe.path, stream: probe.audio } } : {}),
+    ...(withAudio && probe.audio
+      ? { audio: { path: probe.path, stream: probe.audio, endSeconds: firstSeconds + v.durationSeconds } }
+      : {}),
     ...(v.sampleAspectRatio ? { sampleAspectRatio: v.sampleAspectRatio } : {}),
     ...(v.frameRate || v.averageFrameRate ? { frameRate: (v.frameRate ?? v.averageFrameRate)! } : {}),
   };
@@ -160,6 +166,15 @@ export function encodeArgs(o: EncodeOptions): { args: string[]; audio: AudioOutc
   if (o.threads) args.push("-threads", String(o.threads));
   args.push("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv");
   if (o.timeBase.num === 1) args.push("-video_track_timescale", String(o.timeBase.den));
+  // The audio ends where the video does, at `end` in output time (the source's minus `origin`): a copied stream by
+  // the output's `-t` (ffmpeg stops copying at the first packet from then on), an encoded one by `atrim`, whose end
+  // is a timestamp too. Not otherwise: as an option of the audio input, ffmpeg 5.1 with `-copyts` measures `-t` from
+  // the input's start when copying and from the first sample when encoding (they differ for an MPEG-TS whose clock
+  // starts late), and an output `-t` on an encoded Vorbis stream fed beside a piped video cut it after 26 ms. The
+  // video is not cut by the output's `-t`: its last frame starts a frame's duration before `end`.
+  const end = o.audio?.endSeconds === undefined ? undefined : String(Math.max(o.audio.endSeconds - origin, 0.001));
+  if (end !== undefined && audio === "copied") args.push("-t", end);
+  if (end !== undefined && audio === "transcoded") args.push("-af", `atrim=end=${end}`);
   args.push("-movflags", "+faststart", "-f", "mp4", o.output);
   return { args, audio };
 }

@@ -3767,7 +3767,7 @@ export const gatewayDocument: OpenApiDocument = {
             "multipart/form-data": {
               "schema": {
                 "type": "object",
-                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream copied untouched.",
+                "description": "Upscale every frame of a video with an ESRGAN model (our extension; Livepeer has no such route). The answer is one H.264 yuv420p mp4 (`+faststart`) with the same frame count, frame rate and timestamps, and the first audio stream up to the video's end (copied when MP4 holds its codec, else encoded to AAC; sound past the last frame is cut).",
                 "required": [
                   "video"
                 ],
