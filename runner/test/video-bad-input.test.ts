@@ -1,6 +1,7 @@
 /**
  * @module Every bad video upload the runner must refuse, made for real with ffmpeg: not a video, empty, truncated
- * (mp4 without its index or cut inside it, a faststart mp4 cut in its data, a cut WebM), a HEIF photo, no video stream, zero frames, 100000 frames
+ * (mp4 without its index or cut inside it — also where ffprobe reads no stream or no codec —, a faststart mp4 cut in
+ * its data, a cut WebM), a HEIF photo, no video stream, zero frames, 100000 frames
  * (declared by the container, and only countable from the packets), images sent as videos, huge frames in and out,
  * frames too wide or tall for H.264, too many bytes, too long, an unaccepted container, playlists that name other files. Each gives its typed error with a status and a message that
  * says what was wrong and what is allowed, and leaves no ffmpeg/ffprobe running.
@@ -89,6 +90,21 @@ describe("bad video uploads", () => {
       400,
       /video is an MP4\/MOV file whose headers ffmpeg cannot read \(.+\): it is damaged or cut short; send the complete file/,
     );
+
+    // Cut earlier inside that index, ffprobe reads it without complaint: no stream (cut in `mvhd`), a `data` stream
+    // (in the track's header) or a video stream of no codec and no packets (before `stbl`). Each is the cut file it is.
+    const moov = bytes.indexOf("moov", 0, "latin1") - 4;
+    for (const at of [moov + 16, bytes.indexOf("trak", moov, "latin1") + 40, bytes.indexOf("stbl", moov, "latin1")]) {
+      await writeFile(dir.path("cut-in-index.mp4"), bytes.subarray(0, at));
+      expectRefusal(
+        await refusal(dir.path("cut-in-index.mp4")),
+        "truncated",
+        400,
+        new RegExp(
+          `^video is an MP4/MOV file cut short \\(its moov box runs to byte ${bytes.length} of a ${at}-byte file\\); send the complete file$`,
+        ),
+      );
+    }
 
     const webm = await lavfiClip(dir.path("whole.webm"), {
       size: "160x120",

@@ -8,9 +8,12 @@ import { VideoInputError, VideoProcessError } from "./errors.js";
 import { captureFfmpeg } from "./ffmpeg-process.js";
 import { ffmpegLines } from "./ffmpeg-reason.js";
 
+/** ffmpeg's demuxer of MP4, MOV and the other ISO-BMFF files. */
+export const MP4_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2";
+
 /** Containers accepted, by ffmpeg's demuxer name (MP4/MOV, WebM/Matroska, AVI, MPEG-TS, MPEG-PS, FLV, Ogg). */
 export const ACCEPTED_CONTAINERS: ReadonlySet<string> = new Set([
-  "mov,mp4,m4a,3gp,3g2,mj2",
+  MP4_DEMUXER,
   "matroska,webm",
   "avi",
   "mpegts",
@@ -87,6 +90,37 @@ async function isoStart(path: string): Promise<"mp4" | "image" | "other"> {
     const box = head.toString("latin1", 4, 8);
     if (box === "ftyp" && IMAGE_BRANDS.has(head.toString("latin1", 8, 12))) return "image";
     return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].includes(box) ? "mp4" : "other";
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Where an ISO-BMFF file (MP4/MOV) was cut: the first top-level box whose declared size runs past the file's end, as
+ * `its moov box runs to byte 3652 of a 2950-byte file`, or `undefined` when every box fits. ffprobe reads an index
+ * (`moov`) cut inside its track as a file with no stream, a `data` stream or a video stream of no codec and no
+ * packets, and exits 0: this tells such a file from one that really holds no video.
+ * @example await isoCut("/tmp/upload", 2950) // "its moov box runs to byte 3652 of a 2950-byte file"
+ */
+export async function isoCut(path: string, bytes: number): Promise<string | undefined> {
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(16);
+    // A file has few top-level boxes (ftyp, free, mdat, moov, …): the walk ends within a handful of reads.
+    for (let at = 0, boxes = 0; at + 8 <= bytes && boxes < 1000; boxes++) {
+      const { bytesRead } = await file.read(head, 0, 16, at);
+      if (bytesRead < 8) return undefined;
+      const type = head.toString("latin1", 4, 8);
+      if (!/^[\x20-\x7e]{4}$/.test(type)) return undefined;
+      const small = head.readUInt32BE(0);
+      // Size 1: a 64-bit size follows the type; size 0: the box runs to the end of the file.
+      const size = small === 1 ? (bytesRead < 16 ? Number.NaN : Number(head.readBigUInt64BE(8))) : small;
+      if (small === 0) return undefined;
+      if (!(size >= 8)) return undefined;
+      if (at + size > bytes) return `its ${type.trim()} box runs to byte ${at + size} of a ${bytes}-byte file`;
+      at += size;
+    }
+    return undefined;
   } finally {
     await file.close();
   }

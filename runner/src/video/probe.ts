@@ -11,6 +11,8 @@ import {
   ACCEPTED_CONTAINERS,
   ACCEPTED_VIDEOS,
   imageKind,
+  isoCut,
+  MP4_DEMUXER,
   type ProbeStream,
   readHeaders,
   readProbe,
@@ -133,8 +135,19 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (!ACCEPTED_CONTAINERS.has(container)) {
     throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
   }
+  // An MP4 whose index was cut inside ffprobe reads without complaint, as a file of no usable video stream: that
+  // is a file cut short, not one without video (the refusals below would name what the cut left).
+  const cutShort = async () => {
+    const cut = container === MP4_DEMUXER ? await isoCut(path, bytes) : undefined;
+    if (cut) {
+      throw new VideoInputError("truncated", `${field} is an MP4/MOV file cut short (${cut}); send the complete file`, {
+        stderr: run.stderr,
+      });
+    }
+  };
   const v = run.output.streams?.[0];
   if (!v) {
+    await cutShort();
     const streams = (await readHeaders(ffprobe, path, field, signal)).streams ?? [];
     const kinds = streams.map((s) => (s.disposition?.attached_pic ? "cover image" : (s.codec_type ?? "unknown")));
     throw new VideoInputError(
@@ -181,6 +194,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     (declaredFrames > timestamps.length + index.discarded
       ? `${timestamps.length + index.discarded} of the ${declaredFrames} frames its index lists are there`
       : undefined);
+  if (!cut && (timestamps.length === 0 || width === 0 || height === 0)) await cutShort();
   if (cut) {
     throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`, {
       stderr: run.stderr,
@@ -189,13 +203,13 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (timestamps.length === 0) {
     throw new VideoInputError(
       "zero_frames",
-      `${field} has a ${v.codec_name} video stream with no frames; send a video with at least one frame`,
+      `${field} has a ${v.codec_name ?? "unknown"} video stream with no frames; send a video with at least one frame`,
     );
   }
   if (width === 0 || height === 0) {
     throw new VideoInputError(
       "not_a_video",
-      `${field}'s ${v.codec_name} video stream has no readable frame size; send ${ACCEPTED_VIDEOS}`,
+      `${field}'s ${v.codec_name ?? "unknown"} video stream has no readable frame size; send ${ACCEPTED_VIDEOS}`,
     );
   }
 
