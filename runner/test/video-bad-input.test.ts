@@ -173,11 +173,14 @@ describe("bad video uploads", () => {
     );
   });
 
-  it("images sent as videos: PNG, JPEG, GIF", async () => {
-    for (const [name, kind] of [
-      ["still.png", "PNG"],
-      ["still.jpg", "JPEG"],
-      ["anim.gif", "GIF"],
+  it("images sent as videos: PNG, JPEG, GIF, BMP", async () => {
+    // The pipeline's hint only for images its image fields take; an animated GIF is told how to convert it.
+    const toUpscale = "\\(to upscale one image, use /upscale\\)$";
+    for (const [name, kind, hint] of [
+      ["still.png", "PNG", toUpscale],
+      ["still.jpg", "JPEG", toUpscale],
+      ["anim.gif", "GIF", "\\(an animated GIF converts with: ffmpeg -i in.gif -pix_fmt yuv420p out.mp4\\)$"],
+      ["still.bmp", "BMP", "with a video stream$"],
     ] as const) {
       const frames = name.endsWith(".gif") ? ["-t", "0.3"] : ["-frames:v", "1"];
       await ffmpeg(["-f", "lavfi", "-i", "testsrc=s=64x48:r=10", ...frames, dir.path(name)]);
@@ -185,7 +188,7 @@ describe("bad video uploads", () => {
         await refusal(dir.path(name)),
         "image_not_video",
         415,
-        new RegExp(`video is a ${kind} image, not a video; send MP4.*\\(to upscale one image, use /upscale\\)`),
+        new RegExp(`^video is a ${kind} image, not a video; send MP4.*${hint}`),
       );
     }
   });

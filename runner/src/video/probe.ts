@@ -86,13 +86,19 @@ export interface ProbeOptions {
   scale?: number;
   /** The upload's name in messages. */
   field?: string;
-  /** Added to the refusal of an image, e.g. "to upscale one image, use /upscale". */
+  /**
+   * Added to the refusal of a PNG, JPEG or WebP image (what the image fields of the runner take), e.g. "to upscale
+   * one image, use /upscale"; other images (a GIF, a BMP) are refused without it, since those fields refuse them too.
+   */
   imageHint?: string;
   ffprobe?: string;
   signal?: AbortSignal;
   /** `false` when the caller drops the audio: `audio` is then left undefined and no second ffprobe run reads it. */
   audio?: boolean;
 }
+
+/** Image kinds ({@link imageKind}) the runner's image fields take: a PNG (APNG too), JPEG or WebP. */
+const IMAGE_FIELD_KINDS: ReadonlySet<string> = new Set(["PNG", "APNG", "JPEG", "WEBP"]);
 
 /** The display rotation of a stream, normalised to 0/90/180/270. */
 function rotationOf(s: ProbeStream): number {
@@ -127,9 +133,17 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const container = run.output.format?.format_name ?? "";
   const image = imageKind(container);
   if (image) {
+    // An animated GIF is a video to its sender, and no image field takes GIF: say how to make it one, not to send
+    // it where it is refused again.
+    const hint =
+      image === "GIF"
+        ? "an animated GIF converts with: ffmpeg -i in.gif -pix_fmt yuv420p out.mp4"
+        : IMAGE_FIELD_KINDS.has(image)
+          ? options.imageHint
+          : undefined;
     throw new VideoInputError(
       "image_not_video",
-      `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${options.imageHint ? ` (${options.imageHint})` : ""}`,
+      `${field} is a ${image} image, not a video; send ${ACCEPTED_VIDEOS}${hint ? ` (${hint})` : ""}`,
     );
   }
   if (!ACCEPTED_CONTAINERS.has(container)) {
