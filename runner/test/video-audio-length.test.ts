@@ -3,10 +3,17 @@
  * the audio where the video ends, copied or encoded, also when the container's clock starts late (MPEG-TS), and
  * keeps every video frame. Without the cut the whole sound track went into the mp4 — past `MAX_VIDEO_SECONDS`, and
  * encoded to AAC at 192 kb/s from codecs of a few kb/s (a 5.7 MB upload with 1 s of video took 25 s to encode into
- * a 17 MB mp4 of 3600 s).
+ * a 17 MB mp4 of 3600 s). The probe counts the video's own length against `MAX_VIDEO_SECONDS`, not a Matroska
+ * container's, which the longer sound sets.
  */
 import { describe, expect, it } from "vitest";
-import { createVideoEncoder, decodeVideo, encodeOptionsFor, probeVideo } from "../src/video/index.js";
+import {
+  createVideoEncoder,
+  DEFAULT_VIDEO_LIMITS,
+  decodeVideo,
+  encodeOptionsFor,
+  probeVideo,
+} from "../src/video/index.js";
 import { cleanVideoDir, ffmpeg, ffprobe, videoStream } from "./video-fixtures.js";
 
 /** The streams' durations of `file` in seconds, by codec type (ffprobe's `duration`). */
@@ -51,6 +58,20 @@ describe("audio longer than the video", () => {
     expect(got.audio).toBeGreaterThan(0.9);
     expect(got.audio).toBeLessThan(1.2);
     expect((await videoStream(output)).nb_frames).toBe("8");
+  });
+
+  it("a Matroska video of 1 s before 200 s of sound is within a 180 s limit (the video's length is counted)", async () => {
+    const source = dir.path("long-sound.mkv");
+    await ffmpeg([
+      ...["-f", "lavfi", "-t", "1", "-i", "testsrc2=s=64x48:r=8", "-f", "lavfi", "-t", "200", "-i", "sine=r=8000"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "libopus", source],
+    ]);
+    const probe = await probeVideo(source, { limits: DEFAULT_VIDEO_LIMITS, scale: 4 });
+    expect(probe.video).toMatchObject({ frames: 8, durationSeconds: 1 });
+    // A video that is long itself is still refused from its tag, before its packets are counted.
+    const long = dir.path("long-video.mkv");
+    await ffmpeg(["-f", "lavfi", "-i", "color=s=16x16:r=1:d=200", "-c:v", "libx264", "-preset", "ultrafast", long]);
+    await expect(probeVideo(long, { limits: DEFAULT_VIDEO_LIMITS })).rejects.toThrow(/video lasts 200 s, over 180 s/);
   });
 
   it("leaves a shorter audio track as it is, and the video whole", async () => {

@@ -179,8 +179,10 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const timeBase = parseRational(v.time_base) ?? { num: 1, den: 1000 };
   const frameRate = positive(parseRational(v.r_frame_rate));
   const declaredFrames = Number(v.nb_frames ?? Number.NaN);
-  // The stream's own duration (Matroska keeps it in a DURATION tag); the container's may be a longer audio track's.
-  const declaredDuration = Number(v.duration ?? tagSeconds(v.tags?.DURATION) ?? Number.NaN);
+  // The stream's own duration, not the container's, which may be a longer audio track's. Matroska keeps it only in
+  // a DURATION tag: ffprobe's stream `duration` there is the container's (1 s of video before 600 s of sound was
+  // refused as "video lasts 600.032 s"), so the tag wins.
+  const declaredDuration = Number(tagSeconds(v.tags?.DURATION) ?? v.duration ?? Number.NaN);
   if (limits) {
     checkVideoLimits(
       {
