@@ -2,7 +2,7 @@
  * @module `POST /frame-interpolation` on a real runner server with `tiny/film` (frame-interpolation-harness.ts): flat
  * grey source frames make every output frame's level tell which pair and which `t` made it, so frame order,
  * timestamps and `t` values are checked exactly (within the H.264 round trip) for a target fps, a multiplier,
- * recursive midpoints and the two-image form; fps and duration through ffprobe. Refusals are in
+ * recursive midpoints, the two-image form and a variable-rate video; fps and duration through ffprobe. Refusals are in
  * frame-interpolation-refusals.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import {
   probeDuration,
   readBytes,
 } from "./frame-interpolation-harness.js";
-import { moovFirst, videoPacketTimes, videoStream } from "./video-fixtures.js";
+import { ffmpeg, moovFirst, videoPacketTimes, videoStream } from "./video-fixtures.js";
 
 describe("POST /frame-interpolation (real server, tiny/film)", () => {
   const fi = filmRouteServer();
@@ -48,6 +48,21 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     const levels = await frameLevels(file);
     expect(levels).toHaveLength(10);
     expectLevels(levels, expected);
+  });
+
+  it("a variable-rate video is planned on its frames' times: its real duration, each frame blended at its time", async () => {
+    // The clip's frames shown at 0, 1, 3 and 4 eighths of a second (the one at 2/8 dropped, as a phone drops
+    // frames): 5/8 s, 10 frames at 16 fps. Taken as evenly spaced at its base rate of 8 fps it made 8 (0.5 s).
+    const vfr = fi.dir.path("vfr.mp4");
+    await ffmpeg([
+      ...["-i", fi.clip, "-vf", "setpts='(N+gte(N,2))/8/TB'", "-fps_mode", "passthrough"],
+      ...["-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", vfr],
+    ]);
+    expect((await videoPacketTimes(vfr)).map(Number)).toEqual([0, 0.125, 0.375, 0.5]);
+    const file = await mp4Of(await post({ video: await readBytes(vfr), output_fps: "16" }), "vfr16.mp4");
+    expect(await videoStream(file)).toMatchObject({ r_frame_rate: "16/1", nb_frames: "10" });
+    expect(Number(await probeDuration(file))).toBeCloseTo(0.625, 3);
+    expectLevels(await frameLevels(file), [0, 30, 60, 75, 90, 105, 120, 180, 240, 240]);
   });
 
   it("multiplier 2 doubles the rate: source frames passed through, midpoints between", async () => {

@@ -1,4 +1,7 @@
-/** @module The frame-time planner: duration-preserving plans by target fps or multiplier, midpoint plans, and its errors. */
+/**
+ * @module The frame-time planner: duration-preserving plans by target fps or multiplier (on a variable-rate source's
+ * frame times too), midpoint plans, and its errors.
+ */
 import { describe, expect, it } from "vitest";
 import { FrameInterpolationError } from "./errors.js";
 import { MAX_FPS, MIN_FPS, planFrameTimes, planMidpoints } from "./frame-plan.js";
@@ -73,6 +76,62 @@ describe("planFrameTimes", () => {
       [3, 0],
     ]);
     expect(same.inferences).toBe(0);
+  });
+
+  it("plans a variable-rate source on its frame times: its real span, frames shown briefly skipped", () => {
+    // Evenly spaced frame times give the same plan as the frame count does (SVD's 14 at 7 fps → 24 fps).
+    const even = { timestamps: Array.from({ length: 14 }, (_, k) => 1000 + 2 * k), timeBase: { num: 1, den: 14 } };
+    const timed = planFrameTimes({ frames: 14, fps: 7, targetFps: 24, timeline: { ...even, span: 28 } });
+    expect(timed).toEqual(planFrameTimes({ frames: 14, fps: 7, targetFps: 24 }));
+    // Frames at 0, 1, 3, 4 eighths (one dropped) span 5/8 s: 10 frames at 16 fps, the gap blended across.
+    const gap = planFrameTimes({
+      frames: 4,
+      fps: 8,
+      targetFps: 16,
+      timeline: { timestamps: [0, 1, 3, 4], timeBase: { num: 1, den: 8 }, span: 5 },
+    });
+    expect(gap).toMatchObject({ fps: 16, duration: 0.625, inferences: 5 });
+    expect(gap.frames.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [1, 0],
+      [1, 0.25],
+      [1, 0.5],
+      [1, 0.75],
+      [2, 0],
+      [2, 0.5],
+      [3, 0],
+      [3, 0],
+    ]);
+    // A burst of frames 10 ms apart, then one 370 ms later, at 10 fps: frames 1 and 2 are never shown.
+    const burst = planFrameTimes({
+      frames: 5,
+      fps: 100,
+      multiplier: 1,
+      timeline: { timestamps: [0, 1, 2, 3, 40], timeBase: { num: 1, den: 100 }, span: 41 },
+    });
+    expect(burst.frames).toHaveLength(41);
+    const tenFps = planFrameTimes({
+      frames: 5,
+      fps: 1,
+      targetFps: 10,
+      timeline: { timestamps: [0, 1, 2, 3, 40], timeBase: { num: 1, den: 100 }, span: 41 },
+    });
+    expect(tenFps.frames.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [3, 7 / 37],
+      [3, 17 / 37],
+      [3, 27 / 37],
+    ]);
+    const over = thrown(() =>
+      planFrameTimes({
+        ...{ frames: 4, fps: 8, targetFps: 16, maxFrames: 9 },
+        timeline: { timestamps: [0, 1, 3, 4], timeBase: { num: 1, den: 8 }, span: 5 },
+      }),
+    );
+    expect(over.message).toBe(
+      "interpolating 4 frames over 0.625 s (variable frame rate) to 16 fps makes 10 output frames; at most 9 output frames are allowed per job",
+    );
   });
 
   it("refuses too few frames, a lower target rate, an unusable rate and a plan over the budget", () => {

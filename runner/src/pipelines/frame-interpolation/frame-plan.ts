@@ -64,6 +64,22 @@ export interface FrameTimesRequest {
   multiplier?: number;
   /** Most output frames allowed (the job's budget); more is a `frame-budget` error. */
   maxFrames?: number;
+  /**
+   * A variable-frame-rate source's frame times: the output then spans the source's real duration (not N / fps, which
+   * takes the frames as evenly spaced) and frame j, at j / target s after the first source frame, blends the two
+   * source frames around that time.
+   */
+  timeline?: SourceTimeline;
+}
+
+/** When a source's frames are shown, in the units of its time base (the probe's frame index). */
+export interface SourceTimeline {
+  /** Presentation times of the frames, ascending, one per source frame. */
+  timestamps: ArrayLike<number>;
+  /** The unit of `timestamps` and `span` in seconds, e.g. 1/15360. */
+  timeBase: Ratio;
+  /** From the first frame's start to the last frame's end. */
+  span: number;
 }
 
 /** FILM's recursive midpoints. */
@@ -76,7 +92,7 @@ export interface MidpointsRequest {
 }
 
 /** A positive rate as an exact fraction. */
-interface Ratio {
+export interface Ratio {
   num: number;
   den: number;
 }
@@ -190,6 +206,7 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
     }
     checkOutputRate(target, fps, { targetFps: targetFps! });
   }
+  if (request.timeline) return planOnTimeline(request.timeline, frames, fps, target, maxFrames);
   // count = round(N · target / fps), with target / fps = (tn · sd) / (td · sn); halves round up.
   const num = frames * target.num * src.den;
   const den = target.den * src.num;
@@ -206,13 +223,25 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
   // Source position of frame j: j · fps / target = j · (sn · td) / (sd · tn) = P / Q, exactly.
   const step = src.num * target.den;
   const q = src.den * target.num;
+  return timesPlan(frames, fps, target, count, (j) => {
+    const p = j * step;
+    const source = Math.floor(p / q);
+    return source >= frames - 1 ? [frames - 1, 0] : [source, (p - source * q) / q];
+  });
+}
+
+/** A `times` plan of `count` frames at `target`, output frame j from source pair and t `position(j)` (in order). */
+function timesPlan(
+  frames: number,
+  fps: number,
+  target: Ratio,
+  count: number,
+  position: (j: number) => [source: number, t: number],
+): FramePlan {
   const planned: PlannedFrame[] = new Array(count);
   let inferences = 0;
   for (let j = 0; j < count; j++) {
-    const p = j * step;
-    let source = Math.floor(p / q);
-    let t = (p - source * q) / q;
-    if (source >= frames - 1) [source, t] = [frames - 1, 0];
+    const [source, t] = position(j);
     if (t > 0) inferences++;
     planned[j] = { index: j, time: (j * target.den) / target.num, source, t };
   }
@@ -220,12 +249,52 @@ export function planFrameTimes(request: FrameTimesRequest): FramePlan {
     mode: "times",
     sourceFrames: frames,
     sourceFps: fps,
-    fps: outFps,
+    fps: target.num / target.den,
     rate: { num: target.num, den: target.den },
     duration: (count * target.den) / target.num,
     inferences,
     frames: planned,
   };
+}
+
+/**
+ * {@link planFrameTimes} on a source's own frame times: round(span · target) frames, frame j at j / target s after
+ * the first source frame, between the source frames k and k + 1 shown around then, at t = (time − start of k) /
+ * (start of k + 1 − start of k). Source frames shown for less than 1 / target s may be skipped. Exact (BigInt: a
+ * time base of 1/90000 and a target of 30000/1001 overflow doubles).
+ */
+function planOnTimeline(
+  timeline: SourceTimeline,
+  frames: number,
+  fps: number,
+  target: Ratio,
+  maxFrames?: number,
+): FramePlan {
+  if (timeline.timestamps.length !== frames) {
+    throw new RangeError(`the timeline has ${timeline.timestamps.length} frame times for ${frames} frames`);
+  }
+  const big = (x: number) => BigInt(Math.round(x));
+  const [tbn, tbd, tn, td] = [big(timeline.timeBase.num), big(timeline.timeBase.den), big(target.num), big(target.den)];
+  // Time-base ticks × `per`, so that output frame j is at j · step: ticks · tbn / tbd s = j · td / tn s.
+  const [per, step] = [tbn * tn, tbd * td];
+  const span = big(timeline.span) * per;
+  const count = Number((2n * span + step) / (2n * step));
+  const outFps = target.num / target.den;
+  const seconds = (timeline.span * timeline.timeBase.num) / timeline.timeBase.den;
+  checkBudget(
+    count,
+    maxFrames,
+    `interpolating ${frames} frames over ${round6(seconds)} s (variable frame rate) to ${round6(outFps)} fps`,
+  );
+  const first = big(timeline.timestamps[0]!);
+  const at = (k: number) => (big(timeline.timestamps[k]!) - first) * per;
+  let source = 0;
+  // Called for j = 0, 1, … in order: the source pair only moves forward.
+  return timesPlan(frames, fps, target, count, (j) => {
+    const time = BigInt(j) * step;
+    while (source < frames - 1 && at(source + 1) <= time) source++;
+    return [source, source === frames - 1 ? 0 : Number(time - at(source)) / Number(at(source + 1) - at(source))];
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import { createScratch, mp4Response, saveUpload, videoLimitsOf } from "../video-
 import { WORKER_HALVES } from "../worker-halves.js";
 import { FrameInterpolationError } from "./errors.js";
 import type { FilmSignature } from "./film-signature.js";
-import { type FramePlan, planFrameTimes, planMidpoints } from "./frame-plan.js";
+import { type FramePlan, planFrameTimes, planMidpoints, type SourceTimeline } from "./frame-plan.js";
 import { slotInfer } from "./frame-slots.js";
 import { interpolateVideo } from "./interpolate-video.js";
 import { padFor } from "./padding.js";
@@ -37,7 +37,8 @@ let activeJobs = 0;
 const quiet = () => {};
 
 /**
- * The plan of a request for a source of `frames` frames at `fps`, within `maxFrames`.
+ * The plan of a request for a source of `frames` frames at `fps`, within `maxFrames`; a variable-rate source's
+ * `timeline` plans a target fps or multiplier on its frames' own times (midpoints ignore it).
  * @throws {BadRequestError} unless exactly one of `output_fps`, `multiplier`, `times_to_interpolate` is given.
  * @throws {FrameInterpolationError} from the planner (too few frames, a rate below the source's, a source or output
  *   rate outside `MIN_FPS`..`MAX_FPS` (0.0001 to 240 fps), over the budget).
@@ -48,6 +49,7 @@ export function planRequest(
   frames: number,
   fps: number,
   maxFrames: number,
+  timeline?: SourceTimeline,
 ): FramePlan {
   const given = (["output_fps", "multiplier", "times_to_interpolate"] as const).filter((k) => body[k] !== undefined);
   if (given.length !== 1) {
@@ -58,11 +60,13 @@ export function planRequest(
   if (body.times_to_interpolate !== undefined) {
     return planMidpoints({ frames, fps, timesToInterpolate: body.times_to_interpolate, maxFrames });
   }
-  return planFrameTimes(
-    body.output_fps !== undefined
-      ? { frames, fps, targetFps: body.output_fps, maxFrames }
-      : { frames, fps, multiplier: body.multiplier!, maxFrames },
-  );
+  return planFrameTimes({
+    frames,
+    fps,
+    maxFrames,
+    ...(body.output_fps !== undefined ? { targetFps: body.output_fps } : { multiplier: body.multiplier! }),
+    ...(timeline ? { timeline } : {}),
+  });
 }
 
 /** How a message names the source rate: the pair's field, or the uploaded video's own rate. */
@@ -186,8 +190,18 @@ export const frameInterpolation = definePipeline<
         const rate = probe.video.frameRate ?? probe.video.averageFrameRate;
         if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
         ({ width, height } = probe.video);
+        // A variable-rate video (a phone's, with dropped frames) is planned on its frames' own times, so the answer
+        // lasts as long as the video and each frame comes at its time; evenly spaced frames would shorten it.
+        const v = probe.video;
+        const timeline = v.variableFrameRate
+          ? {
+              timestamps: v.timestamps,
+              timeBase: v.timeBase,
+              span: (v.durationSeconds * v.timeBase.den) / v.timeBase.num,
+            }
+          : undefined;
         try {
-          plan = planRequest(body, probe.video.frames, toNumber(rate), maxFrames);
+          plan = planRequest(body, probe.video.frames, toNumber(rate), maxFrames, timeline);
         } catch (err) {
           throw asRequestError(err, "the video's frame rate");
         }

@@ -1,7 +1,7 @@
 /**
  * @module The streaming driver on a real tiny FILM session: 14 frames at 7 fps → 48 at 24 fps in order with exact
  * pixels, source frames passed through, bounded look-ahead, recursive midpoints equal to arbitrary t at the dyadic
- * times, progress and abort, and sources that do not match their plan.
+ * times, a variable-rate plan that skips source frames, progress and abort, and sources that do not match their plan.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -58,6 +58,32 @@ async function failure(it: AsyncIterable<OutputFrame>): Promise<Error> {
 }
 
 describe("interpolateFrames", () => {
+  it("pulls past the source frames a variable-rate plan skips, blending the pair around each time", async () => {
+    // Frames at 0, 10, 20, 30 and 400 ms, at 10 fps: output frames 1-3 fall between source frames 3 and 4.
+    const timeline = { timestamps: [0, 1, 2, 3, 40], timeBase: { num: 1, den: 100 }, span: 41 };
+    const plan = planFrameTimes({ frames: 5, fps: 1, targetFps: 10, timeline });
+    const calls: Array<[number, number, number]> = [];
+    const infer: InferFrame = async (a, b, t) => {
+      calls.push([frames.indexOf(a), frames.indexOf(b), t]);
+      return a;
+    };
+    const { state, source } = counted(frames.slice(0, 5));
+    const out = await collect(interpolateFrames(source, plan, infer));
+    expect(out.map((f) => [f.source, f.t])).toEqual([
+      [0, 0],
+      [3, 7 / 37],
+      [3, 17 / 37],
+      [3, 27 / 37],
+    ]);
+    expect(out[0]!.image).toBe(frames[0]);
+    expect(calls).toEqual([
+      [3, 4, 7 / 37],
+      [3, 4, 17 / 37],
+      [3, 4, 27 / 37],
+    ]);
+    expect(state).toEqual({ pulled: 5, closed: true });
+  });
+
   it("streams 14 frames at 7 fps into 48 frames at 24 fps, in order, exact, looking ahead one frame", async () => {
     const plan = planFrameTimes({ frames: 14, fps: 7, targetFps: 24 });
     const { state, source } = counted(frames);

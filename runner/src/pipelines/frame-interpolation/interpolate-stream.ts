@@ -69,7 +69,10 @@ class SourceWindow {
         );
       }
       this.#check(next.value, this.#pulled);
-      this.#frames.set(this.#pulled++, next.value);
+      // A frame the plan skips (a variable-rate source's frame shown for less than an output frame) is let go at
+      // once: a jump over many of them would otherwise hold them all until the next call.
+      if (this.#pulled >= keepFrom) this.#frames.set(this.#pulled, next.value);
+      this.#pulled++;
     }
     return this.#frames.get(i)!;
   }
