@@ -37,8 +37,13 @@ let orch: OrchestratorProcess;
 // the runner (on a quiet machine the 256×256 job could be all but done once the broadcaster saw its first progress).
 const LONG_JOB = { ...JOB, width: 512, height: 512 };
 
-// The runners inherit it through the orchestrator: room for a 512×512 job of 1000 steps.
-process.env.MAX_SD_WORK = String(512 * 512 * 1000);
+// The cancel test's job: sixteen times the work of JOB, since its cancel crosses three processes (broadcaster,
+// orchestrator, runner) before it stops the denoise loop, each a wait for a core on a loaded machine, while the runner
+// goes on stepping: a CI run at load ~10 saw the 512×512 job end (200) before its cancel reached the runner.
+const CANCEL_JOB = { ...JOB, width: 1024, height: 1024 };
+
+// The runners inherit it through the orchestrator: room for a 1024×1024 job of 1000 steps.
+process.env.MAX_SD_WORK = String(1024 * 1024 * 1000);
 
 beforeAll(async () => {
   ws.install(TINY_SD);
@@ -118,7 +123,7 @@ describe("async job progress through the orchestrator (SQLite)", () => {
   }, 120_000);
 
   it("cancel stops the job on the runner at its next step and frees the orchestrator's slot", async () => {
-    const job = (await (await submitAsync(t.url, LONG_JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
+    const job = (await (await submitAsync(t.url, CANCEL_JOB, { "x-request-id": "cancel-me" })).json()) as ApiJob;
     await waitForJob(t.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
     expect((await fetch(`${t.url}/jobs/${job.id}/cancel`, { method: "POST" })).status).toBe(202);
     expect((await waitForJob(t.url, job.id)).status).toBe("cancelled");
