@@ -30,6 +30,7 @@ for (const scheme of ["http", "https"] as const) {
     const uploads = mkdtempSync(join(tmpdir(), "avs-orch-refusal-"));
     const rejectUnauthorized = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     let runner: http.Server;
+    let twin: http.Server;
     let url: string;
     let orch: Orchestrator & { url: string };
     let jobs = 0;
@@ -38,21 +39,22 @@ for (const scheme of ["http", "https"] as const) {
       // The orchestrator's runner calls take no CA of their own, and Node 20 cannot add one to the default store
       // once started, so the self-signed certificate is accepted by turning verification off in this file's worker.
       if (scheme === "https") process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-      ({ server: runner, url } = await fakeRunner(
-        (req, res) => {
-          jobs++;
-          // Closed without an answer, none of the body read: a runner that died.
-          if (req.headers["x-test-close"]) return req.socket.destroy();
-          // Refused from the headers, none of the body read; the socket is closed once the answer is out.
-          res.writeHead(413, { "content-type": "application/json", connection: "close" });
-          res.end(JSON.stringify(REFUSAL), () => req.socket.destroy());
-        },
-        scheme === "https" ? cert : undefined,
-      ));
+      const refuse: http.RequestListener = (req, res) => {
+        jobs++;
+        // Closed without an answer, none of the body read: a runner that died.
+        if (req.headers["x-test-close"]) return void req.socket.destroy();
+        // Refused from the headers, none of the body read; the socket is closed once the answer is out.
+        res.writeHead(413, { "content-type": "application/json", connection: "close" });
+        res.end(JSON.stringify(REFUSAL), () => req.socket.destroy());
+      };
+      ({ server: runner, url } = await fakeRunner(refuse, scheme === "https" ? cert : undefined));
+      // Two runners of the model, so that a refusal taken for a dead runner would be retried on the other.
+      const other = await fakeRunner(refuse, scheme === "https" ? cert : undefined);
+      twin = other.server;
       orch = await startOrchestrator({
         models: [
           { pipeline: "upscale", model_id: TINY, url, token: "ext", capacity: 2 },
-          { pipeline: "upscale", model_id: TINY, url, token: "ext", capacity: 2 },
+          { pipeline: "upscale", model_id: TINY, url: other.url, token: "ext", capacity: 2 },
         ],
         modelsDir: models.dir,
         uploadsDir: uploads,
@@ -62,6 +64,7 @@ for (const scheme of ["http", "https"] as const) {
     afterAll(async () => {
       await orch?.stop();
       runner?.close();
+      twin?.close();
       models.cleanup();
       rmSync(uploads, { recursive: true, force: true });
       if (rejectUnauthorized === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;

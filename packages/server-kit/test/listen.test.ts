@@ -5,9 +5,11 @@ import { type Context, Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { listen, shownHost } from "../src/index.js";
 
-function slowApp() {
+/** The test server's app; `arrived` is called as each `/slow` request reaches its handler. */
+function slowApp(arrived?: () => void) {
   const a = new Hono();
   a.get("/slow/:ms", async (c) => {
+    arrived?.();
     await new Promise((r) => setTimeout(r, Number(c.req.param("ms"))));
     return c.text("done");
   });
@@ -49,11 +51,16 @@ describe("listen", () => {
   });
 
   it("lets an in-flight answer finish, closes idle keep-alive sockets at once, and drains before the grace", async () => {
-    const s = await listen(slowApp().fetch, { host: "127.0.0.1", port: 0 });
+    let arrived!: () => void;
+    const handling = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const s = await listen(slowApp(arrived).fetch, { host: "127.0.0.1", port: 0 });
     const agent = new http.Agent({ keepAlive: true });
     expect(await get(`${s.url}/`, agent)).toBe("ok"); // leaves an idle keep-alive socket
     const inFlight = get(`${s.url}/slow/300`, new http.Agent({ keepAlive: true }));
-    await new Promise((r) => setTimeout(r, 50));
+    // In flight once its handler runs: a connection whose request the server has not read yet is idle, and is closed.
+    await handling;
     const order: string[] = [];
     const started = Date.now();
     await s.stop(5000, async () => {

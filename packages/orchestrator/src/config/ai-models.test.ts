@@ -61,10 +61,13 @@ describe("parseAiModels", () => {
       { pipeline: "upscale", model_id: "a", price_per_unit: 1, warm: true },
       { pipeline: "upscale", model_id: "a", price_per_unit: "1", capacity: 2 },
       { pipeline: "upscale", model_id: "b", url: "http://gpu:8000", optimization_flags: { PORT: 8000 } },
+      // One URL for another model: a proxy in front of several runners, routing by path.
+      { pipeline: "image-to-video", model_id: "v", url: "http://gpu:8000" },
     ]);
     expect(entries.map((e) => [e.capacity, e.pricePerUnit])).toEqual([
       [1, 1],
       [2, 1],
+      [1, 0],
       [1, 0],
     ]);
   });
@@ -129,7 +132,7 @@ describe("parseAiModels", () => {
         { pipeline: "upscale", model_id: "a", url: "http://gpu:8000" },
         { pipeline: "upscale", model_id: "a", url: "http://gpu:8000/" },
       ],
-      'aiModels.json entry 1 (upscale "a"): the runner at http://gpu:8000 is already entry 0; listed twice its capacity would count twice, so raise that entry\'s capacity instead',
+      'aiModels.json entry 1 (upscale "a"): the runner at http://gpu:8000 is already entry 0 for this pipeline and model; listed twice its capacity would count twice, so raise that entry\'s capacity instead',
     ],
   ])("refuses %j: %s", (value, message) => {
     expect(() => parse(value)).toThrow(message);

@@ -184,13 +184,15 @@ function checkRepeats(entries: ModelEntry[], source: string): void {
       );
     }
     if (e.url === undefined) continue;
-    const u = urls.get(e.url);
+    // One URL may serve several pipelines (a proxy routing by path), but one model listed twice at it is one runner
+    // counted twice.
+    const u = urls.get(`${key}\u0000${e.url}`);
     if (u) {
       throw new ConfigError(
-        `${entryName(source, e)}: the runner at ${e.url} is already entry ${u.index}; listed twice its capacity would count twice, so raise that entry's capacity instead`,
+        `${entryName(source, e)}: the runner at ${e.url} is already entry ${u.index} for this pipeline and model; listed twice its capacity would count twice, so raise that entry's capacity instead`,
       );
     }
-    urls.set(e.url, e);
+    urls.set(`${key}\u0000${e.url}`, e);
   }
 }
 
