@@ -16,6 +16,7 @@ import {
   type LogLevel,
   listen,
   notFoundHandler,
+  Reaper,
   RequestValidator,
   requestId,
   warnIfOpen,
@@ -79,7 +80,7 @@ export interface OrchestratorOptions {
   name?: string;
   /** `url` (default): media as URLs served from `/outputs`; `data`: inline `data:` URLs. */
   mediaDelivery?: MediaDelivery;
-  /** Where stored media go (default: a temporary directory, removed on stop). */
+  /** Where stored media go (default: a temporary directory, removed on stop and by the reaper if this process dies). */
   outputsDir?: string;
   /** Seconds stored media stay available (default 3600). */
   outputRetention?: number;
@@ -102,8 +103,8 @@ export interface OrchestratorOptions {
   maxUploadBytes?: number;
   /**
    * Where uploads over 4 MiB are spooled while their job runs (not a flag). Default: a directory of this process's
-   * own, `<tmpdir>/avs-orchestrator-uploads-XXXXXX` made by `mkdtemp` (0700), removed on stop. A given directory is
-   * used as it is and left in place; the spool files in it are created 0600.
+   * own, `<tmpdir>/avs-orchestrator-uploads-XXXXXX` made by `mkdtemp` (0700), removed on stop (and by the reaper if
+   * this process dies). A given directory is used as it is and left in place; the spool files in it are created 0600.
    */
   uploadsDir?: string;
   /** Seconds in-flight jobs get to finish on stop (default 30; the `shutdown-grace` of every binary). */
@@ -165,7 +166,10 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (!Number.isInteger(runnersPerGpu) || runnersPerGpu < 1 || runnersPerGpu > 64) {
     throw new ConfigError(`runners-per-gpu must be a whole number from 1 to 64, got ${runnersPerGpu}`);
   }
-  const launcher = makeLauncher(options);
+  // One reaper for the whole process: if it dies (even by kill -9) the reaper stops the process launcher's runners,
+  // then removes the scratch directories made below, which no restart would ever find again (their names are random).
+  const reaper = new Reaper();
+  const launcher = makeLauncher(options, reaper);
   const pool = new RunnerPool({
     entries,
     launcher,
@@ -189,6 +193,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   // default spool directory is this process's own, made by mkdtemp (0700, a new name no one could create first)
   // once the configuration is known to be good, and removed on stop; an operator's `uploadsDir` is left in place.
   const uploadsDir = options.uploadsDir ?? (await mkdtemp(join(tmpdir(), "avs-orchestrator-uploads-")));
+  if (options.uploadsDir === undefined) reaper.removeOnExit(uploadsDir);
   const validator = await RequestValidator.create(orchestratorDocument, {
     maxMultipartBytes: maxUpload,
     keepMultipart: { dir: uploadsDir },
@@ -198,6 +203,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     retentionSec: options.outputRetention ?? 3600,
     ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
   });
+  // An operator's output-dir is never the reaper's to remove.
+  if (!options.outputsDir) reaper.removeOnExit(store.dir);
   const metrics = createMetrics(() => pool.capabilities());
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
 
@@ -302,6 +309,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         progress.close();
         await store.close();
         if (options.uploadsDir === undefined) await rm(uploadsDir, { recursive: true, force: true });
+        await reaper.close();
         log.info("stopped");
       })();
       return stopping;
@@ -310,11 +318,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   return orchestrator;
 }
 
-function makeLauncher(options: OrchestratorOptions): Launcher {
+function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Launcher {
   const launcher = options.launcher ?? "process";
   if (typeof launcher === "object") return launcher;
   if (launcher === "process") {
-    return new ProcessLauncher(options.runnerCommand ? { command: options.runnerCommand } : {});
+    return new ProcessLauncher({ reaper, ...(options.runnerCommand ? { command: options.runnerCommand } : {}) });
   }
   if (launcher === "docker") {
     return new DockerLauncher({

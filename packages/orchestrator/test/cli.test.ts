@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { alive, eventually, modelsDir, TINY } from "./helpers.js";
+import { alive, eventually, modelsDir, png, TINY, upscaleForm } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
 const models = modelsDir();
@@ -55,7 +55,7 @@ function config(entries: unknown): string {
 }
 
 /** An orchestrator with one warm tiny upscaler; resolves with it and its runner's pid once the runner is ready. */
-async function withWarmRunner(options: { ownGroup?: boolean } = {}) {
+async function withWarmRunner(options: { ownGroup?: boolean; env?: NodeJS.ProcessEnv; args?: string[] } = {}) {
   const p = run(
     [
       "--config",
@@ -64,6 +64,7 @@ async function withWarmRunner(options: { ownGroup?: boolean } = {}) {
       models.dir,
       "--port",
       "0",
+      ...(options.args ?? []),
     ],
     options,
   );
@@ -134,6 +135,41 @@ describe("avs-orchestrator", () => {
     await p.exit;
     await eventually(() => !alive(runnerPid), 10_000, "runner killed by the reaper");
   }, 60_000);
+
+  it("leaves no temporary directory behind when killed with SIGKILL, and a restart needs none of them", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "avs-killed-"));
+    const outputDir = mkdtempSync(join(tmpdir(), "avs-killed-outputs-"));
+    writeFileSync(join(outputDir, "earlier.png"), "an operator's file");
+    try {
+      const first = await withWarmRunner({ env: { TMPDIR: tmp } });
+      expect(readdirSync(tmp).sort()).toEqual([
+        expect.stringMatching(/^avs-orchestrator-outputs-/),
+        expect.stringMatching(/^avs-orchestrator-uploads-/),
+      ]);
+      first.p.child.kill("SIGKILL");
+      await first.p.exit;
+      await eventually(() => readdirSync(tmp).length === 0, 15_000, "the temporary directories removed");
+      expect(alive(first.runnerPid)).toBe(false);
+      // The restart makes directories of its own, serves a job, and the operator's output-dir outlives its crash.
+      const second = await withWarmRunner({ env: { TMPDIR: tmp }, args: ["--output-dir", outputDir] });
+      const port = (
+        await eventually(() => second.p.lines.find((l) => l.msg === "listening" && !l.runner), 20_000, "listening")
+      ).port;
+      const res = await fetch(`http://127.0.0.1:${port}/upscale`, {
+        method: "POST",
+        body: upscaleForm(TINY, png(8, 8)),
+      });
+      expect(res.status).toBe(200);
+      expect(readdirSync(tmp)).toEqual([expect.stringMatching(/^avs-orchestrator-uploads-/)]);
+      second.p.child.kill("SIGKILL");
+      await second.p.exit;
+      await eventually(() => readdirSync(tmp).length === 0, 15_000, "the uploads directory removed");
+      expect(readdirSync(outputDir)).toEqual(["earlier.png"]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(outputDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("leaves no runner behind when its whole process group is killed with SIGKILL", async () => {
     const { p, runnerPid } = await withWarmRunner({ ownGroup: true });

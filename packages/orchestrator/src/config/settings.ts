@@ -73,7 +73,7 @@ export const SETTINGS = [
     name: "output-dir",
     kind: "string",
     formerly: ["outputs-dir"],
-    help: "where stored media go (default: a temporary directory)",
+    help: "where stored media go (default: a temporary directory of its own, removed on stop, and by its reaper if it is killed; a given one is never removed)",
   },
   {
     name: "output-retention",

@@ -20,6 +20,12 @@ export interface ProcessLauncherOptions {
   listenTimeoutMs?: number;
   /** Milliseconds between SIGTERM and SIGKILL on stop (default 5000). */
   killGraceMs?: number;
+  /**
+   * The reaper that kills the runners' groups if the orchestrator dies; default: one of the launcher's own, ended by
+   * {@link ProcessLauncher.close}. A given one (the orchestrator's, which also removes its scratch directories) is
+   * left to its owner to close.
+   */
+  reaper?: Reaper;
 }
 
 /**
@@ -81,9 +87,12 @@ export class ProcessLauncher implements Launcher {
   readonly #command: string[];
   readonly #listenTimeoutMs: number;
   readonly #killGraceMs: number;
-  readonly #reaper = new Reaper();
+  readonly #reaper: Reaper;
+  readonly #ownsReaper: boolean;
 
   constructor(options: ProcessLauncherOptions = {}) {
+    this.#reaper = options.reaper ?? new Reaper();
+    this.#ownsReaper = options.reaper === undefined;
     this.#command = options.command?.length ? options.command : defaultRunnerCommand();
     this.#listenTimeoutMs = options.listenTimeoutMs ?? 60_000;
     this.#killGraceMs = options.killGraceMs ?? 5000;
@@ -162,7 +171,7 @@ export class ProcessLauncher implements Launcher {
     });
   }
 
-  close(): Promise<void> {
-    return this.#reaper.close();
+  async close(): Promise<void> {
+    if (this.#ownsReaper) await this.#reaper.close();
   }
 }

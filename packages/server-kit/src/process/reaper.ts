@@ -2,7 +2,9 @@
  * @module The reaper: a tiny child process that outlives a crashed parent just long enough to stop the process
  * groups the parent started. The parent tells it each group over a pipe (`+pgid` / `-pgid`); when the pipe closes
  * — the parent exited, even by `kill -9` — it sends SIGTERM to every group it still knows, exits as soon as they are
- * all gone, and sends SIGKILL to what is left after the grace period. It runs in a session of its own, so a signal
+ * all gone, and sends SIGKILL to what is left after the grace period; then it removes the scratch directories the
+ * parent asked it to (`r<json path>` / `k<json path>`), which would otherwise stay in the temp dir after every crash
+ * (after the groups, so that nothing still running writes into a directory being removed). It runs in a session of its own, so a signal
  * to the parent's whole process group (a service manager stopping it, `kill -9 -<pgid>`, Ctrl-C in a terminal)
  * does not take the reaper down with it.
  *
@@ -15,6 +17,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 const REAPER_SOURCE = `
 const graceMs = Number(process.argv[1]);
 const groups = new Set();
+const dirs = new Set();
 let buf = "";
 for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => {});
 process.stdin.setEncoding("utf8");
@@ -23,6 +26,12 @@ process.stdin.on("data", (d) => {
   let i;
   while ((i = buf.indexOf("\\n")) >= 0) {
     const line = buf.slice(0, i); buf = buf.slice(i + 1);
+    if (line[0] === "r" || line[0] === "k") {
+      let dir; try { dir = JSON.parse(line.slice(1)); } catch { continue; }
+      if (typeof dir !== "string" || dir === "") continue;
+      if (line[0] === "r") dirs.add(dir); else dirs.delete(dir);
+      continue;
+    }
     const pgid = Number(line.slice(1));
     if (!Number.isInteger(pgid) || pgid <= 1) continue;
     if (line[0] === "+") groups.add(pgid); else groups.delete(pgid);
@@ -30,11 +39,15 @@ process.stdin.on("data", (d) => {
 });
 const kill = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
 const alive = () => [...groups].some((g) => { try { process.kill(-g, 0); return true; } catch { return false; } });
+const done = () => {
+  for (const d of dirs) { try { require("node:fs").rmSync(d, { recursive: true, force: true }); } catch {} }
+  process.exit(0);
+};
 process.stdin.on("close", () => {
-  if (groups.size === 0) process.exit(0);
+  if (groups.size === 0) done();
   kill("SIGTERM");
-  setInterval(() => { if (!alive()) process.exit(0); }, 200);
-  setTimeout(() => { kill("SIGKILL"); process.exit(0); }, graceMs);
+  setInterval(() => { if (!alive()) done(); }, 200);
+  setTimeout(() => { kill("SIGKILL"); done(); }, graceMs);
 });
 `;
 
@@ -45,7 +58,7 @@ export interface ReaperOptions {
 }
 
 /**
- * Keeps the list of process groups the reaper must stop if this process dies.
+ * Keeps the list of process groups the reaper must stop, and of directories it must remove, if this process dies.
  * @example
  * const reaper = new Reaper(); reaper.watch(child.pid); ... reaper.forget(child.pid); await reaper.close();
  */
@@ -82,7 +95,21 @@ export class Reaper {
     this.#child?.stdin?.write(`-${pgid}\n`);
   }
 
-  /** Ends the reaper (after every group it watched stopped). */
+  /**
+   * Remove this directory (recursively) if this process dies, once the watched groups are gone: for scratch
+   * directories this process made itself, never for one an operator gave it.
+   * @example const dir = await mkdtemp(join(tmpdir(), "app-")); reaper.removeOnExit(dir);
+   */
+  removeOnExit(dir: string): void {
+    this.#ensure().stdin?.write(`r${JSON.stringify(dir)}\n`);
+  }
+
+  /** The directory was removed (or is to stay): the reaper leaves it alone. */
+  keep(dir: string): void {
+    this.#child?.stdin?.write(`k${JSON.stringify(dir)}\n`);
+  }
+
+  /** Ends the reaper (after every group it watched stopped); directories still listed are removed then. */
   async close(): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
