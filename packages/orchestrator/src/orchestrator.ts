@@ -246,6 +246,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       progress,
       delivery: { delivery: options.mediaDelivery ?? "url", store, ffmpeg: options.ffmpeg ?? "ffmpeg" },
       publicUrl: () => publicUrl,
+      stopping: () => stopping !== undefined,
       cutting: () => cutting,
       jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
     },

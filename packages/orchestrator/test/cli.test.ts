@@ -3,50 +3,22 @@
  * entry, graceful SIGTERM, and no orphaned runners when the orchestrator is killed with SIGKILL — alone, or with its
  * whole process group (as a service manager or `kill -9 -<pgid>` does).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { alive, eventually, modelsDir, png, TINY, upscaleForm } from "./helpers.js";
+import { alive, eventually, modelsDir, png, runOrchestratorBin, TINY, upscaleForm } from "./helpers.js";
 
-const BIN = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
 const models = modelsDir();
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
   models.cleanup();
 });
-
-function run(args: string[], options: { ownGroup?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: options.ownGroup ?? false,
-    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-  });
-  children.push(child);
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = "";
-  let buf = "";
-  child.stdout!.on("data", (d) => {
-    buf += d;
-    let i = buf.indexOf("\n");
-    while (i >= 0) {
-      try {
-        lines.push(JSON.parse(buf.slice(0, i)));
-      } catch {}
-      buf = buf.slice(i + 1);
-      i = buf.indexOf("\n");
-    }
-  });
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, lines, exit, stderr: () => stderr };
-}
+const run = (args: string[], options: { ownGroup?: boolean; env?: NodeJS.ProcessEnv } = {}) =>
+  runOrchestratorBin(args, { ...options, children });
 
 function config(entries: unknown): string {
   const file = join(models.dir, "..", `aiModels-${Math.random().toString(36).slice(2)}.json`);

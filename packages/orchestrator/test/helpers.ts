@@ -1,7 +1,7 @@
 /**
  * @module Test helpers: the test kit's models directory (the runner's tiny ESRGAN installed by the real
  * `avs-runner models install`), PNGs, forms and polling, and an orchestrator started in this process on
- * 127.0.0.1 port 0.
+ * 127.0.0.1 port 0, or the built `avs-orchestrator` binary as a process.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +10,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { RunnerClient } from "@ai-video-subnet/runner-client";
 import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
@@ -122,4 +123,42 @@ export function selfSignedCert(): { key: string; cert: string } | undefined {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const BIN = fileURLToPath(new URL("../bin/avs-orchestrator.mjs", import.meta.url));
+
+/**
+ * Runs the built `avs-orchestrator` with `args` (in its own process group with `ownGroup`), collecting its JSON log
+ * lines as they come; the child goes into `children` for the caller's cleanup.
+ * @example const p = runOrchestratorBin(["--port", "0"], { children }); await eventually(() => p.lines.find(…));
+ */
+export function runOrchestratorBin(
+  args: string[],
+  options: { ownGroup?: boolean; env?: NodeJS.ProcessEnv; children: ChildProcess[] },
+) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownGroup ?? false,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
+  options.children.push(child);
+  const lines: Array<Record<string, unknown>> = [];
+  let stderr = "";
+  let buf = "";
+  child.stdout!.on("data", (d) => {
+    buf += d;
+    let i = buf.indexOf("\n");
+    while (i >= 0) {
+      try {
+        lines.push(JSON.parse(buf.slice(0, i)));
+      } catch {}
+      buf = buf.slice(i + 1);
+      i = buf.indexOf("\n");
+    }
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, lines, exit, stderr: () => stderr };
 }

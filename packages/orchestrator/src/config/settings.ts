@@ -67,7 +67,7 @@ export const SETTINGS = [
     kind: "choice",
     choices: ["url", "data"],
     default: "url",
-    help: "url: media as URLs served from /outputs (one byte Range per request answered with 206); data: inline data: URLs (a job's X-Media-Delivery header overrides it)",
+    help: "url: media as URLs served from /outputs (one byte Range per request answered with 206); data: inline data: URLs (a job's X-Media-Delivery header overrides it; a job answered once a stop began is always data)",
   },
   {
     name: "output-dir",
@@ -140,7 +140,7 @@ export const SETTINGS = [
     kind: "number",
     unit: "s",
     default: "30",
-    help: "seconds in-flight jobs get on stop (0 = cut them at once)",
+    help: "seconds in-flight jobs get on stop (0 = cut them at once); the ones that end then get their media inline (data: URLs), as the port is closed",
   },
   {
     name: "log-level",

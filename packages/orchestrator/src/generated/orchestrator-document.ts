@@ -78,7 +78,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [
@@ -578,7 +578,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [
@@ -1085,7 +1085,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [
@@ -1631,7 +1631,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [
@@ -2093,7 +2093,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [
@@ -2557,7 +2557,7 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Media-Delivery",
             "in": "header",
             "required": false,
-            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did.",
+            "description": "Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did.",
             "schema": {
               "type": "string",
               "enum": [

@@ -756,7 +756,7 @@ export interface components {
     parameters: {
         /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
-        /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+        /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
         MediaDelivery: "url" | "data";
         /**
          * @description The `id` of the last progress event this subscriber saw (an EventSource sends it when it reconnects): the stream starts with every kept event after it, and the `end` if the job ended, instead of the job's last state. `0` replays the job from its start. The `end` is sent even to a subscriber that names it, or an id past it, so none is left without the job's outcome.
@@ -797,7 +797,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
@@ -835,7 +835,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
@@ -873,7 +873,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
@@ -911,7 +911,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
@@ -949,7 +949,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;
@@ -998,7 +998,7 @@ export interface operations {
             header?: {
                 /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
-                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. The answer's `X-Media-Delivery` header says which it did. */
+                /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
             };
             path?: never;

@@ -52,6 +52,11 @@ export interface JobRoutesContext {
   log: Logger;
   /** Which runner runs which request id, for `GET /progress/{request_id}`. */
   progress: ProgressTracker;
+  /**
+   * True once a stop has begun: the port is closed and the store goes with the process, so a URL answered from then
+   * on could never be fetched (default: never).
+   */
+  stopping?(): boolean;
   /** True once a stop's grace has run out and the jobs still running are being cut (default: never). */
   cutting?(): boolean;
   /**
@@ -103,8 +108,22 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   // What the job's work runs under: the caller's hang-up, and the job timeout.
   const job = jobSignal(signal, ctx.jobTimeoutMs);
   // The caller may ask for this job's media inline or as URLs (the spec's X-Media-Delivery request header).
-  const delivery = (validated(c).params["X-Media-Delivery"] as MediaDelivery | undefined) ?? ctx.delivery.delivery;
-  const deliveryHeader = { "x-media-delivery": delivery };
+  const asked = (validated(c).params["X-Media-Delivery"] as MediaDelivery | undefined) ?? ctx.delivery.delivery;
+  // Decided when the job answers, not when it came: a job drained by a stop gets its media inline, as no URL of this
+  // process can be fetched once it stopped listening. Written with one writeHead and one end (server-kit's
+  // jsonAnswer), not through c.json and a Headers object; inline media go in as the runner's bytes (answerJson).
+  const answerWith = async (result: Parameters<typeof deliverMedia>[0], fps: number) => {
+    const delivery: MediaDelivery = ctx.stopping?.() ? "data" : asked;
+    const answer = await deliverMedia(result, {
+      ...ctx.delivery,
+      delivery,
+      fps,
+      publicUrl: ctx.publicUrl(),
+      signal: job.signal,
+    });
+    status = 200;
+    return jsonAnswer(c, answerJson(answer), { "x-media-delivery": delivery });
+  };
   try {
     if (pipeline === "image-to-video") {
       const plan = planChain(body, ctx.pool);
@@ -129,15 +148,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
             }
           },
         });
-        const answer = await deliverMedia(result, {
-          ...ctx.delivery,
-          delivery,
-          fps: plan.outputFps,
-          publicUrl: ctx.publicUrl(),
-          signal: job.signal,
-        });
-        status = 200;
-        return jsonAnswer(c, answerJson(answer), deliveryHeader);
+        return await answerWith(result, plan.outputFps);
       }
       body = plan.body;
     }
@@ -176,17 +187,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
     // The hang-up signal reaches the mp4 encode too: a caller gone while its frames are encoded kills ffmpeg (499).
-    const answer = await deliverMedia(result, {
-      ...ctx.delivery,
-      delivery,
-      fps,
-      publicUrl: ctx.publicUrl(),
-      signal: job.signal,
-    });
-    status = 200;
-    // Written with one writeHead and one end (see server-kit's jsonAnswer), not through c.json and a Headers object;
-    // inline media go in as the runner's bytes (answerJson).
-    return jsonAnswer(c, answerJson(answer), deliveryHeader);
+    return await answerWith(result, fps);
   } catch (caught) {
     let err = caught;
     if (signal.aborted) {
