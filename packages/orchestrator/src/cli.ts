@@ -17,6 +17,9 @@ Settings (flag / env var / key in the JSON file given by --settings or AVS_ORCHE
 flag > env > file > default; durations in seconds):
 ${settingsHelp()}
 
+Status: GET /health is OK while the process serves; GET /ready is 200 once the warm runners started and 503 while
+they start or once a stop began (point readiness probes there). Logs {"msg":"ready"} when /ready turns 200.
+
 aiModels.json: [{"pipeline":"upscale","model_id":"upscalerjs/esrgan-slim-x4","warm":true,"capacity":1,
   "price_per_unit":1,"pixels_per_unit":1}], plus "url" and "token" for an external runner.
 `;
@@ -46,7 +49,8 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   await orchestrator.start();
-  log.info("ready", { capabilities: orchestrator.pool.capabilities() });
+  // A stop that began while the warm runners started (SIGTERM at boot) made start() resolve: not ready, say nothing.
+  if (orchestrator.readiness().ready) log.info("ready", { capabilities: orchestrator.pool.capabilities() });
 }
 
 async function readModelList(path: string): Promise<unknown> {

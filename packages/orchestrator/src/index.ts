@@ -23,4 +23,5 @@ export { createOrchestrator, type Orchestrator, type OrchestratorOptions, parseG
 export type { MediaDelivery } from "./outputs/deliver-media.js";
 export { OutputStore } from "./outputs/output-store.js";
 export type { ProgressTracker } from "./routes/progress.js";
+export type { Readiness } from "./routes/status.js";
 export type { CapabilityView, Lease } from "./runners/runner-pool.js";

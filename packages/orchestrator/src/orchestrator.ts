@@ -36,7 +36,7 @@ import { OutputStore } from "./outputs/output-store.js";
 import { failedJob, mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
-import { mountStatusRoutes } from "./routes/status.js";
+import { mountStatusRoutes, type Readiness } from "./routes/status.js";
 import { RunnerPool } from "./runners/runner-pool.js";
 
 /** The longest refusal message a `request refused` log line carries (a 422 lists every issue). */
@@ -127,8 +127,13 @@ export interface Orchestrator {
   progress: ProgressTracker;
   /** Where uploads over 4 MiB are spooled while their job runs (see {@link OrchestratorOptions.uploadsDir}). */
   uploadsDir: string;
-  /** Listens and starts warm runners; resolves once both are done (warm runners that fail keep retrying). */
+  /**
+   * Listens and starts warm runners; resolves once both are done (warm runners that fail keep retrying), also when a
+   * stop began meanwhile: {@link Orchestrator.readiness} says whether it is ready.
+   */
   start(): Promise<{ url: string; port: number }>;
+  /** What `GET /ready` answers: ready once started and until a stop begins, else why not. */
+  readiness(): Readiness;
   /** Stops listening, lets in-flight jobs finish (up to `shutdownGrace`), stops every runner it started. */
   stop(): Promise<void>;
 }
@@ -229,7 +234,14 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   );
   app.notFound(notFoundHandler(app));
   app.use(requestId());
-  mountStatusRoutes(app, validator, { pool, store, metrics, version: pkg.version, metricsToken: options.metricsToken });
+  mountStatusRoutes(app, validator, {
+    pool,
+    store,
+    metrics,
+    version: pkg.version,
+    metricsToken: options.metricsToken,
+    readiness: () => readiness(),
+  });
   const auth = bearerAuth({
     token: options.secret,
     missing: "missing bearer token: send Authorization: Bearer <secret>",
@@ -257,6 +269,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let stopping: Promise<void> | undefined;
   /** Set when the stop's grace runs out: jobs aborted from then on were cut by the stop, not by their clients. */
   let cutting = false;
+  /** Set once the warm runners' start is over (see readiness). */
+  let started = false;
   async function listenAndWarm() {
     const host = options.host ?? "127.0.0.1";
     http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
@@ -276,7 +290,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       setting: "--secret (AVS_ORCHESTRATOR_SECRET)",
     });
     await pool.start();
+    started = true;
     return { url: http.url, port: http.port };
+  }
+  function readiness(): Readiness {
+    if (stopping) return { ready: false, reason: "stopping: this orchestrator takes no new jobs" };
+    if (started) return { ready: true };
+    const boot = pool.runners.filter((r) => r.entry.warm || r.external);
+    const up = boot.filter((r) => r.state === "ready").length;
+    return { ready: false, reason: `starting: ${up} of ${boot.length} warm runners ready` };
   }
 
   const orchestrator: Orchestrator = {
@@ -285,6 +307,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     store,
     progress,
     uploadsDir,
+    readiness,
     async start() {
       try {
         return await listenAndWarm();

@@ -96,6 +96,10 @@ describe("avs-orchestrator", () => {
     expect(typeof listening.port).toBe("number");
     const health = await fetch(`http://127.0.0.1:${listening.port}/health`);
     expect(await health.json()).toEqual({ status: "OK" });
+    // The runner was ready (above), so the start is over: ready, and logged so.
+    await eventually(() => p.lines.find((l) => l.msg === "ready"), 20_000, "ready");
+    const ready = await fetch(`http://127.0.0.1:${listening.port}/ready`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: "OK" }]);
     p.child.kill("SIGTERM");
     expect(await p.exit).toBe(0);
     expect(alive(runnerPid)).toBe(false);

@@ -3383,7 +3383,7 @@ export const orchestratorDocument: OpenApiDocument = {
           "status"
         ],
         "summary": "Health",
-        "description": "`OK` once the orchestrator serves requests.",
+        "description": "Liveness: `OK` while the process serves HTTP, from the moment it listens, also while its warm runners still load their models (a job sent then waits for its runner, up to `start-timeout`). Use `/ready` to know whether the warm runners are up.",
         "operationId": "health",
         "security": [],
         "responses": {
@@ -3411,6 +3411,81 @@ export const orchestratorDocument: OpenApiDocument = {
                 },
                 "example": {
                   "status": "OK"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/ready": {
+      "get": {
+        "tags": [
+          "status"
+        ],
+        "summary": "Readiness",
+        "description": "Readiness: 200 once the start is over, every warm and external runner having been started and waited for (one that failed is retried in the background: `/info`'s `warm` says which models have a ready runner); 503 saying why otherwise, while the warm runners start and from the moment a stop begins. Point load balancers and readiness probes here.",
+        "operationId": "ready",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Started, and not stopping.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "LOADING",
+                        "OK",
+                        "ERROR",
+                        "IDLE"
+                      ],
+                      "description": "`LOADING` while the model loads, `OK` when ready, `ERROR` if loading failed, `IDLE` when nothing is loaded."
+                    }
+                  }
+                },
+                "example": {
+                  "status": "OK"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Starting (warm runners loading) or stopping.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "starting: 0 of 1 warm runners ready"
+                  }
                 }
               }
             }

@@ -173,9 +173,29 @@ export interface paths {
         };
         /**
          * Health
-         * @description `OK` once the orchestrator serves requests.
+         * @description Liveness: `OK` while the process serves HTTP, from the moment it listens, also while its warm runners still load their models (a job sent then waits for its runner, up to `start-timeout`). Use `/ready` to know whether the warm runners are up.
          */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Readiness: 200 once the start is over, every warm and external runner having been started and waited for (one that failed is retried in the background: `/info`'s `warm` says which models have a ready runner); 503 saying why otherwise, while the warm runners start and from the moment a stop begins. Point load balancers and readiness probes here.
+         */
+        get: operations["ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1160,6 +1180,47 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["HealthCheck"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started, and not stopping. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "OK"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthCheck"];
+                };
+            };
+            /** @description Starting (warm runners loading) or stopping. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": {
+                     *         "msg": "starting: 0 of 1 warm runners ready"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HTTPError"];
                 };
             };
         };

@@ -1,4 +1,7 @@
-/** @module The status routes: `/info` (capabilities, prices, hardware), `/health`, `/metrics` and `/outputs/{name}`. */
+/**
+ * @module The status routes: `/info` (capabilities, prices, hardware), `/health` (liveness), `/ready` (readiness),
+ * `/metrics` and `/outputs/{name}`.
+ */
 import {
   HttpError,
   metricsGuard,
@@ -14,14 +17,24 @@ import type { OutputStore, StoredResult } from "../outputs/output-store.js";
 import type { RunnerPool } from "../runners/runner-pool.js";
 import type { OrchestratorMetrics } from "./metrics.js";
 
+/** Whether the orchestrator is ready for jobs, and why not (`starting: …`, `stopping: …`). */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
 /**
  * Mounts the status routes of the spec.
- * @example mountStatusRoutes(app, validator, { pool, store, metrics, version: "0.1.0" })
+ * @example mountStatusRoutes(app, validator, { pool, store, metrics, version: "0.1.0", readiness: () => ({ ready: true }) })
  */
 export function mountStatusRoutes(
   app: Hono,
   validator: RequestValidator,
-  ctx: { pool: RunnerPool; store: OutputStore; metrics: OrchestratorMetrics; version: string; metricsToken?: string },
+  ctx: {
+    pool: RunnerPool;
+    store: OutputStore;
+    metrics: OrchestratorMetrics;
+    version: string;
+    metricsToken?: string;
+    readiness(): Readiness;
+  },
 ): void {
   const route = typedRoutes<operations>(app, validator);
   route("getInfo", () => ({
@@ -31,7 +44,14 @@ export function mountStatusRoutes(
       .filter((r) => r.state === "ready" && r.hardware)
       .map((r) => r.hardware as components["schemas"]["HardwareInformation"]),
   }));
+  // Liveness stays OK from the moment the port is open: callers that poll /health and then send a job keep working
+  // (the job waits for its runner). /ready is the truthful one, 503 while warm runners start and once a stop began.
   route("health", () => ({ status: "OK" as const }));
+  route("ready", () => {
+    const r = ctx.readiness();
+    if (!r.ready) throw new HttpError(503, r.reason);
+    return { status: "OK" as const };
+  });
   route("metrics", (_body, c) => metricsResponse(c, ctx.metrics.registry), metricsGuard(ctx.metricsToken));
   route("getOutput", async (_body, c) => {
     const name = c.req.param("name")!;
