@@ -146,7 +146,7 @@ describe("hostile input against every route", () => {
   it("orchestrator and runner: their routes, with and without the secret, 0 × 5xx", async () => {
     const o = t.net.orchestrators[0]!;
     const auth = { authorization: `Bearer ${t.net.secret}` };
-    const orchestratorGets = ["/info", "/health", "/metrics", "/outputs/x.png"];
+    const orchestratorGets = ["/info", "/health", "/ready", "/metrics", "/outputs/x.png"];
     await audit("orchestrator", o.url, [
       ...JOB_PATHS.flatMap((p) => postProbes(p, auth)),
       ...JOB_PATHS.flatMap((p) => postProbes(p, {}).slice(0, 4)),
