@@ -26,11 +26,12 @@ export interface Broadcaster {
   /** Polls orchestrators, starts the output cleanup and listens. */
   start(): Promise<{ url: string; port: number }>;
   /**
-   * Stops listening at once (`/ready` and the generate routes answer 503 on connections still open; in-flight jobs
-   * finish first, up to `shutdownGrace` seconds), polling and cleanup; running asynchronous jobs are handed back to
-   * the queue at once. Resolves within `shutdownGrace` and a few seconds whatever the job store does: work a store
-   * that cannot be reached keeps waiting is given up on (the jobs' leases run out and another broadcaster takes
-   * them over).
+   * Stops listening at once (`/ready` and the generate routes answer 503 on connections still open), polling and
+   * cleanup, and claims no new asynchronous job. In-flight requests and running asynchronous jobs get up to
+   * `shutdownGrace` seconds to finish (the jobs' leases still renewed); the jobs still running then are handed back
+   * to the queue, so another broadcaster takes them at once. Resolves within `shutdownGrace` and a few seconds
+   * whatever the job store does: work a store that cannot be reached keeps waiting is given up on (the jobs' leases
+   * run out and another broadcaster takes them over).
    */
   stop(): Promise<void>;
   registry: OrchestratorRegistry;
@@ -42,8 +43,12 @@ export interface Broadcaster {
   logger: Logger;
 }
 
-/** How long `stop()` waits for the stores' connections to close after the grace, ms. */
+/**
+ * How long `stop()` waits after the grace for the hand-backs of the jobs still running and for the stores'
+ * connections to close, ms; the hand-backs get at most {@link HAND_BACK_MS} of it.
+ */
 const CLOSE_STORES_MS = 3000;
+const HAND_BACK_MS = 2000;
 
 function createStore(o: ResolvedOptions): OutputStore {
   if (o.outputs.kind === "s3") return new S3OutputStore({ ...o.outputs, retentionMs: o.outputRetentionMs });
@@ -199,22 +204,21 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       const s = server;
       server = undefined;
       const graceMs = o.shutdownGrace * 1000;
-      // The port closes at once while running asynchronous jobs go back to the queue (another broadcaster, or this
-      // one restarted, takes them); in-flight requests get the grace.
-      const handedBack = settlesWithin(jobs.stop(), graceMs).then((done) => {
-        if (!done) {
-          logger.warn(
-            "running async jobs were not handed back within the shutdown grace; they are taken over once their leases run out",
-            {
-              shutdown_grace_s: o.shutdownGrace,
-            },
-          );
-        }
-      });
-      await Promise.all([s?.stop(graceMs), handedBack]);
+      // The port closes at once; in-flight requests and running asynchronous jobs get the same grace, and the jobs
+      // still running when it is over go back to the queue (another broadcaster, or this one restarted, takes them).
+      const jobsStopped = jobs.stop(graceMs);
+      await Promise.all([s?.stop(graceMs), settlesWithin(jobsStopped, graceMs)]);
+      const after = Date.now();
+      if (!(await settlesWithin(jobsStopped, HAND_BACK_MS))) {
+        logger.warn("running async jobs were not handed back in time; they are taken over once their leases run out", {
+          shutdown_grace_s: o.shutdownGrace,
+          waited_ms: HAND_BACK_MS,
+        });
+      }
       // Each store gives up on connections that do not close (a store that went silent) within a few seconds.
-      if (!(await settlesWithin(Promise.all([jobs.close(), store.close?.()]), CLOSE_STORES_MS))) {
-        logger.warn("the stores' connections did not close; leaving them", { waited_ms: CLOSE_STORES_MS });
+      const closeMs = Math.max(1000, CLOSE_STORES_MS - (Date.now() - after));
+      if (!(await settlesWithin(Promise.all([jobs.close(), store.close?.()]), closeMs))) {
+        logger.warn("the stores' connections did not close; leaving them", { waited_ms: closeMs });
       }
       // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
       // once in-flight jobs are done.

@@ -137,7 +137,10 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   maxUploadBytes?: number;
   /** Per-route upload limits in bytes, by path (`{"/upscale": 20971520}`), overriding the two above. */
   bodyLimits?: Record<string, number>;
-  /** Seconds in-flight jobs get to finish on stop before their connections are cut (default 10). */
+  /**
+   * Seconds in-flight requests and running asynchronous jobs get to finish on stop (default 10): then the requests'
+   * connections are cut, and the asynchronous jobs still running are handed back to the queue (0: at once).
+   */
   shutdownGrace?: number;
   /** `debug`, `info` (default), `warn`, `error` or `silent`. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";

@@ -14,6 +14,8 @@ const A = { authorization: "Bearer key-a" };
 const B = { authorization: "Bearer key-b" };
 /** Nothing listens there: jobs wait for an orchestrator until the test ends. */
 const NOBODY = "http://127.0.0.1:9";
+/** Its jobs never end, so a stop hands them back at once rather than wait out a grace. */
+const NO_GRACE = { shutdownGrace: 0 };
 
 async function submit(t: TestBroadcaster, headers: Record<string, string>) {
   const res = await submitAsync(t.url, JOB, headers);
@@ -23,7 +25,12 @@ async function submit(t: TestBroadcaster, headers: Record<string, string>) {
 describe("the most active jobs one API key may have", () => {
   let t: TestBroadcaster;
   beforeAll(async () => {
-    t = await startBroadcaster({ orchestrators: [NOBODY], apiKeys: ["key-a", "key-b"], jobsMaxActivePerKey: 2 });
+    t = await startBroadcaster({
+      ...NO_GRACE,
+      orchestrators: [NOBODY],
+      apiKeys: ["key-a", "key-b"],
+      jobsMaxActivePerKey: 2,
+    });
   });
   afterAll(async () => t?.close());
 
@@ -56,7 +63,7 @@ describe("the most active jobs one API key may have", () => {
 describe("without API keys", () => {
   let t: TestBroadcaster;
   beforeAll(async () => {
-    t = await startBroadcaster({ orchestrators: [NOBODY], jobsMaxActivePerKey: 1 });
+    t = await startBroadcaster({ ...NO_GRACE, orchestrators: [NOBODY], jobsMaxActivePerKey: 1 });
   });
   afterAll(async () => t?.close());
 
@@ -73,7 +80,12 @@ describe("without API keys", () => {
 describe("the most event streams one API key may have open", () => {
   let t: TestBroadcaster;
   beforeAll(async () => {
-    t = await startBroadcaster({ orchestrators: [NOBODY], apiKeys: ["key-a", "key-b"], jobsMaxStreamsPerKey: 2 });
+    t = await startBroadcaster({
+      ...NO_GRACE,
+      orchestrators: [NOBODY],
+      apiKeys: ["key-a", "key-b"],
+      jobsMaxStreamsPerKey: 2,
+    });
   });
   afterAll(async () => t?.close());
 

@@ -11,8 +11,8 @@ import type { AddressInfo } from "node:net";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { TINY_SD } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runRequestId } from "../src/async-jobs/executor.js";
 import type { JobProgress } from "../src/async-jobs/model.js";
+import { runRequestId } from "../src/async-jobs/run-request-id.js";
 import {
   type Broadcaster,
   createBroadcaster,
@@ -354,12 +354,18 @@ describe("runRequestId", () => {
 describe("async job progress after a hand-back, on the same orchestrator (PostgreSQL)", () => {
   const db = testSchema("progress_run2");
   const shared = { jobsDb: db.url, jobsDbSchema: db.schema, outputs: { kind: "postgres" as const } };
-  const gateway = () =>
-    startBroadcaster({ ...shared, orchestrators: [{ url: orch.url, secret: SECRET }], jobsProgressIntervalMs: 20 });
+  const gateway = (options: { shutdownGrace?: number } = {}) =>
+    startBroadcaster({
+      ...shared,
+      orchestrators: [{ url: orch.url, secret: SECRET }],
+      jobsProgressIntervalMs: 20,
+      ...options,
+    });
   afterAll(async () => db.drop());
 
   it("reports the second run's own steps: it is not taken for the run that was cut off", async () => {
-    const a = await gateway();
+    // No grace: A hands its running job back as it stops (with one, the job would end on A).
+    const a = await gateway({ shutdownGrace: 0 });
     let b: TestBroadcaster | undefined;
     try {
       await ready(a.url);

@@ -170,6 +170,8 @@ describe("two broadcasters on PostgreSQL", () => {
     const b = await broadcaster(args);
     await expect.poll(async () => (await holderOf(job.id))?.includes(`:${b.pid}:`), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => fake.jobs.length, { timeout: 10_000 }).toBe(2);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/^avs_broadcaster_async_job_takeovers_total 1$/m);
     await b.kill();
     const c = await broadcaster(args);
     const done = await waitForJob(c.url, job.id, { timeoutMs: 15_000 });

@@ -211,7 +211,7 @@ describe("stopping", () => {
     console.log(`stop with a silent store (shutdown grace 1 s): ${ms} ms`);
     // The grace, then at most a few seconds for connections that never close.
     expect(ms).toBeLessThan(1000 + 3500);
-    // The running job's call to the orchestrator was given up at once.
+    // The running job's call to the orchestrator was given up when the grace ran out.
     expect(f.fake.aborted).toBe(1);
     await f.proxy.up();
   }, 30_000);

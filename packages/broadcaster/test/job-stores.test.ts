@@ -190,6 +190,7 @@ describe.each(stores)("%s job store", (_name, open) => {
       const first = r1.claims.find((c) => c.job.id === job.id)!;
       expect(first.run).toBe(1);
       expect(first.job.takeovers).toBe(0);
+      expect(first.takenOver).toBe(false);
       await expect.poll(() => r1.beats.some((b) => b.some((h) => h.id === job.id && h.run === 1))).toBe(true);
       expect(await one.progress(first, { fraction: 0.5, stage: "denoise", step: 1, total: 2 })).toBe(true);
       // Holder 1 dies: no more heartbeats (its stop waits for its handler, which the test holds until the end).
@@ -199,8 +200,9 @@ describe.each(stores)("%s job store", (_name, open) => {
       await expect.poll(() => r2.claims.some((c) => c.job.id === job.id), { timeout: 10_000 }).toBe(true);
       const second = r2.claims.find((c) => c.job.id === job.id)!;
       expect(second.run).toBe(2);
-      // Taken from a holder that stopped renewing: a takeover, which jobs-max-takeovers counts.
+      // Taken from a holder that stopped renewing: a takeover, which jobs-max-takeovers and the metric count.
       expect(second.job.takeovers).toBe(1);
+      expect(second.takenOver).toBe(true);
       expect(await one.progress(first, { fraction: 0.9 })).toBe(false);
       expect(await one.finish(first, { status: "succeeded", media: [] })).toBe(false);
       expect(
@@ -266,7 +268,9 @@ describe.each(stores)("%s job store", (_name, open) => {
       expect(await store.release(first)).toBe(true);
       r.release(job.id);
       await expect.poll(() => r.claims.some((c) => c.job.id === job.id && c.run === 2), { timeout: 10_000 }).toBe(true);
-      expect(r.claims.find((c) => c.run === 2)!.job).toMatchObject({ status: "running", takeovers: 0 });
+      const again = r.claims.find((c) => c.run === 2)!;
+      expect(again.job).toMatchObject({ status: "running", takeovers: 0 });
+      expect(again.takenOver).toBe(false);
       r.release(job.id);
     } finally {
       await store.close();

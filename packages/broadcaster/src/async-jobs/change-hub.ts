@@ -37,6 +37,7 @@ export class ChangeHub {
       if (c.jobId !== "*") this.#onCancel(c.jobId);
       return;
     }
+    if (this.#closed) return;
     const targets = c.jobId === "*" ? [...this.#byJob.values()] : [this.#byJob.get(c.jobId)];
     for (const w of targets) {
       if (!w) continue;
@@ -86,12 +87,20 @@ export class ChangeHub {
     return this.#closed;
   }
 
-  /** Stops listening to the store and wakes every stream so it can end. */
+  /**
+   * Wakes every stream so it can end. Cancels still reach the executor (a stopping broadcaster's jobs run on within
+   * its shutdown grace) until {@link unwatch}.
+   */
   close(): void {
     this.#closed = true;
-    this.#unwatch();
     const all = [...this.#byJob.values()];
     this.#byJob.clear();
     for (const w of all) for (const fn of w.wakes) fn();
+  }
+
+  /** Stops listening to the store (after `close()`, once no job runs here). */
+  unwatch(): void {
+    this.close();
+    this.#unwatch();
   }
 }

@@ -2,9 +2,10 @@
  * @module Runs claimed asynchronous jobs through the same `dispatch` as synchronous ones (selection, retries, output
  * storage), each with an AbortSignal: a cancel aborts the call to the orchestrator (which stops the runner at its next
  * step), a lost lease stops it without writing — lost as a heartbeat finds it taken over, or as it runs out without
- * a renewal (the store unreachable: another broadcaster may take the job over from then on) — and shutdown hands
- * the job back to the queue. A job taken over more often than `maxTakeovers` (its runs keep dying) ends failed
- * instead of running once more. Progress goes to the
+ * a renewal (the store unreachable: another broadcaster may take the job over from then on) — and a stop lets the
+ * running jobs go on to their end within the shutdown grace, then hands those still running back to the queue. A
+ * job taken over more often than `maxTakeovers` (its runs keep dying) ends failed instead of running once more.
+ * Progress goes to the
  * store through `onProgress`, throttled; its source is pluggable (see {@link ProgressSource}).
  */
 import { rm } from "node:fs/promises";
@@ -15,9 +16,12 @@ import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
 import type { AsyncJobMetrics } from "./metrics.js";
-import { FINAL_STATUSES, type JobOutcome, type JobProgress } from "./model.js";
+import type { JobOutcome, JobProgress } from "./model.js";
 import { outcomeOf, tooManyTakeovers } from "./outcomes.js";
+import { settlesWithin } from "./postgres-connection.js";
 import { type ProgressWriter, progressWriter } from "./progress-writer.js";
+import { recordEnd } from "./record-end.js";
+import { runRequestId } from "./run-request-id.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
@@ -84,6 +88,8 @@ export class JobExecutor {
   readonly #ctx: ExecutorContext;
   readonly #running = new Map<string, Running>();
   #stopping = false;
+  /** Jobs handed back to the queue by `drain` (their grace ran out). */
+  #handedBack = 0;
 
   constructor(ctx: ExecutorContext) {
     this.#ctx = ctx;
@@ -99,7 +105,10 @@ export class JobExecutor {
     return [...this.#running.keys()];
   }
 
-  /** Runs a claimed job to its end, or hands it back when this broadcaster is stopping. */
+  /**
+   * Runs a claimed job to its end. A claim that arrives once this broadcaster is stopping (a queue entry taken as the
+   * stop began) goes back to the queue unstarted: a stopping broadcaster starts no job.
+   */
   async run(claim: Claim): Promise<void> {
     const { job } = claim;
     this.#running.get(job.id)?.controller.abort(new Stop("lost"));
@@ -108,7 +117,8 @@ export class JobExecutor {
       return;
     }
     const { metrics } = this.#ctx;
-    if (claim.run > 1) metrics.takeovers.inc();
+    // A run after a hand-back (its holder stopped and released it) is not a takeover: only a lease that ran out is.
+    if (claim.takenOver) metrics.takeovers.inc();
     metrics.queueSeconds.observe({ pipeline: job.pipeline }, (Date.now() - job.createdAt) / 1000);
     const controller = new AbortController();
     let settle = () => {};
@@ -171,12 +181,37 @@ export class JobExecutor {
     r.expiry.unref();
   }
 
-  /** Hands every running job back to the queue (their upstream calls are aborted) and waits for that. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops this broadcaster's jobs gracefully: no job starts here from now on; the running ones go on to their end
+   * for up to `graceMs` (progress, events, webhooks and results as usual; the store's heartbeats keep renewing their
+   * leases); those still running then are handed back to the queue (their upstream calls aborted), so another
+   * broadcaster takes them at once rather than after their leases run out. Resolves once each job has ended or been
+   * handed back, with the number handed back. A `graceMs` of 0 hands every running job back at once.
+   * @example const handedBack = await executor.drain(10_000);
+   */
+  async drain(graceMs: number): Promise<number> {
     this.#stopping = true;
     const all = [...this.#running.values()];
-    for (const r of all) r.controller.abort(new Stop("shutdown"));
-    await Promise.all(all.map((r) => r.done));
+    if (all.length > 0 && graceMs > 0) {
+      this.#ctx.logger.info("waiting for running async jobs to end", {
+        running: all.length,
+        shutdown_grace_s: graceMs / 1000,
+      });
+      await settlesWithin(Promise.all(all.map((r) => r.done)), graceMs);
+    }
+    const left = [...this.#running.values()];
+    const before = this.#handedBack;
+    for (const r of left) r.controller.abort(new Stop("shutdown"));
+    await Promise.all(left.map((r) => r.done));
+    const handedBack = this.#handedBack - before;
+    if (left.length > 0) {
+      this.#ctx.logger.info("async jobs handed back", {
+        handed_back: handedBack,
+        running_at_grace_end: left.length,
+        shutdown_grace_s: graceMs / 1000,
+      });
+    }
+    return handedBack;
   }
 
   async #execute(claim: Claim, signal: AbortSignal): Promise<void> {
@@ -205,14 +240,18 @@ export class JobExecutor {
       }
       if (stop?.kind === "shutdown") {
         await progress.flush();
+        let released: boolean;
         try {
-          await ctx.store.release(claim);
+          released = await ctx.store.release(claim);
         } catch (e) {
           return this.#log("warn", claim, "could not hand the job back; it runs again once its lease runs out", {
             error: (e as Error).message,
           });
         }
-        return this.#log("info", claim, "handed back to the queue (stopping)");
+        if (!released) return this.#log("warn", claim, "lease lost before the job was handed back");
+        this.#handedBack += 1;
+        ctx.metrics.handbacks.inc();
+        return this.#log("info", claim, "handed back to the queue: the shutdown grace ran out");
       }
       if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
       else {
@@ -281,44 +320,17 @@ export class JobExecutor {
     });
   }
 
-  /**
-   * Records how the run ended. While the store cannot be reached the write is tried again (after 0.1 s, doubling up
-   * to 1 s) for as long as the run holds the job: its heartbeats renew the lease once the store answers, so a store
-   * that was down for a moment when a long job ended does not make it run again from the start. It gives up when the
-   * lease is lost or ran out, or on shutdown, and throws the store's error. A write that failed may have committed
-   * all the same (its answer was lost): when a later one finds the run no longer holding the job, the job is read to
-   * tell whether this run ended it. Errors other than the store's absence are thrown at once.
-   */
-  async #finish(claim: Claim, outcome: JobOutcome, signal: AbortSignal): Promise<boolean> {
-    const { store } = this.#ctx;
-    let failed: unknown;
-    for (let waitMs = 100; ; waitMs = Math.min(1000, waitMs * 2)) {
-      try {
-        const ended = await store.finish(claim, outcome);
-        return ended || (failed !== undefined && (await this.#endedBy(claim)));
-      } catch (err) {
-        if (unavailableReason(err) === undefined) throw err;
-        failed = err;
-      }
-      const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason.kind : undefined;
-      if (stop === "lost" || stop === "expired" || stop === "shutdown") {
-        if (await this.#endedBy(claim).catch(() => false)) return true;
-        throw failed;
-      }
-      if (waitMs === 100) {
+  /** Records how the run ended (see {@link recordEnd}), given up on once the run no longer holds the job. */
+  #finish(claim: Claim, outcome: JobOutcome, signal: AbortSignal): Promise<boolean> {
+    const stop = () => (signal.aborted && signal.reason instanceof Stop ? signal.reason.kind : undefined);
+    return recordEnd(this.#ctx.store, claim, outcome, {
+      holds: () => !["lost", "expired", "shutdown"].includes(stop() ?? ""),
+      onFirstFailure: (err) =>
         this.#log("warn", claim, "could not record the job's end; trying again while the run holds the job", {
           status: outcome.status,
-          error: (failed as Error).message,
-        });
-      }
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
-  }
-
-  /** Whether `claim`'s run ended the job (a write of its end committed though its answer was lost). */
-  async #endedBy(claim: Claim): Promise<boolean> {
-    const now = await this.#ctx.store.get(claim.job.id);
-    return now !== undefined && now.runs === claim.run && FINAL_STATUSES.has(now.status);
+          error: err.message,
+        }),
+    });
   }
 
   /** Sends the job through `dispatch` (its inputs restored from the store, large ones spooled into `spooled`). */
@@ -376,22 +388,4 @@ export class JobExecutor {
       ...fields,
     });
   }
-}
-
-/** The longest request id every layer keeps (server-kit's `requestId`: 1–128 visible ASCII characters). */
-const MAX_REQUEST_ID = 128;
-
-/**
- * The request id a run of a job sends upstream: the job's id for its first run, and `<job id>.run<n>` for run n
- * after a takeover or a hand-back (cut to keep it within 128 characters). The orchestrator and the runner key a job's
- * progress by request id. Not the caller's `X-Request-Id`: callers choose theirs, and two of them (another API key's
- * included) sending one id would have shared one progress channel there; a job id is the gateway's, 128 random bits.
- * A new id per run: the orchestrator keeps an ended job's progress for a while, and a later run on it under the same
- * id was followed as the run that had been cut off (its last step, then its end), and its own steps never showed.
- * @example runRequestId("job_4fZ0…", 1) // "job_4fZ0…"; runRequestId("job_4fZ0…", 2) // "job_4fZ0….run2"
- */
-export function runRequestId(requestId: string, run: number): string {
-  if (run <= 1) return requestId;
-  const suffix = `.run${run}`;
-  return requestId.slice(0, MAX_REQUEST_ID - suffix.length) + suffix;
 }

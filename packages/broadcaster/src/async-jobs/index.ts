@@ -80,8 +80,12 @@ export interface AsyncJobs {
   readiness(): { ready: true } | { ready: false; reason: string };
   /** Starts running queued jobs and sending webhooks. */
   start(): Promise<void>;
-  /** Hands running jobs back to the queue, stops taking new ones, and ends the event streams (clients reconnect). */
-  stop(): Promise<void>;
+  /**
+   * Stops taking new jobs at once and ends the event streams (clients reconnect); lets the running jobs go on to
+   * their end for up to `graceMs` (default 0), then hands those still running back to the queue. Resolves once each
+   * has ended or been handed back.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Closes the store (after `stop()` and once the server has closed). */
   close(): Promise<void>;
 }
@@ -187,7 +191,9 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       mountJobRoutes(route, ctx, ...guards);
     },
     readiness() {
-      if (stopping) return { ready: false, reason: "stopping: running jobs go back to the queue" };
+      if (stopping) {
+        return { ready: false, reason: "stopping: running jobs end within the shutdown grace or go back to the queue" };
+      }
       const state = store.availability;
       if (!state.reachable) return { ready: false, reason: `job store unavailable: ${state.reason}` };
       return { ready: true };
@@ -233,16 +239,20 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         lease_ms: settings.leaseMs,
       });
     },
-    async stop() {
+    async stop(graceMs = 0) {
       stopping = true;
       if (sweep) clearInterval(sweep);
       // Event streams end first, whatever the store does: their clients reconnect, to another broadcaster.
       hub?.close();
-      // Together: the store stops handing out jobs while the executor hands back the running ones.
-      await Promise.all([started ? executor.shutdown() : undefined, store.stop()]);
+      // No job starts here from now on; the running ones keep their leases (the store's heartbeats go on) while they
+      // finish, and those the grace is too short for are handed back, not left for their leases to run out.
+      store.stopClaiming();
+      if (started) await executor.drain(graceMs);
+      await store.stop();
     },
     async close() {
       await ready.catch(() => {});
+      hub?.unwatch();
       await store.close();
     },
   };

@@ -11,8 +11,13 @@ export interface AsyncJobMetrics {
   queueSeconds: Histogram<"pipeline">;
   /** From submission to the end, by pipeline and final status. */
   jobSeconds: Histogram<"pipeline" | "status">;
-  /** Jobs started again after their holder lost them (killed, partitioned, stopped). */
+  /**
+   * Jobs started here after their holder stopped renewing their lease (killed, crashed, cut off from the store). A
+   * job handed back on stop and started again is not one: see `handbacks`.
+   */
   takeovers: Counter;
+  /** Running jobs this broadcaster handed back to the queue as it stopped (their shutdown grace ran out). */
+  handbacks: Counter;
   /** Webhook attempts by outcome: `delivered`, `retry` or `failed`. */
   deliveries: Counter<"outcome">;
 }
@@ -53,7 +58,16 @@ export function createAsyncJobMetrics(registry: Registry): AsyncJobMetrics {
     }),
     takeovers: new Counter({
       name: "avs_broadcaster_async_job_takeovers_total",
-      help: "Asynchronous jobs this broadcaster started again after their holder lost them.",
+      help:
+        "Asynchronous jobs this broadcaster took over after their holder stopped renewing the lease (killed, crashed, " +
+        "cut off from the job store); jobs handed back on stop are not counted here.",
+      registers,
+    }),
+    handbacks: new Counter({
+      name: "avs_broadcaster_async_job_handbacks_total",
+      help:
+        "Running asynchronous jobs this broadcaster handed back to the queue as it stopped, because they were still " +
+        "running when the shutdown grace ran out; another broadcaster runs them again from the start.",
       registers,
     }),
     deliveries: new Counter({

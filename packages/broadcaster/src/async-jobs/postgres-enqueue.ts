@@ -224,5 +224,5 @@ export async function claimJob(
     ],
   });
   if (!rows[0]) return undefined;
-  return { job: recordOf(rows[0]), holder, run: after.runs, leasedAt: now };
+  return { job: recordOf(rows[0]), holder, run: after.runs, leasedAt: now, takenOver: before.status === "running" };
 }

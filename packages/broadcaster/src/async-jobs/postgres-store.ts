@@ -337,6 +337,11 @@ export class PostgresJobStore implements JobStore {
     await this.#workers.start();
   }
 
+  /** Stops taking queue entries for jobs; the heartbeat and the webhook runner go on until `stop()`. */
+  stopClaiming(): void {
+    this.#workers?.stopClaiming();
+  }
+
   /** Stops the runners and the heartbeat; waits for the handlers in progress (each query under the time limit). */
   stop(): Promise<void> {
     this.#stopped ??= this.#workers?.stop() ?? Promise.resolve();

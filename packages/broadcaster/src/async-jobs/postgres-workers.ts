@@ -44,6 +44,10 @@ export class PgWorkers {
   readonly #store: PostgresJobStore;
   readonly #w: Workers;
   #runners: Runner[] = [];
+  /** The runners that take `avs_job` entries (the others send webhooks). */
+  readonly #jobRunners = new WeakSet<Runner>();
+  /** The job runners' graceful stop, from `stopClaiming` on: it resolves once their handlers have returned. */
+  #claimsStopped: Promise<unknown> | undefined;
   #pool: pg.Pool | undefined;
   #closePool: ((ms: number) => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -148,6 +152,7 @@ export class PgWorkers {
   async #run(options: RunnerOptions): Promise<void> {
     const exitCode = process.exitCode;
     const runner = await run(options);
+    if (options.taskList && "avs_job" in options.taskList) this.#jobRunners.add(runner);
     this.#runners.push(runner);
     const ended = () => {
       this.#runners = this.#runners.filter((r) => r !== runner);
@@ -185,15 +190,29 @@ export class PgWorkers {
   }
 
   /**
-   * Stops taking entries; waits for the handlers in progress (the executor ends or releases their jobs) and for
-   * graphile-worker to record them, each query under the store's time limit; then closes the queue's connections.
+   * Stops taking `avs_job` entries at once (graphile-worker's graceful stop of the job runner, which waits for the
+   * handlers in progress: their jobs run on). The heartbeat goes on renewing the leases of the jobs running here, and
+   * webhooks are still sent, until `stop()`.
+   */
+  stopClaiming(): void {
+    if (this.#claimsStopped) return;
+    this.#stopping = true;
+    const jobRunners = this.#runners.filter((r) => this.#jobRunners.has(r));
+    this.#runners = this.#runners.filter((r) => !this.#jobRunners.has(r));
+    this.#claimsStopped = Promise.all(jobRunners.map((r) => r.stop().catch(this.#trouble)));
+  }
+
+  /**
+   * Stops taking entries and renewing leases; waits for the handlers in progress (the executor ends or releases
+   * their jobs) and for graphile-worker to record them, each query under the store's time limit; then closes the
+   * queue's connections.
    */
   async stop(): Promise<void> {
-    this.#stopping = true;
+    this.stopClaiming();
     if (this.#timer) clearInterval(this.#timer);
     const runners = this.#runners;
     this.#runners = [];
-    await Promise.all(runners.map((r) => r.stop().catch(this.#trouble)));
+    await Promise.all([this.#claimsStopped, ...runners.map((r) => r.stop().catch(this.#trouble))]);
     await this.close(1000);
   }
 

@@ -140,10 +140,13 @@ export const SQL = {
   cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ?
     WHERE id = ? AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
   flagCancel: `UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING ${JOB_COLUMNS}`,
-  claimNext: `UPDATE jobs SET status = 'running', holder = @holder, lease_until = @lease, runs = runs + 1,
+  // Two statements in one transaction: RETURNING shows only the new row, and a claim must tell a takeover (a
+  // running job whose lease ran out) from a job taken from the queue.
+  nextClaimable: `SELECT id, status FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now)
+    ORDER BY created_at LIMIT 1`,
+  claim: `UPDATE jobs SET status = 'running', holder = @holder, lease_until = @lease, runs = runs + 1,
       takeovers = takeovers + (status = 'running'), started_at = @now, progress = '{"fraction":0}'
-    WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < @now)
-      ORDER BY created_at LIMIT 1)
+    WHERE id = @id AND (status = 'queued' OR (status = 'running' AND lease_until < @now))
     RETURNING ${JOB_COLUMNS}`,
   progress: `UPDATE jobs SET progress = @progress
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running'`,

@@ -1,7 +1,7 @@
 /**
  * @module The embedded job store: one SQLite file (better-sqlite3, WAL). Jobs, their input files, events and webhook
  * deliveries survive a restart; a job whose holder died is taken again once its lease runs out. Work is handed out
- * by a claim query (SQLite serialises writers, so a claim is one atomic UPDATE … RETURNING) run when a job arrives,
+ * by a claim (one immediate transaction, so it holds SQLite's write lock from its read on) run when a job arrives,
  * when a slot frees up and on a short tick.
  */
 import { EventEmitter } from "node:events";
@@ -44,6 +44,8 @@ export class SqliteJobStore implements JobStore {
   #s = {} as Record<keyof typeof SQL, Statement>;
   readonly #changes = new EventEmitter().setMaxListeners(0);
   #workers: Workers | undefined;
+  /** Whether jobs are handed out (from `start` until `stopClaiming` or `stop`). */
+  #claiming = false;
   #tick: NodeJS.Timeout | undefined;
   #active = 0;
   /** Deliveries being sent, and their senders. */
@@ -226,6 +228,7 @@ export class SqliteJobStore implements JobStore {
 
   async start(workers: Workers): Promise<void> {
     this.#workers = workers;
+    this.#claiming = true;
     const every = Math.max(50, Math.min(1000, Math.floor(workers.leaseMs / 3)));
     this.#tick = setInterval(() => {
       this.#heartbeat();
@@ -237,7 +240,12 @@ export class SqliteJobStore implements JobStore {
     this.#pumpDeliveries();
   }
 
+  stopClaiming(): void {
+    this.#claiming = false;
+  }
+
   async stop(): Promise<void> {
+    this.#claiming = false;
     if (this.#tick) clearInterval(this.#tick);
     this.#tick = undefined;
     this.#workers = undefined;
@@ -275,15 +283,19 @@ export class SqliteJobStore implements JobStore {
   /** Claims jobs while this broadcaster has free slots. */
   readonly #pump = (): void => {
     const w = this.#workers;
-    while (w && this.#workers === w && this.#db && this.#active < w.concurrency) {
+    while (w && this.#workers === w && this.#claiming && this.#db && this.#active < w.concurrency) {
       const now = Date.now();
-      const claim = this.#database.transaction(() => {
-        const row = this.#s.claimNext.get({ holder: w.holder, lease: now + w.leaseMs, now }) as JobRow | undefined;
-        if (!row) return undefined;
-        const job = recordOf(row);
-        this.#announce(job, "status", now, job.runs === 1);
-        return { job, holder: w.holder, run: job.runs, leasedAt: now } satisfies Claim;
-      })();
+      const claim = this.#database
+        .transaction(() => {
+          const next = this.#s.nextClaimable.get({ now }) as { id: string; status: string } | undefined;
+          if (!next) return undefined;
+          const row = this.#s.claim.get({ id: next.id, holder: w.holder, lease: now + w.leaseMs, now }) as JobRow;
+          const job = recordOf(row);
+          this.#announce(job, "status", now, job.runs === 1);
+          const takenOver = next.status === "running";
+          return { job, holder: w.holder, run: job.runs, leasedAt: now, takenOver } satisfies Claim;
+        })
+        .immediate();
       if (!claim) return;
       this.#changed(claim.job.id, "events");
       this.#active += 1;

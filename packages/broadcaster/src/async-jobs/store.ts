@@ -76,6 +76,11 @@ export interface Claim {
   run: number;
   /** When the write that claimed the job was sent (local clock, epoch ms): its lease lasts past this + the lease. */
   leasedAt?: number;
+  /**
+   * The job was claimed from a holder whose lease ran out (a takeover, counted in `JobRecord.takeovers`), not from
+   * the queue (a new job, or one handed back on stop).
+   */
+  takenOver?: boolean;
 }
 
 /** Webhook deliveries one broadcaster sends at once. */
@@ -199,7 +204,16 @@ export interface JobStore {
   release(claim: Claim): Promise<boolean>;
   /** Starts handing out jobs and due webhook deliveries to `workers`, and renewing their leases. */
   start(workers: Workers): Promise<void>;
-  /** Stops handing out work; running jobs are the caller's to finish or release. */
+  /**
+   * Stops handing out jobs at once (a stopping broadcaster claims none), while the leases of the jobs running here
+   * are still renewed and due webhook deliveries still sent, until `stop()`: the running jobs go on to their end, or
+   * until the caller releases them.
+   */
+  stopClaiming(): void;
+  /**
+   * Stops handing out work and renewing leases; waits for the jobs handed out to return (the caller ended or
+   * released them).
+   */
   stop(): Promise<void>;
   close(): Promise<void>;
   /** Deletes jobs that ended before `before` (epoch ms), with their events and deliveries; returns how many. */

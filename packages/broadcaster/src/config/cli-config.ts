@@ -226,7 +226,7 @@ export const SETTINGS = [
     name: "shutdown-grace",
     kind: "number",
     unit: "s",
-    help: "seconds in-flight jobs get on stop before their connections are cut (0 = cut at once)",
+    help: "seconds in-flight requests and running async jobs get on stop; then connections are cut and async jobs still running go back to the queue (0 = at once)",
     shownDefault: String(DEFAULTS.shutdownGrace),
   },
   {
