@@ -244,6 +244,7 @@ describe("cancel", () => {
   it("cancels a queued job at once (it never reaches an orchestrator) and a running one at its upstream call", async () => {
     fake.behaviour = { kind: "ok", delayMs: 5000 };
     const aborted = fake.aborted;
+    const logged = t.logs.length;
     const { job: running } = await submit({ ...JOB, prompt: "slow one" });
     const { job: queued } = await submit({ ...JOB, prompt: "never runs" });
     await waitForJob(t.url, running.id, { headers: A, until: (j) => j.status === "running" });
@@ -259,6 +260,9 @@ describe("cancel", () => {
     expect(done.status).toBe("cancelled");
     await expect.poll(() => fake.aborted).toBe(aborted + 1);
     expect(fake.jobs.some((j) => j.fields.prompt === "never runs")).toBe(false);
+    // Logged as the cancel it was, not as a client that went away.
+    const cut = t.logs.slice(logged).filter((l) => String(l.msg).endsWith("upstream call cancelled"));
+    expect(cut.map((l) => [l.msg, l.why])).toEqual([["upstream call cancelled", "job cancelled"]]);
 
     const again = await fetch(`${t.url}/jobs/${queued.id}/cancel`, { method: "POST", headers: A });
     expect(again.status).toBe(200);

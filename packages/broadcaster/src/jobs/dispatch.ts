@@ -236,9 +236,13 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
   } catch (err) {
     if (clientSignal.aborted) {
       attemptScope?.abort();
-      ctx.logger.info("client went away; upstream call cancelled", {
+      // An asynchronous job's stop has a reason of its own (cancelled, lost, expired, shutdown): nobody went away.
+      const reason: unknown = clientSignal.reason;
+      const stopped = reason instanceof Error && reason.name !== "AbortError" ? reason.message : undefined;
+      ctx.logger.info(stopped ? "upstream call cancelled" : "client went away; upstream call cancelled", {
         request_id: job.requestId,
         orchestrator: o.url,
+        ...(stopped ? { why: stopped } : {}),
       });
       throw err;
     }
