@@ -208,8 +208,22 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     retentionSec: options.outputRetention ?? 3600,
     ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
   });
-  // An operator's output-dir is never the reaper's to remove.
+  // An operator's output-dir is never the reaper's to remove; what an earlier run left in it (a stop or a crash
+  // ends the in-memory index of names) is this run's to delete, or nothing ever would.
   if (!options.outputsDir) reaper.removeOnExit(store.dir);
+  else {
+    // A directory it cannot list still takes new outputs, as before: a warning, not a failed start.
+    const taken = await store.takeOver().catch((err: Error) => err);
+    if (taken instanceof Error) log.warn("output-dir not taken over", { output_dir: store.dir, error: taken.message });
+    else {
+      log.info("output-dir taken over", {
+        output_dir: store.dir,
+        expired_deleted: taken.expired,
+        partial_encodes_deleted: taken.partial,
+        kept_until_retention: taken.kept,
+      });
+    }
+  }
   const metrics = createMetrics(() => pool.capabilities());
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
 

@@ -73,7 +73,7 @@ export const SETTINGS = [
     name: "output-dir",
     kind: "string",
     formerly: ["outputs-dir"],
-    help: "where stored media go (default: a temporary directory of its own, removed on stop, and by its reaper if it is killed; a given one is never removed)",
+    help: "where stored media go (default: a temporary directory of its own, removed on stop, and by its reaper if it is killed; a given one is never removed; at start, what an earlier run left in it, by this orchestrator's own file names only, is deleted once past output-retention)",
   },
   {
     name: "output-retention",

@@ -6,7 +6,6 @@
  * the promise rejects with the signal's reason.
  */
 import { readFile, unlink } from "node:fs/promises";
-import { join } from "node:path";
 import { DataUrl, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { HttpError } from "@ai-video-subnet/server-kit";
 import { encodeMp4 } from "./mp4.js";
@@ -106,7 +105,7 @@ async function encodeVideo(frames: RunnerMedia[], ctx: DeliveryContext): Promise
       yield url instanceof DataUrl ? url.bytes() : Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
     }
   }
-  const tmp = join(ctx.store.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
+  const tmp = ctx.store.encodingPath();
   try {
     await encodeMp4(pngs(), ctx.fps, tmp, ctx.ffmpeg, ctx.signal);
     // A hang-up as ffmpeg finished: the file is nobody's.

@@ -2,10 +2,12 @@
  * @module Stored job results: media a runner returned as `data:` URLs, kept under unguessable names and served
  * at `/outputs/<name>` until their retention time ends. Results stay in memory up to a byte budget (a
  * broadcaster usually fetches them right away) and the oldest are spilled to a directory beyond it, so a job's
- * answer never waits for the disk and small results never touch it.
+ * answer never waits for the disk and small results never touch it. The index of names lives in memory only, so
+ * a store on a directory that outlives the process takes over, at start, the files an earlier run left there
+ * ({@link OutputStore.takeOver}): otherwise nothing would ever delete them.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { open, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { lstat, open, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { type ByteRange, outputName, type RangePart, rangePart } from "@ai-video-subnet/server-kit";
@@ -36,6 +38,20 @@ interface Stored {
   onDisk: boolean;
 }
 
+/** What {@link OutputStore.takeOver} did with the files an earlier run left in the directory. */
+export interface TakenOver {
+  /** Stored results older than the retention, deleted. */
+  expired: number;
+  /** Stored results still within their retention, to be deleted when it ends (not served: see takeOver). */
+  kept: number;
+  /** Partial mp4 encodes whose writing process is gone, deleted. */
+  partial: number;
+}
+
+/** The store's own file names: `outputName`'s (32 base64url characters) and {@link OutputStore.encodingPath}'s. */
+const RESULT_FILE = /^[A-Za-z0-9_-]{32}\.(?:png|mp4)$/;
+const ENCODING_FILE = /^\.encoding-(\d+)-[a-z0-9]*\.mp4$/;
+
 /** Options of an {@link OutputStore}. */
 export interface OutputStoreOptions {
   /** Directory for the files; default: a fresh temporary directory, removed on close. */
@@ -61,6 +77,8 @@ export class OutputStore {
   readonly #memoryBudget: number;
   /** Names of results held in memory, oldest first. */
   readonly #inMemory = new Set<string>();
+  /** Files of earlier runs taken over (path → when to delete), never served. */
+  readonly #leftovers = new Map<string, number>();
   #memoryUsed = 0;
 
   constructor(options: OutputStoreOptions = {}) {
@@ -133,6 +151,46 @@ export class OutputStore {
   }
 
   /**
+   * A path in the directory for an mp4 being encoded, to {@link adopt} once complete. Its name carries this
+   * process's pid so that a later run's {@link takeOver} can tell a partial file whose writer was killed.
+   * @example await encodeMp4(frames, 24, store.encodingPath(), "ffmpeg")
+   */
+  encodingPath(): string {
+    return join(this.dir, `.encoding-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`);
+  }
+
+  /**
+   * Takes over what an earlier run left in the directory (call it before the first job): files named as this store
+   * names them and nothing else, since an operator's directory may be shared. A partial encode whose writer process
+   * is gone (or has this process's pid, reused: this run has not encoded yet) is deleted; a stored result is deleted
+   * when its mtime (the write of its last byte) is older than the retention, or else at its retention end. They
+   * are not served again: a result spilled at a SIGKILL may have been cut short, and nothing tells.
+   * @example const { expired, kept, partial } = await store.takeOver();
+   */
+  async takeOver(now = Date.now()): Promise<TakenOver> {
+    const done: TakenOver = { expired: 0, kept: 0, partial: 0 };
+    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+      // A symlink or a directory is never one of ours, whatever its name.
+      if (!entry.isFile()) continue;
+      const path = `${this.dir}${sep}${entry.name}`;
+      const encoding = ENCODING_FILE.exec(entry.name);
+      if (encoding) {
+        if (writerGone(Number(encoding[1])) && (await removed(path))) done.partial++;
+        continue;
+      }
+      if (!RESULT_FILE.test(entry.name) || this.#items.has(entry.name)) continue;
+      const info = await lstat(path).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      const deleteAt = info.mtimeMs + this.retentionMs;
+      if (deleteAt > now) {
+        this.#leftovers.set(path, deleteAt);
+        done.kept++;
+      } else if (await removed(path)) done.expired++;
+    }
+    return done;
+  }
+
+  /**
    * A stored result, or undefined when the name is unknown or expired. With `range` (a `Range` request) `bytes` are
    * only the part it asks for, read alone from a result on disk, and `part` says which they are (`unsatisfiable`,
    * with no bytes, for a range past the end).
@@ -176,7 +234,7 @@ export class OutputStore {
     return item && item.expires > Date.now() ? item : undefined;
   }
 
-  /** Deletes expired results; returns how many. */
+  /** Deletes expired results, and the files taken over from an earlier run whose retention ended; returns how many. */
   async sweep(now = Date.now()): Promise<number> {
     const expired = [...this.#items].filter(([, item]) => item.expires <= now);
     for (const [name, item] of expired) {
@@ -185,7 +243,12 @@ export class OutputStore {
       await item.written.catch(() => {});
       await unlink(item.path).catch(() => {});
     }
-    return expired.length;
+    const leftovers = [...this.#leftovers].filter(([, deleteAt]) => deleteAt <= now);
+    for (const [path] of leftovers) {
+      this.#leftovers.delete(path);
+      await unlink(path).catch(() => {});
+    }
+    return expired.length + leftovers.length;
   }
 
   /** Stops the sweeper; removes the directory when the store created it. */
@@ -194,4 +257,23 @@ export class OutputStore {
     await Promise.all([...this.#items.values()].map((i) => i.written.catch(() => {})));
     if (this.#owned) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Whether no process has `pid` any more (or it is this one's, so the file is an earlier run's). */
+function writerGone(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    // EPERM: a process of another user has the pid; it may be the writer.
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+async function removed(path: string): Promise<boolean> {
+  return unlink(path).then(
+    () => true,
+    () => false,
+  );
 }
