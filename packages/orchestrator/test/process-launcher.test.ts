@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/index.js";
 import type { RunnerSpec } from "../src/launchers/launcher.js";
-import { ProcessLauncher } from "../src/launchers/process-launcher.js";
+import { ProcessLauncher, runnerProcessEnv } from "../src/launchers/process-launcher.js";
 import { modelsDir, TINY } from "./helpers.js";
 
 const models = modelsDir([TINY]);
@@ -55,6 +55,19 @@ async function runnerEnv(env: Record<string, string>, name: string): Promise<str
     await runner.stop();
   }
 }
+
+describe("a runner given a GPU", () => {
+  // No GPU here to start one on: the environment the launcher would give it.
+  it("gets CUDA_VISIBLE_DEVICES and CUDA, unless the entry chose its execution provider", () => {
+    const gpu = { ...spec({}), device: "1" };
+    expect(runnerProcessEnv(gpu, {})).toMatchObject({ CUDA_VISIBLE_DEVICES: "1", EXECUTION_PROVIDER: "cuda" });
+    const chosen = { ...gpu, env: { EXECUTION_PROVIDER: "webgpu" } };
+    expect(runnerProcessEnv(chosen, {})).toMatchObject({ CUDA_VISIBLE_DEVICES: "1", EXECUTION_PROVIDER: "webgpu" });
+    // The orchestrator's own environment does not: the device it assigned wins over a variable set for everything.
+    expect(runnerProcessEnv(gpu, { EXECUTION_PROVIDER: "cpu" }).EXECUTION_PROVIDER).toBe("cuda");
+    expect(runnerProcessEnv(spec({}), {}).EXECUTION_PROVIDER).toBeUndefined();
+  });
+});
 
 describe.runIf(process.platform === "linux")("process launcher environment", () => {
   it("caps glibc's malloc arenas at 2 unless the operator set MALLOC_ARENA_MAX", async () => {

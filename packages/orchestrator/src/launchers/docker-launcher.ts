@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { freePort } from "../internal/free-port.js";
 import { DockerApi } from "./docker-api.js";
-import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
+import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";
 
 /** The label every container of this orchestrator carries, with the orchestrator's name as value. */
@@ -101,7 +101,7 @@ export class DockerLauncher implements Launcher {
       PORT: String(port),
       HOST: host ? "127.0.0.1" : "0.0.0.0",
       QUEUE_SIZE: String(spec.queueSize),
-      ...(spec.device === "cpu" ? {} : { EXECUTION_PROVIDER: "cuda" }),
+      ...(spec.device === "cpu" ? {} : gpuProvider(spec.env)),
     };
     const created = await this.docker.json<{ Id: string }>("POST", `/containers/create?name=${name}`, {
       Image: this.#image,

@@ -22,6 +22,15 @@ export interface RunnerSpec {
   env: Record<string, string>;
 }
 
+/**
+ * The execution provider of a runner given a GPU: CUDA, unless the entry's `optimization_flags` chose one itself
+ * (e.g. `webgpu`), which an operator sets on purpose and would not expect overridden.
+ * @example gpuProvider({}) // { EXECUTION_PROVIDER: "cuda" }; gpuProvider({ EXECUTION_PROVIDER: "webgpu" }) // "webgpu"
+ */
+export function gpuProvider(env: Record<string, string>): { EXECUTION_PROVIDER: string } {
+  return { EXECUTION_PROVIDER: env.EXECUTION_PROVIDER || "cuda" };
+}
+
 /** How a runner ended. */
 export interface RunnerExit {
   code: number | null;

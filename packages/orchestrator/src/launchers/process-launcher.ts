@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { Reaper, RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
 import { ORCHESTRATOR_SETTINGS } from "../config/settings.js";
-import type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launcher.js";
+import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
 
 /** Options of the process launcher. */
@@ -59,7 +59,7 @@ export function runnerProcessEnv(
   spec: Omit<RunnerSpec, "name">,
   env: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
-  const gpu = spec.device === "cpu" ? {} : { CUDA_VISIBLE_DEVICES: spec.device, EXECUTION_PROVIDER: "cuda" };
+  const gpu = spec.device === "cpu" ? {} : { CUDA_VISIBLE_DEVICES: spec.device, ...gpuProvider(spec.env) };
   return {
     ...RUNNER_PROCESS_ENV,
     ...inheritedEnv(env),
