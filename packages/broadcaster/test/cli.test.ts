@@ -196,7 +196,7 @@ describe("parseConfig", () => {
 
   it("refuses a config-file value of the wrong JSON type", () => {
     const file = (value: unknown) => {
-      const path = join(mkdtempSync(join(tmpdir(), "avs-config-")), "config.json");
+      const path = join(mkdtempSync(join(dir, "config-")), "config.json");
       writeFileSync(path, JSON.stringify(value));
       return path;
     };

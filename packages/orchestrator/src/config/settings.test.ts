@@ -1,10 +1,13 @@
 /** @module Settings: one name across flag, env var and settings file, with flag > env > file > default. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseGpus } from "../orchestrator.js";
 import { envName, resolveSettings } from "./settings.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-settings-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("resolveSettings", () => {
   it("applies defaults", () => {
@@ -14,7 +17,7 @@ describe("resolveSettings", () => {
   });
 
   it("takes flag over env over settings file", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "avs-settings-")), "orch.json");
+    const file = join(mkdtempSync(join(dir, "file-")), "orch.json");
     writeFileSync(file, JSON.stringify({ port: 1111, secret: "from-file", gpus: ["0", "1"], "runners-per-gpu": 2 }));
     const env = { AVS_ORCHESTRATOR_PORT: "2222", AVS_ORCHESTRATOR_SECRET: "from-env", AVS_ORCHESTRATOR_SETTINGS: file };
     const s = resolveSettings(["--port", "3333"], env);
@@ -78,7 +81,7 @@ describe("resolveSettings", () => {
 
   it("refuses a settings-file value of the wrong JSON type", () => {
     const file = (value: unknown) => {
-      const path = join(mkdtempSync(join(tmpdir(), "avs-settings-")), "orch.json");
+      const path = join(mkdtempSync(join(dir, "file-")), "orch.json");
       writeFileSync(path, JSON.stringify(value));
       return path;
     };
