@@ -267,17 +267,17 @@ export class JobExecutor {
     await progress.flush();
     // An orchestrator's message is kept as the job's error: text PostgreSQL cannot hold would fail the write each time.
     if (outcome.status === "failed") outcome = { status: "failed", error: storable(outcome.error) };
+    // Perhaps written all the same (a commit whose answer was lost): its outputs stay.
+    const unrecorded = (status: JobOutcome["status"], err: unknown) =>
+      this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
+        status,
+        error: (err as Error).message,
+      });
     let ended: boolean;
     try {
       ended = await this.#finish(claim, outcome, signal);
     } catch (err) {
-      // Perhaps written all the same (a commit whose answer was lost): its outputs stay.
-      if (unavailableReason(err) !== undefined) {
-        return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
-          status: outcome.status,
-          error: (err as Error).message,
-        });
-      }
+      if (unavailableReason(err) !== undefined) return unrecorded(outcome.status, err);
       // The store answered and refused this outcome: it would refuse it after every run again, so the job ends here.
       const refused = outcome;
       outcome = {
@@ -292,10 +292,7 @@ export class JobExecutor {
       try {
         ended = await this.#finish(claim, outcome, signal);
       } catch (again) {
-        return this.#log("warn", claim, "could not record the job's end; it runs again once its lease runs out", {
-          status: outcome.status,
-          error: (again as Error).message,
-        });
+        return unrecorded(outcome.status, again);
       }
       if (refused.status === "succeeded") await this.#drop(refused.media);
       if (ended) {
@@ -324,7 +321,8 @@ export class JobExecutor {
   #finish(claim: Claim, outcome: JobOutcome, signal: AbortSignal): Promise<boolean> {
     const stop = () => (signal.aborted && signal.reason instanceof Stop ? signal.reason.kind : undefined);
     return recordEnd(this.#ctx.store, claim, outcome, {
-      holds: () => !["lost", "expired", "shutdown"].includes(stop() ?? ""),
+      // A cancelled run still holds the job (it records the cancel); a lost, expired or handed-back one does not.
+      holds: () => stop() === undefined || stop() === "cancelled",
       onFirstFailure: (err) =>
         this.#log("warn", claim, "could not record the job's end; trying again while the run holds the job", {
           status: outcome.status,

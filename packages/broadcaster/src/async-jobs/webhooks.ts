@@ -156,15 +156,14 @@ export async function deliverWebhook(
     // What a receiver answers is only quoted (200 characters) in the delivery's state: a longer answer is not read.
     const text = await readText(res.body, RECEIVER_ANSWER_BYTES).catch(() => "");
     if (status >= 200 && status < 300) return { ok: true, statusCode: status };
-    // The receiver's text, kept in the delivery's state: see storable-text.ts.
-    error = storable(`HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`);
+    // A redirect is not followed (its target is not checked against the address rules): say where it points. The
+    // receiver's text is kept in the delivery's state: see storable-text.ts.
     const location = status >= 300 && status < 400 ? res.headers.location : undefined;
-    if (location) {
-      // Not followed (its target is not checked against the address rules): say where it points, for the caller.
-      error = storable(
-        `HTTP ${status}, a redirect to ${location.slice(0, 200)}: redirects are not followed, so make Webhook-Url that address`,
-      );
-    }
+    error = storable(
+      location
+        ? `HTTP ${status}, a redirect to ${location.slice(0, 200)}: redirects are not followed, so make Webhook-Url that address`
+        : `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`,
+    );
     const seconds = Number(res.headers["retry-after"]);
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {

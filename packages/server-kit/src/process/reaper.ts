@@ -3,7 +3,7 @@
  * groups the parent started. The parent tells it each group over a pipe (`+pgid` / `-pgid`); when the pipe closes
  * — the parent exited, even by `kill -9` — it sends SIGTERM to every group it still knows, exits as soon as they are
  * all gone, and sends SIGKILL to what is left after the grace period; then it removes the scratch directories the
- * parent asked it to (`r<json path>` / `k<json path>`), which would otherwise stay in the temp dir after every crash
+ * parent asked it to (`r<json path>`), which would otherwise stay in the temp dir after every crash
  * (after the groups, so that nothing still running writes into a directory being removed). It runs in a session of its own, so a signal
  * to the parent's whole process group (a service manager stopping it, `kill -9 -<pgid>`, Ctrl-C in a terminal)
  * does not take the reaper down with it.
@@ -26,10 +26,9 @@ process.stdin.on("data", (d) => {
   let i;
   while ((i = buf.indexOf("\\n")) >= 0) {
     const line = buf.slice(0, i); buf = buf.slice(i + 1);
-    if (line[0] === "r" || line[0] === "k") {
+    if (line[0] === "r") {
       let dir; try { dir = JSON.parse(line.slice(1)); } catch { continue; }
-      if (typeof dir !== "string" || dir === "") continue;
-      if (line[0] === "r") dirs.add(dir); else dirs.delete(dir);
+      if (typeof dir === "string" && dir !== "") dirs.add(dir);
       continue;
     }
     const pgid = Number(line.slice(1));
@@ -102,11 +101,6 @@ export class Reaper {
    */
   removeOnExit(dir: string): void {
     this.#ensure().stdin?.write(`r${JSON.stringify(dir)}\n`);
-  }
-
-  /** The directory was removed (or is to stay): the reaper leaves it alone. */
-  keep(dir: string): void {
-    this.#child?.stdin?.write(`k${JSON.stringify(dir)}\n`);
   }
 
   /** Ends the reaper (after every group it watched stopped); directories still listed are removed then. */
