@@ -62,6 +62,10 @@ export interface ProbeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_space?: string;
+  color_range?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
   time_base?: string;

@@ -4,7 +4,7 @@
  * ahead as the pipe holds. Each frame carries its timestamp from the probe's frame index (ffmpeg's raw output has
  * none; `-fps_mode passthrough` makes ffmpeg emit every decoded frame once, neither dropped nor duplicated, so the
  * i-th frame out is the i-th timestamp). Stopping early, an abort or an error kills ffmpeg before the iterator
- * settles.
+ * settles. An HDR stream (PQ or HLG) is tone-mapped to BT.709 SDR on the way (`tone-map.ts`); SDR takes no filter.
  */
 import type { Readable } from "node:stream";
 import { ACCEPTED_VIDEOS, UPLOAD_INPUT_OPTIONS } from "./container.js";
@@ -13,6 +13,7 @@ import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
 import { H264_MAX_SIDE } from "./limits.js";
 import type { VideoProbe } from "./probe.js";
+import { toneMapFilter } from "./tone-map.js";
 
 /** One decoded frame. */
 export interface VideoFrame {
@@ -64,6 +65,8 @@ export function decoderPixelCap(maxInputPixels: number): number {
 /** An ffmpeg decoder started ahead of the probe (see {@link startDecoder}). */
 export interface StartedDecoder {
   readonly path: string;
+  /** The filter it decodes through: none, as the probe has not told whether the stream is HDR (see {@link decodeVideo}). */
+  readonly filter?: string;
   readonly child: FfmpegChild;
   /**
    * Its stdout's reader, attached at once: Node discards the output of a child that exits before anyone listens
@@ -143,10 +146,17 @@ export class ExactReader {
  * under {@link UPLOAD_INPUT_OPTIONS}. A stream whose size changes has every frame scaled to the first one's
  * (ffmpeg's default), as a recording of a resized window needs; with `maxInputPixels` the decoder refuses a frame
  * over {@link decoderPixelCap} of it (`-max_pixels`), so a stream that starts at 16×16 and grows to 4096×4096 does not
- * pass the limit the probe checked on its first size.
+ * pass the limit the probe checked on its first size. `filter` (the HDR tone mapping, {@link toneMapFilter}) runs
+ * before the conversion to rgb24.
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
-export function decodeArgs(path: string, index: number | string, threads?: number, maxInputPixels?: number): string[] {
+export function decodeArgs(
+  path: string,
+  index: number | string,
+  threads?: number,
+  maxInputPixels?: number,
+  filter?: string,
+): string[] {
   return [
     ...[
       "-nostdin",
@@ -160,6 +170,7 @@ export function decodeArgs(path: string, index: number | string, threads?: numbe
       path,
     ],
     ...["-map", `0:${index}`, "-an", "-sn", "-dn", "-fps_mode", "passthrough"],
+    ...(filter ? ["-vf", filter] : []),
     ...["-sws_flags", "bicubic+accurate_rnd+full_chroma_int", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
   ];
 }
@@ -176,7 +187,13 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
   const maxInputPixels = options.maxInputPixels ?? probe.maxInputPixels;
   const field = options.field ?? "video";
   const frameBytes = width * height * 3;
-  const { started } = options;
+  const filter = toneMapFilter(probe.video.color);
+  let { started } = options;
+  // A decoder started before the probe decodes without a filter: an HDR stream needs one that tone-maps.
+  if (started && started.path === probe.path && started.filter !== filter) {
+    await started.kill();
+    started = undefined;
+  }
   if (started && started.path !== probe.path) {
     await started.kill();
     throw new Error(`the decoder started on ${started.path} cannot decode ${probe.path}`);
@@ -189,7 +206,7 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
     started?.child ??
     spawnFfmpeg(
       options.ffmpeg ?? ffmpegPaths().ffmpeg,
-      decodeArgs(probe.path, probe.video.index, options.threads, maxInputPixels),
+      decodeArgs(probe.path, probe.video.index, options.threads, maxInputPixels, filter),
       {
         stdout: "pipe",
         ...(signal ? { signal } : {}),

@@ -22,6 +22,7 @@ import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { frameIndexOf, packetArgs } from "./frame-index.js";
 import { checkVideoLimits, type VideoLimits } from "./limits.js";
 import { parseRational, type Rational, toNumber } from "./rational.js";
+import type { VideoColor } from "./tone-map.js";
 
 /** The video stream the pipelines work on (the first one that is not cover art). */
 export interface VideoStreamInfo {
@@ -38,6 +39,8 @@ export interface VideoStreamInfo {
   /** Display rotation in degrees from the container's display matrix (0, 90, 180 or 270); decoding applies it. */
   rotation: number;
   pixelFormat: string;
+  /** The colour description its headers give (transfer, primaries, matrix, range); an HDR one is tone-mapped when decoded. */
+  color: VideoColor;
   /** The base frame rate (ffprobe's `r_frame_rate`): the rate on whose grid every timestamp lies. */
   frameRate: Rational | undefined;
   /** Frames per second on average (ffprobe's `avg_frame_rate`); differs from `frameRate` for variable-rate video. */
@@ -263,6 +266,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       codedHeight,
       rotation,
       pixelFormat: v.pix_fmt ?? "unknown",
+      color: colorOf(v),
       frameRate,
       averageFrameRate: positive(parseRational(v.avg_frame_rate)),
       timeBase,
@@ -279,6 +283,20 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
         ? { index: a.index, codec: a.codec_name ?? "unknown", channels: a.channels!, sampleRate: Number(a.sample_rate) }
         : undefined,
     ...(limits ? { maxInputPixels: limits.maxInputPixels } : {}),
+  };
+}
+
+/** The stream's colour tags, those ffprobe leaves out or calls `unknown` absent. */
+function colorOf(s: ProbeStream): VideoColor {
+  const known = (x: string | undefined) => (x && x !== "unknown" ? x : undefined);
+  const [transfer, primaries, matrix, range] = [s.color_transfer, s.color_primaries, s.color_space, s.color_range].map(
+    known,
+  );
+  return {
+    ...(transfer ? { transfer } : {}),
+    ...(primaries ? { primaries } : {}),
+    ...(matrix ? { matrix } : {}),
+    ...(range ? { range } : {}),
   };
 }
 
