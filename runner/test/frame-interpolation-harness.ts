@@ -29,9 +29,9 @@ export const flatPng = (level: number, w = W, h = H) =>
     .png()
     .toBuffer();
 
-/** The mean level of each frame of an mp4 (decoded to RGB by ffmpeg). */
+/** The mean level of each frame of an mp4 (decoded to RGB by ffmpeg, every frame once, at any spacing). */
 export async function frameLevels(file: string): Promise<number[]> {
-  const raw = await ffmpeg(["-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]);
+  const raw = await ffmpeg(["-i", file, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]);
   const size = W * H * 3;
   const levels: number[] = [];
   for (let i = 0; i < raw.length; i += size) {

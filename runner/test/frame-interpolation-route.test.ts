@@ -2,8 +2,8 @@
  * @module `POST /frame-interpolation` on a real runner server with `tiny/film` (frame-interpolation-harness.ts): flat
  * grey source frames make every output frame's level tell which pair and which `t` made it, so frame order,
  * timestamps and `t` values are checked exactly (within the H.264 round trip) for a target fps, a multiplier,
- * recursive midpoints, the two-image form and a variable-rate video; fps and duration through ffprobe. Refusals are in
- * frame-interpolation-refusals.test.ts.
+ * recursive midpoints, the two-image form and a variable-rate video (whose rate is its average, and whose midpoints
+ * sit halfway in time); fps and duration through ffprobe. Refusals are in frame-interpolation-refusals.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -21,6 +21,22 @@ import { ffmpeg, moovFirst, videoPacketTimes, videoStream } from "./video-fixtur
 describe("POST /frame-interpolation (real server, tiny/film)", () => {
   const fi = filmRouteServer();
   const { post, mp4Of } = fi;
+  let vfrFile: string | undefined;
+  /**
+   * The clip's frames shown at 0, 1, 3 and 4 eighths of a second (the one at 2/8 dropped, as a phone drops frames):
+   * 5/8 s, a base rate of 8 fps and an average of 4 / 0.625 = 6.4 fps (made once).
+   */
+  const vfr = async () => {
+    if (vfrFile) return vfrFile;
+    const file = fi.dir.path("vfr.mp4");
+    await ffmpeg([
+      ...["-i", fi.clip, "-vf", "setpts='(N+gte(N,2))/8/TB'", "-fps_mode", "passthrough"],
+      ...["-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", file],
+    ]);
+    expect((await videoPacketTimes(file)).map(Number)).toEqual([0, 0.125, 0.375, 0.5]);
+    vfrFile = file;
+    return file;
+  };
 
   it("/info shows the video limits with the output frame budget", async () => {
     const info = (await (await fetch(`${fi.server.url}/info`)).json()) as {
@@ -51,18 +67,42 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
   });
 
   it("a variable-rate video is planned on its frames' times: its real duration, each frame blended at its time", async () => {
-    // The clip's frames shown at 0, 1, 3 and 4 eighths of a second (the one at 2/8 dropped, as a phone drops
-    // frames): 5/8 s, 10 frames at 16 fps. Taken as evenly spaced at its base rate of 8 fps it made 8 (0.5 s).
-    const vfr = fi.dir.path("vfr.mp4");
-    await ffmpeg([
-      ...["-i", fi.clip, "-vf", "setpts='(N+gte(N,2))/8/TB'", "-fps_mode", "passthrough"],
-      ...["-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", vfr],
-    ]);
-    expect((await videoPacketTimes(vfr)).map(Number)).toEqual([0, 0.125, 0.375, 0.5]);
-    const file = await mp4Of(await post({ video: await readBytes(vfr), output_fps: "16" }), "vfr16.mp4");
+    // 5/8 s: 10 frames at 16 fps. Taken as evenly spaced at its base rate of 8 fps it made 8 (0.5 s).
+    const file = await mp4Of(await post({ video: await readBytes(await vfr()), output_fps: "16" }), "vfr16.mp4");
     expect(await videoStream(file)).toMatchObject({ r_frame_rate: "16/1", nb_frames: "10" });
     expect(Number(await probeDuration(file))).toBeCloseTo(0.625, 3);
     expectLevels(await frameLevels(file), [0, 30, 60, 75, 90, 105, 120, 180, 240, 240]);
+  });
+
+  it("a variable-rate video's rate is its average: output_fps above it is taken, multiplier multiplies it", async () => {
+    const video = await readBytes(await vfr());
+    // 7 fps is above the average 6.4 fps but below the base 8 fps (the grid its times lie on): it was refused as
+    // "below the source's 8 fps". round(0.625 × 7) = 4 frames, at 0, 1/7, 2/7 and 3/7 s.
+    const seven = await mp4Of(await post({ video, output_fps: "7" }), "vfr7.mp4");
+    expect(await videoStream(seven)).toMatchObject({ r_frame_rate: "7/1", nb_frames: "4" });
+    // Source times 0, 1/8, 3/8, 1/2 hold levels 0, 60, 120, 240: 1/7 s is 1/14 of the way from 1/8 to 3/8, 2/7 s
+    // 9/14 of it, 3/7 s 3/7 of the way from 3/8 to 1/2.
+    expectLevels(await frameLevels(seven), [0, 60 + 60 / 14, 60 + (60 * 9) / 14, 120 + (120 * 3) / 7]);
+    // Doubled, the average 6.4 fps is 12.8 fps: round(0.625 × 12.8) = 8 frames (from the base rate: 16 fps, 10).
+    const doubled = await mp4Of(await post({ video, multiplier: "2" }), "vfr-x2.mp4");
+    expect(await videoStream(doubled)).toMatchObject({ r_frame_rate: "64/5", nb_frames: "8" });
+    expect(Number(await probeDuration(doubled))).toBeCloseTo(0.625, 3);
+    const below = await post({ video, output_fps: "6" });
+    expect(below.status).toBe(400);
+    expect(await fi.msg(below)).toBe(
+      "output_fps 6 is below the video's average frame rate of 6.4 fps (4 frames over 0.625 s, not evenly spaced; 8 fps is only the grid its times lie on); frame interpolation only raises the frame rate",
+    );
+  });
+
+  it("times_to_interpolate on a variable-rate video: each midpoint halfway in time between its pair", async () => {
+    const file = await mp4Of(
+      await post({ video: await readBytes(await vfr()), times_to_interpolate: "1" }),
+      "vfr-mid.mp4",
+    );
+    // FILM's midpoint of a pair is the frame halfway between the two in time: the gap of 2/8 s gets its midpoint at
+    // 1/4 s. Taken as evenly spaced, the 7 frames came at sixteenths (0 … 3/8 s) and the video lost its gap.
+    expect((await videoPacketTimes(file)).map(Number)).toEqual([0, 0.0625, 0.125, 0.25, 0.375, 0.4375, 0.5]);
+    expectLevels(await frameLevels(file), [0, 30, 60, 90, 120, 180, 240]);
   });
 
   it("multiplier 2 doubles the rate: source frames passed through, midpoints between", async () => {

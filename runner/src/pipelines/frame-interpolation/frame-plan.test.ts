@@ -134,6 +134,37 @@ describe("planFrameTimes", () => {
     );
   });
 
+  it("places recursive midpoints on a variable-rate timeline halfway in time between each pair", () => {
+    // Frames at 0, 1, 3, 4 eighths: k = 1 splits each gap in two, in sixteenths (the time base / 2).
+    const timeline = { timestamps: [0, 1, 3, 4], timeBase: { num: 1, den: 8 }, span: 5 };
+    const plan = planMidpoints({ frames: 4, fps: 6.4, timesToInterpolate: 1, timeline });
+    expect(plan.timeBase).toEqual({ num: 1, den: 16 });
+    expect(plan.frames.map((f) => [f.source, f.t, f.pts, f.time])).toEqual([
+      [0, 0, 0, 0],
+      [0, 0.5, 1, 1 / 16],
+      [1, 0, 2, 1 / 8],
+      [1, 0.5, 4, 1 / 4],
+      [2, 0, 6, 3 / 8],
+      [2, 0.5, 7, 7 / 16],
+      [3, 0, 8, 1 / 2],
+    ]);
+    expect(plan).toMatchObject({ fps: 12.8, rate: { num: 64, den: 5 }, duration: 0.5 + 1 / 12.8, inferences: 3 });
+    // k = 2 on ticks of 1/90000 s from 1000: quarters of each gap, exact integers in 1/360000 s.
+    const deep = planMidpoints({
+      ...{ frames: 3, fps: 20, timesToInterpolate: 2 },
+      timeline: { timestamps: [1000, 4000, 10000], timeBase: { num: 1, den: 90000 }, span: 12000 },
+    });
+    expect(deep.frames.map((f) => f.pts)).toEqual([0, 3000, 6000, 9000, 12000, 18000, 24000, 30000, 36000]);
+    // Evenly spaced times give the evenly spaced plan's times.
+    const even = planMidpoints({
+      ...{ frames: 5, fps: 8, timesToInterpolate: 2 },
+      timeline: { timestamps: [0, 1, 2, 3, 4], timeBase: { num: 1, den: 8 }, span: 5 },
+    });
+    const plain = planMidpoints({ frames: 5, fps: 8, timesToInterpolate: 2 });
+    expect(even.frames.map((f) => [f.source, f.t, f.time])).toEqual(plain.frames.map((f) => [f.source, f.t, f.time]));
+    expect(even.duration).toBe(plain.duration);
+  });
+
   it("refuses too few frames, a lower target rate, an unusable rate and a plan over the budget", () => {
     for (const frames of [0, 1]) {
       const err = thrown(() => planFrameTimes({ frames, fps: 7, targetFps: 24 }));

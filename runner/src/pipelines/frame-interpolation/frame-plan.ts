@@ -12,7 +12,9 @@
  * * **midpoints** (`times_to_interpolate = k`): FILM's recursive midpoints (the reference's
  *   `interpolate_recursively`): 2^k − 1 frames between each pair, at t = m / 2^k, computed by halving (the frame at
  *   1/4 is the midpoint of the pair's first frame and the frame at 1/2). (N − 1) · 2^k + 1 frames at fps · 2^k,
- *   which span half a source frame less than the input, as in the reference.
+ *   which span half a source frame less than the input, as in the reference. On a variable-rate source's timeline
+ *   the frame at t sits at that fraction of the time between its pair (the midpoint in time, as FILM means it), so
+ *   the output keeps the source's uneven spacing, each gap split into 2^k equal steps.
  *
  * Rates are handled as exact fractions (30000/1001 stays exact), so `t` and the source indices are exact.
  *
@@ -32,6 +34,8 @@ export interface PlannedFrame {
   source: number;
   /** Time between the pair in [0, 1): 0 = the source frame itself, passed through without inference. */
   t: number;
+  /** Presentation timestamp in the plan's `timeBase`, when it has one (else the frame is at `index` / fps). */
+  pts?: number;
 }
 
 /** The output frames of a frame-rate change. */
@@ -49,6 +53,11 @@ export interface FramePlan {
   inferences: number;
   /** Midpoints mode: the recursion depth k. */
   timesToInterpolate?: number;
+  /**
+   * The unit of the frames' `pts`, for a plan whose frames are not evenly spaced (midpoints on a variable-rate
+   * source's timeline: the source's time base / 2^k, so every time is exact); `rate` is then their average rate.
+   */
+  timeBase?: Ratio;
   frames: PlannedFrame[];
 }
 
@@ -89,6 +98,8 @@ export interface MidpointsRequest {
   /** Recursion depth k ≥ 1: 2^k − 1 frames between each pair. */
   timesToInterpolate: number;
   maxFrames?: number;
+  /** A variable-rate source's frame times: each pair's frames then sit at m / 2^k of the time between the two. */
+  timeline?: SourceTimeline;
 }
 
 /** A positive rate as an exact fraction. */
@@ -315,10 +326,22 @@ export function planMidpoints(request: MidpointsRequest): FramePlan {
   const count = (frames - 1) * per + 1;
   checkBudget(count, maxFrames, `${k} recursive midpoint level${k > 1 ? "s" : ""} over ${frames} frames`);
   const outFps = fps * per;
+  const { timeline } = request;
+  if (timeline && timeline.timestamps.length !== frames) {
+    throw new RangeError(`the timeline has ${timeline.timestamps.length} frame times for ${frames} frames`);
+  }
+  // On a timeline, ticks of the time base / 2^k from the first frame: source frame s at (ts[s] − ts[0]) · 2^k.
+  const at = (s: number) => (timeline ? (timeline.timestamps[s]! - timeline.timestamps[0]!) * per : s * per);
   const planned: PlannedFrame[] = new Array(count);
   for (let j = 0; j < count; j++) {
     const source = Math.min(Math.floor(j / per), frames - 1);
-    planned[j] = { index: j, time: j / outFps, source, t: (j - source * per) / per };
+    const m = j - source * per;
+    const frame: PlannedFrame = { index: j, time: j / outFps, source, t: m / per };
+    if (timeline) {
+      frame.pts = at(source) + (m === 0 ? 0 : (m * (at(source + 1) - at(source))) / per);
+      frame.time = (frame.pts * timeline.timeBase.num) / (timeline.timeBase.den * per);
+    }
+    planned[j] = frame;
   }
   return {
     mode: "midpoints",
@@ -326,9 +349,10 @@ export function planMidpoints(request: MidpointsRequest): FramePlan {
     sourceFps: fps,
     fps: outFps,
     rate: { num: src.num * per, den: src.den },
-    duration: count / outFps,
+    duration: timeline ? planned[count - 1]!.time + 1 / outFps : count / outFps,
     inferences: count - frames,
     timesToInterpolate: k,
+    ...(timeline ? { timeBase: { num: timeline.timeBase.num, den: timeline.timeBase.den * per } } : {}),
     frames: planned,
   };
 }

@@ -38,7 +38,8 @@ const quiet = () => {};
 
 /**
  * The plan of a request for a source of `frames` frames at `fps`, within `maxFrames`; a variable-rate source's
- * `timeline` plans a target fps or multiplier on its frames' own times (midpoints ignore it).
+ * `timeline` plans it on its frames' own times (`fps` is then its average rate: `output_fps` must reach it, and
+ * `multiplier` and `times_to_interpolate` multiply it).
  * @throws {BadRequestError} unless exactly one of `output_fps`, `multiplier`, `times_to_interpolate` is given.
  * @throws {FrameInterpolationError} from the planner (too few frames, a rate below the source's, a source or output
  *   rate outside `MIN_FPS`..`MAX_FPS` (0.0001 to 240 fps), over the budget).
@@ -58,7 +59,10 @@ export function planRequest(
     );
   }
   if (body.times_to_interpolate !== undefined) {
-    return planMidpoints({ frames, fps, timesToInterpolate: body.times_to_interpolate, maxFrames });
+    return planMidpoints({
+      ...{ frames, fps, timesToInterpolate: body.times_to_interpolate, maxFrames },
+      ...(timeline ? { timeline } : {}),
+    });
   }
   return planFrameTimes({
     frames,
@@ -70,7 +74,7 @@ export function planRequest(
 }
 
 /** How a message names the source rate: the pair's field, or the uploaded video's own rate. */
-type SourceRate = "source_fps" | "the video's frame rate";
+type SourceRate = "source_fps" | "the video's frame rate" | "the video's average frame rate";
 
 /** A rate as a message shows it: six significant digits (29.97002997… → 29.97), tiny ones as they are (1e-300). */
 const showRate = (x: number) => String(Number(x.toPrecision(6)));
@@ -98,17 +102,31 @@ function rateMessage(err: FrameInterpolationError, source: SourceRate): string |
   return `output_fps ${showRate(f.targetFps ?? f.outputFps!)} ${above}`;
 }
 
+/** A variable-rate video's facts, for a message about its average rate. */
+interface UnevenVideo {
+  frames: number;
+  durationSeconds: number;
+  frameRate?: { num: number; den: number } | undefined;
+}
+
 /**
  * A planner or stream error as the runner's HTTP error: over the budget or a model's size is 413, the rest 400
- * (rates outside the planner's range among them, worded with `source`'s name and the fields the request used).
+ * (rates outside the planner's range among them, worded with `source`'s name and the fields the request used; a
+ * rate below a variable-rate video's average says what that average is made of).
  */
-function asRequestError(err: unknown, source: SourceRate = "source_fps"): unknown {
+function asRequestError(err: unknown, source: SourceRate = "source_fps", uneven?: UnevenVideo): unknown {
   if (!(err instanceof FrameInterpolationError)) return err;
   const Cls = err.code === "frame-budget" || err.code === "frame-too-large" ? PayloadTooLargeError : BadRequestError;
+  const f = err.facts;
+  const base = uneven?.frameRate
+    ? `; ${showRate(toNumber(uneven.frameRate))} fps is only the grid its times lie on`
+    : "";
   const message =
-    err.code === "fps-below-source"
-      ? err.message.replace("the target fps", "output_fps")
-      : (rateMessage(err, source) ?? err.message);
+    err.code === "fps-below-source" && uneven
+      ? `output_fps ${f.targetFps} is below the video's average frame rate of ${showRate(f.fps!)} fps (${uneven.frames} frames over ${showRate(uneven.durationSeconds)} s, not evenly spaced${base}); frame interpolation only raises the frame rate`
+      : err.code === "fps-below-source"
+        ? err.message.replace("the target fps", "output_fps")
+        : (rateMessage(err, source) ?? err.message);
   return new Cls(message, { cause: err });
 }
 
@@ -187,12 +205,13 @@ export const frameInterpolation = definePipeline<
           signal: job.signal,
         });
         const { probe } = video;
-        const rate = probe.video.frameRate ?? probe.video.averageFrameRate;
-        if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
-        ({ width, height } = probe.video);
-        // A variable-rate video (a phone's, with dropped frames) is planned on its frames' own times, so the answer
-        // lasts as long as the video and each frame comes at its time; evenly spaced frames would shorten it.
         const v = probe.video;
+        const rate = v.frameRate ?? v.averageFrameRate;
+        if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
+        ({ width, height } = v);
+        // A variable-rate video (a phone's, with dropped frames) is planned on its frames' own times, so the answer
+        // lasts as long as the video and each frame comes at its time; evenly spaced frames would shorten it. Its
+        // rate is its real average (frames / duration): its base rate is only the grid its times lie on.
         const timeline = v.variableFrameRate
           ? {
               timestamps: v.timestamps,
@@ -200,10 +219,13 @@ export const frameInterpolation = definePipeline<
               span: (v.durationSeconds * v.timeBase.den) / v.timeBase.num,
             }
           : undefined;
+        const fps = timeline ? v.frames / v.durationSeconds : toNumber(rate);
         try {
-          plan = planRequest(body, probe.video.frames, toNumber(rate), maxFrames, timeline);
+          plan = planRequest(body, v.frames, fps, maxFrames, timeline);
         } catch (err) {
-          throw asRequestError(err, "the video's frame rate");
+          throw timeline
+            ? asRequestError(err, "the video's average frame rate", v)
+            : asRequestError(err, "the video's frame rate");
         }
         frames = video.frames;
       } else {

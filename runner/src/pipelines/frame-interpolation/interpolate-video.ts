@@ -3,7 +3,8 @@
  * H.264 yuv420p mp4 (`+faststart`, no audio) out. Source frames are pulled one at a time (from ffmpeg's decoder, two
  * decoded images, or any other generator, e.g. an image-to-video model's frames), FILM fills the gaps
  * (`interpolate-stream.ts`) and each output frame goes to the encoder as soon as it exists, so memory holds a few
- * frames whatever the video's length. Output frame j is written at pts j in a time base of 1 / the plan's rate:
+ * frames whatever the video's length. Output frame j is written at pts j in a time base of 1 / the plan's rate, or,
+ * for a plan with a time base of its own (midpoints on a variable-rate timeline), at its planned pts in that one:
  * timestamps are exact and the file lasts the plan's duration.
  *
  * The three stages overlap: an async source (ffmpeg's decoder) is read one frame ahead of the frame the driver
@@ -79,7 +80,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
       output: options.output,
       width: options.width,
       height: options.height,
-      timeBase: { num: plan.rate.den, den: plan.rate.num },
+      timeBase: plan.timeBase ?? { num: plan.rate.den, den: plan.rate.num },
       frameRate: plan.rate,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.crf !== undefined ? { crf: options.crf } : {}),
@@ -89,7 +90,7 @@ export async function interpolateVideo(options: InterpolateVideoOptions): Promis
       ...(options.trace ? { trace: options.trace } : {}),
     });
     for (let next = await first; !next.done; next = await frames.next()) {
-      await encoder.write(next.value.image.pixels, next.value.index);
+      await encoder.write(next.value.image.pixels, next.value.pts ?? next.value.index);
     }
     const result = await encoder.finish();
     return {
