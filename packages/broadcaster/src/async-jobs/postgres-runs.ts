@@ -6,9 +6,11 @@
  */
 import type pg from "pg";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
+import { CLAIM_RETRY_MAX_MS } from "./postgres-claim-retry.js";
 import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
 import { type PgNames, type Query, transaction } from "./postgres-schema.js";
 import { JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
+import { storable } from "./storable-text.js";
 import type { Claim, HeldJob } from "./store.js";
 import { announce } from "./webhooks.js";
 
@@ -134,8 +136,9 @@ export async function renewLeases(
 /**
  * Re-adds the queue entry of every job that would otherwise wait for nothing: running under a lease its holder
  * stopped renewing, or queued for longer than `leaseMs` without a live entry (graphile-worker's `jobs` view shows
- * none that is free, or locked less than `leaseMs` ago: its holder died between taking the entry and claiming the
- * job). Also re-queues pending webhook deliveries overdue by more than `leaseMs` (their sender died mid-attempt).
+ * none that is free and due within `CLAIM_RETRY_MAX_MS` — a failed claim's entry that graphile-worker itself put off
+ * by e^attempts seconds is not —, or locked less than `leaseMs` ago: its holder died between taking the entry and
+ * claiming the job). Also re-queues pending webhook deliveries overdue by more than `leaseMs` (their sender died mid-attempt).
  * A duplicate entry is harmless: its claim finds the job taken and does nothing. Returns how many were re-added.
  */
 export async function requeueExpired(pool: pg.Pool, names: PgNames, leaseMs: number): Promise<number> {
@@ -146,9 +149,32 @@ export async function requeueExpired(pool: pg.Pool, names: PgNames, leaseMs: num
      WHERE (j.status = 'running' AND j.lease_until < now())
         OR (j.status = 'queued' AND j.created_at < now() - $1 * interval '1 ms'
             AND NOT EXISTS (SELECT 1 FROM ${q}.jobs g WHERE g.key = j.id AND g.attempts < g.max_attempts
+                            AND g.run_at <= now() + $2 * interval '1 ms'
                             AND (g.locked_at IS NULL OR g.locked_at > now() - $1 * interval '1 ms')))`,
-    [leaseMs],
+    [leaseMs, CLAIM_RETRY_MAX_MS],
   );
   const deliveries = await requeueOverdueDeliveries(pool, names, leaseMs);
   return (jobs.rowCount ?? 0) + deliveries;
+}
+
+/**
+ * Ends a job the store would not let any broadcaster claim: `failed` with a 500 whose message says why (its result
+ * event, `job.failed` webhook and notification as for any end; its inputs deleted). Only a job still waiting for a
+ * claim (queued, or running under a lease that ran out); false for any other.
+ * @example await failUnclaimable(pool, names, id, "the job store refused to start the job 5 times in a row (…)");
+ */
+export function failUnclaimable(pool: pg.Pool, names: PgNames, jobId: string, msg: string): Promise<boolean> {
+  const { s } = names;
+  const error = storable({ status: 500, detail: { msg: `internal error: ${msg}` } });
+  return transaction(pool, async (q) => {
+    const { rows } = await q.query<JobRow>(
+      `UPDATE ${s}.jobs SET status = 'failed', error = $2, finished_at = now(), holder = NULL, lease_until = NULL
+       WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now())) RETURNING ${JOB_COLUMNS}`,
+      [jobId, JSON.stringify(error)],
+    );
+    if (!rows[0]) return false;
+    await q.query(`DELETE FROM ${s}.job_files WHERE job_id = $1`, [jobId]);
+    await announceChange(q, names, recordOf(rows[0]), "result");
+    return true;
+  });
 }

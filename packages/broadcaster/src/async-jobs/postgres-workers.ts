@@ -12,10 +12,12 @@
 import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
+import { claimRetryDelay, type JobEntry, MAX_CLAIM_REFUSALS, retryClaim } from "./postgres-claim-retry.js";
 import { limitedPool } from "./postgres-connection.js";
 import { postponeDelivery, recordDelivery, takeDelivery } from "./postgres-deliveries.js";
+import { failUnclaimable } from "./postgres-runs.js";
 import type { PostgresJobStore } from "./postgres-store.js";
-import { DELIVERIES_AT_ONCE, DELIVERY_LANES, type Workers } from "./store.js";
+import { type Claim, DELIVERIES_AT_ONCE, DELIVERY_LANES, type Workers } from "./store.js";
 
 /** Connections of the queue's pool: its runners' two LISTEN connections, and four for taking and ending entries. */
 const QUEUE_POOL_SIZE = 6;
@@ -103,10 +105,15 @@ export class PgWorkers {
         concurrency: w.concurrency,
         taskList: {
           avs_job: async (payload) => {
-            const id = (payload as { id: string }).id;
+            const entry = payload as JobEntry;
             // Stopping: leave the job to another broadcaster (a fresh entry replaces the one this handler holds).
-            if (this.#stopping) return store.enqueue(store.pool, id);
-            const claim = await store.claim(id, w.holder, w.leaseMs);
+            if (this.#stopping) return store.enqueue(store.pool, entry.id);
+            let claim: Claim | undefined;
+            try {
+              claim = await store.claim(entry.id, w.holder, w.leaseMs);
+            } catch (err) {
+              return this.#claimFailed(entry, err);
+            }
             if (claim) await w.runJob(claim);
           },
         },
@@ -141,6 +148,33 @@ export class PgWorkers {
     const every = Math.max(50, Math.floor(w.leaseMs / 3));
     this.#timer = setInterval(() => void this.#beat(), every);
     this.#timer.unref();
+  }
+
+  /**
+   * Claims the job again after a bounded delay (see postgres-claim-retry.ts) rather than let graphile-worker retry
+   * the entry after e^attempts seconds; a job whose claim the store refused too often ends failed.
+   */
+  async #claimFailed(entry: JobEntry, err: unknown): Promise<void> {
+    const store = this.#store;
+    const reason = unavailableReason(err);
+    const error = reason ?? (err as Error).message;
+    const failures = (entry.failures ?? 0) + 1;
+    const refusals = (entry.refusals ?? 0) + (reason === undefined ? 1 : 0);
+    if (refusals >= MAX_CLAIM_REFUSALS) {
+      const msg = `the job store refused to start the job ${refusals} times in a row (${error}); it is not tried again`;
+      if (await failUnclaimable(store.pool, store.names, entry.id, msg)) {
+        store.log?.error("job failed: its claim was refused too often", { job_id: entry.id, refusals, error });
+      }
+      return;
+    }
+    const delayMs = claimRetryDelay(failures);
+    store.log?.[reason === undefined ? "warn" : "debug"]?.("could not claim the job; trying again", {
+      job_id: entry.id,
+      failures,
+      error,
+      retry_in_ms: delayMs,
+    });
+    await retryClaim(this.#pool!, store.names, { id: entry.id, failures, refusals }, delayMs);
   }
 
   /**
