@@ -7,12 +7,10 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
-import { startBroadcaster } from "./support/broadcaster.js";
-import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
-import { PG_URL, pgQuery, testSchema } from "./support/postgres.js";
+import { PG_GATEWAY_MODEL, pgGateway } from "./support/pg-gateway.js";
+import { pgQuery } from "./support/postgres.js";
 
-const MODEL = "tiny/sd";
-const JOB = { model_id: MODEL, prompt: "claim", width: 64, height: 64, num_inference_steps: 1 };
+const JOB = { model_id: PG_GATEWAY_MODEL, prompt: "claim", width: 64, height: 64, num_inference_steps: 1 };
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -23,18 +21,7 @@ afterAll(async () => {
  * (updates of a queued job to running) with SQLSTATE `code`.
  */
 async function refusingStore(label: string, refusals: number, code: string) {
-  const db = testSchema(label);
-  cleanups.push(() => db.drop());
-  const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL }]);
-  cleanups.push(() => fake.close());
-  const t = await startBroadcaster({
-    orchestrators: [fake.url],
-    jobsDb: PG_URL,
-    jobsDbSchema: db.schema,
-    jobsStart: "queue",
-    jobsLeaseMs: 3000,
-  });
-  cleanups.push(() => t.close());
+  const { t, fake, db } = await pgGateway(label, cleanups, { jobsStart: "queue", jobsLeaseMs: 3000 });
   const s = `"${db.schema}"`;
   // A sequence, not a table: nextval is not rolled back with the refused claim.
   await pgQuery(`CREATE SEQUENCE ${s}.claims`);

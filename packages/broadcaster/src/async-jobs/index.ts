@@ -138,16 +138,26 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   // PostgreSQL, `jobs-start here`: a job this broadcaster has room for is created already claimed by it, in the
   // creating statement, skipping the queue's insert, wake-up and `get_job` and a second write.
   const pgStore = settings.start === "here" && store instanceof PostgresJobStore ? store : undefined;
+  // Slots taken by jobs being claimed, not yet running: the jobs started here and those the queue's runners take
+  // share `concurrency` (before, each counted apart, and a burst ran up to twice it).
   let reserved = 0;
+  const reserveSlot = () => {
+    if (executor.size + reserved >= settings.concurrency) return false;
+    reserved += 1;
+    return true;
+  };
+  const releaseSlot = () => {
+    reserved -= 1;
+  };
   const here: SubmitContext["here"] = pgStore && {
     wanted() {
-      if (!started || stopping || executor.size + reserved >= settings.concurrency) return undefined;
-      reserved += 1;
+      if (!started || stopping || !reserveSlot()) return undefined;
       return { holder, leaseMs: settings.leaseMs };
     },
     start(claim) {
-      // The executor counts it from here on; stopping, it hands the job back to the queue.
-      reserved -= 1;
+      // The executor counts it from here on (it registers the job before its first await); stopping, it hands the
+      // job back to the queue.
+      releaseSlot();
       executor.run(claim).catch(async (err: Error) => {
         logger.warn("a job started here failed to run; it goes through the queue", {
           job_id: claim.job.id,
@@ -156,9 +166,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         await pgStore.enqueue(pgStore.pool, claim.job.id).catch(() => {});
       });
     },
-    cancelled() {
-      reserved -= 1;
-    },
+    cancelled: releaseSlot,
   };
 
   return {
@@ -207,6 +215,8 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         leaseMs: settings.leaseMs,
         deliveryTimeoutMs: settings.webhooks.timeoutMs,
         runJob: (claim) => executor.run(claim),
+        reserveSlot,
+        releaseSlot,
         running: () => executor.runningIds(),
         onHeartbeat: (held, since) => executor.heartbeat(held, since),
         deliver: async (d) => {

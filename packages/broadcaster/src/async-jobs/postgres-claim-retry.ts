@@ -14,6 +14,11 @@ import type { PgNames } from "./postgres-schema.js";
 export const CLAIM_RETRY_BASE_MS = 250;
 /** Longest delay before a claim again, ms: a job whose claims fail is tried at least this often. */
 export const CLAIM_RETRY_MAX_MS = 5000;
+/**
+ * When a broadcaster's queue runner takes an entry with every `jobs-concurrency` slot taken (jobs started here under
+ * `jobs-start here` count too), the entry is due again this much later, ms, for whichever broadcaster has room then.
+ */
+export const FULL_RETRY_MS = 500;
 /** Claims the store may refuse (answer with an error that is not its absence) before the job ends failed. */
 export const MAX_CLAIM_REFUSALS = 5;
 

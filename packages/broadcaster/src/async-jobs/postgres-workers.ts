@@ -12,7 +12,13 @@
 import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
-import { claimRetryDelay, type JobEntry, MAX_CLAIM_REFUSALS, retryClaim } from "./postgres-claim-retry.js";
+import {
+  claimRetryDelay,
+  FULL_RETRY_MS,
+  type JobEntry,
+  MAX_CLAIM_REFUSALS,
+  retryClaim,
+} from "./postgres-claim-retry.js";
 import { limitedPool } from "./postgres-connection.js";
 import { postponeDelivery, recordDelivery, takeDelivery } from "./postgres-deliveries.js";
 import { failUnclaimable } from "./postgres-runs.js";
@@ -108,12 +114,18 @@ export class PgWorkers {
             const entry = payload as JobEntry;
             // Stopping: leave the job to another broadcaster (a fresh entry replaces the one this handler holds).
             if (this.#stopping) return store.enqueue(store.pool, entry.id);
+            // Every slot taken (jobs started here count too): the entry goes back, due a little later, for whichever
+            // broadcaster has room by then.
+            if (w.reserveSlot?.() === false) return retryClaim(this.#pool!, store.names, entry, FULL_RETRY_MS);
             let claim: Claim | undefined;
             try {
               claim = await store.claim(entry.id, w.holder, w.leaseMs);
             } catch (err) {
+              w.releaseSlot?.();
               return this.#claimFailed(entry, err);
             }
+            // The slot passes to the job: the executor counts it from the same tick on.
+            w.releaseSlot?.();
             if (claim) await w.runJob(claim);
           },
         },

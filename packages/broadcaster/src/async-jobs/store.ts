@@ -150,6 +150,15 @@ export interface Workers {
   deliveryTimeoutMs: number;
   /** Runs a claimed job to its end (or until it is handed back). */
   runJob(claim: Claim): Promise<void>;
+  /**
+   * Takes one of this broadcaster's `concurrency` slots for a job about to be claimed, or answers false when every
+   * slot is taken (by jobs running here, or being claimed: PostgreSQL's `jobs-start here` takes slots too). A
+   * store whose runners take more entries than there are free slots gives the extra ones back to the queue.
+   * Without it, the store's runners count `concurrency` alone.
+   */
+  reserveSlot?(): boolean;
+  /** Gives back a slot `reserveSlot` took, as its job starts running (`runJob`, same tick) or was not claimed. */
+  releaseSlot?(): void;
   /** Sends one webhook delivery. */
   deliver(delivery: DueDelivery): Promise<DeliveryAttempt>;
   /**

@@ -94,6 +94,9 @@ export interface FakeOrchestrator {
   outputBody?: Uint8Array<ArrayBuffer>;
   /** Bytes of streamed answers and outputs the fake has handed to its sockets so far. */
   streamedBytes: number;
+  /** Job requests being answered now (all models), and the most there were at once. */
+  inFlight: number;
+  peakInFlight: number;
   close(): Promise<void>;
 }
 
@@ -139,6 +142,8 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     outputGets: 0,
     busyAnswers: 0,
     streamedBytes: 0,
+    inFlight: 0,
+    peakInFlight: 0,
     capabilities,
   } as unknown as FakeOrchestrator;
   /** Jobs running now, by pipeline and model. */
@@ -211,10 +216,13 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       return c.json({ detail: { msg: "insufficient capacity" } }, 503, { "Retry-After": "1" });
     }
     running.set(key, (running.get(key) ?? 0) + 1);
+    fake.inFlight += 1;
+    fake.peakInFlight = Math.max(fake.peakInFlight, fake.inFlight);
     try {
       return await answer(c, fields);
     } finally {
       running.set(key, (running.get(key) ?? 1) - 1);
+      fake.inFlight -= 1;
     }
   });
   const answer = async (c: Context, fields: Record<string, unknown>) => {
