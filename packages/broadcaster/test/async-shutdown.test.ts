@@ -36,6 +36,20 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+/** A schema of the test's own, dropped at the end, and a reader of its job rows. */
+function schema(label: string) {
+  const db = testSchema(label);
+  cleanups.push(() => db.drop());
+  const row = async (id: string) =>
+    (
+      await pgQuery<{ status: string; runs: number; takeovers: number; holder: string | null }>(
+        `SELECT status, runs, takeovers, holder FROM "${db.schema}".jobs WHERE id = $1`,
+        [id],
+      )
+    )[0]!;
+  return { ...db, row };
+}
+
 async function fakeWithTwoSpeeds(shortMs: number, longMs: number) {
   const fake = await startFakeOrchestrator([
     { pipeline: "text-to-image", model_id: SHORT },
@@ -57,8 +71,8 @@ function counter(text: string, name: string): number {
 
 describe("SIGTERM with asynchronous jobs running (PostgreSQL, real processes)", () => {
   it("ends the job shorter than the grace here, hands the longer one back, and claims nothing new", async () => {
-    const db = testSchema("drain");
-    cleanups.push(() => db.drop());
+    const db = schema("drain");
+    const { row } = db;
     // The short job outlasts the lease: it ends here only if the stopping broadcaster keeps renewing it.
     const fake = await fakeWithTwoSpeeds(4000, 20_000);
     const args = [
@@ -73,13 +87,6 @@ describe("SIGTERM with asynchronous jobs running (PostgreSQL, real processes)", 
     started.push(a);
     await expect.poll(async () => (await fetch(`${a.url}/ready`)).status, { timeout: 10_000 }).toBe(200);
     const { short, long, queued } = await threeJobs(a.url, fake);
-    const row = async (id: string) =>
-      (
-        await pgQuery<{ status: string; runs: number; takeovers: number; holder: string | null }>(
-          `SELECT status, runs, takeovers, holder FROM "${db.schema}".jobs WHERE id = $1`,
-          [id],
-        )
-      )[0]!;
     expect(await row(queued)).toMatchObject({ status: "queued", runs: 0 });
 
     const signalled = Date.now();
@@ -119,6 +126,52 @@ describe("SIGTERM with asynchronous jobs running (PostgreSQL, real processes)", 
     console.log(`SIGTERM to exit with one job handed back (grace 8 s): ${exitMs} ms`);
     await b.stop();
   }, 120_000);
+});
+
+describe("SIGTERM with a job waiting for orchestrator capacity (PostgreSQL, real processes)", () => {
+  it("hands the waiting job back at once, and gives the grace to the job running upstream only", async () => {
+    const db = schema("drainwait");
+    const { row } = db;
+    const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: SHORT, capacity: 1 }]);
+    cleanups.push(() => fake.close());
+    fake.enforceCapacity = true;
+    fake.behaviour = { kind: "ok", delayMs: 4000 };
+    const a = await startBroadcasterProcess([
+      ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
+      ...["--jobs-concurrency", "2", "--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
+      ...["--shutdown-grace", "8"],
+    ]);
+    started.push(a);
+    await expect.poll(async () => (await fetch(`${a.url}/ready`)).status, { timeout: 10_000 }).toBe(200);
+    const submit = async (prompt: string) =>
+      ((await (await submitAsync(a.url, { model_id: SHORT, prompt, width: 64, height: 64 })).json()) as ApiJob).id;
+    const upstream = await submit("upstream");
+    await expect.poll(() => fake.jobs.length, { timeout: 10_000 }).toBe(1);
+    // The orchestrator's one slot is taken: the second job waits for it.
+    const waiting = await submit("waiting");
+    await waitForJob(a.url, waiting, { until: (j) => j.progress.stage === "waiting", timeoutMs: 10_000 });
+
+    const signalled = Date.now();
+    const exited = new Promise<number | null>((r) => a.child.once("exit", (code) => r(code)));
+    a.child.kill("SIGTERM");
+    // Handed back at once: before, it kept waiting through the grace, took the slot the first job left after 4 s,
+    // and was sent upstream only to be cut off (and run again elsewhere) as the grace ran out.
+    await expect.poll(async () => (await row(waiting)).status, { timeout: 1500, interval: 50 }).toBe("queued");
+    const handedBackMs = Date.now() - signalled;
+    expect(await row(waiting)).toMatchObject({ runs: 1, holder: null });
+    expect(await row(upstream)).toMatchObject({ status: "running", runs: 1 });
+    // The job upstream keeps the grace and ends here; then the process exits, without waiting out the grace.
+    expect(await exited).toBe(0);
+    const exitMs = Date.now() - signalled;
+    expect(await row(upstream)).toMatchObject({ status: "succeeded", runs: 1 });
+    expect(await row(waiting)).toMatchObject({ status: "queued", runs: 1 });
+    expect(exitMs).toBeLessThan(7000);
+    expect(fake.jobs.map((j) => j.requestId)).toEqual([upstream]);
+    const early = a.logs.filter((l) => l.msg === "handed back to the queue: stopping, and not upstream yet");
+    expect(early.map((l) => l.job_id)).toEqual([waiting]);
+    expect(a.logs.find((l) => l.msg === "async jobs handed back")).toMatchObject({ handed_back: 1 });
+    console.log(`SIGTERM: waiting job handed back after ${handedBackMs} ms, exit after ${exitMs} ms (grace 8 s)`);
+  }, 60_000);
 });
 
 describe("stop() with asynchronous jobs running (SQLite, in process)", () => {

@@ -22,6 +22,7 @@ import { settlesWithin } from "./postgres-connection.js";
 import { type ProgressWriter, progressWriter } from "./progress-writer.js";
 import { recordEnd } from "./record-end.js";
 import { runRequestId } from "./run-request-id.js";
+import { type Phase, type Running, Stop } from "./run-state.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
@@ -58,26 +59,6 @@ export interface ExecutorContext {
    * failed instead of running it once more (default: no limit).
    */
   maxTakeovers?: number;
-}
-
-/** Why a run was stopped. */
-class Stop extends Error {
-  readonly kind: "cancelled" | "shutdown" | "lost" | "expired";
-  constructor(kind: Stop["kind"]) {
-    super(`job ${kind}`);
-    this.kind = kind;
-  }
-}
-
-interface Running {
-  claim: Claim;
-  controller: AbortController;
-  claimedAt: number;
-  /** When the write of the lease's last known renewal was sent (local clock): the lease lasts past this + leaseMs. */
-  renewedAt: number;
-  /** Stops the job when its lease runs out. */
-  expiry?: NodeJS.Timeout;
-  done: Promise<void>;
 }
 
 /**
@@ -128,6 +109,7 @@ export class JobExecutor {
       controller,
       claimedAt: now,
       renewedAt: claim.leasedAt ?? now,
+      phase: "preparing",
       done: new Promise((r) => (settle = r)),
     };
     this.#running.set(job.id, entry);
@@ -135,7 +117,7 @@ export class JobExecutor {
     metrics.running.inc();
     try {
       if (job.cancelRequested) controller.abort(new Stop("cancelled"));
-      await this.#execute(claim, controller.signal);
+      await this.#execute(claim, controller.signal, entry);
     } finally {
       clearTimeout(entry.expiry);
       metrics.running.dec();
@@ -182,15 +164,31 @@ export class JobExecutor {
   }
 
   /**
-   * Stops this broadcaster's jobs gracefully: no job starts here from now on; the running ones go on to their end
-   * for up to `graceMs` (progress, events, webhooks and results as usual; the store's heartbeats keep renewing their
-   * leases); those still running then are handed back to the queue (their upstream calls aborted), so another
-   * broadcaster takes them at once rather than after their leases run out. Resolves once each job has ended or been
-   * handed back, with the number handed back. A `graceMs` of 0 hands every running job back at once.
+   * Moves a run to `phase`. Once this broadcaster is stopping, a run about to wait for capacity or to send a new
+   * attempt is handed back instead: it would only start upstream work the grace may cut short.
+   */
+  #enter(r: Running, phase: Phase): void {
+    r.phase = phase;
+    if (this.#stopping && (phase === "waiting" || phase === "upstream")) r.controller.abort(new Stop("shutdown", true));
+  }
+
+  /**
+   * Stops this broadcaster's jobs gracefully: no job starts here from now on; the jobs that have not reached an
+   * orchestrator (their inputs being read, or waiting for capacity) are handed back at once, as nothing of them is
+   * lost; the others go on to their end for up to `graceMs` (progress, events, webhooks and results as usual; the
+   * store's heartbeats keep renewing their leases), and those still running then are handed back to the queue (their
+   * upstream calls aborted), so another broadcaster takes them at once rather than after their leases run out. One
+   * of them that would wait for capacity or send another attempt meanwhile is handed back then. Resolves once each
+   * job has ended or been handed back, with the number handed back. A `graceMs` of 0 hands every running job back at
+   * once.
    * @example const handedBack = await executor.drain(10_000);
    */
   async drain(graceMs: number): Promise<number> {
     this.#stopping = true;
+    const before = this.#handedBack;
+    for (const r of this.#running.values()) {
+      if (r.phase === "preparing" || r.phase === "waiting") r.controller.abort(new Stop("shutdown", true));
+    }
     const all = [...this.#running.values()];
     if (all.length > 0 && graceMs > 0) {
       this.#ctx.logger.info("waiting for running async jobs to end", {
@@ -200,11 +198,10 @@ export class JobExecutor {
       await settlesWithin(Promise.all(all.map((r) => r.done)), graceMs);
     }
     const left = [...this.#running.values()];
-    const before = this.#handedBack;
     for (const r of left) r.controller.abort(new Stop("shutdown"));
     await Promise.all(left.map((r) => r.done));
     const handedBack = this.#handedBack - before;
-    if (left.length > 0) {
+    if (handedBack > 0 || left.length > 0) {
       this.#ctx.logger.info("async jobs handed back", {
         handed_back: handedBack,
         running_at_grace_end: left.length,
@@ -214,7 +211,7 @@ export class JobExecutor {
     return handedBack;
   }
 
-  async #execute(claim: Claim, signal: AbortSignal): Promise<void> {
+  async #execute(claim: Claim, signal: AbortSignal, run: Running): Promise<void> {
     const ctx = this.#ctx;
     const { job } = claim;
     const spooled: string[] = [];
@@ -225,7 +222,8 @@ export class JobExecutor {
       signal.throwIfAborted();
       outcome =
         tooManyTakeovers(job, ctx.maxTakeovers) ??
-        outcomeOf(await this.#dispatch(claim, signal, spooled, progress, upstreamRequestId));
+        outcomeOf(await this.#dispatch(claim, signal, spooled, progress, upstreamRequestId, run));
+      run.phase = "ending";
     } catch (err) {
       const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason : undefined;
       if (stop?.kind === "lost") return this.#log("warn", claim, "lease lost; another broadcaster runs the job");
@@ -251,6 +249,7 @@ export class JobExecutor {
         if (!released) return this.#log("warn", claim, "lease lost before the job was handed back");
         this.#handedBack += 1;
         ctx.metrics.handbacks.inc();
+        if (stop.early) return this.#log("info", claim, "handed back to the queue: stopping, and not upstream yet");
         return this.#log("info", claim, "handed back to the queue: the shutdown grace ran out");
       }
       if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
@@ -338,6 +337,7 @@ export class JobExecutor {
     spooled: string[],
     progress: ProgressWriter,
     upstreamRequestId: string,
+    run: Running,
   ): Promise<DispatchResult> {
     const ctx = this.#ctx;
     const { job } = claim;
@@ -359,12 +359,14 @@ export class JobExecutor {
       `/${job.pipeline}`,
       signal,
       {
-        ...(source
-          ? {
-              onAttempt: (o, s) => source({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push),
-            }
-          : {}),
-        onWait: progress.waiting,
+        onAttempt: (o, s) => {
+          this.#enter(run, "upstream");
+          return source?.({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push);
+        },
+        onWait: () => {
+          this.#enter(run, "waiting");
+          if (!signal.aborted) progress.waiting();
+        },
       },
     );
   }
