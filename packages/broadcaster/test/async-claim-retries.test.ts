@@ -71,6 +71,14 @@ describe("a claim the job store refuses for a while (PostgreSQL, jobs-start queu
     console.log(`3 claims refused, job succeeded ${waitedMs} ms after submission`);
   }, 30_000);
 
+  it("does not count a claim rolled back by a serialization failure as a refusal", async () => {
+    // 40001 serialization_failure, as many times as refusals end a job.
+    const { t, claims } = await refusingStore("claimserial", 5, "40001");
+    const { done } = await submitAndWait(t.url);
+    expect(done.status).toBe("succeeded");
+    expect(await claims()).toBe(6);
+  }, 30_000);
+
   it("ends a job the store refuses to claim every time failed, with a message that says so", async () => {
     const { t, fake, claims } = await refusingStore("claimnever", 1000, "P0001");
     const { done, waitedMs } = await submitAndWait(t.url);

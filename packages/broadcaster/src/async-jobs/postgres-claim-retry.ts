@@ -19,7 +19,10 @@ export const CLAIM_RETRY_MAX_MS = 5000;
  * `jobs-start here` count too), the entry is due again this much later, ms, for whichever broadcaster has room then.
  */
 export const FULL_RETRY_MS = 500;
-/** Claims the store may refuse (answer with an error that is not its absence) before the job ends failed. */
+/**
+ * Claims the store may refuse before the job ends failed: answered with an error that is neither its absence nor a
+ * transaction rolled back (SQLSTATE class 40, a deadlock or serialization failure, is tried again without counting).
+ */
 export const MAX_CLAIM_REFUSALS = 5;
 
 /** The payload of an `avs_job` queue entry: the job, and the claims of it that failed so far. */

@@ -170,8 +170,10 @@ export class PgWorkers {
     const store = this.#store;
     const reason = unavailableReason(err);
     const error = reason ?? (err as Error).message;
+    // A transaction rolled back (SQLSTATE class 40: a deadlock, a serialization failure) is worth trying again too.
+    const refused = reason === undefined && !/^40/.test(String((err as { code?: unknown }).code));
     const failures = (entry.failures ?? 0) + 1;
-    const refusals = (entry.refusals ?? 0) + (reason === undefined ? 1 : 0);
+    const refusals = (entry.refusals ?? 0) + (refused ? 1 : 0);
     if (refusals >= MAX_CLAIM_REFUSALS) {
       const msg = `the job store refused to start the job ${refusals} times in a row (${error}); it is not tried again`;
       if (await failUnclaimable(store.pool, store.names, entry.id, msg)) {
