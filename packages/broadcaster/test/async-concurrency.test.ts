@@ -2,33 +2,62 @@
  * @module `jobs-concurrency` bounds the asynchronous jobs one broadcaster runs at once on PostgreSQL with
  * `jobs-start here`, where a job accepted with a free slot starts here at once and the others go through the queue:
  * the queue's runners take entries only into the slots the jobs started here left. Before, each counted apart, and a
- * burst ran up to twice the setting. An in-process broadcaster in front of a slow FAKE orchestrator that counts
- * the calls it answers at once.
+ * burst ran up to twice the setting. A runner holding an entry while every slot is busy waits for one (a job's end
+ * wakes it) rather than hand the entry back at once and take the next: the queue's entries are counted (a trigger of
+ * the test's own on graphile-worker's table) so that a runner cycling the backlog would show. An in-process
+ * broadcaster in front of a slow FAKE orchestrator that counts the calls it answers at once.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { FULL_WAIT_MS } from "../src/async-jobs/postgres-claim-retry.js";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { PG_GATEWAY_MODEL as MODEL, pgGateway } from "./support/pg-gateway.js";
+import { pgQuery } from "./support/postgres.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+const JOBS = 6;
+const CONCURRENCY = 2;
+
 describe("a burst of asynchronous jobs (PostgreSQL, jobs-start here)", () => {
   it("never runs more than jobs-concurrency upstream calls at once, and runs every job", async () => {
-    const { t, fake } = await pgGateway("burst", cleanups, { jobsStart: "here", jobsConcurrency: 2 });
-    fake.behaviour = { kind: "ok", delayMs: 1500 };
+    const { t, fake, db } = await pgGateway("burst", cleanups, {
+      jobsStart: "here",
+      jobsConcurrency: CONCURRENCY,
+    });
+    fake.behaviour = { kind: "ok", delayMs: 3000 };
+    // Every entry written into the queue: the burst's own, and each one a runner hands back.
+    const q = `"${db.schema}_queue"`;
+    await pgQuery(`CREATE SEQUENCE ${q}.entries_written`);
+    await pgQuery(`CREATE FUNCTION ${q}.count_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM nextval('${q}.entries_written'); RETURN NEW; END $$`);
+    await pgQuery(`CREATE TRIGGER count_entry AFTER INSERT ON ${q}._private_jobs FOR EACH ROW
+      EXECUTE FUNCTION ${q}.count_entry()`);
+    const started = Date.now();
     const ids = await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => {
+      Array.from({ length: JOBS }, async (_, i) => {
         const res = await submitAsync(t.url, { model_id: MODEL, prompt: `burst ${i}`, width: 64, height: 64 });
         expect(res.status).toBe(202);
         return ((await res.json()) as ApiJob).id;
       }),
     );
     const done = await Promise.all(ids.map((id) => waitForJob(t.url, id, { timeoutMs: 40_000 })));
-    expect(done.map((j) => j.status)).toEqual(Array(8).fill("succeeded"));
-    expect(fake.jobs).toHaveLength(8);
-    console.log(`8 jobs at jobs-concurrency 2: at most ${fake.peakInFlight} upstream calls at once`);
-    expect(fake.peakInFlight).toBe(2);
+    const elapsed = Date.now() - started;
+    expect(done.map((j) => j.status)).toEqual(Array(JOBS).fill("succeeded"));
+    expect(fake.jobs).toHaveLength(JOBS);
+    const [count] = await pgQuery<{ n: string; called: boolean }>(
+      `SELECT last_value AS n, is_called AS called FROM ${q}.entries_written`,
+    );
+    const written = count!.called ? Number(count!.n) : 0;
+    console.log(
+      `${JOBS} jobs at jobs-concurrency ${CONCURRENCY}: at most ${fake.peakInFlight} upstream calls at once, ` +
+        `${elapsed} ms in all, ${written} queue entries written`,
+    );
+    expect(fake.peakInFlight).toBe(CONCURRENCY);
+    // One entry per job at most, plus one per idle runner (there are CONCURRENCY) for each FULL_WAIT_MS it waited
+    // in vain. A runner handing entries back at once, or after a short delay, writes one per backlog entry per turn.
+    expect(written).toBeLessThanOrEqual(JOBS + CONCURRENCY * Math.ceil(elapsed / FULL_WAIT_MS));
   }, 60_000);
 });

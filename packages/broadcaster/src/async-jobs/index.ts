@@ -19,7 +19,7 @@ import { createAsyncJobMetrics } from "./metrics.js";
 import { followOrchestratorProgress } from "./orchestrator-progress.js";
 import { PostgresJobStore } from "./postgres-store.js";
 import { SqliteJobStore } from "./sqlite-store.js";
-import type { JobStore } from "./store.js";
+import type { Claim, JobStore } from "./store.js";
 import { prefersAsync, type Refusal, type SubmitContext, submitJob } from "./submit.js";
 import { deliverWebhook, type WebhookPolicy } from "./webhooks.js";
 
@@ -146,9 +146,29 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
     reserved += 1;
     return true;
   };
+  // The queue's runners waiting for a slot (see `slotFreed`): each is woken when a job ends or a slot is given back.
+  const waiting = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...waiting]) w();
+  };
   const releaseSlot = () => {
     reserved -= 1;
+    wake();
   };
+  const slotFreed = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiting.delete(done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiting.add(done);
+      signal.addEventListener("abort", done, { once: true });
+      if (signal.aborted) done();
+    });
+  const runHere = (claim: Claim) => executor.run(claim).finally(wake);
   const here: SubmitContext["here"] = pgStore && {
     wanted() {
       if (!started || stopping || !reserveSlot()) return undefined;
@@ -158,7 +178,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       // The executor counts it from here on (it registers the job before its first await); stopping, it hands the
       // job back to the queue.
       releaseSlot();
-      executor.run(claim).catch(async (err: Error) => {
+      runHere(claim).catch(async (err: Error) => {
         logger.warn("a job started here failed to run; it goes through the queue", {
           job_id: claim.job.id,
           error: err.message,
@@ -214,9 +234,10 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         concurrency: settings.concurrency,
         leaseMs: settings.leaseMs,
         deliveryTimeoutMs: settings.webhooks.timeoutMs,
-        runJob: (claim) => executor.run(claim),
+        runJob: runHere,
         reserveSlot,
         releaseSlot,
+        slotFreed,
         running: () => executor.runningIds(),
         onHeartbeat: (held, since) => executor.heartbeat(held, since),
         deliver: async (d) => {

@@ -15,10 +15,11 @@ export const CLAIM_RETRY_BASE_MS = 250;
 /** Longest delay before a claim again, ms: a job whose claims fail is tried at least this often. */
 export const CLAIM_RETRY_MAX_MS = 5000;
 /**
- * When a broadcaster's queue runner takes an entry with every `jobs-concurrency` slot taken (jobs started here under
- * `jobs-start here` count too), the entry is due again this much later, ms, for whichever broadcaster has room then.
+ * How long a broadcaster's queue runner that took an entry with every `jobs-concurrency` slot taken (jobs started
+ * here under `jobs-start here` count too) waits for one to come free, ms; then the entry goes back to the queue, due
+ * at once, for whichever broadcaster has room.
  */
-export const FULL_RETRY_MS = 500;
+export const FULL_WAIT_MS = 2000;
 /**
  * Claims the store may refuse before the job ends failed: answered with an error that is neither its absence nor a
  * transaction rolled back (SQLSTATE class 40, a deadlock or serialization failure, is tried again without counting).

@@ -14,7 +14,7 @@ import type pg from "pg";
 import { unavailableReason } from "./availability.js";
 import {
   claimRetryDelay,
-  FULL_RETRY_MS,
+  FULL_WAIT_MS,
   type JobEntry,
   MAX_CLAIM_REFUSALS,
   retryClaim,
@@ -63,6 +63,8 @@ export class PgWorkers {
   /** Deliveries being sent, per sender (see DELIVERY_LANES). */
   readonly #sending = new Map<string, number>();
   #stopping = false;
+  /** Aborted as claiming stops: runners waiting for a slot stop waiting. */
+  readonly #stop = new AbortController();
 
   constructor(store: PostgresJobStore, workers: Workers) {
     this.#store = store;
@@ -114,9 +116,13 @@ export class PgWorkers {
             const entry = payload as JobEntry;
             // Stopping: leave the job to another broadcaster (a fresh entry replaces the one this handler holds).
             if (this.#stopping) return store.enqueue(store.pool, entry.id);
-            // Every slot taken (jobs started here count too): the entry goes back, due a little later, for whichever
-            // broadcaster has room by then.
-            if (w.reserveSlot?.() === false) return retryClaim(this.#pool!, store.names, entry, FULL_RETRY_MS);
+            // Every slot taken (jobs started here count too): wait a while for one, then hand the entry back to
+            // whichever broadcaster has room.
+            if (w.reserveSlot && !(await this.#slot(w))) {
+              return this.#stopping
+                ? store.enqueue(store.pool, entry.id)
+                : retryClaim(this.#pool!, store.names, entry, 0);
+            }
             let claim: Claim | undefined;
             try {
               claim = await store.claim(entry.id, w.holder, w.leaseMs);
@@ -160,6 +166,23 @@ export class PgWorkers {
     const every = Math.max(50, Math.floor(w.leaseMs / 3));
     this.#timer = setInterval(() => void this.#beat(), every);
     this.#timer.unref();
+  }
+
+  /**
+   * Takes one of the broadcaster's slots for an entry this runner holds, waiting up to {@link FULL_WAIT_MS} for one
+   * to come free (not polling: a job's end wakes it); false when none did, or the broadcaster is stopping. Handing
+   * the entry back at once instead would have every idle runner cycle the whole backlog, a few queries per entry.
+   */
+  async #slot(w: Workers): Promise<boolean> {
+    const until = Date.now() + FULL_WAIT_MS;
+    while (!w.reserveSlot!()) {
+      const left = until - Date.now();
+      if (this.#stopping || left <= 0 || !w.slotFreed) return false;
+      await w.slotFreed(left, this.#stop.signal);
+    }
+    if (!this.#stopping) return true;
+    w.releaseSlot?.();
+    return false;
   }
 
   /**
@@ -245,6 +268,7 @@ export class PgWorkers {
   stopClaiming(): void {
     if (this.#claimsStopped) return;
     this.#stopping = true;
+    this.#stop.abort();
     const jobRunners = this.#runners.filter((r) => this.#jobRunners.has(r));
     this.#runners = this.#runners.filter((r) => !this.#jobRunners.has(r));
     this.#claimsStopped = Promise.all(jobRunners.map((r) => r.stop().catch(this.#trouble)));

@@ -159,6 +159,11 @@ export interface Workers {
   reserveSlot?(): boolean;
   /** Gives back a slot `reserveSlot` took, as its job starts running (`runJob`, same tick) or was not claimed. */
   releaseSlot?(): void;
+  /**
+   * Resolves once a slot may have come free (a job here ended, a reservation was given back), after `ms` at most, or
+   * at once when `signal` aborts; the caller tries `reserveSlot` again.
+   */
+  slotFreed?(ms: number, signal: AbortSignal): Promise<void>;
   /** Sends one webhook delivery. */
   deliver(delivery: DueDelivery): Promise<DeliveryAttempt>;
   /**
