@@ -31,6 +31,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { planChain, runChain } from "../chains/interpolated-video.js";
 import type { operations } from "../generated/orchestrator.js";
 import { PIPELINES } from "../generated/orchestrator-pipelines.js";
+import { hideAddresses } from "../internal/hide-addresses.js";
 import {
   answerJson,
   type DeliveryContext,
@@ -104,6 +105,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   let status = 500;
   let runner: string | undefined;
   let failure: string | undefined;
+  /** The runner's own message, when the client's answer left its addresses out. */
+  let runnerSaid: string | undefined;
   const signal = c.req.raw.signal;
   // What the job's work runs under: the caller's hang-up, and the job timeout.
   const job = jobSignal(signal, ctx.jobTimeoutMs);
@@ -205,6 +208,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     // Whatever the work threw as the deadline cut it (the call's abort, a killed ffmpeg), the job timed out.
     if (job.timedOut()) err = job.timeoutError();
     failure = err instanceof Error ? err.message : String(err);
+    const cause = err instanceof HttpError && err.cause instanceof RunnerError ? err.cause.detailMessage : undefined;
+    if (cause !== undefined && cause !== failure) runnerSaid = cause;
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     if (typeof err === "object" && err !== null) JOB_FAILURES.add(err);
     throw err;
@@ -222,6 +227,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       ms: Math.round(seconds * 1000),
       // Not `runner`: that field marks the runner's own lines, which the launchers copy into this log.
       served_by: runner ?? null,
+      ...(runnerSaid === undefined ? {} : { runner_said: runnerSaid }),
     });
   }
 }
@@ -354,7 +360,10 @@ function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
     if (err.status === 422 && Array.isArray(err.detail))
       return new RequestValidationError(err.detail as ValidationIssue[]);
     if (err.status === 503) {
-      return new HttpError(503, err.detailMessage, { headers: { "Retry-After": String(err.retryAfter ?? 1) } });
+      return new HttpError(503, hideAddresses(err.detailMessage), {
+        cause: err,
+        headers: { "Retry-After": String(err.retryAfter ?? 1) },
+      });
     }
     if (err.status === 401) {
       return new HttpError(
@@ -363,7 +372,9 @@ function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
       );
     }
     const status = (err.status >= 400 && err.status < 600 ? err.status : 500) as ContentfulStatusCode;
-    return new HttpError(status, err.detailMessage, { cause: err });
+    // A runner's 4xx says what was wrong with the request, as it said it; its 5xx may name where it listens.
+    const message = status >= 500 ? hideAddresses(err.detailMessage) : err.detailMessage;
+    return new HttpError(status, message, { cause: err });
   }
   if (err instanceof RunnerConnectionError) {
     // The orchestrator's runner clients set no timeout per call (the job's own is answered by the route, see

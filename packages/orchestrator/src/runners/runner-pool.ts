@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { HttpError } from "@ai-video-subnet/server-kit";
 import { ConfigError, entryName, type ModelEntry } from "../config/ai-models.js";
+import { hideAddresses } from "../internal/hide-addresses.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
 import { Devices } from "./devices.js";
@@ -158,9 +159,10 @@ export class RunnerPool {
           if (!this.#restarts.has(runner)) this.#scheduleRestart(runner, reasonOf(err));
         } else if (!this.#waiting(runner, Date.now())) this.#failed(runner, reasonOf(err));
       }
+      // The runner's address stays in the log ("runner failed to start"), out of the client's answer.
       throw new HttpError(
         503,
-        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${(err as Error).message}`,
+        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${hideAddresses((err as Error).message)}`,
         {
           cause: err,
           headers: { "Retry-After": String(this.#options.retryAfterSec) },
@@ -252,7 +254,7 @@ export class RunnerPool {
     const seconds = Math.max(1, Math.ceil((notBefore - now) / 1000));
     return new HttpError(
       503,
-      `${pipeline} model ${JSON.stringify(modelId)} is not available: its runner failed (${reason}); it is started again in ${seconds} s`,
+      `${pipeline} model ${JSON.stringify(modelId)} is not available: its runner failed (${hideAddresses(reason)}); it is started again in ${seconds} s`,
       { headers: { "Retry-After": String(seconds) } },
     );
   }
