@@ -100,10 +100,16 @@ describe("parseAiModels", () => {
     [[{ pipeline: "upscale", model_id: "a", capacity: 1.5 }], "capacity must be an integer ≥ 1, got 1.5"],
     [
       [{ pipeline: "upscale", model_id: "a", price_per_unit: "cheap" }],
-      'price_per_unit must be a number ≥ 0, got "cheap"',
+      'price_per_unit must be 0, or a decimal from 1e-18 to 1e15 with at most 15 significant digits, got "cheap"',
     ],
-    [[{ pipeline: "upscale", model_id: "a", price_per_unit: -1 }], "price_per_unit must be a number ≥ 0, got -1"],
-    [[{ pipeline: "upscale", model_id: "a", pixels_per_unit: 0 }], "pixels_per_unit must be an integer ≥ 1, got 0"],
+    [
+      [{ pipeline: "upscale", model_id: "a", price_per_unit: -1 }],
+      "price_per_unit must be 0, or a decimal from 1e-18 to 1e15 with at most 15 significant digits, got -1",
+    ],
+    [
+      [{ pipeline: "upscale", model_id: "a", pixels_per_unit: 0 }],
+      "pixels_per_unit must be an integer from 1 to 9007199254740991 (2^53 − 1), got 0",
+    ],
     [
       [{ pipeline: "upscale", model_id: "a", url: "gpu-box:8000" }],
       'url must be an http(s) URL of a runner, got "gpu-box:8000"',

@@ -4,6 +4,7 @@
  * Every problem is reported at start-up, naming the entry (`entry 2 (upscale "a/b")`) and what is allowed.
  */
 import { readFile } from "node:fs/promises";
+import { checkPixelsPerUnit, checkPrice } from "./price.js";
 
 /** One entry as written in `aiModels.json`. */
 export interface AiModelEntry {
@@ -110,12 +111,8 @@ export function parseAiModels(
     if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 1) {
       fail(`capacity must be an integer ≥ 1, got ${show(e.capacity)}`);
     }
-    const pricePerUnit = numberField(e.price_per_unit, 0, "price_per_unit", "a number ≥ 0", fail);
-    const pixelsPerUnit = numberField(e.pixels_per_unit, 1, "pixels_per_unit", "an integer ≥ 1", fail);
-    if (pricePerUnit < 0) fail(`price_per_unit must be a number ≥ 0, got ${show(e.price_per_unit)}`);
-    if (!Number.isInteger(pixelsPerUnit) || pixelsPerUnit < 1) {
-      fail(`pixels_per_unit must be an integer ≥ 1, got ${show(e.pixels_per_unit)}`);
-    }
+    const pricePerUnit = numberField(e.price_per_unit, 0, "price_per_unit", checkPrice, fail);
+    const pixelsPerUnit = numberField(e.pixels_per_unit, 1, "pixels_per_unit", checkPixelsPerUnit, fail);
     let url: string | undefined;
     if (e.url !== undefined && e.url !== "") {
       if (typeof e.url !== "string" || !/^https?:\/\/[^/]/.test(e.url)) {
@@ -219,17 +216,17 @@ export async function readAiModels(
   return parseAiModels(value, pipelines, path);
 }
 
+/** A numeric field (a number or a numeric string), checked by `check`; `fallback` when absent or empty. */
 function numberField(
   v: unknown,
   fallback: number,
   name: string,
-  allowed: string,
+  check: (value: number | string) => number | string,
   fail: (msg: string) => never,
 ): number {
   if (v === undefined || v === null || v === "") return fallback;
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v.trim()) : Number.NaN;
-  if (!Number.isFinite(n)) fail(`${name} must be ${allowed}, got ${show(v)}`);
-  return n;
+  const checked = typeof v === "number" || typeof v === "string" ? check(v) : `must be a number, got ${show(v)}`;
+  return typeof checked === "number" ? checked : fail(`${name} ${checked}`);
 }
 
 /**
