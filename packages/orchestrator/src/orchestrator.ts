@@ -27,9 +27,8 @@ import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-model
 import { checkRunnerStarts } from "./config/runner-start-checks.js";
 import { orchestratorDocument } from "./generated/orchestrator-document.js";
 import { PIPELINES } from "./generated/orchestrator-pipelines.js";
-import { DockerLauncher } from "./launchers/docker-launcher.js";
 import type { Launcher } from "./launchers/launcher.js";
-import { ProcessLauncher } from "./launchers/process-launcher.js";
+import { makeLauncher, parseGpus } from "./launchers/make-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
 import { checkFfmpeg, checkRunnerFfmpeg } from "./outputs/mp4.js";
 import { OutputStore } from "./outputs/output-store.js";
@@ -38,6 +37,8 @@ import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
 import { mountStatusRoutes, type Readiness } from "./routes/status.js";
 import { RunnerPool } from "./runners/runner-pool.js";
+
+export { parseGpus } from "./launchers/make-launcher.js";
 
 /** The longest refusal message a `request refused` log line carries (a 422 lists every issue). */
 const MAX_LOGGED_MESSAGE = 500;
@@ -90,6 +91,11 @@ export interface OrchestratorOptions {
   startTimeout?: number;
   /** Seconds a job may run, all its runner calls and its mp4 encode together (default 600). */
   jobTimeout?: number;
+  /**
+   * Seconds a runner that has reported progress for a job may then report none before the job is cut (500), the
+   * runner restarted (default 120; 0 = off). A runner that reports no progress for a job is never cut by it.
+   */
+  runnerStallTimeout?: number;
   /** Seconds between health checks of each runner (default 5). */
   healthInterval?: number;
   /** The ffmpeg command that encodes image-to-video's mp4 (default `ffmpeg`); checked at start when a model needs it. */
@@ -275,6 +281,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       stopping: () => stopping !== undefined,
       cutting: () => cutting,
       jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
+      stallTimeoutMs: (options.runnerStallTimeout ?? 120) * 1000,
     },
     auth,
   );
@@ -354,41 +361,4 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     },
   };
   return orchestrator;
-}
-
-function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Launcher {
-  const launcher = options.launcher ?? "process";
-  if (typeof launcher === "object") return launcher;
-  if (launcher === "process") {
-    return new ProcessLauncher({ reaper, ...(options.runnerCommand ? { command: options.runnerCommand } : {}) });
-  }
-  if (launcher === "docker") {
-    return new DockerLauncher({
-      image: options.runnerImage ?? "ai-video-subnet/runner:latest",
-      ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
-      network: options.dockerNetwork ?? "bridge",
-      orchestratorName: options.name ?? "avs",
-    });
-  }
-  throw new ConfigError(`launcher must be process or docker, got ${JSON.stringify(launcher)}`);
-}
-
-/**
- * GPU ids from `"0,1"` or `["0","1"]`; empty → none (the CPU).
- * @example parseGpus("0, 1") // ["0", "1"]
- */
-export function parseGpus(gpus: string[] | string | undefined): string[] {
-  const list = typeof gpus === "string" ? gpus.split(",") : (gpus ?? []);
-  const ids = list.map((g) => g.trim()).filter((g) => g !== "" && g !== "none" && g !== "cpu");
-  for (const id of ids) {
-    // What CUDA_VISIBLE_DEVICES takes: an index, or a GPU or MIG UUID (`nvidia-smi -L`). Anything else hides every
-    // GPU from the runner, which then runs on the CPU.
-    if (!/^(\d+|(GPU|MIG)-[A-Za-z0-9/-]+)$/.test(id)) {
-      throw new ConfigError(
-        `gpus must be GPU indexes (0,1) or UUIDs (GPU-…, MIG-…, as nvidia-smi -L lists them) separated by commas, got ${JSON.stringify(id)}`,
-      );
-    }
-  }
-  if (new Set(ids).size !== ids.length) throw new ConfigError(`gpus lists a GPU twice: ${ids.join(",")}`);
-  return ids;
 }

@@ -5,9 +5,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { LogFields, Logger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { alive, eventually, modelsDir, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+import { alive, eventually, modelsDir, recordingLogger, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
 const BROKEN = "tiny/broken";
 const models = modelsDir([TINY]);
@@ -20,13 +19,6 @@ afterEach(async () => {
   await orch?.stop();
   orch = undefined;
 });
-
-/** A logger that keeps every line (the orchestrator's and its runners'), to count what happened. */
-function recordingLogger(): Logger & { lines: Array<{ msg: string } & LogFields> } {
-  const lines: Array<{ msg: string } & LogFields> = [];
-  const keep = (msg: string, fields?: LogFields) => void lines.push({ msg, ...fields });
-  return { lines, debug: keep, info: keep, warn: keep, error: keep };
-}
 
 const upscale = (model: string) => fetch(`${orch!.url}/upscale`, { method: "POST", body: upscaleForm(model) });
 const capability = async (model: string) =>

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RunnerClient } from "@ai-video-subnet/runner-client";
+import type { LogFields, Logger } from "@ai-video-subnet/server-kit";
 import { TINY_UPSCALER } from "@ai-video-subnet/test-kit";
 import { silentLogger } from "../src/index.js";
 import { defaultRunnerCommand } from "../src/launchers/process-launcher.js";
@@ -26,6 +27,16 @@ export {
   TINY_UPSCALER as TINY,
   upscaleForm,
 } from "@ai-video-subnet/test-kit";
+
+/**
+ * A logger that keeps every line (the orchestrator's and its runners'), to count and read what happened.
+ * @example const log = recordingLogger(); …; expect(log.lines.filter((l) => l.msg === "runner stalled")).toEqual([])
+ */
+export function recordingLogger(): Logger & { lines: Array<{ msg: string } & LogFields> } {
+  const lines: Array<{ msg: string } & LogFields> = [];
+  const keep = (msg: string, fields?: LogFields) => void lines.push({ msg, ...fields });
+  return { lines, debug: keep, info: keep, warn: keep, error: keep };
+}
 
 /** Starts an orchestrator on 127.0.0.1:0 with silent logs unless `AVS_TEST_LOGS` is set. */
 export async function startOrchestrator(

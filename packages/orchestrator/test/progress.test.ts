@@ -206,6 +206,8 @@ describe("a runner stream that connects after the job began", () => {
       ],
       modelsDir: models.dir,
       secret: SECRET,
+      // The stall watchdog follows the runner's progress too: off here, so the proxy sees only the relay's streams.
+      runnerStallTimeout: 0,
     });
     const first = collect("orch-held");
     const second = collect("orch-held");

@@ -6,9 +6,8 @@
 import { mkdirSync } from "node:fs";
 import type http from "node:http";
 import { join } from "node:path";
-import type { LogFields, Logger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { fakeRunner, modelsDir, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
+import { fakeRunner, modelsDir, recordingLogger, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
 const BROKEN = "tiny/broken";
 const models = modelsDir([TINY]);
@@ -23,13 +22,6 @@ afterEach(async () => {
   await orch?.stop();
   orch = server = undefined;
 });
-
-/** A logger that keeps every line, the orchestrator's and its runners'. */
-function recordingLogger(): Logger & { text(): string } {
-  const lines: Array<{ msg: string } & LogFields> = [];
-  const keep = (msg: string, fields?: LogFields) => void lines.push({ msg, ...fields });
-  return { debug: keep, info: keep, warn: keep, error: keep, text: () => JSON.stringify(lines) };
-}
 
 const ADDRESS = /\d+\.\d+\.\d+\.\d+|:\/\/|localhost|\[::/;
 const upscale = (model: string) => fetch(`${orch!.url}/upscale`, { method: "POST", body: upscaleForm(model) });
@@ -49,7 +41,7 @@ describe("runner addresses", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("7");
     expect((await res.json()).detail.msg).toBe("busy: upstream <address> refused (connect ECONNREFUSED <address>)");
-    expect(log.text()).toContain(said);
+    expect(JSON.stringify(log.lines)).toContain(said);
   }, 60_000);
 
   it("are left out of the 503s of a runner that failed to start, and kept in the log", async () => {
@@ -73,6 +65,6 @@ describe("runner addresses", () => {
       /^upscale model "tiny\/broken" is not available: its runner failed \(the runner reports ERROR: its model failed to load\); it is started again in \d+ s$/,
     );
     expect(`${firstMsg} ${secondMsg}`).not.toMatch(ADDRESS);
-    expect(log.text()).toMatch(/runner at http:\/\/127\.0\.0\.1:\d+ reports ERROR/);
+    expect(JSON.stringify(log.lines)).toMatch(/runner at http:\/\/127\.0\.0\.1:\d+ reports ERROR/);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseGpus } from "../orchestrator.js";
-import { envName, resolveSettings } from "./settings.js";
+import { envName, resolveSettings, settingsHelp } from "./settings.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-settings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,6 +92,21 @@ describe("resolveSettings", () => {
     const text = file({ port: true });
     expect(() => resolveSettings(["--settings", text], {})).toThrow(
       `port in the file ${text} must be a JSON number (or a string of one), got true`,
+    );
+  });
+
+  it("reads runner-stall-timeout as flag, env var and file key, 120 s by default, 0 = off", () => {
+    expect(resolveSettings([], {}).runnerStallTimeout).toBe(120);
+    expect(resolveSettings(["--runner-stall-timeout", "0"], {}).runnerStallTimeout).toBe(0);
+    expect(resolveSettings([], { AVS_ORCHESTRATOR_RUNNER_STALL_TIMEOUT: "45" }).runnerStallTimeout).toBe(45);
+    const file = join(mkdtempSync(join(dir, "file-")), "orch.json");
+    writeFileSync(file, JSON.stringify({ "runner-stall-timeout": 300 }));
+    expect(resolveSettings(["--settings", file], {}).runnerStallTimeout).toBe(300);
+    expect(() => resolveSettings(["--runner-stall-timeout", "-1"], {})).toThrow(
+      'runner-stall-timeout must be a number from 0 to 2147483 s, got "-1"',
+    );
+    expect(settingsHelp()).toMatch(
+      /--runner-stall-timeout \/ AVS_ORCHESTRATOR_RUNNER_STALL_TIMEOUT\s+seconds a runner [^\n]*\(default: 120\)/,
     );
   });
 

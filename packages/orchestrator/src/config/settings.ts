@@ -113,6 +113,14 @@ export const SETTINGS = [
     help: "seconds a job may run (a chain's stages and the mp4 encode included)",
   },
   {
+    name: "runner-stall-timeout",
+    kind: "number",
+    unit: "s",
+    min: 0,
+    default: "120",
+    help: "seconds a runner that reported progress for a job may then report none: the job is cut (500) and the runner restarted (0 = off; a runner that reports no progress, e.g. a Livepeer one, is never cut by it)",
+  },
+  {
     name: "health-interval",
     kind: "number",
     unit: "s",
@@ -187,6 +195,7 @@ export interface Settings {
   ffmpeg: string;
   startTimeout: number;
   jobTimeout: number;
+  runnerStallTimeout: number;
   healthInterval: number;
   retryAfter: number;
   maxUploadBytes: number;
@@ -224,6 +233,7 @@ export function resolveSettings(argv: string[], env: NodeJS.ProcessEnv): Setting
     ffmpeg: v.ffmpeg,
     startTimeout: v["start-timeout"],
     jobTimeout: v["job-timeout"],
+    runnerStallTimeout: v["runner-stall-timeout"],
     healthInterval: v["health-interval"],
     retryAfter: v["retry-after"],
     maxUploadBytes: v["max-upload-bytes"],

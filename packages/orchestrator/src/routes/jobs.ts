@@ -6,7 +6,8 @@
  * request id (which `GET /progress/{request_id}` follows). A caller that hangs up aborts the runner call, so the
  * runner stops at its next step and the slot is free at once; so does `job-timeout`, which holds the whole job (every
  * runner call and the mp4 encode). Runner 4xx answers go back with the runner's message; a runner that dies mid-job is retried once on
- * another free runner of the model, else the job fails with a 500 and the runner is restarted.
+ * another free runner of the model, else the job fails with a 500 and the runner is restarted; so is a runner that
+ * stops reporting progress mid-call (`runner-stall-timeout`, see stall-watch.ts).
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
@@ -40,8 +41,10 @@ import {
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
+import { jobSignal } from "./job-signal.js";
 import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, STOPPED_MID_JOB, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
+import { watchedCall } from "./stall-watch.js";
 
 /** What the job routes need. */
 export interface JobRoutesContext {
@@ -65,6 +68,11 @@ export interface JobRoutesContext {
    * (the `job-timeout` setting; default: no limit).
    */
   jobTimeoutMs?: number;
+  /**
+   * Milliseconds a runner that has reported progress for a job may then report none before the call is cut, the
+   * runner restarted and the job answered 500 (the `runner-stall-timeout` setting; default 0: off). See stall-watch.ts.
+   */
+  stallTimeoutMs?: number;
 }
 
 /**
@@ -145,7 +153,8 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           },
           forward: async (lease, stage, stageBody) => {
             try {
-              return await forward(lease, stage, stageBody, requestId, job.signal);
+              const call = (signal: AbortSignal) => forward(lease, stage, stageBody, requestId, signal);
+              return await watchedCall(ctx, lease, requestId, job.signal, call);
             } catch (err) {
               throw toHttpError(err, stage, stageBody.model_id as string);
             }
@@ -157,7 +166,10 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     }
     // The caller's multipart bytes go to the runner as they came unless the body was changed on the way.
     const raw = body === validated(c).body ? rawMultipart(c) : undefined;
-    const send = (lease: Lease) => forwardBytes(lease, pipeline, body, raw, requestId, job.signal);
+    const send = (lease: Lease) =>
+      watchedCall(ctx, lease, requestId, job.signal, (signal) =>
+        forwardBytes(lease, pipeline, body, raw, requestId, signal),
+      );
     let lease = await ctx.pool.acquire(pipeline, modelId);
     job.start();
     runner = lease.runner.name;
@@ -230,40 +242,6 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       ...(runnerSaid === undefined ? {} : { runner_said: runnerSaid }),
     });
   }
-}
-
-/**
- * The signal a job's work runs under: aborted when the caller hangs up (with its reason) or when `timeoutMs` have
- * passed since `start()` (the job's first runner ready); `dispose()` when the job ends.
- */
-function jobSignal(hangUp: AbortSignal, timeoutMs: number | undefined) {
-  const controller = new AbortController();
-  const onHangUp = () => controller.abort(hangUp.reason);
-  hangUp.addEventListener("abort", onHangUp, { once: true });
-  let expired = false;
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    signal: controller.signal,
-    /** Starts the job's clock (once its first runner is ready: a cold start's wait is start-timeout's). */
-    start() {
-      if (timer || timeoutMs === undefined || controller.signal.aborted) return;
-      timer = setTimeout(() => {
-        expired = true;
-        controller.abort(new DOMException(`the job ran past job-timeout (${timeoutMs} ms)`, "TimeoutError"));
-      }, timeoutMs);
-    },
-    timedOut: () => expired && !hangUp.aborted,
-    // 500 as every failure of the job's own (Livepeer's spec has no 504 for these routes).
-    timeoutError: () =>
-      new HttpError(
-        500,
-        `the job did not finish within job-timeout (${timeoutMs! / 1000} s); it was stopped (its runner call cut, so the runner stops the job)`,
-      ),
-    dispose() {
-      clearTimeout(timer);
-      hangUp.removeEventListener("abort", onHangUp);
-    },
-  };
 }
 
 function forward(

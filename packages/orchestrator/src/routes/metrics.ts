@@ -31,6 +31,8 @@ export interface OrchestratorMetrics {
   /** Requests turned away before a handler ran (bearer token, body size or type, validation), by route and status. */
   refused: Counter<"route" | "status">;
   jobSeconds: Histogram<"pipeline" | "model_id">;
+  /** Runner calls cut by the stall watchdog (`runner-stall-timeout`), by pipeline and model. */
+  stalls: Counter<"pipeline" | "model_id">;
 }
 
 /**
@@ -60,6 +62,12 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
     registers: [registry],
   });
+  const stalls = new Counter({
+    name: "avs_orchestrator_runner_stalls_total",
+    help: "Runner calls cut because the runner, after reporting progress, reported none for runner-stall-timeout (the job answered 500, the runner restarted), by pipeline and model.",
+    labelNames: ["pipeline", "model_id"] as const,
+    registers: [registry],
+  });
   const gauge = (name: string, help: string, pick: (c: CapabilityView) => number) =>
     new Gauge({
       name,
@@ -73,5 +81,5 @@ export function createMetrics(capabilities: () => CapabilityView[]): Orchestrato
   gauge("avs_orchestrator_slots_in_use", "Jobs running now.", (c) => c.in_use);
   gauge("avs_orchestrator_capacity", "Jobs that may run at once.", (c) => c.capacity);
   gauge("avs_orchestrator_warm", "1 when a runner of the model is ready.", (c) => (c.warm ? 1 : 0));
-  return { registry, jobs, refused, jobSeconds };
+  return { registry, jobs, refused, jobSeconds, stalls };
 }

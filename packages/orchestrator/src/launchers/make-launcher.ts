@@ -1,0 +1,51 @@
+/**
+ * @module The launcher an orchestrator's options name (`process`, `docker`, or a launcher object), and the GPU ids
+ * of its `gpus` setting.
+ */
+import type { Reaper } from "@ai-video-subnet/server-kit";
+import { ConfigError } from "../config/ai-models.js";
+import type { OrchestratorOptions } from "../orchestrator.js";
+import { DockerLauncher } from "./docker-launcher.js";
+import type { Launcher } from "./launcher.js";
+import { ProcessLauncher } from "./process-launcher.js";
+
+/**
+ * The launcher `options.launcher` names, the process launcher's runners handed to `reaper`.
+ * @example const launcher = makeLauncher({ launcher: "docker", models: [] }, new Reaper());
+ */
+export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Launcher {
+  const launcher = options.launcher ?? "process";
+  if (typeof launcher === "object") return launcher;
+  if (launcher === "process") {
+    return new ProcessLauncher({ reaper, ...(options.runnerCommand ? { command: options.runnerCommand } : {}) });
+  }
+  if (launcher === "docker") {
+    return new DockerLauncher({
+      image: options.runnerImage ?? "ai-video-subnet/runner:latest",
+      ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+      network: options.dockerNetwork ?? "bridge",
+      orchestratorName: options.name ?? "avs",
+    });
+  }
+  throw new ConfigError(`launcher must be process or docker, got ${JSON.stringify(launcher)}`);
+}
+
+/**
+ * GPU ids from `"0,1"` or `["0","1"]`; empty → none (the CPU).
+ * @example parseGpus("0, 1") // ["0", "1"]
+ */
+export function parseGpus(gpus: string[] | string | undefined): string[] {
+  const list = typeof gpus === "string" ? gpus.split(",") : (gpus ?? []);
+  const ids = list.map((g) => g.trim()).filter((g) => g !== "" && g !== "none" && g !== "cpu");
+  for (const id of ids) {
+    // What CUDA_VISIBLE_DEVICES takes: an index, or a GPU or MIG UUID (`nvidia-smi -L`). Anything else hides every
+    // GPU from the runner, which then runs on the CPU.
+    if (!/^(\d+|(GPU|MIG)-[A-Za-z0-9/-]+)$/.test(id)) {
+      throw new ConfigError(
+        `gpus must be GPU indexes (0,1) or UUIDs (GPU-…, MIG-…, as nvidia-smi -L lists them) separated by commas, got ${JSON.stringify(id)}`,
+      );
+    }
+  }
+  if (new Set(ids).size !== ids.length) throw new ConfigError(`gpus lists a GPU twice: ${ids.join(",")}`);
+  return ids;
+}
