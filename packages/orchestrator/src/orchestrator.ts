@@ -36,6 +36,7 @@ import { failedJob, mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
 import { mountStatusRoutes, type Readiness } from "./routes/status.js";
+import { runnersReadiness } from "./runners/readiness.js";
 import { RunnerPool } from "./runners/runner-pool.js";
 
 export { parseGpus } from "./launchers/make-launcher.js";
@@ -138,7 +139,10 @@ export interface Orchestrator {
    * stop began meanwhile: {@link Orchestrator.readiness} says whether it is ready.
    */
   start(): Promise<{ url: string; port: number }>;
-  /** What `GET /ready` answers: ready once started and until a stop begins, else why not. */
+  /**
+   * What `GET /ready` answers: ready once started and until a stop begins while a runner of an advertised model can
+   * take a job (see runners/readiness.ts), else why not.
+   */
   readiness(): Readiness;
   /** Stops listening, lets in-flight jobs finish (up to `shutdownGrace`), stops every runner it started. */
   stop(): Promise<void>;
@@ -316,7 +320,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
   function readiness(): Readiness {
     if (stopping) return { ready: false, reason: "stopping: this orchestrator takes no new jobs" };
-    if (started) return { ready: true };
+    if (started) return runnersReadiness(pool);
     const boot = pool.runners.filter((r) => r.entry.warm || r.external);
     const up = boot.filter((r) => r.state === "ready").length;
     return { ready: false, reason: `starting: ${up} of ${boot.length} warm runners ready` };

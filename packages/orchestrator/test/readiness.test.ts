@@ -5,9 +5,9 @@
  * `sleep` given as `--runner-command`: a runner still loading its model, for as long as the test needs.
  */
 import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { eventually, modelsDir, runOrchestratorBin, startOrchestrator, TINY } from "./helpers.js";
 
 const models = modelsDir();
@@ -54,5 +54,61 @@ describe("readiness", () => {
     expect(await during.json()).toEqual({ detail: { msg: "stopping: this orchestrator takes no new jobs" } });
     expect(orch.readiness()).toEqual({ ready: false, reason: "stopping: this orchestrator takes no new jobs" });
     await stopped;
+  });
+});
+
+describe("readiness after the start", () => {
+  const broken = modelsDir([TINY]);
+  // A model folder without its model.onnx: the runner listens, then reports ERROR at every start.
+  mkdirSync(join(broken.dir, "tiny", "broken"), { recursive: true });
+  let orch: Awaited<ReturnType<typeof startOrchestrator>> | undefined;
+  afterEach(async () => {
+    await orch?.stop();
+    orch = undefined;
+  });
+  afterAll(() => broken.cleanup());
+  const ready = async () => {
+    const res = await orch!.app.request("/ready");
+    return [res.status, await res.json()];
+  };
+  /** An orchestrator serving one upscale model, warm or cold, from the test's models directory. */
+  const serve = async (modelId: string, warm: boolean) => {
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: modelId, warm }],
+      modelsDir: broken.dir,
+    });
+    return orch;
+  };
+  const notReady = (modelId: string) =>
+    new RegExp(`^no runner can take a job: upscale "${modelId}" (waiting out a failure backoff|restarting|stopped)$`);
+
+  it("is 503 while no runner can take a job (its only warm runner fails at every start)", async () => {
+    await serve("tiny/broken", true);
+    const [status, body] = await ready();
+    expect(status).toBe(503);
+    expect(body.detail.msg).toMatch(notReady("tiny/broken"));
+  }, 60_000);
+
+  it("follows a warm runner that dies: 503 until it is back, then 200", async () => {
+    const runner = (await serve(TINY, true)).pool.runners[0]!;
+    expect(await ready()).toEqual([200, { status: "OK" }]);
+    const pid = Number(runner.id);
+    process.kill(pid, "SIGKILL");
+    const down = await eventually(
+      async () => {
+        const [status, body] = await ready();
+        return status === 503 ? body : undefined;
+      },
+      10_000,
+      "not ready once its runner died",
+    );
+    expect(down.detail.msg).toMatch(notReady(TINY));
+    await eventually(() => (runner.state === "ready" && Number(runner.id) !== pid) || undefined, 30_000, "restarted");
+    expect(await ready()).toEqual([200, { status: "OK" }]);
+  }, 60_000);
+
+  it("stays 200 with cold runners only: a job starts one", async () => {
+    await serve(TINY, false);
+    expect(await ready()).toEqual([200, { status: "OK" }]);
   });
 });

@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Readiness: 200 once the start is over, every warm and external runner having been started and waited for (one that failed is retried in the background: `/info`'s `warm` says which models have a ready runner); 503 saying why otherwise, while the warm runners start and from the moment a stop begins. Point load balancers and readiness probes here.
+         * @description Readiness: 200 once the start is over, every warm and external runner having been started and waited for, while at least one advertised model can take a job: a runner of it is ready, or it is a cold runner a job may start (one not waiting out a failure backoff). 503 saying why otherwise: while the warm runners start, while every runner is down, restarting or waiting out a backoff (`no runner can take a job: …`), and from the moment a stop begins. `/info`'s `warm` says which models have a ready runner. Point load balancers and readiness probes here.
          */
         get: operations["ready"];
         put?: never;
@@ -1193,7 +1193,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Started, and not stopping. */
+            /** @description Started, not stopping, and a runner can take a job. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1207,7 +1207,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthCheck"];
                 };
             };
-            /** @description Starting (warm runners loading) or stopping. */
+            /** @description Starting (warm runners loading), no runner can take a job, or stopping. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -3424,12 +3424,12 @@ export const orchestratorDocument: OpenApiDocument = {
           "status"
         ],
         "summary": "Readiness",
-        "description": "Readiness: 200 once the start is over, every warm and external runner having been started and waited for (one that failed is retried in the background: `/info`'s `warm` says which models have a ready runner); 503 saying why otherwise, while the warm runners start and from the moment a stop begins. Point load balancers and readiness probes here.",
+        "description": "Readiness: 200 once the start is over, every warm and external runner having been started and waited for, while at least one advertised model can take a job: a runner of it is ready, or it is a cold runner a job may start (one not waiting out a failure backoff). 503 saying why otherwise: while the warm runners start, while every runner is down, restarting or waiting out a backoff (`no runner can take a job: …`), and from the moment a stop begins. `/info`'s `warm` says which models have a ready runner. Point load balancers and readiness probes here.",
         "operationId": "ready",
         "security": [],
         "responses": {
           "200": {
-            "description": "Started, and not stopping.",
+            "description": "Started, not stopping, and a runner can take a job.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3457,7 +3457,7 @@ export const orchestratorDocument: OpenApiDocument = {
             }
           },
           "503": {
-            "description": "Starting (warm runners loading) or stopping.",
+            "description": "Starting (warm runners loading), no runner can take a job, or stopping.",
             "content": {
               "application/json": {
                 "schema": {

@@ -188,6 +188,11 @@ export class RunnerPool {
     };
   }
 
+  /** True while `runner` is stopped and waiting out the backoff of its last failure (no job starts it meanwhile). */
+  inBackoff(runner: ManagedRunner): boolean {
+    return this.#waiting(runner, Date.now());
+  }
+
   /** A runner's call failed without an answer: check its health now instead of at the next tick. */
   suspect(runner: ManagedRunner): void {
     void runner.checkHealth();
