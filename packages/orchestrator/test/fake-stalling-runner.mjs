@@ -5,7 +5,7 @@
  * `GET /progress/{request_id}`, then silence, the job never answered (a runner stuck in a step); `fake/steady`:
  * a step every 300 ms, answered after `FAKE_JOB_MS`; `fake/silent`: no step at all, answered after `FAKE_JOB_MS`;
  * `fake/no-progress`: `/progress` is a 404 (a Livepeer runner), answered after `FAKE_JOB_MS`. The image answered is
- * `FAKE_PNG` (base64).
+ * `FAKE_PNG` (base64). `GET /progress-requests` answers how many progress streams were asked for so far.
  */
 import http from "node:http";
 
@@ -14,6 +14,7 @@ const jobMs = Number(process.env.FAKE_JOB_MS ?? 2500);
 const png = process.env.FAKE_PNG ?? "";
 /** Progress channels by request id: the events so far, and the streams that follow them. */
 const channels = new Map();
+let progressRequests = 0;
 
 function channel(id) {
   let c = channels.get(id);
@@ -39,7 +40,11 @@ const server = http.createServer((req, res) => {
   if (req.method === "GET" && url === "/health") {
     return res.writeHead(200, { "content-type": "application/json" }).end('{"status":"OK"}');
   }
+  if (req.method === "GET" && url === "/progress-requests") {
+    return res.writeHead(200, { "content-type": "application/json" }).end(String(progressRequests));
+  }
   if (req.method === "GET" && url.startsWith("/progress/")) {
+    progressRequests += 1;
     if (mode === "no-progress") {
       return res.writeHead(404, { "content-type": "application/json" }).end('{"detail":{"msg":"Not Found"}}');
     }

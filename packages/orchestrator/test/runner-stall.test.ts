@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { WATCH_AFTER_MS } from "../src/routes/stall-watch.js";
 import { alive, eventually, modelsDir, png, recordingLogger, startOrchestrator, upscaleForm } from "./helpers.js";
 
 const FAKE = fileURLToPath(new URL("./fake-stalling-runner.mjs", import.meta.url));
@@ -26,9 +27,9 @@ afterEach(async () => {
 });
 
 /** An orchestrator whose four warm runners are fake runner processes, one per mode. */
-async function start(stallSeconds: number, log: Logger, jobTimeout = 30) {
+async function start(stallSeconds: number, log: Logger, jobTimeout = 30, jobMs = 2500) {
   process.env.FAKE_PNG = Buffer.from(png(8, 8)).toString("base64");
-  process.env.FAKE_JOB_MS = "2500";
+  process.env.FAKE_JOB_MS = String(jobMs);
   return startOrchestrator({
     models: MODES.map((mode) => ({ pipeline: "upscale", model_id: `fake/${mode}`, warm: true })),
     modelsDir: models.dir,
@@ -87,6 +88,20 @@ describe("runner-stall-timeout", () => {
     for (const r of answers) expect((await r.json()).images).toHaveLength(1);
     expect(log.lines.filter((l) => l.msg === "runner stalled")).toEqual([]);
     expect(log.lines.filter((l) => l.msg === "restarting runner")).toEqual([]);
+  }, 60_000);
+
+  it("follows no progress for a job shorter than WATCH_AFTER_MS: a short job costs no second request", async () => {
+    orch = await start(120, recordingLogger(), 30, 300);
+    const progressRequests = async () =>
+      Number(await (await fetch(`${runnerOf("steady").client!.baseUrl}/progress-requests`)).text());
+    expect(await progressRequests()).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await upscale("steady")).status).toBe(200);
+    expect(await progressRequests()).toBe(0);
+    // A job that outlasts it is followed.
+    await orch.stop();
+    orch = await start(120, recordingLogger(), 30, WATCH_AFTER_MS + 1000);
+    expect((await upscale("steady")).status).toBe(200);
+    expect(await progressRequests()).toBe(1);
   }, 60_000);
 
   it("is off at 0: the stalled job runs to job-timeout", async () => {

@@ -5,7 +5,9 @@
  * runner has reported a step, a silence of the timeout cuts the call and says so. A runner that reports nothing for
  * the job — a Livepeer runner has no progress route (404), a pipeline may report its only step at its end — is never
  * cut by it (its job is held by `job-timeout`), nor is a job before its first step; a progress stream that breaks
- * (the runner died: the call fails by itself) or ends disarms it.
+ * (the runner died: the call fails by itself) or ends disarms it. The stream is opened only once the call has run
+ * {@link WATCH_AFTER_MS} (or the timeout, if shorter): a short job, most image jobs, costs the runner and this hop no
+ * second request. A runner shows a late follower its job's last reported state at once.
  */
 import type { RunnerClient } from "@ai-video-subnet/runner-client";
 import { HttpError, type Logger } from "@ai-video-subnet/server-kit";
@@ -48,6 +50,12 @@ export function watchedCall<T>(
   );
 }
 
+/**
+ * How long a runner call runs before the watchdog follows its progress, ms (at most the timeout itself). Opening
+ * the stream costs a request on both sides; a job this short is not worth it, and a stall is counted in minutes.
+ */
+export const WATCH_AFTER_MS = 2000;
+
 /** What the watchdog saw when it cut a call: the silence and the last step the runner reported. */
 export interface Stall {
   silentMs: number;
@@ -79,7 +87,7 @@ export async function watchStall<T>(
   const following = new AbortController();
   let stall: Stall | undefined;
   let timer: NodeJS.Timeout | undefined;
-  void (async () => {
+  const follow = async () => {
     try {
       for await (const e of client.progress(requestId, { signal: following.signal, lastEventId: 0 })) {
         if (e.type === "end") break;
@@ -96,12 +104,14 @@ export async function watchStall<T>(
       // No progress route (a Livepeer runner), no such job there, or the runner gone: nothing to watch.
     }
     if (!stall) clearTimeout(timer);
-  })();
+  };
+  const start = setTimeout(follow, Math.min(WATCH_AFTER_MS, stallMs));
   try {
     return await call(cut.signal);
   } catch (err) {
     throw stall && !signal.aborted ? stallError(stall, stallMs, what, err) : err;
   } finally {
+    clearTimeout(start);
     following.abort();
     clearTimeout(timer);
     signal.removeEventListener("abort", onAbort);
