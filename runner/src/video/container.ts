@@ -3,7 +3,8 @@
  * a video container the runner accepts, an image (which ffmpeg would decode as a one-frame video), or something
  * ffprobe cannot open, told apart as a cut-off MP4 or not a video at all.
  */
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
+import { containerCut } from "./cut-short.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { captureFfmpeg } from "./ffmpeg-process.js";
 import { ffmpegLines } from "./ffmpeg-reason.js";
@@ -208,6 +209,11 @@ export async function readProbe(
           : `${field} is an MP4/MOV file whose headers ffmpeg cannot read (${reason}): it is damaged or cut short; send the complete file`,
         { stderr },
       );
+    }
+    // A Matroska, FLV or Ogg file cut inside its headers is not opened either: its own sizes tell it from junk.
+    const cut = await containerCut(path, (await stat(path)).size);
+    if (cut) {
+      throw new VideoInputError("truncated", `${field} is cut short (${cut}); send the complete file`, { stderr });
     }
     throw new VideoInputError(
       "not_a_video",

@@ -17,6 +17,7 @@ import {
   readHeaders,
   readProbe,
 } from "./container.js";
+import { containerCut } from "./cut-short.js";
 import { VideoInputError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { frameIndexOf, packetArgs } from "./frame-index.js";
@@ -212,7 +213,10 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     index.damage ??
     (declaredFrames > timestamps.length + index.discarded
       ? `${timestamps.length + index.discarded} of the ${declaredFrames} frames its index lists are there`
-      : undefined);
+      : undefined) ??
+    // Matroska, FLV and Ogg keep no frame index, and a cut between two packets leaves ffprobe nothing to complain
+    // about: where the container says it ends is the check.
+    (await containerCut(path, bytes));
   if (!cut && (timestamps.length === 0 || width === 0 || height === 0)) await cutShort();
   if (cut) {
     throw new VideoInputError("truncated", `${field} is damaged or cut short (${cut}); send the complete file`, {

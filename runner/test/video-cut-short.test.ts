@@ -1,0 +1,162 @@
+/**
+ * @module Files cut short in the containers that keep no frame index (Matroska/WebM, FLV, Ogg), made with ffmpeg to
+ * a file and to a pipe (which leaves sizes and metadata out) and cut as `head -c` does: at a byte, at a packet's end,
+ * inside the headers. Each is a 400 `truncated` that says where the file should have ended; the whole files of every
+ * accepted container, with and without their index, still probe to all their frames. A raw MPEG-TS cut between two
+ * packets cannot be told from a shorter recording: that it is accepted with fewer frames is pinned too.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIDEO_LIMITS, probeVideo, VideoInputError } from "../src/video/index.js";
+import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
+
+const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2"];
+const TONE = ["-f", "lavfi", "-i", "sine=d=2"];
+const X264 = ["-c:v", "libx264", "-preset", "ultrafast"];
+
+describe("files cut short", () => {
+  const dir = cleanVideoDir();
+
+  /** Writes `name` with ffmpeg (`args` after the inputs); `pipe`: through stdout, as a live recording is written. */
+  async function make(name: string, args: string[], pipe = false) {
+    const file = dir.path(name);
+    if (!pipe) await ffmpeg([...CLIP, ...TONE, ...args, "-shortest", file]);
+    else await writeFile(file, await ffmpeg([...CLIP, ...TONE, ...args, "-shortest", "-"]));
+    return readFile(file);
+  }
+
+  async function probe(name: string, bytes: Buffer) {
+    await writeFile(dir.path(name), bytes);
+    return probeVideo(dir.path(name), { limits: DEFAULT_VIDEO_LIMITS, scale: 2 }).then(
+      (p) => p.video.frames,
+      (e: unknown) => e,
+    );
+  }
+
+  async function expectCut(name: string, bytes: Buffer, message: RegExp) {
+    const err = await probe(name, bytes);
+    expect(err).toBeInstanceOf(VideoInputError);
+    const { code, status } = err as VideoInputError;
+    expect([code, status, (err as Error).message]).toEqual(["truncated", 400, expect.stringMatching(message)]);
+  }
+
+  /** Where each of a file's FLV tags ends (after its PreviousTagSize). */
+  function flvTagEnds(bytes: Buffer): number[] {
+    const ends: number[] = [];
+    for (let at = bytes.readUInt32BE(5) + 4; at + 11 <= bytes.length; ends.push(at))
+      at += 15 + bytes.readUIntBE(at + 1, 3);
+    return ends;
+  }
+
+  /** Where each of a file's Ogg pages ends. */
+  function oggPageEnds(bytes: Buffer): number[] {
+    const ends: number[] = [];
+    for (let at = 0; at + 27 <= bytes.length; ends.push(at)) {
+      const segments = bytes[at + 26]!;
+      at += 27 + segments + [...bytes.subarray(at + 27, at + 27 + segments)].reduce((a, b) => a + b, 0);
+    }
+    return ends;
+  }
+
+  it("FLV: cut at a tag's end (onMetaData's filesize), inside a tag, inside its header", async () => {
+    const flv = await make("whole.flv", X264);
+    const mid = flvTagEnds(flv)[flvTagEnds(flv).length >> 1]!;
+    await expectCut(
+      "cut.flv",
+      flv.subarray(0, mid),
+      new RegExp(
+        `^video is damaged or cut short \\(its onMetaData gives a file of ${flv.length} bytes; ${mid} arrived\\); send the complete file$`,
+      ),
+    );
+    // Written to a pipe, an FLV has no filesize: a cut inside a tag still leaves no PreviousTagSize that fits.
+    const piped = await make("piped.flv", [...X264, "-f", "flv"], true);
+    await expectCut(
+      "cut-piped.flv",
+      piped.subarray(0, piped.length - 7),
+      /\(its last tag does not end where the file does, at byte \d+\)/,
+    );
+    await expectCut(
+      "head.flv",
+      piped.subarray(0, 200),
+      /^video is cut short \(its last tag does not end where the file does, at byte 200\)/,
+    );
+  });
+
+  it("Ogg: cut at a page's end (no end-of-stream flag), inside a page, inside its headers", async () => {
+    for (const [name, pipe] of [
+      ["whole.ogv", false],
+      ["piped.ogv", true],
+    ] as const) {
+      const ogg = await make(name, ["-c:v", "libtheora", "-c:a", "libvorbis", "-f", "ogg"], pipe);
+      const mid = oggPageEnds(ogg)[oggPageEnds(ogg).length >> 1]!;
+      await expectCut(
+        "cut.ogv",
+        ogg.subarray(0, mid),
+        new RegExp(`\\(its last page, which ends the ${mid}-byte file, does not end its stream\\)`),
+      );
+      await expectCut(
+        "cut.ogv",
+        ogg.subarray(0, mid + 100),
+        /\(its last page starts at byte \d+ and runs to byte \d+ of a \d+-byte file\)/,
+      );
+      await expectCut(
+        "cut.ogv",
+        ogg.subarray(0, 200),
+        /^video is cut short \(its last page starts at byte \d+ and runs to byte \d+ of a 200-byte file\)/,
+      );
+    }
+  });
+
+  it("Matroska/WebM cut inside its headers: truncated, not 'not a video'", async () => {
+    const mkv = await make("whole.mkv", X264);
+    await expectCut(
+      "head.mkv",
+      mkv.subarray(0, 200),
+      new RegExp(
+        `^video is cut short \\(its Segment runs to byte ${mkv.length} of a 200-byte file\\); send the complete file$`,
+      ),
+    );
+    await expectCut(
+      "head.mkv",
+      mkv.subarray(0, 30),
+      /^video is cut short \(it ends at byte 30, inside its EBML header of \d+ bytes\)/,
+    );
+    // Written to a pipe, the Segment's size is unknown; the elements before the first cluster still give theirs.
+    const webm = await make(
+      "piped.webm",
+      ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-f", "webm"],
+      true,
+    );
+    await expectCut(
+      "head.webm",
+      webm.subarray(0, 200),
+      /^video is cut short \(its \w+ element runs to byte \d+ of a 200-byte file\)/,
+    );
+  });
+
+  it("whole files of every container, to a file and to a pipe, keep all their frames", async () => {
+    const kinds: Array<[string, string[]]> = [
+      ["mp4", X264],
+      ["mkv", X264],
+      ["webm", ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"]],
+      ["flv", X264],
+      ["ogv", ["-c:v", "libtheora", "-c:a", "libvorbis"]],
+      ["ts", X264],
+      ["mpg", ["-c:v", "mpeg2video", "-c:a", "mp2"]],
+    ];
+    const formats: Record<string, string> = { mkv: "matroska", ogv: "ogg", ts: "mpegts", mpg: "mpeg" };
+    for (const [ext, args] of kinds) {
+      expect([ext, await probe(`whole.${ext}`, await make(`whole.${ext}`, args))]).toEqual([ext, 50]);
+      if (ext === "mp4") continue;
+      const piped = await make(`piped.${ext}`, [...args, "-f", formats[ext] ?? ext], true);
+      expect([`piped ${ext}`, await probe(`piped.${ext}`, piped)]).toEqual([`piped ${ext}`, 50]);
+    }
+  });
+
+  it("a raw MPEG-TS cut between packets is accepted with the frames it holds (the container records no length)", async () => {
+    const ts = await make("whole.ts", [...X264, "-f", "mpegts"]);
+    const half = Math.floor(ts.length / 2 / 188) * 188;
+    const frames = await probe("cut.ts", ts.subarray(0, half));
+    expect(typeof frames === "number" && frames > 0 && frames < 50).toBe(true);
+  });
+});
