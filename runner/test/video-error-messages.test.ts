@@ -1,8 +1,8 @@
 /**
  * @module What a client is told about a broken video, on real runner servers (`/video-upscale`, tiny ×4 model, and
  * `/frame-interpolation`, tiny FILM): random bytes named .mp4, an mp4 cut in its data, an mp4 without its `moov`
- * box, an mkv whose frames are damaged (it passes the probe and fails in the decoder), an audio-only file and an
- * empty one each get a 4xx whose message is one stable, bounded line with no path of this machine, no scratch file
+ * box, an mkv whose frames are damaged (it passes the probe and fails in the decoder), an FLV cut where a tag ends, an
+ * mp4 whose `tkhd` understates its frames, an audio-only file and an empty one each get a 4xx whose message is one stable, bounded line with no path of this machine, no scratch file
  * name and no `[name @ 0x…]` pointer — and the runner's `job done` line for the request keeps ffmpeg's whole stderr.
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -58,6 +58,18 @@ const CASES: Case[] = [
     msg: /^video has no video stream \(it holds audio\); send MP4/,
     stderr: undefined,
   },
+  {
+    file: "cut.flv",
+    status: 400,
+    msg: /^video is damaged or cut short \(its onMetaData gives a file of \d+ bytes; \d+ arrived\); send the complete file$/,
+    stderr: undefined,
+  },
+  {
+    file: "understated.mp4",
+    status: 400,
+    msg: /^video's MP4 header and its frames disagree: its tkhd gives 32×24 px frames, its stream holds 64×48 px frames;/,
+    stderr: undefined,
+  },
   { file: "empty.mp4", status: 415, msg: /^video is empty \(0 bytes\); send MP4/, stderr: undefined },
 ];
 
@@ -87,6 +99,19 @@ async function brokenUploads(path: (name: string) => string) {
     for (let i = at + 20; i < at + 52; i++) mkv[i] = mkv[i]! ^ 0x5a;
   }
   await writeFile(path("damaged.mkv"), mkv);
+
+  // An FLV cut where a tag ends (its onMetaData gives the whole file's size), and an mp4 whose tkhd says 32×24.
+  await ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1", "-c:v", "libx264", path("whole.flv")]);
+  const flv = await readFile(path("whole.flv"));
+  let tagEnd = flv.readUInt32BE(5) + 4;
+  while (tagEnd < flv.length >> 1) tagEnd += 15 + flv.readUIntBE(tagEnd + 1, 3);
+  await writeFile(path("cut.flv"), flv.subarray(0, tagEnd));
+  const tkhdAt = moovLast.indexOf("tkhd", moovLast.indexOf("moov", 0, "latin1"), "latin1") - 4;
+  const tkhdEnd = tkhdAt + moovLast.readUInt32BE(tkhdAt);
+  const understated = Buffer.from(moovLast);
+  understated.writeUInt32BE(32 * 65536, tkhdEnd - 8);
+  understated.writeUInt32BE(24 * 65536, tkhdEnd - 4);
+  await writeFile(path("understated.mp4"), understated);
 
   await ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", path("voice.m4a")]);
   await writeFile(path("empty.mp4"), "");

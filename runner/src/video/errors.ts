@@ -23,7 +23,9 @@ export type VideoInputErrorCode =
   /** A video stream that holds no frame. */
   | "zero_frames"
   /** Over one of the {@link VideoLimits}: bytes, pixels per frame (in or out), frames or duration. */
-  | "too_large";
+  | "too_large"
+  /** An MP4/MOV index that gives smaller or fewer frames than the stream holds (work is counted from the index). */
+  | "header_mismatch";
 
 /** The HTTP status each code is answered with (Livepeer's statuses: 400 bad request, 413 too large, 415 media). */
 const STATUS: Record<VideoInputErrorCode, 400 | 413 | 415> = {
@@ -34,6 +36,7 @@ const STATUS: Record<VideoInputErrorCode, 400 | 413 | 415> = {
   no_video_stream: 400,
   zero_frames: 400,
   too_large: 413,
+  header_mismatch: 400,
 };
 
 /**

@@ -21,6 +21,7 @@ import { containerCut } from "./cut-short.js";
 import { VideoInputError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { frameIndexOf, packetArgs } from "./frame-index.js";
+import { checkHeaderAgreement } from "./header-agreement.js";
 import { checkVideoLimits, type VideoLimits } from "./limits.js";
 import { parseRational, type Rational, toNumber } from "./rational.js";
 import type { VideoColor } from "./tone-map.js";
@@ -223,6 +224,14 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       stderr: run.stderr,
     });
   }
+  const sampleAspectRatio = squareOr(parseRational(v.sample_aspect_ratio));
+  const packets = timestamps.length + index.discarded;
+  await checkHeaderAgreement(
+    path,
+    container,
+    { width: codedWidth, height: codedHeight, sampleAspectRatio, packets },
+    field,
+  );
   if (timestamps.length === 0) {
     throw new VideoInputError(
       "zero_frames",
@@ -278,7 +287,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       timestamps,
       variableFrameRate: spread > Math.max(1, typical * 0.01),
       durationSeconds,
-      sampleAspectRatio: squareOr(parseRational(v.sample_aspect_ratio)),
+      sampleAspectRatio,
     },
     // An audio stream whose sample rate or channels ffprobe could not find (a short MPEG-TS whose audio packets its
     // probe did not reach, or that has none) cannot go into an mp4: the video goes without it, not as a failure.

@@ -1,0 +1,63 @@
+/**
+ * @module That an MP4/MOV upload's index does not understate its video: the broadcaster and the orchestrator count a
+ * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, `stsz` sample count),
+ * while the runner works on the frames the stream really holds. A file whose index gives smaller frames or fewer of
+ * them than its stream has — edited bytes, or a fragmented mp4 whose `moov` lists only its first fragment — would be
+ * paid for as less work than it is; it is refused before anything is decoded, with both figures.
+ */
+import { openAsBlob } from "node:fs";
+import { mp4VideoSize } from "@ai-video-subnet/server-kit";
+import { MP4_DEMUXER } from "./container.js";
+import { VideoInputError } from "./errors.js";
+import type { Rational } from "./rational.js";
+
+/**
+ * The narrowest pixel the header's size is allowed to imply: `tkhd` gives the displayed size, the stored width times
+ * the sample aspect ratio, so an NTSC 720×480 at 8:9 or 10:11 declares 640×480 or 654×480. A ratio below this (the
+ * stream's own, which the same sender writes) no longer widens what the header may understate.
+ */
+const NARROWEST_SAMPLE_ASPECT = 8 / 9;
+
+/** What the probe found of the stream, against the index. */
+export interface StreamFacts {
+  /** The stored frame size, before rotation (ffprobe's `width` × `height`, cropping applied). */
+  width: number;
+  height: number;
+  sampleAspectRatio: Rational | undefined;
+  /** Packets of the stream (discarded pre-roll included, which `stsz` counts too). */
+  packets: number;
+}
+
+/**
+ * Throws a 400 `header_mismatch` {@link VideoInputError} when the MP4/MOV file at `path` declares smaller frames in
+ * its `tkhd` (beyond rounding and a non-square pixel, in either orientation) or fewer samples in its `stsz` than
+ * `stream` holds. Other containers, and an index without a count (a fragmented mp4 with an empty `moov`), pass.
+ * @example await checkHeaderAgreement("/tmp/upload", MP4_DEMUXER, { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50 })
+ */
+export async function checkHeaderAgreement(
+  path: string,
+  container: string,
+  stream: StreamFacts,
+  field = "video",
+): Promise<void> {
+  if (container !== MP4_DEMUXER) return;
+  const declared = await mp4VideoSize(await openAsBlob(path));
+  if (!declared) return;
+  const disagree = (what: string) =>
+    new VideoInputError(
+      "header_mismatch",
+      `${field}'s MP4 header and its frames disagree: ${what}; work is counted from the header, so send a file whose ` +
+        "header gives its real frame size and frame count (ffmpeg -i in.mp4 -c copy out.mp4 rewrites it)",
+    );
+  const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
+  const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
+  const allowed = (declared.width + 1) * (declared.height + 1) * widen;
+  if (stream.width * stream.height > allowed) {
+    throw disagree(
+      `its tkhd gives ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
+    );
+  }
+  if (declared.frames !== undefined && stream.packets > declared.frames) {
+    throw disagree(`its stsz lists ${declared.frames} frames, its stream holds ${stream.packets}`);
+  }
+}

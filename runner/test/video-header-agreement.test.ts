@@ -1,0 +1,115 @@
+/**
+ * @module MP4 uploads whose index understates their video — `tkhd` frame size edited down, a fragmented mp4 whose
+ * `moov` lists only its first fragment — are refused by the probe, before any frame is decoded, with the header's
+ * figure and the stream's; the work the broadcaster counts from that index would be less than the runner does. Real
+ * files that legitimately declare something else than their stored frames still pass: rotation (display matrix, and
+ * a `tkhd` in displayed orientation), edit lists, B-frames, cropping, non-square pixels, variable rate, MOV, and a
+ * fragmented mp4 whose `moov` lists no sample at all.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIDEO_LIMITS, probeVideo, VideoInputError } from "../src/video/index.js";
+import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
+
+const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2"];
+const X264 = ["-c:v", "libx264", "-preset", "ultrafast"];
+const REMUX = "send a file whose header gives its real frame size and frame count (ffmpeg -i in.mp4 -c copy out.mp4";
+
+/** The payload offset of the first `type` box at or after `from` (boxes are found by their type's bytes). */
+function box(bytes: Buffer, type: string, from = 0): number {
+  const at = bytes.indexOf(type, from, "latin1");
+  expect(at).toBeGreaterThan(0);
+  return at + 4;
+}
+
+/** `bytes` with the video track's `tkhd` width and height (16.16 fixed point, its last 8 bytes) set. */
+function withTkhd(bytes: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(bytes);
+  // x264's settings text in the data names "videolan": the handler type is looked for in the index.
+  const vide = bytes.indexOf("vide", bytes.indexOf("moov", 0, "latin1"), "latin1");
+  const tkhd = bytes.lastIndexOf("tkhd", vide, "latin1") - 4;
+  const end = tkhd + out.readUInt32BE(tkhd);
+  out.writeUInt32BE(width * 65536, end - 8);
+  out.writeUInt32BE(height * 65536, end - 4);
+  return out;
+}
+
+describe("an MP4 header against its frames", () => {
+  const dir = cleanVideoDir();
+
+  async function probe(name: string, bytes?: Buffer) {
+    if (bytes) await writeFile(dir.path(name), bytes);
+    return probeVideo(dir.path(name), { limits: DEFAULT_VIDEO_LIMITS, scale: 2 }).then(
+      (p) => ({ frames: p.video.frames, width: p.video.width, height: p.video.height }),
+      (e: unknown) => e,
+    );
+  }
+
+  async function expectMismatch(name: string, bytes: Buffer | undefined, what: string) {
+    const err = await probe(name, bytes);
+    expect(err).toBeInstanceOf(VideoInputError);
+    const { code, status, message } = err as VideoInputError;
+    expect([code, status]).toEqual(["header_mismatch", 400]);
+    expect(message).toBe(
+      `video's MP4 header and its frames disagree: ${what}; work is counted from the header, so ${REMUX} rewrites it)`,
+    );
+  }
+
+  it("a tkhd edited to smaller frames, alone and with the sample entry's size: 400 with both sizes", async () => {
+    await ffmpeg([...CLIP, ...X264, dir.path("real.mp4")]);
+    const real = await readFile(dir.path("real.mp4"));
+    const small = withTkhd(real, 80, 60);
+    const what = "its tkhd gives 80×60 px frames, its stream holds 160×120 px frames";
+    await expectMismatch("tkhd.mp4", small, what);
+    // The avc1 sample entry's width and height (after 24 bytes of its fields) edited too: ffmpeg sizes frames by the SPS.
+    const avc1 = box(small, "avc1", box(small, "stsd"));
+    small.writeUInt16BE(80, avc1 + 24);
+    small.writeUInt16BE(60, avc1 + 26);
+    await expectMismatch("tkhd-stsd.mp4", small, what);
+    // One pixel of rounding either way is not a disagreement.
+    expect(await probe("rounded.mp4", withTkhd(real, 159, 119))).toEqual({ frames: 50, width: 160, height: 120 });
+  });
+
+  it("a fragmented mp4 whose moov lists its first fragment only: 400 with both counts", async () => {
+    await ffmpeg([...CLIP, ...X264, "-g", "10", "-movflags", "frag_keyframe", dir.path("frag.mp4")]);
+    await expectMismatch("frag.mp4", undefined, "its stsz lists 10 frames, its stream holds 50");
+  });
+
+  it("real files that declare other than their stored frames pass", async () => {
+    const make = async (name: string, args: string[], input = CLIP) => {
+      await ffmpeg([...input, ...args, dir.path(name)]);
+      return probe(name);
+    };
+    const whole = { frames: 50, width: 160, height: 120 };
+    expect(await make("bframes.mp4", ["-c:v", "libx264", "-preset", "medium", "-bf", "3"])).toEqual(whole);
+    const turned = { frames: 50, width: 120, height: 160 };
+    expect(
+      await make("rotated.mp4", ["-c", "copy", "-metadata:s:v:0", "rotate=90"], ["-i", dir.path("bframes.mp4")]),
+    ).toEqual(turned);
+    // Another muxer's tkhd in displayed orientation: 120×160 for 160×120 stored frames.
+    const rotated = await readFile(dir.path("rotated.mp4"));
+    expect(await probe("rotated-tkhd.mp4", withTkhd(rotated, 120, 160))).toEqual(turned);
+    // An edit list (cut with stream copy after a B-frame GOP start): its pre-roll packets are in stsz and in the count.
+    expect(await make("edit-list.mp4", ["-c", "copy"], ["-ss", "1.05", "-i", dir.path("bframes.mp4")])).toMatchObject({
+      width: 160,
+    });
+    // Cropped: 100×70 stored as 112×80 macroblocks.
+    expect(await make("cropped.mp4", X264, ["-f", "lavfi", "-i", "testsrc2=s=100x70:r=25:d=2"])).toEqual({
+      frames: 50,
+      width: 100,
+      height: 70,
+    });
+    // Non-square pixels: tkhd gives the displayed width, 142 for 160 px at 8:9 (NTSC 4:3), 213 at 4:3.
+    for (const sar of ["8/9", "10/11", "4/3"]) {
+      expect([sar, await make(`sar-${sar.replace("/", "-")}.mp4`, ["-vf", `setsar=${sar}`, ...X264])]).toEqual([
+        sar,
+        whole,
+      ]);
+    }
+    const vfr = ["-vf", "setpts='if(lt(N,25),2*N,25+N)/TB/25'", "-fps_mode", "vfr", ...X264];
+    expect(await make("vfr.mp4", vfr)).toEqual(whole);
+    expect(await make("clip.mov", [...X264, "-f", "mov"])).toEqual(whole);
+    const fragmented = ["-g", "10", "-movflags", "frag_keyframe+empty_moov", ...X264];
+    expect(await make("empty-moov.mp4", fragmented)).toEqual(whole);
+  });
+});
