@@ -3,10 +3,12 @@
  * a file and to a pipe (which leaves sizes and metadata out) and cut as `head -c` does: at a byte, at a packet's end,
  * inside the headers. Each is a 400 `truncated` that says where the file should have ended; the whole files of every
  * accepted container, with and without their index, still probe to all their frames. A raw MPEG-TS cut between two
- * packets cannot be told from a shorter recording: that it is accepted with fewer frames is pinned too.
+ * packets cannot be told from a shorter recording: that it is accepted with fewer frames is pinned too. An AVI
+ * whose index counts an empty (dropped-frame) chunk is whole, not short of a frame.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { aviEmptyVideoChunks } from "../src/video/avi-index.js";
 import { DEFAULT_VIDEO_LIMITS, probeVideo, VideoInputError } from "../src/video/index.js";
 import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
@@ -134,23 +136,32 @@ describe("files cut short", () => {
     );
   });
 
-  it("whole files of every container, to a file and to a pipe, keep all their frames", async () => {
-    const kinds: Array<[string, string[]]> = [
-      ["mp4", X264],
-      ["mkv", X264],
-      ["webm", ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"]],
-      ["flv", X264],
-      ["ogv", ["-c:v", "libtheora", "-c:a", "libvorbis"]],
-      ["ts", X264],
-      ["mpg", ["-c:v", "mpeg2video", "-c:a", "mp2"]],
-    ];
-    const formats: Record<string, string> = { mkv: "matroska", ogv: "ogg", ts: "mpegts", mpg: "mpeg" };
-    for (const [ext, args] of kinds) {
-      expect([ext, await probe(`whole.${ext}`, await make(`whole.${ext}`, args))]).toEqual([ext, 50]);
-      if (ext === "mp4") continue;
-      const piped = await make(`piped.${ext}`, [...args, "-f", formats[ext] ?? ext], true);
-      expect([`piped ${ext}`, await probe(`piped.${ext}`, piped)]).toEqual([`piped ${ext}`, 50]);
-    }
+  const formats: Record<string, string> = { mkv: "matroska", ogv: "ogg", ts: "mpegts", mpg: "mpeg" };
+  it.each([
+    ["mp4", X264],
+    ["mkv", X264],
+    ["webm", ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"]],
+    ["flv", X264],
+    ["ogv", ["-c:v", "libtheora", "-c:a", "libvorbis"]],
+    ["ts", X264],
+    ["mpg", ["-c:v", "mpeg2video", "-c:a", "mp2"]],
+  ])("a whole .%s, written to a file and to a pipe, keeps all its frames", async (ext, args) => {
+    expect(await probe(`whole.${ext}`, await make(`whole.${ext}`, args))).toBe(50);
+    if (ext === "mp4") return;
+    const piped = await make(`piped.${ext}`, [...args, "-f", formats[ext] ?? ext], true);
+    expect(await probe(`piped.${ext}`, piped)).toBe(50);
+  });
+
+  it("AVI: a whole file whose index lists a dropped (empty) frame passes; a cut one is short of its index", async () => {
+    // With -shortest, ffmpeg's AVI muxer writes one empty video chunk: the header counts 51 frames, 50 have data.
+    const avi = await make("whole.avi", [...X264, "-c:a", "mp3"]);
+    expect(await aviEmptyVideoChunks(dir.path("whole.avi"), 0)).toBe(1);
+    expect(await probe("whole.avi", avi)).toBe(50);
+    await expectCut(
+      "cut.avi",
+      avi.subarray(0, Math.floor(avi.length * 0.6)),
+      /^video is damaged or cut short \(\d+ of the 51 frames its index lists are there\)/,
+    );
   });
 
   it("a raw MPEG-TS cut between packets is accepted with the frames it holds (the container records no length)", async () => {

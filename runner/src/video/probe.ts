@@ -7,6 +7,7 @@
  * the counted frames.
  */
 import { stat } from "node:fs/promises";
+import { aviEmptyVideoChunks } from "./avi-index.js";
 import {
   ACCEPTED_CONTAINERS,
   ACCEPTED_VIDEOS,
@@ -210,10 +211,13 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const { timestamps } = index;
   if (index.capped && limits)
     checkVideoLimits({ frames: limits.maxFrames + 1, framesAtLeast: true }, limits, scale, field);
+  // An AVI index counts its empty (dropped-frame) chunks, which ffmpeg skips: they are there, as repeats.
+  const listed = timestamps.length + index.discarded;
+  const dropped = container === "avi" && declaredFrames > listed ? await aviEmptyVideoChunks(path, v.index) : 0;
   const cut =
     index.damage ??
-    (declaredFrames > timestamps.length + index.discarded
-      ? `${timestamps.length + index.discarded} of the ${declaredFrames} frames its index lists are there`
+    (declaredFrames > listed + dropped
+      ? `${listed + dropped} of the ${declaredFrames} frames its index lists are there`
       : undefined) ??
     // Matroska, FLV and Ogg keep no frame index, and a cut between two packets leaves ffprobe nothing to complain
     // about: where the container says it ends is the check.
