@@ -13,7 +13,8 @@ import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
 const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2"];
 const X264 = ["-c:v", "libx264", "-preset", "ultrafast"];
-const REMUX = "send a file whose header gives its real frame size and frame count (ffmpeg -i in.mp4 -c copy out.mp4";
+const REMUX =
+  "send a file whose header gives its real frame size, frame count and duration (ffmpeg -i in.mp4 -c copy out.mp4";
 
 /** The payload offset of the first `type` box at or after `from` (boxes are found by their type's bytes). */
 function box(bytes: Buffer, type: string, from = 0): number {
@@ -68,6 +69,15 @@ describe("an MP4 header against its frames", () => {
     await expectMismatch("tkhd-stsd.mp4", small, what);
     // One pixel of rounding either way is not a disagreement.
     expect(await probe("rounded.mp4", withTkhd(real, 159, 119))).toEqual({ frames: 50, width: 160, height: 120 });
+  });
+
+  it("an mdhd edited to a shorter duration (what prices a frame-rate change): 400 with both durations", async () => {
+    await ffmpeg([...CLIP, ...X264, dir.path("real.mp4")]);
+    const short = await readFile(dir.path("real.mp4"));
+    // mdhd v0: version/flags, creation and modification times, then the timescale and the duration (32 bits each).
+    const mdhd = box(short, "mdhd", short.indexOf("moov", 0, "latin1"));
+    short.writeUInt32BE(short.readUInt32BE(mdhd + 16) / 2, mdhd + 16);
+    await expectMismatch("mdhd.mp4", short, "its mdhd gives 1 s, its stream lasts 2 s");
   });
 
   it("a fragmented mp4 whose moov lists its first fragment only: 400 with both counts", async () => {

@@ -1,8 +1,8 @@
 /**
  * @module That an MP4/MOV upload's index does not understate its video: the broadcaster and the orchestrator count a
- * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, `stsz` sample count),
- * while the runner works on the frames the stream really holds. A file whose index gives smaller frames or fewer of
- * them than its stream has — edited bytes, or a fragmented mp4 whose `moov` lists only its first fragment — would be
+ * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, `stsz` sample count,
+ * and the `mdhd` duration that prices a frame-rate change), while the runner works on the frames the stream really
+ * holds. A file whose index gives smaller frames, fewer of them or a shorter duration than its stream has — edited bytes, or a fragmented mp4 whose `moov` lists only its first fragment — would be
  * paid for as less work than it is; it is refused before anything is decoded, with both figures.
  */
 import { openAsBlob } from "node:fs";
@@ -26,13 +26,16 @@ export interface StreamFacts {
   sampleAspectRatio: Rational | undefined;
   /** Packets of the stream (discarded pre-roll included, which `stsz` counts too). */
   packets: number;
+  /** From the first presented frame's start to the last one's end, in seconds. */
+  durationSeconds: number;
 }
 
 /**
  * Throws a 400 `header_mismatch` {@link VideoInputError} when the MP4/MOV file at `path` declares smaller frames in
- * its `tkhd` (beyond rounding and a non-square pixel, in either orientation) or fewer samples in its `stsz` than
- * `stream` holds. Other containers, and an index without a count (a fragmented mp4 with an empty `moov`), pass.
- * @example await checkHeaderAgreement("/tmp/upload", MP4_DEMUXER, { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50 })
+ * its `tkhd` (beyond rounding and a non-square pixel, in either orientation), fewer samples in its `stsz` or a
+ * shorter `mdhd` duration (beyond one frame) than `stream` holds. Other containers, and an index without a count (a
+ * fragmented mp4 with an empty `moov`), pass.
+ * @example await checkHeaderAgreement("/tmp/upload", MP4_DEMUXER, { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
 export async function checkHeaderAgreement(
   path: string,
@@ -47,7 +50,7 @@ export async function checkHeaderAgreement(
     new VideoInputError(
       "header_mismatch",
       `${field}'s MP4 header and its frames disagree: ${what}; work is counted from the header, so send a file whose ` +
-        "header gives its real frame size and frame count (ffmpeg -i in.mp4 -c copy out.mp4 rewrites it)",
+        "header gives its real frame size, frame count and duration (ffmpeg -i in.mp4 -c copy out.mp4 rewrites it)",
     );
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
@@ -59,5 +62,12 @@ export async function checkHeaderAgreement(
   }
   if (declared.frames !== undefined && stream.packets > declared.frames) {
     throw disagree(`its stsz lists ${declared.frames} frames, its stream holds ${stream.packets}`);
+  }
+  // mdhd spans every sample, pre-roll included, so it is never shorter than what is presented; a frame's length and
+  // a millisecond of slack cover the guessed length of the last frame.
+  const slack = stream.durationSeconds / Math.max(1, stream.packets) + 0.001;
+  if (declared.seconds !== undefined && stream.durationSeconds > declared.seconds + slack) {
+    const s = (n: number) => `${Math.round(n * 1000) / 1000} s`;
+    throw disagree(`its mdhd gives ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
   }
 }

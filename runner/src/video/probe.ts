@@ -228,14 +228,6 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       stderr: run.stderr,
     });
   }
-  const sampleAspectRatio = squareOr(parseRational(v.sample_aspect_ratio));
-  const packets = timestamps.length + index.discarded;
-  await checkHeaderAgreement(
-    path,
-    container,
-    { width: codedWidth, height: codedHeight, sampleAspectRatio, packets },
-    field,
-  );
   if (timestamps.length === 0) {
     throw new VideoInputError(
       "zero_frames",
@@ -265,6 +257,9 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const spread = sorted.length ? sorted[sorted.length - 1]! - sorted[0]! : 0;
   const last = index.lastDuration ?? typical;
   const durationSeconds = ((timestamps[timestamps.length - 1]! - timestamps[0]! + last) * timeBase.num) / timeBase.den;
+  const sampleAspectRatio = squareOr(parseRational(v.sample_aspect_ratio));
+  const stream = { width: codedWidth, height: codedHeight, sampleAspectRatio, packets: listed, durationSeconds };
+  await checkHeaderAgreement(path, container, stream, field);
   if (limits) checkVideoLimits({ durationSeconds }, limits, scale, field);
 
   const a = options.audio === false || (run.output.format?.nb_streams ?? 0) < 2 ? undefined : await audioStream();
