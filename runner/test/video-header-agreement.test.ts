@@ -67,8 +67,13 @@ describe("an MP4 header against its frames", () => {
     small.writeUInt16BE(80, avc1 + 24);
     small.writeUInt16BE(60, avc1 + 26);
     await expectMismatch("tkhd-stsd.mp4", small, what);
-    // One pixel of rounding either way is not a disagreement.
-    expect(await probe("rounded.mp4", withTkhd(real, 159, 119))).toEqual({ frames: 50, width: 160, height: 120 });
+    // A margin for a clean aperture (below) is not a disagreement; twice the pixels beyond it is.
+    expect(await probe("margin.mp4", withTkhd(real, 128, 88))).toEqual({ frames: 50, width: 160, height: 120 });
+    await expectMismatch(
+      "wider.mp4",
+      withTkhd(real, 120, 80),
+      "its tkhd gives 120×80 px frames, its stream holds 160×120 px frames",
+    );
   });
 
   it("an mdhd edited to a shorter duration (what prices a frame-rate change): 400 with both durations", async () => {
@@ -116,6 +121,11 @@ describe("an MP4 header against its frames", () => {
         whole,
       ]);
     }
+    // NTSC as Final Cut writes it: 720×486 stored at 10:11, tkhd the 704×480 clean aperture's display size, 640×480.
+    const ntsc = ["-f", "lavfi", "-i", "testsrc2=s=720x486:r=30000/1001:d=0.1"];
+    await make("ntsc.mov", ["-vf", "setsar=10/11", ...X264, "-f", "mov"], ntsc);
+    const fcp = withTkhd(await readFile(dir.path("ntsc.mov")), 640, 480);
+    expect(await probe("ntsc-fcp.mov", fcp)).toEqual({ frames: 3, width: 720, height: 486 });
     const vfr = ["-vf", "setpts='if(lt(N,25),2*N,25+N)/TB/25'", "-fps_mode", "vfr", ...X264];
     expect(await make("vfr.mp4", vfr)).toEqual(whole);
     expect(await make("clip.mov", [...X264, "-f", "mov"])).toEqual(whole);

@@ -18,6 +18,13 @@ import type { Rational } from "./rational.js";
  */
 const NARROWEST_SAMPLE_ASPECT = 8 / 9;
 
+/**
+ * Rows and columns a `tkhd` may leave out besides: QuickTime gives the clean aperture there, the picture without
+ * the edges broadcast video keeps for overscan (NTSC DV/ProRes: 720×486 stored, 704×480 clean, 640×480 declared at
+ * 10:11), and ffmpeg decodes the whole stored frame. 32 covers SD and HD apertures (16 columns, 6 rows).
+ */
+const CLEAN_APERTURE_MARGIN = 32;
+
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
   /** The stored frame size, before rotation (ffprobe's `width` × `height`, cropping applied). */
@@ -54,7 +61,7 @@ export async function checkHeaderAgreement(
     );
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
-  const allowed = (declared.width + 1) * (declared.height + 1) * widen;
+  const allowed = (declared.width * widen + CLEAN_APERTURE_MARGIN) * (declared.height + CLEAN_APERTURE_MARGIN);
   if (stream.width * stream.height > allowed) {
     throw disagree(
       `its tkhd gives ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
