@@ -4,11 +4,13 @@
  * inside the headers. Each is a 400 `truncated` that says where the file should have ended; the whole files of every
  * accepted container, with and without their index, still probe to all their frames. A raw MPEG-TS cut between two
  * packets cannot be told from a shorter recording: that it is accepted with fewer frames is pinned too. An AVI
- * whose index counts an empty (dropped-frame) chunk is whole, not short of a frame.
+ * whose index counts an empty (dropped-frame) chunk is whole, not short of a frame; one cut inside its headers is
+ * told by its RIFF size.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { aviEmptyVideoChunks } from "../src/video/avi-index.js";
+import { containerCut } from "../src/video/cut-short.js";
 import { DEFAULT_VIDEO_LIMITS, probeVideo, VideoInputError } from "../src/video/index.js";
 import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
@@ -145,9 +147,12 @@ describe("files cut short", () => {
     ["ogv", ["-c:v", "libtheora", "-c:a", "libvorbis"]],
     ["ts", X264],
     ["mpg", ["-c:v", "mpeg2video", "-c:a", "mp2"]],
+    ["avi", [...X264, "-c:a", "mp3"]],
   ])("a whole .%s, written to a file and to a pipe, keeps all its frames", async (ext, args) => {
     expect(await probe(`whole.${ext}`, await make(`whole.${ext}`, args))).toBe(50);
-    if (ext === "mp4") return;
+    // An mp4 cannot be written to a pipe without fragments; an AVI written to one has a placeholder frame count
+    // (2^30) that the frame limit refuses — a refusal of its own, left as it is.
+    if (ext === "mp4" || ext === "avi") return;
     const piped = await make(`piped.${ext}`, [...args, "-f", formats[ext] ?? ext], true);
     expect(await probe(`piped.${ext}`, piped)).toBe(50);
   });
@@ -161,6 +166,18 @@ describe("files cut short", () => {
       "cut.avi",
       avi.subarray(0, Math.floor(avi.length * 0.6)),
       /^video is damaged or cut short \(\d+ of the 51 frames its index lists are there\)/,
+    );
+    // Written to a pipe, its RIFF size is unknown (all ones): not a cut.
+    const piped = await make("piped.avi", [...X264, "-c:a", "mp3", "-f", "avi"], true);
+    expect([piped.readUInt32LE(4), await containerCut(dir.path("piped.avi"), piped.length)]).toEqual([
+      0xffffffff,
+      undefined,
+    ]);
+    // Cut inside its headers, it was "not a video ffmpeg can read"; its RIFF size says it was cut.
+    await expectCut(
+      "head.avi",
+      avi.subarray(0, 1500),
+      new RegExp(`^video is cut short \\(its RIFF chunk runs to byte ${avi.length} of a 1500-byte file\\)`),
     );
   });
 

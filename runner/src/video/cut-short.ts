@@ -3,7 +3,8 @@
  * can still list fewer frames without any complaint from ffprobe (a cut at a packet's end leaves whole packets), and
  * these containers keep no frame index to count against. Each check reads a few bytes at the start or the end:
  * Matroska its `Segment` size (RFC 9559 §5.1.1), FLV the `filesize` of its `onMetaData` and the `PreviousTagSize`
- * that closes every tag (FLV 10.1 §E.3), Ogg its last page and that page's end-of-stream flag (RFC 3533 §6).
+ * that closes every tag (FLV 10.1 §E.3), Ogg its last page and that page's end-of-stream flag (RFC 3533 §6), AVI
+ * its first `RIFF` chunk's size.
  * MPEG-TS and MPEG-PS record no length: a cut between their packets cannot be told from a shorter recording.
  */
 import { type FileHandle, open } from "node:fs/promises";
@@ -173,7 +174,21 @@ async function oggCut(file: FileHandle, bytes: number): Promise<string | undefin
 }
 
 /**
- * Where a Matroska/WebM, FLV or Ogg file (told by its first bytes) was cut, as `its Segment runs to byte 85800 of a
+ * AVI: its first `RIFF` chunk, whose size the muxer writes when it closes the file (0 or all ones when it could not
+ * seek back: unknown), ends within the file; an OpenDML file's further `AVIX` chunks follow it.
+ */
+async function aviCut(file: FileHandle, bytes: number): Promise<string | undefined> {
+  const head = await readAt(file, 0, 12);
+  if (head.length < 12 || head.toString("latin1", 8, 12) !== "AVI ") return undefined;
+  const size = head.readUInt32LE(4);
+  // Written to a pipe, ffmpeg leaves all ones there; other writers 0.
+  if (size === 0 || size === 0xffffffff) return undefined;
+  const end = 8 + size;
+  return end > bytes ? `its RIFF chunk runs to byte ${end} of a ${bytes}-byte file` : undefined;
+}
+
+/**
+ * Where a Matroska/WebM, FLV, Ogg or AVI file (told by its first bytes) was cut, as `its Segment runs to byte 85800 of a
  * 25740-byte file`, or `undefined` when it ends where it says or cannot tell (other containers, a live recording of
  * unknown size).
  * @example await containerCut("/tmp/upload", 25740) // "its Segment runs to byte 85800 of a 25740-byte file"
@@ -185,6 +200,7 @@ export async function containerCut(path: string, bytes: number): Promise<string 
     if (magic === "\x1a\x45\xdf\xa3") return await matroskaCut(file, bytes);
     if (magic.startsWith("FLV\x01")) return await flvCut(file, bytes);
     if (magic === "OggS") return await oggCut(file, bytes);
+    if (magic === "RIFF") return await aviCut(file, bytes);
     return undefined;
   } finally {
     await file.close();
