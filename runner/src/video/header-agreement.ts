@@ -19,11 +19,12 @@ import type { Rational } from "./rational.js";
 const NARROWEST_SAMPLE_ASPECT = 8 / 9;
 
 /**
- * Rows and columns a `tkhd` may leave out besides: QuickTime gives the clean aperture there, the picture without
- * the edges broadcast video keeps for overscan (NTSC DV/ProRes: 720×486 stored, 704×480 clean, 640×480 declared at
- * 10:11), and ffmpeg decodes the whole stored frame. 32 covers SD and HD apertures (16 columns, 6 rows).
+ * The share of each side a `tkhd` may leave out besides: QuickTime gives the clean aperture there, the picture
+ * without the edges broadcast video keeps for overscan (NTSC DV/ProRes: 720×486 stored, 704×480 clean, 640×480
+ * declared at 10:11; HD 1920×1080 with 1888×1062), and ffmpeg decodes the whole stored frame. 3 % covers both (2.2 %
+ * and 1.7 %); a share, not a number of pixels, so that a small video gains no more room than a large one.
  */
-const CLEAN_APERTURE_MARGIN = 32;
+const CLEAN_APERTURE_SHARE = 1.03;
 
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
@@ -61,7 +62,8 @@ export async function checkHeaderAgreement(
     );
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
-  const allowed = (declared.width * widen + CLEAN_APERTURE_MARGIN) * (declared.height + CLEAN_APERTURE_MARGIN);
+  const side = (n: number) => n * CLEAN_APERTURE_SHARE + 1;
+  const allowed = side(declared.width * widen) * side(declared.height);
   if (stream.width * stream.height > allowed) {
     throw disagree(
       `its tkhd gives ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
