@@ -35,7 +35,7 @@ describe("a runner that keeps failing", () => {
       modelsDir: models.dir,
       log,
     });
-    // Failures 1, 2 and 3 in a row: the next start waits 4 s.
+    // Failures 1, 2 and 3 in a row: the next start waits 4 s (then 8 s, …).
     await eventually(() => failedStarts() >= 3 || undefined, 60_000, "three failed starts");
     const before = failedStarts();
     expect((await capability(BROKEN)).capacity).toBe(0);
@@ -43,9 +43,14 @@ describe("a runner that keeps failing", () => {
       const res = await upscale(BROKEN);
       expect(res.status).toBe(503);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect((await res.json()).detail.msg).toMatch(
-        /^upscale model "tiny\/broken" is not available: its runner failed \(the runner reports ERROR: its model failed to load\); it is started again in [1-4] s$/,
+      const msg: string = (await res.json()).detail.msg;
+      expect(msg).toMatch(
+        /^upscale model "tiny\/broken" is not available: its runner failed \(the runner reports ERROR: its model failed to load\); it is started again in \d+ s$/,
       );
+      // The wait after n failures in a row is 2^(n−1) s; on a loaded machine a 4th failure (8 s) may come first.
+      const seconds = Number(/in (\d+) s$/.exec(msg)![1]);
+      expect(seconds).toBeGreaterThanOrEqual(1);
+      expect(seconds).toBeLessThanOrEqual(2 ** (failedStarts() - 1));
     }
     // None of the jobs started a runner (each start loads the model): only the backoff's own restart may have run.
     expect(failedStarts() - before).toBeLessThanOrEqual(1);
