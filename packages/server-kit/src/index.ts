@@ -56,6 +56,7 @@ export {
   withFields,
 } from "./log/logger.js";
 export { imageSize } from "./media/image-size.js";
+export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
 export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";

@@ -1,68 +1,55 @@
 /**
  * @module The frame size and frame count of an MP4/MOV upload read from its index (the `moov` box, ISO/IEC 14496-12:
- * `tkhd` width and height, `stsz`/`stz2` sample count and `mdhd` duration of the track whose `hdlr` is `vide`), without decoding and
- * without ffmpeg, so a gateway can count a video job's work units. Other containers give undefined.
+ * `tkhd` width and height, `stsz`/`stz2` sample count and `mdhd` duration of the track whose `hdlr` is `vide`; and,
+ * when `moov` has an `mvex`, the samples of that track in the `moof` boxes after it), without decoding and without
+ * ffmpeg, so a gateway can count a video job's work units. Other containers give undefined.
  */
+import { BlobWindow, type Box, boxAt, boxes, child } from "./mp4-boxes.js";
+import { countFragments, type FragmentedTrack, Mp4IndexError, trexDefaults } from "./mp4-fragments.js";
 
 /** The largest `moov` read (an index of hours of video is a few MiB). */
 const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 
-interface Box {
-  type: string;
-  /** Offset of the payload (after the header). */
-  start: number;
-  end: number;
-}
-
-/** The boxes of `bytes[from, to)`; stops at the first malformed header. */
-function boxes(bytes: Uint8Array, from: number, to: number): Box[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Box[] = [];
-  let at = from;
-  while (at + 8 <= to) {
-    let size = dv.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    let header = 8;
-    if (size === 1) {
-      if (at + 16 > to) break;
-      size = Number(dv.getBigUint64(at + 8));
-      header = 16;
-    } else if (size === 0) size = to - at;
-    if (size < header || at + size > to) break;
-    out.push({ type, start: at + header, end: at + size });
-    at += size;
-  }
-  return out;
-}
-
-const child = (bytes: Uint8Array, box: Box, type: string) =>
-  boxes(bytes, box.start, box.end).find((b) => b.type === type);
-
-/** What is read of a video track: frame size, and (unless the file is fragmented) frame count and duration. */
+/** What is read of a video track: frame size, and (unless it lists no sample) frame count and duration. */
 export interface Mp4VideoSize {
   width: number;
   height: number;
+  /** Samples in `stsz` and in the fragments. */
   frames?: number;
-  /** The track's media duration in seconds (`mdhd`): frames ÷ frame rate for a constant-rate video. */
+  /** The track's media duration in seconds (`mdhd`, plus the fragments'): frames ÷ frame rate at a constant rate. */
   seconds?: number;
+  /** The `moof` boxes counted, for a fragmented file. */
+  fragments?: number;
 }
 
-/** The `mdhd` duration in seconds (v0: 32-bit times, v1: 64-bit), or undefined when it is 0 or unreadable. */
-function mediaSeconds(moov: Uint8Array, mdhd: Box | undefined): number | undefined {
-  if (!mdhd) return undefined;
+/** The `mdhd` timescale and duration (v0: 32-bit times, v1: 64-bit; all ones, "unknown", and unreadable give 0). */
+function mediaTime(moov: Uint8Array, mdhd: Box | undefined): { timescale: number; duration: number } {
   const dv = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
-  const v1 = moov[mdhd.start] === 1;
-  const at = mdhd.start + 4 + (v1 ? 16 : 8);
-  if (at + (v1 ? 12 : 8) > mdhd.end) return undefined;
-  const timescale = dv.getUint32(at);
-  const duration = v1 ? Number(dv.getBigUint64(at + 4)) : dv.getUint32(at + 4);
-  return timescale > 0 && duration > 0 ? duration / timescale : undefined;
+  const v1 = mdhd !== undefined && moov[mdhd.start] === 1;
+  const at = mdhd ? mdhd.start + 4 + (v1 ? 16 : 8) : 0;
+  if (!mdhd || at + (v1 ? 12 : 8) > mdhd.end) return { timescale: 0, duration: 0 };
+  const long = v1 ? dv.getBigUint64(at + 4) : BigInt(dv.getUint32(at + 4));
+  const unknown = long === (v1 ? 2n ** 64n - 1n : 2n ** 32n - 1n) || long > BigInt(Number.MAX_SAFE_INTEGER);
+  return { timescale: dv.getUint32(at), duration: unknown ? 0 : Number(long) };
 }
 
-/** Width, height, sample count and duration of the first video track of a `moov` box's bytes. */
-function videoTrack(moov: Uint8Array): Mp4VideoSize | undefined {
+/** The first video track of a `moov`: its size and `stsz` count, its timing, and what its fragments need. */
+interface MoovTrack {
+  width: number;
+  height: number;
+  samples: number;
+  timescale: number;
+  duration: number;
+  /** Set when `moov` has an `mvex`: the file may hold fragments. */
+  fragmented?: FragmentedTrack;
+}
+
+/** Width, height, sample count and timing of the first video track of a `moov` box's bytes. */
+function videoTrack(moov: Uint8Array): MoovTrack | undefined {
   const dv = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
-  for (const trak of boxes(moov, 0, moov.length).filter((b) => b.type === "trak")) {
+  const top = boxes(moov, 0, moov.length);
+  const traks = top.filter((b) => b.type === "trak");
+  for (const trak of traks) {
     const mdia = child(moov, trak, "mdia");
     const hdlr = mdia && child(moov, mdia, "hdlr");
     if (!hdlr || hdlr.end - hdlr.start < 12) continue;
@@ -77,43 +64,74 @@ function videoTrack(moov: Uint8Array): Mp4VideoSize | undefined {
     if (at + 8 > tkhd.end) return undefined;
     const width = Math.round(dv.getUint32(at) / 65536);
     const height = Math.round(dv.getUint32(at + 4) / 65536);
-    const frames = dv.getUint32(stsz.start + 8);
     if (width <= 0 || height <= 0) return undefined;
-    // A fragmented mp4 lists its samples in `moof` boxes, not in `moov`: its count is unknown here.
-    if (frames === 0) return { width, height };
-    const seconds = mediaSeconds(moov, child(moov, mdia, "mdhd"));
-    return seconds === undefined ? { width, height, frames } : { width, height, frames, seconds };
+    const track: MoovTrack = {
+      width,
+      height,
+      samples: dv.getUint32(stsz.start + 8),
+      ...mediaTime(moov, child(moov, mdia, "mdhd")),
+    };
+    const mvex = top.find((b) => b.type === "mvex");
+    if (mvex) {
+      const trackId = trackIdOf(moov, tkhd);
+      const trackIds = new Set(traks.map((t) => trackIdOf(moov, child(moov, t, "tkhd"))));
+      track.fragmented = { trackId, trackIds, defaults: trexDefaults(moov, mvex, trackId) };
+    }
+    return track;
   }
   return undefined;
 }
 
+/** A `tkhd`'s `track_ID` (after version/flags and the v0 32-bit or v1 64-bit times); -1 when it is cut. */
+function trackIdOf(moov: Uint8Array, tkhd: Box | undefined): number {
+  const at = tkhd ? tkhd.start + (moov[tkhd.start] === 1 ? 20 : 12) : 0;
+  return tkhd && at + 4 <= tkhd.end ? new DataView(moov.buffer, moov.byteOffset + at, 4).getUint32(0) : -1;
+}
+
+/** A track's figures with its fragments': no count when it lists no sample, no duration when it has none. */
+function measured(track: MoovTrack, fragments: { fragments: number; samples: number; ticks: number }): Mp4VideoSize {
+  const { width, height } = track;
+  const frames = track.samples + fragments.samples;
+  if (frames === 0) return { width, height };
+  const ticks = track.duration + fragments.ticks;
+  const size: Mp4VideoSize = { width, height, frames };
+  if (track.timescale > 0 && ticks > 0) size.seconds = ticks / track.timescale;
+  if (fragments.fragments > 0) size.fragments = fragments.fragments;
+  return size;
+}
+
+/** The first box types of an ISO base media file; anything else (WebM, AVI, text) is not one. */
+const FIRST_BOXES = ["ftyp", "moov", "wide", "mdat", "free", "skip"];
+
 /**
  * The first video track's frame size, frame count and duration of an MP4/MOV file (index at the start or at the
- * end; no count for a fragmented file), or undefined when `file` is not one or has no readable video track.
+ * end; a fragmented file's samples counted over its `moof` boxes), or undefined when `file` is not one or has no
+ * readable video track. An index that contradicts itself (see {@link countFragments}) gives undefined too, or with
+ * `strict`, throws its {@link Mp4IndexError}: a caller that checks a file against its index refuses it.
  * @example await mp4VideoSize(new Blob([mp4])) // { width: 64, height: 48, frames: 12, seconds: 0.5 }
  */
-export async function mp4VideoSize(file: Blob): Promise<Mp4VideoSize | undefined> {
-  let at = 0;
-  let first = true;
-  while (at + 8 <= file.size) {
-    const head = new Uint8Array(await file.slice(at, at + 16).arrayBuffer());
-    const dv = new DataView(head.buffer);
-    let size = dv.getUint32(0);
-    const type = String.fromCharCode(...head.subarray(4, 8));
-    let header = 8;
-    if (size === 1 && head.length >= 16) {
-      size = Number(dv.getBigUint64(8));
-      header = 16;
-    } else if (size === 0) size = file.size - at;
-    // An ISO base media file opens with one of these; anything else (WebM, AVI, text) is not one.
-    if (first && !["ftyp", "moov", "wide", "mdat", "free", "skip"].includes(type)) return undefined;
-    first = false;
-    if (size < header || at + size > file.size) return undefined;
-    if (type === "moov") {
-      if (size > MAX_MOOV_BYTES) return undefined;
-      return videoTrack(new Uint8Array(await file.slice(at + header, at + size).arrayBuffer()));
+export async function mp4VideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<Mp4VideoSize | undefined> {
+  try {
+    return await readVideoSize(new BlobWindow(file));
+  } catch (err) {
+    if (err instanceof Mp4IndexError && !options.strict) return undefined;
+    throw err;
+  }
+}
+
+async function readVideoSize(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
+  const end = file.file.size;
+  for (let at = 0; at + 8 <= end; ) {
+    const box = boxAt(await file.read(at, 16), at, end, at);
+    if (!box || (at === 0 && !FIRST_BOXES.includes(box.type))) return undefined;
+    if (box.type === "moov") {
+      if (box.end - box.start > MAX_MOOV_BYTES) return undefined;
+      const track = videoTrack(await file.read(box.start, box.end - box.start));
+      if (!track) return undefined;
+      const none = { fragments: 0, samples: 0, ticks: 0 };
+      return measured(track, track.fragmented ? await countFragments(file, box.end, track.fragmented) : none);
     }
-    at += size;
+    at = box.end;
   }
   return undefined;
 }

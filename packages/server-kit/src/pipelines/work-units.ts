@@ -178,7 +178,7 @@ async function rateFrames(
   let source: InterpolatedSource;
   if (video) {
     const size = await fileSize(units.frames as string);
-    // A video whose count is unknown (not MP4/MOV, fragmented) counts as before: one frame.
+    // A video whose count is unknown (not MP4/MOV, or an index that lists no sample) counts as before: one frame.
     if (size?.frames === undefined) return sourceFrames;
     source = { frames: size.frames, seconds: size.seconds };
   } else {
