@@ -1,10 +1,10 @@
 /**
- * @module MP4 uploads whose index understates their video — `tkhd` frame size edited down, a fragmented mp4 whose
- * `moov` lists only its first fragment — are refused by the probe, before any frame is decoded, with the header's
- * figure and the stream's; the work the broadcaster counts from that index would be less than the runner does. Real
- * files that legitimately declare something else than their stored frames still pass: rotation (display matrix, and
- * a `tkhd` in displayed orientation), edit lists, B-frames, cropping, non-square pixels, variable rate, MOV, and a
- * fragmented mp4 whose `moov` lists no sample at all.
+ * @module MP4 uploads whose index understates their video — `tkhd` frame size, `mdhd` or fragment durations edited
+ * down, fragments that contradict themselves — are refused by the probe, before any frame is decoded, with the
+ * header's figure and the stream's; the work the broadcaster counts from that index would be less than the runner
+ * does. Real files that legitimately declare something else than their stored frames still pass: rotation (display
+ * matrix, and a `tkhd` in displayed orientation), edit lists, B-frames, cropping, non-square pixels, variable rate,
+ * MOV, and fragmented mp4s, whose `moov` lists their first fragment or no sample at all.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
@@ -85,9 +85,39 @@ describe("an MP4 header against its frames", () => {
     await expectMismatch("mdhd.mp4", short, "its mdhd gives 1 s, its stream lasts 2 s");
   });
 
-  it("a fragmented mp4 whose moov lists its first fragment only: 400 with both counts", async () => {
-    await ffmpeg([...CLIP, ...X264, "-g", "10", "-movflags", "frag_keyframe", dir.path("frag.mp4")]);
-    await expectMismatch("frag.mp4", undefined, "its stsz lists 10 frames, its stream holds 50");
+  it("a fragmented mp4 is checked against the samples of all its fragments: real ones pass, edited ones are 400", async () => {
+    const fragmented = [...CLIP, ...X264, "-g", "10", "-movflags"];
+    await ffmpeg([...fragmented, "frag_keyframe", dir.path("frag.mp4")]);
+    // Its moov lists the first fragment's 10 samples; the 4 moof boxes after it the other 40.
+    expect(await probe("frag.mp4")).toEqual({ frames: 50, width: 160, height: 120 });
+    await ffmpeg([...fragmented, "frag_keyframe+empty_moov", dir.path("empty.mp4")]);
+    const real = await readFile(dir.path("empty.mp4"));
+    // A trun claiming 1 sample where its entries hold 10: the index contradicts itself.
+    const fewer = Buffer.from(real);
+    const moof = box(real, "moof", box(real, "moof")) - 8;
+    fewer.writeUInt32BE(1, box(real, "trun", moof) + 4);
+    await expectMismatch(
+      "fewer.mp4",
+      fewer,
+      `its index contradicts itself: a trun in the moof at byte ${moof} lists 1 samples of 4 bytes each in 40 bytes`,
+    );
+    // A fragment of a track the moov has not: ffmpeg finds no trex for it, and the probe refuses the file first.
+    const other = Buffer.from(real);
+    other.writeUInt32BE(2, box(real, "tfhd", moof) + 4);
+    const damaged = await probe("other.mp4", other);
+    expect(damaged).toBeInstanceOf(VideoInputError);
+    expect([(damaged as VideoInputError).code, (damaged as VideoInputError).message]).toEqual([
+      "truncated",
+      "video is an MP4/MOV file whose headers ffmpeg cannot read (Invalid data found when processing input): it is " +
+        "damaged or cut short; send the complete file",
+    ]);
+    // Every tfhd's default sample duration halved: the fragments sum to 1 s; ffmpeg times each from its tfdt.
+    const halved = Buffer.from(real);
+    for (let at = box(real, "tfhd"); at > 4; at = real.indexOf("tfhd", at, "latin1") + 4) {
+      // flags 0x39: track_ID, base_data_offset (8 bytes), then the default duration.
+      halved.writeUInt32BE(real.readUInt32BE(at + 16) / 2, at + 16);
+    }
+    await expectMismatch("halved.mp4", halved, "its mdhd and trun boxes give 1 s, its stream lasts 1.82 s");
   });
 
   it("real files that declare other than their stored frames pass", async () => {

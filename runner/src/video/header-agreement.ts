@@ -1,12 +1,13 @@
 /**
  * @module That an MP4/MOV upload's index does not understate its video: the broadcaster and the orchestrator count a
- * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, `stsz` sample count,
- * and the `mdhd` duration that prices a frame-rate change), while the runner works on the frames the stream really
- * holds. A file whose index gives smaller frames, fewer of them or a shorter duration than its stream has — edited bytes, or a fragmented mp4 whose `moov` lists only its first fragment — would be
- * paid for as less work than it is; it is refused before anything is decoded, with both figures.
+ * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, the sample count of
+ * `stsz` and of a fragmented file's `trun` boxes, and the `mdhd` and `trun` durations that price a frame-rate change),
+ * while the runner works on the frames the stream really holds. A file whose index gives smaller frames, fewer of them
+ * or a shorter duration than its stream has — edited bytes — would be paid for as less work than it is, and one whose
+ * fragments contradict themselves is counted as unmeasured; both are refused before anything is decoded.
  */
 import { openAsBlob } from "node:fs";
-import { mp4VideoSize } from "@ai-video-subnet/server-kit";
+import { Mp4IndexError, mp4VideoSize } from "@ai-video-subnet/server-kit";
 import { MP4_DEMUXER } from "./container.js";
 import { VideoInputError } from "./errors.js";
 import type { Rational } from "./rational.js";
@@ -40,9 +41,9 @@ export interface StreamFacts {
 
 /**
  * Throws a 400 `header_mismatch` {@link VideoInputError} when the MP4/MOV file at `path` declares smaller frames in
- * its `tkhd` (beyond rounding and a non-square pixel, in either orientation), fewer samples in its `stsz` or a
- * shorter `mdhd` duration (beyond one frame) than `stream` holds. Other containers, and an index without a count (a
- * fragmented mp4 with an empty `moov`), pass.
+ * its `tkhd` (beyond rounding and a non-square pixel, in either orientation), fewer samples in its `stsz` and
+ * fragments or a shorter duration (beyond one frame) than `stream` holds, or has fragments that contradict
+ * themselves (see `Mp4IndexError`). Other containers, and an index that lists no sample, pass.
  * @example await checkHeaderAgreement("/tmp/upload", MP4_DEMUXER, { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
 export async function checkHeaderAgreement(
@@ -52,14 +53,18 @@ export async function checkHeaderAgreement(
   field = "video",
 ): Promise<void> {
   if (container !== MP4_DEMUXER) return;
-  const declared = await mp4VideoSize(await openAsBlob(path));
-  if (!declared) return;
-  const disagree = (what: string) =>
+  const disagree = (what: string, cause?: unknown) =>
     new VideoInputError(
       "header_mismatch",
       `${field}'s MP4 header and its frames disagree: ${what}; work is counted from the header, so send a file whose ` +
         "header gives its real frame size, frame count and duration (ffmpeg -i in.mp4 -c copy out.mp4 rewrites it)",
+      cause === undefined ? {} : { cause },
     );
+  const declared = await mp4VideoSize(await openAsBlob(path), { strict: true }).catch((err: unknown) => {
+    throw err instanceof Mp4IndexError ? disagree(`its index contradicts itself: ${err.message}`, err) : err;
+  });
+  if (!declared) return;
+  const index = declared.fragments ? `stsz and ${declared.fragments} moof boxes list` : "stsz lists";
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
   const side = (n: number) => n * CLEAN_APERTURE_SHARE + 1;
@@ -70,13 +75,14 @@ export async function checkHeaderAgreement(
     );
   }
   if (declared.frames !== undefined && stream.packets > declared.frames) {
-    throw disagree(`its stsz lists ${declared.frames} frames, its stream holds ${stream.packets}`);
+    throw disagree(`its ${index} ${declared.frames} frames, its stream holds ${stream.packets}`);
   }
   // mdhd spans every sample, pre-roll included, so it is never shorter than what is presented; a frame's length and
   // a millisecond of slack cover the guessed length of the last frame.
   const slack = stream.durationSeconds / Math.max(1, stream.packets) + 0.001;
   if (declared.seconds !== undefined && stream.durationSeconds > declared.seconds + slack) {
     const s = (n: number) => `${Math.round(n * 1000) / 1000} s`;
-    throw disagree(`its mdhd gives ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
+    const timing = declared.fragments ? "mdhd and trun boxes give" : "mdhd gives";
+    throw disagree(`its ${timing} ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
   }
 }
