@@ -118,5 +118,10 @@ describe("a fragmented mp4's frames", () => {
     many.writeUInt32BE(length - 20, trun + 12);
     many.write("free", trun + 16, "latin1");
     await expectRefused(many, new RegExp(`^the fragments' samples take \\d{13,} bytes, the file has ${many.length}$`));
+    // The same samples, each as long as the tfhd's default duration at its largest: their sum is past 2^53.
+    const long = Buffer.from(many);
+    // tfhd flags 0x39: track_ID, base_data_offset (8 bytes), then the default duration.
+    long.writeUInt32BE(0xffffffff, nth(bytes, "tfhd", 1) + 16);
+    await expectRefused(long, "the fragments' durations overflow");
   });
 });
