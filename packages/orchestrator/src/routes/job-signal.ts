@@ -25,6 +25,8 @@ export function jobSignal(hangUp: AbortSignal, timeoutMs: number | undefined) {
         controller.abort(new DOMException(`the job ran past job-timeout (${timeoutMs} ms)`, "TimeoutError"));
       }, timeoutMs);
     },
+    /** Stops the job's work with `reason` (a runner that stalled, see stall-watch.ts). */
+    abort: (reason: unknown) => controller.abort(reason),
     timedOut: () => expired && !hangUp.aborted,
     // 500 as every failure of the job's own (Livepeer's spec has no 504 for these routes).
     timeoutError: () =>

@@ -154,7 +154,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           forward: async (lease, stage, stageBody) => {
             try {
               const call = (signal: AbortSignal) => forward(lease, stage, stageBody, requestId, signal);
-              return await watchedCall(ctx, lease, requestId, job.signal, call);
+              return await watchedCall(ctx, lease, requestId, job, call);
             } catch (err) {
               throw toHttpError(err, stage, stageBody.model_id as string);
             }
@@ -167,9 +167,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
     // The caller's multipart bytes go to the runner as they came unless the body was changed on the way.
     const raw = body === validated(c).body ? rawMultipart(c) : undefined;
     const send = (lease: Lease) =>
-      watchedCall(ctx, lease, requestId, job.signal, (signal) =>
-        forwardBytes(lease, pipeline, body, raw, requestId, signal),
-      );
+      watchedCall(ctx, lease, requestId, job, (signal) => forwardBytes(lease, pipeline, body, raw, requestId, signal));
     let lease = await ctx.pool.acquire(pipeline, modelId);
     job.start();
     runner = lease.runner.name;
