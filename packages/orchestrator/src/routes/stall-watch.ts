@@ -78,7 +78,7 @@ export interface StoppableJob {
  * await watchStall(client, "job-1", 120_000, job, (signal) => client.forward(path, body, { signal }), restart, {
  *   name: 'upscale model "a/b"', restarted: true });
  */
-export async function watchStall<T>(
+async function watchStall<T>(
   client: RunnerClient | undefined,
   requestId: string,
   stallMs: number,
