@@ -1,6 +1,6 @@
 /** @module Real videos made by the system's ffmpeg for tests that read their headers. */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -22,6 +22,21 @@ export async function video(
       ...["-pix_fmt", "yuv420p", ...extra, out],
     ]);
     return new Uint8Array(await readFile(out)) as Uint8Array<ArrayBuffer>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The video stream's duration as ffprobe (the system's) gives it, for a file written to a temporary path. */
+export async function ffprobeSeconds(bytes: Uint8Array): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "avs-probe-"));
+  try {
+    await writeFile(join(dir, "v.mp4"), bytes);
+    const { stdout } = await exec("ffprobe", [
+      ...["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=duration", "-of", "csv=p=0"],
+      join(dir, "v.mp4"),
+    ]);
+    return Number(stdout.trim());
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FALLBACK_PIXELS, Mp4IndexError, mp4VideoSize, workUnits } from "../src/index.js";
-import { video } from "./ffmpeg-video.js";
+import { ffprobeSeconds, video } from "./ffmpeg-video.js";
 import { FRAME_INTERPOLATION, VIDEO_UPSCALE } from "./spec-recipes.js";
 
 const H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-g", "12"];
@@ -100,11 +100,11 @@ describe("a fragmented mp4's frames", () => {
       expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([edited]) })).toBe(FALLBACK_PIXELS);
     };
     const moof = nth(bytes, "moof", 1) - 8;
-    // A trun claiming 1 sample, its entries holding 12.
-    const fewer = Buffer.from(bytes);
+    // A trun claiming 13 samples, its entries holding 12 (one claiming fewer is a padded one: see below).
+    const more = Buffer.from(bytes);
     const trun = nth(bytes, "trun", 1);
-    fewer.writeUInt32BE(1, trun + 4);
-    await expectRefused(fewer, `a trun in the moof at byte ${moof} lists 1 samples of 4 bytes each in 48 bytes`);
+    more.writeUInt32BE(13, trun + 4);
+    await expectRefused(more, `a trun in the moof at byte ${moof} lists 13 samples of 4 bytes each in 48 bytes`);
     // A fragment of a track the moov has not.
     const other = Buffer.from(bytes);
     other.writeUInt32BE(7, nth(bytes, "tfhd", 1) + 4);
@@ -123,5 +123,37 @@ describe("a fragmented mp4's frames", () => {
     // tfhd flags 0x39: track_ID, base_data_offset (8 bytes), then the default duration.
     long.writeUInt32BE(0xffffffff, nth(bytes, "tfhd", 1) + 16);
     await expectRefused(long, "the fragments' durations overflow");
+  });
+
+  it("last as long as their samples when the mdhd already holds the whole file's length", async () => {
+    // ffmpeg's moov lists the first fragment (12 frames, 0.5 s) and its mdhd says so; another writer's says 2 s.
+    const bytes = await clip("frag_keyframe");
+    const mdhd = nth(bytes, "mdhd");
+    const timescale = bytes.readUInt32BE(mdhd + 12);
+    expect(bytes.readUInt32BE(mdhd + 16) / timescale).toBe(0.5);
+    const whole = Buffer.from(bytes);
+    whole.writeUInt32BE(2 * timescale, mdhd + 16);
+    expect(await ffprobeSeconds(whole)).toBe(2);
+    expect(await mp4VideoSize(new Blob([whole]))).toMatchObject({ frames: 48, seconds: 2, fragments: 3 });
+    expect(await workUnits(FRAME_INTERPOLATION, { video: new Blob([whole]), output_fps: 60 })).toBe(64 * 48 * 120);
+  });
+
+  it("are counted through a trun padded past its entries, as ffmpeg reads them", async () => {
+    // default_base_moof: sample data is addressed from its own moof, so only that moof's data offset moves.
+    const bytes = await clip("frag_keyframe+empty_moov+default_base_moof");
+    const trun = nth(bytes, "trun", 1) - 8;
+    const end = trun + bytes.readUInt32BE(trun);
+    const padded = Buffer.concat([bytes.subarray(0, end), Buffer.alloc(8), bytes.subarray(end)]);
+    for (const box of [nth(bytes, "moof", 1) - 8, nth(bytes, "traf", 1) - 8, trun]) {
+      padded.writeUInt32BE(padded.readUInt32BE(box) + 8, box);
+    }
+    expect(padded.readUInt32BE(trun + 8) & 0x1).toBe(0x1);
+    padded.writeUInt32BE(padded.readUInt32BE(trun + 16) + 8, trun + 16);
+    expect(await ffprobeSeconds(padded)).toBe(2);
+    expect(await mp4VideoSize(new Blob([padded]), { strict: true })).toMatchObject({ frames: 48, seconds: 2 });
+    // Fewer samples than its entries hold: the rest is padding, and ffmpeg reads the one sample too.
+    const fewer = Buffer.from(padded);
+    fewer.writeUInt32BE(1, trun + 12);
+    expect(await mp4VideoSize(new Blob([fewer]), { strict: true })).toMatchObject({ frames: 37 });
   });
 });

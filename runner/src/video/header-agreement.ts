@@ -1,8 +1,9 @@
 /**
  * @module That an MP4/MOV upload's index does not understate its video: the broadcaster and the orchestrator count a
  * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, the sample count of
- * `stsz` and of a fragmented file's `trun` boxes, and the `mdhd` and `trun` durations that price a frame-rate change),
- * while the runner works on the frames the stream really holds. A file whose index gives smaller frames, fewer of them
+ * `stsz` and of a fragmented file's `trun` boxes, and the duration that prices a frame-rate change: `mdhd`, or a
+ * fragmented file's `stts` and `trun` sample durations), while the runner works on the frames the stream really
+ * holds. A file whose index gives smaller frames, fewer of them
  * or a shorter duration than its stream has — edited bytes — would be paid for as less work than it is, and one whose
  * fragments contradict themselves is counted as unmeasured; both are refused before anything is decoded.
  */
@@ -77,12 +78,12 @@ export async function checkHeaderAgreement(
   if (declared.frames !== undefined && stream.packets > declared.frames) {
     throw disagree(`its ${index} ${declared.frames} frames, its stream holds ${stream.packets}`);
   }
-  // mdhd spans every sample, pre-roll included, so it is never shorter than what is presented; a frame's length and
+  // mdhd (or the samples) spans every sample, pre-roll included, so it is never shorter than what is presented; a frame's length and
   // a millisecond of slack cover the guessed length of the last frame.
   const slack = stream.durationSeconds / Math.max(1, stream.packets) + 0.001;
   if (declared.seconds !== undefined && stream.durationSeconds > declared.seconds + slack) {
     const s = (n: number) => `${Math.round(n * 1000) / 1000} s`;
-    const timing = declared.fragments ? "mdhd and trun boxes give" : "mdhd gives";
+    const timing = declared.fragments ? "stts and trun boxes give" : "mdhd gives";
     throw disagree(`its ${timing} ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
   }
 }

@@ -58,14 +58,18 @@ function add(a: number, b: number, what: string): number {
   return sum;
 }
 
-/** Samples, bytes and ticks of one `trun` (§8.8.8), which must be exactly as long as its flags and count make it. */
+/**
+ * Samples, bytes and ticks of one `trun` (§8.8.8), which must be at least as long as its flags and count make it.
+ * Bytes after its entries (a muxer's padding) are ignored, as ffmpeg's mov demuxer skips what a box's parser left of
+ * it (`mov_read_default`); ffmpeg 5.1 reads a file whose `trun` carries 8 such bytes to the same frames as before.
+ */
 function trun(dv: DataView, box: Box, defaults: SampleDefaults, where: string) {
   const flags = u32(dv, box.start) & 0xffffff;
   const samples = u32(dv, box.start + 4);
   const optional = (flags & 0x1 ? 4 : 0) + (flags & 0x4 ? 4 : 0);
   const fields = [0x100, 0x200, 0x400, 0x800].filter((f) => flags & f).length;
   const length = 8 + optional + samples * fields * 4;
-  if (length !== box.end - box.start) {
+  if (length > box.end - box.start) {
     throw new Mp4IndexError(
       `a trun ${where} lists ${samples} samples of ${fields * 4} bytes each in ${box.end - box.start - 8 - optional} bytes`,
     );
@@ -103,7 +107,7 @@ function tfhd(dv: DataView, box: Box | undefined, track: FragmentedTrack, where:
 /**
  * Samples and ticks of `track` in the `moof` boxes among the top-level boxes from `from` to the end of the file (a
  * box cut by the end of the file ends the walk). Reads are positioned: a `moof` and the headers of the other boxes.
- * Throws {@link Mp4IndexError} for a fragment of a track the `moov` has not, a `trun` whose length is not what its
+ * Throws {@link Mp4IndexError} for a fragment of a track the `moov` has not, a `trun` too short for the entries its
  * count makes it, sample bytes beyond the file's size, a sum past 2^53, and a `moof` over 16 MiB.
  * @example await countFragments(new BlobWindow(file), moovEnd, { trackId: 1, trackIds: new Set([1]), defaults })
  */

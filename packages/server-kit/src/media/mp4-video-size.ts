@@ -3,6 +3,14 @@
  * `tkhd` width and height, `stsz`/`stz2` sample count and `mdhd` duration of the track whose `hdlr` is `vide`; and,
  * when `moov` has an `mvex`, the samples of that track in the `moof` boxes after it), without decoding and without
  * ffmpeg, so a gateway can count a video job's work units. Other containers give undefined.
+ *
+ * A fragmented file's duration is its samples': the `stts` deltas of the `moov`'s samples plus the fragments' sample
+ * durations, never `mdhd` plus the fragments. ISO/IEC 14496-12 §8.8.1 says the fragments' samples are "logically
+ * added" to the `moov`'s, but writers disagree on what `mdhd` (and `mvhd`) then hold: ffmpeg writes the `moov`'s own
+ * samples (0 with `empty_moov`), other packagers the whole file's length, which added to the fragments counted it
+ * twice. `mehd` (§8.8.2) is optional, in the movie's timescale, and a claim like `mdhd`. ffmpeg's demuxer ends the
+ * stream where its last fragment sample ends (ffprobe 5.1 gives 2 s for a 2 s file whose `mdhd` says 0.5, 2 or 3 s),
+ * and the runner decodes the samples: they are what a job is priced by and checked against.
  */
 import { BlobWindow, type Box, boxAt, boxes, child } from "./mp4-boxes.js";
 import { countFragments, type FragmentedTrack, Mp4IndexError, trexDefaults } from "./mp4-fragments.js";
@@ -16,7 +24,10 @@ export interface Mp4VideoSize {
   height: number;
   /** Samples in `stsz` and in the fragments. */
   frames?: number;
-  /** The track's media duration in seconds (`mdhd`, plus the fragments'): frames ÷ frame rate at a constant rate. */
+  /**
+   * The track's media duration in seconds (`mdhd`; for a fragmented file the samples' durations, `stts` and the
+   * fragments'): frames ÷ frame rate at a constant rate.
+   */
   seconds?: number;
   /** The `moof` boxes counted, for a fragmented file. */
   fragments?: number;
@@ -40,6 +51,8 @@ interface MoovTrack {
   samples: number;
   timescale: number;
   duration: number;
+  /** The `stts` deltas' sum, in the `mdhd` timescale (undefined without a readable `stts`). */
+  sampleTicks: number | undefined;
   /** Set when `moov` has an `mvex`: the file may hold fragments. */
   fragmented?: FragmentedTrack;
 }
@@ -58,6 +71,7 @@ function videoTrack(moov: Uint8Array): MoovTrack | undefined {
     const minf = child(moov, mdia, "minf");
     const stbl = minf && child(moov, minf, "stbl");
     const stsz = stbl && (child(moov, stbl, "stsz") ?? child(moov, stbl, "stz2"));
+    const stts = stbl && child(moov, stbl, "stts");
     if (!tkhd || !stsz || stsz.end - stsz.start < 12) return undefined;
     // After version/flags: v0 has 20 bytes of times and ids, v1 32; then 52 bytes to the 16.16 width and height.
     const at = tkhd.start + 4 + (moov[tkhd.start] === 1 ? 32 : 20) + 52;
@@ -70,6 +84,7 @@ function videoTrack(moov: Uint8Array): MoovTrack | undefined {
       height,
       samples: dv.getUint32(stsz.start + 8),
       ...mediaTime(moov, child(moov, mdia, "mdhd")),
+      sampleTicks: stts && sttsTicks(dv, stts),
     };
     const mvex = top.find((b) => b.type === "mvex");
     if (mvex) {
@@ -80,6 +95,21 @@ function videoTrack(moov: Uint8Array): MoovTrack | undefined {
     return track;
   }
   return undefined;
+}
+
+/**
+ * The sum of a `stts` box's deltas (§8.6.1.2: entry count, then sample count and delta per entry), over the entries
+ * the box holds; undefined when its header is cut. Throws {@link Mp4IndexError} past 2^53.
+ */
+function sttsTicks(dv: DataView, stts: Box): number | undefined {
+  if (stts.end - stts.start < 8) return undefined;
+  const entries = Math.min(dv.getUint32(stts.start + 4), Math.floor((stts.end - stts.start - 8) / 8));
+  let ticks = 0;
+  for (let i = 0, at = stts.start + 8; i < entries; i++, at += 8) {
+    ticks += dv.getUint32(at) * dv.getUint32(at + 4);
+    if (!Number.isSafeInteger(ticks)) throw new Mp4IndexError("the moov's sample durations overflow");
+  }
+  return ticks;
 }
 
 /** A `tkhd`'s `track_ID` (after version/flags and the v0 32-bit or v1 64-bit times); -1 when it is cut. */
@@ -93,7 +123,7 @@ function measured(track: MoovTrack, fragments: { fragments: number; samples: num
   const { width, height } = track;
   const frames = track.samples + fragments.samples;
   if (frames === 0) return { width, height };
-  const ticks = track.duration + fragments.ticks;
+  const ticks = track.fragmented ? (track.sampleTicks ?? track.duration) + fragments.ticks : track.duration;
   const size: Mp4VideoSize = { width, height, frames };
   if (track.timescale > 0 && ticks > 0) size.seconds = ticks / track.timescale;
   if (fragments.fragments > 0) size.fragments = fragments.fragments;
