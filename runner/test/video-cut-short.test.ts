@@ -5,7 +5,7 @@
  * accepted container, with and without their index, still probe to all their frames. A raw MPEG-TS cut between two
  * packets cannot be told from a shorter recording: that it is accepted with fewer frames is pinned too. An AVI
  * whose index counts an empty (dropped-frame) chunk is whole, not short of a frame; one cut inside its headers is
- * told by its RIFF size.
+ * told by its RIFF size; one written to a pipe, whose header declares 2^30 frames, is counted by its packets.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
@@ -150,9 +150,9 @@ describe("files cut short", () => {
     ["avi", [...X264, "-c:a", "mp3"]],
   ])("a whole .%s, written to a file and to a pipe, keeps all its frames", async (ext, args) => {
     expect(await probe(`whole.${ext}`, await make(`whole.${ext}`, args))).toBe(50);
-    // An mp4 cannot be written to a pipe without fragments; an AVI written to one has a placeholder frame count
-    // (2^30) that the frame limit refuses — a refusal of its own, left as it is.
-    if (ext === "mp4" || ext === "avi") return;
+    // An mp4 cannot be written to a pipe without fragments. An AVI written to one declares 2^30 frames (and 853.8 s),
+    // which the limits refused: its frames are counted instead.
+    if (ext === "mp4") return;
     const piped = await make(`piped.${ext}`, [...args, "-f", formats[ext] ?? ext], true);
     expect(await probe(`piped.${ext}`, piped)).toBe(50);
   });
@@ -173,6 +173,20 @@ describe("files cut short", () => {
       0xffffffff,
       undefined,
     ]);
+    // Its 2^30 frames are no count: one with more frames than the limit is still refused, counted from its packets.
+    const small = { ...DEFAULT_VIDEO_LIMITS, maxFrames: 30 };
+    const tooMany = await probeVideo(dir.path("piped.avi"), { limits: small, scale: 2 }).catch((e: unknown) => e);
+    expect(tooMany).toBeInstanceOf(VideoInputError);
+    expect([(tooMany as VideoInputError).status, (tooMany as Error).message]).toEqual([
+      413,
+      expect.stringMatching(/^video has more than 30 frames; this runner takes videos of /),
+    ]);
+    // A file's RIFF size made unknown: its idx1 still counts its 51 chunks (the header's count is not read).
+    const unsized = Buffer.from(avi);
+    unsized.writeUInt32LE(0xffffffff, 4);
+    expect(await probe("unsized.avi", unsized)).toBe(50);
+    const indexed = await probeVideo(dir.path("unsized.avi"), { limits: small, scale: 2 }).catch((e: unknown) => e);
+    expect((indexed as Error).message).toMatch(/^video has 51 frames, over 30; /);
     // Cut inside its headers, it was "not a video ffmpeg can read"; its RIFF size says it was cut.
     await expectCut(
       "head.avi",

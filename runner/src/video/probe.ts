@@ -7,7 +7,7 @@
  * the counted frames.
  */
 import { stat } from "node:fs/promises";
-import { aviEmptyVideoChunks } from "./avi-index.js";
+import { aviEmptyVideoChunks, aviIndexedChunks, aviSizesUnknown } from "./avi-index.js";
 import {
   ACCEPTED_CONTAINERS,
   ACCEPTED_VIDEOS,
@@ -184,11 +184,16 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const height = turned ? codedWidth : codedHeight;
   const timeBase = parseRational(v.time_base) ?? { num: 1, den: 1000 };
   const frameRate = positive(parseRational(v.r_frame_rate));
-  const declaredFrames = Number(v.nb_frames ?? Number.NaN);
+  // An AVI written to a pipe declares 2^30 frames and a guessed duration (`avi-index.ts`): its idx1 counts them if
+  // it has one, else the packets counted below do (up to one past the limit), and their timestamps give the duration.
+  const unfilled = container === "avi" && (await aviSizesUnknown(path));
+  const declaredFrames = unfilled
+    ? ((await aviIndexedChunks(path, v.index))?.chunks ?? Number.NaN)
+    : Number(v.nb_frames ?? Number.NaN);
   // The stream's own duration, not the container's, which may be a longer audio track's. Matroska keeps it only in
   // a DURATION tag: ffprobe's stream `duration` there is the container's (1 s of video before 600 s of sound was
   // refused as "video lasts 600.032 s"), so the tag wins.
-  const declaredDuration = Number(tagSeconds(v.tags?.DURATION) ?? v.duration ?? Number.NaN);
+  const declaredDuration = unfilled ? Number.NaN : Number(tagSeconds(v.tags?.DURATION) ?? v.duration ?? Number.NaN);
   if (limits) {
     checkVideoLimits(
       {
