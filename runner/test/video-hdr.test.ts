@@ -1,6 +1,6 @@
 /**
  * @module HDR video (PQ and HLG, BT.2020, 10-bit HEVC made with libx265) is tone-mapped to BT.709 SDR when decoded;
- * SDR video decodes to exactly the bytes it did before. Each HDR clip holds three flat grey patches of known light
+ * BT.709 SDR video decodes to exactly the bytes it did before. Each HDR clip holds three flat grey patches of known light
  * levels, so the decoded values can be checked against what an SDR display must show for them.
  */
 import { createHash } from "node:crypto";
@@ -114,7 +114,7 @@ describe("HDR video is tone-mapped to BT.709 SDR when decoded", () => {
     expect(peak).toBeGreaterThanOrEqual(252);
   });
 
-  it("SDR video takes no filter: its frames are byte for byte ffmpeg's plain rgb24 decode", async () => {
+  it("BT.709 SDR video takes no filter: its frames are byte for byte ffmpeg's plain rgb24 decode", async () => {
     const sdr = [
       await lavfiClip(dir.path("sdr8.mp4"), { size: "64x48", rate: "12", seconds: 0.5 }),
       // Untagged 8-bit H.264 and 10-bit HEVC: neither is HDR.
@@ -123,6 +123,16 @@ describe("HDR video is tone-mapped to BT.709 SDR when decoded", () => {
         rate: "12",
         seconds: 0.5,
         videoArgs: ["-c:v", "libx265", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le"],
+      }),
+      // Tagged BT.709 throughout: SDR in BT.709's own gamut, so no gamut conversion either.
+      await lavfiClip(dir.path("sdr709.mp4"), {
+        size: "64x48",
+        rate: "12",
+        seconds: 0.5,
+        videoArgs: [
+          ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+          ...["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"],
+        ],
       }),
     ];
     for (const file of sdr) {

@@ -4,7 +4,8 @@
  * ahead as the pipe holds. Each frame carries its timestamp from the probe's frame index (ffmpeg's raw output has
  * none; `-fps_mode passthrough` makes ffmpeg emit every decoded frame once, neither dropped nor duplicated, so the
  * i-th frame out is the i-th timestamp). Stopping early, an abort or an error kills ffmpeg before the iterator
- * settles. An HDR stream (PQ or HLG) is tone-mapped to BT.709 SDR on the way (`tone-map.ts`); SDR takes no filter.
+ * settles. An HDR stream (PQ or HLG) is tone-mapped to BT.709 SDR on the way, a wide-gamut SDR one converted to
+ * BT.709 primaries (`tone-map.ts`); BT.709 SDR takes no filter.
  */
 import type { Readable } from "node:stream";
 import { ACCEPTED_VIDEOS, UPLOAD_INPUT_OPTIONS } from "./container.js";
@@ -13,7 +14,7 @@ import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { type FfmpegChild, spawnFfmpeg } from "./ffmpeg-process.js";
 import { H264_MAX_SIDE } from "./limits.js";
 import type { VideoProbe } from "./probe.js";
-import { toneMapFilter } from "./tone-map.js";
+import { colorFilter } from "./tone-map.js";
 
 /** One decoded frame. */
 export interface VideoFrame {
@@ -146,7 +147,7 @@ export class ExactReader {
  * under {@link UPLOAD_INPUT_OPTIONS}. A stream whose size changes has every frame scaled to the first one's
  * (ffmpeg's default), as a recording of a resized window needs; with `maxInputPixels` the decoder refuses a frame
  * over {@link decoderPixelCap} of it (`-max_pixels`), so a stream that starts at 16×16 and grows to 4096×4096 does not
- * pass the limit the probe checked on its first size. `filter` (the HDR tone mapping, {@link toneMapFilter}) runs
+ * pass the limit the probe checked on its first size. `filter` (the colour conversion, {@link colorFilter}) runs
  * before the conversion to rgb24.
  * @example decodeArgs("in.mp4", 0) // [..., "-map", "0:0", ..., "-f", "rawvideo", "pipe:1"]
  */
@@ -187,9 +188,9 @@ export async function* decodeVideo(probe: VideoProbe, options: DecodeOptions = {
   const maxInputPixels = options.maxInputPixels ?? probe.maxInputPixels;
   const field = options.field ?? "video";
   const frameBytes = width * height * 3;
-  const filter = toneMapFilter(probe.video.color);
+  const filter = colorFilter(probe.video.color);
   let { started } = options;
-  // A decoder started before the probe decodes without a filter: an HDR stream needs one that tone-maps.
+  // A decoder started before the probe decodes without a filter: an HDR or wide-gamut stream needs one that converts.
   if (started && started.path === probe.path && started.filter !== filter) {
     await started.kill();
     started = undefined;

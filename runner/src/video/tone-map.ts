@@ -13,7 +13,14 @@
  * HDR reference white) → 146 of 255 (what a BT.1886 display, gamma 2.4 and white at 100 cd/m², shows as
  * 26 cd/m²), 203 cd/m² (reference white) → 235, 1,000 cd/m² → 255; `hable` made them 97,
  * 193, 255 (mid-tones a third darker), `reinhard` 138, 225, 255, `clip` 146, 255, 255 (reference white clipped).
- * SDR video gets no filter at all: its frames are byte for byte what they were.
+ *
+ * Wide-gamut SDR — BT.2020 (or Display P3) primaries with an SDR transfer (`bt2020-10`, `bt2020-12`, `bt709`, …), as
+ * phones and broadcast deliver — holds the same light levels in wider primaries: read as BT.709 its colours came out
+ * desaturated (a BT.709 red of 200, 30, 30 encoded in BT.2020 was decoded as 165, 69, 44). It gets the primaries
+ * conversion alone, no tone mapping: one `zscale` from the stream's transfer and primaries to BT.709's (zimg converts
+ * primaries in linear light, display-referred: BT.1886's gamma 2.4, as ITU-R BT.2087 §2 case #2 does), full-range
+ * RGB; colours outside BT.709 clip. The same red comes back as 200, 30, 30.
+ * BT.709 SDR video (and untagged) gets no filter at all: its frames are byte for byte what they were.
  */
 
 /** The colour description of a video stream, as ffprobe names it (`color_transfer`, …); absent when untagged. */
@@ -33,7 +40,22 @@ const HDR_TRANSFERS: Readonly<Record<string, string>> = { smpte2084: "smpte2084"
 
 /** Primaries and matrices zscale reads, by ffprobe's name; an HDR stream that names none is taken as BT.2020. */
 const PRIMARIES: Readonly<Record<string, string>> = { bt2020: "2020", bt709: "709", smpte432: "smpte432" };
-const MATRICES: Readonly<Record<string, string>> = { bt2020nc: "2020_ncl", bt2020c: "2020_cl", bt709: "709" };
+const MATRICES: Readonly<Record<string, string>> = {
+  bt2020nc: "2020_ncl",
+  bt2020c: "2020_cl",
+  bt709: "709",
+  smpte170m: "170m",
+  bt470bg: "470bg",
+};
+
+/**
+ * The SDR transfers a wide-gamut stream is read with, by ffprobe's name (zscale takes the same names); an untagged
+ * one is taken as BT.709's. Other transfers (log curves, …) are left alone.
+ */
+const SDR_TRANSFERS = new Set(["bt709", "bt2020-10", "bt2020-12", "smpte170m", "iec61966-2-1"]);
+
+/** Wide-gamut primaries (D65 white, as BT.709's) converted for SDR, with the matrix assumed when none is tagged. */
+const WIDE_GAMUTS: Readonly<Record<string, string>> = { bt2020: "2020_ncl", smpte432: "709" };
 
 /** The tone-mapping curve and its settings (see the module comment for why). */
 export const TONE_MAP = { curve: "mobius", desat: 0, nominalPeak: 100 } as const;
@@ -69,4 +91,40 @@ export function toneMapFilter(color: VideoColor | undefined): string | undefined
     "zscale=t=709:m=709:r=full",
     "format=gbrp",
   ].join(",");
+}
+
+/**
+ * Whether a stream of this colour description is wide-gamut SDR (BT.2020 or Display P3 primaries, an SDR or no
+ * transfer), i.e. converted to BT.709 primaries by the decoder.
+ * @example isWideGamutSdr({ primaries: "bt2020", transfer: "bt2020-10" }) // true
+ */
+export function isWideGamutSdr(color: VideoColor | undefined): boolean {
+  if (!color?.primaries || !(color.primaries in WIDE_GAMUTS)) return false;
+  return color.transfer === undefined || SDR_TRANSFERS.has(color.transfer);
+}
+
+/**
+ * The ffmpeg filter that converts a wide-gamut SDR stream to BT.709 primaries and transfer, full-range planar RGB
+ * (8 bits), without tone mapping, or `undefined` for a stream that is not one.
+ * @example gamutFilter({ transfer: "bt2020-10", primaries: "bt2020", matrix: "bt2020nc", range: "tv" })
+ * // "zscale=tin=bt2020-10:pin=bt2020:min=2020_ncl:rin=limited:t=709:p=709:m=709:r=full,format=gbrp"
+ */
+export function gamutFilter(color: VideoColor | undefined): string | undefined {
+  if (!color || !isWideGamutSdr(color)) return undefined;
+  const input = [
+    `tin=${color.transfer ?? "bt709"}`,
+    `pin=${color.primaries}`,
+    `min=${MATRICES[color.matrix ?? ""] ?? WIDE_GAMUTS[color.primaries!]}`,
+    `rin=${color.range === "pc" ? "full" : "limited"}`,
+  ].join(":");
+  return `zscale=${input}:t=709:p=709:m=709:r=full,format=gbrp`;
+}
+
+/**
+ * The decoder's colour filter: HDR tone mapping ({@link toneMapFilter}), else the wide-gamut conversion
+ * ({@link gamutFilter}), else none (BT.709 SDR decodes untouched).
+ * @example colorFilter({ primaries: "bt709", transfer: "bt709" }) // undefined
+ */
+export function colorFilter(color: VideoColor | undefined): string | undefined {
+  return toneMapFilter(color) ?? gamutFilter(color);
 }
