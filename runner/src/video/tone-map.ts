@@ -1,7 +1,7 @@
 /**
- * @module HDR to SDR for decoding: a video whose transfer is PQ (SMPTE ST 2084, HDR10) or HLG (ARIB STD-B67) holds
- * light levels up to 1,000–10,000 cd/m² in BT.2020 primaries; read as if it were BT.709, its highlights clip and its
- * colours come out dim and washed out. The decoder tone-maps it instead, in ffmpeg's filter graph (zimg's `zscale`
+ * @module HDR to SDR, and wide gamut to BT.709, for decoding: a video whose transfer is PQ (SMPTE ST 2084, HDR10)
+ * or HLG (ARIB STD-B67) holds light levels up to 1,000–10,000 cd/m² in BT.2020 primaries; read as if it were BT.709,
+ * its highlights clip and its colours come out dim and washed out. The decoder tone-maps it instead, in ffmpeg's filter graph (zimg's `zscale`
  * for the conversions, `tonemap` for the curve), so the models and the encoder see BT.709 SDR frames like any other.
  *
  * The chain: to linear light with 100 cd/m² (SDR white) as 1.0 (`npl=100`), BT.2020 primaries to BT.709 in linear
