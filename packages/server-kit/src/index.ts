@@ -60,6 +60,16 @@ export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
 export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";
+export { VideoIndexError } from "./media/video-index-error.js";
+export {
+  type FigureSources,
+  MP4_CONTAINER,
+  VIDEO_CONTAINERS,
+  type VideoContainer,
+  type VideoSize,
+  videoContainer,
+  videoSize,
+} from "./media/video-size.js";
 export {
   countRequests,
   type MetricsRegistryOptions,

@@ -1,15 +1,15 @@
 /**
- * @module That an MP4/MOV upload's index does not understate its video: the broadcaster and the orchestrator count a
- * job's work units from the index alone (`mp4VideoSize` of server-kit: `tkhd` width × height, the sample count of
- * `stsz` and of a fragmented file's `trun` boxes, and the duration that prices a frame-rate change: `mdhd`, or a
- * fragmented file's `stts` and `trun` sample durations), while the runner works on the frames the stream really
- * holds. A file whose index gives smaller frames, fewer of them
- * or a shorter duration than its stream has — edited bytes — would be paid for as less work than it is, and one whose
- * fragments contradict themselves is counted as unmeasured; both are refused before anything is decoded.
+ * @module That a video upload's container does not understate its video: the broadcaster and the orchestrator count
+ * a job's work units from the container alone (server-kit's `videoSize`: for an MP4/MOV its index, `tkhd` width ×
+ * height, the sample count of `stsz` and of a fragmented file's `trun` boxes, and the duration that prices a
+ * frame-rate change: `mdhd`, or a fragmented file's `stts` and `trun` sample durations; each container of
+ * `VIDEO_CONTAINERS` its own), while the runner works on the frames the stream really holds. A file whose container
+ * gives smaller frames, fewer of them or a shorter duration than its stream has — edited bytes — would be paid for
+ * as less work than it is, and one whose figures contradict themselves is counted as unmeasured; both are refused
+ * before anything is decoded.
  */
 import { openAsBlob } from "node:fs";
-import { Mp4IndexError, mp4VideoSize } from "@ai-video-subnet/server-kit";
-import { MP4_DEMUXER } from "./container.js";
+import { VideoIndexError, videoContainer } from "@ai-video-subnet/server-kit";
 import { VideoInputError } from "./errors.js";
 import type { Rational } from "./rational.js";
 
@@ -41,49 +41,45 @@ export interface StreamFacts {
 }
 
 /**
- * Throws a 400 `header_mismatch` {@link VideoInputError} when the MP4/MOV file at `path` declares smaller frames in
- * its `tkhd` (beyond rounding and a non-square pixel, in either orientation), fewer samples in its `stsz` and
- * fragments or a shorter duration (beyond one frame) than `stream` holds, or has fragments that contradict
- * themselves (see `Mp4IndexError`). Other containers, and an index that lists no sample, pass.
- * @example await checkHeaderAgreement("/tmp/upload", MP4_DEMUXER, { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
+ * Throws a 400 `header_mismatch` {@link VideoInputError} when the container of the file at `path` (one server-kit's
+ * `videoContainer` measures) declares smaller frames (beyond rounding, a non-square pixel and a clean aperture, in
+ * either orientation), fewer frames or a shorter duration (beyond one frame) than `stream` holds, or figures that
+ * contradict themselves (see `VideoIndexError`). Other containers, and figures that cannot be read, pass.
+ * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
-export async function checkHeaderAgreement(
-  path: string,
-  container: string,
-  stream: StreamFacts,
-  field = "video",
-): Promise<void> {
-  if (container !== MP4_DEMUXER) return;
+export async function checkHeaderAgreement(path: string, stream: StreamFacts, field = "video"): Promise<void> {
+  const file = await openAsBlob(path);
+  const container = await videoContainer(file);
+  if (!container) return;
   const disagree = (what: string, cause?: unknown) =>
     new VideoInputError(
       "header_mismatch",
-      `${field}'s MP4 header and its frames disagree: ${what}; work is counted from the header, so send a file whose ` +
-        "header gives its real frame size, frame count and duration (ffmpeg -i in.mp4 -c copy out.mp4 rewrites it)",
+      `${field}'s ${container.name} header and its frames disagree: ${what}; work is counted from the header, so send ` +
+        `a file whose header gives its real frame size, frame count and duration (${container.rewrite} rewrites it)`,
       cause === undefined ? {} : { cause },
     );
-  const declared = await mp4VideoSize(await openAsBlob(path), { strict: true }).catch((err: unknown) => {
-    throw err instanceof Mp4IndexError ? disagree(`its index contradicts itself: ${err.message}`, err) : err;
+  const declared = await container.measure(file, { strict: true }).catch((err: unknown) => {
+    throw err instanceof VideoIndexError ? disagree(`its index contradicts itself: ${err.message}`, err) : err;
   });
   if (!declared) return;
-  const index = declared.fragments ? `stsz and ${declared.fragments} moof boxes list` : "stsz lists";
+  const from = container.sources(declared);
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
   const side = (n: number) => n * CLEAN_APERTURE_SHARE + 1;
   const allowed = side(declared.width * widen) * side(declared.height);
   if (stream.width * stream.height > allowed) {
     throw disagree(
-      `its tkhd gives ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
+      `its ${from.size} ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
     );
   }
   if (declared.frames !== undefined && stream.packets > declared.frames) {
-    throw disagree(`its ${index} ${declared.frames} frames, its stream holds ${stream.packets}`);
+    throw disagree(`its ${from.frames} ${declared.frames} frames, its stream holds ${stream.packets}`);
   }
-  // mdhd (or the samples) spans every sample, pre-roll included, so it is never shorter than what is presented; a frame's length and
-  // a millisecond of slack cover the guessed length of the last frame.
+  // A declared duration spans every sample, pre-roll included, so it is never shorter than what is presented; a
+  // frame's length and a millisecond of slack cover the guessed length of the last frame.
   const slack = stream.durationSeconds / Math.max(1, stream.packets) + 0.001;
   if (declared.seconds !== undefined && stream.durationSeconds > declared.seconds + slack) {
     const s = (n: number) => `${Math.round(n * 1000) / 1000} s`;
-    const timing = declared.fragments ? "stts and trun boxes give" : "mdhd gives";
-    throw disagree(`its ${timing} ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
+    throw disagree(`its ${from.seconds} ${s(declared.seconds)}, its stream lasts ${s(stream.durationSeconds)}`);
   }
 }

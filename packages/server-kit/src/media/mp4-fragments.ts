@@ -5,9 +5,10 @@
  * frag_keyframe`, with or without `empty_moov`; browsers' MediaRecorder) lists most or all of its samples there.
  */
 import { type BlobWindow, type Box, boxAt, boxes, child } from "./mp4-boxes.js";
+import { VideoIndexError } from "./video-index-error.js";
 
-/** An index that contradicts itself or the file: a count read from it would be a wrong number. */
-export class Mp4IndexError extends Error {
+/** An MP4 index that contradicts itself or the file: a count read from it would be a wrong number. */
+export class Mp4IndexError extends VideoIndexError {
   override name = "Mp4IndexError";
 }
 

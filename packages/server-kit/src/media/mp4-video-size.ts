@@ -131,7 +131,7 @@ function measured(track: MoovTrack, fragments: { fragments: number; samples: num
 }
 
 /** The first box types of an ISO base media file; anything else (WebM, AVI, text) is not one. */
-const FIRST_BOXES = ["ftyp", "moov", "wide", "mdat", "free", "skip"];
+export const FIRST_BOXES = ["ftyp", "moov", "wide", "mdat", "free", "skip"];
 
 /**
  * The first video track's frame size, frame count and duration of an MP4/MOV file (index at the start or at the

@@ -1,11 +1,11 @@
 /**
  * @module Units of work of a job — pixels × frames × steps × images — counted from a validated body by the recipe
  * in the spec's `x-avs-pipeline` extension (the generated `PIPELINES` table), so that latencies and prices of
- * different jobs compare per unit. Image inputs are sized from their header, MP4/MOV videos from their index, without decoding.
+ * different jobs compare per unit. Image inputs are sized from their header, videos from their container (`video-size.ts`), without decoding.
  * A frame-rate change (frame interpolation) counts the frames it makes, not the frames it is given.
  */
 import { imageSize } from "../media/image-size.js";
-import { type Mp4VideoSize, mp4VideoSize } from "../media/mp4-video-size.js";
+import { type VideoSize, videoSize } from "../media/video-size.js";
 import { UploadedPart, uploadedPart } from "../validator/uploaded-part.js";
 
 /** What kind of media a file field holds. */
@@ -82,7 +82,7 @@ export interface WorkUnitSource {
  * Blob, or the in-memory part behind a validated multipart field (see `uploadedPart`), which is never made a File
  * for an image: its head is enough.
  */
-export type MediaMeasure = (file: Blob | UploadedPart, kind: MediaKind) => Promise<Mp4VideoSize | undefined>;
+export type MediaMeasure = (file: Blob | UploadedPart, kind: MediaKind) => Promise<VideoSize | undefined>;
 
 /** Bytes of an image's head its size is read from. */
 const IMAGE_HEAD = 65536;
@@ -91,15 +91,14 @@ const IMAGE_HEAD = 65536;
 export const FALLBACK_PIXELS = 512 * 512;
 
 /**
- * Reads an image's size from its header, and an MP4/MOV video's frame size and frame count from its index; other
- * video containers are not measured here (a caller can supply a probe as its own {@link MediaMeasure}).
+ * Reads an image's size from its header, and a video's frame size, frame count and duration from its container
+ * (`videoSize`: the containers of `VIDEO_CONTAINERS`); others are not measured here (a caller can supply a probe
+ * as its own {@link MediaMeasure}).
  * @example await headerMeasure(new Blob([png]), "image") // { width: 64, height: 48 }
  */
 export const headerMeasure: MediaMeasure = async (file, kind) => {
-  if (file instanceof UploadedPart) return kind === "image" ? partImageSize(file) : mp4VideoSize(file.file());
-  return kind === "image"
-    ? imageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD).arrayBuffer()))
-    : mp4VideoSize(file);
+  if (file instanceof UploadedPart) return kind === "image" ? partImageSize(file) : videoSize(file.file());
+  return kind === "image" ? imageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD).arrayBuffer())) : videoSize(file);
 };
 
 /**
@@ -165,7 +164,7 @@ export async function workUnits(
 async function rateFrames(
   units: WorkUnitRecipe,
   body: Record<string, unknown>,
-  fileSize: (field: string) => Promise<Mp4VideoSize | undefined>,
+  fileSize: (field: string) => Promise<VideoSize | undefined>,
   fileOf: (field: string) => Blob | UploadedPart | undefined,
   sourceFrames: number,
 ): Promise<number> {
@@ -178,7 +177,7 @@ async function rateFrames(
   let source: InterpolatedSource;
   if (video) {
     const size = await fileSize(units.frames as string);
-    // A video whose count is unknown (not MP4/MOV, or an index that lists no sample) counts as before: one frame.
+    // A video whose count is unknown (a container not measured, or one that lists no sample) counts as before: one frame.
     if (size?.frames === undefined) return sourceFrames;
     source = { frames: size.frames, seconds: size.seconds };
   } else {
