@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { startBroadcaster, type TestBroadcaster } from "./support/broadcaster.js";
+import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
 import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
 const started: TestBroadcaster[] = [];
@@ -82,6 +82,27 @@ describe("readiness", () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: "OK", orchestrators: 1, reachable: 1, capabilities: 2 });
       expect(warnings(t, "no orchestrator capacity is reachable; every job gets 503 until one is")).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("takes an orchestrator that answers /info slowly (a busy host) for reachable, and runs its jobs", {
+    timeout: 20_000,
+  }, async () => {
+    // 1.2 s per /info: over the 0.5 s a poll was given at this 200 ms interval, under the 2 s it is given now.
+    const fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: "sd" }]);
+    fake.infoDelayMs = 1200;
+    fake.behaviour = { kind: "ok", delayMs: 0, inline: true };
+    try {
+      const t = await gateway([fake.url]);
+      await expect.poll(async () => (await fetch(`${t.url}/ready`)).status, { timeout: 8000, interval: 200 }).toBe(200);
+      // Several polls later (each 1.2 s), it is still reachable and takes jobs.
+      await new Promise((r) => setTimeout(r, 3000));
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push((await textToImage(t.url, { model_id: "sd", prompt: "a fox" })).status);
+      expect(answers).toEqual([200, 200, 200]);
+      expect(warnings(t, "orchestrator unreachable")).toEqual([]);
     } finally {
       await fake.close();
     }

@@ -40,6 +40,18 @@ export type Readiness =
  * const registry = new OrchestratorRegistry({ orchestrators: [{ url }], ...timers, logger });
  * await registry.start(); registry.list(); registry.stop();
  */
+/**
+ * How long one `/info` poll may take before the orchestrator counts as unreachable, ms: the poll interval, within
+ * 2–5 s. Unreachable fails a synchronous job at once, so the floor is what a healthy orchestrator may take to answer
+ * while its runners keep the host's cores busy (or this gateway's event loop is held up): at 0.5 s a loaded machine
+ * took its orchestrators for gone and answered 503 "none of 2 orchestrator(s) is reachable". A dead one is still seen
+ * at once (its connection is refused); a hung one within the floor.
+ * @example infoDeadlineMs(200) // 2000
+ */
+export function infoDeadlineMs(intervalMs: number): number {
+  return Math.min(5000, Math.max(2000, intervalMs));
+}
+
 export class OrchestratorRegistry {
   readonly #o: RegistryOptions;
   /**
@@ -217,7 +229,7 @@ export class OrchestratorRegistry {
 
   async #pollOnce(o: Orchestrator): Promise<void> {
     o.polledAt = Date.now();
-    const limit = deadline(Math.min(5000, Math.max(500, this.#o.infoIntervalMs)), this.#stopped.signal);
+    const limit = deadline(infoDeadlineMs(this.#o.infoIntervalMs), this.#stopped.signal);
     try {
       const res = await fetch(`${o.url}/info`, { signal: limit.signal, headers: { accept: "application/json" } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -71,6 +71,8 @@ export interface FakeOrchestrator {
   capabilities: FakeCapability[];
   /** When set, `/info` answers 503 (the orchestrator looks down to a poller). */
   infoDown?: boolean;
+  /** When set, `/info` answers this many ms late (an orchestrator whose host is busy). */
+  infoDelayMs?: number;
   /**
    * When set, the capacity is real, as an orchestrator's: a job arriving while `capacity` jobs of its model run is
    * answered 503 `insufficient capacity` with `Retry-After: 1`, and `/info`'s `in_use` is the jobs running.
@@ -150,8 +152,9 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   const running = new Map<string, number>();
   const inUse = (cap: FakeCapability) =>
     fake.enforceCapacity ? (running.get(`${cap.pipeline}/${cap.model_id}`) ?? 0) : (cap.in_use ?? 0);
-  app.get("/info", (c) =>
-    fake.infoDown
+  app.get("/info", async (c) => {
+    if (fake.infoDelayMs) await new Promise((r) => setTimeout(r, fake.infoDelayMs));
+    return fake.infoDown
       ? c.json({ detail: { msg: "down" } }, 503)
       : c.json({
           version: "fake",
@@ -164,8 +167,8 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
             in_use: inUse(cap),
             price: { price_per_unit: cap.price_per_unit ?? 0, pixels_per_unit: cap.pixels_per_unit ?? 1 },
           })),
-        }),
-  );
+        });
+  });
   app.get("/outputs/:name", (c) => {
     fake.outputGets += 1;
     if (fake.brokenOutputs) {
