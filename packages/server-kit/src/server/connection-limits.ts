@@ -1,6 +1,6 @@
 /**
  * @module Limits that keep a server answering when one client opens thousands of idle or slow sockets: a cap on
- * connections in total and per client address, header / receive / keep-alive timeouts (slowloris), and file
+ * connections in total and per client address, header / receive / body-idle / keep-alive timeouts (slowloris), and file
  * descriptors kept in reserve under the process's open-files limit, so that output writes, upload spooling and
  * upstream calls still get descriptors when the connection cap is reached.
  */
@@ -18,6 +18,11 @@ export interface ConnectionLimits {
   headersTimeoutMs?: number;
   /** Time a client has to send a whole request, body included, in ms. */
   receiveTimeoutMs?: number;
+  /**
+   * Time a request's body may go without a byte once it has started, in ms (0 = off, as is any value not under
+   * `receiveTimeoutMs`): a stalled upload gets 408 then, not when the whole request's time is out.
+   */
+  bodyIdleTimeoutMs?: number;
   /** Time an idle keep-alive connection stays open, in ms. */
   keepAliveTimeoutMs?: number;
   /** File descriptors never used for connections (outputs, uploads, upstream calls, logs). */
@@ -30,19 +35,27 @@ export const CONNECTION_DEFAULTS: Required<ConnectionLimits> = {
   maxConnectionsPerClient: 256,
   headersTimeoutMs: 10_000,
   receiveTimeoutMs: 120_000,
+  bodyIdleTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   reservedDescriptors: 512,
 };
 
 /**
  * The limits with defaults for every field left out or undefined. The headers' time is at most the whole request's
- * (Node refuses to start otherwise): `{ receiveTimeoutMs: 2000 }` alone also gives the headers 2 s, not 10.
+ * (Node refuses to start otherwise): `{ receiveTimeoutMs: 2000 }` alone also gives the headers 2 s, not 10. A body's
+ * idle time not under the whole request's is 0 (off): the receive timeout would cut such a body first or at the
+ * same time, and its 408 says more.
  * @example resolvedLimits({ receiveTimeoutMs: 2000 }).headersTimeoutMs // 2000
+ * @example resolvedLimits({ receiveTimeoutMs: 20_000 }).bodyIdleTimeoutMs // 0
  */
 export function resolvedLimits(limits: ConnectionLimits): Required<ConnectionLimits> {
   const given = Object.entries(limits).filter(([, v]) => v !== undefined);
   const l: Required<ConnectionLimits> = { ...CONNECTION_DEFAULTS, ...Object.fromEntries(given) };
-  return { ...l, headersTimeoutMs: Math.min(l.headersTimeoutMs, l.receiveTimeoutMs) };
+  return {
+    ...l,
+    headersTimeoutMs: Math.min(l.headersTimeoutMs, l.receiveTimeoutMs),
+    bodyIdleTimeoutMs: l.bodyIdleTimeoutMs < l.receiveTimeoutMs ? l.bodyIdleTimeoutMs : 0,
+  };
 }
 
 /**

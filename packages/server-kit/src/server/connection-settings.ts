@@ -39,6 +39,14 @@ export const CONNECTION_SETTINGS = [
     shownDefault: String(CONNECTION_DEFAULTS.receiveTimeoutMs / 1000),
   },
   {
+    name: "body-idle-timeout",
+    kind: "number",
+    unit: "s",
+    min: 0,
+    help: "seconds a request's body may go without a byte once started (408; 0 = off, as is a value not under receive-timeout)",
+    shownDefault: String(CONNECTION_DEFAULTS.bodyIdleTimeoutMs / 1000),
+  },
+  {
     name: "keep-alive-timeout",
     kind: "number",
     unit: "s",
@@ -60,6 +68,7 @@ export interface ConnectionSettingValues {
   "max-connections-per-client"?: number;
   "headers-timeout"?: number;
   "receive-timeout"?: number;
+  "body-idle-timeout"?: number;
   "keep-alive-timeout"?: number;
 }
 
@@ -74,6 +83,7 @@ export function connectionLimitsOf(v: ConnectionSettingValues): ConnectionLimits
     maxConnectionsPerClient: v["max-connections-per-client"],
     headersTimeoutMs: ms(v["headers-timeout"]),
     receiveTimeoutMs: ms(v["receive-timeout"]),
+    bodyIdleTimeoutMs: ms(v["body-idle-timeout"]),
     keepAliveTimeoutMs: ms(v["keep-alive-timeout"]),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, x]) => x !== undefined)) as ConnectionLimits;

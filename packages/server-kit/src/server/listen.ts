@@ -7,8 +7,9 @@ import type http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
+import { cutIdleBodies } from "./body-idle.js";
 import { answerClientErrors, continueOnRead, refuseExpectations } from "./client-errors.js";
-import { type ConnectionLimits, limitConnections, serverOptions } from "./connection-limits.js";
+import { type ConnectionLimits, limitConnections, resolvedLimits, serverOptions } from "./connection-limits.js";
 import { lingerOnEarlyAnswers } from "./linger.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
@@ -57,6 +58,7 @@ export async function listen(
   lingerOnEarlyAnswers(server as unknown as http.Server);
   const port = (server.address() as AddressInfo).port;
   const connections = trackConnections(server as unknown as http.Server);
+  cutIdleBodies(server as unknown as http.Server, resolvedLimits(limits).bodyIdleTimeoutMs, connections.sockets);
   let stopping: Promise<void> | undefined;
   return {
     server,
@@ -82,6 +84,8 @@ export function shownHost(host: string): string {
 interface Connections {
   /** Sockets tracked now. */
   size(): number;
+  /** The sockets tracked now. */
+  sockets(): Iterable<Socket>;
   /** From now on answers say `Connection: close`, and each socket closes once its answers are out. */
   drainAll(): void;
   /** Cuts every connection. */
@@ -124,6 +128,7 @@ function trackConnections(server: http.Server): Connections {
   server.closeIdleConnections = closeIdle;
   return {
     size: () => inFlight.size,
+    sockets: () => inFlight.keys(),
     drainAll() {
       draining = true;
       closeIdle();
