@@ -22,5 +22,6 @@ export { type LogLine, Service, type ServiceExit, type ServiceOptions } from "./
 export { type Network, type NetworkOptions, startNetwork } from "./network/start-network.js";
 export { type Capability, waitForWarm } from "./network/wait-for-warm.js";
 export { type RangeCase, rangeProblems } from "./ranges.js";
+export { inPieces, multipartBytes, RAW_BOUNDARY, type RawUploadAnswer, rawUpload } from "./raw-upload.js";
 export { type Stack, startStack } from "./stack.js";
 export { tempDir } from "./temp.js";
