@@ -4,6 +4,7 @@
  * parser. Precedence: flag > env > file > default.
  */
 import {
+  CONNECTION_DEFAULTS,
   settingsHelp as helpOf,
   parseSettings,
   readFlags,
@@ -52,6 +53,8 @@ export interface RunnerConfig {
   progressKeepMs?: number;
   /** Seconds keep-alive connections get on stop, after the running job (the `shutdown-grace` of every binary). */
   shutdownGrace: number;
+  /** Seconds a request's body may go without a byte once started (the `body-idle-timeout` of every binary; 0 = off). */
+  bodyIdleTimeout: number;
 }
 
 /** The settings table (Livepeer's env-style names); `--help` is printed from it. */
@@ -215,6 +218,14 @@ export const SETTINGS = [
     default: "5",
     help: "seconds keep-alive connections get on stop, once the running job has finished",
   },
+  {
+    name: "BODY_IDLE_TIMEOUT",
+    kind: "number",
+    unit: "s",
+    min: 0,
+    default: String(CONNECTION_DEFAULTS.bodyIdleTimeoutMs / 1000),
+    help: `seconds a request's body may go without a byte once started (408; 0 = off, as is a value not under the ${CONNECTION_DEFAULTS.receiveTimeoutMs / 1000} s a whole request may take)`,
+  },
 ] as const satisfies readonly Setting[];
 
 /** The runner's settings schema: env vars without a prefix, the JSON config file given by `--config` / `CONFIG`. */
@@ -272,6 +283,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     maxVideoSeconds: v.MAX_VIDEO_SECONDS,
     maxOutputFrames: v.MAX_OUTPUT_FRAMES,
     shutdownGrace: v.SHUTDOWN_GRACE,
+    bodyIdleTimeout: v.BODY_IDLE_TIMEOUT,
   };
 }
 

@@ -71,7 +71,11 @@ export async function startRunnerServer(config: RunnerConfig, log: Logger = json
     });
   }
   const runner = await createRunnerApp(config, log);
-  const http: HttpServer = await listen(logJobs(runner, log, config), config);
+  const http: HttpServer = await listen(logJobs(runner, log, config), {
+    host: config.host,
+    port: config.port,
+    limits: { bodyIdleTimeoutMs: Math.round(config.bodyIdleTimeout * 1000) },
+  });
   if (timelineOn) {
     // Debugging only (see internal/timeline.ts): a job's arrival, the end of its upload, its last byte handed over.
     (http.server as unknown as import("node:http").Server).prependListener("request", (req, res) => {
