@@ -73,6 +73,23 @@ describe("body-idle-timeout", () => {
     expect(await res.json()).toEqual({ bytes: body.length });
   }, 30_000);
 
+  it("does not count the wait of a client for its 100 Continue, sent once the app reads the body", async () => {
+    s = await listen(app().fetch, { host: "127.0.0.1", port: 0, limits: LIMITS });
+    const socket = net.connect(s.port, "127.0.0.1");
+    let text = "";
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    socket.on("data", (d) => {
+      text += d;
+      if (text === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("abc");
+    });
+    socket.write(
+      "POST /up?wait=2500 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+    );
+    await closed;
+    expect(text).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 /);
+    expect(text.endsWith('{"bytes":3}')).toBe(true);
+  }, 30_000);
+
   it("is off at 0 and when not under the receive timeout, which then cuts a stalled body alone", () => {
     expect(resolvedLimits({}).bodyIdleTimeoutMs).toBe(30_000);
     expect(resolvedLimits({ receiveTimeoutMs: 10_000 }).bodyIdleTimeoutMs).toBe(0);

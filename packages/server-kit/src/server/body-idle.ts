@@ -11,7 +11,7 @@ import type { Socket } from "node:net";
 /** What the sweep needs of a socket: Node's HTTP parser and the answer being written, both internal to `node:http`. */
 type HttpSocket = Socket & {
   parser?: { incoming?: http.IncomingMessage | null } | null;
-  _httpMessage?: http.ServerResponse | null;
+  _httpMessage?: (http.ServerResponse & { _sent100?: boolean }) | null;
 };
 
 /** A body seen in progress: its request, the socket's byte count then, and since when that count has not moved. */
@@ -41,8 +41,9 @@ export function sweepIntervalMs(idleMs: number): number {
 /**
  * Answers 408 on every connection of `server` (those `sockets` yields) whose current request's body has had no
  * byte for `idleMs`, then closes it: the request's body stream then fails as on a client that hung up, which makes
- * the app drop what it set up for the request. The clock only runs while the server is reading: a socket paused
- * because the app has not taken what arrived (backpressure) is not the client's stall. An answer already started
+ * the app drop what it set up for the request. The clock only runs while the server is reading and the client may
+ * send: a socket paused because the app has not taken what arrived (backpressure), or a client still waiting for the
+ * `100 Continue` of its `Expect: 100-continue`, is not the client's stall. An answer already started
  * cannot be replaced, so then the socket is just closed. `idleMs` 0 turns it off. Returns a function that stops the
  * sweep (it also stops when the server closes).
  * @example cutIdleBodies(server, 30_000, () => openSockets.keys())
@@ -56,7 +57,12 @@ export function cutIdleBodies(server: http.Server, idleMs: number, sockets: () =
       const incoming = (socket as HttpSocket).parser?.incoming;
       if (!incoming || incoming.complete || socket.destroyed) continue;
       const seen = watched.get(socket);
-      if (socket.isPaused() || !seen || seen.incoming !== incoming || seen.bytes !== socket.bytesRead) {
+      if (
+        heldBack(socket as HttpSocket, incoming) ||
+        !seen ||
+        seen.incoming !== incoming ||
+        seen.bytes !== socket.bytesRead
+      ) {
         watched.set(socket, { incoming, bytes: socket.bytesRead, since: now });
       } else if (now - seen.since >= idleMs) {
         watched.delete(socket);
@@ -69,6 +75,16 @@ export function cutIdleBodies(server: http.Server, idleMs: number, sockets: () =
   const stop = () => clearInterval(timer);
   server.once("close", stop);
   return stop;
+}
+
+/**
+ * True when the server, not the client, keeps the body from coming: the socket is paused (the app has not taken what
+ * arrived), or the client asked `Expect: 100-continue` and waits for a `100 Continue` the app has not sent, as
+ * server-kit sends it only once the app reads the body (`continueOnRead`).
+ */
+function heldBack(socket: HttpSocket, incoming: http.IncomingMessage): boolean {
+  if (socket.isPaused()) return true;
+  return incoming.headers.expect?.toLowerCase() === "100-continue" && socket._httpMessage?._sent100 === false;
 }
 
 /** Answers a stalled body 408 in the `{"detail":{"msg":…}}` shape (unless an answer has begun) and closes. */
