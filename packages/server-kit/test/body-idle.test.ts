@@ -17,6 +17,7 @@ function app() {
     await new Promise((r) => setTimeout(r, Number(c.req.query("wait") ?? 0)));
     return c.json({ bytes: (await c.req.arrayBuffer()).byteLength });
   });
+  a.post("/refuse", (c) => c.json({ detail: { msg: "refused from the headers" } }, 413));
   a.get("/", (c) => c.text("ok"));
   return a;
 }
@@ -88,6 +89,19 @@ describe("body-idle-timeout", () => {
     await closed;
     expect(text).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 /);
     expect(text.endsWith('{"bytes":3}')).toBe(true);
+  }, 30_000);
+
+  it("adds no 408 after an answer the app gave before the body came, when the rest of the body stalls", async () => {
+    s = await listen(app().fetch, { host: "127.0.0.1", port: 0, limits: LIMITS });
+    const socket = net.connect(s.port, "127.0.0.1");
+    let text = "";
+    socket.on("data", (d) => (text += d));
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    socket.write("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+    socket.write(Buffer.alloc(5000, 1));
+    await closed;
+    expect(text).toMatch(/^HTTP\/1.1 413 /);
+    expect(text.match(/HTTP\/1.1 /g)).toHaveLength(1);
   }, 30_000);
 
   it("is off at 0 and when not under the receive timeout, which then cuts a stalled body alone", () => {

@@ -87,9 +87,14 @@ function heldBack(socket: HttpSocket, incoming: http.IncomingMessage): boolean {
   return incoming.headers.expect?.toLowerCase() === "100-continue" && socket._httpMessage?._sent100 === false;
 }
 
-/** Answers a stalled body 408 in the `{"detail":{"msg":…}}` shape (unless an answer has begun) and closes. */
+/**
+ * Answers a stalled body 408 in the `{"detail":{"msg":…}}` shape and closes. When its request has no answer in
+ * progress, it was already answered (the lingering close reads the rest of the body, see linger.ts); an answer begun
+ * cannot be replaced: both times the socket is just closed.
+ */
 function cut(socket: HttpSocket, idleMs: number): void {
-  if (socket._httpMessage?.headersSent || !socket.writable) {
+  const res = socket._httpMessage;
+  if (!res || res.headersSent || !socket.writable) {
     socket.destroy();
     return;
   }
