@@ -22,6 +22,22 @@ function app() {
   return a;
 }
 
+/**
+ * Sends `head` (a request's line and headers, with the blank line) on a new connection, then lets `talk` write on;
+ * resolves with all the server sent once it closes the connection.
+ */
+function exchange(port: number, head: string, talk: (socket: net.Socket, received: () => string) => unknown) {
+  const socket = net.connect(port, "127.0.0.1");
+  let text = "";
+  const closed = new Promise<string>((r) => socket.once("close", () => r(text)));
+  socket.on("data", (d) => {
+    text += d;
+  });
+  socket.write(head);
+  void talk(socket, () => text);
+  return closed;
+}
+
 const LIMITS = { bodyIdleTimeoutMs: 1000, receiveTimeoutMs: 60_000 };
 
 describe("body-idle-timeout", () => {
@@ -52,16 +68,16 @@ describe("body-idle-timeout", () => {
 
   it("lets a slow but steady body complete: a byte every 300 ms under a 1 s idle limit", async () => {
     s = await listen(app().fetch, { host: "127.0.0.1", port: 0, limits: LIMITS });
-    const socket = net.connect(s.port, "127.0.0.1");
-    let text = "";
-    socket.on("data", (d) => (text += d));
-    const closed = new Promise<void>((r) => socket.once("close", () => r()));
-    socket.write("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nConnection: close\r\n\r\n");
-    for (let i = 0; i < 12; i++) {
-      await new Promise((r) => setTimeout(r, 300));
-      socket.write("x");
-    }
-    await closed;
+    const text = await exchange(
+      s.port,
+      "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nConnection: close\r\n\r\n",
+      async (socket) => {
+        for (let i = 0; i < 12; i++) {
+          await new Promise((r) => setTimeout(r, 300));
+          socket.write("x");
+        }
+      },
+    );
     expect(text).toMatch(/^HTTP\/1.1 200 /);
     expect(text.endsWith('{"bytes":12}')).toBe(true);
   }, 30_000);
@@ -76,30 +92,25 @@ describe("body-idle-timeout", () => {
 
   it("does not count the wait of a client for its 100 Continue, sent once the app reads the body", async () => {
     s = await listen(app().fetch, { host: "127.0.0.1", port: 0, limits: LIMITS });
-    const socket = net.connect(s.port, "127.0.0.1");
-    let text = "";
-    const closed = new Promise<void>((r) => socket.once("close", () => r()));
-    socket.on("data", (d) => {
-      text += d;
-      if (text === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("abc");
-    });
-    socket.write(
+    const text = await exchange(
+      s.port,
       "POST /up?wait=2500 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+      (socket, received) =>
+        socket.on("data", () => {
+          if (received() === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("abc");
+        }),
     );
-    await closed;
     expect(text).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 /);
     expect(text.endsWith('{"bytes":3}')).toBe(true);
   }, 30_000);
 
   it("adds no 408 after an answer the app gave before the body came, when the rest of the body stalls", async () => {
     s = await listen(app().fetch, { host: "127.0.0.1", port: 0, limits: LIMITS });
-    const socket = net.connect(s.port, "127.0.0.1");
-    let text = "";
-    socket.on("data", (d) => (text += d));
-    const closed = new Promise<void>((r) => socket.once("close", () => r()));
-    socket.write("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
-    socket.write(Buffer.alloc(5000, 1));
-    await closed;
+    const text = await exchange(
+      s.port,
+      "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+      (socket) => socket.write(Buffer.alloc(5000, 1)),
+    );
     expect(text).toMatch(/^HTTP\/1.1 413 /);
     expect(text.match(/HTTP\/1.1 /g)).toHaveLength(1);
   }, 30_000);
