@@ -27,16 +27,46 @@ export async function video(
   }
 }
 
-/** The video stream's duration as ffprobe (the system's) gives it, for a file written to a temporary path. */
-export async function ffprobeSeconds(bytes: Uint8Array): Promise<number> {
+/** One figure of the video stream ffprobe (the system's) reads from `bytes`, written to a temporary file. */
+async function probeStream(bytes: Uint8Array, options: string[], entry: string): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "avs-probe-"));
   try {
-    await writeFile(join(dir, "v.mp4"), bytes);
+    await writeFile(join(dir, "v"), bytes);
     const { stdout } = await exec("ffprobe", [
-      ...["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=duration", "-of", "csv=p=0"],
-      join(dir, "v.mp4"),
+      ...["-v", "error", "-select_streams", "v:0", ...options, "-show_entries", `stream=${entry}`],
+      ...["-of", "csv=p=0", join(dir, "v")],
     ]);
     return Number(stdout.trim());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The video stream's duration as ffprobe (the system's) gives it. */
+export const ffprobeSeconds = (bytes: Uint8Array) => probeStream(bytes, [], "duration");
+
+/** The video packets ffprobe (the system's) reads from `bytes` (`-count_packets`), what the runner checks a count by. */
+export const ffprobePackets = (bytes: Uint8Array) => probeStream(bytes, ["-count_packets"], "nb_read_packets");
+
+/** The test pattern (`size`, 24 fps, `frames` frames) with 3 s of a tone when `audio`: ffmpeg's input arguments. */
+export function pattern(size: string, frames: number, audio = false): string[] {
+  const tone = audio ? ["-f", "lavfi", "-i", "sine=d=3"] : [];
+  return ["-f", "lavfi", "-i", `testsrc2=s=${size}:r=24`, ...tone, "-frames:v", String(frames), "-shortest"];
+}
+
+/**
+ * A file ffmpeg (the system's) writes from `args` (inputs and output options) as format `format`; with `pipe`
+ * written to its stdout, as a muxer that cannot seek back writes it.
+ */
+export async function ffmpegFile(args: string[], format: string, pipe = false): Promise<Uint8Array<ArrayBuffer>> {
+  const dir = await mkdtemp(join(tmpdir(), "avs-file-"));
+  try {
+    const out = join(dir, "v");
+    const { stdout } = await exec("ffmpeg", ["-v", "error", ...args, "-f", format, pipe ? "pipe:1" : out], {
+      encoding: "buffer",
+      maxBuffer: 1 << 30,
+    });
+    return new Uint8Array(pipe ? stdout : await readFile(out)) as Uint8Array<ArrayBuffer>;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  * refuses a file whose figures here understate what ffprobe finds in its stream (`header_mismatch`), so each
  * container names where it read each figure, for that message.
  */
+import { AVI_CONTAINER } from "./avi-video-size.js";
 import { FIRST_BOXES, type Mp4VideoSize, mp4VideoSize } from "./mp4-video-size.js";
 
 /** What a container says of its first video track. */
@@ -54,7 +55,7 @@ export const MP4_CONTAINER: VideoContainer = {
 };
 
 /** The containers measured, in the order they are tried on a file's first bytes. */
-export const VIDEO_CONTAINERS: readonly VideoContainer[] = [MP4_CONTAINER];
+export const VIDEO_CONTAINERS: readonly VideoContainer[] = [MP4_CONTAINER, AVI_CONTAINER];
 
 /**
  * The container of `file`, from its first bytes; undefined for one not measured here.
