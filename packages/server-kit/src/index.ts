@@ -55,7 +55,9 @@ export {
   silentLogger,
   withFields,
 } from "./log/logger.js";
+export { avcConfigFrameSize, BitReader, spsFrameSize } from "./media/avc-sps.js";
 export { AVI_CONTAINER, type AviChunkCount, type AviVideoSize, aviVideoSize } from "./media/avi-video-size.js";
+export { FLV_CONTAINER, flvVideoSize } from "./media/flv-video-size.js";
 export { imageSize } from "./media/image-size.js";
 export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
