@@ -61,6 +61,7 @@ export { FLV_CONTAINER, flvVideoSize } from "./media/flv-video-size.js";
 export { imageSize } from "./media/image-size.js";
 export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
+export { OGG_CONTAINER, oggVideoSize } from "./media/ogg-video-size.js";
 export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";
 export { VideoIndexError } from "./media/video-index-error.js";

@@ -71,3 +71,19 @@ export async function ffmpegFile(args: string[], format: string, pipe = false): 
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A case of a container test: a codec ffmpeg encodes with, whether a tone is muxed in, a frame size. */
+export type CodecCase = readonly [codec: string, audio: boolean, size: string];
+
+/**
+ * Each case's file of `frames` frames of the pattern written as `format`, with what ffprobe reads of its video
+ * (packets counted, duration: NaN where it gives none) and the frame size asked for.
+ */
+export async function* codecFiles(format: string, cases: readonly CodecCase[], frames = 50) {
+  for (const [codec, audio, size] of cases) {
+    const bytes = await ffmpegFile([...pattern(size, frames, audio), "-pix_fmt", "yuv420p", "-c:v", codec], format);
+    const [width, height] = size.split("x").map(Number) as [number, number];
+    const [packets, seconds] = [await ffprobePackets(bytes), await ffprobeSeconds(bytes)];
+    yield { bytes, file: new Blob([bytes]), width, height, packets, seconds, label: `${codec} ${size} audio=${audio}` };
+  }
+}

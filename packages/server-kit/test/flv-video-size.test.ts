@@ -4,27 +4,25 @@
  */
 import { describe, expect, it } from "vitest";
 import { FLV_CONTAINER, flvVideoSize, VideoIndexError, videoContainer } from "../src/index.js";
-import { ffmpegFile, ffprobePackets, pattern } from "./ffmpeg-video.js";
+import { codecFiles, ffmpegFile, ffprobePackets, pattern } from "./ffmpeg-video.js";
 
 const flv = (size: string, codec: string, frames = 50, audio = false, extra: string[] = []) =>
   ffmpegFile([...pattern(size, frames, audio), "-pix_fmt", "yuv420p", "-c:v", codec, ...extra], "flv");
 
 describe("flvVideoSize", () => {
   it("counts the video tags that carry a frame, flv1 and h264, with and without audio, as ffprobe counts packets", async () => {
-    for (const [codec, audio, size] of [
+    const cases = [
       ["flv", false, "64x48"],
       ["flv", true, "352x288"],
       ["libx264", false, "64x48"],
       ["libx264", true, "70x38"],
-    ] as const) {
-      const bytes = await flv(size, codec, 50, audio);
-      const file = new Blob([bytes]);
+    ] as const;
+    for await (const { file, width, height, packets, label } of codecFiles("flv", cases)) {
       expect(await videoContainer(file)).toBe(FLV_CONTAINER);
-      const [width, height] = size.split("x").map(Number);
       const measured = await flvVideoSize(file, { strict: true });
-      expect(measured, `${codec} ${size} audio=${audio}`).toMatchObject({ width, height, frames: 50 });
+      expect(measured, label).toMatchObject({ width, height, frames: 50 });
       expect(measured?.seconds).toBeCloseTo(50 / 24, 2);
-      expect(await ffprobePackets(bytes)).toBe(50);
+      expect(packets).toBe(50);
     }
   });
 

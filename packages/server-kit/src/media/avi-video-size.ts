@@ -10,7 +10,7 @@
  */
 import { BlobWindow, fourcc } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
-import { VideoIndexError } from "./video-index-error.js";
+import { figuresOrNone, PastCapError, VideoIndexError } from "./video-index-error.js";
 import type { VideoContainer } from "./video-size.js";
 
 /** The largest `LIST hdrl` read (ffmpeg writes 4 KiB a stream, with room for its `indx`). */
@@ -110,7 +110,7 @@ function streamOf(strl: Uint8Array, number: number, avih: Uint8Array | undefined
 
 /** Adds one video chunk of `size` bytes to `count`; throws past {@link MAX_ENTRIES}. */
 function tally(count: AviChunkCount, size: number): void {
-  if (++count.chunks > MAX_ENTRIES) throw new RangeError("too many chunks");
+  if (++count.chunks > MAX_ENTRIES) throw new PastCapError("too many chunks");
   if (size === 0) count.empty++;
 }
 
@@ -120,7 +120,7 @@ function tally(count: AviChunkCount, size: number): void {
  */
 async function countIdx1(file: BlobWindow, idx1: Chunk, movi: Chunk, id: string): Promise<AviChunkCount> {
   const count: AviChunkCount = { chunks: 0, empty: 0 };
-  if (idx1.end - idx1.start > 32 * MAX_ENTRIES) throw new RangeError("too many idx1 entries");
+  if (idx1.end - idx1.start > 32 * MAX_ENTRIES) throw new PastCapError("too many idx1 entries");
   let base: number | undefined;
   for (let at = idx1.start; at + 16 <= idx1.end; ) {
     const bytes = await file.read(at, Math.min(INDEX_READ, idx1.end - at));
@@ -178,7 +178,7 @@ async function walkMovi(file: BlobWindow, from: number, id: string, walk: Walk):
   const size = file.file.size;
   const ends: number[] = [];
   for (let at = from, walked = 0; at + 8 <= size; ) {
-    if (++walked > 4 * MAX_ENTRIES) throw new RangeError("too many chunks");
+    if (++walked > 4 * MAX_ENTRIES) throw new PastCapError("too many chunks");
     while (ends.length > 0 && at >= ends.at(-1)!) ends.pop();
     const head = await file.read(at, 12);
     const ckid = fourcc(head, 0);
@@ -268,13 +268,8 @@ async function readAvi(file: BlobWindow, walk: Walk): Promise<AviVideoSize | und
  * `strict` throw a {@link VideoIndexError}, as a file cut short does.
  * @example await aviVideoSize(new Blob([avi])) // { width: 64, height: 48, frames: 50, seconds: 2.0833, counted: "idx1" }
  */
-export async function aviVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<AviVideoSize | undefined> {
-  try {
-    return await readAvi(new BlobWindow(file), new Walk(options.strict ?? false));
-  } catch (err) {
-    if (err instanceof RangeError || (err instanceof VideoIndexError && !options.strict)) return undefined;
-    throw err;
-  }
+export function aviVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<AviVideoSize | undefined> {
+  return figuresOrNone(() => readAvi(new BlobWindow(file), new Walk(options.strict ?? false)), options.strict ?? false);
 }
 
 /** AVI (`RIFF….AVI `), by its indexes or its chunks (see {@link aviVideoSize}). */

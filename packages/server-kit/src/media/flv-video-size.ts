@@ -11,7 +11,7 @@
 import { avcConfigFrameSize, BitReader } from "./avc-sps.js";
 import { BlobWindow } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
-import { VideoIndexError } from "./video-index-error.js";
+import { figuresOrNone, PastCapError, VideoIndexError } from "./video-index-error.js";
 import type { VideoContainer } from "./video-size.js";
 
 /** The most tags walked: 2^24, over two days of 30 fps video with its sound; past it, no figures. */
@@ -92,7 +92,7 @@ async function readFlv(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize 
   let previous = 0;
   let at = offset + 4;
   for (let n = 0; at + 11 <= end; n++) {
-    if (n >= MAX_TAGS) throw new RangeError("too many tags");
+    if (n >= MAX_TAGS) throw new PastCapError("too many tags");
     const bytes = await file.read(at - 4, 4 + 11 + 16);
     const [stated, tag] = [u32(bytes, 0), bytes.subarray(4)];
     if (stated !== previous && stated !== 0) {
@@ -122,13 +122,8 @@ async function readFlv(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize 
  * {@link VideoIndexError}, as a file cut short does.
  * @example await flvVideoSize(new Blob([flv])) // { width: 64, height: 48, frames: 50, seconds: 2.0833 }
  */
-export async function flvVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<Mp4VideoSize | undefined> {
-  try {
-    return await readFlv(new BlobWindow(file), options.strict ?? false);
-  } catch (err) {
-    if (err instanceof RangeError || (err instanceof VideoIndexError && !options.strict)) return undefined;
-    throw err;
-  }
+export function flvVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<Mp4VideoSize | undefined> {
+  return figuresOrNone(() => readFlv(new BlobWindow(file), options.strict ?? false), options.strict ?? false);
 }
 
 /** FLV (`FLV\x01`), by walking its tags (see {@link flvVideoSize}). */
