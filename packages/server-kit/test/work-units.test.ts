@@ -9,7 +9,7 @@ import {
   UploadedPart,
   workUnits,
 } from "../src/index.js";
-import { video } from "./ffmpeg-video.js";
+import { ffmpegFile, pattern, video } from "./ffmpeg-video.js";
 import { FRAME_INTERPOLATION, TEXT_TO_IMAGE, UPSCALE, VIDEO_UPSCALE } from "./spec-recipes.js";
 
 describe("workUnits", () => {
@@ -107,6 +107,22 @@ describe("workUnits", () => {
     expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
     expect(await mp4VideoSize(new Blob([atEnd.subarray(0, atEnd.length - 200)]))).toBeUndefined();
     expect(await mp4VideoSize(new Blob([new TextEncoder().encode("not a video at all")]))).toBeUndefined();
+  });
+
+  it("counts an AVI, FLV or Ogg upload's pixels × real frames, and its duration for a frame-rate change", async () => {
+    // 14 frames at 7 fps (2 s) of 64×48 in each container: once priced as one 512×512 frame.
+    const args = [...pattern("64x48", 14), "-r", "7", "-pix_fmt", "yuv420p"];
+    for (const [format, codec] of [
+      ["avi", "mpeg4"],
+      ["avi", "libx264"],
+      ["flv", "flv"],
+      ["flv", "libx264"],
+      ["ogg", "libvpx"],
+    ] as const) {
+      const video = new Blob([await ffmpegFile([...args, "-c:v", codec], format)]);
+      expect(await workUnits(VIDEO_UPSCALE, { video }), `${format} ${codec}`).toBe(64 * 48 * 14);
+      expect(await workUnits(FRAME_INTERPOLATION, { video, output_fps: 24 }), `${format} ${codec}`).toBe(64 * 48 * 48);
+    }
   });
 
   it("counts a frame-rate change's output frames × pixels: multiplier, midpoints and output_fps, video or pair", async () => {
