@@ -6,15 +6,14 @@
  * matrix, and a `tkhd` in displayed orientation), edit lists, B-frames, cropping, non-square pixels, variable rate,
  * MOV, and fragmented mp4s, whose `moov` lists their first fragment or no sample at all.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VIDEO_LIMITS, probeVideo, VideoInputError } from "../src/video/index.js";
+import { VideoInputError } from "../src/video/index.js";
+import { headerProbe } from "./header-probe.js";
 import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
 const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2"];
 const X264 = ["-c:v", "libx264", "-preset", "ultrafast"];
-const REMUX =
-  "send a file whose header gives its real frame size, frame count and duration (ffmpeg -i in.mp4 -c copy out.mp4";
 
 /** The payload offset of the first `type` box at or after `from` (boxes are found by their type's bytes). */
 function box(bytes: Buffer, type: string, from = 0): number {
@@ -38,23 +37,7 @@ function withTkhd(bytes: Buffer, width: number, height: number): Buffer {
 describe("an MP4 header against its frames", () => {
   const dir = cleanVideoDir();
 
-  async function probe(name: string, bytes?: Buffer) {
-    if (bytes) await writeFile(dir.path(name), bytes);
-    return probeVideo(dir.path(name), { limits: DEFAULT_VIDEO_LIMITS, scale: 2 }).then(
-      (p) => ({ frames: p.video.frames, width: p.video.width, height: p.video.height }),
-      (e: unknown) => e,
-    );
-  }
-
-  async function expectMismatch(name: string, bytes: Buffer | undefined, what: string) {
-    const err = await probe(name, bytes);
-    expect(err).toBeInstanceOf(VideoInputError);
-    const { code, status, message } = err as VideoInputError;
-    expect([code, status]).toEqual(["header_mismatch", 400]);
-    expect(message).toBe(
-      `video's MP4 header and its frames disagree: ${what}; work is counted from the header, so ${REMUX} rewrites it)`,
-    );
-  }
+  const { probe, expectMismatch } = headerProbe(dir, "MP4", "ffmpeg -i in.mp4 -c copy out.mp4");
 
   it("a tkhd edited to smaller frames, alone and with the sample entry's size: 400 with both sizes", async () => {
     await ffmpeg([...CLIP, ...X264, dir.path("real.mp4")]);
