@@ -59,6 +59,12 @@ export { avcConfigFrameSize, BitReader, spsFrameSize } from "./media/avc-sps.js"
 export { AVI_CONTAINER, type AviChunkCount, type AviVideoSize, aviVideoSize } from "./media/avi-video-size.js";
 export { FLV_CONTAINER, flvVideoSize } from "./media/flv-video-size.js";
 export { imageSize } from "./media/image-size.js";
+export {
+  MATROSKA_CONTAINER,
+  MAX_MATROSKA_BYTES,
+  MAX_MATROSKA_ELEMENTS,
+  matroskaVideoSize,
+} from "./media/matroska-video-size.js";
 export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
 export { OGG_CONTAINER, oggVideoSize } from "./media/ogg-video-size.js";

@@ -3,7 +3,7 @@
  * the system's ffmpeg), whatever the file is called or typed; a container not measured gives no figures.
  */
 import { describe, expect, it } from "vitest";
-import { MP4_CONTAINER, videoContainer, videoSize } from "../src/index.js";
+import { MATROSKA_CONTAINER, MP4_CONTAINER, videoContainer, videoSize } from "../src/index.js";
 import { video } from "./ffmpeg-video.js";
 
 describe("videoSize", () => {
@@ -24,6 +24,24 @@ describe("videoSize", () => {
     const size = await videoSize(file);
     expect(size).toMatchObject({ width: 64, height: 48, frames: 12 });
     expect(MP4_CONTAINER.sources(size!).frames).toMatch(/^stsz and \d+ moof boxes list$/);
+  });
+
+  it("reads a WebM and an MKV through the Matroska reader, named by the elements it counted", async () => {
+    for (const [ext, codec] of [
+      ["webm", "libvpx"],
+      ["mkv", "libx264"],
+    ]) {
+      const file = new Blob([await video("64x48", 12, ext!, ["-c:v", codec!])], { type: "video/mp4" });
+      expect(await videoContainer(file)).toBe(MATROSKA_CONTAINER);
+      const size = await videoSize(file);
+      expect(size).toMatchObject({ width: 64, height: 48, frames: 12 });
+      expect(size?.seconds).toBeCloseTo(0.5, 3);
+      expect(MATROSKA_CONTAINER.sources(size!)).toEqual({
+        size: "PixelWidth/PixelHeight give",
+        frames: "SimpleBlocks and Blocks count",
+        seconds: "block timestamps give",
+      });
+    }
   });
 
   it("gives nothing for what no container reads: empty, short, text, an image", async () => {

@@ -104,7 +104,6 @@ describe("workUnits", () => {
 
     const webm = await video("32x32", 5, "webm", ["-c:v", "libvpx", "-deadline", "realtime"]);
     expect(await mp4VideoSize(new Blob([webm]))).toBeUndefined();
-    expect(await workUnits(VIDEO_UPSCALE, { video: new Blob([webm]) })).toBe(FALLBACK_PIXELS);
     expect(await mp4VideoSize(new Blob([atEnd.subarray(0, atEnd.length - 200)]))).toBeUndefined();
     expect(await mp4VideoSize(new Blob([new TextEncoder().encode("not a video at all")]))).toBeUndefined();
   });
@@ -123,6 +122,18 @@ describe("workUnits", () => {
       expect(await workUnits(VIDEO_UPSCALE, { video }), `${format} ${codec}`).toBe(64 * 48 * 14);
       expect(await workUnits(FRAME_INTERPOLATION, { video, output_fps: 24 }), `${format} ${codec}`).toBe(64 * 48 * 48);
     }
+  });
+
+  it("counts a WebM or MKV upload's pixels × frames from its blocks, not as one 512×512 frame", async () => {
+    const vp8 = ["-c:v", "libvpx", "-deadline", "realtime"];
+    const webm = new Blob([await video("32x32", 5, "webm", vp8)]);
+    const mkv = new Blob([await video("40x30", 7, "mkv", ["-c:v", "libx264", "-preset", "ultrafast"])]);
+    expect(await workUnits(VIDEO_UPSCALE, { video: webm })).toBe(32 * 32 * 5);
+    expect(await workUnits(VIDEO_UPSCALE, { video: mkv })).toBe(40 * 30 * 7);
+    // 14 frames at 7 fps: 2 s to 24 fps is 48 frames, as for the MP4 below.
+    const seven = new Blob([await video("64x48", 14, "webm", [...vp8, "-r", "7"])]);
+    expect(await workUnits(FRAME_INTERPOLATION, { video: seven, output_fps: 24 })).toBe(64 * 48 * 48);
+    expect(await workUnits(FRAME_INTERPOLATION, { video: seven, multiplier: 2 })).toBe(64 * 48 * 28);
   });
 
   it("counts a frame-rate change's output frames × pixels: multiplier, midpoints and output_fps, video or pair", async () => {

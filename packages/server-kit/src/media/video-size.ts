@@ -7,6 +7,7 @@
  */
 import { AVI_CONTAINER } from "./avi-video-size.js";
 import { FLV_CONTAINER } from "./flv-video-size.js";
+import { MATROSKA_CONTAINER } from "./matroska-video-size.js";
 import { FIRST_BOXES, type Mp4VideoSize, mp4VideoSize } from "./mp4-video-size.js";
 import { OGG_CONTAINER } from "./ogg-video-size.js";
 
@@ -57,7 +58,13 @@ export const MP4_CONTAINER: VideoContainer = {
 };
 
 /** The containers measured, in the order they are tried on a file's first bytes. */
-export const VIDEO_CONTAINERS: readonly VideoContainer[] = [MP4_CONTAINER, AVI_CONTAINER, FLV_CONTAINER, OGG_CONTAINER];
+export const VIDEO_CONTAINERS: readonly VideoContainer[] = [
+  MP4_CONTAINER,
+  MATROSKA_CONTAINER,
+  AVI_CONTAINER,
+  FLV_CONTAINER,
+  OGG_CONTAINER,
+];
 
 /**
  * The container of `file`, from its first bytes; undefined for one not measured here.
