@@ -5,7 +5,13 @@
  * figures that contradict the file give nothing, or with `strict` a VideoIndexError saying why.
  */
 import { describe, expect, it } from "vitest";
-import { MATROSKA_CONTAINER, matroskaVideoSize, VideoIndexError, videoContainer } from "../src/index.js";
+import {
+  MATROSKA_CONTAINER,
+  MAX_MATROSKA_ELEMENTS,
+  matroskaVideoSize,
+  VideoIndexError,
+  videoContainer,
+} from "../src/index.js";
 import { blockGroups, ffprobeVideo, laced, matroska, unknownClusters } from "./matroska-files.js";
 
 const VP8 = ["-c:v", "libvpx", "-deadline", "realtime"];
@@ -140,12 +146,26 @@ describe("matroskaVideoSize", () => {
     }
   });
 
+  it("stops at MAX_MATROSKA_ELEMENTS: a file of more elements is not measured, or with strict is refused", async () => {
+    const live = await matroska("webm", VP8, { seconds: 0.5, pipe: true });
+    expect(await matroskaVideoSize(new Blob([live]))).toMatchObject({ frames: 12 });
+    // A last Cluster of unknown size: its Timestamp, then 2-byte Void elements (EC 80) past the cap.
+    const voids = new Uint8Array(MAX_MATROSKA_ELEMENTS * 2).fill(0x80);
+    for (let i = 0; i < voids.length; i += 2) voids[i] = 0xec;
+    const padded = new Blob([live, Uint8Array.of(0x1f, 0x43, 0xb6, 0x75, 0xff, 0xe7, 0x81, 0x20), voids]);
+    expect(await matroskaVideoSize(padded)).toBeUndefined();
+    await expect(matroskaVideoSize(padded, { strict: true })).rejects.toThrow(
+      new VideoIndexError(`it holds more than ${MAX_MATROSKA_ELEMENTS} elements, more than are counted`),
+    );
+  });
+
   it("reads the stored size, not DisplayWidth, and gives nothing for what is not a Matroska video", async () => {
     const bytes = await matroska("webm", VP8, { extra: ["-aspect", "16:9"] });
     expect(await matroskaVideoSize(new Blob([bytes]))).toMatchObject({ width: 64, height: 48, frames: 12 });
     const audioOnly = await matroska("webm", ["-vn"], { audio: OPUS });
     expect(await matroskaVideoSize(new Blob([audioOnly]))).toBeUndefined();
-    for (const junk of [bytes.subarray(0, 30), new TextEncoder().encode("\x1a\x45\xdf\xa3 not really")]) {
+    const magicOnly = Uint8Array.of(0x1a, 0x45, 0xdf, 0xa3, ...new TextEncoder().encode(" not really"));
+    for (const junk of [bytes.subarray(0, 30), magicOnly]) {
       expect(await matroskaVideoSize(new Blob([junk]))).toBeUndefined();
     }
   });
