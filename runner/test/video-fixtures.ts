@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { captureFfmpeg, runningFfmpegCount } from "../src/video/ffmpeg-process.js";
-import { DEFAULT_VIDEO_LIMITS, probeVideo } from "../src/video/index.js";
 
 const exec = promisify(execFile);
 
@@ -52,17 +51,6 @@ export async function ffmpeg(args: string[]): Promise<Buffer> {
   const run = await captureFfmpeg("ffmpeg", ["-v", "error", "-y", ...args], { timeoutMs: 300_000 });
   if (run.code !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed: ${run.stderr}`);
   return run.stdoutBytes;
-}
-
-/**
- * The probe of the video at `path` under the default limits (at scale 2): its frame count and size, or what it threw.
- * @example expect(await probedSize(dir.path("a.mp4"))).toEqual({ frames: 50, width: 160, height: 120 })
- */
-export function probedSize(path: string): Promise<{ frames: number; width: number; height: number } | unknown> {
-  return probeVideo(path, { limits: DEFAULT_VIDEO_LIMITS, scale: 2 }).then(
-    (p) => ({ frames: p.video.frames, width: p.video.width, height: p.video.height }),
-    (e: unknown) => e,
-  );
 }
 
 /** Runs ffprobe with `args` (after `-v error`) and returns its stdout. */

@@ -5,10 +5,11 @@
  * writer: WebM with audio, a live recording written to a pipe (unknown sizes), H.264 with B-frames, non-square
  * pixels (a `DisplayWidth` other than the stored width), a variable frame rate.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { VideoInputError } from "../src/video/index.js";
-import { cleanVideoDir, ffmpeg, probedSize } from "./video-fixtures.js";
+import { headerProbe } from "./header-probe.js";
+import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
 const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2"];
 const TONE = ["-f", "lavfi", "-i", "sine=d=2"];
@@ -31,10 +32,7 @@ function withPixels(bytes: Buffer, width: number, height: number): Buffer {
 describe("a Matroska/WebM header against its frames", () => {
   const dir = cleanVideoDir();
 
-  async function probe(name: string, bytes?: Buffer) {
-    if (bytes) await writeFile(dir.path(name), bytes);
-    return probedSize(dir.path(name));
-  }
+  const { probe } = headerProbe(dir, "Matroska/WebM", "ffmpeg -i in.webm -c copy out.webm");
 
   async function make(name: string, args: string[], input = CLIP) {
     await ffmpeg([...input, ...args, dir.path(name)]);
