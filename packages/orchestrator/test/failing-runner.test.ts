@@ -56,6 +56,25 @@ describe("a runner that keeps failing", () => {
     expect(failedStarts() - before).toBeLessThanOrEqual(1);
   }, 90_000);
 
+  it("counts each failed start once, however often the watchdog looks while the start winds down", async () => {
+    // A failed start stops its runner process before it is counted; a watchdog tick in between took the stopped
+    // runner for one whose restart was lost and counted a failure of its own: the backoff doubled twice per failure.
+    const log = recordingLogger();
+    const failedStarts = () => log.lines.filter((l) => l.msg === "runner failed to start").length;
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: BROKEN, warm: true }],
+      modelsDir: models.dir,
+      healthInterval: 0.01,
+      log,
+    });
+    await eventually(() => failedStarts() >= 3 || undefined, 60_000, "three failed starts");
+    const res = await upscale(BROKEN);
+    expect(res.status).toBe(503);
+    const seconds = Number(/in (\d+) s$/.exec((await res.json()).detail.msg as string)![1]);
+    // n failures in a row wait 2^(n−1) s: at most 4 s after the third (8 s, if a fourth came first).
+    expect(seconds).toBeLessThanOrEqual(2 ** (failedStarts() - 1));
+  }, 90_000);
+
   it("backs off when it dies again soon after a restart, instead of restarting at once forever", async () => {
     orch = await startOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, warm: true }],

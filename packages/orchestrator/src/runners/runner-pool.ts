@@ -328,9 +328,16 @@ export class RunnerPool {
     const delay = this.#failed(runner, reason);
     clearTimeout(this.#restarts.get(runner));
     const timer = setTimeout(() => {
-      this.#restarts.delete(runner);
-      if (this.#closed || runner.state !== "stopped") return;
-      runner.start().catch((err: unknown) => this.#scheduleRestart(runner, reasonOf(err)));
+      const done = () => {
+        if (this.#restarts.get(runner) === timer) this.#restarts.delete(runner);
+      };
+      if (this.#closed || runner.state !== "stopped") return done();
+      // Listed until its start settles: a failed start is "stopped" while it stops its process, and the watchdog or
+      // a job must not take it then for a runner left without a restart and count its failure a second time.
+      runner.start().then(done, (err: unknown) => {
+        done();
+        this.#scheduleRestart(runner, reasonOf(err));
+      });
     }, delay);
     timer.unref();
     this.#restarts.set(runner, timer);
