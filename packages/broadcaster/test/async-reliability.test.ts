@@ -44,7 +44,9 @@ describe("two broadcasters on PostgreSQL", () => {
       ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
       // `/info` every second: a probe's deadline is max(0.5 s, the interval), and at 0.5 s a loaded machine marked the
       // fake orchestrator unreachable now and then (jobs failed with 503 "none of 1 orchestrator(s) is reachable").
-      ...["--jobs-concurrency", "50", "--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
+      // A 3 s lease (heartbeats every second): at 1.5 s, a CI run at load ~10 saw B's own heartbeats late, its jobs
+      // taken over again and again until jobs-max-takeovers failed all 50 ("stopped without ending 4 times").
+      ...["--jobs-concurrency", "50", "--jobs-lease-ms", "3000", "--info-interval-ms", "1000"],
       ...["--webhook-retry-base-ms", "200", "--webhook-retry-max-ms", "1000", "--webhook-timeout-ms", "1000"],
       ...["--webhook-allow-networks", "127.0.0.1"],
     ];
