@@ -58,6 +58,7 @@ export {
 export { avcConfigFrameSize, BitReader, spsFrameSize } from "./media/avc-sps.js";
 export { AVI_CONTAINER, type AviChunkCount, type AviVideoSize, aviVideoSize } from "./media/avi-video-size.js";
 export { FLV_CONTAINER, flvVideoSize } from "./media/flv-video-size.js";
+export { hevcSpsFrameSize } from "./media/hevc-sps.js";
 export { imageSize } from "./media/image-size.js";
 export {
   MATROSKA_CONTAINER,
@@ -67,6 +68,8 @@ export {
 } from "./media/matroska-video-size.js";
 export { Mp4IndexError } from "./media/mp4-fragments.js";
 export { type Mp4VideoSize, mp4VideoSize } from "./media/mp4-video-size.js";
+export { MPEG_PS_CONTAINER, mpegPsVideoSize } from "./media/mpegps-video-size.js";
+export { MPEG_TS_CONTAINER, mpegTsVideoSize } from "./media/mpegts-video-size.js";
 export { OGG_CONTAINER, oggVideoSize } from "./media/ogg-video-size.js";
 export { outputName } from "./media/output-name.js";
 export { encodePng, PNG_SIGNATURE, padPng, pngChunk, pngHeader } from "./media/png.js";

@@ -36,7 +36,8 @@ async function probeStream(bytes: Uint8Array, options: string[], entry: string):
       ...["-v", "error", "-select_streams", "v:0", ...options, "-show_entries", `stream=${entry}`],
       ...["-of", "csv=p=0", join(dir, "v")],
     ]);
-    return Number(stdout.trim());
+    // A transport stream's stream is listed again under its program (with a trailing comma): the first line is it.
+    return Number(stdout.trim().split("\n")[0]!.replace(/,+$/, ""));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

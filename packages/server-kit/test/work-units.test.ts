@@ -124,6 +124,23 @@ describe("workUnits", () => {
     }
   });
 
+  it("counts an MPEG-TS or MPEG-PS upload's pixels × real frames, and its duration for a frame-rate change", async () => {
+    // 14 frames at 7 fps (2 s), or 48 at 24 fps (MPEG-1/2 has no 7 fps), of 64×48 with a tone: once priced as one
+    // 512×512 frame.
+    for (const [format, codec, frames, rate] of [
+      ["mpegts", "libx264", 14, 7],
+      ["mpegts", "mpeg4", 14, 7],
+      ["mpegts", "mpeg2video", 48, 24],
+      ["mpeg", "mpeg2video", 48, 24],
+      ["mpeg", "mpeg1video", 48, 24],
+    ] as const) {
+      const args = [...pattern("64x48", frames, true), "-r", String(rate), "-pix_fmt", "yuv420p", "-c:v", codec];
+      const video = new Blob([await ffmpegFile(args, format)]);
+      expect(await workUnits(VIDEO_UPSCALE, { video }), `${format} ${codec}`).toBe(64 * 48 * frames);
+      expect(await workUnits(FRAME_INTERPOLATION, { video, output_fps: 24 }), `${format} ${codec}`).toBe(64 * 48 * 48);
+    }
+  });
+
   it("counts a WebM or MKV upload's pixels × frames from its blocks, not as one 512×512 frame", async () => {
     const vp8 = ["-c:v", "libvpx", "-deadline", "realtime"];
     const webm = new Blob([await video("32x32", 5, "webm", vp8)]);

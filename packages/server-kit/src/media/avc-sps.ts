@@ -41,8 +41,11 @@ export class BitReader {
   }
 }
 
-/** A NAL unit's RBSP: `00 00 03` loses its `03` (§7.4.1). */
-function rbsp(nal: Uint8Array): Uint8Array {
+/**
+ * A NAL unit's RBSP: `00 00 03` loses its `03` (H.264 §7.4.1, H.265 §7.4.2).
+ * @example rbsp(Uint8Array.of(0, 0, 3, 1)) // Uint8Array [0, 0, 1]
+ */
+export function rbsp(nal: Uint8Array): Uint8Array {
   const out: number[] = [];
   for (let i = 0, zeros = 0; i < nal.length; i++) {
     if (zeros >= 2 && nal[i] === 3) {

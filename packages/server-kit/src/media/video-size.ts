@@ -9,6 +9,8 @@ import { AVI_CONTAINER } from "./avi-video-size.js";
 import { FLV_CONTAINER } from "./flv-video-size.js";
 import { MATROSKA_CONTAINER } from "./matroska-video-size.js";
 import { FIRST_BOXES, type Mp4VideoSize, mp4VideoSize } from "./mp4-video-size.js";
+import { MPEG_PS_CONTAINER } from "./mpegps-video-size.js";
+import { MPEG_TS_CONTAINER } from "./mpegts-video-size.js";
 import { OGG_CONTAINER } from "./ogg-video-size.js";
 
 /** What a container says of its first video track. */
@@ -41,8 +43,8 @@ export interface VideoContainer {
   rewrite: string;
 }
 
-/** Bytes of a file's start a container is recognised from. */
-export const SNIFF_BYTES = 64;
+/** Bytes of a file's start a container is recognised from (an MPEG-TS by its third sync byte, at 376 or 388). */
+export const SNIFF_BYTES = 512;
 
 /** MP4 and QuickTime MOV (ISO base media), by its index (`mp4-video-size.ts`). */
 export const MP4_CONTAINER: VideoContainer = {
@@ -64,6 +66,8 @@ export const VIDEO_CONTAINERS: readonly VideoContainer[] = [
   AVI_CONTAINER,
   FLV_CONTAINER,
   OGG_CONTAINER,
+  MPEG_TS_CONTAINER,
+  MPEG_PS_CONTAINER,
 ];
 
 /**

@@ -1,0 +1,122 @@
+/**
+ * @module An MPEG-TS's and an MPEG-PS's figures read by walking their packets (real files made by the system's
+ * ffmpeg): frames counted as ffprobe counts packets, the size from the codec's own header, the duration from the
+ * PTS, a file cut short counted to its cut, bytes that are no packet refused.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  MPEG_PS_CONTAINER,
+  MPEG_TS_CONTAINER,
+  mpegPsVideoSize,
+  mpegTsVideoSize,
+  VideoIndexError,
+  videoContainer,
+} from "../src/index.js";
+import { codecFiles, ffmpegFile, ffprobePackets, pattern } from "./ffmpeg-video.js";
+
+const file = (format: string, size: string, codec: string, frames = 50, audio = false, extra: string[] = []) =>
+  ffmpegFile([...pattern(size, frames, audio), "-pix_fmt", "yuv420p", "-c:v", codec, ...extra], format);
+
+describe("mpegTsVideoSize", () => {
+  it("counts each codec's access units as ffprobe counts packets, with and without audio, sized from the stream", async () => {
+    const cases = [
+      ["libx264", false, "64x48"],
+      ["libx264", true, "70x38"],
+      ["mpeg2video", true, "64x48"],
+      ["mpeg1video", false, "64x48"],
+      ["mpeg4", true, "64x48"],
+      ["libx265", true, "70x38"],
+    ] as const;
+    for await (const { file, width, height, packets, seconds, label } of codecFiles("mpegts", cases)) {
+      expect(await videoContainer(file), label).toBe(MPEG_TS_CONTAINER);
+      const measured = await mpegTsVideoSize(file, { strict: true });
+      expect(measured, label).toMatchObject({ width, height, frames: packets });
+      expect(packets, label).toBe(50);
+      expect(measured?.seconds, label).toBeCloseTo(seconds, 3);
+    }
+  });
+  it("reads M2TS's 192-byte packets, and B-frames' reordered PTS", async () => {
+    const m2ts = await file("mpegts", "64x48", "libx264", 50, true, ["-mpegts_m2ts_mode", "1"]);
+    expect(m2ts[4]).toBe(0x47);
+    expect(await mpegTsVideoSize(new Blob([m2ts]), { strict: true })).toMatchObject({
+      width: 64,
+      height: 48,
+      frames: 50,
+    });
+    const b = await mpegTsVideoSize(new Blob([await file("mpegts", "64x48", "mpeg2video", 50, false, ["-bf", "2"])]));
+    expect(b).toMatchObject({ frames: 50 });
+    expect(b?.seconds).toBeCloseTo(50 / 24, 3);
+  });
+
+  it("counts a file cut mid-packet to its cut; refuses it under strict", async () => {
+    const bytes = await file("mpegts", "64x48", "libx264", 50, true);
+    for (const keep of [0.9, 0.5]) {
+      const cut = bytes.subarray(0, Math.floor(bytes.length * keep) + 100);
+      const packets = await ffprobePackets(cut);
+      const size = await mpegTsVideoSize(new Blob([cut]));
+      expect(size!.frames).toBeLessThanOrEqual(packets);
+      expect(size!.frames).toBeGreaterThanOrEqual(packets - 1);
+      await expect(mpegTsVideoSize(new Blob([cut]), { strict: true })).rejects.toThrow(/past the file's end/);
+    }
+  });
+
+  it("refuses garbage after the first sync bytes; needs three sync bytes to be recognised", async () => {
+    const bytes = await file("mpegts", "64x48", "libx264", 20);
+    const garbage = bytes.slice();
+    garbage.fill(0x55, 188 * 5, 188 * 7);
+    expect(await videoContainer(new Blob([garbage]))).toBe(MPEG_TS_CONTAINER);
+    await expect(mpegTsVideoSize(new Blob([garbage]), { strict: true })).rejects.toThrow(
+      /packet at byte 940 does not start with the sync byte/,
+    );
+    await expect(mpegTsVideoSize(new Blob([garbage]), { strict: true })).rejects.toThrow(VideoIndexError);
+    expect(await mpegTsVideoSize(new Blob([garbage]))).toBeUndefined();
+    // One or two sync bytes are not a transport stream: "G" starts many files.
+    for (const syncs of [[0], [0, 188], [0, 376]]) {
+      const head = new Uint8Array(600);
+      for (const at of syncs) head[at] = 0x47;
+      expect(await videoContainer(new Blob([head])), syncs.join()).toBeUndefined();
+      expect(await mpegTsVideoSize(new Blob([head]))).toBeUndefined();
+    }
+  });
+
+  it("gives no figures for a transport stream without video", async () => {
+    const sound = await ffmpegFile(["-f", "lavfi", "-i", "sine=d=1"], "mpegts");
+    expect(await videoContainer(new Blob([sound]))).toBe(MPEG_TS_CONTAINER);
+    expect(await mpegTsVideoSize(new Blob([sound]), { strict: true })).toBeUndefined();
+  });
+});
+
+describe("mpegPsVideoSize", () => {
+  it("counts access units, not PES packets, as ffprobe counts packets", async () => {
+    const cases = [
+      ["mpeg2video", true, "64x48"],
+      ["mpeg1video", false, "64x48"],
+      ["mpeg2video", false, "640x480"],
+    ] as const;
+    for await (const { file, width, height, packets, seconds, label } of codecFiles("mpeg", cases)) {
+      expect(await videoContainer(file), label).toBe(MPEG_PS_CONTAINER);
+      const measured = await mpegPsVideoSize(file, { strict: true });
+      expect(measured, label).toMatchObject({ width, height, frames: packets });
+      expect(measured?.seconds, label).toBeCloseTo(seconds, 2);
+    }
+  });
+  it("times B-frames and an MPEG-1 system stream's packets; counts a cut file to its cut", async () => {
+    const b = await file("mpeg", "64x48", "mpeg2video", 50, true, ["-bf", "2"]);
+    const size = await mpegPsVideoSize(new Blob([b]), { strict: true });
+    expect(size).toMatchObject({ width: 64, height: 48, frames: 50 });
+    expect(size?.seconds).toBeCloseTo(50 / 24, 2);
+    const mpeg1 = await file("mpeg", "64x48", "mpeg1video", 50, true, ["-muxrate", "0"]);
+    expect(await mpegPsVideoSize(new Blob([mpeg1]), { strict: true })).toMatchObject({ frames: 50 });
+    const cut = b.subarray(0, 2048 * Math.floor(b.length / 2048 / 2) + 1000);
+    const packets = await ffprobePackets(cut);
+    expect((await mpegPsVideoSize(new Blob([cut])))!.frames).toBeGreaterThanOrEqual(packets - 1);
+    await expect(mpegPsVideoSize(new Blob([cut]), { strict: true })).rejects.toThrow(/past the file's end/);
+  });
+
+  it("refuses bytes that are no pack or packet where one should start", async () => {
+    const bytes = (await file("mpeg", "64x48", "mpeg2video", 20)).slice();
+    bytes.fill(0x55, 2048, 2100);
+    await expect(mpegPsVideoSize(new Blob([bytes]), { strict: true })).rejects.toThrow(VideoIndexError);
+    expect(await mpegPsVideoSize(new Blob([bytes]))).toBeUndefined();
+  });
+});
