@@ -17,7 +17,7 @@ import {
 import { BlobWindow } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
 import { pesHeader } from "./pes-packet.js";
-import { figuresOrNone, PastCapError, VideoIndexError } from "./video-index-error.js";
+import { figuresOrNone, PastCapError } from "./video-index-error.js";
 import type { VideoContainer } from "./video-size.js";
 
 /** The most packs and packets walked: 2^24, over 30 GB of 2 KiB packets; past it, no figures. */
@@ -59,7 +59,7 @@ class PsWalk {
   stream: ElementaryStream | undefined;
 
   /** A PES packet of stream `id` (its bytes from `00 00 01`), at byte `at`. */
-  packet(id: number, bytes: Uint8Array, at: number): void {
+  packet(id: number, bytes: Uint8Array): void {
     if (id === STREAM_MAP && this.video === undefined) this.map = streamMap(bytes);
     if (id < 0xe0 || id > 0xef) return;
     if (this.video === undefined) {
@@ -70,45 +70,53 @@ class PsWalk {
       this.stream = new ElementaryStream(codec);
     }
     if (id !== this.video || !this.stream) return;
+    // A malformed header (a damaged packet) is skipped, as ffmpeg's demuxer skips it.
     const header = pesHeader(bytes, true);
-    if (!header) throw new VideoIndexError(`its video PES packet at byte ${at} has a malformed header`);
-    this.stream.push(bytes.subarray(header.payload), header.pts);
+    if (header) this.stream.push(bytes.subarray(header.payload), header.pts);
   }
 }
 
-async function readPs(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize | undefined> {
+/**
+ * The offset of the next system start code (`00 00 01` then a pack, system header or stream id: `BA`–`FF`) after
+ * `from` in `bytes`, or -1: where ffmpeg's demuxer reads on after bytes that are no pack or packet. No video or audio
+ * elementary stream holds one (they are reserved for the system layer, ISO/IEC 13818-1 §2.5.3.1).
+ */
+function nextSystemCode(bytes: Uint8Array, from: number): number {
+  for (let p = bytes.indexOf(1, from + 2); p >= 0 && p + 1 < bytes.length; p = bytes.indexOf(1, p + 1)) {
+    if (bytes[p - 1] === 0 && bytes[p - 2] === 0 && bytes[p + 1]! >= PACK) return p - 2;
+  }
+  return -1;
+}
+
+async function readPs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
   const end = file.file.size;
   const bytesAt = async (at: number, n: number) =>
     file.peek(at, n) ?? (await file.read(at, Math.max(n, READ))).subarray(0, n);
   if (packHeaderLength(await bytesAt(0, 16)) === undefined) return undefined;
   const walk = new PsWalk();
-  const cut = (what: string, at: number) => {
-    if (strict) throw new VideoIndexError(`its ${what} at byte ${at} runs past the file's end at ${end}`);
-  };
-  for (let at = 0, n = 0; at < end; ) {
+  for (let at = 0, n = 0; at + 4 <= end; ) {
     if (++n > MAX_PACKETS) throw new PastCapError("too many packets");
     const head = await bytesAt(at, 16);
-    if (head.length < 6) {
-      cut("packet", at);
-      break;
-    }
-    if (head[0] !== 0 || head[1] !== 0 || head[2] !== 1) {
-      throw new VideoIndexError(`it has no pack or packet start code at byte ${at}`);
-    }
     const id = head[3]!;
-    if (id === END_CODE) {
-      at += 4;
+    const start = head[0] === 0 && head[1] === 0 && head[2] === 1;
+    const length = !start
+      ? undefined
+      : id === END_CODE
+        ? 4
+        : id === PACK
+          ? packHeaderLength(head)
+          : id > END_CODE && head.length >= 6
+            ? 6 + u16(head, 4)
+            : undefined;
+    if (length === undefined) {
+      // Bytes that are no pack or packet (a damaged file): on from the next pack or packet, as ffmpeg reads on.
+      const window = await bytesAt(at, READ);
+      const next = nextSystemCode(window, 1);
+      at += next > 0 ? next : Math.max(1, window.length - 3);
       continue;
     }
-    const length = id === PACK ? packHeaderLength(head) : id > END_CODE ? 6 + u16(head, 4) : undefined;
-    if (length === undefined) {
-      throw new VideoIndexError(`its start code 0x${id.toString(16)} at byte ${at} is no pack header or PES packet`);
-    }
-    if (at + length > end) {
-      cut(id === PACK ? "pack header" : "PES packet", at);
-      break;
-    }
-    if (id !== PACK) walk.packet(id, await bytesAt(at, length), at);
+    // A packet cut by the file's end is read as far as it goes, as ffmpeg reads it.
+    if (id > END_CODE && id !== PACK) walk.packet(id, await bytesAt(at, Math.min(length, end - at)));
     at += length;
   }
   return walk.stream ? streamVideoSize(walk.stream) : undefined;
@@ -118,13 +126,14 @@ async function readPs(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize |
  * The first video stream's frame size (its codec's own header), frame count (its access units, as ffprobe counts
  * packets) and duration (its PTS span, at the rate the PTS give, over every frame) of an MPEG-PS or MPEG-1 system
  * file of MPEG-1/2, MPEG-4 part 2, H.264 or HEVC video, or undefined when `file` is not one, its first video stream
- * is of another codec, or it has more than 2^24 packs and packets. A file cut short is counted to its last whole
- * packet. Bytes that are no pack or packet where one should start, or a video packet's malformed PES header, give
- * undefined, or with `strict` throw a {@link VideoIndexError}, as a file cut short does.
+ * is of another codec, or it has more than 2^24 packs and packets. The stream holds its own figures, so nothing
+ * here can contradict itself: as ffmpeg reads one, a file cut short is counted to its cut (the last packet's bytes
+ * too), bytes that are no pack or packet are passed over to the next one, and a video packet whose PES header is
+ * malformed is skipped (`strict` changes nothing).
  * @example await mpegPsVideoSize(new Blob([mpg])) // { width: 64, height: 48, frames: 50, seconds: 2.0833 }
  */
 export function mpegPsVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<Mp4VideoSize | undefined> {
-  return figuresOrNone(() => readPs(new BlobWindow(file), options.strict ?? false), options.strict ?? false);
+  return figuresOrNone(() => readPs(new BlobWindow(file)), options.strict ?? false);
 }
 
 /** MPEG-PS and MPEG-1 system streams (`00 00 01 BA`), by walking its packets (see {@link mpegPsVideoSize}). */

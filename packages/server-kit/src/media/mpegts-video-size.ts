@@ -17,7 +17,7 @@ import {
 import { BlobWindow } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
 import { pesHeader } from "./pes-packet.js";
-import { figuresOrNone, PastCapError, VideoIndexError } from "./video-index-error.js";
+import { figuresOrNone, PastCapError } from "./video-index-error.js";
 import type { VideoContainer } from "./video-size.js";
 
 /** The most packets walked: 2^24, over 3 GB; past it, no figures. */
@@ -56,20 +56,22 @@ class TsWalk {
   other = false;
   #started = false;
 
-  /** One 188-byte packet, at byte `at` of the file. */
-  packet(p: Uint8Array, at: number): void {
-    if (p[0] !== SYNC) throw new VideoIndexError(`its packet at byte ${at} does not start with the sync byte 0x47`);
-    if (p[1]! & 0x80) return;
+  /**
+   * One packet's 188 bytes from its sync byte (fewer for a file's last, cut packet). A packet whose adaptation field
+   * runs past its end, or a video packet that should start a PES packet and does not, is skipped, as ffmpeg's
+   * demuxer skips it.
+   */
+  packet(p: Uint8Array): void {
+    if (p.length < 4 || p[1]! & 0x80) return;
     const pid = ((p[1]! & 0x1f) << 8) | p[2]!;
     const start = (p[1]! & 0x40) !== 0;
     const control = (p[3]! >> 4) & 3;
-    const offset = control & 2 ? 5 + p[4]! : 4;
-    if (offset > 188) throw new VideoIndexError(`its packet at byte ${at} has an adaptation field past its end`);
-    if ((control & 1) === 0 || offset === 188) return;
+    const offset = control & 2 ? 5 + (p[4] ?? 0) : 4;
+    if ((control & 1) === 0 || offset >= p.length) return;
     const payload = p.subarray(offset);
     if (pid === 0 && start && this.pmt === undefined) this.#pat(payload);
     else if (pid === this.pmt && start && this.video === undefined && !this.other) this.#pmt(payload);
-    else if (pid === this.video) this.#pes(payload, start, at);
+    else if (pid === this.video) this.#pes(payload, start);
   }
 
   #pat(payload: Uint8Array): void {
@@ -99,32 +101,55 @@ class TsWalk {
     }
   }
 
-  #pes(payload: Uint8Array, start: boolean, at: number): void {
+  #pes(payload: Uint8Array, start: boolean): void {
     if (!this.stream) return;
     if (start) {
       const header = pesHeader(payload);
-      if (!header) throw new VideoIndexError(`its video packet at byte ${at} starts no PES packet`);
-      this.#started = true;
-      this.stream.push(payload.subarray(header.payload), header.pts);
+      this.#started = header !== undefined;
+      if (header) this.stream.push(payload.subarray(header.payload), header.pts);
     } else if (this.#started) this.stream.push(payload);
   }
 }
 
-async function readTs(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize | undefined> {
+/**
+ * Where the next packet starts at or after `from` in `chunk`, after bytes that lost the sync: the first offset whose
+ * sync byte is followed by two more a packet apart (or by the file's end, `last`), as ffmpeg's demuxer resyncs; -1
+ * when `chunk` holds none.
+ */
+function resync(chunk: Uint8Array, from: number, size: number, last: boolean): number {
+  const lead = size - 188;
+  for (let s = chunk.indexOf(SYNC, from + lead); s >= 0; s = chunk.indexOf(SYNC, s + 1)) {
+    const ok = (k: number) => (s + k * size >= chunk.length ? last : chunk[s + k * size] === SYNC);
+    if (ok(1) && ok(2)) return s - lead;
+  }
+  return -1;
+}
+
+async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
   const size = tsPacketSize(await file.read(0, 400));
   if (!size) return undefined;
+  const lead = size - 188;
   const end = file.file.size;
   const walk = new TsWalk();
   for (let at = 0, n = 0; at < end; ) {
     const chunk = await file.read(at, READ);
-    if (chunk.length < size) {
-      if (strict) throw new VideoIndexError(`its packet at byte ${at} runs past the file's end at ${end}`);
-      break;
-    }
+    const last = at + chunk.length >= end;
     let i = 0;
-    for (; i + size <= chunk.length; i += size) {
+    while (i < chunk.length) {
+      if (chunk.length - i < size && !last) break;
+      if (chunk[i + lead] !== SYNC) {
+        // Bytes that are no packet (a damaged capture): on from the next run of packets, as ffmpeg reads on.
+        const next = resync(chunk, i + 1, size, last);
+        if (next < 0) {
+          i = last ? chunk.length : Math.max(i + 1, chunk.length - 3 * size);
+          break;
+        }
+        i = next;
+        continue;
+      }
       if (++n > MAX_PACKETS) throw new PastCapError("too many packets");
-      walk.packet(chunk.subarray(i + size - 188, i + size), at + i);
+      walk.packet(chunk.subarray(i + lead, i + size));
+      i += size;
     }
     at += i;
   }
@@ -136,13 +161,13 @@ async function readTs(file: BlobWindow, strict: boolean): Promise<Mp4VideoSize |
  * The first video stream's frame size (its codec's own header), frame count (its access units, as ffprobe counts
  * packets) and duration (its PTS span plus a frame) of an MPEG-TS or M2TS file of MPEG-1/2, MPEG-4 part 2, H.264 or
  * HEVC video, or undefined when `file` is not one, its first video stream is of another codec, or it has more than
- * 2^24 packets. A file cut short is counted to its last whole packet. A packet without its sync byte, an adaptation
- * field past its packet's end, or a video packet that should start a PES packet and does not give undefined, or
- * with `strict` throw a {@link VideoIndexError}, as a file cut short does.
+ * 2^24 packets. The stream holds its own figures, so nothing here can contradict itself: as ffmpeg reads one, a file
+ * cut short is counted to its cut (the last packet's bytes too), bytes that lost the sync are passed over to the next
+ * run of packets, and a packet that is malformed is skipped (`strict` changes nothing).
  * @example await mpegTsVideoSize(new Blob([ts])) // { width: 64, height: 48, frames: 50, seconds: 2.0833 }
  */
 export function mpegTsVideoSize(file: Blob, options: { strict?: boolean } = {}): Promise<Mp4VideoSize | undefined> {
-  return figuresOrNone(() => readTs(new BlobWindow(file), options.strict ?? false), options.strict ?? false);
+  return figuresOrNone(() => readTs(new BlobWindow(file)), options.strict ?? false);
 }
 
 /** MPEG-TS and M2TS (packets of 188 or 192 bytes), by walking its packets (see {@link mpegTsVideoSize}). */

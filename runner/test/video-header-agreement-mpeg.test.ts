@@ -1,0 +1,39 @@
+/**
+ * @module MPEG-TS and MPEG-PS uploads hold no header figures: the gateways count their frames from the stream itself
+ * (server-kit's `mpegTsVideoSize`, `mpegPsVideoSize`), so the probe's `header_mismatch` check must agree with ffmpeg
+ * on every file ffmpeg reads — whole, cut mid-packet, or damaged as a broadcast capture is (bytes that lost the
+ * sync, a pack overwritten) — and refuse none of them.
+ */
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { headerProbe } from "./header-probe.js";
+import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
+
+const CLIP = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2", "-f", "lavfi", "-i", "sine=d=2"];
+
+describe("an MPEG-TS or MPEG-PS against its frames", () => {
+  const dir = cleanVideoDir();
+  const { probe } = headerProbe(dir, "MPEG-TS", "ffmpeg -i in.ts -c copy out.ts");
+
+  it("a whole, a cut and a damaged transport stream pass, counted as ffmpeg counts them", async () => {
+    await ffmpeg([...CLIP, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "mp2", dir.path("real.ts")]);
+    const real = await readFile(dir.path("real.ts"));
+    expect(await probe("real.ts")).toEqual({ frames: 50, width: 160, height: 120 });
+    const cut = await probe("cut.ts", real.subarray(0, Math.floor(real.length * 0.6) + 77));
+    expect(cut).toMatchObject({ width: 160, height: 120 });
+    // Packets overwritten and bytes lost mid-packet, half-way: the demuxer resyncs, and so does the count.
+    const half = 188 * Math.floor(real.length / 188 / 2);
+    const damaged = Buffer.concat([real.subarray(0, half + 61), real.subarray(half + 188 * 2)]);
+    damaged.fill(0x55, half - 188 * 3, half - 188 * 2 + 17);
+    expect(await probe("damaged.ts", damaged)).toMatchObject({ width: 160, height: 120 });
+  });
+
+  it("a whole and a damaged program stream pass", async () => {
+    await ffmpeg([...CLIP, "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpeg", dir.path("real.mpg")]);
+    const real = await readFile(dir.path("real.mpg"));
+    expect(await probe("real.mpg")).toEqual({ frames: 50, width: 160, height: 120 });
+    const damaged = Buffer.from(real);
+    damaged.fill(0x55, 2048 * 3, 2048 * 3 + 100);
+    expect(await probe("damaged.mpg", damaged)).toMatchObject({ width: 160, height: 120 });
+  });
+});
