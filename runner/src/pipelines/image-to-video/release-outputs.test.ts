@@ -59,7 +59,9 @@ describe("freeNow", () => {
     freeNow([a.buffer, b.buffer, a.buffer]);
     expect([a.length, b.length, a.buffer.byteLength]).toEqual([0, 0, 0]);
     expect(requested).toEqual([]);
-    expect(await freedBelow(held, 9 * MiB)).toBeGreaterThanOrEqual(9 * MiB);
+    // Within 64 KiB: the process's other ArrayBuffers (the test runner's messages) come and go meanwhile (a CI run
+    // read 45 bytes short of 9 MiB); a buffer left to the collector would leave 6 or 9 MiB.
+    expect(await freedBelow(held, 9 * MiB - 64 * 1024)).toBeGreaterThanOrEqual(9 * MiB - 64 * 1024);
     expect(requested).toEqual([]);
   });
 
