@@ -2,10 +2,12 @@
  * @module MPEG-TS and MPEG-PS uploads hold no header figures: the gateways count their frames from the stream itself
  * (server-kit's `mpegTsVideoSize`, `mpegPsVideoSize`), so the probe's `header_mismatch` check must agree with ffmpeg
  * on every file ffmpeg reads — whole, cut mid-packet, or damaged as a broadcast capture is (bytes that lost the
- * sync, a pack overwritten) — and refuse none of them.
+ * sync, a pack overwritten) — and refuse none of them. A TS or PS whose stream they cannot measure (a codec they
+ * do not count) would be priced as one 512×512 frame however long it is: it is refused, with the way out.
  */
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { VideoInputError } from "../src/video/index.js";
 import { headerProbe } from "./header-probe.js";
 import { cleanVideoDir, ffmpeg } from "./video-fixtures.js";
 
@@ -35,5 +37,18 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     const damaged = Buffer.from(real);
     damaged.fill(0x55, 2048 * 3, 2048 * 3 + 100);
     expect(await probe("damaged.mpg", damaged)).toMatchObject({ width: 160, height: 120 });
+  });
+
+  it("a stream the gateways cannot measure (VC-2, which ffmpeg decodes): 400 that names the codecs counted", async () => {
+    await ffmpeg([...CLIP.slice(0, 4), "-c:v", "vc2", "-b:v", "2M", "-f", "mpegts", dir.path("vc2.ts")]);
+    const err = await probe("vc2.ts");
+    expect(err).toBeInstanceOf(VideoInputError);
+    const { code, status, message } = err as VideoInputError;
+    expect([code, status]).toEqual(["header_mismatch", 400]);
+    expect(message).toBe(
+      "video's MPEG-TS stream cannot be measured where work is counted: its video is none of MPEG-1, MPEG-2, " +
+        "MPEG-4 part 2, H.264 or HEVC, or its program tables span packets; send it in MP4, MOV, WebM or MKV " +
+        "(ffmpeg -i in.ts -c copy out.mkv rewrites it)",
+    );
   });
 });

@@ -28,6 +28,9 @@ const NARROWEST_SAMPLE_ASPECT = 8 / 9;
  */
 const CLEAN_APERTURE_SHARE = 1.03;
 
+/** The video codecs the gateways count in an MPEG-TS or MPEG-PS (server-kit's `elementary-stream.ts`). */
+const COUNTED_CODECS = "MPEG-1, MPEG-2, MPEG-4 part 2, H.264 or HEVC";
+
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
   /** The stored frame size, before rotation (ffprobe's `width` × `height`, cropping applied). */
@@ -44,7 +47,9 @@ export interface StreamFacts {
  * Throws a 400 `header_mismatch` {@link VideoInputError} when the container of the file at `path` (one server-kit's
  * `videoContainer` measures) declares smaller frames (beyond rounding, a non-square pixel and a clean aperture, in
  * either orientation), fewer frames or a shorter duration (beyond one frame) than `stream` holds, or figures that
- * contradict themselves (see `VideoIndexError`). Other containers, and figures that cannot be read, pass.
+ * contradict themselves (see `VideoIndexError`), or is an MPEG-TS/PS whose stream cannot be measured (its figures
+ * come from the stream alone: see `VideoContainer.fromStream`). Other containers, and other figures that cannot be
+ * read, pass.
  * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
 export async function checkHeaderAgreement(path: string, stream: StreamFacts, field = "video"): Promise<void> {
@@ -61,6 +66,15 @@ export async function checkHeaderAgreement(path: string, stream: StreamFacts, fi
   const declared = await container.measure(file, { strict: true }).catch((err: unknown) => {
     throw err instanceof VideoIndexError ? disagree(`its index contradicts itself: ${err.message}`, err) : err;
   });
+  if (!declared && container.fromStream) {
+    // Priced as one 512×512 frame by the gateways: a long video would be paid for as next to no work.
+    throw new VideoInputError(
+      "header_mismatch",
+      `${field}'s ${container.name} stream cannot be measured where work is counted: its video is none of ` +
+        `${COUNTED_CODECS}, or its program tables span packets; send it in MP4, MOV, WebM or MKV ` +
+        `(ffmpeg -i in.${container.name === "MPEG-TS" ? "ts" : "mpg"} -c copy out.mkv rewrites it)`,
+    );
+  }
   if (!declared) return;
   const from = container.sources(declared);
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;

@@ -147,4 +147,5 @@ export const MPEG_PS_CONTAINER: VideoContainer = {
     seconds: "PES timestamps give",
   }),
   rewrite: "ffmpeg -i in.mpg -c copy out.mpg",
+  fromStream: true,
 };

@@ -181,4 +181,5 @@ export const MPEG_TS_CONTAINER: VideoContainer = {
     seconds: "PES timestamps give",
   }),
   rewrite: "ffmpeg -i in.ts -c copy out.ts",
+  fromStream: true,
 };
