@@ -2,7 +2,7 @@
  * @module MPEG-TS and MPEG-PS uploads hold no header figures: the gateways count their frames from the stream itself
  * (server-kit's `mpegTsVideoSize`, `mpegPsVideoSize`), so the probe's `header_mismatch` check must agree with ffmpeg
  * on every file ffmpeg reads — whole, cut mid-packet, or damaged as a broadcast capture is (bytes that lost the
- * sync, a pack overwritten) — and refuse none of them. A TS or PS whose stream they cannot measure (a codec they
+ * sync, a pack overwritten, a PMT over several packets) — and refuse none of them. A TS or PS whose stream they cannot measure (a codec they
  * do not count) would be priced as one 512×512 frame however long it is: it is refused, with the way out.
  */
 import { readFile } from "node:fs/promises";
@@ -30,6 +30,12 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     expect(await probe("damaged.ts", damaged)).toMatchObject({ width: 160, height: 120 });
   });
 
+  it("a transport stream whose PMT spans packets (twenty tagged audio tracks before the video) passes", async () => {
+    const tracks = Array.from({ length: 20 }, (_, k) => ["-map", "1:a", `-metadata:s:a:${k}`, "language=eng"]).flat();
+    await ffmpeg([...CLIP, ...tracks, "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", dir.path("tracks.ts")]);
+    expect(await probe("tracks.ts")).toEqual({ frames: 50, width: 160, height: 120 });
+  });
+
   it("a whole and a damaged program stream pass", async () => {
     await ffmpeg([...CLIP, "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpeg", dir.path("real.mpg")]);
     const real = await readFile(dir.path("real.mpg"));
@@ -47,7 +53,7 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     expect([code, status]).toEqual(["header_mismatch", 400]);
     expect(message).toBe(
       "video's MPEG-TS stream cannot be measured where work is counted: its video is none of MPEG-1, MPEG-2, " +
-        "MPEG-4 part 2, H.264 or HEVC, or its program tables span packets; send it in MP4, MOV, WebM or MKV " +
+        "MPEG-4 part 2, H.264 or HEVC, or no intact PAT and PMT name it; send it in MP4, MOV, WebM or MKV " +
         "(ffmpeg -i in.ts -c copy out.mkv rewrites it)",
     );
   });

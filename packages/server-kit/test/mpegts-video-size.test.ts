@@ -11,7 +11,14 @@ import {
   mpegTsVideoSize,
   videoContainer,
 } from "../src/index.js";
+import { mpegCrc32 } from "../src/media/psi-section.js";
 import { codecFiles, ffmpegFile, ffprobePackets, pattern } from "./ffmpeg-video.js";
+
+/** The offsets of the 188-byte packets of `pid` in `ts`. */
+const packetsOf = (ts: Uint8Array, pid: number) =>
+  Array.from({ length: ts.length / 188 }, (_, k) => k * 188).filter(
+    (at) => (((ts[at + 1]! & 0x1f) << 8) | ts[at + 2]!) === pid,
+  );
 
 const file = (format: string, size: string, codec: string, frames = 50, audio = false, extra: string[] = []) =>
   ffmpegFile([...pattern(size, frames, audio), "-pix_fmt", "yuv420p", "-c:v", codec, ...extra], format);
@@ -77,6 +84,35 @@ describe("mpegTsVideoSize", () => {
       expect(await videoContainer(new Blob([head])), syncs.join()).toBeUndefined();
       expect(await mpegTsVideoSize(new Blob([head]))).toBeUndefined();
     }
+  });
+
+  it("reads a PMT that spans packets, and passes over a PMT whose CRC fails to its next repetition", async () => {
+    // Eighteen tagged audio streams before the video: a PMT section of 219 bytes, its video entry in the second packet.
+    const audio = Array.from({ length: 18 }, (_, k) => ["-map", "1:a", `-metadata:s:a:${k}`, "language=eng"]).flat();
+    const bytes = await ffmpegFile(
+      ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=24", "-f", "lavfi", "-i", "sine=d=0.1", ...audio, "-map", "0:v"].concat(
+        ["-frames:v", "50", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-c:a", "mp2"],
+      ),
+      "mpegts",
+    );
+    const pmt = packetsOf(bytes, 0x1000);
+    expect(pmt.length).toBeGreaterThan(2);
+    expect(bytes[pmt[0]! + 1]! & 0x40).toBe(0x40); // the section starts in one packet,
+    expect(bytes[pmt[1]! + 1]! & 0x40).toBe(0); // and goes on in the next
+    expect(await mpegTsVideoSize(new Blob([bytes]), { strict: true })).toMatchObject({
+      width: 64,
+      height: 48,
+      frames: 50,
+    });
+    // A byte of the first PMT's stream loop changed: its CRC fails, and the next PMT is read.
+    const damaged = bytes.slice();
+    damaged[pmt[0]! + 40]! ^= 0x10;
+    const packets = await ffprobePackets(damaged);
+    expect(await mpegTsVideoSize(new Blob([damaged]), { strict: true })).toMatchObject({ width: 64, frames: packets });
+  });
+
+  it("computes MPEG-2's CRC-32 (the check value of CRC-32/MPEG-2)", () => {
+    expect(mpegCrc32(new TextEncoder().encode("123456789"))).toBe(0x0376e6e7);
   });
 
   it("gives no figures for a transport stream without video", async () => {

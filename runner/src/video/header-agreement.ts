@@ -28,9 +28,6 @@ const NARROWEST_SAMPLE_ASPECT = 8 / 9;
  */
 const CLEAN_APERTURE_SHARE = 1.03;
 
-/** The video codecs the gateways count in an MPEG-TS or MPEG-PS (server-kit's `elementary-stream.ts`). */
-const COUNTED_CODECS = "MPEG-1, MPEG-2, MPEG-4 part 2, H.264 or HEVC";
-
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
   /** The stored frame size, before rotation (ffprobe's `width` × `height`, cropping applied). */
@@ -70,9 +67,8 @@ export async function checkHeaderAgreement(path: string, stream: StreamFacts, fi
     // Priced as one 512×512 frame by the gateways: a long video would be paid for as next to no work.
     throw new VideoInputError(
       "header_mismatch",
-      `${field}'s ${container.name} stream cannot be measured where work is counted: its video is none of ` +
-        `${COUNTED_CODECS}, or its program tables span packets; send it in MP4, MOV, WebM or MKV ` +
-        `(ffmpeg -i in.${container.name === "MPEG-TS" ? "ts" : "mpg"} -c copy out.mkv rewrites it)`,
+      `${field}'s ${container.name} stream cannot be measured where work is counted: ${container.fromStream}; ` +
+        `send it in MP4, MOV, WebM or MKV (${container.rewrite.replace(/\bout\.\w+$/, "out.mkv")} rewrites it)`,
     );
   }
   if (!declared) return;

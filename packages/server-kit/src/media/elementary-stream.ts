@@ -22,7 +22,7 @@ export type EsCodec = "MPEG-1/2" | "MPEG-4" | "H.264" | "HEVC";
  * Codecs by the stream type of an MPEG-TS PMT or MPEG-PS stream map (ISO/IEC 13818-1 Table 2-34): MPEG-1 and MPEG-2
  * video, MPEG-4 part 2, H.264, HEVC.
  */
-export const VIDEO_STREAM_TYPES: Readonly<Record<number, EsCodec>> = {
+const VIDEO_STREAM_TYPES: Readonly<Record<number, EsCodec>> = {
   1: "MPEG-1/2",
   2: "MPEG-1/2",
   16: "MPEG-4",
@@ -30,8 +30,20 @@ export const VIDEO_STREAM_TYPES: Readonly<Record<number, EsCodec>> = {
   36: "HEVC",
 };
 
+/** The codecs of {@link VIDEO_STREAM_TYPES} as a message names them. */
+export const COUNTED_CODECS = "MPEG-1, MPEG-2, MPEG-4 part 2, H.264 or HEVC";
+
 /** Video stream types whose frames are not counted here: SVC, MVC, VVC, AVS, Dirac, VC-1. */
-export const OTHER_VIDEO_STREAM_TYPES: ReadonlySet<number> = new Set([0x1f, 0x20, 0x33, 0x42, 0xd1, 0xea]);
+const OTHER_VIDEO_STREAM_TYPES: ReadonlySet<number> = new Set([0x1f, 0x20, 0x33, 0x42, 0xd1, 0xea]);
+
+/**
+ * What a stream type of an MPEG-TS PMT or MPEG-PS stream map is: the codec of a video stream counted here, `other`
+ * for a video stream of another codec, or undefined for a stream that is no video (or a type not known as video).
+ * @example videoStreamType(27) // "H.264"
+ */
+export function videoStreamType(type: number): EsCodec | "other" | undefined {
+  return VIDEO_STREAM_TYPES[type] ?? (OTHER_VIDEO_STREAM_TYPES.has(type) ? "other" : undefined);
+}
 
 /** Bytes buffered between scans. */
 const BUFFER = 1024 * 1024;

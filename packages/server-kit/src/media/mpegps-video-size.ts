@@ -7,13 +7,7 @@
  * packs several small frames into one 2 KiB packet, and gives a PTS only to the first frame starting in each.
  * Reads go through a window of about 1 MiB (`BlobWindow`); a spooled upload is never loaded whole.
  */
-import {
-  ElementaryStream,
-  type EsCodec,
-  OTHER_VIDEO_STREAM_TYPES,
-  streamVideoSize,
-  VIDEO_STREAM_TYPES,
-} from "./elementary-stream.js";
+import { COUNTED_CODECS, ElementaryStream, streamVideoSize, videoStreamType } from "./elementary-stream.js";
 import { BlobWindow } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
 import { pesHeader } from "./pes-packet.js";
@@ -65,9 +59,10 @@ class PsWalk {
     if (this.video === undefined) {
       this.video = id;
       const type = this.map.get(id);
-      const codec: EsCodec | undefined = type === undefined ? undefined : VIDEO_STREAM_TYPES[type];
-      if (!codec && type !== undefined && OTHER_VIDEO_STREAM_TYPES.has(type)) return;
-      this.stream = new ElementaryStream(codec);
+      const kind = type === undefined ? undefined : videoStreamType(type);
+      if (kind === "other") return;
+      // A stream the map does not name as video (or no map): its codec from its first start code.
+      this.stream = new ElementaryStream(kind);
     }
     if (id !== this.video || !this.stream) return;
     // A malformed header (a damaged packet) is skipped, as ffmpeg's demuxer skips it.
@@ -147,5 +142,5 @@ export const MPEG_PS_CONTAINER: VideoContainer = {
     seconds: "PES timestamps give",
   }),
   rewrite: "ffmpeg -i in.mpg -c copy out.mpg",
-  fromStream: true,
+  fromStream: `its video is none of ${COUNTED_CODECS}`,
 };

@@ -4,19 +4,14 @@
  * walking every packet without decoding and without ffmpeg: the PAT names the first program's PMT, the PMT its first
  * video stream, and that stream's PES payloads are counted and sized by `elementary-stream.ts`. A transport stream
  * keeps no frame index and no header of its size: the stream is all there is. Packets are read in chunks of about
- * 1 MiB (`BlobWindow`); a spooled upload is never loaded whole. A PAT or PMT section longer than one packet is not
- * read (no figures): ffmpeg and broadcast muxers write them in one.
+ * 1 MiB (`BlobWindow`); a spooled upload is never loaded whole. The PAT and PMT are read as `psi-section.ts` gathers
+ * them: over as many packets as they span, and only with their CRC intact.
  */
-import {
-  ElementaryStream,
-  type EsCodec,
-  OTHER_VIDEO_STREAM_TYPES,
-  streamVideoSize,
-  VIDEO_STREAM_TYPES,
-} from "./elementary-stream.js";
+import { COUNTED_CODECS, ElementaryStream, streamVideoSize, videoStreamType } from "./elementary-stream.js";
 import { BlobWindow } from "./mp4-boxes.js";
 import type { Mp4VideoSize } from "./mp4-video-size.js";
 import { pesHeader } from "./pes-packet.js";
+import { PsiSections } from "./psi-section.js";
 import { figuresOrNone, PastCapError } from "./video-index-error.js";
 import type { VideoContainer } from "./video-size.js";
 
@@ -25,6 +20,8 @@ const MAX_PACKETS = 2 ** 24;
 /** Bytes read at a time: a multiple of both packet sizes (9024 = lcm(188, 192)), about 1.1 MB. */
 const READ = 9024 * 128;
 const SYNC = 0x47;
+/** How far ffmpeg's demuxer looks for the program tables before it reads the streams from the start (its probesize). */
+const PROBE_BYTES = 5_000_000;
 
 /**
  * The packet size of a transport stream whose first bytes are `head`: 188 (sync bytes at 0, 188 and 376), 192
@@ -39,14 +36,6 @@ export function tsPacketSize(head: Uint8Array): 188 | 192 | undefined {
   return undefined;
 }
 
-/** A PSI section's bytes from its table_id up to its CRC, from a payload that starts one; undefined if cut. */
-function section(payload: Uint8Array, table: number): Uint8Array | undefined {
-  const s = payload.subarray(1 + payload[0]!);
-  if (s.length < 3 || s[0] !== table) return undefined;
-  const length = ((s[1]! & 0x0f) << 8) | s[2]!;
-  return 3 + length <= s.length && length >= 9 ? s.subarray(0, 3 + length - 4) : undefined;
-}
-
 /** One walk over the packets: the PMT's PID once the PAT is read, the video PID and stream once the PMT is. */
 class TsWalk {
   pmt: number | undefined;
@@ -55,6 +44,16 @@ class TsWalk {
   /** The PMT's first video stream is of a codec not counted here. */
   other = false;
   #started = false;
+  readonly #pat = new PsiSections();
+  readonly #pmt = new PsiSections();
+
+  /** A walk that starts knowing the video stream `known` found (its PIDs and codec), or nothing. */
+  constructor(known?: TsWalk) {
+    if (!known) return;
+    this.pmt = known.pmt;
+    this.video = known.video;
+    if (known.stream?.codec) this.stream = new ElementaryStream(known.stream.codec);
+  }
 
   /**
    * One packet's 188 bytes from its sync byte (fewer for a file's last, cut packet). A packet whose adaptation field
@@ -69,34 +68,34 @@ class TsWalk {
     const offset = control & 2 ? 5 + (p[4] ?? 0) : 4;
     if ((control & 1) === 0 || offset >= p.length) return;
     const payload = p.subarray(offset);
-    if (pid === 0 && start && this.pmt === undefined) this.#pat(payload);
-    else if (pid === this.pmt && start && this.video === undefined && !this.other) this.#pmt(payload);
+    if (pid === 0 && this.pmt === undefined) this.#program(this.#pat.push(payload, start));
+    else if (pid === this.pmt && this.video === undefined && !this.other) this.#videoOf(this.#pmt.push(payload, start));
     else if (pid === this.video) this.#pes(payload, start);
   }
 
-  #pat(payload: Uint8Array): void {
-    const s = section(payload, 0);
-    for (let i = 8; s && i + 4 <= s.length; i += 4) {
+  /** The first program's PMT PID from a PAT section `s` (without its CRC). */
+  #program(s: Uint8Array | undefined): void {
+    if (s?.[0] !== 0) return;
+    for (let i = 8; i + 4 <= s.length; i += 4) {
       if (((s[i]! << 8) | s[i + 1]!) === 0) continue;
       this.pmt = ((s[i + 2]! & 0x1f) << 8) | s[i + 3]!;
       return;
     }
   }
 
-  #pmt(payload: Uint8Array): void {
-    const s = section(payload, 2);
-    if (!s) return;
+  /** The first video stream's PID and codec from a PMT section `s` (without its CRC). */
+  #videoOf(s: Uint8Array | undefined): void {
+    if (s?.[0] !== 2) return;
     for (
       let i = 12 + (((s[10]! & 0x0f) << 8) | s[11]!);
       i + 5 <= s.length;
       i += 5 + (((s[i + 3]! & 0x0f) << 8) | s[i + 4]!)
     ) {
-      const type = s[i]!;
-      const codec: EsCodec | undefined = VIDEO_STREAM_TYPES[type];
-      if (!codec && !OTHER_VIDEO_STREAM_TYPES.has(type)) continue;
+      const kind = videoStreamType(s[i]!);
+      if (!kind) continue;
       this.video = ((s[i + 1]! & 0x1f) << 8) | s[i + 2]!;
-      if (codec) this.stream = new ElementaryStream(codec);
-      else this.other = true;
+      if (kind === "other") this.other = true;
+      else this.stream = new ElementaryStream(kind);
       return;
     }
   }
@@ -125,13 +124,14 @@ function resync(chunk: Uint8Array, from: number, size: number, last: boolean): n
   return -1;
 }
 
-async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
-  const size = tsPacketSize(await file.read(0, 400));
-  if (!size) return undefined;
+/**
+ * Hands `visit` each packet of `file` (packets of `size` bytes) from its start, until `visit` answers false or the
+ * packets starting before byte `limit` are walked.
+ */
+async function eachPacket(file: BlobWindow, size: number, visit: (p: Uint8Array) => boolean, limit: number) {
   const lead = size - 188;
   const end = file.file.size;
-  const walk = new TsWalk();
-  for (let at = 0, n = 0; at < end; ) {
+  for (let at = 0, n = 0; at < Math.min(end, limit); ) {
     const chunk = await file.read(at, READ);
     const last = at + chunk.length >= end;
     let i = 0;
@@ -148,11 +148,39 @@ async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
         continue;
       }
       if (++n > MAX_PACKETS) throw new PastCapError("too many packets");
-      walk.packet(chunk.subarray(i + lead, i + size));
+      if (!visit(chunk.subarray(i + lead, i + size))) return;
       i += size;
     }
     at += i;
   }
+}
+
+async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
+  const size = tsPacketSize(await file.read(0, 400));
+  if (!size) return undefined;
+  // As ffmpeg's demuxer does, look for the PAT and PMT in the first PROBE_BYTES and then read the video from the
+  // start: a first PMT that was damaged loses no frame sent before its next repetition.
+  const probe = new TsWalk();
+  await eachPacket(
+    file,
+    size,
+    (p) => {
+      probe.packet(p);
+      return probe.video === undefined && !probe.other;
+    },
+    PROBE_BYTES,
+  );
+  if (probe.other) return undefined;
+  const walk = new TsWalk(probe.video === undefined ? undefined : probe);
+  await eachPacket(
+    file,
+    size,
+    (p) => {
+      walk.packet(p);
+      return true;
+    },
+    Number.POSITIVE_INFINITY,
+  );
   if (!walk.stream) return undefined;
   return streamVideoSize(walk.stream);
 }
@@ -181,5 +209,5 @@ export const MPEG_TS_CONTAINER: VideoContainer = {
     seconds: "PES timestamps give",
   }),
   rewrite: "ffmpeg -i in.ts -c copy out.ts",
-  fromStream: true,
+  fromStream: `its video is none of ${COUNTED_CODECS}, or no intact PAT and PMT name it`,
 };

@@ -42,11 +42,11 @@ export interface VideoContainer {
   /** A command that rewrites a file's header from its stream, e.g. `ffmpeg -i in.mp4 -c copy out.mp4`. */
   rewrite: string;
   /**
-   * Its figures are read from the stream itself (MPEG-TS, MPEG-PS: no header or index holds them), so a file it
-   * cannot measure — a video codec it does not count, tables it does not read — has no figures a gateway could
-   * count its work from, however it is rewritten.
+   * Set when its figures are read from the stream itself (MPEG-TS, MPEG-PS: no header or index holds them), so a
+   * file it cannot measure has no figures a gateway could count its work from, however it is rewritten in the same
+   * container: what such a file is, for a message (e.g. `its video is none of MPEG-1, …`).
    */
-  fromStream?: true;
+  fromStream?: string;
 }
 
 /** Bytes of a file's start a container is recognised from (an MPEG-TS by its third sync byte, at 376 or 388). */
