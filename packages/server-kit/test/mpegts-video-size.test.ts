@@ -1,8 +1,12 @@
 /**
  * @module An MPEG-TS's and an MPEG-PS's figures read by walking their packets (real files made by the system's
  * ffmpeg): frames counted as ffprobe counts packets, the size from the codec's own header, the duration from the
- * PTS, a file cut short counted to its cut, bytes that are no packet refused.
+ * PTS, a PMT over several packets read, a picture coded as two fields counted once, a file cut short counted to its
+ * cut, damaged bytes read past as ffprobe reads past them.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   MPEG_PS_CONTAINER,
@@ -119,6 +123,49 @@ describe("mpegTsVideoSize", () => {
     const sound = await ffmpegFile(["-f", "lavfi", "-i", "sine=d=1"], "mpegts");
     expect(await videoContainer(new Blob([sound]))).toBe(MPEG_TS_CONTAINER);
     expect(await mpegTsVideoSize(new Blob([sound]), { strict: true })).toBeUndefined();
+  });
+});
+
+/**
+ * An MPEG-2 stream of 50 pictures coded as 25 field pairs, for TS and PS (`format`): ffmpeg's encoder writes frame
+ * pictures only, so its raw stream is edited — progressive_sequence cleared in the sequence extension, each picture
+ * coding extension's picture_structure set to top (1) and bottom (2) field by turns — and muxed by ffmpeg.
+ */
+async function fieldPictures(format: string): Promise<Uint8Array<ArrayBuffer>> {
+  const raw = (
+    await ffmpegFile([...pattern("64x48", 50), "-pix_fmt", "yuv420p", "-c:v", "mpeg2video"], "mpeg2video")
+  ).slice();
+  let pictures = 0;
+  for (let i = 0; i + 7 < raw.length; i++) {
+    if (raw[i] !== 0 || raw[i + 1] !== 0 || raw[i + 2] !== 1 || raw[i + 3] !== 0xb5) continue;
+    if (raw[i + 4]! >> 4 === 1) raw[i + 5]! &= ~0x08;
+    if (raw[i + 4]! >> 4 === 8) raw[i + 6] = (raw[i + 6]! & ~3) | (pictures++ % 2 ? 2 : 1);
+  }
+  expect(pictures).toBe(50);
+  const dir = await mkdtemp(join(tmpdir(), "avs-fields-"));
+  try {
+    await writeFile(join(dir, "v.m2v"), raw);
+    return await ffmpegFile(
+      ["-fflags", "+genpts", "-f", "mpegvideo", "-r", "24", "-i", join(dir, "v.m2v"), "-c", "copy"],
+      format,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe("MPEG-2 field pictures", () => {
+  it("count a frame per pair of fields, as ffmpeg's parser joins them, in a TS and in a PS", async () => {
+    for (const [format, measure] of [
+      ["mpegts", mpegTsVideoSize],
+      ["mpeg", mpegPsVideoSize],
+    ] as const) {
+      const bytes = await fieldPictures(format);
+      expect(await ffprobePackets(bytes), format).toBe(25);
+      const measured = await measure(new Blob([bytes]), { strict: true });
+      expect(measured, format).toMatchObject({ width: 64, height: 48, frames: 25 });
+      expect(measured?.seconds, format).toBeCloseTo(25 / 24, 3);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * @module A video elementary stream as MPEG-TS and MPEG-PS carry it in PES packets (ISO/IEC 13818-1 §2.4.3.6), read
  * without decoding: its frames are counted as ffmpeg's parsers split it into packets (what `ffprobe -count_packets`
- * reports), one per access unit found by its start codes — an MPEG-1/2 picture start code (13818-2 §6.2.3), an
+ * reports), one per access unit found by its start codes — an MPEG-1/2 picture start code (13818-2 §6.2.3; of a
+ * picture coded as two fields, the first field's only: ffmpeg's parser joins the two into one packet), an
  * MPEG-4 part 2 VOP (14496-2 §6.2.5), the first slice of an H.264 picture (`first_mb_in_slice` 0, H.264 §7.3.3) or of
  * an HEVC picture (`first_slice_segment_in_pic_flag`, H.265 §7.3.6.1). A PES packet is not a frame: ffmpeg's PS
  * muxer packs several small frames into one. Its size is the codec's own first header (sequence header, VOL, SPS).
@@ -135,6 +136,8 @@ export class ElementaryStream {
   #pending: PendingPts[] = [];
   #lastPts: number | undefined;
   #timed = 0;
+  /** An MPEG-2 first field was coded and its second is still to come: that one starts no access unit. */
+  #firstField = false;
   #min = { pts: Infinity, unit: 0 };
   #max = { pts: -Infinity, unit: 0 };
 
@@ -214,7 +217,12 @@ export class ElementaryStream {
         this.#sized = !this.size ? 0 : codec === "MPEG-1/2" && this.#sized === 0 ? 1 : 2;
       }
     }
-    if (startsUnit(codec, head)) {
+    if (codec === "MPEG-1/2" && head[0] === 0xb5 && head[1]! >> 4 === 8) {
+      // A picture coding extension (13818-2 §6.2.3.1): its picture_structure (3: a frame) is in its third byte.
+      if (bytes.length - at < 4 && !final) return false;
+      this.#firstField = ((bytes[at + 3] ?? 3) & 3) !== 3 && !this.#firstField;
+    }
+    if (startsUnit(codec, head) && !(codec === "MPEG-1/2" && this.#firstField)) {
       if (this.#sized === 1) this.#sized = 2;
       this.#unit(this.#origin + at - 3);
     }
