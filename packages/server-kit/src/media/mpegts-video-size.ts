@@ -43,6 +43,8 @@ class TsWalk {
   stream: ElementaryStream | undefined;
   /** The PMT's first video stream is of a codec not counted here. */
   other = false;
+  /** An intact PMT of the first program was read. */
+  tables = false;
   #started = false;
   readonly #pat = new PsiSections();
   readonly #pmt = new PsiSections();
@@ -86,6 +88,7 @@ class TsWalk {
   /** The first video stream's PID and codec from a PMT section `s` (without its CRC). */
   #videoOf(s: Uint8Array | undefined): void {
     if (s?.[0] !== 2) return;
+    this.tables = true;
     for (
       let i = 12 + (((s[10]! & 0x0f) << 8) | s[11]!);
       i + 5 <= s.length;
@@ -166,7 +169,7 @@ async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
     size,
     (p) => {
       probe.packet(p);
-      return probe.video === undefined && !probe.other;
+      return !probe.tables;
     },
     PROBE_BYTES,
   );
