@@ -45,6 +45,14 @@ describe("mpegTsVideoSize", () => {
       expect(measured?.seconds, label).toBeCloseTo(seconds, 3);
     }
   });
+  it("sizes MPEG-2 past 4095 from its sequence extension's size bits", async () => {
+    const bytes = await file("mpegts", "4112x32", "mpeg2video", 3);
+    expect(await mpegTsVideoSize(new Blob([bytes]), { strict: true })).toMatchObject({
+      width: 4112,
+      height: 32,
+      frames: 3,
+    });
+  });
   it("reads M2TS's 192-byte packets, and B-frames' reordered PTS", async () => {
     const m2ts = await file("mpegts", "64x48", "libx264", 50, true, ["-mpegts_m2ts_mode", "1"]);
     expect(m2ts[4]).toBe(0x47);
