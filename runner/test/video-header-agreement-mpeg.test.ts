@@ -2,8 +2,9 @@
  * @module MPEG-TS and MPEG-PS uploads hold no header figures: the gateways count their frames from the stream itself
  * (server-kit's `mpegTsVideoSize`, `mpegPsVideoSize`), so the probe's `header_mismatch` check must agree with ffmpeg
  * on every file ffmpeg reads — whole, cut mid-packet, or damaged as a broadcast capture is (bytes that lost the
- * sync, a pack overwritten, a PMT over several packets) — and refuse none of them. A TS or PS whose stream they cannot measure (a codec they
- * do not count) would be priced as one 512×512 frame however long it is: it is refused, with the way out.
+ * sync, a pack overwritten, a PMT over several packets, a recording that starts mid-stream) — and refuse none of
+ * them. A TS or PS whose stream they cannot measure (a codec they do not count) would be priced as one 512×512
+ * frame however long it is: it is refused, with the way out.
  */
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,13 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     const damaged = Buffer.concat([real.subarray(0, half + 61), real.subarray(half + 188 * 2)]);
     damaged.fill(0x55, half - 188 * 3, half - 188 * 2 + 17);
     expect(await probe("damaged.ts", damaged)).toMatchObject({ width: 160, height: 120 });
+  });
+
+  it("a capture that starts mid-stream, before its first PAT, passes", async () => {
+    // Keyframes every second, each with its SPS: what a recording of a broadcast holds wherever it starts.
+    await ffmpeg([...CLIP, "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "mp2", dir.path("live.ts")]);
+    const live = await readFile(dir.path("live.ts"));
+    expect(await probe("mid.ts", live.subarray(188 * 40))).toMatchObject({ width: 160, height: 120 });
   });
 
   it("a transport stream whose PMT spans packets (twenty tagged audio tracks before the video) passes", async () => {

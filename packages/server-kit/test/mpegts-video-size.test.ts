@@ -123,6 +123,16 @@ describe("mpegTsVideoSize", () => {
     expect(await mpegTsVideoSize(new Blob([damaged]), { strict: true })).toMatchObject({ width: 64, frames: packets });
   });
 
+  it("counts a capture that starts mid-stream as ffprobe does: from its first PES packet, not its first PMT", async () => {
+    // Keyframes (with their SPS) every 25 frames; the capture starts before the first PAT, at packets that lost it.
+    const bytes = await file("mpegts", "160x120", "libx264", 100, true, ["-g", "25", "-preset", "ultrafast"]);
+    for (const skip of [40, 75, 130]) {
+      const capture = bytes.subarray(188 * skip);
+      const packets = await ffprobePackets(capture);
+      expect((await mpegTsVideoSize(new Blob([capture]), { strict: true }))?.frames, `${skip}`).toBe(packets);
+    }
+  });
+
   it("computes MPEG-2's CRC-32 (the check value of CRC-32/MPEG-2)", () => {
     expect(mpegCrc32(new TextEncoder().encode("123456789"))).toBe(0x0376e6e7);
   });
