@@ -123,11 +123,12 @@ describe("mpegTsVideoSize", () => {
     expect(await mpegTsVideoSize(new Blob([damaged]), { strict: true })).toMatchObject({ width: 64, frames: packets });
   });
 
-  it("counts a capture that starts mid-stream as ffprobe does: from its first PES packet, not its first PMT", async () => {
-    // Keyframes (with their SPS) every 25 frames; the capture starts before the first PAT, at packets that lost it.
+  it("counts a capture that starts mid-stream (before its first PAT, mid-packet) as ffprobe counts it", async () => {
+    // Keyframes (with their SPS) every 25 frames; the capture starts where packets, or a packet's first bytes, are lost.
     const bytes = await file("mpegts", "160x120", "libx264", 100, true, ["-g", "25", "-preset", "ultrafast"]);
-    for (const skip of [40, 75, 130]) {
-      const capture = bytes.subarray(188 * skip);
+    for (const skip of [40 * 188, 75 * 188, 130 * 188, 1, 187, 300]) {
+      const capture = bytes.subarray(skip);
+      expect(await videoContainer(new Blob([capture])), `${skip}`).toBe(MPEG_TS_CONTAINER);
       const packets = await ffprobePackets(capture);
       expect((await mpegTsVideoSize(new Blob([capture]), { strict: true }))?.frames, `${skip}`).toBe(packets);
     }

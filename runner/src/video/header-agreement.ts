@@ -9,7 +9,19 @@
  * before anything is decoded.
  */
 import { openAsBlob } from "node:fs";
-import { VideoIndexError, videoContainer } from "@ai-video-subnet/server-kit";
+import {
+  AVI_CONTAINER,
+  FLV_CONTAINER,
+  MATROSKA_CONTAINER,
+  MP4_CONTAINER,
+  MPEG_PS_CONTAINER,
+  MPEG_TS_CONTAINER,
+  OGG_CONTAINER,
+  type VideoContainer,
+  VideoIndexError,
+  videoContainer,
+} from "@ai-video-subnet/server-kit";
+import { MP4_DEMUXER } from "./container.js";
 import { VideoInputError } from "./errors.js";
 import type { Rational } from "./rational.js";
 
@@ -28,6 +40,22 @@ const NARROWEST_SAMPLE_ASPECT = 8 / 9;
  */
 const CLEAN_APERTURE_SHARE = 1.03;
 
+/**
+ * The container the gateways must recognise a file as, by the ffmpeg demuxer that read it (every demuxer of
+ * `ACCEPTED_CONTAINERS`). ffmpeg finds some containers past bytes that are not theirs — an MPEG-PS or an MP4 after a
+ * few bytes of anything, a TS after more than a packet's worth — where the gateways, which recognise a container by
+ * its first bytes, measure nothing and price the job as one 512×512 frame.
+ */
+const MEASURED_AS: Readonly<Record<string, VideoContainer>> = {
+  [MP4_DEMUXER]: MP4_CONTAINER,
+  "matroska,webm": MATROSKA_CONTAINER,
+  avi: AVI_CONTAINER,
+  mpegts: MPEG_TS_CONTAINER,
+  mpeg: MPEG_PS_CONTAINER,
+  flv: FLV_CONTAINER,
+  ogg: OGG_CONTAINER,
+};
+
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
   /** The stored frame size, before rotation (ffprobe's `width` × `height`, cropping applied). */
@@ -45,13 +73,27 @@ export interface StreamFacts {
  * `videoContainer` measures) declares smaller frames (beyond rounding, a non-square pixel and a clean aperture, in
  * either orientation), fewer frames or a shorter duration (beyond one frame) than `stream` holds, or figures that
  * contradict themselves (see `VideoIndexError`), or is an MPEG-TS/PS whose stream cannot be measured (its figures
- * come from the stream alone: see `VideoContainer.fromStream`). Other containers, and other figures that cannot be
- * read, pass.
+ * come from the stream alone: see `VideoContainer.fromStream`), or, given the ffmpeg `demuxer` that read it, does
+ * not start as that container does (see {@link MEASURED_AS}). Other figures that cannot be read pass.
  * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
-export async function checkHeaderAgreement(path: string, stream: StreamFacts, field = "video"): Promise<void> {
+export async function checkHeaderAgreement(
+  path: string,
+  stream: StreamFacts,
+  field = "video",
+  demuxer?: string,
+): Promise<void> {
   const file = await openAsBlob(path);
   const container = await videoContainer(file);
+  const read = demuxer === undefined ? undefined : MEASURED_AS[demuxer];
+  if (read && container !== read) {
+    throw new VideoInputError(
+      "header_mismatch",
+      `${field} is ${read.name} to ffmpeg, but its first bytes are not ${read.name}'s start: the gateways ` +
+        "recognise a container by its first bytes and count the work from it, so this file would be priced as " +
+        `one 512×512 frame whatever it holds; send it from the container's first byte (${read.rewrite} rewrites it)`,
+    );
+  }
   if (!container) return;
   const disagree = (what: string, cause?: unknown) =>
     new VideoInputError(

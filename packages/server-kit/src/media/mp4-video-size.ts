@@ -130,8 +130,11 @@ function measured(track: MoovTrack, fragments: { fragments: number; samples: num
   return size;
 }
 
-/** The first box types of an ISO base media file; anything else (WebM, AVI, text) is not one. */
-export const FIRST_BOXES = ["ftyp", "moov", "wide", "mdat", "free", "skip"];
+/**
+ * The first box types of an ISO base media file, those ffmpeg's demuxer ranks highest among them (QuickTime files
+ * may start with a `pnot` preview, a `junk` or a `udta` atom); anything else (WebM, AVI, text) is not one.
+ */
+export const FIRST_BOXES = ["ftyp", "moov", "wide", "mdat", "free", "skip", "pnot", "junk", "udta"];
 
 /**
  * The first video track's frame size, frame count and duration of an MP4/MOV file (index at the start or at the

@@ -20,18 +20,24 @@ const MAX_PACKETS = 2 ** 24;
 /** Bytes read at a time: a multiple of both packet sizes (9024 = lcm(188, 192)), about 1.1 MB. */
 const READ = 9024 * 128;
 const SYNC = 0x47;
+/** The bytes {@link tsPacketSize} needs to tell a transport stream: a packet's worth before three sync bytes. */
+const HEAD_BYTES = 192 + 2 * 192;
 /** How far ffmpeg's demuxer looks for the program tables before it reads the streams from the start (its probesize). */
 const PROBE_BYTES = 5_000_000;
 
 /**
- * The packet size of a transport stream whose first bytes are `head`: 188 (sync bytes at 0, 188 and 376), 192
- * (M2TS: at 4, 196 and 388), or undefined. Three sync bytes, not one: a single 0x47 ("G") starts many files.
+ * The packet size of a transport stream whose first bytes are `head`: 188 (three sync bytes a packet apart) or 192
+ * (M2TS: the same after a 4-byte time code), or undefined. The first sync byte may come after up to a packet's worth
+ * of other bytes — a recording cut mid-packet starts with the rest of one, which ffmpeg's demuxer passes over too —
+ * so `head` needs {@link HEAD_BYTES} to tell. Three sync bytes, not one: a single 0x47 ("G") starts many files.
  * @example tsPacketSize(head) // 188
  */
 export function tsPacketSize(head: Uint8Array): 188 | 192 | undefined {
   for (const size of [188, 192] as const) {
     const lead = size - 188;
-    if ([0, 1, 2].every((k) => head[lead + k * size] === SYNC)) return size;
+    for (let at = head.indexOf(SYNC, lead); at >= 0 && at < size + lead; at = head.indexOf(SYNC, at + 1)) {
+      if (head[at + size] === SYNC && head[at + 2 * size] === SYNC) return size;
+    }
   }
   return undefined;
 }
@@ -159,7 +165,7 @@ async function eachPacket(file: BlobWindow, size: number, visit: (p: Uint8Array)
 }
 
 async function readTs(file: BlobWindow): Promise<Mp4VideoSize | undefined> {
-  const size = tsPacketSize(await file.read(0, 400));
+  const size = tsPacketSize(await file.read(0, HEAD_BYTES));
   if (!size) return undefined;
   // As ffmpeg's demuxer does, look for the PAT and PMT in the first PROBE_BYTES and then read the video from the
   // start: a first PMT that was damaged loses no frame sent before its next repetition.

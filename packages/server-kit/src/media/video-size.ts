@@ -49,8 +49,11 @@ export interface VideoContainer {
   fromStream?: string;
 }
 
-/** Bytes of a file's start a container is recognised from (an MPEG-TS by its third sync byte, at 376 or 388). */
-export const SNIFF_BYTES = 512;
+/**
+ * Bytes of a file's start a container is recognised from: an MPEG-TS by its third sync byte, as far as 575 bytes in
+ * when the file starts mid-packet (`tsPacketSize`).
+ */
+export const SNIFF_BYTES = 1024;
 
 /** MP4 and QuickTime MOV (ISO base media), by its index (`mp4-video-size.ts`). */
 export const MP4_CONTAINER: VideoContainer = {
