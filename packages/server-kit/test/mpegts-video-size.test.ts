@@ -124,7 +124,8 @@ describe("mpegTsVideoSize", () => {
   });
 
   it("counts a capture that starts mid-stream (before its first PAT, mid-packet) as ffprobe counts it", async () => {
-    // Keyframes (with their SPS) every 25 frames; the capture starts where packets, or a packet's first bytes, are lost.
+    // Keyframes (with their SPS) every 25 frames; the capture starts where packets, or a packet's first bytes, are
+    // lost.
     const bytes = await file("mpegts", "160x120", "libx264", 100, true, ["-g", "25", "-preset", "ultrafast"]);
     for (const skip of [40 * 188, 75 * 188, 130 * 188, 1, 187, 300]) {
       const capture = bytes.subarray(skip);

@@ -36,8 +36,8 @@ export class PsiSections {
 
   /**
    * The next packet's payload (`start`: its payload_unit_start_indicator) for this PID: the section it completes,
-   * from its table_id to before its CRC_32 (its bytes valid until the next push), or undefined. When the payload also starts a section, the bytes before
-   * its pointer end the open one.
+   * from its table_id to before its CRC_32 (its bytes valid until the next push), or undefined. When the payload
+   * also starts a section, the bytes before its pointer end the open one.
    */
   push(payload: Uint8Array, start: boolean): Uint8Array | undefined {
     if (!start) return this.#open ? this.#append(payload) : undefined;
