@@ -3,8 +3,8 @@
  * (server-kit's `mpegTsVideoSize`, `mpegPsVideoSize`), so the probe's `header_mismatch` check must agree with ffmpeg
  * on every file ffmpeg reads — whole, cut mid-packet, or damaged as a broadcast capture is (bytes that lost the
  * sync, a pack overwritten, a PMT over several packets, a recording that starts mid-stream) — and refuse none of
- * them. A TS or PS whose stream they cannot measure (a codec they do not count) would be priced as one 512×512
- * frame however long it is: it is refused, with the way out.
+ * them. A TS, PS or FLV whose stream they cannot measure (a codec they do not count) would be priced as one
+ * 512×512 frame however long it is: it is refused, with the way out.
  */
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
@@ -53,16 +53,28 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     expect(await probe("damaged.mpg", damaged)).toMatchObject({ width: 160, height: 120 });
   });
 
-  it("a stream the gateways cannot measure (VC-2, which ffmpeg decodes): 400 that names the codecs counted", async () => {
-    await ffmpeg([...CLIP.slice(0, 4), "-c:v", "vc2", "-b:v", "2M", "-f", "mpegts", dir.path("vc2.ts")]);
-    const err = await probe("vc2.ts");
-    expect(err).toBeInstanceOf(VideoInputError);
+  /** Why each container's stream is not measured, as the refusal says it. */
+  const why: Record<string, string> = {
+    "MPEG-TS": "its video is none of MPEG-1, MPEG-2, MPEG-4 part 2, H.264 or HEVC, or no intact PAT and PMT name it",
+    FLV: "its video is neither H.264 nor Sorenson H.263 (e.g. VP6 or screen video)",
+  };
+
+  /** Makes `name` with ffmpeg's `codec` arguments and expects the 400 of a stream the gateways cannot measure. */
+  async function unmeasured(name: string, codec: string[], format: string, what: string, rewrite: string) {
+    await ffmpeg([...CLIP.slice(0, 4), ...codec, "-f", format, dir.path(name)]);
+    const err = await probe(name);
+    expect(err, name).toBeInstanceOf(VideoInputError);
     const { code, status, message } = err as VideoInputError;
-    expect([code, status]).toEqual(["header_mismatch", 400]);
-    expect(message).toBe(
-      "video's MPEG-TS stream cannot be measured where work is counted: its video is none of MPEG-1, MPEG-2, " +
-        "MPEG-4 part 2, H.264 or HEVC, or no intact PAT and PMT name it; send it in MP4, MOV, WebM or MKV " +
-        "(ffmpeg -i in.ts -c copy out.mkv rewrites it)",
-    );
+    expect([code, status, message]).toEqual([
+      "header_mismatch",
+      400,
+      `video's ${what} stream cannot be measured where work is counted: ${why[what]}; ` +
+        `send it in MP4, MOV, WebM or MKV (${rewrite} rewrites it)`,
+    ]);
+  }
+
+  it("a stream the gateways cannot measure (VC-2 in a TS, screen video in an FLV; ffmpeg decodes both): 400", async () => {
+    await unmeasured("vc2.ts", ["-c:v", "vc2", "-b:v", "2M"], "mpegts", "MPEG-TS", "ffmpeg -i in.ts -c copy out.mkv");
+    await unmeasured("screen.flv", ["-c:v", "flashsv"], "flv", "FLV", "ffmpeg -i in.flv -c copy out.mkv");
   });
 });

@@ -133,4 +133,5 @@ export const FLV_CONTAINER: VideoContainer = {
   measure: (file, options) => flvVideoSize(file, options),
   sources: () => ({ size: "codec header gives", frames: "video tags hold", seconds: "video tags' timestamps give" }),
   rewrite: "ffmpeg -i in.flv -c copy out.flv",
+  fromStream: "its video is neither H.264 nor Sorenson H.263 (e.g. VP6 or screen video)",
 };

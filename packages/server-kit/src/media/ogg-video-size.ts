@@ -164,4 +164,5 @@ export const OGG_CONTAINER: VideoContainer = {
     seconds: "packets at the header's frame rate give",
   }),
   rewrite: "ffmpeg -i in.ogg -c copy out.ogg",
+  fromStream: "its video is neither Theora nor VP8",
 };

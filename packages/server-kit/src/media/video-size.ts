@@ -42,9 +42,10 @@ export interface VideoContainer {
   /** A command that rewrites a file's header from its stream, e.g. `ffmpeg -i in.mp4 -c copy out.mp4`. */
   rewrite: string;
   /**
-   * Set when its figures are read from the stream itself (MPEG-TS, MPEG-PS: no header or index holds them), so a
-   * file it cannot measure has no figures a gateway could count its work from, however it is rewritten in the same
-   * container: what such a file is, for a message (e.g. `its video is none of MPEG-1, …`).
+   * Set when its figures are read from the stream itself, through codecs it knows (MPEG-TS, MPEG-PS, FLV, Ogg: no
+   * header or index holds them, or only a claim), so a file of another codec has no figures a gateway could count
+   * its work from, however it is rewritten in the same container: what such a file is, for a message (e.g. `its
+   * video is none of MPEG-1, …`).
    */
   fromStream?: string;
 }
