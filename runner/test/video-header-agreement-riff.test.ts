@@ -31,6 +31,17 @@ describe("an AVI, FLV or Ogg header against its frames", () => {
     await expectMismatch("small.avi", small, "its strf gives 80×60 px frames, its stream holds 160×120 px frames");
   });
 
+  it("an AVI whose strf and avih give no size (ffmpeg sizes from the stream): 400, no figures to count from", async () => {
+    const blank = await realAvi();
+    for (const [box, at] of [
+      ["strf", 12],
+      ["avih", 40],
+    ] as const) {
+      blank.fill(0, blank.indexOf(box) + at, blank.indexOf(box) + at + 8);
+    }
+    await expectMismatch("blank.avi", blank, "it gives no frame size or count that can be read");
+  });
+
   it("an AVI whose idx1 leaves 5 frames out (their entries renamed): 400 with both counts", async () => {
     const few = await realAvi();
     const idx1 = few.lastIndexOf("idx1") + 8;

@@ -72,9 +72,10 @@ export interface StreamFacts {
  * Throws a 400 `header_mismatch` {@link VideoInputError} when the container of the file at `path` (one server-kit's
  * `videoContainer` measures) declares smaller frames (beyond rounding, a non-square pixel and a clean aperture, in
  * either orientation), fewer frames or a shorter duration (beyond one frame) than `stream` holds, or figures that
- * contradict themselves (see `VideoIndexError`), or is an MPEG-TS/PS whose stream cannot be measured (its figures
- * come from the stream alone: see `VideoContainer.fromStream`), or, given the ffmpeg `demuxer` that read it, does
- * not start as that container does (see {@link MEASURED_AS}). Other figures that cannot be read pass.
+ * contradict themselves (see `VideoIndexError`), or no figures at all (a TS, PS, FLV or Ogg of a codec it does not
+ * size, see `VideoContainer.fromStream`; a header without a frame size) — the gateways price a video they cannot
+ * measure as one 512×512 frame — or, given the ffmpeg `demuxer` that read it, does not start as that container does
+ * (see {@link MEASURED_AS}). Figures it does not give (a duration) are not compared.
  * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
  */
 export async function checkHeaderAgreement(
@@ -113,7 +114,8 @@ export async function checkHeaderAgreement(
         `send it in MP4, MOV, WebM or MKV (${container.rewrite.replace(/\bout\.\w+$/, "out.mkv")} rewrites it)`,
     );
   }
-  if (!declared) return;
+  // A header of no figures would be priced as one 512×512 frame as well.
+  if (!declared) throw disagree("it gives no frame size or count that can be read");
   const from = container.sources(declared);
   const sar = stream.sampleAspectRatio ? stream.sampleAspectRatio.num / stream.sampleAspectRatio.den : 1;
   const widen = 1 / Math.min(1, Math.max(sar, NARROWEST_SAMPLE_ASPECT));
