@@ -5,8 +5,9 @@
  * frame-rate change: `mdhd`, or a fragmented file's `stts` and `trun` sample durations; each container of
  * `VIDEO_CONTAINERS` its own), while the runner works on the frames the stream really holds. A file whose container
  * gives smaller frames, fewer of them or a shorter duration than its stream has — edited bytes — would be paid for
- * as less work than it is, and one whose figures contradict themselves is counted as unmeasured; both are refused
- * before anything is decoded.
+ * as less work than it is, and one the gateways cannot measure (figures that contradict themselves, none at all, a
+ * codec they do not size, a container they do not recognise from its first bytes) is priced as one 512×512 frame
+ * whatever it holds; all of them are refused before anything is decoded.
  */
 import { openAsBlob } from "node:fs";
 import {
