@@ -44,13 +44,16 @@ describe("an MPEG-TS or MPEG-PS against its frames", () => {
     expect(await probe("tracks.ts")).toEqual({ frames: 50, width: 160, height: 120 });
   });
 
-  it("a whole and a damaged program stream pass", async () => {
+  it("a whole, a damaged and a cut program stream pass", async () => {
     await ffmpeg([...CLIP, "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpeg", dir.path("real.mpg")]);
     const real = await readFile(dir.path("real.mpg"));
     expect(await probe("real.mpg")).toEqual({ frames: 50, width: 160, height: 120 });
     const damaged = Buffer.from(real);
     damaged.fill(0x55, 2048 * 3, 2048 * 3 + 100);
     expect(await probe("damaged.mpg", damaged)).toMatchObject({ width: 160, height: 120 });
+    // Cut at a pack header mid-stream: the first video bytes are the rest of a picture.
+    const cut = real.subarray(real.indexOf(Buffer.from([0, 0, 1, 0xba]), real.length >> 1));
+    expect(await probe("cut.mpg", cut)).toMatchObject({ width: 160, height: 120 });
   });
 
   /** Why each container's stream is not measured, as the refusal says it. */

@@ -218,6 +218,24 @@ describe("mpegPsVideoSize", () => {
     }
   });
 
+  it("reads a file cut at a pack mid-stream: sized from its next sequence header, counted as ffprobe counts", async () => {
+    const bytes = await file("mpeg", "160x120", "mpeg2video", 200, true, ["-g", "25"]);
+    const packs = [];
+    for (let at = bytes.indexOf(0xba); at >= 0; at = bytes.indexOf(0xba, at + 1)) {
+      if (bytes[at - 1] === 1 && bytes[at - 2] === 0 && bytes[at - 3] === 0) packs.push(at - 3);
+    }
+    for (const k of [1, 7, 30, 100]) {
+      // The first video bytes are slices of a cut picture, whose start codes were once read as H.264 NAL headers.
+      const cut = bytes.subarray(packs[k]);
+      const packets = await ffprobePackets(cut);
+      expect(await mpegPsVideoSize(new Blob([cut]), { strict: true }), `pack ${k}`).toMatchObject({
+        width: 160,
+        height: 120,
+        frames: packets,
+      });
+    }
+  });
+
   it("reads on past bytes that are no pack or packet, from the next one, as ffprobe does", async () => {
     const bytes = (await file("mpeg", "64x48", "mpeg2video", 50)).slice();
     bytes.fill(0x55, 2048, 2100);

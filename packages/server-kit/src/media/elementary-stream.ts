@@ -58,19 +58,21 @@ const FRAME_PERIODS = [undefined, 3753.75, 3750, 3600, 3003, 3000, 1800, 1501.5,
 const PTS_WRAP = 2 ** 33;
 
 /**
- * The codec a stream's first start code (`code`: the bytes after `00 00 01`) begins, for a PS without a stream map:
- * a sequence header, a VisualObjectSequence, or an H.264/HEVC parameter set, access unit delimiter or SEI (the first
- * bytes each codec's encoder in ffmpeg writes).
- * @example sniffCodec(Uint8Array.of(0xb3)) // "MPEG-1/2"
+ * The codec of a stream without a stream map (an MPEG-PS's, as ffmpeg writes it), from its first start code (`code`:
+ * the bytes after `00 00 01`). A stream that starts with one (after zero bytes only) is told by the first bytes each
+ * codec's encoder in ffmpeg writes: a sequence header, a VisualObjectSequence, an H.264/HEVC parameter set, access
+ * unit delimiter or SEI. A stream cut mid-unit (`cut`: other bytes come first) or starting otherwise is MPEG-4 at a
+ * VOP or VisualObjectSequence and else taken for MPEG-1/2, the video of nearly every program stream: its slice start
+ * codes (`00 00 01 07` starts row 7) look like H.264 and HEVC NAL headers, which were misread as such.
+ * @example sniffCodec(Uint8Array.of(0xb3), false) // "MPEG-1/2"
  */
-export function sniffCodec(code: Uint8Array): EsCodec | undefined {
-  const [b, next] = [code[0], code[1]];
-  if (b === undefined) return undefined;
-  if (b === 0xb3) return "MPEG-1/2";
-  if (b === 0xb0) return "MPEG-4";
+export function sniffCodec(code: Uint8Array, cut: boolean): EsCodec {
+  const [b = 0, next] = [code[0], code[1]];
+  if (b === 0xb0 || b === 0xb6) return "MPEG-4";
+  if (cut || b === 0xb3) return "MPEG-1/2";
   if ([0x40, 0x42, 0x44, 0x46, 0x4e].includes(b) && next === 0x01) return "HEVC";
   if (b < 0x80 && [6, 7, 9].includes(b & 0x1f)) return "H.264";
-  return undefined;
+  return "MPEG-1/2";
 }
 
 /** The size a header gives, or `size` unchanged. */
@@ -141,7 +143,7 @@ export class ElementaryStream {
   #min = { pts: Infinity, unit: 0 };
   #max = { pts: -Infinity, unit: 0 };
 
-  /** A stream of `codec`, or, when undefined, of the codec its first start code shows (see {@link sniffCodec}). */
+  /** A stream of `codec`, or, when undefined, of the codec its first start code tells (see {@link sniffCodec}). */
   constructor(codec: EsCodec | undefined) {
     this.codec = codec;
   }
@@ -204,7 +206,8 @@ export class ElementaryStream {
   #startCode(bytes: Uint8Array, at: number, final: boolean): boolean {
     if (bytes.length - at < 3 && !final) return false;
     const head = bytes.subarray(at, at + 3);
-    this.codec ??= sniffCodec(head);
+    // A stream's first start code decides its codec when nothing else has (see sniffCodec).
+    this.codec ??= sniffCodec(head, this.#origin > 0 || bytes.subarray(0, at - 3).some((b) => b !== 0));
     const codec = this.codec;
     if (!codec || head.length < 3) return true;
     if (this.#sized < 2 && isSizeHeader(codec, head)) {
@@ -221,6 +224,11 @@ export class ElementaryStream {
       // A picture coding extension (13818-2 §6.2.3.1): its picture_structure (3: a frame) is in its third byte.
       if (bytes.length - at < 4 && !final) return false;
       this.#firstField = ((bytes[at + 3] ?? 3) & 3) !== 3 && !this.#firstField;
+    }
+    if (codec === "MPEG-1/2" && this.frames === 0 && head[0]! >= 0x01 && head[0]! <= 0xaf) {
+      // Slices before any picture start code: the rest of a picture the file's start cut, which ffmpeg's parser
+      // hands on as a packet of its own.
+      this.#unit(this.#origin + at - 3);
     }
     if (startsUnit(codec, head) && !(codec === "MPEG-1/2" && this.#firstField)) {
       if (this.#sized === 1) this.#sized = 2;
