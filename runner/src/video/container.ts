@@ -4,6 +4,16 @@
  * ffprobe cannot open, told apart as a cut-off MP4 or not a video at all.
  */
 import { open, stat } from "node:fs/promises";
+import {
+  AVI_CONTAINER,
+  FLV_CONTAINER,
+  MATROSKA_CONTAINER,
+  MP4_CONTAINER,
+  MPEG_PS_CONTAINER,
+  MPEG_TS_CONTAINER,
+  OGG_CONTAINER,
+  type VideoContainer,
+} from "@ai-video-subnet/server-kit";
 import { containerCut } from "./cut-short.js";
 import { VideoInputError, VideoProcessError } from "./errors.js";
 import { captureFfmpeg } from "./ffmpeg-process.js";
@@ -12,16 +22,25 @@ import { ffmpegLines } from "./ffmpeg-reason.js";
 /** ffmpeg's demuxer of MP4, MOV and the other ISO-BMFF files. */
 export const MP4_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2";
 
+/**
+ * The containers accepted, by ffmpeg's demuxer name, each with the container the gateways must recognise such a file
+ * as from its first bytes (server-kit's `videoContainer`), since they count its work from that container's figures.
+ * ffmpeg finds some containers past bytes that are not theirs — an MPEG-PS or an MP4 after a few bytes of anything, a
+ * TS after more than a packet's worth — where the gateways measure nothing and would price the job as one 512×512
+ * frame (`header-agreement.ts` refuses such a file).
+ */
+export const GATEWAY_CONTAINERS: Readonly<Record<string, VideoContainer>> = {
+  [MP4_DEMUXER]: MP4_CONTAINER,
+  "matroska,webm": MATROSKA_CONTAINER,
+  avi: AVI_CONTAINER,
+  mpegts: MPEG_TS_CONTAINER,
+  mpeg: MPEG_PS_CONTAINER,
+  flv: FLV_CONTAINER,
+  ogg: OGG_CONTAINER,
+};
+
 /** Containers accepted, by ffmpeg's demuxer name (MP4/MOV, WebM/Matroska, AVI, MPEG-TS, MPEG-PS, FLV, Ogg). */
-export const ACCEPTED_CONTAINERS: ReadonlySet<string> = new Set([
-  MP4_DEMUXER,
-  "matroska,webm",
-  "avi",
-  "mpegts",
-  "mpeg",
-  "flv",
-  "ogg",
-]);
+export const ACCEPTED_CONTAINERS: ReadonlySet<string> = new Set(Object.keys(GATEWAY_CONTAINERS));
 
 /**
  * Input options for every ffmpeg and ffprobe run that opens an upload: only the accepted containers' demuxers, and

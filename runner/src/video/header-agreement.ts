@@ -10,19 +10,8 @@
  * whatever it holds; all of them are refused before anything is decoded.
  */
 import { openAsBlob } from "node:fs";
-import {
-  AVI_CONTAINER,
-  FLV_CONTAINER,
-  MATROSKA_CONTAINER,
-  MP4_CONTAINER,
-  MPEG_PS_CONTAINER,
-  MPEG_TS_CONTAINER,
-  OGG_CONTAINER,
-  type VideoContainer,
-  VideoIndexError,
-  videoContainer,
-} from "@ai-video-subnet/server-kit";
-import { MP4_DEMUXER } from "./container.js";
+import { VideoIndexError, videoContainer } from "@ai-video-subnet/server-kit";
+import { GATEWAY_CONTAINERS } from "./container.js";
 import { VideoInputError } from "./errors.js";
 import type { Rational } from "./rational.js";
 
@@ -40,22 +29,6 @@ const NARROWEST_SAMPLE_ASPECT = 8 / 9;
  * and 1.7 %); a share, not a number of pixels, so that a small video gains no more room than a large one.
  */
 const CLEAN_APERTURE_SHARE = 1.03;
-
-/**
- * The container the gateways must recognise a file as, by the ffmpeg demuxer that read it (every demuxer of
- * `ACCEPTED_CONTAINERS`). ffmpeg finds some containers past bytes that are not theirs — an MPEG-PS or an MP4 after a
- * few bytes of anything, a TS after more than a packet's worth — where the gateways, which recognise a container by
- * its first bytes, measure nothing and price the job as one 512×512 frame.
- */
-const MEASURED_AS: Readonly<Record<string, VideoContainer>> = {
-  [MP4_DEMUXER]: MP4_CONTAINER,
-  "matroska,webm": MATROSKA_CONTAINER,
-  avi: AVI_CONTAINER,
-  mpegts: MPEG_TS_CONTAINER,
-  mpeg: MPEG_PS_CONTAINER,
-  flv: FLV_CONTAINER,
-  ogg: OGG_CONTAINER,
-};
 
 /** What the probe found of the stream, against the index. */
 export interface StreamFacts {
@@ -76,18 +49,18 @@ export interface StreamFacts {
  * contradict themselves (see `VideoIndexError`), or no figures at all (a TS, PS, FLV or Ogg of a codec it does not
  * size, see `VideoContainer.fromStream`; a header without a frame size) — the gateways price a video they cannot
  * measure as one 512×512 frame — or, given the ffmpeg `demuxer` that read it, does not start as that container does
- * (see {@link MEASURED_AS}). Figures it does not give (a duration) are not compared.
- * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 })
+ * (see `GATEWAY_CONTAINERS`). Figures it does not give (a duration) are not compared.
+ * @example await checkHeaderAgreement("/tmp/upload", { width: 160, height: 120, sampleAspectRatio: undefined, packets: 50, durationSeconds: 2 }, "avi")
  */
 export async function checkHeaderAgreement(
   path: string,
   stream: StreamFacts,
+  demuxer: string,
   field = "video",
-  demuxer?: string,
 ): Promise<void> {
   const file = await openAsBlob(path);
   const container = await videoContainer(file);
-  const read = demuxer === undefined ? undefined : MEASURED_AS[demuxer];
+  const read = GATEWAY_CONTAINERS[demuxer];
   if (read && container !== read) {
     throw new VideoInputError(
       "header_mismatch",

@@ -264,7 +264,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const durationSeconds = ((timestamps[timestamps.length - 1]! - timestamps[0]! + last) * timeBase.num) / timeBase.den;
   const sampleAspectRatio = squareOr(parseRational(v.sample_aspect_ratio));
   const stream = { width: codedWidth, height: codedHeight, sampleAspectRatio, packets: listed, durationSeconds };
-  await checkHeaderAgreement(path, stream, field, container);
+  await checkHeaderAgreement(path, stream, container, field);
   if (limits) checkVideoLimits({ durationSeconds }, limits, scale, field);
 
   const a = options.audio === false || (run.output.format?.nb_streams ?? 0) < 2 ? undefined : await audioStream();

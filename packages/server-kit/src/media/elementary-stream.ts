@@ -209,7 +209,7 @@ export class ElementaryStream {
     // A stream's first start code decides its codec when nothing else has (see sniffCodec).
     this.codec ??= sniffCodec(head, this.#origin > 0 || bytes.subarray(0, at - 3).some((b) => b !== 0));
     const codec = this.codec;
-    if (!codec || head.length < 3) return true;
+    if (head.length < 3) return true;
     if (this.#sized < 2 && isSizeHeader(codec, head)) {
       const next = nextStartCode(bytes, at + 2);
       if (next < 0 && bytes.length - at < HEADER_BYTES && !final) return false;

@@ -47,8 +47,10 @@ class TsWalk {
   pmt: number | undefined;
   video: number | undefined;
   stream: ElementaryStream | undefined;
-  /** The PMT's first video stream is of a codec not counted here. */
-  other = false;
+  /** The PMT's first video stream is of a codec not counted here (it has a PID and no stream). */
+  get other(): boolean {
+    return this.video !== undefined && !this.stream;
+  }
   /** An intact PMT of the first program was read. */
   tables = false;
   #started = false;
@@ -77,7 +79,7 @@ class TsWalk {
     if ((control & 1) === 0 || offset >= p.length) return;
     const payload = p.subarray(offset);
     if (pid === 0 && this.pmt === undefined) this.#program(this.#pat.push(payload, start));
-    else if (pid === this.pmt && this.video === undefined && !this.other) this.#videoOf(this.#pmt.push(payload, start));
+    else if (pid === this.pmt && this.video === undefined) this.#videoOf(this.#pmt.push(payload, start));
     else if (pid === this.video) this.#pes(payload, start);
   }
 
@@ -103,8 +105,7 @@ class TsWalk {
       const kind = videoStreamType(s[i]!);
       if (!kind) continue;
       this.video = ((s[i + 1]! & 0x1f) << 8) | s[i + 2]!;
-      if (kind === "other") this.other = true;
-      else this.stream = new ElementaryStream(kind);
+      if (kind !== "other") this.stream = new ElementaryStream(kind);
       return;
     }
   }
