@@ -2,8 +2,8 @@
  * @module `POST /frame-interpolation` on a real runner server with `tiny/film` (frame-interpolation-harness.ts): flat
  * grey source frames make every output frame's level tell which pair and which `t` made it, so frame order,
  * timestamps and `t` values are checked exactly (within the H.264 round trip) for a target fps, a multiplier,
- * recursive midpoints, the two-image form and a variable-rate video (whose rate is its average, and whose midpoints
- * sit halfway in time); fps and duration through ffprobe. Refusals are in frame-interpolation-refusals.test.ts.
+ * recursive midpoints, the two-image form, a variable-rate video (whose rate is its average, and whose midpoints
+ * sit halfway in time) and videos whose frames do not follow their stated rate; fps and duration through ffprobe. Refusals are in frame-interpolation-refusals.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -92,6 +92,30 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     expect(await fi.msg(below)).toBe(
       "output_fps 6 is below the video's average frame rate of 6.4 fps (4 frames over 0.625 s, not evenly spaced; 8 fps is only the grid its times lie on); frame interpolation only raises the frame rate",
     );
+  });
+
+  it("a video whose frames do not follow its stated rate is planned on their times and keeps its length", async () => {
+    // The clip slowed down in its container: frames 1/4 s apart under its header's 8 fps, the last packet 1/8 s
+    // long, so 7/8 s. Taken at 8 fps it made 8 frames over 1/2 s: the answer played at twice the speed.
+    const slow = fi.dir.path("slow.mkv");
+    await ffmpeg(["-itsscale", "2", "-i", fi.clip, "-c", "copy", slow]);
+    const slowed = await mp4Of(await post({ video: await readBytes(slow), output_fps: "16" }), "slow16.mp4");
+    expect(await videoStream(slowed)).toMatchObject({ r_frame_rate: "16/1", nb_frames: "14" });
+    expect(Number(await probeDuration(slowed))).toBeCloseTo(0.875, 3);
+    const quarters = Array.from({ length: 14 }, (_, j) => j / 4);
+    expectLevels(await frameLevels(slowed), blend(LEVELS, quarters));
+    // Frames 1/2 s apart whose last shows for 1/8 s (its stated rate 2 fps): 13/8 s, not the 2 s four frames at
+    // 2 fps last; at 8 fps, 13 frames, not 16.
+    const slides = fi.dir.path("slides.mp4");
+    await ffmpeg([
+      ...["-i", fi.clip, "-vf", "setpts='N/2/TB'", "-fps_mode", "passthrough"],
+      ...["-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", slides],
+    ]);
+    expect(Number(await probeDuration(slides))).toBeCloseTo(1.625, 3);
+    const shown = await mp4Of(await post({ video: await readBytes(slides), output_fps: "8" }), "slides8.mp4");
+    expect(await videoStream(shown)).toMatchObject({ r_frame_rate: "8/1", nb_frames: "13" });
+    expect(Number(await probeDuration(shown))).toBeCloseTo(1.625, 3);
+    expectLevels(await frameLevels(shown), blend(LEVELS, quarters.slice(0, 13)));
   });
 
   it("times_to_interpolate on a variable-rate video: each midpoint halfway in time between its pair", async () => {

@@ -16,6 +16,7 @@ import { UPLOAD_INPUT_OPTIONS } from "./container.js";
 import { VideoProcessError } from "./errors.js";
 import { ffmpegPaths } from "./ffmpeg-binaries.js";
 import { spawnFfmpeg } from "./ffmpeg-process.js";
+import { lastFrameRate } from "./frame-timing.js";
 import { rawRgbMatroskaFrameHeader, rawRgbMatroskaHeader } from "./matroska-raw.js";
 import type { AudioStreamInfo, VideoProbe } from "./probe.js";
 import { formatRational, ptsToNanoseconds, type Rational } from "./rational.js";
@@ -55,7 +56,8 @@ export interface EncodeOptions {
   sampleAspectRatio?: Rational;
   /**
    * The nominal frame rate (the source's base rate). Timestamps are never changed by it; ffmpeg 5 takes the last
-   * frame's duration from it (without, a one-frame video would get a duration of 0 and be hidden by players).
+   * frame's duration from it (without, a one-frame video would get a duration of 0 and be hidden by players), so
+   * {@link encodeOptionsFor} gives the rate of the source's last frame where that differs from its base rate.
    */
   frameRate?: Rational;
   /**
@@ -119,6 +121,8 @@ export function encodeOptionsFor(probe: VideoProbe, scale = 1, withAudio = true)
   // and no frame may sit before 0 — nor before the container's start, which is a stream's first packet: in two
   // MPEG-TS joined end to end, frames of the second can come before the first's first one (see frame-index.ts).
   const originSeconds = Math.min(Math.max(probe.startSeconds, 0), firstSeconds);
+  // ffmpeg shows the last frame for one frame at this rate: its own duration's (see frame-timing.ts).
+  const frameRate = lastFrameRate(v);
   return {
     width: v.width * scale,
     height: v.height * scale,
@@ -128,7 +132,7 @@ export function encodeOptionsFor(probe: VideoProbe, scale = 1, withAudio = true)
       ? { audio: { path: probe.path, stream: probe.audio, endSeconds: firstSeconds + v.durationSeconds } }
       : {}),
     ...(v.sampleAspectRatio ? { sampleAspectRatio: v.sampleAspectRatio } : {}),
-    ...(v.frameRate || v.averageFrameRate ? { frameRate: (v.frameRate ?? v.averageFrameRate)! } : {}),
+    ...(frameRate ? { frameRate } : {}),
   };
 }
 

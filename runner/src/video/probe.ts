@@ -56,6 +56,8 @@ export interface VideoStreamInfo {
   timestamps: Float64Array;
   /** True when frame durations differ (beyond one tick of rounding). */
   variableFrameRate: boolean;
+  /** How long the last frame shows, in `timeBase` units: its packet's own duration, else the typical interval. */
+  lastFrameDuration: number;
   /** From the first frame's start to the last frame's end, in seconds. */
   durationSeconds: number;
   /** Pixel aspect ratio when it is not square. */
@@ -290,6 +292,7 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
       frames: timestamps.length,
       timestamps,
       variableFrameRate: spread > Math.max(1, typical * 0.01),
+      lastFrameDuration: last,
       durationSeconds,
       sampleAspectRatio,
     },

@@ -130,7 +130,7 @@ describe("planFrameTimes", () => {
       }),
     );
     expect(over.message).toBe(
-      "interpolating 4 frames over 0.625 s (variable frame rate) to 16 fps makes 10 output frames; at most 9 output frames are allowed per job",
+      "interpolating 4 frames over 0.625 s (by its frames' own times) to 16 fps makes 10 output frames; at most 9 output frames are allowed per job",
     );
   });
 

@@ -74,9 +74,9 @@ export interface FrameTimesRequest {
   /** Most output frames allowed (the job's budget); more is a `frame-budget` error. */
   maxFrames?: number;
   /**
-   * A variable-frame-rate source's frame times: the output then spans the source's real duration (not N / fps, which
-   * takes the frames as evenly spaced) and frame j, at j / target s after the first source frame, blends the two
-   * source frames around that time.
+   * The source's own frame times, where N / fps would not span it (a variable-frame-rate source, or one whose stated
+   * rate does not match its times): the output then spans the source's real duration and frame j, at j / target s
+   * after the first source frame, blends the two source frames around that time.
    */
   timeline?: SourceTimeline;
 }
@@ -295,7 +295,7 @@ function planOnTimeline(
   checkBudget(
     count,
     maxFrames,
-    `interpolating ${frames} frames over ${round6(seconds)} s (variable frame rate) to ${round6(outFps)} fps`,
+    `interpolating ${frames} frames over ${round6(seconds)} s (by its frames' own times) to ${round6(outFps)} fps`,
   );
   const first = big(timeline.timestamps[0]!);
   const at = (k: number) => (big(timeline.timestamps[k]!) - first) * per;

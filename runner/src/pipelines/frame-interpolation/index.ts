@@ -11,6 +11,7 @@ import { randomInt } from "node:crypto";
 import { BadRequestError, PayloadTooLargeError } from "../../errors.js";
 import { decodeImage, type RgbImage } from "../../image/decode.js";
 import { TINY_FILM_CONV_ENTRY, TINY_FILM_ENTRY } from "../../models/factory/film-tiny.js";
+import { spansItsRate } from "../../video/frame-timing.js";
 import { H264_MAX_SIDE, videoLimitsInfo } from "../../video/limits.js";
 import { toNumber } from "../../video/rational.js";
 import type { BodyOf, Defaulted } from "../contract.js";
@@ -102,11 +103,12 @@ function rateMessage(err: FrameInterpolationError, source: SourceRate): string |
   return `output_fps ${showRate(f.targetFps ?? f.outputFps!)} ${above}`;
 }
 
-/** A variable-rate video's facts, for a message about its average rate. */
+/** The facts of a video planned on its frames' times, for a message about its average rate. */
 interface UnevenVideo {
   frames: number;
   durationSeconds: number;
   frameRate?: { num: number; den: number } | undefined;
+  variableFrameRate: boolean;
 }
 
 /**
@@ -118,12 +120,15 @@ function asRequestError(err: unknown, source: SourceRate = "source_fps", uneven?
   if (!(err instanceof FrameInterpolationError)) return err;
   const Cls = err.code === "frame-budget" || err.code === "frame-too-large" ? PayloadTooLargeError : BadRequestError;
   const f = err.facts;
-  const base = uneven?.frameRate
-    ? `; ${showRate(toNumber(uneven.frameRate))} fps is only the grid its times lie on`
-    : "";
+  const rate = uneven?.frameRate && toNumber(uneven.frameRate);
+  const why = !uneven?.variableFrameRate
+    ? rate
+      ? `, by their own times; at its stated ${showRate(rate)} fps they would last ${showRate(uneven!.frames / rate)} s`
+      : ""
+    : `, not evenly spaced${rate ? `; ${showRate(rate)} fps is only the grid its times lie on` : ""}`;
   const message =
     err.code === "fps-below-source" && uneven
-      ? `output_fps ${f.targetFps} is below the video's average frame rate of ${showRate(f.fps!)} fps (${uneven.frames} frames over ${showRate(uneven.durationSeconds)} s, not evenly spaced${base}); frame interpolation only raises the frame rate`
+      ? `output_fps ${f.targetFps} is below the video's average frame rate of ${showRate(f.fps!)} fps (${uneven.frames} frames over ${showRate(uneven.durationSeconds)} s${why}); frame interpolation only raises the frame rate`
       : err.code === "fps-below-source"
         ? err.message.replace("the target fps", "output_fps")
         : (rateMessage(err, source) ?? err.message);
@@ -210,9 +215,11 @@ export const frameInterpolation = definePipeline<
         if (!rate) throw new BadRequestError("video declares no frame rate; send a video with a frame rate");
         ({ width, height } = v);
         // A variable-rate video (a phone's, with dropped frames) is planned on its frames' own times, so the answer
-        // lasts as long as the video and each frame comes at its time; evenly spaced frames would shorten it. Its
-        // rate is its real average (frames / duration): its base rate is only the grid its times lie on.
-        const timeline = v.variableFrameRate
+        // lasts as long as the video and each frame comes at its time; evenly spaced frames would shorten it. So is
+        // one whose frames at its base rate would not last as long as it does (a clip slowed down in its container,
+        // a slideshow whose last picture is shorter: frame-timing.ts). Its rate is then its real average (frames /
+        // duration): its base rate is only the grid its times lie on, or a header's guess.
+        const timeline = !spansItsRate(v)
           ? {
               timestamps: v.timestamps,
               timeBase: v.timeBase,
