@@ -218,6 +218,17 @@ describe("mpegPsVideoSize", () => {
     }
   });
 
+  it("times MPEG-2 at a rate only its sequence extension states (8 and 12 fps, scaled from a frame_rate_code)", async () => {
+    for (const fps of [8, 12]) {
+      // 48 frames: 6 and 4 s. Timed by frame_rate_code alone (24 fps) they gave 2 s, and the runner refused the
+      // file as a header disagreeing with its frames.
+      const bytes = await file("mpeg", "64x48", "mpeg2video", 48, false, ["-r", String(fps)]);
+      const size = await mpegPsVideoSize(new Blob([bytes]), { strict: true });
+      expect(size, `${fps} fps`).toMatchObject({ frames: 48 });
+      expect(size?.seconds, `${fps} fps`).toBeCloseTo(48 / fps, 3);
+    }
+  });
+
   it("reads a file cut at a pack mid-stream: sized from its next sequence header, counted as ffprobe counts", async () => {
     const bytes = await file("mpeg", "160x120", "mpeg2video", 200, true, ["-g", "25"]);
     const packs = [];

@@ -135,6 +135,8 @@ export class ElementaryStream {
   #sized = 0;
   /** PTS ticks a frame, from an MPEG-1/2 sequence header's frame_rate_code. */
   #period: number | undefined;
+  /** An MPEG-2 sequence extension's frame_rate_extension_d + 1 over _n + 1, which scales `#period` (8 fps: 24 × 1/3). */
+  #periodScale: number | undefined;
   #pending: PendingPts[] = [];
   #lastPts: number | undefined;
   #timed = 0;
@@ -169,7 +171,7 @@ export class ElementaryStream {
     // times the frames, else the rate between the earliest and latest PTS (decode order: B-frames make it a little
     // long, never short) times the frames.
     if (this.#timed === frames && frames > 1) ticks = (span * frames) / (frames - 1);
-    else if (this.#period !== undefined && this.#timed > 0) ticks = frames * this.#period;
+    else if (this.#period !== undefined && this.#timed > 0) ticks = frames * this.#period * (this.#periodScale ?? 1);
     else if (this.#timed > 1 && this.#max.unit !== this.#min.unit) {
       ticks = (frames * span) / Math.abs(this.#max.unit - this.#min.unit);
     }
@@ -215,6 +217,11 @@ export class ElementaryStream {
       if (next < 0 && bytes.length - at < HEADER_BYTES && !final) return false;
       const code = bytes.subarray(at, Math.min(next < 0 ? bytes.length : next - 2, at + HEADER_BYTES));
       if (code[0] === 0xb3 && this.#period === undefined) this.#period = FRAME_PERIODS[(code[4] ?? 0) & 15];
+      // The sequence extension's frame_rate_extension_n (2 bits) and _d (5 bits) end its sixth byte after B5
+      // (13818-2 §6.2.2.3, §6.3.3): the rate is frame_rate_code's × (n + 1) / (d + 1).
+      if (codec === "MPEG-1/2" && code[0] === 0xb5 && code.length >= 7 && this.#periodScale === undefined) {
+        this.#periodScale = ((code[6]! & 31) + 1) / (((code[6]! >> 5) & 3) + 1);
+      }
       if (this.#sized === 0 ? code[0] !== 0xb5 : code[0] === 0xb5) {
         this.size = headerSize(codec, code, this.size);
         this.#sized = !this.size ? 0 : codec === "MPEG-1/2" && this.#sized === 0 ? 1 : 2;
