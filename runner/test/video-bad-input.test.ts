@@ -242,7 +242,12 @@ describe("bad video uploads", () => {
   it("an unaccepted container", async () => {
     const nut = dir.path("clip.nut");
     await ffmpeg(["-f", "lavfi", "-i", "testsrc=s=32x32:r=10:d=0.3", "-c:v", "mpeg4", nut]);
-    expectRefusal(await refusal(nut), "unsupported_container", 415, /video is a nut file; send MP4/);
+    expectRefusal(
+      await refusal(nut),
+      "unsupported_container",
+      415,
+      /video is not in a container this runner takes \(ffmpeg reads it as nut\); send MP4/,
+    );
   });
 
   it("playlists that name other files: refused without opening them", async () => {
@@ -264,7 +269,7 @@ describe("bad video uploads", () => {
         await refusal(dir.path(file)),
         "unsupported_container",
         415,
-        new RegExp(`video is a ${demuxer} file; send MP4`),
+        new RegExp(`video is not in a container this runner takes \\(ffmpeg reads it as ${demuxer}\\); send MP4`),
       );
     }
     expect(() => openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)).toThrow(

@@ -155,7 +155,11 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     );
   }
   if (!ACCEPTED_CONTAINERS.has(container)) {
-    throw new VideoInputError("unsupported_container", `${field} is a ${container} file; send ${ACCEPTED_VIDEOS}`);
+    // Named as ffmpeg's demuxer, which is what ffmpeg reads the bytes as: random bytes can read as mp3.
+    throw new VideoInputError(
+      "unsupported_container",
+      `${field} is not in a container this runner takes (ffmpeg reads it as ${container}); send ${ACCEPTED_VIDEOS}`,
+    );
   }
   // An MP4 whose index was cut inside ffprobe reads without complaint, as a file of no usable video stream: that
   // is a file cut short, not one without video (the refusals below would name what the cut left).
