@@ -186,6 +186,28 @@ describe("a broadcaster cut off from its store", () => {
   }, 30_000);
 });
 
+describe("an idle broadcaster", () => {
+  it("stays not ready through an outage its heartbeats span, and logs it once", async () => {
+    const f = await fixture("idle");
+    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 600, jobsDbTimeoutMs: 500 });
+    await expect.poll(async () => (await timed(`${t.url}/ready`)).status).toBe(200);
+    f.proxy.blackhole();
+    await expect.poll(async () => (await timed(`${t.url}/ready`)).status, { timeout: 5000 }).toBe(503);
+    // Heartbeats every 200 ms. With no job to renew each made no query, yet marked the store reachable until the
+    // sweep after it timed out: /ready answered 200 most of the time, and the log said "reachable again" and
+    // "unreachable" at every turn.
+    const statuses: number[] = [];
+    for (const end = Date.now() + 2000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      statuses.push((await timed(`${t.url}/ready`)).status);
+    }
+    expect(statuses.filter((s) => s !== 503)).toEqual([]);
+    await f.proxy.up();
+    await expect.poll(async () => (await timed(`${t.url}/ready`)).status, { timeout: 10_000 }).toBe(200);
+    expect(t.logs.filter((l) => l.msg === "job store unreachable")).toHaveLength(1);
+    expect(t.logs.filter((l) => l.msg === "job store reachable again")).toHaveLength(1);
+  }, 30_000);
+});
+
 describe("stopping", () => {
   it("ends within the grace and a few seconds while the store is silent, and takes no new work meanwhile", async () => {
     const f = await fixture("stop");

@@ -124,7 +124,6 @@ export async function renewLeases(
   leaseMs: number,
   running: readonly string[],
 ): Promise<HeldJob[]> {
-  if (running.length === 0) return [];
   const { rows } = await pool.query<{ id: string; runs: number; cancel_requested: boolean }>(
     `UPDATE ${names.s}.jobs SET lease_until = now() + $2 * interval '1 ms'
      WHERE holder = $1 AND status = 'running' AND id = ANY($3::text[]) RETURNING id, runs, cancel_requested`,
