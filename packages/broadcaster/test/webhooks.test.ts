@@ -5,7 +5,7 @@
  */
 
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -81,6 +81,29 @@ describe("a receiver's answer", () => {
       expect(server.sent()).toBeLessThan(32 * 1024 * 1024);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("a receiver that never answers", () => {
+  it("is cut at the time limit, and the delivery's error says so", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+      const due = { id: "msg_1", jobId: "job_1", event: "job.succeeded" as const, url, secret: newWebhookSecret() };
+      const policy = { attempts: 3, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 300 };
+      const r = await deliverWebhook(
+        { ...due, payload: "{}", attempts: 0, sender: "" },
+        { ...policy, addresses: webhookAddresses(["127.0.0.1"]) },
+      );
+      // It read "23", the legacy code of the time limit's DOMException.
+      expect([r.ok, r.statusCode, r.error]).toEqual([false, undefined, "no answer within 300 ms"]);
+      expect(r.retryAt).toBeGreaterThan(Date.now());
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
     }
   });
 });

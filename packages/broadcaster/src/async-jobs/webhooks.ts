@@ -168,8 +168,12 @@ export async function deliverWebhook(
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
     if (err instanceof AddressRefused) return { ok: false, error: refusedWebhookMessage(err.message) };
-    const e = err as Error & { cause?: { code?: string } };
-    error = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
+    // The time limit's abort reaches here as the `TimeoutError` itself or as the cause of an `AbortError` (Node's
+    // request), whose DOMException has a numeric legacy `code` (23): only a string code is a socket's.
+    const e = err as Error & { cause?: { name?: string; code?: unknown } };
+    const code = typeof e.cause?.code === "string" ? e.cause.code : undefined;
+    const timedOut = e.name === "TimeoutError" || e.cause?.name === "TimeoutError";
+    error = timedOut ? `no answer within ${policy.timeoutMs} ms` : (code ?? e.message);
   }
   const made = d.attempts + 1;
   const gone = status === 410;
