@@ -54,7 +54,7 @@ function createStore(o: ResolvedOptions): OutputStore {
   if (o.outputs.kind === "s3") return new S3OutputStore({ ...o.outputs, retentionMs: o.outputRetentionMs });
   if (o.outputs.kind === "postgres") {
     const url = o.outputs.url ?? o.jobsDb;
-    if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+    if (!isPostgresUrl(url)) {
       throw new Error("outputs in PostgreSQL need a postgres:// URL: set jobs-db (or the output store's url)");
     }
     const schema = o.outputs.schema ?? o.jobsDbSchema ?? "avs";

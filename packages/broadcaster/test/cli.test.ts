@@ -128,6 +128,16 @@ describe("parseConfig", () => {
     expect(() => parseConfig(["--output-store", "postgres", "--jobs-db", "j.sqlite"], {})).toThrow(
       "output-store postgres keeps outputs in the jobs-db database: set jobs-db to a postgres:// URL",
     );
+    // Any value was a SQLite path: redis://… started on a file of that name, apart from the other broadcasters.
+    for (const db of ["redis://127.0.0.1:6379", "pg://db/avs", "http://db"]) {
+      expect(() => parseConfig(["--jobs-db", db], {})).toThrow(
+        `jobs-db must be a postgres:// (or postgresql://) URL or a SQLite file path, got a ${db.split(":")[0]}:// URL`,
+      );
+    }
+    expect(parseConfig(["--jobs-db", "POSTGRES://u@db/avs"], {}).options.jobsDb).toBe("POSTGRES://u@db/avs");
+    expect(resolveOptions(parseConfig(["--jobs-db", "PostgreSQL://db/avs"], {}).options).outputs).toEqual({
+      kind: "postgres",
+    });
     expect(() => parseConfig(["--jobs-db-schema", "Bad-Name"], {})).toThrow(
       'jobs-db-schema must be a lower-case SQL name (letters, digits, _; at most 41), got "Bad-Name"',
     );

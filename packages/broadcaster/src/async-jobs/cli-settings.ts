@@ -1,6 +1,6 @@
 /** @module The command-line settings of asynchronous jobs and webhooks (flag, env and config-file names). */
 import type { Setting } from "@ai-video-subnet/server-kit";
-import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions } from "./options.js";
+import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions, checkJobsDb } from "./options.js";
 import { pgNames } from "./postgres-schema.js";
 import { webhookAddresses } from "./webhooks.js";
 
@@ -9,7 +9,7 @@ export const ASYNC_JOB_SETTINGS = [
   {
     name: "jobs-db",
     kind: "string",
-    help: "where async jobs are kept: a SQLite file, or a postgres:// URL several broadcasters share",
+    help: "where async jobs are kept: a SQLite file, or a postgres:// (postgresql://) URL several broadcasters share",
     shownDefault: "jobs.sqlite in the output directory",
   },
   {
@@ -142,6 +142,7 @@ export interface AsyncJobValues {
  * @example asyncJobOptions(values).jobsDb
  */
 export function asyncJobOptions(v: AsyncJobValues): AsyncJobOptions {
+  checkJobsDb(v["jobs-db"]);
   const schema = v["jobs-db-schema"];
   if (schema !== undefined) pgNames(schema);
   const allow = v["webhook-allow-networks"]?.map(String);

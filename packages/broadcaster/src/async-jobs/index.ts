@@ -16,6 +16,7 @@ import { OpenStreams } from "./event-stream.js";
 import { JobExecutor, type ProgressSource } from "./executor.js";
 import { mountJobRoutes } from "./job-routes.js";
 import { createAsyncJobMetrics } from "./metrics.js";
+import { isPostgresUrl } from "./options.js";
 import { followOrchestratorProgress } from "./orchestrator-progress.js";
 import { PostgresJobStore } from "./postgres-store.js";
 import { SqliteJobStore } from "./sqlite-store.js";
@@ -99,7 +100,7 @@ export function wantsAsync(c: Context): boolean {
 }
 
 function openStore(s: AsyncJobsSettings, logger: Logger): JobStore {
-  if (/^postgres(ql)?:\/\//.test(s.db)) {
+  if (isPostgresUrl(s.db)) {
     return new PostgresJobStore({ url: s.db, schema: s.schema, timeoutMs: s.timeoutMs, log: logger });
   }
   return new SqliteJobStore(s.db, logger);

@@ -94,7 +94,23 @@ export const ASYNC_JOB_DEFAULTS = {
  * @example isPostgresUrl("postgres://127.0.0.1/avs") // true
  */
 export function isPostgresUrl(db: string | undefined): db is string {
-  return db !== undefined && /^postgres(ql)?:\/\//.test(db);
+  return db !== undefined && /^postgres(ql)?:\/\//i.test(db);
+}
+
+/**
+ * Refuses a `jobs-db` value that is a URL of another kind than PostgreSQL's: anything else is a SQLite file path, so
+ * `redis://…` or `pg://…` started a broadcaster on a SQLite file of that name, and broadcasters meant to share their
+ * jobs kept them apart.
+ * @throws {Error} naming the setting, the scheme and what it takes.
+ * @example checkJobsDb("redis://cache:6379") // throws: jobs-db must be a postgres:// URL or a SQLite file, …
+ */
+export function checkJobsDb(db: string | undefined): void {
+  const scheme = db === undefined || isPostgresUrl(db) ? undefined : /^([a-z][a-z0-9+.-]*):\/\//i.exec(db)?.[1];
+  if (scheme) {
+    throw new Error(
+      `jobs-db must be a postgres:// (or postgresql://) URL or a SQLite file path, got a ${scheme}:// URL: async jobs are kept in PostgreSQL or SQLite only`,
+    );
+  }
 }
 
 /**
@@ -105,6 +121,7 @@ export function isPostgresUrl(db: string | undefined): db is string {
 export function asyncJobSettings(
   o: AsyncJobOptions & { outputs: { kind: string; dir?: string }; outputRetentionMs: number; resolveHost?: Resolve },
 ): AsyncJobsSettings {
+  checkJobsDb(o.jobsDb);
   const d = { ...ASYNC_JOB_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
   return {
     db: o.jobsDb ?? (o.outputs.kind === "local" && o.outputs.dir ? join(o.outputs.dir, "jobs.sqlite") : "jobs.sqlite"),
