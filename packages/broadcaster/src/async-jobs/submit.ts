@@ -48,6 +48,14 @@ function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret
     if (secret !== undefined) throw headerIssue("Webhook-Secret", "Webhook-Secret needs a Webhook-Url", "missing");
     return { generated: false };
   }
+  // A URL holds no spaces; Node joins a header sent twice with ", ", which `URL` would take as one path.
+  if (/\s/.test(url.trim())) {
+    throw headerIssue(
+      "Webhook-Url",
+      `Webhook-Url must be one absolute http(s) URL, got ${JSON.stringify(url)}: a URL has no spaces (was the header sent twice?)`,
+      "url_parsing",
+    );
+  }
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
