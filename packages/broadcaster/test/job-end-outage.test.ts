@@ -1,7 +1,8 @@
 /**
  * @module A job that ends while its PostgreSQL job store cannot be reached, through a TCP proxy of the test's own
  * (support/pg-proxy.ts): it records its end once the store is back within its lease, instead of running again from
- * the start, and keeps its outputs when a write of that end committed though its answer was lost.
+ * the start, keeps its outputs when a write of that end committed though its answer was lost, and offers its outputs
+ * again to an output store in that database that failed to take them.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
@@ -33,6 +34,27 @@ describe("a store that cannot be reached as a job ends", () => {
     expect(t.logs.filter((l) => String(l.msg).startsWith("could not record the job's end")).map((l) => l.msg)).toEqual([
       "could not record the job's end; trying again while the run holds the job",
     ]);
+  }, 30_000);
+
+  it("offers its outputs again to an output store that fails as the job ends: the work is kept", async () => {
+    const f = await fixture("outputs_back");
+    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000, outputs: { kind: "postgres" } });
+    f.fake.behaviour = { kind: "ok", delayMs: 800 };
+    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
+    await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
+    // The outputs (kept in the same database) come while it refuses connections; it is back 2 s later.
+    await f.proxy.refuse();
+    await expect.poll(() => f.fake.completed.length, { timeout: 5000, interval: 10 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 2000));
+    await f.proxy.up();
+    // Before: failed for good with "the gateway could not store the job's outputs right now; retry later" (503).
+    const done = await waitForJob(t.url, job.id, { timeoutMs: 15_000 });
+    expect(done.status).toBe("succeeded");
+    expect((await fetch(done.result!.images[0]!.url)).status).toBe(200);
+    expect(await pgQuery(`SELECT runs, takeovers FROM "${f.db.schema}".jobs WHERE id = $1`, [job.id])).toEqual([
+      { runs: 1, takeovers: 0 },
+    ]);
+    expect(f.fake.jobs).toHaveLength(1);
   }, 30_000);
 
   it("keeps the outputs of an end whose write committed though its answer was lost", async () => {

@@ -26,6 +26,9 @@ import { type Phase, type Running, Stop } from "./run-state.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
+/** How long outputs are offered again to an output store that failed them, ms (its lease bounds it too). */
+const STORE_RETRY_MS = 60_000;
+
 /**
  * Where per-step progress of one attempt comes from: called as the attempt starts; calls `onProgress` for each step
  * until `signal` aborts. It may return a promise that settles once it has read all the attempt has to tell: after a
@@ -355,6 +358,7 @@ export class JobExecutor {
         upstreamRequestId,
         units: job.units,
         ...(alsoNeeds ? { alsoNeeds } : {}),
+        storeRetryMs: STORE_RETRY_MS,
       },
       `/${job.pipeline}`,
       signal,

@@ -4,10 +4,11 @@
  * output once into the output store. Every attempt of a job that sends no video asks for the outputs inline
  * (`X-Media-Delivery: data`): their bytes come in the answer, taken apart at the byte level and decoded straight into
  * the store, instead of one more round trip per output. An orchestrator that does not know the header answers URLs,
- * which are fetched.
+ * which are fetched. An output the store fails to take is offered again for the job's `storeRetryMs`.
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { BodyTooLarge } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
@@ -171,7 +172,7 @@ export async function attempt(
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const name = await copyOutput(m.url, o, store, answers, signal);
+      const name = await storeRetrying(() => copyOutput(m.url, o, store, answers, signal), job.storeRetryMs, signal);
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
   } catch (err) {
@@ -184,6 +185,22 @@ export async function attempt(
     return { kind: "failed", reason: `output not stored: ${causeOf(err)}` };
   }
   return { kind: "ok", media: stored };
+}
+
+/**
+ * Runs `put` again after the output store failed it, while `retryMs` allows: 0.5 s after the first failure, then
+ * twice as long each time, at most 8 s; past `retryMs` (or at once without it) the last failure is thrown.
+ */
+async function storeRetrying<T>(put: () => Promise<T>, retryMs: number | undefined, signal: AbortSignal): Promise<T> {
+  const until = Date.now() + (retryMs ?? 0);
+  for (let wait = 500; ; wait = Math.min(2 * wait, 8000)) {
+    try {
+      return await put();
+    } catch (err) {
+      if (!(err instanceof StoreFailed) || Date.now() + wait > until) throw err;
+      await sleep(wait, undefined, { signal });
+    }
+  }
 }
 
 /** An answer refused for what it holds: failed as the pipeline and model's fault there (see {@link BadAnswer}). */
