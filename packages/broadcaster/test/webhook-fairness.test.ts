@@ -4,9 +4,8 @@
  * key B makes one; B's two events arrive within about one timeout, not after A's 48 attempts have each waited theirs
  * 8 at a time. On the SQLite store (one process) and on PostgreSQL (graphile-worker's named queues).
  */
-import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiJob, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
+import { type ApiJob, startBlackHole, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 import { testSchema } from "./support/postgres.js";
@@ -21,20 +20,9 @@ let blackHole: string;
 beforeAll(async () => {
   fake = await startFakeOrchestrator([{ pipeline: "text-to-image", model_id: MODEL, capacity: 100 }]);
   cleanups.push(() => fake.close());
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  blackHole = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
+  const hole = await startBlackHole();
+  blackHole = hole.url;
+  cleanups.push(() => hole.close());
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
  */
 
 import { createServer } from "node:http";
-import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,7 +16,7 @@ import {
   signWebhook,
   webhookAddresses,
 } from "../src/async-jobs/webhooks.js";
-import { type ApiJob, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
+import { type ApiJob, startBlackHole, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, type TestBroadcaster, textToImage } from "./support/broadcaster.js";
 import { startEndlessServer } from "./support/endless-server.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
@@ -87,11 +87,9 @@ describe("a receiver's answer", () => {
 
 describe("a receiver that never answers", () => {
   it("is cut at the time limit, and the delivery's error says so", async () => {
-    const sockets = new Set<Socket>();
-    const silent = createNetServer((socket) => sockets.add(socket));
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const silent = await startBlackHole();
     try {
-      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+      const url = silent.url;
       const due = { id: "msg_1", jobId: "job_1", event: "job.succeeded" as const, url, secret: newWebhookSecret() };
       const policy = { attempts: 3, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 300 };
       const r = await deliverWebhook(
@@ -102,8 +100,7 @@ describe("a receiver that never answers", () => {
       expect([r.ok, r.statusCode, r.error]).toEqual([false, undefined, "no answer within 300 ms"]);
       expect(r.retryAt).toBeGreaterThan(Date.now());
     } finally {
-      for (const s of sockets) s.destroy();
-      silent.close();
+      await silent.close();
     }
   });
 });

@@ -136,6 +136,8 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
   let started = false;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   let stopping = false;
+  /** Aborted as the broadcaster stops: webhook deliveries in flight end then (see `stop`). */
+  const deliveriesStop = new AbortController();
   // PostgreSQL, `jobs-start here`: a job this broadcaster has room for is created already claimed by it, in the
   // creating statement, skipping the queue's insert, wake-up and `get_job` and a second write.
   const pgStore = settings.start === "here" && store instanceof PostgresJobStore ? store : undefined;
@@ -242,7 +244,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         running: () => executor.runningIds(),
         onHeartbeat: (held, since) => executor.heartbeat(held, since),
         deliver: async (d) => {
-          const r = await deliverWebhook(d, settings.webhooks);
+          const r = await deliverWebhook(d, settings.webhooks, Date.now, deliveriesStop.signal);
           metrics.deliveries.inc({ outcome: r.ok ? "delivered" : r.retryAt !== undefined ? "retry" : "failed" });
           if (!r.ok) {
             logger.info("webhook delivery failed", {
@@ -280,6 +282,9 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
       // finish, and those the grace is too short for are handed back, not left for their leases to run out.
       store.stopClaiming();
       if (started) await executor.drain(graceMs);
+      // Deliveries in flight are cut short (due again at once, for another broadcaster): a receiver that does not
+      // answer held the stop for its whole webhook-timeout-ms.
+      deliveriesStop.abort();
       await store.stop();
     },
     async close() {

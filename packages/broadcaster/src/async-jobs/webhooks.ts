@@ -122,13 +122,15 @@ export function retryDelay(
 
 /**
  * POSTs one delivery, signed for this attempt, and says how it went and when to try again. A URL whose host is (or
- * resolves only to) an address the policy refuses is not sent, and not tried again.
+ * resolves only to) an address the policy refuses is not sent, and not tried again. `stop` cuts the attempt short
+ * (the broadcaster is stopping): it is due again at once.
  * @example const r = await deliverWebhook(due, { attempts: 15, retryBaseMs: 5000, retryMaxMs: 3600_000, timeoutMs: 15_000 });
  */
 export async function deliverWebhook(
   d: DueDelivery,
   policy: WebhookPolicy,
   now: () => number = Date.now,
+  stop?: AbortSignal,
 ): Promise<DeliveryAttempt> {
   const timestamp = Math.floor(now() / 1000);
   let status: number | undefined;
@@ -149,7 +151,9 @@ export async function deliverWebhook(
         "webhook-signature": signWebhook(d.secret, d.id, timestamp, d.payload),
       },
       body: d.payload,
-      signal: AbortSignal.timeout(policy.timeoutMs),
+      signal: stop
+        ? AbortSignal.any([AbortSignal.timeout(policy.timeoutMs), stop])
+        : AbortSignal.timeout(policy.timeoutMs),
       agents: addresses.agents(),
     });
     status = res.status;
@@ -168,6 +172,11 @@ export async function deliverWebhook(
     if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
   } catch (err) {
     if (err instanceof AddressRefused) return { ok: false, error: refusedWebhookMessage(err.message) };
+    // A stopping broadcaster does not wait out the receiver: the delivery is due again at once, for whichever
+    // broadcaster takes it (an attempt the receiver may have seen: deliveries are at least once).
+    if (stop?.aborted) {
+      return { ok: false, error: "the broadcaster stopped before the receiver answered", retryAt: now() };
+    }
     // The time limit's abort reaches here as the `TimeoutError` itself or as the cause of an `AbortError` (Node's
     // request), whose DOMException has a numeric legacy `code` (23): only a string code is a socket's.
     const e = err as Error & { cause?: { name?: string; code?: unknown } };

@@ -3,7 +3,7 @@
  * Server-Sent Events (parsed as the WHATWG spec says, from a plain fetch body), and a webhook receiver that
  * records every delivery and can be told to fail the first N.
  */
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { components } from "../../src/generated/gateway.js";
@@ -150,6 +150,38 @@ export async function startWebhookReceiver(
       new Promise<void>((resolve) => {
         (server as unknown as { closeAllConnections(): void }).closeAllConnections();
         server.close(() => resolve());
+      }),
+  };
+}
+
+/** A webhook receiver that takes connections and never answers (see {@link startBlackHole}). */
+export interface BlackHole {
+  url: string;
+  /** Connections taken so far. */
+  taken(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a receiver that accepts connections at `/hook` and never answers: each attempt waits out its time limit.
+ * @example const hole = await startBlackHole(); await submitAsync(url, job, { "webhook-url": hole.url });
+ */
+export async function startBlackHole(): Promise<BlackHole> {
+  const sockets = new Set<Socket>();
+  let taken = 0;
+  const server = createNetServer((s) => {
+    taken++;
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    taken: () => taken,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
       }),
   };
 }
