@@ -27,6 +27,20 @@ describe("settings refused at once", () => {
       );
     }
     expect(() => createClient({ baseUrl: "https://gateway.example.com/ai/" })).not.toThrow();
+    // Accepted, every call failed with a message that quoted the password.
+    expect(() => createClient({ baseUrl: "http://u:secret@127.0.0.1:8937" })).toThrow(
+      new TypeError("createClient: baseUrl must not hold user:password@; send the API key as apiKey"),
+    );
+  });
+
+  it("refuses a signal that is not an AbortSignal at once, leaving no timer to hold the process", async () => {
+    const client = createClient({ baseUrl: "http://127.0.0.1:9", timeoutMs: 60_000 });
+    // Before: "signal?.addEventListener is not a function", after the call's timer had started.
+    const err = await client.textToImage({ prompt: "p" }, { signal: {} as never }).catch((e) => e);
+    expect(err).toEqual(new TypeError("/text-to-image: signal must be an AbortSignal, got object"));
+    await expect(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").wait({ signal: "stop" as never })).rejects.toThrow(
+      "signal must be an AbortSignal, got string",
+    );
   });
 
   it("refuses a timeoutMs no timer can wait (over 2^31 - 1 ms) for the client and per call, sending nothing", async () => {
@@ -97,6 +111,15 @@ describe("input refused before sending", () => {
     );
     const header = await refusal(client.download("/outputs/a.png", { headers: { "x-note": "a\nb" } }));
     expect(header.cause).toBeInstanceOf(TypeError);
+    // null (plain JavaScript) was sent as the text "null": two calls' idempotency keys made one job.
+    const nullId = await refusal(client.textToImage({ prompt: "p" }, { requestId: null as never }));
+    expect(nullId.message).toBe(
+      "[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, got null",
+    );
+    const nullKey = await refusal(client.submit("textToImage", { prompt: "p" }, { idempotencyKey: null as never }));
+    expect(nullKey.message).toBe(
+      "[POST] /text-to-image: invalid input — idempotencyKey must be a non-empty string, got null",
+    );
     const jobId = await refusal(client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh({ requestId: "" }));
     expect(jobId.message).toMatch(/^\[GET\] \/jobs\/job_A{22}: invalid input — requestId must be 1-128/);
     expect(server.received).toHaveLength(0);
@@ -170,10 +193,12 @@ describe("malformed answers", () => {
       (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(),
       (_req, res) => void res.writeHead(204).end(),
       (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("null"),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("[1,2]"),
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("{}"),
     );
     const client = createClient({ baseUrl: server.url });
     const errors = [];
-    for (let i = 0; i < 4; i++) errors.push(await client.textToImage({ prompt: "p", seed: 1 }).catch((e) => e));
+    for (let i = 0; i < 6; i++) errors.push(await client.textToImage({ prompt: "p", seed: 1 }).catch((e) => e));
     for (const err of errors) {
       expect(err).toBeInstanceOf(MalformedResponseError);
       expect(err).not.toBeInstanceOf(ConnectionError);
@@ -183,11 +208,14 @@ describe("malformed answers", () => {
       "[POST] /text-to-image: malformed answer — expected a JSON body, got 200 (application/json) with an empty body",
       "[POST] /text-to-image: malformed answer — expected a JSON body, got 204 (no content type) with an empty body",
       '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "null"',
+      // Both were the call's result: an array, and an object without images.
+      '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "[1,2]"',
+      '[POST] /text-to-image: malformed answer — expected a JSON object with an images array, got 200 (application/json) with body "{}"',
     ]);
     expect([errors[0].status, errors[0].body]).toEqual([200, page]);
     expect(errors[0].cause).toBeInstanceOf(SyntaxError);
     // A malformed answer is not retried: sending again would not make it well-formed.
-    expect(server.received).toHaveLength(4);
+    expect(server.received).toHaveLength(6);
   });
 
   it("rejects a job read whose 200 is not a JSON object", async () => {

@@ -4,7 +4,14 @@
  * client over the generated `paths`, for everything else.
  */
 import type { Client as OpenApiClient } from "openapi-fetch";
-import { apiError, type CallTarget, ConnectionError, InvalidInputError, SdkError } from "./errors.js";
+import {
+  apiError,
+  type CallTarget,
+  ConnectionError,
+  InvalidInputError,
+  MalformedResponseError,
+  SdkError,
+} from "./errors.js";
 import type { paths } from "./generated/gateway.js";
 import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
@@ -139,6 +146,11 @@ const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
  */
 export function createClient(options: ClientOptions): Client {
   const baseUrl = options?.baseUrl?.replace(/\/+$/, "") ?? "";
+  // A user name or password in it: `Request` refuses such a URL (every call failed, its message quoting the password).
+  const parsed = isHttpUrl(baseUrl) ? new URL(baseUrl) : undefined;
+  if (parsed && (parsed.username || parsed.password)) {
+    throw new TypeError("createClient: baseUrl must not hold user:password@; send the API key as apiKey");
+  }
   if (!isHttpUrl(baseUrl) || /[?#]/.test(baseUrl)) {
     throw new TypeError(
       `createClient: baseUrl must be an absolute URL such as http://127.0.0.1:8937, got "${baseUrl}"; allowed: http: or https:, optionally with a path prefix, without ?query or #fragment`,
@@ -212,7 +224,13 @@ export function createClient(options: ClientOptions): Client {
     }
     const { data, error, response } = result;
     if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
-    return { data: jsonAnswer(target, response, data as string | undefined, stats.attempts), response };
+    const answer = jsonAnswer(target, response, data as string | undefined, stats.attempts);
+    // A result (not a job's 202) is its media: without them the caller would get `images` undefined.
+    if (response.status !== 202 && !Array.isArray((answer as { images?: unknown }).images)) {
+      const expected = "a JSON object with an images array";
+      throw new MalformedResponseError(target, expected, response, data as string, { attempts: stats.attempts });
+    }
+    return { data: answer, response };
   }
 
   async function download(media: Media | string, options?: DownloadOptions) {

@@ -71,6 +71,24 @@ describe("job handles", () => {
     ]);
   });
 
+  it("takes the job's state as its result when a resumed stream is empty and the job has ended", async () => {
+    const server = await startScriptedServer([
+      stream([[1, "status", job("running")]]),
+      stream([]),
+      json(200, job("succeeded", { result: RESULT })),
+      stream([[1, "status", job("running")]]),
+      stream([]),
+      json(200, job("succeeded", { result: RESULT })),
+    ]);
+    close = server.close;
+    const client = createClient({ baseUrl: server.url });
+    // Before: "the event stream ended without the job's result", for a job that had succeeded.
+    expect(await client.job<"upscale">(ID).wait()).toEqual(RESULT);
+    const types: string[] = [];
+    for await (const e of client.job(ID).events()) types.push(`${e.type} ${e.id}`);
+    expect(types).toEqual(["status 1", "result 1"]);
+  });
+
   it("throws the gateway's 404 for an unknown job at once", async () => {
     const server = await startScriptedServer([json(404, { detail: { msg: `no job ${ID}` } })]);
     close = server.close;

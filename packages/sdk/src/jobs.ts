@@ -150,7 +150,16 @@ export function jobMethods(t: JobTransport) {
     ): Promise<JobHandle<P>> {
       const { idempotencyKey, webhook, ...call } = checkSettings(`/${kebab(pipeline)}`, submit);
       const extra: Record<string, string> = { Prefer: "respond-async" };
-      if (idempotencyKey !== undefined) extra["Idempotency-Key"] = idempotencyKey;
+      if (idempotencyKey !== undefined) {
+        // Headers would send null or a number as its text: two calls with `null` made one job.
+        if (typeof idempotencyKey !== "string" || !idempotencyKey) {
+          throw new InvalidInputError(
+            { method: "POST", path: `/${kebab(pipeline)}` },
+            `idempotencyKey must be a non-empty string, got ${idempotencyKey === null ? "null" : JSON.stringify(idempotencyKey)}`,
+          );
+        }
+        extra["Idempotency-Key"] = idempotencyKey;
+      }
       if (webhook !== undefined) {
         // Without a URL there is nothing to deliver to: a job would run without the webhook its caller expects.
         if (!isHttpUrl(webhook?.url)) {

@@ -135,6 +135,7 @@ interface Settings {
   eventStreamIdleMs?: number;
   maxResponseBytes?: number;
   stream?: boolean;
+  signal?: AbortSignal;
 }
 
 /**
@@ -142,8 +143,8 @@ interface Settings {
  * passes them through here. No options — `undefined`, or `null` from plain JavaScript — are `{}`. Refuses settings
  * that would silently misbehave: a NaN, negative or over-long `timeoutMs` or `eventStreamIdleMs` fires at once (timers
  * cannot wait longer than {@link MAX_TIMEOUT_MS}), a negative or fractional retry count never retries, a
- * `maxResponseBytes` that is not a whole number ≥ 1 is no byte count (0 would refuse every answer), and a `stream`
- * that is not a boolean would be read as one (`"false"` would stream).
+ * `maxResponseBytes` that is not a whole number ≥ 1 is no byte count (0 would refuse every answer), a `stream`
+ * that is not a boolean would be read as one (`"false"` would stream), and a `signal` that is not an AbortSignal.
  *
  * @example
  * const call = checkSettings("/text-to-image", null); // {}
@@ -167,6 +168,13 @@ export function checkSettings<T extends object>(where: string, options: T | null
     if (n !== undefined && !(Number.isInteger(n) && n >= least)) {
       throw new RangeError(`${where}: ${key} must be a whole number ≥ ${least}, got ${n}`);
     }
+  }
+  // Anything else threw from `addEventListener` once a call's timer ran, which then held the process for its timeout.
+  // Told by its shape, not `instanceof`: a signal of another realm or a polyfill is one too.
+  const signal = o.signal as { addEventListener?: unknown; aborted?: unknown } | null | undefined;
+  // null is none, as `fetch` takes it.
+  if (signal != null && (typeof signal.addEventListener !== "function" || typeof signal.aborted !== "boolean")) {
+    throw new TypeError(`${where}: signal must be an AbortSignal, got ${typeof o.signal}`);
   }
   if (o.stream !== undefined && typeof o.stream !== "boolean") {
     throw new TypeError(

@@ -97,10 +97,14 @@ export async function* jobEvents(
             if (event.type === "result") return;
           }
           if (received === 0) {
-            // Ended with nothing after `lastEventId`: the job may have ended before it; then nothing is left to wait for.
+            // Ended with nothing after `lastEventId`: the job may have ended before it (a gateway that stopped
+            // before sending the result, or one sharing the job with another): then its state is the result.
             const job = (await jobRequest(t, "GET", path, { signal })) as Job;
             seen(job);
-            if (FINAL.has(job.status)) return;
+            if (FINAL.has(job.status)) {
+              yield { type: "result", id: lastId, job };
+              return;
+            }
           }
         } catch (err) {
           if (signal?.aborted) throw aborted();

@@ -105,8 +105,9 @@ export async function send(fetchImpl: FetchLike, request: Request, options: Send
 }
 
 /**
- * The JSON object a successful answer must be: a body that is empty (a 204 too), not JSON or not an object is a
- * {@link MalformedResponseError} naming the status, content type and first characters — not a connection failure.
+ * The JSON object a successful answer must be: a body that is empty (a 204 too), not JSON, or not an object (an
+ * array included) is a {@link MalformedResponseError} naming the status, content type and first characters — not a
+ * connection failure.
  *
  * @example
  * const job = jsonAnswer(target, response, await response.text(), stats.attempts);
@@ -118,7 +119,7 @@ export function jsonAnswer(target: CallTarget, response: Response, text = "", at
   } catch (err) {
     throw new MalformedResponseError(target, "a JSON body", response, text, { cause: err, attempts });
   }
-  if (typeof value !== "object" || value === null) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new MalformedResponseError(target, "a JSON object", response, text, { attempts });
   }
   return value;
@@ -160,7 +161,8 @@ export function callHeaders(
   }
   const id = call.requestId;
   if (id !== undefined) {
-    if (!/^[\x21-\x7e]{1,128}$/.test(id)) {
+    // `test` would take null or a number as its text ("null").
+    if (typeof id !== "string" || !/^[\x21-\x7e]{1,128}$/.test(id)) {
       throw new InvalidInputError(
         target,
         `requestId must be 1-128 visible ASCII characters, got ${JSON.stringify(id)}`,
