@@ -75,6 +75,22 @@ describe("a runner that keeps failing", () => {
     expect(seconds).toBeLessThanOrEqual(2 ** (failedStarts() - 1));
   }, 90_000);
 
+  it("answers a cold start that failed with its reason's first line, not the runner's output", async () => {
+    const script = "console.error('avs-runner: the models folder /srv/secret/models does not exist'); process.exit(1)";
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: false }],
+      modelsDir: models.dir,
+      runnerCommand: [process.execPath, "-e", script],
+    });
+    const res = await upscale(TINY);
+    expect(res.status).toBe(503);
+    const msg: string = (await res.json()).detail.msg;
+    // Before: "…; last output:" and the runner's stderr, this host's paths included.
+    expect(msg).toMatch(
+      /^upscale model "tiny\/esrgan-x4" is not available: runner \S+ exited \(code 1\) before listening$/,
+    );
+  }, 60_000);
+
   it("backs off when it dies again soon after a restart, instead of restarting at once forever", async () => {
     orch = await startOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, warm: true }],

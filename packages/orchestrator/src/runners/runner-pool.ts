@@ -159,10 +159,11 @@ export class RunnerPool {
           if (!this.#restarts.has(runner)) this.#scheduleRestart(runner, reasonOf(err));
         } else if (!this.#waiting(runner, Date.now())) this.#failed(runner, reasonOf(err));
       }
-      // The runner's address stays in the log ("runner failed to start"), out of the client's answer.
+      // The runner's address and the end of its output (paths of this host) stay in the log ("runner failed to
+      // start"), out of the client's answer: its first line, as the jobs after it get in the backoff's message.
       throw new HttpError(
         503,
-        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${hideAddresses((err as Error).message)}`,
+        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${hideAddresses(reasonOf(err))}`,
         {
           cause: err,
           headers: { "Retry-After": String(this.#options.retryAfterSec) },
