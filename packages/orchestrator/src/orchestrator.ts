@@ -213,11 +213,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     maxMultipartBytes: maxUpload,
     keepMultipart: { dir: uploadsDir },
   });
-  const store = new OutputStore({
-    ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
-    retentionSec: options.outputRetention ?? 3600,
-    ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
-  });
+  const store = outputStoreIn(options);
   // An operator's output-dir is never the reaper's to remove; what an earlier run left in it (a stop or a crash
   // ends the in-memory index of names) is this run's to delete, or nothing ever would.
   if (!options.outputsDir) reaper.removeOnExit(store.dir);
@@ -365,4 +361,28 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     },
   };
   return orchestrator;
+}
+
+/**
+ * The output store, in the operator's `output-dir` when given: one that cannot be made or is not a directory (a file,
+ * a read-only place) is a start-up error naming the setting (exit 2), not a failed start of code 1 (`EEXIST: mkdir`).
+ */
+function outputStoreIn(options: OrchestratorOptions): OutputStore {
+  const make = () =>
+    new OutputStore({
+      ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
+      retentionSec: options.outputRetention ?? 3600,
+      ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
+    });
+  if (!options.outputsDir) return make();
+  try {
+    return make();
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "is not a directory" : `cannot be made (${code ?? message})`;
+    throw new ConfigError(
+      `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${resolve(options.outputsDir)} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,
+      { cause: err },
+    );
+  }
 }

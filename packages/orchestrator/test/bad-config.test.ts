@@ -74,6 +74,19 @@ describe("createOrchestrator refuses bad configuration", () => {
     },
   );
 
+  it("refuses an output-dir that is not a directory, or cannot be made, naming the setting", async () => {
+    const models = [{ pipeline: "upscale", model_id: "a" }];
+    // Before: a failed start of code 1 with "EEXIST: file already exists, mkdir '/etc/passwd'".
+    for (const [dir, why] of [
+      ["/etc/passwd", "is not a directory"],
+      ["/etc/passwd/outputs", "is not a directory"],
+    ]) {
+      await expect(createOrchestrator({ ...quiet, models, outputsDir: dir })).rejects.toThrow(
+        `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${dir} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,
+      );
+    }
+  });
+
   it("names the model list file in entry errors", async () => {
     await expect(
       createOrchestrator({ ...quiet, models: [{ pipeline: "upscale" }], modelsSource: "/etc/avs/aiModels.json" }),

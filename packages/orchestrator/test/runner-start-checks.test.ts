@@ -1,7 +1,8 @@
 /**
- * @module Start-up errors for what would fail a runner at every start (a models directory that is not there, a warm
- * model that is not installed, a flag the runner refuses): the orchestrator refuses to start, naming the entry, instead
- * of looking ready while it restarts the runner forever. A cold entry's missing model is a warning.
+ * @module Start-up errors for what would fail a runner at every start (a models directory that is not there, or is
+ * not a directory, a warm model that is not installed, a flag the runner refuses): the orchestrator refuses to start,
+ * naming the entry, instead of looking ready while it restarts the runner forever. A cold entry's missing model (or
+ * models directory not there yet) is a warning.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,9 +27,12 @@ describe("createOrchestrator refuses what would fail a runner at every start", (
     );
     const file = join(models.dir, "..", "a-file");
     writeFileSync(file, "");
-    await expect(createOrchestrator({ log, modelsDir: file, models: warm })).rejects.toThrow(
-      `the models directory ${file} is not a directory`,
-    );
+    // Cold entries too: it was a warning, then every job a 503 (advising `--model-dir <that file>`).
+    for (const entry of [...warm, { pipeline: "upscale", model_id: TINY }]) {
+      await expect(createOrchestrator({ log, modelsDir: file, models: [entry] })).rejects.toThrow(
+        `models-dir (--models-dir, AVS_ORCHESTRATOR_MODELS_DIR): ${file} is not a directory; point it at the directory the models are installed in`,
+      );
+    }
     warnings.length = 0;
     const cold = await createOrchestrator({
       log,

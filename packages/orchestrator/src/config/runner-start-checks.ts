@@ -38,6 +38,13 @@ export function checkRunnerStarts(entries: readonly ModelEntry[], ctx: RunnerSta
     for (const e of managed) checkSettings(e, ctx, source);
   }
   const missingDir = unreadableDir(ctx.modelsDir);
+  // A models directory that is there but is not one (a file) or cannot be read fails every entry, cold ones too; one
+  // not there yet may be a volume still to be mounted, which a cold entry's next start picks up.
+  if (missingDir && missingDir !== "does not exist") {
+    throw new ConfigError(
+      `models-dir (--models-dir, AVS_ORCHESTRATOR_MODELS_DIR): ${ctx.modelsDir} ${missingDir}; point it at the directory the models are installed in`,
+    );
+  }
   const fix = (id: string) =>
     `install it (avs-runner models install ${id} --model-dir ${ctx.modelsDir}) or point models-dir (--models-dir, AVS_ORCHESTRATOR_MODELS_DIR) at the directory the models are in`;
   for (const e of managed) {
