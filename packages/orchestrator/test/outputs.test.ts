@@ -1,6 +1,6 @@
 /**
  * @module `/outputs/{name}` on a real orchestrator: Range requests answered as RFC 9110 says, for a result held in
- * memory and for one on disk (read alone from the file).
+ * memory and for one on disk (read alone from the file), cached no longer than they are kept.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,13 +14,16 @@ describe("stored outputs", () => {
   let orch: Awaited<ReturnType<typeof startOrchestrator>>;
   beforeAll(async () => {
     // A cold model: no runner starts, and none is needed to serve stored outputs.
-    orch = await startOrchestrator({ models: [{ pipeline: "upscale", model_id: "m" }] });
+    orch = await startOrchestrator({ models: [{ pipeline: "upscale", model_id: "m" }], outputRetention: 30 });
   });
   afterAll(() => orch?.stop());
 
   it("serves Range requests of a result held in memory, and a 404 for a name it does not have", async () => {
     const name = orch.store.put(DATA, "mp4");
     expect(await rangeProblems(`${orch.url}/outputs/${name}`, DATA, [["bytes=0-0", 0, 0]])).toEqual([]);
+    // Cached no longer than it is kept (30 s here): it said an hour whatever output-retention was.
+    const head = await fetch(`${orch.url}/outputs/${name}`, { method: "HEAD" });
+    expect(head.headers.get("cache-control")).toBe("private, max-age=30, immutable");
     const res = await fetch(`${orch.url}/outputs/${"a".repeat(32)}.mp4`, { headers: { range: "bytes=0-9" } });
     expect(res.status).toBe(404);
     await res.body?.cancel();

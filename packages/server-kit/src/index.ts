@@ -8,6 +8,7 @@ export { type BearerAuthOptions, bearerAuth } from "./http/bearer-auth.js";
 export {
   type ByteRange,
   type ByteSpan,
+  outputCacheControl,
   parseByteRange,
   type RangedBody,
   type RangePart,

@@ -5,6 +5,7 @@ import {
   errorHandler,
   type HttpServer,
   listen,
+  outputCacheControl,
   parseByteRange,
   rangedAnswer,
   rangePart,
@@ -99,6 +100,11 @@ describe("rangedAnswer on a server", () => {
     expect(res.headers.get("content-length")).toBe("1000");
     expect(res.headers.get("content-range")).toBeNull();
     expect(res.headers.get("cache-control")).toBe("x");
+    expect([5000, 7_200_000, -1].map(outputCacheControl)).toEqual([
+      "private, max-age=5, immutable",
+      "private, max-age=3600, immutable",
+      "private, max-age=0, immutable",
+    ]);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(DATA);
   });

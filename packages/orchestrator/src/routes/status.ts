@@ -6,6 +6,7 @@ import {
   HttpError,
   metricsGuard,
   metricsResponse,
+  outputCacheControl,
   parseByteRange,
   type RequestValidator,
   rangedAnswer,
@@ -64,7 +65,7 @@ export function mountStatusRoutes(
     const { bytes, part } = file as Partial<StoredResult>;
     return rangedAnswer(
       { body: bytes, contentType: file.type, size: file.size, part },
-      { "cache-control": "private, max-age=3600, immutable" },
+      { "cache-control": outputCacheControl(ctx.store.retentionMs) },
     );
   });
 }

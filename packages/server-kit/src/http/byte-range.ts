@@ -85,6 +85,16 @@ export interface RangedBody {
 }
 
 /**
+ * The `Cache-Control` of a stored output kept `retentionMs`: private (its URL is the caller's), immutable (a name is
+ * never reused), and cached no longer than it is kept, at most an hour: a fixed hour let a cache keep serving an
+ * output the server had long removed (`output-retention 5` s).
+ * @example outputCacheControl(5000) // "private, max-age=5, immutable"
+ */
+export function outputCacheControl(retentionMs: number): string {
+  return `private, max-age=${Math.max(0, Math.min(3600, Math.floor(retentionMs / 1000)))}, immutable`;
+}
+
+/**
  * The answer for an object read for a request: 200 with all of it, or 206 with `Content-Range: bytes a-b/size` and
  * the part's `Content-Length`; both with `Accept-Ranges: bytes`, `X-Content-Type-Options: nosniff` (a browser takes
  * the object as its type says, never as a page it guesses from the bytes) and the given `headers`. An unsatisfiable part throws

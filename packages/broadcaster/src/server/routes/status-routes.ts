@@ -1,5 +1,12 @@
 /** @module The status routes: health, readiness, the API document and its reference page, metrics, and stored outputs. */
-import { HttpError, metricsGuard, metricsResponse, parseByteRange, rangedAnswer } from "@ai-video-subnet/server-kit";
+import {
+  HttpError,
+  metricsGuard,
+  metricsResponse,
+  outputCacheControl,
+  parseByteRange,
+  rangedAnswer,
+} from "@ai-video-subnet/server-kit";
 import { StoreUnavailableError, unavailableReason } from "../../async-jobs/availability.js";
 import { gatewayDocument } from "../../generated/gateway-document.js";
 import { renderDocsPage } from "../docs-page.js";
@@ -45,6 +52,6 @@ export function statusRoutes({ route, ctx }: RouteKit): void {
       throw reason === undefined ? err : new StoreUnavailableError("output store", reason, { cause: err });
     });
     if (!out) throw new HttpError(404, `no output ${name}: never stored, or past its retention time`);
-    return rangedAnswer(out, { "cache-control": "private, max-age=3600, immutable" });
+    return rangedAnswer(out, { "cache-control": outputCacheControl(ctx.options.outputRetentionMs) });
   });
 }
