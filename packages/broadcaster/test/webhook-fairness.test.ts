@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiJob, startBlackHole, startWebhookReceiver, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
-import { testSchema } from "./support/postgres.js";
+import { jobStores } from "./support/postgres.js";
 
 const MODEL = "tiny/sd";
 const JOB = { model_id: MODEL, prompt: "a lighthouse", width: 64, height: 64, num_inference_steps: 1 };
@@ -29,17 +29,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-const stores = [
-  ["SQLite", () => ({})],
-  [
-    "PostgreSQL",
-    () => {
-      const db = testSchema("fair");
-      cleanups.push(() => db.drop());
-      return { jobsDb: db.url, jobsDbSchema: db.schema };
-    },
-  ],
-] as const;
+const stores = jobStores("fair", cleanups);
 
 describe.each(stores)("on %s", (_name, store) => {
   it("delivers another key's events while one key's receiver never answers", async () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type ApiJob, startBlackHole, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
-import { pgQuery, testSchema } from "./support/postgres.js";
+import { jobStores, pgQuery } from "./support/postgres.js";
 
 const MODEL = "tiny/sd";
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -15,17 +15,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-const stores = [
-  ["SQLite", () => ({})],
-  [
-    "PostgreSQL",
-    () => {
-      const db = testSchema("hookstop");
-      cleanups.push(() => db.drop());
-      return { jobsDb: db.url, jobsDbSchema: db.schema };
-    },
-  ],
-] as const;
+const stores = jobStores("hookstop", cleanups);
 
 describe.each(stores)("on %s", (name, store) => {
   it("cuts a delivery in flight short and stops within its grace, leaving it due", async () => {
@@ -33,7 +23,7 @@ describe.each(stores)("on %s", (name, store) => {
     cleanups.push(() => fake.close());
     const hole = await startBlackHole();
     cleanups.push(() => hole.close());
-    const db: { jobsDb?: string; jobsDbSchema?: string } = store();
+    const db = store();
     const t = await startBroadcaster({
       ...db,
       orchestrators: [fake.url],

@@ -385,11 +385,7 @@ export class PostgresJobStore implements JobStore {
     return this.#use(() => claimJob(this.pool, this.names, jobId, holder, leaseMs));
   }
 
-  /**
-   * Renews the leases of `holder`'s running jobs. With none running no query is made, so the store's state is left
-   * as the last query found it: a heartbeat that reached nothing is no sign that the store is back (`/ready` said 200
-   * on and off through an outage of an idle broadcaster).
-   */
+  /** Renews the leases of `holder`'s running jobs; with none, no query, and no sign that the store answers. */
   heartbeat(holder: string, leaseMs: number, running: readonly string[]): Promise<HeldJob[]> {
     if (running.length === 0) return Promise.resolve([]);
     return this.#use(() => renewLeases(this.pool, this.names, holder, leaseMs, running));

@@ -40,3 +40,20 @@ export async function pgQuery<R extends pg.QueryResultRow>(sql: string, params: 
     await client.end();
   }
 }
+
+/**
+ * The job stores a test runs on, for `describe.each`: SQLite (the default) and PostgreSQL in a schema of its own
+ * (`label`), dropped by `cleanups`; each entry is the store's name and the broadcaster options that select it.
+ * @example describe.each(jobStores("fair", cleanups))("on %s", (name, store) => { … startBroadcaster({ ...store() }) … });
+ */
+export function jobStores(label: string, cleanups: Array<() => unknown>) {
+  const postgres = (): { jobsDb?: string; jobsDbSchema?: string } => {
+    const db = testSchema(label);
+    cleanups.push(() => db.drop());
+    return { jobsDb: db.url, jobsDbSchema: db.schema };
+  };
+  return [
+    ["SQLite", () => ({}) as { jobsDb?: string; jobsDbSchema?: string }],
+    ["PostgreSQL", postgres],
+  ] as const;
+}
