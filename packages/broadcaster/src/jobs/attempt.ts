@@ -172,7 +172,10 @@ export async function attempt(
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const name = await storeRetrying(() => copyOutput(m.url, o, store, answers, signal), job.storeRetryMs, signal);
+      // A synchronous job's path stays as it was: no closure per output on the hot path (issue 17's CPU per job).
+      const name = job.storeRetryMs
+        ? await storeRetrying(() => copyOutput(m.url, o, store, answers, signal), job.storeRetryMs, signal)
+        : await copyOutput(m.url, o, store, answers, signal);
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
   } catch (err) {
@@ -189,10 +192,10 @@ export async function attempt(
 
 /**
  * Runs `put` again after the output store failed it, while `retryMs` allows: 0.5 s after the first failure, then
- * twice as long each time, at most 8 s; past `retryMs` (or at once without it) the last failure is thrown.
+ * twice as long each time, at most 8 s; past `retryMs` the last failure is thrown.
  */
-async function storeRetrying<T>(put: () => Promise<T>, retryMs: number | undefined, signal: AbortSignal): Promise<T> {
-  const until = Date.now() + (retryMs ?? 0);
+async function storeRetrying<T>(put: () => Promise<T>, retryMs: number, signal: AbortSignal): Promise<T> {
+  const until = Date.now() + retryMs;
   for (let wait = 500; ; wait = Math.min(2 * wait, 8000)) {
     try {
       return await put();
