@@ -174,6 +174,7 @@ describe("bad input", () => {
       "pipeline configured with tiny/esrgan-x4 but called with someone/else",
     ],
     ["a missing token", async () => post(upscaleForm(png), {}), 401, "Invalid bearer token"],
+
     [
       "a JSON body",
       async () => post(JSON.stringify({ prompt: "x" }), { ...auth, "content-type": "application/json" }),
@@ -206,6 +207,17 @@ describe("bad input", () => {
       await stillServing();
     });
   }
+
+  it("answers an X-Request-Id of . or .. with 422: its progress, /progress/.., could not be followed", async () => {
+    for (const id of [".", ".."]) {
+      const res = await post(upscaleForm(png), { ...auth, "x-request-id": id });
+      expect(res.status).toBe(422);
+      const { detail } = (await res.json()) as { detail: Array<{ loc: string[]; msg: string }> };
+      expect(detail[0]).toMatchObject({ loc: ["header", "X-Request-Id"] });
+      expect(detail[0]!.msg).toMatch(/^X-Request-Id must match/);
+    }
+    await stillServing();
+  });
 
   it("names the precise status of a 400 that stands for a 413 or 415 in X-AVS-Status, and only then", async () => {
     const notImage = await post(upscaleForm(new TextEncoder().encode("<html>hello</html>")));

@@ -39,11 +39,12 @@ function app(...middleware: Parameters<Hono["use"]>[1][]) {
 describe("requestId", () => {
   it("keeps a caller's id of visible ASCII, echoes it, and makes one for everything else", async () => {
     const { a } = app();
-    for (const id of ["job-1", "job:1/2", "a".repeat(128)]) {
+    for (const id of ["job-1", "job:1/2", "a".repeat(128), "...", ".a"]) {
       const res = await a.request("/id", { headers: { "x-request-id": id } });
       expect([await res.text(), res.headers.get("x-request-id")]).toEqual([id, id]);
     }
-    for (const id of ["a".repeat(129), "has space", "tab\there"]) {
+    // `.` and `..`: the path of the job's progress (`/progress/..`) would be read as a step up.
+    for (const id of ["a".repeat(129), "has space", "tab\there", ".", ".."]) {
       const res = await a.request("/id", { headers: { "x-request-id": id } });
       const made = await res.text();
       expect(made).toMatch(/^[0-9a-f-]{36}$/);

@@ -67,11 +67,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],
@@ -470,11 +470,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],
@@ -880,11 +880,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],
@@ -1299,11 +1299,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],
@@ -1663,11 +1663,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],
@@ -2097,11 +2097,11 @@ export const runnerDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           }
         ],

@@ -1058,7 +1058,7 @@ export interface components {
          * @example 3
          */
         LastEventId: string;
-        /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+        /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
         /**
          * @description One byte range of the output (RFC 9110 §14.2), as browsers send when they seek in a video: `bytes=first-last`, `bytes=first-` (to the end) or `bytes=-n` (the last n bytes); a last position past the end means the end. It is answered with 206 and only those bytes, or 416 when it starts at or past the end (or is `bytes=-0`). A header with several ranges, another unit or bad syntax is ignored and the whole output is answered with 200, as RFC 9110 allows (a server MAY ignore `Range`); so is a range of an empty output. Served on GET only: a HEAD ignores it. `If-Range` is not read: an output's bytes never change under its name, and answers carry no validator.
@@ -1096,7 +1096,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
@@ -1153,7 +1153,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
@@ -1210,7 +1210,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
@@ -1267,7 +1267,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
@@ -1324,7 +1324,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.
@@ -1392,7 +1392,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /**
                  * @description `respond-async` (RFC 7240) makes this an asynchronous job: the answer is 202 with the job at once, the job runs in the background, and `GET /jobs/{id}`, its event stream and its webhook tell how it goes. Without it the route answers when the job is done, as Livepeer's gateway does. Other preferences are ignored.

@@ -67,11 +67,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -971,11 +971,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -1883,11 +1883,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -2838,11 +2838,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -3705,11 +3705,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -4567,11 +4567,11 @@ export const gatewayDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {

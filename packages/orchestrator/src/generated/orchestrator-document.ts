@@ -67,11 +67,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -567,11 +567,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -1074,11 +1074,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -1620,11 +1620,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -2082,11 +2082,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {
@@ -2546,11 +2546,11 @@ export const orchestratorDocument: OpenApiDocument = {
             "name": "X-Request-Id",
             "in": "header",
             "required": false,
-            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response.",
+            "description": "Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response.",
             "schema": {
               "type": "string",
               "maxLength": 128,
-              "pattern": "^[\\x21-\\x7e]+$"
+              "pattern": "^(?!\\.\\.?$)[\\x21-\\x7e]+$"
             }
           },
           {

@@ -774,7 +774,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+        /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
         RequestId: string;
         /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
         MediaDelivery: "url" | "data";
@@ -815,7 +815,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
@@ -853,7 +853,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
@@ -891,7 +891,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
@@ -929,7 +929,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
@@ -967,7 +967,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];
@@ -1016,7 +1016,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters) or created, passed on to the next hop, and echoed in the response. */
+                /** @description Correlates one job across every layer. Accepted from the caller (1-128 visible ASCII characters, but not `.` or `..`, which a URL path of its job's progress cannot hold) or created, passed on to the next hop, and echoed in the response. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
                 /** @description Ask for outputs inline as `data:` URLs in this answer (`data`) instead of URLs to fetch (`url`); default: the orchestrator's `media-delivery` setting. A job answered after the orchestrator began to stop gets its outputs inline whatever was asked: stored outputs would not outlive the process, whose port is already closed. The answer's `X-Media-Delivery` header says which it did. */
                 "X-Media-Delivery"?: components["parameters"]["MediaDelivery"];

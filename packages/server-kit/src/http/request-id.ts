@@ -10,7 +10,8 @@ import { hasRequestIdHeader } from "./json-answer.js";
 /** The header that carries the id, on requests and on answers. */
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
-const VALID = /^[\x21-\x7e]{1,128}$/;
+/** 1-128 visible ASCII characters, but not `.` or `..`, which a URL path (`/progress/<id>`) cannot hold. */
+const VALID = /^(?!\.\.?$)[\x21-\x7e]{1,128}$/;
 
 /**
  * Middleware that sets the request id of every request (`c.get("requestId")`) and the `X-Request-Id` answer
