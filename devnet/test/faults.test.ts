@@ -110,9 +110,12 @@ describe("faults: killed runners and orchestrators", () => {
     );
     expect(answers.map((l) => l.json!.status).filter((s) => s !== 200)).toEqual([]);
     expect(answers).toHaveLength(100);
-    // After the kill, jobs went to the surviving orchestrator.
-    const late = Array.from({ length: 20 }, (_, k) => t.net.servedBy(`burst-${99 - k}`));
-    expect(late.every((o) => o === o2.name)).toBe(true);
+    // The jobs started after the kill (4 at a time, in order: from job killedAt + 4 on) went to the surviving
+    // orchestrator. A fixed last 20 failed a run whose probe never caught orchestrator-1 busy: killed after 82 jobs,
+    // jobs 80–83 had already been answered there.
+    const late = Array.from({ length: 100 - (killedAt + 4) }, (_, k) => t.net.servedBy(`burst-${killedAt + 4 + k}`));
+    expect(late.length).toBeGreaterThan(10);
+    expect(late.filter((o) => o !== o2.name)).toEqual([]);
     // The orchestrator's reaper takes its runners down even though the orchestrator itself got no chance to.
     expect(await eventually(() => runnerPids.every((p) => !isAlive(p)), 15_000)).toBe(true);
   });
