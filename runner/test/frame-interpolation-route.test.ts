@@ -99,6 +99,10 @@ describe("POST /frame-interpolation (real server, tiny/film)", () => {
     // long, so 7/8 s. Taken at 8 fps it made 8 frames over 1/2 s: the answer played at twice the speed.
     const slow = fi.dir.path("slow.mkv");
     await ffmpeg(["-itsscale", "2", "-i", fi.clip, "-c", "copy", slow]);
+    const below = await post({ video: await readBytes(slow), output_fps: "4" });
+    expect(await fi.msg(below)).toBe(
+      "output_fps 4 is below the video's average frame rate of 4.57143 fps (4 frames over 0.875 s, by their own times; at its stated 8 fps they would last 0.5 s); frame interpolation only raises the frame rate",
+    );
     const slowed = await mp4Of(await post({ video: await readBytes(slow), output_fps: "16" }), "slow16.mp4");
     expect(await videoStream(slowed)).toMatchObject({ r_frame_rate: "16/1", nb_frames: "14" });
     expect(Number(await probeDuration(slowed))).toBeCloseTo(0.875, 3);

@@ -5,24 +5,13 @@
  * again as the pipelines do.
  */
 import { describe, expect, it } from "vitest";
-import { createVideoEncoder, decodeVideo, encodeOptionsFor, probeVideo } from "../src/video/index.js";
-import { cleanVideoDir, ffmpeg, ffprobe, lavfiClip } from "./video-fixtures.js";
+import { cleanVideoDir, ffmpeg, ffprobe, lavfiClip, videoRoundTrip } from "./video-fixtures.js";
 
 describe("everyday video files", () => {
   const dir = cleanVideoDir();
 
   /** Decodes `file` and encodes every frame again; the frames decoded and the encoder's result. */
-  async function roundTrip(file: string) {
-    const probe = await probeVideo(file, {});
-    const encoder = createVideoEncoder({ ...encodeOptionsFor(probe), output: dir.path(`${probe.bytes}.out.mp4`) });
-    let decoded = 0;
-    for await (const f of decodeVideo(probe)) {
-      await encoder.write(f.rgb, f.pts);
-      decoded++;
-    }
-    const result = await encoder.finish();
-    return { probe, decoded, result };
-  }
+  const roundTrip = (file: string) => videoRoundTrip(file, dir.path(`${file.split("/").pop()}.out.mp4`));
 
   it("an mp4 cut with stream copy: its presented frames, not 'cut short' for the pre-roll its index counts", async () => {
     // One keyframe at 0: cutting at 1.05 s keeps the packets from 0 and an edit list that hides the first ones.

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { captureFfmpeg, runningFfmpegCount } from "../src/video/ffmpeg-process.js";
+import { createVideoEncoder, decodeVideo, encodeOptionsFor, probeVideo } from "../src/video/index.js";
 
 const exec = promisify(execFile);
 
@@ -168,4 +169,20 @@ export async function ffmpegChildren(): Promise<string[]> {
     throw err;
   });
   return stdout.split("\n").filter((l) => /ff(mpeg|probe)/.test(l));
+}
+
+/**
+ * Decodes `src` and encodes every frame unchanged into `out`, as the video pipelines do: the I/O round trip. Gives
+ * the source's probe, how many frames were decoded and the encoder's result.
+ * @example const { probe, result } = await videoRoundTrip(dir.path("in.mp4"), dir.path("out.mp4"));
+ */
+export async function videoRoundTrip(src: string, out: string) {
+  const probe = await probeVideo(src, {});
+  const encoder = createVideoEncoder({ ...encodeOptionsFor(probe), output: out });
+  let decoded = 0;
+  for await (const f of decodeVideo(probe)) {
+    await encoder.write(f.rgb, f.pts);
+    decoded++;
+  }
+  return { probe, decoded, result: await encoder.finish() };
 }

@@ -5,9 +5,8 @@
  * `/video-upscale` does to a video's timing): every frame at its time and the output as long as the input. The
  * frame-interpolation route's plans of the same kinds of file are in frame-interpolation-route.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVideoEncoder, decodeVideo, encodeOptionsFor, probeVideo } from "../src/video/index.js";
-import { ffmpeg, ffprobe, lavfiClip, leftovers, videoDir, videoPacketTimes } from "./video-fixtures.js";
+import { describe, expect, it } from "vitest";
+import { cleanVideoDir, ffmpeg, ffprobe, lavfiClip, videoPacketTimes, videoRoundTrip } from "./video-fixtures.js";
 
 /** The file's duration as ffprobe gives it (the container's), in seconds. */
 async function duration(file: string): Promise<number> {
@@ -15,23 +14,7 @@ async function duration(file: string): Promise<number> {
 }
 
 describe("videos whose frames do not follow their stated rate", () => {
-  let dir: Awaited<ReturnType<typeof videoDir>>;
-  beforeAll(async () => {
-    dir = await videoDir();
-  });
-  afterAll(async () => {
-    expect(await leftovers(dir.dir)).toEqual([]);
-    await dir.cleanup();
-  });
-
-  /** Decodes `src` and encodes every frame unchanged into `out`, as the video pipelines do. */
-  async function roundTrip(src: string, out: string) {
-    const probe = await probeVideo(src);
-    const encoder = createVideoEncoder({ ...encodeOptionsFor(probe), output: out });
-    for await (const f of decodeVideo(probe)) await encoder.write(f.rgb, f.pts);
-    await encoder.finish();
-    return probe;
-  }
+  const dir = cleanVideoDir();
 
   it("keeps the last frame's own duration: two pictures 10 s apart, the second shown 1 s, stay 11 s", async () => {
     const gap = await lavfiClip(dir.path("gap.mp4"), {
@@ -43,7 +26,7 @@ describe("videos whose frames do not follow their stated rate", () => {
     });
     expect(await duration(gap)).toBeCloseTo(11, 3);
     const out = dir.path("gap.out.mp4");
-    const probe = await roundTrip(gap, out);
+    const { probe } = await videoRoundTrip(gap, out);
     expect(probe.video).toMatchObject({ frames: 2, variableFrameRate: false, frameRate: { num: 1, den: 10 } });
     expect(probe.video.durationSeconds).toBeCloseTo(11, 6);
     expect(await videoPacketTimes(out)).toEqual(await videoPacketTimes(gap));
@@ -56,7 +39,7 @@ describe("videos whose frames do not follow their stated rate", () => {
     const slow = dir.path("slow.mkv");
     await ffmpeg(["-itsscale", "2", "-i", base, "-c", "copy", slow]);
     const out = dir.path("slow.out.mp4");
-    const probe = await roundTrip(slow, out);
+    const { probe } = await videoRoundTrip(slow, out);
     // Frames 0.25 s apart under a stated 8 fps; the last packet still says 0.125 s.
     expect(probe.video).toMatchObject({ frames: 8, variableFrameRate: false, frameRate: { num: 8, den: 1 } });
     expect(probe.video.durationSeconds).toBeCloseTo(1.875, 6);

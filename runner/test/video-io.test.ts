@@ -28,6 +28,7 @@ import {
   moovFirst,
   videoDir,
   videoPacketTimes,
+  videoRoundTrip,
   videoStream,
 } from "./video-fixtures.js";
 
@@ -62,14 +63,6 @@ async function collect(file: string) {
   const frames: Array<{ pts: number; rgb: Uint8Array }> = [];
   for await (const f of decodeVideo(probe)) frames.push({ pts: f.pts, rgb: f.rgb });
   return { probe, frames };
-}
-
-/** Decodes `src` and encodes every frame unchanged into `out`: the I/O round trip. */
-async function roundTrip(src: string, out: string) {
-  const probe = await probeVideo(src);
-  const encoder = createVideoEncoder({ ...encodeOptionsFor(probe), output: out });
-  for await (const f of decodeVideo(probe)) await encoder.write(f.rgb, f.pts);
-  return { probe, result: await encoder.finish() };
 }
 
 describe("video I/O", () => {
@@ -261,7 +254,7 @@ describe("video I/O", () => {
     async (name, clip, audio) => {
       const src = await lavfiClip(dir.path(name), clip);
       const out = dir.path(`${name}.out.mp4`);
-      const { probe, result } = await roundTrip(src, out);
+      const { probe, result } = await videoRoundTrip(src, out);
       expect(result).toMatchObject({ frames: probe.video.frames, audio });
       const [a, b] = [await videoStream(src), await videoStream(out)];
       expect(b.nb_frames).toBe(String(probe.video.frames));
@@ -279,7 +272,7 @@ describe("video I/O", () => {
     await ffmpeg(["-i", src, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated]);
     const probe = await probeVideo(rotated);
     expect(probe.video).toMatchObject({ rotation: 90, width: 64, height: 96, codedWidth: 96, codedHeight: 64 });
-    const { result } = await roundTrip(rotated, dir.path("rotated.out.mp4"));
+    const { result } = await videoRoundTrip(rotated, dir.path("rotated.out.mp4"));
     expect([result.width, result.height]).toEqual([64, 96]);
     const out = await probeVideo(dir.path("rotated.out.mp4"));
     expect(out.video).toMatchObject({ rotation: 0, width: 64, height: 96 });

@@ -13,18 +13,26 @@ const JOB = { model_id: OUTAGE_MODEL, prompt: "ending", width: 64, height: 64, n
 const { cleanup, fixture, gatewayVia } = outageFixtures(500);
 afterAll(cleanup, 120_000);
 
+/**
+ * A job (lease 6 s) whose answer comes while the store refuses connections; the store is back 2 s later, before
+ * the lease ends.
+ */
+async function endDuringOutage(label: string, options: Parameters<typeof gatewayVia>[3] = {}) {
+  const f = await fixture(label);
+  const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000, ...options });
+  f.fake.behaviour = { kind: "ok", delayMs: 800 };
+  const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
+  await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
+  await f.proxy.refuse();
+  await expect.poll(() => f.fake.completed.length, { timeout: 5000, interval: 10 }).toBe(1);
+  await new Promise((r) => setTimeout(r, 2000));
+  await f.proxy.up();
+  return { f, t, job };
+}
+
 describe("a store that cannot be reached as a job ends", () => {
   it("records the end once the store is back, within the lease: the job is not run again", async () => {
-    const f = await fixture("ending");
-    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000 });
-    f.fake.behaviour = { kind: "ok", delayMs: 800 };
-    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
-    await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
-    // The job's answer comes while the store refuses connections; the store is back 2 s later, before the lease ends.
-    await f.proxy.refuse();
-    await expect.poll(() => f.fake.completed.length, { timeout: 5000, interval: 10 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 2000));
-    await f.proxy.up();
+    const { f, t, job } = await endDuringOutage("ending");
     // Before: the end was not recorded, and once the lease ran out the job ran again from the start.
     expect((await waitForJob(t.url, job.id, { timeoutMs: 10_000 })).status).toBe("succeeded");
     expect(await pgQuery(`SELECT runs, takeovers FROM "${f.db.schema}".jobs WHERE id = $1`, [job.id])).toEqual([
@@ -37,16 +45,8 @@ describe("a store that cannot be reached as a job ends", () => {
   }, 30_000);
 
   it("offers its outputs again to an output store that fails as the job ends: the work is kept", async () => {
-    const f = await fixture("outputs_back");
-    const t = await gatewayVia(f.proxy, f.db, f.fake, { jobsLeaseMs: 6000, outputs: { kind: "postgres" } });
-    f.fake.behaviour = { kind: "ok", delayMs: 800 };
-    const job = (await (await submitAsync(t.url, JOB)).json()) as ApiJob;
-    await expect.poll(() => f.fake.jobs.length, { interval: 10 }).toBe(1);
-    // The outputs (kept in the same database) come while it refuses connections; it is back 2 s later.
-    await f.proxy.refuse();
-    await expect.poll(() => f.fake.completed.length, { timeout: 5000, interval: 10 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 2000));
-    await f.proxy.up();
+    // The outputs are kept in the same database, which refuses connections as they come.
+    const { f, t, job } = await endDuringOutage("outputs_back", { outputs: { kind: "postgres" } });
     // Before: failed for good with "the gateway could not store the job's outputs right now; retry later" (503).
     const done = await waitForJob(t.url, job.id, { timeoutMs: 15_000 });
     expect(done.status).toBe("succeeded");

@@ -368,20 +368,19 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
  * a read-only place) is a start-up error naming the setting (exit 2), not a failed start of code 1 (`EEXIST: mkdir`).
  */
 function outputStoreIn(options: OrchestratorOptions): OutputStore {
-  const make = () =>
-    new OutputStore({
-      ...(options.outputsDir ? { dir: resolve(options.outputsDir) } : {}),
+  const dir = options.outputsDir && resolve(options.outputsDir);
+  try {
+    return new OutputStore({
+      ...(dir ? { dir } : {}),
       retentionSec: options.outputRetention ?? 3600,
       ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
     });
-  if (!options.outputsDir) return make();
-  try {
-    return make();
   } catch (err) {
+    if (!dir) throw err;
     const { code, message } = err as NodeJS.ErrnoException;
     const why = code === "EEXIST" || code === "ENOTDIR" ? "is not a directory" : `cannot be made (${code ?? message})`;
     throw new ConfigError(
-      `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${resolve(options.outputsDir)} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,
+      `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${dir} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,
       { cause: err },
     );
   }

@@ -4,7 +4,7 @@
  * (an entry's `optimization_flags`, or a runner variable of the orchestrator's own environment, which runners
  * inherit). Otherwise each is a runner restarted over and over while the orchestrator looks ready.
  */
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RUNNER_SETTINGS } from "@ai-video-subnet/runner/settings";
 import { parseSettings, SettingsError } from "@ai-video-subnet/server-kit";
@@ -40,7 +40,7 @@ export function checkRunnerStarts(entries: readonly ModelEntry[], ctx: RunnerSta
   const missingDir = unreadableDir(ctx.modelsDir);
   // A models directory that is there but is not one (a file) or cannot be read fails every entry, cold ones too; one
   // not there yet may be a volume still to be mounted, which a cold entry's next start picks up.
-  if (missingDir && missingDir !== "does not exist") {
+  if (missingDir && existsSync(ctx.modelsDir)) {
     throw new ConfigError(
       `models-dir (--models-dir, AVS_ORCHESTRATOR_MODELS_DIR): ${ctx.modelsDir} ${missingDir}; point it at the directory the models are installed in`,
     );

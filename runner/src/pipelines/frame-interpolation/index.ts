@@ -120,19 +120,23 @@ function asRequestError(err: unknown, source: SourceRate = "source_fps", uneven?
   if (!(err instanceof FrameInterpolationError)) return err;
   const Cls = err.code === "frame-budget" || err.code === "frame-too-large" ? PayloadTooLargeError : BadRequestError;
   const f = err.facts;
-  const rate = uneven?.frameRate && toNumber(uneven.frameRate);
-  const why = !uneven?.variableFrameRate
-    ? rate
-      ? `, by their own times; at its stated ${showRate(rate)} fps they would last ${showRate(uneven!.frames / rate)} s`
-      : ""
-    : `, not evenly spaced${rate ? `; ${showRate(rate)} fps is only the grid its times lie on` : ""}`;
   const message =
     err.code === "fps-below-source" && uneven
-      ? `output_fps ${f.targetFps} is below the video's average frame rate of ${showRate(f.fps!)} fps (${uneven.frames} frames over ${showRate(uneven.durationSeconds)} s${why}); frame interpolation only raises the frame rate`
+      ? `output_fps ${f.targetFps} is below the video's average frame rate of ${showRate(f.fps!)} fps (${uneven.frames} frames over ${showRate(uneven.durationSeconds)} s${unevenWhy(uneven)}); frame interpolation only raises the frame rate`
       : err.code === "fps-below-source"
         ? err.message.replace("the target fps", "output_fps")
         : (rateMessage(err, source) ?? err.message);
   return new Cls(message, { cause: err });
+}
+
+/** Why a video planned on its frames' times has its average: uneven frames, or a stated rate they do not keep. */
+function unevenWhy(v: UnevenVideo): string {
+  const rate = v.frameRate && toNumber(v.frameRate);
+  if (v.variableFrameRate)
+    return `, not evenly spaced${rate ? `; ${showRate(rate)} fps is only the grid its times lie on` : ""}`;
+  return rate
+    ? `, by their own times; at its stated ${showRate(rate)} fps they would last ${showRate(v.frames / rate)} s`
+    : "";
 }
 
 /** The two images of the pair form, decoded and checked to be one size. */
