@@ -51,8 +51,9 @@ describe("scratch dirs", () => {
     if (process.platform === "linux") {
       // The same pid started at another time: a runner restarted in a container gets the pid it had.
       expect(ownerState({ ...me, start: String(Number(me.start) + 1) })).toBe("gone");
-      // A zombie: `sleep 0` exits, and its parent (sh, replaced by `sleep 5`) never reaps it.
-      const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+      // A zombie: `sleep 1` exits, and its parent (sh, replaced by `sleep 10`) never reaps it. It ends after the
+      // exec: a `sleep 0` could end before it, and sh reaped it then (a CI run under load found no /proc entry).
+      const parent = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 10"], { stdio: ["ignore", "pipe", "ignore"] });
       try {
         const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once("data", (d) => resolve(`${d}`))));
         await waitFor(() => readFileSync(`/proc/${pid}/stat`, "latin1").includes(") Z "));
