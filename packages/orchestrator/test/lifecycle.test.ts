@@ -50,6 +50,8 @@ describe("cold runners", () => {
     const tinyPid = Number(runner(TINY).id);
     expect(alive(tinyPid)).toBe(true);
 
+    // The ready TINY runner is idle and cold, so SLIM may evict it: /info offers SLIM's slot.
+    expect((await cap(SLIM)).capacity).toBe(1);
     const second = await upscale(SLIM);
     expect(second.status).toBe(200);
     expect(await second.json()).toMatchObject({ images: [{ nsfw: false }] });
@@ -63,7 +65,7 @@ describe("cold runners", () => {
     expect((await cap(SLIM)).warm).toBe(false);
   }, 90_000);
 
-  it("refuse with 503 when the only device is busy with a warm runner", async () => {
+  it("refuse with 503, and offer no capacity in /info, when the only device is held by a warm runner", async () => {
     orch = await startOrchestrator({
       models: [
         { pipeline: "upscale", model_id: TINY, warm: true },
@@ -73,6 +75,8 @@ describe("cold runners", () => {
       runnersPerGpu: 1,
       retryAfter: 3,
     });
+    expect(await cap(SLIM)).toMatchObject({ capacity: 0, in_use: 0 });
+    expect((await cap(TINY)).capacity).toBe(1);
     const res = await upscale(SLIM);
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("3");

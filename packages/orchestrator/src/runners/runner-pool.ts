@@ -200,18 +200,21 @@ export class RunnerPool {
   }
 
   /**
-   * Every capability, current. A runner waiting out a failure backoff adds no capacity: a broadcaster reading
-   * `/info` sends its jobs elsewhere instead of into a 503.
+   * Every capability, current. A runner waiting out a failure backoff adds no capacity, nor does a cold runner that
+   * could not get a device now (each held by warm runners or runners with jobs): a broadcaster reading `/info` sends
+   * its jobs elsewhere instead of into a 503.
    */
   capabilities(): CapabilityView[] {
     const now = Date.now();
+    const room = this.#devices.hasRoom();
+    const offered = (r: ManagedRunner) => !this.#waiting(r, now) && (room || !this.#needsDevice(r));
     return [...this.#groups.values()].map((group) => {
       const e = group[0]!.entry;
       return {
         pipeline: e.pipeline,
         model_id: e.modelId,
         warm: group.some((r) => r.state === "ready"),
-        capacity: group.reduce((n, r) => n + (this.#waiting(r, now) ? 0 : r.slots.capacity), 0),
+        capacity: group.reduce((n, r) => n + (offered(r) ? r.slots.capacity : 0), 0),
         in_use: group.reduce((n, r) => n + r.slots.inUse, 0),
         price: { price_per_unit: e.pricePerUnit, pixels_per_unit: e.pixelsPerUnit },
       };
@@ -235,12 +238,15 @@ export class RunnerPool {
     for (const runner of free) {
       // An external runner that is down comes back through the watchdog, not by making a job wait for it.
       if (runner.external && runner.state !== "ready") continue;
-      if (runner.state === "stopped" && !runner.external && runner.device === undefined && !this.#devices.hasRoom()) {
-        continue;
-      }
+      if (this.#needsDevice(runner) && !this.#devices.hasRoom()) continue;
       if (runner.slots.tryTake()) return runner;
     }
     return undefined;
+  }
+
+  /** True for a stopped runner that must be given a device (a free slot, or an evicted one's) before it can start. */
+  #needsDevice(runner: ManagedRunner): boolean {
+    return runner.state === "stopped" && !runner.external && runner.device === undefined;
   }
 
   /** True while `runner` is stopped and waiting out the backoff of its last failure. */
