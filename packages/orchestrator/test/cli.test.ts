@@ -105,6 +105,19 @@ describe("avs-orchestrator", () => {
     expect(alive(runnerPid)).toBe(false);
   }, 60_000);
 
+  it("stops quietly on a SIGTERM while its runners are still starting", async () => {
+    // A runner command that never listens keeps the start going until the SIGTERM, whatever the machine's load.
+    const slow = join(models.dir, "..", "never-listens.sh");
+    writeFileSync(slow, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+    const entries = config([{ pipeline: "upscale", model_id: TINY, warm: true }]);
+    const p = run(["--config", entries, "--models-dir", models.dir, "--port", "0", "--runner-command", slow]);
+    await eventually(() => p.lines.find((l) => l.msg === "listening" && !l.runner), 20_000, "listening");
+    p.child.kill("SIGTERM");
+    expect(await p.exit).toBe(0);
+    expect(p.lines.filter((l) => l.level === "error" || l.level === "warn")).toEqual([]);
+    expect(p.lines.map((l) => l.msg)).toContain("runner stopped while starting");
+  }, 60_000);
+
   it("leaves no runner behind when killed with SIGKILL", async () => {
     const { p, runnerPid } = await withWarmRunner();
     p.child.kill("SIGKILL");

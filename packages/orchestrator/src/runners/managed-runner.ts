@@ -127,14 +127,17 @@ export class ManagedRunner {
         ms: Date.now() - started,
       });
     } catch (err) {
-      if (generation === this.#generation) {
+      // A start cut short by stop() (the orchestrator stopping, or a restart) is no failure to report as one.
+      const stopped = generation !== this.#generation;
+      if (!stopped) {
         // Its exit, now or when stopped below, is this failed start, not a death of a ready runner.
         this.#generation++;
         this.state = "stopped";
         this.#handle = undefined;
       }
       await handle?.stop().catch(() => {});
-      log.error("runner failed to start", { runner: this.name, error: (err as Error).message });
+      if (stopped) log.info("runner stopped while starting", { runner: this.name });
+      else log.error("runner failed to start", { runner: this.name, error: (err as Error).message });
       throw err;
     }
   }
