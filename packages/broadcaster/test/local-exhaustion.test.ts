@@ -1,12 +1,14 @@
 /**
  * @module A full output disk (a 1 MiB tmpfs) is the gateway's own failure: 503 without internals, and the
- * orchestrator that did the job is neither held back nor marked failed. Needs root for `mount -t tmpfs`.
+ * orchestrator that did the job is neither held back nor marked failed. An asynchronous job waits such a failure out
+ * instead (a full output disk, or no room to spool its input). Needs root for `mount -t tmpfs`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
 import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
@@ -14,16 +16,42 @@ const root = process.getuid?.() === 0;
 const CAP = { pipeline: "text-to-image", model_id: "tiny/sd-turbo" };
 const JOB = { model_id: "tiny/sd-turbo", prompt: "a fox", width: 64, height: 64, num_inference_steps: 1 };
 
+/** A new directory with a tmpfs of `size` mounted on it. */
+function tinyDisk(size: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "avs-tiny-disk-"));
+  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir]);
+  return dir;
+}
+
+function unmount(dir: string) {
+  execFileSync("umount", [dir]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Fills the disk of `dir` to its last page with a file, whose path it returns. */
+function fill(dir: string): string {
+  const filler = join(dir, "filler");
+  try {
+    writeFileSync(filler, Buffer.alloc(4 * 1024 * 1024));
+  } catch (err) {
+    expect((err as NodeJS.ErrnoException).code).toBe("ENOSPC");
+  }
+  return filler;
+}
+
+/** Waits a while, and expects `id` to be running still: waiting out the full disk, neither failed nor done. */
+async function stillRunning(url: string, id: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1500));
+  const job = (await (await fetch(`${url}/jobs/${id}`)).json()) as ApiJob;
+  expect([job.status, job.error]).toEqual(["running", undefined]);
+}
+
 describe.skipIf(!root)("local resource exhaustion", () => {
   let mount = "";
   beforeAll(() => {
-    mount = mkdtempSync(join(tmpdir(), "avs-tiny-disk-"));
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount]);
+    mount = tinyDisk("1m");
   });
-  afterAll(() => {
-    execFileSync("umount", [mount]);
-    rmSync(mount, { recursive: true, force: true });
-  });
+  afterAll(() => unmount(mount));
 
   it("answers 503 on a full output disk without penalising the orchestrator, and recovers when space frees", async () => {
     const o = await startFakeOrchestrator([CAP]);
@@ -61,6 +89,58 @@ describe.skipIf(!root)("local resource exhaustion", () => {
     } finally {
       await t.close();
       await o.close();
+    }
+  });
+
+  it("lets an asynchronous job wait out a full output disk: it succeeds once space frees, sent once", async () => {
+    const o = await startFakeOrchestrator([CAP]);
+    // A directory of its own: no pack file with room left in its last page.
+    const t = await startBroadcaster({ orchestrators: [o.url], outputs: { kind: "local", dir: join(mount, "async") } });
+    const filler = fill(mount);
+    try {
+      const res = await submitAsync(t.url, JOB);
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as ApiJob;
+      await stillRunning(t.url, id);
+      rmSync(filler);
+      const done = await waitForJob(t.url, id);
+      expect([done.status, done.error]).toEqual(["succeeded", undefined]);
+      expect(o.jobs).toHaveLength(1);
+      const image = await fetch(done.result!.images[0]!.url);
+      expect(image.status).toBe(200);
+    } finally {
+      rmSync(filler, { force: true });
+      await t.close();
+      await o.close();
+    }
+  });
+
+  it("lets an asynchronous job wait out a disk with no room to spool its input, then sends the input whole", async () => {
+    const uploads = tinyDisk("2m");
+    const o = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
+    const t = await startBroadcaster({ orchestrators: [o.url], uploadDir: uploads });
+    const filler = fill(uploads);
+    try {
+      // Over the 1 MiB that a restored input may take in memory: spooled to the upload directory to be sent.
+      const bytes = new Uint8Array(1536 * 1024).map((_, i) => (i * 31) % 251);
+      const form = new FormData();
+      form.append("model_id", "m");
+      form.append("prompt", "");
+      form.append("image", new Blob([bytes], { type: "image/png" }), "big.png");
+      const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form, headers: { prefer: "respond-async" } });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as ApiJob;
+      await stillRunning(t.url, id);
+      expect(o.uploads).toHaveLength(0);
+      rmSync(filler);
+      const done = await waitForJob(t.url, id);
+      expect([done.status, done.error]).toEqual(["succeeded", undefined]);
+      expect(o.uploads).toHaveLength(1);
+      expect(Buffer.compare(o.uploads[0]!, Buffer.from(bytes))).toBe(0);
+    } finally {
+      await t.close();
+      await o.close();
+      unmount(uploads);
     }
   });
 });

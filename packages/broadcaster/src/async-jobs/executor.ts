@@ -12,6 +12,7 @@ import { rm } from "node:fs/promises";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { type DispatchContext, type DispatchResult, dispatch } from "../jobs/dispatch.js";
 import { alsoNeedsOf } from "../jobs/job.js";
+import { localCode, SHORT_OF_RESOURCES } from "../jobs/own-failures.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
@@ -26,8 +27,11 @@ import { type Phase, type Running, Stop } from "./run-state.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
-/** How long outputs are offered again to an output store that failed them, ms (its lease bounds it too). */
-const STORE_RETRY_MS = 60_000;
+/**
+ * How long a step that failed on this gateway's own account (a local resource ran out, or the output store failed)
+ * is tried again, ms; the lease bounds it too. See `own-failures.ts`.
+ */
+const LOCAL_RETRY_MS = 60_000;
 
 /**
  * Where per-step progress of one attempt comes from: called as the attempt starts; calls `onProgress` for each step
@@ -257,11 +261,12 @@ export class JobExecutor {
       }
       if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
       else {
+        // Out of a local resource for as long as the run tried (the inputs' spool): the message of the other cases.
+        const error = localCode(err)
+          ? { status: 503, detail: { msg: SHORT_OF_RESOURCES } }
+          : { status: 500, detail: { msg: `internal error: ${(err as Error).message}` } };
         this.#log("error", claim, "job could not run", { error: (err as Error).message });
-        outcome = {
-          status: "failed",
-          error: { status: 500, detail: { msg: `internal error: ${(err as Error).message}` } },
-        };
+        outcome = { status: "failed", error };
       }
     } finally {
       await Promise.all(spooled.map((p) => rm(p, { force: true })));
@@ -344,7 +349,7 @@ export class JobExecutor {
   ): Promise<DispatchResult> {
     const ctx = this.#ctx;
     const { job } = claim;
-    const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled);
+    const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled, { signal, retryMs: LOCAL_RETRY_MS });
     const alsoNeeds = alsoNeedsOf(job.pipeline, body);
     const source = ctx.progressSource;
     return dispatch(
@@ -358,7 +363,7 @@ export class JobExecutor {
         upstreamRequestId,
         units: job.units,
         ...(alsoNeeds ? { alsoNeeds } : {}),
-        storeRetryMs: STORE_RETRY_MS,
+        localRetryMs: LOCAL_RETRY_MS,
       },
       `/${job.pipeline}`,
       signal,

@@ -5,10 +5,11 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, openAsBlob } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { localCode, retryOwnFailures } from "../jobs/own-failures.js";
 import type { JobRecord, StoredInputs } from "./model.js";
 import type { JobStore } from "./store.js";
 
@@ -62,10 +63,27 @@ export async function requestHash(
 
 /**
  * The body to dispatch, rebuilt from the store: file fields as Files, small ones in memory, larger ones spooled to
- * `dir` (their paths are pushed to `spooled`, for the caller to remove when the job is done).
- * @example const body = await restoreBody(store, job, uploadDir, spooled);
+ * `dir` (their paths are pushed to `spooled`, for the caller to remove when the job is done). With `retry`, a spool
+ * that failed for want of a local resource (a full disk, no descriptor to spare) is tried again for `retryMs`, its
+ * partial files removed first.
+ * @example const body = await restoreBody(store, job, uploadDir, spooled, { signal, retryMs: 60_000 });
  */
-export async function restoreBody(
+export function restoreBody(
+  store: JobStore,
+  job: JobRecord,
+  dir: string,
+  spooled: string[],
+  retry?: { signal: AbortSignal; retryMs: number },
+): Promise<Record<string, unknown>> {
+  if (!retry) return restoreOnce(store, job, dir, spooled);
+  const again = async () => {
+    await Promise.all(spooled.splice(0).map((p) => rm(p, { force: true })));
+    return restoreOnce(store, job, dir, spooled);
+  };
+  return retryOwnFailures(again, retry.retryMs, retry.signal, (err) => localCode(err) !== undefined);
+}
+
+async function restoreOnce(
   store: JobStore,
   job: JobRecord,
   dir: string,

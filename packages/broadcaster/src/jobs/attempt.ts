@@ -4,11 +4,11 @@
  * output once into the output store. Every attempt of a job that sends no video asks for the outputs inline
  * (`X-Media-Delivery: data`): their bytes come in the answer, taken apart at the byte level and decoded straight into
  * the store, instead of one more round trip per output. An orchestrator that does not know the header answers URLs,
- * which are fetched. An output the store fails to take is offered again for the job's `storeRetryMs`.
+ * which are fetched. An asynchronous job tries a step that failed on this gateway's own account (the request could not
+ * be sent for want of a local resource; the store failed to take an output) again for its `localRetryMs`.
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { BodyTooLarge } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
@@ -16,6 +16,7 @@ import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import type { OutputStore } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
 import { type AnswerLimits, BadAnswer, copyOutput, outputsAllowed, StoreFailed } from "./outputs.js";
+import { localCode, retryOwnFailures } from "./own-failures.js";
 import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
@@ -42,17 +43,6 @@ export type AttemptResult =
    * broke off). Not the orchestrator's fault, so it is neither retried elsewhere nor counted against it.
    */
   | { kind: "local_error"; reason: string; store?: true };
-
-/** Error codes that mean this machine is out of something, whoever we were talking to. */
-const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
-
-/** The local-resource code of an error (or its cause), if it is one. */
-function localCode(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as never, i++) {
-    if (typeof e.code === "string" && LOCAL_RESOURCE.has(e.code)) return e.code;
-  }
-  return undefined;
-}
 
 /**
  * Pipelines whose outputs are asked for inline: those of the spec's table that take no video. A job that sends a
@@ -107,16 +97,10 @@ export async function attempt(
   let res: UpstreamResponse;
   let answer: Buffer;
   try {
-    const { body, contentType, length } = await requestBody(job);
-    const headers: Record<string, string> = {
-      "x-request-id": job.upstreamRequestId ?? job.requestId,
-      accept: "application/json",
-      "content-type": contentType,
-    };
-    if (INLINE_OUTPUTS.has(job.pipeline)) headers["x-media-delivery"] = "data";
-    if (length !== undefined) headers["content-length"] = String(length);
-    if (o.secret) headers.authorization = `Bearer ${o.secret}`;
-    res = await upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
+    // A synchronous job's path stays as it was: no closure on the hot path (issue 17's CPU per job).
+    res = job.localRetryMs
+      ? await retryOwnFailures(() => send(o, job, path, signal), job.localRetryMs, signal, isLocal)
+      : await send(o, job, path, signal);
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     const local = localCode(err);
@@ -172,9 +156,8 @@ export async function attempt(
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      // A synchronous job's path stays as it was: no closure per output on the hot path (issue 17's CPU per job).
-      const name = job.storeRetryMs
-        ? await storeRetrying(() => copyOutput(m.url, o, store, answers, signal), job.storeRetryMs, signal)
+      const name = job.localRetryMs
+        ? await retryOwnFailures(() => copyOutput(m.url, o, store, answers, signal), job.localRetryMs, signal, isOwn)
         : await copyOutput(m.url, o, store, answers, signal);
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
@@ -190,21 +173,23 @@ export async function attempt(
   return { kind: "ok", media: stored };
 }
 
-/**
- * Runs `put` again after the output store failed it, while `retryMs` allows: 0.5 s after the first failure, then
- * twice as long each time, at most 8 s; past `retryMs` the last failure is thrown.
- */
-async function storeRetrying<T>(put: () => Promise<T>, retryMs: number, signal: AbortSignal): Promise<T> {
-  const until = Date.now() + retryMs;
-  for (let wait = 500; ; wait = Math.min(2 * wait, 8000)) {
-    try {
-      return await put();
-    } catch (err) {
-      if (!(err instanceof StoreFailed) || Date.now() + wait > until) throw err;
-      await sleep(wait, undefined, { signal });
-    }
-  }
+/** Sends the job's request to `o`; resolves with the answer's head. */
+async function send(o: Orchestrator, job: Job, path: string, signal: AbortSignal): Promise<UpstreamResponse> {
+  const { body, contentType, length } = await requestBody(job);
+  const headers: Record<string, string> = {
+    "x-request-id": job.upstreamRequestId ?? job.requestId,
+    accept: "application/json",
+    "content-type": contentType,
+  };
+  if (INLINE_OUTPUTS.has(job.pipeline)) headers["x-media-delivery"] = "data";
+  if (length !== undefined) headers["content-length"] = String(length);
+  if (o.secret) headers.authorization = `Bearer ${o.secret}`;
+  return upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
 }
+
+const isLocal = (err: unknown) => localCode(err) !== undefined;
+/** A failure storing an output that is this gateway's: the store's, or a local resource's. */
+const isOwn = (err: unknown) => err instanceof StoreFailed || isLocal(err);
 
 /** An answer refused for what it holds: failed as the pipeline and model's fault there (see {@link BadAnswer}). */
 function badAnswer(reason: string): AttemptResult {

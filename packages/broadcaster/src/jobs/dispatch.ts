@@ -13,6 +13,7 @@ import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
 import type { Job, StoredMedia } from "./job.js";
 import type { AnswerLimits } from "./outputs.js";
+import { SHORT_OF_RESOURCES } from "./own-failures.js";
 import { publicReason, Tally } from "./tally.js";
 
 /** What a dispatcher needs. */
@@ -322,9 +323,7 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       );
       return {
         kind: "unavailable",
-        msg: result.store
-          ? "the gateway could not store the job's outputs right now; retry later"
-          : "the gateway is short of local resources (files, disk or memory) right now; retry later",
+        msg: result.store ? "the gateway could not store the job's outputs right now; retry later" : SHORT_OF_RESOURCES,
         detail: `attempt ${n} on ${o.url}: ${result.reason}`,
         retryAfterSeconds: 5,
       };

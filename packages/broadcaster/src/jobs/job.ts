@@ -25,11 +25,12 @@ export interface Job {
   /** A second capability the job needs on the same orchestrator (image-to-video with `output_fps` → FILM). */
   alsoNeeds?: { pipeline: string; modelId?: string | undefined };
   /**
-   * How long an output the output store failed to take is offered to it again, ms (default 0: the job answers 503
-   * at once, its client retrying). An asynchronous job's: its client is not waiting, and its work is not thrown away
-   * for a blip of the store.
+   * How long a step that failed on this gateway's own account is tried again, ms (default 0: the job answers 503 at
+   * once, its client retrying): sending the request when a local resource ran out (descriptors, disk, memory), or
+   * an output the output store or the disk failed to take. An asynchronous job's: its client is not waiting, and its
+   * work is not thrown away for a blip (see `own-failures.ts`).
    */
-  storeRetryMs?: number;
+  localRetryMs?: number;
   /**
    * The multipart body as the client sent it, forwarded unchanged instead of re-encoding `body` (see
    * {@link forwardable}); absent for JSON jobs and for bodies with parts the spec does not declare.
