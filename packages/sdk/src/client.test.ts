@@ -105,6 +105,13 @@ describe("settings", () => {
     expect(() => createClient({ baseUrl: "http://x", timeoutMs: Number.NaN })).toThrow(
       "createClient: timeoutMs must be a positive number of milliseconds, got NaN",
     );
+    // A string is quoted: "100" is not the number 100 the message would otherwise seem to refuse.
+    expect(() => createClient({ baseUrl: "http://x", timeoutMs: "100" as never })).toThrow(
+      'createClient: timeoutMs must be a positive number of milliseconds, got "100"',
+    );
+    expect(() => createClient({ baseUrl: "http://x", retries: "2" as never })).toThrow(
+      'createClient: retries must be a whole number ≥ 0, got "2"',
+    );
     const client = createClient({ baseUrl: "http://127.0.0.1:9" });
     await expect(client.textToImage({ modelId: "m", prompt: "p" }, { retries: 1.5 })).rejects.toThrow(
       "/text-to-image: retries must be a whole number ≥ 0, got 1.5",

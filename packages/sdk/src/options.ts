@@ -156,7 +156,7 @@ export function checkSettings<T extends object>(where: string, options: T | null
     const t = o[key];
     if (t !== undefined && !(Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS)) {
       throw new RangeError(
-        `${where}: ${key} must be a positive number of milliseconds, got ${t}; the longest allowed is ${MAX_TIMEOUT_MS} (about 24.8 days)`,
+        `${where}: ${key} must be a positive number of milliseconds, got ${shown(t)}; the longest allowed is ${MAX_TIMEOUT_MS} (about 24.8 days)`,
       );
     }
   }
@@ -166,7 +166,7 @@ export function checkSettings<T extends object>(where: string, options: T | null
   ] as const) {
     const n = o[key];
     if (n !== undefined && !(Number.isInteger(n) && n >= least)) {
-      throw new RangeError(`${where}: ${key} must be a whole number ≥ ${least}, got ${n}`);
+      throw new RangeError(`${where}: ${key} must be a whole number ≥ ${least}, got ${shown(n)}`);
     }
   }
   // Anything else threw from `addEventListener` once a call's timer ran, which then held the process for its timeout.
@@ -177,9 +177,7 @@ export function checkSettings<T extends object>(where: string, options: T | null
     throw new TypeError(`${where}: signal must be an AbortSignal, got ${typeof o.signal}`);
   }
   if (o.stream !== undefined && typeof o.stream !== "boolean") {
-    throw new TypeError(
-      `${where}: stream must be true or false, got ${typeof o.stream === "string" ? JSON.stringify(o.stream) : String(o.stream)}`,
-    );
+    throw new TypeError(`${where}: stream must be true or false, got ${shown(o.stream)}`);
   }
   return o;
 }
@@ -198,9 +196,8 @@ export function checkSettings<T extends object>(where: string, options: T | null
 export function mediaUrl(media: unknown, baseUrl: string): URL {
   const isObject = typeof media === "object" && media !== null;
   const url = isObject ? (media as { url?: unknown }).url : media;
-  const shown =
-    typeof url === "string" ? JSON.stringify(url) : typeof url === "object" && url ? "an object" : String(url);
-  let problem = `media must be a Media or a URL string, got ${isObject ? `an object whose url is ${shown}` : shown}`;
+  const got = typeof url === "object" && url ? "an object" : shown(url);
+  let problem = `media must be a Media or a URL string, got ${isObject ? `an object whose url is ${got}` : got}`;
   let cause: unknown;
   try {
     if (typeof url === "string" && url) {
@@ -212,4 +209,12 @@ export function mediaUrl(media: unknown, baseUrl: string): URL {
     cause = err;
   }
   throw new InvalidInputError({ method: "GET", path: "download" }, problem, { cause });
+}
+
+/**
+ * A value as a message shows it: a string quoted, so `"100"` is told from 100.
+ * @example shown("100") // "\"100\""
+ */
+export function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

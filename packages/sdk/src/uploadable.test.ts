@@ -55,6 +55,11 @@ describe("toFile", () => {
   it("fails clearly for a missing path and for values it cannot upload", async () => {
     await expect(toFile(join(dir, "missing.png"))).rejects.toThrow(/ENOENT.*missing\.png/);
     await expect(toFile(dir)).rejects.toThrow(`"${dir}" is not a file`);
+    const fetchIt = "is a URL, not a file path: fetch it, pass the Blob";
+    await expect(toFile("https://example.com/cat.png")).rejects.toThrow(`"https://example.com/cat.png" ${fetchIt}`);
+    await expect(toFile(`data:image/png;base64,${"A".repeat(100)}`)).rejects.toThrow(
+      `"data:image/png;base64,${"A".repeat(38)}" ${fetchIt}`,
+    );
     await expect(toFile(42 as never)).rejects.toThrow(
       "cannot upload a number: pass a Blob, File, Uint8Array, ArrayBuffer, ReadableStream, async iterable of bytes, or a file path",
     );

@@ -19,6 +19,10 @@ const FS = "node:fs";
  * const file = await readPath("./inputs/cat.png"); // File { name: "cat.png" }
  */
 export async function readPath(path: string): Promise<File> {
+  // Else read as a relative path: "ENOENT … 'https://…'", or in a browser "paths work in Node…".
+  if (/^(https?|data|blob|file):/i.test(path)) {
+    throw new TypeError(`${JSON.stringify(path.slice(0, 60))} is a URL, not a file path: fetch it, pass the Blob`);
+  }
   const fs = await loadFs();
   if (!fs) {
     throw new TypeError(
