@@ -1,4 +1,7 @@
 /** @module Start-up errors of createOrchestrator: each names the entry or setting and what is allowed. */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/index.js";
 import { createOrchestrator, parseGpus } from "../src/orchestrator.js";
@@ -17,6 +20,32 @@ describe("createOrchestrator refuses bad configuration", () => {
     await expect(createOrchestrator({ ...quiet, models, modelsSource: "chain.json", gpus: "0" })).rejects.toThrow(
       /^chain\.json entry 1 \(upscale "b"\): 2 warm runners/,
     );
+  });
+
+  it("names a cold entry that could never start because the warm runners fill every device", async () => {
+    const models = [
+      { pipeline: "upscale", model_id: "a", warm: true },
+      { pipeline: "upscale", model_id: "b" },
+    ];
+    await expect(createOrchestrator({ ...quiet, models })).rejects.toThrow(
+      'aiModels.json entry 1 (upscale "b"): this cold entry could never start: the 1 warm runner(s) fill the 1 ' +
+        "runner(s) the CPU holds at once with runners-per-gpu 1, and warm runners are never evicted; raise " +
+        "runners-per-gpu, add GPUs, or make a warm entry cold",
+    );
+    // Room for one more, or the cold entry reached by URL: accepted (not started here).
+    const dir = mkdtempSync(join(tmpdir(), "avs-fit-"));
+    for (const id of ["a", "b"]) mkdirSync(join(dir, id));
+    try {
+      for (const ok of [
+        { models, runnersPerGpu: 2 },
+        { models: [models[0]!, { ...models[1]!, url: "http://127.0.0.1:9" }] },
+      ]) {
+        const orch = await createOrchestrator({ ...quiet, modelsDir: dir, ...ok });
+        await orch.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to start without a usable ffmpeg when a model needs mp4 encoding, saying how to install it", async () => {

@@ -164,9 +164,16 @@ describe("external runners", () => {
     try {
       const down = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
       expect(down.status).toBe(503);
-      expect(await down.json()).toEqual({ detail: { msg: "insufficient capacity" } });
+      const msg = (await down.json()).detail.msg;
+      expect(msg).toMatch(
+        /^upscale model "tiny\/esrgan-x4" is not available: its runner does not answer; it is checked again within \d+ s$/,
+      );
+      expect(down.headers.get("retry-after")).toMatch(/^\d+$/);
+      // Not offered meanwhile: a broadcaster reading /info sends its jobs elsewhere.
+      expect(orch.pool.capabilities()[0]).toMatchObject({ warm: false, capacity: 0 });
       late = (await startExternalRunner(models.dir, "late", port)).child;
       await eventually(() => orch.pool.capabilities()[0]!.warm, 20_000, "external runner seen up");
+      expect(orch.pool.capabilities()[0]!.capacity).toBe(1);
       const up = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
       expect(up.status).toBe(200);
     } finally {

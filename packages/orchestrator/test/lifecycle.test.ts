@@ -3,13 +3,22 @@
  * runner for another model, capacity 503s under concurrent load, watchdog restart after `kill -9`, and a runner
  * dying mid-job (its job retried on another runner, whose progress the relay follows).
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { followProgress, type ProgressEvent } from "@ai-video-subnet/runner-client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { alive, eventually, modelsDir, png, startOrchestrator, TINY, upscaleForm } from "./helpers.js";
 
 const SLIM = "upscalerjs/esrgan-slim-x2";
 const models = modelsDir([TINY, SLIM]);
-afterAll(() => models.cleanup());
+const FAKE = fileURLToPath(new URL("./fake-stalling-runner.mjs", import.meta.url));
+const fakes = modelsDir([]);
+for (const mode of ["steady", "silent"]) mkdirSync(join(fakes.dir, "fake", mode), { recursive: true });
+afterAll(() => {
+  models.cleanup();
+  fakes.cleanup();
+});
 
 let orch: Awaited<ReturnType<typeof startOrchestrator>> | undefined;
 afterEach(async () => {
@@ -65,22 +74,31 @@ describe("cold runners", () => {
     expect((await cap(SLIM)).warm).toBe(false);
   }, 90_000);
 
-  it("refuse with 503, and offer no capacity in /info, when the only device is held by a warm runner", async () => {
+  it("refuse with 503, and offer no capacity in /info, while the only device runs another cold runner's job", async () => {
+    // Fake runner processes (a real tiny model answers too fast to be caught mid-job): one job lasts 2.5 s.
+    process.env.FAKE_PNG = Buffer.from(png(8, 8)).toString("base64");
+    process.env.FAKE_JOB_MS = "2500";
     orch = await startOrchestrator({
       models: [
-        { pipeline: "upscale", model_id: TINY, warm: true },
-        { pipeline: "upscale", model_id: SLIM, warm: false },
+        { pipeline: "upscale", model_id: "fake/steady", warm: false },
+        { pipeline: "upscale", model_id: "fake/silent", warm: false },
       ],
-      modelsDir: models.dir,
+      modelsDir: fakes.dir,
+      runnerCommand: [process.execPath, FAKE],
       runnersPerGpu: 1,
       retryAfter: 3,
     });
-    expect(await cap(SLIM)).toMatchObject({ capacity: 0, in_use: 0 });
-    expect((await cap(TINY)).capacity).toBe(1);
-    const res = await upscale(SLIM);
+    expect((await cap("fake/silent")).capacity).toBe(1);
+    const long = upscale("fake/steady");
+    await eventually(() => runner("fake/steady").slots.inUse === 1 && runner("fake/steady").state === "ready");
+    expect(await cap("fake/silent")).toMatchObject({ capacity: 0, in_use: 0 });
+    const res = await upscale("fake/silent");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("3");
     expect(await res.json()).toEqual({ detail: { msg: "insufficient capacity" } });
+    expect((await long).status).toBe(200);
+    // Idle now, the steady runner may be evicted for it: offered again.
+    expect((await cap("fake/silent")).capacity).toBe(1);
   }, 60_000);
 });
 

@@ -97,7 +97,17 @@ describe("parseAiModels", () => {
       [{ pipeline: "upscale", model_id: "a", warm: "yes" }],
       'entry 0 (upscale "a"): warm must be true or false, got "yes"',
     ],
-    [[{ pipeline: "upscale", model_id: "a", capacity: 1.5 }], "capacity must be an integer ≥ 1, got 1.5"],
+    [
+      [{ pipeline: "upscale", model_id: "a", capacity: 1.5 }],
+      "capacity must be an integer from 1 to 9007199254740991 (2^53 − 1), got 1.5",
+    ],
+    [[{ pipeline: "upscale", model_id: "a", capacity: 2 ** 53 }], "capacity must be an integer from 1 to"],
+    // Left empty, a price would make the model free: refused, as a missing one would not be.
+    [
+      [{ pipeline: "upscale", model_id: "a", price_per_unit: "" }],
+      'price_per_unit must be 0, or a decimal from 1e-18 to 1e15 with at most 15 significant digits, got ""',
+    ],
+    [[{ pipeline: "upscale", model_id: "a", pixels_per_unit: "" }], "pixels_per_unit must be an integer from 1 to"],
     [
       [{ pipeline: "upscale", model_id: "a", price_per_unit: "cheap" }],
       'price_per_unit must be 0, or a decimal from 1e-18 to 1e15 with at most 15 significant digits, got "cheap"',

@@ -108,8 +108,9 @@ export function parseAiModels(
     }
     if (e.warm !== undefined && typeof e.warm !== "boolean") fail(`warm must be true or false, got ${show(e.warm)}`);
     const capacity = e.capacity ?? 1;
-    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 1) {
-      fail(`capacity must be an integer ≥ 1, got ${show(e.capacity)}`);
+    // Past 2^53 − 1 the number is not the one written, and the runner's QUEUE_SIZE refuses it.
+    if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1) {
+      fail(`capacity must be an integer from 1 to ${Number.MAX_SAFE_INTEGER} (2^53 − 1), got ${show(e.capacity)}`);
     }
     const pricePerUnit = numberField(e.price_per_unit, 0, "price_per_unit", checkPrice, fail);
     const pixelsPerUnit = numberField(e.pixels_per_unit, 1, "pixels_per_unit", checkPixelsPerUnit, fail);
@@ -216,7 +217,10 @@ export async function readAiModels(
   return parseAiModels(value, pipelines, path);
 }
 
-/** A numeric field (a number or a numeric string), checked by `check`; `fallback` when absent or empty. */
+/**
+ * A numeric field (a number or a numeric string), checked by `check`; `fallback` when absent or null (as Livepeer's
+ * Go reads a null). An empty string is checked, and refused: `"price_per_unit": ""` made a model free.
+ */
 function numberField(
   v: unknown,
   fallback: number,
@@ -224,7 +228,7 @@ function numberField(
   check: (value: number | string) => number | string,
   fail: (msg: string) => never,
 ): number {
-  if (v === undefined || v === null || v === "") return fallback;
+  if (v === undefined || v === null) return fallback;
   const checked = typeof v === "number" || typeof v === "string" ? check(v) : `must be a number, got ${show(v)}`;
   return typeof checked === "number" ? checked : fail(`${name} ${checked}`);
 }

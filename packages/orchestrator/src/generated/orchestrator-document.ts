@@ -3268,7 +3268,7 @@ export const orchestratorDocument: OpenApiDocument = {
                           "capacity": {
                             "type": "integer",
                             "minimum": 0,
-                            "description": "Jobs this orchestrator runs at once for this pipeline and model. The slots of a runner that is waiting out a backoff after failing (to start, or soon after it started) are not counted: 0 while every runner of the model is, and jobs then get 503 with Retry-After. Nor are those of a cold runner that could not get a device now, each being held by warm runners or by runners with jobs."
+                            "description": "Jobs this orchestrator runs at once for this pipeline and model. The slots of a runner that is waiting out a backoff after failing (to start, or soon after it started) are not counted: 0 while every runner of the model is, and jobs then get 503 with Retry-After. Nor are those of a cold runner that could not get a device now, each being held by warm runners or by runners with jobs, nor those of an external runner (reached by URL) that does not answer."
                           },
                           "in_use": {
                             "type": "integer",

@@ -511,7 +511,7 @@ export interface components {
             model_id: string;
             /** @description A runner for this model is loaded and ready now. */
             warm: boolean;
-            /** @description Jobs this orchestrator runs at once for this pipeline and model. The slots of a runner that is waiting out a backoff after failing (to start, or soon after it started) are not counted: 0 while every runner of the model is, and jobs then get 503 with Retry-After. Nor are those of a cold runner that could not get a device now, each being held by warm runners or by runners with jobs. */
+            /** @description Jobs this orchestrator runs at once for this pipeline and model. The slots of a runner that is waiting out a backoff after failing (to start, or soon after it started) are not counted: 0 while every runner of the model is, and jobs then get 503 with Retry-After. Nor are those of a cold runner that could not get a device now, each being held by warm runners or by runners with jobs, nor those of an external runner (reached by URL) that does not answer. */
             capacity: number;
             /** @description Jobs running now. */
             in_use: number;

@@ -3,6 +3,7 @@
  * A runner without a device gets a free slot, or the slot of the least recently used idle cold runner, which the
  * caller then stops (eviction). Warm runners and runners with jobs are never evicted.
  */
+import { ConfigError, entryName } from "../config/ai-models.js";
 import type { ManagedRunner } from "./managed-runner.js";
 
 /**
@@ -71,4 +72,37 @@ export class Devices {
 
 function evictable(r: ManagedRunner): boolean {
   return !r.entry.warm && r.slots.inUse === 0 && (r.state === "ready" || r.state === "stopped");
+}
+
+/**
+ * The warm runners of `runners` (external ones aside), once checked against the slots of `devices` (`perDevice`
+ * each): a ConfigError, naming the entry in `source`, when they do not fit, or when they fill every slot while a cold
+ * entry needs one. Warm runners are never evicted, so that cold entry could never start and each of its jobs would
+ * get 503 for good.
+ * @example const warm = checkWarmFit(runners, ["cpu"], 1, "aiModels.json");
+ */
+export function checkWarmFit(
+  runners: ManagedRunner[],
+  devices: string[],
+  perDevice: number,
+  source: string,
+): ManagedRunner[] {
+  const warm = runners.filter((r) => r.entry.warm && !r.external);
+  const slots = devices.length * perDevice;
+  const where = devices.length === 1 && devices[0] === "cpu" ? "the CPU" : `${devices.length} GPU(s)`;
+  if (warm.length > slots) {
+    throw new ConfigError(
+      `${entryName(source, warm[slots]!.entry)}: ${warm.length} warm runners do not fit on ${where} with ` +
+        `runners-per-gpu ${perDevice} (${slots} runner(s) at once); raise runners-per-gpu, add GPUs or make entries cold`,
+    );
+  }
+  const cold = runners.find((r) => !r.entry.warm && !r.external);
+  if (cold && warm.length === slots) {
+    throw new ConfigError(
+      `${entryName(source, cold.entry)}: this cold entry could never start: the ${warm.length} warm runner(s) fill ` +
+        `the ${slots} runner(s) ${where} holds at once with runners-per-gpu ${perDevice}, and warm runners are never ` +
+        "evicted; raise runners-per-gpu, add GPUs, or make a warm entry cold",
+    );
+  }
+  return warm;
 }

@@ -8,11 +8,11 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { HttpError } from "@ai-video-subnet/server-kit";
-import { ConfigError, entryName, type ModelEntry } from "../config/ai-models.js";
+import type { ModelEntry } from "../config/ai-models.js";
 import { hideAddresses } from "../internal/hide-addresses.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
-import { Devices } from "./devices.js";
+import { checkWarmFit, Devices } from "./devices.js";
 import { ManagedRunner, type RunnerContext } from "./managed-runner.js";
 
 /** Options of a {@link RunnerPool}. */
@@ -88,16 +88,7 @@ export class RunnerPool {
       this.#groups.set(key, [...(this.#groups.get(key) ?? []), runner]);
       return runner;
     });
-    const warm = this.runners.filter((r) => r.entry.warm && !r.external);
-    const slots = devices.length * options.runnersPerGpu;
-    if (warm.length > slots) {
-      const extra = warm[slots]!.entry;
-      throw new ConfigError(
-        `${entryName(options.source ?? "aiModels.json", extra)}: ${warm.length} warm ` +
-          `runners do not fit on ${devices.length === 1 && devices[0] === "cpu" ? "the CPU" : `${devices.length} GPU(s)`} ` +
-          `with runners-per-gpu ${options.runnersPerGpu} (${slots} runner(s) at once); raise runners-per-gpu, add GPUs or make entries cold`,
-      );
-    }
+    const warm = checkWarmFit(this.runners, devices, options.runnersPerGpu, options.source ?? "aiModels.json");
     warm.forEach((runner, i) => {
       const device = devices[i % devices.length]!;
       this.#devices.place(runner, device);
@@ -201,13 +192,14 @@ export class RunnerPool {
 
   /**
    * Every capability, current. A runner waiting out a failure backoff adds no capacity, nor does a cold runner that
-   * could not get a device now (each held by warm runners or runners with jobs): a broadcaster reading `/info` sends
-   * its jobs elsewhere instead of into a 503.
+   * could not get a device now (each held by warm runners or runners with jobs), nor an external runner that is not
+   * ready (jobs never wait for one): a broadcaster reading `/info` sends its jobs elsewhere instead of into a 503.
    */
   capabilities(): CapabilityView[] {
     const now = Date.now();
     const room = this.#devices.hasRoom();
-    const offered = (r: ManagedRunner) => !this.#waiting(r, now) && (room || !this.#needsDevice(r));
+    const offered = (r: ManagedRunner) =>
+      r.external ? r.state === "ready" : !this.#waiting(r, now) && (room || !this.#needsDevice(r));
     return [...this.#groups.values()].map((group) => {
       const e = group[0]!.entry;
       return {
@@ -255,10 +247,19 @@ export class RunnerPool {
   }
 
   /**
-   * The 503 for a capability whose every runner is waiting out a failure backoff (undefined when one is not: then
-   * the capability is just busy), with the last failure and the wait until the next start in `Retry-After`.
+   * The 503 for a capability whose every runner is waiting out a failure backoff, with the last failure and the wait
+   * until the next start in `Retry-After`, or is reached by URL and down; undefined otherwise (it is just busy).
    */
   #unavailable(group: ManagedRunner[], pipeline: string, modelId: string): HttpError | undefined {
+    if (group.every((r) => r.external && r.state !== "ready")) {
+      // Reached by URL and not answering: the watchdog looks again at its next check.
+      const seconds = Math.max(1, Math.ceil(this.#options.healthIntervalMs / 1000));
+      return new HttpError(
+        503,
+        `${pipeline} model ${JSON.stringify(modelId)} is not available: its runner does not answer; it is checked again within ${seconds} s`,
+        { headers: { "Retry-After": String(seconds) } },
+      );
+    }
     const now = Date.now();
     if (!group.every((r) => this.#waiting(r, now))) return undefined;
     const next = group.reduce((a, r) => (this.#failures.get(r)!.notBefore < this.#failures.get(a)!.notBefore ? r : a));
