@@ -50,6 +50,30 @@ describe("external runners", () => {
     expect((await fetch(`${runnerUrl}/health`)).status).toBe(200);
   }, 30_000);
 
+  it("offers nothing for an external runner that serves another model than its entry, and says so", async () => {
+    const orch = await startOrchestrator({
+      models: [
+        { pipeline: "upscale", model_id: "other/model", url: runnerUrl, token: "ext" },
+        { pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "ext" },
+      ],
+      modelsDir: models.dir,
+    });
+    try {
+      const info = await (await fetch(`${orch.url}/info`)).json();
+      expect(info.capabilities).toMatchObject([
+        { model_id: "other/model", warm: false, capacity: 0 },
+        { model_id: TINY, warm: true, capacity: 1 },
+      ]);
+      const res = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm("other/model") });
+      expect(res.status).toBe(503);
+      expect((await res.json()).detail.msg).toMatch(
+        /^upscale model "other\/model" is not available: the runner serves upscale "tiny\/esrgan-x4", not upscale "other\/model" as its entry says; fix the entry's url or its pipeline and model_id; it is checked again within \d+ s$/,
+      );
+    } finally {
+      await orch.stop();
+    }
+  }, 30_000);
+
   it("reports a wrong external token as a 500 that says so", async () => {
     const orch = await startOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "wrong" }],
@@ -166,7 +190,7 @@ describe("external runners", () => {
       expect(down.status).toBe(503);
       const msg = (await down.json()).detail.msg;
       expect(msg).toMatch(
-        /^upscale model "tiny\/esrgan-x4" is not available: its runner does not answer; it is checked again within \d+ s$/,
+        /^upscale model "tiny\/esrgan-x4" is not available: the runner was not ready within 1000 ms: no answer \(.*ECONNREFUSED <address>\); it is checked again within \d+ s$/,
       );
       expect(down.headers.get("retry-after")).toMatch(/^\d+$/);
       // Not offered meanwhile: a broadcaster reading /info sends its jobs elsewhere.

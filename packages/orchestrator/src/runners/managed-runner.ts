@@ -43,6 +43,8 @@ export class ManagedRunner {
   lastUsed = 0;
   /** When its current (or last) run became ready (ms since epoch); undefined from the start of a start until ready. */
   readySince: number | undefined;
+  /** Why its last start failed (the whole message, addresses included); undefined once it is ready. */
+  lastFailure: string | undefined;
   readonly #ctx: RunnerContext;
   #handle: RunnerHandle | undefined;
   #starting: Promise<void> | undefined;
@@ -114,11 +116,14 @@ export class ManagedRunner {
         }),
       ]);
       if (generation !== this.#generation) throw new Error(`runner ${this.name} was stopped while starting`);
+      const hardware = await client.hardwareInfo().catch(() => undefined);
+      if (this.external) checkServes(this.entry, hardware, handle.url);
       this.client = client;
-      this.hardware = await client.hardwareInfo().catch(() => undefined);
+      this.hardware = hardware;
       this.#healthFailures = 0;
       this.state = "ready";
       this.readySince = Date.now();
+      this.lastFailure = undefined;
       log.info("runner ready", {
         runner: this.name,
         url: handle.url,
@@ -137,7 +142,10 @@ export class ManagedRunner {
       }
       await handle?.stop().catch(() => {});
       if (stopped) log.info("runner stopped while starting", { runner: this.name });
-      else log.error("runner failed to start", { runner: this.name, error: (err as Error).message });
+      else {
+        this.lastFailure = (err as Error).message;
+        log.error("runner failed to start", { runner: this.name, error: this.lastFailure });
+      }
       throw err;
     }
   }
@@ -206,6 +214,18 @@ export class ManagedRunner {
     this.#ctx.log.error("runner exited", { runner: this.name, exit: describeExit(exit), output: exit.lastOutput });
     this.#ctx.onDied(this, exit);
   }
+}
+
+/**
+ * Throws when a runner reached by URL says (`/hardware/info`, as Livepeer's runners do) that it serves another
+ * pipeline or model than its entry: every job would fail there (a 400 or a 404) while `/info` advertised it.
+ */
+function checkServes(entry: ModelEntry, hw: { pipeline?: string; model_id?: string } | undefined, url: string) {
+  if (!hw?.pipeline || !hw.model_id || (hw.pipeline === entry.pipeline && hw.model_id === entry.modelId)) return;
+  throw new Error(
+    `runner at ${url} serves ${hw.pipeline} ${JSON.stringify(hw.model_id)}, not ${entry.pipeline} ` +
+      `${JSON.stringify(entry.modelId)} as its entry says; fix the entry's url or its pipeline and model_id`,
+  );
 }
 
 function describeExit(exit: RunnerExit): string {

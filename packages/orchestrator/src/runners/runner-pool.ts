@@ -252,11 +252,12 @@ export class RunnerPool {
    */
   #unavailable(group: ManagedRunner[], pipeline: string, modelId: string): HttpError | undefined {
     if (group.every((r) => r.external && r.state !== "ready")) {
-      // Reached by URL and not answering: the watchdog looks again at its next check.
+      // Reached by URL and not ready (down, or serving another model): the watchdog looks again at its next check.
       const seconds = Math.max(1, Math.ceil(this.#options.healthIntervalMs / 1000));
+      const why = group.find((r) => r.lastFailure)?.lastFailure;
       return new HttpError(
         503,
-        `${pipeline} model ${JSON.stringify(modelId)} is not available: its runner does not answer; it is checked again within ${seconds} s`,
+        `${pipeline} model ${JSON.stringify(modelId)} is not available: ${why ? hideAddresses(reasonOf(why)) : "its runner does not answer"}; it is checked again within ${seconds} s`,
         { headers: { "Retry-After": String(seconds) } },
       );
     }
