@@ -183,6 +183,18 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     const b = await download(await video(orch.url, { fps: 7, output_fps: 7 }));
     expect(await probeVideo(a.bytes)).toMatchObject({ frames: 14, fps: 7 });
     expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
+    // A FILM model named changes nothing there: no FILM run for nothing to interpolate.
+    const fields = { fps: 7, output_fps: 7, interpolation_model_id: FILM };
+    const c = await download(await video(orch.url, fields, undefined, "equal-fps-named"));
+    expect(Buffer.from(c.bytes).equals(Buffer.from(a.bytes))).toBe(true);
+    const line = done.find((f) => f.request_id === "equal-fps-named" && !("runner" in f));
+    expect(line?.served_by).toMatch(/^image-to-video\.[^+]+$/);
+  }, 120_000);
+
+  it("takes an empty interpolation_model_id as the default FILM model", async () => {
+    const named = await download(await video(orch.url, { fps: 7, output_fps: 24, interpolation_model_id: FILM }));
+    const empty = await download(await video(orch.url, { fps: 7, output_fps: 24, interpolation_model_id: "" }));
+    expect(Buffer.from(empty.bytes).equals(Buffer.from(named.bytes))).toBe(true);
   }, 120_000);
 
   it("refuses before any work: no FILM model, unknown FILM model, output_fps below fps, over the budget, frames too large", async () => {

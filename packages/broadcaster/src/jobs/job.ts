@@ -92,7 +92,9 @@ export async function jobOf(
 export function alsoNeedsOf(pipeline: string, body: Record<string, unknown>): Job["alsoNeeds"] {
   const fps = typeof body.fps === "number" ? body.fps : 6;
   if (pipeline !== "image-to-video" || typeof body.output_fps !== "number" || body.output_fps <= fps) return undefined;
-  const modelId = typeof body.interpolation_model_id === "string" ? body.interpolation_model_id : undefined;
+  // Empty is the orchestrator's default FILM model, as an empty model_id is the gateway's default model.
+  const named = body.interpolation_model_id;
+  const modelId = typeof named === "string" && named !== "" ? named : undefined;
   return { pipeline: "frame-interpolation", modelId };
 }
 

@@ -56,7 +56,9 @@ export type ChainPlan =
  * @example planChain({ model_id: "svd", fps: 7, output_fps: 24 }, pool) // { kind: "chain", outputFps: 24, filmModel: "tiny/film", ... }
  */
 export function planChain(input: Record<string, unknown>, pool: RunnerPool): ChainPlan {
-  const { output_fps: outputFps, interpolation_model_id: filmModel, ...body } = input;
+  const { output_fps: outputFps, interpolation_model_id: named, ...body } = input;
+  // Empty is the default, as an empty model_id is everywhere else.
+  const filmModel = named === "" ? undefined : named;
   const fps = typeof body.fps === "number" ? body.fps : 6;
   if (outputFps === undefined) {
     if (filmModel !== undefined)
@@ -70,7 +72,8 @@ export function planChain(input: Record<string, unknown>, pool: RunnerPool): Cha
       `output_fps must be at least fps (${fps}), got ${target}; FILM only raises the frame rate`,
     );
   }
-  if (target === fps && filmModel === undefined) return { kind: "plain", body };
+  // Nothing to interpolate, whichever FILM model is named: the gateway does not ask for one either.
+  if (target === fps) return { kind: "plain", body };
   const films = [
     ...new Set(
       pool

@@ -1210,7 +1210,7 @@ export const orchestratorDocument: OpenApiDocument = {
                       },
                       "interpolation_model_id": {
                         "type": "string",
-                        "description": "The FILM model that interpolates (a `frame-interpolation` model of the orchestrator). Default: the orchestrator's frame-interpolation model when it has exactly one. Only with `output_fps`.",
+                        "description": "The FILM model that interpolates (a `frame-interpolation` model of the orchestrator). Default (absent or empty): the orchestrator's frame-interpolation model when it has exactly one. Only with `output_fps`; with `output_fps` equal to `fps` nothing is interpolated and no FILM model runs, whichever is named.",
                         "maxLength": 256,
                         "examples": [
                           "tiny/film"
