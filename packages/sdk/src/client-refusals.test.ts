@@ -107,14 +107,18 @@ describe("input refused before sending", () => {
     );
     const id = await refusal(client.textToImage({ prompt: "p" }, { requestId: "a\nb" }));
     expect(id.message).toBe(
-      '[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, got "a\\nb"',
+      '[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, not . or .., got "a\\nb"',
     );
+    for (const dots of [".", ".."]) {
+      const refused = await refusal(client.textToImage({ prompt: "p" }, { requestId: dots }));
+      expect(refused.message).toMatch(/requestId must be 1-128 visible ASCII characters, not \. or \.\., got "\.\.?"$/);
+    }
     const header = await refusal(client.download("/outputs/a.png", { headers: { "x-note": "a\nb" } }));
     expect(header.cause).toBeInstanceOf(TypeError);
     // null (plain JavaScript) was sent as the text "null": two calls' idempotency keys made one job.
     const nullId = await refusal(client.textToImage({ prompt: "p" }, { requestId: null as never }));
     expect(nullId.message).toBe(
-      "[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, got null",
+      "[POST] /text-to-image: invalid input — requestId must be 1-128 visible ASCII characters, not . or .., got null",
     );
     const nullKey = await refusal(client.submit("textToImage", { prompt: "p" }, { idempotencyKey: null as never }));
     expect(nullKey.message).toBe(

@@ -162,10 +162,11 @@ export function callHeaders(
   const id = call.requestId;
   if (id !== undefined) {
     // `test` would take null or a number as its text ("null").
-    if (typeof id !== "string" || !/^[\x21-\x7e]{1,128}$/.test(id)) {
+    // "." and ".." are refused by the gateway: they would name no job's directory of their own.
+    if (typeof id !== "string" || !/^(?!\.\.?$)[\x21-\x7e]{1,128}$/.test(id)) {
       throw new InvalidInputError(
         target,
-        `requestId must be 1-128 visible ASCII characters, got ${JSON.stringify(id)}`,
+        `requestId must be 1-128 visible ASCII characters, not . or .., got ${JSON.stringify(id)}`,
       );
     }
     headers.set("X-Request-Id", id);
