@@ -250,7 +250,7 @@ export const BROADCASTER_SETTINGS = {
 /** The `--help` text. */
 export const HELP = `avs-broadcaster ${pkg.version} — the AI Video Subnet public gateway
 
-Usage: avs-broadcaster [--port <n>] --orchestrator <url> [--orchestrator <url> ...] [--orchestrator-secret <s>] [options]
+Usage: avs-broadcaster [--port <n>] [--orchestrator <url> ...] [--orchestrator-secret <s>] [options]
 
 Every setting is a flag, an environment variable and a config-file key of the same name:
 --request-timeout-ms 5000 = AVS_BROADCASTER_REQUEST_TIMEOUT_MS=5000 = {"request-timeout-ms": 5000}.

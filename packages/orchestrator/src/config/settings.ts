@@ -141,7 +141,7 @@ export const SETTINGS = [
     kind: "integer",
     unit: "bytes",
     default: String(64 * 1024 * 1024),
-    help: "largest job body a caller may send (413 above); runners started get MAX_UPLOAD_BYTES of this + 64 KiB",
+    help: "largest multipart job body a caller may send (413 above; JSON bodies: 1 MiB); runners started get MAX_UPLOAD_BYTES of this + 64 KiB",
   },
   {
     name: "shutdown-grace",
