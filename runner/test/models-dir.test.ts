@@ -3,8 +3,8 @@
  * is not given, empty, missing, closed to the user, or impossible to create: each is named as what it is, with exit
  * code 1 (serve before it loads anything).
  */
-import { execFile, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -156,6 +156,55 @@ describe("the models folder of models install|list|verify", () => {
     },
     30_000,
   );
+});
+
+/** Mounts `args` (a mount's source and options) at the new folder `at`; `umount` undoes it. */
+function mount(at: string, ...args: string[]): void {
+  mkdirSync(at, { recursive: true });
+  execFileSync("mount", [...args, at]);
+}
+
+// Mounting needs root, as do the files systems that refuse root: a read-only mount and a full one.
+describe.skipIf(!root)("models install on a file system that refuses writes", () => {
+  const mounted: string[] = [];
+  afterAll(() => {
+    for (const at of mounted.reverse()) execFileSync("umount", [at]);
+  });
+
+  it("says a read-only models folder is on a read-only file system (EROFS), not that uid 0 may not write", async () => {
+    const ro = join(work, "read-only");
+    mount(ro, "--bind", mkdtempSync(join(work, "ro-source-")));
+    mounted.push(ro);
+    execFileSync("mount", ["-o", "remount,bind,ro", ro]);
+    for (const dir of [ro, join(ro, "models")]) {
+      await expect(run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", dir])).rejects.toMatchObject(
+        {
+          code: 1,
+          stderr: `avs-runner: cannot write to the models folder ${dir}: ${ro} is on a read-only file system (EROFS)\n`,
+        },
+      );
+    }
+  }, 30_000);
+
+  it("names the model's folder and the space on a full disk, and leaves no folder it created behind", async () => {
+    const full = join(work, "full");
+    // 12 kB: room for the folders, not for the 16 kB tiny model.
+    mount(full, "-t", "tmpfs", "-o", "size=12k", "tmpfs");
+    mounted.push(full);
+    const models = join(full, "models");
+    await expect(
+      run("node", [BIN, "models", "install", "tiny/esrgan-x4", "--model-dir", models]),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        new RegExp(
+          `^avs-runner: cannot install tiny/esrgan-x4 into ${models}/tiny/esrgan-x4: the disk is full \\(ENOSPC\\); ` +
+            `tiny/esrgan-x4 needs more than [0-9.]+ kB and ${full} has [0-9.]+ k?B free\n$`,
+        ),
+      ),
+    });
+    expect(await readdir(full)).toEqual([]);
+  }, 30_000);
 });
 
 describe("the models folder of avs-runner serve", () => {

@@ -5,7 +5,7 @@
  * nearest existing parent, since Node's recursive `mkdir` spins forever under `/proc`.
  */
 import { accessSync, constants, readdirSync, type Stats, statSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rmdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
 /** The models folder when neither `--model-dir` nor `MODEL_DIR` says otherwise. */
@@ -135,15 +135,35 @@ export function checkServable(modelDir: string, modelFolder: string): void {
   if (model && model.kind !== "missing") throw new Error(model.message + fixFor(model, false));
 }
 
+/** Why the existing folder `at` cannot be written to: a read-only file system, permissions, or another error. */
+function unwritable(at: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  // A read-only mount refuses root too: naming owner and mode would send the user after the wrong fix.
+  if (code === "EROFS") return `${at} is on a read-only file system (EROFS)`;
+  if (!code || denied(err)) return `${at} is not writable by this user (${whose(at)})`;
+  return `${at}: ${(err as Error).message}`;
+}
+
+/**
+ * Removes the folders `created` (as `makeFolder` returns them), deepest first, each only if still empty; never throws.
+ *
+ * @example await removeCreated(await makeFolder("/models/org")); // /models and /models/org are gone if empty
+ */
+export async function removeCreated(created: readonly string[]): Promise<void> {
+  for (const dir of [...created].reverse()) await rmdir(dir).catch(() => {});
+}
+
 /**
  * Creates the folder `path` and any missing parents, one level at a time, after checking that the nearest existing
- * parent is a folder this user can write to; an existing `path` must be a writable folder.
+ * parent is a folder this user can write to; an existing `path` must be a writable folder. Returns the folders it
+ * created, outermost first (for `removeCreated` after a later failure); on its own failure it removes them itself.
  *
  * @throws {Error} naming the folder and why it cannot be created or written ("… is a file, not a folder",
- *   "permission denied (owned by …)", "the file system at /proc does not allow new folders").
- * @example await makeFolder("/models/org"); // creates /models and /models/org when missing
+ *   "permission denied (owned by …)", "… is on a read-only file system (EROFS)", "the file system at /proc does not
+ *   allow new folders", "the disk is full (ENOSPC)").
+ * @example await makeFolder("/models/org"); // creates /models and /models/org when missing: ["/models", "/models/org"]
  */
-export async function makeFolder(path: string, what = "the models folder"): Promise<void> {
+export async function makeFolder(path: string, what = "the models folder"): Promise<string[]> {
   const full = resolve(path);
   const missing: string[] = [];
   let at = full;
@@ -167,20 +187,26 @@ export async function makeFolder(path: string, what = "the models folder"): Prom
   }
   try {
     accessSync(at, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new Error(`cannot write to ${what} ${path}: ${at} is not writable by this user (${whose(at)})`);
+  } catch (err) {
+    throw new Error(`cannot write to ${what} ${path}: ${unwritable(at, err)}`);
   }
+  const created: string[] = [];
   for (const dir of missing) {
     try {
       await mkdir(dir);
+      created.push(dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EEXIST" && statSync(dir).isDirectory()) continue;
+      await removeCreated(created);
       const why =
         code === "ENOENT" || code === "EPERM" || code === "EROFS"
           ? `the file system at ${dirname(dir)} does not allow new folders (${code})`
-          : (err as Error).message;
+          : code === "ENOSPC"
+            ? "the disk is full (ENOSPC)"
+            : (err as Error).message;
       throw new Error(`cannot create ${what} ${path}: ${why}`);
     }
   }
+  return created;
 }
