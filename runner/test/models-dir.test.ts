@@ -278,6 +278,46 @@ describe("the models folder of avs-runner serve", () => {
     60_000,
   );
 
+  it("says a model folder of another pipeline holds that pipeline's model, not that a file is missing", async () => {
+    const models = join(work, "serve-other-pipeline");
+    // What an SVD folder says about itself; the files the upscale and SD loads look for first are not there.
+    const svdIndex = JSON.stringify({ _class_name: "StableVideoDiffusionPipeline", unet: ["diffusers", "U"] });
+    mkdirSync(join(models, "tiny", "svd"), { recursive: true });
+    writeFileSync(join(models, "tiny", "svd", "model_index.json"), svdIndex);
+    writeFileSync(
+      join(models, "tiny", "svd", "avs-model.json"),
+      JSON.stringify({ model_id: "tiny/svd", pipeline: "image-to-video", tiny: true, source: "test" }),
+    );
+    mkdirSync(join(models, "org", "svd"), { recursive: true });
+    writeFileSync(join(models, "org", "svd", "model_index.json"), svdIndex);
+    const cases: Array<[string, string, string]> = [
+      [
+        "upscale",
+        "tiny/svd",
+        `${join(models, "tiny", "svd")} holds an image-to-video model (avs-model.json), not an upscale one: ` +
+          "set PIPELINE=image-to-video or pick an upscale model",
+      ],
+      [
+        "text-to-image",
+        "org/svd",
+        `${join(models, "org", "svd")} holds an image-to-video model (model_index.json: ` +
+          "StableVideoDiffusionPipeline), not a text-to-image one: set PIPELINE=image-to-video or pick a " +
+          "text-to-image model",
+      ],
+    ];
+    for (const [pipeline, modelId, error] of cases) {
+      const log = memoryLogger();
+      const server = await startRunnerServer(testConfig(models, { pipeline, modelId }), log);
+      try {
+        await server.runner.ready;
+        expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "ERROR" });
+        expect(log.lines.find((l) => l.msg === "model failed to load")?.error, pipeline).toBe(error);
+      } finally {
+        await server.stop();
+      }
+    }
+  }, 60_000);
+
   it("still starts when only the model's folder is missing, and reports ERROR with the command that installs it", async () => {
     const models = join(work, "serve-empty");
     mkdirSync(models);

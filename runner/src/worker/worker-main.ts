@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { errorToWire } from "../errors.js";
 import { mark, timelineOn } from "../internal/timeline.js";
+import { checkModelKind } from "../models/model-kind.js";
 import type { LoadedModel, WorkerHalf } from "../pipelines/contract.js";
 import { workerHalf } from "../pipelines/worker-halves.js";
 import { FlagJobControl, worthReporting } from "./job-control.js";
@@ -38,6 +39,8 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
 async function load(req: LoadRequest) {
   const started = performance.now();
   try {
+    // Before the pipeline's own load, which would name the first file it misses in a folder of another pipeline.
+    await checkModelKind(req.pipeline, req.modelPath);
     const worker = (await workerHalf(req.pipeline)()) as WorkerHalf<unknown, unknown, unknown>;
     loaded = await worker.load({ ...req, log });
     send({

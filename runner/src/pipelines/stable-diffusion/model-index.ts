@@ -63,7 +63,9 @@ export function readSdModelIndex(dir: string): SdModelIndex {
   const file = (component: string, required: boolean) => {
     const path = join(dir, component, "model.onnx");
     if (existsSync(path)) return path;
-    if (required) throw new SdModelError(`${path} is missing (model_index.json lists ${component})`);
+    // Only claim model_index.json lists it when it does (a folder of another pipeline's model may not).
+    const why = declared(component) ? `model_index.json lists ${component}` : `Stable Diffusion needs ${component}/`;
+    if (required) throw new SdModelError(`${path} is missing (${why})`);
     return undefined;
   };
   const className = String(index._class_name ?? "");
