@@ -4,7 +4,7 @@
  * __fixtures__/pil-clip.json), transformers' resize and crop geometry, CLIP normalisation; and the `images` input
  * equal to the JS path's value / 255.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { pilBicubic } from "./pil-resample.js";
@@ -138,6 +138,19 @@ describe("safetyPreprocessModel", () => {
       expect((tally.session[1] as number) / k).toBeGreaterThan(0.96);
     });
   }
+
+  it("crops before it rounds and before the row pass: a 4096×8 image needs no 1.2 GB resized whole", async () => {
+    const peakMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1]) / 1024;
+    const image = card(4096, 8);
+    await prepare(card(64, 64));
+    writeFileSync("/proc/self/clear_refs", "5");
+    const before = peakMb();
+    const clip = (await prepare(image)).clip_input as ort.Tensor;
+    expect(clip.dims).toEqual([1, 3, CLIP_SIDE, CLIP_SIDE]);
+    // Measured: +27 MB; cropped at the end (the 224 × 114688 image resized whole, in float32) +649 MB here, and +1.35 GB
+    // in a runner serving text-to-image.
+    expect(peakMb() - before).toBeLessThan(300);
+  });
 
   it("normalises a byte exactly as the JS table does, and gives images = value / 255 as float32", async () => {
     const flat = { width: 32, height: 32, pixels: new Uint8Array(32 * 32 * 3).fill(200) };

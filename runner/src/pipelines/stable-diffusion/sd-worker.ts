@@ -77,8 +77,12 @@ export async function loadSd(
     }
     return open(fused.bytes);
   };
-  // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models.
-  const openSafetyPreprocess = (checker: ort.InferenceSession) => open(safetyPreprocessModelFor(checker), "cpu");
+  // A few hundred kB of pixel arithmetic: the CPU, whatever runs the models. Without an arena, as SVD's: an image of
+  // an extreme aspect ratio (4096×8) makes a 308 MB row pass that would otherwise stay held for the model's life.
+  const pixelSessions = sessionOpener({ ...ctx, memory: { cpuArena: false, memPattern: false } });
+  const openSafetyPreprocess = (checker: ort.InferenceSession) =>
+    pixelSessions.open(safetyPreprocessModelFor(checker), "cpu");
+  const releaseAll = () => Promise.all([sessions.releaseAll(), pixelSessions.releaseAll()]);
   try {
     const unet = await open(index.files.unet);
     const unknown = unet.inputNames.filter((n) => !UNET_INPUTS.has(n));
@@ -135,11 +139,11 @@ export async function loadSd(
       },
       async release() {
         await loras.clear();
-        await sessions.releaseAll();
+        await releaseAll();
       },
     };
   } catch (err) {
-    await sessions.releaseAll();
+    await releaseAll();
     throw err;
   }
 }
