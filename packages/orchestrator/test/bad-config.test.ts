@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config/ai-models.js";
 import { silentLogger } from "../src/index.js";
 import { createOrchestrator, parseGpus } from "../src/orchestrator.js";
 
@@ -136,5 +137,22 @@ describe("createOrchestrator refuses bad configuration", () => {
     await expect(createOrchestrator({ ...quiet, models, runnersPerGpu: 0 })).rejects.toThrow(
       "runners-per-gpu must be a whole number from 1 to 64, got 0",
     );
+  });
+
+  it("refuses a docker launcher whose name cannot name containers, or whose dockerd is not there", async () => {
+    const models = [{ pipeline: "upscale", model_id: "a" }];
+    for (const name of ["qa ops/x", "-x", "a".repeat(65)]) {
+      await expect(createOrchestrator({ ...quiet, models, launcher: "docker", name })).rejects.toThrow(
+        `name ${JSON.stringify(name)} cannot name the runner containers: use 1-64 letters, digits, _ . - (not first)`,
+      );
+    }
+    const socket = `/tmp/avs-no-dockerd-${process.pid}.sock`;
+    const orch = await createOrchestrator({ ...quiet, models, launcher: "docker", dockerSocket: socket, port: 0 });
+    const started = orch.start();
+    await expect(started).rejects.toThrow(
+      `cannot reach dockerd at ${socket} (connect ENOENT ${socket}): is it running? set --docker-socket to its socket`,
+    );
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await orch.stop();
   });
 });

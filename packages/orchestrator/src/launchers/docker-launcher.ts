@@ -7,8 +7,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@ai-video-subnet/server-kit";
+import { ConfigError } from "../config/ai-models.js";
 import { freePort } from "../internal/free-port.js";
-import { DockerApi } from "./docker-api.js";
+import { DockerApi, DockerApiError } from "./docker-api.js";
 import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";
 
@@ -79,10 +80,31 @@ export class DockerLauncher implements Launcher {
     this.#network = options.network ?? "bridge";
     this.#name = options.orchestratorName ?? "avs";
     this.#stopTimeout = options.stopTimeoutSec ?? 5;
+    // It goes into every container's name, which dockerd refuses otherwise (at each start, for ever).
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(this.#name)) {
+      throw new ConfigError(
+        `name ${JSON.stringify(this.#name)} cannot name the runner containers: use 1-64 letters, digits, _ . - (not first)`,
+      );
+    }
   }
 
-  /** Removes every container labelled with this orchestrator's name (left by a crash). */
+  /**
+   * Checks that dockerd answers and has the runner image, then removes every container labelled with this
+   * orchestrator's name (left by a crash). Both would otherwise fail every runner start, for ever.
+   */
   async cleanup(): Promise<void> {
+    const image = `/images/${encodeURIComponent(this.#image)}/json`;
+    try {
+      await this.docker.json("GET", image);
+    } catch (err) {
+      const missing = err instanceof DockerApiError && err.status === 404;
+      throw new ConfigError(
+        missing
+          ? `runner-image ${this.#image} is not in dockerd's images: build it (docker build -f runner/Dockerfile -t ${this.#image} . in a checkout) or pull it, or point --runner-image at one`
+          : `cannot reach dockerd at ${this.docker.socketPath} (${(err as Error).message}): is it running? set --docker-socket to its socket`,
+        { cause: err },
+      );
+    }
     const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${this.#name}`] }));
     const stale = await this.docker.json<Array<{ Id: string }>>("GET", `/containers/json?all=1&filters=${filters}`);
     await Promise.all(stale.map((c) => this.#remove(c.Id)));

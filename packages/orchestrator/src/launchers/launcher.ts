@@ -57,7 +57,10 @@ export interface RunnerHandle {
 export interface Launcher {
   /** `process`, `docker` or `external`. */
   readonly kind: string;
-  /** Removes what a previous orchestrator of the same name left behind (containers); called once at start. */
+  /**
+   * Removes what a previous orchestrator of the same name left behind (containers), once it checked that it can start
+   * runners at all (a ConfigError otherwise); called once at start.
+   */
   cleanup?(): Promise<void>;
   /** Starts a runner; resolves once it listens (readiness is checked separately through `/health`). */
   start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle>;

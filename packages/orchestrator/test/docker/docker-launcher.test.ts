@@ -10,7 +10,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { form, probeVideo, testVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/index.js";
 import { ORCHESTRATOR_LABEL, RUNNER_PIDS_LIMIT } from "../../src/launchers/docker-launcher.js";
+import { createOrchestrator } from "../../src/orchestrator.js";
 import { modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "../helpers.js";
 import { ensureDockerDaemon } from "./daemon.js";
 
@@ -57,6 +59,24 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     models.cleanup();
     if (docker.available) await docker.stop();
   }, 60_000);
+
+  it("refuses to start with a runner image dockerd does not have, saying how to get one", async () => {
+    const missing = `avs-runner:missing-${process.pid}`;
+    const orch = await createOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
+      modelsDir: models.dir,
+      launcher: "docker",
+      runnerImage: missing,
+      name: NAME,
+      port: 0,
+      log: silentLogger,
+    });
+    await expect(orch.start()).rejects.toThrow(
+      `runner-image ${missing} is not in dockerd's images: build it (docker build -f runner/Dockerfile -t ${missing} . in a checkout) or pull it, or point --runner-image at one`,
+    );
+    await orch.stop();
+    expect(await ours()).toEqual([]);
+  });
 
   it("removes stale containers, runs jobs in a container, and removes it on stop", async () => {
     const stale = await api.json<{ Id: string }>("POST", `/containers/create?name=avs-${NAME}-stale`, {
