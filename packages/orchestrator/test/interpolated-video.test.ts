@@ -231,6 +231,34 @@ describe("image-to-video with output_fps (SVD → FILM)", () => {
     );
   }, 60_000);
 
+  it("checks the frame budget with the SVD model's own frame count before SVD runs (SVD-XT: 25)", async () => {
+    const xtModels = modelsDir(["tiny/svd-xt", FILM]);
+    const xt = await startOrchestrator({
+      models: [
+        { pipeline: "image-to-video", model_id: "tiny/svd-xt", warm: true },
+        { pipeline: "frame-interpolation", model_id: FILM, warm: true },
+      ],
+      runnersPerGpu: 2,
+      modelsDir: xtModels.dir,
+      secret: "s3cret",
+    });
+    try {
+      // 14 frames would make 60 (within the budget of 100); the model's 25 make 107.
+      const res = await video(xt.url, { model_id: "tiny/svd-xt", fps: 7, output_fps: 30 });
+      expect(res.status).toBe(413);
+      expect((await res.json()).detail.msg).toBe(
+        "output_fps 30 from fps 7 makes at least 107 frames (25 frames → 107), over the frame-interpolation runner's budget of 100 (max_output_frames); lower output_fps or raise fps",
+      );
+      // Refused before any work: no image-to-video job ran.
+      const { capabilities } = await (await fetch(`${xt.url}/info`, { headers: auth })).json();
+      expect(capabilities.map((c: { in_use: number }) => c.in_use)).toEqual([0, 0]);
+      expect(xt.pool.runners[0]!.lastUsed).toBe(0);
+    } finally {
+      await xt.stop();
+      xtModels.cleanup();
+    }
+  }, 120_000);
+
   /** `in_use` of image-to-video and frame-interpolation on `/info`. */
   const inUse = async () => {
     const { capabilities } = await (await fetch(`${orch.url}/info`)).json();

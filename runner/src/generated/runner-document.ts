@@ -2776,6 +2776,11 @@ export const runnerDocument: OpenApiDocument = {
                       "type": "integer",
                       "description": "The loaded upscaler's factor (upscale and video-upscale, once the model has loaded)."
                     },
+                    "num_frames": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "description": "Frames of every video the loaded model makes (image-to-video, once the model has loaded): 14 for SVD, 25 for SVD-XT. An orchestrator checks an interpolated video's frame budget with it before SVD runs."
+                    },
                     "video_limits": {
                       "type": "object",
                       "description": "What a video upload may be (our extension). A video over any of them is refused with 413 before any frame is decoded, and the 413 message lists them all.",

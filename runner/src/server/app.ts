@@ -115,6 +115,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
     model_id: config.modelId,
     version: runnerVersion(),
     ...(typeof engine.info.scale === "number" ? { scale: engine.info.scale } : {}),
+    ...(typeof engine.info.num_frames === "number" ? { num_frames: engine.info.num_frames } : {}),
     ...pipeline.info(config),
   }));
   route("hardware_info", async () => ({

@@ -527,6 +527,8 @@ export interface components {
             version: string;
             /** @description The loaded upscaler's factor (upscale and video-upscale, once the model has loaded). */
             scale?: number;
+            /** @description Frames of every video the loaded model makes (image-to-video, once the model has loaded): 14 for SVD, 25 for SVD-XT. An orchestrator checks an interpolated video's frame budget with it before SVD runs. */
+            num_frames?: number;
             video_limits?: components["schemas"]["VideoLimits"];
         };
         HealthCheck: {

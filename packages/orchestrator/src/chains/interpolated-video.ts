@@ -122,11 +122,13 @@ export async function runChain(
     ctx.begun?.();
     const limits = await filmLimits(film);
     const budget = limits.max_output_frames;
-    const least = outputFrames(MIN_SVD_FRAMES, plan.fps, plan.outputFps);
+    // The SVD model's own count when a ready runner of it says (SVD-XT: 25), else the fewest any SVD makes.
+    const svdFrames = (await svdFramesOf(ctx.pool, plan.body.model_id as string)) ?? MIN_SVD_FRAMES;
+    const least = outputFrames(svdFrames, plan.fps, plan.outputFps);
     if (budget !== undefined && least > budget) {
       throw new HttpError(
         413,
-        `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${MIN_SVD_FRAMES} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
+        `output_fps ${plan.outputFps} from fps ${plan.fps} makes at least ${least} frames (${svdFrames} frames → ${least}), over the frame-interpolation runner's budget of ${budget} (max_output_frames); lower output_fps or raise fps`,
       );
     }
     // SVD's frames are FILM's input frames, of the request's size (the validator filled in the spec's defaults).
@@ -186,6 +188,31 @@ function stageStarted(ctx: ChainContext, lease: Lease, index: 0 | 1): void {
   });
 }
 
+/** What the chain reads of a runner's `GET /info` (each may be absent). */
+interface RunnerInfo {
+  num_frames?: unknown;
+  video_limits?: Record<string, unknown>;
+}
+
+/** `GET /info` of runners, per client: a restarted runner gets a new client and is asked again. */
+const known = new WeakMap<object, RunnerInfo>();
+
+/** A ready runner's `GET /info` (read once per runner start); undefined when it cannot be read. */
+async function infoOf(client: { baseUrl: string } | undefined): Promise<RunnerInfo | undefined> {
+  if (!client) return undefined;
+  const cached = known.get(client);
+  if (cached) return cached;
+  try {
+    const res = await fetch(`${client.baseUrl}/info`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return undefined;
+    const info = (await res.json()) as RunnerInfo;
+    known.set(client, info);
+    return info;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The video limits a FILM runner's `GET /info` gives that the chain checks before stage 1 (each may be absent). */
 interface FilmLimits {
   max_output_frames?: number;
@@ -193,27 +220,22 @@ interface FilmLimits {
   max_output_pixels?: number;
 }
 
-/** Limits read from FILM runners, per client: a restarted runner gets a new client and is asked again. */
-const known = new WeakMap<object, FilmLimits>();
-
-/** The FILM runner's video limits from its `GET /info` (read once per runner start); none when it does not say. */
+/** The FILM runner's video limits; none when it does not say. */
 async function filmLimits(lease: Lease): Promise<FilmLimits> {
-  const client = lease.runner.client;
-  if (!client) return {};
-  const cached = known.get(client);
-  if (cached) return cached;
-  try {
-    const res = await fetch(`${client.baseUrl}/info`, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) return {};
-    const given = ((await res.json()) as { video_limits?: Record<string, unknown> }).video_limits ?? {};
-    const limits: FilmLimits = {};
-    for (const key of ["max_output_frames", "max_input_pixels", "max_output_pixels"] as const) {
-      const value = given[key];
-      if (typeof value === "number") limits[key] = value;
-    }
-    known.set(client, limits);
-    return limits;
-  } catch {
-    return {};
+  const given = (await infoOf(lease.runner.client))?.video_limits ?? {};
+  const limits: FilmLimits = {};
+  for (const key of ["max_output_frames", "max_input_pixels", "max_output_pixels"] as const) {
+    const value = given[key];
+    if (typeof value === "number") limits[key] = value;
   }
+  return limits;
+}
+
+/** Frames per video of `modelId`, as a ready image-to-video runner of it says; undefined when none says. */
+async function svdFramesOf(pool: RunnerPool, modelId: string): Promise<number | undefined> {
+  const ready = pool.runners.find(
+    (r) => r.entry.pipeline === "image-to-video" && r.entry.modelId === modelId && r.state === "ready",
+  );
+  const frames = (await infoOf(ready?.client))?.num_frames;
+  return Number.isInteger(frames) && (frames as number) > 0 ? (frames as number) : undefined;
 }

@@ -32,6 +32,11 @@ describe("POST /image-to-video (tiny/svd)", () => {
     png = await testImage(40, 30);
   });
 
+  it("says on /info how many frames its model makes", async () => {
+    const info = await (await fetch(`${server().url}/info`)).json();
+    expect(info).toMatchObject({ pipeline: "image-to-video", model_id: "tiny/svd", num_frames: 14 });
+  });
+
   it("runs its worker with the young generation capped (V8's default is larger)", () => {
     expect(SVD_WORKER_YOUNG_GENERATION_MB).toBe(12);
     expect(server().runner.engine.resourceLimits.maxYoungGenerationSizeMb).toBe(SVD_WORKER_YOUNG_GENERATION_MB);
