@@ -49,8 +49,13 @@ describe("parseLoras", () => {
     status400(() => parseLoras("{nope"), /loras must be a JSON object .* invalid JSON/);
     status400(() => parseLoras("[1]"), /got an array/);
     status400(() => parseLoras('{"a":1,"b":1,"c":1,"d":1,"e":1}'), /at most 4 LoRAs per request, got 5/);
-    status400(() => parseLoras('{"a": -0.1}'), /LoRA "a": weight must be ≥ 0, got -0.1/);
-    status400(() => parseLoras('{"a": "1"}'), /weight must be a number ≥ 0, got "1"/);
+    status400(() => parseLoras('{"a": -0.1}'), /LoRA "a": weight must be a number from 0 to 100, got -0.1$/);
+    status400(() => parseLoras('{"a": "1"}'), /weight must be a number from 0 to 100, got "1"$/);
+    // Past 100 the merge can overflow to a black image; past a double's range JSON gives Infinity, not null.
+    status400(() => parseLoras('{"a": 100.5}'), /weight must be a number from 0 to 100, got 100.5$/);
+    status400(() => parseLoras('{"a": 1e999}'), /weight must be a number from 0 to 100, got Infinity$/);
+    status400(() => parseLoras("null"), /loras must be a JSON object .*; got null$/);
+    expect(parseLoras('{"a": 100}')).toEqual([{ id: "a", weight: 100 }]);
     for (const id of ["../x", "a/../b", "/etc/passwd", "a\\\\b", ".", "a//b", "", "org/"]) {
       status400(() => parseLoras(JSON.stringify({ [id]: 1 })), /is not allowed: use "name" or "org\/name"/);
     }

@@ -1,12 +1,18 @@
 /**
  * @module The request's `loras` field: a JSON object string `{"<lora id>": weight}` (Livepeer's format), at most 4
- * entries, weights numbers ≥ 0, ids `name` or `org/name` (so they stay inside MODEL_DIR and cannot reach into a
+ * entries, weights numbers from 0 to 100, ids `name` or `org/name` (so they stay inside MODEL_DIR and cannot reach into a
  * model's component folders). Every problem is a 400 that names it.
  */
 import { BadRequestError } from "../errors.js";
 
 /** At most this many LoRAs per request (Livepeer's limit). */
 export const MAX_LORAS = 4;
+
+/**
+ * The largest weight (ComfyUI's LoRA loader stops there too; 1 is a LoRA as trained). Far past it the merged
+ * weights overflow to Infinity and NaN, and the image comes out black with a 200 (1e30 did).
+ */
+export const MAX_LORA_WEIGHT = 100;
 
 /** One requested LoRA. */
 export interface LoraRequest {
@@ -51,7 +57,7 @@ export function parseLoras(text: string | undefined): LoraRequest[] {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new BadRequestError(
-      `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got ${Array.isArray(value) ? "an array" : typeof value}`,
+      `loras must be a JSON object of LoRA ids and weights, e.g. {"org/lora": 0.8}; got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
     );
   }
   const entries = Object.entries(value as Record<string, unknown>);
@@ -65,12 +71,13 @@ export function parseLoras(text: string | undefined): LoraRequest[] {
           `LoRA id ${JSON.stringify(id)} is not allowed: use "name" or "org/name" (one or two segments of letters, digits, _ - .), the folder of an installed LoRA in the models directory`,
         );
       }
-      if (typeof weight !== "number" || !Number.isFinite(weight)) {
+      // A number past a double's range (1e999) parses as Infinity: shown as such, not as JSON's "null".
+      if (typeof weight !== "number" || !(weight >= 0 && weight <= MAX_LORA_WEIGHT)) {
+        const got = typeof weight === "number" ? String(weight) : JSON.stringify(weight);
         throw new BadRequestError(
-          `LoRA ${JSON.stringify(id)}: weight must be a number ≥ 0, got ${JSON.stringify(weight)}`,
+          `LoRA ${JSON.stringify(id)}: weight must be a number from 0 to ${MAX_LORA_WEIGHT}, got ${got}`,
         );
       }
-      if (weight < 0) throw new BadRequestError(`LoRA ${JSON.stringify(id)}: weight must be ≥ 0, got ${weight}`);
       return { id, weight };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -388,7 +388,7 @@ export interface components {
          */
         ModelId: string;
         /**
-         * @description A JSON object of LoRA ids and weights, as a string, e.g. `{"latent-consistency/lcm-lora-sdxl": 1.0}`. At most 4 entries; weights are numbers ≥ 0. An id is `name` or `org/name` (letters, digits, `_`, `-`, `.`), the folder of a LoRA installed in the runner's models directory; an id that names no LoRA, a file over the runner's `MAX_LORA_BYTES` or a LoRA for another base model is a 400.
+         * @description A JSON object of LoRA ids and weights, as a string, e.g. `{"latent-consistency/lcm-lora-sdxl": 1.0}`. At most 4 entries; weights are numbers from 0 to 100 (1 is the LoRA as trained). An id is `name` or `org/name` (letters, digits, `_`, `-`, `.`), the folder of a LoRA installed in the runner's models directory; an id that names no LoRA, a file over the runner's `MAX_LORA_BYTES` or a LoRA for another base model is a 400.
          * @default
          */
         Loras: string;

@@ -174,7 +174,12 @@ describe("POST /text-to-image (tiny/sd15)", () => {
       /pipeline configured with tiny\/sd15 but called with other\/model/,
     ],
     ["loras not JSON", { ...base, loras: "{red" }, 400, /loras must be a JSON object .* invalid JSON/],
-    ["negative LoRA weight", { ...base, loras: '{"styles/red": -1}' }, 400, /weight must be ≥ 0, got -1/],
+    [
+      "negative LoRA weight",
+      { ...base, loras: '{"styles/red": -1}' },
+      400,
+      /weight must be a number from 0 to 100, got -1/,
+    ],
     ["unknown LoRA", { ...base, loras: '{"styles/none": 1}' }, 400, /LoRA "styles\/none": not installed/],
     ["LoRA path trick", { ...base, loras: '{"../../etc": 1}' }, 400, /LoRA id "..\/..\/etc" is not allowed/],
     [
