@@ -139,6 +139,18 @@ describe("createOrchestrator refuses bad configuration", () => {
     );
   });
 
+  it("refuses a runner-command that is not an executable file", async () => {
+    const models = [{ pipeline: "upscale", model_id: "a" }];
+    await expect(createOrchestrator({ ...quiet, models, runnerCommand: ["/nonexistent/avs-runner"] })).rejects.toThrow(
+      'runner-command: "/nonexistent/avs-runner" is not an executable file; point it at avs-runner (or leave it out for the bundled one)',
+    );
+    await expect(createOrchestrator({ ...quiet, models, runnerCommand: ["no-such-runner-cmd"] })).rejects.toThrow(
+      'runner-command: "no-such-runner-cmd" is not an executable file on PATH;',
+    );
+    const ok = await createOrchestrator({ ...quiet, models, runnerCommand: [process.execPath, "runner.mjs"] });
+    await ok.stop();
+  });
+
   it("refuses a docker launcher whose name cannot name containers, or whose dockerd is not there", async () => {
     const models = [{ pipeline: "upscale", model_id: "a" }];
     for (const name of ["qa ops/x", "-x", "a".repeat(65)]) {

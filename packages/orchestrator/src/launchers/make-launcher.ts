@@ -2,6 +2,8 @@
  * @module The launcher an orchestrator's options name (`process`, `docker`, or a launcher object), and the GPU ids
  * of its `gpus` setting.
  */
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import type { Reaper } from "@ai-video-subnet/server-kit";
 import { ConfigError } from "../config/ai-models.js";
 import type { OrchestratorOptions } from "../orchestrator.js";
@@ -17,6 +19,7 @@ export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Laun
   const launcher = options.launcher ?? "process";
   if (typeof launcher === "object") return launcher;
   if (launcher === "process") {
+    if (options.runnerCommand?.length) checkExecutable(options.runnerCommand[0]!);
     return new ProcessLauncher({ reaper, ...(options.runnerCommand ? { command: options.runnerCommand } : {}) });
   }
   if (launcher === "docker") {
@@ -28,6 +31,24 @@ export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Laun
     });
   }
   throw new ConfigError(`launcher must be process or docker, got ${JSON.stringify(launcher)}`);
+}
+
+/**
+ * Throws a ConfigError unless `command` is an executable file: as a path when it has a `/`, else on `PATH`. A command
+ * that cannot be run fails every runner start, for ever (`spawn … ENOENT` in a restart loop).
+ */
+function checkExecutable(command: string): void {
+  const dirs = command.includes("/") ? [""] : (process.env.PATH ?? "").split(delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    const file = dir ? join(dir, command) : command;
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return;
+    } catch {}
+  }
+  throw new ConfigError(
+    `runner-command: ${JSON.stringify(command)} is not an executable file${command.includes("/") ? "" : " on PATH"}; point it at avs-runner (or leave it out for the bundled one)`,
+  );
 }
 
 /**
