@@ -12,9 +12,16 @@ import { freePort } from "../internal/free-port.js";
 import { DockerApi, DockerApiError } from "./docker-api.js";
 import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";
+import { liveProcess, processIdentity } from "./process-identity.js";
 
 /** The label every container of this orchestrator carries, with the orchestrator's name as value. */
 export const ORCHESTRATOR_LABEL = "ai-video-subnet.orchestrator";
+
+/** The label naming the orchestrator process that started the container (see `process-identity.ts`). */
+export const OWNER_LABEL = "ai-video-subnet.owner";
+
+/** This process, as {@link OWNER_LABEL} names it. */
+const SELF = processIdentity(process.pid);
 
 /**
  * Processes and threads a runner container may hold at once (the pids cgroup counts threads, not only processes).
@@ -90,7 +97,8 @@ export class DockerLauncher implements Launcher {
 
   /**
    * Checks that dockerd answers and has the runner image, then removes every container labelled with this
-   * orchestrator's name (left by a crash). Both would otherwise fail every runner start, for ever.
+   * orchestrator's name (left by a crash). Both would otherwise fail every runner start, for ever. A container of
+   * that name whose orchestrator still runs on this machine is a ConfigError instead: two orchestrators share a name.
    */
   async cleanup(): Promise<void> {
     const image = `/images/${encodeURIComponent(this.#image)}/json`;
@@ -106,8 +114,16 @@ export class DockerLauncher implements Launcher {
       );
     }
     const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${this.#name}`] }));
-    const stale = await this.docker.json<Array<{ Id: string }>>("GET", `/containers/json?all=1&filters=${filters}`);
-    await Promise.all(stale.map((c) => this.#remove(c.Id)));
+    type Listed = { Id: string; Labels?: Record<string, string> };
+    const ours = await this.docker.json<Listed[]>("GET", `/containers/json?all=1&filters=${filters}`);
+    // Another orchestrator of the same name, alive on this machine: its running jobs are not ours to remove.
+    const owner = ours.map((c) => liveProcess(c.Labels?.[OWNER_LABEL])).find((pid) => pid && pid !== process.pid);
+    if (owner) {
+      throw new ConfigError(
+        `another orchestrator named ${JSON.stringify(this.#name)} (pid ${owner}) runs runner containers on this dockerd; give each orchestrator its own --name`,
+      );
+    }
+    await Promise.all(ours.map((c) => this.#remove(c.Id)));
   }
 
   async start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {
@@ -130,6 +146,7 @@ export class DockerLauncher implements Launcher {
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Labels: {
         [ORCHESTRATOR_LABEL]: this.#name,
+        ...(SELF ? { [OWNER_LABEL]: SELF } : {}),
         "ai-video-subnet.runner": spec.name,
         "ai-video-subnet.pipeline": spec.pipeline,
         "ai-video-subnet.model-id": spec.modelId,

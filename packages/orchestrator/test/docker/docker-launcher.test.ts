@@ -5,13 +5,14 @@
  * privileges, a pids limit, an init), and every container removed on stop. Skips, saying why, only when no daemon
  * can be started.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { form, probeVideo, testVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/index.js";
-import { ORCHESTRATOR_LABEL, RUNNER_PIDS_LIMIT } from "../../src/launchers/docker-launcher.js";
+import { ORCHESTRATOR_LABEL, OWNER_LABEL, RUNNER_PIDS_LIMIT } from "../../src/launchers/docker-launcher.js";
+import { processIdentity } from "../../src/launchers/process-identity.js";
 import { createOrchestrator } from "../../src/orchestrator.js";
 import { modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "../helpers.js";
 import { ensureDockerDaemon } from "./daemon.js";
@@ -48,6 +49,18 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
       name: NAME,
     });
 
+  /** An orchestrator with one warm runner of TINY in `image`, not started (for start-up refusals). */
+  const unstarted = (image: string) =>
+    createOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
+      modelsDir: models.dir,
+      launcher: "docker",
+      runnerImage: image,
+      name: NAME,
+      port: 0,
+      log: silentLogger,
+    });
+
   beforeAll(() => {
     const script = fileURLToPath(new URL("./build-runner-image.sh", import.meta.url));
     execFileSync("bash", [script, IMAGE], { stdio: "inherit", timeout: 300_000 });
@@ -60,17 +73,29 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     if (docker.available) await docker.stop();
   }, 60_000);
 
+  it("refuses to start, removing nothing, while another live orchestrator of its name has containers", async () => {
+    const other = spawn("sleep", ["60"]);
+    try {
+      const theirs = await api.json<{ Id: string }>("POST", `/containers/create?name=avs-${NAME}-theirs`, {
+        Image: IMAGE,
+        Labels: { [ORCHESTRATOR_LABEL]: NAME, [OWNER_LABEL]: processIdentity(other.pid!)! },
+        HostConfig: { NetworkMode: "host" },
+      });
+      const orch = await unstarted(IMAGE);
+      await expect(orch.start()).rejects.toThrow(
+        `another orchestrator named "${NAME}" (pid ${other.pid}) runs runner containers on this dockerd; give each orchestrator its own --name`,
+      );
+      await orch.stop();
+      expect((await ours()).map((c) => c.Id)).toEqual([theirs.Id]);
+      await api.json("DELETE", `/containers/${theirs.Id}?force=1`);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+
   it("refuses to start with a runner image dockerd does not have, saying how to get one", async () => {
     const missing = `avs-runner:missing-${process.pid}`;
-    const orch = await createOrchestrator({
-      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
-      modelsDir: models.dir,
-      launcher: "docker",
-      runnerImage: missing,
-      name: NAME,
-      port: 0,
-      log: silentLogger,
-    });
+    const orch = await unstarted(missing);
     await expect(orch.start()).rejects.toThrow(
       `runner-image ${missing} is not in dockerd's images: build it (docker build -f runner/Dockerfile -t ${missing} . in a checkout) or pull it, or point --runner-image at one`,
     );
