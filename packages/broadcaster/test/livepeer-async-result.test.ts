@@ -146,6 +146,12 @@ describe("POST /image-to-video/result", () => {
       expect(r.status, JSON.stringify(body)).toBe(422);
       expect((r.body.detail as Array<{ loc: string[] }>)[0]?.loc).toEqual(["body", "request_id"]);
     }
+    const empty = await result({ request_id: "" });
+    expect((empty.body.detail as unknown[])[0]).toEqual({
+      loc: ["body", "request_id"],
+      msg: "request_id must not be empty",
+      type: "string_too_short",
+    });
     const broken = await result("{not json");
     expect(broken.status).toBe(422);
     expect(broken.body).toMatchObject({ detail: [{ loc: ["body"], type: "json_invalid" }] });

@@ -101,7 +101,12 @@ export function toIssue(error: ErrorObject, where: string, data: unknown): Valid
         type: "string_too_long",
       };
     case "minLength":
-      return { loc: [where, ...path], msg: `${name} must be at least ${p.limit} characters`, type: "string_too_short" };
+      return {
+        loc: [where, ...path],
+        // "at least 1 characters" read oddly for the common case, an empty string where one is required.
+        msg: p.limit === 1 ? `${name} must not be empty` : `${name} must be at least ${p.limit} characters`,
+        type: "string_too_short",
+      };
     case "pattern":
       return {
         loc: [where, ...path],
