@@ -1,5 +1,12 @@
-/** @module Splits a child's output into lines, forwards them to the orchestrator's log, and keeps the last few. */
+/**
+ * @module Splits a child's output into lines (terminal colour codes removed), forwards them to the orchestrator's
+ * log, and keeps the last few.
+ */
 import type { Logger } from "@ai-video-subnet/server-kit";
+
+/** Terminal control sequences: CSI (colours, cursor) and the two-byte escapes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escapes are what it removes
+const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])/g;
 
 /**
  * Calls `onLine` for each complete line of `chunk`s and remembers the last `keep` lines.
@@ -32,7 +39,10 @@ export class OutputLines {
     this.#partial = "";
   }
 
-  #line(line: string) {
+  #line(raw: string) {
+    // ONNX Runtime colours its native warnings for a terminal; in a JSON log the escapes are noise.
+    const line = raw.replace(ANSI, "");
+    if (!line) return;
     this.last.push(line);
     if (this.last.length > this.#keep) this.last.shift();
     this.#onLine(line);
