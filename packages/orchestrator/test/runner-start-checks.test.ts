@@ -55,6 +55,24 @@ describe("createOrchestrator refuses what would fail a runner at every start", (
     );
   });
 
+  it("a warm entry whose model folder holds another pipeline's model; a warning for a cold one", async () => {
+    const folder = join(models.dir, TINY);
+    const said = `${folder} holds an upscale model (avs-model.json), not a text-to-image one, so its runner cannot serve the entry`;
+    const fix = "fix the entry's pipeline (upscale or video-upscale) or model_id";
+    const entry = { pipeline: "text-to-image", model_id: TINY };
+    await expect(
+      createOrchestrator({ log, modelsDir: models.dir, models: [{ ...entry, warm: true }] }),
+    ).rejects.toThrow(
+      `aiModels.json entry 0 (text-to-image "tiny/esrgan-x4"): ${said} and would fail at every start; ${fix}`,
+    );
+    warnings.length = 0;
+    const cold = await createOrchestrator({ log, modelsDir: models.dir, models: [entry] });
+    await cold.stop();
+    expect(warnings).toEqual([
+      `aiModels.json entry 0 (text-to-image "tiny/esrgan-x4"): ${said}: its jobs get 503 until it is fixed; ${fix}`,
+    ]);
+  });
+
   it("a flag its runner refuses, from the entry or the orchestrator's environment", async () => {
     const entry = (flags: Record<string, unknown>) => [
       { pipeline: "upscale", model_id: TINY, warm: true, optimization_flags: flags },

@@ -1,11 +1,13 @@
 /**
  * @module What would make a runner the orchestrator starts fail at every (re)start, checked before anything starts:
- * a models directory that is not there, a warm entry's model folder that is missing, and settings its runner refuses
+ * a models directory that is not there, a warm entry's model folder that is missing or holds another pipeline's
+ * model (its `avs-model.json` or diffusers `model_index.json` says so), and settings its runner refuses
  * (an entry's `optimization_flags`, or a runner variable of the orchestrator's own environment, which runners
  * inherit). Otherwise each is a runner restarted over and over while the orchestrator looks ready.
  */
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { modelKindMismatch } from "@ai-video-subnet/runner/model-kind";
 import { RUNNER_SETTINGS } from "@ai-video-subnet/runner/settings";
 import { parseSettings, SettingsError } from "@ai-video-subnet/server-kit";
 import { runnerProcessEnv } from "../launchers/process-launcher.js";
@@ -50,6 +52,15 @@ export function checkRunnerStarts(entries: readonly ModelEntry[], ctx: RunnerSta
   for (const e of managed) {
     const folder = join(ctx.modelsDir, e.modelId);
     const why = missingDir ? `the models directory ${ctx.modelsDir} ${missingDir}` : missingModel(folder);
+    // A folder that says it holds another pipeline's model (as `avs-runner models install` records it).
+    const other = why ? undefined : modelKindMismatch(e.pipeline, folder);
+    if (other) {
+      const pipelines = other.serves.length ? `pipeline (${other.serves.join(" or ")}) or ` : "";
+      const what = `${entryName(source, e)}: ${other.message}, so its runner cannot serve the entry`;
+      const fixIt = `fix the entry's ${pipelines}model_id`;
+      if (e.warm) throw new ConfigError(`${what} and would fail at every start; ${fixIt}`);
+      warnings.push(`${what}: its jobs get 503 until it is fixed; ${fixIt}`);
+    }
     if (!why) continue;
     const what = `${entryName(source, e)}: ${why}, so its runner cannot load the model`;
     if (e.warm) throw new ConfigError(`${what} and would fail at every start; ${fix(e.modelId)}`);
