@@ -110,6 +110,7 @@ export {
   heapHeadroomFlag,
   widenHeapHeadroom,
 } from "./process/heap-headroom.js";
+export { localResourceCode, shortOfResources } from "./process/local-resources.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
 export { RUNNER_PROCESS_ENV } from "./process/runner-env.js";
 export {

@@ -3,15 +3,6 @@ import { localCode, retryOwnFailures } from "./own-failures.js";
 
 const enospc = () => Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
 
-describe("localCode", () => {
-  it("finds a local-resource code on the error or a cause, and nothing else", () => {
-    expect(localCode(enospc())).toBe("ENOSPC");
-    expect(localCode(new TypeError("fetch failed", { cause: { code: "EMFILE" } }))).toBe("EMFILE");
-    expect(localCode(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }))).toBeUndefined();
-    expect(localCode("ENOSPC")).toBeUndefined();
-  });
-});
-
 describe("retryOwnFailures", () => {
   const own = (err: unknown) => localCode(err) !== undefined;
 

@@ -6,23 +6,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
+export { localResourceCode as localCode } from "@ai-video-subnet/server-kit";
+
 /** What a client is told of a job that failed for want of a local resource: no path, no code. */
 export const SHORT_OF_RESOURCES =
   "the gateway is short of local resources (files, disk or memory) right now; retry later";
-
-/** Error codes that mean this machine is out of something, whoever we were talking to. */
-const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
-
-/**
- * The local-resource code of an error (or of its causes), if it is one.
- * @example localCode(Object.assign(new Error("no space"), { code: "ENOSPC" })) // "ENOSPC"
- */
-export function localCode(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as never, i++) {
-    if (typeof e.code === "string" && LOCAL_RESOURCE.has(e.code)) return e.code;
-  }
-  return undefined;
-}
 
 /**
  * Runs `step`, and again after a failure that `own` says is this gateway's while `retryMs` allows: 0.5 s after the

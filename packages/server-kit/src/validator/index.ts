@@ -11,6 +11,7 @@ import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpError, RequestValidationError, type ValidationIssue } from "../http/errors.js";
 import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.js";
+import { localResourceCode, shortOfResources } from "../process/local-resources.js";
 import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
@@ -345,6 +346,7 @@ async function readMultipart(
     form = reader ? await reader(c) : await readFormData(c);
   } catch (err) {
     if (err instanceof HttpError) throw err;
+    if (localResourceCode(err)) throw shortOfResources("to read the upload", err);
     throw new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
   }
   const data: Record<string, unknown> = {};

@@ -18,6 +18,7 @@ import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import type { Context } from "hono";
 import { HttpError } from "../http/errors.js";
+import { localResourceCode, shortOfResources } from "../process/local-resources.js";
 import { bodyStream, countedLimit, detachable } from "./body.js";
 import { type BodyWatch, Chunked, readWhole } from "./chunked-body.js";
 import { cutLargeParts, parseWhole } from "./cut-parts.js";
@@ -124,6 +125,9 @@ export async function readRawMultipart(
   const entries: Array<[string, string | File | UploadedPart]> = [];
   const parts: string[] = [];
   const reads: Array<Promise<void>> = [];
+  /** The first part whose read failed (its spool's disk full, say): it stops the parse, and is what is answered. */
+  let readFailure: unknown;
+  const stopParse = new AbortController();
   const spools: Spool[] = [];
   const body = new Spool(limit, SPOOL_FILE_MODE, newFile);
   spools.push(body);
@@ -159,22 +163,27 @@ export async function readRawMultipart(
       const spool = new Spool(limit, SPOOL_FILE_MODE, newFile);
       spools.push(spool);
       const head = streamChecks?.part(name, true);
-      reads.push(
-        (async () => {
-          for await (const chunk of stream) {
-            head?.push(chunk as Buffer);
-            await spool.add(chunk as Buffer);
-          }
-          head?.end();
-          await spool.close();
-          entries[at] = [
-            name,
-            spool.file
-              ? new File([await openAsBlob(spool.file, { type })], filename, { type })
-              : new UploadedPart(filename, type, spool.chunks),
-          ];
-        })(),
-      );
+      const read = (async () => {
+        for await (const chunk of stream) {
+          head?.push(chunk as Buffer);
+          await spool.add(chunk as Buffer);
+        }
+        head?.end();
+        await spool.close();
+        entries[at] = [
+          name,
+          spool.file
+            ? new File([await openAsBlob(spool.file, { type })], filename, { type })
+            : new UploadedPart(filename, type, spool.chunks),
+        ];
+      })();
+      // Heard at once, not only when the parse is over: unheard until then, a failed write (ENOSPC) was an unhandled
+      // rejection that ended the process, or a part no longer read that stalled the parse for good.
+      read.catch((err: unknown) => {
+        readFailure ??= err;
+        stopParse.abort(err);
+      });
+      reads.push(read);
     });
     return p;
   };
@@ -246,12 +255,13 @@ export async function readRawMultipart(
         },
       });
       // Detached rather than destroyed when the reading stops early, so that the refusal can still be answered.
-      await pipeline(detachable(bodyStream(c), keep), parser!);
+      await pipeline(detachable(bodyStream(c), keep), parser!, { signal: stopParse.signal });
       read = true;
     }
     await Promise.all(reads);
     await body.close();
-  } catch (err) {
+  } catch (caught) {
+    const err = readFailure ?? caught;
     await Promise.allSettled(reads);
     await Promise.allSettled(spools.map((s) => s.close()));
     await removeRawMultipartFiles(c);
@@ -262,7 +272,9 @@ export async function readRawMultipart(
         ? err
         : cause instanceof HttpError
           ? cause
-          : new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
+          : localResourceCode(err)
+            ? shortOfResources("to keep the upload", err)
+            : new HttpError(400, `malformed multipart/form-data body: ${(err as Error).message}`, { cause: err });
     // The rest of a body refused part-way is never read: the connection cannot carry another request.
     if (!read) refusal.headers.connection = "close";
     throw refusal;

@@ -1,0 +1,33 @@
+/**
+ * @module Failures of this machine rather than of a request or a peer: a local resource ran out (file descriptors,
+ * disk, memory) or the file system refuses writes. A server answers them with 503 and `Retry-After` (the request was
+ * fine, and may succeed in a moment or on another server), never as the client's fault.
+ */
+import { HttpError } from "../http/errors.js";
+
+/** Error codes that mean this machine is out of something, whoever it was talking to. */
+const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
+
+/**
+ * The local-resource code of an error (or of its causes, four deep), if it is one.
+ * @example localResourceCode(Object.assign(new Error("no space"), { code: "ENOSPC" })) // "ENOSPC"
+ */
+export function localResourceCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as never, i++) {
+    if (typeof e.code === "string" && LOCAL_RESOURCE.has(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * The 503 for a request this server could not take for want of a local resource (`what` it was doing), with
+ * `Retry-After`; the code and path stay in the cause, for the log.
+ * @example throw shortOfResources("to keep the upload", err) // 503 "… short of local resources (…) to keep the upload …"
+ */
+export function shortOfResources(what: string, cause: unknown): HttpError {
+  return new HttpError(
+    503,
+    `this server is short of local resources (files, disk or memory) ${what} right now; retry later`,
+    { cause, headers: { "Retry-After": "5" } },
+  );
+}
