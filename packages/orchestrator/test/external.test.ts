@@ -50,6 +50,32 @@ describe("external runners", () => {
     expect((await fetch(`${runnerUrl}/health`)).status).toBe(200);
   }, 30_000);
 
+  it("answers 503, not a restart it will not do, when an external runner dies between jobs", async () => {
+    const own = await startExternalRunner(models.dir, "gone");
+    const orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, url: `http://127.0.0.1:${own.port}`, token: "gone" }],
+      modelsDir: models.dir,
+      healthInterval: 30,
+    });
+    try {
+      expect((await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) })).status).toBe(200);
+      own.child.kill("SIGKILL");
+      await new Promise((resolve) => own.child.once("exit", resolve));
+      // Before any health check has seen it down: the job finds the runner gone.
+      const res = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("30");
+      expect((await res.json()).detail.msg).toBe(
+        'the runner of upscale model "tiny/esrgan-x4" does not answer; it is checked again within 30 s',
+      );
+      // Told at once, the watchdog offers none of its capacity meanwhile.
+      await eventually(() => orch.pool.capabilities()[0]!.capacity === 0, 10_000, "capacity 0");
+    } finally {
+      await orch.stop();
+      own.child.kill("SIGKILL");
+    }
+  }, 30_000);
+
   it("offers nothing for an external runner that serves another model than its entry, and says so", async () => {
     const orch = await startOrchestrator({
       models: [

@@ -156,7 +156,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
               const call = (signal: AbortSignal) => forward(lease, stage, stageBody, requestId, signal);
               return await watchedCall(ctx, lease, requestId, job, call);
             } catch (err) {
-              throw toHttpError(err, stage, stageBody.model_id as string);
+              throw toHttpError(err, stage, stageBody.model_id as string, recheck(ctx, lease));
             }
           },
         });
@@ -194,7 +194,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
         result = await send(lease);
       }
     } catch (err) {
-      throw toHttpError(err, pipeline, modelId);
+      throw toHttpError(err, pipeline, modelId, recheck(ctx, lease));
     } finally {
       lease.release();
     }
@@ -330,7 +330,12 @@ async function encoded(body: Record<string, unknown>): Promise<Payload> {
   return { contentType, body: bytes };
 }
 
-function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
+/** For a runner reached by URL, the seconds until its next health check (the orchestrator never restarts it). */
+function recheck(ctx: JobRoutesContext, lease: Lease): number | undefined {
+  return lease.runner.external ? ctx.pool.healthCheckSeconds : undefined;
+}
+
+function toHttpError(err: unknown, pipeline: string, modelId: string, externalRecheck?: number): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof RunnerError) {
     if (err.status === 422 && Array.isArray(err.detail))
@@ -353,6 +358,15 @@ function toHttpError(err: unknown, pipeline: string, modelId: string): unknown {
     return new HttpError(status, message, { cause: err });
   }
   if (err instanceof RunnerConnectionError) {
+    // A runner reached by URL that stopped answering is not the orchestrator's to restart: another may take the job
+    // (503), and the watchdog, told at once (pool.suspect), offers none of its capacity until it answers again.
+    if (externalRecheck !== undefined) {
+      return new HttpError(
+        503,
+        `the runner of ${pipeline} model ${JSON.stringify(modelId)} does not answer; it is checked again within ${externalRecheck} s`,
+        { cause: err, headers: { "Retry-After": String(externalRecheck) } },
+      );
+    }
     // The orchestrator's runner clients set no timeout per call (the job's own is answered by the route, see
     // jobSignal), so a call that ended without an answer found its runner dead.
     return new HttpError(

@@ -180,9 +180,10 @@ export class ManagedRunner {
 
   /**
    * One watchdog check: `OK` resets the failure count; `ERROR` or a second failure in a row restarts the
-   * runner. Returns what it decided.
+   * runner — a first one too when `suspected` (a job's call just found no runner: that was the first). Returns what
+   * it decided.
    */
-  async checkHealth(): Promise<"ok" | "failing" | "restart"> {
+  async checkHealth(suspected = false): Promise<"ok" | "failing" | "restart"> {
     const client = this.client;
     if (this.state !== "ready" || !client) return "ok";
     let status: string;
@@ -197,7 +198,7 @@ export class ManagedRunner {
       return "ok";
     }
     this.#healthFailures++;
-    if (status === "ERROR" || this.#healthFailures >= 2) {
+    if (status === "ERROR" || this.#healthFailures >= 2 || suspected) {
       void this.restart(`health check: ${status}`).catch(() => {});
       return "restart";
     }

@@ -125,13 +125,7 @@ export class RunnerPool {
     }
     const runner = this.#pick(group);
     if (!runner) throw this.#unavailable(group, pipeline, modelId) ?? this.#busy();
-    const lease: Lease = {
-      runner,
-      release: once(() => {
-        runner.slots.give();
-        runner.lastUsed = Date.now();
-      }),
-    };
+    const lease = leaseOf(runner);
     if (runner.state === "ready") return lease;
     try {
       const evicting = runner.external || runner.device !== undefined ? undefined : this.#claimDevice(runner);
@@ -171,13 +165,12 @@ export class RunnerPool {
     const group = this.#groups.get(capabilityKey(failed.entry.pipeline, failed.entry.modelId)) ?? [];
     const runner = group.find((r) => r !== failed && r.state === "ready" && r.slots.free > 0);
     if (!runner?.slots.tryTake()) return null;
-    return {
-      runner,
-      release: once(() => {
-        runner.slots.give();
-        runner.lastUsed = Date.now();
-      }),
-    };
+    return leaseOf(runner);
+  }
+
+  /** Seconds between health checks of each runner, at least 1 (`Retry-After` for a runner reached by URL and down). */
+  get healthCheckSeconds(): number {
+    return Math.max(1, Math.ceil(this.#options.healthIntervalMs / 1000));
   }
 
   /** True while `runner` is stopped and waiting out the backoff of its last failure (no job starts it meanwhile). */
@@ -187,7 +180,7 @@ export class RunnerPool {
 
   /** A runner's call failed without an answer: check its health now instead of at the next tick. */
   suspect(runner: ManagedRunner): void {
-    void runner.checkHealth();
+    void runner.checkHealth(true);
   }
 
   /**
@@ -253,7 +246,7 @@ export class RunnerPool {
   #unavailable(group: ManagedRunner[], pipeline: string, modelId: string): HttpError | undefined {
     if (group.every((r) => r.external && r.state !== "ready")) {
       // Reached by URL and not ready (down, or serving another model): the watchdog looks again at its next check.
-      const seconds = Math.max(1, Math.ceil(this.#options.healthIntervalMs / 1000));
+      const seconds = this.healthCheckSeconds;
       const why = group.find((r) => r.lastFailure)?.lastFailure;
       return new HttpError(
         503,
@@ -388,11 +381,14 @@ function capabilityKey(pipeline: string, modelId: string): string {
   return `${pipeline}\u0000${modelId}`;
 }
 
-function once(fn: () => void): () => void {
+/** The lease of a slot `runner` has given: released once, however often `release` is called. */
+function leaseOf(runner: ManagedRunner): Lease {
   let done = false;
-  return () => {
+  const release = () => {
     if (done) return;
     done = true;
-    fn();
+    runner.slots.give();
+    runner.lastUsed = Date.now();
   };
+  return { runner, release };
 }
