@@ -1,5 +1,5 @@
 /** @module Installing catalog models into the models volume (`MODEL_DIR/<model_id>/` + manifest). */
-import { mkdir, readdir, rename, rm, stat, statfs } from "node:fs/promises";
+import { mkdir, rename, rm, statfs } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { catalogEntry } from "./catalog.js";
 import { formatBytes } from "./fetch/progress.js";
@@ -10,8 +10,8 @@ import { makeFolder, removeCreated } from "./model-dir.js";
  * Installs a catalog model into `modelDir` (written to a temporary directory, then moved into place, so a failed
  * install leaves nothing half-written, nor the folders it created for it). Returns the model's directory and manifest.
  * @throws {Error} for an unknown id, a models folder that cannot be created or written (checked before anything
- *   is written, naming the folder and why), or a full disk (naming the model's folder, the space the model took
- *   before the disk filled and the space free).
+ *   is written, naming the folder and why), or a full disk (naming the model's folder and the space free, which
+ *   it needs more than).
  * @example await installModel("tiny/esrgan-x4", "/tmp/models") // { path: "/tmp/models/tiny/esrgan-x4", … }
  */
 export async function installModel(
@@ -36,33 +36,17 @@ export async function installModel(
     await rename(staging, target);
   } catch (err) {
     const full = (err as NodeJS.ErrnoException).code === "ENOSPC";
-    // The model's size is not known before it is generated: what it had written when the disk filled is a floor.
-    const written = full ? await bytesUnder(staging) : 0;
     await rm(staging, { recursive: true, force: true });
     await removeCreated(created);
     if (!full) throw err;
+    // The model's size is not known before it is generated; it filled what is free once its partial files are gone.
     const free = await freeBytes(dirname(target));
-    const needs = written > 0 ? `${modelId} needs more than ${formatBytes(written)} and ` : "";
-    const has = free ? `${free.dir} has ${formatBytes(free.bytes)} free` : "there is too little free space";
-    throw new Error(`cannot install ${modelId} into ${target}: the disk is full (ENOSPC); ${needs}${has}`, {
+    const needs = free ? `more than the ${formatBytes(free.bytes)} free on ${free.dir}` : "more space than is free";
+    throw new Error(`cannot install ${modelId} into ${target}: the disk is full (ENOSPC); it needs ${needs}`, {
       cause: err,
     });
   }
   return { path: target, manifest: (await readManifest(target))! };
-}
-
-/** The bytes of the files under `dir` (0 when it cannot be listed). */
-async function bytesUnder(dir: string): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    if (e.isFile())
-      total += await stat(join(e.parentPath, e.name)).then(
-        (s) => s.size,
-        () => 0,
-      );
-  }
-  return total;
 }
 
 /**
