@@ -96,7 +96,8 @@ export class DockerLauncher implements Launcher {
   }
 
   /**
-   * Checks that dockerd answers and has the runner image, then removes every container labelled with this
+   * Checks that dockerd answers and has the runner image (and a bridge network, for `bridge`), then removes every
+   * container labelled with this
    * orchestrator's name (left by a crash). Both would otherwise fail every runner start, for ever. A container of
    * that name whose orchestrator still runs on this machine is a ConfigError instead: two orchestrators share a name.
    */
@@ -111,6 +112,18 @@ export class DockerLauncher implements Launcher {
           ? `runner-image ${this.#image} is not in dockerd's images: build it (docker build -f runner/Dockerfile -t ${this.#image} . in a checkout) or pull it, or point --runner-image at one`
           : `cannot reach dockerd at ${this.docker.socketPath} (${(err as Error).message}): is it running? set --docker-socket to its socket`,
         { cause: err },
+      );
+    }
+    // A daemon started with --bridge=none has no bridge network: every container would start with no port to reach.
+    if (
+      this.#network === "bridge" &&
+      !(await this.docker.json("GET", "/networks/bridge").then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      throw new ConfigError(
+        "docker-network bridge: this dockerd has no bridge network (started with --bridge=none?); set --docker-network host",
       );
     }
     const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${this.#name}`] }));

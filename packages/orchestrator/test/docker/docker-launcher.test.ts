@@ -50,12 +50,13 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     });
 
   /** An orchestrator with one warm runner of TINY in `image`, not started (for start-up refusals). */
-  const unstarted = (image: string) =>
+  const unstarted = (image: string, dockerNetwork: "host" | "bridge" = "host") =>
     createOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
       modelsDir: models.dir,
       launcher: "docker",
       runnerImage: image,
+      dockerNetwork,
       name: NAME,
       port: 0,
       log: silentLogger,
@@ -92,6 +93,23 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
       other.kill("SIGKILL");
     }
   });
+
+  it("refuses the bridge network of a dockerd that has none (as the tests' own, --bridge=none)", async () => {
+    const bridge = await api.json("GET", "/networks/bridge").then(
+      () => true,
+      () => false,
+    );
+    const orch = await unstarted(IMAGE, "bridge");
+    const started = orch.start();
+    if (bridge) await expect(started).resolves.toBeDefined();
+    else {
+      await expect(started).rejects.toThrow(
+        "docker-network bridge: this dockerd has no bridge network (started with --bridge=none?); set --docker-network host",
+      );
+    }
+    await orch.stop();
+    expect(await ours()).toEqual([]);
+  }, 60_000);
 
   it("refuses to start with a runner image dockerd does not have, saying how to get one", async () => {
     const missing = `avs-runner:missing-${process.pid}`;
