@@ -9,6 +9,7 @@ import {
   eventually,
   modelsDir,
   pngSize,
+  recordingLogger,
   startExternalRunner,
   startOrchestrator,
   TINY,
@@ -205,10 +206,12 @@ describe("external runners", () => {
 
   it("refuses jobs with 503 while an external runner is down, and uses it once the watchdog sees it up", async () => {
     const port = await freePort();
+    const log = recordingLogger();
     const orch = await startOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, url: `http://127.0.0.1:${port}`, token: "late" }],
       modelsDir: models.dir,
       startTimeout: 1,
+      log,
     });
     let late: ChildProcess | undefined;
     try {
@@ -221,6 +224,9 @@ describe("external runners", () => {
       expect(down.headers.get("retry-after")).toMatch(/^\d+$/);
       // Not offered meanwhile: a broadcaster reading /info sends its jobs elsewhere.
       expect(orch.pool.capabilities()[0]).toMatchObject({ warm: false, capacity: 0 });
+      // Tried at every health check (0.5 s here): the same failure is logged once, not at each.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(log.lines.filter((l) => l.msg === "runner failed to start")).toHaveLength(1);
       late = (await startExternalRunner(models.dir, "late", port)).child;
       await eventually(() => orch.pool.capabilities()[0]!.warm, 20_000, "external runner seen up");
       expect(orch.pool.capabilities()[0]!.capacity).toBe(1);

@@ -141,10 +141,15 @@ export class ManagedRunner {
         this.#handle = undefined;
       }
       await handle?.stop().catch(() => {});
+      const message = (err as Error).message;
       if (stopped) log.info("runner stopped while starting", { runner: this.name });
+      // A runner reached by URL is tried at every health check: the same failure again is not news (720 lines an
+      // hour at the default interval), a new one is.
+      else if (this.external && message === this.lastFailure)
+        log.debug?.("runner still not ready", { runner: this.name });
       else {
-        this.lastFailure = (err as Error).message;
-        log.error("runner failed to start", { runner: this.name, error: this.lastFailure });
+        this.lastFailure = message;
+        log.error("runner failed to start", { runner: this.name, error: message });
       }
       throw err;
     }
