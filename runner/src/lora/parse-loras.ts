@@ -1,7 +1,7 @@
 /**
  * @module The request's `loras` field: a JSON object string `{"<lora id>": weight}` (Livepeer's format), at most 4
- * entries, weights numbers from 0 to 100, ids `name` or `org/name` (so they stay inside MODEL_DIR and cannot reach into a
- * model's component folders). Every problem is a 400 that names it.
+ * entries, weights numbers from 0 to 100, ids `name` or `org/name` (so they stay inside MODEL_DIR and cannot reach
+ * into a model's component folders). Every problem is a 400 that names it.
  */
 import { BadRequestError } from "../errors.js";
 

@@ -22,7 +22,7 @@ export function localResourceCode(err: unknown): string | undefined {
 /**
  * The 503 for a request this server could not take for want of a local resource (`what` it was doing), with
  * `Retry-After`; the code and path stay in the cause, for the log.
- * @example throw shortOfResources("to keep the upload", err) // 503 "… short of local resources (…) to keep the upload …"
+ * @example throw shortOfResources("to keep the upload", err) // 503 "… short of local resources (…) to keep the …"
  */
 export function shortOfResources(what: string, cause: unknown): HttpError {
   return new HttpError(

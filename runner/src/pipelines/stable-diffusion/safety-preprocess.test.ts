@@ -147,8 +147,8 @@ describe("safetyPreprocessModel", () => {
     const before = peakMb();
     const clip = (await prepare(image)).clip_input as ort.Tensor;
     expect(clip.dims).toEqual([1, 3, CLIP_SIDE, CLIP_SIDE]);
-    // Measured: +27 MB; cropped at the end (the 224 × 114688 image resized whole, in float32) +649 MB here, and +1.35 GB
-    // in a runner serving text-to-image.
+    // Measured: +27 MB; cropped at the end (the 224 × 114688 image resized whole, in float32) +649 MB here, and
+    // +1.35 GB in a runner serving text-to-image.
     expect(peakMb() - before).toBeLessThan(300);
   });
 
