@@ -147,6 +147,9 @@ describe("createOrchestrator refuses bad configuration", () => {
     await expect(createOrchestrator({ ...quiet, models, runnerCommand: ["no-such-runner-cmd"] })).rejects.toThrow(
       'runner-command: "no-such-runner-cmd" is not an executable file on PATH;',
     );
+    await expect(createOrchestrator({ ...quiet, models, runnerCommand: [] })).rejects.toThrow(
+      "runner-command is empty: name avs-runner's command, or leave it out",
+    );
     const ok = await createOrchestrator({ ...quiet, models, runnerCommand: [process.execPath, "runner.mjs"] });
     await ok.stop();
   });

@@ -19,7 +19,12 @@ export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Laun
   const launcher = options.launcher ?? "process";
   if (typeof launcher === "object") return launcher;
   if (launcher === "process") {
-    if (options.runnerCommand?.length) checkExecutable(options.runnerCommand[0]!);
+    if (options.runnerCommand) {
+      // Given but blank (`--runner-command " "`): not the bundled runner without a word.
+      if (!options.runnerCommand[0])
+        throw new ConfigError("runner-command is empty: name avs-runner's command, or leave it out");
+      checkExecutable(options.runnerCommand[0]);
+    }
     return new ProcessLauncher({ reaper, ...(options.runnerCommand ? { command: options.runnerCommand } : {}) });
   }
   if (launcher === "docker") {
