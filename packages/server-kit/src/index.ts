@@ -34,6 +34,7 @@ export {
   notFoundHandler,
   type RefusalObserver,
   RequestValidationError,
+  shortOfResources,
   type UnexpectedErrorLogger,
   type ValidationIssue,
 } from "./http/errors.js";
@@ -110,7 +111,7 @@ export {
   heapHeadroomFlag,
   widenHeapHeadroom,
 } from "./process/heap-headroom.js";
-export { localResourceCode, shortOfResources } from "./process/local-resources.js";
+export { localResourceCode } from "./process/local-resources.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
 export { RUNNER_PROCESS_ENV } from "./process/runner-env.js";
 export {

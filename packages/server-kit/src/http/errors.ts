@@ -7,6 +7,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../log/logger.js";
+import { localResourceCode } from "../process/local-resources.js";
 
 /** One entry of a 422 body. */
 export interface ValidationIssue {
@@ -169,14 +170,35 @@ function answerError(report: UnexpectedErrorLogger, log: Logger | UnexpectedErro
       return errorResponse(c, 400, "the client closed the connection before the request was complete");
     }
     if (err instanceof RequestValidationError) return c.json({ detail: err.issues }, 422);
-    if (err instanceof HttpError) return errorResponse(c, err.status, err.message, err.headers);
+    if (err instanceof HttpError) {
+      if (err.status === 503 && localResourceCode(err.cause)) noteShortage(log, c, err.cause);
+      return errorResponse(c, err.status, err.message, err.headers);
+    }
     const status = (err as { status?: unknown }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
       return errorResponse(c, status as ContentfulStatusCode, err.message || "bad request");
     }
+    // Wherever it happened (a route's scratch file, a spool), a full disk or no descriptor to spare is this server's
+    // shortage: 503, not an internal error.
+    if (localResourceCode(err)) {
+      noteShortage(log, c, err);
+      const short = shortOfResources("to serve the request", err);
+      return errorResponse(c, 503, short.message, short.headers);
+    }
     report(err, c);
     return errorResponse(c, 500, "internal server error");
   };
+}
+
+/** A `warn` line for a request refused for want of a local resource: the code and what failed, for the operator. */
+function noteShortage(log: Logger | UnexpectedErrorLogger, c: Context, cause: unknown): void {
+  if (typeof log === "function") return;
+  log.warn("short of local resources", {
+    request_id: (c.get("requestId" as never) as string | undefined) ?? "",
+    path: c.req.path,
+    code: localResourceCode(cause),
+    error: (cause as Error).message,
+  });
 }
 
 /** The routes of an app, as Hono lists them (`app.routes`). */
@@ -228,4 +250,17 @@ export function notFoundHandler(app: { routes: RouteList }): NotFoundHandler {
     const list = allowed.join(", ");
     return errorResponse(c, 405, `${c.req.method} is not allowed on ${c.req.path}; it takes ${list}`, { allow: list });
   };
+}
+
+/**
+ * The 503 for a request this server could not take for want of a local resource (`what` it was doing), with
+ * `Retry-After`; the code and path stay in the cause, for the log.
+ * @example throw shortOfResources("to keep the upload", err) // 503 "… short of local resources (…) to keep the …"
+ */
+export function shortOfResources(what: string, cause: unknown): HttpError {
+  return new HttpError(
+    503,
+    `this server is short of local resources (files, disk or memory) ${what} right now; retry later`,
+    { cause, headers: { "Retry-After": "5" } },
+  );
 }

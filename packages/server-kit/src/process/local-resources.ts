@@ -1,10 +1,8 @@
 /**
  * @module Failures of this machine rather than of a request or a peer: a local resource ran out (file descriptors,
  * disk, memory) or the file system refuses writes. A server answers them with 503 and `Retry-After` (the request was
- * fine, and may succeed in a moment or on another server), never as the client's fault.
+ * fine, and may succeed in a moment or on another server), never as the client's fault: see `shortOfResources`.
  */
-import { HttpError } from "../http/errors.js";
-
 /** Error codes that mean this machine is out of something, whoever it was talking to. */
 const LOCAL_RESOURCE = new Set(["EMFILE", "ENFILE", "ENOSPC", "EDQUOT", "ENOMEM", "EROFS"]);
 
@@ -17,17 +15,4 @@ export function localResourceCode(err: unknown): string | undefined {
     if (typeof e.code === "string" && LOCAL_RESOURCE.has(e.code)) return e.code;
   }
   return undefined;
-}
-
-/**
- * The 503 for a request this server could not take for want of a local resource (`what` it was doing), with
- * `Retry-After`; the code and path stay in the cause, for the log.
- * @example throw shortOfResources("to keep the upload", err) // 503 "… short of local resources (…) to keep the …"
- */
-export function shortOfResources(what: string, cause: unknown): HttpError {
-  return new HttpError(
-    503,
-    `this server is short of local resources (files, disk or memory) ${what} right now; retry later`,
-    { cause, headers: { "Retry-After": "5" } },
-  );
 }

@@ -9,9 +9,9 @@
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context, MiddlewareHandler } from "hono";
-import { HttpError, RequestValidationError, type ValidationIssue } from "../http/errors.js";
+import { HttpError, RequestValidationError, shortOfResources, type ValidationIssue } from "../http/errors.js";
 import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.js";
-import { localResourceCode, shortOfResources } from "../process/local-resources.js";
+import { localResourceCode } from "../process/local-resources.js";
 import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
