@@ -169,5 +169,17 @@ describe("createOrchestrator refuses bad configuration", () => {
     );
     await expect(started).rejects.toBeInstanceOf(ConfigError);
     await orch.stop();
+    // Every entry reached by URL: the docker launcher starts nothing, so its daemon is not asked for.
+    const external = [{ pipeline: "upscale", model_id: "a", url: "http://127.0.0.1:9" }];
+    const none = await createOrchestrator({
+      ...quiet,
+      models: external,
+      launcher: "docker",
+      dockerSocket: socket,
+      port: 0,
+      startTimeout: 1,
+    });
+    await none.start();
+    await none.stop();
   });
 });

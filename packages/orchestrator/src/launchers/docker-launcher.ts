@@ -115,13 +115,9 @@ export class DockerLauncher implements Launcher {
       );
     }
     // A daemon started with --bridge=none has no bridge network: every container would start with no port to reach.
-    if (
-      this.#network === "bridge" &&
-      !(await this.docker.json("GET", "/networks/bridge").then(
-        () => true,
-        () => false,
-      ))
-    ) {
+    const missing = (err: unknown) =>
+      err instanceof DockerApiError && err.status === 404 ? true : Promise.reject(err);
+    if (this.#network === "bridge" && (await this.docker.json("GET", "/networks/bridge").then(() => false, missing))) {
       throw new ConfigError(
         "docker-network bridge: this dockerd has no bridge network (started with --bridge=none?); set --docker-network host",
       );

@@ -97,7 +97,8 @@ export class RunnerPool {
 
   /** Starts warm and external runners (waiting until they are ready) and the watchdog. */
   async start(): Promise<void> {
-    await this.#options.launcher.cleanup?.();
+    // With every entry reached by URL the launcher starts nothing: its checks (dockerd, image) are not needed.
+    if (this.runners.some((r) => !r.external)) await this.#options.launcher.cleanup?.();
     const first = this.runners.filter((r) => r.entry.warm || r.external);
     const results = await Promise.allSettled(first.map((r) => r.start()));
     results.forEach((r, i) => {
