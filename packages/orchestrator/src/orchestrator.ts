@@ -294,6 +294,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let started = false;
   async function listenAndWarm() {
     const host = options.host ?? "127.0.0.1";
+    // A launcher that cannot start runners (no dockerd, no image) is refused before the port is taken.
+    await pool.prepare();
     http = await listen(app.fetch, { host, port: options.port ?? 8935, limits: options.connectionLimits });
     publicUrl ||= http.url;
     log.info("listening", {

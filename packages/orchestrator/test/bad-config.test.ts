@@ -162,12 +162,16 @@ describe("createOrchestrator refuses bad configuration", () => {
       );
     }
     const socket = `/tmp/avs-no-dockerd-${process.pid}.sock`;
-    const orch = await createOrchestrator({ ...quiet, models, launcher: "docker", dockerSocket: socket, port: 0 });
+    const said: string[] = [];
+    const log = { ...silentLogger, info: (msg: string) => void said.push(msg) };
+    const orch = await createOrchestrator({ ...quiet, log, models, launcher: "docker", dockerSocket: socket, port: 0 });
     const started = orch.start();
     await expect(started).rejects.toThrow(
       `cannot reach dockerd at ${socket} (connect ENOENT ${socket}): is it running? set --docker-socket to its socket`,
     );
     await expect(started).rejects.toBeInstanceOf(ConfigError);
+    // Refused before the port is taken: no "listening" line for a server that never serves.
+    expect(said).not.toContain("listening");
     await orch.stop();
     // Every entry reached by URL: the docker launcher starts nothing, so its daemon is not asked for.
     const external = [{ pipeline: "upscale", model_id: "a", url: "http://127.0.0.1:9" }];

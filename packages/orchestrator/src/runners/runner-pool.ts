@@ -54,6 +54,7 @@ const RANK = { ready: 0, starting: 1, stopped: 2, stopping: 3 } as const;
 /**
  * @example
  * const pool = new RunnerPool({ entries, launcher, modelsDir, gpus: [], runnersPerGpu: 2, ... });
+ * await pool.prepare();
  * await pool.start();
  * const lease = await pool.acquire("upscale", "tiny/esrgan-x4");
  * try { await lease.runner.client!.upscale(body) } finally { lease.release() }
@@ -95,10 +96,13 @@ export class RunnerPool {
     });
   }
 
-  /** Starts warm and external runners (waiting until they are ready) and the watchdog. */
-  async start(): Promise<void> {
-    // With every entry reached by URL the launcher starts nothing: its checks (dockerd, image) are not needed.
+  /** The launcher's checks and clean-up, before anything starts; none when every entry is reached by URL. */
+  async prepare(): Promise<void> {
     if (this.runners.some((r) => !r.external)) await this.#options.launcher.cleanup?.();
+  }
+
+  /** Starts warm and external runners (waiting until they are ready) and the watchdog; after {@link prepare}. */
+  async start(): Promise<void> {
     const first = this.runners.filter((r) => r.entry.warm || r.external);
     const results = await Promise.allSettled(first.map((r) => r.start()));
     results.forEach((r, i) => {
