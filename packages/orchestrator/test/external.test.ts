@@ -53,10 +53,12 @@ describe("external runners", () => {
 
   it("answers 503, not a restart it will not do, when an external runner dies between jobs", async () => {
     const own = await startExternalRunner(models.dir, "gone");
+    const log = recordingLogger();
     const orch = await startOrchestrator({
       models: [{ pipeline: "upscale", model_id: TINY, url: `http://127.0.0.1:${own.port}`, token: "gone" }],
       modelsDir: models.dir,
       healthInterval: 30,
+      log,
     });
     try {
       expect((await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) })).status).toBe(200);
@@ -71,6 +73,9 @@ describe("external runners", () => {
       );
       // Told at once, the watchdog offers none of its capacity meanwhile.
       await eventually(() => orch.pool.capabilities()[0]!.capacity === 0, 10_000, "capacity 0");
+      // Nothing of it is restarted, and the log does not say so.
+      expect(log.lines.map((l) => l.msg)).toContain("runner reached by URL is down; connecting again");
+      expect(log.lines.map((l) => l.msg)).not.toContain("restarting runner");
     } finally {
       await orch.stop();
       own.child.kill("SIGKILL");

@@ -176,9 +176,13 @@ export class ManagedRunner {
     return this.#stopping;
   }
 
-  /** Stops and starts again (after a failed health check or an `ERROR`). */
+  /**
+   * Stops and starts again (after a failed health check or an `ERROR`). A runner reached by URL is only connected to
+   * again: nothing of it is restarted, and the log says so.
+   */
   async restart(reason: string): Promise<void> {
-    this.#ctx.log.warn("restarting runner", { runner: this.name, reason });
+    const msg = this.external ? "runner reached by URL is down; connecting again" : "restarting runner";
+    this.#ctx.log.warn(msg, { runner: this.name, reason });
     await this.stop();
     await this.start();
   }
