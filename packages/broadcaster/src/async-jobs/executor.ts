@@ -12,7 +12,7 @@ import { rm } from "node:fs/promises";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { type DispatchContext, type DispatchResult, dispatch } from "../jobs/dispatch.js";
 import { alsoNeedsOf } from "../jobs/job.js";
-import { localCode, SHORT_OF_RESOURCES } from "../jobs/own-failures.js";
+import { isLocalFailure, SHORT_OF_RESOURCES } from "../jobs/own-failures.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import { unavailableReason } from "./availability.js";
 import { restoreBody } from "./inputs.js";
@@ -262,7 +262,7 @@ export class JobExecutor {
       if (stop?.kind === "cancelled") outcome = { status: "cancelled" };
       else {
         // Out of a local resource for as long as the run tried (the inputs' spool): the message of the other cases.
-        const error = localCode(err)
+        const error = isLocalFailure(err)
           ? { status: 503, detail: { msg: SHORT_OF_RESOURCES } }
           : { status: 500, detail: { msg: `internal error: ${(err as Error).message}` } };
         this.#log("error", claim, "job could not run", { error: (err as Error).message });

@@ -9,7 +9,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { localCode, retryOwnFailures } from "../jobs/own-failures.js";
+import { isLocalFailure, retryOwnFailures } from "../jobs/own-failures.js";
 import type { JobRecord, StoredInputs } from "./model.js";
 import type { JobStore } from "./store.js";
 
@@ -80,7 +80,7 @@ export function restoreBody(
     await Promise.all(spooled.splice(0).map((p) => rm(p, { force: true })));
     return restoreOnce(store, job, dir, spooled);
   };
-  return retryOwnFailures(again, retry.retryMs, retry.signal, (err) => localCode(err) !== undefined);
+  return retryOwnFailures(again, retry.retryMs, retry.signal, isLocalFailure);
 }
 
 async function restoreOnce(

@@ -10,13 +10,13 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { DataUrl, encodeMultipart, parseRunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
-import { BodyTooLarge } from "@ai-video-subnet/server-kit";
+import { BodyTooLarge, localResourceCode } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import type { OutputStore } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
 import { type AnswerLimits, BadAnswer, copyOutput, outputsAllowed, StoreFailed } from "./outputs.js";
-import { localCode, retryOwnFailures } from "./own-failures.js";
+import { isLocalFailure, retryOwnFailures } from "./own-failures.js";
 import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
 /** How an attempt ended. */
@@ -99,11 +99,11 @@ export async function attempt(
   try {
     // A synchronous job's path stays as it was: no closure on the hot path (issue 17's CPU per job).
     res = job.localRetryMs
-      ? await retryOwnFailures(() => send(o, job, path, signal), job.localRetryMs, signal, isLocal)
+      ? await retryOwnFailures(() => send(o, job, path, signal), job.localRetryMs, signal, isLocalFailure)
       : await send(o, job, path, signal);
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    const local = localCode(err);
+    const local = localResourceCode(err);
     if (local) return { kind: "local_error", reason: `sending the request: ${local}: ${(err as Error).message}` };
     return { kind: "failed", reason: `connection failed: ${causeOf(err)}` };
   }
@@ -164,7 +164,7 @@ export async function attempt(
   } catch (err) {
     await Promise.all(stored.map((m) => store.delete(m.name).catch(() => {})));
     if (signal.aborted) throw signal.reason;
-    const local = localCode(err);
+    const local = localResourceCode(err);
     if (local) return { kind: "local_error", reason: `storing an output: ${local}: ${(err as Error).message}` };
     if (err instanceof StoreFailed) return { kind: "local_error", reason: `output store: ${err.message}`, store: true };
     if (err instanceof BadAnswer) return badAnswer(err.message);
@@ -187,9 +187,8 @@ async function send(o: Orchestrator, job: Job, path: string, signal: AbortSignal
   return upstream(new URL(`${o.url}${path}`), { method: "POST", headers, body, signal });
 }
 
-const isLocal = (err: unknown) => localCode(err) !== undefined;
 /** A failure storing an output that is this gateway's: the store's, or a local resource's. */
-const isOwn = (err: unknown) => err instanceof StoreFailed || isLocal(err);
+const isOwn = (err: unknown) => err instanceof StoreFailed || isLocalFailure(err);
 
 /** An answer refused for what it holds: failed as the pipeline and model's fault there (see {@link BadAnswer}). */
 function badAnswer(reason: string): AttemptResult {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { localCode, retryOwnFailures } from "./own-failures.js";
+import { isLocalFailure, retryOwnFailures } from "./own-failures.js";
 
 const enospc = () => Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
 
 describe("retryOwnFailures", () => {
-  const own = (err: unknown) => localCode(err) !== undefined;
+  const own = isLocalFailure;
 
   it("tries an own failure again after 0.5 s, then 1 s, and returns the step's value", async () => {
     const at: number[] = [];

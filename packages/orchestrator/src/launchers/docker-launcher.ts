@@ -20,9 +20,6 @@ export const ORCHESTRATOR_LABEL = "ai-video-subnet.orchestrator";
 /** The label naming the orchestrator process that started the container (see `process-identity.ts`). */
 export const OWNER_LABEL = "ai-video-subnet.owner";
 
-/** This process, as {@link OWNER_LABEL} names it. */
-const SELF = processIdentity(process.pid);
-
 /**
  * Processes and threads a runner container may hold at once (the pids cgroup counts threads, not only processes).
  * A runner needs a few hundred at most even on a large GPU host: each ONNX Runtime session's intra-op pool has a
@@ -80,6 +77,8 @@ export class DockerLauncher implements Launcher {
   readonly #network: "bridge" | "host";
   readonly #name: string;
   readonly #stopTimeout: number;
+  /** This process, as {@link OWNER_LABEL} names it (read here, not by every orchestrator that loads the module). */
+  readonly #self = processIdentity(process.pid);
 
   constructor(options: DockerLauncherOptions) {
     this.docker = new DockerApi(options.socketPath);
@@ -155,7 +154,7 @@ export class DockerLauncher implements Launcher {
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Labels: {
         [ORCHESTRATOR_LABEL]: this.#name,
-        ...(SELF ? { [OWNER_LABEL]: SELF } : {}),
+        ...(this.#self ? { [OWNER_LABEL]: this.#self } : {}),
         "ai-video-subnet.runner": spec.name,
         "ai-video-subnet.pipeline": spec.pipeline,
         "ai-video-subnet.model-id": spec.modelId,
