@@ -3,6 +3,8 @@
  * reached by URL and bearer token; and a bad external token surfacing as a clear 500.
  */
 import type { ChildProcess } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/internal/free-port.js";
 import {
@@ -208,6 +210,74 @@ describe("external runners", () => {
       await orch.stop();
     }
   }, 30_000);
+
+  it("cuts a job's call on an external runner that hangs mid-job once health checks find it down, and retries it", async () => {
+    // A runner that stops answering anything (a hung process, a network that drops its packets) closes no
+    // connection: without the cut, the job waited for runner-stall-timeout (120 s) or job-timeout.
+    let hung = false;
+    const held = new Set<http.ServerResponse>();
+    const hanging = http.createServer((req, res) => {
+      req.resume();
+      held.add(res);
+      if (hung) return;
+      if (req.method !== "GET") {
+        hung = true; // the job arrived: from now on, nothing is answered
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.url === "/health" ? JSON.stringify({ status: "OK" }) : "{}");
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    const log = recordingLogger();
+    const orch = await startOrchestrator({
+      models: [
+        // Listed first, so the first job goes there; the real runner beside it takes the retry.
+        { pipeline: "upscale", model_id: TINY, url: hangingUrl, token: "hung", capacity: 1 },
+        { pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "ext", capacity: 1 },
+      ],
+      modelsDir: models.dir,
+      log,
+    });
+    try {
+      const started = Date.now();
+      const res = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+      expect(res.status).toBe(200);
+      expect(pngSize(new Uint8Array(await (await fetch((await res.json()).images[0].url)).arrayBuffer()))).toEqual({
+        width: 64,
+        height: 64,
+      });
+      // Two health checks of 3 s each, 0.5 s apart, find it down; far from runner-stall-timeout's 120 s.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(log.lines.find((l) => l.msg === "runner reached by URL is down; connecting again")).toMatchObject({
+        calls_cut: 1,
+      });
+      expect(log.lines.find((l) => l.msg === "runner failed mid-job")?.error).toMatch(
+        /^\[POST\] "\/upscale": no response from the runner: it was found down \(health check: unreachable\) while the call ran$/,
+      );
+      // With no other runner of the model, the cut call is a 503 the broadcaster retries elsewhere.
+      await orch.stop();
+      hung = false;
+      const alone = await startOrchestrator({
+        models: [{ pipeline: "upscale", model_id: TINY, url: hangingUrl, token: "hung" }],
+        modelsDir: models.dir,
+      });
+      try {
+        const cut = await fetch(`${alone.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+        expect(cut.status).toBe(503);
+        expect((await cut.json()).detail.msg).toBe(
+          'the runner of upscale model "tiny/esrgan-x4" does not answer; it is checked again within 1 s',
+        );
+      } finally {
+        await alone.stop();
+      }
+    } finally {
+      await orch.stop();
+      for (const res of held) res.destroy();
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  }, 60_000);
 
   it("refuses jobs with 503 while an external runner is down, and uses it once the watchdog sees it up", async () => {
     const port = await freePort();

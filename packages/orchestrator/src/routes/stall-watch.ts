@@ -34,7 +34,8 @@ export function watchedCall<T>(
     requestId,
     ctx.stallTimeoutMs ?? 0,
     job,
-    call,
+    // A runner reached by URL found down cuts the call (see ManagedRunner.call); a hang-up or a stall cuts it too.
+    (signal) => runner.call(signal, call),
     ({ silentMs, last }) => {
       ctx.metrics.stalls.inc({ pipeline, model_id: modelId });
       ctx.log.warn("runner stalled", {

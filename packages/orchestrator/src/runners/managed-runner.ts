@@ -3,7 +3,7 @@
  * slots, its client, and the health check the watchdog runs. Starting is deduplicated: every job that needs a
  * starting runner waits for the same start.
  */
-import { type components, RunnerClient } from "@ai-video-subnet/runner-client";
+import { type components, RunnerClient, RunnerConnectionError } from "@ai-video-subnet/runner-client";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { Slots } from "../capacity/slots.js";
 import type { ModelEntry } from "../config/ai-models.js";
@@ -51,6 +51,8 @@ export class ManagedRunner {
   #stopping: Promise<void> | undefined;
   #healthFailures = 0;
   #generation = 0;
+  /** How to cut each call in flight on a runner reached by URL (see {@link ManagedRunner.call}). */
+  readonly #calls = new Set<(reason: Error) => void>();
 
   constructor(entry: ModelEntry, name: string, ctx: RunnerContext) {
     this.entry = entry;
@@ -177,12 +179,45 @@ export class ManagedRunner {
   }
 
   /**
+   * Runs one job call on this runner under `signal`. A runner reached by URL that is found down (see
+   * {@link ManagedRunner.restart}) also cuts the call, with a `RunnerConnectionError`: a runner that hangs, or a
+   * network that drops its packets, closes no connection, and the call would wait for `runner-stall-timeout` or
+   * `job-timeout`. A runner the orchestrator started needs nothing of this: stopping it closes its connections.
+   * @example const answer = await runner.call(job.signal, (signal) => client.forward(path, body, { signal }));
+   */
+  async call<T>(signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (!this.external) return run(signal);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    const cut = (reason: Error) => controller.abort(reason);
+    this.#calls.add(cut);
+    try {
+      return await run(controller.signal);
+    } finally {
+      this.#calls.delete(cut);
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
    * Stops and starts again (after a failed health check or an `ERROR`). A runner reached by URL is only connected to
-   * again: nothing of it is restarted, and the log says so.
+   * again: nothing of it is restarted, and the log says so; its calls in flight are cut first (see
+   * {@link ManagedRunner.call}), so their jobs can be retried at once.
    */
   async restart(reason: string): Promise<void> {
     const msg = this.external ? "runner reached by URL is down; connecting again" : "restarting runner";
-    this.#ctx.log.warn(msg, { runner: this.name, reason });
+    this.#ctx.log.warn(msg, {
+      runner: this.name,
+      reason,
+      ...(this.#calls.size ? { calls_cut: this.#calls.size } : {}),
+    });
+    if (this.#calls.size) {
+      const cause = new Error(`it was found down (${reason}) while the call ran`);
+      const path = `/${this.entry.pipeline}`;
+      for (const cut of [...this.#calls]) cut(new RunnerConnectionError({ method: "POST", path, cause }));
+    }
     await this.stop();
     await this.start();
   }
