@@ -121,6 +121,28 @@ describe("runner app", () => {
     expect(second.status).toBe(503);
     expect(Number(second.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await second.json()).toEqual({ detail: { msg: "the queue is full (0 waiting, 1 running)" } });
+    // Refused before its body is read: an upload that never ends gets the same 503 (it used to be read, spooled and,
+    // on a video route, probed first; here it would wait for ever).
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled === 1)
+          controller.enqueue(new TextEncoder().encode('--x\r\nContent-Disposition: form-data; name="image"'));
+        return new Promise(() => {});
+      },
+    });
+    const third = await runner.app.request(
+      new Request("http://runner/upscale", {
+        method: "POST",
+        headers: { ...auth, "content-type": "multipart/form-data; boundary=x" },
+        body: endless,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(third.status).toBe(503);
+    expect(await third.json()).toEqual({ detail: { msg: "the queue is full (0 waiting, 1 running)" } });
+    await endless.cancel().catch(() => {});
     expect((await first).status).toBe(200);
   });
 

@@ -47,12 +47,22 @@ export class JobQueue {
     return this.#waiting.length + (this.#running ? 1 : 0);
   }
 
+  /**
+   * The 503 a job submitted now would get (the queue is full, or closed), or undefined: lets a route refuse a job
+   * before it reads and prepares the request's upload.
+   */
+  refusal(): HttpError | undefined {
+    if (this.#closed) return this.#unavailable("the runner is shutting down");
+    if (this.#running && this.#waiting.length >= this.size) {
+      return this.#unavailable(`the queue is full (${this.size} waiting, 1 running)`);
+    }
+    return undefined;
+  }
+
   /** Runs `job` when its turn comes. Rejects with 503 when full or closed, with {@link JobDroppedError} when dropped. */
   submit<T>(job: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    if (this.#closed) throw this.#unavailable("the runner is shutting down");
-    if (this.#running && this.#waiting.length >= this.size) {
-      throw this.#unavailable(`the queue is full (${this.size} waiting, 1 running)`);
-    }
+    const refused = this.refusal();
+    if (refused) throw refused;
     return new Promise<T>((resolve, reject) => {
       const { signal } = options;
       const leave = () => {

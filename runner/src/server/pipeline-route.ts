@@ -132,6 +132,14 @@ export function mountPipeline(
     } else job?.finish(c.res.status);
   };
   const base = { config, log, modelInfo: () => engine.info };
+  // Before the body is read: a job that would be refused costs no upload, no scratch copy and no ffprobe (a burst at
+  // a full queue ran one probe per request). The handler's own checks still decide for the jobs let through.
+  const gate: MiddlewareHandler = async (_c, next) => {
+    const refused =
+      engine.state === "ERROR" ? loadFailed(engine.error) : (loadingError(engine) ?? deps.queue.refusal());
+    if (refused) throw refused;
+    await next();
+  };
 
   route(
     pipeline.operationId,
@@ -169,6 +177,7 @@ export function mountPipeline(
     declaredStatuses(op),
     ...before,
     track,
+    gate,
   );
 }
 
@@ -185,9 +194,8 @@ export function runInSlot<T>(
   fn: (run: WorkerCall<unknown, unknown>, control: JobControl) => Promise<T>,
 ): Promise<T> {
   const { config, engine, queue, metrics } = deps;
-  if (engine.state === "LOADING") {
-    throw new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
-  }
+  const loading = loadingError(engine);
+  if (loading) throw loading;
   if (engine.state === "ERROR") throw loadFailed(engine.error);
   return queue.submit(
     async () => {
@@ -217,6 +225,12 @@ export function runInSlot<T>(
     },
     { signal },
   );
+}
+
+/** The 503 of a runner whose model is still loading, or undefined. */
+function loadingError(engine: { state: string }): HttpError | undefined {
+  if (engine.state !== "LOADING") return undefined;
+  return new HttpError(503, "the model is still loading", { headers: { "Retry-After": "5" } });
 }
 
 /** The 503 of a runner whose model failed to load, with why. */
