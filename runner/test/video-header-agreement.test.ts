@@ -146,6 +146,20 @@ describe("an MP4 header against its frames", () => {
         whole,
       ]);
     }
+    // Pixels narrower than 8:9 are refused, with the re-encode that squares them (a remux keeps them), which passes.
+    const half = await make("sar-1-2.mp4", ["-vf", "setsar=1/2", ...X264]);
+    expect(half).toBeInstanceOf(VideoInputError);
+    expect((half as Error).message).toBe(
+      "video's pixels are narrower than 8:9 (sample aspect ratio 1:2): its MP4 header gives the displayed 80×120 px, " +
+        "its stream holds 160×120 px frames, and work is counted from the header; send it with square pixels " +
+        '(ffmpeg -i in.mp4 -vf "scale=trunc(iw*sar/2)*2:ih,setsar=1" out.mp4 re-encodes it)',
+    );
+    const squared = ["-vf", "scale=trunc(iw*sar/2)*2:ih,setsar=1", ...X264];
+    expect(await make("squared.mp4", squared, ["-i", dir.path("sar-1-2.mp4")])).toEqual({
+      frames: 50,
+      width: 80,
+      height: 120,
+    });
     // NTSC as Final Cut writes it: 720×486 stored at 10:11, tkhd the 704×480 clean aperture's display size, 640×480.
     const ntsc = ["-f", "lavfi", "-i", "testsrc2=s=720x486:r=30000/1001:d=0.1"];
     await make("ntsc.mov", ["-vf", "setsar=10/11", ...X264, "-f", "mov"], ntsc);

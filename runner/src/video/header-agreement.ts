@@ -96,6 +96,17 @@ export async function checkHeaderAgreement(
   const side = (n: number) => n * CLEAN_APERTURE_SHARE + 1;
   const allowed = side(declared.width * widen) * side(declared.height);
   if (stream.width * stream.height > allowed) {
+    const { num, den } = stream.sampleAspectRatio ?? { num: 1, den: 1 };
+    if (stream.width * stream.height <= side(declared.width / sar) * side(declared.height)) {
+      // Not edited bytes: pixels narrower than the floor, which a remux keeps; only a re-encode squares them.
+      throw new VideoInputError(
+        "header_mismatch",
+        `${field}'s pixels are narrower than 8:9 (sample aspect ratio ${num}:${den}): its ${container.name} header ` +
+          `gives the displayed ${declared.width}×${declared.height} px, its stream holds ${stream.width}×` +
+          `${stream.height} px frames, and work is counted from the header; send it with square pixels ` +
+          `(ffmpeg -i in.mp4 -vf "scale=trunc(iw*sar/2)*2:ih,setsar=1" out.mp4 re-encodes it)`,
+      );
+    }
     throw disagree(
       `its ${from.size} ${declared.width}×${declared.height} px frames, its stream holds ${stream.width}×${stream.height} px frames`,
     );
