@@ -4,7 +4,8 @@
  * `workspace:` are pnpm protocols: `pnpm pack` replaces them, `npm pack` copies them as they are and the tarball
  * then fails to install (`EUNSUPPORTEDPROTOCOL`). Each published package runs this script as its `prepack`
  * (the manifest's dependency ranges resolved to the catalog's exact versions and the workspace packages'
- * versions, the original kept beside it) and `postpack` (the original put back).
+ * versions, the `source` condition dropped from its `exports`, the original kept beside it) and `postpack` (the
+ * original put back).
  *
  * Usage (from a package's directory): `node ../scripts/pack-manifest.mjs prepack|postpack`
  */
@@ -45,13 +46,31 @@ function readdir(dir) {
 }
 
 /**
- * The manifest with every `catalog:` / `workspace:` range replaced by what pnpm would publish. Throws when a
+ * `exports` without its `source` conditions, at any depth. In the workspace they point TypeScript at a package's
+ * `src` (tsconfig.base.json's `customConditions`); `src` is not in the tarball, so a published `source` condition
+ * would send a bundler that resolves it (Vite, webpack and esbuild take custom conditions) to a missing file.
+ * @example withoutSource({ ".": { source: "./src/index.ts", default: "./dist/index.js" } }) // { ".": { default: … } }
+ */
+export function withoutSource(exports) {
+  if (typeof exports !== "object" || exports === null) return exports;
+  if (Array.isArray(exports)) return exports.map(withoutSource);
+  return Object.fromEntries(
+    Object.entries(exports)
+      .filter(([condition]) => condition !== "source")
+      .map(([key, value]) => [key, withoutSource(value)]),
+  );
+}
+
+/**
+ * The manifest with every `catalog:` / `workspace:` range replaced by what pnpm would publish, and its `exports`
+ * {@link withoutSource}. Throws when a
  * dependency is a private workspace package (it could never be installed from the registry) or is missing from
  * the catalog.
  * @example resolveManifest({ dependencies: { "openapi-fetch": "catalog:" } }) // { dependencies: { "openapi-fetch": "0.17.0" } }
  */
 export function resolveManifest(pkg, catalog = workspaceCatalog(), workspace = workspaceVersions()) {
   const out = structuredClone(pkg);
+  if (out.exports !== undefined) out.exports = withoutSource(out.exports);
   for (const field of FIELDS) {
     for (const [name, range] of Object.entries(out[field] ?? {})) {
       if (range.startsWith("catalog:")) {
