@@ -76,6 +76,76 @@ describe("settings refused at once", () => {
   });
 });
 
+describe("settings and input refused without a retry or a leaked secret", () => {
+  it("refuses a fetch that is not a function at createClient, not as every call's ConnectionError", () => {
+    expect(() => createClient({ baseUrl: "http://127.0.0.1:9", fetch: "undici" as never })).toThrow(
+      new TypeError("createClient: fetch must be a function taking a Request, got string"),
+    );
+    expect(() => createClient({ baseUrl: "http://127.0.0.1:9", fetch: null as never })).not.toThrow();
+  });
+
+  it("names the character of an apiKey a header cannot carry and its index, never quoting the key", () => {
+    for (const [apiKey, code, at] of [
+      ["sk-live-SECRET\nX", "000A", 14],
+      ["\nsk-live-SECRET", "000A", 0],
+      ["sk-live-SECRET€", "20AC", 14],
+    ] as const) {
+      const err = (() => {
+        try {
+          createClient({ baseUrl: "http://127.0.0.1:9", apiKey });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(err).toEqual(
+        new TypeError(
+          `createClient: apiKey has U+${code} at index ${at}; a header takes characters up to U+00FF but NUL, CR and LF (the key is not shown)`,
+        ),
+      );
+      expect(JSON.stringify([err?.message, String(err?.cause)])).not.toContain("SECRET");
+    }
+    // Whitespace at the end is trimmed, as the platform's Headers does: such a key (read from a file) still works.
+    expect(() => createClient({ baseUrl: "http://127.0.0.1:9", apiKey: "sk-live-SECRET\n" })).not.toThrow();
+  });
+
+  it("refuses a NaN or infinite number, which JSON would send as null, naming it", async () => {
+    const server = await serve(json(200, OK));
+    const client = createClient({ baseUrl: server.url });
+    for (const [width, shown] of [
+      [Number.NaN, "NaN"],
+      [Number.POSITIVE_INFINITY, "Infinity"],
+    ] as const) {
+      const err = await client.textToImage({ prompt: "p", width }).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(
+        `[POST] /text-to-image: invalid input — option "width" must be a finite number, got ${shown}`,
+      );
+    }
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("refuses a data: URL that cannot be decoded at once, as input, not as 3 failed connections", async () => {
+    const sent: string[] = [];
+    const client = createClient({
+      baseUrl: "http://127.0.0.1:9",
+      fetch: (request) => {
+        sent.push(request.url);
+        return fetch(request);
+      },
+    });
+    for (const url of ["data:image/png;base64", "data:image/png;base64,@@@@"]) {
+      const err = await client.download(url).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toBe(
+        `[GET] ${url.slice(0, 32)}…: invalid input — a data: URL that cannot be decoded; allowed: data:[<type>][;base64],<data>`,
+      );
+      expect(err.attempts).toBe(0);
+    }
+    expect(sent).toEqual(["data:image/png;base64", "data:image/png;base64,@@@@"]);
+    expect(await client.download("data:;base64,aGk=")).toEqual(new TextEncoder().encode("hi"));
+  });
+});
+
 describe("input refused before sending", () => {
   it("makes an InvalidInputError, with the original as cause, of every input no request can carry", async () => {
     const server = await serve(json(200, OK));
@@ -214,7 +284,7 @@ describe("malformed answers", () => {
       '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "null"',
       // Both were the call's result: an array, and an object without images.
       '[POST] /text-to-image: malformed answer — expected a JSON object, got 200 (application/json) with body "[1,2]"',
-      '[POST] /text-to-image: malformed answer — expected a JSON object with an images array, got 200 (application/json) with body "{}"',
+      '[POST] /text-to-image: malformed answer — expected a JSON object with an images array of objects with a url string, got 200 (application/json) with body "{}"',
     ]);
     expect([errors[0].status, errors[0].body]).toEqual([200, page]);
     expect(errors[0].cause).toBeInstanceOf(SyntaxError);

@@ -23,7 +23,9 @@ import {
   callHeaders,
   type FetchLike,
   isHttpUrl,
+  isResult,
   jsonAnswer,
+  RESULT_SHAPE,
   send,
   targetOf,
 } from "./internal/transport.js";
@@ -32,6 +34,7 @@ import {
   type CallOptions,
   checkSettings,
   type DownloadOptions,
+  type HeadersLike,
   type Media,
   mediaUrl,
   type PipelineMethods,
@@ -68,7 +71,7 @@ export interface ClientOptions {
   /** The `fetch` to send with (proxies, instrumentation, tests). Default `globalThis.fetch`. */
   fetch?: FetchLike;
   /** Headers sent with every call to the gateway. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
 }
 
 /** The openapi-fetch client over the gateway's generated `paths`; it returns errors as data instead of throwing. */
@@ -157,13 +160,17 @@ export function createClient(options: ClientOptions): Client {
     );
   }
   checkSettings("createClient", options);
+  // Else every call failed as a ConnectionError ("fetchImpl is not a function"), after its retries.
+  if (options.fetch != null && typeof options.fetch !== "function") {
+    throw new TypeError(`createClient: fetch must be a function taking a Request, got ${typeof options.fetch}`);
+  }
   const origin = new URL(baseUrl).origin;
   const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const headers = new Headers(options.headers);
-  if (options.apiKey) headers.set("Authorization", `Bearer ${options.apiKey}`);
+  if (options.apiKey) setApiKey(headers, options.apiKey);
 
   const raw = createOpenApiClient<paths>({
     baseUrl,
@@ -176,8 +183,10 @@ export function createClient(options: ClientOptions): Client {
   }
 
   /**
-   * Sends a generate request, with `extra` headers; resolves with its 2xx body and response (a 202 for asynchronous
-   * jobs). Input that cannot be sent is refused with an `InvalidInputError` before any request.
+   * Sends a generate request; resolves with its 2xx body and response. With `extra` headers (`submit`'s), a 202 is a
+   * job, for the caller to check; without them (a pipeline method), the answer must be a result: a
+   * `Prefer: respond-async` header is refused before sending, and a 202 is a `MalformedResponseError`. Input that
+   * cannot be sent is refused with an `InvalidInputError` before any request.
    */
   async function post(
     pipeline: PipelineEntry,
@@ -189,6 +198,12 @@ export function createClient(options: ClientOptions): Client {
     const target: CallTarget = { method: "POST", path: pipeline.path };
     const callTimeoutMs = call.timeoutMs ?? timeoutMs;
     const requestHeaders = callHeaders(target, call, undefined, extra);
+    // A job's 202 is no result: the call resolved with a job record, its `images` undefined.
+    if (!extra && /respond-async/i.test(`${headers.get("prefer")} ${requestHeaders.get("prefer")}`)) {
+      const name = pipeline.clientMethod;
+      const problem = `${name}() waits for its result: for Prefer: respond-async use client.submit("${name}", options)`;
+      throw new InvalidInputError(target, problem);
+    }
     // The deadline covers the whole call: reading a stream or a path upload into memory comes out of it too.
     const endsAt = Date.now() + callTimeoutMs;
     const fields = await beforeSend(
@@ -225,10 +240,9 @@ export function createClient(options: ClientOptions): Client {
     const { data, error, response } = result;
     if (!response.ok) throw apiError({ ...target, ...responseParts(response), body: error, attempts: stats.attempts });
     const answer = jsonAnswer(target, response, data as string | undefined, stats.attempts);
-    // A result (not a job's 202) is its media: without them the caller would get `images` undefined.
-    if (response.status !== 202 && !Array.isArray((answer as { images?: unknown }).images)) {
-      const expected = "a JSON object with an images array";
-      throw new MalformedResponseError(target, expected, response, data as string, { attempts: stats.attempts });
+    // A result is its media: without them the caller would get `images` undefined. A 202 is a job: submit's only.
+    if (response.status === 202 ? !extra : !isResult(answer)) {
+      throw new MalformedResponseError(target, RESULT_SHAPE, response, data as string, { attempts: stats.attempts });
     }
     return { data: answer, response };
   }
@@ -241,14 +255,25 @@ export function createClient(options: ClientOptions): Client {
     const requestHeaders = callHeaders(target, call, url.origin === origin ? headers : undefined);
     const request = new Request(url, { headers: requestHeaders, signal: call.signal ?? null });
     const stats = { attempts: 1 };
+    const data = url.protocol === "data:";
     const response = await send(fetchImpl, request, {
       target,
       timeoutMs: call.timeoutMs ?? timeoutMs,
       retries: call.retries ?? retries,
-      replaySafe: true,
+      replaySafe: !data,
       maxBytes: call.stream ? undefined : maxResponseBytes,
       stream: call.stream,
       stats,
+    }).catch((err) => {
+      // A data: URL is decoded, not fetched: its failure (no comma, bad base64) is the URL's, and the same every time.
+      if (!data || !(err instanceof ConnectionError)) throw err;
+      throw new InvalidInputError(
+        target,
+        "a data: URL that cannot be decoded; allowed: data:[<type>][;base64],<data>",
+        {
+          cause: err.cause,
+        },
+      );
     });
     try {
       if (!response.ok) {
@@ -285,6 +310,23 @@ export function createClient(options: ClientOptions): Client {
     },
   });
   return { ...methods, download: download as Client["download"], raw, ...jobs };
+}
+
+/**
+ * Sets the `Authorization` header of `apiKey`. One a header cannot carry (a line break inside, a character past
+ * U+00FF) is a `TypeError` naming the character and its position — never quoting the key, as the platform's does.
+ */
+function setApiKey(headers: Headers, apiKey: string): void {
+  try {
+    headers.set("Authorization", `Bearer ${apiKey}`);
+  } catch {
+    // HTTP whitespace at its end is trimmed, as Headers does; the platform's error is not kept: it quotes the key.
+    const at = apiKey.replace(/[\t\n\r ]+$/, "").search(/[\0\r\n\u0100-\uffff]/);
+    const code = apiKey.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0");
+    throw new TypeError(
+      `createClient: apiKey has U+${code} at index ${at}; a header takes characters up to U+00FF but NUL, CR and LF (the key is not shown)`,
+    );
+  }
 }
 
 function responseParts(response: Response) {

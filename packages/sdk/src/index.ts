@@ -45,6 +45,7 @@ export type {
   CallOptions,
   DownloadOptions,
   FrameInterpolationOptions,
+  HeadersLike,
   ImageResponse,
   ImageToImageOptions,
   ImageToVideoOptions,

@@ -9,7 +9,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { collectGarbage } from "../test/collect-garbage.js";
 import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
-import { ConnectionError, InvalidInputError, MalformedResponseError, NotFoundError } from "./errors.js";
+import {
+  ConnectionError,
+  InvalidInputError,
+  MalformedResponseError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from "./errors.js";
 import type { Job } from "./jobs.js";
 
 const ID = "job_AAAAAAAAAAAAAAAAAAAAAA";
@@ -183,6 +189,55 @@ describe("job handles", () => {
     expect(() => createClient({ baseUrl: server.url, eventStreamIdleMs: 0 })).toThrow(
       "createClient: eventStreamIdleMs must be a positive number of milliseconds, got 0",
     );
+  }, 10_000);
+
+  it("counts each error answer once: the 8th 503 in a row rejects saying 8 attempts, as 8 were sent", async () => {
+    const server = await startScriptedServer([json(503, { detail: { msg: "busy" } }, { "retry-after": "0" })]);
+    close = server.close;
+    const err = await createClient({ baseUrl: server.url })
+      .job(ID)
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect([err.attempts, err.message]).toEqual([
+      8,
+      `[GET] /jobs/${ID}/events: 503 Service Unavailable — busy (8 attempts)`,
+    ]);
+    expect(server.received).toHaveLength(8);
+  }, 10_000);
+
+  it("reconnects after the stream's retry time, but no sooner than 250 ms and no later than 5 min", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      for (const [retry, most] of [
+        ["0", 5],
+        ["99999999999", 1],
+      ] as const) {
+        const server = await startScriptedServer([
+          (_req, res) => {
+            res.writeHead(200, { "content-type": "text/event-stream" });
+            res.end(`retry: ${retry}\nid: 1\nevent: progress\ndata: {"fraction":0.1}\n\n`);
+          },
+        ]);
+        close = server.close;
+        const client = createClient({ baseUrl: server.url });
+        const err = await client
+          .job(ID)
+          .wait({ signal: AbortSignal.timeout(1000) })
+          .catch((e) => e);
+        expect(err.name).toBe("AbortError");
+        // retry: 0 reconnected about 450 times a second; retry: 99999999999 overflowed the timer (fired after 1 ms).
+        expect(server.received.length).toBeLessThanOrEqual(most);
+        await server.close();
+        close = undefined;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain("TimeoutOverflowWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
   }, 10_000);
 
   it("counts a 200 that is not an event stream as a failed attempt, and names its type after the last", async () => {

@@ -6,7 +6,7 @@
  */
 import { apiError, type CallTarget, InvalidInputError, MalformedResponseError, SdkError } from "./errors.js";
 import type { components } from "./generated/gateway.js";
-import { FINAL, jobEvents } from "./internal/job-events.js";
+import { FINAL, jobEvents, jobProblem } from "./internal/job-events.js";
 import { jobRequest } from "./internal/job-request.js";
 import { livepeerEvents, livepeerResult } from "./internal/livepeer-result.js";
 import { type FetchLike, isHttpUrl } from "./internal/transport.js";
@@ -272,7 +272,9 @@ function jobHandle<P extends JobPipeline>(
     webhookSecret,
     async refresh(call) {
       if (id === "") return latest!;
-      latest = livepeer ? await livepeerResult(t, latest!, call) : ((await jobRequest(t, "GET", path, call)) as Job);
+      latest = livepeer
+        ? await livepeerResult(t, latest!, call)
+        : ((await jobRequest(t, "GET", path, call, undefined, jobProblem)) as Job);
       return latest;
     },
     events,
@@ -298,7 +300,7 @@ function jobHandle<P extends JobPipeline>(
           { method: "POST", path: "/jobs/cancel" },
           "the gateway answered synchronously; the job already succeeded",
         );
-      latest = (await jobRequest(t, "POST", `${path}/cancel`, call)) as Job;
+      latest = (await jobRequest(t, "POST", `${path}/cancel`, call, undefined, jobProblem)) as Job;
       return latest;
     },
   };

@@ -97,6 +97,13 @@ export type Media = components["schemas"]["Media"];
 /** `{ images: Media[] }` — what every pipeline returns (image-to-video: one mp4). */
 export type ImageResponse = components["schemas"]["ImageResponse"];
 
+/**
+ * Headers as `fetch` takes them: a `Headers`, an object of names to values, or a list of `[name, value]` pairs. The
+ * DOM's `HeadersInit`, declared here because Node's types (`@types/node`) have `Headers` but no `HeadersInit`: the
+ * SDK's types compile without the DOM lib.
+ */
+export type HeadersLike = Headers | Record<string, string> | Array<[string, string]>;
+
 /** Per-call settings, the second argument of every method. */
 export interface CallOptions {
   /** Aborts the call (the promise rejects with an `AbortError`). */
@@ -111,7 +118,7 @@ export interface CallOptions {
   /** Sent as `X-Request-Id`, so you can find this job in every layer's logs. 1-128 visible ASCII characters. */
   requestId?: string;
   /** Extra headers for this call. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
 }
 
 /** Settings of {@link Client.download}: the call options, and whether to stream the body. */

@@ -24,6 +24,18 @@ export function backoffDelay(retry: number, retryAfterMs: number | undefined, ra
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
+/**
+ * The wait before an event stream reconnects or a job is polled again: `ms`, but at least 250 ms and at most 5 min. A
+ * server's `retry: 0` (or `Retry-After: 0`) would reconnect in a tight loop, and a wait over 2^31 − 1 ms overflows the
+ * timer, which then fires at once (Node warns `TimeoutOverflowWarning`).
+ *
+ * @example
+ * reconnectDelay(0); // 250
+ */
+export function reconnectDelay(ms: number): number {
+  return Math.min(300_000, Math.max(250, ms));
+}
+
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /**

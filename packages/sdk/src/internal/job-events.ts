@@ -12,15 +12,27 @@ import {
   SdkError,
 } from "../errors.js";
 import type { Job, JobEvent, JobProgress, JobStatus, JobTransport } from "../jobs.js";
-import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
+import { backoffDelay, RETRYABLE_STATUSES, reconnectDelay, sleep } from "./backoff.js";
 import { jobRequest, parseBody } from "./job-request.js";
 import { readServerSentEvents, within } from "./sse.js";
-import { capped, tooLarge } from "./transport.js";
+import { capped, isResult, RESULT_SHAPE, tooLarge } from "./transport.js";
 
-/** How many connection failures in a row end an event stream. */
-const STREAM_ATTEMPTS = 8;
+/** How many failed attempts in a row end an event stream (or the polling of Livepeer's flow). */
+export const STREAM_ATTEMPTS = 8;
 /** The statuses a job ends in. */
 export const FINAL: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * What `job` should have been, when it is not what a gateway may answer: a succeeded job's `result` is a result as a
+ * synchronous call's answer is ({@link isResult}), and a job given as the `result` (`ended`) has ended.
+ *
+ * @example
+ * jobProblem({ ...job, status: "succeeded", result: {} }); // "a succeeded job whose result is a JSON object with …"
+ */
+export function jobProblem(job: Job | null, ended?: boolean): string | undefined {
+  if (ended && !FINAL.has(job?.status as JobStatus)) return "a job that ended (succeeded, failed or cancelled)";
+  if (job?.status === "succeeded" && !isResult(job.result)) return `a succeeded job whose result is ${RESULT_SHAPE}`;
+}
 
 /**
  * The events of job `id` from the first (or after `lastEventId`) to its result, reconnecting with `Last-Event-ID`
@@ -59,14 +71,14 @@ export async function* jobEvents(
       if (response && !response.ok) {
         const read = new Response(response.body && capped(response.body)).text();
         const text = await within(read, t.eventStreamIdleMs).catch(() => "");
-        const retryable = RETRYABLE_STATUSES.has(response.status) && ++failures < STREAM_ATTEMPTS;
-        if (!retryable) {
+        // This answer is a failed attempt too: the count includes it, retried or not.
+        if (++failures >= STREAM_ATTEMPTS || !RETRYABLE_STATUSES.has(response.status)) {
           throw apiError({
             ...target,
             status: response.status,
             headers: response.headers,
             body: parseBody(text),
-            attempts: failures + 1,
+            attempts: failures,
           });
         }
         retryMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -92,6 +104,9 @@ export async function* jobEvents(
             retryMs = e.retry;
             const event = toJobEvent(e.event, e.id, e.data);
             if (!event) continue;
+            // Else `wait()` resolved with a result of no images, or rejected with "job undefined failed".
+            const expected = event.type === "result" && jobProblem(event.job, true);
+            if (expected) throw new MalformedResponseError(target, expected, answer, e.data);
             if (event.type !== "progress") seen(event.job);
             yield event;
             if (event.type === "result") return;
@@ -99,7 +114,7 @@ export async function* jobEvents(
           if (received === 0) {
             // Ended with nothing after `lastEventId`: the job may have ended before it (a gateway that stopped
             // before sending the result, or one sharing the job with another): then its state is the result.
-            const job = (await jobRequest(t, "GET", path, { signal })) as Job;
+            const job = (await jobRequest(t, "GET", path, { signal }, undefined, jobProblem)) as Job;
             seen(job);
             if (FINAL.has(job.status)) {
               yield { type: "result", id: lastId, job };
@@ -118,7 +133,7 @@ export async function* jobEvents(
     }
     // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
     try {
-      await sleep(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined), signal);
+      await sleep(reconnectDelay(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined)), signal);
     } catch {
       throw aborted();
     }

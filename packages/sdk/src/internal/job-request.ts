@@ -3,14 +3,15 @@
  * reading or cancelling is safe to repeat, so it is retried like a download; an error status is thrown as the
  * gateway's {@link ApiError}.
  */
-import { apiError, type CallTarget, ConnectionError, SdkError } from "../errors.js";
+import { apiError, type CallTarget, ConnectionError, MalformedResponseError, SdkError } from "../errors.js";
 import type { JobTransport } from "../jobs.js";
 import { type CallOptions, checkSettings } from "../options.js";
 import { callHeaders, jsonAnswer, send } from "./transport.js";
 
 /**
  * Sends `method path` (with `json` as its body, if given) with the client's headers and the call's settings and
- * returns the answer's JSON object.
+ * returns the answer's JSON object. `check` says what is wrong with it, if anything: then the call fails with a
+ * {@link MalformedResponseError} expecting what it says.
  *
  * @example
  * const job = (await jobRequest(t, "GET", `/jobs/${id}`, { signal })) as Job;
@@ -21,6 +22,7 @@ export async function jobRequest(
   path: string,
   options: CallOptions | undefined,
   json?: object,
+  check?: (answer: never) => string | undefined,
 ): Promise<unknown> {
   const call = checkSettings(path, options);
   const target: CallTarget = { method, path };
@@ -55,7 +57,10 @@ export async function jobRequest(
       attempts: stats.attempts,
     });
   }
-  return jsonAnswer(target, response, text, stats.attempts);
+  const answer = jsonAnswer(target, response, text, stats.attempts);
+  const expected = check?.(answer as never);
+  if (expected) throw new MalformedResponseError(target, expected, response, text, { attempts: stats.attempts });
+  return answer;
 }
 
 /**

@@ -8,7 +8,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, type Step, startScriptedServer } from "../../test/scripted-server.js";
 import { createClient } from "../client.js";
-import { AbortError, BadRequestError, InternalServerError, MalformedResponseError, SdkError } from "../errors.js";
+import {
+  AbortError,
+  BadRequestError,
+  InternalServerError,
+  MalformedResponseError,
+  SdkError,
+  ServiceUnavailableError,
+} from "../errors.js";
 import { JobCancelledError, type JobEvent } from "../jobs.js";
 
 const RESULT = { images: [{ url: "http://gw/outputs/v.mp4", seed: 42, nsfw: false }] };
@@ -115,6 +122,42 @@ describe("Livepeer's asynchronous image-to-video flow", () => {
     expect(cancel).toBeInstanceOf(SdkError);
     expect(cancel.message).toBe(
       "[POST] /image-to-video/result: Livepeer's asynchronous image-to-video flow has no cancel; request a1b2c3d4 runs to its end",
+    );
+  });
+
+  it("polls on through a burst of 502s (a proxy restarting), as an event stream reconnects", async () => {
+    const page: Step = (_req, res) => void res.writeHead(502, { "content-type": "text/html" }).end("<html>502</html>");
+    const server = await livepeer(processing, page, page, page, page, processing, complete(RESULT));
+    const job = await createClient({ baseUrl: server.url }).submit("imageToVideo", { image: PNG });
+    const events: string[] = [];
+    for await (const e of job.events()) events.push(e.type);
+    expect(events).toEqual(["status", "result"]);
+    expect(job.job.result).toEqual(RESULT);
+    expect(server.received).toHaveLength(8);
+  }, 20_000);
+
+  it("rejects with the 8th failed poll in a row, saying 8 attempts, and keeps the signal's word in between", async () => {
+    const busy = json(503, { detail: { msg: "busy" } }, { "retry-after": "0" });
+    const server = await livepeer(busy);
+    const job = await createClient({ baseUrl: server.url }).submit("imageToVideo", { image: PNG });
+    const err = await job.wait().catch((e) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err.message).toBe("[POST] /image-to-video/result: 503 Service Unavailable — busy (8 attempts)");
+    expect(server.received).toHaveLength(9);
+    const started = Date.now();
+    const aborted = await job.wait({ signal: AbortSignal.timeout(100) }).catch((e) => e);
+    expect(aborted).toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  }, 20_000);
+
+  it("rejects a complete answer whose result is not { images: [{ url }] }", async () => {
+    const server = await livepeer(complete({}));
+    const err = await (await createClient({ baseUrl: server.url }).submit("imageToVideo", { image: PNG }))
+      .wait()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(
+      '[POST] /image-to-video/result: malformed answer — expected a complete answer whose result is a JSON object with an images array of objects with a url string, got 200 (application/json) with body "{\\"status\\":\\"complete\\",\\"result\\":{}}"',
     );
   });
 

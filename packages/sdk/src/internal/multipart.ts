@@ -13,8 +13,9 @@ export type WireFields = Record<string, string | number | boolean | File>;
 /**
  * Renames options to spec fields, drops `undefined`, turns the `fileFields` (a string there is a path) into `File`s
  * and a `loras` object into its JSON string. Anything a request cannot carry — options that are not an object, a file
- * that cannot be read, bytes outside a file field, a value other than a string, number or boolean (a BigInt) — is an
- * {@link InvalidInputError} of `target` whose `cause` is the original error, before any request exists.
+ * that cannot be read, bytes outside a file field, a value other than a string, number or boolean (a BigInt), a NaN or
+ * infinite number — is an {@link InvalidInputError} of `target` whose `cause` is the original error, before any
+ * request exists.
  *
  * @example
  * await toWireFields({ modelId: "m", loras: { "a/b": 0.5 } }, [], target); // { model_id: "m", loras: '{"a/b":0.5}' }
@@ -48,6 +49,9 @@ export async function toWireFields(
         target,
         `option "${key}" must be a string, number or boolean, got ${value === null ? "null" : `a ${typeof value}`}`,
       );
+    } else if (typeof value === "number" && !Number.isFinite(value)) {
+      // JSON would send it as null, and the gateway's 422 read "got null".
+      throw new InvalidInputError(target, `option "${key}" must be a finite number, got ${value}`);
     } else fields[name] = value as string | number | boolean;
   }
   return fields;

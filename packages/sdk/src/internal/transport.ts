@@ -14,6 +14,7 @@ import {
   SdkError,
   TimeoutError,
 } from "../errors.js";
+import type { HeadersLike } from "../options.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { type Deadline, startDeadline } from "./deadline.js";
 
@@ -125,6 +126,21 @@ export function jsonAnswer(target: CallTarget, response: Response, text = "", at
   return value;
 }
 
+/** What a pipeline's result must be, as messages say it. */
+export const RESULT_SHAPE = "a JSON object with an images array of objects with a url string";
+
+/**
+ * Whether `value` is a pipeline's result, a synchronous call's answer or a job's: an object whose `images` is an
+ * array of objects with a string `url` (the only field `download` needs; the rest of each `Media` is not checked).
+ *
+ * @example
+ * isResult({ images: [{ url: 5 }] }); // false
+ */
+export function isResult(value: unknown): boolean {
+  const images = (value as { images?: unknown } | null | undefined)?.images;
+  return Array.isArray(images) && images.every((media) => typeof media?.url === "string");
+}
+
 /**
  * Whether `value` is an absolute `http:` or `https:` URL.
  *
@@ -149,8 +165,8 @@ export function isHttpUrl(value: unknown): value is string {
  */
 export function callHeaders(
   target: CallTarget,
-  call: { headers?: HeadersInit; requestId?: string },
-  base?: HeadersInit,
+  call: { headers?: HeadersLike; requestId?: string },
+  base?: HeadersLike,
   extra?: Record<string, string>,
 ): Headers {
   const headers = new Headers(base);
