@@ -16,6 +16,7 @@ import type { OutputStore } from "./outputs/store.js";
 import { ApiKeys, RateLimiter } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
+import { checkUploadDir } from "./server/upload-dir.js";
 
 /** A broadcaster: its app (usable without a server through `app.request()`), and its server's lifecycle. */
 export interface Broadcaster {
@@ -151,8 +152,19 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     logger,
     async start() {
       await ready;
+      checkUploadDir(o.uploadDir, options.uploadDir !== undefined);
       await registry.start();
-      await jobs.start();
+      const inst = await inner;
+      // The port first: a broadcaster that cannot listen (EADDRINUSE) claimed queued jobs of the shared store before
+      // it exited, spooled their inputs and left them running under its name until their leases ran out.
+      server = await listen(inst.fetch, { host: o.host, port: o.port, limits: o.connectionLimits });
+      try {
+        await jobs.start();
+      } catch (err) {
+        await server.stop(0);
+        server = undefined;
+        throw err;
+      }
       void sweep();
       cleanup = setInterval(sweep, Math.min(3600_000, Math.max(1000, o.outputRetentionMs / 10))).unref();
       gauges = setInterval(() => {
@@ -175,8 +187,6 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
           }
         }
       }, 1000).unref();
-      const inst = await inner;
-      server = await listen(inst.fetch, { host: o.host, port: o.port, limits: o.connectionLimits });
       const { url, port } = server;
       if (o.outputs.kind === "local" && isPostgresUrl(o.jobsDb)) {
         // A job store made to be shared, outputs that are not: a job run here is read through any broadcaster, but

@@ -110,6 +110,8 @@ describe("createOrchestrator refuses bad configuration", () => {
     for (const [dir, why] of [
       ["/etc/passwd", "is not a directory"],
       ["/etc/passwd/outputs", "is not a directory"],
+      // Node's recursive mkdir never returned here (at full CPU): the start hung.
+      ["/proc/self/avs-nope/outputs", "cannot be made (ENOENT)"],
     ]) {
       await expect(createOrchestrator({ ...quiet, models, outputsDir: dir })).rejects.toThrow(
         `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${dir} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,

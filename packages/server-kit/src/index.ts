@@ -106,6 +106,7 @@ export {
   type WorkUnitSource,
   workUnits,
 } from "./pipelines/work-units.js";
+export { makeDirectorySync } from "./process/directories.js";
 export {
   HOP_HEAP_GROWING_PERCENT,
   heapHeadroomFlag,

@@ -5,9 +5,8 @@
  * when a slot frees up and on a short tick.
  */
 import { EventEmitter } from "node:events";
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Logger } from "@ai-video-subnet/server-kit";
+import { type Logger, makeDirectorySync } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { type DeliveryRow, type DueDeliveryRow, deliveryOf, dueDeliveryOf, type JobRow, recordOf } from "./rows.js";
@@ -60,7 +59,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async init(): Promise<void> {
-    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+    if (this.path !== ":memory:") makeDirectorySync(dirname(this.path));
     const db = new Database(this.path);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");

@@ -11,11 +11,11 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, createWriteStream, openSync, writevSync } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { type FileHandle, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type ByteRange, rangePart, readWhole } from "@ai-video-subnet/server-kit";
+import { type ByteRange, makeDirectorySync, rangePart, readWhole } from "@ai-video-subnet/server-kit";
 import {
   emptyBody,
   mediaTypeOf,
@@ -112,7 +112,7 @@ export class LocalOutputStore implements OutputStore {
 
   /** Creates the directory. */
   async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    makeDirectorySync(this.dir);
   }
 
   async put(name: string, body: OutputBody, _contentType: string, size?: number): Promise<string> {

@@ -6,11 +6,11 @@
  * a store on a directory that outlives the process takes over, at start, the files an earlier run left there
  * ({@link OutputStore.takeOver}): otherwise nothing would ever delete them.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { lstat, open, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
-import { type ByteRange, outputName, type RangePart, rangePart } from "@ai-video-subnet/server-kit";
+import { type ByteRange, makeDirectorySync, outputName, type RangePart, rangePart } from "@ai-video-subnet/server-kit";
 
 /** The media types the store keeps, by file extension. */
 export const MEDIA_TYPES = { png: "image/png", mp4: "video/mp4" } as const;
@@ -84,7 +84,7 @@ export class OutputStore {
   constructor(options: OutputStoreOptions = {}) {
     this.#owned = options.dir === undefined;
     this.dir = options.dir ?? mkdtempSync(join(tmpdir(), "avs-orchestrator-outputs-"));
-    mkdirSync(this.dir, { recursive: true });
+    makeDirectorySync(this.dir);
     this.retentionMs = (options.retentionSec ?? 3600) * 1000;
     this.#memoryBudget = options.memoryBytes ?? 256 * 1024 * 1024;
     this.#sweeper = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1000, this.retentionMs / 4)));

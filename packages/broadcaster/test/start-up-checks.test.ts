@@ -1,0 +1,100 @@
+/**
+ * @module What a broadcaster checks at start before it takes any job: an `upload-dir` it can make and write (a file
+ * there, or a path under procfs, failed or hung every large job), and its port (one that cannot listen claimed
+ * queued jobs of the shared store before it exited).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { createBroadcaster } from "../src/broadcaster.js";
+import type { BroadcasterOptions } from "../src/options.js";
+import { type ApiJob, submitAsync } from "./support/async-jobs.js";
+import { startBroadcaster } from "./support/broadcaster.js";
+
+const dir = mkdtempSync(join(tmpdir(), "avs-start-checks-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The error of a broadcaster's start with `options` (its stores are closed after). */
+async function startError(options: BroadcasterOptions): Promise<Error> {
+  const b = createBroadcaster({
+    port: 0,
+    outputs: { kind: "local", dir: join(dir, "outputs") },
+    jobsDb: join(dir, "jobs.sqlite"),
+    logSink: () => {},
+    ...options,
+  });
+  try {
+    await b.start();
+  } catch (err) {
+    return err as Error;
+  } finally {
+    await b.stop();
+  }
+  throw new Error("the start succeeded");
+}
+
+describe("start-up checks", () => {
+  it("refuses an upload-dir that is a file, or under one, naming the setting", async () => {
+    const file = join(dir, "photo.png");
+    writeFileSync(file, "not a directory");
+    expect((await startError({ uploadDir: file })).message).toBe(
+      `upload-dir (--upload-dir, AVS_BROADCASTER_UPLOAD_DIR): ${file} is not a directory; point it at a directory ` +
+        "this process can write, or leave it out for a temporary one",
+    );
+    expect((await startError({ uploadDir: join(file, "uploads") })).message).toMatch(
+      /^upload-dir \(--upload-dir, AVS_BROADCASTER_UPLOAD_DIR\): .*photo\.png\/uploads is not a directory; /,
+    );
+  });
+
+  it.runIf(process.platform === "linux")(
+    "refuses an upload-dir under procfs at once, where mkdir -p never returned",
+    async () => {
+      const started = Date.now();
+      expect((await startError({ uploadDir: "/proc/self/avs-nope/uploads" })).message).toMatch(
+        /^upload-dir \(.*\): \/proc\/self\/avs-nope\/uploads cannot be made \(ENOENT\); /,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    },
+  );
+
+  it("claims no queued job of the shared store when its port is taken", async () => {
+    const shared = mkdtempSync(join(dir, "shared-"));
+    // A job queued in the store: waiting for an orchestrator that does not answer, then handed back by a stop.
+    const unreachable = ["http://127.0.0.1:9"];
+    const first = await startBroadcaster({
+      orchestrators: unreachable,
+      jobsDb: join(shared, "jobs.sqlite"),
+      shutdownGrace: 0,
+    });
+    const res = await submitAsync(first.url, { model_id: "m", prompt: "p", width: 64, height: 64 });
+    const { id } = (await res.json()) as ApiJob;
+    await first.close();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const b = createBroadcaster({
+      port: (taken.address() as AddressInfo).port,
+      host: "127.0.0.1",
+      outputs: { kind: "local", dir: join(shared, "outputs") },
+      uploadDir: join(shared, "uploads"),
+      jobsDb: join(shared, "jobs.sqlite"),
+      orchestrators: unreachable,
+      logSink: () => {},
+    });
+    try {
+      await expect(b.start()).rejects.toThrow(/EADDRINUSE/);
+      // Before the stop, which would hand a claimed job back: nothing was claimed.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const sqlite = new Database(join(shared, "jobs.sqlite"), { readonly: true });
+      const row = sqlite.prepare("SELECT status, holder, runs FROM jobs WHERE id = ?").get(id);
+      sqlite.close();
+      expect(row).toMatchObject({ status: "queued", holder: null, runs: 1 });
+    } finally {
+      await b.stop();
+      taken.close();
+    }
+  }, 30_000);
+});
