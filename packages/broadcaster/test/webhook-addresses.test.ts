@@ -219,6 +219,23 @@ describe("submitting", () => {
     });
   });
 
+  it("refuses a Webhook-Url with bytes past ASCII, which were read as Latin-1 and sent elsewhere, with a 422", async () => {
+    // The UTF-8 bytes of "ö", as a client such as curl sends them.
+    const url = Buffer.from("https://hooks.example.com/ö").toString("latin1");
+    const res = await submitAsync(t.url, JOB, { "webhook-url": url });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      detail: [
+        {
+          loc: ["header", "Webhook-Url"],
+          msg: "Webhook-Url must be ASCII, got the byte 0xC3 at index 26: percent-encode the rest as UTF-8 (ö as %C3%B6)",
+          type: "url_parsing",
+        },
+      ],
+    });
+    expect((await submitAsync(t.url, JOB, { "webhook-url": "https://hooks.example.com/%C3%B6" })).status).toBe(202);
+  });
+
   it("accepts a public host name, checked when its events are sent", async () => {
     const res = await submitAsync(t.url, JOB, { "webhook-url": "https://hooks.example.com/avs" });
     expect(res.status).toBe(202);

@@ -56,6 +56,17 @@ function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret
       "url_parsing",
     );
   }
+  // Header bytes are read as Latin-1: a UTF-8 "ö" became "Ã¶", percent-encoded as such, and deliveries went to that
+  // other path. A URL on the wire is ASCII (RFC 3986); the caller encodes the rest.
+  const byte = url.search(/[^\x20-\x7e]/);
+  if (byte !== -1) {
+    const hex = url.charCodeAt(byte).toString(16).toUpperCase().padStart(2, "0");
+    throw headerIssue(
+      "Webhook-Url",
+      `Webhook-Url must be ASCII, got the byte 0x${hex} at index ${byte}: percent-encode the rest as UTF-8 (ö as %C3%B6)`,
+      "url_parsing",
+    );
+  }
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
