@@ -112,7 +112,7 @@ describe("PostgreSQL", () => {
     await outputs.close();
     expect(await versions(db.schema)).toEqual([
       { store: "jobs", version: 2, oldest_reader: 1 },
-      { store: "outputs", version: 1, oldest_reader: 1 },
+      { store: "outputs", version: 2, oldest_reader: 1 },
     ]);
   });
 

@@ -1,6 +1,7 @@
 /** @module The PostgreSQL output store, in a schema of the test's own (dropped afterwards). */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PostgresOutputStore } from "../src/outputs/postgres-store.js";
+import { migrateTables } from "../src/async-jobs/postgres-schema.js";
+import { outputMigrations, PostgresOutputStore } from "../src/outputs/postgres-store.js";
 import { outputName } from "../src/outputs/store.js";
 import { startBroadcaster } from "./support/broadcaster.js";
 import { bytesOf, DATA, expectRanges, streamOf } from "./support/output-store-checks.js";
@@ -94,12 +95,108 @@ describe("PostgreSQL store", () => {
     const fresh = outputName("png");
     await store.put(old, streamOf(DATA), "image/png");
     await store.put(fresh, streamOf(DATA), "image/png");
-    await pgQuery(`UPDATE "${db.schema}".outputs SET created_at = now() - interval '2 minutes' WHERE name = $1`, [old]);
+    await pgQuery(
+      `UPDATE "${db.schema}".outputs SET created_at = now() - interval '2 minutes',
+        expires_at = now() - interval '1 minute' WHERE name = $1`,
+      [old],
+    );
     expect(await store.get(old)).toBeUndefined();
     expect(await store.cleanup(Date.now())).toBe(1);
     expect(await store.get(fresh)).toBeDefined();
     expect(await store.get("../../etc/passwd")).toBeUndefined();
     await store.delete(fresh);
     expect(await store.get(fresh)).toBeUndefined();
+  });
+});
+
+describe("PostgreSQL store shared by broadcasters with different retention", () => {
+  const db = testSchema("outputs_ret");
+  const s = `"${db.schema}"`;
+  const short = new PostgresOutputStore({ url: db.url, schema: db.schema, retentionMs: 200 });
+  const long = new PostgresOutputStore({ url: db.url, schema: db.schema, retentionMs: 3600_000 });
+  beforeAll(async () => {
+    await short.init();
+    await long.init();
+  });
+  afterAll(async () => {
+    await short.close();
+    await long.close();
+    await db.drop();
+  });
+  /** Stores an output as a broadcaster of the release before expires_at did: no expiry of its own. */
+  const putLegacy = async (age: string) => {
+    const name = outputName("png");
+    await pgQuery(
+      `INSERT INTO ${s}.outputs (name, content_type, size, created_at) VALUES ($1, 'image/png', 1, now() - $2::interval)`,
+      [name, age],
+    );
+    await pgQuery(`INSERT INTO ${s}.output_chunks (name, seq, data) VALUES ($1, 0, '\\x01')`, [name]);
+    return name;
+  };
+
+  it("keeps each output for the retention of the broadcaster that stored it, whoever reads or sweeps", async () => {
+    const mine = outputName("png");
+    const theirs = outputName("png");
+    await short.put(mine, Buffer.from(DATA), "image/png");
+    await long.put(theirs, Buffer.from(DATA), "image/png");
+    await new Promise((r) => setTimeout(r, 300));
+    // The short-lived broadcaster's output is gone for both; the long-lived one's is there for both.
+    expect(await short.get(mine)).toBeUndefined();
+    expect(await long.stat(mine)).toBeUndefined();
+    expect(await short.stat(theirs)).toEqual({ contentType: "image/png", size: DATA.length });
+    expect(await short.cleanup(Date.now())).toBe(1);
+    expect(await long.cleanup(Date.now())).toBe(0);
+    expect(Buffer.compare(await bytesOf((await short.get(theirs))!.body), DATA)).toBe(0);
+    expect(await pgQuery(`SELECT name FROM ${s}.outputs`)).toEqual([{ name: theirs }]);
+    await long.delete(theirs);
+  });
+
+  it("keeps outputs an older release stored by the reading or sweeping broadcaster's retention", async () => {
+    const legacy = await putLegacy("10 minutes");
+    expect(await short.get(legacy)).toBeUndefined();
+    expect(await long.stat(legacy)).toEqual({ contentType: "image/png", size: 1 });
+    expect(await long.cleanup(Date.now())).toBe(0);
+    expect(await short.cleanup(Date.now())).toBe(1);
+    expect(await long.get(legacy)).toBeUndefined();
+  });
+});
+
+describe("PostgreSQL output tables of version 1", () => {
+  const db = testSchema("outputs_v1");
+  afterAll(() => db.drop());
+
+  it("are migrated to expires_at at start, keeping their outputs by this broadcaster's retention", async () => {
+    const s = `"${db.schema}"`;
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await migrateTables(pool, s, "outputs", outputMigrations(s).slice(0, 1));
+    } finally {
+      await pool.end();
+    }
+    const old = outputName("png");
+    await pgQuery(`INSERT INTO ${s}.outputs (name, content_type, size) VALUES ($1, 'image/png', 1)`, [old]);
+    await pgQuery(`INSERT INTO ${s}.output_chunks (name, seq, data) VALUES ($1, 0, '\\x01')`, [old]);
+    const store = new PostgresOutputStore({ url: db.url, schema: db.schema, retentionMs: 3600_000 });
+    await store.init();
+    try {
+      expect(await pgQuery(`SELECT version, oldest_reader FROM ${s}.schema_versions WHERE store = 'outputs'`)).toEqual([
+        { version: 2, oldest_reader: 1 },
+      ]);
+      expect(await store.stat(old)).toEqual({ contentType: "image/png", size: 1 });
+      const fresh = outputName("png");
+      await store.put(fresh, Buffer.from(DATA), "image/png");
+      const rows = await pgQuery<{ name: string; hours: number | null }>(
+        `SELECT name, round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM ${s}.outputs
+          ORDER BY expires_at NULLS FIRST`,
+      );
+      expect(rows).toEqual([
+        { name: old, hours: null },
+        { name: fresh, hours: 1 },
+      ]);
+      expect(await store.cleanup(Date.now())).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -3,7 +3,9 @@
  * bucket: each output is a row of metadata and its bytes in 1 MiB chunks, written in one transaction (so a half
  * stored output is never served) and streamed back chunk by chunk; a range reads only the parts of the chunks it
  * covers. Every connection works under the job store's time limit (`jobs-db-timeout-ms`), so a silent database
- * fails a read or a write instead of hanging it.
+ * fails a read or a write instead of hanging it. Each output keeps the retention of the broadcaster that stored it
+ * (its row's `expires_at`), as an object store's lifecycle rule applies per object: broadcasters sharing the tables
+ * with different `output-retention-ms` neither hide nor remove each other's outputs before their time.
  */
 import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
@@ -28,6 +30,10 @@ export interface PostgresOutputStoreOptions {
   url: string;
   /** Schema of the tables (the job store's, when they share a database). */
   schema: string;
+  /**
+   * How long the outputs this store stores are kept, ms; also how long those an older release stored (with no
+   * expiry of their own) are, from when they were stored.
+   */
   retentionMs: number;
   /**
    * Longest connecting, waiting for a pooled connection, or one query may take, ms (the job store's
@@ -82,10 +88,12 @@ export class PostgresOutputStore implements OutputStore {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      await client.query(`INSERT INTO ${this.#s}.outputs (name, content_type, size) VALUES ($1, $2, 0)`, [
-        name,
-        contentType,
-      ]);
+      // The output keeps this broadcaster's retention, whichever broadcaster reads or sweeps it later.
+      await client.query(
+        `INSERT INTO ${this.#s}.outputs (name, content_type, size, expires_at)
+          VALUES ($1, $2, 0, now() + $3 * interval '1 millisecond')`,
+        [name, contentType, this.#retentionMs],
+      );
       let size = 0;
       let seq = 0;
       let pending = Buffer.alloc(0);
@@ -111,16 +119,19 @@ export class PostgresOutputStore implements OutputStore {
     }
   }
 
-  /** The output's size, when it is stored and within its retention time. */
+  /**
+   * The output's size, when it is stored and within its retention time: its own (`expires_at`, set by the
+   * broadcaster that stored it), or this broadcaster's from `created_at` for a row an older release stored.
+   */
   async #size(name: string): Promise<number | undefined> {
     if (!OUTPUT_NAME.test(name)) return undefined;
-    const { rows } = await this.pool.query<{ size: string; created_at: Date }>(
-      `SELECT size, created_at FROM ${this.#s}.outputs WHERE name = $1`,
-      [name],
+    const { rows } = await this.pool.query<{ size: string }>(
+      `SELECT size FROM ${this.#s}.outputs
+        WHERE name = $1 AND COALESCE(expires_at, created_at + $2 * interval '1 millisecond') >= now()`,
+      [name, this.#retentionMs],
     );
     const row = rows[0];
-    if (!row || Date.now() - row.created_at.getTime() > this.#retentionMs) return undefined;
-    return Number(row.size);
+    return row === undefined ? undefined : Number(row.size);
   }
 
   async get(name: string, range?: ByteRange): Promise<StoredOutput | undefined> {
@@ -168,10 +179,15 @@ export class PostgresOutputStore implements OutputStore {
     if (OUTPUT_NAME.test(name)) await this.pool.query(`DELETE FROM ${this.#s}.outputs WHERE name = $1`, [name]);
   }
 
+  /**
+   * Removes the outputs past their own retention (by the database's clock), and those an older release stored
+   * (no `expires_at`) made before `now` less this broadcaster's retention; returns how many.
+   */
   async cleanup(now: number): Promise<number> {
-    const { rowCount } = await this.pool.query(`DELETE FROM ${this.#s}.outputs WHERE created_at < $1`, [
-      new Date(now - this.#retentionMs),
-    ]);
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.#s}.outputs WHERE expires_at < now() OR (expires_at IS NULL AND created_at < $1)`,
+      [new Date(now - this.#retentionMs)],
+    );
     return rowCount ?? 0;
   }
 
@@ -203,6 +219,13 @@ export function outputMigrations(s: string): Migration[] {
           data bytea NOT NULL,
           PRIMARY KEY (name, seq)
         );`,
+    },
+    {
+      version: 2,
+      summary: "outputs.expires_at: each output kept for the retention of the broadcaster that stored it",
+      // Nullable, so broadcasters of version 1 keep storing outputs (without it) during a rolling upgrade.
+      sql: `ALTER TABLE ${s}.outputs ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+        CREATE INDEX IF NOT EXISTS outputs_expires ON ${s}.outputs (expires_at) WHERE expires_at IS NOT NULL;`,
     },
   ];
 }
