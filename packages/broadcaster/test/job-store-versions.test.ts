@@ -15,6 +15,7 @@ import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
 import { logMigration, type Migration, migrationPlan } from "../src/async-jobs/schema-versions.js";
 import { migrateSqlite, SQLITE_MIGRATIONS } from "../src/async-jobs/sqlite-schema.js";
 import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
+import type { JobStore } from "../src/async-jobs/store.js";
 import { PostgresOutputStore } from "../src/outputs/postgres-store.js";
 import { newJob } from "./support/new-job.js";
 import { pgQuery, testSchema } from "./support/postgres.js";
@@ -37,6 +38,20 @@ const m = (version: number, over: Partial<Migration> = {}): Migration => ({
   sql: "",
   ...over,
 });
+
+/**
+ * Checks a store just migrated from version 2 that holds job `j1`, ended 10 minutes before by an older release:
+ * `j1` goes by the sweeping broadcaster's retention (kept by a sweep of an hour, removed by one of a minute), while a
+ * job made and ended now with a retention of a minute keeps it.
+ */
+async function expectOldRuleForOldJobs(store: JobStore): Promise<void> {
+  const { id } = (await store.create(newJob(), { keepMs: 60_000 })).job;
+  await store.requestCancel(id);
+  expect(await store.cleanup(Date.now() - 3600_000)).toBe(0);
+  expect(await store.get("j1")).toMatchObject({ status: "succeeded" });
+  expect(await store.cleanup(Date.now() - 60_000)).toBe(1);
+  expect(await store.get("j1")).toBeUndefined();
+}
 
 /** A log that keeps its lines. */
 function lines() {
@@ -111,7 +126,7 @@ describe("PostgreSQL", () => {
     await store.close();
     await outputs.close();
     expect(await versions(db.schema)).toEqual([
-      { store: "jobs", version: 2, oldest_reader: 1 },
+      { store: "jobs", version: 3, oldest_reader: 1 },
       { store: "outputs", version: 2, oldest_reader: 1 },
     ]);
   });
@@ -128,9 +143,36 @@ describe("PostgreSQL", () => {
     await store.init();
     expect(await store.get("j1")).toMatchObject({ status: "queued", takeovers: 0 });
     await store.close();
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
     // Recording the version of tables that were there is not news; migrating them from a recorded one is.
     expect(seen).toEqual([]);
+  });
+
+  it("migrates jobs tables of version 2, keeping their jobs by the sweeping broadcaster's retention", async () => {
+    const db = newSchema("ver_keep");
+    const names = pgNames(db.schema);
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await migrateTables(pool, names.s, "jobs", jobMigrations(names).slice(0, 2));
+    } finally {
+      await pool.end();
+    }
+    await pgQuery(`INSERT INTO ${names.s}.jobs (id, owner, pipeline, model_id, request_id, base_url, multipart,
+      units, inputs, status, progress, finished_at) VALUES ('j1', 'o', 'upscale', 'm', 'r', 'http://x', true, 1,
+      '{}', 'succeeded', '{"fraction":1}', now() - interval '10 minutes')`);
+    const store = new PostgresJobStore({ url: db.url, schema: db.schema });
+    await store.init();
+    try {
+      expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
+      await expectOldRuleForOldJobs(store);
+      const kept = await pgQuery<{ keep_ms: string; seconds: number }>(
+        `SELECT keep_ms, round(extract(epoch FROM expires_at - finished_at))::int AS seconds FROM ${names.s}.jobs`,
+      );
+      expect(kept).toEqual([{ keep_ms: "60000", seconds: 60 }]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("runs a later migration once when two broadcasters start together, and keeps using the store", async () => {
@@ -141,17 +183,17 @@ describe("PostgreSQL", () => {
     const { id } = (await first.create(newJob())).job;
     const next = [
       ...jobMigrations(names),
-      m(3, { sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer NOT NULL DEFAULT 0` }),
+      m(4, { sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer NOT NULL DEFAULT 0` }),
     ];
     const { default: pg } = await import("pg");
     const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
     const results = await Promise.all(pools.map((p) => migrateTables(p, names.s, "jobs", next)));
     await Promise.all(pools.map((p) => p.end()));
-    expect(results.map((r) => r.ran).sort()).toEqual([[], ["step 3"]]);
-    expect(results.map((r) => r.from).sort()).toEqual([2, 3]);
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
+    expect(results.map((r) => r.ran).sort()).toEqual([[], ["step 4"]]);
+    expect(results.map((r) => r.from).sort()).toEqual([3, 4]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 4, oldest_reader: 1 }]);
     expect(await pgQuery(`SELECT priority FROM ${names.s}.jobs WHERE id = $1`, [id])).toEqual([{ priority: 0 }]);
-    // This build's code knows version 2 and works on the compatibly changed tables.
+    // This build's code knows version 3 and works on the compatibly changed tables.
     expect((await first.create(newJob())).job.status).toBe("queued");
     await first.close();
   });
@@ -165,7 +207,7 @@ describe("PostgreSQL", () => {
       await migrateTables(pool, names.s, "jobs", jobMigrations(names));
       const broken = [
         ...jobMigrations(names),
-        m(3, {
+        m(4, {
           sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN priority integer; SELECT no_such_column FROM ${names.s}.jobs`,
         }),
       ];
@@ -173,7 +215,7 @@ describe("PostgreSQL", () => {
     } finally {
       await pool.end();
     }
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
     const columns = await pgQuery(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'priority'",
       [db.schema],
@@ -186,22 +228,22 @@ describe("PostgreSQL", () => {
     const first = new PostgresJobStore({ url: db.url, schema: db.schema });
     await first.init();
     await first.close();
-    await pgQuery(`UPDATE "${db.schema}".schema_versions SET version = 3, oldest_reader = 1 WHERE store = 'jobs'`);
+    await pgQuery(`UPDATE "${db.schema}".schema_versions SET version = 4, oldest_reader = 1 WHERE store = 'jobs'`);
     const { seen, log } = lines();
     const compatible = new PostgresJobStore({ url: db.url, schema: db.schema, log });
     await compatible.init();
     await compatible.close();
     expect(seen).toMatchObject([{ level: "warn", msg: "jobs tables are newer than this broadcaster" }]);
-    expect(seen[0]?.fields).toMatchObject({ version: 3, known_version: 2 });
+    expect(seen[0]?.fields).toMatchObject({ version: 4, known_version: 3 });
 
-    await pgQuery(`UPDATE "${db.schema}".schema_versions SET oldest_reader = 3 WHERE store = 'jobs'`);
+    await pgQuery(`UPDATE "${db.schema}".schema_versions SET oldest_reader = 4 WHERE store = 'jobs'`);
     const refused = new PostgresJobStore({ url: db.url, schema: db.schema });
     await expect(refused.init()).rejects.toThrow(
       `could not open the job store at jobs-db ${db.url} (schema "${db.schema}"): the jobs tables in schema ` +
-        `"${db.schema}" are at version 3, which needs a broadcaster that knows version 3 or later; this broadcaster ` +
-        "knows versions up to 2. A newer release changed them: run that release (or a later one) here too",
+        `"${db.schema}" are at version 4, which needs a broadcaster that knows version 4 or later; this broadcaster ` +
+        "knows versions up to 3. A newer release changed them: run that release (or a later one) here too",
     );
-    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 3, oldest_reader: 3 }]);
+    expect(await versions(db.schema)).toEqual([{ store: "jobs", version: 4, oldest_reader: 4 }]);
   });
 });
 
@@ -220,7 +262,7 @@ describe("SQLite", () => {
     const store = new SqliteJobStore(fresh);
     await store.init();
     await store.close();
-    expect(versions(fresh)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
+    expect(versions(fresh)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
 
     const old = join(dir, "old.sqlite");
     const made = new Database(old);
@@ -234,8 +276,34 @@ describe("SQLite", () => {
     await reopened.init();
     expect(await reopened.get("j1")).toMatchObject({ status: "queued", takeovers: 0 });
     await reopened.close();
-    expect(versions(old)).toEqual([{ store: "jobs", version: 2, oldest_reader: 1 }]);
+    expect(versions(old)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
     expect(seen).toEqual([]);
+  });
+
+  it("migrates a file of version 2, keeping its ended jobs by the sweeping broadcaster's retention", async () => {
+    const path = join(dir, "keep.sqlite");
+    const made = new Database(path);
+    migrateSqlite(made, path, SQLITE_MIGRATIONS.slice(0, 2));
+    made.exec(`INSERT INTO jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
+      status, progress, created_at, finished_at) VALUES ('j1', 'o', 'upscale', 'm', 'r', 'http://x', 1, 1, '{}',
+      'succeeded', '{"fraction":1}', 0, ${Date.now() - 600_000})`);
+    made.close();
+    const store = new SqliteJobStore(path);
+    await store.init();
+    try {
+      expect(versions(path)).toEqual([{ store: "jobs", version: 3, oldest_reader: 1 }]);
+      await expectOldRuleForOldJobs(store);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare("SELECT keep_ms, expires_at - finished_at AS kept FROM jobs").all()).toEqual([
+        { keep_ms: 60_000, kept: 60_000 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it("runs a later migration once, rolls a failing one back, and refuses tables it cannot work on", async () => {
@@ -247,25 +315,25 @@ describe("SQLite", () => {
     try {
       const next = [
         ...SQLITE_MIGRATIONS,
-        m(3, { sql: "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0" }),
+        m(4, { sql: "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0" }),
       ];
-      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 2, version: 3, ran: ["step 3"] });
-      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 3, version: 3, ran: [] });
+      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 3, version: 4, ran: ["step 4"] });
+      expect(migrateSqlite(db, path, next)).toMatchObject({ from: 4, version: 4, ran: [] });
       const broken = [
         ...next,
-        m(4, { sql: "ALTER TABLE jobs ADD COLUMN rank INTEGER; SELECT no_such_column FROM jobs" }),
+        m(5, { sql: "ALTER TABLE jobs ADD COLUMN rank INTEGER; SELECT no_such_column FROM jobs" }),
       ];
       expect(() => migrateSqlite(db, path, broken)).toThrow(/no_such_column/);
       const columns = db.prepare("SELECT name FROM pragma_table_info('jobs') WHERE name IN ('priority', 'rank')").all();
       expect(columns).toEqual([{ name: "priority" }]);
-      db.prepare("UPDATE schema_versions SET oldest_reader = 3").run();
+      db.prepare("UPDATE schema_versions SET oldest_reader = 4").run();
     } finally {
       db.close();
     }
-    expect(versions(path)).toEqual([{ store: "jobs", version: 3, oldest_reader: 3 }]);
+    expect(versions(path)).toEqual([{ store: "jobs", version: 4, oldest_reader: 4 }]);
     await expect(new SqliteJobStore(path).init()).rejects.toThrow(
-      `could not open the job store at jobs-db ${path}: the jobs tables in the file are at version 3, which needs a broadcaster that knows version 3 or later; ` +
-        "this broadcaster knows versions up to 2",
+      `could not open the job store at jobs-db ${path}: the jobs tables in the file are at version 4, which needs a broadcaster that knows version 4 or later; ` +
+        "this broadcaster knows versions up to 3",
     );
   });
 });

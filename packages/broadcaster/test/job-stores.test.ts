@@ -307,6 +307,41 @@ describe.each(stores)("%s job store", (_name, open) => {
       await store.close();
     }
   });
+
+  it("keeps each job for the retention of the broadcaster that made it, whichever one ends or sweeps it", async () => {
+    // Two broadcasters on one database: `short` with a job-retention-ms of 200 ms, `long` with one of an hour.
+    const short = open(`keep${_name[0]}`);
+    const long = open(`keep${_name[0]}`);
+    await short.init();
+    await long.init();
+    try {
+      const mine = (await short.create(newJob(), { keepMs: 200 })).job;
+      const theirs = (await long.create(newJob(), { keepMs: 3600_000 })).job;
+      // Made without a retention of its own, as an older release makes jobs.
+      const legacy = (await long.create(newJob())).job;
+      await short.requestCancel(mine.id);
+      await long.requestCancel(legacy.id);
+      // `long`'s job is run and ended by `short`: it keeps the retention it was made with.
+      const r = recorder("holder-k", 2000);
+      await short.start(r.workers);
+      await expect.poll(() => r.claims.some((c) => c.job.id === theirs.id), { timeout: 5000 }).toBe(true);
+      expect(await short.finish(r.claims.find((c) => c.job.id === theirs.id)!, { status: "cancelled" })).toBe(true);
+      r.release(theirs.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Past its own retention, `short`'s job goes in any broadcaster's sweep; the legacy job ended 300 ms ago stays
+      // for `long` (an hour) and goes for `short` (200 ms), each by its own setting, as before.
+      expect(await long.cleanup(Date.now() - 3600_000)).toBe(1);
+      expect(await long.get(mine.id)).toBeUndefined();
+      expect(await short.get(legacy.id)).toMatchObject({ status: "cancelled" });
+      expect(await short.cleanup(Date.now() - 200)).toBe(1);
+      expect(await long.get(legacy.id)).toBeUndefined();
+      expect(await short.get(theirs.id)).toMatchObject({ status: "cancelled" });
+      expect((await short.events(theirs.id, 0)).length).toBeGreaterThan(0);
+    } finally {
+      await short.close();
+      await long.close();
+    }
+  });
 });
 
 describe("PostgreSQL job store only", () => {

@@ -49,7 +49,10 @@ export interface AsyncJobsSettings {
   start: "here" | "queue";
   /** Least time between two progress writes of one job, ms. */
   progressIntervalMs: number;
-  /** How long ended jobs are kept. */
+  /**
+   * How long the jobs submitted here are kept once they end (each keeps it, whichever broadcaster sweeps), and
+   * those of older releases, without a retention of their own, are kept by this broadcaster's sweep.
+   */
   retentionMs: number;
   /** The most times a job is run again after its run stopped without ending it (default: no limit). */
   maxTakeovers?: number;
@@ -202,6 +205,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
           publicUrl: deps.publicUrl,
           trustProxy: deps.trustProxy,
           here,
+          keepMs: settings.retentionMs,
           ...(settings.maxActivePerKey !== undefined ? { maxActive: settings.maxActivePerKey } : {}),
           ...(settings.webhooks.addresses ? { webhookAddresses: settings.webhooks.addresses } : {}),
         },

@@ -11,7 +11,7 @@ import type pg from "pg";
 import type { JobRecord } from "./model.js";
 import type { PgNames, Query } from "./postgres-schema.js";
 import { JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
-import { type Claim, type CreateResult, type NewJob, type StartHere, TooManyActiveJobsError } from "./store.js";
+import { type Claim, type CreateOptions, type CreateResult, type NewJob, TooManyActiveJobsError } from "./store.js";
 import { announce } from "./webhooks.js";
 
 /**
@@ -38,15 +38,17 @@ function deliveryCtes(names: PgNames, from: string, id: number): string {
  * No notification: nothing can wait for the events of a job whose id is not out yet (it is, with the 202, after
  * the commit).
  * The result's `job` is the job as it was created (queued); `claim`, with `here`, is the run to start.
- * @example const r = await insertJob(q, names, job, { holder: "host:123:ab", leaseMs: 15_000 });
+ * `options.keepMs` is recorded as the job's retention (`keep_ms`).
+ * @example const r = await insertJob(q, names, job, { here: { holder: "host:123:ab", leaseMs: 15_000 } });
  */
 export async function insertJob(
   q: Query,
   names: PgNames,
   job: NewJob,
-  here?: StartHere,
+  options: CreateOptions = {},
 ): Promise<CreateResult & { claim?: Claim }> {
   const { s } = names;
+  const { here } = options;
   const now = Date.now();
   const { files: _files, ...fields } = job;
   const queued: JobRecord = {
@@ -72,12 +74,13 @@ export async function insertJob(
     text: `WITH ins AS (
        INSERT INTO ${s}.jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
          idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, event_seq, created_at,
-         holder, lease_until, runs, started_at)
+         holder, lease_until, runs, started_at, keep_ms)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
          CASE WHEN $16::text IS NULL THEN 'queued' ELSE 'running' END, '{"fraction":0}', $12, $13,
          CASE WHEN $16::text IS NULL THEN 1 ELSE 2 END, $14::timestamptz,
          $16::text, CASE WHEN $16::text IS NOT NULL THEN now() + $17::double precision * interval '1 ms' END,
-         CASE WHEN $16::text IS NULL THEN 0 ELSE 1 END, CASE WHEN $16::text IS NOT NULL THEN $14::timestamptz END)
+         CASE WHEN $16::text IS NULL THEN 0 ELSE 1 END, CASE WHEN $16::text IS NOT NULL THEN $14::timestamptz END,
+         $22::bigint)
        ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${JOB_COLUMNS}
      ), ev AS (
        INSERT INTO ${s}.job_events (job_id, seq, type, data)
@@ -110,6 +113,7 @@ export async function insertJob(
       started?.delivery?.id ?? null,
       started?.delivery?.event ?? null,
       started?.delivery?.payload ?? null,
+      options.keepMs ?? null,
     ],
   });
   if (rows[0]) {

@@ -8,7 +8,7 @@ import type pg from "pg";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { CLAIM_RETRY_MAX_MS } from "./postgres-claim-retry.js";
 import { enqueueDelivery, requeueOverdueDeliveries } from "./postgres-deliveries.js";
-import { type PgNames, type Query, transaction } from "./postgres-schema.js";
+import { ENDED_NOW, type PgNames, type Query, transaction } from "./postgres-schema.js";
 import { JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob } from "./store.js";
@@ -79,7 +79,7 @@ export function finishRun(pool: pg.Pool, names: PgNames, claim: Claim, outcome: 
   return transaction(pool, async (q) => {
     const { rows } = await q.query<JobRow>(
       `UPDATE ${s}.jobs SET status = $4, result = $5, error = $6, progress = COALESCE($7, progress),
-         finished_at = now(), holder = NULL, lease_until = NULL
+         ${ENDED_NOW}, holder = NULL, lease_until = NULL
        WHERE id = $1 AND holder = $2 AND runs = $3 AND status = 'running' RETURNING ${JOB_COLUMNS}`,
       [
         claim.job.id,
@@ -167,7 +167,7 @@ export function failUnclaimable(pool: pg.Pool, names: PgNames, jobId: string, ms
   const error = storable({ status: 500, detail: { msg: `internal error: ${msg}` } });
   return transaction(pool, async (q) => {
     const { rows } = await q.query<JobRow>(
-      `UPDATE ${s}.jobs SET status = 'failed', error = $2, finished_at = now(), holder = NULL, lease_until = NULL
+      `UPDATE ${s}.jobs SET status = 'failed', error = $2, ${ENDED_NOW}, holder = NULL, lease_until = NULL
        WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now())) RETURNING ${JOB_COLUMNS}`,
       [jobId, JSON.stringify(error)],
     );

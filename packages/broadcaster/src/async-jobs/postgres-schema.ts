@@ -47,8 +47,26 @@ export function jobMigrations(names: PgNames): Migration[] {
       summary: "jobs.takeovers: runs started after the one before stopped without ending",
       sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN IF NOT EXISTS takeovers integer NOT NULL DEFAULT 0`,
     },
+    {
+      version: 3,
+      summary: "jobs.keep_ms and jobs.expires_at: each job kept for the retention of the broadcaster that made it",
+      // Nullable: broadcasters of version 2 keep creating and ending jobs (without them) during a rolling upgrade.
+      sql: `ALTER TABLE ${names.s}.jobs ADD COLUMN IF NOT EXISTS keep_ms bigint;
+        ALTER TABLE ${names.s}.jobs ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+        CREATE INDEX IF NOT EXISTS jobs_expires ON ${names.s}.jobs (expires_at) WHERE expires_at IS NOT NULL;`,
+    },
   ];
 }
+
+/**
+ * What every statement that ends a job sets: its end time, and when it expires. The creating broadcaster's
+ * retention is recorded at creation (`keep_ms`: the broadcaster that ends the job may be another), and turned into
+ * `expires_at` at the end, so the sweep is one range of the `jobs_expires` index rather than `finished_at + keep_ms`
+ * computed for every ended job (an expression no index can hold: adding an interval to a timestamptz is not
+ * immutable). A job without `keep_ms` (created by an older release) gets no `expires_at`: the sweep keeps the old
+ * rule for it.
+ */
+export const ENDED_NOW = "finished_at = now(), expires_at = now() + keep_ms * interval '1 millisecond'";
 
 /** The tables and indexes of version 1, created when missing. */
 function pgSchema({ s }: PgNames): string {

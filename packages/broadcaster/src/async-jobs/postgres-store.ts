@@ -23,7 +23,16 @@ import {
   requeueExpired,
   writeProgress,
 } from "./postgres-runs.js";
-import { jobMigrations, migrateTables, type PgNames, pgNames, type Query, transaction } from "./postgres-schema.js";
+import {
+  ENDED_NOW,
+  jobMigrations,
+  migrateTables,
+  type PgNames,
+  pgNames,
+  type Query,
+  transaction,
+} from "./postgres-schema.js";
+import { deleteExpiredJobs } from "./postgres-sweep.js";
 import type { PgWorkers } from "./postgres-workers.js";
 import { DELIVERY_COLUMNS, type DeliveryRow, deliveryOf, JOB_COLUMNS, type JobRow, recordOf } from "./rows.js";
 import { logMigration } from "./schema-versions.js";
@@ -200,9 +209,9 @@ export class PostgresJobStore implements JobStore {
     const limit = options.maxActive;
     // A job without files or limit is one statement (no transaction around it); files go in the same transaction
     // as the row, and the limit is held last, before the commit (see `holdLimit`).
-    if (files.length === 0 && limit === undefined) return insertJob(this.pool, this.names, job, options.here);
+    if (files.length === 0 && limit === undefined) return insertJob(this.pool, this.names, job, options);
     return transaction(this.pool, async (q) => {
-      const result = await insertJob(q, this.names, job, options.here);
+      const result = await insertJob(q, this.names, job, options);
       // A repeated idempotency key finds its job whatever the count.
       if (result.kind !== "created") return result;
       for (const [field, blob] of files) {
@@ -279,7 +288,7 @@ export class PostgresJobStore implements JobStore {
     const { s } = this.names;
     const changed = await transaction(this.pool, async (q) => {
       const queued = await q.query<JobRow>(
-        `UPDATE ${s}.jobs SET status = 'cancelled', cancel_requested = true, finished_at = now()
+        `UPDATE ${s}.jobs SET status = 'cancelled', cancel_requested = true, ${ENDED_NOW}
          WHERE id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
         [id],
       );
@@ -361,18 +370,7 @@ export class PostgresJobStore implements JobStore {
 
   cleanup(before: number): Promise<number> {
     // Many rows at once after a busy day (their events, files and deliveries go with them): ten time limits.
-    const limit = this.timeoutMs * 10;
-    return this.#use(() =>
-      transaction(this.pool, async (q) => {
-        await q.query(`SET LOCAL statement_timeout = ${limit}`);
-        const { rowCount } = await q.query({
-          text: `DELETE FROM ${this.names.s}.jobs WHERE finished_at IS NOT NULL AND finished_at < $1`,
-          values: [new Date(before)],
-          query_timeout: limit,
-        } as pg.QueryConfig);
-        return rowCount ?? 0;
-      }),
-    );
+    return this.#use(() => deleteExpiredJobs(this.pool, this.names, before, this.timeoutMs * 10));
   }
 
   /** Adds (or re-adds) the queue entry that makes some broadcaster claim the job. */

@@ -81,6 +81,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     summary: "jobs.takeovers: runs started after the one before stopped without ending",
     sql: "ALTER TABLE jobs ADD COLUMN takeovers INTEGER NOT NULL DEFAULT 0",
   },
+  {
+    version: 3,
+    summary: "jobs.keep_ms and jobs.expires_at: each job kept for the retention of the broadcaster that made it",
+    // Several broadcaster processes on one host may share the file. keep_ms (the creating broadcaster's
+    // job-retention-ms) becomes expires_at when the job ends, so the sweep is a range of an index; both nullable:
+    // an older release's jobs have neither and keep the old rule (the sweeping broadcaster's setting).
+    sql: `ALTER TABLE jobs ADD COLUMN keep_ms INTEGER;
+      ALTER TABLE jobs ADD COLUMN expires_at INTEGER;
+      CREATE INDEX IF NOT EXISTS jobs_expires ON jobs (expires_at) WHERE expires_at IS NOT NULL;`,
+  },
 ];
 
 /**
@@ -123,9 +133,10 @@ export const SQL = {
   byKey: `SELECT ${JOB_COLUMNS} FROM jobs WHERE owner = ? AND idempotency_key = ?`,
   activeOf: "SELECT count(*) AS n FROM jobs WHERE owner = ? AND status IN ('queued', 'running')",
   insertJob: `INSERT INTO jobs (id, owner, pipeline, model_id, request_id, base_url, multipart, units, inputs,
-      idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, created_at)
+      idempotency_key, body_hash, status, progress, webhook_url, webhook_secret, created_at, keep_ms)
     VALUES (@id, @owner, @pipeline, @modelId, @requestId, @baseUrl, @multipart, @units, @inputs,
-      @idempotencyKey, @bodyHash, 'queued', '{"fraction":0}', @webhookUrl, @webhookSecret, @now) RETURNING ${JOB_COLUMNS}`,
+      @idempotencyKey, @bodyHash, 'queued', '{"fraction":0}', @webhookUrl, @webhookSecret, @now, @keepMs)
+    RETURNING ${JOB_COLUMNS}`,
   insertFile: "INSERT INTO job_files (job_id, field, seq, data) VALUES (?, ?, ?, ?)",
   readFile: "SELECT data FROM job_files WHERE job_id = ? AND field = ? ORDER BY seq",
   deleteFiles: "DELETE FROM job_files WHERE job_id = ?",
@@ -137,8 +148,9 @@ export const SQL = {
   deliveries: `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, rowid`,
   get: `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`,
   byRequest: `SELECT ${JOB_COLUMNS} FROM jobs WHERE owner = ? AND request_id = ? AND pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-  cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ?
-    WHERE id = ? AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
+  cancelQueued: `UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = @now,
+      expires_at = @now + keep_ms
+    WHERE id = @id AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
   flagCancel: `UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   // Two statements in one transaction: RETURNING shows only the new row, and a claim must tell a takeover (a
   // running job whose lease ran out) from a job taken from the queue.
@@ -151,7 +163,8 @@ export const SQL = {
   progress: `UPDATE jobs SET progress = @progress
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running'`,
   finish: `UPDATE jobs SET status = @status, result = @result, error = @error,
-      progress = COALESCE(@progress, progress), finished_at = @now, holder = NULL, lease_until = NULL
+      progress = COALESCE(@progress, progress), finished_at = @now, expires_at = @now + keep_ms,
+      holder = NULL, lease_until = NULL
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
   release: `UPDATE jobs SET status = 'queued', holder = NULL, lease_until = NULL
     WHERE id = @id AND holder = @holder AND runs = @run AND status = 'running' RETURNING ${JOB_COLUMNS}`,
@@ -170,5 +183,6 @@ export const SQL = {
   recordDelivery: `UPDATE webhook_deliveries SET attempts = attempts + 1, status = @status,
       last_status_code = @code, last_error = @error, next_attempt_at = @next, delivered_at = @delivered
     WHERE id = @id`,
-  cleanup: "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
+  // Jobs past their own retention; those without one (an older release's) by the sweeping broadcaster's.
+  cleanup: "DELETE FROM jobs WHERE expires_at < @now OR (expires_at IS NULL AND finished_at < @before)",
 } as const;

@@ -109,6 +109,7 @@ export class SqliteJobStore implements JobStore {
           webhookUrl: job.webhookUrl ?? null,
           webhookSecret: job.webhookSecret ?? null,
           now,
+          keepMs: options.keepMs ?? null,
         }) as JobRow;
         for (const [field, bytes] of files) {
           for (let at = 0, seq = 0; at < bytes.length; at += FILE_CHUNK, seq++) {
@@ -154,7 +155,7 @@ export class SqliteJobStore implements JobStore {
   async requestCancel(id: string): Promise<JobRecord | undefined> {
     const now = Date.now();
     const cancelled = this.#database.transaction(() => {
-      const row = this.#s.cancelQueued.get(now, id) as JobRow | undefined;
+      const row = this.#s.cancelQueued.get({ now, id }) as JobRow | undefined;
       if (!row) return undefined;
       this.#s.deleteFiles.run(id);
       const record = recordOf(row);
@@ -257,7 +258,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async cleanup(before: number): Promise<number> {
-    return this.#s.cleanup.run(before).changes;
+    return this.#s.cleanup.run({ now: Date.now(), before }).changes;
   }
 
   /** Appends an event (inside the caller's transaction). */

@@ -67,6 +67,12 @@ export interface CreateOptions {
    * of an owner at a time (SQLite's write lock; PostgreSQL's advisory lock on the owner, across broadcasters).
    */
   maxActive?: number;
+  /**
+   * How long the job is kept once it ends, ms: the creating broadcaster's `job-retention-ms`, which every
+   * broadcaster's sweep then keeps to. Without it the job is kept as those of older releases are: by the sweeping
+   * broadcaster's own setting.
+   */
+  keepMs?: number;
 }
 
 /** A job this broadcaster runs, with the run number that fences its writes (a takeover makes them fail). */
@@ -230,7 +236,11 @@ export interface JobStore {
    */
   stop(): Promise<void>;
   close(): Promise<void>;
-  /** Deletes jobs that ended before `before` (epoch ms), with their events and deliveries; returns how many. */
+  /**
+   * Deletes, with their events and deliveries, the jobs past their own retention (`keepMs` when they were created),
+   * and the jobs without one (created or ended by an older release) that ended before `before` (epoch ms); returns
+   * how many.
+   */
   cleanup(before: number): Promise<number>;
 }
 

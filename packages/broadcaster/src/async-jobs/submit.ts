@@ -151,6 +151,8 @@ export interface SubmitContext {
   webhookAddresses?: AddressPolicy;
   /** The most jobs one API key (or all callers, without keys) may have queued or running (default: no limit). */
   maxActive?: number;
+  /** How long a job made here is kept once it ends, ms (this broadcaster's `job-retention-ms`). */
+  keepMs?: number;
   /**
    * `jobs-start here`: `wanted()` reserves a slot of this broadcaster for the job about to be created and says who
    * holds it and for how long (the job is then created claimed, without a queue entry), and `start` runs that claim;
@@ -202,7 +204,11 @@ export async function submitJob(ctx: SubmitContext, c: Context, job: Job, refusa
         webhookUrl: webhook.url,
         webhookSecret: webhook.secret,
       },
-      { ...(here ? { here } : {}), ...(ctx.maxActive !== undefined ? { maxActive: ctx.maxActive } : {}) },
+      {
+        ...(here ? { here } : {}),
+        ...(ctx.maxActive !== undefined ? { maxActive: ctx.maxActive } : {}),
+        ...(ctx.keepMs !== undefined ? { keepMs: ctx.keepMs } : {}),
+      },
     );
   } catch (err) {
     if (here) ctx.here?.cancelled();
