@@ -118,7 +118,10 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   outputs?: OutputStoreOptions;
   /** Where uploads are spooled while their job runs (default a directory under the system temp dir). */
   uploadDir?: string;
-  /** How long outputs are kept, ms (default 24 h). */
+  /**
+   * How long the outputs this broadcaster stores are kept, ms (default 24 h). In the PostgreSQL store each output
+   * keeps it whichever broadcaster reads or sweeps it; a shared directory or bucket goes by the reader's.
+   */
   outputRetentionMs?: number;
   /** API keys; when any are configured, job routes need `Authorization: Bearer <key>`. */
   apiKeys?: string[];

@@ -77,7 +77,7 @@ export const ASYNC_JOB_SETTINGS = [
     name: "job-retention-ms",
     kind: "number",
     min: 1000,
-    help: "how long ended async jobs are kept (at least a second)",
+    help: "how long the async jobs accepted here are kept once ended (at least a second)",
     shownDefault: "output-retention-ms",
   },
   {

@@ -51,7 +51,10 @@ export interface AsyncJobOptions {
    * broadcaster in turn, for ever. A hand-back on stop does not count.
    */
   jobsMaxTakeovers?: number;
-  /** How long ended asynchronous jobs are kept, ms (default: the output retention). */
+  /**
+   * How long the asynchronous jobs this broadcaster accepts are kept once they end, ms (default: the output
+   * retention); each job keeps it whichever broadcaster sharing the store ends or sweeps it.
+   */
   jobRetentionMs?: number;
   /** Webhook attempts per event, the first included (default 15). */
   webhookAttempts?: number;

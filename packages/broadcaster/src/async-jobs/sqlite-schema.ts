@@ -84,9 +84,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     summary: "jobs.keep_ms and jobs.expires_at: each job kept for the retention of the broadcaster that made it",
-    // Several broadcaster processes on one host may share the file. keep_ms (the creating broadcaster's
-    // job-retention-ms) becomes expires_at when the job ends, so the sweep is a range of an index; both nullable:
-    // an older release's jobs have neither and keep the old rule (the sweeping broadcaster's setting).
+    // keep_ms (the job-retention-ms of the broadcaster that made the job) holds across a restart with another
+    // value and whichever process opens the file; it becomes expires_at when the job ends, so the sweep is a range
+    // of an index. Both nullable: an older release's jobs have neither and keep the old rule (the sweeper's setting).
     sql: `ALTER TABLE jobs ADD COLUMN keep_ms INTEGER;
       ALTER TABLE jobs ADD COLUMN expires_at INTEGER;
       CREATE INDEX IF NOT EXISTS jobs_expires ON jobs (expires_at) WHERE expires_at IS NOT NULL;`,

@@ -173,7 +173,7 @@ export const SETTINGS = [
     name: "output-retention-ms",
     kind: "number",
     min: 1000,
-    help: "how long outputs are kept (at least a second)",
+    help: "how long the outputs stored here are kept (at least a second)",
     shownDefault: String(DEFAULTS.outputRetentionMs),
   },
   {
