@@ -16,7 +16,7 @@ import type { OutputStore } from "./outputs/store.js";
 import { ApiKeys, RateLimiter } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
-import { checkUploadDir } from "./server/upload-dir.js";
+import { checkUploadDir, sweepStaleUploadDirs } from "./server/upload-dir.js";
 
 /** A broadcaster: its app (usable without a server through `app.request()`), and its server's lifecycle. */
 export interface Broadcaster {
@@ -152,6 +152,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     logger,
     async start() {
       await ready;
+      if (options.uploadDir === undefined) await sweepStaleUploadDirs(logger);
       checkUploadDir(o.uploadDir, options.uploadDir !== undefined);
       await registry.start();
       const inst = await inner;

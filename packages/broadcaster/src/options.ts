@@ -1,12 +1,11 @@
 /** @module The broadcaster's settings: every option with its default, shared by the API, the CLI and the config file. */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ConnectionLimits } from "@ai-video-subnet/server-kit";
+import { type ConnectionLimits, ownedDirPrefix } from "@ai-video-subnet/server-kit";
 import { type AsyncJobOptions, isPostgresUrl } from "./async-jobs/options.js";
 import { defaultModelsOf } from "./jobs/default-models.js";
 import type { Resolve } from "./network/address-policy.js";
+import { UPLOAD_DIR_NAME } from "./server/upload-dir.js";
 
 /** One orchestrator to send jobs to, with the secret it expects from this broadcaster. */
 export interface OrchestratorEndpoint {
@@ -243,7 +242,8 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   return {
     ...DEFAULTS,
     outputs: isPostgresUrl(o.jobsDb) ? { kind: "postgres" } : { kind: "local", dir: "outputs" },
-    uploadDir: join(tmpdir(), `avs-broadcaster-uploads-${process.pid}-${randomBytes(4).toString("hex")}`),
+    // Named after this process, so that a start after a kill -9 removes it (see upload-dir.ts).
+    uploadDir: `${ownedDirPrefix(UPLOAD_DIR_NAME)}${randomBytes(3).toString("hex")}`,
     apiKeys: [],
     corsOrigins: [],
     bodyLimits: {},

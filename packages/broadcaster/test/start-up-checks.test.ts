@@ -3,11 +3,13 @@
  * there, or a path under procfs, failed or hung every large job), and its port (one that cannot listen claimed
  * queued jobs of the shared store before it exited).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { currentOwner } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBroadcaster } from "../src/broadcaster.js";
@@ -17,6 +19,13 @@ import { startBroadcaster } from "./support/broadcaster.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-start-checks-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The pid of a process that has exited and been reaped. */
+async function deadPid(): Promise<number> {
+  const child = spawn("true");
+  await new Promise((resolve) => child.once("exit", resolve));
+  return child.pid!;
+}
 
 /** The error of a broadcaster's start with `options` (its stores are closed after). */
 async function startError(options: BroadcasterOptions): Promise<Error> {
@@ -60,6 +69,38 @@ describe("start-up checks", () => {
       expect(Date.now() - started).toBeLessThan(10_000);
     },
   );
+
+  it("removes the default upload dir a killed broadcaster left, and keeps a live one's", async () => {
+    const tmp = mkdtempSync(join(dir, "tmp-"));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const here = currentOwner();
+      const gone = await deadPid();
+      const stale = join(tmp, `avs-broadcaster-uploads-${gone}-0-${here.ns}-a1b2c3`);
+      const live = join(tmp, `avs-broadcaster-uploads-${here.pid}-${here.start}-${here.ns}-d4e5f6`);
+      for (const d of [stale, live]) {
+        mkdirSync(d);
+        writeFileSync(join(d, "0123.input"), Buffer.alloc(1000));
+      }
+      const t = await startBroadcaster({ uploadDir: undefined });
+      try {
+        expect(existsSync(stale)).toBe(false);
+        expect(existsSync(live)).toBe(true);
+        expect(t.logs.find((l) => l.msg === "removed stale upload dirs")).toMatchObject({ dirs: 1, bytes: 1000 });
+        // Its own is made at start, named so that the next start after a kill -9 removes it.
+        expect(t.b.options.uploadDir.startsWith(join(tmp, `avs-broadcaster-uploads-${here.pid}-${here.start}-`))).toBe(
+          true,
+        );
+        expect(existsSync(t.b.options.uploadDir)).toBe(true);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
 
   it("claims no queued job of the shared store when its port is taken", async () => {
     const shared = mkdtempSync(join(dir, "shared-"));

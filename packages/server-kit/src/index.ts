@@ -113,6 +113,15 @@ export {
   widenHeapHeadroom,
 } from "./process/heap-headroom.js";
 export { localResourceCode } from "./process/local-resources.js";
+export {
+  currentOwner,
+  type DirOwner,
+  ownedDirPrefix,
+  ownerState,
+  type SweepResult,
+  sweepOwnedDirs,
+  UNKNOWN_OWNER_AGE_MS,
+} from "./process/owned-dirs.js";
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
 export { RUNNER_PROCESS_ENV } from "./process/runner-env.js";
 export {

@@ -1,150 +1,33 @@
 /**
- * @module Job scratch directories in the OS temporary directory, named after the process that owns them, and the
- * start-up sweep that removes those a killed runner left behind (SIGKILL, the OOM killer, a watchdog: no `finally`
- * runs). Several runners may share one temporary directory, so a directory is removed only when its owner is known to
- * be gone: its pid is not a live process, or (Linux) that pid now belongs to a process started at another time, or is
- * a zombie. A name holds `<pid>-<start>-<pidns>`: the start time (`/proc/<pid>/stat` field 22, clock ticks after boot)
- * guards against pid reuse (a container restarted with the same pid), the pid namespace against a pid that means
- * nothing here (a runner in another container sharing the folder); either is `0` where the platform does not tell.
- * A directory of another namespace, and one of the old unnamed form (`avs-video-upscale-XXXXXX`), is removed only
- * once it is older than {@link UNKNOWN_OWNER_AGE_MS}.
+ * @module The runner's job scratch directories: server-kit's owned directories (named after the process, swept at
+ * start once their owner is gone, see its `owned-dirs.ts`) under the prefixes of the runner's video pipelines.
  */
-import { readFileSync, readlinkSync } from "node:fs";
-import { lstat, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import {
+  currentOwner,
+  type DirOwner,
+  ownedDirPrefix,
+  type SweepResult,
+  sweepOwnedDirs,
+} from "@ai-video-subnet/server-kit";
+
+export { currentOwner, ownerState, UNKNOWN_OWNER_AGE_MS } from "@ai-video-subnet/server-kit";
 
 /** The scratch directory prefixes (after `avs-`) the runner's pipelines use; the sweep looks at these only. */
 export const SCRATCH_PREFIXES = ["video-upscale", "frame-interpolation"] as const;
 export type ScratchPrefix = (typeof SCRATCH_PREFIXES)[number];
 
-/** Age after which a directory whose owner cannot be checked (old form, other pid namespace) is taken as left over. */
-export const UNKNOWN_OWNER_AGE_MS = 24 * 60 * 60 * 1000;
-
-/** `/proc/<pid>/stat`'s state (field 3) and start time (field 22); undefined without /proc or that process. */
-function procStat(pid: number | "self"): { state: string; start: string } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "latin1");
-    // The command name (field 2) is in parentheses and may hold anything, spaces and ")" included.
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    const start = fields[19];
-    return start && /^\d+$/.test(start) ? { state: fields[0] ?? "", start } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The inode of this process's pid namespace (`/proc/self/ns/pid` → `pid:[4026531836]`), "0" when unknown. */
-function pidNamespace(): string {
-  try {
-    return /\[(\d+)\]/.exec(readlinkSync("/proc/self/ns/pid"))?.[1] ?? "0";
-  } catch {
-    return "0";
-  }
-}
-
-/** Who owns a scratch directory. */
-export interface ScratchOwner {
-  pid: number;
-  /** Start time in clock ticks after boot, "0" when unknown. */
-  start: string;
-  /** Pid namespace inode, "0" when unknown. */
-  ns: string;
-}
-
-let self: ScratchOwner | undefined;
-/** This process as an owner. */
-export function currentOwner(): ScratchOwner {
-  self ??= { pid: process.pid, start: procStat("self")?.start ?? "0", ns: pidNamespace() };
-  return self;
-}
-
 /**
  * The `mkdtemp` prefix of a new scratch directory owned by this process: `<tmpdir>/avs-<prefix>-<pid>-<start>-<ns>-`.
  * @example await mkdtemp(scratchDirPrefix("video-upscale")) // /tmp/avs-video-upscale-4242-81731-4026531836-Ab12Cd
  */
-export function scratchDirPrefix(prefix: ScratchPrefix, dir = tmpdir()): string {
-  const { pid, start, ns } = currentOwner();
-  return join(dir, `avs-${prefix}-${pid}-${start}-${ns}-`);
-}
-
-/** Whether an owner is alive ("live"), gone, or cannot be told from here ("unknown": another pid namespace). */
-export function ownerState(owner: ScratchOwner, here: ScratchOwner = currentOwner()): "live" | "gone" | "unknown" {
-  if (owner.ns !== "0" && here.ns !== "0" && owner.ns !== here.ns) return "unknown";
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ESRCH") return "gone";
-    // EPERM: a process of another user holds the pid; it is checked below like any other.
-  }
-  const stat = owner.pid === here.pid ? { state: "R", start: here.start } : procStat(owner.pid);
-  if (stat && (stat.state === "Z" || stat.state === "X")) return "gone";
-  if (stat && owner.start !== "0" && stat.start !== "0" && stat.start !== owner.start) return "gone";
-  return "live";
-}
-
-/** What a sweep removed. */
-export interface SweepResult {
-  /** Names of the removed directories. */
-  removed: string[];
-  /** Bytes of the regular files they held. */
-  bytes: number;
-}
-
-/** Bytes of the regular files under `path`, symbolic links not followed. */
-async function bytesUnder(path: string): Promise<number> {
-  const st = await lstat(path);
-  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
-  let total = 0;
-  for (const name of await readdir(path)) total += await bytesUnder(join(path, name)).catch(() => 0);
-  return total;
+export function scratchDirPrefix(prefix: ScratchPrefix, dir?: string): string {
+  return ownedDirPrefix(prefix, dir);
 }
 
 /**
- * Removes the scratch directories directly under `dir` whose owner is gone (see the module's doc). Only real
- * directories (not symbolic links) owned by this user whose names have the exact form are looked at; nothing is
- * followed. Never throws: a directory that cannot be read or removed is left.
+ * Removes the scratch directories of runners that are gone (see server-kit's `sweepOwnedDirs`).
  * @example const { removed, bytes } = await sweepStaleScratch(); // at start-up
  */
-export async function sweepStaleScratch(
-  options: { dir?: string; now?: number; here?: ScratchOwner } = {},
-): Promise<SweepResult> {
-  const dir = options.dir ?? tmpdir();
-  const now = options.now ?? Date.now();
-  const here = options.here ?? currentOwner();
-  const alternatives = SCRATCH_PREFIXES.join("|");
-  const named = new RegExp(`^avs-(?:${alternatives})-(\\d{1,10})-(\\d{1,20})-(\\d{1,20})-[A-Za-z0-9]{6}$`);
-  const unnamed = new RegExp(`^avs-(?:${alternatives})-[A-Za-z0-9]{6}$`);
-  const uid = process.getuid?.();
-  const result: SweepResult = { removed: [], bytes: 0 };
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return result;
-  }
-  for (const name of names) {
-    const owned = named.exec(name);
-    if (!owned && !unnamed.test(name)) continue;
-    const path = join(dir, name);
-    try {
-      const st = await lstat(path);
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-      const old = now - st.mtimeMs > UNKNOWN_OWNER_AGE_MS;
-      if (owned) {
-        const pid = Number(owned[1]);
-        if (pid < 1 || pid > 0x7fffffff) continue;
-        const state = ownerState({ pid, start: owned[2]!, ns: owned[3]! }, here);
-        if (state === "live" || (state === "unknown" && !old)) continue;
-      } else if (!old) continue;
-      const bytes = await bytesUnder(path);
-      // rm does not follow symbolic links inside; retries cover an orphaned ffmpeg still closing its output.
-      await rm(path, { recursive: true, force: true, maxRetries: 3 });
-      result.removed.push(name);
-      result.bytes += bytes;
-    } catch {
-      // Gone meanwhile (another runner's sweep), or not ours to remove: left as it is.
-    }
-  }
-  return result;
+export function sweepStaleScratch(options: { dir?: string; now?: number; here?: DirOwner } = {}): Promise<SweepResult> {
+  return sweepOwnedDirs(SCRATCH_PREFIXES, { here: currentOwner(), ...options });
 }

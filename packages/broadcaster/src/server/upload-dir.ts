@@ -6,7 +6,25 @@
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeDirectorySync } from "@ai-video-subnet/server-kit";
+import { type Logger, makeDirectorySync, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
+
+/** The name (after `avs-`) of a default upload directory, `<tmp>/avs-broadcaster-uploads-<pid>-<start>-<ns>-XXXXXX`. */
+export const UPLOAD_DIR_NAME = "broadcaster-uploads";
+
+/**
+ * Removes the default upload directories of broadcasters that were killed (no stop ran to remove them), with the
+ * inputs they spooled; logs what it removed. Never throws.
+ * @example await sweepStaleUploadDirs(logger)
+ */
+export async function sweepStaleUploadDirs(logger: Logger): Promise<void> {
+  const swept = await sweepOwnedDirs([UPLOAD_DIR_NAME]);
+  if (swept.removed.length === 0) return;
+  logger.info("removed stale upload dirs", {
+    dirs: swept.removed.length,
+    bytes: swept.bytes,
+    names: swept.removed.slice(0, 20),
+  });
+}
 
 /**
  * Makes `dir` (0700 for the levels made) and writes and removes a file in it; throws an error naming the setting,
