@@ -139,11 +139,15 @@ describe("orchestrator progress relay", () => {
     });
     const caller = new AbortController();
     const events: ProgressEvent[] = [];
+    let hungUpAt = 0;
     const following = (async () => {
       for await (const e of followProgress(orch!.url, "orch-cancel", { token: SECRET })) {
         events.push(e);
         // `>=`: a follower that connects late (a loaded machine) joins mid-job and never sees step 3 itself.
-        if (e.type === "progress" && e.step >= 3) caller.abort();
+        if (e.type === "progress" && e.step >= 3 && !caller.signal.aborted) {
+          hungUpAt = e.step;
+          caller.abort();
+        }
       }
     })();
     const started = performance.now();
@@ -152,12 +156,14 @@ describe("orchestrator progress relay", () => {
     await expect(textToImage("orch-cancel", 1000, caller.signal, 448)).rejects.toThrow();
     await eventually(() => expect(orch!.pool.capabilities()[0]!.in_use).toBe(0), 5000);
     await following;
-    // The runner stopped at its next step: its stream ended long before 1000 steps, with a failure status.
+    // The runner stopped soon after the hang-up, short of its 1000 steps, with a failure status. (Counted from the
+    // step the hang-up came at: a follower that connected late on a loaded machine first saw step 939 in one CI run.)
     const end = events.at(-1)!;
     expect(end.type).toBe("end");
     expect((end as { status: number }).status).toBeGreaterThanOrEqual(400);
     const lastStep = Math.max(...events.map((e) => (e.type === "progress" ? e.step : 0)));
-    expect(lastStep).toBeLessThan(900);
+    expect(lastStep).toBeLessThan(1000);
+    expect(lastStep - hungUpAt).toBeLessThan(900);
     // The freed slot takes the next job at once.
     expect((await textToImage("orch-after-cancel", 2)).status).toBe(200);
     expect(performance.now() - started).toBeLessThan(60_000);
