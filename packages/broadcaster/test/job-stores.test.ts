@@ -325,6 +325,8 @@ describe.each(stores)("%s job store", (_name, open) => {
       const r = recorder("holder-k", 2000);
       await short.start(r.workers);
       await expect.poll(() => r.claims.some((c) => c.job.id === theirs.id), { timeout: 5000 }).toBe(true);
+      // The claim carries the job's retention: its outputs are kept as long, whoever runs it (Job.outputKeepMs).
+      expect(r.claims.find((c) => c.job.id === theirs.id)!.job.keepMs).toBe(3600_000);
       expect(await short.finish(r.claims.find((c) => c.job.id === theirs.id)!, { status: "cancelled" })).toBe(true);
       r.release(theirs.id);
       await new Promise((resolve) => setTimeout(resolve, 300));

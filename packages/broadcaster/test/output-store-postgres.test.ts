@@ -151,6 +151,17 @@ describe("PostgreSQL store shared by broadcasters with different retention", () 
     await long.delete(theirs);
   });
 
+  it("keeps an output at least as long as its job asks, when longer than the storing broadcaster's retention", async () => {
+    // An asynchronous job accepted by a broadcaster of an hour's retention, run by one of 200 ms.
+    const output = outputName("png");
+    await short.put(output, Buffer.from(DATA), "image/png", DATA.length, 3600_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await short.cleanup(Date.now())).toBe(0);
+    expect(await short.stat(output)).toEqual({ contentType: "image/png", size: DATA.length });
+    expect(await long.stat(output)).toEqual({ contentType: "image/png", size: DATA.length });
+    await long.delete(output);
+  });
+
   it("keeps outputs an older release stored by the reading or sweeping broadcaster's retention", async () => {
     const legacy = await putLegacy("10 minutes");
     expect(await short.get(legacy)).toBeUndefined();

@@ -139,3 +139,12 @@ describe("start-up checks", () => {
     }
   }, 30_000);
 });
+
+describe("retention settings", () => {
+  it("records a fractional job retention as whole milliseconds (PostgreSQL's bigint refused 1500.5 at every submit)", async () => {
+    const { asyncJobSettings } = await import("../src/async-jobs/options.js");
+    const { resolveOptions } = await import("../src/options.js");
+    expect(asyncJobSettings(resolveOptions({ jobRetentionMs: 1500.5 })).retentionMs).toBe(1501);
+    expect(asyncJobSettings(resolveOptions({ outputRetentionMs: 60_000.25 })).retentionMs).toBe(60_001);
+  });
+});

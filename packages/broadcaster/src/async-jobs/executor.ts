@@ -364,6 +364,7 @@ export class JobExecutor {
         units: job.units,
         ...(alsoNeeds ? { alsoNeeds } : {}),
         localRetryMs: LOCAL_RETRY_MS,
+        ...(job.keepMs !== undefined ? { outputKeepMs: job.keepMs } : {}),
       },
       `/${job.pipeline}`,
       signal,

@@ -77,6 +77,11 @@ export interface JobRecord {
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;
+  /**
+   * Its retention, ms: the `job-retention-ms` of the broadcaster that accepted it (undefined for a job of an older
+   * release). Its outputs are kept at least as long, whichever broadcaster runs it.
+   */
+  keepMs?: number;
 }
 
 /** One event of a job's stream: `status` and `result` carry the Job, `progress` its JobProgress. */

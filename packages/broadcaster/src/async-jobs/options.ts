@@ -137,7 +137,8 @@ export function asyncJobSettings(
     maxTakeovers: d.jobsMaxTakeovers,
     start: d.jobsStart as "here" | "queue",
     progressIntervalMs: o.jobsProgressIntervalMs ?? 250,
-    retentionMs: o.jobRetentionMs ?? o.outputRetentionMs,
+    // Whole milliseconds: it is recorded with each job (a bigint in PostgreSQL, where 1500.5 failed every submit).
+    retentionMs: Math.ceil(o.jobRetentionMs ?? o.outputRetentionMs),
     webhooks: {
       attempts: d.webhookAttempts,
       retryBaseMs: d.webhookRetryBaseMs,

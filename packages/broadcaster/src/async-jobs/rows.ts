@@ -34,6 +34,8 @@ export interface JobRow {
   created_at: Time;
   started_at: Time;
   finished_at: Time;
+  /** Null for a job of an older release; a string from PostgreSQL's bigint. */
+  keep_ms: number | string | null;
 }
 
 /** A row of `webhook_deliveries`. */
@@ -78,6 +80,7 @@ export const JOB_COLUMNS = columns<JobRow>()([
   "created_at",
   "started_at",
   "finished_at",
+  "keep_ms",
 ]);
 
 /** The columns of a {@link DeliveryRow}, named (see {@link JOB_COLUMNS}). */
@@ -134,6 +137,7 @@ export function recordOf(r: JobRow): JobRecord {
     createdAt: ms(r.created_at) ?? 0,
     startedAt: ms(r.started_at),
     finishedAt: ms(r.finished_at),
+    ...(r.keep_ms === null || r.keep_ms === undefined ? {} : { keepMs: Number(r.keep_ms) }),
   };
 }
 

@@ -156,9 +156,8 @@ export async function attempt(
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const name = job.localRetryMs
-        ? await retryOwnFailures(() => copyOutput(m.url, o, store, answers, signal), job.localRetryMs, signal, isOwn)
-        : await copyOutput(m.url, o, store, answers, signal);
+      const copy = () => copyOutput(m.url, o, store, answers, signal, job.outputKeepMs);
+      const name = job.localRetryMs ? await retryOwnFailures(copy, job.localRetryMs, signal, isOwn) : await copy();
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }
   } catch (err) {

@@ -32,6 +32,12 @@ export interface Job {
    */
   localRetryMs?: number;
   /**
+   * How long its outputs are kept at least, ms: an asynchronous job's retention, set by the broadcaster that accepted
+   * it, so that a job run by a broadcaster with a shorter `output-retention-ms` does not outlive its outputs (a store
+   * that records no expiry per output ignores it). Default: the store's own retention.
+   */
+  outputKeepMs?: number;
+  /**
    * The multipart body as the client sent it, forwarded unchanged instead of re-encoding `body` (see
    * {@link forwardable}); absent for JSON jobs and for bodies with parts the spec does not declare.
    */

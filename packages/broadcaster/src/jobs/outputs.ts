@@ -81,6 +81,7 @@ const SLASH = 0x2f;
  * Copies one output into the store and returns its new name: a base64 `data:` URL decoded from the answer's bytes,
  * any other `data:` URL from its text, a URL (relative to the orchestrator) fetched and streamed. Throws
  * {@link BadAnswer} for an output the rules refuse, {@link StoreFailed} when the store fails.
+ * `keepMs`: how long the store keeps it at least (an asynchronous job's retention; see `Job.outputKeepMs`).
  * @example const name = await copyOutput(m.url, o, store, limits, signal);
  */
 export async function copyOutput(
@@ -89,13 +90,14 @@ export async function copyOutput(
   store: OutputStore,
   limits: AnswerLimits,
   signal: AbortSignal,
+  keepMs?: number,
 ): Promise<string> {
   if (url instanceof DataUrl) {
     const ext = accepted(url.mediaType, "", "a data: URL");
     const bytes = url.bytes();
     if (bytes.length > limits.maxOutputBytes) throw tooLarge(`${bytes.length} bytes`, limits);
     if (!hasSignature(ext, bytes)) throw notOfType(ext, "a data: URL");
-    return put(store, ext, bytes, bytes.length, limits.maxOutputBytes, "a data: URL");
+    return put(store, ext, bytes, bytes.length, limits.maxOutputBytes, "a data: URL", keepMs);
   }
   const target = DATA_URL.test(url) ? undefined : new URL(url, `${o.url}/`);
   // On the orchestrator's origin (its answers' usual `${o.url}/outputs/…`, told by comparing strings), fetched as
@@ -125,7 +127,7 @@ export async function copyOutput(
     res.body.destroy();
     throw err;
   }
-  return put(store, ext, res.body, length, limits.maxOutputBytes, from);
+  return put(store, ext, res.body, length, limits.maxOutputBytes, from, keepMs);
 }
 
 /** The agents to fetch an output off the orchestrator's origin with; throws {@link BadAnswer} when it may not be. */
@@ -176,11 +178,12 @@ async function put(
   size: number | undefined,
   maxBytes: number,
   from: string,
+  keepMs: number | undefined,
 ): Promise<string> {
   const name = outputName(ext);
   if (body instanceof Uint8Array) {
     try {
-      return await store.put(name, body, MEDIA_TYPES[ext], size);
+      return await store.put(name, body, MEDIA_TYPES[ext], size, keepMs);
     } catch (err) {
       throw new StoreFailed(err);
     }
@@ -215,7 +218,7 @@ async function put(
   });
   let stored: string;
   try {
-    stored = await store.put(name, relay, MEDIA_TYPES[ext], size);
+    stored = await store.put(name, relay, MEDIA_TYPES[ext], size, keepMs);
   } catch (err) {
     body.destroy();
     if (!broken) throw new StoreFailed(err);

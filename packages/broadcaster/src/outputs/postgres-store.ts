@@ -84,15 +84,16 @@ export class PostgresOutputStore implements OutputStore {
     await migrateTables(this.pool, s, "outputs", outputMigrations(s));
   }
 
-  async put(name: string, body: OutputBody, contentType: string): Promise<string> {
+  async put(name: string, body: OutputBody, contentType: string, _size?: number, keepMs = 0): Promise<string> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      // The output keeps this broadcaster's retention, whichever broadcaster reads or sweeps it later.
+      // The output keeps this broadcaster's retention (or its job's, when longer: the job of a broadcaster with a
+      // longer one, run here), whichever broadcaster reads or sweeps it later.
       await client.query(
         `INSERT INTO ${this.#s}.outputs (name, content_type, size, expires_at)
           VALUES ($1, $2, 0, now() + $3 * interval '1 millisecond')`,
-        [name, contentType, this.#retentionMs],
+        [name, contentType, Math.max(this.#retentionMs, keepMs)],
       );
       let size = 0;
       let seq = 0;

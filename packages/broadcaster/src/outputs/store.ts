@@ -26,8 +26,10 @@ export interface OutputStore {
    * Stores a stream, or bytes already in memory (an output decoded from the orchestrator's answer), under `name`
    * (from {@link outputName}); `size` is known when the source said it. Resolves with the name to serve it by:
    * `name`, or `name` with more after its secret part (the local store's packed outputs say where they are).
+   * `keepMs`: keep it at least this long, when longer than the store's retention (an asynchronous job's own; a store
+   * that records no expiry per output, local or S3, goes by its retention alone).
    */
-  put(name: string, body: OutputBody, contentType: string, size?: number): Promise<string>;
+  put(name: string, body: OutputBody, contentType: string, size?: number, keepMs?: number): Promise<string>;
   /**
    * The output, or undefined when there is none (never stored, or expired). With `range` (a `Range` request), only
    * the bytes it asks for are read, and `part` says which they are.
