@@ -231,8 +231,11 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
   return { id, file, family: declaredFamily(parsed.metadata), layers };
 }
 
-/** True when no value is NaN or infinite: v·0 is NaN for those, ±0 otherwise (3× a `Number.isFinite` loop's speed). */
-function allFinite(values: ArrayLike<number>): boolean {
+/**
+ * True when no value is NaN or infinite: v·0 is NaN for those, ±0 otherwise (3× a `Number.isFinite` loop's speed).
+ * @example allFinite(Float32Array.of(1, Number.NaN)) // false
+ */
+export function allFinite(values: ArrayLike<number>): boolean {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += (values[i] as number) * 0;
   return sum === 0;
@@ -246,5 +249,8 @@ function readPeftConfig(id: string, path: string): { alpha?: number } {
   } catch (cause) {
     throw badLora(id, `adapter_config.json is not valid JSON`, cause);
   }
-  return typeof c.lora_alpha === "number" ? { alpha: c.lora_alpha } : {};
+  if (typeof c.lora_alpha !== "number") return {};
+  // JSON's 1e400 reads as Infinity: every layer's scale would be infinite, and the image black.
+  if (!Number.isFinite(c.lora_alpha)) throw badLora(id, `adapter_config.json's lora_alpha is not a finite number`);
+  return { alpha: c.lora_alpha };
 }

@@ -144,10 +144,12 @@ installLora("inf-alpha", {
   "lora_unet_mid_block_proj_out.lora_up.weight": { shape: [2, 1], data: Float32Array.of(1, 1) },
   "lora_unet_mid_block_proj_out.alpha": { shape: [], data: Float32Array.of(Number.POSITIVE_INFINITY) },
 });
-// Finite, but ΔW = 1e5 on proj_in: past float16's 65504, well inside float32; and 1e60, past float32 too.
+// Finite, but ΔW = 1e5 on proj_in: past float16's 65504, well inside float32; 1e37, past float32 at weight 100; and
+// 1e61, past float32 in the product itself (up·down), whatever the weight.
 for (const [id, v] of [
   ["loud", 1e2],
-  ["louder", 1e30],
+  ["louder", 1e18],
+  ["loudest", 1e30],
 ] as const) {
   installLora(id, {
     "unet.down_blocks.0.attentions.0.proj_in.lora_A.weight": { shape: [1, 3], data: Float32Array.of(v, v, v) },
@@ -235,6 +237,16 @@ describe("readLora", () => {
       /^LoRA "nan": layer mid_block_proj_out holds NaN or infinite values; the file is damaged/,
     );
     status400(() => readLora(models, { id: "inf-alpha", weight: 1 }), /layer mid_block_proj_out holds NaN or infinite/);
+    // A PEFT adapter_config.json's lora_alpha of 1e400 reads as Infinity.
+    writeFileSync(join(root, "models", "org", "peft", "adapter_config.json"), '{"lora_alpha": 1e400}');
+    try {
+      status400(
+        () => readLora(models, { id: "org/peft", weight: 1 }),
+        /^LoRA "org\/peft": adapter_config.json's lora_alpha is not a finite number/,
+      );
+    } finally {
+      rmSync(join(root, "models", "org", "peft", "adapter_config.json"));
+    }
   });
 
   it("refuses a file over the limit from its size alone, before reading it", () => {
@@ -396,11 +408,19 @@ it("refuses a merge whose weights would leave their type's range, naming the LoR
       ]),
     /^LoRA "loud" at weight 1 \+ "org\/peft" at weight 0.5: layer down_blocks.0.attentions.0.proj_in of this model's unet would hold values beyond the range of its float16 \(±65504\) weights; use a smaller weight$/,
   );
-  // The same LoRA fits a float32 model; one a billion billion times louder does not.
+  // The same LoRA fits a float32 model; a far louder one does not at weight 100, though it does at weight 1.
   const file = tinyModel(join(root, "f32-overflow"), false);
   expect(mergeLorasIntoModel(file, "unet", [{ lora: loud, weight: 1 }])?.kind).toBe("bytes");
+  const louder = readLora(models, { id: "louder", weight: 100 });
+  expect(mergeLorasIntoModel(file, "unet", [{ lora: louder, weight: 1 }])?.kind).toBe("bytes");
   status400(
-    () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "louder", weight: 1 }), weight: 1 }]),
-    /beyond the range of its float32 weights/,
+    () => mergeLorasIntoModel(file, "unet", [{ lora: louder, weight: 100 }]),
+    /beyond the range of its float32 weights; use a smaller weight$/,
+  );
+  // A product past float32 itself is the file's fault at any weight, 0 included: no smaller weight to suggest.
+  const loudest = readLora(models, { id: "loudest", weight: 0 });
+  status400(
+    () => mergeLorasIntoModel(file, "unet", [{ lora: loudest, weight: 0 }]),
+    /^LoRA "loudest": layer down_blocks.0.attentions.0.proj_in's up and down matrices multiply past float32's range; the file is damaged$/,
   );
 });

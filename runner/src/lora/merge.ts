@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import onnxProto from "onnx-proto";
 import { BadRequestError } from "../errors.js";
-import type { LoraFile, LoraLayer, LoraTarget } from "./lora-file.js";
+import { allFinite, type LoraFile, type LoraLayer, type LoraTarget } from "./lora-file.js";
 import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, writeWeight } from "./onnx-weights.js";
 
 const { onnx } = onnxProto;
@@ -97,6 +97,12 @@ export function mergeLorasIntoModel(
     }
     const dims = (ref.tensor.dims ?? []).map(Number);
     const { out, rest, delta } = loraDelta(layer);
+    // Finite matrices whose product is not (values near float32's limit): no weight, 0 included, merges it.
+    if (!allFinite(delta)) {
+      throw new BadRequestError(
+        `LoRA ${JSON.stringify(lora.id)}: layer ${layer.path}'s up and down matrices multiply past float32's range; the file is damaged`,
+      );
+    }
     const fits =
       ref.layout === "out-in"
         ? dims[0] === out && dims.slice(1).reduce((a, b) => a * b, 1) === rest
