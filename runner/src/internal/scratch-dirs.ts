@@ -2,13 +2,7 @@
  * @module The runner's job scratch directories: server-kit's owned directories (named after the process, swept at
  * start once their owner is gone, see its `owned-dirs.ts`) under the prefixes of the runner's video pipelines.
  */
-import {
-  currentOwner,
-  type DirOwner,
-  ownedDirPrefix,
-  type SweepResult,
-  sweepOwnedDirs,
-} from "@ai-video-subnet/server-kit";
+import { type DirOwner, ownedDirPrefix, type SweepResult, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
 
 export { currentOwner, ownerState, UNKNOWN_OWNER_AGE_MS } from "@ai-video-subnet/server-kit";
 
@@ -29,5 +23,5 @@ export function scratchDirPrefix(prefix: ScratchPrefix, dir?: string): string {
  * @example const { removed, bytes } = await sweepStaleScratch(); // at start-up
  */
 export function sweepStaleScratch(options: { dir?: string; now?: number; here?: DirOwner } = {}): Promise<SweepResult> {
-  return sweepOwnedDirs(SCRATCH_PREFIXES, { here: currentOwner(), ...options });
+  return sweepOwnedDirs(SCRATCH_PREFIXES, options);
 }

@@ -351,7 +351,6 @@ export class JobExecutor {
     const { job } = claim;
     const body = await restoreBody(ctx.store, job, ctx.uploadDir, spooled, { signal, retryMs: LOCAL_RETRY_MS });
     const alsoNeeds = alsoNeedsOf(job.pipeline, body);
-    const source = ctx.progressSource;
     return dispatch(
       ctx.dispatch,
       {
@@ -371,7 +370,7 @@ export class JobExecutor {
       {
         onAttempt: (o, s) => {
           this.#enter(run, "upstream");
-          return source?.({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push);
+          return ctx.progressSource?.({ orchestrator: o, requestId: upstreamRequestId, signal: s }, progress.push);
         },
         onWait: () => {
           this.#enter(run, "waiting");
