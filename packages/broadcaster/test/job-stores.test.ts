@@ -2,72 +2,16 @@
  * @module The two job stores hold to one contract, checked on each (SQLite in a temporary file, PostgreSQL in a
  * schema of this test's own): creation with idempotency keys, input files in chunks, leases that another holder
  * takes over once they run out, writes fenced by the run number (a job ends once), cancels, progress, notifications
- * and cleanup. Two store objects on one database stand for two broadcasters.
+ * and cleanup. Two store objects on one database stand for two broadcasters. What only the PostgreSQL store does is in
+ * job-stores-postgres.test.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newJobId } from "../src/async-jobs/model.js";
-import { PostgresJobStore } from "../src/async-jobs/postgres-store.js";
-import { SqliteJobStore } from "../src/async-jobs/sqlite-store.js";
-import {
-  type Claim,
-  type HeldJob,
-  type JobChange,
-  type JobStore,
-  TooManyActiveJobsError,
-} from "../src/async-jobs/store.js";
+import { type JobChange, TooManyActiveJobsError } from "../src/async-jobs/store.js";
+import { jobStoreFixtures } from "./support/job-store-fixtures.js";
 import { newJob } from "./support/new-job.js";
-import { pgQuery, testSchema } from "./support/postgres.js";
 
-const dir = mkdtempSync(join(tmpdir(), "avs-job-stores-"));
-const schemas = new Map<string, ReturnType<typeof testSchema>>();
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const db of schemas.values()) await db.drop();
-});
-
-/** Each test opens its own database (`label`); opening a label twice gives two stores on one database. */
-const stores: Array<[string, (label: string) => JobStore]> = [
-  ["SQLite", (label) => new SqliteJobStore(join(dir, `${label}.sqlite`))],
-  [
-    "PostgreSQL",
-    (label) => {
-      const db = schemas.get(label) ?? testSchema(label.toLowerCase());
-      schemas.set(label, db);
-      return new PostgresJobStore({ url: db.url, schema: db.schema });
-    },
-  ],
-];
-
-/** Workers that record what they are given and run each job until the test settles it. */
-function recorder(holder: string, leaseMs: number) {
-  const claims: Claim[] = [];
-  const beats: HeldJob[][] = [];
-  const waiting = new Map<string, () => void>();
-  return {
-    claims,
-    beats,
-    release: (id: string) => {
-      waiting.get(id)?.();
-      waiting.delete(id);
-    },
-    workers: {
-      holder,
-      concurrency: 4,
-      leaseMs,
-      deliveryTimeoutMs: 1000,
-      runJob: (claim: Claim) => {
-        claims.push(claim);
-        return new Promise<void>((r) => waiting.set(claim.job.id, r));
-      },
-      deliver: async () => ({ ok: true }),
-      running: () => [...waiting.keys()],
-      onHeartbeat: (held: HeldJob[]) => beats.push(held),
-    },
-  };
-}
+const { stores, recorder } = jobStoreFixtures("avs-job-stores-");
 
 describe.each(stores)("%s job store", (_name, open) => {
   it("creates jobs, answers an idempotency key with its job, and keeps file inputs in chunks", async () => {
@@ -344,60 +288,4 @@ describe.each(stores)("%s job store", (_name, open) => {
       await long.close();
     }
   });
-});
-
-describe("PostgreSQL job store only", () => {
-  const open = (label: string) => stores[1]![1](label) as PostgresJobStore;
-
-  it("creates a job already claimed for jobs-start here, in one write, with both its events and a lease", async () => {
-    const store = open("here");
-    await store.init();
-    try {
-      // A lease long enough that the checks below run inside it on a loaded machine (300 ms did not, once).
-      const created = await store.create(newJob(), { here: { holder: "holder-h", leaseMs: 1500 } });
-      // The answer shows the job as it was created; the claim is the run that starts it.
-      expect(created).toMatchObject({ kind: "created", job: { status: "queued", runs: 0 } });
-      expect(created.claim).toMatchObject({
-        holder: "holder-h",
-        run: 1,
-        job: { status: "running", holder: "holder-h" },
-      });
-      const id = created.job.id;
-      expect((await store.events(id, 0)).map((e) => [e.seq, (e.data as { status: string }).status])).toEqual([
-        [1, "queued"],
-        [2, "running"],
-      ]);
-      // Held: no queue entry, and nobody else claims it while the lease lasts.
-      const entries = await pgQuery(`SELECT 1 FROM "${store.names.queueSchema}".jobs WHERE key = $1`, [id]);
-      expect(entries).toEqual([]);
-      expect(await store.claim(id, "holder-other", 300)).toBeUndefined();
-      // Its holder gone, the sweep re-queues it once the lease runs out, and the next run is fenced as run 2.
-      await new Promise((r) => setTimeout(r, 1600));
-      expect(await store.requeueExpired(300)).toBeGreaterThanOrEqual(1);
-      expect(await store.claim(id, "holder-other", 300)).toMatchObject({ run: 2 });
-      expect(await store.finish(created.claim!, { status: "cancelled" })).toBe(false);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it("keeps taking jobs after a store on another schema of the database migrates its queue", async () => {
-    const store = open("survivor");
-    await store.init();
-    const r = recorder("holder-s", 2000);
-    await store.start(r.workers);
-    const other = open("newcomer");
-    try {
-      // graphile-worker announces a fresh schema's breaking migrations on a channel every schema's runners hear.
-      await other.init();
-      await new Promise((done) => setTimeout(done, 300));
-      const job = (await store.create(newJob())).job;
-      await expect.poll(() => r.claims.some((c) => c.job.id === job.id), { timeout: 5000 }).toBe(true);
-      r.release(job.id);
-      expect(process.exitCode ?? 0).toBe(0);
-    } finally {
-      await other.close();
-      await store.close();
-    }
-  }, 15_000);
 });
