@@ -118,6 +118,7 @@ export {
   type DirOwner,
   ownedDirPrefix,
   ownerState,
+  processStartTicks,
   type SweepResult,
   sweepOwnedDirs,
   UNKNOWN_OWNER_AGE_MS,

@@ -4,14 +4,13 @@
  * of another machine or boot, nothing can be told: such an owner counts as gone.
  */
 import { readFileSync } from "node:fs";
+import { processStartTicks } from "@ai-video-subnet/server-kit";
 
 /** `<boot id>/<pid>/<start time in clock ticks since boot>`, or undefined where `/proc` cannot tell. */
 export function processIdentity(pid: number): string | undefined {
   try {
     const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    // Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count from its closing paren.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const start = processStartTicks(pid);
     return start ? `${boot}/${pid}/${start}` : undefined;
   } catch {
     return undefined;

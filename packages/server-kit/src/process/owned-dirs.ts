@@ -30,6 +30,15 @@ function procStat(pid: number | "self"): { state: string; start: string } | unde
   }
 }
 
+/**
+ * The start time of process `pid` (`/proc/<pid>/stat` field 22, clock ticks after boot), which tells it from a later
+ * process given the same pid; undefined without `/proc` or that process.
+ * @example processStartTicks(process.pid) // "81731"
+ */
+export function processStartTicks(pid: number): string | undefined {
+  return procStat(pid)?.start;
+}
+
 /** The inode of this process's pid namespace (`/proc/self/ns/pid` → `pid:[4026531836]`), "0" when unknown. */
 function pidNamespace(): string {
   try {
