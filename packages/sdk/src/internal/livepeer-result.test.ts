@@ -161,6 +161,21 @@ describe("Livepeer's asynchronous image-to-video flow", () => {
     );
   });
 
+  it("rejects at once a status other than Livepeer's processing and complete, naming it and those", async () => {
+    // go-livepeer's ImageToVideoStatus has only these two; "done" was taken as "processing" and polled for ever.
+    const server = await livepeer(processing, json(200, { status: "done", result: RESULT }));
+    const job = await createClient({ baseUrl: server.url }).submit("imageToVideo", { image: PNG });
+    const started = Date.now();
+    const err = await job.wait({ signal: AbortSignal.timeout(3000) }).catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toBe(
+      `[POST] /image-to-video/result: malformed answer — expected status "processing" or "complete", not "done", got 200 (application/json) with body ${JSON.stringify(JSON.stringify({ status: "done", result: RESULT }))}`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(server.received).toHaveLength(3);
+    await expect(job.refresh()).rejects.toThrow('expected status "processing" or "complete", not "done"');
+  });
+
   it("refuses any other 202 without a job id, instead of a handle of job undefined", async () => {
     const server = await startScriptedServer([json(202, { request_id: "a1b2c3d4" })]);
     close = server.close;

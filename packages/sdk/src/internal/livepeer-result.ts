@@ -19,16 +19,22 @@ type Answer = components["schemas"]["ImageToVideoResultResponse"];
 
 /**
  * Reads the job `base` stands for once: as running while the gateway says `processing`, else as it ended. A
- * `complete` answer without an error must hold a result as the synchronous call's (a `MalformedResponseError` else).
+ * `complete` answer without an error must hold a result as the synchronous call's, and any other status is
+ * unknown (go-livepeer's `ImageToVideoStatus` has these two only): either is a `MalformedResponseError`, at once,
+ * as polling on would never end.
  *
  * @example
  * const now = await livepeerResult(t, handle.job, { signal });
  */
 export async function livepeerResult(t: JobTransport, base: Job, call?: CallOptions): Promise<Job> {
   const answer = (await jobRequest(t, "POST", PATH, call, { request_id: base.request_id }, (a: Answer) =>
-    a.status === "complete" && !a.result?.error && !isResult(a.result)
-      ? `a complete answer whose result is ${RESULT_SHAPE}`
-      : undefined,
+    a.status === "complete"
+      ? !a.result?.error && !isResult(a.result)
+        ? `a complete answer whose result is ${RESULT_SHAPE}`
+        : undefined
+      : a.status !== "processing"
+        ? `status "processing" or "complete", not ${JSON.stringify(a.status)}`
+        : undefined,
   )) as Answer;
   if (answer.status !== "complete") return { ...base, status: "running" };
   const ended = { ...base, finished_at: new Date().toISOString(), progress: { fraction: 1 } };
