@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { collectGarbage } from "../test/collect-garbage.js";
-import { json, type Step, startScriptedServer } from "../test/scripted-server.js";
+import { hangUp, json, type Step, startScriptedServer } from "../test/scripted-server.js";
 import { createClient } from "./client.js";
 import {
   ConnectionError,
@@ -238,6 +238,31 @@ describe("job handles", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  }, 10_000);
+
+  it("takes a retry time from a stream that ended before any event, and keeps it for later connections", async () => {
+    // WHATWG: a retry field sets the reconnection time when it is read, dispatched event or not (our gateway sends
+    // it first). It was taken from events only, so this stream's wait was backoff's 250-500 ms, twice.
+    const at: number[] = [];
+    const timed =
+      (step: Step): Step =>
+      (req, res, body) => {
+        at.push(Date.now());
+        return step(req, res, body);
+      };
+    const server = await startScriptedServer([
+      timed((_req, res) => void res.writeHead(200, { "content-type": "text/event-stream" }).end("retry: 1200\n\n")),
+      json(200, job("running")),
+      timed(hangUp),
+      timed(stream([[1, "result", job("succeeded", { result: RESULT })]])),
+    ]);
+    close = server.close;
+    expect(await createClient({ baseUrl: server.url }).job(ID).wait()).toEqual(RESULT);
+    const events = `/jobs/${ID}/events`;
+    expect(server.received.map((r) => r.url)).toEqual([events, `/jobs/${ID}`, events, events]);
+    const gaps = [at[1]! - at[0]!, at[2]! - at[1]!];
+    for (const gap of gaps) expect(gap, `${gaps}`).toBeGreaterThanOrEqual(1150);
+    for (const gap of gaps) expect(gap, `${gaps}`).toBeLessThan(2500);
   }, 10_000);
 
   it("counts a 200 that is not an event stream as a failed attempt, and names its type after the last", async () => {

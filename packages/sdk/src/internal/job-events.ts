@@ -53,6 +53,8 @@ export async function* jobEvents(
   const aborted = () => new AbortError(target, { cause: signal?.reason });
   let lastId = options.lastEventId;
   let failures = 0;
+  // The stream's reconnection time: kept from its last retry field, over connections (WHATWG's EventSource does).
+  let reconnectMs: number | undefined;
   for (;;) {
     if (signal?.aborted) throw aborted();
     const headers = new Headers(t.headers);
@@ -97,11 +99,12 @@ export async function* jobEvents(
           error: () => tooLarge(target, answer, t.maxResponseBytes, failures + 1),
         };
         try {
-          for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs, limit)) {
+          for await (const e of readServerSentEvents(response.body, t.eventStreamIdleMs, limit, (ms) => {
+            reconnectMs = ms;
+          })) {
             received += 1;
             failures = 0;
             lastId = e.id ?? lastId;
-            retryMs = e.retry;
             const event = toJobEvent(e.event, e.id, e.data);
             if (!event) continue;
             // Else `wait()` resolved with a result of no images, or rejected with "job undefined failed".
@@ -131,9 +134,11 @@ export async function* jobEvents(
     } finally {
       connection.close();
     }
-    // Dropped, or ended before the result (the gateway stopped): reconnect after the stream's retry time.
+    // Dropped, or ended before the result (the gateway stopped): reconnect after the answer's Retry-After, else the
+    // stream's reconnection time, lengthened by backoff after a failed attempt (as WHATWG allows), else backoff.
+    const backoff = failures || reconnectMs === undefined ? backoffDelay(Math.max(0, failures - 1), undefined) : 0;
     try {
-      await sleep(reconnectDelay(retryMs ?? backoffDelay(Math.max(0, failures - 1), undefined)), signal);
+      await sleep(reconnectDelay(retryMs ?? Math.max(reconnectMs ?? 0, backoff)), signal);
     } catch {
       throw aborted();
     }

@@ -15,9 +15,10 @@ function body(text: string, size: number): ReadableStream<Uint8Array> {
   });
 }
 
-async function all(text: string, size = 1 << 20): Promise<ServerSentEvent[]> {
+async function all(text: string, size = 1 << 20, retries: number[] = []): Promise<ServerSentEvent[]> {
   const out: ServerSentEvent[] = [];
-  for await (const e of readServerSentEvents(body(text, size))) out.push(e);
+  for await (const e of readServerSentEvents(body(text, size), undefined, undefined, (ms) => retries.push(ms)))
+    out.push(e);
   return out;
 }
 
@@ -31,15 +32,27 @@ const STREAM =
   "data: no blank line at the end, never dispatched";
 
 const EXPECTED: ServerSentEvent[] = [
-  { id: "1", event: "status", data: '{"status":"queued"}', retry: 1000 },
-  { id: "2", event: "progress", data: '{"step":1,', retry: 1000 },
-  { id: "2", event: "message", data: "line one\nline two\n", retry: 1000 },
-  { id: "3", event: "result", data: "é✓", retry: 1000 },
+  { id: "1", event: "status", data: '{"status":"queued"}' },
+  { id: "2", event: "progress", data: '{"step":1,' },
+  { id: "2", event: "message", data: "line one\nline two\n" },
+  { id: "3", event: "result", data: "é✓" },
 ];
 
 describe("readServerSentEvents", () => {
   it("parses LF, CRLF and CR line ends, multi-line data, comments, ids that carry over, and retry", async () => {
-    expect(await all(STREAM)).toEqual(EXPECTED);
+    const retries: number[] = [];
+    expect(await all(STREAM, undefined, retries)).toEqual(EXPECTED);
+    expect(retries).toEqual([1000]);
+  });
+
+  it("gives a retry field as it is read, though no event follows (the stream's reconnection time is set)", async () => {
+    for (const size of [1, 1 << 20]) {
+      const retries: number[] = [];
+      expect(await all("retry: 3000\n\nretry: 10x\n: bye\nretry:2500\ndata: never dispatched", size, retries)).toEqual(
+        [],
+      );
+      expect(retries, `chunks of ${size}`).toEqual([3000, 2500]);
+    }
   });
 
   it("gives the same events whatever the chunking (CRLF and UTF-8 split across chunks)", async () => {
@@ -47,9 +60,11 @@ describe("readServerSentEvents", () => {
   });
 
   it("ignores an id holding NUL and a non-numeric retry", async () => {
-    expect(await all("id: 5\n\ndata: a\nid: x\0y\nretry: soon\n\n")).toEqual([
-      { id: "5", event: "message", data: "a", retry: undefined },
+    const retries: number[] = [];
+    expect(await all("id: 5\n\ndata: a\nid: x\0y\nretry: soon\n\n", undefined, retries)).toEqual([
+      { id: "5", event: "message", data: "a" },
     ]);
+    expect(retries).toEqual([]);
   });
 
   it("throws limit.error() for an event of more than limit.length characters, or a line never ended, whatever the chunking", async () => {

@@ -9,8 +9,6 @@ export interface ServerSentEvent {
   id: string | undefined;
   event: string;
   data: string;
-  /** The reconnection time the stream asked for, ms, when it sent a `retry` field. */
-  retry: number | undefined;
 }
 
 /**
@@ -19,7 +17,8 @@ export interface ServerSentEvent {
  * server keeps alive with comments is stalled then, though its connection looks open. An event whose lines (field
  * names included, line ends not) add up to more than `limit.length` characters — one whose line never ends too —
  * cancels the body and throws `limit.error()`, whatever the chunking: one event cannot fill memory, while the stream
- * as a whole may go on for ever.
+ * as a whole may go on for ever. A `retry` field is given to `onRetry` (ms) as soon as it is read: it sets the
+ * stream's reconnection time whether an event follows or not (§9.2.6, "If the field name is retry").
  *
  * @example
  * for await (const e of readServerSentEvents(response.body!, 45_000)) console.log(e.event, JSON.parse(e.data));
@@ -28,11 +27,11 @@ export async function* readServerSentEvents(
   body: ReadableStream<Uint8Array>,
   idleMs?: number,
   limit?: { length: number; error: () => Error },
+  onRetry?: (ms: number) => void,
 ): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let lastId: string | undefined;
-  let retry: number | undefined;
   let event = "";
   let data: string[] = [];
   let pending = 0;
@@ -64,7 +63,7 @@ export async function* readServerSentEvents(
         pending += line.length;
         if (limit && pending > limit.length) throw limit.error();
         if (line === "") {
-          if (data.length > 0) yield { id: lastId, event: event || "message", data: data.join("\n"), retry };
+          if (data.length > 0) yield { id: lastId, event: event || "message", data: data.join("\n") };
           event = "";
           data = [];
           pending = 0;
@@ -77,7 +76,7 @@ export async function* readServerSentEvents(
         if (field === "data") data.push(val);
         else if (field === "event") event = val;
         else if (field === "id" && !val.includes("\0")) lastId = val;
-        else if (field === "retry" && /^\d+$/.test(val)) retry = Number(val);
+        else if (field === "retry" && /^\d+$/.test(val)) onRetry?.(Number(val));
       }
       if (limit && pending + unfinishedLength > limit.length) throw limit.error();
       if (done) return;
