@@ -42,7 +42,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // A Livepeer result status other than processing or complete refused at once (it was polled for ever): 0.03 and
 // 0.03 kB (13 842 → 13 874 and 12 202 → 12 231 bytes). An event stream's retry field taken as it is read, with no
 // event after it too, and kept over connections (WHATWG's reconnection time): 0.04 and 0.01 kB (→ 13 918 and 12 246).
-export const BUDGET = { own: 13.6 * 1024, browser: 11.96 * 1024 };
+// Header names and values checked at the SDK's boundary (client, call, submit's), refused naming the header, the
+// character and its index, never the value, which the platform's TypeError quoted: 0.30 and 0.22 kB (→ 14 227 and
+// 12 468). No smaller form was found that still says what is wrong and what is allowed.
+export const BUDGET = { own: 13.9 * 1024, browser: 12.18 * 1024 };
 
 /** Gzipped sizes of the SDK's ESM file and of a minified browser bundle of it. */
 export async function measure() {

@@ -108,6 +108,58 @@ describe("settings and input refused without a retry or a leaked secret", () => 
     expect(() => createClient({ baseUrl: "http://127.0.0.1:9", apiKey: "sk-live-SECRET\n" })).not.toThrow();
   });
 
+  it("names a header whose value a header cannot carry, client-wide or per call, never showing the value", async () => {
+    const server = await serve(json(200, OK));
+    const said = (e: Error) => JSON.stringify([e.message, e.stack, String(e.cause), (e.cause as Error)?.stack]);
+    const allowed = "a header takes characters up to U+00FF but NUL, CR and LF (the value is not shown)";
+    for (const [headers, name, code, at] of [
+      [{ "X-Token": "sk-live-SECRET\nX" }, "X-Token", "000A", 14],
+      [[["x-token", " sk-live-SECRET€"]], "x-token", "20AC", 15],
+      [{ "X-Token": "\0sk-live-SECRET" }, "X-Token", "0000", 0],
+    ] as const) {
+      const made = (() => {
+        try {
+          createClient({ baseUrl: server.url, headers: headers as never });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(made).toEqual(new TypeError(`createClient: header "${name}" has U+${code} at index ${at}; ${allowed}`));
+      const client = createClient({ baseUrl: server.url });
+      const call = { headers: headers as never };
+      const errors: Error[] = await Promise.all(
+        [
+          client.textToImage({ prompt: "p" }, call),
+          client.download("/outputs/a.png", call),
+          client.job("job_AAAAAAAAAAAAAAAAAAAAAA").refresh(call),
+        ].map((p) => p.catch((e) => e)),
+      );
+      expect(errors.map((e) => [e.constructor, e.message])).toEqual(
+        ["[POST] /text-to-image", `[GET] ${server.url}/outputs/a.png`, "[GET] /jobs/job_AAAAAAAAAAAAAAAAAAAAAA"].map(
+          (where) => [
+            InvalidInputError,
+            `${where}: invalid input — header "${name}" has U+${code} at index ${at}; ${allowed}`,
+          ],
+        ),
+      );
+      for (const err of [made, ...errors]) expect(said(err as Error)).not.toContain("SECRET");
+    }
+    const webhook = { url: "https://example.com/h", secret: "whsec_SECRET\rX" };
+    const secret = await createClient({ baseUrl: server.url })
+      .submit("textToImage", { prompt: "p" }, { webhook })
+      .catch((e) => e);
+    expect(secret.message).toBe(
+      `[POST] /text-to-image: invalid input — header "Webhook-Secret" has U+000D at index 12; ${allowed}`,
+    );
+    expect(said(secret)).not.toContain("SECRET");
+    expect(() => createClient({ baseUrl: server.url, headers: { "x token": "v" } })).toThrow(
+      new TypeError('createClient: header name "x token" is not a token: letters, digits and !#$%&\'*+-.^_`|~'),
+    );
+    // Whitespace at either end is trimmed, as Headers does: such a value still goes.
+    await createClient({ baseUrl: server.url, headers: { "X-Token": " ok\r\n" } }).textToImage({ prompt: "p" });
+    expect(server.received.map((r) => r.headers["x-token"])).toEqual(["ok"]);
+  });
+
   it("refuses a NaN or infinite number, which JSON would send as null, naming it", async () => {
     const server = await serve(json(200, OK));
     const client = createClient({ baseUrl: server.url });
@@ -184,7 +236,8 @@ describe("input refused before sending", () => {
       expect(refused.message).toMatch(/requestId must be 1-128 visible ASCII characters, not \. or \.\., got "\.\.?"$/);
     }
     const header = await refusal(client.download("/outputs/a.png", { headers: { "x-note": "a\nb" } }));
-    expect(header.cause).toBeInstanceOf(TypeError);
+    // Not the platform's TypeError, which quotes the value: it may be a secret.
+    expect([header.message.includes('header "x-note" has U+000A at index 1'), header.cause]).toEqual([true, undefined]);
     // null (plain JavaScript) was sent as the text "null": two calls' idempotency keys made one job.
     const nullId = await refusal(client.textToImage({ prompt: "p" }, { requestId: null as never }));
     expect(nullId.message).toBe(

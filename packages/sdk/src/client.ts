@@ -15,6 +15,7 @@ import {
 import type { paths } from "./generated/gateway.js";
 import { PIPELINES, type PipelineEntry } from "./generated/gateway-pipelines.js";
 import { isIdempotentRequest } from "./internal/backoff.js";
+import { badCharacter, toHeaders } from "./internal/headers.js";
 import { parseBody } from "./internal/job-request.js";
 import { toFormData, toWireFields } from "./internal/multipart.js";
 import { createOpenApiClient } from "./internal/openapi-fetch.js";
@@ -169,7 +170,7 @@ export function createClient(options: ClientOptions): Client {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const headers = new Headers(options.headers);
+  const headers = toHeaders(options.headers, (problem) => new TypeError(`createClient: ${problem}`));
   if (options.apiKey) setApiKey(headers, options.apiKey);
 
   const raw = createOpenApiClient<paths>({
@@ -317,16 +318,9 @@ export function createClient(options: ClientOptions): Client {
  * U+00FF) is a `TypeError` naming the character and its position — never quoting the key, as the platform's does.
  */
 function setApiKey(headers: Headers, apiKey: string): void {
-  try {
-    headers.set("Authorization", `Bearer ${apiKey}`);
-  } catch {
-    // HTTP whitespace at its end is trimmed, as Headers does; the platform's error is not kept: it quotes the key.
-    const at = apiKey.replace(/[\t\n\r ]+$/, "").search(/[\0\r\n\u0100-\uffff]/);
-    const code = apiKey.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0");
-    throw new TypeError(
-      `createClient: apiKey has U+${code} at index ${at}; a header takes characters up to U+00FF but NUL, CR and LF (the key is not shown)`,
-    );
-  }
+  const bad = badCharacter(`Bearer ${apiKey}`, 7);
+  if (bad) throw new TypeError(`createClient: apiKey ${bad} (the key is not shown)`);
+  headers.set("Authorization", `Bearer ${apiKey}`);
 }
 
 function responseParts(response: Response) {

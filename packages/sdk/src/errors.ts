@@ -160,7 +160,8 @@ export class ConnectionError extends SdkError {
 
 /**
  * The call's input was refused before any request was sent: a file path that cannot be read, a value no request can
- * carry (a BigInt, an object), an unknown pipeline, a header value HTTP does not allow. `cause` is the original error.
+ * carry (a BigInt, an object), an unknown pipeline, a header value HTTP does not allow. `cause` is the original error,
+ * except for a header's: the platform's error quotes the value, which may be a secret.
  *
  * @example
  * catch (err) { if (err instanceof InvalidInputError) console.log(err.message, err.cause); }

@@ -17,6 +17,7 @@ import {
 import type { HeadersLike } from "../options.js";
 import { backoffDelay, RETRYABLE_STATUSES, sleep } from "./backoff.js";
 import { type Deadline, startDeadline } from "./deadline.js";
+import { toHeaders } from "./headers.js";
 
 /** A `fetch` that takes a `Request`: `globalThis.fetch`, or one the caller injects (proxies, tests, instrumentation). */
 export type FetchLike = (request: Request) => Promise<Response>;
@@ -158,7 +159,7 @@ export function isHttpUrl(value: unknown): value is string {
 /**
  * The headers of a call: `base` (the client's), then the call's own `headers`, `extra` and its `requestId` as
  * `X-Request-Id` (1-128 visible ASCII characters, as the gateway takes it). A value HTTP does not allow (a line break)
- * is an {@link InvalidInputError}, before anything is sent.
+ * is an {@link InvalidInputError}, before anything is sent, naming the header but not the value ({@link toHeaders}).
  *
  * @example
  * const headers = callHeaders(target, { requestId: "order-7" }, client.headers, { Prefer: "respond-async" });
@@ -170,10 +171,8 @@ export function callHeaders(
   extra?: Record<string, string>,
 ): Headers {
   const headers = new Headers(base);
-  try {
-    for (const init of [call.headers, extra]) for (const [k, v] of new Headers(init)) headers.set(k, v);
-  } catch (err) {
-    throw new InvalidInputError(target, (err as Error).message, { cause: err });
+  for (const init of [call.headers, extra]) {
+    for (const [k, v] of toHeaders(init, (problem) => new InvalidInputError(target, problem))) headers.set(k, v);
   }
   const id = call.requestId;
   if (id !== undefined) {
