@@ -312,6 +312,23 @@ describe("Idempotency-Key", () => {
   });
 });
 
+describe("non-ASCII header values", () => {
+  // fetch sends each character of a header value as one byte: these strings are the UTF-8 bytes of "clé-1", etc.
+  const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+
+  it("quotes a refused Idempotency-Key and Webhook-Url as the UTF-8 the client sent, not as Latin-1", async () => {
+    const key = await submitAsync(t.url, JOB, { ...A, "idempotency-key": utf8("clé-1") });
+    expect(key.status).toBe(422);
+    const keyIssue = ((await key.json()) as { detail: Array<{ loc: string[]; msg: string }> }).detail[0]!;
+    expect(keyIssue.loc).toEqual(["header", "Idempotency-Key"]);
+    expect(keyIssue.msg).toMatch(/, got "clé-1"$/);
+    const url = await submitAsync(t.url, JOB, { ...A, "webhook-url": utf8("https://hooks.example.com/é a") });
+    expect(url.status).toBe(422);
+    const urlIssue = ((await url.json()) as { detail: Array<{ loc: string[]; msg: string }> }).detail[0]!;
+    expect(urlIssue.msg).toContain('got "https://hooks.example.com/é a"');
+  });
+});
+
 describe("ownership", () => {
   it("hides a job from every other API key (404 on read, stream and cancel)", async () => {
     const { job } = await submit();

@@ -38,6 +38,7 @@ export {
   type UnexpectedErrorLogger,
   type ValidationIssue,
 } from "./http/errors.js";
+export { headerText } from "./http/header-text.js";
 export { hasRequestIdHeader, jsonAnswer } from "./http/json-answer.js";
 export { getRequestId, REQUEST_ID_HEADER, requestId } from "./http/request-id.js";
 export {

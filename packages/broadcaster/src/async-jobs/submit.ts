@@ -5,7 +5,7 @@
  * "The Idempotency-Key HTTP Header Field" says) and the `Webhook-Url` / `Webhook-Secret` headers.
  */
 import { createHash } from "node:crypto";
-import { HttpError, publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
+import { HttpError, headerText, publicOrigin, RequestValidationError } from "@ai-video-subnet/server-kit";
 import type { Context } from "hono";
 import type { Job } from "../jobs/job.js";
 import type { AddressPolicy } from "../network/address-policy.js";
@@ -52,7 +52,7 @@ function webhookOf(c: Context, addresses: AddressPolicy): { url?: string; secret
   if (/\s/.test(url.trim())) {
     throw headerIssue(
       "Webhook-Url",
-      `Webhook-Url must be one absolute http(s) URL, got ${JSON.stringify(url)}: a URL has no spaces (was the header sent twice?)`,
+      `Webhook-Url must be one absolute http(s) URL, got ${JSON.stringify(headerText(url))}: a URL has no spaces (was the header sent twice?)`,
       "url_parsing",
     );
   }

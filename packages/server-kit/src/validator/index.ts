@@ -10,6 +10,7 @@
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpError, RequestValidationError, shortOfResources, type ValidationIssue } from "../http/errors.js";
+import { headerText } from "../http/header-text.js";
 import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.js";
 import { localResourceCode } from "../process/local-resources.js";
 import { sizeLimit } from "./body.js";
@@ -267,7 +268,9 @@ function validateRequest(
       const value = coerceFormValue(raw, p.schema);
       if (!p.validate(value)) {
         for (const e of p.validate.errors ?? []) {
-          const issue = toIssue(e, p.in, value);
+          // A header's bytes are quoted as the client sent them (UTF-8), not as the Latin-1 Node read them as.
+          const shown = p.in === "header" && typeof value === "string" ? headerText(value) : value;
+          const issue = toIssue(e, p.in, shown);
           issues.push({ ...issue, loc: [p.in, p.name], msg: issue.msg.replace(/^\S+/, p.name) });
         }
       } else values[p.name] = value;
