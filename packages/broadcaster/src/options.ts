@@ -185,6 +185,29 @@ export type ResolvedOptions = Required<
   > &
   AsyncJobOptions & { orchestrators: OrchestratorEndpoint[] };
 
+/**
+ * The longest retention, ms: 100 years. A sweep removes what ended before `now − retention`; with 2^53−1 ms that
+ * is no Date at all (past ±8.64e15 ms), so every sweep failed, and PostgreSQL's `now() + retention` overflows
+ * not much further. A hundred years is "keep" for any operator and far inside both.
+ */
+export const MAX_RETENTION_MS = 100 * 365.25 * 24 * 3600_000;
+
+/**
+ * Refuses a retention past {@link MAX_RETENTION_MS} (or not a number) given through the API, as the settings parser
+ * does for the flags, naming the setting.
+ * @example checkRetentions({ jobRetentionMs: 2 ** 53 - 1 }) // throws: job-retention-ms must be a number from 0 to …
+ */
+export function checkRetentions(o: Pick<BroadcasterOptions, "outputRetentionMs" | "jobRetentionMs">): void {
+  const given = [
+    ["output-retention-ms", o.outputRetentionMs],
+    ["job-retention-ms", o.jobRetentionMs],
+  ] as const;
+  for (const [name, ms] of given) {
+    if (ms === undefined || (Number.isFinite(ms) && ms >= 0 && ms <= MAX_RETENTION_MS)) continue;
+    throw new Error(`${name} must be a number from 0 to ${MAX_RETENTION_MS} ms (100 years), got ${ms}`);
+  }
+}
+
 /** Defaults of every option that has one. */
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -239,6 +262,7 @@ export function checkAddressOptions(o: Pick<BroadcasterOptions, "trustProxy" | "
  */
 export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   checkAddressOptions(o);
+  checkRetentions(o);
   return {
     ...DEFAULTS,
     outputs: isPostgresUrl(o.jobsDb) ? { kind: "postgres" } : { kind: "local", dir: "outputs" },

@@ -184,8 +184,17 @@ describe("parseConfig", () => {
         'shutdown-grace must be a number from 0 to 2147483 s, got "99999999999999999999"',
       ],
       [["--receive-timeout", "1e20"], 'receive-timeout must be a number from 1 to 2147483 s, got "1e20"'],
-      [["--output-retention-ms", "0"], 'output-retention-ms must be a number from 1000 to 9007199254740991, got "0"'],
-      [["--job-retention-ms", "10"], 'job-retention-ms must be a number from 1000 to 9007199254740991, got "10"'],
+      [["--output-retention-ms", "0"], 'output-retention-ms must be a number from 1000 to 3155760000000 ms, got "0"'],
+      [["--job-retention-ms", "10"], 'job-retention-ms must be a number from 1000 to 3155760000000 ms, got "10"'],
+      // 2^53−1 ms before now is no Date: every sweep failed. At most 100 years.
+      [
+        ["--output-retention-ms", "9007199254740991"],
+        'output-retention-ms must be a number from 1000 to 3155760000000 ms, got "9007199254740991"',
+      ],
+      [
+        ["--job-retention-ms", "3155760000001"],
+        'job-retention-ms must be a number from 1000 to 3155760000000 ms, got "3155760000001"',
+      ],
       [["--keep-alive-timeout", "0"], 'keep-alive-timeout must be a number from 0.1 to 2147483 s, got "0"'],
       [["--pixels-per-unit", "0"], 'pixels-per-unit must be a number from 1 to 9007199254740991, got "0"'],
       [["--public-url", "notaurl"], 'public-url must be an absolute http(s) URL, got "notaurl"'],

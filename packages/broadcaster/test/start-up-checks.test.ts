@@ -13,9 +13,11 @@ import { currentOwner } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBroadcaster } from "../src/broadcaster.js";
-import type { BroadcasterOptions } from "../src/options.js";
+import { parseConfig } from "../src/config/cli-config.js";
+import { type BroadcasterOptions, MAX_RETENTION_MS } from "../src/options.js";
 import { type ApiJob, submitAsync } from "./support/async-jobs.js";
 import { startBroadcaster } from "./support/broadcaster.js";
+import { jobStores } from "./support/postgres.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-start-checks-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,6 +143,39 @@ describe("start-up checks", () => {
 });
 
 describe("retention settings", () => {
+  const cleanups: Array<() => unknown> = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it.each(jobStores("retention", cleanups))(
+    "sweeps jobs and outputs on %s with the longest retention the settings take",
+    async (_name, store) => {
+      const longest = ["--job-retention-ms", "--output-retention-ms"].flatMap((f) => [f, String(MAX_RETENTION_MS)]);
+      const { options } = parseConfig(longest, {});
+      const { jobRetentionMs, outputRetentionMs } = options;
+      const t = await startBroadcaster({ jobRetentionMs, outputRetentionMs, ...store() });
+      try {
+        // The sweeps run at start; with 2^53−1 ms PostgreSQL refused the NaN date of each (SQLite compared numbers).
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(t.logs.filter((l) => /cleanup failed/.test(String(l.msg)))).toEqual([]);
+        expect(await t.b.store.cleanup(Date.now())).toBe(0);
+      } finally {
+        await t.close();
+      }
+    },
+    30_000,
+  );
+
+  it("refuses a retention past 100 years given through the API too, naming the setting", () => {
+    expect(() => createBroadcaster({ jobRetentionMs: 2 ** 53 - 1 })).toThrow(
+      "job-retention-ms must be a number from 0 to 3155760000000 ms (100 years), got 9007199254740991",
+    );
+    expect(() => createBroadcaster({ outputRetentionMs: Number.POSITIVE_INFINITY })).toThrow(
+      "output-retention-ms must be a number from 0 to 3155760000000 ms (100 years), got Infinity",
+    );
+  });
+
   it("records a fractional job retention as whole milliseconds (PostgreSQL's bigint refused 1500.5 at every submit)", async () => {
     const { asyncJobSettings } = await import("../src/async-jobs/options.js");
     const { resolveOptions } = await import("../src/options.js");

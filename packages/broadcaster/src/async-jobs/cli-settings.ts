@@ -1,5 +1,6 @@
 /** @module The command-line settings of asynchronous jobs and webhooks (flag, env and config-file names). */
 import type { Setting } from "@ai-video-subnet/server-kit";
+import { MAX_RETENTION_MS } from "../options.js";
 import { ASYNC_JOB_DEFAULTS, type AsyncJobOptions, checkJobsDb } from "./options.js";
 import { pgNames } from "./postgres-schema.js";
 import { webhookAddresses } from "./webhooks.js";
@@ -76,8 +77,10 @@ export const ASYNC_JOB_SETTINGS = [
   {
     name: "job-retention-ms",
     kind: "number",
+    unit: "ms",
     min: 1000,
-    help: "how long the async jobs accepted here are kept once ended (at least a second)",
+    max: MAX_RETENTION_MS,
+    help: "how long the async jobs accepted here are kept once ended (a second to 100 years)",
     shownDefault: "output-retention-ms",
   },
   {

@@ -16,7 +16,13 @@ import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.
 import { isPostgresUrl } from "../async-jobs/options.js";
 import { DEFAULT_MODEL_SETTING, parseDefaultModels } from "../jobs/default-models.js";
 import { outputAddresses } from "../jobs/outputs.js";
-import { type BroadcasterOptions, checkAddressOptions, DEFAULTS, type OrchestratorEndpoint } from "../options.js";
+import {
+  type BroadcasterOptions,
+  checkAddressOptions,
+  DEFAULTS,
+  MAX_RETENTION_MS,
+  type OrchestratorEndpoint,
+} from "../options.js";
 
 const MB = 1024 * 1024;
 
@@ -172,8 +178,10 @@ export const SETTINGS = [
   {
     name: "output-retention-ms",
     kind: "number",
+    unit: "ms",
     min: 1000,
-    help: "how long the outputs stored here are kept (at least a second)",
+    max: MAX_RETENTION_MS,
+    help: "how long the outputs stored here are kept (a second to 100 years)",
     shownDefault: String(DEFAULTS.outputRetentionMs),
   },
   {
