@@ -17,6 +17,7 @@ import { ApiKeys, RateLimiter } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
 import { checkUploadDir, sweepStaleUploadDirs } from "./server/upload-dir.js";
+import { checkWritableDir } from "./server/writable-dir.js";
 
 /** A broadcaster: its app (usable without a server through `app.request()`), and its server's lifecycle. */
 export interface Broadcaster {
@@ -125,9 +126,17 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     });
   });
   storeReady?.catch(() => {});
-  // The job store first: its error names the `jobs-db` setting and comes within its time limit, where the output
+  // A local output directory first: a SQLite job store in it (the default) would fail on it too, naming jobs-db.
+  // Then the job store: its error names the `jobs-db` setting and comes within its time limit, where the output
   // store on the same database would fail with a bare connection error, or only after the kernel's.
-  const ready = Promise.all([inner, jobs.ready]).then(() => storeReady);
+  const outputDir = new Promise<void>((resolve) => {
+    if (o.outputs.kind === "local") {
+      checkWritableDir("output-dir", o.outputs.dir, "set it to a directory this process can write");
+    }
+    resolve();
+  });
+  jobs.ready.catch(() => {});
+  const ready = outputDir.then(() => Promise.all([inner, jobs.ready])).then(() => storeReady);
   ready.catch(() => {});
   const app = new Hono();
   app.all("*", async (c) => (await inner).fetch(c.req.raw, c.env));

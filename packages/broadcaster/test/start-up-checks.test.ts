@@ -72,6 +72,31 @@ describe("start-up checks", () => {
     },
   );
 
+  it("names output-dir and jobs-db, and the path, when their directories cannot be made", async () => {
+    const file = join(dir, "photo.png");
+    writeFileSync(file, "not a directory");
+    const under = join(file, "outputs");
+    expect((await startError({ outputs: { kind: "local", dir: under }, jobsDb: undefined })).message).toBe(
+      `output-dir (--output-dir, AVS_BROADCASTER_OUTPUT_DIR): ${under} is not a directory; set it to a directory ` +
+        "this process can write",
+    );
+    const db = join(file, "jobs.sqlite");
+    expect((await startError({ jobsDb: db })).message).toBe(
+      `jobs-db (--jobs-db, AVS_BROADCASTER_JOBS_DB): ${db}: its directory ${file} is not a directory; set it to a ` +
+        "file in a directory this process can write, or to a postgres:// URL",
+    );
+    expect((await startError({ jobsDb: dir })).message).toMatch(
+      /^jobs-db \(--jobs-db, AVS_BROADCASTER_JOBS_DB\): .* cannot be opened \(SQLITE_CANTOPEN\); /,
+    );
+    if (process.platform !== "linux") return;
+    expect((await startError({ outputs: { kind: "local", dir: "/proc/self/avs-nope" } })).message).toMatch(
+      /^output-dir \(--output-dir, AVS_BROADCASTER_OUTPUT_DIR\): \/proc\/self\/avs-nope cannot be made \(ENOENT\); /,
+    );
+    expect((await startError({ jobsDb: "/proc/self/avs-nope/jobs.sqlite" })).message).toMatch(
+      /^jobs-db \(.*\): \/proc\/self\/avs-nope\/jobs\.sqlite: its directory \/proc\/self\/avs-nope cannot be made \(ENOENT\); /,
+    );
+  });
+
   it("removes the default upload dir a killed broadcaster left, and keeps a live one's", async () => {
     const tmp = mkdtempSync(join(dir, "tmp-"));
     const before = process.env.TMPDIR;

@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { dirname } from "node:path";
 import { type Logger, makeDirectorySync } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
+import { pathProblem, settingError } from "../server/writable-dir.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { type DeliveryRow, type DueDeliveryRow, deliveryOf, dueDeliveryOf, type JobRow, recordOf } from "./rows.js";
 import { logMigration } from "./schema-versions.js";
@@ -59,8 +60,17 @@ export class SqliteJobStore implements JobStore {
   }
 
   async init(): Promise<void> {
-    if (this.path !== ":memory:") makeDirectorySync(dirname(this.path));
-    const db = new Database(this.path);
+    let db: Database.Database;
+    let what = `: its directory ${dirname(this.path)}`;
+    try {
+      if (this.path !== ":memory:") makeDirectorySync(dirname(this.path));
+      what = "";
+      db = new Database(this.path);
+    } catch (err) {
+      const problem = pathProblem(err, what ? "made" : "opened");
+      const fix = "set it to a file in a directory this process can write, or to a postgres:// URL";
+      throw settingError("jobs-db", `${this.path}${what} ${problem}; ${fix}`, err);
+    }
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");

@@ -3,10 +3,8 @@
  * a path under procfs) failed each large upload's job for good (`EEXIST: mkdir`), or hung it for ever (Node's
  * recursive mkdir loops under procfs), while `/ready` said 200 and this broadcaster took jobs of the shared queue.
  */
-import { randomBytes } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Logger, makeDirectorySync, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
+import { type Logger, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
+import { checkWritableDir } from "./writable-dir.js";
 
 /** The name (after `avs-`) of a default upload directory, `<tmp>/avs-broadcaster-uploads-<pid>-<start>-<ns>-XXXXXX`. */
 export const UPLOAD_DIR_NAME = "broadcaster-uploads";
@@ -32,19 +30,8 @@ export async function sweepStaleUploadDirs(logger: Logger): Promise<void> {
  * @example checkUploadDir("/var/spool/avs", true)
  */
 export function checkUploadDir(dir: string, given: boolean): void {
-  let step = "made";
-  try {
-    makeDirectorySync(dir, 0o700);
-    step = "written";
-    const probe = join(dir, `.avs-write-check-${randomBytes(6).toString("hex")}`);
-    writeFileSync(probe, "", { flag: "wx", mode: 0o600 });
-    rmSync(probe, { force: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const what = code === "ENOTDIR" ? "is not a directory" : `cannot be ${step} (${code ?? (err as Error).message})`;
-    const fix = given
-      ? "point it at a directory this process can write, or leave it out for a temporary one"
-      : "set it to a directory this process can write";
-    throw new Error(`upload-dir (--upload-dir, AVS_BROADCASTER_UPLOAD_DIR): ${dir} ${what}; ${fix}`, { cause: err });
-  }
+  const fix = given
+    ? "point it at a directory this process can write, or leave it out for a temporary one"
+    : "set it to a directory this process can write";
+  checkWritableDir("upload-dir", dir, fix, 0o700);
 }
