@@ -161,8 +161,11 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     logger,
     async start() {
       await ready;
-      if (options.uploadDir === undefined) await sweepStaleUploadDirs(logger);
-      checkUploadDir(o.uploadDir, options.uploadDir !== undefined);
+      const given = options.uploadDir;
+      // The operator's directory first (its errors name their path), then the stale spools in it, then this one's.
+      if (given !== undefined) checkUploadDir(given, true);
+      await sweepStaleUploadDirs(logger, given);
+      checkUploadDir(o.uploadDir, given !== undefined);
       await registry.start();
       const inst = await inner;
       // The port first: a broadcaster that cannot listen (EADDRINUSE) claimed queued jobs of the shared store before
@@ -240,9 +243,10 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
       if (!(await settlesWithin(Promise.all([jobs.close(), store.close?.()]), closeMs))) {
         logger.warn("the stores' connections did not close; leaving them", { waited_ms: closeMs });
       }
-      // The default spool directory is this process's own (an operator's --upload-dir is left in place); it goes
-      // once in-flight jobs are done.
-      if (options.uploadDir === undefined) await rm(o.uploadDir, { recursive: true, force: true });
+      // The spool directory is this process's own (inside an operator's --upload-dir, which is left in place); it
+      // goes once in-flight jobs are done.
+      // (A start refused for its upload-dir, a file on the way, made none: nothing to remove.)
+      await rm(o.uploadDir, { recursive: true, force: true }).catch(() => {});
     },
   };
 }

@@ -115,7 +115,11 @@ export interface BroadcasterOptions extends AsyncJobOptions {
    * store given with a `postgres://` `jobsDb` is kept (the directory may be shared), with a warning at start.
    */
   outputs?: OutputStoreOptions;
-  /** Where uploads are spooled while their job runs (default a directory under the system temp dir). */
+  /**
+   * Where uploads are spooled while their job runs (default the system temp dir). Each broadcaster spools into a
+   * directory of its own inside it, `avs-broadcaster-uploads-<pid>-<start>-<pidns>-<random>`, removed on stop; one a
+   * killed broadcaster left is removed at the next start once its process is known to be gone.
+   */
   uploadDir?: string;
   /**
    * How long the outputs this broadcaster stores are kept, ms (default 24 h). In the PostgreSQL store each output
@@ -266,13 +270,14 @@ export function resolveOptions(o: BroadcasterOptions): ResolvedOptions {
   return {
     ...DEFAULTS,
     outputs: isPostgresUrl(o.jobsDb) ? { kind: "postgres" } : { kind: "local", dir: "outputs" },
-    // Named after this process, so that a start after a kill -9 removes it (see upload-dir.ts).
-    uploadDir: `${ownedDirPrefix(UPLOAD_DIR_NAME)}${randomBytes(3).toString("hex")}`,
     apiKeys: [],
     corsOrigins: [],
     bodyLimits: {},
     logSink: (line) => process.stdout.write(`${line}\n`),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+    // This process's own spool directory, in the given one or the system's temporary one, named after this process
+    // so that a start after a kill -9 removes it (see upload-dir.ts); the given directory may be shared.
+    uploadDir: `${ownedDirPrefix(UPLOAD_DIR_NAME, o.uploadDir)}${randomBytes(3).toString("hex")}`,
     defaultModels: defaultModelsOf(o.defaultModels),
     orchestrators: (o.orchestrators ?? []).map((e) => (typeof e === "string" ? { url: e } : e)),
   } as ResolvedOptions;

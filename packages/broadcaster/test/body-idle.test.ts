@@ -4,7 +4,6 @@
  * spool file, no job at the (FAKE) orchestrator; a slow but steady upload still runs.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { padPng } from "@ai-video-subnet/server-kit";
 import { eventually, inPieces, multipartBytes, png, rawUpload } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +21,7 @@ describe("body-idle-timeout at the gateway", () => {
   let t: TestBroadcaster;
   let port: number;
   const spooled = () => {
-    const dir = join(t.dir, "uploads");
+    const dir = t.b.options.uploadDir;
     return existsSync(dir) ? readdirSync(dir) : [];
   };
 

@@ -4,7 +4,6 @@
  * runner processes are in test/e2e.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { upscaleForm } from "@ai-video-subnet/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
@@ -86,7 +85,7 @@ describe("one job", () => {
     const res = await fetch(`${t.url}/upscale`, { method: "POST", body: upscaleForm("m", PNG_1X1) });
     expect(res.status).toBe(200);
     // The spooled upload is gone once the job is answered.
-    expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
+    expect(leftovers(t.b.options.uploadDir)).toEqual([]);
     // Forwarded as the client sent it: the orchestrator applies the spec's defaults itself (same schema).
     expect(o!.jobs[0]!.fields).toEqual({ model_id: "m", prompt: "", image: { file: PNG_1X1.length } });
   });
@@ -352,6 +351,6 @@ describe("large uploads", () => {
     expect(res.status).toBe(200);
     expect(o!.jobs[0]!.fields.image).toEqual({ file: big.length });
     expect(o!.uploads[0]!.equals(Buffer.from(big))).toBe(true);
-    expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
+    expect(leftovers(t.b.options.uploadDir)).toEqual([]);
   });
 });

@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import net from "node:net";
-import { join } from "node:path";
 import { flattenObjectSchema } from "@ai-video-subnet/server-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { orchestratorDocument } from "../../orchestrator/src/generated/orchestrator-document.js";
@@ -117,7 +116,7 @@ describe("forwarding a multipart job", () => {
     expect(res.status).toBe(200);
     expect(received(fakes[0]!).bytes.equals(body)).toBe(true);
     expect(fakes[0]!.jobs[0]!.fields.image).toEqual({ file: 20 * 1024 * 1024 + PNG_1X1.length });
-    expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
+    expect(leftovers(t.b.options.uploadDir)).toEqual([]);
   }, 30_000);
 
   for (const [what, padding] of [
@@ -135,7 +134,7 @@ describe("forwarding a multipart job", () => {
       expect(healthy.bodies).toHaveLength(1);
       expect(received(dying).bytes.equals(body)).toBe(true);
       expect(received(healthy).bytes.equals(body)).toBe(true);
-      expect(leftovers(join(t.dir, "uploads"))).toEqual([]);
+      expect(leftovers(t.b.options.uploadDir)).toEqual([]);
     }, 30_000);
   }
 
@@ -176,7 +175,7 @@ describe("forwarding a multipart job", () => {
         }, 300);
       });
     });
-    await expect.poll(() => leftovers(join(t.dir, "uploads")), { timeout: 3000 }).toEqual([]);
+    await expect.poll(() => leftovers(t.b.options.uploadDir), { timeout: 3000 }).toEqual([]);
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
 });

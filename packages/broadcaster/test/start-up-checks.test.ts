@@ -129,6 +129,33 @@ describe("start-up checks", () => {
     }
   });
 
+  it("spools into its own directory inside a given upload-dir, removing only killed broadcasters' ones", async () => {
+    const given = mkdtempSync(join(dir, "given-"));
+    const here = currentOwner();
+    const gone = await deadPid();
+    const stale = join(given, `avs-broadcaster-uploads-${gone}-0-${here.ns}-a1b2c3`);
+    const live = join(given, `avs-broadcaster-uploads-${here.pid}-${here.start}-${here.ns}-d4e5f6`);
+    const unrelated = join(given, "operator-notes");
+    for (const d of [stale, live, unrelated]) {
+      mkdirSync(d);
+      writeFileSync(join(d, "0123.input"), Buffer.alloc(1000));
+    }
+    writeFileSync(join(given, "README"), "kept");
+    const t = await startBroadcaster({ uploadDir: given });
+    const own = t.b.options.uploadDir;
+    try {
+      expect(existsSync(stale)).toBe(false);
+      expect([live, unrelated, join(given, "README")].map(existsSync)).toEqual([true, true, true]);
+      expect(t.logs.find((l) => l.msg === "removed stale upload dirs")).toMatchObject({ in: given, dirs: 1 });
+      expect(own.startsWith(join(given, `avs-broadcaster-uploads-${here.pid}-${here.start}-${here.ns}-`))).toBe(true);
+      expect(existsSync(own)).toBe(true);
+    } finally {
+      await t.close();
+    }
+    // Its own goes on stop; the operator's directory stays.
+    expect([existsSync(own), existsSync(given), existsSync(live)]).toEqual([false, true, true]);
+  });
+
   it("claims no queued job of the shared store when its port is taken", async () => {
     const shared = mkdtempSync(join(dir, "shared-"));
     // A job queued in the store: waiting for an orchestrator that does not answer, then handed back by a stop.

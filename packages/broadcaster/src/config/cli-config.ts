@@ -164,7 +164,7 @@ export const SETTINGS = [
   {
     name: "upload-dir",
     kind: "string",
-    help: "where upload bodies over 4 MiB (and file parts over 4 MiB) are spooled while their job runs (files 0600; a given directory is used as it is)",
+    help: "where upload bodies over 4 MiB (and file parts over 4 MiB) are spooled while their job runs (files 0600), in a directory of this broadcaster's own inside it, removed on stop; those of killed broadcasters are removed at start (share a directory on one host only)",
     shownDefault: "a new 0700 directory under the system temp dir, removed on stop",
   },
   {

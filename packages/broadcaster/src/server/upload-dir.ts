@@ -6,18 +6,21 @@
 import { type Logger, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
 import { checkWritableDir } from "./writable-dir.js";
 
-/** The name (after `avs-`) of a default upload directory, `<tmp>/avs-broadcaster-uploads-<pid>-<start>-<ns>-XXXXXX`. */
+/** The name (after `avs-`) of a broadcaster's own spool directory, `<dir>/avs-broadcaster-uploads-<pid>-<start>-<ns>-XXXXXX`. */
 export const UPLOAD_DIR_NAME = "broadcaster-uploads";
 
 /**
- * Removes the default upload directories of broadcasters that were killed (no stop ran to remove them), with the
- * inputs they spooled; logs what it removed. Never throws.
- * @example await sweepStaleUploadDirs(logger)
+ * Removes the upload directories of broadcasters that were killed (no stop ran to remove them), with the inputs they
+ * spooled, from `dir` (the operator's `upload-dir`, default the system temp dir): only directories named as
+ * {@link UPLOAD_DIR_NAME} whose owner process is gone, so live broadcasters sharing `dir` and anything else in it are
+ * left. Logs what it removed. Never throws.
+ * @example await sweepStaleUploadDirs(logger, "/var/spool/avs")
  */
-export async function sweepStaleUploadDirs(logger: Logger): Promise<void> {
-  const swept = await sweepOwnedDirs([UPLOAD_DIR_NAME]);
+export async function sweepStaleUploadDirs(logger: Logger, dir?: string): Promise<void> {
+  const swept = await sweepOwnedDirs([UPLOAD_DIR_NAME], dir === undefined ? {} : { dir });
   if (swept.removed.length === 0) return;
   logger.info("removed stale upload dirs", {
+    ...(dir === undefined ? {} : { in: dir }),
     dirs: swept.removed.length,
     bytes: swept.bytes,
     names: swept.removed.slice(0, 20),
