@@ -369,7 +369,10 @@ describe("async job progress after a hand-back, on the same orchestrator (Postgr
     let b: TestBroadcaster | undefined;
     try {
       await ready(a.url);
-      const job = (await (await submitAsync(a.url, LONG_JOB, { "x-request-id": "handed-back" })).json()) as ApiJob;
+      // The cancel test's long job: B claims it as it starts, and progress is not stored (only pushed live), so the
+      // stream opened after B is up sees the second run only from there; a CI run under load saw one step of the
+      // 512×512 job's second run. This one's run lasts a few seconds.
+      const job = (await (await submitAsync(a.url, CANCEL_JOB, { "x-request-id": "handed-back" })).json()) as ApiJob;
       await waitForJob(a.url, job.id, { until: (j) => (j.progress.step ?? 0) >= 2 });
       // A stops mid-job: the job goes back to the queue, and the orchestrator ends A's call (and keeps its end).
       await a.close();
