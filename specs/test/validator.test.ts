@@ -325,3 +325,45 @@ describe("model_id at the gateway and the orchestrator", () => {
     });
   });
 });
+
+describe("an out-of-range seed in a 422, on each server's spec (runner, gateway, orchestrator)", () => {
+  const TOO_LARGE = "99999999999999999";
+  const bound = "seed must be ≤ 9007199254740991";
+
+  /** An app of `spec`'s upscale (multipart) and text-to-image (JSON) routes; the handlers are never reached. */
+  async function app(spec: "runner" | "gateway" | "orchestrator") {
+    const validator = await RequestValidator.create(await loadSpec(spec));
+    const a = new Hono();
+    a.onError(errorHandler());
+    const route = typedRoutes<RunnerOps | GatewayOps | OrchestratorOps>(a, validator);
+    route("genUpscale", () => ({ images: [] }));
+    route("genTextToImage", () => ({ images: [] }));
+    return a;
+  }
+  const seedMessage = async (res: Response) => {
+    expect(res.status).toBe(422);
+    const { detail } = await res.json();
+    return detail.find((i: { loc: string[] }) => i.loc[1] === "seed")?.msg;
+  };
+
+  it.each(["runner", "gateway", "orchestrator"] as const)(
+    "%s: quotes a form field's text, not the number it was read as",
+    async (spec) => {
+      const fields = { prompt: "a", model_id: "m", image: new Blob([PNG]), seed: TOO_LARGE };
+      const res = await (await app(spec)).request("/upscale", { method: "POST", body: form(fields) });
+      expect(await seedMessage(res)).toBe(`${bound}, got ${TOO_LARGE}`);
+    },
+  );
+
+  it.each(["runner", "gateway", "orchestrator"] as const)(
+    "%s: gives a JSON number JSON.parse rounded as roughly that, not as digits",
+    async (spec) => {
+      const res = await (await app(spec)).request("/text-to-image", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: `{"prompt":"a","model_id":"m","seed":${TOO_LARGE}}`,
+      });
+      expect(await seedMessage(res)).toBe(`${bound}, got about 1e+17 (a JSON number this large is rounded when read)`);
+    },
+  );
+});

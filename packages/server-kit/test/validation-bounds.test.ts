@@ -1,7 +1,9 @@
 /**
  * @module A 422 stays small however many ways a body fails: a field sent 20,000 times is one `duplicate` issue with
  * its count (the 1.36 MB body that got a 1.58 MB answer), and past 20 issues the rest are counted in one last
- * `too_many_errors` issue — in the `{detail:[{loc,msg,type}]}` shape of the specs' HTTPValidationError.
+ * `too_many_errors` issue — in the `{detail:[{loc,msg,type}]}` shape of the specs' HTTPValidationError. And it quotes
+ * what was sent: the text a form field or a parameter was read from (`99999999999999999` is read as 1e17, which the
+ * client never sent), and a JSON number past 2^53, already rounded by JSON.parse, only as roughly what it was.
  */
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
@@ -22,18 +24,22 @@ function route(path: string, operationId: string, mediaType: string, schema: obj
   };
 }
 
+const SEED = { type: "integer", minimum: 0, maximum: 9007199254740991 };
 const document = {
   openapi: "3.1.0",
   info: { title: "t", version: "1" },
   paths: {
     ...route("/form", "form", "multipart/form-data", {
       type: "object",
-      properties: { prompt: { type: "string" }, seed: { type: "integer" } },
+      properties: { prompt: { type: "string" }, seed: SEED },
     }),
     ...route("/json", "json", "application/json", {
       type: "object",
-      properties: { sizes: { type: "array", items: { type: "integer" } } },
+      properties: { sizes: { type: "array", items: { type: "integer" } }, seed: SEED },
     }),
+    "/query": {
+      get: { operationId: "query", parameters: [{ name: "seed", in: "query", schema: SEED }], responses: {} },
+    },
   },
 } as unknown as OpenApiDocument;
 
@@ -45,8 +51,7 @@ async function app(keepMultipart: boolean) {
   const a = new Hono();
   a.onError(errorHandler(silentLogger));
   const mount = typedRoutes<Record<string, unknown>>(a, validator);
-  mount("form", (() => ({ ok: true })) as never);
-  mount("json", (() => ({ ok: true })) as never);
+  for (const id of ["form", "json", "query"]) mount(id, (() => ({ ok: true })) as never);
   return a;
 }
 
@@ -102,5 +107,53 @@ describe("the size of a 422", () => {
     expect(boundedIssues(once)).toBe(once);
     expect(boundedIssues(issues.slice(0, 21)).at(-1)!.msg).toBe("1 more issue not listed");
     expect(boundedIssues(issues.slice(0, 20))).toHaveLength(20);
+  });
+});
+
+const msg = async (res: Response) => {
+  expect(res.status).toBe(422);
+  return (await res.json()).detail.map((i: { msg: string }) => i.msg);
+};
+
+describe("the value a 422 quotes", () => {
+  it.each([false, true])("quotes a form field's text as sent (keepMultipart: %s)", async (keep) => {
+    const a = await app(keep);
+    for (const [text, shown] of [
+      ["99999999999999999", "99999999999999999"],
+      [" 9007199254740993 ", "9007199254740993"],
+      ["-0001", "-0001"],
+      [`1${"0".repeat(60)}`, `1${"0".repeat(39)}…`],
+    ]) {
+      const form = new FormData();
+      form.append("seed", text!);
+      const bound = text!.trim().startsWith("-") ? "≥ 0" : "≤ 9007199254740991";
+      expect(await msg(await a.request("/form", { method: "POST", body: form }))).toEqual([
+        `seed must be ${bound}, got ${shown}`,
+      ]);
+    }
+  });
+
+  it("quotes a query parameter's text as sent", async () => {
+    expect(await msg(await (await app(false)).request("/query?seed=99999999999999999"))).toEqual([
+      "seed must be ≤ 9007199254740991, got 99999999999999999",
+    ]);
+  });
+
+  it("gives a JSON number past 2^53 as roughly what it was, and one within it exactly", async () => {
+    const post = async (text: string) =>
+      msg(
+        await (await app(false)).request("/json", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: `{"seed":${text}}`,
+        }),
+      );
+    const rounded = "(a JSON number this large is rounded when read)";
+    expect(await post("99999999999999999")).toEqual([`seed must be ≤ 9007199254740991, got about 1e+17 ${rounded}`]);
+    expect(await post("123456789012345678")).toEqual([
+      `seed must be ≤ 9007199254740991, got about 1.23457e+17 ${rounded}`,
+    ]);
+    expect(await post("-99999999999999999")).toEqual([`seed must be ≥ 0, got about -1e+17 ${rounded}`]);
+    expect(await post("-1")).toEqual(["seed must be ≥ 0, got -1"]);
   });
 });

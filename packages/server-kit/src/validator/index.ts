@@ -267,10 +267,11 @@ function validateRequest(
       }
       const value = coerceFormValue(raw, p.schema);
       if (!p.validate(value)) {
+        const text = typeof value === "number" ? raw : undefined;
         for (const e of p.validate.errors ?? []) {
           // A header's bytes are quoted as the client sent them (UTF-8), not as the Latin-1 Node read them as.
           const shown = p.in === "header" && typeof value === "string" ? headerText(value) : value;
-          const issue = toIssue(e, p.in, shown);
+          const issue = toIssue(e, p.in, shown, (path) => (path.length === 0 ? text : undefined));
           issues.push({ ...issue, loc: [p.in, p.name], msg: issue.msg.replace(/^\S+/, p.name) });
         }
       } else values[p.name] = value;
@@ -283,7 +284,9 @@ function validateRequest(
       if (parsed.issues.length === 0) {
         for (const key of Object.keys(data)) if (!(key in (body.schema.properties ?? {}))) delete data[key];
         if (!body.validate(data)) {
-          for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data));
+          const textOf = (path: ReadonlyArray<string | number>) =>
+            path.length === 1 ? parsed.texts?.get(String(path[0])) : undefined;
+          for (const e of body.validate.errors ?? []) issues.push(toIssue(e, "body", data, textOf));
         }
         // A file part kept in memory becomes a File when the handler first reads it.
         for (const key of body.fileFields) {
@@ -306,7 +309,14 @@ function validateRequest(
   };
 }
 
-async function readJson(c: Context): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+/** A body read for validation: its fields, the issues found reading it, the text of each form field read as a number. */
+interface ReadBody {
+  data: Record<string, unknown>;
+  issues: ValidationIssue[];
+  texts?: Map<string, string>;
+}
+
+async function readJson(c: Context): Promise<ReadBody> {
   const text = await c.req.text();
   if (tooDeep(text)) {
     const msg = `body is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels of objects and arrays are allowed`;
@@ -339,11 +349,7 @@ async function readFormData(c: Context): Promise<FormData> {
   return new Response(bytes, { headers: { "content-type": c.req.header("content-type") ?? "" } }).formData();
 }
 
-async function readMultipart(
-  c: Context,
-  body: BodyPlan,
-  reader?: MultipartReader,
-): Promise<{ data: Record<string, unknown>; issues: ValidationIssue[] }> {
+async function readMultipart(c: Context, body: BodyPlan, reader?: MultipartReader): Promise<ReadBody> {
   let form: Iterable<[string, FormDataEntryValue | UploadedPart]>;
   try {
     form = reader ? await reader(c) : await readFormData(c);
@@ -354,6 +360,8 @@ async function readMultipart(
   }
   const data: Record<string, unknown> = {};
   const issues: ValidationIssue[] = [];
+  // The text of each field read as a number: a message quotes it, not the number (1e17 for 99999999999999999).
+  const texts = new Map<string, string>();
   // Times each declared field was given: a repeated one gets one issue with its count, not one per repeat.
   const given = new Map<string, number>();
   for (const [key, value] of form) {
@@ -371,6 +379,7 @@ async function readMultipart(
       issues.push({ loc: ["body", key], msg: `${key} must be a text field, got a file`, type: "string_type" });
     } else {
       data[key] = coerceFormValue(value, schema);
+      if (typeof data[key] === "number") texts.set(key, value);
     }
   }
   for (const [key, times] of given) {
@@ -378,5 +387,5 @@ async function readMultipart(
       issues.push({ loc: ["body", key], msg: `${key} must be given once, got ${times} times`, type: "duplicate" });
     }
   }
-  return { data, issues };
+  return { data, issues, texts };
 }

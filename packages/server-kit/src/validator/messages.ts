@@ -52,6 +52,28 @@ export function show(value: unknown): string {
   return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
 }
 
+/**
+ * A received value as a message quotes it: the text a form field or parameter was read from when there is one (what
+ * the client sent, `99999999999999999`, not the number it was read as, 1e17), bare and at most 40 characters; else
+ * {@link show}, except for a number past ±2^53, which JSON.parse has already rounded: it is given as roughly that
+ * (`about 1e+17`), since the digits sent are gone.
+ * @example sent(1e17, "99999999999999999") // "99999999999999999"
+ * @example sent(1e17, undefined) // "about 1e+17 (a JSON number this large is rounded when read)"
+ */
+export function sent(value: unknown, text: string | undefined): string {
+  if (text !== undefined) {
+    const trimmed = text.trim();
+    return trimmed.length > PREVIEW ? `${trimmed.slice(0, PREVIEW)}…` : trimmed;
+  }
+  if (typeof value === "number" && Math.abs(value) > Number.MAX_SAFE_INTEGER && Number.isFinite(value)) {
+    return `about ${Number(value.toPrecision(6)).toExponential()} (a JSON number this large is rounded when read)`;
+  }
+  return show(value);
+}
+
+/** The text a value at `path` was read from (a form field, a parameter), when it was read from one. */
+export type SentText = (path: ReadonlyArray<string | number>) => string | undefined;
+
 function valueAt(root: unknown, pointer: string): unknown {
   let cur: unknown = root;
   for (const raw of pointer.split("/").slice(1)) {
@@ -62,15 +84,17 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 /**
- * One Ajv error as a FastAPI-style issue, located under `where` (e.g. "body", "header").
+ * One Ajv error as a FastAPI-style issue, located under `where` (e.g. "body", "header"); `textOf` gives the text a
+ * value was read from (a form field), which the message quotes instead of the value (see {@link sent}).
  * @example toIssue(err, "body", data) // { loc: ["body", "height"], msg: "height must be an integer, got \"abc\"", type: "int_type" }
  */
-export function toIssue(error: ErrorObject, where: string, data: unknown): ValidationIssue {
+export function toIssue(error: ErrorObject, where: string, data: unknown, textOf?: SentText): ValidationIssue {
   const path = error.instancePath
     .split("/")
     .slice(1)
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, "/").replace(/~0/g, "~")));
   const value = valueAt(data, error.instancePath);
+  const got = sent(value, textOf?.(path));
   const name = path.length > 0 ? String(path[path.length - 1]) : where;
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -80,18 +104,18 @@ export function toIssue(error: ErrorObject, where: string, data: unknown): Valid
     }
     case "type": {
       const [label, type] = TYPE_NAMES[String(p.type)] ?? [String(p.type), "type_error"];
-      return { loc: [where, ...path], msg: `${name} must be ${label}, got ${show(value)}`, type };
+      return { loc: [where, ...path], msg: `${name} must be ${label}, got ${got}`, type };
     }
     case "minimum":
       return {
         loc: [where, ...path],
-        msg: `${name} must be ≥ ${p.limit}, got ${show(value)}`,
+        msg: `${name} must be ≥ ${p.limit}, got ${got}`,
         type: "greater_than_equal",
       };
     case "maximum":
       return {
         loc: [where, ...path],
-        msg: `${name} must be ≤ ${p.limit}, got ${show(value)}`,
+        msg: `${name} must be ≤ ${p.limit}, got ${got}`,
         type: "less_than_equal",
       };
     case "maxLength":
@@ -110,13 +134,13 @@ export function toIssue(error: ErrorObject, where: string, data: unknown): Valid
     case "pattern":
       return {
         loc: [where, ...path],
-        msg: `${name} must match ${p.pattern}, got ${show(value)}`,
+        msg: `${name} must match ${p.pattern}, got ${got}`,
         type: "string_pattern_mismatch",
       };
     case "enum":
       return {
         loc: [where, ...path],
-        msg: `${name} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${show(value)}`,
+        msg: `${name} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${got}`,
         type: "enum",
       };
     default:
