@@ -172,6 +172,7 @@ export {
   type RawMultipartOptions,
   rawMultipart,
   readRawMultipart,
+  spooledPath,
 } from "./validator/raw-multipart.js";
 export { flattenObjectSchema, isFileSchema } from "./validator/schema.js";
 export { UploadedPart, uploadedPart } from "./validator/uploaded-part.js";

@@ -43,7 +43,8 @@ export interface RequestValidatorOptions {
    * `rawMultipart(c)`; its files are removed once the handler is done. Its `leadingBytes` checks apply to the file
    * fields of each operation's body that they name, e.g. `{ image: pngJpegOrWebp }` refuses a wrong-type `image`
    * upload from its first bytes. A chunked body (no Content-Length) is counted against the body limit as it streams,
-   * not read whole first. Ignored when `readMultipart` is given.
+   * not read whole first. With `keepBody: false` only the file parts are kept (a server that forwards nothing); a
+   * part spooled to a file is named by `spooledPath(file)`. Ignored when `readMultipart` is given.
    */
   keepMultipart?: RawMultipartOptions;
 }
@@ -309,7 +310,7 @@ function validateRequest(
   };
 }
 
-/** A body read for validation: its fields, the issues found reading it, the text of each form field read as a number. */
+/** A body read for validation: its fields, the issues met reading it, the text of each form field read as a number. */
 interface ReadBody {
   data: Record<string, unknown>;
   issues: ValidationIssue[];

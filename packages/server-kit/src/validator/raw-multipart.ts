@@ -5,9 +5,12 @@
  * beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent, with the caller's Content-Type,
  * instead of a body parsed into objects and encoded again. File parts reach the validator as Files (in memory while
  * small, file-backed beyond the same size). Every temporary file of a request is removed when its handler is done,
- * and at once when the upload fails (a client that hangs up mid-upload). Uploads are the callers' data: a spool
- * directory this module creates is 0700 and its files are created new (never through a name that already exists)
- * and 0600, whatever the umask, so other local users cannot read them while a job runs.
+ * and at once when the upload fails (a client that hangs up mid-upload). A server that forwards nothing can keep
+ * only the file parts (`keepBody: false`), and hand a spooled one's file to a program by its path
+ * ({@link spooledPath}).
+ * Uploads are the callers' data: a spool directory this module creates is 0700 and its files are created new (never
+ * through a name that already exists) and 0600, whatever the umask, so other local users cannot read them while a
+ * job runs.
  */
 import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
@@ -65,6 +68,13 @@ export interface RawMultipartOptions {
    * checked once parsed instead: there is nothing left to spare reading. A check that passes changes nothing.
    */
   leadingBytes?: LeadingBytesChecks;
+  /**
+   * Keep the body's own bytes for {@link rawMultipart} (default true). A server that never forwards a body sets it
+   * false: a streamed body is then not written to a file beside its file parts (a video upload went to disk twice),
+   * and `rawMultipart(c)` is undefined. File parts are kept as before; one spooled to a file is named by
+   * {@link spooledPath}.
+   */
+  keepBody?: boolean;
 }
 
 const RAW_KEY = "avs.rawMultipart";
@@ -73,6 +83,18 @@ const SPOOL_FILE_MODE = 0o600;
 /** A spool directory created here: the owner's only. */
 const SPOOL_DIR_MODE = 0o700;
 const FILES_KEY = "avs.rawMultipartFiles";
+/** The temporary file behind each file-backed File this module made (see {@link spooledPath}). */
+const SPOOLED = new WeakMap<Blob, string>();
+
+/**
+ * The temporary file a file part was spooled to (a part over `memoryBytes`), for a handler that hands the upload to
+ * a program that reads files (ffprobe, ffmpeg) without copying it again; undefined for a part held in memory or any
+ * other Blob. The file is the request's: read it, don't move or keep it; it is removed once the handler is done.
+ * @example const path = spooledPath(body.video) ?? (await writeToScratch(body.video));
+ */
+export function spooledPath(file: unknown): string | undefined {
+  return file instanceof Blob ? SPOOLED.get(file) : undefined;
+}
 
 /**
  * The original bytes of this request's multipart body, when the validator was built with `keepMultipart` and the
@@ -104,12 +126,13 @@ function boundaryOf(contentType: string): string {
 export async function readRawMultipart(
   c: Context,
   options: RawMultipartOptions,
-): Promise<{ entries: Array<[string, string | File | UploadedPart]>; raw: RawMultipart }> {
+): Promise<{ entries: Array<[string, string | File | UploadedPart]>; raw: RawMultipart | undefined }> {
   const contentType = c.req.header("content-type") ?? "";
   if (c.req.header("content-length") === "0") {
     throw new HttpError(400, "malformed multipart/form-data body: the body is empty");
   }
   const limit = options.memoryBytes ?? 4 * 1024 * 1024;
+  const keepBody = options.keepBody ?? true;
   let files = c.get(FILES_KEY as never) as string[] | undefined;
   if (!files) {
     files = [];
@@ -170,12 +193,12 @@ export async function readRawMultipart(
         }
         head?.end();
         await spool.close();
-        entries[at] = [
-          name,
-          spool.file
-            ? new File([await openAsBlob(spool.file, { type })], filename, { type })
-            : new UploadedPart(filename, type, spool.chunks),
-        ];
+        let value: File | UploadedPart = new UploadedPart(filename, type, spool.chunks);
+        if (spool.file) {
+          value = new File([await openAsBlob(spool.file, { type })], filename, { type });
+          SPOOLED.set(value, spool.file);
+        }
+        entries[at] = [name, value];
       })();
       // Heard at once, not only when the parse is over: unheard until then, a failed write (ENOSPC) was an unhandled
       // rejection that ended the process, or a part no longer read that stalled the parse for good.
@@ -251,6 +274,10 @@ export async function readRawMultipart(
       const keep = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           if (counted && body.size + chunk.length > counted.bytes) return done(counted.error());
+          if (!keepBody) {
+            body.size += chunk.length;
+            return done(null, chunk);
+          }
           body.add(chunk).then(() => done(null, chunk), done);
         },
       });
@@ -280,6 +307,7 @@ export async function readRawMultipart(
     throw refusal;
   }
   const boundary = boundaryOf(contentType);
+  if (!keepBody) return { entries, raw: undefined };
   const opening = Buffer.from(`--${boundary}`);
   const raw: RawMultipart = {
     contentType,
