@@ -1,7 +1,7 @@
 /**
  * @module `avs-runner` processes sharing one temporary directory: a runner killed mid-job (SIGKILL: no `finally`
- * runs) leaves its job's scratch dir, and the next runner started on that directory removes it at start-up, while the
- * dirs of live processes stay.
+ * runs) leaves its job's scratch dir and its upload dir (the video streamed there), and the next runner started on
+ * that directory removes them at start-up, while the dirs of live processes stay.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writePannedClip } from "../src/bench/video-clips.js";
 import { currentOwner } from "../src/internal/scratch-dirs.js";
+import { VIDEO_MEMORY_BYTES } from "../src/server/upload-spool.js";
 import { modelsDir, type RunnerProcess, spawnRunner, waitFor } from "./helpers.js";
 import { leftovers } from "./video-fixtures.js";
 
@@ -71,15 +72,18 @@ describe("avs-runner sweeps the scratch dirs of killed runners at start-up", () 
     await rm(join(tmp, live), { recursive: true });
   }, 60_000);
 
-  it("a runner SIGKILLed mid-upscale leaves its job's dir, and the next runner removes it", async () => {
-    const clip = join(tmp, "clip.mp4");
-    await writePannedClip(clip, { side: 64, frames: 600 }, { fps: "24" });
+  it("a runner SIGKILLed mid-upscale leaves its job's dir and its upload, and the next runner removes them", async () => {
+    const clip = join(tmp, "clip.mkv");
+    // Raw frames: larger than the runner holds in memory, so the upload streams to its upload dir.
+    const codecArgs = ["-c:v", "rawvideo"];
+    await writePannedClip(clip, { side: 64, frames: 600 }, { fps: "24", codecArgs });
     const upload = await readFile(clip);
+    expect(upload.length).toBeGreaterThan(VIDEO_MEMORY_BYTES);
     await rm(clip);
     const first = await start();
     await waitFor(() => first.lines.some((l) => l.msg === "model loaded"), 20_000, "the model to load");
     const form = new FormData();
-    form.append("video", new Blob([upload]), "clip.mp4");
+    form.append("video", new Blob([upload]), "clip.mkv");
     const job = fetch(`${first.url()}/video-upscale`, { method: "POST", body: form }).catch((err: Error) => err);
     // The encoder has started (output.mp4 exists): the job is in its slot, mid-video.
     await waitFor(
@@ -94,19 +98,26 @@ describe("avs-runner sweeps the scratch dirs of killed runners at start-up", () 
     expect(left).toEqual([
       expect.stringMatching(new RegExp(`^avs-video-upscale-${first.child.pid}-\\d+-\\d+-\\w{6}$`)),
     ]);
-    expect((await readFile(join(tmp, left[0]!, "upload"))).equals(upload)).toBe(true);
-    // Nothing else: the upload spool (`avs-runner-uploads`) is never written, its memory limit being the body limit.
-    expect(await readdir(tmp)).toEqual(left);
+    // The job read the upload where it was streamed to, the runner's upload dir: no copy in the job's dir.
+    expect(await readdir(join(tmp, left[0]!))).not.toContain("upload");
+    const uploads = (await readdir(tmp)).filter((n) => n.startsWith("avs-runner-uploads-"));
+    expect(uploads).toEqual([
+      expect.stringMatching(new RegExp(`^avs-runner-uploads-${first.child.pid}-\\d+-\\d+-\\w{6}$`)),
+    ]);
+    const spooled = await readdir(join(tmp, uploads[0]!));
+    expect(spooled).toHaveLength(1);
+    expect((await readFile(join(tmp, uploads[0]!, spooled[0]!))).equals(upload)).toBe(true);
+    // Nothing else.
+    expect((await readdir(tmp)).sort()).toEqual([...left, ...uploads].sort());
     // The killed runner's ffmpeg children, orphaned, see their pipes close and exit.
     await waitFor(async () => (await leftovers(tmp)).length === 0, 20_000, "the orphaned ffmpeg to exit");
 
     const second = await start();
     expect(await scratchDirs()).toEqual([]);
-    expect(second.lines.find((l) => l.msg === "removed stale scratch dirs")).toMatchObject({
-      dirs: 1,
-      bytes: expect.any(Number),
-      names: left,
-    });
+    expect((await readdir(tmp)).filter((n) => uploads.includes(n))).toEqual([]);
+    const swept = second.lines.find((l) => l.msg === "removed stale scratch dirs");
+    expect(swept).toMatchObject({ dirs: 2, bytes: expect.any(Number) });
+    expect([...(swept!.names as string[])].sort()).toEqual([...left, ...uploads].sort());
     expect(second.lines.find((l) => l.msg === "removed stale scratch dirs")!.bytes).toBeGreaterThanOrEqual(
       upload.length,
     );

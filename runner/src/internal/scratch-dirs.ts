@@ -1,13 +1,17 @@
 /**
  * @module The runner's job scratch directories: server-kit's owned directories (named after the process, swept at
- * start once their owner is gone, see its `owned-dirs.ts`) under the prefixes of the runner's video pipelines.
+ * start once their owner is gone, see its `owned-dirs.ts`) under the prefixes of the runner's video pipelines and
+ * of its video uploads.
  */
 import { type DirOwner, ownedDirPrefix, type SweepResult, sweepOwnedDirs } from "@ai-video-subnet/server-kit";
 
 export { currentOwner, ownerState, UNKNOWN_OWNER_AGE_MS } from "@ai-video-subnet/server-kit";
 
-/** The scratch directory prefixes (after `avs-`) the runner's pipelines use; the sweep looks at these only. */
-export const SCRATCH_PREFIXES = ["video-upscale", "frame-interpolation"] as const;
+/**
+ * The scratch directory prefixes (after `avs-`) the runner uses: its video pipelines' job directories and the one
+ * video uploads stream to (`server/upload-spool.ts`); the sweep looks at these only.
+ */
+export const SCRATCH_PREFIXES = ["video-upscale", "frame-interpolation", "runner-uploads"] as const;
 export type ScratchPrefix = (typeof SCRATCH_PREFIXES)[number];
 
 /**

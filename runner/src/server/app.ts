@@ -6,8 +6,6 @@
  * (go-livepeer) waits for the model. A trailing slash is ignored (`/upscale/`), as ai-runner's routes allow.
  */
 import { randomUUID } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { errorHandler, notFoundHandler, RequestValidator, typedRoutes } from "@ai-video-subnet/server-kit";
 import { Hono } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
@@ -26,7 +24,7 @@ import { createMetrics, type RunnerMetrics } from "./metrics.js";
 import { type JobFailure, mountPipeline } from "./pipeline-route.js";
 import { ProgressHub } from "./progress-hub.js";
 import { mountProgress } from "./progress-route.js";
-import { uploadChecks } from "./upload-checks.js";
+import { uploadSpool } from "./upload-spool.js";
 
 /** A runner app with its worker, queue and metrics. */
 export interface RunnerApp {
@@ -56,16 +54,13 @@ const STATUS_ROUTES = new Set(["/info", "/health", "/hardware/info", "/hardware/
 export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLogger): Promise<RunnerApp> {
   const modelDirOfId = modelPath(config.modelDir, config.modelId);
   const pipeline = pipelineDefinition(config.pipeline);
+  // server-kit's reader: a plain body held in memory (what clients send) is split with Buffer#indexOf rather than
+  // parsed by the platform's FormData parser; an image upload stays in memory, a video one streams to a scratch file
+  // (upload-spool.ts). An image upload of the wrong type is refused from its first bytes (upload-checks.ts).
+  const uploads = await uploadSpool(config);
   const validator = await RequestValidator.create(runnerDocument, {
     maxMultipartBytes: config.maxUploadBytes,
-    // server-kit's in-memory reader: a plain body (what clients send) is split with Buffer#indexOf rather than parsed
-    // by the platform's FormData parser; every upload stays in memory, as before (nothing is spooled below the limit).
-    // An image upload of the wrong type is refused from its first bytes, before the rest is read (upload-checks.ts).
-    keepMultipart: {
-      dir: join(tmpdir(), "avs-runner-uploads"),
-      memoryBytes: config.maxUploadBytes,
-      leadingBytes: uploadChecks(config.pipeline),
-    },
+    keepMultipart: uploads.options,
   });
   const metrics = createMetrics();
   const queue = new JobQueue(config.queueSize);
@@ -170,6 +165,7 @@ export async function createRunnerApp(config: RunnerConfig, log: Logger = jsonLo
       await queue.close();
       await engine.close();
       progress.close();
+      await uploads.remove();
     },
   };
 }

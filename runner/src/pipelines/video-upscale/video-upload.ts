@@ -1,5 +1,5 @@
 /**
- * @module The HTTP half's file handling of a video job: the uploaded part written to a private temporary directory
+ * @module The HTTP half's file handling of a video job: the uploaded video as a file in a private temporary directory
  * (ffprobe and ffmpeg read files, and a file lets them seek), the runner's {@link VideoLimits} from its settings,
  * and the `{images:[{url:"data:video/mp4;base64,…"}]}` answer streamed from the encoded mp4.
  */
@@ -8,6 +8,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { spooledPath } from "@ai-video-subnet/server-kit";
 import type { RunnerConfig } from "../../config.js";
 import { type ScratchPrefix, scratchDirPrefix } from "../../internal/scratch-dirs.js";
 import type { VideoLimits } from "../../video/limits.js";
@@ -27,9 +28,13 @@ export function videoLimitsOf(config: RunnerConfig): VideoLimits {
   };
 }
 
-/** A job's scratch directory; `remove` deletes it and all it holds (the upload, a partial or finished output). */
+/**
+ * A job's scratch directory; `remove` deletes it and all it holds (a partial or finished output, the upload when it
+ * was written there rather than read where the validator spooled it).
+ */
 export interface VideoScratch {
   dir: string;
+  /** The uploaded video's file. */
   upload: string;
   output: string;
   remove(): Promise<void>;
@@ -51,11 +56,15 @@ export async function createScratch(prefix: ScratchPrefix): Promise<VideoScratch
 }
 
 /**
- * Streams `file` into a new scratch directory (its bytes are not copied into one more buffer).
+ * A new scratch directory with the upload `file` as a file: the one the validator streamed it to when it was larger
+ * than the memory it may take (`upload-spool.ts`), read where it is (the validator removes it when the request is
+ * done, however it ends), else `file` streamed into the directory (its bytes are not copied into one more buffer).
  * @example const scratch = await saveUpload(body.video); try { … } finally { await scratch.remove(); }
  */
 export async function saveUpload(file: Blob, prefix: ScratchPrefix = "video-upscale"): Promise<VideoScratch> {
   const scratch = await createScratch(prefix);
+  const spooled = spooledPath(file);
+  if (spooled) return { ...scratch, upload: spooled };
   try {
     await pipeline(Readable.fromWeb(file.stream() as never), createWriteStream(scratch.upload));
   } catch (err) {
