@@ -102,7 +102,7 @@ export const SETTINGS = [
     unit: "s",
     min: 1,
     default: "300",
-    help: "seconds a runner has to become ready",
+    help: "seconds a runner has to become ready: until it listens, then loads its model (a cold job waits this)",
   },
   {
     name: "job-timeout",

@@ -20,6 +20,11 @@ export interface RunnerSpec {
   queueSize: number;
   /** Extra environment (optimization flags). */
   env: Record<string, string>;
+  /**
+   * Milliseconds the launcher may take until the runner listens (`start-timeout` less what the start already took):
+   * the orchestrator's `start-timeout` governs the whole start, this wait included.
+   */
+  startTimeoutMs?: number;
 }
 
 /**

@@ -16,7 +16,7 @@ import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
 export interface ProcessLauncherOptions {
   /** The command that starts a runner, e.g. `["/usr/bin/avs-runner"]`; default: the `avs-runner` of `@ai-video-subnet/runner` run by this Node. */
   command?: string[];
-  /** Milliseconds to wait for the runner's `listening` line (default 60 000). */
+  /** Milliseconds to wait for the runner's `listening` line when its spec gives none (default 60 000). */
   listenTimeoutMs?: number;
   /** Milliseconds between SIGTERM and SIGKILL on stop (default 5000). */
   killGraceMs?: number;
@@ -150,11 +150,12 @@ export class ProcessLauncher implements Launcher {
       await exited;
       clearTimeout(timer);
     };
+    const listenTimeoutMs = spec.startTimeoutMs ?? this.#listenTimeoutMs;
     return new Promise<RunnerHandle>((resolve, reject) => {
       const timer = setTimeout(() => {
         void stop();
-        reject(new Error(`runner ${spec.name} did not report listening within ${this.#listenTimeoutMs} ms`));
-      }, this.#listenTimeoutMs);
+        reject(new Error(`runner ${spec.name} did not report listening within ${listenTimeoutMs} ms`));
+      }, listenTimeoutMs);
       onPort = (p) => {
         clearTimeout(timer);
         resolve({ url: `http://127.0.0.1:${p}`, token: spec.token, id: String(pid), exited, stop });

@@ -91,6 +91,10 @@ export class ManagedRunner {
     this.readySince = undefined;
     const { launcher, log } = this.#ctx;
     const started = Date.now();
+    // start-timeout bounds the whole start: the launcher's wait for a listening runner, then its model's load. An
+    // external runner is either up or not: do not hold jobs or the boot for a long load time.
+    const timeoutMs = this.external ? Math.min(this.#ctx.startTimeoutMs, 10_000) : this.#ctx.startTimeoutMs;
+    const left = () => Math.max(1, timeoutMs - (Date.now() - started));
     let handle: RunnerHandle | undefined;
     try {
       handle = await launcher.start(
@@ -103,6 +107,7 @@ export class ManagedRunner {
           token: this.entry.url ? (this.entry.token ?? "") : this.#ctx.newToken(),
           queueSize: this.entry.capacity,
           env: this.entry.optimizationFlags,
+          startTimeoutMs: timeoutMs,
         },
         log,
       );
@@ -111,8 +116,7 @@ export class ManagedRunner {
       const client = new RunnerClient({ baseUrl: handle.url, token: handle.token });
       void handle.exited.then((exit) => this.#exited(generation, exit));
       await Promise.race([
-        // An external runner is either up or not: do not hold jobs or the boot for a long load time.
-        client.waitUntilReady(this.external ? Math.min(this.#ctx.startTimeoutMs, 10_000) : this.#ctx.startTimeoutMs),
+        client.waitUntilReady(this.external ? timeoutMs : left()),
         handle.exited.then((exit) => {
           throw new Error(`runner ${this.name} exited while loading its model (${describeExit(exit)})`);
         }),
