@@ -181,8 +181,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (!Number.isInteger(runnersPerGpu) || runnersPerGpu < 1 || runnersPerGpu > 64) {
     throw new ConfigError(`runners-per-gpu must be a whole number from 1 to 64, got ${runnersPerGpu}`);
   }
-  // One reaper for the whole process: if it dies (even by kill -9) the reaper stops the process launcher's runners,
-  // then removes the scratch directories made below, which no restart would ever find again (their names are random).
+  // One reaper for the whole process: if it dies (even by kill -9) the reaper stops the launcher's runners (process
+  // groups, containers), then removes the scratch directories made below, which no restart would ever find again
+  // (their names are random).
   const reaper = new Reaper();
   const launcher = makeLauncher(options, reaper);
   const pool = new RunnerPool({

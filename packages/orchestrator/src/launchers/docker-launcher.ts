@@ -3,10 +3,11 @@
  * `PIPELINE`/`MODEL_ID`/flags as env, the models directory mounted read-only at `/models`, a GPU device request
  * per assigned GPU, the port reachable on 127.0.0.1 only, labels naming the orchestrator, and the confinement of
  * {@link RUNNER_HOST_CONFIG} (runners run ffmpeg on untrusted uploads). Containers left by a previous run of the
- * same orchestrator name are removed at start; each is removed when its runner stops.
+ * same orchestrator name are removed at start; each is removed when its runner stops, and by the {@link Reaper} when
+ * the orchestrator dies without stopping it (even by `kill -9`).
  */
 import { randomBytes } from "node:crypto";
-import type { Logger } from "@ai-video-subnet/server-kit";
+import type { Logger, Reaper } from "@ai-video-subnet/server-kit";
 import { ConfigError } from "../config/ai-models.js";
 import { freePort } from "../internal/free-port.js";
 import { DockerApi, DockerApiError } from "./docker-api.js";
@@ -61,6 +62,12 @@ export interface DockerLauncherOptions {
   orchestratorName?: string;
   /** Seconds Docker waits after SIGTERM before SIGKILL on stop (default 5). */
   stopTimeoutSec?: number;
+  /**
+   * The reaper that removes the containers if the orchestrator dies without stopping them (a crash, `kill -9`, the
+   * OOM killer): a container is no child of the orchestrator, and would run on, holding its GPU, until a later
+   * orchestrator of the same name started. Without one only that later start removes them.
+   */
+  reaper?: Reaper;
 }
 
 /**
@@ -77,6 +84,7 @@ export class DockerLauncher implements Launcher {
   readonly #network: "bridge" | "host";
   readonly #name: string;
   readonly #stopTimeout: number;
+  readonly #reaper: Reaper | undefined;
   /** This process, as {@link OWNER_LABEL} names it (read here, not by every orchestrator that loads the module). */
   readonly #self = processIdentity(process.pid);
 
@@ -86,6 +94,7 @@ export class DockerLauncher implements Launcher {
     this.#network = options.network ?? "bridge";
     this.#name = options.orchestratorName ?? "avs";
     this.#stopTimeout = options.stopTimeoutSec ?? 5;
+    this.#reaper = options.reaper;
     // It goes into every container's name, which dockerd refuses otherwise (at each start, for ever).
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(this.#name)) {
       throw new ConfigError(
@@ -171,6 +180,8 @@ export class DockerLauncher implements Launcher {
       },
     });
     const id = created.Id;
+    // From its creation: a crash between create and start leaves a container too.
+    this.#reaper?.watchContainer(this.docker.socketPath, id);
     try {
       await this.docker.json("POST", `/containers/${id}/start`);
     } catch (err) {
@@ -223,5 +234,6 @@ export class DockerLauncher implements Launcher {
     } catch (err) {
       if ((err as { status?: number }).status !== 404) throw err;
     }
+    this.#reaper?.forgetContainer(id);
   }
 }

@@ -12,7 +12,7 @@ import type { Launcher } from "./launcher.js";
 import { ProcessLauncher } from "./process-launcher.js";
 
 /**
- * The launcher `options.launcher` names, the process launcher's runners handed to `reaper`.
+ * The launcher `options.launcher` names, its runners (process groups or containers) handed to `reaper`.
  * @example const launcher = makeLauncher({ launcher: "docker", models: [] }, new Reaper());
  */
 export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Launcher {
@@ -33,6 +33,7 @@ export function makeLauncher(options: OrchestratorOptions, reaper: Reaper): Laun
       ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
       network: options.dockerNetwork ?? "bridge",
       orchestratorName: options.name ?? "avs",
+      reaper,
     });
   }
   throw new ConfigError(`launcher must be process or docker, got ${JSON.stringify(launcher)}`);

@@ -4,7 +4,10 @@
  * — the parent exited, even by `kill -9` — it sends SIGTERM to every group it still knows, exits as soon as they are
  * all gone, and sends SIGKILL to what is left after the grace period; then it removes the scratch directories the
  * parent asked it to (`r<json path>`), which would otherwise stay in the temp dir after every crash
- * (after the groups, so that nothing still running writes into a directory being removed). It runs in a session of its own, so a signal
+ * (after the groups, so that nothing still running writes into a directory being removed). It also removes the
+ * Docker containers the parent listed (`c<json [socket, id]>` / `C<json id>`), through the Engine API on the
+ * daemon's socket (stop with the same grace, then a forced delete): a container is no child of the parent, so
+ * nothing else stops one whose orchestrator died, and a runner container holds its GPU until it is removed. It runs in a session of its own, so a signal
  * to the parent's whole process group (a service manager stopping it, `kill -9 -<pgid>`, Ctrl-C in a terminal)
  * does not take the reaper down with it.
  *
@@ -18,6 +21,7 @@ const REAPER_SOURCE = `
 const graceMs = Number(process.argv[1]);
 const groups = new Set();
 const dirs = new Set();
+const containers = new Map();
 let buf = "";
 for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => {});
 process.stdin.setEncoding("utf8");
@@ -31,6 +35,12 @@ process.stdin.on("data", (d) => {
       if (typeof dir === "string" && dir !== "") dirs.add(dir);
       continue;
     }
+    if (line[0] === "c" || line[0] === "C") {
+      let v; try { v = JSON.parse(line.slice(1)); } catch { continue; }
+      if (line[0] === "C") containers.delete(v);
+      else if (Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string") containers.set(v[1], v[0]);
+      continue;
+    }
     const pgid = Number(line.slice(1));
     if (!Number.isInteger(pgid) || pgid <= 1) continue;
     if (line[0] === "+") groups.add(pgid); else groups.delete(pgid);
@@ -38,12 +48,26 @@ process.stdin.on("data", (d) => {
 });
 const kill = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
 const alive = () => [...groups].some((g) => { try { process.kill(-g, 0); return true; } catch { return false; } });
-const done = () => {
+const docker = (socketPath, method, path) => new Promise((resolve) => {
+  const req = require("node:http").request({ socketPath, method, path, timeout: graceMs + 30000 }, (res) => {
+    res.resume(); res.on("end", resolve); res.on("error", resolve);
+  });
+  req.on("timeout", () => req.destroy()); req.on("error", resolve); req.end();
+});
+const removeContainers = () => Promise.all([...containers].map(async ([id, socket]) => {
+  const path = "/containers/" + encodeURIComponent(id);
+  await docker(socket, "POST", path + "/stop?t=" + Math.ceil(graceMs / 1000));
+  await docker(socket, "DELETE", path + "?force=1");
+}));
+let finishing;
+let removing;
+const done = () => finishing ??= removing.then(() => {
   for (const d of dirs) { try { require("node:fs").rmSync(d, { recursive: true, force: true }); } catch {} }
   process.exit(0);
-};
+});
 process.stdin.on("close", () => {
-  if (groups.size === 0) done();
+  removing = removeContainers();
+  if (groups.size === 0) return void done();
   kill("SIGTERM");
   setInterval(() => { if (!alive()) done(); }, 200);
   setTimeout(() => { kill("SIGKILL"); done(); }, graceMs);
@@ -57,7 +81,8 @@ export interface ReaperOptions {
 }
 
 /**
- * Keeps the list of process groups the reaper must stop, and of directories it must remove, if this process dies.
+ * Keeps the list of process groups and Docker containers the reaper must stop, and of directories it must remove, if
+ * this process dies.
  * @example
  * const reaper = new Reaper(); reaper.watch(child.pid); ... reaper.forget(child.pid); await reaper.close();
  */
@@ -92,6 +117,20 @@ export class Reaper {
   /** The group ended normally; stop watching it. */
   forget(pgid: number): void {
     this.#child?.stdin?.write(`-${pgid}\n`);
+  }
+
+  /**
+   * Remove this Docker container (stop, then a forced delete, through the Engine API on `socketPath`) if this
+   * process dies.
+   * @example reaper.watchContainer("/var/run/docker.sock", id); …; reaper.forgetContainer(id);
+   */
+  watchContainer(socketPath: string, id: string): void {
+    this.#ensure().stdin?.write(`c${JSON.stringify([socketPath, id])}\n`);
+  }
+
+  /** The container was removed normally; stop watching it. */
+  forgetContainer(id: string): void {
+    this.#child?.stdin?.write(`C${JSON.stringify(id)}\n`);
   }
 
   /**
