@@ -1,6 +1,6 @@
 /**
  * @module The external launcher: a runner started outside the orchestrator (here a real `avs-runner` process),
- * reached by URL and bearer token; and a bad external token surfacing as a clear 500.
+ * reached by URL and bearer token; and a wrong external token found at start, the runner then taking no job.
  */
 import type { ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -108,17 +108,46 @@ describe("external runners", () => {
     }
   }, 30_000);
 
-  it("reports a wrong external token as a 500 that says so", async () => {
+  it("takes no job for a runner that refuses its entry's token: not ready, no capacity, logged at start", async () => {
+    const log = recordingLogger();
     const orch = await startOrchestrator({
-      models: [{ pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "wrong" }],
+      models: [{ pipeline: "upscale", model_id: TINY, url: runnerUrl, token: "wrong", capacity: 2 }],
+      modelsDir: models.dir,
+      log,
+    });
+    try {
+      const failed = log.lines.find((l) => l.msg === "runner failed to start");
+      expect(failed?.error).toBe(
+        `runner at ${runnerUrl} refused the orchestrator's token (401 to an empty POST /upscale), so every job would fail; set the entry's token to the runner's AUTH_TOKEN`,
+      );
+      const ready = await fetch(`${orch.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).detail.msg).toBe(
+        `no runner can take a job: upscale "${TINY}" reachable, but refuses the orchestrator's token`,
+      );
+      const info = await (await fetch(`${orch.url}/info`)).json();
+      expect(info.capabilities[0]).toMatchObject({ model_id: TINY, warm: false, capacity: 0 });
+      const res = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
+      expect(res.status).toBe(503);
+      expect((await res.json()).detail.msg).toMatch(
+        /^upscale model "tiny\/esrgan-x4" is not available: the runner refused the orchestrator's token \(401 to an empty POST \/upscale\), so every job would fail; set the entry's token to the runner's AUTH_TOKEN; it is checked again within \d+ s$/,
+      );
+    } finally {
+      await orch.stop();
+    }
+  }, 30_000);
+
+  it("says in /ready what a reachable runner of another model serves, not that it is unreachable", async () => {
+    const orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: "other/model", url: runnerUrl, token: "ext" }],
       modelsDir: models.dir,
     });
     try {
-      const res = await fetch(`${orch.url}/upscale`, { method: "POST", body: upscaleForm(TINY) });
-      expect(res.status).toBe(500);
-      expect(await res.json()).toEqual({
-        detail: { msg: `the runner of upscale model "${TINY}" refused the orchestrator's token` },
-      });
+      const ready = await fetch(`${orch.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).detail.msg).toBe(
+        `no runner can take a job: upscale "other/model" reachable, but serves upscale "${TINY}"`,
+      );
     } finally {
       await orch.stop();
     }

@@ -91,9 +91,9 @@ export async function startExternalRunner(
 }
 
 /**
- * A runner-like server on 127.0.0.1 (for an external entry): `/health` says OK, other GETs answer `{}`, and every job
- * POST goes to `onJob`. Over https when given a key and certificate (see {@link selfSignedCert}). Resolves with the
- * server and its URL.
+ * A runner-like server on 127.0.0.1 (for an external entry): `/health` says OK, other GETs answer `{}`, an empty POST
+ * (the orchestrator's token check) 422, and every job POST goes to `onJob`. Over https when given a key and
+ * certificate (see {@link selfSignedCert}). Resolves with the server and its URL.
  * @example const { url } = await fakeRunner((req, res) => res.writeHead(413).end());
  */
 export async function fakeRunner(
@@ -101,6 +101,12 @@ export async function fakeRunner(
   tls?: { key: string; cert: string },
 ): Promise<{ server: http.Server; url: string }> {
   const listener: http.RequestListener = (req, res) => {
+    // The orchestrator's token check at start (an empty JSON body, no job): a real runner with the right token
+    // answers it 422, as here; it is no job for `onJob` to count or hold.
+    if (req.method === "POST" && req.headers["content-length"] === "0") {
+      res.writeHead(422, { "content-type": "application/json" });
+      return void res.end(JSON.stringify({ detail: [{ loc: ["body"], msg: "empty body", type: "missing" }] }));
+    }
     if (req.method !== "GET") return onJob(req, res);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(req.url === "/health" ? JSON.stringify({ status: "OK" }) : "{}");

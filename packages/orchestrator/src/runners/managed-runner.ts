@@ -8,6 +8,7 @@ import type { Logger } from "@ai-video-subnet/server-kit";
 import { Slots } from "../capacity/slots.js";
 import type { ModelEntry } from "../config/ai-models.js";
 import type { Launcher, RunnerExit, RunnerHandle } from "../launchers/launcher.js";
+import { checkServes, checkToken, ExternalRunnerRefusal } from "./external-checks.js";
 
 /** Where a runner is in its life. */
 export type RunnerState = "stopped" | "starting" | "ready" | "stopping";
@@ -45,6 +46,11 @@ export class ManagedRunner {
   readySince: number | undefined;
   /** Why its last start failed (the whole message, addresses included); undefined once it is ready. */
   lastFailure: string | undefined;
+  /**
+   * What `/ready` says of a runner reached by URL that answered but cannot serve its entry (`reachable, but serves
+   * upscale "c/d"`); undefined otherwise.
+   */
+  refusal: string | undefined;
   readonly #ctx: RunnerContext;
   #handle: RunnerHandle | undefined;
   #starting: Promise<void> | undefined;
@@ -123,13 +129,17 @@ export class ManagedRunner {
       ]);
       if (generation !== this.#generation) throw new Error(`runner ${this.name} was stopped while starting`);
       const hardware = await client.hardwareInfo().catch(() => undefined);
-      if (this.external) checkServes(this.entry, hardware, handle.url);
+      if (this.external) {
+        checkServes(this.entry, hardware, handle.url);
+        await checkToken(this.entry, handle.url, handle.token);
+      }
       this.client = client;
       this.hardware = hardware;
       this.#healthFailures = 0;
       this.state = "ready";
       this.readySince = Date.now();
       this.lastFailure = undefined;
+      this.refusal = undefined;
       log.info("runner ready", {
         runner: this.name,
         url: handle.url,
@@ -148,6 +158,7 @@ export class ManagedRunner {
       }
       await handle?.stop().catch(() => {});
       const message = (err as Error).message;
+      if (!stopped) this.refusal = err instanceof ExternalRunnerRefusal ? err.state : undefined;
       if (stopped) log.info("runner stopped while starting", { runner: this.name });
       // A runner reached by URL is tried at every health check: the same failure again is not news (720 lines an
       // hour at the default interval), a new one is.
@@ -263,18 +274,6 @@ export class ManagedRunner {
     this.#ctx.log.error("runner exited", { runner: this.name, exit: describeExit(exit), output: exit.lastOutput });
     this.#ctx.onDied(this, exit);
   }
-}
-
-/**
- * Throws when a runner reached by URL says (`/hardware/info`, as Livepeer's runners do) that it serves another
- * pipeline or model than its entry: every job would fail there (a 400 or a 404) while `/info` advertised it.
- */
-function checkServes(entry: ModelEntry, hw: { pipeline?: string; model_id?: string } | undefined, url: string) {
-  if (!hw?.pipeline || !hw.model_id || (hw.pipeline === entry.pipeline && hw.model_id === entry.modelId)) return;
-  throw new Error(
-    `runner at ${url} serves ${hw.pipeline} ${JSON.stringify(hw.model_id)}, not ${entry.pipeline} ` +
-      `${JSON.stringify(entry.modelId)} as its entry says; fix the entry's url or its pipeline and model_id`,
-  );
 }
 
 function describeExit(exit: RunnerExit): string {

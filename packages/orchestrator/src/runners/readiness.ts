@@ -30,6 +30,6 @@ function canTakeJob(pool: RunnerPool, r: ManagedRunner): boolean {
 
 function stateOf(pool: RunnerPool, r: ManagedRunner): string {
   if (pool.inBackoff(r)) return "waiting out a failure backoff";
-  if (r.external) return "unreachable";
+  if (r.external) return r.refusal ?? "unreachable";
   return { starting: "restarting", stopping: "stopping", stopped: "stopped", ready: "ready" }[r.state];
 }
