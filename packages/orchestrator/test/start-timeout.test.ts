@@ -1,7 +1,8 @@
 /**
  * @module `start-timeout` governs a runner's whole start, the wait for its `listening` line included: a runner
  * command that never listens (a hung start-up, an image that never binds) fails a cold job's start, and keeps a warm
- * runner from being ready, within `start-timeout`, not after a fixed minute.
+ * runner from being ready, within `start-timeout`, not after a fixed minute. And a runner that exits while loading
+ * its model keeps its own explanation (its last output) in the failure.
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +59,34 @@ describe("start-timeout", () => {
     );
     expect(String(failure.error)).toMatch(
       /^runner upscale\.tiny-esrgan-x4\.0 did not report listening within 2000 ms$/,
+    );
+  }, 30_000);
+});
+
+describe("a runner that exits while loading its model", () => {
+  it("keeps the runner's own explanation in the failure", async () => {
+    // Listens (on a port nothing serves), then explains itself and exits, as a runner that cannot read its model does.
+    const dies = join(dir, "dies.sh");
+    writeFileSync(
+      dies,
+      '#!/bin/sh\necho \'{"msg":"listening","port":9}\'\nsleep 0.3\necho "cannot read the model folder /m: permission denied" >&2\nexit 1\n',
+    );
+    chmodSync(dies, 0o755);
+    const log = recordingLogger();
+    orch = await startOrchestrator({
+      models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
+      modelsDir: models.dir,
+      runnerCommand: [dies],
+      log,
+    });
+    const failure = await eventually(
+      () => log.lines.find((l) => l.msg === "runner failed to start"),
+      10_000,
+      "a failed start",
+    );
+    expect(String(failure.error)).toBe(
+      "runner upscale.tiny-esrgan-x4.0 exited while loading its model (code 1); last output:\n" +
+        '{"msg":"listening","port":9}\ncannot read the model folder /m: permission denied',
     );
   }, 30_000);
 });

@@ -124,7 +124,9 @@ export class ManagedRunner {
       await Promise.race([
         client.waitUntilReady(this.external ? timeoutMs : left()),
         handle.exited.then((exit) => {
-          throw new Error(`runner ${this.name} exited while loading its model (${describeExit(exit)})`);
+          // Its own last words say why (a model folder it cannot read, a bad setting): keep them in the failure.
+          const tail = exit.lastOutput.length ? `; last output:\n${exit.lastOutput.slice(-5).join("\n")}` : "";
+          throw new Error(`runner ${this.name} exited while loading its model (${describeExit(exit)})${tail}`);
         }),
       ]);
       if (generation !== this.#generation) throw new Error(`runner ${this.name} was stopped while starting`);
