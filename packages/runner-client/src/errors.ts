@@ -93,6 +93,27 @@ export class RunnerConnectionError extends Error {
 }
 
 /**
+ * The runner answered 2xx, but not with something a caller can use: an answer larger than the call's
+ * `maxAnswerBytes` (its read stopped there), or one that is not JSON. The runner's fault, not the request's: a proxy
+ * in front of it answers 502. `reason` says what was wrong, without the answer's bytes.
+ * @example catch (e) { if (e instanceof RunnerAnswerError) return badGateway(e.reason) }
+ */
+export class RunnerAnswerError extends Error {
+  readonly method: string;
+  readonly path: string;
+  /** What was wrong with the answer, e.g. `it is larger than the limit of 1048576 bytes`. */
+  readonly reason: string;
+
+  constructor(init: { method: string; path: string; reason: string; cause?: unknown }) {
+    super(`[${init.method}] "${init.path}": unusable answer from the runner: ${init.reason}`, { cause: init.cause });
+    this.name = "RunnerAnswerError";
+    this.method = init.method;
+    this.path = init.path;
+    this.reason = init.reason;
+  }
+}
+
+/**
  * `waitUntilReady` gave up: the runner reported `ERROR`, or was not `OK` before the timeout.
  * @example catch (e) { if (e instanceof RunnerNotReadyError) console.log(e.lastStatus) }
  */

@@ -113,9 +113,21 @@ export class CallTimeoutError extends Error {
   }
 }
 
+/** The error a call whose answer ran past its `maxAnswerBytes` rejects with (the read stopped there). */
+export class AnswerTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`the answer is larger than the limit of ${limit} bytes`);
+    this.name = "AnswerTooLargeError";
+    this.limit = limit;
+  }
+}
+
 /**
  * Sends one request and reads the whole answer; rejects on connection errors, on a body cut short, on `signal`, and
- * with a {@link CallTimeoutError} once `timeoutMs` have passed (one timer, no signals combined per call). A Buffer
+ * with a {@link CallTimeoutError} once `timeoutMs` have passed (one timer, no signals combined per call), and with an
+ * {@link AnswerTooLargeError} as soon as the answer's body (by its `content-length`, or as read) passes
+ * `maxAnswerBytes`: the connection is closed then, so no more of it is read or held. A Buffer
  * or Buffer[] body is sent with its Content-Length; a stream body with the `content-length` header the caller gives,
  * else chunked.
  * @example const answer = await send(new URL("http://127.0.0.1:8000/upscale"), { method: "POST", headers, body });
@@ -128,6 +140,7 @@ export function send(
     body?: RequestBody;
     signal?: AbortSignal;
     timeoutMs?: number;
+    maxAnswerBytes?: number;
   },
 ): Promise<HttpAnswer> {
   const agent = agents[url.protocol as keyof typeof agents];
@@ -165,9 +178,21 @@ export function send(
     if (Buffer.isBuffer(body)) headers["content-length"] = String(body.length);
     else if (Array.isArray(body)) headers["content-length"] = String(body.reduce((n, b) => n + b.length, 0));
     const options: http.RequestOptions = { method: init.method, headers, agent };
+    const limit = init.maxAnswerBytes ?? Number.POSITIVE_INFINITY;
+    const tooLarge = () => {
+      const err = new AnswerTooLargeError(limit);
+      reject(err);
+      req.destroy(err);
+    };
     const req = lib.request(url, options, (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      if (Number(res.headers["content-length"]) > limit) return tooLarge();
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) return tooLarge();
+        chunks.push(chunk);
+      });
       res.on("error", reject);
       res.on("aborted", () => reject(new Error("the connection closed before the whole answer arrived")));
       res.on("end", () => {

@@ -3,6 +3,7 @@
  * (specs/runner.yaml, wire-compatible with Livepeer's AI runner).
  */
 export {
+  RunnerAnswerError,
   RunnerConnectionError,
   RunnerError,
   type RunnerErrorDetail,

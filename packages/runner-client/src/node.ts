@@ -4,6 +4,14 @@
  * main entry so that it stays importable in browsers. The client loads this module itself (dynamically) when it runs
  * in Node, Deno or Bun without a custom `fetch`.
  */
-export { answerFirst, CallTimeoutError, type HttpAnswer, type RequestBody, send, toHeaders } from "./http-transport.js";
+export {
+  AnswerTooLargeError,
+  answerFirst,
+  CallTimeoutError,
+  type HttpAnswer,
+  type RequestBody,
+  send,
+  toHeaders,
+} from "./http-transport.js";
 export { encodeMultipart } from "./multipart.js";
 export { DataUrl, parseRunnerAnswer, type RunnerAnswer, type RunnerMedia } from "./runner-answer.js";

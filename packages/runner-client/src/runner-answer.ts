@@ -29,6 +29,12 @@ export class DataUrl {
     return Buffer.from(this.#answer.toString("latin1", this.#payload, this.#end), "base64");
   }
 
+  /** The first `n` decoded bytes (fewer when there are fewer), decoding only the base64 they need. */
+  head(n: number): Buffer {
+    const end = Math.min(this.#end, this.#payload + Math.ceil(n / 3) * 4);
+    return Buffer.from(this.#answer.toString("latin1", this.#payload, end), "base64").subarray(0, n);
+  }
+
   /** The URL's bytes exactly as the runner sent them (a view into its answer, not a copy). */
   raw(): Buffer {
     return this.#answer.subarray(this.#start, this.#end);

@@ -3,7 +3,7 @@
  * job routes, a generic `run` for any job route of the spec, health, hardware, version and `waitUntilReady`.
  */
 import createClient, { type Client } from "openapi-fetch";
-import { RunnerConnectionError, RunnerError, RunnerNotReadyError, toDetail } from "./errors.js";
+import { RunnerAnswerError, RunnerConnectionError, RunnerError, RunnerNotReadyError, toDetail } from "./errors.js";
 import { hasFile, toFormData } from "./form-data.js";
 import type { components, paths } from "./generated/runner.js";
 import { type FollowProgressOptions, followProgress, type ProgressEvent } from "./progress.js";
@@ -48,6 +48,11 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Extra headers. */
   headers?: Record<string, string>;
+  /**
+   * Most bytes of the answer read (job calls over `node:http`): past it the call stops reading, closes the connection
+   * and rejects with a {@link RunnerAnswerError}. Default: the client's `maxAnswerBytes`.
+   */
+  maxAnswerBytes?: number;
 }
 
 /** Options of a {@link RunnerClient}. */
@@ -58,6 +63,8 @@ export interface RunnerClientOptions {
   token?: string;
   /** Default timeout of job calls in ms (default: none — jobs may take minutes). */
   timeoutMs?: number;
+  /** Most bytes of a job answer read over `node:http` (default: no limit); see {@link CallOptions.maxAnswerBytes}. */
+  maxAnswerBytes?: number;
   /** Timeout of status calls (`health`, `hardware*`, `version`) in ms (default 5000). */
   statusTimeoutMs?: number;
   /**
@@ -80,6 +87,7 @@ export class RunnerClient {
   readonly #client: Client<paths>;
   readonly #token: string | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #maxAnswerBytes: number | undefined;
   readonly #statusTimeoutMs: number;
   /** Job calls go over `node:http` (no custom `fetch` was given, and the runtime has it). */
   readonly #nodeHttp: boolean;
@@ -89,6 +97,7 @@ export class RunnerClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#token = options.token || undefined;
     this.#timeoutMs = options.timeoutMs;
+    this.#maxAnswerBytes = options.maxAnswerBytes;
     this.#statusTimeoutMs = options.statusTimeoutMs ?? 5000;
     this.#nodeHttp = !options.fetch && hasNodeHttp();
     this.#fetch = options.fetch;
@@ -247,7 +256,7 @@ export class RunnerClient {
     try {
       return JSON.parse(answer.body.toString("utf8"));
     } catch (err) {
-      throw new RunnerConnectionError({ method: "POST", path, cause: err, timedOut: false });
+      throw new RunnerAnswerError({ method: "POST", path, reason: "it is not JSON", cause: err });
     }
   }
 
@@ -266,8 +275,9 @@ export class RunnerClient {
     body: import("./node.js").RequestBody,
     options: CallOptions,
   ): Promise<import("./node.js").HttpAnswer> {
-    const { send, toHeaders } = await loadNodeTransport();
+    const { send, toHeaders, AnswerTooLargeError } = await loadNodeTransport();
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const maxAnswerBytes = options.maxAnswerBytes ?? this.#maxAnswerBytes;
     let answer: import("./node.js").HttpAnswer;
     try {
       answer = await send(new URL(this.baseUrl + path), {
@@ -276,9 +286,12 @@ export class RunnerClient {
         body,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(maxAnswerBytes !== undefined ? { maxAnswerBytes } : {}),
       });
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason ?? err;
+      if (err instanceof AnswerTooLargeError)
+        throw new RunnerAnswerError({ method: "POST", path, reason: err.message });
       const timedOut = (err as { timedOut?: unknown }).timedOut === true;
       throw new RunnerConnectionError({ method: "POST", path, cause: err, timedOut });
     }
