@@ -25,6 +25,7 @@ import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-models.js";
 import { checkRunnerStarts } from "./config/runner-start-checks.js";
+import { MAX_ANSWER_BYTES } from "./config/settings.js";
 import { orchestratorDocument } from "./generated/orchestrator-document.js";
 import { PIPELINES } from "./generated/orchestrator-pipelines.js";
 import type { Launcher } from "./launchers/launcher.js";
@@ -108,6 +109,8 @@ export interface OrchestratorOptions {
    * `MAX_UPLOAD_BYTES` of this plus 64 KiB, room for the fields the orchestrator adds when it forwards the body.
    */
   maxUploadBytes?: number;
+  /** Most bytes of a runner's answer read (default 512 MiB); a larger one is cut, and its job answered 502. */
+  maxAnswerBytes?: number;
   /**
    * Where uploads over 4 MiB are spooled while their job runs (not a flag). Default: a directory of this process's
    * own, `<tmpdir>/avs-orchestrator-uploads-XXXXXX` made by `mkdtemp` (0700), removed on stop (and by the reaper if
@@ -283,6 +286,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       cutting: () => cutting,
       jobTimeoutMs: (options.jobTimeout ?? 600) * 1000,
       stallTimeoutMs: (options.runnerStallTimeout ?? 120) * 1000,
+      maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
     },
     auth,
   );

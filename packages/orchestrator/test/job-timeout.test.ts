@@ -30,7 +30,10 @@ describe("job-timeout", () => {
 
   beforeAll(async () => {
     const frame = { url: `data:image/png;base64,${Buffer.from(png(8, 8)).toString("base64")}`, seed: 3, nsfw: false };
-    const mp4 = { url: `data:video/mp4;base64,${Buffer.from("not really an mp4").toString("base64")}`, seed: 3 };
+    const mp4 = {
+      url: `data:video/mp4;base64,${Buffer.from("\0\0\0\x14ftypisom not really an mp4").toString("base64")}`,
+      seed: 3,
+    };
     let url: string;
     ({ server: runner, url } = await fakeRunner((req, res) => {
       const path = req.url ?? "";

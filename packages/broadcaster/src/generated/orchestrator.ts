@@ -654,6 +654,22 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
+        /** @description The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed. */
+        RunnerFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
         /** @description The server is at capacity or its model is not loaded yet; retry after the given time. */
         ServiceUnavailable: {
             headers: {
@@ -846,6 +862,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -884,6 +901,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -922,6 +940,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -960,6 +979,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1009,6 +1029,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1058,6 +1079,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["RunnerFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

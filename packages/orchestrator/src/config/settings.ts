@@ -17,6 +17,13 @@ import {
 } from "@ai-video-subnet/server-kit";
 import type { MediaDelivery } from "../outputs/deliver-media.js";
 
+/**
+ * The default `max-answer-bytes`: 512 MiB, the longest string V8 makes (2^29 − 24 characters), so the largest data
+ * URL the orchestrator can decode into a stored output (a video-upscale mp4 at up to 3840×2160 × 3600 frames); a
+ * larger answer could never be stored, only held in memory while it fails.
+ */
+export const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
+
 /** Every setting of `avs-orchestrator`. */
 export const SETTINGS = [
   { name: "config", kind: "string", default: "aiModels.json", help: "the model list (Livepeer aiModels.json shape)" },
@@ -140,8 +147,17 @@ export const SETTINGS = [
     name: "max-upload-bytes",
     kind: "integer",
     unit: "bytes",
+    min: 1024 * 1024,
     default: String(64 * 1024 * 1024),
-    help: "largest multipart job body a caller may send (413 above; JSON bodies: 1 MiB); runners started get MAX_UPLOAD_BYTES of this + 64 KiB",
+    help: "largest multipart job body a caller may send, at least 1 MiB (413 above; JSON bodies: 1 MiB); runners started get MAX_UPLOAD_BYTES of this + 64 KiB",
+  },
+  {
+    name: "max-answer-bytes",
+    kind: "integer",
+    unit: "bytes",
+    min: 1024 * 1024,
+    default: String(MAX_ANSWER_BYTES),
+    help: "largest runner answer read, at least 1 MiB; a runner answering more gets its call cut and the job a 502",
   },
   {
     name: "shutdown-grace",
@@ -199,6 +215,7 @@ export interface Settings {
   healthInterval: number;
   retryAfter: number;
   maxUploadBytes: number;
+  maxAnswerBytes: number;
   shutdownGrace: number;
   logLevel: LogLevel;
   connectionLimits: ConnectionLimits;
@@ -237,6 +254,7 @@ export function resolveSettings(argv: string[], env: NodeJS.ProcessEnv): Setting
     healthInterval: v["health-interval"],
     retryAfter: v["retry-after"],
     maxUploadBytes: v["max-upload-bytes"],
+    maxAnswerBytes: v["max-answer-bytes"],
     shutdownGrace: v["shutdown-grace"],
     logLevel: v["log-level"] as LogLevel,
     connectionLimits: connectionLimitsOf(v),

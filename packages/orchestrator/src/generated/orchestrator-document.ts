@@ -498,6 +498,40 @@ export const orchestratorDocument: OpenApiDocument = {
               }
             }
           },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
+                  }
+                }
+              }
+            }
+          },
           "503": {
             "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
             "headers": {
@@ -997,6 +1031,40 @@ export const orchestratorDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
                   }
                 }
               }
@@ -1552,6 +1620,40 @@ export const orchestratorDocument: OpenApiDocument = {
               }
             }
           },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
+                  }
+                }
+              }
+            }
+          },
           "503": {
             "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
             "headers": {
@@ -2014,6 +2116,40 @@ export const orchestratorDocument: OpenApiDocument = {
               }
             }
           },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
+                  }
+                }
+              }
+            }
+          },
           "503": {
             "description": "The server is at capacity or its model is not loaded yet; retry after the given time.",
             "headers": {
@@ -2462,6 +2598,40 @@ export const orchestratorDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
                   }
                 }
               }
@@ -2968,6 +3138,40 @@ export const orchestratorDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "inference failed: out of memory"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "the runner of upscale model \"a/b\" answered media that cannot be used: images[0].url is not a data: URL (only inline data: URLs are accepted from a runner)"
                   }
                 }
               }

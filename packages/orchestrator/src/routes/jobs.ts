@@ -12,7 +12,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { JobPath } from "@ai-video-subnet/runner-client";
-import { hasFile, RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
+import { hasFile, RunnerAnswerError, RunnerConnectionError, RunnerError } from "@ai-video-subnet/runner-client";
 import { encodeMultipart, parseRunnerAnswer, type RunnerAnswer } from "@ai-video-subnet/runner-client/node";
 import {
   getRequestId,
@@ -24,15 +24,12 @@ import {
   type RequestValidator,
   rawMultipart,
   typedRoutes,
-  type ValidationIssue,
   validated,
 } from "@ai-video-subnet/server-kit";
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { planChain, runChain } from "../chains/interpolated-video.js";
 import type { operations } from "../generated/orchestrator.js";
 import { PIPELINES } from "../generated/orchestrator-pipelines.js";
-import { hideAddresses } from "../internal/hide-addresses.js";
 import {
   answerJson,
   type DeliveryContext,
@@ -40,10 +37,12 @@ import {
   type Media,
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
+import { type ExpectedMedia, expectedMedia, mediaProblem } from "../outputs/runner-media-check.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import { jobSignal } from "./job-signal.js";
 import { CLIENT_CLOSED_REQUEST, type OrchestratorMetrics, STOPPED_MID_JOB, UNKNOWN_MODEL } from "./metrics.js";
 import type { ProgressTracker } from "./progress.js";
+import { recheck, toHttpError, unusableAnswer } from "./runner-errors.js";
 import { watchedCall } from "./stall-watch.js";
 
 /** What the job routes need. */
@@ -73,6 +72,8 @@ export interface JobRoutesContext {
    * runner restarted and the job answered 500 (the `runner-stall-timeout` setting; default 0: off). See stall-watch.ts.
    */
   stallTimeoutMs?: number;
+  /** Most bytes of a runner's answer read; past it the call is cut and the job answered 502 (`max-answer-bytes`). */
+  maxAnswerBytes?: number;
 }
 
 /**
@@ -123,7 +124,9 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   // Decided when the job answers, not when it came: a job drained by a stop gets its media inline, as no URL of this
   // process can be fetched once it stopped listening. Written with one writeHead and one end (server-kit's
   // jsonAnswer), not through c.json and a Headers object; inline media go in as the runner's bytes (answerJson).
-  const answerWith = async (result: Parameters<typeof deliverMedia>[0], fps: number) => {
+  const answerWith = async (result: RunnerAnswer, fps: number, from: [string, string], expected: ExpectedMedia) => {
+    const problem = mediaProblem(result, expected);
+    if (problem) throw unusableAnswer(from[0], from[1], problem);
     const delivery: MediaDelivery = ctx.stopping?.() ? "data" : asked;
     const answer = await deliverMedia(result, {
       ...ctx.delivery,
@@ -153,21 +156,29 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
           },
           forward: async (lease, stage, stageBody) => {
             try {
-              const call = (signal: AbortSignal) => forward(lease, stage, stageBody, requestId, signal);
-              return await watchedCall(ctx, lease, requestId, job, call);
+              const call = (signal: AbortSignal) =>
+                forward(lease, stage, stageBody, { requestId, signal, maxAnswerBytes: ctx.maxAnswerBytes });
+              const answer = await watchedCall(ctx, lease, requestId, job, call);
+              // SVD's frames go to ffmpeg here; FILM's answer is checked as the job's (answerWith).
+              const problem = stage === "image-to-video" && mediaProblem(answer, expectedMedia(stage, stageBody));
+              if (problem) throw unusableAnswer(stage, stageBody.model_id as string, problem);
+              return answer;
             } catch (err) {
-              throw toHttpError(err, stage, stageBody.model_id as string, recheck(ctx, lease));
+              throw toHttpError(err, stage, stageBody.model_id as string, recheck(ctx.pool, lease));
             }
           },
         });
-        return await answerWith(result, plan.outputFps);
+        const film = ["frame-interpolation", plan.filmModel] as [string, string];
+        return await answerWith(result, plan.outputFps, film, expectedMedia(film[0], {}));
       }
       body = plan.body;
     }
     // The caller's multipart bytes go to the runner as they came unless the body was changed on the way.
     const raw = body === validated(c).body ? rawMultipart(c) : undefined;
     const send = (lease: Lease) =>
-      watchedCall(ctx, lease, requestId, job, (signal) => forwardBytes(lease, pipeline, body, raw, requestId, signal));
+      watchedCall(ctx, lease, requestId, job, (signal) =>
+        forwardBytes(lease, pipeline, body, raw, { requestId, signal, maxAnswerBytes: ctx.maxAnswerBytes }),
+      );
     let lease = await ctx.pool.acquire(pipeline, modelId);
     job.start();
     runner = lease.runner.name;
@@ -194,13 +205,13 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
         result = await send(lease);
       }
     } catch (err) {
-      throw toHttpError(err, pipeline, modelId, recheck(ctx, lease));
+      throw toHttpError(err, pipeline, modelId, recheck(ctx.pool, lease));
     } finally {
       lease.release();
     }
     const fps = typeof body.fps === "number" ? body.fps : 6;
     // The hang-up signal reaches the mp4 encode too: a caller gone while its frames are encoded kills ffmpeg (499).
-    return await answerWith(result, fps);
+    return await answerWith(result, fps, [pipeline, modelId], expectedMedia(pipeline, body));
   } catch (caught) {
     let err = caught;
     if (signal.aborted) {
@@ -237,6 +248,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       ms: Math.round(seconds * 1000),
       // Not `runner`: that field marks the runner's own lines, which the launchers copy into this log.
       served_by: runner ?? null,
+      ...(status >= 500 && failure !== undefined ? { error: failure } : {}),
       ...(runnerSaid === undefined ? {} : { runner_said: runnerSaid }),
     });
   }
@@ -246,12 +258,13 @@ function forward(
   lease: Lease,
   pipeline: string,
   body: Record<string, unknown>,
-  requestId: string,
-  signal: AbortSignal,
+  call: { requestId: string; signal: AbortSignal; maxAnswerBytes: number | undefined },
 ) {
   const client = lease.runner.client;
   if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
-  return client.run(`/${pipeline}` as JobPath, body as never, { requestId, signal }) as Promise<{
+  const { maxAnswerBytes, ...options } = call;
+  const withLimit = maxAnswerBytes === undefined ? options : call;
+  return client.run(`/${pipeline}` as JobPath, body as never, withLimit) as Promise<{
     images?: Media[];
     frames?: Media[][];
   }>;
@@ -268,14 +281,19 @@ async function forwardBytes(
   pipeline: string,
   body: Record<string, unknown>,
   raw: RawMultipart | undefined,
-  requestId: string,
-  signal: AbortSignal,
+  call: { requestId: string; signal: AbortSignal; maxAnswerBytes: number | undefined },
 ): Promise<RunnerAnswer> {
   const client = lease.runner.client;
   if (!client) throw new HttpError(503, `the runner of ${pipeline} stopped before the job could start`);
   const path = `/${pipeline}` as JobPath;
   const payload = (raw && asForwarded(raw, body)) ?? (await encoded(body));
-  return parseRunnerAnswer(await client.forward(path, payload, { requestId, signal }));
+  const { maxAnswerBytes, ...options } = call;
+  const bytes = await client.forward(path, payload, maxAnswerBytes === undefined ? options : call);
+  try {
+    return parseRunnerAnswer(bytes);
+  } catch (err) {
+    throw new RunnerAnswerError({ method: "POST", path, reason: "it is not JSON", cause: err });
+  }
 }
 
 /**
@@ -328,54 +346,4 @@ async function encoded(body: Record<string, unknown>): Promise<Payload> {
   if (!hasFile(body)) return { contentType: "application/json", body: Buffer.from(JSON.stringify(body)) };
   const { body: bytes, contentType } = await encodeMultipart(body);
   return { contentType, body: bytes };
-}
-
-/** For a runner reached by URL, the seconds until its next health check (the orchestrator never restarts it). */
-function recheck(ctx: JobRoutesContext, lease: Lease): number | undefined {
-  return lease.runner.external ? ctx.pool.healthCheckSeconds : undefined;
-}
-
-function toHttpError(err: unknown, pipeline: string, modelId: string, externalRecheck?: number): unknown {
-  if (err instanceof HttpError) return err;
-  if (err instanceof RunnerError) {
-    if (err.status === 422 && Array.isArray(err.detail))
-      return new RequestValidationError(err.detail as ValidationIssue[]);
-    if (err.status === 503) {
-      return new HttpError(503, hideAddresses(err.detailMessage), {
-        cause: err,
-        headers: { "Retry-After": String(err.retryAfter ?? 1) },
-      });
-    }
-    if (err.status === 401) {
-      return new HttpError(
-        500,
-        `the runner of ${pipeline} model ${JSON.stringify(modelId)} refused the orchestrator's token`,
-      );
-    }
-    const status = (err.status >= 400 && err.status < 600 ? err.status : 500) as ContentfulStatusCode;
-    // A runner's 4xx says what was wrong with the request, as it said it; its 5xx may name where it listens.
-    const message = status >= 500 ? hideAddresses(err.detailMessage) : err.detailMessage;
-    return new HttpError(status, message, { cause: err });
-  }
-  if (err instanceof RunnerConnectionError) {
-    // A runner reached by URL that stopped answering is not the orchestrator's to restart: another may take the job
-    // (503), and the watchdog, told at once (pool.suspect), offers none of its capacity until it answers again.
-    if (externalRecheck !== undefined) {
-      return new HttpError(
-        503,
-        `the runner of ${pipeline} model ${JSON.stringify(modelId)} does not answer; it is checked again within ${externalRecheck} s`,
-        { cause: err, headers: { "Retry-After": String(externalRecheck) } },
-      );
-    }
-    // The orchestrator's runner clients set no timeout per call (the job's own is answered by the route, see
-    // jobSignal), so a call that ended without an answer found its runner dead.
-    return new HttpError(
-      500,
-      `the runner of ${pipeline} model ${JSON.stringify(modelId)} died during the job; it is being restarted`,
-      {
-        cause: err,
-      },
-    );
-  }
-  return err;
 }
