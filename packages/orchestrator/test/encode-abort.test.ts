@@ -28,6 +28,7 @@ describe("hang-up during the mp4 encode", () => {
     error: (msg, fields) => lines.push({ level: "error", msg, fields }),
   };
   let runner: http.Server;
+  let runnerUrl: string;
   let orch: Awaited<ReturnType<typeof startOrchestrator>>;
 
   beforeAll(async () => {
@@ -56,6 +57,7 @@ describe("hang-up during the mp4 encode", () => {
         res.end(JSON.stringify({ frames: [frames] }));
       });
     }));
+    runnerUrl = url;
     orch = await startOrchestrator({
       models: [{ pipeline: "image-to-video", model_id: MODEL, url, token: "ext" }],
       ffmpeg,
@@ -97,5 +99,25 @@ describe("hang-up during the mp4 encode", () => {
     expect(text).toContain(`avs_orchestrator_jobs_total{pipeline="image-to-video",model_id="${MODEL}",status="499"} 1`);
     expect(text).not.toMatch(/avs_orchestrator_jobs_total\{[^}]*status="200"\}/);
     expect(lines.filter((l) => l.level !== "info")).toEqual([]);
+  }, 60_000);
+
+  it("says it was ffmpeg that job-timeout stopped when the encode ran past it", async () => {
+    const timed = await startOrchestrator({
+      models: [{ pipeline: "image-to-video", model_id: MODEL, url: runnerUrl, token: "ext" }],
+      ffmpeg: join(work, "ffmpeg"),
+      jobTimeout: 2,
+    });
+    try {
+      const form = new FormData();
+      form.set("model_id", MODEL);
+      form.set("image", new Blob([new Uint8Array(png(8, 8))], { type: "image/png" }), "in.png");
+      const res = await fetch(`${timed.url}/image-to-video`, { method: "POST", body: form });
+      expect([res.status, ((await res.json()) as { detail: { msg: string } }).detail.msg]).toEqual([
+        500,
+        "the job did not finish within job-timeout (2 s); it was stopped (its mp4 encode: ffmpeg was killed)",
+      ]);
+    } finally {
+      await timed.stop();
+    }
   }, 60_000);
 });

@@ -105,7 +105,7 @@ describe("deliverMedia", () => {
     const broken = [{ url: "data:image/png;base64,AAAA", seed: 1, nsfw: false }];
     const err = await deliverMedia({ frames: [broken] }, ctx).catch((e) => e);
     expect(err.status).toBe(500);
-    expect(err.message).toMatch(/^ffmpeg failed to encode the video \(exit \d+\): /);
+    expect(err.message).toMatch(/^ffmpeg failed to encode the video: exit \d+: /);
     const missing = await deliverMedia({ frames: [broken] }, { ...ctx, ffmpeg: "/nonexistent/ffmpeg" }).catch((e) => e);
     expect(missing.message).toMatch(/^cannot run \/nonexistent\/ffmpeg to encode the video: .*ENOENT/);
     expect(readdirSync(store.dir)).toEqual(before);

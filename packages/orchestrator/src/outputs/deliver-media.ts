@@ -7,8 +7,8 @@
  */
 import { readFile, unlink } from "node:fs/promises";
 import { DataUrl, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
-import { HttpError } from "@ai-video-subnet/server-kit";
-import { encodeMp4 } from "./mp4.js";
+import { HttpError, shortOfResources } from "@ai-video-subnet/server-kit";
+import { encodeMp4, Mp4EncodeError } from "./mp4.js";
 import type { MediaExt, OutputStore } from "./output-store.js";
 
 /** A media entry of the specs. */
@@ -113,6 +113,8 @@ async function encodeVideo(frames: RunnerMedia[], ctx: DeliveryContext): Promise
   } catch (err) {
     await unlink(tmp).catch(() => {});
     if (ctx.signal?.aborted) throw ctx.signal.reason;
+    // A full disk is this server's shortage, as on upload: 503 with Retry-After, not the job's failure.
+    if (err instanceof Mp4EncodeError && err.diskFull) throw shortOfResources("to encode the video", err);
     throw new HttpError(500, (err as Error).message, { cause: err });
   }
   const seed = frames[0]!.seed;

@@ -79,10 +79,41 @@ export function checkRunnerFfmpeg(
 }
 
 /**
+ * An encode ffmpeg did not finish: `reason` is what a client may read (ffmpeg's last lines with every file path
+ * left out, or the signal that killed it); `stderr` is ffmpeg's own last lines, for the operator's log; `diskFull`
+ * when it ran out of disk writing the file (a 503 like a full disk on upload, not a failed job).
+ */
+export class Mp4EncodeError extends Error {
+  readonly reason: string;
+  readonly stderr: string;
+  readonly diskFull: boolean;
+  constructor(reason: string, stderr: string) {
+    super(`ffmpeg failed to encode the video: ${reason}`);
+    this.name = "Mp4EncodeError";
+    this.reason = reason;
+    this.stderr = stderr;
+    this.diskFull = /No space left on device|Disk quota exceeded/i.test(stderr);
+  }
+}
+
+/** Lines of ffmpeg's stderr kept for an error. */
+const STDERR_LINES = 5;
+
+/** ffmpeg's last lines, with the paths (the encoding file's name holds the pid) written as `<file>`. */
+function withoutPaths(stderr: string): string {
+  return stderr.replace(/(?:\/[^\s:'"/]+)+\/?/g, "<file>");
+}
+
+function lastLines(text: string): string {
+  return text.trim().split(/\r?\n/).slice(-STDERR_LINES).join("\n");
+}
+
+/**
  * Writes `frames` as an mp4 at `fps` to `outFile`; each frame is taken from the iterable when ffmpeg has room for it.
  * When `signal` aborts, ffmpeg is killed (SIGKILL: its output is thrown away, nothing to finish), no further frame is
  * made, and the promise rejects with the signal's reason once ffmpeg has exited; `outFile` may then hold a partial
- * file, which the caller removes.
+ * file, which the caller removes. An ffmpeg that fails (or stops reading frames, or is killed) rejects with an
+ * {@link Mp4EncodeError} once it has exited, with its reason.
  * @example await encodeMp4([png1, png2, png3], 24, "/tmp/clip.mp4", "ffmpeg", req.signal)
  */
 export async function encodeMp4(
@@ -105,11 +136,11 @@ export async function encodeMp4(
   );
   let stderr = "";
   child.stderr.on("data", (d) => {
-    stderr = (stderr + d).slice(-2000);
+    stderr = (stderr + d).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve, reject) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", (err) => reject(new Error(`cannot run ${ffmpeg} to encode the video: ${err.message}`)));
-    child.on("close", resolve);
+    child.on("close", (code, signal) => resolve({ code, signal }));
   });
   let stdinFailed = false;
   child.stdin.on("error", () => {
@@ -126,7 +157,8 @@ export async function encodeMp4(
       for (const frame of frames) {
         count++;
         if (stdinFailed || child.stdin.destroyed) break;
-        if (!child.stdin.write(frame)) await Promise.race([once(child.stdin, "drain"), exited]);
+        // A write that fails (ffmpeg exited: EPIPE) ends the wait; ffmpeg's exit then says why.
+        if (!child.stdin.write(frame)) await Promise.race([once(child.stdin, "drain").catch(() => {}), exited]);
       }
     } finally {
       child.stdin.end();
@@ -136,12 +168,16 @@ export async function encodeMp4(
       await exited.catch(() => {});
       throw new Error("no frames to encode");
     }
-    const code = await exited.catch((err) => {
-      if (signal?.aborted) return null;
+    const end = await exited.catch((err) => {
+      if (signal?.aborted) return { code: null, signal: "SIGKILL" as const };
       throw err;
     });
     signal?.throwIfAborted();
-    if (code !== 0) throw new Error(`ffmpeg failed to encode the video (exit ${code}): ${stderr.trim()}`);
+    if (end.code === 0 && !stdinFailed) return;
+    const said = lastLines(stderr);
+    const how = end.signal ? `ffmpeg was killed by ${end.signal}` : `exit ${end.code}`;
+    const reason = end.code === 0 ? "ffmpeg stopped reading the frames" : how;
+    throw new Mp4EncodeError(said ? `${reason}: ${withoutPaths(said)}` : reason, said);
   } catch (err) {
     if (!signal?.aborted) throw err;
     // Aborted while frames were being written: wait for the killed ffmpeg, then report the abort, not a failure.

@@ -4,6 +4,12 @@
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
 
+/** What a job timeout stopped, as its message says it. */
+const CUT = {
+  runner: "its runner call cut, so the runner stops the job",
+  ffmpeg: "its mp4 encode: ffmpeg was killed",
+};
+
 /**
  * The signal a job's work runs under: aborted when the caller hangs up (with its reason) or when `timeoutMs` have
  * passed since `start()` (the job's first runner ready); `dispose()` when the job ends.
@@ -29,10 +35,10 @@ export function jobSignal(hangUp: AbortSignal, timeoutMs: number | undefined) {
     abort: (reason: unknown) => controller.abort(reason),
     timedOut: () => expired && !hangUp.aborted,
     // 500 as every failure of the job's own (Livepeer's spec has no 504 for these routes).
-    timeoutError: () =>
+    timeoutError: (cut: "runner" | "ffmpeg" = "runner") =>
       new HttpError(
         500,
-        `the job did not finish within job-timeout (${timeoutMs! / 1000} s); it was stopped (its runner call cut, so the runner stops the job)`,
+        `the job did not finish within job-timeout (${timeoutMs! / 1000} s); it was stopped (${CUT[cut]})`,
       ),
     dispose() {
       clearTimeout(timer);

@@ -37,6 +37,7 @@ import {
   type Media,
   type MediaDelivery,
 } from "../outputs/deliver-media.js";
+import { Mp4EncodeError } from "../outputs/mp4.js";
 import { type ExpectedMedia, expectedMedia, mediaProblem } from "../outputs/runner-media-check.js";
 import type { Lease, RunnerPool } from "../runners/runner-pool.js";
 import { jobSignal } from "./job-signal.js";
@@ -116,6 +117,10 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   let failure: string | undefined;
   /** The runner's own message, when the client's answer left its addresses out. */
   let runnerSaid: string | undefined;
+  /** ffmpeg's last lines when its encode failed (the client's message leaves its paths out). */
+  let ffmpegSaid: string | undefined;
+  /** Set while the job's mp4 is encoded: what a job timeout then stops is ffmpeg. */
+  let encoding = false;
   const signal = c.req.raw.signal;
   // What the job's work runs under: the caller's hang-up, and the job timeout.
   const job = jobSignal(signal, ctx.jobTimeoutMs);
@@ -127,6 +132,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   const answerWith = async (result: RunnerAnswer, fps: number, from: [string, string], expected: ExpectedMedia) => {
     const problem = mediaProblem(result, expected);
     if (problem) throw unusableAnswer(from[0], from[1], problem);
+    encoding = Array.isArray(result.frames);
     const delivery: MediaDelivery = ctx.stopping?.() ? "data" : asked;
     const answer = await deliverMedia(result, {
       ...ctx.delivery,
@@ -227,10 +233,11 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       return c.body(null, CLIENT_CLOSED_REQUEST as never);
     }
     // Whatever the work threw as the deadline cut it (the call's abort, a killed ffmpeg), the job timed out.
-    if (job.timedOut()) err = job.timeoutError();
+    if (job.timedOut()) err = job.timeoutError(encoding ? "ffmpeg" : "runner");
     failure = err instanceof Error ? err.message : String(err);
     const cause = err instanceof HttpError && err.cause instanceof RunnerError ? err.cause.detailMessage : undefined;
     if (cause !== undefined && cause !== failure) runnerSaid = cause;
+    if (err instanceof HttpError && err.cause instanceof Mp4EncodeError) ffmpegSaid = err.cause.stderr;
     status = err instanceof HttpError ? err.status : err instanceof RequestValidationError ? 422 : 500;
     if (typeof err === "object" && err !== null) JOB_FAILURES.add(err);
     throw err;
@@ -250,6 +257,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
       served_by: runner ?? null,
       ...(status >= 500 && failure !== undefined ? { error: failure } : {}),
       ...(runnerSaid === undefined ? {} : { runner_said: runnerSaid }),
+      ...(ffmpegSaid ? { ffmpeg_said: ffmpegSaid } : {}),
     });
   }
 }
