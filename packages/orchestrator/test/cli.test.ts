@@ -68,6 +68,26 @@ describe("avs-orchestrator", () => {
     });
   });
 
+  it("refuses a bad secret, metrics-token or max-upload-bytes naming the setting, never the secret's value", async () => {
+    const rule =
+      "must hold only letters, digits and -._~+/ (then = padding), as RFC 6750 requires of a bearer token; the value given (not shown: it is a secret) holds something else";
+    const refused = async (args: string[]) => {
+      const p = run(args);
+      return [await p.exit, JSON.parse(p.stderr())];
+    };
+    expect(await refused(["--secret", "pass word"])).toEqual([2, expect.objectContaining({ error: `secret ${rule}` })]);
+    expect(await refused(["--metrics-token", "ä"])).toEqual([
+      2,
+      expect.objectContaining({ msg: "bad configuration", error: `metrics-token ${rule}` }),
+    ]);
+    expect(await refused(["--max-upload-bytes", "0"])).toEqual([
+      2,
+      expect.objectContaining({
+        error: 'max-upload-bytes must be a whole number from 1048576 to 9007199254740991, got "0"',
+      }),
+    ]);
+  });
+
   it("removes its temporary outputs and uploads directories when it cannot listen", async () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
@@ -78,7 +98,10 @@ describe("avs-orchestrator", () => {
       const args = ["--config", config(entries), "--models-dir", models.dir, "--port", String(port)];
       const p = run(args, { env: { TMPDIR: tmp } });
       expect(await p.exit).toBe(1);
-      expect(p.stderr()).toContain("EADDRINUSE");
+      expect(JSON.parse(p.stderr().trim().split("\n").at(-1)!)).toMatchObject({
+        msg: "failed",
+        error: `cannot listen on 127.0.0.1:${port}: the address is in use (EADDRINUSE); another process listens there; stop it, or choose another port`,
+      });
       expect(readdirSync(tmp)).toEqual([]);
     } finally {
       busy.close();

@@ -148,6 +148,7 @@ export {
   orList,
   parseSettings,
   readFlags,
+  SETTINGS_FILE_MAX_BYTES,
   type Setting,
   type SettingKind,
   SettingsError,

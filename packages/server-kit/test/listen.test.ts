@@ -44,9 +44,14 @@ describe("listen", () => {
     expect(shownHost("::1")).toBe("[::1]");
   });
 
-  it("rejects when the port is taken", async () => {
+  it("rejects when the port is taken or the address is not this machine's, naming host:port with a hint", async () => {
     const s = await listen(slowApp().fetch, { host: "127.0.0.1", port: 0 });
-    await expect(listen(slowApp().fetch, { host: "127.0.0.1", port: s.port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(listen(slowApp().fetch, { host: "127.0.0.1", port: s.port })).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${s.port}: the address is in use (EADDRINUSE); another process listens there; stop it, or choose another port`,
+    );
+    await expect(listen(slowApp().fetch, { host: "192.0.2.7", port: 0 })).rejects.toThrow(
+      "cannot listen on 192.0.2.7:0: the address is not available (EADDRNOTAVAIL); this machine has no such address; give one of its addresses, or 0.0.0.0 for all of them",
+    );
     await s.stop(1000);
   });
 

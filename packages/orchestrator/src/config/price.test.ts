@@ -37,6 +37,9 @@ describe("price_per_unit and pixels_per_unit bounds", () => {
     ["0x10", `${RANGE}, got "0x10"`],
     ["1_000", `${RANGE}, got "1_000"`],
     ["Infinity", `${RANGE}, got "Infinity"`],
+    // Livepeer reads a string price as Go's big.Rat does, which takes no spaces: " 5" is not a plain decimal.
+    [" 5", `${RANGE}, got " 5"`],
+    ["5\n", `${RANGE}, got "5\\n"`],
   ])("refuses price_per_unit %j", (price, message) => {
     expect(() => parse(price)).toThrow(`aiModels.json entry 0 (upscale "a"): ${message}`);
   });
@@ -45,6 +48,7 @@ describe("price_per_unit and pixels_per_unit bounds", () => {
     [2 ** 53, "9007199254740992"],
     [1e308, "1e+308"],
     ["0x10", '"0x10"'],
+    [" 10", '" 10"'],
     [1.5, "1.5"],
   ])("refuses pixels_per_unit %j", (pixels, shown) => {
     expect(() => parse(1, pixels)).toThrow(

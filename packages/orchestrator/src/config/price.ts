@@ -33,7 +33,8 @@ export const PIXELS_PER_UNIT_RANGE = `an integer from 1 to ${MAX_PIXELS_PER_UNIT
  */
 export function checkPrice(value: number | string): number | string {
   // String(-0) is "0": a -0 from JSON is told apart here.
-  const text = typeof value === "string" ? value.trim() : Object.is(value, -0) ? "-0" : String(value);
+  // A string is read as written (Livepeer's JSON rationals are: no spaces around it).
+  const text = typeof value === "string" ? value : Object.is(value, -0) ? "-0" : String(value);
   const shown = typeof value === "string" ? JSON.stringify(value) : text;
   const refused = (why = "") => `must be ${PRICE_RANGE}${why}, got ${shown}`;
   if (!DECIMAL.test(text)) return refused();
@@ -51,7 +52,7 @@ export function checkPrice(value: number | string): number | string {
  * @example checkPixelsPerUnit("1") // 1
  */
 export function checkPixelsPerUnit(value: number | string): number | string {
-  const text = typeof value === "string" ? value.trim() : String(value);
+  const text = String(value);
   const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PIXELS_PER_UNIT) {
     return `must be ${PIXELS_PER_UNIT_RANGE}, got ${JSON.stringify(value)}`;

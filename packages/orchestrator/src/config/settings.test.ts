@@ -48,7 +48,10 @@ describe("resolveSettings", () => {
 
   it("refuses values that pass a loose check and break the program later, naming the setting and what is allowed", () => {
     const refused: Array<[string[], string]> = [
-      [["--max-upload-bytes", "1.5"], 'max-upload-bytes must be a whole number from 0 to 9007199254740991, got "1.5"'],
+      [
+        ["--max-upload-bytes", "1.5"],
+        'max-upload-bytes must be a whole number from 1048576 to 9007199254740991, got "1.5"',
+      ],
       [
         ["--output-memory-bytes", "0.5"],
         'output-memory-bytes must be a whole number from 0 to 9007199254740991, got "0.5"',
@@ -70,13 +73,37 @@ describe("resolveSettings", () => {
       [["--runners-per-gpu", "-1"], 'runners-per-gpu must be a whole number from 1 to 64, got "-1"'],
       [["--runners-per-gpu", "0"], 'runners-per-gpu must be a whole number from 1 to 64, got "0"'],
       [["--public-url", "notaurl"], 'public-url must be an absolute http(s) URL, got "notaurl"'],
+      // 0 made every multipart job a 413 while /ready said OK.
+      [
+        ["--max-upload-bytes", "0"],
+        'max-upload-bytes must be a whole number from 1048576 to 9007199254740991, got "0"',
+      ],
+      [
+        ["--max-answer-bytes", "1024"],
+        'max-answer-bytes must be a whole number from 1048576 to 9007199254740991, got "1024"',
+      ],
     ];
     for (const [argv, message] of refused) expect(() => resolveSettings(argv, {}), argv.join(" ")).toThrow(message);
     const ok = resolveSettings(
-      ["--max-upload-bytes", "1024", "--port", "65535", "--shutdown-grace", "0", "--public-url", "https://a.example/x"],
+      [
+        "--max-upload-bytes",
+        "1048576",
+        "--port",
+        "65535",
+        "--shutdown-grace",
+        "0",
+        "--public-url",
+        "https://a.example/x",
+      ],
       {},
     );
-    expect(ok).toMatchObject({ maxUploadBytes: 1024, port: 65535, shutdownGrace: 0, publicUrl: "https://a.example/x" });
+    expect(ok).toMatchObject({
+      maxUploadBytes: 1048576,
+      maxAnswerBytes: 512 * 1024 * 1024,
+      port: 65535,
+      shutdownGrace: 0,
+      publicUrl: "https://a.example/x",
+    });
   });
 
   it("refuses a settings-file value of the wrong JSON type", () => {

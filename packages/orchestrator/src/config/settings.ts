@@ -30,7 +30,7 @@ export const SETTINGS = [
   { name: "models-dir", kind: "string", default: "./models", help: "shared models directory, mounted into runners" },
   { name: "host", kind: "string", default: "127.0.0.1", help: "listen address (0.0.0.0 for all interfaces)" },
   { name: "port", kind: "integer", unit: "port", default: "8935", help: "listen port, 0-65535 (0 = any free port)" },
-  { name: "secret", kind: "string", help: "bearer secret broadcasters send on job routes (none = open)" },
+  { name: "secret", kind: "token", help: "bearer secret broadcasters send on job routes (none = open)" },
   {
     name: "public-url",
     kind: "url",

@@ -57,7 +57,7 @@ export const CONNECTION_SETTINGS = [
   },
   {
     name: "metrics-token",
-    kind: "string",
+    kind: "token",
     help: "bearer token that /metrics requires; without one, /metrics answers loopback clients only",
   },
 ] as const;

@@ -49,7 +49,7 @@ export async function listen(
       { fetch: fetch as never, hostname: options.host, port: options.port, serverOptions: serverOptions(limits) },
       () => resolve(s),
     );
-    s.once("error", reject);
+    s.once("error", (err) => reject(listenError(err, options.host, options.port)));
   });
   limitConnections(server as unknown as http.Server, limits);
   answerClientErrors(server as unknown as http.Server, limits);
@@ -70,6 +70,40 @@ export async function listen(
     },
     openConnections: connections.size,
   };
+}
+
+/** Why a port could not be bound, and what to do, by the system's code. */
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: "another process listens there; stop it, or choose another port",
+  EADDRNOTAVAIL: "this machine has no such address; give one of its addresses, or 0.0.0.0 for all of them",
+  EACCES: "a port below 1024 needs privileges; choose a port from 1024, or give the process that right",
+  ENOTFOUND: "the host name does not resolve; give an address, or a name this machine resolves",
+  EAI_AGAIN: "the host name could not be resolved now; give an address",
+};
+
+/**
+ * The error of a failed `listen`, naming `host:port`, the system's code and a hint; the system's error is its cause.
+ * @example listenError(err, "127.0.0.1", 8935).message
+ * // "cannot listen on 127.0.0.1:8935: the address is in use (EADDRINUSE); another process listens there; …"
+ */
+export function listenError(err: Error, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  const hint = LISTEN_HINTS[code];
+  if (!hint) return err;
+  const what: Record<string, string> = {
+    EADDRINUSE: "the address is in use",
+    EADDRNOTAVAIL: "the address is not available",
+    EACCES: "permission denied",
+  };
+  const said = what[code] ?? "the host cannot be resolved";
+  return Object.assign(
+    new Error(`cannot listen on ${host.includes(":") ? `[${host}]` : host}:${port}: ${said} (${code}); ${hint}`, {
+      cause: err,
+    }),
+    {
+      code,
+    },
+  );
 }
 
 /**

@@ -6,10 +6,19 @@
  * not given; an empty flag value is refused. Every number has an upper bound (its `unit`'s, else the largest safe
  * integer), so that no value passes here and breaks the program later.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
-/** How a setting's text is read. */
-export type SettingKind = "string" | "number" | "integer" | "choice" | "list" | "url";
+/**
+ * How a setting's text is read; a `token` is a bearer token (a secret: its value is never shown in an error), of
+ * RFC 6750's token characters.
+ */
+export type SettingKind = "string" | "number" | "integer" | "choice" | "list" | "url" | "token";
+
+/** The largest settings file read: a file of every setting is a few KiB; `/dev/zero` or a log file is refused. */
+export const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
+
+/** RFC 6750's `b64token`: what a bearer token may hold (the same rule as bearer-auth.ts). */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
  * What a `number`/`integer` measures, which bounds it when the setting gives no `max`: `port` is a whole number
@@ -192,9 +201,16 @@ export function readFlags(
 
 function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unknown> {
   let value: unknown;
+  let text: string;
   try {
     // Read at start-up only, before anything listens: a synchronous read keeps the parser synchronous.
-    value = JSON.parse(readFileSync(path, "utf8"));
+    text = readBounded(path, SETTINGS_FILE_MAX_BYTES);
+  } catch (err) {
+    if (err instanceof SettingsError) throw err;
+    throw new SettingsError(`cannot read the ${schema.file} file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    value = JSON.parse(text);
   } catch (err) {
     throw new SettingsError(`cannot read the ${schema.file} file ${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -208,14 +224,49 @@ function readSettingsFile(schema: SettingsSchema, path: string): Map<string, unk
     ]),
   );
   const out = new Map<string, unknown>();
+  const keyOf = new Map<string, string>();
   for (const [key, v] of Object.entries(value)) {
     const name = canonical.get(key);
     if (!name || key === schema.file) {
       throw new SettingsError(`the ${schema.file} file ${path} has an unknown setting "${key}" (see --help)`);
     }
-    if (name === key || !out.has(name)) out.set(name, v);
+    const earlier = keyOf.get(name);
+    if (earlier !== undefined) {
+      // A renamed setting under both names: which one the operator meant cannot be told.
+      const former = earlier === name ? key : earlier;
+      throw new SettingsError(
+        `the ${schema.file} file ${path} gives both "${name}" and its former name "${former}"; keep "${name}" only`,
+      );
+    }
+    keyOf.set(name, key);
+    out.set(name, v);
   }
   return out;
+}
+
+/**
+ * The text of a regular file (or a pipe) of at most `max` bytes; a device, a directory or a larger file is refused
+ * without reading more than `max` + 1 bytes of it.
+ */
+function readBounded(path: string, max: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error("it is a directory"), { code: "EISDIR" });
+    if (!stat.isFile() && !stat.isFIFO()) {
+      throw new SettingsError(`the settings file ${path} is not a regular file; give a JSON file of setting names`);
+    }
+    const tooLarge = () =>
+      new SettingsError(`the settings file ${path} is larger than ${max} bytes; a file of every setting is a few KiB`);
+    if (stat.size > max) throw tooLarge();
+    const buf = Buffer.alloc(max + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length <= max; length += n) n = readSync(fd, buf, length, max + 1 - length, null);
+    if (length > max) throw tooLarge();
+    return buf.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -227,6 +278,10 @@ function scalarFromFile(s: Setting, value: unknown, path: string): string | unde
   if (value === undefined || value === null) return undefined;
   const scalar = (x: unknown) => typeof x === "string" || typeof x === "number";
   const numeric = s.kind === "number" || s.kind === "integer";
+  // A number for a text setting (`"secret": 123`) is refused: JSON would write a long one rounded, or as 1e+21.
+  if (typeof value === "number" && !numeric) {
+    throw new SettingsError(`${s.name} in the file ${path} must be a JSON string, got a number`);
+  }
   if (scalar(value)) return given(String(value));
   if (s.kind === "string" && Array.isArray(value) && value.every(scalar)) return given(value.join(","));
   const want = numeric ? "a JSON number (or a string of one)" : "a JSON string";
@@ -265,6 +320,13 @@ function parseValue(s: Setting, raw: unknown): unknown {
     case "url": {
       if (/^https?:\/\/[^/]/i.test(text) && URL.canParse(text)) return text;
       throw new SettingsError(`${s.name} must be an absolute http(s) URL, got ${JSON.stringify(text)}`);
+    }
+    case "token": {
+      if (BEARER_TOKEN.test(text)) return text;
+      // Never the value: it is a secret, and this line goes to the logs.
+      throw new SettingsError(
+        `${s.name} must hold only letters, digits and -._~+/ (then = padding), as RFC 6750 requires of a bearer token; the value given (not shown: it is a secret) holds something else`,
+      );
     }
     case "choice": {
       const v = text.trim().toLowerCase();
