@@ -24,6 +24,7 @@ import {
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { type AiModelEntry, ConfigError, parseAiModels } from "./config/ai-models.js";
+import { checkPublicUrl } from "./config/public-url.js";
 import { checkRunnerStarts } from "./config/runner-start-checks.js";
 import { MAX_ANSWER_BYTES } from "./config/settings.js";
 import { orchestratorDocument } from "./generated/orchestrator-document.js";
@@ -164,6 +165,7 @@ export interface Orchestrator {
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const log = options.log ?? jsonLogger({ level: options.logLevel ?? "info" });
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
+  checkPublicUrl(options.host ?? "127.0.0.1", options.publicUrl);
   const parsed = parseAiModels(options.models, Object.keys(PIPELINES), options.modelsSource);
   for (const w of parsed.warnings) log.warn(w);
   // The runners it starts take the largest body a caller may send here plus what the orchestrator adds on the way

@@ -20,6 +20,8 @@ async function warnings(host: string, secret?: string) {
     modelsDir: models.dir,
     host,
     port: 0,
+    // A wildcard host needs one (see public-url.test.ts).
+    publicUrl: "http://orch.example:8935",
     ...(secret ? { secret } : {}),
     log,
   });

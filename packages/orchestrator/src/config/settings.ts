@@ -28,13 +28,18 @@ export const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 export const SETTINGS = [
   { name: "config", kind: "string", default: "aiModels.json", help: "the model list (Livepeer aiModels.json shape)" },
   { name: "models-dir", kind: "string", default: "./models", help: "shared models directory, mounted into runners" },
-  { name: "host", kind: "string", default: "127.0.0.1", help: "listen address (0.0.0.0 for all interfaces)" },
+  {
+    name: "host",
+    kind: "string",
+    default: "127.0.0.1",
+    help: "listen address (0.0.0.0 for all interfaces, then with public-url)",
+  },
   { name: "port", kind: "integer", unit: "port", default: "8935", help: "listen port, 0-65535 (0 = any free port)" },
   { name: "secret", kind: "token", help: "bearer secret broadcasters send on job routes (none = open)" },
   {
     name: "public-url",
     kind: "url",
-    help: "base of stored media URLs, an absolute http(s) URL (default http://<host>:<port>)",
+    help: "base of stored media URLs, an absolute http(s) URL (default http://<host>:<port>; required with host 0.0.0.0 or ::)",
   },
   {
     name: "launcher",
