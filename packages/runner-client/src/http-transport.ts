@@ -113,6 +113,9 @@ export class CallTimeoutError extends Error {
   }
 }
 
+/** Answers of a known length above this are read into one Buffer allocated up front. */
+const LARGE_ANSWER_BYTES = 1024 * 1024;
+
 /** The error a call whose answer ran past its `maxAnswerBytes` rejects with (the read stopped there). */
 export class AnswerTooLargeError extends Error {
   readonly limit: number;
@@ -187,11 +190,17 @@ export function send(
     const req = lib.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      if (Number(res.headers["content-length"]) > limit) return tooLarge();
+      const length = Number(res.headers["content-length"]);
+      if (length > limit) return tooLarge();
+      // A large answer of known length is copied into one Buffer as it arrives: its chunks are not held until a
+      // Buffer.concat copies them, which doubled the peak memory of a large answer.
+      const whole = length > LARGE_ANSWER_BYTES ? Buffer.allocUnsafe(length) : undefined;
       res.on("data", (chunk: Buffer) => {
+        if (whole && size + chunk.length <= length) chunk.copy(whole, size);
+        else if (whole) return reject(new Error("the answer is longer than its content-length"));
+        else chunks.push(chunk);
         size += chunk.length;
         if (size > limit) return tooLarge();
-        chunks.push(chunk);
       });
       res.on("error", reject);
       res.on("aborted", () => reject(new Error("the connection closed before the whole answer arrived")));
@@ -201,7 +210,7 @@ export function send(
           status: res.statusCode ?? 502,
           statusText: res.statusMessage ?? "",
           headers: res.headers,
-          body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+          body: whole ?? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
         });
       });
     });
