@@ -210,9 +210,7 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
     const broken =
       [g.up, g.down].some((t) => !allFinite(t.data)) || (g.alpha !== undefined && !Number.isFinite(g.alpha));
     if (broken) throw badLora(id, `layer ${g.path} holds NaN or infinite values; the file is damaged`);
-    const rank = g.down.shape[0] as number;
-    if (g.up.shape[1] !== rank)
-      throw badLora(id, `layer ${g.path}: up [${g.up.shape}] and down [${g.down.shape}] disagree on the rank`);
+    const rank = checkLayerShapes(id, g.path, g.up.shape, g.down.shape);
     layers.push({
       target: g.target,
       path: g.path,
@@ -229,6 +227,29 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
       `${name} holds no LoRA layers (expected kohya lora_unet_… or diffusers/PEFT …lora_A/lora_B keys)`,
     );
   return { id, file, family: declaredFamily(parsed.metadata), layers };
+}
+
+/** `[4×2×3]`: a shape as the messages write it. */
+export function shapeText(shape: readonly number[]): string {
+  return `[${shape.join("×")}]`;
+}
+
+/**
+ * The rank of a layer whose up is [out, r] (or [out, r, 1, 1]) and down [r, in] (or [r, in, kh, kw]), every
+ * dimension ≥ 1; anything else is refused here, from the header's shapes alone, before a value is multiplied.
+ */
+function checkLayerShapes(id: string, path: string, up: readonly number[], down: readonly number[]): number {
+  const both = `up ${shapeText(up)} and down ${shapeText(down)}`;
+  const upOk = up.length === 2 || (up.length === 4 && up[2] === 1 && up[3] === 1);
+  if (!upOk || (down.length !== 2 && down.length !== 4)) {
+    throw badLora(
+      id,
+      `layer ${path}: ${both} are not LoRA matrices (up is [out×r] or [out×r×1×1], down [r×in] or [r×in×kh×kw])`,
+    );
+  }
+  if ([...up, ...down].some((d) => d < 1)) throw badLora(id, `layer ${path}: ${both} have an empty dimension`);
+  if (up[1] !== down[0]) throw badLora(id, `layer ${path}: ${both} disagree on the rank`);
+  return down[0] as number;
 }
 
 /**

@@ -326,7 +326,7 @@ describe("mergeLorasIntoModel", () => {
     const file = tinyModel(join(root, "bad"), false);
     status400(
       () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "wide", weight: 1 }), weight: 1 }]),
-      /layer mid_block.proj_out is \[2×4\] but this model's weight is \[2×2\] — is the LoRA for another base model\?/,
+      /layer mid_block.proj_out: up \[2×1\] · down \[1×4\] do not fit this model's weight \[2×2\] — is the LoRA for/,
     );
     status400(
       () => mergeLorasIntoModel(file, "unet", [{ lora: readLora(models, { id: "stranger", weight: 1 }), weight: 1 }]),

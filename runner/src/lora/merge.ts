@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import onnxProto from "onnx-proto";
 import { BadRequestError } from "../errors.js";
-import { allFinite, type LoraFile, type LoraLayer, type LoraTarget } from "./lora-file.js";
+import { allFinite, type LoraFile, type LoraLayer, type LoraTarget, shapeText } from "./lora-file.js";
 import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, writeWeight } from "./onnx-weights.js";
 
 const { onnx } = onnxProto;
@@ -39,6 +39,26 @@ export function loraDelta(layer: Pick<LoraLayer, "up" | "down" | "rank">): {
     }
   }
   return { out, rest, delta };
+}
+
+/**
+ * Whether up·down has the weight's shape: [out, in·kh·kw] against an `out-in` weight [out, in, kh, kw] (a 4-D down's
+ * kernel must be the weight's, or 1×1 against a Linear weight; a 2-D down is a flattened one), [in, out] against an
+ * `in-out` (MatMul) one.
+ */
+function fitsWeight(layer: Pick<LoraLayer, "up" | "down">, dims: readonly number[], layout: WeightRef["layout"]) {
+  const out = layer.up.shape[0];
+  const [, , ...kernel] = layer.down.shape;
+  const rest = layer.down.shape.slice(1).reduce((a, b) => a * b, 1);
+  const pointwise = kernel.every((k) => k === 1);
+  if (layout === "in-out") return pointwise && dims.length === 2 && dims[0] === rest && dims[1] === out;
+  const weightKernel = dims.slice(2);
+  const kernelFits =
+    kernel.length === 0 ||
+    (weightKernel.length === 0
+      ? pointwise
+      : kernel.length === weightKernel.length && kernel.every((k, i) => k === weightKernel[i]));
+  return dims[0] === out && kernelFits && rest === dims.slice(1).reduce((a, b) => a * b, 1);
 }
 
 /** A merged component: an in-memory model, or (when the source keeps its weights external) a model file. */
@@ -96,20 +116,18 @@ export function mergeLorasIntoModel(
       );
     }
     const dims = (ref.tensor.dims ?? []).map(Number);
+    // Before the product is built: its size is the LoRA's out × in, which a tiny file can make gigabytes.
+    if (!fitsWeight(layer, dims, ref.layout)) {
+      throw new BadRequestError(
+        `LoRA ${JSON.stringify(lora.id)}: layer ${path}: up ${shapeText(layer.up.shape)} · down ${shapeText(layer.down.shape)} ` +
+          `do not fit this model's weight ${shapeText(dims)} — is the LoRA for another base model?`,
+      );
+    }
     const { out, rest, delta } = loraDelta(layer);
     // Finite matrices whose product is not (values near float32's limit): no weight, 0 included, merges it.
     if (!allFinite(delta)) {
       throw new BadRequestError(
         `LoRA ${JSON.stringify(lora.id)}: layer ${layer.path}'s up and down matrices multiply past float32's range; the file is damaged`,
-      );
-    }
-    const fits =
-      ref.layout === "out-in"
-        ? dims[0] === out && dims.slice(1).reduce((a, b) => a * b, 1) === rest
-        : dims.length === 2 && dims[0] === rest && dims[1] === out;
-    if (!fits) {
-      throw new BadRequestError(
-        `LoRA ${JSON.stringify(lora.id)}: layer ${path} is [${out}×${rest}] but this model's weight is [${dims.join("×")}] — is the LoRA for another base model?`,
       );
     }
     const values = merged.get(path) ?? readWeight(ref.tensor, sourceDir);

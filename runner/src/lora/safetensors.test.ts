@@ -32,3 +32,22 @@ it("checks the header length against the file and the format's 100 MB before rea
   expect(() => readSafetensors(claiming(2n ** 64n - 1n, 64))).toThrow(/is over the format's 100000000/);
   expect(() => readSafetensors(claiming(56n, 64))).toThrow(/the header is not JSON/);
 });
+
+it("refuses header entries of the wrong JSON type with a message about the file, not about JavaScript", () => {
+  const file = (header: unknown) => {
+    const head = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(8 + head.length + 4);
+    new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+    out.set(head, 8);
+    return out;
+  };
+  const read = (header: unknown) => () => readSafetensors(file(header));
+  expect(read({ a: { dtype: "F32", shape: "abc", data_offsets: [0, 4] } })).toThrow(
+    /^safetensors tensor a: shape must be a list of whole numbers ≥ 0, got "abc"$/,
+  );
+  expect(read({ a: null })).toThrow(/^safetensors tensor a: its header entry is not an object$/);
+  expect(read({ a: { dtype: "F32", shape: [1] } })).toThrow(/data_offsets must be two whole numbers ≥ 0, got nothing$/);
+  expect(read({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } })).toThrow(/shape must be a list/);
+  expect(read({ a: { dtype: 7, shape: [1], data_offsets: [0, 4] } })).toThrow(/dtype is missing or not a string$/);
+  expect(read([1])).toThrow(/the header is not a JSON object$/);
+});

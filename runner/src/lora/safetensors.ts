@@ -46,19 +46,18 @@ export function readSafetensors(bytes: Uint8Array): SafeTensors {
   } catch (cause) {
     throw new Error("not a safetensors file: the header is not JSON", { cause });
   }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new Error("not a safetensors file: the header is not a JSON object");
+  }
   const base = 8 + headerLength;
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const tensors = new Map<string, SafeTensor>();
   for (const [name, info] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    const {
-      dtype,
-      shape,
-      data_offsets: offsets,
-    } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const { dtype, shape, offsets } = tensorInfo(name, info);
     if (!FLOAT_TYPES.has(dtype)) throw new Error(`safetensors tensor ${name}: dtype ${dtype} is not a float type`);
     const [begin, end] = offsets;
-    if (!(begin >= 0 && end >= begin && base + end <= bytes.byteLength)) {
+    if (!(end >= begin && base + end <= bytes.byteLength)) {
       throw new Error(`safetensors tensor ${name}: data offsets [${begin}, ${end}] are outside the file`);
     }
     const raw = new Uint8Array(bytes.subarray(base + begin, base + end));
@@ -69,6 +68,28 @@ export function readSafetensors(bytes: Uint8Array): SafeTensors {
     tensors.set(name, { dtype, shape, data });
   }
   return { metadata, tensors };
+}
+
+/** Whole numbers from 0 to 2^53 − 1: what a shape's dimensions and a tensor's byte offsets may be. */
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * A header entry's dtype, shape and offsets, checked for their JSON types first: a hostile header's `"shape": "abc"`
+ * or `null` entry gets a message about the file, not a JavaScript error about `reduce`.
+ */
+function tensorInfo(name: string, info: unknown): { dtype: string; shape: number[]; offsets: [number, number] } {
+  const entry = (info ?? undefined) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | undefined;
+  const fail = (what: string) => new Error(`safetensors tensor ${name}: ${what}`);
+  if (typeof entry !== "object" || Array.isArray(entry)) throw fail("its header entry is not an object");
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== "string") throw fail("dtype is missing or not a string");
+  if (!Array.isArray(shape) || !shape.every(isCount)) {
+    throw fail(`shape must be a list of whole numbers ≥ 0, got ${JSON.stringify(shape) ?? "nothing"}`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+    throw fail(`data_offsets must be two whole numbers ≥ 0, got ${JSON.stringify(offsets) ?? "nothing"}`);
+  }
+  return { dtype, shape, offsets: offsets as [number, number] };
 }
 
 function toFloat32(dtype: string, buffer: ArrayBuffer): Float32Array {
