@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import onnxProto from "onnx-proto";
 import { BadRequestError } from "../errors.js";
-import { allFinite, type LoraFile, type LoraLayer, type LoraTarget, shapeText } from "./lora-file.js";
+import { allFinite } from "../internal/finite.js";
+import { type LoraFile, type LoraLayer, type LoraTarget, shapeText } from "./lora-file.js";
 import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, writeWeight } from "./onnx-weights.js";
 
 const { onnx } = onnxProto;

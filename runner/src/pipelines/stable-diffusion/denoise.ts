@@ -2,9 +2,11 @@
  * @module The denoising loop: at each step, the scheduler-scaled latents go to the UNet (as [x; x] under classifier-free
  * guidance), ε = ε_u + g·(ε_c − ε_u) combines the two halves, and the scheduler steps. Its arrays and tensors are made
  * once per UNet and shape and lent to one request at a time, so a step allocates nothing in JavaScript; the job's
- * abort flag is read (one `Atomics.load`) before each step and one reused progress object reports it after.
+ * abort flag is read (one `Atomics.load`) before each step and one reused progress object reports it after; the
+ * latents are checked for NaN, infinities and overflowed magnitudes after each step (one pass over them).
  */
 import type * as ort from "onnxruntime-node";
+import { peakMagnitude } from "../../internal/finite.js";
 import { ShapePool, shapeKey } from "../../internal/shape-pool.js";
 import type { NoiseSource, SchedulePlan, StepResult } from "../../schedulers/index.js";
 import type { JobControl } from "../contract.js";
@@ -17,6 +19,31 @@ import {
   type ValueInfo,
 } from "./session-io.js";
 import type { TimedRun } from "./vae.js";
+
+/**
+ * The largest |latent| a denoising step may leave. SD latents (VAE latents × the scaling factor) of real images are a
+ * few units, and the starting noise's σ is at most ~15; a thousand times more decodes to saturated pixels only.
+ */
+export const LATENT_LIMIT = 1e4;
+
+/**
+ * A step left NaN, an infinity or a value past {@link LATENT_LIMIT} in the latents: the UNet overflowed. `generate`
+ * says what the likely cause is.
+ * @example if (err instanceof LatentOverflowError) err.step; // 1-based
+ */
+export class LatentOverflowError extends Error {
+  override name = "LatentOverflowError";
+  constructor(
+    readonly step: number,
+    readonly total: number,
+    readonly peak: number,
+  ) {
+    super(
+      `the model's output overflowed at denoising step ${step} of ${total} (latents reached ${peak.toPrecision(3)}; ` +
+        `images need a few units, ${LATENT_LIMIT} at most)`,
+    );
+  }
+}
 
 /** What one denoising run needs. */
 export interface DenoiseInput {
@@ -108,6 +135,9 @@ export async function denoise(d: DenoiseInput): Promise<Float32Array> {
       latents = b.next.prevSample;
       b.next.prevSample = previous;
       progress.step++;
+      // An overflowing UNet (a LoRA's huge values, damaged weights) would otherwise decode to a solid-colour image.
+      const peak = peakMagnitude(latents);
+      if (!(peak <= LATENT_LIMIT)) throw new LatentOverflowError(progress.step, progress.total, peak);
       control.progress(progress);
     }
     return latents;

@@ -12,7 +12,7 @@ import { batchNoise, type Scheduler } from "../../schedulers/index.js";
 import { scale } from "../../schedulers/scheduler.js";
 import { NO_JOB_CONTROL } from "../../worker/job-control.js";
 import type { JobControl } from "../contract.js";
-import { denoise } from "./denoise.js";
+import { type DenoiseInput, denoise, LatentOverflowError } from "./denoise.js";
 import type { SdJob, SdResult } from "./job.js";
 import type { SdModelIndex } from "./model-index.js";
 import { checkSafety } from "./safety.js";
@@ -135,7 +135,7 @@ export async function generate(
     const drawn = noise(count);
     start = scale(plan.initNoiseSigma, drawn, drawn);
   }
-  const latents = await denoise({
+  const latents = await denoiseChecked(job, {
     unet: c.unet,
     sampleInfo: requireValue(unetIn, "sample", "unet"),
     timestepInfo: requireValue(unetIn, "timestep", "unet"),
@@ -182,6 +182,25 @@ export async function generate(
     totalMs: performance.now() - started,
   };
   return { result, latents };
+}
+
+/**
+ * {@link denoise}, with an overflow told as what most likely caused it: the job's LoRAs (400, the caller chose them)
+ * or, with none, the model itself (a plain error, answered 500).
+ */
+async function denoiseChecked(job: SdJob, input: DenoiseInput): Promise<Float32Array> {
+  try {
+    return await denoise(input);
+  } catch (err) {
+    if (!(err instanceof LatentOverflowError)) throw err;
+    if (job.loras.length === 0) throw new Error(`${err.message}; its weights may be damaged`, { cause: err });
+    const loras = job.loras.map((l) => `LoRA ${JSON.stringify(l.id)} at weight ${l.weight}`).join(" + ");
+    throw new BadRequestError(
+      `${err.message} with ${loras}: the LoRA's values are most likely too large for this model; use a smaller ` +
+        "weight or another LoRA",
+      { cause: err },
+    );
+  }
 }
 
 /**
