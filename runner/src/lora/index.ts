@@ -4,6 +4,7 @@ export {
   type LoraFile,
   type LoraLayer,
   type LoraTarget,
+  loraIdentity,
   NotALoraError,
   readLora,
   type SdFamily,

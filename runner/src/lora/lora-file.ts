@@ -153,6 +153,37 @@ function human(bytes: number): string {
   return `${Number((bytes / size).toFixed(1))} ${unit}`;
 }
 
+/** The folder and file of LoRA `id`, or the one "not installed" answer. */
+function locateLora(modelDir: string, id: string): { dir: string; file: string } {
+  const root = resolve(modelDir);
+  const dir = resolve(root, id);
+  if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
+  try {
+    return { dir, file: loraFileIn(dir) };
+  } catch (cause) {
+    throw notInstalled(id, cause as NotALoraError);
+  }
+}
+
+/**
+ * Which file LoRA `id` is now, as `path dev:ino:size:mtimeMs` (one stat): a LoRA replaced or re-fetched gets another
+ * identity, so merged sessions cached under the old one are not served for it.
+ *
+ * @throws {BadRequestError} like {@link readLora} when the id names no LoRA (deleted since, too).
+ * @example
+ * loraIdentity("/models", "org/style"); // "/models/org/style/pytorch_lora_weights.safetensors 2049:1234:81920:1.7e12"
+ */
+export function loraIdentity(modelDir: string, id: string): string {
+  const { file } = locateLora(modelDir, id);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file);
+  } catch (cause) {
+    throw notInstalled(id, new NotALoraError((cause as Error).message, { cause }));
+  }
+  return `${file} ${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 /**
  * Finds, reads and groups the LoRA `request.id` under `modelDir`.
  *
@@ -165,15 +196,7 @@ function human(bytes: number): string {
  */
 export function readLora(modelDir: string, request: LoraRequest, options: { maxBytes?: number } = {}): LoraFile {
   const { id } = request;
-  const root = resolve(modelDir);
-  const dir = resolve(root, id);
-  if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
-  let file: string;
-  try {
-    file = loraFileIn(dir);
-  } catch (cause) {
-    throw notInstalled(id, cause as NotALoraError);
-  }
+  const { dir, file } = locateLora(modelDir, id);
   const name = file.slice(dir.length + 1);
   const bytes = readBounded(id, file, name, options.maxBytes ?? DEFAULT_MAX_LORA_BYTES);
   let parsed: ReturnType<typeof readSafetensors>;

@@ -1,13 +1,20 @@
 /**
- * @module Sessions with LoRAs merged in, cached per (model, LoRAs, weights): the first request with a combination
- * merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
+ * @module Sessions with LoRAs merged in, cached per (model, LoRAs, weights, LoRA files' identities): the first
+ * request with a combination merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
  * the base sessions are always kept. A LoRA refused as it is read is logged with the reason the caller is not told
  * (e.g. that the folder exists but holds no LoRA).
  */
 import { rmSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { BadRequestError } from "../../errors.js";
-import { type LoraFile, type LoraRequest, type LoraTarget, mergeLorasIntoModel, readLora } from "../../lora/index.js";
+import {
+  type LoraFile,
+  type LoraRequest,
+  type LoraTarget,
+  loraIdentity,
+  mergeLorasIntoModel,
+  readLora,
+} from "../../lora/index.js";
 import type { WorkerLoadContext } from "../contract.js";
 import type { SdModelIndex } from "./model-index.js";
 
@@ -54,7 +61,11 @@ export class LoraSessionCache {
    */
   async get(loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
     if (loras.length === 0) return this.base;
-    const key = JSON.stringify(loras.map((l) => [l.id, l.weight]));
+    // The files' identities, stat'ed for every request: a LoRA deleted since is "not installed", a replaced one is
+    // merged anew.
+    const key = JSON.stringify(
+      loras.map((l) => [l.id, l.weight, this.#logged(l, () => loraIdentity(this.modelDir, l.id))]),
+    );
     const hit = this.#entries.get(key);
     if (hit) {
       this.#entries.delete(key);
@@ -113,8 +124,13 @@ export class LoraSessionCache {
   }
 
   #read(request: LoraRequest): LoraFile {
+    return this.#logged(request, () => readLora(this.modelDir, request, { maxBytes: this.reading.maxLoraBytes }));
+  }
+
+  /** `fn`'s result; a refusal it throws is logged with the reason the caller is not told. */
+  #logged<T>(request: LoraRequest, fn: () => T): T {
     try {
-      return readLora(this.modelDir, request, { maxBytes: this.reading.maxLoraBytes });
+      return fn();
     } catch (err) {
       const { message, cause } = err as Error;
       this.reading.log?.("info", "LoRA refused", {
