@@ -1,11 +1,13 @@
 /**
- * @module `avs-runner models verify <id>` for upscalers: opens `model.onnx` on the CPU, checks it has one input and one
- * output, and measures its scale factor by running the 16×16 probe the worker runs at load.
+ * @module `avs-runner models verify <id>` for upscalers: checks `model.onnx`'s declared signature as the worker does at
+ * load (`signature.ts`), opens it on the CPU and measures its scale factor by running the worker's 16×16 probe.
  */
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Verifier } from "../contract.js";
+import { upscalerSignature } from "./signature.js";
 import { probeScale } from "./worker.js";
 
 /**
@@ -15,11 +17,9 @@ import { probeScale } from "./worker.js";
 export const verifyUpscaler: Verifier = async (dir, modelId, manifest) => {
   const file = join(dir, "model.onnx");
   if (!existsSync(file)) throw new Error(`${file} is missing`);
+  upscalerSignature(await readFile(file), file);
   const session = await ort.InferenceSession.create(file);
   try {
-    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
-      throw new Error(`expected one input and one output, got [${session.inputNames}] → [${session.outputNames}]`);
-    }
     return {
       model_id: modelId,
       pipeline: manifest.pipeline,

@@ -13,6 +13,7 @@ import { fromHalfBits, toHalfBits } from "../../onnx/float16.js";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
 import { createSession } from "../../onnx/session.js";
 import type { WorkerHalf } from "../contract.js";
+import { upscalerSignature } from "./signature.js";
 import {
   floatChwToRgb,
   type PatchRunner,
@@ -98,16 +99,16 @@ export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, Upsca
     }
     // The 8-bit ↔ 0..1 conversions join the graph, so ONNX Runtime does them (fused with the model's first and last
     // operators where it can) and the session takes and hands back RGB bytes; other models are converted in JS.
-    const fused = withRgbPixels(await readFile(file), { input: UPSCALE_RGB_IN, output: UPSCALE_RGB_OUT });
+    const bytes = await readFile(file);
+    // Checked on the file's own graph: after the rewrite its types and channels are hidden from ONNX Runtime.
+    const declared = upscalerSignature(bytes, file);
+    const fused = withRgbPixels(bytes, { input: UPSCALE_RGB_IN, output: UPSCALE_RGB_OUT });
     if (fused.reason) ctx.log("info", `8-bit conversions run in JS: ${fused.reason}`, { model: file });
     const rgb = fused.bytes !== undefined;
     const { session, provider } = await createSession(fused.bytes ?? file, ctx);
-    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
-      throw new Error(
-        `an upscaler has one input and one output; ${file} has inputs [${session.inputNames}] and outputs [${session.outputNames}]`,
-      );
-    }
-    const scale = await probeScale(session, rgb);
+    const scale = await probeScale(session, rgb).catch((cause: Error) => {
+      throw new Error(`${file} (input ${declared.input}, output ${declared.output}): ${cause.message}`, { cause });
+    });
     const inputName = session.inputNames[0]!;
     const outputName = session.outputNames[0]!;
     const tileSize = ctx.options.tileSize;
