@@ -57,8 +57,10 @@ Model ids: ${CATALOG.map((c) => c.id).join(", ")}
 `,
   list: `Usage: avs-runner models list [--available] [--model-dir <dir>]
 
-Lists the models installed in MODEL_DIR (tiny test models are marked); a MODEL_DIR that does not exist or cannot
-be read by this user is an error (exit 1), not an empty list.
+Lists the models installed in MODEL_DIR (tiny test models are marked), each under its folder's id — the MODEL_ID
+that serves it — with the id its avs-model.json records when that differs; symlinked folders are followed. A
+folder whose avs-model.json cannot be read is named in a warning on stderr, the others are listed, and the exit
+status is 1. A MODEL_DIR that does not exist or cannot be read by this user is an error (exit 1), not an empty list.
   --available          list the installable models instead
   --model-dir <dir>    the models volume (env MODEL_DIR, default /models)
 `,
@@ -126,11 +128,20 @@ async function models(args: string[]) {
       return;
     }
     checkReadable(modelDir);
-    const found = await installedModels(modelDir);
+    // What can be read is listed; a broken folder is a warning now and exit status 1 at the end.
+    const broken: string[] = [];
+    const found = await installedModels(modelDir, (dir, err) => {
+      broken.push(dir);
+      console.error(`avs-runner: warning: ${err.message}; ${dir} is not listed`);
+    });
     if (found.length === 0) console.log(`no models installed in ${modelDir}`);
     for (const m of found) {
-      console.log(`${m.model_id.padEnd(32)} ${m.pipeline.padEnd(10)} ${m.tiny ? "[tiny test model]" : m.source}`);
+      const recorded = m.recorded_id ? ` (avs-model.json says ${m.recorded_id}: renamed or copied)` : "";
+      console.log(
+        `${m.model_id.padEnd(32)} ${m.pipeline.padEnd(10)} ${m.tiny ? "[tiny test model]" : m.source}${recorded}`,
+      );
     }
+    if (broken.length) throw new Error(`${broken.length} model folder(s) could not be read: ${broken.join(", ")}`);
   } else if (sub === "verify") {
     if (rest.length !== 1) throw new Error("models verify needs one model id");
     const report = await verifyModel(modelDir, rest[0]!, {

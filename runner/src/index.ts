@@ -42,6 +42,7 @@ export {
 } from "./models/fetch/index.js";
 export { installModel } from "./models/install.js";
 export {
+  type InstalledModel,
   installedModels,
   MANIFEST,
   type ModelManifest,

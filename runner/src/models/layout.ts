@@ -2,7 +2,7 @@
  * @module The models volume: `MODEL_DIR/<model_id>/` holds a model's files (`model.onnx` for single-file models,
  * the diffusers ONNX layout for Stable Diffusion) and `avs-model.json`, the manifest written on install.
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { folderProblem, inspectFolder } from "./model-dir.js";
 
@@ -75,29 +75,59 @@ export async function readManifest(dir: string): Promise<ModelManifest | undefin
   }
 }
 
+/** A model folder found by {@link installedModels}: `model_id` is the folder's path under `modelDir`. */
+export type InstalledModel = ModelManifest & {
+  path: string;
+  /** The id `avs-model.json` records, when it is not the folder's (a folder renamed or copied). */
+  recorded_id?: string;
+};
+
 /**
- * Every model installed under `modelDir` (directories one or two levels deep holding a manifest); none when
+ * Every model installed under `modelDir` (directories one or two levels deep holding a manifest, symlinked ones
+ * followed as `serve` and `verify` follow them), each under its folder's id — the `MODEL_ID` that loads it; none when
  * `modelDir` does not exist.
+ * @param onBroken told of a folder whose `avs-model.json` cannot be read, and the scan goes on; without it that throws.
  * @throws {Error} for a folder on the way that cannot be read, naming it and why.
  * @example await installedModels("/models") // [{ model_id: "tiny/esrgan-x4", tiny: true, … }]
  */
-export async function installedModels(modelDir: string): Promise<Array<ModelManifest & { path: string }>> {
+export async function installedModels(
+  modelDir: string,
+  onBroken?: (dir: string, error: Error) => void,
+): Promise<InstalledModel[]> {
   const problem = inspectFolder(modelDir);
   if (problem?.kind === "missing") return [];
   if (problem) throw new Error(problem.message);
   const found: Array<ModelManifest & { path: string }> = [];
   const visit = async (dir: string, depth: number) => {
-    const manifest = await readManifest(dir);
+    let manifest: ModelManifest | undefined;
+    try {
+      manifest = await readManifest(dir);
+    } catch (err) {
+      if (!onBroken) throw err;
+      return onBroken(dir, err as Error);
+    }
     if (manifest) return void found.push({ ...manifest, path: dir });
     if (depth >= 2) return;
     const closed = folderProblem(dir, "the folder");
     if (closed) throw new Error(closed);
     for (const e of await readdir(dir, { withFileTypes: true })) {
-      if (e.isDirectory() && !e.name.startsWith(".")) await visit(join(dir, e.name), depth + 1);
+      if (e.name.startsWith(".")) continue;
+      const path = join(dir, e.name);
+      const folder =
+        e.isDirectory() ||
+        (e.isSymbolicLink() &&
+          (await stat(path).then(
+            (s) => s.isDirectory(),
+            () => false,
+          )));
+      if (folder) await visit(path, depth + 1);
     }
   };
   await visit(modelDir, 0);
   return found
-    .map((m) => ({ ...m, model_id: m.model_id || relative(modelDir, m.path).split(sep).join("/") }))
+    .map((m) => {
+      const id = relative(modelDir, m.path).split(sep).join("/");
+      return { ...m, model_id: id, ...(m.model_id && m.model_id !== id ? { recorded_id: m.model_id } : {}) };
+    })
     .sort((a, b) => a.model_id.localeCompare(b.model_id));
 }
