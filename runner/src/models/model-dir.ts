@@ -210,3 +210,13 @@ export async function makeFolder(path: string, what = "the models folder"): Prom
   }
   return created;
 }
+
+/**
+ * The message for a model file the pipeline needs and does not find, with the command that installs the model: the
+ * same hint from every pipeline (the README promises it).
+ * @example missingModelFile("/models/tiny/sd15/model_index.json", "tiny/sd15")
+ * // "/models/tiny/sd15/model_index.json does not exist; install the model with `avs-runner models install tiny/sd15`"
+ */
+export function missingModelFile(file: string, modelId: string): string {
+  return `${file} does not exist; install the model with \`avs-runner models install ${modelId}\``;
+}

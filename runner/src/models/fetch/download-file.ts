@@ -55,6 +55,11 @@ export interface DownloadOptions {
 const FLUSH_BYTES = 1 << 20;
 const MAX_REDIRECTS = 10;
 
+/** A redirect `models fetch` will not follow (to another scheme than http and https): fails at once, not retried. */
+class RedirectRefused extends Error {
+  override name = "RedirectRefused";
+}
+
 /**
  * GET with `Range` from `offset`, following redirects by hand so the token never follows one to another origin; the
  * answer and the URL that gave it.
@@ -72,7 +77,15 @@ async function get(
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
-      current = new URL(location, current).href;
+      const next = new URL(location, current);
+      // fetch cannot follow file:, data: or ftp: (undici: "not implemented... yet..."), and retrying cannot change it.
+      if (next.protocol !== "http:" && next.protocol !== "https:") {
+        throw new RedirectRefused(
+          `${current} redirected to ${next.protocol}${next.host ? `//${next.host}` : ""}…, a non-http(s) URL; ` +
+            "models fetch follows only http and https redirects",
+        );
+      }
+      current = next.href;
       continue;
     }
     return { res, from: current };
@@ -172,6 +185,7 @@ export async function downloadFile(
       try {
         ({ res, from } = await get(url, options, offset, dog.signal));
       } catch (cause) {
+        if (cause instanceof RedirectRefused) throw cause;
         throw new Retryable(dog.reason ?? `request failed: ${causeChain(cause)}`, { cause });
       }
       dog.answered();

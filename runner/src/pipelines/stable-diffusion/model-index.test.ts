@@ -26,3 +26,19 @@ describe("readSdModelIndex", () => {
     );
   });
 });
+
+it("gives a missing text-to-image model the `models install` hint the upscaler gives", async () => {
+  const { loadSd } = await import("./sd-worker.js");
+  const dir = join(work, "org", "missing");
+  const load = loadSd({
+    modelId: "org/missing",
+    modelPath: dir,
+    executionProvider: "cpu",
+    intraOpThreads: 1,
+    options: {},
+    log: () => {},
+  });
+  await expect(load).rejects.toThrow(
+    `${dir}/model_index.json does not exist; install the model with \`avs-runner models install org/missing\``,
+  );
+});

@@ -3,9 +3,11 @@
  * (failing with the reason when one is missing or the scheduler is unknown), then runs jobs, with LoRA-merged
  * sessions from the cache when a job asks for LoRAs.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
+import { missingModelFile } from "../../models/model-dir.js";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
 import { sessionOptions } from "../../onnx/session.js";
 import { createScheduler } from "../../schedulers/index.js";
@@ -15,7 +17,7 @@ import { sessionOpener } from "../session-opener.js";
 import { generate, type SdComponents } from "./generate.js";
 import type { SdJob, SdResult } from "./job.js";
 import { LoraSessionCache } from "./lora-sessions.js";
-import { readSdModelIndex } from "./model-index.js";
+import { readSdModelIndex, SdModelError } from "./model-index.js";
 import { safetyPreprocessModelFor } from "./safety-preprocess.js";
 import { planTextEncoder } from "./text-encoding.js";
 import { VAE_RGB_IN, VAE_RGB_OUT } from "./vae.js";
@@ -59,6 +61,8 @@ export async function loadSd(
   ctx: WorkerLoadContext<SdWorkerOptions>,
   options: { imageToImage?: boolean } = {},
 ): Promise<LoadedSd> {
+  const indexFile = join(ctx.modelPath, "model_index.json");
+  if (!existsSync(indexFile)) throw new SdModelError(missingModelFile(indexFile, ctx.modelId));
   const index = readSdModelIndex(ctx.modelPath);
   if (options.imageToImage && !index.files.vaeEncoder) {
     throw new Error(`${ctx.modelPath}/vae_encoder/model.onnx is missing; image-to-image needs the VAE encoder`);

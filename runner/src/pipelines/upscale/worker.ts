@@ -9,6 +9,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
+import { missingModelFile } from "../../models/model-dir.js";
 import { fromHalfBits, toHalfBits } from "../../onnx/float16.js";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
 import { createSession } from "../../onnx/session.js";
@@ -95,7 +96,7 @@ export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, Upsca
   async load(ctx) {
     const file = join(ctx.modelPath, "model.onnx");
     if (!existsSync(file)) {
-      throw new Error(`${file} does not exist; install the model with \`avs-runner models install ${ctx.modelId}\``);
+      throw new Error(missingModelFile(file, ctx.modelId));
     }
     // The 8-bit ↔ 0..1 conversions join the graph, so ONNX Runtime does them (fused with the model's first and last
     // operators where it can) and the session takes and hands back RGB bytes; other models are converted in JS.
