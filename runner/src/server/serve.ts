@@ -117,6 +117,16 @@ export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonL
     log.info("shutting down", { signal, queue_depth: running.runner.queue.depth });
     running.stop().then(
       () => {
+        if (running.runner.engine.stuck) {
+          log.error("exiting hard: the model load is blocked in a read that cannot be interrupted (a hung mount?)", {
+            signal,
+          });
+          // exit() would join the blocked worker thread; with no listener left the signal's default action ends the
+          // process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT).
+          process.removeAllListeners(signal);
+          process.kill(process.pid, signal);
+          return;
+        }
         log.info("stopped");
         process.exit(0);
       },

@@ -55,6 +55,11 @@ interface Pending {
  */
 export class WorkerEngine {
   state: EngineState = "LOADING";
+  /**
+   * Set by {@link WorkerEngine.close} when the abandoned load's worker did not stop within 2 s: its thread is blocked
+   * in a native read (a hung mount), and `process.exit()` would wait for it forever.
+   */
+  stuck = false;
   loadSeconds: number | undefined;
   provider: ExecutionProvider | undefined;
   info: Record<string, unknown> = {};
@@ -117,8 +122,20 @@ export class WorkerEngine {
     });
   }
 
-  /** Releases the sessions and stops the worker (waits for a running job first). */
+  /**
+   * Releases the sessions and stops the worker (waits for a running job first). A model still loading is abandoned:
+   * there is nothing to finish, and a load blocked on a file (a hung network mount) would otherwise hold the close.
+   */
   async close(): Promise<void> {
+    if (this.state === "LOADING") {
+      this.#log.info("model load abandoned: shutting down while it loads");
+      const stopped = await Promise.race([
+        this.#worker.terminate().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+      ]);
+      this.stuck = !stopped;
+      return;
+    }
     const closed = new Promise<void>((resolve) => {
       this.#onClosed = resolve;
     });
