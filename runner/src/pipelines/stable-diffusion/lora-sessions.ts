@@ -1,8 +1,8 @@
 /**
  * @module Sessions with LoRAs merged in, cached per (model, LoRAs, weights, LoRA files' identities): the first
- * request with a combination merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most recent combinations are kept;
- * the base sessions are always kept. A LoRA refused as it is read is logged with the reason the caller is not told
- * (e.g. that the folder exists but holds no LoRA).
+ * request with a combination merges and loads (cost ≈ one model load), a repeat reuses the sessions. The two most
+ * recent combinations are kept; the base sessions are always kept. A LoRA refused as it is read is logged with the
+ * reason the caller is not told (e.g. that the folder exists but holds no LoRA).
  */
 import { rmSync } from "node:fs";
 import * as ort from "onnxruntime-node";
