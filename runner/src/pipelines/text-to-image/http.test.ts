@@ -204,7 +204,7 @@ describe("POST /text-to-image (tiny/sd15)", () => {
       "LoRA of another shape",
       { ...base, loras: '{"styles/wide": 1}' },
       400,
-      /is \[4×48\] but this model's weight is \[32×4\] — is the LoRA for another base model\?/,
+      /up \[4×\d+\] · down \[\d+×48\] do not fit this model's weight \[32×4\] — is the LoRA for another base model\?/,
     ],
     ["five LoRAs", { ...base, loras: '{"a":1,"b":1,"c":1,"d":1,"e":1}' }, 400, /at most 4 LoRAs per request, got 5/],
     [
