@@ -27,6 +27,8 @@ export class Orchestrator {
   polledAt = 0;
   /** Why the last `/info` poll failed; undefined when it succeeded. */
   infoError: string | undefined = "not polled yet";
+  /** What was dropped of its last `/info` as malformed (see `info-check.ts`), joined; empty when nothing was. */
+  infoFaults = "";
   /** `/info` polls that failed in a row (0 after one that answered, and before the first poll). */
   failedPolls = 0;
   /** Hold-back of the whole orchestrator (it could not be reached, timed out, refused our secret). */

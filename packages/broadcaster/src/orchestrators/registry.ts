@@ -7,7 +7,8 @@ import { deadline, type Logger } from "@ai-video-subnet/server-kit";
 import { boundedText } from "../jobs/upstream.js";
 import type { OrchestratorEndpoint } from "../options.js";
 import { CapacityQueue } from "./capacity-queue.js";
-import { Orchestrator, type OrchestratorInfo } from "./orchestrator.js";
+import { checkInfo } from "./info-check.js";
+import { Orchestrator } from "./orchestrator.js";
 import { ANSWER_BYTES, discover, OrchestratorsFile } from "./sources.js";
 
 /** Settings of a registry. */
@@ -233,8 +234,17 @@ export class OrchestratorRegistry {
     try {
       const res = await fetch(`${o.url}/info`, { signal: limit.signal, headers: { accept: "application/json" } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const info = JSON.parse(await boundedText(res, ANSWER_BYTES)) as OrchestratorInfo;
-      if (!Array.isArray(info?.capabilities)) throw new Error("/info has no capabilities array");
+      const { info, dropped } = checkInfo(JSON.parse(await boundedText(res, ANSWER_BYTES)));
+      const faults = dropped.join("; ");
+      if (faults !== o.infoFaults) {
+        // Once per orchestrator and kind of fault, not once per poll.
+        if (faults)
+          this.#o.logger.warn("orchestrator /info has malformed capabilities; they are ignored", {
+            orchestrator: o.url,
+            dropped,
+          });
+        o.infoFaults = faults;
+      }
       const wasDown = o.infoError !== undefined;
       if (wasDown && o.info !== undefined) o.cameBack();
       o.info = info;

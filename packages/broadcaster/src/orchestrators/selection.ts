@@ -112,9 +112,11 @@ export function select(all: Orchestrator[], req: SelectionRequest): SelectionRes
     );
     return reachable < all.length ? { ...result, unreachable: true } : result;
   }
+  // `/info` is checked on receipt (info-check.ts): a price here is a number ≥ 0 per a number > 0 of pixels.
   const priced = offering.filter((o) => {
-    const p = o.capability(req.pipeline, req.modelId)!.price;
-    return req.maxPricePerPixel === undefined || p.price_per_unit / p.pixels_per_unit <= req.maxPricePerPixel;
+    if (req.maxPricePerPixel === undefined) return true;
+    const p = o.capability(req.pipeline, req.modelId)?.price;
+    return p !== undefined && p.price_per_unit / p.pixels_per_unit <= req.maxPricePerPixel;
   });
   if (priced.length === 0) return none(`every orchestrator offering it is above the price cap`, 30_000);
   const untried = priced.filter((o) => !req.exclude?.has(o.url));
