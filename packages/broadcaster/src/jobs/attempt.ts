@@ -15,7 +15,7 @@ import { PIPELINES } from "../generated/gateway-pipelines.js";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import type { OutputStore } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
-import { type AnswerLimits, BadAnswer, copyOutput, outputsAllowed, StoreFailed } from "./outputs.js";
+import { type AnswerLimits, answerFault, BadAnswer, copyOutput, outputType, StoreFailed } from "./outputs.js";
 import { isLocalFailure, retryOwnFailures } from "./own-failures.js";
 import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
 
@@ -149,14 +149,13 @@ export async function attempt(
   } catch (err) {
     return badAnswer(`malformed answer: ${(err as Error).message}`);
   }
-  const allowed = outputsAllowed(job);
-  if (images.length > allowed) {
-    return badAnswer(`too many outputs: ${images.length} for a request of ${allowed}`);
-  }
+  const fault = answerFault(images, job);
+  if (fault) return badAnswer(fault);
+  const kind = outputType(job.pipeline);
   const stored: StoredMedia[] = [];
   try {
     for (const m of images) {
-      const copy = () => copyOutput(m.url, o, store, answers, signal, job.outputKeepMs);
+      const copy = () => copyOutput(m.url, o, store, answers, signal, job.outputKeepMs, kind);
       const name = job.localRetryMs ? await retryOwnFailures(copy, job.localRetryMs, signal, isOwn) : await copy();
       stored.push({ name, seed: m.seed, nsfw: m.nsfw });
     }

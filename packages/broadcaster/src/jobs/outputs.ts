@@ -1,7 +1,8 @@
 /**
  * @module What the broadcaster accepts of an orchestrator's outputs, and how they reach the output store. An
- * orchestrator is someone else's server, so its answer is checked before anything of it is kept or fetched: at most
- * as many outputs as the request asks for, each an image/png or video/mp4 of at most `max-output-bytes`, inlined as
+ * orchestrator is someone else's server, so its answer is checked before anything of it is kept or fetched: as many
+ * outputs as the request asks for, each with an integer seed and a boolean nsfw, each of the type its pipeline makes
+ * (image/png, or video/mp4 for the video pipelines) of at most `max-output-bytes`, inlined as
  * a `data:` URL or named by an http(s) URL on the orchestrator's own origin (fetched as ever) or elsewhere (an
  * object store's link: fetched only from public addresses and the networks of `output-allow-networks`, checked on
  * the addresses the connection goes to). Anything else is a {@link BadAnswer}: the orchestrator's fault, like a
@@ -73,6 +74,54 @@ export function outputsAllowed(job: Pick<Job, "pipeline" | "body">): number {
   return Number.isInteger(n) && n > 1 ? n : 1;
 }
 
+/**
+ * The type of output each pipeline makes, by the spec's table: an mp4 for one whose work counts frames (image-to-video,
+ * video-upscale, frame-interpolation), else a PNG.
+ */
+const OUTPUT_TYPES: Readonly<Record<string, MediaExtension>> = Object.fromEntries(
+  Object.values(PIPELINES as Record<string, PipelineEntry>).map((p) => [
+    p.pipeline,
+    p.units.frames === undefined ? "png" : "mp4",
+  ]),
+);
+
+/**
+ * The type of output `pipeline` makes (`png` or `mp4`), or undefined for a pipeline the table does not list.
+ * @example outputType("video-upscale") // "mp4"
+ */
+export function outputType(pipeline: string): MediaExtension | undefined {
+  return OUTPUT_TYPES[pipeline];
+}
+
+/**
+ * What is wrong with an answer's list of outputs for this request, or undefined: exactly as many as it asks for
+ * ({@link outputsAllowed}), each with an integer `seed` and a boolean `nsfw`, as the spec's `Media` requires (a
+ * Livepeer client refuses an answer without them). Reads only the few fields parsed as JSON, never the outputs' bytes.
+ * @example answerFault([], { pipeline: "upscale", body: {} }) // "too few outputs: 0 for a request of 1"
+ */
+export function answerFault(
+  images: ReadonlyArray<{ seed?: unknown; nsfw?: unknown }>,
+  job: Pick<Job, "pipeline" | "body">,
+): string | undefined {
+  const wanted = outputsAllowed(job);
+  if (images.length !== wanted) {
+    return `${images.length > wanted ? "too many" : "too few"} outputs: ${images.length} for a request of ${wanted}`;
+  }
+  for (let i = 0; i < images.length; i++) {
+    const { seed, nsfw } = images[i]!;
+    if (!Number.isSafeInteger(seed)) return `malformed answer: output ${i}'s seed is ${shown(seed)}, not an integer`;
+    if (typeof nsfw !== "boolean") return `malformed answer: output ${i}'s nsfw is ${shown(nsfw)}, not a boolean`;
+  }
+  return undefined;
+}
+
+/** A value as a reason shows it: its JSON type, not its (orchestrator-chosen, maybe large) content. */
+function shown(v: unknown): string {
+  if (v === undefined) return "missing";
+  if (v === null) return "null";
+  return typeof v === "object" ? (Array.isArray(v) ? "an array" : "an object") : `a ${typeof v}`;
+}
+
 /** An output inlined in the answer that the byte-level parser left as text (not base64, or escaped). */
 const DATA_URL = /^data:/i;
 const SLASH = 0x2f;
@@ -81,7 +130,8 @@ const SLASH = 0x2f;
  * Copies one output into the store and returns its new name: a base64 `data:` URL decoded from the answer's bytes,
  * any other `data:` URL from its text, a URL (relative to the orchestrator) fetched and streamed. Throws
  * {@link BadAnswer} for an output the rules refuse, {@link StoreFailed} when the store fails.
- * `keepMs`: how long the store keeps it at least (an asynchronous job's retention; see `Job.outputKeepMs`).
+ * `keepMs`: how long the store keeps it at least (an asynchronous job's retention; see `Job.outputKeepMs`); `kind`:
+ * the type the job's pipeline makes ({@link outputType}), any other being refused.
  * @example const name = await copyOutput(m.url, o, store, limits, signal);
  */
 export async function copyOutput(
@@ -91,9 +141,10 @@ export async function copyOutput(
   limits: AnswerLimits,
   signal: AbortSignal,
   keepMs?: number,
+  kind?: MediaExtension,
 ): Promise<string> {
   if (url instanceof DataUrl) {
-    const ext = accepted(url.mediaType, "", "a data: URL");
+    const ext = accepted(url.mediaType, "", "a data: URL", kind);
     const bytes = url.bytes();
     if (bytes.length > limits.maxOutputBytes) throw tooLarge(`${bytes.length} bytes`, limits);
     if (!hasSignature(ext, bytes)) throw notOfType(ext, "a data: URL");
@@ -121,7 +172,7 @@ export async function copyOutput(
   const size = res.headers["content-length"];
   const length = size === undefined ? undefined : Number(size);
   try {
-    ext = accepted(res.headers["content-type"], target ? url : "", from);
+    ext = accepted(res.headers["content-type"], target ? url : "", from, kind);
     if (length !== undefined && length > limits.maxOutputBytes) throw tooLarge(`${length} bytes from ${from}`, limits);
   } catch (err) {
     res.body.destroy();
@@ -149,8 +200,11 @@ function refused(target: URL, why: string, addresses: AddressPolicy): BadAnswer 
 }
 
 /** The extension of an output of `type`; throws {@link BadAnswer} for a type the pipelines do not produce. */
-function accepted(type: string | undefined, url: string, from: string) {
+function accepted(type: string | undefined, url: string, from: string, kind: MediaExtension | undefined) {
   const ext = acceptedExtension(type, url);
+  if (ext && kind !== undefined && ext !== kind) {
+    throw new BadAnswer(`output refused: ${from} is ${MEDIA_TYPES[ext]}, but the pipeline makes ${MEDIA_TYPES[kind]}`);
+  }
   if (ext) return ext;
   const allowed = Object.values(MEDIA_TYPES).join(", ");
   throw new BadAnswer(`output refused: ${from} is ${JSON.stringify(type ?? "untyped")}, not one of ${allowed}`);

@@ -112,6 +112,11 @@ const FILLER = Buffer.alloc(64 * 1024, "A");
 /** The first bytes of an mp4: its `ftyp` box's size and type. */
 const MP4_HEAD = Buffer.from("00000018667479706d703432", "hex");
 
+/** The smallest "mp4" the broadcaster takes: an `ftyp` box's head and a few bytes. */
+export const MP4_TINY = Buffer.concat([MP4_HEAD, Buffer.alloc(8)]);
+/** The pipelines whose output is an mp4. */
+const VIDEO_PIPELINES = new Set(["image-to-video", "video-upscale", "frame-interpolation"]);
+
 function streamed(fake: FakeOrchestrator, head: Buffer, bytes: number): ReadableStream<Uint8Array> {
   let left = bytes;
   let first: Buffer | undefined = head.length > 0 ? head : undefined;
@@ -182,7 +187,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       return c.body(body, 200, { "content-type": "image/png", "content-length": String(PNG_1X1.length) });
     }
     if (fake.outputRedirect) return c.redirect(fake.outputRedirect, 302);
-    const type = fake.outputType ?? "image/png";
+    const type = fake.outputType ?? (c.req.param("name").endsWith(".mp4") ? "video/mp4" : "image/png");
     if (fake.outputBytes !== undefined) {
       const headers: Record<string, string> = { "content-type": type };
       if (fake.outputDeclared) headers["content-length"] = String(fake.outputBytes);
@@ -190,7 +195,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
       const head = type === "video/mp4" ? MP4_HEAD : PNG_1X1.subarray(0, 8);
       return c.body(streamed(fake, head, fake.outputBytes), 200, headers);
     }
-    return c.body(fake.outputBody ?? PNG_1X1, 200, { "content-type": type });
+    return c.body(fake.outputBody ?? (type === "video/mp4" ? MP4_TINY : PNG_1X1), 200, { "content-type": type });
   });
   app.post("/:pipeline", async (c) => {
     const type = c.req.header("content-type") ?? "";
@@ -261,10 +266,16 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     }
     if (!c.req.raw.signal.aborted) fake.completed.push(c.req.header("x-request-id") ?? "");
     const inline = b.inline || (b.honoursDelivery && c.req.header("x-media-delivery") === "data");
+    // As a real orchestrator: an mp4 for the video pipelines, and as many outputs as the request asks for.
+    const video = VIDEO_PIPELINES.has(c.req.path.slice(1));
     const url = inline
-      ? `data:image/png;base64,${PNG_1X1.toString("base64")}`
-      : `${fake.url}/outputs/fakeoutput0000000.png`;
-    return c.json({ images: [{ url, seed: 42, nsfw: false }] }, 200, { "X-Media-Delivery": inline ? "data" : "url" });
+      ? video
+        ? `data:video/mp4;base64,${MP4_TINY.toString("base64")}`
+        : `data:image/png;base64,${PNG_1X1.toString("base64")}`
+      : `${fake.url}/outputs/fakeoutput0000000.${video ? "mp4" : "png"}`;
+    const n = Math.max(1, Number(fields.num_images_per_prompt ?? 1) || 1);
+    const images = Array.from({ length: n }, () => ({ url, seed: 42, nsfw: false }));
+    return c.json({ images }, 200, { "X-Media-Delivery": inline ? "data" : "url" });
   };
   let server: ServerType;
   const port = await new Promise<number>((resolve) => {
