@@ -65,10 +65,11 @@ describe("readiness", () => {
     const res = await fetch(`${t.url}/ready`);
     expect(res.status).toBe(503);
     const msg = (await res.json()).detail.msg as string;
-    expect(msg).toMatch(
-      /^no orchestrator capacity is reachable: none of 1 orchestrator\(s\) answers \/info \(last error: .+\)$/,
+    // /ready is public: no error text, which may name addresses (`connect ECONNREFUSED 127.0.0.1:…`); the log has it.
+    expect(msg).toBe(
+      "no orchestrator capacity is reachable: none of 1 orchestrator(s) answers /info (see the orchestrator unreachable log lines)",
     );
-    expect(msg).not.toContain(new URL(url).host);
+    expect(typeof polls[0]!.error).toBe("string");
   });
 
   it("is ready once an orchestrator answers and advertises a capability", async () => {

@@ -1,6 +1,9 @@
 /**
  * @module Where orchestrators come from: the static list, an orchestrators file re-read when it changes, and a
  * discovery URL (a real HTTP server on 127.0.0.1 answering Livepeer's `[{"address"}]` shape); `/info` polling.
+ * An address with a user name or password (`http://op:pw@host`), which fetch refuses to call, is refused from the
+ * `orchestrator` setting and the orchestrators file (naming the setting, not the password), and left out of a
+ * discovery list with a redacted log line.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jsonLogger } from "@ai-video-subnet/server-kit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/cli-config.js";
 import { OrchestratorRegistry } from "../src/orchestrators/registry.js";
 import { parseAddressList } from "../src/orchestrators/sources.js";
 import { startEndlessServer } from "./support/endless-server.js";
@@ -171,5 +175,57 @@ describe("address lists", () => {
     expect(() => parseAddressList('[{"address":"ftp://a"}]', "f.json")).toThrow(
       'f.json: entry 0 must be {"address": "http(s)://..."}, got {"address":"ftp://a"}',
     );
+  });
+});
+
+const WITH_PASSWORD = "http://op:s3cretpw@127.0.0.1:9/";
+
+describe("an orchestrator address with a user name or password", () => {
+  it("is refused from the orchestrator setting, naming it without the password", () => {
+    const run = () => parseConfig(["--orchestrator", WITH_PASSWORD], {});
+    expect(run).toThrow(
+      'orchestrator: orchestrator address http://***@127.0.0.1:9/ holds a user name or password, which is never sent; give the orchestrator\'s secret as "secret" (or orchestrator-secret) instead',
+    );
+    expect(() => new OrchestratorRegistry({ ...base, orchestrators: [{ url: WITH_PASSWORD }] })).toThrow(
+      /^orchestrator: orchestrator address http:\/\/\*\*\*@127\.0\.0\.1:9\/ holds/,
+    );
+  });
+
+  it("in the orchestrators file stops the start, naming the setting and entry without the password", async () => {
+    const file = join(dir, "orchestrators.json");
+    writeFileSync(file, JSON.stringify([{ address: "http://127.0.0.1:9" }, { address: WITH_PASSWORD }]));
+    const r = new OrchestratorRegistry({ ...base, orchestratorsFile: file });
+    cleanup.push(() => r.stop());
+    const err = await r.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(
+      new RegExp(
+        `^orchestrators-file ${file}: entry 1: orchestrator address http://\\*\\*\\*@127\\.0\\.0\\.1:9/ holds`,
+      ),
+    );
+    expect(err?.message).not.toContain("s3cretpw");
+  });
+
+  it("in a discovery list is left out and logged redacted; the other entries are used", async () => {
+    const good = await fake();
+    const server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify([{ address: WITH_PASSWORD }, { address: good.url }]));
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+    cleanup.push(() => new Promise((res) => server.close(res)));
+    logs.length = 0;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const r = new OrchestratorRegistry({ ...base, discoveryUrl: url });
+    cleanup.push(() => r.stop());
+    await r.start();
+    expect(r.list().map((o) => [o.url, o.reachable])).toEqual([[good.url, true]]);
+    const ignored = logs
+      .map((l) => JSON.parse(l) as { msg: string; address?: string })
+      .filter((l) => l.msg === "discovery entry ignored: its address holds a user name or password");
+    expect(ignored[0]?.address).toBe("http://***@127.0.0.1:9/");
+    expect(logs.some((l) => l.includes("s3cretpw"))).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ import {
   MAX_RETENTION_MS,
   type OrchestratorEndpoint,
 } from "../options.js";
+import { CredentialsInAddress, hasCredentials } from "../orchestrators/sources.js";
 
 const MB = 1024 * 1024;
 
@@ -50,7 +51,7 @@ export const SETTINGS = [
   {
     name: "orchestrator",
     kind: "list",
-    help: "orchestrator URL (repeat the flag; comma-separated in env; in the config file strings or {url, secret})",
+    help: "orchestrator URL, without user name or password (repeat the flag; comma-separated in env; in the config file strings or {url, secret})",
   },
   { name: "orchestrator-secret", kind: "string", help: "bearer secret sent to orchestrators without their own" },
   {
@@ -287,6 +288,7 @@ export function parseConfig(
     return o.secret === undefined ? { url: o.url } : { url: o.url, secret: String(o.secret) };
   });
   for (const o of orchestrators ?? []) {
+    if (hasCredentials(o.url)) throw new CredentialsInAddress("orchestrator", o.url);
     if (!/^https?:\/\/[^/]+/.test(o.url))
       throw new Error(`orchestrator must be an http(s) URL, got ${JSON.stringify(o.url)}`);
   }

@@ -1712,7 +1712,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": {
-                     *         "msg": "no orchestrator capacity is reachable: none of 1 orchestrator(s) answers /info (last error: connect ECONNREFUSED 127.0.0.1:8935)"
+                     *         "msg": "no orchestrator capacity is reachable: none of 1 orchestrator(s) answers /info (see the orchestrator unreachable log lines)"
                      *       }
                      *     }
                      */

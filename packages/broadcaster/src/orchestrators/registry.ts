@@ -9,7 +9,7 @@ import type { OrchestratorEndpoint } from "../options.js";
 import { CapacityQueue } from "./capacity-queue.js";
 import { checkInfo } from "./info-check.js";
 import { Orchestrator } from "./orchestrator.js";
-import { ANSWER_BYTES, discover, OrchestratorsFile } from "./sources.js";
+import { ANSWER_BYTES, CredentialsInAddress, discover, hasCredentials, OrchestratorsFile } from "./sources.js";
 
 /** Settings of a registry. */
 export interface RegistryOptions {
@@ -68,6 +68,9 @@ export class OrchestratorRegistry {
   #stopped = new AbortController();
 
   constructor(options: RegistryOptions) {
+    for (const e of options.orchestrators) {
+      if (hasCredentials(e.url)) throw new CredentialsInAddress("orchestrator", e.url);
+    }
     this.#o = options;
     this.#file = options.orchestratorsFile ? new OrchestratorsFile(options.orchestratorsFile) : undefined;
     this.#merge([]);
@@ -97,12 +100,12 @@ export class OrchestratorRegistry {
       return { ready: false, reason: `no orchestrators are configured${sources}` };
     }
     if (reachable.length === 0) {
-      const last = all.find((o) => o.failedPolls > 0)?.infoError;
+      // No error text: /ready is public, and an error names addresses. The `orchestrator unreachable` lines have it.
       const polled = all.some((o) => o.failedPolls > 0 || o.info !== undefined);
       return {
         ready: false,
         reason: polled
-          ? `none of ${all.length} orchestrator(s) answers /info${last ? ` (last error: ${last})` : ""}`
+          ? `none of ${all.length} orchestrator(s) answers /info (see the orchestrator unreachable log lines)`
           : `none of ${all.length} orchestrator(s) has been polled yet`,
       };
     }
@@ -111,6 +114,11 @@ export class OrchestratorRegistry {
 
   /** Reads the sources and polls every orchestrator once, then keeps doing so on timers. */
   async start(): Promise<void> {
+    // An address with a password in the orchestrators file is a mistake in the operator's setup: refused at start.
+    // Later edits are reported and the last good list kept, as for any unreadable file.
+    await this.#file?.read().catch((err: unknown) => {
+      if (err instanceof CredentialsInAddress) throw err;
+    });
     await this.refreshSources();
     await this.pollAll();
     const state = this.readiness();
@@ -152,7 +160,9 @@ export class OrchestratorRegistry {
     if (this.#o.discoveryUrl) {
       const limit = deadline(5000, this.#stopped.signal);
       try {
-        this.#discovered = await discover(this.#o.discoveryUrl, limit.signal);
+        this.#discovered = await discover(this.#o.discoveryUrl, limit.signal, (address) =>
+          this.#o.logger.warn("discovery entry ignored: its address holds a user name or password", { address }),
+        );
       } catch (err) {
         this.#o.logger.warn("discovery failed; keeping the last list", { error: (err as Error).message });
       } finally {
