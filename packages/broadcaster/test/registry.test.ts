@@ -117,6 +117,23 @@ describe("orchestrator registry", () => {
     expect(r.list()[0]!.url).toBe(b.url);
   });
 
+  it("polls the orchestrators of a file every info-interval-ms, not at each look at the file", async () => {
+    const a = await fake();
+    const file = join(dir, "polled.json");
+    writeFileSync(file, JSON.stringify([{ address: a.url }]));
+    // The file is looked at every 100 ms (discovery-interval-ms here; at most every second).
+    const r = new OrchestratorRegistry({ ...base, infoIntervalMs: 1000, orchestratorsFile: file });
+    cleanup.push(() => r.stop());
+    await r.start();
+    const before = a.infoPolls;
+    await new Promise((res) => setTimeout(res, 2500));
+    expect(before).toBe(1);
+    expect(a.infoPolls - before).toBeLessThanOrEqual(3);
+    const b = await fake();
+    writeFileSync(file, JSON.stringify([{ address: a.url }, { address: b.url }]));
+    await until(() => r.list()[1]?.reachable === true, 1000);
+  });
+
   it("follows a discovery URL", async () => {
     const [a, b] = [await fake(), await fake()];
     let answer: unknown = [{ address: a.url }];

@@ -131,8 +131,10 @@ export class OrchestratorRegistry {
     if (this.#file || this.#o.discoveryUrl) {
       const every = this.#file && !this.#o.discoveryUrl ? Math.min(1000, this.#o.discoveryIntervalMs) : undefined;
       this.#timers.push(
+        // Only orchestrators new to the list are polled at once; the others keep the `info-interval-ms` rhythm (a
+        // file is looked at every second, and polling all after each look polled every one once a second).
         setInterval(
-          () => void this.refreshSources().then(() => this.pollAll()),
+          () => void this.refreshSources().then((added) => Promise.all(added.map((o) => this.poll(o)))),
           every ?? this.#o.discoveryIntervalMs,
         ).unref(),
       );
@@ -146,8 +148,8 @@ export class OrchestratorRegistry {
     this.#stopped.abort();
   }
 
-  /** Re-reads the orchestrators file (when it changed) and the discovery URL. */
-  async refreshSources(): Promise<void> {
+  /** Re-reads the orchestrators file (when it changed) and the discovery URL; resolves with the orchestrators added. */
+  async refreshSources(): Promise<Orchestrator[]> {
     let fromFile: OrchestratorEndpoint[] = [];
     if (this.#file) {
       try {
@@ -169,10 +171,10 @@ export class OrchestratorRegistry {
         limit.clear();
       }
     }
-    this.#merge(fromFile);
+    return this.#merge(fromFile);
   }
 
-  #merge(fromFile: OrchestratorEndpoint[]): void {
+  #merge(fromFile: OrchestratorEndpoint[]): Orchestrator[] {
     const wanted = new Map<string, string | undefined>();
     const add = (e: OrchestratorEndpoint) => {
       const url = e.url.replace(/\/+$/, "");
@@ -182,6 +184,7 @@ export class OrchestratorRegistry {
     for (const e of fromFile) add(e);
     for (const e of this.#o.orchestrators) add(e);
     let changed = false;
+    const added: Orchestrator[] = [];
     for (const url of this.#byUrl.keys()) {
       if (!wanted.has(url)) {
         this.#byUrl.delete(url);
@@ -193,15 +196,15 @@ export class OrchestratorRegistry {
       const known = this.#byUrl.get(url);
       if (known) known.secret = secret;
       else {
-        this.#byUrl.set(
-          url,
-          new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs }),
-        );
+        const o = new Orchestrator(url, secret, { baseMs: this.#o.backoffBaseMs, maxMs: this.#o.backoffMaxMs });
+        this.#byUrl.set(url, o);
+        added.push(o);
         changed = true;
         this.#o.logger.info("orchestrator added", { orchestrator: url });
       }
     }
     if (changed) this.waiting.wake();
+    return added;
   }
 
   /** Polls every orchestrator's `/info` once (a poll already under way is joined, not repeated). */

@@ -69,6 +69,8 @@ export interface FakeOrchestrator {
   /** Request ids of the jobs answered 200 (after their delay, to a caller still there). */
   completed: string[];
   capabilities: FakeCapability[];
+  /** `GET /info` requests received. */
+  infoPolls: number;
   /** When set, `/info` answers 503 (the orchestrator looks down to a poller). */
   infoDown?: boolean;
   /** When set, `/info` answers this many ms late (an orchestrator whose host is busy). */
@@ -148,6 +150,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
     aborted: 0,
     outputGets: 0,
     busyAnswers: 0,
+    infoPolls: 0,
     streamedBytes: 0,
     inFlight: 0,
     peakInFlight: 0,
@@ -158,6 +161,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
   const inUse = (cap: FakeCapability) =>
     fake.enforceCapacity ? (running.get(`${cap.pipeline}/${cap.model_id}`) ?? 0) : (cap.in_use ?? 0);
   app.get("/info", async (c) => {
+    fake.infoPolls += 1;
     if (fake.infoDelayMs) await new Promise((r) => setTimeout(r, fake.infoDelayMs));
     return fake.infoDown
       ? c.json({ detail: { msg: "down" } }, 503)
