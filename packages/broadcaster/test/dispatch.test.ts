@@ -156,9 +156,9 @@ describe("failures", () => {
     expect(count(a!) + count(b!)).toBe(2);
   });
 
-  it("answers 500 without retrying further or holding anything back when two orchestrators fail a job alike", async () => {
+  it("answers 500 without holding anything back when every orchestrator fails a job alike", async () => {
     // Orchestrators that each fail the same input the same way point at the input: one client's poisoned request
-    // must not take the model off the network, nor be retried on a third (an attempt may cost minutes of a GPU).
+    // must not take the model off the network.
     const [a, b, c] = await fakes([CAP], [CAP], [CAP]);
     a!.behaviour = b!.behaviour = c!.behaviour = { kind: "status", status: 500, msg: "x264 failed at frame 3" };
     const t = await gateway([a!.url, b!.url, c!.url], { retryBudgetMs: 100 });
@@ -166,12 +166,12 @@ describe("failures", () => {
     expect(res.status).toBe(500);
     expect(res.headers.get("retry-after")).toBeNull();
     expect((await res.json()).detail.msg).toBe(
-      "text-to-image/tiny/sd-turbo failed the same way on 2 orchestrators (HTTP 500), so the request itself is the " +
+      "text-to-image/tiny/sd-turbo failed the same way on 3 orchestrators (HTTP 500), so the request itself is the " +
         "likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id",
     );
-    expect(count(a!) + count(b!) + count(c!)).toBe(2);
+    expect(count(a!) + count(b!) + count(c!)).toBe(3);
     const lifted = t.logs.find((l) => String(l.msg).startsWith("job failed the same way"));
-    expect(lifted).toMatchObject({ orchestrators: 2, reason: "HTTP 500: x264 failed at frame 3" });
+    expect(lifted).toMatchObject({ orchestrators: 3, reason: "HTTP 500: x264 failed at frame 3" });
     for (const o of t.b.registry.list()) {
       const held = o.capabilityBackoff(CAP.pipeline, CAP.model_id);
       expect([held.failures, held.heldBack(Date.now()), o.stats(CAP.pipeline, CAP.model_id).successRate]).toEqual([
@@ -183,7 +183,19 @@ describe("failures", () => {
     // Nothing held back: a good request right after runs at once.
     a!.behaviour = b!.behaviour = c!.behaviour = { kind: "ok" };
     expect((await textToImage(t.url, JOB)).status).toBe(200);
-    expect(count(a!) + count(b!) + count(c!)).toBe(3);
+    expect(count(a!) + count(b!) + count(c!)).toBe(4);
+  });
+
+  it("tries a third orchestrator before blaming the request when two fail it alike, and keeps those two held back", async () => {
+    // Two broken by the same bad release are warm, so tried first; the healthy third is cold.
+    const [a, b, c] = await fakes([CAP], [CAP], [{ ...CAP, warm: false }]);
+    a!.behaviour = b!.behaviour = { kind: "status", status: 500, msg: "CUDA error: no kernel image" };
+    const t = await gateway([a!.url, b!.url, c!.url], { retryBudgetMs: 5000 });
+    const res = await textToImage(t.url, JOB);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect([count(a!), count(b!), count(c!)]).toEqual([1, 1, 1]);
+    const held = t.b.registry.list().map((o) => o.heldUntil(CAP.pipeline, CAP.model_id) > Date.now());
+    expect(held).toEqual([true, true, false]);
   });
 
   for (const [name, other] of [

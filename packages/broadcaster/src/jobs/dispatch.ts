@@ -1,8 +1,8 @@
 /**
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back; when every one is busy or full, wait for capacity within the
- * time budget. A 4xx goes straight back; when nothing is left, 503; when two orchestrators failed it with the same
- * 5xx answer, 500 at once, and the holds it placed are lifted (see `tally.ts`).
+ * time budget. A 4xx goes straight back; when nothing is left, 503; when two orchestrators or more failed it with the
+ * same 5xx answer and no other is left to try, 500, and the holds it placed are lifted (see `tally.ts`).
  */
 import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
@@ -110,8 +110,6 @@ export async function dispatch(
       tally.end(`all ${ctx.maxAttempts} attempts used`);
       break;
     }
-    // Two orchestrators failed it alike: a third would most likely too, and an attempt may cost minutes of a GPU.
-    if (tally.sameEverywhere()) break;
     if ((tally.sent > 0 || ticket !== undefined) && elapsed >= ctx.retryBudgetMs) {
       if (waitedFor) tally.end(waitedFor);
       tally.end(`retry budget of ${ctx.retryBudgetMs} ms spent`);
@@ -127,6 +125,9 @@ export async function dispatch(
       random: ctx.random,
     });
     if (!pick.orchestrator) {
+      // Orchestrators that failed it alike, and none left to try now: the request is the likely cause. While one is
+      // left, it is tried first: two broken by the same bad release must not turn a valid request into a 500.
+      if (tally.sameEverywhere()) break;
       if (pick.allTried && ctx.waitWhileUnreachable) {
         // Each has failed this job once or more; attempts are left (checked above): they may be tried again, each
         // when its hold-back ends (the wait below), or once it answers `/info` again.
