@@ -69,14 +69,21 @@ describe("one job", () => {
     expect(count(o!)).toBe(1);
   }, 15_000);
 
-  it("passes an orchestrator's 4xx straight to the client without retrying", async () => {
-    const [a, b] = await fakes([CAP], [CAP]);
-    a!.behaviour = b!.behaviour = { kind: "status", status: 400, msg: "Height and width must be divisible by 8" };
-    const t = await gateway([a!.url, b!.url]);
+  it("passes an orchestrator's 4xx to the client once a second agrees, without asking a third", async () => {
+    const [a, b, c] = await fakes([CAP], [CAP], [CAP]);
+    a!.behaviour =
+      b!.behaviour =
+      c!.behaviour =
+        {
+          kind: "status",
+          status: 400,
+          msg: "Height and width must be divisible by 8",
+        };
+    const t = await gateway([a!.url, b!.url, c!.url]);
     const res = await textToImage(t.url, JOB);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ detail: { msg: "Height and width must be divisible by 8" } });
-    expect(count(a!) + count(b!)).toBe(1);
+    expect(count(a!) + count(b!) + count(c!)).toBe(2);
   });
 
   it("forwards multipart uploads with the file intact", async () => {

@@ -23,7 +23,11 @@ import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, up
 export type AttemptResult =
   /** Outputs stored under these names. */
   | { kind: "ok"; media: StoredMedia[] }
-  /** The orchestrator rejected the request itself (4xx): the client gets this status and body. */
+  /**
+   * The orchestrator rejected the request itself (a 4xx but those of {@link ORCHESTRATOR_FAULT} and
+   * {@link ORCHESTRATOR_SPECIFIC}, and a model it does not serve): the client gets this status and body, once
+   * another orchestrator agrees or none is free to ask (see `dispatch.ts`).
+   */
   | { kind: "client_error"; status: number; body: unknown }
   /**
    * At capacity (503/429): try another; hold this one back for `retryAfterMs`. `capability`: a 503, the answer of an
@@ -35,8 +39,9 @@ export type AttemptResult =
    * Connection error, timeout, 5xx, bad answer, output not fetchable: try another, back off. `capability`: the
    * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed or refused answer —
    * see {@link BadAnswer}), so only that capability is held back there; otherwise the whole orchestrator is.
+   * `stale`: its answer says its last `/info` is out of date (a model it no longer serves): read it again now.
    */
-  | { kind: "failed"; reason: string; capability?: true }
+  | { kind: "failed"; reason: string; capability?: true; stale?: true }
   /**
    * This gateway's own failure: it ran out of a local resource (descriptors, disk, memory) sending the request or
    * storing an output (`store` unset), or its output store failed (`store`: its database, bucket or disk refused or
@@ -57,6 +62,14 @@ const INLINE_OUTPUTS = new Set<string>(
 
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
+/**
+ * 4xx statuses that are this orchestrator's own for a request this gateway let through: 413 (the body is within our
+ * limit, so its own is smaller) and 422 (the body passed our validation against the same spec, so it reads the spec
+ * otherwise). Another orchestrator may take the job: failed, held back for this pipeline and model.
+ */
+const ORCHESTRATOR_SPECIFIC = new Set([413, 422]);
+/** An orchestrator's 400 for a model it does not serve (any more): its `/info` said otherwise, so it is stale. */
+const NOT_SERVED = /\bis not served\b/;
 
 /** The body to send and its content type; a new stream of the same bytes for every attempt. */
 async function requestBody(job: Job): Promise<{ body: UpstreamBody; contentType: string; length?: number }> {
@@ -134,7 +147,13 @@ export async function attempt(
     };
   }
   if (res.status >= 400 && res.status < 500 && !ORCHESTRATOR_FAULT.has(res.status)) {
-    return { kind: "client_error", status: res.status, body: errorShape(answer.toString("utf8"), res.status) };
+    const text = answer.toString("utf8");
+    const stale = res.status === 400 && NOT_SERVED.test(messageOf(text));
+    if (stale || ORCHESTRATOR_SPECIFIC.has(res.status)) {
+      const reason = `HTTP ${res.status}: ${messageOf(text)}`;
+      return stale ? { kind: "failed", reason, capability: true, stale } : { kind: "failed", reason, capability: true };
+    }
+    return { kind: "client_error", status: res.status, body: errorShape(text, res.status) };
   }
   if (res.status !== 200) {
     const reason = `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}`;

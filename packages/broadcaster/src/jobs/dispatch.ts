@@ -1,10 +1,10 @@
 /**
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back; when every one is busy or full, wait for capacity within the
- * time budget. A 4xx goes straight back; when nothing is left, 503; when two orchestrators or more failed it with the
+ * time budget. A 4xx goes back once a second orchestrator agrees or none is free to ask; when nothing is left, 503; when two orchestrators or more failed it with the
  * same 5xx answer and no other is left to try, 500, and the holds it placed are lifted (see `tally.ts`).
  */
-import { deadline, errorBody, type Logger } from "@ai-video-subnet/server-kit";
+import { deadline, type Logger } from "@ai-video-subnet/server-kit";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
 import type { OrchestratorRegistry } from "../orchestrators/registry.js";
 import { select } from "../orchestrators/selection.js";
@@ -12,9 +12,12 @@ import type { OutputStore } from "../outputs/store.js";
 import type { BroadcasterMetrics } from "../server/metrics.js";
 import { type AttemptResult, attempt } from "./attempt.js";
 import type { Job, StoredMedia } from "./job.js";
+import { modelRefusal } from "./model-refusal.js";
 import type { AnswerLimits } from "./outputs.js";
 import { SHORT_OF_RESOURCES } from "./own-failures.js";
 import { publicReason, Tally } from "./tally.js";
+
+export { unofferedModel } from "./model-refusal.js";
 
 /** What a dispatcher needs. */
 export interface DispatchContext {
@@ -97,6 +100,7 @@ export async function dispatch(
   const started = Date.now();
   const tried = new Set<string>();
   const tally = new Tally();
+  const run: Run = { job, path, clientSignal, hooks, tally, tried };
   const queue = ctx.registry.waiting;
   let retryAfterMs = 1000;
   /** This job's place in the queue for capacity, taken when it first waits: jobs that waited longer look first. */
@@ -128,6 +132,8 @@ export async function dispatch(
       // Orchestrators that failed it alike, and none left to try now: the request is the likely cause. While one is
       // left, it is tried first: two broken by the same bad release must not turn a valid request into a 500.
       if (tally.sameEverywhere()) break;
+      // A 4xx with no other orchestrator to ask now: the client gets it (see `Run.rejected`).
+      if (run.rejected) return run.rejected.result;
       if (pick.allTried && ctx.waitWhileUnreachable) {
         // Each has failed this job once or more; attempts are left (checked above): they may be tried again, each
         // when its hold-back ends (the wait below), or once it answers `/info` again.
@@ -159,13 +165,14 @@ export async function dispatch(
     if (tally.sent > 0) ctx.metrics.retries.inc({ pipeline: job.pipeline });
     tally.sent += 1;
     try {
-      const result = await attemptOn(ctx, { job, path, clientSignal, hooks, tally, tried }, pick.orchestrator);
+      const result = await attemptOn(ctx, run, pick.orchestrator);
       if (result) return result;
     } finally {
       // A slot of ours came free (or a busy answer was recorded): waiting jobs look again.
       queue.wake();
     }
   }
+  if (run.rejected) return run.rejected.result;
   const same = tally.sameEverywhere();
   if (same) {
     tally.withdraw();
@@ -214,7 +221,16 @@ interface Run {
   tally: Tally;
   /** Orchestrators that failed this job. */
   tried: Set<string>;
+  /**
+   * The first 4xx the job got, and from whom. A 4xx can be one orchestrator's own (a stale or broken one), so
+   * another is asked once, when one is free now: a second 4xx, or none to ask, and the client gets one; a success
+   * there holds the first back. So a request at fault costs at most two attempts, not `max-attempts`.
+   */
+  rejected?: { by: Orchestrator; result: ClientError };
 }
+
+/** A client error of {@link dispatch}. */
+type ClientError = Extract<DispatchResult, { kind: "client_error" }>;
 
 /**
  * Attempt number `run.tally.sent` of the job on `o`, its outcome recorded (stats, hold-backs, metrics, logs, the
@@ -271,9 +287,21 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
         ms,
         attempt: n,
       });
+      if (run.rejected) holdRejecter(ctx, run, run.rejected.by);
       return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
-    case "client_error":
-      return { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url };
+    case "client_error": {
+      const answer = { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url } as const;
+      if (run.rejected) return answer;
+      run.rejected = { by: o, result: answer };
+      run.tried.add(o.url);
+      ctx.logger.info("orchestrator rejected the request; asking another if one is free", {
+        request_id: job.requestId,
+        orchestrator: o.url,
+        attempt: n,
+        status: result.status,
+      });
+      return undefined;
+    }
     case "busy":
       // Not a failure: the orchestrator may take this job after Retry-After, so it stays a candidate; until one of
       // our jobs there ends or its /info says otherwise, it counts as full. A 503 holds back only this pipeline and
@@ -300,8 +328,9 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
       const hold = backoff.fail(Date.now());
       // The orchestrator itself failed (unreachable, timed out): ask its `/info` now rather than at the next round, so
-      // a job that would try it again waits for it while it is down instead of spending its attempts on it.
-      if (!result.capability) void ctx.registry.poll(o);
+      // a job that would try it again waits for it while it is down instead of spending its attempts on it. Also
+      // when its answer says its `/info` is stale (a model it no longer serves).
+      if (!result.capability || result.stale) void ctx.registry.poll(o);
       tally.failed(n, o.url, result.reason, result.capability ? { backoff, hold, stats } : undefined);
       ctx.logger.warn("attempt failed; orchestrator held back", {
         request_id: job.requestId,
@@ -331,44 +360,16 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
   }
 }
 
-/** A client error of {@link dispatch}. */
-type ClientError = Extract<DispatchResult, { kind: "client_error" }>;
-
-/**
- * The 400 of a job whose model no orchestrator that ever answered `/info` offers for its pipeline (or that none of
- * those offering it also offers what the job needs besides), else undefined. An asynchronous job is checked with it
- * before it is queued, so a mistyped `model_id` is refused at once rather than accepted and failed.
- * @example const refused = unofferedModel(ctx, job); if (refused) return c.json(refused.body, 400);
- */
-export function unofferedModel(ctx: Pick<DispatchContext, "registry" | "metrics">, job: Job): ClientError | undefined {
-  const pick = select(ctx.registry.list(), {
-    pipeline: job.pipeline,
-    modelId: job.modelId,
-    ...(job.alsoNeeds ? { alsoNeeds: job.alsoNeeds } : {}),
-    now: Date.now(),
+/** Holds back the pipeline and model on `o`, whose 4xx to this job another orchestrator has just served. */
+function holdRejecter(ctx: DispatchContext, { job }: Run, o: Orchestrator): void {
+  o.stats(job.pipeline, job.modelId).failure();
+  const hold = o.capabilityBackoff(job.pipeline, job.modelId).fail(Date.now());
+  ctx.logger.warn("orchestrator rejected a request another served; held back", {
+    request_id: job.requestId,
+    orchestrator: o.url,
+    hold_ms: hold.ms,
+    held: `${job.pipeline}/${job.modelId}`,
   });
-  return modelRefusal(ctx, job, pick);
-}
-
-/** {@link unofferedModel} of a selection already made. */
-function modelRefusal(
-  ctx: Pick<DispatchContext, "metrics">,
-  job: Job,
-  pick: ReturnType<typeof select>,
-): ClientError | undefined {
-  if (pick.orchestrator || (!pick.missing && !pick.offered)) return undefined;
-  ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "unknown_model" });
-  const body = pick.missing ? errorBody(pick.missing) : unknownModel(job, pick.offered!);
-  return { kind: "client_error", status: 400, body, orchestrator: undefined };
-}
-
-/** The 400 for a model no orchestrator offers, naming what is offered (a typo costs one round trip, not retries). */
-function unknownModel(job: Job, offered: string[]) {
-  const list = offered.length > 0 ? `offered: ${offered.join(", ")}` : "no model is offered for it";
-  const whose = job.modelDefaulted ? ` (this gateway's default for ${job.pipeline}: the request named no model)` : "";
-  return errorBody(
-    `model_id ${JSON.stringify(job.modelId)}${whose} is not offered for ${job.pipeline} by any orchestrator; ${list}`,
-  );
 }
 
 /** Resolves when `watched` settles, after {@link SETTLE_MS}, or when `signal` aborts, whichever comes first; never rejects. */
