@@ -93,6 +93,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
     requestTimeoutMs: o.requestTimeoutMs,
     answers: {
       maxAnswerBytes: o.maxAnswerBytes,
+      idleTimeoutMs: o.answerIdleTimeoutMs,
       maxOutputBytes: o.maxOutputBytes,
       addresses: outputAddresses(o.outputAllowNetworks, o.resolveHost),
     },

@@ -91,6 +91,11 @@ export interface BroadcasterOptions extends AsyncJobOptions {
   /** Longest one attempt on one orchestrator may take, ms (default 300 000). */
   requestTimeoutMs?: number;
   /**
+   * Longest silence in an orchestrator's job answer once its headers came, ms (default 30 000): one that sends its
+   * headers and then nothing fails the attempt then, not at `requestTimeoutMs`, and is held back longer each time.
+   */
+  answerIdleTimeoutMs?: number;
+  /**
    * Largest job answer read from an orchestrator, bytes (default 512 MiB): it is held in memory whole, outputs
    * inlined as base64 included. Past it the socket is destroyed and the answer refused as a bad one.
    */
@@ -223,6 +228,7 @@ export const DEFAULTS = {
   retryBudgetMs: 30_000,
   jobsRetryBudgetMs: 600_000,
   requestTimeoutMs: 300_000,
+  answerIdleTimeoutMs: 30_000,
   maxAnswerBytes: 512 * 1024 * 1024,
   maxOutputBytes: 4 * 1024 * 1024 * 1024,
   backoffBaseMs: 1_000,

@@ -5,21 +5,17 @@
  * orchestrator's fault: the job goes to another orchestrator, and this pipeline and model are held back on the first.
  * The first orchestrator is warm and the second cold, so the first is tried first.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answerFault } from "../src/jobs/outputs.js";
-import { startBroadcaster, textToImage } from "./support/broadcaster.js";
+import { closedAfterEach, startBroadcaster, T2I_JOB, T2I_MODEL, textToImage } from "./support/broadcaster.js";
 import { type FakeOrchestrator, MP4_TINY, PNG_1X1, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
-const MODEL = "tiny/sd";
-const JOB = { model_id: MODEL, prompt: "a lighthouse", width: 64, height: 64, num_inference_steps: 1 };
+const MODEL = T2I_MODEL;
+const JOB = T2I_JOB;
 const PNG = `data:image/png;base64,${PNG_1X1.toString("base64")}`;
 const MP4 = `data:video/mp4;base64,${MP4_TINY.toString("base64")}`;
 
-let open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.map((x) => x.close()));
-  open = [];
-});
+const open = closedAfterEach();
 
 async function setup(pipeline = "text-to-image") {
   const a = await startFakeOrchestrator([{ pipeline, model_id: MODEL, warm: true }]);

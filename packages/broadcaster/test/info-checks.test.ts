@@ -4,53 +4,26 @@
  * jobs go to a healthy orchestrator instead of failing with 500 (or waiting out the retry budget). The hostile
  * orchestrator is a FAKE (a node:http server answering a scripted `/info`); the healthy one is the usual fake.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkInfo } from "../src/orchestrators/info-check.js";
-import { startBroadcaster, textToImage } from "./support/broadcaster.js";
+import { startBareOrchestrator, wellFormed } from "./support/bare-orchestrator.js";
+import { closedAfterEach, startBroadcaster, T2I_JOB, T2I_MODEL, textToImage } from "./support/broadcaster.js";
 import { startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
-const MODEL = "tiny/sd";
-const JOB = { model_id: MODEL, prompt: "a lighthouse", width: 64, height: 64, num_inference_steps: 1 };
-const GOOD = {
-  pipeline: "text-to-image",
-  model_id: MODEL,
-  warm: true,
-  capacity: 4,
-  in_use: 0,
-  price: { price_per_unit: 0, pixels_per_unit: 1 },
-};
+const MODEL = T2I_MODEL;
+const JOB = T2I_JOB;
+const GOOD = wellFormed(MODEL);
 
-let open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.map((x) => x.close()));
-  open = [];
-});
+const open = closedAfterEach();
 
 /** A FAKE orchestrator whose `/info` lists `capabilities` as given (warm, so it would be tried first); jobs: 500. */
 async function hostile(capabilities: unknown[]) {
-  const state = { capabilities, jobs: 0 };
-  const server = http.createServer((req, res) => {
-    res.setHeader("content-type", "application/json");
-    if (req.method === "GET" && req.url === "/info") {
-      res.end(JSON.stringify({ version: "hostile", hardware: [], capabilities: state.capabilities }));
-      return;
-    }
-    state.jobs += 1;
-    req.resume();
+  const o = await startBareOrchestrator(capabilities, (_req, res) => {
     res.statusCode = 500;
     res.end('{"detail":{"msg":"should not have been sent a job"}}');
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  open.push({
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state };
+  open.push(o);
+  return o;
 }
 
 async function setup(capabilities: unknown[], options: Parameters<typeof startBroadcaster>[0] = {}) {

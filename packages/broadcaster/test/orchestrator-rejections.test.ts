@@ -6,18 +6,14 @@
  * request at fault costs at most two attempts. The first orchestrator is warm and the second cold, so the first is
  * tried first.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startBroadcaster, textToImage } from "./support/broadcaster.js";
+import { describe, expect, it } from "vitest";
+import { closedAfterEach, startBroadcaster, T2I_JOB, T2I_MODEL, textToImage } from "./support/broadcaster.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
 
-const MODEL = "tiny/sd";
-const JOB = { model_id: MODEL, prompt: "a lighthouse", width: 64, height: 64, num_inference_steps: 1 };
+const MODEL = T2I_MODEL;
+const JOB = T2I_JOB;
 
-let open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.map((x) => x.close()));
-  open = [];
-});
+const open = closedAfterEach();
 
 async function setup(count = 2) {
   const fakes: FakeOrchestrator[] = [];

@@ -121,6 +121,14 @@ export const SETTINGS = [
     shownDefault: String(DEFAULTS.requestTimeoutMs),
   },
   {
+    name: "answer-idle-timeout-ms",
+    kind: "number",
+    unit: "ms",
+    min: 1,
+    help: "longest silence in a job answer once its headers came; past it the attempt fails and the orchestrator is held back longer each time",
+    shownDefault: String(DEFAULTS.answerIdleTimeoutMs),
+  },
+  {
     name: "max-answer-bytes",
     kind: "integer",
     unit: "bytes",
@@ -353,6 +361,7 @@ export function parseConfig(
       jobsRetryBudgetMs: v["jobs-retry-budget-ms"],
       requestTimeoutMs: v["request-timeout-ms"],
       maxAnswerBytes: v["max-answer-bytes"],
+      answerIdleTimeoutMs: v["answer-idle-timeout-ms"],
       maxOutputBytes: v["max-output-bytes"],
       outputAllowNetworks,
       backoffBaseMs: v["backoff-base-ms"],

@@ -17,7 +17,14 @@ import type { OutputStore } from "../outputs/store.js";
 import type { Job, StoredMedia } from "./job.js";
 import { type AnswerLimits, answerFault, BadAnswer, copyOutput, outputType, StoreFailed } from "./outputs.js";
 import { isLocalFailure, retryOwnFailures } from "./own-failures.js";
-import { declaredLength, readBytes, type UpstreamBody, type UpstreamResponse, upstream } from "./upstream.js";
+import {
+  AnswerStalled,
+  declaredLength,
+  readBytes,
+  type UpstreamBody,
+  type UpstreamResponse,
+  upstream,
+} from "./upstream.js";
 
 /** How an attempt ended. */
 export type AttemptResult =
@@ -40,8 +47,9 @@ export type AttemptResult =
    * orchestrator answered, and the failure was this pipeline and model's (a 5xx, a malformed or refused answer —
    * see {@link BadAnswer}), so only that capability is held back there; otherwise the whole orchestrator is.
    * `stale`: its answer says its last `/info` is out of date (a model it no longer serves): read it again now.
+   * `stalled`: it sent its answer's headers and then nothing for `answer-idle-timeout-ms` (see `Backoff.stalled`).
    */
-  | { kind: "failed"; reason: string; capability?: true; stale?: true }
+  | { kind: "failed"; reason: string; capability?: true; stale?: true; stalled?: true }
   /**
    * This gateway's own failure: it ran out of a local resource (descriptors, disk, memory) sending the request or
    * storing an output (`store` unset), or its output store failed (`store`: its database, bucket or disk refused or
@@ -129,9 +137,10 @@ export async function attempt(
     );
   }
   try {
-    answer = await readBytes(res.body, answers.maxAnswerBytes);
+    answer = await readBytes(res.body, answers.maxAnswerBytes, answers.idleTimeoutMs);
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if (err instanceof AnswerStalled) return { kind: "failed", reason: err.message, stalled: true };
     if (err instanceof BodyTooLarge) {
       return badAnswer(`answer too large: more than max-answer-bytes (${answers.maxAnswerBytes}) sent`);
     }

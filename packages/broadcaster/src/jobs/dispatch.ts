@@ -326,7 +326,7 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       // A failure of this pipeline and model (a 5xx answer) holds back only them there; one of the orchestrator
       // itself (unreachable, timed out, our secret refused) holds back all of it.
       const backoff = result.capability ? o.capabilityBackoff(job.pipeline, job.modelId) : o.backoff;
-      const hold = backoff.fail(Date.now());
+      const hold = result.stalled ? backoff.stalled(Date.now()) : backoff.fail(Date.now());
       // The orchestrator itself failed (unreachable, timed out): ask its `/info` now rather than at the next round, so
       // a job that would try it again waits for it while it is down instead of spending its attempts on it. Also
       // when its answer says its `/info` is stale (a model it no longer serves).

@@ -29,6 +29,8 @@ import { fromDataUrl, upstream } from "./upstream.js";
 export interface AnswerLimits {
   /** Largest job answer read, bytes (`max-answer-bytes`). */
   maxAnswerBytes: number;
+  /** Longest silence in a job answer once its headers came, ms (`answer-idle-timeout-ms`). */
+  idleTimeoutMs: number;
   /** Largest single output, bytes (`max-output-bytes`). */
   maxOutputBytes: number;
   /** Where outputs off the orchestrator's own origin may be fetched from (`output-allow-networks`). */

@@ -94,14 +94,39 @@ export function upstream(
   });
 }
 
+/** An answer that sent nothing for `ms` (see {@link readBytes}). */
+export class AnswerStalled extends Error {
+  readonly ms: number;
+  constructor(ms: number) {
+    super(`answer stalled: nothing received for ${ms} ms`);
+    this.name = "AnswerStalled";
+    this.ms = ms;
+  }
+}
+
 /**
  * Reads a whole (small) answer as one buffer (the chunk itself when it came in one). With `maxBytes`, an answer
- * that goes past it is not read on: its socket is destroyed and server-kit's `BodyTooLarge` is thrown.
+ * that goes past it is not read on: its socket is destroyed and server-kit's `BodyTooLarge` is thrown. With
+ * `idleMs`, one that sends nothing for that long is destroyed and {@link AnswerStalled} thrown.
  * @example const answer = await readBytes(res.body, 64 * 1024 * 1024);
  */
-export async function readBytes(body: Readable, maxBytes?: number): Promise<Buffer> {
-  const chunks = await readWhole(body, maxBytes);
+export async function readBytes(body: Readable, maxBytes?: number, idleMs?: number): Promise<Buffer> {
+  const chunks = await (idleMs === undefined ? readWhole(body, maxBytes) : readWatched(body, maxBytes, idleMs));
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** {@link readWhole}, destroying `body` with {@link AnswerStalled} after `idleMs` without a chunk: one timer a read. */
+async function readWatched(body: Readable, maxBytes: number | undefined, idleMs: number): Promise<Buffer[]> {
+  const reading = readWhole(body, maxBytes);
+  const timer = setTimeout(() => body.destroy(new AnswerStalled(idleMs)), idleMs);
+  const refresh = () => timer.refresh();
+  body.on("data", refresh);
+  try {
+    return await reading;
+  } finally {
+    clearTimeout(timer);
+    body.off("data", refresh);
+  }
 }
 
 const CONTENT_LENGTH = /^content-length$/i;

@@ -47,6 +47,16 @@ export class Backoff {
   }
 
   /**
+   * Records a hang (an answer that stopped coming): as {@link fail}, but three levels up at once, so an orchestrator
+   * that keeps hanging is soon held back for `maxMs` rather than costing a client a wait after each short hold.
+   * @example b.stalled(Date.now()).ms // 4000, then 32 000, then the maximum
+   */
+  stalled(now: number): Hold {
+    this.#failures += 2;
+    return this.fail(now);
+  }
+
+  /**
    * Takes back a failure {@link fail} recorded (the job, not the orchestrator, was found to be its cause): the
    * level drops by one, and the hold ends unless something since set another.
    */

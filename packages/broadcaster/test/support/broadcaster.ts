@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { type Broadcaster, type BroadcasterOptions, createBroadcaster } from "../../src/index.js";
 
 /** A started broadcaster and how to dispose of it. */
@@ -57,4 +58,22 @@ export function textToImage(
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
+}
+
+/** The model of {@link T2I_JOB}. */
+export const T2I_MODEL = "tiny/sd";
+/** A small, valid text-to-image job. */
+export const T2I_JOB = { model_id: T2I_MODEL, prompt: "a lighthouse", width: 64, height: 64, num_inference_steps: 1 };
+
+/**
+ * A list of servers (fakes, broadcasters) closed after each test of the file; `unshift` the broadcaster so it
+ * stops first.
+ * @example const open = closedAfterEach(); open.push(await startFakeOrchestrator(caps));
+ */
+export function closedAfterEach(): Array<{ close(): Promise<void> }> {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((x) => x.close()));
+  });
+  return open;
 }
