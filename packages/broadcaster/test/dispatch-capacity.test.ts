@@ -129,6 +129,17 @@ describe("busy orchestrators", () => {
     expect((await first).status).toBe(200);
   });
 
+  it("says the retry budget was spent when an orchestrator that is always busy held the job to its end", async () => {
+    const [o] = await fakes(1, 0);
+    o!.behaviour = { kind: "status", status: 503, msg: "insufficient capacity", retryAfter: 1 };
+    const t = await gateway([o!.url], { retryBudgetMs: 2500 });
+    const res = await textToImage(t.url, JOB);
+    expect(res.status).toBe(503);
+    expect((await res.json()).detail.msg).toMatch(
+      /: \d busy answers \(HTTP 503\); every eligible orchestrator is held back \(busy or failing\); retry budget of 2500 ms spent$/,
+    );
+  });
+
   it("stops waiting at once when the client goes away: the job never reaches the orchestrator", async () => {
     const { o, t, first } = await full(1000);
     const ctl = new AbortController();

@@ -158,6 +158,8 @@ export async function dispatch(
       }
       ctx.metrics.selections.inc({ pipeline: job.pipeline, outcome: "none" });
       tally.end(pick.reason);
+      // It waited, and what it waits for now ends past the budget: the budget, not the wait, ends the job.
+      if (ticket !== undefined && wait !== undefined) tally.end(`retry budget of ${ctx.retryBudgetMs} ms spent`);
       break;
     }
     waitedFor = undefined;
