@@ -96,8 +96,13 @@ describe("an orchestrator's answer, checked against the request", () => {
     });
     b.behaviour = a.behaviour;
     const bad = await send();
-    expect(bad.status).toBeGreaterThanOrEqual(500);
-    expect(JSON.stringify(await bad.json())).toContain("output refused");
+    expect(bad.status).toBe(502);
+    expect(bad.headers.get("retry-after")).not.toBeNull();
+    expect((await bad.json()).detail.msg).toMatch(
+      new RegExp(
+        `^no orchestrator gave a valid answer for video-upscale/${MODEL}: attempt 1 failed \\(output refused\\)`,
+      ),
+    );
   }, 20_000);
 
   it("checks the count by the request's batch size, and one output for pipelines without one", () => {

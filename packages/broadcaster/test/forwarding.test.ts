@@ -235,7 +235,8 @@ describe("outputs inline (X-Media-Delivery: data)", () => {
     expect([fakes[0]!.jobs.length, fakes[1]!.jobs.length]).toEqual([1, 1]);
     fakes[1]!.behaviour = { kind: "answer", body };
     const failed = await post(t.url, upscaleBody(10));
-    expect(failed.status).toBe(503);
+    // Refused answers only (the other orchestrator is held back for its own): 502, not the 503 of a shortage.
+    expect(failed.status).toBe(502);
     expect(((await failed.json()) as { detail: { msg: string } }).detail.msg).toMatch(
       /attempt \d+ failed \((malformed answer|output not stored)\)/,
     );

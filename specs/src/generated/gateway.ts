@@ -803,7 +803,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`. */
+        /** @description The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`. */
         JobFailed: {
             headers: {
                 [name: string]: unknown;
@@ -813,6 +813,23 @@ export interface components {
                  * @example {
                  *       "detail": {
                  *         "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["HTTPError"];
+            };
+        };
+        /** @description Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time. */
+        BadAnswers: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": {
+                 *         "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                  *       }
                  *     }
                  */
@@ -1146,6 +1163,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1203,6 +1221,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1260,6 +1279,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1317,6 +1337,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1385,6 +1406,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };
@@ -1453,6 +1475,7 @@ export interface operations {
             422: components["responses"]["ValidationError"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["JobFailed"];
+            502: components["responses"]["BadAnswers"];
             503: components["responses"]["NoOrchestrators"];
         };
     };

@@ -6,8 +6,8 @@ import type { DispatchResult } from "../jobs/dispatch.js";
 import type { JobOutcome, JobRecord } from "./model.js";
 
 /**
- * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503 or
- * 500 the synchronous route would have answered.
+ * The job's outcome from dispatch's: the stored media, the orchestrator's 4xx (its `detail` kept), or the 503, 502
+ * or 500 the synchronous route would have answered.
  * @example outcomeOf({ kind: "unavailable", msg: "no orchestrators …", retryAfterSeconds: 1 }).status // "failed"
  */
 export function outcomeOf(result: DispatchResult): JobOutcome {
@@ -18,7 +18,8 @@ export function outcomeOf(result: DispatchResult): JobOutcome {
     const detail = (result.body as { detail: { msg: string } }).detail;
     return { status: "failed", error: { status: result.status, detail } };
   }
-  return { status: "failed", error: { status: result.kind === "failed" ? 500 : 503, detail: { msg: result.msg } } };
+  const status = result.kind === "failed" ? 500 : result.badAnswers ? 502 : 503;
+  return { status: "failed", error: { status, detail: { msg: result.msg } } };
 }
 
 /**

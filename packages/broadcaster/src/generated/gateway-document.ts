@@ -869,7 +869,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -897,6 +897,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -1778,7 +1821,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1806,6 +1849,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -2737,7 +2823,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -2765,6 +2851,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -3604,7 +3733,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3632,6 +3761,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -4455,7 +4627,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -4483,6 +4655,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -5368,7 +5583,7 @@ export const gatewayDocument: OpenApiDocument = {
             }
           },
           "500": {
-            "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+            "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -5396,6 +5611,49 @@ export const gatewayDocument: OpenApiDocument = {
                 "example": {
                   "detail": {
                     "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+                  "required": [
+                    "detail"
+                  ],
+                  "properties": {
+                    "detail": {
+                      "type": "object",
+                      "description": "API error response model.",
+                      "required": [
+                        "msg"
+                      ],
+                      "properties": {
+                        "msg": {
+                          "type": "string",
+                          "description": "The error message."
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "detail": {
+                    "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
                   }
                 }
               }
@@ -8617,7 +8875,7 @@ export const gatewayDocument: OpenApiDocument = {
         }
       },
       "JobFailed": {
-        "description": "The job failed: two orchestrators answered it with the same server error, so the request itself is the likely cause (an input that breaks every runner the same way); it was not retried further and sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
+        "description": "The job failed: two orchestrators or more answered it with the same server error and no other was left to try, so the request itself is the likely cause (an input that breaks every runner the same way); sending it again would fail again. Or the gateway itself failed (`internal server error`). No `Retry-After`.",
         "content": {
           "application/json": {
             "schema": {
@@ -8645,6 +8903,49 @@ export const gatewayDocument: OpenApiDocument = {
             "example": {
               "detail": {
                 "msg": "image-to-video/stabilityai/stable-video-diffusion-img2vid-xt failed the same way on 2 orchestrators (HTTP 500), so the request itself is the likely cause and it was not retried further: check its inputs, or report it with this answer's X-Request-Id"
+              }
+            }
+          }
+        }
+      },
+      "BadAnswers": {
+        "description": "Every orchestrator the job was sent to answered it with something the gateway refuses (not as many outputs as asked, a missing seed or nsfw, the wrong media type, an output it may not fetch, a malformed or oversized answer), and none was left to try. Those orchestrators are held back for the model; retry after the given time.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "description": "HTTP error response model. Every non-validation error of every layer has this shape.",
+              "required": [
+                "detail"
+              ],
+              "properties": {
+                "detail": {
+                  "type": "object",
+                  "description": "API error response model.",
+                  "required": [
+                    "msg"
+                  ],
+                  "properties": {
+                    "msg": {
+                      "type": "string",
+                      "description": "The error message."
+                    }
+                  }
+                }
+              }
+            },
+            "example": {
+              "detail": {
+                "msg": "no orchestrator gave a valid answer for upscale/upscalerjs/esrgan-slim-x4: attempt 1 failed (too few outputs); every eligible orchestrator failed for this job"
               }
             }
           }

@@ -48,8 +48,9 @@ export type AttemptResult =
    * see {@link BadAnswer}), so only that capability is held back there; otherwise the whole orchestrator is.
    * `stale`: its answer says its last `/info` is out of date (a model it no longer serves): read it again now.
    * `stalled`: it sent its answer's headers and then nothing for `answer-idle-timeout-ms` (see `Backoff.stalled`).
+   * `bad`: its 200 was refused for what it holds (malformed, too large, not what the request asked for).
    */
-  | { kind: "failed"; reason: string; capability?: true; stale?: true; stalled?: true }
+  | { kind: "failed"; reason: string; capability?: true; stale?: true; stalled?: true; bad?: true }
   /**
    * This gateway's own failure: it ran out of a local resource (descriptors, disk, memory) sending the request or
    * storing an output (`store` unset), or its output store failed (`store`: its database, bucket or disk refused or
@@ -218,7 +219,7 @@ const isOwn = (err: unknown) => err instanceof StoreFailed || isLocalFailure(err
 
 /** An answer refused for what it holds: failed as the pipeline and model's fault there (see {@link BadAnswer}). */
 function badAnswer(reason: string): AttemptResult {
-  return { kind: "failed", reason, capability: true };
+  return { kind: "failed", reason, capability: true, bad: true };
 }
 
 /** An orchestrator's 4xx body in the error shapes: kept when it is one, wrapped when it is not. */

@@ -74,7 +74,14 @@ export type DispatchResult =
    * `msg` is for the client and names no orchestrator address or local path (`attempt 1 failed (HTTP 500)`);
    * `detail` has everything, for the logs.
    */
-  | { kind: "unavailable"; msg: string; detail: string; retryAfterSeconds: number }
+  | {
+      kind: "unavailable";
+      msg: string;
+      detail: string;
+      retryAfterSeconds: number;
+      /** Every attempt's answer was refused for what it held: a 502 (the orchestrators answered, wrongly), not 503. */
+      badAnswers?: true;
+    }
   /**
    * Every failure was the same 5xx answer, from two orchestrators or more: the request is the likely cause, so it is
    * not retried on the rest, and the holds it placed are lifted (see {@link Tally.sameEverywhere}). A 500 for the
@@ -192,12 +199,18 @@ export async function dispatch(
       detail: tally.reasons.join("; "),
     };
   }
-  return {
-    kind: "unavailable",
-    msg: `no orchestrators available for ${job.pipeline}/${job.modelId}: ${tally.told.join("; ")}`,
-    detail: tally.reasons.join("; "),
-    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
-  };
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const detail = tally.reasons.join("; ");
+  const what = `${job.pipeline}/${job.modelId}: ${tally.told.join("; ")}`;
+  return tally.onlyBadAnswers()
+    ? {
+        kind: "unavailable",
+        msg: `no orchestrator gave a valid answer for ${what}`,
+        detail,
+        retryAfterSeconds,
+        badAnswers: true,
+      }
+    : { kind: "unavailable", msg: `no orchestrators available for ${what}`, detail, retryAfterSeconds };
 }
 
 /**
@@ -333,7 +346,7 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       // a job that would try it again waits for it while it is down instead of spending its attempts on it. Also
       // when its answer says its `/info` is stale (a model it no longer serves).
       if (!result.capability || result.stale) void ctx.registry.poll(o);
-      tally.failed(n, o.url, result.reason, result.capability ? { backoff, hold, stats } : undefined);
+      tally.failed(n, o.url, result.reason, result.capability ? { backoff, hold, stats } : undefined, result.bad);
       ctx.logger.warn("attempt failed; orchestrator held back", {
         request_id: job.requestId,
         orchestrator: o.url,

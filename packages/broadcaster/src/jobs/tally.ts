@@ -27,6 +27,9 @@ export class Tally {
   readonly reasons: string[] = [];
   /** The same without addresses or internals, for the client. */
   readonly told: string[] = [];
+  /** Failures that were answers refused for what they hold (see `BadAnswer`), while no busy answer came. */
+  #bad = 0;
+  #anyBusy = false;
   /** Busy answers by orchestrator: how many, and the last one's reason. */
   #busy: Map<string, { n: number; reason: string }> | undefined;
   /** The failures that were 5xx answers, while every failure so far was one; undefined once another kind came. */
@@ -34,6 +37,7 @@ export class Tally {
 
   /** Records a busy answer (summed up, not listed: a job that waits long may get many). */
   busy(url: string, reason: string): void {
+    this.#anyBusy = true;
     this.#busy ??= new Map();
     const b = this.#busy.get(url);
     if (b) {
@@ -46,8 +50,9 @@ export class Tally {
    * Records attempt `n`'s failure on `url`; `placed` is what it changed there when the orchestrator answered with a
    * 5xx (which held back the job's pipeline and model there), undefined for any other failure.
    */
-  failed(n: number, url: string, reason: string, placed?: CapabilityFailure): void {
+  failed(n: number, url: string, reason: string, placed?: CapabilityFailure, bad?: boolean): void {
     this.failures += 1;
+    if (bad) this.#bad += 1;
     this.reasons.push(`${url} failed (${reason})`);
     this.told.push(`attempt ${n} failed (${publicReason(reason)})`);
     if (placed && SERVER_ERROR.test(reason)) this.#answered?.push({ url, reason, placed });
@@ -67,6 +72,14 @@ export class Tally {
     if (answered.some((a) => a.reason !== reason)) return undefined;
     const orchestrators = new Set(answered.map((a) => a.url)).size;
     return orchestrators >= 2 ? { orchestrators, reason } : undefined;
+  }
+
+  /**
+   * Whether every failure of the job was a refused answer (`bad`), and no orchestrator was busy: the orchestrators
+   * answered, wrongly, so the client gets a 502 rather than the 503 of a shortage.
+   */
+  onlyBadAnswers(): boolean {
+    return this.failures > 0 && this.#bad === this.failures && !this.#anyBusy;
   }
 
   /** Takes back what the job's 5xx answers changed: their holds, and their weight in the success rates. */

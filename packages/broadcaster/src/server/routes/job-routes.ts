@@ -54,7 +54,9 @@ export function jobRoutes({ route, guards, ctx }: RouteKit): void {
       });
       if (result.kind === "client_error") return c.json(result.body as object, status as 400);
       if (result.kind === "unavailable") {
-        throw new HttpError(503, result.msg, { headers: { "Retry-After": String(result.retryAfterSeconds) } });
+        throw new HttpError(result.badAnswers ? 502 : 503, result.msg, {
+          headers: { "Retry-After": String(result.retryAfterSeconds) },
+        });
       }
       if (result.kind === "failed") throw new HttpError(500, result.msg);
       const base = publicOrigin(c, options);
@@ -76,6 +78,6 @@ function statusOf(result: DispatchResult): number {
     case "failed":
       return 500;
     case "unavailable":
-      return 503;
+      return result.badAnswers ? 502 : 503;
   }
 }
