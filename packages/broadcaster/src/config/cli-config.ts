@@ -24,6 +24,7 @@ import {
   type OrchestratorEndpoint,
 } from "../options.js";
 import { CredentialsInAddress, hasCredentials } from "../orchestrators/sources.js";
+import { checkedApiKey, parseBodyLimits } from "./list-settings.js";
 
 const MB = 1024 * 1024;
 
@@ -300,13 +301,7 @@ export function parseConfig(
     if (!/^https?:\/\/[^/]+/.test(o.url))
       throw new Error(`orchestrator must be an http(s) URL, got ${JSON.stringify(o.url)}`);
   }
-  const bodyLimits = Object.fromEntries(
-    (v["body-limit"] ?? []).map((e) => {
-      const m = /^(\/[a-z0-9-]+)=(\d+)$/.exec(String(e));
-      if (!m) throw new Error(`body-limit must look like /upscale=20971520, got ${JSON.stringify(e)}`);
-      return [m[1]!, Number(m[2])];
-    }),
-  );
+  const bodyLimits = parseBodyLimits(v["body-limit"] ?? []);
   const defaultModels = v["default-model"] && parseDefaultModels(v["default-model"]);
   checkAddressOptions({ trustProxy: v["trust-proxy"]?.map(String), corsOrigins: v["cors-origin"]?.map(String) });
   const outputAllowNetworks = v["output-allow-networks"]?.map(String);
@@ -369,7 +364,7 @@ export function parseConfig(
       outputs,
       outputRetentionMs: v["output-retention-ms"],
       uploadDir: v["upload-dir"],
-      apiKeys: v["api-key"]?.map(String),
+      apiKeys: v["api-key"]?.map(checkedApiKey),
       apiKeysFile: v["api-keys-file"],
       corsOrigins: v["cors-origin"]?.map(String),
       rateLimit: v["rate-limit"],
