@@ -2,6 +2,7 @@
 import { interpolatedFrames, type RawMultipart, workUnits } from "@ai-video-subnet/server-kit";
 import type { PipelineEntry } from "../generated/gateway-pipelines.js";
 import { modelFor } from "./default-models.js";
+import { checkSourceRules } from "./source-rules.js";
 
 /** A validated job. */
 export interface Job {
@@ -68,6 +69,7 @@ export async function jobOf(
   requestId: string,
   defaultModels: Readonly<Record<string, string>>,
 ): Promise<Job> {
+  checkSourceRules(pipeline.pipeline, body);
   const { modelId, defaulted } = modelFor(pipeline.pipeline, body.model_id, defaultModels);
   body.model_id = modelId;
   const job: Job = {
