@@ -105,6 +105,20 @@ describe("an orchestrator's answer, checked against the request", () => {
     );
   }, 20_000);
 
+  it("refuses a JSON answer typed text/html, and takes one typed application/json with parameters", async () => {
+    const { a, b, t } = await setup();
+    const images = [{ url: PNG, seed: 3, nsfw: false }];
+    a.behaviour = { ...answer(images), type: "text/html; charset=utf-8" };
+    b.behaviour = { ...answer(images), type: "application/json; charset=utf-8" };
+    const res = await textToImage(t.url, JOB);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { images: Array<{ seed: number }> }).images[0]!.seed).toBe(3);
+    expect(failureOf(t, a)).toEqual({
+      reason: "malformed answer: typed text/html; charset=utf-8, not JSON",
+      held: `text-to-image/${MODEL}`,
+    });
+  });
+
   it("checks the count by the request's batch size, and one output for pipelines without one", () => {
     const ok = { url: "u", seed: 1, nsfw: true };
     expect(answerFault([ok, ok], { pipeline: "image-to-image", body: { num_images_per_prompt: 2 } })).toBeUndefined();

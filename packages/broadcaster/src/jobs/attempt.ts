@@ -20,6 +20,7 @@ import { isLocalFailure, retryOwnFailures } from "./own-failures.js";
 import {
   AnswerStalled,
   declaredLength,
+  declaredType,
   readBytes,
   type UpstreamBody,
   type UpstreamResponse,
@@ -77,6 +78,8 @@ const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
  * otherwise). Another orchestrator may take the job: failed, held back for this pipeline and model.
  */
 const ORCHESTRATOR_SPECIFIC = new Set([413, 422]);
+/** The media types of a JSON answer: `application/json` and `application/*+json`, any parameters. */
+const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
 /** An orchestrator's 400 for a model it does not serve (any more): its `/info` said otherwise, so it is stale. */
 const NOT_SERVED = /\bis not served\b/;
 
@@ -169,6 +172,10 @@ export async function attempt(
     const reason = `HTTP ${res.status}: ${messageOf(answer.toString("utf8"))}`;
     return res.status >= 500 ? { kind: "failed", reason, capability: true } : { kind: "failed", reason };
   }
+  // An answer typed as something else (an HTML error page of a proxy in front of it) is not the JSON it may hold.
+  const type = declaredType(res);
+  if (type !== undefined && !JSON_TYPE.test(type))
+    return badAnswer(`malformed answer: typed ${type.slice(0, 60)}, not JSON`);
   let images: RunnerMedia[];
   try {
     images = parseRunnerAnswer(answer).images as RunnerMedia[];

@@ -130,6 +130,20 @@ async function readWatched(body: Readable, maxBytes: number | undefined, idleMs:
 }
 
 const CONTENT_LENGTH = /^content-length$/i;
+const CONTENT_TYPE = /^content-type$/i;
+
+/**
+ * The `Content-Type` an answer declares, or undefined; read from the raw header list as {@link declaredLength} is.
+ * @example declaredType(res) // "application/json"
+ */
+export function declaredType(res: UpstreamResponse): string | undefined {
+  const raw = (res.body as Partial<http.IncomingMessage>).rawHeaders;
+  if (!raw) return res.headers["content-type"];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (CONTENT_TYPE.test(raw[i]!)) return raw[i + 1];
+  }
+  return undefined;
+}
 
 /**
  * The `Content-Length` an answer declares, or undefined. Read from the raw header list of an HTTP answer, so that a

@@ -23,8 +23,8 @@ export type FakeBehaviour =
    */
   | { kind: "ok"; delayMs?: number; inline?: boolean; honoursDelivery?: boolean }
   | { kind: "status"; status: number; msg: string; retryAfter?: number }
-  /** A 200 with this body as it is (a malformed answer). */
-  | { kind: "answer"; body: string }
+  /** A 200 with this body as it is (a malformed answer), typed `type` (default `application/json`). */
+  | { kind: "answer"; body: string; type?: string }
   /**
    * A 200 JSON answer of `bytes` bytes (one inline output padded out), streamed as it is read; `declared`: with its
    * Content-Length (else chunked). Counted in `streamedBytes`.
@@ -250,7 +250,7 @@ export async function startFakeOrchestrator(capabilities: FakeCapability[]): Pro
         b.retryAfter ? { "Retry-After": String(b.retryAfter) } : {},
       );
     }
-    if (b.kind === "answer") return c.body(b.body, 200, { "content-type": "application/json" });
+    if (b.kind === "answer") return c.body(b.body, 200, { "content-type": b.type ?? "application/json" });
     if (b.kind === "stream") {
       const head = Buffer.from('{"images":[{"seed":1,"nsfw":false,"url":"data:image/png;base64,');
       const headers: Record<string, string> = { "content-type": "application/json" };
