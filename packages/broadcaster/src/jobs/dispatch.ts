@@ -237,7 +237,7 @@ interface Run {
   /** Orchestrators that failed this job. */
   tried: Set<string>;
   /**
-   * The first 4xx the job got, and from whom. A 4xx can be one orchestrator's own (a stale or broken one), so
+   * The first 400 the job got, and from whom. A 400 can be one orchestrator's own (a stale or broken one), so
    * another is asked once, when one is free now: a second 4xx, or none to ask, and the client gets one; a success
    * there holds the first back. So a request at fault costs at most two attempts, not `max-attempts`.
    */
@@ -306,7 +306,9 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
     case "client_error": {
       const answer = { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url } as const;
-      if (run.rejected) return answer;
+      // Only a 400 gets a second opinion: other 4xx (415 for an upload that is no image, …) are the request's on any
+      // orchestrator, and go back at once.
+      if (run.rejected || result.status !== 400) return answer;
       run.rejected = { by: o, result: answer };
       run.tried.add(o.url);
       ctx.logger.info("orchestrator rejected the request; asking another if one is free", {
