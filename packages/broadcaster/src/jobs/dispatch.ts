@@ -1,8 +1,9 @@
 /**
  * @module Running a job across orchestrators: select, attempt, and on failure retry on another within the attempt
  * and time budget, holding failing orchestrators back; when every one is busy or full, wait for capacity within the
- * time budget. A 4xx goes back once a second orchestrator agrees or none is free to ask; when nothing is left, 503; when two orchestrators or more failed it with the
- * same 5xx answer and no other is left to try, 500, and the holds it placed are lifted (see `tally.ts`).
+ * time budget. A 400 goes back once a second orchestrator agrees or none is free to ask, other 4xx at once; when
+ * nothing is left, 503 (502 when every answer was refused); when two orchestrators or more failed it with the same
+ * 5xx answer and no other is left to try, 500, and the holds it placed are lifted (see `tally.ts`).
  */
 import { deadline, type Logger } from "@ai-video-subnet/server-kit";
 import type { Orchestrator } from "../orchestrators/orchestrator.js";
@@ -16,8 +17,10 @@ import { modelRefusal } from "./model-refusal.js";
 import type { AnswerLimits } from "./outputs.js";
 import { SHORT_OF_RESOURCES } from "./own-failures.js";
 import { publicReason, Tally } from "./tally.js";
+import { settle, waitFor } from "./waits.js";
 
 export { unofferedModel } from "./model-refusal.js";
+export { SETTLE_MS } from "./waits.js";
 
 /** What a dispatcher needs. */
 export interface DispatchContext {
@@ -58,13 +61,6 @@ export interface DispatchHooks {
    */
   onWait?(): void;
 }
-
-/**
- * The longest wait, after a successful attempt, for its watcher to finish reading (see
- * {@link DispatchHooks.onAttempt}). The orchestrator sends the stream's `end` as it answers, so a watcher that is
- * connected finishes at once; one still connecting needs one round trip.
- */
-export const SETTLE_MS = 1000;
 
 /** The outcome for the client. */
 export type DispatchResult =
@@ -211,20 +207,6 @@ export async function dispatch(
         badAnswers: true,
       }
     : { kind: "unavailable", msg: `no orchestrators available for ${what}`, detail, retryAfterSeconds };
-}
-
-/**
- * How long a job that got no pick waits before it selects again: until the first hold-back ends, or until a full
- * orchestrator's `/info` may be read again (it is read now when due; its answer wakes the job sooner). Undefined when
- * nothing is held back or full: there is nothing to wait for.
- */
-function waitFor(registry: OrchestratorRegistry, pick: { waitMs?: number; full?: Orchestrator[] }, now: number) {
-  let ms = pick.waitMs;
-  for (const o of pick.full ?? []) {
-    const due = registry.probe(o, now);
-    ms = ms === undefined ? due : Math.min(ms, due);
-  }
-  return ms;
 }
 
 /** One dispatch of a job: what it runs, and what it learned so far. */
@@ -386,20 +368,5 @@ function holdRejecter(ctx: DispatchContext, { job }: Run, o: Orchestrator): void
     orchestrator: o.url,
     hold_ms: hold.ms,
     held: `${job.pipeline}/${job.modelId}`,
-  });
-}
-
-/** Resolves when `watched` settles, after {@link SETTLE_MS}, or when `signal` aborts, whichever comes first; never rejects. */
-function settle(watched: Promise<void>, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, SETTLE_MS);
-    signal.addEventListener("abort", done, { once: true });
-    if (signal.aborted) done();
-    watched.then(done, done);
   });
 }
