@@ -7,9 +7,9 @@
  * (after the groups, so that nothing still running writes into a directory being removed). It also removes the
  * Docker containers the parent listed (`c<json [socket, id]>` / `C<json id>`), through the Engine API on the
  * daemon's socket (stop with the same grace, then a forced delete): a container is no child of the parent, so
- * nothing else stops one whose orchestrator died, and a runner container holds its GPU until it is removed. It runs in a session of its own, so a signal
- * to the parent's whole process group (a service manager stopping it, `kill -9 -<pgid>`, Ctrl-C in a terminal)
- * does not take the reaper down with it.
+ * nothing else stops one whose orchestrator died, and a runner container holds its GPU until it is removed. It runs
+ * in a session of its own, so a signal to the parent's whole process group (a service manager stopping it,
+ * `kill -9 -<pgid>`, Ctrl-C in a terminal) does not take the reaper down with it.
  *
  * The orchestrator's process launcher uses one for its runners; devnet uses one for the broadcaster and the
  * orchestrators it starts (whose own reapers then stop their runners).
