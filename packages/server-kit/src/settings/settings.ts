@@ -278,8 +278,9 @@ function scalarFromFile(s: Setting, value: unknown, path: string): string | unde
   if (value === undefined || value === null) return undefined;
   const scalar = (x: unknown) => typeof x === "string" || typeof x === "number";
   const numeric = s.kind === "number" || s.kind === "integer";
-  // A number for a text setting (`"secret": 123`) is refused: JSON would write a long one rounded, or as 1e+21.
-  if (typeof value === "number" && !numeric) {
+  // A number for a bearer token (`"secret": 123`) is refused: JSON would write a long one rounded, or as 1e+21. Other
+  // text settings take one as its digits (`"gpus": 0`; avs-bench reads its numbers as text, strictly, itself).
+  if (typeof value === "number" && s.kind === "token") {
     throw new SettingsError(`${s.name} in the file ${path} must be a JSON string, got a number`);
   }
   if (scalar(value)) return given(String(value));
