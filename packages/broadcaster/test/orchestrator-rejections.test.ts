@@ -3,7 +3,7 @@
  * HTTP servers on 127.0.0.1): a model it no longer serves (its `/info` is stale: read again at once), a smaller
  * upload limit (413), a 422 on a body this gateway validated against the same spec, or a 400 another orchestrator
  * does not give. The job goes to another orchestrator, and this pipeline and model are held back on the first. A
- * request at fault costs at most two attempts. The first orchestrator is warm and the second cold, so the first is
+ * request at fault costs at most two attempts, and with no other orchestrator to ask gets the first answer. The first orchestrator is warm and the second cold, so the first is
  * tried first.
  */
 import { describe, expect, it } from "vitest";
@@ -52,12 +52,18 @@ describe("an orchestrator's 4xx about itself", () => {
     if (msg.includes("is not served")) await expect.poll(() => a.infoPolls).toBeGreaterThan(polls);
   });
 
-  it("passes a 400 to the client when no other orchestrator is there to ask, after one attempt", async () => {
+  // A 413 is also a runner's pixel or frame budget: with one orchestrator it was retried until the budget was spent
+  // and answered 503 (the devnet's video tests caught it).
+  it.each([
+    [400, "Height and width must be divisible by 8"],
+    [413, "the video has 100000 frames; this runner upscales at most 14400"],
+    [422, "width must be a multiple of 64"],
+  ])("passes a %s to the client when no other orchestrator is there to ask, after one attempt", async (status, msg) => {
     const { fakes, t } = await setup(1);
-    fakes[0]!.behaviour = { kind: "status", status: 400, msg: "Height and width must be divisible by 8" };
+    fakes[0]!.behaviour = { kind: "status", status, msg };
     const res = await textToImage(t.url, JOB);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ detail: { msg: "Height and width must be divisible by 8" } });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ detail: { msg } });
     expect(fakes[0]!.jobs).toHaveLength(1);
     expect(heldThere(t, fakes[0]!)).toBe(false);
   });

@@ -32,9 +32,9 @@ export type AttemptResult =
   /** Outputs stored under these names. */
   | { kind: "ok"; media: StoredMedia[] }
   /**
-   * The orchestrator rejected the request itself (a 4xx but those of {@link ORCHESTRATOR_FAULT} and
-   * {@link ORCHESTRATOR_SPECIFIC}, and a model it does not serve): the client gets this status and body, once
-   * another orchestrator agrees or none is free to ask (see `dispatch.ts`).
+   * The orchestrator rejected the request itself (a 4xx but those of {@link ORCHESTRATOR_FAULT} and a model it does
+   * not serve): the client gets this status and body, at once or, for one of `SECOND_OPINION` (dispatch.ts), once
+   * another orchestrator agrees or none is free to ask.
    */
   | { kind: "client_error"; status: number; body: unknown }
   /**
@@ -72,12 +72,6 @@ const INLINE_OUTPUTS = new Set<string>(
 
 /** 4xx statuses that say the orchestrator (or our configuration of it) is at fault, not the job. */
 const ORCHESTRATOR_FAULT = new Set([401, 403, 404, 405, 408, 429]);
-/**
- * 4xx statuses that are this orchestrator's own for a request this gateway let through: 413 (the body is within our
- * limit, so its own is smaller) and 422 (the body passed our validation against the same spec, so it reads the spec
- * otherwise). Another orchestrator may take the job: failed, held back for this pipeline and model.
- */
-const ORCHESTRATOR_SPECIFIC = new Set([413, 422]);
 /** The media types of a JSON answer: `application/json` and `application/*+json`, any parameters. */
 const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
 /** An orchestrator's 400 for a model it does not serve (any more): its `/info` said otherwise, so it is stale. */
@@ -162,10 +156,7 @@ export async function attempt(
   if (res.status >= 400 && res.status < 500 && !ORCHESTRATOR_FAULT.has(res.status)) {
     const text = answer.toString("utf8");
     const stale = res.status === 400 && NOT_SERVED.test(messageOf(text));
-    if (stale || ORCHESTRATOR_SPECIFIC.has(res.status)) {
-      const reason = `HTTP ${res.status}: ${messageOf(text)}`;
-      return stale ? { kind: "failed", reason, capability: true, stale } : { kind: "failed", reason, capability: true };
-    }
+    if (stale) return { kind: "failed", reason: `HTTP ${res.status}: ${messageOf(text)}`, capability: true, stale };
     return { kind: "client_error", status: res.status, body: errorShape(text, res.status) };
   }
   if (res.status !== 200) {

@@ -230,6 +230,14 @@ interface Run {
 type ClientError = Extract<DispatchResult, { kind: "client_error" }>;
 
 /**
+ * The 4xx statuses another orchestrator may not give for the same request, so one that is free is asked before the
+ * client gets it: a 400 (a runner's own rule or limit), a 413 (a smaller body limit, or a runner's pixel or frame
+ * budget: limits an operator sets) and a 422 (the body passed this gateway's validation against the same spec).
+ * When none is free, or the other agrees, the client gets the first answer, with the runner's message.
+ */
+const SECOND_OPINION = new Set([400, 413, 422]);
+
+/**
  * Attempt number `run.tally.sent` of the job on `o`, its outcome recorded (stats, hold-backs, metrics, logs, the
  * tally): the result that ends the job, or undefined to go on (`o` busy, or failed and added to `run.tried`).
  */
@@ -288,9 +296,9 @@ async function attemptOn(ctx: DispatchContext, run: Run, o: Orchestrator): Promi
       return { kind: "ok", media: result.media, orchestrator: o.url, attempts: n };
     case "client_error": {
       const answer = { kind: "client_error", status: result.status, body: result.body, orchestrator: o.url } as const;
-      // Only a 400 gets a second opinion: other 4xx (415 for an upload that is no image, …) are the request's on any
-      // orchestrator, and go back at once.
-      if (run.rejected || result.status !== 400) return answer;
+      // A 400, 413 or 422 gets a second opinion (see SECOND_OPINION); other 4xx (415 for an upload that is no image,
+      // …) are the request's on any orchestrator, and go back at once.
+      if (run.rejected || !SECOND_OPINION.has(result.status)) return answer;
       run.rejected = { by: o, result: answer };
       run.tried.add(o.url);
       ctx.logger.info("orchestrator rejected the request; asking another if one is free", {
