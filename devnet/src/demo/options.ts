@@ -17,7 +17,7 @@ Flags (env var in brackets):
   --once                 exit after the jobs: status 0 only if every job succeeded
   --models-dir <dir>     models volume, prepared with avs-runner models install (AVS_DEMO_MODELS_DIR; default ./models)
   --output-dir <dir>     results and logs (AVS_DEMO_OUTPUT_DIR; default ./demo-output)
-  --orchestrators <n>    orchestrators to start (AVS_DEMO_ORCHESTRATORS; default 2)
+  --orchestrators <n>    orchestrators to start, 1 to 8 (AVS_DEMO_ORCHESTRATORS; default 2)
   --fresh                reinstall the models even when they are installed
   --help                 this text
 `;
@@ -27,13 +27,16 @@ Flags (env var in brackets):
  * @example parseDemoArgs(["--once"], {}).once // true
  */
 export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoOptions {
+  // An empty variable counts as unset, as a shell's `VAR= npm run demo` means.
+  const fromEnv = (name: string) => (env[name] === "" ? undefined : env[name]);
+  const count = fromEnv("AVS_DEMO_ORCHESTRATORS");
   const o: DemoOptions = {
     once: false,
     fresh: false,
     help: false,
-    modelsDir: env.AVS_DEMO_MODELS_DIR ?? "models",
-    outputDir: env.AVS_DEMO_OUTPUT_DIR ?? "demo-output",
-    orchestrators: Number(env.AVS_DEMO_ORCHESTRATORS ?? 2),
+    modelsDir: fromEnv("AVS_DEMO_MODELS_DIR") ?? "models",
+    outputDir: fromEnv("AVS_DEMO_OUTPUT_DIR") ?? "demo-output",
+    orchestrators: count === undefined ? 2 : orchestratorCount(count, "AVS_DEMO_ORCHESTRATORS"),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -47,13 +50,20 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoOptio
     else if (arg === "--help" || arg === "-h") o.help = true;
     else if (arg === "--models-dir") o.modelsDir = value();
     else if (arg === "--output-dir") o.outputDir = value();
-    else if (arg === "--orchestrators") o.orchestrators = Number(value());
+    else if (arg === "--orchestrators") o.orchestrators = orchestratorCount(value(), "--orchestrators");
     else throw new Error(`unknown argument ${JSON.stringify(arg)} (see --help)`);
   }
-  if (!Number.isInteger(o.orchestrators) || o.orchestrators < 1 || o.orchestrators > 8) {
-    throw new Error(`--orchestrators must be an integer from 1 to 8, got ${o.orchestrators}`);
-  }
   return o;
+}
+
+/**
+ * The number of orchestrators `text` names: decimal digits only, 1 to 8 (`Number` also took `0x2`, ` 2` and `2e0`,
+ * and quoted `2abc` as NaN).
+ * @example orchestratorCount("3", "--orchestrators") // 3
+ */
+function orchestratorCount(text: string, from: string): number {
+  if (/^[1-8]$/.test(text)) return Number(text);
+  throw new Error(`${from} must be a whole number from 1 to 8, got ${JSON.stringify(text)}`);
 }
 
 /**
