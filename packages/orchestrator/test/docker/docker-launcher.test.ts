@@ -2,11 +2,15 @@
  * @module The docker launcher against a real dockerd: a runner image assembled locally (no registry), stale
  * labelled containers removed at start, one container per runner with the models mounted read-only, jobs served
  * through it (a video job too: ffmpeg in the container), the container confined (no capabilities, no new
- * privileges, a pids limit, an init), and every container removed on stop. Skips, saying why, only when no daemon
- * can be started.
+ * privileges, a pids limit, an init), every container removed on stop, and by the reaper when the orchestrator is
+ * killed with SIGKILL (no later start of its `--name` needed). Skips, saying why, only when no daemon can be started.
+ * One file, so that one daemon is ensured and one image built: two files doing both at once raced (a second dockerd
+ * started beside the first, and one was left running).
  */
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { form, probeVideo, testVideo } from "@ai-video-subnet/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +18,15 @@ import { silentLogger } from "../../src/index.js";
 import { ORCHESTRATOR_LABEL, OWNER_LABEL, RUNNER_PIDS_LIMIT } from "../../src/launchers/docker-launcher.js";
 import { processIdentity } from "../../src/launchers/process-identity.js";
 import { createOrchestrator } from "../../src/orchestrator.js";
-import { modelsDir, pngSize, startOrchestrator, TINY, upscaleForm } from "../helpers.js";
+import {
+  eventually,
+  modelsDir,
+  pngSize,
+  runOrchestratorBin,
+  startOrchestrator,
+  TINY,
+  upscaleForm,
+} from "../helpers.js";
 import { ensureDockerDaemon } from "./daemon.js";
 
 const IMAGE = process.env.AVS_TEST_RUNNER_IMAGE ?? "avs-runner:test";
@@ -34,8 +46,8 @@ function privileges(pid: number): { capEff?: string; noNewPrivs?: string; name?:
 describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
   const api = docker.available ? docker.api : undefined!;
   const models = modelsDir();
-  const ours = async () => {
-    const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${NAME}`] }));
+  const ours = async (name = NAME) => {
+    const filters = encodeURIComponent(JSON.stringify({ label: [`${ORCHESTRATOR_LABEL}=${name}`] }));
     return api.json<Container[]>("GET", `/containers/json?all=1&filters=${filters}`);
   };
   /** An orchestrator whose docker launcher runs one warm runner of TINY for `pipeline` in the test image. */
@@ -225,4 +237,34 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     }
     expect(await ours()).toEqual([]);
   }, 120_000);
+
+  it("removes the runner containers of an orchestrator killed with SIGKILL (the reaper, through the Engine API)", async () => {
+    const name = `crash-${process.pid}`;
+    const dir = mkdtempSync(join(tmpdir(), "avs-docker-crash-"));
+    const children: ChildProcess[] = [];
+    try {
+      const config = join(dir, "aiModels.json");
+      writeFileSync(config, JSON.stringify([{ pipeline: "upscale", model_id: TINY, warm: true, capacity: 2 }]));
+      const p = runOrchestratorBin(
+        [
+          ...["--config", config, "--models-dir", models.dir, "--port", "0", "--launcher", "docker"],
+          ...["--runner-image", IMAGE, "--docker-network", "host", "--name", name],
+        ],
+        { children },
+      );
+      await eventually(() => p.lines.find((l) => l.msg === "ready"), 90_000, `ready (stderr: ${p.stderr()})`);
+      const running = await ours(name);
+      expect(running.map((c) => c.State)).toEqual(["running"]);
+      p.child.kill("SIGKILL");
+      await p.exit;
+      // The reaper stops it (SIGTERM, then SIGKILL after its grace) and deletes it; no later start is needed.
+      await eventually(async () => ((await ours(name)).length === 0 ? true : undefined), 30_000, "containers removed");
+      await expect(api.json("GET", `/containers/${running[0]!.Id}/json`)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      for (const c of children) c.kill("SIGKILL");
+      for (const c of await ours(name).catch(() => []))
+        await api.json("DELETE", `/containers/${c.Id}?force=1`).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
