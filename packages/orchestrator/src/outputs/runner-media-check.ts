@@ -7,6 +7,7 @@
  * not a trusted party: what is wrong is said in a 502 that blames the runner.
  */
 import { DataUrl, type RunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
+import { PIPELINES, type PipelineEntry } from "../generated/orchestrator-pipelines.js";
 
 /** The media a pipeline's runner answers, and how many. */
 export interface ExpectedMedia {
@@ -18,18 +19,17 @@ export interface ExpectedMedia {
   count: number;
 }
 
-/** Pipelines whose runner answers its result as one `video/mp4` Media. */
-const VIDEO_ANSWERS = new Set(["video-upscale", "frame-interpolation"]);
-
 /**
- * The answer the request asks of a pipeline's runner: `frames` of one video for image-to-video, one mp4 for the
- * video pipelines, `num_images_per_prompt` PNGs (default 1) for the others.
+ * The answer the request asks of a pipeline's runner, from the generated pipelines table: `frames` of one video for
+ * image-to-video (Livepeer's runner answers the frames; they are encoded here), one mp4 for another pipeline whose
+ * work counts frames (the video pipelines), else as many PNGs as its images field asks for (default 1).
  * @example expectedMedia("text-to-image", { num_images_per_prompt: 2 }) // { shape: "images", count: 2, … }
  */
 export function expectedMedia(pipeline: string, body: Record<string, unknown>): ExpectedMedia {
   if (pipeline === "image-to-video") return { shape: "frames", type: "image/png", count: 1 };
-  if (VIDEO_ANSWERS.has(pipeline)) return { shape: "images", type: "video/mp4", count: 1 };
-  const n = body.num_images_per_prompt;
+  const units = (PIPELINES as Record<string, PipelineEntry | undefined>)[pipeline]?.units;
+  if (units?.frames !== undefined) return { shape: "images", type: "video/mp4", count: 1 };
+  const n = units?.images === undefined ? undefined : body[units.images];
   return { shape: "images", type: "image/png", count: typeof n === "number" ? n : 1 };
 }
 

@@ -11,8 +11,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpError } from "./errors.js";
 
-/** RFC 6750 `b64token`: the only characters a bearer token can carry (Hono refuses any other). */
-const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+/**
+ * RFC 6750 `b64token`: the only characters a bearer token can carry (Hono refuses any other); the settings parser's
+ * `token` kind checks configured tokens with it.
+ */
+export const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /** What {@link bearerAuth} checks against and how it words its refusals. */
 export interface BearerAuthOptions {

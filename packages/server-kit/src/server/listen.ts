@@ -72,13 +72,22 @@ export async function listen(
   };
 }
 
-/** Why a port could not be bound, and what to do, by the system's code. */
-const LISTEN_HINTS: Record<string, string> = {
-  EADDRINUSE: "another process listens there; stop it, or choose another port",
-  EADDRNOTAVAIL: "this machine has no such address; give one of its addresses, or 0.0.0.0 for all of them",
-  EACCES: "a port below 1024 needs privileges; choose a port from 1024, or give the process that right",
-  ENOTFOUND: "the host name does not resolve; give an address, or a name this machine resolves",
-  EAI_AGAIN: "the host name could not be resolved now; give an address",
+/** What a failed bind means, and what to do, by the system's code. */
+const LISTEN_FAILURES: Record<string, [said: string, hint: string]> = {
+  EADDRINUSE: ["the address is in use", "another process listens there; stop it, or choose another port"],
+  EADDRNOTAVAIL: [
+    "the address is not available",
+    "this machine has no such address; give one of its addresses, or 0.0.0.0 for all of them",
+  ],
+  EACCES: [
+    "permission denied",
+    "a port below 1024 needs privileges; choose a port from 1024, or give the process that right",
+  ],
+  ENOTFOUND: [
+    "the host cannot be resolved",
+    "the host name does not resolve; give an address, or a name this machine resolves",
+  ],
+  EAI_AGAIN: ["the host cannot be resolved", "the host name could not be resolved now; give an address"],
 };
 
 /**
@@ -88,22 +97,11 @@ const LISTEN_HINTS: Record<string, string> = {
  */
 export function listenError(err: Error, host: string, port: number): Error {
   const code = (err as NodeJS.ErrnoException).code ?? "";
-  const hint = LISTEN_HINTS[code];
-  if (!hint) return err;
-  const what: Record<string, string> = {
-    EADDRINUSE: "the address is in use",
-    EADDRNOTAVAIL: "the address is not available",
-    EACCES: "permission denied",
-  };
-  const said = what[code] ?? "the host cannot be resolved";
-  return Object.assign(
-    new Error(`cannot listen on ${host.includes(":") ? `[${host}]` : host}:${port}: ${said} (${code}); ${hint}`, {
-      cause: err,
-    }),
-    {
-      code,
-    },
-  );
+  const failure = LISTEN_FAILURES[code];
+  if (!failure) return err;
+  const [said, hint] = failure;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return Object.assign(new Error(`cannot listen on ${where}: ${said} (${code}); ${hint}`, { cause: err }), { code });
 }
 
 /**

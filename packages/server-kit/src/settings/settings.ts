@@ -7,6 +7,7 @@
  * integer), so that no value passes here and breaks the program later.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { TOKEN as BEARER_TOKEN } from "../http/bearer-auth.js";
 
 /**
  * How a setting's text is read; a `token` is a bearer token (a secret: its value is never shown in an error), of
@@ -16,9 +17,6 @@ export type SettingKind = "string" | "number" | "integer" | "choice" | "list" | 
 
 /** The largest settings file read: a file of every setting is a few KiB; `/dev/zero` or a log file is refused. */
 export const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
-
-/** RFC 6750's `b64token`: what a bearer token may hold (the same rule as bearer-auth.ts). */
-const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
  * What a `number`/`integer` measures, which bounds it when the setting gives no `max`: `port` is a whole number
