@@ -6,10 +6,12 @@
  * every broadcaster's sweep, run with each heartbeat (so a job is taken over within a lease and a heartbeat of its
  * holder's last renewal), re-adds the queue entry of a job whose lease ran out, or of a queued job whose entry a
  * dead broadcaster took before claiming it (graphile-worker's `job_key` replace mode retires the locked entry and
- * inserts a fresh one), and the claim's run number fences the old holder's writes. Webhook deliveries are `avs_webhook` entries, scheduled at their next attempt and
- * leased while one is sent; the sweep re-queues a delivery whose sender died mid-attempt the same way.
+ * inserts a fresh one), and the claim's run number fences the old holder's writes. Webhook deliveries are
+ * `avs_webhook` entries, scheduled at their next attempt and leased while one is sent; the sweep re-queues a delivery
+ * whose sender died mid-attempt the same way. The entries so retired under a dead broadcaster are deleted at start
+ * and once per lease (postgres-retired-entries.ts).
  */
-import { Logger, type Runner, type RunnerOptions, run } from "graphile-worker";
+import { Logger, makeWorkerUtils, type Runner, type RunnerOptions, run, type WorkerUtils } from "graphile-worker";
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
 import {
@@ -21,6 +23,7 @@ import {
 } from "./postgres-claim-retry.js";
 import { limitedPool } from "./postgres-connection.js";
 import { postponeDelivery, recordDelivery, takeDelivery } from "./postgres-deliveries.js";
+import { dropRetiredEntries } from "./postgres-retired-entries.js";
 import { failUnclaimable } from "./postgres-runs.js";
 import type { PostgresJobStore } from "./postgres-store.js";
 import { type Claim, DELIVERIES_AT_ONCE, DELIVERY_LANES, type Workers } from "./store.js";
@@ -60,6 +63,9 @@ export class PgWorkers {
   #closePool: ((ms: number) => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** graphile-worker's admin functions, on the queue's pool: they delete retired entries. */
+  #utils: WorkerUtils | undefined;
+  #beats = 0;
   /** Deliveries being sent, per sender (see DELIVERY_LANES). */
   readonly #sending = new Map<string, number>();
   #stopping = false;
@@ -163,9 +169,25 @@ export class PgWorkers {
         },
       }),
     ]);
+    this.#utils = await makeWorkerUtils({ pgPool: pool, schema: common.schema, logger: common.logger });
     const every = Math.max(50, Math.floor(w.leaseMs / 3));
     this.#timer = setInterval(() => void this.#beat(), every);
     this.#timer.unref();
+    void this.#dropRetired();
+  }
+
+  /**
+   * Deletes the queue entries retired while their broadcaster died holding them (see postgres-retired-entries.ts):
+   * at start, then once per lease.
+   */
+  async #dropRetired(): Promise<void> {
+    if (!this.#utils || this.#stopping) return;
+    try {
+      const { deleted, pools } = await dropRetiredEntries(this.#utils, this.#store.names, this.#w.leaseMs);
+      if (deleted > 0) this.#store.log?.info("deleted retired queue entries", { deleted, worker_pools: pools });
+    } catch (err) {
+      this.#store.trouble("deleting retired queue entries", err);
+    }
   }
 
   /**
@@ -253,6 +275,7 @@ export class PgWorkers {
       const held = await this.#store.heartbeat(this.#w.holder, this.#w.leaseMs, this.#w.running());
       this.#w.onHeartbeat(held, since);
       await this.#store.requeueExpired(this.#w.leaseMs);
+      if (++this.#beats % 3 === 0) await this.#dropRetired();
     } catch (err) {
       this.#store.trouble("the heartbeat", err);
     } finally {
@@ -292,6 +315,13 @@ export class PgWorkers {
   async close(ms: number): Promise<void> {
     this.#stopping = true;
     if (this.#timer) clearInterval(this.#timer);
+    const utils = this.#utils;
+    this.#utils = undefined;
+    try {
+      await utils?.release();
+    } catch (err) {
+      this.#trouble(err as Error);
+    }
     await this.#closePool?.(ms);
     this.#pool = undefined;
   }
