@@ -35,6 +35,36 @@ const CLIENT_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Cannot use a pool after calling end|timeout expired/i;
 
 /**
+ * The codes of a database that cannot be connected to: Node's (refused, no route, no such host) and PostgreSQL's
+ * SQLSTATEs of a connection not established or rejected.
+ */
+const CONNECT_CODES = new Set([
+  ...["ECONNREFUSED", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN", "ENOTFOUND", "EAI_AGAIN"],
+  ...["08001", "08004"],
+]);
+
+/**
+ * What anyone may be told of why a store is unavailable: a few words, never the database's own message (which may
+ * name its host, user, database or a statement), which goes to the log. Undefined when `err` does not mean the
+ * store is unavailable.
+ * @example publicReason(Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" }))
+ * // "cannot connect"
+ */
+export function publicReason(err: unknown): string | undefined {
+  if (err instanceof StoreUnavailableError) return err.summary;
+  if (unavailableReason(err) === undefined) return undefined;
+  const e = err as Error & { code?: unknown };
+  const inner = err instanceof AggregateError ? (err.errors[0] as { code?: unknown } | undefined) : undefined;
+  const code = String(e.code ?? inner?.code ?? "");
+  if (code === "ETIMEDOUT" || code === "57014" || /timeout/i.test(e.message)) return "timed out";
+  if (CONNECT_CODES.has(code)) return "cannot connect";
+  if (code.startsWith("53")) return "the database is out of connections or resources";
+  // 57P01 is also a connection ended by pg_terminate_backend: "connection lost" says that better.
+  if (code === "57P02" || code === "57P03") return "the database is restarting";
+  return "connection lost";
+}
+
+/**
  * Why `err` means the store is unavailable, or undefined for any other error (a bug, a constraint violation).
  * @example unavailableReason(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))
  * // "connect ECONNREFUSED 127.0.0.1:5432"
@@ -54,19 +84,24 @@ export function unavailableReason(err: unknown): string | undefined {
 /**
  * A store (the job store, or outputs kept in a database) could not be reached, or did not answer within its time
  * limit: the caller may retry later. The app answers it with 503 and `Retry-After` and a `warn` line
- * `<store> unavailable`; its message starts with "<store> unavailable".
+ * `<store> unavailable` (with the full `reason`); its message, which callers see, is "<store> unavailable: " and the
+ * {@link publicReason} of its cause.
  * @example throw new StoreUnavailableError("output store", "Query read timeout", { cause: err });
  */
 export class StoreUnavailableError extends Error {
   /** Which store: `job store` or `output store`. */
   readonly store: string;
-  /** What went wrong, without the prefix. */
+  /** What went wrong, in full (for the log). */
   readonly reason: string;
+  /** What went wrong, in a few words anyone may see (see {@link publicReason}). */
+  readonly summary: string;
   constructor(store: string, reason: string, options?: { cause?: unknown }) {
-    super(`${store} unavailable: ${reason}`, options);
+    const summary = publicReason(options?.cause) ?? "cannot be reached";
+    super(`${store} unavailable: ${summary}`, options);
     this.name = "StoreUnavailableError";
     this.store = store;
     this.reason = reason;
+    this.summary = summary;
   }
 }
 
@@ -93,12 +128,17 @@ export function rethrowUnavailable(err: unknown): never {
   throw err;
 }
 
-/** The store's last known state. */
-export type StoreAvailability = { reachable: true } | { reachable: false; reason: string; since: number };
+/**
+ * The store's last known state: unreachable, with the full reason of its last failure (for the log) and the
+ * {@link publicReason} of it (`summary`, for `/ready`).
+ */
+export type StoreAvailability =
+  | { reachable: true }
+  | { reachable: false; reason: string; summary: string; since: number };
 
 /**
- * The last known state of a store, from the outcome of its queries and probes; `onChange` hears each change (once
- * per outage, and once when it ends).
+ * The last known state of a store, from the outcome of its queries and probes; `onChange` hears each change: once
+ * per outage, once more each time its summary changes (refused, then silent), and once when it ends.
  * @example const a = new Availability((s) => log(s)); a.failed(err); a.state // { reachable: false, … }
  */
 export class Availability {
@@ -125,11 +165,10 @@ export class Availability {
   failed(err: unknown): string | undefined {
     const reason = unavailableReason(err);
     if (reason === undefined) return undefined;
-    if (this.#state.reachable) {
-      const before = this.#state;
-      this.#state = { reachable: false, reason, since: Date.now() };
-      this.#onChange(this.#state, before);
-    } else this.#state = { ...this.#state, reason };
+    const summary = publicReason(err)!;
+    const before = this.#state;
+    this.#state = { reachable: false, reason, summary, since: before.reachable ? Date.now() : before.since };
+    if (before.reachable || before.summary !== summary) this.#onChange(this.#state, before);
     return reason;
   }
 }

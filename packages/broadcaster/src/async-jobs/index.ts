@@ -230,7 +230,7 @@ export function createAsyncJobs(settings: AsyncJobsSettings, deps: AsyncJobsDeps
         return { ready: false, reason: "stopping: running jobs end within the shutdown grace or go back to the queue" };
       }
       const state = store.availability;
-      if (!state.reachable) return { ready: false, reason: `job store unavailable: ${state.reason}` };
+      if (!state.reachable) return { ready: false, reason: `job store unavailable: ${state.summary}` };
       return { ready: true };
     },
     async start() {

@@ -96,8 +96,10 @@ export class PostgresJobStore implements JobStore {
     this.log = o.log;
     const store = shownUrl(o.url);
     this.#availability = new Availability((now, before) => {
-      if (!now.reachable) this.log?.warn("job store unreachable", { store, error: now.reason });
-      else if (!before.reachable) {
+      if (!now.reachable) {
+        const what = before.reachable ? "job store unreachable" : "job store still unreachable";
+        this.log?.warn(what, { store, error: now.reason, reason: now.summary });
+      } else if (!before.reachable) {
         this.log?.info("job store reachable again", { store, down_ms: Date.now() - before.since });
       }
     });
