@@ -78,7 +78,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   const metrics = createMetrics();
   const store = createStore(o);
   const registry = new OrchestratorRegistry({ ...o, logger });
-  const keys = new ApiKeys(o.apiKeys, o.apiKeysFile);
+  const keys = new ApiKeys(o.apiKeys, o.apiKeysFile, (msg, fields) => logger.warn(msg, fields));
   if (o.apiKeysFile && !existsSync(o.apiKeysFile)) {
     logger.warn("api-keys-file does not exist; every job is refused (401) until it does", { path: o.apiKeysFile });
   }

@@ -122,6 +122,18 @@ describe("multipart uploads", () => {
 });
 
 describe("API keys, rate limits and body limits", () => {
+  /** A gateway reading its keys from `keysFile`, and its log lines (JSON text). */
+  const keysFileGateway = (keysFile: string) => {
+    const lines: string[] = [];
+    const b = createBroadcaster({
+      outputs: { kind: "local", dir },
+      uploadDir: join(dir, "up"),
+      apiKeysFile: keysFile,
+      logSink: (line) => lines.push(line),
+    });
+    return { a: b.app, lines };
+  };
+
   it("requires a configured key (from options or the keys file) on job routes only", async () => {
     const keysFile = join(dir, "keys.txt");
     writeFileSync(keysFile, "# team keys\nfile-key\n");
@@ -147,13 +159,7 @@ describe("API keys, rate limits and body limits", () => {
 
   it("warns at start when the keys file does not exist, and refuses every job until it does", async () => {
     const keysFile = join(dir, "keys-later.txt");
-    const lines: string[] = [];
-    const a = createBroadcaster({
-      outputs: { kind: "local", dir },
-      uploadDir: join(dir, "up"),
-      apiKeysFile: keysFile,
-      logSink: (line) => lines.push(line),
-    }).app;
+    const { a, lines } = keysFileGateway(keysFile);
     expect(lines.map((l) => JSON.parse(l))).toContainEqual(
       expect.objectContaining({
         level: "warn",
@@ -166,6 +172,37 @@ describe("API keys, rate limits and body limits", () => {
     writeFileSync(keysFile, "k\n");
     await new Promise((r) => setTimeout(r, 1100)); // the file is looked at once a second at most
     expect((await job()).status).toBe(503);
+  });
+
+  it("leaves out, with a warning naming the lines, keys of the file no Bearer header can carry", async () => {
+    const keysFile = join(dir, "keys-unusable.txt");
+    writeFileSync(keysFile, "good\nkey@host # an address\n\n  \nteam key\n");
+    const { a, lines } = keysFileGateway(keysFile);
+    const warned = lines.map((l) => JSON.parse(l)).filter((l) => String(l.msg).startsWith("api-keys-file:"));
+    expect(warned).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        msg:
+          "api-keys-file: a key may hold only letters, digits and -._~+/ (then = padding), as RFC 6750 requires (an " +
+          "Authorization: Bearer header carries no other); these lines hold something else and are ignored",
+        path: keysFile,
+        lines: [2, 5],
+      }),
+    ]);
+    expect(JSON.stringify(warned)).not.toMatch(/key@host|team key/);
+    const job = (authorization: string) =>
+      a.request("/text-to-image", json({ model_id: "m", prompt: "a" }, { authorization }));
+    // A whitespace-only or non-token68 value is a malformed header: the same 401 as a wrong key (RFC 6750 §3.1).
+    const refused = ["Bearer key@host", "Bearer team key", "Bearer    ", "Bearer", "Basic Z29vZA=="];
+    for (const auth of refused) {
+      const res = await job(auth);
+      expect([res.status, res.headers.get("www-authenticate"), await res.json()]).toEqual([
+        401,
+        "Bearer",
+        { detail: { msg: "invalid API key" } },
+      ]);
+    }
+    expect((await job("bearer   good")).status).toBe(503);
   });
 
   it("rate-limits per key with 429 and Retry-After, other keys unaffected", async () => {

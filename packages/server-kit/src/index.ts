@@ -4,7 +4,7 @@
  * tables) are generated into each package by `avs-codegen` from `specs/`; this kit reads them.
  */
 
-export { type BearerAuthOptions, bearerAuth } from "./http/bearer-auth.js";
+export { BEARER_TOKEN_RULE, type BearerAuthOptions, bearerAuth, isBearerToken } from "./http/bearer-auth.js";
 export {
   type ByteRange,
   type ByteSpan,

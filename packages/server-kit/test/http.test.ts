@@ -8,6 +8,7 @@ import {
   errorHandler,
   getRequestId,
   HttpError,
+  isBearerToken,
   jsonAnswer,
   jsonLogger,
   listen,
@@ -240,6 +241,16 @@ describe("bearerAuth", () => {
 
   it("refuses a configured token no request could carry", () => {
     expect(() => bearerAuth({ token: "pass word" })).toThrow(/RFC 6750/);
+  });
+
+  it("isBearerToken is the rule requests are read by: what it refuses, no request can carry", async () => {
+    const { a } = app(bearerAuth({ verify: () => true }));
+    const values = ["k1", "a/b+c~_.-==", "key@1", "pass word", " ", "clé", "a=b", "k1,k2"];
+    const through = await Promise.all(
+      values.map(async (v) => (await a.request("/x", { headers: { authorization: `Bearer ${v}` } })).status !== 401),
+    );
+    expect(values.map(isBearerToken)).toEqual([true, true, false, false, false, false, false, false]);
+    expect(through).toEqual(values.map(isBearerToken));
   });
 });
 

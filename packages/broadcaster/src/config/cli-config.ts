@@ -207,7 +207,7 @@ export const SETTINGS = [
   {
     name: "api-key",
     kind: "list",
-    help: "an accepted API key (repeat; comma-separated in env); any key set = keys required",
+    help: "an accepted API key, of RFC 6750's token characters (repeat; comma-separated in env); any key set = keys required",
   },
   {
     name: "cors-origin",

@@ -1,7 +1,8 @@
 /**
  * @module The values of list settings that need more than the settings parser's types: `body-limit` (a job route and
- * a whole number of bytes ≥ 1) and `api-key` (no whitespace, which a Bearer token cannot carry).
+ * a whole number of bytes ≥ 1) and `api-key` (a bearer token, by server-kit's one rule: RFC 6750's characters).
  */
+import { BEARER_TOKEN_RULE, isBearerToken } from "@ai-video-subnet/server-kit";
 import { PIPELINES } from "../generated/gateway-pipelines.js";
 
 /** The gateway's job routes, as `body-limit` names them. */
@@ -27,15 +28,16 @@ export function parseBodyLimits(values: readonly unknown[]): Record<string, numb
 }
 
 /**
- * An `api-key` value, refused when it holds whitespace: an `Authorization: Bearer` token cannot carry it, so the key
- * could never match. The message does not repeat the key.
+ * An `api-key` value, refused unless it is a bearer token by server-kit's rule (RFC 6750's characters, the rule
+ * requests are read by): an `Authorization: Bearer` header cannot carry any other, so the key could never match.
+ * The message does not repeat the key. An empty one is left for the key set to ignore, as before.
  * @example checkedApiKey("k1") // "k1"
  */
 export function checkedApiKey(value: unknown): string {
   const key = String(value);
-  if (/\s/.test(key)) {
+  if (key !== "" && !isBearerToken(key)) {
     throw new Error(
-      `api-key: a key must not hold spaces or other whitespace (an Authorization: Bearer token cannot), got one of ${key.length} characters`,
+      `api-key: a key may hold ${BEARER_TOKEN_RULE} (an Authorization: Bearer header carries no other), got one of ${key.length} characters that holds something else`,
     );
   }
   return key;

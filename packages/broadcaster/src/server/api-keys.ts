@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { bearerAuth, HttpError } from "@ai-video-subnet/server-kit";
+import { BEARER_TOKEN_RULE, bearerAuth, HttpError, isBearerToken } from "@ai-video-subnet/server-kit";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -13,20 +13,27 @@ function digest(key: string): string {
   return createHash("sha256").update(key).digest("base64");
 }
 
+/** Hears the lines of the keys file that hold no key a request could carry (1-based), at each load that has some. */
+export type UnusableKeyLines = (message: string, fields: { path: string; lines: number[] }) => void;
+
 /**
- * The configured keys (kept as digests); the file is checked for changes at most once a second.
- * @example const keys = new ApiKeys(["k1"], "keys.txt"); keys.has("k1") // true
+ * The configured keys (kept as digests); the file is checked for changes at most once a second. A line of the file
+ * that is not a bearer token by server-kit's rule (the one requests are read by) could never match: it is left out,
+ * and `unusable` hears its line number (never the key).
+ * @example const keys = new ApiKeys(["k1"], "keys.txt", (msg, f) => log.warn(msg, f)); keys.has("k1") // true
  */
 export class ApiKeys {
   readonly #fixed: Set<string>;
   readonly #file: string | undefined;
+  readonly #unusable: UnusableKeyLines | undefined;
   #fromFile = new Set<string>();
   #stamp = "";
   #checkedAt = 0;
 
-  constructor(keys: string[], file?: string) {
+  constructor(keys: string[], file?: string, unusable?: UnusableKeyLines) {
     this.#fixed = new Set(keys.filter(Boolean).map(digest));
     this.#file = file;
+    this.#unusable = unusable;
     this.#reload(true);
   }
 
@@ -39,15 +46,22 @@ export class ApiKeys {
     const stamp = s ? `${s.mtimeMs}:${s.size}` : "missing";
     if (stamp === this.#stamp) return;
     this.#stamp = stamp;
-    this.#fromFile = s
-      ? new Set(
-          readFileSync(this.#file, "utf8")
-            .split("\n")
-            .map((l) => l.replace(/#.*/, "").trim())
-            .filter(Boolean)
-            .map(digest),
-        )
-      : new Set();
+    const keys = new Set<string>();
+    const unusable: number[] = [];
+    const lines = s ? readFileSync(this.#file, "utf8").split("\n") : [];
+    lines.forEach((line, i) => {
+      const key = line.replace(/#.*/, "").trim();
+      if (key && isBearerToken(key)) keys.add(digest(key));
+      else if (key) unusable.push(i + 1);
+    });
+    this.#fromFile = keys;
+    if (unusable.length > 0) {
+      this.#unusable?.(
+        `api-keys-file: a key may hold ${BEARER_TOKEN_RULE} (an Authorization: Bearer header carries no other); ` +
+          "these lines hold something else and are ignored",
+        { path: this.#file, lines: unusable },
+      );
+    }
   }
 
   /** Whether any key is configured (then every job needs one). */

@@ -17,6 +17,19 @@ import { HttpError } from "./errors.js";
  */
 export const TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
+/** The rule {@link isBearerToken} checks, worded for a message that refuses a value. */
+export const BEARER_TOKEN_RULE = "only letters, digits and -._~+/ (then = padding), as RFC 6750 requires";
+
+/**
+ * Whether `value` can be sent as `Authorization: Bearer <value>` and match: RFC 6750's `b64token`, the one rule
+ * {@link bearerAuth} reads a request's token by. A key or secret that fails it can never match any request.
+ * @example isBearerToken("k1_x/y+z==") // true
+ * @example isBearerToken("key with space") // false
+ */
+export function isBearerToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
 /** What {@link bearerAuth} checks against and how it words its refusals. */
 export interface BearerAuthOptions {
   /** The one accepted token; empty or absent (with no `verify`) lets every request through. */
