@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
 ${network.orchestrators.map((o) => `  ${o.name.padEnd(12)} ${o.url}/info`).join("\n")}
   logs         ${shortPath(resolve(out, "network"))}/*.log
 
-Try: curl -F prompt= -F model_id=${plan.find((m) => m.pipeline === "upscale")?.modelId ?? "<model>"} -F image=@<picture.png> ${network.broadcasterUrl}/upscale
+Try: curl -F prompt=photo -F model_id=${plan.find((m) => m.pipeline === "upscale")?.modelId ?? "<model>"} -F image=@<picture.png> ${network.broadcasterUrl}/upscale
 A request without model_id runs its pipeline's model here: ${defaults.map(([pl, m]) => `${pl}=${m}`).join(", ")}
 `);
     return new Promise<number>(() => {});

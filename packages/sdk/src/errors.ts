@@ -25,7 +25,7 @@ export interface CallTarget {
  * Base class of every error this SDK throws, so `err instanceof SdkError` tells SDK failures from bugs.
  *
  * @example
- * try { await client.upscale({ modelId, prompt: "", image }); } catch (err) { if (err instanceof SdkError) log(err.message); }
+ * try { await client.upscale({ modelId, prompt: "photo", image }); } catch (err) { if (err instanceof SdkError) log(err.message); }
  */
 export class SdkError extends Error {
   override name = "SdkError";

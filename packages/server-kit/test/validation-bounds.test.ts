@@ -5,18 +5,10 @@
  * what was sent: the text a form field or a parameter was read from (`99999999999999999` is read as 1e17, which the
  * client never sent), and a JSON number past 2^53, already rounded by JSON.parse, only as roughly what it was.
  */
-import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import {
-  boundedIssues,
-  errorHandler,
-  MAX_LISTED_ISSUES,
-  RequestValidator,
-  silentLogger,
-  typedRoutes,
-  type ValidationIssue,
-} from "../src/index.js";
+import { boundedIssues, MAX_LISTED_ISSUES, type ValidationIssue } from "../src/index.js";
 import type { OpenApiDocument } from "../src/openapi.js";
+import { validatorApp } from "./validator-app.js";
 
 function route(path: string, operationId: string, mediaType: string, schema: object) {
   return {
@@ -43,16 +35,8 @@ const document = {
   },
 } as unknown as OpenApiDocument;
 
-async function app(keepMultipart: boolean) {
-  const validator = await RequestValidator.create(
-    document,
-    keepMultipart ? { keepMultipart: { dir: "/nonexistent-never-spooled" } } : {},
-  );
-  const a = new Hono();
-  a.onError(errorHandler(silentLogger));
-  const mount = typedRoutes<Record<string, unknown>>(a, validator);
-  for (const id of ["form", "json", "query"]) mount(id, (() => ({ ok: true })) as never);
-  return a;
+function app(keepMultipart: boolean) {
+  return validatorApp(document, ["form", "json", "query"], keepMultipart, () => ({ ok: true }));
 }
 
 describe("the size of a 422", () => {

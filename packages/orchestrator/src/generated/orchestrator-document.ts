@@ -1757,7 +1757,7 @@ export const orchestratorDocument: OpenApiDocument = {
                     ],
                     "properties": {
                       "prompt": {
-                        "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it.",
+                        "description": "Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. Send some text: Livepeer's runners read an empty form field as one not sent, so they refuse an empty prompt.",
                         "type": "string",
                         "maxLength": 20000
                       },

@@ -674,7 +674,7 @@ export interface components {
         };
         ImageToVideoParams: components["schemas"]["Body_genImageToVideo"] & components["schemas"]["InterpolatedVideoFields"];
         Body_genUpscale: {
-            /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. */
+            /** @description Text prompt(s) to guide upscaled image generation. Accepted for compatibility; ESRGAN models ignore it. Send some text: Livepeer's runners read an empty form field as one not sent, so they refuse an empty prompt. */
             prompt: components["schemas"]["Prompt"];
             image: components["schemas"]["ImageFile"];
             model_id?: components["schemas"]["ModelId"];

@@ -15,6 +15,7 @@ import type { OpenApiDocument, OperationObject, SchemaObject } from "../openapi.
 import { localResourceCode } from "../process/local-resources.js";
 import { sizeLimit } from "./body.js";
 import { coerceFormValue } from "./coerce.js";
+import { contentTypeCheck } from "./content-type.js";
 import { MAX_JSON_DEPTH, tooDeep } from "./json-depth.js";
 import { show, toIssue } from "./messages.js";
 import { type RawMultipartOptions, readRawMultipart, removeRawMultipartFiles } from "./raw-multipart.js";
@@ -85,6 +86,8 @@ interface BodyPlan {
   mediaType: "application/json" | "multipart/form-data";
   schema: SchemaObject;
   fileFields: Set<string>;
+  /** The fields the schema requires. */
+  required: Set<string>;
   validate: ValidateFunction;
 }
 
@@ -216,24 +219,7 @@ function planBody(ajv: Ajv2020, operation: OperationObject): BodyPlan | undefine
     }),
   );
   const validate = ajv.compile({ ...schema, type: "object", properties });
-  return { mediaType, schema, fileFields, validate };
-}
-
-function contentTypeCheck(mediaType: string): MiddlewareHandler {
-  return async (c, next) => {
-    const got = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (got !== mediaType) {
-      throw new HttpError(415, `Content-Type must be ${mediaType}, got ${got ? show(got) : "none"}`);
-    }
-    const encoding = (c.req.header("content-encoding") ?? "").trim().toLowerCase();
-    if (encoding !== "" && encoding !== "identity") {
-      throw new HttpError(
-        415,
-        `Content-Encoding ${show(encoding)} is not supported; send the body unencoded (identity)`,
-      );
-    }
-    await next();
-  };
+  return { mediaType, schema, fileFields, required, validate };
 }
 
 /** Reads the entries of a multipart body. */
@@ -371,6 +357,8 @@ async function readMultipart(c: Context, body: BodyPlan, reader?: MultipartReade
     const times = (given.get(key) ?? 0) + 1;
     given.set(key, times);
     if (times > 1) continue;
+    // An empty optional field is one not sent, as FastAPI reads forms (an HTML form's unfilled input): its default.
+    if (value === "" && !body.required.has(key)) continue;
     const isFile = typeof value !== "string";
     if (body.fileFields.has(key)) {
       if (!isFile)
