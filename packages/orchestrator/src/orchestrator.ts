@@ -219,7 +219,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     maxMultipartBytes: maxUpload,
     keepMultipart: { dir: uploadsDir },
   });
-  const store = outputStoreIn(options);
+  const store = outputStoreIn(options, log);
   // An operator's output-dir is never the reaper's to remove; what an earlier run left in it (a stop or a crash
   // ends the in-memory index of names) is this run's to delete, or nothing ever would.
   if (!options.outputsDir) reaper.removeOnExit(store.dir);
@@ -376,11 +376,19 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
  * The output store, in the operator's `output-dir` when given: one that cannot be made or is not a directory (a file,
  * a read-only place) is a start-up error naming the setting (exit 2), not a failed start of code 1 (`EEXIST: mkdir`).
  */
-function outputStoreIn(options: OrchestratorOptions): OutputStore {
+function outputStoreIn(options: OrchestratorOptions, log: Logger): OutputStore {
   const dir = options.outputsDir && resolve(options.outputsDir);
   try {
     return new OutputStore({
       ...(dir ? { dir } : {}),
+      // Not the error's message: it holds the result's path, whose name is all a client needs to fetch it.
+      onLost: (err, bytes) =>
+        log.error("output lost: it could not be written to output-dir", {
+          output_dir: dir ?? "(temporary)",
+          bytes,
+          code: err.code ?? "unknown",
+          syscall: err.syscall ?? "write",
+        }),
       retentionSec: options.outputRetention ?? 3600,
       ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
     });

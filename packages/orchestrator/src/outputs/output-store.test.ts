@@ -49,6 +49,21 @@ describe("OutputStore", () => {
     expect([...((await store.get(first))?.bytes ?? [])]).toEqual([7, 7, 7, 7, 7, 7]);
   });
 
+  it("forgets a result it cannot spill, within its budget, and says so: no unhandled rejection", async () => {
+    const lost: Array<[string | undefined, number]> = [];
+    store = new OutputStore({ memoryBytes: 4, onLost: (err, bytes) => void lost.push([err.code, bytes]) });
+    // Deleted under it, as a tmp cleaner does: each spill's write fails (a full disk fails the same way).
+    rmSync(store.dir, { recursive: true, force: true });
+    const first = store.put(new Uint8Array(6).fill(1), "png");
+    const second = store.put(new Uint8Array(3).fill(2), "png");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lost).toEqual([["ENOENT", 6]]);
+    expect(await store.get(first)).toBeUndefined();
+    expect(await store.stat(first)).toBeUndefined();
+    expect((await store.get(second))?.bytes).toEqual(new Uint8Array(3).fill(2));
+    expect(store.memoryUsed).toBe(3);
+  });
+
   it("forgets results after their retention time and deletes spilled files", async () => {
     store = new OutputStore({ retentionSec: 60, memoryBytes: 0 });
     const name = store.put(new Uint8Array([9]), "png");

@@ -60,6 +60,11 @@ export interface OutputStoreOptions {
   retentionSec?: number;
   /** Bytes of results held in memory before the oldest are written to `dir` (default 256 MiB). */
   memoryBytes?: number;
+  /**
+   * Hears a result lost because it could not be written to `dir` (a full disk, the directory deleted): it is
+   * forgotten, its partial file deleted, so memory stays within its budget; its URL answers 404 from then on.
+   */
+  onLost?: (err: NodeJS.ErrnoException, bytes: number) => void;
 }
 
 /**
@@ -75,6 +80,7 @@ export class OutputStore {
   readonly #items = new Map<string, Stored>();
   readonly #sweeper: NodeJS.Timeout;
   readonly #memoryBudget: number;
+  readonly #onLost: OutputStoreOptions["onLost"];
   /** Names of results held in memory, oldest first. */
   readonly #inMemory = new Set<string>();
   /** Files of earlier runs taken over (path → when to delete), never served. */
@@ -87,6 +93,7 @@ export class OutputStore {
     makeDirectorySync(this.dir);
     this.retentionMs = (options.retentionSec ?? 3600) * 1000;
     this.#memoryBudget = options.memoryBytes ?? 256 * 1024 * 1024;
+    this.#onLost = options.onLost;
     this.#sweeper = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1000, this.retentionMs / 4)));
     this.#sweeper.unref();
   }
@@ -123,10 +130,22 @@ export class OutputStore {
       this.#inMemory.delete(name);
       this.#memoryUsed -= bytes.byteLength;
       item.onDisk = true;
-      item.written = writeFile(item.path, bytes).then(() => {
-        item.bytes = undefined;
-      });
+      item.written = writeFile(item.path, bytes).then(
+        () => {
+          item.bytes = undefined;
+        },
+        (err: NodeJS.ErrnoException) => this.#lose(name, item, err),
+      );
     }
+  }
+
+  /** Forgets a result its spill could not write: kept in memory, it would take the store past its budget. */
+  async #lose(name: string, item: Stored, err: NodeJS.ErrnoException): Promise<void> {
+    const bytes = item.bytes?.byteLength ?? 0;
+    if (this.#items.get(name) === item) this.#forget(name, item);
+    item.bytes = undefined;
+    await unlink(item.path).catch(() => {});
+    this.#onLost?.(err, bytes);
   }
 
   #forget(name: string, item: Stored) {
