@@ -343,32 +343,34 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         return await listenAndWarm();
       } catch (err) {
         // A failed start (a port in use or out of range, a refused address) exits the process: the temporary
-        // outputs and uploads directories go with it, as on a clean stop.
-        await orchestrator.stop().catch(() => {});
+        // outputs and uploads directories go with it, as on a clean stop, but without a `stopped` line, which
+        // would come before the error that explains the exit and read as if the start had succeeded.
+        await shutdown(false).catch(() => {});
         throw err;
       }
     },
-    stop() {
-      stopping ??= (async () => {
-        const graceMs = (options.shutdownGrace ?? 30) * 1000;
-        // Armed before http.stop arms its own timer of the same length, which cuts the connections: this one fires
-        // first, so the jobs those cuts abort are logged as stopped (503), not as hung up (499).
-        const cut = setTimeout(() => {
-          cutting = true;
-        }, graceMs);
-        cut.unref();
-        await http?.stop(graceMs);
-        clearTimeout(cut);
-        await pool.stop();
-        progress.close();
-        await store.close();
-        if (options.uploadsDir === undefined) await rm(uploadsDir, { recursive: true, force: true });
-        await reaper.close();
-        log.info("stopped");
-      })();
-      return stopping;
-    },
+    stop: () => shutdown(true),
   };
+  function shutdown(logStopped: boolean): Promise<void> {
+    stopping ??= (async () => {
+      const graceMs = (options.shutdownGrace ?? 30) * 1000;
+      // Armed before http.stop arms its own timer of the same length, which cuts the connections: this one fires
+      // first, so the jobs those cuts abort are logged as stopped (503), not as hung up (499).
+      const cut = setTimeout(() => {
+        cutting = true;
+      }, graceMs);
+      cut.unref();
+      await http?.stop(graceMs);
+      clearTimeout(cut);
+      await pool.stop();
+      progress.close();
+      await store.close();
+      if (options.uploadsDir === undefined) await rm(uploadsDir, { recursive: true, force: true });
+      await reaper.close();
+      if (logStopped) log.info("stopped");
+    })();
+    return stopping;
+  }
   return orchestrator;
 }
 

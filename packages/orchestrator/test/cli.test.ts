@@ -88,7 +88,7 @@ describe("avs-orchestrator", () => {
     ]);
   });
 
-  it("removes its temporary outputs and uploads directories when it cannot listen", async () => {
+  it("removes its temporary directories when it cannot listen, and logs no misleading `stopped`", async () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
     const port = (busy.address() as { port: number }).port;
@@ -103,6 +103,8 @@ describe("avs-orchestrator", () => {
         error: `cannot listen on 127.0.0.1:${port}: the address is in use (EADDRINUSE); another process listens there; stop it, or choose another port`,
       });
       expect(readdirSync(tmp)).toEqual([]);
+      // The error line says why it exits; a `stopped` line (on stdout, before it) read as a clean stop.
+      expect(p.lines.map((l) => l.msg)).not.toContain("stopped");
     } finally {
       busy.close();
       rmSync(tmp, { recursive: true, force: true });
