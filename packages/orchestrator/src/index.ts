@@ -17,7 +17,7 @@ export { PIPELINES, type PipelineEntry, type PipelineName } from "./generated/or
 export { DockerApi, DockerApiError } from "./launchers/docker-api.js";
 export { DockerLauncher, type DockerLauncherOptions, ORCHESTRATOR_LABEL } from "./launchers/docker-launcher.js";
 export { ExternalLauncher } from "./launchers/external-launcher.js";
-export type { Launcher, RunnerExit, RunnerHandle, RunnerSpec } from "./launchers/launcher.js";
+export type { Launcher, LauncherContext, RunnerExit, RunnerHandle, RunnerSpec } from "./launchers/launcher.js";
 export { defaultRunnerCommand, ProcessLauncher, type ProcessLauncherOptions } from "./launchers/process-launcher.js";
 export { createOrchestrator, type Orchestrator, type OrchestratorOptions, parseGpus } from "./orchestrator.js";
 export type { MediaDelivery } from "./outputs/deliver-media.js";

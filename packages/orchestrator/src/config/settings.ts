@@ -52,7 +52,7 @@ export const SETTINGS = [
     name: "gpus",
     kind: "string",
     shownDefault: "none: the CPU only",
-    help: "GPU indexes or UUIDs (nvidia-smi -L), e.g. 0,1",
+    help: "GPU indexes or UUIDs (nvidia-smi -L), e.g. 0,1; each checked at start to be on this machine (or dockerd's)",
   },
   {
     name: "runners-per-gpu",

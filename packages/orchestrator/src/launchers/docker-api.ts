@@ -7,10 +7,13 @@ import { request } from "node:http";
 /** An error answer of the Docker daemon. */
 export class DockerApiError extends Error {
   readonly status: number;
+  /** The daemon's own message (`could not select device driver …`), without the call. */
+  readonly detail: string;
   constructor(method: string, path: string, status: number, message: string) {
     super(`docker ${method} ${path.split("?")[0]}: ${status} ${message}`);
     this.name = "DockerApiError";
     this.status = status;
+    this.detail = message;
   }
 }
 

@@ -11,6 +11,7 @@ import type { Logger, Reaper } from "@ai-video-subnet/server-kit";
 import { ConfigError } from "../config/ai-models.js";
 import { freePort } from "../internal/free-port.js";
 import { DockerApi, DockerApiError } from "./docker-api.js";
+import type { LauncherContext } from "./launcher.js";
 import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";
 import { liveProcess, processIdentity } from "./process-identity.js";
@@ -45,6 +46,9 @@ export const RUNNER_HOST_CONFIG = {
   PidsLimit: RUNNER_PIDS_LIMIT,
   Init: true,
 } as const;
+
+/** The Engine API's request for NVIDIA GPUs (`docker run --gpus '"device=0,1"'`). */
+const gpuRequest = (ids: string[]) => ({ Driver: "nvidia", DeviceIDs: ids, Capabilities: [["gpu"]] });
 
 /** Options of the docker launcher. */
 export interface DockerLauncherOptions {
@@ -109,7 +113,7 @@ export class DockerLauncher implements Launcher {
    * orchestrator's name (left by a crash). Both would otherwise fail every runner start, for ever. A container of
    * that name whose orchestrator still runs on this machine is a ConfigError instead: two orchestrators share a name.
    */
-  async cleanup(): Promise<void> {
+  async cleanup(context?: LauncherContext): Promise<void> {
     const image = `/images/${encodeURIComponent(this.#image)}/json`;
     try {
       await this.docker.json("GET", image);
@@ -141,6 +145,36 @@ export class DockerLauncher implements Launcher {
       );
     }
     await Promise.all(ours.map((c) => this.#remove(c.Id)));
+    if (context?.gpus.length) await this.#checkGpus(context.gpus);
+  }
+
+  /**
+   * Starts and removes a container of the runner image with the device request of a runner on `gpus` (one for all
+   * of them): dockerd refuses a request it cannot serve only when a container starts (`could not select device
+   * driver "nvidia"` without the NVIDIA Container Toolkit, the toolkit's error for a GPU the host lacks), so each
+   * runner start would fail the same way, for ever. `--version` makes the runner exit at once where it does start.
+   */
+  async #checkGpus(gpus: string[]): Promise<void> {
+    const name = `avs-${this.#name}-gpu-check-${randomBytes(3).toString("hex")}`;
+    const { Id } = await this.docker.json<{ Id: string }>("POST", `/containers/create?name=${name}`, {
+      Image: this.#image,
+      Cmd: ["--version"],
+      Labels: { [ORCHESTRATOR_LABEL]: this.#name, ...(this.#self ? { [OWNER_LABEL]: this.#self } : {}) },
+      HostConfig: { ...RUNNER_HOST_CONFIG, NetworkMode: "none", DeviceRequests: [gpuRequest(gpus)] },
+    });
+    try {
+      await this.docker.json("POST", `/containers/${Id}/start`);
+    } catch (err) {
+      if (!(err instanceof DockerApiError)) throw err;
+      throw new ConfigError(
+        `gpus (--gpus, AVS_ORCHESTRATOR_GPUS) lists ${gpus.join(",")}, but dockerd cannot start a runner container ` +
+          `of ${this.#image} on them (dockerd: ${err.detail}); install the NVIDIA Container Toolkit and give the GPUs ` +
+          "nvidia-smi -L lists on the Docker host, or leave gpus out to run the runners on the CPU",
+        { cause: err },
+      );
+    } finally {
+      await this.docker.json("DELETE", `/containers/${Id}?force=1`).catch(() => {});
+    }
   }
 
   async start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {
@@ -174,9 +208,7 @@ export class DockerLauncher implements Launcher {
         Binds: [`${spec.modelsDir}:/models:ro`],
         NetworkMode: this.#network,
         ...(host ? {} : { PortBindings: { "8000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } }),
-        ...(spec.device === "cpu"
-          ? {}
-          : { DeviceRequests: [{ Driver: "nvidia", DeviceIDs: [spec.device], Capabilities: [["gpu"]] }] }),
+        ...(spec.device === "cpu" ? {} : { DeviceRequests: [gpuRequest([spec.device])] }),
       },
     });
     const id = created.Id;

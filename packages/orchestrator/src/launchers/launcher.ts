@@ -3,6 +3,7 @@
  * where it listens, how to reach it, and a promise that settles when it dies.
  */
 import type { Logger } from "@ai-video-subnet/server-kit";
+import type { ModelEntry } from "../config/ai-models.js";
 
 /** What to run. */
 export interface RunnerSpec {
@@ -36,6 +37,19 @@ export function gpuProvider(env: Record<string, string>): { EXECUTION_PROVIDER: 
   return { EXECUTION_PROVIDER: env.EXECUTION_PROVIDER || "cuda" };
 }
 
+/** What a launcher's start-up checks see of the orchestrator's configuration (the runner pool's options). */
+export interface LauncherContext {
+  /** The model list; the entries with a `url` are external, not this launcher's. */
+  entries: readonly ModelEntry[];
+  /** The shared models directory on this machine. */
+  modelsDir: string;
+  /** GPU ids of the `gpus` setting; empty → the CPU. */
+  gpus: string[];
+  log: Logger;
+  /** Where the entries came from, for messages (default `aiModels.json`). */
+  source?: string;
+}
+
 /** How a runner ended. */
 export interface RunnerExit {
   code: number | null;
@@ -64,9 +78,10 @@ export interface Launcher {
   readonly kind: string;
   /**
    * Removes what a previous orchestrator of the same name left behind (containers), once it checked that it can start
-   * runners at all (a ConfigError otherwise); called once at start.
+   * runners at all, on the GPUs of the `gpus` setting too (a ConfigError otherwise); called once at start, when the
+   * model list has an entry this launcher runs.
    */
-  cleanup?(): Promise<void>;
+  cleanup?(context?: LauncherContext): Promise<void>;
   /** Starts a runner; resolves once it listens (readiness is checked separately through `/health`). */
   start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle>;
   /** Releases the launcher's own resources after every runner stopped. */

@@ -9,6 +9,8 @@ import { dirname, join } from "node:path";
 import type { Logger } from "@ai-video-subnet/server-kit";
 import { Reaper, RUNNER_PROCESS_ENV } from "@ai-video-subnet/server-kit";
 import { ORCHESTRATOR_SETTINGS } from "../config/settings.js";
+import { checkHostGpus } from "./gpu-check.js";
+import type { LauncherContext } from "./launcher.js";
 import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
 import { listeningPort, logRunnerLine, OutputLines } from "./output-lines.js";
 
@@ -96,6 +98,11 @@ export class ProcessLauncher implements Launcher {
     this.#command = options.command?.length ? options.command : defaultRunnerCommand();
     this.#listenTimeoutMs = options.listenTimeoutMs ?? 60_000;
     this.#killGraceMs = options.killGraceMs ?? 5000;
+  }
+
+  /** Refuses (a ConfigError naming the setting) GPU ids this machine does not have: see gpu-check.ts. */
+  async cleanup(context?: LauncherContext): Promise<void> {
+    if (context) await checkHostGpus(context.gpus, context.log);
   }
 
   start(spec: RunnerSpec, log: Logger): Promise<RunnerHandle> {

@@ -98,7 +98,7 @@ export class RunnerPool {
 
   /** The launcher's checks and clean-up, before anything starts; none when every entry is reached by URL. */
   async prepare(): Promise<void> {
-    if (this.runners.some((r) => !r.external)) await this.#options.launcher.cleanup?.();
+    if (this.runners.some((r) => !r.external)) await this.#options.launcher.cleanup?.(this.#options);
   }
 
   /** Starts warm and external runners (waiting until they are ready) and the watchdog; after {@link prepare}. */

@@ -62,8 +62,9 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     });
 
   /** An orchestrator with one warm runner of TINY in `image`, not started (for start-up refusals). */
-  const unstarted = (image: string, dockerNetwork: "host" | "bridge" = "host") =>
+  const unstarted = (image: string, dockerNetwork: "host" | "bridge" = "host", gpus?: string[]) =>
     createOrchestrator({
+      ...(gpus ? { gpus } : {}),
       models: [{ pipeline: "upscale", model_id: TINY, warm: true }],
       modelsDir: models.dir,
       launcher: "docker",
@@ -132,6 +133,18 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     await orch.stop();
     expect(await ours()).toEqual([]);
   });
+
+  it("refuses GPUs dockerd cannot give a container at start, naming gpus, not at each runner start", async () => {
+    // GPU 99: no host has it, so dockerd refuses it with or without the NVIDIA Container Toolkit (this one has none).
+    const orch = await unstarted(IMAGE, "host", ["99"]);
+    await expect(orch.start()).rejects.toThrow(
+      new RegExp(
+        `^gpus \\(--gpus, AVS_ORCHESTRATOR_GPUS\\) lists 99, but dockerd cannot start a runner container of ${IMAGE} on them \\(dockerd: .+\\); install the NVIDIA Container Toolkit`,
+      ),
+    );
+    await orch.stop();
+    expect(await ours()).toEqual([]);
+  }, 60_000);
 
   it("removes stale containers, runs jobs in a container, and removes it on stop", async () => {
     const stale = await api.json<{ Id: string }>("POST", `/containers/create?name=avs-${NAME}-stale`, {
