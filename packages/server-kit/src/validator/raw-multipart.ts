@@ -4,7 +4,8 @@
  * fields while the original bytes are kept as they came — in memory for a small body, spooled to a temporary file
  * beyond `memoryBytes` — so the next hop can be sent the very bytes the caller sent, with the caller's Content-Type,
  * instead of a body parsed into objects and encoded again. File parts reach the validator as Files (in memory while
- * small, file-backed beyond the same size). Every temporary file of a request is removed when its handler is done,
+ * small, file-backed beyond the same size: a slice of the body's own file when it is kept and the part is placed in
+ * it, see part-offsets.ts, so a large upload goes to disk once). Every temporary file of a request is removed when its handler is done,
  * and at once when the upload fails (a client that hangs up mid-upload). A server that forwards nothing can keep
  * only the file parts (`keepBody: false`), and hand a spooled one's file to a program by its path
  * ({@link spooledPath}).
@@ -27,6 +28,7 @@ import { type BodyWatch, Chunked, readWhole } from "./chunked-body.js";
 import { cutLargeParts, parseWhole } from "./cut-parts.js";
 import { checkParts, type LeadingBytesChecks, PartChecks, parserOptions } from "./leading-bytes.js";
 import { LeadingBytesWatch } from "./leading-bytes-watch.js";
+import { PartOffsets } from "./part-offsets.js";
 import { plainBoundary, readSimpleMultipart } from "./simple-multipart.js";
 import { Spool } from "./spool.js";
 import { UploadedPart } from "./uploaded-part.js";
@@ -87,9 +89,10 @@ const FILES_KEY = "avs.rawMultipartFiles";
 const SPOOLED = new WeakMap<Blob, string>();
 
 /**
- * The temporary file a file part was spooled to (a part over `memoryBytes`), for a handler that hands the upload to
- * a program that reads files (ffprobe, ffmpeg) without copying it again; undefined for a part held in memory or any
- * other Blob. The file is the request's: read it, don't move or keep it; it is removed once the handler is done.
+ * The temporary file a file part was spooled to (a part over `memoryBytes` with a file of its own: always with
+ * `keepBody` false; with the body kept, a large part is usually a slice of the body's file and this is undefined),
+ * for a handler that hands the upload to a program that reads files (ffprobe, ffmpeg) without copying it again;
+ * undefined for a part held in memory or any other Blob. The file is the request's: read it, don't move or keep it; it is removed once the handler is done.
  * @example const path = spooledPath(body.video) ?? (await writeToScratch(body.video));
  */
 export function spooledPath(file: unknown): string | undefined {
@@ -162,8 +165,11 @@ export async function readRawMultipart(
   const checks = options.leadingBytes;
   // A body in memory is checked as it is read (LeadingBytesWatch); a streamed one as the parser gives its parts.
   const streamChecks = checks && !small ? new PartChecks(checks, (err) => parser?.destroy(err as Error)) : undefined;
+  /** Large file parts of a kept, streamed body: slices of the body's file, made once it is whole (part-offsets.ts). */
+  const slices: Array<{ at: number; name: string; filename: string; type: string; start: number; size: number }> = [];
   const makeParser = () => {
     const p = busboy(parserOptions(contentType));
+    const offsets = keepBody && !small ? new PartOffsets(p) : undefined;
     p.on("field", (name, value) => {
       streamChecks?.part(name, false);
       parts.push(name);
@@ -186,13 +192,26 @@ export async function readRawMultipart(
       const spool = new Spool(limit, SPOOL_FILE_MODE, newFile);
       spools.push(spool);
       const head = streamChecks?.part(name, true);
+      const start = offsets?.watch(stream);
       const read = (async () => {
+        let size = 0;
         for await (const chunk of stream) {
           head?.push(chunk as Buffer);
-          await spool.add(chunk as Buffer);
+          // Placed in the body, which is kept in its own file past the limit: held in memory up to it, no copy beyond.
+          if (start?.at === undefined) {
+            await spool.add(chunk as Buffer);
+            continue;
+          }
+          size += chunk.length;
+          if (size <= limit) spool.chunks.push(chunk as Buffer);
+          else spool.chunks.length = 0;
         }
         head?.end();
         await spool.close();
+        if (start?.at !== undefined && size > limit) {
+          slices.push({ at, name, filename, type, start: start.at, size });
+          return;
+        }
         let value: File | UploadedPart = new UploadedPart(filename, type, spool.chunks);
         if (spool.file) {
           value = new File([await openAsBlob(spool.file, { type })], filename, { type });
@@ -287,6 +306,13 @@ export async function readRawMultipart(
     }
     await Promise.all(reads);
     await body.close();
+    if (slices.length) {
+      const whole = await openAsBlob(body.file!);
+      for (const s of slices) {
+        if (s.start + s.size > body.size) throw new Error(`part ${s.name} lies beyond the body's ${body.size} bytes`);
+        entries[s.at] = [s.name, new File([whole.slice(s.start, s.start + s.size)], s.filename, { type: s.type })];
+      }
+    }
   } catch (caught) {
     const err = readFailure ?? caught;
     await Promise.allSettled(reads);
