@@ -13,6 +13,7 @@ import { freePort } from "../internal/free-port.js";
 import { DockerApi, DockerApiError } from "./docker-api.js";
 import type { LauncherContext } from "./launcher.js";
 import { gpuProvider, type Launcher, type RunnerExit, type RunnerHandle, type RunnerSpec } from "./launcher.js";
+import { checkModelFolders } from "./model-access.js";
 import { logRunnerLine, OutputLines } from "./output-lines.js";
 import { liveProcess, processIdentity } from "./process-identity.js";
 
@@ -115,8 +116,9 @@ export class DockerLauncher implements Launcher {
    */
   async cleanup(context?: LauncherContext): Promise<void> {
     const image = `/images/${encodeURIComponent(this.#image)}/json`;
+    let inspected: { Config?: { User?: string } };
     try {
-      await this.docker.json("GET", image);
+      inspected = await this.docker.json("GET", image);
     } catch (err) {
       const missing = err instanceof DockerApiError && err.status === 404;
       throw new ConfigError(
@@ -146,6 +148,10 @@ export class DockerLauncher implements Launcher {
     }
     await Promise.all(ours.map((c) => this.#remove(c.Id)));
     if (context?.gpus.length) await this.#checkGpus(context.gpus);
+    if (!context) return;
+    const info = await this.docker.json<{ SecurityOptions?: string[] }>("GET", "/info");
+    const mapping = info.SecurityOptions?.find((o) => /\bname=(userns|rootless)\b/.test(o));
+    checkModelFolders(context, this.#image, inspected.Config?.User, mapping);
   }
 
   /**

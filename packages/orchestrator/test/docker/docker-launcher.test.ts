@@ -8,7 +8,7 @@
  * started beside the first, and one was left running).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,6 +144,37 @@ describe.skipIf(!docker.available)("docker launcher (real dockerd)", () => {
     );
     await orch.stop();
     expect(await ours()).toEqual([]);
+  }, 60_000);
+
+  it("refuses a warm model folder the image's user cannot read, naming both; a cold one is a warning", async () => {
+    // The test image runs as uid 1000 (build-runner-image.sh); the folder is root's (this test runs as root), 0700.
+    const own = modelsDir();
+    const folder = join(own.dir, TINY);
+    chmodSync(folder, 0o700);
+    const lines: Array<[string, string]> = [];
+    const log = { ...silentLogger, warn: (msg: string) => void lines.push(["warn", msg]) };
+    const withEntry = (warm: boolean) =>
+      createOrchestrator({
+        models: [{ pipeline: "upscale", model_id: TINY, warm }],
+        ...{ modelsDir: own.dir, launcher: "docker", runnerImage: IMAGE, dockerNetwork: "host", name: NAME, port: 0 },
+        log,
+      });
+    try {
+      const what =
+        `aiModels.json entry 0 (upscale "${TINY}"): the runner image ${IMAGE} runs as user 1000 (its Config.User), ` +
+        `which cannot list and enter ${folder} (owner 0:0, mode 0700), so its runner cannot load the model`;
+      const fix = `make it readable to that user (chmod -R a+rX ${folder}, and a+x on the directories above it up to ${own.dir}), or give --runner-image an image whose user can read it`;
+      const warm = await withEntry(true);
+      await expect(warm.start()).rejects.toThrow(`${what} and would fail at every start; ${fix}`);
+      await warm.stop();
+      expect(await ours()).toEqual([]);
+      const cold = await withEntry(false);
+      await cold.start();
+      await cold.stop();
+      expect(lines).toContainEqual(["warn", `${what}: its jobs get 503 until it is fixed; ${fix}`]);
+    } finally {
+      own.cleanup();
+    }
   }, 60_000);
 
   it("removes stale containers, runs jobs in a container, and removes it on stop", async () => {
