@@ -33,7 +33,8 @@ import type { Launcher } from "./launchers/launcher.js";
 import { makeLauncher, parseGpus } from "./launchers/make-launcher.js";
 import type { MediaDelivery } from "./outputs/deliver-media.js";
 import { checkFfmpeg, checkRunnerFfmpeg } from "./outputs/mp4.js";
-import { OutputStore } from "./outputs/output-store.js";
+import type { OutputStore } from "./outputs/output-store.js";
+import { outputStoreIn } from "./outputs/output-store-setting.js";
 import { failedJob, mountJobRoutes, runnerUploadLimit } from "./routes/jobs.js";
 import { createMetrics } from "./routes/metrics.js";
 import { mountProgressRoute, ProgressTracker } from "./routes/progress.js";
@@ -372,35 +373,4 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     return stopping;
   }
   return orchestrator;
-}
-
-/**
- * The output store, in the operator's `output-dir` when given: one that cannot be made or is not a directory (a file,
- * a read-only place) is a start-up error naming the setting (exit 2), not a failed start of code 1 (`EEXIST: mkdir`).
- */
-function outputStoreIn(options: OrchestratorOptions, log: Logger): OutputStore {
-  const dir = options.outputsDir && resolve(options.outputsDir);
-  try {
-    return new OutputStore({
-      ...(dir ? { dir } : {}),
-      // Not the error's message: it holds the result's path, whose name is all a client needs to fetch it.
-      onLost: (err, bytes) =>
-        log.error("output lost: it could not be written to output-dir", {
-          output_dir: dir ?? "(temporary)",
-          bytes,
-          code: err.code ?? "unknown",
-          syscall: err.syscall ?? "write",
-        }),
-      retentionSec: options.outputRetention ?? 3600,
-      ...(options.outputMemoryBytes !== undefined ? { memoryBytes: options.outputMemoryBytes } : {}),
-    });
-  } catch (err) {
-    if (!dir) throw err;
-    const { code, message } = err as NodeJS.ErrnoException;
-    const why = code === "EEXIST" || code === "ENOTDIR" ? "is not a directory" : `cannot be made (${code ?? message})`;
-    throw new ConfigError(
-      `output-dir (--output-dir, AVS_ORCHESTRATOR_OUTPUT_DIR): ${dir} ${why}; point it at a directory this process can write, or leave it out for a temporary one`,
-      { cause: err },
-    );
-  }
 }
