@@ -124,7 +124,7 @@ export async function runBench(
       );
     }
     if (!(pipeline in PIPELINES)) throw new Error(`avs-bench cannot drive ${pipeline}`);
-    if (kind === "runner") loadMs = await runnerLoadMs(url, o.token);
+    if (kind === "runner") loadMs = await runnerLoadMs(url, o.metricsToken ?? o.token);
   }
 
   try {
@@ -146,7 +146,12 @@ export async function runBench(
     }
     const levels: LevelResult[] = [];
     for (const concurrency of o.concurrency) {
-      const sampler = sampleMemory({ url, ...(o.token ? { token: o.token } : {}), inProcess: kind === "in-process" });
+      const metricsToken = o.metricsToken ?? o.token;
+      const sampler = sampleMemory({
+        url,
+        ...(metricsToken ? { token: metricsToken } : {}),
+        inProcess: kind === "in-process",
+      });
       const r = await runLoad(url, req, {
         ...common,
         runs: o.runs,

@@ -90,6 +90,11 @@ export const SETTINGS = [
     help: "bearer token: runner AUTH_TOKEN, orchestrator secret or broadcaster API key",
   },
   {
+    name: "metrics-token",
+    kind: "string",
+    help: "bearer token of the target's /metrics (its metrics-token), read for peak RSS (default: --token)",
+  },
+  {
     name: "timeout",
     kind: "number",
     unit: "s",
@@ -147,6 +152,8 @@ export interface BenchOptions {
   /** Images of the batched job in the sequential-vs-batched comparison; 1 = no comparison. */
   batch: number;
   token?: string;
+  /** The bearer token of the target's `/metrics`; `token` when not given. */
+  metricsToken?: string;
   timeoutMs: number;
   executionProvider: string;
   intraOpThreads: number;
@@ -198,6 +205,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
     prompt: v.prompt!,
     batch: num("batch")!,
     ...(v.token ? { token: v.token } : {}),
+    ...(v["metrics-token"] ? { metricsToken: v["metrics-token"] } : {}),
     timeoutMs: num("timeout")! * 1000,
     executionProvider: v["execution-provider"]!,
     intraOpThreads: num("intra-op-threads")!,

@@ -12,20 +12,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createBroadcaster } from "@ai-video-subnet/broadcaster";
 import { createOrchestrator, silentLogger } from "@ai-video-subnet/orchestrator";
-import {
-  installModel,
-  loadConfig,
-  type RunnerServer,
-  silentLogger as runnerSilent,
-  startRunnerServer,
-} from "@ai-video-subnet/runner";
+import { installModel, type RunnerServer } from "@ai-video-subnet/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BenchReport, detectTarget, parseBenchArgs, runBench } from "../src/index.js";
 import { runLoad } from "../src/measure/run-load.js";
 import { formatReport } from "../src/report/format-report.js";
 import { jobRequest } from "../src/workload/job-request.js";
+import { MODEL, startTinyRunner } from "./tiny-runner.js";
 
-const MODEL = "tiny/esrgan-x4";
 const run = promisify(execFile);
 
 describe("avs-bench", () => {
@@ -39,16 +33,7 @@ describe("avs-bench", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "avs-bench-"));
-    await installModel(MODEL, join(dir, "models"));
-    const config = loadConfig([], {
-      PIPELINE: "upscale",
-      MODEL_ID: MODEL,
-      MODEL_DIR: join(dir, "models"),
-      PORT: "0",
-      HOST: "127.0.0.1",
-    });
-    runner = await startRunnerServer(config, runnerSilent);
-    await runner.runner.ready;
+    runner = await startTinyRunner(dir);
     orchestrator = await createOrchestrator({
       models: [{ pipeline: "upscale", model_id: MODEL, warm: true, capacity: 2 }],
       modelsDir: join(dir, "models"),

@@ -57,6 +57,9 @@ export function formatReport(r: BenchReport): string {
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
     ...errorNotes(r.levels),
+    ...new Set(
+      r.levels.flatMap((l) => (l.peak.targetRssUnavailable ? [`peak RSS n/a: ${l.peak.targetRssUnavailable}`] : [])),
+    ),
     ...(r.target === "orchestrator" ? ["peak RSS: the orchestrator process's own, without its runners"] : []),
     "",
   ];
