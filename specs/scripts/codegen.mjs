@@ -8,9 +8,11 @@
  *   --pipelines          `<spec>-pipelines.ts` next to it: the `PIPELINES` table (see pipelines.mjs)
  *   --document           `<spec>-document.ts` next to it: the spec with every `$ref` inlined, for a server
  * Every file carries a do-not-edit banner; CI regenerates every package's files and fails when anything changes.
+ * With AVS_CODEGEN_OUT_DIR set, the files go to the same paths under that directory instead of the repository
+ * (`scripts/check-drift.mjs` compares them with the files on disk).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { $RefParser } from "@apidevtools/json-schema-ref-parser";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -40,6 +42,17 @@ const banner = (what) => `/**
 
 `;
 
+/** Where a file of the repository is written: in place, or at its path under AVS_CODEGEN_OUT_DIR. */
+function outputPath(file) {
+  const outDir = process.env.AVS_CODEGEN_OUT_DIR;
+  if (!outDir) return file;
+  const inRepo = relative(dirname(specsDir), file);
+  if (inRepo.startsWith("..") || isAbsolute(inRepo)) {
+    throw new Error(`AVS_CODEGEN_OUT_DIR is set, but ${file} is outside the repository ${dirname(specsDir)}`);
+  }
+  return resolve(outDir, inRepo);
+}
+
 async function write(file, text) {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, text);
@@ -55,7 +68,7 @@ const ast = await openapiTS(pathToFileURL(specFile), {
     return undefined;
   },
 });
-const target = resolve(process.cwd(), out);
+const target = outputPath(resolve(process.cwd(), out));
 await write(target, banner("openapi-typescript") + astToString(ast));
 
 if (flags.size > 0) {
