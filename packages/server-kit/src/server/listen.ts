@@ -3,13 +3,14 @@
  * keep-alive connection as soon as it is idle, let the server drain its in-flight work, then cut whatever is still
  * open once the grace period (the `shutdown-grace` setting of every binary, in seconds) is over.
  */
-import type http from "node:http";
+import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
 import { cutIdleBodies } from "./body-idle.js";
 import { answerClientErrors, continueOnRead, refuseExpectations } from "./client-errors.js";
 import { type ConnectionLimits, limitConnections, resolvedLimits, serverOptions } from "./connection-limits.js";
+import { canonicalIpv6Hosts } from "./host-header.js";
 import { lingerOnEarlyAnswers } from "./linger.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
@@ -46,7 +47,15 @@ export async function listen(
   const limits = options.limits ?? {};
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
-      { fetch: fetch as never, hostname: options.host, port: options.port, serverOptions: serverOptions(limits) },
+      {
+        fetch: fetch as never,
+        hostname: options.host,
+        port: options.port,
+        serverOptions: serverOptions(limits),
+        // A valid IPv6 literal Host that the adapter's URL check would refuse reaches it in canonical form.
+        createServer: ((opts: http.ServerOptions, listener: http.RequestListener) =>
+          http.createServer(opts, canonicalIpv6Hosts(listener))) as typeof http.createServer,
+      },
       () => resolve(s),
     );
     s.once("error", (err) => reject(listenError(err, options.host, options.port)));
