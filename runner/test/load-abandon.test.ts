@@ -1,9 +1,11 @@
 /**
  * @module SIGTERM while the model loads: the load is abandoned and the runner exits promptly, also when the load is
- * blocked for good in a native read (a FIFO stands in for a hung network mount), which it says in its log.
+ * blocked for good in a native read, which it says in its log. A regular file another process holds a write lease on
+ * (F_SETLEASE) stands in for a file on a hung network mount: `stat` answers, and `open` blocks until the lease is
+ * let go (or the kernel's lease-break-time, 45 s, has passed). A FIFO no longer does: the runner refuses one unopened.
  */
 
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +14,9 @@ import { modelsDir, spawnRunner, waitFor } from "./helpers.js";
 
 const models = await modelsDir(["tiny/sd15"]);
 const dir = mkdtempSync(join(tmpdir(), "avs-load-abandon-"));
+let holder: Awaited<ReturnType<typeof leaseHeld>> | undefined;
 afterAll(async () => {
+  holder?.child.kill("SIGKILL");
   await models.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -20,14 +24,13 @@ afterAll(async () => {
 it("exits within a few seconds of SIGTERM while a model file blocks its load, and logs why it exits hard", async () => {
   cpSync(join(models.dir, "tiny", "sd15"), join(dir, "org", "hung"), { recursive: true });
   const unet = join(dir, "org", "hung", "unet", "model.onnx");
-  rmSync(unet);
-  execFileSync("mkfifo", [unet]);
+  holder = await leaseHeld(unet);
   const runner = spawnRunner({ PIPELINE: "text-to-image", MODEL_ID: "org/hung", MODEL_DIR: dir });
   const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     runner.child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   await waitFor(() => runner.lines.some((l) => l.msg === "listening"));
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await holder.opened;
   const health = await (await fetch(`${runner.url()}/health`)).json();
   expect(health).toEqual({ status: "LOADING" });
   const started = Date.now();
@@ -43,3 +46,35 @@ it("exits within a few seconds of SIGTERM while a model file blocks its load, an
     ]),
   );
 });
+
+/**
+ * A process (perl, which Debian always has) that holds a write lease on `file`: every other process's `open` of the
+ * file blocks, and the holder hears of it (SIGIO) without letting go. Resolves once the lease is held; `opened` once
+ * another process is blocked opening the file.
+ */
+async function leaseHeld(file: string): Promise<{ child: ChildProcess; opened: Promise<void> }> {
+  // F_SETLEASE is 1024 and F_WRLCK 1 on Linux; a write lease may be taken on a file opened for reading.
+  const script =
+    '$| = 1; $SIG{IO} = sub { print "opened\\n" }; open(my $f, "<", $ARGV[0]) or die "open: $!"; ' +
+    'fcntl($f, 1024, 1) or die "lease: $!"; print "leased\\n"; sleep 1 while 1';
+  const child = spawn("perl", ["-e", script, file], { stdio: ["ignore", "pipe", "inherit"] });
+  let said = "";
+  child.stdout.on("data", (d: Buffer) => {
+    said += d;
+  });
+  const heard = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (said.includes(`${word}\n`)) resolve();
+      };
+      child.stdout.on("data", check);
+      child.once("exit", (code) =>
+        reject(new Error(`perl holding a lease on ${file} exited (${code}) before "${word}"`)),
+      );
+      check();
+    });
+  const opened = heard("opened");
+  opened.catch(() => {});
+  await heard("leased");
+  return { child, opened };
+}

@@ -5,10 +5,11 @@
  * model's folder, several weight files), the caller gets one message, so LoRA ids cannot map the models volume; the
  * reason travels as the error's `cause`, for the operator's log.
  */
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { BadRequestError } from "../errors.js";
 import { allFinite } from "../internal/finite.js";
+import { kindOf } from "../models/special-files.js";
 import type { LoraRequest } from "./parse-loras.js";
 import { readSafetensors, type SafeTensor } from "./safetensors.js";
 
@@ -113,7 +114,8 @@ function pickLoraFile(dir: string): string {
     );
   }
   const file = join(dir, name);
-  if (!statSync(file).isFile()) throw new NotALoraError(`${file} is not a regular file`);
+  const st = statSync(file);
+  if (!st.isFile()) throw new NotALoraError(`${file} is ${kindOf(st)}, not a regular file`);
   return file;
 }
 
@@ -121,12 +123,15 @@ function pickLoraFile(dir: string): string {
 function readBounded(id: string, file: string, name: string, maxBytes: number): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    // Non-blocking: a FIFO put in the file's place since it was found a regular file must not block the open.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     throw badLora(id, `cannot open ${name} (${(cause as NodeJS.ErrnoException).code ?? "error"})`, cause);
   }
   try {
-    const { size } = fstatSync(fd);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw badLora(id, `${name} is ${kindOf(st)}, not a regular file`);
+    const { size } = st;
     if (size > maxBytes) {
       throw badLora(
         id,
@@ -277,7 +282,10 @@ function checkLayerShapes(id: string, path: string, up: readonly number[], down:
 }
 
 function readPeftConfig(id: string, path: string): { alpha?: number } {
-  if (!existsSync(path)) return {};
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return {};
+  // Never opened unless regular: reading a FIFO blocks the worker for ever.
+  if (!st.isFile()) throw badLora(id, `adapter_config.json is ${kindOf(st)}, not a regular file`);
   let c: { lora_alpha?: unknown };
   try {
     c = JSON.parse(readFileSync(path, "utf8")) as { lora_alpha?: unknown };

@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { folderProblem, inspectFolder } from "./model-dir.js";
+import { checkRegularFile } from "./special-files.js";
 
 /** What `avs-runner models install` records next to a model's files. */
 export interface ModelManifest {
@@ -49,12 +50,13 @@ export async function writeManifest(
 /**
  * Reads a model's manifest, or `undefined` when there is none.
  *
- * @throws {Error} when it cannot be read (a folder closed to this user reads as "permission denied", not as no
- *   manifest) or is not JSON.
+ * @throws {Error} when it is not a regular file (a FIFO is never opened), cannot be read (a folder closed to this
+ *   user reads as "permission denied", not as no manifest) or is not JSON.
  * @example (await readManifest("/models/tiny/esrgan-x4"))?.pipeline; // "upscale"
  */
 export async function readManifest(dir: string): Promise<ModelManifest | undefined> {
   const file = join(dir, MANIFEST);
+  checkRegularFile(file);
   let text: string;
   try {
     text = await readFile(file, "utf8");

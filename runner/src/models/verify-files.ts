@@ -8,6 +8,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import type { ModelManifest } from "./layout.js";
+import { kindOf } from "./special-files.js";
 
 /** A file whose content `avs-model.json` vouches for: its path in the model folder, size and sha256. */
 export interface RecordedFile {
@@ -55,7 +56,7 @@ async function problemOf(dir: string, f: RecordedFile): Promise<string | undefin
   if (st instanceof Error) {
     return st.code === "ENOENT" || st.code === "ENOTDIR" ? `${f.local} is missing` : `${f.local}: ${st.message}`;
   }
-  if (!st.isFile()) return `${f.local} is not a file`;
+  if (!st.isFile()) return `${f.local} is ${kindOf(st)}, not a regular file`;
   if (f.size !== undefined && st.size !== f.size) return `${f.local} has ${st.size} bytes, recorded ${f.size}`;
   const sha = await sha256Of(path).catch((err: Error) => err);
   if (sha instanceof Error) return `${f.local}: ${sha.message}`;

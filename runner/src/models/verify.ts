@@ -10,6 +10,7 @@ import { PIPELINES } from "../pipelines/index.js";
 import { manifestFromLayout, verifyFetchedLayout } from "./fetch/verify-fetched.js";
 import { modelPath, readManifest } from "./layout.js";
 import { checkReadable, inspectFolder } from "./model-dir.js";
+import { checkModelFolderFiles } from "./special-files.js";
 import { checkRecordedFiles, type FilesChecked } from "./verify-files.js";
 
 export type { VerifyReport } from "../pipelines/contract.js";
@@ -39,6 +40,7 @@ export async function verifyModel(
   const problem = inspectFolder(dir, "the model folder");
   if (problem?.kind === "missing") throw new Error(`${modelId} is not installed (no folder ${dir})`);
   if (problem) throw new Error(problem.message);
+  checkModelFolderFiles(dir);
   const manifest = (await readManifest(dir)) ?? (await manifestFromLayout(dir, modelId));
   const hashed = options.quick ? undefined : await checkRecordedFiles(dir, modelId, manifest, options.onHashing);
   const verify = PIPELINES[manifest.pipeline]?.verify;

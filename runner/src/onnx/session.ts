@@ -4,6 +4,7 @@
  */
 import * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../config.js";
+import { checkRegularFile } from "../models/special-files.js";
 
 /** How sessions are created in this runner. */
 export interface SessionSettings {
@@ -50,6 +51,7 @@ export function sessionOptions(
 
 /** Opens a model given as a file path or as its bytes (after graph surgery). */
 function open(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions) {
+  if (typeof model === "string") checkRegularFile(model);
   return typeof model === "string"
     ? ort.InferenceSession.create(model, options)
     : ort.InferenceSession.create(model, options);

@@ -9,6 +9,7 @@ import * as ort from "onnxruntime-node";
 import { errorToWire } from "../errors.js";
 import { mark, timelineOn } from "../internal/timeline.js";
 import { checkModelKind } from "../models/model-kind.js";
+import { checkModelFolderFiles } from "../models/special-files.js";
 import type { LoadedModel, WorkerHalf } from "../pipelines/contract.js";
 import { workerHalf } from "../pipelines/worker-halves.js";
 import { FlagJobControl, worthReporting } from "./job-control.js";
@@ -39,6 +40,8 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
 async function load(req: LoadRequest) {
   const started = performance.now();
   try {
+    // Before a file is read: a FIFO among the model's files would block the load for ever.
+    checkModelFolderFiles(req.modelPath);
     // Before the pipeline's own load, which would name the first file it misses in a folder of another pipeline.
     await checkModelKind(req.pipeline, req.modelPath);
     const worker = (await workerHalf(req.pipeline)()) as WorkerHalf<unknown, unknown, unknown>;

@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { NotALoraError, readLora } from "../../lora/index.js";
 import type { ModelManifest } from "../layout.js";
+import { checkRegularFile } from "../special-files.js";
 import type { VerifyReport } from "../verify.js";
 import { identifyLayout } from "./detect-layout.js";
 
@@ -36,6 +37,7 @@ async function signature(
   required: readonly string[] = [],
 ): Promise<{ inputs: string[]; outputs: string[] }> {
   if (!existsSync(file)) throw new Error(`${file} is missing`);
+  checkRegularFile(file);
   const session = await ort.InferenceSession.create(file);
   try {
     const missing = required.filter((r) => !session.inputNames.includes(r));

@@ -5,13 +5,13 @@
  * worker (session.run blocks its thread).
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import onnxProto, { type onnx } from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../../config.js";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
+import { readModelFile } from "../../models/special-files.js";
 import { toHalfBits } from "../../onnx/float16.js";
 import { DATA_TYPE_CODE } from "../../onnx/index.js";
 import { createSession, type SessionSettings } from "../../onnx/session.js";
@@ -110,7 +110,7 @@ export async function loadFilmModel(dir: string, settings: SessionSettings): Pro
   const file = join(dir, "model.onnx");
   if (!existsSync(file)) throw new Error(`${file} does not exist; install or copy a FILM export there`);
   const manifest = ((await readManifest(dir)) ?? {}) as FilmManifest;
-  const decoded = proto.ModelProto.decode(await readFile(file));
+  const decoded = proto.ModelProto.decode(await readModelFile(file));
   const sig = recognizeFilm({ ...modelValueInfos(decoded), manifest });
   const fused = filmPixelsInGraph(decoded, sig);
   if (fused.reason) settings.log("info", `8-bit conversions run in JS: ${fused.reason}`, { model: file });

@@ -4,9 +4,9 @@
  * here with the reason (missing component, a UNet input the pipeline does not feed, an integer timestep where SVD's
  * are continuous, a scheduler other than Euler, no frame count anywhere).
  */
-import { readFile } from "node:fs/promises";
 import type * as ort from "onnxruntime-node";
 import type { ExecutionProvider } from "../../config.js";
+import { readModelFile } from "../../models/special-files.js";
 import { RGB_OUTPUT, withRgbPixels } from "../../onnx/rgb-output.js";
 import type { SessionMemory, SessionSettings } from "../../onnx/session.js";
 import { createScheduler, type Scheduler } from "../../schedulers/index.js";
@@ -242,7 +242,7 @@ export async function loadSvd(ctx: SvdLoadContext): Promise<{
     const imageEncoder = await open("imageEncoder", index.files.imageEncoder);
     const vaeEncoder = await open("vaeEncoder", index.files.vaeEncoder);
     const unet = await open("unet", index.files.unet);
-    const decoderBytes = await readFile(index.files.vaeDecoder);
+    const decoderBytes = await readModelFile(index.files.vaeDecoder);
     const fused = withRgbPixels(decoderBytes, {
       output: { ...VAE_RGB_OUT, precision: "float32", beforeDataMovement: true },
     });

@@ -4,10 +4,10 @@
  * sessions from the cache when a job asks for LoRAs.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type * as ort from "onnxruntime-node";
 import { missingModelFile } from "../../models/model-dir.js";
+import { readModelFile } from "../../models/special-files.js";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
 import { sessionOptions } from "../../onnx/session.js";
 import { createScheduler } from "../../schedulers/index.js";
@@ -74,7 +74,7 @@ export async function loadSd(
   const open = sessions.open;
   /** A VAE end that takes or gives 8-bit RGB (graph surgery, same bytes as vae.ts' JS conversions), else the file. */
   const openVae = async (file: string, component: string, ends: Parameters<typeof withRgbPixels>[1]) => {
-    const fused = withRgbPixels(await readFile(file), ends);
+    const fused = withRgbPixels(await readModelFile(file), ends);
     if (fused.reason !== undefined) {
       ctx.log("info", `${component}: 8-bit pixels are converted in JavaScript`, { reason: fused.reason });
       return open(file);

@@ -3,9 +3,9 @@
  * load (`signature.ts`), opens it on the CPU and measures its scale factor by running the worker's 16×16 probe.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { readModelFile } from "../../models/special-files.js";
 import type { Verifier } from "../contract.js";
 import { upscalerSignature } from "./signature.js";
 import { probeScale } from "./worker.js";
@@ -17,7 +17,7 @@ import { probeScale } from "./worker.js";
 export const verifyUpscaler: Verifier = async (dir, modelId, manifest) => {
   const file = join(dir, "model.onnx");
   if (!existsSync(file)) throw new Error(`${file} is missing`);
-  upscalerSignature(await readFile(file), file);
+  upscalerSignature(await readModelFile(file), file);
   const session = await ort.InferenceSession.create(file);
   try {
     return {

@@ -4,12 +4,12 @@
  * overlapping tiles, reporting each tile (`tiles`) and stopping between tiles when the job is cancelled.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ownedBytes, type RgbImage } from "../../image/decode.js";
 import { readManifest } from "../../models/layout.js";
 import { missingModelFile } from "../../models/model-dir.js";
+import { readModelFile } from "../../models/special-files.js";
 import { fromHalfBits, toHalfBits } from "../../onnx/float16.js";
 import { withRgbPixels } from "../../onnx/rgb-output.js";
 import { createSession } from "../../onnx/session.js";
@@ -100,7 +100,7 @@ export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, Upsca
     }
     // The 8-bit ↔ 0..1 conversions join the graph, so ONNX Runtime does them (fused with the model's first and last
     // operators where it can) and the session takes and hands back RGB bytes; other models are converted in JS.
-    const bytes = await readFile(file);
+    const bytes = await readModelFile(file);
     // Checked on the file's own graph: after the rewrite its types and channels are hidden from ONNX Runtime.
     const declared = upscalerSignature(bytes, file);
     const fused = withRgbPixels(bytes, { input: UPSCALE_RGB_IN, output: UPSCALE_RGB_OUT });
