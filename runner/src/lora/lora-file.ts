@@ -5,7 +5,17 @@
  * model's folder, several weight files), the caller gets one message, so LoRA ids cannot map the models volume; the
  * reason travels as the error's `cause`, for the operator's log.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { BadRequestError } from "../errors.js";
 import { allFinite } from "../internal/finite.js";
@@ -163,11 +173,38 @@ function locateLora(modelDir: string, id: string): { dir: string; file: string }
   const root = resolve(modelDir);
   const dir = resolve(root, id);
   if (!dir.startsWith(root + sep)) throw badLora(id, "the id must name a folder inside the models directory");
+  let file: string;
   try {
-    return { dir, file: loraFileIn(dir) };
+    file = loraFileIn(dir);
   } catch (cause) {
     throw notInstalled(id, cause as NotALoraError);
   }
+  checkInside(id, root, file);
+  return { dir, file };
+}
+
+/**
+ * Refuses a LoRA file whose real path (after every symlink, of its folder too) is outside the real models folder.
+ * Symlinks inside the volume are fine, as for model folders; but a LoRA id comes from a request, not from the
+ * operator as `MODEL_ID` does, so a symlink out of the volume must not let requests read files elsewhere.
+ */
+function checkInside(id: string, root: string, path: string): void {
+  let real: string;
+  let realRoot: string;
+  try {
+    real = realpathSync(path);
+    realRoot = realpathSync(root);
+  } catch (cause) {
+    throw notInstalled(id, new NotALoraError((cause as Error).message, { cause }));
+  }
+  if (real.startsWith(realRoot + sep)) return;
+  const name = path.slice(resolve(root, id).length + 1);
+  throw badLora(
+    id,
+    `${name} lies outside the models directory (a symlink leads out of it); a LoRA's folder and files must be ` +
+      "inside MODEL_DIR (symlinks within it are fine)",
+    new NotALoraError(`${path} is ${real}, outside ${realRoot}`),
+  );
 }
 
 /**
@@ -210,7 +247,7 @@ export function readLora(modelDir: string, request: LoraRequest, options: { maxB
   } catch (cause) {
     throw badLora(id, `cannot read ${name}: ${(cause as Error).message}`, cause);
   }
-  const peftConfig = readPeftConfig(id, join(dir, "adapter_config.json"));
+  const peftConfig = readPeftConfig(id, modelDir, join(dir, "adapter_config.json"));
   const groups = new Map<
     string,
     { target: LoraTarget; path: string; kohya: boolean; up?: SafeTensor; down?: SafeTensor; alpha?: number }
@@ -281,9 +318,10 @@ function checkLayerShapes(id: string, path: string, up: readonly number[], down:
   return down[0] as number;
 }
 
-function readPeftConfig(id: string, path: string): { alpha?: number } {
+function readPeftConfig(id: string, modelDir: string, path: string): { alpha?: number } {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return {};
+  checkInside(id, resolve(modelDir), path);
   // Never opened unless regular: reading a FIFO blocks the worker for ever.
   if (!st.isFile()) throw badLora(id, `adapter_config.json is ${kindOf(st)}, not a regular file`);
   let c: { lora_alpha?: unknown };

@@ -4,7 +4,7 @@
  * Video Diffusion components, FILM-style interpolators, LoRAs.
  */
 import { existsSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { NotALoraError, readLora } from "../../lora/index.js";
 import type { ModelManifest } from "../layout.js";
@@ -84,7 +84,9 @@ export async function verifyFetchedLayout(
     return report(await signature(join(dir, "model.onnx")));
   }
   if (manifest.pipeline === "lora") {
-    const lora = operatorView(modelId, () => readLora(dirname(dir), { id: basename(dir), weight: 1 }));
+    // The models folder, as serving reads LoRAs from it: a symlink within it, across orgs too, is fine.
+    const models = resolve(dir, ...modelId.split("/").map(() => ".."));
+    const lora = operatorView(modelId, () => readLora(models, { id: modelId, weight: 1 }));
     const targets = [...new Set(lora.layers.map((l) => l.target))].join(", ");
     return report(
       { inputs: [], outputs: [] },
