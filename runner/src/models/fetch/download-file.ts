@@ -9,7 +9,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
-import { causeChain, type HubFile, type HubOptions, hubError, hubHeaders } from "./hub-api.js";
+import { causeChain, type HubFile, type HubOptions, hubError, hubGet, RedirectRefused } from "./hub-api.js";
 import { unverifiable } from "./listing.js";
 import { attemptsMade, Retryable, type RetryWait, retryableStatus, withRetries } from "./retry.js";
 import { retryAfterOf } from "./retry-after.js";
@@ -53,46 +53,6 @@ export interface DownloadOptions {
 }
 
 const FLUSH_BYTES = 1 << 20;
-const MAX_REDIRECTS = 10;
-
-/** A redirect `models fetch` will not follow (to another scheme than http and https): fails at once, not retried. */
-class RedirectRefused extends Error {
-  override name = "RedirectRefused";
-}
-
-/**
- * GET with `Range` from `offset`, following redirects by hand so the token never follows one to another origin; the
- * answer and the URL that gave it.
- */
-async function get(
-  url: string,
-  options: DownloadOptions,
-  offset: number,
-  signal: AbortSignal,
-): Promise<{ res: Response; from: string }> {
-  let current = url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers = hubHeaders(options.hub, current, offset > 0 ? { range: `bytes=${offset}-` } : {});
-    const res = await fetch(current, { headers, redirect: "manual", signal });
-    const location = res.headers.get("location");
-    if (res.status >= 300 && res.status < 400 && location) {
-      await res.body?.cancel();
-      const next = new URL(location, current);
-      // fetch cannot follow file:, data: or ftp: (undici: "not implemented... yet..."), and retrying cannot change it.
-      if (next.protocol !== "http:" && next.protocol !== "https:") {
-        throw new RedirectRefused(
-          `${current} redirected to ${next.protocol}${next.host ? `//${next.host}` : ""}…, a non-http(s) URL; ` +
-            "models fetch follows only http and https redirects",
-        );
-      }
-      current = next.href;
-      continue;
-    }
-    return { res, from: current };
-  }
-  throw new Error(`${url}: more than ${MAX_REDIRECTS} redirects`);
-}
-
 /** The hashes of a file, fed in order: SHA-256, and git's blob SHA-1 when the server gave a git oid. */
 function hashers(file: HubFile): { sha: Hash; git: Hash | undefined } {
   const git = file.gitOid && file.size !== undefined ? createHash("sha1").update(`blob ${file.size}\0`) : undefined;
@@ -183,7 +143,7 @@ export async function downloadFile(
       let res: Response;
       let from: string;
       try {
-        ({ res, from } = await get(url, options, offset, dog.signal));
+        ({ res, from } = await hubGet(url, options.hub, offset > 0 ? { range: `bytes=${offset}-` } : {}, dog.signal));
       } catch (cause) {
         if (cause instanceof RedirectRefused) throw cause;
         throw new Retryable(dog.reason ?? `request failed: ${causeChain(cause)}`, { cause });

@@ -1,6 +1,7 @@
 /**
- * @module A download redirected to another scheme than http(s) (`file:///etc/passwd`) is refused at once with what
- * happened, not reported as fetch's "not implemented... yet..." and retried.
+ * @module A download, or the repository listing, redirected to another scheme than http(s) (`file:///etc/passwd`,
+ * `ftp://…`) is refused at once with what happened, not reported as fetch's "not implemented... yet..." and retried;
+ * the listing still follows an http redirect.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,12 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { downloadFile } from "./download-file.js";
+import { hubRepoInfo } from "./hub-api.js";
+import { DEFAULT_LIMITS } from "./watchdog.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-fetch-redirect-"));
 let requests = 0;
-const server = createServer((_req, res) => {
+const LISTING = `{"sha":"abc","siblings":[{"rfilename":"model.onnx","size":3,"lfs":{"sha256":"${"0".repeat(64)}"}}]}`;
+const server = createServer((req, res) => {
   requests++;
-  res.writeHead(302, { location: "file:///etc/passwd" }).end();
+  if (req.url?.startsWith("/api/models/org/ftp/")) res.writeHead(302, { location: "ftp://example.org/x" }).end();
+  else if (req.url?.startsWith("/api/models/org/moved/")) res.writeHead(301, { location: "/listing" }).end();
+  else if (req.url === "/listing") res.writeHead(200, { "content-type": "application/json" }).end(LISTING);
+  else res.writeHead(302, { location: "file:///etc/passwd" }).end();
 });
 await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,4 +47,29 @@ it("refuses a redirect to file:// at once, naming it, without retrying", async (
     ),
   );
   expect(requests).toBe(1);
+});
+
+it("refuses a listing redirected to file:// or ftp:// at once, naming it, without retrying", async () => {
+  for (const [repo, scheme] of [
+    ["org/file", "file:"],
+    ["org/ftp", "ftp://example.org"],
+  ] as const) {
+    const before = requests;
+    const listing = hubRepoInfo({ endpoint: origin }, repo, "main", {
+      ...DEFAULT_LIMITS,
+      retries: 3,
+      retryDelayMs: 10,
+    });
+    const url = `${origin}/api/models/${repo}/revision/main?blobs=true`;
+    await expect(listing).rejects.toThrow(
+      `${url} redirected to ${scheme}…, a non-http(s) URL; models fetch follows only http and https redirects`,
+    );
+    expect(requests - before).toBe(1);
+  }
+});
+
+it("follows a listing's http redirect", async () => {
+  const info = await hubRepoInfo({ endpoint: origin }, "org/moved", "main", { ...DEFAULT_LIMITS, retries: 0 });
+  expect(info.files.map((f) => [f.path, f.size])).toEqual([["model.onnx", 3]]);
+  expect(info.commit).toBe("abc");
 });

@@ -138,6 +138,53 @@ export function hubHeaders(
   };
 }
 
+/** Redirects a request follows at most. */
+const MAX_REDIRECTS = 10;
+
+/**
+ * A redirect `models fetch` will not follow (to another scheme than http and https): fails at once, not retried.
+ * @example if (err instanceof RedirectRefused) throw err; // not a Retryable
+ */
+export class RedirectRefused extends Error {
+  override name = "RedirectRefused";
+}
+
+/**
+ * GET `url` with the hub's headers (see {@link hubHeaders}) and `extra`, following redirects by hand, for the listing
+ * and every file alike: the token never follows one to another origin, and one to another scheme than http(s) is
+ * refused at once; the answer and the URL that gave it.
+ *
+ * @throws {RedirectRefused} for a redirect to file:, ftp:, data: or any other non-http(s) URL.
+ * @example const { res, from } = await hubGet(url, hub, { range: "bytes=100-" }, signal);
+ */
+export async function hubGet(
+  url: string,
+  options: HubOptions,
+  extra: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ res: Response; from: string }> {
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const res = await fetch(current, { headers: hubHeaders(options, current, extra), redirect: "manual", signal });
+    const location = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel();
+      const next = new URL(location, current);
+      // fetch cannot follow file:, data: or ftp: (undici: "not implemented... yet..."), and retrying cannot change it.
+      if (next.protocol !== "http:" && next.protocol !== "https:") {
+        throw new RedirectRefused(
+          `${current} redirected to ${next.protocol}${next.host ? `//${next.host}` : ""}…, a non-http(s) URL; ` +
+            "models fetch follows only http and https redirects",
+        );
+      }
+      current = next.href;
+      continue;
+    }
+    return { res, from: current };
+  }
+  throw new Error(`${url}: more than ${MAX_REDIRECTS} redirects`);
+}
+
 /**
  * The error for a failed hub response, reading the hub's error code and message. `from` is the URL that answered
  * (default the hub): an answer from the storage a download was redirected to (another origin, which never gets the
@@ -227,8 +274,9 @@ async function readListing(
   try {
     let res: Response;
     try {
-      res = await fetch(url, { headers: hubHeaders(options, url, { accept: "application/json" }), signal: dog.signal });
+      ({ res } = await hubGet(url, options, { accept: "application/json" }, dog.signal));
     } catch (cause) {
+      if (cause instanceof RedirectRefused) throw cause;
       if (dog.reason) throw new Retryable(`${url}: ${dog.reason} (the repository listing)`, { cause });
       throw new Retryable(`cannot reach ${base(options.endpoint)}: ${causeChain(cause)}`, { cause });
     }
