@@ -9,7 +9,7 @@ export {
   readLora,
   type SdFamily,
 } from "./lora-file.js";
-export { loraDelta, type MergedModel, mergeLorasIntoModel } from "./merge.js";
+export { loraDelta, type MergeControl, type MergedModel, mergeLorasIntoModel } from "./merge.js";
 export {
   type ExternalRange,
   externalRange,

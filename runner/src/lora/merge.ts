@@ -13,13 +13,24 @@ import { externalRange, indexWeights, readWeight, type WeightRef, weightBytes, w
 
 const { onnx } = onnxProto;
 
+/** Where a merge may stop: `throwIfAborted` throws once the job it serves is cancelled (a job's `JobControl`). */
+export interface MergeControl {
+  throwIfAborted(): void;
+}
+
+const NEVER_ABORTED: MergeControl = { throwIfAborted() {} };
+
 /**
  * ΔW = up·down as a flat [out, rest] matrix, with up reshaped to [out, r] and down to [r, rest] (Linear and Conv LoRAs).
+ * `control` is asked before each output row, so a cancelled job stops within one row (out·r·rest/out operations).
  *
  * @example
  * loraDelta(up, down); // out·rest values
  */
-export function loraDelta(layer: Pick<LoraLayer, "up" | "down" | "rank">): {
+export function loraDelta(
+  layer: Pick<LoraLayer, "up" | "down" | "rank">,
+  control: MergeControl = NEVER_ABORTED,
+): {
   out: number;
   rest: number;
   delta: Float32Array;
@@ -31,6 +42,7 @@ export function loraDelta(layer: Pick<LoraLayer, "up" | "down" | "rank">): {
   const up = layer.up.data;
   const down = layer.down.data;
   for (let o = 0; o < out; o++) {
+    control.throwIfAborted();
     for (let k = 0; k < r; k++) {
       const u = up[o * r + k] as number;
       if (u === 0) continue;
@@ -88,6 +100,8 @@ const MERGED_DATA = "avs-lora-merged.data";
  * data files that resolve outside the model's folder, so symlinks cannot be used.)
  *
  * @throws {BadRequestError} when a layer has no counterpart in the model or its shape differs (a LoRA for another base).
+ * @throws {JobAbortedError} (from `control`) once the job is cancelled: checked before every layer and every row of
+ *   its update, so a client that leaves frees the worker within one row, and nothing is written or kept.
  * @example
  * const merged = mergeLorasIntoModel("/models/x/unet/model.onnx", "unet", [{ lora, weight: 0.8 }]);
  * if (merged?.kind === "bytes") session = await ort.InferenceSession.create(merged.bytes);
@@ -96,6 +110,7 @@ export function mergeLorasIntoModel(
   modelFile: string,
   target: LoraTarget,
   loras: readonly { lora: LoraFile; weight: number }[],
+  control: MergeControl = NEVER_ABORTED,
 ): MergedModel | undefined {
   const wanted = loras.flatMap(({ lora, weight }) =>
     lora.layers.filter((l) => l.target === target).map((layer) => ({ lora, weight, layer })),
@@ -109,6 +124,7 @@ export function mergeLorasIntoModel(
   /** The LoRAs merged into each weight, as `"id" at weight w`, for the message of a weight out of its type's range. */
   const sources = new Map<string, string[]>();
   for (const { lora, weight, layer } of wanted) {
+    control.throwIfAborted();
     const path = layer.kohya ? kohyaNames.get(layer.path) : layer.path;
     const ref = path === undefined ? undefined : weights.get(path);
     if (!ref || path === undefined) {
@@ -124,7 +140,7 @@ export function mergeLorasIntoModel(
           `do not fit this model's weight ${shapeText(dims)} — is the LoRA for another base model?`,
       );
     }
-    const { out, rest, delta } = loraDelta(layer);
+    const { out, rest, delta } = loraDelta(layer, control);
     // Finite matrices whose product is not (values near float32's limit): no weight, 0 included, merges it.
     if (!allFinite(delta)) {
       throw new BadRequestError(
@@ -156,6 +172,7 @@ export function mergeLorasIntoModel(
       );
     }
   }
+  control.throwIfAborted();
   const locations = new Set(
     (model.graph?.initializer ?? []).map((t) => externalRange(t)?.location).filter((l): l is string => l !== undefined),
   );

@@ -12,6 +12,7 @@ import {
   type LoraRequest,
   type LoraTarget,
   loraIdentity,
+  type MergeControl,
   mergeLorasIntoModel,
   readLora,
 } from "../../lora/index.js";
@@ -53,13 +54,17 @@ export class LoraSessionCache {
   }
 
   /**
-   * The sessions for `loras` (sorted by id, as `parseLoras` returns them).
+   * The sessions for `loras` (sorted by id, as `parseLoras` returns them). A merge asks `control` between LoRAs,
+   * layers and rows (see `mergeLorasIntoModel`): a job cancelled while its LoRAs merge stops there, its sessions and
+   * temporary folders are released, and nothing is cached, so the next request with the same LoRAs merges afresh (a
+   * merge that finished is kept: it is whole).
    *
    * @throws {BadRequestError} for an unknown LoRA, one for another base, or one that does not fit the model.
+   * @throws {JobAbortedError} once `control`'s job is cancelled.
    * @example
-   * const { unet, textEncoders } = await cache.get([{ id: "org/style", weight: 0.8 }]);
+   * const { unet, textEncoders } = await cache.get([{ id: "org/style", weight: 0.8 }], control);
    */
-  async get(loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
+  async get(loras: readonly LoraRequest[], control?: MergeControl): Promise<AdaptedSessions> {
     if (loras.length === 0) return this.base;
     // The files' identities, stat'ed for every request: a LoRA deleted since is "not installed", a replaced one is
     // merged anew.
@@ -72,7 +77,7 @@ export class LoraSessionCache {
       this.#entries.set(key, hit);
       return hit;
     }
-    const pending = this.#pending.get(key) ?? this.#load(key, loras);
+    const pending = this.#pending.get(key) ?? this.#load(key, loras, control);
     this.#pending.set(key, pending);
     try {
       return await pending;
@@ -81,8 +86,11 @@ export class LoraSessionCache {
     }
   }
 
-  async #load(key: string, loras: readonly LoraRequest[]): Promise<AdaptedSessions> {
-    const files = loras.map((request) => ({ lora: this.#read(request), weight: request.weight }));
+  async #load(key: string, loras: readonly LoraRequest[], control?: MergeControl): Promise<AdaptedSessions> {
+    const files = loras.map((request) => {
+      control?.throwIfAborted();
+      return { lora: this.#read(request), weight: request.weight };
+    });
     for (const { lora } of files) checkFamily(lora, this.index);
     const textFiles = [this.index.files.textEncoder, this.index.files.textEncoder2].filter(
       (f): f is string => f !== undefined,
@@ -91,7 +99,7 @@ export class LoraSessionCache {
     const created: ort.InferenceSession[] = [];
     const dirs: string[] = [];
     const open = async (file: string, target: LoraTarget, fallback: ort.InferenceSession) => {
-      const merged = mergeLorasIntoModel(file, target, files);
+      const merged = mergeLorasIntoModel(file, target, files, control);
       if (!merged) return fallback;
       if (merged.kind === "file") dirs.push(merged.dir);
       const session =

@@ -133,7 +133,7 @@ export async function loadSd(
         image_to_image: Boolean(components.vaeEncoder),
       },
       async run(job, control) {
-        const adapted = await loras.get(job.loras);
+        const adapted = await loras.get(job.loras, control);
         const { result } = await generate(
           { ...components, unet: adapted.unet, textEncoders: plan(adapted.textEncoders) },
           job,
