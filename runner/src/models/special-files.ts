@@ -59,7 +59,7 @@ export async function readModelFile(file: string): Promise<Buffer> {
   return readFile(file);
 }
 
-/** Every entry of `dir` (recursively, through symlinked folders, each folder once) that is no regular file or folder. */
+/** Each entry under `dir` (through symlinked folders, each folder once) that is no regular file or folder. */
 function specialFiles(dir: string, rel: string, seen: Set<string>, depth: number, found: string[]): void {
   let names: string[];
   try {
