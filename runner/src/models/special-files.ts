@@ -106,9 +106,10 @@ export function checkModelFolderFiles(dir: string): void {
   }
   specialFiles(dir, "", new Set([`${root.dev}:${root.ino}`]), 0, found);
   if (found.length === 0) return;
+  const one = found.length === 1;
+  const what = one ? "a file that is not a regular file" : `${found.length} files that are not regular files`;
   throw new Error(
-    `the model folder ${dir} holds ${found.length === 1 ? "a file that is not a regular file" : `${found.length} files that are not regular files`}: ` +
-      `${found.join("; ")}. A model folder holds regular files and folders (or symlinks to them) only; replace ` +
-      `${found.length === 1 ? "it" : "them"} with the model's files`,
+    `the model folder ${dir} holds ${what}: ${found.join("; ")}. A model folder holds regular files and folders ` +
+      `(or symlinks to them) only; replace ${one ? "it" : "them"} with the model's files`,
   );
 }
