@@ -107,22 +107,36 @@ export async function startRunnerServer(config: RunnerConfig, log: Logger = json
   };
 }
 
+/** The log line of a stop that cannot wait for the model's load to end. */
+const EXITING_HARD =
+  "exiting hard: the model load did not end within 2 s (a large model, or a read blocked on a hung mount)";
+
 /**
  * Serves until SIGTERM or SIGINT, then shuts down gracefully and exits.
  * @example await serveUntilSignal(loadConfig(process.argv.slice(2)))
  */
 export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonLogger): Promise<void> {
-  const running = await startRunnerServer(config, log);
-  const onSignal = (signal: string) => {
+  // Listened for before the server listens: a signal sent as soon as "listening" is logged is a graceful stop too,
+  // not the default action's instant end. One that comes before the server is up is served once it is.
+  let running: Awaited<ReturnType<typeof startRunnerServer>> | undefined;
+  let early: string | undefined;
+  const received = (signal: string) => {
+    if (running) onSignal(running, signal);
+    else early ??= signal;
+  };
+  process.once("SIGTERM", () => received("SIGTERM"));
+  process.once("SIGINT", () => received("SIGINT"));
+  running = await startRunnerServer(config, log);
+  if (early) onSignal(running, early);
+
+  function onSignal(running: Awaited<ReturnType<typeof startRunnerServer>>, signal: string) {
     log.info("shutting down", { signal, queue_depth: running.runner.queue.depth });
     running.stop().then(
       () => {
         if (running.runner.engine.stuck) {
-          log.error("exiting hard: the model load is blocked in a read that cannot be interrupted (a hung mount?)", {
-            signal,
-          });
-          // exit() would join the blocked worker thread; with no listener left the signal's default action ends the
-          // process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT).
+          log.error(EXITING_HARD, { signal });
+          // exit() would join the loading worker thread (or wait forever for a blocked one); with no listener left
+          // the signal's default action ends the process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT).
           process.removeAllListeners(signal);
           process.kill(process.pid, signal);
           return;
@@ -135,7 +149,5 @@ export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonL
         process.exit(1);
       },
     );
-  };
-  process.once("SIGTERM", () => onSignal("SIGTERM"));
-  process.once("SIGINT", () => onSignal("SIGINT"));
+  }
 }

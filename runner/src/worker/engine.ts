@@ -11,6 +11,7 @@ import { mark } from "../internal/timeline.js";
 import type { Logger } from "../log.js";
 import type { Progress } from "../pipelines/contract.js";
 import { createAbortFlag } from "./job-control.js";
+import { closeLoadGate, createLoadGate } from "./load-gate.js";
 import type { FromWorker, LoadRequest } from "./protocol.js";
 
 /** How one job is run: buffers to move, its abort flag, where its progress goes. */
@@ -56,8 +57,9 @@ interface Pending {
 export class WorkerEngine {
   state: EngineState = "LOADING";
   /**
-   * Set by {@link WorkerEngine.close} when the abandoned load's worker did not stop within 2 s: its thread is blocked
-   * in a native read (a hung mount), and `process.exit()` would wait for it forever.
+   * Set by {@link WorkerEngine.close} when the abandoned load did not end, or its worker stop, within 2 s: a large
+   * model still loading, which terminating the worker mid-load could abort the process over (see load-gate.ts), or
+   * a thread blocked in a native read (a hung mount), which `process.exit()` would wait for forever.
    */
   stuck = false;
   loadSeconds: number | undefined;
@@ -65,6 +67,7 @@ export class WorkerEngine {
   info: Record<string, unknown> = {};
   error: string | undefined;
   readonly #worker: Worker;
+  readonly #gate = createLoadGate();
   readonly #pending = new Map<number, Pending>();
   readonly #log: Logger;
   #nextId = 1;
@@ -103,7 +106,7 @@ export class WorkerEngine {
           reject(new Error(msg.message));
         }
       };
-      this.#worker.postMessage(req);
+      this.#worker.postMessage({ ...req, gate: this.#gate } satisfies LoadRequest);
     });
   }
 
@@ -124,11 +127,17 @@ export class WorkerEngine {
 
   /**
    * Releases the sessions and stops the worker (waits for a running job first). A model still loading is abandoned:
-   * there is nothing to finish, and a load blocked on a file (a hung network mount) would otherwise hold the close.
+   * its worker is stopped once the load has returned (its gate closed), as soon as it does within 2 s, and never
+   * while ONNX Runtime is inside a call; a load that takes longer (a large model, a file on a hung network mount)
+   * leaves the worker running and {@link stuck} set.
    */
   async close(): Promise<void> {
     if (this.state === "LOADING") {
       this.#log.info("model load abandoned: shutting down while it loads");
+      if (!(await closeLoadGate(this.#gate, 2000))) {
+        this.stuck = true;
+        return;
+      }
       const stopped = await Promise.race([
         this.#worker.terminate().then(() => true),
         new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000).unref()),

@@ -18,6 +18,8 @@ export interface LoadRequest {
   spinWait?: boolean;
   /** The pipeline's settings, from its definition's `loadOptions(config)` (tile size, ...). */
   options: unknown;
+  /** Held by the worker while it loads, so a stop never terminates it mid-load (see load-gate.ts). */
+  gate?: Int32Array;
 }
 
 /** Runs one job on the loaded model. */

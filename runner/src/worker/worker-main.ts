@@ -13,6 +13,7 @@ import { checkModelFolderFiles } from "../models/special-files.js";
 import type { LoadedModel, WorkerHalf } from "../pipelines/contract.js";
 import { workerHalf } from "../pipelines/worker-halves.js";
 import { FlagJobControl, worthReporting } from "./job-control.js";
+import { holdLoadGate, releaseLoadGate } from "./load-gate.js";
 import type { FromWorker, LoadRequest, ProgressMessage, RunRequest, ToWorker } from "./protocol.js";
 
 const port = parentPort;
@@ -38,6 +39,8 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
   send({ type: "log", level, msg, fields });
 
 async function load(req: LoadRequest) {
+  // Closed by a stop that came first: the runner is going, and a load begun now could be terminated mid-call.
+  if (req.gate && !holdLoadGate(req.gate)) return send({ type: "load-failed", message: "the runner is stopping" });
   const started = performance.now();
   try {
     // Before a file is read: a FIFO among the model's files would block the load for ever.
@@ -54,6 +57,8 @@ async function load(req: LoadRequest) {
     });
   } catch (err) {
     send({ type: "load-failed", message: (err as Error).message });
+  } finally {
+    if (req.gate) releaseLoadGate(req.gate);
   }
 }
 
