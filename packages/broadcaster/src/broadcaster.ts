@@ -16,6 +16,7 @@ import type { OutputStore } from "./outputs/store.js";
 import { ApiKeys, RateLimiter } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { type BroadcasterMetrics, createMetrics } from "./server/metrics.js";
+import { PRIVATE_DIR } from "./server/private-files.js";
 import { checkUploadDir, sweepStaleUploadDirs } from "./server/upload-dir.js";
 import { checkWritableDir } from "./server/writable-dir.js";
 
@@ -132,7 +133,7 @@ export function createBroadcaster(options: BroadcasterOptions = {}): Broadcaster
   // store on the same database would fail with a bare connection error, or only after the kernel's.
   const outputDir = new Promise<void>((resolve) => {
     if (o.outputs.kind === "local") {
-      checkWritableDir("output-dir", o.outputs.dir, "set it to a directory this process can write");
+      checkWritableDir("output-dir", o.outputs.dir, "set it to a directory this process can write", PRIVATE_DIR);
     }
     resolve();
   });

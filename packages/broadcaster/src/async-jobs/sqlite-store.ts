@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { dirname } from "node:path";
 import { type Logger, makeDirectorySync } from "@ai-video-subnet/server-kit";
 import Database from "better-sqlite3";
+import { makePrivateFile, PRIVATE_DIR } from "../server/private-files.js";
 import { pathProblem, settingError } from "../server/writable-dir.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
 import { type DeliveryRow, type DueDeliveryRow, deliveryOf, dueDeliveryOf, type JobRow, recordOf } from "./rows.js";
@@ -63,8 +64,10 @@ export class SqliteJobStore implements JobStore {
     let db: Database.Database;
     let what = `: its directory ${dirname(this.path)}`;
     try {
-      if (this.path !== ":memory:") makeDirectorySync(dirname(this.path));
+      if (this.path !== ":memory:") makeDirectorySync(dirname(this.path), PRIVATE_DIR);
       what = "";
+      // SQLite gives the -wal and -shm files it creates the database file's mode.
+      if (this.path !== ":memory:") makePrivateFile(this.path, [`${this.path}-wal`, `${this.path}-shm`]);
       db = new Database(this.path);
     } catch (err) {
       const problem = pathProblem(err, what ? "made" : "opened");

@@ -11,11 +11,12 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, createWriteStream, openSync, writevSync } from "node:fs";
-import { type FileHandle, open, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, type FileHandle, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type ByteRange, makeDirectorySync, rangePart, readWhole } from "@ai-video-subnet/server-kit";
+import { PRIVATE_DIR, PRIVATE_FILE } from "../server/private-files.js";
 import {
   emptyBody,
   mediaTypeOf,
@@ -110,9 +111,12 @@ export class LocalOutputStore implements OutputStore {
     this.rotateMs = Math.min(3600_000, Math.max(1000, retentionMs / 10));
   }
 
-  /** Creates the directory. */
+  /**
+   * Creates the directory (0700: the names in it are the outputs' secrets); one that exists is left as it is, as it
+   * may be the operator's.
+   */
   async init(): Promise<void> {
-    makeDirectorySync(this.dir);
+    makeDirectorySync(this.dir, PRIVATE_DIR);
   }
 
   async put(name: string, body: OutputBody, _contentType: string, size?: number): Promise<string> {
@@ -123,15 +127,15 @@ export class LocalOutputStore implements OutputStore {
     const path = join(this.dir, name);
     try {
       if (body instanceof Uint8Array) {
-        await writeFile(path, body);
+        await writeFile(path, body, { mode: PRIVATE_FILE });
         return name;
       }
       const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
       if (size !== undefined && size <= SMALL_OUTPUT) {
         const chunks = await readWhole(source);
         if (packable && chunks.reduce((n, c) => n + c.length, 0) <= SMALL_OUTPUT) return this.#append(name, chunks);
-        await writeFile(path, chunks);
-      } else await pipeline(source, createWriteStream(path));
+        await writeFile(path, chunks, { mode: PRIVATE_FILE });
+      } else await pipeline(source, createWriteStream(path, { mode: PRIVATE_FILE }));
       return name;
     } catch (err) {
       await rm(path, { force: true });
@@ -149,7 +153,7 @@ export class LocalOutputStore implements OutputStore {
     }
     if (!pack) {
       const id = packId(now);
-      const fd = openSync(join(this.dir, `outputs-${id}.pack`), "wx", 0o600);
+      const fd = openSync(join(this.dir, `outputs-${id}.pack`), "wx", PRIVATE_FILE);
       const head = Buffer.alloc(PACK_HEAD);
       head.writeUInt32LE(PACK_MAGIC, 0);
       const key = randomBytes(KEY_BYTES);
@@ -331,6 +335,9 @@ export class LocalOutputStore implements OutputStore {
         if (ours && s.isFile() && now - s.mtimeMs > this.retentionMs) {
           await rm(path, { force: true });
           removed += 1;
+        } else if (ours && s.isFile() && (s.mode & 0o077) !== 0) {
+          // Left readable by others by an earlier version: made private now rather than when they expire.
+          await chmod(path, PRIVATE_FILE);
         }
       } catch {
         // Removed concurrently.
