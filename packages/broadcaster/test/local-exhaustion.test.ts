@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiJob, submitAsync, waitForJob } from "./support/async-jobs.js";
 import { startBroadcaster, textToImage } from "./support/broadcaster.js";
@@ -112,6 +113,48 @@ describe.skipIf(!root)("local resource exhaustion", () => {
       rmSync(filler, { force: true });
       await t.close();
       await o.close();
+    }
+  });
+
+  it("answers 503 to an asynchronous job the full disk of its job store cannot take, and stores none of it", async () => {
+    const disk = tinyDisk("2m");
+    const db = join(disk, "jobs.sqlite");
+    const o = await startFakeOrchestrator([{ pipeline: "upscale", model_id: "m" }]);
+    const t = await startBroadcaster({ orchestrators: [o.url], jobsDb: db });
+    const filler = fill(disk);
+    try {
+      const form = new FormData();
+      form.append("model_id", "m");
+      form.append("prompt", "");
+      form.append("image", new Blob([new Uint8Array(256 * 1024).fill(7)], { type: "image/png" }), "a.png");
+      const headers = { prefer: "respond-async", "idempotency-key": "full-disk" };
+      const res = await fetch(`${t.url}/upscale`, { method: "POST", body: form, headers });
+      expect([res.status, res.headers.get("retry-after"), await res.json()]).toEqual([
+        503,
+        "5",
+        {
+          detail: {
+            msg: "this server is short of local resources (files, disk or memory) to serve the request right now; retry later",
+          },
+        },
+      ]);
+      const line = t.logs.find((l) => l.msg === "short of local resources");
+      expect(line?.code).toBe("SQLITE_FULL");
+      expect(t.logs.filter((l) => l.msg === "unhandled error")).toEqual([]);
+      rmSync(filler);
+      const stored = new Database(db, { readonly: true });
+      const count = (table: string) => (stored.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      expect([count("jobs"), count("job_files")]).toEqual([0, 0]);
+      stored.close();
+      // The same request again, now that there is room: a new job, not one the full disk half made.
+      const again = await fetch(`${t.url}/upscale`, { method: "POST", body: form, headers });
+      expect(again.status).toBe(202);
+      const done = await waitForJob(t.url, ((await again.json()) as ApiJob).id);
+      expect(done.status).toBe("succeeded");
+    } finally {
+      await t.close();
+      await o.close();
+      unmount(disk);
     }
   });
 

@@ -9,6 +9,13 @@ describe("localResourceCode", () => {
     expect(localResourceCode(new TypeError("fetch failed", { cause: { code: "EMFILE" } }))).toBe("EMFILE");
     expect(localResourceCode(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }))).toBeUndefined();
     expect(localResourceCode("ENOSPC")).toBeUndefined();
+    // better-sqlite3's SqliteError for a write on a full disk; its I/O errors say nothing of why.
+    expect(localResourceCode(Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" }))).toBe(
+      "SQLITE_FULL",
+    );
+    expect(localResourceCode(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR_WRITE" }))).toBe(
+      undefined,
+    );
   });
 
   it("is answered 503 with Retry-After, the cause kept for the log", () => {
