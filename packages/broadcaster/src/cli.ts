@@ -4,6 +4,7 @@ import { widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { createBroadcaster } from "./broadcaster.js";
 import { HELP, parseConfig } from "./config/cli-config.js";
+import { BadOrchestratorEntry } from "./orchestrators/sources.js";
 
 if (process.argv.includes("--version")) {
   console.log(pkg.version);
@@ -28,7 +29,8 @@ try {
   await broadcaster.start();
 } catch (err) {
   broadcaster.logger.error("could not start", { error: (err as Error).message });
-  process.exit(1);
+  // A bad entry of the orchestrators file is a bad setting, found once the file is read: exit 2, as for the others.
+  process.exit(err instanceof BadOrchestratorEntry ? 2 : 1);
 }
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -10,31 +10,17 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jsonLogger } from "@ai-video-subnet/server-kit";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/cli-config.js";
 import { OrchestratorRegistry } from "../src/orchestrators/registry.js";
 import { parseAddressList } from "../src/orchestrators/sources.js";
 import { startEndlessServer } from "./support/endless-server.js";
 import { type FakeOrchestrator, startFakeOrchestrator } from "./support/fake-orchestrator.js";
+import { registryFixture } from "./support/registry-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "avs-registry-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const logs: string[] = [];
-const base = {
-  orchestrators: [],
-  discoveryIntervalMs: 100,
-  infoIntervalMs: 100,
-  backoffBaseMs: 1000,
-  backoffMaxMs: 60_000,
-  logger: jsonLogger({ level: "debug", write: (l) => logs.push(l) }),
-};
-
-let cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanup) await c();
-  cleanup = [];
-});
+const { logs, base, cleanup, startError } = registryFixture();
 
 async function fake(model = "m"): Promise<FakeOrchestrator> {
   const f = await startFakeOrchestrator([{ pipeline: "upscale", model_id: model, capacity: 3, in_use: 1 }]);
@@ -211,12 +197,7 @@ describe("an orchestrator address with a user name or password", () => {
   it("in the orchestrators file stops the start, naming the setting and entry without the password", async () => {
     const file = join(dir, "orchestrators.json");
     writeFileSync(file, JSON.stringify([{ address: "http://127.0.0.1:9" }, { address: WITH_PASSWORD }]));
-    const r = new OrchestratorRegistry({ ...base, orchestratorsFile: file });
-    cleanup.push(() => r.stop());
-    const err = await r.start().then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const err = await startError({ orchestratorsFile: file });
     expect(err?.message).toMatch(
       new RegExp(
         `^orchestrators-file ${file}: entry 1: orchestrator address http://\\*\\*\\*@127\\.0\\.0\\.1:9/ holds`,

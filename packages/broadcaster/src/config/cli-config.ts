@@ -16,14 +16,8 @@ import { ASYNC_JOB_SETTINGS, asyncJobOptions } from "../async-jobs/cli-settings.
 import { isPostgresUrl } from "../async-jobs/options.js";
 import { DEFAULT_MODEL_SETTING, parseDefaultModels } from "../jobs/default-models.js";
 import { outputAddresses } from "../jobs/outputs.js";
-import {
-  type BroadcasterOptions,
-  checkAddressOptions,
-  DEFAULTS,
-  MAX_RETENTION_MS,
-  type OrchestratorEndpoint,
-} from "../options.js";
-import { CredentialsInAddress, hasCredentials } from "../orchestrators/sources.js";
+import { type BroadcasterOptions, checkAddressOptions, DEFAULTS, MAX_RETENTION_MS } from "../options.js";
+import { CredentialsInAddress, endpoint, hasCredentials } from "../orchestrators/sources.js";
 import { checkedApiKey, parseBodyLimits } from "./list-settings.js";
 
 const MB = 1024 * 1024;
@@ -54,7 +48,11 @@ export const SETTINGS = [
     kind: "list",
     help: "orchestrator URL, without user name or password (repeat the flag; comma-separated in env; in the config file strings or {url, secret})",
   },
-  { name: "orchestrator-secret", kind: "string", help: "bearer secret sent to orchestrators without their own" },
+  {
+    name: "orchestrator-secret",
+    kind: "token",
+    help: "bearer secret sent to orchestrators without their own: letters, digits, -._~+/ then = padding (RFC 6750)",
+  },
   {
     name: "orchestrators-file",
     kind: "string",
@@ -289,18 +287,20 @@ export function parseConfig(
 ): { help: boolean; options: BroadcasterOptions } {
   const { help, values: v } = parseSettings(BROADCASTER_SETTINGS, argv, env);
   if (help) return { help, options: {} };
-  const orchestrators = v.orchestrator?.map((e): OrchestratorEndpoint => {
+  const entries = v.orchestrator?.map((e): { url: string; secret?: unknown } => {
     if (typeof e === "string") return { url: e };
     const o = e as { url?: unknown; secret?: unknown };
     if (typeof o.url !== "string")
       throw new Error(`orchestrator entries must be URLs or {url, secret}, got ${JSON.stringify(e)}`);
-    return o.secret === undefined ? { url: o.url } : { url: o.url, secret: String(o.secret) };
+    return { url: o.url, secret: o.secret };
   });
-  for (const o of orchestrators ?? []) {
+  for (const o of entries ?? []) {
     if (hasCredentials(o.url)) throw new CredentialsInAddress("orchestrator", o.url);
     if (!/^https?:\/\/[^/]+/.test(o.url))
       throw new Error(`orchestrator must be an http(s) URL, got ${JSON.stringify(o.url)}`);
   }
+  // Checked once the address is known to hold no password: the message shows it.
+  const orchestrators = entries?.map((o) => endpoint(o.url, o.secret, `orchestrator ${o.url}`));
   const bodyLimits = parseBodyLimits(v["body-limit"] ?? []);
   const defaultModels = v["default-model"] && parseDefaultModels(v["default-model"]);
   checkAddressOptions({ trustProxy: v["trust-proxy"]?.map(String), corsOrigins: v["cors-origin"]?.map(String) });

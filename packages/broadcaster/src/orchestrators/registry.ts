@@ -3,13 +3,22 @@
  * the discovery URL, each polled for `/info` so capabilities, warmth, free capacity and price stay current.
  */
 
-import { deadline, type Logger } from "@ai-video-subnet/server-kit";
+import { deadline, isBearerToken, type Logger } from "@ai-video-subnet/server-kit";
 import { boundedText } from "../jobs/upstream.js";
 import type { OrchestratorEndpoint } from "../options.js";
 import { CapacityQueue } from "./capacity-queue.js";
 import { checkInfo } from "./info-check.js";
 import { Orchestrator } from "./orchestrator.js";
-import { ANSWER_BYTES, CredentialsInAddress, discover, hasCredentials, OrchestratorsFile } from "./sources.js";
+import {
+  ANSWER_BYTES,
+  BadOrchestratorEntry,
+  CredentialsInAddress,
+  discover,
+  endpoint,
+  hasCredentials,
+  OrchestratorsFile,
+  UnsendableSecret,
+} from "./sources.js";
 
 /** Settings of a registry. */
 export interface RegistryOptions {
@@ -70,6 +79,10 @@ export class OrchestratorRegistry {
   constructor(options: RegistryOptions) {
     for (const e of options.orchestrators) {
       if (hasCredentials(e.url)) throw new CredentialsInAddress("orchestrator", e.url);
+      endpoint(e.url, e.secret, `orchestrator ${e.url}`);
+    }
+    if (options.orchestratorSecret !== undefined && !isBearerToken(options.orchestratorSecret)) {
+      throw new UnsendableSecret("orchestrator-secret");
     }
     this.#o = options;
     this.#file = options.orchestratorsFile ? new OrchestratorsFile(options.orchestratorsFile) : undefined;
@@ -114,10 +127,11 @@ export class OrchestratorRegistry {
 
   /** Reads the sources and polls every orchestrator once, then keeps doing so on timers. */
   async start(): Promise<void> {
-    // An address with a password in the orchestrators file is a mistake in the operator's setup: refused at start.
-    // Later edits are reported and the last good list kept, as for any unreadable file.
+    // An address with a password or a secret no header can carry in the orchestrators file is a mistake in the
+    // operator's setup: refused at start. Later edits are reported and the last good list kept, as for any unreadable
+    // file.
     await this.#file?.read().catch((err: unknown) => {
-      if (err instanceof CredentialsInAddress) throw err;
+      if (err instanceof BadOrchestratorEntry) throw err;
     });
     await this.refreshSources();
     await this.pollAll();
@@ -162,8 +176,13 @@ export class OrchestratorRegistry {
     if (this.#o.discoveryUrl) {
       const limit = deadline(5000, this.#stopped.signal);
       try {
-        this.#discovered = await discover(this.#o.discoveryUrl, limit.signal, (address) =>
-          this.#o.logger.warn("discovery entry ignored: its address holds a user name or password", { address }),
+        this.#discovered = await discover(this.#o.discoveryUrl, limit.signal, (address, why) =>
+          this.#o.logger.warn(
+            why === "credentials"
+              ? "discovery entry ignored: its address holds a user name or password"
+              : "discovery entry ignored: its secret cannot be a bearer token",
+            { address },
+          ),
         );
       } catch (err) {
         this.#o.logger.warn("discovery failed; keeping the last list", { error: (err as Error).message });

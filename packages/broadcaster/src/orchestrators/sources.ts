@@ -3,6 +3,7 @@
  * and a discovery URL answering `[{"address": "..."}]` (the shape of Livepeer's orchestrator webhook).
  */
 import { readFile, stat } from "node:fs/promises";
+import { BEARER_TOKEN_RULE, isBearerToken } from "@ai-video-subnet/server-kit";
 import { boundedText } from "../jobs/upstream.js";
 import type { OrchestratorEndpoint } from "../options.js";
 
@@ -16,11 +17,17 @@ interface AddressEntry {
 }
 
 /**
+ * An orchestrator entry of the operator's (the `orchestrator` setting, the orchestrators file) that can never work:
+ * refused at start, where the CLI exits 2 as for any bad setting.
+ */
+export class BadOrchestratorEntry extends Error {}
+
+/**
  * An orchestrator address with a user name or password in it (`http://op:pw@host`): fetch refuses such a URL, so it
  * could never be polled, and the password would be shown wherever the address is (logs, status). Its message shows
  * the address {@link redacted}.
  */
-export class CredentialsInAddress extends Error {
+export class CredentialsInAddress extends BadOrchestratorEntry {
   constructor(source: string, url: string) {
     super(
       `${source}: orchestrator address ${redacted(url)} holds a user name or password, which is never sent; ` +
@@ -28,6 +35,31 @@ export class CredentialsInAddress extends Error {
     );
     this.name = "CredentialsInAddress";
   }
+}
+
+/**
+ * An orchestrator's secret that no `Authorization: Bearer` header can carry (`top secret`, `sécret`): every job sent
+ * with it would be refused (401). Its message never shows the secret.
+ */
+export class UnsendableSecret extends BadOrchestratorEntry {
+  constructor(source: string) {
+    super(
+      `${source}: the secret must hold ${BEARER_TOKEN_RULE} of a bearer token; the value given (not shown: it is a ` +
+        "secret) holds something else",
+    );
+    this.name = "UnsendableSecret";
+  }
+}
+
+/**
+ * The entry of `url` with `secret`, which must be a bearer token ({@link UnsendableSecret} naming `source`).
+ * @example endpoint("http://127.0.0.1:8935", "s3cret", "orchestrators-file o.json: entry 0")
+ */
+export function endpoint(url: string, secret: unknown, source: string): OrchestratorEndpoint {
+  if (secret === undefined) return { url };
+  const text = String(secret);
+  if (!isBearerToken(text)) throw new UnsendableSecret(source);
+  return { url, secret: text };
 }
 
 /**
@@ -52,14 +84,15 @@ export function redacted(url: string): string {
 
 /**
  * Parses `[{"address": "...", "secret"?: "..."}]`, naming the source in errors. An address with a user name or
- * password is refused ({@link CredentialsInAddress}), or, with `dropCredentials`, left out and reported to it
- * redacted (a discovery list, a third party's, is not refused whole for one such entry).
+ * password ({@link CredentialsInAddress}) or a secret that is no bearer token ({@link UnsendableSecret}) is refused,
+ * or, with `drop`, left out and reported to it (the address redacted): a discovery list, a third party's, is not
+ * refused whole for one such entry.
  * @example parseAddressList('[{"address":"http://127.0.0.1:8935"}]', "orchestrators.json")
  */
 export function parseAddressList(
   text: string,
   source: string,
-  dropCredentials?: (address: string) => void,
+  drop?: (address: string, why: "credentials" | "secret") => void,
 ): OrchestratorEndpoint[] {
   let value: unknown;
   try {
@@ -77,11 +110,16 @@ export function parseAddressList(
       throw new Error(`${source}: entry ${i} must be {"address": "http(s)://..."}, got ${JSON.stringify(shown)}`);
     }
     if (hasCredentials(e.address)) {
-      if (!dropCredentials) throw new CredentialsInAddress(`${source}: entry ${i}`, e.address);
-      dropCredentials(redacted(e.address));
+      if (!drop) throw new CredentialsInAddress(`${source}: entry ${i}`, e.address);
+      drop(redacted(e.address), "credentials");
       return;
     }
-    list.push(e.secret === undefined ? { url: e.address } : { url: e.address, secret: String(e.secret) });
+    try {
+      list.push(endpoint(e.address, e.secret, `${source}: entry ${i} (${e.address})`));
+    } catch (err) {
+      if (!drop || !(err instanceof UnsendableSecret)) throw err;
+      drop(e.address, "secret");
+    }
   });
   return list;
 }
@@ -119,15 +157,15 @@ export class OrchestratorsFile {
 
 /**
  * Reads a discovery URL.
- * `dropCredentials`: told of each address left out for a user name or password (see {@link parseAddressList}).
+ * `drop`: told of each address left out for a user name or password or for its secret (see {@link parseAddressList}).
  * @example await discover("http://registry.local/orchestrators", AbortSignal.timeout(5000))
  */
 export async function discover(
   url: string,
   signal: AbortSignal,
-  dropCredentials?: (address: string) => void,
+  drop?: (address: string, why: "credentials" | "secret") => void,
 ): Promise<OrchestratorEndpoint[]> {
   const res = await fetch(url, { signal, headers: { accept: "application/json" } });
   if (!res.ok) throw new Error(`discovery ${url}: HTTP ${res.status}`);
-  return parseAddressList(await boundedText(res, ANSWER_BYTES), `discovery ${url}`, dropCredentials);
+  return parseAddressList(await boundedText(res, ANSWER_BYTES), `discovery ${url}`, drop);
 }
