@@ -1,4 +1,4 @@
-/** @module `avs-runner` as a real process: models commands, serving on PORT=0, graceful SIGTERM. */
+/** @module `avs-runner` as a real process: models commands, serving on PORT=0, graceful SIGTERM and SIGHUP. */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -40,6 +40,13 @@ describe("avs-runner CLI", () => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     await models.cleanup();
   });
+  /** `avs-runner` serving the tiny upscaler, once its model is loaded. */
+  const serveUpscaler = async () => {
+    const runner = spawnRunner({ PIPELINE: "upscale", MODEL_ID: "tiny/esrgan-x4", MODEL_DIR: models.dir }, "pipe");
+    children.push(runner.child);
+    await waitFor(() => runner.lines.some((l) => l.msg === "model loaded"), 15_000, "the model to load");
+    return runner;
+  };
 
   it("prints help with every setting and its default", async () => {
     const { stdout } = await run("node", [BIN, "--help"]);
@@ -118,12 +125,7 @@ describe("avs-runner CLI", () => {
   }, 60_000);
 
   it("serves on PORT=0, logs the real port, and on SIGTERM finishes the running job before exiting", async () => {
-    const { child, lines, exited } = spawnRunner(
-      { PIPELINE: "upscale", MODEL_ID: "tiny/esrgan-x4", MODEL_DIR: models.dir },
-      "pipe",
-    );
-    children.push(child);
-    await waitFor(() => lines.some((l) => l.msg === "model loaded"), 15_000, "the model to load");
+    const { child, lines, exited } = await serveUpscaler();
     const port = lines.find((l) => l.msg === "listening")?.port as number;
     expect(port).toBeGreaterThan(0);
     const url = `http://127.0.0.1:${port}`;
@@ -143,5 +145,13 @@ describe("avs-runner CLI", () => {
     expect(await exited).toBe(0);
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  }, 60_000);
+
+  it("stops gracefully on SIGHUP too (a closed terminal), where Node's default would exit at once", async () => {
+    const { child, lines, exited } = await serveUpscaler();
+    child.kill("SIGHUP");
+    expect(await exited).toBe(0);
+    expect(lines.find((l) => l.msg === "shutting down")).toMatchObject({ signal: "SIGHUP" });
+    expect(lines.map((l) => l.msg)).toContain("stopped");
   }, 60_000);
 });

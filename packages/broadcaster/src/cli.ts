@@ -1,4 +1,4 @@
-/** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM. */
+/** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM/SIGHUP. */
 
 import { widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
@@ -33,7 +33,8 @@ try {
   process.exit(err instanceof BadOrchestratorEntry ? 2 : 1);
 }
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+// SIGHUP too (a closed terminal or ssh session): Node's default for it is to exit at once, dropping in-flight jobs.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

@@ -1,4 +1,4 @@
-/** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT. */
+/** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT/SIGHUP. */
 
 import { readFile } from "node:fs/promises";
 import { jsonLogger, SettingsError, widenHeapHeadroom } from "@ai-video-subnet/server-kit";
@@ -48,6 +48,8 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // A closed terminal or ssh session: Node's default for SIGHUP is to exit at once, dropping in-flight jobs.
+  process.on("SIGHUP", () => stop("SIGHUP"));
   await orchestrator.start();
   // A stop that began while the warm runners started (SIGTERM at boot) made start() resolve: not ready, say nothing.
   if (orchestrator.readiness().ready) log.info("ready", { capabilities: orchestrator.pool.capabilities() });

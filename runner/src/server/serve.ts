@@ -3,9 +3,9 @@
  * be read (`checkServable`: one error naming the folder and what to fix, before anything is loaded), then removes the
  * job scratch dirs a killed runner left in the temporary directory (one `removed stale scratch dirs` line; see
  * internal/scratch-dirs.ts), then logs one `listening` line with the real port (and a `warn` line when it listens
- * beyond loopback without AUTH_TOKEN) and one `job done` line per job with its request id, and on SIGTERM/SIGINT stops
- * gracefully (the server kit's `listen`: stop accepting, finish the running job, stop the worker, then give
- * connections `SHUTDOWN_GRACE` seconds) and exits.
+ * beyond loopback without AUTH_TOKEN) and one `job done` line per job with its request id, and on SIGTERM, SIGINT or
+ * SIGHUP stops gracefully (the server kit's `listen`: stop accepting, finish the running job, stop the worker, then
+ * give connections `SHUTDOWN_GRACE` seconds) and exits.
  */
 import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER, warnIfOpen } from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
@@ -112,7 +112,7 @@ const EXITING_HARD =
   "exiting hard: the model load did not end within 2 s (a large model, or a read blocked on a hung mount)";
 
 /**
- * Serves until SIGTERM or SIGINT, then shuts down gracefully and exits.
+ * Serves until SIGTERM, SIGINT or SIGHUP, then shuts down gracefully and exits.
  * @example await serveUntilSignal(loadConfig(process.argv.slice(2)))
  */
 export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonLogger): Promise<void> {
@@ -120,14 +120,22 @@ export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonL
   // not the default action's instant end. One that comes before the server is up is served once it is.
   let running: Awaited<ReturnType<typeof startRunnerServer>> | undefined;
   let early: string | undefined;
+  let stopping = false;
   const received = (signal: string) => {
-    if (running) onSignal(running, signal);
-    else early ??= signal;
+    // One stop: another signal during it is not a second one (the same signal again ends the process at once).
+    if (stopping) return;
+    if (!running) early ??= signal;
+    else {
+      stopping = true;
+      onSignal(running, signal);
+    }
   };
   process.once("SIGTERM", () => received("SIGTERM"));
   process.once("SIGINT", () => received("SIGINT"));
+  // A closed terminal or ssh session: Node's default for SIGHUP is to exit at once, dropping the running job.
+  process.once("SIGHUP", () => received("SIGHUP"));
   running = await startRunnerServer(config, log);
-  if (early) onSignal(running, early);
+  if (early) received(early);
 
   function onSignal(running: Awaited<ReturnType<typeof startRunnerServer>>, signal: string) {
     log.info("shutting down", { signal, queue_depth: running.runner.queue.depth });
@@ -136,7 +144,8 @@ export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonL
         if (running.runner.engine.stuck) {
           log.error(EXITING_HARD, { signal });
           // exit() would join the loading worker thread (or wait forever for a blocked one); with no listener left
-          // the signal's default action ends the process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT).
+          // the signal's default action ends the process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT,
+          // 128 + 1 for SIGHUP).
           process.removeAllListeners(signal);
           process.kill(process.pid, signal);
           return;
