@@ -47,7 +47,7 @@ describe("queue entries of a broadcaster killed with SIGKILL", () => {
     ]);
     cleanups.push(() => fake.close());
     fake.behaviour = { kind: "ok", delayMs: 6000 };
-    fake.behaviourByModel[SLOW] = { kind: "ok", delayMs: 60_000 };
+    fake.behaviourByModel[SLOW] = { kind: "ok", delayMs: 180_000 };
     const args = [
       ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
       ...["--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
@@ -93,8 +93,9 @@ describe("queue entries of a broadcaster killed with SIGKILL", () => {
     ]);
     await a.kill();
 
-    // B takes the job over: A's entry is retired (no key, attempts spent), still locked by A's dead pool.
-    const done = await waitForJob(b.url, job.id, { timeoutMs: 30_000 });
+    // B takes the job over: A's entry is retired (no key, attempts spent), still locked by A's dead pool. About 10 s
+    // here (a lease, a heartbeat, the 6 s job); a CI machine loaded twice over once took more than 30.
+    const done = await waitForJob(b.url, job.id, { timeoutMs: 60_000 });
     expect(done.status).toBe("succeeded");
     // Then B's sweep deletes it, and only it.
     await expect
@@ -109,5 +110,5 @@ describe("queue entries of a broadcaster killed with SIGKILL", () => {
     expect((await waitForJob(b.url, slow.id, { until: () => true })).status).toBe("running");
     expect(fake.jobs.filter((j) => j.fields.prompt === "slow")).toHaveLength(1);
     expect((await fetch(`${b.url}/jobs/${slow.id}/cancel`, { method: "POST" })).status).toBe(202);
-  }, 90_000);
+  }, 120_000);
 });
