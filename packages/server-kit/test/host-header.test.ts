@@ -36,6 +36,9 @@ describe("IPv6 literal Host headers", () => {
       [`[::ffff:127.0.0.1]:${p}`, `http://[::ffff:7f00:1]:${p}/where?x=1`],
       ["[0:0:0:0:0:0:0:1]", "http://[::1]/where?x=1"],
       ["[::1]", "http://[::1]/where?x=1"],
+      // An empty port is valid (RFC 3986): the default one.
+      ["[::ffff:127.0.0.1]:", "http://[::ffff:7f00:1]/where?x=1"],
+      ["[::1]:", "http://[::1]/where?x=1"],
       [`127.0.0.1:${p}`, `http://127.0.0.1:${p}/where?x=1`],
     ]) {
       expect(await getWithHost(p, host!), host).toEqual({ status: 200, type: "text/plain; charset=UTF-8", body: url });

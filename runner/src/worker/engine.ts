@@ -67,7 +67,8 @@ export class WorkerEngine {
   info: Record<string, unknown> = {};
   error: string | undefined;
   readonly #worker: Worker;
-  readonly #gate = createLoadGate();
+  /** Held by the worker from its start until its imports (onnxruntime-node's binding) are done, then by its load. */
+  readonly #gate = createLoadGate({ held: true });
   readonly #pending = new Map<number, Pending>();
   readonly #log: Logger;
   #nextId = 1;
@@ -76,10 +77,10 @@ export class WorkerEngine {
 
   constructor(log: Logger, options: { resourceLimits?: ResourceLimits | undefined } = {}) {
     this.#log = log;
-    this.#worker = new Worker(
-      workerScriptPath(),
-      options.resourceLimits ? { resourceLimits: options.resourceLimits } : {},
-    );
+    this.#worker = new Worker(workerScriptPath(), {
+      workerData: { gate: this.#gate },
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
     this.#worker.on("message", (msg: FromWorker) => this.#receive(msg));
     this.#worker.on("error", (err) => this.#fail(`the inference worker crashed: ${err.message}`));
     this.#worker.on("exit", (code) => {

@@ -41,6 +41,13 @@ describe("the load gate", () => {
     expect(holdLoadGate(gate)).toBe(false);
   });
 
+  it("made held, stays shut to a stop until the worker lets it go once started", async () => {
+    const gate = createLoadGate({ held: true });
+    expect(await closeLoadGate(gate, 30)).toBe(false);
+    releaseLoadGate(gate);
+    expect(await closeLoadGate(gate, 30)).toBe(true);
+  });
+
   it("gives up after its wait while a load still holds it, and closes once a later call finds it free", async () => {
     const gate = createLoadGate();
     expect(holdLoadGate(gate)).toBe(true);

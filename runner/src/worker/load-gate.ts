@@ -5,7 +5,8 @@
  * and throws a C++ exception nothing catches (`terminate called after throwing an instance of 'Napi::Error'`,
  * SIGABRT, status 134: 3 of 25 SIGTERMs during a tiny upscaler's load). So the worker holds the gate for its whole
  * load, and a stop closes it first — at once when it is free, else as soon as the load ends — and terminates the
- * worker only once it is closed. A closed gate cannot be held again: a load that had not begun is not begun.
+ * worker only once it is closed. A closed gate cannot be held again: a load that had not begun is not begun. The
+ * worker also holds it from its start until its imports are done (see {@link createLoadGate}).
  */
 
 /** The gate's states, in its one Int32: free, held by the load, closed by a stop. */
@@ -14,11 +15,14 @@ const HELD = 1;
 const CLOSED = 2;
 
 /**
- * A new, free gate, shared with the worker in its load request.
- * @example const gate = createLoadGate(); worker.postMessage({ type: "load", gate, … })
+ * A new gate, free or `held` (for a worker that lets it go once it has started: onnxruntime-node's binding, loaded
+ * by its imports, aborts the process too when the thread is terminated while it registers).
+ * @example const gate = createLoadGate({ held: true }); new Worker(script, { workerData: { gate } })
  */
-export function createLoadGate(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4));
+export function createLoadGate(options: { held?: boolean } = {}): Int32Array {
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  if (options.held) gate[0] = HELD;
+  return gate;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 // First: ONNX Runtime's telemetry is off before any session exists (see onnx/telemetry.ts).
 import "../onnx/telemetry.js";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { errorToWire } from "../errors.js";
 import { mark, timelineOn } from "../internal/timeline.js";
@@ -17,6 +17,9 @@ import { holdLoadGate, releaseLoadGate } from "./load-gate.js";
 import type { FromWorker, LoadRequest, ProgressMessage, RunRequest, ToWorker } from "./protocol.js";
 
 const port = parentPort;
+// Started holding the load gate (see load-gate.ts): the imports, onnxruntime-node's binding among them, are done.
+const startGate = (workerData as { gate?: Int32Array } | null)?.gate;
+if (startGate) releaseLoadGate(startGate);
 if (!port) throw new Error("worker-main must run in a worker thread");
 
 if (timelineOn) {

@@ -16,6 +16,7 @@ const IP_LITERAL = /^(\[[^\]]*\])(:\d*)?$/;
  * not bracketed; undefined when it is bracketed but not a valid IPv6 address and port.
  * @example canonicalHost("[::ffff:127.0.0.1]:8000") // "[::ffff:7f00:1]:8000"
  * @example canonicalHost("example.com:80") // "example.com:80"
+ * @example canonicalHost("[::1]:") // "[::1]"
  * @example canonicalHost("[::g]") // undefined
  */
 export function canonicalHost(host: string): string | undefined {
@@ -23,7 +24,9 @@ export function canonicalHost(host: string): string | undefined {
   const literal = IP_LITERAL.exec(host);
   if (!literal) return undefined;
   try {
-    return new URL(`http://${host}/`).hostname + (literal[2] ?? "");
+    // An empty port (`[::1]:`) is valid (RFC 3986) and means the default one, but the adapter refuses it: left out.
+    const port = literal[2] === ":" ? "" : (literal[2] ?? "");
+    return new URL(`http://${host}/`).hostname + port;
   } catch {
     return undefined;
   }
