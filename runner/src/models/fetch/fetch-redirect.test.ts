@@ -1,7 +1,8 @@
 /**
  * @module A download, or the repository listing, redirected to another scheme than http(s) (`file:///etc/passwd`,
  * `ftp://…`) is refused at once with what happened, not reported as fetch's "not implemented... yet..." and retried;
- * the listing still follows an http redirect.
+ * the listing still follows an http redirect. A redirect loop or a `Location` that is no URL fails at once too, and a
+ * 404 from the server a listing was redirected to names that server, not the hub.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -19,14 +20,24 @@ const LISTING = `{"sha":"abc","siblings":[{"rfilename":"model.onnx","size":3,"lf
 const server = createServer((req, res) => {
   requests++;
   if (req.url?.startsWith("/api/models/org/ftp/")) res.writeHead(302, { location: "ftp://example.org/x" }).end();
+  else if (req.url?.startsWith("/api/models/org/loop/")) res.writeHead(302, { location: req.url }).end();
+  else if (req.url?.startsWith("/api/models/org/broken/")) res.writeHead(302, { location: "http://[::1" }).end();
+  else if (req.url?.startsWith("/api/models/org/elsewhere/")) res.writeHead(302, { location: `${other}/gone` }).end();
   else if (req.url?.startsWith("/api/models/org/moved/")) res.writeHead(301, { location: "/listing" }).end();
   else if (req.url === "/listing") res.writeHead(200, { "content-type": "application/json" }).end(LISTING);
   else res.writeHead(302, { location: "file:///etc/passwd" }).end();
 });
+// Another server, a listing is redirected to: it has nothing.
+const elsewhere = createServer((_req, res) =>
+  res.writeHead(404, { "content-type": "text/plain" }).end("no such thing"),
+);
+await new Promise<void>((ok) => elsewhere.listen(0, "127.0.0.1", ok));
+const other = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
 await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 afterAll(() => {
   server.close();
+  elsewhere.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -72,4 +83,27 @@ it("follows a listing's http redirect", async () => {
   const info = await hubRepoInfo({ endpoint: origin }, "org/moved", "main", { ...DEFAULT_LIMITS, retries: 0 });
   expect(info.files.map((f) => [f.path, f.size])).toEqual([["model.onnx", 3]]);
   expect(info.commit).toBe("abc");
+});
+
+it("refuses a listing's redirect loop or a Location that is no URL at once, without retrying", async () => {
+  for (const [repo, message] of [
+    ["org/loop", /: more than 10 redirects \(a loop\?\); nothing was fetched$/],
+    ["org/broken", / redirected to "http:\/\/\[::1", which is not a URL; nothing was fetched$/],
+  ] as const) {
+    const before = requests;
+    const listing = hubRepoInfo({ endpoint: origin }, repo, "main", {
+      ...DEFAULT_LIMITS,
+      retries: 3,
+      retryDelayMs: 10,
+    });
+    await expect(listing).rejects.toThrow(message);
+    expect(requests - before).toBe(repo === "org/loop" ? 11 : 1);
+  }
+});
+
+it("names the server a listing was redirected to when that one answers 404, not the hub", async () => {
+  const listing = hubRepoInfo({ endpoint: origin }, "org/elsewhere", "main", { ...DEFAULT_LIMITS, retries: 0 });
+  await expect(listing).rejects.toThrow(
+    `the storage ${other} that ${origin} redirected the download of org/elsewhere to`,
+  );
 });

@@ -142,7 +142,8 @@ export function hubHeaders(
 const MAX_REDIRECTS = 10;
 
 /**
- * A redirect `models fetch` will not follow (to another scheme than http and https): fails at once, not retried.
+ * A redirect `models fetch` will not follow (to another scheme than http and https, to a `Location` that is no URL,
+ * or one too many: a loop): fails at once, not retried, since trying again cannot change it.
  * @example if (err instanceof RedirectRefused) throw err; // not a Retryable
  */
 export class RedirectRefused extends Error {
@@ -154,7 +155,8 @@ export class RedirectRefused extends Error {
  * and every file alike: the token never follows one to another origin, and one to another scheme than http(s) is
  * refused at once; the answer and the URL that gave it.
  *
- * @throws {RedirectRefused} for a redirect to file:, ftp:, data: or any other non-http(s) URL.
+ * @throws {RedirectRefused} for a redirect to file:, ftp:, data: or any other non-http(s) URL, to a `Location`
+ *   that is no URL, or past {@link MAX_REDIRECTS}.
  * @example const { res, from } = await hubGet(url, hub, { range: "bytes=100-" }, signal);
  */
 export async function hubGet(
@@ -169,7 +171,12 @@ export async function hubGet(
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
-      const next = new URL(location, current);
+      const next = URL.parse(location, current);
+      if (!next) {
+        throw new RedirectRefused(
+          `${current} redirected to ${JSON.stringify(location.slice(0, 100))}, which is not a URL; nothing was fetched`,
+        );
+      }
       // fetch cannot follow file:, data: or ftp: (undici: "not implemented... yet..."), and retrying cannot change it.
       if (next.protocol !== "http:" && next.protocol !== "https:") {
         throw new RedirectRefused(
@@ -182,7 +189,7 @@ export async function hubGet(
     }
     return { res, from: current };
   }
-  throw new Error(`${url}: more than ${MAX_REDIRECTS} redirects`);
+  throw new RedirectRefused(`${url}: more than ${MAX_REDIRECTS} redirects (a loop?); nothing was fetched`);
 }
 
 /**
@@ -273,8 +280,9 @@ async function readListing(
   const dog = new Watchdog(limits);
   try {
     let res: Response;
+    let from: string;
     try {
-      ({ res } = await hubGet(url, options, { accept: "application/json" }, dog.signal));
+      ({ res, from } = await hubGet(url, options, { accept: "application/json" }, dog.signal));
     } catch (cause) {
       if (cause instanceof RedirectRefused) throw cause;
       if (dog.reason) throw new Retryable(`${url}: ${dog.reason} (the repository listing)`, { cause });
@@ -282,7 +290,8 @@ async function readListing(
     }
     dog.answered();
     if (!res.ok) {
-      const refused = await hubError(res, options, repo, revision);
+      // Named by the server that answered, which a redirect may have made another than the hub.
+      const refused = await hubError(res, options, repo, revision, from);
       if (!retryableStatus(res.status)) throw refused;
       throw new Retryable(refused.message, { cause: refused, retryAfterMs: retryAfterOf(res) });
     }
