@@ -65,7 +65,9 @@ describe("faults: killed runners and orchestrators", () => {
     const [o1, o2] = t.net.orchestrators as [(typeof t.net.orchestrators)[0], (typeof t.net.orchestrators)[0]];
     const runnerPids = [...o1.runners.values()].map((r) => r.pid);
     expect(runnerPids.length).toBeGreaterThan(0);
-    const inputs = await Promise.all([16, 20, 24].map((s) => sharp(Buffer.from(png)).resize(s, s).png().toBuffer()));
+    // Inputs large enough that a job outlasts the /info probe below by far: with 16–24 px ones a job could end between
+    // the probe's answer and the kill, and a CI run then saw no attempt on orchestrator-1 fail.
+    const inputs = await Promise.all([56, 60, 64].map((s) => sharp(Buffer.from(png)).resize(s, s).png().toBuffer()));
     let done = 0;
     let killedAt = -1;
     const failures: string[] = [];
