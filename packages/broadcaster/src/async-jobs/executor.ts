@@ -23,7 +23,7 @@ import { settlesWithin } from "./postgres-connection.js";
 import { type ProgressWriter, progressWriter } from "./progress-writer.js";
 import { recordEnd } from "./record-end.js";
 import { runRequestId } from "./run-request-id.js";
-import { type Phase, type Running, Stop } from "./run-state.js";
+import { leaseExpiry, type Phase, type Running, Stop } from "./run-state.js";
 import { storable } from "./storable-text.js";
 import type { Claim, HeldJob, JobStore } from "./store.js";
 
@@ -235,13 +235,8 @@ export class JobExecutor {
       const stop = signal.aborted && signal.reason instanceof Stop ? signal.reason : undefined;
       if (stop?.kind === "lost") return this.#log("warn", claim, "lease lost; another broadcaster runs the job");
       if (stop?.kind === "expired") {
-        return this.#log(
-          "warn",
-          claim,
-          "lease ran out without a renewal (the job store could not be reached); the job was stopped and runs again " +
-            "once the store is back, on whichever broadcaster takes it",
-          { lease_ms: ctx.leaseMs },
-        );
+        const { msg, fields } = leaseExpiry(run, ctx.leaseMs ?? 0, Date.now());
+        return this.#log("warn", claim, msg, fields);
       }
       if (stop?.kind === "shutdown") {
         await progress.flush();

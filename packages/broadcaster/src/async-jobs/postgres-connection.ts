@@ -28,6 +28,38 @@ export function limitedConnection(timeoutMs: number): pg.ClientConfig & pg.PoolC
 }
 
 /**
+ * Whether `err` says the connection a statement ran on was lost: its backend ended (`pg_terminate_backend`, a fast
+ * shutdown: SQLSTATE 57P01), or its socket reset or closed under it (a pooler or a failover restarting). Not a time
+ * limit, nor a database that refuses new connections: there a new connection would fail too. The server rolls back
+ * the open transaction of a lost connection, so a transaction whose `COMMIT` was not sent may run again.
+ * @example lostConnection(Object.assign(new Error("terminating connection …"), { code: "57P01" })) // true
+ */
+export function lostConnection(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "57P01" || code === "ECONNRESET" || code === "EPIPE") return true;
+  return err instanceof Error && /Connection terminated unexpectedly|not queryable/i.test(err.message);
+}
+
+/**
+ * Runs a statement that may run twice (a read, or a delete by key) on `pool`, once more on a new connection when the
+ * one it drew was lost (see {@link lostConnection}): without it, each pooled connection a database restart or
+ * `pg_terminate_backend` ended fails the request that draws it before the pool notices.
+ * @example const { rows } = await idempotentQuery(pool, "SELECT size FROM outputs WHERE name = $1", [name]);
+ */
+export async function idempotentQuery<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
+  try {
+    return await pool.query<R>(text, values);
+  } catch (err) {
+    if (!lostConnection(err)) throw err;
+    return pool.query<R>(text, values);
+  }
+}
+
+/**
  * A `postgres://` URL without its password, for messages.
  * @example shownUrl("postgres://avs:secret@db:5432/avs") // "postgres://avs@db:5432/avs"
  */

@@ -5,6 +5,7 @@
 
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
+import { lostConnection } from "./postgres-connection.js";
 import { type Migration, type MigrationResult, migrationPlan, VERSIONS_TABLE } from "./schema-versions.js";
 
 /** Schema names the store accepts: they go into SQL as identifiers. */
@@ -147,28 +148,39 @@ export type Query = Pick<pg.PoolClient, "query">;
  * A connection that failed or ran out of time is dropped instead of rolled back (the server rolls back the
  * transaction of a closed connection): a ROLLBACK on a silent connection would wait out another time limit, and
  * a connection whose query timed out must not go back to the pool, where the next query would queue behind it.
+ *
+ * A connection lost before the `COMMIT` was sent (see {@link lostConnection}: a pooled connection whose backend a
+ * restart or `pg_terminate_backend` ended) runs the transaction once more on a new one: always when it was lost at
+ * `BEGIN` (nothing ran), and when it was lost in `fn` unless `rerun` is false (`fn` read a stream it cannot read
+ * again). A connection lost at `COMMIT` is not: the transaction may have been committed.
  * @example const job = await transaction(pool, async (q) => (await q.query("SELECT 1")).rows);
  */
-export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    if (unavailableReason(err) !== undefined) broken = err as Error;
-    else {
-      try {
-        await client.query("ROLLBACK");
-      } catch (e) {
-        broken = e as Error;
+export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>, rerun = true): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let stage: "begin" | "fn" | "commit" = "begin";
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      stage = "fn";
+      const result = await fn(client);
+      stage = "commit";
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      if (unavailableReason(err) !== undefined) broken = err as Error;
+      else {
+        try {
+          await client.query("ROLLBACK");
+        } catch (e) {
+          broken = e as Error;
+        }
       }
+      const again = attempt === 1 && lostConnection(err) && (stage === "begin" || (stage === "fn" && rerun));
+      if (!again) throw err;
+    } finally {
+      client.release(broken);
     }
-    throw err;
-  } finally {
-    client.release(broken);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
 import { Availability, rethrowUnavailable, type StoreAvailability, unavailableReason } from "./availability.js";
 import type { JobOutcome, JobProgress, JobRecord } from "./model.js";
-import { DEFAULT_TIMEOUT_MS, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
+import { DEFAULT_TIMEOUT_MS, idempotentQuery, limitedPool, settlesWithin, shownUrl } from "./postgres-connection.js";
 import { claimJob, holdLimit, insertJob } from "./postgres-enqueue.js";
 import type { PgChangeListener } from "./postgres-listener.js";
 import {
@@ -233,53 +233,48 @@ export class PostgresJobStore implements JobStore {
   }
 
   get(id: string): Promise<JobRecord | undefined> {
-    return this.#use(async () => {
-      const { rows } = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE id = $1`, [
-        id,
-      ]);
-      return rows[0] && recordOf(rows[0]);
-    });
+    return this.#one(`SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE id = $1`, [id]);
   }
 
   byIdempotencyKey(owner: string, key: string): Promise<JobRecord | undefined> {
-    return this.#use(async () => {
-      const { rows } = await this.pool.query<JobRow>(
-        `SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND idempotency_key = $2`,
-        [owner, key],
-      );
-      return rows[0] && recordOf(rows[0]);
-    });
+    return this.#one(`SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND idempotency_key = $2`, [
+      owner,
+      key,
+    ]);
   }
 
   byRequestId(owner: string, requestId: string, pipeline: string): Promise<JobRecord | undefined> {
-    return this.#use(async () => {
-      const { rows } = await this.pool.query<JobRow>(
-        `SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND request_id = $2 AND pipeline = $3
-         ORDER BY created_at DESC LIMIT 1`,
-        [owner, requestId, pipeline],
-      );
-      return rows[0] && recordOf(rows[0]);
-    });
+    return this.#one(
+      `SELECT ${JOB_COLUMNS} FROM ${this.names.s}.jobs WHERE owner = $1 AND request_id = $2 AND pipeline = $3
+       ORDER BY created_at DESC LIMIT 1`,
+      [owner, requestId, pipeline],
+    );
   }
 
-  deliveries(jobId: string) {
-    return this.#use(async () => {
-      const { rows } = await this.pool.query<DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
-        [jobId],
-      );
-      return rows.map(deliveryOf);
-    });
+  async deliveries(jobId: string) {
+    const rows = await this.#read<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM ${this.names.s}.webhook_deliveries WHERE job_id = $1 ORDER BY created_at`,
+      [jobId],
+    );
+    return rows.map(deliveryOf);
   }
 
   events(jobId: string, afterSeq: number) {
-    return this.#use(async () => {
-      const { rows } = await this.pool.query<{ seq: number; type: "status"; data: unknown }>(
-        `SELECT seq, type, data FROM ${this.names.s}.job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq`,
-        [jobId, afterSeq],
-      );
-      return rows;
-    });
+    return this.#read<{ seq: number; type: "status"; data: unknown }>(
+      `SELECT seq, type, data FROM ${this.names.s}.job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq`,
+      [jobId, afterSeq],
+    );
+  }
+
+  /** The rows of a read, run once more on a new connection when its pooled one was lost (`idempotentQuery`). */
+  #read<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.#use(async () => (await idempotentQuery<R>(this.pool, text, values)).rows);
+  }
+
+  /** The job of a read of one row of `jobs`, or undefined. */
+  async #one(text: string, values: unknown[]): Promise<JobRecord | undefined> {
+    const [row] = await this.#read<JobRow>(text, values);
+    return row && recordOf(row);
   }
 
   requestCancel(id: string): Promise<JobRecord | undefined> {
@@ -319,14 +314,12 @@ export class PostgresJobStore implements JobStore {
   async *readFile(jobId: string, field: string): AsyncGenerator<Uint8Array> {
     // One chunk per query, so a large input is never held whole.
     for (let seq = 0; ; seq++) {
-      const { rows } = await this.#use(() =>
-        this.pool.query<{ data: Buffer }>(
-          `SELECT data FROM ${this.names.s}.job_files WHERE job_id = $1 AND field = $2 AND seq = $3`,
-          [jobId, field, seq],
-        ),
+      const [row] = await this.#read<{ data: Buffer }>(
+        `SELECT data FROM ${this.names.s}.job_files WHERE job_id = $1 AND field = $2 AND seq = $3`,
+        [jobId, field, seq],
       );
-      if (!rows[0]) return;
-      yield rows[0].data;
+      if (!row) return;
+      yield row.data;
     }
   }
 

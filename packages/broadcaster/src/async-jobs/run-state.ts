@@ -34,3 +34,28 @@ export interface Running {
   phase: Phase;
   done: Promise<void>;
 }
+
+/** How late past its lease a run's lease timer must fire to say this process was paused or blocked, ms. */
+export const PAUSED_MS = 1000;
+
+/**
+ * The log line of a run stopped because its lease ran out unrenewed at `now`. Either the heartbeats could not reach
+ * the store, or this process could not send them: paused (SIGSTOP, a frozen VM) or blocked, as its lease timer
+ * firing late shows.
+ * @example leaseExpiry(run, 30_000, Date.now()).msg // "lease ran out without a renewal (the job store could not …"
+ */
+export function leaseExpiry(
+  run: Running,
+  leaseMs: number,
+  now: number,
+): { msg: string; fields: Record<string, number> } {
+  const lateMs = Math.max(0, now - (run.renewedAt + leaseMs));
+  const why =
+    lateMs >= PAUSED_MS
+      ? `this process was paused or blocked for about ${Math.round(lateMs / 1000)} s past the lease`
+      : "the job store could not be reached";
+  return {
+    msg: `lease ran out without a renewal (${why}); the job was stopped and runs again on whichever broadcaster takes it`,
+    fields: { lease_ms: leaseMs, late_ms: lateMs },
+  };
+}

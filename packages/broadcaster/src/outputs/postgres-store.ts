@@ -9,8 +9,8 @@
  */
 import { type ByteRange, rangePart } from "@ai-video-subnet/server-kit";
 import type pg from "pg";
-import { DEFAULT_TIMEOUT_MS, limitedPool } from "../async-jobs/postgres-connection.js";
-import { migrateTables, pgNames } from "../async-jobs/postgres-schema.js";
+import { DEFAULT_TIMEOUT_MS, idempotentQuery, limitedPool } from "../async-jobs/postgres-connection.js";
+import { migrateTables, pgNames, transaction } from "../async-jobs/postgres-schema.js";
 import type { Migration } from "../async-jobs/schema-versions.js";
 import {
   emptyBody,
@@ -85,38 +85,49 @@ export class PostgresOutputStore implements OutputStore {
   }
 
   async put(name: string, body: OutputBody, contentType: string, _size?: number, keepMs = 0): Promise<string> {
-    const client = await this.pool.connect();
+    const chunks = (body instanceof Uint8Array ? once(body) : (body as AsyncIterable<Uint8Array>))[
+      Symbol.asyncIterator
+    ]();
+    // The first chunk's worth is read before the transaction: an output that fits in it (most images) is then held
+    // whole, and the transaction can run again on a new connection if its pooled one was lost (see `transaction`).
+    const { bytes: first, ended } = await readUpTo(chunks, CHUNK);
+    const whole = ended || body instanceof Uint8Array;
     try {
-      await client.query("BEGIN");
-      // The output keeps this broadcaster's retention (or its job's, when longer: the job of a broadcaster with a
-      // longer one, run here), whichever broadcaster reads or sweeps it later.
-      await client.query(
-        `INSERT INTO ${this.#s}.outputs (name, content_type, size, expires_at)
-          VALUES ($1, $2, 0, now() + $3 * interval '1 millisecond')`,
-        [name, contentType, Math.max(this.#retentionMs, keepMs)],
+      return await transaction(
+        this.pool,
+        async (q) => {
+          // The output keeps this broadcaster's retention (or its job's, when longer: the job of a broadcaster with a
+          // longer one, run here), whichever broadcaster reads or sweeps it later.
+          await q.query(
+            `INSERT INTO ${this.#s}.outputs (name, content_type, size, expires_at)
+            VALUES ($1, $2, 0, now() + $3 * interval '1 millisecond')`,
+            [name, contentType, Math.max(this.#retentionMs, keepMs)],
+          );
+          let size = first.length;
+          let seq = 0;
+          let pending = first;
+          const insert = (data: Buffer) =>
+            q.query(`INSERT INTO ${this.#s}.output_chunks (name, seq, data) VALUES ($1, $2, $3)`, [name, seq++, data]);
+          // Every chunk row but the last holds CHUNK bytes (get() relies on it).
+          const insertFull = async () => {
+            for (; pending.length >= CHUNK; pending = pending.subarray(CHUNK)) await insert(pending.subarray(0, CHUNK));
+          };
+          await insertFull();
+          for (let next = ended ? undefined : await chunks.next(); next && !next.done; next = await chunks.next()) {
+            pending = Buffer.concat([pending, next.value]);
+            size += next.value.byteLength;
+            await insertFull();
+          }
+          if (pending.length > 0 || seq === 0) await insert(pending);
+          await q.query(`UPDATE ${this.#s}.outputs SET size = $2 WHERE name = $1`, [name, size]);
+          return name;
+        },
+        whole,
       );
-      let size = 0;
-      let seq = 0;
-      let pending = Buffer.alloc(0);
-      const insert = (data: Buffer) =>
-        client.query(`INSERT INTO ${this.#s}.output_chunks (name, seq, data) VALUES ($1, $2, $3)`, [name, seq++, data]);
-      for await (const chunk of (body instanceof Uint8Array ? [body] : body) as AsyncIterable<Uint8Array>) {
-        pending = Buffer.concat([pending, chunk]);
-        size += chunk.byteLength;
-        while (pending.length >= CHUNK) {
-          await insert(pending.subarray(0, CHUNK));
-          pending = pending.subarray(CHUNK);
-        }
-      }
-      if (pending.length > 0 || seq === 0) await insert(pending);
-      await client.query(`UPDATE ${this.#s}.outputs SET size = $2 WHERE name = $1`, [name, size]);
-      await client.query("COMMIT");
-      return name;
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
+      // As a `for await` would: a stream given up on is cancelled.
+      await chunks.return?.().catch(() => {});
       throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -126,7 +137,8 @@ export class PostgresOutputStore implements OutputStore {
    */
   async #size(name: string): Promise<number | undefined> {
     if (!OUTPUT_NAME.test(name)) return undefined;
-    const { rows } = await this.pool.query<{ size: string }>(
+    const { rows } = await idempotentQuery<{ size: string }>(
+      this.pool,
       `SELECT size FROM ${this.#s}.outputs
         WHERE name = $1 AND COALESCE(expires_at, created_at + $2 * interval '1 millisecond') >= now()`,
       [name, this.#retentionMs],
@@ -152,7 +164,8 @@ export class PostgresOutputStore implements OutputStore {
       async pull(controller) {
         const offset = at % CHUNK;
         const length = Math.min(CHUNK - offset, end + 1 - at);
-        const { rows } = await pool.query<{ data: Buffer }>(
+        const { rows } = await idempotentQuery<{ data: Buffer }>(
+          pool,
           `SELECT substring(data FROM $3 FOR $4) AS data FROM ${s}.output_chunks WHERE name = $1 AND seq = $2`,
           [name, Math.floor(at / CHUNK), offset + 1, length],
         );
@@ -177,7 +190,8 @@ export class PostgresOutputStore implements OutputStore {
   }
 
   async delete(name: string): Promise<void> {
-    if (OUTPUT_NAME.test(name)) await this.pool.query(`DELETE FROM ${this.#s}.outputs WHERE name = $1`, [name]);
+    if (OUTPUT_NAME.test(name))
+      await idempotentQuery(this.pool, `DELETE FROM ${this.#s}.outputs WHERE name = $1`, [name]);
   }
 
   /**
@@ -229,4 +243,29 @@ export function outputMigrations(s: string): Migration[] {
         CREATE INDEX IF NOT EXISTS outputs_expires ON ${s}.outputs (expires_at) WHERE expires_at IS NOT NULL;`,
     },
   ];
+}
+
+/**
+ * Reads `chunks` until `limit` bytes or its end: the bytes read (possibly more than `limit`: whole chunks) and
+ * whether it ended.
+ */
+async function readUpTo(chunks: AsyncIterator<Uint8Array>, limit: number): Promise<{ bytes: Buffer; ended: boolean }> {
+  const read: Uint8Array[] = [];
+  let length = 0;
+  while (length < limit) {
+    const next = await chunks.next();
+    if (next.done) return { bytes: joined(read, length), ended: true };
+    read.push(next.value);
+    length += next.value.byteLength;
+  }
+  return { bytes: joined(read, length), ended: false };
+}
+
+/** The chunks as one Buffer: a single chunk as it is (no copy). */
+const joined = (chunks: Uint8Array[], length: number) =>
+  chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, length) : Buffer.concat(chunks, length);
+
+/** One chunk, as an async iterable. */
+async function* once(chunk: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield chunk;
 }

@@ -5,7 +5,8 @@
  * FIN, as with a database host that died without resetting them), `up()` forwards again (the silent connections are
  * reset: their protocol state is lost). `loseAnswerTo(text)` forwards the next request holding `text` (e.g. a
  * `COMMIT`) and drops the database's answers on that connection from then on: the statement runs, its client never
- * hears so.
+ * hears so. `resetOn(text)` resets the connection that sends the next request holding `text`, which never reaches
+ * the database: a pooled connection found dead when it is next used (its backend ended by a restart or a pooler).
  */
 import { createServer, type Server, Socket } from "node:net";
 import { PG_URL } from "./postgres.js";
@@ -23,6 +24,8 @@ export interface PgProxy {
   blackhole(): void;
   /** The next request holding `text` reaches the database; that connection's answers are dropped from then on. */
   loseAnswerTo(text: string): void;
+  /** The next request holding `text` does not reach the database; its connection is reset instead. */
+  resetOn(text: string): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startPgProxy(): Promise<PgProxy> {
   const pairs = new Set<{ client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean }>();
   let mode: PgProxy["mode"] = "up";
   let lose: Buffer | undefined;
+  let reset: Buffer | undefined;
   let accepted = 0;
   const listen = (server: Server, port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -60,6 +64,13 @@ export async function startPgProxy(): Promise<PgProxy> {
     client.on("close", drop);
     // A silent connection swallows what it is sent and never answers, ends or resets.
     client.on("data", (d: Buffer) => {
+      if (reset && d.includes(reset)) {
+        reset = undefined;
+        client.resetAndDestroy();
+        pair.upstream?.destroy();
+        pairs.delete(pair);
+        return;
+      }
       if (lose && d.includes(lose)) {
         lose = undefined;
         pair.deaf = true;
@@ -121,6 +132,9 @@ export async function startPgProxy(): Promise<PgProxy> {
     },
     loseAnswerTo(text) {
       lose = Buffer.from(text);
+    },
+    resetOn(text) {
+      reset = Buffer.from(text);
     },
     async close() {
       resetAll();
