@@ -8,40 +8,81 @@
 /** `Retry-After` of a 503 for a job or output store that cannot be reached, s. */
 export const STORE_RETRY_AFTER_S = 5;
 
-/** Node's socket error codes of a database that cannot be reached. */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+/** One way a store can be unavailable, and what anyone may be told of it. */
+export interface UnavailableReason {
+  /** The few words a caller (and `/ready`) is told: never the database's own message. */
+  said: string;
+  /** Node's socket error codes and PostgreSQL's SQLSTATEs that mean it. */
+  codes?: readonly string[];
+  /** Whole SQLSTATE classes (their first two characters) that mean it. */
+  classes?: readonly string[];
+  /** What node-postgres and pg-pool say for it (a part of the message, any case). */
+  messages?: readonly string[];
+}
 
 /**
- * PostgreSQL SQLSTATEs of a server that cannot serve now: connection exceptions (08…), too many connections and
- * other missing resources (53…), a statement cancelled by `statement_timeout` (57014), and a server shutting down
- * or starting (57P01–57P03).
+ * Every way a store can be unavailable — refused, reset or silent connections, time limits, a database out of
+ * resources, shutting down or starting — rather than a bug, each once with its public wording. The first entry an
+ * error matches gives its wording, so the time limits come first (`Connection terminated due to connection timeout`
+ * timed out; a plain `Connection terminated` is a connection lost), and a refused connection (08001, 08004) before
+ * the rest of its class.
  */
-const SERVER_CODES = /^(08...|53...|57014|57P0[123])$/;
+export const UNAVAILABLE_REASONS: readonly UnavailableReason[] = [
+  {
+    said: "timed out",
+    // 57014: a statement cancelled by `statement_timeout`.
+    codes: ["ETIMEDOUT", "57014"],
+    messages: [
+      "Connection terminated due to connection timeout",
+      "timeout exceeded when trying to connect",
+      "Query read timeout",
+      "timeout expired",
+    ],
+  },
+  // Node's refused, unroutable or unresolved connections; PostgreSQL's not established (08001) or rejected (08004).
+  {
+    said: "cannot connect",
+    codes: [
+      "ECONNREFUSED",
+      "EHOSTUNREACH",
+      "EHOSTDOWN",
+      "ENETUNREACH",
+      "ENETDOWN",
+      "ENOTFOUND",
+      "EAI_AGAIN",
+      "08001",
+      "08004",
+    ],
+  },
+  // Too many connections, out of memory or disk.
+  { said: "the database is out of connections or resources", classes: ["53"] },
+  // Shutting down (57P02) or starting (57P03); 57P01 is also a connection ended by pg_terminate_backend, below.
+  { said: "the database is restarting", codes: ["57P02", "57P03"] },
+  {
+    said: "connection lost",
+    codes: ["ECONNRESET", "ECONNABORTED", "EPIPE", "57P01"],
+    classes: ["08"],
+    messages: ["Connection terminated", "not queryable", "Cannot use a pool after calling end"],
+  },
+];
 
-/** What node-postgres and pg-pool say when a connection is lost, silent past its time limit, or refused. */
-const CLIENT_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Cannot use a pool after calling end|timeout expired/i;
+/** The code of `err`, or of an AggregateError's first error (Node's happy eyeballs: `localhost` on ::1 and 127.0.0.1). */
+function codeOf(err: Error): string {
+  const inner = err instanceof AggregateError ? (err.errors[0] as { code?: unknown } | undefined) : undefined;
+  return String((err as { code?: unknown }).code ?? inner?.code ?? "");
+}
 
-/**
- * The codes of a database that cannot be connected to: Node's (refused, no route, no such host) and PostgreSQL's
- * SQLSTATEs of a connection not established or rejected.
- */
-const CONNECT_CODES = new Set([
-  ...["ECONNREFUSED", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN", "ENOTFOUND", "EAI_AGAIN"],
-  ...["08001", "08004"],
-]);
+/** The entry of {@link UNAVAILABLE_REASONS} that `err` matches, if any. */
+function reasonOf(err: Error): UnavailableReason | undefined {
+  const code = codeOf(err);
+  const message = err.message.toLowerCase();
+  return UNAVAILABLE_REASONS.find(
+    (r) =>
+      r.codes?.includes(code) ||
+      (code.length === 5 && r.classes?.includes(code.slice(0, 2))) ||
+      r.messages?.some((m) => message.includes(m.toLowerCase())),
+  );
+}
 
 /**
  * What anyone may be told of why a store is unavailable: a few words, never the database's own message (which may
@@ -52,33 +93,20 @@ const CONNECT_CODES = new Set([
  */
 export function publicReason(err: unknown): string | undefined {
   if (err instanceof StoreUnavailableError) return err.summary;
-  if (unavailableReason(err) === undefined) return undefined;
-  const e = err as Error & { code?: unknown };
-  const inner = err instanceof AggregateError ? (err.errors[0] as { code?: unknown } | undefined) : undefined;
-  const code = String(e.code ?? inner?.code ?? "");
-  if (code === "ETIMEDOUT" || code === "57014" || /timeout/i.test(e.message)) return "timed out";
-  if (CONNECT_CODES.has(code)) return "cannot connect";
-  if (code.startsWith("53")) return "the database is out of connections or resources";
-  // 57P01 is also a connection ended by pg_terminate_backend: "connection lost" says that better.
-  if (code === "57P02" || code === "57P03") return "the database is restarting";
-  return "connection lost";
+  return err instanceof Error ? reasonOf(err)?.said : undefined;
 }
 
 /**
- * Why `err` means the store is unavailable, or undefined for any other error (a bug, a constraint violation).
+ * Why `err` means the store is unavailable, in full (for the log), or undefined for any other error (a bug, a
+ * constraint violation).
  * @example unavailableReason(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))
  * // "connect ECONNREFUSED 127.0.0.1:5432"
  */
 export function unavailableReason(err: unknown): string | undefined {
   if (err instanceof StoreUnavailableError) return err.reason;
-  if (!(err instanceof Error)) return undefined;
-  const code = (err as { code?: unknown }).code;
-  // Node's happy eyeballs (`localhost` on ::1 and 127.0.0.1) reject with an AggregateError of both attempts.
+  if (!(err instanceof Error) || reasonOf(err) === undefined) return undefined;
   const inner = err instanceof AggregateError ? (err.errors[0] as Error | undefined) : undefined;
-  const message = err.message || inner?.message || String(code ?? "unknown error");
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || SERVER_CODES.test(code))) return message;
-  if (CLIENT_MESSAGES.test(err.message)) return message;
-  return undefined;
+  return err.message || inner?.message || codeOf(err) || "unknown error";
 }
 
 /**
