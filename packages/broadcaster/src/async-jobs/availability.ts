@@ -66,7 +66,7 @@ export const UNAVAILABLE_REASONS: readonly UnavailableReason[] = [
   },
 ];
 
-/** The code of `err`, or of an AggregateError's first error (Node's happy eyeballs: `localhost` on ::1 and 127.0.0.1). */
+/** The code of `err`, or of an AggregateError's first (Node's happy eyeballs: `localhost` on ::1 and 127.0.0.1). */
 function codeOf(err: Error): string {
   const inner = err instanceof AggregateError ? (err.errors[0] as { code?: unknown } | undefined) : undefined;
   return String((err as { code?: unknown }).code ?? inner?.code ?? "");
