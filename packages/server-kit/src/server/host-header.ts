@@ -1,12 +1,16 @@
 /**
- * @module The `Host` header of an IPv6 literal, in the form `@hono/node-server` accepts. It builds the request's URL
- * with `new URL` and refuses, with an empty 400, any host the URL writes differently from the header (it checks the
- * lengths): a valid literal that is not in the URL's canonical form, such as the IPv4-mapped `[::ffff:127.0.0.1]`
- * (written `[::ffff:7f00:1]`) or `[0:0:0:0:0:0:0:1]`, was refused. Such a header is rewritten to the canonical form
- * before the request reaches it; a bracketed host that is no IPv6 address gets a 400 in the `{"detail":{"msg"}}`
- * shape every other answer has.
+ * @module The `Host` header, as `@hono/node-server` reads it. It builds the request's URL with `new URL` and refuses,
+ * with an empty 400, a host that does not parse (`a b`, `a:b`) or that the URL writes differently from the header (it
+ * checks the lengths): raw bytes outside ASCII (written in Punycode), userinfo or a path in the header, and also a
+ * valid IPv6 literal that is not in the URL's canonical form, such as the IPv4-mapped `[::ffff:127.0.0.1]` (written
+ * `[::ffff:7f00:1]`) or `[0:0:0:0:0:0:0:1]`. Such a literal is rewritten to the canonical form before the request
+ * reaches the adapter; a request the adapter still cannot build gets a 400 in the `{"detail":{"msg"}}` shape every
+ * other answer has, which says what is wrong with its `Host` (or its request target) and what is allowed.
  */
 import type http from "node:http";
+import { RequestError } from "@hono/node-server";
+import { errorBody } from "../http/errors.js";
+import { headerText } from "../http/header-text.js";
 
 /** A bracketed host (RFC 3986 IP-literal) and an optional port. */
 const IP_LITERAL = /^(\[[^\]]*\])(:\d*)?$/;
@@ -32,24 +36,69 @@ export function canonicalHost(host: string): string | undefined {
   }
 }
 
+/** A header value quoted for a message, as its client wrote it, cut at 100 characters. */
+const quoted = (value: string) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : headerText(value));
+
 /**
- * Wraps a request listener: an IPv6 literal `Host` reaches it in canonical form, an invalid bracketed one is answered
- * 400 `{"detail":{"msg":"the Host header is not valid: …"}}` without calling it.
- * @example http.createServer(options, canonicalIpv6Hosts(listener))
+ * What is wrong with a `Host` header the adapter cannot build a URL from, and what is allowed.
+ * @example invalidHostMessage("a b")
+ * // 'the Host header is not valid: it must be a host name or an IPv4 address (ASCII letters, digits, ".", "-" and
+ * // underscores) or a bracketed IPv6 address, then an optional :port up to 65535 (e.g. example.com:8000), got "a b"'
+ */
+export function invalidHostMessage(host: string): string {
+  const rule = host.startsWith("[")
+    ? "a bracketed host must be an IPv6 address, then an optional :port (e.g. [::1]:8000)"
+    : "it must be a host name or an IPv4 address (ASCII letters, digits, dots, hyphens and underscores) or a bracketed IPv6 " +
+      "address, then an optional :port up to 65535 (e.g. example.com:8000)";
+  return `the Host header is not valid: ${rule}, got ${quoted(host)}`;
+}
+
+/** The request whose URL the adapter is building now (see {@link refusedRequest}). */
+let building: http.IncomingMessage | undefined;
+
+/**
+ * Wraps the adapter's request listener: an IPv6 literal `Host` reaches it in canonical form, and the request is
+ * known to {@link refusedRequest} while the adapter builds its URL.
+ * @example http.createServer(options, canonicalIpv6Hosts(getRequestListener(fetch, { errorHandler: refusedRequest })))
  */
 export function canonicalIpv6Hosts(listener: http.RequestListener): http.RequestListener {
   return (req, res) => {
     const host = req.headers.host;
     if (host?.startsWith("[")) {
       const canonical = canonicalHost(host);
-      if (canonical === undefined) {
-        const shown = JSON.stringify(host.length > 100 ? `${host.slice(0, 100)}…` : host);
-        const msg = `the Host header is not valid: a bracketed host must be an IPv6 address, then an optional :port (e.g. [::1]:8000), got ${shown}`;
-        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ detail: { msg } }));
-        return;
-      }
-      req.headers.host = canonical;
+      if (canonical !== undefined) req.headers.host = canonical;
     }
-    listener(req, res);
+    // The adapter builds the URL, and calls its error handler when it cannot, before its listener first awaits.
+    building = req;
+    try {
+      listener(req, res);
+    } finally {
+      building = undefined;
+    }
   };
 }
+
+/**
+ * The adapter's error handler (`getRequestListener`'s `errorHandler`): a request it could not build (a `RequestError`)
+ * gets 400 with what was wrong, in the `{"detail":{"msg"}}` shape, rather than its empty 400; any other error (the
+ * app threw before returning a promise) is a 500 `internal server error` in that shape.
+ * @example getRequestListener(app.fetch, { errorHandler: refusedRequest })
+ */
+export function refusedRequest(err: unknown): Response {
+  if (!(err instanceof RequestError)) return json(500, "internal server error");
+  const host = building?.headers.host;
+  const target = building?.url ?? "";
+  // Only a host makes `new URL` throw for a path (a target that starts with "/"): the URL's parser escapes any path.
+  const hostAtFault =
+    host !== undefined &&
+    (/host header/i.test(err.message) || (target.startsWith("/") && !URL.canParse(`http://${host}/`)));
+  if (hostAtFault) return json(400, invalidHostMessage(host));
+  return json(
+    400,
+    `the request target is not valid (${err.message}): it must be a path that starts with / (with no backslash ` +
+      `before its query), or an absolute http:// URL, got ${quoted(target)}`,
+  );
+}
+
+const json = (status: number, msg: string) =>
+  new Response(JSON.stringify(errorBody(msg)), { status, headers: { "content-type": "application/json" } });

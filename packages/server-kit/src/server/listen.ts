@@ -5,12 +5,12 @@
  */
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import { getRequestListener, type ServerType } from "@hono/node-server";
 import { shownHostOf } from "../http/shown-host.js";
 import { cutIdleBodies } from "./body-idle.js";
 import { answerClientErrors, continueOnRead, refuseExpectations } from "./client-errors.js";
 import { type ConnectionLimits, limitConnections, resolvedLimits, serverOptions } from "./connection-limits.js";
-import { canonicalIpv6Hosts } from "./host-header.js";
+import { canonicalIpv6Hosts, refusedRequest } from "./host-header.js";
 import { lingerOnEarlyAnswers } from "./linger.js";
 
 /** The `fetch` of a Hono app (or anything shaped like it). */
@@ -45,20 +45,14 @@ export async function listen(
   options: { host: string; port: number; limits?: ConnectionLimits },
 ): Promise<HttpServer> {
   const limits = options.limits ?? {};
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: fetch as never,
-        hostname: options.host,
-        port: options.port,
-        serverOptions: serverOptions(limits),
-        // A valid IPv6 literal Host that the adapter's URL check would refuse reaches it in canonical form.
-        createServer: ((opts: http.ServerOptions, listener: http.RequestListener) =>
-          http.createServer(opts, canonicalIpv6Hosts(listener))) as typeof http.createServer,
-      },
-      () => resolve(s),
-    );
-    s.once("error", (err) => reject(listenError(err, options.host, options.port)));
+  // `serve` without its wrapper, for the adapter's error handler: a request it cannot build (an invalid Host) gets a
+  // 400 that says why instead of an empty one. A valid IPv6 literal Host its URL check would refuse reaches it in
+  // canonical form.
+  const listener = getRequestListener(fetch as never, { hostname: options.host, errorHandler: refusedRequest });
+  const server: ServerType = http.createServer(serverOptions(limits), canonicalIpv6Hosts(listener));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err) => reject(listenError(err, options.host, options.port)));
+    server.listen(options.port, options.host, () => resolve());
   });
   limitConnections(server as unknown as http.Server, limits);
   answerClientErrors(server as unknown as http.Server, limits);
