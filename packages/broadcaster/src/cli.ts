@@ -1,6 +1,6 @@
 /** @module The `avs-broadcaster` command: parse the configuration, start, and stop cleanly on SIGINT/SIGTERM/SIGHUP. */
 
-import { widenHeapHeadroom } from "@ai-video-subnet/server-kit";
+import { stopOnSignals, widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { createBroadcaster } from "./broadcaster.js";
 import { HELP, parseConfig } from "./config/cli-config.js";
@@ -25,6 +25,12 @@ if (parsed.help) {
 // Room for the uploads' Buffers between full GCs (server-kit's heap-headroom.ts); `node --heap-growing-percent=N` overrides.
 widenHeapHeadroom();
 const broadcaster = createBroadcaster(parsed.options);
+// A signal during the start stops it once started. stop() ends within the grace and a few seconds whatever the stores
+// do; the backstop (from the signal) is for a start or stop that hangs.
+const signals = stopOnSignals({
+  log: broadcaster.logger,
+  backstopMs: (broadcaster.options.shutdownGrace + 10) * 1000,
+});
 try {
   await broadcaster.start();
 } catch (err) {
@@ -32,19 +38,4 @@ try {
   // A bad entry of the orchestrators file is a bad setting, found once the file is read: exit 2, as for the others.
   process.exit(err instanceof BadOrchestratorEntry ? 2 : 1);
 }
-let stopping = false;
-// SIGHUP too (a closed terminal or ssh session): Node's default for it is to exit at once, dropping in-flight jobs.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    broadcaster.logger.info("stopping", { signal });
-    // stop() ends within the grace and a few seconds whatever the stores do; this is only the backstop.
-    const backstopS = broadcaster.options.shutdownGrace + 10;
-    setTimeout(() => {
-      broadcaster.logger.error("could not stop in time; exiting anyway", { waited_s: backstopS });
-      process.exit(1);
-    }, backstopS * 1000).unref();
-    void broadcaster.stop().then(() => process.exit(0));
-  });
-}
+signals.arm(() => broadcaster.stop());

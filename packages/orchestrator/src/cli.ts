@@ -1,7 +1,7 @@
 /** @module The `avs-orchestrator` command: reads settings and the model list, serves until SIGTERM/SIGINT/SIGHUP. */
 
 import { readFile } from "node:fs/promises";
-import { jsonLogger, SettingsError, widenHeapHeadroom } from "@ai-video-subnet/server-kit";
+import { jsonLogger, SettingsError, stopOnSignals, widenHeapHeadroom } from "@ai-video-subnet/server-kit";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError } from "./config/ai-models.js";
 import { resolveSettings, settingsHelp } from "./config/settings.js";
@@ -33,23 +33,8 @@ async function main(argv: string[]): Promise<void> {
   const log = jsonLogger({ level: settings.logLevel });
   const models = await readModelList(settings.config);
   const orchestrator = await createOrchestrator({ ...settings, models, modelsSource: settings.config, log });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("stopping", { signal });
-    orchestrator.stop().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error("stop failed", { error: err.message });
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-  // A closed terminal or ssh session: Node's default for SIGHUP is to exit at once, dropping in-flight jobs.
-  process.on("SIGHUP", () => stop("SIGHUP"));
+  // Armed before the start: a signal while the warm runners start stops it at once, and start() then resolves.
+  stopOnSignals({ log }).arm(() => orchestrator.stop());
   await orchestrator.start();
   // A stop that began while the warm runners started (SIGTERM at boot) made start() resolve: not ready, say nothing.
   if (orchestrator.readiness().ready) log.info("ready", { capabilities: orchestrator.pool.capabilities() });

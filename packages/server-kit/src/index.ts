@@ -127,6 +127,14 @@ export {
 export { Reaper, type ReaperOptions } from "./process/reaper.js";
 export { RUNNER_PROCESS_ENV } from "./process/runner-env.js";
 export {
+  type GracefulStop,
+  type SignalStop,
+  STOP_SIGNALS,
+  type StopOnSignalsOptions,
+  type StopSignal,
+  stopOnSignals,
+} from "./process/stop-signals.js";
+export {
   CONNECTION_DEFAULTS,
   type ConnectionLimits,
   effectiveMaxConnections,

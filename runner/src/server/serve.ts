@@ -7,7 +7,14 @@
  * SIGHUP stops gracefully (the server kit's `listen`: stop accepting, finish the running job, stop the worker, then
  * give connections `SHUTDOWN_GRACE` seconds) and exits.
  */
-import { type FetchHandler, type HttpServer, listen, REQUEST_ID_HEADER, warnIfOpen } from "@ai-video-subnet/server-kit";
+import {
+  type FetchHandler,
+  type HttpServer,
+  listen,
+  REQUEST_ID_HEADER,
+  stopOnSignals,
+  warnIfOpen,
+} from "@ai-video-subnet/server-kit";
 import type { ServerType } from "@hono/node-server";
 import type { RunnerConfig } from "../config.js";
 import { sweepStaleScratch } from "../internal/scratch-dirs.js";
@@ -117,46 +124,26 @@ const EXITING_HARD =
  */
 export async function serveUntilSignal(config: RunnerConfig, log: Logger = jsonLogger): Promise<void> {
   // Listened for before the server listens: a signal sent as soon as "listening" is logged is a graceful stop too,
-  // not the default action's instant end. One that comes before the server is up is served once it is.
-  let running: Awaited<ReturnType<typeof startRunnerServer>> | undefined;
-  let early: string | undefined;
-  let stopping = false;
-  const received = (signal: string) => {
-    // One stop: another signal during it is not a second one (the same signal again ends the process at once).
-    if (stopping) return;
-    if (!running) early ??= signal;
-    else {
-      stopping = true;
-      onSignal(running, signal);
-    }
-  };
-  process.once("SIGTERM", () => received("SIGTERM"));
-  process.once("SIGINT", () => received("SIGINT"));
-  // A closed terminal or ssh session: Node's default for SIGHUP is to exit at once, dropping the running job.
-  process.once("SIGHUP", () => received("SIGHUP"));
+  // and one that comes before the server is up is served once it is. The same signal again ends the process at once:
+  // the stop waits for the running job, however long it takes.
+  let running: RunnerServer | undefined;
+  const signals = stopOnSignals({
+    log,
+    stoppingMessage: "shutting down",
+    failedMessage: "shutdown failed",
+    fields: () => ({ queue_depth: running?.runner.queue.depth }),
+    repeat: "default-action",
+  });
   running = await startRunnerServer(config, log);
-  if (early) received(early);
-
-  function onSignal(running: Awaited<ReturnType<typeof startRunnerServer>>, signal: string) {
-    log.info("shutting down", { signal, queue_depth: running.runner.queue.depth });
-    running.stop().then(
-      () => {
-        if (running.runner.engine.stuck) {
-          log.error(EXITING_HARD, { signal });
-          // exit() would join the loading worker thread (or wait forever for a blocked one); with no listener left
-          // the signal's default action ends the process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT,
-          // 128 + 1 for SIGHUP).
-          process.removeAllListeners(signal);
-          process.kill(process.pid, signal);
-          return;
-        }
-        log.info("stopped");
-        process.exit(0);
-      },
-      (err: Error) => {
-        log.error("shutdown failed", { error: err.message });
-        process.exit(1);
-      },
-    );
-  }
+  const server = running;
+  signals.arm(async (signal) => {
+    await server.stop();
+    if (server.runner.engine.stuck) {
+      // exit() would join the loading worker thread (or wait forever for a blocked one): the signal's default action
+      // ends the process at once (status 128 + 15 for SIGTERM, 128 + 2 for SIGINT, 128 + 1 for SIGHUP).
+      log.error(EXITING_HARD, { signal });
+      return "by-signal";
+    }
+    log.info("stopped");
+  });
 }
