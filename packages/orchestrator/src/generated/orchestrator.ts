@@ -654,7 +654,7 @@ export interface components {
                 "application/json": components["schemas"]["HTTPError"];
             };
         };
-        /** @description The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for. Nothing was produced; another orchestrator may succeed. */
+        /** @description The runner's answer could not be used (the runner's fault, not the request's): it was not JSON, was larger than the orchestrator's `max-answer-bytes`, had a status the runner API does not declare, or held media that are not inline `data:` URLs of the pipeline's media type, in the number the request asked for, each standard padded base64 of a whole file (a PNG up to its IEND chunk, an mp4 whose top-level boxes add up to its length). Nothing was produced; another orchestrator may succeed. */
         RunnerFailed: {
             headers: {
                 [name: string]: unknown;

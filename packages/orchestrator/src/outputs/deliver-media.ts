@@ -8,8 +8,9 @@
 import { readFile, unlink } from "node:fs/promises";
 import { DataUrl, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { HttpError, shortOfResources } from "@ai-video-subnet/server-kit";
+import { decodeMedia } from "./media-bytes.js";
 import { encodeMp4, Mp4EncodeError } from "./mp4.js";
-import type { MediaExt, OutputStore } from "./output-store.js";
+import { MEDIA_TYPES, type MediaExt, type OutputStore } from "./output-store.js";
 
 /** A media entry of the specs. */
 export interface Media {
@@ -49,6 +50,21 @@ const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)(?:;[^,]*)?;base64,/i;
 const EXT: Record<string, MediaExt> = { "image/png": "png", "video/mp4": "mp4" };
 
 /**
+ * What {@link deliverMedia} throws for a data URL whose bytes it decoded for the store and found broken; its message
+ * says what was wrong, after the entry's place (`images[0] is a truncated PNG: …`). The runner's fault, not this
+ * server's: the job's handler turns it into the same 502 as a problem `mediaProblem` finds.
+ */
+export class UnusableMediaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnusableMediaError";
+  }
+}
+
+/**
+ * Every data URL of `images` is decoded (and checked whole) before any is stored, so a broken one stores nothing.
+ * Inline media (delivery `data`) and frames are passed on or encoded as they came: check them whole first
+ * (`mediaProblem` with `whole`).
  * @example
  * const { images } = await deliverMedia({ images: [{ url: "data:image/png;base64,...", seed: 1, nsfw: false }] }, ctx);
  * // images[0].url = "http://127.0.0.1:8935/outputs/Xy...Z.png"
@@ -59,7 +75,9 @@ export async function deliverMedia(
 ): Promise<{ images: DeliveredMedia[] }> {
   ctx.signal?.throwIfAborted();
   if (Array.isArray(result.images)) {
-    return { images: result.images.map((m) => deliverOne(m, ctx)) };
+    if (ctx.delivery === "data") return { images: result.images };
+    const bytes = result.images.map((m, i) => decoded(m, i));
+    return { images: result.images.map((m, i) => stored(m, bytes[i], ctx)) };
   }
   if (Array.isArray(result.frames)) {
     return { images: await Promise.all(result.frames.map((video) => encodeVideo(video, ctx))) };
@@ -67,22 +85,20 @@ export async function deliverMedia(
   throw new HttpError(500, "the runner's answer has neither images nor frames");
 }
 
-function deliverOne(media: RunnerMedia, ctx: DeliveryContext): DeliveredMedia {
+/** The bytes of a data URL entry (its URL's text decoded in place), or undefined for an entry passed on as it is. */
+function decoded(media: RunnerMedia, i: number): { bytes: Buffer; ext: MediaExt } | undefined {
   const { url } = media;
-  if (typeof url === "string") {
-    const m = DATA_URL.exec(url);
-    if (!m || ctx.delivery === "data") return media;
-    const ext = extOf(m[1]!);
-    return {
-      ...media,
-      url: `${ctx.publicUrl}/outputs/${ctx.store.put(Buffer.from(url.slice(m[0].length), "base64"), ext)}`,
-    };
-  }
-  // A data URL still in the runner's answer bytes (`parseRunnerAnswer` of `@ai-video-subnet/runner-client/node`): passed on as those bytes (answerJson
-  // copies them into the answer), or decoded straight into the store.
-  if (ctx.delivery === "data") return media;
-  const ext = extOf(url.mediaType);
-  return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(url.bytes(), ext)}` };
+  const type = url instanceof DataUrl ? url.mediaType : DATA_URL.exec(url)?.[1];
+  if (type === undefined) return undefined;
+  const ext = extOf(type);
+  const bytes = decodeMedia(url, MEDIA_TYPES[ext]);
+  if (typeof bytes === "string") throw new UnusableMediaError(`images[${i}]${bytes}`);
+  return { bytes, ext };
+}
+
+function stored(media: RunnerMedia, bytes: ReturnType<typeof decoded>, ctx: DeliveryContext): DeliveredMedia {
+  if (!bytes) return media;
+  return { ...media, url: `${ctx.publicUrl}/outputs/${ctx.store.put(bytes.bytes, bytes.ext)}` };
 }
 
 function extOf(mediaType: string): MediaExt {

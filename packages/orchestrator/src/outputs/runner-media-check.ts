@@ -8,6 +8,7 @@
  */
 import { DataUrl, type RunnerAnswer, type RunnerMedia } from "@ai-video-subnet/runner-client/node";
 import { PIPELINES, type PipelineEntry } from "../generated/orchestrator-pipelines.js";
+import { wholeMediaProblem } from "./media-bytes.js";
 
 /** The media a pipeline's runner answers, and how many. */
 export interface ExpectedMedia {
@@ -37,11 +38,13 @@ const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)(?:;[^,]*)?;base64,/i;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * What is wrong with a runner's answer for `expected`, or undefined when nothing is. Only the first bytes of each
- * data URL are decoded (its signature), so the check costs nothing next to the answer's size.
+ * What is wrong with a runner's answer for `expected`, or undefined when nothing is. Without `whole`, only the first
+ * bytes of each data URL are decoded (its signature), so the check costs nothing next to the answer's size: for
+ * media `deliverMedia` decodes into the store, which checks the rest as it decodes (`decodeMedia`). With
+ * `whole`, for media passed on as they came or fed to ffmpeg, each URL's whole base64 and its file's end are checked.
  * @example mediaProblem({ images: [] }, { shape: "images", type: "image/png", count: 1 }) // "it has 0 images; …"
  */
-export function mediaProblem(answer: RunnerAnswer, expected: ExpectedMedia): string | undefined {
+export function mediaProblem(answer: RunnerAnswer, expected: ExpectedMedia, whole = false): string | undefined {
   const list = (answer as Record<string, unknown>)[expected.shape];
   if (!Array.isArray(list)) return `it has no ${expected.shape} list`;
   const noun = expected.shape === "images" ? "images" : "videos";
@@ -50,7 +53,7 @@ export function mediaProblem(answer: RunnerAnswer, expected: ExpectedMedia): str
   }
   if (expected.shape === "images") {
     for (let i = 0; i < list.length; i++) {
-      const why = entryProblem(list[i], expected.type);
+      const why = entryProblem(list[i], expected.type, whole);
       if (why) return `images[${i}]${why}`;
     }
     return undefined;
@@ -59,7 +62,7 @@ export function mediaProblem(answer: RunnerAnswer, expected: ExpectedMedia): str
     const frames = list[v] as unknown;
     if (!Array.isArray(frames) || frames.length === 0) return `frames[${v}] is not a list of frames`;
     for (let i = 0; i < frames.length; i++) {
-      const why = entryProblem(frames[i], expected.type);
+      const why = entryProblem(frames[i], expected.type, whole);
       if (why) return `frames[${v}][${i}]${why}`;
     }
   }
@@ -67,7 +70,7 @@ export function mediaProblem(answer: RunnerAnswer, expected: ExpectedMedia): str
 }
 
 /** What is wrong with one Media entry (after its place in the answer), or undefined. */
-function entryProblem(entry: unknown, type: ExpectedMedia["type"]): string | undefined {
+function entryProblem(entry: unknown, type: ExpectedMedia["type"], whole: boolean): string | undefined {
   const url = (entry as RunnerMedia | null)?.url;
   let mediaType: string;
   let head: Buffer;
@@ -83,7 +86,7 @@ function entryProblem(entry: unknown, type: ExpectedMedia["type"]): string | und
   if (mediaType !== type) return ` is ${mediaType}; this pipeline's media are ${type}`;
   if (!hasSignature(head, type))
     return ` is not ${type}: its bytes do not start as ${type === "image/png" ? "a PNG" : "an mp4"}'s do`;
-  return undefined;
+  return whole ? wholeMediaProblem(url, type) : undefined;
 }
 
 function hasSignature(head: Buffer, type: ExpectedMedia["type"]): boolean {

@@ -36,6 +36,7 @@ import {
   deliverMedia,
   type Media,
   type MediaDelivery,
+  UnusableMediaError,
 } from "../outputs/deliver-media.js";
 import { Mp4EncodeError } from "../outputs/mp4.js";
 import { type ExpectedMedia, expectedMedia, mediaProblem } from "../outputs/runner-media-check.js";
@@ -130,16 +131,19 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
   // process can be fetched once it stopped listening. Written with one writeHead and one end (server-kit's
   // jsonAnswer), not through c.json and a Headers object; inline media go in as the runner's bytes (answerJson).
   const answerWith = async (result: RunnerAnswer, fps: number, from: [string, string], expected: ExpectedMedia) => {
-    const problem = mediaProblem(result, expected);
+    const delivery: MediaDelivery = ctx.stopping?.() ? "data" : asked;
+    // Media decoded into the store are checked whole as they are decoded; the others are checked whole here.
+    const problem = mediaProblem(result, expected, delivery === "data" || expected.shape === "frames");
     if (problem) throw unusableAnswer(from[0], from[1], problem);
     encoding = Array.isArray(result.frames);
-    const delivery: MediaDelivery = ctx.stopping?.() ? "data" : asked;
     const answer = await deliverMedia(result, {
       ...ctx.delivery,
       delivery,
       fps,
       publicUrl: ctx.publicUrl(),
       signal: job.signal,
+    }).catch((err: unknown) => {
+      throw err instanceof UnusableMediaError ? unusableAnswer(from[0], from[1], err.message) : err;
     });
     status = 200;
     return jsonAnswer(c, answerJson(answer), { "x-media-delivery": delivery });
@@ -166,7 +170,7 @@ async function runJob(ctx: JobRoutesContext, pipeline: string, body: Record<stri
                 forward(lease, stage, stageBody, { requestId, signal, maxAnswerBytes: ctx.maxAnswerBytes });
               const answer = await watchedCall(ctx, lease, requestId, job, call);
               // SVD's frames go to ffmpeg here; FILM's answer is checked as the job's (answerWith).
-              const problem = stage === "image-to-video" && mediaProblem(answer, expectedMedia(stage, stageBody));
+              const problem = stage === "image-to-video" && mediaProblem(answer, expectedMedia(stage, stageBody), true);
               if (problem) throw unusableAnswer(stage, stageBody.model_id as string, problem);
               return answer;
             } catch (err) {
