@@ -2,7 +2,8 @@
  * @module The `gpus` setting checked at start for runners started on this machine (the process launcher): a GPU id
  * the NVIDIA driver does not show here is a start-up error (exit 2) naming the setting, not a runner that quietly
  * runs on the CPU. nvidia-smi cannot run on a machine without a GPU, so the listing cases use a fake of it (a shell
- * script printing what nvidia-smi -L prints), put first on the orchestrator's PATH.
+ * script printing what nvidia-smi -L prints), put first on the orchestrator's PATH. One GPU named twice (by index
+ * and by UUID) is refused too: two runners would share it.
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -67,6 +68,15 @@ describe("gpus at start (process launcher)", () => {
     expect((await refusal(run("GPU-0000", LISTED))).error).toContain(
       `${SETTING}: GPU-0000 is not a GPU of this machine`,
     );
+  });
+
+  it("refuses one GPU named by its index and by its UUID, saying which entries are the same GPU", async () => {
+    const other = "GPU-1d2e3f40-0000-4106-c12f-20bd9faed9f6";
+    const two = fakeNvidiaSmi("two-gpus", `GPU 0: NVIDIA H100 (UUID: ${UUID})\nGPU 1: NVIDIA H100 (UUID: ${other})`);
+    const twice = (a: string, b: string, index: number, uuid: string) =>
+      `gpus lists a GPU twice: ${a} and ${b} are the same GPU (nvidia-smi -L lists GPU ${index} as ${uuid}); list each GPU once, by its index or its UUID`;
+    expect((await refusal(run(`${UUID},0`, two))).error).toBe(twice(UUID, "0", 0, UUID));
+    expect((await refusal(run("1,0,GPU-1d2e", two))).error).toBe(twice("1", "GPU-1d2e", 1, other));
   });
 
   it("refuses when nvidia-smi fails, with what it said", async () => {

@@ -147,6 +147,22 @@ describe("parseGpus", () => {
     expect(parseGpus("0, 1")).toEqual(["0", "1"]);
     expect(parseGpus("")).toEqual([]);
     expect(parseGpus(undefined)).toEqual([]);
-    expect(() => parseGpus("0,0")).toThrow("gpus lists a GPU twice: 0,0");
+    expect(() => parseGpus("0,0")).toThrow(
+      "gpus lists a GPU twice: 0 and 0 are the same GPU (the same index); list each GPU once, by its index or its UUID",
+    );
+  });
+
+  it("refuses one GPU named twice: UUIDs differing only in case, or one the start of the other", () => {
+    const uuid = "GPU-8f3a2b1c-aaaa-bbbb-cccc-0123456789ab";
+    const twice = (a: string, b: string, why: string) =>
+      `gpus lists a GPU twice: ${a} and ${b} are the same GPU (${why}); list each GPU once, by its index or its UUID`;
+    expect(() => parseGpus(`${uuid},1,GPU-8F3A2B1C-AAAA-BBBB-CCCC-0123456789AB`)).toThrow(
+      twice(uuid, "GPU-8F3A2B1C-AAAA-BBBB-CCCC-0123456789AB", "UUIDs are hexadecimal: they differ only in case"),
+    );
+    expect(() => parseGpus(`GPU-8f3a,${uuid}`)).toThrow(
+      twice("GPU-8f3a", uuid, "one is the start of the other's UUID"),
+    );
+    expect(() => parseGpus("1,01")).toThrow(twice("1", "01", "the same index"));
+    expect(parseGpus(`${uuid},GPU-9f3a,0,1`)).toEqual([uuid, "GPU-9f3a", "0", "1"]);
   });
 });

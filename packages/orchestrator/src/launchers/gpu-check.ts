@@ -25,7 +25,8 @@ const CPU_HINT = "leave gpus out to run the runners on the CPU";
  * `nvidia-smi -L` (indexes and GPU/MIG UUIDs, or a unique start of one, as CUDA takes them); without nvidia-smi
  * (a container given the driver's `compute` capability only) from the device nodes: `/dev/nvidiactl` and one
  * `/dev/nvidia<N>` per visible GPU, which checks indexes only (UUIDs are then accepted, with a log line).
- * CUDA's indexes may order the GPUs otherwise than nvidia-smi does, but both count 0 to N − 1.
+ * CUDA's indexes may order the GPUs otherwise than nvidia-smi does, but both count 0 to N − 1. An index and a UUID
+ * that nvidia-smi lists as one GPU are refused as that GPU twice.
  * @example await checkHostGpus(["0"], log) // on a host without an NVIDIA driver: ConfigError "gpus …: …"
  */
 export async function checkHostGpus(gpus: string[], log?: Logger, probe: HostGpuProbe = {}): Promise<void> {
@@ -59,6 +60,26 @@ export async function checkHostGpus(gpus: string[], log?: Logger, probe: HostGpu
   );
   const all = [...listed.indexes, ...listed.uuids];
   if (absent.length) throw notHere(absent, `${command} -L lists ${listed.indexes.length} GPU(s)`, all);
+  // One GPU by index and by UUID: two runners would share it, each counting on all of its memory.
+  const seen = new Map<string, string>();
+  for (const g of gpus) {
+    const index = /^\d+$/.test(g) ? g : listed.byUuid.find(([, u]) => u.startsWith(g))?.[0];
+    const uuid = listed.byUuid.find(([i]) => i === index)?.[1];
+    if (index === undefined || uuid === undefined) continue;
+    const first = seen.get(index);
+    if (first !== undefined) throw sameGpu(first, g, `${command} -L lists GPU ${index} as ${uuid}`);
+    seen.set(index, g);
+  }
+}
+
+/**
+ * The error of a `gpus` list that names one GPU twice (`a` and `b`), and `why` they are the same.
+ * @example throw sameGpu("0", "GPU-8f…", "nvidia-smi -L lists GPU 0 as GPU-8f…")
+ */
+export function sameGpu(a: string, b: string, why: string): ConfigError {
+  return new ConfigError(
+    `gpus lists a GPU twice: ${a} and ${b} are the same GPU (${why}); list each GPU once, by its index or its UUID`,
+  );
 }
 
 function notHere(absent: string[], seen: string, allowed: string[]): ConfigError {
@@ -70,7 +91,7 @@ function notHere(absent: string[], seen: string, allowed: string[]): ConfigError
 }
 
 type Listed =
-  | { kind: "listed"; indexes: string[]; uuids: string[] }
+  | { kind: "listed"; indexes: string[]; uuids: string[]; byUuid: Array<[index: string, uuid: string]> }
   | { kind: "absent" }
   | { kind: "failed"; error: string };
 
@@ -84,7 +105,10 @@ function listGpus(command: string): Promise<Listed> {
       }
       const indexes = [...stdout.matchAll(/^GPU (\d+):/gm)].map((m) => m[1]!);
       const uuids = [...stdout.matchAll(/\(UUID: ((?:GPU|MIG)-[^)\s]+)\)/g)].map((m) => m[1]!);
-      resolve({ kind: "listed", indexes, uuids });
+      const byUuid = [...stdout.matchAll(/^GPU (\d+):.*\(UUID: (GPU-[^)\s]+)\)/gm)].map(
+        (m) => [m[1]!, m[2]!] as [string, string],
+      );
+      resolve({ kind: "listed", indexes, uuids, byUuid });
     });
   });
 }

@@ -8,6 +8,7 @@ import type { Reaper } from "@ai-video-subnet/server-kit";
 import { ConfigError } from "../config/ai-models.js";
 import type { OrchestratorOptions } from "../orchestrator.js";
 import { DockerLauncher } from "./docker-launcher.js";
+import { sameGpu } from "./gpu-check.js";
 import type { Launcher } from "./launcher.js";
 import { ProcessLauncher } from "./process-launcher.js";
 
@@ -57,6 +58,15 @@ function checkExecutable(command: string): void {
   );
 }
 
+/** Why ids `a` and `b` name one GPU whatever the machine, or undefined. */
+function sameId(a: string, b: string): string | undefined {
+  const index = /^\d+$/;
+  if (index.test(a) || index.test(b)) return Number(a) === Number(b) ? "the same index" : undefined;
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  if (x === y) return a === b ? "the same UUID" : "UUIDs are hexadecimal: they differ only in case";
+  return x.startsWith(y) || y.startsWith(x) ? "one is the start of the other's UUID" : undefined;
+}
+
 /**
  * GPU ids from `"0,1"` or `["0","1"]`; empty → none (the CPU).
  * @example parseGpus("0, 1") // ["0", "1"]
@@ -73,6 +83,11 @@ export function parseGpus(gpus: string[] | string | undefined): string[] {
       );
     }
   }
-  if (new Set(ids).size !== ids.length) throw new ConfigError(`gpus lists a GPU twice: ${ids.join(",")}`);
+  ids.forEach((b, j) => {
+    for (const a of ids.slice(0, j)) {
+      const why = sameId(a, b);
+      if (why) throw sameGpu(a, b, why);
+    }
+  });
   return ids;
 }
