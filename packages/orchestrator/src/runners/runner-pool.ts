@@ -13,7 +13,11 @@ import { hideAddresses } from "../internal/hide-addresses.js";
 import { ExternalLauncher } from "../launchers/external-launcher.js";
 import type { Launcher, RunnerExit } from "../launchers/launcher.js";
 import { checkWarmFit, Devices } from "./devices.js";
+import { type Lease, leaseOf } from "./lease.js";
 import { ManagedRunner, type RunnerContext } from "./managed-runner.js";
+import { RunnerBackoff, reasonOf } from "./runner-backoff.js";
+
+export type { Lease } from "./lease.js";
 
 /** Options of a {@link RunnerPool}. */
 export interface RunnerPoolOptions {
@@ -31,12 +35,6 @@ export interface RunnerPoolOptions {
   log: Logger;
   /** Where the entries came from, for messages (default `aiModels.json`). */
   source?: string;
-}
-
-/** A job's hold on one slot of one ready runner; `release()` exactly once. */
-export interface Lease {
-  runner: ManagedRunner;
-  release(): void;
 }
 
 /** One capability as advertised in `/info`. */
@@ -65,10 +63,7 @@ export class RunnerPool {
   readonly #devices: Devices;
   readonly #options: RunnerPoolOptions;
   readonly #externals = new Map<ManagedRunner, Launcher>();
-  /** Runners failing in a row: how many failures, why the last, and when the next start may be tried. */
-  readonly #failures = new Map<ManagedRunner, Failure>();
-  /** Warm runners waiting for their restart timer. */
-  readonly #restarts = new Map<ManagedRunner, NodeJS.Timeout>();
+  readonly #backoff = new RunnerBackoff();
   #watchdog: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -106,7 +101,7 @@ export class RunnerPool {
     const first = this.runners.filter((r) => r.entry.warm || r.external);
     const results = await Promise.allSettled(first.map((r) => r.start()));
     results.forEach((r, i) => {
-      if (r.status === "rejected" && !first[i]!.external) this.#scheduleRestart(first[i]!, reasonOf(r.reason));
+      if (r.status === "rejected" && !first[i]!.external) this.#backoff.scheduleRestart(first[i]!, reasonOf(r.reason));
     });
     this.#watchdog = setInterval(() => void this.#tick(), this.#options.healthIntervalMs);
     this.#watchdog.unref();
@@ -146,8 +141,8 @@ export class RunnerPool {
       // it again; once per start, however many jobs waited for it (the restart timer's own start counts itself).
       if (!runner.external && runner.state === "stopped") {
         if (runner.entry.warm) {
-          if (!this.#restarts.has(runner)) this.#scheduleRestart(runner, reasonOf(err));
-        } else if (!this.#waiting(runner, Date.now())) this.#failed(runner, reasonOf(err));
+          if (!this.#backoff.restarting(runner)) this.#backoff.scheduleRestart(runner, reasonOf(err));
+        } else if (!this.#backoff.waiting(runner, Date.now())) this.#backoff.failed(runner, reasonOf(err));
       }
       // The runner's address and the end of its output (paths of this host) stay in the log ("runner failed to
       // start"), out of the client's answer: its first line, as the jobs after it get in the backoff's message.
@@ -180,7 +175,7 @@ export class RunnerPool {
 
   /** True while `runner` is stopped and waiting out the backoff of its last failure (no job starts it meanwhile). */
   inBackoff(runner: ManagedRunner): boolean {
-    return this.#waiting(runner, Date.now());
+    return this.#backoff.waiting(runner, Date.now());
   }
 
   /** A runner's call failed without an answer: check its health now instead of at the next tick. */
@@ -197,7 +192,7 @@ export class RunnerPool {
     const now = Date.now();
     const room = this.#devices.hasRoom();
     const offered = (r: ManagedRunner) =>
-      r.external ? r.state === "ready" : !this.#waiting(r, now) && (room || !this.#needsDevice(r));
+      r.external ? r.state === "ready" : !this.#backoff.waiting(r, now) && (room || !this.#needsDevice(r));
     return [...this.#groups.values()].map((group) => {
       const e = group[0]!.entry;
       return {
@@ -215,15 +210,14 @@ export class RunnerPool {
   async stop(): Promise<void> {
     this.#closed = true;
     if (this.#watchdog) clearInterval(this.#watchdog);
-    for (const t of this.#restarts.values()) clearTimeout(t);
-    this.#restarts.clear();
+    this.#backoff.close();
     await Promise.all(this.runners.map((r) => r.stop()));
     await this.#options.launcher.close?.();
   }
 
   #pick(group: ManagedRunner[]): ManagedRunner | undefined {
     const now = Date.now();
-    const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping" && !this.#waiting(r, now));
+    const free = group.filter((r) => r.slots.free > 0 && r.state !== "stopping" && !this.#backoff.waiting(r, now));
     free.sort((a, b) => RANK[a.state] - RANK[b.state] || b.slots.free - a.slots.free);
     for (const runner of free) {
       // An external runner that is down comes back through the watchdog, not by making a job wait for it.
@@ -237,11 +231,6 @@ export class RunnerPool {
   /** True for a stopped runner that must be given a device (a free slot, or an evicted one's) before it can start. */
   #needsDevice(runner: ManagedRunner): boolean {
     return runner.state === "stopped" && !runner.external && runner.device === undefined;
-  }
-
-  /** True while `runner` is stopped and waiting out the backoff of its last failure. */
-  #waiting(runner: ManagedRunner, now: number): boolean {
-    return runner.state === "stopped" && (this.#failures.get(runner)?.notBefore ?? 0) > now;
   }
 
   /**
@@ -260,9 +249,11 @@ export class RunnerPool {
       );
     }
     const now = Date.now();
-    if (!group.every((r) => this.#waiting(r, now))) return undefined;
-    const next = group.reduce((a, r) => (this.#failures.get(r)!.notBefore < this.#failures.get(a)!.notBefore ? r : a));
-    const { notBefore, reason } = this.#failures.get(next)!;
+    if (!group.every((r) => this.#backoff.waiting(r, now))) return undefined;
+    const next = group.reduce((a, r) =>
+      this.#backoff.failure(r)!.notBefore < this.#backoff.failure(a)!.notBefore ? r : a,
+    );
+    const { notBefore, reason } = this.#backoff.failure(next)!;
     const seconds = Math.max(1, Math.ceil((notBefore - now) / 1000));
     return new HttpError(
       503,
@@ -308,46 +299,11 @@ export class RunnerPool {
   #died(runner: ManagedRunner, exit: RunnerExit) {
     if (this.#closed) return;
     const reason = `exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`;
-    if (runner.entry.warm) this.#scheduleRestart(runner, reason);
+    if (runner.entry.warm) this.#backoff.scheduleRestart(runner, reason);
     else {
-      this.#failed(runner, reason);
+      this.#backoff.failed(runner, reason);
       if (runner.slots.inUse === 0) this.#devices.free(runner);
     }
-  }
-
-  /**
-   * Records a failure of `runner` (a failed start, or a death) and returns the milliseconds its next start waits: 0
-   * after a run that stayed up {@link STABLE_MS} (a new series), else 1 s doubling per failure in a row up to 30 s —
-   * a runner that dies soon after becoming ready (a model that crashes it on every job) keeps failing too.
-   */
-  #failed(runner: ManagedRunner, reason: string): number {
-    const now = Date.now();
-    const stable = runner.readySince !== undefined && now - runner.readySince >= STABLE_MS;
-    const count = stable ? 0 : (this.#failures.get(runner)?.count ?? 0) + 1;
-    const delay = count === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (count - 1));
-    this.#failures.set(runner, { count, notBefore: now + delay, reason });
-    return delay;
-  }
-
-  /** Restarts a warm runner once the backoff of its failure is over (see {@link RunnerPool.#failed}). */
-  #scheduleRestart(runner: ManagedRunner, reason: string) {
-    if (this.#closed) return;
-    const delay = this.#failed(runner, reason);
-    clearTimeout(this.#restarts.get(runner));
-    const timer = setTimeout(() => {
-      const done = () => {
-        if (this.#restarts.get(runner) === timer) this.#restarts.delete(runner);
-      };
-      if (this.#closed || runner.state !== "stopped") return done();
-      // Listed until its start settles: a failed start is "stopped" while it stops its process, and the watchdog or
-      // a job must not take it then for a runner left without a restart and count its failure a second time.
-      runner.start().then(done, (err: unknown) => {
-        done();
-        this.#scheduleRestart(runner, reasonOf(err));
-      });
-    }, delay);
-    timer.unref();
-    this.#restarts.set(runner, timer);
   }
 
   async #tick() {
@@ -357,43 +313,14 @@ export class RunnerPool {
         if (r.state === "ready") await r.checkHealth();
         else if (r.external && r.state === "stopped") await r.start().catch(() => {});
         // A warm runner whose restart after a failed health check did not succeed.
-        else if (r.entry.warm && r.state === "stopped" && !this.#restarts.has(r)) {
-          this.#scheduleRestart(r, "its restart after a failed health check did not succeed");
+        else if (r.entry.warm && r.state === "stopped" && !this.#backoff.restarting(r)) {
+          this.#backoff.scheduleRestart(r, "its restart after a failed health check did not succeed");
         }
       }),
     );
   }
 }
 
-/** A runner that stays ready this long has recovered: its next failure starts a new backoff series. */
-const STABLE_MS = 60_000;
-
-/** The failures in a row of one runner. */
-interface Failure {
-  count: number;
-  /** Ms since epoch before which it is not started again. */
-  notBefore: number;
-  /** The last failure, for the 503 a job gets meanwhile. */
-  reason: string;
-}
-
-/** The first line of a failure (a runner that exited before listening adds its last output below it). */
-function reasonOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/; last output:$/, "");
-}
-
 function capabilityKey(pipeline: string, modelId: string): string {
   return `${pipeline}\u0000${modelId}`;
-}
-
-/** The lease of a slot `runner` has given: released once, however often `release` is called. */
-function leaseOf(runner: ManagedRunner): Lease {
-  let done = false;
-  const release = () => {
-    if (done) return;
-    done = true;
-    runner.slots.give();
-    runner.lastUsed = Date.now();
-  };
-  return { runner, release };
 }
