@@ -122,6 +122,13 @@ describe("a runner's media broken past their first bytes", () => {
     expect(orch.store.memoryUsed).toBe(held);
   });
 
+  it("counts what a stored output keeps alive: its base64 text's room in the runner's answer, decoded in place", async () => {
+    const held = orch.store.memoryUsed;
+    const image = await job("upscale", answer(pngUrl(B64)), "url");
+    expect(orch.store.memoryUsed - held).toBe(B64.length);
+    expect((await bytesOf(image.url!)).equals(PNG)).toBe(true);
+  });
+
   it("passes whole media on byte for byte, after a refusal (the slot was released)", async () => {
     for (const delivery of ["url", "data"]) {
       const image = await job("upscale", answer(pngUrl(B64)), delivery);

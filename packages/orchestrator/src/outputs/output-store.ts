@@ -33,6 +33,8 @@ interface Stored {
   expires: number;
   /** The bytes while they are held in memory (until spilled to `path`). */
   bytes: Uint8Array | undefined;
+  /** Memory they hold meanwhile, counted against the budget (more than their length for a view into more). */
+  held: number;
   /** Settles once the file at `path` is complete (resolved at once for results never spilled). */
   written: Promise<void>;
   onDisk: boolean;
@@ -98,8 +100,11 @@ export class OutputStore {
     this.#sweeper.unref();
   }
 
-  /** Stores bytes and returns the new name (`<32 random chars>.<ext>`). */
-  put(bytes: Uint8Array, ext: MediaExt): string {
+  /**
+   * Stores bytes and returns the new name (`<32 random chars>.<ext>`). `held`: the memory they keep while held
+   * (default their length), when they are a view into a larger buffer that lives as long as they do.
+   */
+  put(bytes: Uint8Array, ext: MediaExt, held = bytes.byteLength): string {
     const name = outputName(ext);
     // The name has no separators: no path.join (it normalises) on every job.
     const path = `${this.dir}${sep}${name}`;
@@ -108,11 +113,12 @@ export class OutputStore {
       ext,
       expires: Date.now() + this.retentionMs,
       bytes,
+      held,
       written: Promise.resolve(),
       onDisk: false,
     });
     this.#inMemory.add(name);
-    this.#memoryUsed += bytes.byteLength;
+    this.#memoryUsed += held;
     this.#spill();
     return name;
   }
@@ -128,7 +134,7 @@ export class OutputStore {
       const item = this.#items.get(name)!;
       const bytes = item.bytes!;
       this.#inMemory.delete(name);
-      this.#memoryUsed -= bytes.byteLength;
+      this.#memoryUsed -= item.held;
       item.onDisk = true;
       item.written = writeFile(item.path, bytes).then(
         () => {
@@ -150,7 +156,7 @@ export class OutputStore {
 
   #forget(name: string, item: Stored) {
     this.#items.delete(name);
-    if (this.#inMemory.delete(name)) this.#memoryUsed -= item.bytes?.byteLength ?? 0;
+    if (this.#inMemory.delete(name)) this.#memoryUsed -= item.held;
   }
 
   /** Takes over a file already written (e.g. an encoded mp4) under a new name. */
@@ -163,6 +169,7 @@ export class OutputStore {
       ext,
       expires: Date.now() + this.retentionMs,
       bytes: undefined,
+      held: 0,
       onDisk: true,
       written: Promise.resolve(),
     });
