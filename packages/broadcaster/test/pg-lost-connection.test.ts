@@ -52,6 +52,19 @@ describe("a pooled connection lost under a statement", () => {
     expect(await chunkRows(name)).toBe(1);
   });
 
+  it("gets through a restart that ended every pooled connection at once", async () => {
+    // Every connection of both pools open and idle, then each one dead when it is next used.
+    const busy = (n: number, run: () => Promise<unknown>) => Promise.all(Array.from({ length: n }, run));
+    await busy(4, () => store.put(outputName("png"), Buffer.from(DATA.subarray(0, 1000)), "image/png"));
+    await busy(2, () => pool.query("SELECT pg_sleep(0.05)"));
+    proxy.resetAllOnUse();
+    const name = outputName("png");
+    await store.put(name, Buffer.from(DATA), "image/png");
+    expect(Buffer.compare(await bytesOf((await store.get(name))!.body), DATA)).toBe(0);
+    proxy.resetAllOnUse();
+    expect((await idempotentQuery<{ n: number }>(pool, "SELECT 7 AS n", [])).rows).toEqual([{ n: 7 }]);
+  });
+
   it("fails a streamed output past one chunk that lost its connection after reading on, and keeps nothing", async () => {
     const big = new Uint8Array(1.5 * 1024 * 1024).fill(7);
     const name = outputName("mp4");

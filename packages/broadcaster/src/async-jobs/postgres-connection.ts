@@ -41,9 +41,21 @@ export function lostConnection(err: unknown): boolean {
 }
 
 /**
- * Runs a statement that may run twice (a read, or a delete by key) on `pool`, once more on a new connection when the
- * one it drew was lost (see {@link lostConnection}): without it, each pooled connection a database restart or
- * `pg_terminate_backend` ended fails the request that draws it before the pool notices.
+ * How many times a statement or transaction that lost its connection runs on `pool` at most: once per connection the
+ * pool may hold, and once more on a new one. A restart or a `pg_terminate_backend` sweep ends every pooled
+ * connection at once, and the pool may hand out another dead one before it hears that it died; each such try fails
+ * at once, and a database that is really down fails the new connection in another way (refused, silent), which is
+ * not tried again.
+ * @example for (let attempt = 1; attempt <= lostConnectionTries(pool); attempt++) …
+ */
+export function lostConnectionTries(pool: pg.Pool): number {
+  return ((pool as { options?: { max?: number } }).options?.max ?? 10) + 1;
+}
+
+/**
+ * Runs a statement that may run more than once (a read, or a delete by key) on `pool`, again on another connection
+ * while the one it drew was lost (see {@link lostConnection}, {@link lostConnectionTries}): without it, each pooled
+ * connection a database restart or `pg_terminate_backend` ended fails the request that draws it.
  * @example const { rows } = await idempotentQuery(pool, "SELECT size FROM outputs WHERE name = $1", [name]);
  */
 export async function idempotentQuery<R extends pg.QueryResultRow>(
@@ -51,11 +63,12 @@ export async function idempotentQuery<R extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<pg.QueryResult<R>> {
-  try {
-    return await pool.query<R>(text, values);
-  } catch (err) {
-    if (!lostConnection(err)) throw err;
-    return pool.query<R>(text, values);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pool.query<R>(text, values);
+    } catch (err) {
+      if (!lostConnection(err) || attempt >= lostConnectionTries(pool)) throw err;
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 
 import type pg from "pg";
 import { unavailableReason } from "./availability.js";
-import { lostConnection } from "./postgres-connection.js";
+import { lostConnection, lostConnectionTries } from "./postgres-connection.js";
 import { type Migration, type MigrationResult, migrationPlan, VERSIONS_TABLE } from "./schema-versions.js";
 
 /** Schema names the store accepts: they go into SQL as identifiers. */
@@ -150,9 +150,10 @@ export type Query = Pick<pg.PoolClient, "query">;
  * a connection whose query timed out must not go back to the pool, where the next query would queue behind it.
  *
  * A connection lost before the `COMMIT` was sent (see {@link lostConnection}: a pooled connection whose backend a
- * restart or `pg_terminate_backend` ended) runs the transaction once more on a new one: always when it was lost at
- * `BEGIN` (nothing ran), and when it was lost in `fn` unless `rerun` is false (`fn` read a stream it cannot read
- * again). A connection lost at `COMMIT` is not: the transaction may have been committed.
+ * restart or `pg_terminate_backend` ended) runs the transaction again on another one, up to
+ * {@link lostConnectionTries}: always when it was lost at `BEGIN` (nothing ran), and when it was lost in `fn` unless
+ * `rerun` is false (`fn` read a stream it cannot read again). A connection lost at `COMMIT` is not: the transaction
+ * may have been committed.
  * @example const job = await transaction(pool, async (q) => (await q.query("SELECT 1")).rows);
  */
 export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>, rerun = true): Promise<T> {
@@ -176,7 +177,8 @@ export async function transaction<T>(pool: pg.Pool, fn: (q: Query) => Promise<T>
           broken = e as Error;
         }
       }
-      const again = attempt === 1 && lostConnection(err) && (stage === "begin" || (stage === "fn" && rerun));
+      const again =
+        attempt < lostConnectionTries(pool) && lostConnection(err) && (stage === "begin" || (stage === "fn" && rerun));
       if (!again) throw err;
     } finally {
       client.release(broken);

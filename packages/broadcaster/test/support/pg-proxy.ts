@@ -7,6 +7,7 @@
  * `COMMIT`) and drops the database's answers on that connection from then on: the statement runs, its client never
  * hears so. `resetOn(text)` resets the connection that sends the next request holding `text`, which never reaches
  * the database: a pooled connection found dead when it is next used (its backend ended by a restart or a pooler).
+ * `resetAllOnUse()` does that to every connection open now, on its next request: a restart that ended them all.
  */
 import { createServer, type Server, Socket } from "node:net";
 import { PG_URL } from "./postgres.js";
@@ -26,6 +27,8 @@ export interface PgProxy {
   loseAnswerTo(text: string): void;
   /** The next request holding `text` does not reach the database; its connection is reset instead. */
   resetOn(text: string): void;
+  /** Every connection open now is reset on its next request, which never reaches the database. */
+  resetAllOnUse(): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,8 @@ export interface PgProxy {
  */
 export async function startPgProxy(): Promise<PgProxy> {
   const target = new URL(PG_URL);
-  const pairs = new Set<{ client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean }>();
+  type Pair = { client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean; doomed?: boolean };
+  const pairs = new Set<Pair>();
   let mode: PgProxy["mode"] = "up";
   let lose: Buffer | undefined;
   let reset: Buffer | undefined;
@@ -50,7 +54,7 @@ export async function startPgProxy(): Promise<PgProxy> {
     });
   const server = createServer({ allowHalfOpen: true }, (client) => {
     accepted += 1;
-    const pair: { client: Socket; upstream?: Socket; silent: boolean; deaf?: boolean } = {
+    const pair: Pair = {
       client,
       silent: mode === "blackhole",
     };
@@ -64,8 +68,8 @@ export async function startPgProxy(): Promise<PgProxy> {
     client.on("close", drop);
     // A silent connection swallows what it is sent and never answers, ends or resets.
     client.on("data", (d: Buffer) => {
-      if (reset && d.includes(reset)) {
-        reset = undefined;
+      if (pair.doomed || (reset && d.includes(reset))) {
+        if (!pair.doomed) reset = undefined;
         client.resetAndDestroy();
         pair.upstream?.destroy();
         pairs.delete(pair);
@@ -135,6 +139,9 @@ export async function startPgProxy(): Promise<PgProxy> {
     },
     resetOn(text) {
       reset = Buffer.from(text);
+    },
+    resetAllOnUse() {
+      for (const p of pairs) p.doomed = true;
     },
     async close() {
       resetAll();
