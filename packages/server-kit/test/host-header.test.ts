@@ -94,6 +94,9 @@ describe("Host headers", () => {
       [Buffer.from("a b"), "a b"],
       [Buffer.from([0x61, 0xff, 0x62]), "a\u00ffb"],
       [Buffer.from("exé.com", "utf8"), "exé.com"],
+      // Over 100 bytes but not 100 characters: quoted whole, as UTF-8; over 100 characters: cut after 100.
+      [Buffer.from("é".repeat(60), "utf8"), "é".repeat(60)],
+      [Buffer.from("é".repeat(120), "utf8"), `${"é".repeat(100)}…`],
       [Buffer.from("a:b"), "a:b"],
       [Buffer.from("a_b:99999"), "a_b:99999"],
       [Buffer.from("user@127.0.0.1"), "user@127.0.0.1"],

@@ -81,9 +81,10 @@ export function stopOnSignals(options: StopOnSignalsOptions): SignalStop {
     );
   };
   const onSignal = (signal: StopSignal) => {
-    if (options.repeat === "default-action") process.off(signal, listeners[signal]);
     if (received) return;
     received = signal;
+    // Only the signal that began the stop ends the process when sent again; the others stay ignored.
+    if (options.repeat === "default-action") process.off(signal, listeners[signal]);
     if (options.backstopMs !== undefined) backstop(log, options.backstopMs);
     begin();
   };

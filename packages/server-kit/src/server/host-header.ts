@@ -36,8 +36,11 @@ export function canonicalHost(host: string): string | undefined {
   }
 }
 
-/** A header value quoted for a message, as its client wrote it, cut at 100 characters. */
-const quoted = (value: string) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : headerText(value));
+/** A header value quoted for a message, as its client wrote it (UTF-8 read as such), cut at 100 characters. */
+const quoted = (value: string) => {
+  const text = headerText(value);
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+};
 
 /**
  * What is wrong with a `Host` header the adapter cannot build a URL from, and what is allowed.
