@@ -1,11 +1,12 @@
 /**
  * @module Tiling is seamless: with an overlap at least the model's receptive-field radius, the tiled result equals
- * the untiled one on the tiny upscaler (radius 2); with no overlap the seams show, so the comparison can fail.
+ * the untiled one on the tiny upscaler (radius 2); with no overlap the seams show, so the comparison can fail. A side
+ * shorter than `2 × overlap + 1` is padded to that length with copies of its edge pixels, tiled or not.
  */
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TINY_ESRGAN_RECEPTIVE_RADIUS, tinyEsrganModel } from "../../models/factory/esrgan-tiny.js";
-import { floatChwToRgb, type PatchRunner, planTiles, rgbToFloatChw, upscaleTiled } from "./tiling.js";
+import { cutPatch, floatChwToRgb, type PatchRunner, planTiles, rgbToFloatChw, upscaleTiled } from "./tiling.js";
 
 function picture(width: number, height: number) {
   const pixels = new Uint8Array(width * height * 3);
@@ -34,6 +35,43 @@ describe("tiling", () => {
     expect(hits.every((h) => h === 1)).toBe(true);
     expect(tiles[4]).toEqual({ x0: 32, y0: 32, x1: 64, y1: 45, px0: 27, py0: 27, px1: 69, py1: 45 });
     expect(planTiles(32, 20, 32, 5)).toEqual([{ x0: 0, y0: 0, x1: 32, y1: 20, px0: 0, py0: 0, px1: 32, py1: 20 }]);
+  });
+
+  it("pads a side shorter than 2 × overlap + 1 to that length, centred, and leaves longer sides alone", () => {
+    expect(planTiles(1, 1, 256, 2)).toEqual([{ x0: 0, y0: 0, x1: 1, y1: 1, px0: -2, py0: -2, px1: 3, py1: 3 }]);
+    // 4 px tall, minimum 5: the extra row goes to the bottom.
+    expect(planTiles(40, 4, 256, 2)).toEqual([{ x0: 0, y0: 0, x1: 40, y1: 4, px0: 0, py0: 0, px1: 40, py1: 5 }]);
+    expect(planTiles(40, 3, 16, 2).map((t) => [t.px0, t.px1, t.py0, t.py1])).toEqual([
+      [0, 18, -1, 4],
+      [14, 34, -1, 4],
+      [30, 40, -1, 4],
+    ]);
+    expect(planTiles(5, 5, 256, 2)).toEqual([{ x0: 0, y0: 0, x1: 5, y1: 5, px0: 0, py0: 0, px1: 5, py1: 5 }]);
+  });
+
+  it("fills the padding with copies of the nearest edge pixel", () => {
+    // 2×1: red, green; padded to 5×5 (overlap 2) with the image at columns 1-2 of row 2.
+    const patch = cutPatch(Uint8Array.of(255, 0, 0, 0, 255, 0), 2, 1, planTiles(2, 1, 256, 2)[0]!);
+    const rows = Array.from({ length: 5 }, (_, y) => [...patch.subarray(y * 15, y * 15 + 15)]);
+    const row = [255, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0];
+    expect(rows).toEqual([row, row, row, row, row]);
+  });
+
+  it("pads a short side the same way tiled or whole, so tiles stay seamless", async () => {
+    const image = picture(70, 3);
+    const heights = new Set<number>();
+    const seen: PatchRunner = (rgb, w, h) => {
+      heights.add(h);
+      return runPatch(rgb, w, h);
+    };
+    const whole = await upscaleTiled(image, 4, { tileSize: 1024, overlap: TINY_ESRGAN_RECEPTIVE_RADIUS }, seen);
+    const tiled = await upscaleTiled(image, 4, { tileSize: 16, overlap: TINY_ESRGAN_RECEPTIVE_RADIUS }, seen);
+    expect([...heights]).toEqual([5]);
+    expect([tiled.width, tiled.height, whole.width, whole.height]).toEqual([280, 12, 280, 12]);
+    let maxDiff = 0;
+    for (let i = 0; i < whole.pixels.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(whole.pixels[i]! - tiled.pixels[i]!));
+    expect(maxDiff).toBeLessThanOrEqual(1);
   });
 
   it("gives the untiled result when the overlap covers the receptive field", async () => {

@@ -2,13 +2,21 @@
  * @module Overlapping tiles for large images. The image is cut into core tiles; each runs with `overlap` pixels of
  * real context on every side (clipped at the image border) and only its core is kept. When `overlap` is at least
  * the model's receptive-field radius the result equals running the whole image at once: seamless by construction.
+ *
+ * One padding policy for every patch: context comes from the image itself, and only an image side shorter than
+ * `2 × overlap + 1` px reaches past the border, centred on that length by repeating the edge pixels. Otherwise the
+ * convolutions' zero padding outweighs the few real pixels of a tiny image and darkens it; a longer side runs as
+ * before (zeros past the border, as for any image).
  */
 import type { RgbImage } from "../../image/decode.js";
 import { planesToRgb, type RgbInputMapping, type RgbMapping, rgbToPlanes } from "../../onnx/rgb-output.js";
 import { NO_JOB_CONTROL } from "../../worker/job-control.js";
 import type { JobControl } from "../contract.js";
 
-/** One tile: the core it contributes and the padded region it is run on (input pixels, end-exclusive). */
+/**
+ * One tile: the core it contributes and the padded region it is run on (input pixels, end-exclusive). The region
+ * reaches past the image (negative start, end past the side) only on a side shorter than the minimum.
+ */
 export interface Tile {
   x0: number;
   y0: number;
@@ -21,33 +29,55 @@ export interface Tile {
 }
 
 /**
+ * The region an axis of a tile runs on: its core with `overlap` px of context clipped at the border, or, on a side
+ * shorter than `2 × overlap + 1`, that length centred on the side (the extra pixel of an odd padding at the end).
+ */
+function contextSpan(c0: number, c1: number, side: number, overlap: number): [number, number] {
+  const pad = 2 * overlap + 1 - side;
+  if (pad > 0) return [0 - (pad >> 1), side + pad - (pad >> 1)];
+  return [Math.max(0, c0 - overlap), Math.min(side, c1 + overlap)];
+}
+
+/**
  * Plans the tiles of a `width`×`height` image: one tile when it fits in `tileSize`, else a grid of cores of at most
- * `tileSize` px each with `overlap` px of context.
+ * `tileSize` px each with `overlap` px of context; a side shorter than `2 × overlap + 1` is padded to that length.
  * @example planTiles(600, 300, 256, 16).length // 6
+ * @example planTiles(1, 1, 256, 2) // [{ x0: 0, y0: 0, x1: 1, y1: 1, px0: -2, py0: -2, px1: 3, py1: 3 }]
  */
 export function planTiles(width: number, height: number, tileSize: number, overlap: number): Tile[] {
-  if (width <= tileSize && height <= tileSize) {
-    return [{ x0: 0, y0: 0, x1: width, y1: height, px0: 0, py0: 0, px1: width, py1: height }];
-  }
-  const core = Math.max(1, tileSize);
+  const core = width <= tileSize && height <= tileSize ? Math.max(width, height) : Math.max(1, tileSize);
   const tiles: Tile[] = [];
   for (let y0 = 0; y0 < height; y0 += core) {
     for (let x0 = 0; x0 < width; x0 += core) {
       const x1 = Math.min(width, x0 + core);
       const y1 = Math.min(height, y0 + core);
-      tiles.push({
-        x0,
-        y0,
-        x1,
-        y1,
-        px0: Math.max(0, x0 - overlap),
-        py0: Math.max(0, y0 - overlap),
-        px1: Math.min(width, x1 + overlap),
-        py1: Math.min(height, y1 + overlap),
-      });
+      const [px0, px1] = contextSpan(x0, x1, width, overlap);
+      const [py0, py1] = contextSpan(y0, y1, height, overlap);
+      tiles.push({ x0, y0, x1, y1, px0, py0, px1, py1 });
     }
   }
   return tiles;
+}
+
+/**
+ * The pixels of a tile's padded region: rows and columns past the image repeat its nearest edge pixel.
+ * @example cutPatch(Uint8Array.of(1, 2, 3), 1, 1, planTiles(1, 1, 256, 1)[0]!) // 9 copies of [1, 2, 3]
+ */
+export function cutPatch(pixels: Uint8Array, width: number, height: number, t: Tile): Uint8Array {
+  const pw = t.px1 - t.px0;
+  const patch = new Uint8Array(pw * (t.py1 - t.py0) * 3);
+  // Columns [left, right) of the patch lie inside the image; the others copy its first or last one.
+  const left = Math.max(0, -t.px0);
+  const right = pw - Math.max(0, t.px1 - width);
+  for (let y = 0; y < t.py1 - t.py0; y++) {
+    const sy = Math.min(height - 1, Math.max(0, t.py0 + y));
+    const from = (sy * width + t.px0 + left) * 3;
+    const row = y * pw * 3;
+    patch.set(pixels.subarray(from, from + (right - left) * 3), row + left * 3);
+    for (let x = 0; x < left; x++) patch.copyWithin(row + x * 3, row + left * 3, row + left * 3 + 3);
+    for (let x = right; x < pw; x++) patch.copyWithin(row + x * 3, row + (right - 1) * 3, row + right * 3);
+  }
+  return patch;
 }
 
 /**
@@ -99,15 +129,9 @@ export async function upscaleTiled(
     const pw = t.px1 - t.px0;
     const ph = t.py1 - t.py0;
     const plane = pw * ph;
-    // One tile is the whole image: its pixels are the patch, no copy.
-    let patch = pixels;
-    if (tiles.length > 1) {
-      patch = new Uint8Array(plane * 3);
-      for (let y = 0; y < ph; y++) {
-        const from = ((t.py0 + y) * width + t.px0) * 3;
-        patch.set(pixels.subarray(from, from + pw * 3), y * pw * 3);
-      }
-    }
+    // One tile that is exactly the image: its pixels are the patch and its result the output, no copies.
+    const whole = pw === width && ph === height;
+    const patch = whole ? pixels : cutPatch(pixels, width, height, t);
     const result = await runPatch(patch, pw, ph);
     if (result.length !== plane * scale * scale * 3) {
       throw new Error(
@@ -116,8 +140,7 @@ export async function upscaleTiled(
     }
     progress.step++;
     control.progress(progress);
-    // One tile is the whole image: its result is the output, no copy.
-    if (tiles.length === 1) return { width: outW, height: outH, pixels: result };
+    if (whole) return { width: outW, height: outH, pixels: result };
     out ??= new Uint8Array(outW * outH * 3);
     const rowBytes = pw * scale * 3;
     const coreBytes = (t.x1 - t.x0) * scale * 3;
