@@ -32,8 +32,12 @@ export function multipartBody(
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
 }
 
-/** An upload in progress: `send` writes more of the body, `end` the rest, `hangUp` destroys the socket. */
+/**
+ * An upload in progress: `headers` sends the request's headers alone, `send` writes more of the body, `end` the rest,
+ * `hangUp` destroys the socket.
+ */
 export interface Upload {
+  headers(): void;
   send(bytes: Uint8Array): Promise<void>;
   end(bytes?: Uint8Array): void;
   hangUp(): void;
@@ -64,6 +68,7 @@ export function startUpload(url: string, length: number | undefined, headers: Re
   // A refusal may come before the body is sent; the caller reads it from `answer`.
   answer.catch(() => {});
   return {
+    headers: () => req.flushHeaders(),
     send: (bytes) =>
       new Promise<void>((resolve) => {
         if (req.write(bytes)) resolve();

@@ -6,31 +6,17 @@
  * bad field, a body over the limit, a client that hangs up mid-upload. Statuses and messages are those of a video
  * held in memory.
  */
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { VIDEO_MEMORY_BYTES } from "../src/server/upload-spool.js";
 import { privateTmpdir, servedRunner, waitFor } from "./helpers.js";
+import { rawVideo, spooledFiles, uploadDirs } from "./spool-files.js";
 import { multipartBody, startUpload } from "./upload-client.js";
-import { cleanVideoDir, ffmpeg, ffmpegChildren, videoStream } from "./video-fixtures.js";
+import { cleanVideoDir, ffmpegChildren, videoStream } from "./video-fixtures.js";
 
 const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
-
-/** The runner's upload scratch directories in the (private) temporary directory. */
-const uploadDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith("avs-runner-uploads-"));
-
-/** Every file in the upload directories, with its size. */
-async function spooledFiles(): Promise<Array<{ path: string; size: number }>> {
-  const files: Array<{ path: string; size: number }> = [];
-  for (const d of await uploadDirs()) {
-    for (const name of await readdir(join(tmpdir(), d))) {
-      const path = join(tmpdir(), d, name);
-      files.push({ path, size: (await stat(path)).size });
-    }
-  }
-  return files;
-}
 
 /** The files in the jobs' own scratch directories (`avs-<pipeline>-…`). */
 async function jobFiles(pipeline: string): Promise<string[]> {
@@ -39,13 +25,6 @@ async function jobFiles(pipeline: string): Promise<string[]> {
     names.push(...(await readdir(join(tmpdir(), d)).catch(() => [])));
   }
   return names;
-}
-
-/** A raw RGB AVI of `frames` frames of `w`×`h` at 24 fps: large for its few pixels (9 kB a frame at 64×48). */
-async function rawVideo(path: string, w: number, h: number, frames: number): Promise<Buffer> {
-  const src = `testsrc2=size=${w}x${h}:rate=24`;
-  await ffmpeg(["-f", "lavfi", "-i", src, "-frames:v", String(frames), "-c:v", "rawvideo", "-pix_fmt", "rgb24", path]);
-  return readFile(path);
 }
 
 /**

@@ -1,4 +1,7 @@
-/** @module The job queue: one at a time in order, bounded, drops abandoned jobs, refuses work while shutting down. */
+/**
+ * @module The job queue: one at a time in order, bounded, drops abandoned jobs, refuses work while shutting down,
+ * and counts a place reserved before a request's body arrives as taken until its job is submitted or it is released.
+ */
 import { HttpError } from "@ai-video-subnet/server-kit";
 import { describe, expect, it } from "vitest";
 import { JobDroppedError, JobQueue } from "./job-queue.js";
@@ -75,6 +78,42 @@ describe("JobQueue", () => {
     expect(ran).toBe(false);
     await new Promise((r) => setImmediate(r)); // the slot is let go just after the job's promise settles
     expect(queue.depth).toBe(0);
+  });
+
+  it("counts reserved places as taken, hands one to its job, and frees one released without a job", async () => {
+    const queue = new JobQueue(1);
+    const first = queue.reserve();
+    const second = queue.reserve();
+    expect(() => queue.reserve()).toThrow("the queue is full (0 waiting, 0 running, 2 being received)");
+    expect(() => queue.submit(async () => 0)).toThrow(HttpError);
+    // The reserved places go to their jobs, never refused, and stay taken.
+    const g = gate();
+    const running = queue.submit(() => g.opened, { place: first });
+    const waiting = queue.submit(async () => 2, { place: second });
+    first.release();
+    expect(queue.depth).toBe(2);
+    expect(() => queue.reserve()).toThrow("the queue is full (1 waiting, 1 running)");
+    g.open();
+    await running;
+    expect(await waiting).toBe(2);
+    await new Promise((r) => setImmediate(r)); // the slot is let go just after the job's promise settles
+    // A request that ends without a job (a bad upload, a client gone) gives its place back.
+    const unused = queue.reserve();
+    const other = queue.reserve();
+    unused.release();
+    unused.release();
+    const third = queue.reserve();
+    expect(() => queue.reserve()).toThrow(/being received/);
+    other.release();
+    third.release();
+    expect(queue.refusal()).toBeUndefined();
+  });
+
+  it("refuses a reserved place's job once closed", async () => {
+    const queue = new JobQueue(1);
+    const place = queue.reserve();
+    await queue.close();
+    expect(() => queue.submit(async () => 1, { place })).toThrow("the runner is shutting down");
   });
 
   it("on close, rejects waiting jobs, lets the running one finish, and refuses new ones", async () => {

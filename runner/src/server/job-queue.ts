@@ -1,7 +1,9 @@
 /**
  * @module Sequential execution with a bounded queue: one job runs at a time, at most `size` wait, more are refused
  * with 503 + `Retry-After`. A waiting job whose client goes away is dropped at once: its place goes to the next
- * caller instead of being held until its turn.
+ * caller instead of being held until its turn. A request can {@link JobQueue.reserve} its place before its body
+ * arrives: the place counts as taken while the upload is read and checked, becomes its job's on `submit`, and is let
+ * go if the request ends without one; so at most `size + 1` uploads are ever being received at once.
  */
 import { HttpError } from "@ai-video-subnet/server-kit";
 
@@ -21,6 +23,11 @@ interface Waiting {
   unwatch: () => void;
 }
 
+/** A place held for a request whose job is not submitted yet; `release` lets it go (a no-op once submitted). */
+export interface QueuePlace {
+  release(): void;
+}
+
 /**
  * A FIFO of jobs run one at a time.
  * @example
@@ -32,6 +39,7 @@ export class JobQueue {
   #running = false;
   #closed = false;
   readonly #waiting: Waiting[] = [];
+  readonly #reserved = new Set<QueuePlace>();
   #averageSeconds = 1;
   /** Called whenever the number of waiting + running jobs changes. */
   onDepth: (depth: number) => void = () => {};
@@ -48,20 +56,40 @@ export class JobQueue {
   }
 
   /**
-   * The 503 a job submitted now would get (the queue is full, or closed), or undefined: lets a route refuse a job
-   * before it reads and prepares the request's upload.
+   * The 503 a job submitted now would get (every place is taken — waiting, running or reserved — or the queue is
+   * closed), or undefined: lets a route refuse a job before it reads and prepares the request's upload.
    */
   refusal(): HttpError | undefined {
     if (this.#closed) return this.#unavailable("the runner is shutting down");
-    if (this.#running && this.#waiting.length >= this.size) {
-      return this.#unavailable(`the queue is full (${this.size} waiting, 1 running)`);
+    const running = this.#running ? 1 : 0;
+    if (this.#waiting.length + running + this.#reserved.size > this.size) {
+      const arriving = this.#reserved.size ? `, ${this.#reserved.size} being received` : "";
+      return this.#unavailable(`the queue is full (${this.#waiting.length} waiting, ${running} running${arriving})`);
     }
     return undefined;
   }
 
-  /** Runs `job` when its turn comes. Rejects with 503 when full or closed, with {@link JobDroppedError} when dropped. */
-  submit<T>(job: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+  /**
+   * Takes a place for a job to be submitted later with it (`submit(job, { place })`), before the request's body is
+   * read; the caller releases it when the request ends, whether or not it submitted.
+   * @throws {HttpError} the {@link refusal} when no place is free.
+   * @example const place = queue.reserve(); try { await readBodyAndSubmit(place) } finally { place.release() }
+   */
+  reserve(): QueuePlace {
     const refused = this.refusal();
+    if (refused) throw refused;
+    const place: QueuePlace = { release: () => void this.#reserved.delete(place) };
+    this.#reserved.add(place);
+    return place;
+  }
+
+  /**
+   * Runs `job` when its turn comes, in `place` when it holds one (then never refused for a full queue). Rejects with
+   * 503 when full or closed, with {@link JobDroppedError} when dropped.
+   */
+  submit<T>(job: () => Promise<T>, options: { signal?: AbortSignal; place?: QueuePlace } = {}): Promise<T> {
+    const reserved = options.place !== undefined && this.#reserved.delete(options.place);
+    const refused = reserved && !this.#closed ? undefined : this.refusal();
     if (refused) throw refused;
     return new Promise<T>((resolve, reject) => {
       const { signal } = options;
@@ -124,7 +152,8 @@ export class JobQueue {
   }
 
   #unavailable(msg: string) {
-    const seconds = Math.max(1, Math.ceil(this.#averageSeconds * (this.#waiting.length + 1)));
+    const ahead = this.#waiting.length + this.#reserved.size + 1;
+    const seconds = Math.max(1, Math.ceil(this.#averageSeconds * ahead));
     return new HttpError(503, msg, { headers: { "Retry-After": String(seconds) } });
   }
 }

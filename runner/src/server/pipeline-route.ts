@@ -20,7 +20,7 @@ import type { WorkerEngine } from "../worker/engine.js";
 import { abortJob, createAbortFlag, FlagJobControl, setWatched } from "../worker/job-control.js";
 import { ongoingWork } from "./answer-progress.js";
 import { toHttpError } from "./http-errors.js";
-import type { JobQueue } from "./job-queue.js";
+import type { JobQueue, QueuePlace } from "./job-queue.js";
 import type { RunnerMetrics } from "./metrics.js";
 import type { JobProgress, ProgressHub } from "./progress-hub.js";
 
@@ -132,13 +132,21 @@ export function mountPipeline(
     } else job?.finish(c.res.status);
   };
   const base = { config, log, modelInfo: () => engine.info };
+  const places = new WeakMap<Request, QueuePlace>();
   // Before the body is read: a job that would be refused costs no upload, no scratch copy and no ffprobe (a burst at
-  // a full queue ran one probe per request). The handler's own checks still decide for the jobs let through.
-  const gate: MiddlewareHandler = async (_c, next) => {
-    const refused =
-      engine.state === "ERROR" ? loadFailed(engine.error) : (loadingError(engine) ?? deps.queue.refusal());
+  // a full queue ran one probe per request). A job let through holds its queue place from here, while its upload
+  // arrives and is checked, so no more uploads are received (and spooled to disk) at once than the queue has places;
+  // the place goes to its job in `runInSlot`, or back to the queue when the request ends without one.
+  const gate: MiddlewareHandler = async (c, next) => {
+    const refused = engine.state === "ERROR" ? loadFailed(engine.error) : loadingError(engine);
     if (refused) throw refused;
-    await next();
+    const place = deps.queue.reserve();
+    places.set(c.req.raw, place);
+    try {
+      await next();
+    } finally {
+      place.release();
+    }
   };
 
   route(
@@ -157,7 +165,7 @@ export function mountPipeline(
       const signal = c.req.raw.signal;
       const ctx: SessionContext<unknown, unknown> = {
         ...base,
-        session: (fn) => runInSlot(deps, signal, progress, fn),
+        session: (fn) => runInSlot(deps, signal, progress, fn, places.get(c.req.raw)),
       };
       try {
         return (await pipeline.handle(fields, ctx)) as never;
@@ -182,9 +190,10 @@ export function mountPipeline(
 }
 
 /**
- * Runs `fn` in one queue slot (503 while the model is not loaded or the queue is full): `fn` gets a worker call and
- * the job's control, both tied to `signal` (its abort cancels the job, queued or running) and to the job's progress
- * channel. The slot is freed when `fn` settles, however many worker calls it made.
+ * Runs `fn` in one queue slot (503 while the model is not loaded or the queue is full), the request's reserved `place`
+ * when it has one: `fn` gets a worker call and the job's control, both tied to `signal` (its abort cancels the job,
+ * queued or running) and to the job's progress channel. The slot is freed when `fn` settles, however many worker
+ * calls it made.
  * @example const frames = await runInSlot(deps, c.req.raw.signal, progress, async (run) => Promise.all(jobs.map(run)))
  */
 export function runInSlot<T>(
@@ -192,6 +201,7 @@ export function runInSlot<T>(
   signal: AbortSignal,
   progress: JobProgress | undefined,
   fn: (run: WorkerCall<unknown, unknown>, control: JobControl) => Promise<T>,
+  place?: QueuePlace,
 ): Promise<T> {
   const { config, engine, queue, metrics } = deps;
   const loading = loadingError(engine);
@@ -223,7 +233,7 @@ export function runInSlot<T>(
         unwatch?.();
       }
     },
-    { signal },
+    { signal, place },
   );
 }
 
