@@ -12,10 +12,11 @@ const { onnx: proto } = onnxProto;
 const TYPE_NAMES = new Map(Object.entries(DATA_TYPE_CODE).map(([name, code]) => [code, name]));
 const FLOAT_CODES = new Set([DATA_TYPE_CODE.float32, DATA_TYPE_CODE.float16]);
 
-/** An upscaler's declared input and output. */
+/** An upscaler's declared input and output, and whether its input has one fixed height and width. */
 export interface UpscalerSignature {
   input: string;
   output: string;
+  fixedSize: boolean;
 }
 
 /**
@@ -23,7 +24,7 @@ export interface UpscalerSignature {
  *
  * @throws {Error} when the file is not a valid ONNX model (the decoder's complaint as its `cause`), or its inputs and
  *   outputs are not one float `[N,3,H,W]` each.
- * @example upscalerSignature(await readFile(file), file) // { input: "input", output: "output" }
+ * @example upscalerSignature(await readFile(file), file) // { input: "input", output: "output", fixedSize: false }
  */
 export function upscalerSignature(bytes: Uint8Array, file: string): UpscalerSignature {
   let model: onnx.ModelProto;
@@ -44,6 +45,7 @@ export function upscalerSignature(bytes: Uint8Array, file: string): UpscalerSign
     );
   }
   const [input, output] = [inputs[0], graph.output[0]] as onnx.IValueInfoProto[];
+  let fixedSize = false;
   for (const [role, value] of [
     ["input", input],
     ["output", output],
@@ -61,6 +63,7 @@ export function upscalerSignature(bytes: Uint8Array, file: string): UpscalerSign
         `an upscaler's ${role} is [N,3,H,W] (RGB); ${file}'s ${role} ${value?.name} is [${dims.join(",")}]`,
       );
     }
+    if (role === "input") fixedSize = dims.slice(2).some((d) => typeof d === "number" && d > 0);
   }
-  return { input: input?.name ?? "", output: output?.name ?? "" };
+  return { input: input?.name ?? "", output: output?.name ?? "", fixedSize };
 }

@@ -47,6 +47,8 @@ describe("tiling", () => {
       [30, 40, -1, 4],
     ]);
     expect(planTiles(5, 5, 256, 2)).toEqual([{ x0: 0, y0: 0, x1: 5, y1: 5, px0: 0, py0: 0, px1: 5, py1: 5 }]);
+    // A model that takes one fixed size (minSide 0) gets the image as it is.
+    expect(planTiles(1, 1, 256, 2, 0)).toEqual([{ x0: 0, y0: 0, x1: 1, y1: 1, px0: 0, py0: 0, px1: 1, py1: 1 }]);
   });
 
   it("fills the padding with copies of the nearest edge pixel", () => {

@@ -30,29 +30,36 @@ export interface Tile {
 
 /**
  * The region an axis of a tile runs on: its core with `overlap` px of context clipped at the border, or, on a side
- * shorter than `2 × overlap + 1`, that length centred on the side (the extra pixel of an odd padding at the end).
+ * shorter than `minSide`, that length centred on the side (the extra pixel of an odd padding at the end).
  */
-function contextSpan(c0: number, c1: number, side: number, overlap: number): [number, number] {
-  const pad = 2 * overlap + 1 - side;
+function contextSpan(c0: number, c1: number, side: number, overlap: number, minSide: number): [number, number] {
+  const pad = minSide - side;
   if (pad > 0) return [0 - (pad >> 1), side + pad - (pad >> 1)];
   return [Math.max(0, c0 - overlap), Math.min(side, c1 + overlap)];
 }
 
 /**
  * Plans the tiles of a `width`×`height` image: one tile when it fits in `tileSize`, else a grid of cores of at most
- * `tileSize` px each with `overlap` px of context; a side shorter than `2 × overlap + 1` is padded to that length.
+ * `tileSize` px each with `overlap` px of context; a side shorter than `minSide` (by default `2 × overlap + 1`; 0
+ * for a model that takes one fixed size) is padded to that length.
  * @example planTiles(600, 300, 256, 16).length // 6
  * @example planTiles(1, 1, 256, 2) // [{ x0: 0, y0: 0, x1: 1, y1: 1, px0: -2, py0: -2, px1: 3, py1: 3 }]
  */
-export function planTiles(width: number, height: number, tileSize: number, overlap: number): Tile[] {
+export function planTiles(
+  width: number,
+  height: number,
+  tileSize: number,
+  overlap: number,
+  minSide = 2 * overlap + 1,
+): Tile[] {
   const core = width <= tileSize && height <= tileSize ? Math.max(width, height) : Math.max(1, tileSize);
   const tiles: Tile[] = [];
   for (let y0 = 0; y0 < height; y0 += core) {
     for (let x0 = 0; x0 < width; x0 += core) {
       const x1 = Math.min(width, x0 + core);
       const y1 = Math.min(height, y0 + core);
-      const [px0, px1] = contextSpan(x0, x1, width, overlap);
-      const [py0, py1] = contextSpan(y0, y1, height, overlap);
+      const [px0, px1] = contextSpan(x0, x1, width, overlap, minSide);
+      const [py0, py1] = contextSpan(y0, y1, height, overlap, minSide);
       tiles.push({ x0, y0, x1, y1, px0, py0, px1, py1 });
     }
   }
@@ -107,21 +114,22 @@ export function floatChwToRgb(chw: Float32Array, width: number, height: number):
 }
 
 /**
- * Upscales an RGB image tile by tile with `runPatch`, writing each tile's core into the output. Each finished tile
+ * Upscales an RGB image tile by tile with `runPatch`, writing each tile's core into the output (`minSide`: see
+ * {@link planTiles}). Each finished tile
  * is reported to `control` (stage `tiles`); a cancelled job stops before its next tile.
  * @example const out = await upscaleTiled(image, 4, { tileSize: 256, overlap: 16 }, runPatch, control)
  */
 export async function upscaleTiled(
   image: RgbImage,
   scale: number,
-  tiling: { tileSize: number; overlap: number },
+  tiling: { tileSize: number; overlap: number; minSide?: number },
   runPatch: PatchRunner,
   control: JobControl = NO_JOB_CONTROL,
 ): Promise<RgbImage> {
   const { width, height, pixels } = image;
   const outW = width * scale;
   const outH = height * scale;
-  const tiles = planTiles(width, height, tiling.tileSize, tiling.overlap);
+  const tiles = planTiles(width, height, tiling.tileSize, tiling.overlap, tiling.minSide);
   const progress = { stage: "tiles", step: 0, total: tiles.length };
   let out: Uint8Array | undefined;
   for (const t of tiles) {

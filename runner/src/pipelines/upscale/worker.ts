@@ -116,6 +116,8 @@ export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, Upsca
     // Enough context for exact tiles when the model's receptive radius is known (slim 11 px, medium 19 px).
     const radius = Number((await readManifest(ctx.modelPath))?.receptive_radius ?? 0);
     const overlap = Math.max(ctx.options.tileOverlap, Math.min(radius, MAX_AUTO_OVERLAP));
+    // Short sides are padded (see tiling.ts), except for a model that takes one fixed size: padding would break it.
+    const minSide = declared.fixedSize ? 0 : 2 * overlap + 1;
     return {
       provider,
       info: {
@@ -139,7 +141,7 @@ export const upscaleWorker: WorkerHalf<RgbImage, RgbImage, UpscaleOptions, Upsca
           const result = (await session.run({ [inputName]: floatInput(session, chw, [1, 3, h, w]) }))[outputName]!;
           return floatChwToRgb(floatOutput(result), w * scale, h * scale);
         };
-        const out = await upscaleTiled(image, scale, { tileSize, overlap }, runPatch, control);
+        const out = await upscaleTiled(image, scale, { tileSize, overlap, minSide }, runPatch, control);
         return { output: out, transfer: [out.pixels.buffer as ArrayBuffer] };
       },
       release: () => session.release(),
