@@ -14,9 +14,11 @@ export const uploadDirs = async () => (await readdir(tmpdir())).filter((n) => n.
 export async function spooledFiles(): Promise<Array<{ path: string; size: number }>> {
   const files: Array<{ path: string; size: number }> = [];
   for (const d of await uploadDirs()) {
-    for (const name of await readdir(join(tmpdir(), d))) {
+    for (const name of await readdir(join(tmpdir(), d)).catch(() => [])) {
       const path = join(tmpdir(), d, name);
-      files.push({ path, size: (await stat(path)).size });
+      // A file removed between the listing and its stat (its request just ended) is gone.
+      const size = (await stat(path).catch(() => undefined))?.size;
+      if (size !== undefined) files.push({ path, size });
     }
   }
   return files;
