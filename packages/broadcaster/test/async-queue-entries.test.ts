@@ -50,7 +50,7 @@ describe("queue entries of a broadcaster killed with SIGKILL", () => {
     fake.behaviourByModel[SLOW] = { kind: "ok", delayMs: 180_000 };
     const args = [
       ...["--orchestrator", fake.url, "--jobs-db", db.url, "--jobs-db-schema", db.schema],
-      ...["--jobs-lease-ms", "1500", "--info-interval-ms", "1000"],
+      ...["--jobs-lease-ms", "4000", "--info-interval-ms", "1000"],
     ];
     const rows = () =>
       pgQuery<QueueRow>(
@@ -93,13 +93,15 @@ describe("queue entries of a broadcaster killed with SIGKILL", () => {
     ]);
     await a.kill();
 
-    // B takes the job over: A's entry is retired (no key, attempts spent), still locked by A's dead pool. About 10 s
-    // here (a lease, a heartbeat, the 6 s job); a CI machine loaded twice over once took more than 30.
+    // B takes the job over: A's entry is retired (no key, attempts spent), still locked by A's dead pool. About 12 s
+    // here (a lease, a heartbeat, the 6 s job); a CI machine loaded twice over once took more than 30. With a 1.5 s
+    // lease the job was once still running after 60 s on a loaded CI machine: B's own renewals have little room
+    // under such load (a run whose renewal is late is stopped and runs again), so the lease is 4 s.
     const done = await waitForJob(b.url, job.id, { timeoutMs: 60_000 });
     expect(done.status).toBe("succeeded");
     // Then B's sweep deletes it, and only it.
     await expect
-      .poll(async () => (await rows()).filter((r) => r.locked_by === deadPool), { timeout: 10_000, interval: 250 })
+      .poll(async () => (await rows()).filter((r) => r.locked_by === deadPool), { timeout: 20_000, interval: 250 })
       .toEqual([]);
     const slowRow = before.find((r) => r.job === slow.id)!;
     expect(await rows()).toEqual([
